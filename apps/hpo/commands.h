@@ -1,0 +1,15 @@
+// One Register function per subcommand (one file each); main.cc only wires them.
+// A command's callback stores its exit code in `exit_code`; user errors are thrown as
+// hpo::UserError and turned into exit code 2 by main.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace hpo::cli {
+
+void RegisterEnvEvalCommand(CLI::App& app, int& exit_code);
+void RegisterTrainCommand(CLI::App& app, int& exit_code);
+void RegisterEvalCommand(CLI::App& app, int& exit_code);
+void RegisterSweepCommand(CLI::App& app, int& exit_code);
+
+}  // namespace hpo::cli

@@ -1,0 +1,34 @@
+// hpo: hyperparameter optimisation for reinforcement-learning training.
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+
+#include "apps/hpo/commands.h"
+#include "lib/core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"hpo: hyperparameter optimisation for reinforcement-learning training"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "hpo 0.1.0");
+
+  int exit_code = hpo::kExitOk;
+  hpo::cli::RegisterSweepCommand(app, exit_code);
+  hpo::cli::RegisterTrainCommand(app, exit_code);
+  hpo::cli::RegisterEvalCommand(app, exit_code);
+  hpo::cli::RegisterEnvEvalCommand(app, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with code 0; every real parse error is the user's.
+    return app.exit(e) == 0 ? hpo::kExitOk : hpo::kExitUserError;
+  } catch (const hpo::UserError& e) {
+    fmt::print(stderr, "hpo: error: {}\n", e.what());
+    return hpo::kExitUserError;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "hpo: internal error: {}\n", e.what());
+    return hpo::kExitFailure;
+  }
+  return exit_code;
+}

@@ -1,0 +1,37 @@
+// YAML documents that remember their file, so every error can say file:line:col.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <string>
+
+#include "lib/core/error.h"
+#include "lib/core/value.h"
+
+namespace hpo::config {
+
+/// A parsed YAML document and the name to quote in errors (a path, or "--override").
+struct YamlDocument {
+  std::string source;
+  YAML::Node root;
+};
+
+/// Parses a file. A missing file or a YAML syntax error is a UserError with file:line:col.
+YamlDocument LoadYamlFile(const std::filesystem::path& path);
+
+/// Parses text (an override value, a test fixture). `source` names it in errors.
+YamlDocument LoadYamlString(const std::string& text, const std::string& source);
+
+/// "source:line:col" of a node (1-based, as editors count).
+Origin OriginOf(const std::string& source, const YAML::Node& node);
+
+/// Converts a scalar or a flow list of scalars to a Value. Integers stay integers
+/// ("64"), floats become doubles ("3e-4", "1.0"), true/false become bools, anything else a
+/// string. Maps and nested structures are a UserError naming the origin.
+Value ValueFromYaml(const YAML::Node& node, const Origin& origin);
+
+/// The inverse, for writing YAML files (emitter flow style for lists).
+YAML::Node ValueToYaml(const Value& value);
+
+}  // namespace hpo::config

@@ -1,0 +1,58 @@
+// A hyperparameter value: what a YAML scalar or flow list can hold (bool, integer, float,
+// string, or a list of those, such as net_arch [64, 64]). Shared by space, config, store
+// and report so a value travels from a sweep file to a trial and back without conversion.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace hpo {
+
+class Value {
+ public:
+  using List = std::vector<Value>;
+
+  Value() : data_(int64_t{0}) {}
+  Value(bool v) : data_(v) {}                      // NOLINT(google-explicit-constructor)
+  Value(int v) : data_(int64_t{v}) {}              // NOLINT(google-explicit-constructor)
+  Value(int64_t v) : data_(v) {}                   // NOLINT(google-explicit-constructor)
+  Value(double v) : data_(v) {}                    // NOLINT(google-explicit-constructor)
+  Value(std::string v) : data_(std::move(v)) {}    // NOLINT(google-explicit-constructor)
+  Value(const char* v) : data_(std::string(v)) {}  // NOLINT(google-explicit-constructor)
+  Value(List v) : data_(std::move(v)) {}           // NOLINT(google-explicit-constructor)
+
+  bool is_bool() const { return std::holds_alternative<bool>(data_); }
+  bool is_int() const { return std::holds_alternative<int64_t>(data_); }
+  bool is_double() const { return std::holds_alternative<double>(data_); }
+  bool is_number() const { return is_int() || is_double(); }
+  bool is_string() const { return std::holds_alternative<std::string>(data_); }
+  bool is_list() const { return std::holds_alternative<List>(data_); }
+
+  bool as_bool() const { return std::get<bool>(data_); }
+  int64_t as_int() const { return std::get<int64_t>(data_); }
+  /// Integers widen to double; anything else is a bug in the caller (check is_number()).
+  double as_double() const;
+  const std::string& as_string() const { return std::get<std::string>(data_); }
+  const List& as_list() const { return std::get<List>(data_); }
+
+  /// YAML flow form that parses back to an equal Value: 3, 0.0003, 1.0, true, adam, [64, 64].
+  /// Floats use the shortest round-trip form and always show a '.', 'e', "inf" or "nan" so
+  /// they are never re-read as integers.
+  std::string ToYaml() const;
+
+  friend bool operator==(const Value& a, const Value& b) { return a.data_ == b.data_; }
+
+ private:
+  std::variant<bool, int64_t, double, std::string, List> data_;
+};
+
+/// A set of hyperparameters by canonical (dotted) name, ordered for stable output.
+using ParamSet = std::map<std::string, Value>;
+
+/// Shortest round-trip text of a double that reads back as a float in YAML ("1.0", "3e-04"...).
+std::string FormatDouble(double v);
+
+}  // namespace hpo

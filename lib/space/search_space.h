@@ -1,0 +1,80 @@
+// The search space as samplers see it: a box of unit coordinates, one per parameter.
+//
+// Numeric parameters map to [0, 1] through their distribution (linear, log10, log2,
+// log10(1 - v), ...), so a sampler never needs to know about learning rates or powers of
+// two. Categorical parameters are an index in [0, num_choices). Converting back to
+// parameter values, rounding integers and checking constraints is the space's job.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lib/core/random.h"
+#include "lib/core/value.h"
+
+namespace hpo::space {
+
+enum class DimensionKind {
+  kContinuous,   ///< any unit coordinate in [0, 1] is a distinct value
+  kDiscrete,     ///< numeric with num_levels distinct values (int, pow2, q_uniform): coordinates
+                 ///< snap to the nearest of i / (num_levels - 1)
+  kCategorical,  ///< coordinate is an index 0 .. num_levels - 1 (unordered)
+};
+
+/// One parameter as a sampler sees it.
+struct Dimension {
+  std::string name;  ///< canonical dotted name (trainer key)
+  DimensionKind kind = DimensionKind::kContinuous;
+  int num_levels = 0;   ///< kDiscrete / kCategorical: number of distinct values
+  double center = 0.5;  ///< search centre (the prior mean), unit coordinate or category index
+  /// Protein's search half-width in unit coordinates ([0,1] box, so half of Protein's
+  /// [-1,1] scale): "auto" -> 0.25, "time" -> 0.5 / (log2 max - log2 min).
+  double scale = 0.25;
+  bool log_scale = false;  ///< the mapping to [0,1] is logarithmic (for plots and reports)
+};
+
+/// A point of the box: one coordinate per dimension, in dimension order.
+using UnitPoint = std::vector<double>;
+
+class Distribution;  // lib/space/distribution.h
+class Constraint;    // lib/space/constraint.h
+
+class SearchSpace {
+ public:
+  SearchSpace();
+  ~SearchSpace();
+  SearchSpace(SearchSpace&&) noexcept;
+  SearchSpace& operator=(SearchSpace&&) noexcept;
+
+  /// Adds a parameter; the name must be new (the loader reports duplicates with file:line).
+  void AddParameter(std::string name, std::unique_ptr<Distribution> distribution);
+  /// Adds a constraint: a combination of values to skip.
+  void AddConstraint(std::unique_ptr<Constraint> constraint);
+
+  const std::vector<Dimension>& dimensions() const;
+  size_t size() const;
+
+  /// Values for a point (rounded, snapped, clamped into bounds).
+  ParamSet ToParams(const UnitPoint& point) const;
+  /// The point of a set of values (inverse of ToParams up to rounding).
+  UnitPoint ToUnit(const ParamSet& params) const;
+  /// Snaps a point to what ToParams would produce (discrete levels, categorical indices).
+  UnitPoint Snap(const UnitPoint& point) const;
+
+  /// The search centre (every dimension's prior mean).
+  UnitPoint Center() const;
+  /// A draw from every distribution's prior.
+  UnitPoint SamplePrior(Rng& rng) const;
+
+  /// True when no constraint rejects the values of this point.
+  bool IsFeasible(const UnitPoint& point) const;
+  bool IsFeasible(const ParamSet& params) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hpo::space
