@@ -1,0 +1,102 @@
+#include "lib/config/trainer_keys.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace hpo::config {
+namespace {
+
+// Aliases are taken from the tools our users come from (../shared/seeds): skrl-style
+// (rollouts, learning_epochs, discount_factor, lambda_param, ratio_clip, entropy_loss_scale,
+// grad_norm_clip, policy_hidden_layer_sizes), Optuna scripts (lr, num_epochs, clip_epsilon,
+// entropy_coef, value_coef, num_steps), CleanRL (num_envs, clip_coef, vf_coef, norm_adv).
+const std::vector<TrainerKey>& Table() {
+  static const std::vector<TrainerKey> table = {
+      {"env_id", KeyType::kString, "Gymnasium id of the environment", {"env", "env_name"}},
+      {"total_timesteps", KeyType::kInt, "environment steps to train for", {"n_timesteps", "num_steps", "timesteps"}},
+      {"seed", KeyType::kInt, "seed of every random stream of the run", {}},
+      {"threads", KeyType::kInt, "intra-op threads for LibTorch (1 for reproducible runs)", {"num_threads", "torch_threads"}},
+      {"n_envs", KeyType::kInt, "environment copies stepped together", {"num_envs"}},
+      {"n_steps", KeyType::kInt, "steps per environment copy per rollout", {"rollouts", "rollout_length", "num_rollout_steps"}},
+      {"batch_size", KeyType::kInt, "minibatch size of the PPO update (samples)", {"minibatch_size"}},
+      {"n_epochs", KeyType::kInt, "passes over each rollout per update", {"learning_epochs", "num_epochs", "update_epochs", "epochs"}},
+      {"learning_rate", KeyType::kFloat, "Adam step size", {"lr"}},
+      {"anneal_lr", KeyType::kBool, "decay the learning rate linearly to 0 over training", {"lr_annealing", "linear_lr"}},
+      {"gamma", KeyType::kFloat, "discount factor", {"discount_factor", "discount"}},
+      {"gae_lambda", KeyType::kFloat, "GAE lambda (bias-variance trade-off of advantages)", {"lambda_param", "lam", "lambda"}},
+      {"clip_range", KeyType::kFloat, "PPO ratio clip epsilon", {"ratio_clip", "clip_epsilon", "clip_coef", "clip_param"}},
+      {"clip_range_vf", KeyType::kFloat, "value clip range (0 disables value clipping)", {"value_clip", "clip_vloss_coef"}},
+      {"normalize_advantage", KeyType::kBool, "normalise advantages per minibatch", {"norm_adv"}},
+      {"ent_coef", KeyType::kFloat, "entropy bonus coefficient", {"entropy_coef", "entropy_loss_scale", "ent_coeff"}},
+      {"vf_coef", KeyType::kFloat, "value loss coefficient", {"value_coef", "value_loss_scale", "vf_coeff"}},
+      {"max_grad_norm", KeyType::kFloat, "global gradient-norm clip", {"grad_norm_clip", "max_grad_norm_clip", "clip_grad_norm"}},
+      {"target_kl", KeyType::kFloat, "stop the update's epochs early when approx KL exceeds this (0 = off)", {"kl_threshold"}},
+      {"net_arch", KeyType::kIntList, "hidden layer sizes of the actor and critic MLPs", {"policy_hidden_layer_sizes", "hidden_sizes", "hidden_layers"}},
+      {"activation_fn", KeyType::kString, "hidden activation: tanh or relu", {"activation"}},
+      {"shared_network", KeyType::kBool, "actor and critic share their hidden layers", {"share_features_extractor"}},
+      {"ortho_init", KeyType::kBool, "orthogonal initialisation of the MLP weights", {}},
+      {"log_std_init", KeyType::kFloat, "initial log standard deviation (continuous actions)", {}},
+      {"eval_interval", KeyType::kInt, "environment steps between periodic evaluations (0 = off)", {"eval_freq"}},
+      {"eval_episodes", KeyType::kInt, "episodes per evaluation", {"n_eval_episodes"}},
+      {"checkpoint_interval", KeyType::kInt, "environment steps between checkpoints (0 = final only)", {"save_freq"}},
+      {"gravity", KeyType::kFloat, "LunarLander gravity (m/s^2, in (-12, 0))", {}},
+      {"enable_wind", KeyType::kBool, "LunarLander wind and turbulence", {}},
+      {"wind_power", KeyType::kFloat, "LunarLander wind strength", {}},
+      {"turbulence_power", KeyType::kFloat, "LunarLander turbulence strength", {}},
+  };
+  return table;
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), 0);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::span<const TrainerKey> TrainerKeys() { return Table(); }
+
+const TrainerKey* FindTrainerKey(std::string_view canonical) {
+  for (const TrainerKey& key : Table()) {
+    if (key.name == canonical) return &key;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> CanonicalTrainerKey(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  const std::string_view leaf = dot == std::string_view::npos ? name : name.substr(dot + 1);
+  for (const TrainerKey& key : Table()) {
+    if (key.name == leaf) return std::string(key.name);
+    for (std::string_view alias : key.aliases) {
+      if (alias == leaf) return std::string(key.name);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ClosestTrainerKey(std::string_view name) {
+  std::string_view best;
+  size_t best_distance = SIZE_MAX;
+  auto consider = [&](std::string_view candidate) {
+    const size_t d = EditDistance(name, candidate);
+    if (d < best_distance) best_distance = d, best = candidate;
+  };
+  for (const TrainerKey& key : Table()) {
+    consider(key.name);
+    for (std::string_view alias : key.aliases) consider(alias);
+  }
+  return std::string(best);
+}
+
+}  // namespace hpo::config
