@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 
 #include "lib/core/check.h"
 
@@ -62,5 +64,92 @@ std::string Value::ToYaml() const {
   }
   return out + "]";
 }
+
+namespace {
+
+// Recursive-descent reader for the flow subset ToYaml() emits.
+class FlowReader {
+ public:
+  explicit FlowReader(std::string_view text) : text_(text) {}
+
+  std::optional<Value> ReadAll() {
+    std::optional<Value> v = ReadValue(/*in_list=*/false);
+    SkipSpaces();
+    if (!v || pos_ != text_.size()) return std::nullopt;
+    return v;
+  }
+
+ private:
+  void SkipSpaces() {
+    while (pos_ < text_.size() && text_[pos_] == ' ') ++pos_;
+  }
+
+  std::optional<Value> ReadValue(bool in_list) {
+    SkipSpaces();
+    if (pos_ >= text_.size()) return std::nullopt;
+    if (text_[pos_] == '[') {
+      if (in_list) return std::nullopt;  // ToYaml never nests lists
+      return ReadList();
+    }
+    if (text_[pos_] == '"') return ReadQuoted();
+    return ReadPlain(in_list);
+  }
+
+  std::optional<Value> ReadList() {
+    ++pos_;  // '['
+    Value::List items;
+    SkipSpaces();
+    if (pos_ < text_.size() && text_[pos_] == ']') return ++pos_, Value(std::move(items));
+    while (true) {
+      std::optional<Value> item = ReadValue(/*in_list=*/true);
+      if (!item) return std::nullopt;
+      items.push_back(std::move(*item));
+      SkipSpaces();
+      if (pos_ >= text_.size()) return std::nullopt;
+      if (text_[pos_] == ']') return ++pos_, Value(std::move(items));
+      if (text_[pos_] != ',') return std::nullopt;
+      ++pos_;
+    }
+  }
+
+  std::optional<Value> ReadQuoted() {
+    ++pos_;  // opening quote
+    std::string out;
+    while (pos_ < text_.size() && text_[pos_] != '"') {
+      if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
+      out += text_[pos_++];
+    }
+    if (pos_ >= text_.size()) return std::nullopt;
+    ++pos_;  // closing quote
+    return Value(std::move(out));
+  }
+
+  std::optional<Value> ReadPlain(bool in_list) {
+    const size_t start = pos_;
+    while (pos_ < text_.size() && !(in_list && (text_[pos_] == ',' || text_[pos_] == ']'))) ++pos_;
+    std::string word(text_.substr(start, pos_ - start));
+    while (!word.empty() && word.back() == ' ') word.pop_back();
+    if (word.empty()) return std::nullopt;
+    if (word == "true") return Value(true);
+    if (word == "false") return Value(false);
+    if (word == ".nan") return Value(std::nan(""));
+    if (word == ".inf") return Value(HUGE_VAL);
+    if (word == "-.inf") return Value(-HUGE_VAL);
+    char* end = nullptr;
+    errno = 0;
+    const long long i = std::strtoll(word.c_str(), &end, 10);
+    if (errno == 0 && *end == '\0') return Value(static_cast<int64_t>(i));
+    const double d = std::strtod(word.c_str(), &end);
+    if (*end == '\0') return Value(d);
+    return Value(std::move(word));
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::optional<Value> Value::Parse(std::string_view text) { return FlowReader(text).ReadAll(); }
 
 }  // namespace hpo

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -42,6 +44,10 @@ class Value {
   /// Floats use the shortest round-trip form and always show a '.', 'e', "inf" or "nan" so
   /// they are never re-read as integers.
   std::string ToYaml() const;
+
+  /// Parses what ToYaml() writes (a scalar or a flat flow list). Returns std::nullopt on text
+  /// that ToYaml() could not have produced. Full YAML goes through lib/config/yaml_source.h.
+  static std::optional<Value> Parse(std::string_view text);
 
   friend bool operator==(const Value& a, const Value& b) { return a.data_ == b.data_; }
 

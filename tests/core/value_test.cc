@@ -31,3 +31,29 @@ TEST(ValueTest, IntegersWidenToDouble) {
 
 }  // namespace
 }  // namespace hpo
+
+namespace hpo {
+namespace {
+
+TEST(ValueParseTest, EveryToYamlFormParsesBackEqual) {
+  const std::vector<Value> values = {
+      Value(true), Value(false), Value(int64_t{-3}), Value(0.0003), Value(1.0), Value(1e-10),
+      Value("tanh"), Value("true"), Value("3"), Value("with \"quotes\""),
+      Value(Value::List{Value(64), Value(128)}), Value(Value::List{}),
+      Value(Value::List{Value("relu"), Value(0.5)})};
+  for (const Value& v : values) {
+    const std::optional<Value> back = Value::Parse(v.ToYaml());
+    ASSERT_TRUE(back.has_value()) << v.ToYaml();
+    EXPECT_EQ(*back, v) << v.ToYaml();
+  }
+}
+
+TEST(ValueParseTest, RejectsWhatToYamlNeverWrites) {
+  EXPECT_FALSE(Value::Parse("").has_value());
+  EXPECT_FALSE(Value::Parse("[64,").has_value());
+  EXPECT_FALSE(Value::Parse("[[1]]").has_value());
+  EXPECT_FALSE(Value::Parse("\"open").has_value());
+}
+
+}  // namespace
+}  // namespace hpo
