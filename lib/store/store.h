@@ -1,0 +1,99 @@
+// Study storage: the only thing several sweep controllers share.
+//
+// The interface is what a server database can implement as well (PostgreSQL later): every
+// method is one short transaction, claims are atomic, and nothing is cached between calls.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/core/value.h"
+
+namespace hpo::store {
+
+enum class TrialState { kWaiting, kRunning, kComplete, kPruned, kFailed };
+
+/// "WAITING", "RUNNING", "COMPLETE", "PRUNED", "FAILED": the words status and exports print.
+std::string_view StateName(TrialState state);
+std::optional<TrialState> ParseState(std::string_view name);
+
+struct Intermediate {
+  int64_t step = 0;
+  double value = 0.0;
+};
+
+struct Trial {
+  int64_t id = 0;      ///< storage key
+  int64_t number = 0;  ///< 0, 1, 2... within the study; names the run directory <study>.r.<number>
+  TrialState state = TrialState::kWaiting;
+  ParamSet params;
+  uint64_t seed = 0;
+  std::optional<double> value;  ///< final metric (COMPLETE) or last intermediate (PRUNED)
+  double cost = 0.0;            ///< wall-clock seconds the trial ran
+  std::string error;            ///< why it FAILED (or was pruned)
+  std::string worker;           ///< host:pid of the controller that ran it
+  std::string run_dir;
+  int64_t created_ms = 0, started_ms = 0, finished_ms = 0, heartbeat_ms = 0;  ///< unix epoch ms
+  int64_t retry_of = -1;        ///< number of the failed trial this one repeats, or -1
+  bool retried = false;         ///< FAILED and already re-queued as another trial
+  std::vector<Intermediate> intermediates;  ///< sorted by step
+};
+
+struct Study {
+  int64_t id = 0;
+  std::string name;
+  std::string direction;    ///< "maximize" or "minimize"
+  std::string config_yaml;  ///< the resolved sweep config the study was created with
+  int64_t created_ms = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Opens the study `name`, creating it with `direction` and `config_yaml` when `create` is
+  /// true and it does not exist. Throws UserError if it does not exist and !create, or if it
+  /// exists with another direction.
+  virtual Study OpenStudy(const std::string& name, const std::string& direction,
+                          const std::string& config_yaml, bool create) = 0;
+  virtual std::vector<Study> ListStudies() = 0;
+
+  /// Atomically claims the next trial for `worker` while the study has fewer than
+  /// `max_trials` trials that count (every trial except FAILED ones that were re-queued):
+  /// the oldest WAITING trial if any (params already set), else a new RUNNING trial with the
+  /// next number and no params yet. std::nullopt when the budget is used up.
+  virtual std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials,
+                                          const std::string& worker) = 0;
+
+  /// Sets what the controller chose for a claimed trial.
+  virtual void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed,
+                          const std::string& run_dir) = 0;
+  virtual void Heartbeat(const std::vector<int64_t>& trial_ids) = 0;
+  virtual void ReportIntermediate(int64_t trial_id, int64_t step, double value) = 0;
+  /// Ends a trial in a final state (COMPLETE, PRUNED or FAILED).
+  virtual void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
+                           double cost, const std::string& error) = 0;
+
+  /// Marks RUNNING trials whose heartbeat is older than `stale_after_ms` FAILED (their
+  /// controller died) and re-queues each as a WAITING trial with the same params while it has
+  /// been retried fewer than `max_retries` times. Returns the numbers it failed.
+  virtual std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms,
+                                                  int max_retries) = 0;
+
+  /// Every trial with its intermediate values, ordered by number.
+  virtual std::vector<Trial> LoadTrials(int64_t study_id) = 0;
+};
+
+/// Opens storage from a URL: "sqlite:///abs/path.db", "sqlite:///rel/path.db" or a plain path.
+/// Creates the schema in a new database; a database written by an incompatible schema version
+/// is a UserError. Throws UserError for an unknown scheme or an unopenable path.
+std::unique_ptr<Store> OpenStore(const std::string& url);
+
+/// Milliseconds since the Unix epoch (the store's clock).
+int64_t NowMs();
+
+}  // namespace hpo::store

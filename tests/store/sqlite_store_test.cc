@@ -1,0 +1,187 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "lib/core/error.h"
+#include "lib/store/store.h"
+
+namespace hpo::store {
+namespace {
+
+class SqliteStoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(testing::TempDir()) /
+           ("store_test_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  std::string Url() const { return "sqlite:///" + (dir_ / "study.db").string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "maximize", "n_trials: 3\n", true);
+  std::optional<Trial> claimed = store->ClaimTrial(study.id, 3, "host:1");
+  ASSERT_TRUE(claimed);
+  EXPECT_EQ(claimed->number, 0);
+  EXPECT_EQ(claimed->state, TrialState::kRunning);
+  const ParamSet params = {{"learning_rate", Value(3e-4)},
+                           {"net_arch", Value(Value::List{Value(64), Value(64)})},
+                           {"activation_fn", Value("tanh")}};
+  store->StartTrial(claimed->id, params, 1234, "runs/s.r.0");
+  store->ReportIntermediate(claimed->id, 100, 1.5);
+  store->ReportIntermediate(claimed->id, 50, -2.0);
+  store->FinishTrial(claimed->id, TrialState::kComplete, 210.5, 12.0, "");
+
+  const std::vector<Trial> trials = store->LoadTrials(study.id);
+  ASSERT_EQ(trials.size(), 1u);
+  EXPECT_EQ(trials[0].params, params);
+  EXPECT_EQ(trials[0].seed, 1234u);
+  EXPECT_EQ(trials[0].state, TrialState::kComplete);
+  EXPECT_EQ(trials[0].value, 210.5);
+  ASSERT_EQ(trials[0].intermediates.size(), 2u);
+  EXPECT_EQ(trials[0].intermediates[0].step, 50);
+  EXPECT_EQ(trials[0].intermediates[1].value, 1.5);
+}
+
+TEST_F(SqliteStoreTest, ClaimsStopAtTheBudget) {
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "maximize", "", true);
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(store->ClaimTrial(study.id, 2, "w"));
+  EXPECT_FALSE(store->ClaimTrial(study.id, 2, "w"));
+}
+
+TEST_F(SqliteStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBudget) {
+  {
+    auto store = OpenStore(Url());
+    store->OpenStudy("shared", "maximize", "", true);
+  }
+  constexpr int kWorkers = 4;
+  constexpr int kBudget = 40;
+  std::vector<pid_t> children;
+  for (int w = 0; w < kWorkers; ++w) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      // Child: its own connection, as a separate hpo process would have.
+      int code = 0;
+      try {
+        auto store = OpenStore(Url());
+        const Study study = store->OpenStudy("shared", "maximize", "", false);
+        while (std::optional<Trial> t = store->ClaimTrial(study.id, kBudget, "w" + std::to_string(w))) {
+          store->StartTrial(t->id, {{"x", Value(t->number)}}, 0, "");
+          store->ReportIntermediate(t->id, 1, 0.5);
+          store->FinishTrial(t->id, TrialState::kComplete, double(t->number), 0.01, "");
+        }
+      } catch (const std::exception& e) {
+        fprintf(stderr, "worker %d: %s\n", w, e.what());
+        code = 1;
+      }
+      _exit(code);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a worker failed (see stderr)";
+  }
+  auto store = OpenStore(Url());
+  const std::vector<Trial> trials = store->LoadTrials(store->OpenStudy("shared", "", "", false).id);
+  ASSERT_EQ(trials.size(), static_cast<size_t>(kBudget));
+  std::set<int64_t> numbers;
+  for (const Trial& t : trials) {
+    numbers.insert(t.number);
+    EXPECT_EQ(t.state, TrialState::kComplete);
+  }
+  EXPECT_EQ(numbers.size(), static_cast<size_t>(kBudget));
+  EXPECT_EQ(*numbers.rbegin(), kBudget - 1);
+}
+
+TEST_F(SqliteStoreTest, StaleTrialsFailAndAreRequeuedUpToMaxRetries) {
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "maximize", "", true);
+  std::optional<Trial> t = store->ClaimTrial(study.id, 1, "dead");
+  store->StartTrial(t->id, {{"x", Value(1.5)}}, 77, "");
+  // A negative staleness makes every RUNNING trial stale now.
+  EXPECT_EQ(store->RecoverStaleTrials(study.id, -1000, 1), std::vector<int64_t>{0});
+  // The retry takes the place of the failed trial in the budget of 1.
+  std::optional<Trial> retry = store->ClaimTrial(study.id, 1, "alive");
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->number, 1);
+  EXPECT_EQ(retry->retry_of, 0);
+  EXPECT_EQ(retry->params.at("x"), Value(1.5));
+  EXPECT_FALSE(store->ClaimTrial(study.id, 1, "alive"));
+  // Its controller dies too: max_retries 1 is used up, so no further retry.
+  EXPECT_EQ(store->RecoverStaleTrials(study.id, -1000, 1), std::vector<int64_t>{1});
+  EXPECT_FALSE(store->ClaimTrial(study.id, 1, "alive"));
+  const std::vector<Trial> trials = store->LoadTrials(study.id);
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0].state, TrialState::kFailed);
+  EXPECT_TRUE(trials[0].retried);
+  EXPECT_NE(trials[0].error.find("heartbeat"), std::string::npos);
+  EXPECT_EQ(trials[1].state, TrialState::kFailed);
+  EXPECT_FALSE(trials[1].retried);
+}
+
+TEST_F(SqliteStoreTest, FreshHeartbeatsAreNotStale) {
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "maximize", "", true);
+  std::optional<Trial> t = store->ClaimTrial(study.id, 1, "w");
+  store->Heartbeat({t->id});
+  EXPECT_TRUE(store->RecoverStaleTrials(study.id, 60'000, 1).empty());
+}
+
+TEST_F(SqliteStoreTest, MissingStudyAndDirectionMismatchAreUserErrors) {
+  auto store = OpenStore(Url());
+  EXPECT_THROW(store->OpenStudy("nope", "maximize", "", false), UserError);
+  store->OpenStudy("s", "maximize", "", true);
+  EXPECT_THROW(store->OpenStudy("s", "minimize", "", true), UserError);
+}
+
+TEST_F(SqliteStoreTest, IncompatibleSchemaVersionIsAUserErrorAndLeavesTheFileAlone) {
+  OpenStore(Url())->OpenStudy("s", "maximize", "", true);
+  sqlite3* db = nullptr;
+  sqlite3_open((dir_ / "study.db").c_str(), &db);
+  sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  try {
+    OpenStore(Url());
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("schema version 99"), std::string::npos) << e.what();
+  }
+  // Nothing was rewritten: the version and the study are as they were.
+  sqlite3_open((dir_ / "study.db").c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT (SELECT value FROM meta), (SELECT COUNT(*) FROM studies)", -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "99");
+  EXPECT_EQ(sqlite3_column_int(stmt, 1), 1);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, ForeignSqliteDatabaseIsRefused) {
+  sqlite3* db = nullptr;
+  sqlite3_open((dir_ / "study.db").c_str(), &db);
+  sqlite3_exec(db, "CREATE TABLE customers (id INTEGER)", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  EXPECT_THROW(OpenStore(Url()), UserError);
+}
+
+TEST_F(SqliteStoreTest, BadUrlsAreUserErrors) {
+  EXPECT_THROW(OpenStore("mysql://x/y"), UserError);
+  EXPECT_THROW(OpenStore("sqlite:///"), UserError);
+  EXPECT_THROW(OpenStore("/nonexistent-dir/study.db"), UserError);
+}
+
+}  // namespace
+}  // namespace hpo::store
