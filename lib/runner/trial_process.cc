@@ -1,0 +1,209 @@
+#include "lib/runner/trial_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace hpo::runner {
+namespace {
+
+void CloseFd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+void WriteAll(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // the log is best effort; the trial's result does not depend on it
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+std::string ExitStatus::Describe() const {
+  if (signal != 0) {
+    const char* name = sigabbrev_np(signal);
+    return std::string("killed by SIG") + (name ? name : std::to_string(signal));
+  }
+  return "exit code " + std::to_string(exit_code);
+}
+
+TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
+  if (spec.argv.empty()) throw std::runtime_error("trial command is empty");
+
+  // Everything the child needs is prepared before fork: between fork and exec only
+  // async-signal-safe calls are allowed.
+  std::vector<char*> argv;
+  for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const std::string key = entry.substr(0, entry.find('='));
+    bool replaced = false;
+    for (const auto& [k, v] : spec.env) replaced |= (k == key);
+    if (!replaced) env_strings.push_back(entry);
+  }
+  for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (std::string& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  int log_fd = -1;
+  if (!spec.log_path.empty()) {
+    log_fd = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd < 0) {
+      throw std::runtime_error("cannot open trial log " + spec.log_path.string() + ": " + std::strerror(errno));
+    }
+  }
+  int out[2];
+  int exec_error[2];  // CLOEXEC pipe: the child writes errno if exec fails, else it just closes
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(exec_error, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  }
+  const pid_t parent = ::getpid();
+  const std::string cwd = spec.working_dir.string();
+
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the controller died before prctl took effect
+    // Restore default signal handling the controller may have changed.
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGPIPE, SIG_DFL);
+    ::dup2(out[1], STDOUT_FILENO);
+    if (log_fd >= 0) ::dup2(log_fd, STDERR_FILENO);
+    const int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
+      const int err = errno;
+      WriteAll(exec_error[1], reinterpret_cast<const char*>(&err), sizeof err);
+      ::_exit(127);
+    }
+    ::execvpe(argv[0], argv.data(), envp.data());
+    const int err = errno;
+    WriteAll(exec_error[1], reinterpret_cast<const char*>(&err), sizeof err);
+    ::_exit(127);
+  }
+
+  // Also set the group from the parent side, so a kill right after Start reaches the group.
+  ::setpgid(pid, pid);
+  ::close(out[1]);
+  ::close(exec_error[1]);
+  int child_errno = 0;
+  ssize_t n;
+  do {
+    n = ::read(exec_error[0], &child_errno, sizeof child_errno);
+  } while (n < 0 && errno == EINTR);
+  ::close(exec_error[0]);
+  if (n == sizeof child_errno) {
+    ::waitpid(pid, nullptr, 0);
+    ::close(out[0]);
+    if (log_fd >= 0) ::close(log_fd);
+    throw std::runtime_error("cannot run " + spec.argv[0] + ": " + std::strerror(child_errno));
+  }
+
+  ::fcntl(out[0], F_SETFL, ::fcntl(out[0], F_GETFL) | O_NONBLOCK);
+  TrialProcess process;
+  process.pid_ = pid;
+  process.stdout_fd_ = out[0];
+  process.log_fd_ = log_fd;
+  process.started_ = std::chrono::steady_clock::now();
+  return process;
+}
+
+TrialProcess::TrialProcess(TrialProcess&& other) noexcept { *this = std::move(other); }
+
+TrialProcess& TrialProcess::operator=(TrialProcess&& other) noexcept {
+  std::swap(pid_, other.pid_);
+  std::swap(stdout_fd_, other.stdout_fd_);
+  std::swap(log_fd_, other.log_fd_);
+  std::swap(partial_line_, other.partial_line_);
+  std::swap(status_, other.status_);
+  std::swap(started_, other.started_);
+  return *this;
+}
+
+TrialProcess::~TrialProcess() {
+  if (pid_ > 0 && !status_) {
+    Kill();
+    ::waitpid(pid_, nullptr, 0);
+  }
+  CloseFd(stdout_fd_);
+  CloseFd(log_fd_);
+}
+
+std::vector<std::string> TrialProcess::ReadLines() {
+  std::vector<std::string> lines;
+  if (stdout_fd_ < 0) return lines;
+  char buffer[8192];
+  while (true) {
+    const ssize_t n = ::read(stdout_fd_, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;  // EAGAIN: nothing more for now
+    if (n == 0) {      // end of file: the child closed stdout
+      if (!partial_line_.empty()) lines.push_back(std::move(partial_line_));
+      partial_line_.clear();
+      CloseFd(stdout_fd_);
+      break;
+    }
+    if (log_fd_ >= 0) WriteAll(log_fd_, buffer, static_cast<size_t>(n));
+    partial_line_.append(buffer, static_cast<size_t>(n));
+    size_t start = 0, newline;
+    while ((newline = partial_line_.find('\n', start)) != std::string::npos) {
+      lines.push_back(partial_line_.substr(start, newline - start));
+      start = newline + 1;
+    }
+    partial_line_.erase(0, start);
+  }
+  return lines;
+}
+
+std::optional<ExitStatus> TrialProcess::Poll() {
+  if (status_ || pid_ <= 0) return status_;
+  // Look without reaping first: while the leader is an unreaped zombie its group id cannot be
+  // reused, so the group kill below cannot hit an unrelated process.
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+      info.si_pid != pid_) {
+    return std::nullopt;
+  }
+  ::killpg(pid_, SIGKILL);  // anything the trial started goes with it
+  int raw = 0;
+  ::waitpid(pid_, &raw, 0);
+  ExitStatus status;
+  if (WIFSIGNALED(raw)) {
+    status.signal = WTERMSIG(raw);
+  } else {
+    status.exit_code = WEXITSTATUS(raw);
+  }
+  status_ = status;
+  return status_;
+}
+
+void TrialProcess::Signal(int sig) {
+  if (pid_ > 0 && !status_) ::killpg(pid_, sig);
+}
+
+void TrialProcess::Terminate() { Signal(SIGTERM); }
+void TrialProcess::Kill() { Signal(SIGKILL); }
+
+double TrialProcess::ElapsedSeconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+}  // namespace hpo::runner
