@@ -243,35 +243,36 @@ class SqliteStore : public Store {
     tx.Commit();
   }
 
+  bool FailAndRequeue(int64_t trial_id, const std::string& reason, int max_retries) override {
+    Transaction tx(db_);
+    const bool failed = FailAndRequeueLocked(trial_id, reason, max_retries);
+    tx.Commit();
+    return failed;
+  }
+
   std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms, int max_retries) override {
     Transaction tx(db_);
-    const int64_t now = NowMs();
     std::vector<std::pair<int64_t, int64_t>> stale;  // (id, number)
     {
       Statement s(db_, "SELECT id, number FROM trials WHERE study_id = ? AND state = 'RUNNING' AND heartbeat_ms < ?");
-      s.Bind(1, study_id).Bind(2, now - stale_after_ms);
+      s.Bind(1, study_id).Bind(2, NowMs() - stale_after_ms);
       while (s.Step()) stale.emplace_back(s.Int(0), s.Int(1));
     }
     std::vector<int64_t> failed;
     for (const auto& [id, number] : stale) {
-      Statement(db_, "UPDATE trials SET state = 'FAILED', finished_ms = ?, "
-                     "error = 'heartbeat stale: its controller stopped while it ran' WHERE id = ?")
-          .Bind(1, now).Bind(2, id).Run();
+      FailAndRequeueLocked(id, "heartbeat stale: its controller stopped while it ran", max_retries);
       failed.push_back(number);
-      if (RetriesOf(study_id, number) >= max_retries) continue;
-      Statement next(db_, "SELECT MAX(number) + 1 FROM trials WHERE study_id = ?");
-      next.Bind(1, study_id).Step();
-      const int64_t retry_number = next.Int(0);
-      Statement(db_, "INSERT INTO trials (study_id, number, state, seed, created_ms, retry_of) "
-                     "SELECT study_id, ?, 'WAITING', seed, ?, ? FROM trials WHERE id = ?")
-          .Bind(1, retry_number).Bind(2, now).Bind(3, number).Bind(4, id).Run();
-      const int64_t retry_id = sqlite3_last_insert_rowid(db_);
-      Statement(db_, "INSERT INTO trial_params (trial_id, name, value) SELECT ?, name, value FROM trial_params WHERE trial_id = ?")
-          .Bind(1, retry_id).Bind(2, id).Run();
-      Statement(db_, "UPDATE trials SET retried = 1 WHERE id = ?").Bind(1, id).Run();
     }
     tx.Commit();
     return failed;
+  }
+
+  void AbandonTrial(int64_t trial_id) override {
+    Transaction tx(db_);
+    Statement(db_, "DELETE FROM trials WHERE id = ? AND state = 'RUNNING' "
+                   "AND NOT EXISTS (SELECT 1 FROM trial_params WHERE trial_id = ?)")
+        .Bind(1, trial_id).Bind(2, trial_id).Run();
+    tx.Commit();
   }
 
   std::vector<Trial> LoadTrials(int64_t study_id) override {
@@ -377,6 +378,29 @@ class SqliteStore : public Store {
     p.Bind(1, trial_id);
     while (p.Step()) AddParam(trial, p.Text(0), p.Text(1));
     return trial;
+  }
+
+  // Inside a transaction: fail one RUNNING trial and queue its retry.
+  bool FailAndRequeueLocked(int64_t trial_id, const std::string& reason, int max_retries) {
+    Statement find(db_, "SELECT study_id, number FROM trials WHERE id = ? AND state = 'RUNNING'");
+    find.Bind(1, trial_id);
+    if (!find.Step()) return false;
+    const int64_t study_id = find.Int(0);
+    const int64_t number = find.Int(1);
+    const int64_t now = NowMs();
+    Statement(db_, "UPDATE trials SET state = 'FAILED', finished_ms = ?, error = ? WHERE id = ?")
+        .Bind(1, now).Bind(2, reason).Bind(3, trial_id).Run();
+    if (RetriesOf(study_id, number) >= max_retries) return true;
+    Statement next(db_, "SELECT MAX(number) + 1 FROM trials WHERE study_id = ?");
+    next.Bind(1, study_id).Step();
+    Statement(db_, "INSERT INTO trials (study_id, number, state, seed, run_dir, created_ms, retry_of) "
+                   "SELECT study_id, ?, 'WAITING', seed, '', ?, ? FROM trials WHERE id = ?")
+        .Bind(1, next.Int(0)).Bind(2, now).Bind(3, number).Bind(4, trial_id).Run();
+    const int64_t retry_id = sqlite3_last_insert_rowid(db_);
+    Statement(db_, "INSERT INTO trial_params (trial_id, name, value) SELECT ?, name, value FROM trial_params WHERE trial_id = ?")
+        .Bind(1, retry_id).Bind(2, trial_id).Run();
+    Statement(db_, "UPDATE trials SET retried = 1 WHERE id = ?").Bind(1, trial_id).Run();
+    return true;
   }
 
   int RetriesOf(int64_t study_id, int64_t number) {

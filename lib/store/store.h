@@ -78,11 +78,18 @@ class Store {
   virtual void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
                            double cost, const std::string& error) = 0;
 
-  /// Marks RUNNING trials whose heartbeat is older than `stale_after_ms` FAILED (their
-  /// controller died) and re-queues each as a WAITING trial with the same params while it has
-  /// been retried fewer than `max_retries` times. Returns the numbers it failed.
+  /// Marks a RUNNING trial FAILED with `reason` and, while it has been retried fewer than
+  /// `max_retries` times, re-queues it as a WAITING trial with the same params and seed.
+  /// Returns false if the trial was no longer RUNNING (another controller got there first).
+  virtual bool FailAndRequeue(int64_t trial_id, const std::string& reason, int max_retries) = 0;
+
+  /// FailAndRequeue for every RUNNING trial whose heartbeat is older than `stale_after_ms`
+  /// (its controller died). Returns the numbers it failed.
   virtual std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms,
                                                   int max_retries) = 0;
+
+  /// Deletes a claimed trial that never started (no params): the sampler had nothing to give.
+  virtual void AbandonTrial(int64_t trial_id) = 0;
 
   /// Every trial with its intermediate values, ordered by number.
   virtual std::vector<Trial> LoadTrials(int64_t study_id) = 0;

@@ -131,6 +131,31 @@ TEST_F(SqliteStoreTest, StaleTrialsFailAndAreRequeuedUpToMaxRetries) {
   EXPECT_FALSE(trials[1].retried);
 }
 
+TEST_F(SqliteStoreTest, FailAndRequeueOnlyTouchesRunningTrials) {
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "maximize", "", true);
+  std::optional<Trial> t = store->ClaimTrial(study.id, 5, "w");
+  store->StartTrial(t->id, {{"x", Value(2)}}, 5, "");
+  EXPECT_TRUE(store->FailAndRequeue(t->id, "interrupted", 0));
+  EXPECT_FALSE(store->FailAndRequeue(t->id, "again", 0)) << "a FAILED trial is not failed twice";
+  const std::vector<Trial> trials = store->LoadTrials(study.id);
+  ASSERT_EQ(trials.size(), 1u) << "max_retries 0 queues no retry";
+  EXPECT_EQ(trials[0].error, "interrupted");
+}
+
+TEST_F(SqliteStoreTest, AbandonDeletesOnlyUnstartedClaims) {
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "maximize", "", true);
+  std::optional<Trial> started = store->ClaimTrial(study.id, 5, "w");
+  store->StartTrial(started->id, {{"x", Value(1)}}, 1, "");
+  std::optional<Trial> unstarted = store->ClaimTrial(study.id, 5, "w");
+  store->AbandonTrial(started->id);
+  store->AbandonTrial(unstarted->id);
+  const std::vector<Trial> trials = store->LoadTrials(study.id);
+  ASSERT_EQ(trials.size(), 1u);
+  EXPECT_EQ(trials[0].number, 0);
+}
+
 TEST_F(SqliteStoreTest, FreshHeartbeatsAreNotStale) {
   auto store = OpenStore(Url());
   const Study study = store->OpenStudy("s", "maximize", "", true);
