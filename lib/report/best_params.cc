@@ -1,0 +1,110 @@
+#include "lib/report/best_params.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+namespace hpo::report {
+
+std::string FormatParamValue(const Value& value) {
+  if (value.is_list()) {
+    std::string out = "[";
+    for (const Value& item : value.as_list()) {
+      if (out.size() > 1) out += ", ";
+      out += FormatParamValue(item);
+    }
+    return out + "]";
+  }
+  if (!value.is_double()) return value.ToYaml();
+  const double v = value.as_double();
+  if (!(v != 0 && std::fabs(v) < 0.01 && std::isfinite(v))) return value.ToYaml();
+  // Fewest digits that still read back as exactly this double (2 at least: "7.31e-04").
+  for (int precision = 2; precision < 17; ++precision) {
+    std::string text = fmt::format("{:.{}e}", v, precision);
+    if (std::strtod(text.c_str(), nullptr) == v) return text;
+  }
+  return fmt::format("{:.16e}", v);
+}
+
+std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize) {
+  std::vector<store::Trial> ranked;
+  for (const store::Trial& t : trials) {
+    if (t.state == store::TrialState::kComplete && t.value && std::isfinite(*t.value)) ranked.push_back(t);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [maximize](const store::Trial& a, const store::Trial& b) {
+    return maximize ? *a.value > *b.value : *a.value < *b.value;
+  });
+  return ranked;
+}
+
+namespace {
+
+// A tree of names for nesting dotted parameter names.
+struct Node {
+  std::map<std::string, Node> children;
+  std::string value;  // leaf text
+};
+
+void Emit(const Node& node, int indent, std::string& out) {
+  for (const auto& [name, child] : node.children) {
+    out += std::string(static_cast<size_t>(indent), ' ') + name + ":";
+    if (child.children.empty()) {
+      out += " " + child.value + "\n";
+    } else {
+      out += "\n";
+      Emit(child, indent + 2, out);
+    }
+  }
+}
+
+}  // namespace
+
+std::string ParamsAsYaml(const ParamSet& params) {
+  Node root;
+  Node& trainer = root.children["trainer"];
+  for (const auto& [name, value] : params) {
+    std::string path = name.rfind("trainer.", 0) == 0 ? name.substr(8) : name;
+    Node* node = &trainer;
+    size_t start = 0, dot;
+    while ((dot = path.find('.', start)) != std::string::npos) {
+      node = &node->children[path.substr(start, dot - start)];
+      start = dot + 1;
+    }
+    node->children[path.substr(start)].value = FormatParamValue(value);
+  }
+  std::string out;
+  Emit(root, 0, out);
+  return out;
+}
+
+std::vector<std::string> ParamsAsOverrides(const ParamSet& params) {
+  std::vector<std::string> overrides;
+  for (const auto& [name, value] : params) {
+    std::string text = FormatParamValue(value);
+    text.erase(std::remove(text.begin(), text.end(), ' '), text.end());  // one shell word
+    overrides.push_back(name + "=" + text);
+  }
+  return overrides;
+}
+
+std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
+                          const std::string& metric, const std::filesystem::path& patch_path) {
+  return fmt::format(
+      "# @package _global_\n"
+      "# Best hyperparameters from sweep {}: trial {}.r.{}, {} {}\n"
+      "# Apply with: hpo train --patch {}\n\n{}",
+      sweep, sweep, trial.number, metric, trial.value ? fmt::format("{}", *trial.value) : "?",
+      patch_path.string(), ParamsAsYaml(trial.params));
+}
+
+std::string ShellQuote(const std::string& word) {
+  if (word.find_first_of(" \t\"'$`\\[]*?{}();&|<>!#~") == std::string::npos && !word.empty()) return word;
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+}  // namespace hpo::report

@@ -1,0 +1,33 @@
+// best-params: the top trials of a sweep as YAML, overrides, commands, and a patch file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lib/core/value.h"
+#include "lib/store/store.h"
+
+namespace hpo::report {
+
+/// A parameter value as best-params prints it: floats with 0 < |v| < 0.01 in scientific
+/// notation ("7.31e-04") with as few digits as parse back to the same double; else ToYaml().
+std::string FormatParamValue(const Value& value);
+
+/// COMPLETE trials with a value, best first (ties: lower trial number first).
+std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize);
+
+/// The params as a YAML `trainer:` block (dotted names nest; a leading "trainer." is dropped).
+std::string ParamsAsYaml(const ParamSet& params);
+
+/// "learning_rate=7.31e-04 net_arch=[64, 64]" as hpo train --override arguments.
+std::vector<std::string> ParamsAsOverrides(const ParamSet& params);
+
+/// The patch file: "# @package _global_", how it was made and how to apply it, then the YAML.
+std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
+                          const std::string& metric, const std::filesystem::path& patch_path);
+
+/// Quotes a shell word if it needs it (for printed commands the user will paste).
+std::string ShellQuote(const std::string& word);
+
+}  // namespace hpo::report

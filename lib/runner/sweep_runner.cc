@@ -1,0 +1,506 @@
+#include "lib/runner/sweep_runner.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <map>
+#include <optional>
+
+#include "lib/config/yaml_source.h"
+#include "lib/core/atomic_file.h"
+#include "lib/core/error.h"
+#include "lib/core/random.h"
+#include "lib/runner/trial_process.h"
+
+namespace hpo::runner {
+namespace {
+
+// Metric names other tools use for what `hpo train` calls final_mean_reward.
+bool IsRewardAlias(const std::string& metric) {
+  return metric == "reward" || metric == "mean_reward" || metric == "episode_reward_mean" ||
+         metric == "final_mean_reward";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals: SIGINT/SIGTERM ask the controller to stop launching and wind down.
+// ---------------------------------------------------------------------------------------------
+
+volatile std::sig_atomic_t g_stop_requested = 0;
+
+void OnStopSignal(int) { g_stop_requested = 1; }
+
+class StopSignalScope {
+ public:
+  StopSignalScope() {
+    g_stop_requested = 0;
+    struct sigaction action {};
+    action.sa_handler = OnStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: poll() returns at once with EINTR
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopSignalScope() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
+
+// "host:pid" of a controller; a dead pid on our own host means its trials are orphaned.
+bool IsDeadLocalWorker(const std::string& worker, const std::string& host) {
+  const size_t colon = worker.rfind(':');
+  if (colon == std::string::npos || worker.substr(0, colon) != host) return false;
+  const pid_t pid = static_cast<pid_t>(std::strtol(worker.c_str() + colon + 1, nullptr, 10));
+  if (pid <= 0) return false;
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+std::string ParamsYaml(const ParamSet& params) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  for (const auto& [name, value] : params) {
+    out << YAML::Key << name << YAML::Value << config::ValueToYaml(value);
+  }
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string ParamsJson(const ParamSet& params) {
+  std::string json = "{";
+  for (const auto& [name, value] : params) {
+    if (json.size() > 1) json += ", ";
+    // ToYaml's flow form is valid JSON for numbers, bools and lists of them; strings are quoted.
+    std::string text = value.ToYaml();
+    if (value.is_string() && (text.empty() || text.front() != '"')) text = "\"" + text + "\"";
+    json += "\"" + name + "\": " + text;
+  }
+  return json + "}\n";
+}
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The controller
+// ---------------------------------------------------------------------------------------------
+
+class Controller {
+ public:
+  Controller(const SweepPlan& plan, const space::SearchSpace& space, samplers::Sampler& sampler,
+             store::Store& store, const store::Study& study,
+             const std::function<void(const SweepEvent&)>& on_event)
+      : plan_(plan), space_(space), sampler_(sampler), store_(store), study_(study),
+        on_event_(on_event), host_(HostName()),
+        worker_(fmt::format("{}:{}", host_, ::getpid())) {}
+
+  SweepSummary Run() {
+    StopSignalScope signals;
+    std::filesystem::create_directories(plan_.sweep_dir / "runs");
+    RecoverOrphans();
+    const Clock::time_point started = Clock::now();
+    Clock::time_point last_heartbeat = Clock::now();
+    bool launching = true;
+
+    while (true) {
+      if (g_stop_requested) return Interrupt();
+      if (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout && launching) {
+        launching = false;
+        Emit(SweepEvent::Kind::kInfo, nullptr, "sweep timeout reached: no new trials");
+      }
+      while (launching && static_cast<int>(running_.size()) < plan_.jobs) {
+        if (!LaunchNext()) {
+          launching = false;
+          break;
+        }
+      }
+      if (!launching && running_.empty() && (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout)) break;
+      if (!launching && running_.empty() && !StudyHasUnfinishedTrials()) break;
+
+      WaitForOutput(0.2);
+      for (size_t i = 0; i < running_.size();) {
+        if (Service(running_[i])) {
+          running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+          ++i;
+        }
+      }
+      if (SecondsSince(last_heartbeat) >= plan_.heartbeat_interval) {
+        Heartbeat();
+        last_heartbeat = Clock::now();
+        // A trial another controller re-queued (or whose controller died) can be ours to run.
+        if (!launching && !(plan_.timeout > 0 && SecondsSince(started) > plan_.timeout)) launching = true;
+      }
+    }
+    return summary_;
+  }
+
+ private:
+  struct RunningTrial {
+    store::Trial trial;
+    TrialProcess process;
+    std::vector<pruners::Report> reports;
+    std::optional<double> last_value;  ///< as reported (not oriented)
+    bool pruned = false;
+    std::string kill_reason;           ///< set when we stopped it (timeout)
+    std::optional<Clock::time_point> terminated_at;
+  };
+
+  // ----- launching ---------------------------------------------------------------------------
+
+  /// Claims and starts one trial. False when there is nothing (more) to launch now.
+  bool LaunchNext() {
+    std::optional<store::Trial> claimed = store_.ClaimTrial(study_.id, plan_.n_trials, worker_);
+    if (!claimed) return false;
+    store::Trial trial = std::move(*claimed);
+    if (trial.params.empty()) {
+      // A new trial: the sampler chooses; its randomness depends only on seed and number.
+      Rng rng(DeriveSeed(plan_.seed, static_cast<uint64_t>(trial.number), "sampler"));
+      std::optional<samplers::Suggestion> suggestion;
+      try {
+        suggestion = sampler_.Suggest(space_, History(), rng);
+      } catch (...) {
+        store_.AbandonTrial(trial.id);
+        throw;
+      }
+      if (!suggestion) {
+        store_.AbandonTrial(trial.id);
+        Emit(SweepEvent::Kind::kInfo, nullptr, "the sampler has no more points (grid exhausted)");
+        return false;
+      }
+      trial.params = space_.ToParams(suggestion->point);
+      trial.seed = TrialSeed(plan_.seed, trial.number);
+    }
+    trial.run_dir = RunDir(plan_, trial.number).string();
+    store_.StartTrial(trial.id, trial.params, trial.seed, trial.run_dir);
+    Start(std::move(trial));
+    return true;
+  }
+
+  void Start(store::Trial trial) {
+    const std::filesystem::path run_dir = trial.run_dir;
+    std::filesystem::create_directories(run_dir);
+    ParamSet all = plan_.fixed;
+    for (const auto& [name, value] : trial.params) all[name] = value;
+    if (plan_.command.empty() && !all.count("threads")) all["threads"] = Value(plan_.threads_per_trial);
+    WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(all));
+
+    ProcessSpec spec;
+    spec.argv = TrialCommand(plan_, all, run_dir, trial.seed);
+    spec.log_path = run_dir / "trial.log";
+    const std::string threads = std::to_string(plan_.threads_per_trial);
+    spec.env = {{"OMP_NUM_THREADS", threads},
+                {"OPENBLAS_NUM_THREADS", threads},
+                {"MKL_NUM_THREADS", threads},
+                {"HPO_SWEEP_NAME", plan_.name},
+                {"HPO_TRIAL_NUMBER", std::to_string(trial.number)},
+                {"HPO_RUN_DIR", run_dir.string()},
+                {"HPO_SEED", std::to_string(trial.seed)}};
+    try {
+      TrialProcess process = TrialProcess::Start(spec);
+      ++summary_.launched;
+      running_.push_back(RunningTrial{std::move(trial), std::move(process), {}, {}, false, {}, {}});
+      Emit(SweepEvent::Kind::kStarted, &running_.back().trial, "");
+    } catch (const std::runtime_error& e) {
+      // A program that cannot start is the user's command, not a flaky trial: stop the sweep.
+      store_.FinishTrial(trial.id, store::TrialState::kFailed, std::nullopt, 0.0, e.what());
+      throw UserError(e.what());
+    }
+  }
+
+  std::vector<samplers::Observation> History() {
+    std::vector<samplers::Observation> history;
+    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+      if (t.params.empty()) continue;  // claimed, parameters not chosen yet
+      samplers::Observation o;
+      o.point = space_.ToUnit(t.params);
+      o.cost = std::max(t.cost, 1e-3);
+      switch (t.state) {
+        case store::TrialState::kWaiting:
+        case store::TrialState::kRunning: o.state = samplers::TrialState::kRunning; break;
+        case store::TrialState::kComplete: o.state = samplers::TrialState::kComplete; break;
+        case store::TrialState::kPruned: o.state = samplers::TrialState::kPruned; break;
+        case store::TrialState::kFailed: o.state = samplers::TrialState::kFailed; break;
+      }
+      if (t.value) o.value = Oriented(*t.value);
+      history.push_back(std::move(o));
+    }
+    return history;
+  }
+
+  double Oriented(double v) const { return plan_.maximize ? v : -v; }
+
+  // ----- watching ----------------------------------------------------------------------------
+
+  void WaitForOutput(double seconds) {
+    std::vector<pollfd> fds;
+    for (const RunningTrial& r : running_) {
+      if (r.process.stdout_fd() >= 0) fds.push_back({r.process.stdout_fd(), POLLIN, 0});
+    }
+    // Children that closed stdout are noticed by Poll() on the next round.
+    ::poll(fds.data(), fds.size(), static_cast<int>(seconds * 1000));
+  }
+
+  /// Reads output, enforces limits, reaps. True when the trial is finished and recorded.
+  bool Service(RunningTrial& r) {
+    for (const std::string& line : r.process.ReadLines()) {
+      const std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric);
+      if (!report || r.pruned) continue;
+      store_.ReportIntermediate(r.trial.id, report->step, report->value);
+      r.reports.push_back({report->step, Oriented(report->value)});
+      r.last_value = report->value;
+      Emit(SweepEvent::Kind::kReported, &r.trial, fmt::format("step {} {} {}", report->step, plan_.metric, report->value));
+      if (ShouldPrune(r)) {
+        r.pruned = true;
+        r.process.Terminate();
+        r.terminated_at = Clock::now();
+      }
+    }
+    if (plan_.timeout_per_trial > 0 && !r.terminated_at &&
+        r.process.ElapsedSeconds() > plan_.timeout_per_trial) {
+      r.kill_reason = fmt::format("exceeded the per-trial limit of {} s", plan_.timeout_per_trial);
+      r.process.Terminate();
+      r.terminated_at = Clock::now();
+    }
+    if (r.terminated_at && SecondsSince(*r.terminated_at) > plan_.kill_grace) r.process.Kill();
+
+    const std::optional<ExitStatus> status = r.process.Poll();
+    if (!status) return false;
+    for (const std::string& line : r.process.ReadLines()) {  // what it wrote before exiting
+      if (std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric); report && !r.pruned) {
+        store_.ReportIntermediate(r.trial.id, report->step, report->value);
+        r.last_value = report->value;
+      }
+    }
+    Record(r, *status);
+    return true;
+  }
+
+  bool ShouldPrune(const RunningTrial& r) {
+    if (plan_.pruner.method == "none") return false;
+    std::vector<pruners::TrialCurve> curves;
+    pruners::TrialCurve self{r.trial.number, false, r.reports};
+    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+      if (t.number == r.trial.number) continue;
+      pruners::TrialCurve c{t.number, t.state == store::TrialState::kComplete, {}};
+      for (const store::Intermediate& i : t.intermediates) c.reports.push_back({i.step, Oriented(i.value)});
+      curves.push_back(std::move(c));
+    }
+    curves.push_back(self);
+    return pruner_->ShouldPrune(self, curves);
+  }
+
+  void Record(RunningTrial& r, const ExitStatus& status) {
+    const double cost = r.process.ElapsedSeconds();
+    const store::Trial& t = r.trial;
+    if (r.pruned) {
+      store_.FinishTrial(t.id, store::TrialState::kPruned, r.last_value, cost, "pruned");
+      Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? fmt::format("{}", *r.last_value) : "");
+      return;
+    }
+    std::string reason = r.kill_reason;
+    std::optional<double> value;
+    if (reason.empty() && !status.ok()) reason = "trial program ended with " + status.Describe();
+    if (reason.empty()) {
+      try {
+        value = ReadFinalValue(t.run_dir, plan_.metric, r.last_value);
+      } catch (const std::runtime_error& e) {
+        reason = e.what();
+      }
+    }
+    if (!reason.empty()) {
+      store_.FinishTrial(t.id, store::TrialState::kFailed, std::nullopt, cost, reason + " (see " + (std::filesystem::path(t.run_dir) / "trial.log").string() + ")");
+      Emit(SweepEvent::Kind::kFinished, &t, "FAILED: " + reason);
+      return;
+    }
+    store_.FinishTrial(t.id, store::TrialState::kComplete, value, cost, "");
+    Emit(SweepEvent::Kind::kFinished, &t, fmt::format("{}", *value));
+  }
+
+  // ----- liveness ----------------------------------------------------------------------------
+
+  void Heartbeat() {
+    std::vector<int64_t> ids;
+    for (const RunningTrial& r : running_) ids.push_back(r.trial.id);
+    store_.Heartbeat(ids);
+    const auto stale_ms = static_cast<int64_t>(plan_.stale_after * 1000);
+    for (int64_t number : store_.RecoverStaleTrials(study_.id, stale_ms, plan_.max_retries)) {
+      Emit(SweepEvent::Kind::kRecovered, nullptr,
+           fmt::format("trial {} lost its controller (no heartbeat for {} s): FAILED, re-queued", number, plan_.stale_after));
+    }
+  }
+
+  /// Trials left RUNNING by a controller on this host that no longer exists (killed -9).
+  void RecoverOrphans() {
+    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+      if (t.state != store::TrialState::kRunning || !IsDeadLocalWorker(t.worker, host_)) continue;
+      if (store_.FailAndRequeue(t.id, "its controller " + t.worker + " died while it ran", plan_.max_retries)) {
+        Emit(SweepEvent::Kind::kRecovered, &t, "controller " + t.worker + " is gone: FAILED, re-queued");
+      }
+    }
+    Heartbeat();
+  }
+
+  bool StudyHasUnfinishedTrials() {
+    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+      if (t.state == store::TrialState::kRunning || t.state == store::TrialState::kWaiting) return true;
+    }
+    return false;
+  }
+
+  // ----- stopping ----------------------------------------------------------------------------
+
+  SweepSummary Interrupt() {
+    Emit(SweepEvent::Kind::kInfo, nullptr,
+         fmt::format("interrupted: stopping {} running trial(s)", running_.size()));
+    for (RunningTrial& r : running_) r.process.Terminate();
+    const Clock::time_point asked = Clock::now();
+    while (!running_.empty()) {
+      WaitForOutput(0.1);
+      for (size_t i = 0; i < running_.size();) {
+        RunningTrial& r = running_[i];
+        r.process.ReadLines();
+        if (SecondsSince(asked) > plan_.kill_grace) r.process.Kill();
+        if (r.process.Poll()) {
+          // Interrupted trials are re-run by a resume, so they do not count as finished.
+          store_.FailAndRequeue(r.trial.id, "interrupted by the user", plan_.max_retries + 1);
+          Emit(SweepEvent::Kind::kFinished, &r.trial, "FAILED: interrupted (re-queued)");
+          running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+          ++i;
+        }
+      }
+    }
+    summary_.interrupted = true;
+    return summary_;
+  }
+
+  void Emit(SweepEvent::Kind kind, const store::Trial* trial, const std::string& message) {
+    if (on_event_) on_event_(SweepEvent{kind, trial, message});
+  }
+
+  const SweepPlan& plan_;
+  const space::SearchSpace& space_;
+  samplers::Sampler& sampler_;
+  store::Store& store_;
+  const store::Study& study_;
+  const std::function<void(const SweepEvent&)>& on_event_;
+  std::unique_ptr<pruners::Pruner> pruner_ = pruners::MakePruner(plan_.pruner);
+  const std::string host_;
+  const std::string worker_;
+  std::vector<RunningTrial> running_;
+  SweepSummary summary_;
+};
+
+}  // namespace
+
+std::filesystem::path RunDir(const SweepPlan& plan, int64_t number) {
+  return plan.sweep_dir / "runs" / fmt::format("{}.r.{}", plan.name, number);
+}
+
+uint64_t TrialSeed(uint64_t sweep_seed, int64_t number) {
+  return DeriveSeed(sweep_seed, static_cast<uint64_t>(number), "trial-seed") & 0x7FFFFFFFULL;
+}
+
+std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
+                                      const std::filesystem::path& run_dir, uint64_t seed) {
+  if (plan.command.empty()) {
+    return {plan.hpo_binary.string(), "train", "--run-dir", run_dir.string(), "--config",
+            (run_dir / "train_config_overrides.yaml").string(), "--seed", std::to_string(seed)};
+  }
+  std::vector<std::string> argv;
+  for (const std::string& word : plan.command) {
+    if (word == "${args}") {
+      for (const auto& [name, value] : params) argv.push_back("--" + name + "=" + value.ToYaml());
+    } else if (word == "${args_no_hyphens}") {
+      for (const auto& [name, value] : params) argv.push_back(name + "=" + value.ToYaml());
+    } else if (word == "${args_json_file}") {
+      const std::filesystem::path json = run_dir / "params.json";
+      WriteFileAtomic(json, ParamsJson(params));
+      argv.push_back(json.string());
+    } else {
+      std::string expanded = word;
+      for (size_t at; (at = expanded.find("${run_dir}")) != std::string::npos;) {
+        expanded.replace(at, 10, run_dir.string());
+      }
+      argv.push_back(expanded);
+    }
+  }
+  return argv;
+}
+
+std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric) {
+  const size_t first = line.find_first_not_of(" \t");
+  if (first == std::string::npos || line[first] != '{') return std::nullopt;
+  YAML::Node node;
+  try {
+    node = YAML::Load(line);
+  } catch (const YAML::Exception&) {
+    return std::nullopt;  // not JSON: ordinary output
+  }
+  if (!node.IsMap() || !node["step"]) return std::nullopt;
+  YAML::Node value = node[metric];
+  if (!value && node["event"] && node["event"].as<std::string>("") == "eval") value = node["mean_reward"];
+  if (!value || !value.IsScalar()) return std::nullopt;
+  try {
+    return ParsedReport{node["step"].as<int64_t>(), value.as<double>()};
+  } catch (const YAML::Exception&) {
+    return std::nullopt;
+  }
+}
+
+double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& metric,
+                      const std::optional<double>& last_reported) {
+  const std::filesystem::path results = run_dir / "sweep_eval_results.yaml";
+  double value;
+  if (std::filesystem::exists(results)) {
+    YAML::Node node;
+    try {
+      node = YAML::LoadFile(results.string());
+    } catch (const YAML::Exception& e) {
+      throw std::runtime_error("malformed results file sweep_eval_results.yaml: " + std::string(e.what()));
+    }
+    if (!node.IsMap()) throw std::runtime_error("malformed results file sweep_eval_results.yaml: not a mapping");
+    YAML::Node v = node[metric];
+    if (!v && IsRewardAlias(metric)) v = node["final_mean_reward"];
+    if (!v) throw std::runtime_error("results file has no '" + metric + "'");
+    try {
+      value = v.as<double>();
+    } catch (const YAML::Exception&) {
+      throw std::runtime_error("results file: '" + metric + "' is not a number");
+    }
+  } else if (last_reported) {
+    value = *last_reported;
+  } else {
+    throw std::runtime_error("the trial wrote no sweep_eval_results.yaml and reported no '" + metric + "'");
+  }
+  if (!std::isfinite(value)) throw std::runtime_error(fmt::format("the trial's {} is {}", metric, value));
+  return value;
+}
+
+SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,
+                      samplers::Sampler& sampler, store::Store& store, const store::Study& study,
+                      const std::function<void(const SweepEvent&)>& on_event) {
+  return Controller(plan, space, sampler, store, study, on_event).Run();
+}
+
+}  // namespace hpo::runner

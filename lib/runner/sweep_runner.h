@@ -1,0 +1,89 @@
+// The sweep controller: claims trials from the store, asks the sampler for their parameters,
+// runs each as a child process, feeds intermediate values to the pruner and results back to
+// the store. Several controllers may share one study; they meet only in the store.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lib/core/value.h"
+#include "lib/pruners/pruner.h"
+#include "lib/samplers/sampler.h"
+#include "lib/space/search_space.h"
+#include "lib/store/store.h"
+
+namespace hpo::runner {
+
+/// Everything a controller needs, resolved from the sweep config and the command line.
+struct SweepPlan {
+  std::string name;                    ///< study name; run dirs are <name>.r.<N>
+  std::filesystem::path sweep_dir;     ///< train_dir/sweep/<name>
+  std::string metric = "final_mean_reward";  ///< key in results files and JSON lines
+  bool maximize = true;
+  int n_trials = 10;                   ///< trials in the whole study (all controllers together)
+  int jobs = 1;                        ///< trials this controller runs at once
+  uint64_t seed = 0;                   ///< sweep seed: trial seeds and sampler streams derive from it
+  double timeout_per_trial = 0;        ///< seconds; 0 = no limit
+  double timeout = 0;                  ///< seconds for this controller to launch trials; 0 = none
+  int max_retries = 1;                 ///< re-queues of a trial whose controller died
+  double heartbeat_interval = 5;       ///< seconds between heartbeats of running trials
+  double stale_after = 60;             ///< seconds without heartbeat before a trial counts as dead
+  double kill_grace = 10;              ///< seconds between SIGTERM and SIGKILL
+  int threads_per_trial = 1;           ///< threads / OMP_NUM_THREADS / OPENBLAS_NUM_THREADS per trial
+  /// The trial program. Empty: `<hpo_binary> train --run-dir DIR --config DIR/trial_config.yaml
+  /// --seed S`. Otherwise argv with ${args}, ${args_no_hyphens}, ${args_json_file}, ${run_dir}
+  /// macros (docs/trial_protocol.md).
+  std::vector<std::string> command;
+  std::filesystem::path hpo_binary;    ///< path of hpo itself, for the default command
+  ParamSet fixed;                      ///< values every trial gets besides the sampled ones
+  pruners::PrunerSettings pruner;
+};
+
+/// What the controller tells the user as it goes (a terminal status line or plain log lines).
+struct SweepEvent {
+  enum class Kind { kStarted, kReported, kFinished, kPruned, kRecovered, kInfo } kind;
+  const store::Trial* trial = nullptr;  ///< the trial concerned, if any
+  std::string message;
+};
+
+struct SweepSummary {
+  int launched = 0;     ///< trials this controller ran
+  bool interrupted = false;
+};
+
+/// Runs the study until it has n_trials trials, the sampler is exhausted, the timeout passes or
+/// SIGINT/SIGTERM arrive (then running trials are stopped, recorded FAILED and re-queued, so a
+/// resume reruns them). Throws UserError for problems the user must fix.
+SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,
+                      samplers::Sampler& sampler, store::Store& store, const store::Study& study,
+                      const std::function<void(const SweepEvent&)>& on_event);
+
+/// The run directory of trial `number`.
+std::filesystem::path RunDir(const SweepPlan& plan, int64_t number);
+
+/// Seed of trial `number` of a sweep seeded with `sweep_seed` (fits in 31 bits, so every trial
+/// program can take it).
+uint64_t TrialSeed(uint64_t sweep_seed, int64_t number);
+
+/// The trial's argv: the default `hpo train` command or the plan's command with macros expanded.
+std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
+                                      const std::filesystem::path& run_dir, uint64_t seed);
+
+/// One intermediate value parsed from a JSON line of a trial's stdout, if the line is one:
+/// {"step": N, "<metric>": V} or the trainer's {"event":"eval","step":N,"mean_reward":V}.
+struct ParsedReport {
+  int64_t step = 0;
+  double value = 0.0;
+};
+std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric);
+
+/// The final metric of a finished trial: from <run_dir>/sweep_eval_results.yaml, else from its
+/// last JSON report. Throws std::runtime_error with the reason the trial failed otherwise
+/// (missing or malformed results, metric absent or not finite).
+double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& metric,
+                      const std::optional<double>& last_reported);
+
+}  // namespace hpo::runner

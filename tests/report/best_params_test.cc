@@ -1,0 +1,78 @@
+#include "lib/report/best_params.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "lib/config/yaml_source.h"
+
+namespace hpo::report {
+namespace {
+
+TEST(FormatParamValueTest, SmallFloatsUseScientificNotationThatRoundTrips) {
+  EXPECT_EQ(FormatParamValue(Value(7.31e-4)), "7.31e-04");
+  EXPECT_EQ(FormatParamValue(Value(0.005)), "5.00e-03");
+  for (double v : {7.3123456789e-4, 1.0 / 3.0 * 1e-3, -2.5e-7, 9.999999e-3}) {
+    const std::string text = FormatParamValue(Value(v));
+    EXPECT_NE(text.find('e'), std::string::npos) << text;
+    EXPECT_EQ(std::strtod(text.c_str(), nullptr), v) << text;
+  }
+}
+
+TEST(FormatParamValueTest, OtherValuesKeepTheirPlainForm) {
+  EXPECT_EQ(FormatParamValue(Value(0.99)), "0.99");
+  EXPECT_EQ(FormatParamValue(Value(0.01)), "0.01");
+  EXPECT_EQ(FormatParamValue(Value(0.0)), "0.0");
+  EXPECT_EQ(FormatParamValue(Value(64)), "64");
+  EXPECT_EQ(FormatParamValue(Value(Value::List{Value(64), Value(64)})), "[64, 64]");
+  EXPECT_EQ(FormatParamValue(Value("tanh")), "tanh");
+}
+
+TEST(RankTrialsTest, OnlyCompleteTrialsBestFirstInEitherDirection) {
+  std::vector<store::Trial> trials(4);
+  for (int i = 0; i < 4; ++i) trials[i].number = i, trials[i].state = store::TrialState::kComplete;
+  trials[0].value = 10;
+  trials[1].value = 30;
+  trials[2].value = 20;
+  trials[3].state = store::TrialState::kPruned;
+  trials[3].value = 99;
+  auto best = RankTrials(trials, true);
+  ASSERT_EQ(best.size(), 3u);
+  EXPECT_EQ(best[0].number, 1);
+  EXPECT_EQ(best[2].number, 0);
+  EXPECT_EQ(RankTrials(trials, false)[0].number, 0);
+}
+
+TEST(PatchFileTest, HasTheHeaderAndParsesBackToTheSameParams) {
+  store::Trial trial;
+  trial.number = 7;
+  trial.value = 251.5;
+  trial.params = {{"learning_rate", Value(7.3123456789e-4)},
+                  {"net_arch", Value(Value::List{Value(128), Value(128)})},
+                  {"gamma", Value(0.999)}};
+  const std::string text = PatchFileText("lunar", trial, "final_mean_reward", "configs/trainer/patch/lunar_best.yaml");
+  EXPECT_EQ(text.rfind("# @package _global_\n", 0), 0u) << text;
+  EXPECT_NE(text.find("# Apply with: hpo train --patch configs/trainer/patch/lunar_best.yaml"), std::string::npos);
+  EXPECT_NE(text.find("trial lunar.r.7, final_mean_reward 251.5"), std::string::npos);
+  const config::YamlDocument doc = config::LoadYamlString(text, "patch");
+  const YAML::Node trainer = doc.root["trainer"];
+  ASSERT_TRUE(trainer.IsMap());
+  for (const auto& [name, value] : trial.params) {
+    EXPECT_EQ(config::ValueFromYaml(trainer[name], {}), value) << name;
+  }
+}
+
+TEST(OverridesTest, OneShellWordPerParameter) {
+  const ParamSet params = {{"learning_rate", Value(3e-4)}, {"net_arch", Value(Value::List{Value(64), Value(64)})}};
+  EXPECT_EQ(ParamsAsOverrides(params), (std::vector<std::string>{"learning_rate=3.00e-04", "net_arch=[64,64]"}));
+  EXPECT_EQ(ShellQuote("net_arch=[64,64]"), "'net_arch=[64,64]'");
+  EXPECT_EQ(ShellQuote("lr=3e-4"), "lr=3e-4");
+}
+
+TEST(ParamsAsYamlTest, DottedNamesNestUnderTrainer) {
+  const ParamSet params = {{"trainer.optimizer.learning_rate", Value(1e-3)}, {"batch_size", Value(64)}};
+  EXPECT_EQ(ParamsAsYaml(params), "trainer:\n  batch_size: 64\n  optimizer:\n    learning_rate: 1.00e-03\n");
+}
+
+}  // namespace
+}  // namespace hpo::report
