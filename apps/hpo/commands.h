@@ -11,5 +11,7 @@ void RegisterEnvEvalCommand(CLI::App& app, int& exit_code);
 void RegisterTrainCommand(CLI::App& app, int& exit_code);
 void RegisterEvalCommand(CLI::App& app, int& exit_code);
 void RegisterSweepCommand(CLI::App& app, int& exit_code);
+void RegisterStatusCommand(CLI::App& app, int& exit_code);
+void RegisterBestParamsCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hpo::cli

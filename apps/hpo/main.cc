@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
 
   int exit_code = hpo::kExitOk;
   hpo::cli::RegisterSweepCommand(app, exit_code);
+  hpo::cli::RegisterBestParamsCommand(app, exit_code);
+  hpo::cli::RegisterStatusCommand(app, exit_code);
   hpo::cli::RegisterTrainCommand(app, exit_code);
   hpo::cli::RegisterEvalCommand(app, exit_code);
   hpo::cli::RegisterEnvEvalCommand(app, exit_code);

@@ -1,0 +1,104 @@
+// hpo best-params [SWEEP]: the best trials as YAML, overrides and commands, plus a patch file
+// for `hpo train --patch` (the format of Metta's sweep_best_params tool).
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "apps/hpo/commands.h"
+#include "apps/hpo/sweep_args.h"
+#include "lib/core/atomic_file.h"
+#include "lib/core/error.h"
+#include "lib/report/best_params.h"
+#include "lib/report/study_info.h"
+#include "lib/store/store.h"
+
+namespace hpo::cli {
+namespace {
+
+struct BestParamsOptions {
+  SweepArgs sweep;
+  int top_n = 1;
+  bool show_scores = false;
+  bool no_patch = false;
+  std::string output_dir = "configs/trainer/patch";
+  std::string metric;
+};
+
+const std::string kRule(60, '=');
+const std::string kThinRule(40, '-');
+
+std::string TrainCommand(const std::vector<std::string>& overrides, const std::string& run_dir) {
+  std::string command = "hpo train --run-dir " + report::ShellQuote(run_dir);
+  for (const std::string& o : overrides) command += " --override " + report::ShellQuote(o);
+  return command;
+}
+
+int RunBestParams(const BestParamsOptions& options) {
+  const store::SweepLocation location = options.sweep.Locate();
+  auto store = store::OpenStore(location.storage_url);
+  const store::Study study = store->OpenStudy(location.name, "", "", false);
+  report::StudyInfo info = report::ReadStudyInfo(study);
+  std::vector<store::Trial> trials = store->LoadTrials(study.id);
+  if (!options.metric.empty() && options.metric != info.metric) {
+    report::RescoreFromRunDirs(trials, options.metric);
+    info.metric = options.metric;
+  }
+  const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize);
+  if (ranked.empty()) {
+    throw UserError(fmt::format("sweep '{}' has no complete trial with a {} yet ({} trials in storage)",
+                                location.name, info.metric, trials.size()));
+  }
+
+  const store::Trial& best = ranked[0];
+  fmt::print("Best run: {}.r.{} (score: {:.6g})\n\n", location.name, best.number, *best.value);
+  if (options.show_scores) {
+    fmt::print("All scores ({} complete trials, best first):\n", ranked.size());
+    for (const store::Trial& t : ranked) fmt::print("  {}.r.{}  {:.6g}\n", location.name, t.number, *t.value);
+    fmt::print("\n");
+  }
+
+  const std::filesystem::path patch_path =
+      std::filesystem::path(options.output_dir) / (location.name + "_best.yaml");
+  const int n = std::min<int>(options.top_n, static_cast<int>(ranked.size()));
+  for (int rank = 0; rank < n; ++rank) {
+    const store::Trial& t = ranked[static_cast<size_t>(rank)];
+    const std::vector<std::string> overrides = report::ParamsAsOverrides(t.params);
+    fmt::print("{}\n{}\n{}\n\n", kRule,
+               rank == 0 ? std::string("BEST HYPERPARAMETERS:")
+                         : fmt::format("RANK {}: {}.r.{} (score: {:.6g})", rank + 1, location.name, t.number, *t.value),
+               kRule);
+    fmt::print("1. As YAML config:\n{}\n{}\n", kThinRule, report::ParamsAsYaml(t.params));
+    if (rank == 0) {
+      if (options.no_patch) {
+        fmt::print("2. Config patch: not written (--no-patch)\n\n");
+      } else {
+        std::filesystem::create_directories(options.output_dir);
+        WriteFileAtomic(patch_path, report::PatchFileText(location.name, t, info.metric, patch_path));
+        fmt::print("2. Config patch saved to: {}\n   Use with: hpo train --patch {}\n\n", patch_path.string(),
+                   patch_path.string());
+      }
+    }
+    std::string override_line = "hpo train";
+    for (const std::string& o : overrides) override_line += " --override " + report::ShellQuote(o);
+    fmt::print("3. As command-line overrides:\n{}\n{}\n\n", kThinRule, override_line);
+    fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule,
+               TrainCommand(overrides, (store::TrainDir() / "runs" / fmt::format("{}_r{}", location.name, t.number)).string()));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterBestParamsCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<BestParamsOptions>();
+  CLI::App* cmd = app.add_subcommand("best-params", "Show the best hyperparameters of a sweep and write a patch file");
+  options->sweep.AddTo(cmd);
+  cmd->add_option("--top-n", options->top_n, "How many of the best trials to show")->check(CLI::PositiveNumber);
+  cmd->add_flag("--show-scores", options->show_scores, "List the score of every complete trial");
+  cmd->add_flag("--no-patch", options->no_patch, "Do not write the patch file");
+  cmd->add_option("--output-dir", options->output_dir, "Folder for <sweep>_best.yaml")->capture_default_str();
+  cmd->add_option("--metric", options->metric, "Rank by this key of the trials' sweep_eval_results.yaml");
+  cmd->callback([options, &exit_code] { exit_code = RunBestParams(*options); });
+}
+
+}  // namespace hpo::cli

@@ -1,0 +1,72 @@
+// hpo status [SWEEP]: the trial table of a running or finished sweep, read from storage.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+
+#include "apps/hpo/commands.h"
+#include "apps/hpo/sweep_args.h"
+#include "lib/core/error.h"
+#include "lib/report/best_params.h"
+#include "lib/report/study_info.h"
+#include "lib/store/store.h"
+
+namespace hpo::cli {
+namespace {
+
+std::string Duration(const store::Trial& t) {
+  if (t.started_ms == 0) return "-";
+  const int64_t end = t.finished_ms ? t.finished_ms : store::NowMs();
+  const double s = static_cast<double>(end - t.started_ms) / 1000.0;
+  return s < 120 ? fmt::format("{:.1f}s", s) : fmt::format("{:.1f}m", s / 60);
+}
+
+std::string ParamsLine(const ParamSet& params) {
+  std::string line;
+  for (const auto& [name, value] : params) {
+    if (!line.empty()) line += " ";
+    line += name + "=" + report::FormatParamValue(value);
+  }
+  return line;
+}
+
+int RunStatus(const SweepArgs& args) {
+  const store::SweepLocation location = args.Locate();
+  auto store = store::OpenStore(location.storage_url);
+  const store::Study study = store->OpenStudy(location.name, "", "", false);
+  const report::StudyInfo info = report::ReadStudyInfo(study);
+  const std::vector<store::Trial> trials = store->LoadTrials(study.id);
+
+  fmt::print("sweep {}: {} trials, metric {} ({})\n", location.name, trials.size(), info.metric,
+             info.maximize ? "maximize" : "minimize");
+  fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {}\n", "#", "state", "value", "duration", "params");
+  std::map<store::TrialState, int> counts;
+  for (const store::Trial& t : trials) {
+    ++counts[t.state];
+    const std::string value = t.value ? fmt::format("{:.4g}", *t.value) : "-";
+    std::string params = ParamsLine(t.params);
+    if (t.state == store::TrialState::kFailed) params = "error: " + t.error;
+    fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {}\n", t.number, store::StateName(t.state), value, Duration(t), params);
+  }
+  const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize);
+  fmt::print("\n{} complete, {} pruned, {} failed, {} running, {} waiting",
+             counts[store::TrialState::kComplete], counts[store::TrialState::kPruned],
+             counts[store::TrialState::kFailed], counts[store::TrialState::kRunning],
+             counts[store::TrialState::kWaiting]);
+  if (!ranked.empty()) {
+    fmt::print("; best: trial {} with {} = {:.6g}", ranked[0].number, info.metric, *ranked[0].value);
+  }
+  fmt::print("\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterStatusCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<SweepArgs>();
+  CLI::App* cmd = app.add_subcommand("status", "Print the trial table of a sweep");
+  args->AddTo(cmd);
+  cmd->callback([args, &exit_code] { exit_code = RunStatus(*args); });
+}
+
+}  // namespace hpo::cli

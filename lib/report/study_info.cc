@@ -1,0 +1,37 @@
+#include "lib/report/study_info.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+
+namespace hpo::report {
+
+StudyInfo ReadStudyInfo(const store::Study& study) {
+  StudyInfo info;
+  info.maximize = study.direction != "minimize";
+  try {
+    const YAML::Node config = YAML::Load(study.config_yaml);
+    const YAML::Node metric = config.IsMap() ? config["metric"] : YAML::Node();
+    if (metric && metric.IsScalar()) info.metric = metric.Scalar();
+    if (metric && metric.IsMap() && metric["name"]) info.metric = metric["name"].Scalar();
+  } catch (const YAML::Exception&) {
+    // A config we cannot read still leaves the default metric name: the values are in storage.
+  }
+  return info;
+}
+
+void RescoreFromRunDirs(std::vector<store::Trial>& trials, const std::string& metric) {
+  for (store::Trial& t : trials) {
+    if (t.state != store::TrialState::kComplete) continue;
+    t.value.reset();
+    const std::filesystem::path results = std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml";
+    try {
+      const YAML::Node node = YAML::LoadFile(results.string());
+      if (node[metric]) t.value = node[metric].as<double>();
+    } catch (const YAML::Exception&) {
+      // Missing or unreadable results: the trial is not ranked by this metric.
+    }
+  }
+}
+
+}  // namespace hpo::report

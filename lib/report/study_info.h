@@ -1,0 +1,25 @@
+// What reports need to know about a study beyond its trials: the metric and its direction.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lib/store/store.h"
+
+namespace hpo::report {
+
+struct StudyInfo {
+  std::string metric = "final_mean_reward";
+  bool maximize = true;
+};
+
+/// Reads the metric name from the study's stored config (`metric: name` or `metric: {name:}`)
+/// and the direction from the study.
+StudyInfo ReadStudyInfo(const store::Study& study);
+
+/// Replaces each complete trial's value with `metric` from its run directory's
+/// sweep_eval_results.yaml (trials without it lose their value). For ranking by a metric the
+/// sweep did not optimise.
+void RescoreFromRunDirs(std::vector<store::Trial>& trials, const std::string& metric);
+
+}  // namespace hpo::report
