@@ -1,0 +1,54 @@
+// A fast stand-in for a training run, for sweep tests: takes --name=value arguments (the
+// ${args} macro), reports a learning curve as JSON lines and writes sweep_eval_results.yaml
+// into $HPO_RUN_DIR. `--fault=` selects a way to fail.
+//
+//   --x=<float>          the score is 100 - 100 * (x - 0.3)^2 (default x = 0)
+//   --steps=<int>        intermediate reports (default 5), curve value = score * step / steps
+//   --step_seconds=<f>   sleep between reports (default 0)
+//   --fault=<kind>       segfault | abort | hang | nan | exit3 | garbled | none
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+
+int main(int argc, char** argv) {
+  std::map<std::string, std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0 || a.find('=') == std::string::npos) continue;
+    args[a.substr(2, a.find('=') - 2)] = a.substr(a.find('=') + 1);
+  }
+  auto get = [&](const std::string& k, const std::string& d) { return args.count(k) ? args[k] : d; };
+  const double x = std::atof(get("x", "0").c_str());
+  const int steps = std::atoi(get("steps", "5").c_str());
+  const double step_seconds = std::atof(get("step_seconds", "0").c_str());
+  const std::string fault = get("fault", "none");
+  const char* run_dir = std::getenv("HPO_RUN_DIR");
+  const double score = 100.0 - 100.0 * (x - 0.3) * (x - 0.3);
+
+  if (fault == "segfault") std::raise(SIGSEGV);
+  if (fault == "abort") std::abort();
+  if (fault == "exit3") return 3;
+  if (fault == "hang") {
+    while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  for (int s = 1; s <= steps; ++s) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(step_seconds));
+    std::printf("{\"step\": %d, \"score\": %.17g}\n", s * 1000, score * s / steps);
+    std::fflush(stdout);
+  }
+  if (!run_dir) return 0;  // nothing to write: the last JSON report is the result
+  std::ofstream out(std::string(run_dir) + "/sweep_eval_results.yaml");
+  if (fault == "nan") {
+    out << "score: .nan\n";
+  } else if (fault == "garbled") {
+    out << "score: [unclosed\n";
+  } else {
+    out << "score: " << score << "\nx: " << x << "\n";
+  }
+  return 0;
+}
