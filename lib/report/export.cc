@@ -1,0 +1,110 @@
+#include "lib/report/export.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+
+namespace hpo::report {
+
+std::string JsonString(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string JsonNumber(double value) {
+  if (!std::isfinite(value)) return "null";
+  return fmt::format("{}", value);
+}
+
+namespace {
+
+std::string JsonValue(const Value& value) {
+  if (value.is_list()) {
+    std::string out = "[";
+    for (const Value& item : value.as_list()) {
+      if (out.size() > 1) out += ", ";
+      out += JsonValue(item);
+    }
+    return out + "]";
+  }
+  if (value.is_string()) return JsonString(value.as_string());
+  if (value.is_bool()) return value.as_bool() ? "true" : "false";
+  if (value.is_int()) return std::to_string(value.as_int());
+  return JsonNumber(value.as_double());
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string ExportJson(const store::Study& study, const StudyInfo& info,
+                       const std::vector<store::Trial>& trials) {
+  std::string out = "{\n";
+  out += fmt::format("  \"study\": {},\n  \"metric\": {},\n  \"direction\": {},\n  \"config\": {},\n  \"trials\": [",
+                     JsonString(study.name), JsonString(info.metric),
+                     JsonString(info.maximize ? "maximize" : "minimize"), JsonString(study.config_yaml));
+  for (size_t i = 0; i < trials.size(); ++i) {
+    const store::Trial& t = trials[i];
+    std::string params;
+    for (const auto& [name, value] : t.params) {
+      params += (params.empty() ? "" : ", ") + JsonString(name) + ": " + JsonValue(value);
+    }
+    std::string intermediates;
+    for (const store::Intermediate& v : t.intermediates) {
+      intermediates += fmt::format("{}[{}, {}]", intermediates.empty() ? "" : ", ", v.step, JsonNumber(v.value));
+    }
+    out += fmt::format(
+        "{}\n    {{\"number\": {}, \"state\": {}, \"value\": {}, \"params\": {{{}}}, "
+        "\"intermediate_values\": [{}], \"cost_seconds\": {}, \"seed\": {}, \"started_ms\": {}, "
+        "\"finished_ms\": {}, \"error\": {}, \"run_dir\": {}, \"worker\": {}, \"retry_of\": {}}}",
+        i == 0 ? "" : ",", t.number, JsonString(std::string(store::StateName(t.state))),
+        t.value ? JsonNumber(*t.value) : "null", params, intermediates, JsonNumber(t.cost), t.seed,
+        t.started_ms, t.finished_ms, JsonString(t.error), JsonString(t.run_dir), JsonString(t.worker),
+        t.retry_of);
+  }
+  out += trials.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+std::string ExportCsv(const std::vector<store::Trial>& trials) {
+  std::set<std::string> names;
+  for (const store::Trial& t : trials) {
+    for (const auto& [name, value] : t.params) names.insert(name);
+  }
+  std::string out = "number,state,value,cost_seconds,seed";
+  for (const std::string& name : names) out += "," + CsvField("params." + name);
+  out += ",error\n";
+  for (const store::Trial& t : trials) {
+    out += fmt::format("{},{},{},{},{}", t.number, store::StateName(t.state),
+                       t.value ? fmt::format("{}", *t.value) : "", t.cost, t.seed);
+    for (const std::string& name : names) {
+      const auto it = t.params.find(name);
+      out += "," + (it == t.params.end() ? std::string() : CsvField(it->second.ToYaml()));
+    }
+    out += "," + CsvField(t.error) + "\n";
+  }
+  return out;
+}
+
+}  // namespace hpo::report

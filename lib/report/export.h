@@ -1,0 +1,28 @@
+// Exports of a study for other tools: the complete results as JSON, a flat CSV for pandas, and
+// an Optuna journal (JSON lines) that optuna's JournalStorage and optuna-dashboard load.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lib/report/study_info.h"
+#include "lib/store/store.h"
+
+namespace hpo::report {
+
+/// `<sweep>_results.json`: the study (name, metric, direction, config) and every trial with
+/// params, state, value, intermediate values, cost, seed, times, error and run directory.
+std::string ExportJson(const store::Study& study, const StudyInfo& info,
+                       const std::vector<store::Trial>& trials);
+
+/// One row per trial: number, state, value, cost_seconds, seed, one column per parameter
+/// (params.<name>), error. RFC 4180 quoting.
+std::string ExportCsv(const std::vector<store::Trial>& trials);
+
+/// JSON string literal of `text` (quotes included).
+std::string JsonString(const std::string& text);
+
+/// JSON number of a double: shortest round-trip; NaN and infinities become null.
+std::string JsonNumber(double value);
+
+}  // namespace hpo::report
