@@ -1,0 +1,95 @@
+// LunarLander-v3 (Gymnasium 1.x, gymnasium/envs/box2d/lunar_lander.py) on Box2D 2.4.1.
+//
+// The physics class owns the Box2D world and knows engines, not actions; the env adapter maps
+// discrete or continuous actions onto engine commands and adds the time limit. Parity with
+// Gymnasium is statistical (Box2D 2.4 vs pybox2d's 2.3 runtime), checked by the heuristic tests.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "envs/env.h"
+#include "lib/core/random.h"
+
+class b2Body;
+class b2World;
+
+namespace hpo::envs {
+
+/// Engine commands for one step, already decoded from the action.
+struct EngineCommand {
+  double main_power = 0.0;  ///< 0 = off, else in [0.5, 1]
+  double side_power = 0.0;  ///< 0 = off, else in [0.5, 1]
+  int side_direction = 0;   ///< -1 left engine, +1 right engine
+};
+
+class LunarLanderPhysics {
+ public:
+  static constexpr int kObservationSize = 8;
+  using Observation = std::array<double, kObservationSize>;
+
+  explicit LunarLanderPhysics(const EnvOptions& options);
+  ~LunarLanderPhysics();
+  LunarLanderPhysics(const LunarLanderPhysics&) = delete;
+  LunarLanderPhysics& operator=(const LunarLanderPhysics&) = delete;
+
+  /// Builds a new world (terrain, lander, legs) from `seed` and performs Gymnasium's no-op
+  /// step, whose reward is discarded. Returns its observation.
+  Observation Reset(uint64_t seed);
+
+  struct Outcome {
+    Observation observation;
+    double reward = 0.0;
+    bool terminated = false;
+  };
+  Outcome Step(const EngineCommand& command);
+
+  /// Box2D world step alone (for the benchmark of the bare physics cost).
+  void StepWorldOnly();
+
+ private:
+  class ContactDetector;
+  void BuildWorld();
+  Observation Observe() const;
+
+  EnvOptions options_;
+  Rng rng_{0};
+  std::unique_ptr<ContactDetector> contacts_;
+  std::unique_ptr<b2World> world_;
+  b2Body* moon_ = nullptr;
+  b2Body* lander_ = nullptr;
+  std::array<b2Body*, 2> legs_{};
+  std::array<bool, 2> leg_contact_{};
+  bool game_over_ = false;
+  double prev_shaping_ = 0.0;
+  bool has_prev_shaping_ = false;
+  int64_t wind_idx_ = 0;
+  int64_t torque_idx_ = 0;
+
+};
+
+/// The Env adapter: discrete (4 actions) or continuous (2 actions in [-1, 1]) plus the time limit.
+class LunarLanderEnv : public Env {
+ public:
+  LunarLanderEnv(bool continuous, const EnvOptions& options);
+
+  int observation_size() const override { return LunarLanderPhysics::kObservationSize; }
+  ActionSpace action_space() const override;
+  void Reset(uint64_t seed, std::span<float> observation) override;
+  StepResult Step(std::span<const float> action, std::span<float> observation) override;
+
+  /// Gymnasium's heuristic controller (lunar_lander.py `heuristic`): the action it takes for
+  /// an observation, in this env's action format (1 float discrete, 2 floats continuous).
+  static void HeuristicAction(bool continuous, std::span<const float> observation, std::span<float> action);
+
+ private:
+  EngineCommand Decode(std::span<const float> action) const;
+
+  bool continuous_;
+  int max_episode_steps_;
+  int elapsed_steps_ = 0;
+  LunarLanderPhysics physics_;
+};
+
+}  // namespace hpo::envs
