@@ -23,8 +23,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // --help and --version are "errors" with code 0; every real parse error is the user's.
-    return app.exit(e) == 0 ? hpo::kExitOk : hpo::kExitUserError;
+    // --help and --version are "errors" with code 0; every real parse error is the user's,
+    // reported on one line like every other user error.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    fmt::print(stderr, "hpo: error: {} (see hpo --help)\n", e.what());
+    return hpo::kExitUserError;
   } catch (const hpo::UserError& e) {
     fmt::print(stderr, "hpo: error: {}\n", e.what());
     return hpo::kExitUserError;

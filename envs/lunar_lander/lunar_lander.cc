@@ -9,6 +9,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "lib/core/error.h"
 
@@ -231,25 +232,14 @@ LunarLanderPhysics::Outcome LunarLanderPhysics::Step(const EngineCommand& comman
   // reward: change of the shaping potential, minus fuel
   Outcome out;
   out.observation = Observe();
-  const Observation& s = out.observation;
-  const double shaping = -100 * std::sqrt(s[0] * s[0] + s[1] * s[1]) -
-                         100 * std::sqrt(s[2] * s[2] + s[3] * s[3]) - 100 * std::fabs(s[4]) +
-                         10 * s[6] + 10 * s[7];
+  const double shaping = Shaping(out.observation);
   if (has_prev_shaping_) out.reward = shaping - prev_shaping_;
   prev_shaping_ = shaping;
   has_prev_shaping_ = true;
   out.reward -= command.main_power * 0.30;
   out.reward -= command.side_power * 0.03;
-
-  // termination: a crash or leaving the screen sets -100; coming to rest sets +100 and wins
-  if (game_over_ || std::fabs(s[0]) >= 1.0) {
-    out.terminated = true;
-    out.reward = -100;
-  }
-  if (!lander_->IsAwake()) {
-    out.terminated = true;
-    out.reward = +100;
-  }
+  std::tie(out.reward, out.terminated) =
+      ApplyTermination(out.reward, game_over_, out.observation[0], lander_->IsAwake());
   return out;
 }
 
@@ -260,14 +250,39 @@ void LunarLanderPhysics::StepWorldOnly() {
 LunarLanderPhysics::Observation LunarLanderPhysics::Observe() const {
   const b2Vec2 pos = lander_->GetPosition();
   const b2Vec2 vel = lander_->GetLinearVelocity();
-  return {(pos.x - kW / 2) / (kW / 2),
-          (pos.y - (kHelipadY + kLegDown / kScale)) / (kH / 2),
-          vel.x * (kW / 2) / kFps,
-          vel.y * (kH / 2) / kFps,
-          lander_->GetAngle(),
-          20.0 * lander_->GetAngularVelocity() / kFps,
-          leg_contact_[0] ? 1.0 : 0.0,
-          leg_contact_[1] ? 1.0 : 0.0};
+  return Normalise(pos.x, pos.y, vel.x, vel.y, lander_->GetAngle(), lander_->GetAngularVelocity(),
+                   leg_contact_[0], leg_contact_[1]);
+}
+
+LunarLanderPhysics::Observation LunarLanderPhysics::Normalise(double x, double y, double vx, double vy,
+                                                              double angle, double omega,
+                                                              bool left_contact, bool right_contact) {
+  return {(x - kW / 2) / (kW / 2),
+          (y - (kHelipadY + kLegDown / kScale)) / (kH / 2),
+          vx * (kW / 2) / kFps,
+          vy * (kH / 2) / kFps,
+          angle,
+          20.0 * omega / kFps,
+          left_contact ? 1.0 : 0.0,
+          right_contact ? 1.0 : 0.0};
+}
+
+double LunarLanderPhysics::Shaping(const Observation& s) {
+  return -100 * std::sqrt(s[0] * s[0] + s[1] * s[1]) - 100 * std::sqrt(s[2] * s[2] + s[3] * s[3]) -
+         100 * std::fabs(s[4]) + 10 * s[6] + 10 * s[7];
+}
+
+std::pair<double, bool> LunarLanderPhysics::ApplyTermination(double reward, bool game_over, double x, bool awake) {
+  bool terminated = false;
+  if (game_over || std::fabs(x) >= 1.0) {
+    terminated = true;
+    reward = -100;
+  }
+  if (!awake) {
+    terminated = true;
+    reward = +100;
+  }
+  return {reward, terminated};
 }
 
 // ---------------------------------------------------------------------------------------------

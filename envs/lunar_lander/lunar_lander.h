@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "envs/env.h"
 #include "lib/core/random.h"
@@ -47,6 +48,17 @@ class LunarLanderPhysics {
 
   /// Box2D world step alone (for the benchmark of the bare physics cost).
   void StepWorldOnly();
+
+  // The formulas, as pure functions so tests can check them on hand-computed states.
+  /// Observation from the lander's origin position (m), velocity (m/s), angle (rad), angular
+  /// velocity (rad/s) and leg contacts.
+  static Observation Normalise(double x, double y, double vx, double vy, double angle,
+                               double omega, bool left_contact, bool right_contact);
+  /// The shaping potential whose change is the reward.
+  static double Shaping(const Observation& s);
+  /// Termination rules in upstream's order: a crash or |x| >= 1 sets -100, then coming to rest
+  /// (body asleep) sets +100 and wins. Returns (reward, terminated).
+  static std::pair<double, bool> ApplyTermination(double reward, bool game_over, double x, bool awake);
 
  private:
   class ContactDetector;
