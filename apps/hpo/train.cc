@@ -1,18 +1,94 @@
-// hpo train: placeholder until its issue lands (see issues); replaced, not extended.
-#include <fmt/core.h>
+// hpo train: one PPO training run with its run directory.
+//   hpo train [--config FILE] [--patch FILE]... [--override key=value]... [--run-dir DIR] [--seed S]
+//   hpo train --resume RUN_DIR [--override key=value]...
+// Precedence: built-in defaults < --config < --patch (in order) < --override < --seed.
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
 
 #include "apps/hpo/commands.h"
+#include "envs/env.h"
+#include "lib/config/trainer_config.h"
+#include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
+#include "lib/store/sweep_location.h"
+#include "lib/trainer/trainer.h"
 
 namespace hpo::cli {
+namespace {
+
+struct TrainCliOptions {
+  std::string config_file;
+  std::vector<std::string> patches;
+  std::vector<std::string> overrides;
+  std::string run_dir;
+  std::optional<int64_t> seed;
+  std::string resume;
+};
+
+std::filesystem::path DefaultRunDir() {
+  const auto now = std::chrono::system_clock::now();
+  const std::string stamp = fmt::format("{:%Y%m%d-%H%M%S}", fmt::localtime(std::chrono::system_clock::to_time_t(now)));
+  std::filesystem::path dir = store::TrainDir() / "runs" / ("train-" + stamp);
+  for (int n = 2; std::filesystem::exists(dir); ++n) dir = store::TrainDir() / "runs" / fmt::format("train-{}-{}", stamp, n);
+  return dir;
+}
+
+// A run directory may be new, or prepared by a sweep (only train_config_overrides.yaml in it);
+// one that already holds a run is never overwritten.
+void CheckRunDirIsFree(const std::filesystem::path& dir) {
+  for (const char* taken : {"progress.csv", "resolved_config.yaml", "checkpoints"}) {
+    if (std::filesystem::exists(dir / taken)) {
+      throw UserError(Origin{"--run-dir"}, fmt::format("{} already holds a run ({} exists); use --resume {} or another --run-dir",
+                                                       dir.string(), taken, dir.string()));
+    }
+  }
+}
+
+int RunTrain(const TrainCliOptions& o) {
+  config::TrainerConfig config;
+  trainer::TrainOptions options;
+  if (!o.resume.empty()) {
+    if (!o.config_file.empty() || !o.patches.empty()) {
+      throw UserError(Origin{"--resume"}, "a resumed run keeps its resolved_config.yaml; only --override may change it");
+    }
+    options.run_dir = o.resume;
+    options.resume = true;
+    if (!std::filesystem::exists(options.run_dir / "resolved_config.yaml")) {
+      throw UserError(Origin{"--resume"}, "no run in " + o.resume + " (resolved_config.yaml is missing)");
+    }
+    config = config::ResolveTrainerConfig((options.run_dir / "resolved_config.yaml").string(), {}, o.overrides);
+  } else {
+    config = config::ResolveTrainerConfig(o.config_file, o.patches, o.overrides);
+    options.run_dir = o.run_dir.empty() ? DefaultRunDir() : std::filesystem::path(o.run_dir);
+    CheckRunDirIsFree(options.run_dir);
+  }
+  if (o.seed) config.seed = *o.seed;
+  envs::MakeEnv(config.env_id);  // an unknown env id is reported before anything is written
+
+  std::filesystem::create_directories(options.run_dir);
+  WriteFileAtomic(options.run_dir / "resolved_config.yaml", config.ToYaml());
+  WriteFileAtomic(options.run_dir / "train_config_overrides.yaml", config.DiffYaml());
+  fmt::print(stderr, "hpo train: {} run in {}\n", options.resume ? "resuming the" : "new", options.run_dir.string());
+  return trainer::Train(config, options);
+}
+
+}  // namespace
 
 void RegisterTrainCommand(CLI::App& app, int& exit_code) {
-  CLI::App* cmd = app.add_subcommand("train", "Train a PPO agent");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    fmt::print(stderr, "hpo: 'train' is not implemented yet\n");
-    exit_code = kExitFailure;
-  });
+  auto o = std::make_shared<TrainCliOptions>();
+  CLI::App* cmd = app.add_subcommand("train", "Train a PPO agent (defaults: rl-baselines3-zoo's LunarLander PPO)");
+  cmd->add_option("--config", o->config_file, "YAML file of trainer keys")->check(CLI::ExistingFile);
+  cmd->add_option("--patch", o->patches, "Patch file (e.g. from hpo best-params); repeatable, applied in order")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--override", o->overrides, "key=value, e.g. lr=3e-4 or net_arch=[128,128]; repeatable");
+  cmd->add_option("--run-dir", o->run_dir, "Run directory (default: train_dir/runs/train-<time>)");
+  cmd->add_option("--seed", o->seed, "Seed (overrides the config's)");
+  cmd->add_option("--resume", o->resume, "Continue the run in RUN_DIR from its last checkpoint");
+  cmd->callback([o, &exit_code] { exit_code = RunTrain(*o); });
 }
 
 }  // namespace hpo::cli

@@ -1,0 +1,43 @@
+// Model construction, the flat parameter buffer, checkpoints and evaluation (internal: torch).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "lib/config/trainer_config.h"
+#include "lib/trainer/actor_critic.h"
+#include "lib/trainer/trainer.h"
+
+namespace hpo::trainer {
+
+/// Every parameter of a model as a view into `values`, and its gradient as a view into
+/// `grads` (autograd accumulates into existing gradients in place, so they stay views).
+struct FlatParameters {
+  torch::Tensor values;
+  torch::Tensor grads;
+};
+FlatParameters Flatten(ActorCriticImpl& model);
+
+ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space);
+
+struct CheckpointState {
+  torch::Tensor params, adam_m, adam_v;
+  int64_t adam_step = 0;
+  int64_t global_step = 0;
+  int64_t updates = 0;
+  double training_seconds = 0.0;
+};
+
+/// Writes to a temporary file and renames it into place: a crash never leaves a torn checkpoint.
+void SaveCheckpointFile(const std::filesystem::path& path, const CheckpointState& state);
+CheckpointState LoadCheckpointFile(const std::filesystem::path& path);
+/// final.pt if present, else the step_*.pt with the most steps. UserError if there is none.
+std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir);
+
+/// Runs `episodes` episodes (deterministic: argmax or Gaussian mean) on fresh envs seeded from
+/// `seed`, all stepped as one batch.
+EvalResult EvaluatePolicy(ActorCritic& model, const config::TrainerConfig& config, int64_t episodes,
+                          uint64_t seed, bool stochastic);
+
+}  // namespace hpo::trainer

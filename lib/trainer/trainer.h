@@ -1,0 +1,35 @@
+// PPO training and evaluation: the trainer's public face. No torch in this header, so the
+// app and other modules include it without paying torch's compile time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "lib/config/trainer_config.h"
+
+namespace hpo::trainer {
+
+struct TrainOptions {
+  std::filesystem::path run_dir;  ///< where every file of the run goes (created if missing)
+  bool resume = false;            ///< continue from the run directory's last checkpoint
+};
+
+/// Trains PPO as configured. Returns an exit code: kExitOk, kExitNonFinite (NaN/inf in the
+/// losses) or kExitInterrupted (SIGINT/SIGTERM: the final checkpoint and progress are saved).
+/// Throws UserError for problems with the run directory or config.
+int Train(const config::TrainerConfig& config, const TrainOptions& options);
+
+struct EvalResult {
+  double mean_reward = 0.0;
+  double std_reward = 0.0;
+  double success_rate = 0.0;  ///< fraction of episodes with return >= 200
+  double mean_episode_length = 0.0;
+  int64_t episodes = 0;
+};
+
+/// Evaluates a saved policy: a run directory (its latest checkpoint) or a checkpoint file.
+EvalResult EvaluateSaved(const std::filesystem::path& run_dir_or_checkpoint, int64_t episodes,
+                         uint64_t seed, bool stochastic);
+
+}  // namespace hpo::trainer
