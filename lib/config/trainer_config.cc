@@ -137,7 +137,10 @@ void ApplyMapping(TrainerConfig& config, const YAML::Node& map, const std::strin
     }
     const std::optional<std::string> canonical =
         Leaf(key) == "hidden_size" ? std::optional<std::string>("net_arch") : CanonicalTrainerKey(key);
-    if (canonical && !seen.insert(*canonical).second) {
+    if (!canonical) {  // reported at the key; type errors below are reported at the value
+      throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", path, ClosestTrainerKey(Leaf(key))));
+    }
+    if (!seen.insert(*canonical).second) {
       throw UserError(origin, fmt::format("{} is set twice in this file", path));
     }
     config.Set(path, ValueFromYaml(pair.second, OriginOf(source, pair.second)), OriginOf(source, pair.second));

@@ -148,11 +148,14 @@ EvalResult EvaluatePolicy(ActorCritic& model, const config::TrainerConfig& confi
   }
   EvalResult result;
   result.episodes = episodes;
+  int64_t solved = 0, steps = 0;
   for (size_t i = 0; i < n; ++i) {
     result.mean_reward += returns[i] / static_cast<double>(n);
-    result.mean_episode_length += lengths[i] / static_cast<double>(n);
-    result.success_rate += (returns[i] >= 200.0) / static_cast<double>(n);
+    steps += lengths[i];
+    solved += returns[i] >= 200.0;
   }
+  result.mean_episode_length = static_cast<double>(steps) / static_cast<double>(n);
+  result.success_rate = static_cast<double>(solved) / static_cast<double>(n);
   for (double r : returns) result.std_reward += (r - result.mean_reward) * (r - result.mean_reward) / static_cast<double>(n);
   result.std_reward = std::sqrt(result.std_reward);
   return result;

@@ -1,0 +1,111 @@
+#include "lib/config/trainer_config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace hpo::config {
+namespace {
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::path(testing::TempDir()) / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(OverrideTest, ValuesAreTypedByTheirKey) {
+  const TrainerConfig c = ResolveTrainerConfig("", {}, {"lr=3e-4", "net_arch=[128,128]", "n_envs=8",
+                                                         "anneal_lr=true", "activation_fn=relu", "total_timesteps=2e6"});
+  EXPECT_DOUBLE_EQ(c.learning_rate, 3e-4);
+  EXPECT_EQ(c.net_arch, (std::vector<int64_t>{128, 128}));
+  EXPECT_EQ(c.n_envs, 8);
+  EXPECT_TRUE(c.anneal_lr);
+  EXPECT_EQ(c.activation_fn, "relu");
+  EXPECT_EQ(c.total_timesteps, 2'000'000);  // "2e6" is a whole number
+}
+
+TEST(OverrideTest, AliasesOfOtherToolsMapToCanonicalKeys) {
+  const TrainerConfig c = ResolveTrainerConfig(
+      "", {}, {"discount_factor=0.99", "lambda_param=0.9", "ratio_clip=0.3", "entropy_loss_scale=0.001",
+               "learning_epochs=8", "rollouts=256", "grad_norm_clip=1.0", "value_coef=0.7",
+               "policy_hidden_layer_sizes=[256,128]", "trainer.optimizer.learning_rate=1e-3", "hidden_size=32"});
+  EXPECT_DOUBLE_EQ(c.gamma, 0.99);
+  EXPECT_DOUBLE_EQ(c.gae_lambda, 0.9);
+  EXPECT_DOUBLE_EQ(c.clip_range, 0.3);
+  EXPECT_DOUBLE_EQ(c.ent_coef, 0.001);
+  EXPECT_EQ(c.n_epochs, 8);
+  EXPECT_EQ(c.n_steps, 256);
+  EXPECT_DOUBLE_EQ(c.max_grad_norm, 1.0);
+  EXPECT_DOUBLE_EQ(c.vf_coef, 0.7);
+  EXPECT_DOUBLE_EQ(c.learning_rate, 1e-3);
+  EXPECT_EQ(c.net_arch, (std::vector<int64_t>{32, 32}));  // hidden_size comes last and wins
+}
+
+TEST(OverrideTest, UnknownKeyNamesTheClosestKnownKey) {
+  EXPECT_EQ(ErrorOf([] { ResolveTrainerConfig("", {}, {"learnig_rate=1e-3"}); }),
+            "--override learnig_rate=1e-3: unknown trainer key 'learnig_rate' (did you mean 'learning_rate'?)");
+}
+
+TEST(OverrideTest, MalformedOverridesAreClearErrors) {
+  EXPECT_NE(ErrorOf([] { ParseOverride("lr"); }).find("expected key=value"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { ParseOverride("lr="); }).find("missing the value"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { ParseOverride("=3"); }).find("missing the key"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { ResolveTrainerConfig("", {}, {"lr=abc"}); }).find("learning_rate expects a number, got 'abc'"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { ParseOverride("net_arch=[64,"); }).find("YAML syntax error"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=2.5"}); }).find("n_envs expects an integer"), std::string::npos);
+}
+
+TEST(ValidateTest, ReportsEveryProblemAtOnce) {
+  const std::string error = ErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=0", "batch_size=-1", "gamma=1.5"}); });
+  EXPECT_NE(error.find("n_envs must be positive, got 0"), std::string::npos) << error;
+  EXPECT_NE(error.find("batch_size must be positive, got -1"), std::string::npos) << error;
+  EXPECT_NE(error.find("gamma must be in (0, 1], got 1.5"), std::string::npos) << error;
+}
+
+TEST(ValidateTest, BatchLargerThanTheRolloutIsAnError) {
+  EXPECT_NE(ErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=2", "n_steps=8", "batch_size=64"}); })
+                .find("batch_size 64 is larger than the rollout (n_envs 2 x n_steps 8 = 16)"),
+            std::string::npos);
+}
+
+TEST(PatchTest, PrecedenceIsDefaultsConfigPatchesInOrderThenOverrides) {
+  const std::string config = WriteTemp("cfg.yaml", "learning_rate: 1.0e-3\nn_epochs: 5\ngamma: 0.95\n");
+  const std::string first = WriteTemp("p1.yaml", "# @package _global_\ntrainer:\n  learning_rate: 2.0e-3\n  n_epochs: 6\n");
+  const std::string second = WriteTemp("p2.yaml", "trainer:\n  optimizer:\n    learning_rate: 3.0e-3\n");
+  const TrainerConfig c = ResolveTrainerConfig(config, {first, second}, {"n_epochs=7"});
+  EXPECT_DOUBLE_EQ(c.learning_rate, 3e-3);  // second patch
+  EXPECT_EQ(c.n_epochs, 7);                 // override
+  EXPECT_DOUBLE_EQ(c.gamma, 0.95);          // config
+  EXPECT_EQ(c.n_envs, 16);                  // default
+}
+
+TEST(PatchTest, ErrorsInFilesCarryFileLineAndColumn) {
+  const std::string bad = WriteTemp("bad.yaml", "trainer:\n  n_epochs: 4\n  gama: 0.9\n");
+  EXPECT_EQ(ErrorOf([&] { ResolveTrainerConfig(bad, {}, {}); }),
+            bad + ":3:3: unknown trainer key 'trainer.gama' (did you mean 'gamma'?)");
+  const std::string twice = WriteTemp("twice.yaml", "lr: 1.0e-3\nlearning_rate: 2.0e-3\n");
+  EXPECT_NE(ErrorOf([&] { ResolveTrainerConfig(twice, {}, {}); }).find(twice + ":2:1: learning_rate is set twice"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { ResolveTrainerConfig("/nonexistent/cfg.yaml", {}, {}); }).find("file not found"), std::string::npos);
+}
+
+TEST(YamlOutputTest, ResolvedConfigRoundTripsAndDiffHasOnlyChanges) {
+  TrainerConfig c = ResolveTrainerConfig("", {}, {"lr=7.31e-4", "net_arch=[32,32]"});
+  EXPECT_EQ(c.DiffYaml(), "learning_rate: 0.000731\nnet_arch: [32, 32]\n");
+  const std::string path = WriteTemp("resolved.yaml", c.ToYaml());
+  const TrainerConfig back = ResolveTrainerConfig(path, {}, {});
+  EXPECT_EQ(back.ToYaml(), c.ToYaml());
+  EXPECT_EQ(TrainerConfig().DiffYaml(), "{}\n");
+}
+
+}  // namespace
+}  // namespace hpo::config

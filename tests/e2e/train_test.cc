@@ -1,0 +1,199 @@
+// hpo train and hpo eval end to end, with budgets of a few thousand steps.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "tests/e2e/run_hpo.h"
+
+namespace hpo::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kTiny =
+    "--override total_timesteps=4096 --override n_envs=4 --override n_steps=256 --override eval_interval=2048 "
+    "--override eval_episodes=2 --override final_eval_episodes=3 --override checkpoint_interval=2048 ";
+
+fs::path FreshDir(const std::string& name) {
+  const fs::path dir = fs::path(testing::TempDir()) / ("train_e2e_" + name);
+  fs::remove_all(dir);
+  return dir;
+}
+
+std::string Read(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream s(text);
+  for (std::string line; std::getline(s, line);) lines.push_back(line);
+  return lines;
+}
+
+// progress.csv without its timing column (sps), which no two runs share.
+std::string ProgressWithoutSps(const fs::path& run_dir) {
+  std::string out;
+  for (const std::string& line : Lines(Read(run_dir / "progress.csv"))) {
+    std::vector<std::string> cells;
+    std::stringstream s(line);
+    for (std::string cell; std::getline(s, cell, ',');) cells.push_back(cell);
+    cells.erase(cells.begin() + 9);  // sps
+    for (const std::string& c : cells) out += c + ",";
+    out += "\n";
+  }
+  return out;
+}
+
+TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
+  const fs::path dir = FreshDir("files");
+  const CommandResult r = RunHpo("train " + kTiny + "--override lr=3e-4 --run-dir " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* file : {"resolved_config.yaml", "train_config_overrides.yaml", "progress.csv",
+                           "sweep_eval_results.yaml", "checkpoints/final.pt", "checkpoints/step_0000002048.pt"}) {
+    EXPECT_TRUE(fs::exists(dir / file)) << file;
+  }
+  EXPECT_EQ(Lines(Read(dir / "progress.csv")).size(), 5u);  // header + 4 updates of 1024 steps
+  const YAML::Node results = YAML::LoadFile((dir / "sweep_eval_results.yaml").string());
+  for (const char* key : {"final_mean_reward", "std", "success_rate", "mean_episode_length", "episodes",
+                          "training_time", "total_timesteps", "sps"}) {
+    EXPECT_TRUE(results[key].IsScalar()) << key;
+  }
+  EXPECT_EQ(results["episodes"].as<int>(), 3);
+  EXPECT_EQ(results["total_timesteps"].as<int>(), 4096);
+  // Overrides file holds only what differs from the defaults.
+  const YAML::Node overrides = YAML::LoadFile((dir / "train_config_overrides.yaml").string());
+  EXPECT_TRUE(overrides["n_envs"]);
+  EXPECT_FALSE(overrides["gamma"]);
+  // Periodic evaluations are JSON lines on stdout.
+  EXPECT_NE(r.output.find("{\"event\":\"eval\",\"step\":2048,"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("{\"event\":\"final_eval\",\"step\":4096,"), std::string::npos) << r.output;
+}
+
+TEST(TrainCliTest, SameSeedAndOneThreadGiveTheSameProgress) {
+  const fs::path a = FreshDir("det_a"), b = FreshDir("det_b"), c = FreshDir("det_c");
+  ASSERT_EQ(RunHpo("train " + kTiny + "--seed 5 --run-dir " + a.string()).exit_code, 0);
+  ASSERT_EQ(RunHpo("train " + kTiny + "--seed 5 --run-dir " + b.string()).exit_code, 0);
+  ASSERT_EQ(RunHpo("train " + kTiny + "--seed 6 --run-dir " + c.string()).exit_code, 0);
+  EXPECT_EQ(ProgressWithoutSps(a), ProgressWithoutSps(b));
+  EXPECT_NE(ProgressWithoutSps(a), ProgressWithoutSps(c));
+  EXPECT_EQ(Read(a / "sweep_eval_results.yaml").substr(0, 60), Read(b / "sweep_eval_results.yaml").substr(0, 60));
+}
+
+TEST(TrainCliTest, ResumeContinuesTheStepCounters) {
+  const fs::path dir = FreshDir("resume");
+  ASSERT_EQ(RunHpo("train " + kTiny + "--run-dir " + dir.string()).exit_code, 0);
+  const CommandResult r = RunHpo("train --resume " + dir.string() + " --override total_timesteps=6144");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("at step 4096"), std::string::npos) << r.output;
+  const std::vector<std::string> lines = Lines(Read(dir / "progress.csv"));
+  ASSERT_EQ(lines.size(), 7u);  // header + 4 + 2
+  EXPECT_EQ(lines[5].rfind("5120,5,", 0), 0u) << lines[5];
+  EXPECT_EQ(lines[6].rfind("6144,6,", 0), 0u) << lines[6];
+}
+
+TEST(TrainCliTest, NonFiniteLossesStopWithExitCode3) {
+  const fs::path dir = FreshDir("nan");
+  const CommandResult r = RunHpo("train " + kTiny + "--override learning_rate=1e30 --override max_grad_norm=1e30 --run-dir " + dir.string());
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("non-finite"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "sweep_eval_results.yaml"));
+}
+
+TEST(TrainCliTest, SigtermSavesACheckpointAndExits130) {
+  const fs::path dir = FreshDir("sigterm");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execl(HPO_BINARY, "hpo", "train", "--override", "total_timesteps=10000000", "--override", "n_envs=4",
+          "--override", "n_steps=256", "--override", "checkpoint_interval=0", "--override", "eval_interval=0",
+          "--run-dir", dir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait for training to be under way (two updates written), then ask it to stop.
+  for (int i = 0; i < 600 && Lines(Read(dir / "progress.csv")).size() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  bool checkpoint = false;
+  for (const auto& e : fs::directory_iterator(dir / "checkpoints")) checkpoint |= e.path().extension() == ".pt";
+  EXPECT_TRUE(checkpoint);
+  EXPECT_FALSE(fs::exists(dir / "sweep_eval_results.yaml"));
+}
+
+TEST(EvalCliTest, ReevaluatesARunDirectoryAndACheckpoint) {
+  const fs::path dir = FreshDir("eval");
+  ASSERT_EQ(RunHpo("train " + kTiny + "--run-dir " + dir.string()).exit_code, 0);
+  const CommandResult by_dir = RunHpo("eval " + dir.string() + " --episodes 3 --seed 4 --json");
+  const CommandResult by_file = RunHpo("eval " + (dir / "checkpoints/final.pt").string() + " --episodes 3 --seed 4 --json");
+  ASSERT_EQ(by_dir.exit_code, 0) << by_dir.output;
+  EXPECT_EQ(by_dir.output, by_file.output);
+  EXPECT_EQ(YAML::Load(by_dir.output)["episodes"].as<int>(), 3);
+  EXPECT_EQ(RunHpo("eval " + dir.string() + " --episodes 2 --stochastic").exit_code, 0);
+}
+
+struct BadTrain {
+  const char* args;
+  const char* message;
+};
+
+class TrainBadInputTest : public testing::TestWithParam<BadTrain> {};
+
+TEST_P(TrainBadInputTest, ExitCode2OneLineAndTheRunDirectoryUntouched) {
+  const fs::path dir = FreshDir("bad");
+  fs::create_directories(dir);
+  std::ofstream(dir / "keep.txt") << "user data\n";
+  const CommandResult r = RunHpo(std::string("train ") + GetParam().args + " --run-dir " + dir.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(LineCount(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find(GetParam().message), std::string::npos) << r.output;
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 1) << "something was written to the run directory";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, TrainBadInputTest,
+    testing::Values(BadTrain{"--override lr", "expected key=value"}, BadTrain{"--override lr=", "missing the value"},
+                    BadTrain{"--override =3", "missing the key"},
+                    BadTrain{"--override lr=abc", "learning_rate expects a number, got 'abc'"},
+                    BadTrain{"--override 'net_arch=[64,'", "YAML syntax error"},
+                    BadTrain{"--override n_envs=0", "n_envs must be positive, got 0"},
+                    BadTrain{"--override n_steps=-5", "n_steps must be positive, got -5"},
+                    BadTrain{"--override batch_size=100000", "batch_size 100000 is larger than the rollout"},
+                    BadTrain{"--config /nonexistent/cfg.yaml", "/nonexistent/cfg.yaml"},
+                    BadTrain{"--patch /nonexistent/patch.yaml", "/nonexistent/patch.yaml"},
+                    BadTrain{"--override env_id=CartPole-v1", "unknown env id 'CartPole-v1'"},
+                    BadTrain{"--override lernrate=1", "did you mean"}));
+
+TEST(TrainCliTest, AnExistingRunIsNeverOverwritten) {
+  const fs::path dir = FreshDir("taken");
+  ASSERT_EQ(RunHpo("train " + kTiny + "--run-dir " + dir.string()).exit_code, 0);
+  const std::string before = Read(dir / "progress.csv");
+  const CommandResult r = RunHpo("train " + kTiny + "--run-dir " + dir.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("already holds a run"), std::string::npos) << r.output;
+  EXPECT_EQ(Read(dir / "progress.csv"), before);
+}
+
+}  // namespace
+}  // namespace hpo::e2e
