@@ -186,6 +186,10 @@ class PpoRun {
   Clock::time_point started_ = Clock::now();
   int64_t start_step_ = 0;
 
+  // where the time goes (this process's run only): env stepping, policy forward + sampling in
+  // rollouts, the PPO update, evaluations
+  double env_seconds_ = 0, policy_seconds_ = 0, update_seconds_ = 0, eval_seconds_ = 0;
+
   // last update's diagnostics for progress.csv
   double policy_loss_ = 0, value_loss_ = 0, entropy_ = 0, approx_kl_ = 0, clip_fraction_ = 0, explained_variance_ = 0;
   std::ofstream progress_;
@@ -201,14 +205,18 @@ void PpoRun::CollectRollout() {
     const size_t row = static_cast<size_t>(t * n_envs);
     float* obs_t = obs_buf_.data() + row * static_cast<size_t>(obs_size_);
     std::copy(next_obs_.begin(), next_obs_.end(), obs_t);
+    const Clock::time_point policy_start = Clock::now();
     const torch::Tensor obs = torch::from_blob(obs_t, {n_envs, obs_size_});
     const ActorCriticImpl::Output out = model_->forward(obs);
     std::copy_n(out.value.data_ptr<float>(), n_envs, val_buf_.data() + row);
     float* act_t = act_buf_.data() + row * static_cast<size_t>(action_width_);
     SampleActions(model_, out, rng_, act_t, logp_buf_.data() + row);
 
+    const Clock::time_point env_start = Clock::now();
+    policy_seconds_ += std::chrono::duration<double>(env_start - policy_start).count();
     envs_.Step(std::span<const float>(act_t, static_cast<size_t>(n_envs * action_width_)), next_obs_, rewards,
                terminated, truncated);
+    env_seconds_ += SecondsSince(env_start);
     for (int64_t e = 0; e < n_envs; ++e) {
       const size_t i = row + static_cast<size_t>(e);
       rew_buf_[i] = rewards[static_cast<size_t>(e)];
@@ -297,13 +305,17 @@ void PpoRun::Evaluate(bool final_eval) {
     const double seconds = training_seconds_ + SecondsSince(started_);
     WriteFileAtomic(run_dir_ / "sweep_eval_results.yaml",
                     fmt::format("final_mean_reward: {}\nstd: {}\nsuccess_rate: {}\nmean_episode_length: {}\n"
-                                "episodes: {}\ntraining_time: {}\ntotal_timesteps: {}\nsps: {}\n",
+                                "episodes: {}\ntraining_time: {}\ntotal_timesteps: {}\nsps: {}\n"
+                                "time_env_step: {}\ntime_policy_rollout: {}\ntime_update: {}\ntime_eval: {}\n",
                                 r.mean_reward, r.std_reward, r.success_rate, r.mean_episode_length, r.episodes,
-                                seconds, global_step_, static_cast<double>(global_step_) / std::max(seconds, 1e-9)));
+                                seconds, global_step_, static_cast<double>(global_step_) / std::max(seconds, 1e-9),
+                                env_seconds_, policy_seconds_, update_seconds_, eval_seconds_));
   }
   // One JSON line per evaluation on stdout: the sweep controller's intermediate values.
-  fmt::print("{{\"event\":\"{}\",\"step\":{},\"mean_reward\":{},\"std\":{},\"success_rate\":{},\"episodes\":{}}}\n",
-             final_eval ? "final_eval" : "eval", global_step_, r.mean_reward, r.std_reward, r.success_rate, r.episodes);
+  fmt::print("{{\"event\":\"{}\",\"step\":{},\"mean_reward\":{},\"std\":{},\"success_rate\":{},\"episodes\":{},"
+             "\"elapsed\":{:.3f}}}\n",
+             final_eval ? "final_eval" : "eval", global_step_, r.mean_reward, r.std_reward, r.success_rate, r.episodes,
+             training_seconds_ + SecondsSince(started_));
   std::fflush(stdout);
 }
 
@@ -392,7 +404,10 @@ int PpoRun::Run() {
                                    : c_.learning_rate;
     CollectRollout();
     if (g_stop_signal) break;  // a partial rollout is not trained on
-    if (!Update(lr)) {
+    const Clock::time_point update_start = Clock::now();
+    const bool finite = Update(lr);
+    update_seconds_ += SecondsSince(update_start);
+    if (!finite) {
       fmt::print(stderr, "hpo train: non-finite loss or parameters at step {} (update {}); stopping. "
                  "Lower learning_rate or max_grad_norm.\n", global_step_, updates_ + 1);
       WriteProgressRow(lr, 0);
@@ -403,7 +418,9 @@ int PpoRun::Run() {
     WriteProgressRow(lr, sps);
     ShowProgress(sps, updates_ == total_updates);
     if (global_step_ >= next_eval_step_) {
+      const Clock::time_point eval_start = Clock::now();
       Evaluate(false);
+      eval_seconds_ += SecondsSince(eval_start);
       next_eval_step_ = (global_step_ / c_.eval_interval + 1) * c_.eval_interval;
     }
     if (global_step_ >= next_checkpoint_step_) {
