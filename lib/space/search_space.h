@@ -18,8 +18,8 @@ namespace hpo::space {
 
 enum class DimensionKind {
   kContinuous,   ///< any unit coordinate in [0, 1] is a distinct value
-  kDiscrete,     ///< numeric with num_levels distinct values (int, pow2, q_uniform): coordinates
-                 ///< snap to the nearest of i / (num_levels - 1)
+  kDiscrete,     ///< numeric with num_levels distinct values (int, pow2, q_uniform); Snap()
+                 ///< moves a coordinate to the coordinate of the value it rounds to
   kCategorical,  ///< coordinate is an index 0 .. num_levels - 1 (unordered)
 };
 
@@ -52,6 +52,8 @@ class SearchSpace {
   void AddParameter(std::string name, std::unique_ptr<Distribution> distribution);
   /// Adds a constraint: a combination of values to skip.
   void AddConstraint(std::unique_ptr<Constraint> constraint);
+  /// Values that are not searched but that constraints may read (the config's fixed values).
+  void SetFixed(ParamSet fixed);
 
   const std::vector<Dimension>& dimensions() const;
   size_t size() const;

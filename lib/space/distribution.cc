@@ -1,0 +1,240 @@
+#include "lib/space/distribution.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace hpo::space {
+namespace {
+
+enum class Transform { kLinear, kLog10, kLog2, kLogit };
+enum class Rounding { kNone, kInteger, kPowerOfTwo, kQuantum };
+
+struct Kind {
+  std::string name;
+  Transform transform;
+  Rounding rounding;
+  bool gaussian_prior;  // *_normal: the prior is a Gaussian around the mean, else uniform in the box
+};
+
+const std::vector<Kind>& Kinds() {
+  static const std::vector<Kind> kinds = {
+      {"uniform", Transform::kLinear, Rounding::kNone, false},
+      {"int_uniform", Transform::kLinear, Rounding::kInteger, false},
+      {"q_uniform", Transform::kLinear, Rounding::kQuantum, false},
+      {"log_normal", Transform::kLog10, Rounding::kNone, true},
+      {"loguniform", Transform::kLog10, Rounding::kNone, false},
+      {"log_uniform_values", Transform::kLog10, Rounding::kNone, false},
+      {"int_loguniform", Transform::kLog10, Rounding::kInteger, false},
+      {"uniform_pow2", Transform::kLog2, Rounding::kPowerOfTwo, false},
+      {"logit_normal", Transform::kLogit, Rounding::kNone, true},
+  };
+  return kinds;
+}
+
+double Forward(Transform t, double v) {
+  switch (t) {
+    case Transform::kLinear: return v;
+    case Transform::kLog10: return std::log10(v);
+    case Transform::kLog2: return std::log2(v);
+    case Transform::kLogit: return std::log10(1.0 - v);
+  }
+  return v;
+}
+
+double Inverse(Transform t, double x) {
+  switch (t) {
+    case Transform::kLinear: return x;
+    case Transform::kLog10: return std::pow(10.0, x);
+    case Transform::kLog2: return std::exp2(x);
+    case Transform::kLogit: return 1.0 - std::pow(10.0, x);
+  }
+  return x;
+}
+
+class NumericDistribution : public Distribution {
+ public:
+  NumericDistribution(const Kind& kind, const NumericSpec& spec, double center_unit, double scale_unit)
+      : kind_(kind), spec_(spec), lo_(Forward(kind.transform, spec.min)), hi_(Forward(kind.transform, spec.max)),
+        center_(center_unit), scale_(scale_unit) {}
+
+  const std::string& name() const override { return kind_.name; }
+
+  Dimension dimension() const override {
+    Dimension d;
+    d.kind = kind_.rounding == Rounding::kNone ? DimensionKind::kContinuous : DimensionKind::kDiscrete;
+    d.num_levels = Levels();
+    d.center = center_;
+    d.scale = scale_;
+    d.log_scale = kind_.transform == Transform::kLog10 || kind_.transform == Transform::kLog2;
+    return d;
+  }
+
+  double ToUnit(const Value& value) const override {
+    if (hi_ == lo_) return 0.5;
+    const double v = std::clamp(value.as_double(), spec_.min, spec_.max);
+    return std::clamp((Forward(kind_.transform, v) - lo_) / (hi_ - lo_), 0.0, 1.0);
+  }
+
+  Value FromUnit(double u) const override {
+    u = std::clamp(u, 0.0, 1.0);
+    const double v = std::clamp(Inverse(kind_.transform, lo_ + u * (hi_ - lo_)), spec_.min, spec_.max);
+    switch (kind_.rounding) {
+      case Rounding::kNone: return Value(v);
+      case Rounding::kInteger:  // nearest integer, halves away from zero (std::llround)
+        return Value(static_cast<int64_t>(std::clamp<double>(static_cast<double>(std::llround(v)), spec_.min, spec_.max)));
+      case Rounding::kPowerOfTwo: {
+        // The exponent is rounded in log2 space, within the powers of two inside [min, max].
+        const double e = std::clamp(std::round(std::log2(v)), std::ceil(std::log2(spec_.min)), std::floor(std::log2(spec_.max)));
+        return Value(static_cast<int64_t>(std::llround(std::exp2(e))));
+      }
+      case Rounding::kQuantum: {
+        const double steps = std::round((v - spec_.min) / spec_.q);
+        return Value(std::min(spec_.min + steps * spec_.q, spec_.max));
+      }
+    }
+    return Value(v);
+  }
+
+  double SamplePrior(Rng& rng) const override {
+    if (!kind_.gaussian_prior) return UniformUnit(rng);
+    // A Gaussian around the centre with the search scale as its deviation, redrawn (not
+    // clipped) until inside the box, so no mass piles up on the faces.
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      const double u = center_ + scale_ * StandardNormal(rng);
+      if (u >= 0.0 && u <= 1.0) return u;
+    }
+    return UniformUnit(rng);
+  }
+
+ private:
+  int Levels() const {
+    switch (kind_.rounding) {
+      case Rounding::kNone: return 0;
+      case Rounding::kInteger: return static_cast<int>(std::floor(spec_.max) - std::ceil(spec_.min)) + 1;
+      case Rounding::kPowerOfTwo:
+        return static_cast<int>(std::floor(std::log2(spec_.max)) - std::ceil(std::log2(spec_.min))) + 1;
+      case Rounding::kQuantum: return static_cast<int>(std::floor((spec_.max - spec_.min) / spec_.q + 1e-9)) + 1;
+    }
+    return 0;
+  }
+
+  Kind kind_;
+  NumericSpec spec_;
+  double lo_, hi_;
+  double center_, scale_;
+};
+
+class CategoricalDistribution : public Distribution {
+ public:
+  CategoricalDistribution(std::vector<Value> choices, int center) : choices_(std::move(choices)), center_(center) {}
+
+  const std::string& name() const override {
+    static const std::string kName = "categorical";
+    return kName;
+  }
+  Dimension dimension() const override {
+    Dimension d;
+    d.kind = DimensionKind::kCategorical;
+    d.num_levels = static_cast<int>(choices_.size());
+    d.center = center_;
+    d.scale = 1.0;  // Metta: "auto" cannot reach every category; a full-width scale can
+    return d;
+  }
+  double ToUnit(const Value& value) const override {
+    for (size_t i = 0; i < choices_.size(); ++i) {
+      if (choices_[i] == value || (choices_[i].is_number() && value.is_number() && choices_[i].as_double() == value.as_double())) {
+        return static_cast<double>(i);
+      }
+    }
+    return static_cast<double>(center_);  // a value from elsewhere (a changed config): treat as the centre
+  }
+  Value FromUnit(double u) const override {
+    const auto i = static_cast<size_t>(std::clamp<double>(std::round(u), 0, static_cast<double>(choices_.size() - 1)));
+    return choices_[i];
+  }
+  double SamplePrior(Rng& rng) const override {
+    return static_cast<double>(UniformInt(rng, 0, static_cast<int64_t>(choices_.size())));
+  }
+
+ private:
+  std::vector<Value> choices_;
+  int center_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& NumericDistributionNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Kind& k : Kinds()) out.push_back(k.name);
+    return out;
+  }();
+  return names;
+}
+
+std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin& origin) {
+  const auto kind = std::find_if(Kinds().begin(), Kinds().end(), [&](const Kind& k) { return k.name == spec.distribution; });
+  if (kind == Kinds().end()) {
+    std::string known;
+    for (const Kind& k : Kinds()) known += (known.empty() ? "" : ", ") + k.name;
+    throw UserError(origin, fmt::format("unknown distribution '{}' (known: {}, categorical)", spec.distribution, known));
+  }
+  auto fail = [&](const std::string& why) { throw UserError(origin, why); };
+  if (!std::isfinite(spec.min) || !std::isfinite(spec.max)) fail("min and max must be finite numbers");
+  if (spec.min > spec.max) fail(fmt::format("min {} is greater than max {}", spec.min, spec.max));
+  if ((kind->transform == Transform::kLog10 || kind->transform == Transform::kLog2) && spec.min <= 0) {
+    fail(fmt::format("{} needs min > 0 (it works on a log axis), got min {}", kind->name, spec.min));
+  }
+  if (kind->transform == Transform::kLogit && (spec.min <= 0 || spec.max >= 1)) {
+    fail(fmt::format("logit_normal needs 0 < min <= max < 1, got [{}, {}]", spec.min, spec.max));
+  }
+  if (kind->rounding == Rounding::kInteger && (spec.min != std::floor(spec.min) || spec.max != std::floor(spec.max))) {
+    fail(fmt::format("{} needs integer bounds, got [{}, {}]", kind->name, spec.min, spec.max));
+  }
+  if (kind->rounding == Rounding::kPowerOfTwo && std::floor(std::log2(spec.max)) < std::ceil(std::log2(spec.min))) {
+    fail(fmt::format("uniform_pow2: no power of two in [{}, {}]", spec.min, spec.max));
+  }
+  if (kind->rounding == Rounding::kQuantum && !(spec.q > 0)) fail(fmt::format("q_uniform needs q > 0, got {}", spec.q));
+  if (spec.mean && (*spec.mean < spec.min || *spec.mean > spec.max)) {
+    fail(fmt::format("mean {} is outside [{}, {}]", *spec.mean, spec.min, spec.max));
+  }
+
+  // Scale, converted from Protein's [-1, 1] units to the unit box (half).
+  double scale = 0.5;
+  if (spec.scale && *spec.scale == "time") {
+    if (kind->transform != Transform::kLog10 && kind->transform != Transform::kLog2) {
+      fail("scale 'time' needs a log distribution (log_normal, loguniform, uniform_pow2)");
+    }
+    if (spec.max == spec.min) fail("scale 'time' needs min < max");
+    scale = 1.0 / (std::log2(spec.max) - std::log2(spec.min));
+  } else if (spec.scale && *spec.scale != "auto") {
+    char* end = nullptr;
+    scale = std::strtod(spec.scale->c_str(), &end);
+    if (*end != '\0' || !(scale > 0)) fail(fmt::format("scale must be auto, time or a positive number, got '{}'", *spec.scale));
+  }
+
+  NumericDistribution probe(*kind, spec, 0.5, scale / 2);
+  double center = 0.5;  // geometric mean on log axes, arithmetic on linear ones: the middle of the box
+  if (spec.mean) {
+    center = probe.ToUnit(Value(*spec.mean));
+  } else if (kind->transform == Transform::kLogit) {
+    center = probe.ToUnit(Value((spec.min + spec.max) / 2));
+  }
+  return std::make_unique<NumericDistribution>(*kind, spec, center, scale / 2);
+}
+
+std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices, std::optional<Value> prior,
+                                              const Origin& origin) {
+  if (choices.empty()) throw UserError(origin, "a categorical parameter needs at least one choice");
+  int center = 0;
+  if (prior) {
+    const auto it = std::find(choices.begin(), choices.end(), *prior);
+    if (it == choices.end()) throw UserError(origin, fmt::format("prior {} is not one of the choices", prior->ToYaml()));
+    center = static_cast<int>(it - choices.begin());
+  }
+  return std::make_unique<CategoricalDistribution>(std::move(choices), center);
+}
+
+}  // namespace hpo::space

@@ -1,0 +1,59 @@
+// Parameter distributions and their maps to the unit box (../shared/docs/protein.md).
+//
+// A numeric parameter maps to a coordinate u in [0, 1] through a transform: linear (uniform,
+// int_uniform, q_uniform), log10 (log_normal, loguniform, log_uniform_values), log2 rounded to
+// powers of two (uniform_pow2), or log10(1 - v) (logit_normal: resolves values near 1 finely).
+// A categorical parameter maps to its choice index.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/core/error.h"
+#include "lib/core/random.h"
+#include "lib/core/value.h"
+#include "lib/space/search_space.h"
+
+namespace hpo::space {
+
+class Distribution {
+ public:
+  virtual ~Distribution() = default;
+  /// The distribution's name as written in configs ("log_normal", "categorical"...).
+  virtual const std::string& name() const = 0;
+  /// How a sampler sees it: kind, levels, centre, scale, log axis (name left empty).
+  virtual Dimension dimension() const = 0;
+  /// The coordinate of a value (unit coordinate, or index for categoricals).
+  virtual double ToUnit(const Value& value) const = 0;
+  /// The value at a coordinate: clamped into the box, rounded/snapped for discrete kinds.
+  virtual Value FromUnit(double u) const = 0;
+  /// A draw from the prior, as a coordinate.
+  virtual double SamplePrior(Rng& rng) const = 0;
+};
+
+/// What a numeric parameter's config says.
+struct NumericSpec {
+  std::string distribution;           ///< uniform, int_uniform, q_uniform, log_normal, loguniform,
+                                      ///< log_uniform_values, uniform_pow2, logit_normal, int_loguniform
+  double min = 0, max = 1;
+  std::optional<double> mean;         ///< search centre (default: geometric mean on log axes)
+  std::optional<std::string> scale;   ///< "auto", "time" or a number, in Protein's [-1, 1] units
+  double q = 1.0;                     ///< q_uniform's step
+};
+
+/// The numeric distribution names MakeNumeric accepts.
+const std::vector<std::string>& NumericDistributionNames();
+
+/// Builds a numeric distribution. Throws UserError at `origin` for min > max, non-positive
+/// bounds on log axes, bounds outside (0, 1) for logit_normal, a mean outside [min, max], an
+/// unknown distribution or scale, non-integer bounds of integer kinds.
+std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin& origin);
+
+/// Builds a categorical distribution over `choices` (any values, lists included); `prior`, if
+/// given, must be one of them and is the search centre. Throws UserError for no choices.
+std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices, std::optional<Value> prior,
+                                              const Origin& origin);
+
+}  // namespace hpo::space

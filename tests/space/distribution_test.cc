@@ -1,0 +1,122 @@
+#include "lib/space/distribution.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace hpo::space {
+namespace {
+
+std::unique_ptr<Distribution> Numeric(const std::string& name, double min, double max,
+                                      std::optional<double> mean = std::nullopt,
+                                      std::optional<std::string> scale = std::nullopt, double q = 1.0) {
+  return MakeNumeric({name, min, max, mean, scale, q}, Origin{"test"});
+}
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(DistributionTest, EveryNumericKindRoundTripsAndStaysInBounds) {
+  struct Case {
+    std::string name;
+    double min, max;
+  };
+  for (const Case& c : {Case{"uniform", -2, 3}, Case{"int_uniform", 16, 128}, Case{"q_uniform", 0, 1},
+                        Case{"log_normal", 1e-5, 1e-2}, Case{"loguniform", 1e-4, 1e-1},
+                        Case{"log_uniform_values", 1e-6, 1e-2}, Case{"int_loguniform", 1, 1000},
+                        Case{"uniform_pow2", 16, 1024}, Case{"logit_normal", 0.9, 0.999}}) {
+    auto d = Numeric(c.name, c.min, c.max, std::nullopt, std::nullopt, 0.25);
+    Rng rng(3);
+    for (int i = 0; i < 2000; ++i) {
+      const double u = i < 1000 ? d->SamplePrior(rng) : UniformUnit(rng) * 1.4 - 0.2;  // also outside [0, 1]
+      const Value v = d->FromUnit(u);
+      ASSERT_GE(v.as_double(), c.min) << c.name;
+      ASSERT_LE(v.as_double(), c.max) << c.name;
+      // value -> unit -> value is the identity (up to rounding for continuous kinds)
+      const Value back = d->FromUnit(d->ToUnit(v));
+      if (v.is_int()) {
+        ASSERT_EQ(back, v) << c.name;
+      } else {
+        ASSERT_NEAR(back.as_double(), v.as_double(), 1e-9 * std::max(1.0, std::fabs(v.as_double()))) << c.name;
+      }
+    }
+  }
+}
+
+TEST(DistributionTest, IntegersAreIntegersAndPow2ArePowersOfTwo) {
+  auto ints = Numeric("int_uniform", 3, 20);
+  auto pow2 = Numeric("uniform_pow2", 16, 1024);
+  Rng rng(1);
+  for (int i = 0; i < 1000; ++i) {
+    const Value k = ints->FromUnit(UniformUnit(rng));
+    ASSERT_TRUE(k.is_int());
+    const Value p = pow2->FromUnit(UniformUnit(rng));
+    ASSERT_TRUE(p.is_int());
+    ASSERT_EQ(p.as_int() & (p.as_int() - 1), 0) << p.as_int();
+  }
+  EXPECT_EQ(ints->dimension().num_levels, 18);
+  EXPECT_EQ(pow2->dimension().num_levels, 7);  // 16 .. 1024
+  EXPECT_EQ(pow2->FromUnit(0.0), Value(16));
+  EXPECT_EQ(pow2->FromUnit(1.0), Value(1024));
+}
+
+TEST(DistributionTest, LogAxesAreLinearInTheLog) {
+  auto lr = Numeric("log_normal", 1e-5, 1e-1);
+  EXPECT_NEAR(lr->ToUnit(Value(1e-3)), 0.5, 1e-12);
+  EXPECT_NEAR(lr->FromUnit(0.25).as_double(), 1e-4, 1e-16);
+  // logit_normal: linear in log10(1 - v); 1 - v from 0.1 to 0.001, so 0.99 sits in the middle.
+  auto gamma = Numeric("logit_normal", 0.9, 0.999);
+  EXPECT_NEAR(gamma->ToUnit(Value(0.99)), 0.5, 1e-12);
+}
+
+TEST(DistributionTest, CentreIsTheMeanOrTheGeometricMiddle) {
+  EXPECT_NEAR(Numeric("log_normal", 1e-4, 1e-2)->dimension().center, 0.5, 1e-12);  // 1e-3
+  EXPECT_NEAR(Numeric("log_normal", 1e-4, 1e-2, 1e-3)->dimension().center, 0.5, 1e-12);
+  EXPECT_NEAR(Numeric("uniform", 0, 10, 2.5)->dimension().center, 0.25, 1e-12);
+}
+
+TEST(DistributionTest, ScaleAutoTimeAndNumbers) {
+  // Protein's scale is in [-1, 1] units; the unit box is half as wide.
+  EXPECT_NEAR(Numeric("uniform", 0, 1)->dimension().scale, 0.25, 1e-12);
+  EXPECT_NEAR(Numeric("uniform", 0, 1, std::nullopt, "auto")->dimension().scale, 0.25, 1e-12);
+  EXPECT_NEAR(Numeric("uniform", 0, 1, std::nullopt, "0.8")->dimension().scale, 0.4, 1e-12);
+  // time: 1 / (log2 max - log2 min) = 1 / log2(1024 / 16) = 1/6
+  EXPECT_NEAR(Numeric("uniform_pow2", 16, 1024, std::nullopt, "time")->dimension().scale, 0.5 / 6, 1e-12);
+}
+
+TEST(DistributionTest, CategoricalsHoldAnyValuesIncludingLists) {
+  const Value small(Value::List{Value(64), Value(64)}), large(Value::List{Value(256), Value(128), Value(64)});
+  auto arch = MakeCategorical({small, large}, large, Origin{"test"});
+  EXPECT_EQ(arch->dimension().kind, DimensionKind::kCategorical);
+  EXPECT_EQ(arch->dimension().num_levels, 2);
+  EXPECT_EQ(arch->dimension().center, 1.0);
+  EXPECT_EQ(arch->FromUnit(arch->ToUnit(small)), small);
+  EXPECT_EQ(arch->FromUnit(7), large);  // clamped
+  Rng rng(2);
+  int ones = 0;
+  for (int i = 0; i < 1000; ++i) ones += arch->SamplePrior(rng) == 1.0;
+  EXPECT_GT(ones, 400);
+  EXPECT_LT(ones, 600);
+}
+
+TEST(DistributionTest, BadSpecsAreUserErrorsNamingTheProblem) {
+  EXPECT_EQ(ErrorOf([] { Numeric("uniform", 5, 1); }), "test: min 5 is greater than max 1");
+  EXPECT_NE(ErrorOf([] { Numeric("log_normal", 0, 1); }).find("needs min > 0"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { Numeric("logit_normal", 0.5, 1.0); }).find("0 < min <= max < 1"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { Numeric("gaussian", 0, 1); }).find("unknown distribution 'gaussian'"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { Numeric("uniform", 0, 1, 2.0); }).find("mean 2 is outside [0, 1]"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { Numeric("int_uniform", 0.5, 4); }).find("integer bounds"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { Numeric("uniform", 0, 1, std::nullopt, "wide"); }).find("scale must be"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { Numeric("uniform", 0, 1, std::nullopt, "time"); }).find("needs a log distribution"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { MakeCategorical({}, std::nullopt, Origin{"test"}); }).find("at least one choice"), std::string::npos);
+  EXPECT_NE(ErrorOf([] { MakeCategorical({Value(1)}, Value(2), Origin{"test"}); }).find("not one of the choices"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hpo::space
