@@ -29,10 +29,10 @@ function(hpo_module name)
   hpo_warnings(hpo_${name})
 endfunction()
 
-# hpo_test_suite(<name> [LABELS <labels...>] DEPS <targets...>)
+# hpo_test_suite(<name> [LABEL <label>] [TIMEOUT <s>] DEPS <targets...>)
 # One GoogleTest executable per tests/ subfolder; each TEST becomes its own ctest entry.
 function(hpo_test_suite name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMEOUT;LABEL" "DEPS" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc")
   if(NOT sources)
     return()
@@ -47,9 +47,11 @@ function(hpo_test_suite name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 600)
   endif()
+  # One label per suite (the module name, or the LABEL given): gtest_discover_tests forwards
+  # PROPERTIES as a flat list, so a second label would be read as a property name.
   set(labels ${name})
-  if(ARG_LABELS)
-    list(APPEND labels ${ARG_LABELS})
+  if(ARG_LABEL)
+    set(labels ${ARG_LABEL})
   endif()
   gtest_discover_tests(${name}_test
     DISCOVERY_TIMEOUT 60
