@@ -1,0 +1,26 @@
+// Grid search: the Cartesian product of every categorical's choices, every discrete range's
+// levels (or grid_points of them when there are more) and grid_points per continuous range, in
+// a stable order (the first parameter varies slowest), skipping points the study already has
+// and points a constraint rejects. Exhausted when every point has been tried.
+#pragma once
+
+#include <vector>
+
+#include "lib/samplers/sampler.h"
+
+namespace hpo::samplers {
+
+class GridSampler : public Sampler {
+ public:
+  explicit GridSampler(int grid_points) : grid_points_(grid_points) {}
+  std::optional<Suggestion> Suggest(const space::SearchSpace& space, std::span<const Observation> history,
+                                    Rng& rng) override;
+
+  /// The grid's coordinates along each dimension (snapped, without repeats), for tests and dry runs.
+  std::vector<std::vector<double>> Axes(const space::SearchSpace& space) const;
+
+ private:
+  int grid_points_;
+};
+
+}  // namespace hpo::samplers

@@ -1,0 +1,27 @@
+#include "lib/samplers/sampler_factory.h"
+
+#include <fmt/format.h>
+
+#include "lib/core/error.h"
+#include "lib/samplers/grid_sampler.h"
+#include "lib/samplers/random_sampler.h"
+
+namespace hpo::samplers {
+
+const std::vector<std::string>& SamplerMethods() {
+  static const std::vector<std::string> methods = {"random", "grid", "protein", "tpe"};
+  return methods;
+}
+
+std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings) {
+  if (settings.grid_points < 1) throw UserError(fmt::format("grid_points must be >= 1, got {}", settings.grid_points));
+  if (settings.max_constraint_tries < 1) throw UserError("max_constraint_tries must be >= 1");
+  if (settings.method == "random") return std::make_unique<RandomSampler>(settings.max_constraint_tries);
+  if (settings.method == "grid") return std::make_unique<GridSampler>(settings.grid_points);
+  if (settings.method == "protein" || settings.method == "tpe") {
+    throw UserError(fmt::format("sampler '{}' is not built yet (issue 4); use method random or grid", settings.method));
+  }
+  throw UserError(fmt::format("unknown sampler '{}' (known: random, grid, protein, tpe)", settings.method));
+}
+
+}  // namespace hpo::samplers
