@@ -1,18 +1,182 @@
-// hpo sweep: placeholder until its issue lands (see issues); replaced, not extended.
-#include <fmt/core.h>
+// hpo sweep CONFIG: run a hyperparameter sweep (or show what it would run, with --dry-run).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <optional>
 
 #include "apps/hpo/commands.h"
+#include "lib/config/sweep_config.h"
+#include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
+#include "lib/core/random.h"
+#include "lib/report/best_params.h"
+#include "lib/runner/sweep_runner.h"
+#include "lib/samplers/sampler_factory.h"
+#include "lib/store/store.h"
+#include "lib/store/sweep_location.h"
 
 namespace hpo::cli {
+namespace {
+
+struct SweepCliOptions {
+  std::string config;
+  std::optional<std::string> name;
+  std::optional<int> trials;
+  std::optional<int> jobs;
+  std::string storage;
+  std::string preset;
+  std::optional<std::string> method;
+  std::optional<uint64_t> seed;
+  bool resume = false;
+  bool dry_run = false;
+};
+
+std::string ParamsLine(const ParamSet& params) {
+  std::string line;
+  for (const auto& [name, value] : params) line += (line.empty() ? "" : " ") + name + "=" + report::FormatParamValue(value);
+  return line;
+}
+
+config::SweepConfig Resolve(const SweepCliOptions& o) {
+  config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset);
+  if (o.name) c.name = *o.name;
+  store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
+  if (o.trials) {
+    if (*o.trials < 1) throw UserError(Origin{"--trials"}, fmt::format("must be at least 1, got {}", *o.trials));
+    c.n_trials = *o.trials;
+  }
+  if (o.jobs) {
+    if (*o.jobs < 1) throw UserError(Origin{"--jobs"}, fmt::format("must be at least 1, got {}", *o.jobs));
+    c.n_jobs = *o.jobs;
+  }
+  if (o.method) c.sampler.method = *o.method == "bayes" ? "protein" : *o.method;
+  if (o.seed) c.seed = *o.seed;
+  if (!o.storage.empty()) c.storage = o.storage;
+  return c;
+}
+
+void PrintSpace(const config::SweepConfig& c) {
+  fmt::print("sweep {} ({}): {} trials, method {}, pruner {}, metric {} ({})\n", c.name, c.source, c.n_trials,
+             c.sampler.method, c.pruner.method, c.metric, c.maximize ? "maximize" : "minimize");
+  if (!c.preset.empty()) fmt::print("preset: {}\n", c.preset);
+  fmt::print("trial program: {}\n", c.command.empty() ? std::string("hpo train") : fmt::format("{}", fmt::join(c.command, " ")));
+  fmt::print("searched ({}):\n", c.parameters.size());
+  for (const config::ParameterSpec& p : c.parameters) {
+    if (p.categorical) {
+      std::string choices;
+      for (const Value& v : p.choices) choices += (choices.empty() ? "" : ", ") + v.ToYaml();
+      fmt::print("  {:<24} categorical [{}]\n", p.name, choices);
+    } else {
+      fmt::print("  {:<24} {} [{}, {}]{}\n", p.name, p.numeric.distribution, report::FormatParamValue(Value(p.numeric.min)),
+                 report::FormatParamValue(Value(p.numeric.max)),
+                 p.numeric.mean ? " mean " + report::FormatParamValue(Value(*p.numeric.mean)) : "");
+    }
+  }
+  if (!c.fixed.empty()) fmt::print("fixed: {}\n", ParamsLine(c.fixed));
+  for (const auto& [text, origin] : c.constraints) fmt::print("skip when: {}\n", text);
+}
+
+int DryRun(const config::SweepConfig& c) {
+  PrintSpace(c);
+  const space::SearchSpace space = c.BuildSpace();
+  std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
+  std::vector<samplers::Observation> history;
+  int rejected = 0;
+  fmt::print("first {} suggestions (no training: each is recorded as running):\n", c.n_trials);
+  for (int n = 0; n < c.n_trials; ++n) {
+    Rng rng(DeriveSeed(c.seed, static_cast<uint64_t>(n), "sampler"));
+    const std::optional<samplers::Suggestion> s = sampler->Suggest(space, history, rng);
+    if (!s) {
+      fmt::print("  (the sampler is exhausted after {} suggestions)\n", n);
+      break;
+    }
+    rejected += s->constraint_rejections;
+    fmt::print("  #{:<3} [{}] {}\n", n, s->reason, ParamsLine(space.ToParams(s->point)));
+    history.push_back({s->point, samplers::TrialState::kRunning, 0, 1});
+  }
+  fmt::print("constraints rejected {} candidate(s)\n", rejected);
+  return kExitOk;
+}
+
+int RunSweepCommand(const SweepCliOptions& o) {
+  const config::SweepConfig c = Resolve(o);
+  if (o.dry_run) return DryRun(c);
+
+  const store::SweepLocation location = store::LocateSweep(c.name, c.storage);
+  const bool exists = std::filesystem::exists(location.dir / "study.db") || !c.storage.empty();
+  if (o.resume && !exists) throw UserError(Origin{"--resume"}, fmt::format("no sweep named '{}' to resume in {}", c.name, location.dir.parent_path().string()));
+  const space::SearchSpace space = c.BuildSpace();
+  std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
+  std::filesystem::create_directories(location.dir);
+  auto store = store::OpenStore(location.storage_url);
+  const store::Study study = store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), !o.resume);
+  if (!std::filesystem::exists(location.dir / "config.yaml")) WriteFileAtomic(location.dir / "config.yaml", c.ToYaml());
+
+  runner::SweepPlan plan;
+  plan.name = c.name;
+  plan.sweep_dir = location.dir;
+  plan.metric = c.metric;
+  plan.maximize = c.maximize;
+  plan.n_trials = c.n_trials;
+  plan.jobs = c.n_jobs;
+  plan.seed = c.seed;
+  plan.timeout_per_trial = c.timeout_per_trial;
+  plan.timeout = c.timeout;
+  plan.max_retries = c.max_retries;
+  plan.command = c.command;
+  plan.hpo_binary = std::filesystem::read_symlink("/proc/self/exe");
+  plan.fixed = c.fixed;
+  plan.pruner = c.pruner;
+
+  const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}; runs in {}\n", c.name, c.n_trials, c.n_jobs,
+             c.sampler.method, c.pruner.method, (location.dir / "runs").string());
+  const runner::SweepSummary summary = runner::RunSweep(plan, space, *sampler, *store, study, [&](const runner::SweepEvent& e) {
+    using Kind = runner::SweepEvent::Kind;
+    if (e.kind == Kind::kReported && !tty) return;  // intermediate values: only on a terminal
+    const std::string who = e.trial ? fmt::format("trial {}", e.trial->number) : std::string("sweep");
+    switch (e.kind) {
+      case Kind::kStarted: fmt::print("{} started: {}\n", who, ParamsLine(e.trial->params)); break;
+      case Kind::kReported: fmt::print("{} {}\n", who, e.message); break;
+      case Kind::kFinished: fmt::print("{} finished: {}\n", who, e.message); break;
+      case Kind::kPruned: fmt::print("{} pruned at {}\n", who, e.message); break;
+      case Kind::kRecovered:
+      case Kind::kInfo: fmt::print("{}: {}\n", who, e.message); break;
+    }
+    std::fflush(stdout);
+  });
+  const std::vector<store::Trial> trials = store->LoadTrials(study.id);
+  const std::vector<store::Trial> ranked = report::RankTrials(trials, c.maximize);
+  int complete = 0, pruned = 0, failed = 0;
+  for (const store::Trial& t : trials) {
+    complete += t.state == store::TrialState::kComplete;
+    pruned += t.state == store::TrialState::kPruned;
+    failed += t.state == store::TrialState::kFailed;
+  }
+  fmt::print("sweep {}: {} trials launched here; study: {} complete, {} pruned, {} failed", c.name, summary.launched,
+             complete, pruned, failed);
+  if (!ranked.empty()) fmt::print("; best trial {} with {} = {:.6g}", ranked[0].number, c.metric, *ranked[0].value);
+  fmt::print("\n");
+  return summary.interrupted ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace
 
 void RegisterSweepCommand(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<SweepCliOptions>();
   CLI::App* cmd = app.add_subcommand("sweep", "Run a hyperparameter sweep");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    fmt::print(stderr, "hpo: 'sweep' is not implemented yet\n");
-    exit_code = kExitFailure;
-  });
+  cmd->add_option("config", o->config, "Sweep YAML file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--name", o->name, "Sweep name (default: the config's name or file stem)");
+  cmd->add_option("--trials", o->trials, "Trials in the whole study");
+  cmd->add_option("--jobs", o->jobs, "Trials this controller runs at once");
+  cmd->add_option("--storage", o->storage, "Storage URL (default: train_dir/sweep/<name>/study.db)");
+  cmd->add_option("--preset", o->preset, "Apply a preset from the config's presets:");
+  cmd->add_option("--method", o->method, "Sampler: random, grid, bayes/protein, tpe");
+  cmd->add_option("--seed", o->seed, "Sweep seed");
+  cmd->add_flag("--resume", o->resume, "Continue an existing sweep (re-running the same name does too)");
+  cmd->add_flag("--dry-run", o->dry_run, "Print the resolved space and the first suggestions; run nothing");
+  cmd->callback([o, &exit_code] { exit_code = RunSweepCommand(*o); });
 }
 
 }  // namespace hpo::cli

@@ -1,0 +1,577 @@
+#include "lib/config/sweep_config.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "lib/config/trainer_keys.h"
+#include "lib/config/yaml_source.h"
+#include "lib/space/constraint.h"
+
+namespace hpo::config {
+namespace {
+
+// Keys that make a mapping a parameter's specification rather than a group of parameters.
+const std::set<std::string> kSpecKeys = {"distribution", "type", "min", "max", "low", "high", "mean", "scale",
+                                         "values", "choices", "value", "prior", "q", "log", "default"};
+
+const std::vector<std::string> kTopLevelKeys = {
+    "name", "study_name", "description", "search_space_id", "project", "entity", "metric", "objective_metric",
+    "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
+    "n_warmup_steps", "n_trials", "max_trials", "timeout", "timeout_per_trial", "n_jobs", "n_parallel_trials",
+    "storage", "seed", "max_retries", "grid_points", "command", "program", "fixed", "parameters", "searchable",
+    "constraints", "presets"};
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string Closest(const std::string& word, const std::vector<std::string>& known) {
+  return *std::min_element(known.begin(), known.end(), [&](const std::string& x, const std::string& y) {
+    return EditDistance(word, x) < EditDistance(word, y);
+  });
+}
+
+class Loader {
+ public:
+  Loader(std::string source, SweepConfig& config) : source_(std::move(source)), c_(config) {}
+
+  void Load(const YAML::Node& root) {
+    // The trial program decides how parameter names resolve, so read it first.
+    for (const auto& pair : root) {
+      const std::string key = Key(pair.first);
+      if (key == "command" || key == "program") ReadCommand(pair.second, key);
+    }
+    std::set<std::string> seen;
+    for (const auto& pair : root) {
+      const std::string key = Key(pair.first);
+      if (!seen.insert(key).second) Fail(pair.first, fmt::format("'{}' appears twice", key));
+      ReadTopLevel(key, pair.first, pair.second);
+    }
+  }
+
+ private:
+  // ----- helpers -----------------------------------------------------------------------------
+
+  Origin At(const YAML::Node& node) const { return OriginOf(source_, node); }
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const { throw UserError(At(node), message); }
+
+  std::string Key(const YAML::Node& key) const {
+    if (!key.IsScalar()) Fail(key, "keys must be plain words");
+    return key.Scalar();
+  }
+
+  std::string Text(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsScalar()) Fail(node, fmt::format("{} must be a word", path));
+    return node.Scalar();
+  }
+
+  double Number(const YAML::Node& node, const std::string& path) const {
+    const Value v = ValueFromYaml(node, At(node));
+    if (!v.is_number()) Fail(node, fmt::format("{} must be a number, got '{}'", path, node.Scalar()));
+    return v.as_double();
+  }
+
+  int64_t Integer(const YAML::Node& node, const std::string& path, int64_t min) const {
+    const double v = Number(node, path);
+    if (v != std::floor(v)) Fail(node, fmt::format("{} must be a whole number, got {}", path, node.Scalar()));
+    if (v < static_cast<double>(min)) Fail(node, fmt::format("{} must be at least {}, got {}", path, min, node.Scalar()));
+    return static_cast<int64_t>(v);
+  }
+
+  bool Bool(const YAML::Node& node, const std::string& path) const {
+    const Value v = ValueFromYaml(node, At(node));
+    if (!v.is_bool()) Fail(node, fmt::format("{} must be true or false, got '{}'", path, node.Scalar()));
+    return v.as_bool();
+  }
+
+  void Map(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsMap()) Fail(node, fmt::format("{} must be a mapping", path));
+  }
+
+  void SetGoal(const YAML::Node& node, const std::string& path) {
+    const std::string goal = Text(node, path);
+    if (goal != "maximize" && goal != "minimize") Fail(node, fmt::format("{} must be maximize or minimize, got '{}'", path, goal));
+    const bool maximize = goal == "maximize";
+    if (goal_node_ && maximize != c_.maximize) Fail(node, fmt::format("{} contradicts the goal set earlier", path));
+    c_.maximize = maximize;
+    goal_node_ = true;
+  }
+
+  void SetMethod(const YAML::Node& node, const std::string& path) {
+    std::string method = Text(node, path);
+    if (method == "bayes" || method == "bayesian" || method == "gp") method = "protein";
+    if (method == "cmaes") Fail(node, "sampler 'cmaes' is not supported; use tpe or protein (method: bayes)");
+    if (std::find(samplers::SamplerMethods().begin(), samplers::SamplerMethods().end(), method) == samplers::SamplerMethods().end()) {
+      Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe)", path, method));
+    }
+    c_.sampler.method = method;
+  }
+
+  // ----- top level ---------------------------------------------------------------------------
+
+  void ReadTopLevel(const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+    if (key == "name" || key == "study_name") {
+      c_.name = Text(v, key);
+    } else if (key == "description" || key == "search_space_id" || key == "project" || key == "entity") {
+      // descriptive only
+    } else if (key == "metric") {
+      if (v.IsMap()) {
+        for (const auto& p : v) {
+          const std::string k = Key(p.first);
+          if (k == "name") c_.metric = Text(p.second, "metric.name");
+          else if (k == "goal") SetGoal(p.second, "metric.goal");
+          else if (k != "target") Fail(p.first, fmt::format("unknown key 'metric.{}' (known: name, goal, target)", k));
+        }
+      } else {
+        c_.metric = Text(v, key);
+      }
+    } else if (key == "objective_metric") {
+      c_.metric = Text(v, key);
+    } else if (key == "goal" || key == "direction") {
+      SetGoal(v, key);
+    } else if (key == "method") {
+      SetMethod(v, key);
+    } else if (key == "sampler") {
+      if (v.IsMap()) {
+        ReadSamplerSettings(v, "sampler");
+      } else {
+        SetMethod(v, key);
+      }
+    } else if (key == "protein") {
+      Map(v, key);
+      ReadSamplerSettings(v, "protein");
+    } else if (key == "tpe") {
+      Map(v, key);
+      ReadSamplerSettings(v, "tpe");
+    } else if (key == "pruner") {
+      ReadPruner(v);
+    } else if (key == "early_terminate") {
+      ReadEarlyTerminate(v);
+    } else if (key == "n_startup_trials") {
+      c_.sampler.n_startup_trials = static_cast<int>(Integer(v, key, 0));
+    } else if (key == "n_warmup_steps") {
+      c_.pruner.n_warmup_steps = Integer(v, key, 0);
+    } else if (key == "n_trials" || key == "max_trials") {
+      c_.n_trials = static_cast<int>(Integer(v, key, 1));
+    } else if (key == "timeout") {
+      c_.timeout = Number(v, key);
+      if (c_.timeout < 0) Fail(v, "timeout must be >= 0 seconds");
+    } else if (key == "timeout_per_trial") {
+      c_.timeout_per_trial = Number(v, key);
+      if (c_.timeout_per_trial < 0) Fail(v, "timeout_per_trial must be >= 0 seconds");
+    } else if (key == "n_jobs" || key == "n_parallel_trials") {
+      c_.n_jobs = static_cast<int>(Integer(v, key, 1));
+    } else if (key == "storage") {
+      c_.storage = v.IsNull() ? "" : Text(v, key);
+    } else if (key == "seed") {
+      c_.seed = static_cast<uint64_t>(Integer(v, key, 0));
+    } else if (key == "max_retries") {
+      c_.max_retries = static_cast<int>(Integer(v, key, 0));
+    } else if (key == "grid_points") {
+      c_.sampler.grid_points = static_cast<int>(Integer(v, key, 1));
+    } else if (key == "command" || key == "program" || key == "presets") {
+      // read before (command) or by LoadSweepConfig (presets)
+    } else if (key == "fixed") {
+      Map(v, key);
+      ReadFixed(v, "");
+    } else if (key == "parameters" || key == "searchable") {
+      Map(v, key);
+      ReadParameters(v, "");
+    } else if (key == "constraints") {
+      if (!v.IsSequence()) Fail(v, "constraints must be a list of expressions");
+      for (const YAML::Node& item : v) c_.constraints.emplace_back(Text(item, "a constraint"), At(item));
+    } else {
+      Fail(key_node, fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", key, Closest(key, kTopLevelKeys)));
+    }
+  }
+
+  void ReadCommand(const YAML::Node& v, const std::string& key) {
+    c_.command.clear();
+    if (v.IsScalar()) {
+      c_.command.push_back(v.Scalar());
+    } else if (v.IsSequence()) {
+      for (const YAML::Node& word : v) c_.command.push_back(Text(word, key + " entries"));
+    } else {
+      Fail(v, fmt::format("{} must be a list of words: [program, arg, \"${{args}}\"]", key));
+    }
+    if (c_.command.empty()) Fail(v, fmt::format("{} is empty", key));
+  }
+
+  void ReadSamplerSettings(const YAML::Node& v, const std::string& section) {
+    samplers::SamplerSettings& s = c_.sampler;
+    for (const auto& p : v) {
+      const std::string k = Key(p.first);
+      const std::string path = section + "." + k;
+      const YAML::Node& x = p.second;
+      if (k == "type" || k == "name" || k == "method") SetMethod(x, path);
+      else if (k == "num_random_samples") s.num_random_samples = static_cast<int>(Integer(x, path, 0));
+      else if (k == "max_suggestion_cost") {
+        s.max_suggestion_cost = Number(x, path);
+        if (c_.timeout_per_trial == 0) c_.timeout_per_trial = s.max_suggestion_cost;  // also the kill limit
+      } else if (k == "resample_frequency") s.resample_frequency = static_cast<int>(Integer(x, path, 0));
+      else if (k == "global_search_scale") s.global_search_scale = Number(x, path);
+      else if (k == "random_suggestions") s.random_suggestions = static_cast<int>(Integer(x, path, 1));
+      else if (k == "suggestions_per_pareto") s.suggestions_per_pareto = static_cast<int>(Integer(x, path, 1));
+      else if (k == "expansion_rate") s.expansion_rate = Number(x, path);
+      else if (k == "n_startup_trials") s.n_startup_trials = static_cast<int>(Integer(x, path, 0));
+      else if (k == "n_ei_candidates") s.n_ei_candidates = static_cast<int>(Integer(x, path, 1));
+      else if (k == "gamma") s.tpe_gamma = Number(x, path);
+      else if (k == "prior_weight") s.prior_weight = Number(x, path);
+      else if (k == "constant_liar") s.constant_liar = Bool(x, path);
+      else if (k == "multivariate") s.multivariate = Bool(x, path);
+      else if (k == "seed") c_.seed = static_cast<uint64_t>(Integer(x, path, 0));
+      else if (k == "grid_points") s.grid_points = static_cast<int>(Integer(x, path, 1));
+      else Fail(p.first, fmt::format("unknown key '{}'", path));
+    }
+  }
+
+  void ReadPruner(const YAML::Node& v) {
+    pruners::PrunerSettings& s = c_.pruner;
+    if (v.IsScalar()) {
+      s.method = v.Scalar();
+    } else {
+      Map(v, "pruner");
+      for (const auto& p : v) {
+        const std::string k = Key(p.first);
+        const std::string path = "pruner." + k;
+        const YAML::Node& x = p.second;
+        if (k == "type" || k == "name" || k == "method") s.method = Text(x, path);
+        else if (k == "n_startup_trials") s.n_startup_trials = static_cast<int>(Integer(x, path, 0));
+        else if (k == "n_warmup_steps") s.n_warmup_steps = Integer(x, path, 0);
+        else if (k == "interval_steps") s.interval_steps = Integer(x, path, 1);
+        else if (k == "percentile") s.percentile = Number(x, path);
+        else if (k == "n_min_trials") s.n_min_trials = static_cast<int>(Integer(x, path, 1));
+        else if (k == "min_resource") s.min_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
+        else if (k == "max_resource") s.max_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
+        else if (k == "reduction_factor") s.reduction_factor = static_cast<int>(Integer(x, path, 2));
+        else if (k == "min_early_stopping_rate") s.min_early_stopping_rate = static_cast<int>(Integer(x, path, 0));
+        else if (k == "bootstrap_count") s.bootstrap_count = static_cast<int>(Integer(x, path, 0));
+        else Fail(p.first, fmt::format("unknown key '{}'", path));
+      }
+    }
+    if (s.method == "successivehalving" || s.method == "asha") s.method = "successive_halving";
+    try {
+      pruners::MakePruner(s);
+    } catch (const UserError& e) {
+      Fail(v, e.what());
+    }
+  }
+
+  // W&B's early_terminate: {type: hyperband, min_iter, max_iter, eta}.
+  void ReadEarlyTerminate(const YAML::Node& v) {
+    Map(v, "early_terminate");
+    c_.pruner.method = "hyperband";
+    for (const auto& p : v) {
+      const std::string k = Key(p.first);
+      const std::string path = "early_terminate." + k;
+      if (k == "type") {
+        if (Text(p.second, path) != "hyperband") Fail(p.second, "early_terminate.type must be hyperband");
+      } else if (k == "min_iter") c_.pruner.min_resource = Integer(p.second, path, 1);
+      else if (k == "max_iter") c_.pruner.max_resource = Integer(p.second, path, 1);
+      else if (k == "eta") c_.pruner.reduction_factor = static_cast<int>(Integer(p.second, path, 2));
+      else if (k != "s" && k != "strict") Fail(p.first, fmt::format("unknown key '{}'", path));
+    }
+  }
+
+  // ----- parameters --------------------------------------------------------------------------
+
+  /// The canonical name of a parameter written as `path`.
+  std::string Resolve(const std::string& path, const YAML::Node& node) const {
+    if (!c_.command.empty()) return path;  // a custom program takes the names as written
+    const size_t dot = path.rfind('.');
+    const std::string leaf = dot == std::string::npos ? path : path.substr(dot + 1);
+    if (leaf == "hidden_size") return "hidden_size";  // the trainer widens it to net_arch
+    const std::optional<std::string> key = CanonicalTrainerKey(path);
+    if (!key) {
+      Fail(node, fmt::format("'{}' is not a trainer key (did you mean '{}'?); with a custom command: any name is allowed",
+                             path, ClosestTrainerKey(leaf)));
+    }
+    return *key;
+  }
+
+  void Claim(const std::string& name, const std::string& path, const YAML::Node& node) {
+    const auto [it, fresh] = claimed_.emplace(name, At(node).where);
+    if (!fresh) Fail(node, fmt::format("duplicate parameter '{}' (also at {})", path, it->second));
+  }
+
+  void ReadFixed(const YAML::Node& map, const std::string& prefix) {
+    for (const auto& p : map) {
+      const std::string path = prefix + Key(p.first);
+      if (p.second.IsMap()) {
+        ReadFixed(p.second, path + ".");
+        continue;
+      }
+      const std::string name = Resolve(path, p.first);
+      Claim(name, path, p.first);
+      c_.fixed[name] = ValueFromYaml(p.second, At(p.second));
+    }
+  }
+
+  void ReadParameters(const YAML::Node& map, const std::string& prefix) {
+    std::set<std::string> seen;
+    for (const auto& p : map) {
+      const std::string key = Key(p.first);
+      if (!seen.insert(key).second) Fail(p.first, fmt::format("duplicate parameter '{}{}'", prefix, key));
+      const std::string path = prefix + key;
+      const YAML::Node& v = p.second;
+      if (!v.IsMap()) {  // a bare value: fixed
+        const std::string name = Resolve(path, p.first);
+        Claim(name, path, p.first);
+        c_.fixed[name] = ValueFromYaml(v, At(v));
+        continue;
+      }
+      bool spec = false;
+      for (const auto& q : v) spec |= kSpecKeys.count(Key(q.first)) > 0;
+      if (spec) {
+        ReadSpec(path, p.first, v);
+      } else {
+        ReadParameters(v, path + ".");
+      }
+    }
+  }
+
+  void ReadSpec(const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
+    ParameterSpec spec;
+    spec.written_name = path;
+    spec.origin = At(key_node);
+    std::string kind;
+    std::optional<double> min, max;
+    bool log = false;
+    std::optional<Value> value;
+    for (const auto& p : v) {
+      const std::string k = Key(p.first);
+      const std::string kpath = path + "." + k;
+      const YAML::Node& x = p.second;
+      auto once = [&](bool already) {
+        if (already) Fail(p.first, fmt::format("{} sets the same thing twice", kpath));
+      };
+      if (k == "distribution" || k == "type") {
+        once(!kind.empty());
+        kind = Text(x, kpath);
+      } else if (k == "min" || k == "low") {
+        once(min.has_value());
+        min = Number(x, kpath);
+      } else if (k == "max" || k == "high") {
+        once(max.has_value());
+        max = Number(x, kpath);
+      } else if (k == "mean" || k == "prior" || k == "default") {
+        if (x.IsSequence() || !ValueFromYaml(x, At(x)).is_number()) {
+          spec.prior = ValueFromYaml(x, At(x));
+        } else {
+          spec.numeric.mean = Number(x, kpath);
+          spec.prior = ValueFromYaml(x, At(x));
+        }
+      } else if (k == "scale") {
+        spec.numeric.scale = Text(x, kpath);
+      } else if (k == "values" || k == "choices") {
+        once(spec.categorical);
+        if (!x.IsSequence()) Fail(x, fmt::format("{} must be a list", kpath));
+        spec.categorical = true;
+        for (const YAML::Node& item : x) {
+          // Choices may be lists themselves ([64, 64]): ValueFromYaml takes flat lists.
+          spec.choices.push_back(ValueFromYaml(item, At(item)));
+        }
+        if (spec.choices.empty()) Fail(x, fmt::format("{} is empty: a parameter needs at least one choice", kpath));
+      } else if (k == "value") {
+        value = ValueFromYaml(x, At(x));
+      } else if (k == "q") {
+        spec.numeric.q = Number(x, kpath);
+      } else if (k == "log") {
+        log = Bool(x, kpath);
+      } else {
+        Fail(p.first, fmt::format("unknown key '{}' in a parameter (known: distribution/type, min/low, max/high, "
+                                  "mean/prior, scale, values/choices, value, q, log)", kpath));
+      }
+    }
+    spec.name = Resolve(path, key_node);
+    Claim(spec.name, path, key_node);
+    if (value) {  // W&B's constant parameter
+      c_.fixed[spec.name] = *value;
+      return;
+    }
+    if (spec.categorical) {
+      if (!kind.empty() && kind != "categorical" && kind != "choice") {
+        Fail(v, fmt::format("{}: values/choices make a categorical parameter, but the distribution says '{}'", path, kind));
+      }
+      if (spec.prior && std::find(spec.choices.begin(), spec.choices.end(), *spec.prior) == spec.choices.end()) {
+        Fail(v, fmt::format("{}: prior {} is not one of the choices", path, spec.prior->ToYaml()));
+      }
+      c_.parameters.push_back(std::move(spec));
+      return;
+    }
+    if (kind == "categorical" || kind == "choice") Fail(v, fmt::format("{}: a categorical parameter needs values (or choices)", path));
+    if (!min || !max) Fail(v, fmt::format("{}: a numeric parameter needs min and max (or low and high)", path));
+    spec.numeric.min = *min;
+    spec.numeric.max = *max;
+    // Map every vocabulary's distribution names onto ours.
+    if (kind.empty()) {
+      const bool ints = *min == std::floor(*min) && *max == std::floor(*max) && v["min"] && v["max"] &&
+                        ValueFromYaml(v["min"], {}).is_int() && ValueFromYaml(v["max"], {}).is_int();
+      kind = ints ? "int_uniform" : "uniform";
+    } else if (kind == "int") {
+      kind = log ? "int_loguniform" : "int_uniform";
+    } else if (kind == "float") {
+      kind = log ? "loguniform" : "uniform";
+    } else if (kind == "log_uniform") {  // W&B: bounds are natural-log exponents
+      kind = "loguniform";
+      spec.numeric.min = std::exp(*min);
+      spec.numeric.max = std::exp(*max);
+    } else if (kind == "int_log_uniform" || kind == "int_loguniform") {
+      kind = "int_loguniform";
+    } else if (kind == "log_uniform_values") {
+      kind = "loguniform";
+    }
+    spec.numeric.distribution = kind;
+    spec.prior.reset();
+    c_.parameters.push_back(std::move(spec));
+  }
+
+  std::string source_;
+  SweepConfig& c_;
+  bool goal_node_ = false;
+  std::map<std::string, std::string> claimed_;  // canonical name -> where
+};
+
+// A preset replaces whole top-level sections of the config with its own.
+YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const std::string& source,
+                       std::vector<std::string>& names) {
+  const YAML::Node presets = root["presets"];
+  if (presets) {
+    if (!presets.IsMap()) throw UserError(OriginOf(source, presets), "presets must map names to partial configs");
+    for (const auto& p : presets) names.push_back(p.first.Scalar());
+  }
+  if (preset.empty()) return root;
+  if (std::find(names.begin(), names.end(), preset) == names.end()) {
+    std::string known;
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw UserError(Origin{"--preset"}, fmt::format("no preset '{}' in {} (presets: {})", preset, source,
+                                                    known.empty() ? "none" : known));
+  }
+  const YAML::Node chosen = presets[preset];
+  if (!chosen.IsMap()) throw UserError(OriginOf(source, chosen), fmt::format("preset '{}' must be a mapping", preset));
+  YAML::Node merged(YAML::NodeType::Map);
+  for (const auto& p : root) {
+    const std::string key = p.first.Scalar();
+    merged[p.first] = chosen[key] ? chosen[key] : p.second;
+  }
+  for (const auto& p : chosen) {
+    if (!root[p.first.Scalar()]) merged[p.first] = p.second;
+  }
+  return merged;
+}
+
+}  // namespace
+
+SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset) {
+  const YamlDocument doc = LoadYamlFile(path);
+  if (!doc.root.IsMap()) throw UserError(OriginOf(doc.source, doc.root), "a sweep config must be a mapping of keys");
+  SweepConfig config;
+  config.source = doc.source;
+  config.name = path.stem().string();
+  config.preset = preset;
+  const YAML::Node root = ApplyPreset(doc.root, preset, doc.source, config.presets);
+  Loader(doc.source, config).Load(root);
+  if (config.parameters.empty()) {
+    throw UserError(OriginOf(doc.source, doc.root), "the config searches no parameter (parameters: or searchable: is empty)");
+  }
+  for (const ParameterSpec& p : config.parameters) {
+    if (config.fixed.count(p.name)) throw UserError(p.origin, fmt::format("'{}' is both fixed and searched", p.written_name));
+  }
+  config.BuildSpace();  // report bad distributions and constraints now, not at the first trial
+  return config;
+}
+
+space::SearchSpace SweepConfig::BuildSpace() const {
+  space::SearchSpace space;
+  // Every spelling of every name a constraint may use: as written, canonical, and the leaf.
+  std::map<std::string, std::string> names;
+  auto add_names = [&names](const std::string& canonical, const std::string& written) {
+    names[canonical] = canonical;
+    names[written] = canonical;
+    const size_t dot = written.rfind('.');
+    if (dot != std::string::npos) names.emplace(written.substr(dot + 1), canonical);
+  };
+  for (const ParameterSpec& p : parameters) {
+    space.AddParameter(p.name, p.categorical ? space::MakeCategorical(p.choices, p.prior, p.origin)
+                                             : space::MakeNumeric(p.numeric, p.origin));
+    add_names(p.name, p.written_name);
+  }
+  for (const auto& [name, value] : fixed) add_names(name, name);
+  space.SetFixed(fixed);
+  const bool trainer = command.empty();
+  const space::Constraint::Resolver resolve = [&names, trainer](std::string_view name) -> std::optional<std::string> {
+    if (const auto it = names.find(std::string(name)); it != names.end()) return it->second;
+    if (trainer) {
+      if (const std::optional<std::string> key = CanonicalTrainerKey(name); key && names.count(*key)) return names.at(*key);
+    }
+    return std::nullopt;
+  };
+  for (const auto& [text, origin] : constraints) space.AddConstraint(space::Constraint::Parse(text, resolve, origin));
+  return space;
+}
+
+std::string SweepConfig::ToYaml() const {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << name;
+  out << YAML::Key << "metric" << YAML::Value << metric;
+  out << YAML::Key << "goal" << YAML::Value << (maximize ? "maximize" : "minimize");
+  out << YAML::Key << "method" << YAML::Value << sampler.method;
+  out << YAML::Key << "n_trials" << YAML::Value << n_trials;
+  out << YAML::Key << "n_jobs" << YAML::Value << n_jobs;
+  out << YAML::Key << "seed" << YAML::Value << seed;
+  out << YAML::Key << "timeout" << YAML::Value << timeout;
+  out << YAML::Key << "timeout_per_trial" << YAML::Value << timeout_per_trial;
+  out << YAML::Key << "pruner" << YAML::Value << pruner.method;
+  if (!preset.empty()) out << YAML::Key << "preset" << YAML::Value << preset;
+  if (!command.empty()) {
+    out << YAML::Key << "command" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const std::string& w : command) out << w;
+    out << YAML::EndSeq;
+  }
+  out << YAML::Key << "fixed" << YAML::Value << YAML::BeginMap;
+  for (const auto& [k, v] : fixed) out << YAML::Key << k << YAML::Value << ValueToYaml(v);
+  out << YAML::EndMap;
+  out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
+  for (const ParameterSpec& p : parameters) {
+    out << YAML::Key << p.name << YAML::Value << YAML::Flow << YAML::BeginMap;
+    if (p.categorical) {
+      YAML::Node values(YAML::NodeType::Sequence);
+      for (const Value& c : p.choices) values.push_back(ValueToYaml(c));
+      out << YAML::Key << "values" << YAML::Value << values;
+    } else {
+      out << YAML::Key << "distribution" << YAML::Value << p.numeric.distribution;
+      out << YAML::Key << "min" << YAML::Value << FormatDouble(p.numeric.min);
+      out << YAML::Key << "max" << YAML::Value << FormatDouble(p.numeric.max);
+      if (p.numeric.mean) out << YAML::Key << "mean" << YAML::Value << FormatDouble(*p.numeric.mean);
+      if (p.numeric.scale) out << YAML::Key << "scale" << YAML::Value << *p.numeric.scale;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  if (!constraints.empty()) {
+    out << YAML::Key << "constraints" << YAML::Value << YAML::BeginSeq;
+    for (const auto& [text, origin] : constraints) out << text;
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace hpo::config

@@ -1,0 +1,65 @@
+// The sweep config: one canonical schema (docs/config.md) that also reads the vocabularies
+// users bring: Protein/Metta (protein:, nested parameters: with distribution/min/max/mean/scale),
+// Optuna scripts (sampler:, pruner:, n_trials, direction...), search-space files (fixed:,
+// searchable: with type/low/high/choices/prior, constraints:, presets:) and W&B Sweeps
+// (method, metric: {name, goal}, parameters with values/value/min/max/distribution, command).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/core/error.h"
+#include "lib/core/value.h"
+#include "lib/pruners/pruner.h"
+#include "lib/samplers/sampler_factory.h"
+#include "lib/space/distribution.h"
+#include "lib/space/search_space.h"
+
+namespace hpo::config {
+
+/// One searched parameter as the file describes it.
+struct ParameterSpec {
+  std::string name;          ///< canonical: a trainer key, or the dotted path with a custom command
+  std::string written_name;  ///< as in the file (dotted path of nested sections)
+  Origin origin;             ///< file:line:col of its entry
+  bool categorical = false;
+  space::NumericSpec numeric;        ///< numeric kinds
+  std::vector<Value> choices;        ///< categorical
+  std::optional<Value> prior;        ///< categorical centre
+};
+
+struct SweepConfig {
+  std::string source;                   ///< the file it came from
+  std::string name;                     ///< study name (default: the file's stem)
+  std::string metric = "final_mean_reward";
+  bool maximize = true;
+  int n_trials = 20;
+  double timeout = 0;                   ///< seconds for a controller to launch trials; 0 = none
+  double timeout_per_trial = 0;         ///< seconds; 0 = none
+  int n_jobs = 1;
+  int max_retries = 1;
+  uint64_t seed = 0;
+  std::string storage;                  ///< URL; empty = the sweep's study.db
+  std::vector<std::string> command;     ///< empty = hpo train
+  samplers::SamplerSettings sampler;
+  pruners::PrunerSettings pruner;
+  ParamSet fixed;                       ///< values every trial gets (canonical names)
+  std::vector<ParameterSpec> parameters;
+  std::vector<std::pair<std::string, Origin>> constraints;
+  std::vector<std::string> presets;     ///< names of the presets the file defines
+  std::string preset;                   ///< the one applied, if any
+
+  /// The search space with its constraints. Throws UserError (with the entry's file:line:col)
+  /// for invalid distributions and constraints naming unknown parameters.
+  space::SearchSpace BuildSpace() const;
+  /// The resolved config as YAML (stored with the study and in the sweep's config.yaml).
+  std::string ToYaml() const;
+};
+
+/// Loads and checks a sweep config; `preset` replaces whole top-level sections with the
+/// preset's. Every problem is a UserError with file:line:col and the key path.
+SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset = "");
+
+}  // namespace hpo::config
