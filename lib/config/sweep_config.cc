@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
 #include "lib/space/constraint.h"
@@ -512,8 +513,14 @@ space::SearchSpace SweepConfig::BuildSpace() const {
                                              : space::MakeNumeric(p.numeric, p.origin));
     add_names(p.name, p.written_name);
   }
-  for (const auto& [name, value] : fixed) add_names(name, name);
-  space.SetFixed(fixed);
+  // Constraints read fixed values, and in trainer sweeps any trainer key at its default.
+  ParamSet constants = fixed;
+  if (command.empty()) {
+    const TrainerConfig defaults;
+    for (const TrainerKey& key : TrainerKeys()) constants.emplace(std::string(key.name), defaults.Get(std::string(key.name)));
+  }
+  for (const auto& [name, value] : constants) add_names(name, name);
+  space.SetFixed(constants);
   const bool trainer = command.empty();
   const space::Constraint::Resolver resolve = [&names, trainer](std::string_view name) -> std::optional<std::string> {
     if (const auto it = names.find(std::string(name)); it != names.end()) return it->second;

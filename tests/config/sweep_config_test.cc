@@ -1,0 +1,174 @@
+#include "lib/config/sweep_config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace hpo::config {
+namespace {
+
+const std::string kSeeds = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/";
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::path(testing::TempDir()) / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+const ParameterSpec& Param(const SweepConfig& c, const std::string& name) {
+  for (const ParameterSpec& p : c.parameters) {
+    if (p.name == name) return p;
+  }
+  throw std::runtime_error("no parameter " + name);
+}
+
+TEST(SweepConfigSeedsTest, MettaQuickYaml) {
+  const SweepConfig c = LoadSweepConfig(kSeeds + "metta_quick.yaml");
+  EXPECT_EQ(c.sampler.method, "protein");
+  EXPECT_EQ(c.sampler.num_random_samples, 5);
+  EXPECT_EQ(c.sampler.suggestions_per_pareto, 256);
+  EXPECT_EQ(c.timeout_per_trial, 3600);  // max_suggestion_cost is also the per-trial limit
+  EXPECT_EQ(c.metric, "reward");
+  const ParameterSpec& lr = Param(c, "learning_rate");  // trainer.optimizer.learning_rate
+  EXPECT_EQ(lr.written_name, "trainer.optimizer.learning_rate");
+  EXPECT_EQ(lr.numeric.distribution, "log_normal");
+  EXPECT_EQ(lr.numeric.mean, 0.0005);
+  EXPECT_EQ(lr.numeric.scale, "0.5");
+}
+
+TEST(SweepConfigSeedsTest, MettaDistributionSnippetsWithACustomProgram) {
+  const SweepConfig c = LoadSweepConfig(kSeeds + "metta_distributions.yaml");
+  EXPECT_EQ(c.parameters.size(), 5u);
+  EXPECT_EQ(Param(c, "uniform_example.learning_rate").numeric.distribution, "uniform");
+  EXPECT_EQ(Param(c, "hidden_size").numeric.distribution, "uniform_pow2");
+  EXPECT_EQ(Param(c, "dropout_rate").numeric.distribution, "logit_normal");
+  EXPECT_EQ(c.command, (std::vector<std::string>{"my_trainer", "${args}"}));
+}
+
+TEST(SweepConfigSeedsTest, SearchSpaceFileWithFixedConstraintsAndPresets) {
+  const SweepConfig c = LoadSweepConfig(kSeeds + "ppo_search_space.yaml");
+  EXPECT_EQ(c.parameters.size(), 5u);
+  EXPECT_EQ(c.fixed.at("clip_range"), Value(0.2));  // ratio_clip
+  EXPECT_EQ(c.fixed.at("n_envs"), Value(2048));     // num_envs
+  const ParameterSpec& arch = Param(c, "net_arch");  // policy_hidden_layer_sizes
+  ASSERT_TRUE(arch.categorical);
+  EXPECT_EQ(arch.choices.size(), 3u);
+  EXPECT_EQ(*arch.prior, Value(Value::List{Value(256), Value(128), Value(64)}));
+  EXPECT_EQ(Param(c, "n_steps").choices.size(), 4u);  // rollouts
+  EXPECT_EQ(c.constraints.size(), 2u);
+  EXPECT_EQ(c.presets, (std::vector<std::string>{"quick", "fine_tune"}));
+  // The space's centre is every prior; the first constraint cannot fire (n_epochs <= 8).
+  const space::SearchSpace space = c.BuildSpace();
+  const ParamSet centre = space.ToParams(space.Center());
+  EXPECT_NEAR(centre.at("learning_rate").as_double(), 3e-4, 1e-12);
+  EXPECT_EQ(centre.at("n_steps"), Value(24));
+  EXPECT_TRUE(space.IsFeasible(space.Center()));
+  // entropy_loss_scale > 0.05 and ratio_clip (fixed 0.2) < 0.15: never rejects.
+  EXPECT_TRUE(space.IsFeasible(ParamSet{{"learning_rate", Value(1e-4)}, {"ent_coef", Value(0.09)}, {"n_epochs", Value(4)}}));
+}
+
+TEST(SweepConfigSeedsTest, PresetsReplaceWholeSections) {
+  const SweepConfig quick = LoadSweepConfig(kSeeds + "ppo_search_space.yaml", "quick");
+  ASSERT_EQ(quick.parameters.size(), 2u);
+  EXPECT_EQ(Param(quick, "learning_rate").choices.size(), 3u);
+  // learning_epochs is no longer searched: the constraint reads the trainer default (4).
+  EXPECT_TRUE(quick.BuildSpace().IsFeasible(ParamSet{{"learning_rate", Value(1e-3)}, {"n_steps", Value(24)}}));
+  const SweepConfig fine = LoadSweepConfig(kSeeds + "ppo_search_space.yaml", "fine_tune");
+  EXPECT_EQ(Param(fine, "learning_rate").numeric.max, 5e-4);
+  try {
+    LoadSweepConfig(kSeeds + "ppo_search_space.yaml", "slow");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("no preset 'slow'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("quick, fine_tune"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SweepConfigTest, WandbVocabulary) {
+  const std::string path = WriteTemp("wandb.yaml",
+                                     "method: grid\nmetric: {name: score, goal: minimize}\ncommand: [prog, \"${args}\"]\n"
+                                     "parameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.1}\n"
+                                     "  layers: {values: [1, 2, 3]}\n  depth: {min: 2, max: 8}\n  width: {min: 0.5, max: 2.0}\n"
+                                     "  wd: {distribution: log_uniform, min: -9.21, max: -2.3}\n  epochs: {value: 10}\n"
+                                     "early_terminate: {type: hyperband, min_iter: 3, eta: 3}\n");
+  const SweepConfig c = LoadSweepConfig(path);
+  EXPECT_FALSE(c.maximize);
+  EXPECT_EQ(c.metric, "score");
+  EXPECT_EQ(c.sampler.method, "grid");
+  EXPECT_EQ(Param(c, "lr").numeric.distribution, "loguniform");
+  EXPECT_TRUE(Param(c, "layers").categorical);
+  EXPECT_EQ(Param(c, "depth").numeric.distribution, "int_uniform");  // integer bounds
+  EXPECT_EQ(Param(c, "width").numeric.distribution, "uniform");
+  EXPECT_NEAR(Param(c, "wd").numeric.min, 1e-4, 1e-6);  // exp(-9.21)
+  EXPECT_EQ(c.fixed.at("epochs"), Value(10));
+  EXPECT_EQ(c.pruner.method, "hyperband");
+  EXPECT_EQ(c.pruner.reduction_factor, 3);
+}
+
+struct BadConfig {
+  std::string name;
+  std::string yaml;
+  std::string location;  // expected file:line:col suffix
+  std::string message;
+};
+
+void PrintTo(const BadConfig& bad, std::ostream* os) { *os << bad.name; }
+
+class SweepConfigBadInputTest : public testing::TestWithParam<BadConfig> {};
+
+TEST_P(SweepConfigBadInputTest, ClearMessageWithFileLineColumn) {
+  const BadConfig& bad = GetParam();
+  const std::string path = WriteTemp("bad_" + bad.name + ".yaml", bad.yaml);
+  try {
+    LoadSweepConfig(path);
+    FAIL() << "no error for " << bad.name;
+  } catch (const UserError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind(path + ":" + bad.location + ": ", 0), 0u) << what;
+    EXPECT_NE(what.find(bad.message), std::string::npos) << what;
+  }
+}
+
+const std::string kHead = "method: random\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, SweepConfigBadInputTest,
+    testing::Values(
+        BadConfig{"min_gt_max", kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.99, max: 0.9}\n", "3:3",
+                  "min 0.99 is greater than max 0.9"},
+        BadConfig{"log_min", kHead + "parameters:\n  learning_rate: {distribution: log_normal, min: 0, max: 0.1}\n", "3:3",
+                  "needs min > 0"},
+        BadConfig{"logit_range", kHead + "parameters:\n  gamma: {distribution: logit_normal, min: 0.5, max: 1.0}\n", "3:3",
+                  "0 < min <= max < 1"},
+        BadConfig{"empty_choices", kHead + "parameters:\n  batch_size: {values: []}\n", "3:24", "at least one choice"},
+        BadConfig{"unknown_distribution", kHead + "parameters:\n  gamma: {distribution: beta, min: 0.9, max: 0.99}\n", "3:3",
+                  "unknown distribution 'beta'"},
+        BadConfig{"mean_outside", kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.9, max: 0.99, mean: 0.5}\n",
+                  "3:3", "mean 0.5 is outside [0.9, 0.99]"},
+        BadConfig{"constraint_syntax",
+                  kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\nconstraints:\n  - \"gamma > \"\n", "5:5",
+                  "expected a value"},
+        BadConfig{"constraint_unknown",
+                  kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\nconstraints:\n  - \"gamma > 0.95 and colour == 1\"\n",
+                  "5:5", "unknown parameter 'colour'"},
+        BadConfig{"duplicate_parameter",
+                  kHead + "parameters:\n  lr: {min: 0.001, max: 0.01}\n  learning_rate: {min: 0.001, max: 0.01}\n", "4:3",
+                  "duplicate parameter 'learning_rate' (also at"},
+        BadConfig{"unknown_top_level", kHead + "n_trails: 5\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:1",
+                  "unknown key 'n_trails' at the top level (did you mean 'n_trials'?)"},
+        BadConfig{"yaml_syntax", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99\n", "4:1", "YAML syntax error"},
+        BadConfig{"not_a_trainer_key", kHead + "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n", "3:3",
+                  "'lernrate' is not a trainer key"},
+        BadConfig{"unknown_spec_key", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99, step: 0.01}\n", "3:32",
+                  "unknown key 'gamma.step'"},
+        BadConfig{"fixed_and_searched", kHead + "fixed:\n  gamma: 0.99\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "5:3", "duplicate parameter 'gamma'"},
+        BadConfig{"bad_goal", kHead + "goal: maximise\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:7",
+                  "goal must be maximize or minimize"},
+        BadConfig{"bad_pruner", kHead + "pruner: {type: median, percentile: 150}\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "2:9", "percentile must be in [0, 100]"}),
+    [](const testing::TestParamInfo<BadConfig>& param_info) { return param_info.param.name; });
+
+}  // namespace
+}  // namespace hpo::config
