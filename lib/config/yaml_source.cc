@@ -25,7 +25,7 @@ YamlDocument Parse(const std::string& text, const std::string& source) {
 }
 
 bool ParseInt(const std::string& text, int64_t& out) {
-  if (text.empty()) return false;
+  if (!IsYamlNumber(text)) return false;
   errno = 0;
   char* end = nullptr;
   const long long v = std::strtoll(text.c_str(), &end, 10);
@@ -35,11 +35,11 @@ bool ParseInt(const std::string& text, int64_t& out) {
 }
 
 bool ParseDouble(const std::string& text, double& out) {
-  // YAML 1.2 spellings of the special values; strtod accepts "inf"/"nan" too, which is fine.
+  // YAML 1.2 spellings of the special values (plain "nan" or "inf" are words).
   if (text == ".inf" || text == "+.inf") return out = HUGE_VAL, true;
   if (text == "-.inf") return out = -HUGE_VAL, true;
   if (text == ".nan" || text == ".NaN") return out = NAN, true;
-  if (text.empty()) return false;
+  if (!IsYamlNumber(text)) return false;
   errno = 0;
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);

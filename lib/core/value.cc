@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 
@@ -24,6 +25,26 @@ std::string FormatDouble(double v) {
   return text;
 }
 
+bool IsYamlNumber(std::string_view t) {
+  size_t i = 0;
+  if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    size_t exponent = 0;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i, ++exponent;
+    if (exponent == 0) return false;
+  }
+  return i == t.size();
+}
+
 namespace {
 
 // Strings that YAML would read as something else (numbers, bools, null, flow syntax) are quoted.
@@ -36,9 +57,7 @@ bool NeedsQuotes(const std::string& s) {
   for (const char* word : kReserved) {
     if (s == word) return true;
   }
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  return end != nullptr && *end == '\0';  // looks like a number
+  return IsYamlNumber(s) || s == ".nan" || s == ".inf" || s == "-.inf";
 }
 
 }  // namespace
@@ -135,13 +154,12 @@ class FlowReader {
     if (word == ".nan") return Value(std::nan(""));
     if (word == ".inf") return Value(HUGE_VAL);
     if (word == "-.inf") return Value(-HUGE_VAL);
+    if (!IsYamlNumber(word)) return Value(std::move(word));
     char* end = nullptr;
     errno = 0;
     const long long i = std::strtoll(word.c_str(), &end, 10);
     if (errno == 0 && *end == '\0') return Value(static_cast<int64_t>(i));
-    const double d = std::strtod(word.c_str(), &end);
-    if (*end == '\0') return Value(d);
-    return Value(std::move(word));
+    return Value(std::strtod(word.c_str(), nullptr));
   }
 
   std::string_view text_;

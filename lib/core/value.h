@@ -58,6 +58,10 @@ class Value {
 /// A set of hyperparameters by canonical (dotted) name, ordered for stable output.
 using ParamSet = std::map<std::string, Value>;
 
+/// True if `text` is a YAML 1.2 number: [-+]digits[.digits][e[-+]digits] (or .5). strtod also
+/// accepts "nan", "inf" and hex, which YAML reads as words; only ".nan"/".inf" are YAML's.
+bool IsYamlNumber(std::string_view text);
+
 /// Shortest round-trip text of a double that reads back as a float in YAML ("1.0", "3e-04"...).
 std::string FormatDouble(double v);
 

@@ -48,6 +48,19 @@ TEST(ValueParseTest, EveryToYamlFormParsesBackEqual) {
   }
 }
 
+TEST(ValueParseTest, OnlyYamlNumbersAreNumbers) {
+  EXPECT_TRUE(IsYamlNumber("3e-4"));
+  EXPECT_TRUE(IsYamlNumber("-1.5"));
+  EXPECT_TRUE(IsYamlNumber(".5"));
+  EXPECT_FALSE(IsYamlNumber("nan"));
+  EXPECT_FALSE(IsYamlNumber("inf"));
+  EXPECT_FALSE(IsYamlNumber("0x10"));
+  EXPECT_FALSE(IsYamlNumber("1e"));
+  EXPECT_EQ(*Value::Parse("nan"), Value("nan"));
+  EXPECT_EQ(Value("nan").ToYaml(), "nan");
+  EXPECT_TRUE(Value::Parse(".nan")->is_double());
+}
+
 TEST(ValueParseTest, RejectsWhatToYamlNeverWrites) {
   EXPECT_FALSE(Value::Parse("").has_value());
   EXPECT_FALSE(Value::Parse("[64,").has_value());

@@ -1,0 +1,216 @@
+// hpo sweep end to end with the stub trial program: faults, kill -9 and resume, two controllers
+// on one study, reproducibility, bad input.
+#include <dirent.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "lib/store/store.h"
+#include "tests/e2e/run_hpo.h"
+
+namespace hpo::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SweepCliTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(testing::TempDir()) / ("sweep_e2e_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    setenv("HPO_TRAIN_DIR", (dir_ / "train_dir").c_str(), 1);
+  }
+
+  std::string Config(const std::string& name, const std::string& body) const {
+    const fs::path path = dir_ / (name + ".yaml");
+    std::ofstream(path) << "name: " << name << "\nmetric: score\ncommand: [" << HPO_STUB_TRIAL
+                        << ", \"--marker=" << name << "\", \"${args}\"]\n" << body;
+    return path.string();
+  }
+
+  std::vector<store::Trial> Trials(const std::string& name) const {
+    auto store = store::OpenStore((dir_ / "train_dir/sweep" / name / "study.db").string());
+    return store->LoadTrials(store->OpenStudy(name, "", "", false).id);
+  }
+
+  pid_t Spawn(const std::vector<std::string>& args, const fs::path& log) const {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      std::vector<char*> argv = {const_cast<char*>(HPO_BINARY)};
+      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(HPO_BINARY, argv.data());
+      _exit(127);
+    }
+    return pid;
+  }
+
+  fs::path dir_;
+};
+
+// Processes whose command line carries `marker` (the stub trials of one sweep).
+int CountProcessesWith(const std::string& marker) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string pid = entry.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline");
+    std::stringstream cmdline;
+    cmdline << in.rdbuf();
+    std::string text = cmdline.str();
+    std::replace(text.begin(), text.end(), '\0', ' ');
+    // Zombies have an empty cmdline and are not running.
+    if (text.find(marker) != std::string::npos) ++count;
+  }
+  return count;
+}
+
+int Counted(const std::vector<store::Trial>& trials) {
+  int n = 0;
+  for (const store::Trial& t : trials) n += !(t.state == store::TrialState::kFailed && t.retried);
+  return n;
+}
+
+TEST_F(SweepCliTest, FaultyTrialsAreFailedWithAReasonAndTheSweepGoesOn) {
+  const std::string config = Config("faults",
+                                    "method: grid\nn_trials: 7\nn_jobs: 2\ntimeout_per_trial: 3\nparameters:\n"
+                                    "  fault: {values: [none, segfault, abort, exit3, nan, garbled, hang]}\n");
+  const CommandResult r = RunHpo("sweep " + config);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<store::Trial> trials = Trials("faults");
+  ASSERT_EQ(trials.size(), 7u);
+  std::map<std::string, const store::Trial*> by_fault;
+  for (const store::Trial& t : trials) by_fault[t.params.at("fault").as_string()] = &t;
+  EXPECT_EQ(by_fault.at("none")->state, store::TrialState::kComplete);
+  const std::map<std::string, std::string> reasons = {{"segfault", "killed by SIGSEGV"}, {"abort", "killed by SIGABRT"},
+                                                      {"exit3", "exit code 3"}, {"nan", "is nan"},
+                                                      {"garbled", "malformed results file"},
+                                                      {"hang", "exceeded the per-trial limit of 3 s"}};
+  for (const auto& [fault, reason] : reasons) {
+    const store::Trial& t = *by_fault.at(fault);
+    EXPECT_EQ(t.state, store::TrialState::kFailed) << fault;
+    EXPECT_NE(t.error.find(reason), std::string::npos) << fault << ": " << t.error;
+  }
+  EXPECT_EQ(CountProcessesWith("--marker=faults"), 0) << "a trial outlived the sweep";
+}
+
+TEST_F(SweepCliTest, KillNineThenResumeEndsWithExactlyTheBudget) {
+  const std::string config = Config("killed",
+                                    "method: random\nn_trials: 8\nn_jobs: 2\nfixed:\n  step_seconds: 0.3\nparameters:\n"
+                                    "  x: {min: 0.0, max: 1.0}\n");
+  const pid_t controller = Spawn({"sweep", config}, dir_ / "first.log");
+  // Let it finish two trials and be in the middle of more, then kill it without warning.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!fs::exists(dir_ / "train_dir/sweep/killed/study.db")) continue;
+    int complete = 0, running = 0;
+    for (const store::Trial& t : Trials("killed")) {
+      complete += t.state == store::TrialState::kComplete;
+      running += t.state == store::TrialState::kRunning;
+    }
+    if (complete >= 2 && running >= 1) break;
+  }
+  kill(controller, SIGKILL);
+  waitpid(controller, nullptr, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(CountProcessesWith("--marker=killed"), 0) << "trials outlived their killed controller";
+
+  const CommandResult resumed = RunHpo("sweep " + config + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const std::vector<store::Trial> trials = Trials("killed");
+  EXPECT_EQ(Counted(trials), 8);
+  std::set<int64_t> numbers;
+  int requeued = 0;
+  for (const store::Trial& t : trials) {
+    EXPECT_TRUE(numbers.insert(t.number).second) << "duplicate number " << t.number;
+    EXPECT_NE(t.state, store::TrialState::kRunning) << t.number;
+    EXPECT_NE(t.state, store::TrialState::kWaiting) << t.number;
+    requeued += t.retried;
+    if (t.state == store::TrialState::kComplete) {
+      EXPECT_TRUE(fs::exists(fs::path(t.run_dir) / "sweep_eval_results.yaml")) << t.number;
+    }
+  }
+  EXPECT_GE(requeued, 1) << "the killed controller's running trials were not re-queued";
+}
+
+TEST_F(SweepCliTest, TwoControllersShareOneStudyWithoutDuplicatesOrLocks) {
+  const std::string config = Config("shared", "method: random\nn_trials: 40\nn_jobs: 2\nfixed:\n  steps: 1\nparameters:\n"
+                                              "  x: {min: 0.0, max: 1.0}\n");
+  const pid_t a = Spawn({"sweep", config}, dir_ / "a.log");
+  const pid_t b = Spawn({"sweep", config}, dir_ / "b.log");
+  int status_a = 0, status_b = 0;
+  waitpid(a, &status_a, 0);
+  waitpid(b, &status_b, 0);
+  std::ifstream la(dir_ / "a.log"), lb(dir_ / "b.log");
+  std::stringstream logs;
+  logs << la.rdbuf() << lb.rdbuf();
+  EXPECT_TRUE(WIFEXITED(status_a) && WEXITSTATUS(status_a) == 0) << logs.str();
+  EXPECT_TRUE(WIFEXITED(status_b) && WEXITSTATUS(status_b) == 0) << logs.str();
+  EXPECT_EQ(logs.str().find("locked"), std::string::npos) << logs.str();
+  const std::vector<store::Trial> trials = Trials("shared");
+  ASSERT_EQ(trials.size(), 40u);
+  std::set<int64_t> numbers;
+  std::set<std::string> workers;
+  for (const store::Trial& t : trials) {
+    numbers.insert(t.number);
+    workers.insert(t.worker);
+    EXPECT_EQ(t.state, store::TrialState::kComplete) << t.number << " " << t.error;
+  }
+  EXPECT_EQ(numbers.size(), 40u);
+  EXPECT_EQ(workers.size(), 2u) << "both controllers ran trials";
+}
+
+TEST_F(SweepCliTest, SameSeedOneJobSameParamsAndValues) {
+  const std::string body = "method: random\nseed: 11\nn_trials: 5\nparameters:\n  x: {min: 0.0, max: 1.0}\n";
+  ASSERT_EQ(RunHpo("sweep " + Config("repro_a", body)).exit_code, 0);
+  ASSERT_EQ(RunHpo("sweep " + Config("repro_b", body)).exit_code, 0);
+  const std::vector<store::Trial> a = Trials("repro_a"), b = Trials("repro_b");
+  ASSERT_EQ(a.size(), 5u);
+  ASSERT_EQ(b.size(), 5u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].params, b[i].params);
+    EXPECT_EQ(a[i].value, b[i].value);
+    EXPECT_EQ(a[i].seed, b[i].seed);
+  }
+}
+
+TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
+  const std::string config = Config("bad", "method: random\nn_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--name a/b", "contains '/'"}, {"--name ..", "invalid sweep name '..'"}, {"--jobs 0", "--jobs: must be at least 1"},
+      {"--trials -1", "--trials: must be at least 1"}, {"--storage sqlite:////nonexistent/dir/x.db", "does not exist"},
+      {"--resume", "no sweep named 'bad' to resume"}, {"--method annealing", "unknown sampler 'annealing'"}};
+  for (const auto& [args, message] : cases) {
+    const CommandResult r = RunHpo("sweep " + config + " " + args);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
+    EXPECT_EQ(LineCount(r.output), 1) << args << ": " << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << ": " << r.output;
+  }
+  // A storage written by an incompatible schema version is refused and left as it was.
+  const fs::path db = dir_ / "old.db";
+  ASSERT_EQ(RunHpo("sweep " + config + " --storage " + db.string()).exit_code, 0);
+  ASSERT_EQ(std::system(("sqlite3 " + db.string() + " \"UPDATE meta SET value = '0' WHERE key = 'schema_version'\"").c_str()), 0);
+  const auto before = fs::file_size(db);
+  const CommandResult r = RunHpo("sweep " + config + " --storage " + db.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("schema version 0"), std::string::npos) << r.output;
+  EXPECT_EQ(fs::file_size(db), before);
+}
+
+}  // namespace
+}  // namespace hpo::e2e
