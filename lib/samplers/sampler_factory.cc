@@ -5,6 +5,7 @@
 #include "lib/core/error.h"
 #include "lib/samplers/grid_sampler.h"
 #include "lib/samplers/random_sampler.h"
+#include "lib/samplers/tpe_sampler.h"
 
 namespace hpo::samplers {
 
@@ -18,7 +19,12 @@ std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings) {
   if (settings.max_constraint_tries < 1) throw UserError("max_constraint_tries must be >= 1");
   if (settings.method == "random") return std::make_unique<RandomSampler>(settings.max_constraint_tries);
   if (settings.method == "grid") return std::make_unique<GridSampler>(settings.grid_points);
-  if (settings.method == "protein" || settings.method == "tpe") {
+  if (settings.method == "tpe") {
+    if (settings.n_ei_candidates < 1) throw UserError("tpe: n_ei_candidates must be >= 1");
+    if (!(settings.tpe_gamma > 0 && settings.tpe_gamma <= 1)) throw UserError("tpe: gamma must be in (0, 1]");
+    return std::make_unique<TpeSampler>(settings);
+  }
+  if (settings.method == "protein") {
     throw UserError(fmt::format("sampler '{}' is not built yet (issue 4); use method random or grid", settings.method));
   }
   throw UserError(fmt::format("unknown sampler '{}' (known: random, grid, protein, tpe)", settings.method));
