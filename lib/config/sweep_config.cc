@@ -11,6 +11,7 @@
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
+#include "lib/core/closest_word.h"
 #include "lib/space/constraint.h"
 
 namespace hpo::config {
@@ -27,25 +28,8 @@ const std::vector<std::string> kTopLevelKeys = {
     "storage", "seed", "max_retries", "grid_points", "command", "program", "fixed", "parameters", "searchable",
     "constraints", "presets"};
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string Closest(const std::string& word, const std::vector<std::string>& known) {
-  return *std::min_element(known.begin(), known.end(), [&](const std::string& x, const std::string& y) {
-    return EditDistance(word, x) < EditDistance(word, y);
-  });
+  return ClosestWord(word, std::vector<std::string_view>(known.begin(), known.end()));
 }
 
 class Loader {

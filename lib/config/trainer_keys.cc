@@ -1,7 +1,8 @@
 #include "lib/config/trainer_keys.h"
 
+#include "lib/core/closest_word.h"
+
 #include <algorithm>
-#include <numeric>
 
 namespace hpo::config {
 namespace {
@@ -48,21 +49,6 @@ const std::vector<TrainerKey>& Table() {
   return table;
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), 0);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 std::span<const TrainerKey> TrainerKeys() { return Table(); }
@@ -87,17 +73,12 @@ std::optional<std::string> CanonicalTrainerKey(std::string_view name) {
 }
 
 std::string ClosestTrainerKey(std::string_view name) {
-  std::string_view best;
-  size_t best_distance = SIZE_MAX;
-  auto consider = [&](std::string_view candidate) {
-    const size_t d = EditDistance(name, candidate);
-    if (d < best_distance) best_distance = d, best = candidate;
-  };
+  std::vector<std::string_view> known;
   for (const TrainerKey& key : Table()) {
-    consider(key.name);
-    for (std::string_view alias : key.aliases) consider(alias);
+    known.push_back(key.name);
+    known.insert(known.end(), key.aliases.begin(), key.aliases.end());
   }
-  return std::string(best);
+  return ClosestWord(name, known);
 }
 
 }  // namespace hpo::config

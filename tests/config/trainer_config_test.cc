@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/user_error.h"
+
 #include <filesystem>
 #include <fstream>
 
@@ -14,14 +16,7 @@ std::string WriteTemp(const std::string& name, const std::string& text) {
   return path.string();
 }
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing_support::UserErrorOf;
 
 TEST(OverrideTest, ValuesAreTypedByTheirKey) {
   const TrainerConfig c = ResolveTrainerConfig("", {}, {"lr=3e-4", "net_arch=[128,128]", "n_envs=8",
@@ -52,28 +47,28 @@ TEST(OverrideTest, AliasesOfOtherToolsMapToCanonicalKeys) {
 }
 
 TEST(OverrideTest, UnknownKeyNamesTheClosestKnownKey) {
-  EXPECT_EQ(ErrorOf([] { ResolveTrainerConfig("", {}, {"learnig_rate=1e-3"}); }),
+  EXPECT_EQ(UserErrorOf([] { ResolveTrainerConfig("", {}, {"learnig_rate=1e-3"}); }),
             "--override learnig_rate=1e-3: unknown trainer key 'learnig_rate' (did you mean 'learning_rate'?)");
 }
 
 TEST(OverrideTest, MalformedOverridesAreClearErrors) {
-  EXPECT_NE(ErrorOf([] { ParseOverride("lr"); }).find("expected key=value"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { ParseOverride("lr="); }).find("missing the value"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { ParseOverride("=3"); }).find("missing the key"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { ResolveTrainerConfig("", {}, {"lr=abc"}); }).find("learning_rate expects a number, got 'abc'"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { ParseOverride("net_arch=[64,"); }).find("YAML syntax error"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=2.5"}); }).find("n_envs expects an integer"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { ParseOverride("lr"); }).find("expected key=value"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { ParseOverride("lr="); }).find("missing the value"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { ParseOverride("=3"); }).find("missing the key"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"lr=abc"}); }).find("learning_rate expects a number, got 'abc'"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { ParseOverride("net_arch=[64,"); }).find("YAML syntax error"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=2.5"}); }).find("n_envs expects an integer"), std::string::npos);
 }
 
 TEST(ValidateTest, ReportsEveryProblemAtOnce) {
-  const std::string error = ErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=0", "batch_size=-1", "gamma=1.5"}); });
+  const std::string error = UserErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=0", "batch_size=-1", "gamma=1.5"}); });
   EXPECT_NE(error.find("n_envs must be positive, got 0"), std::string::npos) << error;
   EXPECT_NE(error.find("batch_size must be positive, got -1"), std::string::npos) << error;
   EXPECT_NE(error.find("gamma must be in (0, 1], got 1.5"), std::string::npos) << error;
 }
 
 TEST(ValidateTest, BatchLargerThanTheRolloutIsAnError) {
-  EXPECT_NE(ErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=2", "n_steps=8", "batch_size=64"}); })
+  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=2", "n_steps=8", "batch_size=64"}); })
                 .find("batch_size 64 is larger than the rollout (n_envs 2 x n_steps 8 = 16)"),
             std::string::npos);
 }
@@ -91,11 +86,11 @@ TEST(PatchTest, PrecedenceIsDefaultsConfigPatchesInOrderThenOverrides) {
 
 TEST(PatchTest, ErrorsInFilesCarryFileLineAndColumn) {
   const std::string bad = WriteTemp("bad.yaml", "trainer:\n  n_epochs: 4\n  gama: 0.9\n");
-  EXPECT_EQ(ErrorOf([&] { ResolveTrainerConfig(bad, {}, {}); }),
+  EXPECT_EQ(UserErrorOf([&] { ResolveTrainerConfig(bad, {}, {}); }),
             bad + ":3:3: unknown trainer key 'trainer.gama' (did you mean 'gamma'?)");
   const std::string twice = WriteTemp("twice.yaml", "lr: 1.0e-3\nlearning_rate: 2.0e-3\n");
-  EXPECT_NE(ErrorOf([&] { ResolveTrainerConfig(twice, {}, {}); }).find(twice + ":2:1: learning_rate is set twice"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { ResolveTrainerConfig("/nonexistent/cfg.yaml", {}, {}); }).find("file not found"), std::string::npos);
+  EXPECT_NE(UserErrorOf([&] { ResolveTrainerConfig(twice, {}, {}); }).find(twice + ":2:1: learning_rate is set twice"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("/nonexistent/cfg.yaml", {}, {}); }).find("file not found"), std::string::npos);
 }
 
 TEST(YamlOutputTest, ResolvedConfigRoundTripsAndDiffHasOnlyChanges) {

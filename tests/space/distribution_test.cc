@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/user_error.h"
+
 #include <cmath>
 
 namespace hpo::space {
@@ -13,14 +15,7 @@ std::unique_ptr<Distribution> Numeric(const std::string& name, double min, doubl
   return MakeNumeric({name, min, max, mean, scale, q}, Origin{"test"});
 }
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing_support::UserErrorOf;
 
 TEST(DistributionTest, EveryNumericKindRoundTripsAndStaysInBounds) {
   struct Case {
@@ -106,16 +101,16 @@ TEST(DistributionTest, CategoricalsHoldAnyValuesIncludingLists) {
 }
 
 TEST(DistributionTest, BadSpecsAreUserErrorsNamingTheProblem) {
-  EXPECT_EQ(ErrorOf([] { Numeric("uniform", 5, 1); }), "test: min 5 is greater than max 1");
-  EXPECT_NE(ErrorOf([] { Numeric("log_normal", 0, 1); }).find("needs min > 0"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { Numeric("logit_normal", 0.5, 1.0); }).find("0 < min <= max < 1"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { Numeric("gaussian", 0, 1); }).find("unknown distribution 'gaussian'"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { Numeric("uniform", 0, 1, 2.0); }).find("mean 2 is outside [0, 1]"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { Numeric("int_uniform", 0.5, 4); }).find("integer bounds"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { Numeric("uniform", 0, 1, std::nullopt, "wide"); }).find("scale must be"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { Numeric("uniform", 0, 1, std::nullopt, "time"); }).find("needs a log distribution"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { MakeCategorical({}, std::nullopt, Origin{"test"}); }).find("at least one choice"), std::string::npos);
-  EXPECT_NE(ErrorOf([] { MakeCategorical({Value(1)}, Value(2), Origin{"test"}); }).find("not one of the choices"), std::string::npos);
+  EXPECT_EQ(UserErrorOf([] { Numeric("uniform", 5, 1); }), "test: min 5 is greater than max 1");
+  EXPECT_NE(UserErrorOf([] { Numeric("log_normal", 0, 1); }).find("needs min > 0"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("logit_normal", 0.5, 1.0); }).find("0 < min <= max < 1"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("gaussian", 0, 1); }).find("unknown distribution 'gaussian'"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("uniform", 0, 1, 2.0); }).find("mean 2 is outside [0, 1]"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("int_uniform", 0.5, 4); }).find("integer bounds"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("uniform", 0, 1, std::nullopt, "wide"); }).find("scale must be"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("uniform", 0, 1, std::nullopt, "time"); }).find("needs a log distribution"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { MakeCategorical({}, std::nullopt, Origin{"test"}); }).find("at least one choice"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { MakeCategorical({Value(1)}, Value(2), Origin{"test"}); }).find("not one of the choices"), std::string::npos);
 }
 
 }  // namespace
