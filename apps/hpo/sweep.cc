@@ -68,9 +68,13 @@ void PrintSpace(const config::SweepConfig& c) {
       for (const Value& v : p.choices) choices += (choices.empty() ? "" : ", ") + v.ToYaml();
       fmt::print("  {:<24} categorical [{}]\n", p.name, choices);
     } else {
-      fmt::print("  {:<24} {} [{}, {}]{}\n", p.name, p.numeric.distribution, report::FormatParamValue(Value(p.numeric.min)),
-                 report::FormatParamValue(Value(p.numeric.max)),
-                 p.numeric.mean ? " mean " + report::FormatParamValue(Value(*p.numeric.mean)) : "");
+      // Integer kinds show integer bounds.
+      const bool integer = p.numeric.distribution.find("int") != std::string::npos || p.numeric.distribution == "uniform_pow2";
+      auto show = [integer](double v) {
+        return integer ? std::to_string(static_cast<int64_t>(v)) : report::FormatParamValue(Value(v));
+      };
+      fmt::print("  {:<24} {} [{}, {}]{}\n", p.name, p.numeric.distribution, show(p.numeric.min), show(p.numeric.max),
+                 p.numeric.mean ? " mean " + show(*p.numeric.mean) : "");
     }
   }
   if (!c.fixed.empty()) fmt::print("fixed: {}\n", ParamsLine(c.fixed));
