@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include <yaml-cpp/yaml.h>
+
 #include "lib/store/store.h"
 #include "tests/e2e/run_hpo.h"
 
@@ -210,6 +212,51 @@ TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("schema version 0"), std::string::npos) << r.output;
   EXPECT_EQ(fs::file_size(db), before);
+}
+
+TEST_F(SweepCliTest, BestParamsPatchTrainsWithExactlyTheBestTrialsParameters) {
+  // A real hpo train sweep with tiny budgets.
+  const fs::path path = dir_ / "tiny.yaml";
+  std::ofstream(path) << "name: tiny\nmethod: random\nn_trials: 3\nn_jobs: 2\n"
+                         "fixed: {total_timesteps: 1024, n_envs: 2, n_steps: 256, batch_size: 64, eval_interval: 512,\n"
+                         "        eval_episodes: 1, final_eval_episodes: 2, checkpoint_interval: 0}\n"
+                         "parameters:\n  learning_rate: {distribution: loguniform, min: 1.0e-5, max: 1.0e-2}\n"
+                         "  gamma: {distribution: logit_normal, min: 0.9, max: 0.999}\n"
+                         "  net_arch: {values: [[32, 32], [64]]}\n  n_epochs: {min: 2, max: 4}\n";
+  const CommandResult sweep = RunHpo("sweep " + path.string());
+  ASSERT_EQ(sweep.exit_code, 0) << sweep.output;
+  const fs::path patches = dir_ / "patches";
+  const CommandResult best = RunHpo("best-params tiny --output-dir " + patches.string());
+  ASSERT_EQ(best.exit_code, 0) << best.output;
+  const fs::path patch = patches / "tiny_best.yaml";
+  std::ifstream in(patch);
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header, "# @package _global_");
+
+  const fs::path run = dir_ / "from_patch";
+  const CommandResult train = RunHpo("train --patch " + patch.string() + " --override total_timesteps=512 --override n_envs=2 "
+                                     "--override n_steps=256 --override eval_interval=0 --override final_eval_episodes=1 "
+                                     "--run-dir " + run.string());
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+  // The best trial by value, as storage has it.
+  const std::vector<store::Trial> trials = Trials("tiny");
+  const store::Trial* winner = nullptr;
+  for (const store::Trial& t : trials) {
+    if (t.state == store::TrialState::kComplete && (!winner || *t.value > *winner->value)) winner = &t;
+  }
+  ASSERT_NE(winner, nullptr);
+  EXPECT_NE(best.output.find("Best run: tiny.r." + std::to_string(winner->number)), std::string::npos) << best.output;
+  const YAML::Node resolved = YAML::LoadFile((run / "resolved_config.yaml").string());
+  for (const auto& [name, value] : winner->params) {
+    const std::string got = resolved[name].IsSequence() ? YAML::Dump(resolved[name]) : resolved[name].Scalar();
+    if (value.is_double()) {
+      EXPECT_EQ(std::strtod(got.c_str(), nullptr), value.as_double()) << name;  // bit-exact round trip
+    } else {
+      const std::string want = value.ToYaml();
+      EXPECT_EQ(got, want) << name;
+    }
+  }
 }
 
 }  // namespace
