@@ -148,7 +148,7 @@ double SuggestSeconds(const std::string& method, int finished) {
 int main(int argc, char** argv) {
   const int seeds = argc > 1 ? std::atoi(argv[1]) : 20;
   const int trials = argc > 2 ? std::atoi(argv[2]) : 50;
-  const std::vector<std::string> methods = {"random", "tpe"};
+  const std::vector<std::string> methods = {"random", "tpe", "protein"};
   std::string out = "{\"regret\": {";
   bool first_problem = true;
   for (const Problem& problem : Problems()) {

@@ -4,6 +4,7 @@
 
 #include "lib/core/error.h"
 #include "lib/samplers/grid_sampler.h"
+#include "lib/samplers/protein_sampler.h"
 #include "lib/samplers/random_sampler.h"
 #include "lib/samplers/tpe_sampler.h"
 
@@ -25,7 +26,9 @@ std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings) {
     return std::make_unique<TpeSampler>(settings);
   }
   if (settings.method == "protein") {
-    throw UserError(fmt::format("sampler '{}' is not built yet (issue 4); use method random or grid", settings.method));
+    if (settings.suggestions_per_pareto < 1) throw UserError("protein: suggestions_per_pareto must be >= 1");
+    if (!(settings.global_search_scale > 0)) throw UserError("protein: global_search_scale must be > 0");
+    return std::make_unique<ProteinSampler>(settings);
   }
   throw UserError(fmt::format("unknown sampler '{}' (known: random, grid, protein, tpe)", settings.method));
 }
