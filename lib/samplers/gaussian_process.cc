@@ -90,6 +90,13 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, in
   Evaluate(nullptr);
 }
 
+void GaussianProcess::Condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
+  x_ = x;
+  y_mean_ = y.mean();
+  y_ = y.array() - y_mean_;
+  Evaluate(nullptr);
+}
+
 void GaussianProcess::Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean, Eigen::VectorXd& variance) const {
   const int d = static_cast<int>(points.cols());
   const Eigen::MatrixXd ks = Kernel(x_, points);  // n x m

@@ -13,6 +13,10 @@ class GaussianProcess {
   /// hyperparameters; y is centred internally.
   void Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, int steps);
 
+  /// Keeps the fitted hyperparameters and conditions on new data (one factorisation). Fitting
+  /// on a subset and conditioning on the whole set keeps suggest fast on long histories.
+  void Condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+
   /// Predictive mean and variance (without observation noise) at each row of `points`.
   void Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean, Eigen::VectorXd& variance) const;
 

@@ -11,8 +11,9 @@ namespace hpo::samplers {
 namespace {
 
 constexpr int kMaxGpPoints = 750;    // PufferLib 4.0's cap: half most recent, half sampled
-constexpr int kMaxCandidates = 2048;
+constexpr int kMaxCandidates = 1024;
 constexpr int kHyperparameterSteps = 40;
+constexpr int kHyperparameterPoints = 200;  // hyperparameters are fitted on at most this many
 constexpr double kUcbBeta = 1.0;
 
 // GP inputs: unit coordinates, with categorical indices spread over [0, 1].
@@ -103,9 +104,15 @@ std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& spac
     score(i) = points[static_cast<size_t>(i)].score;
     cost(i) = cost_hi > cost_lo ? (points[static_cast<size_t>(i)].log_cost - cost_lo) / (cost_hi - cost_lo) : 0.5;
   }
+  // Hyperparameters from the newest points (O(m^3) per Adam step), then one factorisation with all.
+  const Eigen::Index m = std::min<Eigen::Index>(n, kHyperparameterPoints);
   GaussianProcess score_gp, cost_gp;
-  score_gp.Fit(x, score, kHyperparameterSteps);
-  cost_gp.Fit(x, cost, kHyperparameterSteps / 2);
+  score_gp.Fit(x.bottomRows(m), score.tail(m), kHyperparameterSteps);
+  cost_gp.Fit(x.bottomRows(m), cost.tail(m), kHyperparameterSteps / 2);
+  if (m < n) {
+    score_gp.Condition(x, score);
+    cost_gp.Condition(x, cost);
+  }
 
   // ----- Pareto front over (score, cost), ties kept ------------------------------------------
   std::vector<size_t> pareto;
