@@ -81,7 +81,9 @@ class NumericDistribution : public Distribution {
     u = std::clamp(u, 0.0, 1.0);
     const double v = std::clamp(Inverse(kind_.transform, lo_ + u * (hi_ - lo_)), spec_.min, spec_.max);
     switch (kind_.rounding) {
-      case Rounding::kNone: return Value(v);
+      // 15 significant digits: drops the last-ulp noise of exp/log round trips (5e-04, not
+      // 4.999999999999999e-04), far below any resolution a hyperparameter has.
+      case Rounding::kNone: return Value(std::clamp(std::stod(fmt::format("{:.15g}", v)), spec_.min, spec_.max));
       case Rounding::kInteger:  // nearest integer, halves away from zero (std::llround)
         return Value(static_cast<int64_t>(std::clamp<double>(static_cast<double>(std::llround(v)), spec_.min, spec_.max)));
       case Rounding::kPowerOfTwo: {

@@ -214,6 +214,24 @@ TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
   EXPECT_EQ(fs::file_size(db), before);
 }
 
+TEST_F(SweepCliTest, EverySeedFixtureAndExampleDryRuns) {
+  std::vector<std::string> files = {std::string(HPO_SOURCE_DIR) + "/configs/lunar.yaml"};
+  for (const char* folder : {"/tests/fixtures/seeds", "/configs/examples"}) {
+    for (const auto& e : fs::directory_iterator(std::string(HPO_SOURCE_DIR) + folder)) files.push_back(e.path().string());
+  }
+  std::vector<std::string> runs;
+  for (const std::string& f : files) runs.push_back("sweep " + f + " --dry-run --trials 12");
+  runs.push_back("sweep " + std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/ppo_search_space.yaml --dry-run --trials 6 --preset quick");
+  runs.push_back("sweep " + std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/ppo_search_space.yaml --dry-run --trials 6 --preset fine_tune");
+  for (const std::string& run : runs) {
+    const CommandResult r = RunHpo(run);
+    EXPECT_EQ(r.exit_code, 0) << run << "\n" << r.output;
+    EXPECT_NE(r.output.find("searched ("), std::string::npos) << run;
+    EXPECT_NE(r.output.find("constraints rejected"), std::string::npos) << run << "\n" << r.output;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir")) << "a dry run wrote files";
+}
+
 TEST_F(SweepCliTest, BestParamsPatchTrainsWithExactlyTheBestTrialsParameters) {
   // A real hpo train sweep with tiny budgets.
   const fs::path path = dir_ / "tiny.yaml";
