@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 
@@ -134,6 +135,26 @@ int RunSweepCommand(const SweepCliOptions& o) {
   plan.pruner = c.pruner;
 
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  const auto started = std::chrono::steady_clock::now();
+  // After every finished trial: the study's counts, the best so far and an ETA from this
+  // controller's pace (a plain line, so it reads the same in a terminal and in a log file).
+  auto summary_line = [&] {
+    int done = 0, running = 0, pruned_n = 0, failed_n = 0;
+    const std::vector<store::Trial> now = store->LoadTrials(study.id);
+    for (const store::Trial& t : now) {
+      done += t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned ||
+              (t.state == store::TrialState::kFailed && !t.retried);
+      running += t.state == store::TrialState::kRunning;
+      pruned_n += t.state == store::TrialState::kPruned;
+      failed_n += t.state == store::TrialState::kFailed && !t.retried;
+    }
+    const std::vector<store::Trial> best = report::RankTrials(now, c.maximize);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double eta = done > 0 ? elapsed / done * std::max(c.n_trials - done, 0) : 0;
+    fmt::print("  [{}/{} done, {} running, {} pruned, {} failed | best {} | elapsed {:.0f}s, eta {:.0f}s]\n", done,
+               c.n_trials, running, pruned_n, failed_n,
+               best.empty() ? std::string("-") : fmt::format("{:.4g} (trial {})", *best[0].value, best[0].number), elapsed, eta);
+  };
   fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}; runs in {}\n", c.name, c.n_trials, c.n_jobs,
              c.sampler.method, c.pruner.method, (location.dir / "runs").string());
   const runner::SweepSummary summary = runner::RunSweep(plan, space, *sampler, *store, study, [&](const runner::SweepEvent& e) {
@@ -143,8 +164,14 @@ int RunSweepCommand(const SweepCliOptions& o) {
     switch (e.kind) {
       case Kind::kStarted: fmt::print("{} started: {}\n", who, ParamsLine(e.trial->params)); break;
       case Kind::kReported: fmt::print("{} {}\n", who, e.message); break;
-      case Kind::kFinished: fmt::print("{} finished: {}\n", who, e.message); break;
-      case Kind::kPruned: fmt::print("{} pruned at {}\n", who, e.message); break;
+      case Kind::kFinished:
+        fmt::print("{} finished: {}\n", who, e.message);
+        summary_line();
+        break;
+      case Kind::kPruned:
+        fmt::print("{} pruned at {}\n", who, e.message);
+        summary_line();
+        break;
       case Kind::kRecovered:
       case Kind::kInfo: fmt::print("{}: {}\n", who, e.message); break;
     }

@@ -17,6 +17,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "lib/core/error.h"
 #include "lib/store/store.h"
 #include "tests/e2e/run_hpo.h"
 
@@ -44,6 +45,16 @@ class SweepCliTest : public testing::Test {
   std::vector<store::Trial> Trials(const std::string& name) const {
     auto store = store::OpenStore((dir_ / "train_dir/sweep" / name / "study.db").string());
     return store->LoadTrials(store->OpenStudy(name, "", "", false).id);
+  }
+
+  /// Trials() while the controller may still be creating the study: empty until it exists.
+  std::vector<store::Trial> TrialsSoFar(const std::string& name) const {
+    if (!fs::exists(dir_ / "train_dir/sweep" / name / "study.db")) return {};
+    try {
+      return Trials(name);
+    } catch (const UserError&) {
+      return {};
+    }
   }
 
   pid_t Spawn(const std::vector<std::string>& args, const fs::path& log) const {
@@ -119,9 +130,8 @@ TEST_F(SweepCliTest, KillNineThenResumeEndsWithExactlyTheBudget) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!fs::exists(dir_ / "train_dir/sweep/killed/study.db")) continue;
     int complete = 0, running = 0;
-    for (const store::Trial& t : Trials("killed")) {
+    for (const store::Trial& t : TrialsSoFar("killed")) {
       complete += t.state == store::TrialState::kComplete;
       running += t.state == store::TrialState::kRunning;
     }
@@ -148,6 +158,38 @@ TEST_F(SweepCliTest, KillNineThenResumeEndsWithExactlyTheBudget) {
     }
   }
   EXPECT_GE(requeued, 1) << "the killed controller's running trials were not re-queued";
+}
+
+TEST_F(SweepCliTest, CtrlCStopsTrialsRecordsThemAndResumeFinishes) {
+  const std::string config = Config("interrupted",
+                                    "method: random\nn_trials: 6\nn_jobs: 2\nfixed:\n  step_seconds: 0.5\nparameters:\n"
+                                    "  x: {min: 0.0, max: 1.0}\n");
+  const pid_t controller = Spawn({"sweep", config}, dir_ / "first.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    int running = 0;
+    for (const store::Trial& t : TrialsSoFar("interrupted")) running += t.state == store::TrialState::kRunning && !t.params.empty();
+    if (running == 2) break;
+  }
+  kill(controller, SIGINT);
+  int status = 0;
+  waitpid(controller, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(CountProcessesWith("--marker=interrupted"), 0);
+  int interrupted = 0;
+  for (const store::Trial& t : Trials("interrupted")) {
+    EXPECT_NE(t.state, store::TrialState::kRunning) << "trial " << t.number << " left RUNNING";
+    interrupted += t.state == store::TrialState::kFailed && t.error == "interrupted by the user";
+  }
+  EXPECT_EQ(interrupted, 2);
+  const CommandResult resumed = RunHpo("sweep " + config + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const std::vector<store::Trial> trials = Trials("interrupted");
+  EXPECT_EQ(Counted(trials), 6);
+  for (const store::Trial& t : trials) EXPECT_TRUE(t.state != store::TrialState::kRunning && t.state != store::TrialState::kWaiting);
+  EXPECT_NE(resumed.output.find("/6 done"), std::string::npos) << resumed.output;  // the progress line
 }
 
 TEST_F(SweepCliTest, TwoControllersShareOneStudyWithoutDuplicatesOrLocks) {
@@ -265,6 +307,9 @@ TEST_F(SweepCliTest, BestParamsPatchTrainsWithExactlyTheBestTrialsParameters) {
   }
   ASSERT_NE(winner, nullptr);
   EXPECT_NE(best.output.find("Best run: tiny.r." + std::to_string(winner->number)), std::string::npos) << best.output;
+  EXPECT_NE(best.output.find("3. As command-line overrides:\n" + std::string(40, '-') + "\nhpo train --override "), std::string::npos) << best.output;
+  EXPECT_NE(best.output.find("4. Complete training command:\n" + std::string(40, '-') + "\nhpo train --run-dir "), std::string::npos) << best.output;
+  EXPECT_NE(best.output.find("2. Config patch saved to: " + patch.string()), std::string::npos) << best.output;
   const YAML::Node resolved = YAML::LoadFile((run / "resolved_config.yaml").string());
   for (const auto& [name, value] : winner->params) {
     const std::string got = resolved[name].IsSequence() ? YAML::Dump(resolved[name]) : resolved[name].Scalar();
