@@ -97,6 +97,10 @@ void GaussianProcess::Condition(const Eigen::MatrixXd& x, const Eigen::VectorXd&
   Evaluate(nullptr);
 }
 
+Eigen::VectorXd GaussianProcess::PredictMean(const Eigen::MatrixXd& points) const {
+  return (Kernel(x_, points).transpose() * alpha_).array() + y_mean_;
+}
+
 void GaussianProcess::Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean, Eigen::VectorXd& variance) const {
   const int d = static_cast<int>(points.cols());
   const Eigen::MatrixXd ks = Kernel(x_, points);  // n x m

@@ -20,6 +20,9 @@ class GaussianProcess {
   /// Predictive mean and variance (without observation noise) at each row of `points`.
   void Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean, Eigen::VectorXd& variance) const;
 
+  /// Predictive mean only (no triangular solve: much cheaper).
+  Eigen::VectorXd PredictMean(const Eigen::MatrixXd& points) const;
+
   double log_marginal_likelihood() const { return lml_; }
 
  private:

@@ -10,10 +10,10 @@
 namespace hpo::samplers {
 namespace {
 
-constexpr int kMaxGpPoints = 750;    // PufferLib 4.0's cap: half most recent, half sampled
-constexpr int kMaxCandidates = 1024;
-constexpr int kHyperparameterSteps = 40;
-constexpr int kHyperparameterPoints = 200;  // hyperparameters are fitted on at most this many
+constexpr int kMaxGpPoints = 256;    // half most recent, half sampled (PufferLib 4.0 uses 750)
+constexpr int kMaxCandidates = 512;
+constexpr int kHyperparameterSteps = 30;
+constexpr int kHyperparameterPoints = 64;  // hyperparameters are fitted on at most this many
 constexpr double kUcbBeta = 1.0;
 
 // GP inputs: unit coordinates, with categorical indices spread over [0, 1].
@@ -162,9 +162,9 @@ std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& spac
   // ----- acquisition: UCB on the score, times a cost-band weight ------------------------------
   Eigen::MatrixXd cx(static_cast<Eigen::Index>(candidates.size()), d);
   for (size_t i = 0; i < candidates.size(); ++i) cx.row(static_cast<Eigen::Index>(i)) = Embed(candidates[i], dims);
-  Eigen::VectorXd mean, variance, cost_mean, cost_variance;
+  Eigen::VectorXd mean, variance;
   score_gp.Predict(cx, mean, variance);
-  cost_gp.Predict(cx, cost_mean, cost_variance);
+  const Eigen::VectorXd cost_mean = cost_gp.PredictMean(cx);
   const Eigen::ArrayXd ucb = mean.array() + kUcbBeta * variance.array().sqrt();
   const Eigen::ArrayXd positive = ucb - ucb.minCoeff() + 1e-9;  // so the weight cannot flip the order
   const double target = Uniform(rng, 0.0, 1.0 + s_.expansion_rate);
