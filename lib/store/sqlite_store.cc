@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 #include "lib/core/error.h"
 #include "lib/store/store.h"
@@ -141,7 +142,8 @@ class SqliteStore : public Store {
     }
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     try {
-      Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+      EnableWal();
+      Exec(db_, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
       InitSchema();
     } catch (const std::runtime_error& e) {
       sqlite3_close(db_);
@@ -306,6 +308,21 @@ class SqliteStore : public Store {
   static constexpr const char* kTrialColumns =
       "SELECT id, number, state, seed, value, cost, error, worker, run_dir, created_ms, started_ms, "
       "finished_ms, heartbeat_ms, retry_of, retried FROM trials";
+
+  // Switching a new database to WAL needs an exclusive lock, and SQLite reports "database is
+  // locked" at once, without the busy handler, when another process is opening the same new
+  // file at that moment (controllers started together). Retry until the busy timeout.
+  void EnableWal() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    for (int attempt = 1;; ++attempt) {
+      const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) return;
+      if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) {
+        throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db_));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5 * attempt, 100)));
+    }
+  }
 
   void InitSchema() {
     Transaction tx(db_);
