@@ -1,11 +1,12 @@
 // Sampler benchmark: simple regret after 10/25/50 trials on standard functions, 20 seeds each,
 // and time per suggest with 100/1000/5000 finished trials. Prints one JSON object.
-//   bench_samplers [seeds] [trials]
+//   bench_samplers [seeds] [trials]      (seeds 0: only the time per suggest)
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <numbers>
 #include <string>
@@ -149,9 +150,11 @@ int main(int argc, char** argv) {
   const int seeds = argc > 1 ? std::atoi(argv[1]) : 20;
   const int trials = argc > 2 ? std::atoi(argv[2]) : 50;
   const std::vector<std::string> methods = {"random", "tpe", "protein"};
+  const char* only = std::getenv("HPO_BENCH_SAMPLER");  // time one sampler only (profiling)
   std::string out = "{\"regret\": {";
   bool first_problem = true;
   for (const Problem& problem : Problems()) {
+    if (seeds <= 0) break;  // timing only
     out += fmt::format("{}\"{}\": {{", first_problem ? "" : ", ", problem.name);
     first_problem = false;
     for (size_t m = 0; m < methods.size(); ++m) {
@@ -174,7 +177,8 @@ int main(int argc, char** argv) {
   }
   out += "}, \"suggest_seconds\": {";
   for (size_t m = 0; m < methods.size(); ++m) {
-    out += fmt::format("{}\"{}\": {{", m ? ", " : "", methods[m]);
+    if (only && methods[m] != only) continue;
+    out += fmt::format("{}\"{}\": {{", out.back() == '{' ? "" : ", ", methods[m]);
     const int sizes[3] = {100, 1000, 5000};
     for (int k = 0; k < 3; ++k) out += fmt::format("{}\"{}\": {:.6g}", k ? ", " : "", sizes[k], SuggestSeconds(methods[m], sizes[k]));
     out += "}";

@@ -1,6 +1,7 @@
 #include "lib/samplers/gaussian_process.h"
 
 #include <cmath>
+#include <vector>
 
 namespace hpo::samplers {
 namespace {
@@ -23,40 +24,44 @@ Eigen::MatrixXd GaussianProcess::Kernel(const Eigen::MatrixXd& a, const Eigen::M
   return (signal * (1.0 + kSqrt3 * r) * (-kSqrt3 * r).exp()).matrix() + linear * a * b.transpose();
 }
 
-double GaussianProcess::Evaluate(Eigen::VectorXd* gradient) {
+void GaussianProcess::Factorise(Eigen::MatrixXd k) {
   const int n = static_cast<int>(x_.rows()), d = static_cast<int>(x_.cols());
-  const double noise = std::exp(theta_(d + 1));
-  Eigen::MatrixXd k = Kernel(x_, x_);
-  k.diagonal().array() += noise + 1e-8;
+  k.diagonal().array() += std::exp(theta_(d + 1)) + 1e-8;
   chol_.compute(k);
   alpha_ = chol_.solve(y_);
-  const Eigen::MatrixXd l = chol_.matrixL();
-  const double log_det = 2.0 * l.diagonal().array().log().sum();
+  const double log_det = 2.0 * chol_.matrixLLT().diagonal().array().log().sum();
   const double prior = -0.5 * std::pow((theta_(d + 1) - kNoisePriorMean) / kNoisePriorSd, 2);
   lml_ = -0.5 * y_.dot(alpha_) - 0.5 * log_det - 0.5 * n * std::log(2 * M_PI) + prior;
-  if (!gradient) return lml_;
+}
 
-  // dLML/dtheta = 0.5 tr((alpha alpha^T - K^-1) dK/dtheta)
-  const Eigen::MatrixXd w = alpha_ * alpha_.transpose() - chol_.solve(Eigen::MatrixXd::Identity(n, n));
-  const Eigen::ArrayXd inv_l = (-theta_.head(d)).array().exp();
-  const double signal = std::exp(theta_(d)), linear = std::exp(theta_(d + 2));
-  const Eigen::MatrixXd xs = x_ * inv_l.matrix().asDiagonal();
-  Eigen::MatrixXd r2 = (-2.0 * xs * xs.transpose()).colwise() + xs.rowwise().squaredNorm();
-  r2.rowwise() += xs.rowwise().squaredNorm().transpose();
-  const Eigen::ArrayXXd r = r2.array().max(0.0).sqrt();
+double GaussianProcess::EvaluateWithGradient(const std::vector<Eigen::ArrayXXd>& squared_differences,
+                                             const Eigen::ArrayXXd& linear_gram, Eigen::VectorXd& gradient) {
+  const int n = static_cast<int>(x_.rows()), d = static_cast<int>(x_.cols());
+  const Eigen::ArrayXd inv_l2 = (-2.0 * theta_.head(d)).array().exp();
+  const double signal = std::exp(theta_(d)), noise = std::exp(theta_(d + 1)), linear = std::exp(theta_(d + 2));
+  // The kernel and its pieces from the cached per-dimension differences: no distance
+  // expansion and one exponential per pair.
+  Eigen::ArrayXXd r2 = Eigen::ArrayXXd::Zero(n, n);
+  for (int j = 0; j < d; ++j) r2 += inv_l2(j) * squared_differences[static_cast<size_t>(j)];
+  const Eigen::ArrayXXd r = r2.sqrt();
   const Eigen::ArrayXXd e = (-kSqrt3 * r).exp();
   const Eigen::ArrayXXd matern = signal * (1.0 + kSqrt3 * r) * e;
-  gradient->resize(d + 3);
+  Factorise((matern + linear * linear_gram).matrix());
+  if (!std::isfinite(lml_)) return lml_;
+
+  // dLML/dtheta = 0.5 tr((alpha alpha^T - K^-1) dK/dtheta)
+  Eigen::MatrixXd k_inverse = Eigen::MatrixXd::Identity(n, n);
+  chol_.solveInPlace(k_inverse);
+  const Eigen::ArrayXXd w = (alpha_ * alpha_.transpose() - k_inverse).array();
+  const Eigen::ArrayXXd we = w * (3.0 * signal) * e;
+  gradient.resize(d + 3);
   for (int j = 0; j < d; ++j) {
     // d k / d log l_j = 3 s^2 exp(-sqrt3 r) (dx_j / l_j)^2
-    const Eigen::ArrayXd c = xs.col(j).array();
-    Eigen::ArrayXXd diff2(n, n);
-    for (int a = 0; a < n; ++a) diff2.row(a) = (c(a) - c).square().transpose();
-    (*gradient)(j) = 0.5 * (w.array() * (3.0 * signal * e * diff2)).sum();
+    gradient(j) = 0.5 * inv_l2(j) * (we * squared_differences[static_cast<size_t>(j)]).sum();
   }
-  (*gradient)(d) = 0.5 * (w.array() * matern).sum();
-  (*gradient)(d + 1) = 0.5 * noise * w.trace() - (theta_(d + 1) - kNoisePriorMean) / (kNoisePriorSd * kNoisePriorSd);
-  (*gradient)(d + 2) = 0.5 * (w.array() * (linear * x_ * x_.transpose()).array()).sum();
+  gradient(d) = 0.5 * (w * matern).sum();
+  gradient(d + 1) = 0.5 * noise * w.matrix().trace() - (theta_(d + 1) - kNoisePriorMean) / (kNoisePriorSd * kNoisePriorSd);
+  gradient(d + 2) = 0.5 * linear * (w * linear_gram).sum();
   return lml_;
 }
 
@@ -73,12 +78,20 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, in
   // Adam ascent on the log parameters, bounded to sane ranges.
   Eigen::VectorXd m = Eigen::VectorXd::Zero(d + 3), v = Eigen::VectorXd::Zero(d + 3), g;
   const double lr = 0.05, b1 = 0.9, b2 = 0.999;
+  const int n = static_cast<int>(x.rows());
+  std::vector<Eigen::ArrayXXd> squared_differences(static_cast<size_t>(d));
+  for (int j = 0; j < d; ++j) {
+    Eigen::ArrayXXd& diff2 = squared_differences[static_cast<size_t>(j)];
+    diff2.resize(n, n);
+    for (int a = 0; a < n; ++a) diff2.col(a) = (x.col(j).array() - x(a, j)).square();
+  }
+  const Eigen::ArrayXXd linear_gram = (x * x.transpose()).array();
   Eigen::VectorXd best_theta = theta_;
   double best = -INFINITY;
   for (int t = 1; t <= steps; ++t) {
-    const double value = Evaluate(&g);
-    if (std::isfinite(value) && value > best) best = value, best_theta = theta_;
-    if (!g.allFinite()) break;
+    const double value = EvaluateWithGradient(squared_differences, linear_gram, g);
+    if (!std::isfinite(value) || !g.allFinite()) break;  // a failed factorisation: keep the best so far
+    if (value > best) best = value, best_theta = theta_;
     m = b1 * m + (1 - b1) * g;
     v = b2 * v + (1 - b2) * g.cwiseProduct(g);
     const Eigen::VectorXd mh = m / (1 - std::pow(b1, t)), vh = v / (1 - std::pow(b2, t));
@@ -87,14 +100,14 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, in
     theta_.segment(d, 3) = theta_.segment(d, 3).cwiseMax(std::log(1e-6)).cwiseMin(std::log(100.0));
   }
   theta_ = best_theta;
-  Evaluate(nullptr);
+  Factorise(Kernel(x_, x_));
 }
 
 void GaussianProcess::Condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
   x_ = x;
   y_mean_ = y.mean();
   y_ = y.array() - y_mean_;
-  Evaluate(nullptr);
+  Factorise(Kernel(x_, x_));
 }
 
 Eigen::VectorXd GaussianProcess::PredictMean(const Eigen::MatrixXd& points) const {
@@ -105,9 +118,13 @@ void GaussianProcess::Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& me
   const int d = static_cast<int>(points.cols());
   const Eigen::MatrixXd ks = Kernel(x_, points);  // n x m
   mean = (ks.transpose() * alpha_).array() + y_mean_;
-  const Eigen::MatrixXd v = chol_.matrixL().solve(ks);
+  // k*^T K^-1 k* through the explicit inverse: one n^3 inverse plus a matrix product is several
+  // times faster here than a triangular solve against the 512 candidate columns.
+  Eigen::MatrixXd k_inverse = Eigen::MatrixXd::Identity(x_.rows(), x_.rows());
+  chol_.solveInPlace(k_inverse);
+  const Eigen::ArrayXd explained = (ks.array() * (k_inverse * ks).array()).colwise().sum().transpose();
   const double signal = std::exp(theta_(d)), linear = std::exp(theta_(d + 2));
-  variance = ((signal + linear * points.rowwise().squaredNorm().array()) - v.colwise().squaredNorm().transpose().array())
+  variance = ((signal + linear * points.rowwise().squaredNorm().array()) - explained)
                  .max(1e-12)
                  .matrix();
 }

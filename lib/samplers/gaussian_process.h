@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <vector>
 
 namespace hpo::samplers {
 
@@ -27,9 +28,13 @@ class GaussianProcess {
 
  private:
   Eigen::MatrixXd Kernel(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) const;
-  // Log marginal likelihood (plus the noise prior) and its gradient at the current parameters;
-  // leaves the factorisation and weights for prediction.
-  double Evaluate(Eigen::VectorXd* gradient);
+  // Adds the noise to the kernel matrix `k` of the training inputs, factorises it and sets the
+  // weights for prediction and the log marginal likelihood (plus the noise prior).
+  void Factorise(Eigen::MatrixXd k);
+  // Log marginal likelihood and its gradient at the current parameters. The per-dimension
+  // squared differences and the linear Gram matrix of the inputs are fixed during a fit.
+  double EvaluateWithGradient(const std::vector<Eigen::ArrayXXd>& squared_differences, const Eigen::ArrayXXd& linear_gram,
+                              Eigen::VectorXd& gradient);
 
   Eigen::MatrixXd x_;
   Eigen::VectorXd y_;

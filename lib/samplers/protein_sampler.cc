@@ -10,10 +10,12 @@
 namespace hpo::samplers {
 namespace {
 
-constexpr int kMaxGpPoints = 256;    // half most recent, half sampled (PufferLib 4.0 uses 750)
+constexpr int kMaxGpPoints = 96;     // half most recent, half sampled (PufferLib 4.0 uses 750)
 constexpr int kMaxCandidates = 512;
-constexpr int kHyperparameterSteps = 30;
-constexpr int kHyperparameterPoints = 64;  // hyperparameters are fitted on at most this many
+// GP hyperparameters are fitted by Adam (O(m^3) per step) on the newest m points, then the GP
+// is conditioned on all kept points. The cost GP is only ranked by its mean: a rougher fit does.
+constexpr int kScoreFitSteps = 30, kScoreFitPoints = 48;
+constexpr int kCostFitSteps = 8, kCostFitPoints = 32;
 constexpr double kUcbBeta = 1.0;
 
 // GP inputs: unit coordinates, with categorical indices spread over [0, 1].
@@ -33,6 +35,13 @@ struct Point {
   double log_cost;  // ln(cost), guarded
   bool measured;    // complete or pruned (not a failure, not a running liar)
 };
+
+void FitThenCondition(GaussianProcess& gp, const Eigen::MatrixXd& x, const Eigen::VectorXd& y, int fit_points,
+                      int fit_steps) {
+  const Eigen::Index m = std::min<Eigen::Index>(x.rows(), fit_points);
+  gp.Fit(x.bottomRows(m), y.tail(m), fit_steps);
+  if (m < x.rows()) gp.Condition(x, y);
+}
 
 }  // namespace
 
@@ -104,15 +113,9 @@ std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& spac
     score(i) = points[static_cast<size_t>(i)].score;
     cost(i) = cost_hi > cost_lo ? (points[static_cast<size_t>(i)].log_cost - cost_lo) / (cost_hi - cost_lo) : 0.5;
   }
-  // Hyperparameters from the newest points (O(m^3) per Adam step), then one factorisation with all.
-  const Eigen::Index m = std::min<Eigen::Index>(n, kHyperparameterPoints);
   GaussianProcess score_gp, cost_gp;
-  score_gp.Fit(x.bottomRows(m), score.tail(m), kHyperparameterSteps);
-  cost_gp.Fit(x.bottomRows(m), cost.tail(m), kHyperparameterSteps / 2);
-  if (m < n) {
-    score_gp.Condition(x, score);
-    cost_gp.Condition(x, cost);
-  }
+  FitThenCondition(score_gp, x, score, kScoreFitPoints, kScoreFitSteps);
+  FitThenCondition(cost_gp, x, cost, kCostFitPoints, kCostFitSteps);
 
   // ----- Pareto front over (score, cost), ties kept ------------------------------------------
   std::vector<size_t> pareto;

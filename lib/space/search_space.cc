@@ -79,7 +79,10 @@ UnitPoint SearchSpace::SamplePrior(Rng& rng) const {
   return Snap(point);
 }
 
-bool SearchSpace::IsFeasible(const UnitPoint& point) const { return IsFeasible(ToParams(point)); }
+bool SearchSpace::IsFeasible(const UnitPoint& point) const {
+  // Without constraints, skip building the ParamSet: samplers call this on every candidate.
+  return impl_->constraints.empty() || IsFeasible(ToParams(point));
+}
 
 bool SearchSpace::IsFeasible(const ParamSet& params) const {
   if (impl_->constraints.empty()) return true;
