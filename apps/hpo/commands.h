@@ -13,5 +13,6 @@ void RegisterEvalCommand(CLI::App& app, int& exit_code);
 void RegisterSweepCommand(CLI::App& app, int& exit_code);
 void RegisterStatusCommand(CLI::App& app, int& exit_code);
 void RegisterBestParamsCommand(CLI::App& app, int& exit_code);
+void RegisterExportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hpo::cli

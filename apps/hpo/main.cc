@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   hpo::cli::RegisterSweepCommand(app, exit_code);
   hpo::cli::RegisterBestParamsCommand(app, exit_code);
   hpo::cli::RegisterStatusCommand(app, exit_code);
+  hpo::cli::RegisterExportCommand(app, exit_code);
   hpo::cli::RegisterTrainCommand(app, exit_code);
   hpo::cli::RegisterEvalCommand(app, exit_code);
   hpo::cli::RegisterEnvEvalCommand(app, exit_code);

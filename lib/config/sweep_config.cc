@@ -463,12 +463,13 @@ YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const 
 
 }  // namespace
 
-SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset) {
-  const YamlDocument doc = LoadYamlFile(path);
+namespace {
+
+SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const std::string& preset) {
   if (!doc.root.IsMap()) throw UserError(OriginOf(doc.source, doc.root), "a sweep config must be a mapping of keys");
   SweepConfig config;
   config.source = doc.source;
-  config.name = path.stem().string();
+  config.name = name;
   config.preset = preset;
   const YAML::Node root = ApplyPreset(doc.root, preset, doc.source, config.presets);
   Loader(doc.source, config).Load(root);
@@ -479,6 +480,18 @@ SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string
     if (config.fixed.count(p.name)) throw UserError(p.origin, fmt::format("'{}' is both fixed and searched", p.written_name));
   }
   config.BuildSpace();  // report bad distributions and constraints now, not at the first trial
+  return config;
+}
+
+}  // namespace
+
+SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset) {
+  return FromDocument(LoadYamlFile(path), path.stem().string(), preset);
+}
+
+SweepConfig ParseSweepConfig(const std::string& text, const std::string& source, const std::string& name) {
+  SweepConfig config = FromDocument(LoadYamlString(text, source), name, "");
+  config.name = name;  // the study's name wins over a name: key in the text
   return config;
 }
 

@@ -62,4 +62,8 @@ struct SweepConfig {
 /// preset's. Every problem is a UserError with file:line:col and the key path.
 SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset = "");
 
+/// Parses a config from text, such as the resolved config a study stores (`source` names it in
+/// errors; `name` is the study name).
+SweepConfig ParseSweepConfig(const std::string& text, const std::string& source, const std::string& name);
+
 }  // namespace hpo::config

@@ -1,0 +1,155 @@
+#include "lib/report/optuna_journal.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <optional>
+
+#include "lib/report/export.h"
+
+namespace hpo::report {
+namespace {
+
+// Optuna's enums as its journal stores them.
+constexpr int kCreateStudy = 0, kCreateTrial = 4;
+constexpr int kMinimize = 1, kMaximize = 2;
+const char* const kWorker = "\"hpo-export\"";
+
+int OptunaState(store::TrialState state) {
+  switch (state) {
+    case store::TrialState::kRunning: return 0;
+    case store::TrialState::kComplete: return 1;
+    case store::TrialState::kPruned: return 2;
+    case store::TrialState::kFailed: return 3;
+    case store::TrialState::kWaiting: return 4;
+  }
+  return 3;
+}
+
+// A distribution as Optuna's distribution_to_json writes it, and how to turn one of our values
+// into Optuna's internal representation (a float; a categorical's index).
+struct OptunaDistribution {
+  std::string json;
+  std::vector<Value> choices;  // empty for numeric distributions
+
+  std::optional<double> Internal(const Value& v) const {
+    if (choices.empty()) return v.is_number() ? std::optional<double>(v.as_double()) : std::nullopt;
+    const auto it = std::find(choices.begin(), choices.end(), v);
+    if (it == choices.end()) return std::nullopt;
+    return static_cast<double>(it - choices.begin());
+  }
+};
+
+std::string ChoiceJson(const Value& v) {
+  if (v.is_bool()) return v.as_bool() ? "true" : "false";
+  if (v.is_int()) return std::to_string(v.as_int());
+  if (v.is_double()) return JsonNumber(v.as_double());
+  return JsonString(v.is_string() ? v.as_string() : v.ToYaml());
+}
+
+OptunaDistribution Categorical(const std::vector<Value>& choices) {
+  std::string list;
+  for (const Value& c : choices) list += (list.empty() ? "" : ", ") + ChoiceJson(c);
+  return {fmt::format(R"({{"name": "CategoricalDistribution", "attributes": {{"choices": [{}]}}}})", list), choices};
+}
+
+OptunaDistribution Numeric(bool integer, double low, double high, bool log) {
+  if (integer) {
+    return {fmt::format(R"({{"name": "IntDistribution", "attributes": {{"log": {}, "step": 1, "low": {}, "high": {}}}}})",
+                        log ? "true" : "false", static_cast<int64_t>(std::llround(low)),
+                        static_cast<int64_t>(std::llround(high))),
+            {}};
+  }
+  return {fmt::format(R"({{"name": "FloatDistribution", "attributes": {{"step": null, "low": {}, "high": {}, "log": {}}}}})",
+                      JsonNumber(low), JsonNumber(high), log ? "true" : "false"),
+          {}};
+}
+
+OptunaDistribution FromSpec(const config::ParameterSpec& spec) {
+  if (spec.categorical) return Categorical(spec.choices);
+  const std::string& kind = spec.numeric.distribution;
+  const bool integer = kind == "int_uniform" || kind == "uniform_pow2" || kind == "int_loguniform";
+  const bool log = kind == "log_normal" || kind == "loguniform" || kind == "log_uniform_values" ||
+                   kind == "uniform_pow2" || kind == "int_loguniform";
+  return Numeric(integer, spec.numeric.min, spec.numeric.max, log);
+}
+
+// A parameter the config does not describe: typed from the values the trials hold.
+OptunaDistribution FromValues(const std::string& name, const std::vector<store::Trial>& trials) {
+  std::vector<Value> seen;
+  bool all_int = true, all_number = true;
+  double low = INFINITY, high = -INFINITY;
+  for (const store::Trial& t : trials) {
+    const auto it = t.params.find(name);
+    if (it == t.params.end()) continue;
+    const Value& v = it->second;
+    all_int = all_int && v.is_int();
+    all_number = all_number && v.is_number();
+    if (v.is_number()) low = std::min(low, v.as_double()), high = std::max(high, v.as_double());
+    if (std::find(seen.begin(), seen.end(), v) == seen.end()) seen.push_back(v);
+  }
+  if (all_number && !seen.empty()) return Numeric(all_int, low, high, false);
+  return Categorical(seen);
+}
+
+// ISO 8601 local time with microseconds, as Optuna writes datetime.now().isoformat().
+std::string IsoTime(int64_t epoch_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &local);
+  return fmt::format("\"{}.{:06d}\"", text, static_cast<int>(epoch_ms % 1000) * 1000);
+}
+
+std::string TrialLine(const store::Trial& t, const std::map<std::string, OptunaDistribution>& distributions) {
+  std::string dists, params;
+  for (const auto& [name, value] : t.params) {
+    const OptunaDistribution& d = distributions.at(name);
+    const std::optional<double> internal = d.Internal(value);
+    if (!internal) continue;  // a value outside the declared choices: Optuna could not read it
+    dists += fmt::format("{}{}: {}", dists.empty() ? "" : ", ", JsonString(name), JsonString(d.json));
+    params += fmt::format("{}{}: {}", params.empty() ? "" : ", ", JsonString(name), JsonNumber(*internal));
+  }
+  std::string intermediates;
+  for (const store::Intermediate& v : t.intermediates) {
+    intermediates += fmt::format("{}\"{}\": {}", intermediates.empty() ? "" : ", ", v.step, JsonNumber(v.value));
+  }
+  const bool finished = t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned ||
+                        t.state == store::TrialState::kFailed;
+  // Optuna keeps a value only on COMPLETE trials; a pruned trial's last value is in its curve.
+  const std::string value = t.state == store::TrialState::kComplete && t.value ? JsonNumber(*t.value) : "null";
+  std::string line = fmt::format(
+      R"({{"op_code": {}, "worker_id": {}, "study_id": 0, "state": {}, "value": {}, "values": null, )"
+      R"("datetime_start": {}, )",
+      kCreateTrial, kWorker, OptunaState(t.state), value, t.started_ms > 0 ? IsoTime(t.started_ms) : "null");
+  if (finished && t.finished_ms > 0) line += fmt::format(R"("datetime_complete": {}, )", IsoTime(t.finished_ms));
+  line += fmt::format(
+      R"("distributions": {{{}}}, "params": {{{}}}, "user_attrs": {{"hpo_number": {}, "seed": {}, "cost_seconds": {}, )"
+      R"("run_dir": {}, "error": {}}}, "system_attrs": {{}}, "intermediate_values": {{{}}}}})",
+      dists, params, t.number, t.seed, JsonNumber(t.cost), JsonString(t.run_dir), JsonString(t.error), intermediates);
+  return line + "\n";
+}
+
+}  // namespace
+
+std::string ExportOptunaJournal(const store::Study& study, const StudyInfo& info,
+                                const std::vector<store::Trial>& trials,
+                                const std::vector<config::ParameterSpec>& specs) {
+  std::map<std::string, OptunaDistribution> distributions;
+  for (const config::ParameterSpec& spec : specs) distributions.emplace(spec.name, FromSpec(spec));
+  for (const store::Trial& t : trials) {
+    for (const auto& [name, value] : t.params) {
+      if (!distributions.count(name)) distributions.emplace(name, FromValues(name, trials));
+    }
+  }
+  std::string out = fmt::format(R"({{"op_code": {}, "worker_id": {}, "study_name": {}, "directions": [{}]}})" "\n",
+                                kCreateStudy, kWorker, JsonString(study.name), info.maximize ? kMaximize : kMinimize);
+  for (const store::Trial& t : trials) out += TrialLine(t, distributions);
+  return out;
+}
+
+}  // namespace hpo::report

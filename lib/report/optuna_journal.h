@@ -1,0 +1,26 @@
+// The Optuna journal export: a JSON-lines file that optuna.storages.JournalStorage (Optuna 3.1+)
+// and so optuna-dashboard load as a study. One CREATE_STUDY line, then one CREATE_TRIAL line
+// per trial carrying its final state, value, params, intermediate values and times.
+//
+// Distributions come from the sweep config's parameter specs: integer kinds (int_uniform,
+// uniform_pow2, int_loguniform) become IntDistribution, other numeric kinds FloatDistribution
+// (log = true on log axes), categorical ones CategoricalDistribution whose choices are the
+// values, lists written as their YAML text ("[64, 64]"), which Optuna's choices allow. A
+// parameter without a spec (a config that no longer parses) is typed from the values seen.
+// Our seed, cost, run directory and error go into each trial's user_attrs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lib/config/sweep_config.h"
+#include "lib/report/study_info.h"
+#include "lib/store/store.h"
+
+namespace hpo::report {
+
+std::string ExportOptunaJournal(const store::Study& study, const StudyInfo& info,
+                                const std::vector<store::Trial>& trials,
+                                const std::vector<config::ParameterSpec>& specs);
+
+}  // namespace hpo::report
