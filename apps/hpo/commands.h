@@ -14,5 +14,6 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code);
 void RegisterStatusCommand(CLI::App& app, int& exit_code);
 void RegisterBestParamsCommand(CLI::App& app, int& exit_code);
 void RegisterExportCommand(CLI::App& app, int& exit_code);
+void RegisterImportanceCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hpo::cli
