@@ -9,6 +9,7 @@ packages=(
   libbox2d-dev libsqlite3-dev sqlite3   # sqlite3: the CLI, used by a storage test
   libgtest-dev libgmock-dev
   python3-optuna                       # peer in scripts/bench-samplers and the export round-trip test
+  chromium fonts-dejavu-core           # headless screenshot test of the HTML report
 )
 
 missing=()

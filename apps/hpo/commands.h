@@ -15,5 +15,6 @@ void RegisterStatusCommand(CLI::App& app, int& exit_code);
 void RegisterBestParamsCommand(CLI::App& app, int& exit_code);
 void RegisterExportCommand(CLI::App& app, int& exit_code);
 void RegisterImportanceCommand(CLI::App& app, int& exit_code);
+void RegisterReportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hpo::cli

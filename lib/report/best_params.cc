@@ -40,6 +40,18 @@ std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bo
   return ranked;
 }
 
+std::vector<store::Trial> ParetoFront(const std::vector<store::Trial>& trials, bool maximize) {
+  std::vector<store::Trial> by_cost = RankTrials(trials, maximize);  // best first breaks cost ties
+  std::stable_sort(by_cost.begin(), by_cost.end(),
+                   [](const store::Trial& a, const store::Trial& b) { return a.cost < b.cost; });
+  std::vector<store::Trial> front;
+  for (const store::Trial& t : by_cost) {
+    const bool better = front.empty() || (maximize ? *t.value > *front.back().value : *t.value < *front.back().value);
+    if (better) front.push_back(t);
+  }
+  return front;
+}
+
 namespace {
 
 // A tree of names for nesting dotted parameter names.

@@ -17,6 +17,10 @@ std::string FormatParamValue(const Value& value);
 /// COMPLETE trials with a value, best first (ties: lower trial number first).
 std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize);
 
+/// The Pareto front of score against cost (wall-clock seconds): COMPLETE trials that no other
+/// complete trial beats on score at the same or lower cost, cheapest first.
+std::vector<store::Trial> ParetoFront(const std::vector<store::Trial>& trials, bool maximize);
+
 /// The params as a YAML `trainer:` block (dotted names nest; a leading "trainer." is dropped).
 std::string ParamsAsYaml(const ParamSet& params);
 

@@ -74,5 +74,24 @@ TEST(ParamsAsYamlTest, DottedNamesNestUnderTrainer) {
   EXPECT_EQ(ParamsAsYaml(params), "trainer:\n  batch_size: 64\n  optimizer:\n    learning_rate: 1.00e-03\n");
 }
 
+TEST(ParetoFrontTest, KeepsTheBestScoreAtEachCostCheapestFirst) {
+  // (cost, value): 0 (10, 50), 1 (20, 40) dominated by 0, 2 (30, 80), 3 (40, 80) same score
+  // as 2 but dearer, 4 (50, 90), 5 pruned.
+  const double cost[] = {10, 20, 30, 40, 50, 5}, value[] = {50, 40, 80, 80, 90, 99};
+  std::vector<store::Trial> trials(6);
+  for (int i = 0; i < 6; ++i) {
+    trials[i].number = i;
+    trials[i].state = i == 5 ? store::TrialState::kPruned : store::TrialState::kComplete;
+    trials[i].cost = cost[i];
+    trials[i].value = value[i];
+  }
+  std::vector<int64_t> numbers;
+  for (const store::Trial& t : ParetoFront(trials, true)) numbers.push_back(t.number);
+  EXPECT_EQ(numbers, (std::vector<int64_t>{0, 2, 4}));
+  numbers.clear();
+  for (const store::Trial& t : ParetoFront(trials, false)) numbers.push_back(t.number);
+  EXPECT_EQ(numbers, (std::vector<int64_t>{0, 1}));
+}
+
 }  // namespace
 }  // namespace hpo::report

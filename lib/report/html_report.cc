@@ -1,0 +1,271 @@
+#include "lib/report/html_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "lib/report/best_params.h"
+#include "lib/report/svg_chart.h"
+
+namespace hpo::report {
+namespace {
+
+const char* const kBestColour = "#2ca02c";
+
+const char* StateColour(store::TrialState state) {
+  switch (state) {
+    case store::TrialState::kComplete: return "#1f77b4";
+    case store::TrialState::kPruned: return "#ff7f0e";
+    case store::TrialState::kFailed: return "#d62728";
+    default: return "#7f7f7f";
+  }
+}
+
+std::string TrialTip(const SweepResults& r, const store::Trial& t) {
+  return fmt::format("{}.r.{} {} {}", r.location.name, t.number, store::StateName(t.state),
+                     t.value ? fmt::format("{:.4g}", *t.value) : std::string("(no value)"));
+}
+
+bool Better(const SweepResults& r, double a, double b) { return r.info.maximize ? a > b : a < b; }
+
+// Every trial with a value against `x_of(trial)`, coloured by state, and the best-so-far line.
+SvgChart History(const SweepResults& r, const std::string& x_label, double (*x_of)(const SweepResults&, const store::Trial&)) {
+  SvgChart chart(x_label, r.info.metric);
+  std::vector<const store::Trial*> ordered;
+  for (const store::Trial& t : r.trials) {
+    if (t.value && std::isfinite(*t.value)) ordered.push_back(&t);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [&](const store::Trial* a, const store::Trial* b) { return x_of(r, *a) < x_of(r, *b); });
+  Mark best{Mark::Kind::kLine, {}, {}, kBestColour, "best so far", 2};
+  for (const store::Trial* t : ordered) {
+    chart.Add({Mark::Kind::kPoint, {x_of(r, *t)}, {*t->value}, StateColour(t->state), TrialTip(r, *t), 3.5});
+    if (t->state != store::TrialState::kComplete) continue;
+    const double so_far = best.y.empty() || Better(r, *t->value, best.y.back()) ? *t->value : best.y.back();
+    best.x.push_back(x_of(r, *t));
+    best.y.push_back(so_far);
+  }
+  if (!best.x.empty()) chart.Add(best);
+  return chart;
+}
+
+double TrialNumber(const SweepResults&, const store::Trial& t) { return static_cast<double>(t.number); }
+
+double MinutesSinceStart(const SweepResults& r, const store::Trial& t) {
+  int64_t start = INT64_MAX;
+  for (const store::Trial& u : r.trials) {
+    if (u.started_ms > 0) start = std::min(start, u.started_ms);
+  }
+  return static_cast<double>((t.finished_ms > 0 ? t.finished_ms : t.started_ms) - start) / 60000.0;
+}
+
+SvgChart Intermediates(const SweepResults& r) {
+  SvgChart chart("step", r.info.metric + " (intermediate)");
+  for (const store::Trial& t : r.trials) {
+    if (t.intermediates.empty()) continue;
+    Mark line{Mark::Kind::kLine, {}, {}, StateColour(t.state), TrialTip(r, t), 1.2};
+    for (const store::Intermediate& v : t.intermediates) line.x.push_back(static_cast<double>(v.step)), line.y.push_back(v.value);
+    if (line.x.size() == 1) line.kind = Mark::Kind::kPoint, line.width = 3;
+    chart.Add(line);
+  }
+  return chart;
+}
+
+SvgChart ImportanceBars(const std::vector<ParameterImportance>& importance) {
+  std::vector<std::string> names;
+  for (auto it = importance.rbegin(); it != importance.rend(); ++it) names.push_back(it->parameter);  // most important on top
+  SvgChart chart("share of main-effect variance", "");
+  chart.Size(560, 60 + 26 * static_cast<int>(names.size())).YCategories(names);
+  for (size_t row = 0; row < names.size(); ++row) {
+    const ParameterImportance& p = importance[names.size() - 1 - row];
+    chart.Add({Mark::Kind::kBar, {p.importance}, {static_cast<double>(row)}, "#1f77b4",
+               fmt::format("{} {:.1f}%", p.parameter, 100 * p.importance)});
+  }
+  return chart;
+}
+
+// One vertical axis per parameter (unit coordinates, so log distributions get log axes) and a
+// last one for the score; one line per complete trial, darker for better scores.
+std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace& space) {
+  const std::vector<space::Dimension>& dims = space.dimensions();
+  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize);
+  if (ranked.empty()) return "<p class=\"note\">no complete trial yet</p>";
+  const int axes = static_cast<int>(dims.size()) + 1, gap = 110, top = 40, height = 220;
+  const int width = 80 + gap * (axes - 1) + 80;
+  const double best = *ranked.front().value, worst = *ranked.back().value;
+  std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}">)svg", width, top + height + 40);
+  auto axis_x = [&](int i) { return 80 + gap * i; };
+  auto score_y = [&](double v) { return top + height * (best == worst ? 0.5 : (best - v) / (best - worst)); };
+  for (auto it = ranked.rbegin(); it != ranked.rend(); ++it) {  // best drawn last, on top
+    const space::UnitPoint unit = space.ToUnit(it->params);
+    std::string points;
+    for (size_t i = 0; i < dims.size(); ++i) {
+      const double f = dims[i].kind == space::DimensionKind::kCategorical && dims[i].num_levels > 1 ? unit[i] / (dims[i].num_levels - 1) : unit[i];
+      points += fmt::format("{},{:.1f} ", axis_x(static_cast<int>(i)), top + height * (1 - f));
+    }
+    points += fmt::format("{},{:.1f}", axis_x(axes - 1), score_y(*it->value));
+    const double quality = best == worst ? 1.0 : 1.0 - (best - *it->value) / (best - worst);
+    svg += fmt::format(R"svg(<polyline points="{}" fill="none" stroke="#1f77b4" stroke-opacity="{:.2f}" stroke-width="1.5"><title>{}</title></polyline>)svg",
+                       points, 0.15 + 0.85 * quality, HtmlEscape(TrialTip(r, *it)));
+  }
+  for (int i = 0; i < axes; ++i) {
+    const bool is_score = i == axes - 1;
+    std::string name = is_score ? r.info.metric : dims[static_cast<size_t>(i)].name;
+    std::string high = is_score ? fmt::format("{:.4g}", best) : "", low = is_score ? fmt::format("{:.4g}", worst) : "";
+    if (!is_score) {
+      const space::Dimension& d = dims[static_cast<size_t>(i)];
+      if (d.log_scale) name += " (log)";
+      space::UnitPoint lo_point = space.Center(), hi_point = space.Center();
+      lo_point[static_cast<size_t>(i)] = 0;
+      hi_point[static_cast<size_t>(i)] = d.kind == space::DimensionKind::kCategorical ? d.num_levels - 1 : 1;
+      low = space.ToParams(lo_point).at(d.name).ToYaml();
+      high = space.ToParams(hi_point).at(d.name).ToYaml();
+    }
+    svg += fmt::format(R"svg(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" class="axis"/>)svg", axis_x(i), top, top + height);
+    svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="label">{}</text>)svg", axis_x(i), top - 22, HtmlEscape(name));
+    svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>)svg", axis_x(i), top - 6, HtmlEscape(high));
+    svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>)svg", axis_x(i), top + height + 16, HtmlEscape(low));
+  }
+  return svg + "</svg>";
+}
+
+// Score against each parameter's value (log axes for log distributions; categorical values as
+// their index, named in the axis label).
+std::string Slices(const SweepResults& r, const space::SearchSpace& space) {
+  std::string html;
+  for (const space::Dimension& d : space.dimensions()) {
+    std::string label = d.name;
+    std::map<std::string, int> levels;
+    SvgChart chart(label, r.info.metric);
+    chart.Size(360, 240).LogX(d.log_scale);
+    for (const store::Trial& t : r.trials) {
+      const auto it = t.params.find(d.name);
+      if (!t.value || it == t.params.end() || !std::isfinite(*t.value)) continue;
+      double x;
+      if (it->second.is_number() && d.kind != space::DimensionKind::kCategorical) {
+        x = it->second.as_double();
+      } else {
+        x = levels.emplace(it->second.ToYaml(), static_cast<int>(levels.size())).first->second;
+      }
+      chart.Add({Mark::Kind::kPoint, {x}, {*t.value}, StateColour(t.state), TrialTip(r, t) + " " + it->second.ToYaml(), 3.5});
+    }
+    if (!levels.empty()) {
+      std::string names;
+      for (const auto& [text, index] : levels) names += fmt::format("{}{}={}", names.empty() ? "" : ", ", index, text);
+      chart = SvgChart(d.name + ": " + names, r.info.metric).Size(360, 240);
+      for (const store::Trial& t : r.trials) {
+        const auto it = t.params.find(d.name);
+        if (!t.value || it == t.params.end() || !std::isfinite(*t.value)) continue;
+        chart.Add({Mark::Kind::kPoint, {static_cast<double>(levels.at(it->second.ToYaml()))}, {*t.value}, StateColour(t.state),
+                   TrialTip(r, t) + " " + it->second.ToYaml(), 3.5});
+      }
+    }
+    html += "<div class=\"slice\">" + chart.Render() + "</div>";
+  }
+  return html;
+}
+
+SvgChart CostVsScore(const SweepResults& r) {
+  SvgChart chart("cost (wall-clock seconds)", r.info.metric);
+  for (const store::Trial& t : r.trials) {
+    if (t.value && std::isfinite(*t.value) && t.cost > 0) {
+      chart.Add({Mark::Kind::kPoint, {t.cost}, {*t.value}, StateColour(t.state), TrialTip(r, t) + fmt::format(", {:.1f} s", t.cost), 3.5});
+    }
+  }
+  Mark front{Mark::Kind::kLine, {}, {}, kBestColour, "Pareto front: best score for its cost", 2};
+  for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize)) front.x.push_back(t.cost), front.y.push_back(*t.value);
+  if (!front.x.empty()) chart.Add(front);
+  return chart;
+}
+
+std::string TopTable(const SweepResults& r, int top_n) {
+  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize);
+  std::string html = fmt::format("<table><tr><th>rank</th><th>run</th><th>{}</th><th>cost (s)</th><th>parameters</th></tr>",
+                                 HtmlEscape(r.info.metric));
+  for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {
+    std::string params;
+    for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, FormatParamValue(value));
+    html += fmt::format("<tr><td>{}</td><td>{}.r.{}</td><td>{:.4g}</td><td>{:.1f}</td><td class=\"params\">{}</td></tr>", i + 1,
+                        HtmlEscape(r.location.name), ranked[i].number, *ranked[i].value, ranked[i].cost, HtmlEscape(params));
+  }
+  return html + "</table>";
+}
+
+std::map<std::string, int> StateCounts(const SweepResults& r) {
+  std::map<std::string, int> counts;
+  for (const store::Trial& t : r.trials) ++counts[std::string(store::StateName(t.state))];
+  return counts;
+}
+
+std::string CountsLine(const SweepResults& r) {
+  std::string line = fmt::format("{} trials", r.trials.size());
+  for (const auto& [state, n] : StateCounts(r)) line += fmt::format(", {} {}", n, state);
+  return line;
+}
+
+const char* const kStyle = R"css(
+body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1200px; }
+h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
+.note, .tick { fill: #666; color: #666; font-size: 11px; } .label { font-size: 12px; fill: #333; }
+.frame { fill: none; stroke: #999; } .axis { stroke: #999; }
+.legend span { margin-right: 14px; } .dot { display: inline-block; width: 10px; height: 10px; border-radius: 5px; }
+.slice { display: inline-block; margin: 4px; }
+table { border-collapse: collapse; font-size: 13px; } td, th { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }
+td.params { font-family: monospace; font-size: 12px; }
+)css";
+
+}  // namespace
+
+std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImportance>& importance, int top_n) {
+  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize);
+  std::string html = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hpo report: {0}</title><style>{1}</style></head><body>\n"
+      "<h1>Sweep {0}</h1><p>{2} ({3}); best {4}: {5}</p>\n"
+      "<p class=\"legend\"><span><i class=\"dot\" style=\"background:{6}\"></i> complete</span>"
+      "<span><i class=\"dot\" style=\"background:{7}\"></i> pruned</span><span><i class=\"dot\" style=\"background:{8}\"></i> failed</span>"
+      "<span><i class=\"dot\" style=\"background:{9}\"></i> best so far / Pareto front</span></p>\n",
+      HtmlEscape(r.location.name), kStyle, CountsLine(r), r.info.maximize ? "maximise" : "minimise", HtmlEscape(r.info.metric),
+      ranked.empty() ? std::string("none yet") : fmt::format("{:.4g} ({}.r.{})", *ranked[0].value, HtmlEscape(r.location.name), ranked[0].number),
+      StateColour(store::TrialState::kComplete), StateColour(store::TrialState::kPruned), StateColour(store::TrialState::kFailed), kBestColour);
+  html += "<h2>Optimization history</h2>" + History(r, "trial number", TrialNumber).Render() + "\n";
+  html += "<h2>History by wall time</h2>" + History(r, "minutes since the first trial started", MinutesSinceStart).Render() + "\n";
+  html += "<h2>Intermediate values</h2>" + Intermediates(r).Render() + "\n";
+  html += "<h2>Parameter importance</h2>";
+  html += importance.empty() ? "<p class=\"note\">needs at least 3 complete trials</p>"
+                             : ImportanceBars(importance).Render() +
+                                   "<p class=\"note\">functional ANOVA main effects on a Gaussian-process surrogate (hpo importance)</p>";
+  html += "\n";
+  if (r.config) {
+    const space::SearchSpace space = r.config->BuildSpace();
+    html += "<h2>Parallel coordinates</h2>" + ParallelCoordinates(r, space) + "\n";
+    html += "<h2>Slice plots</h2>" + Slices(r, space) + "\n";
+  }
+  html += "<h2>Cost vs score</h2>" + CostVsScore(r).Render() + "\n";
+  html += fmt::format("<h2>Top {} trials</h2>", top_n) + TopTable(r, top_n) + "\n</body></html>\n";
+  return html;
+}
+
+std::string MarkdownReport(const SweepResults& r, const std::vector<ParameterImportance>& importance, int top_n) {
+  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize);
+  std::string md = fmt::format("# Sweep {}\n\n{} ({} {})\n\n", r.location.name, CountsLine(r),
+                               r.info.maximize ? "maximise" : "minimise", r.info.metric);
+  md += fmt::format("## Top {} trials\n\n| rank | run | {} | cost (s) | parameters |\n| --- | --- | --- | --- | --- |\n", top_n, r.info.metric);
+  for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {
+    std::string params;
+    for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, FormatParamValue(value));
+    md += fmt::format("| {} | {}.r.{} | {:.4g} | {:.1f} | {} |\n", i + 1, r.location.name, ranked[i].number, *ranked[i].value,
+                      ranked[i].cost, params);
+  }
+  md += "\n## Pareto front (best score for its cost)\n\n";
+  for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize)) {
+    md += fmt::format("- {}.r.{}: {:.4g} in {:.1f} s\n", r.location.name, t.number, *t.value, t.cost);
+  }
+  md += "\n## Parameter importance\n\n";
+  if (importance.empty()) md += "needs at least 3 complete trials\n";
+  for (const ParameterImportance& p : importance) md += fmt::format("- {}: {:.1f}%\n", p.parameter, 100 * p.importance);
+  return md;
+}
+
+}  // namespace hpo::report

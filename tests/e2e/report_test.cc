@@ -1,0 +1,145 @@
+// hpo report / export / importance / validate end to end, on sweeps of the stub trial program.
+// The HTML report is rendered by headless Chromium (Debian's chromium, installed by
+// scripts/setup.sh): screenshot taken, DOM checked for every plot title, no console errors.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/e2e/run_hpo.h"
+
+namespace hpo::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ReportCliTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(testing::TempDir()) / ("report_e2e_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    setenv("HPO_TRAIN_DIR", (dir_ / "train_dir").c_str(), 1);
+  }
+
+  // A finished sweep of the stub: 14 trials over three parameters, median pruning.
+  void RunSweep(const std::string& name, const std::string& extra = "") {
+    const fs::path path = dir_ / (name + ".yaml");
+    std::ofstream(path) << "name: " << name << "\nmetric: score\nmethod: random\nn_trials: 14\nn_jobs: 2\n"
+                        << "command: [" << HPO_STUB_TRIAL << ", \"${args}\"]\n"
+                        << "pruner: {type: median, n_startup_trials: 3, n_warmup_steps: 1}\n"
+                        << "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n"
+                        << "  lr: {distribution: loguniform, min: 1.0e-5, max: 1.0e-2}\n"
+                        << "  act: {values: [tanh, relu]}\n"
+                        << extra;
+    const CommandResult sweep = RunHpo("sweep " + path.string());
+    ASSERT_EQ(sweep.exit_code, 0) << sweep.output;
+  }
+
+  fs::path dir_;
+};
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_F(ReportCliTest, HtmlReportRendersInHeadlessChromiumWithEveryPlot) {
+  RunSweep("rep");
+  const fs::path html = dir_ / "out" / "report.html";
+  const CommandResult report = RunHpo("report rep --out " + html.string());
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const std::string page = Slurp(html);
+  EXPECT_EQ(page.find("http://cdn"), std::string::npos);
+  EXPECT_EQ(page.find("<script src"), std::string::npos);  // self-contained
+
+  if (std::system("command -v chromium >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it): the browser check did not run";
+  }
+  const std::string flags = "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
+                            "--enable-logging=stderr --v=0 --window-size=1280,4000 ";
+  const fs::path png = dir_ / "report.png", dom = dir_ / "dom.html", log = dir_ / "chromium.log";
+  const std::string url = "file://" + fs::absolute(html).string();
+  ASSERT_EQ(std::system(("chromium " + flags + "--screenshot=" + png.string() + " " + url + " 2>" + log.string()).c_str()), 0)
+      << Slurp(log);
+  ASSERT_EQ(std::system(("chromium " + flags + "--dump-dom " + url + " >" + dom.string() + " 2>>" + log.string()).c_str()), 0)
+      << Slurp(log);
+  // A blank 1280x4000 page compresses to a few kilobytes; charts and text make it much larger.
+  ASSERT_TRUE(fs::exists(png));
+  EXPECT_GT(fs::file_size(png), 60'000u);
+  const std::string rendered = Slurp(dom);
+  for (const char* title : {"Optimization history", "History by wall time", "Intermediate values", "Parameter importance",
+                            "Parallel coordinates", "Slice plots", "Cost vs score", "Top 10 trials"}) {
+    EXPECT_NE(rendered.find(std::string("<h2>") + title + "</h2>"), std::string::npos) << title;
+  }
+  EXPECT_NE(rendered.find("<svg"), std::string::npos);
+  // Console messages are logged as "CONSOLE(line)"; the page has no script, so there are none.
+  EXPECT_EQ(Slurp(log).find("CONSOLE"), std::string::npos) << Slurp(log);
+  fs::copy_file(png, fs::path(testing::TempDir()) / "hpo_report_screenshot.png", fs::copy_options::overwrite_existing);
+}
+
+TEST_F(ReportCliTest, MarkdownImportanceAndExportsOfAFinishedSweep) {
+  RunSweep("rep");
+  const CommandResult md = RunHpo("report rep --format md");
+  ASSERT_EQ(md.exit_code, 0) << md.output;
+  EXPECT_NE(md.output.find("## Top 10 trials"), std::string::npos);
+  EXPECT_NE(md.output.find("## Pareto front"), std::string::npos);
+
+  const CommandResult importance = RunHpo("importance rep");
+  ASSERT_EQ(importance.exit_code, 0) << importance.output;
+  const std::string yaml = Slurp(dir_ / "train_dir/sweep/rep/analysis/hyperparameter_importance.yaml");
+  EXPECT_NE(yaml.find("importance_ranking:"), std::string::npos);
+  EXPECT_NE(yaml.find("top_5_configs:"), std::string::npos);
+  // The stub's score depends on x alone.
+  EXPECT_LT(yaml.find("parameter: x"), yaml.find("parameter: lr")) << yaml;
+  EXPECT_LT(yaml.find("parameter: x"), yaml.find("parameter: act")) << yaml;
+
+  const CommandResult csv = RunHpo("export rep --format csv --out -");
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_EQ(csv.output.rfind("number,state,value,cost_seconds,seed,params.act,params.lr,params.x,error\n", 0), 0u) << csv.output;
+  EXPECT_EQ(LineCount(csv.output), 15);
+  for (const char* format : {"json", "optuna-journal"}) {
+    const CommandResult out = RunHpo(std::string("export rep --format ") + format);
+    EXPECT_EQ(out.exit_code, 0) << out.output;
+  }
+  EXPECT_TRUE(fs::exists(dir_ / "train_dir/sweep/rep/analysis/rep_results.json"));
+  EXPECT_TRUE(fs::exists(dir_ / "train_dir/sweep/rep/analysis/rep.optuna.jsonl"));
+}
+
+TEST_F(ReportCliTest, BadInputIsOneLineAndExitCode2) {
+  // Every trial fails: nothing finished to report or export.
+  const fs::path path = dir_ / "broken.yaml";
+  std::ofstream(path) << "name: broken\nmetric: score\nmethod: random\nn_trials: 2\nmax_retries: 0\n"
+                      << "command: [" << HPO_STUB_TRIAL << ", \"--fault=exit3\", \"${args}\"]\n"
+                      << "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
+  ASSERT_EQ(RunHpo("sweep " + path.string()).exit_code, 0);
+  for (const char* command : {"report broken", "export broken", "importance broken", "report broken --format md"}) {
+    const CommandResult r = RunHpo(command);
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.output;
+    EXPECT_NE(r.output.find("has no finished trial yet"), std::string::npos) << r.output;
+    EXPECT_EQ(LineCount(r.output), 1) << r.output;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/broken/analysis"));
+
+  RunSweep("ok");
+  const CommandResult format = RunHpo("export ok --format parquet");
+  EXPECT_EQ(format.exit_code, 2);
+  EXPECT_NE(format.output.find("parquet"), std::string::npos) << format.output;
+  const CommandResult report_format = RunHpo("report ok --format pdf");
+  EXPECT_EQ(report_format.exit_code, 2);
+  for (const char* command : {"report ok --out /proc/hpo_forbidden/report.html", "export ok --out /proc/hpo_forbidden/x.json"}) {
+    const CommandResult r = RunHpo(command);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("/proc/hpo_forbidden"), std::string::npos) << r.output;
+    EXPECT_EQ(LineCount(r.output), 1) << r.output;
+  }
+  const CommandResult missing = RunHpo("report no_such_sweep");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+}
+
+}  // namespace
+}  // namespace hpo::e2e
