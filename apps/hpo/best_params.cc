@@ -20,6 +20,7 @@ struct BestParamsOptions {
   int top_n = 1;
   bool show_scores = false;
   bool no_patch = false;
+  bool pareto = false;
   std::string output_dir = "configs/trainer/patch";
   std::string metric;
 };
@@ -54,6 +55,14 @@ int RunBestParams(const BestParamsOptions& options) {
   if (options.show_scores) {
     fmt::print("All scores ({} complete trials, best first):\n", ranked.size());
     for (const store::Trial& t : ranked) fmt::print("  {}.r.{}  {:.6g}\n", location.name, t.number, *t.value);
+    fmt::print("\n");
+  }
+
+  if (options.pareto) {
+    fmt::print("Pareto front (best {} for its cost; cheapest first):\n", info.metric);
+    for (const store::Trial& t : report::ParetoFront(trials, info.maximize)) {
+      fmt::print("  {}.r.{}  {:.6g}  in {:.1f} s\n", location.name, t.number, *t.value, t.cost);
+    }
     fmt::print("\n");
   }
 
@@ -96,6 +105,7 @@ void RegisterBestParamsCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--top-n", options->top_n, "How many of the best trials to show")->check(CLI::PositiveNumber);
   cmd->add_flag("--show-scores", options->show_scores, "List the score of every complete trial");
   cmd->add_flag("--no-patch", options->no_patch, "Do not write the patch file");
+  cmd->add_flag("--pareto", options->pareto, "Also list the Pareto front of score against cost (wall-clock seconds)");
   cmd->add_option("--output-dir", options->output_dir, "Folder for <sweep>_best.yaml")->capture_default_str();
   cmd->add_option("--metric", options->metric, "Rank by this key of the trials' sweep_eval_results.yaml");
   cmd->callback([options, &exit_code] { exit_code = RunBestParams(*options); });

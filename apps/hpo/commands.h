@@ -16,5 +16,6 @@ void RegisterBestParamsCommand(CLI::App& app, int& exit_code);
 void RegisterExportCommand(CLI::App& app, int& exit_code);
 void RegisterImportanceCommand(CLI::App& app, int& exit_code);
 void RegisterReportCommand(CLI::App& app, int& exit_code);
+void RegisterValidateCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hpo::cli

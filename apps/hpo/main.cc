@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   hpo::cli::RegisterExportCommand(app, exit_code);
   hpo::cli::RegisterImportanceCommand(app, exit_code);
   hpo::cli::RegisterReportCommand(app, exit_code);
+  hpo::cli::RegisterValidateCommand(app, exit_code);
   hpo::cli::RegisterTrainCommand(app, exit_code);
   hpo::cli::RegisterEvalCommand(app, exit_code);
   hpo::cli::RegisterEnvEvalCommand(app, exit_code);

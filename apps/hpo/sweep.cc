@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "apps/hpo/commands.h"
+#include "apps/hpo/sweep_plan.h"
 #include "lib/config/sweep_config.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
@@ -118,21 +119,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const store::Study study = store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), !o.resume);
   if (!std::filesystem::exists(location.dir / "config.yaml")) WriteFileAtomic(location.dir / "config.yaml", c.ToYaml());
 
-  runner::SweepPlan plan;
-  plan.name = c.name;
-  plan.sweep_dir = location.dir;
-  plan.metric = c.metric;
-  plan.maximize = c.maximize;
-  plan.n_trials = c.n_trials;
-  plan.jobs = c.n_jobs;
-  plan.seed = c.seed;
-  plan.timeout_per_trial = c.timeout_per_trial;
-  plan.timeout = c.timeout;
-  plan.max_retries = c.max_retries;
-  plan.command = c.command;
-  plan.hpo_binary = std::filesystem::read_symlink("/proc/self/exe");
-  plan.fixed = c.fixed;
-  plan.pruner = c.pruner;
+  const runner::SweepPlan plan = PlanFor(c, location.dir);
 
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();

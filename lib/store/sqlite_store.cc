@@ -205,6 +205,22 @@ class SqliteStore : public Store {
     return LoadTrial(trial_id);
   }
 
+  int64_t EnqueueTrial(int64_t study_id, const ParamSet& params, uint64_t seed) override {
+    Transaction tx(db_);
+    Statement next(db_, "SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = ?");
+    next.Bind(1, study_id).Step();
+    const int64_t number = next.Int(0);
+    Statement(db_, "INSERT INTO trials (study_id, number, state, seed, created_ms) VALUES (?, ?, 'WAITING', ?, ?)")
+        .Bind(1, study_id).Bind(2, number).Bind(3, static_cast<int64_t>(seed)).Bind(4, NowMs()).Run();
+    const int64_t trial_id = sqlite3_last_insert_rowid(db_);
+    for (const auto& [name, value] : params) {
+      Statement(db_, "INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)")
+          .Bind(1, trial_id).Bind(2, name).Bind(3, value.ToYaml()).Run();
+    }
+    tx.Commit();
+    return number;
+  }
+
   void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed, const std::string& run_dir) override {
     Transaction tx(db_);
     Statement(db_, "UPDATE trials SET seed = ?, run_dir = ? WHERE id = ?")

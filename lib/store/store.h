@@ -69,6 +69,10 @@ class Store {
   virtual std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials,
                                           const std::string& worker) = 0;
 
+  /// Adds a WAITING trial with given params and seed (the next number): the next claim runs it
+  /// as it is, without the sampler. `hpo validate` queues its re-runs this way. Returns its number.
+  virtual int64_t EnqueueTrial(int64_t study_id, const ParamSet& params, uint64_t seed) = 0;
+
   /// Sets what the controller chose for a claimed trial.
   virtual void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed,
                           const std::string& run_dir) = 0;

@@ -141,5 +141,27 @@ TEST_F(ReportCliTest, BadInputIsOneLineAndExitCode2) {
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
 }
 
+TEST_F(ReportCliTest, ValidateRerunsTheTopConfigurationsOnFreshSeedsAndWritesItsTable) {
+  RunSweep("val");
+  const CommandResult validate = RunHpo("validate val --seeds 3 --top-n 2 --jobs 2");
+  ASSERT_EQ(validate.exit_code, 0) << validate.output;
+  EXPECT_NE(validate.output.find("ranking "), std::string::npos) << validate.output;
+  const std::string yaml = Slurp(dir_ / "train_dir/sweep/val/analysis/validation.yaml");
+  EXPECT_NE(yaml.find("ranking_held: "), std::string::npos) << yaml;
+  // Two configurations, three completed seeds each; the stub's score does not depend on the
+  // seed, so every seed reproduces the sweep's value and the ranking holds.
+  int configs = 0;
+  for (size_t at = yaml.find("config_id:"); at != std::string::npos; at = yaml.find("config_id:", at + 1)) ++configs;
+  EXPECT_EQ(configs, 2) << yaml;
+  int completed = 0;
+  for (size_t at = yaml.find("completed_seeds: 3"); at != std::string::npos; at = yaml.find("completed_seeds: 3", at + 1)) ++completed;
+  EXPECT_EQ(completed, 2) << yaml;
+  EXPECT_NE(yaml.find("ranking_held: true"), std::string::npos) << yaml;
+  // Six runs with distinct seeds, in the sweep's validate folder.
+  int runs = 0;
+  for (const auto& entry : fs::directory_iterator(dir_ / "train_dir/sweep/val/validate/runs")) runs += entry.is_directory();
+  EXPECT_EQ(runs, 6);
+}
+
 }  // namespace
 }  // namespace hpo::e2e

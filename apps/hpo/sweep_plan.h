@@ -1,0 +1,31 @@
+// The runner's plan for a sweep config: shared by `hpo sweep` and `hpo validate` (which reruns
+// configurations through the same trial machinery).
+#pragma once
+
+#include <filesystem>
+
+#include "lib/config/sweep_config.h"
+#include "lib/runner/sweep_runner.h"
+
+namespace hpo::cli {
+
+inline runner::SweepPlan PlanFor(const config::SweepConfig& c, const std::filesystem::path& sweep_dir) {
+  runner::SweepPlan plan;
+  plan.name = c.name;
+  plan.sweep_dir = sweep_dir;
+  plan.metric = c.metric;
+  plan.maximize = c.maximize;
+  plan.n_trials = c.n_trials;
+  plan.jobs = c.n_jobs;
+  plan.seed = c.seed;
+  plan.timeout_per_trial = c.timeout_per_trial;
+  plan.timeout = c.timeout;
+  plan.max_retries = c.max_retries;
+  plan.command = c.command;
+  plan.hpo_binary = std::filesystem::read_symlink("/proc/self/exe");
+  plan.fixed = c.fixed;
+  plan.pruner = c.pruner;
+  return plan;
+}
+
+}  // namespace hpo::cli
