@@ -114,8 +114,16 @@ int RunSweepCommand(const SweepCliOptions& o) {
   if (o.resume && !exists) throw UserError(Origin{"--resume"}, fmt::format("no sweep named '{}' to resume in {}", c.name, location.dir.parent_path().string()));
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
+  const bool new_dir = !std::filesystem::exists(location.dir);
   std::filesystem::create_directories(location.dir);
-  auto store = store::OpenStore(location.storage_url);
+  std::unique_ptr<store::Store> store;
+  try {
+    store = store::OpenStore(location.storage_url);
+  } catch (const UserError&) {
+    std::error_code ignored;
+    if (new_dir) std::filesystem::remove(location.dir, ignored);  // leave nothing behind (only if still empty)
+    throw;
+  }
   const store::Study study = store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), !o.resume);
   if (!std::filesystem::exists(location.dir / "config.yaml")) WriteFileAtomic(location.dir / "config.yaml", c.ToYaml());
 
