@@ -7,6 +7,7 @@ packages=(
   libyaml-cpp-dev libcli11-dev libeigen3-dev libfmt-dev
   libtorch-dev libopenblas0-pthread   # LibTorch is 4-7x slower on the reference BLAS
   libbox2d-dev libsqlite3-dev sqlite3   # sqlite3: the CLI, used by a storage test
+  libpq-dev postgresql                 # PostgreSQL storage; the server for its tests
   libgtest-dev libgmock-dev
   python3-optuna                       # peer in scripts/bench-samplers and the export round-trip test
   chromium fonts-dejavu-core           # headless screenshot test of the HTML report

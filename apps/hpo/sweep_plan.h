@@ -2,6 +2,7 @@
 // configurations through the same trial machinery).
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 
 #include "lib/config/sweep_config.h"
@@ -21,6 +22,8 @@ inline runner::SweepPlan PlanFor(const config::SweepConfig& c, const std::filesy
   plan.timeout_per_trial = c.timeout_per_trial;
   plan.timeout = c.timeout;
   plan.max_retries = c.max_retries;
+  plan.stale_after = c.heartbeat_timeout;
+  plan.heartbeat_interval = std::min(5.0, c.heartbeat_timeout / 4);
   plan.command = c.command;
   plan.hpo_binary = std::filesystem::read_symlink("/proc/self/exe");
   plan.fixed = c.fixed;

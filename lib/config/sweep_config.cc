@@ -25,7 +25,7 @@ const std::vector<std::string> kTopLevelKeys = {
     "name", "study_name", "description", "search_space_id", "project", "entity", "metric", "objective_metric",
     "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
     "n_warmup_steps", "n_trials", "max_trials", "timeout", "timeout_per_trial", "n_jobs", "n_parallel_trials",
-    "storage", "seed", "max_retries", "grid_points", "command", "program", "fixed", "parameters", "searchable",
+    "storage", "seed", "max_retries", "heartbeat_timeout", "grid_points", "command", "program", "fixed", "parameters", "searchable",
     "constraints", "presets"};
 
 std::string Closest(const std::string& word, const std::vector<std::string>& known) {
@@ -168,6 +168,9 @@ class Loader {
       c_.seed = static_cast<uint64_t>(Integer(v, key, 0));
     } else if (key == "max_retries") {
       c_.max_retries = static_cast<int>(Integer(v, key, 0));
+    } else if (key == "heartbeat_timeout") {
+      c_.heartbeat_timeout = Number(v, key);
+      if (c_.heartbeat_timeout < 1) Fail(v, "heartbeat_timeout must be at least 1 second");
     } else if (key == "grid_points") {
       c_.sampler.grid_points = static_cast<int>(Integer(v, key, 1));
     } else if (key == "command" || key == "program" || key == "presets") {
@@ -542,6 +545,8 @@ std::string SweepConfig::ToYaml() const {
   out << YAML::Key << "seed" << YAML::Value << seed;
   out << YAML::Key << "timeout" << YAML::Value << timeout;
   out << YAML::Key << "timeout_per_trial" << YAML::Value << timeout_per_trial;
+  out << YAML::Key << "max_retries" << YAML::Value << max_retries;
+  out << YAML::Key << "heartbeat_timeout" << YAML::Value << heartbeat_timeout;
   out << YAML::Key << "pruner" << YAML::Value << pruner.method;
   if (!preset.empty()) out << YAML::Key << "preset" << YAML::Value << preset;
   if (!command.empty()) {

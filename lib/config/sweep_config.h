@@ -40,6 +40,7 @@ struct SweepConfig {
   double timeout_per_trial = 0;         ///< seconds; 0 = none
   int n_jobs = 1;
   int max_retries = 1;
+  double heartbeat_timeout = 60;        ///< seconds without heartbeat before a running trial counts as dead
   uint64_t seed = 0;
   std::string storage;                  ///< URL; empty = the sweep's study.db
   std::vector<std::string> command;     ///< empty = hpo train

@@ -1,0 +1,145 @@
+// PostgreSQL behind SqlConnection (libpq). Writes are serialised by a transaction-scoped
+// advisory lock: the same single-writer rule as SQLite's BEGIN IMMEDIATE, held only for the
+// few statements of one store call, so claims and trial numbers stay exact across machines.
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "lib/core/error.h"
+#include "lib/store/sql_connection.h"
+#include "lib/store/storage_url.h"
+
+namespace hpo::store {
+namespace {
+
+constexpr const char* kWriterLock = "SELECT pg_advisory_xact_lock(727368)";  // any fixed key: "hpo" in digits
+
+// libpq type OIDs of the numeric columns the schema uses.
+constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+
+class PostgresConnection : public SqlConnection {
+ public:
+  explicit PostgresConnection(const std::string& url) : url_(url), masked_(MaskPassword(url)) {
+    conn_ = PQconnectdb(url.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      const std::string message = Clean(PQerrorMessage(conn_));
+      PQfinish(conn_);
+      throw UserError("cannot connect to storage " + masked_ + ": " + message);
+    }
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // no NOTICE chatter on stderr
+  }
+  ~PostgresConnection() override { PQfinish(conn_); }
+
+  std::vector<SqlRow> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (std::holds_alternative<std::monostate>(params[i])) continue;
+      texts[i] = SqlRow{{params[i]}}.Text(0);
+      values[i] = texts[i].c_str();
+    }
+    PGresult* result = PQexecParams(conn_, Numbered(sql).c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                                    nullptr, nullptr, 0);
+    const ResultGuard guard{result};
+    const ExecStatusType status = PQresultStatus(result);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) Fail(result);
+    std::vector<SqlRow> rows;
+    for (int r = 0; r < PQntuples(result); ++r) {
+      SqlRow row;
+      for (int c = 0; c < PQnfields(result); ++c) row.cells.push_back(Cell(result, r, c));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  void Script(const std::string& sql) override {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    const ResultGuard guard{result};
+    if (PQresultStatus(result) != PGRES_COMMAND_OK && PQresultStatus(result) != PGRES_TUPLES_OK) Fail(result);
+  }
+
+  void BeginWrite() override {
+    Script("BEGIN");
+    Script(kWriterLock);
+  }
+  void Commit() override { Script("COMMIT"); }
+  void Rollback() override { Script("ROLLBACK"); }
+
+  std::string SchemaText(std::string schema) const override {
+    Replace(schema, "{id}", "BIGSERIAL PRIMARY KEY");
+    Replace(schema, "{int}", "BIGINT");
+    Replace(schema, "{real}", "DOUBLE PRECISION");
+    return schema;
+  }
+
+  std::vector<std::string> TableNames() override {
+    std::vector<std::string> names;
+    for (const SqlRow& row : Query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()", {})) {
+      names.push_back(row.Text(0));
+    }
+    return names;
+  }
+
+  std::string Describe() const override { return masked_; }
+
+ private:
+  struct ResultGuard {
+    PGresult* result;
+    ~ResultGuard() { PQclear(result); }
+  };
+
+  static void Replace(std::string& text, const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  }
+
+  // "?" markers become $1, $2, ... (our SQL has no "?" inside literals).
+  static std::string Numbered(std::string_view sql) {
+    std::string out;
+    int n = 0;
+    for (char c : sql) {
+      if (c == '?') {
+        out += "$" + std::to_string(++n);
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  static SqlValue Cell(const PGresult* result, int r, int c) {
+    if (PQgetisnull(result, r, c)) return std::monostate{};
+    const char* text = PQgetvalue(result, r, c);
+    switch (PQftype(result, c)) {
+      case kInt2:
+      case kInt4:
+      case kInt8: return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
+      case kFloat4:
+      case kFloat8:
+      case kNumeric: return std::strtod(text, nullptr);  // PostgreSQL 12+ prints shortest round-trip
+      default: return std::string(text);
+    }
+  }
+
+  // libpq messages end in newlines and may span lines; and none may echo the password.
+  std::string Clean(std::string message) const {
+    for (char& c : message) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    while (!message.empty() && message.back() == ' ') message.pop_back();
+    return HidePassword(message, url_);
+  }
+
+  [[noreturn]] void Fail(const PGresult* result) const {
+    throw std::runtime_error("postgresql: " + Clean(PQresultErrorMessage(result)));
+  }
+
+  std::string url_, masked_;
+  PGconn* conn_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<SqlConnection> OpenPostgres(const std::string& url) { return std::make_unique<PostgresConnection>(url); }
+
+}  // namespace hpo::store

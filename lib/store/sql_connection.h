@@ -1,0 +1,87 @@
+// The little a study store needs from an SQL database, so that one store implementation
+// (sql_store.cc) serves SQLite and PostgreSQL alike: parameterised queries with typed results,
+// and a write transaction that excludes every other writer of the database.
+//
+// SQL is written once, in the common dialect of SQLite 3.35+ and PostgreSQL 12+ ("?" parameter
+// markers, INSERT ... RETURNING, ON CONFLICT ... DO UPDATE); the PostgreSQL connection numbers
+// the markers. Schema text uses {id}, {int} and {real} for the column types that differ.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace hpo::store {
+
+/// A parameter or a result cell: NULL, an integer, a float or text.
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+
+struct SqlRow {
+  std::vector<SqlValue> cells;
+  bool IsNull(size_t i) const { return std::holds_alternative<std::monostate>(cells.at(i)); }
+  int64_t Int(size_t i) const;
+  double Double(size_t i) const;
+  std::string Text(size_t i) const;
+};
+
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+
+  /// Runs one statement with `?` parameters and returns its rows. Throws std::runtime_error
+  /// with the database's message.
+  virtual std::vector<SqlRow> Query(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  /// Runs statements without parameters (schema creation).
+  virtual void Script(const std::string& sql) = 0;
+
+  /// Starts a transaction that holds the database's single writer lock until Commit/Rollback:
+  /// SQLite's BEGIN IMMEDIATE; PostgreSQL's transaction-scoped advisory lock.
+  virtual void BeginWrite() = 0;
+  virtual void Commit() = 0;
+  virtual void Rollback() = 0;
+
+  /// The column types of this dialect for the schema's {id}, {int} and {real}.
+  virtual std::string SchemaText(std::string schema) const = 0;
+  /// Names of the tables in the database (for the schema version check).
+  virtual std::vector<std::string> TableNames() = 0;
+  /// Where the data lives, for messages (never with a password).
+  virtual std::string Describe() const = 0;
+};
+
+/// BeginWrite() now, Rollback() on scope exit unless Commit() was reached.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(SqlConnection& db) : db_(db) { db_.BeginWrite(); }
+  ~WriteTransaction() {
+    if (!done_) {
+      try {
+        db_.Rollback();
+      } catch (...) {
+        // Rolling back a broken connection: nothing more to do.
+      }
+    }
+  }
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void Commit() {
+    db_.Commit();
+    done_ = true;
+  }
+
+ private:
+  SqlConnection& db_;
+  bool done_ = false;
+};
+
+/// Opens (creating) an SQLite database file in WAL mode with a busy timeout.
+std::unique_ptr<SqlConnection> OpenSqlite(const std::string& path);
+
+/// Connects to PostgreSQL with a libpq connection URI. Throws UserError with a message that
+/// never contains the password.
+std::unique_ptr<SqlConnection> OpenPostgres(const std::string& url);
+
+}  // namespace hpo::store

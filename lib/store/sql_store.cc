@@ -1,0 +1,379 @@
+// The study store on an SQL database (SQLite or PostgreSQL, lib/store/sql_connection.h):
+// every method is one short transaction; writes take the database's writer lock first, so
+// claims never interleave and numbers are handed out exactly once.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+
+#include "lib/core/error.h"
+#include "lib/store/sql_connection.h"
+#include "lib/store/storage_url.h"
+#include "lib/store/store.h"
+
+namespace hpo::store {
+
+int64_t SqlRow::Int(size_t i) const {
+  const SqlValue& v = cells.at(i);
+  if (const auto* x = std::get_if<int64_t>(&v)) return *x;
+  if (const auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  if (std::holds_alternative<std::monostate>(v)) return 0;
+  throw std::runtime_error("storage returned text where a number was expected: " + std::get<std::string>(v));
+}
+
+double SqlRow::Double(size_t i) const {
+  const SqlValue& v = cells.at(i);
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* x = std::get_if<int64_t>(&v)) return static_cast<double>(*x);
+  if (std::holds_alternative<std::monostate>(v)) return NAN;
+  throw std::runtime_error("storage returned text where a number was expected: " + std::get<std::string>(v));
+}
+
+std::string SqlRow::Text(size_t i) const {
+  const SqlValue& v = cells.at(i);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* x = std::get_if<int64_t>(&v)) return std::to_string(*x);
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  return "";
+}
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS studies (
+  id {id}, name TEXT NOT NULL UNIQUE, direction TEXT NOT NULL,
+  config_yaml TEXT NOT NULL, created_ms {int} NOT NULL);
+CREATE TABLE IF NOT EXISTS trials (
+  id {id}, study_id {int} NOT NULL REFERENCES studies(id),
+  number {int} NOT NULL, state TEXT NOT NULL, seed {int} NOT NULL DEFAULT 0,
+  value {real}, cost {real} NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '',
+  worker TEXT NOT NULL DEFAULT '', run_dir TEXT NOT NULL DEFAULT '',
+  created_ms {int} NOT NULL, started_ms {int} NOT NULL DEFAULT 0,
+  finished_ms {int} NOT NULL DEFAULT 0, heartbeat_ms {int} NOT NULL DEFAULT 0,
+  retry_of {int} NOT NULL DEFAULT -1, retried {int} NOT NULL DEFAULT 0,
+  UNIQUE (study_id, number));
+CREATE TABLE IF NOT EXISTS trial_params (
+  trial_id {int} NOT NULL REFERENCES trials(id), name TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (trial_id, name));
+CREATE TABLE IF NOT EXISTS trial_intermediates (
+  trial_id {int} NOT NULL REFERENCES trials(id), step {int} NOT NULL, value {real},
+  PRIMARY KEY (trial_id, step));
+)sql";
+
+constexpr const char* kTrialColumns =
+    "SELECT id, number, state, seed, value, cost, error, worker, run_dir, created_ms, started_ms, "
+    "finished_ms, heartbeat_ms, retry_of, retried FROM trials";
+
+TrialState StateFromText(const std::string& text) {
+  const std::optional<TrialState> state = ParseState(text);
+  if (!state) throw std::runtime_error("storage holds an unknown trial state '" + text + "'");
+  return *state;
+}
+
+SqlValue Optional(std::optional<double> v) { return v ? SqlValue(*v) : SqlValue(std::monostate{}); }
+
+class SqlStore : public Store {
+ public:
+  explicit SqlStore(std::unique_ptr<SqlConnection> db) : db_(std::move(db)) {
+    try {
+      InitSchema();
+    } catch (const UserError&) {
+      throw;
+    } catch (const std::runtime_error& e) {
+      throw UserError("cannot use storage " + db_->Describe() + ": " + e.what());
+    }
+  }
+
+  Study OpenStudy(const std::string& name, const std::string& direction, const std::string& config_yaml,
+                  bool create) override {
+    WriteTransaction tx(*db_);
+    std::optional<Study> study = FindStudy(name);
+    if (!study) {
+      if (!create) throw UserError("no study named '" + name + "' in " + db_->Describe());
+      db_->Query("INSERT INTO studies (name, direction, config_yaml, created_ms) VALUES (?, ?, ?, ?)",
+                 {name, direction, config_yaml, NowMs()});
+      study = FindStudy(name);
+    } else if (!direction.empty() && study->direction != direction) {
+      throw UserError("study '" + name + "' was created to " + study->direction + ", not to " + direction);
+    }
+    tx.Commit();
+    return *study;
+  }
+
+  std::vector<Study> ListStudies() override {
+    std::vector<Study> studies;
+    for (const SqlRow& row : db_->Query("SELECT id, name, direction, config_yaml, created_ms FROM studies ORDER BY id")) {
+      studies.push_back(StudyFromRow(row));
+    }
+    return studies;
+  }
+
+  std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials, const std::string& worker) override {
+    WriteTransaction tx(*db_);
+    const int64_t counted =
+        db_->Query("SELECT COUNT(*) FROM trials WHERE study_id = ? AND NOT (state = 'FAILED' AND retried <> 0)", {study_id})
+            .at(0)
+            .Int(0);
+    const int64_t now = NowMs();
+    const std::vector<SqlRow> waiting =
+        db_->Query("SELECT id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1", {study_id});
+    int64_t trial_id = 0;
+    if (!waiting.empty()) {
+      // Re-queued trials were counted when queued; taking one does not grow the study.
+      trial_id = waiting[0].Int(0);
+      db_->Query("UPDATE trials SET state = 'RUNNING', worker = ?, started_ms = ?, heartbeat_ms = ? WHERE id = ?",
+                 {worker, now, now, trial_id});
+    } else {
+      if (counted >= max_trials) return std::nullopt;
+      trial_id = db_->Query("INSERT INTO trials (study_id, number, state, worker, created_ms, started_ms, heartbeat_ms) "
+                            "VALUES (?, ?, 'RUNNING', ?, ?, ?, ?) RETURNING id",
+                            {study_id, NextNumber(study_id), worker, now, now, now})
+                     .at(0)
+                     .Int(0);
+    }
+    tx.Commit();
+    return LoadTrial(trial_id);
+  }
+
+  int64_t EnqueueTrial(int64_t study_id, const ParamSet& params, uint64_t seed) override {
+    WriteTransaction tx(*db_);
+    const int64_t number = NextNumber(study_id);
+    const int64_t trial_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, created_ms) "
+                                        "VALUES (?, ?, 'WAITING', ?, ?) RETURNING id",
+                                        {study_id, number, static_cast<int64_t>(seed), NowMs()})
+                                 .at(0)
+                                 .Int(0);
+    InsertParams(trial_id, params);
+    tx.Commit();
+    return number;
+  }
+
+  void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed, const std::string& run_dir) override {
+    WriteTransaction tx(*db_);
+    db_->Query("UPDATE trials SET seed = ?, run_dir = ? WHERE id = ?", {static_cast<int64_t>(seed), run_dir, trial_id});
+    db_->Query("DELETE FROM trial_params WHERE trial_id = ?", {trial_id});
+    InsertParams(trial_id, params);
+    tx.Commit();
+  }
+
+  void Heartbeat(const std::vector<int64_t>& trial_ids) override {
+    if (trial_ids.empty()) return;
+    WriteTransaction tx(*db_);
+    const int64_t now = NowMs();
+    for (int64_t id : trial_ids) db_->Query("UPDATE trials SET heartbeat_ms = ? WHERE id = ? AND state = 'RUNNING'", {now, id});
+    tx.Commit();
+  }
+
+  void ReportIntermediate(int64_t trial_id, int64_t step, double value) override {
+    WriteTransaction tx(*db_);
+    db_->Query("INSERT INTO trial_intermediates (trial_id, step, value) VALUES (?, ?, ?) "
+               "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
+               {trial_id, step, Optional(value)});
+    db_->Query("UPDATE trials SET heartbeat_ms = ? WHERE id = ?", {NowMs(), trial_id});
+    tx.Commit();
+  }
+
+  void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value, double cost,
+                   const std::string& error) override {
+    WriteTransaction tx(*db_);
+    db_->Query("UPDATE trials SET state = ?, value = ?, cost = ?, error = ?, finished_ms = ? WHERE id = ?",
+               {std::string(StateName(state)), Optional(value), cost, error, NowMs(), trial_id});
+    tx.Commit();
+  }
+
+  bool FailAndRequeue(int64_t trial_id, const std::string& reason, int max_retries) override {
+    WriteTransaction tx(*db_);
+    const bool failed = FailAndRequeueLocked(trial_id, reason, max_retries);
+    tx.Commit();
+    return failed;
+  }
+
+  std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms, int max_retries) override {
+    WriteTransaction tx(*db_);
+    std::vector<int64_t> failed;
+    for (const SqlRow& row : db_->Query("SELECT id, number FROM trials WHERE study_id = ? AND state = 'RUNNING' AND heartbeat_ms < ?",
+                                        {study_id, NowMs() - stale_after_ms})) {
+      FailAndRequeueLocked(row.Int(0), "heartbeat stale: its controller stopped while it ran", max_retries);
+      failed.push_back(row.Int(1));
+    }
+    tx.Commit();
+    return failed;
+  }
+
+  void AbandonTrial(int64_t trial_id) override {
+    WriteTransaction tx(*db_);
+    db_->Query("DELETE FROM trials WHERE id = ? AND state = 'RUNNING' "
+               "AND NOT EXISTS (SELECT 1 FROM trial_params WHERE trial_id = ?)",
+               {trial_id, trial_id});
+    tx.Commit();
+  }
+
+  std::vector<Trial> LoadTrials(int64_t study_id) override {
+    std::vector<Trial> trials;
+    std::map<int64_t, size_t> index_of;
+    for (const SqlRow& row : db_->Query(std::string(kTrialColumns) + " WHERE study_id = ? ORDER BY number", {study_id})) {
+      index_of[row.Int(0)] = trials.size();
+      trials.push_back(TrialFromRow(row));
+    }
+    for (const SqlRow& row : db_->Query("SELECT p.trial_id, p.name, p.value FROM trial_params p JOIN trials t ON t.id = p.trial_id "
+                                        "WHERE t.study_id = ?",
+                                        {study_id})) {
+      AddParam(trials[index_of.at(row.Int(0))], row.Text(1), row.Text(2));
+    }
+    for (const SqlRow& row : db_->Query("SELECT i.trial_id, i.step, i.value FROM trial_intermediates i JOIN trials t ON t.id = i.trial_id "
+                                        "WHERE t.study_id = ? ORDER BY i.trial_id, i.step",
+                                        {study_id})) {
+      trials[index_of.at(row.Int(0))].intermediates.push_back({row.Int(1), row.Double(2)});
+    }
+    return trials;
+  }
+
+ private:
+  void InitSchema() {
+    WriteTransaction tx(*db_);
+    const std::vector<std::string> tables = db_->TableNames();
+    if (std::find(tables.begin(), tables.end(), "meta") != tables.end()) {
+      const std::vector<SqlRow> version = db_->Query("SELECT value FROM meta WHERE key = 'schema_version'");
+      const std::string found = version.empty() ? "none" : version[0].Text(0);
+      if (found != std::to_string(kSchemaVersion)) {
+        throw UserError("storage " + db_->Describe() + " has schema version " + found + "; this hpo reads version " +
+                        std::to_string(kSchemaVersion) + " (use the hpo that wrote it, or another --storage)");
+      }
+    } else {
+      if (!tables.empty()) throw UserError("storage " + db_->Describe() + " is a database that hpo did not write");
+      db_->Script(db_->SchemaText(kSchema));
+      db_->Query("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", {std::to_string(kSchemaVersion)});
+    }
+    tx.Commit();
+  }
+
+  int64_t NextNumber(int64_t study_id) {
+    return db_->Query("SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = ?", {study_id}).at(0).Int(0);
+  }
+
+  void InsertParams(int64_t trial_id, const ParamSet& params) {
+    for (const auto& [name, value] : params) {
+      db_->Query("INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)", {trial_id, name, value.ToYaml()});
+    }
+  }
+
+  std::optional<Study> FindStudy(const std::string& name) {
+    const std::vector<SqlRow> rows = db_->Query("SELECT id, name, direction, config_yaml, created_ms FROM studies WHERE name = ?", {name});
+    if (rows.empty()) return std::nullopt;
+    return StudyFromRow(rows[0]);
+  }
+
+  static Study StudyFromRow(const SqlRow& r) { return Study{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)}; }
+
+  static Trial TrialFromRow(const SqlRow& r) {
+    Trial t;
+    t.id = r.Int(0);
+    t.number = r.Int(1);
+    t.state = StateFromText(r.Text(2));
+    t.seed = static_cast<uint64_t>(r.Int(3));
+    if (!r.IsNull(4)) t.value = r.Double(4);
+    t.cost = r.Double(5);
+    t.error = r.Text(6);
+    t.worker = r.Text(7);
+    t.run_dir = r.Text(8);
+    t.created_ms = r.Int(9);
+    t.started_ms = r.Int(10);
+    t.finished_ms = r.Int(11);
+    t.heartbeat_ms = r.Int(12);
+    t.retry_of = r.Int(13);
+    t.retried = r.Int(14) != 0;
+    return t;
+  }
+
+  static void AddParam(Trial& trial, const std::string& name, const std::string& text) {
+    std::optional<Value> value = Value::Parse(text);
+    if (!value) throw std::runtime_error("storage holds an unreadable value '" + text + "' for " + name);
+    trial.params[name] = std::move(*value);
+  }
+
+  Trial LoadTrial(int64_t trial_id) {
+    const std::vector<SqlRow> rows = db_->Query(std::string(kTrialColumns) + " WHERE id = ?", {trial_id});
+    if (rows.empty()) throw std::runtime_error("trial vanished from storage");
+    Trial trial = TrialFromRow(rows[0]);
+    for (const SqlRow& p : db_->Query("SELECT name, value FROM trial_params WHERE trial_id = ?", {trial_id})) {
+      AddParam(trial, p.Text(0), p.Text(1));
+    }
+    return trial;
+  }
+
+  // Inside a write transaction: fail one RUNNING trial and queue its retry.
+  bool FailAndRequeueLocked(int64_t trial_id, const std::string& reason, int max_retries) {
+    const std::vector<SqlRow> found = db_->Query("SELECT study_id, number FROM trials WHERE id = ? AND state = 'RUNNING'", {trial_id});
+    if (found.empty()) return false;
+    const int64_t study_id = found[0].Int(0), number = found[0].Int(1), now = NowMs();
+    db_->Query("UPDATE trials SET state = 'FAILED', finished_ms = ?, error = ? WHERE id = ?", {now, reason, trial_id});
+    if (RetriesOf(study_id, number) >= max_retries) return true;
+    const int64_t retry_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, run_dir, created_ms, retry_of) "
+                                        "SELECT study_id, CAST(? AS BIGINT), 'WAITING', seed, '', CAST(? AS BIGINT), CAST(? AS BIGINT) "
+                                        "FROM trials WHERE id = ? RETURNING id",
+                                        {NextNumber(study_id), now, number, trial_id})
+                                 .at(0)
+                                 .Int(0);
+    db_->Query("INSERT INTO trial_params (trial_id, name, value) SELECT CAST(? AS BIGINT), name, value FROM trial_params "
+               "WHERE trial_id = ?",
+               {retry_id, trial_id});
+    db_->Query("UPDATE trials SET retried = 1 WHERE id = ?", {trial_id});
+    return true;
+  }
+
+  int RetriesOf(int64_t study_id, int64_t number) {
+    // Follow retry_of links back to the original trial.
+    int retries = 0;
+    for (int64_t current = number;; ++retries) {
+      const std::vector<SqlRow> rows = db_->Query("SELECT retry_of FROM trials WHERE study_id = ? AND number = ?", {study_id, current});
+      if (rows.empty() || rows[0].Int(0) < 0) return retries;
+      current = rows[0].Int(0);
+    }
+  }
+
+  std::unique_ptr<SqlConnection> db_;
+};
+
+}  // namespace
+
+std::string_view StateName(TrialState state) {
+  switch (state) {
+    case TrialState::kWaiting: return "WAITING";
+    case TrialState::kRunning: return "RUNNING";
+    case TrialState::kComplete: return "COMPLETE";
+    case TrialState::kPruned: return "PRUNED";
+    case TrialState::kFailed: return "FAILED";
+  }
+  return "?";
+}
+
+std::optional<TrialState> ParseState(std::string_view name) {
+  for (TrialState s : {TrialState::kWaiting, TrialState::kRunning, TrialState::kComplete, TrialState::kPruned, TrialState::kFailed}) {
+    if (StateName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::unique_ptr<Store> OpenStore(const std::string& url) {
+  const StorageUrl parsed = ParseStorageUrl(url);
+  if (parsed.kind == StorageUrl::Kind::kPostgres) return std::make_unique<SqlStore>(OpenPostgres(parsed.url));
+  const std::filesystem::path parent = std::filesystem::path(parsed.path).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent)) {
+    throw UserError("cannot open storage " + parsed.path + ": folder " + parent.string() + " does not exist");
+  }
+  return std::make_unique<SqlStore>(OpenSqlite(parsed.path));
+}
+
+}  // namespace hpo::store
