@@ -216,6 +216,8 @@ class SqlStore : public Store {
   }
 
   std::vector<Trial> LoadTrials(int64_t study_id) override {
+    // Three reads without a lock: rows of trials created after the first one are skipped (this
+    // load did not see those trials), so a busy study never makes a load fail.
     std::vector<Trial> trials;
     std::map<int64_t, size_t> index_of;
     for (const SqlRow& row : db_->Query(std::string(kTrialColumns) + " WHERE study_id = ? ORDER BY number", {study_id})) {
@@ -225,12 +227,14 @@ class SqlStore : public Store {
     for (const SqlRow& row : db_->Query("SELECT p.trial_id, p.name, p.value FROM trial_params p JOIN trials t ON t.id = p.trial_id "
                                         "WHERE t.study_id = ?",
                                         {study_id})) {
-      AddParam(trials[index_of.at(row.Int(0))], row.Text(1), row.Text(2));
+      const auto it = index_of.find(row.Int(0));
+      if (it != index_of.end()) AddParam(trials[it->second], row.Text(1), row.Text(2));
     }
     for (const SqlRow& row : db_->Query("SELECT i.trial_id, i.step, i.value FROM trial_intermediates i JOIN trials t ON t.id = i.trial_id "
                                         "WHERE t.study_id = ? ORDER BY i.trial_id, i.step",
                                         {study_id})) {
-      trials[index_of.at(row.Int(0))].intermediates.push_back({row.Int(1), row.Double(2)});
+      const auto it = index_of.find(row.Int(0));
+      if (it != index_of.end()) trials[it->second].intermediates.push_back({row.Int(1), row.Double(2)});
     }
     return trials;
   }

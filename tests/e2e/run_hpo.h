@@ -1,7 +1,9 @@
 // Runs the hpo binary (or another program) for end-to-end tests and captures its output.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -27,6 +29,22 @@ inline CommandResult RunHpo(const std::string& args) {
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+/// Starts `hpo <args>` in the background with stdout and stderr to `log`; returns its pid.
+inline pid_t SpawnHpo(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv = {const_cast<char*>(HPO_BINARY)};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(HPO_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 /// Number of lines in `text`.

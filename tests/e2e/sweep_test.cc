@@ -57,21 +57,6 @@ class SweepCliTest : public testing::Test {
     }
   }
 
-  pid_t Spawn(const std::vector<std::string>& args, const fs::path& log) const {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::vector<char*> argv = {const_cast<char*>(HPO_BINARY)};
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(HPO_BINARY, argv.data());
-      _exit(127);
-    }
-    return pid;
-  }
-
   fs::path dir_;
 };
 
@@ -125,7 +110,7 @@ TEST_F(SweepCliTest, KillNineThenResumeEndsWithExactlyTheBudget) {
   const std::string config = Config("killed",
                                     "method: random\nn_trials: 8\nn_jobs: 2\nfixed:\n  step_seconds: 0.3\nparameters:\n"
                                     "  x: {min: 0.0, max: 1.0}\n");
-  const pid_t controller = Spawn({"sweep", config}, dir_ / "first.log");
+  const pid_t controller = SpawnHpo({"sweep", config}, dir_ / "first.log");
   // Let it finish two trials and be in the middle of more, then kill it without warning.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -164,7 +149,7 @@ TEST_F(SweepCliTest, CtrlCStopsTrialsRecordsThemAndResumeFinishes) {
   const std::string config = Config("interrupted",
                                     "method: random\nn_trials: 6\nn_jobs: 2\nfixed:\n  step_seconds: 0.5\nparameters:\n"
                                     "  x: {min: 0.0, max: 1.0}\n");
-  const pid_t controller = Spawn({"sweep", config}, dir_ / "first.log");
+  const pid_t controller = SpawnHpo({"sweep", config}, dir_ / "first.log");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -195,8 +180,8 @@ TEST_F(SweepCliTest, CtrlCStopsTrialsRecordsThemAndResumeFinishes) {
 TEST_F(SweepCliTest, TwoControllersShareOneStudyWithoutDuplicatesOrLocks) {
   const std::string config = Config("shared", "method: random\nn_trials: 40\nn_jobs: 2\nfixed:\n  steps: 1\nparameters:\n"
                                               "  x: {min: 0.0, max: 1.0}\n");
-  const pid_t a = Spawn({"sweep", config}, dir_ / "a.log");
-  const pid_t b = Spawn({"sweep", config}, dir_ / "b.log");
+  const pid_t a = SpawnHpo({"sweep", config}, dir_ / "a.log");
+  const pid_t b = SpawnHpo({"sweep", config}, dir_ / "b.log");
   int status_a = 0, status_b = 0;
   waitpid(a, &status_a, 0);
   waitpid(b, &status_b, 0);

@@ -141,6 +141,29 @@ TEST_F(SqliteStoreTest, ProcessesOpeningANewDatabaseAtOnceAllSucceed) {
   }
 }
 
+TEST_F(SqliteStoreTest, LoadingWhileAnotherProcessAddsTrialsNeverFails) {
+  // LoadTrials reads trials, then params, then intermediates: rows of trials added in between
+  // once made it throw (std::map::at) in a busy study.
+  const int64_t study_id = OpenStore(Url())->OpenStudy("busy", "maximize", "", true).id;
+  const pid_t writer = fork();
+  if (writer == 0) {
+    auto store = OpenStore(Url());
+    for (int i = 0; i < 300; ++i) {
+      const Trial t = *store->ClaimTrial(study_id, 1000, "w:1");
+      store->StartTrial(t.id, {{"x", Value(0.5)}}, 1, "");
+      store->ReportIntermediate(t.id, 1, 1.0);
+    }
+    _exit(0);
+  }
+  auto store = OpenStore(Url());
+  int loads = 0;
+  for (int status = 0; waitpid(writer, &status, WNOHANG) == 0; ++loads) {
+    EXPECT_NO_THROW(store->LoadTrials(study_id));
+  }
+  EXPECT_GT(loads, 0);
+  EXPECT_EQ(store->LoadTrials(study_id).size(), 300u);
+}
+
 TEST_F(SqliteStoreTest, StaleTrialsFailAndAreRequeuedUpToMaxRetries) {
   auto store = OpenStore(Url());
   const Study study = store->OpenStudy("s", "maximize", "", true);
