@@ -21,6 +21,12 @@ std::string Duration(const store::Trial& t) {
   return s < 120 ? fmt::format("{:.1f}s", s) : fmt::format("{:.1f}m", s / 60);
 }
 
+// The machine that ran a trial (its files are there): the host of "host:pid".
+std::string Host(const store::Trial& t) {
+  const size_t colon = t.worker.rfind(':');
+  return t.worker.empty() ? "-" : t.worker.substr(0, colon);
+}
+
 std::string ParamsLine(const ParamSet& params) {
   std::string line;
   for (const auto& [name, value] : params) {
@@ -39,14 +45,14 @@ int RunStatus(const SweepArgs& args) {
 
   fmt::print("sweep {}: {} trials, metric {} ({})\n", location.name, trials.size(), info.metric,
              info.maximize ? "maximize" : "minimize");
-  fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {}\n", "#", "state", "value", "duration", "params");
+  fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", "#", "state", "value", "duration", "host", "params");
   std::map<store::TrialState, int> counts;
   for (const store::Trial& t : trials) {
     ++counts[t.state];
     const std::string value = t.value ? fmt::format("{:.4g}", *t.value) : "-";
     std::string params = ParamsLine(t.params);
     if (t.state == store::TrialState::kFailed) params = "error: " + t.error;
-    fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {}\n", t.number, store::StateName(t.state), value, Duration(t), params);
+    fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", t.number, store::StateName(t.state), value, Duration(t), Host(t), params);
   }
   const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize);
   fmt::print("\n{} complete, {} pruned, {} failed, {} running, {} waiting",

@@ -17,6 +17,7 @@
 #include "lib/report/best_params.h"
 #include "lib/report/sweep_results.h"
 #include "lib/samplers/sampler_factory.h"
+#include "lib/store/storage_url.h"
 
 namespace hpo::cli {
 namespace {
@@ -91,7 +92,7 @@ int RunValidate(const ValidateOptions& options) {
     fmt::print("validating the top {} of sweep {} on {} fresh seeds each ({} runs, {} at a time)\n", k, r.location.name,
                options.seeds, c.n_trials, c.n_jobs);
   } else {
-    fmt::print("resuming validation study {} (delete it from {} to start over)\n", c.name, r.location.storage_url);
+    fmt::print("resuming validation study {} (delete it from {} to start over)\n", c.name, store::MaskPassword(r.location.storage_url));
   }
   std::unique_ptr<samplers::Sampler> unused_sampler = samplers::MakeSampler(c.sampler);  // every trial is queued
   const runner::SweepSummary summary = runner::RunSweep(

@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "lib/core/error.h"
+#include "lib/store/storage_url.h"
+#include "lib/store/store.h"
 
 namespace hpo::store {
 
@@ -50,6 +52,12 @@ SweepLocation FindSweep(const std::optional<std::string>& sweep, const std::stri
       throw UserError("no sweep named '" + *sweep + "' in " + (TrainDir() / "sweep").string());
     }
     return location;
+  }
+  if (!storage_url.empty()) {
+    // A shared database: its newest study.
+    const std::vector<Study> studies = OpenStore(storage_url)->ListStudies();
+    if (studies.empty()) throw UserError("no sweep in storage " + MaskPassword(storage_url));
+    return LocateSweep(studies.back().name, storage_url);
   }
   // The most recent sweep: the one whose study.db changed last.
   const std::filesystem::path root = TrainDir() / "sweep";

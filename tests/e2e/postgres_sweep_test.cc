@@ -163,5 +163,22 @@ TEST_F(PostgresSweepTest, AKilledWorkersTrialIsFailedAndRequeuedByTheOthers) {
   EXPECT_TRUE(recovered_by_other);
 }
 
+TEST_F(PostgresSweepTest, BadStorageIsExitCode2OnOneLineWithoutThePassword) {
+  const std::string config = Config("");
+  const std::string secret = PostgresServer::kPassword;
+  const PostgresServer& server = PostgresServer::Shared();
+  for (const std::string& url : {"postgresql://hpo:" + secret + "@127.0.0.1:1/db",          // unreachable
+                                 server.Url("postgres", "wrong-" + secret),                 // wrong password
+                                 server.Url("no_such_database"),                            // missing database
+                                 "postgresql://hpo:" + secret + "@[::1/db"}) {              // malformed
+    for (const std::string& command : {"sweep " + config + " --storage '" + url + "'", "status shared --storage '" + url + "'"}) {
+      const CommandResult r = RunHpo(command);
+      EXPECT_EQ(r.exit_code, 2) << r.output;
+      EXPECT_EQ(LineCount(r.output), 1) << r.output;
+      EXPECT_EQ(r.output.find(secret), std::string::npos) << r.output;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hpo::e2e

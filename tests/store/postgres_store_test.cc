@@ -1,10 +1,12 @@
 // The study store on a real PostgreSQL server (tests/support/postgres_server.h): the same
 // semantics as on SQLite, credentials never in messages, bad URLs as user errors.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 
 #include "lib/core/error.h"
@@ -157,6 +159,27 @@ TEST_F(PostgresStoreTest, BadServersAndUrlsAreUserErrorsWithoutThePassword) {
       EXPECT_EQ(message.find('\n'), std::string::npos) << message;
     }
   }
+}
+
+TEST_F(PostgresStoreTest, PasswordFromPgpasswordOrPgpassInsteadOfTheUrl) {
+  const PostgresServer& server = PostgresServer::Shared();
+  FreshUrl();
+  std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  const std::string url = "postgresql://" + std::string(PostgresServer::kUser) + "@127.0.0.1:" + std::to_string(server.port()) + "/" + name;
+  setenv("PGPASSWORD", PostgresServer::kPassword, 1);
+  EXPECT_NO_THROW(OpenStore(url)->OpenStudy("s", "maximize", "", true));
+  unsetenv("PGPASSWORD");
+  const std::string pgpass = testing::TempDir() + "/hpo_test_pgpass";
+  {
+    std::ofstream(pgpass) << "127.0.0.1:" << server.port() << ":*:" << PostgresServer::kUser << ":" << PostgresServer::kPassword << "\n";
+  }
+  chmod(pgpass.c_str(), 0600);  // libpq ignores a .pgpass others can read
+  setenv("PGPASSFILE", pgpass.c_str(), 1);
+  EXPECT_NO_THROW(OpenStore(url)->OpenStudy("s", "", "", false));
+  setenv("PGPASSFILE", "/nonexistent", 1);
+  EXPECT_THROW(OpenStore(url), UserError);  // no password anywhere
+  unsetenv("PGPASSFILE");
 }
 
 TEST(StorageUrlTest, MaskPasswordHidesOnlyThePassword) {
