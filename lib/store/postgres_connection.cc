@@ -1,6 +1,7 @@
-// PostgreSQL behind SqlConnection (libpq). Writes are serialised by a transaction-scoped
-// advisory lock: the same single-writer rule as SQLite's BEGIN IMMEDIATE, held only for the
-// few statements of one store call, so claims and trial numbers stay exact across machines.
+// PostgreSQL behind SqlConnection (libpq). Writes that decide trial numbers and budgets are
+// serialised by a transaction-scoped advisory lock (the single-writer rule of SQLite's BEGIN
+// IMMEDIATE, held only for the few statements of one store call), so claims and numbers stay
+// exact across machines; updates of one trial's own rows rely on PostgreSQL's row locks.
 #include <libpq-fe.h>
 
 #include <cstdlib>
@@ -59,9 +60,9 @@ class PostgresConnection : public SqlConnection {
     if (PQresultStatus(result) != PGRES_COMMAND_OK && PQresultStatus(result) != PGRES_TUPLES_OK) Fail(result);
   }
 
-  void BeginWrite() override {
+  void BeginWrite(bool exclusive) override {
     Script("BEGIN");
-    Script(kWriterLock);
+    if (exclusive) Script(kWriterLock);
   }
   void Commit() override { Script("COMMIT"); }
   void Rollback() override { Script("ROLLBACK"); }

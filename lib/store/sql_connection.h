@@ -38,9 +38,12 @@ class SqlConnection {
   /// Runs statements without parameters (schema creation).
   virtual void Script(const std::string& sql) = 0;
 
-  /// Starts a transaction that holds the database's single writer lock until Commit/Rollback:
-  /// SQLite's BEGIN IMMEDIATE; PostgreSQL's transaction-scoped advisory lock.
-  virtual void BeginWrite() = 0;
+  /// Starts a write transaction. `exclusive`: it also excludes every other exclusive writer
+  /// until Commit/Rollback (needed where trial numbers and budgets are decided). SQLite always
+  /// has one writer (BEGIN IMMEDIATE); PostgreSQL takes a transaction-scoped advisory lock only
+  /// when exclusive, and otherwise relies on its row locks, so heartbeats and intermediate
+  /// values of different workers never wait for each other.
+  virtual void BeginWrite(bool exclusive) = 0;
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
 
@@ -55,7 +58,8 @@ class SqlConnection {
 /// BeginWrite() now, Rollback() on scope exit unless Commit() was reached.
 class WriteTransaction {
  public:
-  explicit WriteTransaction(SqlConnection& db) : db_(db) { db_.BeginWrite(); }
+  enum Scope { kRows, kExclusive };
+  WriteTransaction(SqlConnection& db, Scope scope) : db_(db) { db_.BeginWrite(scope == kExclusive); }
   ~WriteTransaction() {
     if (!done_) {
       try {

@@ -93,7 +93,7 @@ class SqlStore : public Store {
 
   Study OpenStudy(const std::string& name, const std::string& direction, const std::string& config_yaml,
                   bool create) override {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
     std::optional<Study> study = FindStudy(name);
     if (!study) {
       if (!create) throw UserError("no study named '" + name + "' in " + db_->Describe());
@@ -116,7 +116,7 @@ class SqlStore : public Store {
   }
 
   std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials, const std::string& worker) override {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
     const int64_t counted =
         db_->Query("SELECT COUNT(*) FROM trials WHERE study_id = ? AND NOT (state = 'FAILED' AND retried <> 0)", {study_id})
             .at(0)
@@ -143,7 +143,7 @@ class SqlStore : public Store {
   }
 
   int64_t EnqueueTrial(int64_t study_id, const ParamSet& params, uint64_t seed) override {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
     const int64_t number = NextNumber(study_id);
     const int64_t trial_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, created_ms) "
                                         "VALUES (?, ?, 'WAITING', ?, ?) RETURNING id",
@@ -156,7 +156,7 @@ class SqlStore : public Store {
   }
 
   void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed, const std::string& run_dir) override {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kRows);
     db_->Query("UPDATE trials SET seed = ?, run_dir = ? WHERE id = ?", {static_cast<int64_t>(seed), run_dir, trial_id});
     db_->Query("DELETE FROM trial_params WHERE trial_id = ?", {trial_id});
     InsertParams(trial_id, params);
@@ -165,14 +165,14 @@ class SqlStore : public Store {
 
   void Heartbeat(const std::vector<int64_t>& trial_ids) override {
     if (trial_ids.empty()) return;
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kRows);
     const int64_t now = NowMs();
     for (int64_t id : trial_ids) db_->Query("UPDATE trials SET heartbeat_ms = ? WHERE id = ? AND state = 'RUNNING'", {now, id});
     tx.Commit();
   }
 
   void ReportIntermediate(int64_t trial_id, int64_t step, double value) override {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kRows);
     db_->Query("INSERT INTO trial_intermediates (trial_id, step, value) VALUES (?, ?, ?) "
                "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
                {trial_id, step, Optional(value)});
@@ -182,21 +182,21 @@ class SqlStore : public Store {
 
   void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value, double cost,
                    const std::string& error) override {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kRows);
     db_->Query("UPDATE trials SET state = ?, value = ?, cost = ?, error = ?, finished_ms = ? WHERE id = ?",
                {std::string(StateName(state)), Optional(value), cost, error, NowMs(), trial_id});
     tx.Commit();
   }
 
   bool FailAndRequeue(int64_t trial_id, const std::string& reason, int max_retries) override {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
     const bool failed = FailAndRequeueLocked(trial_id, reason, max_retries);
     tx.Commit();
     return failed;
   }
 
   std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms, int max_retries) override {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
     std::vector<int64_t> failed;
     for (const SqlRow& row : db_->Query("SELECT id, number FROM trials WHERE study_id = ? AND state = 'RUNNING' AND heartbeat_ms < ?",
                                         {study_id, NowMs() - stale_after_ms})) {
@@ -208,7 +208,7 @@ class SqlStore : public Store {
   }
 
   void AbandonTrial(int64_t trial_id) override {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kRows);
     db_->Query("DELETE FROM trials WHERE id = ? AND state = 'RUNNING' "
                "AND NOT EXISTS (SELECT 1 FROM trial_params WHERE trial_id = ?)",
                {trial_id, trial_id});
@@ -241,7 +241,7 @@ class SqlStore : public Store {
 
  private:
   void InitSchema() {
-    WriteTransaction tx(*db_);
+    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
     const std::vector<std::string> tables = db_->TableNames();
     if (std::find(tables.begin(), tables.end(), "meta") != tables.end()) {
       const std::vector<SqlRow> version = db_->Query("SELECT value FROM meta WHERE key = 'schema_version'");
@@ -314,10 +314,15 @@ class SqlStore : public Store {
 
   // Inside a write transaction: fail one RUNNING trial and queue its retry.
   bool FailAndRequeueLocked(int64_t trial_id, const std::string& reason, int max_retries) {
-    const std::vector<SqlRow> found = db_->Query("SELECT study_id, number FROM trials WHERE id = ? AND state = 'RUNNING'", {trial_id});
+    // Check and set in one statement: a worker finishing this very trial at the same moment
+    // holds its row lock, and then the trial is no longer RUNNING here.
+    const int64_t now = NowMs();
+    const std::vector<SqlRow> found = db_->Query(
+        "UPDATE trials SET state = 'FAILED', finished_ms = ?, error = ? WHERE id = ? AND state = 'RUNNING' "
+        "RETURNING study_id, number",
+        {now, reason, trial_id});
     if (found.empty()) return false;
-    const int64_t study_id = found[0].Int(0), number = found[0].Int(1), now = NowMs();
-    db_->Query("UPDATE trials SET state = 'FAILED', finished_ms = ?, error = ? WHERE id = ?", {now, reason, trial_id});
+    const int64_t study_id = found[0].Int(0), number = found[0].Int(1);
     if (RetriesOf(study_id, number) >= max_retries) return true;
     const int64_t retry_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, run_dir, created_ms, retry_of) "
                                         "SELECT study_id, CAST(? AS BIGINT), 'WAITING', seed, '', CAST(? AS BIGINT), CAST(? AS BIGINT) "

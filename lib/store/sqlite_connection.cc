@@ -63,7 +63,7 @@ class SqliteConnection : public SqlConnection {
     }
   }
 
-  void BeginWrite() override { Script("BEGIN IMMEDIATE"); }
+  void BeginWrite(bool) override { Script("BEGIN IMMEDIATE"); }  // SQLite has one writer at a time anyway
   void Commit() override { Script("COMMIT"); }
   void Rollback() override { Script("ROLLBACK"); }
 
