@@ -8,7 +8,7 @@
 namespace hpo::report {
 namespace {
 
-constexpr int kLeft = 64, kRight = 16, kTop = 12, kBottom = 42;
+constexpr int kLeft = 64, kRight = 30, kTop = 12, kBottom = 42;  // room for the last x tick label
 
 struct Axis {
   double lo = 0, hi = 1;

@@ -124,10 +124,13 @@ class PostgresConnection : public SqlConnection {
 
   // libpq messages end in newlines and may span lines; and none may echo the password.
   std::string Clean(std::string message) const {
-    for (char& c : message) {
-      if (c == '\n' || c == '\r') c = ' ';
+    std::string line;
+    for (char c : message) {
+      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+      if (c != ' ' || (!line.empty() && line.back() != ' ')) line += c;  // one line, single spaces
     }
-    while (!message.empty() && message.back() == ' ') message.pop_back();
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    message = line;
     return HidePassword(message, url_);
   }
 
