@@ -20,13 +20,24 @@ struct Axis {
     const double a = Transform(lo), b = Transform(hi);
     return b > a ? (Transform(v) - a) / (b - a) : 0.5;
   }
+  // Round values a reader can use: multiples of 1, 2 or 5 x 10^k (about 5 of them) on linear
+  // axes; 1, 2, 5 x 10^k on log axes (only powers of ten when they span many decades).
   std::vector<double> Ticks() const {
     std::vector<double> ticks;
-    const double a = Transform(lo), b = Transform(hi);
-    for (int i = 0; i <= 4; ++i) {
-      const double t = a + (b - a) * i / 4.0;
-      ticks.push_back(log ? std::pow(10.0, t) : t);
+    if (log) {
+      const int first = static_cast<int>(std::floor(std::log10(lo))), last = static_cast<int>(std::ceil(std::log10(hi)));
+      const std::vector<double> mantissas = last - first > 3 ? std::vector<double>{1} : std::vector<double>{1, 2, 5};
+      for (int e = first; e <= last; ++e) {
+        for (double m : mantissas) {
+          const double t = m * std::pow(10.0, e);
+          if (t >= lo && t <= hi) ticks.push_back(t);
+        }
+      }
+      return ticks;
     }
+    const double raw = (hi - lo) / 5, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double step = magnitude * (raw / magnitude < 1.5 ? 1 : raw / magnitude < 3.5 ? 2 : raw / magnitude < 7.5 ? 5 : 10);
+    for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
     return ticks;
   }
 };
