@@ -35,6 +35,8 @@ class Env {
 
   virtual int observation_size() const = 0;
   virtual ActionSpace action_space() const = 0;
+  /// The mean return that counts as solving the env (Gymnasium's reward_threshold).
+  virtual double reward_threshold() const = 0;
 
   /// Starts a new episode whose randomness comes only from `seed`; writes the first observation.
   virtual void Reset(uint64_t seed, std::span<float> observation) = 0;

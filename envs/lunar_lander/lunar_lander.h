@@ -88,6 +88,7 @@ class LunarLanderEnv : public Env {
 
   int observation_size() const override { return LunarLanderPhysics::kObservationSize; }
   ActionSpace action_space() const override;
+  double reward_threshold() const override { return 200.0; }
   void Reset(uint64_t seed, std::span<float> observation) override;
   StepResult Step(std::span<const float> action, std::span<float> observation) override;
 

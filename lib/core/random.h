@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <random>
+#include <span>
 #include <string_view>
 
 namespace hpo {
@@ -50,6 +51,17 @@ inline int64_t UniformInt(Rng& rng, int64_t low, int64_t high) {
   uint64_t x = rng();
   while (x >= limit) x = rng();
   return low + static_cast<int64_t>(x % range);
+}
+
+/// An index drawn with probability weights[i] / total (weights need not be normalised; `total`
+/// is their sum). The last index takes any rounding remainder.
+inline size_t WeightedIndex(Rng& rng, std::span<const double> weights, double total = 1.0) {
+  double u = UniformUnit(rng) * total;
+  for (size_t i = 0; i + 1 < weights.size(); ++i) {
+    if (u < weights[i]) return i;
+    u -= weights[i];
+  }
+  return weights.size() - 1;
 }
 
 /// Standard normal via Box-Muller (deterministic across standard libraries).

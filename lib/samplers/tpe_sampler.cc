@@ -82,29 +82,11 @@ class ParzenEstimator {
 
   /// Draws one point of the block from the mixture.
   std::vector<double> Sample(Rng& rng) const {
-    double u = UniformUnit(rng);
-    size_t kernel = weights_.size() - 1;
-    for (size_t i = 0; i < weights_.size(); ++i) {
-      if (u < weights_[i]) {
-        kernel = i;
-        break;
-      }
-      u -= weights_[i];
-    }
+    const size_t kernel = WeightedIndex(rng, weights_);
     std::vector<double> x;
     for (const Component& c : components_) {
       if (!c.probs.empty()) {
-        const std::vector<double>& p = c.probs[kernel];
-        double v = UniformUnit(rng);
-        size_t choice = p.size() - 1;
-        for (size_t j = 0; j < p.size(); ++j) {
-          if (v < p[j]) {
-            choice = j;
-            break;
-          }
-          v -= p[j];
-        }
-        x.push_back(static_cast<double>(choice));
+        x.push_back(static_cast<double>(WeightedIndex(rng, c.probs[kernel])));
       } else {
         // Truncated to [0, 1] by redrawing (at least ~1/3 of draws land inside).
         double v;

@@ -4,12 +4,25 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <numeric>
 
 #include "envs/env.h"
 #include "lib/core/error.h"
 #include "lib/core/random.h"
 
 namespace hpo::trainer {
+namespace {
+
+torch::Tensor TensorOf(const std::vector<float>& v) {
+  return torch::from_blob(const_cast<float*>(v.data()), {static_cast<int64_t>(v.size())}).clone();
+}
+
+std::vector<float> VectorOf(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kFloat).contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+}  // namespace
 
 ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space) {
   return ActorCritic(observation_size, space, config);
@@ -32,13 +45,22 @@ FlatParameters Flatten(ActorCriticImpl& model) {
   return flat;
 }
 
+Policy MakePolicy(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space) {
+  ActorCritic model = MakeModel(config, observation_size, space);
+  Policy policy{ActorCriticNet(observation_size, space, config), PolicyDistribution(space), VectorOf(Flatten(*model).values)};
+  if (static_cast<int64_t>(policy.params.size()) != policy.net.parameter_count()) {
+    throw std::logic_error("ActorCriticNet's parameter layout does not match the torch module's");
+  }
+  return policy;
+}
+
 void SaveCheckpointFile(const std::filesystem::path& path, const CheckpointState& state) {
   torch::serialize::OutputArchive archive;
-  archive.write("params", state.params.detach().clone());
-  archive.write("adam_m", state.adam_m.clone());
-  archive.write("adam_v", state.adam_v.clone());
-  archive.write("counters", torch::tensor({state.adam_step, state.global_step, state.updates}, torch::kLong));
-  archive.write("training_seconds", torch::tensor({state.training_seconds}, torch::kDouble));
+  archive.write("params", TensorOf(state.params));
+  archive.write("adam_m", TensorOf(state.adam_m));
+  archive.write("adam_v", TensorOf(state.adam_v));
+  archive.write("counters", torch::tensor({state.adam_step, state.global_step, state.updates, state.solved_step}, torch::kLong));
+  archive.write("training_seconds", torch::tensor({state.training_seconds, state.solved_seconds}, torch::kDouble));
   std::filesystem::path tmp = path;
   tmp += ".tmp." + std::to_string(::getpid());
   archive.save_to(tmp.string());
@@ -51,16 +73,19 @@ CheckpointState LoadCheckpointFile(const std::filesystem::path& path) {
   CheckpointState state;
   try {
     archive.load_from(path.string());
-    archive.read("params", state.params);
-    archive.read("adam_m", state.adam_m);
-    archive.read("adam_v", state.adam_v);
-    torch::Tensor counters, seconds;
+    torch::Tensor params, m, v, counters, seconds;
+    archive.read("params", params);
+    archive.read("adam_m", m);
+    archive.read("adam_v", v);
     archive.read("counters", counters);
     archive.read("training_seconds", seconds);
+    state.params = VectorOf(params), state.adam_m = VectorOf(m), state.adam_v = VectorOf(v);
     state.adam_step = counters[0].item<int64_t>();
     state.global_step = counters[1].item<int64_t>();
     state.updates = counters[2].item<int64_t>();
     state.training_seconds = seconds[0].item<double>();
+    if (counters.numel() > 3) state.solved_step = counters[3].item<int64_t>();  // older checkpoints lack them
+    if (seconds.numel() > 1) state.solved_seconds = seconds[1].item<double>();
   } catch (const c10::Error& e) {
     throw UserError(fmt::format("cannot read checkpoint {}: {}", path.string(), e.what_without_backtrace()));
   }
@@ -82,9 +107,8 @@ std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir) {
   return latest;
 }
 
-EvalResult EvaluatePolicy(ActorCritic& model, const config::TrainerConfig& config, int64_t episodes, uint64_t seed,
+EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& config, int64_t episodes, uint64_t seed,
                           bool stochastic) {
-  torch::InferenceMode inference;
   envs::EnvOptions options;
   options.gravity = config.gravity;
   options.enable_wind = config.enable_wind;
@@ -92,54 +116,31 @@ EvalResult EvaluatePolicy(ActorCritic& model, const config::TrainerConfig& confi
   options.turbulence_power = config.turbulence_power;
   std::vector<std::unique_ptr<envs::Env>> envs;
   for (int64_t i = 0; i < episodes; ++i) envs.push_back(envs::MakeEnv(config.env_id, options));
-  const int obs_size = envs[0]->observation_size();
-  const envs::ActionSpace space = envs[0]->action_space();
-  const int width = space.width();
+  const auto obs_size = static_cast<size_t>(envs[0]->observation_size());
+  const auto width = static_cast<size_t>(envs[0]->action_space().width());
   const auto n = static_cast<size_t>(episodes);
-  std::vector<float> obs(n * static_cast<size_t>(obs_size));
+  std::vector<float> obs(n * obs_size);
   Rng seeds(seed), noise(DeriveSeed(seed, 0, "eval-actions"));
-  for (size_t i = 0; i < n; ++i) envs[i]->Reset(seeds(), std::span<float>(obs).subspan(i * static_cast<size_t>(obs_size), static_cast<size_t>(obs_size)));
+  for (size_t i = 0; i < n; ++i) envs[i]->Reset(seeds(), std::span<float>(obs).subspan(i * obs_size, obs_size));
   std::vector<double> returns(n, 0.0);
   std::vector<int> lengths(n, 0);
-  std::vector<size_t> active(n);
+  std::vector<size_t> active(n), still_active;
   std::iota(active.begin(), active.end(), 0);
-  std::vector<float> batch, actions(static_cast<size_t>(width));
+  std::vector<float> batch(n * obs_size), actions(n * width);
+  ActorCriticNet::Activations activations;
   while (!active.empty()) {
     // One forward pass for every episode still running.
-    batch.resize(active.size() * static_cast<size_t>(obs_size));
     for (size_t k = 0; k < active.size(); ++k) {
-      std::copy_n(obs.begin() + static_cast<std::ptrdiff_t>(active[k] * static_cast<size_t>(obs_size)), obs_size,
-                  batch.begin() + static_cast<std::ptrdiff_t>(k * static_cast<size_t>(obs_size)));
+      std::copy_n(obs.begin() + static_cast<std::ptrdiff_t>(active[k] * obs_size), obs_size,
+                  batch.begin() + static_cast<std::ptrdiff_t>(k * obs_size));
     }
-    const ActorCriticImpl::Output out =
-        model->forward(torch::from_blob(batch.data(), {static_cast<int64_t>(active.size()), obs_size}));
-    const torch::Tensor policy = out.policy.contiguous();
-    const float* p = policy.data_ptr<float>();
-    const torch::Tensor log_std = space.discrete ? torch::Tensor() : model->log_std().contiguous();
-    std::vector<size_t> still_active;
+    policy.Act(batch.data(), static_cast<int64_t>(active.size()), stochastic ? &noise : nullptr, actions.data(),
+               nullptr, activations);
+    still_active.clear();
     for (size_t k = 0; k < active.size(); ++k) {
       const size_t i = active[k];
-      const float* row = p + k * static_cast<size_t>(space.n);
-      if (space.discrete) {
-        int best = 0;
-        if (stochastic) {
-          double total = 0;
-          std::vector<double> probs(static_cast<size_t>(space.n));
-          const float m = *std::max_element(row, row + space.n);
-          for (int a = 0; a < space.n; ++a) total += probs[static_cast<size_t>(a)] = std::exp(row[a] - m);
-          double u = UniformUnit(noise) * total;
-          for (best = 0; best < space.n - 1 && u >= probs[static_cast<size_t>(best)]; ++best) u -= probs[static_cast<size_t>(best)];
-        } else {
-          best = static_cast<int>(std::max_element(row, row + space.n) - row);
-        }
-        actions[0] = static_cast<float>(best);
-      } else {
-        for (int a = 0; a < space.n; ++a) {
-          actions[static_cast<size_t>(a)] = row[a];
-          if (stochastic) actions[static_cast<size_t>(a)] += static_cast<float>(std::exp(log_std.data_ptr<float>()[a]) * StandardNormal(noise));
-        }
-      }
-      const envs::StepResult r = envs[i]->Step(actions, std::span<float>(obs).subspan(i * static_cast<size_t>(obs_size), static_cast<size_t>(obs_size)));
+      const envs::StepResult r = envs[i]->Step(std::span<const float>(actions).subspan(k * width, width),
+                                               std::span<float>(obs).subspan(i * obs_size, obs_size));
       returns[i] += r.reward;
       ++lengths[i];
       if (!r.terminated && !r.truncated) still_active.push_back(i);
@@ -148,11 +149,12 @@ EvalResult EvaluatePolicy(ActorCritic& model, const config::TrainerConfig& confi
   }
   EvalResult result;
   result.episodes = episodes;
+  const double threshold = envs[0]->reward_threshold();
   int64_t solved = 0, steps = 0;
   for (size_t i = 0; i < n; ++i) {
     result.mean_reward += returns[i] / static_cast<double>(n);
     steps += lengths[i];
-    solved += returns[i] >= 200.0;
+    solved += returns[i] >= threshold;
   }
   result.mean_episode_length = static_cast<double>(steps) / static_cast<double>(n);
   result.success_rate = static_cast<double>(solved) / static_cast<double>(n);
@@ -173,19 +175,14 @@ EvalResult EvaluateSaved(const std::filesystem::path& run_dir_or_checkpoint, int
   }
   config::TrainerConfig config;
   config::ApplyYamlFile(config, run_dir / "resolved_config.yaml");
-  torch::set_num_threads(static_cast<int>(config.threads));
   auto env = envs::MakeEnv(config.env_id);
-  ActorCritic model = MakeModel(config, env->observation_size(), env->action_space());
-  FlatParameters params = Flatten(*model);
+  Policy policy = MakePolicy(config, env->observation_size(), env->action_space());
   const CheckpointState state = LoadCheckpointFile(checkpoint);
-  if (state.params.numel() != params.values.numel()) {
+  if (state.params.size() != policy.params.size()) {
     throw UserError("checkpoint " + checkpoint.string() + " does not match the network in resolved_config.yaml");
   }
-  {
-    torch::NoGradGuard no_grad;
-    params.values.copy_(state.params);
-  }
-  return EvaluatePolicy(model, config, episodes, seed, stochastic);
+  policy.params = state.params;
+  return EvaluatePolicy(policy, config, episodes, seed, stochastic);
 }
 
 }  // namespace hpo::trainer

@@ -7,6 +7,7 @@
 
 #include "lib/config/trainer_config.h"
 #include "lib/trainer/actor_critic.h"
+#include "lib/trainer/policy.h"
 #include "lib/trainer/trainer.h"
 
 namespace hpo::trainer {
@@ -21,12 +22,18 @@ FlatParameters Flatten(ActorCriticImpl& model);
 
 ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space);
 
+/// A freshly initialised policy (the torch module's initialisation, seeded by torch's global
+/// generator), its parameters copied out of the module.
+Policy MakePolicy(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space);
+
 struct CheckpointState {
-  torch::Tensor params, adam_m, adam_v;
+  std::vector<float> params, adam_m, adam_v;
   int64_t adam_step = 0;
   int64_t global_step = 0;
   int64_t updates = 0;
   double training_seconds = 0.0;
+  int64_t solved_step = -1;       ///< env steps when a periodic eval first reached the threshold
+  double solved_seconds = -1.0;   ///< training seconds then (-1: not yet)
 };
 
 /// Writes to a temporary file and renames it into place: a crash never leaves a torn checkpoint.
@@ -35,9 +42,9 @@ CheckpointState LoadCheckpointFile(const std::filesystem::path& path);
 /// final.pt if present, else the step_*.pt with the most steps. UserError if there is none.
 std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir);
 
-/// Runs `episodes` episodes (deterministic: argmax or Gaussian mean) on fresh envs seeded from
-/// `seed`, all stepped as one batch.
-EvalResult EvaluatePolicy(ActorCritic& model, const config::TrainerConfig& config, int64_t episodes,
+/// Runs `episodes` episodes (deterministic: argmax or Gaussian mean; or sampled) on fresh envs
+/// seeded from `seed`, all stepped together with one batched forward pass per step.
+EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& config, int64_t episodes,
                           uint64_t seed, bool stochastic);
 
 }  // namespace hpo::trainer
