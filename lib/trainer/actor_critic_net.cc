@@ -23,19 +23,11 @@ void Multiply(const float* a, const float* b, float* c, int64_t m, int n, int k,
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m), n, k, 1.0f, a, k, b, n, beta, c, n);
 }
 
-// Column sums of d [rows, cols]: a bias gradient.
-void SumRows(const float* d, int64_t rows, int cols, float* out) {
-  std::fill(out, out + cols, 0.0f);
+// Every row of x [rows, cols] set to the bias: the GEMM then adds x W^T onto it (beta = 1,
+// which also spares OpenBLAS clearing the output first).
+void FillRowsWithBias(float* x, const float* bias, int64_t rows, int cols) {
   for (int64_t r = 0; r < rows; ++r) {
-    const float* row = d + r * cols;
-    for (int c = 0; c < cols; ++c) out[c] += row[c];
-  }
-}
-
-void AddBias(float* x, const float* bias, int64_t rows, int cols) {
-  for (int64_t r = 0; r < rows; ++r) {
-    float* row = x + r * cols;
-    for (int c = 0; c < cols; ++c) row[c] += bias[c];
+    for (int c = 0; c < cols; ++c) x[r * cols + c] = bias[c];  // inline: a memmove call per row costs more
   }
 }
 
@@ -87,14 +79,11 @@ void ActorCriticNet::RunTrunk(const float* params, const std::vector<Layer>& tru
     const Layer& layer = trunk[l];
     EnsureSize(hidden[l], batch * layer.out);
     float* out = hidden[l].data();
-    MultiplyTransposedB(input, params + layer.weight, out, batch, layer.out, layer.in, layer.out, 0.0f);
-    const float* bias = params + layer.bias;
+    FillRowsWithBias(out, params + layer.bias, batch, layer.out);
+    MultiplyTransposedB(input, params + layer.weight, out, batch, layer.out, layer.in, layer.out, 1.0f);
     if (relu_) {
-      for (int64_t r = 0; r < batch; ++r) {
-        for (int c = 0; c < layer.out; ++c) out[r * layer.out + c] = std::max(out[r * layer.out + c] + bias[c], 0.0f);
-      }
+      for (int64_t i = 0; i < batch * layer.out; ++i) out[i] = std::max(out[i], 0.0f);
     } else {
-      AddBias(out, bias, batch, layer.out);
       TanhInPlace(out, batch * layer.out);
     }
     input = out;
@@ -103,8 +92,8 @@ void ActorCriticNet::RunTrunk(const float* params, const std::vector<Layer>& tru
 
 void ActorCriticNet::RunHead(const float* params, const Layer& head, const float* features, int64_t batch,
                              float* out) const {
-  MultiplyTransposedB(features, params + head.weight, out, batch, head.out, head.in, head.out, 0.0f);
-  AddBias(out, params + head.bias, batch, head.out);
+  FillRowsWithBias(out, params + head.bias, batch, head.out);
+  MultiplyTransposedB(features, params + head.weight, out, batch, head.out, head.in, head.out, 1.0f);
 }
 
 void ActorCriticNet::Forward(const float* params, const float* observations, int64_t batch, Activations& a) const {
@@ -130,7 +119,7 @@ void ActorCriticNet::ForwardValue(const float* params, const float* observations
 void ActorCriticNet::BackwardHead(const float* params, const Layer& head, const float* features, const float* d_out,
                                   int64_t batch, float* d_features, bool accumulate, float* grads) const {
   MultiplyTransposedA(d_out, features, grads + head.weight, head.out, head.in, batch);
-  SumRows(d_out, batch, head.out, grads + head.bias);
+  ColumnSums(d_out, batch, head.out, grads + head.bias);
   Multiply(d_out, params + head.weight, d_features, batch, head.in, head.out, accumulate ? 1.0f : 0.0f);
 }
 
@@ -145,11 +134,11 @@ void ActorCriticNet::BackwardTrunk(const float* params, const std::vector<Layer>
     if (relu_) {
       for (int64_t i = 0; i < n; ++i) d[i] = h[i] > 0.0f ? d[i] : 0.0f;
     } else {
-      for (int64_t i = 0; i < n; ++i) d[i] *= 1.0f - h[i] * h[i];  // tanh' = 1 - tanh^2
+      TanhBackward(h, d, n);
     }
     const float* input = l == 0 ? observations : hidden[l - 1].data();
     MultiplyTransposedA(d, input, grads + layer.weight, layer.out, layer.in, batch);
-    SumRows(d, batch, layer.out, grads + layer.bias);
+    ColumnSums(d, batch, layer.out, grads + layer.bias);
     if (l > 0) {
       EnsureSize(scratch, batch * layer.in);
       Multiply(d, params + layer.weight, scratch.data(), batch, layer.in, layer.out, 0.0f);

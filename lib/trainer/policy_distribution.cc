@@ -9,13 +9,22 @@ namespace {
 
 const float kHalfLog2Pi = static_cast<float>(0.5 * std::log(2.0 * std::numbers::pi));
 
-// log softmax of one row of logits, stable for large logits.
-void LogSoftmax(const float* logits, int n, float* out) {
+// log softmax of one row of logits, stable for large logits; and the probabilities.
+void LogSoftmax(const float* logits, int n, float* log_p, float* p) {
   const float max = *std::max_element(logits, logits + n);
   float sum = 0.0f;
-  for (int k = 0; k < n; ++k) sum += std::exp(logits[k] - max);
-  const float log_sum = max + std::log(sum);
-  for (int k = 0; k < n; ++k) out[k] = logits[k] - log_sum;
+  for (int k = 0; k < n; ++k) sum += p[k] = std::exp(logits[k] - max);
+  const float log_sum = std::log(sum);
+  for (int k = 0; k < n; ++k) {
+    log_p[k] = logits[k] - max - log_sum;
+    p[k] /= sum;
+  }
+}
+
+float Entropy(const float* log_p, const float* p, int n) {
+  float h = 0.0f;
+  for (int k = 0; k < n; ++k) h -= p[k] * log_p[k];
+  return h;
 }
 
 // Gaussian log-density of one action, summed over dimensions.
@@ -43,18 +52,17 @@ void PolicyDistribution::Sample(const float* head, const float* log_std, int64_t
   for (int64_t b = 0; b < batch; ++b) {
     const float* row = head + b * n_;
     if (discrete_) {
-      float log_p[kMaxActions];
-      LogSoftmax(row, n_, log_p);
+      float log_p[kMaxActions], p[kMaxActions];
+      LogSoftmax(row, n_, log_p, p);
       // Inverse CDF on the probabilities; the last action takes any rounding remainder.
       double u = UniformUnit(rng);
       int a = n_ - 1;
       for (int k = 0; k < n_ - 1; ++k) {
-        const double p = std::exp(static_cast<double>(log_p[k]));
-        if (u < p) {
+        if (u < p[k]) {
           a = k;
           break;
         }
-        u -= p;
+        u -= p[k];
       }
       actions[b] = static_cast<float>(a);
       log_prob[b] = log_p[a];
@@ -85,12 +93,10 @@ void PolicyDistribution::LogProbAndEntropy(const float* head, const float* log_s
   for (int64_t b = 0; b < batch; ++b) {
     const float* row = head + b * n_;
     if (discrete_) {
-      float log_p[kMaxActions];
-      LogSoftmax(row, n_, log_p);
+      float log_p[kMaxActions], p[kMaxActions];
+      LogSoftmax(row, n_, log_p, p);
       log_prob[b] = log_p[static_cast<int>(actions[b])];
-      float h = 0.0f;
-      for (int k = 0; k < n_; ++k) h -= std::exp(log_p[k]) * log_p[k];
-      entropy[b] = h;
+      entropy[b] = Entropy(log_p, p, n_);
     } else {
       log_prob[b] = GaussianLogProb(row, log_std, actions + b * n_, n_);
       entropy[b] = gaussian_entropy;
@@ -105,14 +111,12 @@ void PolicyDistribution::Backward(const float* head, const float* log_std, const
     float* d_row = d_head + b * n_;
     if (discrete_) {
       // d log p_a / d z_k = [k = a] - p_k;  d H / d z_k = -p_k (log p_k + H)
-      float log_p[kMaxActions];
-      LogSoftmax(row, n_, log_p);
-      float h = 0.0f;
-      for (int k = 0; k < n_; ++k) h -= std::exp(log_p[k]) * log_p[k];
+      float log_p[kMaxActions], p[kMaxActions];
+      LogSoftmax(row, n_, log_p, p);
+      const float h = Entropy(log_p, p, n_);
       const int a = static_cast<int>(actions[b]);
       for (int k = 0; k < n_; ++k) {
-        const float p = std::exp(log_p[k]);
-        d_row[k] = d_log_prob[b] * ((k == a ? 1.0f : 0.0f) - p) - d_entropy * p * (log_p[k] + h);
+        d_row[k] = d_log_prob[b] * ((k == a ? 1.0f : 0.0f) - p[k]) - d_entropy * p[k] * (log_p[k] + h);
       }
     } else {
       // z = (a - mean) / std:  d log p / d mean_k = z_k / std_k;  d log p / d log_std_k = z_k^2 - 1;
