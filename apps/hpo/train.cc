@@ -66,12 +66,13 @@ int RunTrain(const TrainCliOptions& o) {
     options.run_dir = o.run_dir.empty() ? DefaultRunDir() : std::filesystem::path(o.run_dir);
     CheckRunDirIsFree(options.run_dir);
   }
-  if (o.seed) config.seed = *o.seed;
+  if (o.seed) config.Set("seed", Value(*o.seed), Origin{"--seed"});
   envs::MakeEnv(config.env_id);  // an unknown env id is reported before anything is written
 
   std::filesystem::create_directories(options.run_dir);
   WriteFileAtomic(options.run_dir / "resolved_config.yaml", config.ToYaml());
-  WriteFileAtomic(options.run_dir / "train_config_overrides.yaml", config.DiffYaml());
+  // A resumed run keeps the record of what was asked for when it started.
+  if (!options.resume) WriteFileAtomic(options.run_dir / "train_config_overrides.yaml", config.DiffYaml());
   fmt::print(stderr, "hpo train: {} run in {}\n", options.resume ? "resuming the" : "new", options.run_dir.string());
   return trainer::Train(config, options);
 }

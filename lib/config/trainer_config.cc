@@ -115,7 +115,8 @@ std::string EmitYaml(const TrainerConfig& config, const TrainerConfig* only_diff
   out << YAML::BeginMap;
   for (const Field& f : Fields()) {
     const Value v = f.get(config);
-    if (only_differing_from && v == f.get(*only_differing_from)) continue;
+    const bool asked_for = config.explicit_keys.contains(f.name);
+    if (only_differing_from && !asked_for && v == f.get(*only_differing_from)) continue;
     out << YAML::Key << f.name << YAML::Value << ValueToYaml(v);
   }
   out << YAML::EndMap;
@@ -161,6 +162,7 @@ void TrainerConfig::Set(const std::string& key, const Value& value, const Origin
     throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", key, ClosestTrainerKey(Leaf(key))));
   }
   field->set(*this, value, origin);
+  explicit_keys.insert(field->name);
 }
 
 Value TrainerConfig::Get(const std::string& key) const {

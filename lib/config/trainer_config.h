@@ -1,9 +1,11 @@
-// The trainer's configuration: every hyperparameter with its default (rl-baselines3-zoo's PPO
-// settings for LunarLander), set from YAML files, patches and key=value overrides.
+// The trainer's configuration: every hyperparameter with its default (PPO for LunarLander, tuned
+// with hpo: configs/trainer/ppo_lunar.yaml says how), set from YAML files, patches and
+// key=value overrides.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,29 +24,29 @@ struct TrainerConfig {
   /// Intra-op threads for LibTorch (1 gives reproducible runs).
   int64_t threads = 1;
   /// Environment copies stepped together.
-  int64_t n_envs = 16;
+  int64_t n_envs = 8;
   /// Steps per environment copy per rollout.
   int64_t n_steps = 1024;
   /// Minibatch size of the PPO update (samples).
   int64_t batch_size = 64;
   /// Passes over each rollout per update.
-  int64_t n_epochs = 4;
+  int64_t n_epochs = 9;
   /// Adam step size.
-  double learning_rate = 3e-4;
+  double learning_rate = 9e-4;
   /// Decay the learning rate linearly to 0 over training.
-  bool anneal_lr = false;
+  bool anneal_lr = true;
   /// Discount factor.
-  double gamma = 0.999;
+  double gamma = 0.995;
   /// GAE lambda.
-  double gae_lambda = 0.98;
+  double gae_lambda = 0.95;
   /// PPO ratio clip epsilon.
-  double clip_range = 0.2;
+  double clip_range = 0.27;
   /// Value clip range; 0 disables value clipping.
   double clip_range_vf = 0.0;
   /// Normalise advantages per minibatch.
   bool normalize_advantage = true;
   /// Entropy bonus coefficient.
-  double ent_coef = 0.01;
+  double ent_coef = 2e-4;
   /// Value loss coefficient.
   double vf_coef = 0.5;
   /// Global gradient-norm clip.
@@ -62,7 +64,7 @@ struct TrainerConfig {
   /// Initial log standard deviation of continuous actions.
   double log_std_init = 0.0;
   /// Environment steps between periodic evaluations; 0 = off.
-  int64_t eval_interval = 50'000;
+  int64_t eval_interval = 100'000;
   /// Episodes per periodic evaluation.
   int64_t eval_episodes = 20;
   /// Episodes of the final evaluation (sweep_eval_results.yaml).
@@ -87,8 +89,12 @@ struct TrainerConfig {
   void Validate() const;
   /// Every key and value (resolved_config.yaml).
   std::string ToYaml() const;
-  /// Only the keys whose values differ from the defaults (train_config_overrides.yaml).
+  /// The keys set explicitly or differing from the defaults (train_config_overrides.yaml:
+  /// what the user asked for, even a value equal to the default).
   std::string DiffYaml() const;
+
+  /// Canonical names of the keys set through Set() (config files, patches, overrides).
+  std::set<std::string> explicit_keys;
 };
 
 /// Parses "key=value" (a --override). The value is YAML ("3e-4", "[128,128]", "relu").

@@ -7,18 +7,22 @@
 namespace hpo::config {
 namespace {
 
-// Aliases are taken from the tools our users come from (../shared/seeds): skrl-style
-// (rollouts, learning_epochs, discount_factor, lambda_param, ratio_clip, entropy_loss_scale,
-// grad_norm_clip, policy_hidden_layer_sizes), Optuna scripts (lr, num_epochs, clip_epsilon,
-// entropy_coef, value_coef, num_steps), CleanRL (num_envs, clip_coef, vf_coef, norm_adv).
+// Aliases are the names of the tools our users come from, each with that tool's meaning:
+// SB3 and rl-baselines3-zoo (n_timesteps, eval_freq, n_eval_episodes, save_freq,
+// share_features_extractor); CleanRL (num_envs, num_steps = steps per env per rollout,
+// update_epochs, clip_coef, norm_adv); skrl (rollouts, learning_epochs, discount_factor,
+// lambda, ratio_clip, value_clip, entropy_loss_scale, value_loss_scale, grad_norm_clip,
+// kl_threshold, policy_hidden_layer_sizes); PufferLib (minibatch_size, vf_clip_coef);
+// RLlib (clip_param, lambda); OpenAI Baselines (lam); Optuna example scripts (lr, num_epochs,
+// clip_epsilon, entropy_coef, value_coef).
 const std::vector<TrainerKey>& Table() {
   static const std::vector<TrainerKey> table = {
       {"env_id", KeyType::kString, "Gymnasium id of the environment", {"env", "env_name"}},
-      {"total_timesteps", KeyType::kInt, "environment steps to train for", {"n_timesteps", "num_steps", "timesteps"}},
+      {"total_timesteps", KeyType::kInt, "environment steps to train for", {"n_timesteps", "timesteps"}},
       {"seed", KeyType::kInt, "seed of every random stream of the run", {}},
       {"threads", KeyType::kInt, "intra-op threads for LibTorch (1 for reproducible runs)", {"num_threads", "torch_threads"}},
       {"n_envs", KeyType::kInt, "environment copies stepped together", {"num_envs"}},
-      {"n_steps", KeyType::kInt, "steps per environment copy per rollout", {"rollouts", "rollout_length", "num_rollout_steps"}},
+      {"n_steps", KeyType::kInt, "steps per environment copy per rollout", {"rollouts", "num_steps", "rollout_length", "num_rollout_steps"}},
       {"batch_size", KeyType::kInt, "minibatch size of the PPO update (samples)", {"minibatch_size"}},
       {"n_epochs", KeyType::kInt, "passes over each rollout per update", {"learning_epochs", "num_epochs", "update_epochs", "epochs"}},
       {"learning_rate", KeyType::kFloat, "Adam step size", {"lr"}},
@@ -26,7 +30,7 @@ const std::vector<TrainerKey>& Table() {
       {"gamma", KeyType::kFloat, "discount factor", {"discount_factor", "discount"}},
       {"gae_lambda", KeyType::kFloat, "GAE lambda (bias-variance trade-off of advantages)", {"lambda_param", "lam", "lambda"}},
       {"clip_range", KeyType::kFloat, "PPO ratio clip epsilon", {"ratio_clip", "clip_epsilon", "clip_coef", "clip_param"}},
-      {"clip_range_vf", KeyType::kFloat, "value clip range (0 disables value clipping)", {"value_clip", "clip_vloss_coef"}},
+      {"clip_range_vf", KeyType::kFloat, "value clip range (0 disables value clipping)", {"value_clip", "vf_clip_coef"}},
       {"normalize_advantage", KeyType::kBool, "normalise advantages per minibatch", {"norm_adv"}},
       {"ent_coef", KeyType::kFloat, "entropy bonus coefficient", {"entropy_coef", "entropy_loss_scale", "ent_coeff"}},
       {"vf_coef", KeyType::kFloat, "value loss coefficient", {"value_coef", "value_loss_scale", "vf_coeff"}},

@@ -483,6 +483,13 @@ double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& m
     YAML::Node v = node[metric];
     if (!v && IsRewardAlias(metric)) v = node["final_mean_reward"];
     if (!v) throw std::runtime_error("results file has no '" + metric + "'");
+    // A run that never reached the solve threshold has time_to_solve: null. It is a result,
+    // not a failure: "not solved within its whole run", so it counts as its full length and
+    // ranks behind every run that solved earlier.
+    if (v.IsNull() && (metric == "time_to_solve" || metric == "steps_to_solve")) {
+      v = node[metric == "time_to_solve" ? "training_time" : "total_timesteps"];
+      if (!v) throw std::runtime_error("results file: '" + metric + "' is null and the run length is missing");
+    }
     try {
       value = v.as<double>();
     } catch (const YAML::Exception&) {

@@ -11,7 +11,8 @@ namespace hpo::trainer {
 
 // tanh|x| = -expm1(-2|x|) / (2 + expm1(-2|x|)): expm1 keeps full relative precision near 0,
 // where 1 - exp(-2|x|) would cancel. expm1(y) = 2^k (1 + p) - 1 with y = k ln2 + r,
-// |r| <= ln2 / 2 and p = expm1(r) by its Taylor series to r^8 (truncation below 1e-9).
+// |r| <= ln2 / 2 and p = expm1(r) by its Taylor series to r^7 (relative truncation < 4e-8,
+// under one float ulp).
 HPO_VECTOR_CLONES void TanhInPlace(float* x, int64_t n) {
   constexpr float kLog2e = 1.44269504088896341f;
   constexpr float kLn2Hi = 0.693145751953125f;  // ln 2 split so k * kLn2Hi is exact
@@ -24,8 +25,7 @@ HPO_VECTOR_CLONES void TanhInPlace(float* x, int64_t n) {
     const int32_t k = static_cast<int32_t>(y * kLog2e - 0.5f);  // round to nearest (y <= 0)
     const float kf = static_cast<float>(k);
     const float r = (y - kf * kLn2Hi) - kf * kLn2Lo;
-    float p = 1.0f / 40320.0f;
-    p = p * r + 1.0f / 5040.0f;
+    float p = 1.0f / 5040.0f;
     p = p * r + 1.0f / 720.0f;
     p = p * r + 1.0f / 120.0f;
     p = p * r + 1.0f / 24.0f;

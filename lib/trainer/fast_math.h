@@ -1,8 +1,8 @@
 // The elementwise loops of the network passes and of Adam (plain floats, no torch). Each is
 // compiled for AVX-512, AVX2 and baseline x86-64 and picked at load time by the CPU: the
 // default build targets baseline x86-64, whose 4-wide SSE loops left half the update's
-// non-GEMM time on the table. No FMA contraction (see CMakeLists.txt): every clone computes
-// the same bits.
+// non-GEMM time on the table. Results are the same from run to run on one machine; across
+// CPUs they may differ in the last bits (FMA or not), as OpenBLAS's per-CPU kernels do.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
 #include "lib/config/sweep_config.h"
+#include "lib/config/trainer_config.h"
 
 #include <gtest/gtest.h>
 
@@ -72,8 +73,11 @@ TEST(SweepConfigSeedsTest, PresetsReplaceWholeSections) {
   const SweepConfig quick = LoadSweepConfig(kSeeds + "ppo_search_space.yaml", "quick");
   ASSERT_EQ(quick.parameters.size(), 2u);
   EXPECT_EQ(Param(quick, "learning_rate").choices.size(), 3u);
-  // learning_epochs is no longer searched: the constraint reads the trainer default (4).
-  EXPECT_TRUE(quick.BuildSpace().IsFeasible(ParamSet{{"learning_rate", Value(1e-3)}, {"n_steps", Value(24)}}));
+  // learning_epochs is no longer searched: "learning_rate > 5e-4 and learning_epochs > 8"
+  // reads the trainer default (9), so it rejects 1e-3 and keeps 3e-4.
+  ASSERT_EQ(TrainerConfig().n_epochs, 9);
+  EXPECT_FALSE(quick.BuildSpace().IsFeasible(ParamSet{{"learning_rate", Value(1e-3)}, {"n_steps", Value(24)}}));
+  EXPECT_TRUE(quick.BuildSpace().IsFeasible(ParamSet{{"learning_rate", Value(3e-4)}, {"n_steps", Value(24)}}));
   const SweepConfig fine = LoadSweepConfig(kSeeds + "ppo_search_space.yaml", "fine_tune");
   EXPECT_EQ(Param(fine, "learning_rate").numeric.max, 5e-4);
   try {

@@ -1,5 +1,6 @@
 #include "lib/config/trainer_config.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "tests/support/user_error.h"
@@ -46,6 +47,18 @@ TEST(OverrideTest, AliasesOfOtherToolsMapToCanonicalKeys) {
   EXPECT_EQ(c.net_arch, (std::vector<int64_t>{32, 32}));  // hidden_size comes last and wins
 }
 
+TEST(OverrideTest, CleanRlAndPufferLibNamesKeepTheirMeaning) {
+  // CleanRL's num_steps is the rollout length per env, not the training length.
+  const TrainerConfig c = ResolveTrainerConfig("", {}, {"num_steps=128", "num_envs=8", "update_epochs=10",
+                                                        "clip_coef=0.1", "vf_clip_coef=0.3"});
+  EXPECT_EQ(c.n_steps, 128);
+  EXPECT_EQ(c.total_timesteps, TrainerConfig().total_timesteps);
+  EXPECT_EQ(c.n_envs, 8);
+  EXPECT_EQ(c.n_epochs, 10);
+  EXPECT_DOUBLE_EQ(c.clip_range, 0.1);
+  EXPECT_DOUBLE_EQ(c.clip_range_vf, 0.3);
+}
+
 TEST(OverrideTest, UnknownKeyNamesTheClosestKnownKey) {
   EXPECT_EQ(UserErrorOf([] { ResolveTrainerConfig("", {}, {"learnig_rate=1e-3"}); }),
             "--override learnig_rate=1e-3: unknown trainer key 'learnig_rate' (did you mean 'learning_rate'?)");
@@ -81,7 +94,7 @@ TEST(PatchTest, PrecedenceIsDefaultsConfigPatchesInOrderThenOverrides) {
   EXPECT_DOUBLE_EQ(c.learning_rate, 3e-3);  // second patch
   EXPECT_EQ(c.n_epochs, 7);                 // override
   EXPECT_DOUBLE_EQ(c.gamma, 0.95);          // config
-  EXPECT_EQ(c.n_envs, 16);                  // default
+  EXPECT_EQ(c.n_envs, TrainerConfig().n_envs);  // default
 }
 
 TEST(PatchTest, ErrorsInFilesCarryFileLineAndColumn) {
@@ -93,13 +106,27 @@ TEST(PatchTest, ErrorsInFilesCarryFileLineAndColumn) {
   EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("/nonexistent/cfg.yaml", {}, {}); }).find("file not found"), std::string::npos);
 }
 
-TEST(YamlOutputTest, ResolvedConfigRoundTripsAndDiffHasOnlyChanges) {
+TEST(YamlOutputTest, ResolvedConfigRoundTripsAndDiffHasWhatWasAskedFor) {
   TrainerConfig c = ResolveTrainerConfig("", {}, {"lr=7.31e-4", "net_arch=[32,32]"});
   EXPECT_EQ(c.DiffYaml(), "learning_rate: 0.000731\nnet_arch: [32, 32]\n");
+  // a key given explicitly is recorded even when it equals the default
+  const TrainerConfig defaults;
+  const TrainerConfig same = ResolveTrainerConfig("", {}, {fmt::format("lr={}", defaults.learning_rate)});
+  EXPECT_EQ(same.DiffYaml(), fmt::format("learning_rate: {}\n", defaults.learning_rate));
   const std::string path = WriteTemp("resolved.yaml", c.ToYaml());
   const TrainerConfig back = ResolveTrainerConfig(path, {}, {});
   EXPECT_EQ(back.ToYaml(), c.ToYaml());
   EXPECT_EQ(TrainerConfig().DiffYaml(), "{}\n");
+}
+
+TEST(ShippedConfigTest, PpoLunarYamlIsExactlyTheBuiltInDefaults) {
+  const TrainerConfig from_file = ResolveTrainerConfig(HPO_SOURCE_DIR "/configs/trainer/ppo_lunar.yaml", {}, {});
+  EXPECT_EQ(from_file.ToYaml(), TrainerConfig().ToYaml());
+  // the zoo's settings load, and differ
+  const TrainerConfig zoo = ResolveTrainerConfig(HPO_SOURCE_DIR "/configs/trainer/ppo_lunar_zoo.yaml", {}, {});
+  EXPECT_EQ(zoo.n_envs, 16);
+  EXPECT_EQ(zoo.n_epochs, 4);
+  EXPECT_DOUBLE_EQ(zoo.learning_rate, 3e-4);
 }
 
 }  // namespace

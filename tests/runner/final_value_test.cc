@@ -1,0 +1,36 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "lib/runner/sweep_runner.h"
+
+namespace hpo::runner {
+namespace {
+
+std::filesystem::path RunDirWithResults(const std::string& name, const std::string& yaml) {
+  const auto dir = std::filesystem::path(testing::TempDir()) / name;
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "sweep_eval_results.yaml") << yaml;
+  return dir;
+}
+
+TEST(ReadFinalValueTest, TimeToSolveIsReadWhenTheRunSolved) {
+  const auto dir = RunDirWithResults("solved", "final_mean_reward: 240\ntraining_time: 30\ntotal_timesteps: 1000000\n"
+                                               "time_to_solve: 12.5\nsteps_to_solve: 400000\n");
+  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "time_to_solve", std::nullopt), 12.5);
+  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "steps_to_solve", std::nullopt), 400000);
+}
+
+TEST(ReadFinalValueTest, ANeverSolvedRunCountsAsItsWholeLengthNotAFailure) {
+  const auto dir = RunDirWithResults("unsolved", "final_mean_reward: 120\ntraining_time: 30\ntotal_timesteps: 1000000\n"
+                                                 "time_to_solve: null\nsteps_to_solve: null\n");
+  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "time_to_solve", std::nullopt), 30);
+  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "steps_to_solve", std::nullopt), 1000000);
+  // any other null metric is still an error
+  const auto other = RunDirWithResults("null_reward", "final_mean_reward: null\n");
+  EXPECT_THROW(ReadFinalValue(other, "final_mean_reward", std::nullopt), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace hpo::runner
