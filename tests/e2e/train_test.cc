@@ -59,7 +59,8 @@ std::string ProgressWithoutSps(const fs::path& run_dir) {
 
 TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
   const fs::path dir = FreshDir("files");
-  const CommandResult r = RunHpo("train " + kTiny + "--override lr=3e-4 --run-dir " + dir.string());
+  const CommandResult r =
+      RunHpo("train " + kTiny + "--override lr=3e-4 --override clip_range_vf=0 --run-dir " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* file : {"resolved_config.yaml", "train_config_overrides.yaml", "progress.csv",
                            "sweep_eval_results.yaml", "checkpoints/final.pt", "checkpoints/step_0000002048.pt"}) {
@@ -71,15 +72,30 @@ TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
                           "training_time", "total_timesteps", "sps"}) {
     EXPECT_TRUE(results[key].IsScalar()) << key;
   }
+  // a run this short never solves: time and steps to solve are null, not absent
+  for (const char* key : {"time_to_solve", "steps_to_solve"}) EXPECT_TRUE(results[key].IsNull()) << key;
   EXPECT_EQ(results["episodes"].as<int>(), 3);
   EXPECT_EQ(results["total_timesteps"].as<int>(), 4096);
-  // Overrides file holds only what differs from the defaults.
+  // The overrides file holds what was asked for (clip_range_vf=0 is the default) and nothing else.
   const YAML::Node overrides = YAML::LoadFile((dir / "train_config_overrides.yaml").string());
   EXPECT_TRUE(overrides["n_envs"]);
+  EXPECT_TRUE(overrides["learning_rate"]);
+  EXPECT_TRUE(overrides["clip_range_vf"]);
   EXPECT_FALSE(overrides["gamma"]);
   // Periodic evaluations are JSON lines on stdout.
   EXPECT_NE(r.output.find("{\"event\":\"eval\",\"step\":2048,"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("{\"event\":\"final_eval\",\"step\":4096,"), std::string::npos) << r.output;
+}
+
+TEST(TrainCliTest, ProgressStatesTheRolloutRoundedTotal) {
+  // 5000 steps in rollouts of 4 x 256 = 1024: five rollouts, 5120 steps
+  const fs::path dir = FreshDir("rounded");
+  const CommandResult r = RunHpo("train " + kTiny + "--override total_timesteps=5000 --run-dir " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("hpo train: 5120 steps (5 updates of 4 envs x 256 steps; total_timesteps 5000 rounded up"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("step 5120/5120 "), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("/5000 "), std::string::npos) << r.output;
 }
 
 TEST(TrainCliTest, SameSeedAndOneThreadGiveTheSameProgress) {
