@@ -26,27 +26,27 @@ struct TrainerConfig {
   /// Environment copies stepped together.
   int64_t n_envs = 8;
   /// Steps per environment copy per rollout.
-  int64_t n_steps = 1024;
+  int64_t n_steps = 512;
   /// Minibatch size of the PPO update (samples).
   int64_t batch_size = 64;
   /// Passes over each rollout per update.
   int64_t n_epochs = 9;
   /// Adam step size.
-  double learning_rate = 9e-4;
+  double learning_rate = 5e-4;
   /// Decay the learning rate linearly to 0 over training.
   bool anneal_lr = true;
   /// Discount factor.
-  double gamma = 0.995;
+  double gamma = 0.999;
   /// GAE lambda.
-  double gae_lambda = 0.95;
+  double gae_lambda = 0.94;
   /// PPO ratio clip epsilon.
-  double clip_range = 0.27;
+  double clip_range = 0.274;
   /// Value clip range; 0 disables value clipping.
   double clip_range_vf = 0.0;
   /// Normalise advantages per minibatch.
   bool normalize_advantage = true;
   /// Entropy bonus coefficient.
-  double ent_coef = 2e-4;
+  double ent_coef = 0.00715;
   /// Value loss coefficient.
   double vf_coef = 0.5;
   /// Global gradient-norm clip.
