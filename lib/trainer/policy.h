@@ -19,18 +19,16 @@ struct Policy {
   const float* log_std() const { return net.log_std_offset() >= 0 ? params.data() + net.log_std_offset() : nullptr; }
 
   /// One batched forward pass on `observations` [batch, obs]; then one action per row: the
-  /// mode when `rng` is null, else a sample (its log-probability goes to `log_probs` if given).
+  /// mode when `rng` is null, else a sample, with its log-probability in `log_probs` [batch].
   /// The values are left in a.value.
   void Act(const float* observations, int64_t batch, Rng* rng, float* actions, float* log_probs,
            ActorCriticNet::Activations& a) const {
     net.Forward(params.data(), observations, batch, a);
     if (rng == nullptr) {
       distribution.Mode(a.head.data(), batch, actions);
-      return;
+    } else {
+      distribution.Sample(a.head.data(), log_std(), batch, *rng, actions, log_probs);
     }
-    std::vector<float> unused;
-    if (log_probs == nullptr) unused.resize(static_cast<size_t>(batch)), log_probs = unused.data();
-    distribution.Sample(a.head.data(), log_std(), batch, *rng, actions, log_probs);
   }
 };
 

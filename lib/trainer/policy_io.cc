@@ -126,7 +126,7 @@ EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& con
   std::vector<int> lengths(n, 0);
   std::vector<size_t> active(n), still_active;
   std::iota(active.begin(), active.end(), 0);
-  std::vector<float> batch(n * obs_size), actions(n * width);
+  std::vector<float> batch(n * obs_size), actions(n * width), log_probs(n);
   ActorCriticNet::Activations activations;
   while (!active.empty()) {
     // One forward pass for every episode still running.
@@ -135,7 +135,7 @@ EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& con
                   batch.begin() + static_cast<std::ptrdiff_t>(k * obs_size));
     }
     policy.Act(batch.data(), static_cast<int64_t>(active.size()), stochastic ? &noise : nullptr, actions.data(),
-               nullptr, activations);
+               log_probs.data(), activations);
     still_active.clear();
     for (size_t k = 0; k < active.size(); ++k) {
       const size_t i = active[k];

@@ -13,7 +13,6 @@
 #include <deque>
 #include <fstream>
 #include <numeric>
-#include <numbers>
 
 #include "envs/vector_env.h"
 #include "lib/core/atomic_file.h"
