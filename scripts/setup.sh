@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libyaml-cpp-dev libcli11-dev libeigen3-dev libfmt-dev
   libtorch-dev libopenblas0-pthread   # LibTorch is 4-7x slower on the reference BLAS
+  libblas-dev                          # cblas.h: the trainer calls sgemm directly (OpenBLAS at run time)
   libbox2d-dev libsqlite3-dev sqlite3   # sqlite3: the CLI, used by a storage test
   libpq-dev postgresql                 # PostgreSQL storage; the server for its tests
   libgtest-dev libgmock-dev
