@@ -265,10 +265,11 @@ class Controller {
     for (const std::string& line : r.process.ReadLines()) {
       const std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric);
       if (!report || r.pruned) continue;
-      store_.ReportIntermediate(r.trial.id, report->step, report->value);
-      r.reports.push_back({report->step, Oriented(report->value)});
       r.last_value = report->value;
-      Emit(SweepEvent::Kind::kReported, &r.trial, fmt::format("step {} {} {}", report->step, plan_.metric, report->value));
+      if (!report->step) continue;  // a final value: nothing to prune on
+      store_.ReportIntermediate(r.trial.id, *report->step, report->value);
+      r.reports.push_back({*report->step, Oriented(report->value)});
+      Emit(SweepEvent::Kind::kReported, &r.trial, fmt::format("step {} {} {}", *report->step, plan_.metric, report->value));
       if (ShouldPrune(r)) {
         r.pruned = true;
         r.process.Terminate();
@@ -287,7 +288,7 @@ class Controller {
     if (!status) return false;
     for (const std::string& line : r.process.ReadLines()) {  // what it wrote before exiting
       if (std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric); report && !r.pruned) {
-        store_.ReportIntermediate(r.trial.id, report->step, report->value);
+        if (report->step) store_.ReportIntermediate(r.trial.id, *report->step, report->value);
         r.last_value = report->value;
       }
     }
@@ -457,12 +458,14 @@ std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::
   } catch (const YAML::Exception&) {
     return std::nullopt;  // not JSON: ordinary output
   }
-  if (!node.IsMap() || !node["step"]) return std::nullopt;
+  if (!node.IsMap()) return std::nullopt;
   YAML::Node value = node[metric];
-  if (!value && node["event"] && node["event"].as<std::string>("") == "eval") value = node["mean_reward"];
+  if (!value && node["step"] && node["event"] && node["event"].as<std::string>("") == "eval") value = node["mean_reward"];
   if (!value || !value.IsScalar()) return std::nullopt;
   try {
-    return ParsedReport{node["step"].as<int64_t>(), value.as<double>()};
+    ParsedReport report{std::nullopt, value.as<double>()};
+    if (node["step"]) report.step = node["step"].as<int64_t>();
+    return report;
   } catch (const YAML::Exception&) {
     return std::nullopt;
   }

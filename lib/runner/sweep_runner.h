@@ -75,7 +75,7 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
 /// One intermediate value parsed from a JSON line of a trial's stdout, if the line is one:
 /// {"step": N, "<metric>": V} or the trainer's {"event":"eval","step":N,"mean_reward":V}.
 struct ParsedReport {
-  int64_t step = 0;
+  std::optional<int64_t> step;  ///< none: a final value (W&B-style `{"score": 0.9}`), not a curve point
   double value = 0.0;
 };
 std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric);

@@ -6,6 +6,7 @@
 //   --steps=<int>        intermediate reports (default 5), curve value = score * step / steps
 //   --step_seconds=<f>   sleep between reports (default 0)
 //   --fault=<kind>       segfault | abort | hang | nan | exit3 | garbled | none
+//   --final_only=1       print only the final metric, W&B-style {"score": <value>}: no step, no file
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -35,6 +36,10 @@ int main(int argc, char** argv) {
   if (fault == "exit3") return 3;
   if (fault == "hang") {
     while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  if (get("final_only", "0") == "1") {
+    std::printf("{\"score\": %.17g}\n", score);
+    return 0;
   }
   for (int s = 1; s <= steps; ++s) {
     std::this_thread::sleep_for(std::chrono::duration<double>(step_seconds));

@@ -106,6 +106,23 @@ TEST_F(SweepCliTest, FaultyTrialsAreFailedWithAReasonAndTheSweepGoesOn) {
   EXPECT_EQ(CountProcessesWith("--marker=faults"), 0) << "a trial outlived the sweep";
 }
 
+TEST_F(SweepCliTest, AFinalMetricLineWithoutAStepIsTheTrialsResult) {
+  // W&B users' programs print only {"score": ...} at the end and write no results file.
+  const std::string config = Config("final_only",
+                                    "method: grid\nn_trials: 3\nfixed:\n  final_only: 1\nparameters:\n"
+                                    "  x: {values: [0.1, 0.3, 0.5]}\n");
+  const CommandResult r = RunHpo("sweep " + config);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<store::Trial> trials = Trials("final_only");
+  ASSERT_EQ(trials.size(), 3u);
+  for (const store::Trial& t : trials) {
+    ASSERT_EQ(t.state, store::TrialState::kComplete) << t.error;
+    const double x = t.params.at("x").as_double();
+    EXPECT_NEAR(*t.value, 100.0 - 100.0 * (x - 0.3) * (x - 0.3), 1e-9);
+    EXPECT_TRUE(t.intermediates.empty());  // a final value is not a curve point
+  }
+}
+
 TEST_F(SweepCliTest, KillNineThenResumeEndsWithExactlyTheBudget) {
   const std::string config = Config("killed",
                                     "method: random\nn_trials: 8\nn_jobs: 2\nfixed:\n  step_seconds: 0.3\nparameters:\n"

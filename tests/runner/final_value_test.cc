@@ -32,5 +32,18 @@ TEST(ReadFinalValueTest, ANeverSolvedRunCountsAsItsWholeLengthNotAFailure) {
   EXPECT_THROW(ReadFinalValue(other, "final_mean_reward", std::nullopt), std::runtime_error);
 }
 
+TEST(ParseReportLineTest, ALineWithoutAStepIsAFinalValue) {
+  const std::optional<ParsedReport> curve = ParseReportLine(R"({"step": 2000, "score": 1.5})", "score");
+  ASSERT_TRUE(curve);
+  EXPECT_EQ(curve->step, 2000);
+  EXPECT_DOUBLE_EQ(curve->value, 1.5);
+  const std::optional<ParsedReport> final_value = ParseReportLine(R"({"score": -0.25})", "score");
+  ASSERT_TRUE(final_value);
+  EXPECT_FALSE(final_value->step);
+  EXPECT_DOUBLE_EQ(final_value->value, -0.25);
+  EXPECT_FALSE(ParseReportLine(R"({"loss": 3})", "score"));  // not the metric
+  EXPECT_FALSE(ParseReportLine("score: 3", "score"));        // not a JSON line
+}
+
 }  // namespace
 }  // namespace hpo::runner
