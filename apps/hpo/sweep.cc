@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -81,6 +82,15 @@ void PrintSpace(const config::SweepConfig& c) {
   }
   if (!c.fixed.empty()) fmt::print("fixed: {}\n", ParamsLine(c.fixed));
   for (const auto& [text, origin] : c.constraints) fmt::print("skip when: {}\n", text);
+  const bool searched_seed = std::any_of(c.parameters.begin(), c.parameters.end(),
+                                         [](const config::ParameterSpec& p) { return p.name == "seed"; });
+  if (c.fixed.count("seed")) {
+    fmt::print("trial seeds: every trial trains on seed {} (fixed)\n", c.fixed.at("seed").ToYaml());
+  } else if (searched_seed) {
+    fmt::print("trial seeds: the searched parameter seed\n");
+  } else {
+    fmt::print("trial seeds: one per trial, derived from the sweep seed {} and the trial number\n", c.seed);
+  }
 }
 
 int DryRun(const config::SweepConfig& c) {

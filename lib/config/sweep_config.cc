@@ -308,6 +308,11 @@ class Loader {
       const std::string name = Resolve(path, p.first);
       Claim(name, path, p.first);
       c_.fixed[name] = ValueFromYaml(p.second, At(p.second));
+      // every trial trains on a fixed seed, so it has to be one (see runner::SeedOfTrial)
+      if (name == "seed" && !(c_.fixed[name].is_int() && c_.fixed[name].as_int() >= 0)) {
+        throw UserError(At(p.second), fmt::format("fixed seed must be a non-negative integer, got '{}'",
+                                                  c_.fixed[name].ToYaml()));
+      }
     }
   }
 

@@ -188,7 +188,7 @@ class Controller {
         return false;
       }
       trial.params = space_.ToParams(suggestion->point);
-      trial.seed = TrialSeed(plan_.seed, trial.number);
+      trial.seed = SeedOfTrial(plan_.fixed, trial.params, plan_.seed, trial.number);
     }
     trial.run_dir = RunDir(plan_, trial.number).string();
     store_.StartTrial(trial.id, trial.params, trial.seed, trial.run_dir);
@@ -420,6 +420,14 @@ std::filesystem::path RunDir(const SweepPlan& plan, int64_t number) {
 
 uint64_t TrialSeed(uint64_t sweep_seed, int64_t number) {
   return DeriveSeed(sweep_seed, static_cast<uint64_t>(number), "trial-seed") & 0x7FFFFFFFULL;
+}
+
+uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t sweep_seed, int64_t number) {
+  for (const ParamSet* set : {&params, &fixed}) {
+    const auto it = set->find("seed");
+    if (it != set->end() && it->second.is_int() && it->second.as_int() >= 0) return static_cast<uint64_t>(it->second.as_int());
+  }
+  return TrialSeed(sweep_seed, number);
 }
 
 std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,

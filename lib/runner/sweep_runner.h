@@ -68,6 +68,10 @@ std::filesystem::path RunDir(const SweepPlan& plan, int64_t number);
 /// program can take it).
 uint64_t TrialSeed(uint64_t sweep_seed, int64_t number);
 
+/// The seed a trial trains with: the value of a `seed` parameter when the sweep fixes or
+/// searches one (`fixed: {seed: 42}` means every trial runs on seed 42), else TrialSeed().
+uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t sweep_seed, int64_t number);
+
 /// The trial's argv: the default `hpo train` command or the plan's command with macros expanded.
 std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
                                       const std::filesystem::path& run_dir, uint64_t seed);

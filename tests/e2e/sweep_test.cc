@@ -235,6 +235,28 @@ TEST_F(SweepCliTest, SameSeedOneJobSameParamsAndValues) {
   }
 }
 
+TEST_F(SweepCliTest, AFixedSeedIsTheSeedOfEveryTrialAndTheDryRunSaysSo) {
+  const std::string body = "method: random\nn_trials: 3\nfixed:\n  seed: 42\nparameters:\n  x: {min: 0.0, max: 1.0}\n";
+  const CommandResult dry = RunHpo("sweep " + Config("fixed_seed", body) + " --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_NE(dry.output.find("trial seeds: every trial trains on seed 42 (fixed)"), std::string::npos) << dry.output;
+  ASSERT_EQ(RunHpo("sweep " + Config("fixed_seed", body)).exit_code, 0);
+  const std::vector<store::Trial> trials = Trials("fixed_seed");
+  ASSERT_EQ(trials.size(), 3u);
+  for (const store::Trial& t : trials) EXPECT_EQ(t.seed, 42u) << "trial " << t.number;
+  // without a seed parameter each trial gets its own, and the dry run says that instead
+  const CommandResult derived = RunHpo("sweep " + Config("derived_seed", "method: random\nn_trials: 2\nparameters:\n"
+                                                                         "  x: {min: 0.0, max: 1.0}\n") + " --dry-run");
+  EXPECT_NE(derived.output.find("trial seeds: one per trial, derived from the sweep seed 0"), std::string::npos)
+      << derived.output;
+  // a fixed seed that is no seed is refused where it is written
+  const CommandResult bad = RunHpo("sweep " + Config("bad_seed", "method: random\nn_trials: 2\nfixed:\n  seed: lucky\n"
+                                                                 "parameters:\n  x: {min: 0.0, max: 1.0}\n"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("bad_seed.yaml:7:9: fixed seed must be a non-negative integer, got 'lucky'"), std::string::npos)
+      << bad.output;
+}
+
 TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
   const std::string config = Config("bad", "method: random\nn_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   const std::vector<std::pair<std::string, std::string>> cases = {
