@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <optional>
+#include <set>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
+#include "apps/hpo/sweep_plan.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/report/best_params.h"
@@ -32,6 +35,28 @@ std::string TrainCommand(const std::vector<std::string>& overrides, const std::s
   std::string command = "hpo train --run-dir " + report::ShellQuote(run_dir);
   for (const std::string& o : overrides) command += " --override " + report::ShellQuote(o);
   return command;
+}
+
+// The sweep's own trial program with a trial's parameters, built as the sweep built it (its
+// environment variables included), for a fresh run directory.
+std::string CustomCommand(const runner::SweepPlan& plan, const store::Trial& t, const std::filesystem::path& run_dir) {
+  const std::string dir = report::ShellQuote(run_dir.string());
+  std::string command = fmt::format("mkdir -p {} && HPO_RUN_DIR={} HPO_SEED={}", dir, dir, t.seed);
+  for (const std::string& word : runner::TrialCommand(plan, report::WithFixed(plan.fixed, t.params), run_dir, t.seed)) {
+    command += " " + report::ShellQuote(word);
+  }
+  return command;
+}
+
+// The stored config the study ran with; none when it cannot be read back (then the trials'
+// own parameters are all there is).
+std::optional<config::SweepConfig> StoredConfig(const store::Study& study) {
+  try {
+    return config::ParseSweepConfig(study.config_yaml, "the stored config of " + study.name, study.name);
+  } catch (const UserError& e) {
+    fmt::print(stderr, "hpo best-params: warning: {}; fixed values and the trial program are unknown\n", e.what());
+    return std::nullopt;
+  }
 }
 
 int RunBestParams(const BestParamsOptions& options) {
@@ -66,32 +91,45 @@ int RunBestParams(const BestParamsOptions& options) {
     fmt::print("\n");
   }
 
+  const std::optional<config::SweepConfig> stored = StoredConfig(study);
+  const ParamSet fixed = stored ? stored->fixed : ParamSet{};
+  const bool custom_program = stored && !stored->command.empty();
+  std::set<std::string> fixed_names;
+  for (const auto& [name, value] : fixed) fixed_names.insert(name);
+
   const std::filesystem::path patch_path =
       std::filesystem::path(options.output_dir) / (location.name + "_best.yaml");
   const int n = std::min<int>(options.top_n, static_cast<int>(ranked.size()));
   for (int rank = 0; rank < n; ++rank) {
     const store::Trial& t = ranked[static_cast<size_t>(rank)];
-    const std::vector<std::string> overrides = report::ParamsAsOverrides(t.params);
+    const ParamSet all = report::WithFixed(fixed, t.params);  // the trial's whole configuration
+    const std::filesystem::path run_dir = store::TrainDir() / "runs" / fmt::format("{}_r{}", location.name, t.number);
     fmt::print("{}\n{}\n{}\n\n", kRule,
                rank == 0 ? std::string("BEST HYPERPARAMETERS:")
                          : fmt::format("RANK {}: {}.r.{} (score: {:.6g})", rank + 1, location.name, t.number, *t.value),
                kRule);
-    fmt::print("1. As YAML config:\n{}\n{}\n", kThinRule, report::ParamsAsYaml(t.params));
+    fmt::print("1. As YAML config:\n{}\n{}\n", kThinRule, report::ParamsAsYaml(all, fixed_names));
+    if (custom_program) {
+      if (rank == 0) fmt::print("2. Config patch: not written (the trial program is not hpo train)\n\n");
+      fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n", kThinRule,
+                 CustomCommand(PlanFor(*stored, location.dir), t, run_dir));
+      continue;
+    }
     if (rank == 0) {
       if (options.no_patch) {
         fmt::print("2. Config patch: not written (--no-patch)\n\n");
       } else {
         std::filesystem::create_directories(options.output_dir);
-        WriteFileAtomic(patch_path, report::PatchFileText(location.name, t, info.metric, patch_path));
+        WriteFileAtomic(patch_path, report::PatchFileText(location.name, t, fixed, info.metric, patch_path));
         fmt::print("2. Config patch saved to: {}\n   Use with: hpo train --patch {}\n\n", patch_path.string(),
                    patch_path.string());
       }
     }
+    const std::vector<std::string> overrides = report::ParamsAsOverrides(all);
     std::string override_line = "hpo train";
     for (const std::string& o : overrides) override_line += " --override " + report::ShellQuote(o);
     fmt::print("3. As command-line overrides:\n{}\n{}\n\n", kThinRule, override_line);
-    fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule,
-               TrainCommand(overrides, (store::TrainDir() / "runs" / fmt::format("{}_r{}", location.name, t.number)).string()));
+    fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule, TrainCommand(overrides, run_dir.string()));
   }
   return kExitOk;
 }

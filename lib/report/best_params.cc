@@ -58,13 +58,14 @@ namespace {
 struct Node {
   std::map<std::string, Node> children;
   std::string value;  // leaf text
+  bool fixed = false;
 };
 
 void Emit(const Node& node, int indent, std::string& out) {
   for (const auto& [name, child] : node.children) {
     out += std::string(static_cast<size_t>(indent), ' ') + name + ":";
     if (child.children.empty()) {
-      out += " " + child.value + "\n";
+      out += " " + child.value + (child.fixed ? "  # fixed in the sweep" : "") + "\n";
     } else {
       out += "\n";
       Emit(child, indent + 2, out);
@@ -74,7 +75,7 @@ void Emit(const Node& node, int indent, std::string& out) {
 
 }  // namespace
 
-std::string ParamsAsYaml(const ParamSet& params) {
+std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fixed_names) {
   Node root;
   Node& trainer = root.children["trainer"];
   for (const auto& [name, value] : params) {
@@ -85,11 +86,19 @@ std::string ParamsAsYaml(const ParamSet& params) {
       node = &node->children[path.substr(start, dot - start)];
       start = dot + 1;
     }
-    node->children[path.substr(start)].value = FormatParamValue(value);
+    Node& leaf = node->children[path.substr(start)];
+    leaf.value = FormatParamValue(value);
+    leaf.fixed = fixed_names.contains(name);
   }
   std::string out;
   Emit(root, 0, out);
   return out;
+}
+
+ParamSet WithFixed(const ParamSet& fixed, const ParamSet& params) {
+  ParamSet all = fixed;
+  for (const auto& [name, value] : params) all[name] = value;
+  return all;
 }
 
 std::vector<std::string> ParamsAsOverrides(const ParamSet& params) {
@@ -102,14 +111,20 @@ std::vector<std::string> ParamsAsOverrides(const ParamSet& params) {
   return overrides;
 }
 
-std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
+std::string PatchFileText(const std::string& sweep, const store::Trial& trial, const ParamSet& fixed,
                           const std::string& metric, const std::filesystem::path& patch_path) {
+  std::set<std::string> fixed_names;
+  for (const auto& [name, value] : fixed) {
+    if (!trial.params.count(name)) fixed_names.insert(name);
+  }
   return fmt::format(
       "# @package _global_\n"
       "# Best hyperparameters from sweep {}: trial {}.r.{}, {} {}\n"
-      "# Apply with: hpo train --patch {}\n\n{}",
-      sweep, sweep, trial.number, metric, trial.value ? fmt::format("{}", *trial.value) : "?",
-      patch_path.string(), ParamsAsYaml(trial.params));
+      "# Apply with: hpo train --patch {}{}\n\n{}",
+      sweep, sweep, trial.number, metric, trial.value ? fmt::format("{}", *trial.value) : "?", patch_path.string(),
+      fixed_names.empty() ? "" : "\n# The sweep's fixed values are included (marked), so this is the trial's whole "
+                                 "configuration; --override after --patch changes one (e.g. total_timesteps=2000000).",
+      ParamsAsYaml(WithFixed(fixed, trial.params), fixed_names));
 }
 
 std::string ShellQuote(const std::string& word) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,19 @@ std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bo
 std::vector<store::Trial> ParetoFront(const std::vector<store::Trial>& trials, bool maximize);
 
 /// The params as a YAML `trainer:` block (dotted names nest; a leading "trainer." is dropped).
-std::string ParamsAsYaml(const ParamSet& params);
+/// Names in `fixed_names` get a "# fixed in the sweep" comment.
+std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fixed_names = {});
+
+/// A trial's full configuration: the sweep's fixed values, then its own parameters.
+ParamSet WithFixed(const ParamSet& fixed, const ParamSet& params);
 
 /// "learning_rate=7.31e-04 net_arch=[64, 64]" as hpo train --override arguments.
 std::vector<std::string> ParamsAsOverrides(const ParamSet& params);
 
-/// The patch file: "# @package _global_", how it was made and how to apply it, then the YAML.
-std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
+/// The patch file: "# @package _global_", how it was made and how to apply it, then the YAML
+/// of the trial's parameters and the sweep's fixed values (marked), so that training with it
+/// reproduces the trial's configuration.
+std::string PatchFileText(const std::string& sweep, const store::Trial& trial, const ParamSet& fixed,
                           const std::string& metric, const std::filesystem::path& patch_path);
 
 /// Quotes a shell word if it needs it (for printed commands the user will paste).

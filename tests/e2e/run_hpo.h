@@ -17,9 +17,9 @@ struct CommandResult {
   std::string output;  ///< stdout and stderr together
 };
 
-/// Runs `hpo <args>` through the shell (tests only; arguments are quoted by the caller).
-inline CommandResult RunHpo(const std::string& args) {
-  const std::string command = std::string(HPO_BINARY) + " " + args + " 2>&1";
+/// Runs a shell command line (tests only; arguments are quoted by the caller).
+inline CommandResult RunShell(const std::string& command_line) {
+  const std::string command = command_line + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
@@ -30,6 +30,9 @@ inline CommandResult RunHpo(const std::string& args) {
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
+
+/// Runs `hpo <args>` through the shell.
+inline CommandResult RunHpo(const std::string& args) { return RunShell(std::string(HPO_BINARY) + " " + args); }
 
 /// Starts `hpo <args>` in the background with stdout and stderr to `log`; returns its pid.
 inline pid_t SpawnHpo(const std::vector<std::string>& args, const std::string& log) {

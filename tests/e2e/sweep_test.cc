@@ -257,6 +257,28 @@ TEST_F(SweepCliTest, AFixedSeedIsTheSeedOfEveryTrialAndTheDryRunSaysSo) {
       << bad.output;
 }
 
+TEST_F(SweepCliTest, BestParamsPrintsTheSweepsOwnProgramAndItRunsAsPrinted) {
+  const std::string config = Config("custom", "method: grid\nn_trials: 3\nfixed:\n  steps: 2\nparameters:\n"
+                                              "  x: {values: [0.1, 0.3, 0.6]}\n");
+  ASSERT_EQ(RunHpo("sweep " + config).exit_code, 0);
+  const CommandResult best = RunHpo("best-params custom");
+  ASSERT_EQ(best.exit_code, 0) << best.output;
+  EXPECT_EQ(best.output.find("hpo train --"), std::string::npos) << "not this sweep's program:\n" << best.output;
+  const std::string heading = "3. Command (the sweep's trial program, as the sweep ran it):\n" + std::string(40, '-') + "\n";
+  const size_t at = best.output.find(heading);
+  ASSERT_NE(at, std::string::npos) << best.output;
+  const size_t start = at + heading.size();
+  const std::string command = best.output.substr(start, best.output.find('\n', start) - start);
+  EXPECT_NE(command.find("--x=0.3"), std::string::npos) << command;      // the best trial's parameter
+  EXPECT_NE(command.find("--steps=2"), std::string::npos) << command;    // and the sweep's fixed value
+  std::ofstream(dir_ / "best_command.sh") << command << "\n";  // run exactly as printed
+  const CommandResult ran = RunShell("bash " + (dir_ / "best_command.sh").string());
+  ASSERT_EQ(ran.exit_code, 0) << command << "\n" << ran.output;
+  const fs::path results = dir_ / "train_dir/runs/custom_r1/sweep_eval_results.yaml";
+  ASSERT_TRUE(fs::exists(results)) << command;
+  EXPECT_DOUBLE_EQ(YAML::LoadFile(results.string())["score"].as<double>(), 100.0);  // x = 0.3 scores 100
+}
+
 TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
   const std::string config = Config("bad", "method: random\nn_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -318,10 +340,10 @@ TEST_F(SweepCliTest, BestParamsPatchTrainsWithExactlyTheBestTrialsParameters) {
   std::getline(in, header);
   EXPECT_EQ(header, "# @package _global_");
 
+  // The patch carries the sweep's fixed values too, so only the length is changed here.
   const fs::path run = dir_ / "from_patch";
-  const CommandResult train = RunHpo("train --patch " + patch.string() + " --override total_timesteps=512 --override n_envs=2 "
-                                     "--override n_steps=256 --override eval_interval=0 --override final_eval_episodes=1 "
-                                     "--run-dir " + run.string());
+  const CommandResult train =
+      RunHpo("train --patch " + patch.string() + " --override total_timesteps=512 --run-dir " + run.string());
   ASSERT_EQ(train.exit_code, 0) << train.output;
   // The best trial by value, as storage has it.
   const std::vector<store::Trial> trials = Trials("tiny");
@@ -335,6 +357,14 @@ TEST_F(SweepCliTest, BestParamsPatchTrainsWithExactlyTheBestTrialsParameters) {
   EXPECT_NE(best.output.find("4. Complete training command:\n" + std::string(40, '-') + "\nhpo train --run-dir "), std::string::npos) << best.output;
   EXPECT_NE(best.output.find("2. Config patch saved to: " + patch.string()), std::string::npos) << best.output;
   const YAML::Node resolved = YAML::LoadFile((run / "resolved_config.yaml").string());
+  const std::map<std::string, std::string> fixed = {{"n_envs", "2"},        {"n_steps", "256"},
+                                                    {"batch_size", "64"},   {"eval_interval", "512"},
+                                                    {"eval_episodes", "1"}, {"final_eval_episodes", "2"},
+                                                    {"checkpoint_interval", "0"}};
+  for (const auto& [name, want] : fixed) EXPECT_EQ(resolved[name].Scalar(), want) << name << " (fixed in the sweep)";
+  std::stringstream patch_text;
+  patch_text << std::ifstream(patch).rdbuf();
+  EXPECT_NE(patch_text.str().find("n_envs: 2  # fixed in the sweep"), std::string::npos) << patch_text.str();
   for (const auto& [name, value] : winner->params) {
     const std::string got = resolved[name].IsSequence() ? YAML::Dump(resolved[name]) : resolved[name].Scalar();
     if (value.is_double()) {

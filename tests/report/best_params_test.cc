@@ -50,7 +50,7 @@ TEST(PatchFileTest, HasTheHeaderAndParsesBackToTheSameParams) {
   trial.params = {{"learning_rate", Value(7.3123456789e-4)},
                   {"net_arch", Value(Value::List{Value(128), Value(128)})},
                   {"gamma", Value(0.999)}};
-  const std::string text = PatchFileText("lunar", trial, "final_mean_reward", "configs/trainer/patch/lunar_best.yaml");
+  const std::string text = PatchFileText("lunar", trial, {}, "final_mean_reward", "configs/trainer/patch/lunar_best.yaml");
   EXPECT_EQ(text.rfind("# @package _global_\n", 0), 0u) << text;
   EXPECT_NE(text.find("# Apply with: hpo train --patch configs/trainer/patch/lunar_best.yaml"), std::string::npos);
   EXPECT_NE(text.find("trial lunar.r.7, final_mean_reward 251.5"), std::string::npos);
