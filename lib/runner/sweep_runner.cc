@@ -190,7 +190,7 @@ class Controller {
       trial.params = space_.ToParams(suggestion->point);
       trial.seed = SeedOfTrial(plan_.fixed, trial.params, plan_.seed, trial.number);
     }
-    trial.run_dir = RunDir(plan_, trial.number).string();
+    trial.run_dir = ClaimRunDir(plan_, trial.number).string();
     store_.StartTrial(trial.id, trial.params, trial.seed, trial.run_dir);
     Start(std::move(trial));
     return true;
@@ -414,8 +414,15 @@ class Controller {
 
 }  // namespace
 
-std::filesystem::path RunDir(const SweepPlan& plan, int64_t number) {
-  return plan.sweep_dir / "runs" / fmt::format("{}.r.{}", plan.name, number);
+std::filesystem::path ClaimRunDir(const SweepPlan& plan, int64_t number) {
+  const std::filesystem::path runs = plan.sweep_dir / "runs";
+  std::filesystem::create_directories(runs);
+  // create_directory is the claim: false when the folder exists (an earlier study of this name,
+  // or another controller that took it a moment ago), and then the next number is tried.
+  for (int64_t n = number;; ++n) {
+    const std::filesystem::path dir = runs / fmt::format("{}.r.{}", plan.name, n);
+    if (std::filesystem::create_directory(dir)) return dir;
+  }
 }
 
 uint64_t TrialSeed(uint64_t sweep_seed, int64_t number) {

@@ -61,8 +61,10 @@ SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,
                       samplers::Sampler& sampler, store::Store& store, const store::Study& study,
                       const std::function<void(const SweepEvent&)>& on_event);
 
-/// The run directory of trial `number`.
-std::filesystem::path RunDir(const SweepPlan& plan, int64_t number);
+/// Creates and returns a new, empty run directory for trial `number`: runs/<name>.r.<number>,
+/// or the next free <name>.r.N when that folder exists. A folder is never reused, so nothing
+/// is ever read from another run (an earlier study of the same name left its results there).
+std::filesystem::path ClaimRunDir(const SweepPlan& plan, int64_t number);
 
 /// Seed of trial `number` of a sweep seeded with `sweep_seed` (fits in 31 bits, so every trial
 /// program can take it).

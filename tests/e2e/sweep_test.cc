@@ -123,6 +123,23 @@ TEST_F(SweepCliTest, AFinalMetricLineWithoutAStepIsTheTrialsResult) {
   }
 }
 
+TEST_F(SweepCliTest, ANewStudyUnderAnOldNameNeverReadsTheOldRunDirectories) {
+  // First study: trial 0 writes sweep_eval_results.yaml (x = 0.3 scores 100).
+  ASSERT_EQ(RunHpo("sweep " + Config("reused", "method: grid\nn_trials: 1\nparameters:\n  x: {values: [0.3]}\n")).exit_code, 0);
+  const fs::path sweep_dir = dir_ / "train_dir/sweep/reused";
+  for (const char* file : {"study.db", "study.db-wal", "study.db-shm"}) fs::remove(sweep_dir / file);
+  // A new study of the same name whose program reports on stdout only (x = 0.1 scores 96).
+  const CommandResult r = RunHpo("sweep " + Config("reused", "method: grid\nn_trials: 1\nfixed:\n  final_only: 1\n"
+                                                               "parameters:\n  x: {values: [0.1]}\n"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<store::Trial> trials = Trials("reused");
+  ASSERT_EQ(trials.size(), 1u);
+  ASSERT_EQ(trials[0].state, store::TrialState::kComplete) << trials[0].error;
+  EXPECT_DOUBLE_EQ(*trials[0].value, 96.0) << "the old study's score was recorded";
+  EXPECT_EQ(fs::path(trials[0].run_dir).filename(), "reused.r.1");  // r.0 holds the old run
+  EXPECT_TRUE(fs::exists(sweep_dir / "runs/reused.r.0/sweep_eval_results.yaml"));  // left as it was
+}
+
 TEST_F(SweepCliTest, KillNineThenResumeEndsWithExactlyTheBudget) {
   const std::string config = Config("killed",
                                     "method: random\nn_trials: 8\nn_jobs: 2\nfixed:\n  step_seconds: 0.3\nparameters:\n"
