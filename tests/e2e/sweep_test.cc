@@ -47,6 +47,13 @@ class SweepCliTest : public testing::Test {
     return store->LoadTrials(store->OpenStudy(name, "", "", false).id);
   }
 
+  /// Runs `hpo sweep` on Config(name, body) to its end (exit 0 expected); the study's trials.
+  std::vector<store::Trial> SweepToTheEnd(const std::string& name, const std::string& body) const {
+    const CommandResult r = RunHpo("sweep " + Config(name, body));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return Trials(name);
+  }
+
   /// Trials() while the controller may still be creating the study: empty until it exists.
   std::vector<store::Trial> TrialsSoFar(const std::string& name) const {
     if (!fs::exists(dir_ / "train_dir/sweep" / name / "study.db")) return {};
@@ -108,12 +115,8 @@ TEST_F(SweepCliTest, FaultyTrialsAreFailedWithAReasonAndTheSweepGoesOn) {
 
 TEST_F(SweepCliTest, AFinalMetricLineWithoutAStepIsTheTrialsResult) {
   // W&B users' programs print only {"score": ...} at the end and write no results file.
-  const std::string config = Config("final_only",
-                                    "method: grid\nn_trials: 3\nfixed:\n  final_only: 1\nparameters:\n"
-                                    "  x: {values: [0.1, 0.3, 0.5]}\n");
-  const CommandResult r = RunHpo("sweep " + config);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::vector<store::Trial> trials = Trials("final_only");
+  const std::vector<store::Trial> trials = SweepToTheEnd(
+      "final_only", "method: grid\nn_trials: 3\nfixed:\n  final_only: 1\nparameters:\n  x: {values: [0.1, 0.3, 0.5]}\n");
   ASSERT_EQ(trials.size(), 3u);
   for (const store::Trial& t : trials) {
     ASSERT_EQ(t.state, store::TrialState::kComplete) << t.error;
@@ -129,10 +132,8 @@ TEST_F(SweepCliTest, ANewStudyUnderAnOldNameNeverReadsTheOldRunDirectories) {
   const fs::path sweep_dir = dir_ / "train_dir/sweep/reused";
   for (const char* file : {"study.db", "study.db-wal", "study.db-shm"}) fs::remove(sweep_dir / file);
   // A new study of the same name whose program reports on stdout only (x = 0.1 scores 96).
-  const CommandResult r = RunHpo("sweep " + Config("reused", "method: grid\nn_trials: 1\nfixed:\n  final_only: 1\n"
-                                                               "parameters:\n  x: {values: [0.1]}\n"));
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::vector<store::Trial> trials = Trials("reused");
+  const std::vector<store::Trial> trials =
+      SweepToTheEnd("reused", "method: grid\nn_trials: 1\nfixed:\n  final_only: 1\nparameters:\n  x: {values: [0.1]}\n");
   ASSERT_EQ(trials.size(), 1u);
   ASSERT_EQ(trials[0].state, store::TrialState::kComplete) << trials[0].error;
   EXPECT_DOUBLE_EQ(*trials[0].value, 96.0) << "the old study's score was recorded";
@@ -257,8 +258,7 @@ TEST_F(SweepCliTest, AFixedSeedIsTheSeedOfEveryTrialAndTheDryRunSaysSo) {
   const CommandResult dry = RunHpo("sweep " + Config("fixed_seed", body) + " --dry-run");
   ASSERT_EQ(dry.exit_code, 0) << dry.output;
   EXPECT_NE(dry.output.find("trial seeds: every trial trains on seed 42 (fixed)"), std::string::npos) << dry.output;
-  ASSERT_EQ(RunHpo("sweep " + Config("fixed_seed", body)).exit_code, 0);
-  const std::vector<store::Trial> trials = Trials("fixed_seed");
+  const std::vector<store::Trial> trials = SweepToTheEnd("fixed_seed", body);
   ASSERT_EQ(trials.size(), 3u);
   for (const store::Trial& t : trials) EXPECT_EQ(t.seed, 42u) << "trial " << t.number;
   // without a seed parameter each trial gets its own, and the dry run says that instead
