@@ -30,13 +30,13 @@ int main(int argc, char** argv) {
     // --help and --version are "errors" with code 0; every real parse error is the user's,
     // reported on one line like every other user error.
     if (e.get_exit_code() == 0) return app.exit(e);
-    fmt::print(stderr, "hpo: error: {} (see hpo --help)\n", e.what());
+    fmt::print(stderr, "hpo: error: {} (see hpo --help)\n", hpo::OneLine(e.what()));
     return hpo::kExitUserError;
   } catch (const hpo::UserError& e) {
-    fmt::print(stderr, "hpo: error: {}\n", e.what());
+    fmt::print(stderr, "hpo: error: {}\n", hpo::OneLine(e.what()));
     return hpo::kExitUserError;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "hpo: internal error: {}\n", e.what());
+    fmt::print(stderr, "hpo: internal error: {}\n", hpo::OneLine(e.what()));
     return hpo::kExitFailure;
   }
   return exit_code;

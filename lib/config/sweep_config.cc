@@ -45,7 +45,7 @@ class Loader {
     std::set<std::string> seen;
     for (const auto& pair : root) {
       const std::string key = Key(pair.first);
-      if (!seen.insert(key).second) Fail(pair.first, fmt::format("'{}' appears twice", key));
+      if (!seen.insert(key).second) Fail(pair.first, fmt::format("'{}' appears twice", Echo(key)));
       ReadTopLevel(key, pair.first, pair.second);
     }
   }
@@ -68,7 +68,7 @@ class Loader {
 
   double Number(const YAML::Node& node, const std::string& path) const {
     const Value v = ValueFromYaml(node, At(node));
-    if (!v.is_number()) Fail(node, fmt::format("{} must be a number, got '{}'", path, node.Scalar()));
+    if (!v.is_number()) Fail(node, fmt::format("{} must be a number, got '{}'", Echo(path), Echo(node.Scalar())));
     return v.as_double();
   }
 
@@ -81,7 +81,7 @@ class Loader {
 
   bool Bool(const YAML::Node& node, const std::string& path) const {
     const Value v = ValueFromYaml(node, At(node));
-    if (!v.is_bool()) Fail(node, fmt::format("{} must be true or false, got '{}'", path, node.Scalar()));
+    if (!v.is_bool()) Fail(node, fmt::format("{} must be true or false, got '{}'", Echo(path), Echo(node.Scalar())));
     return v.as_bool();
   }
 
@@ -91,7 +91,7 @@ class Loader {
 
   void SetGoal(const YAML::Node& node, const std::string& path) {
     const std::string goal = Text(node, path);
-    if (goal != "maximize" && goal != "minimize") Fail(node, fmt::format("{} must be maximize or minimize, got '{}'", path, goal));
+    if (goal != "maximize" && goal != "minimize") Fail(node, fmt::format("{} must be maximize or minimize, got '{}'", Echo(path), Echo(goal)));
     const bool maximize = goal == "maximize";
     if (goal_node_ && maximize != c_.maximize) Fail(node, fmt::format("{} contradicts the goal set earlier", path));
     c_.maximize = maximize;
@@ -103,7 +103,7 @@ class Loader {
     if (method == "bayes" || method == "bayesian" || method == "gp") method = "protein";
     if (method == "cmaes") Fail(node, "sampler 'cmaes' is not supported; use tpe or protein (method: bayes)");
     if (std::find(samplers::SamplerMethods().begin(), samplers::SamplerMethods().end(), method) == samplers::SamplerMethods().end()) {
-      Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe)", path, method));
+      Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe)", Echo(path), Echo(method)));
     }
     c_.sampler.method = method;
   }
@@ -185,7 +185,7 @@ class Loader {
       if (!v.IsSequence()) Fail(v, "constraints must be a list of expressions");
       for (const YAML::Node& item : v) c_.constraints.emplace_back(Text(item, "a constraint"), At(item));
     } else {
-      Fail(key_node, fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", key, Closest(key, kTopLevelKeys)));
+      Fail(key_node, fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", Echo(key), Closest(key, kTopLevelKeys)));
     }
   }
 
@@ -225,7 +225,7 @@ class Loader {
       else if (k == "multivariate") s.multivariate = Bool(x, path);
       else if (k == "seed") c_.seed = static_cast<uint64_t>(Integer(x, path, 0));
       else if (k == "grid_points") s.grid_points = static_cast<int>(Integer(x, path, 1));
-      else Fail(p.first, fmt::format("unknown key '{}'", path));
+      else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
     }
   }
 
@@ -250,7 +250,7 @@ class Loader {
         else if (k == "reduction_factor") s.reduction_factor = static_cast<int>(Integer(x, path, 2));
         else if (k == "min_early_stopping_rate") s.min_early_stopping_rate = static_cast<int>(Integer(x, path, 0));
         else if (k == "bootstrap_count") s.bootstrap_count = static_cast<int>(Integer(x, path, 0));
-        else Fail(p.first, fmt::format("unknown key '{}'", path));
+        else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
       }
     }
     if (s.method == "successivehalving" || s.method == "asha") s.method = "successive_halving";
@@ -273,7 +273,7 @@ class Loader {
       } else if (k == "min_iter") c_.pruner.min_resource = Integer(p.second, path, 1);
       else if (k == "max_iter") c_.pruner.max_resource = Integer(p.second, path, 1);
       else if (k == "eta") c_.pruner.reduction_factor = static_cast<int>(Integer(p.second, path, 2));
-      else if (k != "s" && k != "strict") Fail(p.first, fmt::format("unknown key '{}'", path));
+      else if (k != "s" && k != "strict") Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
     }
   }
 
@@ -288,14 +288,14 @@ class Loader {
     const std::optional<std::string> key = CanonicalTrainerKey(path);
     if (!key) {
       Fail(node, fmt::format("'{}' is not a trainer key (did you mean '{}'?); with a custom command: any name is allowed",
-                             path, ClosestTrainerKey(leaf)));
+                             Echo(path), ClosestTrainerKey(leaf)));
     }
     return *key;
   }
 
   void Claim(const std::string& name, const std::string& path, const YAML::Node& node) {
     const auto [it, fresh] = claimed_.emplace(name, At(node).where);
-    if (!fresh) Fail(node, fmt::format("duplicate parameter '{}' (also at {})", path, it->second));
+    if (!fresh) Fail(node, fmt::format("duplicate parameter '{}' (also at {})", Echo(path), it->second));
   }
 
   void ReadFixed(const YAML::Node& map, const std::string& prefix) {
@@ -311,7 +311,7 @@ class Loader {
       // every trial trains on a fixed seed, so it has to be one (see runner::SeedOfTrial)
       if (name == "seed" && !(c_.fixed[name].is_int() && c_.fixed[name].as_int() >= 0)) {
         throw UserError(At(p.second), fmt::format("fixed seed must be a non-negative integer, got '{}'",
-                                                  c_.fixed[name].ToYaml()));
+                                                  Echo(c_.fixed[name].ToYaml())));
       }
     }
   }
@@ -389,7 +389,7 @@ class Loader {
         log = Bool(x, kpath);
       } else {
         Fail(p.first, fmt::format("unknown key '{}' in a parameter (known: distribution/type, min/low, max/high, "
-                                  "mean/prior, scale, values/choices, value, q, log)", kpath));
+                                  "mean/prior, scale, values/choices, value, q, log)", Echo(kpath)));
       }
     }
     spec.name = Resolve(path, key_node);

@@ -24,7 +24,7 @@ struct Field {
 };
 
 [[noreturn]] void WrongType(const std::string& key, const char* expected, const Value& v, const Origin& origin) {
-  throw UserError(origin, fmt::format("{} expects {}, got '{}'", key, expected, v.ToYaml()));
+  throw UserError(origin, fmt::format("{} expects {}, got '{}'", Echo(key), expected, Echo(v.ToYaml())));
 }
 
 int64_t AsInt(const std::string& key, const Value& v, const Origin& origin) {
@@ -139,7 +139,7 @@ void ApplyMapping(TrainerConfig& config, const YAML::Node& map, const std::strin
     const std::optional<std::string> canonical =
         Leaf(key) == "hidden_size" ? std::optional<std::string>("net_arch") : CanonicalTrainerKey(key);
     if (!canonical) {  // reported at the key; type errors below are reported at the value
-      throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", path, ClosestTrainerKey(Leaf(key))));
+      throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", Echo(path), ClosestTrainerKey(Leaf(key))));
     }
     if (!seen.insert(*canonical).second) {
       throw UserError(origin, fmt::format("{} is set twice in this file", path));
@@ -159,7 +159,7 @@ void TrainerConfig::Set(const std::string& key, const Value& value, const Origin
   const std::optional<std::string> canonical = CanonicalTrainerKey(key);
   const Field* field = canonical ? FindField(*canonical) : nullptr;
   if (!field) {
-    throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", key, ClosestTrainerKey(Leaf(key))));
+    throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", Echo(key), ClosestTrainerKey(Leaf(key))));
   }
   field->set(*this, value, origin);
   explicit_keys.insert(field->name);
@@ -199,7 +199,7 @@ void TrainerConfig::Validate() const {
   require(!net_arch.empty(), "net_arch must have at least one hidden layer");
   for (int64_t width : net_arch) require(width > 0, fmt::format("net_arch layer sizes must be positive, got {}", width));
   require(activation_fn == "tanh" || activation_fn == "relu",
-          fmt::format("activation_fn must be tanh or relu, got '{}'", activation_fn));
+          fmt::format("activation_fn must be tanh or relu, got '{}'", Echo(activation_fn)));
   require(eval_interval >= 0, fmt::format("eval_interval must be >= 0 (0 = off), got {}", eval_interval));
   require(eval_episodes > 0, fmt::format("eval_episodes must be positive, got {}", eval_episodes));
   require(final_eval_episodes > 0, fmt::format("final_eval_episodes must be positive, got {}", final_eval_episodes));

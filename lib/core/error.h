@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace hpo {
 
@@ -25,6 +26,13 @@ struct Origin {
   std::string where;
   static Origin None() { return {}; }
 };
+
+/// `text` with control characters escaped (\n, \t, \r, \xNN): what a message prints stays one line.
+std::string OneLine(std::string_view text);
+
+/// A key or value the user wrote, as a message quotes it: OneLine(), and at most ~80
+/// characters ("...") so a mangled config cannot fill the screen with YAML.
+std::string Echo(std::string_view text);
 
 /// A mistake the user can fix. what() is the full one-line message.
 class UserError : public std::runtime_error {

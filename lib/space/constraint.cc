@@ -197,7 +197,7 @@ class Parser {
       const std::optional<std::string> resolved = resolve_(name);
       if (!resolved) {
         pos_ = start;
-        Fail(fmt::format("unknown parameter '{}'", name));
+        Fail(fmt::format("unknown parameter '{}'", Echo(name)));
       }
       names_.push_back(*resolved);
       return Leaf(Op::kName, 0, *resolved);
@@ -223,7 +223,7 @@ class Evaluator {
       case Op::kString: return n.text;
       case Op::kName: {
         const auto it = params_.find(n.text);
-        if (it == params_.end()) Fail(fmt::format("no value for '{}'", n.text));
+        if (it == params_.end()) Fail(fmt::format("no value for '{}'", Echo(n.text)));
         if (it->second.is_bool()) return it->second.as_bool() ? 1.0 : 0.0;
         if (it->second.is_number()) return it->second.as_double();
         return it->second.is_string() ? it->second.as_string() : it->second.ToYaml();
@@ -251,7 +251,7 @@ class Evaluator {
   double Num(const Node& n) const {
     const Operand v = Eval(n);
     if (const double* d = std::get_if<double>(&v)) return *d;
-    Fail(fmt::format("'{}' is not a number here", std::get<std::string>(v)));
+    Fail(fmt::format("'{}' is not a number here", Echo(std::get<std::string>(v))));
   }
   [[noreturn]] void Fail(const std::string& what) const {
     throw UserError(origin_, fmt::format("constraint \"{}\": {}", text_, what));

@@ -181,7 +181,7 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
   if (kind == Kinds().end()) {
     std::string known;
     for (const Kind& k : Kinds()) known += (known.empty() ? "" : ", ") + k.name;
-    throw UserError(origin, fmt::format("unknown distribution '{}' (known: {}, categorical)", spec.distribution, known));
+    throw UserError(origin, fmt::format("unknown distribution '{}' (known: {}, categorical)", Echo(spec.distribution), known));
   }
   auto fail = [&](const std::string& why) { throw UserError(origin, why); };
   if (!std::isfinite(spec.min) || !std::isfinite(spec.max)) fail("min and max must be finite numbers");
@@ -214,7 +214,7 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
   } else if (spec.scale && *spec.scale != "auto") {
     char* end = nullptr;
     scale = std::strtod(spec.scale->c_str(), &end);
-    if (*end != '\0' || !(scale > 0)) fail(fmt::format("scale must be auto, time or a positive number, got '{}'", *spec.scale));
+    if (*end != '\0' || !(scale > 0)) fail(fmt::format("scale must be auto, time or a positive number, got '{}'", Echo(*spec.scale)));
   }
 
   NumericDistribution probe(*kind, spec, 0.5, scale / 2);

@@ -296,6 +296,23 @@ TEST_F(SweepCliTest, BestParamsPrintsTheSweepsOwnProgramAndItRunsAsPrinted) {
   EXPECT_DOUBLE_EQ(YAML::LoadFile(results.string())["score"].as<double>(), 100.0);  // x = 0.3 scores 100
 }
 
+TEST_F(SweepCliTest, MangledConfigsGiveOneShortLine) {
+  // A key with a raw newline, and a key hundreds of characters long.
+  const std::vector<std::string> bodies = {
+      "method: random\nn_trials: 2\nparameters:\n  \"lr\\nrate\": {min: 0.0, max: 1.0}\n",
+      "method: random\nn_trials: 2\n" + std::string(400, 'z') + ": 1\nparameters:\n  x: {min: 0.0, max: 1.0}\n",
+      "method: random\nn_trials: 2\ngoal: \"" + std::string(300, 'y') + "\\nup\"\nparameters:\n  x: {min: 0.0, max: 1.0}\n"};
+  for (const std::string& body : bodies) {
+    const fs::path path = dir_ / "mangled.yaml";
+    std::ofstream(path) << "name: mangled\n" << body;
+    const CommandResult r = RunHpo("sweep " + path.string() + " --dry-run");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_LT(r.output.size(), 300u) << r.output;
+    EXPECT_EQ(r.output.rfind("hpo: error: ", 0), 0u) << r.output;
+  }
+}
+
 TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
   const std::string config = Config("bad", "method: random\nn_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   const std::vector<std::pair<std::string, std::string>> cases = {
