@@ -308,6 +308,8 @@ class Loader {
       const std::string name = Resolve(path, p.first);
       Claim(name, path, p.first);
       c_.fixed[name] = ValueFromYaml(p.second, At(p.second));
+      // hpo train would refuse it in every trial: refuse it once, here, where it is written
+      if (c_.command.empty()) CheckTrainerValue(name, c_.fixed[name], At(p.second));
       // every trial trains on a fixed seed, so it has to be one (see runner::SeedOfTrial)
       if (name == "seed" && !(c_.fixed[name].is_int() && c_.fixed[name].as_int() >= 0)) {
         throw UserError(At(p.second), fmt::format("fixed seed must be a non-negative integer, got '{}'",
@@ -473,7 +475,23 @@ YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const 
 
 namespace {
 
+SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset);
+
 SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const std::string& preset) {
+  SweepConfig config = LoadWithPreset(doc, name, preset);
+  // Every preset is checked now, not only when someone selects it.
+  for (const std::string& other : config.presets) {
+    if (other == preset) continue;
+    try {
+      LoadWithPreset(doc, name, other);
+    } catch (const UserError& e) {
+      throw UserError(fmt::format("{} (in preset '{}')", e.what(), other));
+    }
+  }
+  return config;
+}
+
+SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset) {
   if (!doc.root.IsMap()) throw UserError(OriginOf(doc.source, doc.root), "a sweep config must be a mapping of keys");
   SweepConfig config;
   config.source = doc.source;

@@ -171,20 +171,20 @@ Value TrainerConfig::Get(const std::string& key) const {
   return field->get(*this);
 }
 
-void TrainerConfig::Validate() const {
-  std::vector<std::string> problems;
+std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
+  std::vector<Problem> problems;
+  // The key is the message's first word: each check is about one key's own value.
   auto require = [&problems](bool ok, std::string message) {
-    if (!ok) problems.push_back(std::move(message));
+    if (!ok) problems.push_back({message.substr(0, message.find(' ')), std::move(message)});
   };
   require(total_timesteps > 0, fmt::format("total_timesteps must be positive, got {}", total_timesteps));
   require(threads >= 1, fmt::format("threads must be at least 1, got {}", threads));
   require(n_envs > 0, fmt::format("n_envs must be positive, got {}", n_envs));
   require(n_steps > 0, fmt::format("n_steps must be positive, got {}", n_steps));
   require(batch_size > 0, fmt::format("batch_size must be positive, got {}", batch_size));
-  if (n_envs > 0 && n_steps > 0 && batch_size > 0) {
-    require(batch_size <= n_envs * n_steps,
-            fmt::format("batch_size {} is larger than the rollout (n_envs {} x n_steps {} = {})", batch_size,
-                        n_envs, n_steps, n_envs * n_steps));
+  if (n_envs > 0 && n_steps > 0 && batch_size > 0 && batch_size > n_envs * n_steps) {
+    problems.push_back({"", fmt::format("batch_size {} is larger than the rollout (n_envs {} x n_steps {} = {})",
+                                        batch_size, n_envs, n_steps, n_envs * n_steps)});  // about three keys
   }
   require(n_epochs > 0, fmt::format("n_epochs must be positive, got {}", n_epochs));
   require(learning_rate > 0 && std::isfinite(learning_rate), fmt::format("learning_rate must be positive, got {}", learning_rate));
@@ -207,11 +207,26 @@ void TrainerConfig::Validate() const {
   require(gravity > -12 && gravity < 0, fmt::format("gravity must be in (-12, 0), got {}", gravity));
   require(wind_power >= 0, fmt::format("wind_power must be >= 0, got {}", wind_power));
   require(turbulence_power >= 0, fmt::format("turbulence_power must be >= 0, got {}", turbulence_power));
+  return problems;
+}
+
+void TrainerConfig::Validate() const {
+  const std::vector<Problem> problems = Problems();
   if (problems.empty()) return;
-  std::string message = "invalid trainer config: " + problems.front();
-  for (size_t i = 1; i < problems.size(); ++i) message += "; " + problems[i];
+  std::string message = "invalid trainer config: " + problems.front().message;
+  for (size_t i = 1; i < problems.size(); ++i) message += "; " + problems[i].message;
   throw UserError(message);
 }
+
+void CheckTrainerValue(const std::string& key, const Value& value, const Origin& origin) {
+  TrainerConfig config;
+  config.Set(key, value, origin);  // unknown keys and wrong types
+  for (const TrainerConfig::Problem& problem : config.Problems()) {
+    if (config.explicit_keys.contains(problem.key)) throw UserError(origin, problem.message);
+  }
+}
+
+
 
 std::string TrainerConfig::ToYaml() const { return EmitYaml(*this, nullptr); }
 

@@ -87,6 +87,13 @@ struct TrainerConfig {
   Value Get(const std::string& key) const;
   /// Every problem at once, one per line, as a UserError; nothing if the config is valid.
   void Validate() const;
+  /// What Validate() reports: each problem with the key it is about ("" when it is about how
+  /// several keys combine, like a minibatch larger than the rollout).
+  struct Problem {
+    std::string key;
+    std::string message;
+  };
+  std::vector<Problem> Problems() const;
   /// Every key and value (resolved_config.yaml).
   std::string ToYaml() const;
   /// The keys set explicitly or differing from the defaults (train_config_overrides.yaml:
@@ -96,6 +103,10 @@ struct TrainerConfig {
   /// Canonical names of the keys set through Set() (config files, patches, overrides).
   std::set<std::string> explicit_keys;
 };
+
+/// Checks one value for one trainer key on its own (its type and its range), as a sweep's
+/// `fixed:` value is checked at load. Throws UserError at `origin`.
+void CheckTrainerValue(const std::string& key, const Value& value, const Origin& origin);
 
 /// Parses "key=value" (a --override). The value is YAML ("3e-4", "[128,128]", "relu").
 /// Throws UserError quoting the text for "lr", "lr=", "=3" and unparsable values.

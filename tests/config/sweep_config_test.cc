@@ -121,6 +121,17 @@ void PrintTo(const BadConfig& bad, std::ostream* os) { *os << bad.name; }
 
 class SweepConfigBadInputTest : public testing::TestWithParam<BadConfig> {};
 
+TEST(SweepConfigTest, FixedValuesAreCheckedOnTheirOwnNotAgainstDefaults) {
+  // batch_size 8192 exceeds the default rollout (8 x 512) but not the searched one: no error.
+  const std::string ok = WriteTemp("fixed_big_batch.yaml", "method: random\nfixed:\n  batch_size: 8192\nparameters:\n"
+                                                            "  n_steps: {values: [1024, 2048]}\n");
+  EXPECT_EQ(LoadSweepConfig(ok).fixed.at("batch_size"), Value(8192));
+  // a custom program's fixed values are its own business
+  const std::string custom = WriteTemp("fixed_custom.yaml", "method: random\ncommand: [./train.sh, \"${args}\"]\nfixed:\n"
+                                                            "  batch_size: -64\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
+  EXPECT_EQ(LoadSweepConfig(custom).fixed.at("batch_size"), Value(-64));
+}
+
 TEST_P(SweepConfigBadInputTest, ClearMessageWithFileLineColumn) {
   const BadConfig& bad = GetParam();
   const std::string path = WriteTemp("bad_" + bad.name + ".yaml", bad.yaml);
@@ -171,7 +182,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"bad_goal", kHead + "goal: maximise\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:7",
                   "goal must be maximize or minimize"},
         BadConfig{"bad_pruner", kHead + "pruner: {type: median, percentile: 150}\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
-                  "2:9", "percentile must be in [0, 100]"}),
+                  "2:9", "percentile must be in [0, 100]"},
+        // fixed values are checked against hpo train's keys at load, where they are written
+        BadConfig{"fixed_out_of_range", kHead + "fixed:\n  batch_size: -64\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "3:15", "batch_size must be positive, got -64"},
+        BadConfig{"fixed_wrong_type", kHead + "fixed:\n  lr: fast\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "3:7",
+                  "learning_rate expects a number, got 'fast'"},
+        BadConfig{"fixed_bad_activation",
+                  kHead + "fixed:\n  activation_fn: gelu\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "3:18",
+                  "activation_fn must be tanh or relu, got 'gelu'"},
+        // a preset is checked even when another one (or none) is selected
+        BadConfig{"preset_unknown_key",
+                  kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\npresets:\n  fast:\n    parameters:\n"
+                          "      lernrate: {min: 0.001, max: 0.01}\n",
+                  "7:7", "'lernrate' is not a trainer key (did you mean 'learning_rate'?); with a custom command: "
+                         "any name is allowed (in preset 'fast')"}),
     [](const testing::TestParamInfo<BadConfig>& param_info) { return param_info.param.name; });
 
 }  // namespace

@@ -175,7 +175,8 @@ struct BadTrain {
 class TrainBadInputTest : public testing::TestWithParam<BadTrain> {};
 
 TEST_P(TrainBadInputTest, ExitCode2OneLineAndTheRunDirectoryUntouched) {
-  const fs::path dir = FreshDir("bad");
+  // one folder per case: ctest runs the cases as parallel processes
+  const fs::path dir = FreshDir("bad_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "keep.txt") << "user data\n";
   const CommandResult r = RunHpo(std::string("train ") + GetParam().args + " --run-dir " + dir.string());
