@@ -12,6 +12,7 @@
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/closest_word.h"
+#include "lib/core/random.h"
 #include "lib/space/constraint.h"
 
 namespace hpo::config {
@@ -477,6 +478,24 @@ namespace {
 
 SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset);
 
+// Constraints that reject every draw of the prior are reported at load, at the constraint that
+// rejected most draws. Deterministic draws: the same file always gives the same answer.
+void CheckFeasible(const SweepConfig& config, const space::SearchSpace& space) {
+  if (config.constraints.empty()) return;
+  constexpr int kDraws = 2000;
+  Rng rng(DeriveSeed(0, 0, "feasibility-check"));
+  std::vector<int> rejections(config.constraints.size());
+  for (int draw = 0; draw < kDraws; ++draw) {
+    const std::optional<size_t> rejecting = space.RejectingConstraint(space.ToParams(space.SamplePrior(rng)));
+    if (!rejecting) return;
+    ++rejections[*rejecting];
+  }
+  const size_t worst = static_cast<size_t>(std::max_element(rejections.begin(), rejections.end()) - rejections.begin());
+  const auto& [text, origin] = config.constraints[worst];
+  throw UserError(origin, fmt::format("the constraints look infeasible: all {} random draws were rejected, {} of them by "
+                                      "'{}'", kDraws, rejections[worst], Echo(text)));
+}
+
 SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const std::string& preset) {
   SweepConfig config = LoadWithPreset(doc, name, preset);
   // Every preset is checked now, not only when someone selects it.
@@ -505,7 +524,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
   for (const ParameterSpec& p : config.parameters) {
     if (config.fixed.count(p.name)) throw UserError(p.origin, fmt::format("'{}' is both fixed and searched", p.written_name));
   }
-  config.BuildSpace();  // report bad distributions and constraints now, not at the first trial
+  CheckFeasible(config, config.BuildSpace());  // bad distributions and constraints now, not at the first trial
   return config;
 }
 

@@ -85,13 +85,16 @@ bool SearchSpace::IsFeasible(const UnitPoint& point) const {
 }
 
 bool SearchSpace::IsFeasible(const ParamSet& params) const {
-  if (impl_->constraints.empty()) return true;
+  return impl_->constraints.empty() || !RejectingConstraint(params);
+}
+
+std::optional<size_t> SearchSpace::RejectingConstraint(const ParamSet& params) const {
   ParamSet values = impl_->fixed;
   for (const auto& [name, value] : params) values[name] = value;
-  for (const auto& constraint : impl_->constraints) {
-    if (constraint->Rejects(values)) return false;
+  for (size_t i = 0; i < impl_->constraints.size(); ++i) {
+    if (impl_->constraints[i]->Rejects(values)) return i;
   }
-  return true;
+  return std::nullopt;
 }
 
 }  // namespace hpo::space

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,8 @@ class SearchSpace {
   /// True when no constraint rejects the values of this point.
   bool IsFeasible(const UnitPoint& point) const;
   bool IsFeasible(const ParamSet& params) const;
+  /// The index (in the order added) of the first constraint that rejects these values.
+  std::optional<size_t> RejectingConstraint(const ParamSet& params) const;
 
  private:
   struct Impl;

@@ -191,6 +191,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"fixed_bad_activation",
                   kHead + "fixed:\n  activation_fn: gelu\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "3:18",
                   "activation_fn must be tanh or relu, got 'gelu'"},
+        // an infeasible space is reported at load, at the constraint that rejects the draws
+        BadConfig{"infeasible",
+                  kHead + "parameters:\n  gamma: {min: 0.1, max: 0.4}\nconstraints:\n  - \"gamma < 0.05\"\n"
+                          "  - \"gamma > 0.05\"\n",
+                  "6:5", "the constraints look infeasible: all 2000 random draws were rejected, 2000 of them by 'gamma > 0.05'"},
         // a preset is checked even when another one (or none) is selected
         BadConfig{"preset_unknown_key",
                   kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\npresets:\n  fast:\n    parameters:\n"
