@@ -39,6 +39,7 @@ VectorEnv& VectorEnv::operator=(VectorEnv&&) noexcept = default;
 int VectorEnv::num_envs() const { return static_cast<int>(state_->envs.size()); }
 int VectorEnv::observation_size() const { return state_->observation_size; }
 ActionSpace VectorEnv::action_space() const { return state_->action_space; }
+double VectorEnv::reward_threshold() const { return state_->envs.front()->reward_threshold(); }
 
 void VectorEnv::Reset(std::span<float> observations) {
   State& s = *state_;

@@ -28,6 +28,7 @@ class VectorEnv {
   int num_envs() const;
   int observation_size() const;
   ActionSpace action_space() const;
+  double reward_threshold() const;  ///< the copies' solve threshold (Env::reward_threshold)
 
   /// Resets every copy; `observations` is num_envs x observation_size, row-major.
   void Reset(std::span<float> observations);

@@ -24,6 +24,15 @@ std::vector<float> VectorOf(const torch::Tensor& t) {
 
 }  // namespace
 
+envs::EnvOptions EnvOptionsOf(const config::TrainerConfig& config) {
+  envs::EnvOptions options;
+  options.gravity = config.gravity;
+  options.enable_wind = config.enable_wind;
+  options.wind_power = config.wind_power;
+  options.turbulence_power = config.turbulence_power;
+  return options;
+}
+
 ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space) {
   return ActorCritic(observation_size, space, config);
 }
@@ -109,13 +118,8 @@ std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir) {
 
 EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& config, int64_t episodes, uint64_t seed,
                           bool stochastic) {
-  envs::EnvOptions options;
-  options.gravity = config.gravity;
-  options.enable_wind = config.enable_wind;
-  options.wind_power = config.wind_power;
-  options.turbulence_power = config.turbulence_power;
   std::vector<std::unique_ptr<envs::Env>> envs;
-  for (int64_t i = 0; i < episodes; ++i) envs.push_back(envs::MakeEnv(config.env_id, options));
+  for (int64_t i = 0; i < episodes; ++i) envs.push_back(envs::MakeEnv(config.env_id, EnvOptionsOf(config)));
   const auto obs_size = static_cast<size_t>(envs[0]->observation_size());
   const auto width = static_cast<size_t>(envs[0]->action_space().width());
   const auto n = static_cast<size_t>(episodes);

@@ -22,6 +22,9 @@ FlatParameters Flatten(ActorCriticImpl& model);
 
 ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space);
 
+/// The env options a trainer config sets (gravity, wind, turbulence).
+envs::EnvOptions EnvOptionsOf(const config::TrainerConfig& config);
+
 /// A freshly initialised policy (the torch module's initialisation, seeded by torch's global
 /// generator), its parameters copied out of the module.
 Policy MakePolicy(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space);

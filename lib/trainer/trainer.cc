@@ -38,15 +38,6 @@ void SetBlasThreads(int threads) {
 using Clock = std::chrono::steady_clock;
 double SecondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-envs::EnvOptions EnvOptionsOf(const config::TrainerConfig& c) {
-  envs::EnvOptions o;
-  o.gravity = c.gravity;
-  o.enable_wind = c.enable_wind;
-  o.wind_power = c.wind_power;
-  o.turbulence_power = c.turbulence_power;
-  return o;
-}
-
 std::string Eta(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   if (seconds < 120) return fmt::format("{:.0f}s", seconds);
@@ -66,8 +57,7 @@ class PpoRun {
               EnvOptionsOf(config)),
         rng_(DeriveSeed(static_cast<uint64_t>(config.seed), 0, "policy")),
         policy_(MakePolicy(config, envs_.observation_size(), envs_.action_space())),
-        update_(policy_.net, policy_.distribution, envs_.observation_size(), config),
-        reward_threshold_(envs::MakeEnv(config.env_id)->reward_threshold()) {
+        update_(policy_.net, policy_.distribution, envs_.observation_size(), config) {
     obs_size_ = envs_.observation_size();
     action_width_ = envs_.action_space().width();
     const auto n = static_cast<size_t>(c_.n_envs * c_.n_steps);
@@ -98,7 +88,6 @@ class PpoRun {
   Rng rng_;
   Policy policy_;
   PpoUpdate update_;
-  double reward_threshold_;
   int obs_size_ = 0, action_width_ = 0;
   ActorCriticNet::Activations activations_;  // rollout forward passes
 
@@ -217,7 +206,7 @@ bool PpoRun::Update(double lr) {
 void PpoRun::Evaluate(bool final_eval) {
   const int64_t episodes = final_eval ? c_.final_eval_episodes : c_.eval_episodes;
   const EvalResult r = EvaluatePolicy(policy_, c_, episodes, DeriveSeed(static_cast<uint64_t>(c_.seed), 0, "eval"), false);
-  if (!final_eval && solved_step_ < 0 && r.mean_reward >= reward_threshold_) {
+  if (!final_eval && solved_step_ < 0 && r.mean_reward >= envs_.reward_threshold()) {
     solved_step_ = global_step_;
     solved_seconds_ = TrainingSeconds();
   }
