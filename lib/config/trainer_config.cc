@@ -173,40 +173,39 @@ Value TrainerConfig::Get(const std::string& key) const {
 
 std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
   std::vector<Problem> problems;
-  // The key is the message's first word: each check is about one key's own value.
-  auto require = [&problems](bool ok, std::string message) {
-    if (!ok) problems.push_back({message.substr(0, message.find(' ')), std::move(message)});
+  auto require = [&problems](const char* key, bool ok, std::string message) {
+    if (!ok) problems.push_back({key, std::move(message)});
   };
-  require(total_timesteps > 0, fmt::format("total_timesteps must be positive, got {}", total_timesteps));
-  require(threads >= 1, fmt::format("threads must be at least 1, got {}", threads));
-  require(n_envs > 0, fmt::format("n_envs must be positive, got {}", n_envs));
-  require(n_steps > 0, fmt::format("n_steps must be positive, got {}", n_steps));
-  require(batch_size > 0, fmt::format("batch_size must be positive, got {}", batch_size));
+  require("total_timesteps", total_timesteps > 0, fmt::format("total_timesteps must be positive, got {}", total_timesteps));
+  require("threads", threads >= 1, fmt::format("threads must be at least 1, got {}", threads));
+  require("n_envs", n_envs > 0, fmt::format("n_envs must be positive, got {}", n_envs));
+  require("n_steps", n_steps > 0, fmt::format("n_steps must be positive, got {}", n_steps));
+  require("batch_size", batch_size > 0, fmt::format("batch_size must be positive, got {}", batch_size));
   if (n_envs > 0 && n_steps > 0 && batch_size > 0 && batch_size > n_envs * n_steps) {
     problems.push_back({"", fmt::format("batch_size {} is larger than the rollout (n_envs {} x n_steps {} = {})",
                                         batch_size, n_envs, n_steps, n_envs * n_steps)});  // about three keys
   }
-  require(n_epochs > 0, fmt::format("n_epochs must be positive, got {}", n_epochs));
-  require(learning_rate > 0 && std::isfinite(learning_rate), fmt::format("learning_rate must be positive, got {}", learning_rate));
-  require(gamma > 0 && gamma <= 1, fmt::format("gamma must be in (0, 1], got {}", gamma));
-  require(gae_lambda >= 0 && gae_lambda <= 1, fmt::format("gae_lambda must be in [0, 1], got {}", gae_lambda));
-  require(clip_range > 0, fmt::format("clip_range must be positive, got {}", clip_range));
-  require(clip_range_vf >= 0, fmt::format("clip_range_vf must be >= 0 (0 = off), got {}", clip_range_vf));
-  require(ent_coef >= 0, fmt::format("ent_coef must be >= 0, got {}", ent_coef));
-  require(vf_coef >= 0, fmt::format("vf_coef must be >= 0, got {}", vf_coef));
-  require(max_grad_norm > 0, fmt::format("max_grad_norm must be positive, got {}", max_grad_norm));
-  require(target_kl >= 0, fmt::format("target_kl must be >= 0 (0 = off), got {}", target_kl));
-  require(!net_arch.empty(), "net_arch must have at least one hidden layer");
-  for (int64_t width : net_arch) require(width > 0, fmt::format("net_arch layer sizes must be positive, got {}", width));
-  require(activation_fn == "tanh" || activation_fn == "relu",
+  require("n_epochs", n_epochs > 0, fmt::format("n_epochs must be positive, got {}", n_epochs));
+  require("learning_rate", learning_rate > 0 && std::isfinite(learning_rate), fmt::format("learning_rate must be positive, got {}", learning_rate));
+  require("gamma", gamma > 0 && gamma <= 1, fmt::format("gamma must be in (0, 1], got {}", gamma));
+  require("gae_lambda", gae_lambda >= 0 && gae_lambda <= 1, fmt::format("gae_lambda must be in [0, 1], got {}", gae_lambda));
+  require("clip_range", clip_range > 0, fmt::format("clip_range must be positive, got {}", clip_range));
+  require("clip_range_vf", clip_range_vf >= 0, fmt::format("clip_range_vf must be >= 0 (0 = off), got {}", clip_range_vf));
+  require("ent_coef", ent_coef >= 0, fmt::format("ent_coef must be >= 0, got {}", ent_coef));
+  require("vf_coef", vf_coef >= 0, fmt::format("vf_coef must be >= 0, got {}", vf_coef));
+  require("max_grad_norm", max_grad_norm > 0, fmt::format("max_grad_norm must be positive, got {}", max_grad_norm));
+  require("target_kl", target_kl >= 0, fmt::format("target_kl must be >= 0 (0 = off), got {}", target_kl));
+  require("net_arch", !net_arch.empty(), "net_arch must have at least one hidden layer");
+  for (int64_t width : net_arch) require("net_arch", width > 0, fmt::format("net_arch layer sizes must be positive, got {}", width));
+  require("activation_fn", activation_fn == "tanh" || activation_fn == "relu",
           fmt::format("activation_fn must be tanh or relu, got '{}'", Echo(activation_fn)));
-  require(eval_interval >= 0, fmt::format("eval_interval must be >= 0 (0 = off), got {}", eval_interval));
-  require(eval_episodes > 0, fmt::format("eval_episodes must be positive, got {}", eval_episodes));
-  require(final_eval_episodes > 0, fmt::format("final_eval_episodes must be positive, got {}", final_eval_episodes));
-  require(checkpoint_interval >= 0, fmt::format("checkpoint_interval must be >= 0, got {}", checkpoint_interval));
-  require(gravity > -12 && gravity < 0, fmt::format("gravity must be in (-12, 0), got {}", gravity));
-  require(wind_power >= 0, fmt::format("wind_power must be >= 0, got {}", wind_power));
-  require(turbulence_power >= 0, fmt::format("turbulence_power must be >= 0, got {}", turbulence_power));
+  require("eval_interval", eval_interval >= 0, fmt::format("eval_interval must be >= 0 (0 = off), got {}", eval_interval));
+  require("eval_episodes", eval_episodes > 0, fmt::format("eval_episodes must be positive, got {}", eval_episodes));
+  require("final_eval_episodes", final_eval_episodes > 0, fmt::format("final_eval_episodes must be positive, got {}", final_eval_episodes));
+  require("checkpoint_interval", checkpoint_interval >= 0, fmt::format("checkpoint_interval must be >= 0, got {}", checkpoint_interval));
+  require("gravity", gravity > -12 && gravity < 0, fmt::format("gravity must be in (-12, 0), got {}", gravity));
+  require("wind_power", wind_power >= 0, fmt::format("wind_power must be >= 0, got {}", wind_power));
+  require("turbulence_power", turbulence_power >= 0, fmt::format("turbulence_power must be >= 0, got {}", turbulence_power));
   return problems;
 }
 
