@@ -32,20 +32,10 @@ def run_pinned(argv, stdout_path, env=None):
     return wall, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
 
 
-def read_yaml_flat(path):
-    values = {}
-    for line in open(path):
-        if ":" in line and not line.startswith(" "):
-            key, value = line.split(":", 1)
-            value = value.strip()
-            if value in ("null", "~", ""):
-                values[key.strip()] = None
-                continue
-            try:
-                values[key.strip()] = float(value)
-            except ValueError:
-                values[key.strip()] = value
-    return values
+def read_yaml(path):
+    import yaml  # python3-yaml: a dependency of python3-optuna, installed by scripts/setup.sh
+    with open(path) as f:
+        return yaml.safe_load(f)
 
 
 def run_ours(seeds, overrides, out):
@@ -58,7 +48,7 @@ def run_ours(seeds, overrides, out):
         wall, rss, code = run_pinned(argv, run_dir + ".jsonl")
         if code != 0:
             sys.exit(f"bench-train: hpo train (seed {seed}) exited {code}; see {run_dir}.jsonl.err")
-        r = read_yaml_flat(os.path.join(run_dir, "sweep_eval_results.yaml"))
+        r = read_yaml(os.path.join(run_dir, "sweep_eval_results.yaml"))
         runs.append({
             "seed": seed,
             "wall_seconds": round(wall, 2),
@@ -131,17 +121,12 @@ def run_peer(config, updates, out):
     }
 
 
-def load_resolved_config(run_dir):
-    import yaml  # python3-yaml: a dependency of python3-optuna, installed by scripts/setup.sh
-    return yaml.safe_load(open(os.path.join(run_dir, "resolved_config.yaml")))
-
-
 def main():
     seeds = [int(s) for s in sys.argv[1:]] or [0, 1, 2]
     overrides = os.environ.get("HPO_BENCH_OVERRIDES", "").split()
     out = tempfile.mkdtemp(prefix="hpo-bench-train-")
     runs = run_ours(seeds, overrides, out)
-    config = load_resolved_config(os.path.join(out, f"seed{seeds[0]}"))
+    config = read_yaml(os.path.join(out, f"seed{seeds[0]}", "resolved_config.yaml"))
     rollout = config["n_envs"] * config["n_steps"]
     updates = -(-config["total_timesteps"] // rollout)
     peer = run_peer(config, updates, out) if os.environ.get("HPO_BENCH_PEER", "1") != "0" else {"skipped": "HPO_BENCH_PEER=0"}
