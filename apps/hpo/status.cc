@@ -1,7 +1,9 @@
 // hpo status [SWEEP]: the trial table of a running or finished sweep, read from storage.
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <cmath>
+#include <ctime>
 #include <map>
 
 #include "apps/hpo/commands.h"
@@ -63,6 +65,9 @@ int RunStatus(const SweepArgs& args) {
     fmt::print("; best: trial {} with {} = {:.6g}", ranked[0].number, info.metric, *ranked[0].value);
   }
   fmt::print("\n");
+  for (const store::StudyChange& change : store->LoadStudyChanges(study.id)) {
+    fmt::print("config changed (accepted) at {}: {}\n", fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(static_cast<std::time_t>(change.at_ms / 1000))), change.changes);
+  }
   return kExitOk;
 }
 

@@ -33,6 +33,7 @@ struct SweepCliOptions {
   std::optional<uint64_t> seed;
   bool resume = false;
   bool dry_run = false;
+  bool accept_changes = false;
 };
 
 std::string ParamsLine(const ParamSet& params) {
@@ -115,6 +116,36 @@ int DryRun(const config::SweepConfig& c) {
   return kExitOk;
 }
 
+// A study is one search: running it again with another space, metric, goal or trial program
+// would mix trials of two searches without a word, so that takes --accept-changes (recorded
+// in the study). Everything else (trials, jobs, timeouts, sampler...) may change freely. The
+// study and the sweep's config.yaml then hold the config this run uses.
+void ReconcileStoredConfig(store::Store& store, const store::Study& study, const config::SweepConfig& c,
+                           const std::filesystem::path& sweep_dir, bool accept_changes) {
+  const std::string now_yaml = c.ToYaml();
+  std::string accepted;
+  if (study.config_yaml != now_yaml) {
+    std::vector<std::string> changes;
+    try {
+      changes = config::StudyChanges(config::ParseSweepConfig(study.config_yaml, "the stored config", c.name), c);
+    } catch (const UserError& e) {  // written by an older hpo: cannot tell what changed
+      changes.push_back(fmt::format("the stored config no longer loads ({})", e.what()));
+    }
+    const std::string listed = fmt::format("{}", fmt::join(changes, "; "));
+    if (!changes.empty() && !accept_changes) {
+      throw UserError(fmt::format("sweep '{}' was started with another config: {}. Run it as a new study with --name, "
+                                  "or continue this one with --accept-changes",
+                                  c.name, listed));
+    }
+    if (!changes.empty()) {
+      accepted = listed;
+      fmt::print("sweep {}: continuing with changes (recorded in the study): {}\n", c.name, listed);
+    }
+    store.UpdateStudyConfig(study.id, now_yaml, accepted);
+  }
+  WriteFileAtomic(sweep_dir / "config.yaml", now_yaml);
+}
+
 int RunSweepCommand(const SweepCliOptions& o) {
   const config::SweepConfig c = Resolve(o);
   if (o.dry_run) return DryRun(c);
@@ -135,7 +166,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
     throw;
   }
   const store::Study study = store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), !o.resume);
-  if (!std::filesystem::exists(location.dir / "config.yaml")) WriteFileAtomic(location.dir / "config.yaml", c.ToYaml());
+  ReconcileStoredConfig(*store, study, c, location.dir, o.accept_changes);
 
   const runner::SweepPlan plan = PlanFor(c, location.dir);
 
@@ -211,6 +242,8 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--method", o->method, "Sampler: random, grid, bayes/protein, tpe");
   cmd->add_option("--seed", o->seed, "Sweep seed");
   cmd->add_flag("--resume", o->resume, "Continue an existing sweep (re-running the same name does too)");
+  cmd->add_flag("--accept-changes", o->accept_changes,
+                "Continue the study although its space, metric or trial program changed (recorded in the study)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the resolved space and the first suggestions; run nothing");
   cmd->callback([o, &exit_code] { exit_code = RunSweepCommand(*o); });
 }

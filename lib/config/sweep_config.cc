@@ -27,7 +27,7 @@ const std::vector<std::string> kTopLevelKeys = {
     "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
     "n_warmup_steps", "n_trials", "max_trials", "timeout", "timeout_per_trial", "n_jobs", "n_parallel_trials",
     "storage", "seed", "max_retries", "heartbeat_timeout", "grid_points", "command", "program", "fixed", "parameters", "searchable",
-    "constraints", "presets"};
+    "constraints", "presets", "applied_preset"};
 
 std::string Closest(const std::string& word, const std::vector<std::string>& known) {
   return ClosestWord(word, std::vector<std::string_view>(known.begin(), known.end()));
@@ -174,6 +174,8 @@ class Loader {
       if (c_.heartbeat_timeout < 1) Fail(v, "heartbeat_timeout must be at least 1 second");
     } else if (key == "grid_points") {
       c_.sampler.grid_points = static_cast<int>(Integer(v, key, 1));
+    } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was resolved with
+      c_.preset = Text(v, key);
     } else if (key == "command" || key == "program" || key == "presets") {
       // read before (command) or by LoadSweepConfig (presets)
     } else if (key == "fixed") {
@@ -575,22 +577,85 @@ space::SearchSpace SweepConfig::BuildSpace() const {
   return space;
 }
 
+namespace {
+
+void EmitSampler(YAML::Emitter& out, const samplers::SamplerSettings& s) {
+  out << YAML::Key << "sampler" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "method" << YAML::Value << s.method;
+  out << YAML::Key << "grid_points" << YAML::Value << s.grid_points;
+  out << YAML::Key << "num_random_samples" << YAML::Value << s.num_random_samples;
+  out << YAML::Key << "max_suggestion_cost" << YAML::Value << FormatDouble(s.max_suggestion_cost);
+  out << YAML::Key << "resample_frequency" << YAML::Value << s.resample_frequency;
+  out << YAML::Key << "global_search_scale" << YAML::Value << FormatDouble(s.global_search_scale);
+  out << YAML::Key << "random_suggestions" << YAML::Value << s.random_suggestions;
+  out << YAML::Key << "suggestions_per_pareto" << YAML::Value << s.suggestions_per_pareto;
+  out << YAML::Key << "expansion_rate" << YAML::Value << FormatDouble(s.expansion_rate);
+  out << YAML::Key << "n_startup_trials" << YAML::Value << s.n_startup_trials;
+  out << YAML::Key << "n_ei_candidates" << YAML::Value << s.n_ei_candidates;
+  out << YAML::Key << "gamma" << YAML::Value << FormatDouble(s.tpe_gamma);
+  out << YAML::Key << "prior_weight" << YAML::Value << FormatDouble(s.prior_weight);
+  out << YAML::Key << "constant_liar" << YAML::Value << s.constant_liar;
+  out << YAML::Key << "multivariate" << YAML::Value << s.multivariate;
+  out << YAML::EndMap;
+}
+
+void EmitPruner(YAML::Emitter& out, const pruners::PrunerSettings& s) {
+  // 0 resources mean "auto", which is how the loader reads them back.
+  auto resource = [](int64_t r) { return r == 0 ? std::string("auto") : std::to_string(r); };
+  out << YAML::Key << "pruner" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "method" << YAML::Value << s.method;
+  out << YAML::Key << "n_startup_trials" << YAML::Value << s.n_startup_trials;
+  out << YAML::Key << "n_warmup_steps" << YAML::Value << s.n_warmup_steps;
+  out << YAML::Key << "interval_steps" << YAML::Value << s.interval_steps;
+  out << YAML::Key << "percentile" << YAML::Value << FormatDouble(s.percentile);
+  out << YAML::Key << "n_min_trials" << YAML::Value << s.n_min_trials;
+  out << YAML::Key << "min_resource" << YAML::Value << resource(s.min_resource);
+  out << YAML::Key << "max_resource" << YAML::Value << resource(s.max_resource);
+  out << YAML::Key << "reduction_factor" << YAML::Value << s.reduction_factor;
+  out << YAML::Key << "min_early_stopping_rate" << YAML::Value << s.min_early_stopping_rate;
+  out << YAML::Key << "bootstrap_count" << YAML::Value << s.bootstrap_count;
+  out << YAML::EndMap;
+}
+
+void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
+  out << YAML::Key << p.name << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (p.categorical) {
+    YAML::Node values(YAML::NodeType::Sequence);
+    for (const Value& c : p.choices) values.push_back(ValueToYaml(c));
+    out << YAML::Key << "values" << YAML::Value << values;
+    if (p.prior) out << YAML::Key << "prior" << YAML::Value << ValueToYaml(*p.prior);
+  } else {
+    out << YAML::Key << "distribution" << YAML::Value << p.numeric.distribution;
+    out << YAML::Key << "min" << YAML::Value << FormatDouble(p.numeric.min);
+    out << YAML::Key << "max" << YAML::Value << FormatDouble(p.numeric.max);
+    if (p.numeric.mean) out << YAML::Key << "mean" << YAML::Value << FormatDouble(*p.numeric.mean);
+    if (p.numeric.scale) out << YAML::Key << "scale" << YAML::Value << *p.numeric.scale;
+    if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
+  }
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+// Every setting, so that ParseSweepConfig(ToYaml()) is the same sweep (tests/config: round trip).
 std::string SweepConfig::ToYaml() const {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << name;
   out << YAML::Key << "metric" << YAML::Value << metric;
   out << YAML::Key << "goal" << YAML::Value << (maximize ? "maximize" : "minimize");
-  out << YAML::Key << "method" << YAML::Value << sampler.method;
   out << YAML::Key << "n_trials" << YAML::Value << n_trials;
   out << YAML::Key << "n_jobs" << YAML::Value << n_jobs;
   out << YAML::Key << "seed" << YAML::Value << seed;
-  out << YAML::Key << "timeout" << YAML::Value << timeout;
-  out << YAML::Key << "timeout_per_trial" << YAML::Value << timeout_per_trial;
+  // The sampler before timeout_per_trial: its max_suggestion_cost sets the timeout only when
+  // no timeout_per_trial was read yet.
+  EmitSampler(out, sampler);
+  EmitPruner(out, pruner);
+  out << YAML::Key << "timeout" << YAML::Value << FormatDouble(timeout);
+  out << YAML::Key << "timeout_per_trial" << YAML::Value << FormatDouble(timeout_per_trial);
   out << YAML::Key << "max_retries" << YAML::Value << max_retries;
-  out << YAML::Key << "heartbeat_timeout" << YAML::Value << heartbeat_timeout;
-  out << YAML::Key << "pruner" << YAML::Value << pruner.method;
-  if (!preset.empty()) out << YAML::Key << "preset" << YAML::Value << preset;
+  out << YAML::Key << "heartbeat_timeout" << YAML::Value << FormatDouble(heartbeat_timeout);
+  if (!preset.empty()) out << YAML::Key << "applied_preset" << YAML::Value << preset;
   if (!command.empty()) {
     out << YAML::Key << "command" << YAML::Value << YAML::Flow << YAML::BeginSeq;
     for (const std::string& w : command) out << w;
@@ -600,21 +665,7 @@ std::string SweepConfig::ToYaml() const {
   for (const auto& [k, v] : fixed) out << YAML::Key << k << YAML::Value << ValueToYaml(v);
   out << YAML::EndMap;
   out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
-  for (const ParameterSpec& p : parameters) {
-    out << YAML::Key << p.name << YAML::Value << YAML::Flow << YAML::BeginMap;
-    if (p.categorical) {
-      YAML::Node values(YAML::NodeType::Sequence);
-      for (const Value& c : p.choices) values.push_back(ValueToYaml(c));
-      out << YAML::Key << "values" << YAML::Value << values;
-    } else {
-      out << YAML::Key << "distribution" << YAML::Value << p.numeric.distribution;
-      out << YAML::Key << "min" << YAML::Value << FormatDouble(p.numeric.min);
-      out << YAML::Key << "max" << YAML::Value << FormatDouble(p.numeric.max);
-      if (p.numeric.mean) out << YAML::Key << "mean" << YAML::Value << FormatDouble(*p.numeric.mean);
-      if (p.numeric.scale) out << YAML::Key << "scale" << YAML::Value << *p.numeric.scale;
-    }
-    out << YAML::EndMap;
-  }
+  for (const ParameterSpec& p : parameters) EmitParameter(out, p);
   out << YAML::EndMap;
   if (!constraints.empty()) {
     out << YAML::Key << "constraints" << YAML::Value << YAML::BeginSeq;
@@ -623,6 +674,49 @@ std::string SweepConfig::ToYaml() const {
   }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
+}
+
+std::string DescribeParameter(const ParameterSpec& p) {
+  if (p.categorical) {
+    std::string choices;
+    for (const Value& v : p.choices) choices += (choices.empty() ? "" : ", ") + v.ToYaml();
+    return fmt::format("categorical [{}]{}", choices, p.prior ? " prior " + p.prior->ToYaml() : "");
+  }
+  const space::NumericSpec& n = p.numeric;
+  std::string text = fmt::format("{} [{}, {}]", n.distribution, FormatDouble(n.min), FormatDouble(n.max));
+  if (n.mean) text += " mean " + FormatDouble(*n.mean);
+  if (n.scale) text += " scale " + *n.scale;
+  if (n.q != 1.0) text += " q " + FormatDouble(n.q);
+  return text;
+}
+
+std::vector<std::string> StudyChanges(const SweepConfig& stored, const SweepConfig& now) {
+  std::vector<std::string> changes;
+  auto change = [&changes](const std::string& what, const std::string& before, const std::string& after) {
+    if (before != after) changes.push_back(fmt::format("{}: {} -> {}", Echo(what), Echo(before), Echo(after)));
+  };
+  change("metric", stored.metric, now.metric);
+  change("goal", stored.maximize ? "maximize" : "minimize", now.maximize ? "maximize" : "minimize");
+  auto program = [](const SweepConfig& c) { return c.command.empty() ? std::string("hpo train") : fmt::format("{}", fmt::join(c.command, " ")); };
+  change("trial program", program(stored), program(now));
+
+  std::map<std::string, std::pair<std::string, std::string>> params;  // name -> (before, after)
+  for (const ParameterSpec& p : stored.parameters) params[p.name].first = DescribeParameter(p);
+  for (const ParameterSpec& p : now.parameters) params[p.name].second = DescribeParameter(p);
+  std::map<std::string, std::pair<std::string, std::string>> fixed;
+  for (const auto& [k, v] : stored.fixed) fixed[k].first = v.ToYaml();
+  for (const auto& [k, v] : now.fixed) fixed[k].second = v.ToYaml();
+  auto or_none = [](const std::string& s) { return s.empty() ? std::string("(none)") : s; };
+  for (const auto& [name, texts] : params) change(name, or_none(texts.first), or_none(texts.second));
+  for (const auto& [name, texts] : fixed) change("fixed " + name, or_none(texts.first), or_none(texts.second));
+
+  auto constraint_list = [](const SweepConfig& c) {
+    std::string list;
+    for (const auto& [text, origin] : c.constraints) list += (list.empty() ? "" : "; ") + text;
+    return "[" + list + "]";
+  };
+  change("constraints", constraint_list(stored), constraint_list(now));
+  return changes;
 }
 
 }  // namespace hpo::config

@@ -67,4 +67,13 @@ SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string
 /// errors; `name` is the study name).
 SweepConfig ParseSweepConfig(const std::string& text, const std::string& source, const std::string& name);
 
+/// What makes `now` a different study from `stored`: a changed search space (parameters,
+/// constraints), fixed value, metric, goal or trial program. One short line per difference,
+/// such as "x: uniform [-1, 1] -> uniform [5, 9]"; empty when `now` may continue the study.
+/// Other settings (trials, jobs, timeouts, sampler, pruner, seed) may change between runs.
+std::vector<std::string> StudyChanges(const SweepConfig& stored, const SweepConfig& now);
+
+/// A parameter's distribution in one line: "loguniform [1e-05, 0.01]", "categorical [a, b]".
+std::string DescribeParameter(const ParameterSpec& p);
+
 }  // namespace hpo::config

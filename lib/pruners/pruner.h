@@ -52,6 +52,8 @@ struct PrunerSettings {
   int min_early_stopping_rate = 0;
   /// successive_halving/hyperband: prune until a rung has more than this many values.
   int bootstrap_count = 0;
+
+  bool operator==(const PrunerSettings&) const = default;
 };
 
 class Pruner {

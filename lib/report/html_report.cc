@@ -99,6 +99,7 @@ std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace&
   auto axis_x = [&](int i) { return 80 + gap * i; };
   auto score_y = [&](double v) { return top + height * (best == worst ? 0.5 : (best - v) / (best - worst)); };
   for (auto it = ranked.rbegin(); it != ranked.rend(); ++it) {  // best drawn last, on top
+    if (!space.Contains(it->params)) continue;  // from an earlier space: it has no place on these axes
     const space::UnitPoint unit = space.ToUnit(it->params);
     std::string points;
     for (size_t i = 0; i < dims.size(); ++i) {

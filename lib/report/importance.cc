@@ -104,6 +104,7 @@ std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep) {
   std::vector<double> scores;
   for (const store::Trial& t : sweep.trials) {
     if (t.state != store::TrialState::kComplete || !t.value || !std::isfinite(*t.value)) continue;
+    if (!space.Contains(t.params)) continue;  // from an earlier space (an accepted config change)
     points.push_back(space.ToUnit(t.params));
     scores.push_back(*t.value);
   }

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 
@@ -71,6 +73,9 @@ bool IsDeadLocalWorker(const std::string& worker, const std::string& host) {
   if (pid <= 0) return false;
   return ::kill(pid, 0) != 0 && errno == ESRCH;
 }
+
+// Written by the controller into each run directory as the trial starts (see TryAdopt).
+constexpr const char* kTrialRecordFile = "hpo_trial.yaml";
 
 std::string ParamsYaml(const ParamSet& params) {
   YAML::Emitter out;
@@ -203,6 +208,7 @@ class Controller {
     for (const auto& [name, value] : trial.params) all[name] = value;
     if (plan_.command.empty() && !all.count("threads")) all["threads"] = Value(plan_.threads_per_trial);
     WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(all));
+    WriteFileAtomic(run_dir / kTrialRecordFile, TrialRecord(trial));
 
     ProcessSpec spec;
     spec.argv = TrialCommand(plan_, all, run_dir, trial.seed);
@@ -231,6 +237,9 @@ class Controller {
     std::vector<samplers::Observation> history;
     for (const store::Trial& t : store_.LoadTrials(study_.id)) {
       if (t.params.empty()) continue;  // claimed, parameters not chosen yet
+      // A trial of an earlier space (an accepted config change) that this space does not hold
+      // tells the sampler nothing about it: moving it to the nearest point would invent data.
+      if (!space_.Contains(t.params)) continue;
       samplers::Observation o;
       o.point = space_.ToUnit(t.params);
       o.cost = std::max(t.cost, 1e-3);
@@ -339,11 +348,72 @@ class Controller {
 
   // ----- liveness ----------------------------------------------------------------------------
 
+  /// The trial record the controller wrote when it started this trial: which study, number,
+  /// seed and parameters its run directory belongs to.
+  std::string TrialRecord(const store::Trial& t) const {
+    YAML::Emitter out;
+    out << YAML::BeginMap << YAML::Key << "study" << YAML::Value << plan_.name << YAML::Key << "trial" << YAML::Value
+        << t.number << YAML::Key << "seed" << YAML::Value << t.seed << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
+    for (const auto& [name, value] : t.params) out << YAML::Key << name << YAML::Value << config::ValueToYaml(value);
+    out << YAML::EndMap << YAML::EndMap;
+    return std::string(out.c_str()) + "\n";
+  }
+
+  /// Why the results in a dead controller's trial's run directory cannot be taken as its
+  /// result; empty when they can (and then `value` is set).
+  std::string WhyNotAdoptable(const store::Trial& t, double& value) const {
+    if (t.run_dir.empty() || t.params.empty()) return "it had not started";
+    const std::filesystem::path dir = t.run_dir;
+    std::ifstream record_file(dir / kTrialRecordFile);
+    if (!record_file) return fmt::format("its run directory has no readable {} (not visible from this host?)", kTrialRecordFile);
+    const std::string record((std::istreambuf_iterator<char>(record_file)), std::istreambuf_iterator<char>());
+    if (record != TrialRecord(t)) return fmt::format("{} names another trial or other parameters", kTrialRecordFile);
+    try {
+      value = ReadFinalValue(dir, plan_.metric, std::nullopt);
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  /// A RUNNING trial whose controller is gone: COMPLETE from its results file when it finished
+  /// and left one (finished work is never run twice). Otherwise false, and its run directory
+  /// says why, in not_adopted.txt.
+  bool TryAdopt(const store::Trial& t) {
+    double value = 0;
+    const std::string why_not = WhyNotAdoptable(t, value);
+    if (why_not.empty()) {
+      std::error_code ec;
+      const auto written = std::filesystem::last_write_time(std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml", ec);
+      const int64_t written_ms = ec ? store::NowMs()
+                                    : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::file_clock::to_sys(written).time_since_epoch()).count();
+      const double cost = std::max(0.0, static_cast<double>(written_ms - t.started_ms) / 1000.0);
+      if (!store_.AdoptFinishedTrial(t.id, value, cost)) return false;
+      Emit(SweepEvent::Kind::kRecovered, &t,
+           fmt::format("finished before its controller {} stopped: COMPLETE with {} from its results file", t.worker, value));
+      return true;
+    }
+    if (!t.run_dir.empty() && std::filesystem::is_directory(t.run_dir)) {
+      try {
+        WriteFileAtomic(std::filesystem::path(t.run_dir) / "not_adopted.txt",
+                        fmt::format("trial {} lost its controller {} and was failed and re-queued, not adopted: {}\n",
+                                    t.number, t.worker, why_not));
+      } catch (const std::exception&) {
+        // a note we cannot write must not stop the recovery
+      }
+    }
+    return false;
+  }
+
   void Heartbeat() {
     std::vector<int64_t> ids;
     for (const RunningTrial& r : running_) ids.push_back(r.trial.id);
     store_.Heartbeat(ids);
     const auto stale_ms = static_cast<int64_t>(plan_.stale_after * 1000);
+    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+      if (t.state == store::TrialState::kRunning && t.heartbeat_ms < store::NowMs() - stale_ms) TryAdopt(t);
+    }
     for (int64_t number : store_.RecoverStaleTrials(study_.id, stale_ms, plan_.max_retries)) {
       Emit(SweepEvent::Kind::kRecovered, nullptr,
            fmt::format("trial {} lost its controller (no heartbeat for {} s): FAILED, re-queued", number, plan_.stale_after));
@@ -354,6 +424,7 @@ class Controller {
   void RecoverOrphans() {
     for (const store::Trial& t : store_.LoadTrials(study_.id)) {
       if (t.state != store::TrialState::kRunning || !IsDeadLocalWorker(t.worker, host_)) continue;
+      if (TryAdopt(t)) continue;
       if (store_.FailAndRequeue(t.id, "its controller " + t.worker + " died while it ran", plan_.max_retries)) {
         Emit(SweepEvent::Kind::kRecovered, &t, "controller " + t.worker + " is gone: FAILED, re-queued");
       }

@@ -33,6 +33,8 @@ struct SamplerSettings {
   double prior_weight = 1.0;   ///< weight of the prior component
   bool constant_liar = true;   ///< running trials count as bad, so parallel workers diverge
   bool multivariate = true;    ///< joint model of all parameters
+
+  bool operator==(const SamplerSettings&) const = default;
 };
 
 /// The methods MakeSampler knows (some not built yet say so when asked for).

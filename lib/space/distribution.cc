@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace hpo::space {
 namespace {
@@ -71,9 +72,14 @@ class NumericDistribution : public Distribution {
     return d;
   }
 
+  bool Contains(const Value& value) const override {
+    return value.is_number() && value.as_double() >= spec_.min && value.as_double() <= spec_.max;
+  }
+
   double ToUnit(const Value& value) const override {
+    if (!Contains(value)) throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
     if (hi_ == lo_) return 0.5;
-    const double v = std::clamp(value.as_double(), spec_.min, spec_.max);
+    const double v = value.as_double();
     return std::clamp((Forward(kind_.transform, v) - lo_) / (hi_ - lo_), 0.0, 1.0);
   }
 
@@ -144,13 +150,12 @@ class CategoricalDistribution : public Distribution {
     d.scale = 1.0;  // Metta: "auto" cannot reach every category; a full-width scale can
     return d;
   }
+  bool Contains(const Value& value) const override { return Index(value).has_value(); }
+
   double ToUnit(const Value& value) const override {
-    for (size_t i = 0; i < choices_.size(); ++i) {
-      if (choices_[i] == value || (choices_[i].is_number() && value.is_number() && choices_[i].as_double() == value.as_double())) {
-        return static_cast<double>(i);
-      }
-    }
-    return static_cast<double>(center_);  // a value from elsewhere (a changed config): treat as the centre
+    const std::optional<size_t> i = Index(value);
+    if (!i) throw std::invalid_argument("value " + value.ToYaml() + " is not one of the choices");
+    return static_cast<double>(*i);
   }
   Value FromUnit(double u) const override {
     const auto i = static_cast<size_t>(std::clamp<double>(std::round(u), 0, static_cast<double>(choices_.size() - 1)));
@@ -161,6 +166,15 @@ class CategoricalDistribution : public Distribution {
   }
 
  private:
+  std::optional<size_t> Index(const Value& value) const {
+    for (size_t i = 0; i < choices_.size(); ++i) {
+      if (choices_[i] == value || (choices_[i].is_number() && value.is_number() && choices_[i].as_double() == value.as_double())) {
+        return i;
+      }
+    }
+    return std::nullopt;
+  }
+
   std::vector<Value> choices_;
   int center_;
 };

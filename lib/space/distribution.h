@@ -25,7 +25,11 @@ class Distribution {
   virtual const std::string& name() const = 0;
   /// How a sampler sees it: kind, levels, centre, scale, log axis (name left empty).
   virtual Dimension dimension() const = 0;
-  /// The coordinate of a value (unit coordinate, or index for categoricals).
+  /// True when the value lies in the distribution's range (numeric) or is a choice.
+  virtual bool Contains(const Value& value) const = 0;
+  /// The coordinate of a value (unit coordinate, or index for categoricals). The value must be
+  /// contained: one from elsewhere has no coordinate (std::invalid_argument), rather than a
+  /// made-up one.
   virtual double ToUnit(const Value& value) const = 0;
   /// The value at a coordinate: clamped into the box, rounded/snapped for discrete kinds.
   virtual Value FromUnit(double u) const = 0;
@@ -41,6 +45,8 @@ struct NumericSpec {
   std::optional<double> mean;         ///< search centre (default: geometric mean on log axes)
   std::optional<std::string> scale;   ///< "auto", "time" or a number, in Protein's [-1, 1] units
   double q = 1.0;                     ///< q_uniform's step
+
+  bool operator==(const NumericSpec&) const = default;
 };
 
 /// The numeric distribution names MakeNumeric accepts.

@@ -1,6 +1,7 @@
 #include "lib/space/search_space.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "lib/core/error.h"
 #include "lib/space/constraint.h"
@@ -47,12 +48,20 @@ ParamSet SearchSpace::ToParams(const UnitPoint& point) const {
   return params;
 }
 
+bool SearchSpace::Contains(const ParamSet& params) const {
+  for (size_t i = 0; i < impl_->dimensions.size(); ++i) {
+    const auto it = params.find(impl_->dimensions[i].name);
+    if (it == params.end() || !impl_->distributions[i]->Contains(it->second)) return false;
+  }
+  return true;
+}
+
 UnitPoint SearchSpace::ToUnit(const ParamSet& params) const {
   UnitPoint point(impl_->dimensions.size());
   for (size_t i = 0; i < impl_->dimensions.size(); ++i) {
     const auto it = params.find(impl_->dimensions[i].name);
-    // A parameter the trial did not have (the space grew since) sits at the centre.
-    point[i] = it == params.end() ? impl_->dimensions[i].center : impl_->distributions[i]->ToUnit(it->second);
+    if (it == params.end()) throw std::invalid_argument("no value for '" + impl_->dimensions[i].name + "'");
+    point[i] = impl_->distributions[i]->ToUnit(it->second);
   }
   return point;
 }

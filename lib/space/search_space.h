@@ -61,7 +61,11 @@ class SearchSpace {
 
   /// Values for a point (rounded, snapped, clamped into bounds).
   ParamSet ToParams(const UnitPoint& point) const;
-  /// The point of a set of values (inverse of ToParams up to rounding).
+  /// True when the values have every parameter of the space, each inside its range or among
+  /// its choices. Trials of an earlier space (an accepted config change) may not be.
+  bool Contains(const ParamSet& params) const;
+  /// The point of a set of values (inverse of ToParams up to rounding). The values must be
+  /// Contains()'d: std::invalid_argument otherwise (nothing is moved into the space silently).
   UnitPoint ToUnit(const ParamSet& params) const;
   /// Snaps a point to what ToParams would produce (discrete levels, categorical indices).
   UnitPoint Snap(const UnitPoint& point) const;

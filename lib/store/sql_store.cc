@@ -62,6 +62,8 @@ CREATE TABLE IF NOT EXISTS trials (
 CREATE TABLE IF NOT EXISTS trial_params (
   trial_id {int} NOT NULL REFERENCES trials(id), name TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY (trial_id, name));
+CREATE TABLE IF NOT EXISTS study_changes (
+  study_id {int} NOT NULL REFERENCES studies(id), at_ms {int} NOT NULL, changes TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trial_intermediates (
   trial_id {int} NOT NULL REFERENCES trials(id), step {int} NOT NULL, value {real},
   PRIMARY KEY (trial_id, step));
@@ -101,7 +103,8 @@ class SqlStore : public Store {
                  {name, direction, config_yaml, NowMs()});
       study = FindStudy(name);
     } else if (!direction.empty() && study->direction != direction) {
-      throw UserError("study '" + name + "' was created to " + study->direction + ", not to " + direction);
+      throw UserError("study '" + name + "' was created to " + study->direction + ", not to " + direction +
+                      " (a study keeps its goal; use a new --name)");
     }
     tx.Commit();
     return *study;
@@ -113,6 +116,23 @@ class SqlStore : public Store {
       studies.push_back(StudyFromRow(row));
     }
     return studies;
+  }
+
+  void UpdateStudyConfig(int64_t study_id, const std::string& config_yaml, const std::string& accepted_changes) override {
+    WriteTransaction tx(*db_, WriteTransaction::kRows);
+    db_->Query("UPDATE studies SET config_yaml = ? WHERE id = ?", {config_yaml, study_id});
+    if (!accepted_changes.empty()) {
+      db_->Query("INSERT INTO study_changes (study_id, at_ms, changes) VALUES (?, ?, ?)", {study_id, NowMs(), accepted_changes});
+    }
+    tx.Commit();
+  }
+
+  std::vector<StudyChange> LoadStudyChanges(int64_t study_id) override {
+    std::vector<StudyChange> changes;
+    for (const SqlRow& row : db_->Query("SELECT at_ms, changes FROM study_changes WHERE study_id = ? ORDER BY at_ms", {study_id})) {
+      changes.push_back({row.Int(0), row.Text(1)});
+    }
+    return changes;
   }
 
   std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials, const std::string& worker) override {
@@ -188,6 +208,16 @@ class SqlStore : public Store {
     tx.Commit();
   }
 
+  bool AdoptFinishedTrial(int64_t trial_id, double value, double cost) override {
+    WriteTransaction tx(*db_, WriteTransaction::kRows);
+    const bool adopted = !db_->Query("UPDATE trials SET state = 'COMPLETE', value = ?, cost = ?, error = '', finished_ms = ? "
+                                     "WHERE id = ? AND state = 'RUNNING' RETURNING id",
+                                     {value, cost, NowMs(), trial_id})
+                              .empty();
+    tx.Commit();
+    return adopted;
+  }
+
   bool FailAndRequeue(int64_t trial_id, const std::string& reason, int max_retries) override {
     WriteTransaction tx(*db_, WriteTransaction::kExclusive);
     const bool failed = FailAndRequeueLocked(trial_id, reason, max_retries);
@@ -250,6 +280,7 @@ class SqlStore : public Store {
         throw UserError("storage " + db_->Describe() + " has schema version " + found + "; this hpo reads version " +
                         std::to_string(kSchemaVersion) + " (use the hpo that wrote it, or another --storage)");
       }
+      db_->Script(db_->SchemaText(kSchema));  // adds tables newer than the database (all IF NOT EXISTS)
     } else {
       if (!tables.empty()) throw UserError("storage " + db_->Describe() + " is a database that hpo did not write");
       db_->Script(db_->SchemaText(kSchema));

@@ -47,8 +47,14 @@ struct Study {
   int64_t id = 0;
   std::string name;
   std::string direction;    ///< "maximize" or "minimize"
-  std::string config_yaml;  ///< the resolved sweep config the study was created with
+  std::string config_yaml;  ///< the resolved sweep config of the study's latest run
   int64_t created_ms = 0;
+};
+
+/// A change to what the study searches, accepted with `hpo sweep --accept-changes`.
+struct StudyChange {
+  int64_t at_ms = 0;    ///< unix epoch ms
+  std::string changes;  ///< "x: uniform [-1, 1] -> uniform [5, 9]; ..."
 };
 
 class Store {
@@ -57,10 +63,16 @@ class Store {
 
   /// Opens the study `name`, creating it with `direction` and `config_yaml` when `create` is
   /// true and it does not exist. Throws UserError if it does not exist and !create, or if it
-  /// exists with another direction.
+  /// exists with another direction (a study's values rank one way for good).
   virtual Study OpenStudy(const std::string& name, const std::string& direction,
                           const std::string& config_yaml, bool create) = 0;
   virtual std::vector<Study> ListStudies() = 0;
+  /// Replaces the study's stored config (each run stores the config it runs with). A non-empty
+  /// `accepted_changes` is recorded in the study's history of changes.
+  virtual void UpdateStudyConfig(int64_t study_id, const std::string& config_yaml,
+                                 const std::string& accepted_changes) = 0;
+  /// The accepted changes, oldest first.
+  virtual std::vector<StudyChange> LoadStudyChanges(int64_t study_id) = 0;
 
   /// Atomically claims the next trial for `worker` while the study has fewer than
   /// `max_trials` trials that count (every trial except FAILED ones that were re-queued):
@@ -81,6 +93,10 @@ class Store {
   /// Ends a trial in a final state (COMPLETE, PRUNED or FAILED).
   virtual void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
                            double cost, const std::string& error) = 0;
+
+  /// Records a trial that finished while nobody watched (its controller died after the trial
+  /// wrote its results) as COMPLETE with `value`. False if it was no longer RUNNING.
+  virtual bool AdoptFinishedTrial(int64_t trial_id, double value, double cost) = 0;
 
   /// Marks a RUNNING trial FAILED with `reason` and, while it has been retried fewer than
   /// `max_retries` times, re-queues it as a WAITING trial with the same params and seed.

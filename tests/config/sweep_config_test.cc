@@ -110,6 +110,142 @@ TEST(SweepConfigTest, WandbVocabulary) {
   EXPECT_EQ(c.pruner.reduction_factor, 3);
 }
 
+// Everything a sweep is, except where it was read from (source, origins, names as written,
+// the list of presets: the stored config is resolved).
+void ExpectSameSweep(const SweepConfig& a, const SweepConfig& b) {
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.metric, b.metric);
+  EXPECT_EQ(a.maximize, b.maximize);
+  EXPECT_EQ(a.n_trials, b.n_trials);
+  EXPECT_EQ(a.timeout, b.timeout);
+  EXPECT_EQ(a.timeout_per_trial, b.timeout_per_trial);
+  EXPECT_EQ(a.n_jobs, b.n_jobs);
+  EXPECT_EQ(a.max_retries, b.max_retries);
+  EXPECT_EQ(a.heartbeat_timeout, b.heartbeat_timeout);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.command, b.command);
+  EXPECT_TRUE(a.sampler == b.sampler);
+  EXPECT_TRUE(a.pruner == b.pruner);
+  EXPECT_EQ(a.fixed, b.fixed);
+  EXPECT_EQ(a.preset, b.preset);
+  ASSERT_EQ(a.parameters.size(), b.parameters.size());
+  for (size_t i = 0; i < a.parameters.size(); ++i) {
+    const ParameterSpec& p = a.parameters[i];
+    const ParameterSpec& q = b.parameters[i];
+    EXPECT_EQ(p.name, q.name);
+    EXPECT_EQ(p.categorical, q.categorical) << p.name;
+    EXPECT_TRUE(p.numeric == q.numeric) << p.name << ": " << DescribeParameter(p) << " vs " << DescribeParameter(q);
+    EXPECT_EQ(p.choices, q.choices) << p.name;
+    EXPECT_EQ(p.prior, q.prior) << p.name;
+  }
+  ASSERT_EQ(a.constraints.size(), b.constraints.size());
+  for (size_t i = 0; i < a.constraints.size(); ++i) EXPECT_EQ(a.constraints[i].first, b.constraints[i].first);
+}
+
+void ExpectRoundTrip(const SweepConfig& c) {
+  SCOPED_TRACE(c.source + (c.preset.empty() ? "" : " preset " + c.preset));
+  const SweepConfig back = ParseSweepConfig(c.ToYaml(), "the stored config", c.name);
+  ExpectSameSweep(c, back);
+  EXPECT_EQ(back.ToYaml(), c.ToYaml());
+}
+
+TEST(SweepConfigTest, TheStoredConfigIsTheSameSweep) {
+  // Every non-default setting a file can give, in both a trainer sweep and a custom program's.
+  const std::string trainer = WriteTemp("every_setting.yaml", R"(name: every_setting
+metric: {name: eval_reward, goal: minimize}
+n_trials: 17
+n_jobs: 3
+seed: 99
+timeout: 3600.5
+max_retries: 4
+heartbeat_timeout: 42
+protein: {num_random_samples: 7, max_suggestion_cost: 900, resample_frequency: 5, global_search_scale: 0.75,
+          random_suggestions: 333, suggestions_per_pareto: 44, expansion_rate: 0.3}
+tpe: {n_startup_trials: 6, n_ei_candidates: 31, gamma: 0.2, prior_weight: 2.5, constant_liar: false, multivariate: false}
+sampler: tpe
+pruner: {type: percentile, n_startup_trials: 2, n_warmup_steps: 1000, interval_steps: 10, percentile: 30,
+         n_min_trials: 3}
+fixed: {n_envs: 4, total_timesteps: 50000}
+parameters:
+  learning_rate: {distribution: log_normal, min: 1.0e-5, max: 1.0e-2, mean: 3.0e-4, scale: 0.5}
+  gamma: {distribution: logit_normal, min: 0.9, max: 0.9999, scale: 0.3}
+  ent_coef: {distribution: loguniform, min: 1.0e-4, max: 0.1, scale: time}
+  n_steps: {distribution: uniform_pow2, min: 64, max: 1024}
+  clip_range: {distribution: q_uniform, min: 0.1, max: 0.4, q: 0.05}
+  n_epochs: {type: int, low: 3, high: 12}
+  net_arch: {values: [[64, 64], [256, 256]], prior: [256, 256]}
+constraints:
+  - "n_steps * n_envs > 4000"
+presets:
+  fast:
+    n_trials: 3
+    pruner: {type: hyperband, min_resource: 2, max_resource: 81, reduction_factor: 4}
+)");
+  ExpectRoundTrip(LoadSweepConfig(trainer));
+  ExpectRoundTrip(LoadSweepConfig(trainer, "fast"));
+  const std::string custom = WriteTemp("every_setting_custom.yaml", R"(method: bayes
+command: [python, train.py, "${args}"]
+timeout_per_trial: 0
+early_terminate: {type: hyperband, min_iter: 3, max_iter: 27, eta: 3}
+pruner: {type: successive_halving, min_resource: auto, reduction_factor: 4, min_early_stopping_rate: 1,
+         bootstrap_count: 2}
+parameters:
+  opt.lr: {distribution: log_uniform, min: -9.2, max: -2.3}
+  opt.kind: {values: [adam, sgd]}
+  depth: {min: 2, max: 8}
+  epochs: {value: 10}
+)");
+  ExpectRoundTrip(LoadSweepConfig(custom));
+  for (const char* seed : {"metta_quick.yaml", "metta_distributions.yaml", "metta_programmatic.yaml", "ppo_search_space.yaml"}) {
+    const SweepConfig c = LoadSweepConfig(kSeeds + seed);
+    ExpectRoundTrip(c);
+    for (const std::string& preset : c.presets) ExpectRoundTrip(LoadSweepConfig(kSeeds + seed, preset));
+  }
+}
+
+TEST(SweepConfigTest, StudyChangesNameWhatMakesAnotherSearch) {
+  const std::string before = WriteTemp("changes_before.yaml", R"(method: random
+command: [./train.sh, "${args}"]
+fixed: {epochs: 10}
+parameters:
+  x: {distribution: uniform, min: -1, max: 1}
+  kind: {values: [a, b]}
+  gone: {min: 1, max: 5}
+)");
+  const std::string after = WriteTemp("changes_after.yaml", R"(method: tpe
+n_trials: 50
+n_jobs: 4
+timeout: 60
+seed: 3
+command: [./train.sh, "${args}"]
+fixed: {epochs: 20}
+metric: loss
+parameters:
+  x: {distribution: uniform, min: 5, max: 9}
+  kind: {values: [a, c]}
+  new: {min: 1, max: 5}
+constraints: ["x > 6"]
+)");
+  const SweepConfig a = LoadSweepConfig(before), b = LoadSweepConfig(after);
+  EXPECT_EQ(StudyChanges(a, b), (std::vector<std::string>{
+                                    "metric: final_mean_reward -> loss",
+                                    "gone: int_uniform [1.0, 5.0] -> (none)",
+                                    "kind: categorical [a, b] -> categorical [a, c]",
+                                    "new: (none) -> int_uniform [1.0, 5.0]",
+                                    "x: uniform [-1.0, 1.0] -> uniform [5.0, 9.0]",
+                                    "fixed epochs: 10 -> 20",
+                                    "constraints: [] -> [x > 6]",
+                                }));
+  // trials, jobs, timeouts, the sampler and the seed may change between runs
+  SweepConfig same = a;
+  same.n_trials = 50;
+  same.n_jobs = 8;
+  same.timeout = 10;
+  same.sampler.method = "tpe";
+  same.seed = 7;
+  EXPECT_TRUE(StudyChanges(a, same).empty());
+}
+
 struct BadConfig {
   std::string name;
   std::string yaml;

@@ -7,6 +7,8 @@
 //   --step_seconds=<f>   sleep between reports (default 0)
 //   --fault=<kind>       segfault | abort | hang | nan | exit3 | garbled | none
 //   --final_only=1       print only the final metric, W&B-style {"score": <value>}: no step, no file
+//   --linger_once=<path> after writing the results file, if <path> does not exist: create it and
+//                        sleep 60 s (a trial that has finished its work but not yet exited)
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -54,6 +56,12 @@ int main(int argc, char** argv) {
     out << "score: [unclosed\n";
   } else {
     out << "score: " << score << "\nx: " << x << "\n";
+  }
+  out.close();
+  const std::string linger = get("linger_once", "");
+  if (!linger.empty() && !std::ifstream(linger)) {
+    std::ofstream(linger) << "lingered\n";
+    std::this_thread::sleep_for(std::chrono::seconds(60));
   }
   return 0;
 }

@@ -4,12 +4,15 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -141,6 +144,46 @@ TEST_F(SweepCliTest, ANewStudyUnderAnOldNameNeverReadsTheOldRunDirectories) {
   EXPECT_TRUE(fs::exists(sweep_dir / "runs/reused.r.0/sweep_eval_results.yaml"));  // left as it was
 }
 
+TEST_F(SweepCliTest, AnEditedSpaceIsRefusedWithADiffUntilAcceptedAndMoreTrialsJustContinue) {
+  const std::string space = "method: random\nparameters:\n  x: {distribution: uniform, min: -1, max: 1}\n";
+  ASSERT_EQ(SweepToTheEnd("edited", "n_trials: 3\n" + space).size(), 3u);
+  // More trials (and other settings) just continue the study.
+  const CommandResult more = RunHpo("sweep " + Config("edited", "n_trials: 3\nn_jobs: 2\ntimeout: 600\n" + space) + " --trials 5");
+  ASSERT_EQ(more.exit_code, 0) << more.output;
+  EXPECT_EQ(Trials("edited").size(), 5u);
+
+  // The range changed: exit 2 with the diff and both ways on, and nothing run.
+  const std::string edited = Config("edited", "n_trials: 7\nmethod: random\nparameters:\n  x: {distribution: uniform, min: 5, max: 9}\n");
+  const CommandResult refused = RunHpo("sweep " + edited);
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("x: uniform [-1.0, 1.0] -> uniform [5.0, 9.0]"), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("--name"), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("--accept-changes"), std::string::npos) << refused.output;
+  EXPECT_EQ(std::count(refused.output.begin(), refused.output.end(), '\n'), 1) << refused.output;
+  EXPECT_EQ(Trials("edited").size(), 5u);
+
+  // Accepted: the study continues in the new space, records the change, and status shows it.
+  const CommandResult accepted = RunHpo("sweep " + edited + " --accept-changes");
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.output;
+  const std::vector<store::Trial> trials = Trials("edited");
+  ASSERT_EQ(trials.size(), 7u);
+  for (size_t i = 5; i < trials.size(); ++i) {
+    const double x = trials[i].params.at("x").as_double();
+    EXPECT_TRUE(x >= 5 && x <= 9) << "trial " << i << " x=" << x;
+  }
+  auto store = store::OpenStore((dir_ / "train_dir/sweep/edited/study.db").string());
+  const store::Study study = store->OpenStudy("edited", "", "", false);
+  ASSERT_EQ(store->LoadStudyChanges(study.id).size(), 1u);
+  EXPECT_EQ(store->LoadStudyChanges(study.id)[0].changes, "x: uniform [-1.0, 1.0] -> uniform [5.0, 9.0]");
+  EXPECT_NE(study.config_yaml.find("min: 5.0"), std::string::npos) << study.config_yaml;
+  std::ifstream stored_file(dir_ / "train_dir/sweep/edited/config.yaml");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(stored_file), {}), study.config_yaml);
+  const CommandResult status = RunHpo("status edited");
+  EXPECT_NE(status.output.find("config changed (accepted) at"), std::string::npos) << status.output;
+  // The same config again is no change.
+  EXPECT_EQ(RunHpo("sweep " + edited).exit_code, 0);
+}
+
 TEST_F(SweepCliTest, KillNineThenResumeEndsWithExactlyTheBudget) {
   const std::string config = Config("killed",
                                     "method: random\nn_trials: 8\nn_jobs: 2\nfixed:\n  step_seconds: 0.3\nparameters:\n"
@@ -178,6 +221,81 @@ TEST_F(SweepCliTest, KillNineThenResumeEndsWithExactlyTheBudget) {
     }
   }
   EXPECT_GE(requeued, 1) << "the killed controller's running trials were not re-queued";
+}
+
+// Run by the resumed controller (the dead one ran on this host), or, when `elsewhere`, by
+// the stale-heartbeat reaper (as if the dead controller had run on another host).
+void KillNineRightAfterATrialWroteItsResults(const fs::path& dir, bool elsewhere);
+
+TEST_F(SweepCliTest, KillNineRightAfterATrialWroteItsResultsLosesNothing) {
+  KillNineRightAfterATrialWroteItsResults(dir_, false);
+}
+
+TEST_F(SweepCliTest, AStaleTrialOfAnotherHostThatFinishedIsAdoptedToo) {
+  KillNineRightAfterATrialWroteItsResults(dir_, true);
+}
+
+void KillNineRightAfterATrialWroteItsResults(const fs::path& dir_, bool elsewhere) {
+  const fs::path lingered = dir_ / "lingered";
+  const fs::path config = dir_ / "adopted.yaml";
+  std::ofstream(config) << "name: adopted\nmetric: score\ncommand: [" << HPO_STUB_TRIAL << ", \"${args}\"]\n"
+                        << "method: random\nn_trials: 4\nheartbeat_timeout: 2\nfixed:\n  linger_once: " << lingered.string()
+                        << "\nparameters:\n  x: {min: 0.0, max: 1.0}\n";
+  const pid_t controller = SpawnHpo({"sweep", config}, dir_ / "first.log");
+  // Trial 0 writes its results file, then lingers before exiting: kill the controller then.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(lingered) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(fs::exists(lingered));
+  kill(controller, SIGKILL);
+  waitpid(controller, nullptr, 0);
+  const fs::path results = dir_ / "train_dir/sweep/adopted/runs/adopted.r.0/sweep_eval_results.yaml";
+  ASSERT_TRUE(fs::exists(results));
+  const double written = YAML::LoadFile(results.string())["score"].as<double>();
+  if (elsewhere) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "train_dir/sweep/adopted/study.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE trials SET worker = 'elsewhere:1'", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+
+  const CommandResult resumed = RunHpo("sweep " + config.string() + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("COMPLETE with"), std::string::npos) << resumed.output;
+  auto store = store::OpenStore((dir_ / "train_dir/sweep/adopted/study.db").string());
+  const std::vector<store::Trial> trials = store->LoadTrials(store->OpenStudy("adopted", "", "", false).id);
+  ASSERT_EQ(trials.size(), 4u) << "the finished trial was re-run";
+  EXPECT_EQ(trials[0].state, store::TrialState::kComplete) << trials[0].error;
+  EXPECT_DOUBLE_EQ(*trials[0].value, written);
+  int complete = 0, result_files = 0;
+  for (const store::Trial& t : trials) complete += t.state == store::TrialState::kComplete;
+  for (const auto& run : fs::directory_iterator(dir_ / "train_dir/sweep/adopted/runs")) {
+    result_files += fs::exists(run.path() / "sweep_eval_results.yaml");
+  }
+  EXPECT_EQ(complete, 4);
+  EXPECT_EQ(result_files, complete);
+}
+
+TEST_F(SweepCliTest, ATrialKilledWithItsControllerIsNotAdoptedAndItsRunDirectorySaysWhy) {
+  const std::string config = Config("unadopted", "method: random\nn_trials: 2\nfixed:\n  step_seconds: 0.5\nparameters:\n"
+                                                  "  x: {min: 0.0, max: 1.0}\n");
+  const pid_t controller = SpawnHpo({"sweep", config}, dir_ / "first.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (TrialsSoFar("unadopted").empty() || TrialsSoFar("unadopted")[0].params.empty()) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(controller, SIGKILL);
+  waitpid(controller, nullptr, 0);
+  const CommandResult resumed = RunHpo("sweep " + config + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const std::vector<store::Trial> trials = Trials("unadopted");
+  ASSERT_GE(trials.size(), 3u);
+  EXPECT_EQ(trials[0].state, store::TrialState::kFailed);
+  std::ifstream note(fs::path(trials[0].run_dir) / "not_adopted.txt");
+  const std::string text((std::istreambuf_iterator<char>(note)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("not adopted: the trial wrote no sweep_eval_results.yaml"), std::string::npos) << text;
 }
 
 TEST_F(SweepCliTest, CtrlCStopsTrialsRecordsThemAndResumeFinishes) {

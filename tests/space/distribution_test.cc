@@ -85,6 +85,20 @@ TEST(DistributionTest, ScaleAutoTimeAndNumbers) {
   EXPECT_NEAR(Numeric("uniform_pow2", 16, 1024, std::nullopt, "time")->dimension().scale, 0.5 / 6, 1e-12);
 }
 
+TEST(DistributionTest, AValueFromElsewhereHasNoCoordinate) {
+  // Trials of an earlier space (an accepted config change) are never moved into this one.
+  auto kind = MakeCategorical({Value("a"), Value("b"), Value("c")}, Value("b"), Origin{"test"});
+  EXPECT_TRUE(kind->Contains(Value("c")));
+  EXPECT_FALSE(kind->Contains(Value("z")));
+  EXPECT_THROW(kind->ToUnit(Value("z")), std::invalid_argument);
+  auto x = Numeric("uniform", 5, 9);
+  EXPECT_TRUE(x->Contains(Value(5)));
+  EXPECT_TRUE(x->Contains(Value(9.0)));
+  EXPECT_FALSE(x->Contains(Value(0.5)));
+  EXPECT_FALSE(x->Contains(Value("text")));
+  EXPECT_THROW(x->ToUnit(Value(0.5)), std::invalid_argument);
+}
+
 TEST(DistributionTest, CategoricalsHoldAnyValuesIncludingLists) {
   const Value small(Value::List{Value(64), Value(64)}), large(Value::List{Value(256), Value(128), Value(64)});
   auto arch = MakeCategorical({small, large}, large, Origin{"test"});

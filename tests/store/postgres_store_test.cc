@@ -31,6 +31,18 @@ class PostgresStoreTest : public testing::Test {
   }
 };
 
+TEST_F(PostgresStoreTest, TheStoredConfigFollowsEachRunAndAcceptedChangesAreKept) {
+  const std::string url = FreshUrl();
+  auto store = OpenStore(url);
+  const Study study = store->OpenStudy("s", "maximize", "n_trials: 3\n", true);
+  store->UpdateStudyConfig(study.id, "x: 1\n", "x: uniform [-1, 1] -> uniform [5, 9]");
+  auto reopened = OpenStore(url);
+  EXPECT_EQ(reopened->OpenStudy("s", "", "", false).config_yaml, "x: 1\n");
+  const std::vector<StudyChange> changes = reopened->LoadStudyChanges(study.id);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].changes, "x: uniform [-1, 1] -> uniform [5, 9]");
+}
+
 TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   const std::string url = FreshUrl();
   auto store = OpenStore(url);

@@ -230,6 +230,32 @@ TEST_F(SqliteStoreTest, MissingStudyAndDirectionMismatchAreUserErrors) {
   EXPECT_THROW(store->OpenStudy("s", "minimize", "", true), UserError);
 }
 
+TEST_F(SqliteStoreTest, TheStoredConfigFollowsEachRunAndAcceptedChangesAreKept) {
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "maximize", "n_trials: 3\n", true);
+  store->UpdateStudyConfig(study.id, "n_trials: 5\n", "");
+  EXPECT_EQ(store->OpenStudy("s", "", "", false).config_yaml, "n_trials: 5\n");
+  EXPECT_TRUE(store->LoadStudyChanges(study.id).empty());
+  store->UpdateStudyConfig(study.id, "x: 1\n", "x: uniform [-1, 1] -> uniform [5, 9]");
+  EXPECT_EQ(store->OpenStudy("s", "", "", false).config_yaml, "x: 1\n");
+  const std::vector<StudyChange> changes = store->LoadStudyChanges(study.id);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].changes, "x: uniform [-1, 1] -> uniform [5, 9]");
+  EXPECT_GT(changes[0].at_ms, 0);
+}
+
+TEST_F(SqliteStoreTest, ADatabaseFromBeforeTheChangesTableGetsIt) {
+  OpenStore(Url())->OpenStudy("s", "maximize", "", true);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "study.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE study_changes", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "", "", false);
+  store->UpdateStudyConfig(study.id, "x: 1\n", "a change");
+  EXPECT_EQ(store->LoadStudyChanges(study.id).size(), 1u);
+}
+
 TEST_F(SqliteStoreTest, IncompatibleSchemaVersionIsAUserErrorAndLeavesTheFileAlone) {
   OpenStore(Url())->OpenStudy("s", "maximize", "", true);
   sqlite3* db = nullptr;
