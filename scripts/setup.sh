@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   python3-optuna                       # peer in scripts/bench-samplers and the export round-trip test
   chromium fonts-dejavu-core           # headless screenshot test of the HTML report
+  clang libclang-rt-dev                # libFuzzer and the sanitizers for scripts/fuzz
 )
 
 missing=()

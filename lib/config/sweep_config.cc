@@ -310,15 +310,19 @@ class Loader {
       }
       const std::string name = Resolve(path, p.first);
       Claim(name, path, p.first);
-      c_.fixed[name] = ValueFromYaml(p.second, At(p.second));
-      // hpo train would refuse it in every trial: refuse it once, here, where it is written
-      if (c_.command.empty()) CheckTrainerValue(name, c_.fixed[name], At(p.second));
-      // every trial trains on a fixed seed, so it has to be one (see runner::SeedOfTrial)
-      if (name == "seed" && !(c_.fixed[name].is_int() && c_.fixed[name].as_int() >= 0)) {
-        throw UserError(At(p.second), fmt::format("fixed seed must be a non-negative integer, got '{}'",
-                                                  Echo(c_.fixed[name].ToYaml())));
-      }
+      SetFixed(name, ValueFromYaml(p.second, At(p.second)), At(p.second));
     }
+  }
+
+  /// A value every trial gets, however the file wrote it (fixed:, a bare value or W&B's value:).
+  void SetFixed(const std::string& name, const Value& value, const Origin& origin) {
+    // hpo train would refuse it in every trial: refuse it once, here, where it is written
+    if (c_.command.empty()) CheckTrainerValue(name, value, origin);
+    // every trial trains on a fixed seed, so it has to be one (see runner::SeedOfTrial)
+    if (name == "seed" && !(value.is_int() && value.as_int() >= 0)) {
+      throw UserError(origin, fmt::format("fixed seed must be a non-negative integer, got '{}'", Echo(value.ToYaml())));
+    }
+    c_.fixed[name] = value;
   }
 
   void ReadParameters(const YAML::Node& map, const std::string& prefix) {
@@ -331,7 +335,7 @@ class Loader {
       if (!v.IsMap()) {  // a bare value: fixed
         const std::string name = Resolve(path, p.first);
         Claim(name, path, p.first);
-        c_.fixed[name] = ValueFromYaml(v, At(v));
+        SetFixed(name, ValueFromYaml(v, At(v)), At(v));
         continue;
       }
       bool spec = false;
@@ -352,6 +356,7 @@ class Loader {
     std::optional<double> min, max;
     bool log = false;
     std::optional<Value> value;
+    Origin value_origin;
     for (const auto& p : v) {
       const std::string k = Key(p.first);
       const std::string kpath = path + "." + k;
@@ -388,6 +393,7 @@ class Loader {
         if (spec.choices.empty()) Fail(x, fmt::format("{} is empty: a parameter needs at least one choice", kpath));
       } else if (k == "value") {
         value = ValueFromYaml(x, At(x));
+        value_origin = At(x);
       } else if (k == "q") {
         spec.numeric.q = Number(x, kpath);
       } else if (k == "log") {
@@ -400,7 +406,7 @@ class Loader {
     spec.name = Resolve(path, key_node);
     Claim(spec.name, path, key_node);
     if (value) {  // W&B's constant parameter
-      c_.fixed[spec.name] = *value;
+      SetFixed(spec.name, *value, value_origin);
       return;
     }
     if (spec.categorical) {

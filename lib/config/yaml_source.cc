@@ -1,10 +1,14 @@
 #include "lib/config/yaml_source.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
+#include <utility>
 
 #include "lib/core/atomic_file.h"
 
@@ -16,7 +20,61 @@ std::string Location(const std::string& source, const YAML::Mark& mark) {
   return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
+// YAML's printable set (1.2, section 5.1): tab, LF, CR, x20-x7E, NEL, xA0-xD7FF, xE000-xFFFD,
+// x10000-x10FFFF.
+bool IsYamlPrintable(uint32_t c) {
+  return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) || c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) ||
+         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+// The code point at text[i] and its length in bytes; nullopt for a byte that starts no valid
+// UTF-8 sequence (truncated, overlong, surrogate or out of range).
+std::optional<std::pair<uint32_t, size_t>> DecodeUtf8(const std::string& text, size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  size_t length = 0;
+  uint32_t c = 0;
+  if (lead < 0x80) return std::make_pair(uint32_t{lead}, size_t{1});
+  if ((lead & 0xE0) == 0xC0) length = 2, c = lead & 0x1Fu;
+  else if ((lead & 0xF0) == 0xE0) length = 3, c = lead & 0x0Fu;
+  else if ((lead & 0xF8) == 0xF0) length = 4, c = lead & 0x07u;
+  else return std::nullopt;
+  if (i + length > text.size()) return std::nullopt;
+  for (size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return std::nullopt;
+    c = (c << 6) | (next & 0x3Fu);
+  }
+  const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (c < smallest[length] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
+  return std::make_pair(c, length);
+}
+
+// yaml-cpp reads invalid UTF-8 and control characters as they come, and its emitter writes
+// something else back: a stored config would then not read back as the same sweep (found by
+// fuzz/sweep_config_fuzz.cc). YAML streams are printable Unicode, so anything else is refused
+// at its line and column.
+void CheckPrintableUtf8(const std::string& text, const std::string& source) {
+  int line = 1, column = 1;
+  for (size_t i = 0; i < text.size();) {
+    const std::optional<std::pair<uint32_t, size_t>> decoded = DecodeUtf8(text, i);
+    if (!decoded || !IsYamlPrintable(decoded->first)) {
+      const std::string what = decoded ? fmt::format("the control character U+{:04X}", decoded->first)
+                                       : fmt::format("the byte 0x{:02x}, which is not UTF-8", static_cast<unsigned char>(text[i]));
+      throw UserError(Origin{fmt::format("{}:{}:{}", source, line, column)},
+                      fmt::format("{}: YAML files are printable UTF-8 text", what));
+    }
+    if (decoded->first == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += decoded->second;
+  }
+}
+
 YamlDocument Parse(const std::string& text, const std::string& source) {
+  CheckPrintableUtf8(text, source);
   try {
     return {source, YAML::Load(text)};
   } catch (const YAML::ParserException& e) {

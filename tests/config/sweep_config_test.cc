@@ -286,6 +286,18 @@ const std::string kHead = "method: random\n";
 INSTANTIATE_TEST_SUITE_P(
     Cases, SweepConfigBadInputTest,
     testing::Values(
+        // found by fuzz/sweep_config_fuzz.cc: such keys were stored as other keys, so the study's
+        // stored config was another sweep
+        BadConfig{"invalid_utf8", kHead + "parameters:\n  opt:\n    kind\xd8: [adam, sgd]\n  x: {min: 0, max: 1}\n", "4:9",
+                  "the byte 0xd8, which is not UTF-8: YAML files are printable UTF-8 text"},
+        BadConfig{"control_character", kHead + "parameters:\n  lr\v: {min: 0.1, max: 0.2}\n", "3:5",
+                  "the control character U+000B: YAML files are printable UTF-8 text"},
+        // found by fuzz/sweep_config_fuzz.cc: fixed values written under parameters: were not
+        // checked, and the stored config (which lists them under fixed:) no longer loaded
+        BadConfig{"bare_fixed_value", kHead + "parameters:\n  ent_coef: net_arch\n  gamma: {min: 0.9, max: 0.99}\n", "3:13",
+                  "ent_coef expects a number, got 'net_arch'"},
+        BadConfig{"wandb_value", kHead + "parameters:\n  ent_coef: {value: net_arch}\n  gamma: {min: 0.9, max: 0.99}\n", "3:21",
+                  "ent_coef expects a number, got 'net_arch'"},
         BadConfig{"min_gt_max", kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.99, max: 0.9}\n", "3:3",
                   "min 0.99 is greater than max 0.9"},
         BadConfig{"log_min", kHead + "parameters:\n  learning_rate: {distribution: log_normal, min: 0, max: 0.1}\n", "3:3",
