@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -70,14 +71,22 @@ class Loader {
   double Number(const YAML::Node& node, const std::string& path) const {
     const Value v = ValueFromYaml(node, At(node));
     if (!v.is_number()) Fail(node, fmt::format("{} must be a number, got '{}'", Echo(path), Echo(node.Scalar())));
+    if (!std::isfinite(v.as_double())) Fail(node, fmt::format("{} must be a finite number, got '{}'", Echo(path), Echo(node.Scalar())));
     return v.as_double();
   }
 
-  int64_t Integer(const YAML::Node& node, const std::string& path, int64_t min) const {
+  // A whole number in [min, max]; the default max (1e18) keeps step counts and seeds clear of
+  // int64's edge, where the conversion from the double YAML gives would be undefined.
+  int64_t Integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max = 1'000'000'000'000'000'000) const {
     const double v = Number(node, path);
-    if (v != std::floor(v)) Fail(node, fmt::format("{} must be a whole number, got {}", path, node.Scalar()));
-    if (v < static_cast<double>(min)) Fail(node, fmt::format("{} must be at least {}, got {}", path, min, node.Scalar()));
+    if (v != std::floor(v)) Fail(node, fmt::format("{} must be a whole number, got {}", path, Echo(node.Scalar())));
+    if (v < static_cast<double>(min)) Fail(node, fmt::format("{} must be at least {}, got {}", path, min, Echo(node.Scalar())));
+    if (v > static_cast<double>(max)) Fail(node, fmt::format("{} must be at most {}, got {}", path, max, Echo(node.Scalar())));
     return static_cast<int64_t>(v);
+  }
+
+  int Int(const YAML::Node& node, const std::string& path, int min) const {
+    return static_cast<int>(Integer(node, path, min, std::numeric_limits<int>::max()));
   }
 
   bool Bool(const YAML::Node& node, const std::string& path) const {
@@ -150,11 +159,11 @@ class Loader {
     } else if (key == "early_terminate") {
       ReadEarlyTerminate(v);
     } else if (key == "n_startup_trials") {
-      c_.sampler.n_startup_trials = static_cast<int>(Integer(v, key, 0));
+      c_.sampler.n_startup_trials = Int(v, key, 0);
     } else if (key == "n_warmup_steps") {
       c_.pruner.n_warmup_steps = Integer(v, key, 0);
     } else if (key == "n_trials" || key == "max_trials") {
-      c_.n_trials = static_cast<int>(Integer(v, key, 1));
+      c_.n_trials = Int(v, key, 1);
     } else if (key == "timeout") {
       c_.timeout = Number(v, key);
       if (c_.timeout < 0) Fail(v, "timeout must be >= 0 seconds");
@@ -162,18 +171,18 @@ class Loader {
       c_.timeout_per_trial = Number(v, key);
       if (c_.timeout_per_trial < 0) Fail(v, "timeout_per_trial must be >= 0 seconds");
     } else if (key == "n_jobs" || key == "n_parallel_trials") {
-      c_.n_jobs = static_cast<int>(Integer(v, key, 1));
+      c_.n_jobs = Int(v, key, 1);
     } else if (key == "storage") {
       c_.storage = v.IsNull() ? "" : Text(v, key);
     } else if (key == "seed") {
       c_.seed = static_cast<uint64_t>(Integer(v, key, 0));
     } else if (key == "max_retries") {
-      c_.max_retries = static_cast<int>(Integer(v, key, 0));
+      c_.max_retries = Int(v, key, 0);
     } else if (key == "heartbeat_timeout") {
       c_.heartbeat_timeout = Number(v, key);
       if (c_.heartbeat_timeout < 1) Fail(v, "heartbeat_timeout must be at least 1 second");
     } else if (key == "grid_points") {
-      c_.sampler.grid_points = static_cast<int>(Integer(v, key, 1));
+      c_.sampler.grid_points = Int(v, key, 1);
     } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was resolved with
       c_.preset = Text(v, key);
     } else if (key == "command" || key == "program" || key == "presets") {
@@ -211,23 +220,23 @@ class Loader {
       const std::string path = section + "." + k;
       const YAML::Node& x = p.second;
       if (k == "type" || k == "name" || k == "method") SetMethod(x, path);
-      else if (k == "num_random_samples") s.num_random_samples = static_cast<int>(Integer(x, path, 0));
+      else if (k == "num_random_samples") s.num_random_samples = Int(x, path, 0);
       else if (k == "max_suggestion_cost") {
         s.max_suggestion_cost = Number(x, path);
         if (c_.timeout_per_trial == 0) c_.timeout_per_trial = s.max_suggestion_cost;  // also the kill limit
-      } else if (k == "resample_frequency") s.resample_frequency = static_cast<int>(Integer(x, path, 0));
+      } else if (k == "resample_frequency") s.resample_frequency = Int(x, path, 0);
       else if (k == "global_search_scale") s.global_search_scale = Number(x, path);
-      else if (k == "random_suggestions") s.random_suggestions = static_cast<int>(Integer(x, path, 1));
-      else if (k == "suggestions_per_pareto") s.suggestions_per_pareto = static_cast<int>(Integer(x, path, 1));
+      else if (k == "random_suggestions") s.random_suggestions = Int(x, path, 1);
+      else if (k == "suggestions_per_pareto") s.suggestions_per_pareto = Int(x, path, 1);
       else if (k == "expansion_rate") s.expansion_rate = Number(x, path);
-      else if (k == "n_startup_trials") s.n_startup_trials = static_cast<int>(Integer(x, path, 0));
-      else if (k == "n_ei_candidates") s.n_ei_candidates = static_cast<int>(Integer(x, path, 1));
+      else if (k == "n_startup_trials") s.n_startup_trials = Int(x, path, 0);
+      else if (k == "n_ei_candidates") s.n_ei_candidates = Int(x, path, 1);
       else if (k == "gamma") s.tpe_gamma = Number(x, path);
       else if (k == "prior_weight") s.prior_weight = Number(x, path);
       else if (k == "constant_liar") s.constant_liar = Bool(x, path);
       else if (k == "multivariate") s.multivariate = Bool(x, path);
       else if (k == "seed") c_.seed = static_cast<uint64_t>(Integer(x, path, 0));
-      else if (k == "grid_points") s.grid_points = static_cast<int>(Integer(x, path, 1));
+      else if (k == "grid_points") s.grid_points = Int(x, path, 1);
       else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
     }
   }
@@ -243,16 +252,16 @@ class Loader {
         const std::string path = "pruner." + k;
         const YAML::Node& x = p.second;
         if (k == "type" || k == "name" || k == "method") s.method = Text(x, path);
-        else if (k == "n_startup_trials") s.n_startup_trials = static_cast<int>(Integer(x, path, 0));
+        else if (k == "n_startup_trials") s.n_startup_trials = Int(x, path, 0);
         else if (k == "n_warmup_steps") s.n_warmup_steps = Integer(x, path, 0);
         else if (k == "interval_steps") s.interval_steps = Integer(x, path, 1);
         else if (k == "percentile") s.percentile = Number(x, path);
-        else if (k == "n_min_trials") s.n_min_trials = static_cast<int>(Integer(x, path, 1));
+        else if (k == "n_min_trials") s.n_min_trials = Int(x, path, 1);
         else if (k == "min_resource") s.min_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
         else if (k == "max_resource") s.max_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
-        else if (k == "reduction_factor") s.reduction_factor = static_cast<int>(Integer(x, path, 2));
-        else if (k == "min_early_stopping_rate") s.min_early_stopping_rate = static_cast<int>(Integer(x, path, 0));
-        else if (k == "bootstrap_count") s.bootstrap_count = static_cast<int>(Integer(x, path, 0));
+        else if (k == "reduction_factor") s.reduction_factor = Int(x, path, 2);
+        else if (k == "min_early_stopping_rate") s.min_early_stopping_rate = Int(x, path, 0);
+        else if (k == "bootstrap_count") s.bootstrap_count = Int(x, path, 0);
         else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
       }
     }
@@ -275,7 +284,7 @@ class Loader {
         if (Text(p.second, path) != "hyperband") Fail(p.second, "early_terminate.type must be hyperband");
       } else if (k == "min_iter") c_.pruner.min_resource = Integer(p.second, path, 1);
       else if (k == "max_iter") c_.pruner.max_resource = Integer(p.second, path, 1);
-      else if (k == "eta") c_.pruner.reduction_factor = static_cast<int>(Integer(p.second, path, 2));
+      else if (k == "eta") c_.pruner.reduction_factor = Int(p.second, path, 2);
       else if (k != "s" && k != "strict") Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
     }
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace hpo::space {
@@ -118,14 +119,16 @@ class NumericDistribution : public Distribution {
 
  private:
   int Levels() const {
+    double levels = 0;
     switch (kind_.rounding) {
       case Rounding::kNone: return 0;
-      case Rounding::kInteger: return static_cast<int>(std::floor(spec_.max) - std::ceil(spec_.min)) + 1;
-      case Rounding::kPowerOfTwo:
-        return static_cast<int>(std::floor(std::log2(spec_.max)) - std::ceil(std::log2(spec_.min))) + 1;
-      case Rounding::kQuantum: return static_cast<int>(std::floor((spec_.max - spec_.min) / spec_.q + 1e-9)) + 1;
+      case Rounding::kInteger: levels = std::floor(spec_.max) - std::ceil(spec_.min) + 1; break;
+      case Rounding::kPowerOfTwo: levels = std::floor(std::log2(spec_.max)) - std::ceil(std::log2(spec_.min)) + 1; break;
+      case Rounding::kQuantum: levels = std::floor((spec_.max - spec_.min) / spec_.q + 1e-9) + 1; break;
     }
-    return 0;
+    // More levels than an int holds are as good as continuous to a sampler (and the cast of a
+    // larger double would be undefined).
+    return static_cast<int>(std::min(levels, static_cast<double>(std::numeric_limits<int>::max())));
   }
 
   Kind kind_;
@@ -208,6 +211,10 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
   }
   if (kind->rounding == Rounding::kInteger && (spec.min != std::floor(spec.min) || spec.max != std::floor(spec.max))) {
     fail(fmt::format("{} needs integer bounds, got [{}, {}]", kind->name, spec.min, spec.max));
+  }
+  constexpr double kExactIntegers = 9007199254740992.0;  // 2^53: every integer up to it is a double
+  if (kind->rounding != Rounding::kNone && std::max(std::fabs(spec.min), std::fabs(spec.max)) > kExactIntegers) {
+    fail(fmt::format("{} needs bounds within +-2^53, got [{}, {}]", kind->name, spec.min, spec.max));
   }
   if (kind->rounding == Rounding::kPowerOfTwo && std::floor(std::log2(spec.max)) < std::ceil(std::log2(spec.min))) {
     fail(fmt::format("uniform_pow2: no power of two in [{}, {}]", spec.min, spec.max));

@@ -298,6 +298,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "ent_coef expects a number, got 'net_arch'"},
         BadConfig{"wandb_value", kHead + "parameters:\n  ent_coef: {value: net_arch}\n  gamma: {min: 0.9, max: 0.99}\n", "3:21",
                   "ent_coef expects a number, got 'net_arch'"},
+        // found by fuzz/sweep_config_fuzz.cc (UBSan): a count beyond int64 was converted anyway
+        BadConfig{"huge_count", "n_trials: 1.0e+300\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:11",
+                  "n_trials must be at most 2147483647, got 1.0e+300"},
+        BadConfig{"huge_steps", "pruner: {type: median, n_warmup_steps: 4.4e+104}\n" + kHead +
+                  "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:40", "pruner.n_warmup_steps must be at most"},
+        BadConfig{"nan_timeout", "timeout: .nan\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:10",
+                  "timeout must be a finite number, got '.nan'"},
         BadConfig{"min_gt_max", kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.99, max: 0.9}\n", "3:3",
                   "min 0.99 is greater than max 0.9"},
         BadConfig{"log_min", kHead + "parameters:\n  learning_rate: {distribution: log_normal, min: 0, max: 0.1}\n", "3:3",

@@ -5,6 +5,7 @@
 #include "tests/support/user_error.h"
 
 #include <cmath>
+#include <limits>
 
 namespace hpo::space {
 namespace {
@@ -83,6 +84,13 @@ TEST(DistributionTest, ScaleAutoTimeAndNumbers) {
   EXPECT_NEAR(Numeric("uniform", 0, 1, std::nullopt, "0.8")->dimension().scale, 0.4, 1e-12);
   // time: 1 / (log2 max - log2 min) = 1 / log2(1024 / 16) = 1/6
   EXPECT_NEAR(Numeric("uniform_pow2", 16, 1024, std::nullopt, "time")->dimension().scale, 0.5 / 6, 1e-12);
+}
+
+TEST(DistributionTest, HugeDiscreteRangesAreRefusedOrCapped) {
+  EXPECT_NE(UserErrorOf([] { Numeric("int_uniform", -1e300, 1e300); }).find("needs bounds within +-2^53"), std::string::npos);
+  // 2^53 integers, or a tiny quantum: more levels than an int holds, capped (not undefined)
+  EXPECT_EQ(Numeric("int_uniform", 0, 9007199254740992.0)->dimension().num_levels, std::numeric_limits<int>::max());
+  EXPECT_EQ(Numeric("q_uniform", 0, 1e6, std::nullopt, std::nullopt, 1e-9)->dimension().num_levels, std::numeric_limits<int>::max());
 }
 
 TEST(DistributionTest, AValueFromElsewhereHasNoCoordinate) {
