@@ -266,10 +266,15 @@ class Loader {
       }
     }
     if (s.method == "successivehalving" || s.method == "asha") s.method = "successive_halving";
+    CheckPruner(v);
+  }
+
+  // Settings the pruner itself refuses, at the section that set them.
+  void CheckPruner(const YAML::Node& section) const {
     try {
-      pruners::MakePruner(s);
+      pruners::MakePruner(c_.pruner);
     } catch (const UserError& e) {
-      Fail(v, e.what());
+      Fail(section, e.what());
     }
   }
 
@@ -287,6 +292,7 @@ class Loader {
       else if (k == "eta") c_.pruner.reduction_factor = Int(p.second, path, 2);
       else if (k != "s" && k != "strict") Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
     }
+    CheckPruner(v);
   }
 
   // ----- parameters --------------------------------------------------------------------------

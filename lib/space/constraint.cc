@@ -63,7 +63,7 @@ class Parser {
 
  private:
   [[noreturn]] void Fail(const std::string& what) const {
-    throw UserError(origin_, fmt::format("constraint \"{}\": {} at column {}", text_, what, pos_ + 1));
+    throw UserError(origin_, fmt::format("constraint \"{}\": {} at column {}", Echo(text_), what, pos_ + 1));
   }
 
   void SkipSpaces() {
@@ -84,6 +84,20 @@ class Parser {
     return true;
   }
 
+  // Every recursion of the grammar passes a parenthesis, "not", a sign or "**": a guard at each
+  // bounds the stack a hostile expression can take ("((((...", "- - - -...").
+  class DepthGuard {
+   public:
+    explicit DepthGuard(Parser& p) : p_(p) {
+      if (++p_.depth_ > kMaxDepth) p_.Fail(fmt::format("nested more than {} levels deep", kMaxDepth));
+    }
+    ~DepthGuard() { --p_.depth_; }
+
+   private:
+    Parser& p_;
+  };
+  static constexpr int kMaxDepth = 64;
+
   std::unique_ptr<Node> ParseOr() {
     auto left = ParseAnd();
     while (Accept("or") || Accept("||")) left = Branch(Op::kOr, std::move(left), ParseAnd());
@@ -97,7 +111,10 @@ class Parser {
   }
 
   std::unique_ptr<Node> ParseNot() {
-    if (Accept("not") || Accept("!")) return Branch(Op::kNot, ParseNot(), nullptr);
+    if (Accept("not") || Accept("!")) {
+      const DepthGuard guard(*this);
+      return Branch(Op::kNot, ParseNot(), nullptr);
+    }
     return ParseComparison();
   }
 
@@ -150,14 +167,23 @@ class Parser {
   }
 
   std::unique_ptr<Node> ParseUnary() {
-    if (Accept("-")) return Branch(Op::kNeg, ParseUnary(), nullptr);
-    if (Accept("+")) return ParseUnary();
+    if (Accept("-")) {
+      const DepthGuard guard(*this);
+      return Branch(Op::kNeg, ParseUnary(), nullptr);
+    }
+    if (Accept("+")) {
+      const DepthGuard guard(*this);
+      return ParseUnary();
+    }
     return ParsePower();
   }
 
   std::unique_ptr<Node> ParsePower() {
     auto base = ParseAtom();
-    if (Accept("**")) return Branch(Op::kPow, std::move(base), ParseUnary());
+    if (Accept("**")) {
+      const DepthGuard guard(*this);
+      return Branch(Op::kPow, std::move(base), ParseUnary());
+    }
     return base;
   }
 
@@ -166,6 +192,7 @@ class Parser {
     if (pos_ >= text_.size()) Fail("expected a value but the expression ended");
     const char c = text_[pos_];
     if (Accept("(")) {
+      const DepthGuard guard(*this);
       auto inner = ParseOr();
       if (!Accept(")")) Fail("expected ')'");
       return inner;
@@ -210,6 +237,7 @@ class Parser {
   const Origin& origin_;
   std::vector<std::string>& names_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 class Evaluator {
@@ -267,6 +295,11 @@ class Evaluator {
 Constraint::~Constraint() = default;
 
 std::unique_ptr<Constraint> Constraint::Parse(const std::string& text, const Resolver& resolve, const Origin& origin) {
+  // Bounds the expression tree, whose evaluation recurses (a real constraint is a line).
+  constexpr size_t kMaxLength = 1000;
+  if (text.size() > kMaxLength) {
+    throw UserError(origin, fmt::format("constraint \"{}\": longer than {} characters", Echo(text), kMaxLength));
+  }
   std::unique_ptr<Constraint> c(new Constraint());
   c->text_ = text;
   c->origin_ = origin;

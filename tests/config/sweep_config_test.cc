@@ -305,6 +305,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:40", "pruner.n_warmup_steps must be at most"},
         BadConfig{"nan_timeout", "timeout: .nan\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:10",
                   "timeout must be a finite number, got '.nan'"},
+        // found by fuzz/sweep_config_fuzz.cc: W&B's early_terminate skipped the pruner's checks
+        BadConfig{"early_terminate_min_gt_max", "early_terminate: {type: hyperband, min_iter: 31, max_iter: 27}\n" + kHead +
+                  "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:18", "min_resource must not exceed max_resource"},
         BadConfig{"min_gt_max", kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.99, max: 0.9}\n", "3:3",
                   "min 0.99 is greater than max 0.9"},
         BadConfig{"log_min", kHead + "parameters:\n  learning_rate: {distribution: log_normal, min: 0, max: 0.1}\n", "3:3",

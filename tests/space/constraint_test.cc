@@ -69,6 +69,19 @@ TEST(ConstraintTest, SyntaxErrorsAndUnknownNamesAreLoadErrors) {
   EXPECT_NE(ErrorOf("and lr").find("expected a value before 'and'"), std::string::npos);
 }
 
+TEST(ConstraintTest, HostileExpressionsAreErrorsNotStackOverflows) {
+  // found by fuzz/constraint_fuzz.cc (ASan: stack overflow in the recursive descent)
+  EXPECT_NE(ErrorOf(std::string(400, '(') + "lr" + std::string(400, ')')).find("nested more than 64 levels deep"), std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(500, '-') + "lr > 0").find("nested more than 64 levels deep"), std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(500, '!') + "lr").find("nested more than 64 levels deep"), std::string::npos);
+  EXPECT_NE(ErrorOf("lr" + std::string(600, '+')).find("nested more than 64 levels deep"), std::string::npos);
+  std::string chain = "lr";
+  while (chain.size() < 2000) chain += " + lr";
+  EXPECT_NE(ErrorOf(chain).find("longer than 1000 characters"), std::string::npos);
+  EXPECT_LT(ErrorOf(chain).size(), 200u) << "the expression is echoed in full";
+  EXPECT_TRUE(Rejects(std::string(60, '(') + "lr > 0" + std::string(60, ')'), kParams));  // nesting a person writes is fine
+}
+
 TEST(ConstraintTest, ArithmeticOnTextIsAClearError) {
   EXPECT_THROW(Rejects("act + 1 > 0", kParams), UserError);
 }
