@@ -57,6 +57,12 @@ void CheckPrintableUtf8(const std::string& text, const std::string& source) {
   int line = 1, column = 1;
   for (size_t i = 0; i < text.size();) {
     const std::optional<std::pair<uint32_t, size_t>> decoded = DecodeUtf8(text, i);
+    // yaml-cpp does not break lines at a lone CR (old Mac line ends): it keeps the CRs in the
+    // scalar and its emitter writes them back so that one is lost (found by the fuzzer).
+    if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
+      throw UserError(Origin{fmt::format("{}:{}:{}", source, line, column)},
+                      "a carriage return without a line feed: save the file with LF (or CRLF) line endings");
+    }
     if (!decoded || !IsYamlPrintable(decoded->first)) {
       const std::string what = decoded ? fmt::format("the control character U+{:04X}", decoded->first)
                                        : fmt::format("the byte 0x{:02x}, which is not UTF-8", static_cast<unsigned char>(text[i]));

@@ -203,6 +203,13 @@ parameters:
   }
 }
 
+TEST(SweepConfigTest, WindowsLineEndingsLoad) {
+  const SweepConfig c = LoadSweepConfig(WriteTemp("crlf.yaml", "method: random\r\nfixed:\r\n  n_envs: 8\r\nparameters:\r\n"
+                                                             "  gamma: {min: 0.9, max: 0.99}\r\n"));
+  EXPECT_EQ(c.fixed.at("n_envs"), Value(8));
+  ExpectRoundTrip(c);
+}
+
 TEST(SweepConfigTest, StudyChangesNameWhatMakesAnotherSearch) {
   const std::string before = WriteTemp("changes_before.yaml", R"(method: random
 command: [./train.sh, "${args}"]
@@ -290,6 +297,8 @@ INSTANTIATE_TEST_SUITE_P(
         // stored config was another sweep
         BadConfig{"invalid_utf8", kHead + "parameters:\n  opt:\n    kind\xd8: [adam, sgd]\n  x: {min: 0, max: 1}\n", "4:9",
                   "the byte 0xd8, which is not UTF-8: YAML files are printable UTF-8 text"},
+        BadConfig{"lone_carriage_return", kHead + "fixed:\n  n_envs: 8\r\r\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "3:12",
+                  "a carriage return without a line feed"},
         BadConfig{"control_character", kHead + "parameters:\n  lr\v: {min: 0.1, max: 0.2}\n", "3:5",
                   "the control character U+000B: YAML files are printable UTF-8 text"},
         // found by fuzz/sweep_config_fuzz.cc: fixed values written under parameters: were not
