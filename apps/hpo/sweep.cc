@@ -30,6 +30,7 @@ struct SweepCliOptions {
   std::string storage;
   std::string preset;
   std::optional<std::string> method;
+  std::optional<std::string> command;
   std::optional<uint64_t> seed;
   bool resume = false;
   bool dry_run = false;
@@ -43,7 +44,16 @@ std::string ParamsLine(const ParamSet& params) {
 }
 
 config::SweepConfig Resolve(const SweepCliOptions& o) {
-  config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset);
+  std::vector<std::string> command;
+  if (o.command) {
+    try {
+      command = config::SplitCommandLine(*o.command);
+    } catch (const UserError& e) {
+      throw UserError(Origin{"--command"}, e.what());
+    }
+    if (command.empty()) throw UserError(Origin{"--command"}, "is empty");
+  }
+  config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command);
   if (o.name) c.name = *o.name;
   store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
   if (o.trials) {
@@ -63,6 +73,9 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
 void PrintSpace(const config::SweepConfig& c) {
   fmt::print("sweep {} ({}): {} trials, method {}, pruner {}, metric {} ({})\n", c.name, c.source, c.n_trials,
              c.sampler.method, c.pruner.method, c.metric, c.maximize ? "maximize" : "minimize");
+  fmt::print("read as: {}\n", c.vocabulary);
+  if (!c.ignored.empty()) fmt::print("ignored (not part of the search): {}\n", fmt::join(c.ignored, ", "));
+  for (const std::string& note : c.notes) fmt::print("note: {}\n", note);
   if (!c.preset.empty()) fmt::print("preset: {}\n", c.preset);
   fmt::print("trial program: {}\n", c.command.empty() ? std::string("hpo train") : fmt::format("{}", fmt::join(c.command, " ")));
   fmt::print("searched ({}):\n", c.parameters.size());
@@ -240,6 +253,8 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--storage", o->storage, "Storage URL (default: train_dir/sweep/<name>/study.db)");
   cmd->add_option("--preset", o->preset, "Apply a preset from the config's presets:");
   cmd->add_option("--method", o->method, "Sampler: random, grid, bayes/protein, tpe");
+  cmd->add_option("--command", o->command,
+                  "Trial program, replacing the file's: 'python train.py ${args_no_hyphens}' (W&B's macros; names pass as written)");
   cmd->add_option("--seed", o->seed, "Sweep seed");
   cmd->add_flag("--resume", o->resume, "Continue an existing sweep (re-running the same name does too)");
   cmd->add_flag("--accept-changes", o->accept_changes,

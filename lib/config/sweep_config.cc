@@ -12,460 +12,13 @@
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
-#include "lib/core/closest_word.h"
 #include "lib/core/random.h"
+#include "lib/config/sweep_reading.h"
+#include "lib/config/vocabularies/vocabulary.h"
 #include "lib/space/constraint.h"
 
 namespace hpo::config {
 namespace {
-
-// Keys that make a mapping a parameter's specification rather than a group of parameters.
-const std::set<std::string> kSpecKeys = {"distribution", "type", "min", "max", "low", "high", "mean", "scale",
-                                         "values", "choices", "value", "prior", "q", "log", "default"};
-
-const std::vector<std::string> kTopLevelKeys = {
-    "name", "study_name", "description", "search_space_id", "project", "entity", "metric", "objective_metric",
-    "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
-    "n_warmup_steps", "n_trials", "max_trials", "timeout", "timeout_per_trial", "n_jobs", "n_parallel_trials",
-    "storage", "seed", "max_retries", "heartbeat_timeout", "grid_points", "command", "program", "fixed", "parameters", "searchable",
-    "constraints", "presets", "applied_preset"};
-
-std::string Closest(const std::string& word, const std::vector<std::string>& known) {
-  return ClosestWord(word, std::vector<std::string_view>(known.begin(), known.end()));
-}
-
-class Loader {
- public:
-  Loader(std::string source, SweepConfig& config) : source_(std::move(source)), c_(config) {}
-
-  void Load(const YAML::Node& root) {
-    // The trial program decides how parameter names resolve, so read it first.
-    for (const auto& pair : root) {
-      const std::string key = Key(pair.first);
-      if (key == "command" || key == "program") ReadCommand(pair.second, key);
-    }
-    std::set<std::string> seen;
-    for (const auto& pair : root) {
-      const std::string key = Key(pair.first);
-      if (!seen.insert(key).second) Fail(pair.first, fmt::format("'{}' appears twice", Echo(key)));
-      ReadTopLevel(key, pair.first, pair.second);
-    }
-  }
-
- private:
-  // ----- helpers -----------------------------------------------------------------------------
-
-  Origin At(const YAML::Node& node) const { return OriginOf(source_, node); }
-  [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const { throw UserError(At(node), message); }
-
-  std::string Key(const YAML::Node& key) const {
-    if (!key.IsScalar()) Fail(key, "keys must be plain words");
-    return key.Scalar();
-  }
-
-  std::string Text(const YAML::Node& node, const std::string& path) const {
-    if (!node.IsScalar()) Fail(node, fmt::format("{} must be a word", path));
-    return node.Scalar();
-  }
-
-  double Number(const YAML::Node& node, const std::string& path) const {
-    const Value v = ValueFromYaml(node, At(node));
-    if (!v.is_number()) Fail(node, fmt::format("{} must be a number, got '{}'", Echo(path), Echo(node.Scalar())));
-    if (!std::isfinite(v.as_double())) Fail(node, fmt::format("{} must be a finite number, got '{}'", Echo(path), Echo(node.Scalar())));
-    return v.as_double();
-  }
-
-  // A whole number in [min, max]; the default max (1e18) keeps step counts and seeds clear of
-  // int64's edge, where the conversion from the double YAML gives would be undefined.
-  int64_t Integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max = 1'000'000'000'000'000'000) const {
-    const double v = Number(node, path);
-    if (v != std::floor(v)) Fail(node, fmt::format("{} must be a whole number, got {}", path, Echo(node.Scalar())));
-    if (v < static_cast<double>(min)) Fail(node, fmt::format("{} must be at least {}, got {}", path, min, Echo(node.Scalar())));
-    if (v > static_cast<double>(max)) Fail(node, fmt::format("{} must be at most {}, got {}", path, max, Echo(node.Scalar())));
-    return static_cast<int64_t>(v);
-  }
-
-  int Int(const YAML::Node& node, const std::string& path, int min) const {
-    return static_cast<int>(Integer(node, path, min, std::numeric_limits<int>::max()));
-  }
-
-  bool Bool(const YAML::Node& node, const std::string& path) const {
-    const Value v = ValueFromYaml(node, At(node));
-    if (!v.is_bool()) Fail(node, fmt::format("{} must be true or false, got '{}'", Echo(path), Echo(node.Scalar())));
-    return v.as_bool();
-  }
-
-  void Map(const YAML::Node& node, const std::string& path) const {
-    if (!node.IsMap()) Fail(node, fmt::format("{} must be a mapping", path));
-  }
-
-  void SetGoal(const YAML::Node& node, const std::string& path) {
-    const std::string goal = Text(node, path);
-    if (goal != "maximize" && goal != "minimize") Fail(node, fmt::format("{} must be maximize or minimize, got '{}'", Echo(path), Echo(goal)));
-    const bool maximize = goal == "maximize";
-    if (goal_node_ && maximize != c_.maximize) Fail(node, fmt::format("{} contradicts the goal set earlier", path));
-    c_.maximize = maximize;
-    goal_node_ = true;
-  }
-
-  void SetMethod(const YAML::Node& node, const std::string& path) {
-    std::string method = Text(node, path);
-    if (method == "bayes" || method == "bayesian" || method == "gp") method = "protein";
-    if (method == "cmaes") Fail(node, "sampler 'cmaes' is not supported; use tpe or protein (method: bayes)");
-    if (std::find(samplers::SamplerMethods().begin(), samplers::SamplerMethods().end(), method) == samplers::SamplerMethods().end()) {
-      Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe)", Echo(path), Echo(method)));
-    }
-    c_.sampler.method = method;
-  }
-
-  // ----- top level ---------------------------------------------------------------------------
-
-  void ReadTopLevel(const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
-    if (key == "name" || key == "study_name") {
-      c_.name = Text(v, key);
-    } else if (key == "description" || key == "search_space_id" || key == "project" || key == "entity") {
-      // descriptive only
-    } else if (key == "metric") {
-      if (v.IsMap()) {
-        for (const auto& p : v) {
-          const std::string k = Key(p.first);
-          if (k == "name") c_.metric = Text(p.second, "metric.name");
-          else if (k == "goal") SetGoal(p.second, "metric.goal");
-          else if (k != "target") Fail(p.first, fmt::format("unknown key 'metric.{}' (known: name, goal, target)", k));
-        }
-      } else {
-        c_.metric = Text(v, key);
-      }
-    } else if (key == "objective_metric") {
-      c_.metric = Text(v, key);
-    } else if (key == "goal" || key == "direction") {
-      SetGoal(v, key);
-    } else if (key == "method") {
-      SetMethod(v, key);
-    } else if (key == "sampler") {
-      if (v.IsMap()) {
-        ReadSamplerSettings(v, "sampler");
-      } else {
-        SetMethod(v, key);
-      }
-    } else if (key == "protein") {
-      Map(v, key);
-      ReadSamplerSettings(v, "protein");
-    } else if (key == "tpe") {
-      Map(v, key);
-      ReadSamplerSettings(v, "tpe");
-    } else if (key == "pruner") {
-      ReadPruner(v);
-    } else if (key == "early_terminate") {
-      ReadEarlyTerminate(v);
-    } else if (key == "n_startup_trials") {
-      c_.sampler.n_startup_trials = Int(v, key, 0);
-    } else if (key == "n_warmup_steps") {
-      c_.pruner.n_warmup_steps = Integer(v, key, 0);
-    } else if (key == "n_trials" || key == "max_trials") {
-      c_.n_trials = Int(v, key, 1);
-    } else if (key == "timeout") {
-      c_.timeout = Number(v, key);
-      if (c_.timeout < 0) Fail(v, "timeout must be >= 0 seconds");
-    } else if (key == "timeout_per_trial") {
-      c_.timeout_per_trial = Number(v, key);
-      if (c_.timeout_per_trial < 0) Fail(v, "timeout_per_trial must be >= 0 seconds");
-    } else if (key == "n_jobs" || key == "n_parallel_trials") {
-      c_.n_jobs = Int(v, key, 1);
-    } else if (key == "storage") {
-      c_.storage = v.IsNull() ? "" : Text(v, key);
-    } else if (key == "seed") {
-      c_.seed = static_cast<uint64_t>(Integer(v, key, 0));
-    } else if (key == "max_retries") {
-      c_.max_retries = Int(v, key, 0);
-    } else if (key == "heartbeat_timeout") {
-      c_.heartbeat_timeout = Number(v, key);
-      if (c_.heartbeat_timeout < 1) Fail(v, "heartbeat_timeout must be at least 1 second");
-    } else if (key == "grid_points") {
-      c_.sampler.grid_points = Int(v, key, 1);
-    } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was resolved with
-      c_.preset = Text(v, key);
-    } else if (key == "command" || key == "program" || key == "presets") {
-      // read before (command) or by LoadSweepConfig (presets)
-    } else if (key == "fixed") {
-      Map(v, key);
-      ReadFixed(v, "");
-    } else if (key == "parameters" || key == "searchable") {
-      Map(v, key);
-      ReadParameters(v, "");
-    } else if (key == "constraints") {
-      if (!v.IsSequence()) Fail(v, "constraints must be a list of expressions");
-      for (const YAML::Node& item : v) c_.constraints.emplace_back(Text(item, "a constraint"), At(item));
-    } else {
-      Fail(key_node, fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", Echo(key), Closest(key, kTopLevelKeys)));
-    }
-  }
-
-  void ReadCommand(const YAML::Node& v, const std::string& key) {
-    c_.command.clear();
-    if (v.IsScalar()) {
-      c_.command.push_back(v.Scalar());
-    } else if (v.IsSequence()) {
-      for (const YAML::Node& word : v) c_.command.push_back(Text(word, key + " entries"));
-    } else {
-      Fail(v, fmt::format("{} must be a list of words: [program, arg, \"${{args}}\"]", key));
-    }
-    if (c_.command.empty()) Fail(v, fmt::format("{} is empty", key));
-  }
-
-  void ReadSamplerSettings(const YAML::Node& v, const std::string& section) {
-    samplers::SamplerSettings& s = c_.sampler;
-    for (const auto& p : v) {
-      const std::string k = Key(p.first);
-      const std::string path = section + "." + k;
-      const YAML::Node& x = p.second;
-      if (k == "type" || k == "name" || k == "method") SetMethod(x, path);
-      else if (k == "num_random_samples") s.num_random_samples = Int(x, path, 0);
-      else if (k == "max_suggestion_cost") {
-        s.max_suggestion_cost = Number(x, path);
-        if (c_.timeout_per_trial == 0) c_.timeout_per_trial = s.max_suggestion_cost;  // also the kill limit
-      } else if (k == "resample_frequency") s.resample_frequency = Int(x, path, 0);
-      else if (k == "global_search_scale") s.global_search_scale = Number(x, path);
-      else if (k == "random_suggestions") s.random_suggestions = Int(x, path, 1);
-      else if (k == "suggestions_per_pareto") s.suggestions_per_pareto = Int(x, path, 1);
-      else if (k == "expansion_rate") s.expansion_rate = Number(x, path);
-      else if (k == "n_startup_trials") s.n_startup_trials = Int(x, path, 0);
-      else if (k == "n_ei_candidates") s.n_ei_candidates = Int(x, path, 1);
-      else if (k == "gamma") s.tpe_gamma = Number(x, path);
-      else if (k == "prior_weight") s.prior_weight = Number(x, path);
-      else if (k == "constant_liar") s.constant_liar = Bool(x, path);
-      else if (k == "multivariate") s.multivariate = Bool(x, path);
-      else if (k == "seed") c_.seed = static_cast<uint64_t>(Integer(x, path, 0));
-      else if (k == "grid_points") s.grid_points = Int(x, path, 1);
-      else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
-    }
-  }
-
-  void ReadPruner(const YAML::Node& v) {
-    pruners::PrunerSettings& s = c_.pruner;
-    if (v.IsScalar()) {
-      s.method = v.Scalar();
-    } else {
-      Map(v, "pruner");
-      for (const auto& p : v) {
-        const std::string k = Key(p.first);
-        const std::string path = "pruner." + k;
-        const YAML::Node& x = p.second;
-        if (k == "type" || k == "name" || k == "method") s.method = Text(x, path);
-        else if (k == "n_startup_trials") s.n_startup_trials = Int(x, path, 0);
-        else if (k == "n_warmup_steps") s.n_warmup_steps = Integer(x, path, 0);
-        else if (k == "interval_steps") s.interval_steps = Integer(x, path, 1);
-        else if (k == "percentile") s.percentile = Number(x, path);
-        else if (k == "n_min_trials") s.n_min_trials = Int(x, path, 1);
-        else if (k == "min_resource") s.min_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
-        else if (k == "max_resource") s.max_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
-        else if (k == "reduction_factor") s.reduction_factor = Int(x, path, 2);
-        else if (k == "min_early_stopping_rate") s.min_early_stopping_rate = Int(x, path, 0);
-        else if (k == "bootstrap_count") s.bootstrap_count = Int(x, path, 0);
-        else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
-      }
-    }
-    if (s.method == "successivehalving" || s.method == "asha") s.method = "successive_halving";
-    CheckPruner(v);
-  }
-
-  // Settings the pruner itself refuses, at the section that set them.
-  void CheckPruner(const YAML::Node& section) const {
-    try {
-      pruners::MakePruner(c_.pruner);
-    } catch (const UserError& e) {
-      Fail(section, e.what());
-    }
-  }
-
-  // W&B's early_terminate: {type: hyperband, min_iter, max_iter, eta}.
-  void ReadEarlyTerminate(const YAML::Node& v) {
-    Map(v, "early_terminate");
-    c_.pruner.method = "hyperband";
-    for (const auto& p : v) {
-      const std::string k = Key(p.first);
-      const std::string path = "early_terminate." + k;
-      if (k == "type") {
-        if (Text(p.second, path) != "hyperband") Fail(p.second, "early_terminate.type must be hyperband");
-      } else if (k == "min_iter") c_.pruner.min_resource = Integer(p.second, path, 1);
-      else if (k == "max_iter") c_.pruner.max_resource = Integer(p.second, path, 1);
-      else if (k == "eta") c_.pruner.reduction_factor = Int(p.second, path, 2);
-      else if (k != "s" && k != "strict") Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
-    }
-    CheckPruner(v);
-  }
-
-  // ----- parameters --------------------------------------------------------------------------
-
-  /// The canonical name of a parameter written as `path`.
-  std::string Resolve(const std::string& path, const YAML::Node& node) const {
-    if (!c_.command.empty()) return path;  // a custom program takes the names as written
-    const size_t dot = path.rfind('.');
-    const std::string leaf = dot == std::string::npos ? path : path.substr(dot + 1);
-    if (leaf == "hidden_size") return "hidden_size";  // the trainer widens it to net_arch
-    const std::optional<std::string> key = CanonicalTrainerKey(path);
-    if (!key) {
-      Fail(node, fmt::format("'{}' is not a trainer key (did you mean '{}'?); with a custom command: any name is allowed",
-                             Echo(path), ClosestTrainerKey(leaf)));
-    }
-    return *key;
-  }
-
-  void Claim(const std::string& name, const std::string& path, const YAML::Node& node) {
-    const auto [it, fresh] = claimed_.emplace(name, At(node).where);
-    if (!fresh) Fail(node, fmt::format("duplicate parameter '{}' (also at {})", Echo(path), it->second));
-  }
-
-  void ReadFixed(const YAML::Node& map, const std::string& prefix) {
-    for (const auto& p : map) {
-      const std::string path = prefix + Key(p.first);
-      if (p.second.IsMap()) {
-        ReadFixed(p.second, path + ".");
-        continue;
-      }
-      const std::string name = Resolve(path, p.first);
-      Claim(name, path, p.first);
-      SetFixed(name, ValueFromYaml(p.second, At(p.second)), At(p.second));
-    }
-  }
-
-  /// A value every trial gets, however the file wrote it (fixed:, a bare value or W&B's value:).
-  void SetFixed(const std::string& name, const Value& value, const Origin& origin) {
-    // hpo train would refuse it in every trial: refuse it once, here, where it is written
-    if (c_.command.empty()) CheckTrainerValue(name, value, origin);
-    // every trial trains on a fixed seed, so it has to be one (see runner::SeedOfTrial)
-    if (name == "seed" && !(value.is_int() && value.as_int() >= 0)) {
-      throw UserError(origin, fmt::format("fixed seed must be a non-negative integer, got '{}'", Echo(value.ToYaml())));
-    }
-    c_.fixed[name] = value;
-  }
-
-  void ReadParameters(const YAML::Node& map, const std::string& prefix) {
-    std::set<std::string> seen;
-    for (const auto& p : map) {
-      const std::string key = Key(p.first);
-      if (!seen.insert(key).second) Fail(p.first, fmt::format("duplicate parameter '{}{}'", prefix, key));
-      const std::string path = prefix + key;
-      const YAML::Node& v = p.second;
-      if (!v.IsMap()) {  // a bare value: fixed
-        const std::string name = Resolve(path, p.first);
-        Claim(name, path, p.first);
-        SetFixed(name, ValueFromYaml(v, At(v)), At(v));
-        continue;
-      }
-      bool spec = false;
-      for (const auto& q : v) spec |= kSpecKeys.count(Key(q.first)) > 0;
-      if (spec) {
-        ReadSpec(path, p.first, v);
-      } else {
-        ReadParameters(v, path + ".");
-      }
-    }
-  }
-
-  void ReadSpec(const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
-    ParameterSpec spec;
-    spec.written_name = path;
-    spec.origin = At(key_node);
-    std::string kind;
-    std::optional<double> min, max;
-    bool log = false;
-    std::optional<Value> value;
-    Origin value_origin;
-    for (const auto& p : v) {
-      const std::string k = Key(p.first);
-      const std::string kpath = path + "." + k;
-      const YAML::Node& x = p.second;
-      auto once = [&](bool already) {
-        if (already) Fail(p.first, fmt::format("{} sets the same thing twice", kpath));
-      };
-      if (k == "distribution" || k == "type") {
-        once(!kind.empty());
-        kind = Text(x, kpath);
-      } else if (k == "min" || k == "low") {
-        once(min.has_value());
-        min = Number(x, kpath);
-      } else if (k == "max" || k == "high") {
-        once(max.has_value());
-        max = Number(x, kpath);
-      } else if (k == "mean" || k == "prior" || k == "default") {
-        if (x.IsSequence() || !ValueFromYaml(x, At(x)).is_number()) {
-          spec.prior = ValueFromYaml(x, At(x));
-        } else {
-          spec.numeric.mean = Number(x, kpath);
-          spec.prior = ValueFromYaml(x, At(x));
-        }
-      } else if (k == "scale") {
-        spec.numeric.scale = Text(x, kpath);
-      } else if (k == "values" || k == "choices") {
-        once(spec.categorical);
-        if (!x.IsSequence()) Fail(x, fmt::format("{} must be a list", kpath));
-        spec.categorical = true;
-        for (const YAML::Node& item : x) {
-          // Choices may be lists themselves ([64, 64]): ValueFromYaml takes flat lists.
-          spec.choices.push_back(ValueFromYaml(item, At(item)));
-        }
-        if (spec.choices.empty()) Fail(x, fmt::format("{} is empty: a parameter needs at least one choice", kpath));
-      } else if (k == "value") {
-        value = ValueFromYaml(x, At(x));
-        value_origin = At(x);
-      } else if (k == "q") {
-        spec.numeric.q = Number(x, kpath);
-      } else if (k == "log") {
-        log = Bool(x, kpath);
-      } else {
-        Fail(p.first, fmt::format("unknown key '{}' in a parameter (known: distribution/type, min/low, max/high, "
-                                  "mean/prior, scale, values/choices, value, q, log)", Echo(kpath)));
-      }
-    }
-    spec.name = Resolve(path, key_node);
-    Claim(spec.name, path, key_node);
-    if (value) {  // W&B's constant parameter
-      SetFixed(spec.name, *value, value_origin);
-      return;
-    }
-    if (spec.categorical) {
-      if (!kind.empty() && kind != "categorical" && kind != "choice") {
-        Fail(v, fmt::format("{}: values/choices make a categorical parameter, but the distribution says '{}'", path, kind));
-      }
-      if (spec.prior && std::find(spec.choices.begin(), spec.choices.end(), *spec.prior) == spec.choices.end()) {
-        Fail(v, fmt::format("{}: prior {} is not one of the choices", path, spec.prior->ToYaml()));
-      }
-      c_.parameters.push_back(std::move(spec));
-      return;
-    }
-    if (kind == "categorical" || kind == "choice") Fail(v, fmt::format("{}: a categorical parameter needs values (or choices)", path));
-    if (!min || !max) Fail(v, fmt::format("{}: a numeric parameter needs min and max (or low and high)", path));
-    spec.numeric.min = *min;
-    spec.numeric.max = *max;
-    // Map every vocabulary's distribution names onto ours.
-    if (kind.empty()) {
-      const bool ints = *min == std::floor(*min) && *max == std::floor(*max) && v["min"] && v["max"] &&
-                        ValueFromYaml(v["min"], {}).is_int() && ValueFromYaml(v["max"], {}).is_int();
-      kind = ints ? "int_uniform" : "uniform";
-    } else if (kind == "int") {
-      kind = log ? "int_loguniform" : "int_uniform";
-    } else if (kind == "float") {
-      kind = log ? "loguniform" : "uniform";
-    } else if (kind == "log_uniform") {  // W&B: bounds are natural-log exponents
-      kind = "loguniform";
-      spec.numeric.min = std::exp(*min);
-      spec.numeric.max = std::exp(*max);
-    } else if (kind == "int_log_uniform" || kind == "int_loguniform") {
-      kind = "int_loguniform";
-    } else if (kind == "log_uniform_values") {
-      kind = "loguniform";
-    }
-    spec.numeric.distribution = kind;
-    spec.prior.reset();
-    c_.parameters.push_back(std::move(spec));
-  }
-
-  std::string source_;
-  SweepConfig& c_;
-  bool goal_node_ = false;
-  std::map<std::string, std::string> claimed_;  // canonical name -> where
-};
 
 // A preset replaces whole top-level sections of the config with its own.
 YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const std::string& source,
@@ -499,7 +52,8 @@ YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const 
 
 namespace {
 
-SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset);
+SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset,
+                           const std::vector<std::string>& command);
 
 // Constraints that reject every draw of the prior are reported at load, at the constraint that
 // rejected most draws. Deterministic draws: the same file always gives the same answer.
@@ -519,13 +73,14 @@ void CheckFeasible(const SweepConfig& config, const space::SearchSpace& space) {
                                       "'{}'", kDraws, rejections[worst], Echo(text)));
 }
 
-SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const std::string& preset) {
-  SweepConfig config = LoadWithPreset(doc, name, preset);
+SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const std::string& preset,
+                         const std::vector<std::string>& command) {
+  SweepConfig config = LoadWithPreset(doc, name, preset, command);
   // Every preset is checked now, not only when someone selects it.
   for (const std::string& other : config.presets) {
     if (other == preset) continue;
     try {
-      LoadWithPreset(doc, name, other);
+      LoadWithPreset(doc, name, other, command);
     } catch (const UserError& e) {
       throw UserError(fmt::format("{} (in preset '{}')", e.what(), other));
     }
@@ -533,16 +88,25 @@ SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const
   return config;
 }
 
-SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset) {
+SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset,
+                           const std::vector<std::string>& command) {
   if (!doc.root.IsMap()) throw UserError(OriginOf(doc.source, doc.root), "a sweep config must be a mapping of keys");
   SweepConfig config;
   config.source = doc.source;
   config.name = name;
   config.preset = preset;
-  const YAML::Node root = ApplyPreset(doc.root, preset, doc.source, config.presets);
-  Loader(doc.source, config).Load(root);
+  const Vocabulary& vocabulary = DetectVocabulary(doc.root);
+  config.vocabulary = std::string(vocabulary.name);
+  SweepReading reading(doc.source, config);
+  if (!command.empty()) reading.SetCommandFromCli(command);
+  if (vocabulary.read == ReadHpo) {
+    vocabulary.read(reading, ApplyPreset(doc.root, preset, doc.source, config.presets));
+  } else {
+    vocabulary.read(reading, doc.root);  // a foreign file's own sections, if any, are its presets
+  }
+  reading.FinishCommand();
   if (config.parameters.empty()) {
-    throw UserError(OriginOf(doc.source, doc.root), "the config searches no parameter (parameters: or searchable: is empty)");
+    throw UserError(OriginOf(doc.source, doc.root), fmt::format("the config searches no parameter (read as {})", config.vocabulary));
   }
   for (const ParameterSpec& p : config.parameters) {
     if (config.fixed.count(p.name)) throw UserError(p.origin, fmt::format("'{}' is both fixed and searched", p.written_name));
@@ -553,12 +117,13 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
 
 }  // namespace
 
-SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset) {
-  return FromDocument(LoadYamlFile(path), path.stem().string(), preset);
+SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset,
+                            const std::vector<std::string>& command) {
+  return FromDocument(LoadYamlFile(path), path.stem().string(), preset, command);
 }
 
 SweepConfig ParseSweepConfig(const std::string& text, const std::string& source, const std::string& name) {
-  SweepConfig config = FromDocument(LoadYamlString(text, source), name, "");
+  SweepConfig config = FromDocument(LoadYamlString(text, source), name, "", {});
   config.name = name;  // the study's name wins over a name: key in the text
   return config;
 }
@@ -695,6 +260,37 @@ std::string SweepConfig::ToYaml() const {
   }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
+}
+
+std::vector<std::string> SplitCommandLine(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (quote) {
+      if (ch == quote) quote = 0;
+      else if (ch == '\\' && quote == '"' && i + 1 < text.size()) word += text[++i];
+      else word += ch;
+    } else if (ch == '\'' || ch == '"') {
+      quote = ch;
+      in_word = true;
+    } else if (ch == '\\' && i + 1 < text.size()) {
+      word += text[++i];
+      in_word = true;
+    } else if (ch == ' ' || ch == '\t' || ch == '\n') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += ch;
+      in_word = true;
+    }
+  }
+  if (quote) throw UserError(fmt::format("unclosed {} quote in '{}'", quote, Echo(text)));
+  if (in_word) words.push_back(word);
+  return words;
 }
 
 std::string DescribeParameter(const ParameterSpec& p) {

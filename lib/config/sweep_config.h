@@ -51,6 +51,9 @@ struct SweepConfig {
   std::vector<std::pair<std::string, Origin>> constraints;
   std::vector<std::string> presets;     ///< names of the presets the file defines
   std::string preset;                   ///< the one applied, if any
+  std::string vocabulary;               ///< the reader that read the file (lib/config/vocabularies/)
+  std::vector<std::string> ignored;     ///< keys of the file's tool that do not change the search
+  std::vector<std::string> notes;       ///< how the reader read something the file's tool reads otherwise
 
   /// The search space with its constraints. Throws UserError (with the entry's file:line:col)
   /// for invalid distributions and constraints naming unknown parameters.
@@ -61,7 +64,9 @@ struct SweepConfig {
 
 /// Loads and checks a sweep config; `preset` replaces whole top-level sections with the
 /// preset's. Every problem is a UserError with file:line:col and the key path.
-SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset = "");
+/// `command` (hpo sweep --command, split into words) replaces the file's trial program.
+SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset = "",
+                            const std::vector<std::string>& command = {});
 
 /// Parses a config from text, such as the resolved config a study stores (`source` names it in
 /// errors; `name` is the study name).
@@ -72,6 +77,10 @@ SweepConfig ParseSweepConfig(const std::string& text, const std::string& source,
 /// such as "x: uniform [-1, 1] -> uniform [5, 9]"; empty when `now` may continue the study.
 /// Other settings (trials, jobs, timeouts, sampler, pruner, seed) may change between runs.
 std::vector<std::string> StudyChanges(const SweepConfig& stored, const SweepConfig& now);
+
+/// Splits a command line into words as a POSIX shell would (spaces; '...', "..." and backslash
+/// quoting; no expansions). Throws UserError for an unclosed quote.
+std::vector<std::string> SplitCommandLine(const std::string& text);
 
 /// A parameter's distribution in one line: "loguniform [1e-05, 0.01]", "categorical [a, b]".
 std::string DescribeParameter(const ParameterSpec& p);

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace hpo::config {
 namespace {
@@ -253,6 +254,102 @@ constraints: ["x > 6"]
   EXPECT_TRUE(StudyChanges(a, same).empty());
 }
 
+// The real sweep files users bring (../shared/configs-real, SOURCES.md), each with a stub
+// program (--command) since their parameters belong to other trainers. Expected counts are the
+// files' own searched parameters, counted by hand.
+TEST(SweepConfigRealFilesTest, EveryRealFileLoadsOrIsRefusedAtItsMistake) {
+  const std::filesystem::path real = std::string(HPO_SHARED_DIR) + "/configs-real";
+  if (!std::filesystem::exists(real)) GTEST_SKIP() << "../shared/configs-real is absent: real sweep files not checked";
+  const std::vector<std::string> command = {"stub", "${args}"};
+  const std::map<std::string, size_t> searched = {
+      {"wandb/metta_sweep_2024.yaml", 11}, {"wandb/metta_pufferlib_nested.yaml", 7}, {"wandb/pufferlib_config_multi.yaml", 13},
+      {"wandb/wandb_examples_bayes_hyperband.yaml", 7}, {"wandb/vcmi_gym_crl_sweep.yaml", 8}, {"protein/metta_full.yaml", 15},
+      {"protein/metta_minimal.yaml", 2}, {"other/metta_carbs_arch_sweep.yaml", 9},
+      {"optuna_hydra/hydra_optuna_example.yaml", 2}, {"optuna_hydra/lightning_hydra_template_mnist_optuna.yaml", 5},
+      {"optuna_hydra/meds_launch_xgboost.yaml", 9}, {"other/hydra_nevergrad_example.yaml", 4},
+      {"other/katib_optuna_distribution.yaml", 4}, {"other/determined_alphazero_asha.yaml", 5},
+      {"other/azureml_lightgbm_sweep.yaml", 2}};
+  const std::map<std::string, std::string> refused = {
+      {"wandb/jss_rllib_ppo_typo_bounds.yaml", ":23:10: lr_start.min must be a number, got '1-e6'"},
+      {"protein/metta_full_ss_macros.yaml", ":24:3: log_normal needs min > 0"},
+      {"protein/metta_cogeval_flow.yaml", ":30:22: trainer.batch_size: uniform_pow2 [15.0, 19.0] holds only 16.0"}};
+  for (const auto& [file, count] : searched) {
+    SCOPED_TRACE(file);
+    if (!std::filesystem::exists(real / file)) continue;  // the shared sample may change
+    try {
+      EXPECT_EQ(LoadSweepConfig(real / file, "", command).parameters.size(), count);
+    } catch (const UserError& e) {
+      ADD_FAILURE() << e.what();
+    }
+  }
+  for (const auto& [file, message] : refused) {
+    SCOPED_TRACE(file);
+    if (!std::filesystem::exists(real / file)) continue;
+    try {
+      LoadSweepConfig(real / file, "", command);
+      ADD_FAILURE() << "no error";
+    } catch (const UserError& e) {
+      EXPECT_NE(std::string(e.what()).find(file + message), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(SweepConfigRealFilesTest, ForeignVocabulariesReadTheirOwnSemantics) {
+  const std::string hydra = WriteTemp("hydra.yaml", R"(defaults: [{override hydra/sweeper: optuna}]
+hydra:
+  sweeper:
+    direction: minimize
+    n_trials: 12
+    sampler: {_target_: optuna.samplers.TPESampler, seed: 7}
+    params:
+      lr: tag(log, interval(1e-4, 1e-1))
+      layers: int(interval(1, 4))
+      width: range(16, 64, step=16)
+      act: choice(relu, tanh)
+      +extra.k: 3
+)");
+  const SweepConfig h = LoadSweepConfig(hydra, "", {"app", "${args_no_hyphens}"});
+  EXPECT_EQ(h.vocabulary.rfind("Hydra", 0), 0u);
+  EXPECT_FALSE(h.maximize);
+  EXPECT_EQ(h.n_trials, 12);
+  EXPECT_EQ(h.seed, 7u);
+  EXPECT_EQ(h.sampler.method, "tpe");
+  EXPECT_EQ(Param(h, "lr").numeric.distribution, "loguniform");
+  EXPECT_EQ(Param(h, "layers").numeric.distribution, "int_uniform");
+  EXPECT_EQ(Param(h, "width").numeric.q, 16);
+  EXPECT_EQ(Param(h, "act").choices, (std::vector<Value>{Value("relu"), Value("tanh")}));
+  EXPECT_EQ(h.fixed.at("+extra.k"), Value(3));
+
+  const std::string determined = WriteTemp("determined.yaml", R"(name: x
+hyperparameters:
+  lr: {type: log, base: 10, minval: -6, maxval: -1}
+  units: {type: int, minval: 8, maxval: 64}
+  opt: {type: categorical, vals: [adam, sgd]}
+  batch: 32
+searcher: {name: random, metric: loss, max_trials: 9}
+)");
+  const SweepConfig d = LoadSweepConfig(determined, "", {"app", "${args}"});
+  EXPECT_FALSE(d.maximize);  // smaller_is_better defaults to true
+  EXPECT_EQ(d.n_trials, 9);
+  EXPECT_DOUBLE_EQ(Param(d, "lr").numeric.min, 1e-6);  // exponents
+  EXPECT_DOUBLE_EQ(Param(d, "lr").numeric.max, 0.1);
+
+  const std::string katib = WriteTemp("katib.yaml", R"(apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+spec:
+  objective: {type: maximize, goal: 0.99, objectiveMetricName: acc}
+  maxTrialCount: 6
+  parameters:
+    - {name: lr, parameterType: double, feasibleSpace: {min: "0.001", max: "0.1", distribution: logUniform}}
+    - {name: n, parameterType: int, feasibleSpace: {min: "1", max: "5"}}
+)");
+  const SweepConfig k = LoadSweepConfig(katib, "", {"app", "${args}"});
+  EXPECT_TRUE(k.maximize);  // objective.type, not goal (a target value)
+  EXPECT_EQ(k.metric, "acc");
+  EXPECT_EQ(Param(k, "lr").numeric.distribution, "loguniform");
+  EXPECT_DOUBLE_EQ(Param(k, "lr").numeric.min, 0.001);  // quoted numbers
+}
+
 struct BadConfig {
   std::string name;
   std::string yaml;
@@ -341,9 +438,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "unknown key 'n_trails' at the top level (did you mean 'n_trials'?)"},
         BadConfig{"yaml_syntax", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99\n", "4:1", "YAML syntax error"},
         BadConfig{"not_a_trainer_key", kHead + "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n", "3:3",
-                  "'lernrate' is not a trainer key"},
-        BadConfig{"unknown_spec_key", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99, step: 0.01}\n", "3:32",
-                  "unknown key 'gamma.step'"},
+                  "'lernrate' is not an hpo train key (did you mean 'learning_rate'?); for another trainer, pass --command"},
+        BadConfig{"unknown_spec_key", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99, stride: 0.01}\n", "3:32",
+                  "unknown key 'gamma.stride'"},
         BadConfig{"fixed_and_searched", kHead + "fixed:\n  gamma: 0.99\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
                   "5:3", "duplicate parameter 'gamma'"},
         BadConfig{"bad_goal", kHead + "goal: maximise\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:7",
@@ -367,8 +464,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"preset_unknown_key",
                   kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\npresets:\n  fast:\n    parameters:\n"
                           "      lernrate: {min: 0.001, max: 0.01}\n",
-                  "7:7", "'lernrate' is not a trainer key (did you mean 'learning_rate'?); with a custom command: "
-                         "any name is allowed (in preset 'fast')"}),
+                  "7:7", "'lernrate' is not an hpo train key (did you mean 'learning_rate'?); for another trainer, pass "
+                         "--command 'PROGRAM ${args}' (any name is then allowed) (in preset 'fast')"}),
     [](const testing::TestParamInfo<BadConfig>& param_info) { return param_info.param.name; });
 
 }  // namespace

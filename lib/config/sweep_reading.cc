@@ -1,0 +1,272 @@
+#include "lib/config/sweep_reading.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "lib/config/trainer_config.h"
+#include "lib/config/trainer_keys.h"
+#include "lib/config/yaml_source.h"
+#include "lib/core/value.h"
+
+namespace hpo::config {
+
+// ----- typed access ----------------------------------------------------------------------------
+
+Origin SweepReading::At(const YAML::Node& node) const { return OriginOf(source_, node); }
+
+void SweepReading::Fail(const YAML::Node& node, const std::string& message) const { throw UserError(At(node), message); }
+
+std::string SweepReading::Key(const YAML::Node& key) const {
+  if (!key.IsScalar()) Fail(key, "keys must be plain words");
+  return key.Scalar();
+}
+
+std::string SweepReading::Text(const YAML::Node& node, const std::string& path) const {
+  if (!node.IsScalar()) Fail(node, fmt::format("{} must be a word", Echo(path)));
+  return node.Scalar();
+}
+
+double SweepReading::Number(const YAML::Node& node, const std::string& path, bool quoted_ok) const {
+  Value v = ValueFromYaml(node, At(node));
+  if (quoted_ok && v.is_string() && IsYamlNumber(v.as_string())) v = Value::Parse(v.as_string()).value_or(v);
+  if (!v.is_number()) Fail(node, fmt::format("{} must be a number, got '{}'", Echo(path), Echo(node.IsScalar() ? node.Scalar() : v.ToYaml())));
+  if (!std::isfinite(v.as_double())) Fail(node, fmt::format("{} must be a finite number, got '{}'", Echo(path), Echo(node.Scalar())));
+  return v.as_double();
+}
+
+int64_t SweepReading::Integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max) const {
+  const double v = Number(node, path);
+  if (v != std::floor(v)) Fail(node, fmt::format("{} must be a whole number, got {}", Echo(path), Echo(node.Scalar())));
+  if (v < static_cast<double>(min)) Fail(node, fmt::format("{} must be at least {}, got {}", Echo(path), min, Echo(node.Scalar())));
+  if (v > static_cast<double>(max)) Fail(node, fmt::format("{} must be at most {}, got {}", Echo(path), max, Echo(node.Scalar())));
+  return static_cast<int64_t>(v);
+}
+
+int SweepReading::Int(const YAML::Node& node, const std::string& path, int min) const {
+  return static_cast<int>(Integer(node, path, min, std::numeric_limits<int>::max()));
+}
+
+bool SweepReading::Bool(const YAML::Node& node, const std::string& path) const {
+  const Value v = ValueFromYaml(node, At(node));
+  if (!v.is_bool()) Fail(node, fmt::format("{} must be true or false, got '{}'", Echo(path), Echo(node.Scalar())));
+  return v.as_bool();
+}
+
+void SweepReading::Map(const YAML::Node& node, const std::string& path) const {
+  if (!node.IsMap()) Fail(node, fmt::format("{} must be a mapping", Echo(path)));
+}
+
+// ----- what a sweep is -------------------------------------------------------------------------
+
+void SweepReading::SetGoal(const YAML::Node& node, const std::string& path) {
+  const std::string goal = Text(node, path);
+  if (goal != "maximize" && goal != "minimize") Fail(node, fmt::format("{} must be maximize or minimize, got '{}'", Echo(path), Echo(goal)));
+  const bool maximize = goal == "maximize";
+  if (goal_set_ && maximize != c_.maximize) Fail(node, fmt::format("{} contradicts the goal set earlier", Echo(path)));
+  c_.maximize = maximize;
+  goal_set_ = true;
+}
+
+void SweepReading::SetMethod(const YAML::Node& node, const std::string& path) {
+  std::string method = Text(node, path);
+  if (method == "bayes" || method == "bayesian" || method == "gp") method = "protein";
+  if (method == "cmaes") Fail(node, "sampler 'cmaes' is not supported; use tpe or protein (method: bayes)");
+  const auto& known = samplers::SamplerMethods();
+  if (std::find(known.begin(), known.end(), method) == known.end()) {
+    Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe)", Echo(path), Echo(method)));
+  }
+  c_.sampler.method = method;
+}
+
+void SweepReading::SetCommandFromCli(std::vector<std::string> words) {
+  c_.command = std::move(words);
+  command_from_cli_ = true;
+}
+
+void SweepReading::SetProgram(const YAML::Node& node) { program_ = Text(node, "program"); }
+
+void SweepReading::FinishCommand() {
+  if (c_.command.empty() && !program_.empty()) c_.command = {"${env}", "${interpreter}", "${program}", "${args}"};
+  const bool python = program_.size() > 3 && program_.compare(program_.size() - 3, 3, ".py") == 0;
+  std::vector<std::string> words;
+  for (const std::string& word : c_.command) {
+    if (word == "${env}") words.push_back("/usr/bin/env");
+    else if (word == "${interpreter}") {
+      if (python) words.push_back("python3");  // W&B runs python; Debian has python3
+    } else if (word == "${program}") {
+      if (program_.empty()) throw UserError(Origin{source_}, "the command uses ${program}, but the file has no program:");
+      words.push_back(program_);
+    } else {
+      words.push_back(word);
+    }
+  }
+  c_.command = std::move(words);
+}
+
+void SweepReading::ReadCommand(const YAML::Node& v, const std::string& key) {
+  if (command_from_cli_) return Ignore(key + " (replaced by --command)");
+  c_.command.clear();
+  if (v.IsScalar()) {
+    try {
+      c_.command = SplitCommandLine(v.Scalar());
+    } catch (const UserError& e) {
+      Fail(v, fmt::format("{}: {}", key, e.what()));
+    }
+  } else if (v.IsSequence()) {
+    for (const YAML::Node& word : v) c_.command.push_back(Text(word, key + " entries"));
+  } else {
+    Fail(v, fmt::format("{} must be a list of words: [program, arg, \"${{args}}\"]", key));
+  }
+  if (c_.command.empty()) Fail(v, fmt::format("{} is empty", key));
+}
+
+void SweepReading::ReadSamplerSettings(const YAML::Node& v, const std::string& section) {
+  samplers::SamplerSettings& s = c_.sampler;
+  for (const auto& p : v) {
+    const std::string k = Key(p.first);
+    const std::string path = section + "." + k;
+    const YAML::Node& x = p.second;
+    if (k == "type" || k == "name" || k == "method") SetMethod(x, path);
+    else if (k == "num_random_samples") s.num_random_samples = Int(x, path, 0);
+    else if (k == "max_suggestion_cost") {
+      s.max_suggestion_cost = Number(x, path);
+      if (c_.timeout_per_trial == 0) c_.timeout_per_trial = s.max_suggestion_cost;  // also the kill limit
+    } else if (k == "resample_frequency") s.resample_frequency = Int(x, path, 0);
+    else if (k == "global_search_scale") s.global_search_scale = Number(x, path);
+    else if (k == "random_suggestions") s.random_suggestions = Int(x, path, 1);
+    else if (k == "suggestions_per_pareto") s.suggestions_per_pareto = Int(x, path, 1);
+    else if (k == "expansion_rate") s.expansion_rate = Number(x, path);
+    else if (k == "n_startup_trials") s.n_startup_trials = Int(x, path, 0);
+    else if (k == "n_ei_candidates") s.n_ei_candidates = Int(x, path, 1);
+    else if (k == "gamma") s.tpe_gamma = Number(x, path);
+    else if (k == "prior_weight") s.prior_weight = Number(x, path);
+    else if (k == "constant_liar") s.constant_liar = Bool(x, path);
+    else if (k == "multivariate") s.multivariate = Bool(x, path);
+    else if (k == "seed") c_.seed = static_cast<uint64_t>(Integer(x, path, 0));
+    else if (k == "grid_points") s.grid_points = Int(x, path, 1);
+    // Metta's Protein options that hpo's Protein does not have (docs/config.md says so)
+    else if (k == "seed_with_search_center" || k == "acquisition_fn" || k == "ucb_beta") Ignore(path);
+    else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+  }
+}
+
+void SweepReading::ReadPruner(const YAML::Node& v) {
+  pruners::PrunerSettings& s = c_.pruner;
+  if (v.IsScalar()) {
+    s.method = v.Scalar();
+  } else {
+    Map(v, "pruner");
+    for (const auto& p : v) {
+      const std::string k = Key(p.first);
+      const std::string path = "pruner." + k;
+      const YAML::Node& x = p.second;
+      if (k == "type" || k == "name" || k == "method") s.method = Text(x, path);
+      else if (k == "n_startup_trials") s.n_startup_trials = Int(x, path, 0);
+      else if (k == "n_warmup_steps") s.n_warmup_steps = Integer(x, path, 0);
+      else if (k == "interval_steps") s.interval_steps = Integer(x, path, 1);
+      else if (k == "percentile") s.percentile = Number(x, path);
+      else if (k == "n_min_trials") s.n_min_trials = Int(x, path, 1);
+      else if (k == "min_resource") s.min_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
+      else if (k == "max_resource") s.max_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
+      else if (k == "reduction_factor") s.reduction_factor = Int(x, path, 2);
+      else if (k == "min_early_stopping_rate") s.min_early_stopping_rate = Int(x, path, 0);
+      else if (k == "bootstrap_count") s.bootstrap_count = Int(x, path, 0);
+      else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+    }
+  }
+  if (s.method == "successivehalving" || s.method == "asha") s.method = "successive_halving";
+  CheckPruner(v);
+}
+
+// W&B's early_terminate: {type: hyperband, min_iter, max_iter, eta}.
+void SweepReading::ReadEarlyTerminate(const YAML::Node& v) {
+  Map(v, "early_terminate");
+  c_.pruner.method = "hyperband";
+  for (const auto& p : v) {
+    const std::string k = Key(p.first);
+    const std::string path = "early_terminate." + k;
+    if (k == "type") {
+      if (Text(p.second, path) != "hyperband") Fail(p.second, "early_terminate.type must be hyperband");
+    } else if (k == "min_iter") c_.pruner.min_resource = Integer(p.second, path, 1);
+    else if (k == "max_iter") c_.pruner.max_resource = Integer(p.second, path, 1);
+    else if (k == "eta") c_.pruner.reduction_factor = Int(p.second, path, 2);
+    else if (k == "s" || k == "strict") Ignore(path);  // hpo's hyperband chooses its brackets itself
+    else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+  }
+  CheckPruner(v);
+}
+
+// Settings the pruner itself refuses, at the section that set them.
+void SweepReading::CheckPruner(const YAML::Node& section) const {
+  try {
+    pruners::MakePruner(c_.pruner);
+  } catch (const UserError& e) {
+    Fail(section, e.what());
+  }
+}
+
+// ----- parameters ------------------------------------------------------------------------------
+
+std::string SweepReading::Resolve(const std::string& path, const YAML::Node& node) const {
+  if (!c_.command.empty()) return path;  // a custom program takes the names as written
+  const size_t dot = path.rfind('.');
+  const std::string leaf = dot == std::string::npos ? path : path.substr(dot + 1);
+  if (leaf == "hidden_size") return "hidden_size";  // the trainer widens it to net_arch
+  const std::optional<std::string> key = CanonicalTrainerKey(path);
+  if (!key) {
+    Fail(node, fmt::format("'{}' is not an hpo train key (did you mean '{}'?); for another trainer, pass --command "
+                           "'PROGRAM ${{args}}' (any name is then allowed)",
+                           Echo(path), ClosestTrainerKey(leaf)));
+  }
+  return *key;
+}
+
+void SweepReading::Claim(const std::string& name, const std::string& path, const YAML::Node& node) {
+  const auto [it, fresh] = claimed_.emplace(name, At(node).where);
+  if (!fresh) Fail(node, fmt::format("duplicate parameter '{}' (also at {})", Echo(path), it->second));
+}
+
+void SweepReading::SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value, const Origin& origin) {
+  const std::string name = Resolve(path, key_node);
+  Claim(name, path, key_node);
+  // hpo train would refuse it in every trial: refuse it once, here, where it is written
+  if (c_.command.empty()) CheckTrainerValue(name, value, origin);
+  // every trial trains on a fixed seed, so it has to be one (see runner::SeedOfTrial)
+  if (name == "seed" && !(value.is_int() && value.as_int() >= 0)) {
+    throw UserError(origin, fmt::format("fixed seed must be a non-negative integer, got '{}'", Echo(value.ToYaml())));
+  }
+  c_.fixed[name] = value;
+}
+
+void SweepReading::AddNumeric(const std::string& path, const YAML::Node& key_node, const std::string& kind, double min,
+                              double max, std::optional<double> mean, std::optional<std::string> scale, double q) {
+  ParameterSpec spec;
+  spec.written_name = path;
+  spec.origin = At(key_node);
+  spec.name = Resolve(path, key_node);
+  Claim(spec.name, path, key_node);
+  spec.numeric = space::NumericSpec{kind, min, max, mean, std::move(scale), q};
+  c_.parameters.push_back(std::move(spec));
+}
+
+void SweepReading::AddCategorical(const std::string& path, const YAML::Node& key_node, std::vector<Value> choices,
+                                  std::optional<Value> prior) {
+  if (choices.empty()) Fail(key_node, fmt::format("{} has no choices: a parameter needs at least one", Echo(path)));
+  if (prior && std::find(choices.begin(), choices.end(), *prior) == choices.end()) {
+    Fail(key_node, fmt::format("{}: prior {} is not one of the choices", Echo(path), Echo(prior->ToYaml())));
+  }
+  ParameterSpec spec;
+  spec.written_name = path;
+  spec.origin = At(key_node);
+  spec.name = Resolve(path, key_node);
+  Claim(spec.name, path, key_node);
+  spec.categorical = true;
+  spec.choices = std::move(choices);
+  spec.prior = std::move(prior);
+  c_.parameters.push_back(std::move(spec));
+}
+
+}  // namespace hpo::config

@@ -1,0 +1,85 @@
+// What every vocabulary reader (lib/config/vocabularies/) shares: typed access to YAML nodes
+// with file:line:col in every error, and the one way to put each thing into a SweepConfig
+// (a parameter, a fixed value, the goal, the sampler and pruner settings), so that every
+// vocabulary gets the same checks.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/config/sweep_config.h"
+#include "lib/core/error.h"
+
+namespace hpo::config {
+
+class SweepReading {
+ public:
+  SweepReading(std::string source, SweepConfig& config) : source_(std::move(source)), c_(config) {}
+
+  SweepConfig& config() { return c_; }
+  const std::string& source() const { return source_; }
+
+  // ----- typed access ------------------------------------------------------------------------
+  Origin At(const YAML::Node& node) const;
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const;
+  std::string Key(const YAML::Node& key) const;
+  std::string Text(const YAML::Node& node, const std::string& path) const;
+  /// A finite number; quoted numbers ("0.001", as Katib writes them) count when `quoted_ok`.
+  double Number(const YAML::Node& node, const std::string& path, bool quoted_ok = false) const;
+  /// A whole number in [min, max]; the default max (1e18) keeps clear of int64's edge.
+  int64_t Integer(const YAML::Node& node, const std::string& path, int64_t min,
+                  int64_t max = 1'000'000'000'000'000'000) const;
+  int Int(const YAML::Node& node, const std::string& path, int min) const;
+  bool Bool(const YAML::Node& node, const std::string& path) const;
+  void Map(const YAML::Node& node, const std::string& path) const;
+
+  // ----- what a sweep is ---------------------------------------------------------------------
+  void SetGoal(const YAML::Node& node, const std::string& path);
+  void SetGoal(bool maximize) { c_.maximize = maximize; }
+  void SetMethod(const YAML::Node& node, const std::string& path);
+  /// The trial program as a list of words (or one string, split by the shell's rules).
+  void ReadCommand(const YAML::Node& node, const std::string& key);
+  /// `hpo sweep --command`: the trial program whatever the file says (its command is ignored).
+  void SetCommandFromCli(std::vector<std::string> words);
+  /// W&B's `program:` (the script its default command and ${program} run).
+  void SetProgram(const YAML::Node& node);
+  /// Replaces W&B's ${env}, ${interpreter} and ${program} in the command; without a command,
+  /// a `program:` runs with W&B's default command: ${env} ${interpreter} ${program} ${args}.
+  void FinishCommand();
+  void ReadSamplerSettings(const YAML::Node& section, const std::string& path);
+  void ReadPruner(const YAML::Node& node);
+  void ReadEarlyTerminate(const YAML::Node& node);
+
+  /// The canonical name of a parameter written as `path`: as written with a custom program,
+  /// else the hpo train key it means (an error naming the closest key when none).
+  std::string Resolve(const std::string& path, const YAML::Node& node) const;
+  /// A value every trial gets, checked as hpo train would check it.
+  void SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value, const Origin& origin);
+  /// A searched numeric parameter. `kind` is hpo's distribution name (docs/config.md).
+  void AddNumeric(const std::string& path, const YAML::Node& key_node, const std::string& kind, double min,
+                  double max, std::optional<double> mean = std::nullopt, std::optional<std::string> scale = std::nullopt,
+                  double q = 1.0);
+  /// A searched categorical parameter.
+  void AddCategorical(const std::string& path, const YAML::Node& key_node, std::vector<Value> choices,
+                      std::optional<Value> prior = std::nullopt);
+  /// A key of the other tool that does not change the search: listed by --dry-run as ignored.
+  void Ignore(const std::string& path) { c_.ignored.push_back(path); }
+
+ private:
+  void Claim(const std::string& name, const std::string& path, const YAML::Node& node);
+  void CheckPruner(const YAML::Node& section) const;
+
+  std::string source_;
+  SweepConfig& c_;
+  bool goal_set_ = false;
+  bool command_from_cli_ = false;
+  std::string program_;
+  std::map<std::string, std::string> claimed_;  // canonical name -> where
+};
+
+}  // namespace hpo::config

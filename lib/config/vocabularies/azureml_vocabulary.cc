@@ -1,0 +1,85 @@
+// Azure ML sweep jobs (CLI v2): search_space {name: {type: choice, values} | {type: uniform |
+// quniform, min_value, max_value[, q]} | {type: loguniform | qloguniform, min_value, max_value
+// (natural-log exponents)[, q]} | {type: randint, upper}}; objective {goal, primary_metric};
+// limits {max_total_trials, max_concurrent_trials, timeout}.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "lib/config/vocabularies/vocabulary.h"
+#include "lib/config/yaml_source.h"
+
+namespace hpo::config {
+namespace {
+
+void ReadSearchSpace(SweepReading& r, const YAML::Node& space) {
+  r.Map(space, "search_space");
+  for (const auto& p : space) {
+    const std::string name = r.Key(p.first);
+    const YAML::Node& v = p.second;
+    if (!v.IsMap() || !v["type"]) r.Fail(v, fmt::format("search_space.{} needs a type", Echo(name)));
+    const std::string type = r.Text(v["type"], name + ".type");
+    auto number = [&](const char* key) {
+      if (!v[key]) r.Fail(v, fmt::format("{}: type {} needs {}", Echo(name), type, key));
+      return r.Number(v[key], name + "." + key);
+    };
+    const double q = v["q"] ? r.Number(v["q"], name + ".q") : 1.0;
+    if (type == "choice") {
+      if (!v["values"] || !v["values"].IsSequence()) r.Fail(v, fmt::format("{}: type choice needs a list values", Echo(name)));
+      std::vector<Value> choices;
+      for (const YAML::Node& item : v["values"]) choices.push_back(ValueFromYaml(item, r.At(item)));
+      r.AddCategorical(name, p.first, std::move(choices));
+    } else if (type == "uniform") {
+      r.AddNumeric(name, p.first, "uniform", number("min_value"), number("max_value"));
+    } else if (type == "quniform") {
+      r.AddNumeric(name, p.first, "q_uniform", number("min_value"), number("max_value"), std::nullopt, std::nullopt, q);
+    } else if (type == "loguniform") {  // exp(U(min_value, max_value))
+      r.AddNumeric(name, p.first, "loguniform", std::exp(number("min_value")), std::exp(number("max_value")));
+    } else if (type == "randint") {  // 0 .. upper - 1
+      r.AddNumeric(name, p.first, "int_uniform", 0, number("upper") - 1);
+    } else {
+      r.Fail(v["type"], fmt::format("{}: type '{}' is not supported (choice, uniform, quniform, loguniform, randint)", Echo(name), Echo(type)));
+    }
+  }
+}
+
+}  // namespace
+
+bool MatchesAzureMl(const YAML::Node& root) {
+  return root.IsMap() && root["search_space"] && root["type"] && root["type"].IsScalar() && root["type"].Scalar() == "sweep";
+}
+
+void ReadAzureMl(SweepReading& r, const YAML::Node& root) {
+  for (const auto& p : root) {
+    const std::string key = r.Key(p.first);
+    if (key == "search_space") {
+      ReadSearchSpace(r, p.second);
+    } else if (key == "objective") {
+      for (const auto& q : p.second) {
+        const std::string k = r.Key(q.first);
+        if (k == "goal") r.SetGoal(q.second, "objective.goal");
+        else if (k == "primary_metric") r.config().metric = r.Text(q.second, "objective.primary_metric");
+        else r.Ignore("objective." + k);
+      }
+    } else if (key == "limits") {
+      for (const auto& q : p.second) {
+        const std::string k = r.Key(q.first);
+        const std::string path = "limits." + k;
+        if (k == "max_total_trials") r.config().n_trials = r.Int(q.second, path, 1);
+        else if (k == "max_concurrent_trials") r.config().n_jobs = r.Int(q.second, path, 1);
+        else if (k == "timeout") r.config().timeout = r.Number(q.second, path);
+        else if (k == "trial_timeout") r.config().timeout_per_trial = r.Number(q.second, path);
+        else r.Ignore(path);
+      }
+    } else if (key == "sampling_algorithm") {
+      const std::string algorithm = r.Text(p.second, key);
+      if (algorithm == "random" || algorithm == "grid") r.config().sampler.method = algorithm;
+      else if (algorithm == "bayesian") r.config().sampler.method = "protein";
+      else r.Ignore(key);
+    } else {
+      r.Ignore(key);  // $schema, type, trial, inputs, compute, early_termination...
+    }
+  }
+}
+
+}  // namespace hpo::config

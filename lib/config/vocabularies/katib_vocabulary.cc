@@ -1,0 +1,92 @@
+// Katib Experiments (kubeflow.org/v1beta1): spec.parameters, a list of {name, parameterType:
+// double | int | discrete | categorical, feasibleSpace: {min, max, step, list, distribution:
+// uniform | logUniform}} whose numbers are strings; spec.objective {type (the direction),
+// objectiveMetricName, goal (a target value, not a direction)}; maxTrialCount and
+// parallelTrialCount. Semantics of Katib's Optuna suggestion service.
+#include <fmt/format.h>
+
+#include "lib/config/vocabularies/vocabulary.h"
+#include "lib/config/yaml_source.h"
+
+namespace hpo::config {
+namespace {
+
+void ReadParameter(SweepReading& r, const YAML::Node& item) {
+  r.Map(item, "a spec.parameters entry");
+  if (!item["name"]) r.Fail(item, "a spec.parameters entry needs name");
+  const std::string name = r.Text(item["name"], "name");
+  const std::string type = item["parameterType"] ? r.Text(item["parameterType"], name + ".parameterType") : "";
+  const YAML::Node space = item["feasibleSpace"];
+  if (!space || !space.IsMap()) r.Fail(item, fmt::format("{}: needs feasibleSpace", Echo(name)));
+  if (type == "categorical" || type == "discrete") {
+    if (!space["list"] || !space["list"].IsSequence()) r.Fail(space, fmt::format("{}: needs feasibleSpace.list", Echo(name)));
+    std::vector<Value> choices;
+    for (const YAML::Node& v : space["list"]) {
+      Value value = ValueFromYaml(v, r.At(v));
+      // Katib writes every value as a string; a discrete parameter's are numbers
+      if (type == "discrete" && value.is_string()) value = Value::Parse(value.as_string()).value_or(value);
+      choices.push_back(value);
+    }
+    return r.AddCategorical(name, item["name"], std::move(choices));
+  }
+  if (type != "double" && type != "int") {
+    r.Fail(item, fmt::format("{}: unknown parameterType '{}' (known: double, int, discrete, categorical)", Echo(name), Echo(type)));
+  }
+  if (!space["min"] || !space["max"]) r.Fail(space, fmt::format("{}: needs feasibleSpace.min and max", Echo(name)));
+  const double min = r.Number(space["min"], name + ".min", true), max = r.Number(space["max"], name + ".max", true);
+  const std::string distribution = space["distribution"] ? r.Text(space["distribution"], name + ".distribution") : "uniform";
+  const bool log = distribution == "logUniform";
+  if (!log && distribution != "uniform") {
+    r.Fail(space["distribution"], fmt::format("{}: distribution '{}' is not supported (uniform, logUniform)", Echo(name), Echo(distribution)));
+  }
+  const bool has_step = static_cast<bool>(space["step"]);
+  const double step = has_step ? r.Number(space["step"], name + ".step", true) : 1.0;
+  std::string kind;
+  if (type == "int") kind = log ? "int_loguniform" : (step != 1 ? "q_uniform" : "int_uniform");
+  else kind = log ? "loguniform" : (has_step ? "q_uniform" : "uniform");
+  r.AddNumeric(name, item["name"], kind, min, max, std::nullopt, std::nullopt, step);
+}
+
+void ReadObjective(SweepReading& r, const YAML::Node& objective) {
+  for (const auto& p : objective) {
+    const std::string key = r.Key(p.first);
+    const std::string path = "spec.objective." + key;
+    if (key == "type") r.SetGoal(p.second, path);
+    else if (key == "objectiveMetricName") r.config().metric = r.Text(p.second, path);
+    else r.Ignore(path);  // goal (a target value that ends the experiment), additionalMetricNames...
+  }
+}
+
+}  // namespace
+
+bool MatchesKatib(const YAML::Node& root) {
+  return root.IsMap() && root["kind"] && root["kind"].IsScalar() && root["kind"].Scalar() == "Experiment" && root["spec"];
+}
+
+void ReadKatib(SweepReading& r, const YAML::Node& root) {
+  for (const auto& p : root) {
+    const std::string key = r.Key(p.first);
+    if (key != "spec") {
+      r.Ignore(key);  // apiVersion, kind, metadata
+      continue;
+    }
+    for (const auto& q : p.second) {
+      const std::string k = r.Key(q.first);
+      const std::string path = "spec." + k;
+      if (k == "parameters") {
+        if (!q.second.IsSequence()) r.Fail(q.second, "spec.parameters must be a list");
+        for (const YAML::Node& item : q.second) ReadParameter(r, item);
+      } else if (k == "objective") {
+        ReadObjective(r, q.second);
+      } else if (k == "maxTrialCount") {
+        r.config().n_trials = r.Int(q.second, path, 1);
+      } else if (k == "parallelTrialCount") {
+        r.config().n_jobs = r.Int(q.second, path, 1);
+      } else {
+        r.Ignore(path);  // algorithm, trialTemplate, maxFailedTrialCount...
+      }
+    }
+  }
+}
+
+}  // namespace hpo::config
