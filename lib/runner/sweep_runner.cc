@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -520,6 +521,18 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
       for (const auto& [name, value] : params) argv.push_back("--" + name + "=" + value.ToYaml());
     } else if (word == "${args_no_hyphens}") {
       for (const auto& [name, value] : params) argv.push_back(name + "=" + value.ToYaml());
+    } else if (word == "${args_no_boolean_flags}") {  // W&B: true -> --flag, false -> nothing
+      for (const auto& [name, value] : params) {
+        if (value.is_bool()) {
+          if (value.as_bool()) argv.push_back("--" + name);
+        } else {
+          argv.push_back("--" + name + "=" + value.ToYaml());
+        }
+      }
+    } else if (word == "${args_json}") {  // W&B: the parameters as one JSON argument
+      std::string json = ParamsJson(params);
+      json.pop_back();  // the trailing newline
+      argv.push_back(json);
     } else if (word == "${args_json_file}") {
       const std::filesystem::path json = run_dir / "params.json";
       WriteFileAtomic(json, ParamsJson(params));
@@ -528,6 +541,13 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
       std::string expanded = word;
       for (size_t at; (at = expanded.find("${run_dir}")) != std::string::npos;) {
         expanded.replace(at, 10, run_dir.string());
+      }
+      // W&B's ${envvar:NAME}: the controller's environment variable (empty when unset)
+      for (size_t at; (at = expanded.find("${envvar:")) != std::string::npos;) {
+        const size_t close = expanded.find('}', at);
+        if (close == std::string::npos) break;
+        const char* env = std::getenv(expanded.substr(at + 9, close - at - 9).c_str());
+        expanded.replace(at, close - at + 1, env ? env : "");
       }
       argv.push_back(expanded);
     }

@@ -294,6 +294,19 @@ TEST(SweepConfigRealFilesTest, EveryRealFileLoadsOrIsRefusedAtItsMistake) {
   }
 }
 
+TEST(SweepConfigTest, WandbProgramAndCommandMacrosAndTheCommandOption) {
+  const std::string file = WriteTemp("wandb_program.yaml", "program: train.py\nmethod: random\nmetric: {name: loss, goal: minimize}\n"
+                                                           "parameters:\n  dropout: {min: 0.1, max: 0.5}\n  flag: {value: ~}\n");
+  const SweepConfig c = LoadSweepConfig(file);
+  EXPECT_EQ(c.command, (std::vector<std::string>{"/usr/bin/env", "python3", "train.py", "${args}"}));  // W&B's default
+  EXPECT_EQ(c.ignored, (std::vector<std::string>{"flag (value: ~, W&B's null constant: not passed)"}));
+  const SweepConfig replaced = LoadSweepConfig(file, "", SplitCommandLine("${interpreter} ${program} --seed 3 ${args_no_hyphens}"));
+  EXPECT_EQ(replaced.command, (std::vector<std::string>{"python3", "train.py", "--seed", "3", "${args_no_hyphens}"}));
+  EXPECT_EQ(SplitCommandLine(R"(python 'my script.py' --name="a b" x\ y)"),
+            (std::vector<std::string>{"python", "my script.py", "--name=a b", "x y"}));
+  EXPECT_THROW(SplitCommandLine("python 'open"), UserError);
+}
+
 TEST(SweepConfigRealFilesTest, ForeignVocabulariesReadTheirOwnSemantics) {
   const std::string hydra = WriteTemp("hydra.yaml", R"(defaults: [{override hydra/sweeper: optuna}]
 hydra:
