@@ -133,6 +133,7 @@ void SweepReading::ReadSamplerSettings(const YAML::Node& v, const std::string& s
     else if (k == "num_random_samples") s.num_random_samples = Int(x, path, 0);
     else if (k == "max_suggestion_cost") {
       s.max_suggestion_cost = Number(x, path);
+      if (!(s.max_suggestion_cost > 0)) Fail(x, fmt::format("{} must be > 0 seconds, got {}", Echo(path), Echo(x.Scalar())));
       if (c_.timeout_per_trial == 0) c_.timeout_per_trial = s.max_suggestion_cost;  // also the kill limit
     } else if (k == "resample_frequency") s.resample_frequency = Int(x, path, 0);
     else if (k == "global_search_scale") s.global_search_scale = Number(x, path);

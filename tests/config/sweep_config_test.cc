@@ -427,6 +427,10 @@ INSTANTIATE_TEST_SUITE_P(
         // found by fuzz/sweep_config_fuzz.cc: W&B's early_terminate skipped the pruner's checks
         BadConfig{"early_terminate_min_gt_max", "early_terminate: {type: hyperband, min_iter: 31, max_iter: 27}\n" + kHead +
                   "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:18", "min_resource must not exceed max_resource"},
+        // found by the sweep-config fuzzer in CI: a negative cost cap became a negative per-trial
+        // limit, which the stored config then refused
+        BadConfig{"negative_cost", "protein: {max_suggestion_cost: -3600}\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "1:32", "protein.max_suggestion_cost must be > 0 seconds, got -3600"},
         BadConfig{"min_gt_max", kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.99, max: 0.9}\n", "3:3",
                   "min 0.99 is greater than max 0.9"},
         BadConfig{"log_min", kHead + "parameters:\n  learning_rate: {distribution: log_normal, min: 0, max: 0.1}\n", "3:3",
