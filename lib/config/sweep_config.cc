@@ -206,10 +206,12 @@ void EmitPruner(YAML::Emitter& out, const pruners::PrunerSettings& s) {
 void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
   out << YAML::Key << p.name << YAML::Value << YAML::Flow << YAML::BeginMap;
   if (p.categorical) {
-    YAML::Node values(YAML::NodeType::Sequence);
-    for (const Value& c : p.choices) values.push_back(ValueToYaml(c));
-    out << YAML::Key << "values" << YAML::Value << values;
-    if (p.prior) out << YAML::Key << "prior" << YAML::Value << ValueToYaml(*p.prior);
+    out << YAML::Key << "values" << YAML::Value;
+    EmitValue(out, Value(Value::List(p.choices.begin(), p.choices.end())));
+    if (p.prior) {
+      out << YAML::Key << "prior" << YAML::Value;
+      EmitValue(out, *p.prior);
+    }
   } else {
     out << YAML::Key << "distribution" << YAML::Value << p.numeric.distribution;
     out << YAML::Key << "min" << YAML::Value << FormatDouble(p.numeric.min);
@@ -248,7 +250,10 @@ std::string SweepConfig::ToYaml() const {
     out << YAML::EndSeq;
   }
   out << YAML::Key << "fixed" << YAML::Value << YAML::BeginMap;
-  for (const auto& [k, v] : fixed) out << YAML::Key << k << YAML::Value << ValueToYaml(v);
+  for (const auto& [k, v] : fixed) {
+    out << YAML::Key << k << YAML::Value;
+    EmitValue(out, v);
+  }
   out << YAML::EndMap;
   out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
   for (const ParameterSpec& p : parameters) EmitParameter(out, p);

@@ -117,7 +117,8 @@ std::string EmitYaml(const TrainerConfig& config, const TrainerConfig* only_diff
     const Value v = f.get(config);
     const bool asked_for = config.explicit_keys.contains(f.name);
     if (only_differing_from && !asked_for && v == f.get(*only_differing_from)) continue;
-    out << YAML::Key << f.name << YAML::Value << ValueToYaml(v);
+    out << YAML::Key << f.name << YAML::Value;
+    EmitValue(out, v);
   }
   out << YAML::EndMap;
   std::string text = out.c_str();

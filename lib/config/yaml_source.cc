@@ -156,16 +156,36 @@ Value ValueFromYaml(const YAML::Node& node, const Origin& origin) {
   throw UserError(origin, "expected a scalar or a list, found a mapping");
 }
 
-YAML::Node ValueToYaml(const Value& value) {
-  if (value.is_list()) {
-    YAML::Node list(YAML::NodeType::Sequence);
-    list.SetStyle(YAML::EmitterStyle::Flow);
-    for (const Value& item : value.as_list()) list.push_back(ValueToYaml(item));
-    return list;
+namespace {
+
+// True when `text` written plain would read back as exactly this string.
+bool ReadsBackAsItself(const std::string& text) {
+  if (text.empty()) return false;
+  try {
+    const YAML::Node node = YAML::Load(text);
+    return node.IsScalar() && node.Tag() == "?" && ScalarValue(node) == Value(text);
+  } catch (const YAML::Exception&) {
+    return false;
   }
-  if (value.is_string()) return YAML::Node(value.as_string());
-  // Numbers and bools: our own round-trip text, so 1.0 stays a float and 3e-4 stays exact.
-  return YAML::Node(value.ToYaml());
+}
+
+}  // namespace
+
+void EmitValue(YAML::Emitter& out, const Value& value) {
+  if (value.is_list()) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (const Value& item : value.as_list()) EmitValue(out, item);
+    out << YAML::EndSeq;
+  } else if (value.is_string()) {
+    // found by the sweep-config fuzzer: the string "true" was written plain and read back a bool
+    if (ReadsBackAsItself(value.as_string())) {
+      out << value.as_string();
+    } else {
+      out << YAML::DoubleQuoted << value.as_string();
+    }
+  } else {
+    out << value.ToYaml();  // our own round-trip text: 1.0 stays a float and 3e-4 exact
+  }
 }
 
 }  // namespace hpo::config

@@ -31,7 +31,8 @@ Origin OriginOf(const std::string& source, const YAML::Node& node);
 /// string. Maps and nested structures are a UserError naming the origin.
 Value ValueFromYaml(const YAML::Node& node, const Origin& origin);
 
-/// The inverse, for writing YAML files (emitter flow style for lists).
-YAML::Node ValueToYaml(const Value& value);
+/// The inverse, for writing YAML files: lists in flow style, and strings that would read back
+/// as something else ("true", "3", "") double-quoted, so ValueFromYaml gives the value back.
+void EmitValue(YAML::Emitter& out, const Value& value);
 
 }  // namespace hpo::config

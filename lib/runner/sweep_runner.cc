@@ -82,7 +82,8 @@ std::string ParamsYaml(const ParamSet& params) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   for (const auto& [name, value] : params) {
-    out << YAML::Key << name << YAML::Value << config::ValueToYaml(value);
+    out << YAML::Key << name << YAML::Value;
+    config::EmitValue(out, value);
   }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
@@ -355,7 +356,10 @@ class Controller {
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "study" << YAML::Value << plan_.name << YAML::Key << "trial" << YAML::Value
         << t.number << YAML::Key << "seed" << YAML::Value << t.seed << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
-    for (const auto& [name, value] : t.params) out << YAML::Key << name << YAML::Value << config::ValueToYaml(value);
+    for (const auto& [name, value] : t.params) {
+      out << YAML::Key << name << YAML::Value;
+      config::EmitValue(out, value);
+    }
     out << YAML::EndMap << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
   }

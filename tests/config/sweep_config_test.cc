@@ -204,6 +204,16 @@ parameters:
   }
 }
 
+TEST(SweepConfigTest, StringsThatLookLikeOtherValuesStayStrings) {
+  // found by the sweep-config fuzzer: a quoted "true" was stored plain and read back a bool
+  const SweepConfig c = LoadSweepConfig(WriteTemp("quoted.yaml", "method: random\ncommand: [prog, \"${args}\"]\n"
+                                                                 "fixed: {a: \"true\", b: \"3\", c: \"\", d: \"~\"}\n"
+                                                                 "parameters:\n  e: {values: [\"1.5\", plain, \"false\"]}\n"));
+  EXPECT_EQ(c.fixed.at("a"), Value("true"));
+  EXPECT_EQ(c.fixed.at("b"), Value("3"));
+  ExpectRoundTrip(c);
+}
+
 TEST(SweepConfigTest, WindowsLineEndingsLoad) {
   const SweepConfig c = LoadSweepConfig(WriteTemp("crlf.yaml", "method: random\r\nfixed:\r\n  n_envs: 8\r\nparameters:\r\n"
                                                              "  gamma: {min: 0.9, max: 0.99}\r\n"));
