@@ -112,6 +112,19 @@ bool ParseDouble(const std::string& text, double& out) {
   return true;
 }
 
+// "1_000_000" -> "1000000"; anything else (no digit groups) -> "" (not a number).
+std::string WithoutDigitGroups(const std::string& text) {
+  const size_t first = text.find_first_not_of("+-");
+  if (first > 1 || first == std::string::npos || text.find('_') == std::string::npos) return "";
+  if (text[first] == '_' || text.back() == '_' || text.find("__") != std::string::npos) return "";
+  if (text.find_first_not_of("0123456789_", first) != std::string::npos) return "";
+  std::string digits;
+  for (char ch : text) {
+    if (ch != '_') digits += ch;
+  }
+  return digits;
+}
+
 Value ScalarValue(const YAML::Node& node) {
   const std::string& text = node.Scalar();
   // A quoted scalar ('3' or "true") is a string whatever it looks like.
@@ -120,6 +133,7 @@ Value ScalarValue(const YAML::Node& node) {
   if (text == "false" || text == "False" || text == "FALSE") return Value(false);
   int64_t i = 0;
   if (ParseInt(text, i)) return Value(i);
+  if (ParseInt(WithoutDigitGroups(text), i)) return Value(i);  // YAML 1.1's 1_000_000, which PyYAML reads
   double d = 0;
   if (ParseDouble(text, d)) return Value(d);
   return Value(text);

@@ -214,6 +214,14 @@ TEST(SweepConfigTest, StringsThatLookLikeOtherValuesStayStrings) {
   ExpectRoundTrip(c);
 }
 
+TEST(SweepConfigTest, Yaml11DigitGroupsAreNumbers) {
+  const SweepConfig c = LoadSweepConfig(WriteTemp("groups.yaml", "method: random\nfixed: {total_timesteps: 1_000_000}\n"
+                                                                 "command: [prog, \"${args}\"]\nparameters:\n  x: {values: [1_0, a_b, \"2_000\"]}\n"));
+  EXPECT_EQ(c.fixed.at("total_timesteps"), Value(1000000));
+  EXPECT_EQ(Param(c, "x").choices, (std::vector<Value>{Value(10), Value("a_b"), Value("2_000")}));
+  ExpectRoundTrip(c);
+}
+
 TEST(SweepConfigTest, WindowsLineEndingsLoad) {
   const SweepConfig c = LoadSweepConfig(WriteTemp("crlf.yaml", "method: random\r\nfixed:\r\n  n_envs: 8\r\nparameters:\r\n"
                                                              "  gamma: {min: 0.9, max: 0.99}\r\n"));
@@ -342,6 +350,9 @@ hydra:
   EXPECT_EQ(Param(h, "width").numeric.q, 16);
   EXPECT_EQ(Param(h, "act").choices, (std::vector<Value>{Value("relu"), Value("tanh")}));
   EXPECT_EQ(h.fixed.at("+extra.k"), Value(3));
+  const SweepConfig no_sampler = LoadSweepConfig(WriteTemp("hydra_default.yaml", "hydra:\n  sweeper:\n    params:\n      x: interval(0, 1)\n"),
+                                                 "", {"app", "${args_no_hyphens}"});
+  EXPECT_EQ(no_sampler.sampler.method, "tpe");  // the Optuna sweeper's default
 
   const std::string determined = WriteTemp("determined.yaml", R"(name: x
 hyperparameters:

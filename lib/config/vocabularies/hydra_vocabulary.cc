@@ -135,6 +135,7 @@ class HydraReader {
 
   void ReadSweeper(const YAML::Node& sweeper) {
     r_.Map(sweeper, "hydra.sweeper");
+    c_.sampler.method = "tpe";  // the Optuna sweeper's default sampler (TPESampler)
     for (const auto& p : sweeper) {
       const std::string key = r_.Key(p.first);
       const std::string path = "hydra.sweeper." + key;
