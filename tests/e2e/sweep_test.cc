@@ -282,7 +282,12 @@ TEST_F(SweepCliTest, ATrialKilledWithItsControllerIsNotAdoptedAndItsRunDirectory
                                                   "  x: {min: 0.0, max: 1.0}\n");
   const pid_t controller = SpawnHpo({"sweep", config}, dir_ / "first.log");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (TrialsSoFar("unadopted").empty() || TrialsSoFar("unadopted")[0].params.empty()) {
+  // Running: its record is written (the controller writes it just after storing the params).
+  auto started = [&] {
+    const std::vector<store::Trial> so_far = TrialsSoFar("unadopted");
+    return !so_far.empty() && !so_far[0].run_dir.empty() && fs::exists(fs::path(so_far[0].run_dir) / "hpo_trial.yaml");
+  };
+  while (!started()) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
