@@ -30,7 +30,7 @@ class GrammarParser {
  public:
   explicit GrammarParser(std::string text) : text_(std::move(text)) {}
 
-  std::optional<Call> ParseAll() {
+  Call ParseAll() {
     Call call = Parse();
     Skip();
     if (pos_ != text_.size()) throw UserError(fmt::format("unexpected '{}' at column {}", text_.substr(pos_, 1), pos_ + 1));
@@ -215,7 +215,7 @@ class HydraReader {
     }
     Call call;
     try {
-      call = *GrammarParser(text).ParseAll();
+      call = GrammarParser(text).ParseAll();
     } catch (const UserError& e) {
       r_.Fail(v, fmt::format("{}: '{}' is not Hydra's override grammar: {}", Echo(name), Echo(text), e.what()));
     }
