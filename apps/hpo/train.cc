@@ -1,6 +1,7 @@
 // hpo train: one PPO training run with its run directory.
 //   hpo train [--config FILE] [--patch FILE]... [--override key=value]... [--run-dir DIR] [--seed S]
 //   hpo train --resume RUN_DIR [--override key=value]...
+//   hpo train --list-keys        (every key: type, default, meaning, other tools' names; Markdown)
 // Precedence: built-in defaults < --config < --patch (in order) < --override < --seed.
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "apps/hpo/commands.h"
 #include "envs/env.h"
 #include "lib/config/trainer_config.h"
+#include "lib/config/trainer_keys.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/store/sweep_location.h"
@@ -27,6 +29,7 @@ struct TrainCliOptions {
   std::string run_dir;
   std::optional<int64_t> seed;
   std::string resume;
+  bool list_keys = false;
 };
 
 std::filesystem::path DefaultRunDir() {
@@ -49,6 +52,10 @@ void CheckRunDirIsFree(const std::filesystem::path& dir) {
 }
 
 int RunTrain(const TrainCliOptions& o) {
+  if (o.list_keys) {
+    fmt::print("{}", config::TrainerKeysMarkdown());
+    return kExitOk;
+  }
   config::TrainerConfig config;
   trainer::TrainOptions options;
   if (!o.resume.empty()) {
@@ -81,7 +88,7 @@ int RunTrain(const TrainCliOptions& o) {
 
 void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TrainCliOptions>();
-  CLI::App* cmd = app.add_subcommand("train", "Train a PPO agent (defaults: rl-baselines3-zoo's LunarLander PPO)");
+  CLI::App* cmd = app.add_subcommand("train", "Train a PPO agent (defaults: configs/trainer/ppo_lunar.yaml)");
   cmd->add_option("--config", o->config_file, "YAML file of trainer keys")->check(CLI::ExistingFile);
   cmd->add_option("--patch", o->patches, "Patch file (e.g. from hpo best-params); repeatable, applied in order")
       ->check(CLI::ExistingFile);
@@ -89,6 +96,7 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--run-dir", o->run_dir, "Run directory (default: train_dir/runs/train-<time>)");
   cmd->add_option("--seed", o->seed, "Seed (overrides the config's)");
   cmd->add_option("--resume", o->resume, "Continue the run in RUN_DIR from its last checkpoint");
+  cmd->add_flag("--list-keys", o->list_keys, "Print every trainer key with its default and other tools' names, and exit");
   cmd->callback([o, &exit_code] { exit_code = RunTrain(*o); });
 }
 

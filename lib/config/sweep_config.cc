@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "lib/config/interpolation.h"
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
@@ -51,6 +52,28 @@ YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const 
 }  // namespace
 
 namespace {
+
+// PufferLib and Metta files (and Protein's, which train with PufferLib) name the whole rollout
+// batch_size: they are known by a minibatch_size or bptt_horizon key, a protein: section or
+// Metta's ${ss:...} values anywhere in the file.
+bool UsesPufferLibNames(const YAML::Node& node) {
+  if (node.IsScalar()) return node.Scalar().rfind("${ss:", 0) == 0;
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      if (UsesPufferLibNames(item)) return true;
+    }
+    return false;
+  }
+  if (!node.IsMap()) return false;
+  for (const auto& pair : node) {
+    if (pair.first.IsScalar()) {
+      const std::string& key = pair.first.Scalar();
+      if (key == "minibatch_size" || key == "bptt_horizon" || key == "protein") return true;
+    }
+    if (UsesPufferLibNames(pair.second)) return true;
+  }
+  return false;
+}
 
 SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset,
                            const std::vector<std::string>& command);
@@ -99,12 +122,23 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
   config.vocabulary = std::string(vocabulary.name);
   SweepReading reading(doc.source, config);
   if (!command.empty()) reading.SetCommandFromCli(command);
+  if (vocabulary.read == ReadPufferLibConfig || UsesPufferLibNames(doc.root)) reading.SetDialect(TrainerDialect::kPufferLib);
+  // Hydra's, Metta's and Protein's files are OmegaConf configs (hpo's own vocabulary reads Metta's)
+  std::vector<UnresolvedValue> unresolved;
+  if (vocabulary.read == ReadHydra || vocabulary.read == ReadHpo) unresolved = ResolveInterpolations(doc.root, doc.source);
   if (vocabulary.read == ReadHpo) {
     vocabulary.read(reading, ApplyPreset(doc.root, preset, doc.source, config.presets));
   } else {
     vocabulary.read(reading, doc.root);  // a foreign file's own sections, if any, are its presets
   }
   reading.FinishCommand();
+  reading.FinishNames();
+  for (const UnresolvedValue& value : unresolved) {  // one the search needed would have thrown
+    const std::string entry = fmt::format("{} (unresolved '{}': nothing in the search needs it)", value.path, Echo(value.text));
+    const auto listed = std::find(config.ignored.begin(), config.ignored.end(), value.path);
+    if (listed != config.ignored.end()) *listed = entry;
+    else config.ignored.push_back(entry);
+  }
   if (config.parameters.empty()) {
     throw UserError(OriginOf(doc.source, doc.root), fmt::format("the config searches no parameter (read as {})", config.vocabulary));
   }

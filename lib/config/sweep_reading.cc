@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "lib/config/interpolation.h"
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
@@ -26,6 +27,7 @@ std::string SweepReading::Key(const YAML::Node& key) const {
 
 std::string SweepReading::Text(const YAML::Node& node, const std::string& path) const {
   if (!node.IsScalar()) Fail(node, fmt::format("{} must be a word", Echo(path)));
+  RequireResolved(node, At(node));
   return node.Scalar();
 }
 
@@ -211,18 +213,39 @@ void SweepReading::CheckPruner(const YAML::Node& section) const {
 
 // ----- parameters ------------------------------------------------------------------------------
 
-std::string SweepReading::Resolve(const std::string& path, const YAML::Node& node) const {
+std::string SweepReading::Resolve(const std::string& path, const YAML::Node& node) {
   if (!c_.command.empty()) return path;  // a custom program takes the names as written
   const size_t dot = path.rfind('.');
   const std::string leaf = dot == std::string::npos ? path : path.substr(dot + 1);
   if (leaf == "hidden_size") return "hidden_size";  // the trainer widens it to net_arch
-  const std::optional<std::string> key = CanonicalTrainerKey(path);
+  const std::optional<std::string> key = CanonicalTrainerKey(path, dialect_);
   if (!key) {
-    Fail(node, fmt::format("'{}' is not an hpo train key (did you mean '{}'?); for another trainer, pass --command "
-                           "'PROGRAM ${{args}}' (any name is then allowed)",
-                           Echo(path), ClosestTrainerKey(leaf)));
+    unusable_.push_back({path, At(node), ClosestTrainerKey(leaf)});
+    return path;
+  }
+  if (!dialect_noted_ && key != CanonicalTrainerKey(path)) {
+    dialect_noted_ = true;
+    c_.notes.push_back("names are PufferLib's: batch_size is the whole rollout (hpo's rollout_size), minibatch_size "
+                       "is hpo's batch_size");
   }
   return *key;
+}
+
+// Reported at the first such name; the others are listed with their own line:col.
+void SweepReading::FinishNames() const {
+  if (unusable_.empty() || !c_.command.empty()) return;
+  const auto describe = [](const Unusable& u) { return fmt::format("'{}' (did you mean '{}'?)", Echo(u.path), u.closest); };
+  std::string what = fmt::format("'{}' is not an hpo train key (did you mean '{}'?)", Echo(unusable_.front().path),
+                                 unusable_.front().closest);
+  if (unusable_.size() > 1) {
+    what = fmt::format("{} parameters are not hpo train keys: {}", unusable_.size(), describe(unusable_.front()));
+    for (size_t i = 1; i < unusable_.size(); ++i) {
+      const std::string& where = unusable_[i].origin.where;
+      what += fmt::format(", {} at {}", describe(unusable_[i]), where.substr(where.find(':', source_.size()) + 1));
+    }
+  }
+  throw UserError(unusable_.front().origin,
+                  what + "; for another trainer, pass --command 'PROGRAM ${args}' (any name is then allowed)");
 }
 
 void SweepReading::Claim(const std::string& name, const std::string& path, const YAML::Node& node) {
@@ -234,7 +257,7 @@ void SweepReading::SetFixed(const std::string& path, const YAML::Node& key_node,
   const std::string name = Resolve(path, key_node);
   Claim(name, path, key_node);
   // hpo train would refuse it in every trial: refuse it once, here, where it is written
-  if (c_.command.empty()) CheckTrainerValue(name, value, origin);
+  if (c_.command.empty() && (name == "hidden_size" || FindTrainerKey(name))) CheckTrainerValue(name, value, origin);
   // every trial trains on a fixed seed, so it has to be one (see runner::SeedOfTrial)
   if (name == "seed" && !(value.is_int() && value.as_int() >= 0)) {
     throw UserError(origin, fmt::format("fixed seed must be a non-negative integer, got '{}'", Echo(value.ToYaml())));

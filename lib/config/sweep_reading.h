@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lib/config/sweep_config.h"
+#include "lib/config/trainer_keys.h"
 #include "lib/core/error.h"
 
 namespace hpo::config {
@@ -55,9 +56,14 @@ class SweepReading {
   void ReadPruner(const YAML::Node& node);
   void ReadEarlyTerminate(const YAML::Node& node);
 
+  /// Whose meaning names like batch_size have (PufferLib/Metta files: the whole rollout).
+  void SetDialect(TrainerDialect dialect) { dialect_ = dialect; }
   /// The canonical name of a parameter written as `path`: as written with a custom program,
-  /// else the hpo train key it means (an error naming the closest key when none).
-  std::string Resolve(const std::string& path, const YAML::Node& node) const;
+  /// else the hpo train key it means. A name hpo train cannot use is kept as written and
+  /// remembered: FinishNames() refuses them all at once.
+  std::string Resolve(const std::string& path, const YAML::Node& node);
+  /// Refuses, in one message, every name that hpo train cannot use (when it is the trial program).
+  void FinishNames() const;
   /// A value every trial gets, checked as hpo train would check it.
   void SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value, const Origin& origin);
   /// A searched numeric parameter. `kind` is hpo's distribution name (docs/config.md).
@@ -67,6 +73,9 @@ class SweepReading {
   /// A searched categorical parameter.
   void AddCategorical(const std::string& path, const YAML::Node& key_node, std::vector<Value> choices,
                       std::optional<Value> prior = std::nullopt);
+  /// Set by a reader that found a uniform_pow2 range from 0: that file writes pow2 bounds as
+  /// exponents, so its ranges that hold a single power of two are exponents too.
+  bool pow2_bounds_are_exponents = false;
   /// A key of the other tool that does not change the search: listed by --dry-run as ignored.
   void Ignore(const std::string& path) { c_.ignored.push_back(path); }
 
@@ -80,6 +89,14 @@ class SweepReading {
   bool command_from_cli_ = false;
   std::string program_;
   std::map<std::string, std::string> claimed_;  // canonical name -> where
+  TrainerDialect dialect_ = TrainerDialect::kSb3;
+  struct Unusable {
+    std::string path;
+    Origin origin;
+    std::string closest;
+  };
+  std::vector<Unusable> unusable_;
+  bool dialect_noted_ = false;
 };
 
 }  // namespace hpo::config

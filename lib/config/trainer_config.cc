@@ -4,7 +4,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
-#include <functional>
 #include <set>
 
 #include "lib/config/trainer_keys.h"
@@ -12,98 +11,6 @@
 
 namespace hpo::config {
 namespace {
-
-// ---------------------------------------------------------------------------------------------
-// One accessor per field, keyed by the canonical name in trainer_keys.cc
-// ---------------------------------------------------------------------------------------------
-
-struct Field {
-  std::string name;
-  std::function<Value(const TrainerConfig&)> get;
-  std::function<void(TrainerConfig&, const Value&, const Origin&)> set;
-};
-
-[[noreturn]] void WrongType(const std::string& key, const char* expected, const Value& v, const Origin& origin) {
-  throw UserError(origin, fmt::format("{} expects {}, got '{}'", Echo(key), expected, Echo(v.ToYaml())));
-}
-
-int64_t AsInt(const std::string& key, const Value& v, const Origin& origin) {
-  if (v.is_int()) return v.as_int();
-  // "1e6" is a float in YAML; accept it where a count is meant if it is a whole number.
-  if (v.is_double() && std::isfinite(v.as_double()) && v.as_double() == std::floor(v.as_double()) &&
-      std::fabs(v.as_double()) < 9e15) {
-    return static_cast<int64_t>(v.as_double());
-  }
-  WrongType(key, "an integer", v, origin);
-}
-
-Field Make(std::string name, int64_t TrainerConfig::*m) {
-  return {name, [m](const TrainerConfig& c) { return Value(c.*m); },
-          [m, name](TrainerConfig& c, const Value& v, const Origin& o) { c.*m = AsInt(name, v, o); }};
-}
-Field Make(std::string name, double TrainerConfig::*m) {
-  return {name, [m](const TrainerConfig& c) { return Value(c.*m); },
-          [m, name](TrainerConfig& c, const Value& v, const Origin& o) {
-            if (!v.is_number()) WrongType(name, "a number", v, o);
-            c.*m = v.as_double();
-          }};
-}
-Field Make(std::string name, bool TrainerConfig::*m) {
-  return {name, [m](const TrainerConfig& c) { return Value(c.*m); },
-          [m, name](TrainerConfig& c, const Value& v, const Origin& o) {
-            if (!v.is_bool()) WrongType(name, "true or false", v, o);
-            c.*m = v.as_bool();
-          }};
-}
-Field Make(std::string name, std::string TrainerConfig::*m) {
-  return {name, [m](const TrainerConfig& c) { return Value(c.*m); },
-          [m, name](TrainerConfig& c, const Value& v, const Origin& o) {
-            if (!v.is_string()) WrongType(name, "a word", v, o);
-            c.*m = v.as_string();
-          }};
-}
-Field Make(std::string name, std::vector<int64_t> TrainerConfig::*m) {
-  return {name,
-          [m](const TrainerConfig& c) {
-            Value::List list;
-            for (int64_t x : c.*m) list.emplace_back(x);
-            return Value(std::move(list));
-          },
-          [m, name](TrainerConfig& c, const Value& v, const Origin& o) {
-            if (!v.is_list()) WrongType(name, "a list of integers like [64, 64]", v, o);
-            std::vector<int64_t> out;
-            for (const Value& item : v.as_list()) out.push_back(AsInt(name, item, o));
-            c.*m = std::move(out);
-          }};
-}
-
-const std::vector<Field>& Fields() {
-  using C = TrainerConfig;
-  static const std::vector<Field> fields = {
-      Make("env_id", &C::env_id), Make("total_timesteps", &C::total_timesteps), Make("seed", &C::seed),
-      Make("threads", &C::threads), Make("n_envs", &C::n_envs), Make("n_steps", &C::n_steps),
-      Make("batch_size", &C::batch_size), Make("n_epochs", &C::n_epochs),
-      Make("learning_rate", &C::learning_rate), Make("anneal_lr", &C::anneal_lr), Make("gamma", &C::gamma),
-      Make("gae_lambda", &C::gae_lambda), Make("clip_range", &C::clip_range),
-      Make("clip_range_vf", &C::clip_range_vf), Make("normalize_advantage", &C::normalize_advantage),
-      Make("ent_coef", &C::ent_coef), Make("vf_coef", &C::vf_coef), Make("max_grad_norm", &C::max_grad_norm),
-      Make("target_kl", &C::target_kl), Make("net_arch", &C::net_arch), Make("activation_fn", &C::activation_fn),
-      Make("shared_network", &C::shared_network), Make("ortho_init", &C::ortho_init),
-      Make("log_std_init", &C::log_std_init), Make("eval_interval", &C::eval_interval),
-      Make("eval_episodes", &C::eval_episodes), Make("final_eval_episodes", &C::final_eval_episodes),
-      Make("checkpoint_interval", &C::checkpoint_interval), Make("gravity", &C::gravity),
-      Make("enable_wind", &C::enable_wind), Make("wind_power", &C::wind_power),
-      Make("turbulence_power", &C::turbulence_power),
-  };
-  return fields;
-}
-
-const Field* FindField(const std::string& canonical) {
-  for (const Field& f : Fields()) {
-    if (f.name == canonical) return &f;
-  }
-  return nullptr;
-}
 
 std::string Leaf(const std::string& key) {
   const size_t dot = key.rfind('.');
@@ -113,11 +20,11 @@ std::string Leaf(const std::string& key) {
 std::string EmitYaml(const TrainerConfig& config, const TrainerConfig* only_differing_from) {
   YAML::Emitter out;
   out << YAML::BeginMap;
-  for (const Field& f : Fields()) {
-    const Value v = f.get(config);
-    const bool asked_for = config.explicit_keys.contains(f.name);
-    if (only_differing_from && !asked_for && v == f.get(*only_differing_from)) continue;
-    out << YAML::Key << f.name << YAML::Value;
+  for (const TrainerKey& key : TrainerKeys()) {
+    const Value v = key.get(config);
+    const bool asked_for = config.explicit_keys.contains(std::string(key.name));
+    if (only_differing_from && !asked_for && v == key.get(*only_differing_from)) continue;
+    out << YAML::Key << std::string(key.name) << YAML::Value;
     EmitValue(out, v);
   }
   out << YAML::EndMap;
@@ -149,27 +56,34 @@ void ApplyMapping(TrainerConfig& config, const YAML::Node& map, const std::strin
   }
 }
 
+// rollout_size (PufferLib's and CleanRL's batch_size) sets the rollout length per copy, unless
+// n_steps is set too; then Validate() checks that the two agree.
+void DeriveRolloutLength(TrainerConfig& config) {
+  if (config.rollout_size <= 0 || config.n_envs <= 0 || config.explicit_keys.contains("n_steps")) return;
+  if (config.rollout_size % config.n_envs == 0) config.n_steps = config.rollout_size / config.n_envs;
+}
+
 }  // namespace
 
 void TrainerConfig::Set(const std::string& key, const Value& value, const Origin& origin) {
   // hidden_size (Optuna scripts): one width for every hidden layer of a two-layer MLP.
   if (Leaf(key) == "hidden_size") {
-    if (!value.is_int()) WrongType(key, "an integer", value, origin);
+    if (!value.is_int()) throw UserError(origin, fmt::format("{} expects an integer, got '{}'", Echo(key), Echo(value.ToYaml())));
     return Set("net_arch", Value(Value::List{value, value}), origin);
   }
   const std::optional<std::string> canonical = CanonicalTrainerKey(key);
-  const Field* field = canonical ? FindField(*canonical) : nullptr;
-  if (!field) {
+  const TrainerKey* entry = canonical ? FindTrainerKey(*canonical) : nullptr;
+  if (!entry) {
     throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", Echo(key), ClosestTrainerKey(Leaf(key))));
   }
-  field->set(*this, value, origin);
-  explicit_keys.insert(field->name);
+  entry->set(*this, value, origin);
+  explicit_keys.insert(std::string(entry->name));
 }
 
 Value TrainerConfig::Get(const std::string& key) const {
-  const Field* field = FindField(key);
-  if (!field) throw UserError(fmt::format("unknown trainer key '{}'", key));
-  return field->get(*this);
+  const TrainerKey* entry = FindTrainerKey(key);
+  if (!entry) throw UserError(fmt::format("unknown trainer key '{}'", key));
+  return entry->get(*this);
 }
 
 std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
@@ -181,12 +95,22 @@ std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
   require("threads", threads >= 1, fmt::format("threads must be at least 1, got {}", threads));
   require("n_envs", n_envs > 0, fmt::format("n_envs must be positive, got {}", n_envs));
   require("n_steps", n_steps > 0, fmt::format("n_steps must be positive, got {}", n_steps));
+  require("rollout_size", rollout_size >= 0, fmt::format("rollout_size must be >= 0 (0 = n_envs x n_steps), got {}", rollout_size));
+  if (rollout_size > 0 && n_envs > 0 && n_steps > 0 && rollout_size != n_envs * n_steps) {
+    problems.push_back({"", rollout_size % n_envs != 0
+                                ? fmt::format("rollout_size {} is not a multiple of n_envs {}", rollout_size, n_envs)
+                                : fmt::format("rollout_size {} is not n_envs {} x n_steps {} = {} (set one of rollout_size "
+                                              "and n_steps)", rollout_size, n_envs, n_steps, n_envs * n_steps)});
+  }
   require("batch_size", batch_size > 0, fmt::format("batch_size must be positive, got {}", batch_size));
   if (n_envs > 0 && n_steps > 0 && batch_size > 0 && batch_size > n_envs * n_steps) {
     problems.push_back({"", fmt::format("batch_size {} is larger than the rollout (n_envs {} x n_steps {} = {})",
                                         batch_size, n_envs, n_steps, n_envs * n_steps)});  // about three keys
   }
   require("n_epochs", n_epochs > 0, fmt::format("n_epochs must be positive, got {}", n_epochs));
+  require("adam_beta1", adam_beta1 >= 0 && adam_beta1 < 1, fmt::format("adam_beta1 must be in [0, 1), got {}", adam_beta1));
+  require("adam_beta2", adam_beta2 >= 0 && adam_beta2 < 1, fmt::format("adam_beta2 must be in [0, 1), got {}", adam_beta2));
+  require("adam_eps", adam_eps > 0, fmt::format("adam_eps must be positive, got {}", adam_eps));
   require("learning_rate", learning_rate > 0 && std::isfinite(learning_rate), fmt::format("learning_rate must be positive, got {}", learning_rate));
   require("gamma", gamma > 0 && gamma <= 1, fmt::format("gamma must be in (0, 1], got {}", gamma));
   require("gae_lambda", gae_lambda >= 0 && gae_lambda <= 1, fmt::format("gae_lambda must be in [0, 1], got {}", gae_lambda));
@@ -264,6 +188,7 @@ TrainerConfig ResolveTrainerConfig(const std::string& config_file, const std::ve
     const auto [key, value] = ParseOverride(text);
     config.Set(key, value, Origin{"--override " + text});
   }
+  DeriveRolloutLength(config);
   config.Validate();
   return config;
 }

@@ -1,57 +1,130 @@
 #include "lib/config/trainer_keys.h"
 
-#include "lib/core/closest_word.h"
+#include <fmt/format.h>
 
-#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "lib/core/closest_word.h"
 
 namespace hpo::config {
 namespace {
 
-// Aliases are the names of the tools our users come from, each with that tool's meaning:
-// SB3 and rl-baselines3-zoo (n_timesteps, eval_freq, n_eval_episodes, save_freq,
-// share_features_extractor); CleanRL (num_envs, num_steps = steps per env per rollout,
-// update_epochs, clip_coef, norm_adv); skrl (rollouts, learning_epochs, discount_factor,
-// lambda, ratio_clip, value_clip, entropy_loss_scale, value_loss_scale, grad_norm_clip,
-// kl_threshold, policy_hidden_layer_sizes); PufferLib (minibatch_size, vf_clip_coef);
-// RLlib (clip_param, lambda); OpenAI Baselines (lam); Optuna example scripts (lr, num_epochs,
-// clip_epsilon, entropy_coef, value_coef).
+// ----- typed access to one field -------------------------------------------------------------
+
+[[noreturn]] void WrongType(std::string_view key, const char* expected, const Value& v, const Origin& origin) {
+  throw UserError(origin, fmt::format("{} expects {}, got '{}'", Echo(std::string(key)), expected, Echo(v.ToYaml())));
+}
+
+int64_t AsInt(std::string_view key, const Value& v, const Origin& origin) {
+  if (v.is_int()) return v.as_int();
+  // "1e6" is a float in YAML; accept it where a count is meant if it is a whole number.
+  if (v.is_double() && std::isfinite(v.as_double()) && v.as_double() == std::floor(v.as_double()) &&
+      std::fabs(v.as_double()) < 9e15) {
+    return static_cast<int64_t>(v.as_double());
+  }
+  WrongType(key, "an integer", v, origin);
+}
+
+void Assign(std::string_view key, const Value& v, const Origin& o, int64_t& field) { field = AsInt(key, v, o); }
+void Assign(std::string_view key, const Value& v, const Origin& o, double& field) {
+  if (!v.is_number()) WrongType(key, "a number", v, o);
+  field = v.as_double();
+}
+void Assign(std::string_view key, const Value& v, const Origin& o, bool& field) {
+  if (!v.is_bool()) WrongType(key, "true or false", v, o);
+  field = v.as_bool();
+}
+void Assign(std::string_view key, const Value& v, const Origin& o, std::string& field) {
+  if (!v.is_string()) WrongType(key, "a word", v, o);
+  field = v.as_string();
+}
+void Assign(std::string_view key, const Value& v, const Origin& o, std::vector<int64_t>& field) {
+  if (!v.is_list()) WrongType(key, "a list of integers like [64, 64]", v, o);
+  std::vector<int64_t> out;
+  for (const Value& item : v.as_list()) out.push_back(AsInt(key, item, o));
+  field = std::move(out);
+}
+
+Value ValueOf(int64_t x) { return Value(x); }
+Value ValueOf(double x) { return Value(x); }
+Value ValueOf(bool x) { return Value(x); }
+Value ValueOf(const std::string& x) { return Value(x); }
+Value ValueOf(const std::vector<int64_t>& xs) {
+  Value::List list;
+  for (int64_t x : xs) list.emplace_back(x);
+  return Value(std::move(list));
+}
+
+template <typename T> constexpr KeyType kTypeOf = KeyType::kInt;
+template <> constexpr KeyType kTypeOf<double> = KeyType::kFloat;
+template <> constexpr KeyType kTypeOf<bool> = KeyType::kBool;
+template <> constexpr KeyType kTypeOf<std::string> = KeyType::kString;
+template <> constexpr KeyType kTypeOf<std::vector<int64_t>> = KeyType::kIntList;
+
 const std::vector<TrainerKey>& Table() {
   static const std::vector<TrainerKey> table = {
-      {"env_id", KeyType::kString, "Gymnasium id of the environment", {"env", "env_name"}},
-      {"total_timesteps", KeyType::kInt, "environment steps to train for", {"n_timesteps", "timesteps"}},
-      {"seed", KeyType::kInt, "seed of every random stream of the run", {}},
-      {"threads", KeyType::kInt, "intra-op threads for LibTorch (1 for reproducible runs)", {"num_threads", "torch_threads"}},
-      {"n_envs", KeyType::kInt, "environment copies stepped together", {"num_envs"}},
-      {"n_steps", KeyType::kInt, "steps per environment copy per rollout", {"rollouts", "num_steps", "rollout_length", "num_rollout_steps"}},
-      {"batch_size", KeyType::kInt, "minibatch size of the PPO update (samples)", {"minibatch_size"}},
-      {"n_epochs", KeyType::kInt, "passes over each rollout per update", {"learning_epochs", "num_epochs", "update_epochs", "epochs"}},
-      {"learning_rate", KeyType::kFloat, "Adam step size", {"lr"}},
-      {"anneal_lr", KeyType::kBool, "decay the learning rate linearly to 0 over training", {"lr_annealing", "linear_lr"}},
-      {"gamma", KeyType::kFloat, "discount factor", {"discount_factor", "discount"}},
-      {"gae_lambda", KeyType::kFloat, "GAE lambda (bias-variance trade-off of advantages)", {"lambda_param", "lam", "lambda"}},
-      {"clip_range", KeyType::kFloat, "PPO ratio clip epsilon", {"ratio_clip", "clip_epsilon", "clip_coef", "clip_param"}},
-      {"clip_range_vf", KeyType::kFloat, "value clip range (0 disables value clipping)", {"value_clip", "vf_clip_coef"}},
-      {"normalize_advantage", KeyType::kBool, "normalise advantages per minibatch", {"norm_adv"}},
-      {"ent_coef", KeyType::kFloat, "entropy bonus coefficient", {"entropy_coef", "entropy_loss_scale", "ent_coeff"}},
-      {"vf_coef", KeyType::kFloat, "value loss coefficient", {"value_coef", "value_loss_scale", "vf_coeff"}},
-      {"max_grad_norm", KeyType::kFloat, "global gradient-norm clip", {"grad_norm_clip", "max_grad_norm_clip", "clip_grad_norm"}},
-      {"target_kl", KeyType::kFloat, "stop the update's epochs early when approx KL exceeds this (0 = off)", {"kl_threshold"}},
-      {"net_arch", KeyType::kIntList, "hidden layer sizes of the actor and critic MLPs", {"policy_hidden_layer_sizes", "hidden_sizes", "hidden_layers"}},
-      {"activation_fn", KeyType::kString, "hidden activation: tanh or relu", {"activation"}},
-      {"shared_network", KeyType::kBool, "actor and critic share their hidden layers", {"share_features_extractor"}},
-      {"ortho_init", KeyType::kBool, "orthogonal initialisation of the MLP weights", {}},
-      {"log_std_init", KeyType::kFloat, "initial log standard deviation (continuous actions)", {}},
-      {"eval_interval", KeyType::kInt, "environment steps between periodic evaluations (0 = off)", {"eval_freq"}},
-      {"eval_episodes", KeyType::kInt, "episodes per periodic evaluation", {"n_eval_episodes"}},
-      {"final_eval_episodes", KeyType::kInt, "episodes of the final evaluation", {}},
-      {"checkpoint_interval", KeyType::kInt, "environment steps between checkpoints (0 = final only)", {"save_freq"}},
-      {"gravity", KeyType::kFloat, "LunarLander gravity (m/s^2, in (-12, 0))", {}},
-      {"enable_wind", KeyType::kBool, "LunarLander wind and turbulence", {}},
-      {"wind_power", KeyType::kFloat, "LunarLander wind strength", {}},
-      {"turbulence_power", KeyType::kFloat, "LunarLander turbulence strength", {}},
+#define HPO_TRAINER_KEY(type, name, default_value, unit, meaning, sb3, cleanrl, pufferlib, skrl, others)     \
+  {#name, kTypeOf<type>, unit, meaning, sb3, cleanrl, pufferlib, skrl, others,                              \
+   [](const TrainerConfig& c) { return ValueOf(c.name); },                                                   \
+   [](TrainerConfig& c, const Value& v, const Origin& o) { Assign(#name, v, o, c.name); }},
+#include "lib/config/trainer_keys.inc"
+#undef HPO_TRAINER_KEY
   };
   return table;
 }
+
+// ----- names ---------------------------------------------------------------------------------
+
+std::vector<std::string_view> Words(std::string_view text) {
+  std::vector<std::string_view> words;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) words.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+// Every name of a key other than its canonical one, most common tools first.
+std::vector<std::string_view> AliasesOf(const TrainerKey& key) {
+  std::vector<std::string_view> names;
+  for (std::string_view tool : {key.sb3, key.cleanrl, key.pufferlib, key.skrl}) {
+    if (!tool.empty() && tool != key.name) names.push_back(tool);
+  }
+  for (std::string_view other : Words(key.others)) names.push_back(other);
+  return names;
+}
+
+const TrainerKey* FindByName(std::string_view leaf, TrainerDialect dialect) {
+  if (dialect == TrainerDialect::kPufferLib) {
+    for (const TrainerKey& key : Table()) {
+      if (key.pufferlib == leaf) return &key;
+    }
+  }
+  if (const TrainerKey* key = FindTrainerKey(leaf)) return key;  // canonical names before aliases
+  for (const TrainerKey& key : Table()) {
+    for (std::string_view alias : AliasesOf(key)) {
+      if (alias == leaf) return &key;
+    }
+  }
+  return nullptr;
+}
+
+std::string_view TypeName(KeyType type) {
+  switch (type) {
+    case KeyType::kInt: return "int";
+    case KeyType::kFloat: return "float";
+    case KeyType::kBool: return "bool";
+    case KeyType::kString: return "string";
+    case KeyType::kIntList: return "int list";
+  }
+  return "";
+}
+
+std::string Code(std::string_view name) { return name.empty() ? "" : fmt::format("`{}`", name); }
 
 }  // namespace
 
@@ -64,25 +137,36 @@ const TrainerKey* FindTrainerKey(std::string_view canonical) {
   return nullptr;
 }
 
-std::optional<std::string> CanonicalTrainerKey(std::string_view name) {
+std::optional<std::string> CanonicalTrainerKey(std::string_view name, TrainerDialect dialect) {
   const size_t dot = name.rfind('.');
   const std::string_view leaf = dot == std::string_view::npos ? name : name.substr(dot + 1);
-  for (const TrainerKey& key : Table()) {
-    if (key.name == leaf) return std::string(key.name);
-    for (std::string_view alias : key.aliases) {
-      if (alias == leaf) return std::string(key.name);
-    }
-  }
-  return std::nullopt;
+  const TrainerKey* key = FindByName(leaf, dialect);
+  if (!key) return std::nullopt;
+  return std::string(key->name);
 }
 
 std::string ClosestTrainerKey(std::string_view name) {
   std::vector<std::string_view> known;
   for (const TrainerKey& key : Table()) {
     known.push_back(key.name);
-    known.insert(known.end(), key.aliases.begin(), key.aliases.end());
+    for (std::string_view alias : AliasesOf(key)) known.push_back(alias);
   }
   return ClosestWord(name, known);
+}
+
+std::string TrainerKeysMarkdown() {
+  const TrainerConfig defaults;
+  std::string out =
+      "| key | type | default | unit | meaning | SB3 | CleanRL | PufferLib/Metta | skrl | other tools |\n"
+      "|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const TrainerKey& key : Table()) {
+    std::string others;
+    for (std::string_view word : Words(key.others)) others += (others.empty() ? "" : ", ") + Code(word);
+    out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} | {} | {} | {} | {} |\n", key.name, TypeName(key.type),
+                       key.get(defaults).ToYaml(), key.unit, key.meaning, Code(key.sb3), Code(key.cleanrl),
+                       Code(key.pufferlib), Code(key.skrl), others);
+  }
+  return out;
 }
 
 }  // namespace hpo::config

@@ -1,5 +1,7 @@
 #include "lib/config/yaml_source.h"
 
+#include "lib/config/interpolation.h"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -155,6 +157,7 @@ Origin OriginOf(const std::string& source, const YAML::Node& node) {
 }
 
 Value ValueFromYaml(const YAML::Node& node, const Origin& origin) {
+  RequireResolved(node, origin);
   if (node.IsScalar()) return ScalarValue(node);
   if (node.IsSequence()) {
     Value::List items;
@@ -162,6 +165,7 @@ Value ValueFromYaml(const YAML::Node& node, const Origin& origin) {
       if (!item.IsScalar()) {
         throw UserError(origin, "expected a scalar or a flat list, found a nested structure");
       }
+      RequireResolved(item, origin);
       items.push_back(ScalarValue(item));
     }
     return Value(std::move(items));

@@ -13,10 +13,10 @@ double FlatAdam::Step(std::span<float> params, std::span<float> grads, double lr
   const float grad_scale = clip < 1.0 ? static_cast<float>(clip) : 1.0f;
 
   ++step_;
-  const double bias1 = 1.0 - std::pow(kBeta1, static_cast<double>(step_));
-  const double bias2 = 1.0 - std::pow(kBeta2, static_cast<double>(step_));
+  const double bias1 = 1.0 - std::pow(beta1_, static_cast<double>(step_));
+  const double bias2 = 1.0 - std::pow(beta2_, static_cast<double>(step_));
   AdamUpdate(params.data(), grads.data(), m_.data(), v_.data(), static_cast<int64_t>(params.size()), grad_scale,
-             static_cast<float>(kBeta1), static_cast<float>(kBeta2), static_cast<float>(lr / bias1),
+             static_cast<float>(beta1_), static_cast<float>(beta2_), static_cast<float>(lr / bias1),
              static_cast<float>(1.0 / std::sqrt(bias2)), static_cast<float>(eps_));
   return norm;
 }

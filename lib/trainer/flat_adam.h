@@ -10,7 +10,8 @@ namespace hpo::trainer {
 
 class FlatAdam {
  public:
-  explicit FlatAdam(int64_t size, double eps = 1e-8) : m_(static_cast<size_t>(size)), v_(static_cast<size_t>(size)), eps_(eps) {}
+  FlatAdam(int64_t size, double beta1, double beta2, double eps)
+      : m_(static_cast<size_t>(size)), v_(static_cast<size_t>(size)), beta1_(beta1), beta2_(beta2), eps_(eps) {}
 
   /// Scales `grads` down to a global L2 norm of at most `max_norm` (if max_norm > 0), then
   /// takes one Adam step on `params` with step size `lr`. Returns the norm before clipping.
@@ -21,9 +22,8 @@ class FlatAdam {
   int64_t& step() { return step_; }
 
  private:
-  static constexpr double kBeta1 = 0.9, kBeta2 = 0.999;
   std::vector<float> m_, v_;
-  double eps_;
+  double beta1_, beta2_, eps_;
   int64_t step_ = 0;
 };
 

@@ -84,7 +84,7 @@ PpoUpdate::PpoUpdate(const ActorCriticNet& net, const PolicyDistribution& distri
       c_(config),
       observation_size_(observation_size),
       action_width_(distribution.action_width()),
-      adam_(net.parameter_count(), 1e-5) {  // eps 1e-5: SB3 and CleanRL
+      adam_(net.parameter_count(), config.adam_beta1, config.adam_beta2, config.adam_eps) {
   grads_.resize(static_cast<size_t>(net.parameter_count()));
 }
 

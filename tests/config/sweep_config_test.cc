@@ -1,8 +1,10 @@
 #include "lib/config/sweep_config.h"
 #include "lib/config/trainer_config.h"
+#include "tests/support/user_error.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -282,15 +284,14 @@ TEST(SweepConfigRealFilesTest, EveryRealFileLoadsOrIsRefusedAtItsMistake) {
   const std::map<std::string, size_t> searched = {
       {"wandb/metta_sweep_2024.yaml", 11}, {"wandb/metta_pufferlib_nested.yaml", 7}, {"wandb/pufferlib_config_multi.yaml", 13},
       {"wandb/wandb_examples_bayes_hyperband.yaml", 7}, {"wandb/vcmi_gym_crl_sweep.yaml", 8}, {"protein/metta_full.yaml", 15},
-      {"protein/metta_minimal.yaml", 2}, {"other/metta_carbs_arch_sweep.yaml", 9},
+      {"protein/metta_minimal.yaml", 2}, {"other/metta_carbs_arch_sweep.yaml", 9}, {"protein/metta_cogeval_flow.yaml", 5},
       {"optuna_hydra/hydra_optuna_example.yaml", 2}, {"optuna_hydra/lightning_hydra_template_mnist_optuna.yaml", 5},
       {"optuna_hydra/meds_launch_xgboost.yaml", 9}, {"other/hydra_nevergrad_example.yaml", 4},
       {"other/katib_optuna_distribution.yaml", 4}, {"other/determined_alphazero_asha.yaml", 5},
       {"other/azureml_lightgbm_sweep.yaml", 2}};
   const std::map<std::string, std::string> refused = {
       {"wandb/jss_rllib_ppo_typo_bounds.yaml", ":23:10: lr_start.min must be a number, got '1-e6'"},
-      {"protein/metta_full_ss_macros.yaml", ":24:3: log_normal needs min > 0"},
-      {"protein/metta_cogeval_flow.yaml", ":30:22: trainer.batch_size: uniform_pow2 [15.0, 19.0] holds only 16.0"}};
+      {"protein/metta_full_ss_macros.yaml", ":24:3: log_normal needs min > 0"}};
   for (const auto& [file, count] : searched) {
     SCOPED_TRACE(file);
     if (!std::filesystem::exists(real / file)) continue;  // the shared sample may change
@@ -310,6 +311,108 @@ TEST(SweepConfigRealFilesTest, EveryRealFileLoadsOrIsRefusedAtItsMistake) {
       EXPECT_NE(std::string(e.what()).find(file + message), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(SweepConfigTest, OmegaConfInterpolationsInsideTheFileAreResolved) {
+  const std::string hydra = WriteTemp("interpolations.yaml", R"(defaults: [{override hydra/sweeper: optuna}]
+arch: {width: 64, seed: 7}
+run_dir: outputs/${now:%Y-%m-%d}
+to_be_given: ???
+hydra:
+  sweeper:
+    direction: maximize
+    params:
+      model.width: choice(${arch.width}, 128)
+      seed: ${arch.seed}
+      lr: interval(0.001, 0.1)
+)");
+  const SweepConfig c = LoadSweepConfig(hydra, "", {"stub", "${args}"});
+  EXPECT_EQ(Param(c, "model.width").choices, (std::vector<Value>{Value(64), Value(128)}));
+  EXPECT_EQ(c.fixed.at("seed"), Value(7));  // a whole-value reference keeps the target's type
+  const auto ignored = [&c](const std::string& entry) {
+    return std::find(c.ignored.begin(), c.ignored.end(), entry) != c.ignored.end();
+  };
+  EXPECT_TRUE(ignored("run_dir (unresolved 'outputs/${now:%Y-%m-%d}': nothing in the search needs it)"));
+  EXPECT_TRUE(ignored("to_be_given (unresolved '??\?': nothing in the search needs it)"));
+
+  // relative references and references inside strings; the command's ${args} is not one
+  const SweepConfig fixed = LoadSweepConfig(WriteTemp("interpolations_fixed.yaml", R"(method: random
+command: [stub, "${args}"]
+fixed:
+  width: 64
+  same_width: ${.width}
+  tag: run_${fixed.width}
+parameters:
+  lr: {min: 0.0001, max: 0.01}
+)"));
+  EXPECT_EQ(fixed.fixed.at("same_width"), Value(64));
+  EXPECT_EQ(fixed.fixed.at("tag"), Value("run_64"));
+  EXPECT_EQ(fixed.command, (std::vector<std::string>{"stub", "${args}"}));
+}
+
+TEST(SweepConfigTest, InterpolationsATrialWouldNeedAreRefusedWhereTheyAre) {
+  const std::vector<std::string> command = {"stub", "${args}"};
+  EXPECT_EQ(testing_support::UserErrorOf([&] {
+              LoadSweepConfig(WriteTemp("needs_now.yaml", "method: random\nfixed:\n  out: ${now:%Y}\nparameters:\n"
+                                                          "  lr: {min: 0.1, max: 0.2}\n"), "", command);
+            }),
+            testing::TempDir() + "needs_now.yaml:3:8: '${now:%Y}' calls the OmegaConf resolver 'now', which hpo does not "
+                                 "run; give the value itself");
+  EXPECT_EQ(testing_support::UserErrorOf([&] {
+              LoadSweepConfig(WriteTemp("needs_missing.yaml", "method: random\nparameters:\n  lr:\n    min: ??\?\n    max: 0.2\n"),
+                              "", command);
+            }),
+            testing::TempDir() + "needs_missing.yaml:4:10: '??\?' is OmegaConf's mark of a value to be given elsewhere; "
+                                 "give the value itself");
+  EXPECT_EQ(testing_support::UserErrorOf([&] {
+              LoadSweepConfig(WriteTemp("needs_outside.yaml", "method: random\nparameters:\n  lr:\n    values:\n      - ${base.lr}\n      - 0.2\n"),
+                              "", command);
+            }),
+            testing::TempDir() + "needs_outside.yaml:5:9: '${base.lr}' points outside this file (or in a circle), so hpo "
+                                 "cannot resolve it; give the value itself");
+  EXPECT_NE(testing_support::UserErrorOf([&] {
+              LoadSweepConfig(WriteTemp("circle.yaml", "method: random\nfixed:\n  a: ${fixed.b}\n  b: ${fixed.a}\n"
+                                                       "parameters:\n  lr: {min: 0.1, max: 0.2}\n"), "", command);
+            }).find("circle.yaml:3:6: '${fixed.b}' points outside this file (or in a circle)"),
+            std::string::npos);
+}
+
+TEST(SweepConfigTest, PufferLibFilesNameTheRolloutBatchSize) {
+  // hpo train is the trial program: PufferLib's batch_size is the rollout, minibatch_size SB3's batch_size
+  const SweepConfig c = LoadSweepConfig(WriteTemp("puffer_names.yaml", R"(method: bayes
+metric: score
+goal: maximize
+parameters:
+  trainer:
+    batch_size: {distribution: uniform_pow2, min: 4096, max: 65536}
+    minibatch_size: {distribution: uniform_pow2, min: 256, max: 4096}
+    update_epochs: {distribution: int_uniform, min: 1, max: 8}
+)"), "", {});
+  EXPECT_EQ(Param(c, "rollout_size").numeric.max, 65536);
+  EXPECT_EQ(Param(c, "batch_size").numeric.max, 4096);
+  EXPECT_EQ(Param(c, "n_epochs").numeric.max, 8);
+  EXPECT_EQ(c.notes.front(), "names are PufferLib's: batch_size is the whole rollout (hpo's rollout_size), minibatch_size is "
+                             "hpo's batch_size");
+  // the same names with a custom program are passed as written; $pow2(...) is Metta's ${ss:pow2, ...}
+  const SweepConfig custom = LoadSweepConfig(WriteTemp("puffer_names.yaml", R"(method: bayes
+parameters:
+  trainer:
+    batch_size: {distribution: uniform_pow2, min: 4096, max: 65536}
+    forward_pass: $pow2(1024, 32768)
+)"), "", {"stub", "${args}"});
+  EXPECT_EQ(Param(custom, "trainer.batch_size").numeric.max, 65536);
+  EXPECT_EQ(Param(custom, "trainer.forward_pass").numeric.distribution, "uniform_pow2");
+  EXPECT_EQ(Param(custom, "trainer.forward_pass").numeric.min, 1024);
+}
+
+TEST(SweepConfigTest, Pow2ExponentsAreReadAsTheFileWritesThem) {
+  const std::string text = "method: random\nparameters:\n  a: {distribution: uniform_pow2, min: 15, max: 19, mean: 18}\n"
+                           "  b: {distribution: uniform_pow2, min: 0, max: 7}\n";
+  const SweepConfig c = LoadSweepConfig(WriteTemp("pow2_exponents.yaml", text), "", {"stub", "${args}"});
+  EXPECT_EQ(Param(c, "a").numeric.min, 32768);  // [15, 19] alone holds one power of two: the file's [0, 7] says exponents
+  EXPECT_EQ(Param(c, "a").numeric.max, 524288);
+  EXPECT_EQ(Param(c, "a").numeric.mean, 262144);
+  EXPECT_EQ(Param(c, "b").numeric.max, 128);
 }
 
 TEST(SweepConfigTest, WandbProgramAndCommandMacrosAndTheCommandOption) {
@@ -475,6 +578,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"unknown_top_level", kHead + "n_trails: 5\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:1",
                   "unknown key 'n_trails' at the top level (did you mean 'n_trials'?)"},
         BadConfig{"yaml_syntax", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99\n", "4:1", "YAML syntax error"},
+        BadConfig{"several_unknown_keys", kHead + "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n  gama: {min: 0.9, max: 0.99}\n",
+                  "3:3", "2 parameters are not hpo train keys: 'lernrate' (did you mean 'learning_rate'?), 'gama' (did you "
+                         "mean 'gamma'?) at 4:3; for another trainer, pass --command"},
+        BadConfig{"pow2_one_power", kHead + "parameters:\n  n_steps: {distribution: uniform_pow2, min: 15, max: 19}\n", "3:12",
+                  "n_steps: uniform_pow2 [15, 19] holds only 16 as values; if these are exponents write min: 32768, max: 524288"},
         BadConfig{"not_a_trainer_key", kHead + "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n", "3:3",
                   "'lernrate' is not an hpo train key (did you mean 'learning_rate'?); for another trainer, pass --command"},
         BadConfig{"unknown_spec_key", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99, stride: 0.01}\n", "3:32",

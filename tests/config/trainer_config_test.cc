@@ -1,4 +1,5 @@
 #include "lib/config/trainer_config.h"
+#include "lib/config/trainer_keys.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace hpo::config {
 namespace {
@@ -57,6 +59,53 @@ TEST(OverrideTest, CleanRlAndPufferLibNamesKeepTheirMeaning) {
   EXPECT_EQ(c.n_epochs, 10);
   EXPECT_DOUBLE_EQ(c.clip_range, 0.1);
   EXPECT_DOUBLE_EQ(c.clip_range_vf, 0.3);
+}
+
+TEST(TrainerKeysTest, PufferLibNamesTheRolloutBatchSize) {
+  // SB3 (and hpo): batch_size is the minibatch. PufferLib, Metta, CleanRL: it is the rollout.
+  EXPECT_EQ(CanonicalTrainerKey("batch_size"), "batch_size");
+  EXPECT_EQ(CanonicalTrainerKey("trainer.batch_size", TrainerDialect::kPufferLib), "rollout_size");
+  EXPECT_EQ(CanonicalTrainerKey("trainer.minibatch_size", TrainerDialect::kPufferLib), "batch_size");
+  EXPECT_EQ(CanonicalTrainerKey("minibatch_size"), "batch_size");
+  EXPECT_EQ(CanonicalTrainerKey("trainer.update_epochs", TrainerDialect::kPufferLib), "n_epochs");
+  EXPECT_EQ(CanonicalTrainerKey("vf_clip_coef", TrainerDialect::kPufferLib), "clip_range_vf");
+  EXPECT_EQ(CanonicalTrainerKey("trainer.optimizer.adam_eps", TrainerDialect::kPufferLib), "adam_eps");
+  EXPECT_EQ(CanonicalTrainerKey("bptt_horizon", TrainerDialect::kPufferLib), std::nullopt);
+}
+
+TEST(TrainerKeysTest, RolloutSizeSetsTheStepsPerCopy) {
+  EXPECT_EQ(ResolveTrainerConfig("", {}, {"rollout_size=4096", "n_envs=16"}).n_steps, 256);
+  EXPECT_EQ(ResolveTrainerConfig("", {}, {"rollout_size=4096", "n_envs=16", "n_steps=256"}).n_steps, 256);
+  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"rollout_size=1000", "n_envs=16"}); })
+                .find("rollout_size 1000 is not a multiple of n_envs 16"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"rollout_size=4096", "n_envs=16", "n_steps=128"}); })
+                .find("rollout_size 4096 is not n_envs 16 x n_steps 128 = 2048"), std::string::npos);
+  // a resolved config (every key written) reads back to the same config
+  const TrainerConfig c = ResolveTrainerConfig("", {}, {"rollout_size=2048"});
+  const std::string path = WriteTemp("resolved_rollout.yaml", c.ToYaml());
+  EXPECT_EQ(ResolveTrainerConfig(path, {}, {}).ToYaml(), c.ToYaml());
+}
+
+TEST(TrainerKeysTest, AdamSettingsAreKeys) {
+  const TrainerConfig c = ResolveTrainerConfig("", {}, {"adam_beta1=0.8", "adam_beta2=0.99", "trainer.adam_eps=1e-8"});
+  EXPECT_DOUBLE_EQ(c.adam_beta1, 0.8);
+  EXPECT_DOUBLE_EQ(c.adam_beta2, 0.99);
+  EXPECT_DOUBLE_EQ(c.adam_eps, 1e-8);
+  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"adam_beta2=1"}); }).find("adam_beta2 must be in [0, 1), got 1"),
+            std::string::npos);
+}
+
+// docs/config.md's key reference is the table's own rendering.
+TEST(TrainerKeysTest, DocsListEveryKeyAsTheTableDeclaresIt) {
+  std::ifstream in(HPO_SOURCE_DIR "/docs/config.md");
+  const std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string begin = "<!-- trainer-keys:begin (generated from lib/config/trainer_keys.inc) -->\n";
+  const std::string end = "<!-- trainer-keys:end -->";
+  const size_t from = docs.find(begin), to = docs.find(end);
+  ASSERT_NE(from, std::string::npos) << "docs/config.md lacks the line " << begin;
+  ASSERT_NE(to, std::string::npos);
+  EXPECT_EQ(docs.substr(from + begin.size(), to - from - begin.size()), TrainerKeysMarkdown())
+      << "replace the table in docs/config.md with the output of `hpo train --list-keys`";
 }
 
 TEST(OverrideTest, UnknownKeyNamesTheClosestKnownKey) {

@@ -179,12 +179,13 @@ TEST(PolicyDistributionTest, SamplesFollowTheCategoricalProbabilities) {
   EXPECT_NEAR(counts[2] / 20000.0, 0.3, 0.01);
 }
 
+// Betas other than torch's defaults, so that a FlatAdam ignoring them would fail.
 TEST(FlatAdamTest, MatchesTorchAdamOnTheSameGradients) {
   torch::manual_seed(5);
   torch::Tensor reference = torch::randn({1000}).requires_grad_(true);
   std::vector<float> params = VectorOf(reference.detach());
-  torch::optim::Adam torch_adam({reference}, torch::optim::AdamOptions(3e-3).eps(1e-5));
-  FlatAdam adam(1000, 1e-5);
+  torch::optim::Adam torch_adam({reference}, torch::optim::AdamOptions(3e-3).betas({0.8, 0.99}).eps(1e-5));
+  FlatAdam adam(1000, 0.8, 0.99, 1e-5);
   for (int step = 0; step < 20; ++step) {
     const torch::Tensor grad = torch::randn({1000}) * (step + 1);
     reference.mutable_grad() = grad.clone();

@@ -186,10 +186,20 @@ class HpoReader {
 bool ReadSsResolver(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
   if (!v.IsScalar()) return false;
   const std::string text = v.Scalar();
-  if (text.rfind("${ss:", 0) != 0 || text.back() != '}') return false;
+  std::string inside;  // SPACE, MIN, MAX[, CENTER]
+  if (text.rfind("${ss:", 0) == 0 && text.back() == '}') {
+    inside = text.substr(5, text.size() - 6);
+  } else if (const size_t open = text.find('('); text.size() > 3 && text[0] == '$' && open != std::string::npos &&
+             text.back() == ')' && text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789", 1) == open) {
+    // "$pow2(1024, 32768)": Metta's file means ${ss:pow2, 1024, 32768} (OmegaConf would pass the text on)
+    inside = text.substr(1, open - 1) + "," + text.substr(open + 1, text.size() - open - 2);
+    r.config().notes.push_back(fmt::format("{}: '{}' read as ${{ss:{}}}", path, text, inside));
+  } else {
+    return false;
+  }
   std::vector<std::string> args;
   std::string current;
-  for (char ch : text.substr(5, text.size() - 6)) {
+  for (char ch : inside) {
     if (ch == ',') {
       args.push_back(current);
       current.clear();
@@ -228,6 +238,11 @@ bool ReadSsResolver(SweepReading& r, const std::string& path, const YAML::Node& 
   return true;
 }
 
+// 15 as "15" (not "15.0") in messages about powers of two and their exponents.
+std::string Whole(double x) {
+  return x == std::floor(x) && std::fabs(x) < 1e15 ? std::to_string(static_cast<long long>(x)) : FormatDouble(x);
+}
+
 // A numeric spec's distribution name in any vocabulary -> hpo's, with the bounds it implies.
 void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v,
                     std::string kind, double min, double max, bool log, std::optional<double> mean,
@@ -258,19 +273,26 @@ void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& 
   }
   if (kind == "uniform_pow2" && min == 0 && max == std::floor(max) && max <= 62) {
     // 0 is no power of two's value: the bounds are exponents (Metta files write them so)
-    r.config().notes.push_back(fmt::format("{}: uniform_pow2 [0, {}] read as exponents: 2^0 .. 2^{}", path, FormatDouble(max),
-                                           FormatDouble(max)));
+    r.config().notes.push_back(fmt::format("{}: uniform_pow2 [0, {}] read as exponents: 2^0 .. 2^{}", path, Whole(max),
+                                           Whole(max)));
     if (mean) mean = std::exp2(*mean);
     min = 1;
     max = std::exp2(max);
   }
   if (kind == "uniform_pow2" && min >= 1) {
-    // A range that holds one power of two is a file written with exponents for values.
+    // A range that holds one power of two is a file written with exponents for values: read so
+    // when another of its ranges starts at 0 (cogeval: [15, 19] beside [0, 7]), else refused.
     const double lo = std::ceil(std::log2(min)), hi = std::floor(std::log2(max));
-    if (hi <= lo && max <= 62) {
+    if (hi <= lo && max <= 62 && r.pow2_bounds_are_exponents && min == std::floor(min) && max == std::floor(max)) {
+      r.config().notes.push_back(fmt::format("{}: uniform_pow2 [{}, {}] read as exponents, as this file's range from 0 is: "
+                                             "2^{} .. 2^{}", path, Whole(min), Whole(max), Whole(min), Whole(max)));
+      if (mean) mean = std::exp2(*mean);
+      min = std::exp2(min);
+      max = std::exp2(max);
+    } else if (hi <= lo && max <= 62) {
       r.Fail(v, fmt::format("{}: uniform_pow2 [{}, {}] holds only {} as values; if these are exponents write min: {}, max: {} "
-                            "(2^{} .. 2^{})", Echo(path), FormatDouble(min), FormatDouble(max), FormatDouble(std::exp2(lo)),
-                            FormatDouble(std::exp2(min)), FormatDouble(std::exp2(max)), FormatDouble(min), FormatDouble(max)));
+                            "(2^{} .. 2^{})", Echo(path), Whole(min), Whole(max), Whole(std::exp2(lo)), Whole(std::exp2(min)),
+                            Whole(std::exp2(max)), Whole(min), Whole(max)));
     }
   }
   if ((kind == "int_uniform" || kind == "int_loguniform") && min == max) {
@@ -374,9 +396,26 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
   AddNumericSpec(r, path, key_node, v, kind, *min, *max, log, mean, scale, q);
 }
 
+// True when some uniform_pow2 range under `node` starts at 0: 0 is no power of two, so that
+// file writes its pow2 bounds as exponents.
+bool WritesPow2Exponents(const YAML::Node& node) {
+  if (!node.IsMap()) return false;
+  const YAML::Node kind = node["distribution"] ? node["distribution"] : node["type"];
+  const YAML::Node min = node["min"] ? node["min"] : node["low"];
+  if (kind && kind.IsScalar() && kind.Scalar() == "uniform_pow2" && min && min.IsScalar()) {
+    const std::optional<Value> v = Value::Parse(min.Scalar());
+    if (v && v->is_number() && v->as_double() == 0) return true;
+  }
+  for (const auto& pair : node) {
+    if (WritesPow2Exponents(pair.second)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void ReadHpoParameters(SweepReading& r, const YAML::Node& map, const std::string& prefix) {
+  if (prefix.empty() && WritesPow2Exponents(map)) r.pow2_bounds_are_exponents = true;
   std::set<std::string> seen;
   for (const auto& p : map) {
     const std::string key = r.Key(p.first);
