@@ -1,0 +1,579 @@
+#include "lib/config/sweep_convert.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "lib/config/yaml_source.h"
+#include "lib/samplers/grid_sampler.h"
+
+namespace hpo::config {
+namespace {
+
+// ----- YAML text, one entry per line -------------------------------------------------------------
+// yaml-cpp's emitter decides the quoting of every key and value; the lines are put together here
+// so that a comment can follow the entry it is about.
+
+using Emit = std::function<void(YAML::Emitter&)>;
+using Fields = std::vector<std::pair<std::string, Emit>>;
+
+std::string Emitted(const Emit& emit) {
+  YAML::Emitter out;
+  emit(out);
+  return out.c_str();
+}
+
+Emit Word(const std::string& text) {
+  return [text](YAML::Emitter& out) { EmitValue(out, Value(text)); };
+}
+Emit Val(const Value& value) {
+  return [value](YAML::Emitter& out) { EmitValue(out, value); };
+}
+Emit Number(double v) {
+  return [v](YAML::Emitter& out) { out << FormatDouble(v); };
+}
+Emit Whole(int64_t v) {
+  return [v](YAML::Emitter& out) { out << v; };
+}
+Emit Flag(bool v) {
+  return [v](YAML::Emitter& out) { out << v; };
+}
+Emit List(const std::vector<Value>& items) {
+  return Val(Value(Value::List(items.begin(), items.end())));
+}
+
+Emit FlowMap(Fields fields) {
+  return [fields = std::move(fields)](YAML::Emitter& out) {
+    out << YAML::Flow << YAML::BeginMap;
+    for (const auto& [key, value] : fields) {
+      out << YAML::Key;
+      EmitValue(out, Value(key));
+      out << YAML::Value;
+      value(out);
+    }
+    out << YAML::EndMap;
+  };
+}
+
+// "a 1, b 2": fields as a comment lists them.
+std::string FieldsText(const Fields& fields) {
+  std::string text;
+  for (const auto& [key, value] : fields)
+    text += (text.empty() ? "" : ", ") + key + " " + Emitted(value);
+  return text;
+}
+
+std::string Join(const std::vector<std::string>& parts, const char* separator) {
+  return fmt::format("{}", fmt::join(parts, separator));
+}
+
+class Lines {
+ public:
+  void Comment(const std::string& text, int indent = 0) {
+    text_ += std::string(indent, ' ') + "# " + OneLine(text) + "\n";
+  }
+  void Entry(const std::string& key, const Emit& value, const std::string& comment = "",
+             int indent = 0) {
+    Put(indent, Emitted(Word(key)) + ": " + Emitted(value), comment);
+  }
+  /// A key whose value is the block below it.
+  void Section(const std::string& key, const std::string& comment = "", int indent = 0) {
+    Put(indent, Emitted(Word(key)) + ":", comment);
+  }
+  void Item(const Emit& value, const std::string& comment = "", int indent = 2) {
+    Put(indent, "- " + Emitted(value), comment);
+  }
+  std::string Text() && { return std::move(text_); }
+
+ private:
+  void Put(int indent, const std::string& entry, const std::string& comment) {
+    text_ += std::string(indent, ' ') + entry + (comment.empty() ? "" : "  # " + OneLine(comment)) +
+             "\n";
+  }
+  std::string text_;
+};
+
+// ----- what every form says ------------------------------------------------------------------
+
+void Header(Lines& lines, const SweepConfig& c, const char* form) {
+  lines.Comment(fmt::format("hpo convert --to {}: {} (read as {})", form, c.source, c.vocabulary));
+  if (!c.ignored.empty())
+    lines.Comment("ignored (not part of the search): " + Join(c.ignored, ", "));
+  for (const std::string& note : c.notes) lines.Comment("note: " + note);
+  if (!c.presets.empty()) {
+    lines.Comment(
+        fmt::format("presets in the file: {}; this is {} (--preset NAME converts another)",
+                    Join(c.presets, ", "),
+                    c.preset.empty() ? std::string("the file without one") : "preset " + c.preset));
+  }
+}
+
+// hpo settings that differ from the defaults and the target has no key for.
+std::vector<std::string> UnwrittenSettings(const SweepConfig& c, bool optuna) {
+  const SweepConfig d;
+  std::vector<std::string> out;
+  if (!optuna && c.n_jobs != d.n_jobs) out.push_back(fmt::format("n_jobs {}", c.n_jobs));
+  if (!optuna && c.timeout != d.timeout) out.push_back(fmt::format("timeout {} s", c.timeout));
+  if (c.timeout_per_trial != d.timeout_per_trial)
+    out.push_back(fmt::format("timeout_per_trial {} s", c.timeout_per_trial));
+  if (!optuna && c.seed != d.seed) out.push_back(fmt::format("seed {}", c.seed));
+  if (c.max_retries != d.max_retries) out.push_back(fmt::format("max_retries {}", c.max_retries));
+  if (c.heartbeat_timeout != d.heartbeat_timeout)
+    out.push_back(fmt::format("heartbeat_timeout {} s", c.heartbeat_timeout));
+  if (!optuna && !c.storage.empty()) out.push_back("storage " + c.storage);
+  return out;
+}
+
+// The settings of the Protein or TPE sampler that differ from hpo's defaults.
+std::vector<std::string> ChangedSamplerSettings(const samplers::SamplerSettings& s) {
+  const samplers::SamplerSettings d;
+  std::vector<std::string> out;
+  auto add = [&out](const char* name, auto value, auto default_value) {
+    if (value != default_value) out.push_back(fmt::format("{} {}", name, value));
+  };
+  if (s.method == "protein") {
+    add("num_random_samples", s.num_random_samples, d.num_random_samples);
+    add("max_suggestion_cost", s.max_suggestion_cost, d.max_suggestion_cost);
+    add("resample_frequency", s.resample_frequency, d.resample_frequency);
+    add("global_search_scale", s.global_search_scale, d.global_search_scale);
+    add("random_suggestions", s.random_suggestions, d.random_suggestions);
+    add("suggestions_per_pareto", s.suggestions_per_pareto, d.suggestions_per_pareto);
+    add("expansion_rate", s.expansion_rate, d.expansion_rate);
+  } else if (s.method == "tpe") {
+    add("n_startup_trials", s.n_startup_trials, d.n_startup_trials);
+    add("n_ei_candidates", s.n_ei_candidates, d.n_ei_candidates);
+    add("gamma", s.tpe_gamma, d.tpe_gamma);
+    add("prior_weight", s.prior_weight, d.prior_weight);
+    add("constant_liar", s.constant_liar, d.constant_liar);
+    add("multivariate", s.multivariate, d.multivariate);
+  }
+  return out;
+}
+
+// The pruner's settings that matter for its method, with Optuna's names (which hpo reads).
+Fields PrunerFields(const pruners::PrunerSettings& s) {
+  auto resource = [](int64_t r) { return r == 0 ? Word("auto") : Whole(r); };
+  Fields f = {{"type", Word(s.method)}};
+  if (s.method == "median" || s.method == "percentile") {
+    if (s.method == "percentile") f.emplace_back("percentile", Number(s.percentile));
+    f.emplace_back("n_startup_trials", Whole(s.n_startup_trials));
+    f.emplace_back("n_warmup_steps", Whole(s.n_warmup_steps));
+    f.emplace_back("interval_steps", Whole(s.interval_steps));
+    f.emplace_back("n_min_trials", Whole(s.n_min_trials));
+  } else if (s.method == "successive_halving") {
+    f.emplace_back("min_resource", resource(s.min_resource));
+    f.emplace_back("reduction_factor", Whole(s.reduction_factor));
+    f.emplace_back("min_early_stopping_rate", Whole(s.min_early_stopping_rate));
+    f.emplace_back("bootstrap_count", Whole(s.bootstrap_count));
+  } else if (s.method == "hyperband") {
+    f.emplace_back("min_resource", resource(s.min_resource));
+    f.emplace_back("max_resource", resource(s.max_resource));
+    f.emplace_back("reduction_factor", Whole(s.reduction_factor));
+    f.emplace_back("bootstrap_count", Whole(s.bootstrap_count));
+  }
+  return f;
+}
+
+// {distribution|type: kind, min|low, max|high}: integer bounds for integer kinds.
+Fields Range(const char* kind_key, const std::string& kind, const char* min_key,
+             const char* max_key, const space::NumericSpec& n, bool integer) {
+  auto bound = [integer](double v) { return integer ? Whole(static_cast<int64_t>(v)) : Number(v); };
+  return {{kind_key, Word(kind)}, {min_key, bound(n.min)}, {max_key, bound(n.max)}};
+}
+
+std::vector<Value> PowersOfTwo(const space::NumericSpec& n) {
+  std::vector<Value> powers;
+  for (double e = std::ceil(std::log2(n.min)); e <= std::floor(std::log2(n.max)); ++e) {
+    powers.emplace_back(static_cast<int64_t>(std::llround(std::exp2(e))));
+  }
+  return powers;
+}
+
+bool MultipleOf(double v, double q) { return std::fabs(v / q - std::round(v / q)) < 1e-9; }
+
+// Protein's default width ("auto") is no setting the target lacks.
+bool HasScale(const space::NumericSpec& n) { return n.scale && *n.scale != "auto"; }
+
+bool HasCentre(const ParameterSpec& p) { return p.numeric.mean.has_value() || HasScale(p.numeric); }
+
+// DescribeParameter with the integers of integer kinds written as integers.
+std::string Describe(const ParameterSpec& p) {
+  if (p.categorical) return DescribeParameter(p);
+  const space::NumericSpec& n = p.numeric;
+  const bool integer = n.distribution == "int_uniform" || n.distribution == "int_loguniform" ||
+                       n.distribution == "uniform_pow2";
+  auto number = [integer](double v) {
+    return integer && v == std::floor(v) && std::fabs(v) < 9e15
+               ? std::to_string(static_cast<int64_t>(v))
+               : FormatDouble(v);
+  };
+  std::string text = fmt::format("{} [{}, {}]", n.distribution, number(n.min), number(n.max));
+  if (n.mean) text += " mean " + number(*n.mean);
+  if (HasScale(n)) text += " scale " + *n.scale;
+  if (n.q != 1.0) text += " q " + FormatDouble(n.q);
+  return text;
+}
+
+// "hpo: log_normal [1e-05, 0.01] mean 0.0003 scale 0.5; <what the target does instead>"
+std::string Lost(const ParameterSpec& p, const std::string& instead) {
+  return "hpo: " + Describe(p) + "; " + instead;
+}
+
+std::string PriorComment(const ParameterSpec& p, const char* tool) {
+  return p.prior ? fmt::format("hpo: prior {} (the search centre); {} has none", p.prior->ToYaml(),
+                               tool)
+                 : "";
+}
+
+// The values hpo's grid sampler tries for each parameter, in parameter order.
+std::vector<std::vector<Value>> GridValues(const SweepConfig& c) {
+  const space::SearchSpace space = c.BuildSpace();
+  const std::vector<std::vector<double>> axes =
+      samplers::GridSampler(c.sampler.grid_points).Axes(space);
+  std::vector<std::vector<Value>> values(axes.size());
+  for (size_t d = 0; d < axes.size(); ++d) {
+    for (double u : axes[d]) {
+      space::UnitPoint point = space.Center();
+      point[d] = u;
+      values[d].push_back(space.ToParams(point).at(c.parameters[d].name));
+    }
+  }
+  return values;
+}
+
+struct Converted {
+  Emit value;
+  std::string comment;
+};
+
+// ----- W&B ---------------------------------------------------------------------------------------
+
+Converted WandbParameter(const ParameterSpec& p, const std::vector<Value>* grid) {
+  if (p.categorical) return {FlowMap({{"values", List(p.choices)}}), PriorComment(p, "W&B")};
+  const space::NumericSpec& n = p.numeric;
+  const std::string& kind = n.distribution;
+  if (grid) {
+    return {FlowMap({{"values", List(*grid)}}),
+            Lost(p, fmt::format("the {} values hpo's grid tries", grid->size()))};
+  }
+  const std::string centre = HasCentre(p) ? Lost(p, "W&B has no search centre or scale") : "";
+  if (kind == "uniform")
+    return {FlowMap(Range("distribution", "uniform", "min", "max", n, false)), centre};
+  if (kind == "int_uniform")
+    return {FlowMap(Range("distribution", "int_uniform", "min", "max", n, true)), centre};
+  if (kind == "q_uniform") {
+    Fields f = Range("distribution", "q_uniform", "min", "max", n, false);
+    f.emplace_back("q", Number(n.q));
+    // W&B rounds to multiples of q; hpo steps from min (and clamps the last step to max)
+    const bool same = MultipleOf(n.min, n.q) && MultipleOf(n.max, n.q);
+    return {
+        FlowMap(f),
+        same ? centre : Lost(p, "hpo's values are min + k q (and max); W&B's are multiples of q")};
+  }
+  if (kind == "loguniform" || kind == "log_uniform_values") {
+    return {FlowMap(Range("distribution", "log_uniform_values", "min", "max", n, false)), centre};
+  }
+  if (kind == "log_normal") {
+    return {FlowMap(Range("distribution", "log_uniform_values", "min", "max", n, false)),
+            Lost(p, "W&B has no log-normal prior: searched log-uniformly")};
+  }
+  if (kind == "int_loguniform") {
+    return {FlowMap(Range("distribution", "log_uniform_values", "min", "max", n, false)),
+            Lost(p, "W&B has no integer log-uniform: searched log-uniformly as floats")};
+  }
+  if (kind == "uniform_pow2") {
+    return {FlowMap({{"values", List(PowersOfTwo(n))}}),
+            Lost(p, "W&B has no power-of-two distribution: these values, unordered")};
+  }
+  if (kind == "logit_normal") {
+    return {FlowMap(Range("distribution", "uniform", "min", "max", n, false)),
+            Lost(p, "W&B has no logit axis (log10(1 - v)): searched uniformly")};
+  }
+  return {FlowMap(Range("distribution", "uniform", "min", "max", n, false)),
+          Lost(p, "W&B has no equivalent: searched uniformly")};
+}
+
+std::string WandbMethodComment(const SweepConfig& c) {
+  const std::string& m = c.sampler.method;
+  if (m == "random") return "";
+  if (m == "grid")
+    return fmt::format("hpo's grid: {} points per continuous range, written out as values below",
+                       c.sampler.grid_points);
+  if (m == "protein")
+    return "hpo sampler: protein (PufferLib's cost-aware Gaussian process); W&B's bayes is the "
+           "nearest";
+  if (m == "tpe")
+    return "hpo sampler: tpe; W&B has no TPE, bayes is its nearest model-based search";
+  return "hpo sampler: " + m + "; W&B has no equivalent";
+}
+
+void WandbCommand(Lines& lines, const SweepConfig& c) {
+  if (c.command.empty()) {
+    lines.Comment(
+        "hpo: trials run `hpo train` with the parameters as --override KEY=VALUE (no command:); "
+        "W&B needs a command: or program: that does the same");
+    return;
+  }
+  std::vector<std::string> issues;
+  bool hpo_macros = false, args = false;
+  for (const std::string& word : c.command) {
+    hpo_macros |= word.find("${args_json_file}") != std::string::npos ||
+                  word.find("${run_dir}") != std::string::npos;
+    args |= word == "${args}" || word == "${args_no_hyphens}" || word == "${args_no_boolean_flags}";
+  }
+  if (hpo_macros)
+    issues.push_back(
+        "${args_json_file} and ${run_dir} are hpo's macros, not W&B's (docs/trial_protocol.md)");
+  bool booleans =
+      std::any_of(c.fixed.begin(), c.fixed.end(), [](const auto& f) { return f.second.is_bool(); });
+  for (const ParameterSpec& p : c.parameters) {
+    booleans |=
+        std::any_of(p.choices.begin(), p.choices.end(), [](const Value& v) { return v.is_bool(); });
+  }
+  if (args && booleans)
+    issues.push_back("hpo writes booleans in ${args} as true/false, W&B as True/False");
+  lines.Section("command", Join(issues, "; "));
+  for (const std::string& word : c.command) lines.Item(Word(word));
+}
+
+// W&B's hyperband counts iterations: the metric values a run has logged.
+void WandbEarlyTerminate(Lines& lines, const pruners::PrunerSettings& s) {
+  if (s.method == "none") return;
+  if (s.method != "hyperband") {
+    Fields settings = PrunerFields(s);
+    settings.erase(settings.begin());  // the type
+    lines.Comment(fmt::format(
+        "hpo pruner: {} ({}); W&B's early_terminate is hyperband only, so W&B would not prune",
+        s.method, FieldsText(settings)));
+    return;
+  }
+  std::vector<std::string> lost = {
+      "hpo's resources are env steps as trials report them; W&B's iterations are logged values"};
+  Fields f = {{"type", Word("hyperband")},
+              {"min_iter", Whole(s.min_resource == 0 ? 1 : s.min_resource)}};
+  if (s.min_resource == 0) lost.push_back("min_resource auto: 1");
+  if (s.max_resource != 0)
+    f.emplace_back("max_iter", Whole(s.max_resource));
+  else
+    lost.push_back("max_resource auto: the longest complete trial");
+  f.emplace_back("eta", Whole(s.reduction_factor));
+  if (s.bootstrap_count != 0)
+    lost.push_back(fmt::format("bootstrap_count {}: W&B has none", s.bootstrap_count));
+  lines.Entry("early_terminate", FlowMap(f), Join(lost, "; "));
+}
+
+// ----- Optuna --------------------------------------------------------------------------------
+
+Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid) {
+  std::vector<std::string> notes;
+  if (p.categorical) {
+    if (p.prior) notes.push_back(PriorComment(p, "Optuna"));
+    if (std::any_of(p.choices.begin(), p.choices.end(),
+                    [](const Value& v) { return v.is_list(); })) {
+      notes.push_back(
+          "suggest_categorical takes None, bool, int, float and str: encode these lists (e.g. as "
+          "strings)");
+    }
+    return {FlowMap({{"type", Word("categorical")}, {"choices", List(p.choices)}}),
+            Join(notes, "; ")};
+  }
+  const space::NumericSpec& n = p.numeric;
+  const std::string& kind = n.distribution;
+  auto with_log = [](Fields f, bool log) {
+    f.emplace_back("log", Flag(log));
+    return f;
+  };
+  Fields fields;
+  std::string instead;  // what Optuna does instead of hpo's distribution, if anything
+  if (kind == "uniform") {
+    fields = with_log(Range("type", "float", "low", "high", n, false), false);
+  } else if (kind == "int_uniform") {
+    fields = with_log(Range("type", "int", "low", "high", n, true), false);
+  } else if (kind == "q_uniform") {
+    fields = Range("type", "float", "low", "high", n, false);
+    fields.emplace_back("step", Number(n.q));
+    fields.emplace_back("log", Flag(false));
+    if (!MultipleOf(n.max - n.min, n.q))
+      instead = "Optuna lowers high to low + k step; hpo also tries high itself";
+  } else if (kind == "loguniform" || kind == "log_uniform_values") {
+    fields = with_log(Range("type", "float", "low", "high", n, false), true);
+  } else if (kind == "int_loguniform") {
+    fields = with_log(Range("type", "int", "low", "high", n, true), true);
+  } else if (kind == "log_normal") {
+    fields = with_log(Range("type", "float", "low", "high", n, false), true);
+    instead = "Optuna has no log-normal prior: searched log-uniformly";
+  } else if (kind == "uniform_pow2") {
+    fields = {{"type", Word("categorical")}, {"choices", List(PowersOfTwo(n))}};
+    instead = "Optuna has no power-of-two distribution: these values as categories";
+  } else if (kind == "logit_normal") {
+    fields = with_log(Range("type", "float", "low", "high", n, false), false);
+    instead = "Optuna has no logit axis (log10(1 - v)): searched uniformly";
+  } else {
+    fields = with_log(Range("type", "float", "low", "high", n, false), false);
+    instead = "Optuna has no equivalent: searched uniformly";
+  }
+  if (!instead.empty())
+    notes.push_back(Lost(p, instead));
+  else if (HasCentre(p))
+    notes.push_back(Lost(p, "Optuna has no search centre or scale"));
+  if (grid)
+    notes.push_back(fmt::format("hpo's grid tries {}",
+                                Value(Value::List(grid->begin(), grid->end())).ToYaml()));
+  return {FlowMap(fields), Join(notes, "; ")};
+}
+
+void OptunaSampler(Lines& lines, const SweepConfig& c) {
+  const samplers::SamplerSettings& s = c.sampler;
+  const std::string type = s.method == "protein" ? "gp" : s.method;  // hpo reads gp as protein
+  Fields f = {{"type", Word(type)}, {"seed", Whole(static_cast<int64_t>(c.seed))}};
+  std::string comment;
+  if (s.method == "tpe") {
+    f.emplace_back("n_startup_trials", Whole(s.n_startup_trials));
+    f.emplace_back("n_ei_candidates", Whole(s.n_ei_candidates));
+    f.emplace_back("gamma", Number(s.tpe_gamma));
+    f.emplace_back("prior_weight", Number(s.prior_weight));
+    f.emplace_back("constant_liar", Flag(s.constant_liar));
+    f.emplace_back("multivariate", Flag(s.multivariate));
+    comment =
+        "hpo's gamma is the fraction of trials in the good group (at most 25): Optuna's default "
+        "gamma(n) is min(ceil(0.1 n), 25)";
+  } else if (s.method == "grid") {
+    f.emplace_back("grid_points", Whole(s.grid_points));
+    comment =
+        "hpo's grid: grid_points per continuous range; Optuna's GridSampler takes the values (in "
+        "each parameter's comment)";
+  } else if (s.method == "protein") {
+    comment =
+        "hpo sampler: protein (PufferLib's cost-aware Gaussian process); Optuna's GPSampler is the "
+        "nearest";
+    const std::vector<std::string> changed = ChangedSamplerSettings(s);
+    if (!changed.empty())
+      comment += "; protein settings Optuna has no argument for: " + Join(changed, ", ");
+  } else if (s.method != "random") {
+    comment = "hpo sampler: " + s.method + "; Optuna has no equivalent";
+  }
+  lines.Entry("sampler", FlowMap(f), comment);
+}
+
+}  // namespace
+
+ConvertFormat ParseConvertFormat(const std::string& name, const Origin& origin) {
+  if (name == "hpo") return ConvertFormat::kHpo;
+  if (name == "wandb") return ConvertFormat::kWandb;
+  if (name == "optuna") return ConvertFormat::kOptuna;
+  throw UserError(origin,
+                  fmt::format("unknown format '{}' (known: hpo, wandb, optuna)", Echo(name)));
+}
+
+std::string ToHpoYaml(const SweepConfig& c) {
+  Lines lines;
+  Header(lines, c, "hpo");
+  if (!c.storage.empty())
+    lines.Entry("storage", Word(c.storage));  // the one setting a stored config leaves out
+  return std::move(lines).Text() + c.ToYaml();
+}
+
+std::string ToWandbYaml(const SweepConfig& c) {
+  Lines lines;
+  Header(lines, c, "wandb");
+  lines.Entry("name", Word(c.name));
+  const std::string& m = c.sampler.method;
+  lines.Entry("method", Word(m == "random" || m == "grid" ? m : "bayes"), WandbMethodComment(c));
+  const std::vector<std::string> sampler_settings = ChangedSamplerSettings(c.sampler);
+  if (!sampler_settings.empty())
+    lines.Comment(
+        fmt::format("hpo {} settings W&B has no key for: {}", m, Join(sampler_settings, ", ")));
+  lines.Section("metric");
+  lines.Entry("name", Word(c.metric), "", 2);
+  lines.Entry("goal", Word(c.maximize ? "maximize" : "minimize"), "", 2);
+  lines.Entry("run_cap", Whole(c.n_trials));
+  const std::vector<std::string> settings = UnwrittenSettings(c, false);
+  if (!settings.empty()) lines.Comment("hpo settings W&B has no key for: " + Join(settings, ", "));
+  WandbEarlyTerminate(lines, c.pruner);
+  WandbCommand(lines, c);
+
+  const std::vector<std::vector<Value>> grid =
+      m == "grid" ? GridValues(c) : std::vector<std::vector<Value>>{};
+  lines.Section("parameters");
+  for (size_t i = 0; i < c.parameters.size(); ++i) {
+    const Converted p = WandbParameter(c.parameters[i], grid.empty() ? nullptr : &grid[i]);
+    lines.Entry(c.parameters[i].name, p.value, p.comment, 2);
+  }
+  for (const auto& [name, value] : c.fixed)
+    lines.Entry(name, FlowMap({{"value", Val(value)}}), "", 2);
+  if (!c.constraints.empty()) {
+    lines.Comment("hpo constraints (combinations hpo skips); W&B has none and would run them:");
+    for (const auto& [text, origin] : c.constraints) lines.Comment("  " + text);
+  }
+  return std::move(lines).Text();
+}
+
+std::string ToOptunaYaml(const SweepConfig& c) {
+  Lines lines;
+  Header(lines, c, "optuna");
+  lines.Comment(
+      "optuna.create_study(study_name, direction, sampler, pruner, storage), "
+      "study.optimize(n_trials, timeout, n_jobs);");
+  lines.Comment(
+      "each searchable entry is trial.suggest_float(name, low, high, step=step, log=log), "
+      "suggest_int or suggest_categorical");
+  lines.Entry("study_name", Word(c.name));
+  lines.Entry("direction", Word(c.maximize ? "maximize" : "minimize"));
+  lines.Entry("n_trials", Whole(c.n_trials));
+  lines.Entry("n_jobs", Whole(c.n_jobs));
+  if (c.timeout != 0) lines.Entry("timeout", Number(c.timeout));
+  if (!c.storage.empty()) lines.Entry("storage", Word(c.storage));
+  lines.Entry("metric", Word(c.metric), "hpo: the trial result that is the objective's value");
+  OptunaSampler(lines, c);
+  lines.Entry("pruner", FlowMap(PrunerFields(c.pruner)),
+              c.pruner.method == "none" ? "Optuna's NopPruner"
+                                        : "hpo's steps are env steps as trials report them");
+  const std::vector<std::string> settings = UnwrittenSettings(c, true);
+  if (!settings.empty())
+    lines.Comment("hpo settings Optuna has no argument for: " + Join(settings, ", "));
+  if (c.command.empty()) {
+    lines.Comment(
+        "hpo: trials run `hpo train` with the parameters as --override KEY=VALUE (no command:)");
+  } else {
+    lines.Section("command", "hpo: the trial program, which the objective would run");
+    for (const std::string& word : c.command) lines.Item(Word(word));
+  }
+  if (!c.fixed.empty()) {
+    lines.Section("fixed", "every trial's values (not searched)");
+    for (const auto& [name, value] : c.fixed) lines.Entry(name, Val(value), "", 2);
+  }
+  const std::vector<std::vector<Value>> grid =
+      c.sampler.method == "grid" ? GridValues(c) : std::vector<std::vector<Value>>{};
+  lines.Section("searchable");
+  for (size_t i = 0; i < c.parameters.size(); ++i) {
+    const Converted p = OptunaParameter(
+        c.parameters[i], grid.empty() || c.parameters[i].categorical ? nullptr : &grid[i]);
+    lines.Entry(c.parameters[i].name, p.value, p.comment, 2);
+  }
+  if (!c.constraints.empty()) {
+    lines.Section("constraints",
+                  "hpo: combinations to skip; Optuna has none (the objective would raise "
+                  "optuna.TrialPruned)");
+    for (const auto& [text, origin] : c.constraints) lines.Item(Word(text));
+  }
+  return std::move(lines).Text();
+}
+
+std::string ConvertSweepConfig(const SweepConfig& config, ConvertFormat format) {
+  switch (format) {
+    case ConvertFormat::kHpo:
+      return ToHpoYaml(config);
+    case ConvertFormat::kWandb:
+      return ToWandbYaml(config);
+    case ConvertFormat::kOptuna:
+      return ToOptunaYaml(config);
+  }
+  return ToHpoYaml(config);
+}
+
+}  // namespace hpo::config

@@ -1,0 +1,353 @@
+#include "lib/config/sweep_convert.h"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "lib/config/sweep_config.h"
+
+namespace hpo::config {
+namespace {
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::path(testing::TempDir()) / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+// Writes `text` to a file and loads it as hpo sweep would.
+SweepConfig LoadText(const std::string& name, const std::string& text) {
+  return LoadSweepConfig(WriteFile(name, text));
+}
+
+const ParameterSpec& Param(const SweepConfig& c, const std::string& name) {
+  for (const ParameterSpec& p : c.parameters) {
+    if (p.name == name) return p;
+  }
+  throw std::runtime_error("no parameter " + name);
+}
+
+// The line of `text` that starts with `prefix` (after indentation); empty when none.
+std::string LineOf(const std::string& text, const std::string& prefix) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const size_t start = line.find_first_not_of(' ');
+    if (start != std::string::npos && line.compare(start, prefix.size(), prefix) == 0) return line;
+  }
+  return "";
+}
+
+// Every distribution kind, a Protein centre and scale, a categorical prior, list choices,
+// constants (one a string that reads as a bool), a constraint, a command and a storage URL.
+const char* kEveryKind = R"(name: every_kind
+metric: {name: score, goal: minimize}
+method: tpe
+tpe: {n_startup_trials: 4, gamma: 0.2}
+n_trials: 12
+n_jobs: 2
+seed: 5
+timeout: 900
+timeout_per_trial: 60
+storage: sqlite:///studies/every_kind.db
+pruner: {type: hyperband, min_resource: 3, max_resource: 81, reduction_factor: 3}
+command: [python3, train.py, "--tag=a b", "${args}"]
+fixed: {epochs: 10, optimizer: adam, quoted: "true", arch: [64, 64]}
+parameters:
+  u: {distribution: uniform, min: -1.0, max: 1.0}
+  i: {distribution: int_uniform, min: 2, max: 9}
+  q: {distribution: q_uniform, min: 0.1, max: 0.4, q: 0.05}
+  lu: {distribution: loguniform, min: 1.0e-5, max: 1.0e-2}
+  ln: {distribution: log_normal, min: 1.0e-5, max: 1.0e-2, mean: 3.0e-4, scale: 0.5}
+  il: {distribution: int_loguniform, min: 1, max: 1000}
+  p2: {distribution: uniform_pow2, min: 16, max: 256}
+  lg: {distribution: logit_normal, min: 0.9, max: 0.999, mean: 0.99}
+  c: {values: [relu, tanh, "3"], prior: tanh}
+  nets: {values: [[64, 64], [128, 128]]}
+constraints:
+  - "u > 0.5 and i > 8"
+)";
+
+// Everything a sweep is except where it was read from (source, origins, names as written).
+void ExpectSameSweep(const SweepConfig& a, const SweepConfig& b) {
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.metric, b.metric);
+  EXPECT_EQ(a.maximize, b.maximize);
+  EXPECT_EQ(a.n_trials, b.n_trials);
+  EXPECT_EQ(a.timeout, b.timeout);
+  EXPECT_EQ(a.timeout_per_trial, b.timeout_per_trial);
+  EXPECT_EQ(a.n_jobs, b.n_jobs);
+  EXPECT_EQ(a.max_retries, b.max_retries);
+  EXPECT_EQ(a.heartbeat_timeout, b.heartbeat_timeout);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.storage, b.storage);
+  EXPECT_EQ(a.command, b.command);
+  EXPECT_TRUE(a.sampler == b.sampler);
+  EXPECT_TRUE(a.pruner == b.pruner);
+  EXPECT_EQ(a.fixed, b.fixed);
+  EXPECT_EQ(a.preset, b.preset);
+  ASSERT_EQ(a.parameters.size(), b.parameters.size());
+  for (size_t i = 0; i < a.parameters.size(); ++i) {
+    const ParameterSpec& p = a.parameters[i];
+    const ParameterSpec& q = b.parameters[i];
+    EXPECT_EQ(p.name, q.name);
+    EXPECT_EQ(p.categorical, q.categorical) << p.name;
+    EXPECT_TRUE(p.numeric == q.numeric)
+        << p.name << ": " << DescribeParameter(p) << " vs " << DescribeParameter(q);
+    EXPECT_EQ(p.choices, q.choices) << p.name;
+    EXPECT_EQ(p.prior, q.prior) << p.name;
+  }
+  ASSERT_EQ(a.constraints.size(), b.constraints.size());
+  for (size_t i = 0; i < a.constraints.size(); ++i)
+    EXPECT_EQ(a.constraints[i].first, b.constraints[i].first);
+}
+
+void ExpectHpoRoundTrip(const SweepConfig& c, const std::string& file) {
+  SCOPED_TRACE(c.source + (c.preset.empty() ? "" : " preset " + c.preset));
+  const std::string yaml = ToHpoYaml(c);
+  ExpectSameSweep(c, LoadSweepConfig(WriteFile(file, yaml)));
+}
+
+TEST(SweepConvertTest, TheHpoFormLoadsBackAsTheSameSweep) {
+  const SweepConfig c = LoadText("every_kind.yaml", kEveryKind);
+  ExpectHpoRoundTrip(c, "every_kind_hpo.yaml");
+  const std::string yaml = ToHpoYaml(c);
+  EXPECT_EQ(yaml.rfind("# hpo convert --to hpo: ", 0), 0u) << yaml;
+  EXPECT_NE(LineOf(yaml, "storage:").find("sqlite:///studies/every_kind.db"), std::string::npos)
+      << yaml;
+  // a trainer sweep, and a file with presets, converted with one
+  ExpectHpoRoundTrip(LoadSweepConfig(std::string(HPO_SOURCE_DIR) + "/configs/lunar.yaml"),
+                     "lunar_hpo.yaml");
+  const std::string seeds =
+      std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/ppo_search_space.yaml";
+  ExpectHpoRoundTrip(LoadSweepConfig(seeds, "quick"), "ppo_search_space_quick_hpo.yaml");
+  EXPECT_NE(ToHpoYaml(LoadSweepConfig(seeds))
+                .find("# presets in the file: quick, fine_tune; this is the file without one"),
+            std::string::npos);
+}
+
+TEST(SweepConvertTest, AForeignFileConvertsToHpoAndBack) {
+  // its names belong to another trainer: loaded with a program, as hpo convert --command does
+  const SweepConfig c = LoadSweepConfig(WriteFile("determined.yaml", R"(hyperparameters:
+  lr: {type: log, base: 10, minval: -4, maxval: -2}
+  layers: {type: int, minval: 1, maxval: 4}
+  act: {type: categorical, vals: [relu, tanh]}
+  batch: 32
+searcher: {name: random, metric: val_loss, smaller_is_better: true, max_trials: 8}
+)"),
+                                        "", {"./train.sh", "${args}"});
+  ASSERT_NE(c.vocabulary.find("Determined"), std::string::npos);
+  ExpectHpoRoundTrip(c, "determined_hpo.yaml");
+  EXPECT_NE(ToHpoYaml(c).find("(read as Determined"), std::string::npos) << ToHpoYaml(c);
+}
+
+TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
+  const SweepConfig c = LoadText("every_kind.yaml", kEveryKind);
+  const std::string yaml = ToWandbYaml(c);
+  const SweepConfig back = LoadSweepConfig(WriteFile("every_kind_wandb.yaml", yaml));
+  // exact
+  EXPECT_EQ(back.name, c.name);
+  EXPECT_EQ(back.metric, "score");
+  EXPECT_FALSE(back.maximize);
+  EXPECT_EQ(back.n_trials, 12);  // run_cap
+  EXPECT_EQ(back.command, c.command);
+  EXPECT_EQ(back.fixed, c.fixed);
+  EXPECT_TRUE(back.pruner == c.pruner);  // early_terminate: hyperband, min_iter, max_iter, eta
+  for (const char* name : {"u", "i", "q", "lu", "nets"}) {
+    EXPECT_TRUE(Param(back, name).numeric == Param(c, name).numeric)
+        << name << ": " << DescribeParameter(Param(back, name));
+    EXPECT_EQ(Param(back, name).choices, Param(c, name).choices) << name;
+  }
+  // the nearest W&B form, each with a comment on its line saying what was lost
+  EXPECT_EQ(back.sampler.method, "protein");  // method: bayes
+  EXPECT_NE(LineOf(yaml, "method: bayes").find("# hpo sampler: tpe"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("# hpo tpe settings W&B has no key for: n_startup_trials 4, gamma 0.2"),
+            std::string::npos)
+      << yaml;
+  EXPECT_NE(yaml.find("n_jobs 2, timeout 900 s, timeout_per_trial 60 s, seed 5, storage "
+                      "sqlite:///studies/every_kind.db"),
+            std::string::npos)
+      << yaml;
+  auto expect_numeric = [&](const char* name, const char* kind, double min, double max,
+                            const char* comment) {
+    const ParameterSpec& p = Param(back, name);
+    EXPECT_EQ(p.numeric.distribution, kind) << name;
+    EXPECT_EQ(p.numeric.min, min) << name;
+    EXPECT_EQ(p.numeric.max, max) << name;
+    EXPECT_FALSE(p.numeric.mean.has_value()) << name;
+    EXPECT_NE(LineOf(yaml, std::string(name) + ":").find(comment), std::string::npos) << yaml;
+  };
+  expect_numeric("ln", "loguniform", 1e-5, 1e-2,
+                 "# hpo: log_normal [1e-05, 0.01] mean 0.0003 scale 0.5; W&B has no log-normal");
+  expect_numeric("il", "loguniform", 1, 1000,
+                 "# hpo: int_loguniform [1, 1000]; W&B has no integer log-uniform");
+  expect_numeric("lg", "uniform", 0.9, 0.999,
+                 "# hpo: logit_normal [0.9, 0.999] mean 0.99; W&B has no logit axis");
+  ASSERT_TRUE(Param(back, "p2").categorical);
+  EXPECT_EQ(Param(back, "p2").choices, (std::vector<Value>{16, 32, 64, 128, 256}));
+  EXPECT_NE(LineOf(yaml, "p2:")
+                .find("# hpo: uniform_pow2 [16, 256]; W&B has no power-of-two distribution"),
+            std::string::npos)
+      << yaml;
+  EXPECT_EQ(Param(back, "c").choices, Param(c, "c").choices);
+  EXPECT_FALSE(Param(back, "c").prior.has_value());
+  EXPECT_NE(LineOf(yaml, "c:").find("# hpo: prior tanh (the search centre); W&B has none"),
+            std::string::npos)
+      << yaml;
+  EXPECT_TRUE(back.constraints.empty());
+  EXPECT_NE(yaml.find("#   u > 0.5 and i > 8"), std::string::npos) << yaml;
+
+  // As W&B reads it: plain YAML with W&B's keys and distributions.
+  const YAML::Node w = YAML::Load(yaml);
+  EXPECT_EQ(w["method"].as<std::string>(), "bayes");
+  EXPECT_EQ(w["metric"]["goal"].as<std::string>(), "minimize");
+  EXPECT_EQ(w["run_cap"].as<int>(), 12);
+  EXPECT_EQ(w["parameters"]["i"]["distribution"].as<std::string>(), "int_uniform");
+  EXPECT_EQ(w["parameters"]["i"]["min"].as<std::string>(), "2");
+  EXPECT_EQ(w["parameters"]["q"]["q"].as<double>(), 0.05);
+  EXPECT_EQ(w["parameters"]["lu"]["distribution"].as<std::string>(), "log_uniform_values");
+  EXPECT_EQ(w["parameters"]["epochs"]["value"].as<int>(), 10);
+  EXPECT_EQ(w["early_terminate"]["type"].as<std::string>(), "hyperband");
+  EXPECT_EQ(w["early_terminate"]["min_iter"].as<int>(), 3);
+  EXPECT_EQ(w["early_terminate"]["eta"].as<int>(), 3);
+  EXPECT_EQ(w["command"][3].as<std::string>(), "${args}");
+}
+
+TEST(SweepConvertTest, TheWandbGridListsTheValuesHposGridTries) {
+  const SweepConfig c = LoadText("grid.yaml", R"(method: grid
+grid_points: 3
+command: [prog, "${args}"]
+pruner: median
+parameters:
+  x: {min: 0.0, max: 1.0}
+  n: {min: 1, max: 2}
+  k: {values: [a, b]}
+)");
+  const std::string yaml = ToWandbYaml(c);
+  const SweepConfig back = LoadSweepConfig(WriteFile("grid_wandb.yaml", yaml));
+  EXPECT_EQ(back.sampler.method, "grid");
+  EXPECT_EQ(Param(back, "x").choices, (std::vector<Value>{0.0, 0.5, 1.0}));
+  EXPECT_EQ(Param(back, "n").choices, (std::vector<Value>{1, 2}));
+  EXPECT_EQ(Param(back, "k").choices, (std::vector<Value>{"a", "b"}));
+  EXPECT_NE(LineOf(yaml, "x:").find("# hpo: uniform [0.0, 1.0]; the 3 values hpo's grid tries"),
+            std::string::npos)
+      << yaml;
+  EXPECT_NE(yaml.find("# hpo pruner: median (n_startup_trials 5, n_warmup_steps 0, interval_steps "
+                      "1, n_min_trials 1); W&B's "
+                      "early_terminate is hyperband only"),
+            std::string::npos)
+      << yaml;
+  EXPECT_EQ(back.pruner.method, "none");
+}
+
+TEST(SweepConvertTest, TheWandbFormOfATrainerSweepSaysTheTrialsRunHpoTrain) {
+  const SweepConfig c = LoadSweepConfig(std::string(HPO_SOURCE_DIR) + "/configs/lunar.yaml");
+  const std::string yaml = ToWandbYaml(c);
+  EXPECT_NE(yaml.find("# hpo: trials run `hpo train`"), std::string::npos) << yaml;
+  const SweepConfig back = LoadSweepConfig(WriteFile("lunar_wandb.yaml", yaml));
+  EXPECT_TRUE(back.command.empty());
+  EXPECT_EQ(back.fixed, c.fixed);
+  EXPECT_EQ(back.parameters.size(), c.parameters.size());
+}
+
+TEST(SweepConvertTest, TheOptunaFormHoldsOptunasSuggestArgumentsAndLoadsBack) {
+  const SweepConfig c = LoadText("every_kind.yaml", kEveryKind);
+  const std::string yaml = ToOptunaYaml(c);
+  const YAML::Node o = YAML::Load(yaml);
+  EXPECT_EQ(o["study_name"].as<std::string>(), "every_kind");
+  EXPECT_EQ(o["direction"].as<std::string>(), "minimize");
+  EXPECT_EQ(o["n_trials"].as<int>(), 12);
+  EXPECT_EQ(o["n_jobs"].as<int>(), 2);
+  EXPECT_EQ(o["timeout"].as<double>(), 900);
+  EXPECT_EQ(o["storage"].as<std::string>(), "sqlite:///studies/every_kind.db");
+  EXPECT_EQ(o["sampler"]["type"].as<std::string>(), "tpe");
+  EXPECT_EQ(o["sampler"]["seed"].as<int>(), 5);
+  EXPECT_EQ(o["sampler"]["n_startup_trials"].as<int>(), 4);
+  EXPECT_EQ(o["pruner"]["type"].as<std::string>(), "hyperband");
+  EXPECT_EQ(o["pruner"]["max_resource"].as<int>(), 81);
+  const YAML::Node s = o["searchable"];
+  auto expect = [&](const char* name, const char* type, const char* low, const char* high,
+                    bool log) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(s[name]["type"].as<std::string>(), type);
+    EXPECT_EQ(s[name]["low"].Scalar(), low);
+    EXPECT_EQ(s[name]["high"].Scalar(), high);
+    EXPECT_EQ(s[name]["log"].as<bool>(), log);
+  };
+  expect("u", "float", "-1.0", "1.0", false);
+  expect("i", "int", "2", "9", false);
+  expect("q", "float", "0.1", "0.4", false);
+  EXPECT_EQ(s["q"]["step"].as<double>(), 0.05);
+  expect("lu", "float", "1e-05", "0.01", true);
+  expect("ln", "float", "1e-05", "0.01", true);
+  expect("il", "int", "1", "1000", true);
+  expect("lg", "float", "0.9", "0.999", false);
+  EXPECT_EQ(s["p2"]["type"].as<std::string>(), "categorical");
+  EXPECT_EQ(s["p2"]["choices"].as<std::vector<int>>(), (std::vector<int>{16, 32, 64, 128, 256}));
+  EXPECT_EQ(s["c"]["choices"].as<std::vector<std::string>>(),
+            (std::vector<std::string>{"relu", "tanh", "3"}));
+  EXPECT_EQ(o["fixed"]["quoted"].as<std::string>(), "true");
+  EXPECT_EQ(o["constraints"][0].as<std::string>(), "u > 0.5 and i > 8");
+  EXPECT_NE(LineOf(yaml, "ln:")
+                .find("# hpo: log_normal [1e-05, 0.01] mean 0.0003 scale 0.5; Optuna has no "
+                      "log-normal prior"),
+            std::string::npos)
+      << yaml;
+  EXPECT_NE(LineOf(yaml, "nets:").find("suggest_categorical takes None, bool, int, float and str"),
+            std::string::npos)
+      << yaml;
+  EXPECT_NE(yaml.find("# hpo settings Optuna has no argument for: timeout_per_trial 60 s"),
+            std::string::npos)
+      << yaml;
+
+  // hpo reads the search-space vocabulary: the same sweep but for what Optuna cannot say
+  const SweepConfig back = LoadSweepConfig(WriteFile("every_kind_optuna.yaml", yaml));
+  EXPECT_EQ(back.name, c.name);
+  EXPECT_FALSE(back.maximize);
+  EXPECT_EQ(back.n_trials, 12);
+  EXPECT_EQ(back.seed, 5u);
+  EXPECT_TRUE(back.sampler == c.sampler);
+  EXPECT_TRUE(back.pruner == c.pruner);
+  EXPECT_EQ(back.command, c.command);
+  EXPECT_EQ(back.fixed, c.fixed);
+  EXPECT_EQ(back.constraints.size(), 1u);
+  for (const char* name : {"u", "i", "q", "lu", "nets"}) {
+    EXPECT_TRUE(Param(back, name).numeric == Param(c, name).numeric)
+        << name << ": " << DescribeParameter(Param(back, name));
+    EXPECT_EQ(Param(back, name).choices, Param(c, name).choices) << name;
+  }
+  EXPECT_EQ(Param(back, "ln").numeric.distribution, "loguniform");
+  EXPECT_EQ(Param(back, "il").numeric.distribution, "int_loguniform");
+  EXPECT_EQ(Param(back, "lg").numeric.distribution, "uniform");
+  EXPECT_EQ(Param(back, "p2").choices, (std::vector<Value>{16, 32, 64, 128, 256}));
+}
+
+TEST(SweepConvertTest, ProteinIsOptunasGpSamplerAndHposGpBack) {
+  const SweepConfig c =
+      LoadText("protein.yaml",
+               "method: bayes\nprotein: {num_random_samples: 3}\ncommand: [prog, \"${args}\"]\n"
+               "parameters:\n  x: {min: 0.0, max: 1.0}\n");
+  const std::string yaml = ToOptunaYaml(c);
+  EXPECT_NE(LineOf(yaml, "sampler:")
+                .find("protein settings Optuna has no argument for: num_random_samples 3"),
+            std::string::npos)
+      << yaml;
+  EXPECT_EQ(LoadSweepConfig(WriteFile("protein_optuna.yaml", yaml)).sampler.method, "protein");
+}
+
+TEST(SweepConvertTest, AnUnknownFormatIsAUserError) {
+  EXPECT_EQ(ParseConvertFormat("wandb", Origin{"--to"}), ConvertFormat::kWandb);
+  try {
+    ParseConvertFormat("yaml", Origin{"--to"});
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown format 'yaml' (known: hpo, wandb, optuna)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace hpo::config
