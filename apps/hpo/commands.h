@@ -17,5 +17,6 @@ void RegisterExportCommand(CLI::App& app, int& exit_code);
 void RegisterImportanceCommand(CLI::App& app, int& exit_code);
 void RegisterReportCommand(CLI::App& app, int& exit_code);
 void RegisterValidateCommand(CLI::App& app, int& exit_code);
+void RegisterConvertCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hpo::cli

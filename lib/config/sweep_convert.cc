@@ -312,6 +312,16 @@ std::string WandbMethodComment(const SweepConfig& c) {
   return "hpo sampler: " + m + "; W&B has no equivalent";
 }
 
+// True when a fixed value or a categorical choice satisfies `test`.
+template <typename Test>
+bool AnyValue(const SweepConfig& c, Test test) {
+  bool any =
+      std::any_of(c.fixed.begin(), c.fixed.end(), [&](const auto& f) { return test(f.second); });
+  for (const ParameterSpec& p : c.parameters)
+    any |= std::any_of(p.choices.begin(), p.choices.end(), test);
+  return any;
+}
+
 void WandbCommand(Lines& lines, const SweepConfig& c) {
   if (c.command.empty()) {
     lines.Comment(
@@ -329,14 +339,14 @@ void WandbCommand(Lines& lines, const SweepConfig& c) {
   if (hpo_macros)
     issues.push_back(
         "${args_json_file} and ${run_dir} are hpo's macros, not W&B's (docs/trial_protocol.md)");
-  bool booleans =
-      std::any_of(c.fixed.begin(), c.fixed.end(), [](const auto& f) { return f.second.is_bool(); });
-  for (const ParameterSpec& p : c.parameters) {
-    booleans |=
-        std::any_of(p.choices.begin(), p.choices.end(), [](const Value& v) { return v.is_bool(); });
-  }
-  if (args && booleans)
+  if (args && AnyValue(c, [](const Value& v) { return v.is_bool(); })) {
     issues.push_back("hpo writes booleans in ${args} as true/false, W&B as True/False");
+  }
+  if (args &&
+      AnyValue(c, [](const Value& v) { return v.is_string() && v.ToYaml() != v.as_string(); })) {
+    issues.push_back(
+        "hpo quotes strings that read as other values in ${args} (\"3\"), W&B does not");
+  }
   lines.Section("command", Join(issues, "; "));
   for (const std::string& word : c.command) lines.Item(Word(word));
 }

@@ -213,6 +213,10 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
   EXPECT_EQ(w["early_terminate"]["min_iter"].as<int>(), 3);
   EXPECT_EQ(w["early_terminate"]["eta"].as<int>(), 3);
   EXPECT_EQ(w["command"][3].as<std::string>(), "${args}");
+  EXPECT_NE(LineOf(yaml, "command:")
+                .find(R"(hpo quotes strings that read as other values in ${args} ("3"))"),
+            std::string::npos)
+      << yaml;
 }
 
 TEST(SweepConvertTest, TheWandbGridListsTheValuesHposGridTries) {
