@@ -76,7 +76,7 @@ int RunBestParams(const BestParamsOptions& options) {
   }
 
   const store::Trial& best = ranked[0];
-  fmt::print("Best run: {}.r.{} (score: {:.6g})\n\n", location.name, best.number, *best.value);
+  fmt::print("Best run: {}.r.{} ({}: {:.6g})\n\n", location.name, best.number, info.metric, *best.value);
   if (options.show_scores) {
     fmt::print("All scores ({} complete trials, best first):\n", ranked.size());
     for (const store::Trial& t : ranked) fmt::print("  {}.r.{}  {:.6g}\n", location.name, t.number, *t.value);
@@ -106,9 +106,11 @@ int RunBestParams(const BestParamsOptions& options) {
     const std::filesystem::path run_dir = store::TrainDir() / "runs" / fmt::format("{}_r{}", location.name, t.number);
     fmt::print("{}\n{}\n{}\n\n", kRule,
                rank == 0 ? std::string("BEST HYPERPARAMETERS:")
-                         : fmt::format("RANK {}: {}.r.{} (score: {:.6g})", rank + 1, location.name, t.number, *t.value),
+                         : fmt::format("RANK {}: {}.r.{} ({}: {:.6g})", rank + 1, location.name, t.number, info.metric,
+                                       *t.value),
                kRule);
-    fmt::print("1. As YAML config:\n{}\n{}\n", kThinRule, report::ParamsAsYaml(all, fixed_names));
+    const report::YamlLayout layout = custom_program ? report::YamlLayout::kAsWritten : report::YamlLayout::kTrainerBlock;
+    fmt::print("1. As YAML config:\n{}\n{}\n", kThinRule, report::ParamsAsYaml(all, fixed_names, layout));
     if (custom_program) {
       if (rank == 0) fmt::print("2. Config patch: not written (the trial program is not hpo train)\n\n");
       fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n", kThinRule,

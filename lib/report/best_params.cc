@@ -75,12 +75,13 @@ void Emit(const Node& node, int indent, std::string& out) {
 
 }  // namespace
 
-std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fixed_names) {
+std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fixed_names, YamlLayout layout) {
   Node root;
-  Node& trainer = root.children["trainer"];
+  const bool trainer_block = layout == YamlLayout::kTrainerBlock;
+  Node& top = trainer_block ? root.children["trainer"] : root;
   for (const auto& [name, value] : params) {
-    std::string path = name.rfind("trainer.", 0) == 0 ? name.substr(8) : name;
-    Node* node = &trainer;
+    std::string path = trainer_block && name.rfind("trainer.", 0) == 0 ? name.substr(8) : name;
+    Node* node = &top;
     size_t start = 0, dot;
     while ((dot = path.find('.', start)) != std::string::npos) {
       node = &node->children[path.substr(start, dot - start)];

@@ -22,9 +22,14 @@ std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bo
 /// complete trial beats on score at the same or lower cost, cheapest first.
 std::vector<store::Trial> ParetoFront(const std::vector<store::Trial>& trials, bool maximize);
 
-/// The params as a YAML `trainer:` block (dotted names nest; a leading "trainer." is dropped).
-/// Names in `fixed_names` get a "# fixed in the sweep" comment.
-std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fixed_names = {});
+/// How ParamsAsYaml lays the names out: as hpo train's keys, in a `trainer:` block (a leading
+/// "trainer." is dropped), or as another program's names, nested as written.
+enum class YamlLayout { kTrainerBlock, kAsWritten };
+
+/// The params as YAML: dotted names nest. Names in `fixed_names` get a "# fixed in the sweep"
+/// comment.
+std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fixed_names = {},
+                         YamlLayout layout = YamlLayout::kTrainerBlock);
 
 /// A trial's full configuration: the sweep's fixed values, then its own parameters.
 ParamSet WithFixed(const ParamSet& fixed, const ParamSet& params);

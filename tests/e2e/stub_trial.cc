@@ -2,7 +2,10 @@
 // ${args} macro), reports a learning curve as JSON lines and writes sweep_eval_results.yaml
 // into $HPO_RUN_DIR. `--fault=` selects a way to fail.
 //
-//   --x=<float>          the score is 100 - 100 * (x - 0.3)^2 (default x = 0)
+//   --x=<float>          the score is 100 - 100 * (x - 0.3)^2; without --x, x is a hash in [0, 1)
+//                        of the arguments that are not the stub's own (so that another program's
+//                        parameters still give each trial its own score), or 0 when there are none
+//   --metric_name=<name> the name the score is reported under (default "score")
 //   --steps=<int>        intermediate reports (default 5), curve value = score * step / steps
 //   --step_seconds=<f>   sleep between reports (default 0)
 //   --fault=<kind>       segfault | abort | hang | nan | exit3 | garbled | none
@@ -14,7 +17,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -26,7 +31,19 @@ int main(int argc, char** argv) {
     args[a.substr(2, a.find('=') - 2)] = a.substr(a.find('=') + 1);
   }
   auto get = [&](const std::string& k, const std::string& d) { return args.count(k) ? args[k] : d; };
-  const double x = std::atof(get("x", "0").c_str());
+  double x = std::atof(get("x", "0").c_str());
+  if (!args.count("x")) {
+    uint64_t hash = 14695981039346656037ull;  // FNV-1a over the other program's arguments
+    bool any = false;
+    const std::set<std::string> own = {"steps", "step_seconds", "fault", "final_only", "linger_once", "metric_name", "marker"};
+    for (const auto& [name, value] : args) {
+      if (own.count(name)) continue;
+      any = true;
+      for (unsigned char ch : name + "=" + value) hash = (hash ^ ch) * 1099511628211ull;
+    }
+    if (any) x = static_cast<double>(hash % 1000003) / 1000003.0;
+  }
+  const std::string metric = get("metric_name", "score");
   const int steps = std::atoi(get("steps", "5").c_str());
   const double step_seconds = std::atof(get("step_seconds", "0").c_str());
   const std::string fault = get("fault", "none");
@@ -40,22 +57,22 @@ int main(int argc, char** argv) {
     while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   if (get("final_only", "0") == "1") {
-    std::printf("{\"score\": %.17g}\n", score);
+    std::printf("{\"%s\": %.17g}\n", metric.c_str(), score);
     return 0;
   }
   for (int s = 1; s <= steps; ++s) {
     std::this_thread::sleep_for(std::chrono::duration<double>(step_seconds));
-    std::printf("{\"step\": %d, \"score\": %.17g}\n", s * 1000, score * s / steps);
+    std::printf("{\"step\": %d, \"%s\": %.17g}\n", s * 1000, metric.c_str(), score * s / steps);
     std::fflush(stdout);
   }
   if (!run_dir) return 0;  // nothing to write: the last JSON report is the result
   std::ofstream out(std::string(run_dir) + "/sweep_eval_results.yaml");
   if (fault == "nan") {
-    out << "score: .nan\n";
+    out << metric << ": .nan\n";
   } else if (fault == "garbled") {
-    out << "score: [unclosed\n";
+    out << metric << ": [unclosed\n";
   } else {
-    out << "score: " << score << "\nx: " << x << "\n";
+    out << "\"" << metric << "\": " << score << "\nx: " << x << "\n";
   }
   out.close();
   const std::string linger = get("linger_once", "");

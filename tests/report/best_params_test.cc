@@ -69,6 +69,11 @@ TEST(OverridesTest, OneShellWordPerParameter) {
   EXPECT_EQ(ShellQuote("lr=3e-4"), "lr=3e-4");
 }
 
+TEST(ParamsAsYamlTest, AnotherProgramsNamesNestAsWritten) {
+  const ParamSet params = {{"agent.actor.width", Value(128)}, {"trainer.lr", Value(1e-3)}};
+  EXPECT_EQ(ParamsAsYaml(params, {}, YamlLayout::kAsWritten), "agent:\n  actor:\n    width: 128\ntrainer:\n  lr: 1.00e-03\n");
+}
+
 TEST(ParamsAsYamlTest, DottedNamesNestUnderTrainer) {
   const ParamSet params = {{"trainer.optimizer.learning_rate", Value(1e-3)}, {"batch_size", Value(64)}};
   EXPECT_EQ(ParamsAsYaml(params), "trainer:\n  batch_size: 64\n  optimizer:\n    learning_rate: 1.00e-03\n");
