@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "lib/core/atomic_file.h"
 
@@ -81,10 +83,63 @@ void CheckPrintableUtf8(const std::string& text, const std::string& source) {
   }
 }
 
+// Aliases share nodes, so a short file can stand for an exponentially large tree ("billion
+// laughs"). Such files are refused once, here, so that every walk over a document is bounded.
+constexpr size_t kMaxValues = 1'000'000;
+
+size_t CountValues(const YAML::Node& node, size_t count) {
+  if (++count > kMaxValues) return count;
+  if (node.IsMap() || node.IsSequence()) {
+    for (auto it = node.begin(); it != node.end() && count <= kMaxValues; ++it) {
+      count = CountValues(node.IsMap() ? it->second : *it, count);
+    }
+  }
+  return count;
+}
+
+bool IsMergeKey(const YAML::Node& key) { return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!"; }
+
+// YAML 1.1 merge keys (`<<: *defaults`, `<<: [*a, *b]`), which PyYAML and OmegaConf apply and
+// yaml-cpp keeps as a key named "<<": a mapping's own keys win, then each merged mapping's in
+// order. The merged key and value nodes are the originals, so errors keep their line:col.
+void ApplyMergeKeys(YAML::Node node, const std::string& source) {
+  if (node.IsSequence()) {
+    for (YAML::Node item : node) ApplyMergeKeys(item, source);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::optional<YAML::Node> merge;
+  for (auto pair : node) {
+    if (IsMergeKey(pair.first)) merge = pair.second;
+    else ApplyMergeKeys(pair.second, source);
+  }
+  if (!merge) return;
+  std::vector<YAML::Node> merged;
+  if (merge->IsMap()) merged.push_back(*merge);
+  for (size_t i = 0; merge->IsSequence() && i < merge->size(); ++i) merged.push_back((*merge)[i]);
+  if (merged.empty() || std::any_of(merged.begin(), merged.end(), [](const YAML::Node& m) { return !m.IsMap(); })) {
+    throw UserError(Origin{Location(source, merge->Mark())}, "a merge key (<<) takes a mapping or a list of mappings");
+  }
+  const YAML::Node& own = node;  // const access: looking a key up must not add it
+  for (YAML::Node& from : merged) {
+    ApplyMergeKeys(from, source);
+    for (auto pair : from) {
+      if (!pair.first.IsScalar() || IsMergeKey(pair.first) || own[pair.first.Scalar()]) continue;
+      node.force_insert(pair.first, pair.second);
+    }
+  }
+  node.remove("<<");
+}
+
 YamlDocument Parse(const std::string& text, const std::string& source) {
   CheckPrintableUtf8(text, source);
   try {
-    return {source, YAML::Load(text)};
+    YAML::Node root = YAML::Load(text);
+    if (CountValues(root, 0) > kMaxValues) {
+      throw UserError(Origin{source}, fmt::format("the file stands for more than {} values through its aliases (*name)", kMaxValues));
+    }
+    ApplyMergeKeys(root, source);
+    return {source, root};
   } catch (const YAML::ParserException& e) {
     throw UserError(Origin{Location(source, e.mark)}, "YAML syntax error: " + e.msg);
   }

@@ -2,6 +2,7 @@
 #include "lib/config/trainer_config.h"
 #include "tests/support/user_error.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@ namespace hpo::config {
 namespace {
 
 const std::string kSeeds = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/";
+const std::string kFixtures = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/vocabularies/";
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
   const auto path = std::filesystem::path(testing::TempDir()) / name;
@@ -413,6 +415,140 @@ TEST(SweepConfigTest, Pow2ExponentsAreReadAsTheFileWritesThem) {
   EXPECT_EQ(Param(c, "a").numeric.max, 524288);
   EXPECT_EQ(Param(c, "a").numeric.mean, 262144);
   EXPECT_EQ(Param(c, "b").numeric.max, 128);
+}
+
+// The project's own fixture per vocabulary (tests/fixtures/vocabularies), each with what its
+// tool would search: every parameter's distribution and bounds, the metric, goal and budget.
+struct VocabularyFixture {
+  std::string file;
+  std::string vocabulary;  // the start of the reader's name
+  std::string metric;
+  bool maximize;
+  int n_trials;
+  std::string method;
+  std::vector<std::string> parameters;  // "name: DescribeParameter"
+  std::map<std::string, Value> fixed;
+};
+
+TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
+  const std::vector<VocabularyFixture> fixtures = {
+      {"wandb.yaml", "hpo", "eval/episode_reward", true, 12, "protein",
+       {"optimizer.lr: loguniform [1e-05, 0.01]", "optimizer.eps: loguniform [1e-08, 1e-05]",
+        "gamma: uniform [0.9, 0.999]", "n_steps: q_uniform [64.0, 1024.0] q 64.0", "layers: int_uniform [1.0, 4.0]",
+        "decay: loguniform [0.00010003404299092957, 0.10025884372280375]", "activation: categorical [relu, tanh]"},
+       {{"epochs", Value(10)}}},
+      {"protein.yaml", "hpo", "env/episode_return", true, 20, "protein",
+       {"trainer.learning_rate: log_normal [1e-05, 0.1] mean 0.0003 scale auto",
+        "trainer.gamma: logit_normal [0.8, 0.9999] mean 0.99 scale auto",
+        "trainer.batch_size: uniform_pow2 [4096.0, 65536.0] mean 16384.0 scale auto",
+        "trainer.minibatch_size: uniform_pow2 [256.0, 4096.0]",
+        "trainer.update_epochs: int_uniform [1.0, 8.0] mean 4.0 scale 1.0",
+        "trainer.ent_coef: log_normal [1e-05, 0.1] mean 0.001"},
+       {{"trainer.bptt_horizon", Value(64)}}},
+      {"carbs.yaml", "hpo", "action.use.altar", true, 20, "protein",
+       {"trainer.learning_rate: log_normal [1e-05, 0.01] mean 0.0003",
+        "trainer.total_timesteps: int_loguniform [10000000.0, 1000000000.0]",
+        "trainer.gae_lambda: logit_normal [0.8, 0.99] mean 0.95",
+        "agent.hidden_size: uniform_pow2 [64.0, 512.0] mean 128.0", "agent.clip: uniform [0.1, 0.3] mean 0.2"},
+       {}},
+      {"pufferlib.yaml", "PufferLib", "environment/episode_return", true, 20, "random",
+       {"train.learning_rate: loguniform [0.0001, 0.01]", "train.gamma: uniform [0.9, 0.999]"}, {}},
+      {"hydra_optuna.yaml", "Hydra", "val/acc_best", true, 15, "tpe",
+       {"model.lr: loguniform [0.0001, 0.1]", "model.width: categorical [32, 64, 128]",
+        "data.batch: q_uniform [16.0, 64.0] q 16.0", "model.depth: int_uniform [1.0, 4.0]",
+        "model.dropout: uniform [0.0, 0.5]"},
+       {}},
+      {"hydra_nevergrad.yaml", "Hydra", "final_mean_reward", false, 20, "tpe",
+       {"db: categorical [mnist, cifar]", "lr: log_normal [0.0001, 0.1]", "batch: int_uniform [4.0, 16.0]",
+        "dropout: uniform [0.0, 1.0]"},
+       {}},
+      {"hydra_ax.yaml", "Hydra", "loss", false, 10, "protein",
+       {"lr: loguniform [0.0001, 0.1]", "layers: int_uniform [1.0, 6.0]", "optimizer: categorical [adam, sgd]"},
+       {{"epochs", Value(5)}}},
+      {"katib.yaml", "Katib", "reward", true, 9, "protein",
+       {"lr: loguniform [0.0001, 0.01]", "epochs: int_uniform [2.0, 8.0]", "optimizer: categorical [adam, sgd]"}, {}},
+      {"determined.yaml", "Determined", "validation_loss", false, 16, "protein",
+       {"lr: loguniform [1e-05, 0.01]", "dropout: uniform [0.1, 0.5]", "layers: int_uniform [1.0, 4.0]",
+        "act: categorical [relu, tanh]"},
+       {{"global_batch_size", Value(64)}}},
+      {"azureml.yaml", "Azure ML", "val_loss", false, 8, "random",
+       {"lr: loguniform [0.00010003404299092957, 0.10025884372280375]", "momentum: uniform [0.8, 0.99]",
+        "boosting: categorical [gbdt, dart]"},
+       {}},
+      {"ray_tune.yaml", "Ray Tune", "episode_reward", true, 6, "tpe",
+       {"lr: loguniform [0.00010003404299092957, 0.10025884372280375]", "batch: categorical [32, 64]",
+        "momentum: uniform [0.8, 0.99]", "width: int_uniform [16.0, 128.0]"},
+       {}},
+      {"rllib.yaml", "Ray Tune", "episode_reward_mean", true, 12, "grid",
+       {"lr: categorical [0.001, 0.0001]", "num_sgd_iter: categorical [5, 10, 20]"}, {}},
+  };
+  for (const VocabularyFixture& f : fixtures) {
+    SCOPED_TRACE(f.file);
+    const SweepConfig c = LoadSweepConfig(kFixtures + f.file, "", {"stub", "${args}"});
+    EXPECT_EQ(c.vocabulary.rfind(f.vocabulary, 0), 0u) << c.vocabulary;
+    EXPECT_EQ(c.metric, f.metric);
+    EXPECT_EQ(c.maximize, f.maximize);
+    EXPECT_EQ(c.n_trials, f.n_trials);
+    EXPECT_EQ(c.sampler.method, f.method);
+    std::vector<std::string> described;
+    for (const ParameterSpec& p : c.parameters) described.push_back(p.name + ": " + DescribeParameter(p));
+    EXPECT_EQ(described, f.parameters);
+    EXPECT_EQ(c.fixed, ParamSet(f.fixed.begin(), f.fixed.end()));
+  }
+  // hpo train's own names, with PufferLib's meaning of batch_size
+  const SweepConfig optuna = LoadSweepConfig(kFixtures + "optuna_searchable.yaml");
+  EXPECT_EQ(optuna.n_trials, 25);
+  EXPECT_EQ(Param(optuna, "clip_range").numeric.q, 0.05);
+  const SweepConfig protein = LoadSweepConfig(kFixtures + "protein.yaml", "", {"stub", "${args}"});
+  EXPECT_EQ(protein.sampler.num_random_samples, 5);
+}
+
+TEST(SweepConfigTest, YamlAnchorsAndMergeKeysReadAsPyYamlReadsThem) {
+  const SweepConfig c = LoadSweepConfig(WriteTemp("merge.yaml", R"(method: random
+fixed: &common {n_envs: 8, total_timesteps: 1000}
+parameters:
+  learning_rate:
+    <<: {min: 0.001, max: 0.1, distribution: uniform}
+    distribution: log_uniform_values
+  gamma: {min: 0.9, max: .999}
+  ent_coef:
+    <<: [{min: !!float 1e-4}, {min: 0.5, max: 1e-2}]
+)"));
+  EXPECT_EQ(DescribeParameter(Param(c, "learning_rate")), "loguniform [0.001, 0.1]");  // its own key wins
+  EXPECT_EQ(DescribeParameter(Param(c, "gamma")), "uniform [0.9, 0.999]");
+  EXPECT_EQ(DescribeParameter(Param(c, "ent_coef")), "uniform [0.0001, 0.01]");  // the first merged mapping wins
+  EXPECT_EQ(c.fixed.at("n_envs"), Value(8));
+  EXPECT_EQ(testing_support::UserErrorOf([] {
+              LoadSweepConfig(WriteTemp("bad_merge.yaml", "method: random\nparameters:\n  lr:\n    <<: 3\n"));
+            }),
+            testing::TempDir() + "bad_merge.yaml:4:9: a merge key (<<) takes a mapping or a list of mappings");
+  // an alias bomb: nine levels of ten aliases stand for 10^9 values
+  std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    bomb += fmt::format("a{}: &a{} [", i, i);
+    for (int k = 0; k < 10; ++k) bomb += fmt::format("{}*a{}", k ? ", " : "", i - 1);
+    bomb += "]\n";
+  }
+  EXPECT_EQ(testing_support::UserErrorOf([&] { LoadSweepConfig(WriteTemp("bomb.yaml", bomb + "method: random\n")); }),
+            testing::TempDir() + "bomb.yaml: the file stands for more than 1000000 values through its aliases (*name)");
+}
+
+TEST(SweepConfigTest, ASweepSectionInsideTheProgramsConfig) {
+  const SweepConfig c = LoadSweepConfig(WriteTemp("sweep_section.yaml", R"(trainer: {total_timesteps: 1000}
+env: lunar
+sweep:
+  method: random
+  metric: {name: reward, goal: maximize}
+  parameters:
+    trainer.learning_rate: {min: 0.001, max: 0.1}
+)"));
+  EXPECT_EQ(c.parameters.size(), 1u);
+  EXPECT_EQ(c.ignored, (std::vector<std::string>{"trainer (the program's config, beside sweep:)",
+                                                 "env (the program's config, beside sweep:)"}));
+  // without a sweep: section, an unknown top-level key is still a mistake
+  EXPECT_NE(testing_support::UserErrorOf([] { LoadSweepConfig(WriteTemp("typo.yaml", "methd: random\n")); })
+                .find("unknown key 'methd' at the top level (did you mean 'method'?)"),
+            std::string::npos);
 }
 
 TEST(SweepConfigTest, WandbProgramAndCommandMacrosAndTheCommandOption) {

@@ -25,8 +25,15 @@ std::string MetricOf(const std::string& dry_run) {
 
 class RealFileSweepTest : public testing::TestWithParam<std::string> {};
 
+// A file of ../shared/configs-real, or "fixture:NAME" for tests/fixtures/vocabularies/NAME (the
+// vocabularies the shared sample has no file of).
+fs::path SweepFile(const std::string& param) {
+  if (param.rfind("fixture:", 0) == 0) return fs::path(HPO_SOURCE_DIR) / "tests/fixtures/vocabularies" / param.substr(8);
+  return fs::path(HPO_SHARED_DIR) / "configs-real" / param;
+}
+
 TEST_P(RealFileSweepTest, RunsToTheEndAndBestParamsPrintsTheBest) {
-  const fs::path file = fs::path(HPO_SHARED_DIR) / "configs-real" / GetParam();
+  const fs::path file = SweepFile(GetParam());
   if (!fs::exists(file)) GTEST_SKIP() << file << " is absent (../shared/configs-real): real sweep files not run";
   const std::string name = "real_" + fs::path(GetParam()).stem().string();
   const fs::path dir = fs::path(testing::TempDir()) / name;
@@ -55,13 +62,14 @@ TEST_P(RealFileSweepTest, RunsToTheEndAndBestParamsPrintsTheBest) {
 }
 
 // One file of each family: W&B, Protein/Metta, CARBS, PufferLib, Hydra-Optuna, Hydra-Nevergrad,
-// Katib, Determined, Azure ML.
+// Katib, Determined, Azure ML; and the project's fixtures for Hydra-Ax, Ray Tune and RLlib.
 INSTANTIATE_TEST_SUITE_P(Families, RealFileSweepTest,
                          testing::Values("wandb/wandb_examples_bayes_hyperband.yaml", "protein/metta_minimal.yaml",
                                          "other/metta_carbs_arch_sweep.yaml", "wandb/pufferlib_config_multi.yaml",
                                          "optuna_hydra/lightning_hydra_template_mnist_optuna.yaml",
                                          "other/hydra_nevergrad_example.yaml", "other/katib_optuna_distribution.yaml",
-                                         "other/determined_alphazero_asha.yaml", "other/azureml_lightgbm_sweep.yaml"),
+                                         "other/determined_alphazero_asha.yaml", "other/azureml_lightgbm_sweep.yaml",
+                                         "fixture:hydra_ax.yaml", "fixture:ray_tune.yaml", "fixture:rllib.yaml"),
                          [](const testing::TestParamInfo<std::string>& param) {
                            std::string name = fs::path(param.param).stem().string();
                            for (char& ch : name) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';

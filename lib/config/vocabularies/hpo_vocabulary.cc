@@ -34,6 +34,7 @@ const std::vector<std::string> kTopLevelKeys = {
 const std::set<std::string> kOtherToolKeys = {
     "controller", "job", "image_uri", "apiVersion", "kind",  // W&B
     "max_observations_to_load",                              // Metta: observations to load from W&B
+    "defaults",                                              // Hydra's defaults list (Metta's configs)
     "test", "rollout_count", "resume", "evaluator", "generation"};  // Metta's CARBS sweeps
 
 class HpoReader {
@@ -50,6 +51,8 @@ class HpoReader {
       if (r_.Key(pair.first) == "program") r_.SetProgram(pair.second);
     }
     r_.FinishCommand();  // before the parameters: with a program, names are the program's
+    // A sweep: section inside a larger config (Metta's): the other sections are the program's.
+    in_program_config_ = root["sweep"] && root["sweep"].IsMap();
     std::set<std::string> seen;
     for (const auto& pair : root) {
       const std::string key = r_.Key(pair.first);
@@ -129,6 +132,8 @@ class HpoReader {
       for (const YAML::Node& item : v) c_.constraints.emplace_back(r_.Text(item, "a constraint"), r_.At(item));
     } else if (kOtherToolKeys.count(key)) {
       r_.Ignore(key);
+    } else if (in_program_config_) {
+      r_.Ignore(key + " (the program's config, beside sweep:)");
     } else {
       r_.Fail(key_node, fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", Echo(key),
                                     ClosestWord(key, std::vector<std::string_view>(kTopLevelKeys.begin(), kTopLevelKeys.end()))));
@@ -158,9 +163,7 @@ class HpoReader {
       if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end() || kOtherToolKeys.count(key)) {
         ReadTopLevel(key, p.first, p.second);
       } else {
-        YAML::Node single(YAML::NodeType::Map);
-        single[p.first] = p.second;
-        ReadHpoParameters(r_, single, "");
+        ReadHpoParameter(r_, key, p.first, p.second);  // a leaf found by its distribution: key
       }
     }
   }
@@ -178,6 +181,7 @@ class HpoReader {
 
   SweepReading& r_;
   SweepConfig& c_;
+  bool in_program_config_ = false;  // the file is a program's config with a sweep: section
 };
 
 // ----- one parameter ---------------------------------------------------------------------------
@@ -420,32 +424,28 @@ void ReadHpoParameters(SweepReading& r, const YAML::Node& map, const std::string
   for (const auto& p : map) {
     const std::string key = r.Key(p.first);
     if (!seen.insert(key).second) r.Fail(p.first, fmt::format("duplicate parameter '{}{}'", Echo(prefix), Echo(key)));
-    const std::string path = prefix + key;
-    const YAML::Node& v = p.second;
-    if (ReadSsResolver(r, path, p.first, v)) continue;
-    if (!v.IsMap()) {  // a bare value: fixed
-      if (v.IsNull()) {
-        r.Ignore(path + " (null)");
-        continue;
-      }
-      if (v.IsSequence() && std::any_of(v.begin(), v.end(), [](const YAML::Node& item) { return !item.IsScalar(); })) {
-        r.Ignore(path + " (a nested list constant: trials get scalars and flat lists)");
-        continue;
-      }
-      r.SetFixed(path, p.first, ValueFromYaml(v, r.At(v)), r.At(v));
-      continue;
+    ReadHpoParameter(r, prefix + key, p.first, p.second);
+  }
+}
+
+void ReadHpoParameter(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
+  if (ReadSsResolver(r, path, key_node, v)) return;
+  if (!v.IsMap()) {  // a bare value: fixed
+    if (v.IsNull()) return r.Ignore(path + " (null)");
+    if (v.IsSequence() && std::any_of(v.begin(), v.end(), [](const YAML::Node& item) { return !item.IsScalar(); })) {
+      return r.Ignore(path + " (a nested list constant: trials get scalars and flat lists)");
     }
-    if (v.size() == 1 && v["parameters"] && v["parameters"].IsMap()) {  // W&B's nested group
-      ReadHpoParameters(r, v["parameters"], path + ".");
-      continue;
-    }
-    bool spec = false;
-    for (const auto& q : v) spec |= kSpecKeys.count(r.Key(q.first)) > 0;
-    if (spec) {
-      ReadSpec(r, path, p.first, v);
-    } else {
-      ReadHpoParameters(r, v, path + ".");
-    }
+    return r.SetFixed(path, key_node, ValueFromYaml(v, r.At(v)), r.At(v));
+  }
+  if (v.size() == 1 && v["parameters"] && v["parameters"].IsMap()) {  // W&B's nested group
+    return ReadHpoParameters(r, v["parameters"], path + ".");
+  }
+  bool spec = false;
+  for (const auto& q : v) spec |= kSpecKeys.count(r.Key(q.first)) > 0;
+  if (spec) {
+    ReadSpec(r, path, key_node, v);
+  } else {
+    ReadHpoParameters(r, v, path + ".");
   }
 }
 

@@ -1,9 +1,10 @@
 // Hydra's sweeper plugins: hydra.sweeper.params, each value a sweep in Hydra's override grammar
-// (choice(...), range(a, b[, step]), interval(a, b), tag(log, ...), int(...), shuffle(...)) for
+// (a,b,c; choice(...), range(a, b[, step]), interval(a, b), tag(log, ...), int(...), shuffle(...)) for
 // the Optuna sweeper, or for the Nevergrad sweeper also a list (a choice) or a mapping
 // {lower, upper, init, step, integer, log}; hydra.sweeper.search_space (the Optuna sweeper's
 // older {type, low, high, step, log, choices}); direction, n_trials, n_jobs, sampler.seed and
-// sampler.n_startup_trials; Nevergrad's optim.{budget, num_workers, maximize, seed}.
+// sampler.n_startup_trials; Nevergrad's optim.{budget, num_workers, maximize, seed}; the Ax
+// sweeper's ax_config (params {type: range|choice|fixed}, max_trials, experiment.minimize).
 // Semantics follow the Optuna sweeper (hydra_plugins/hydra_optuna_sweeper/_impl.py): interval
 // is a float range, range() includes its stop, and a log tag on range() is ignored.
 #include <fmt/format.h>
@@ -159,6 +160,8 @@ class HydraReader {
         ReadSampler(v);
       } else if (key == "optim") {
         ReadNevergradOptim(v);
+      } else if (key == "ax_config") {
+        ReadAxConfig(v);
       } else {
         r_.Ignore(path);  // _target_, storage, study_name, max_failure_rate, load_if_exists...
       }
@@ -202,6 +205,68 @@ class HydraReader {
     }
   }
 
+  // The Ax sweeper's ax_config: max_trials, experiment.{minimize, objective_name}, client.random_seed
+  // and params {x: {type: range, bounds: [lo, hi], value_type, log_scale} | {type: choice, values}
+  // | {type: fixed, value}}. Ax minimises by default, as the sweeper's config does.
+  void ReadAxConfig(const YAML::Node& ax) {
+    r_.Map(ax, "hydra.sweeper.ax_config");
+    c_.sampler.method = "protein";
+    c_.notes.push_back("Ax's Bayesian optimisation is searched with hpo's GP sampler (protein)");
+    r_.SetGoal(false);
+    c_.metric = "objective";
+    for (const auto& p : ax) {
+      const std::string key = r_.Key(p.first);
+      const std::string path = "hydra.sweeper.ax_config." + key;
+      const YAML::Node& v = p.second;
+      if (key == "max_trials") {
+        c_.n_trials = r_.Int(v, path, 1);
+      } else if (key == "params") {
+        r_.Map(v, path);
+        for (const auto& param : v) ReadAxParam(r_.Key(param.first), param.first, param.second);
+      } else if (key == "experiment" && v.IsMap()) {
+        for (const auto& e : v) {
+          const std::string ekey = r_.Key(e.first);
+          if (ekey == "minimize") r_.SetGoal(!r_.Bool(e.second, path + ".minimize"));
+          else if (ekey == "objective_name") c_.metric = r_.Text(e.second, path + ".objective_name");
+          else r_.Ignore(path + "." + ekey);  // name, parameter_constraints, outcome_constraints
+        }
+      } else if (key == "client" && v.IsMap() && v["random_seed"] && !v["random_seed"].IsNull()) {
+        c_.seed = static_cast<uint64_t>(r_.Integer(v["random_seed"], path + ".random_seed", 0));
+      } else {
+        r_.Ignore(path);  // early_stop, is_noisy, client.verbose_logging
+      }
+    }
+  }
+
+  void ReadAxParam(const std::string& name, const YAML::Node& key_node, const YAML::Node& v) {
+    r_.Map(v, name);
+    const std::string type = v["type"] ? r_.Text(v["type"], name + ".type") : "";
+    if (type == "fixed") {
+      if (!v["value"]) r_.Fail(v, fmt::format("{}: a fixed Ax parameter needs value:", Echo(name)));
+      return r_.SetFixed(name, key_node, ValueFromYaml(v["value"], r_.At(v["value"])), r_.At(v["value"]));
+    }
+    if (type == "choice") {
+      if (!v["values"] || !v["values"].IsSequence()) r_.Fail(v, fmt::format("{}: a choice Ax parameter needs a values: list", Echo(name)));
+      std::vector<Value> choices;
+      for (const YAML::Node& item : v["values"]) choices.push_back(ValueFromYaml(item, r_.At(item)));
+      return r_.AddCategorical(name, key_node, std::move(choices));
+    }
+    if (type != "range") r_.Fail(v, fmt::format("{}: Ax parameter type '{}' (known: range, choice, fixed)", Echo(name), Echo(type)));
+    const YAML::Node bounds = v["bounds"];
+    if (!bounds || !bounds.IsSequence() || bounds.size() != 2) {
+      r_.Fail(v, fmt::format("{}: a range Ax parameter needs bounds: [low, high]", Echo(name)));
+    }
+    const double low = r_.Number(bounds[0], name + ".bounds"), high = r_.Number(bounds[1], name + ".bounds");
+    // Ax takes the type from value_type, else from the bounds: two integers make an int range
+    const std::string value_type = v["value_type"] ? r_.Text(v["value_type"], name + ".value_type") : "";
+    const bool integer = value_type.empty() ? ValueFromYaml(bounds[0], r_.At(bounds[0])).is_int() &&
+                                                  ValueFromYaml(bounds[1], r_.At(bounds[1])).is_int()
+                                            : value_type == "int";
+    const bool log = v["log_scale"] && r_.Bool(v["log_scale"], name + ".log_scale");
+    const std::string kind = integer ? (log ? "int_loguniform" : "int_uniform") : (log ? "loguniform" : "uniform");
+    r_.AddNumeric(name, key_node, kind, low, high);
+  }
+
   void ReadParam(const std::string& name, const YAML::Node& key_node, const YAML::Node& v) {
     if (v.IsSequence()) {  // Nevergrad: a list is a choice
       std::vector<Value> choices;
@@ -209,8 +274,10 @@ class HydraReader {
       return r_.AddCategorical(name, key_node, std::move(choices));
     }
     if (v.IsMap()) return ReadNevergradScalar(name, key_node, v);
-    const std::string text = v.IsScalar() ? v.Scalar() : "";
-    if (!v.IsScalar() || v.Tag() == "!" || !IsSweep(text)) {  // a plain value: every trial gets it
+    std::string text = v.IsScalar() ? v.Scalar() : "";
+    const bool plain = v.IsScalar() && v.Tag() != "!";
+    if (plain && !IsSweep(text) && text.find(',') != std::string::npos) text = "choice(" + text + ")";  // a,b: Hydra's simple sweep
+    if (!plain || !IsSweep(text)) {  // a plain value: every trial gets it
       return r_.SetFixed(name, key_node, ValueFromYaml(v, r_.At(v)), r_.At(v));
     }
     Call call;

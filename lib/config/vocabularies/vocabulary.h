@@ -36,11 +36,15 @@ bool MatchesAzureMl(const YAML::Node& root);
 void ReadAzureMl(SweepReading& reading, const YAML::Node& root);
 bool MatchesPufferLibConfig(const YAML::Node& root);
 void ReadPufferLibConfig(SweepReading& reading, const YAML::Node& root);
+bool MatchesRay(const YAML::Node& root);
+void ReadRay(SweepReading& reading, const YAML::Node& root);
 bool MatchesHpo(const YAML::Node& root);
 void ReadHpo(SweepReading& reading, const YAML::Node& root);
 
 /// hpo's own parameter grammar (W&B, Protein/Metta, Optuna-style and CARBS leaves, nested
 /// groups, Metta's ${ss:...} values): reads the mapping `map` of parameters under `prefix`.
 void ReadHpoParameters(SweepReading& reading, const YAML::Node& map, const std::string& prefix);
+/// One parameter of that grammar: a spec, a constant, a ${ss:...} value or a group, at `path`.
+void ReadHpoParameter(SweepReading& reading, const std::string& path, const YAML::Node& key_node, const YAML::Node& value);
 
 }  // namespace hpo::config

@@ -1,0 +1,286 @@
+// Ray Tune and RLlib sweep files.
+//  - RLlib's tuned examples: one section per experiment ({run, env, stop, config}), the search
+//    written inline in config: as {grid_search: [...]}. The first experiment is read; the others
+//    are presets (--preset NAME). RLlib reports episode_reward_mean, which it maximises.
+//  - Ray Tune configs, alone or beside a W&B sweep's keys: a tune: section with metric, mode
+//    (max|min), num_samples, and the space in search_alg.<name>.space, param_space or config.
+// A leaf is {grid_search: [...]}, a Ray Tune sampling call written as a string
+// ("tune.loguniform(1e-4, 1e-2)"), hyperopt's {hp.choice: [label, [...]]} (or hyperopt.hp.*),
+// or anything hpo's own grammar reads (W&B specs, constants). Semantics follow Ray and hyperopt:
+// randint's upper bound is exclusive, hyperopt's loguniform takes natural-log exponents.
+// Every searched parameter a grid: the grid sampler, over every combination times num_samples.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <optional>
+
+#include "lib/config/vocabularies/vocabulary.h"
+#include "lib/config/yaml_source.h"
+
+namespace hpo::config {
+namespace {
+
+bool IsRllibExperiment(const YAML::Node& section) {
+  return section.IsMap() && section["run"] && section["config"] && section["config"].IsMap();
+}
+
+// "tune.loguniform(1e-4, 1e-2)" -> {"loguniform", [1e-4, 1e-2]}; the arguments are read as a YAML
+// flow list, so tune.choice([a, b]) gets its list.
+std::optional<std::pair<std::string, YAML::Node>> TuneCall(const std::string& text) {
+  if (text.rfind("tune.", 0) != 0 || text.back() != ')') return std::nullopt;
+  const size_t open = text.find('(');
+  if (open == std::string::npos) return std::nullopt;
+  try {
+    YAML::Node args = YAML::Load("[" + text.substr(open + 1, text.size() - open - 2) + "]");
+    if (!args.IsSequence()) return std::nullopt;
+    return std::make_pair(text.substr(5, open - 5), args);
+  } catch (const YAML::Exception&) {
+    return std::nullopt;
+  }
+}
+
+class RayReader {
+ public:
+  explicit RayReader(SweepReading& r) : r_(r), c_(r.config()) {}
+
+  void ReadRllib(const YAML::Node& root) {
+    for (const auto& p : root) {
+      if (IsRllibExperiment(p.second) && !first_.empty()) c_.presets.push_back(r_.Key(p.first));
+      if (IsRllibExperiment(p.second) && first_.empty()) first_ = r_.Key(p.first);
+    }
+    const std::string name = c_.preset.empty() ? first_ : c_.preset;
+    if (!IsRllibExperiment(root[name])) {
+      throw UserError(Origin{"--preset"}, fmt::format("no RLlib experiment '{}' in {}", Echo(name), r_.source()));
+    }
+    c_.metric = "episode_reward_mean";
+    r_.SetGoal(true);
+    c_.notes.push_back("RLlib's metric: episode_reward_mean, maximised");
+    for (const auto& p : root) {
+      const std::string other = r_.Key(p.first);
+      if (other == name) continue;
+      r_.Ignore(IsRllibExperiment(p.second) ? fmt::format("{} (another experiment: --preset {})", other, other) : other);
+    }
+    const YAML::Node experiment = root[name];
+    int samples = 1;
+    for (const auto& p : experiment) {
+      const std::string key = r_.Key(p.first);
+      const std::string path = name + "." + key;
+      if (key == "config") ReadInlineSearch(p.second, "");
+      else if (key == "num_samples") samples = r_.Int(p.second, path, 1);
+      else if (key == "stop") r_.Ignore(path + " (RLlib's stopping rule for each trial: the trial program's to apply)");
+      else r_.Ignore(path);  // run, env, checkpoint_freq...
+    }
+    Finish(samples);
+  }
+
+  void ReadTune(const YAML::Node& tune) {
+    r_.Map(tune, "tune");
+    int samples = 1;
+    for (const auto& p : tune) {
+      const std::string key = r_.Key(p.first);
+      const std::string path = "tune." + key;
+      const YAML::Node& v = p.second;
+      if (key == "metric") {
+        c_.metric = r_.Text(v, path);
+      } else if (key == "mode") {
+        const std::string mode = r_.Text(v, path);
+        if (mode != "max" && mode != "min") r_.Fail(v, fmt::format("tune.mode must be max or min, got '{}'", Echo(mode)));
+        r_.SetGoal(mode == "max");
+      } else if (key == "num_samples") {
+        samples = r_.Int(v, path, 1);
+      } else if (key == "search_alg") {
+        ReadSearchAlg(v);
+      } else if (key == "param_space" || key == "config") {
+        ReadInlineSearch(v, "");
+      } else {
+        r_.Ignore(path);  // scheduler, resources_per_trial, local_dir...
+      }
+    }
+    Finish(samples);
+  }
+
+ private:
+  // search_alg: {hyperopt: {space: {...}, ...}} (or {name: hyperopt, space: ...}).
+  void ReadSearchAlg(const YAML::Node& v) {
+    r_.Map(v, "tune.search_alg");
+    std::string algorithm = v["name"] && v["name"].IsScalar() ? v["name"].Scalar() : "";
+    for (const auto& p : v) {
+      const std::string key = r_.Key(p.first);
+      if (key == "space") {
+        ReadInlineSearch(p.second, "");
+      } else if (p.second.IsMap()) {
+        algorithm = key;
+        for (const auto& q : p.second) {
+          if (r_.Key(q.first) == "space") ReadInlineSearch(q.second, "");
+          else r_.Ignore("tune.search_alg." + key + "." + r_.Key(q.first));
+        }
+      } else if (key != "name") {
+        r_.Ignore("tune.search_alg." + key);
+      }
+    }
+    SetSampler(algorithm);
+  }
+
+  void SetSampler(const std::string& algorithm) {
+    if (algorithm == "hyperopt" || algorithm == "optuna" || algorithm == "bohb") c_.sampler.method = "tpe";
+    else if (algorithm == "bayesopt" || algorithm == "ax" || algorithm == "hebo" || algorithm == "skopt") c_.sampler.method = "protein";
+    else c_.sampler.method = "random";
+    if (!algorithm.empty()) c_.notes.push_back(fmt::format("Ray Tune's {} search: hpo's {} sampler", algorithm, c_.sampler.method));
+  }
+
+  // A config mapping whose leaves may be searches; plain values are the program's own settings.
+  void ReadInlineSearch(const YAML::Node& map, const std::string& prefix) {
+    r_.Map(map, prefix.empty() ? "config" : prefix);
+    int settings = 0;
+    for (const auto& p : map) {
+      const std::string path = prefix + r_.Key(p.first);
+      const YAML::Node& v = p.second;
+      if (ReadLeaf(path, p.first, v)) continue;
+      if (v.IsMap() && !IsSpec(v)) {
+        ReadInlineSearch(v, path + ".");
+      } else if (v.IsMap()) {
+        ReadHpoParameter(r_, path, p.first, v);  // a W&B or hpo spec
+      } else {
+        ++settings;  // the trainer's own setting, which the trial program has already
+      }
+    }
+    if (settings > 0) {
+      const std::string where = prefix.empty() ? "config" : prefix.substr(0, prefix.size() - 1);
+      r_.Ignore(fmt::format("{}: {} other setting{} (the trainer's own config)", where, settings, settings == 1 ? "" : "s"));
+    }
+  }
+
+  static bool IsSpec(const YAML::Node& v) {
+    return v["distribution"] || v["values"] || v["value"] || (v["min"] && v["max"]);
+  }
+
+  // grid_search, a tune.* call or a hyperopt call; false for anything else.
+  bool ReadLeaf(const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
+    if (v.IsMap() && v.size() == 1 && v["grid_search"]) {
+      AddGrid(path, key_node, v["grid_search"]);
+      return true;
+    }
+    if (v.IsMap() && v.size() == 1) {
+      const std::string name = r_.Key(v.begin()->first);
+      for (const char* prefix : {"hyperopt.hp.", "hp."}) {
+        if (name.rfind(prefix, 0) == 0) {
+          ReadHyperopt(path, key_node, name.substr(std::string(prefix).size()), v.begin()->second);
+          return true;
+        }
+      }
+    }
+    if (v.IsScalar()) {
+      if (const auto call = TuneCall(v.Scalar())) {
+        ReadTuneCall(path, key_node, v, call->first, call->second);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void AddGrid(const std::string& path, const YAML::Node& key_node, const YAML::Node& values) {
+    if (!values.IsSequence()) r_.Fail(values, fmt::format("{}: grid_search takes a list", Echo(path)));
+    std::vector<Value> choices;
+    for (const YAML::Node& item : values) choices.push_back(ValueFromYaml(item, r_.At(item)));
+    r_.AddCategorical(path, key_node, choices);
+    grid_combinations_ *= static_cast<double>(choices.size());
+    ++grids_;
+  }
+
+  double Arg(const YAML::Node& args, size_t i, const YAML::Node& at, const std::string& path) {
+    if (i >= args.size()) r_.Fail(at, fmt::format("{}: missing argument {}", Echo(path), i + 1));
+    const Value v = ValueFromYaml(args[i], r_.At(at));
+    if (!v.is_number()) r_.Fail(at, fmt::format("{}: argument {} must be a number, got '{}'", Echo(path), i + 1, Echo(v.ToYaml())));
+    return v.as_double();
+  }
+
+  void ReadTuneCall(const std::string& path, const YAML::Node& key_node, const YAML::Node& v, const std::string& fn,
+                    const YAML::Node& args) {
+    if (fn == "grid_search" || fn == "choice") {
+      if (args.size() != 1 || !args[0].IsSequence()) r_.Fail(v, fmt::format("{}: tune.{} takes one list", Echo(path), fn));
+      if (fn == "grid_search") return AddGrid(path, key_node, args[0]);
+      std::vector<Value> choices;
+      for (const YAML::Node& item : args[0]) choices.push_back(ValueFromYaml(item, r_.At(v)));
+      return r_.AddCategorical(path, key_node, choices);
+    }
+    const double a = Arg(args, 0, v, path), b = Arg(args, 1, v, path);
+    if (fn == "uniform") return r_.AddNumeric(path, key_node, "uniform", a, b);
+    if (fn == "quniform") return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt, Arg(args, 2, v, path));
+    if (fn == "loguniform") return r_.AddNumeric(path, key_node, "loguniform", a, b);
+    if (fn == "qloguniform") {
+      c_.notes.push_back(fmt::format("{}: tune.qloguniform searched without its step (hpo has no stepped log axis)", path));
+      return r_.AddNumeric(path, key_node, "loguniform", a, b);
+    }
+    if (fn == "randint") return r_.AddNumeric(path, key_node, "int_uniform", a, b - 1);  // upper bound exclusive
+    if (fn == "lograndint") return r_.AddNumeric(path, key_node, "int_loguniform", a, b - 1);
+    if (fn == "qrandint") return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt, Arg(args, 2, v, path));
+    r_.Fail(v, fmt::format("{}: tune.{} (hpo searches bounded ranges: uniform, quniform, loguniform, randint, lograndint, "
+                           "qrandint, choice, grid_search)", Echo(path), Echo(fn)));
+  }
+
+  // hyperopt: [label, args...]; the label is hyperopt's name for the parameter.
+  void ReadHyperopt(const std::string& path, const YAML::Node& key_node, const std::string& fn, const YAML::Node& v) {
+    if (!v.IsSequence() || v.size() < 2) r_.Fail(v, fmt::format("{}: hp.{} takes [label, ...]", Echo(path), Echo(fn)));
+    YAML::Node args(YAML::NodeType::Sequence);
+    for (size_t i = 1; i < v.size(); ++i) args.push_back(v[i]);
+    if (fn == "choice") {
+      if (!args[0].IsSequence()) r_.Fail(v, fmt::format("{}: hp.choice takes [label, [options...]]", Echo(path)));
+      std::vector<Value> choices;
+      for (const YAML::Node& item : args[0]) choices.push_back(ValueFromYaml(item, r_.At(item)));
+      return r_.AddCategorical(path, key_node, choices);
+    }
+    if (fn == "randint" && args.size() == 1) return r_.AddNumeric(path, key_node, "int_uniform", 0, Arg(args, 0, v, path) - 1);
+    const double a = Arg(args, 0, v, path), b = Arg(args, 1, v, path);
+    if (fn == "uniform") return r_.AddNumeric(path, key_node, "uniform", a, b);
+    if (fn == "quniform") return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt, Arg(args, 2, v, path));
+    if (fn == "uniformint") return r_.AddNumeric(path, key_node, "int_uniform", a, b);
+    if (fn == "randint") return r_.AddNumeric(path, key_node, "int_uniform", a, b - 1);
+    if (fn == "loguniform" || fn == "qloguniform") {  // bounds are natural-log exponents
+      if (fn == "qloguniform") c_.notes.push_back(fmt::format("{}: hp.qloguniform searched without its step", path));
+      return r_.AddNumeric(path, key_node, "loguniform", std::exp(a), std::exp(b));
+    }
+    r_.Fail(v, fmt::format("{}: hp.{} (hpo searches bounded ranges: uniform, quniform, uniformint, randint, loguniform, "
+                           "qloguniform, choice)", Echo(path), Echo(fn)));
+  }
+
+  // Ray runs every grid combination num_samples times; otherwise num_samples is the trial count.
+  void Finish(int samples) {
+    if (grids_ > 0 && grids_ == c_.parameters.size()) {
+      c_.sampler.method = "grid";
+      c_.n_trials = static_cast<int>(std::min(grid_combinations_ * samples, 1e6));
+    } else if (samples > 1) {
+      c_.n_trials = samples;
+    }
+  }
+
+  SweepReading& r_;
+  SweepConfig& c_;
+  std::string first_;
+  size_t grids_ = 0;
+  double grid_combinations_ = 1;
+};
+
+}  // namespace
+
+bool MatchesRay(const YAML::Node& root) {
+  if (!root.IsMap()) return false;
+  if (root["tune"] && root["tune"].IsMap()) return true;
+  for (const auto& p : root) {
+    if (IsRllibExperiment(p.second)) return true;
+  }
+  return false;
+}
+
+void ReadRay(SweepReading& r, const YAML::Node& root) {
+  RayReader ray(r);
+  if (!(root["tune"] && root["tune"].IsMap())) return ray.ReadRllib(root);
+  // a Ray Tune section beside a W&B sweep's keys (program, command, metric, method...)
+  YAML::Node rest(YAML::NodeType::Map);
+  for (const auto& p : root) {
+    if (p.first.IsScalar() && p.first.Scalar() != "tune") rest.force_insert(p.first, p.second);
+  }
+  ReadHpo(r, rest);
+  ray.ReadTune(root["tune"]);
+}
+
+}  // namespace hpo::config
