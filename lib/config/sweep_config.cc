@@ -53,9 +53,9 @@ YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const 
 
 namespace {
 
-// PufferLib and Metta files (and Protein's, which train with PufferLib) name the whole rollout
-// batch_size: they are known by a minibatch_size or bptt_horizon key, a protein: section or
-// Metta's ${ss:...} values anywhere in the file.
+// PufferLib and Metta files name the whole rollout batch_size: they are known by a
+// minibatch_size or bptt_horizon key or Metta's ${ss:...} values anywhere in the file. (A
+// protein: section is no sign: hpo's own files use Protein with SB3's names.)
 bool UsesPufferLibNames(const YAML::Node& node) {
   if (node.IsScalar()) return node.Scalar().rfind("${ss:", 0) == 0;
   if (node.IsSequence()) {
@@ -68,7 +68,7 @@ bool UsesPufferLibNames(const YAML::Node& node) {
   for (const auto& pair : node) {
     if (pair.first.IsScalar()) {
       const std::string& key = pair.first.Scalar();
-      if (key == "minibatch_size" || key == "bptt_horizon" || key == "protein") return true;
+      if (key == "minibatch_size" || key == "bptt_horizon") return true;
     }
     if (UsesPufferLibNames(pair.second)) return true;
   }

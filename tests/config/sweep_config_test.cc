@@ -395,6 +395,10 @@ parameters:
   EXPECT_EQ(Param(c, "n_epochs").numeric.max, 8);
   EXPECT_EQ(c.notes.front(), "names are PufferLib's: batch_size is the whole rollout (hpo's rollout_size), minibatch_size is "
                              "hpo's batch_size");
+  // hpo's own Protein example keeps SB3's meaning: a protein: section is no sign of PufferLib's names
+  const SweepConfig own = LoadSweepConfig(std::string(HPO_SOURCE_DIR) + "/configs/examples/protein.yaml");
+  EXPECT_NO_THROW(Param(own, "batch_size"));
+  EXPECT_TRUE(own.notes.empty());
   // the same names with a custom program are passed as written; $pow2(...) is Metta's ${ss:pow2, ...}
   const SweepConfig custom = LoadSweepConfig(WriteTemp("puffer_names.yaml", R"(method: bayes
 parameters:
