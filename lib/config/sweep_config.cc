@@ -119,7 +119,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
   config.name = name;
   config.preset = preset;
   const Vocabulary& vocabulary = DetectVocabulary(doc.root);
-  config.vocabulary = std::string(vocabulary.name);
+  config.vocabulary = vocabulary.read == ReadHpo ? HpoVocabularyName(doc.root) : std::string(vocabulary.name);
   SweepReading reading(doc.source, config);
   if (!command.empty()) reading.SetCommandFromCli(command);
   if (vocabulary.read == ReadPufferLibConfig || UsesPufferLibNames(doc.root)) reading.SetDialect(TrainerDialect::kPufferLib);

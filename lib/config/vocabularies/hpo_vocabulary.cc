@@ -449,6 +449,44 @@ void ReadHpoParameter(SweepReading& r, const std::string& path, const YAML::Node
   }
 }
 
+namespace {
+
+// Marks of the tools whose spellings the hpo reader reads, found anywhere in a file.
+void FindSpellings(const YAML::Node& node, std::set<std::string>& found) {
+  if (node.IsScalar() && node.Scalar().rfind("${ss:", 0) == 0) found.insert("Protein/Metta");
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) FindSpellings(item, found);
+  }
+  if (!node.IsMap()) return;
+  static const std::set<std::string> kWandbKinds = {"log_uniform_values", "inv_log_uniform_values", "log_uniform",
+                                                    "inv_log_uniform", "q_uniform", "constant"};
+  static const std::set<std::string> kProteinKinds = {"log_normal", "logit_normal", "uniform_pow2"};
+  for (const auto& pair : node) {
+    if (!pair.first.IsScalar()) continue;
+    const std::string& key = pair.first.Scalar();
+    const std::string value = pair.second.IsScalar() ? pair.second.Scalar() : "";
+    if (key == "program" || key == "run_cap" || key == "early_terminate" || key == "value") found.insert("W&B");
+    if ((key == "distribution" || key == "type") && kWandbKinds.count(value)) found.insert("W&B");
+    if ((key == "distribution" || key == "type") && kProteinKinds.count(value)) found.insert("Protein/Metta");
+    if (key == "protein") found.insert("Protein/Metta");
+    if (key == "space" || key == "search_center") found.insert("CARBS");
+    if (key == "searchable" || key == "low" || key == "high") found.insert("Optuna-style");
+    FindSpellings(pair.second, found);
+  }
+}
+
+}  // namespace
+
+std::string HpoVocabularyName(const YAML::Node& root) {
+  std::set<std::string> found;
+  FindSpellings(root, found);
+  std::string names;
+  for (const char* tool : {"W&B", "Protein/Metta", "CARBS", "Optuna-style"}) {
+    if (found.count(tool)) names += (names.empty() ? "" : ", ") + std::string(tool);
+  }
+  return names.empty() ? "hpo" : "hpo, with " + names + " spellings";
+}
+
 bool MatchesHpo(const YAML::Node& root) { return root.IsMap(); }
 
 void ReadHpo(SweepReading& reading, const YAML::Node& root) { HpoReader(reading).Read(root); }

@@ -137,6 +137,8 @@ class HydraReader {
   void ReadSweeper(const YAML::Node& sweeper) {
     r_.Map(sweeper, "hydra.sweeper");
     c_.sampler.method = "tpe";  // the Optuna sweeper's default sampler (TPESampler)
+    const char* plugin = sweeper["ax_config"] ? "Ax" : sweeper["optim"] ? "Nevergrad" : "Optuna";
+    c_.vocabulary = fmt::format("Hydra {} sweeper (hydra.sweeper)", plugin);
     for (const auto& p : sweeper) {
       const std::string key = r_.Key(p.first);
       const std::string path = "hydra.sweeper." + key;

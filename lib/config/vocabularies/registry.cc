@@ -4,13 +4,13 @@ namespace hpo::config {
 
 std::span<const Vocabulary> Vocabularies() {
   static const Vocabulary kVocabularies[] = {
-      {"Hydra sweeper (hydra.sweeper: Optuna, Nevergrad, Ax)", MatchesHydra, ReadHydra},
+      {"Hydra sweeper", MatchesHydra, ReadHydra},  // the reader names the plugin: Optuna, Nevergrad or Ax
       {"Katib Experiment (spec.parameters)", MatchesKatib, ReadKatib},
       {"Determined (hyperparameters, searcher)", MatchesDetermined, ReadDetermined},
       {"Azure ML sweep job (search_space)", MatchesAzureMl, ReadAzureMl},
       {"PufferLib config (a W&B sweep per section)", MatchesPufferLibConfig, ReadPufferLibConfig},
       {"Ray Tune / RLlib (tune:, or experiments with config: grid_search)", MatchesRay, ReadRay},
-      {"hpo (with W&B, Protein/Metta, CARBS and Optuna-style spellings)", MatchesHpo, ReadHpo},
+      {"hpo", MatchesHpo, ReadHpo},  // named by HpoVocabularyName: which tools' spellings it saw
   };
   return kVocabularies;
 }

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "lib/config/sweep_reading.h"
@@ -40,6 +41,9 @@ bool MatchesRay(const YAML::Node& root);
 void ReadRay(SweepReading& reading, const YAML::Node& root);
 bool MatchesHpo(const YAML::Node& root);
 void ReadHpo(SweepReading& reading, const YAML::Node& root);
+
+/// What --dry-run calls a file the hpo reader reads: "hpo, with W&B, Protein/Metta spellings".
+std::string HpoVocabularyName(const YAML::Node& root);
 
 /// hpo's own parameter grammar (W&B, Protein/Metta, Optuna-style and CARBS leaves, nested
 /// groups, Metta's ${ss:...} values): reads the mapping `map` of parameters under `prefix`.
