@@ -24,15 +24,7 @@ struct ConvertOptions {
 
 int RunConvert(const ConvertOptions& o) {
   const config::ConvertFormat format = config::ParseConvertFormat(o.to, Origin{"--to"});
-  std::vector<std::string> command;
-  if (o.command) {
-    try {
-      command = config::SplitCommandLine(*o.command);
-    } catch (const UserError& e) {
-      throw UserError(Origin{"--command"}, e.what());
-    }
-    if (command.empty()) throw UserError(Origin{"--command"}, "is empty");
-  }
+  const std::vector<std::string> command = o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
   config::SweepConfig c = config::LoadSweepConfig(o.file, o.preset, command);
   // Passwords never leave lib/store unmasked, not even back to their owner's terminal.
   if (const std::string masked = store::MaskPassword(c.storage); masked != c.storage) {

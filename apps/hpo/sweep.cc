@@ -44,15 +44,7 @@ std::string ParamsLine(const ParamSet& params) {
 }
 
 config::SweepConfig Resolve(const SweepCliOptions& o) {
-  std::vector<std::string> command;
-  if (o.command) {
-    try {
-      command = config::SplitCommandLine(*o.command);
-    } catch (const UserError& e) {
-      throw UserError(Origin{"--command"}, e.what());
-    }
-    if (command.empty()) throw UserError(Origin{"--command"}, "is empty");
-  }
+  const std::vector<std::string> command = o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
   config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command);
   if (o.name) c.name = *o.name;
   store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");

@@ -301,6 +301,17 @@ std::string SweepConfig::ToYaml() const {
   return std::string(out.c_str()) + "\n";
 }
 
+std::vector<std::string> CommandOption(const std::string& text) {
+  std::vector<std::string> words;
+  try {
+    words = SplitCommandLine(text);
+  } catch (const UserError& e) {
+    throw UserError(Origin{"--command"}, e.what());
+  }
+  if (words.empty()) throw UserError(Origin{"--command"}, "is empty");
+  return words;
+}
+
 std::vector<std::string> SplitCommandLine(const std::string& text) {
   std::vector<std::string> words;
   std::string word;

@@ -82,6 +82,10 @@ std::vector<std::string> StudyChanges(const SweepConfig& stored, const SweepConf
 /// quoting; no expansions). Throws UserError for an unclosed quote.
 std::vector<std::string> SplitCommandLine(const std::string& text);
 
+/// The words of `hpo sweep --command` / `hpo convert --command`: SplitCommandLine, with errors
+/// (an unclosed quote, nothing to run) reported at --command.
+std::vector<std::string> CommandOption(const std::string& text);
+
 /// A parameter's distribution in one line: "loguniform [1e-05, 0.01]", "categorical [a, b]".
 std::string DescribeParameter(const ParameterSpec& p);
 

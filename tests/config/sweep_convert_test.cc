@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "lib/config/sweep_config.h"
+#include "tests/support/same_sweep.h"
 
 namespace hpo::config {
 namespace {
@@ -70,44 +71,11 @@ constraints:
   - "u > 0.5 and i > 8"
 )";
 
-// Everything a sweep is except where it was read from (source, origins, names as written).
-void ExpectSameSweep(const SweepConfig& a, const SweepConfig& b) {
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.metric, b.metric);
-  EXPECT_EQ(a.maximize, b.maximize);
-  EXPECT_EQ(a.n_trials, b.n_trials);
-  EXPECT_EQ(a.timeout, b.timeout);
-  EXPECT_EQ(a.timeout_per_trial, b.timeout_per_trial);
-  EXPECT_EQ(a.n_jobs, b.n_jobs);
-  EXPECT_EQ(a.max_retries, b.max_retries);
-  EXPECT_EQ(a.heartbeat_timeout, b.heartbeat_timeout);
-  EXPECT_EQ(a.seed, b.seed);
-  EXPECT_EQ(a.storage, b.storage);
-  EXPECT_EQ(a.command, b.command);
-  EXPECT_TRUE(a.sampler == b.sampler);
-  EXPECT_TRUE(a.pruner == b.pruner);
-  EXPECT_EQ(a.fixed, b.fixed);
-  EXPECT_EQ(a.preset, b.preset);
-  ASSERT_EQ(a.parameters.size(), b.parameters.size());
-  for (size_t i = 0; i < a.parameters.size(); ++i) {
-    const ParameterSpec& p = a.parameters[i];
-    const ParameterSpec& q = b.parameters[i];
-    EXPECT_EQ(p.name, q.name);
-    EXPECT_EQ(p.categorical, q.categorical) << p.name;
-    EXPECT_TRUE(p.numeric == q.numeric)
-        << p.name << ": " << DescribeParameter(p) << " vs " << DescribeParameter(q);
-    EXPECT_EQ(p.choices, q.choices) << p.name;
-    EXPECT_EQ(p.prior, q.prior) << p.name;
-  }
-  ASSERT_EQ(a.constraints.size(), b.constraints.size());
-  for (size_t i = 0; i < a.constraints.size(); ++i)
-    EXPECT_EQ(a.constraints[i].first, b.constraints[i].first);
-}
 
 void ExpectHpoRoundTrip(const SweepConfig& c, const std::string& file) {
   SCOPED_TRACE(c.source + (c.preset.empty() ? "" : " preset " + c.preset));
   const std::string yaml = ToHpoYaml(c);
-  ExpectSameSweep(c, LoadSweepConfig(WriteFile(file, yaml)));
+  testing_support::ExpectSameSweep(c, LoadSweepConfig(WriteFile(file, yaml)));
 }
 
 TEST(SweepConvertTest, TheHpoFormLoadsBackAsTheSameSweep) {
