@@ -402,6 +402,7 @@ struct VocabularyFixture {
   std::string method;
   std::vector<std::string> parameters;  // "name: DescribeParameter"
   std::map<std::string, Value> fixed;
+  std::string pruner = "none";
 };
 
 TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
@@ -410,7 +411,8 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
        {"optimizer.lr: loguniform [1e-05, 0.01]", "optimizer.eps: loguniform [1e-08, 1e-05]",
         "gamma: uniform [0.9, 0.999]", "n_steps: q_uniform [64.0, 1024.0] q 64.0", "layers: int_uniform [1.0, 4.0]",
         "decay: loguniform [0.00010003404299092957, 0.10025884372280375]", "activation: categorical [relu, tanh]"},
-       {{"epochs", Value(10)}}},
+       {{"epochs", Value(10)}},
+       "hyperband"},
       {"protein.yaml", "hpo", "env/episode_return", true, 20, "protein",
        {"trainer.learning_rate: log_normal [1e-05, 0.1] mean 0.0003 scale auto",
         "trainer.gamma: logit_normal [0.8, 0.9999] mean 0.99 scale auto",
@@ -439,16 +441,18 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
       {"hydra_ax.yaml", "Hydra", "loss", false, 10, "protein",
        {"lr: loguniform [0.0001, 0.1]", "layers: int_uniform [1.0, 6.0]", "optimizer: categorical [adam, sgd]"},
        {{"epochs", Value(5)}}},
-      {"katib.yaml", "Katib", "reward", true, 9, "protein",
-       {"lr: loguniform [0.0001, 0.01]", "epochs: int_uniform [2.0, 8.0]", "optimizer: categorical [adam, sgd]"}, {}},
-      {"determined.yaml", "Determined", "validation_loss", false, 16, "protein",
+      {"katib.yaml", "Katib", "reward", true, 9, "tpe",
+       {"lr: loguniform [0.0001, 0.01]", "epochs: int_uniform [2.0, 8.0]", "optimizer: categorical [adam, sgd]"}, {}, "median"},
+      {"determined.yaml", "Determined", "validation_loss", false, 16, "random",
        {"lr: loguniform [1e-05, 0.01]", "dropout: uniform [0.1, 0.5]", "layers: int_uniform [1.0, 4.0]",
         "act: categorical [relu, tanh]"},
-       {{"global_batch_size", Value(64)}}},
+       {{"global_batch_size", Value(64)}},
+       "successive_halving"},
       {"azureml.yaml", "Azure ML", "val_loss", false, 8, "random",
        {"lr: loguniform [0.00010003404299092957, 0.10025884372280375]", "momentum: uniform [0.8, 0.99]",
         "boosting: categorical [gbdt, dart]"},
-       {}},
+       {},
+       "percentile"},
       {"ray_tune.yaml", "Ray Tune", "episode_reward", true, 6, "tpe",
        {"lr: loguniform [0.00010003404299092957, 0.10025884372280375]", "batch: categorical [32, 64]",
         "momentum: uniform [0.8, 0.99]", "width: int_uniform [16.0, 128.0]"},
@@ -468,6 +472,7 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
     for (const ParameterSpec& p : c.parameters) described.push_back(p.name + ": " + DescribeParameter(p));
     EXPECT_EQ(described, f.parameters);
     EXPECT_EQ(c.fixed, ParamSet(f.fixed.begin(), f.fixed.end()));
+    EXPECT_EQ(c.pruner.method, f.pruner);
   }
   // hpo train's own names, with PufferLib's meaning of batch_size
   const SweepConfig optuna = LoadSweepConfig(kFixtures + "optuna_searchable.yaml");
@@ -688,6 +693,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"unknown_top_level", kHead + "n_trails: 5\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:1",
                   "unknown key 'n_trails' at the top level (did you mean 'n_trials'?)"},
         BadConfig{"yaml_syntax", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99\n", "4:1", "YAML syntax error"},
+        BadConfig{"bounded_normal", kHead + "parameters:\n  learning_rate: {distribution: normal, min: 0.0, max: 0.01, mean: 0.001}\n",
+                  "3:18", "learning_rate: 'normal' with min and max is no W&B or Protein distribution; for a linear range searched "
+                          "around a centre write distribution: uniform with mean:"},
         BadConfig{"several_unknown_keys", kHead + "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n  gama: {min: 0.9, max: 0.99}\n",
                   "3:3", "2 parameters are not hpo train keys: 'lernrate' (did you mean 'learning_rate'?), 'gama' (did you "
                          "mean 'gamma'?) at 4:3; for another trainer, pass --command"},

@@ -1,7 +1,8 @@
 // Azure ML sweep jobs (CLI v2): search_space {name: {type: choice, values} | {type: uniform |
 // quniform, min_value, max_value[, q]} | {type: loguniform | qloguniform, min_value, max_value
 // (natural-log exponents)[, q]} | {type: randint, upper}}; objective {goal, primary_metric};
-// limits {max_total_trials, max_concurrent_trials, timeout}.
+// limits {max_total_trials, max_concurrent_trials, timeout}; sampling_algorithm;
+// early_termination (median_stopping, truncation_selection, bandit: hpo's nearest pruner).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -45,6 +46,31 @@ void ReadSearchSpace(SweepReading& r, const YAML::Node& space) {
 
 }  // namespace
 
+// early_termination {type: median_stopping | truncation_selection | bandit}. Azure counts its
+// evaluation_interval and delay_evaluation in metric reports, hpo's pruners in steps, so those
+// keep hpo's defaults (listed as ignored). Bandit (stop runs outside a slack of the best) has no
+// hpo pruner: the median rule is the nearest, and the dry run says so.
+void ReadEarlyTermination(SweepReading& r, const YAML::Node& v) {
+  r.Map(v, "early_termination");
+  pruners::PrunerSettings& pruner = r.config().pruner;
+  const std::string type = v["type"] ? r.Text(v["type"], "early_termination.type") : "";
+  if (type == "median_stopping") {
+    pruner.method = "median";
+  } else if (type == "truncation_selection") {
+    pruner.method = "percentile";
+    if (v["truncation_percentage"]) pruner.percentile = r.Number(v["truncation_percentage"], "early_termination.truncation_percentage");
+  } else if (type == "bandit") {
+    pruner.method = "median";
+    r.config().notes.push_back("early_termination bandit has no hpo pruner: the median pruner is used");
+  } else {
+    r.Fail(v, fmt::format("early_termination.type '{}' (known: median_stopping, truncation_selection, bandit)", Echo(type)));
+  }
+  for (const auto& p : v) {
+    const std::string k = r.Key(p.first);
+    if (k != "type" && k != "truncation_percentage") r.Ignore("early_termination." + k);
+  }
+}
+
 bool MatchesAzureMl(const YAML::Node& root) {
   return root.IsMap() && root["search_space"] && root["type"] && root["type"].IsScalar() && root["type"].Scalar() == "sweep";
 }
@@ -72,12 +98,16 @@ void ReadAzureMl(SweepReading& r, const YAML::Node& root) {
         else r.Ignore(path);
       }
     } else if (key == "sampling_algorithm") {
-      const std::string algorithm = r.Text(p.second, key);
+      const std::string algorithm = p.second.IsMap() && p.second["type"] ? r.Text(p.second["type"], key + ".type")
+                                                                         : r.Text(p.second, key);
       if (algorithm == "random" || algorithm == "grid") r.config().sampler.method = algorithm;
       else if (algorithm == "bayesian") r.config().sampler.method = "protein";
-      else r.Ignore(key);
+      else r.config().notes.push_back(fmt::format("sampling_algorithm {}: searched at random", algorithm));
+      if (algorithm != "random" && algorithm != "grid" && algorithm != "bayesian") r.config().sampler.method = "random";
+    } else if (key == "early_termination") {
+      ReadEarlyTermination(r, p.second);
     } else {
-      r.Ignore(key);  // $schema, type, trial, inputs, compute, early_termination...
+      r.Ignore(key);  // $schema, type, trial, inputs, compute...
     }
   }
 }

@@ -1,7 +1,8 @@
 // Determined experiment configs: hyperparameters (nested; a scalar or {type: const, val} is a
 // constant; int and double with minval / maxval; log with base and minval / maxval as exponents;
-// categorical with vals) and searcher {metric, smaller_is_better (default true), max_trials,
-// max_concurrent_trials}.
+// categorical with vals) and searcher {name (random, grid; (adaptive_)asha: random sampling with
+// the successive-halving pruner), metric, smaller_is_better (default true), max_trials,
+// max_concurrent_trials, divisor}.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -51,6 +52,23 @@ void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::stri
   }
 }
 
+// Determined's searchers: random and grid sample; the (adaptive) ASHA searchers sample at random
+// and stop trials at rungs, which is hpo's successive-halving pruner.
+void ReadSearcherName(SweepReading& r, const YAML::Node& v, const std::string& path) {
+  const std::string name = r.Text(v, path);
+  SweepConfig& c = r.config();
+  if (name == "random" || name == "grid") {
+    c.sampler.method = name;
+  } else if (name == "adaptive_asha" || name == "asha" || name == "async_halving" || name == "adaptive") {
+    c.sampler.method = "random";
+    c.pruner.method = "successive_halving";
+  } else if (name == "single") {
+    c.n_trials = 1;
+  } else {
+    c.notes.push_back(fmt::format("searcher {} has no hpo equivalent: the default sampler is used", name));
+  }
+}
+
 void ReadSearcher(SweepReading& r, const YAML::Node& searcher) {
   r.SetGoal(false);  // smaller_is_better defaults to true
   for (const auto& p : searcher) {
@@ -60,7 +78,9 @@ void ReadSearcher(SweepReading& r, const YAML::Node& searcher) {
     else if (key == "smaller_is_better") r.SetGoal(!r.Bool(p.second, path));
     else if (key == "max_trials") r.config().n_trials = r.Int(p.second, path, 1);
     else if (key == "max_concurrent_trials") r.config().n_jobs = r.Int(p.second, path, 1);
-    else r.Ignore(path);  // name, max_length, mode, ...
+    else if (key == "name") ReadSearcherName(r, p.second, path);
+    else if (key == "divisor") r.config().pruner.reduction_factor = r.Int(p.second, path, 2);
+    else r.Ignore(path);  // max_length, mode, max_rungs, ...
   }
 }
 

@@ -392,8 +392,13 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
     return r.AddCategorical(path, key_node, std::move(choices), prior);
   }
   if (kind == "categorical" || kind == "choice") r.Fail(v, fmt::format("{}: a categorical parameter needs values (or choices)", Echo(path)));
-  if (kind == "normal" || kind == "q_normal") {
+  if ((kind == "normal" || kind == "q_normal") && !(min && max)) {
     r.Fail(v, fmt::format("{}: W&B's '{}' has no bounds; hpo searches bounded ranges: use uniform or log_uniform_values with min and max",
+                          Echo(path), Echo(kind)));
+  }
+  if (kind == "normal" || kind == "q_normal") {  // bounded: neither W&B's nor a Protein space
+    r.Fail(v, fmt::format("{}: '{}' with min and max is no W&B or Protein distribution; for a linear range searched around "
+                          "a centre write distribution: uniform with mean: (or log_normal for a log axis)",
                           Echo(path), Echo(kind)));
   }
   if (!min || !max) r.Fail(v, fmt::format("{}: a numeric parameter needs min and max (or low and high)", Echo(path)));
@@ -439,6 +444,11 @@ void ReadHpoParameter(SweepReading& r, const std::string& path, const YAML::Node
   }
   if (v.size() == 1 && v["parameters"] && v["parameters"].IsMap()) {  // W&B's nested group
     return ReadHpoParameters(r, v["parameters"], path + ".");
+  }
+  if (v.size() == 1 && v["grid_search"] && v["grid_search"].IsSequence()) {  // Ray Tune's, inline
+    std::vector<Value> choices;
+    for (const YAML::Node& item : v["grid_search"]) choices.push_back(ValueFromYaml(item, r.At(item)));
+    return r.AddCategorical(path, key_node, std::move(choices));
   }
   bool spec = false;
   for (const auto& q : v) spec |= kSpecKeys.count(r.Key(q.first)) > 0;

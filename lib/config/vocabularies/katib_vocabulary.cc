@@ -1,8 +1,9 @@
 // Katib Experiments (kubeflow.org/v1beta1): spec.parameters, a list of {name, parameterType:
 // double | int | discrete | categorical, feasibleSpace: {min, max, step, list, distribution:
 // uniform | logUniform}} whose numbers are strings; spec.objective {type (the direction),
-// objectiveMetricName, goal (a target value, not a direction)}; maxTrialCount and
-// parallelTrialCount. Semantics of Katib's Optuna suggestion service.
+// objectiveMetricName, goal (a target value, not a direction)}; maxTrialCount,
+// parallelTrialCount, algorithm.algorithmName (hpo's nearest sampler) and earlyStopping
+// (medianstop: the median pruner). Semantics of Katib's Optuna suggestion service.
 #include <fmt/format.h>
 
 #include "lib/config/vocabularies/vocabulary.h"
@@ -59,6 +60,35 @@ void ReadObjective(SweepReading& r, const YAML::Node& objective) {
 
 }  // namespace
 
+// Katib's suggestion algorithms, by hpo's nearest sampler.
+void ReadAlgorithm(SweepReading& r, const std::string& name) {
+  SweepConfig& c = r.config();
+  if (name == "random" || name == "grid") c.sampler.method = name;
+  else if (name == "tpe" || name == "multivariate-tpe") c.sampler.method = "tpe";
+  else if (name == "bayesianoptimization") c.sampler.method = "protein";
+  else if (name == "hyperband") c.sampler.method = "random", c.pruner.method = "hyperband";
+  else c.notes.push_back(fmt::format("Katib algorithm {} has no hpo sampler: tpe is used", name)), c.sampler.method = "tpe";
+}
+
+// earlyStopping {algorithmName: medianstop, algorithmSettings: [{name, value}]}: hpo's median
+// pruner; min_trials_required and start_step are its start-up trials and warm-up steps.
+void ReadEarlyStopping(SweepReading& r, const YAML::Node& v) {
+  const std::string name = v["algorithmName"] ? r.Text(v["algorithmName"], "spec.earlyStopping.algorithmName") : "";
+  if (name != "medianstop") {
+    r.Fail(v, fmt::format("spec.earlyStopping.algorithmName '{}' (known: medianstop)", Echo(name)));
+  }
+  pruners::PrunerSettings& pruner = r.config().pruner;
+  pruner.method = "median";
+  if (!v["algorithmSettings"] || !v["algorithmSettings"].IsSequence()) return;
+  for (const YAML::Node& setting : v["algorithmSettings"]) {
+    const std::string key = setting["name"] ? r.Text(setting["name"], "algorithmSettings.name") : "";
+    if (!setting["value"]) continue;
+    if (key == "min_trials_required") pruner.n_startup_trials = static_cast<int>(r.Number(setting["value"], key, true));
+    else if (key == "start_step") pruner.n_warmup_steps = static_cast<int64_t>(r.Number(setting["value"], key, true));
+    else r.Ignore("spec.earlyStopping." + key);
+  }
+}
+
 bool MatchesKatib(const YAML::Node& root) {
   return root.IsMap() && root["kind"] && root["kind"].IsScalar() && root["kind"].Scalar() == "Experiment" && root["spec"];
 }
@@ -82,8 +112,12 @@ void ReadKatib(SweepReading& r, const YAML::Node& root) {
         r.config().n_trials = r.Int(q.second, path, 1);
       } else if (k == "parallelTrialCount") {
         r.config().n_jobs = r.Int(q.second, path, 1);
+      } else if (k == "algorithm" && q.second.IsMap() && q.second["algorithmName"]) {
+        ReadAlgorithm(r, r.Text(q.second["algorithmName"], path + ".algorithmName"));
+      } else if (k == "earlyStopping" && q.second.IsMap()) {
+        ReadEarlyStopping(r, q.second);
       } else {
-        r.Ignore(path);  // algorithm, trialTemplate, maxFailedTrialCount...
+        r.Ignore(path);  // trialTemplate, maxFailedTrialCount...
       }
     }
   }
