@@ -7,8 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 
 namespace hpo::config {
@@ -528,6 +531,58 @@ sweep:
   EXPECT_NE(testing_support::UserErrorOf([] { LoadSweepConfig(WriteTemp("typo.yaml", "methd: random\n")); })
                 .find("unknown key 'methd' at the top level (did you mean 'method'?)"),
             std::string::npos);
+}
+
+// How hpo reads one file, in the words of tests/fixtures/real_files_read.txt.
+std::string ReadingOf(const std::filesystem::path& file, const std::string& name) {
+  std::string text = "== " + name + "\n";
+  try {
+    const SweepConfig c = LoadSweepConfig(file, "", {"stub", "${args}"});
+    text += fmt::format("metric {}, {}, {} trials, method {}, pruner {}\n", c.metric, c.maximize ? "maximize" : "minimize",
+                        c.n_trials, c.sampler.method, c.pruner.method);
+    for (const ParameterSpec& p : c.parameters) text += fmt::format("  {}: {}\n", p.name, DescribeParameter(p));
+    for (const auto& [key, value] : c.fixed) text += fmt::format("  fixed {} = {}\n", key, value.ToYaml());
+  } catch (const UserError& e) {
+    std::string what = e.what();
+    text += "refused: " + what.substr(what.find(name)) + "\n";  // from the name on: no machine path
+  }
+  return text;
+}
+
+// Every file of ../shared/configs-real (but zoo/, trainer configs), read as the golden file
+// says, which was checked by hand against each tool's documentation: every parameter's
+// distribution and bounds, fixed values, metric, goal, budget, sampler and pruner. A file the
+// golden file does not know (the shared sample may grow) must load or be refused at its
+// file:line:col. HPO_UPDATE_GOLDEN=1 rewrites the golden file instead (review the diff).
+TEST(SweepConfigRealFilesTest, EachRealFileReadsAsItsGoldenReading) {
+  const std::filesystem::path real = std::string(HPO_SHARED_DIR) + "/configs-real";
+  if (!std::filesystem::exists(real)) GTEST_SKIP() << "../shared/configs-real is absent: real sweep files not checked";
+  const std::string golden_path = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/real_files_read.txt";
+  std::ifstream in(golden_path);
+  const std::string golden((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(real)) {
+    const std::string name = std::filesystem::relative(entry.path(), real).string();
+    if (entry.path().extension() == ".yaml" && name.rfind("zoo/", 0) != 0) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  std::string all;
+  for (const std::string& name : names) {
+    SCOPED_TRACE(name);
+    const std::string reading = ReadingOf(real / name, name);
+    all += reading;
+    const size_t at = golden.find("== " + name + "\n");
+    if (at == std::string::npos) {
+      const size_t refused = reading.find("refused: " + name + ":");
+      const bool loaded = reading.find("\nrefused: ") == std::string::npos;
+      const bool located = refused != std::string::npos && std::isdigit(static_cast<unsigned char>(reading[refused + 10 + name.size()]));
+      EXPECT_TRUE(loaded || located) << "a new file is refused without its line:col:\n" << reading;
+      continue;
+    }
+    const size_t end = golden.find("\n== ", at);
+    EXPECT_EQ(golden.substr(at, end == std::string::npos ? std::string::npos : end + 1 - at), reading);
+  }
+  if (std::getenv("HPO_UPDATE_GOLDEN")) std::ofstream(golden_path) << all;
 }
 
 TEST(SweepConfigTest, WandbProgramAndCommandMacrosAndTheCommandOption) {
