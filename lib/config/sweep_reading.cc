@@ -267,6 +267,12 @@ void SweepReading::SetFixed(const std::string& path, const YAML::Node& key_node,
 
 void SweepReading::AddNumeric(const std::string& path, const YAML::Node& key_node, const std::string& kind, double min,
                               double max, std::optional<double> mean, std::optional<std::string> scale, double q) {
+  // every vocabulary's int range with one value is a mistake in the file, not a search
+  if ((kind == "int_uniform" || kind == "int_loguniform") && min == max) {
+    const std::string value = std::isfinite(min) && std::fabs(min) < 1e18 ? std::to_string(std::llround(min)) : FormatDouble(min);
+    Fail(key_node, fmt::format("{}: {} [{}, {}] has one value; write it as a fixed value (W&B: value: {})", Echo(path), kind,
+                               value, value, value));
+  }
   ParameterSpec spec;
   spec.written_name = path;
   spec.origin = At(key_node);

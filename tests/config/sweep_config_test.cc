@@ -515,6 +515,17 @@ parameters:
             testing::TempDir() + "bomb.yaml: the file stands for more than 1000000 values through its aliases (*name)");
 }
 
+TEST(SweepConfigTest, AGroupMayHoldAParameterNamedLikeASpecKey) {
+  // yolov5's hyperparameters include one named scale; {value: {...}} is still a W&B constant
+  const SweepConfig c = LoadSweepConfig(WriteTemp("scale_group.yaml", "method: random\nparameters:\n  hyp:\n"
+                                                                      "    scale: {min: 0.1, max: 0.9}\n    lr0: {min: 0.01, max: 0.1}\n"
+                                                                      "  opts: {value: {a: 1}}\n"),
+                                        "", {"stub", "${args}"});
+  EXPECT_EQ(DescribeParameter(Param(c, "hyp.scale")), "uniform [0.1, 0.9]");
+  EXPECT_EQ(DescribeParameter(Param(c, "hyp.lr0")), "uniform [0.01, 0.1]");
+  EXPECT_EQ(c.ignored, (std::vector<std::string>{"opts (a mapping constant: trials get scalars and lists)"}));
+}
+
 TEST(SweepConfigTest, ASweepSectionInsideTheProgramsConfig) {
   const SweepConfig c = LoadSweepConfig(WriteTemp("sweep_section.yaml", R"(trainer: {total_timesteps: 1000}
 env: lunar
@@ -751,6 +762,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"bounded_normal", kHead + "parameters:\n  learning_rate: {distribution: normal, min: 0.0, max: 0.01, mean: 0.001}\n",
                   "3:18", "learning_rate: 'normal' with min and max is no W&B or Protein distribution; for a linear range searched "
                           "around a centre write distribution: uniform with mean:"},
+        BadConfig{"int_one_value", kHead + "parameters:\n  n_epochs: {min: 4, max: 4}\n", "3:3",
+                  "n_epochs: int_uniform [4, 4] has one value; write it as a fixed value (W&B: value: 4)"},
+        BadConfig{"katib_int_one_value",
+                  "kind: Experiment\nspec:\n  parameters:\n    - name: n_epochs\n      parameterType: int\n"
+                  "      feasibleSpace: {min: \"3\", max: \"3\"}\n",
+                  "4:13", "n_epochs: int_uniform [3, 3] has one value"},
         BadConfig{"several_unknown_keys", kHead + "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n  gama: {min: 0.9, max: 0.99}\n",
                   "3:3", "2 parameters are not hpo train keys: 'lernrate' (did you mean 'learning_rate'?), 'gama' (did you "
                          "mean 'gamma'?) at 4:3; for another trainer, pass --command"},

@@ -299,10 +299,6 @@ void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& 
                             Whole(std::exp2(max)), Whole(min), Whole(max)));
     }
   }
-  if ((kind == "int_uniform" || kind == "int_loguniform") && min == max) {
-    r.Fail(v, fmt::format("{}: {} [{}, {}] has one value; write it under fixed: (or as value: {})", Echo(path), kind,
-                          FormatDouble(min), FormatDouble(max), FormatDouble(min)));
-  }
   r.AddNumeric(path, key_node, kind, min, max, mean, std::move(scale), q.value_or(1.0));
 }
 
@@ -450,8 +446,10 @@ void ReadHpoParameter(SweepReading& r, const std::string& path, const YAML::Node
     for (const YAML::Node& item : v["grid_search"]) choices.push_back(ValueFromYaml(item, r.At(item)));
     return r.AddCategorical(path, key_node, std::move(choices));
   }
-  bool spec = false;
-  for (const auto& q : v) spec |= kSpecKeys.count(r.Key(q.first)) > 0;
+  // A spec has a spec key with a plain value; {scale: {min, max}, lr0: {...}} is a group that
+  // holds a parameter named scale (yolov5's), and {value: {...}} a W&B mapping constant.
+  bool spec = v.size() == 1 && v["value"];
+  for (const auto& q : v) spec |= kSpecKeys.count(r.Key(q.first)) > 0 && !q.second.IsMap();
   if (spec) {
     ReadSpec(r, path, key_node, v);
   } else {
