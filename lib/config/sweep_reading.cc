@@ -10,6 +10,7 @@
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
+#include "lib/core/closest_word.h"
 #include "lib/core/value.h"
 
 namespace hpo::config {
@@ -220,7 +221,10 @@ std::string SweepReading::Resolve(const std::string& path, const YAML::Node& nod
   if (leaf == "hidden_size") return "hidden_size";  // the trainer widens it to net_arch
   const std::optional<std::string> key = CanonicalTrainerKey(path, dialect_);
   if (!key) {
-    unusable_.push_back({path, At(node), ClosestTrainerKey(leaf)});
+    // a suggestion only when it is close: bptt_horizon has no near key, and "batch_size?" misleads
+    std::string closest = ClosestTrainerKey(leaf);
+    if (EditDistance(leaf, closest) > std::max(leaf.size(), closest.size()) / 2) closest.clear();
+    unusable_.push_back({path, At(node), closest});
     return path;
   }
   if (!dialect_noted_ && key != CanonicalTrainerKey(path)) {
@@ -234,9 +238,9 @@ std::string SweepReading::Resolve(const std::string& path, const YAML::Node& nod
 // Reported at the first such name; the others are listed with their own line:col.
 void SweepReading::FinishNames() const {
   if (unusable_.empty() || !c_.command.empty()) return;
-  const auto describe = [](const Unusable& u) { return fmt::format("'{}' (did you mean '{}'?)", Echo(u.path), u.closest); };
-  std::string what = fmt::format("'{}' is not an hpo train key (did you mean '{}'?)", Echo(unusable_.front().path),
-                                 unusable_.front().closest);
+  const auto hint = [](const Unusable& u) { return u.closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", u.closest); };
+  const auto describe = [&hint](const Unusable& u) { return fmt::format("'{}'{}", Echo(u.path), hint(u)); };
+  std::string what = fmt::format("'{}' is not an hpo train key{}", Echo(unusable_.front().path), hint(unusable_.front()));
   if (unusable_.size() > 1) {
     what = fmt::format("{} parameters are not hpo train keys: {}", unusable_.size(), describe(unusable_.front()));
     for (size_t i = 1; i < unusable_.size(); ++i) {

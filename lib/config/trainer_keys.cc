@@ -140,7 +140,10 @@ const TrainerKey* FindTrainerKey(std::string_view canonical) {
 std::optional<std::string> CanonicalTrainerKey(std::string_view name, TrainerDialect dialect) {
   const size_t dot = name.rfind('.');
   const std::string_view leaf = dot == std::string_view::npos ? name : name.substr(dot + 1);
-  const TrainerKey* key = FindByName(leaf, dialect);
+  const size_t second = dot == std::string_view::npos || dot == 0 ? std::string_view::npos : name.rfind('.', dot - 1);
+  const std::string_view last_two = second == std::string_view::npos ? name : name.substr(second + 1);
+  const TrainerKey* key = last_two != leaf ? FindByName(last_two, dialect) : nullptr;  // optimizer.eps
+  if (!key) key = FindByName(leaf, dialect);
   if (!key) return std::nullopt;
   return std::string(key->name);
 }

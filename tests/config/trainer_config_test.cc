@@ -71,6 +71,9 @@ TEST(TrainerKeysTest, PufferLibNamesTheRolloutBatchSize) {
   EXPECT_EQ(CanonicalTrainerKey("vf_clip_coef", TrainerDialect::kPufferLib), "clip_range_vf");
   EXPECT_EQ(CanonicalTrainerKey("trainer.optimizer.adam_eps", TrainerDialect::kPufferLib), "adam_eps");
   EXPECT_EQ(CanonicalTrainerKey("bptt_horizon", TrainerDialect::kPufferLib), std::nullopt);
+  EXPECT_EQ(CanonicalTrainerKey("trainer.optimizer.eps", TrainerDialect::kPufferLib), "adam_eps");  // by its last two names
+  EXPECT_EQ(CanonicalTrainerKey("optimizer.eps"), "adam_eps");
+  EXPECT_EQ(CanonicalTrainerKey("eps"), std::nullopt);  // alone, eps could be any epsilon
 }
 
 TEST(TrainerKeysTest, RolloutSizeSetsTheStepsPerCopy) {
