@@ -4,11 +4,11 @@
 // distribution / min / max / mean / scale, a sweep: wrapper, ${ss:...} values), CARBS leaves
 // (space / min / max / search_center) and Optuna-style search-space files (searchable: with
 // type / low / high / log / step / choices / prior, fixed:, constraints:, presets:). These
-// share one reader because real files mix them (Metta writes W&B parameters beside protein:).
+// share one reader because real files mix them (Metta writes W&B parameters beside protein:);
+// the leaves only a tool writes are read by that tool's file (wandb_, protein_, carbs_vocabulary.cc).
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <set>
 
 #include "lib/config/vocabularies/vocabulary.h"
@@ -186,67 +186,6 @@ class HpoReader {
 
 // ----- one parameter ---------------------------------------------------------------------------
 
-// Metta's ${ss:SPACE, MIN, MAX[, CENTER]} resolver (CARBS spaces: log, logit, linear, int, pow2).
-bool ReadSsResolver(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
-  if (!v.IsScalar()) return false;
-  const std::string text = v.Scalar();
-  std::string inside;  // SPACE, MIN, MAX[, CENTER]
-  if (text.rfind("${ss:", 0) == 0 && text.back() == '}') {
-    inside = text.substr(5, text.size() - 6);
-  } else if (const size_t open = text.find('('); text.size() > 3 && text[0] == '$' && open != std::string::npos &&
-             text.back() == ')' && text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789", 1) == open) {
-    // "$pow2(1024, 32768)": Metta's file means ${ss:pow2, 1024, 32768} (OmegaConf would pass the text on)
-    inside = text.substr(1, open - 1) + "," + text.substr(open + 1, text.size() - open - 2);
-    r.config().notes.push_back(fmt::format("{}: '{}' read as ${{ss:{}}}", path, text, inside));
-  } else {
-    return false;
-  }
-  std::vector<std::string> args;
-  std::string current;
-  for (char ch : inside) {
-    if (ch == ',') {
-      args.push_back(current);
-      current.clear();
-    } else if (ch != ' ') {
-      current += ch;
-    }
-  }
-  args.push_back(current);
-  if (args.size() < 3 || args.size() > 4) {
-    r.Fail(v, fmt::format("{}: ${{ss:...}} takes SPACE, MIN, MAX[, CENTER], got '{}'", Echo(path), Echo(text)));
-  }
-  auto number = [&](const std::string& word) {
-    const std::optional<Value> parsed = Value::Parse(word);
-    if (!parsed || !parsed->is_number()) r.Fail(v, fmt::format("{}: '{}' in {} is not a number", Echo(path), Echo(word), Echo(text)));
-    return parsed->as_double();
-  };
-  const double min = number(args[1]), max = number(args[2]);
-  const std::optional<double> centre = args.size() == 4 ? std::optional<double>(number(args[3])) : std::nullopt;
-  const std::string& space = args[0];
-  std::string kind;
-  if (space == "log") kind = "log_normal";
-  else if (space == "logit") kind = "logit_normal";
-  else if (space == "linear") kind = "uniform";
-  else if (space == "int") kind = "int_uniform";
-  else if (space == "pow2") kind = "uniform_pow2";
-  else r.Fail(v, fmt::format("{}: unknown ${{ss:...}} space '{}' (known: log, logit, linear, int, pow2)", Echo(path), Echo(space)));
-  double lo = min, hi = max;
-  if (kind == "logit_normal" && (lo == 0 || hi == 1)) {
-    // CARBS's logit space is the open interval (0, 1); hpo's logit axis needs bounds inside it
-    lo = lo == 0 ? 1e-6 : lo;
-    hi = hi == 1 ? 1 - 1e-6 : hi;
-    r.config().notes.push_back(fmt::format("{}: logit [{}, {}] searched in [{}, {}] (the open interval)", path, FormatDouble(min),
-                                           FormatDouble(max), FormatDouble(lo), FormatDouble(hi)));
-  }
-  r.AddNumeric(path, key_node, kind, lo, hi, centre);
-  return true;
-}
-
-// 15 as "15" (not "15.0") in messages about powers of two and their exponents.
-std::string Whole(double x) {
-  return x == std::floor(x) && std::fabs(x) < 1e15 ? std::to_string(static_cast<long long>(x)) : FormatDouble(x);
-}
-
 // A numeric spec's distribution name in any vocabulary -> hpo's, with the bounds it implies.
 void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v,
                     std::string kind, double min, double max, bool log, std::optional<double> mean,
@@ -259,72 +198,13 @@ void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& 
     kind = log ? "int_loguniform" : "int_uniform";
   } else if (kind == "float") {
     kind = log ? "loguniform" : (q ? "q_uniform" : "uniform");
-  } else if (kind == "log_uniform") {  // W&B: the bounds are natural-log exponents
+  } else if (WandbLogDistribution(kind, min, max)) {
     kind = "loguniform";
-    min = std::exp(min);
-    max = std::exp(max);
-  } else if (kind == "inv_log_uniform") {  // W&B: exp(-U(min, max))
-    kind = "loguniform";
-    const double lo = std::exp(-max), hi = std::exp(-min);
-    min = lo;
-    max = hi;
-  } else if (kind == "log_uniform_values" || kind == "inv_log_uniform_values") {
-    // inv_log_uniform_values draws the same values (W&B flips only its CDF); either order of bounds
-    kind = "loguniform";
-    if (min > max) std::swap(min, max);
   } else if (kind == "int_log_uniform") {
     kind = "int_loguniform";
   }
-  if (kind == "uniform_pow2" && min == 0 && max == std::floor(max) && max <= 62) {
-    // 0 is no power of two's value: the bounds are exponents (Metta files write them so)
-    r.config().notes.push_back(fmt::format("{}: uniform_pow2 [0, {}] read as exponents: 2^0 .. 2^{}", path, Whole(max),
-                                           Whole(max)));
-    if (mean) mean = std::exp2(*mean);
-    min = 1;
-    max = std::exp2(max);
-  }
-  if (kind == "uniform_pow2" && min >= 1) {
-    // A range that holds one power of two is a file written with exponents for values: read so
-    // when another of its ranges starts at 0 (cogeval: [15, 19] beside [0, 7]), else refused.
-    const double lo = std::ceil(std::log2(min)), hi = std::floor(std::log2(max));
-    if (hi <= lo && max <= 62 && r.pow2_bounds_are_exponents && min == std::floor(min) && max == std::floor(max)) {
-      r.config().notes.push_back(fmt::format("{}: uniform_pow2 [{}, {}] read as exponents, as this file's range from 0 is: "
-                                             "2^{} .. 2^{}", path, Whole(min), Whole(max), Whole(min), Whole(max)));
-      if (mean) mean = std::exp2(*mean);
-      min = std::exp2(min);
-      max = std::exp2(max);
-    } else if (hi <= lo && max <= 62) {
-      r.Fail(v, fmt::format("{}: uniform_pow2 [{}, {}] holds only {} as values; if these are exponents write min: {}, max: {} "
-                            "(2^{} .. 2^{})", Echo(path), Whole(min), Whole(max), Whole(std::exp2(lo)), Whole(std::exp2(min)),
-                            Whole(std::exp2(max)), Whole(min), Whole(max)));
-    }
-  }
+  if (kind == "uniform_pow2") ReadPow2Bounds(r, path, v, min, max, mean);
   r.AddNumeric(path, key_node, kind, min, max, mean, std::move(scale), q.value_or(1.0));
-}
-
-// CARBS leaf: {space: log|linear|logit|pow2, min, max, search_center, is_int, scale}.
-void AddCarbsSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
-  std::string space, kind;
-  std::optional<double> min, max, centre;
-  bool is_int = false;
-  for (const auto& p : v) {
-    const std::string k = r.Key(p.first);
-    const std::string kpath = path + "." + k;
-    if (k == "space") space = r.Text(p.second, kpath);
-    else if (k == "min") min = r.Number(p.second, kpath);
-    else if (k == "max") max = r.Number(p.second, kpath);
-    else if (k == "search_center") centre = r.Number(p.second, kpath);
-    else if (k == "is_int") is_int = r.Bool(p.second, kpath);
-    else if (k == "scale" || k == "rounding_factor") r.Ignore(kpath);
-    else r.Fail(p.first, fmt::format("unknown key '{}' in a CARBS parameter (known: space, min, max, search_center, is_int, scale)", Echo(kpath)));
-  }
-  if (!min || !max) r.Fail(v, fmt::format("{}: a CARBS parameter needs min and max", Echo(path)));
-  if (space == "log") kind = is_int ? "int_loguniform" : "log_normal";
-  else if (space == "linear") kind = is_int ? "int_uniform" : "uniform";
-  else if (space == "logit") kind = "logit_normal";
-  else if (space == "pow2") kind = "uniform_pow2";
-  else r.Fail(v, fmt::format("{}: unknown CARBS space '{}' (known: log, linear, logit, pow2)", Echo(path), Echo(space)));
-  r.AddNumeric(path, key_node, kind, *min, *max, kind == "int_loguniform" ? std::nullopt : centre);
 }
 
 void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
@@ -399,22 +279,6 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
   }
   if (!min || !max) r.Fail(v, fmt::format("{}: a numeric parameter needs min and max (or low and high)", Echo(path)));
   AddNumericSpec(r, path, key_node, v, kind, *min, *max, log, mean, scale, q);
-}
-
-// True when some uniform_pow2 range under `node` starts at 0: 0 is no power of two, so that
-// file writes its pow2 bounds as exponents.
-bool WritesPow2Exponents(const YAML::Node& node) {
-  if (!node.IsMap()) return false;
-  const YAML::Node kind = node["distribution"] ? node["distribution"] : node["type"];
-  const YAML::Node min = node["min"] ? node["min"] : node["low"];
-  if (kind && kind.IsScalar() && kind.Scalar() == "uniform_pow2" && min && min.IsScalar()) {
-    const std::optional<Value> v = Value::Parse(min.Scalar());
-    if (v && v->is_number() && v->as_double() == 0) return true;
-  }
-  for (const auto& pair : node) {
-    if (WritesPow2Exponents(pair.second)) return true;
-  }
-  return false;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,6 +42,23 @@ bool MatchesRay(const YAML::Node& root);
 void ReadRay(SweepReading& reading, const YAML::Node& root);
 bool MatchesHpo(const YAML::Node& root);
 void ReadHpo(SweepReading& reading, const YAML::Node& root);
+
+// The other tools' spellings the hpo reader reads, one file each.
+/// wandb_vocabulary.cc: W&B's log distributions (log_uniform: natural-log exponents;
+/// inv_log_uniform; log_uniform_values and inv_log_uniform_values) become a log-uniform range
+/// [min, max] in values; false for other names.
+bool WandbLogDistribution(const std::string& kind, double& min, double& max);
+/// protein_vocabulary.cc: a Metta ${ss:...} (or bare $pow2(...)) value at `path`; false when `v`
+/// is not one.
+bool ReadSsResolver(SweepReading& reading, const std::string& path, const YAML::Node& key_node, const YAML::Node& v);
+/// protein_vocabulary.cc: uniform_pow2 bounds written as exponents become values (a range from
+/// 0; a single-power range in a file that has one); an ambiguous range is refused at `v`.
+void ReadPow2Bounds(SweepReading& reading, const std::string& path, const YAML::Node& v, double& min, double& max,
+                    std::optional<double>& mean);
+/// protein_vocabulary.cc: true when some uniform_pow2 range under `node` starts at 0.
+bool WritesPow2Exponents(const YAML::Node& node);
+/// carbs_vocabulary.cc: a CARBS leaf {space, min, max, search_center, is_int}.
+void AddCarbsSpec(SweepReading& reading, const std::string& path, const YAML::Node& key_node, const YAML::Node& v);
 
 /// What --dry-run calls a file the hpo reader reads: "hpo, with W&B, Protein/Metta spellings".
 std::string HpoVocabularyName(const YAML::Node& root);
