@@ -526,6 +526,24 @@ TEST(SweepConfigTest, AGroupMayHoldAParameterNamedLikeASpecKey) {
   EXPECT_EQ(c.ignored, (std::vector<std::string>{"opts (a mapping constant: trials get scalars and lists)"}));
 }
 
+TEST(SweepConfigTest, DeterminedsGridSearcherTriesCountEvenlySpacedPoints) {
+  const std::string text = "name: g\nhyperparameters:\n  lr: {type: log, base: 10, minval: -4, maxval: -1, count: 4}\n"
+                           "  layers: {type: int, minval: 1, maxval: 3, count: 5}\n"
+                           "searcher: {name: SEARCHER, metric: loss, max_trials: 8}\n";
+  std::string grid_text = text;
+  grid_text.replace(grid_text.find("SEARCHER"), 8, "grid");
+  const SweepConfig grid = LoadSweepConfig(WriteTemp("determined_grid.yaml", grid_text), "", {"stub", "${args}"});
+  EXPECT_EQ(grid.sampler.method, "grid");
+  EXPECT_EQ(DescribeParameter(Param(grid, "lr")), "categorical [0.0001, 0.001, 0.01, 0.1]");
+  EXPECT_EQ(DescribeParameter(Param(grid, "layers")), "categorical [1, 2, 3]");  // 5 points of 1..3, each once
+  std::string random_text = text;
+  random_text.replace(random_text.find("SEARCHER"), 8, "random");
+  const SweepConfig random = LoadSweepConfig(WriteTemp("determined_random.yaml", random_text), "", {"stub", "${args}"});
+  EXPECT_EQ(DescribeParameter(Param(random, "layers")), "int_uniform [1.0, 3.0]");
+  EXPECT_NE(std::find(random.ignored.begin(), random.ignored.end(), "lr.count (only Determined's grid searcher uses it)"),
+            random.ignored.end());
+}
+
 TEST(SweepConfigTest, ASweepSectionInsideTheProgramsConfig) {
   const SweepConfig c = LoadSweepConfig(WriteTemp("sweep_section.yaml", R"(trainer: {total_timesteps: 1000}
 env: lunar

@@ -1,10 +1,11 @@
 // Determined experiment configs: hyperparameters (nested; a scalar or {type: const, val} is a
 // constant; int and double with minval / maxval; log with base and minval / maxval as exponents;
-// categorical with vals) and searcher {name (random, grid; (adaptive_)asha: random sampling with
+// categorical with vals; count: the grid searcher's evenly spaced points) and searcher {name (random, grid; (adaptive_)asha: random sampling with
 // the successive-halving pruner), metric, smaller_is_better (default true), max_trials,
 // max_concurrent_trials, divisor}.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "lib/config/vocabularies/vocabulary.h"
@@ -13,7 +14,26 @@
 namespace hpo::config {
 namespace {
 
-void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::string& prefix) {
+// Determined's grid searcher tries `count` points of an int, double or log range, evenly spaced
+// (on the exponent for log), ends included; other searchers ignore count.
+void AddGrid(SweepReading& r, const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
+             const std::string& type, double lo, double hi, double base) {
+  const int count = r.Int(v["count"], name + ".count", 1);
+  std::vector<Value> points;
+  for (int i = 0; i < count; ++i) {
+    const double t = count == 1 ? 0.0 : static_cast<double>(i) / (count - 1);
+    const double x = lo + t * (hi - lo);
+    if (type == "int") {
+      const Value point(static_cast<int64_t>(std::llround(x)));
+      if (std::find(points.begin(), points.end(), point) == points.end()) points.push_back(point);  // count > range
+    } else {
+      points.emplace_back(type == "log" ? std::pow(base, x) : x);
+    }
+  }
+  r.AddCategorical(name, key_node, std::move(points));
+}
+
+void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::string& prefix, bool grid) {
   for (const auto& p : map) {
     const std::string name = prefix + r.Key(p.first);
     const YAML::Node& v = p.second;
@@ -22,7 +42,7 @@ void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::stri
       continue;
     }
     if (!v["type"]) {  // a nested group
-      ReadHyperparameters(r, v, name + ".");
+      ReadHyperparameters(r, v, name + ".", grid);
       continue;
     }
     const std::string type = r.Text(v["type"], name + ".type");
@@ -30,9 +50,14 @@ void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::stri
       if (!v[key]) r.Fail(v, fmt::format("{}: type {} needs {}", Echo(name), type, key));
       return r.Number(v[key], name + "." + key);
     };
+    const bool ranged = type == "int" || type == "double" || type == "log";
+    if (ranged && v["count"] && !grid) r.Ignore(name + ".count (only Determined's grid searcher uses it)");
     if (type == "const") {
       if (!v["val"]) r.Fail(v, fmt::format("{}: type const needs val", Echo(name)));
       r.SetFixed(name, p.first, ValueFromYaml(v["val"], r.At(v["val"])), r.At(v["val"]));
+    } else if (ranged && v["count"] && grid) {
+      const double base = type == "log" && v["base"] ? r.Number(v["base"], name + ".base") : 10.0;
+      AddGrid(r, name, p.first, v, type, bound("minval"), bound("maxval"), base);
     } else if (type == "int") {
       r.AddNumeric(name, p.first, "int_uniform", bound("minval"), bound("maxval"));
     } else if (type == "double") {
@@ -91,9 +116,12 @@ bool MatchesDetermined(const YAML::Node& root) {
 }
 
 void ReadDetermined(SweepReading& r, const YAML::Node& root) {
+  // the searcher decides what a range's count means, so it is known before the hyperparameters
+  const YAML::Node searcher = root["searcher"];
+  const bool grid = searcher.IsMap() && searcher["name"] && searcher["name"].IsScalar() && searcher["name"].Scalar() == "grid";
   for (const auto& p : root) {
     const std::string key = r.Key(p.first);
-    if (key == "hyperparameters") ReadHyperparameters(r, p.second, "");
+    if (key == "hyperparameters") ReadHyperparameters(r, p.second, "", grid);
     else if (key == "searcher") ReadSearcher(r, p.second);
     else r.Ignore(key);  // name, entrypoint, data, resources, max_restarts...
   }
