@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace hpo::envs {
 
@@ -58,5 +59,8 @@ struct EnvOptions {
 /// Makes an env from its Gymnasium id ("LunarLander-v3", "LunarLanderContinuous-v3").
 /// An unknown id or an out-of-range option throws hpo::UserError naming the value.
 std::unique_ptr<Env> MakeEnv(const std::string& env_id, const EnvOptions& options = {});
+
+/// The physics engine the envs were built with (cmake -DHPO_BOX2D; envs/box2d/README.md).
+std::string_view Box2dPhysics();
 
 }  // namespace hpo::envs

@@ -11,6 +11,7 @@
 #include "apps/hpo/commands.h"
 #include "envs/env.h"
 #include "envs/lunar_lander/lunar_lander.h"
+#include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/core/random.h"
 
@@ -23,6 +24,7 @@ struct EnvEvalOptions {
   int64_t episodes = 100;
   uint64_t seed = 0;
   bool json = false;
+  std::string episodes_out;  ///< CSV of every episode, for comparing distributions (scripts/ks-env)
   envs::EnvOptions env;
 };
 
@@ -30,7 +32,18 @@ struct Episode {
   double episode_return = 0;
   int length = 0;
   bool terminated = false;
+  bool truncated = false;
 };
+
+// One row per episode: its return, length, and how it ended.
+std::string EpisodesCsv(const std::vector<Episode>& episodes) {
+  std::string csv = "episode,return,length,terminated,truncated\n";
+  for (size_t i = 0; i < episodes.size(); ++i) {
+    const Episode& e = episodes[i];
+    csv += fmt::format("{},{:.17g},{},{},{}\n", i, e.episode_return, e.length, int(e.terminated), int(e.truncated));
+  }
+  return csv;
+}
 
 int RunEnvEval(const EnvEvalOptions& o) {
   if (o.policy != "random" && o.policy != "heuristic") {
@@ -66,6 +79,7 @@ int RunEnvEval(const EnvEvalOptions& o) {
       ++episode.length;
       if (r.terminated || r.truncated) {
         episode.terminated = r.terminated;
+        episode.truncated = !r.terminated;
         break;
       }
     }
@@ -91,18 +105,20 @@ int RunEnvEval(const EnvEvalOptions& o) {
     solved += e.episode_return >= 200.0;
   }
   const double sps = static_cast<double>(steps) / seconds;
+  if (!o.episodes_out.empty()) WriteFileAtomic(o.episodes_out, EpisodesCsv(episodes));
 
   if (o.json) {
     fmt::print(
         "{{\"env\": \"{}\", \"policy\": \"{}\", \"episodes\": {}, \"seed\": {}, \"mean_return\": {}, "
         "\"std_return\": {}, \"median_return\": {}, \"min_return\": {}, \"max_return\": {}, "
         "\"mean_episode_length\": {}, \"terminated_fraction\": {}, \"truncated_fraction\": {}, "
-        "\"solved_fraction\": {}, \"steps_per_second\": {}}}\n",
+        "\"solved_fraction\": {}, \"steps_per_second\": {}, \"physics\": \"{}\"}}\n",
         o.env_id, o.policy, o.episodes, o.seed, mean, std_dev, median, sorted.front(), sorted.back(),
-        length / n, terminated / n, 1.0 - terminated / n, solved / n, sps);
+        length / n, terminated / n, 1.0 - terminated / n, solved / n, sps, envs::Box2dPhysics());
     return kExitOk;
   }
-  fmt::print("{} with the {} policy, {} episodes (seed {})\n", o.env_id, o.policy, o.episodes, o.seed);
+  fmt::print("{} with the {} policy, {} episodes (seed {}), on {}\n", o.env_id, o.policy, o.episodes, o.seed,
+             envs::Box2dPhysics());
   fmt::print("  return        mean {:.2f}  std {:.2f}  median {:.2f}  min {:.2f}  max {:.2f}\n", mean, std_dev,
              median, sorted.front(), sorted.back());
   fmt::print("  episodes      mean length {:.1f}  terminated {:.3f}  truncated {:.3f}  solved (>= 200) {:.3f}\n",
@@ -121,6 +137,7 @@ void RegisterEnvEvalCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--episodes", o->episodes, "Episodes to run")->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed of every random stream")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_option("--episodes-out", o->episodes_out, "Write one CSV row per episode: return, length, terminated, truncated");
   cmd->add_option("--gravity", o->env.gravity, "Gravity in m/s^2, in (-12, 0)")->capture_default_str();
   cmd->add_flag("--enable-wind", o->env.enable_wind, "Wind and turbulence while airborne");
   cmd->add_option("--wind-power", o->env.wind_power, "Wind strength")->capture_default_str();

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "tests/e2e/run_hpo.h"
 
 namespace hpo::e2e {
@@ -16,6 +20,37 @@ TEST(EnvEvalCliTest, JsonHasEveryKey) {
     EXPECT_TRUE(json[key].IsScalar()) << key;
   }
   EXPECT_GT(json["mean_return"].as<double>(), 200.0);
+}
+
+TEST(EnvEvalCliTest, EpisodesOutHasOneRowPerEpisodeMatchingTheSummary) {
+  const std::string csv = testing::TempDir() + "env_eval_episodes.csv";
+  const CommandResult r = RunHpo("env-eval --policy random --episodes 25 --json --episodes-out " + csv);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const YAML::Node json = YAML::Load(r.output);
+  EXPECT_NE(json["physics"].as<std::string>().find("Box2D 2.4.1"), std::string::npos);
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "episode,return,length,terminated,truncated");
+  int rows = 0, length = 0;
+  double sum = 0;
+  while (std::getline(in, line)) {
+    std::stringstream fields(line);
+    std::string episode, ret, len, terminated, truncated;
+    std::getline(fields, episode, ',');
+    std::getline(fields, ret, ',');
+    std::getline(fields, len, ',');
+    std::getline(fields, terminated, ',');
+    std::getline(fields, truncated, ',');
+    EXPECT_EQ(std::stoi(episode), rows);
+    EXPECT_NE(terminated, truncated) << line;  // each episode ends one way
+    sum += std::stod(ret);
+    length += std::stoi(len);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 25);
+  EXPECT_NEAR(sum / rows, json["mean_return"].as<double>(), 1e-9);
+  EXPECT_NEAR(length / 25.0, json["mean_episode_length"].as<double>(), 1e-9);
 }
 
 struct BadInput {
