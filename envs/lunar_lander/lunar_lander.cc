@@ -84,6 +84,15 @@ LunarLanderPhysics::Observation LunarLanderPhysics::Reset(uint64_t seed) {
   return Step(EngineCommand{}).observation;
 }
 
+void LunarLanderPhysics::ReplayDraws(std::vector<double> draws) { replayed_draws_.assign(draws.begin(), draws.end()); }
+
+double LunarLanderPhysics::Draw(double low, double high) {
+  if (replayed_draws_.empty()) return Uniform(rng_, low, high);
+  const double draw = replayed_draws_.front();
+  replayed_draws_.pop_front();
+  return draw;
+}
+
 void LunarLanderPhysics::BuildWorld() {
   world_.reset();  // a brand-new world every episode, as upstream
   world_ = std::make_unique<b2World>(Vec(0, options_.gravity));
@@ -93,7 +102,7 @@ void LunarLanderPhysics::BuildWorld() {
 
   // terrain: 12 random heights, flattened under the helipad, smoothed over neighbours
   std::array<double, kChunks + 1> height;
-  for (double& h : height) h = Uniform(rng_, 0.0, kH / 2);
+  for (double& h : height) h = Draw(0.0, kH / 2);
   std::array<double, kChunks> chunk_x;
   for (int i = 0; i < kChunks; ++i) chunk_x[i] = kW / (kChunks - 1) * i;
   for (int i = kChunks / 2 - 2; i <= kChunks / 2 + 2; ++i) height[i] = kHelipadY;
@@ -143,8 +152,8 @@ void LunarLanderPhysics::BuildWorld() {
   hull_fixture.filter.categoryBits = kLanderCategory;
   hull_fixture.filter.maskBits = kGroundMask;
   lander_->CreateFixture(&hull_fixture);
-  const double push_x = Uniform(rng_, -kInitialRandom, kInitialRandom);
-  const double push_y = Uniform(rng_, -kInitialRandom, kInitialRandom);
+  const double push_x = Draw(-kInitialRandom, kInitialRandom);
+  const double push_y = Draw(-kInitialRandom, kInitialRandom);
   lander_->ApplyForceToCenter(Vec(push_x, push_y), true);
 
   // wind: random phase of the wind and turbulence functions
@@ -203,8 +212,8 @@ LunarLanderPhysics::Outcome LunarLanderPhysics::Step(const EngineCommand& comman
   const double tip_x = std::sin(angle), tip_y = std::cos(angle);
   const double side_x = -tip_y, side_y = tip_x;
   // two dispersion draws every step, whatever the action (keeps the RNG stream aligned)
-  const double d0 = Uniform(rng_, -1.0, 1.0) / kScale;
-  const double d1 = Uniform(rng_, -1.0, 1.0) / kScale;
+  const double d0 = Draw(-1.0, 1.0) / kScale;
+  const double d1 = Draw(-1.0, 1.0) / kScale;
   const b2Vec2 position = lander_->GetPosition();
 
   // main engine: impulse at the body origin offset by the nozzle position and dispersion

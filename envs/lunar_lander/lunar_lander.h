@@ -6,6 +6,8 @@
 #pragma once
 
 #include <array>
+#include <deque>
+#include <vector>
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -49,6 +51,11 @@ class LunarLanderPhysics {
   /// Box2D world step alone (for the benchmark of the bare physics cost).
   void StepWorldOnly();
 
+  /// The next uniform draws (terrain heights, initial push, per-step dispersion, in Gymnasium's
+  /// order), taken in turn instead of the env's own stream: a replay of Gymnasium's draws
+  /// (scripts/replay-env). The own stream resumes when they run out.
+  void ReplayDraws(std::vector<double> draws);
+
   // The formulas, as pure functions so tests can check them on hand-computed states.
   /// Observation from the lander's origin position (m), velocity (m/s), angle (rad), angular
   /// velocity (rad/s) and leg contacts.
@@ -64,9 +71,11 @@ class LunarLanderPhysics {
   class ContactDetector;
   void BuildWorld();
   Observation Observe() const;
+  double Draw(double low, double high);  // the next replayed draw, or Uniform(rng_, low, high)
 
   EnvOptions options_;
   Rng rng_{0};
+  std::deque<double> replayed_draws_;
   std::unique_ptr<ContactDetector> contacts_;
   std::unique_ptr<b2World> world_;
   b2Body* moon_ = nullptr;
@@ -95,6 +104,9 @@ class LunarLanderEnv : public Env {
   /// Gymnasium's heuristic controller (lunar_lander.py `heuristic`): the action it takes for
   /// an observation, in this env's action format (1 float discrete, 2 floats continuous).
   static void HeuristicAction(bool continuous, std::span<const float> observation, std::span<float> action);
+
+  /// See LunarLanderPhysics::ReplayDraws.
+  void ReplayDraws(std::vector<double> draws) { physics_.ReplayDraws(std::move(draws)); }
 
  private:
   EngineCommand Decode(std::span<const float> action) const;

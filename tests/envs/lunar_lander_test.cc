@@ -60,6 +60,28 @@ TEST(LunarLanderTest, GoldenTrajectoryHashPinsThePhysicsAndTheDraws) {
       << Box2dPhysics();
 }
 
+// scripts/replay-env feeds Gymnasium's draws in: with them, the seed no longer matters.
+TEST(LunarLanderTest, ReplayedDrawsDecideTheEpisodeWhateverTheSeed) {
+  std::vector<double> draws;
+  for (int i = 0; i < 12; ++i) draws.push_back(2.0 + 0.25 * i);  // terrain heights
+  draws.insert(draws.end(), {350.0, -120.0});                   // initial push
+  for (int i = 0; i < 2 * 51; ++i) draws.push_back(i % 2 ? 0.5 : -0.25);  // dispersion, reset's step and 50 more
+  std::vector<float> a(8), b(8), c(8), action = {2.0f};
+  LunarLanderEnv first(false, {}), second(false, {}), own(false, {});
+  first.ReplayDraws(draws);
+  second.ReplayDraws(draws);
+  first.Reset(1, a);
+  second.Reset(2, b);
+  own.Reset(1, c);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);  // the env's own stream, same seed as `first`, draws another terrain and push
+  for (int t = 0; t < 50; ++t) {
+    first.Step(action, a);
+    second.Step(action, b);
+    ASSERT_EQ(a, b) << "step " << t;
+  }
+}
+
 TEST(LunarLanderTest, ObservationFormulaOnHandCheckedStates) {
   // At the helipad centre, on the pad's leg height, at rest: all zeros.
   Physics::Observation s = Physics::Normalise(kW / 2, kH / 4 + 18.0 / 30.0, 0, 0, 0, 0, false, false);
