@@ -11,12 +11,17 @@ std::unique_ptr<Env> MakeEnv(const std::string& env_id, const EnvOptions& option
   throw UserError("unknown env id '" + env_id + "' (known: LunarLander-v3, LunarLanderContinuous-v3)");
 }
 
-std::string_view Box2dPhysics() {
+bool Box2dHasGymnasiumsJoint() {
 #ifdef HPO_BOX2D_PATCHED
-  return "Box2D 2.4.1 with Box2D 2.3's revolute joint (-DHPO_BOX2D=patched)";
+  return true;
 #else
-  return "Box2D 2.4.1, Debian's libbox2d (-DHPO_BOX2D=system)";
+  return false;
 #endif
+}
+
+std::string_view Box2dPhysics() {
+  return Box2dHasGymnasiumsJoint() ? "Box2D 2.4.1 with Box2D 2.3's revolute joint (-DHPO_BOX2D=patched)"
+                                   : "Box2D 2.4.1, Debian's libbox2d (-DHPO_BOX2D=system)";
 }
 
 }  // namespace hpo::envs

@@ -62,5 +62,7 @@ std::unique_ptr<Env> MakeEnv(const std::string& env_id, const EnvOptions& option
 
 /// The physics engine the envs were built with (cmake -DHPO_BOX2D; envs/box2d/README.md).
 std::string_view Box2dPhysics();
+/// True when that is Box2D with the 2.3 revolute joint, as Gymnasium's LunarLander runs on.
+bool Box2dHasGymnasiumsJoint();
 
 }  // namespace hpo::envs

@@ -4,7 +4,6 @@
 
 #include <optional>
 
-#include "lib/config/yaml_source.h"
 
 namespace hpo::config {
 namespace {
@@ -65,7 +64,7 @@ std::optional<size_t> IndexOf(const std::string& token) {
 
 class Interpolator {
  public:
-  Interpolator(YAML::Node root, std::string source) : root_(root), source_(std::move(source)) {}
+  explicit Interpolator(YAML::Node root) : root_(root) {}
 
   void Walk(YAML::Node node, std::vector<std::string>& path) {
     if (node.IsMap()) {
@@ -83,13 +82,12 @@ class Interpolator {
       }
     } else if (node.IsScalar() && NeedsResolving(node.Scalar())) {
       const std::string text = node.Scalar();
-      const Origin origin = OriginOf(source_, node);
       std::vector<std::string> parent(path.begin(), path.end() - 1);
-      if (!Resolve(node, parent, 0)) unresolved_.push_back({Joined(path), text, origin});
+      if (!Resolve(node, parent, 0)) unresolved_.push_back({Joined(path), text});
     }
   }
 
-  std::vector<UnresolvedValue> unresolved() const { return unresolved_; }
+  const std::vector<UnresolvedValue>& unresolved() const { return unresolved_; }
 
  private:
   static bool NeedsResolving(const std::string& text) { return text == "???" || text.find("${") != std::string::npos; }
@@ -182,14 +180,13 @@ class Interpolator {
   }
 
   YAML::Node root_;
-  std::string source_;
   std::vector<UnresolvedValue> unresolved_;
 };
 
 }  // namespace
 
-std::vector<UnresolvedValue> ResolveInterpolations(YAML::Node root, const std::string& source) {
-  Interpolator interpolator(root, source);
+std::vector<UnresolvedValue> ResolveInterpolations(YAML::Node root) {
+  Interpolator interpolator(root);
   std::vector<std::string> path;
   interpolator.Walk(root, path);
   return interpolator.unresolved();

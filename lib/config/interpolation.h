@@ -23,13 +23,12 @@ inline constexpr const char* kUnresolvedTag = "!hpo/unresolved";
 struct UnresolvedValue {
   std::string path;  ///< dotted key path of the value
   std::string text;  ///< as written
-  Origin origin;
 };
 
 /// Resolves the interpolations of `root` in place and returns the ones it could not resolve
 /// (tagged kUnresolvedTag), in file order. Values under a `command` key are left alone: their
 /// ${...} are the trial command's macros (W&B's ${args}, hpo's ${run_dir}).
-std::vector<UnresolvedValue> ResolveInterpolations(YAML::Node root, const std::string& source);
+std::vector<UnresolvedValue> ResolveInterpolations(YAML::Node root);
 
 /// Why a value cannot be used, for an error at its location: "'${now:%Y}' calls the OmegaConf
 /// resolver 'now', which hpo does not run".

@@ -56,23 +56,13 @@ namespace {
 // PufferLib and Metta files name the whole rollout batch_size: they are known by a
 // minibatch_size or bptt_horizon key or Metta's ${ss:...} values anywhere in the file. (A
 // protein: section is no sign: hpo's own files use Protein with SB3's names.)
-bool UsesPufferLibNames(const YAML::Node& node) {
-  if (node.IsScalar()) return node.Scalar().rfind("${ss:", 0) == 0;
-  if (node.IsSequence()) {
-    for (const YAML::Node& item : node) {
-      if (UsesPufferLibNames(item)) return true;
-    }
-    return false;
-  }
-  if (!node.IsMap()) return false;
-  for (const auto& pair : node) {
-    if (pair.first.IsScalar()) {
-      const std::string& key = pair.first.Scalar();
-      if (key == "minibatch_size" || key == "bptt_horizon") return true;
-    }
-    if (UsesPufferLibNames(pair.second)) return true;
-  }
-  return false;
+bool UsesPufferLibNames(const YAML::Node& root) {
+  bool found = false;
+  ForEachNode(root, [&found](const YAML::Node& node) {
+    if (node.IsScalar()) found |= node.Scalar().rfind("${ss:", 0) == 0;
+    if (node.IsMap()) found |= node["minibatch_size"].IsDefined() || node["bptt_horizon"].IsDefined();
+  });
+  return found;
 }
 
 SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset,
@@ -125,7 +115,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
   if (vocabulary.read == ReadPufferLibConfig || UsesPufferLibNames(doc.root)) reading.SetDialect(TrainerDialect::kPufferLib);
   // Hydra's, Metta's and Protein's files are OmegaConf configs (hpo's own vocabulary reads Metta's)
   std::vector<UnresolvedValue> unresolved;
-  if (vocabulary.read == ReadHydra || vocabulary.read == ReadHpo) unresolved = ResolveInterpolations(doc.root, doc.source);
+  if (vocabulary.read == ReadHydra || vocabulary.read == ReadHpo) unresolved = ResolveInterpolations(doc.root);
   if (vocabulary.read == ReadHpo) {
     vocabulary.read(reading, ApplyPreset(doc.root, preset, doc.source, config.presets));
   } else {

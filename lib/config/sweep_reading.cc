@@ -62,6 +62,13 @@ void SweepReading::Map(const YAML::Node& node, const std::string& path) const {
   if (!node.IsMap()) Fail(node, fmt::format("{} must be a mapping", Echo(path)));
 }
 
+std::vector<Value> SweepReading::Values(const YAML::Node& list, const std::string& path) const {
+  if (!list.IsSequence()) Fail(list, fmt::format("{} must be a list", Echo(path)));
+  std::vector<Value> values;
+  for (const YAML::Node& item : list) values.push_back(ValueFromYaml(item, At(item)));
+  return values;
+}
+
 // ----- what a sweep is -------------------------------------------------------------------------
 
 void SweepReading::SetGoal(const YAML::Node& node, const std::string& path) {

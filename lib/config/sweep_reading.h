@@ -38,6 +38,8 @@ class SweepReading {
   int Int(const YAML::Node& node, const std::string& path, int min) const;
   bool Bool(const YAML::Node& node, const std::string& path) const;
   void Map(const YAML::Node& node, const std::string& path) const;
+  /// The values of a list (choices, grid points), each read at its own file:line:col.
+  std::vector<Value> Values(const YAML::Node& list, const std::string& path) const;
 
   // ----- what a sweep is ---------------------------------------------------------------------
   void SetGoal(const YAML::Node& node, const std::string& path);

@@ -207,6 +207,15 @@ YamlDocument LoadYamlString(const std::string& text, const std::string& source) 
   return Parse(text, source);
 }
 
+void ForEachNode(const YAML::Node& node, const std::function<void(const YAML::Node&)>& visit) {
+  visit(node);
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) ForEachNode(item, visit);
+  } else if (node.IsMap()) {
+    for (const auto& pair : node) ForEachNode(pair.second, visit);
+  }
+}
+
 Origin OriginOf(const std::string& source, const YAML::Node& node) {
   return Origin{Location(source, node.Mark())};
 }

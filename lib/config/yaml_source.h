@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "lib/core/error.h"
@@ -25,6 +26,10 @@ YamlDocument LoadYamlString(const std::string& text, const std::string& source);
 
 /// "source:line:col" of a node (1-based, as editors count).
 Origin OriginOf(const std::string& source, const YAML::Node& node);
+
+/// Calls `visit` on `node` and on every node below it (list items, mapping values), depth first.
+/// Loaded documents are bounded (LoadYamlFile refuses alias bombs), so a walk always ends soon.
+void ForEachNode(const YAML::Node& node, const std::function<void(const YAML::Node&)>& visit);
 
 /// Converts a scalar or a flow list of scalars to a Value. Integers stay integers
 /// ("64"), floats become doubles ("3e-4", "1.0"), true/false become bools, anything else a

@@ -27,9 +27,7 @@ void ReadSearchSpace(SweepReading& r, const YAML::Node& space) {
     const double q = v["q"] ? r.Number(v["q"], name + ".q") : 1.0;
     if (type == "choice") {
       if (!v["values"] || !v["values"].IsSequence()) r.Fail(v, fmt::format("{}: type choice needs a list values", Echo(name)));
-      std::vector<Value> choices;
-      for (const YAML::Node& item : v["values"]) choices.push_back(ValueFromYaml(item, r.At(item)));
-      r.AddCategorical(name, p.first, std::move(choices));
+      r.AddCategorical(name, p.first, r.Values(v["values"], name + ".values"));
     } else if (type == "uniform") {
       r.AddNumeric(name, p.first, "uniform", number("min_value"), number("max_value"));
     } else if (type == "quniform") {

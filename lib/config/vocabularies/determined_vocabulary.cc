@@ -68,9 +68,7 @@ void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::stri
       r.AddNumeric(name, p.first, "loguniform", std::pow(base, bound("minval")), std::pow(base, bound("maxval")));
     } else if (type == "categorical") {
       if (!v["vals"] || !v["vals"].IsSequence()) r.Fail(v, fmt::format("{}: type categorical needs a list vals", Echo(name)));
-      std::vector<Value> choices;
-      for (const YAML::Node& item : v["vals"]) choices.push_back(ValueFromYaml(item, r.At(item)));
-      r.AddCategorical(name, p.first, std::move(choices));
+      r.AddCategorical(name, p.first, r.Values(v["vals"], name + ".vals"));
     } else {
       r.Fail(v["type"], fmt::format("{}: unknown type '{}' (known: const, int, double, log, categorical)", Echo(name), Echo(type)));
     }

@@ -262,8 +262,7 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
     if (!kind.empty() && kind != "categorical" && kind != "choice") {
       r.Fail(v, fmt::format("{}: values/choices make a categorical parameter, but the distribution says '{}'", Echo(path), Echo(kind)));
     }
-    std::vector<Value> choices;
-    for (const YAML::Node& item : *values) choices.push_back(ValueFromYaml(item, r.At(item)));
+    std::vector<Value> choices = r.Values(*values, path + ".values");
     if (choices.empty()) r.Fail(*values, fmt::format("{}.values is empty: a parameter needs at least one choice", Echo(path)));
     return r.AddCategorical(path, key_node, std::move(choices), prior);
   }
@@ -306,9 +305,7 @@ void ReadHpoParameter(SweepReading& r, const std::string& path, const YAML::Node
     return ReadHpoParameters(r, v["parameters"], path + ".");
   }
   if (v.size() == 1 && v["grid_search"] && v["grid_search"].IsSequence()) {  // Ray Tune's, inline
-    std::vector<Value> choices;
-    for (const YAML::Node& item : v["grid_search"]) choices.push_back(ValueFromYaml(item, r.At(item)));
-    return r.AddCategorical(path, key_node, std::move(choices));
+    return r.AddCategorical(path, key_node, r.Values(v["grid_search"], path + ".grid_search"));
   }
   // A spec has a spec key with a plain value; {scale: {min, max}, lr0: {...}} is a group that
   // holds a parameter named scale (yolov5's), and {value: {...}} a W&B mapping constant.
@@ -324,27 +321,25 @@ void ReadHpoParameter(SweepReading& r, const std::string& path, const YAML::Node
 namespace {
 
 // Marks of the tools whose spellings the hpo reader reads, found anywhere in a file.
-void FindSpellings(const YAML::Node& node, std::set<std::string>& found) {
-  if (node.IsScalar() && node.Scalar().rfind("${ss:", 0) == 0) found.insert("Protein/Metta");
-  if (node.IsSequence()) {
-    for (const YAML::Node& item : node) FindSpellings(item, found);
-  }
-  if (!node.IsMap()) return;
+void FindSpellings(const YAML::Node& root, std::set<std::string>& found) {
   static const std::set<std::string> kWandbKinds = {"log_uniform_values", "inv_log_uniform_values", "log_uniform",
                                                     "inv_log_uniform", "q_uniform", "constant"};
   static const std::set<std::string> kProteinKinds = {"log_normal", "logit_normal", "uniform_pow2"};
-  for (const auto& pair : node) {
-    if (!pair.first.IsScalar()) continue;
-    const std::string& key = pair.first.Scalar();
-    const std::string value = pair.second.IsScalar() ? pair.second.Scalar() : "";
-    if (key == "program" || key == "run_cap" || key == "early_terminate" || key == "value") found.insert("W&B");
-    if ((key == "distribution" || key == "type") && kWandbKinds.count(value)) found.insert("W&B");
-    if ((key == "distribution" || key == "type") && kProteinKinds.count(value)) found.insert("Protein/Metta");
-    if (key == "protein") found.insert("Protein/Metta");
-    if (key == "space" || key == "search_center") found.insert("CARBS");
-    if (key == "searchable" || key == "low" || key == "high") found.insert("Optuna-style");
-    FindSpellings(pair.second, found);
-  }
+  ForEachNode(root, [&found](const YAML::Node& node) {
+    if (node.IsScalar() && node.Scalar().rfind("${ss:", 0) == 0) found.insert("Protein/Metta");
+    if (!node.IsMap()) return;
+    for (const auto& pair : node) {
+      if (!pair.first.IsScalar()) continue;
+      const std::string& key = pair.first.Scalar();
+      const std::string value = pair.second.IsScalar() ? pair.second.Scalar() : "";
+      if (key == "program" || key == "run_cap" || key == "early_terminate" || key == "value") found.insert("W&B");
+      if ((key == "distribution" || key == "type") && kWandbKinds.count(value)) found.insert("W&B");
+      if ((key == "distribution" || key == "type") && kProteinKinds.count(value)) found.insert("Protein/Metta");
+      if (key == "protein") found.insert("Protein/Metta");
+      if (key == "space" || key == "search_center") found.insert("CARBS");
+      if (key == "searchable" || key == "low" || key == "high") found.insert("Optuna-style");
+    }
+  });
 }
 
 }  // namespace

@@ -249,9 +249,7 @@ class HydraReader {
     }
     if (type == "choice") {
       if (!v["values"] || !v["values"].IsSequence()) r_.Fail(v, fmt::format("{}: a choice Ax parameter needs a values: list", Echo(name)));
-      std::vector<Value> choices;
-      for (const YAML::Node& item : v["values"]) choices.push_back(ValueFromYaml(item, r_.At(item)));
-      return r_.AddCategorical(name, key_node, std::move(choices));
+      return r_.AddCategorical(name, key_node, r_.Values(v["values"], name + ".values"));
     }
     if (type != "range") r_.Fail(v, fmt::format("{}: Ax parameter type '{}' (known: range, choice, fixed)", Echo(name), Echo(type)));
     const YAML::Node bounds = v["bounds"];
@@ -270,11 +268,7 @@ class HydraReader {
   }
 
   void ReadParam(const std::string& name, const YAML::Node& key_node, const YAML::Node& v) {
-    if (v.IsSequence()) {  // Nevergrad: a list is a choice
-      std::vector<Value> choices;
-      for (const YAML::Node& item : v) choices.push_back(ValueFromYaml(item, r_.At(item)));
-      return r_.AddCategorical(name, key_node, std::move(choices));
-    }
+    if (v.IsSequence()) return r_.AddCategorical(name, key_node, r_.Values(v, name));  // Nevergrad: a list is a choice
     if (v.IsMap()) return ReadNevergradScalar(name, key_node, v);
     std::string text = v.IsScalar() ? v.Scalar() : "";
     const bool plain = v.IsScalar() && v.Tag() != "!";

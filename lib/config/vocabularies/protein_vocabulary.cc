@@ -106,18 +106,18 @@ void ReadPow2Bounds(SweepReading& r, const std::string& path, const YAML::Node& 
 
 // True when some uniform_pow2 range under `node` starts at 0: 0 is no power of two, so that
 // file writes its pow2 bounds as exponents.
-bool WritesPow2Exponents(const YAML::Node& node) {
-  if (!node.IsMap()) return false;
-  const YAML::Node kind = node["distribution"] ? node["distribution"] : node["type"];
-  const YAML::Node min = node["min"] ? node["min"] : node["low"];
-  if (kind && kind.IsScalar() && kind.Scalar() == "uniform_pow2" && min && min.IsScalar()) {
-    const std::optional<Value> v = Value::Parse(min.Scalar());
-    if (v && v->is_number() && v->as_double() == 0) return true;
-  }
-  for (const auto& pair : node) {
-    if (WritesPow2Exponents(pair.second)) return true;
-  }
-  return false;
+bool WritesPow2Exponents(const YAML::Node& root) {
+  bool found = false;
+  ForEachNode(root, [&found](const YAML::Node& node) {
+    if (!node.IsMap()) return;
+    const YAML::Node kind = node["distribution"] ? node["distribution"] : node["type"];
+    const YAML::Node min = node["min"] ? node["min"] : node["low"];
+    if (kind && kind.IsScalar() && kind.Scalar() == "uniform_pow2" && min && min.IsScalar()) {
+      const std::optional<Value> v = Value::Parse(min.Scalar());
+      found |= v && v->is_number() && v->as_double() == 0;
+    }
+  });
+  return found;
 }
 
 }  // namespace hpo::config

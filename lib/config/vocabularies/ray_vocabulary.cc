@@ -44,11 +44,13 @@ class RayReader {
   explicit RayReader(SweepReading& r) : r_(r), c_(r.config()) {}
 
   void ReadRllib(const YAML::Node& root) {
+    std::string first;  // the experiment read without --preset; the others are presets
     for (const auto& p : root) {
-      if (IsRllibExperiment(p.second) && !first_.empty()) c_.presets.push_back(r_.Key(p.first));
-      if (IsRllibExperiment(p.second) && first_.empty()) first_ = r_.Key(p.first);
+      if (!IsRllibExperiment(p.second)) continue;
+      if (first.empty()) first = r_.Key(p.first);
+      else c_.presets.push_back(r_.Key(p.first));
     }
-    const std::string name = c_.preset.empty() ? first_ : c_.preset;
+    const std::string name = c_.preset.empty() ? first : c_.preset;
     if (!IsRllibExperiment(root[name])) {
       throw UserError(Origin{"--preset"}, fmt::format("no RLlib experiment '{}' in {}", Echo(name), r_.source()));
     }
@@ -157,7 +159,8 @@ class RayReader {
   // grid_search, a tune.* call or a hyperopt call; false for anything else.
   bool ReadLeaf(const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
     if (v.IsMap() && v.size() == 1 && v["grid_search"]) {
-      AddGrid(path, key_node, v["grid_search"]);
+      if (!v["grid_search"].IsSequence()) r_.Fail(v["grid_search"], fmt::format("{}: grid_search takes a list", Echo(path)));
+      AddGrid(path, key_node, r_.Values(v["grid_search"], path + ".grid_search"));
       return true;
     }
     if (v.IsMap() && v.size() == 1) {
@@ -178,13 +181,18 @@ class RayReader {
     return false;
   }
 
-  void AddGrid(const std::string& path, const YAML::Node& key_node, const YAML::Node& values) {
-    if (!values.IsSequence()) r_.Fail(values, fmt::format("{}: grid_search takes a list", Echo(path)));
-    std::vector<Value> choices;
-    for (const YAML::Node& item : values) choices.push_back(ValueFromYaml(item, r_.At(item)));
-    r_.AddCategorical(path, key_node, choices);
+  void AddGrid(const std::string& path, const YAML::Node& key_node, std::vector<Value> choices) {
     grid_combinations_ *= static_cast<double>(choices.size());
     ++grids_;
+    r_.AddCategorical(path, key_node, std::move(choices));
+  }
+
+  // A list inside a tune.*(...) string: parsed on its own, so its items have no line:col of
+  // their own and are reported at the string's.
+  std::vector<Value> CallList(const YAML::Node& list, const YAML::Node& at) const {
+    std::vector<Value> values;
+    for (const YAML::Node& item : list) values.push_back(ValueFromYaml(item, r_.At(at)));
+    return values;
   }
 
   double Arg(const YAML::Node& args, size_t i, const YAML::Node& at, const std::string& path) {
@@ -198,10 +206,8 @@ class RayReader {
                     const YAML::Node& args) {
     if (fn == "grid_search" || fn == "choice") {
       if (args.size() != 1 || !args[0].IsSequence()) r_.Fail(v, fmt::format("{}: tune.{} takes one list", Echo(path), fn));
-      if (fn == "grid_search") return AddGrid(path, key_node, args[0]);
-      std::vector<Value> choices;
-      for (const YAML::Node& item : args[0]) choices.push_back(ValueFromYaml(item, r_.At(v)));
-      return r_.AddCategorical(path, key_node, choices);
+      if (fn == "grid_search") return AddGrid(path, key_node, CallList(args[0], v));
+      return r_.AddCategorical(path, key_node, CallList(args[0], v));
     }
     const double a = Arg(args, 0, v, path), b = Arg(args, 1, v, path);
     if (fn == "uniform") return r_.AddNumeric(path, key_node, "uniform", a, b);
@@ -225,9 +231,7 @@ class RayReader {
     for (size_t i = 1; i < v.size(); ++i) args.push_back(v[i]);
     if (fn == "choice") {
       if (!args[0].IsSequence()) r_.Fail(v, fmt::format("{}: hp.choice takes [label, [options...]]", Echo(path)));
-      std::vector<Value> choices;
-      for (const YAML::Node& item : args[0]) choices.push_back(ValueFromYaml(item, r_.At(item)));
-      return r_.AddCategorical(path, key_node, choices);
+      return r_.AddCategorical(path, key_node, r_.Values(args[0], path));
     }
     if (fn == "randint" && args.size() == 1) return r_.AddNumeric(path, key_node, "int_uniform", 0, Arg(args, 0, v, path) - 1);
     const double a = Arg(args, 0, v, path), b = Arg(args, 1, v, path);
@@ -255,7 +259,6 @@ class RayReader {
 
   SweepReading& r_;
   SweepConfig& c_;
-  std::string first_;
   size_t grids_ = 0;
   double grid_combinations_ = 1;
 };
