@@ -244,7 +244,7 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--jobs", o->jobs, "Trials this controller runs at once");
   cmd->add_option("--storage", o->storage, "Storage URL (default: train_dir/sweep/<name>/study.db)");
   cmd->add_option("--preset", o->preset, "Apply a preset from the config's presets:");
-  cmd->add_option("--method", o->method, "Sampler: random, grid, bayes/protein, tpe");
+  cmd->add_option("--method", o->method, "Sampler: random, grid, bayes/protein, tpe, cmaes");
   cmd->add_option("--command", o->command,
                   "Trial program, replacing the file's: 'python train.py ${args_no_hyphens}' (W&B's macros; names pass as written)");
   cmd->add_option("--seed", o->seed, "Sweep seed");

@@ -83,10 +83,10 @@ void SweepReading::SetGoal(const YAML::Node& node, const std::string& path) {
 void SweepReading::SetMethod(const YAML::Node& node, const std::string& path) {
   std::string method = Text(node, path);
   if (method == "bayes" || method == "bayesian" || method == "gp") method = "protein";
-  if (method == "cmaes") Fail(node, "sampler 'cmaes' is not supported; use tpe or protein (method: bayes)");
+  if (method == "cma-es" || method == "cma") method = "cmaes";
   const auto& known = samplers::SamplerMethods();
   if (std::find(known.begin(), known.end(), method) == known.end()) {
-    Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe)", Echo(path), Echo(method)));
+    Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe, cmaes)", Echo(path), Echo(method)));
   }
   c_.sampler.method = method;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lib/core/error.h"
+#include "lib/samplers/cmaes_sampler.h"
 #include "lib/samplers/grid_sampler.h"
 #include "lib/samplers/protein_sampler.h"
 #include "lib/samplers/random_sampler.h"
@@ -11,7 +12,7 @@
 namespace hpo::samplers {
 
 const std::vector<std::string>& SamplerMethods() {
-  static const std::vector<std::string> methods = {"random", "grid", "protein", "tpe"};
+  static const std::vector<std::string> methods = {"random", "grid", "protein", "tpe", "cmaes"};
   return methods;
 }
 
@@ -30,7 +31,8 @@ std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings) {
     if (!(settings.global_search_scale > 0)) throw UserError("protein: global_search_scale must be > 0");
     return std::make_unique<ProteinSampler>(settings);
   }
-  throw UserError(fmt::format("unknown sampler '{}' (known: random, grid, protein, tpe)", settings.method));
+  if (settings.method == "cmaes") return std::make_unique<CmaesSampler>(settings.max_constraint_tries);
+  throw UserError(fmt::format("unknown sampler '{}' (known: random, grid, protein, tpe, cmaes)", settings.method));
 }
 
 }  // namespace hpo::samplers

@@ -10,7 +10,7 @@
 namespace hpo::samplers {
 
 struct SamplerSettings {
-  /// random | grid | protein (method: bayes) | tpe
+  /// random | grid | protein (method: bayes) | tpe | cmaes
   std::string method = "protein";
   /// grid: points per continuous range (discrete ranges with fewer levels use all of them).
   int grid_points = 5;

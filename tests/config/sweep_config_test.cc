@@ -191,6 +191,22 @@ TEST(SweepConfigTest, StringsThatLookLikeOtherValuesStayStrings) {
   ExpectRoundTrip(c);
 }
 
+TEST(SweepConfigTest, CmaesIsASamplerInEveryVocabularyThatNamesIt) {
+  const SweepConfig own = LoadSweepConfig(WriteTemp("cmaes.yaml", "method: cma-es\ncommand: [prog, \"${args}\"]\n"
+                                                                  "parameters:\n  x: {min: 0.0, max: 1.0}\n"));
+  EXPECT_EQ(own.sampler.method, "cmaes");
+  ExpectRoundTrip(own);
+  const SweepConfig hydra = LoadSweepConfig(WriteTemp("cmaes_hydra.yaml", R"(defaults: [{override hydra/sweeper: optuna}]
+hydra:
+  sweeper:
+    sampler: {_target_: optuna.samplers.CmaEsSampler}
+    direction: minimize
+    params:
+      lr: interval(0.001, 0.1)
+)"), "", {"stub", "${args}"});
+  EXPECT_EQ(hydra.sampler.method, "cmaes");
+}
+
 TEST(SweepConfigTest, Yaml11DigitGroupsAreNumbers) {
   const SweepConfig c = LoadSweepConfig(WriteTemp("groups.yaml", "method: random\nfixed: {total_timesteps: 1_000_000}\n"
                                                                  "command: [prog, \"${args}\"]\nparameters:\n  x: {values: [1_0, a_b, \"2_000\"]}\n"));

@@ -184,6 +184,7 @@ class HydraReader {
         if (target.find("TPESampler") != std::string::npos) c_.sampler.method = "tpe";
         else if (target.find("RandomSampler") != std::string::npos) c_.sampler.method = "random";
         else if (target.find("GridSampler") != std::string::npos) c_.sampler.method = "grid";
+        else if (target.find("CmaEsSampler") != std::string::npos) c_.sampler.method = "cmaes";
         else {
           c_.sampler.method = "tpe";
           c_.notes.push_back(fmt::format("{} is not an hpo sampler: tpe is used", target));

@@ -66,6 +66,7 @@ void ReadAlgorithm(SweepReading& r, const std::string& name) {
   if (name == "random" || name == "grid") c.sampler.method = name;
   else if (name == "tpe" || name == "multivariate-tpe") c.sampler.method = "tpe";
   else if (name == "bayesianoptimization") c.sampler.method = "protein";
+  else if (name == "cmaes") c.sampler.method = "cmaes";
   else if (name == "hyperband") c.sampler.method = "random", c.pruner.method = "hyperband";
   else c.notes.push_back(fmt::format("Katib algorithm {} has no hpo sampler: tpe is used", name)), c.sampler.method = "tpe";
 }
