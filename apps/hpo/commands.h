@@ -18,5 +18,6 @@ void RegisterImportanceCommand(CLI::App& app, int& exit_code);
 void RegisterReportCommand(CLI::App& app, int& exit_code);
 void RegisterValidateCommand(CLI::App& app, int& exit_code);
 void RegisterConvertCommand(CLI::App& app, int& exit_code);
+void RegisterEnqueueCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hpo::cli

@@ -533,5 +533,44 @@ TEST_F(SweepCliTest, BestParamsPatchTrainsWithExactlyTheBestTrialsParameters) {
   }
 }
 
+TEST_F(SweepCliTest, EnqueuedTrialsRunFirstWithTheirParameters) {
+  const std::string body = "method: cmaes\nn_trials: 3\nparameters:\n  x: {min: 0.0, max: 1.0}\n  n: {values: [1, 2, 3]}\n";
+  ASSERT_EQ(SweepToTheEnd("queued", body).size(), 3u);
+
+  const CommandResult by_params = RunHpo("enqueue queued --params 'x=0.25'");
+  ASSERT_EQ(by_params.exit_code, 0) << by_params.output;
+  EXPECT_NE(by_params.output.find("queued trial 3 of sweep queued"), std::string::npos) << by_params.output;
+  EXPECT_NE(by_params.output.find("n: 1  (not given: the search centre)"), std::string::npos) << by_params.output;
+  const fs::path patch = dir_ / "good.yaml";
+  std::ofstream(patch) << "x: 0.75\nn: 3\n";
+  ASSERT_EQ(RunHpo("enqueue queued --from-patch " + patch.string()).exit_code, 0);
+  std::vector<store::Trial> trials = Trials("queued");
+  ASSERT_EQ(trials.size(), 5u);
+  EXPECT_EQ(trials[3].state, store::TrialState::kWaiting);
+
+  // Bad input: exit 2, one line naming the value, nothing queued.
+  const CommandResult outside = RunHpo("enqueue queued --params 'x=2'");
+  EXPECT_EQ(outside.exit_code, 2);
+  EXPECT_EQ(outside.output, "hpo: error: --params: x=2 is outside the sweep's search space\n");
+  const CommandResult unknown = RunHpo("enqueue queued --params 'y=2'");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("does not search y"), std::string::npos) << unknown.output;
+  EXPECT_EQ(RunHpo("enqueue queued").exit_code, 2);
+  ASSERT_EQ(Trials("queued").size(), 5u);
+
+  // The next sweep runs the queued trials first, then samples the sixth.
+  const CommandResult more = RunHpo("sweep " + Config("queued", body) + " --trials 6");
+  ASSERT_EQ(more.exit_code, 0) << more.output;
+  trials = Trials("queued");
+  ASSERT_EQ(trials.size(), 6u);
+  for (const store::Trial& t : trials) EXPECT_EQ(t.state, store::TrialState::kComplete) << t.number;
+  EXPECT_EQ(trials[3].params.at("x"), Value(0.25));
+  EXPECT_EQ(trials[3].params.at("n"), Value(1));
+  EXPECT_EQ(trials[4].params.at("x"), Value(0.75));
+  EXPECT_EQ(trials[4].params.at("n"), Value(3));
+  EXPECT_LT(trials[3].started_ms, trials[5].started_ms);
+  EXPECT_LT(trials[4].started_ms, trials[5].started_ms);
+}
+
 }  // namespace
 }  // namespace hpo::e2e
