@@ -1,4 +1,4 @@
-// Sampler benchmark: simple regret after 10/25/50 trials on standard functions, 20 seeds each,
+// Sampler benchmark: simple regret after 20/40/TRIALS trials on standard functions, SEEDS seeds each,
 // and time per suggest with 100/1000/5000 finished trials. Prints one JSON object.
 //   bench_samplers [seeds] [trials]      (seeds 0: only the time per suggest)
 #include <fmt/format.h>
@@ -27,7 +27,15 @@ struct Problem {
   std::function<hpo::space::SearchSpace()> space;
   std::function<double(const ParamSet&)> f;  // minimised
   double optimum;
+  double noise = 0;  // standard deviation of the noise the sampler sees (not the regret)
 };
+
+// lr 3e-4, gamma 0.995, 10 epochs, batch 64, clip 0.2 is the optimum (0).
+double MixedRl(double lr, double gamma, int64_t n_epochs, int64_t batch, double clip) {
+  const double batch_penalty = batch == 32 ? 0.5 : batch == 64 ? 0.0 : batch == 128 ? 0.2 : 0.6;
+  return std::pow(std::log10(lr) - std::log10(3e-4), 2) + 0.5 * std::pow(std::log10(1 - gamma) - std::log10(0.005), 2) +
+         std::pow((static_cast<double>(n_epochs) - 10) / 5, 2) + batch_penalty + 10 * std::pow(clip - 0.2, 2);
+}
 
 hpo::space::SearchSpace Uniforms(const std::string& prefix, int n, double lo, double hi, const std::string& kind = "uniform") {
   hpo::space::SearchSpace s;
@@ -94,6 +102,36 @@ std::vector<Problem> Problems() {
                                10 * std::pow(p.at("x").as_double() - 0.3, 2);
                       },
                       0.0});
+  // Optimum off the centre of the box (the search centre is no head start here).
+  problems.push_back({"offcentre_ellipsoid4", [] { return Uniforms("x", 4, -5, 5); },
+                      [](const ParamSet& p) {
+                        const double optimum[4] = {3.7, -4.1, 2.9, -1.3};
+                        double sum = 0;
+                        for (int i = 0; i < 4; ++i) sum += std::pow(10.0, i / 3.0) * std::pow(p.at(fmt::format("x{}", i)).as_double() - optimum[i], 2);
+                        return sum;
+                      },
+                      0.0});
+  // An RL-like space: a log learning rate, a logit discount, an int, a categorical, a linear clip.
+  problems.push_back({"mixed_rl",
+                      [] {
+                        hpo::space::SearchSpace s;
+                        s.AddParameter("lr", hpo::space::MakeNumeric({"loguniform", 1e-5, 1e-2, {}, {}, 1}, Origin{}));
+                        s.AddParameter("gamma", hpo::space::MakeNumeric({"logit_normal", 0.9, 0.9999, 0.99, {}, 1}, Origin{}));
+                        s.AddParameter("n_epochs", hpo::space::MakeNumeric({"int_uniform", 1, 20, {}, {}, 1}, Origin{}));
+                        s.AddParameter("batch", hpo::space::MakeCategorical({Value(32), Value(64), Value(128), Value(256)}, std::nullopt, Origin{}));
+                        s.AddParameter("clip", hpo::space::MakeNumeric({"uniform", 0.1, 0.4, {}, {}, 1}, Origin{}));
+                        return s;
+                      },
+                      [](const ParamSet& p) { return MixedRl(p.at("lr").as_double(), p.at("gamma").as_double(), p.at("n_epochs").as_int(), p.at("batch").as_int(), p.at("clip").as_double()); },
+                      0.0});
+  // 10-D, observed with N(0, 0.1) noise; regret is the true value of the best point tried.
+  problems.push_back({"noisy_sphere10", [] { return Uniforms("x", 10, 0, 1); },
+                      [](const ParamSet& p) {
+                        double sum = 0;
+                        for (int i = 0; i < 10; ++i) sum += std::pow(p.at(fmt::format("x{}", i)).as_double() - 0.2 - 0.06 * i, 2);
+                        return sum;
+                      },
+                      0.0, 0.1});
   return problems;
 }
 
@@ -112,7 +150,9 @@ std::vector<double> Run(const Problem& problem, const std::string& method, uint6
     const double f = problem.f(space.ToParams(s.point));
     best = std::min(best, f);
     regret.push_back(best - problem.optimum);
-    history.push_back({s.point, TrialState::kComplete, -f, 1.0});
+    hpo::Rng noise_rng(hpo::DeriveSeed(seed, static_cast<uint64_t>(t), "noise"));
+    const double observed = f + problem.noise * hpo::StandardNormal(noise_rng);
+    history.push_back({s.point, TrialState::kComplete, -observed, 1.0});
   }
   return regret;
 }
@@ -148,8 +188,8 @@ double SuggestSeconds(const std::string& method, int finished) {
 
 int main(int argc, char** argv) {
   const int seeds = argc > 1 ? std::atoi(argv[1]) : 20;
-  const int trials = argc > 2 ? std::atoi(argv[2]) : 50;
-  const std::vector<std::string> methods = {"random", "tpe", "protein"};
+  const int trials = argc > 2 ? std::atoi(argv[2]) : 100;
+  const std::vector<std::string> methods = {"random", "tpe", "protein", "cmaes"};
   const char* only = std::getenv("HPO_BENCH_SAMPLER");  // time one sampler only (profiling)
   std::string out = "{\"regret\": {";
   bool first_problem = true;
@@ -161,12 +201,12 @@ int main(int argc, char** argv) {
       std::vector<std::vector<double>> at(3);
       for (int seed = 0; seed < seeds; ++seed) {
         const std::vector<double> r = Run(problem, methods[m], static_cast<uint64_t>(seed), trials);
-        at[0].push_back(r[std::min(9, trials - 1)]);
-        at[1].push_back(r[std::min(24, trials - 1)]);
+        at[0].push_back(r[std::min(19, trials - 1)]);
+        at[1].push_back(r[std::min(39, trials - 1)]);
         at[2].push_back(r[static_cast<size_t>(trials - 1)]);
       }
       out += fmt::format("{}\"{}\": {{", m ? ", " : "", methods[m]);
-      const int checkpoints[3] = {10, 25, 50};
+      const int checkpoints[3] = {20, 40, trials};
       for (int k = 0; k < 3; ++k) {
         out += fmt::format("{}\"{}\": [{:.6g}, {:.6g}, {:.6g}]", k ? ", " : "", checkpoints[k], Quantile(at[k], 0.25),
                            Quantile(at[k], 0.5), Quantile(at[k], 0.75));

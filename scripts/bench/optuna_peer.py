@@ -2,6 +2,7 @@
 scripts/bench-samplers. Prints one JSON object in the same shape. Needs python3-optuna."""
 import json
 import math
+import random
 import sys
 import time
 import warnings
@@ -43,12 +44,36 @@ def mixed(t):
     return (n - 7) ** 2 / 10 + {"a": 1.0, "b": 0.0, "c": 2.0, "d": 0.5}[c] + 10 * (x - 0.3) ** 2
 
 
+def offcentre_ellipsoid4(t):
+    optimum = [3.7, -4.1, 2.9, -1.3]
+    return sum(10 ** (i / 3) * (t.suggest_float(f"x{i}", -5, 5) - optimum[i]) ** 2 for i in range(4))
+
+
+def mixed_rl(t):
+    lr = t.suggest_float("lr", 1e-5, 1e-2, log=True)
+    # hpo's logit_normal searches log10(1 - gamma); Optuna's idiom is the same axis.
+    gamma = 1 - t.suggest_float("one_minus_gamma", 1e-4, 0.1, log=True)
+    n_epochs = t.suggest_int("n_epochs", 1, 20)
+    batch = t.suggest_categorical("batch", [32, 64, 128, 256])
+    clip = t.suggest_float("clip", 0.1, 0.4)
+    return ((math.log10(lr) - math.log10(3e-4)) ** 2 + 0.5 * (math.log10(1 - gamma) - math.log10(0.005)) ** 2
+            + ((n_epochs - 10) / 5) ** 2 + {32: 0.5, 64: 0.0, 128: 0.2, 256: 0.6}[batch] + 10 * (clip - 0.2) ** 2)
+
+
+def noisy_sphere10(t):
+    return sum((t.suggest_float(f"x{i}", 0, 1) - 0.2 - 0.06 * i) ** 2 for i in range(10))
+
+
 PROBLEMS = {"branin": (branin, 0.397887), "hartmann6": (hartmann6, -3.32237),
-            "rosenbrock10_log": (rosenbrock10_log, 0.0), "mixed": (mixed, 0.0)}
+            "rosenbrock10_log": (rosenbrock10_log, 0.0), "mixed": (mixed, 0.0),
+            "offcentre_ellipsoid4": (offcentre_ellipsoid4, 0.0), "mixed_rl": (mixed_rl, 0.0),
+            "noisy_sphere10": (noisy_sphere10, 0.0)}
+NOISE = {"noisy_sphere10": 0.1}  # standard deviation the sampler sees; regret is the true value
 SAMPLERS = {
     "optuna_tpe": lambda seed: optuna.samplers.TPESampler(seed=seed),
     "optuna_tpe_multivariate": lambda seed: optuna.samplers.TPESampler(seed=seed, multivariate=True),
     "optuna_random": lambda seed: optuna.samplers.RandomSampler(seed=seed),
+    "optuna_cmaes": lambda seed: optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False),
 }
 
 
@@ -67,14 +92,15 @@ def regret(seeds, trials):
     for name, (f, optimum) in PROBLEMS.items():
         out[name] = {}
         for sampler_name, make in SAMPLERS.items():
-            at = {10: [], 25: [], 50: []}
+            at = {20: [], 40: [], trials: []}
             for seed in range(seeds):
+                noise = random.Random(seed)
                 study = optuna.create_study(sampler=make(seed))
                 best = math.inf
                 for n in range(trials):
                     trial = study.ask()
                     value = f(trial)
-                    study.tell(trial, value)
+                    study.tell(trial, value + noise.gauss(0, NOISE.get(name, 0.0)))
                     best = min(best, value)
                     if n + 1 in at:
                         at[n + 1].append(best - optimum)
@@ -99,7 +125,7 @@ def suggest_seconds(finished):
 
 def main():
     seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    trials = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+    trials = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     sizes = [int(s) for s in (sys.argv[3].split(",") if len(sys.argv) > 3 else ["100", "1000", "5000"])]
     print(json.dumps({"optuna_version": optuna.__version__, "regret": regret(seeds, trials),
                       "suggest_seconds": {"optuna_tpe": {str(n): suggest_seconds(n) for n in sizes}}}))
