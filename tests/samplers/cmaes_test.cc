@@ -56,26 +56,20 @@ TEST(CmaesSamplerTest, PopulationSizeIsHansensDefault) {
   EXPECT_EQ(CmaesPopulationSize(10), 10); // 4 + floor(3 * 2.303)
 }
 
-TEST(CmaesSamplerTest, ConvergesOnAShiftedSphere) {
-  const space::SearchSpace space = UnitBox(4);
+// On 5 seeds, 300 trials of CMA-ES get within 1e-4 of f's minimum (0) and 100 times closer
+// than random search: random draws narrow in slowly, CMA-ES geometrically.
+void ExpectConvergesFarBelowRandom(const space::SearchSpace& space, const std::function<double(const ParamSet&)>& f) {
   for (uint64_t seed = 0; seed < 5; ++seed) {
-    const double cmaes = BestFound("cmaes", space, ShiftedSphere, seed, 300);
-    const double random = BestFound("random", space, ShiftedSphere, seed, 300);
-    // 300 random draws in 4-D get within ~0.1 of the optimum; CMA-ES narrows in geometrically.
+    const double cmaes = BestFound("cmaes", space, f, seed, 300);
+    const double random = BestFound("random", space, f, seed, 300);
     EXPECT_LT(cmaes, 1e-4) << "seed " << seed;
     EXPECT_LT(cmaes, random / 100) << "seed " << seed;
   }
 }
 
-TEST(CmaesSamplerTest, FollowsTheValleyOfARotatedQuadratic) {
-  const space::SearchSpace space = UnitBox(3);
-  for (uint64_t seed = 0; seed < 5; ++seed) {
-    const double cmaes = BestFound("cmaes", space, RotatedQuadratic, seed, 300);
-    const double random = BestFound("random", space, RotatedQuadratic, seed, 300);
-    EXPECT_LT(cmaes, 1e-4) << "seed " << seed;
-    EXPECT_LT(cmaes, random / 100) << "seed " << seed;
-  }
-}
+TEST(CmaesSamplerTest, ConvergesOnAShiftedSphere) { ExpectConvergesFarBelowRandom(UnitBox(4), ShiftedSphere); }
+
+TEST(CmaesSamplerTest, FollowsTheValleyOfARotatedQuadratic) { ExpectConvergesFarBelowRandom(UnitBox(3), RotatedQuadratic); }
 
 TEST(CmaesSamplerTest, SameHistoryAndRngGiveTheSamePointAndOtherSeedsDiffer) {
   const space::SearchSpace space = UnitBox(4);
