@@ -10,6 +10,7 @@
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
 #include "lib/config/trainer_config.h"
+#include "lib/config/yaml_source.h"
 #include "lib/core/error.h"
 #include "lib/report/best_params.h"
 #include "lib/report/sweep_results.h"
@@ -48,16 +49,11 @@ std::vector<std::pair<std::pair<std::string, Value>, std::string>> GivenValues(c
     if (!part.empty()) given.push_back({config::ParseOverride(part), "--params"});
   }
   if (!o.from_patch.empty()) {
-    YAML::Node patch;
-    try {
-      patch = YAML::LoadFile(o.from_patch);
-    } catch (const YAML::Exception& e) {
-      throw UserError(fmt::format("{}: cannot read the patch: {}", o.from_patch, e.what()));
-    }
-    if (!patch.IsMap()) throw UserError(fmt::format("{}: a patch is a mapping of key: value", o.from_patch));
-    for (const auto& entry : patch) {
-      const std::string key = entry.first.as<std::string>();
-      given.push_back({config::ParseOverride(key + "=" + YAML::Dump(entry.second)), o.from_patch});
+    const config::YamlDocument patch = config::LoadYamlFile(o.from_patch);
+    if (!patch.root.IsMap()) throw UserError(fmt::format("{}: a patch is a mapping of key: value", patch.source));
+    for (const auto& entry : patch.root) {
+      const Origin origin = config::OriginOf(patch.source, entry.second);
+      given.push_back({{entry.first.as<std::string>(), config::ValueFromYaml(entry.second, origin)}, origin.where});
     }
   }
   return given;

@@ -39,10 +39,12 @@ struct Strategy {
 // Mean, step size, covariance and evolution paths, with C's eigendecomposition kept current.
 class Distribution {
  public:
-  Distribution(const Strategy& s, VectorXd mean)
-      : s_(s), mean_(std::move(mean)), sigma_(1.0 / 3.0), C_(MatrixXd::Identity(s.n, s.n)),
-        p_sigma_(VectorXd::Zero(s.n)), p_c_(VectorXd::Zero(s.n)) {
-    Decompose();
+  /// `min_std`: per dimension, the smallest marginal standard deviation allowed (the margin of
+  /// integer-like dimensions; 0 for continuous ones).
+  Distribution(const Strategy& s, VectorXd mean, VectorXd min_std)
+      : s_(s), mean_(std::move(mean)), min_std_(std::move(min_std)), sigma_(1.0 / 3.0),
+        C_(MatrixXd::Identity(s.n, s.n)), p_sigma_(VectorXd::Zero(s.n)), p_c_(VectorXd::Zero(s.n)) {
+    ApplyMarginAndDecompose();
   }
 
   /// One generation's update from its points, best first.
@@ -65,24 +67,7 @@ class Distribution {
     const double lost = h_sigma ? 0.0 : s_.c_1 * s_.c_c * (2 - s_.c_c);
     C_ = (1 - s_.c_1 - s_.c_mu + lost) * C_ + s_.c_1 * p_c_ * p_c_.transpose() + s_.c_mu * rank_mu;
     sigma_ *= std::exp(std::min(1.0, (s_.c_sigma / s_.d_sigma) * (p_sigma_.norm() / s_.chi_n - 1)));
-    Decompose();
-  }
-
-  /// Widens the marginal of dimension i to at least `min_std` (scaling C's row and column keeps
-  /// it positive definite).
-  void KeepMarginalStdAtLeast(int i, double min_std) {
-    const double std_now = sigma_ * std::sqrt(C_(i, i));
-    if (std_now >= min_std) return;
-    const double f = min_std / std_now;
-    C_.row(i) *= f;
-    C_.col(i) *= f;
-  }
-
-  void Decompose() {
-    C_ = (C_ + C_.transpose()) / 2;  // rounding keeps it symmetric
-    Eigen::SelfAdjointEigenSolver<MatrixXd> eig(C_);
-    B_ = eig.eigenvectors();
-    D_ = eig.eigenvalues().cwiseMax(1e-20).cwiseSqrt();
+    ApplyMarginAndDecompose();
   }
 
   VectorXd Sample(Rng& rng) const {
@@ -92,6 +77,22 @@ class Distribution {
   }
 
  private:
+  // Widens each marginal to its floor (scaling C's row and column keeps it positive definite),
+  // then takes C's eigendecomposition once for the generation.
+  void ApplyMarginAndDecompose() {
+    for (int i = 0; i < s_.n; ++i) {
+      const double std_now = sigma_ * std::sqrt(C_(i, i));
+      if (std_now >= min_std_[i]) continue;
+      const double f = min_std_[i] / std_now;
+      C_.row(i) *= f;
+      C_.col(i) *= f;
+    }
+    C_ = (C_ + C_.transpose()) / 2;  // rounding keeps it symmetric
+    Eigen::SelfAdjointEigenSolver<MatrixXd> eig(C_);
+    B_ = eig.eigenvectors();
+    D_ = eig.eigenvalues().cwiseMax(1e-20).cwiseSqrt();
+  }
+
   // (x - m) / sigma, shortened to max_step in C's metric (Hansen's rule for injected points).
   VectorXd ClippedStep(const VectorXd& x) const {
     VectorXd y = (x - mean_) / sigma_;
@@ -101,7 +102,7 @@ class Distribution {
   }
 
   const Strategy& s_;
-  VectorXd mean_;
+  VectorXd mean_, min_std_;
   double sigma_;
   MatrixXd C_, B_;
   VectorXd D_, p_sigma_, p_c_;
@@ -138,22 +139,16 @@ std::optional<Suggestion> CmaesSampler::Suggest(const space::SearchSpace& space,
   const space::UnitPoint center = space.Center();
   VectorXd mean(strategy.n);
   for (int k = 0; k < strategy.n; ++k) mean[k] = center[static_cast<size_t>(numeric[static_cast<size_t>(k)])];
-  Distribution distribution(strategy, mean);
-
   // The margin: a draw leaves the mean's level with probability >= alpha when the marginal
   // standard deviation is at least half a level's width over the (1 - alpha/2) quantile.
   const double alpha = 1.0 / (strategy.n * strategy.lambda);
   const double z_margin = NormalQuantile(1 - alpha / 2);
-  auto apply_margin = [&] {
-    for (int k = 0; k < strategy.n; ++k) {
-      const space::Dimension& dim = dims[static_cast<size_t>(numeric[static_cast<size_t>(k)])];
-      if (dim.kind != DimensionKind::kDiscrete || dim.num_levels < 2) continue;
-      const double level_width = 1.0 / (dim.num_levels - 1);
-      distribution.KeepMarginalStdAtLeast(k, level_width / 2 / z_margin);
-    }
-    distribution.Decompose();
-  };
-  apply_margin();
+  VectorXd min_std = VectorXd::Zero(strategy.n);
+  for (int k = 0; k < strategy.n; ++k) {
+    const space::Dimension& dim = dims[static_cast<size_t>(numeric[static_cast<size_t>(k)])];
+    if (dim.kind == DimensionKind::kDiscrete && dim.num_levels >= 2) min_std[k] = 1.0 / (dim.num_levels - 1) / 2 / z_margin;
+  }
+  Distribution distribution(strategy, mean, min_std);
 
   // Replay the finished trials as generations.
   std::vector<std::pair<double, VectorXd>> generation;
@@ -167,7 +162,6 @@ std::optional<Suggestion> CmaesSampler::Suggest(const space::SearchSpace& space,
     std::vector<VectorXd> ranked;
     for (auto& [value, point] : generation) ranked.push_back(std::move(point));
     distribution.Update(ranked);
-    apply_margin();
     generation.clear();
   }
 
