@@ -179,9 +179,8 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   // After every finished trial: the study's counts, the best so far and an ETA from this
   // controller's pace (a plain line, so it reads the same in a terminal and in a log file).
-  auto summary_line = [&] {
+  auto summary_line = [&](const std::vector<store::Trial>& now) {
     int done = 0, running = 0, pruned_n = 0, failed_n = 0;
-    const std::vector<store::Trial> now = store->LoadTrials(study.id);
     for (const store::Trial& t : now) {
       done += t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned ||
               (t.state == store::TrialState::kFailed && !t.retried);
@@ -207,11 +206,11 @@ int RunSweepCommand(const SweepCliOptions& o) {
       case Kind::kReported: fmt::print("{} {}\n", who, e.message); break;
       case Kind::kFinished:
         fmt::print("{} finished: {}\n", who, e.message);
-        summary_line();
+        summary_line(*e.study);
         break;
       case Kind::kPruned:
         fmt::print("{} pruned at {}\n", who, e.message);
-        summary_line();
+        summary_line(*e.study);
         break;
       case Kind::kRecovered:
       case Kind::kInfo: fmt::print("{}: {}\n", who, e.message); break;

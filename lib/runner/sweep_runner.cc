@@ -21,6 +21,7 @@
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/core/random.h"
+#include "lib/runner/study_view.h"
 #include "lib/runner/trial_process.h"
 
 namespace hpo::runner {
@@ -117,7 +118,7 @@ class Controller {
              store::Store& store, const store::Study& study,
              const std::function<void(const SweepEvent&)>& on_event)
       : plan_(plan), space_(space), sampler_(sampler), store_(store), study_(study),
-        on_event_(on_event), host_(HostName()),
+        on_event_(on_event), view_(store, study.id), host_(HostName()),
         worker_(fmt::format("{}:{}", host_, ::getpid())) {}
 
   SweepSummary Run() {
@@ -237,7 +238,7 @@ class Controller {
 
   std::vector<samplers::Observation> History() {
     std::vector<samplers::Observation> history;
-    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+    for (const store::Trial& t : view_.Refresh()) {
       if (t.params.empty()) continue;  // claimed, parameters not chosen yet
       // A trial of an earlier space (an accepted config change) that this space does not hold
       // tells the sampler nothing about it: moving it to the nearest point would invent data.
@@ -253,6 +254,7 @@ class Controller {
         case store::TrialState::kFailed: o.state = samplers::TrialState::kFailed; break;
       }
       if (t.value) o.value = Oriented(*t.value);
+      if (!t.intermediates.empty()) o.last_step = t.intermediates.back().step;
       history.push_back(std::move(o));
     }
     return history;
@@ -266,8 +268,10 @@ class Controller {
     std::vector<pollfd> fds;
     for (const RunningTrial& r : running_) {
       if (r.process.stdout_fd() >= 0) fds.push_back({r.process.stdout_fd(), POLLIN, 0});
+      if (r.process.exit_fd() >= 0) fds.push_back({r.process.exit_fd(), POLLIN, 0});
     }
-    // Children that closed stdout are noticed by Poll() on the next round.
+    // A child that exited wakes the poll through its pidfd; without pidfds, Poll() notices it
+    // within `seconds`.
     ::poll(fds.data(), fds.size(), static_cast<int>(seconds * 1000));
   }
 
@@ -311,7 +315,7 @@ class Controller {
     if (plan_.pruner.method == "none") return false;
     std::vector<pruners::TrialCurve> curves;
     pruners::TrialCurve self{r.trial.number, false, r.reports};
-    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+    for (const store::Trial& t : view_.Refresh()) {
       if (t.number == r.trial.number) continue;
       pruners::TrialCurve c{t.number, t.state == store::TrialState::kComplete, {}};
       for (const store::Intermediate& i : t.intermediates) c.reports.push_back({i.step, Oriented(i.value)});
@@ -416,7 +420,7 @@ class Controller {
     for (const RunningTrial& r : running_) ids.push_back(r.trial.id);
     store_.Heartbeat(ids);
     const auto stale_ms = static_cast<int64_t>(plan_.stale_after * 1000);
-    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+    for (const store::Trial& t : view_.Refresh()) {
       if (t.state == store::TrialState::kRunning && t.heartbeat_ms < store::NowMs() - stale_ms) TryAdopt(t);
     }
     for (int64_t number : store_.RecoverStaleTrials(study_.id, stale_ms, plan_.max_retries)) {
@@ -427,7 +431,7 @@ class Controller {
 
   /// Trials left RUNNING by a controller on this host that no longer exists (killed -9).
   void RecoverOrphans() {
-    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+    for (const store::Trial& t : view_.Refresh()) {
       if (t.state != store::TrialState::kRunning || !IsDeadLocalWorker(t.worker, host_)) continue;
       if (TryAdopt(t)) continue;
       if (store_.FailAndRequeue(t.id, "its controller " + t.worker + " died while it ran", plan_.max_retries)) {
@@ -438,7 +442,7 @@ class Controller {
   }
 
   bool StudyHasUnfinishedTrials() {
-    for (const store::Trial& t : store_.LoadTrials(study_.id)) {
+    for (const store::Trial& t : view_.Refresh()) {
       if (t.state == store::TrialState::kRunning || t.state == store::TrialState::kWaiting) return true;
     }
     return false;
@@ -472,7 +476,10 @@ class Controller {
   }
 
   void Emit(SweepEvent::Kind kind, const store::Trial* trial, const std::string& message) {
-    if (on_event_) on_event_(SweepEvent{kind, trial, message});
+    if (!on_event_) return;
+    // After a trial ends the listener sees the study as it is now (its progress line counts it).
+    if (kind == SweepEvent::Kind::kFinished || kind == SweepEvent::Kind::kPruned) view_.Refresh();
+    on_event_(SweepEvent{kind, trial, message, &view_.trials()});
   }
 
   const SweepPlan& plan_;
@@ -481,6 +488,7 @@ class Controller {
   store::Store& store_;
   const store::Study& study_;
   const std::function<void(const SweepEvent&)>& on_event_;
+  StudyView view_;
   std::unique_ptr<pruners::Pruner> pruner_ = pruners::MakePruner(plan_.pruner);
   const std::string host_;
   const std::string worker_;

@@ -47,6 +47,7 @@ struct SweepEvent {
   enum class Kind { kStarted, kReported, kFinished, kPruned, kRecovered, kInfo } kind;
   const store::Trial* trial = nullptr;  ///< the trial concerned, if any
   std::string message;
+  const std::vector<store::Trial>* study = nullptr;  ///< the study's trials at the event, by number
 };
 
 struct SweepSummary {

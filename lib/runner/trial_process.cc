@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -121,6 +122,7 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
   TrialProcess process;
   process.pid_ = pid;
   process.stdout_fd_ = out[0];
+  process.exit_fd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));  // -1 before Linux 5.3
   process.log_fd_ = log_fd;
   process.started_ = std::chrono::steady_clock::now();
   return process;
@@ -131,6 +133,7 @@ TrialProcess::TrialProcess(TrialProcess&& other) noexcept { *this = std::move(ot
 TrialProcess& TrialProcess::operator=(TrialProcess&& other) noexcept {
   std::swap(pid_, other.pid_);
   std::swap(stdout_fd_, other.stdout_fd_);
+  std::swap(exit_fd_, other.exit_fd_);
   std::swap(log_fd_, other.log_fd_);
   std::swap(partial_line_, other.partial_line_);
   std::swap(status_, other.status_);
@@ -144,6 +147,7 @@ TrialProcess::~TrialProcess() {
     ::waitpid(pid_, nullptr, 0);
   }
   CloseFd(stdout_fd_);
+  CloseFd(exit_fd_);
   CloseFd(log_fd_);
 }
 

@@ -46,6 +46,9 @@ class TrialProcess {
   pid_t pid() const { return pid_; }
   /// The read end of the child's stdout, for poll().
   int stdout_fd() const { return stdout_fd_; }
+  /// A pidfd that poll() reports readable once the child has exited, so a controller waiting
+  /// for output also wakes when a trial ends; -1 where the kernel has no pidfd_open (< 5.3).
+  int exit_fd() const { return status_ ? -1 : exit_fd_; }
 
   /// Reads what is available without blocking and returns the complete lines (a partial last
   /// line is kept for the next call; at end of file it is returned too). Every byte read is
@@ -69,6 +72,7 @@ class TrialProcess {
 
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
+  int exit_fd_ = -1;
   int log_fd_ = -1;
   std::string partial_line_;
   std::optional<ExitStatus> status_;

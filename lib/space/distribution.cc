@@ -67,6 +67,7 @@ class NumericDistribution : public Distribution {
     Dimension d;
     d.kind = kind_.rounding == Rounding::kNone ? DimensionKind::kContinuous : DimensionKind::kDiscrete;
     d.num_levels = Levels();
+    d.level_step = EvenLevelStep();
     d.center = center_;
     d.scale = scale_;
     d.log_scale = kind_.transform == Transform::kLog10 || kind_.transform == Transform::kLog2;
@@ -130,6 +131,21 @@ class NumericDistribution : public Distribution {
     // larger double would be undefined).
     return static_cast<int>(std::min(levels, static_cast<double>(std::numeric_limits<int>::max())));
   }
+
+  /// Levels are evenly spaced in unit coordinates when the transform is the one the rounding
+  /// works in (linear for integers and quanta, log2 for powers of two), and they span the whole
+  /// box when both bounds are levels.
+  double EvenLevelStep() const {
+    const int levels = Levels();
+    const bool even_transform = (kind_.transform == Transform::kLinear &&
+                                 (kind_.rounding == Rounding::kInteger || kind_.rounding == Rounding::kQuantum)) ||
+                                (kind_.transform == Transform::kLog2 && kind_.rounding == Rounding::kPowerOfTwo);
+    if (levels < 2 || !even_transform || hi_ == lo_) return 0.0;
+    const auto is_level = [&](double v) { return FromUnit(ToUnitUnchecked(v)).as_double() == v; };
+    if (!is_level(spec_.min) || !is_level(spec_.max)) return 0.0;
+    return 1.0 / (levels - 1);
+  }
+  double ToUnitUnchecked(double v) const { return (Forward(kind_.transform, v) - lo_) / (hi_ - lo_); }
 
   Kind kind_;
   NumericSpec spec_;

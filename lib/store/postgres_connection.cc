@@ -66,6 +66,7 @@ class PostgresConnection : public SqlConnection {
   }
   void Commit() override { Script("COMMIT"); }
   void Rollback() override { Script("ROLLBACK"); }
+  void BeginRead() override { Script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
 
   std::string SchemaText(std::string schema) const override {
     Replace(schema, "{id}", "BIGSERIAL PRIMARY KEY");

@@ -46,6 +46,9 @@ class SqlConnection {
   virtual void BeginWrite(bool exclusive) = 0;
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
+  /// Starts a read-only transaction: every query until Commit sees one snapshot of the
+  /// database, and no writer waits for it.
+  virtual void BeginRead() = 0;
 
   /// The column types of this dialect for the schema's {id}, {int} and {real}.
   virtual std::string SchemaText(std::string schema) const = 0;
@@ -72,6 +75,31 @@ class WriteTransaction {
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
   void Commit() {
+    db_.Commit();
+    done_ = true;
+  }
+
+ private:
+  SqlConnection& db_;
+  bool done_ = false;
+};
+
+/// BeginRead() now; End() (or scope exit) ends it.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(SqlConnection& db) : db_(db) { db_.BeginRead(); }
+  ~ReadTransaction() {
+    if (!done_) {
+      try {
+        db_.Rollback();
+      } catch (...) {
+        // Ending a read on a broken connection: nothing more to do.
+      }
+    }
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  void End() {
     db_.Commit();
     done_ = true;
   }

@@ -43,13 +43,15 @@ std::string SqlRow::Text(size_t i) const {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 2: studies.version and trials.version (LoadTrialsChangedSince); a version-1 database is
+// migrated when opened.
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS studies (
   id {id}, name TEXT NOT NULL UNIQUE, direction TEXT NOT NULL,
-  config_yaml TEXT NOT NULL, created_ms {int} NOT NULL);
+  config_yaml TEXT NOT NULL, created_ms {int} NOT NULL, version {int} NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS trials (
   id {id}, study_id {int} NOT NULL REFERENCES studies(id),
   number {int} NOT NULL, state TEXT NOT NULL, seed {int} NOT NULL DEFAULT 0,
@@ -58,7 +60,9 @@ CREATE TABLE IF NOT EXISTS trials (
   created_ms {int} NOT NULL, started_ms {int} NOT NULL DEFAULT 0,
   finished_ms {int} NOT NULL DEFAULT 0, heartbeat_ms {int} NOT NULL DEFAULT 0,
   retry_of {int} NOT NULL DEFAULT -1, retried {int} NOT NULL DEFAULT 0,
+  version {int} NOT NULL DEFAULT 0,
   UNIQUE (study_id, number));
+CREATE INDEX IF NOT EXISTS trials_by_version ON trials (study_id, version);
 CREATE TABLE IF NOT EXISTS trial_params (
   trial_id {int} NOT NULL REFERENCES trials(id), name TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY (trial_id, name));
@@ -148,13 +152,14 @@ class SqlStore : public Store {
     if (!waiting.empty()) {
       // Re-queued trials were counted when queued; taking one does not grow the study.
       trial_id = waiting[0].Int(0);
-      db_->Query("UPDATE trials SET state = 'RUNNING', worker = ?, started_ms = ?, heartbeat_ms = ? WHERE id = ?",
-                 {worker, now, now, trial_id});
+      db_->Query("UPDATE trials SET state = 'RUNNING', worker = ?, started_ms = ?, heartbeat_ms = ?, version = ? WHERE id = ?",
+                 {worker, now, now, NextStudyVersion(study_id), trial_id});
     } else {
       if (counted >= max_trials) return std::nullopt;
-      trial_id = db_->Query("INSERT INTO trials (study_id, number, state, worker, created_ms, started_ms, heartbeat_ms) "
-                            "VALUES (?, ?, 'RUNNING', ?, ?, ?, ?) RETURNING id",
-                            {study_id, NextNumber(study_id), worker, now, now, now})
+      const int64_t version = NextStudyVersion(study_id);
+      trial_id = db_->Query("INSERT INTO trials (study_id, number, state, worker, created_ms, started_ms, heartbeat_ms, version) "
+                            "VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?) RETURNING id",
+                            {study_id, NextNumber(study_id), worker, now, now, now, version})
                      .at(0)
                      .Int(0);
     }
@@ -164,10 +169,11 @@ class SqlStore : public Store {
 
   int64_t EnqueueTrial(int64_t study_id, const ParamSet& params, uint64_t seed) override {
     WriteTransaction tx(*db_, WriteTransaction::kExclusive);
+    const int64_t version = NextStudyVersion(study_id);
     const int64_t number = NextNumber(study_id);
-    const int64_t trial_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, created_ms) "
-                                        "VALUES (?, ?, 'WAITING', ?, ?) RETURNING id",
-                                        {study_id, number, static_cast<int64_t>(seed), NowMs()})
+    const int64_t trial_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, created_ms, version) "
+                                        "VALUES (?, ?, 'WAITING', ?, ?, ?) RETURNING id",
+                                        {study_id, number, static_cast<int64_t>(seed), NowMs(), version})
                                  .at(0)
                                  .Int(0);
     InsertParams(trial_id, params);
@@ -177,7 +183,8 @@ class SqlStore : public Store {
 
   void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed, const std::string& run_dir) override {
     WriteTransaction tx(*db_, WriteTransaction::kRows);
-    db_->Query("UPDATE trials SET seed = ?, run_dir = ? WHERE id = ?", {static_cast<int64_t>(seed), run_dir, trial_id});
+    db_->Query("UPDATE trials SET seed = ?, run_dir = ?, version = ? WHERE id = ?",
+               {static_cast<int64_t>(seed), run_dir, NextVersionOfTrial(trial_id), trial_id});
     db_->Query("DELETE FROM trial_params WHERE trial_id = ?", {trial_id});
     InsertParams(trial_id, params);
     tx.Commit();
@@ -186,33 +193,38 @@ class SqlStore : public Store {
   void Heartbeat(const std::vector<int64_t>& trial_ids) override {
     if (trial_ids.empty()) return;
     WriteTransaction tx(*db_, WriteTransaction::kRows);
-    const int64_t now = NowMs();
-    for (int64_t id : trial_ids) db_->Query("UPDATE trials SET heartbeat_ms = ? WHERE id = ? AND state = 'RUNNING'", {now, id});
+    const int64_t now = NowMs(), version = NextVersionOfTrial(trial_ids[0]);  // one controller's trials: one study
+    for (int64_t id : trial_ids) {
+      db_->Query("UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING'", {now, version, id});
+    }
     tx.Commit();
   }
 
   void ReportIntermediate(int64_t trial_id, int64_t step, double value) override {
     WriteTransaction tx(*db_, WriteTransaction::kRows);
+    const int64_t version = NextVersionOfTrial(trial_id);
     db_->Query("INSERT INTO trial_intermediates (trial_id, step, value) VALUES (?, ?, ?) "
                "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
                {trial_id, step, Optional(value)});
-    db_->Query("UPDATE trials SET heartbeat_ms = ? WHERE id = ?", {NowMs(), trial_id});
+    db_->Query("UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ?", {NowMs(), version, trial_id});
     tx.Commit();
   }
 
   void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value, double cost,
                    const std::string& error) override {
     WriteTransaction tx(*db_, WriteTransaction::kRows);
-    db_->Query("UPDATE trials SET state = ?, value = ?, cost = ?, error = ?, finished_ms = ? WHERE id = ?",
-               {std::string(StateName(state)), Optional(value), cost, error, NowMs(), trial_id});
+    const int64_t version = NextVersionOfTrial(trial_id);
+    db_->Query("UPDATE trials SET state = ?, value = ?, cost = ?, error = ?, finished_ms = ?, version = ? WHERE id = ?",
+               {std::string(StateName(state)), Optional(value), cost, error, NowMs(), version, trial_id});
     tx.Commit();
   }
 
   bool AdoptFinishedTrial(int64_t trial_id, double value, double cost) override {
     WriteTransaction tx(*db_, WriteTransaction::kRows);
-    const bool adopted = !db_->Query("UPDATE trials SET state = 'COMPLETE', value = ?, cost = ?, error = '', finished_ms = ? "
-                                     "WHERE id = ? AND state = 'RUNNING' RETURNING id",
-                                     {value, cost, NowMs(), trial_id})
+    const int64_t version = NextVersionOfTrial(trial_id);
+    const bool adopted = !db_->Query("UPDATE trials SET state = 'COMPLETE', value = ?, cost = ?, error = '', finished_ms = ?, "
+                                     "version = ? WHERE id = ? AND state = 'RUNNING' RETURNING id",
+                                     {value, cost, NowMs(), version, trial_id})
                               .empty();
     tx.Commit();
     return adopted;
@@ -239,34 +251,43 @@ class SqlStore : public Store {
 
   void AbandonTrial(int64_t trial_id) override {
     WriteTransaction tx(*db_, WriteTransaction::kRows);
+    NextVersionOfTrial(trial_id);  // readers of changes notice the deletion by the trial count
     db_->Query("DELETE FROM trials WHERE id = ? AND state = 'RUNNING' "
                "AND NOT EXISTS (SELECT 1 FROM trial_params WHERE trial_id = ?)",
                {trial_id, trial_id});
     tx.Commit();
   }
 
-  std::vector<Trial> LoadTrials(int64_t study_id) override {
-    // Three reads without a lock: rows of trials created after the first one are skipped (this
-    // load did not see those trials), so a busy study never makes a load fail.
-    std::vector<Trial> trials;
+  std::vector<Trial> LoadTrials(int64_t study_id) override { return LoadTrialsChangedSince(study_id, -1).trials; }
+
+  StudyChanges LoadTrialsChangedSince(int64_t study_id, int64_t since_version) override {
+    // One snapshot: the version, the count and the rows agree, and a busy study never makes a
+    // load fail.
+    ReadTransaction snapshot(*db_);
+    StudyChanges changes;
+    const std::vector<SqlRow> head =
+        db_->Query("SELECT version, (SELECT COUNT(*) FROM trials WHERE study_id = ?) FROM studies WHERE id = ?", {study_id, study_id});
+    if (head.empty()) throw std::runtime_error("study vanished from storage");
+    changes.version = head[0].Int(0);
+    changes.trial_count = head[0].Int(1);
     std::map<int64_t, size_t> index_of;
-    for (const SqlRow& row : db_->Query(std::string(kTrialColumns) + " WHERE study_id = ? ORDER BY number", {study_id})) {
-      index_of[row.Int(0)] = trials.size();
-      trials.push_back(TrialFromRow(row));
+    const std::vector<SqlValue> which = {study_id, since_version};
+    for (const SqlRow& row : db_->Query(std::string(kTrialColumns) + " WHERE study_id = ? AND version > ? ORDER BY number", which)) {
+      index_of[row.Int(0)] = changes.trials.size();
+      changes.trials.push_back(TrialFromRow(row));
     }
     for (const SqlRow& row : db_->Query("SELECT p.trial_id, p.name, p.value FROM trial_params p JOIN trials t ON t.id = p.trial_id "
-                                        "WHERE t.study_id = ?",
-                                        {study_id})) {
-      const auto it = index_of.find(row.Int(0));
-      if (it != index_of.end()) AddParam(trials[it->second], row.Text(1), row.Text(2));
+                                        "WHERE t.study_id = ? AND t.version > ?",
+                                        which)) {
+      AddParam(changes.trials.at(index_of.at(row.Int(0))), row.Text(1), row.Text(2));
     }
     for (const SqlRow& row : db_->Query("SELECT i.trial_id, i.step, i.value FROM trial_intermediates i JOIN trials t ON t.id = i.trial_id "
-                                        "WHERE t.study_id = ? ORDER BY i.trial_id, i.step",
-                                        {study_id})) {
-      const auto it = index_of.find(row.Int(0));
-      if (it != index_of.end()) trials[it->second].intermediates.push_back({row.Int(1), row.Double(2)});
+                                        "WHERE t.study_id = ? AND t.version > ? ORDER BY i.trial_id, i.step",
+                                        which)) {
+      changes.trials.at(index_of.at(row.Int(0))).intermediates.push_back({row.Int(1), row.Double(2)});
     }
-    return trials;
+    snapshot.End();
+    return changes;
   }
 
  private:
@@ -275,7 +296,13 @@ class SqlStore : public Store {
     const std::vector<std::string> tables = db_->TableNames();
     if (std::find(tables.begin(), tables.end(), "meta") != tables.end()) {
       const std::vector<SqlRow> version = db_->Query("SELECT value FROM meta WHERE key = 'schema_version'");
-      const std::string found = version.empty() ? "none" : version[0].Text(0);
+      std::string found = version.empty() ? "none" : version[0].Text(0);
+      if (found == "1") {  // the version columns, 0 everywhere: every reader starts from a full load
+        db_->Script("ALTER TABLE studies ADD COLUMN version " + db_->SchemaText("{int}") + " NOT NULL DEFAULT 0");
+        db_->Script("ALTER TABLE trials ADD COLUMN version " + db_->SchemaText("{int}") + " NOT NULL DEFAULT 0");
+        db_->Query("UPDATE meta SET value = ? WHERE key = 'schema_version'", {std::to_string(kSchemaVersion)});
+        found = std::to_string(kSchemaVersion);
+      }
       if (found != std::to_string(kSchemaVersion)) {
         throw UserError("storage " + db_->Describe() + " has schema version " + found + "; this hpo reads version " +
                         std::to_string(kSchemaVersion) + " (use the hpo that wrote it, or another --storage)");
@@ -287,6 +314,18 @@ class SqlStore : public Store {
       db_->Query("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", {std::to_string(kSchemaVersion)});
     }
     tx.Commit();
+  }
+
+  // Every change to a trial takes the next version of its study, under the study row's lock
+  // (held to the commit), so versions are given in commit order: a reader that has seen
+  // version V has seen every change up to V (LoadTrialsChangedSince).
+  int64_t NextStudyVersion(int64_t study_id) {
+    return db_->Query("UPDATE studies SET version = version + 1 WHERE id = ? RETURNING version", {study_id}).at(0).Int(0);
+  }
+  int64_t NextVersionOfTrial(int64_t trial_id) {
+    const std::vector<SqlRow> rows = db_->Query(
+        "UPDATE studies SET version = version + 1 WHERE id = (SELECT study_id FROM trials WHERE id = ?) RETURNING version", {trial_id});
+    return rows.empty() ? 0 : rows[0].Int(0);  // a trial that is gone changes nothing
   }
 
   int64_t NextNumber(int64_t study_id) {
@@ -347,17 +386,17 @@ class SqlStore : public Store {
   bool FailAndRequeueLocked(int64_t trial_id, const std::string& reason, int max_retries) {
     // Check and set in one statement: a worker finishing this very trial at the same moment
     // holds its row lock, and then the trial is no longer RUNNING here.
-    const int64_t now = NowMs();
+    const int64_t now = NowMs(), version = NextVersionOfTrial(trial_id);
     const std::vector<SqlRow> found = db_->Query(
-        "UPDATE trials SET state = 'FAILED', finished_ms = ?, error = ? WHERE id = ? AND state = 'RUNNING' "
+        "UPDATE trials SET state = 'FAILED', finished_ms = ?, error = ?, version = ? WHERE id = ? AND state = 'RUNNING' "
         "RETURNING study_id, number",
-        {now, reason, trial_id});
+        {now, reason, version, trial_id});
     if (found.empty()) return false;
     const int64_t study_id = found[0].Int(0), number = found[0].Int(1);
     if (RetriesOf(study_id, number) >= max_retries) return true;
-    const int64_t retry_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, run_dir, created_ms, retry_of) "
-                                        "SELECT study_id, CAST(? AS BIGINT), 'WAITING', seed, '', CAST(? AS BIGINT), CAST(? AS BIGINT) "
-                                        "FROM trials WHERE id = ? RETURNING id",
+    const int64_t retry_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, run_dir, created_ms, retry_of, version) "
+                                        "SELECT study_id, CAST(? AS BIGINT), 'WAITING', seed, '', CAST(? AS BIGINT), CAST(? AS BIGINT), "
+                                        "version FROM trials WHERE id = ? RETURNING id",
                                         {NextNumber(study_id), now, number, trial_id})
                                  .at(0)
                                  .Int(0);

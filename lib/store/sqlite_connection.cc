@@ -66,6 +66,7 @@ class SqliteConnection : public SqlConnection {
   void BeginWrite(bool) override { Script("BEGIN IMMEDIATE"); }  // SQLite has one writer at a time anyway
   void Commit() override { Script("COMMIT"); }
   void Rollback() override { Script("ROLLBACK"); }
+  void BeginRead() override { Script("BEGIN DEFERRED"); }  // WAL: the snapshot is taken at the first read
 
   std::string SchemaText(std::string schema) const override {
     Replace(schema, "{id}", "INTEGER PRIMARY KEY");  // the rowid alias: ids come from SQLite

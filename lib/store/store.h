@@ -57,6 +57,14 @@ struct StudyChange {
   std::string changes;  ///< "x: uniform [-1, 1] -> uniform [5, 9]; ..."
 };
 
+/// What changed in a study since a version (Store::LoadTrialsChangedSince).
+struct StudyChanges {
+  std::vector<Trial> trials;  ///< every trial changed after the given version, ordered by number
+  int64_t version = 0;        ///< the study's version these changes bring a reader up to
+  int64_t trial_count = 0;    ///< trials in the study at `version` (fewer than a reader holds:
+                              ///< a claimed trial was abandoned, reload everything)
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -113,6 +121,10 @@ class Store {
 
   /// Every trial with its intermediate values, ordered by number.
   virtual std::vector<Trial> LoadTrials(int64_t study_id) = 0;
+  /// The trials changed after `since_version` (a StudyChanges::version from an earlier call, or
+  /// -1 for every trial), all read from one snapshot. Every change to a trial gives the study a
+  /// new version, in commit order, so applying the changes in order misses nothing.
+  virtual StudyChanges LoadTrialsChangedSince(int64_t study_id, int64_t since_version) = 0;
 };
 
 /// Opens storage from a URL: "sqlite:///abs/path.db", "sqlite:///rel/path.db" or a plain path.

@@ -2,6 +2,7 @@
 scripts/bench-samplers. Prints one JSON object in the same shape. Needs python3-optuna."""
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -88,10 +89,14 @@ def quantiles(values):
 
 
 def regret(seeds, trials):
+    # OPTUNA_PEER_SAMPLERS=optuna_tpe_multivariate,optuna_cmaes runs those only (tuning runs).
+    only = os.environ.get("OPTUNA_PEER_SAMPLERS", "").split(",")
     out = {}
     for name, (f, optimum) in PROBLEMS.items():
         out[name] = {}
         for sampler_name, make in SAMPLERS.items():
+            if only != [""] and sampler_name not in only:
+                continue
             at = {20: [], 40: [], trials: []}
             for seed in range(seeds):
                 noise = random.Random(seed)

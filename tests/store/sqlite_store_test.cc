@@ -256,6 +256,35 @@ TEST_F(SqliteStoreTest, ADatabaseFromBeforeTheChangesTableGetsIt) {
   EXPECT_EQ(store->LoadStudyChanges(study.id).size(), 1u);
 }
 
+TEST_F(SqliteStoreTest, AVersionOneDatabaseIsMigratedAndKeepsItsTrials) {
+  {
+    auto store = OpenStore(Url());
+    const Study study = store->OpenStudy("s", "maximize", "", true);
+    const Trial t = *store->ClaimTrial(study.id, 5, "w");
+    store->StartTrial(t.id, {{"x", Value(0.5)}}, 3, "");
+    store->FinishTrial(t.id, TrialState::kComplete, 2.0, 1.0, "");
+  }
+  // What hpo wrote before the version columns existed.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "study.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP INDEX trials_by_version; ALTER TABLE trials DROP COLUMN version; "
+                         "ALTER TABLE studies DROP COLUMN version; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "", "", false);
+  const StudyChanges all = store->LoadTrialsChangedSince(study.id, -1);
+  ASSERT_EQ(all.trials.size(), 1u);
+  EXPECT_EQ(all.trials[0].params.at("x"), Value(0.5));
+  const Trial next = *store->ClaimTrial(study.id, 5, "w");
+  const StudyChanges changed = store->LoadTrialsChangedSince(study.id, all.version);
+  ASSERT_EQ(changed.trials.size(), 1u);
+  EXPECT_EQ(changed.trials[0].number, next.number);
+  EXPECT_EQ(changed.trial_count, 2);
+}
+
 TEST_F(SqliteStoreTest, IncompatibleSchemaVersionIsAUserErrorAndLeavesTheFileAlone) {
   OpenStore(Url())->OpenStudy("s", "maximize", "", true);
   sqlite3* db = nullptr;
