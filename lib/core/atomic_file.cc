@@ -21,7 +21,7 @@ namespace {
 
 }  // namespace
 
-void WriteFileAtomic(const std::filesystem::path& path, std::string_view contents) {
+void WriteFileAtomic(const std::filesystem::path& path, std::string_view contents, Flush flush) {
   // Unique per process so concurrent writers of one path never share a temp file.
   std::filesystem::path tmp = path;
   tmp += ".tmp." + std::to_string(::getpid());
@@ -38,7 +38,7 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view content
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((flush == Flush::kToDisk && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
     Fail("cannot flush", tmp);
   }

@@ -210,8 +210,10 @@ class Controller {
     ParamSet all = plan_.fixed;
     for (const auto& [name, value] : trial.params) all[name] = value;
     if (plan_.command.empty() && !all.count("threads")) all["threads"] = Value(plan_.threads_per_trial);
-    WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(all));
-    WriteFileAtomic(run_dir / kTrialRecordFile, TrialRecord(trial));
+    // Not flushed to disk: a crash that could tear them kills the trial too, and its retry gets
+    // a new run directory; adoption reads the record and refuses one that does not match.
+    WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(all), Flush::kNo);
+    WriteFileAtomic(run_dir / kTrialRecordFile, TrialRecord(trial), Flush::kNo);
 
     ProcessSpec spec;
     spec.argv = TrialCommand(plan_, all, run_dir, trial.seed);

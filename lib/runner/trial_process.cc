@@ -29,6 +29,12 @@ void WriteAll(int fd, const char* data, size_t size) {
   }
 }
 
+int OpenLog(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open trial log " + path.string() + ": " + std::strerror(errno));
+  return fd;
+}
+
 }  // namespace
 
 std::string ExitStatus::Describe() const {
@@ -42,8 +48,8 @@ std::string ExitStatus::Describe() const {
 TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
   if (spec.argv.empty()) throw std::runtime_error("trial command is empty");
 
-  // Everything the child needs is prepared before fork: between fork and exec only
-  // async-signal-safe calls are allowed.
+  // Everything the child needs is prepared before vfork: between vfork and exec only
+  // async-signal-safe calls on the child's own stack are allowed.
   std::vector<char*> argv;
   for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -61,13 +67,7 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
-  int log_fd = -1;
-  if (!spec.log_path.empty()) {
-    log_fd = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (log_fd < 0) {
-      throw std::runtime_error("cannot open trial log " + spec.log_path.string() + ": " + std::strerror(errno));
-    }
-  }
+  const int log_fd = spec.log_path.empty() ? -1 : OpenLog(spec.log_path);  // const: vfork must not clobber it
   int out[2];
   int exec_error[2];  // CLOEXEC pipe: the child writes errno if exec fails, else it just closes
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(exec_error, O_CLOEXEC) != 0) {
@@ -76,8 +76,15 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
   const pid_t parent = ::getpid();
   const std::string cwd = spec.working_dir.string();
 
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  // vfork, as posix_spawn does inside: the child borrows the controller's memory until it
+  // execs, instead of copying its page tables. The controller maps LibTorch (hpo train lives in
+  // the same binary), and fork's copy was most of what starting a trial cost. The child only
+  // touches its own stack and makes system calls. Signals stay blocked until the child has reset
+  // its handlers, so no controller handler ever runs in the child.
+  sigset_t all_signals, old_mask;
+  ::sigfillset(&all_signals);
+  ::pthread_sigmask(SIG_SETMASK, &all_signals, &old_mask);
+  const pid_t pid = ::vfork();
   if (pid == 0) {
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -86,6 +93,7 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGPIPE, SIG_DFL);
+    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     ::dup2(out[1], STDOUT_FILENO);
     if (log_fd >= 0) ::dup2(log_fd, STDERR_FILENO);
     const int devnull = ::open("/dev/null", O_RDONLY);
@@ -100,6 +108,10 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
     WriteAll(exec_error[1], reinterpret_cast<const char*>(&err), sizeof err);
     ::_exit(127);
   }
+
+  const int vfork_errno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  if (pid < 0) throw std::runtime_error(std::string("vfork: ") + std::strerror(vfork_errno));
 
   // Also set the group from the parent side, so a kill right after Start reaches the group.
   ::setpgid(pid, pid);

@@ -32,7 +32,7 @@ class TrialProcess {
   /// Starts the child with fork + execvp (an argv array, never a shell). The child gets its own
   /// process group (so a kill reaches everything it started) and PR_SET_PDEATHSIG=SIGKILL (so it
   /// does not outlive a controller killed with -9). posix_spawn cannot set the parent-death
-  /// signal, which is why this is fork/exec. Throws std::runtime_error if the program cannot be
+  /// signal, which is why this is vfork/exec. Throws std::runtime_error if the program cannot be
   /// started (the message names it).
   static TrialProcess Start(const ProcessSpec& spec);
 
