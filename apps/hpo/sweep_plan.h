@@ -28,6 +28,7 @@ inline runner::SweepPlan PlanFor(const config::SweepConfig& c, const std::filesy
   plan.hpo_binary = std::filesystem::read_symlink("/proc/self/exe");
   plan.fixed = c.fixed;
   plan.pruner = c.pruner;
+  plan.cost = c.cost;
   return plan;
 }
 

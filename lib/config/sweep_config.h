@@ -41,6 +41,9 @@ struct SweepConfig {
   int n_jobs = 1;
   int max_retries = 1;
   double heartbeat_timeout = 60;        ///< seconds without heartbeat before a running trial counts as dead
+  /// What a trial costs the sampler (protein weighs it): auto | wall | steps | reported
+  /// (runner::SweepPlan::cost; docs/configuration.md).
+  std::string cost = "auto";
   uint64_t seed = 0;
   std::string storage;                  ///< URL; empty = the sweep's study.db
   std::vector<std::string> command;     ///< empty = hpo train

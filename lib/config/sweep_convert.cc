@@ -126,6 +126,7 @@ std::vector<std::string> UnwrittenSettings(const SweepConfig& c, bool optuna) {
   if (c.heartbeat_timeout != d.heartbeat_timeout)
     out.push_back(fmt::format("heartbeat_timeout {} s", c.heartbeat_timeout));
   if (!optuna && !c.storage.empty()) out.push_back("storage " + c.storage);
+  if (c.cost != d.cost) out.push_back("cost " + c.cost);
   return out;
 }
 

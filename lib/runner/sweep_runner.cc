@@ -168,6 +168,7 @@ class Controller {
     TrialProcess process;
     std::vector<pruners::Report> reports;
     std::optional<double> last_value;  ///< as reported (not oriented)
+    TrialMeasures measures;            ///< the last step and the `cost` it reported so far
     bool pruned = false;
     std::string kill_reason;           ///< set when we stopped it (timeout)
     std::optional<Clock::time_point> terminated_at;
@@ -229,11 +230,11 @@ class Controller {
     try {
       TrialProcess process = TrialProcess::Start(spec);
       ++summary_.launched;
-      running_.push_back(RunningTrial{std::move(trial), std::move(process), {}, {}, false, {}, {}});
+      running_.push_back(RunningTrial{std::move(trial), std::move(process), {}, {}, {}, false, {}, {}});
       Emit(SweepEvent::Kind::kStarted, &running_.back().trial, "");
     } catch (const std::runtime_error& e) {
       // A program that cannot start is the user's command, not a flaky trial: stop the sweep.
-      store_.FinishTrial(trial.id, store::TrialState::kFailed, std::nullopt, 0.0, e.what());
+      store_.FinishTrial(trial.id, store::TrialState::kFailed, std::nullopt, {}, e.what());
       throw UserError(e.what());
     }
   }
@@ -247,7 +248,7 @@ class Controller {
       if (!space_.Contains(t.params)) continue;
       samplers::Observation o;
       o.point = space_.ToUnit(t.params);
-      o.cost = std::max(t.cost, 1e-3);
+      o.cost = std::max(t.cost_measure > 0 ? t.cost_measure : t.cost, 1e-3);  // earlier trials: seconds
       switch (t.state) {
         case store::TrialState::kWaiting:
         case store::TrialState::kRunning: o.state = samplers::TrialState::kRunning; break;
@@ -283,6 +284,7 @@ class Controller {
       const std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric);
       if (!report || r.pruned) continue;
       r.last_value = report->value;
+      NoteMeasures(r, *report);
       if (!report->step) continue;  // a final value: nothing to prune on
       store_.ReportIntermediate(r.trial.id, *report->step, report->value);
       r.reports.push_back({*report->step, Oriented(report->value)});
@@ -307,6 +309,7 @@ class Controller {
       if (std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric); report && !r.pruned) {
         if (report->step) store_.ReportIntermediate(r.trial.id, *report->step, report->value);
         r.last_value = report->value;
+        NoteMeasures(r, *report);
       }
     }
     Record(r, *status);
@@ -327,9 +330,32 @@ class Controller {
     return pruner_->ShouldPrune(self, curves);
   }
 
+  static void NoteMeasures(RunningTrial& r, const ParsedReport& report) {
+    if (report.step && *report.step > 0) r.measures.steps = static_cast<double>(*report.step);
+    if (report.cost && std::isfinite(*report.cost) && *report.cost > 0) r.measures.reported = report.cost;
+  }
+
+  /// Wall time and the sweep's cost measure of a trial that ended; the results file's measures
+  /// win over what the trial reported on the way.
+  store::TrialCost CostOf(const store::Trial& t, double seconds, TrialMeasures measures) {
+    const TrialMeasures written = ReadTrialMeasures(t.run_dir);
+    if (written.steps) measures.steps = written.steps;
+    if (written.reported) measures.reported = written.reported;
+    bool measured = true;
+    const double measure = CostMeasure(plan_.cost, measures, seconds, measured);
+    if (!measured && !warned_unmeasured_) {
+      warned_unmeasured_ = true;
+      Emit(SweepEvent::Kind::kInfo, &t,
+           fmt::format("cost: {}, but the trial gave no {}: its wall time stands in (so suggestions depend on the "
+                       "machine's load; see docs/trial_protocol.md)",
+                       plan_.cost, plan_.cost == "steps" ? "steps (total_timesteps or a step)" : "cost"));
+    }
+    return {seconds, measure};
+  }
+
   void Record(RunningTrial& r, const ExitStatus& status) {
-    const double cost = r.process.ElapsedSeconds();
     const store::Trial& t = r.trial;
+    const store::TrialCost cost = CostOf(t, r.process.ElapsedSeconds(), r.measures);
     if (r.pruned) {
       store_.FinishTrial(t.id, store::TrialState::kPruned, r.last_value, cost, "pruned");
       Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? fmt::format("{}", *r.last_value) : "");
@@ -399,8 +425,8 @@ class Controller {
       const int64_t written_ms = ec ? store::NowMs()
                                     : std::chrono::duration_cast<std::chrono::milliseconds>(
                                           std::chrono::file_clock::to_sys(written).time_since_epoch()).count();
-      const double cost = std::max(0.0, static_cast<double>(written_ms - t.started_ms) / 1000.0);
-      if (!store_.AdoptFinishedTrial(t.id, value, cost)) return false;
+      const double seconds = std::max(0.0, static_cast<double>(written_ms - t.started_ms) / 1000.0);
+      if (!store_.AdoptFinishedTrial(t.id, value, CostOf(t, seconds, {}))) return false;
       Emit(SweepEvent::Kind::kRecovered, &t,
            fmt::format("finished before its controller {} stopped: COMPLETE with {} from its results file", t.worker, value));
       return true;
@@ -496,6 +522,7 @@ class Controller {
   const std::string worker_;
   std::vector<RunningTrial> running_;
   SweepSummary summary_;
+  bool warned_unmeasured_ = false;  // the cost-measure note is given once per sweep
 };
 
 }  // namespace
@@ -583,8 +610,9 @@ std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::
   if (!value && node["step"] && node["event"] && node["event"].as<std::string>("") == "eval") value = node["mean_reward"];
   if (!value || !value.IsScalar()) return std::nullopt;
   try {
-    ParsedReport report{std::nullopt, value.as<double>()};
+    ParsedReport report{std::nullopt, value.as<double>(), std::nullopt};
     if (node["step"]) report.step = node["step"].as<int64_t>();
+    if (node["cost"] && node["cost"].IsScalar()) report.cost = node["cost"].as<double>();
     return report;
   } catch (const YAML::Exception&) {
     return std::nullopt;
@@ -625,6 +653,37 @@ double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& m
   }
   if (!std::isfinite(value)) throw std::runtime_error(fmt::format("the trial's {} is {}", metric, value));
   return value;
+}
+
+TrialMeasures ReadTrialMeasures(const std::filesystem::path& run_dir) {
+  TrialMeasures measures;
+  const std::filesystem::path results = run_dir / "sweep_eval_results.yaml";
+  if (!std::filesystem::exists(results)) return measures;
+  try {
+    const YAML::Node node = YAML::LoadFile(results.string());
+    if (!node.IsMap()) return measures;
+    // A measure that is not a positive number is no measure (the value was validated already).
+    const auto positive = [&](const char* key) -> std::optional<double> {
+      const YAML::Node v = node[key];
+      if (!v || !v.IsScalar()) return std::nullopt;
+      const double x = v.as<double>(NAN);
+      return std::isfinite(x) && x > 0 ? std::optional<double>(x) : std::nullopt;
+    };
+    measures.steps = positive("total_timesteps");
+    measures.reported = positive("cost");
+  } catch (const YAML::Exception&) {
+    // ReadFinalValue reports a malformed file; here it only has no measures
+  }
+  return measures;
+}
+
+double CostMeasure(const std::string& cost, const TrialMeasures& measures, double seconds, bool& measured) {
+  measured = true;
+  if (cost == "wall") return seconds;
+  if ((cost == "reported" || cost == "auto") && measures.reported) return *measures.reported;
+  if ((cost == "steps" || cost == "auto") && measures.steps) return *measures.steps;
+  measured = cost == "auto";  // auto asks for nothing: wall time is its last resort, not a stand-in
+  return seconds;
 }
 
 SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,

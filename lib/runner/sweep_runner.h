@@ -40,6 +40,12 @@ struct SweepPlan {
   std::filesystem::path hpo_binary;    ///< path of hpo itself, for the default command
   ParamSet fixed;                      ///< values every trial gets besides the sampled ones
   pruners::PrunerSettings pruner;
+  /// What a trial costs the sampler (Trial::cost_measure): "wall" seconds; "steps", the env
+  /// steps it ran (total_timesteps in its results file, else its last reported step);
+  /// "reported", the `cost` it wrote (results file or JSON line); "auto", the first of reported,
+  /// steps and wall the trial provides. Steps and reported costs do not change with the
+  /// machine's load, so a seeded sweep suggests the same points on a busy machine.
+  std::string cost = "auto";
 };
 
 /// What the controller tells the user as it goes (a terminal status line or plain log lines).
@@ -84,6 +90,7 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
 struct ParsedReport {
   std::optional<int64_t> step;  ///< none: a final value (W&B-style `{"score": 0.9}`), not a curve point
   double value = 0.0;
+  std::optional<double> cost;   ///< the line's `cost`, if any (cost: reported)
 };
 std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric);
 
@@ -92,5 +99,16 @@ std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::
 /// (missing or malformed results, metric absent or not finite).
 double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& metric,
                       const std::optional<double>& last_reported);
+
+/// What a finished trial says it cost, besides time: from its results file, `total_timesteps`
+/// (steps) and `cost` (reported). Either is missing when the file has no such number.
+struct TrialMeasures {
+  std::optional<double> steps, reported;
+};
+TrialMeasures ReadTrialMeasures(const std::filesystem::path& run_dir);
+
+/// The cost measure of a trial under `cost` (SweepPlan::cost), and false in `measured` when the
+/// trial lacked the measure asked for and its wall time stands in.
+double CostMeasure(const std::string& cost, const TrialMeasures& measures, double seconds, bool& measured);
 
 }  // namespace hpo::runner

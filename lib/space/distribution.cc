@@ -108,6 +108,11 @@ class NumericDistribution : public Distribution {
   }
 
   double SamplePrior(Rng& rng) const override {
+    // Evenly spaced levels are drawn as levels: a uniform coordinate would give the two end
+    // levels half the chance of the others (each rounds from half a level's width).
+    if (const double step = EvenLevelStep(); step > 0 && !kind_.gaussian_prior) {
+      return step * static_cast<double>(UniformInt(rng, 0, Levels()));
+    }
     if (!kind_.gaussian_prior) return UniformUnit(rng);
     // A Gaussian around the centre with the search scale as its deviation, redrawn (not
     // clipped) until inside the box, so no mass piles up on the faces.

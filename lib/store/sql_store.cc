@@ -43,8 +43,8 @@ std::string SqlRow::Text(size_t i) const {
 
 namespace {
 
-// 2: studies.version and trials.version (LoadTrialsChangedSince); a version-1 database is
-// migrated when opened.
+// 2: studies.version and trials.version (LoadTrialsChangedSince), trials.cost_measure; a
+// version-1 database is migrated when opened.
 constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS trials (
   created_ms {int} NOT NULL, started_ms {int} NOT NULL DEFAULT 0,
   finished_ms {int} NOT NULL DEFAULT 0, heartbeat_ms {int} NOT NULL DEFAULT 0,
   retry_of {int} NOT NULL DEFAULT -1, retried {int} NOT NULL DEFAULT 0,
-  version {int} NOT NULL DEFAULT 0,
+  version {int} NOT NULL DEFAULT 0, cost_measure {real} NOT NULL DEFAULT 0,
   UNIQUE (study_id, number));
 CREATE INDEX IF NOT EXISTS trials_by_version ON trials (study_id, version);
 CREATE TABLE IF NOT EXISTS trial_params (
@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS trial_intermediates (
 
 constexpr const char* kTrialColumns =
     "SELECT id, number, state, seed, value, cost, error, worker, run_dir, created_ms, started_ms, "
-    "finished_ms, heartbeat_ms, retry_of, retried FROM trials";
+    "finished_ms, heartbeat_ms, retry_of, retried, cost_measure FROM trials";
 
 TrialState StateFromText(const std::string& text) {
   const std::optional<TrialState> state = ParseState(text);
@@ -210,21 +210,22 @@ class SqlStore : public Store {
     tx.Commit();
   }
 
-  void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value, double cost,
+  void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value, TrialCost cost,
                    const std::string& error) override {
     WriteTransaction tx(*db_, WriteTransaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
-    db_->Query("UPDATE trials SET state = ?, value = ?, cost = ?, error = ?, finished_ms = ?, version = ? WHERE id = ?",
-               {std::string(StateName(state)), Optional(value), cost, error, NowMs(), version, trial_id});
+    db_->Query("UPDATE trials SET state = ?, value = ?, cost = ?, cost_measure = ?, error = ?, finished_ms = ?, version = ? "
+               "WHERE id = ?",
+               {std::string(StateName(state)), Optional(value), cost.seconds, cost.measure, error, NowMs(), version, trial_id});
     tx.Commit();
   }
 
-  bool AdoptFinishedTrial(int64_t trial_id, double value, double cost) override {
+  bool AdoptFinishedTrial(int64_t trial_id, double value, TrialCost cost) override {
     WriteTransaction tx(*db_, WriteTransaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
-    const bool adopted = !db_->Query("UPDATE trials SET state = 'COMPLETE', value = ?, cost = ?, error = '', finished_ms = ?, "
-                                     "version = ? WHERE id = ? AND state = 'RUNNING' RETURNING id",
-                                     {value, cost, NowMs(), version, trial_id})
+    const bool adopted = !db_->Query("UPDATE trials SET state = 'COMPLETE', value = ?, cost = ?, cost_measure = ?, error = '', "
+                                     "finished_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING' RETURNING id",
+                                     {value, cost.seconds, cost.measure, NowMs(), version, trial_id})
                               .empty();
     tx.Commit();
     return adopted;
@@ -300,6 +301,7 @@ class SqlStore : public Store {
       if (found == "1") {  // the version columns, 0 everywhere: every reader starts from a full load
         db_->Script("ALTER TABLE studies ADD COLUMN version " + db_->SchemaText("{int}") + " NOT NULL DEFAULT 0");
         db_->Script("ALTER TABLE trials ADD COLUMN version " + db_->SchemaText("{int}") + " NOT NULL DEFAULT 0");
+        db_->Script("ALTER TABLE trials ADD COLUMN cost_measure " + db_->SchemaText("{real}") + " NOT NULL DEFAULT 0");
         db_->Query("UPDATE meta SET value = ? WHERE key = 'schema_version'", {std::to_string(kSchemaVersion)});
         found = std::to_string(kSchemaVersion);
       }
@@ -363,6 +365,7 @@ class SqlStore : public Store {
     t.heartbeat_ms = r.Int(12);
     t.retry_of = r.Int(13);
     t.retried = r.Int(14) != 0;
+    t.cost_measure = r.Double(15);
     return t;
   }
 

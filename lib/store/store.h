@@ -34,6 +34,8 @@ struct Trial {
   uint64_t seed = 0;
   std::optional<double> value;  ///< final metric (COMPLETE) or last intermediate (PRUNED)
   double cost = 0.0;            ///< wall-clock seconds the trial ran
+  double cost_measure = 0.0;    ///< what the sampler weighs it by (the sweep's `cost:`): env
+                                ///< steps, the cost the trial reported, or seconds; 0 = none
   std::string error;            ///< why it FAILED (or was pruned)
   std::string worker;           ///< host:pid of the controller that ran it
   std::string run_dir;
@@ -55,6 +57,12 @@ struct Study {
 struct StudyChange {
   int64_t at_ms = 0;    ///< unix epoch ms
   std::string changes;  ///< "x: uniform [-1, 1] -> uniform [5, 9]; ..."
+};
+
+/// What a finished trial cost.
+struct TrialCost {
+  double seconds = 0.0;  ///< wall-clock seconds it ran
+  double measure = 0.0;  ///< Trial::cost_measure
 };
 
 /// What changed in a study since a version (Store::LoadTrialsChangedSince).
@@ -100,11 +108,11 @@ class Store {
   virtual void ReportIntermediate(int64_t trial_id, int64_t step, double value) = 0;
   /// Ends a trial in a final state (COMPLETE, PRUNED or FAILED).
   virtual void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
-                           double cost, const std::string& error) = 0;
+                           TrialCost cost, const std::string& error) = 0;
 
   /// Records a trial that finished while nobody watched (its controller died after the trial
   /// wrote its results) as COMPLETE with `value`. False if it was no longer RUNNING.
-  virtual bool AdoptFinishedTrial(int64_t trial_id, double value, double cost) = 0;
+  virtual bool AdoptFinishedTrial(int64_t trial_id, double value, TrialCost cost) = 0;
 
   /// Marks a RUNNING trial FAILED with `reason` and, while it has been retried fewer than
   /// `max_retries` times, re-queues it as a WAITING trial with the same params and seed.

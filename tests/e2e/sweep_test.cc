@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -373,6 +374,39 @@ TEST_F(SweepCliTest, SameSeedOneJobSameParamsAndValues) {
     EXPECT_EQ(a[i].params, b[i].params);
     EXPECT_EQ(a[i].value, b[i].value);
     EXPECT_EQ(a[i].seed, b[i].seed);
+  }
+}
+
+// Protein weighs trials by their cost. With `cost: auto` that is the steps a trial ran (here
+// its own searched `steps`, so costs differ between trials), not its wall time, and a seeded
+// sweep suggests the same points on an idle machine and on one whose every core is busy. So
+// do the other samplers, which never look at cost.
+TEST_F(SweepCliTest, EverySamplerSuggestsTheSameWithAndWithoutCpuLoad) {
+  for (const std::string method : {"random", "grid", "tpe", "bayes", "cmaes"}) {
+    SCOPED_TRACE(method);
+    const std::string body = "method: " + method + "\nseed: 4\nn_trials: 14\ngoal: maximize\nparameters:\n" +
+                             "  x: {min: 0.0, max: 1.0}\n  steps: {distribution: int_uniform, min: 2, max: 8}\n";
+    ASSERT_EQ(RunHpo("sweep " + Config("idle_" + method, body)).exit_code, 0);
+    std::vector<pid_t> burners;
+    for (unsigned i = 0; i < std::max(2u, std::thread::hardware_concurrency()); ++i) {
+      const pid_t pid = fork();
+      if (pid == 0) {
+        std::atomic<uint64_t> spin{0};
+        while (true) spin.fetch_add(1, std::memory_order_relaxed);
+      }
+      burners.push_back(pid);
+    }
+    const CommandResult loaded = RunHpo("sweep " + Config("loaded_" + method, body));
+    for (pid_t pid : burners) kill(pid, SIGKILL);
+    for (pid_t pid : burners) waitpid(pid, nullptr, 0);
+    ASSERT_EQ(loaded.exit_code, 0) << loaded.output;
+    const std::vector<store::Trial> idle = Trials("idle_" + method), busy = Trials("loaded_" + method);
+    ASSERT_EQ(idle.size(), busy.size());
+    for (size_t i = 0; i < idle.size(); ++i) {
+      EXPECT_EQ(idle[i].params, busy[i].params) << "trial " << i;
+      EXPECT_EQ(idle[i].cost_measure, busy[i].cost_measure) << "trial " << i;
+      EXPECT_EQ(idle[i].cost_measure, 1000.0 * idle[i].params.at("steps").as_double()) << "trial " << i;
+    }
   }
 }
 

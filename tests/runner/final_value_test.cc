@@ -45,5 +45,39 @@ TEST(ParseReportLineTest, ALineWithoutAStepIsAFinalValue) {
   EXPECT_FALSE(ParseReportLine("score: 3", "score"));        // not a JSON line
 }
 
+TEST(ParseReportLineTest, ACostOnTheLineIsKept) {
+  const std::optional<ParsedReport> r = ParseReportLine(R"({"score": -0.25, "cost": 42.5})", "score");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->cost, 42.5);
+  EXPECT_FALSE(ParseReportLine(R"({"score": 1})", "score")->cost);
+}
+
+TEST(TrialMeasuresTest, StepsAndCostComeFromTheResultsFile) {
+  const TrialMeasures both = ReadTrialMeasures(RunDirWithResults("measures", "score: 1\ntotal_timesteps: 600000\ncost: 7\n"));
+  EXPECT_EQ(both.steps, 600000);
+  EXPECT_EQ(both.reported, 7);
+  const TrialMeasures none = ReadTrialMeasures(RunDirWithResults("no_measures", "score: 1\ncost: -3\ntotal_timesteps: x\n"));
+  EXPECT_FALSE(none.steps);
+  EXPECT_FALSE(none.reported);
+}
+
+TEST(CostMeasureTest, EachModePicksItsMeasureAndSaysWhenWallTimeStandsIn) {
+  const TrialMeasures both{600000.0, 7.0}, steps_only{600000.0, std::nullopt}, none;
+  bool measured = false;
+  EXPECT_EQ(CostMeasure("wall", both, 3.5, measured), 3.5);
+  EXPECT_TRUE(measured);
+  EXPECT_EQ(CostMeasure("steps", both, 3.5, measured), 600000);
+  EXPECT_EQ(CostMeasure("reported", both, 3.5, measured), 7);
+  EXPECT_EQ(CostMeasure("auto", both, 3.5, measured), 7);  // the trial's own word first
+  EXPECT_EQ(CostMeasure("auto", steps_only, 3.5, measured), 600000);
+  EXPECT_TRUE(measured);
+  EXPECT_EQ(CostMeasure("auto", none, 3.5, measured), 3.5);
+  EXPECT_TRUE(measured);  // auto asked for nothing in particular
+  EXPECT_EQ(CostMeasure("reported", steps_only, 3.5, measured), 3.5);
+  EXPECT_FALSE(measured);
+  EXPECT_EQ(CostMeasure("steps", none, 3.5, measured), 3.5);
+  EXPECT_FALSE(measured);
+}
+
 }  // namespace
 }  // namespace hpo::runner

@@ -38,7 +38,7 @@ TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   store->StartTrial(claimed->id, params, 1234, "runs/s.r.0");
   store->ReportIntermediate(claimed->id, 100, 1.5);
   store->ReportIntermediate(claimed->id, 50, -2.0);
-  store->FinishTrial(claimed->id, TrialState::kComplete, 210.5, 12.0, "");
+  store->FinishTrial(claimed->id, TrialState::kComplete, 210.5, {12.0, 500000}, "");
 
   const std::vector<Trial> trials = store->LoadTrials(study.id);
   ASSERT_EQ(trials.size(), 1u);
@@ -46,6 +46,8 @@ TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   EXPECT_EQ(trials[0].seed, 1234u);
   EXPECT_EQ(trials[0].state, TrialState::kComplete);
   EXPECT_EQ(trials[0].value, 210.5);
+  EXPECT_EQ(trials[0].cost, 12.0);
+  EXPECT_EQ(trials[0].cost_measure, 500000);
   ASSERT_EQ(trials[0].intermediates.size(), 2u);
   EXPECT_EQ(trials[0].intermediates[0].step, 50);
   EXPECT_EQ(trials[0].intermediates[1].value, 1.5);
@@ -78,7 +80,7 @@ TEST_F(SqliteStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBud
         while (std::optional<Trial> t = store->ClaimTrial(study.id, kBudget, "w" + std::to_string(w))) {
           store->StartTrial(t->id, {{"x", Value(t->number)}}, 0, "");
           store->ReportIntermediate(t->id, 1, 0.5);
-          store->FinishTrial(t->id, TrialState::kComplete, double(t->number), 0.01, "");
+          store->FinishTrial(t->id, TrialState::kComplete, double(t->number), {0.01, 0.01}, "");
         }
       } catch (const std::exception& e) {
         fprintf(stderr, "worker %d: %s\n", w, e.what());
@@ -262,13 +264,13 @@ TEST_F(SqliteStoreTest, AVersionOneDatabaseIsMigratedAndKeepsItsTrials) {
     const Study study = store->OpenStudy("s", "maximize", "", true);
     const Trial t = *store->ClaimTrial(study.id, 5, "w");
     store->StartTrial(t.id, {{"x", Value(0.5)}}, 3, "");
-    store->FinishTrial(t.id, TrialState::kComplete, 2.0, 1.0, "");
+    store->FinishTrial(t.id, TrialState::kComplete, 2.0, {1.0, 1.0}, "");
   }
   // What hpo wrote before the version columns existed.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "study.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
-                         "DROP INDEX trials_by_version; ALTER TABLE trials DROP COLUMN version; "
+                         "DROP INDEX trials_by_version; ALTER TABLE trials DROP COLUMN version; ALTER TABLE trials DROP COLUMN cost_measure; "
                          "ALTER TABLE studies DROP COLUMN version; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
