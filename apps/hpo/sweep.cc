@@ -188,12 +188,12 @@ int RunSweepCommand(const SweepCliOptions& o) {
       pruned_n += t.state == store::TrialState::kPruned;
       failed_n += t.state == store::TrialState::kFailed && !t.retried;
     }
-    const std::vector<store::Trial> best = report::RankTrials(now, c.maximize);
+    const store::Trial* best = report::BestTrial(now, c.maximize);
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double eta = done > 0 ? elapsed / done * std::max(c.n_trials - done, 0) : 0;
     fmt::print("  [{}/{} done, {} running, {} pruned, {} failed | best {} | elapsed {:.0f}s, eta {:.0f}s]\n", done,
                c.n_trials, running, pruned_n, failed_n,
-               best.empty() ? std::string("-") : fmt::format("{:.4g} (trial {})", *best[0].value, best[0].number), elapsed, eta);
+               best ? fmt::format("{:.4g} (trial {})", *best->value, best->number) : std::string("-"), elapsed, eta);
   };
   fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}; runs in {}\n", c.name, c.n_trials, c.n_jobs,
              c.sampler.method, c.pruner.method, (location.dir / "runs").string());

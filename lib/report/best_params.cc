@@ -40,6 +40,15 @@ std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bo
   return ranked;
 }
 
+const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maximize) {
+  const store::Trial* best = nullptr;
+  for (const store::Trial& t : trials) {
+    if (t.state != store::TrialState::kComplete || !t.value || !std::isfinite(*t.value)) continue;
+    if (!best || (maximize ? *t.value > *best->value : *t.value < *best->value)) best = &t;
+  }
+  return best;
+}
+
 std::vector<store::Trial> ParetoFront(const std::vector<store::Trial>& trials, bool maximize) {
   std::vector<store::Trial> by_cost = RankTrials(trials, maximize);  // best first breaks cost ties
   std::stable_sort(by_cost.begin(), by_cost.end(),

@@ -17,6 +17,9 @@ std::string FormatParamValue(const Value& value);
 
 /// COMPLETE trials with a value, best first (ties: lower trial number first).
 std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize);
+/// RankTrials(...)[0] without copying the study: the best complete trial (the earliest of
+/// equals), or nullptr.
+const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maximize);
 
 /// The Pareto front of score against cost (wall-clock seconds): COMPLETE trials that no other
 /// complete trial beats on score at the same or lower cost, cheapest first.

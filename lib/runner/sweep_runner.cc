@@ -16,6 +16,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
@@ -239,28 +240,36 @@ class Controller {
     }
   }
 
+  /// The study as the sampler sees it. A trial is converted once per change (its version), not
+  /// once per suggestion: at trial 1000 that conversion was most of what a suggestion cost.
   std::vector<samplers::Observation> History() {
     std::vector<samplers::Observation> history;
     for (const store::Trial& t : view_.Refresh()) {
-      if (t.params.empty()) continue;  // claimed, parameters not chosen yet
-      // A trial of an earlier space (an accepted config change) that this space does not hold
-      // tells the sampler nothing about it: moving it to the nearest point would invent data.
-      if (!space_.Contains(t.params)) continue;
-      samplers::Observation o;
-      o.point = space_.ToUnit(t.params);
-      o.cost = std::max(t.cost_measure > 0 ? t.cost_measure : t.cost, 1e-3);  // earlier trials: seconds
-      switch (t.state) {
-        case store::TrialState::kWaiting:
-        case store::TrialState::kRunning: o.state = samplers::TrialState::kRunning; break;
-        case store::TrialState::kComplete: o.state = samplers::TrialState::kComplete; break;
-        case store::TrialState::kPruned: o.state = samplers::TrialState::kPruned; break;
-        case store::TrialState::kFailed: o.state = samplers::TrialState::kFailed; break;
-      }
-      if (t.value) o.value = Oriented(*t.value);
-      if (!t.intermediates.empty()) o.last_step = t.intermediates.back().step;
-      history.push_back(std::move(o));
+      auto [cached, fresh] = observations_.try_emplace(t.id);
+      if (fresh || cached->second.version != t.version) cached->second = {t.version, ObservationOf(t)};
+      if (cached->second.observation) history.push_back(*cached->second.observation);
     }
     return history;
+  }
+
+  std::optional<samplers::Observation> ObservationOf(const store::Trial& t) const {
+    if (t.params.empty()) return std::nullopt;  // claimed, parameters not chosen yet
+    // A trial of an earlier space (an accepted config change) that this space does not hold
+    // tells the sampler nothing about it: moving it to the nearest point would invent data.
+    if (!space_.Contains(t.params)) return std::nullopt;
+    samplers::Observation o;
+    o.point = space_.ToUnit(t.params);
+    o.cost = std::max(t.cost_measure > 0 ? t.cost_measure : t.cost, 1e-3);  // earlier trials: seconds
+    switch (t.state) {
+      case store::TrialState::kWaiting:
+      case store::TrialState::kRunning: o.state = samplers::TrialState::kRunning; break;
+      case store::TrialState::kComplete: o.state = samplers::TrialState::kComplete; break;
+      case store::TrialState::kPruned: o.state = samplers::TrialState::kPruned; break;
+      case store::TrialState::kFailed: o.state = samplers::TrialState::kFailed; break;
+    }
+    if (t.value) o.value = Oriented(*t.value);
+    if (!t.intermediates.empty()) o.last_step = t.intermediates.back().step;
+    return o;
   }
 
   double Oriented(double v) const { return plan_.maximize ? v : -v; }
@@ -523,6 +532,11 @@ class Controller {
   std::vector<RunningTrial> running_;
   SweepSummary summary_;
   bool warned_unmeasured_ = false;  // the cost-measure note is given once per sweep
+  struct CachedObservation {
+    int64_t version = -1;
+    std::optional<samplers::Observation> observation;  // none: the sampler does not see it
+  };
+  std::unordered_map<int64_t, CachedObservation> observations_;  // by trial id
 };
 
 }  // namespace

@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS trial_intermediates (
 
 constexpr const char* kTrialColumns =
     "SELECT id, number, state, seed, value, cost, error, worker, run_dir, created_ms, started_ms, "
-    "finished_ms, heartbeat_ms, retry_of, retried, cost_measure FROM trials";
+    "finished_ms, heartbeat_ms, retry_of, retried, cost_measure, version FROM trials";
 
 TrialState StateFromText(const std::string& text) {
   const std::optional<TrialState> state = ParseState(text);
@@ -366,6 +366,7 @@ class SqlStore : public Store {
     t.retry_of = r.Int(13);
     t.retried = r.Int(14) != 0;
     t.cost_measure = r.Double(15);
+    t.version = r.Int(16);
     return t;
   }
 

@@ -42,6 +42,7 @@ struct Trial {
   int64_t created_ms = 0, started_ms = 0, finished_ms = 0, heartbeat_ms = 0;  ///< unix epoch ms
   int64_t retry_of = -1;        ///< number of the failed trial this one repeats, or -1
   bool retried = false;         ///< FAILED and already re-queued as another trial
+  int64_t version = 0;          ///< the study's version at this trial's last change
   std::vector<Intermediate> intermediates;  ///< sorted by step
 };
 

@@ -91,6 +91,9 @@ def quantiles(values):
 def regret(seeds, trials):
     # OPTUNA_PEER_SAMPLERS=optuna_tpe_multivariate,optuna_cmaes runs those only (tuning runs).
     only = os.environ.get("OPTUNA_PEER_SAMPLERS", "").split(",")
+    # OPTUNA_PEER_SEED_OFFSET=100 runs seeds 100.. instead of 0..: Optuna against itself on other
+    # seeds is the noise floor of a median comparison.
+    offset = int(os.environ.get("OPTUNA_PEER_SEED_OFFSET", "0"))
     out = {}
     for name, (f, optimum) in PROBLEMS.items():
         out[name] = {}
@@ -98,7 +101,7 @@ def regret(seeds, trials):
             if only != [""] and sampler_name not in only:
                 continue
             at = {20: [], 40: [], trials: []}
-            for seed in range(seeds):
+            for seed in range(offset, offset + seeds):
                 noise = random.Random(seed)
                 study = optuna.create_study(sampler=make(seed))
                 best = math.inf
