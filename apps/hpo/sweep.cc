@@ -15,6 +15,7 @@
 #include "lib/core/random.h"
 #include "lib/report/best_params.h"
 #include "lib/runner/sweep_runner.h"
+#include "lib/runner/warm_start.h"
 #include "lib/samplers/sampler_factory.h"
 #include "lib/store/store.h"
 #include "lib/store/sweep_location.h"
@@ -35,6 +36,7 @@ struct SweepCliOptions {
   bool resume = false;
   bool dry_run = false;
   bool accept_changes = false;
+  std::optional<std::string> warm_start_from;
 };
 
 std::string ParamsLine(const ParamSet& params) {
@@ -59,6 +61,11 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
   if (o.method) c.sampler.method = *o.method == "bayes" ? "protein" : *o.method;
   if (o.seed) c.seed = *o.seed;
   if (!o.storage.empty()) c.storage = o.storage;
+  if (o.warm_start_from) c.warm_start_from = *o.warm_start_from;
+  if (!c.warm_start_from.empty()) {
+    store::ValidateSweepName(c.warm_start_from, o.warm_start_from ? "--warm-start-from" : o.config + " (warm_start_from)");
+    if (c.warm_start_from == c.name) throw UserError(Origin{"--warm-start-from"}, "a sweep cannot warm-start from itself");
+  }
   return c;
 }
 
@@ -99,11 +106,20 @@ void PrintSpace(const config::SweepConfig& c) {
   }
 }
 
+/// The other sweep's trials the sampler starts from, with the notes printed (none without a
+/// warm start).
+std::vector<samplers::Observation> WarmStartObservations(const config::SweepConfig& c, const space::SearchSpace& space) {
+  if (c.warm_start_from.empty()) return {};
+  runner::WarmStart warm = runner::LoadWarmStart(store::FindSweep(c.warm_start_from, ""), c, space);
+  for (const std::string& note : warm.notes) fmt::print("note: {}\n", note);
+  return std::move(warm.observations);
+}
+
 int DryRun(const config::SweepConfig& c) {
   PrintSpace(c);
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
-  std::vector<samplers::Observation> history;
+  std::vector<samplers::Observation> history = WarmStartObservations(c, space);
   int rejected = 0;
   fmt::print("first {} suggestions (no training: each is recorded as running):\n", c.n_trials);
   for (int n = 0; n < c.n_trials; ++n) {
@@ -160,6 +176,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   if (o.resume && !exists) throw UserError(Origin{"--resume"}, fmt::format("no sweep named '{}' to resume in {}", c.name, location.dir.parent_path().string()));
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
+  std::vector<samplers::Observation> warm_start = WarmStartObservations(c, space);  // before anything is written
   const bool new_dir = !std::filesystem::exists(location.dir);
   std::filesystem::create_directories(location.dir);
   std::unique_ptr<store::Store> store;
@@ -173,7 +190,8 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const store::Study study = store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), !o.resume);
   ReconcileStoredConfig(*store, study, c, location.dir, o.accept_changes);
 
-  const runner::SweepPlan plan = PlanFor(c, location.dir);
+  runner::SweepPlan plan = PlanFor(c, location.dir);
+  plan.warm_start = std::move(warm_start);
 
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
@@ -250,6 +268,8 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--resume", o->resume, "Continue an existing sweep (re-running the same name does too)");
   cmd->add_flag("--accept-changes", o->accept_changes,
                 "Continue the study although its space, metric or trial program changed (recorded in the study)");
+  cmd->add_option("--warm-start-from", o->warm_start_from,
+                  "Another sweep whose finished trials the sampler also sees (same metric and goal)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the resolved space and the first suggestions; run nothing");
   cmd->callback([o, &exit_code] { exit_code = RunSweepCommand(*o); });
 }

@@ -268,6 +268,7 @@ std::string SweepConfig::ToYaml() const {
   out << YAML::Key << "max_retries" << YAML::Value << max_retries;
   out << YAML::Key << "heartbeat_timeout" << YAML::Value << FormatDouble(heartbeat_timeout);
   out << YAML::Key << "cost" << YAML::Value << cost;
+  if (!warm_start_from.empty()) out << YAML::Key << "warm_start_from" << YAML::Value << warm_start_from;
   if (!preset.empty()) out << YAML::Key << "applied_preset" << YAML::Value << preset;
   if (!command.empty()) {
     out << YAML::Key << "command" << YAML::Value << YAML::Flow << YAML::BeginSeq;

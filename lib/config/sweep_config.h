@@ -44,6 +44,9 @@ struct SweepConfig {
   /// What a trial costs the sampler (protein weighs it): auto | wall | steps | reported
   /// (runner::SweepPlan::cost; docs/configuration.md).
   std::string cost = "auto";
+  /// Another sweep (a name in train_dir) whose finished trials the sampler also sees
+  /// (lib/runner/warm_start.h); empty = none.
+  std::string warm_start_from;
   uint64_t seed = 0;
   std::string storage;                  ///< URL; empty = the sweep's study.db
   std::vector<std::string> command;     ///< empty = hpo train

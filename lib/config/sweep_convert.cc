@@ -127,6 +127,7 @@ std::vector<std::string> UnwrittenSettings(const SweepConfig& c, bool optuna) {
     out.push_back(fmt::format("heartbeat_timeout {} s", c.heartbeat_timeout));
   if (!optuna && !c.storage.empty()) out.push_back("storage " + c.storage);
   if (c.cost != d.cost) out.push_back("cost " + c.cost);
+  if (!c.warm_start_from.empty()) out.push_back("warm_start_from " + c.warm_start_from);
   return out;
 }
 

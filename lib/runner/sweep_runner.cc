@@ -243,7 +243,7 @@ class Controller {
   /// The study as the sampler sees it. A trial is converted once per change (its version), not
   /// once per suggestion: at trial 1000 that conversion was most of what a suggestion cost.
   std::vector<samplers::Observation> History() {
-    std::vector<samplers::Observation> history;
+    std::vector<samplers::Observation> history = plan_.warm_start;
     for (const store::Trial& t : view_.Refresh()) {
       auto [cached, fresh] = observations_.try_emplace(t.id);
       if (fresh || cached->second.version != t.version) cached->second = {t.version, ObservationOf(t)};

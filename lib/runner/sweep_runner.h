@@ -46,6 +46,9 @@ struct SweepPlan {
   /// steps and wall the trial provides. Steps and reported costs do not change with the
   /// machine's load, so a seeded sweep suggests the same points on a busy machine.
   std::string cost = "auto";
+  /// Another sweep's finished trials (lib/runner/warm_start.h): the sampler sees them before
+  /// this study's own.
+  std::vector<samplers::Observation> warm_start;
 };
 
 /// What the controller tells the user as it goes (a terminal status line or plain log lines).

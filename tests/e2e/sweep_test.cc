@@ -606,5 +606,36 @@ TEST_F(SweepCliTest, EnqueuedTrialsRunFirstWithTheirParameters) {
   EXPECT_LT(trials[4].started_ms, trials[5].started_ms);
 }
 
+// --warm-start-from: the sampler of a new study starts from another study's finished trials.
+// What only the other sweep searched (y) is dropped, what only this one searches takes the other
+// sweep's fixed value (w), and nothing is copied into the new study.
+TEST_F(SweepCliTest, AWarmStartLetsTheSamplerSeeAnotherSweepsTrials) {
+  ASSERT_EQ(SweepToTheEnd("first", "method: random\nn_trials: 12\nfixed:\n  w: 0.5\nparameters:\n"
+                                   "  x: {min: 0.0, max: 1.0}\n  y: {min: 0.0, max: 1.0}\n").size(), 12u);
+  const std::string body = "method: tpe\nn_trials: 3\nparameters:\n  x: {min: 0.0, max: 1.0}\n  w: {min: 0.0, max: 1.0}\n";
+  const std::string config = Config("second", body);
+
+  const CommandResult cold = RunHpo("sweep " + config + " --dry-run");
+  EXPECT_NE(cold.output.find("#0   [random (start-up)]"), std::string::npos) << cold.output;
+  const CommandResult warm_dry = RunHpo("sweep " + config + " --dry-run --warm-start-from first");
+  EXPECT_NE(warm_dry.output.find("#0   [tpe]"), std::string::npos) << warm_dry.output;
+
+  const CommandResult warm = RunHpo("sweep " + config + " --warm-start-from first");
+  ASSERT_EQ(warm.exit_code, 0) << warm.output;
+  EXPECT_NE(warm.output.find("note: warm start from sweep 'first': the sampler also sees 12 of its 12 finished trials"),
+            std::string::npos) << warm.output;
+  EXPECT_NE(warm.output.find("note: warm start: dropped y (searched there, not here)"), std::string::npos) << warm.output;
+  EXPECT_EQ(Trials("second").size(), 3u);
+  EXPECT_EQ(Trials("first").size(), 12u);
+
+  // Another goal, or no such sweep: exit 2 with one line, and no study is started.
+  const CommandResult other_goal = RunHpo("sweep " + Config("third", "goal: minimize\n" + body) + " --warm-start-from first");
+  EXPECT_EQ(other_goal.exit_code, 2);
+  EXPECT_NE(other_goal.output.find("warm start from sweep 'first': it maximizes score, this sweep minimizes score"),
+            std::string::npos) << other_goal.output;
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/third/study.db"));
+  EXPECT_EQ(RunHpo("sweep " + Config("fourth", body) + " --warm-start-from nowhere").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace hpo::e2e

@@ -1,0 +1,73 @@
+#include "lib/runner/warm_start.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "lib/core/error.h"
+#include "lib/store/store.h"
+
+namespace hpo::runner {
+
+WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepConfig& ours,
+                        const space::SearchSpace& space) {
+  auto store = store::OpenStore(other.storage_url);
+  const store::Study study = store->OpenStudy(other.name, "", "", false);
+  const config::SweepConfig theirs =
+      config::ParseSweepConfig(study.config_yaml, "the stored config of sweep " + other.name, other.name);
+  if (theirs.metric != ours.metric || theirs.maximize != ours.maximize) {
+    throw UserError(fmt::format("warm start from sweep '{}': it {} {}, this sweep {} {}; their values do not compare",
+                                other.name, theirs.maximize ? "maximizes" : "minimizes", theirs.metric,
+                                ours.maximize ? "maximizes" : "minimizes", ours.metric));
+  }
+  WarmStart warm;
+  std::set<std::string> dropped, missing;
+  int outside = 0, finished = 0;
+  for (const store::Trial& t : store->LoadTrials(study.id)) {
+    const bool complete = t.state == store::TrialState::kComplete, pruned = t.state == store::TrialState::kPruned;
+    if ((!complete && !pruned) || !t.value) continue;
+    ++finished;
+    ParamSet params;
+    bool whole = true;
+    for (const space::Dimension& d : space.dimensions()) {
+      if (t.params.count(d.name)) {
+        params[d.name] = t.params.at(d.name);
+      } else if (theirs.fixed.count(d.name)) {
+        params[d.name] = theirs.fixed.at(d.name);  // a value that sweep held fixed is a known value
+      } else {
+        missing.insert(d.name);
+        whole = false;
+      }
+    }
+    for (const auto& [name, value] : t.params) {
+      if (!params.count(name) && !missing.count(name)) dropped.insert(name);
+    }
+    if (!whole) continue;
+    if (!space.Contains(params)) {
+      ++outside;
+      continue;
+    }
+    samplers::Observation o;
+    o.point = space.ToUnit(params);
+    o.state = complete ? samplers::TrialState::kComplete : samplers::TrialState::kPruned;
+    o.value = ours.maximize ? *t.value : -*t.value;
+    o.cost = std::max(t.cost_measure > 0 ? t.cost_measure : t.cost, 1e-3);
+    if (!t.intermediates.empty()) o.last_step = t.intermediates.back().step;
+    warm.observations.push_back(std::move(o));
+  }
+  warm.notes.push_back(fmt::format("warm start from sweep '{}': the sampler also sees {} of its {} finished trials",
+                                   other.name, warm.observations.size(), finished));
+  if (!dropped.empty()) {
+    warm.notes.push_back(fmt::format("warm start: dropped {} (searched there, not here)", fmt::join(dropped, ", ")));
+  }
+  if (!missing.empty() && finished > static_cast<int>(warm.observations.size()) + outside) {
+    warm.notes.push_back(fmt::format("warm start: left out trials without a value for {} (searched here, neither "
+                                     "searched nor fixed there)",
+                                     fmt::join(missing, ", ")));
+  }
+  if (outside > 0) warm.notes.push_back(fmt::format("warm start: left out {} trials outside this sweep's space", outside));
+  return warm;
+}
+
+}  // namespace hpo::runner
