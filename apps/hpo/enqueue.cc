@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <set>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
+#include "lib/config/queued_trial.h"
 #include "lib/config/trainer_config.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/error.h"
@@ -43,17 +43,19 @@ std::vector<std::string> SplitAssignments(const std::string& text) {
 }
 
 // The given values, each tagged with where it came from (for messages).
-std::vector<std::pair<std::pair<std::string, Value>, std::string>> GivenValues(const EnqueueOptions& o) {
-  std::vector<std::pair<std::pair<std::string, Value>, std::string>> given;
+std::vector<config::GivenValue> GivenValues(const EnqueueOptions& o) {
+  std::vector<config::GivenValue> given;
   for (const std::string& part : SplitAssignments(o.params)) {
-    if (!part.empty()) given.push_back({config::ParseOverride(part), "--params"});
+    if (part.empty()) continue;
+    auto [name, value] = config::ParseOverride(part);
+    given.push_back({name, std::move(value), "--params"});
   }
   if (!o.from_patch.empty()) {
     const config::YamlDocument patch = config::LoadYamlFile(o.from_patch);
     if (!patch.root.IsMap()) throw UserError(fmt::format("{}: a patch is a mapping of key: value", patch.source));
     for (const auto& entry : patch.root) {
       const Origin origin = config::OriginOf(patch.source, entry.second);
-      given.push_back({{entry.first.as<std::string>(), config::ValueFromYaml(entry.second, origin)}, origin.where});
+      given.push_back({entry.first.as<std::string>(), config::ValueFromYaml(entry.second, origin), origin.where});
     }
   }
   return given;
@@ -64,39 +66,14 @@ int RunEnqueue(const EnqueueOptions& o) {
   const report::SweepResults r = report::LoadSweepResults(o.sweep.Locate());
   if (!r.config) throw UserError(fmt::format("sweep '{}': its stored config no longer parses, so nothing can be queued", r.location.name));
   const space::SearchSpace space = r.config->BuildSpace();
-
-  // Start from the search centre, then set what was given.
-  ParamSet params = space.ToParams(space.Center());
-  std::set<std::string> set_here;
-  std::vector<std::string> not_searched;
-  for (const auto& [assignment, source] : GivenValues(o)) {
-    const auto& [name, value] = assignment;
-    if (!params.count(name)) {
-      // A patch carries the fixed values too: those are the sweep's own and need no trial.
-      if (!(r.config->fixed.count(name) && r.config->fixed.at(name) == value)) not_searched.push_back(name);
-      continue;
-    }
-    params[name] = value;
-    set_here.insert(name);
-    if (!space.Contains(params)) {
-      throw UserError(fmt::format("{}: {}={} is outside the sweep's search space", source, name, value.ToYaml()));
-    }
-  }
-  if (!not_searched.empty()) {
-    std::string names;
-    for (const std::string& n : not_searched) names += (names.empty() ? "" : ", ") + n;
-    throw UserError(fmt::format("hpo enqueue: sweep '{}' does not search {} (a trial can only differ in what the sweep searches)", r.location.name, names));
-  }
-  if (set_here.empty()) throw UserError(fmt::format("hpo enqueue: none of the given keys is a searched parameter of sweep '{}'", r.location.name));
-  if (!space.IsFeasible(params)) throw UserError(fmt::format("hpo enqueue: these values break a constraint of sweep '{}'", r.location.name));
-
+  const config::QueuedTrial queued = config::CompleteQueuedTrial(space, r.config->fixed, GivenValues(o), r.location.name);
   auto store = store::OpenStore(r.location.storage_url);
   const int64_t next_number = static_cast<int64_t>(r.trials.size());
-  const uint64_t seed = runner::SeedOfTrial(r.config->fixed, params, r.config->seed, next_number);
-  const int64_t number = store->EnqueueTrial(r.study.id, params, seed);
+  const uint64_t seed = runner::SeedOfTrial(r.config->fixed, queued.params, r.config->seed, next_number);
+  const int64_t number = store->EnqueueTrial(r.study.id, queued.params, seed);
   fmt::print("queued trial {} of sweep {} (WAITING: the next controller runs it first)\n", number, r.location.name);
-  for (const auto& [name, value] : params) {
-    fmt::print("  {}: {}{}\n", name, report::FormatParamValue(value), set_here.count(name) ? "" : "  (not given: the search centre)");
+  for (const auto& [name, value] : queued.params) {
+    fmt::print("  {}: {}{}\n", name, report::FormatParamValue(value), queued.given.count(name) ? "" : "  (not given: the search centre)");
   }
   return kExitOk;
 }

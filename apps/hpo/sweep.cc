@@ -115,14 +115,27 @@ std::vector<samplers::Observation> WarmStartObservations(const config::SweepConf
   return std::move(warm.observations);
 }
 
+/// The `enqueue:` trials, completed with the search centre and checked (UserError at the
+/// entry's file:line:col).
+std::vector<config::QueuedTrial> QueuedTrials(const config::SweepConfig& c, const space::SearchSpace& space) {
+  std::vector<config::QueuedTrial> queued;
+  for (const std::vector<config::GivenValue>& entry : c.enqueue) queued.push_back(config::CompleteQueuedTrial(space, c.fixed, entry, c.name));
+  return queued;
+}
+
 int DryRun(const config::SweepConfig& c) {
   PrintSpace(c);
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
   std::vector<samplers::Observation> history = WarmStartObservations(c, space);
+  const std::vector<config::QueuedTrial> queued = QueuedTrials(c, space);
   int rejected = 0;
   fmt::print("first {} suggestions (no training: each is recorded as running):\n", c.n_trials);
-  for (int n = 0; n < c.n_trials; ++n) {
+  for (size_t n = 0; n < queued.size(); ++n) {
+    fmt::print("  #{:<3} [enqueued] {}\n", n, ParamsLine(queued[n].params));
+    history.push_back({space.ToUnit(queued[n].params), samplers::TrialState::kRunning, 0, 1});
+  }
+  for (int n = static_cast<int>(queued.size()); n < c.n_trials; ++n) {
     Rng rng(DeriveSeed(c.seed, static_cast<uint64_t>(n), "sampler"));
     const std::optional<samplers::Suggestion> s = sampler->Suggest(space, history, rng);
     if (!s) {
@@ -177,6 +190,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
   std::vector<samplers::Observation> warm_start = WarmStartObservations(c, space);  // before anything is written
+  const std::vector<config::QueuedTrial> queued = QueuedTrials(c, space);
   const bool new_dir = !std::filesystem::exists(location.dir);
   std::filesystem::create_directories(location.dir);
   std::unique_ptr<store::Store> store;
@@ -189,6 +203,13 @@ int RunSweepCommand(const SweepCliOptions& o) {
   }
   const store::Study study = store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), !o.resume);
   ReconcileStoredConfig(*store, study, c, location.dir, o.accept_changes);
+  // enqueue: runs first in a new study only; a resume must not queue the same trials again.
+  if (!queued.empty() && store->LoadTrials(study.id).empty()) {
+    for (size_t n = 0; n < queued.size(); ++n) {
+      store->EnqueueTrial(study.id, queued[n].params, runner::SeedOfTrial(c.fixed, queued[n].params, c.seed, static_cast<int64_t>(n)));
+    }
+    fmt::print("queued {} trial(s) from enqueue: (they run first)\n", queued.size());
+  }
 
   runner::SweepPlan plan = PlanFor(c, location.dir);
   plan.warm_start = std::move(warm_start);

@@ -269,6 +269,18 @@ std::string SweepConfig::ToYaml() const {
   out << YAML::Key << "heartbeat_timeout" << YAML::Value << FormatDouble(heartbeat_timeout);
   out << YAML::Key << "cost" << YAML::Value << cost;
   if (!warm_start_from.empty()) out << YAML::Key << "warm_start_from" << YAML::Value << warm_start_from;
+  if (!enqueue.empty()) {
+    out << YAML::Key << "enqueue" << YAML::Value << YAML::BeginSeq;
+    for (const std::vector<GivenValue>& entry : enqueue) {
+      out << YAML::Flow << YAML::BeginMap;
+      for (const GivenValue& g : entry) {
+        out << YAML::Key << g.name << YAML::Value;
+        EmitValue(out, g.value);
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
   if (!preset.empty()) out << YAML::Key << "applied_preset" << YAML::Value << preset;
   if (!command.empty()) {
     out << YAML::Key << "command" << YAML::Value << YAML::Flow << YAML::BeginSeq;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/config/queued_trial.h"
 #include "lib/core/error.h"
 #include "lib/core/value.h"
 #include "lib/pruners/pruner.h"
@@ -47,6 +48,8 @@ struct SweepConfig {
   /// Another sweep (a name in train_dir) whose finished trials the sampler also sees
   /// (lib/runner/warm_start.h); empty = none.
   std::string warm_start_from;
+  /// Trials to run first when the study is new (`enqueue:`), each the values given for it.
+  std::vector<std::vector<GivenValue>> enqueue;
   uint64_t seed = 0;
   std::string storage;                  ///< URL; empty = the sweep's study.db
   std::vector<std::string> command;     ///< empty = hpo train

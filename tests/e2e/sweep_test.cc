@@ -637,5 +637,36 @@ TEST_F(SweepCliTest, AWarmStartLetsTheSamplerSeeAnotherSweepsTrials) {
   EXPECT_EQ(RunHpo("sweep " + Config("fourth", body) + " --warm-start-from nowhere").exit_code, 2);
 }
 
+// enqueue: in the sweep YAML queues trials that run first in a new study (and only then: a
+// resume does not queue them again); a bad entry is an error at its line, with nothing written.
+TEST_F(SweepCliTest, EnqueueInTheYamlRunsThoseTrialsFirstOnce) {
+  const std::string body = "method: tpe\nn_trials: 4\nparameters:\n  x: {min: 0.0, max: 1.0}\n  n: {values: [1, 2, 3]}\n"
+                           "enqueue:\n  - {x: 0.25, n: 3}\n  - {x: 0.75}\n";
+  const CommandResult dry = RunHpo("sweep " + Config("yaml_queue", body) + " --dry-run");
+  EXPECT_NE(dry.output.find("#0   [enqueued] n=3 x=0.25"), std::string::npos) << dry.output;
+  const CommandResult first = RunHpo("sweep " + Config("yaml_queue", body));
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("queued 2 trial(s) from enqueue: (they run first)"), std::string::npos) << first.output;
+  std::vector<store::Trial> trials = Trials("yaml_queue");
+  ASSERT_EQ(trials.size(), 4u);
+  EXPECT_EQ(trials[0].params.at("x"), Value(0.25));
+  EXPECT_EQ(trials[0].params.at("n"), Value(3));
+  EXPECT_EQ(trials[1].params.at("x"), Value(0.75));
+  EXPECT_EQ(trials[1].params.at("n"), Value(1));  // not given: the search centre (the first choice)
+  const CommandResult more = RunHpo("sweep " + Config("yaml_queue", body) + " --trials 6");
+  ASSERT_EQ(more.exit_code, 0) << more.output;
+  EXPECT_EQ(more.output.find("from enqueue"), std::string::npos) << more.output;
+  trials = Trials("yaml_queue");
+  ASSERT_EQ(trials.size(), 6u);
+  EXPECT_NE(trials[4].params, trials[0].params);
+
+  const std::string bad = "method: tpe\nn_trials: 4\nparameters:\n  x: {min: 0.0, max: 1.0}\nenqueue:\n  - {x: 2.5}\n";
+  const CommandResult outside = RunHpo("sweep " + Config("bad_queue", bad));
+  EXPECT_EQ(outside.exit_code, 2);
+  EXPECT_NE(outside.output.find("bad_queue.yaml:9:9: x=2.5 is outside the sweep's search space"), std::string::npos)
+      << outside.output;
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/bad_queue"));
+}
+
 }  // namespace
 }  // namespace hpo::e2e

@@ -27,7 +27,7 @@ const std::vector<std::string> kTopLevelKeys = {
     "name", "study_name", "description", "search_space_id", "project", "entity", "metric", "objective_metric",
     "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
     "n_warmup_steps", "n_trials", "max_trials", "run_cap", "timeout", "timeout_per_trial", "n_jobs",
-    "n_parallel_trials", "storage", "seed", "max_retries", "heartbeat_timeout", "cost", "warm_start_from", "grid_points", "command", "program",
+    "n_parallel_trials", "storage", "seed", "max_retries", "heartbeat_timeout", "cost", "warm_start_from", "enqueue", "grid_points", "command", "program",
     "fixed", "parameters", "searchable", "constraints", "presets", "applied_preset", "sweep", "num_random_samples"};
 
 // Keys of the tools these files come from that do not change the search (listed as ignored).
@@ -110,6 +110,14 @@ class HpoReader {
       c_.seed = static_cast<uint64_t>(r_.Integer(v, key, 0));
     } else if (key == "max_retries") {
       c_.max_retries = r_.Int(v, key, 0);
+    } else if (key == "enqueue") {
+      if (!v.IsSequence()) r_.Fail(v, "enqueue must be a list of mappings of parameter: value");
+      for (const YAML::Node& item : v) {
+        if (!item.IsMap() || item.size() == 0) r_.Fail(item, "each enqueue entry is a mapping of parameter: value");
+        std::vector<GivenValue> entry;
+        for (const auto& p : item) entry.push_back({r_.Key(p.first), ValueFromYaml(p.second, r_.At(p.second)), r_.At(p.second).where});
+        c_.enqueue.push_back(std::move(entry));
+      }
     } else if (key == "warm_start_from") {
       c_.warm_start_from = v.IsNull() ? "" : r_.Text(v, key);
     } else if (key == "cost") {
