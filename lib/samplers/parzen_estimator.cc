@@ -17,7 +17,13 @@ using space::UnitPoint;
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-double NormalCdf(double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
+// Beyond 8 standard deviations the tail is under 1e-15 of the mass: no erfc needed (most
+// kernels' far bound is there, and erfc was a fifth of a suggestion's time at 1000 trials).
+double NormalCdf(double z) {
+  if (z > 8) return 1.0;
+  if (z < -8) return 0.0;
+  return 0.5 * std::erfc(-z / std::numbers::sqrt2);
+}
 
 /// Mass of the standard normal on [a, b], computed on the side of the tail the interval is in,
 /// so that intervals far from 0 do not cancel to zero.
@@ -30,7 +36,9 @@ double LogSumExp(const std::vector<double>& logs) {
   const double top = *std::max_element(logs.begin(), logs.end());
   if (top == kNegInf) return kNegInf;
   double sum = 0;
-  for (double l : logs) sum += std::exp(l - top);
+  for (double l : logs) {
+    if (l > top - 40) sum += std::exp(l - top);  // smaller terms change the sum by < 1e-17
+  }
   return top + std::log(sum);
 }
 
@@ -71,9 +79,14 @@ class NumericKernels {
     for (double& s : sigma_) s = std::clamp(s, min_sigma, range);
     mu_.push_back(0.5);
     sigma_.push_back(range);
+    double last_sigma = -1, log_height = 0;  // multivariate kernels share one width: one log
     for (size_t i = 0; i < mu_.size(); ++i) {
       const double mass = NormalMass((low_ - mu_[i]) / sigma_[i], (high_ - mu_[i]) / sigma_[i]);
-      log_norm_.push_back(-std::log(mass) - (step_ > 0 ? 0.0 : std::log(sigma_[i] * std::sqrt(2 * std::numbers::pi))));
+      if (sigma_[i] != last_sigma) {
+        last_sigma = sigma_[i];
+        log_height = step_ > 0 ? 0.0 : std::log(sigma_[i] * std::sqrt(2 * std::numbers::pi));
+      }
+      log_norm_.push_back(-std::log(mass) - log_height);
     }
   }
 
@@ -173,6 +186,7 @@ struct ParzenEstimator::Columns {
 ParzenEstimator::ParzenEstimator(const std::vector<Dimension>& dims, const std::vector<size_t>& block,
                                  const std::vector<const UnitPoint*>& points, double prior_weight)
     : log_weights_(LogKernelWeights(points.size(), prior_weight)), columns_(std::make_unique<Columns>()) {
+  for (double lw : log_weights_) weights_.push_back(std::exp(lw));
   const bool multivariate = block.size() > 1;
   for (size_t k : block) {
     std::vector<double> column;
@@ -189,9 +203,7 @@ ParzenEstimator::ParzenEstimator(ParzenEstimator&&) noexcept = default;
 ParzenEstimator::~ParzenEstimator() = default;
 
 std::vector<double> ParzenEstimator::Sample(Rng& rng) const {
-  std::vector<double> weights(log_weights_.size());
-  for (size_t i = 0; i < weights.size(); ++i) weights[i] = std::exp(log_weights_[i]);
-  const size_t kernel = WeightedIndex(rng, weights);
+  const size_t kernel = WeightedIndex(rng, weights_);
   std::vector<double> x;
   for (const auto& column : columns_->per_dimension) {
     x.push_back(std::visit([&](const auto& c) { return c.Sample(kernel, rng); }, column));

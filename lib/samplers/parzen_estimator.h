@@ -30,7 +30,7 @@ class ParzenEstimator {
 
  private:
   struct Columns;
-  std::vector<double> log_weights_;
+  std::vector<double> log_weights_, weights_;  // of the kernels (the prior's last)
   std::unique_ptr<Columns> columns_;
 };
 
