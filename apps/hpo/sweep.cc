@@ -58,7 +58,13 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
     if (*o.jobs < 1) throw UserError(Origin{"--jobs"}, fmt::format("must be at least 1, got {}", *o.jobs));
     c.n_jobs = *o.jobs;
   }
-  if (o.method) c.sampler.method = *o.method == "bayes" ? "protein" : *o.method;
+  if (o.method) {
+    try {
+      c.sampler.method = samplers::CanonicalMethod(*o.method);
+    } catch (const UserError& e) {
+      throw UserError(Origin{"--method"}, e.what());
+    }
+  }
   if (o.seed) c.seed = *o.seed;
   if (!o.storage.empty()) c.storage = o.storage;
   if (o.warm_start_from) c.warm_start_from = *o.warm_start_from;

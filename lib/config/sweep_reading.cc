@@ -81,14 +81,12 @@ void SweepReading::SetGoal(const YAML::Node& node, const std::string& path) {
 }
 
 void SweepReading::SetMethod(const YAML::Node& node, const std::string& path) {
-  std::string method = Text(node, path);
-  if (method == "bayes" || method == "bayesian" || method == "gp") method = "protein";
-  if (method == "cma-es" || method == "cma") method = "cmaes";
-  const auto& known = samplers::SamplerMethods();
-  if (std::find(known.begin(), known.end(), method) == known.end()) {
+  const std::string method = Text(node, path);
+  try {
+    c_.sampler.method = samplers::CanonicalMethod(method);
+  } catch (const UserError&) {
     Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe, cmaes)", Echo(path), Echo(method)));
   }
-  c_.sampler.method = method;
 }
 
 void SweepReading::SetCommandFromCli(std::vector<std::string> words) {

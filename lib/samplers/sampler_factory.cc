@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "lib/core/error.h"
 #include "lib/samplers/cmaes_sampler.h"
 #include "lib/samplers/grid_sampler.h"
@@ -14,6 +16,19 @@ namespace hpo::samplers {
 const std::vector<std::string>& SamplerMethods() {
   static const std::vector<std::string> methods = {"random", "grid", "protein", "tpe", "cmaes"};
   return methods;
+}
+
+std::string CanonicalMethod(const std::string& name) {
+  static const std::vector<std::pair<std::string, std::string>> aliases = {
+      {"bayes", "protein"}, {"bayesian", "protein"}, {"gp", "protein"}, {"cma-es", "cmaes"}, {"cma", "cmaes"}};
+  for (const auto& [alias, method] : aliases) {
+    if (name == alias) return method;
+  }
+  const auto& known = SamplerMethods();
+  if (std::find(known.begin(), known.end(), name) == known.end()) {
+    throw UserError(fmt::format("unknown method '{}' (known: random, grid, bayes/protein, tpe, cmaes)", OneLine(name)));
+  }
+  return name;
 }
 
 std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings) {

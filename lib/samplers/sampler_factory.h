@@ -39,6 +39,10 @@ struct SamplerSettings {
 
 /// The methods MakeSampler knows (some not built yet say so when asked for).
 const std::vector<std::string>& SamplerMethods();
+/// The method a name means, with the other tools' names (bayes, bayesian and gp are protein;
+/// cma-es and cma are cmaes): the one alias table, for the YAML and --method alike. Throws
+/// UserError listing the known names for anything else.
+std::string CanonicalMethod(const std::string& name);
 
 /// Throws UserError for an unknown method or invalid settings.
 std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings);

@@ -668,5 +668,22 @@ TEST_F(SweepCliTest, EnqueueInTheYamlRunsThoseTrialsFirstOnce) {
   EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/bad_queue"));
 }
 
+// --method reads the same names as method: in the YAML (one alias table).
+TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
+  const std::string config = Config("methods", "n_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
+  for (const std::string name : {"bayesian", "gp", "cma-es"}) {
+    const CommandResult flag = RunHpo("sweep " + config + " --dry-run --method " + name);
+    const CommandResult yaml = RunHpo("sweep " + Config("methods_yaml", "method: " + name + "\nn_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n") + " --dry-run");
+    ASSERT_EQ(flag.exit_code, 0) << flag.output;
+    ASSERT_EQ(yaml.exit_code, 0) << yaml.output;
+    const std::string canonical = name == "cma-es" ? "method cmaes" : "method protein";
+    EXPECT_NE(flag.output.find(canonical), std::string::npos) << flag.output;
+    EXPECT_NE(yaml.output.find(canonical), std::string::npos) << yaml.output;
+  }
+  const CommandResult bad = RunHpo("sweep " + config + " --method nonsense");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.output, "hpo: error: --method: unknown method 'nonsense' (known: random, grid, bayes/protein, tpe, cmaes)\n");
+}
+
 }  // namespace
 }  // namespace hpo::e2e
