@@ -475,7 +475,7 @@ TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"--name a/b", "contains '/'"}, {"--name ..", "invalid sweep name '..'"}, {"--jobs 0", "--jobs: must be at least 1"},
       {"--trials -1", "--trials: must be at least 1"}, {"--storage sqlite:////nonexistent/dir/x.db", "does not exist"},
-      {"--resume", "no sweep named 'bad' to resume"}, {"--method annealing", "unknown sampler 'annealing'"}};
+      {"--resume", "no sweep named 'bad' to resume"}, {"--method annealing", "--method: unknown method 'annealing'"}};
   for (const auto& [args, message] : cases) {
     const CommandResult r = RunHpo("sweep " + config + " " + args);
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
