@@ -147,22 +147,29 @@ TEST_F(SqliteStoreTest, LoadingWhileAnotherProcessAddsTrialsNeverFails) {
   // LoadTrials reads trials, then params, then intermediates: rows of trials added in between
   // once made it throw (std::map::at) in a busy study.
   const int64_t study_id = OpenStore(Url())->OpenStudy("busy", "maximize", "", true).id;
+  auto store = OpenStore(Url());
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
   const pid_t writer = fork();
   if (writer == 0) {
-    auto store = OpenStore(Url());
+    // Start writing only once the reader is ready to load: on a busy machine the writer once
+    // finished before the reader's first load.
+    char byte;
+    if (read(go[0], &byte, 1) != 1) _exit(1);
+    auto writer_store = OpenStore(Url());
     for (int i = 0; i < 300; ++i) {
-      const Trial t = *store->ClaimTrial(study_id, 1000, "w:1");
-      store->StartTrial(t.id, {{"x", Value(0.5)}}, 1, "");
-      store->ReportIntermediate(t.id, 1, 1.0);
+      const Trial t = *writer_store->ClaimTrial(study_id, 1000, "w:1");
+      writer_store->StartTrial(t.id, {{"x", Value(0.5)}}, 1, "");
+      writer_store->ReportIntermediate(t.id, 1, 1.0);
     }
     _exit(0);
   }
-  auto store = OpenStore(Url());
-  int loads = 0;
-  for (int status = 0; waitpid(writer, &status, WNOHANG) == 0; ++loads) {
+  ASSERT_EQ(write(go[1], "g", 1), 1);
+  int status = 0;
+  do {
     EXPECT_NO_THROW(store->LoadTrials(study_id));
-  }
-  EXPECT_GT(loads, 0);
+  } while (waitpid(writer, &status, WNOHANG) == 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_EQ(store->LoadTrials(study_id).size(), 300u);
 }
 
