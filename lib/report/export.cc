@@ -5,49 +5,11 @@
 #include <cmath>
 #include <set>
 
+#include "lib/core/json.h"
+
 namespace hpo::report {
 
-std::string JsonString(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string JsonNumber(double value) {
-  if (!std::isfinite(value)) return "null";
-  return fmt::format("{}", value);
-}
-
 namespace {
-
-std::string JsonValue(const Value& value) {
-  if (value.is_list()) {
-    std::string out = "[";
-    for (const Value& item : value.as_list()) {
-      if (out.size() > 1) out += ", ";
-      out += JsonValue(item);
-    }
-    return out + "]";
-  }
-  if (value.is_string()) return JsonString(value.as_string());
-  if (value.is_bool()) return value.as_bool() ? "true" : "false";
-  if (value.is_int()) return std::to_string(value.as_int());
-  return JsonNumber(value.as_double());
-}
 
 std::string CsvField(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;

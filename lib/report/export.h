@@ -19,10 +19,4 @@ std::string ExportJson(const store::Study& study, const StudyInfo& info,
 /// (params.<name>), error. RFC 4180 quoting.
 std::string ExportCsv(const std::vector<store::Trial>& trials);
 
-/// JSON string literal of `text` (quotes included).
-std::string JsonString(const std::string& text);
-
-/// JSON number of a double: shortest round-trip; NaN and infinities become null.
-std::string JsonNumber(double value);
-
 }  // namespace hpo::report

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "lib/core/json.h"
 #include "lib/report/export.h"
 
 namespace hpo::report {

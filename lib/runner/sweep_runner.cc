@@ -21,6 +21,7 @@
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
+#include "lib/core/json.h"
 #include "lib/core/random.h"
 #include "lib/runner/study_view.h"
 #include "lib/runner/trial_process.h"
@@ -93,13 +94,7 @@ std::string ParamsYaml(const ParamSet& params) {
 
 std::string ParamsJson(const ParamSet& params) {
   std::string json = "{";
-  for (const auto& [name, value] : params) {
-    if (json.size() > 1) json += ", ";
-    // ToYaml's flow form is valid JSON for numbers, bools and lists of them; strings are quoted.
-    std::string text = value.ToYaml();
-    if (value.is_string() && (text.empty() || text.front() != '"')) text = "\"" + text + "\"";
-    json += "\"" + name + "\": " + text;
-  }
+  for (const auto& [name, value] : params) json += (json.size() > 1 ? ", " : "") + JsonString(name) + ": " + JsonValue(value);
   return json + "}\n";
 }
 

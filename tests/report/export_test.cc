@@ -43,10 +43,5 @@ TEST(ExportCsvTest, OneColumnPerParameterAndQuotedFields) {
             "1,FAILED,,0,0,relu,0.001,,\"trial program ended with exit code 3, \"\"bad\"\"\"\n");
 }
 
-TEST(JsonNumberTest, NonFiniteBecomesNull) {
-  EXPECT_EQ(JsonNumber(1.5), "1.5");
-  EXPECT_EQ(JsonNumber(std::nan("")), "null");
-}
-
 }  // namespace
 }  // namespace hpo::report

@@ -27,5 +27,13 @@ TEST(TrialCommandTest, WandbMacros) {
             (std::vector<std::string>{"prog", "--device=cuda:1", "--out=/runs/t.r.0/x"}));
 }
 
+TEST(TrialCommandTest, ArgsJsonOfAListOfStringsIsValidJson) {
+  SweepPlan plan;
+  plan.command = {"prog", "${args_json}"};
+  const std::vector<std::string> argv =
+      TrialCommand(plan, {{"acts", Value(Value::List{Value("relu"), Value("tanh")})}, {"name", Value("a \"b\"")}}, "/r", 1);
+  EXPECT_EQ(argv.at(1), R"({"acts": ["relu", "tanh"], "name": "a \"b\""})");
+}
+
 }  // namespace
 }  // namespace hpo::runner

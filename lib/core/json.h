@@ -1,0 +1,20 @@
+// Writing JSON: the few literals hpo's JSON outputs need (exports, the Optuna journal, a
+// trial's params.json and ${args_json}), in one place so every writer escapes the same way.
+#pragma once
+
+#include <string>
+
+#include "lib/core/value.h"
+
+namespace hpo {
+
+/// JSON string literal of `text` (quotes included; control characters escaped).
+std::string JsonString(const std::string& text);
+
+/// JSON number of a double: shortest round-trip; NaN and infinities become null.
+std::string JsonNumber(double value);
+
+/// JSON of a parameter value: numbers, booleans, strings and lists of them.
+std::string JsonValue(const Value& value);
+
+}  // namespace hpo
