@@ -25,6 +25,7 @@
 #include "lib/core/random.h"
 #include "lib/runner/study_view.h"
 #include "lib/runner/trial_process.h"
+#include "lib/runner/warm_start.h"
 
 namespace hpo::runner {
 namespace {
@@ -241,30 +242,18 @@ class Controller {
     std::vector<samplers::Observation> history = plan_.warm_start;
     for (const store::Trial& t : view_.Refresh()) {
       auto [cached, fresh] = observations_.try_emplace(t.id);
-      if (fresh || cached->second.version != t.version) cached->second = {t.version, ObservationOf(t)};
+      if (fresh || cached->second.version != t.version) cached->second = {t.version, SamplerView(t)};
       if (cached->second.observation) history.push_back(*cached->second.observation);
     }
     return history;
   }
 
-  std::optional<samplers::Observation> ObservationOf(const store::Trial& t) const {
+  std::optional<samplers::Observation> SamplerView(const store::Trial& t) const {
     if (t.params.empty()) return std::nullopt;  // claimed, parameters not chosen yet
     // A trial of an earlier space (an accepted config change) that this space does not hold
     // tells the sampler nothing about it: moving it to the nearest point would invent data.
     if (!space_.Contains(t.params)) return std::nullopt;
-    samplers::Observation o;
-    o.point = space_.ToUnit(t.params);
-    o.cost = std::max(t.cost_measure > 0 ? t.cost_measure : t.cost, 1e-3);  // earlier trials: seconds
-    switch (t.state) {
-      case store::TrialState::kWaiting:
-      case store::TrialState::kRunning: o.state = samplers::TrialState::kRunning; break;
-      case store::TrialState::kComplete: o.state = samplers::TrialState::kComplete; break;
-      case store::TrialState::kPruned: o.state = samplers::TrialState::kPruned; break;
-      case store::TrialState::kFailed: o.state = samplers::TrialState::kFailed; break;
-    }
-    if (t.value) o.value = Oriented(*t.value);
-    if (!t.intermediates.empty()) o.last_step = t.intermediates.back().step;
-    return o;
+    return runner::ObservationOf(t, space_.ToUnit(t.params), plan_.maximize);
   }
 
   double Oriented(double v) const { return plan_.maximize ? v : -v; }

@@ -25,8 +25,7 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
   std::set<std::string> dropped, missing;
   int outside = 0, finished = 0;
   for (const store::Trial& t : store->LoadTrials(study.id)) {
-    const bool complete = t.state == store::TrialState::kComplete, pruned = t.state == store::TrialState::kPruned;
-    if ((!complete && !pruned) || !t.value) continue;
+    if ((t.state != store::TrialState::kComplete && t.state != store::TrialState::kPruned) || !t.value) continue;
     ++finished;
     ParamSet params;
     bool whole = true;
@@ -48,13 +47,7 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
       ++outside;
       continue;
     }
-    samplers::Observation o;
-    o.point = space.ToUnit(params);
-    o.state = complete ? samplers::TrialState::kComplete : samplers::TrialState::kPruned;
-    o.value = ours.maximize ? *t.value : -*t.value;
-    o.cost = std::max(t.cost_measure > 0 ? t.cost_measure : t.cost, 1e-3);
-    if (!t.intermediates.empty()) o.last_step = t.intermediates.back().step;
-    warm.observations.push_back(std::move(o));
+    warm.observations.push_back(ObservationOf(t, space.ToUnit(params), ours.maximize));
   }
   warm.notes.push_back(fmt::format("warm start from sweep '{}': the sampler also sees {} of its {} finished trials",
                                    other.name, warm.observations.size(), finished));
@@ -68,6 +61,22 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
   }
   if (outside > 0) warm.notes.push_back(fmt::format("warm start: left out {} trials outside this sweep's space", outside));
   return warm;
+}
+
+samplers::Observation ObservationOf(const store::Trial& t, space::UnitPoint point, bool maximize) {
+  samplers::Observation o;
+  o.point = std::move(point);
+  o.cost = std::max(t.cost_measure > 0 ? t.cost_measure : t.cost, 1e-3);
+  switch (t.state) {
+    case store::TrialState::kWaiting:
+    case store::TrialState::kRunning: o.state = samplers::TrialState::kRunning; break;
+    case store::TrialState::kComplete: o.state = samplers::TrialState::kComplete; break;
+    case store::TrialState::kPruned: o.state = samplers::TrialState::kPruned; break;
+    case store::TrialState::kFailed: o.state = samplers::TrialState::kFailed; break;
+  }
+  if (t.value) o.value = maximize ? *t.value : -*t.value;
+  if (!t.intermediates.empty()) o.last_step = t.intermediates.back().step;
+  return o;
 }
 
 }  // namespace hpo::runner

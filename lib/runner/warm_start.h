@@ -10,6 +10,7 @@
 #include "lib/config/sweep_config.h"
 #include "lib/samplers/sampler.h"
 #include "lib/space/search_space.h"
+#include "lib/store/store.h"
 #include "lib/store/sweep_location.h"
 
 namespace hpo::runner {
@@ -26,5 +27,10 @@ struct WarmStart {
 /// optimises another metric or goal.
 WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepConfig& ours,
                         const space::SearchSpace& space);
+
+/// A trial as a sampler sees it, at `point` of the sampler's space: its state, its value
+/// oriented so larger is better, its cost measure (seconds for trials from before measures)
+/// and its last step. One conversion for this study's trials and another study's.
+samplers::Observation ObservationOf(const store::Trial& t, space::UnitPoint point, bool maximize);
 
 }  // namespace hpo::runner

@@ -58,12 +58,19 @@ class SqlConnection {
   virtual std::string Describe() const = 0;
 };
 
-/// BeginWrite() now, Rollback() on scope exit unless Commit() was reached.
-class WriteTransaction {
+/// A transaction for a scope: begun now, rolled back on scope exit unless Commit() was reached.
+/// kRead is one read-only snapshot (BeginRead); kRows and kExclusive write (BeginWrite).
+class Transaction {
  public:
-  enum Scope { kRows, kExclusive };
-  WriteTransaction(SqlConnection& db, Scope scope) : db_(db) { db_.BeginWrite(scope == kExclusive); }
-  ~WriteTransaction() {
+  enum Scope { kRead, kRows, kExclusive };
+  Transaction(SqlConnection& db, Scope scope) : db_(db) {
+    if (scope == kRead) {
+      db_.BeginRead();
+    } else {
+      db_.BeginWrite(scope == kExclusive);
+    }
+  }
+  ~Transaction() {
     if (!done_) {
       try {
         db_.Rollback();
@@ -72,34 +79,9 @@ class WriteTransaction {
       }
     }
   }
-  WriteTransaction(const WriteTransaction&) = delete;
-  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
   void Commit() {
-    db_.Commit();
-    done_ = true;
-  }
-
- private:
-  SqlConnection& db_;
-  bool done_ = false;
-};
-
-/// BeginRead() now; End() (or scope exit) ends it.
-class ReadTransaction {
- public:
-  explicit ReadTransaction(SqlConnection& db) : db_(db) { db_.BeginRead(); }
-  ~ReadTransaction() {
-    if (!done_) {
-      try {
-        db_.Rollback();
-      } catch (...) {
-        // Ending a read on a broken connection: nothing more to do.
-      }
-    }
-  }
-  ReadTransaction(const ReadTransaction&) = delete;
-  ReadTransaction& operator=(const ReadTransaction&) = delete;
-  void End() {
     db_.Commit();
     done_ = true;
   }

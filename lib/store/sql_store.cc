@@ -99,7 +99,7 @@ class SqlStore : public Store {
 
   Study OpenStudy(const std::string& name, const std::string& direction, const std::string& config_yaml,
                   bool create) override {
-    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
+    Transaction tx(*db_, Transaction::kExclusive);
     std::optional<Study> study = FindStudy(name);
     if (!study) {
       if (!create) throw UserError("no study named '" + name + "' in " + db_->Describe());
@@ -123,7 +123,7 @@ class SqlStore : public Store {
   }
 
   void UpdateStudyConfig(int64_t study_id, const std::string& config_yaml, const std::string& accepted_changes) override {
-    WriteTransaction tx(*db_, WriteTransaction::kRows);
+    Transaction tx(*db_, Transaction::kRows);
     db_->Query("UPDATE studies SET config_yaml = ? WHERE id = ?", {config_yaml, study_id});
     if (!accepted_changes.empty()) {
       db_->Query("INSERT INTO study_changes (study_id, at_ms, changes) VALUES (?, ?, ?)", {study_id, NowMs(), accepted_changes});
@@ -140,7 +140,7 @@ class SqlStore : public Store {
   }
 
   std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials, const std::string& worker) override {
-    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
+    Transaction tx(*db_, Transaction::kExclusive);
     const int64_t counted =
         db_->Query("SELECT COUNT(*) FROM trials WHERE study_id = ? AND NOT (state = 'FAILED' AND retried <> 0)", {study_id})
             .at(0)
@@ -168,7 +168,7 @@ class SqlStore : public Store {
   }
 
   int64_t EnqueueTrial(int64_t study_id, const ParamSet& params, uint64_t seed) override {
-    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
+    Transaction tx(*db_, Transaction::kExclusive);
     const int64_t version = NextStudyVersion(study_id);
     const int64_t number = NextNumber(study_id);
     const int64_t trial_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, created_ms, version) "
@@ -182,7 +182,7 @@ class SqlStore : public Store {
   }
 
   void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed, const std::string& run_dir) override {
-    WriteTransaction tx(*db_, WriteTransaction::kRows);
+    Transaction tx(*db_, Transaction::kRows);
     db_->Query("UPDATE trials SET seed = ?, run_dir = ?, version = ? WHERE id = ?",
                {static_cast<int64_t>(seed), run_dir, NextVersionOfTrial(trial_id), trial_id});
     db_->Query("DELETE FROM trial_params WHERE trial_id = ?", {trial_id});
@@ -192,7 +192,7 @@ class SqlStore : public Store {
 
   void Heartbeat(const std::vector<int64_t>& trial_ids) override {
     if (trial_ids.empty()) return;
-    WriteTransaction tx(*db_, WriteTransaction::kRows);
+    Transaction tx(*db_, Transaction::kRows);
     const int64_t now = NowMs(), version = NextVersionOfTrial(trial_ids[0]);  // one controller's trials: one study
     for (int64_t id : trial_ids) {
       db_->Query("UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING'", {now, version, id});
@@ -201,7 +201,7 @@ class SqlStore : public Store {
   }
 
   void ReportIntermediate(int64_t trial_id, int64_t step, double value) override {
-    WriteTransaction tx(*db_, WriteTransaction::kRows);
+    Transaction tx(*db_, Transaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
     db_->Query("INSERT INTO trial_intermediates (trial_id, step, value) VALUES (?, ?, ?) "
                "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
@@ -212,7 +212,7 @@ class SqlStore : public Store {
 
   void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value, TrialCost cost,
                    const std::string& error) override {
-    WriteTransaction tx(*db_, WriteTransaction::kRows);
+    Transaction tx(*db_, Transaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
     db_->Query("UPDATE trials SET state = ?, value = ?, cost = ?, cost_measure = ?, error = ?, finished_ms = ?, version = ? "
                "WHERE id = ?",
@@ -221,7 +221,7 @@ class SqlStore : public Store {
   }
 
   bool AdoptFinishedTrial(int64_t trial_id, double value, TrialCost cost) override {
-    WriteTransaction tx(*db_, WriteTransaction::kRows);
+    Transaction tx(*db_, Transaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
     const bool adopted = !db_->Query("UPDATE trials SET state = 'COMPLETE', value = ?, cost = ?, cost_measure = ?, error = '', "
                                      "finished_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING' RETURNING id",
@@ -232,14 +232,14 @@ class SqlStore : public Store {
   }
 
   bool FailAndRequeue(int64_t trial_id, const std::string& reason, int max_retries) override {
-    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
+    Transaction tx(*db_, Transaction::kExclusive);
     const bool failed = FailAndRequeueLocked(trial_id, reason, max_retries);
     tx.Commit();
     return failed;
   }
 
   std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms, int max_retries) override {
-    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
+    Transaction tx(*db_, Transaction::kExclusive);
     std::vector<int64_t> failed;
     for (const SqlRow& row : db_->Query("SELECT id, number FROM trials WHERE study_id = ? AND state = 'RUNNING' AND heartbeat_ms < ?",
                                         {study_id, NowMs() - stale_after_ms})) {
@@ -251,7 +251,7 @@ class SqlStore : public Store {
   }
 
   void AbandonTrial(int64_t trial_id) override {
-    WriteTransaction tx(*db_, WriteTransaction::kRows);
+    Transaction tx(*db_, Transaction::kRows);
     NextVersionOfTrial(trial_id);  // readers of changes notice the deletion by the trial count
     db_->Query("DELETE FROM trials WHERE id = ? AND state = 'RUNNING' "
                "AND NOT EXISTS (SELECT 1 FROM trial_params WHERE trial_id = ?)",
@@ -264,7 +264,7 @@ class SqlStore : public Store {
   StudyChanges LoadTrialsChangedSince(int64_t study_id, int64_t since_version) override {
     // One snapshot: the version, the count and the rows agree, and a busy study never makes a
     // load fail.
-    ReadTransaction snapshot(*db_);
+    Transaction snapshot(*db_, Transaction::kRead);
     StudyChanges changes;
     const std::vector<SqlRow> head =
         db_->Query("SELECT version, (SELECT COUNT(*) FROM trials WHERE study_id = ?) FROM studies WHERE id = ?", {study_id, study_id});
@@ -287,13 +287,13 @@ class SqlStore : public Store {
                                         which)) {
       changes.trials.at(index_of.at(row.Int(0))).intermediates.push_back({row.Int(1), row.Double(2)});
     }
-    snapshot.End();
+    snapshot.Commit();
     return changes;
   }
 
  private:
   void InitSchema() {
-    WriteTransaction tx(*db_, WriteTransaction::kExclusive);
+    Transaction tx(*db_, Transaction::kExclusive);
     const std::vector<std::string> tables = db_->TableNames();
     if (std::find(tables.begin(), tables.end(), "meta") != tables.end()) {
       const std::vector<SqlRow> version = db_->Query("SELECT value FROM meta WHERE key = 'schema_version'");
