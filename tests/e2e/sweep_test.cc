@@ -337,7 +337,9 @@ TEST_F(SweepCliTest, CtrlCStopsTrialsRecordsThemAndResumeFinishes) {
 }
 
 TEST_F(SweepCliTest, TwoControllersShareOneStudyWithoutDuplicatesOrLocks) {
-  const std::string config = Config("shared", "method: random\nn_trials: 40\nn_jobs: 2\nfixed:\n  steps: 1\nparameters:\n"
+  // Each trial sleeps 0.1 s: trials now start in milliseconds, and 40 instant ones were all
+  // claimed by the first controller before the second had loaded.
+  const std::string config = Config("shared", "method: random\nn_trials: 40\nn_jobs: 2\nfixed:\n  steps: 1\n  step_seconds: 0.1\nparameters:\n"
                                               "  x: {min: 0.0, max: 1.0}\n");
   const pid_t a = SpawnHpo({"sweep", config}, dir_ / "a.log");
   const pid_t b = SpawnHpo({"sweep", config}, dir_ / "b.log");
