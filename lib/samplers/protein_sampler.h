@@ -11,6 +11,15 @@
 //     workers do not get the same point;
 //   - the GP training set is capped (half most recent, half sampled), so suggest stays fast;
 //   - all randomness comes from the caller's RNG.
+// And made robust on mixed spaces (the RL case: log, logit, int and categorical together):
+//   - log and logit parameters are modelled in their unit coordinates, where they are linear;
+//     ints are scored at the levels they will run at (candidates are snapped first);
+//   - categoricals get a Hamming distance in the kernel and no linear term, and a perturbed
+//     candidate redraws a category uniformly, so their order means nothing;
+//   - the acquisition is optimised beyond the random candidates: a pattern search from the
+//     best few (numeric steps that halve, every other level of each categorical);
+//   - `random_suggestions` uniform candidates over the box join the Pareto perturbations, so a
+//     region far from every Pareto point can still win.
 #pragma once
 
 #include "lib/samplers/sampler.h"

@@ -67,5 +67,39 @@ TEST(GaussianProcessTest, ConditioningOnMoreDataKeepsHyperparametersAndUsesTheDa
   EXPECT_LT(after_variance.mean(), before_variance.mean());
 }
 
+// y depends on a 4-level category as 0, 1, 0, 1 (no order a line through the indices could
+// follow) plus a small smooth term in a numeric column.
+void CategoricalData(int n, uint64_t seed, const std::vector<int>& relabel, Eigen::MatrixXd& x, Eigen::VectorXd& y) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  x.resize(n, 2);
+  y.resize(n);
+  for (int i = 0; i < n; ++i) {
+    const int level = i % 4;
+    x(i, 0) = unit(rng);
+    x(i, 1) = relabel[static_cast<size_t>(level)];
+    y(i) = (level % 2) + 0.2 * x(i, 0);
+  }
+}
+
+TEST(GaussianProcessTest, ACategoricalColumnLearnsEachLevelAndIgnoresTheirOrder) {
+  Eigen::MatrixXd x, relabelled_x;
+  Eigen::VectorXd y, relabelled_y;
+  const std::vector<int> identity = {0, 1, 2, 3}, shuffled = {2, 0, 3, 1};
+  CategoricalData(40, 5, identity, x, y);
+  CategoricalData(40, 5, shuffled, relabelled_x, relabelled_y);
+  GaussianProcess gp({false, true}), relabelled({false, true});
+  gp.Fit(x, y, 30);
+  relabelled.Fit(relabelled_x, relabelled_y, 30);
+  for (int level = 0; level < 4; ++level) {
+    Eigen::MatrixXd at(1, 2), relabelled_at(1, 2);
+    at << 0.5, level;
+    relabelled_at << 0.5, shuffled[static_cast<size_t>(level)];
+    const double mean = gp.PredictMean(at)(0);
+    EXPECT_NEAR(mean, (level % 2) + 0.1, 0.15) << "level " << level;
+    EXPECT_NEAR(relabelled.PredictMean(relabelled_at)(0), mean, 1e-9) << "level " << level;
+  }
+}
+
 }  // namespace
 }  // namespace hpo::samplers

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "lib/samplers/sampler_factory.h"
+#include "lib/space/distribution.h"
 #include "tests/samplers/branin_harness.h"
 
 namespace hpo::samplers {
@@ -17,6 +18,47 @@ TEST(ProteinSamplerTest, BeatsRandomOnBraninAt50Trials) {
               Median(protein), Median(random), p);
   EXPECT_LT(Median(protein), Median(random));
   EXPECT_LT(p, 0.05);
+}
+
+// A mixed space: an int (best 7 of 1-20), a categorical whose best level sits between two
+// worse ones (a 1, b 0, c 2, d 0.5) and a float (best 0.3). Returns the best value found and
+// whether its category is the best one.
+std::pair<double, bool> MixedSpaceRun(const std::string& method, uint64_t seed, int trials) {
+  space::SearchSpace space;
+  space.AddParameter("n", space::MakeNumeric({"int_uniform", 1, 20, {}, {}, 1}, Origin{"t"}));
+  space.AddParameter("c", space::MakeCategorical({Value("a"), Value("b"), Value("c"), Value("d")}, std::nullopt, Origin{"t"}));
+  space.AddParameter("x", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{"t"}));
+  auto sampler = MakeSampler({method});
+  std::vector<Observation> history;
+  double best = INFINITY;
+  bool best_category = false;
+  for (int t = 0; t < trials; ++t) {
+    Rng rng(DeriveSeed(seed, static_cast<uint64_t>(t), "sampler"));
+    const Suggestion s = *sampler->Suggest(space, history, rng);
+    const ParamSet p = space.ToParams(s.point);
+    const std::string& c = p.at("c").as_string();
+    const double offset = c == "a" ? 1.0 : c == "b" ? 0.0 : c == "c" ? 2.0 : 0.5;
+    const double f = std::pow(static_cast<double>(p.at("n").as_int()) - 7, 2) / 10 + offset + 10 * std::pow(p.at("x").as_double() - 0.3, 2);
+    if (f < best) best = f, best_category = c == "b";
+    history.push_back({s.point, TrialState::kComplete, -f, 1.0});
+  }
+  return {best, best_category};
+}
+
+TEST(ProteinSamplerTest, FindsTheBestCategoryAndBeatsRandomOnAMixedSpace) {
+  std::vector<double> protein, random;
+  int right_category = 0;
+  for (uint64_t seed = 0; seed < 10; ++seed) {
+    const auto [value, category] = MixedSpaceRun("protein", seed, 40);
+    protein.push_back(value);
+    right_category += category;
+    random.push_back(MixedSpaceRun("random", seed, 40).first);
+  }
+  const double p = MannWhitneyLess(protein, random);
+  std::printf("mixed space, 40 trials, 10 seeds: median best protein %.4g, random %.4g (p = %.3g); best category in %d of 10\n",
+              Median(protein), Median(random), p, right_category);
+  EXPECT_LT(p, 0.05);
+  EXPECT_GE(right_category, 9);
 }
 
 std::vector<Observation> History(const space::SearchSpace& space, int n, double value) {
