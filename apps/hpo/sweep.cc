@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <optional>
 
@@ -12,6 +13,7 @@
 #include "lib/config/sweep_config.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
+#include "lib/core/quantities.h"
 #include "lib/core/random.h"
 #include "lib/report/best_params.h"
 #include "lib/runner/sweep_runner.h"
@@ -27,7 +29,10 @@ struct SweepCliOptions {
   std::string config;
   std::optional<std::string> name;
   std::optional<int> trials;
-  std::optional<int> jobs;
+  std::optional<int> add_trials;
+  std::optional<std::string> jobs;
+  std::optional<std::string> timeout;
+  std::optional<double> budget_hours;
   std::string storage;
   std::string preset;
   std::optional<std::string> method;
@@ -54,9 +59,22 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
     if (*o.trials < 1) throw UserError(Origin{"--trials"}, fmt::format("must be at least 1, got {}", *o.trials));
     c.n_trials = *o.trials;
   }
+  if (o.add_trials && o.trials) throw UserError(Origin{"--add-trials"}, "give --trials (the study's total) or --add-trials (more than it has), not both");
+  if (o.add_trials && *o.add_trials < 1) throw UserError(Origin{"--add-trials"}, fmt::format("must be at least 1, got {}", *o.add_trials));
   if (o.jobs) {
-    if (*o.jobs < 1) throw UserError(Origin{"--jobs"}, fmt::format("must be at least 1, got {}", *o.jobs));
-    c.n_jobs = *o.jobs;
+    const std::optional<int> jobs = ParseJobs(*o.jobs);
+    if (!jobs) throw UserError(Origin{"--jobs"}, fmt::format("must be a whole number >= 1, or auto / -1 for every core, got '{}'", *o.jobs));
+    c.n_jobs = *jobs;
+  }
+  if (o.timeout && o.budget_hours) throw UserError(Origin{"--budget-hours"}, "give --timeout or --budget-hours, not both");
+  if (o.timeout) {
+    const std::optional<double> seconds = ParseDuration(*o.timeout);
+    if (!seconds) throw UserError(Origin{"--timeout"}, fmt::format("must be a duration (45s, 30m, 12h, 1h30m) or seconds, got '{}'", *o.timeout));
+    c.timeout = *seconds;
+  }
+  if (o.budget_hours) {
+    if (!(*o.budget_hours > 0) || !std::isfinite(*o.budget_hours)) throw UserError(Origin{"--budget-hours"}, fmt::format("must be a number of hours > 0, got {}", *o.budget_hours));
+    c.timeout = *o.budget_hours * 3600;
   }
   if (o.method) {
     try {
@@ -82,6 +100,7 @@ void PrintSpace(const config::SweepConfig& c) {
   if (!c.ignored.empty()) fmt::print("ignored (not part of the search): {}\n", fmt::join(c.ignored, ", "));
   for (const std::string& note : c.notes) fmt::print("note: {}\n", note);
   if (!c.preset.empty()) fmt::print("preset: {}\n", c.preset);
+  if (c.timeout > 0) fmt::print("budget: stops launching trials after {}\n", FormatDuration(c.timeout));
   fmt::print("trial program: {}\n", c.command.empty() ? std::string("hpo train") : fmt::format("{}", fmt::join(c.command, " ")));
   fmt::print("searched ({}):\n", c.parameters.size());
   for (const config::ParameterSpec& p : c.parameters) {
@@ -129,7 +148,8 @@ std::vector<config::QueuedTrial> QueuedTrials(const config::SweepConfig& c, cons
   return queued;
 }
 
-int DryRun(const config::SweepConfig& c) {
+int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
+  if (add_trials) c.n_trials = *add_trials;  // a dry run reads no study: show the trials to add
   PrintSpace(c);
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
@@ -186,9 +206,17 @@ void ReconcileStoredConfig(store::Store& store, const store::Study& study, const
   WriteFileAtomic(sweep_dir / "config.yaml", now_yaml);
 }
 
+// The trials a study's budget counts (as Store::ClaimTrial does): all but failed ones that
+// were re-queued.
+int CountedTrials(const std::vector<store::Trial>& trials) {
+  return static_cast<int>(std::count_if(trials.begin(), trials.end(), [](const store::Trial& t) {
+    return !(t.state == store::TrialState::kFailed && t.retried);
+  }));
+}
+
 int RunSweepCommand(const SweepCliOptions& o) {
-  const config::SweepConfig c = Resolve(o);
-  if (o.dry_run) return DryRun(c);
+  config::SweepConfig c = Resolve(o);
+  if (o.dry_run) return DryRun(c, o.add_trials);
 
   const store::SweepLocation location = store::LocateSweep(c.name, c.storage);
   const bool exists = std::filesystem::exists(location.dir / "study.db") || !c.storage.empty();
@@ -208,6 +236,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
     throw;
   }
   const store::Study study = store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), !o.resume);
+  if (o.add_trials) c.n_trials = CountedTrials(store->LoadTrials(study.id)) + *o.add_trials;
   ReconcileStoredConfig(*store, study, c, location.dir, o.accept_changes);
   // enqueue: runs first in a new study only; a resume must not queue the same trials again.
   if (!queued.empty() && store->LoadTrials(study.id).empty()) {
@@ -285,7 +314,10 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("config", o->config, "Sweep YAML file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--name", o->name, "Sweep name (default: the config's name or file stem)");
   cmd->add_option("--trials", o->trials, "Trials in the whole study");
-  cmd->add_option("--jobs", o->jobs, "Trials this controller runs at once");
+  cmd->add_option("--add-trials", o->add_trials, "Run N more trials than the study has now (all controllers together)");
+  cmd->add_option("--jobs", o->jobs, "Trials this controller runs at once: a number, or auto / -1 for every core");
+  cmd->add_option("--timeout", o->timeout, "Stop launching trials after this long: 45s, 30m, 12h, 1h30m, or seconds");
+  cmd->add_option("--budget-hours", o->budget_hours, "The same as --timeout, in hours (VBot's flag)");
   cmd->add_option("--storage", o->storage, "Storage URL (default: train_dir/sweep/<name>/study.db)");
   cmd->add_option("--preset", o->preset, "Apply a preset from the config's presets:");
   cmd->add_option("--method", o->method, "Sampler: random, grid, bayes/protein, tpe, cmaes");

@@ -11,6 +11,7 @@
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/closest_word.h"
+#include "lib/core/quantities.h"
 #include "lib/core/value.h"
 
 namespace hpo::config {
@@ -38,6 +39,24 @@ double SweepReading::Number(const YAML::Node& node, const std::string& path, boo
   if (!v.is_number()) Fail(node, fmt::format("{} must be a number, got '{}'", Echo(path), Echo(node.IsScalar() ? node.Scalar() : v.ToYaml())));
   if (!std::isfinite(v.as_double())) Fail(node, fmt::format("{} must be a finite number, got '{}'", Echo(path), Echo(node.Scalar())));
   return v.as_double();
+}
+
+double SweepReading::Seconds(const YAML::Node& node, const std::string& path) const {
+  const Value v = ValueFromYaml(node, At(node));
+  const std::optional<double> seconds = v.is_number() ? std::optional<double>(v.as_double())
+                                        : v.is_string() ? ParseDuration(v.as_string())
+                                                        : std::nullopt;
+  if (!seconds || !std::isfinite(*seconds) || *seconds < 0) {
+    Fail(node, fmt::format("{} must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '{}'", Echo(path),
+                           Echo(node.IsScalar() ? node.Scalar() : v.ToYaml())));
+  }
+  return *seconds;
+}
+
+int SweepReading::Jobs(const YAML::Node& node, const std::string& path) const {
+  const std::optional<int> jobs = node.IsScalar() ? ParseJobs(node.Scalar()) : std::nullopt;
+  if (!jobs) Fail(node, fmt::format("{} must be a whole number >= 1, or auto / -1 for every core, got '{}'", Echo(path), Echo(node.IsScalar() ? node.Scalar() : "a " + std::string(node.IsMap() ? "mapping" : "list"))));
+  return *jobs;
 }
 
 int64_t SweepReading::Integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max) const {

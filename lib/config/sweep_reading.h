@@ -36,6 +36,10 @@ class SweepReading {
   int64_t Integer(const YAML::Node& node, const std::string& path, int64_t min,
                   int64_t max = 1'000'000'000'000'000'000) const;
   int Int(const YAML::Node& node, const std::string& path, int min) const;
+  /// Seconds: a number, or a duration with units ("12h", "30m", "1h30m"); never negative.
+  double Seconds(const YAML::Node& node, const std::string& path) const;
+  /// Trials at once: a whole number >= 1, or auto / -1 for every core.
+  int Jobs(const YAML::Node& node, const std::string& path) const;
   bool Bool(const YAML::Node& node, const std::string& path) const;
   void Map(const YAML::Node& node, const std::string& path) const;
   /// The values of a list (choices, grid points), each read at its own file:line:col.

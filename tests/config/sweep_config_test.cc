@@ -762,7 +762,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"huge_steps", "pruner: {type: median, n_warmup_steps: 4.4e+104}\n" + kHead +
                   "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:40", "pruner.n_warmup_steps must be at most"},
         BadConfig{"nan_timeout", "timeout: .nan\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:10",
-                  "timeout must be a finite number, got '.nan'"},
+                  "timeout must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '.nan'"},
+        BadConfig{"unit_timeout", "timeout: 12 hours\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:10",
+                  "timeout must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '12 hours'"},
+        BadConfig{"negative_timeout", "timeout_per_trial: -5\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:20",
+                  "timeout_per_trial must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '-5'"},
         // found by fuzz/sweep_config_fuzz.cc: W&B's early_terminate skipped the pruner's checks
         BadConfig{"early_terminate_min_gt_max", "early_terminate: {type: hyperband, min_iter: 31, max_iter: 27}\n" + kHead +
                   "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:18", "min_resource must not exceed max_resource"},

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "lib/core/error.h"
@@ -671,6 +672,58 @@ TEST_F(SweepCliTest, EnqueueInTheYamlRunsThoseTrialsFirstOnce) {
 }
 
 // --method reads the same names as method: in the YAML (one alias table).
+TEST_F(SweepCliTest, BudgetsTakeDurationsMoreTrialsAndEveryCore) {
+  const std::string space = "method: random\nparameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
+  ASSERT_EQ(SweepToTheEnd("budget", "n_trials: 3\n" + space).size(), 3u);
+  // --add-trials counts from what the study has, each time.
+  const std::string config = Config("budget", "n_trials: 3\n" + space);
+  ASSERT_EQ(RunHpo("sweep " + config + " --add-trials 2").exit_code, 0);
+  EXPECT_EQ(Trials("budget").size(), 5u);
+  ASSERT_EQ(RunHpo("sweep " + config + " --add-trials 2").exit_code, 0);
+  EXPECT_EQ(Trials("budget").size(), 7u);
+
+  // Durations with units in the YAML and on the command line; plain seconds still work.
+  const CommandResult hours = RunHpo("sweep " + Config("units", "timeout: 12h\ntimeout_per_trial: 30m\n" + space) + " --dry-run");
+  EXPECT_EQ(hours.exit_code, 0) << hours.output;
+  EXPECT_NE(hours.output.find("stops launching trials after 12h"), std::string::npos) << hours.output;
+  const CommandResult flag = RunHpo("sweep " + Config("units", space) + " --timeout 1h30m --dry-run");
+  EXPECT_NE(flag.output.find("stops launching trials after 1h30m"), std::string::npos) << flag.output;
+  const CommandResult budget = RunHpo("sweep " + Config("units", space) + " --budget-hours 12 --dry-run");
+  EXPECT_NE(budget.output.find("stops launching trials after 12h"), std::string::npos) << budget.output;
+
+  // A timeout stops the launching: trials of 0.5 s, 1 s of budget, 40 trials asked for.
+  const std::string slow = "n_trials: 40\nfixed: {steps: 2, step_seconds: 0.25}\n" + space;
+  const CommandResult timed = RunHpo("sweep " + Config("timed", slow) + " --timeout 1s");
+  EXPECT_EQ(timed.exit_code, 0) << timed.output;
+  EXPECT_NE(timed.output.find("sweep timeout reached"), std::string::npos) << timed.output;
+  EXPECT_LE(Trials("timed").size(), 4u);
+
+  // Every core: auto and -1 (Optuna's n_jobs=-1), on the command line and in the YAML.
+  const std::string cores = fmt::format("{} at a time", std::max(1u, std::thread::hardware_concurrency()));
+  const CommandResult all = RunHpo("sweep " + Config("cores", "n_trials: 2\n" + space) + " --jobs auto");
+  EXPECT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_NE(all.output.find(cores), std::string::npos) << all.output;
+  const CommandResult minus_one = RunHpo("sweep " + Config("cores_yaml", "n_trials: 2\nn_jobs: -1\n" + space));
+  EXPECT_NE(minus_one.output.find(cores), std::string::npos) << minus_one.output;
+
+  // Bad values: exit 2, one line naming the value and where it came from, nothing written.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"sweep " + Config("bad1", "timeout: 12x\n" + space), "bad1.yaml:4:10: timeout must be a duration"},
+      {"sweep " + Config("bad2", space) + " --timeout soon", "--timeout: must be a duration (45s, 30m, 12h, 1h30m) or seconds, got 'soon'"},
+      {"sweep " + Config("bad3", space) + " --jobs 0", "--jobs: must be a whole number >= 1, or auto / -1 for every core, got '0'"},
+      {"sweep " + Config("bad4", space) + " --trials 3 --add-trials 1", "--add-trials: give --trials"},
+      {"sweep " + Config("bad5", "n_jobs: all\n" + space), "bad5.yaml:4:9: n_jobs must be a whole number >= 1, or auto / -1"},
+      {"sweep " + Config("bad6", space) + " --timeout 1h --budget-hours 2", "--budget-hours: give --timeout or --budget-hours"},
+  };
+  for (const auto& [args, message] : bad) {
+    const CommandResult r = RunHpo(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
+    EXPECT_EQ(LineCount(r.output), 1) << r.output;
+  }
+  for (const char* name : {"bad1", "bad2", "bad3", "bad4", "bad5", "bad6"}) EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep" / name)) << name;
+}
+
 TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   const std::string config = Config("methods", "n_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   for (const std::string name : {"bayesian", "gp", "cma-es"}) {

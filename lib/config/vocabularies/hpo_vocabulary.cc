@@ -97,13 +97,11 @@ class HpoReader {
     } else if (key == "n_trials" || key == "max_trials" || key == "run_cap") {
       c_.n_trials = r_.Int(v, key, 1);
     } else if (key == "timeout") {
-      c_.timeout = r_.Number(v, key);
-      if (c_.timeout < 0) r_.Fail(v, "timeout must be >= 0 seconds");
+      c_.timeout = r_.Seconds(v, key);
     } else if (key == "timeout_per_trial") {
-      c_.timeout_per_trial = r_.Number(v, key);
-      if (c_.timeout_per_trial < 0) r_.Fail(v, "timeout_per_trial must be >= 0 seconds");
+      c_.timeout_per_trial = r_.Seconds(v, key);
     } else if (key == "n_jobs" || key == "n_parallel_trials") {
-      c_.n_jobs = r_.Int(v, key, 1);
+      c_.n_jobs = r_.Jobs(v, key);
     } else if (key == "storage") {
       c_.storage = v.IsNull() ? "" : r_.Text(v, key);
     } else if (key == "seed") {
@@ -126,7 +124,7 @@ class HpoReader {
         r_.Fail(v, "cost must be auto, wall, steps or reported, not '" + c_.cost + "'");
       }
     } else if (key == "heartbeat_timeout") {
-      c_.heartbeat_timeout = r_.Number(v, key);
+      c_.heartbeat_timeout = r_.Seconds(v, key);
       if (c_.heartbeat_timeout < 1) r_.Fail(v, "heartbeat_timeout must be at least 1 second");
     } else if (key == "grid_points") {
       c_.sampler.grid_points = r_.Int(v, key, 1);

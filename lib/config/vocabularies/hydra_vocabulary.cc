@@ -157,7 +157,7 @@ class HydraReader {
       } else if (key == "n_trials") {
         c_.n_trials = r_.Int(v, path, 1);
       } else if (key == "n_jobs") {
-        c_.n_jobs = r_.Int(v, path, 1);
+        c_.n_jobs = r_.Jobs(v, path);
       } else if (key == "sampler") {
         ReadSampler(v);
       } else if (key == "optim") {
