@@ -33,6 +33,7 @@ struct SweepCliOptions {
   std::optional<std::string> jobs;
   std::optional<std::string> timeout;
   std::optional<double> budget_hours;
+  std::vector<std::string> sets;
   std::string storage;
   std::string preset;
   std::optional<std::string> method;
@@ -52,7 +53,7 @@ std::string ParamsLine(const ParamSet& params) {
 
 config::SweepConfig Resolve(const SweepCliOptions& o) {
   const std::vector<std::string> command = o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
-  config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command);
+  config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command, o.sets);
   if (o.name) c.name = *o.name;
   store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
   if (o.trials) {
@@ -320,6 +321,8 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--budget-hours", o->budget_hours, "The same as --timeout, in hours (VBot's flag)");
   cmd->add_option("--storage", o->storage, "Storage URL (default: train_dir/sweep/<name>/study.db)");
   cmd->add_option("--preset", o->preset, "Apply a preset from the config's presets:");
+  cmd->add_option("--set", o->sets, "Set any key of the sweep file, after the preset: --set pruner.type=hyperband (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--method", o->method, "Sampler: random, grid, bayes/protein, tpe, cmaes");
   cmd->add_option("--command", o->command,
                   "Trial program, replacing the file's: 'python train.py ${args_no_hyphens}' (W&B's macros; names pass as written)");

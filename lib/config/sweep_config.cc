@@ -49,6 +49,56 @@ YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const 
   return merged;
 }
 
+// `map` with path[i...] set to `value`: new mappings along the path (in the same key order),
+// sharing every other node with `map`, so the file's nodes keep their line and column.
+YAML::Node WithValueAt(const YAML::Node& map, const std::vector<std::string>& path, size_t i, const YAML::Node& value,
+                       const std::string& quoted, const std::string& source,
+                       std::vector<std::pair<YAML::Node, std::string>>& foreign) {
+  const std::string walked = fmt::format("{}", fmt::join(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i), "."));
+  if (map && !map.IsNull() && !map.IsMap()) throw UserError(Origin{quoted}, fmt::format("'{}' in {} is not a mapping of keys", walked, source));
+  auto inner = [&](const YAML::Node& old) {
+    return i + 1 == path.size() ? value : WithValueAt(old, path, i + 1, value, quoted, source, foreign);
+  };
+  YAML::Node copy(YAML::NodeType::Map);
+  bool found = false;
+  if (map && map.IsMap()) {
+    for (const auto& p : map) {
+      const bool here = p.first.IsScalar() && p.first.Scalar() == path[i];
+      copy[p.first] = here ? inner(p.second) : p.second;
+      found |= here;
+    }
+  }
+  if (!found) copy[path[i]] = inner(YAML::Node());
+  if (i > 0) foreign.emplace_back(copy, quoted);  // a section the --set changed (not the whole file)
+  return copy;
+}
+
+// `root` with every `--set KEY=VALUE` text applied in order (a dotted KEY walks into mappings;
+// VALUE is YAML). `foreign` gets every node a VALUE brought, with the text to quote for it.
+YAML::Node ApplySets(YAML::Node root, const std::vector<std::string>& sets, const std::string& source,
+                     std::vector<std::pair<YAML::Node, std::string>>& foreign) {
+  for (const std::string& text : sets) {
+    const std::string quoted = "--set " + text;
+    const size_t equals = text.find('=');
+    std::vector<std::string> path;
+    if (equals != std::string::npos) {
+      for (size_t start = 0;;) {
+        const size_t dot = text.find('.', start);
+        path.push_back(text.substr(start, std::min(dot, equals) - start));
+        if (dot == std::string::npos || dot > equals) break;
+        start = dot + 1;
+      }
+    }
+    if (equals == std::string::npos || std::any_of(path.begin(), path.end(), [](const std::string& p) { return p.empty(); })) {
+      throw UserError(Origin{quoted}, "expected KEY=VALUE with a dotted KEY, e.g. --set pruner.type=hyperband");
+    }
+    const YamlDocument value = LoadYamlString(text.substr(equals + 1), quoted);
+    ForEachNode(value.root, [&](const YAML::Node& n) { foreign.emplace_back(n, quoted); });
+    root = WithValueAt(root, path, 0, value.root, quoted, source, foreign);
+  }
+  return root;
+}
+
 }  // namespace
 
 namespace {
@@ -66,7 +116,7 @@ bool UsesPufferLibNames(const YAML::Node& root) {
 }
 
 SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset,
-                           const std::vector<std::string>& command);
+                           const std::vector<std::string>& command, const std::vector<std::string>& sets);
 
 // Constraints that reject every draw of the prior are reported at load, at the constraint that
 // rejected most draws. Deterministic draws: the same file always gives the same answer.
@@ -87,13 +137,13 @@ void CheckFeasible(const SweepConfig& config, const space::SearchSpace& space) {
 }
 
 SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const std::string& preset,
-                         const std::vector<std::string>& command) {
-  SweepConfig config = LoadWithPreset(doc, name, preset, command);
+                         const std::vector<std::string>& command, const std::vector<std::string>& sets) {
+  SweepConfig config = LoadWithPreset(doc, name, preset, command, sets);
   // Every preset is checked now, not only when someone selects it.
   for (const std::string& other : config.presets) {
     if (other == preset) continue;
     try {
-      LoadWithPreset(doc, name, other, command);
+      LoadWithPreset(doc, name, other, command, sets);
     } catch (const UserError& e) {
       throw UserError(fmt::format("{} (in preset '{}')", e.what(), other));
     }
@@ -102,7 +152,7 @@ SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const
 }
 
 SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset,
-                           const std::vector<std::string>& command) {
+                           const std::vector<std::string>& command, const std::vector<std::string>& sets) {
   if (!doc.root.IsMap()) throw UserError(OriginOf(doc.source, doc.root), "a sweep config must be a mapping of keys");
   SweepConfig config;
   config.source = doc.source;
@@ -116,11 +166,12 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
   // Hydra's, Metta's and Protein's files are OmegaConf configs (hpo's own vocabulary reads Metta's)
   std::vector<UnresolvedValue> unresolved;
   if (vocabulary.read == ReadHydra || vocabulary.read == ReadHpo) unresolved = ResolveInterpolations(doc.root);
-  if (vocabulary.read == ReadHpo) {
-    vocabulary.read(reading, ApplyPreset(doc.root, preset, doc.source, config.presets));
-  } else {
-    vocabulary.read(reading, doc.root);  // a foreign file's own sections, if any, are its presets
-  }
+  // A foreign file's own sections, if any, are its presets; --set comes after the preset.
+  std::vector<std::pair<YAML::Node, std::string>> foreign;
+  const YAML::Node root = ApplySets(vocabulary.read == ReadHpo ? ApplyPreset(doc.root, preset, doc.source, config.presets) : doc.root,
+                                    sets, doc.source, foreign);
+  reading.SetForeignNodes(std::move(foreign));
+  vocabulary.read(reading, root);
   reading.FinishCommand();
   reading.FinishNames();
   for (const UnresolvedValue& value : unresolved) {  // one the search needed would have thrown
@@ -142,12 +193,12 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
 }  // namespace
 
 SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset,
-                            const std::vector<std::string>& command) {
-  return FromDocument(LoadYamlFile(path), path.stem().string(), preset, command);
+                            const std::vector<std::string>& command, const std::vector<std::string>& sets) {
+  return FromDocument(LoadYamlFile(path), path.stem().string(), preset, command, sets);
 }
 
 SweepConfig ParseSweepConfig(const std::string& text, const std::string& source, const std::string& name) {
-  SweepConfig config = FromDocument(LoadYamlString(text, source), name, "", {});
+  SweepConfig config = FromDocument(LoadYamlString(text, source), name, "", {}, {});
   config.name = name;  // the study's name wins over a name: key in the text
   return config;
 }

@@ -74,8 +74,11 @@ struct SweepConfig {
 /// Loads and checks a sweep config; `preset` replaces whole top-level sections with the
 /// preset's. Every problem is a UserError with file:line:col and the key path.
 /// `command` (hpo sweep --command, split into words) replaces the file's trial program.
+/// `sets` are `KEY=VALUE` texts (hpo sweep --set pruner.type=hyperband): each sets one key of
+/// the file (a dotted path into its mappings; the value is YAML) after the preset, and is read
+/// with the same checks as the file, its errors naming the --set.
 SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset = "",
-                            const std::vector<std::string>& command = {});
+                            const std::vector<std::string>& command = {}, const std::vector<std::string>& sets = {});
 
 /// Parses a config from text, such as the resolved config a study stores (`source` names it in
 /// errors; `name` is the study name).

@@ -18,7 +18,13 @@ namespace hpo::config {
 
 // ----- typed access ----------------------------------------------------------------------------
 
-Origin SweepReading::At(const YAML::Node& node) const { return OriginOf(source_, node); }
+Origin SweepReading::At(const YAML::Node& node) const {
+  for (const auto& [foreign, source] : foreign_) {
+    if (foreign.is(node)) return Origin{source};
+  }
+  if (!foreign_.empty() && node.Mark().is_null()) return Origin{"--set"};
+  return OriginOf(source_, node);
+}
 
 void SweepReading::Fail(const YAML::Node& node, const std::string& message) const { throw UserError(At(node), message); }
 

@@ -25,6 +25,11 @@ class SweepReading {
   SweepConfig& config() { return c_; }
   const std::string& source() const { return source_; }
 
+  /// Nodes that came from elsewhere than the file (`--set KEY=VALUE`), with the text to quote
+  /// for them; At() names that text instead of a line of the file. Nodes without a position
+  /// (keys --set created) are quoted as `--set`.
+  void SetForeignNodes(std::vector<std::pair<YAML::Node, std::string>> nodes) { foreign_ = std::move(nodes); }
+
   // ----- typed access ------------------------------------------------------------------------
   Origin At(const YAML::Node& node) const;
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const;
@@ -91,6 +96,7 @@ class SweepReading {
 
   std::string source_;
   SweepConfig& c_;
+  std::vector<std::pair<YAML::Node, std::string>> foreign_;
   bool goal_set_ = false;
   bool command_from_cli_ = false;
   std::string program_;

@@ -724,6 +724,42 @@ TEST_F(SweepCliTest, BudgetsTakeDurationsMoreTrialsAndEveryCore) {
   for (const char* name : {"bad1", "bad2", "bad3", "bad4", "bad5", "bad6"}) EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep" / name)) << name;
 }
 
+TEST_F(SweepCliTest, SetChangesAnyKeyOfTheFileWithTheFilesChecks) {
+  const std::string body = "n_trials: 5\nmethod: random\npruner: {type: median}\npresets:\n  short: {n_trials: 2}\n"
+                           "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
+  const std::string config = Config("set", body);
+  // Nested keys, new parameters, and after the preset (which sets n_trials too).
+  const CommandResult dry = RunHpo("sweep " + config + " --preset short --set n_trials=3 --set pruner.type=hyperband "
+                                   "--set 'parameters.x.max=0.5' --set 'parameters.y={values: [1, 2]}' --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_NE(dry.output.find("3 trials, method random, pruner hyperband"), std::string::npos) << dry.output;
+  EXPECT_NE(dry.output.find("uniform [0.0, 0.5]"), std::string::npos) << dry.output;
+  EXPECT_NE(dry.output.find("categorical [1, 2]"), std::string::npos) << dry.output;
+  // A real run uses them, and the study stores the config it ran.
+  const CommandResult run = RunHpo("sweep " + config + " --set n_trials=2 --set parameters.x.min=0.9");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const std::vector<store::Trial> trials = Trials("set");
+  ASSERT_EQ(trials.size(), 2u);
+  for (const store::Trial& t : trials) EXPECT_GE(t.params.at("x").as_double(), 0.9);
+
+  // Bad values get the file's checks and messages, naming the --set; exit 2, nothing written.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"--set pruner.type=hyperbnd", "--set pruner.type=hyperbnd: unknown pruner 'hyperbnd'"},
+      {"--set n_trials=many", "--set n_trials=many: n_trials must be a number, got 'many'"},
+      {"--set prunr.type=median", "--set: unknown key 'prunr' at the top level (did you mean 'pruner'?)"},
+      {"--set method.x=1", "--set method.x=1: 'method' in "},
+      {"--set nokey", "--set nokey: expected KEY=VALUE"},
+      {"--set timeout=soon", "--set timeout=soon: timeout must be a duration"},
+  };
+  for (const auto& [args, message] : bad) {
+    const CommandResult r = RunHpo("sweep " + Config("set_bad", body) + " " + args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
+    EXPECT_EQ(LineCount(r.output), 1) << r.output;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/set_bad"));
+}
+
 TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   const std::string config = Config("methods", "n_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   for (const std::string name : {"bayesian", "gp", "cma-es"}) {
