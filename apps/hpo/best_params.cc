@@ -26,6 +26,7 @@ struct BestParamsOptions {
   bool pareto = false;
   std::string output_dir = "configs/trainer/patch";
   std::string metric;
+  std::string sort;  // asc | desc | "" (the study's goal)
 };
 
 const std::string kRule(60, '=');
@@ -65,14 +66,23 @@ int RunBestParams(const BestParamsOptions& options) {
   const store::Study study = store->OpenStudy(location.name, "", "", false);
   report::StudyInfo info = report::ReadStudyInfo(study);
   std::vector<store::Trial> trials = store->LoadTrials(study.id);
+  std::set<std::string> result_keys;
   if (!options.metric.empty() && options.metric != info.metric) {
-    report::RescoreFromRunDirs(trials, options.metric);
+    result_keys = report::RescoreFromRunDirs(trials, options.metric);
     info.metric = options.metric;
   }
+  if (!options.sort.empty()) info.maximize = options.sort == "desc";
   const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize);
+  if (ranked.empty() && !result_keys.empty()) {
+    throw UserError(Origin{"--metric"}, fmt::format("no complete trial of sweep '{}' has a {} (its results files have: {})",
+                                                    location.name, info.metric, fmt::join(result_keys, ", ")));
+  }
   if (ranked.empty()) {
     throw UserError(fmt::format("sweep '{}' has no complete trial with a {} yet ({} trials in storage)",
                                 location.name, info.metric, trials.size()));
+  }
+  if (!options.metric.empty() || !options.sort.empty()) {
+    fmt::print("Ranked by {}, {} first\n", info.metric, info.maximize ? "largest" : "smallest");
   }
 
   const store::Trial& best = ranked[0];
@@ -147,7 +157,11 @@ void RegisterBestParamsCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-patch", options->no_patch, "Do not write the patch file");
   cmd->add_flag("--pareto", options->pareto, "Also list the Pareto front of score against cost (wall-clock seconds)");
   cmd->add_option("--output-dir", options->output_dir, "Folder for <sweep>_best.yaml")->capture_default_str();
-  cmd->add_option("--metric", options->metric, "Rank by this key of the trials' sweep_eval_results.yaml");
+  cmd->add_option("--metric", options->metric,
+                  "Rank by this key of the trials' sweep_eval_results.yaml (reward, mean_reward and episode_reward_mean "
+                  "are final_mean_reward)");
+  cmd->add_option("--sort", options->sort, "asc (smallest first) or desc (largest first); default: the sweep's goal")
+      ->check(CLI::IsMember({"asc", "desc"}));
   cmd->callback([options, &exit_code] { exit_code = RunBestParams(*options); });
 }
 

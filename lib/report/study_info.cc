@@ -4,6 +4,9 @@
 
 #include <filesystem>
 
+#include "lib/config/results_file.h"
+#include "lib/config/yaml_source.h"
+
 namespace hpo::report {
 
 StudyInfo ReadStudyInfo(const store::Study& study) {
@@ -20,18 +23,23 @@ StudyInfo ReadStudyInfo(const store::Study& study) {
   return info;
 }
 
-void RescoreFromRunDirs(std::vector<store::Trial>& trials, const std::string& metric) {
+std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials, const std::string& metric) {
+  std::set<std::string> numeric_keys;
   for (store::Trial& t : trials) {
     if (t.state != store::TrialState::kComplete) continue;
     t.value.reset();
     const std::filesystem::path results = std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml";
     try {
       const YAML::Node node = YAML::LoadFile(results.string());
-      if (node[metric]) t.value = node[metric].as<double>();
-    } catch (const YAML::Exception&) {
-      // Missing or unreadable results: the trial is not ranked by this metric.
+      for (const auto& p : node) {
+        if (p.second.IsScalar() && config::ValueFromYaml(p.second, Origin{}).is_number()) numeric_keys.insert(p.first.Scalar());
+      }
+      t.value = config::MetricInResults(node, metric);
+    } catch (const std::exception&) {
+      // Missing or unreadable results, or no such number: the trial is not ranked by this metric.
     }
   }
+  return numeric_keys;
 }
 
 }  // namespace hpo::report

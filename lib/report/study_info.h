@@ -1,6 +1,7 @@
 // What reports need to know about a study beyond its trials: the metric and its direction.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,9 @@ struct StudyInfo {
 StudyInfo ReadStudyInfo(const store::Study& study);
 
 /// Replaces each complete trial's value with `metric` from its run directory's
-/// sweep_eval_results.yaml (trials without it lose their value). For ranking by a metric the
-/// sweep did not optimise.
-void RescoreFromRunDirs(std::vector<store::Trial>& trials, const std::string& metric);
+/// sweep_eval_results.yaml, read as the controller reads it (config::MetricInResults: reward
+/// aliases, unsolved time_to_solve); trials without it lose their value. For ranking by a
+/// metric the sweep did not optimise. Returns the numeric keys the results files have.
+std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials, const std::string& metric);
 
 }  // namespace hpo::report

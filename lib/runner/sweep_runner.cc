@@ -18,6 +18,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "lib/config/results_file.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
@@ -29,12 +30,6 @@
 
 namespace hpo::runner {
 namespace {
-
-// Metric names other tools use for what `hpo train` calls final_mean_reward.
-bool IsRewardAlias(const std::string& metric) {
-  return metric == "reward" || metric == "mean_reward" || metric == "episode_reward_mean" ||
-         metric == "final_mean_reward";
-}
 
 // ---------------------------------------------------------------------------------------------
 // Signals: SIGINT/SIGTERM ask the controller to stop launching and wind down.
@@ -628,22 +623,7 @@ double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& m
     } catch (const YAML::Exception& e) {
       throw std::runtime_error("malformed results file sweep_eval_results.yaml: " + std::string(e.what()));
     }
-    if (!node.IsMap()) throw std::runtime_error("malformed results file sweep_eval_results.yaml: not a mapping");
-    YAML::Node v = node[metric];
-    if (!v && IsRewardAlias(metric)) v = node["final_mean_reward"];
-    if (!v) throw std::runtime_error("results file has no '" + metric + "'");
-    // A run that never reached the solve threshold has time_to_solve: null. It is a result,
-    // not a failure: "not solved within its whole run", so it counts as its full length and
-    // ranks behind every run that solved earlier.
-    if (v.IsNull() && (metric == "time_to_solve" || metric == "steps_to_solve")) {
-      v = node[metric == "time_to_solve" ? "training_time" : "total_timesteps"];
-      if (!v) throw std::runtime_error("results file: '" + metric + "' is null and the run length is missing");
-    }
-    try {
-      value = v.as<double>();
-    } catch (const YAML::Exception&) {
-      throw std::runtime_error("results file: '" + metric + "' is not a number");
-    }
+    value = config::MetricInResults(node, metric);
   } else if (last_reported) {
     value = *last_reported;
   } else {

@@ -760,6 +760,36 @@ TEST_F(SweepCliTest, SetChangesAnyKeyOfTheFileWithTheFilesChecks) {
   EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/set_bad"));
 }
 
+TEST_F(SweepCliTest, BestParamsRanksByAnyResultsKeyOrAliasInEitherOrder) {
+  // The trials write final_mean_reward (hpo train's name) and x to their results files.
+  const fs::path config = dir_ / "rerank.yaml";
+  std::ofstream(config) << "name: rerank\nmetric: final_mean_reward\ncommand: [" << HPO_STUB_TRIAL << ", \"${args}\"]\n"
+                        << "method: grid\nn_trials: 3\nfixed: {metric_name: final_mean_reward}\n"
+                        << "parameters:\n  x: {values: [0.1, 0.3, 0.6]}\n";
+  ASSERT_EQ(RunHpo("sweep " + config.string()).exit_code, 0);
+  ASSERT_EQ(Trials("rerank").size(), 3u);
+  auto best_x = [&](const std::string& args) {
+    const CommandResult r = RunHpo("best-params rerank --no-patch " + args);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.output;
+    const size_t at = r.output.find("x: ");
+    return at == std::string::npos ? std::string("none") : r.output.substr(at + 3, 3);
+  };
+  EXPECT_EQ(best_x(""), "0.3");
+  EXPECT_EQ(best_x("--metric episode_reward_mean"), "0.3");  // RLlib's name for the same number
+  EXPECT_EQ(best_x("--metric mean_reward"), "0.3");
+  EXPECT_EQ(best_x("--metric x"), "0.6");  // the sweep's goal (maximize)
+  EXPECT_EQ(best_x("--metric x --sort asc"), "0.1");
+  EXPECT_EQ(best_x("--sort asc"), "0.6");  // the worst reward first: x = 0.6 is furthest from 0.3
+  const CommandResult ranked = RunHpo("best-params rerank --no-patch --metric x --sort asc");
+  EXPECT_NE(ranked.output.find("Ranked by x, smallest first"), std::string::npos) << ranked.output;
+
+  const CommandResult missing = RunHpo("best-params rerank --no-patch --metric nope");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("--metric: no complete trial of sweep 'rerank' has a nope (its results files have: final_mean_reward, x)"),
+            std::string::npos) << missing.output;
+  EXPECT_EQ(RunHpo("best-params rerank --sort up").exit_code, 2);
+}
+
 TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   const std::string config = Config("methods", "n_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   for (const std::string name : {"bayesian", "gp", "cma-es"}) {
