@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <exception>
 
 #include "apps/hpo/commands.h"
@@ -12,6 +13,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "hpo 0.1.0");
 
+  // --train-dir before or after the command: where sweeps live (as HPO_TRAIN_DIR, which it
+  // sets, so trials see the same). Option callbacks run before any command's.
+  app.fallthrough();
+  app.add_option("--train-dir", "Where sweeps and runs go (default: $HPO_TRAIN_DIR, else ./train_dir)")
+      ->each([](const std::string& dir) { setenv("HPO_TRAIN_DIR", dir.c_str(), 1); });
   int exit_code = hpo::kExitOk;
   hpo::cli::RegisterSweepCommand(app, exit_code);
   hpo::cli::RegisterBestParamsCommand(app, exit_code);

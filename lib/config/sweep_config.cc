@@ -136,6 +136,32 @@ void CheckFeasible(const SweepConfig& config, const space::SearchSpace& space) {
                                       "'{}'", kDraws, rejections[worst], Echo(text)));
 }
 
+// base_config: the trainer file's values become fixed values, unless fixed: or a searched
+// parameter names the key.
+void MergeBaseConfig(SweepConfig& c) {
+  const Origin& origin = c.base_config_origin;
+  if (!c.command.empty()) {
+    throw UserError(origin, "base_config gives hpo train's base values, and this sweep's trial program is not hpo train "
+                            "(put the values in fixed:)");
+  }
+  if (!std::filesystem::is_regular_file(c.base_config)) {
+    throw UserError(origin, fmt::format("base_config '{}' is not a file (a relative path is from the current folder, {})",
+                                        Echo(c.base_config), std::filesystem::current_path().string()));
+  }
+  TrainerConfig base;
+  ApplyYamlFile(base, c.base_config);
+  std::set<std::string> searched;
+  for (const ParameterSpec& p : c.parameters) searched.insert(p.name);
+  int taken = 0;
+  for (const std::string& key : base.explicit_keys) {
+    if (c.fixed.count(key) || searched.count(key)) continue;
+    c.fixed[key] = base.Get(key);
+    ++taken;
+  }
+  c.notes.push_back(fmt::format("base_config {}: {} of its {} value(s) as fixed values (fixed: and searched parameters win)",
+                                c.base_config, taken, base.explicit_keys.size()));
+}
+
 SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const std::string& preset,
                          const std::vector<std::string>& command, const std::vector<std::string>& sets) {
   SweepConfig config = LoadWithPreset(doc, name, preset, command, sets);
@@ -174,6 +200,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
   vocabulary.read(reading, root);
   reading.FinishCommand();
   reading.FinishNames();
+  if (!config.base_config.empty()) MergeBaseConfig(config);
   for (const UnresolvedValue& value : unresolved) {  // one the search needed would have thrown
     const std::string entry = fmt::format("{} (unresolved '{}': nothing in the search needs it)", value.path, Echo(value.text));
     const auto listed = std::find(config.ignored.begin(), config.ignored.end(), value.path);

@@ -52,6 +52,13 @@ struct SweepConfig {
   std::vector<std::vector<GivenValue>> enqueue;
   uint64_t seed = 0;
   std::string storage;                  ///< URL; empty = the sweep's study.db
+  /// Where the sweep lives when neither --train-dir nor HPO_TRAIN_DIR says (`train_dir:`,
+  /// Metta's `runs_dir:`, StateSet's `output_dir:`); empty = ./train_dir. Not part of the study.
+  std::string train_dir;
+  /// A trainer config whose values every trial starts from (`base_config:`): read at load into
+  /// `fixed` (fixed: and searched parameters win), so the study stores the values, not the path.
+  std::string base_config;
+  Origin base_config_origin;
   std::vector<std::string> command;     ///< empty = hpo train
   samplers::SamplerSettings sampler;
   pruners::PrunerSettings pruner;

@@ -790,6 +790,53 @@ TEST_F(SweepCliTest, BestParamsRanksByAnyResultsKeyOrAliasInEitherOrder) {
   EXPECT_EQ(RunHpo("best-params rerank --sort up").exit_code, 2);
 }
 
+TEST_F(SweepCliTest, TrainDirFlagYamlKeyAndBaseConfigSayWhereAndWhatTrialsStartFrom) {
+  const std::string space = "method: random\nn_trials: 2\nparameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
+  // --train-dir, after the command or before it, for every command.
+  const fs::path flag_dir = dir_ / "flag_dir";
+  const CommandResult flagged = RunHpo("sweep " + Config("where", space) + " --train-dir " + flag_dir.string());
+  ASSERT_EQ(flagged.exit_code, 0) << flagged.output;
+  EXPECT_TRUE(fs::exists(flag_dir / "sweep/where/study.db"));
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/where"));
+  const CommandResult status = RunHpo("--train-dir " + flag_dir.string() + " status where");
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_NE(status.output.find("2 complete"), std::string::npos) << status.output;
+
+  // train_dir: in the file counts when neither the flag nor HPO_TRAIN_DIR says where.
+  const fs::path yaml_dir = dir_ / "yaml_dir";
+  const std::string in_file = Config("filed", "train_dir: " + yaml_dir.string() + "\n" + space);
+  ASSERT_EQ(RunShell("env -u HPO_TRAIN_DIR " + std::string(HPO_BINARY) + " sweep " + in_file).exit_code, 0);
+  EXPECT_TRUE(fs::exists(yaml_dir / "sweep/filed/study.db"));
+  ASSERT_EQ(RunHpo("sweep " + Config("filed_env", "train_dir: " + yaml_dir.string() + "\n" + space)).exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir_ / "train_dir/sweep/filed_env/study.db"));  // HPO_TRAIN_DIR wins
+  EXPECT_FALSE(fs::exists(yaml_dir / "sweep/filed_env"));
+
+  // base_config: a trainer file's values are every trial's, unless fixed: or the search names them.
+  const fs::path base = dir_ / "base.yaml";
+  std::ofstream(base) << "gamma: 0.97\nent_coef: 0.02\nn_epochs: 7\n";
+  const fs::path sweep = dir_ / "based.yaml";
+  std::ofstream(sweep) << "name: based\nbase_config: " << base.string() << "\nfixed: {gamma: 0.99}\nmethod: random\n"
+                       << "parameters:\n  n_epochs: {distribution: int_uniform, min: 3, max: 10}\n";
+  const CommandResult dry = RunHpo("sweep " + sweep.string() + " --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_NE(dry.output.find("fixed: ent_coef=0.02 gamma=0.99\n"), std::string::npos) << dry.output;
+  EXPECT_NE(dry.output.find("base_config " + base.string() + ": 1 of its 3 value(s) as fixed values"), std::string::npos) << dry.output;
+
+  std::ofstream(dir_ / "bad_base.yaml") << "gamma: 0.97\nlearnin_rate: 3e-4\n";
+  std::ofstream(dir_ / "bad_based.yaml") << "name: bad_based\nbase_config: " << (dir_ / "bad_base.yaml").string()
+                                         << "\nparameters:\n  n_epochs: {distribution: int_uniform, min: 3, max: 10}\n";
+  const CommandResult bad = RunHpo("sweep " + (dir_ / "bad_based.yaml").string());
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("bad_base.yaml:2:1"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("learning_rate"), std::string::npos) << bad.output;  // the closest key
+  const CommandResult custom = RunHpo("sweep " + Config("custom_base", "base_config: " + base.string() + "\n" + space));
+  EXPECT_EQ(custom.exit_code, 2) << custom.output;
+  EXPECT_NE(custom.output.find("custom_base.yaml:4:14: base_config gives hpo train's base values"), std::string::npos) << custom.output;
+  const CommandResult missing = RunHpo("sweep " + Config("missing_base", "base_config: nowhere.yaml\n" + space));
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  for (const char* name : {"bad_based", "custom_base", "missing_base"}) EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep" / name)) << name;
+}
+
 TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   const std::string config = Config("methods", "n_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   for (const std::string name : {"bayesian", "gp", "cma-es"}) {

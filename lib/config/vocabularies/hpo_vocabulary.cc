@@ -28,6 +28,7 @@ const std::vector<std::string> kTopLevelKeys = {
     "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
     "n_warmup_steps", "n_trials", "max_trials", "run_cap", "timeout", "timeout_per_trial", "n_jobs",
     "n_parallel_trials", "storage", "seed", "max_retries", "heartbeat_timeout", "cost", "warm_start_from", "enqueue", "grid_points", "command", "program",
+    "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config",
     "fixed", "parameters", "searchable", "constraints", "presets", "applied_preset", "sweep", "num_random_samples"};
 
 // Keys of the tools these files come from that do not change the search (listed as ignored).
@@ -126,6 +127,11 @@ class HpoReader {
     } else if (key == "heartbeat_timeout") {
       c_.heartbeat_timeout = r_.Seconds(v, key);
       if (c_.heartbeat_timeout < 1) r_.Fail(v, "heartbeat_timeout must be at least 1 second");
+    } else if (key == "train_dir" || key == "runs_dir" || key == "output_dir") {
+      c_.train_dir = r_.Text(v, key);
+    } else if (key == "base_config" || key == "base_training_config") {
+      c_.base_config = r_.Text(v, key);
+      c_.base_config_origin = r_.At(v);
     } else if (key == "grid_points") {
       c_.sampler.grid_points = r_.Int(v, key, 1);
     } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was resolved with
