@@ -8,7 +8,7 @@
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
-#include "apps/hpo/sweep_plan.h"
+#include "apps/hpo/train_command.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/report/best_params.h"
@@ -31,23 +31,6 @@ struct BestParamsOptions {
 
 const std::string kRule(60, '=');
 const std::string kThinRule(40, '-');
-
-std::string TrainCommand(const std::vector<std::string>& overrides, const std::string& run_dir) {
-  std::string command = "hpo train --run-dir " + report::ShellQuote(run_dir);
-  for (const std::string& o : overrides) command += " --override " + report::ShellQuote(o);
-  return command;
-}
-
-// The sweep's own trial program with a trial's parameters, built as the sweep built it (its
-// environment variables included), for a fresh run directory.
-std::string CustomCommand(const runner::SweepPlan& plan, const store::Trial& t, const std::filesystem::path& run_dir) {
-  const std::string dir = report::ShellQuote(run_dir.string());
-  std::string command = fmt::format("mkdir -p {} && HPO_RUN_DIR={} HPO_SEED={}", dir, dir, t.seed);
-  for (const std::string& word : runner::TrialCommand(plan, report::WithFixed(plan.fixed, t.params), run_dir, t.seed)) {
-    command += " " + report::ShellQuote(word);
-  }
-  return command;
-}
 
 // The stored config the study ran with; none when it cannot be read back (then the trials'
 // own parameters are all there is).
@@ -113,7 +96,7 @@ int RunBestParams(const BestParamsOptions& options) {
   for (int rank = 0; rank < n; ++rank) {
     const store::Trial& t = ranked[static_cast<size_t>(rank)];
     const ParamSet all = report::WithFixed(fixed, t.params);  // the trial's whole configuration
-    const std::filesystem::path run_dir = store::TrainDir() / "runs" / fmt::format("{}_r{}", location.name, t.number);
+    const std::filesystem::path run_dir = RetrainRunDir(location.name, t.number);
     fmt::print("{}\n{}\n{}\n\n", kRule,
                rank == 0 ? std::string("BEST HYPERPARAMETERS:")
                          : fmt::format("RANK {}: {}.r.{} ({}: {:.6g})", rank + 1, location.name, t.number, info.metric,
@@ -124,7 +107,7 @@ int RunBestParams(const BestParamsOptions& options) {
     if (custom_program) {
       if (rank == 0) fmt::print("2. Config patch: not written (the trial program is not hpo train)\n\n");
       fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n", kThinRule,
-                 CustomCommand(PlanFor(*stored, location.dir), t, run_dir));
+                 TrialTrainingCommand(*stored, location.dir, location.name, t));
       continue;
     }
     if (rank == 0) {

@@ -11,11 +11,13 @@
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_plan.h"
+#include "apps/hpo/train_command.h"
 #include "lib/config/sweep_config.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/core/quantities.h"
 #include "lib/core/random.h"
+#include "lib/report/analysis.h"
 #include "lib/report/best_params.h"
 #include "lib/runner/sweep_runner.h"
 #include "lib/runner/warm_start.h"
@@ -35,6 +37,7 @@ struct SweepCliOptions {
   std::optional<std::string> timeout;
   std::optional<double> budget_hours;
   std::vector<std::string> sets;
+  bool no_report = false;
   std::string storage;
   std::string preset;
   std::optional<std::string> method;
@@ -211,6 +214,44 @@ void ReconcileStoredConfig(store::Store& store, const store::Study& study, const
   WriteFileAtomic(sweep_dir / "config.yaml", now_yaml);
 }
 
+// Keeps analysis/report.html and analysis/results.json current while the sweep runs: after a
+// trial finishes, at most every kAnalysisInterval (the report fits an importance model), and
+// at the end. A failure to write is a warning, once: the sweep's results are in storage.
+class AnalysisWriter {
+ public:
+  static constexpr double kAnalysisInterval = 10.0;  // seconds
+
+  AnalysisWriter(store::SweepLocation location, store::Study study, const config::SweepConfig& c, bool enabled)
+      : enabled_(enabled) {
+    results_.location = std::move(location);
+    results_.info = report::ReadStudyInfo(study);
+    results_.study = std::move(study);
+    results_.config = c;
+  }
+
+  void Refresh(const std::vector<store::Trial>& trials, bool final) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!enabled_ || (!final && now - last_ < std::chrono::duration<double>(kAnalysisInterval))) return;
+    last_ = now;
+    results_.trials = trials;
+    try {
+      report::WriteSweepAnalysis(results_);
+      if (final && results_.FinishedCount() > 0) {
+        fmt::print("report: {} (results.json beside it)\n", report::AnalysisReportPath(results_).string());
+      }
+    } catch (const std::exception& e) {
+      if (!warned_) fmt::print(stderr, "hpo sweep: warning: the analysis was not written: {}\n", OneLine(e.what()));
+      warned_ = true;
+    }
+  }
+
+ private:
+  report::SweepResults results_;
+  bool enabled_;
+  bool warned_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
 // The trials a study's budget counts (as Store::ClaimTrial does): all but failed ones that
 // were re-queued.
 int CountedTrials(const std::vector<store::Trial>& trials) {
@@ -256,6 +297,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
 
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
+  AnalysisWriter analysis(location, study, c, !o.no_report);
   // After every finished trial: the study's counts, the best so far and an ETA from this
   // controller's pace (a plain line, so it reads the same in a terminal and in a log file).
   auto summary_line = [&](const std::vector<store::Trial>& now) {
@@ -286,10 +328,12 @@ int RunSweepCommand(const SweepCliOptions& o) {
       case Kind::kFinished:
         fmt::print("{} finished: {}\n", who, e.message);
         summary_line(*e.study);
+        analysis.Refresh(*e.study, false);
         break;
       case Kind::kPruned:
         fmt::print("{} pruned at {}\n", who, e.message);
         summary_line(*e.study);
+        analysis.Refresh(*e.study, false);
         break;
       case Kind::kRecovered:
       case Kind::kInfo: fmt::print("{}: {}\n", who, e.message); break;
@@ -308,6 +352,12 @@ int RunSweepCommand(const SweepCliOptions& o) {
              complete, pruned, failed);
   if (!ranked.empty()) fmt::print("; best trial {} with {} = {:.6g}", ranked[0].number, c.metric, *ranked[0].value);
   fmt::print("\n");
+  if (!ranked.empty()) {
+    const store::Trial& best = ranked[0];
+    fmt::print("best parameters (trial {}): {}\n", best.number, ParamsLine(best.params));
+    fmt::print("to train with the best hyperparameters, run:\n  {}\n", TrialTrainingCommand(c, location.dir, c.name, best));
+  }
+  analysis.Refresh(trials, true);
   return summary.interrupted ? kExitInterrupted : kExitOk;
 }
 
@@ -336,6 +386,8 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
                 "Continue the study although its space, metric or trial program changed (recorded in the study)");
   cmd->add_option("--warm-start-from", o->warm_start_from,
                   "Another sweep whose finished trials the sampler also sees (same metric and goal)");
+  cmd->add_flag("--no-report", o->no_report,
+                "Do not write analysis/report.html and analysis/results.json (written as trials finish, by default)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the resolved space and the first suggestions; run nothing");
   cmd->callback([o, &exit_code] { exit_code = RunSweepCommand(*o); });
 }

@@ -476,7 +476,7 @@ TEST_F(SweepCliTest, MangledConfigsGiveOneShortLine) {
 TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
   const std::string config = Config("bad", "method: random\nn_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"--name a/b", "contains '/'"}, {"--name ..", "invalid sweep name '..'"}, {"--jobs 0", "--jobs: must be at least 1"},
+      {"--name a/b", "contains '/'"}, {"--name ..", "invalid sweep name '..'"}, {"--jobs 0", "--jobs: must be a whole number >= 1, or auto / -1 for every core, got '0'"},
       {"--trials -1", "--trials: must be at least 1"}, {"--storage sqlite:////nonexistent/dir/x.db", "does not exist"},
       {"--resume", "no sweep named 'bad' to resume"}, {"--method annealing", "--method: unknown method 'annealing'"}};
   for (const auto& [args, message] : cases) {
@@ -835,6 +835,65 @@ TEST_F(SweepCliTest, TrainDirFlagYamlKeyAndBaseConfigSayWhereAndWhatTrialsStartF
   const CommandResult missing = RunHpo("sweep " + Config("missing_base", "base_config: nowhere.yaml\n" + space));
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
   for (const char* name : {"bad_based", "custom_base", "missing_base"}) EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep" / name)) << name;
+}
+
+TEST_F(SweepCliTest, ASweepEndsWithItsBestCommandAndKeepsItsReportCurrent) {
+  // Trials of ~1.2 s, one at a time: the analysis files exist after the first, while it runs.
+  const std::string config = Config("ending", "method: random\nn_trials: 4\nfixed: {steps: 4, step_seconds: 0.3}\n"
+                                              "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n");
+  const fs::path analysis = dir_ / "train_dir/sweep/ending/analysis";
+  const pid_t controller = SpawnHpo({"sweep", config}, (dir_ / "ending.log").string());
+  bool seen_while_running = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline && waitpid(controller, nullptr, WNOHANG) == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!fs::exists(analysis / "results.json")) continue;
+    int complete = 0;
+    for (const store::Trial& t : TrialsSoFar("ending")) complete += t.state == store::TrialState::kComplete;
+    if (complete < 4) {
+      seen_while_running = fs::exists(analysis / "report.html");
+      break;
+    }
+  }
+  int status = 0;
+  waitpid(controller, &status, 0);
+  EXPECT_TRUE(seen_while_running) << "no analysis files before the sweep's end";
+  std::ifstream log_file(dir_ / "ending.log");
+  const std::string log(std::istreambuf_iterator<char>(log_file), {});
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
+
+  // The end: the best trial's parameters and the command that trains them, which runs as printed.
+  const std::vector<store::Trial> trials = Trials("ending");
+  const store::Trial* best = nullptr;
+  for (const store::Trial& t : trials) {
+    if (!best || *t.value > *best->value) best = &t;
+  }
+  ASSERT_NE(best, nullptr);
+  EXPECT_NE(log.find(fmt::format("best parameters (trial {}): x=", best->number)), std::string::npos) << log;
+  const size_t at = log.find("to train with the best hyperparameters, run:\n  ");
+  ASSERT_NE(at, std::string::npos) << log;
+  const size_t start = at + std::string("to train with the best hyperparameters, run:\n  ").size();
+  const std::string command = log.substr(start, log.find('\n', start) - start);
+  const CommandResult rerun = RunShell(command);
+  EXPECT_EQ(rerun.exit_code, 0) << command << "\n" << rerun.output;
+  auto read = [](const fs::path& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string again = read(dir_ / "train_dir/runs" / fmt::format("ending_r{}", best->number) / "sweep_eval_results.yaml");
+  EXPECT_FALSE(again.empty()) << command << "\n" << rerun.output;
+  EXPECT_EQ(again, read(fs::path(best->run_dir) / "sweep_eval_results.yaml")) << command;
+  EXPECT_NE(log.find("report: " + (analysis / "report.html").string()), std::string::npos) << log;
+  // The final files hold every trial.
+  std::ifstream results_file(analysis / "results.json");
+  const std::string results(std::istreambuf_iterator<char>(results_file), {});
+  for (const store::Trial& t : trials) EXPECT_NE(results.find(fmt::format("\"number\": {}", t.number)), std::string::npos) << t.number;
+
+  // --no-report writes none.
+  const CommandResult quiet = RunHpo("sweep " + Config("quiet", "method: random\nn_trials: 1\nparameters:\n  x: {min: 0.0, max: 1.0}\n") + " --no-report");
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.output;
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/quiet/analysis"));
+  EXPECT_EQ(quiet.output.find("report: "), std::string::npos) << quiet.output;
 }
 
 TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {

@@ -1,0 +1,43 @@
+#include "apps/hpo/train_command.h"
+
+#include <fmt/format.h>
+
+#include "apps/hpo/sweep_plan.h"
+#include "lib/report/best_params.h"
+#include "lib/runner/sweep_runner.h"
+#include "lib/store/sweep_location.h"
+
+namespace hpo::cli {
+namespace {
+
+// The sweep's own trial program with a trial's parameters, built as the sweep built it (its
+// environment variables included), for a fresh run directory.
+std::string CustomCommand(const runner::SweepPlan& plan, const store::Trial& t, const std::filesystem::path& run_dir) {
+  const std::string dir = report::ShellQuote(run_dir.string());
+  std::string command = fmt::format("mkdir -p {} && HPO_RUN_DIR={} HPO_SEED={}", dir, dir, t.seed);
+  for (const std::string& word : runner::TrialCommand(plan, report::WithFixed(plan.fixed, t.params), run_dir, t.seed)) {
+    command += " " + report::ShellQuote(word);
+  }
+  return command;
+}
+
+}  // namespace
+
+std::string TrainCommand(const std::vector<std::string>& overrides, const std::string& run_dir) {
+  std::string command = "hpo train --run-dir " + report::ShellQuote(run_dir);
+  for (const std::string& o : overrides) command += " --override " + report::ShellQuote(o);
+  return command;
+}
+
+std::filesystem::path RetrainRunDir(const std::string& sweep_name, int64_t trial_number) {
+  return store::TrainDir() / "runs" / fmt::format("{}_r{}", sweep_name, trial_number);
+}
+
+std::string TrialTrainingCommand(const config::SweepConfig& c, const std::filesystem::path& sweep_dir,
+                                 const std::string& sweep_name, const store::Trial& t) {
+  const std::filesystem::path run_dir = RetrainRunDir(sweep_name, t.number);
+  if (!c.command.empty()) return CustomCommand(PlanFor(c, sweep_dir), t, run_dir);
+  return TrainCommand(report::ParamsAsOverrides(report::WithFixed(c.fixed, t.params)), run_dir.string());
+}
+
+}  // namespace hpo::cli
