@@ -65,9 +65,14 @@ int RunStatus(const SweepArgs& args) {
     fmt::print("; best: trial {} with {} = {:.6g}", ranked[0].number, info.metric, *ranked[0].value);
   }
   fmt::print("\n");
+  const auto local_time = [](int64_t ms) {
+    return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(static_cast<std::time_t>(ms / 1000)));
+  };
   for (const store::StudyChange& change : store->LoadStudyChanges(study.id)) {
-    fmt::print("config changed (accepted) at {}: {}\n", fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(static_cast<std::time_t>(change.at_ms / 1000))), change.changes);
+    fmt::print("config changed (accepted) at {}: {}\n", local_time(change.at_ms), change.changes);
   }
+  const std::vector<store::StudyChange> stops = store->LoadStudyStops(study.id);
+  if (!stops.empty()) fmt::print("stopped early at {}: {}\n", local_time(stops.back().at_ms), stops.back().changes);
   return kExitOk;
 }
 

@@ -29,6 +29,7 @@ inline runner::SweepPlan PlanFor(const config::SweepConfig& c, const std::filesy
   plan.fixed = c.fixed;
   plan.pruner = c.pruner;
   plan.cost = c.cost;
+  plan.stopping = {c.target, c.patience, c.min_delta};
   return plan;
 }
 

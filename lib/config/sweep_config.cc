@@ -346,6 +346,9 @@ std::string SweepConfig::ToYaml() const {
   out << YAML::Key << "max_retries" << YAML::Value << max_retries;
   out << YAML::Key << "heartbeat_timeout" << YAML::Value << FormatDouble(heartbeat_timeout);
   out << YAML::Key << "cost" << YAML::Value << cost;
+  if (target) out << YAML::Key << "target" << YAML::Value << FormatDouble(*target);
+  if (patience > 0) out << YAML::Key << "patience" << YAML::Value << patience;
+  if (min_delta != 0) out << YAML::Key << "min_delta" << YAML::Value << FormatDouble(min_delta);
   if (!warm_start_from.empty()) out << YAML::Key << "warm_start_from" << YAML::Value << warm_start_from;
   if (!enqueue.empty()) {
     out << YAML::Key << "enqueue" << YAML::Value << YAML::BeginSeq;

@@ -45,6 +45,12 @@ struct SweepConfig {
   /// What a trial costs the sampler (protein weighs it): auto | wall | steps | reported
   /// (runner::SweepPlan::cost; docs/configuration.md).
   std::string cost = "auto";
+  /// Stopping rules (lib/runner/stopping_rules.h): stop launching once the best reaches
+  /// `target` (`target:`, W&B's `metric.target`), or after `patience` finished trials without
+  /// improving the best by more than `min_delta` (StateSet's `early_stopping_patience`).
+  std::optional<double> target;
+  int patience = 0;
+  double min_delta = 0;
   /// Another sweep (a name in train_dir) whose finished trials the sampler also sees
   /// (lib/runner/warm_start.h); empty = none.
   std::string warm_start_from;

@@ -118,8 +118,11 @@ class Controller {
     std::filesystem::create_directories(plan_.sweep_dir / "runs");
     RecoverOrphans();
     const Clock::time_point started = Clock::now();
+    started_ms_ = store::NowMs();
     Clock::time_point last_heartbeat = Clock::now();
     bool launching = true;
+    // Stopped launching for good: the timeout passed, or a stopping rule held.
+    auto done_launching = [&] { return stopped_ || (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout); };
 
     while (true) {
       if (g_stop_requested) return Interrupt();
@@ -127,13 +130,14 @@ class Controller {
         launching = false;
         Emit(SweepEvent::Kind::kInfo, nullptr, "sweep timeout reached: no new trials");
       }
+      if (launching) CheckStoppingRules(launching);
       while (launching && static_cast<int>(running_.size()) < plan_.jobs) {
         if (!LaunchNext()) {
           launching = false;
           break;
         }
       }
-      if (!launching && running_.empty() && (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout)) break;
+      if (!launching && running_.empty() && done_launching()) break;
       if (!launching && running_.empty() && !StudyHasUnfinishedTrials()) break;
 
       WaitForOutput(0.2);
@@ -148,7 +152,7 @@ class Controller {
         Heartbeat();
         last_heartbeat = Clock::now();
         // A trial another controller re-queued (or whose controller died) can be ours to run.
-        if (!launching && !(plan_.timeout > 0 && SecondsSince(started) > plan_.timeout)) launching = true;
+        if (!launching && !done_launching()) launching = true;
       }
     }
     return summary_;
@@ -167,6 +171,18 @@ class Controller {
   };
 
   // ----- launching ---------------------------------------------------------------------------
+
+  /// Stops launching for good when a stopping rule holds, and records why in the study.
+  void CheckStoppingRules(bool& launching) {
+    if (!plan_.stopping.target && plan_.stopping.patience <= 0) return;
+    const std::optional<std::string> reason =
+        StopReason(view_.Refresh(), plan_.maximize, plan_.metric, plan_.stopping, started_ms_);
+    if (!reason) return;
+    stopped_ = true;
+    launching = false;
+    store_.RecordStop(study_.id, *reason);
+    Emit(SweepEvent::Kind::kInfo, nullptr, "stopping: " + *reason + " (running trials finish)");
+  }
 
   /// Claims and starts one trial. False when there is nothing (more) to launch now.
   bool LaunchNext() {
@@ -510,6 +526,8 @@ class Controller {
   const std::string worker_;
   std::vector<RunningTrial> running_;
   SweepSummary summary_;
+  int64_t started_ms_ = 0;  // when this controller started (stopping rules count from it)
+  bool stopped_ = false;    // a stopping rule held: no more launches
   bool warned_unmeasured_ = false;  // the cost-measure note is given once per sweep
   struct CachedObservation {
     int64_t version = -1;

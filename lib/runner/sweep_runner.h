@@ -11,6 +11,7 @@
 
 #include "lib/core/value.h"
 #include "lib/pruners/pruner.h"
+#include "lib/runner/stopping_rules.h"
 #include "lib/samplers/sampler.h"
 #include "lib/space/search_space.h"
 #include "lib/store/store.h"
@@ -49,6 +50,8 @@ struct SweepPlan {
   /// Another sweep's finished trials (lib/runner/warm_start.h): the sampler sees them before
   /// this study's own.
   std::vector<samplers::Observation> warm_start;
+  /// When to stop launching before the budget (target, patience); recorded in the study.
+  StoppingRules stopping;
 };
 
 /// What the controller tells the user as it goes (a terminal status line or plain log lines).
@@ -64,7 +67,8 @@ struct SweepSummary {
   bool interrupted = false;
 };
 
-/// Runs the study until it has n_trials trials, the sampler is exhausted, the timeout passes or
+/// Runs the study until it has n_trials trials, the sampler is exhausted, the timeout passes, a
+/// stopping rule holds (Store::RecordStop says which) or
 /// SIGINT/SIGTERM arrive (then running trials are stopped, recorded FAILED and re-queued, so a
 /// resume reruns them). Throws UserError for problems the user must fix.
 SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,

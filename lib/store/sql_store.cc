@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS trial_params (
   PRIMARY KEY (trial_id, name));
 CREATE TABLE IF NOT EXISTS study_changes (
   study_id {int} NOT NULL REFERENCES studies(id), at_ms {int} NOT NULL, changes TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS study_stops (
+  study_id {int} NOT NULL REFERENCES studies(id), at_ms {int} NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trial_intermediates (
   trial_id {int} NOT NULL REFERENCES trials(id), step {int} NOT NULL, value {real},
   PRIMARY KEY (trial_id, step));
@@ -137,6 +139,18 @@ class SqlStore : public Store {
       changes.push_back({row.Int(0), row.Text(1)});
     }
     return changes;
+  }
+
+  void RecordStop(int64_t study_id, const std::string& reason) override {
+    db_->Query("INSERT INTO study_stops (study_id, at_ms, reason) VALUES (?, ?, ?)", {study_id, NowMs(), reason});
+  }
+
+  std::vector<StudyChange> LoadStudyStops(int64_t study_id) override {
+    std::vector<StudyChange> stops;
+    for (const SqlRow& row : db_->Query("SELECT at_ms, reason FROM study_stops WHERE study_id = ? ORDER BY at_ms", {study_id})) {
+      stops.push_back({row.Int(0), row.Text(1)});
+    }
+    return stops;
   }
 
   std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials, const std::string& worker) override {

@@ -90,6 +90,10 @@ class Store {
                                  const std::string& accepted_changes) = 0;
   /// The accepted changes, oldest first.
   virtual std::vector<StudyChange> LoadStudyChanges(int64_t study_id) = 0;
+  /// Records why a controller stopped launching trials before the budget (a stopping rule).
+  virtual void RecordStop(int64_t study_id, const std::string& reason) = 0;
+  /// The recorded stops, oldest first (`changes` holds the reason).
+  virtual std::vector<StudyChange> LoadStudyStops(int64_t study_id) = 0;
 
   /// Atomically claims the next trial for `worker` while the study has fewer than
   /// `max_trials` trials that count (every trial except FAILED ones that were re-queued):

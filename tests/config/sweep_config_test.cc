@@ -130,7 +130,9 @@ void ExpectRoundTrip(const SweepConfig& c) {
 TEST(SweepConfigTest, TheStoredConfigIsTheSameSweep) {
   // Every non-default setting a file can give, in both a trainer sweep and a custom program's.
   const std::string trainer = WriteTemp("every_setting.yaml", R"(name: every_setting
-metric: {name: eval_reward, goal: minimize}
+metric: {name: eval_reward, goal: minimize, target: -3.5}
+early_stopping_patience: 12
+min_delta: 0.25
 n_trials: 17
 n_jobs: 3
 seed: 99
@@ -161,6 +163,10 @@ presets:
 )");
   ExpectRoundTrip(LoadSweepConfig(trainer));
   ExpectRoundTrip(LoadSweepConfig(trainer, "fast"));
+  const SweepConfig rules = LoadSweepConfig(trainer);
+  EXPECT_EQ(rules.target, -3.5);  // W&B's metric.target
+  EXPECT_EQ(rules.patience, 12);  // StateSet's early_stopping_patience
+  EXPECT_EQ(rules.min_delta, 0.25);
   const std::string custom = WriteTemp("every_setting_custom.yaml", R"(method: bayes
 command: [python, train.py, "${args}"]
 timeout_per_trial: 0

@@ -896,6 +896,41 @@ TEST_F(SweepCliTest, ASweepEndsWithItsBestCommandAndKeepsItsReportCurrent) {
   EXPECT_EQ(quiet.output.find("report: "), std::string::npos) << quiet.output;
 }
 
+TEST_F(SweepCliTest, StoppingRulesEndTheSweepEarlyAndTheStudySaysWhy) {
+  // The stub scores 100 - 100 (x - 0.3)^2: x = 0.3 scores 100.
+  const std::string target = Config("target", "method: grid\nn_trials: 6\ntarget: 99\n"
+                                              "parameters:\n  x: {values: [0.0, 0.1, 0.3, 0.5, 0.6, 0.7]}\n");
+  const CommandResult reached = RunHpo("sweep " + target);
+  ASSERT_EQ(reached.exit_code, 0) << reached.output;
+  EXPECT_NE(reached.output.find("stopping: target reached: trial 2 has score = 100 (target 99)"), std::string::npos) << reached.output;
+  EXPECT_EQ(Trials("target").size(), 3u);
+  const CommandResult status = RunHpo("status target");
+  EXPECT_NE(status.output.find("stopped early at "), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find(": target reached: trial 2 has score = 100"), std::string::npos) << status.output;
+  // Running it again launches nothing: the target is still reached.
+  const CommandResult again = RunHpo("sweep " + target);
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(Trials("target").size(), 3u);
+
+  // Patience: the first trial is the best, the next two bring nothing.
+  const std::string patient = Config("patient", "method: grid\nn_trials: 6\npatience: 2\n"
+                                                "parameters:\n  x: {values: [0.3, 0.0, 0.1, 0.6, 0.7, 0.8]}\n");
+  const CommandResult waited = RunHpo("sweep " + patient);
+  ASSERT_EQ(waited.exit_code, 0) << waited.output;
+  EXPECT_NE(waited.output.find("stopping: no improvement in the last 2 finished trials (patience 2, min_delta 0); best: trial 0"),
+            std::string::npos) << waited.output;
+  EXPECT_EQ(Trials("patient").size(), 3u);
+  // A resumed sweep gets its patience afresh: two more trials, then it stops again.
+  ASSERT_EQ(RunHpo("sweep " + patient).exit_code, 0);
+  EXPECT_EQ(Trials("patient").size(), 5u);
+
+  // Without a rule the whole budget runs.
+  EXPECT_EQ(SweepToTheEnd("no_rule", "method: grid\nn_trials: 6\nparameters:\n  x: {values: [0.0, 0.1, 0.3, 0.5, 0.6, 0.7]}\n").size(), 6u);
+  const CommandResult bad = RunHpo("sweep " + Config("bad_rule", "min_delta: -1\nparameters:\n  x: {values: [0.0]}\n"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("bad_rule.yaml:4:12: min_delta must be >= 0"), std::string::npos) << bad.output;
+}
+
 TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   const std::string config = Config("methods", "n_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   for (const std::string name : {"bayesian", "gp", "cma-es"}) {

@@ -20,6 +20,9 @@ inline void ExpectSameSweep(const config::SweepConfig& a, const config::SweepCon
   EXPECT_EQ(a.max_retries, b.max_retries);
   EXPECT_EQ(a.heartbeat_timeout, b.heartbeat_timeout);
   EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.target, b.target);
+  EXPECT_EQ(a.patience, b.patience);
+  EXPECT_EQ(a.min_delta, b.min_delta);
   EXPECT_EQ(a.storage, b.storage);
   EXPECT_EQ(a.command, b.command);
   EXPECT_TRUE(a.sampler == b.sampler);

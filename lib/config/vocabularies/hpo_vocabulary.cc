@@ -28,7 +28,8 @@ const std::vector<std::string> kTopLevelKeys = {
     "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
     "n_warmup_steps", "n_trials", "max_trials", "run_cap", "timeout", "timeout_per_trial", "n_jobs",
     "n_parallel_trials", "storage", "seed", "max_retries", "heartbeat_timeout", "cost", "warm_start_from", "enqueue", "grid_points", "command", "program",
-    "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config",
+    "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config", "target", "patience",
+    "early_stopping_patience", "min_delta",
     "fixed", "parameters", "searchable", "constraints", "presets", "applied_preset", "sweep", "num_random_samples"};
 
 // Keys of the tools these files come from that do not change the search (listed as ignored).
@@ -132,6 +133,13 @@ class HpoReader {
     } else if (key == "base_config" || key == "base_training_config") {
       c_.base_config = r_.Text(v, key);
       c_.base_config_origin = r_.At(v);
+    } else if (key == "target") {
+      c_.target = r_.Number(v, key);
+    } else if (key == "patience" || key == "early_stopping_patience") {
+      c_.patience = r_.Int(v, key, 0);
+    } else if (key == "min_delta") {
+      c_.min_delta = r_.Number(v, key);
+      if (c_.min_delta < 0) r_.Fail(v, "min_delta must be >= 0");
     } else if (key == "grid_points") {
       c_.sampler.grid_points = r_.Int(v, key, 1);
     } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was resolved with
@@ -168,7 +176,8 @@ class HpoReader {
       const std::string k = r_.Key(p.first);
       if (k == "name") c_.metric = r_.Text(p.second, "metric.name");
       else if (k == "goal") r_.SetGoal(p.second, "metric.goal");
-      else if (k == "target" || k == "impute" || k == "impute_while_running") r_.Ignore("metric." + k);
+      else if (k == "target") c_.target = r_.Number(p.second, "metric.target");
+      else if (k == "impute" || k == "impute_while_running") r_.Ignore("metric." + k);
       else r_.Fail(p.first, fmt::format("unknown key 'metric.{}' (known: name, goal, target)", Echo(k)));
     }
   }

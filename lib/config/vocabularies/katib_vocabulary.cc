@@ -1,7 +1,7 @@
 // Katib Experiments (kubeflow.org/v1beta1): spec.parameters, a list of {name, parameterType:
 // double | int | discrete | categorical, feasibleSpace: {min, max, step, list, distribution:
 // uniform | logUniform}} whose numbers are strings; spec.objective {type (the direction),
-// objectiveMetricName, goal (a target value, not a direction)}; maxTrialCount,
+// objectiveMetricName, goal (a target value, not a direction: hpo's target)}; maxTrialCount,
 // parallelTrialCount, algorithm.algorithmName (hpo's nearest sampler) and earlyStopping
 // (medianstop: the median pruner). Semantics of Katib's Optuna suggestion service.
 #include <fmt/format.h>
@@ -54,7 +54,8 @@ void ReadObjective(SweepReading& r, const YAML::Node& objective) {
     const std::string path = "spec.objective." + key;
     if (key == "type") r.SetGoal(p.second, path);
     else if (key == "objectiveMetricName") r.config().metric = r.Text(p.second, path);
-    else r.Ignore(path);  // goal (a target value that ends the experiment), additionalMetricNames...
+    else if (key == "goal") r.config().target = r.Number(p.second, path, true);  // ends the experiment when reached
+    else r.Ignore(path);  // additionalMetricNames...
   }
 }
 
