@@ -124,7 +124,7 @@ int RunBestParams(const BestParamsOptions& options) {
     std::string override_line = "hpo train";
     for (const std::string& o : overrides) override_line += " --override " + report::ShellQuote(o);
     fmt::print("3. As command-line overrides:\n{}\n{}\n\n", kThinRule, override_line);
-    fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule, TrainCommand(overrides, run_dir.string()));
+    fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule, TrainCommand(overrides, run_dir.string(), TrialSeedOption(all, t)));
   }
   return kExitOk;
 }

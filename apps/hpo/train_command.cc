@@ -23,10 +23,17 @@ std::string CustomCommand(const runner::SweepPlan& plan, const store::Trial& t, 
 
 }  // namespace
 
-std::string TrainCommand(const std::vector<std::string>& overrides, const std::string& run_dir) {
+std::string TrainCommand(const std::vector<std::string>& overrides, const std::string& run_dir,
+                         std::optional<uint64_t> seed) {
   std::string command = "hpo train --run-dir " + report::ShellQuote(run_dir);
+  if (seed) command += fmt::format(" --seed {}", *seed);
   for (const std::string& o : overrides) command += " --override " + report::ShellQuote(o);
   return command;
+}
+
+std::optional<uint64_t> TrialSeedOption(const ParamSet& all, const store::Trial& t) {
+  if (all.count("seed")) return std::nullopt;
+  return t.seed;
 }
 
 std::filesystem::path RetrainRunDir(const std::string& sweep_name, int64_t trial_number) {
@@ -37,7 +44,8 @@ std::string TrialTrainingCommand(const config::SweepConfig& c, const std::filesy
                                  const std::string& sweep_name, const store::Trial& t) {
   const std::filesystem::path run_dir = RetrainRunDir(sweep_name, t.number);
   if (!c.command.empty()) return CustomCommand(PlanFor(c, sweep_dir), t, run_dir);
-  return TrainCommand(report::ParamsAsOverrides(report::WithFixed(c.fixed, t.params)), run_dir.string());
+  const ParamSet all = report::WithFixed(c.fixed, t.params);
+  return TrainCommand(report::ParamsAsOverrides(all), run_dir.string(), TrialSeedOption(all, t));
 }
 
 }  // namespace hpo::cli

@@ -3,7 +3,9 @@
 // trial program with the trial's parameters, built as the sweep built it.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,8 +14,15 @@
 
 namespace hpo::cli {
 
-/// `hpo train --run-dir DIR --override k=v ...` (each word shell-quoted).
-std::string TrainCommand(const std::vector<std::string>& overrides, const std::string& run_dir);
+/// `hpo train --run-dir DIR [--seed S] --override k=v ...` (each word shell-quoted). With the
+/// trial's seed (when its parameters do not set one) the run trains on the trial's seed, as
+/// the sweep ran it.
+std::string TrainCommand(const std::vector<std::string>& overrides, const std::string& run_dir,
+                         std::optional<uint64_t> seed);
+
+/// The seed to pass to `hpo train` for trial `t` with configuration `all`: none when `all`
+/// sets one itself (a fixed or searched seed).
+std::optional<uint64_t> TrialSeedOption(const ParamSet& all, const store::Trial& t);
 
 /// The command for trial `t` of a sweep run with config `c` (its fixed values included), in a
 /// fresh run directory train_dir/runs/<sweep>_r<N>.
