@@ -99,19 +99,23 @@ TEST_P(StudyViewTest, AnAbandonedClaimLeavesTheView) {
 }
 
 TEST_P(StudyViewTest, StaysEqualToAFullLoadWhileOtherProcessesWrite) {
-  const int64_t study = store::OpenStore(url_)->OpenStudy("shared", "maximize", "", true).id;
+  // The reader opens its store before the writers start: opening takes the schema lock, which
+  // three busy SQLite writers could keep from it until they were done.
+  auto store = store::OpenStore(url_);
+  const int64_t study = store->OpenStudy("shared", "maximize", "", true).id;
+  StudyView view(*store, study);
   constexpr int kWorkers = 3, kTrials = 60;
   std::vector<pid_t> children;
   for (int w = 0; w < kWorkers; ++w) {
     const pid_t pid = fork();
     if (pid == 0) {
       try {
-        auto store = store::OpenStore(url_);
-        while (std::optional<Trial> t = store->ClaimTrial(study, kTrials, "w" + std::to_string(w))) {
-          store->StartTrial(t->id, {{"x", Value(static_cast<double>(t->number))}}, 1, "");
-          for (int64_t step = 1; step <= 3; ++step) store->ReportIntermediate(t->id, step, static_cast<double>(step));
-          store->Heartbeat({t->id});
-          store->FinishTrial(t->id, t->number % 4 ? TrialState::kComplete : TrialState::kPruned, 1.0 * t->number, {0.1, 0.1}, "");
+        auto writer = store::OpenStore(url_);
+        while (std::optional<Trial> t = writer->ClaimTrial(study, kTrials, "w" + std::to_string(w))) {
+          writer->StartTrial(t->id, {{"x", Value(static_cast<double>(t->number))}}, 1, "");
+          for (int64_t step = 1; step <= 3; ++step) writer->ReportIntermediate(t->id, step, static_cast<double>(step));
+          writer->Heartbeat({t->id});
+          writer->FinishTrial(t->id, t->number % 4 ? TrialState::kComplete : TrialState::kPruned, 1.0 * t->number, {0.1, 0.1}, "");
         }
         _exit(0);
       } catch (const std::exception& e) {
@@ -121,8 +125,6 @@ TEST_P(StudyViewTest, StaysEqualToAFullLoadWhileOtherProcessesWrite) {
     }
     children.push_back(pid);
   }
-  auto store = store::OpenStore(url_);
-  StudyView view(*store, study);
   int refreshes = 0;
   for (bool running = true; running; ++refreshes) {
     running = false;
