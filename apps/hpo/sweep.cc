@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <set>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_plan.h"
@@ -148,11 +149,20 @@ std::vector<samplers::Observation> WarmStartObservations(const config::SweepConf
   return std::move(warm.observations);
 }
 
-/// The `enqueue:` trials, completed with the search centre and checked (UserError at the
-/// entry's file:line:col).
+/// The trials that run first in a new study: the `enqueue:` entries, completed with the search
+/// centre and checked (UserError at the entry's file:line:col); without any, the search centre
+/// when a parameter gives a prior or mean, so every sampler starts where the file says.
 std::vector<config::QueuedTrial> QueuedTrials(const config::SweepConfig& c, const space::SearchSpace& space) {
   std::vector<config::QueuedTrial> queued;
   for (const std::vector<config::GivenValue>& entry : c.enqueue) queued.push_back(config::CompleteQueuedTrial(space, c.fixed, entry, c.name));
+  std::set<std::string> with_prior;
+  for (const config::ParameterSpec& p : c.parameters) {
+    if (p.categorical ? p.prior.has_value() : p.numeric.mean.has_value()) with_prior.insert(p.name);
+  }
+  const space::UnitPoint centre = space.Center();
+  if (queued.empty() && !with_prior.empty() && space.IsFeasible(centre)) {
+    queued.push_back({space.ToParams(centre), with_prior, "prior"});
+  }
   return queued;
 }
 
@@ -166,7 +176,7 @@ int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
   int rejected = 0;
   fmt::print("first {} suggestions (no training: each is recorded as running):\n", c.n_trials);
   for (size_t n = 0; n < queued.size(); ++n) {
-    fmt::print("  #{:<3} [enqueued] {}\n", n, ParamsLine(queued[n].params));
+    fmt::print("  #{:<3} [{}] {}\n", n, queued[n].label, ParamsLine(queued[n].params));
     history.push_back({space.ToUnit(queued[n].params), samplers::TrialState::kRunning, 0, 1});
   }
   for (int n = static_cast<int>(queued.size()); n < c.n_trials; ++n) {
@@ -289,7 +299,11 @@ int RunSweepCommand(const SweepCliOptions& o) {
     for (size_t n = 0; n < queued.size(); ++n) {
       store->EnqueueTrial(study.id, queued[n].params, runner::SeedOfTrial(c.fixed, queued[n].params, c.seed, static_cast<int64_t>(n)));
     }
-    fmt::print("queued {} trial(s) from enqueue: (they run first)\n", queued.size());
+    if (queued[0].label == "prior") {
+      fmt::print("queued the search centre (the priors and means of {}) as the first trial\n", fmt::join(queued[0].given, ", "));
+    } else {
+      fmt::print("queued {} trial(s) from enqueue: (they run first)\n", queued.size());
+    }
   }
 
   runner::SweepPlan plan = PlanFor(c, location.dir);

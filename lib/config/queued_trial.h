@@ -20,6 +20,7 @@ struct GivenValue {
 struct QueuedTrial {
   ParamSet params;             ///< a value for every searched parameter
   std::set<std::string> given;  ///< the names set by the user (the rest is the search centre)
+  std::string label = "enqueued";  ///< why it runs first: "enqueued", or "prior" (the search centre)
 };
 
 /// Throws UserError (naming where the value came from) for a value outside the space, a key

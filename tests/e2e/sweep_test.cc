@@ -931,6 +931,32 @@ TEST_F(SweepCliTest, StoppingRulesEndTheSweepEarlyAndTheStudySaysWhy) {
   EXPECT_NE(bad.output.find("bad_rule.yaml:4:12: min_delta must be >= 0"), std::string::npos) << bad.output;
 }
 
+TEST_F(SweepCliTest, APriorOrMeanIsTheFirstTrialForEverySampler) {
+  const std::string body = "n_trials: 3\nparameters:\n  x: {distribution: uniform, min: 0, max: 1, mean: 0.3}\n"
+                           "  c: {values: [a, b, c], prior: c}\n  n: {distribution: int_uniform, min: 1, max: 9}\n";
+  for (const char* method : {"random", "tpe", "cmaes", "protein", "grid"}) {
+    const std::string name = std::string("prior_") + method;
+    const std::vector<store::Trial> trials = SweepToTheEnd(name, std::string("method: ") + method + "\n" + body);
+    ASSERT_EQ(trials.size(), 3u) << method;
+    // The prior's values; n, which gives none, at its centre.
+    EXPECT_EQ(trials[0].params.at("x").as_double(), 0.3) << method;
+    EXPECT_EQ(trials[0].params.at("c").as_string(), "c") << method;
+    EXPECT_EQ(trials[0].params.at("n").as_int(), 5) << method;
+  }
+  const CommandResult dry = RunHpo("sweep " + Config("prior_dry", "method: tpe\n" + body) + " --dry-run");
+  EXPECT_NE(dry.output.find("#0   [prior] c=c n=5 x=0.3"), std::string::npos) << dry.output;
+  // A resumed study does not queue it again; enqueue: entries take its place; no prior, no trial.
+  ASSERT_EQ(RunHpo("sweep " + Config("prior_tpe", "method: tpe\n" + body) + " --add-trials 2").exit_code, 0);
+  std::vector<store::Trial> resumed = Trials("prior_tpe");
+  ASSERT_EQ(resumed.size(), 5u);
+  EXPECT_FALSE(resumed[3].params.at("x").as_double() == 0.3 && resumed[4].params.at("x").as_double() == 0.3);
+  const CommandResult enqueued = RunHpo("sweep " + Config("prior_enq", "method: tpe\nenqueue:\n  - {x: 0.9}\n" + body) + " --dry-run");
+  EXPECT_NE(enqueued.output.find("#0   [enqueued] c=c n=5 x=0.9"), std::string::npos) << enqueued.output;
+  EXPECT_EQ(enqueued.output.find("[prior]"), std::string::npos) << enqueued.output;
+  const CommandResult none = RunHpo("sweep " + Config("no_prior", "method: tpe\nn_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n") + " --dry-run");
+  EXPECT_EQ(none.output.find("[prior]"), std::string::npos) << none.output;
+}
+
 TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   const std::string config = Config("methods", "n_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   for (const std::string name : {"bayesian", "gp", "cma-es"}) {
