@@ -6,13 +6,17 @@
 // table to train_dir/sweep/<sweep>/analysis/validation.yaml.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
 #include "apps/hpo/sweep_plan.h"
+#include "lib/config/trainer_config.h"
+#include "lib/config/trainer_keys.h"
 #include "lib/core/error.h"
+#include "lib/core/json.h"
 #include "lib/core/random.h"
 #include "lib/report/best_params.h"
 #include "lib/report/sweep_results.h"
@@ -27,7 +31,32 @@ struct ValidateOptions {
   int top_n = 3;
   int seeds = 5;
   int jobs = 0;  // 0: the sweep's n_jobs
+  std::vector<std::string> sets;  // KEY=VALUE: trainer values for every run (the final budget)
 };
+
+// The --set values, checked as hpo train checks an override (a trainer sweep) or taken as
+// written (another trial program), by canonical name.
+ParamSet ParseSets(const std::vector<std::string>& sets, bool trainer) {
+  ParamSet values;
+  for (const std::string& text : sets) {
+    const Origin origin{"--set " + text};
+    std::pair<std::string, Value> kv;
+    try {
+      kv = config::ParseOverride(text);
+    } catch (const UserError& e) {
+      throw UserError(origin, e.what());
+    }
+    std::string key = kv.first;
+    if (trainer) {
+      const std::optional<std::string> canonical = config::CanonicalTrainerKey(key);
+      if (!canonical) throw UserError(origin, fmt::format("'{}' is not an hpo train key", key));
+      key = *canonical;
+      config::CheckTrainerValue(key, kv.second, origin);
+    }
+    values[key] = kv.second;
+  }
+  return values;
+}
 
 struct ConfigResult {
   int original_rank = 0;
@@ -67,7 +96,29 @@ int RunValidate(const ValidateOptions& options) {
   const int k = std::min<int>(options.top_n, static_cast<int>(ranked.size()));
 
   config::SweepConfig c = *r.config;
+  const ParamSet sets = ParseSets(options.sets, c.command.empty());
+  // Other settings are another validation: their own study, so runs at two budgets never mix.
   c.name = r.location.name + "_validate";
+  for (const std::string& text : options.sets) {
+    std::string part = text;
+    std::replace(part.begin(), part.end(), '/', '_');
+    c.name += "," + part;
+  }
+  const config::TrainerConfig defaults;
+  const auto setting = [&](const std::string& key) -> std::string {
+    if (sets.count(key)) return sets.at(key).ToYaml();
+    if (c.fixed.count(key)) return c.fixed.at(key).ToYaml();
+    return c.command.empty() ? defaults.Get(key).ToYaml() + " (hpo train's default)" : "the program's default";
+  };
+  std::string budget = fmt::format("total_timesteps {}", setting("total_timesteps"));
+  for (const auto& [key, value] : sets) c.fixed[key] = value;
+  // A configuration as the validation runs it: a searched key that --set names takes its value.
+  const auto as_run = [&sets](ParamSet params) {
+    for (const auto& [key, value] : sets) {
+      if (params.count(key)) params[key] = value;
+    }
+    return params;
+  };
   c.n_trials = k * options.seeds;
   if (options.jobs > 0) c.n_jobs = options.jobs;
   c.pruner.method = "none";  // every seed runs to the end: the point is the final score
@@ -86,11 +137,11 @@ int RunValidate(const ValidateOptions& options) {
       for (int s = 0; s < options.seeds; ++s) {
         // Fresh seeds: from a stream the sweep's own trial seeds never use.
         const uint64_t seed = DeriveSeed(c.seed, static_cast<uint64_t>(rank * options.seeds + s), "validate") & 0x7fffffffu;
-        store->EnqueueTrial(study.id, ranked[static_cast<size_t>(rank)].params, seed);
+        store->EnqueueTrial(study.id, as_run(ranked[static_cast<size_t>(rank)].params), seed);
       }
     }
-    fmt::print("validating the top {} of sweep {} on {} fresh seeds each ({} runs, {} at a time)\n", k, r.location.name,
-               options.seeds, c.n_trials, c.n_jobs);
+    fmt::print("validating the top {} of sweep {} on {} fresh seeds each ({} runs, {} at a time; {})\n", k, r.location.name,
+               options.seeds, c.n_trials, c.n_jobs, budget);
   } else {
     fmt::print("resuming validation study {} (delete it from {} to start over)\n", c.name, store::MaskPassword(r.location.storage_url));
   }
@@ -105,7 +156,7 @@ int RunValidate(const ValidateOptions& options) {
   std::map<std::string, ConfigResult> by_params;
   std::vector<std::string> order;
   for (int rank = 0; rank < k; ++rank) {
-    const std::string key = ParamsKey(ranked[static_cast<size_t>(rank)].params);
+    const std::string key = ParamsKey(as_run(ranked[static_cast<size_t>(rank)].params));
     by_params[key] = ConfigResult{rank + 1, ranked[static_cast<size_t>(rank)], {}, 0};
     order.push_back(key);
   }
@@ -126,8 +177,10 @@ int RunValidate(const ValidateOptions& options) {
   const bool held = by_mean == order;
 
   std::string yaml = fmt::format("# hpo validate: the top {} configurations of sweep {} retrained on {} fresh seeds each\n"
-                                 "metric: {}\nseeds: {}\nranking_held: {}\nconfigs:\n",
-                                 k, r.location.name, options.seeds, r.info.metric, options.seeds, held ? "true" : "false");
+                                 "metric: {}\nseeds: {}\nbudget: {}\nranking_held: {}\nconfigs:\n",
+                                 k, r.location.name, options.seeds, r.info.metric, options.seeds, JsonString(budget),
+                                 held ? "true" : "false");
+  fmt::print("\nbudget of every run: {}{}\n", budget, options.sets.empty() ? " (the sweep's)" : " (--set)");
   fmt::print("\n{:<6} {:<16} {:>10} {:>10} {:>10} {:>10} {:>8} {:>7}\n", "rank", "trial", "sweep", "mean", "std", "min", "new rank", "failed");
   for (const std::string& key : order) {
     const ConfigResult& result = by_params[key];
@@ -157,6 +210,8 @@ void RegisterValidateCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--top-n", options->top_n, "How many of the best configurations")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--seeds", options->seeds, "Fresh seeds per configuration")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--jobs", options->jobs, "Runs at once (default: the sweep's n_jobs)")->check(CLI::PositiveNumber);
+  cmd->add_option("--set", options->sets,
+                  "A trainer value for every run, e.g. the final budget: --set total_timesteps=1000000 (repeatable)");
   cmd->callback([options, &exit_code] { exit_code = RunValidate(*options); });
 }
 

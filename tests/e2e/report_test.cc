@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "lib/store/store.h"
 #include "tests/e2e/run_hpo.h"
 
 namespace hpo::e2e {
@@ -161,6 +162,25 @@ TEST_F(ReportCliTest, ValidateRerunsTheTopConfigurationsOnFreshSeedsAndWritesIts
   int runs = 0;
   for (const auto& entry : fs::directory_iterator(dir_ / "train_dir/sweep/val/validate/runs")) runs += entry.is_directory();
   EXPECT_EQ(runs, 6);
+}
+
+TEST_F(ReportCliTest, ValidateSetRunsEveryRunWithTheGivenValuesInItsOwnStudy) {
+  RunSweep("valset");
+  // steps is the stub's number of reports: 7 for every run instead of the sweep's 5.
+  const CommandResult validate = RunHpo("validate valset --seeds 2 --top-n 1 --set steps=7");
+  ASSERT_EQ(validate.exit_code, 0) << validate.output;
+  EXPECT_NE(validate.output.find("budget of every run: total_timesteps the program's default (--set)"), std::string::npos)
+      << validate.output;
+  auto store = store::OpenStore((dir_ / "train_dir/sweep/valset/study.db").string());
+  const std::vector<store::Trial> runs = store->LoadTrials(store->OpenStudy("valset_validate,steps=7", "", "", false).id);
+  ASSERT_EQ(runs.size(), 2u);
+  for (const store::Trial& t : runs) EXPECT_EQ(t.intermediates.size(), 7u) << t.number;
+  // The plain validation is another study.
+  ASSERT_EQ(RunHpo("validate valset --seeds 1 --top-n 1").exit_code, 0);
+  EXPECT_EQ(store->LoadTrials(store->OpenStudy("valset_validate", "", "", false).id).size(), 1u);
+  const CommandResult bad = RunHpo("validate valset --set =3");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("--set =3"), std::string::npos) << bad.output;
 }
 
 }  // namespace
