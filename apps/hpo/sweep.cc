@@ -262,6 +262,35 @@ class AnalysisWriter {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// keep_best_n: after a trial finishes, every finished trial outside the best K complete ones
+// loses its checkpoints/ folder, once (a trial that has left the top K never comes back: values
+// do not change). Results, logs and progress stay.
+class CheckpointKeeper {
+ public:
+  CheckpointKeeper(int keep, bool maximize) : keep_(keep), maximize_(maximize) {}
+
+  void Prune(const std::vector<store::Trial>& trials) {
+    if (keep_ <= 0) return;
+    const std::vector<store::Trial> ranked = report::RankTrials(trials, maximize_);
+    std::set<int64_t> top;
+    for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(keep_); ++i) top.insert(ranked[i].id);
+    for (const store::Trial& t : trials) {
+      const bool finished = t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned ||
+                            t.state == store::TrialState::kFailed;
+      if (!finished || top.count(t.id) || t.run_dir.empty() || !done_.insert(t.id).second) continue;
+      std::error_code ignored;  // a folder another controller already removed, or none
+      removed_ += std::filesystem::remove_all(std::filesystem::path(t.run_dir) / "checkpoints", ignored) > 0;
+    }
+  }
+  int removed() const { return removed_; }
+
+ private:
+  int keep_;
+  bool maximize_;
+  std::set<int64_t> done_;
+  int removed_ = 0;
+};
+
 // The trials a study's budget counts (as Store::ClaimTrial does): all but failed ones that
 // were re-queued.
 int CountedTrials(const std::vector<store::Trial>& trials) {
@@ -312,6 +341,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
   AnalysisWriter analysis(location, study, c, !o.no_report);
+  CheckpointKeeper checkpoints(c.keep_best_n, c.maximize);
   // After every finished trial: the study's counts, the best so far and an ETA from this
   // controller's pace (a plain line, so it reads the same in a terminal and in a log file).
   auto summary_line = [&](const std::vector<store::Trial>& now) {
@@ -342,11 +372,13 @@ int RunSweepCommand(const SweepCliOptions& o) {
       case Kind::kFinished:
         fmt::print("{} finished: {}\n", who, e.message);
         summary_line(*e.study);
+        checkpoints.Prune(*e.study);
         analysis.Refresh(*e.study, false);
         break;
       case Kind::kPruned:
         fmt::print("{} pruned at {}\n", who, e.message);
         summary_line(*e.study);
+        checkpoints.Prune(*e.study);
         analysis.Refresh(*e.study, false);
         break;
       case Kind::kRecovered:
@@ -370,6 +402,11 @@ int RunSweepCommand(const SweepCliOptions& o) {
     const store::Trial& best = ranked[0];
     fmt::print("best parameters (trial {}): {}\n", best.number, ParamsLine(best.params));
     fmt::print("to train with the best hyperparameters, run:\n  {}\n", TrialTrainingCommand(c, location.dir, c.name, best));
+  }
+  checkpoints.Prune(trials);
+  if (checkpoints.removed() > 0) {
+    fmt::print("keep_best_n {}: removed the checkpoints of {} trial(s) outside the best {}\n", c.keep_best_n,
+               checkpoints.removed(), c.keep_best_n);
   }
   analysis.Refresh(trials, true);
   return summary.interrupted ? kExitInterrupted : kExitOk;

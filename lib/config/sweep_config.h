@@ -49,6 +49,9 @@ struct SweepConfig {
   /// `target` (`target:`, W&B's `metric.target`), or after `patience` finished trials without
   /// improving the best by more than `min_delta` (StateSet's `early_stopping_patience`).
   std::optional<double> target;
+  /// Checkpoints are kept for the best `keep_best_n` complete trials only (0 = every trial's):
+  /// a trial outside them loses its checkpoints/ folder; results, logs and progress stay.
+  int keep_best_n = 0;
   int patience = 0;
   double min_delta = 0;
   /// Another sweep (a name in train_dir) whose finished trials the sampler also sees

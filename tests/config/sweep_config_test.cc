@@ -133,6 +133,7 @@ TEST(SweepConfigTest, TheStoredConfigIsTheSameSweep) {
 metric: {name: eval_reward, goal: minimize, target: -3.5}
 early_stopping_patience: 12
 min_delta: 0.25
+keep_best_n: 4
 n_trials: 17
 n_jobs: 3
 seed: 99

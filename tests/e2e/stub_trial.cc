@@ -10,12 +10,14 @@
 //   --step_seconds=<f>   sleep between reports (default 0)
 //   --fault=<kind>       segfault | abort | hang | nan | exit3 | garbled | none
 //   --final_only=1       print only the final metric, W&B-style {"score": <value>}: no step, no file
+//   --checkpoints=1      also write checkpoints/step_1000.pt and checkpoints/final.pt (dummy bytes)
 //   --linger_once=<path> after writing the results file, if <path> does not exist: create it and
 //                        sleep 60 s (a trial that has finished its work but not yet exited)
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <cstdint>
 #include <map>
@@ -35,7 +37,7 @@ int main(int argc, char** argv) {
   if (!args.count("x")) {
     uint64_t hash = 14695981039346656037ull;  // FNV-1a over the other program's arguments
     bool any = false;
-    const std::set<std::string> own = {"steps", "step_seconds", "fault", "final_only", "linger_once", "metric_name", "marker"};
+    const std::set<std::string> own = {"steps", "step_seconds", "fault", "final_only", "linger_once", "metric_name", "marker", "checkpoints"};
     for (const auto& [name, value] : args) {
       if (own.count(name)) continue;
       any = true;
@@ -66,6 +68,11 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   if (!run_dir) return 0;  // nothing to write: the last JSON report is the result
+  if (get("checkpoints", "0") == "1") {
+    std::filesystem::create_directories(std::string(run_dir) + "/checkpoints");
+    std::ofstream(std::string(run_dir) + "/checkpoints/step_1000.pt") << "stub";
+    std::ofstream(std::string(run_dir) + "/checkpoints/final.pt") << "stub";
+  }
   std::ofstream out(std::string(run_dir) + "/sweep_eval_results.yaml");
   if (fault == "nan") {
     out << metric << ": .nan\n";

@@ -957,6 +957,28 @@ TEST_F(SweepCliTest, APriorOrMeanIsTheFirstTrialForEverySampler) {
   EXPECT_EQ(none.output.find("[prior]"), std::string::npos) << none.output;
 }
 
+TEST_F(SweepCliTest, KeepBestNLeavesCheckpointsOnlyToTheBestTrials) {
+  // Scores 96, 99.75, 100, 97.75, 91, 64: the best two are trials 2 and 1.
+  const std::string space = "method: grid\nn_trials: 6\nfixed: {checkpoints: 1}\n"
+                            "parameters:\n  x: {values: [0.1, 0.25, 0.3, 0.45, 0.6, 0.9]}\n";
+  const CommandResult kept = RunHpo("sweep " + Config("keep", "keep_best_n: 2\n" + space));
+  ASSERT_EQ(kept.exit_code, 0) << kept.output;
+  EXPECT_NE(kept.output.find("keep_best_n 2: removed the checkpoints of 4 trial(s) outside the best 2"), std::string::npos) << kept.output;
+  for (const store::Trial& t : Trials("keep")) {
+    const fs::path dir(t.run_dir);
+    const bool best = t.number == 1 || t.number == 2;
+    EXPECT_EQ(fs::exists(dir / "checkpoints/final.pt"), best) << t.number;
+    EXPECT_EQ(fs::exists(dir / "checkpoints/step_1000.pt"), best) << t.number;
+    EXPECT_TRUE(fs::exists(dir / "sweep_eval_results.yaml")) << t.number;  // results and logs stay
+    EXPECT_TRUE(fs::exists(dir / "trial.log")) << t.number;
+  }
+  // Without it, every trial keeps its checkpoints.
+  for (const store::Trial& t : SweepToTheEnd("keep_all", space)) EXPECT_TRUE(fs::exists(fs::path(t.run_dir) / "checkpoints/final.pt")) << t.number;
+  const CommandResult bad = RunHpo("sweep " + Config("keep_bad", "keep_best_n: 0\n" + space));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("keep_bad.yaml:4:14: keep_best_n must be at least 1"), std::string::npos) << bad.output;
+}
+
 TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   const std::string config = Config("methods", "n_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   for (const std::string name : {"bayesian", "gp", "cma-es"}) {

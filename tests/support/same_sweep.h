@@ -22,6 +22,7 @@ inline void ExpectSameSweep(const config::SweepConfig& a, const config::SweepCon
   EXPECT_EQ(a.seed, b.seed);
   EXPECT_EQ(a.target, b.target);
   EXPECT_EQ(a.patience, b.patience);
+  EXPECT_EQ(a.keep_best_n, b.keep_best_n);
   EXPECT_EQ(a.min_delta, b.min_delta);
   EXPECT_EQ(a.storage, b.storage);
   EXPECT_EQ(a.command, b.command);

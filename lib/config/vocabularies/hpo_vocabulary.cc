@@ -28,7 +28,7 @@ const std::vector<std::string> kTopLevelKeys = {
     "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
     "n_warmup_steps", "n_trials", "max_trials", "run_cap", "timeout", "timeout_per_trial", "n_jobs",
     "n_parallel_trials", "storage", "seed", "max_retries", "heartbeat_timeout", "cost", "warm_start_from", "enqueue", "grid_points", "command", "program",
-    "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config", "target", "patience",
+    "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config", "target", "patience", "keep_best_n",
     "early_stopping_patience", "min_delta",
     "fixed", "parameters", "searchable", "constraints", "presets", "applied_preset", "sweep", "num_random_samples"};
 
@@ -135,6 +135,8 @@ class HpoReader {
       c_.base_config_origin = r_.At(v);
     } else if (key == "target") {
       c_.target = r_.Number(v, key);
+    } else if (key == "keep_best_n") {
+      c_.keep_best_n = r_.Int(v, key, 1);
     } else if (key == "patience" || key == "early_stopping_patience") {
       c_.patience = r_.Int(v, key, 0);
     } else if (key == "min_delta") {
