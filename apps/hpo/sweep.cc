@@ -20,6 +20,8 @@
 #include "lib/core/random.h"
 #include "lib/report/analysis.h"
 #include "lib/report/best_params.h"
+#include "lib/runner/event_log.h"
+#include "lib/runner/hooks.h"
 #include "lib/runner/sweep_runner.h"
 #include "lib/runner/warm_start.h"
 #include "lib/samplers/sampler_factory.h"
@@ -39,6 +41,7 @@ struct SweepCliOptions {
   std::optional<double> budget_hours;
   std::vector<std::string> sets;
   bool no_report = false;
+  std::string events;
   std::string storage;
   std::string preset;
   std::optional<std::string> method;
@@ -310,6 +313,8 @@ int RunSweepCommand(const SweepCliOptions& o) {
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
   std::vector<samplers::Observation> warm_start = WarmStartObservations(c, space);  // before anything is written
   const std::vector<config::QueuedTrial> queued = QueuedTrials(c, space);
+  std::optional<runner::EventLog> events;  // opened before anything is written: a bad path leaves nothing
+  if (!o.events.empty()) events.emplace(o.events, c.name);
   const bool new_dir = !std::filesystem::exists(location.dir);
   std::filesystem::create_directories(location.dir);
   std::unique_ptr<store::Store> store;
@@ -342,6 +347,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   AnalysisWriter analysis(location, study, c, !o.no_report);
   CheckpointKeeper checkpoints(c.keep_best_n, c.maximize);
+  runner::HookRunner hooks(c.hooks, c.name, location.dir);
   // After every finished trial: the study's counts, the best so far and an ETA from this
   // controller's pace (a plain line, so it reads the same in a terminal and in a log file).
   auto summary_line = [&](const std::vector<store::Trial>& now) {
@@ -362,27 +368,27 @@ int RunSweepCommand(const SweepCliOptions& o) {
   };
   fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}; runs in {}\n", c.name, c.n_trials, c.n_jobs,
              c.sampler.method, c.pruner.method, (location.dir / "runs").string());
+  hooks.SweepStarted();
   const runner::SweepSummary summary = runner::RunSweep(plan, space, *sampler, *store, study, [&](const runner::SweepEvent& e) {
     using Kind = runner::SweepEvent::Kind;
+    if (events) events->Write(e);
+    hooks.OnEvent(e);
     if (e.kind == Kind::kReported && !tty) return;  // intermediate values: only on a terminal
     const std::string who = e.trial ? fmt::format("trial {}", e.trial->number) : std::string("sweep");
     switch (e.kind) {
+      case Kind::kCreated: return;  // for the events file and hooks; "started" follows at once
       case Kind::kStarted: fmt::print("{} started: {}\n", who, ParamsLine(e.trial->params)); break;
       case Kind::kReported: fmt::print("{} {}\n", who, e.message); break;
-      case Kind::kFinished:
-        fmt::print("{} finished: {}\n", who, e.message);
-        summary_line(*e.study);
-        checkpoints.Prune(*e.study);
-        analysis.Refresh(*e.study, false);
-        break;
-      case Kind::kPruned:
-        fmt::print("{} pruned at {}\n", who, e.message);
-        summary_line(*e.study);
-        checkpoints.Prune(*e.study);
-        analysis.Refresh(*e.study, false);
-        break;
+      case Kind::kFinished: fmt::print("{} finished: {}\n", who, e.message); break;
+      case Kind::kFailed: fmt::print("{} finished: FAILED: {}\n", who, e.message); break;
+      case Kind::kPruned: fmt::print("{} pruned at {}\n", who, e.message); break;
       case Kind::kRecovered:
       case Kind::kInfo: fmt::print("{}: {}\n", who, e.message); break;
+    }
+    if (e.kind == Kind::kFinished || e.kind == Kind::kFailed || e.kind == Kind::kPruned) {
+      summary_line(*e.study);
+      checkpoints.Prune(*e.study);
+      analysis.Refresh(*e.study, false);
     }
     std::fflush(stdout);
   });
@@ -409,6 +415,16 @@ int RunSweepCommand(const SweepCliOptions& o) {
                checkpoints.removed(), c.keep_best_n);
   }
   analysis.Refresh(trials, true);
+  const std::string end = runner::SweepEndJson(c.name, trials, ranked.empty() ? nullptr : &ranked[0], summary.launched,
+                                               summary.interrupted, store::NowMs());
+  if (events) events->WriteLine(end);
+  if (summary.interrupted) {
+    hooks.Finish(/*abandon=*/true);  // a user who pressed Ctrl-C wants the prompt back
+  } else {
+    hooks.SweepEnded(end);
+    hooks.Finish();
+  }
+  if (hooks.failures() > 0) fmt::print("{} hook(s) failed (see {})\n", hooks.failures(), (location.dir / "hooks.log").string());
   return summary.interrupted ? kExitInterrupted : kExitOk;
 }
 
@@ -437,6 +453,7 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
                 "Continue the study although its space, metric or trial program changed (recorded in the study)");
   cmd->add_option("--warm-start-from", o->warm_start_from,
                   "Another sweep whose finished trials the sampler also sees (same metric and goal)");
+  cmd->add_option("--events", o->events, "Append one JSON line per trial event to this file (docs/run_dir.md)");
   cmd->add_flag("--no-report", o->no_report,
                 "Do not write analysis/report.html and analysis/results.json (written as trials finish, by default)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the resolved space and the first suggestions; run nothing");

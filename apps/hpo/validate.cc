@@ -149,6 +149,7 @@ int RunValidate(const ValidateOptions& options) {
   const runner::SweepSummary summary = runner::RunSweep(
       plan, c.BuildSpace(), *unused_sampler, *store, study, [](const runner::SweepEvent& e) {
         if (e.kind == runner::SweepEvent::Kind::kFinished && e.trial) fmt::print("  run {} finished: {}\n", e.trial->number, e.message);
+        if (e.kind == runner::SweepEvent::Kind::kFailed && e.trial) fmt::print("  run {} finished: FAILED: {}\n", e.trial->number, e.message);
       });
   if (summary.interrupted) return kExitInterrupted;
 

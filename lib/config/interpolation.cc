@@ -69,7 +69,8 @@ class Interpolator {
   void Walk(YAML::Node node, std::vector<std::string>& path) {
     if (node.IsMap()) {
       for (auto pair : node) {
-        if (!pair.first.IsScalar() || pair.first.Scalar() == "command") continue;
+        // command: and hooks: hold hpo's trial macros (${args}, ${run_dir}), not OmegaConf's references
+        if (!pair.first.IsScalar() || pair.first.Scalar() == "command" || pair.first.Scalar() == "hooks") continue;
         path.push_back(pair.first.Scalar());
         Walk(pair.second, path);
         path.pop_back();

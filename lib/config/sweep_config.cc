@@ -13,6 +13,7 @@
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
+#include "lib/core/command_macros.h"
 #include "lib/core/random.h"
 #include "lib/config/sweep_reading.h"
 #include "lib/config/vocabularies/vocabulary.h"
@@ -326,6 +327,16 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
 }
 
 }  // namespace
+
+std::vector<std::string> HookSettings::Macros(const std::string& hook) {
+  std::vector<std::string> names = {"sweep", "sweep_dir"};
+  if (hook == "on_trial_start" || hook == "on_trial_end") {
+    names.insert(names.end(), kParameterMacros.begin(), kParameterMacros.end());
+    names.insert(names.end(), {"run_dir", "trial_json", "trial_number", "trial_state"});
+  }
+  if (hook == "on_sweep_end") names.push_back("sweep_json");
+  return names;
+}
 
 // Every setting, so that ParseSweepConfig(ToYaml()) is the same sweep (tests/config: round trip).
 std::string SweepConfig::ToYaml() const {

@@ -31,6 +31,20 @@ struct ParameterSpec {
   std::optional<Value> prior;        ///< categorical centre
 };
 
+/// `hooks:` (docs/config.md, "Hooks"): commands the controller runs at sweep and trial events.
+/// Each is an argv list (no shell) with the trial macros; they run one at a time, in event
+/// order, beside the controller, each for at most `timeout` seconds. Not part of the study:
+/// a resume runs the hooks its file gives.
+struct HookSettings {
+  std::vector<std::vector<std::string>> on_sweep_start, on_trial_start, on_trial_end, on_sweep_end;
+  double timeout = 60;  ///< seconds
+  bool empty() const { return on_sweep_start.empty() && on_trial_start.empty() && on_trial_end.empty() && on_sweep_end.empty(); }
+  /// The macros a hook's words may use besides ${envvar:NAME}: for trial hooks the command's
+  /// (kParameterMacros, ${run_dir}) and ${trial_json} ${trial_number} ${trial_state}; for all
+  /// ${sweep} ${sweep_dir}; for on_sweep_end ${sweep_json}.
+  static std::vector<std::string> Macros(const std::string& hook);
+};
+
 struct SweepConfig {
   std::string source;                   ///< the file it came from
   std::string name;                     ///< study name (default: the file's stem)
@@ -69,6 +83,7 @@ struct SweepConfig {
   std::string base_config;
   Origin base_config_origin;
   std::vector<std::string> command;     ///< empty = hpo train
+  HookSettings hooks;
   samplers::SamplerSettings sampler;
   pruners::PrunerSettings pruner;
   ParamSet fixed;                       ///< values every trial gets (canonical names)

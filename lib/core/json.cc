@@ -46,4 +46,10 @@ std::string JsonValue(const Value& value) {
   return JsonNumber(value.as_double());
 }
 
+std::string JsonParams(const ParamSet& params) {
+  std::string json;
+  for (const auto& [name, value] : params) json += (json.empty() ? "" : ", ") + JsonString(name) + ": " + JsonValue(value);
+  return "{" + json + "}";
+}
+
 }  // namespace hpo

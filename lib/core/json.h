@@ -17,4 +17,7 @@ std::string JsonNumber(double value);
 /// JSON of a parameter value: numbers, booleans, strings and lists of them.
 std::string JsonValue(const Value& value);
 
+/// JSON object of a parameter set, by name: {"gamma": 0.99, "lr": 0.0003}.
+std::string JsonParams(const ParamSet& params);
+
 }  // namespace hpo

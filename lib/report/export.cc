@@ -28,20 +28,16 @@ std::string ExportJson(const store::Study& study, const StudyInfo& info,
                      JsonString(info.maximize ? "maximize" : "minimize"), JsonString(study.config_yaml));
   for (size_t i = 0; i < trials.size(); ++i) {
     const store::Trial& t = trials[i];
-    std::string params;
-    for (const auto& [name, value] : t.params) {
-      params += (params.empty() ? "" : ", ") + JsonString(name) + ": " + JsonValue(value);
-    }
     std::string intermediates;
     for (const store::Intermediate& v : t.intermediates) {
       intermediates += fmt::format("{}[{}, {}]", intermediates.empty() ? "" : ", ", v.step, JsonNumber(v.value));
     }
     out += fmt::format(
-        "{}\n    {{\"number\": {}, \"state\": {}, \"value\": {}, \"params\": {{{}}}, "
+        "{}\n    {{\"number\": {}, \"state\": {}, \"value\": {}, \"params\": {}, "
         "\"intermediate_values\": [{}], \"cost_seconds\": {}, \"seed\": {}, \"started_ms\": {}, "
         "\"finished_ms\": {}, \"error\": {}, \"run_dir\": {}, \"worker\": {}, \"retry_of\": {}}}",
         i == 0 ? "" : ",", t.number, JsonString(std::string(store::StateName(t.state))),
-        t.value ? JsonNumber(*t.value) : "null", params, intermediates, JsonNumber(t.cost), t.seed,
+        t.value ? JsonNumber(*t.value) : "null", JsonParams(t.params), intermediates, JsonNumber(t.cost), t.seed,
         t.started_ms, t.finished_ms, JsonString(t.error), JsonString(t.run_dir), JsonString(t.worker),
         t.retry_of);
   }

@@ -21,6 +21,7 @@
 #include "lib/config/results_file.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
+#include "lib/core/command_macros.h"
 #include "lib/core/error.h"
 #include "lib/core/json.h"
 #include "lib/core/random.h"
@@ -86,12 +87,6 @@ std::string ParamsYaml(const ParamSet& params) {
   }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
-}
-
-std::string ParamsJson(const ParamSet& params) {
-  std::string json = "{";
-  for (const auto& [name, value] : params) json += (json.size() > 1 ? ", " : "") + JsonString(name) + ": " + JsonValue(value);
-  return json + "}\n";
 }
 
 using Clock = std::chrono::steady_clock;
@@ -209,6 +204,7 @@ class Controller {
     }
     trial.run_dir = ClaimRunDir(plan_, trial.number).string();
     store_.StartTrial(trial.id, trial.params, trial.seed, trial.run_dir);
+    Emit(SweepEvent::Kind::kCreated, &trial, "");
     Start(std::move(trial));
     return true;
   }
@@ -292,7 +288,8 @@ class Controller {
       if (!report->step) continue;  // a final value: nothing to prune on
       store_.ReportIntermediate(r.trial.id, *report->step, report->value);
       r.reports.push_back({*report->step, Oriented(report->value)});
-      Emit(SweepEvent::Kind::kReported, &r.trial, fmt::format("step {} {} {}", *report->step, plan_.metric, report->value));
+      Emit(SweepEvent::Kind::kReported, &r.trial, fmt::format("step {} {} {}", *report->step, plan_.metric, report->value),
+           report->value, report->step);
       if (ShouldPrune(r)) {
         r.pruned = true;
         r.process.Terminate();
@@ -362,7 +359,7 @@ class Controller {
     const store::TrialCost cost = CostOf(t, r.process.ElapsedSeconds(), r.measures);
     if (r.pruned) {
       store_.FinishTrial(t.id, store::TrialState::kPruned, r.last_value, cost, "pruned");
-      Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? fmt::format("{}", *r.last_value) : "");
+      Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? fmt::format("{}", *r.last_value) : "", r.last_value);
       return;
     }
     std::string reason = r.kill_reason;
@@ -377,11 +374,11 @@ class Controller {
     }
     if (!reason.empty()) {
       store_.FinishTrial(t.id, store::TrialState::kFailed, std::nullopt, cost, reason + " (see " + (std::filesystem::path(t.run_dir) / "trial.log").string() + ")");
-      Emit(SweepEvent::Kind::kFinished, &t, "FAILED: " + reason);
+      Emit(SweepEvent::Kind::kFailed, &t, reason);
       return;
     }
     store_.FinishTrial(t.id, store::TrialState::kComplete, value, cost, "");
-    Emit(SweepEvent::Kind::kFinished, &t, fmt::format("{}", *value));
+    Emit(SweepEvent::Kind::kFinished, &t, fmt::format("{}", *value), value);
   }
 
   // ----- liveness ----------------------------------------------------------------------------
@@ -496,7 +493,7 @@ class Controller {
         if (r.process.Poll()) {
           // Interrupted trials are re-run by a resume, so they do not count as finished.
           store_.FailAndRequeue(r.trial.id, "interrupted by the user", plan_.max_retries + 1);
-          Emit(SweepEvent::Kind::kFinished, &r.trial, "FAILED: interrupted (re-queued)");
+          Emit(SweepEvent::Kind::kFailed, &r.trial, "interrupted (re-queued)");
           running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
         } else {
           ++i;
@@ -507,11 +504,14 @@ class Controller {
     return summary_;
   }
 
-  void Emit(SweepEvent::Kind kind, const store::Trial* trial, const std::string& message) {
+  void Emit(SweepEvent::Kind kind, const store::Trial* trial, const std::string& message,
+            std::optional<double> value = std::nullopt, std::optional<int64_t> step = std::nullopt) {
     if (!on_event_) return;
     // After a trial ends the listener sees the study as it is now (its progress line counts it).
-    if (kind == SweepEvent::Kind::kFinished || kind == SweepEvent::Kind::kPruned) view_.Refresh();
-    on_event_(SweepEvent{kind, trial, message, &view_.trials()});
+    if (kind == SweepEvent::Kind::kFinished || kind == SweepEvent::Kind::kFailed || kind == SweepEvent::Kind::kPruned) {
+      view_.Refresh();
+    }
+    on_event_(SweepEvent{kind, trial, message, &view_.trials(), value, step});
   }
 
   const SweepPlan& plan_;
@@ -567,44 +567,7 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
     return {plan.hpo_binary.string(), "train", "--run-dir", run_dir.string(), "--config",
             (run_dir / "train_config_overrides.yaml").string(), "--seed", std::to_string(seed)};
   }
-  std::vector<std::string> argv;
-  for (const std::string& word : plan.command) {
-    if (word == "${args}") {
-      for (const auto& [name, value] : params) argv.push_back("--" + name + "=" + value.ToYaml());
-    } else if (word == "${args_no_hyphens}") {
-      for (const auto& [name, value] : params) argv.push_back(name + "=" + value.ToYaml());
-    } else if (word == "${args_no_boolean_flags}") {  // W&B: true -> --flag, false -> nothing
-      for (const auto& [name, value] : params) {
-        if (value.is_bool()) {
-          if (value.as_bool()) argv.push_back("--" + name);
-        } else {
-          argv.push_back("--" + name + "=" + value.ToYaml());
-        }
-      }
-    } else if (word == "${args_json}") {  // W&B: the parameters as one JSON argument
-      std::string json = ParamsJson(params);
-      json.pop_back();  // the trailing newline
-      argv.push_back(json);
-    } else if (word == "${args_json_file}") {
-      const std::filesystem::path json = run_dir / "params.json";
-      WriteFileAtomic(json, ParamsJson(params));
-      argv.push_back(json.string());
-    } else {
-      std::string expanded = word;
-      for (size_t at; (at = expanded.find("${run_dir}")) != std::string::npos;) {
-        expanded.replace(at, 10, run_dir.string());
-      }
-      // W&B's ${envvar:NAME}: the controller's environment variable (empty when unset)
-      for (size_t at; (at = expanded.find("${envvar:")) != std::string::npos;) {
-        const size_t close = expanded.find('}', at);
-        if (close == std::string::npos) break;
-        const char* env = std::getenv(expanded.substr(at + 9, close - at - 9).c_str());
-        expanded.replace(at, close - at + 1, env ? env : "");
-      }
-      argv.push_back(expanded);
-    }
-  }
-  return argv;
+  return ExpandMacros(plan.command, MacroValues{&params, run_dir, {}});
 }
 
 std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,10 +57,15 @@ struct SweepPlan {
 
 /// What the controller tells the user as it goes (a terminal status line or plain log lines).
 struct SweepEvent {
-  enum class Kind { kStarted, kReported, kFinished, kPruned, kRecovered, kInfo } kind;
+  /// kCreated: the trial's parameters, seed and run directory are chosen (its process starts
+  /// next: kStarted); kFinished: complete with a value; kFailed: failed (message: why;
+  /// interrupted ones are re-queued); kRecovered: a stale trial failed and re-queued, or adopted.
+  enum class Kind { kCreated, kStarted, kReported, kFinished, kFailed, kPruned, kRecovered, kInfo } kind;
   const store::Trial* trial = nullptr;  ///< the trial concerned, if any
   std::string message;
   const std::vector<store::Trial>* study = nullptr;  ///< the study's trials at the event, by number
+  std::optional<double> value;   ///< kReported, kFinished, kPruned: the metric (as reported)
+  std::optional<int64_t> step;   ///< kReported: its step
 };
 
 struct SweepSummary {

@@ -348,6 +348,43 @@ parameters:
   EXPECT_EQ(fixed.command, (std::vector<std::string>{"stub", "${args}"}));
 }
 
+TEST(SweepConfigTest, HooksReadAsArgvListsWithTheirMacrosChecked) {
+  const SweepConfig c = LoadSweepConfig(WriteTemp("hooks.yaml", R"(method: random
+hooks:
+  on_hpo_start: "notify 'sweep ${sweep} started'"
+  on_trial_end:
+    - [curl, -d, "${trial_json}", "http://localhost/${trial_number}"]
+    - [echo, "${trial_state}", "${args}"]
+  on_hpo_end: [echo, "${sweep_json}", "${envvar:HOME}"]
+  timeout: 2m
+parameters:
+  lr: {min: 0.1, max: 0.2}
+)"), "", {"stub", "${args}"});
+  EXPECT_EQ(c.hooks.on_sweep_start, (std::vector<std::vector<std::string>>{{"notify", "sweep ${sweep} started"}}));
+  ASSERT_EQ(c.hooks.on_trial_end.size(), 2u);
+  EXPECT_EQ(c.hooks.on_trial_end[0], (std::vector<std::string>{"curl", "-d", "${trial_json}", "http://localhost/${trial_number}"}));
+  EXPECT_EQ(c.hooks.on_sweep_end, (std::vector<std::vector<std::string>>{{"echo", "${sweep_json}", "${envvar:HOME}"}}));
+  EXPECT_TRUE(c.hooks.on_trial_start.empty());
+  EXPECT_EQ(c.hooks.timeout, 120);
+  EXPECT_TRUE(c.ignored.empty()) << "the macros were taken for OmegaConf interpolations";
+  const auto error = [](const std::string& hooks) {
+    return testing_support::UserErrorOf([&] {
+      LoadSweepConfig(WriteTemp("bad_hooks.yaml", "method: random\nhooks:\n" + hooks + "parameters:\n  lr: {min: 0.1, max: 0.2}\n"),
+                      "", {"stub", "${args}"});
+    });
+  };
+  const std::string file = testing::TempDir() + "bad_hooks.yaml";
+  EXPECT_EQ(error("  on_trial_start: [echo, \"${sweep_json}\"]\n"),
+            file + ":3:26: hooks.on_trial_start: unknown macro '${sweep_json}' (known here: ${sweep}, ${sweep_dir}, ${args}, "
+                   "${args_no_hyphens}, ${args_no_boolean_flags}, ${args_json}, ${args_json_file}, ${run_dir}, "
+                   "${trial_json}, ${trial_number}, ${trial_state}, ${envvar:NAME})");
+  EXPECT_EQ(error("  on_trial_end: []\n"), file + ":3:17: hooks.on_trial_end is empty");
+  EXPECT_EQ(error("  on_trial_end: {a: 1}\n"), file + ":3:17: hooks.on_trial_end must be a list of words: [program, arg, \"${trial_json}\"]");
+  EXPECT_EQ(error("  timeout: 0\n"), file + ":3:12: hooks.timeout must be more than 0 seconds");
+  EXPECT_EQ(error("  on_end: [x]\n"), file + ":3:3: unknown key 'hooks.on_end' (known: on_sweep_start, on_trial_start, "
+                                             "on_trial_end, on_sweep_end, timeout)");
+}
+
 TEST(SweepConfigTest, InterpolationsATrialWouldNeedAreRefusedWhereTheyAre) {
   const std::vector<std::string> command = {"stub", "${args}"};
   EXPECT_EQ(testing_support::UserErrorOf([&] {

@@ -42,19 +42,12 @@ class ReportCliTest : public testing::Test {
   fs::path dir_;
 };
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST_F(ReportCliTest, HtmlReportRendersInHeadlessChromiumWithEveryPlot) {
   RunSweep("rep");
   const fs::path html = dir_ / "out" / "report.html";
   const CommandResult report = RunHpo("report rep --out " + html.string());
   ASSERT_EQ(report.exit_code, 0) << report.output;
-  const std::string page = Slurp(html);
+  const std::string page = ReadFile(html);
   EXPECT_EQ(page.find("http://cdn"), std::string::npos);
   EXPECT_EQ(page.find("<script src"), std::string::npos);  // self-contained
 
@@ -66,20 +59,20 @@ TEST_F(ReportCliTest, HtmlReportRendersInHeadlessChromiumWithEveryPlot) {
   const fs::path png = dir_ / "report.png", dom = dir_ / "dom.html", log = dir_ / "chromium.log";
   const std::string url = "file://" + fs::absolute(html).string();
   ASSERT_EQ(std::system(("chromium " + flags + "--screenshot=" + png.string() + " " + url + " 2>" + log.string()).c_str()), 0)
-      << Slurp(log);
+      << ReadFile(log);
   ASSERT_EQ(std::system(("chromium " + flags + "--dump-dom " + url + " >" + dom.string() + " 2>>" + log.string()).c_str()), 0)
-      << Slurp(log);
+      << ReadFile(log);
   // A blank 1280x4000 page compresses to a few kilobytes; charts and text make it much larger.
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 60'000u);
-  const std::string rendered = Slurp(dom);
+  const std::string rendered = ReadFile(dom);
   for (const char* title : {"Optimization history", "History by wall time", "Intermediate values", "Parameter importance",
                             "Parallel coordinates", "Slice plots", "Cost vs score", "Top 10 trials"}) {
     EXPECT_NE(rendered.find(std::string("<h2>") + title + "</h2>"), std::string::npos) << title;
   }
   EXPECT_NE(rendered.find("<svg"), std::string::npos);
   // Console messages are logged as "CONSOLE(line)"; the page has no script, so there are none.
-  EXPECT_EQ(Slurp(log).find("CONSOLE"), std::string::npos) << Slurp(log);
+  EXPECT_EQ(ReadFile(log).find("CONSOLE"), std::string::npos) << ReadFile(log);
   fs::copy_file(png, fs::path(testing::TempDir()) / "hpo_report_screenshot.png", fs::copy_options::overwrite_existing);
 }
 
@@ -92,7 +85,7 @@ TEST_F(ReportCliTest, MarkdownImportanceAndExportsOfAFinishedSweep) {
 
   const CommandResult importance = RunHpo("importance rep");
   ASSERT_EQ(importance.exit_code, 0) << importance.output;
-  const std::string yaml = Slurp(dir_ / "train_dir/sweep/rep/analysis/hyperparameter_importance.yaml");
+  const std::string yaml = ReadFile(dir_ / "train_dir/sweep/rep/analysis/hyperparameter_importance.yaml");
   EXPECT_NE(yaml.find("importance_ranking:"), std::string::npos);
   EXPECT_NE(yaml.find("top_5_configs:"), std::string::npos);
   // The stub's score depends on x alone.
@@ -147,7 +140,7 @@ TEST_F(ReportCliTest, ValidateRerunsTheTopConfigurationsOnFreshSeedsAndWritesIts
   const CommandResult validate = RunHpo("validate val --seeds 3 --top-n 2 --jobs 2");
   ASSERT_EQ(validate.exit_code, 0) << validate.output;
   EXPECT_NE(validate.output.find("ranking "), std::string::npos) << validate.output;
-  const std::string yaml = Slurp(dir_ / "train_dir/sweep/val/analysis/validation.yaml");
+  const std::string yaml = ReadFile(dir_ / "train_dir/sweep/val/analysis/validation.yaml");
   EXPECT_NE(yaml.find("ranking_held: "), std::string::npos) << yaml;
   // Two configurations, three completed seeds each; the stub's score does not depend on the
   // seed, so every seed reproduces the sweep's value and the ranking holds.

@@ -7,6 +7,9 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -48,6 +51,14 @@ inline pid_t SpawnHpo(const std::vector<std::string>& args, const std::string& l
     _exit(127);
   }
   return pid;
+}
+
+/// The whole text of a file ("" if it cannot be read).
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 /// Number of lines in `text`.

@@ -979,6 +979,114 @@ TEST_F(SweepCliTest, KeepBestNLeavesCheckpointsOnlyToTheBestTrials) {
   EXPECT_NE(bad.output.find("keep_bad.yaml:4:14: keep_best_n must be at least 1"), std::string::npos) << bad.output;
 }
 
+// Reads a JSON-lines file (JSON is YAML); one node per line.
+std::vector<YAML::Node> JsonLines(const fs::path& path) {
+  std::vector<YAML::Node> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) lines.push_back(YAML::Load(line));
+  return lines;
+}
+
+TEST_F(SweepCliTest, EventsFileAndHooksFollowEveryTrial) {
+  // Trial 0 completes (100), 1 and 3 fail (exit 3), 2 is pruned at its first report.
+  const fs::path out = dir_ / "hooks.txt";
+  const std::string body = fmt::format(
+      "method: grid\nn_trials: 4\npruner: {{type: median, n_startup_trials: 1}}\n"
+      "hooks:\n"
+      "  on_sweep_start: [sh, -c, 'echo \"sweep_start $1\" >> {0}', hook, \"${{sweep}}\"]\n"
+      "  on_trial_start: [sh, -c, 'echo \"start $1\" >> {0}', hook, \"${{trial_number}}\"]\n"
+      "  on_trial_end:\n"
+      "    - [sh, -c, 'echo \"end $1 $2\" >> {0}', hook, \"${{trial_state}}\", \"${{trial_json}}\"]\n"
+      "    - [\"false\"]\n"
+      "  on_sweep_end: [sh, -c, 'echo \"sweep_end $1\" >> {0}', hook, \"${{sweep_json}}\"]\n"
+      "parameters:\n  x: {{values: [0.3, 0.9]}}\n  fault: {{values: [none, exit3]}}\n",
+      out.string());
+  const fs::path events = dir_ / "events.jsonl";
+  const CommandResult r = RunHpo("sweep " + Config("hooked", body) + " --events " + events.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;  // a failing hook fails neither a trial nor the sweep
+  EXPECT_NE(r.output.find("hpo: hook on_trial_end (trial 1) failed: exit code 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("4 hook(s) failed"), std::string::npos) << r.output;
+  const std::vector<store::Trial> trials = Trials("hooked");
+  ASSERT_EQ(trials.size(), 4u);
+  EXPECT_EQ(trials[0].state, store::TrialState::kComplete);
+
+  // Every trial's events in order, then the sweep's end.
+  std::map<int, std::vector<std::string>> by_trial;
+  const std::vector<YAML::Node> lines = JsonLines(events);
+  ASSERT_FALSE(lines.empty());
+  for (size_t i = 0; i + 1 < lines.size(); ++i) {
+    EXPECT_EQ(lines[i]["sweep"].as<std::string>(), "hooked");
+    by_trial[lines[i]["trial"].as<int>()].push_back(lines[i]["event"].as<std::string>());
+  }
+  const std::vector<std::string> complete = {"created", "started", "reported", "reported", "reported", "reported", "reported", "finished"};
+  EXPECT_EQ(by_trial[0], complete);
+  EXPECT_EQ(by_trial[1], (std::vector<std::string>{"created", "started", "failed"}));
+  EXPECT_EQ(by_trial[2], (std::vector<std::string>{"created", "started", "reported", "pruned"}));
+  EXPECT_EQ(by_trial[3], (std::vector<std::string>{"created", "started", "failed"}));
+  const YAML::Node& end = lines.back();
+  EXPECT_EQ(end["event"].as<std::string>(), "sweep_end");
+  EXPECT_EQ(end["complete"].as<int>(), 1);
+  EXPECT_EQ(end["pruned"].as<int>(), 1);
+  EXPECT_EQ(end["failed"].as<int>(), 2);
+  EXPECT_EQ(end["best"]["trial"].as<int>(), 0);
+  EXPECT_EQ(end["best"]["value"].as<double>(), 100.0);
+  for (const YAML::Node& line : lines) {
+    const std::string event = line["event"].as<std::string>();
+    if (event == "finished") {
+      EXPECT_EQ(line["value"].as<double>(), 100.0);
+    } else if (event == "failed") {
+      EXPECT_EQ(line["message"].as<std::string>(), "trial program ended with exit code 3");
+    } else if (event == "reported") {
+      EXPECT_TRUE(line["step"].IsDefined());
+    }
+    if (event != "sweep_end") {
+      EXPECT_TRUE(line["params"]["x"].IsDefined()) << event;
+    }
+  }
+
+  // The hooks ran in event order with their macros; ${trial_json} is the event's line.
+  std::vector<std::string> hook_lines;
+  std::ifstream in(out);
+  for (std::string line; std::getline(in, line);) hook_lines.push_back(line);
+  ASSERT_EQ(hook_lines.size(), 10u) << r.output;
+  EXPECT_EQ(hook_lines[0], "sweep_start hooked");
+  EXPECT_EQ(hook_lines[1], "start 0");
+  EXPECT_EQ(hook_lines[2].rfind("end complete {\"event\": \"finished\", \"sweep\": \"hooked\"", 0), 0u) << hook_lines[2];
+  EXPECT_EQ(hook_lines[4].rfind("end failed {\"event\": \"failed\"", 0), 0u) << hook_lines[4];
+  EXPECT_EQ(hook_lines[6].rfind("end pruned ", 0), 0u) << hook_lines[6];
+  EXPECT_EQ(YAML::Load(hook_lines[2].substr(13))["trial"].as<int>(), 0);
+  EXPECT_EQ(hook_lines[9].rfind("sweep_end {\"event\": \"sweep_end\"", 0), 0u) << hook_lines[9];
+  const std::string log = ReadFile(dir_ / "train_dir/sweep/hooked/hooks.log");
+  EXPECT_NE(log.find("== on_trial_end (trial 3): failed: exit code 1"), std::string::npos) << log;
+}
+
+TEST_F(SweepCliTest, AHookPastItsTimeLimitIsKilledAndBadHooksAreRefused) {
+  const std::string body = "n_trials: 2\nhooks:\n  on_trial_end: \"sleep 37\"\n  timeout: 1s\n"
+                           "parameters:\n  x: {min: 0.0, max: 1.0}\n";
+  const auto started = std::chrono::steady_clock::now();
+  const CommandResult r = RunHpo("sweep " + Config("slow_hook", body));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30)) << "the hooks were not killed";
+  EXPECT_NE(r.output.find("2 hook(s) failed"), std::string::npos) << r.output;
+  const std::string log = ReadFile(dir_ / "train_dir/sweep/slow_hook/hooks.log");
+  EXPECT_NE(log.find("== on_trial_end (trial 1): killed after its time limit of 1s"), std::string::npos) << log;
+  EXPECT_EQ(CountProcessesWith("sleep 37"), 0);
+  for (const store::Trial& t : Trials("slow_hook")) EXPECT_EQ(t.state, store::TrialState::kComplete);
+
+  const CommandResult macro = RunHpo("sweep " + Config("bad_hook", "hooks:\n  on_sweep_end: [echo, \"${trial_json}\"]\n"
+                                                                   "parameters:\n  x: {min: 0.0, max: 1.0}\n"));
+  EXPECT_EQ(macro.exit_code, 2) << macro.output;
+  EXPECT_NE(macro.output.find("bad_hook.yaml:5:24: hooks.on_sweep_end: unknown macro '${trial_json}'"), std::string::npos) << macro.output;
+  const CommandResult key = RunHpo("sweep " + Config("bad_key", "hooks:\n  on_trial_finish: [echo]\nparameters:\n  x: {min: 0.0, max: 1.0}\n"));
+  EXPECT_EQ(key.exit_code, 2) << key.output;
+  EXPECT_NE(key.output.find("bad_key.yaml:5:3: unknown key 'hooks.on_trial_finish'"), std::string::npos) << key.output;
+  const CommandResult events = RunHpo("sweep " + Config("bad_events", "parameters:\n  x: {min: 0.0, max: 1.0}\n") +
+                                      " --events " + (dir_ / "no/such/dir/e.jsonl").string());
+  EXPECT_EQ(events.exit_code, 2) << events.output;
+  EXPECT_NE(events.output.find("--events: cannot open"), std::string::npos) << events.output;
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/bad_events")) << "a refused sweep wrote its directory";
+}
+
 TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   const std::string config = Config("methods", "n_trials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   for (const std::string name : {"bayesian", "gp", "cma-es"}) {

@@ -29,13 +29,6 @@ fs::path FreshDir(const std::string& name) {
   return dir;
 }
 
-std::string Read(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::stringstream s(text);
@@ -46,7 +39,7 @@ std::vector<std::string> Lines(const std::string& text) {
 // progress.csv without its timing column (sps), which no two runs share.
 std::string ProgressWithoutSps(const fs::path& run_dir) {
   std::string out;
-  for (const std::string& line : Lines(Read(run_dir / "progress.csv"))) {
+  for (const std::string& line : Lines(ReadFile(run_dir / "progress.csv"))) {
     std::vector<std::string> cells;
     std::stringstream s(line);
     for (std::string cell; std::getline(s, cell, ',');) cells.push_back(cell);
@@ -66,7 +59,7 @@ TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
                            "sweep_eval_results.yaml", "checkpoints/final.pt", "checkpoints/step_0000002048.pt"}) {
     EXPECT_TRUE(fs::exists(dir / file)) << file;
   }
-  EXPECT_EQ(Lines(Read(dir / "progress.csv")).size(), 5u);  // header + 4 updates of 1024 steps
+  EXPECT_EQ(Lines(ReadFile(dir / "progress.csv")).size(), 5u);  // header + 4 updates of 1024 steps
   const YAML::Node results = YAML::LoadFile((dir / "sweep_eval_results.yaml").string());
   for (const char* key : {"final_mean_reward", "std", "success_rate", "mean_episode_length", "episodes",
                           "training_time", "total_timesteps", "sps"}) {
@@ -105,7 +98,7 @@ TEST(TrainCliTest, SameSeedAndOneThreadGiveTheSameProgress) {
   ASSERT_EQ(RunHpo("train " + kTiny + "--seed 6 --run-dir " + c.string()).exit_code, 0);
   EXPECT_EQ(ProgressWithoutSps(a), ProgressWithoutSps(b));
   EXPECT_NE(ProgressWithoutSps(a), ProgressWithoutSps(c));
-  EXPECT_EQ(Read(a / "sweep_eval_results.yaml").substr(0, 60), Read(b / "sweep_eval_results.yaml").substr(0, 60));
+  EXPECT_EQ(ReadFile(a / "sweep_eval_results.yaml").substr(0, 60), ReadFile(b / "sweep_eval_results.yaml").substr(0, 60));
 }
 
 TEST(TrainCliTest, ResumeContinuesTheStepCounters) {
@@ -114,7 +107,7 @@ TEST(TrainCliTest, ResumeContinuesTheStepCounters) {
   const CommandResult r = RunHpo("train --resume " + dir.string() + " --override total_timesteps=6144");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("at step 4096"), std::string::npos) << r.output;
-  const std::vector<std::string> lines = Lines(Read(dir / "progress.csv"));
+  const std::vector<std::string> lines = Lines(ReadFile(dir / "progress.csv"));
   ASSERT_EQ(lines.size(), 7u);  // header + 4 + 2
   EXPECT_EQ(lines[5].rfind("5120,5,", 0), 0u) << lines[5];
   EXPECT_EQ(lines[6].rfind("6144,6,", 0), 0u) << lines[6];
@@ -142,7 +135,7 @@ TEST(TrainCliTest, SigtermSavesACheckpointAndExits130) {
     _exit(127);
   }
   // Wait for training to be under way (two updates written), then ask it to stop.
-  for (int i = 0; i < 600 && Lines(Read(dir / "progress.csv")).size() < 3; ++i) {
+  for (int i = 0; i < 600 && Lines(ReadFile(dir / "progress.csv")).size() < 3; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   kill(pid, SIGTERM);
@@ -205,11 +198,11 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(TrainCliTest, AnExistingRunIsNeverOverwritten) {
   const fs::path dir = FreshDir("taken");
   ASSERT_EQ(RunHpo("train " + kTiny + "--run-dir " + dir.string()).exit_code, 0);
-  const std::string before = Read(dir / "progress.csv");
+  const std::string before = ReadFile(dir / "progress.csv");
   const CommandResult r = RunHpo("train " + kTiny + "--run-dir " + dir.string());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("already holds a run"), std::string::npos) << r.output;
-  EXPECT_EQ(Read(dir / "progress.csv"), before);
+  EXPECT_EQ(ReadFile(dir / "progress.csv"), before);
 }
 
 }  // namespace

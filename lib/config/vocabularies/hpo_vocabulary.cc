@@ -14,6 +14,8 @@
 #include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/closest_word.h"
+#include "lib/core/command_macros.h"
+#include "lib/core/error.h"
 
 namespace hpo::config {
 namespace {
@@ -28,7 +30,7 @@ const std::vector<std::string> kTopLevelKeys = {
     "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
     "n_warmup_steps", "n_trials", "max_trials", "run_cap", "timeout", "timeout_per_trial", "n_jobs",
     "n_parallel_trials", "storage", "seed", "max_retries", "heartbeat_timeout", "cost", "warm_start_from", "enqueue", "grid_points", "command", "program",
-    "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config", "target", "patience", "keep_best_n",
+    "hooks", "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config", "target", "patience", "keep_best_n",
     "early_stopping_patience", "min_delta",
     "fixed", "parameters", "searchable", "constraints", "presets", "applied_preset", "sweep", "num_random_samples"};
 
@@ -135,6 +137,8 @@ class HpoReader {
       c_.base_config_origin = r_.At(v);
     } else if (key == "target") {
       c_.target = r_.Number(v, key);
+    } else if (key == "hooks") {
+      ReadHooks(v);
     } else if (key == "keep_best_n") {
       c_.keep_best_n = r_.Int(v, key, 1);
     } else if (key == "patience" || key == "early_stopping_patience") {
@@ -167,6 +171,67 @@ class HpoReader {
       r_.Fail(key_node, fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", Echo(key),
                                     ClosestWord(key, std::vector<std::string_view>(kTopLevelKeys.begin(), kTopLevelKeys.end()))));
     }
+  }
+
+  // hooks: {on_trial_end: [notify, "${trial_json}"], timeout: 30s}. A hook is one argv list,
+  // one command line (split as a shell would, never run by one), or a list of either.
+  void ReadHooks(const YAML::Node& v) {
+    r_.Map(v, "hooks");
+    for (const auto& p : v) {
+      const std::string k = r_.Key(p.first);
+      const std::string path = "hooks." + k;
+      HookSettings& h = c_.hooks;
+      auto* commands = k == "on_sweep_start" || k == "on_hpo_start" ? &h.on_sweep_start
+                       : k == "on_trial_start"                      ? &h.on_trial_start
+                       : k == "on_trial_end"                        ? &h.on_trial_end
+                       : k == "on_sweep_end" || k == "on_hpo_end"   ? &h.on_sweep_end
+                                                                    : nullptr;
+      if (k == "timeout") {
+        h.timeout = r_.Seconds(p.second, path);
+        if (h.timeout <= 0) r_.Fail(p.second, "hooks.timeout must be more than 0 seconds");
+      } else if (!commands) {
+        r_.Fail(p.first, fmt::format("unknown key '{}' (known: on_sweep_start, on_trial_start, on_trial_end, "
+                                     "on_sweep_end, timeout)", Echo(path)));
+      } else {
+        const std::string hook = commands == &h.on_sweep_start ? "on_sweep_start" : commands == &h.on_sweep_end ? "on_sweep_end" : k;
+        const bool several = p.second.IsSequence() && p.second.size() > 0 && p.second[0].IsSequence();
+        if (several) {
+          for (const YAML::Node& one : p.second) commands->push_back(HookCommand(one, path, hook));
+        } else {
+          commands->push_back(HookCommand(p.second, path, hook));
+        }
+      }
+    }
+  }
+
+  std::vector<std::string> HookCommand(const YAML::Node& v, const std::string& path, const std::string& hook) {
+    const std::vector<std::string> known = HookSettings::Macros(hook);
+    const auto check = [&](const std::string& word, const YAML::Node& at) {
+      const auto unknown = UnknownMacro(word, known);
+      if (!unknown) return;
+      std::string list;
+      for (const std::string& name : known) list += (list.empty() ? "" : ", ") + ("${" + name + "}");
+      r_.Fail(at, fmt::format("{}: unknown macro '{}' (known here: {}, ${{envvar:NAME}})", path, Echo(*unknown), list));
+    };
+    std::vector<std::string> words;
+    if (v.IsScalar()) {
+      try {
+        words = SplitCommandLine(v.Scalar());
+      } catch (const UserError& e) {
+        r_.Fail(v, fmt::format("{}: {}", path, e.what()));
+      }
+      for (const std::string& word : words) check(word, v);
+    } else if (v.IsSequence()) {
+      for (const YAML::Node& word : v) {
+        if (!word.IsScalar()) r_.Fail(word, path + " must be a list of words, or a list of such lists");
+        check(word.Scalar(), word);
+        words.push_back(word.Scalar());
+      }
+    } else {
+      r_.Fail(v, path + " must be a list of words: [program, arg, \"${trial_json}\"]");
+    }
+    if (words.empty()) r_.Fail(v, path + " is empty");
+    return words;
   }
 
   void ReadMetric(const YAML::Node& v) {
