@@ -30,7 +30,7 @@ void Worker(const std::string& url, int64_t study_id, int trials, int id) {
     store->StartTrial(t->id, params, static_cast<uint64_t>(t->number), "/runs/x");
     for (int step = 1; step <= 5; ++step) store->ReportIntermediate(t->id, step * 1000, 0.1 * step);
     store->Heartbeat({t->id});
-    store->FinishTrial(t->id, TrialState::kComplete, 1.0, {0.5, 0.5}, "");
+    store->FinishTrial(t->id, TrialState::kComplete, 1.0, {}, {0.5, 0.5}, "");
   }
 }
 

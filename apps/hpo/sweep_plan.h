@@ -16,6 +16,7 @@ inline runner::SweepPlan PlanFor(const config::SweepConfig& c, const std::filesy
   plan.sweep_dir = sweep_dir;
   plan.metric = c.metric;
   plan.maximize = c.maximize;
+  plan.more_objectives = c.more_objectives;
   plan.n_trials = c.n_trials;
   plan.jobs = c.n_jobs;
   plan.seed = c.seed;

@@ -214,6 +214,11 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
   for (const ParameterSpec& p : config.parameters) {
     if (config.fixed.count(p.name)) throw UserError(p.origin, fmt::format("'{}' is both fixed and searched", p.written_name));
   }
+  if (config.MultiObjective() && config.sampler.method == "protein" && !reading.method_set()) {
+    config.sampler.method = "tpe";  // the default sampler scalarises; Optuna's multi-objective TPE is the better default
+    config.notes.push_back("several objectives and no sampler given: method tpe (Optuna's multi-objective TPE)");
+  }
+  CheckObjectives(config);
   CheckFeasible(config, config.BuildSpace());  // bad distributions and constraints now, not at the first trial
   return config;
 }
@@ -229,6 +234,36 @@ SweepConfig ParseSweepConfig(const std::string& text, const std::string& source,
   SweepConfig config = FromDocument(LoadYamlString(text, source), name, "", {}, {});
   config.name = name;  // the study's name wins over a name: key in the text
   return config;
+}
+
+std::vector<Objective> SweepConfig::Objectives() const {
+  return AllObjectives(metric, maximize, more_objectives);
+}
+
+std::string SweepConfig::Direction() const {
+  std::string direction;
+  for (const Objective& o : Objectives()) direction += (direction.empty() ? "" : ",") + std::string(o.maximize ? "maximize" : "minimize");
+  return direction;
+}
+
+void CheckObjectives(const SweepConfig& c) {
+  if (!c.MultiObjective()) return;
+  const std::string what = fmt::format("a study with {} objectives", c.more_objectives.size() + 1);
+  if (c.pruner.method != "none") {
+    throw UserError(c.objectives_origin, fmt::format("{} cannot be pruned (as in Optuna): pruner {} compares one metric's "
+                                                     "curves; remove the pruner, or optimise one metric",
+                                                     what, c.pruner.method));
+  }
+  if (c.target || c.patience > 0) {
+    throw UserError(c.objectives_origin, fmt::format("{} has no single best value: target and patience compare one metric; "
+                                                     "remove them, or optimise one metric",
+                                                     what));
+  }
+  if (c.sampler.method == "cmaes") {
+    throw UserError(c.objectives_origin, fmt::format("{} cannot be searched by cmaes (it ranks by one value, as Optuna's "
+                                                     "CmaEsSampler); use tpe, protein, random or grid",
+                                                     what));
+  }
 }
 
 space::SearchSpace SweepConfig::BuildSpace() const {
@@ -343,8 +378,17 @@ std::string SweepConfig::ToYaml() const {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << name;
-  out << YAML::Key << "metric" << YAML::Value << metric;
-  out << YAML::Key << "goal" << YAML::Value << (maximize ? "maximize" : "minimize");
+  if (MultiObjective()) {
+    out << YAML::Key << "metrics" << YAML::Value << YAML::BeginSeq;
+    for (const Objective& o : Objectives()) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << o.name << YAML::Key << "goal" << YAML::Value
+          << (o.maximize ? "maximize" : "minimize") << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  } else {
+    out << YAML::Key << "metric" << YAML::Value << metric;
+    out << YAML::Key << "goal" << YAML::Value << (maximize ? "maximize" : "minimize");
+  }
   out << YAML::Key << "n_trials" << YAML::Value << n_trials;
   out << YAML::Key << "n_jobs" << YAML::Value << n_jobs;
   out << YAML::Key << "seed" << YAML::Value << seed;
@@ -459,8 +503,17 @@ std::vector<std::string> StudyChanges(const SweepConfig& stored, const SweepConf
   auto change = [&changes](const std::string& what, const std::string& before, const std::string& after) {
     if (before != after) changes.push_back(fmt::format("{}: {} -> {}", Echo(what), Echo(before), Echo(after)));
   };
-  change("metric", stored.metric, now.metric);
-  change("goal", stored.maximize ? "maximize" : "minimize", now.maximize ? "maximize" : "minimize");
+  auto objectives = [](const SweepConfig& c) {
+    std::string list;
+    for (const Objective& o : c.Objectives()) list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", o.name, o.maximize ? "maximize" : "minimize");
+    return list;
+  };
+  if (stored.MultiObjective() || now.MultiObjective()) {
+    change("objectives", objectives(stored), objectives(now));
+  } else {
+    change("metric", stored.metric, now.metric);
+    change("goal", stored.maximize ? "maximize" : "minimize", now.maximize ? "maximize" : "minimize");
+  }
   auto program = [](const SweepConfig& c) { return c.command.empty() ? std::string("hpo train") : fmt::format("{}", fmt::join(c.command, " ")); };
   change("trial program", program(stored), program(now));
 

@@ -12,6 +12,7 @@
 
 #include "lib/config/queued_trial.h"
 #include "lib/core/error.h"
+#include "lib/core/pareto.h"
 #include "lib/core/value.h"
 #include "lib/pruners/pruner.h"
 #include "lib/samplers/sampler_factory.h"
@@ -50,6 +51,10 @@ struct SweepConfig {
   std::string name;                     ///< study name (default: the file's stem)
   std::string metric = "final_mean_reward";
   bool maximize = true;
+  /// A multi-objective study's further objectives (`metrics:`, Optuna's `directions`, Hydra's
+  /// `direction: [..]`); metric/maximize are the first. Empty: one objective.
+  std::vector<Objective> more_objectives;
+  Origin objectives_origin;             ///< where the file lists several objectives
   int n_trials = 20;
   double timeout = 0;                   ///< seconds for a controller to launch trials; 0 = none
   double timeout_per_trial = 0;         ///< seconds; 0 = none
@@ -95,12 +100,23 @@ struct SweepConfig {
   std::vector<std::string> ignored;     ///< keys of the file's tool that do not change the search
   std::vector<std::string> notes;       ///< how the reader read something the file's tool reads otherwise
 
+  bool MultiObjective() const { return !more_objectives.empty(); }
+  /// Every objective, the first being metric/maximize.
+  std::vector<Objective> Objectives() const;
+  /// The study's direction: "maximize", or one per objective comma-separated ("maximize,minimize").
+  std::string Direction() const;
+
   /// The search space with its constraints. Throws UserError (with the entry's file:line:col)
   /// for invalid distributions and constraints naming unknown parameters.
   space::SearchSpace BuildSpace() const;
   /// The resolved config as YAML (stored with the study and in the sweep's config.yaml).
   std::string ToYaml() const;
 };
+
+/// What a multi-objective study refuses (a UserError at the objectives' file:line:col): a
+/// pruner (as Optuna), target and patience (they compare one metric), and CMA-ES. Called at
+/// load and again after command-line settings (--method).
+void CheckObjectives(const SweepConfig& config);
 
 /// Loads and checks a sweep config; `preset` replaces whole top-level sections with the
 /// preset's. Every problem is a UserError with file:line:col and the key path.

@@ -105,7 +105,33 @@ void SweepReading::SetGoal(const YAML::Node& node, const std::string& path) {
   goal_set_ = true;
 }
 
+std::vector<bool> SweepReading::Goals(const YAML::Node& list, const std::string& path) const {
+  if (!list.IsSequence() || list.size() == 0) Fail(list, fmt::format("{} must be a list of maximize/minimize", Echo(path)));
+  std::vector<bool> goals;
+  for (const YAML::Node& item : list) {
+    const std::string goal = Text(item, path);
+    if (goal != "maximize" && goal != "minimize") Fail(item, fmt::format("{} must list maximize or minimize, got '{}'", Echo(path), Echo(goal)));
+    goals.push_back(goal == "maximize");
+  }
+  return goals;
+}
+
+void SweepReading::SetObjectives(const std::vector<Objective>& objectives, const YAML::Node& node) {
+  if (objectives.empty()) Fail(node, "no objective given");
+  for (size_t i = 0; i < objectives.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (objectives[i].name == objectives[j].name) Fail(node, fmt::format("objective '{}' is listed twice", Echo(objectives[i].name)));
+    }
+  }
+  c_.metric = objectives[0].name;
+  c_.maximize = objectives[0].maximize;
+  goal_set_ = true;
+  c_.more_objectives.assign(objectives.begin() + 1, objectives.end());
+  c_.objectives_origin = At(node);
+}
+
 void SweepReading::SetMethod(const YAML::Node& node, const std::string& path) {
+  method_set_ = true;
   const std::string method = Text(node, path);
   try {
     c_.sampler.method = samplers::CanonicalMethod(method);

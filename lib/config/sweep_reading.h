@@ -53,7 +53,13 @@ class SweepReading {
   // ----- what a sweep is ---------------------------------------------------------------------
   void SetGoal(const YAML::Node& node, const std::string& path);
   void SetGoal(bool maximize) { c_.maximize = maximize; }
+  /// `maximize`/`minimize` words of a list (Optuna's `directions`, Hydra's `direction: [..]`).
+  std::vector<bool> Goals(const YAML::Node& list, const std::string& path) const;
+  /// The study's objectives, in order (the first is metric/goal): names must differ.
+  void SetObjectives(const std::vector<Objective>& objectives, const YAML::Node& node);
   void SetMethod(const YAML::Node& node, const std::string& path);
+  /// Whether the file named a sampler (SetMethod); vocabularies that imply one set it directly.
+  bool method_set() const { return method_set_; }
   /// The trial program as a list of words (or one string, split by the shell's rules).
   void ReadCommand(const YAML::Node& node, const std::string& key);
   /// `hpo sweep --command`: the trial program whatever the file says (its command is ignored).
@@ -98,6 +104,7 @@ class SweepReading {
   SweepConfig& c_;
   std::vector<std::pair<YAML::Node, std::string>> foreign_;
   bool goal_set_ = false;
+  bool method_set_ = false;
   bool command_from_cli_ = false;
   std::string program_;
   std::map<std::string, std::string> claimed_;  // canonical name -> where

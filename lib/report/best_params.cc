@@ -29,15 +29,58 @@ std::string FormatParamValue(const Value& value) {
   return fmt::format("{:.16e}", v);
 }
 
-std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize) {
+namespace {
+
+/// A complete trial's objectives as losses (every objective minimised).
+LossVector Losses(const store::Trial& t, bool maximize, const std::vector<Objective>& more) {
+  LossVector losses = {maximize ? -*t.value : *t.value};
+  for (size_t i = 0; i < more.size(); ++i) losses.push_back(more[i].maximize ? -t.more_values[i] : t.more_values[i]);
+  return losses;
+}
+
+struct RankedTrials {
+  std::vector<store::Trial> trials;  // best first
+  std::vector<int> fronts;           // each one's non-domination rank (0 with one objective)
+};
+
+RankedTrials Rank(const std::vector<store::Trial>& trials, bool maximize, const std::vector<Objective>& more) {
   std::vector<store::Trial> ranked;
   for (const store::Trial& t : trials) {
-    if (t.state == store::TrialState::kComplete && t.value && std::isfinite(*t.value)) ranked.push_back(t);
+    if (t.state == store::TrialState::kComplete && t.value && std::isfinite(*t.value) && t.more_values.size() >= more.size()) {
+      ranked.push_back(t);
+    }
   }
-  std::stable_sort(ranked.begin(), ranked.end(), [maximize](const store::Trial& a, const store::Trial& b) {
-    return maximize ? *a.value > *b.value : *a.value < *b.value;
+  std::vector<int> front(ranked.size(), 0);
+  if (!more.empty()) {
+    std::vector<LossVector> losses;
+    for (const store::Trial& t : ranked) losses.push_back(Losses(t, maximize, more));
+    front = NondominationRanks(losses);
+  }
+  std::vector<size_t> order(ranked.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (front[a] != front[b]) return front[a] < front[b];
+    return maximize ? *ranked[a].value > *ranked[b].value : *ranked[a].value < *ranked[b].value;
   });
-  return ranked;
+  RankedTrials result;
+  for (size_t i : order) {
+    result.trials.push_back(std::move(ranked[i]));
+    result.fronts.push_back(front[i]);
+  }
+  return result;
+}
+
+}  // namespace
+
+std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize, const std::vector<Objective>& more) {
+  return Rank(trials, maximize, more).trials;
+}
+
+std::vector<store::Trial> ObjectiveFront(const std::vector<store::Trial>& trials, const std::vector<Objective>& objectives) {
+  RankedTrials ranked = Rank(trials, objectives.at(0).maximize, {objectives.begin() + 1, objectives.end()});
+  std::vector<store::Trial> front;
+  for (size_t i = 0; i < ranked.trials.size() && ranked.fronts[i] == 0; ++i) front.push_back(std::move(ranked.trials[i]));
+  return front;
 }
 
 const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maximize) {

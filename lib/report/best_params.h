@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/core/pareto.h"
 #include "lib/core/value.h"
 #include "lib/store/store.h"
 
@@ -15,8 +16,14 @@ namespace hpo::report {
 /// notation ("7.31e-04") with as few digits as parse back to the same double; else ToYaml().
 std::string FormatParamValue(const Value& value);
 
-/// COMPLETE trials with a value, best first (ties: lower trial number first).
-std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize);
+/// COMPLETE trials with a value, best first (ties: lower trial number first). With further
+/// objectives (a multi-objective study): trials with every value, by non-domination rank (the
+/// Pareto front first), then by the first objective.
+std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize,
+                                     const std::vector<Objective>& more = {});
+/// A multi-objective study's Pareto front: the complete trials no other complete trial
+/// dominates, by the first objective (best first). `objectives` are all of the study's.
+std::vector<store::Trial> ObjectiveFront(const std::vector<store::Trial>& trials, const std::vector<Objective>& objectives);
 /// RankTrials(...)[0] without copying the study: the best complete trial (the earliest of
 /// equals), or nullptr.
 const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maximize);

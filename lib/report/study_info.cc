@@ -17,10 +17,22 @@ StudyInfo ReadStudyInfo(const store::Study& study) {
     const YAML::Node metric = config.IsMap() ? config["metric"] : YAML::Node();
     if (metric && metric.IsScalar()) info.metric = metric.Scalar();
     if (metric && metric.IsMap() && metric["name"]) info.metric = metric["name"].Scalar();
+    const YAML::Node metrics = config.IsMap() ? config["metrics"] : YAML::Node();
+    if (metrics && metrics.IsSequence() && metrics.size() > 0) {  // as SweepConfig::ToYaml writes it
+      std::vector<Objective> all;
+      for (const YAML::Node& m : metrics) all.push_back({m["name"].as<std::string>(""), m["goal"].as<std::string>("") != "minimize"});
+      info.metric = all[0].name;
+      info.maximize = all[0].maximize;
+      info.more_objectives.assign(all.begin() + 1, all.end());
+    }
   } catch (const YAML::Exception&) {
     // A config we cannot read still leaves the default metric name: the values are in storage.
   }
   return info;
+}
+
+std::vector<Objective> StudyInfo::Objectives() const {
+  return AllObjectives(metric, maximize, more_objectives);
 }
 
 std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials, const std::string& metric) {

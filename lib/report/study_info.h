@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/core/pareto.h"
 #include "lib/store/store.h"
 
 namespace hpo::report {
@@ -12,10 +13,13 @@ namespace hpo::report {
 struct StudyInfo {
   std::string metric = "final_mean_reward";
   bool maximize = true;
+  std::vector<Objective> more_objectives = {};  ///< a multi-objective study's further objectives
+  bool MultiObjective() const { return !more_objectives.empty(); }
+  std::vector<Objective> Objectives() const;
 };
 
-/// Reads the metric name from the study's stored config (`metric: name` or `metric: {name:}`)
-/// and the direction from the study.
+/// Reads the metric name from the study's stored config (`metric: name`, `metric: {name:}` or
+/// a `metrics:` list) and the direction from the study.
 StudyInfo ReadStudyInfo(const store::Study& study);
 
 /// Replaces each complete trial's value with `metric` from its run directory's

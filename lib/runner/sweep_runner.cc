@@ -159,6 +159,7 @@ class Controller {
     TrialProcess process;
     std::vector<pruners::Report> reports;
     std::optional<double> last_value;  ///< as reported (not oriented)
+    std::vector<std::optional<double>> last_more;  ///< the further objectives, as last reported
     TrialMeasures measures;            ///< the last step and the `cost` it reported so far
     bool pruned = false;
     std::string kill_reason;           ///< set when we stopped it (timeout)
@@ -234,11 +235,11 @@ class Controller {
     try {
       TrialProcess process = TrialProcess::Start(spec);
       ++summary_.launched;
-      running_.push_back(RunningTrial{std::move(trial), std::move(process), {}, {}, {}, false, {}, {}});
+      running_.push_back(RunningTrial{std::move(trial), std::move(process), {}, {}, {}, {}, false, {}, {}});
       Emit(SweepEvent::Kind::kStarted, &running_.back().trial, "");
     } catch (const std::runtime_error& e) {
       // A program that cannot start is the user's command, not a flaky trial: stop the sweep.
-      store_.FinishTrial(trial.id, store::TrialState::kFailed, std::nullopt, {}, e.what());
+      store_.FinishTrial(trial.id, store::TrialState::kFailed, std::nullopt, {}, {}, e.what());
       throw UserError(e.what());
     }
   }
@@ -260,7 +261,7 @@ class Controller {
     // A trial of an earlier space (an accepted config change) that this space does not hold
     // tells the sampler nothing about it: moving it to the nearest point would invent data.
     if (!space_.Contains(t.params)) return std::nullopt;
-    return runner::ObservationOf(t, space_.ToUnit(t.params), plan_.maximize);
+    return runner::ObservationOf(t, space_.ToUnit(t.params), objectives_);
   }
 
   double Oriented(double v) const { return plan_.maximize ? v : -v; }
@@ -281,6 +282,7 @@ class Controller {
   /// Reads output, enforces limits, reaps. True when the trial is finished and recorded.
   bool Service(RunningTrial& r) {
     for (const std::string& line : r.process.ReadLines()) {
+      NoteMoreValues(r, line);
       const std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric);
       if (!report || r.pruned) continue;
       r.last_value = report->value;
@@ -307,6 +309,7 @@ class Controller {
     const std::optional<ExitStatus> status = r.process.Poll();
     if (!status) return false;
     for (const std::string& line : r.process.ReadLines()) {  // what it wrote before exiting
+      NoteMoreValues(r, line);
       if (std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric); report && !r.pruned) {
         if (report->step) store_.ReportIntermediate(r.trial.id, *report->step, report->value);
         r.last_value = report->value;
@@ -329,6 +332,24 @@ class Controller {
     }
     curves.push_back(self);
     return pruner_->ShouldPrune(self, curves);
+  }
+
+  /// A multi-objective trial's further values from its JSON lines (the results file wins).
+  void NoteMoreValues(RunningTrial& r, const std::string& line) const {
+    r.last_more.resize(plan_.more_objectives.size());
+    for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
+      if (const std::optional<ParsedReport> report = ParseReportLine(line, plan_.more_objectives[i].name)) r.last_more[i] = report->value;
+    }
+  }
+
+  /// The further objectives of a finished trial; throws std::runtime_error as ReadFinalValue.
+  std::vector<double> ReadMoreValues(const store::Trial& t, std::vector<std::optional<double>> last_more) const {
+    last_more.resize(plan_.more_objectives.size());
+    std::vector<double> values;
+    for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
+      values.push_back(ReadFinalValue(t.run_dir, plan_.more_objectives[i].name, last_more[i]));
+    }
+    return values;
   }
 
   static void NoteMeasures(RunningTrial& r, const ParsedReport& report) {
@@ -358,27 +379,32 @@ class Controller {
     const store::Trial& t = r.trial;
     const store::TrialCost cost = CostOf(t, r.process.ElapsedSeconds(), r.measures);
     if (r.pruned) {
-      store_.FinishTrial(t.id, store::TrialState::kPruned, r.last_value, cost, "pruned");
+      store_.FinishTrial(t.id, store::TrialState::kPruned, r.last_value, {}, cost, "pruned");
       Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? fmt::format("{}", *r.last_value) : "", r.last_value);
       return;
     }
     std::string reason = r.kill_reason;
     std::optional<double> value;
+    std::vector<double> more;
     if (reason.empty() && !status.ok()) reason = "trial program ended with " + status.Describe();
     if (reason.empty()) {
       try {
         value = ReadFinalValue(t.run_dir, plan_.metric, r.last_value);
+        more = ReadMoreValues(t, r.last_more);
       } catch (const std::runtime_error& e) {
         reason = e.what();
       }
     }
     if (!reason.empty()) {
-      store_.FinishTrial(t.id, store::TrialState::kFailed, std::nullopt, cost, reason + " (see " + (std::filesystem::path(t.run_dir) / "trial.log").string() + ")");
+      store_.FinishTrial(t.id, store::TrialState::kFailed, std::nullopt, {}, cost,
+                         reason + " (see " + (std::filesystem::path(t.run_dir) / "trial.log").string() + ")");
       Emit(SweepEvent::Kind::kFailed, &t, reason);
       return;
     }
-    store_.FinishTrial(t.id, store::TrialState::kComplete, value, cost, "");
-    Emit(SweepEvent::Kind::kFinished, &t, fmt::format("{}", *value), value);
+    store_.FinishTrial(t.id, store::TrialState::kComplete, value, more, cost, "");
+    std::string shown = fmt::format("{}", *value);
+    for (size_t i = 0; i < more.size(); ++i) shown += fmt::format(", {} {}", plan_.more_objectives[i].name, more[i]);
+    Emit(SweepEvent::Kind::kFinished, &t, shown, value);
   }
 
   // ----- liveness ----------------------------------------------------------------------------
@@ -399,7 +425,7 @@ class Controller {
 
   /// Why the results in a dead controller's trial's run directory cannot be taken as its
   /// result; empty when they can (and then `value` is set).
-  std::string WhyNotAdoptable(const store::Trial& t, double& value) const {
+  std::string WhyNotAdoptable(const store::Trial& t, double& value, std::vector<double>& more) const {
     if (t.run_dir.empty() || t.params.empty()) return "it had not started";
     const std::filesystem::path dir = t.run_dir;
     std::ifstream record_file(dir / kTrialRecordFile);
@@ -408,6 +434,7 @@ class Controller {
     if (record != TrialRecord(t)) return fmt::format("{} names another trial or other parameters", kTrialRecordFile);
     try {
       value = ReadFinalValue(dir, plan_.metric, std::nullopt);
+      more = ReadMoreValues(t, {});
     } catch (const std::runtime_error& e) {
       return e.what();
     }
@@ -419,7 +446,8 @@ class Controller {
   /// says why, in not_adopted.txt.
   bool TryAdopt(const store::Trial& t) {
     double value = 0;
-    const std::string why_not = WhyNotAdoptable(t, value);
+    std::vector<double> more;
+    const std::string why_not = WhyNotAdoptable(t, value, more);
     if (why_not.empty()) {
       std::error_code ec;
       const auto written = std::filesystem::last_write_time(std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml", ec);
@@ -427,7 +455,7 @@ class Controller {
                                     : std::chrono::duration_cast<std::chrono::milliseconds>(
                                           std::chrono::file_clock::to_sys(written).time_since_epoch()).count();
       const double seconds = std::max(0.0, static_cast<double>(written_ms - t.started_ms) / 1000.0);
-      if (!store_.AdoptFinishedTrial(t.id, value, CostOf(t, seconds, {}))) return false;
+      if (!store_.AdoptFinishedTrial(t.id, value, more, CostOf(t, seconds, {}))) return false;
       Emit(SweepEvent::Kind::kRecovered, &t,
            fmt::format("finished before its controller {} stopped: COMPLETE with {} from its results file", t.worker, value));
       return true;
@@ -529,6 +557,7 @@ class Controller {
   int64_t started_ms_ = 0;  // when this controller started (stopping rules count from it)
   bool stopped_ = false;    // a stopping rule held: no more launches
   bool warned_unmeasured_ = false;  // the cost-measure note is given once per sweep
+  const std::vector<Objective> objectives_ = plan_.Objectives();
   struct CachedObservation {
     int64_t version = -1;
     std::optional<samplers::Observation> observation;  // none: the sampler does not see it
@@ -643,6 +672,10 @@ double CostMeasure(const std::string& cost, const TrialMeasures& measures, doubl
   if ((cost == "steps" || cost == "auto") && measures.steps) return *measures.steps;
   measured = cost == "auto";  // auto asks for nothing: wall time is its last resort, not a stand-in
   return seconds;
+}
+
+std::vector<Objective> SweepPlan::Objectives() const {
+  return AllObjectives(metric, maximize, more_objectives);
 }
 
 SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,

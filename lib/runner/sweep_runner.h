@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/core/pareto.h"
 #include "lib/core/value.h"
 #include "lib/pruners/pruner.h"
 #include "lib/runner/stopping_rules.h"
@@ -25,6 +26,10 @@ struct SweepPlan {
   std::filesystem::path sweep_dir;     ///< train_dir/sweep/<name>
   std::string metric = "final_mean_reward";  ///< key in results files and JSON lines
   bool maximize = true;
+  /// A multi-objective study's further objectives: each is read from the results file (or the
+  /// trial's JSON lines) like the metric, and a trial without one FAILS.
+  std::vector<Objective> more_objectives;
+  std::vector<Objective> Objectives() const;  ///< the metric's, then the further ones
   int n_trials = 10;                   ///< trials in the whole study (all controllers together)
   int jobs = 1;                        ///< trials this controller runs at once
   uint64_t seed = 0;                   ///< sweep seed: trial seeds and sampler streams derive from it

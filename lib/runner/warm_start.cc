@@ -16,10 +16,14 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
   const store::Study study = store->OpenStudy(other.name, "", "", false);
   const config::SweepConfig theirs =
       config::ParseSweepConfig(study.config_yaml, "the stored config of sweep " + other.name, other.name);
-  if (theirs.metric != ours.metric || theirs.maximize != ours.maximize) {
-    throw UserError(fmt::format("warm start from sweep '{}': it {} {}, this sweep {} {}; their values do not compare",
-                                other.name, theirs.maximize ? "maximizes" : "minimizes", theirs.metric,
-                                ours.maximize ? "maximizes" : "minimizes", ours.metric));
+  if (theirs.Objectives() != ours.Objectives()) {
+    const auto goals = [](const config::SweepConfig& c) {
+      std::string text;
+      for (const Objective& o : c.Objectives()) text += fmt::format("{}{} {}", text.empty() ? "" : ", ", o.maximize ? "maximizes" : "minimizes", o.name);
+      return text;
+    };
+    throw UserError(fmt::format("warm start from sweep '{}': it {}, this sweep {}; their values do not compare", other.name,
+                                goals(theirs), goals(ours)));
   }
   WarmStart warm;
   std::set<std::string> dropped, missing;
@@ -47,7 +51,7 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
       ++outside;
       continue;
     }
-    warm.observations.push_back(ObservationOf(t, space.ToUnit(params), ours.maximize));
+    warm.observations.push_back(ObservationOf(t, space.ToUnit(params), ours.Objectives()));
   }
   warm.notes.push_back(fmt::format("warm start from sweep '{}': the sampler also sees {} of its {} finished trials",
                                    other.name, warm.observations.size(), finished));
@@ -63,7 +67,8 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
   return warm;
 }
 
-samplers::Observation ObservationOf(const store::Trial& t, space::UnitPoint point, bool maximize) {
+samplers::Observation ObservationOf(const store::Trial& t, space::UnitPoint point, const std::vector<Objective>& objectives) {
+  const bool maximize = objectives.at(0).maximize;
   samplers::Observation o;
   o.point = std::move(point);
   o.cost = std::max(t.cost_measure > 0 ? t.cost_measure : t.cost, 1e-3);
@@ -75,6 +80,9 @@ samplers::Observation ObservationOf(const store::Trial& t, space::UnitPoint poin
     case store::TrialState::kFailed: o.state = samplers::TrialState::kFailed; break;
   }
   if (t.value) o.value = maximize ? *t.value : -*t.value;
+  for (size_t i = 0; i < t.more_values.size() && i + 1 < objectives.size(); ++i) {
+    o.more_values.push_back(objectives[i + 1].maximize ? t.more_values[i] : -t.more_values[i]);
+  }
   if (!t.intermediates.empty()) o.last_step = t.intermediates.back().step;
   return o;
 }

@@ -28,9 +28,10 @@ struct WarmStart {
 WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepConfig& ours,
                         const space::SearchSpace& space);
 
-/// A trial as a sampler sees it, at `point` of the sampler's space: its state, its value
-/// oriented so larger is better, its cost measure (seconds for trials from before measures)
-/// and its last step. One conversion for this study's trials and another study's.
-samplers::Observation ObservationOf(const store::Trial& t, space::UnitPoint point, bool maximize);
+/// A trial as a sampler sees it, at `point` of the sampler's space: its state, its values
+/// oriented so larger is better (`objectives` give the goals), its cost measure (seconds for
+/// trials from before measures) and its last step. One conversion for this study's trials and
+/// another study's.
+samplers::Observation ObservationOf(const store::Trial& t, space::UnitPoint point, const std::vector<Objective>& objectives);
 
 }  // namespace hpo::runner

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <variant>
 
+#include "lib/core/pareto.h"
+
 namespace hpo::samplers {
 namespace {
 
@@ -43,10 +45,10 @@ double LogSumExp(const std::vector<double>& logs) {
 }
 
 /// Optuna's default_weights for n observations in trial order (flat for the newest 25, a linear
-/// ramp from 1/n below that), then the prior's weight; normalised, as logs.
-std::vector<double> LogKernelWeights(size_t n, double prior_weight) {
-  std::vector<double> w(n, 1.0);
-  if (n > 25) {
+/// ramp from 1/n below that) unless `given`, then the prior's weight; normalised, as logs.
+std::vector<double> LogKernelWeights(size_t n, double prior_weight, const std::vector<double>& given) {
+  std::vector<double> w = given.empty() ? std::vector<double>(n, 1.0) : given;
+  if (given.empty() && n > 25) {
     const size_t ramp = n - 25;
     const double first = 1.0 / static_cast<double>(n);
     for (size_t i = 0; i < ramp; ++i) {
@@ -184,8 +186,9 @@ struct ParzenEstimator::Columns {
 };
 
 ParzenEstimator::ParzenEstimator(const std::vector<Dimension>& dims, const std::vector<size_t>& block,
-                                 const std::vector<const UnitPoint*>& points, double prior_weight)
-    : log_weights_(LogKernelWeights(points.size(), prior_weight)), columns_(std::make_unique<Columns>()) {
+                                 const std::vector<const UnitPoint*>& points, double prior_weight,
+                                 const std::vector<double>& weights)
+    : log_weights_(LogKernelWeights(points.size(), prior_weight, weights)), columns_(std::make_unique<Columns>()) {
   for (double lw : log_weights_) weights_.push_back(std::exp(lw));
   const bool multivariate = block.size() > 1;
   for (size_t k : block) {
@@ -219,13 +222,75 @@ double ParzenEstimator::LogPdf(const std::vector<double>& x) const {
   return LogSumExp(acc);
 }
 
+namespace {
+
+/// A complete observation's objectives as losses (every objective minimised).
+LossVector Losses(const Observation& o) {
+  LossVector losses = {-o.value};
+  for (double v : o.more_values) losses.push_back(-v);
+  return losses;
+}
+
+/// Optuna 4's _split_complete_trials_multi_objective: the `n_below` best of `complete` (indices
+/// into history), best rank first.
+std::vector<size_t> BestByNondomination(std::span<const Observation> history, const std::vector<size_t>& complete,
+                                        size_t n_below) {
+  if (n_below >= complete.size()) return complete;
+  std::vector<LossVector> losses;
+  for (size_t i : complete) losses.push_back(Losses(history[i]));
+  const std::vector<int> ranks = NondominationRanks(losses);
+  std::vector<size_t> best;
+  for (int rank = 0; best.size() < n_below; ++rank) {
+    std::vector<size_t> members;  // positions in `complete`
+    for (size_t k = 0; k < complete.size(); ++k) {
+      if (ranks[k] == rank) members.push_back(k);
+    }
+    if (best.size() + members.size() <= n_below) {
+      for (size_t k : members) best.push_back(complete[k]);
+      continue;
+    }
+    std::vector<LossVector> tied;  // the rank that does not fit whole: greedy hypervolume subset
+    for (size_t k : members) tied.push_back(losses[k]);
+    for (size_t j : GreedyHypervolumeSubset(tied, n_below - best.size(), ReferencePoint(tied))) best.push_back(complete[members[j]]);
+  }
+  return best;
+}
+
+/// Optuna 4's _calculate_weights_below_for_multi_objective: each below point's hypervolume
+/// contribution among the below Pareto front, over the largest one; EPS for the others.
+std::vector<double> HypervolumeWeights(const std::vector<LossVector>& below) {
+  constexpr double kEps = 1e-12;
+  std::vector<double> weights(below.size(), 1.0);
+  if (below.size() <= 1) return weights;
+  const LossVector reference = ReferencePoint(below);
+  std::vector<size_t> front;
+  std::vector<LossVector> front_losses;
+  for (size_t i = 0; i < below.size(); ++i) {
+    const bool dominated = std::any_of(below.begin(), below.end(), [&](const LossVector& other) { return Dominates(other, below[i]); });
+    if (!dominated) front.push_back(i), front_losses.push_back(below[i]);
+  }
+  std::vector<double> contributions(below.size(), 0.0);
+  const std::vector<double> front_contributions = HypervolumeContributions(front_losses, reference);
+  for (size_t k = 0; k < front.size(); ++k) contributions[front[k]] = front_contributions[k];
+  const double top = std::max(*std::max_element(contributions.begin(), contributions.end()), kEps);
+  for (size_t i = 0; i < below.size(); ++i) weights[i] = std::max(contributions[i] / top, kEps);
+  return weights;
+}
+
+}  // namespace
+
 TpeGroups SplitHistory(std::span<const Observation> history, size_t n_below, bool constant_liar) {
   std::vector<size_t> complete, pruned;
   for (size_t i = 0; i < history.size(); ++i) {
     if (history[i].state == TrialState::kComplete) complete.push_back(i);
     if (history[i].state == TrialState::kPruned) pruned.push_back(i);
   }
-  std::stable_sort(complete.begin(), complete.end(), [&](size_t a, size_t b) { return history[a].value > history[b].value; });
+  const bool multi_objective = std::any_of(complete.begin(), complete.end(), [&](size_t i) { return !history[i].more_values.empty(); });
+  if (multi_objective) {
+    complete = BestByNondomination(history, complete, n_below);
+  } else {
+    std::stable_sort(complete.begin(), complete.end(), [&](size_t a, size_t b) { return history[a].value > history[b].value; });
+  }
   std::stable_sort(pruned.begin(), pruned.end(), [&](size_t a, size_t b) {
     if (history[a].last_step != history[b].last_step) return history[a].last_step > history[b].last_step;
     return history[a].value > history[b].value;
@@ -235,15 +300,18 @@ TpeGroups SplitHistory(std::span<const Observation> history, size_t n_below, boo
     for (size_t i = 0; i < ranked->size() && n_below > 0; ++i, --n_below) is_below[(*ranked)[i]] = true;
   }
   TpeGroups groups;
+  std::vector<LossVector> below_losses;
   for (size_t i = 0; i < history.size(); ++i) {
     const TrialState state = history[i].state;
     if (is_below[i]) {
       groups.below.push_back(&history[i].point);
+      below_losses.push_back(Losses(history[i]));
     } else if (state == TrialState::kComplete || state == TrialState::kPruned ||
                (constant_liar && state == TrialState::kRunning)) {
       groups.above.push_back(&history[i].point);
     }
   }
+  if (multi_objective) groups.below_weights = HypervolumeWeights(below_losses);
   return groups;
 }
 

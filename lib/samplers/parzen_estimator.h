@@ -17,9 +17,11 @@ namespace hpo::samplers {
 
 class ParzenEstimator {
  public:
-  /// `points` are the observations in trial order (the kernel weights depend on their age).
+  /// `points` are the observations in trial order (the kernel weights depend on their age),
+  /// or with `weights` of their own (a multi-objective split's hypervolume weights).
   ParzenEstimator(const std::vector<space::Dimension>& dims, const std::vector<size_t>& block,
-                  const std::vector<const space::UnitPoint*>& points, double prior_weight);
+                  const std::vector<const space::UnitPoint*>& points, double prior_weight,
+                  const std::vector<double>& weights = {});
   ParzenEstimator(ParzenEstimator&&) noexcept;
   ~ParzenEstimator();
 
@@ -38,8 +40,12 @@ class ParzenEstimator {
 /// topped up with the pruned trials that got furthest (then by their last value) when there are
 /// too few complete ones; every other complete or pruned trial, and running ones under the
 /// constant liar, is "above". Both groups stay in trial order.
+/// With several objectives (Observation::more_values), Optuna 4's form: the best are whole
+/// non-domination ranks, the last rank that does not fit whole tie-broken by greedy hypervolume
+/// subset selection; each below point is weighted by its hypervolume contribution.
 struct TpeGroups {
   std::vector<const space::UnitPoint*> below, above;
+  std::vector<double> below_weights;  ///< multi-objective: one per below point; else empty
 };
 TpeGroups SplitHistory(std::span<const Observation> history, size_t n_below, bool constant_liar);
 

@@ -6,6 +6,7 @@
 
 #include "lib/samplers/gaussian_process.h"
 #include "lib/samplers/random_sampler.h"
+#include "lib/samplers/scalarization.h"
 
 namespace hpo::samplers {
 namespace {
@@ -271,6 +272,13 @@ void Refine(const space::SearchSpace& space, double search_scale, Acquisition& a
 std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& space, std::span<const Observation> history,
                                                   Rng& rng) {
   const std::vector<space::Dimension>& dims = space.dimensions();
+  // Several objectives: this suggestion models one trade-off of them (ParEGO), and the
+  // score/cost front below runs over it.
+  std::vector<Observation> scalarized;
+  if (HasSeveralObjectives(history)) {
+    scalarized = ScalarizeObjectives(history, rng);
+    history = scalarized;
+  }
 
   // ----- the first suggestion is the centre; then a random phase -----------------------------
   if (history.empty()) {

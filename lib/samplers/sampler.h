@@ -23,6 +23,8 @@ struct Observation {
   double value = 0.0;  ///< final (complete) or last intermediate (pruned) value; unused otherwise
   double cost = 1.0;   ///< seconds or timesteps the trial cost; > 0 where known
   int64_t last_step = 0;  ///< pruned: the step of its last intermediate value (later is better)
+  /// A multi-objective study's further objectives (complete trials), oriented like value.
+  std::vector<double> more_values = {};
 };
 
 /// Why a suggestion looks the way it does (shown by --dry-run and stored with the trial).

@@ -32,7 +32,7 @@ std::optional<Suggestion> TpeSampler::Suggest(const space::SearchSpace& space, s
   }
   std::vector<std::pair<ParzenEstimator, ParzenEstimator>> models;  // (below, above) per block
   for (const std::vector<size_t>& block : blocks) {
-    models.emplace_back(ParzenEstimator(dims, block, groups.below, s_.prior_weight),
+    models.emplace_back(ParzenEstimator(dims, block, groups.below, s_.prior_weight, groups.below_weights),
                         ParzenEstimator(dims, block, groups.above, s_.prior_weight));
   }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -43,9 +44,9 @@ std::string SqlRow::Text(size_t i) const {
 
 namespace {
 
-// 2: studies.version and trials.version (LoadTrialsChangedSince), trials.cost_measure; a
-// version-1 database is migrated when opened.
-constexpr int kSchemaVersion = 2;
+// 2: studies.version and trials.version (LoadTrialsChangedSince), trials.cost_measure.
+// 3: trials.more_values (multi-objective studies). Older databases are migrated when opened.
+constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +62,7 @@ CREATE TABLE IF NOT EXISTS trials (
   finished_ms {int} NOT NULL DEFAULT 0, heartbeat_ms {int} NOT NULL DEFAULT 0,
   retry_of {int} NOT NULL DEFAULT -1, retried {int} NOT NULL DEFAULT 0,
   version {int} NOT NULL DEFAULT 0, cost_measure {real} NOT NULL DEFAULT 0,
+  more_values TEXT NOT NULL DEFAULT '',
   UNIQUE (study_id, number));
 CREATE INDEX IF NOT EXISTS trials_by_version ON trials (study_id, version);
 CREATE TABLE IF NOT EXISTS trial_params (
@@ -77,7 +79,7 @@ CREATE TABLE IF NOT EXISTS trial_intermediates (
 
 constexpr const char* kTrialColumns =
     "SELECT id, number, state, seed, value, cost, error, worker, run_dir, created_ms, started_ms, "
-    "finished_ms, heartbeat_ms, retry_of, retried, cost_measure, version FROM trials";
+    "finished_ms, heartbeat_ms, retry_of, retried, cost_measure, version, more_values FROM trials";
 
 TrialState StateFromText(const std::string& text) {
   const std::optional<TrialState> state = ParseState(text);
@@ -86,6 +88,29 @@ TrialState StateFromText(const std::string& text) {
 }
 
 SqlValue Optional(std::optional<double> v) { return v ? SqlValue(*v) : SqlValue(std::monostate{}); }
+
+// Trial::more_values as a column: the numbers in round-trip precision, space-separated.
+std::string ValuesText(const std::vector<double>& values) {
+  std::string text;
+  for (double v : values) text += (text.empty() ? "" : " ") + fmt::format("{}", v);
+  return text;
+}
+
+std::vector<double> ValuesFromText(const std::string& text) {
+  std::vector<double> values;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    char* rest = nullptr;
+    const double v = std::strtod(word.c_str(), &rest);
+    if (word.empty() || *rest != '\0') throw std::runtime_error("storage holds unreadable objective values '" + text + "'");
+    values.push_back(v);
+    start = end + 1;
+  }
+  return values;
+}
 
 class SqlStore : public Store {
  public:
@@ -224,22 +249,23 @@ class SqlStore : public Store {
     tx.Commit();
   }
 
-  void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value, TrialCost cost,
-                   const std::string& error) override {
+  void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value, const std::vector<double>& more_values,
+                   TrialCost cost, const std::string& error) override {
     Transaction tx(*db_, Transaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
-    db_->Query("UPDATE trials SET state = ?, value = ?, cost = ?, cost_measure = ?, error = ?, finished_ms = ?, version = ? "
-               "WHERE id = ?",
-               {std::string(StateName(state)), Optional(value), cost.seconds, cost.measure, error, NowMs(), version, trial_id});
+    db_->Query("UPDATE trials SET state = ?, value = ?, more_values = ?, cost = ?, cost_measure = ?, error = ?, finished_ms = ?, "
+               "version = ? WHERE id = ?",
+               {std::string(StateName(state)), Optional(value), ValuesText(more_values), cost.seconds, cost.measure, error, NowMs(),
+                version, trial_id});
     tx.Commit();
   }
 
-  bool AdoptFinishedTrial(int64_t trial_id, double value, TrialCost cost) override {
+  bool AdoptFinishedTrial(int64_t trial_id, double value, const std::vector<double>& more_values, TrialCost cost) override {
     Transaction tx(*db_, Transaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
-    const bool adopted = !db_->Query("UPDATE trials SET state = 'COMPLETE', value = ?, cost = ?, cost_measure = ?, error = '', "
-                                     "finished_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING' RETURNING id",
-                                     {value, cost.seconds, cost.measure, NowMs(), version, trial_id})
+    const bool adopted = !db_->Query("UPDATE trials SET state = 'COMPLETE', value = ?, more_values = ?, cost = ?, cost_measure = ?, "
+                                     "error = '', finished_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING' RETURNING id",
+                                     {value, ValuesText(more_values), cost.seconds, cost.measure, NowMs(), version, trial_id})
                               .empty();
     tx.Commit();
     return adopted;
@@ -316,8 +342,14 @@ class SqlStore : public Store {
         db_->Script("ALTER TABLE studies ADD COLUMN version " + db_->SchemaText("{int}") + " NOT NULL DEFAULT 0");
         db_->Script("ALTER TABLE trials ADD COLUMN version " + db_->SchemaText("{int}") + " NOT NULL DEFAULT 0");
         db_->Script("ALTER TABLE trials ADD COLUMN cost_measure " + db_->SchemaText("{real}") + " NOT NULL DEFAULT 0");
-        db_->Query("UPDATE meta SET value = ? WHERE key = 'schema_version'", {std::to_string(kSchemaVersion)});
-        found = std::to_string(kSchemaVersion);
+        found = "2";
+      }
+      if (found == "2") {  // single-objective studies: no further values
+        db_->Script("ALTER TABLE trials ADD COLUMN more_values TEXT NOT NULL DEFAULT ''");
+        found = "3";
+      }
+      if (found == std::to_string(kSchemaVersion)) {
+        db_->Query("UPDATE meta SET value = ? WHERE key = 'schema_version'", {found});
       }
       if (found != std::to_string(kSchemaVersion)) {
         throw UserError("storage " + db_->Describe() + " has schema version " + found + "; this hpo reads version " +
@@ -381,6 +413,7 @@ class SqlStore : public Store {
     t.retried = r.Int(14) != 0;
     t.cost_measure = r.Double(15);
     t.version = r.Int(16);
+    t.more_values = ValuesFromText(r.Text(17));
     return t;
   }
 

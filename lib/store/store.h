@@ -33,6 +33,9 @@ struct Trial {
   ParamSet params;
   uint64_t seed = 0;
   std::optional<double> value;  ///< final metric (COMPLETE) or last intermediate (PRUNED)
+  /// A multi-objective study's further objectives (COMPLETE), in the order the study lists
+  /// them, as the trial wrote them; empty in a single-objective study.
+  std::vector<double> more_values;
   double cost = 0.0;            ///< wall-clock seconds the trial ran
   double cost_measure = 0.0;    ///< what the sampler weighs it by (the sweep's `cost:`): env
                                 ///< steps, the cost the trial reported, or seconds; 0 = none
@@ -49,7 +52,8 @@ struct Trial {
 struct Study {
   int64_t id = 0;
   std::string name;
-  std::string direction;    ///< "maximize" or "minimize"
+  std::string direction;    ///< "maximize" or "minimize"; one per objective, comma-separated,
+                            ///< in a multi-objective study ("maximize,minimize")
   std::string config_yaml;  ///< the resolved sweep config of the study's latest run
   int64_t created_ms = 0;
 };
@@ -111,13 +115,15 @@ class Store {
                           const std::string& run_dir) = 0;
   virtual void Heartbeat(const std::vector<int64_t>& trial_ids) = 0;
   virtual void ReportIntermediate(int64_t trial_id, int64_t step, double value) = 0;
-  /// Ends a trial in a final state (COMPLETE, PRUNED or FAILED).
+  /// Ends a trial in a final state (COMPLETE, PRUNED or FAILED); `more_values` are a
+  /// multi-objective study's further objectives (Trial::more_values).
   virtual void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
-                           TrialCost cost, const std::string& error) = 0;
+                           const std::vector<double>& more_values, TrialCost cost, const std::string& error) = 0;
 
   /// Records a trial that finished while nobody watched (its controller died after the trial
   /// wrote its results) as COMPLETE with `value`. False if it was no longer RUNNING.
-  virtual bool AdoptFinishedTrial(int64_t trial_id, double value, TrialCost cost) = 0;
+  virtual bool AdoptFinishedTrial(int64_t trial_id, double value, const std::vector<double>& more_values,
+                                  TrialCost cost) = 0;
 
   /// Marks a RUNNING trial FAILED with `reason` and, while it has been retried fewer than
   /// `max_retries` times, re-queues it as a WAITING trial with the same params and seed.

@@ -78,8 +78,8 @@ TEST_P(StudyViewTest, ReadsOnlyWhatChangedAndEndsEqualToAFullLoad) {
   EXPECT_GT(one.version, before.version);
   EXPECT_TRUE(store->LoadTrialsChangedSince(study, one.version).trials.empty());
 
-  store->FinishTrial(claimed[1].id, TrialState::kComplete, 3.0, {1.0, 1.0}, "");
-  store->FinishTrial(claimed[0].id, TrialState::kPruned, 1.0, {1.0, 1.0}, "pruned");
+  store->FinishTrial(claimed[1].id, TrialState::kComplete, 3.0, {}, {1.0, 1.0}, "");
+  store->FinishTrial(claimed[0].id, TrialState::kPruned, 1.0, {}, {1.0, 1.0}, "pruned");
   EXPECT_TRUE(store->FailAndRequeue(claimed[2].id, "gone", 1));  // a retry (number 3) appears
   EXPECT_EQ(Described(view.Refresh()), Described(store->LoadTrials(study)));
   EXPECT_EQ(view.trials().size(), 4u);
@@ -115,7 +115,7 @@ TEST_P(StudyViewTest, StaysEqualToAFullLoadWhileOtherProcessesWrite) {
           writer->StartTrial(t->id, {{"x", Value(static_cast<double>(t->number))}}, 1, "");
           for (int64_t step = 1; step <= 3; ++step) writer->ReportIntermediate(t->id, step, static_cast<double>(step));
           writer->Heartbeat({t->id});
-          writer->FinishTrial(t->id, t->number % 4 ? TrialState::kComplete : TrialState::kPruned, 1.0 * t->number, {0.1, 0.1}, "");
+          writer->FinishTrial(t->id, t->number % 4 ? TrialState::kComplete : TrialState::kPruned, 1.0 * t->number, {}, {0.1, 0.1}, "");
         }
         _exit(0);
       } catch (const std::exception& e) {

@@ -56,7 +56,7 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   store->ReportIntermediate(claimed->id, 1000, 12.5);
   store->ReportIntermediate(claimed->id, 1000, 13.5);  // a repeated step replaces its value
   store->ReportIntermediate(claimed->id, 2000, 1.0 / 3.0);
-  store->FinishTrial(claimed->id, TrialState::kComplete, 1.0 / 3.0, {4.25, 4.25}, "");
+  store->FinishTrial(claimed->id, TrialState::kComplete, 1.0 / 3.0, {}, {4.25, 4.25}, "");
 
   auto reopened = OpenStore(url);  // a second worker: the schema exists, nothing is recreated
   const std::vector<Trial> trials = reopened->LoadTrials(reopened->OpenStudy("s", "", "", false).id);
@@ -81,7 +81,7 @@ TEST_F(PostgresStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheB
         auto store = OpenStore(url);
         while (std::optional<Trial> t = store->ClaimTrial(study_id, 40, "worker:" + std::to_string(p))) {
           store->StartTrial(t->id, {{"x", Value(static_cast<double>(t->number))}}, 1, "");
-          store->FinishTrial(t->id, TrialState::kComplete, static_cast<double>(t->number), {0.01, 0.01}, "");
+          store->FinishTrial(t->id, TrialState::kComplete, static_cast<double>(t->number), {}, {0.01, 0.01}, "");
         }
         _exit(0);
       } catch (const std::exception& e) {

@@ -38,7 +38,7 @@ TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   store->StartTrial(claimed->id, params, 1234, "runs/s.r.0");
   store->ReportIntermediate(claimed->id, 100, 1.5);
   store->ReportIntermediate(claimed->id, 50, -2.0);
-  store->FinishTrial(claimed->id, TrialState::kComplete, 210.5, {12.0, 500000}, "");
+  store->FinishTrial(claimed->id, TrialState::kComplete, 210.5, {}, {12.0, 500000}, "");
 
   const std::vector<Trial> trials = store->LoadTrials(study.id);
   ASSERT_EQ(trials.size(), 1u);
@@ -80,7 +80,7 @@ TEST_F(SqliteStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBud
         while (std::optional<Trial> t = store->ClaimTrial(study.id, kBudget, "w" + std::to_string(w))) {
           store->StartTrial(t->id, {{"x", Value(t->number)}}, 0, "");
           store->ReportIntermediate(t->id, 1, 0.5);
-          store->FinishTrial(t->id, TrialState::kComplete, double(t->number), {0.01, 0.01}, "");
+          store->FinishTrial(t->id, TrialState::kComplete, double(t->number), {}, {0.01, 0.01}, "");
         }
       } catch (const std::exception& e) {
         fprintf(stderr, "worker %d: %s\n", w, e.what());
@@ -271,14 +271,14 @@ TEST_F(SqliteStoreTest, AVersionOneDatabaseIsMigratedAndKeepsItsTrials) {
     const Study study = store->OpenStudy("s", "maximize", "", true);
     const Trial t = *store->ClaimTrial(study.id, 5, "w");
     store->StartTrial(t.id, {{"x", Value(0.5)}}, 3, "");
-    store->FinishTrial(t.id, TrialState::kComplete, 2.0, {1.0, 1.0}, "");
+    store->FinishTrial(t.id, TrialState::kComplete, 2.0, {}, {1.0, 1.0}, "");
   }
   // What hpo wrote before the version columns existed.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "study.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP INDEX trials_by_version; ALTER TABLE trials DROP COLUMN version; ALTER TABLE trials DROP COLUMN cost_measure; "
-                         "ALTER TABLE studies DROP COLUMN version; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+                         "ALTER TABLE trials DROP COLUMN more_values; ALTER TABLE studies DROP COLUMN version; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
@@ -287,11 +287,33 @@ TEST_F(SqliteStoreTest, AVersionOneDatabaseIsMigratedAndKeepsItsTrials) {
   const StudyChanges all = store->LoadTrialsChangedSince(study.id, -1);
   ASSERT_EQ(all.trials.size(), 1u);
   EXPECT_EQ(all.trials[0].params.at("x"), Value(0.5));
+  EXPECT_TRUE(all.trials[0].more_values.empty());
   const Trial next = *store->ClaimTrial(study.id, 5, "w");
   const StudyChanges changed = store->LoadTrialsChangedSince(study.id, all.version);
   ASSERT_EQ(changed.trials.size(), 1u);
   EXPECT_EQ(changed.trials[0].number, next.number);
   EXPECT_EQ(changed.trial_count, 2);
+}
+
+TEST_F(SqliteStoreTest, AMultiObjectiveTrialKeepsEveryValueExactly) {
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("mo", "maximize,minimize,minimize", "", true);
+  EXPECT_EQ(study.direction, "maximize,minimize,minimize");
+  const Trial a = *store->ClaimTrial(study.id, 5, "w");
+  store->StartTrial(a.id, {{"x", Value(0.5)}}, 3, "");
+  store->FinishTrial(a.id, TrialState::kComplete, 210.5, {1.0 / 3.0, -2e-300}, {1.0, 1.0}, "");
+  const Trial b = *store->ClaimTrial(study.id, 5, "w");
+  store->StartTrial(b.id, {{"x", Value(0.25)}}, 4, "");
+  EXPECT_TRUE(store->AdoptFinishedTrial(b.id, 7.0, {8.0, 9.5}, {1.0, 1.0}));
+  const std::vector<Trial> trials = store->LoadTrials(study.id);
+  EXPECT_EQ(trials[0].more_values, (std::vector<double>{1.0 / 3.0, -2e-300}));
+  EXPECT_EQ(trials[1].more_values, (std::vector<double>{8.0, 9.5}));
+  try {
+    store->OpenStudy("mo", "maximize", "", true);
+    FAIL() << "a study keeps its directions";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("maximize,minimize,minimize"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(SqliteStoreTest, IncompatibleSchemaVersionIsAUserErrorAndLeavesTheFileAlone) {

@@ -26,8 +26,8 @@ const std::set<std::string> kSpecKeys = {"distribution", "type", "min", "max", "
                                          "space", "search_center", "is_int", "probabilities", "mu", "sigma"};
 
 const std::vector<std::string> kTopLevelKeys = {
-    "name", "study_name", "description", "search_space_id", "project", "entity", "metric", "objective_metric",
-    "goal", "direction", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
+    "name", "study_name", "description", "search_space_id", "project", "entity", "metric", "metrics", "objective_metric",
+    "goal", "direction", "directions", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
     "n_warmup_steps", "n_trials", "max_trials", "run_cap", "timeout", "timeout_per_trial", "n_jobs",
     "n_parallel_trials", "storage", "seed", "max_retries", "heartbeat_timeout", "cost", "warm_start_from", "enqueue", "grid_points", "command", "program",
     "hooks", "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config", "target", "patience", "keep_best_n",
@@ -63,6 +63,7 @@ class HpoReader {
       if (!seen.insert(key).second) r_.Fail(pair.first, fmt::format("'{}' appears twice", Echo(key)));
       ReadTopLevel(key, pair.first, pair.second);
     }
+    FinishObjectives();
   }
 
  private:
@@ -71,8 +72,15 @@ class HpoReader {
       c_.name = r_.Text(v, key);
     } else if (key == "description" || key == "search_space_id" || key == "project" || key == "entity") {
       // descriptive only
+    } else if (key == "metric" && v.IsSequence()) {  // Optuna scripts: metric: [a, b] with directions:
+      ReadMetricList(v, key);
     } else if (key == "metric") {
       ReadMetric(v);
+    } else if (key == "metrics") {
+      ReadMetricList(v, key);
+    } else if (key == "directions") {
+      directions_ = r_.Goals(v, key);
+      directions_node_ = v;
     } else if (key == "objective_metric") {
       c_.metric = r_.Text(v, key);
     } else if (key == "goal" || key == "direction") {
@@ -249,6 +257,69 @@ class HpoReader {
     }
   }
 
+  // metrics: [{name: a, goal: maximize}, {name: b, goal: minimize}], or a list of names whose
+  // goals come from directions: (or goal:). One entry is an ordinary metric.
+  void ReadMetricList(const YAML::Node& v, const std::string& key) {
+    if (!v.IsSequence() || v.size() == 0) r_.Fail(v, key + " must be a list of {name, goal} entries or of metric names");
+    if (!listed_.empty()) r_.Fail(v, fmt::format("give the objectives once: {} repeats {}", key, listed_key_));
+    listed_key_ = key;
+    listed_node_ = v;
+    for (size_t i = 0; i < v.size(); ++i) {
+      const YAML::Node item = v[i];
+      const std::string path = fmt::format("{}[{}]", key, i);
+      Listed entry;
+      if (item.IsScalar()) {
+        entry.name = r_.Text(item, path);
+      } else {
+        r_.Map(item, path);
+        for (const auto& p : item) {
+          const std::string k = r_.Key(p.first);
+          if (k == "name") entry.name = r_.Text(p.second, path + ".name");
+          else if (k == "goal" || k == "direction") entry.goal = IsMaximize(p.second, path + "." + k);
+          else r_.Fail(p.first, fmt::format("unknown key '{}.{}' (known: name, goal)", path, Echo(k)));
+        }
+        if (entry.name.empty()) r_.Fail(item, path + " needs a name");
+      }
+      entry.node = item;
+      listed_.push_back(entry);
+    }
+  }
+
+  bool IsMaximize(const YAML::Node& v, const std::string& path) const {
+    const std::string goal = r_.Text(v, path);
+    if (goal != "maximize" && goal != "minimize") r_.Fail(v, fmt::format("{} must be maximize or minimize, got '{}'", path, Echo(goal)));
+    return goal == "maximize";
+  }
+
+  // Pairs the listed metrics with directions: (Optuna's spelling), or directions: alone with
+  // one goal per objective when the names come from elsewhere.
+  void FinishObjectives() {
+    if (listed_.empty()) {
+      if (directions_.size() > 1) {
+        r_.Fail(directions_node_, fmt::format("directions lists {} goals; name the objectives in metrics: [...] (one name per goal)",
+                                              directions_.size()));
+      }
+      if (directions_.size() == 1) r_.SetGoal(directions_node_[0], "directions[0]");
+      return;
+    }
+    if (!directions_.empty() && directions_.size() != listed_.size()) {
+      r_.Fail(directions_node_, fmt::format("directions lists {} goals for the {} objectives of {}", directions_.size(),
+                                            listed_.size(), listed_key_));
+    }
+    std::vector<Objective> objectives;
+    for (size_t i = 0; i < listed_.size(); ++i) {
+      const Listed& e = listed_[i];
+      std::optional<bool> goal = e.goal;
+      if (!directions_.empty()) {
+        if (goal && *goal != directions_[i]) r_.Fail(e.node, fmt::format("the goal of '{}' contradicts directions[{}]", e.name, i));
+        goal = directions_[i];
+      }
+      if (!goal && listed_.size() > 1) r_.Fail(e.node, fmt::format("objective '{}' needs a goal (maximize or minimize)", Echo(e.name)));
+      objectives.push_back({e.name, goal.value_or(c_.maximize)});
+    }
+    r_.SetObjectives(objectives, listed_node_);
+  }
+
   // Metta and PufferLib wrap the W&B sweep in `sweep:`; Metta's older files put the parameters
   // directly under it, beside the sweep's own keys.
   void ReadSweepWrapper(const YAML::Node& v) {
@@ -274,6 +345,15 @@ class HpoReader {
     }
   }
 
+  struct Listed {  // an entry of metrics: as written
+    std::string name;
+    std::optional<bool> goal;
+    YAML::Node node;
+  };
+  std::vector<Listed> listed_;
+  std::string listed_key_;
+  YAML::Node listed_node_, directions_node_;
+  std::vector<bool> directions_;
   SweepReading& r_;
   SweepConfig& c_;
   bool in_program_config_ = false;  // the file is a program's config with a sweep: section

@@ -117,12 +117,15 @@ class HydraReader {
       const std::string key = r_.Key(p.first);
       if (key == "hydra") {
         ReadHydraSection(p.second);
+      } else if (key == "optimized_metric" && p.second.IsSequence()) {  // names for direction: [..]
+        for (const YAML::Node& name : p.second) objective_names_.push_back(r_.Text(name, key));
       } else if (key == "optimized_metric") {  // lightning-hydra-template's name for the objective
         c_.metric = r_.Text(p.second, key);
       } else {
         r_.Ignore(key);  // defaults and the task's own config (the base values the sweep overrides)
       }
     }
+    FinishDirections();
   }
 
  private:
@@ -152,8 +155,11 @@ class HydraReader {
         r_.Map(v, path);
         ReadHpoParameters(r_, v, "");  // {type: int|float|categorical, low, high, step, log, choices}
       } else if (key == "direction") {
-        if (v.IsSequence()) r_.Fail(v, "hydra.sweeper.direction: several objectives are not supported; give one");
-        r_.SetGoal(v, path);
+        if (v.IsSequence()) {
+          ReadDirections(v, path);
+        } else {
+          r_.SetGoal(v, path);
+        }
       } else if (key == "n_trials") {
         c_.n_trials = r_.Int(v, path, 1);
       } else if (key == "n_jobs") {
@@ -206,6 +212,31 @@ class HydraReader {
       else if (key == "seed" && !p.second.IsNull()) c_.seed = static_cast<uint64_t>(r_.Integer(p.second, path, 0));
       else r_.Ignore(path);  // optimizer, noisy, max_failure_rate
     }
+  }
+
+  // direction: [minimize, maximize]: Hydra's task returns a tuple, so the objectives have no
+  // names; the trial reports them as objective_0, objective_1... unless optimized_metric lists
+  // names (read after the whole file, in Read).
+  void ReadDirections(const YAML::Node& v, const std::string& path) {
+    directions_ = r_.Goals(v, path);
+    directions_node_ = v;
+  }
+
+  void FinishDirections() {
+    if (directions_.empty()) return;
+    if (!objective_names_.empty() && objective_names_.size() != directions_.size()) {
+      r_.Fail(directions_node_, fmt::format("hydra.sweeper.direction lists {} goals and optimized_metric {} names",
+                                            directions_.size(), objective_names_.size()));
+    }
+    std::vector<Objective> objectives;
+    for (size_t i = 0; i < directions_.size(); ++i) {
+      objectives.push_back({objective_names_.empty() ? fmt::format("objective_{}", i) : objective_names_[i], directions_[i]});
+    }
+    if (objective_names_.empty() && directions_.size() > 1) {
+      c_.notes.push_back(fmt::format("Hydra's {} objectives have no names: the trial reports them as objective_0 ... objective_{}",
+                                     directions_.size(), directions_.size() - 1));
+    }
+    r_.SetObjectives(objectives, directions_node_);
   }
 
   // The Ax sweeper's ax_config: max_trials, experiment.{minimize, objective_name}, client.random_seed
@@ -403,6 +434,9 @@ class HydraReader {
     r_.AddNumeric(name, key_node, kind, *lower, *upper, integer ? std::nullopt : init);
   }
 
+  std::vector<bool> directions_;
+  YAML::Node directions_node_;
+  std::vector<std::string> objective_names_;
   SweepReading& r_;
   SweepConfig& c_;
 };
