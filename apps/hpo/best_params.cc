@@ -55,7 +55,12 @@ int RunBestParams(const BestParamsOptions& options) {
     info.metric = options.metric;
   }
   if (!options.sort.empty()) info.maximize = options.sort == "desc";
-  const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize);
+  if (!options.metric.empty() || !options.sort.empty()) info.more_objectives.clear();  // re-ranked by one metric
+  const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize, info.more_objectives);
+  // How a trial scored: its metric, or every objective of a multi-objective study.
+  const auto score = [&info](const store::Trial& t) {
+    return info.MultiObjective() ? report::ObjectiveValuesText(t, info.Objectives()) : fmt::format("{}: {:.6g}", info.metric, *t.value);
+  };
   if (ranked.empty() && !result_keys.empty()) {
     throw UserError(Origin{"--metric"}, fmt::format("no complete trial of sweep '{}' has a {} (its results files have: {})",
                                                     location.name, info.metric, fmt::join(result_keys, ", ")));
@@ -69,14 +74,24 @@ int RunBestParams(const BestParamsOptions& options) {
   }
 
   const store::Trial& best = ranked[0];
-  fmt::print("Best run: {}.r.{} ({}: {:.6g})\n\n", location.name, best.number, info.metric, *best.value);
+  if (info.MultiObjective()) {
+    fmt::print("Objectives: {}; trials rank by Pareto front, then by {}\n", DescribeObjectives(info.Objectives()), info.metric);
+  }
+  fmt::print("Best run: {}.r.{} ({})\n\n", location.name, best.number, score(best));
   if (options.show_scores) {
     fmt::print("All scores ({} complete trials, best first):\n", ranked.size());
-    for (const store::Trial& t : ranked) fmt::print("  {}.r.{}  {:.6g}\n", location.name, t.number, *t.value);
+    for (const store::Trial& t : ranked) {
+      fmt::print("  {}.r.{}  {}\n", location.name, t.number, info.MultiObjective() ? score(t) : fmt::format("{:.6g}", *t.value));
+    }
     fmt::print("\n");
   }
 
-  if (options.pareto) {
+  if (options.pareto && info.MultiObjective()) {
+    const std::vector<store::Trial> front = report::ObjectiveFront(trials, info.Objectives());
+    fmt::print("Pareto front ({} trials no other trial beats on every objective; by {}):\n", front.size(), info.metric);
+    for (const store::Trial& t : front) fmt::print("  {}.r.{}  {}\n", location.name, t.number, score(t));
+    fmt::print("\n");
+  } else if (options.pareto) {
     fmt::print("Pareto front (best {} for its cost; cheapest first):\n", info.metric);
     for (const store::Trial& t : report::ParetoFront(trials, info.maximize)) {
       fmt::print("  {}.r.{}  {:.6g}  in {:.1f} s\n", location.name, t.number, *t.value, t.cost);
@@ -99,8 +114,7 @@ int RunBestParams(const BestParamsOptions& options) {
     const std::filesystem::path run_dir = RetrainRunDir(location.name, t.number);
     fmt::print("{}\n{}\n{}\n\n", kRule,
                rank == 0 ? std::string("BEST HYPERPARAMETERS:")
-                         : fmt::format("RANK {}: {}.r.{} ({}: {:.6g})", rank + 1, location.name, t.number, info.metric,
-                                       *t.value),
+                         : fmt::format("RANK {}: {}.r.{} ({})", rank + 1, location.name, t.number, score(t)),
                kRule);
     const report::YamlLayout layout = custom_program ? report::YamlLayout::kAsWritten : report::YamlLayout::kTrainerBlock;
     fmt::print("1. As YAML config:\n{}\n{}\n", kThinRule, report::ParamsAsYaml(all, fixed_names, layout));
@@ -138,7 +152,7 @@ void RegisterBestParamsCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--top-n", options->top_n, "How many of the best trials to show")->check(CLI::PositiveNumber);
   cmd->add_flag("--show-scores", options->show_scores, "List the score of every complete trial");
   cmd->add_flag("--no-patch", options->no_patch, "Do not write the patch file");
-  cmd->add_flag("--pareto", options->pareto, "Also list the Pareto front of score against cost (wall-clock seconds)");
+  cmd->add_flag("--pareto", options->pareto, "Also list the Pareto front: of every objective in a multi-objective study, else of score against cost (wall-clock seconds)");
   cmd->add_option("--output-dir", options->output_dir, "Folder for <sweep>_best.yaml")->capture_default_str();
   cmd->add_option("--metric", options->metric,
                   "Rank by this key of the trials' sweep_eval_results.yaml (reward, mean_reward and episode_reward_mean "

@@ -25,7 +25,7 @@ int RunExport(const ExportOptions& options) {
     text = report::ExportJson(r.study, r.info, r.trials);
     file_name = r.location.name + "_results.json";
   } else if (options.format == "csv") {
-    text = report::ExportCsv(r.trials);
+    text = report::ExportCsv(r.trials, r.info);
     file_name = r.location.name + "_results.csv";
   } else {
     text = report::ExportOptunaJournal(r.study, r.info, r.trials,

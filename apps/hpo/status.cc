@@ -45,23 +45,26 @@ int RunStatus(const SweepArgs& args) {
   const report::StudyInfo info = report::ReadStudyInfo(study);
   const std::vector<store::Trial> trials = store->LoadTrials(study.id);
 
-  fmt::print("sweep {}: {} trials, metric {} ({})\n", location.name, trials.size(), info.metric,
-             info.maximize ? "maximize" : "minimize");
+  fmt::print("sweep {}: {} trials, {} {}\n", location.name, trials.size(), info.MultiObjective() ? "objectives" : "metric",
+             DescribeObjectives(info.Objectives()));
   fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", "#", "state", "value", "duration", "host", "params");
   std::map<store::TrialState, int> counts;
   for (const store::Trial& t : trials) {
     ++counts[t.state];
-    const std::string value = t.value ? fmt::format("{:.4g}", *t.value) : "-";
+    std::string value = t.value ? fmt::format("{:.4g}", *t.value) : "-";
+    for (double v : t.more_values) value += fmt::format(" {:.4g}", v);  // further objectives
     std::string params = ParamsLine(t.params);
     if (t.state == store::TrialState::kFailed) params = "error: " + t.error;
     fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", t.number, store::StateName(t.state), value, Duration(t), Host(t), params);
   }
-  const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize);
+  const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize, info.more_objectives);
   fmt::print("\n{} complete, {} pruned, {} failed, {} running, {} waiting",
              counts[store::TrialState::kComplete], counts[store::TrialState::kPruned],
              counts[store::TrialState::kFailed], counts[store::TrialState::kRunning],
              counts[store::TrialState::kWaiting]);
-  if (!ranked.empty()) {
+  if (!ranked.empty() && info.MultiObjective()) {
+    fmt::print("; Pareto front: {} trial(s)", report::ObjectiveFront(trials, info.Objectives()).size());
+  } else if (!ranked.empty()) {
     fmt::print("; best: trial {} with {} = {:.6g}", ranked[0].number, info.metric, *ranked[0].value);
   }
   fmt::print("\n");

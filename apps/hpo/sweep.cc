@@ -59,6 +59,11 @@ std::string ParamsLine(const ParamSet& params) {
   return line;
 }
 
+/// "metric final_mean_reward (maximize)", or "objectives a (maximize), b (minimize)".
+std::string ObjectivesText(const config::SweepConfig& c) {
+  return (c.MultiObjective() ? "objectives " : "metric ") + DescribeObjectives(c.Objectives());
+}
+
 config::SweepConfig Resolve(const SweepCliOptions& o) {
   const std::vector<std::string> command = o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
   config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command, o.sets);
@@ -95,6 +100,7 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
       throw UserError(Origin{"--method"}, e.what());
     }
   }
+  config::CheckObjectives(c);  // --method cmaes on a multi-objective file
   if (o.seed) c.seed = *o.seed;
   if (!o.storage.empty()) c.storage = o.storage;
   if (o.warm_start_from) c.warm_start_from = *o.warm_start_from;
@@ -106,8 +112,8 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
 }
 
 void PrintSpace(const config::SweepConfig& c) {
-  fmt::print("sweep {} ({}): {} trials, method {}, pruner {}, metric {} ({})\n", c.name, c.source, c.n_trials,
-             c.sampler.method, c.pruner.method, c.metric, c.maximize ? "maximize" : "minimize");
+  fmt::print("sweep {} ({}): {} trials, method {}, pruner {}, {}\n", c.name, c.source, c.n_trials, c.sampler.method,
+             c.pruner.method, ObjectivesText(c));
   fmt::print("read as: {}\n", c.vocabulary);
   if (!c.ignored.empty()) fmt::print("ignored (not part of the search): {}\n", fmt::join(c.ignored, ", "));
   for (const std::string& note : c.notes) fmt::print("note: {}\n", note);
@@ -270,11 +276,11 @@ class AnalysisWriter {
 // do not change). Results, logs and progress stay.
 class CheckpointKeeper {
  public:
-  CheckpointKeeper(int keep, bool maximize) : keep_(keep), maximize_(maximize) {}
+  CheckpointKeeper(int keep, const config::SweepConfig& c) : keep_(keep), maximize_(c.maximize), more_(c.more_objectives) {}
 
   void Prune(const std::vector<store::Trial>& trials) {
     if (keep_ <= 0) return;
-    const std::vector<store::Trial> ranked = report::RankTrials(trials, maximize_);
+    const std::vector<store::Trial> ranked = report::RankTrials(trials, maximize_, more_);
     std::set<int64_t> top;
     for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(keep_); ++i) top.insert(ranked[i].id);
     for (const store::Trial& t : trials) {
@@ -290,6 +296,7 @@ class CheckpointKeeper {
  private:
   int keep_;
   bool maximize_;
+  std::vector<Objective> more_;
   std::set<int64_t> done_;
   int removed_ = 0;
 };
@@ -325,7 +332,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
     if (new_dir) std::filesystem::remove(location.dir, ignored);  // leave nothing behind (only if still empty)
     throw;
   }
-  const store::Study study = store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), !o.resume);
+  const store::Study study = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
   if (o.add_trials) c.n_trials = CountedTrials(store->LoadTrials(study.id)) + *o.add_trials;
   ReconcileStoredConfig(*store, study, c, location.dir, o.accept_changes);
   // enqueue: runs first in a new study only; a resume must not queue the same trials again.
@@ -346,7 +353,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();
   AnalysisWriter analysis(location, study, c, !o.no_report);
-  CheckpointKeeper checkpoints(c.keep_best_n, c.maximize);
+  CheckpointKeeper checkpoints(c.keep_best_n, c);
   runner::HookRunner hooks(c.hooks, c.name, location.dir);
   // After every finished trial: the study's counts, the best so far and an ETA from this
   // controller's pace (a plain line, so it reads the same in a terminal and in a log file).
@@ -359,15 +366,19 @@ int RunSweepCommand(const SweepCliOptions& o) {
       pruned_n += t.state == store::TrialState::kPruned;
       failed_n += t.state == store::TrialState::kFailed && !t.retried;
     }
-    const store::Trial* best = report::BestTrial(now, c.maximize);
+    std::string best_text = "best -";
+    if (c.MultiObjective()) {
+      best_text = fmt::format("Pareto front {} trial(s)", report::ObjectiveFront(now, c.Objectives()).size());
+    } else if (const store::Trial* best = report::BestTrial(now, c.maximize)) {
+      best_text = fmt::format("best {:.4g} (trial {})", *best->value, best->number);
+    }
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double eta = done > 0 ? elapsed / done * std::max(c.n_trials - done, 0) : 0;
-    fmt::print("  [{}/{} done, {} running, {} pruned, {} failed | best {} | elapsed {:.0f}s, eta {:.0f}s]\n", done,
-               c.n_trials, running, pruned_n, failed_n,
-               best ? fmt::format("{:.4g} (trial {})", *best->value, best->number) : std::string("-"), elapsed, eta);
+    fmt::print("  [{}/{} done, {} running, {} pruned, {} failed | {} | elapsed {:.0f}s, eta {:.0f}s]\n", done, c.n_trials,
+               running, pruned_n, failed_n, best_text, elapsed, eta);
   };
-  fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}; runs in {}\n", c.name, c.n_trials, c.n_jobs,
-             c.sampler.method, c.pruner.method, (location.dir / "runs").string());
+  fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name, c.n_trials, c.n_jobs,
+             c.sampler.method, c.pruner.method, c.MultiObjective() ? ", " + ObjectivesText(c) : "", (location.dir / "runs").string());
   hooks.SweepStarted();
   const runner::SweepSummary summary = runner::RunSweep(plan, space, *sampler, *store, study, [&](const runner::SweepEvent& e) {
     using Kind = runner::SweepEvent::Kind;
@@ -393,7 +404,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
     std::fflush(stdout);
   });
   const std::vector<store::Trial> trials = store->LoadTrials(study.id);
-  const std::vector<store::Trial> ranked = report::RankTrials(trials, c.maximize);
+  const std::vector<store::Trial> ranked = report::RankTrials(trials, c.maximize, c.more_objectives);
   int complete = 0, pruned = 0, failed = 0;
   for (const store::Trial& t : trials) {
     complete += t.state == store::TrialState::kComplete;
@@ -402,8 +413,14 @@ int RunSweepCommand(const SweepCliOptions& o) {
   }
   fmt::print("sweep {}: {} trials launched here; study: {} complete, {} pruned, {} failed", c.name, summary.launched,
              complete, pruned, failed);
-  if (!ranked.empty()) fmt::print("; best trial {} with {} = {:.6g}", ranked[0].number, c.metric, *ranked[0].value);
+  if (!ranked.empty() && !c.MultiObjective()) fmt::print("; best trial {} with {} = {:.6g}", ranked[0].number, c.metric, *ranked[0].value);
   fmt::print("\n");
+  if (!ranked.empty() && c.MultiObjective()) {
+    const std::vector<store::Trial> front = report::ObjectiveFront(trials, c.Objectives());
+    fmt::print("Pareto front ({} trial(s); hpo best-params --pareto lists them):\n", front.size());
+    for (const store::Trial& t : front) fmt::print("  trial {}: {}\n", t.number, report::ObjectiveValuesText(t, c.Objectives()));
+    fmt::print("the front's best {} is trial {}:\n", c.metric, ranked[0].number);
+  }
   if (!ranked.empty()) {
     const store::Trial& best = ranked[0];
     fmt::print("best parameters (trial {}): {}\n", best.number, ParamsLine(best.params));

@@ -91,7 +91,7 @@ int RunValidate(const ValidateOptions& options) {
   const report::SweepResults r = report::LoadSweepResults(options.sweep.Locate());
   r.RequireFinished("validate");
   if (!r.config) throw UserError(fmt::format("sweep '{}': its stored config no longer parses, so its trials cannot be rerun", r.location.name));
-  const std::vector<store::Trial> ranked = report::RankTrials(r.trials, r.info.maximize);
+  const std::vector<store::Trial> ranked = report::RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
   if (ranked.empty()) throw UserError(fmt::format("sweep '{}' has no complete trial to validate", r.location.name));
   const int k = std::min<int>(options.top_n, static_cast<int>(ranked.size()));
 

@@ -503,13 +503,8 @@ std::vector<std::string> StudyChanges(const SweepConfig& stored, const SweepConf
   auto change = [&changes](const std::string& what, const std::string& before, const std::string& after) {
     if (before != after) changes.push_back(fmt::format("{}: {} -> {}", Echo(what), Echo(before), Echo(after)));
   };
-  auto objectives = [](const SweepConfig& c) {
-    std::string list;
-    for (const Objective& o : c.Objectives()) list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", o.name, o.maximize ? "maximize" : "minimize");
-    return list;
-  };
   if (stored.MultiObjective() || now.MultiObjective()) {
-    change("objectives", objectives(stored), objectives(now));
+    change("objectives", DescribeObjectives(stored.Objectives()), DescribeObjectives(now.Objectives()));
   } else {
     change("metric", stored.metric, now.metric);
     change("goal", stored.maximize ? "maximize" : "minimize", now.maximize ? "maximize" : "minimize");

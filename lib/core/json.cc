@@ -31,6 +31,12 @@ std::string JsonNumber(double value) {
   return fmt::format("{}", value);
 }
 
+std::string JsonNumbers(const std::vector<double>& values) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + JsonNumber(values[i]);
+  return out + "]";
+}
+
 std::string JsonValue(const Value& value) {
   if (value.is_list()) {
     std::string out = "[";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "lib/core/value.h"
 
@@ -13,6 +14,9 @@ std::string JsonString(const std::string& text);
 
 /// JSON number of a double: shortest round-trip; NaN and infinities become null.
 std::string JsonNumber(double value);
+
+/// JSON array of doubles, each as JsonNumber: [1.5, null].
+std::string JsonNumbers(const std::vector<double>& values);
 
 /// JSON of a parameter value: numbers, booleans, strings and lists of them.
 std::string JsonValue(const Value& value);

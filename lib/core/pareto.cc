@@ -48,6 +48,12 @@ std::vector<Objective> AllObjectives(const std::string& metric, bool maximize, c
   return all;
 }
 
+std::string DescribeObjectives(const std::vector<Objective>& objectives) {
+  std::string text;
+  for (const Objective& o : objectives) text += (text.empty() ? "" : ", ") + o.name + (o.maximize ? " (maximize)" : " (minimize)");
+  return text;
+}
+
 bool Dominates(const LossVector& a, const LossVector& b) {
   bool better = false;
   for (size_t d = 0; d < a.size(); ++d) {

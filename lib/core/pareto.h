@@ -19,6 +19,9 @@ struct Objective {
 /// A study's objectives: the first one's (metric, goal), then the further ones.
 std::vector<Objective> AllObjectives(const std::string& metric, bool maximize, const std::vector<Objective>& more);
 
+/// "final_mean_reward (maximize), training_time (minimize)": the objectives in one line.
+std::string DescribeObjectives(const std::vector<Objective>& objectives);
+
 using LossVector = std::vector<double>;
 
 /// a dominates b: no worse in every objective and better in one.

@@ -83,6 +83,15 @@ std::vector<store::Trial> ObjectiveFront(const std::vector<store::Trial>& trials
   return front;
 }
 
+std::string ObjectiveValuesText(const store::Trial& trial, const std::vector<Objective>& objectives) {
+  std::string text;
+  for (size_t i = 0; i < objectives.size(); ++i) {
+    const std::optional<double> v = i == 0 ? trial.value : i <= trial.more_values.size() ? std::optional<double>(trial.more_values[i - 1]) : std::nullopt;
+    text += fmt::format("{}{} {}", i ? ", " : "", objectives[i].name, v ? fmt::format("{:.6g}", *v) : std::string("?"));
+  }
+  return text;
+}
+
 const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maximize) {
   const store::Trial* best = nullptr;
   for (const store::Trial& t : trials) {

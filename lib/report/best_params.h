@@ -32,6 +32,9 @@ const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maxi
 /// complete trial beats on score at the same or lower cost, cheapest first.
 std::vector<store::Trial> ParetoFront(const std::vector<store::Trial>& trials, bool maximize);
 
+/// "final_mean_reward 250.1, training_time 31.2": a complete trial's value per objective.
+std::string ObjectiveValuesText(const store::Trial& trial, const std::vector<Objective>& objectives);
+
 /// How ParamsAsYaml lays the names out: as hpo train's keys, in a `trainer:` block (a leading
 /// "trainer." is dropped), or as another program's names, nested as written.
 enum class YamlLayout { kTrainerBlock, kAsWritten };

@@ -17,6 +17,6 @@ std::string ExportJson(const store::Study& study, const StudyInfo& info,
 
 /// One row per trial: number, state, value, cost_seconds, seed, one column per parameter
 /// (params.<name>), error. RFC 4180 quoting.
-std::string ExportCsv(const std::vector<store::Trial>& trials);
+std::string ExportCsv(const std::vector<store::Trial>& trials, const StudyInfo& info);
 
 }  // namespace hpo::report

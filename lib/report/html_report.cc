@@ -181,15 +181,46 @@ SvgChart CostVsScore(const SweepResults& r) {
   return chart;
 }
 
+// Objective i of a complete trial (0: its value), as written.
+double ObjectiveValue(const store::Trial& t, size_t i) { return i == 0 ? *t.value : t.more_values.at(i - 1); }
+
+// A multi-objective study: every pair of objectives against each other, the Pareto front's
+// trials marked (a front over all objectives: in a pair's chart, a front trial may look beaten).
+std::string ObjectivePairs(const SweepResults& r) {
+  const std::vector<Objective> objectives = r.info.Objectives();
+  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+  std::set<int64_t> front;
+  for (const store::Trial& t : ObjectiveFront(r.trials, objectives)) front.insert(t.number);
+  std::string html;
+  for (size_t a = 0; a < objectives.size(); ++a) {
+    for (size_t b = a + 1; b < objectives.size(); ++b) {
+      SvgChart chart(objectives[a].name, objectives[b].name);
+      chart.Size(420, 300);
+      for (const store::Trial& t : ranked) {
+        const bool on_front = front.count(t.number) > 0;
+        chart.Add({Mark::Kind::kPoint, {ObjectiveValue(t, a)}, {ObjectiveValue(t, b)},
+                   on_front ? kBestColour : StateColour(t.state),
+                   TrialTip(r, t) + (on_front ? " (Pareto front)" : ""), on_front ? 5.0 : 3.5});
+      }
+      html += "<div class=\"slice\">" + chart.Render() + "</div>";
+    }
+  }
+  return html + fmt::format("<p class=\"note\">{} trial(s) on the Pareto front of {} (marked)</p>", front.size(),
+                            HtmlEscape(DescribeObjectives(objectives)));
+}
+
 std::string TopTable(const SweepResults& r, int top_n) {
-  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize);
-  std::string html = fmt::format("<table><tr><th>rank</th><th>run</th><th>{}</th><th>cost (s)</th><th>parameters</th></tr>",
-                                 HtmlEscape(r.info.metric));
+  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+  const std::vector<Objective> objectives = r.info.Objectives();
+  std::string html = "<table><tr><th>rank</th><th>run</th>";
+  for (const Objective& o : objectives) html += "<th>" + HtmlEscape(o.name) + "</th>";
+  html += "<th>cost (s)</th><th>parameters</th></tr>";
   for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {
     std::string params;
     for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, FormatParamValue(value));
-    html += fmt::format("<tr><td>{}</td><td>{}.r.{}</td><td>{:.4g}</td><td>{:.1f}</td><td class=\"params\">{}</td></tr>", i + 1,
-                        HtmlEscape(r.location.name), ranked[i].number, *ranked[i].value, ranked[i].cost, HtmlEscape(params));
+    html += fmt::format("<tr><td>{}</td><td>{}.r.{}</td>", i + 1, HtmlEscape(r.location.name), ranked[i].number);
+    for (size_t k = 0; k < objectives.size(); ++k) html += fmt::format("<td>{:.4g}</td>", ObjectiveValue(ranked[i], k));
+    html += fmt::format("<td>{:.1f}</td><td class=\"params\">{}</td></tr>", ranked[i].cost, HtmlEscape(params));
   }
   return html + "</table>";
 }
@@ -220,7 +251,7 @@ td.params { font-family: monospace; font-size: 12px; }
 }  // namespace
 
 std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImportance>& importance, int top_n) {
-  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize);
+  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
   std::string html = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hpo report: {0}</title><style>{1}</style></head><body>\n"
       "<h1>Sweep {0}</h1><p>{2} ({3}); best {4}: {5}</p>\n"
@@ -243,6 +274,7 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
     html += "<h2>Parallel coordinates</h2>" + ParallelCoordinates(r, space) + "\n";
     html += "<h2>Slice plots</h2>" + Slices(r, space) + "\n";
   }
+  if (r.info.MultiObjective()) html += "<h2>Pareto front</h2>" + ObjectivePairs(r) + "\n";
   html += "<h2>Cost vs score</h2>" + CostVsScore(r).Render() + "\n";
   html += fmt::format("<h2>Top {} trials</h2>", top_n) + TopTable(r, top_n) + "\n</body></html>\n";
   return html;
@@ -258,6 +290,12 @@ std::string MarkdownReport(const SweepResults& r, const std::vector<ParameterImp
     for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, FormatParamValue(value));
     md += fmt::format("| {} | {}.r.{} | {:.4g} | {:.1f} | {} |\n", i + 1, r.location.name, ranked[i].number, *ranked[i].value,
                       ranked[i].cost, params);
+  }
+  if (r.info.MultiObjective()) {
+    md += fmt::format("\n## Pareto front of {}\n\n", DescribeObjectives(r.info.Objectives()));
+    for (const store::Trial& t : ObjectiveFront(r.trials, r.info.Objectives())) {
+      md += fmt::format("- {}.r.{}: {}\n", r.location.name, t.number, ObjectiveValuesText(t, r.info.Objectives()));
+    }
   }
   md += "\n## Pareto front (best score for its cost)\n\n";
   for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize)) {

@@ -106,7 +106,8 @@ std::string IsoTime(int64_t epoch_ms) {
   return fmt::format("\"{}.{:06d}\"", text, static_cast<int>(epoch_ms % 1000) * 1000);
 }
 
-std::string TrialLine(const store::Trial& t, const std::map<std::string, OptunaDistribution>& distributions) {
+std::string TrialLine(const store::Trial& t, const std::map<std::string, OptunaDistribution>& distributions,
+                      size_t n_objectives) {
   std::string dists, params;
   for (const auto& [name, value] : t.params) {
     const OptunaDistribution& d = distributions.at(name);
@@ -122,11 +123,19 @@ std::string TrialLine(const store::Trial& t, const std::map<std::string, OptunaD
   const bool finished = t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned ||
                         t.state == store::TrialState::kFailed;
   // Optuna keeps a value only on COMPLETE trials; a pruned trial's last value is in its curve.
-  const std::string value = t.state == store::TrialState::kComplete && t.value ? JsonNumber(*t.value) : "null";
+  // A multi-objective trial has `values` (every objective) and no `value`, as Optuna writes it.
+  const bool complete = t.state == store::TrialState::kComplete && t.value && t.more_values.size() + 1 >= n_objectives;
+  std::string value = "null", values = "null";
+  if (complete && n_objectives == 1) value = JsonNumber(*t.value);
+  if (complete && n_objectives > 1) {
+    std::vector<double> all = {*t.value};
+    all.insert(all.end(), t.more_values.begin(), t.more_values.begin() + static_cast<std::ptrdiff_t>(n_objectives - 1));
+    values = JsonNumbers(all);
+  }
   std::string line = fmt::format(
-      R"({{"op_code": {}, "worker_id": {}, "study_id": 0, "state": {}, "value": {}, "values": null, )"
+      R"({{"op_code": {}, "worker_id": {}, "study_id": 0, "state": {}, "value": {}, "values": {}, )"
       R"("datetime_start": {}, )",
-      kCreateTrial, kWorker, OptunaState(t.state), value, t.started_ms > 0 ? IsoTime(t.started_ms) : "null");
+      kCreateTrial, kWorker, OptunaState(t.state), value, values, t.started_ms > 0 ? IsoTime(t.started_ms) : "null");
   if (finished && t.finished_ms > 0) line += fmt::format(R"("datetime_complete": {}, )", IsoTime(t.finished_ms));
   line += fmt::format(
       R"("distributions": {{{}}}, "params": {{{}}}, "user_attrs": {{"hpo_number": {}, "seed": {}, "cost_seconds": {}, )"
@@ -147,9 +156,11 @@ std::string ExportOptunaJournal(const store::Study& study, const StudyInfo& info
       if (!distributions.count(name)) distributions.emplace(name, FromValues(name, trials));
     }
   }
+  std::string directions;
+  for (const Objective& o : info.Objectives()) directions += fmt::format("{}{}", directions.empty() ? "" : ", ", o.maximize ? kMaximize : kMinimize);
   std::string out = fmt::format(R"({{"op_code": {}, "worker_id": {}, "study_name": {}, "directions": [{}]}})" "\n",
-                                kCreateStudy, kWorker, JsonString(study.name), info.maximize ? kMaximize : kMinimize);
-  for (const store::Trial& t : trials) out += TrialLine(t, distributions);
+                                kCreateStudy, kWorker, JsonString(study.name), directions);
+  for (const store::Trial& t : trials) out += TrialLine(t, distributions, info.Objectives().size());
   return out;
 }
 

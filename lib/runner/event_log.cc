@@ -40,6 +40,7 @@ std::string EventJson(const SweepEvent& event, const std::string& sweep, int64_t
   }
   if (event.step) line += fmt::format(", \"step\": {}", *event.step);
   if (event.value) line += ", \"value\": " + JsonNumber(*event.value);
+  if (event.trial && !event.trial->more_values.empty()) line += ", \"more_values\": " + JsonNumbers(event.trial->more_values);
   if (!event.message.empty()) line += ", \"message\": " + JsonString(event.message);
   return line + "}";
 }
@@ -63,8 +64,10 @@ std::string SweepEndJson(const std::string& sweep, const std::vector<store::Tria
   }
   std::string best_json = "null";
   if (best && best->value) {
-    best_json = fmt::format("{{\"trial\": {}, \"value\": {}, \"params\": {}, \"run_dir\": {}}}", best->number,
-                            JsonNumber(*best->value), JsonParams(best->params), JsonString(best->run_dir));
+    best_json = fmt::format("{{\"trial\": {}, \"value\": {}, {}\"params\": {}, \"run_dir\": {}}}", best->number,
+                            JsonNumber(*best->value),
+                            best->more_values.empty() ? "" : "\"more_values\": " + JsonNumbers(best->more_values) + ", ",
+                            JsonParams(best->params), JsonString(best->run_dir));
   }
   return fmt::format(
       "{{\"event\": \"sweep_end\", \"sweep\": {}, \"time_ms\": {}, \"launched\": {}, \"complete\": {}, "

@@ -404,7 +404,9 @@ class Controller {
     store_.FinishTrial(t.id, store::TrialState::kComplete, value, more, cost, "");
     std::string shown = fmt::format("{}", *value);
     for (size_t i = 0; i < more.size(); ++i) shown += fmt::format(", {} {}", plan_.more_objectives[i].name, more[i]);
-    Emit(SweepEvent::Kind::kFinished, &t, shown, value);
+    store::Trial finished = t;
+    finished.more_values = std::move(more);
+    Emit(SweepEvent::Kind::kFinished, &finished, shown, value);
   }
 
   // ----- liveness ----------------------------------------------------------------------------

@@ -17,13 +17,8 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
   const config::SweepConfig theirs =
       config::ParseSweepConfig(study.config_yaml, "the stored config of sweep " + other.name, other.name);
   if (theirs.Objectives() != ours.Objectives()) {
-    const auto goals = [](const config::SweepConfig& c) {
-      std::string text;
-      for (const Objective& o : c.Objectives()) text += fmt::format("{}{} {}", text.empty() ? "" : ", ", o.maximize ? "maximizes" : "minimizes", o.name);
-      return text;
-    };
-    throw UserError(fmt::format("warm start from sweep '{}': it {}, this sweep {}; their values do not compare", other.name,
-                                goals(theirs), goals(ours)));
+    throw UserError(fmt::format("warm start from sweep '{}': it optimises {}, this sweep {}; their values do not compare",
+                                other.name, DescribeObjectives(theirs.Objectives()), DescribeObjectives(ours.Objectives())));
   }
   WarmStart warm;
   std::set<std::string> dropped, missing;

@@ -634,7 +634,7 @@ TEST_F(SweepCliTest, AWarmStartLetsTheSamplerSeeAnotherSweepsTrials) {
   // Another goal, or no such sweep: exit 2 with one line, and no study is started.
   const CommandResult other_goal = RunHpo("sweep " + Config("third", "goal: minimize\n" + body) + " --warm-start-from first");
   EXPECT_EQ(other_goal.exit_code, 2);
-  EXPECT_NE(other_goal.output.find("warm start from sweep 'first': it maximizes score, this sweep minimizes score"),
+  EXPECT_NE(other_goal.output.find("warm start from sweep 'first': it optimises score (maximize), this sweep score (minimize)"),
             std::string::npos) << other_goal.output;
   EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/third/study.db"));
   EXPECT_EQ(RunHpo("sweep " + Config("fourth", body) + " --warm-start-from nowhere").exit_code, 2);
@@ -1101,6 +1101,96 @@ TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   const CommandResult bad = RunHpo("sweep " + config + " --method nonsense");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(bad.output, "hpo: error: --method: unknown method 'nonsense' (known: random, grid, bayes/protein, tpe, cmaes)\n");
+}
+
+// The stub's results file has score = 100 - 100 (x - 0.3)^2 and x itself: maximising score
+// while minimising x has a front of every trial with x <= 0.3 not beaten by a smaller x.
+TEST_F(SweepCliTest, TwoObjectivesGiveAParetoFrontEverywhere) {
+  // Scores: x 0.05 -> 93.75, 0.1 -> 96, 0.2 -> 99, 0.3 -> 100, 0.45 -> 97.75, 0.5 -> 96.
+  // 0.5 is beaten by 0.1 (same score, smaller x), 0.45 by 0.2: the front is x <= 0.3.
+  const fs::path events = dir_ / "events.jsonl";
+  const std::string body = "metrics: [{name: score, goal: maximize}, {name: x, goal: minimize}]\nmethod: grid\nn_trials: 6\n"
+                           "parameters:\n  x: {values: [0.05, 0.1, 0.2, 0.3, 0.45, 0.5]}\n";
+  const CommandResult r = RunHpo("sweep " + Config("mo", body) + " --events " + events.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("objectives score (maximize), x (minimize)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Pareto front (4 trial(s)"), std::string::npos) << r.output;
+  std::set<int64_t> expected_front;
+  for (const store::Trial& t : Trials("mo")) {
+    ASSERT_EQ(t.state, store::TrialState::kComplete) << t.error;
+    ASSERT_EQ(t.more_values.size(), 1u);
+    EXPECT_DOUBLE_EQ(t.more_values[0], t.params.at("x").as_double());
+    if (t.params.at("x").as_double() <= 0.3) expected_front.insert(t.number);
+  }
+  ASSERT_EQ(expected_front.size(), 4u);
+
+  const CommandResult best = RunHpo("best-params mo --pareto --no-patch");
+  ASSERT_EQ(best.exit_code, 0) << best.output;
+  const size_t front_at = best.output.find("Pareto front (4 trials");
+  ASSERT_NE(front_at, std::string::npos) << best.output;
+  const std::string front_lines = best.output.substr(front_at, best.output.find("\n\n", front_at) - front_at);
+  for (const store::Trial& t : Trials("mo")) {
+    const bool listed = front_lines.find(fmt::format("mo.r.{}  score", t.number)) != std::string::npos;
+    EXPECT_EQ(listed, expected_front.count(t.number) > 0) << t.number << "\n" << front_lines;
+  }
+  // The best run is the front's best score: x = 0.3.
+  EXPECT_NE(best.output.find("(score 100, x 0.3)"), std::string::npos) << best.output;
+
+  EXPECT_NE(RunHpo("status mo").output.find("Pareto front: 4 trial(s)"), std::string::npos);
+  const std::string report = ReadFile(dir_ / "train_dir/sweep/mo/analysis/report.html");
+  EXPECT_NE(report.find("<h2>Pareto front</h2>"), std::string::npos);
+  EXPECT_NE(report.find("4 trial(s) on the Pareto front of score (maximize), x (minimize)"), std::string::npos);
+  const CommandResult csv = RunHpo("export mo --format csv --out " + (dir_ / "mo.csv").string());
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_EQ(ReadFile(dir_ / "mo.csv").rfind("number,state,value,values.x,cost_seconds", 0), 0u);
+  int finished_lines = 0;
+  for (const YAML::Node& line : JsonLines(events)) {
+    if (line["event"].as<std::string>() != "finished") continue;
+    ++finished_lines;
+    EXPECT_EQ(line["more_values"][0].as<double>(), line["params"]["x"].as<double>());
+  }
+  EXPECT_EQ(finished_lines, 6);
+}
+
+TEST_F(SweepCliTest, TpeSearchesTwoObjectivesAndStaysOnTheFront) {
+  // 4 random trials, then 8 from the multi-objective TPE; every trial has both values, and
+  // best-params lists exactly the trials no other trial beats on both.
+  const std::string body = "metrics: [{name: score, goal: maximize}, {name: x, goal: minimize}]\nmethod: tpe\n"
+                           "n_startup_trials: 4\nn_trials: 12\nseed: 3\nparameters:\n  x: {min: 0.0, max: 1.0}\n";
+  const std::vector<store::Trial> trials = SweepToTheEnd("mo_tpe", body);
+  ASSERT_EQ(trials.size(), 12u);
+  const auto dominates = [](const store::Trial& a, const store::Trial& b) {
+    return *a.value >= *b.value && a.more_values[0] <= b.more_values[0] && (*a.value > *b.value || a.more_values[0] < b.more_values[0]);
+  };
+  const CommandResult best = RunHpo("best-params mo_tpe --pareto --no-patch");
+  ASSERT_EQ(best.exit_code, 0) << best.output;
+  int on_front = 0;
+  for (const store::Trial& t : trials) {
+    ASSERT_EQ(t.state, store::TrialState::kComplete) << t.error;
+    ASSERT_EQ(t.more_values.size(), 1u);
+    const bool dominated = std::any_of(trials.begin(), trials.end(), [&](const store::Trial& o) { return dominates(o, t); });
+    on_front += !dominated;
+    EXPECT_EQ(best.output.find(fmt::format("mo_tpe.r.{}  score", t.number)) != std::string::npos, !dominated) << t.number << best.output;
+  }
+  EXPECT_NE(best.output.find(fmt::format("Pareto front ({} trials", on_front)), std::string::npos) << best.output;
+}
+
+TEST_F(SweepCliTest, AMultiObjectiveStudyRefusesPruningAndFailsATrialWithoutEveryValue) {
+  const std::string objectives = "metrics: [{name: score, goal: maximize}, {name: seconds, goal: minimize}]\n";
+  const std::string space = "method: grid\nn_trials: 1\nparameters:\n  x: {values: [0.3]}\n";
+  const CommandResult pruned = RunHpo("sweep " + Config("mo_pruned", objectives + "pruner: median\n" + space));
+  EXPECT_EQ(pruned.exit_code, 2) << pruned.output;
+  EXPECT_NE(pruned.output.find("mo_pruned.yaml:4:10: a study with 2 objectives cannot be pruned (as in Optuna)"), std::string::npos)
+      << pruned.output;
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/mo_pruned"));
+  const CommandResult cmaes = RunHpo("sweep " + Config("mo_cmaes", objectives + space) + " --method cmaes");
+  EXPECT_EQ(cmaes.exit_code, 2) << cmaes.output;
+  EXPECT_NE(cmaes.output.find("cannot be searched by cmaes"), std::string::npos) << cmaes.output;
+  // The stub writes no `seconds`: the trial fails and says why.
+  const std::vector<store::Trial> trials = SweepToTheEnd("mo_missing", objectives + space);
+  ASSERT_EQ(trials.size(), 1u);
+  EXPECT_EQ(trials[0].state, store::TrialState::kFailed);
+  EXPECT_NE(trials[0].error.find("seconds"), std::string::npos) << trials[0].error;
 }
 
 }  // namespace

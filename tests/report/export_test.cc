@@ -36,7 +36,7 @@ TEST(ExportJsonTest, IsValidJsonWithEveryTrial) {
 }
 
 TEST(ExportCsvTest, OneColumnPerParameterAndQuotedFields) {
-  const std::string csv = ExportCsv(TwoTrials());
+  const std::string csv = ExportCsv(TwoTrials(), {});
   EXPECT_EQ(csv,
             "number,state,value,cost_seconds,seed,params.activation_fn,params.learning_rate,params.net_arch,error\n"
             "0,COMPLETE,231.5,0,0,,0.0003,\"[64, 64]\",\n"

@@ -122,5 +122,35 @@ TEST(OptunaJournalTest, RealOptunaLoadsTheStudy) {
   EXPECT_EQ(seed, "1001");
 }
 
+TEST(OptunaJournalTest, RealOptunaLoadsAMultiObjectiveStudyWithEveryDirectionAndItsFront) {
+  if (std::system("/usr/bin/python3 -c 'import optuna' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3-optuna is not installed (scripts/setup.sh installs it): round trip not checked";
+  }
+  Fixture f;
+  f.study.direction = "maximize,minimize";
+  // trials 0-2 complete with (reward, seconds): 120.5/10, 250.25/30, 90/40 -> front {0, 1}
+  const double seconds[] = {10, 30, 40};
+  for (int i = 0; i < 3; ++i) f.trials[static_cast<size_t>(i)].more_values = {seconds[i]};
+  StudyInfo info{"reward", true};
+  info.more_objectives = {{"seconds", false}};
+  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "optuna_journal_mo_test";
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path journal = dir / "study.jsonl", out = dir / "loaded.txt";
+  std::filesystem::remove(journal);
+  WriteFileAtomic(journal, ExportOptunaJournal(f.study, info, f.trials, f.specs));
+  WriteFileAtomic(dir / "load.py",
+                  "import sys, warnings\n"
+                  "warnings.simplefilter('ignore')\n"
+                  "import optuna\n"
+                  "storage = optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(sys.argv[1]))\n"
+                  "s = optuna.load_study(study_name='journal_study', storage=storage)\n"
+                  "print(','.join(d.name for d in s.directions))\n"
+                  "print(' '.join(str(t.number) for t in s.best_trials))\n"
+                  "print([float(v) for v in s.trials[1].values])\n");
+  const std::string command = "/usr/bin/python3 " + (dir / "load.py").string() + " " + journal.string() + " > " + out.string() + " 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile(out);
+  EXPECT_EQ(ReadFile(out), "MAXIMIZE,MINIMIZE\n0 1\n[250.25, 30.0]\n");
+}
+
 }  // namespace
 }  // namespace hpo::report

@@ -153,5 +153,50 @@ TEST_F(TpeParityTest, UnivariateFloatDensitiesEqualOptunas) {
                             {-1.262357, 0.925506}, {0.443059, 0.556127}});
 }
 
+TEST(TpeMultiObjectiveTest, TheSplitTakesWholeFrontsThenTheHypervolumeSubsetAndWeighsByContribution) {
+  // Oriented values (larger is better) of five trials, as losses: 0 (-1, 1), 1 (-2, 2) and
+  // 2 (-3, 3) trade off (front 0); 3 (-0.5, 3) is beaten by 0 and 4 (-1.5, 2.5) by 1.
+  const double first[] = {1, 2, 3, 0.5, 1.5}, second[] = {-1, -2, -3, -3, -2.5};
+  std::vector<Observation> history;
+  for (int i = 0; i < 5; ++i) {
+    Observation o{{0.1 * i}, TrialState::kComplete, first[i], 1};
+    o.more_values = {second[i]};
+    history.push_back(o);
+  }
+  history.push_back({{0.9}, TrialState::kRunning, 0, 1});
+  // Two of the three on front 0: reference (-0.9, 3.3); trial 1 covers most (1.43), then trial
+  // 2 adds 0.30 and trial 0 only 0.10.
+  const TpeGroups groups = SplitHistory(history, 2, true);
+  ASSERT_EQ(groups.below.size(), 2u);
+  EXPECT_EQ(groups.below[0], &history[1].point);
+  EXPECT_EQ(groups.below[1], &history[2].point);
+  EXPECT_EQ(groups.above.size(), 4u);  // 0, 3, 4 and the running trial (constant liar)
+  // Among the two, reference (-1.8, 3.3): hypervolume 0.56, contributions 0.20 and 0.30.
+  ASSERT_EQ(groups.below_weights.size(), 2u);
+  EXPECT_NEAR(groups.below_weights[0], 0.2 / 0.3, 1e-9);
+  EXPECT_NEAR(groups.below_weights[1], 1.0, 1e-9);
+  // Whole fronts when they fit: n_below 3 is front 0 exactly.
+  const TpeGroups three = SplitHistory(history, 3, false);
+  EXPECT_EQ(three.below, (std::vector<const space::UnitPoint*>{&history[0].point, &history[1].point, &history[2].point}));
+  EXPECT_EQ(three.above.size(), 2u);
+}
+
+TEST(TpeMultiObjectiveTest, SuggestsFromTheMultiObjectiveSplit) {
+  const space::SearchSpace space = BraninSpace();
+  auto sampler = MakeSampler({"tpe"});
+  std::vector<Observation> history;
+  Rng seeds(3);
+  for (int t = 0; t < 15; ++t) {
+    Observation o{space.SamplePrior(seeds), TrialState::kComplete, static_cast<double>(t % 7), 1};
+    o.more_values = {static_cast<double>(-(t % 5))};
+    history.push_back(o);
+  }
+  Rng a(5), b(5);
+  const std::optional<Suggestion> s = sampler->Suggest(space, history, a);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->reason, "tpe");
+  EXPECT_EQ(s->point, sampler->Suggest(space, history, b)->point);
+}
+
 }  // namespace
 }  // namespace hpo::samplers
