@@ -68,7 +68,9 @@ std::vector<double> LogKernelWeights(size_t n, double prior_weight, const std::v
 /// continuous and snapped afterwards.
 class NumericKernels {
  public:
-  /// `mus` are the observations; the prior (centre of the box, as wide as it) is appended.
+  /// `mus` are the observations; the prior kernel, as wide as the box, is appended. It sits at
+  /// the box's centre, as Optuna's, or at the parameter's `mean:` when the file gives one (the
+  /// user's prior, weighted as Optuna weighs its own).
   NumericKernels(const Dimension& dim, std::vector<double> mus, bool multivariate, size_t n_dims)
       : step_(dim.level_step), low_(-step_ / 2), high_(1.0 + step_ / 2), mu_(std::move(mus)) {
     const size_t n = mu_.size();
@@ -79,7 +81,7 @@ class NumericKernels {
     // Optuna's magic clip: no kernel narrower than the range over the number of kernels + 1.
     const double min_sigma = range / std::min(100.0, 2.0 + static_cast<double>(n));
     for (double& s : sigma_) s = std::clamp(s, min_sigma, range);
-    mu_.push_back(0.5);
+    mu_.push_back(dim.has_prior ? dim.center : 0.5);
     sigma_.push_back(range);
     double last_sigma = -1, log_height = 0;  // multivariate kernels share one width: one log
     for (size_t i = 0; i < mu_.size(); ++i) {

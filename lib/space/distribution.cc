@@ -69,6 +69,7 @@ class NumericDistribution : public Distribution {
     d.num_levels = Levels();
     d.level_step = EvenLevelStep();
     d.center = center_;
+    d.has_prior = spec_.mean.has_value();
     d.scale = scale_;
     d.log_scale = kind_.transform == Transform::kLog10 || kind_.transform == Transform::kLog2;
     return d;
@@ -160,7 +161,8 @@ class NumericDistribution : public Distribution {
 
 class CategoricalDistribution : public Distribution {
  public:
-  CategoricalDistribution(std::vector<Value> choices, int center) : choices_(std::move(choices)), center_(center) {}
+  CategoricalDistribution(std::vector<Value> choices, int center, bool has_prior)
+      : choices_(std::move(choices)), center_(center), has_prior_(has_prior) {}
 
   const std::string& name() const override {
     static const std::string kName = "categorical";
@@ -171,6 +173,7 @@ class CategoricalDistribution : public Distribution {
     d.kind = DimensionKind::kCategorical;
     d.num_levels = static_cast<int>(choices_.size());
     d.center = center_;
+    d.has_prior = has_prior_;
     d.scale = 1.0;  // Metta: "auto" cannot reach every category; a full-width scale can
     return d;
   }
@@ -201,6 +204,7 @@ class CategoricalDistribution : public Distribution {
 
   std::vector<Value> choices_;
   int center_;
+  bool has_prior_;
 };
 
 }  // namespace
@@ -278,7 +282,7 @@ std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices, std::o
     if (it == choices.end()) throw UserError(origin, fmt::format("prior {} is not one of the choices", prior->ToYaml()));
     center = static_cast<int>(it - choices.begin());
   }
-  return std::make_unique<CategoricalDistribution>(std::move(choices), center);
+  return std::make_unique<CategoricalDistribution>(std::move(choices), center, prior.has_value());
 }
 
 }  // namespace hpo::space

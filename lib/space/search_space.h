@@ -34,6 +34,7 @@ struct Dimension {
   /// levels are uneven (int_loguniform) or the dimension is not discrete.
   double level_step = 0.0;
   double center = 0.5;  ///< search centre (the prior mean), unit coordinate or category index
+  bool has_prior = false;  ///< the centre was given (`mean:` / `prior:`), not the middle of the range
   /// Protein's search half-width in unit coordinates ([0,1] box, so half of Protein's
   /// [-1,1] scale): "auto" -> 0.25, "time" -> 0.5 / (log2 max - log2 min).
   double scale = 0.25;

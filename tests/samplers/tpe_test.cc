@@ -198,5 +198,24 @@ TEST(TpeMultiObjectiveTest, SuggestsFromTheMultiObjectiveSplit) {
   EXPECT_EQ(s->point, sampler->Suggest(space, history, b)->point);
 }
 
+// With no observation the model is its prior kernel alone: as wide as the box, at its centre
+// (Optuna's), or at the parameter's mean: when the file gives one.
+TEST(TpePriorTest, ThePriorKernelSitsAtTheGivenMeanElseAtTheCentre) {
+  space::SearchSpace space;
+  space.AddParameter("plain", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{}));
+  space.AddParameter("centred", space::MakeNumeric({"uniform", 0, 1, 0.2, {}, 1}, Origin{}));
+  const ParzenEstimator plain(space.dimensions(), {0}, {}, 1.0), centred(space.dimensions(), {1}, {}, 1.0);
+  // A Gaussian of sd 1 truncated to [0, 1]: log density -0.5 (x - mu)^2 - log(sqrt(2 pi) * mass).
+  const auto expected = [](double x, double mu) {
+    const double mass = 0.5 * (std::erf((1 - mu) / std::sqrt(2.0)) - std::erf(-mu / std::sqrt(2.0)));
+    return -0.5 * (x - mu) * (x - mu) - std::log(std::sqrt(2 * std::numbers::pi) * mass);
+  };
+  for (double x : {0.0, 0.2, 0.5, 0.9}) {
+    EXPECT_NEAR(plain.LogPdf({x}), expected(x, 0.5), 1e-9) << x;
+    EXPECT_NEAR(centred.LogPdf({x}), expected(x, 0.2), 1e-9) << x;
+  }
+  EXPECT_GT(centred.LogPdf({0.2}), centred.LogPdf({0.8}));
+}
+
 }  // namespace
 }  // namespace hpo::samplers
