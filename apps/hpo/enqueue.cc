@@ -8,6 +8,7 @@
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
+#include "lib/config/from_patch.h"
 #include "lib/config/queued_trial.h"
 #include "lib/config/trainer_config.h"
 #include "lib/config/yaml_source.h"
@@ -43,21 +44,14 @@ std::vector<std::string> SplitAssignments(const std::string& text) {
 }
 
 // The given values, each tagged with where it came from (for messages).
-std::vector<config::GivenValue> GivenValues(const EnqueueOptions& o) {
+std::vector<config::GivenValue> GivenValues(const EnqueueOptions& o, bool trainer_program) {
   std::vector<config::GivenValue> given;
   for (const std::string& part : SplitAssignments(o.params)) {
     if (part.empty()) continue;
     auto [name, value] = config::ParseOverride(part);
     given.push_back({name, std::move(value), "--params"});
   }
-  if (!o.from_patch.empty()) {
-    const config::YamlDocument patch = config::LoadYamlFile(o.from_patch);
-    if (!patch.root.IsMap()) throw UserError(fmt::format("{}: a patch is a mapping of key: value", patch.source));
-    for (const auto& entry : patch.root) {
-      const Origin origin = config::OriginOf(patch.source, entry.second);
-      given.push_back({entry.first.as<std::string>(), config::ValueFromYaml(entry.second, origin), origin.where});
-    }
-  }
+  if (!o.from_patch.empty()) given = config::ReadPatchValues(o.from_patch, trainer_program);
   return given;
 }
 
@@ -66,7 +60,7 @@ int RunEnqueue(const EnqueueOptions& o) {
   const report::SweepResults r = report::LoadSweepResults(o.sweep.Locate());
   if (!r.config) throw UserError(fmt::format("sweep '{}': its stored config no longer parses, so nothing can be queued", r.location.name));
   const space::SearchSpace space = r.config->BuildSpace();
-  const config::QueuedTrial queued = config::CompleteQueuedTrial(space, r.config->fixed, GivenValues(o), r.location.name);
+  const config::QueuedTrial queued = config::CompleteQueuedTrial(space, r.config->fixed, GivenValues(o, r.config->command.empty()), r.location.name);
   auto store = store::OpenStore(r.location.storage_url);
   const int64_t next_number = static_cast<int64_t>(r.trials.size());
   const uint64_t seed = runner::SeedOfTrial(r.config->fixed, queued.params, r.config->seed, next_number);

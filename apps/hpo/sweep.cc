@@ -13,6 +13,7 @@
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_plan.h"
 #include "apps/hpo/train_command.h"
+#include "lib/config/from_patch.h"
 #include "lib/config/sweep_config.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
@@ -51,6 +52,7 @@ struct SweepCliOptions {
   bool dry_run = false;
   bool accept_changes = false;
   std::optional<std::string> warm_start_from;
+  std::string from_patch;
 };
 
 std::string ParamsLine(const ParamSet& params) {
@@ -67,6 +69,7 @@ std::string ObjectivesText(const config::SweepConfig& c) {
 config::SweepConfig Resolve(const SweepCliOptions& o) {
   const std::vector<std::string> command = o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
   config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command, o.sets);
+  config::ApplyFromPatch(c, o.from_patch);
   if (o.name) c.name = *o.name;
   // The file's train_dir: counts only when neither --train-dir nor HPO_TRAIN_DIR says where.
   const char* train_dir_env = std::getenv("HPO_TRAIN_DIR");
@@ -470,6 +473,9 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
                 "Continue the study although its space, metric or trial program changed (recorded in the study)");
   cmd->add_option("--warm-start-from", o->warm_start_from,
                   "Another sweep whose finished trials the sampler also sees (same metric and goal)");
+  cmd->add_option("--from-patch", o->from_patch,
+                  "Start from a patch's values (hpo best-params writes them): the first trial and the search centre; "
+                  "with narrow: in the file (--preset fine-tune), ranges shrink around them");
   cmd->add_option("--events", o->events, "Append one JSON line per trial event to this file (docs/run_dir.md)");
   cmd->add_flag("--no-report", o->no_report,
                 "Do not write analysis/report.html and analysis/results.json (written as trials finish, by default)");

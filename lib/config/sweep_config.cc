@@ -404,6 +404,7 @@ std::string SweepConfig::ToYaml() const {
   if (target) out << YAML::Key << "target" << YAML::Value << FormatDouble(*target);
   if (patience > 0) out << YAML::Key << "patience" << YAML::Value << patience;
   if (keep_best_n > 0) out << YAML::Key << "keep_best_n" << YAML::Value << keep_best_n;
+  if (narrow > 0) out << YAML::Key << "narrow" << YAML::Value << FormatDouble(narrow);  // not applied yet: no --from-patch
   if (min_delta != 0) out << YAML::Key << "min_delta" << YAML::Value << FormatDouble(min_delta);
   if (!warm_start_from.empty()) out << YAML::Key << "warm_start_from" << YAML::Value << warm_start_from;
   if (!enqueue.empty()) {

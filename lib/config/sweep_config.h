@@ -87,6 +87,12 @@ struct SweepConfig {
   /// `fixed` (fixed: and searched parameters win), so the study stores the values, not the path.
   std::string base_config;
   Origin base_config_origin;
+  /// `narrow: W` (the fine-tune profile): with `hpo sweep --from-patch FILE`, each numeric range
+  /// the patch gives a value for shrinks to W of its width around that value
+  /// (lib/config/from_patch.h). 0 = off; reset to 0 once applied, so the stored config holds
+  /// the narrowed ranges, not the instruction.
+  double narrow = 0;
+  Origin narrow_origin;
   std::vector<std::string> command;     ///< empty = hpo train
   HookSettings hooks;
   samplers::SamplerSettings sampler;

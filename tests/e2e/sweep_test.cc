@@ -1193,5 +1193,71 @@ TEST_F(SweepCliTest, AMultiObjectiveStudyRefusesPruningAndFailsATrialWithoutEver
   EXPECT_NE(trials[0].error.find("seconds"), std::string::npos) << trials[0].error;
 }
 
+// Profiles (issue 16 item 7): every preset of configs/lunar.yaml resolves to its own study;
+// fine-tune needs a patch, and with one its ranges shrink around the patch's values.
+TEST_F(SweepCliTest, EveryProfileOfTheDefaultSweepResolvesAndFineTuneNeedsAPatch) {
+  const std::string lunar = std::string(HPO_SOURCE_DIR) + "/configs/lunar.yaml";
+  for (const std::string preset : {"quick", "conservative", "aggressive"}) {
+    const CommandResult r = RunHpo("sweep " + lunar + " --preset " + preset + " --dry-run --trials 2");
+    EXPECT_EQ(r.exit_code, 0) << preset << ": " << r.output;
+    EXPECT_NE(r.output.find("sweep lunar_" + preset + " ("), std::string::npos) << r.output;
+  }
+  const CommandResult bare = RunHpo("sweep " + lunar + " --preset fine-tune --dry-run");
+  EXPECT_EQ(bare.exit_code, 2) << bare.output;
+  EXPECT_NE(bare.output.find("lunar.yaml:"), std::string::npos) << bare.output;
+  EXPECT_NE(bare.output.find("narrow: 0.25 shrinks each range around a patch's values; give the patch with --from-patch FILE"),
+            std::string::npos) << bare.output;
+  // A patch as hpo best-params writes it for hpo train (a trainer: block, the fixed values marked).
+  const fs::path patch = dir_ / "lunar_best.yaml";
+  std::ofstream(patch) << "# @package _global_\ntrainer:\n  learning_rate: 6.0e-4\n  n_epochs: 9\n  gae_lambda: 0.94\n"
+                          "  n_steps: 512\n  total_timesteps: 600000  # fixed in the sweep\n  vf_coef: 0.6\n";
+  const CommandResult fine = RunHpo("sweep " + lunar + " --preset fine-tune --from-patch " + patch.string() + " --dry-run");
+  ASSERT_EQ(fine.exit_code, 0) << fine.output;
+  EXPECT_NE(fine.output.find("sweep lunar_fine_tune ("), std::string::npos) << fine.output;
+  // gae_lambda uniform [0.9, 0.99]: a quarter of the width (0.0225) around 0.94.
+  EXPECT_NE(fine.output.find("gae_lambda               uniform [0.92875, 0.95125] mean 0.94"), std::string::npos) << fine.output;
+  EXPECT_NE(fine.output.find("n_epochs                 int_uniform [8, 10] mean 9"), std::string::npos) << fine.output;
+  EXPECT_NE(fine.output.find("vf_coef=0.6"), std::string::npos) << "the patch's other values are fixed\n" << fine.output;
+  EXPECT_NE(fine.output.find("#0   [prior] "), std::string::npos) << fine.output;
+}
+
+// --from-patch on any sweep: the patch's values are the first trial, and with narrow: every
+// trial stays inside the ranges shrunk around them; a value outside the space is refused at its line.
+TEST_F(SweepCliTest, FromPatchStartsAtThePatchAndNarrowKeepsTrialsAroundIt) {
+  const std::string space = "method: random\nn_trials: 8\nparameters:\n  x: {min: 0.0, max: 1.0}\n"
+                            "  lr: {distribution: loguniform, min: 1.0e-5, max: 1.0e-1}\n  c: {values: [a, b, c]}\n";
+  const fs::path patch = dir_ / "best.yaml";
+  std::ofstream(patch) << "x: 0.3\nlr: 1.0e-3\nc: b\nextra: 7\n";
+  const std::vector<store::Trial> none = SweepToTheEnd("wide", space);  // the control: no patch
+  const CommandResult r = RunHpo("sweep " + Config("narrowed", "narrow: 0.2\n" + space) + " --from-patch " + patch.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<store::Trial> trials = Trials("narrowed");
+  ASSERT_EQ(trials.size(), 8u);
+  EXPECT_EQ(trials[0].params.at("x").as_double(), 0.3);
+  EXPECT_EQ(trials[0].params.at("lr").as_double(), 1e-3);
+  EXPECT_EQ(trials[0].params.at("c").as_string(), "b");
+  bool wide_left = false;
+  for (const store::Trial& t : none) wide_left |= std::abs(t.params.at("x").as_double() - 0.3) > 0.1;
+  EXPECT_TRUE(wide_left) << "the control sweep never left [0.2, 0.4]: the check below proves nothing";
+  for (const store::Trial& t : trials) {
+    ASSERT_EQ(t.state, store::TrialState::kComplete) << t.error;
+    EXPECT_GE(t.params.at("x").as_double(), 0.2 - 1e-12);  // 0.2 of [0, 1] around 0.3
+    EXPECT_LE(t.params.at("x").as_double(), 0.4 + 1e-12);
+    // lr: 0.2 of 4 decades = 0.8 decade around 1e-3: [10^-3.4, 10^-2.6]
+    EXPECT_GE(t.params.at("lr").as_double(), std::pow(10.0, -3.4) * (1 - 1e-9));
+    EXPECT_LE(t.params.at("lr").as_double(), std::pow(10.0, -2.6) * (1 + 1e-9));
+    EXPECT_EQ(t.params.count("extra"), 0u);  // a fixed value, passed to the program, not a parameter
+  }
+  const std::string stored = ReadFile(dir_ / "train_dir/sweep/narrowed/config.yaml");
+  EXPECT_NE(stored.find("extra: 7"), std::string::npos) << stored;
+  EXPECT_EQ(stored.find("narrow:"), std::string::npos) << "the stored config holds the narrowed ranges, not the instruction";
+
+  std::ofstream(dir_ / "patch_outside.yaml") << "x: 0.3\nlr: 0.5\n";
+  const CommandResult outside = RunHpo("sweep " + Config("outside", space) + " --from-patch " + (dir_ / "patch_outside.yaml").string());
+  EXPECT_EQ(outside.exit_code, 2) << outside.output;
+  EXPECT_NE(outside.output.find("patch_outside.yaml:2:5: lr=0.5 is outside the sweep's range"), std::string::npos) << outside.output;
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/outside"));
+}
+
 }  // namespace
 }  // namespace hpo::e2e

@@ -31,7 +31,7 @@ const std::vector<std::string> kTopLevelKeys = {
     "n_warmup_steps", "n_trials", "max_trials", "run_cap", "timeout", "timeout_per_trial", "n_jobs",
     "n_parallel_trials", "storage", "seed", "max_retries", "heartbeat_timeout", "cost", "warm_start_from", "enqueue", "grid_points", "command", "program",
     "hooks", "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config", "target", "patience", "keep_best_n",
-    "early_stopping_patience", "min_delta",
+    "early_stopping_patience", "min_delta", "narrow",
     "fixed", "parameters", "searchable", "constraints", "presets", "applied_preset", "sweep", "num_random_samples"};
 
 // Keys of the tools these files come from that do not change the search (listed as ignored).
@@ -154,6 +154,10 @@ class HpoReader {
     } else if (key == "min_delta") {
       c_.min_delta = r_.Number(v, key);
       if (c_.min_delta < 0) r_.Fail(v, "min_delta must be >= 0");
+    } else if (key == "narrow") {
+      c_.narrow = r_.Number(v, key);
+      c_.narrow_origin = r_.At(v);
+      if (!(c_.narrow > 0 && c_.narrow <= 1)) r_.Fail(v, fmt::format("narrow is the share of each range kept, in (0, 1], not {}", c_.narrow));
     } else if (key == "grid_points") {
       c_.sampler.grid_points = r_.Int(v, key, 1);
     } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was resolved with
