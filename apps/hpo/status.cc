@@ -29,15 +29,6 @@ std::string Host(const store::Trial& t) {
   return t.worker.empty() ? "-" : t.worker.substr(0, colon);
 }
 
-std::string ParamsLine(const ParamSet& params) {
-  std::string line;
-  for (const auto& [name, value] : params) {
-    if (!line.empty()) line += " ";
-    line += name + "=" + report::FormatParamValue(value);
-  }
-  return line;
-}
-
 int RunStatus(const SweepArgs& args) {
   const store::SweepLocation location = args.Locate();
   auto store = store::OpenStore(location.storage_url);
@@ -53,7 +44,7 @@ int RunStatus(const SweepArgs& args) {
     ++counts[t.state];
     std::string value = t.value ? fmt::format("{:.4g}", *t.value) : "-";
     for (double v : t.more_values) value += fmt::format(" {:.4g}", v);  // further objectives
-    std::string params = ParamsLine(t.params);
+    std::string params = report::ParamsLine(t.params);
     if (t.state == store::TrialState::kFailed) params = "error: " + t.error;
     fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", t.number, store::StateName(t.state), value, Duration(t), Host(t), params);
   }

@@ -19,8 +19,10 @@
 #include "lib/core/error.h"
 #include "lib/core/quantities.h"
 #include "lib/core/random.h"
+#include "lib/core/terminal.h"
 #include "lib/report/analysis.h"
 #include "lib/report/best_params.h"
+#include "lib/report/sweep_progress.h"
 #include "lib/runner/event_log.h"
 #include "lib/runner/hooks.h"
 #include "lib/runner/sweep_runner.h"
@@ -42,6 +44,7 @@ struct SweepCliOptions {
   std::optional<double> budget_hours;
   std::vector<std::string> sets;
   bool no_report = false;
+  bool no_progress = false;
   std::string events;
   std::string storage;
   std::string preset;
@@ -54,12 +57,6 @@ struct SweepCliOptions {
   std::optional<std::string> warm_start_from;
   std::string from_patch;
 };
-
-std::string ParamsLine(const ParamSet& params) {
-  std::string line;
-  for (const auto& [name, value] : params) line += (line.empty() ? "" : " ") + name + "=" + report::FormatParamValue(value);
-  return line;
-}
 
 /// "metric final_mean_reward (maximize)", or "objectives a (maximize), b (minimize)".
 std::string ObjectivesText(const config::SweepConfig& c) {
@@ -139,7 +136,7 @@ void PrintSpace(const config::SweepConfig& c) {
                  p.numeric.mean ? " mean " + show(*p.numeric.mean) : "");
     }
   }
-  if (!c.fixed.empty()) fmt::print("fixed: {}\n", ParamsLine(c.fixed));
+  if (!c.fixed.empty()) fmt::print("fixed: {}\n", report::ParamsLine(c.fixed));
   for (const auto& [text, origin] : c.constraints) fmt::print("skip when: {}\n", text);
   const bool searched_seed = std::any_of(c.parameters.begin(), c.parameters.end(),
                                          [](const config::ParameterSpec& p) { return p.name == "seed"; });
@@ -188,7 +185,7 @@ int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
   int rejected = 0;
   fmt::print("first {} suggestions (no training: each is recorded as running):\n", c.n_trials);
   for (size_t n = 0; n < queued.size(); ++n) {
-    fmt::print("  #{:<3} [{}] {}\n", n, queued[n].label, ParamsLine(queued[n].params));
+    fmt::print("  #{:<3} [{}] {}\n", n, queued[n].label, report::ParamsLine(queued[n].params));
     history.push_back({space.ToUnit(queued[n].params), samplers::TrialState::kRunning, 0, 1});
   }
   for (int n = static_cast<int>(queued.size()); n < c.n_trials; ++n) {
@@ -199,7 +196,7 @@ int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
       break;
     }
     rejected += s->constraint_rejections;
-    fmt::print("  #{:<3} [{}] {}\n", n, s->reason, ParamsLine(space.ToParams(s->point)));
+    fmt::print("  #{:<3} [{}] {}\n", n, s->reason, report::ParamsLine(space.ToParams(s->point)));
     history.push_back({s->point, samplers::TrialState::kRunning, 0, 1});
   }
   fmt::print("constraints rejected {} candidate(s)\n", rejected);
@@ -353,33 +350,22 @@ int RunSweepCommand(const SweepCliOptions& o) {
   runner::SweepPlan plan = PlanFor(c, location.dir);
   plan.warm_start = std::move(warm_start);
 
-  const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  // On a terminal, event lines scroll above a redrawn status line and intermediate values update
+  // it; elsewhere (or with --no-progress) plain lines: the status after each finished trial.
+  const bool live = IsTerminal(stdout) && !o.no_progress;
+  LiveLine status_line(stdout);
   const auto started = std::chrono::steady_clock::now();
+  auto status = [&](const std::vector<store::Trial>& now) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report::ProgressText(report::CountProgress(now, c.Objectives()), c.n_trials, elapsed);
+  };
+  auto say = [&](const std::string& line) {
+    if (live) status_line.Print(line);
+    else fmt::print("{}\n", line);
+  };
   AnalysisWriter analysis(location, study, c, !o.no_report);
   CheckpointKeeper checkpoints(c.keep_best_n, c);
   runner::HookRunner hooks(c.hooks, c.name, location.dir);
-  // After every finished trial: the study's counts, the best so far and an ETA from this
-  // controller's pace (a plain line, so it reads the same in a terminal and in a log file).
-  auto summary_line = [&](const std::vector<store::Trial>& now) {
-    int done = 0, running = 0, pruned_n = 0, failed_n = 0;
-    for (const store::Trial& t : now) {
-      done += t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned ||
-              (t.state == store::TrialState::kFailed && !t.retried);
-      running += t.state == store::TrialState::kRunning;
-      pruned_n += t.state == store::TrialState::kPruned;
-      failed_n += t.state == store::TrialState::kFailed && !t.retried;
-    }
-    std::string best_text = "best -";
-    if (c.MultiObjective()) {
-      best_text = fmt::format("Pareto front {} trial(s)", report::ObjectiveFront(now, c.Objectives()).size());
-    } else if (const store::Trial* best = report::BestTrial(now, c.maximize)) {
-      best_text = fmt::format("best {:.4g} (trial {})", *best->value, best->number);
-    }
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const double eta = done > 0 ? elapsed / done * std::max(c.n_trials - done, 0) : 0;
-    fmt::print("  [{}/{} done, {} running, {} pruned, {} failed | {} | elapsed {:.0f}s, eta {:.0f}s]\n", done, c.n_trials,
-               running, pruned_n, failed_n, best_text, elapsed, eta);
-  };
   fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name, c.n_trials, c.n_jobs,
              c.sampler.method, c.pruner.method, c.MultiObjective() ? ", " + ObjectivesText(c) : "", (location.dir / "runs").string());
   hooks.SweepStarted();
@@ -387,25 +373,29 @@ int RunSweepCommand(const SweepCliOptions& o) {
     using Kind = runner::SweepEvent::Kind;
     if (events) events->Write(e);
     hooks.OnEvent(e);
-    if (e.kind == Kind::kReported && !tty) return;  // intermediate values: only on a terminal
     const std::string who = e.trial ? fmt::format("trial {}", e.trial->number) : std::string("sweep");
     switch (e.kind) {
       case Kind::kCreated: return;  // for the events file and hooks; "started" follows at once
-      case Kind::kStarted: fmt::print("{} started: {}\n", who, ParamsLine(e.trial->params)); break;
-      case Kind::kReported: fmt::print("{} {}\n", who, e.message); break;
-      case Kind::kFinished: fmt::print("{} finished: {}\n", who, e.message); break;
-      case Kind::kFailed: fmt::print("{} finished: FAILED: {}\n", who, e.message); break;
-      case Kind::kPruned: fmt::print("{} pruned at {}\n", who, e.message); break;
+      case Kind::kReported:  // on a terminal it updates the status line; elsewhere it is left out
+        if (live) status_line.Set(status(*e.study) + " " + who + " " + e.message);
+        return;
+      case Kind::kStarted: say(fmt::format("{} started: {}", who, report::ParamsLine(e.trial->params))); break;
+      case Kind::kFinished: say(fmt::format("{} finished: {}", who, e.message)); break;
+      case Kind::kFailed: say(fmt::format("{} finished: FAILED: {}", who, e.message)); break;
+      case Kind::kPruned: say(fmt::format("{} pruned at {}", who, e.message)); break;
       case Kind::kRecovered:
-      case Kind::kInfo: fmt::print("{}: {}\n", who, e.message); break;
+      case Kind::kInfo: say(fmt::format("{}: {}", who, e.message)); break;
     }
-    if (e.kind == Kind::kFinished || e.kind == Kind::kFailed || e.kind == Kind::kPruned) {
-      summary_line(*e.study);
+    const bool ended = e.kind == Kind::kFinished || e.kind == Kind::kFailed || e.kind == Kind::kPruned;
+    if (live) status_line.Set(status(*e.study));
+    else if (ended) fmt::print("  {}\n", status(*e.study));
+    if (ended) {
       checkpoints.Prune(*e.study);
       analysis.Refresh(*e.study, false);
     }
     std::fflush(stdout);
   });
+  if (live) status_line.Clear();
   const std::vector<store::Trial> trials = store->LoadTrials(study.id);
   const std::vector<store::Trial> ranked = report::RankTrials(trials, c.maximize, c.more_objectives);
   int complete = 0, pruned = 0, failed = 0;
@@ -426,7 +416,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   }
   if (!ranked.empty()) {
     const store::Trial& best = ranked[0];
-    fmt::print("best parameters (trial {}): {}\n", best.number, ParamsLine(best.params));
+    fmt::print("best parameters (trial {}): {}\n", best.number, report::ParamsLine(best.params));
     fmt::print("to train with the best hyperparameters, run:\n  {}\n", TrialTrainingCommand(c, location.dir, c.name, best));
   }
   checkpoints.Prune(trials);
@@ -479,6 +469,8 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--events", o->events, "Append one JSON line per trial event to this file (docs/run_dir.md)");
   cmd->add_flag("--no-report", o->no_report,
                 "Do not write analysis/report.html and analysis/results.json (written as trials finish, by default)");
+  cmd->add_flag("--no-progress", o->no_progress,
+                "Plain lines even on a terminal: no redrawn status line (what a log file gets anyway)");
   cmd->add_flag("--dry-run", o->dry_run, "Print the resolved space and the first suggestions; run nothing");
   cmd->callback([o, &exit_code] { exit_code = RunSweepCommand(*o); });
 }

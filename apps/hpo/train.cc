@@ -17,6 +17,7 @@
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/store/sweep_location.h"
+#include "lib/core/terminal.h"
 #include "lib/trainer/trainer.h"
 
 namespace hpo::cli {
@@ -30,6 +31,7 @@ struct TrainCliOptions {
   std::optional<int64_t> seed;
   std::string resume;
   bool list_keys = false;
+  bool no_progress = false;
 };
 
 std::filesystem::path DefaultRunDir() {
@@ -81,6 +83,11 @@ int RunTrain(const TrainCliOptions& o) {
   // A resumed run keeps the record of what was asked for when it started.
   if (!options.resume) WriteFileAtomic(options.run_dir / "train_config_overrides.yaml", config.DiffYaml());
   fmt::print(stderr, "hpo train: {} run in {}\n", options.resume ? "resuming the" : "new", options.run_dir.string());
+  // A person at a terminal gets a redrawn progress line with the evaluations in it; a program
+  // reading stdout (a sweep, a pipe) gets the JSON evaluation lines, and --no-progress gives
+  // what a log file gets.
+  options.live_progress = IsTerminal(stderr) && !o.no_progress;
+  options.eval_json = !IsTerminal(stdout) || o.no_progress;
   return trainer::Train(config, options);
 }
 
@@ -96,6 +103,8 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--run-dir", o->run_dir, "Run directory (default: train_dir/runs/train-<time>)");
   cmd->add_option("--seed", o->seed, "Seed (overrides the config's)");
   cmd->add_option("--resume", o->resume, "Continue the run in RUN_DIR from its last checkpoint");
+  cmd->add_flag("--no-progress", o->no_progress,
+                "Plain progress lines and JSON evaluation lines even on a terminal (as a log file or a sweep gets them)");
   cmd->add_flag("--list-keys", o->list_keys, "Print every trainer key with its default and other tools' names, and exit");
   cmd->callback([o, &exit_code] { exit_code = RunTrain(*o); });
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cctype>
 #include <cmath>
@@ -23,6 +24,42 @@ std::string FormatDouble(double v) {
   std::string text = fmt::format("{}", v);
   if (text.find_first_of(".e") == std::string::npos) text += ".0";
   return text;
+}
+
+namespace {
+
+// "7.310e-04" -> "7.31e-04", "0.2500" -> "0.25", "100.0" -> "100": drops the zeros that carry
+// no digit.
+std::string TrimZeros(std::string text) {
+  const size_t e = text.find('e');
+  std::string mantissa = text.substr(0, e), exponent = e == std::string::npos ? "" : text.substr(e);
+  if (mantissa.find('.') != std::string::npos) {
+    mantissa.erase(mantissa.find_last_not_of('0') + 1);
+    if (mantissa.back() == '.') mantissa.pop_back();
+  }
+  return mantissa + exponent;
+}
+
+}  // namespace
+
+std::string ReadableNumber(double v) {
+  if (!std::isfinite(v)) return fmt::format("{}", v);
+  if (v == 0) return "0";
+  const double magnitude = std::fabs(v);
+  if (magnitude < 1e-2 || magnitude >= 1e5) return TrimZeros(fmt::format("{:.3e}", v));
+  const int decimals = std::max(0, 3 - static_cast<int>(std::floor(std::log10(magnitude))));
+  std::string text = TrimZeros(fmt::format("{:.{}f}", v, decimals));
+  // Rounding may carry into a fifth digit (99999.7 -> "100000"): the scientific form then.
+  return std::fabs(std::strtod(text.c_str(), nullptr)) >= 1e5 ? TrimZeros(fmt::format("{:.3e}", v)) : text;
+}
+
+std::string ReadableValue(const Value& value) {
+  if (value.is_list()) {
+    std::string out = "[";
+    for (const Value& item : value.as_list()) out += (out.size() > 1 ? ", " : "") + ReadableValue(item);
+    return out + "]";
+  }
+  return value.is_double() ? ReadableNumber(value.as_double()) : value.ToYaml();
 }
 
 bool IsYamlNumber(std::string_view t) {

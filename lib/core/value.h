@@ -65,4 +65,12 @@ bool IsYamlNumber(std::string_view text);
 /// Shortest round-trip text of a double that reads back as a float in YAML ("1.0", "3e-04"...).
 std::string FormatDouble(double v);
 
+/// A number for people to read, not to read back: 4 significant digits, scientific below 1e-2
+/// and from 1e5 on, trailing zeros dropped ("7.31e-04", "0.2632", "250.1", "1.235e+06"). Every
+/// human output uses it; files that are read back (patches, results, exports, printed commands)
+/// keep full precision.
+std::string ReadableNumber(double v);
+/// A value for people: its floats (lists too) as ReadableNumber; integers, words, bools as written.
+std::string ReadableValue(const Value& value);
+
 }  // namespace hpo

@@ -157,6 +157,12 @@ std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fi
   return out;
 }
 
+std::string ParamsLine(const ParamSet& params) {
+  std::string line;
+  for (const auto& [name, value] : params) line += (line.empty() ? "" : " ") + name + "=" + ReadableValue(value);
+  return line;
+}
+
 ParamSet WithFixed(const ParamSet& fixed, const ParamSet& params) {
   ParamSet all = fixed;
   for (const auto& [name, value] : params) all[name] = value;

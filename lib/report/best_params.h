@@ -47,6 +47,10 @@ std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fi
 /// A trial's full configuration: the sweep's fixed values, then its own parameters.
 ParamSet WithFixed(const ParamSet& fixed, const ParamSet& params);
 
+/// "learning_rate=5.49e-04 n_steps=1024 net_arch=[64, 64]": parameters for people to read (their
+/// floats as ReadableNumber), in one line.
+std::string ParamsLine(const ParamSet& params);
+
 /// "learning_rate=7.31e-04 net_arch=[64, 64]" as hpo train --override arguments.
 std::vector<std::string> ParamsAsOverrides(const ParamSet& params);
 

@@ -23,16 +23,23 @@ const char* StateColour(store::TrialState state) {
   }
 }
 
+// What hovering a point or line shows: the trial, its state and value, and its parameters.
 std::string TrialTip(const SweepResults& r, const store::Trial& t) {
-  return fmt::format("{}.r.{} {} {}", r.location.name, t.number, store::StateName(t.state),
-                     t.value ? fmt::format("{:.4g}", *t.value) : std::string("(no value)"));
+  std::string params;
+  for (const auto& [name, value] : t.params) params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, ReadableValue(value));
+  return fmt::format("trial {} ({}.r.{}), {}, {} {}: {}", t.number, r.location.name, t.number, store::StateName(t.state),
+                     r.info.metric, t.value ? ReadableNumber(*t.value) : std::string("(no value)"), params);
 }
+
+// Charts across the page are drawn this wide (then scaled to the page: text stays readable).
+constexpr int kWideChart = 1100, kWideChartHeight = 340;
 
 bool Better(const SweepResults& r, double a, double b) { return r.info.maximize ? a > b : a < b; }
 
 // Every trial with a value against `x_of(trial)`, coloured by state, and the best-so-far line.
 SvgChart History(const SweepResults& r, const std::string& x_label, double (*x_of)(const SweepResults&, const store::Trial&)) {
   SvgChart chart(x_label, r.info.metric);
+  chart.Size(kWideChart, kWideChartHeight);
   std::vector<const store::Trial*> ordered;
   for (const store::Trial& t : r.trials) {
     if (t.value && std::isfinite(*t.value)) ordered.push_back(&t);
@@ -63,6 +70,7 @@ double MinutesSinceStart(const SweepResults& r, const store::Trial& t) {
 
 SvgChart Intermediates(const SweepResults& r) {
   SvgChart chart("step", r.info.metric + " (intermediate)");
+  chart.Size(kWideChart, kWideChartHeight);
   for (const store::Trial& t : r.trials) {
     if (t.intermediates.empty()) continue;
     Mark line{Mark::Kind::kLine, {}, {}, StateColour(t.state), TrialTip(r, t), 1.2};
@@ -77,7 +85,7 @@ SvgChart ImportanceBars(const std::vector<ParameterImportance>& importance) {
   std::vector<std::string> names;
   for (auto it = importance.rbegin(); it != importance.rend(); ++it) names.push_back(it->parameter);  // most important on top
   SvgChart chart("share of main-effect variance", "");
-  chart.Size(560, 60 + 26 * static_cast<int>(names.size())).YCategories(names);
+  chart.Size(kWideChart, 60 + 26 * static_cast<int>(names.size())).YCategories(names);
   for (size_t row = 0; row < names.size(); ++row) {
     const ParameterImportance& p = importance[names.size() - 1 - row];
     chart.Add({Mark::Kind::kBar, {p.importance}, {static_cast<double>(row)}, "#1f77b4",
@@ -86,16 +94,29 @@ SvgChart ImportanceBars(const std::vector<ParameterImportance>& importance) {
   return chart;
 }
 
+// A categorical parameter's values, in the order of their indices.
+std::vector<std::string> CategoryNames(const space::SearchSpace& space, size_t k) {
+  const space::Dimension& d = space.dimensions()[k];
+  space::UnitPoint point = space.Center();
+  std::vector<std::string> names;
+  for (int level = 0; level < d.num_levels; ++level) {
+    point[k] = level;
+    names.push_back(ReadableValue(space.ToParams(point).at(d.name)));
+  }
+  return names;
+}
+
 // One vertical axis per parameter (unit coordinates, so log distributions get log axes) and a
 // last one for the score; one line per complete trial, darker for better scores.
 std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace& space) {
   const std::vector<space::Dimension>& dims = space.dimensions();
   const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize);
   if (ranked.empty()) return "<p class=\"note\">no complete trial yet</p>";
-  const int axes = static_cast<int>(dims.size()) + 1, gap = 110, top = 40, height = 220;
-  const int width = 80 + gap * (axes - 1) + 80;
+  // As wide as the other charts (so it scales like them), wider when the axes need more room.
+  const int axes = static_cast<int>(dims.size()) + 1, top = 40, height = 220;
+  const int gap = std::max(110, (kWideChart - 160) / std::max(axes - 1, 1)), width = 80 + gap * (axes - 1) + 80;
   const double best = *ranked.front().value, worst = *ranked.back().value;
-  std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}">)svg", width, top + height + 40);
+  std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}">)svg", width, top + height + 40);
   auto axis_x = [&](int i) { return 80 + gap * i; };
   auto score_y = [&](double v) { return top + height * (best == worst ? 0.5 : (best - v) / (best - worst)); };
   for (auto it = ranked.rbegin(); it != ranked.rend(); ++it) {  // best drawn last, on top
@@ -114,65 +135,70 @@ std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace&
   for (int i = 0; i < axes; ++i) {
     const bool is_score = i == axes - 1;
     std::string name = is_score ? r.info.metric : dims[static_cast<size_t>(i)].name;
-    std::string high = is_score ? fmt::format("{:.4g}", best) : "", low = is_score ? fmt::format("{:.4g}", worst) : "";
-    if (!is_score) {
+    std::string high = is_score ? ReadableNumber(best) : "", low = is_score ? ReadableNumber(worst) : "";
+    const bool categorical = !is_score && dims[static_cast<size_t>(i)].kind == space::DimensionKind::kCategorical;
+    if (!is_score && !categorical) {
       const space::Dimension& d = dims[static_cast<size_t>(i)];
       if (d.log_scale) name += " (log)";
       space::UnitPoint lo_point = space.Center(), hi_point = space.Center();
       lo_point[static_cast<size_t>(i)] = 0;
-      hi_point[static_cast<size_t>(i)] = d.kind == space::DimensionKind::kCategorical ? d.num_levels - 1 : 1;
-      low = space.ToParams(lo_point).at(d.name).ToYaml();
-      high = space.ToParams(hi_point).at(d.name).ToYaml();
+      hi_point[static_cast<size_t>(i)] = 1;
+      low = ReadableValue(space.ToParams(lo_point).at(d.name));
+      high = ReadableValue(space.ToParams(hi_point).at(d.name));
     }
     svg += fmt::format(R"svg(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" class="axis"/>)svg", axis_x(i), top, top + height);
     svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="label">{}</text>)svg", axis_x(i), top - 22, HtmlEscape(name));
+    if (categorical) {  // each value beside the axis, at its level
+      const std::vector<std::string> names = CategoryNames(space, static_cast<size_t>(i));
+      for (size_t level = 0; level < names.size(); ++level) {
+        const double f = names.size() > 1 ? static_cast<double>(level) / static_cast<double>(names.size() - 1) : 0.5;
+        svg += fmt::format(R"svg(<text x="{}" y="{:.1f}" class="tick">{}</text>)svg", axis_x(i) + 4, top + height * (1 - f) + 4,
+                           HtmlEscape(names[level]));
+      }
+      continue;
+    }
     svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>)svg", axis_x(i), top - 6, HtmlEscape(high));
     svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>)svg", axis_x(i), top + height + 16, HtmlEscape(low));
   }
   return svg + "</svg>";
 }
 
-// Score against each parameter's value (log axes for log distributions; categorical values as
-// their index, named in the axis label).
+// Score against each parameter's value (log axes for log distributions; a categorical
+// parameter's values along its axis, in their order).
 std::string Slices(const SweepResults& r, const space::SearchSpace& space) {
   std::string html;
-  for (const space::Dimension& d : space.dimensions()) {
-    std::string label = d.name;
-    std::map<std::string, int> levels;
-    SvgChart chart(label, r.info.metric);
-    chart.Size(360, 240).LogX(d.log_scale);
+  const std::vector<space::Dimension>& dims = space.dimensions();
+  for (size_t k = 0; k < dims.size(); ++k) {
+    const space::Dimension& d = dims[k];
+    const bool categorical = d.kind == space::DimensionKind::kCategorical;
+    SvgChart chart(d.name, r.info.metric);
+    chart.Size(360, 240).LogX(d.log_scale && !categorical);
+    if (categorical) chart.XCategories(CategoryNames(space, k));
     for (const store::Trial& t : r.trials) {
       const auto it = t.params.find(d.name);
       if (!t.value || it == t.params.end() || !std::isfinite(*t.value)) continue;
       double x;
-      if (it->second.is_number() && d.kind != space::DimensionKind::kCategorical) {
+      if (categorical) {
+        if (!space.Contains(t.params)) continue;  // from an earlier space: its value has no place here
+        x = space.ToUnit(t.params)[k];
+      } else if (it->second.is_number()) {
         x = it->second.as_double();
       } else {
-        x = levels.emplace(it->second.ToYaml(), static_cast<int>(levels.size())).first->second;
+        continue;
       }
-      chart.Add({Mark::Kind::kPoint, {x}, {*t.value}, StateColour(t.state), TrialTip(r, t) + " " + it->second.ToYaml(), 3.5});
+      chart.Add({Mark::Kind::kPoint, {x}, {*t.value}, StateColour(t.state), TrialTip(r, t), 3.5});
     }
-    if (!levels.empty()) {
-      std::string names;
-      for (const auto& [text, index] : levels) names += fmt::format("{}{}={}", names.empty() ? "" : ", ", index, text);
-      chart = SvgChart(d.name + ": " + names, r.info.metric).Size(360, 240);
-      for (const store::Trial& t : r.trials) {
-        const auto it = t.params.find(d.name);
-        if (!t.value || it == t.params.end() || !std::isfinite(*t.value)) continue;
-        chart.Add({Mark::Kind::kPoint, {static_cast<double>(levels.at(it->second.ToYaml()))}, {*t.value}, StateColour(t.state),
-                   TrialTip(r, t) + " " + it->second.ToYaml(), 3.5});
-      }
-    }
-    html += "<div class=\"slice\">" + chart.Render() + "</div>";
+    html += "<div>" + chart.Render() + "</div>";
   }
-  return html;
+  return "<div class=\"slices\">" + html + "</div>";
 }
 
 SvgChart CostVsScore(const SweepResults& r) {
   SvgChart chart("cost (wall-clock seconds)", r.info.metric);
+  chart.Size(kWideChart, kWideChartHeight);
   for (const store::Trial& t : r.trials) {
     if (t.value && std::isfinite(*t.value) && t.cost > 0) {
-      chart.Add({Mark::Kind::kPoint, {t.cost}, {*t.value}, StateColour(t.state), TrialTip(r, t) + fmt::format(", {:.1f} s", t.cost), 3.5});
+      chart.Add({Mark::Kind::kPoint, {t.cost}, {*t.value}, StateColour(t.state), TrialTip(r, t) + fmt::format(" ({:.1f} s)", t.cost), 3.5});
     }
   }
   Mark front{Mark::Kind::kLine, {}, {}, kBestColour, "Pareto front: best score for its cost", 2};
@@ -202,10 +228,10 @@ std::string ObjectivePairs(const SweepResults& r) {
                    on_front ? kBestColour : StateColour(t.state),
                    TrialTip(r, t) + (on_front ? " (Pareto front)" : ""), on_front ? 5.0 : 3.5});
       }
-      html += "<div class=\"slice\">" + chart.Render() + "</div>";
+      html += "<div>" + chart.Render() + "</div>";
     }
   }
-  return html + fmt::format("<p class=\"note\">{} trial(s) on the Pareto front of {} (marked)</p>", front.size(),
+  return "<div class=\"slices\">" + html + "</div>" + fmt::format("<p class=\"note\">{} trial(s) on the Pareto front of {} (marked)</p>", front.size(),
                             HtmlEscape(DescribeObjectives(objectives)));
 }
 
@@ -217,9 +243,11 @@ std::string TopTable(const SweepResults& r, int top_n) {
   html += "<th>cost (s)</th><th>parameters</th></tr>";
   for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {
     std::string params;
-    for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, FormatParamValue(value));
-    html += fmt::format("<tr><td>{}</td><td>{}.r.{}</td>", i + 1, HtmlEscape(r.location.name), ranked[i].number);
-    for (size_t k = 0; k < objectives.size(); ++k) html += fmt::format("<td>{:.4g}</td>", ObjectiveValue(ranked[i], k));
+    for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, ReadableValue(value));
+    const std::string run = fmt::format("{}.r.{}", HtmlEscape(r.location.name), ranked[i].number);
+    html += fmt::format("<tr><td>{}</td><td>{}</td>", i + 1,
+                        ranked[i].run_dir.empty() ? run : fmt::format("<a href=\"file://{}\">{}</a>", HtmlEscape(ranked[i].run_dir), run));
+    for (size_t k = 0; k < objectives.size(); ++k) html += "<td>" + ReadableNumber(ObjectiveValue(ranked[i], k)) + "</td>";
     html += fmt::format("<td>{:.1f}</td><td class=\"params\">{}</td></tr>", ranked[i].cost, HtmlEscape(params));
   }
   return html + "</table>";
@@ -238,12 +266,13 @@ std::string CountsLine(const SweepResults& r) {
 }
 
 const char* const kStyle = R"css(
-body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1200px; }
+body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1600px; }
+svg.chart { width: 100%; height: auto; display: block; }
+.slices { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 8px; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
 .note, .tick { fill: #666; color: #666; font-size: 11px; } .label { font-size: 12px; fill: #333; }
 .frame { fill: none; stroke: #999; } .axis { stroke: #999; }
 .legend span { margin-right: 14px; } .dot { display: inline-block; width: 10px; height: 10px; border-radius: 5px; }
-.slice { display: inline-block; margin: 4px; }
 table { border-collapse: collapse; font-size: 13px; } td, th { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }
 td.params { font-family: monospace; font-size: 12px; }
 )css";
@@ -259,7 +288,7 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
       "<span><i class=\"dot\" style=\"background:{7}\"></i> pruned</span><span><i class=\"dot\" style=\"background:{8}\"></i> failed</span>"
       "<span><i class=\"dot\" style=\"background:{9}\"></i> best so far / Pareto front</span></p>\n",
       HtmlEscape(r.location.name), kStyle, CountsLine(r), r.info.maximize ? "maximise" : "minimise", HtmlEscape(r.info.metric),
-      ranked.empty() ? std::string("none yet") : fmt::format("{:.4g} ({}.r.{})", *ranked[0].value, HtmlEscape(r.location.name), ranked[0].number),
+      ranked.empty() ? std::string("none yet") : fmt::format("{} ({}.r.{})", ReadableNumber(*ranked[0].value), HtmlEscape(r.location.name), ranked[0].number),
       StateColour(store::TrialState::kComplete), StateColour(store::TrialState::kPruned), StateColour(store::TrialState::kFailed), kBestColour);
   html += "<h2>Optimization history</h2>" + History(r, "trial number", TrialNumber).Render() + "\n";
   html += "<h2>History by wall time</h2>" + History(r, "minutes since the first trial started", MinutesSinceStart).Render() + "\n";
@@ -281,14 +310,14 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
 }
 
 std::string MarkdownReport(const SweepResults& r, const std::vector<ParameterImportance>& importance, int top_n) {
-  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize);
+  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
   std::string md = fmt::format("# Sweep {}\n\n{} ({} {})\n\n", r.location.name, CountsLine(r),
                                r.info.maximize ? "maximise" : "minimise", r.info.metric);
   md += fmt::format("## Top {} trials\n\n| rank | run | {} | cost (s) | parameters |\n| --- | --- | --- | --- | --- |\n", top_n, r.info.metric);
   for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {
     std::string params;
-    for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, FormatParamValue(value));
-    md += fmt::format("| {} | {}.r.{} | {:.4g} | {:.1f} | {} |\n", i + 1, r.location.name, ranked[i].number, *ranked[i].value,
+    for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, ReadableValue(value));
+    md += fmt::format("| {} | {}.r.{} | {} | {:.1f} | {} |\n", i + 1, r.location.name, ranked[i].number, ReadableNumber(*ranked[i].value),
                       ranked[i].cost, params);
   }
   if (r.info.MultiObjective()) {
@@ -299,7 +328,7 @@ std::string MarkdownReport(const SweepResults& r, const std::vector<ParameterImp
   }
   md += "\n## Pareto front (best score for its cost)\n\n";
   for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize)) {
-    md += fmt::format("- {}.r.{}: {:.4g} in {:.1f} s\n", r.location.name, t.number, *t.value, t.cost);
+    md += fmt::format("- {}.r.{}: {} in {:.1f} s\n", r.location.name, t.number, ReadableNumber(*t.value), t.cost);
   }
   md += "\n## Parameter importance\n\n";
   if (importance.empty()) md += "needs at least 3 complete trials\n";

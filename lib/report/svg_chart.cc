@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lib/core/value.h"
+
 namespace hpo::report {
 namespace {
 
@@ -26,7 +28,7 @@ struct Axis {
     std::vector<double> ticks;
     if (log) {
       const int first = static_cast<int>(std::floor(std::log10(lo))), last = static_cast<int>(std::ceil(std::log10(hi)));
-      const std::vector<double> mantissas = last - first > 3 ? std::vector<double>{1} : std::vector<double>{1, 2, 5};
+      const std::vector<double> mantissas = last - first > 2 ? std::vector<double>{1} : std::vector<double>{1, 2, 5};
       for (int e = first; e <= last; ++e) {
         for (double m : mantissas) {
           const double t = m * std::pow(10.0, e);
@@ -80,8 +82,8 @@ std::string HtmlEscape(const std::string& text) {
 }
 
 std::string SvgChart::Render() const {
-  std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}">)svg",
-                                width_, height_, width_, height_);
+  std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}">)svg",
+                                width_, height_);
   if (marks_.empty()) {
     return svg + fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="note">no data yet</text></svg>)svg",
                              width_ / 2, height_ / 2);
@@ -92,7 +94,8 @@ std::string SvgChart::Render() const {
     xs.insert(xs.end(), m.x.begin(), m.x.end());
     ys.insert(ys.end(), m.y.begin(), m.y.end());
   }
-  const Axis x_axis = Fit(xs, log_x_);
+  Axis x_axis = Fit(xs, log_x_);
+  if (!x_categories_.empty()) x_axis.lo = -0.5, x_axis.hi = static_cast<double>(x_categories_.size()) - 0.5;
   Axis y_axis = Fit(ys, false);
   if (!y_categories_.empty()) y_axis.lo = -0.6, y_axis.hi = static_cast<double>(y_categories_.size()) - 0.4;
   size_t longest = 0;  // category names sit left of the frame: make room for them
@@ -104,12 +107,20 @@ std::string SvgChart::Render() const {
 
   // Frame, ticks and labels.
   svg += fmt::format(R"svg(<rect x="{}" y="{}" width="{:.1f}" height="{:.1f}" class="frame"/>)svg", left, kTop, plot_w, plot_h);
-  for (double t : x_axis.Ticks()) {
-    svg += fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" class="tick">{:.3g}</text>)svg", px(t), kTop + plot_h + 14, t);
+  if (x_categories_.empty()) {
+    for (double t : x_axis.Ticks()) {
+      svg += fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" class="tick">{}</text>)svg", px(t), kTop + plot_h + 14,
+                         ReadableNumber(t));
+    }
+  } else {
+    for (size_t i = 0; i < x_categories_.size(); ++i) {
+      svg += fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" class="tick">{}</text>)svg",
+                         px(static_cast<double>(i)), kTop + plot_h + 14, HtmlEscape(x_categories_[i]));
+    }
   }
   if (y_categories_.empty()) {
     for (double t : y_axis.Ticks()) {
-      svg += fmt::format(R"svg(<text x="{}" y="{:.1f}" text-anchor="end" class="tick">{:.4g}</text>)svg", left - 4, py(t) + 4, t);
+      svg += fmt::format(R"svg(<text x="{}" y="{:.1f}" text-anchor="end" class="tick">{}</text>)svg", left - 4, py(t) + 4, ReadableNumber(t));
     }
   } else {
     for (size_t i = 0; i < y_categories_.size(); ++i) {

@@ -23,17 +23,20 @@ class SvgChart {
   SvgChart& Size(int width, int height) { width_ = width, height_ = height; return *this; }
   /// Labels for integer y rows (bar charts and parallel coordinates draw text instead of numbers).
   SvgChart& YCategories(std::vector<std::string> names) { y_categories_ = std::move(names); return *this; }
+  /// Labels for integer x positions 0..n-1 (a categorical parameter's values, in their order).
+  SvgChart& XCategories(std::vector<std::string> names) { x_categories_ = std::move(names); return *this; }
   SvgChart& Add(Mark mark) { marks_.push_back(std::move(mark)); return *this; }
   bool empty() const { return marks_.empty(); }
 
-  /// The <svg> element. A chart without marks says so in its body instead of drawing axes.
+  /// The <svg> element, drawn at its size and scaled to the width of its container (the page,
+  /// or a grid cell). A chart without marks says so in its body instead of drawing axes.
   std::string Render() const;
 
  private:
   std::string x_label_, y_label_;
   bool log_x_ = false;
   int width_ = 560, height_ = 300;
-  std::vector<std::string> y_categories_;
+  std::vector<std::string> y_categories_, x_categories_;
   std::vector<Mark> marks_;
 };
 

@@ -290,7 +290,7 @@ class Controller {
       if (!report->step) continue;  // a final value: nothing to prune on
       store_.ReportIntermediate(r.trial.id, *report->step, report->value);
       r.reports.push_back({*report->step, Oriented(report->value)});
-      Emit(SweepEvent::Kind::kReported, &r.trial, fmt::format("step {} {} {}", *report->step, plan_.metric, report->value),
+      Emit(SweepEvent::Kind::kReported, &r.trial, fmt::format("step {} {} {}", *report->step, plan_.metric, ReadableNumber(report->value)),
            report->value, report->step);
       if (ShouldPrune(r)) {
         r.pruned = true;
@@ -380,7 +380,7 @@ class Controller {
     const store::TrialCost cost = CostOf(t, r.process.ElapsedSeconds(), r.measures);
     if (r.pruned) {
       store_.FinishTrial(t.id, store::TrialState::kPruned, r.last_value, {}, cost, "pruned");
-      Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? fmt::format("{}", *r.last_value) : "", r.last_value);
+      Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? ReadableNumber(*r.last_value) : "", r.last_value);
       return;
     }
     std::string reason = r.kill_reason;
@@ -402,8 +402,8 @@ class Controller {
       return;
     }
     store_.FinishTrial(t.id, store::TrialState::kComplete, value, more, cost, "");
-    std::string shown = fmt::format("{}", *value);
-    for (size_t i = 0; i < more.size(); ++i) shown += fmt::format(", {} {}", plan_.more_objectives[i].name, more[i]);
+    std::string shown = ReadableNumber(*value);  // for people: the events' value has every digit
+    for (size_t i = 0; i < more.size(); ++i) shown += fmt::format(", {} {}", plan_.more_objectives[i].name, ReadableNumber(more[i]));
     store::Trial finished = t;
     finished.more_values = std::move(more);
     Emit(SweepEvent::Kind::kFinished, &finished, shown, value);

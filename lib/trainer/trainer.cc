@@ -13,11 +13,14 @@
 #include <deque>
 #include <fstream>
 #include <numeric>
+#include <optional>
 
 #include "envs/vector_env.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/core/random.h"
+#include "lib/core/terminal.h"
+#include "lib/core/value.h"
 #include "lib/trainer/gae.h"
 #include "lib/trainer/policy_io.h"
 #include "lib/trainer/ppo_update.h"
@@ -57,7 +60,8 @@ class PpoRun {
               EnvOptionsOf(config)),
         rng_(DeriveSeed(static_cast<uint64_t>(config.seed), 0, "policy")),
         policy_(MakePolicy(config, envs_.observation_size(), envs_.action_space())),
-        update_(policy_.net, policy_.distribution, envs_.observation_size(), config) {
+        update_(policy_.net, policy_.distribution, envs_.observation_size(), config),
+        options_(options) {
     obs_size_ = envs_.observation_size();
     action_width_ = envs_.action_space().width();
     const auto n = static_cast<size_t>(c_.n_envs * c_.n_steps);
@@ -79,6 +83,7 @@ class PpoRun {
   void Restore();
   void WriteProgressRow(double lr, double sps);
   void ShowProgress(double sps, bool last);
+  void ShowEvaluation(const EvalResult& r, bool final_eval);
   double TrainingSeconds() const { return training_seconds_ + SecondsSince(started_); }
   int64_t TotalSteps() const;  // total_timesteps rounded up to whole rollouts
 
@@ -116,7 +121,10 @@ class PpoRun {
   UpdateStats stats_;
   double explained_variance_ = 0;
   std::ofstream progress_;
-  bool tty_ = ::isatty(STDERR_FILENO) == 1;
+  TrainOptions options_;
+  LiveLine live_line_{stderr};
+  std::optional<EvalResult> last_eval_;  // periodic evaluations, for the progress display
+  double best_eval_ = -INFINITY;
 };
 
 int64_t PpoRun::TotalSteps() const {
@@ -223,11 +231,26 @@ void PpoRun::Evaluate(bool final_eval) {
                                 or_null(solved_seconds_, solved_step_ >= 0), or_null(solved_step_, solved_step_ >= 0),
                                 env_seconds_, policy_seconds_, update_seconds_, eval_seconds_));
   }
-  // One JSON line per evaluation on stdout: the sweep controller's intermediate values.
-  fmt::print("{{\"event\":\"{}\",\"step\":{},\"mean_reward\":{},\"std\":{},\"success_rate\":{},\"episodes\":{},"
-             "\"elapsed\":{:.3f}}}\n",
-             final_eval ? "final_eval" : "eval", global_step_, r.mean_reward, r.std_reward, r.success_rate, r.episodes,
-             TrainingSeconds());
+  ShowEvaluation(r, final_eval);
+}
+
+void PpoRun::ShowEvaluation(const EvalResult& r, bool final_eval) {
+  if (options_.eval_json) {  // the sweep controller's intermediate values
+    fmt::print("{{\"event\":\"{}\",\"step\":{},\"mean_reward\":{},\"std\":{},\"success_rate\":{},\"episodes\":{},"
+               "\"elapsed\":{:.3f}}}\n",
+               final_eval ? "final_eval" : "eval", global_step_, r.mean_reward, r.std_reward, r.success_rate, r.episodes,
+               TrainingSeconds());
+    std::fflush(stdout);
+  }
+  if (!final_eval) {
+    last_eval_ = r;
+    best_eval_ = std::max(best_eval_, r.mean_reward);
+  }
+  if (options_.eval_json || (options_.live_progress && !final_eval)) return;  // the progress line shows it
+  if (options_.live_progress) live_line_.Clear();
+  fmt::print("{} at step {}: mean reward {} +/- {} over {} episodes, {}% landed{}\n", final_eval ? "final evaluation" : "evaluation",
+             global_step_, ReadableNumber(r.mean_reward), ReadableNumber(r.std_reward), r.episodes,
+             ReadableNumber(100 * r.success_rate), final_eval || !std::isfinite(best_eval_) ? "" : fmt::format(" (best {})", ReadableNumber(best_eval_)));
   std::fflush(stdout);
 }
 
@@ -288,13 +311,15 @@ void PpoRun::ShowProgress(double sps, bool last) {
                                        static_cast<double>(recent_returns_.size());
   const int64_t total = TotalSteps();
   const double eta = static_cast<double>(total - global_step_) / std::max(sps, 1.0);
-  if (tty_) {
+  if (options_.live_progress) {
     const int width = 30;
-    const int filled = static_cast<int>(width * static_cast<double>(global_step_) / static_cast<double>(total));
-    fmt::print(stderr, "\r[{}{}] {}/{} steps | {:.0f} sps | return {:.1f} | eta {}   {}",
-               std::string(static_cast<size_t>(std::clamp(filled, 0, width)), '#'),
-               std::string(static_cast<size_t>(width - std::clamp(filled, 0, width)), '.'), global_step_, total, sps,
-               mean_return, Eta(eta), last ? "\n" : "");
+    const int filled = std::clamp(static_cast<int>(width * static_cast<double>(global_step_) / static_cast<double>(total)), 0, width);
+    // Most telling first: a narrow terminal cuts the end of the line.
+    std::string line = fmt::format("[{}{}] {}/{} steps | return {:.1f}", std::string(static_cast<size_t>(filled), '#'),
+                                   std::string(static_cast<size_t>(width - filled), '.'), global_step_, total, mean_return);
+    if (last_eval_) line += fmt::format(" | eval {} (best {})", ReadableNumber(last_eval_->mean_reward), ReadableNumber(best_eval_));
+    live_line_.Set(line + fmt::format(" | {:.0f} sps | eta {}", sps, Eta(eta)));
+    if (last) live_line_.Keep();  // the finished bar stays
   } else {
     fmt::print(stderr, "step {}/{} | {:.0f} sps | return {:.1f} | eta {}\n", global_step_, total, sps, mean_return,
                Eta(eta));

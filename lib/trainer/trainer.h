@@ -13,6 +13,13 @@ namespace hpo::trainer {
 struct TrainOptions {
   std::filesystem::path run_dir;  ///< where every file of the run goes (created if missing)
   bool resume = false;            ///< continue from the run directory's last checkpoint
+  /// Progress on stderr redrawn in one line, with the last and best evaluations (a terminal);
+  /// false: one plain line per update.
+  bool live_progress = false;
+  /// Each evaluation as a JSON line on stdout, the sweep protocol (docs/trial_protocol.md): for
+  /// a program reading it. false (stdout is a terminal): evaluations are for people, shown in
+  /// the live progress line, or as plain lines on stdout when there is none.
+  bool eval_json = true;
 };
 
 /// Trains PPO as configured. Returns an exit code: kExitOk, kExitNonFinite (NaN/inf in the

@@ -68,5 +68,29 @@ TEST(ValueParseTest, RejectsWhatToYamlNeverWrites) {
   EXPECT_FALSE(Value::Parse("\"open").has_value());
 }
 
+TEST(ReadableNumberTest, FourSignificantDigitsScientificBelowOneHundredthAndFromOneHundredThousand) {
+  EXPECT_EQ(ReadableNumber(0.263178228848821), "0.2632");
+  EXPECT_EQ(ReadableNumber(7.31e-4), "7.31e-04");
+  EXPECT_EQ(ReadableNumber(4.42153229218214e-03), "4.422e-03");
+  EXPECT_EQ(ReadableNumber(0.01), "0.01");
+  EXPECT_EQ(ReadableNumber(0.0099999), "1e-02");
+  EXPECT_EQ(ReadableNumber(270.1689486011728), "270.2");
+  EXPECT_EQ(ReadableNumber(-42.50458254240802), "-42.5");
+  EXPECT_EQ(ReadableNumber(100.0), "100");
+  EXPECT_EQ(ReadableNumber(12345.67), "12346");
+  EXPECT_EQ(ReadableNumber(99999.7), "1e+05");
+  EXPECT_EQ(ReadableNumber(1234567.0), "1.235e+06");
+  EXPECT_EQ(ReadableNumber(0.0), "0");
+  EXPECT_EQ(ReadableNumber(0.999), "0.999");
+  EXPECT_EQ(ReadableNumber(0.99660455506064), "0.9966");
+}
+
+TEST(ReadableNumberTest, ValuesRoundTheirFloatsOnly) {
+  EXPECT_EQ(ReadableValue(Value(0.263178228848821)), "0.2632");
+  EXPECT_EQ(ReadableValue(Value(int64_t{1000000})), "1000000");
+  EXPECT_EQ(ReadableValue(Value("relu")), "relu");
+  EXPECT_EQ(ReadableValue(Value(Value::List{Value(int64_t{64}), Value(0.123456)})), "[64, 0.1235]");
+}
+
 }  // namespace
 }  // namespace hpo

@@ -71,6 +71,16 @@ TEST_F(ReportCliTest, HtmlReportRendersInHeadlessChromiumWithEveryPlot) {
     EXPECT_NE(rendered.find(std::string("<h2>") + title + "</h2>"), std::string::npos) << title;
   }
   EXPECT_NE(rendered.find("<svg"), std::string::npos);
+  // Every point and line says which trial it is, its value and its parameters.
+  EXPECT_NE(rendered.find("<title>trial "), std::string::npos);
+  EXPECT_NE(rendered.find(", score "), std::string::npos);
+  EXPECT_NE(rendered.find(" act="), std::string::npos);
+  // The categorical slice plot names its values on its axis, not indices with fractional ticks.
+  EXPECT_NE(rendered.find(R"(class="tick">tanh</text>)"), std::string::npos);
+  EXPECT_NE(rendered.find(R"(class="tick">relu</text>)"), std::string::npos);
+  // Charts scale to the page; the top-N table links each run directory.
+  EXPECT_NE(rendered.find(R"(class="chart")"), std::string::npos);
+  EXPECT_NE(rendered.find("<a href=\"file://" + (dir_ / "train_dir").string()), std::string::npos);
   // Console messages are logged as "CONSOLE(line)"; the page has no script, so there are none.
   EXPECT_EQ(ReadFile(log).find("CONSOLE"), std::string::npos) << ReadFile(log);
   fs::copy_file(png, fs::path(testing::TempDir()) / "hpo_report_screenshot.png", fs::copy_options::overwrite_existing);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -51,6 +52,19 @@ inline pid_t SpawnHpo(const std::vector<std::string>& args, const std::string& l
     _exit(127);
   }
   return pid;
+}
+
+/// Runs `hpo <args>` on a pseudo-terminal (util-linux's script(1)), 120 columns wide: what a
+/// person at a terminal sees, carriage returns and escape codes included (the terminal's "\r\n"
+/// line ends read back as "\n"). Empty output and exit code 127 when script(1) is missing.
+inline CommandResult RunHpoOnTerminal(const std::string& args) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) return {127, ""};
+  const std::string inner = "stty cols 120 2>/dev/null; " + std::string(HPO_BINARY) + " " + args;
+  std::string quoted = "'";
+  for (char c : inner) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  CommandResult r = RunShell("TERM=xterm script -qec " + quoted + "' /dev/null </dev/null");
+  for (size_t at; (at = r.output.find("\r\n")) != std::string::npos;) r.output.erase(at, 1);
+  return r;
 }
 
 /// The whole text of a file ("" if it cannot be read).

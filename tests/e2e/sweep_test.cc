@@ -1259,5 +1259,33 @@ TEST_F(SweepCliTest, FromPatchStartsAtThePatchAndNarrowKeepsTrialsAroundIt) {
   EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/outside"));
 }
 
+// hpo sweep on a terminal (issue 17): trial lines scroll above one redrawn status line, and
+// intermediate values update that line instead of adding lines. Off a terminal, or with
+// --no-progress: plain lines, the status after each finished trial.
+TEST_F(SweepCliTest, OnATerminalTrialLinesScrollAboveOneRedrawnStatusLine) {
+  const std::string body = "method: grid\nn_trials: 3\nparameters:\n  x: {values: [0.1, 0.3, 0.5]}\n";
+  const CommandResult screen = RunHpoOnTerminal("sweep " + Config("live", body));
+  if (screen.exit_code == 127 && screen.output.empty()) GTEST_SKIP() << "script(1) is missing: no pseudo-terminal";
+  ASSERT_EQ(screen.exit_code, 0) << screen.output;
+  EXPECT_NE(screen.output.find("\r\033[Ktrial 0 started: x=0.1"), std::string::npos) << screen.output;
+  EXPECT_NE(screen.output.find("\r\033[K[3/3 done, 0 running, 0 pruned, 0 failed | best 100 (trial 1)"), std::string::npos)
+      << screen.output;
+  // The stub reports 5 intermediate values a trial: on the status line, never a line of their own.
+  EXPECT_NE(screen.output.find("] trial 1 step 5000 score 100"), std::string::npos) << screen.output;
+  EXPECT_EQ(screen.output.find("\ntrial 1 step"), std::string::npos) << screen.output;
+  EXPECT_EQ(screen.output.find("\n  [1/3 done"), std::string::npos) << "a plain status line on a terminal\n" << screen.output;
+
+  for (const std::string& how : {std::string("plain"), std::string("no_progress")}) {
+    const std::string config = Config("plain_" + how, body);
+    const CommandResult r = how == "plain" ? RunHpo("sweep " + config) : RunHpoOnTerminal("sweep " + config + " --no-progress");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output.find("\033[K"), std::string::npos) << how << "\n" << r.output;
+    EXPECT_EQ(r.output.find("step 5000"), std::string::npos) << how << "\n" << r.output;
+    EXPECT_NE(r.output.find("trial 1 finished: 100\n"), std::string::npos) << how << "\n" << r.output;
+    EXPECT_NE(r.output.find("\n  [3/3 done, 0 running, 0 pruned, 0 failed | best 100 (trial 1) | elapsed "), std::string::npos)
+        << how << "\n" << r.output;
+  }
+}
+
 }  // namespace
 }  // namespace hpo::e2e

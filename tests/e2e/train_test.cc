@@ -205,5 +205,26 @@ TEST(TrainCliTest, AnExistingRunIsNeverOverwritten) {
   EXPECT_EQ(ReadFile(dir / "progress.csv"), before);
 }
 
+// What a person at a terminal sees (issue 17): the progress redrawn in one line with the last
+// and best evaluations in it, and no JSON; --no-progress gives the plain lines a log gets.
+TEST(TrainCliTest, OnATerminalEvaluationsAreInTheRedrawnLineAndNoJson) {
+  const fs::path dir = FreshDir("terminal");
+  const CommandResult screen = RunHpoOnTerminal("train " + kTiny + "--run-dir " + dir.string());
+  if (screen.exit_code == 127 && screen.output.empty()) GTEST_SKIP() << "script(1) is missing: no pseudo-terminal";
+  ASSERT_EQ(screen.exit_code, 0) << screen.output;
+  EXPECT_NE(screen.output.find("\r\033[K[###"), std::string::npos) << "no redrawn progress line\n" << screen.output;
+  EXPECT_NE(screen.output.find(" | eval "), std::string::npos) << screen.output;
+  EXPECT_NE(screen.output.find("(best "), std::string::npos) << screen.output;
+  EXPECT_NE(screen.output.find("final evaluation at step 4096: mean reward "), std::string::npos) << screen.output;
+  EXPECT_EQ(screen.output.find("{\"event\""), std::string::npos) << "JSON on the screen\n" << screen.output;
+
+  const fs::path plain_dir = FreshDir("terminal_plain");
+  const CommandResult plain = RunHpoOnTerminal("train " + kTiny + "--no-progress --run-dir " + plain_dir.string());
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_EQ(plain.output.find("\033[K"), std::string::npos) << plain.output;
+  EXPECT_NE(plain.output.find("{\"event\":\"eval\",\"step\":2048"), std::string::npos) << plain.output;
+  EXPECT_NE(plain.output.find("step 4096/4096 | "), std::string::npos) << plain.output;
+}
+
 }  // namespace
 }  // namespace hpo::e2e

@@ -1,0 +1,36 @@
+#include "lib/report/sweep_progress.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "lib/core/value.h"
+#include "lib/report/best_params.h"
+
+namespace hpo::report {
+
+SweepProgress CountProgress(const std::vector<store::Trial>& trials, const std::vector<Objective>& objectives) {
+  SweepProgress p;
+  for (const store::Trial& t : trials) {
+    const bool failed = t.state == store::TrialState::kFailed && !t.retried;
+    p.done += t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned || failed;
+    p.running += t.state == store::TrialState::kRunning;
+    p.pruned += t.state == store::TrialState::kPruned;
+    p.failed += failed;
+  }
+  p.best = "best -";
+  if (objectives.size() > 1) {
+    p.best = fmt::format("Pareto front {} trial(s)", ObjectiveFront(trials, objectives).size());
+  } else if (const store::Trial* best = BestTrial(trials, objectives.at(0).maximize)) {
+    p.best = fmt::format("best {} (trial {})", ReadableNumber(*best->value), best->number);
+  }
+  return p;
+}
+
+std::string ProgressText(const SweepProgress& p, int n_trials, double elapsed_seconds) {
+  const double eta = p.done > 0 ? elapsed_seconds / p.done * std::max(n_trials - p.done, 0) : 0;
+  return fmt::format("[{}/{} done, {} running, {} pruned, {} failed | {} | elapsed {:.0f}s, eta {:.0f}s]", p.done, n_trials,
+                     p.running, p.pruned, p.failed, p.best, elapsed_seconds, eta);
+}
+
+}  // namespace hpo::report
