@@ -13,6 +13,7 @@ packages=(
   python3-optuna                       # peer in scripts/bench-samplers and the export round-trip test
   chromium fonts-dejavu-core           # headless screenshot test of the HTML report
   clang libclang-rt-dev                # libFuzzer and the sanitizers for scripts/fuzz
+  clang-format clang-tidy              # scripts/check-style: the lines each change adds
 )
 
 missing=()

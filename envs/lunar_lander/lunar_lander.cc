@@ -1,5 +1,5 @@
 // Port of Gymnasium 1.x LunarLander-v3 (gymnasium/envs/box2d/lunar_lander.py) to Box2D 2.4.1.
-// Facts and their sources: ../shared/docs/lunar_lander.md. Rendering and particles are left out
+// Facts and their sources: docs/lunar_lander.md. Rendering and particles are left out
 // (render-only upstream).
 #include "envs/lunar_lander/lunar_lander.h"
 

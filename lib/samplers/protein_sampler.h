@@ -1,4 +1,4 @@
-// Protein-style cost-aware Bayesian optimisation (PufferLib/Metta; ../shared/docs/protein.md),
+// Protein-style cost-aware Bayesian optimisation (PufferLib/Metta; docs/protein.md),
 // with the reference versions' defects fixed:
 //   - values arrive larger-is-better, so the goal direction is honoured everywhere;
 //   - failures are used: they join the score model as worst-score points;
@@ -6,7 +6,8 @@
 //   - the acquisition uses the predictive variance (UCB), shifted positive before the cost
 //     weight, and the weight is clamped at 0, so a negative weight never flips the preference;
 //   - candidates that leave the box are reflected back, not clipped onto its faces;
-//   - non-positive costs are guarded; an all-masked candidate set relaxes the cost mask and says so;
+//   - non-positive costs are guarded; an all-masked candidate set relaxes the cost mask and
+//     says so;
 //   - running trials enter the score model at the worst score (constant liar), so parallel
 //     workers do not get the same point;
 //   - the GP training set is capped (half most recent, half sampled), so suggest stays fast;

@@ -17,7 +17,7 @@ struct SamplerSettings {
   /// Candidate draws before the feasible region is declared empty.
   int max_constraint_tries = 10'000;
 
-  // protein (PufferLib 3.0 defaults, ../shared/docs/protein.md)
+  // protein (PufferLib 3.0 defaults, docs/protein.md)
   int num_random_samples = 10;        ///< random phase length (finished trials)
   double max_suggestion_cost = 3600;  ///< cost cap of suggestions (seconds)
   int resample_frequency = 0;         ///< re-measure a Pareto point every N suggestions; 0 = never

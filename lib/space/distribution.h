@@ -1,4 +1,4 @@
-// Parameter distributions and their maps to the unit box (../shared/docs/protein.md).
+// Parameter distributions and their maps to the unit box (docs/protein.md).
 //
 // A numeric parameter maps to a coordinate u in [0, 1] through a transform: linear (uniform,
 // int_uniform, q_uniform), log10 (log_normal, loguniform, log_uniform_values), log2 rounded to

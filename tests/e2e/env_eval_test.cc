@@ -57,6 +57,7 @@ struct BadInput {
   const char* args;
   const char* named;  // the bad value must appear in the message
 };
+void PrintTo(const BadInput& bad, std::ostream* os) { *os << bad.args; }
 
 class EnvEvalBadInputTest : public testing::TestWithParam<BadInput> {};
 
@@ -67,13 +68,14 @@ TEST_P(EnvEvalBadInputTest, OneLineErrorNamingTheValueAndExitCode2) {
   EXPECT_NE(r.output.find(GetParam().named), std::string::npos) << r.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, EnvEvalBadInputTest,
-                         testing::Values(BadInput{"--env CartPole-v9", "CartPole-v9"},
-                                         BadInput{"--episodes -5", "-5"},
-                                         BadInput{"--policy greedy", "greedy"},
-                                         BadInput{"--gravity -15", "-15"},
-                                         BadInput{"--gravity 3", "3"},
-                                         BadInput{"--episodes ten", "ten"}));
+INSTANTIATE_TEST_SUITE_P(
+    Cases, EnvEvalBadInputTest,
+    testing::Values(BadInput{"--env CartPole-v9", "CartPole-v9"}, BadInput{"--episodes -5", "-5"},
+                    BadInput{"--policy greedy", "greedy"}, BadInput{"--gravity -15", "-15"},
+                    BadInput{"--gravity 3", "3"}, BadInput{"--episodes ten", "ten"}),
+    [](const testing::TestParamInfo<BadInput>& param) {
+      return TestNameOf(param.index, param.param.args);
+    });
 
 }  // namespace
 }  // namespace hpo::e2e

@@ -6,8 +6,9 @@
 #include <unistd.h>
 
 #include <array>
-#include <cstdlib>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -65,6 +66,22 @@ inline CommandResult RunHpoOnTerminal(const std::string& args) {
   CommandResult r = RunShell("TERM=xterm script -qec " + quoted + "' /dev/null </dev/null");
   for (size_t at; (at = r.output.find("\r\n")) != std::string::npos;) r.output.erase(at, 1);
   return r;
+}
+
+/// A parameterised test's name from its command-line arguments: "3_override_n_envs_0" for case 3,
+/// "--override n_envs=0" (letters and digits kept, the rest one underscore; the index keeps
+/// names unique).
+inline std::string TestNameOf(size_t index, const std::string& args) {
+  std::string name = std::to_string(index);
+  for (char c : args) {
+    const bool word = std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (word)
+      name += c;
+    else if (name.back() != '_')
+      name += '_';
+  }
+  if (name.back() == '_') name.pop_back();
+  return name;
 }
 
 /// The whole text of a file ("" if it cannot be read).

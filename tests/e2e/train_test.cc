@@ -164,6 +164,7 @@ struct BadTrain {
   const char* args;
   const char* message;
 };
+void PrintTo(const BadTrain& bad, std::ostream* os) { *os << bad.args; }
 
 class TrainBadInputTest : public testing::TestWithParam<BadTrain> {};
 
@@ -183,17 +184,22 @@ TEST_P(TrainBadInputTest, ExitCode2OneLineAndTheRunDirectoryUntouched) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, TrainBadInputTest,
-    testing::Values(BadTrain{"--override lr", "expected key=value"}, BadTrain{"--override lr=", "missing the value"},
+    testing::Values(BadTrain{"--override lr", "expected key=value"},
+                    BadTrain{"--override lr=", "missing the value"},
                     BadTrain{"--override =3", "missing the key"},
                     BadTrain{"--override lr=abc", "learning_rate expects a number, got 'abc'"},
                     BadTrain{"--override 'net_arch=[64,'", "YAML syntax error"},
                     BadTrain{"--override n_envs=0", "n_envs must be positive, got 0"},
                     BadTrain{"--override n_steps=-5", "n_steps must be positive, got -5"},
-                    BadTrain{"--override batch_size=100000", "batch_size 100000 is larger than the rollout"},
+                    BadTrain{"--override batch_size=100000",
+                             "batch_size 100000 is larger than the rollout"},
                     BadTrain{"--config /nonexistent/cfg.yaml", "/nonexistent/cfg.yaml"},
                     BadTrain{"--patch /nonexistent/patch.yaml", "/nonexistent/patch.yaml"},
                     BadTrain{"--override env_id=CartPole-v1", "unknown env id 'CartPole-v1'"},
-                    BadTrain{"--override lernrate=1", "did you mean"}));
+                    BadTrain{"--override lernrate=1", "did you mean"}),
+    [](const testing::TestParamInfo<BadTrain>& param) {
+      return TestNameOf(param.index, param.param.args);
+    });
 
 TEST(TrainCliTest, AnExistingRunIsNeverOverwritten) {
   const fs::path dir = FreshDir("taken");

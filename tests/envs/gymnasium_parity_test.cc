@@ -99,6 +99,7 @@ struct Run {
   const char* mode;
   const char* policy;
 };
+void PrintTo(const Run& run, std::ostream* os) { *os << run.mode << " " << run.policy; }
 
 class GymnasiumParityTest : public testing::TestWithParam<Run> {};
 

@@ -49,7 +49,7 @@ TEST(ImportanceTest, RanksTheDominantParameterFirstAndTheIrrelevantOneLastOverTe
   }
 }
 
-TEST(ImportanceTest, IsDeterministicForASeed) {
+TEST(ImportanceTest, IsDeterministicForASeedAndStillRanksOnTwentyTrials) {
   const space::SearchSpace space = ThreeParameters();
   Rng rng(3);
   std::vector<space::UnitPoint> points;
@@ -59,7 +59,16 @@ TEST(ImportanceTest, IsDeterministicForASeed) {
     scores.push_back(Score(points.back()));
   }
   const auto a = MainEffectImportance(space, points, scores, 7), b = MainEffectImportance(space, points, scores, 7);
-  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].importance, b[i].importance);
+  ASSERT_EQ(a.size(), 4u);
+  ASSERT_EQ(b.size(), 4u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].parameter, b[i].parameter);
+    EXPECT_EQ(a[i].importance, b[i].importance) << a[i].parameter;  // bit for bit
+  }
+  // With one activation only, its share is 0; the others' true shares are 0.96, 0.04, 0.
+  EXPECT_EQ(a[0].parameter, "dominant");
+  EXPECT_NEAR(a[0].importance, 0.96, 0.04);
+  EXPECT_LT(a[3].importance, 0.01);
 }
 
 }  // namespace

@@ -21,6 +21,9 @@ using store::TrialState;
 using testing_support::PostgresServer;
 
 enum class Backend { kSqlite, kPostgres };
+void PrintTo(Backend b, std::ostream* os) {
+  *os << (b == Backend::kSqlite ? "SQLite" : "PostgreSQL");
+}
 
 class StudyViewTest : public testing::TestWithParam<Backend> {
  protected:

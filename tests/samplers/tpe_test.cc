@@ -34,8 +34,14 @@ TEST(TpeSamplerTest, SameRngSameSuggestion) {
   std::vector<Observation> history;
   Rng seeds(3);
   for (int t = 0; t < 15; ++t) history.push_back({space.SamplePrior(seeds), TrialState::kComplete, static_cast<double>(t % 7), 1});
-  Rng a(5), b(5);
-  EXPECT_EQ(sampler->Suggest(space, history, a)->point, sampler->Suggest(space, history, b)->point);
+  Rng a(5), b(5), other(6);
+  const space::UnitPoint first = sampler->Suggest(space, history, a)->point;
+  EXPECT_EQ(first, sampler->Suggest(space, history, b)->point);
+  EXPECT_NE(first, sampler->Suggest(space, history, other)->point) << "the seed must matter";
+  for (double u : first) {
+    EXPECT_GE(u, 0.0);
+    EXPECT_LE(u, 1.0);
+  }
   EXPECT_EQ(sampler->Suggest(space, history, a)->reason, "tpe");
 }
 

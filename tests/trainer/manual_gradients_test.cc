@@ -34,6 +34,7 @@ struct Case {
   bool shared;
   std::string activation;
 };
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class ManualGradientTest : public ::testing::TestWithParam<Case> {};
 
