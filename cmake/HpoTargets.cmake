@@ -56,7 +56,10 @@ function(hpo_test_suite name)
   if(ARG_LABEL)
     set(labels ${ARG_LABEL})
   endif()
+  # Each build tree's tests keep their files in its own folder (testing::TempDir() reads
+  # TEST_TMPDIR): two checkouts testing at once on one machine never share a test's folder.
+  file(MAKE_DIRECTORY "${CMAKE_BINARY_DIR}/test_tmp")
   gtest_discover_tests(${name}_test
     DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT})
+    PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "TEST_TMPDIR=${CMAKE_BINARY_DIR}/test_tmp")
 endfunction()

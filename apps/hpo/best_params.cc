@@ -59,7 +59,8 @@ int RunBestParams(const BestParamsOptions& options) {
   const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize, info.more_objectives);
   // How a trial scored: its metric, or every objective of a multi-objective study.
   const auto score = [&info](const store::Trial& t) {
-    return info.MultiObjective() ? report::ObjectiveValuesText(t, info.Objectives()) : fmt::format("{}: {:.6g}", info.metric, *t.value);
+    return info.MultiObjective() ? report::ObjectiveValuesText(t, info.Objectives())
+                                 : fmt::format("{}: {}", info.metric, ReadableNumber(*t.value));
   };
   if (ranked.empty() && !result_keys.empty()) {
     throw UserError(Origin{"--metric"}, fmt::format("no complete trial of sweep '{}' has a {} (its results files have: {})",
@@ -81,7 +82,8 @@ int RunBestParams(const BestParamsOptions& options) {
   if (options.show_scores) {
     fmt::print("All scores ({} complete trials, best first):\n", ranked.size());
     for (const store::Trial& t : ranked) {
-      fmt::print("  {}.r.{}  {}\n", location.name, t.number, info.MultiObjective() ? score(t) : fmt::format("{:.6g}", *t.value));
+      fmt::print("  {}.r.{}  {}\n", location.name, t.number,
+                 info.MultiObjective() ? score(t) : ReadableNumber(*t.value));
     }
     fmt::print("\n");
   }
@@ -94,7 +96,8 @@ int RunBestParams(const BestParamsOptions& options) {
   } else if (options.pareto) {
     fmt::print("Pareto front (best {} for its cost; cheapest first):\n", info.metric);
     for (const store::Trial& t : report::ParetoFront(trials, info.maximize)) {
-      fmt::print("  {}.r.{}  {:.6g}  in {:.1f} s\n", location.name, t.number, *t.value, t.cost);
+      fmt::print("  {}.r.{}  {}  in {:.1f} s\n", location.name, t.number, ReadableNumber(*t.value),
+                 t.cost);
     }
     fmt::print("\n");
   }
@@ -117,7 +120,10 @@ int RunBestParams(const BestParamsOptions& options) {
                          : fmt::format("RANK {}: {}.r.{} ({})", rank + 1, location.name, t.number, score(t)),
                kRule);
     const report::YamlLayout layout = custom_program ? report::YamlLayout::kAsWritten : report::YamlLayout::kTrainerBlock;
-    fmt::print("1. As YAML config:\n{}\n{}\n", kThinRule, report::ParamsAsYaml(all, fixed_names, layout));
+    fmt::print(
+        "1. As YAML config (4 significant digits; the patch and the commands have every "
+        "digit):\n{}\n{}\n",
+        kThinRule, report::ParamsAsYaml(all, fixed_names, layout, report::Digits::kReadable));
     if (custom_program) {
       if (rank == 0) fmt::print("2. Config patch: not written (the trial program is not hpo train)\n\n");
       fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n", kThinRule,

@@ -56,7 +56,8 @@ int RunStatus(const SweepArgs& args) {
   if (!ranked.empty() && info.MultiObjective()) {
     fmt::print("; Pareto front: {} trial(s)", report::ObjectiveFront(trials, info.Objectives()).size());
   } else if (!ranked.empty()) {
-    fmt::print("; best: trial {} with {} = {:.6g}", ranked[0].number, info.metric, *ranked[0].value);
+    fmt::print("; best: trial {} with {} = {}", ranked[0].number, info.metric,
+               ReadableNumber(*ranked[0].value));
   }
   fmt::print("\n");
   const auto local_time = [](int64_t ms) {

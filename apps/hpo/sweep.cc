@@ -406,7 +406,9 @@ int RunSweepCommand(const SweepCliOptions& o) {
   }
   fmt::print("sweep {}: {} trials launched here; study: {} complete, {} pruned, {} failed", c.name, summary.launched,
              complete, pruned, failed);
-  if (!ranked.empty() && !c.MultiObjective()) fmt::print("; best trial {} with {} = {:.6g}", ranked[0].number, c.metric, *ranked[0].value);
+  if (!ranked.empty() && !c.MultiObjective())
+    fmt::print("; best trial {} with {} = {}", ranked[0].number, c.metric,
+               ReadableNumber(*ranked[0].value));
   fmt::print("\n");
   if (!ranked.empty() && c.MultiObjective()) {
     const std::vector<store::Trial> front = report::ObjectiveFront(trials, c.Objectives());

@@ -87,7 +87,8 @@ std::string ObjectiveValuesText(const store::Trial& trial, const std::vector<Obj
   std::string text;
   for (size_t i = 0; i < objectives.size(); ++i) {
     const std::optional<double> v = i == 0 ? trial.value : i <= trial.more_values.size() ? std::optional<double>(trial.more_values[i - 1]) : std::nullopt;
-    text += fmt::format("{}{} {}", i ? ", " : "", objectives[i].name, v ? fmt::format("{:.6g}", *v) : std::string("?"));
+    text += fmt::format("{}{} {}", i ? ", " : "", objectives[i].name,
+                        v ? ReadableNumber(*v) : std::string("?"));
   }
   return text;
 }
@@ -136,7 +137,8 @@ void Emit(const Node& node, int indent, std::string& out) {
 
 }  // namespace
 
-std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fixed_names, YamlLayout layout) {
+std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fixed_names,
+                         YamlLayout layout, Digits digits) {
   Node root;
   const bool trainer_block = layout == YamlLayout::kTrainerBlock;
   Node& top = trainer_block ? root.children["trainer"] : root;
@@ -149,7 +151,7 @@ std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fi
       start = dot + 1;
     }
     Node& leaf = node->children[path.substr(start)];
-    leaf.value = FormatParamValue(value);
+    leaf.value = digits == Digits::kReadable ? ReadableValue(value) : FormatParamValue(value);
     leaf.fixed = fixed_names.contains(name);
   }
   std::string out;

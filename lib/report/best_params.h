@@ -39,10 +39,14 @@ std::string ObjectiveValuesText(const store::Trial& trial, const std::vector<Obj
 /// "trainer." is dropped), or as another program's names, nested as written.
 enum class YamlLayout { kTrainerBlock, kAsWritten };
 
+/// How ParamsAsYaml writes floats: every digit (files read back), or ReadableNumber (a screen).
+enum class Digits { kAll, kReadable };
+
 /// The params as YAML: dotted names nest. Names in `fixed_names` get a "# fixed in the sweep"
 /// comment.
 std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fixed_names = {},
-                         YamlLayout layout = YamlLayout::kTrainerBlock);
+                         YamlLayout layout = YamlLayout::kTrainerBlock,
+                         Digits digits = Digits::kAll);
 
 /// A trial's full configuration: the sweep's fixed values, then its own parameters.
 ParamSet WithFixed(const ParamSet& fixed, const ParamSet& params);

@@ -28,9 +28,13 @@ SweepProgress CountProgress(const std::vector<store::Trial>& trials, const std::
 }
 
 std::string ProgressText(const SweepProgress& p, int n_trials, double elapsed_seconds) {
-  const double eta = p.done > 0 ? elapsed_seconds / p.done * std::max(n_trials - p.done, 0) : 0;
-  return fmt::format("[{}/{} done, {} running, {} pruned, {} failed | {} | elapsed {:.0f}s, eta {:.0f}s]", p.done, n_trials,
-                     p.running, p.pruned, p.failed, p.best, elapsed_seconds, eta);
+  // No pace before the first trial ends: the ETA is unknown, not 0.
+  const std::string eta =
+      p.done > 0 ? fmt::format("{:.0f}s", elapsed_seconds / p.done * std::max(n_trials - p.done, 0))
+                 : "-";
+  return fmt::format(
+      "[{}/{} done, {} running, {} pruned, {} failed | {} | elapsed {:.0f}s, eta {}]", p.done,
+      n_trials, p.running, p.pruned, p.failed, p.best, elapsed_seconds, eta);
 }
 
 }  // namespace hpo::report

@@ -7,14 +7,15 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
 
 #include "lib/core/error.h"
+#include "lib/core/value.h"
 #include "lib/store/store.h"
 #include "tests/e2e/run_hpo.h"
 #include "tests/support/postgres_server.h"
@@ -25,12 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing_support::PostgresServer;
 
-// How best-params prints a score.
-std::string ScoreText(double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, "(score: %.6g)", value);
-  return text;
-}
+// How best-params prints a score: for people, 4 significant digits.
+std::string ScoreText(double value) { return "(score: " + ReadableNumber(value) + ")"; }
 
 class PostgresSweepTest : public testing::Test {
  protected:
