@@ -267,6 +267,37 @@ void Refine(const space::SearchSpace& space, double search_scale, Acquisition& a
   }
 }
 
+// The score model and the cost model of one suggestion, fitted to the training points: score
+// as the points carry it (normalised), log cost scaled to [0, 1]. No cost model when every cost
+// is equal (it would learn nothing, and fitting it is a third of a suggestion's time).
+struct Models {
+  explicit Models(const std::vector<space::Dimension>& dims)
+      : score(CategoricalColumns(dims)), cost(CategoricalColumns(dims)) {}
+  GaussianProcess score, cost;
+  double cost_lo = INFINITY, cost_hi = -INFINITY;
+  bool costs_vary = false;
+};
+
+Models FitModels(const std::vector<Point>& points, const std::vector<space::Dimension>& dims) {
+  Models m(dims);
+  for (const Point& p : points)
+    m.cost_lo = std::min(m.cost_lo, p.log_cost), m.cost_hi = std::max(m.cost_hi, p.log_cost);
+  m.costs_vary = m.cost_hi > m.cost_lo;
+  const auto n = static_cast<Eigen::Index>(points.size());
+  std::vector<space::UnitPoint> inputs;
+  Eigen::VectorXd score(n), cost(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const Point& p = points[static_cast<size_t>(i)];
+    inputs.push_back(p.x);
+    score(i) = p.score;
+    cost(i) = m.costs_vary ? (p.log_cost - m.cost_lo) / (m.cost_hi - m.cost_lo) : 0.5;
+  }
+  const Eigen::MatrixXd x = Inputs(inputs, dims.size());
+  FitThenCondition(m.score, x, score, kScoreFitPoints, kScoreFitSteps);
+  if (m.costs_vary) FitThenCondition(m.cost, x, cost, kCostFitPoints, kCostFitSteps);
+  return m;
+}
+
 }  // namespace
 
 std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& space, std::span<const Observation> history,
@@ -289,22 +320,7 @@ std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& spac
 
   // ----- two GPs: normalised score and normalised log cost ------------------------------------
   const std::vector<Point> points = TrainingPoints(history, rng);
-  const auto n = static_cast<Eigen::Index>(points.size());
-  std::vector<space::UnitPoint> inputs;
-  Eigen::VectorXd score(n), cost(n);
-  double cost_lo = INFINITY, cost_hi = -INFINITY;
-  for (const Point& p : points) cost_lo = std::min(cost_lo, p.log_cost), cost_hi = std::max(cost_hi, p.log_cost);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const Point& p = points[static_cast<size_t>(i)];
-    inputs.push_back(p.x);
-    score(i) = p.score;
-    cost(i) = cost_hi > cost_lo ? (p.log_cost - cost_lo) / (cost_hi - cost_lo) : 0.5;
-  }
-  const Eigen::MatrixXd x = Inputs(inputs, dims.size());
-  GaussianProcess score_gp(CategoricalColumns(dims)), cost_gp(CategoricalColumns(dims));
-  FitThenCondition(score_gp, x, score, kScoreFitPoints, kScoreFitSteps);
-  const bool costs_vary = cost_hi > cost_lo;
-  if (costs_vary) FitThenCondition(cost_gp, x, cost, kCostFitPoints, kCostFitSteps);
+  const Models models = FitModels(points, dims);
 
   const std::vector<size_t> pareto = ParetoFront(points);
   if (s_.resample_frequency > 0 && static_cast<int>(history.size()) % s_.resample_frequency == 0) {
@@ -321,7 +337,8 @@ std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& spac
     return s;
   }
   const double target = Uniform(rng, 0.0, 1.0 + s_.expansion_rate);
-  Acquisition acquisition(score_gp, costs_vary ? &cost_gp : nullptr, cost_lo, cost_hi, target, std::log(std::max(s_.max_suggestion_cost, 1e-6)));
+  Acquisition acquisition(models.score, models.costs_vary ? &models.cost : nullptr, models.cost_lo,
+                          models.cost_hi, target, std::log(std::max(s_.max_suggestion_cost, 1e-6)));
   Eigen::ArrayXd values = acquisition(candidates, dims.size());
   std::string reason = "gp";
   if (!std::isfinite(values.maxCoeff())) {
