@@ -7,19 +7,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
-#include <map>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
 #include "apps/hpo/sweep_plan.h"
 #include "lib/config/trainer_config.h"
-#include "lib/config/trainer_keys.h"
 #include "lib/core/error.h"
-#include "lib/core/json.h"
 #include "lib/core/random.h"
 #include "lib/report/best_params.h"
 #include "lib/report/sweep_results.h"
+#include "lib/report/validation.h"
 #include "lib/samplers/sampler_factory.h"
 #include "lib/store/storage_url.h"
 
@@ -34,59 +31,6 @@ struct ValidateOptions {
   std::vector<std::string> sets;  // KEY=VALUE: trainer values for every run (the final budget)
 };
 
-// The --set values, checked as hpo train checks an override (a trainer sweep) or taken as
-// written (another trial program), by canonical name.
-ParamSet ParseSets(const std::vector<std::string>& sets, bool trainer) {
-  ParamSet values;
-  for (const std::string& text : sets) {
-    const Origin origin{"--set " + text};
-    std::pair<std::string, Value> kv;
-    try {
-      kv = config::ParseOverride(text);
-    } catch (const UserError& e) {
-      throw UserError(origin, e.what());
-    }
-    std::string key = kv.first;
-    if (trainer) {
-      const std::optional<std::string> canonical = config::CanonicalTrainerKey(key);
-      if (!canonical) throw UserError(origin, fmt::format("'{}' is not an hpo train key", key));
-      key = *canonical;
-      config::CheckTrainerValue(key, kv.second, origin);
-    }
-    values[key] = kv.second;
-  }
-  return values;
-}
-
-struct ConfigResult {
-  int original_rank = 0;
-  store::Trial original;
-  std::vector<double> values;  // one per seed that completed
-  int failed = 0;
-  double Mean() const;
-  double Std() const;
-};
-
-double ConfigResult::Mean() const {
-  double sum = 0;
-  for (double v : values) sum += v;
-  return values.empty() ? NAN : sum / static_cast<double>(values.size());
-}
-
-double ConfigResult::Std() const {
-  if (values.size() < 2) return 0;
-  const double mean = Mean();
-  double squares = 0;
-  for (double v : values) squares += (v - mean) * (v - mean);
-  return std::sqrt(squares / static_cast<double>(values.size() - 1));
-}
-
-std::string ParamsKey(const ParamSet& params) {
-  std::string key;
-  for (const auto& [name, value] : params) key += name + "=" + value.ToYaml() + ";";
-  return key;
-}
-
 int RunValidate(const ValidateOptions& options) {
   const report::SweepResults r = report::LoadSweepResults(options.sweep.Locate());
   r.RequireFinished("validate");
@@ -96,7 +40,7 @@ int RunValidate(const ValidateOptions& options) {
   const int k = std::min<int>(options.top_n, static_cast<int>(ranked.size()));
 
   config::SweepConfig c = *r.config;
-  const ParamSet sets = ParseSets(options.sets, c.command.empty());
+  const ParamSet sets = config::ParseKeyValues(options.sets, c.command.empty(), "--set");
   // Other settings are another validation: their own study, so runs at two budgets never mix.
   c.name = r.location.name + "_validate";
   for (const std::string& text : options.sets) {
@@ -153,52 +97,21 @@ int RunValidate(const ValidateOptions& options) {
       });
   if (summary.interrupted) return kExitInterrupted;
 
-  // Group the runs by configuration, in the sweep's rank order.
-  std::map<std::string, ConfigResult> by_params;
-  std::vector<std::string> order;
-  for (int rank = 0; rank < k; ++rank) {
-    const std::string key = ParamsKey(as_run(ranked[static_cast<size_t>(rank)].params));
-    by_params[key] = ConfigResult{rank + 1, ranked[static_cast<size_t>(rank)], {}, 0};
-    order.push_back(key);
-  }
-  for (const store::Trial& t : store->LoadTrials(study.id)) {
-    const auto it = by_params.find(ParamsKey(t.params));
-    if (it == by_params.end() || (t.state == store::TrialState::kFailed && t.retried)) continue;
-    if (t.state == store::TrialState::kComplete && t.value) {
-      it->second.values.push_back(*t.value);
-    } else if (t.state == store::TrialState::kFailed) {
-      ++it->second.failed;
-    }
-  }
-  std::vector<std::string> by_mean = order;
-  std::stable_sort(by_mean.begin(), by_mean.end(), [&](const std::string& a, const std::string& b) {
-    const double ma = by_params[a].Mean(), mb = by_params[b].Mean();
-    return r.info.maximize ? ma > mb : ma < mb;
-  });
-  const bool held = by_mean == order;
-
-  std::string yaml = fmt::format("# hpo validate: the top {} configurations of sweep {} retrained on {} fresh seeds each\n"
-                                 "metric: {}\nseeds: {}\nbudget: {}\nranking_held: {}\nconfigs:\n",
-                                 k, r.location.name, options.seeds, r.info.metric, options.seeds, JsonString(budget),
-                                 held ? "true" : "false");
-  fmt::print("\nbudget of every run: {}{}\n", budget, options.sets.empty() ? " (the sweep's)" : " (--set)");
-  fmt::print("\n{:<6} {:<16} {:>10} {:>10} {:>10} {:>10} {:>8} {:>7}\n", "rank", "trial", "sweep", "mean", "std", "min", "new rank", "failed");
-  for (const std::string& key : order) {
-    const ConfigResult& result = by_params[key];
-    const int new_rank = static_cast<int>(std::find(by_mean.begin(), by_mean.end(), key) - by_mean.begin()) + 1;
-    const double min = result.values.empty() ? NAN : *std::min_element(result.values.begin(), result.values.end());
-    fmt::print("{:<6} {:<16} {:>10.4g} {:>10.4g} {:>10.4g} {:>10.4g} {:>8} {:>7}\n", result.original_rank,
-               fmt::format("{}.r.{}", r.location.name, result.original.number), *result.original.value, result.Mean(), result.Std(),
-               min, new_rank, result.failed);
-    yaml += fmt::format("  - config_id: {}.r.{}\n    sweep_rank: {}\n    sweep_value: {}\n    mean: {}\n    std: {}\n    min: {}\n"
-                        "    validated_rank: {}\n    completed_seeds: {}\n    failed_seeds: {}\n    params:\n",
-                        r.location.name, result.original.number, result.original_rank, *result.original.value, result.Mean(),
-                        result.Std(), min, new_rank, result.values.size(), result.failed);
-    for (const auto& [name, value] : result.original.params) yaml += fmt::format("      {}: {}\n", name, report::FormatParamValue(value));
-  }
+  std::vector<store::Trial> top(ranked.begin(), ranked.begin() + k);
+  std::vector<ParamSet> run_params;
+  run_params.reserve(top.size());
+  for (const store::Trial& t : top) run_params.push_back(as_run(t.params));
+  const report::Validation v =
+      report::GroupValidationRuns(top, run_params, store->LoadTrials(study.id), r.info.maximize);
+  fmt::print("\nbudget of every run: {}{}\n\n{}", budget,
+             options.sets.empty() ? " (the sweep's)" : " (--set)",
+             report::ValidationTable(v, r.location.name));
+  const std::string yaml =
+      report::ValidationYaml(v, r.location.name, r.info.metric, options.seeds, budget);
   const std::filesystem::path out = r.AnalysisDir() / "validation.yaml";
   report::WriteOutputFile(out, yaml);
-  fmt::print("\nranking {} (by mean over seeds); wrote {}\n", held ? "held" : "changed", out.string());
+  fmt::print("\nranking {} (by mean over seeds); wrote {}\n", v.ranking_held ? "held" : "changed",
+             out.string());
   return kExitOk;
 }
 

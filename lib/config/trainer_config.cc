@@ -179,6 +179,29 @@ void ApplyYamlFile(TrainerConfig& config, const std::filesystem::path& path) {
   ApplyMapping(config, doc.root, doc.source, "", seen);
 }
 
+ParamSet ParseKeyValues(const std::vector<std::string>& texts, bool trainer_keys,
+                        const std::string& flag) {
+  ParamSet values;
+  for (const std::string& text : texts) {
+    const Origin origin{fmt::format("{} {}", flag, text)};
+    std::pair<std::string, Value> kv;
+    try {
+      kv = ParseOverride(text);
+    } catch (const UserError& e) {
+      throw UserError(origin, e.what());
+    }
+    std::string key = kv.first;
+    if (trainer_keys) {
+      const std::optional<std::string> canonical = CanonicalTrainerKey(key);
+      if (!canonical) throw UserError(origin, fmt::format("'{}' is not an hpo train key", key));
+      key = *canonical;
+      CheckTrainerValue(key, kv.second, origin);
+    }
+    values[key] = kv.second;
+  }
+  return values;
+}
+
 TrainerConfig ResolveTrainerConfig(const std::string& config_file, const std::vector<std::string>& patches,
                                    const std::vector<std::string>& overrides) {
   TrainerConfig config;

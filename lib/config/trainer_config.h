@@ -52,6 +52,12 @@ void CheckTrainerValue(const std::string& key, const Value& value, const Origin&
 /// Throws UserError quoting the text for "lr", "lr=", "=3" and unparsable values.
 std::pair<std::string, Value> ParseOverride(const std::string& text);
 
+/// KEY=VALUE texts given with `flag` (hpo validate --set KEY=VALUE): with `trainer_keys` (the
+/// trial program is hpo train) each key becomes its canonical name and its value is checked as
+/// an override is; otherwise they are taken as written. Errors name "FLAG TEXT".
+ParamSet ParseKeyValues(const std::vector<std::string>& texts, bool trainer_keys,
+                        const std::string& flag);
+
 /// Applies a YAML mapping of keys (a --config file or a --patch): top-level keys, or keys under
 /// a `trainer:` section (nested sections flatten by their last name). Errors carry file:line:col.
 void ApplyYamlFile(TrainerConfig& config, const std::filesystem::path& path);
