@@ -83,12 +83,19 @@ std::vector<store::Trial> ObjectiveFront(const std::vector<store::Trial>& trials
   return front;
 }
 
+std::vector<double> ObjectiveValues(const store::Trial& trial, size_t n_objectives) {
+  std::vector<double> values = {trial.value.value_or(NAN)};
+  for (size_t i = 1; i < n_objectives; ++i)
+    values.push_back(i <= trial.more_values.size() ? trial.more_values[i - 1] : NAN);
+  return values;
+}
+
 std::string ObjectiveValuesText(const store::Trial& trial, const std::vector<Objective>& objectives) {
+  const std::vector<double> values = ObjectiveValues(trial, objectives.size());
   std::string text;
   for (size_t i = 0; i < objectives.size(); ++i) {
-    const std::optional<double> v = i == 0 ? trial.value : i <= trial.more_values.size() ? std::optional<double>(trial.more_values[i - 1]) : std::nullopt;
     text += fmt::format("{}{} {}", i ? ", " : "", objectives[i].name,
-                        v ? ReadableNumber(*v) : std::string("?"));
+                        std::isnan(values[i]) ? std::string("?") : ReadableNumber(values[i]));
   }
   return text;
 }

@@ -32,6 +32,10 @@ const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maxi
 /// complete trial beats on score at the same or lower cost, cheapest first.
 std::vector<store::Trial> ParetoFront(const std::vector<store::Trial>& trials, bool maximize);
 
+/// A trial's value of each of `n_objectives` objectives, in the study's order: its value, then
+/// its further values; NaN where it has none.
+std::vector<double> ObjectiveValues(const store::Trial& trial, size_t n_objectives);
+
 /// "final_mean_reward 250.1, training_time 31.2": a complete trial's value per objective.
 std::string ObjectiveValuesText(const store::Trial& trial, const std::vector<Objective>& objectives);
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "lib/core/json.h"
+#include "lib/report/best_params.h"
 
 namespace hpo::report {
 
@@ -21,9 +22,7 @@ std::string CsvField(const std::string& text) {
 // A multi-objective trial's "values": every objective, in the study's order (null if unknown).
 std::string MoreValuesJson(const store::Trial& t, const StudyInfo& info) {
   if (!info.MultiObjective()) return "";
-  std::vector<double> values = {t.value.value_or(NAN)};
-  for (size_t i = 0; i < info.more_objectives.size(); ++i) values.push_back(i < t.more_values.size() ? t.more_values[i] : NAN);
-  return "\"values\": " + JsonNumbers(values) + ", ";
+  return "\"values\": " + JsonNumbers(ObjectiveValues(t, info.more_objectives.size() + 1)) + ", ";
 }
 
 }  // namespace

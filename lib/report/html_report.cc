@@ -207,9 +207,6 @@ SvgChart CostVsScore(const SweepResults& r) {
   return chart;
 }
 
-// Objective i of a complete trial (0: its value), as written.
-double ObjectiveValue(const store::Trial& t, size_t i) { return i == 0 ? *t.value : t.more_values.at(i - 1); }
-
 // A multi-objective study: every pair of objectives against each other, the Pareto front's
 // trials marked (a front over all objectives: in a pair's chart, a front trial may look beaten).
 std::string ObjectivePairs(const SweepResults& r) {
@@ -224,9 +221,13 @@ std::string ObjectivePairs(const SweepResults& r) {
       chart.Size(420, 300);
       for (const store::Trial& t : ranked) {
         const bool on_front = front.count(t.number) > 0;
-        chart.Add({Mark::Kind::kPoint, {ObjectiveValue(t, a)}, {ObjectiveValue(t, b)},
+        const std::vector<double> values = ObjectiveValues(t, objectives.size());
+        chart.Add({Mark::Kind::kPoint,
+                   {values[a]},
+                   {values[b]},
                    on_front ? kBestColour : StateColour(t.state),
-                   TrialTip(r, t) + (on_front ? " (Pareto front)" : ""), on_front ? 5.0 : 3.5});
+                   TrialTip(r, t) + (on_front ? " (Pareto front)" : ""),
+                   on_front ? 5.0 : 3.5});
       }
       html += "<div>" + chart.Render() + "</div>";
     }
@@ -247,7 +248,8 @@ std::string TopTable(const SweepResults& r, int top_n) {
     const std::string run = fmt::format("{}.r.{}", HtmlEscape(r.location.name), ranked[i].number);
     html += fmt::format("<tr><td>{}</td><td>{}</td>", i + 1,
                         ranked[i].run_dir.empty() ? run : fmt::format("<a href=\"file://{}\">{}</a>", HtmlEscape(ranked[i].run_dir), run));
-    for (size_t k = 0; k < objectives.size(); ++k) html += "<td>" + ReadableNumber(ObjectiveValue(ranked[i], k)) + "</td>";
+    for (double v : ObjectiveValues(ranked[i], objectives.size()))
+      html += "<td>" + ReadableNumber(v) + "</td>";
     html += fmt::format("<td>{:.1f}</td><td class=\"params\">{}</td></tr>", ranked[i].cost, HtmlEscape(params));
   }
   return html + "</table>";

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "lib/core/json.h"
+#include "lib/report/best_params.h"
 #include "lib/report/export.h"
 
 namespace hpo::report {
@@ -127,11 +128,7 @@ std::string TrialLine(const store::Trial& t, const std::map<std::string, OptunaD
   const bool complete = t.state == store::TrialState::kComplete && t.value && t.more_values.size() + 1 >= n_objectives;
   std::string value = "null", values = "null";
   if (complete && n_objectives == 1) value = JsonNumber(*t.value);
-  if (complete && n_objectives > 1) {
-    std::vector<double> all = {*t.value};
-    all.insert(all.end(), t.more_values.begin(), t.more_values.begin() + static_cast<std::ptrdiff_t>(n_objectives - 1));
-    values = JsonNumbers(all);
-  }
+  if (complete && n_objectives > 1) values = JsonNumbers(ObjectiveValues(t, n_objectives));
   std::string line = fmt::format(
       R"({{"op_code": {}, "worker_id": {}, "study_id": 0, "state": {}, "value": {}, "values": {}, )"
       R"("datetime_start": {}, )",
