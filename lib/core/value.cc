@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <ostream>
 
 #include "lib/core/check.h"
 
@@ -206,5 +207,7 @@ class FlowReader {
 }  // namespace
 
 std::optional<Value> Value::Parse(std::string_view text) { return FlowReader(text).ReadAll(); }
+
+void PrintTo(const Value& value, std::ostream* out) { *out << value.ToYaml(); }
 
 }  // namespace hpo

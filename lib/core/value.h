@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -57,6 +58,9 @@ class Value {
 
 /// A set of hyperparameters by canonical (dotted) name, ordered for stable output.
 using ParamSet = std::map<std::string, Value>;
+
+/// GoogleTest prints a Value as its YAML text (found by argument-dependent lookup).
+void PrintTo(const Value& value, std::ostream* out);
 
 /// True if `text` is a YAML 1.2 number: [-+]digits[.digits][e[-+]digits] (or .5). strtod also
 /// accepts "nan", "inf" and hex, which YAML reads as words; only ".nan"/".inf" are YAML's.

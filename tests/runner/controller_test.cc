@@ -1,0 +1,241 @@
+// The controller loop (RunSweep) against an in-memory store: what it claims, reports, prunes,
+// fails, re-queues and resumes, in which order. Trials are tiny shell programs, so each test
+// runs in well under a second (but the one that waits for a pruned trial's SIGTERM).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lib/core/error.h"
+#include "lib/runner/sweep_runner.h"
+#include "lib/samplers/sampler_factory.h"
+#include "lib/space/distribution.h"
+#include "tests/runner/fake_store.h"
+
+namespace hpo::runner {
+namespace {
+
+using store::TrialState;
+using testing::FakeStore;
+
+// A random sampler that counts its calls: a re-queued or enqueued trial must not reach it.
+class CountingSampler : public samplers::Sampler {
+ public:
+  std::optional<samplers::Suggestion> Suggest(const space::SearchSpace& space,
+                                              std::span<const samplers::Observation> history,
+                                              Rng& rng) override {
+    ++calls;
+    return random_->Suggest(space, history, rng);
+  }
+  int calls = 0;
+
+ private:
+  std::unique_ptr<samplers::Sampler> random_ = samplers::MakeSampler({"random"});
+};
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  ControllerTest() {
+    space_.AddParameter("x", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{"test"}));
+    const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    plan_.name = "s";
+    plan_.sweep_dir = std::filesystem::path(::testing::TempDir()) / "controller" / name;
+    std::filesystem::remove_all(plan_.sweep_dir);
+    plan_.metric = "score";
+    plan_.n_trials = 3;
+    plan_.seed = 7;
+    plan_.kill_grace = 5;
+    study_ = store_.OpenStudy("s", "maximize", "", true);
+  }
+
+  // The trial program: a shell script; it sees HPO_TRIAL_NUMBER and HPO_RUN_DIR.
+  void Program(const std::string& script) { plan_.command = {"sh", "-c", script}; }
+
+  SweepSummary Run(const std::function<void(const SweepEvent&)>& on_event = {}) {
+    return RunSweep(plan_, space_, sampler_, store_, study_, on_event);
+  }
+
+  // The log lines of one trial, in order.
+  std::vector<std::string> LogOf(int64_t number) const {
+    std::vector<std::string> lines;
+    const std::string prefix = std::to_string(number) + " ";
+    for (const std::string& line : store_.log) {
+      if (line.starts_with(prefix)) lines.push_back(line.substr(prefix.size()));
+    }
+    return lines;
+  }
+
+  space::SearchSpace space_;
+  SweepPlan plan_;
+  CountingSampler sampler_;
+  FakeStore store_;
+  store::Study study_;
+};
+
+// Writes the trial's number as its score into its results file, after one intermediate value.
+constexpr const char* kScoreIsTheNumber =
+    R"(echo '{"step": 10, "score": 0.5}'; echo "score: $HPO_TRIAL_NUMBER" > "$HPO_RUN_DIR/sweep_eval_results.yaml")";
+
+// A controller pid on this host that no longer exists (its trials are orphans).
+std::string DeadController() {
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(child);
+}
+
+TEST_F(ControllerTest, ClaimsStartsReportsAndFinishesEachTrialUntilTheBudget) {
+  Program(kScoreIsTheNumber);
+  const SweepSummary summary = Run();
+  EXPECT_EQ(summary.launched, 3);
+  EXPECT_FALSE(summary.interrupted);
+  EXPECT_EQ(sampler_.calls, 3);
+  ASSERT_EQ(store_.size(), 3u);
+  for (int64_t n = 0; n < 3; ++n) {
+    const store::Trial& t = store_.Trial(n);
+    EXPECT_EQ(LogOf(n), (std::vector<std::string>{"claim", "start", "report 10 0.5", "COMPLETE"}))
+        << "trial " << n;
+    EXPECT_EQ(t.value, static_cast<double>(n));
+    EXPECT_EQ(t.seed, TrialSeed(plan_.seed, n));
+    ASSERT_EQ(t.params.count("x"), 1u);
+    EXPECT_EQ(t.run_dir, (plan_.sweep_dir / "runs" / ("s.r." + std::to_string(n))).string());
+    EXPECT_TRUE(
+        std::filesystem::exists(std::filesystem::path(t.run_dir) / "train_config_overrides.yaml"));
+    EXPECT_EQ(t.worker, store_.Trial(0).worker);
+  }
+  EXPECT_NE(store_.Trial(0).params.at("x"), store_.Trial(1).params.at("x"));
+  // The budget is used up: a second controller on the study launches nothing.
+  EXPECT_EQ(Run().launched, 0);
+  EXPECT_EQ(store_.size(), 3u);
+}
+
+TEST_F(ControllerTest, ATrialBelowTheMedianOfItsPeersIsStoppedAndRecordedPruned) {
+  // Trial 0 reports 10 at step 10 and finishes; trial 1 reports -5 at step 10 and would then
+  // sleep for a minute, and finish COMPLETE with -5, unless it is pruned.
+  Program(
+      R"(if [ "$HPO_TRIAL_NUMBER" = 0 ]; then echo '{"step": 10, "score": 10}'; echo '{"score": 10}';
+             else echo '{"step": 10, "score": -5}'; exec sleep 60; fi)");
+  plan_.n_trials = 2;
+  plan_.pruner.method = "median";
+  plan_.pruner.n_startup_trials = 1;
+  Run();
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kComplete);
+  EXPECT_EQ(store_.Trial(0).value, 10);
+  const store::Trial& pruned = store_.Trial(1);
+  EXPECT_EQ(pruned.state, TrialState::kPruned);
+  EXPECT_EQ(pruned.value, -5);  // its last intermediate value
+  EXPECT_EQ(LogOf(1), (std::vector<std::string>{"claim", "start", "report 10 -5", "PRUNED"}));
+  EXPECT_LT(pruned.cost, 30);  // stopped, not waited for
+}
+
+TEST_F(ControllerTest, AFailingProgramOrAMissingMetricFailsTheTrialAndTheSweepGoesOn) {
+  Program(
+      R"(case "$HPO_TRIAL_NUMBER" in 0) exit 3;; 1) echo '{"loss": 1}';; *) echo '{"score": 2}';; esac)");
+  const SweepSummary summary = Run();
+  EXPECT_EQ(summary.launched, 3);
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kFailed);
+  EXPECT_NE(store_.Trial(0).error.find("exit code 3"), std::string::npos) << store_.Trial(0).error;
+  EXPECT_EQ(store_.Trial(1).state, TrialState::kFailed);
+  EXPECT_NE(store_.Trial(1).error.find("reported no 'score'"), std::string::npos)
+      << store_.Trial(1).error;
+  EXPECT_FALSE(store_.Trial(0).retried);  // a failure of the trial itself is data, not re-run
+  EXPECT_EQ(store_.Trial(2).state, TrialState::kComplete);
+  EXPECT_EQ(store_.Trial(2).value, 2);
+}
+
+TEST_F(ControllerTest,
+       AnOrphanOfADeadControllerIsFailedAndItsRetryRunsWithTheSameParametersAndSeed) {
+  store_.EnqueueTrial(study_.id, {{"x", Value(0.25)}}, 99);
+  store_.ClaimTrial(study_.id, 3, DeadController());
+  store_.StartTrial(store_.Trial(0).id, {{"x", Value(0.25)}}, 99, "");  // it had started
+  Program(kScoreIsTheNumber);
+  plan_.n_trials = 2;
+  Run();
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kFailed);
+  EXPECT_TRUE(store_.Trial(0).retried);
+  EXPECT_NE(store_.Trial(0).error.find("died while it ran"), std::string::npos)
+      << store_.Trial(0).error;
+  const store::Trial& retry = store_.Trial(1);
+  EXPECT_EQ(retry.retry_of, 0);
+  EXPECT_EQ(retry.state, TrialState::kComplete);
+  EXPECT_EQ(retry.params.at("x"), Value(0.25));
+  EXPECT_EQ(retry.seed, 99u);
+  EXPECT_EQ(store_.Trial(2).state,
+            TrialState::kComplete);  // the failed trial does not use the budget
+  EXPECT_EQ(sampler_.calls, 1);      // trial 2 only
+}
+
+TEST_F(ControllerTest, AnInterruptedSweepRequeuesItsRunningTrialsAndAResumeFinishesThem) {
+  Program("exec sleep 60");
+  plan_.n_trials = 2;
+  plan_.jobs = 2;
+  int started = 0;
+  const SweepSummary interrupted = Run([&](const SweepEvent& e) {
+    if (e.kind == SweepEvent::Kind::kStarted && ++started == 2) std::raise(SIGINT);  // Ctrl-C
+  });
+  EXPECT_TRUE(interrupted.interrupted);
+  ASSERT_EQ(store_.size(), 4u);
+  for (int64_t n : {0, 1}) {
+    EXPECT_EQ(store_.Trial(n).state, TrialState::kFailed);
+    EXPECT_EQ(store_.Trial(n).error, "interrupted by the user");
+    EXPECT_TRUE(store_.Trial(n).retried);
+    // Re-queued in the order the two stopped, so either may be trial 2.
+    const store::Trial& retry = store_.Trial(n + 2);
+    EXPECT_EQ(retry.state, TrialState::kWaiting);
+    ASSERT_TRUE(retry.retry_of == 0 || retry.retry_of == 1) << retry.retry_of;
+    EXPECT_EQ(retry.params, store_.Trial(retry.retry_of).params);
+    EXPECT_EQ(retry.seed, store_.Trial(retry.retry_of).seed);
+  }
+  EXPECT_NE(store_.Trial(2).retry_of, store_.Trial(3).retry_of);
+  // The resume runs the two re-queued trials as they were, and nothing more.
+  Program(kScoreIsTheNumber);
+  const SweepSummary resumed = Run();
+  EXPECT_FALSE(resumed.interrupted);
+  EXPECT_EQ(resumed.launched, 2);
+  EXPECT_EQ(store_.size(), 4u);
+  EXPECT_EQ(sampler_.calls, 2);  // the two first trials only
+  EXPECT_EQ(store_.Trial(2).value, 2);
+  EXPECT_EQ(store_.Trial(3).value, 3);
+}
+
+TEST_F(ControllerTest, AResumeAdoptsATrialThatFinishedAfterItsControllerDied) {
+  // A controller ran trial 0 to its end and died before recording it: the trial is RUNNING
+  // in the study, with results in its run directory.
+  Program(kScoreIsTheNumber);
+  plan_.n_trials = 1;
+  Run();
+  store_.Edit(0, [&](store::Trial& t) {
+    t.state = TrialState::kRunning;
+    t.value.reset();
+    t.worker = DeadController();
+  });
+  plan_.n_trials = 2;
+  const SweepSummary resumed = Run();
+  EXPECT_EQ(resumed.launched, 1);  // trial 1; trial 0 is not run again
+  EXPECT_EQ(LogOf(0).back(), "adopt");
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kComplete);
+  EXPECT_EQ(store_.Trial(0).value, 0);
+  EXPECT_FALSE(store_.Trial(0).retried);
+  EXPECT_EQ(store_.Trial(1).value, 1);
+}
+
+TEST_F(ControllerTest, AStoppingRuleEndsLaunchingAndIsRecorded) {
+  Program(kScoreIsTheNumber);
+  plan_.n_trials = 10;
+  plan_.stopping.target = 1.0;  // trial 1 scores 1
+  const SweepSummary summary = Run();
+  EXPECT_EQ(summary.launched, 2);
+  ASSERT_EQ(store_.stops.size(), 1u);
+  EXPECT_NE(store_.stops[0].find("target"), std::string::npos) << store_.stops[0];
+}
+
+}  // namespace
+}  // namespace hpo::runner

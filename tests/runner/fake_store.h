@@ -1,0 +1,215 @@
+// An in-memory Store for testing the controller loop without a database: one study, the
+// claim/requeue rules of Store's contract, and a log of every call that changes a trial, so a
+// test can check what the controller did and in which order.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "lib/store/store.h"
+
+namespace hpo::runner::testing {
+
+class FakeStore : public store::Store {
+ public:
+  store::Study OpenStudy(const std::string& name, const std::string& direction,
+                         const std::string& config_yaml, bool /*create*/) override {
+    study_ = {1, name, direction, config_yaml, store::NowMs()};
+    return study_;
+  }
+  std::vector<store::Study> ListStudies() override { return {study_}; }
+  void UpdateStudyConfig(int64_t, const std::string& config_yaml, const std::string&) override {
+    study_.config_yaml = config_yaml;
+  }
+  std::vector<store::StudyChange> LoadStudyChanges(int64_t) override { return {}; }
+  void RecordStop(int64_t, const std::string& reason) override { stops.push_back(reason); }
+  std::vector<store::StudyChange> LoadStudyStops(int64_t) override { return {}; }
+
+  std::optional<store::Trial> ClaimTrial(int64_t, int max_trials,
+                                         const std::string& worker) override {
+    const auto waiting = std::find_if(trials_.begin(), trials_.end(), [](const store::Trial& t) {
+      return t.state == store::TrialState::kWaiting;
+    });
+    store::Trial* claimed = nullptr;
+    if (waiting != trials_.end()) {
+      claimed = &*waiting;
+    } else {
+      const auto counted = std::count_if(trials_.begin(), trials_.end(), [](const store::Trial& t) {
+        return !(t.state == store::TrialState::kFailed && t.retried);
+      });
+      if (counted >= max_trials) return std::nullopt;
+      claimed = &NewTrial();
+    }
+    claimed->state = store::TrialState::kRunning;
+    claimed->worker = worker;
+    claimed->started_ms = claimed->heartbeat_ms = store::NowMs();
+    Touch(*claimed, "claim");
+    return *claimed;
+  }
+
+  int64_t EnqueueTrial(int64_t, const ParamSet& params, uint64_t seed) override {
+    store::Trial& t = NewTrial();
+    t.params = params;
+    t.seed = seed;
+    Touch(t, "enqueue");
+    return t.number;
+  }
+
+  void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed,
+                  const std::string& run_dir) override {
+    store::Trial& t = ById(trial_id);
+    t.params = params;
+    t.seed = seed;
+    t.run_dir = run_dir;
+    Touch(t, "start");
+  }
+
+  void Heartbeat(const std::vector<int64_t>& trial_ids) override {
+    for (int64_t id : trial_ids) {
+      store::Trial& t = ById(id);
+      if (t.state == store::TrialState::kRunning) t.heartbeat_ms = store::NowMs();
+    }
+  }
+
+  void ReportIntermediate(int64_t trial_id, int64_t step, double value) override {
+    store::Trial& t = ById(trial_id);
+    t.intermediates.push_back({step, value});
+    t.heartbeat_ms = store::NowMs();
+    Touch(t, fmt::format("report {} {}", step, value));
+  }
+
+  void FinishTrial(int64_t trial_id, store::TrialState state, std::optional<double> value,
+                   const std::vector<double>& more_values, store::TrialCost cost,
+                   const std::string& error) override {
+    store::Trial& t = ById(trial_id);
+    t.state = state;
+    t.value = value;
+    t.more_values = more_values;
+    t.cost = cost.seconds;
+    t.cost_measure = cost.measure;
+    t.error = error;
+    t.finished_ms = store::NowMs();
+    Touch(t, std::string(store::StateName(state)));
+  }
+
+  bool AdoptFinishedTrial(int64_t trial_id, double value, const std::vector<double>& more_values,
+                          store::TrialCost cost) override {
+    store::Trial& t = ById(trial_id);
+    if (t.state != store::TrialState::kRunning) return false;
+    t.state = store::TrialState::kComplete;
+    t.value = value;
+    t.more_values = more_values;
+    t.cost = cost.seconds;
+    t.cost_measure = cost.measure;
+    Touch(t, "adopt");
+    return true;
+  }
+
+  bool FailAndRequeue(int64_t trial_id, const std::string& reason, int max_retries) override {
+    store::Trial& t = ById(trial_id);
+    if (t.state != store::TrialState::kRunning) return false;
+    t.state = store::TrialState::kFailed;
+    t.error = reason;
+    Touch(t, "fail: " + reason);
+    if (RetriesOf(t) >= max_retries) return true;
+    t.retried = true;
+    const ParamSet params = t.params;
+    const uint64_t seed = t.seed;
+    const int64_t number = t.number;
+    store::Trial& retry = NewTrial();  // invalidates t
+    retry.params = params;
+    retry.seed = seed;
+    retry.retry_of = number;
+    Touch(retry, "requeue");
+    return true;
+  }
+
+  std::vector<int64_t> RecoverStaleTrials(int64_t, int64_t stale_after_ms,
+                                          int max_retries) override {
+    std::vector<int64_t> stale;
+    for (const store::Trial& t : trials_) {
+      if (t.state == store::TrialState::kRunning &&
+          t.heartbeat_ms < store::NowMs() - stale_after_ms)
+        stale.push_back(t.id);
+    }
+    std::vector<int64_t> numbers;
+    for (int64_t id : stale) {
+      numbers.push_back(ById(id).number);
+      FailAndRequeue(id, "heartbeat stale", max_retries);
+    }
+    return numbers;
+  }
+
+  void AbandonTrial(int64_t trial_id) override {
+    ++version_;
+    std::erase_if(trials_,
+                  [&](const store::Trial& t) { return t.id == trial_id && t.params.empty(); });
+    log.push_back("abandon");  // the trial is gone: no number
+  }
+
+  std::vector<store::Trial> LoadTrials(int64_t) override { return trials_; }
+
+  store::StudyChanges LoadTrialsChangedSince(int64_t, int64_t since_version) override {
+    store::StudyChanges changes{{}, version_, static_cast<int64_t>(trials_.size())};
+    for (const store::Trial& t : trials_) {
+      if (t.version > since_version) changes.trials.push_back(t);
+    }
+    return changes;
+  }
+
+  /// The trial with this number (the test's view of the study).
+  store::Trial& Trial(int64_t number) {
+    for (store::Trial& t : trials_) {
+      if (t.number == number) return t;
+    }
+    throw std::out_of_range(fmt::format("no trial {}", number));
+  }
+  /// Changes a trial behind the controller's back (as another process would), as a new version.
+  void Edit(int64_t number, const std::function<void(store::Trial&)>& change) {
+    store::Trial& t = Trial(number);
+    change(t);
+    t.version = ++version_;
+  }
+  size_t size() const { return trials_.size(); }
+
+  std::vector<std::string> log;    ///< "0 claim", "0 start", "0 report 100 1.5", "0 COMPLETE"...
+  std::vector<std::string> stops;  ///< RecordStop's reasons
+
+ private:
+  store::Trial& NewTrial() {
+    store::Trial t;
+    t.id = next_id_++;
+    t.number = static_cast<int64_t>(trials_.size());
+    t.created_ms = store::NowMs();
+    trials_.push_back(std::move(t));
+    return trials_.back();
+  }
+  store::Trial& ById(int64_t id) {
+    for (store::Trial& t : trials_) {
+      if (t.id == id) return t;
+    }
+    throw std::out_of_range(fmt::format("no trial id {}", id));
+  }
+  void Touch(store::Trial& t, const std::string& what) {
+    t.version = ++version_;
+    log.push_back(fmt::format("{} {}", t.number, what));
+  }
+  int RetriesOf(const store::Trial& t) {
+    int retries = 0;
+    for (int64_t of = t.retry_of; of >= 0; of = Trial(of).retry_of) ++retries;
+    return retries;
+  }
+
+  store::Study study_;
+  std::vector<store::Trial> trials_;  // ordered by number (numbers are never reused)
+  int64_t next_id_ = 100;             // ids differ from numbers, as in a shared database
+  int64_t version_ = 0;
+};
+
+}  // namespace hpo::runner::testing
