@@ -23,6 +23,7 @@
 #include "lib/report/analysis.h"
 #include "lib/report/best_params.h"
 #include "lib/report/sweep_progress.h"
+#include "lib/report/sweep_summary.h"
 #include "lib/runner/event_log.h"
 #include "lib/runner/hooks.h"
 #include "lib/runner/sweep_runner.h"
@@ -271,44 +272,6 @@ class AnalysisWriter {
   std::chrono::steady_clock::time_point last_{};
 };
 
-// keep_best_n: after a trial finishes, every finished trial outside the best K complete ones
-// loses its checkpoints/ folder, once (a trial that has left the top K never comes back: values
-// do not change). Results, logs and progress stay.
-class CheckpointKeeper {
- public:
-  CheckpointKeeper(int keep, const config::SweepConfig& c) : keep_(keep), maximize_(c.maximize), more_(c.more_objectives) {}
-
-  void Prune(const std::vector<store::Trial>& trials) {
-    if (keep_ <= 0) return;
-    const std::vector<store::Trial> ranked = report::RankTrials(trials, maximize_, more_);
-    std::set<int64_t> top;
-    for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(keep_); ++i) top.insert(ranked[i].id);
-    for (const store::Trial& t : trials) {
-      const bool finished = t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned ||
-                            t.state == store::TrialState::kFailed;
-      if (!finished || top.count(t.id) || t.run_dir.empty() || !done_.insert(t.id).second) continue;
-      std::error_code ignored;  // a folder another controller already removed, or none
-      removed_ += std::filesystem::remove_all(std::filesystem::path(t.run_dir) / "checkpoints", ignored) > 0;
-    }
-  }
-  int removed() const { return removed_; }
-
- private:
-  int keep_;
-  bool maximize_;
-  std::vector<Objective> more_;
-  std::set<int64_t> done_;
-  int removed_ = 0;
-};
-
-// The trials a study's budget counts (as Store::ClaimTrial does): all but failed ones that
-// were re-queued.
-int CountedTrials(const std::vector<store::Trial>& trials) {
-  return static_cast<int>(std::count_if(trials.begin(), trials.end(), [](const store::Trial& t) {
-    return !(t.state == store::TrialState::kFailed && t.retried);
-  }));
-}
-
 int RunSweepCommand(const SweepCliOptions& o) {
   config::SweepConfig c = Resolve(o);
   if (o.dry_run) return DryRun(c, o.add_trials);
@@ -333,7 +296,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
     throw;
   }
   const store::Study study = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
-  if (o.add_trials) c.n_trials = CountedTrials(store->LoadTrials(study.id)) + *o.add_trials;
+  if (o.add_trials) c.n_trials = store::CountedTrials(store->LoadTrials(study.id)) + *o.add_trials;
   ReconcileStoredConfig(*store, study, c, location.dir, o.accept_changes);
   // enqueue: runs first in a new study only; a resume must not queue the same trials again.
   if (!queued.empty() && store->LoadTrials(study.id).empty()) {
@@ -364,7 +327,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
     else fmt::print("{}\n", line);
   };
   AnalysisWriter analysis(location, study, c, !o.no_report);
-  CheckpointKeeper checkpoints(c.keep_best_n, c);
+  report::CheckpointKeeper checkpoints(c.keep_best_n, c);
   runner::HookRunner hooks(c.hooks, c.name, location.dir);
   fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name, c.n_trials, c.n_jobs,
              c.sampler.method, c.pruner.method, c.MultiObjective() ? ", " + ObjectivesText(c) : "", (location.dir / "runs").string());
@@ -397,36 +360,17 @@ int RunSweepCommand(const SweepCliOptions& o) {
   });
   if (live) status_line.Clear();
   const std::vector<store::Trial> trials = store->LoadTrials(study.id);
-  const std::vector<store::Trial> ranked = report::RankTrials(trials, c.maximize, c.more_objectives);
-  int complete = 0, pruned = 0, failed = 0;
-  for (const store::Trial& t : trials) {
-    complete += t.state == store::TrialState::kComplete;
-    pruned += t.state == store::TrialState::kPruned;
-    failed += t.state == store::TrialState::kFailed;
-  }
-  fmt::print("sweep {}: {} trials launched here; study: {} complete, {} pruned, {} failed", c.name, summary.launched,
-             complete, pruned, failed);
-  if (!ranked.empty() && !c.MultiObjective())
-    fmt::print("; best trial {} with {} = {}", ranked[0].number, c.metric,
-               ReadableNumber(*ranked[0].value));
-  fmt::print("\n");
-  if (!ranked.empty() && c.MultiObjective()) {
-    const std::vector<store::Trial> front = report::ObjectiveFront(trials, c.Objectives());
-    fmt::print("Pareto front ({} trial(s); hpo best-params --pareto lists them):\n", front.size());
-    for (const store::Trial& t : front) fmt::print("  trial {}: {}\n", t.number, report::ObjectiveValuesText(t, c.Objectives()));
-    fmt::print("the front's best {} is trial {}:\n", c.metric, ranked[0].number);
-  }
-  if (!ranked.empty()) {
-    const store::Trial& best = ranked[0];
-    fmt::print("best parameters (trial {}): {}\n", best.number, report::ParamsLine(best.params));
-    fmt::print("to train with the best hyperparameters, run:\n  {}\n", TrialTrainingCommand(c, location.dir, c.name, best));
-  }
+  fmt::print("{}", report::SweepEndText(c, trials, summary.launched, [&](const store::Trial& best) {
+               return TrialTrainingCommand(c, location.dir, c.name, best);
+             }));
   checkpoints.Prune(trials);
   if (checkpoints.removed() > 0) {
     fmt::print("keep_best_n {}: removed the checkpoints of {} trial(s) outside the best {}\n", c.keep_best_n,
                checkpoints.removed(), c.keep_best_n);
   }
   analysis.Refresh(trials, true);
+  const std::vector<store::Trial> ranked =
+      report::RankTrials(trials, c.maximize, c.more_objectives);
   const std::string end = runner::SweepEndJson(c.name, trials, ranked.empty() ? nullptr : &ranked[0], summary.launched,
                                                summary.interrupted, store::NowMs());
   if (events) events->WriteLine(end);

@@ -491,6 +491,12 @@ std::optional<TrialState> ParseState(std::string_view name) {
   return std::nullopt;
 }
 
+int CountedTrials(const std::vector<Trial>& trials) {
+  return static_cast<int>(std::count_if(trials.begin(), trials.end(), [](const Trial& t) {
+    return !(t.state == TrialState::kFailed && t.retried);
+  }));
+}
+
 int64_t NowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

@@ -49,6 +49,10 @@ struct Trial {
   std::vector<Intermediate> intermediates;  ///< sorted by step
 };
 
+/// The trials a study's budget counts, as ClaimTrial counts them: all but FAILED trials that
+/// were re-queued (their retry counts instead).
+int CountedTrials(const std::vector<Trial>& trials);
+
 struct Study {
   int64_t id = 0;
   std::string name;

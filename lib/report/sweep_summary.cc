@@ -1,0 +1,76 @@
+#include "lib/report/sweep_summary.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "lib/core/value.h"
+#include "lib/report/best_params.h"
+
+namespace hpo::report {
+namespace {
+
+std::string CountsLine(const config::SweepConfig& c, const std::vector<store::Trial>& trials,
+                       int launched) {
+  int complete = 0, pruned = 0, failed = 0;
+  for (const store::Trial& t : trials) {
+    complete += t.state == store::TrialState::kComplete;
+    pruned += t.state == store::TrialState::kPruned;
+    failed += t.state == store::TrialState::kFailed;
+  }
+  return fmt::format("sweep {}: {} trials launched here; study: {} complete, {} pruned, {} failed",
+                     c.name, launched, complete, pruned, failed);
+}
+
+std::string FrontLines(const config::SweepConfig& c, const std::vector<store::Trial>& trials) {
+  const std::vector<store::Trial> front = ObjectiveFront(trials, c.Objectives());
+  std::string text = fmt::format(
+      "Pareto front ({} trial(s); hpo best-params --pareto lists them):\n", front.size());
+  for (const store::Trial& t : front) {
+    text += fmt::format("  trial {}: {}\n", t.number, ObjectiveValuesText(t, c.Objectives()));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string SweepEndText(const config::SweepConfig& c, const std::vector<store::Trial>& trials,
+                         int launched,
+                         const std::function<std::string(const store::Trial&)>& command_for) {
+  const std::vector<store::Trial> ranked = RankTrials(trials, c.maximize, c.more_objectives);
+  std::string text = CountsLine(c, trials, launched);
+  if (ranked.empty()) return text + "\n";
+  const store::Trial& best = ranked[0];
+  if (c.MultiObjective()) {
+    text += "\n" + FrontLines(c, trials) +
+            fmt::format("the front's best {} is trial {}:\n", c.metric, best.number);
+  } else {
+    text += fmt::format("; best trial {} with {} = {}\n", best.number, c.metric,
+                        ReadableNumber(*best.value));
+  }
+  text += fmt::format("best parameters (trial {}): {}\n", best.number, ParamsLine(best.params));
+  text += fmt::format("to train with the best hyperparameters, run:\n  {}\n", command_for(best));
+  return text;
+}
+
+CheckpointKeeper::CheckpointKeeper(int keep, const config::SweepConfig& c)
+    : keep_(keep), maximize_(c.maximize), more_(c.more_objectives) {}
+
+void CheckpointKeeper::Prune(const std::vector<store::Trial>& trials) {
+  if (keep_ <= 0) return;
+  const std::vector<store::Trial> ranked = RankTrials(trials, maximize_, more_);
+  std::set<int64_t> top;
+  for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(keep_); ++i)
+    top.insert(ranked[i].id);
+  for (const store::Trial& t : trials) {
+    const bool finished = t.state == store::TrialState::kComplete ||
+                          t.state == store::TrialState::kPruned ||
+                          t.state == store::TrialState::kFailed;
+    if (!finished || top.count(t.id) || t.run_dir.empty() || !done_.insert(t.id).second) continue;
+    std::error_code ignored;  // a folder another controller already removed, or none
+    removed_ +=
+        std::filesystem::remove_all(std::filesystem::path(t.run_dir) / "checkpoints", ignored) > 0;
+  }
+}
+
+}  // namespace hpo::report
