@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <set>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_plan.h"
@@ -26,6 +25,7 @@
 #include "lib/report/sweep_summary.h"
 #include "lib/runner/event_log.h"
 #include "lib/runner/hooks.h"
+#include "lib/runner/stored_config.h"
 #include "lib/runner/sweep_runner.h"
 #include "lib/runner/warm_start.h"
 #include "lib/samplers/sampler_factory.h"
@@ -159,30 +159,13 @@ std::vector<samplers::Observation> WarmStartObservations(const config::SweepConf
   return std::move(warm.observations);
 }
 
-/// The trials that run first in a new study: the `enqueue:` entries, completed with the search
-/// centre and checked (UserError at the entry's file:line:col); without any, the search centre
-/// when a parameter gives a prior or mean, so every sampler starts where the file says.
-std::vector<config::QueuedTrial> QueuedTrials(const config::SweepConfig& c, const space::SearchSpace& space) {
-  std::vector<config::QueuedTrial> queued;
-  for (const std::vector<config::GivenValue>& entry : c.enqueue) queued.push_back(config::CompleteQueuedTrial(space, c.fixed, entry, c.name));
-  std::set<std::string> with_prior;
-  for (const config::ParameterSpec& p : c.parameters) {
-    if (p.categorical ? p.prior.has_value() : p.numeric.mean.has_value()) with_prior.insert(p.name);
-  }
-  const space::UnitPoint centre = space.Center();
-  if (queued.empty() && !with_prior.empty() && space.IsFeasible(centre)) {
-    queued.push_back({space.ToParams(centre), with_prior, "prior"});
-  }
-  return queued;
-}
-
 int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
   if (add_trials) c.n_trials = *add_trials;  // a dry run reads no study: show the trials to add
   PrintSpace(c);
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
   std::vector<samplers::Observation> history = WarmStartObservations(c, space);
-  const std::vector<config::QueuedTrial> queued = QueuedTrials(c, space);
+  const std::vector<config::QueuedTrial> queued = config::FirstTrials(c, space);
   int rejected = 0;
   fmt::print("first {} suggestions (no training: each is recorded as running):\n", c.n_trials);
   for (size_t n = 0; n < queued.size(); ++n) {
@@ -202,36 +185,6 @@ int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
   }
   fmt::print("constraints rejected {} candidate(s)\n", rejected);
   return kExitOk;
-}
-
-// A study is one search: running it again with another space, metric, goal or trial program
-// would mix trials of two searches without a word, so that takes --accept-changes (recorded
-// in the study). Everything else (trials, jobs, timeouts, sampler...) may change freely. The
-// study and the sweep's config.yaml then hold the config this run uses.
-void ReconcileStoredConfig(store::Store& store, const store::Study& study, const config::SweepConfig& c,
-                           const std::filesystem::path& sweep_dir, bool accept_changes) {
-  const std::string now_yaml = c.ToYaml();
-  std::string accepted;
-  if (study.config_yaml != now_yaml) {
-    std::vector<std::string> changes;
-    try {
-      changes = config::StudyChanges(config::ParseSweepConfig(study.config_yaml, "the stored config", c.name), c);
-    } catch (const UserError& e) {  // written by an older hpo: cannot tell what changed
-      changes.push_back(fmt::format("the stored config no longer loads ({})", e.what()));
-    }
-    const std::string listed = fmt::format("{}", fmt::join(changes, "; "));
-    if (!changes.empty() && !accept_changes) {
-      throw UserError(fmt::format("sweep '{}' was started with another config: {}. Run it as a new study with --name, "
-                                  "or continue this one with --accept-changes",
-                                  c.name, listed));
-    }
-    if (!changes.empty()) {
-      accepted = listed;
-      fmt::print("sweep {}: continuing with changes (recorded in the study): {}\n", c.name, listed);
-    }
-    store.UpdateStudyConfig(study.id, now_yaml, accepted);
-  }
-  WriteFileAtomic(sweep_dir / "config.yaml", now_yaml);
 }
 
 // Keeps analysis/report.html and analysis/results.json current while the sweep runs: after a
@@ -282,7 +235,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
   std::vector<samplers::Observation> warm_start = WarmStartObservations(c, space);  // before anything is written
-  const std::vector<config::QueuedTrial> queued = QueuedTrials(c, space);
+  const std::vector<config::QueuedTrial> queued = config::FirstTrials(c, space);
   std::optional<runner::EventLog> events;  // opened before anything is written: a bad path leaves nothing
   if (!o.events.empty()) events.emplace(o.events, c.name);
   const bool new_dir = !std::filesystem::exists(location.dir);
@@ -297,7 +250,10 @@ int RunSweepCommand(const SweepCliOptions& o) {
   }
   const store::Study study = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
   if (o.add_trials) c.n_trials = store::CountedTrials(store->LoadTrials(study.id)) + *o.add_trials;
-  ReconcileStoredConfig(*store, study, c, location.dir, o.accept_changes);
+  const std::string accepted =
+      runner::ReconcileStoredConfig(*store, study, c, location.dir, o.accept_changes);
+  if (!accepted.empty())
+    fmt::print("sweep {}: continuing with changes (recorded in the study): {}\n", c.name, accepted);
   // enqueue: runs first in a new study only; a resume must not queue the same trials again.
   if (!queued.empty() && store->LoadTrials(study.id).empty()) {
     for (size_t n = 0; n < queued.size(); ++n) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/config/sweep_config.h"
 #include "lib/core/error.h"
 
 namespace hpo::config {
@@ -33,6 +34,21 @@ QueuedTrial CompleteQueuedTrial(const space::SearchSpace& space, const ParamSet&
     throw UserError(fmt::format("{}: these values break a constraint of sweep '{}'", where, sweep_name));
   }
   return trial;
+}
+
+std::vector<QueuedTrial> FirstTrials(const SweepConfig& c, const space::SearchSpace& space) {
+  std::vector<QueuedTrial> queued;
+  for (const std::vector<GivenValue>& entry : c.enqueue)
+    queued.push_back(CompleteQueuedTrial(space, c.fixed, entry, c.name));
+  std::set<std::string> with_prior;
+  for (const ParameterSpec& p : c.parameters) {
+    if (p.categorical ? p.prior.has_value() : p.numeric.mean.has_value()) with_prior.insert(p.name);
+  }
+  const space::UnitPoint centre = space.Center();
+  if (queued.empty() && !with_prior.empty() && space.IsFeasible(centre)) {
+    queued.push_back({space.ToParams(centre), with_prior, "prior"});
+  }
+  return queued;
 }
 
 }  // namespace hpo::config

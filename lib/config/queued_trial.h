@@ -11,6 +11,8 @@
 
 namespace hpo::config {
 
+struct SweepConfig;
+
 struct GivenValue {
   std::string name;
   Value value;
@@ -28,5 +30,10 @@ struct QueuedTrial {
 /// no searched key at all, or values a constraint rejects.
 QueuedTrial CompleteQueuedTrial(const space::SearchSpace& space, const ParamSet& fixed,
                                 const std::vector<GivenValue>& given, const std::string& sweep_name);
+
+/// The trials that run first in a new study: the `enqueue:` entries, completed with the search
+/// centre and checked (UserError at the entry's file:line:col); without any, the search centre
+/// when a parameter gives a prior or mean, so every sampler starts where the file says.
+std::vector<QueuedTrial> FirstTrials(const SweepConfig& c, const space::SearchSpace& space);
 
 }  // namespace hpo::config

@@ -1,0 +1,66 @@
+#include "lib/runner/stored_config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "lib/core/error.h"
+#include "tests/runner/fake_store.h"
+
+namespace hpo::runner {
+namespace {
+
+config::SweepConfig Sweep(const std::string& x_range, int n_trials) {
+  return config::ParseSweepConfig(
+      "method: random\nmetric: {name: score, goal: maximize}\ncommand: [prog, "
+      "\"${args}\"]\nn_trials: " +
+          std::to_string(n_trials) + "\nparameters:\n  x: {min: " + x_range + "}\n",
+      "test.yaml", "s");
+}
+
+std::string Read(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class StoredConfigTest : public ::testing::Test {
+ protected:
+  StoredConfigTest() : dir_(std::filesystem::path(::testing::TempDir()) / "stored_config") {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    study_ = store_.OpenStudy("s", "maximize", Sweep("0.0, max: 1.0", 10).ToYaml(), true);
+  }
+  std::filesystem::path dir_;
+  testing::FakeStore store_;
+  store::Study study_;
+};
+
+TEST_F(StoredConfigTest, MoreTrialsAreNoChangeOfTheSearchAndTheNewConfigIsStored) {
+  const config::SweepConfig more = Sweep("0.0, max: 1.0", 20);
+  EXPECT_EQ(ReconcileStoredConfig(store_, study_, more, dir_, false), "");
+  EXPECT_EQ(store_.ListStudies()[0].config_yaml, more.ToYaml());
+  EXPECT_EQ(Read(dir_ / "config.yaml"), more.ToYaml());
+}
+
+TEST_F(StoredConfigTest, AnotherSpaceNeedsAcceptChangesAndIsThenListed) {
+  const config::SweepConfig moved = Sweep("5.0, max: 9.0", 10);
+  try {
+    ReconcileStoredConfig(store_, study_, moved, dir_, false);
+    FAIL() << "another space was accepted without --accept-changes";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("--accept-changes"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(store_.ListStudies()[0].config_yaml, study_.config_yaml);  // nothing written
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "config.yaml"));
+
+  const std::string accepted = ReconcileStoredConfig(store_, study_, moved, dir_, true);
+  EXPECT_EQ(accepted, "x: uniform [0.0, 1.0] -> uniform [5.0, 9.0]");
+  EXPECT_EQ(store_.ListStudies()[0].config_yaml, moved.ToYaml());
+}
+
+}  // namespace
+}  // namespace hpo::runner
