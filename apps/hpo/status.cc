@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <ctime>
-#include <map>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
@@ -38,21 +37,19 @@ int RunStatus(const SweepArgs& args) {
 
   fmt::print("sweep {}: {} trials, {} {}\n", location.name, trials.size(), info.MultiObjective() ? "objectives" : "metric",
              DescribeObjectives(info.Objectives()));
-  fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", "#", "state", "value", "duration", "host", "params");
-  std::map<store::TrialState, int> counts;
+  fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", "#", "state", "value", "duration", "host",
+             "params");
   for (const store::Trial& t : trials) {
-    ++counts[t.state];
-    std::string value = t.value ? fmt::format("{:.4g}", *t.value) : "-";
-    for (double v : t.more_values) value += fmt::format(" {:.4g}", v);  // further objectives
+    std::string value = t.value ? ReadableNumber(*t.value) : "-";
+    for (double v : t.more_values) value += " " + ReadableNumber(v);  // further objectives
     std::string params = report::ParamsLine(t.params);
     if (t.state == store::TrialState::kFailed) params = "error: " + t.error;
     fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", t.number, store::StateName(t.state), value, Duration(t), Host(t), params);
   }
   const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize, info.more_objectives);
-  fmt::print("\n{} complete, {} pruned, {} failed, {} running, {} waiting",
-             counts[store::TrialState::kComplete], counts[store::TrialState::kPruned],
-             counts[store::TrialState::kFailed], counts[store::TrialState::kRunning],
-             counts[store::TrialState::kWaiting]);
+  const store::StateCounts counts = store::CountStates(trials);
+  fmt::print("\n{} complete, {} pruned, {} failed, {} running, {} waiting", counts.complete,
+             counts.pruned, counts.failed, counts.running, counts.waiting);
   if (!ranked.empty() && info.MultiObjective()) {
     fmt::print("; Pareto front: {} trial(s)", report::ObjectiveFront(trials, info.Objectives()).size());
   } else if (!ranked.empty()) {

@@ -11,13 +11,11 @@ namespace hpo::report {
 
 SweepProgress CountProgress(const std::vector<store::Trial>& trials, const std::vector<Objective>& objectives) {
   SweepProgress p;
-  for (const store::Trial& t : trials) {
-    const bool failed = t.state == store::TrialState::kFailed && !t.retried;
-    p.done += t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned || failed;
-    p.running += t.state == store::TrialState::kRunning;
-    p.pruned += t.state == store::TrialState::kPruned;
-    p.failed += failed;
-  }
+  const store::StateCounts counts = store::CountStates(trials);
+  p.failed = counts.failed - counts.requeued;  // a re-queued failure is still to run
+  p.done = counts.complete + counts.pruned + p.failed;
+  p.running = counts.running;
+  p.pruned = counts.pruned;
   p.best = "best -";
   if (objectives.size() > 1) {
     p.best = fmt::format("Pareto front {} trial(s)", ObjectiveFront(trials, objectives).size());

@@ -12,14 +12,9 @@ namespace {
 
 std::string CountsLine(const config::SweepConfig& c, const std::vector<store::Trial>& trials,
                        int launched) {
-  int complete = 0, pruned = 0, failed = 0;
-  for (const store::Trial& t : trials) {
-    complete += t.state == store::TrialState::kComplete;
-    pruned += t.state == store::TrialState::kPruned;
-    failed += t.state == store::TrialState::kFailed;
-  }
+  const store::StateCounts counts = store::CountStates(trials);
   return fmt::format("sweep {}: {} trials launched here; study: {} complete, {} pruned, {} failed",
-                     c.name, launched, complete, pruned, failed);
+                     c.name, launched, counts.complete, counts.pruned, counts.failed);
 }
 
 std::string FrontLines(const config::SweepConfig& c, const std::vector<store::Trial>& trials) {
@@ -63,9 +58,8 @@ void CheckpointKeeper::Prune(const std::vector<store::Trial>& trials) {
   for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(keep_); ++i)
     top.insert(ranked[i].id);
   for (const store::Trial& t : trials) {
-    const bool finished = t.state == store::TrialState::kComplete ||
-                          t.state == store::TrialState::kPruned ||
-                          t.state == store::TrialState::kFailed;
+    const bool finished =
+        t.state != store::TrialState::kWaiting && t.state != store::TrialState::kRunning;
     if (!finished || top.count(t.id) || t.run_dir.empty() || !done_.insert(t.id).second) continue;
     std::error_code ignored;  // a folder another controller already removed, or none
     removed_ +=

@@ -56,12 +56,7 @@ EventLog::~EventLog() {
 
 std::string SweepEndJson(const std::string& sweep, const std::vector<store::Trial>& trials, const store::Trial* best,
                          int launched, bool interrupted, int64_t time_ms) {
-  int complete = 0, pruned = 0, failed = 0;
-  for (const store::Trial& t : trials) {
-    complete += t.state == store::TrialState::kComplete;
-    pruned += t.state == store::TrialState::kPruned;
-    failed += t.state == store::TrialState::kFailed;
-  }
+  const store::StateCounts counts = store::CountStates(trials);
   std::string best_json = "null";
   if (best && best->value) {
     best_json = fmt::format("{{\"trial\": {}, \"value\": {}, {}\"params\": {}, \"run_dir\": {}}}", best->number,
@@ -70,9 +65,11 @@ std::string SweepEndJson(const std::string& sweep, const std::vector<store::Tria
                             JsonParams(best->params), JsonString(best->run_dir));
   }
   return fmt::format(
-      "{{\"event\": \"sweep_end\", \"sweep\": {}, \"time_ms\": {}, \"launched\": {}, \"complete\": {}, "
+      "{{\"event\": \"sweep_end\", \"sweep\": {}, \"time_ms\": {}, \"launched\": {}, \"complete\": "
+      "{}, "
       "\"pruned\": {}, \"failed\": {}, \"interrupted\": {}, \"best\": {}}}",
-      JsonString(sweep), time_ms, launched, complete, pruned, failed, interrupted ? "true" : "false", best_json);
+      JsonString(sweep), time_ms, launched, counts.complete, counts.pruned, counts.failed,
+      interrupted ? "true" : "false", best_json);
 }
 
 void EventLog::Write(const SweepEvent& event) { WriteLine(EventJson(event, sweep_, store::NowMs())); }

@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -25,40 +24,13 @@
 #include "lib/core/error.h"
 #include "lib/core/json.h"
 #include "lib/core/random.h"
+#include "lib/core/stop_signal.h"
 #include "lib/runner/study_view.h"
 #include "lib/runner/trial_process.h"
 #include "lib/runner/warm_start.h"
 
 namespace hpo::runner {
 namespace {
-
-// ---------------------------------------------------------------------------------------------
-// Signals: SIGINT/SIGTERM ask the controller to stop launching and wind down.
-// ---------------------------------------------------------------------------------------------
-
-volatile std::sig_atomic_t g_stop_requested = 0;
-
-void OnStopSignal(int) { g_stop_requested = 1; }
-
-class StopSignalScope {
- public:
-  StopSignalScope() {
-    g_stop_requested = 0;
-    struct sigaction action {};
-    action.sa_handler = OnStopSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART: poll() returns at once with EINTR
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~StopSignalScope() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
 
 std::string HostName() {
   char name[256] = {};
@@ -120,7 +92,7 @@ class Controller {
     auto done_launching = [&] { return stopped_ || (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout); };
 
     while (true) {
-      if (g_stop_requested) return Interrupt();
+      if (StopSignalScope::Received()) return Interrupt();
       if (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout && launching) {
         launching = false;
         Emit(SweepEvent::Kind::kInfo, nullptr, "sweep timeout reached: no new trials");

@@ -491,10 +491,32 @@ std::optional<TrialState> ParseState(std::string_view name) {
   return std::nullopt;
 }
 
+StateCounts CountStates(const std::vector<Trial>& trials) {
+  StateCounts counts;
+  for (const Trial& t : trials) {
+    switch (t.state) {
+      case TrialState::kWaiting:
+        ++counts.waiting;
+        break;
+      case TrialState::kRunning:
+        ++counts.running;
+        break;
+      case TrialState::kComplete:
+        ++counts.complete;
+        break;
+      case TrialState::kPruned:
+        ++counts.pruned;
+        break;
+      case TrialState::kFailed:
+        ++counts.failed, counts.requeued += t.retried;
+        break;
+    }
+  }
+  return counts;
+}
+
 int CountedTrials(const std::vector<Trial>& trials) {
-  return static_cast<int>(std::count_if(trials.begin(), trials.end(), [](const Trial& t) {
-    return !(t.state == TrialState::kFailed && t.retried);
-  }));
+  return static_cast<int>(trials.size()) - CountStates(trials).requeued;
 }
 
 int64_t NowMs() {

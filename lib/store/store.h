@@ -49,6 +49,14 @@ struct Trial {
   std::vector<Intermediate> intermediates;  ///< sorted by step
 };
 
+/// How many of a study's trials are in each state.
+struct StateCounts {
+  int waiting = 0, running = 0, complete = 0, pruned = 0, failed = 0;
+  int requeued = 0;  ///< of the FAILED ones, those re-queued as another trial (Trial::retried)
+  int finished() const { return complete + pruned + failed; }
+};
+StateCounts CountStates(const std::vector<Trial>& trials);
+
 /// The trials a study's budget counts, as ClaimTrial counts them: all but FAILED trials that
 /// were re-queued (their retry counts instead).
 int CountedTrials(const std::vector<Trial>& trials);

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <deque>
 #include <fstream>
 #include <numeric>
@@ -19,6 +18,7 @@
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/core/random.h"
+#include "lib/core/stop_signal.h"
 #include "lib/core/terminal.h"
 #include "lib/core/value.h"
 #include "lib/trainer/gae.h"
@@ -27,9 +27,6 @@
 
 namespace hpo::trainer {
 namespace {
-
-volatile std::sig_atomic_t g_stop_signal = 0;
-void OnStop(int signal) { g_stop_signal = signal; }
 
 // OpenBLAS splits a GEMM over threads above ~64^3 multiply-adds; `threads: 1` must mean one
 // core. Weak: linked against another BLAS, there is nothing to set.
@@ -156,7 +153,7 @@ void PpoRun::CollectRollout() {
   const int64_t n_envs = c_.n_envs;
   std::vector<float> rewards(static_cast<size_t>(n_envs));
   std::vector<uint8_t> terminated(static_cast<size_t>(n_envs)), truncated(static_cast<size_t>(n_envs));
-  for (int64_t t = 0; t < c_.n_steps && !g_stop_signal; ++t) {
+  for (int64_t t = 0; t < c_.n_steps && !StopSignalScope::Received(); ++t) {
     const size_t row = static_cast<size_t>(t * n_envs);
     float* obs_t = obs_buf_.data() + row * static_cast<size_t>(obs_size_);
     std::copy(next_obs_.begin(), next_obs_.end(), obs_t);
@@ -351,7 +348,7 @@ int PpoRun::Run() {
     const double lr = c_.anneal_lr ? c_.learning_rate * (1.0 - static_cast<double>(updates_) / static_cast<double>(total_updates))
                                    : c_.learning_rate;
     CollectRollout();
-    if (g_stop_signal) break;  // a partial rollout is not trained on
+    if (StopSignalScope::Received()) break;  // a partial rollout is not trained on
     const Clock::time_point update_start = Clock::now();
     const bool finite = Update(lr);
     update_seconds_ += SecondsSince(update_start);
@@ -376,10 +373,10 @@ int PpoRun::Run() {
       next_checkpoint_step_ = (global_step_ / c_.checkpoint_interval + 1) * c_.checkpoint_interval;
     }
   }
-  if (g_stop_signal) {
+  if (StopSignalScope::Received()) {
     SaveCheckpoint(fmt::format("step_{:010d}.pt", global_step_));
-    fmt::print(stderr, "\nhpo train: stopped by {} at step {}; checkpoint saved\n", sigabbrev_np(g_stop_signal),
-               global_step_);
+    fmt::print(stderr, "\nhpo train: stopped by {} at step {}; checkpoint saved\n",
+               sigabbrev_np(StopSignalScope::Received()), global_step_);
     return kExitInterrupted;
   }
   SaveCheckpoint("final.pt");
@@ -393,12 +390,7 @@ int Train(const config::TrainerConfig& config, const TrainOptions& options) {
   torch::set_num_threads(static_cast<int>(config.threads));
   SetBlasThreads(static_cast<int>(config.threads));
   torch::manual_seed(static_cast<uint64_t>(config.seed));  // weight initialisation only
-  g_stop_signal = 0;
-  struct sigaction action {};
-  action.sa_handler = OnStop;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  StopSignalScope stop_signals;
   PpoRun run(config, options);
   return run.Run();
 }
