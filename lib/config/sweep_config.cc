@@ -304,40 +304,44 @@ space::SearchSpace SweepConfig::BuildSpace() const {
 namespace {
 
 void EmitSampler(YAML::Emitter& out, const samplers::SamplerSettings& s) {
+  const samplers::ProteinSettings& p = s.protein;
+  const samplers::TpeSettings& t = s.tpe;
   out << YAML::Key << "sampler" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "method" << YAML::Value << s.method;
-  out << YAML::Key << "grid_points" << YAML::Value << s.grid_points;
-  out << YAML::Key << "num_random_samples" << YAML::Value << s.num_random_samples;
-  out << YAML::Key << "max_suggestion_cost" << YAML::Value << FormatDouble(s.max_suggestion_cost);
-  out << YAML::Key << "resample_frequency" << YAML::Value << s.resample_frequency;
-  out << YAML::Key << "global_search_scale" << YAML::Value << FormatDouble(s.global_search_scale);
-  out << YAML::Key << "random_suggestions" << YAML::Value << s.random_suggestions;
-  out << YAML::Key << "suggestions_per_pareto" << YAML::Value << s.suggestions_per_pareto;
-  out << YAML::Key << "expansion_rate" << YAML::Value << FormatDouble(s.expansion_rate);
-  out << YAML::Key << "n_startup_trials" << YAML::Value << s.n_startup_trials;
-  out << YAML::Key << "n_ei_candidates" << YAML::Value << s.n_ei_candidates;
-  out << YAML::Key << "gamma" << YAML::Value << FormatDouble(s.tpe_gamma);
-  out << YAML::Key << "prior_weight" << YAML::Value << FormatDouble(s.prior_weight);
-  out << YAML::Key << "constant_liar" << YAML::Value << s.constant_liar;
-  out << YAML::Key << "multivariate" << YAML::Value << s.multivariate;
+  out << YAML::Key << "grid_points" << YAML::Value << s.grid.points;
+  out << YAML::Key << "num_random_samples" << YAML::Value << p.num_random_samples;
+  out << YAML::Key << "max_suggestion_cost" << YAML::Value << FormatDouble(p.max_suggestion_cost);
+  out << YAML::Key << "resample_frequency" << YAML::Value << p.resample_frequency;
+  out << YAML::Key << "global_search_scale" << YAML::Value << FormatDouble(p.global_search_scale);
+  out << YAML::Key << "random_suggestions" << YAML::Value << p.random_suggestions;
+  out << YAML::Key << "suggestions_per_pareto" << YAML::Value << p.suggestions_per_pareto;
+  out << YAML::Key << "expansion_rate" << YAML::Value << FormatDouble(p.expansion_rate);
+  out << YAML::Key << "n_startup_trials" << YAML::Value << t.n_startup_trials;
+  out << YAML::Key << "n_ei_candidates" << YAML::Value << t.n_ei_candidates;
+  out << YAML::Key << "gamma" << YAML::Value << FormatDouble(t.gamma);
+  out << YAML::Key << "prior_weight" << YAML::Value << FormatDouble(t.prior_weight);
+  out << YAML::Key << "constant_liar" << YAML::Value << t.constant_liar;
+  out << YAML::Key << "multivariate" << YAML::Value << t.multivariate;
   out << YAML::EndMap;
 }
 
 void EmitPruner(YAML::Emitter& out, const pruners::PrunerSettings& s) {
   // 0 resources mean "auto", which is how the loader reads them back.
   auto resource = [](int64_t r) { return r == 0 ? std::string("auto") : std::to_string(r); };
+  const pruners::PercentileRule& p = s.percentile_rule;
+  const pruners::HalvingRule& h = s.halving_rule;
   out << YAML::Key << "pruner" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "method" << YAML::Value << s.method;
-  out << YAML::Key << "n_startup_trials" << YAML::Value << s.n_startup_trials;
-  out << YAML::Key << "n_warmup_steps" << YAML::Value << s.n_warmup_steps;
-  out << YAML::Key << "interval_steps" << YAML::Value << s.interval_steps;
-  out << YAML::Key << "percentile" << YAML::Value << FormatDouble(s.percentile);
-  out << YAML::Key << "n_min_trials" << YAML::Value << s.n_min_trials;
-  out << YAML::Key << "min_resource" << YAML::Value << resource(s.min_resource);
-  out << YAML::Key << "max_resource" << YAML::Value << resource(s.max_resource);
-  out << YAML::Key << "reduction_factor" << YAML::Value << s.reduction_factor;
-  out << YAML::Key << "min_early_stopping_rate" << YAML::Value << s.min_early_stopping_rate;
-  out << YAML::Key << "bootstrap_count" << YAML::Value << s.bootstrap_count;
+  out << YAML::Key << "n_startup_trials" << YAML::Value << p.n_startup_trials;
+  out << YAML::Key << "n_warmup_steps" << YAML::Value << p.n_warmup_steps;
+  out << YAML::Key << "interval_steps" << YAML::Value << p.interval_steps;
+  out << YAML::Key << "percentile" << YAML::Value << FormatDouble(p.percentile);
+  out << YAML::Key << "n_min_trials" << YAML::Value << p.n_min_trials;
+  out << YAML::Key << "min_resource" << YAML::Value << resource(h.min_resource);
+  out << YAML::Key << "max_resource" << YAML::Value << resource(h.max_resource);
+  out << YAML::Key << "reduction_factor" << YAML::Value << h.reduction_factor;
+  out << YAML::Key << "min_early_stopping_rate" << YAML::Value << h.min_early_stopping_rate;
+  out << YAML::Key << "bootstrap_count" << YAML::Value << h.bootstrap_count;
   out << YAML::EndMap;
 }
 

@@ -137,26 +137,29 @@ std::vector<std::string> UnwrittenSettings(const SweepConfig& c, bool optuna) {
 
 // The settings of the Protein or TPE sampler that differ from hpo's defaults.
 std::vector<std::string> ChangedSamplerSettings(const samplers::SamplerSettings& s) {
-  const samplers::SamplerSettings d;
   std::vector<std::string> out;
   auto add = [&out](const char* name, auto value, auto default_value) {
     if (value != default_value) out.push_back(fmt::format("{} {}", name, value));
   };
   if (s.method == "protein") {
-    add("num_random_samples", s.num_random_samples, d.num_random_samples);
-    add("max_suggestion_cost", s.max_suggestion_cost, d.max_suggestion_cost);
-    add("resample_frequency", s.resample_frequency, d.resample_frequency);
-    add("global_search_scale", s.global_search_scale, d.global_search_scale);
-    add("random_suggestions", s.random_suggestions, d.random_suggestions);
-    add("suggestions_per_pareto", s.suggestions_per_pareto, d.suggestions_per_pareto);
-    add("expansion_rate", s.expansion_rate, d.expansion_rate);
+    const samplers::ProteinSettings& p = s.protein;
+    const samplers::ProteinSettings d;
+    add("num_random_samples", p.num_random_samples, d.num_random_samples);
+    add("max_suggestion_cost", p.max_suggestion_cost, d.max_suggestion_cost);
+    add("resample_frequency", p.resample_frequency, d.resample_frequency);
+    add("global_search_scale", p.global_search_scale, d.global_search_scale);
+    add("random_suggestions", p.random_suggestions, d.random_suggestions);
+    add("suggestions_per_pareto", p.suggestions_per_pareto, d.suggestions_per_pareto);
+    add("expansion_rate", p.expansion_rate, d.expansion_rate);
   } else if (s.method == "tpe") {
-    add("n_startup_trials", s.n_startup_trials, d.n_startup_trials);
-    add("n_ei_candidates", s.n_ei_candidates, d.n_ei_candidates);
-    add("gamma", s.tpe_gamma, d.tpe_gamma);
-    add("prior_weight", s.prior_weight, d.prior_weight);
-    add("constant_liar", s.constant_liar, d.constant_liar);
-    add("multivariate", s.multivariate, d.multivariate);
+    const samplers::TpeSettings& t = s.tpe;
+    const samplers::TpeSettings d;
+    add("n_startup_trials", t.n_startup_trials, d.n_startup_trials);
+    add("n_ei_candidates", t.n_ei_candidates, d.n_ei_candidates);
+    add("gamma", t.gamma, d.gamma);
+    add("prior_weight", t.prior_weight, d.prior_weight);
+    add("constant_liar", t.constant_liar, d.constant_liar);
+    add("multivariate", t.multivariate, d.multivariate);
   }
   return out;
 }
@@ -164,23 +167,25 @@ std::vector<std::string> ChangedSamplerSettings(const samplers::SamplerSettings&
 // The pruner's settings that matter for its method, with Optuna's names (which hpo reads).
 Fields PrunerFields(const pruners::PrunerSettings& s) {
   auto resource = [](int64_t r) { return r == 0 ? Word("auto") : Whole(r); };
+  const pruners::PercentileRule& p = s.percentile_rule;
+  const pruners::HalvingRule& h = s.halving_rule;
   Fields f = {{"type", Word(s.method)}};
   if (s.method == "median" || s.method == "percentile") {
-    if (s.method == "percentile") f.emplace_back("percentile", Number(s.percentile));
-    f.emplace_back("n_startup_trials", Whole(s.n_startup_trials));
-    f.emplace_back("n_warmup_steps", Whole(s.n_warmup_steps));
-    f.emplace_back("interval_steps", Whole(s.interval_steps));
-    f.emplace_back("n_min_trials", Whole(s.n_min_trials));
+    if (s.method == "percentile") f.emplace_back("percentile", Number(p.percentile));
+    f.emplace_back("n_startup_trials", Whole(p.n_startup_trials));
+    f.emplace_back("n_warmup_steps", Whole(p.n_warmup_steps));
+    f.emplace_back("interval_steps", Whole(p.interval_steps));
+    f.emplace_back("n_min_trials", Whole(p.n_min_trials));
   } else if (s.method == "successive_halving") {
-    f.emplace_back("min_resource", resource(s.min_resource));
-    f.emplace_back("reduction_factor", Whole(s.reduction_factor));
-    f.emplace_back("min_early_stopping_rate", Whole(s.min_early_stopping_rate));
-    f.emplace_back("bootstrap_count", Whole(s.bootstrap_count));
+    f.emplace_back("min_resource", resource(h.min_resource));
+    f.emplace_back("reduction_factor", Whole(h.reduction_factor));
+    f.emplace_back("min_early_stopping_rate", Whole(h.min_early_stopping_rate));
+    f.emplace_back("bootstrap_count", Whole(h.bootstrap_count));
   } else if (s.method == "hyperband") {
-    f.emplace_back("min_resource", resource(s.min_resource));
-    f.emplace_back("max_resource", resource(s.max_resource));
-    f.emplace_back("reduction_factor", Whole(s.reduction_factor));
-    f.emplace_back("bootstrap_count", Whole(s.bootstrap_count));
+    f.emplace_back("min_resource", resource(h.min_resource));
+    f.emplace_back("max_resource", resource(h.max_resource));
+    f.emplace_back("reduction_factor", Whole(h.reduction_factor));
+    f.emplace_back("bootstrap_count", Whole(h.bootstrap_count));
   }
   return f;
 }
@@ -239,8 +244,7 @@ std::string PriorComment(const ParameterSpec& p, const char* tool) {
 // The values hpo's grid sampler tries for each parameter, in parameter order.
 std::vector<std::vector<Value>> GridValues(const SweepConfig& c) {
   const space::SearchSpace space = c.BuildSpace();
-  const std::vector<std::vector<double>> axes =
-      samplers::GridSampler(c.sampler.grid_points).Axes(space);
+  const std::vector<std::vector<double>> axes = samplers::GridSampler(c.sampler.grid).Axes(space);
   std::vector<std::vector<Value>> values(axes.size());
   for (size_t d = 0; d < axes.size(); ++d) {
     for (double u : axes[d]) {
@@ -309,7 +313,7 @@ std::string WandbMethodComment(const SweepConfig& c) {
   if (m == "random") return "";
   if (m == "grid")
     return fmt::format("hpo's grid: {} points per continuous range, written out as values below",
-                       c.sampler.grid_points);
+                       c.sampler.grid.points);
   if (m == "protein")
     return "hpo sampler: protein (PufferLib's cost-aware Gaussian process); W&B's bayes is the "
            "nearest";
@@ -368,18 +372,19 @@ void WandbEarlyTerminate(Lines& lines, const pruners::PrunerSettings& s) {
         s.method, FieldsText(settings)));
     return;
   }
+  const pruners::HalvingRule& h = s.halving_rule;
   std::vector<std::string> lost = {
       "hpo's resources are env steps as trials report them; W&B's iterations are logged values"};
   Fields f = {{"type", Word("hyperband")},
-              {"min_iter", Whole(s.min_resource == 0 ? 1 : s.min_resource)}};
-  if (s.min_resource == 0) lost.push_back("min_resource auto: 1");
-  if (s.max_resource != 0)
-    f.emplace_back("max_iter", Whole(s.max_resource));
+              {"min_iter", Whole(h.min_resource == 0 ? 1 : h.min_resource)}};
+  if (h.min_resource == 0) lost.push_back("min_resource auto: 1");
+  if (h.max_resource != 0)
+    f.emplace_back("max_iter", Whole(h.max_resource));
   else
     lost.push_back("max_resource auto: the longest complete trial");
-  f.emplace_back("eta", Whole(s.reduction_factor));
-  if (s.bootstrap_count != 0)
-    lost.push_back(fmt::format("bootstrap_count {}: W&B has none", s.bootstrap_count));
+  f.emplace_back("eta", Whole(h.reduction_factor));
+  if (h.bootstrap_count != 0)
+    lost.push_back(fmt::format("bootstrap_count {}: W&B has none", h.bootstrap_count));
   lines.Entry("early_terminate", FlowMap(f), Join(lost, "; "));
 }
 
@@ -449,17 +454,18 @@ void OptunaSampler(Lines& lines, const SweepConfig& c) {
   Fields f = {{"type", Word(type)}, {"seed", Whole(static_cast<int64_t>(c.seed))}};
   std::string comment;
   if (s.method == "tpe") {
-    f.emplace_back("n_startup_trials", Whole(s.n_startup_trials));
-    f.emplace_back("n_ei_candidates", Whole(s.n_ei_candidates));
-    f.emplace_back("gamma", Number(s.tpe_gamma));
-    f.emplace_back("prior_weight", Number(s.prior_weight));
-    f.emplace_back("constant_liar", Flag(s.constant_liar));
-    f.emplace_back("multivariate", Flag(s.multivariate));
+    const samplers::TpeSettings& t = s.tpe;
+    f.emplace_back("n_startup_trials", Whole(t.n_startup_trials));
+    f.emplace_back("n_ei_candidates", Whole(t.n_ei_candidates));
+    f.emplace_back("gamma", Number(t.gamma));
+    f.emplace_back("prior_weight", Number(t.prior_weight));
+    f.emplace_back("constant_liar", Flag(t.constant_liar));
+    f.emplace_back("multivariate", Flag(t.multivariate));
     comment =
         "hpo's gamma is the fraction of trials in the good group (at most 25): Optuna's default "
         "gamma(n) is min(ceil(0.1 n), 25)";
   } else if (s.method == "grid") {
-    f.emplace_back("grid_points", Whole(s.grid_points));
+    f.emplace_back("grid_points", Whole(s.grid.points));
     comment =
         "hpo's grid: grid_points per continuous range; Optuna's GridSampler takes the values (in "
         "each parameter's comment)";

@@ -188,28 +188,47 @@ void SweepReading::ReadSamplerSettings(const YAML::Node& v, const std::string& s
     const std::string k = Key(p.first);
     const std::string path = section + "." + k;
     const YAML::Node& x = p.second;
-    if (k == "type" || k == "name" || k == "method") SetMethod(x, path);
-    else if (k == "num_random_samples") s.num_random_samples = Int(x, path, 0);
+    if (k == "type" || k == "name" || k == "method")
+      SetMethod(x, path);
+    else if (k == "num_random_samples")
+      s.protein.num_random_samples = Int(x, path, 0);
     else if (k == "max_suggestion_cost") {
-      s.max_suggestion_cost = Number(x, path);
-      if (!(s.max_suggestion_cost > 0)) Fail(x, fmt::format("{} must be > 0 seconds, got {}", Echo(path), Echo(x.Scalar())));
-      if (c_.timeout_per_trial == 0) c_.timeout_per_trial = s.max_suggestion_cost;  // also the kill limit
-    } else if (k == "resample_frequency") s.resample_frequency = Int(x, path, 0);
-    else if (k == "global_search_scale") s.global_search_scale = Number(x, path);
-    else if (k == "random_suggestions") s.random_suggestions = Int(x, path, 1);
-    else if (k == "suggestions_per_pareto") s.suggestions_per_pareto = Int(x, path, 1);
-    else if (k == "expansion_rate") s.expansion_rate = Number(x, path);
-    else if (k == "n_startup_trials") s.n_startup_trials = Int(x, path, 0);
-    else if (k == "n_ei_candidates") s.n_ei_candidates = Int(x, path, 1);
-    else if (k == "gamma") s.tpe_gamma = Number(x, path);
-    else if (k == "prior_weight") s.prior_weight = Number(x, path);
-    else if (k == "constant_liar") s.constant_liar = Bool(x, path);
-    else if (k == "multivariate") s.multivariate = Bool(x, path);
-    else if (k == "seed") c_.seed = static_cast<uint64_t>(Integer(x, path, 0));
-    else if (k == "grid_points") s.grid_points = Int(x, path, 1);
+      s.protein.max_suggestion_cost = Number(x, path);
+      if (!(s.protein.max_suggestion_cost > 0))
+        Fail(x, fmt::format("{} must be > 0 seconds, got {}", Echo(path), Echo(x.Scalar())));
+      if (c_.timeout_per_trial == 0)
+        c_.timeout_per_trial = s.protein.max_suggestion_cost;  // also the kill limit
+    } else if (k == "resample_frequency")
+      s.protein.resample_frequency = Int(x, path, 0);
+    else if (k == "global_search_scale")
+      s.protein.global_search_scale = Number(x, path);
+    else if (k == "random_suggestions")
+      s.protein.random_suggestions = Int(x, path, 1);
+    else if (k == "suggestions_per_pareto")
+      s.protein.suggestions_per_pareto = Int(x, path, 1);
+    else if (k == "expansion_rate")
+      s.protein.expansion_rate = Number(x, path);
+    else if (k == "n_startup_trials")
+      s.tpe.n_startup_trials = Int(x, path, 0);
+    else if (k == "n_ei_candidates")
+      s.tpe.n_ei_candidates = Int(x, path, 1);
+    else if (k == "gamma")
+      s.tpe.gamma = Number(x, path);
+    else if (k == "prior_weight")
+      s.tpe.prior_weight = Number(x, path);
+    else if (k == "constant_liar")
+      s.tpe.constant_liar = Bool(x, path);
+    else if (k == "multivariate")
+      s.tpe.multivariate = Bool(x, path);
+    else if (k == "seed")
+      c_.seed = static_cast<uint64_t>(Integer(x, path, 0));
+    else if (k == "grid_points")
+      s.grid.points = Int(x, path, 1);
     // Metta's Protein options that hpo's Protein does not have (docs/config.md says so)
-    else if (k == "seed_with_search_center" || k == "acquisition_fn" || k == "ucb_beta") Ignore(path);
-    else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+    else if (k == "seed_with_search_center" || k == "acquisition_fn" || k == "ucb_beta")
+      Ignore(path);
+    else
+      Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
   }
 }
 
@@ -223,18 +242,30 @@ void SweepReading::ReadPruner(const YAML::Node& v) {
       const std::string k = Key(p.first);
       const std::string path = "pruner." + k;
       const YAML::Node& x = p.second;
-      if (k == "type" || k == "name" || k == "method") s.method = Text(x, path);
-      else if (k == "n_startup_trials") s.n_startup_trials = Int(x, path, 0);
-      else if (k == "n_warmup_steps") s.n_warmup_steps = Integer(x, path, 0);
-      else if (k == "interval_steps") s.interval_steps = Integer(x, path, 1);
-      else if (k == "percentile") s.percentile = Number(x, path);
-      else if (k == "n_min_trials") s.n_min_trials = Int(x, path, 1);
-      else if (k == "min_resource") s.min_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
-      else if (k == "max_resource") s.max_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
-      else if (k == "reduction_factor") s.reduction_factor = Int(x, path, 2);
-      else if (k == "min_early_stopping_rate") s.min_early_stopping_rate = Int(x, path, 0);
-      else if (k == "bootstrap_count") s.bootstrap_count = Int(x, path, 0);
-      else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+      if (k == "type" || k == "name" || k == "method")
+        s.method = Text(x, path);
+      else if (k == "n_startup_trials")
+        s.percentile_rule.n_startup_trials = Int(x, path, 0);
+      else if (k == "n_warmup_steps")
+        s.percentile_rule.n_warmup_steps = Integer(x, path, 0);
+      else if (k == "interval_steps")
+        s.percentile_rule.interval_steps = Integer(x, path, 1);
+      else if (k == "percentile")
+        s.percentile_rule.percentile = Number(x, path);
+      else if (k == "n_min_trials")
+        s.percentile_rule.n_min_trials = Int(x, path, 1);
+      else if (k == "min_resource")
+        s.halving_rule.min_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
+      else if (k == "max_resource")
+        s.halving_rule.max_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
+      else if (k == "reduction_factor")
+        s.halving_rule.reduction_factor = Int(x, path, 2);
+      else if (k == "min_early_stopping_rate")
+        s.halving_rule.min_early_stopping_rate = Int(x, path, 0);
+      else if (k == "bootstrap_count")
+        s.halving_rule.bootstrap_count = Int(x, path, 0);
+      else
+        Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
     }
   }
   if (s.method == "successivehalving" || s.method == "asha") s.method = "successive_halving";
@@ -249,12 +280,18 @@ void SweepReading::ReadEarlyTerminate(const YAML::Node& v) {
     const std::string k = Key(p.first);
     const std::string path = "early_terminate." + k;
     if (k == "type") {
-      if (Text(p.second, path) != "hyperband") Fail(p.second, "early_terminate.type must be hyperband");
-    } else if (k == "min_iter") c_.pruner.min_resource = Integer(p.second, path, 1);
-    else if (k == "max_iter") c_.pruner.max_resource = Integer(p.second, path, 1);
-    else if (k == "eta") c_.pruner.reduction_factor = Int(p.second, path, 2);
-    else if (k == "s" || k == "strict") Ignore(path);  // hpo's hyperband chooses its brackets itself
-    else Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+      if (Text(p.second, path) != "hyperband")
+        Fail(p.second, "early_terminate.type must be hyperband");
+    } else if (k == "min_iter")
+      c_.pruner.halving_rule.min_resource = Integer(p.second, path, 1);
+    else if (k == "max_iter")
+      c_.pruner.halving_rule.max_resource = Integer(p.second, path, 1);
+    else if (k == "eta")
+      c_.pruner.halving_rule.reduction_factor = Int(p.second, path, 2);
+    else if (k == "s" || k == "strict")
+      Ignore(path);  // hpo's hyperband chooses its brackets itself
+    else
+      Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
   }
   CheckPruner(v);
 }

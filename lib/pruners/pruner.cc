@@ -60,7 +60,7 @@ class NopPruner : public Pruner {
 
 class PercentilePruner : public Pruner {
  public:
-  explicit PercentilePruner(const PrunerSettings& s) : s_(s) {}
+  explicit PercentilePruner(const PercentileRule& rule) : s_(rule) {}
 
   bool ShouldPrune(const TrialCurve& trial, std::span<const TrialCurve> trials) const override {
     if (trial.reports.empty()) return false;
@@ -103,7 +103,7 @@ class PercentilePruner : public Pruner {
     return second_last < nearest_lower_check;
   }
 
-  PrunerSettings s_;
+  PercentileRule s_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ bool SuccessiveHalvingPrunes(const TrialCurve& trial, std::span<const TrialCurve
 
 class SuccessiveHalvingPruner : public Pruner {
  public:
-  explicit SuccessiveHalvingPruner(const PrunerSettings& s) : s_(s) {}
+  explicit SuccessiveHalvingPruner(const HalvingRule& rule) : s_(rule) {}
 
   bool ShouldPrune(const TrialCurve& trial, std::span<const TrialCurve> trials) const override {
     if (trial.reports.empty()) return false;
@@ -159,12 +159,12 @@ class SuccessiveHalvingPruner : public Pruner {
   }
 
  private:
-  PrunerSettings s_;
+  HalvingRule s_;
 };
 
 class HyperbandPruner : public Pruner {
  public:
-  explicit HyperbandPruner(const PrunerSettings& s) : s_(s) {}
+  explicit HyperbandPruner(const HalvingRule& rule) : s_(rule) {}
 
   bool ShouldPrune(const TrialCurve& trial, std::span<const TrialCurve> trials) const override {
     if (trial.reports.empty()) return false;
@@ -216,44 +216,59 @@ class HyperbandPruner : public Pruner {
     return static_cast<int>(budgets.size()) - 1;
   }
 
-  PrunerSettings s_;
+  HalvingRule s_;
 };
 
-void Validate(const PrunerSettings& s) {
-  auto fail = [](const std::string& what) { throw UserError("pruner: " + what); };
-  if (s.n_startup_trials < 0) fail("n_startup_trials must be >= 0, got " + std::to_string(s.n_startup_trials));
-  if (s.n_warmup_steps < 0) fail("n_warmup_steps must be >= 0, got " + std::to_string(s.n_warmup_steps));
-  if (s.interval_steps < 1) fail("interval_steps must be >= 1, got " + std::to_string(s.interval_steps));
-  if (s.percentile < 0 || s.percentile > 100) fail("percentile must be in [0, 100], got " + std::to_string(s.percentile));
-  if (s.n_min_trials < 1) fail("n_min_trials must be >= 1, got " + std::to_string(s.n_min_trials));
-  if (s.min_resource < 0) fail("min_resource must be >= 1 (or 0 for auto), got " + std::to_string(s.min_resource));
-  if (s.max_resource < 0) fail("max_resource must be >= 1 (or 0 for auto), got " + std::to_string(s.max_resource));
-  if (s.reduction_factor < 2) fail("reduction_factor must be >= 2, got " + std::to_string(s.reduction_factor));
-  if (s.min_early_stopping_rate < 0) fail("min_early_stopping_rate must be >= 0");
-  if (s.bootstrap_count < 0) fail("bootstrap_count must be >= 0");
-  if (s.max_resource > 0 && s.min_resource > s.max_resource) fail("min_resource must not exceed max_resource");
-}
+[[noreturn]] void Fail(const std::string& what) { throw UserError("pruner: " + what); }
 
 }  // namespace
+
+void PercentileRule::Check() const {
+  if (n_startup_trials < 0)
+    Fail("n_startup_trials must be >= 0, got " + std::to_string(n_startup_trials));
+  if (n_warmup_steps < 0)
+    Fail("n_warmup_steps must be >= 0, got " + std::to_string(n_warmup_steps));
+  if (interval_steps < 1)
+    Fail("interval_steps must be >= 1, got " + std::to_string(interval_steps));
+  if (percentile < 0 || percentile > 100)
+    Fail("percentile must be in [0, 100], got " + std::to_string(percentile));
+  if (n_min_trials < 1) Fail("n_min_trials must be >= 1, got " + std::to_string(n_min_trials));
+}
+
+void HalvingRule::Check() const {
+  if (min_resource < 0)
+    Fail("min_resource must be >= 1 (or 0 for auto), got " + std::to_string(min_resource));
+  if (max_resource < 0)
+    Fail("max_resource must be >= 1 (or 0 for auto), got " + std::to_string(max_resource));
+  if (reduction_factor < 2)
+    Fail("reduction_factor must be >= 2, got " + std::to_string(reduction_factor));
+  if (min_early_stopping_rate < 0) Fail("min_early_stopping_rate must be >= 0");
+  if (bootstrap_count < 0) Fail("bootstrap_count must be >= 0");
+  if (max_resource > 0 && min_resource > max_resource)
+    Fail("min_resource must not exceed max_resource");
+}
 
 std::vector<std::string> PrunerMethods() {
   return {"none", "median", "percentile", "successive_halving", "hyperband"};
 }
 
 std::unique_ptr<Pruner> MakePruner(const PrunerSettings& settings) {
-  Validate(settings);
+  // Both rules are checked whatever the method, so a sweep file's out-of-range setting is
+  // reported even where its method would not use it.
+  settings.percentile_rule.Check();
+  settings.halving_rule.Check();
   const std::string& m = settings.method;
   if (m == "none" || m == "nop") return std::make_unique<NopPruner>();
   if (m == "median") {
-    PrunerSettings median = settings;
+    PercentileRule median = settings.percentile_rule;
     median.percentile = 50.0;
     return std::make_unique<PercentilePruner>(median);
   }
-  if (m == "percentile") return std::make_unique<PercentilePruner>(settings);
+  if (m == "percentile") return std::make_unique<PercentilePruner>(settings.percentile_rule);
   if (m == "successive_halving" || m == "asha" || m == "sha") {
-    return std::make_unique<SuccessiveHalvingPruner>(settings);
+    return std::make_unique<SuccessiveHalvingPruner>(settings.halving_rule);
   }
-  if (m == "hyperband") return std::make_unique<HyperbandPruner>(settings);
+  if (m == "hyperband") return std::make_unique<HyperbandPruner>(settings.halving_rule);
   throw UserError("unknown pruner '" + m +
                   "' (known: none, median, percentile, successive_halving, hyperband)");
 }

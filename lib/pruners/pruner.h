@@ -28,30 +28,55 @@ struct TrialCurve {
   std::vector<Report> reports;  ///< sorted by step
 };
 
-struct PrunerSettings {
-  /// none | median | percentile | successive_halving | hyperband
-  std::string method = "none";
-  /// median/percentile: no pruning until this many trials are complete.
+/// The median and percentile pruners' rule (median is percentile 50): a running trial is
+/// judged against the complete trials' values at the same step.
+struct PercentileRule {
+  /// No pruning until this many trials are complete.
   int n_startup_trials = 5;
-  /// median/percentile: no pruning before this step.
+  /// No pruning before this step.
   int64_t n_warmup_steps = 0;
-  /// median/percentile: steps between pruning checks, offset by the warm-up.
+  /// Steps between pruning checks, offset by the warm-up.
   int64_t interval_steps = 1;
-  /// percentile: keep trials above this percentile of their peers (median = 50).
+  /// Keep trials above this percentile of their peers (the median pruner uses 50 whatever this
+  /// says).
   double percentile = 50.0;
-  /// median/percentile: peers needed at a step before a trial can be judged.
+  /// Peers needed at a step before a trial can be judged.
   int n_min_trials = 1;
-  /// successive_halving/hyperband: steps of the first rung; 0 = auto (successive halving:
-  /// 1/100 of the longest complete trial, as Optuna; hyperband: 1).
+
+  /// Throws hpo::UserError for a setting out of range.
+  void Check() const;
+
+  bool operator==(const PercentileRule&) const = default;
+};
+
+/// The successive halving and hyperband pruners' rule: at each rung (a step count growing by
+/// reduction_factor), only the best 1/reduction_factor of the trials that reached it go on.
+struct HalvingRule {
+  /// Steps of the first rung; 0 = auto (successive halving: 1/100 of the longest complete
+  /// trial, as Optuna; hyperband: 1).
   int64_t min_resource = 0;
   /// hyperband: steps of a full trial; 0 = auto (longest complete trial + 1).
   int64_t max_resource = 0;
-  /// successive_halving/hyperband: 1/reduction_factor of a rung is promoted.
+  /// 1/reduction_factor of a rung is promoted.
   int reduction_factor = 3;
   /// successive_halving: the first rung is min_resource * reduction_factor^rate.
   int min_early_stopping_rate = 0;
-  /// successive_halving/hyperband: prune until a rung has more than this many values.
+  /// Prune until a rung has more than this many values.
   int bootstrap_count = 0;
+
+  /// Throws hpo::UserError for a setting out of range.
+  void Check() const;
+
+  bool operator==(const HalvingRule&) const = default;
+};
+
+/// The method, and each family's rule (only the method's rule is used; both are checked).
+struct PrunerSettings {
+  /// none | median | percentile | successive_halving | hyperband
+  std::string method = "none";
+  // `{}`: a braced PrunerSettings may leave a rule out without -Wmissing-field-initializers.
+  PercentileRule percentile_rule{};  ///< median, percentile
+  HalvingRule halving_rule{};        ///< successive_halving, hyperband
 
   bool operator==(const PrunerSettings&) const = default;
 };

@@ -22,6 +22,10 @@ bool SamePoint(const space::UnitPoint& a, const space::UnitPoint& b) {
 
 }  // namespace
 
+void GridSettings::Check() const {
+  if (points < 1) throw UserError(fmt::format("grid_points must be >= 1, got {}", points));
+}
+
 std::vector<std::vector<double>> GridSampler::Axes(const space::SearchSpace& space) const {
   std::vector<std::vector<double>> axes;
   const auto& dims = space.dimensions();
@@ -30,7 +34,9 @@ std::vector<std::vector<double>> GridSampler::Axes(const space::SearchSpace& spa
     if (dims[d].kind == space::DimensionKind::kCategorical) {
       for (int i = 0; i < dims[d].num_levels; ++i) axis.push_back(i);
     } else {
-      const int n = dims[d].kind == space::DimensionKind::kDiscrete ? std::min(dims[d].num_levels, grid_points_) : grid_points_;
+      const int n = dims[d].kind == space::DimensionKind::kDiscrete
+                        ? std::min(dims[d].num_levels, s_.points)
+                        : s_.points;
       for (int i = 0; i < n; ++i) {
         space::UnitPoint probe = space.Center();
         probe[d] = n == 1 ? dims[d].center : static_cast<double>(i) / (n - 1);

@@ -10,9 +10,20 @@
 
 namespace hpo::samplers {
 
+struct GridSettings {
+  /// Points per continuous range (discrete ranges with fewer levels use all of them); the sweep
+  /// file's grid_points.
+  int points = 5;
+
+  /// Throws UserError for a setting out of range.
+  void Check() const;
+
+  bool operator==(const GridSettings&) const = default;
+};
+
 class GridSampler : public Sampler {
  public:
-  explicit GridSampler(int grid_points) : grid_points_(grid_points) {}
+  explicit GridSampler(const GridSettings& settings) : s_(settings) {}
   std::optional<Suggestion> Suggest(const space::SearchSpace& space, std::span<const Observation> history,
                                     Rng& rng) override;
 
@@ -20,7 +31,7 @@ class GridSampler : public Sampler {
   std::vector<std::vector<double>> Axes(const space::SearchSpace& space) const;
 
  private:
-  int grid_points_;
+  GridSettings s_;
 };
 
 }  // namespace hpo::samplers

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "lib/core/error.h"
 #include "lib/samplers/gaussian_process.h"
 #include "lib/samplers/random_sampler.h"
 #include "lib/samplers/scalarization.h"
@@ -138,9 +139,10 @@ void FitThenCondition(GaussianProcess& gp, const Eigen::MatrixXd& x, const Eigen
 }
 
 // Perturbations of the Pareto points and uniform draws over the box, feasible and snapped.
-std::vector<space::UnitPoint> Candidates(const space::SearchSpace& space, const std::vector<Point>& points,
-                                         const std::vector<size_t>& pareto, const SamplerSettings& s, Rng& rng,
-                                         int& rejections) {
+std::vector<space::UnitPoint> Candidates(const space::SearchSpace& space,
+                                         const std::vector<Point>& points,
+                                         const std::vector<size_t>& pareto,
+                                         const ProteinSettings& s, Rng& rng, int& rejections) {
   const std::vector<space::Dimension>& dims = space.dimensions();
   std::vector<space::UnitPoint> candidates;
   auto keep = [&](const space::UnitPoint& c) {
@@ -300,6 +302,11 @@ Models FitModels(const std::vector<Point>& points, const std::vector<space::Dime
 
 }  // namespace
 
+void ProteinSettings::Check() const {
+  if (suggestions_per_pareto < 1) throw UserError("protein: suggestions_per_pareto must be >= 1");
+  if (!(global_search_scale > 0)) throw UserError("protein: global_search_scale must be > 0");
+}
+
 std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& space, std::span<const Observation> history,
                                                   Rng& rng) {
   const std::vector<space::Dimension>& dims = space.dimensions();
@@ -316,7 +323,8 @@ std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& spac
     const space::UnitPoint centre = space.Center();
     if (space.IsFeasible(centre)) return Suggestion{centre, "center", 0};
   }
-  if (MeasuredCount(history) < std::max(s_.num_random_samples, 1)) return RandomPoint(space, s_.max_constraint_tries, rng);
+  if (MeasuredCount(history) < std::max(s_.num_random_samples, 1))
+    return RandomPoint(space, max_constraint_tries_, rng);
 
   // ----- two GPs: normalised score and normalised log cost ------------------------------------
   const std::vector<Point> points = TrainingPoints(history, rng);
@@ -332,7 +340,8 @@ std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& spac
   int rejections = 0;
   std::vector<space::UnitPoint> candidates = Candidates(space, points, pareto, s_, rng, rejections);
   if (candidates.empty()) {
-    Suggestion s = SampleFeasible(space, rng, s_.max_constraint_tries, "random (no feasible gp candidate)");
+    Suggestion s =
+        SampleFeasible(space, rng, max_constraint_tries_, "random (no feasible gp candidate)");
     s.constraint_rejections += rejections;
     return s;
   }

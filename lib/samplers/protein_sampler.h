@@ -24,18 +24,35 @@
 #pragma once
 
 #include "lib/samplers/sampler.h"
-#include "lib/samplers/sampler_factory.h"
 
 namespace hpo::samplers {
 
+/// PufferLib 3.0's defaults (docs/protein.md).
+struct ProteinSettings {
+  int num_random_samples = 10;        ///< random phase length (finished trials)
+  double max_suggestion_cost = 3600;  ///< cost cap of suggestions (seconds)
+  int resample_frequency = 0;         ///< re-measure a Pareto point every N suggestions; 0 = never
+  double global_search_scale = 1.0;   ///< multiplies every parameter's scale
+  int random_suggestions = 1024;      ///< random candidates per suggestion
+  int suggestions_per_pareto = 256;   ///< perturbed candidates per Pareto point
+  double expansion_rate = 0.25;       ///< how far beyond the known costs the cost target reaches
+
+  /// Throws UserError for a setting out of range.
+  void Check() const;
+
+  bool operator==(const ProteinSettings&) const = default;
+};
+
 class ProteinSampler : public Sampler {
  public:
-  explicit ProteinSampler(const SamplerSettings& settings) : s_(settings) {}
+  ProteinSampler(const ProteinSettings& settings, int max_constraint_tries)
+      : s_(settings), max_constraint_tries_(max_constraint_tries) {}
   std::optional<Suggestion> Suggest(const space::SearchSpace& space, std::span<const Observation> history,
                                     Rng& rng) override;
 
  private:
-  SamplerSettings s_;
+  ProteinSettings s_;
+  int max_constraint_tries_;
 };
 
 }  // namespace hpo::samplers

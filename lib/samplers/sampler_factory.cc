@@ -31,20 +31,21 @@ std::string CanonicalMethod(const std::string& name) {
   return name;
 }
 
+// Each family checks its own settings, and only when it is the one asked for.
 std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings) {
-  if (settings.grid_points < 1) throw UserError(fmt::format("grid_points must be >= 1, got {}", settings.grid_points));
   if (settings.max_constraint_tries < 1) throw UserError("max_constraint_tries must be >= 1");
   if (settings.method == "random") return std::make_unique<RandomSampler>(settings.max_constraint_tries);
-  if (settings.method == "grid") return std::make_unique<GridSampler>(settings.grid_points);
+  if (settings.method == "grid") {
+    settings.grid.Check();
+    return std::make_unique<GridSampler>(settings.grid);
+  }
   if (settings.method == "tpe") {
-    if (settings.n_ei_candidates < 1) throw UserError("tpe: n_ei_candidates must be >= 1");
-    if (!(settings.tpe_gamma > 0 && settings.tpe_gamma <= 1)) throw UserError("tpe: gamma must be in (0, 1]");
-    return std::make_unique<TpeSampler>(settings);
+    settings.tpe.Check();
+    return std::make_unique<TpeSampler>(settings.tpe, settings.max_constraint_tries);
   }
   if (settings.method == "protein") {
-    if (settings.suggestions_per_pareto < 1) throw UserError("protein: suggestions_per_pareto must be >= 1");
-    if (!(settings.global_search_scale > 0)) throw UserError("protein: global_search_scale must be > 0");
-    return std::make_unique<ProteinSampler>(settings);
+    settings.protein.Check();
+    return std::make_unique<ProteinSampler>(settings.protein, settings.max_constraint_tries);
   }
   if (settings.method == "cmaes") return std::make_unique<CmaesSampler>(settings.max_constraint_tries);
   throw UserError(fmt::format("unknown sampler '{}' (known: random, grid, protein, tpe, cmaes)", settings.method));

@@ -5,34 +5,26 @@
 #include <string>
 #include <vector>
 
+#include "lib/samplers/grid_sampler.h"
+#include "lib/samplers/protein_sampler.h"
 #include "lib/samplers/sampler.h"
+#include "lib/samplers/tpe_sampler.h"
 
 namespace hpo::samplers {
 
+/// What every sampler shares, and one member per sampler family with that family's own
+/// settings: only the chosen method's are used (and checked).
 struct SamplerSettings {
   /// random | grid | protein (method: bayes) | tpe | cmaes
   std::string method = "protein";
-  /// grid: points per continuous range (discrete ranges with fewer levels use all of them).
-  int grid_points = 5;
   /// Candidate draws before the feasible region is declared empty.
   int max_constraint_tries = 10'000;
 
-  // protein (PufferLib 3.0 defaults, docs/protein.md)
-  int num_random_samples = 10;        ///< random phase length (finished trials)
-  double max_suggestion_cost = 3600;  ///< cost cap of suggestions (seconds)
-  int resample_frequency = 0;         ///< re-measure a Pareto point every N suggestions; 0 = never
-  double global_search_scale = 1.0;   ///< multiplies every parameter's scale
-  int random_suggestions = 1024;      ///< random candidates per suggestion
-  int suggestions_per_pareto = 256;   ///< perturbed candidates per Pareto point
-  double expansion_rate = 0.25;       ///< how far beyond the known costs the cost target reaches
-
-  // tpe (Optuna defaults)
-  int n_startup_trials = 10;   ///< random trials before the model
-  int n_ei_candidates = 24;    ///< candidates drawn from the good model per suggestion
-  double tpe_gamma = 0.1;      ///< fraction of trials in the good group (at most 25)
-  double prior_weight = 1.0;   ///< weight of the prior component
-  bool constant_liar = true;   ///< running trials count as bad, so parallel workers diverge
-  bool multivariate = true;    ///< joint model of all parameters
+  // `{}`: a braced SamplerSettings ({"random"}, {.method = "grid", .grid = {.points = 3}}) may
+  // leave families out without -Wmissing-field-initializers.
+  GridSettings grid{};
+  ProteinSettings protein{};
+  TpeSettings tpe{};
 
   bool operator==(const SamplerSettings&) const = default;
 };

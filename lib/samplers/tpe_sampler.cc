@@ -6,10 +6,16 @@
 #include <numeric>
 #include <utility>
 
+#include "lib/core/error.h"
 #include "lib/samplers/parzen_estimator.h"
 #include "lib/samplers/random_sampler.h"
 
 namespace hpo::samplers {
+
+void TpeSettings::Check() const {
+  if (n_ei_candidates < 1) throw UserError("tpe: n_ei_candidates must be >= 1");
+  if (!(gamma > 0 && gamma <= 1)) throw UserError("tpe: gamma must be in (0, 1]");
+}
 
 std::optional<Suggestion> TpeSampler::Suggest(const space::SearchSpace& space, std::span<const Observation> history,
                                               Rng& rng) {
@@ -17,9 +23,10 @@ std::optional<Suggestion> TpeSampler::Suggest(const space::SearchSpace& space, s
     return o.state == TrialState::kComplete || o.state == TrialState::kPruned;
   }));
   if (n_finished < static_cast<size_t>(std::max(s_.n_startup_trials, 1))) {
-    return SampleFeasible(space, rng, s_.max_constraint_tries, "random (start-up)");
+    return SampleFeasible(space, rng, max_constraint_tries_, "random (start-up)");
   }
-  const auto n_below = std::min<size_t>(static_cast<size_t>(std::ceil(s_.tpe_gamma * static_cast<double>(n_finished))), 25);
+  const auto n_below = std::min<size_t>(
+      static_cast<size_t>(std::ceil(s_.gamma * static_cast<double>(n_finished))), 25);
   const TpeGroups groups = SplitHistory(history, n_below, s_.constant_liar);
 
   const std::vector<space::Dimension>& dims = space.dimensions();
@@ -56,7 +63,8 @@ std::optional<Suggestion> TpeSampler::Suggest(const space::SearchSpace& space, s
     if (space.IsFeasible(suggestion.point)) return suggestion;
     ++suggestion.constraint_rejections;
   }
-  Suggestion fallback = SampleFeasible(space, rng, s_.max_constraint_tries, "random (tpe found nothing feasible)");
+  Suggestion fallback =
+      SampleFeasible(space, rng, max_constraint_tries_, "random (tpe found nothing feasible)");
   fallback.constraint_rejections += suggestion.constraint_rejections;
   return fallback;
 }

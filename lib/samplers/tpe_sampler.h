@@ -9,18 +9,34 @@
 #pragma once
 
 #include "lib/samplers/sampler.h"
-#include "lib/samplers/sampler_factory.h"
 
 namespace hpo::samplers {
 
+/// Optuna's defaults.
+struct TpeSettings {
+  int n_startup_trials = 10;  ///< random trials before the model
+  int n_ei_candidates = 24;   ///< candidates drawn from the good model per suggestion
+  double gamma = 0.1;         ///< fraction of trials in the good group (at most 25)
+  double prior_weight = 1.0;  ///< weight of the prior component
+  bool constant_liar = true;  ///< running trials count as bad, so parallel workers diverge
+  bool multivariate = true;   ///< joint model of all parameters
+
+  /// Throws UserError for a setting out of range.
+  void Check() const;
+
+  bool operator==(const TpeSettings&) const = default;
+};
+
 class TpeSampler : public Sampler {
  public:
-  explicit TpeSampler(const SamplerSettings& settings) : s_(settings) {}
+  TpeSampler(const TpeSettings& settings, int max_constraint_tries)
+      : s_(settings), max_constraint_tries_(max_constraint_tries) {}
   std::optional<Suggestion> Suggest(const space::SearchSpace& space, std::span<const Observation> history,
                                     Rng& rng) override;
 
  private:
-  SamplerSettings s_;
+  TpeSettings s_;
+  int max_constraint_tries_;
 };
 
 }  // namespace hpo::samplers

@@ -36,8 +36,8 @@ const ParameterSpec& Param(const SweepConfig& c, const std::string& name) {
 TEST(SweepConfigSeedsTest, MettaQuickYaml) {
   const SweepConfig c = LoadSweepConfig(kSeeds + "metta_quick.yaml");
   EXPECT_EQ(c.sampler.method, "protein");
-  EXPECT_EQ(c.sampler.num_random_samples, 5);
-  EXPECT_EQ(c.sampler.suggestions_per_pareto, 256);
+  EXPECT_EQ(c.sampler.protein.num_random_samples, 5);
+  EXPECT_EQ(c.sampler.protein.suggestions_per_pareto, 256);
   EXPECT_EQ(c.timeout_per_trial, 3600);  // max_suggestion_cost is also the per-trial limit
   EXPECT_EQ(c.metric, "reward");
   const ParameterSpec& lr = Param(c, "learning_rate");  // trainer.optimizer.learning_rate
@@ -116,7 +116,7 @@ TEST(SweepConfigTest, WandbVocabulary) {
   EXPECT_NEAR(Param(c, "wd").numeric.min, 1e-4, 1e-6);  // exp(-9.21)
   EXPECT_EQ(c.fixed.at("epochs"), Value(10));
   EXPECT_EQ(c.pruner.method, "hyperband");
-  EXPECT_EQ(c.pruner.reduction_factor, 3);
+  EXPECT_EQ(c.pruner.halving_rule.reduction_factor, 3);
 }
 
 
@@ -542,7 +542,7 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
   EXPECT_EQ(optuna.n_trials, 25);
   EXPECT_EQ(Param(optuna, "clip_range").numeric.q, 0.05);
   const SweepConfig protein = LoadSweepConfig(kFixtures + "protein.yaml", "", {"stub", "${args}"});
-  EXPECT_EQ(protein.sampler.num_random_samples, 5);
+  EXPECT_EQ(protein.sampler.protein.num_random_samples, 5);
 }
 
 TEST(SweepConfigTest, YamlAnchorsAndMergeKeysReadAsPyYamlReadsThem) {

@@ -20,7 +20,7 @@ TrialCurve Running(int64_t number, std::vector<Report> reports) {
 PrunerSettings Settings(const std::string& method) {
   PrunerSettings s;
   s.method = method;
-  s.n_startup_trials = 3;
+  s.percentile_rule.n_startup_trials = 3;
   return s;
 }
 
@@ -71,7 +71,7 @@ TEST(MedianPrunerTest, RunningAndPrunedPeersDoNotCountAsStartupTrials) {
 
 TEST(MedianPrunerTest, WaitsForWarmupSteps) {
   PrunerSettings s = Settings("median");
-  s.n_warmup_steps = 20;
+  s.percentile_rule.n_warmup_steps = 20;
   auto pruner = MakePruner(s);
   EXPECT_FALSE(Decide(*pruner, Running(3, {{10, -100}}), Peers()));
   EXPECT_TRUE(Decide(*pruner, Running(3, {{10, -100}, {20, -100}}), Peers()));
@@ -79,7 +79,7 @@ TEST(MedianPrunerTest, WaitsForWarmupSteps) {
 
 TEST(MedianPrunerTest, ChecksOnlyTheFirstReportOfEachInterval) {
   PrunerSettings s = Settings("median");
-  s.interval_steps = 20;
+  s.percentile_rule.interval_steps = 20;
   auto pruner = MakePruner(s);
   // Checks fall at steps 0, 20, 40...: the report at 10 is the first of [0, 20), the one at 15
   // is not, the one at 20 opens the next interval.
@@ -95,7 +95,7 @@ TEST(MedianPrunerTest, AllNanTrialIsPruned) {
 
 TEST(PercentilePrunerTest, KeepsTheTopPercentile) {
   PrunerSettings s = Settings("percentile");
-  s.percentile = 25.0;
+  s.percentile_rule.percentile = 25.0;
   auto pruner = MakePruner(s);
   std::vector<TrialCurve> peers = {Complete(0, {{10, 1}}), Complete(1, {{10, 3}}),
                                    Complete(2, {{10, 5}}), Complete(3, {{10, 7}})};
@@ -106,7 +106,7 @@ TEST(PercentilePrunerTest, KeepsTheTopPercentile) {
 
 TEST(PercentilePrunerTest, NeedsMinTrialsAtTheStep) {
   PrunerSettings s = Settings("percentile");
-  s.n_min_trials = 4;
+  s.percentile_rule.n_min_trials = 4;
   auto pruner = MakePruner(s);
   EXPECT_FALSE(Decide(*pruner, Running(3, {{10, -100}}), Peers()));
 }
@@ -114,8 +114,8 @@ TEST(PercentilePrunerTest, NeedsMinTrialsAtTheStep) {
 PrunerSettings Halving(int64_t min_resource, int reduction_factor) {
   PrunerSettings s;
   s.method = "successive_halving";
-  s.min_resource = min_resource;
-  s.reduction_factor = reduction_factor;
+  s.halving_rule.min_resource = min_resource;
+  s.halving_rule.reduction_factor = reduction_factor;
   return s;
 }
 
@@ -172,7 +172,7 @@ TEST(SuccessiveHalvingTest, AutoMinResourceWaitsForACompleteTrial) {
 TEST(HyperbandTest, OneBracketBehavesLikeSuccessiveHalving) {
   PrunerSettings hb = Halving(10, 3);
   hb.method = "hyperband";
-  hb.max_resource = 20;  // floor(log3(2)) + 1 = 1 bracket
+  hb.halving_rule.max_resource = 20;  // floor(log3(2)) + 1 = 1 bracket
   auto hyperband = MakePruner(hb);
   auto halving = MakePruner(Halving(10, 3));
   std::vector<TrialCurve> peers = {Complete(0, {{10, 8}, {30, 9}}), Complete(1, {{10, 4}}),
@@ -187,7 +187,7 @@ TEST(HyperbandTest, BracketsShiftTheFirstRung) {
   // min 1, max 9, eta 3: 3 brackets with first rungs at 1, 3 and 9 and budgets 9, 5, 3.
   PrunerSettings s = Halving(1, 3);
   s.method = "hyperband";
-  s.max_resource = 9;
+  s.halving_rule.max_resource = 9;
   auto pruner = MakePruner(s);
   // A peer population that beats the trial everywhere: the trial is pruned in brackets whose
   // first rung it reached (step 2 reaches only bracket 0's rung at 1) and kept in the others.
@@ -204,7 +204,7 @@ TEST(HyperbandTest, BracketsShiftTheFirstRung) {
 TEST(PrunerSettingsTest, BadSettingsAreUserErrors) {
   EXPECT_THROW(MakePruner(Settings("bogus")), UserError);
   PrunerSettings s = Settings("percentile");
-  s.percentile = 120;
+  s.percentile_rule.percentile = 120;
   EXPECT_THROW(MakePruner(s), UserError);
   PrunerSettings h = Halving(10, 1);
   EXPECT_THROW(MakePruner(h), UserError);

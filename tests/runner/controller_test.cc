@@ -125,7 +125,7 @@ TEST_F(ControllerTest, ATrialBelowTheMedianOfItsPeersIsStoppedAndRecordedPruned)
              else echo '{"step": 10, "score": -5}'; exec sleep 60; fi)");
   plan_.n_trials = 2;
   plan_.pruner.method = "median";
-  plan_.pruner.n_startup_trials = 1;
+  plan_.pruner.percentile_rule.n_startup_trials = 1;
   Run();
   EXPECT_EQ(store_.Trial(0).state, TrialState::kComplete);
   EXPECT_EQ(store_.Trial(0).value, 10);

@@ -22,7 +22,7 @@ space::SearchSpace SmallSpace() {
 
 // Runs a grid to exhaustion; `rejections` gets each suggestion's count of skipped candidates.
 std::vector<ParamSet> RunGrid(const space::SearchSpace& s, int grid_points, std::vector<int>* rejections = nullptr) {
-  GridSampler grid(grid_points);
+  GridSampler grid({.points = grid_points});
   std::vector<Observation> history;
   std::vector<ParamSet> order;
   Rng rng(0);
@@ -68,7 +68,7 @@ TEST(GridSamplerTest, DiscreteRangesUseTheirLevelsAndConstraintsFilter) {
 TEST(RandomSamplerTest, SameRngSameSuggestionsAndFeasibleOnly) {
   space::SearchSpace s = SmallSpace();
   s.AddConstraint(space::Constraint::Parse("lr > 1e-3", [](std::string_view n) { return std::optional<std::string>(n); }, Origin{"t"}));
-  auto sampler = MakeSampler({"random", 5, 10000});
+  auto sampler = MakeSampler({.method = "random", .max_constraint_tries = 10000});
   Rng a(7), b(7), c(8);
   for (int i = 0; i < 50; ++i) {
     const Suggestion sa = *sampler->Suggest(s, {}, a);
@@ -81,7 +81,7 @@ TEST(RandomSamplerTest, SameRngSameSuggestionsAndFeasibleOnly) {
 TEST(RandomSamplerTest, InfeasibleConstraintsAreAClearError) {
   space::SearchSpace s = SmallSpace();
   s.AddConstraint(space::Constraint::Parse("lr > 0", [](std::string_view n) { return std::optional<std::string>(n); }, Origin{"t"}));
-  auto sampler = MakeSampler({"random", 5, 200});
+  auto sampler = MakeSampler({.method = "random", .max_constraint_tries = 200});
   Rng rng(1);
   try {
     sampler->Suggest(s, {}, rng);
@@ -92,8 +92,8 @@ TEST(RandomSamplerTest, InfeasibleConstraintsAreAClearError) {
 }
 
 TEST(SamplerFactoryTest, UnknownMethodsAreUserErrors) {
-  EXPECT_THROW(MakeSampler({"annealing", 5, 10}), UserError);
-  EXPECT_THROW(MakeSampler({"grid", 0, 10}), UserError);
+  EXPECT_THROW(MakeSampler({.method = "annealing"}), UserError);
+  EXPECT_THROW(MakeSampler({.method = "grid", .grid = {.points = 0}}), UserError);
 }
 
 }  // namespace

@@ -128,7 +128,7 @@ TEST(ProteinSamplerTest, CostMaskFallbackIsStated) {
   const space::SearchSpace space = BraninSpace();
   SamplerSettings settings;
   settings.method = "protein";
-  settings.max_suggestion_cost = 1e-9;  // every candidate is predicted to cost more
+  settings.protein.max_suggestion_cost = 1e-9;  // every candidate is predicted to cost more
   auto sampler = MakeSampler(settings);
   Rng rng(3);
   const Suggestion s = *sampler->Suggest(space, History(space, 15, 2.0), rng);

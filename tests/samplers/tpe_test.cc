@@ -51,7 +51,7 @@ TEST(TpeSamplerTest, CategoricalAndDiscreteDimensionsGetValidValues) {
   space.AddParameter("batch", space::MakeNumeric({"uniform_pow2", 16, 256, {}, {}, 1}, Origin{"t"}));
   SamplerSettings settings;
   settings.method = "tpe";
-  settings.n_startup_trials = 5;
+  settings.tpe.n_startup_trials = 5;
   auto sampler = MakeSampler(settings);
   std::vector<Observation> history;
   for (int t = 0; t < 40; ++t) {

@@ -56,7 +56,9 @@ void ReadEarlyTermination(SweepReading& r, const YAML::Node& v) {
     pruner.method = "median";
   } else if (type == "truncation_selection") {
     pruner.method = "percentile";
-    if (v["truncation_percentage"]) pruner.percentile = r.Number(v["truncation_percentage"], "early_termination.truncation_percentage");
+    if (v["truncation_percentage"])
+      pruner.percentile_rule.percentile =
+          r.Number(v["truncation_percentage"], "early_termination.truncation_percentage");
   } else if (type == "bandit") {
     pruner.method = "median";
     r.config().notes.push_back("early_termination bandit has no hpo pruner: the median pruner is used");

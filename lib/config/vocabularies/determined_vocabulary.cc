@@ -102,7 +102,8 @@ void ReadSearcher(SweepReading& r, const YAML::Node& searcher) {
     else if (key == "max_trials") r.config().n_trials = r.Int(p.second, path, 1);
     else if (key == "max_concurrent_trials") r.config().n_jobs = r.Int(p.second, path, 1);
     else if (key == "name") ReadSearcherName(r, p.second, path);
-    else if (key == "divisor") r.config().pruner.reduction_factor = r.Int(p.second, path, 2);
+    else if (key == "divisor")
+      r.config().pruner.halving_rule.reduction_factor = r.Int(p.second, path, 2);
     else r.Ignore(path);  // max_length, mode, max_rungs, ...
   }
 }

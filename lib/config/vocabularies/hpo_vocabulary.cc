@@ -101,11 +101,11 @@ class HpoReader {
     } else if (key == "early_terminate") {
       r_.ReadEarlyTerminate(v);
     } else if (key == "n_startup_trials") {
-      c_.sampler.n_startup_trials = r_.Int(v, key, 0);
+      c_.sampler.tpe.n_startup_trials = r_.Int(v, key, 0);
     } else if (key == "num_random_samples") {
-      c_.sampler.num_random_samples = r_.Int(v, key, 0);
+      c_.sampler.protein.num_random_samples = r_.Int(v, key, 0);
     } else if (key == "n_warmup_steps") {
-      c_.pruner.n_warmup_steps = r_.Integer(v, key, 0);
+      c_.pruner.percentile_rule.n_warmup_steps = r_.Integer(v, key, 0);
     } else if (key == "n_trials" || key == "max_trials" || key == "run_cap") {
       c_.n_trials = r_.Int(v, key, 1);
     } else if (key == "timeout") {
@@ -159,7 +159,7 @@ class HpoReader {
       c_.narrow_origin = r_.At(v);
       if (!(c_.narrow > 0 && c_.narrow <= 1)) r_.Fail(v, fmt::format("narrow is the share of each range kept, in (0, 1], not {}", c_.narrow));
     } else if (key == "grid_points") {
-      c_.sampler.grid_points = r_.Int(v, key, 1);
+      c_.sampler.grid.points = r_.Int(v, key, 1);
     } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was resolved with
       c_.preset = r_.Text(v, key);
     } else if (key == "command" || key == "program" || key == "presets") {

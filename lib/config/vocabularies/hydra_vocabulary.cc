@@ -184,7 +184,7 @@ class HydraReader {
       if (key == "seed") {
         if (!p.second.IsNull()) c_.seed = static_cast<uint64_t>(r_.Integer(p.second, path, 0));
       } else if (key == "n_startup_trials") {
-        c_.sampler.n_startup_trials = r_.Int(p.second, path, 0);
+        c_.sampler.tpe.n_startup_trials = r_.Int(p.second, path, 0);
       } else if (key == "_target_") {
         const std::string target = r_.Text(p.second, path);
         if (target.find("TPESampler") != std::string::npos) c_.sampler.method = "tpe";

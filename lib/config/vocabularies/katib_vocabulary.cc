@@ -85,8 +85,12 @@ void ReadEarlyStopping(SweepReading& r, const YAML::Node& v) {
   for (const YAML::Node& setting : v["algorithmSettings"]) {
     const std::string key = setting["name"] ? r.Text(setting["name"], "algorithmSettings.name") : "";
     if (!setting["value"]) continue;
-    if (key == "min_trials_required") pruner.n_startup_trials = static_cast<int>(r.Number(setting["value"], key, true));
-    else if (key == "start_step") pruner.n_warmup_steps = static_cast<int64_t>(r.Number(setting["value"], key, true));
+    if (key == "min_trials_required")
+      pruner.percentile_rule.n_startup_trials =
+          static_cast<int>(r.Number(setting["value"], key, true));
+    else if (key == "start_step")
+      pruner.percentile_rule.n_warmup_steps =
+          static_cast<int64_t>(r.Number(setting["value"], key, true));
     else r.Ignore("spec.earlyStopping." + key);
   }
 }
