@@ -14,12 +14,16 @@ function(hpo_warnings target)
   endif()
 endfunction()
 
-# hpo_module(<name> [DEPS <targets...>])
-# Builds every *.cc below the current folder (not *_test.cc) into static library hpo_<name>.
+# hpo_module(<name> [DEPS <targets...>] [EXCLUDE <files...>])
+# Builds every *.cc below the current folder (not *_test.cc, nor the EXCLUDE files, named
+# relative to the folder) into static library hpo_<name>.
 function(hpo_module name)
-  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "DEPS;EXCLUDE" ${ARGN})
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cc")
   list(FILTER sources EXCLUDE REGEX "_test\\.cc$")
+  foreach(excluded IN LISTS ARG_EXCLUDE)
+    list(REMOVE_ITEM sources "${CMAKE_CURRENT_SOURCE_DIR}/${excluded}")
+  endforeach()
   if(NOT sources)  # a module with headers only (or not written yet)
     add_library(hpo_${name} INTERFACE)
     target_include_directories(hpo_${name} INTERFACE "${PROJECT_SOURCE_DIR}")
