@@ -253,23 +253,7 @@ class Controller {
 
   /// Reads output, enforces limits, reaps. True when the trial is finished and recorded.
   bool Service(RunningTrial& r) {
-    for (const std::string& line : r.process.ReadLines()) {
-      NoteMoreValues(r, line);
-      const std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric);
-      if (!report || r.pruned) continue;
-      r.last_value = report->value;
-      NoteMeasures(r, *report);
-      if (!report->step) continue;  // a final value: nothing to prune on
-      store_.ReportIntermediate(r.trial.id, *report->step, report->value);
-      r.reports.push_back({*report->step, Oriented(report->value)});
-      Emit(SweepEvent::Kind::kReported, &r.trial, fmt::format("step {} {} {}", *report->step, plan_.metric, ReadableNumber(report->value)),
-           report->value, report->step);
-      if (ShouldPrune(r)) {
-        r.pruned = true;
-        r.process.Terminate();
-        r.terminated_at = Clock::now();
-      }
-    }
+    for (const std::string& line : r.process.ReadLines()) HandleLine(r, line, /*running=*/true);
     if (plan_.timeout_per_trial > 0 && !r.terminated_at &&
         r.process.ElapsedSeconds() > plan_.timeout_per_trial) {
       r.kill_reason = fmt::format("exceeded the per-trial limit of {} s", plan_.timeout_per_trial);
@@ -280,16 +264,31 @@ class Controller {
 
     const std::optional<ExitStatus> status = r.process.Poll();
     if (!status) return false;
-    for (const std::string& line : r.process.ReadLines()) {  // what it wrote before exiting
-      NoteMoreValues(r, line);
-      if (std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric); report && !r.pruned) {
-        if (report->step) store_.ReportIntermediate(r.trial.id, *report->step, report->value);
-        r.last_value = report->value;
-        NoteMeasures(r, *report);
-      }
-    }
+    // What it wrote just before exiting counts as any other line (but nothing is pruned now).
+    for (const std::string& line : r.process.ReadLines()) HandleLine(r, line, /*running=*/false);
     Record(r, *status);
     return true;
+  }
+
+  /// One line of a trial's output: maybe a further objective, or a value of the metric. An
+  /// intermediate value is stored and shown, and judged by the pruner while the trial runs.
+  void HandleLine(RunningTrial& r, const std::string& line, bool running) {
+    NoteMoreValues(r, line);
+    const std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric);
+    if (!report || r.pruned) return;
+    r.last_value = report->value;
+    NoteMeasures(r, *report);
+    if (!report->step) return;  // a final value: nothing to prune on
+    store_.ReportIntermediate(r.trial.id, *report->step, report->value);
+    r.reports.push_back({*report->step, Oriented(report->value)});
+    Emit(SweepEvent::Kind::kReported, &r.trial,
+         fmt::format("step {} {} {}", *report->step, plan_.metric, ReadableNumber(report->value)),
+         report->value, report->step);
+    if (running && ShouldPrune(r)) {
+      r.pruned = true;
+      r.process.Terminate();
+      r.terminated_at = Clock::now();
+    }
   }
 
   bool ShouldPrune(const RunningTrial& r) {

@@ -94,7 +94,14 @@ std::string DeadController() {
 
 TEST_F(ControllerTest, ClaimsStartsReportsAndFinishesEachTrialUntilTheBudget) {
   Program(kScoreIsTheNumber);
-  const SweepSummary summary = Run();
+  std::vector<std::string>
+      reported;  // the listener sees every value, also one written just before exit
+  const SweepSummary summary = Run([&](const SweepEvent& e) {
+    if (e.kind == SweepEvent::Kind::kReported)
+      reported.push_back(fmt::format("{} {}", e.trial->number, e.message));
+  });
+  EXPECT_EQ(reported, (std::vector<std::string>{"0 step 10 score 0.5", "1 step 10 score 0.5",
+                                                "2 step 10 score 0.5"}));
   EXPECT_EQ(summary.launched, 3);
   EXPECT_FALSE(summary.interrupted);
   EXPECT_EQ(sampler_.calls, 3);
