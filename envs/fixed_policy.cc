@@ -74,8 +74,9 @@ FixedPolicyResult RunFixedPolicy(const FixedPolicyRun& run) {
   std::vector<float> action(static_cast<size_t>(space.width()));
   Rng episode_seeds(DeriveSeed(run.seed, 0, "env"));
   Rng action_rng(DeriveSeed(run.seed, 0, "policy"));
+  const bool heuristic = run.policy == "heuristic";  // decided once, not at every step
   auto policy = [&](const std::vector<float>& o, std::vector<float>& a) {
-    if (run.policy == "heuristic") {
+    if (heuristic) {
       LunarLanderEnv::HeuristicAction(!space.discrete, o, a);
     } else if (space.discrete) {
       a[0] = static_cast<float>(UniformInt(action_rng, 0, space.n));
