@@ -9,6 +9,7 @@ packages=(
   libblas-dev                          # cblas.h: the trainer calls sgemm directly (OpenBLAS at run time)
   libbox2d-dev libsqlite3-dev sqlite3   # sqlite3: the CLI, used by a storage test
   libpq-dev postgresql                 # PostgreSQL storage; the server for its tests
+  slurm-wlm munge                      # hpo launch slurm; a one-node cluster for its tests
   libgtest-dev libgmock-dev
   python3-optuna                       # peer in scripts/bench-samplers and the export round-trip test
   chromium fonts-dejavu-core           # headless screenshot test of the HTML report

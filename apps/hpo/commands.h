@@ -19,5 +19,6 @@ void RegisterReportCommand(CLI::App& app, int& exit_code);
 void RegisterValidateCommand(CLI::App& app, int& exit_code);
 void RegisterConvertCommand(CLI::App& app, int& exit_code);
 void RegisterEnqueueCommand(CLI::App& app, int& exit_code);
+void RegisterLaunchCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hpo::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   hpo::cli::RegisterReportCommand(app, exit_code);
   hpo::cli::RegisterValidateCommand(app, exit_code);
   hpo::cli::RegisterEnqueueCommand(app, exit_code);
+  hpo::cli::RegisterLaunchCommand(app, exit_code);
   hpo::cli::RegisterConvertCommand(app, exit_code);
   hpo::cli::RegisterTrainCommand(app, exit_code);
   hpo::cli::RegisterEvalCommand(app, exit_code);

@@ -4,10 +4,13 @@
 
 #include <cmath>
 #include <ctime>
+#include <map>
+#include <set>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
 #include "lib/core/error.h"
+#include "lib/launch/worker_table.h"
 #include "lib/report/best_params.h"
 #include "lib/report/study_info.h"
 #include "lib/store/store.h"
@@ -26,6 +29,21 @@ std::string Duration(const store::Trial& t) {
 std::string Host(const store::Trial& t) {
   const size_t colon = t.worker.rfind(':');
   return t.worker.empty() ? "-" : t.worker.substr(0, colon);
+}
+
+// The study's workers, with Slurm's view of the jobs they ran in (where squeue/sacct answer).
+std::string WorkersText(store::Store& store, int64_t study_id,
+                        const std::vector<store::Trial>& trials) {
+  const std::vector<store::Launch> launches = store.LoadLaunches(study_id);
+  const std::vector<store::Worker> workers = store.LoadWorkers(study_id);
+  std::set<std::string> jobs;
+  for (const store::Launch& l : launches) jobs.insert(l.job_id);
+  for (const store::Worker& w : workers) {
+    if (!w.slurm_task.empty()) jobs.insert(w.slurm_task.substr(0, w.slurm_task.find('_')));
+  }
+  const auto tasks = jobs.empty() ? std::map<std::string, launch::SlurmTask>{}
+                                  : launch::SlurmTaskStates({jobs.begin(), jobs.end()});
+  return launch::WorkersText(launch::WorkerRows(workers, trials, launches, tasks), launches);
 }
 
 int RunStatus(const SweepArgs& args) {
@@ -65,6 +83,7 @@ int RunStatus(const SweepArgs& args) {
   }
   const std::vector<store::StudyChange> stops = store->LoadStudyStops(study.id);
   if (!stops.empty()) fmt::print("stopped early at {}: {}\n", local_time(stops.back().at_ms), stops.back().changes);
+  fmt::print("{}", WorkersText(*store, study.id, trials));
   return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "lib/config/sweep_config.h"
+#include "lib/launch/slurm.h"
 #include "lib/runner/sweep_runner.h"
 
 namespace hpo::cli {
@@ -31,6 +32,7 @@ inline runner::SweepPlan PlanFor(const config::SweepConfig& c, const std::filesy
   plan.pruner = c.pruner;
   plan.cost = c.cost;
   plan.stopping = {c.target, c.patience, c.min_delta};
+  plan.slurm_task = launch::SlurmTaskOfThisProcess();
   return plan;
 }
 

@@ -39,6 +39,12 @@ std::string HostName() {
 }
 
 // "host:pid" of a controller; a dead pid on our own host means its trials are orphaned.
+// Signals a trial program does not send itself: someone else stopped it.
+bool KilledFromOutside(const ExitStatus& status) {
+  return status.signal == SIGTERM || status.signal == SIGKILL || status.signal == SIGINT ||
+         status.signal == SIGHUP;
+}
+
 bool IsDeadLocalWorker(const std::string& worker, const std::string& host) {
   const size_t colon = worker.rfind(':');
   if (colon == std::string::npos || worker.substr(0, colon) != host) return false;
@@ -84,6 +90,7 @@ class Controller {
     StopSignalScope signals;
     std::filesystem::create_directories(plan_.sweep_dir / "runs");
     RecoverOrphans();
+    store_.RecordWorker(study_.id, {worker_, plan_.slurm_task, store::NowMs()});
     const Clock::time_point started = Clock::now();
     started_ms_ = store::NowMs();
     Clock::time_point last_heartbeat = Clock::now();
@@ -108,6 +115,9 @@ class Controller {
       if (!launching && running_.empty() && !StudyHasUnfinishedTrials()) break;
 
       WaitForOutput(0.2);
+      // A stop request wakes the wait: handle it before reading trial exits, since the signal
+      // that reached us (a scheduler's cancel) may have ended our trials too.
+      if (StopSignalScope::Received()) return Interrupt();
       for (size_t i = 0; i < running_.size();) {
         if (Service(running_[i])) {
           running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -357,6 +367,14 @@ class Controller {
     std::string reason = r.kill_reason;
     std::optional<double> value;
     std::vector<double> more;
+    if (reason.empty() && KilledFromOutside(status)) {
+      // Not the parameters' fault: a scheduler's cancel, the OOM killer or a person. Run it again.
+      const std::string why = "trial program was " + status.Describe() + " from outside";
+      store_.FailAndRequeue(t.id, why, plan_.max_retries);
+      Emit(SweepEvent::Kind::kFailed, &t,
+           why + " (re-queued while it has retries left: max_retries)");
+      return;
+    }
     if (reason.empty() && !status.ok()) reason = "trial program ended with " + status.Describe();
     if (reason.empty()) {
       try {

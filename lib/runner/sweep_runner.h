@@ -58,6 +58,9 @@ struct SweepPlan {
   std::vector<samplers::Observation> warm_start;
   /// When to stop launching before the budget (target, patience); recorded in the study.
   StoppingRules stopping;
+  /// The Slurm task this controller runs as ("<array job>_<index>"), or "": recorded with the
+  /// study's workers, for `hpo status`.
+  std::string slurm_task;
 };
 
 /// What the controller tells the user as it goes (a terminal status line or plain log lines).

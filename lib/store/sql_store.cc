@@ -46,6 +46,8 @@ namespace {
 
 // 2: studies.version and trials.version (LoadTrialsChangedSince), trials.cost_measure.
 // 3: trials.more_values (multi-objective studies). Older databases are migrated when opened.
+// Tables added later (workers, launches) are created when a database is opened (IF NOT
+// EXISTS): an hpo that does not know them ignores them, so they need no new version.
 constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
@@ -72,6 +74,12 @@ CREATE TABLE IF NOT EXISTS study_changes (
   study_id {int} NOT NULL REFERENCES studies(id), at_ms {int} NOT NULL, changes TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS study_stops (
   study_id {int} NOT NULL REFERENCES studies(id), at_ms {int} NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS workers (
+  study_id {int} NOT NULL REFERENCES studies(id), worker TEXT NOT NULL,
+  slurm_task TEXT NOT NULL DEFAULT '', started_ms {int} NOT NULL, PRIMARY KEY (study_id, worker));
+CREATE TABLE IF NOT EXISTS launches (
+  study_id {int} NOT NULL REFERENCES studies(id), at_ms {int} NOT NULL, scheduler TEXT NOT NULL,
+  job_id TEXT NOT NULL, workers {int} NOT NULL, script TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS trial_intermediates (
   trial_id {int} NOT NULL REFERENCES trials(id), step {int} NOT NULL, value {real},
   PRIMARY KEY (trial_id, step));
@@ -176,6 +184,44 @@ class SqlStore : public Store {
       stops.push_back({row.Int(0), row.Text(1)});
     }
     return stops;
+  }
+
+  void RecordWorker(int64_t study_id, const Worker& w) override {
+    db_->Query(
+        "INSERT INTO workers (study_id, worker, slurm_task, started_ms) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (study_id, worker) DO UPDATE SET slurm_task = excluded.slurm_task, started_ms "
+        "= excluded.started_ms",
+        {study_id, w.worker, w.slurm_task, w.started_ms});
+  }
+
+  std::vector<Worker> LoadWorkers(int64_t study_id) override {
+    std::vector<Worker> workers;
+    for (const SqlRow& row :
+         db_->Query("SELECT worker, slurm_task, started_ms FROM workers WHERE study_id = ? "
+                    "ORDER BY started_ms, worker",
+                    {study_id})) {
+      workers.push_back({row.Text(0), row.Text(1), row.Int(2)});
+    }
+    return workers;
+  }
+
+  void RecordLaunch(int64_t study_id, const Launch& l) override {
+    db_->Query(
+        "INSERT INTO launches (study_id, at_ms, scheduler, job_id, workers, script) VALUES (?, ?, "
+        "?, ?, ?, ?)",
+        {study_id, l.at_ms, l.scheduler, l.job_id, static_cast<int64_t>(l.workers), l.script});
+  }
+
+  std::vector<Launch> LoadLaunches(int64_t study_id) override {
+    std::vector<Launch> launches;
+    for (const SqlRow& row : db_->Query(
+             "SELECT scheduler, job_id, workers, script, at_ms FROM launches WHERE study_id = ? "
+             "ORDER BY at_ms",
+             {study_id})) {
+      launches.push_back(
+          {row.Text(0), row.Text(1), static_cast<int>(row.Int(2)), row.Text(3), row.Int(4)});
+    }
+    return launches;
   }
 
   std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials, const std::string& worker) override {

@@ -31,6 +31,22 @@ std::string MaskPassword(const std::string& url) {
   return begin == end ? url : url.substr(0, begin) + "***" + url.substr(end);
 }
 
+std::string WithoutPassword(const std::string& url) {
+  const auto [begin, end] = PasswordSpan(url);
+  return begin == end ? url : url.substr(0, begin - 1) + url.substr(end);  // drops ":password"
+}
+
+std::string PasswordOf(const std::string& url) {
+  if (!IsPostgres(url)) return "";
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), nullptr);
+  std::string password;
+  for (PQconninfoOption* o = options; o && o->keyword; ++o) {
+    if (std::string(o->keyword) == "password" && o->val) password = o->val;
+  }
+  PQconninfoFree(options);
+  return password;
+}
+
 std::string HidePassword(std::string text, const std::string& url) {
   const auto [begin, end] = PasswordSpan(url);
   const std::string password = url.substr(begin, end - begin);

@@ -21,6 +21,13 @@ StorageUrl ParseStorageUrl(const std::string& url);
 /// The URL with any password replaced by "***", for every message, log and file.
 std::string MaskPassword(const std::string& url);
 
+/// The URL without its password ("postgresql://user@host/db"), for a file others can read; the
+/// password then comes from PGPASSWORD or ~/.pgpass (libpq's fallbacks).
+std::string WithoutPassword(const std::string& url);
+
+/// The password a PostgreSQL URL holds, decoded as libpq reads it ("" when none).
+std::string PasswordOf(const std::string& url);
+
 /// `text` (a database's error message) with every occurrence of `url`'s password replaced by
 /// "***": libpq echoes the URI in some of its messages.
 std::string HidePassword(std::string text, const std::string& url);

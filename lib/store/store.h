@@ -76,6 +76,23 @@ struct StudyChange {
   std::string changes;  ///< "x: uniform [-1, 1] -> uniform [5, 9]; ..."
 };
 
+/// A controller that worked on a study: one `hpo sweep` process.
+struct Worker {
+  std::string worker;  ///< host:pid, as in Trial::worker
+  std::string
+      slurm_task;  ///< "<array job id>_<index>" (or a plain job id) when Slurm started it, else ""
+  int64_t started_ms = 0;  ///< unix epoch ms
+};
+
+/// Workers handed to a cluster scheduler as one job (`hpo launch slurm`).
+struct Launch {
+  std::string scheduler;  ///< "slurm"
+  std::string job_id;     ///< the scheduler's id of the job (a Slurm job array)
+  int workers = 0;        ///< tasks in the job
+  std::string script;     ///< path of the submitted script, on the machine that submitted it
+  int64_t at_ms = 0;      ///< unix epoch ms
+};
+
 /// What a finished trial cost.
 struct TrialCost {
   double seconds = 0.0;  ///< wall-clock seconds it ran
@@ -110,6 +127,15 @@ class Store {
   virtual void RecordStop(int64_t study_id, const std::string& reason) = 0;
   /// The recorded stops, oldest first (`changes` holds the reason).
   virtual std::vector<StudyChange> LoadStudyStops(int64_t study_id) = 0;
+
+  /// Records that `worker` works on the study (once per controller; again replaces it).
+  virtual void RecordWorker(int64_t study_id, const Worker& worker) = 0;
+  /// The study's workers, in the order they started.
+  virtual std::vector<Worker> LoadWorkers(int64_t study_id) = 0;
+  /// Records a job of workers submitted to a scheduler.
+  virtual void RecordLaunch(int64_t study_id, const Launch& launch) = 0;
+  /// The study's launches, oldest first.
+  virtual std::vector<Launch> LoadLaunches(int64_t study_id) = 0;
 
   /// Atomically claims the next trial for `worker` while the study has fewer than
   /// `max_trials` trials that count (every trial except FAILED ones that were re-queued):

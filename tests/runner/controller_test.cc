@@ -158,6 +158,34 @@ TEST_F(ControllerTest, AFailingProgramOrAMissingMetricFailsTheTrialAndTheSweepGo
   EXPECT_EQ(store_.Trial(2).value, 2);
 }
 
+TEST_F(ControllerTest, ATrialKilledFromOutsideIsFailedAndRunAgainButACrashIsNot) {
+  // Trial 0 is killed by SIGTERM as a scheduler's cancel would (not by the controller); trial 1
+  // crashes on its own (SIGSEGV): only the first is the machine's fault, and is re-queued.
+  Program(
+      R"(case "$HPO_TRIAL_NUMBER" in 0) kill -TERM $$;; 2) kill -SEGV $$;; *) echo '{"score": 1}';; esac)");
+  plan_.n_trials = 3;
+  plan_.slurm_task = "12_3";
+  Run();
+  ASSERT_EQ(store_.size(), 4u);
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kFailed);
+  EXPECT_TRUE(store_.Trial(0).retried);
+  EXPECT_NE(store_.Trial(0).error.find("killed by SIGTERM from outside"), std::string::npos)
+      << store_.Trial(0).error;
+  const store::Trial& retry = store_.Trial(1);  // queued at once, so claimed next
+  EXPECT_EQ(retry.retry_of, 0);
+  EXPECT_EQ(retry.params, store_.Trial(0).params);
+  EXPECT_EQ(retry.state, TrialState::kComplete);
+  EXPECT_EQ(store_.Trial(2).state, TrialState::kFailed);
+  EXPECT_FALSE(store_.Trial(2).retried);
+  EXPECT_NE(store_.Trial(2).error.find("killed by SIGSEGV"), std::string::npos)
+      << store_.Trial(2).error;
+  EXPECT_EQ(store_.Trial(3).state, TrialState::kComplete);
+  // The controller recorded itself as a worker of the study, with its Slurm task.
+  ASSERT_EQ(store_.workers.size(), 1u);
+  EXPECT_EQ(store_.workers[0].worker, store_.Trial(0).worker);
+  EXPECT_EQ(store_.workers[0].slurm_task, "12_3");
+}
+
 TEST_F(ControllerTest,
        AnOrphanOfADeadControllerIsFailedAndItsRetryRunsWithTheSameParametersAndSeed) {
   store_.EnqueueTrial(study_.id, {{"x", Value(0.25)}}, 99);

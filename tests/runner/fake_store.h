@@ -30,6 +30,10 @@ class FakeStore : public store::Store {
   std::vector<store::StudyChange> LoadStudyChanges(int64_t) override { return {}; }
   void RecordStop(int64_t, const std::string& reason) override { stops.push_back(reason); }
   std::vector<store::StudyChange> LoadStudyStops(int64_t) override { return {}; }
+  void RecordWorker(int64_t, const store::Worker& worker) override { workers.push_back(worker); }
+  std::vector<store::Worker> LoadWorkers(int64_t) override { return workers; }
+  void RecordLaunch(int64_t, const store::Launch& launch) override { launches.push_back(launch); }
+  std::vector<store::Launch> LoadLaunches(int64_t) override { return launches; }
 
   std::optional<store::Trial> ClaimTrial(int64_t, int max_trials,
                                          const std::string& worker) override {
@@ -180,6 +184,8 @@ class FakeStore : public store::Store {
 
   std::vector<std::string> log;    ///< "0 claim", "0 start", "0 report 100 1.5", "0 COMPLETE"...
   std::vector<std::string> stops;  ///< RecordStop's reasons
+  std::vector<store::Worker> workers;
+  std::vector<store::Launch> launches;
 
  private:
   store::Trial& NewTrial() {

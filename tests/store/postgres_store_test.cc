@@ -204,5 +204,13 @@ TEST(StorageUrlTest, MaskPasswordHidesOnlyThePassword) {
   EXPECT_EQ(ParseStorageUrl("rel/x.db").path, "rel/x.db");
 }
 
+TEST(StorageUrlTest, WithoutPasswordDropsItAndPasswordOfDecodesItAsLibpqDoes) {
+  EXPECT_EQ(WithoutPassword("postgresql://u:p@h:5432/db"), "postgresql://u@h:5432/db");
+  EXPECT_EQ(WithoutPassword("postgresql://u@h/db"), "postgresql://u@h/db");
+  EXPECT_EQ(PasswordOf("postgresql://u:p%40ss%3Aw@h:5432/db"), "p@ss:w");
+  EXPECT_EQ(PasswordOf("postgresql://u@h/db"), "");
+  EXPECT_EQ(PasswordOf("sqlite:////tmp/a.db"), "");
+}
+
 }  // namespace
 }  // namespace hpo::store

@@ -265,6 +265,38 @@ TEST_F(SqliteStoreTest, ADatabaseFromBeforeTheChangesTableGetsIt) {
   EXPECT_EQ(store->LoadStudyChanges(study.id).size(), 1u);
 }
 
+TEST_F(SqliteStoreTest, WorkersAndLaunchesAreKeptPerStudyAndADatabaseWithoutTheirTablesGetsThem) {
+  auto store = OpenStore(Url());
+  const Study a = store->OpenStudy("a", "maximize", "", true);
+  const Study b = store->OpenStudy("b", "maximize", "", true);
+  store->RecordWorker(a.id, {"n1:10", "7_0", 1000});
+  store->RecordWorker(a.id, {"n2:11", "7_1", 2000});
+  store->RecordWorker(a.id, {"n1:10", "9_0", 3000});  // the same host:pid again replaces it
+  store->RecordLaunch(a.id, {"slurm", "7", 2, "/x/slurm-1.sbatch", 500});
+  const std::vector<Worker> workers = store->LoadWorkers(a.id);
+  ASSERT_EQ(workers.size(), 2u);
+  EXPECT_EQ(workers[0].worker, "n2:11");
+  EXPECT_EQ(workers[1].slurm_task, "9_0");
+  const std::vector<Launch> launches = store->LoadLaunches(a.id);
+  ASSERT_EQ(launches.size(), 1u);
+  EXPECT_EQ(launches[0].job_id, "7");
+  EXPECT_EQ(launches[0].workers, 2);
+  EXPECT_EQ(launches[0].script, "/x/slurm-1.sbatch");
+  EXPECT_TRUE(store->LoadWorkers(b.id).empty());
+  EXPECT_TRUE(store->LoadLaunches(b.id).empty());
+
+  // A database written before these tables (same schema version) gains them when opened.
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "study.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE workers; DROP TABLE launches", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto reopened = OpenStore(Url());
+  reopened->RecordWorker(a.id, {"n3:12", "", 4000});
+  EXPECT_EQ(reopened->LoadWorkers(a.id).size(), 1u);
+}
+
 TEST_F(SqliteStoreTest, AVersionOneDatabaseIsMigratedAndKeepsItsTrials) {
   {
     auto store = OpenStore(Url());

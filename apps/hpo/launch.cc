@@ -1,0 +1,187 @@
+// hpo launch slurm CONFIG: submit a sweep's workers to Slurm as one job array; hpo launch cancel
+// NAME: cancel them (docs/multi_machine.md, "On a Slurm cluster").
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <ctime>
+#include <filesystem>
+
+#include "apps/hpo/commands.h"
+#include "lib/config/sweep_config.h"
+#include "lib/core/atomic_file.h"
+#include "lib/core/error.h"
+#include "lib/launch/slurm.h"
+#include "lib/runner/stored_config.h"
+#include "lib/store/storage_url.h"
+#include "lib/store/store.h"
+#include "lib/store/sweep_location.h"
+
+namespace hpo::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct LaunchSlurmOptions {
+  std::string config;
+  std::string storage;
+  std::optional<std::string> name;
+  launch::SlurmJobSpec spec;
+  bool dry_run = false;
+};
+
+// The sweep file as the workers will read it: its name (or --name), and its train_dir where
+// neither --train-dir nor HPO_TRAIN_DIR says where (as `hpo sweep` does).
+config::SweepConfig ReadConfig(const LaunchSlurmOptions& o) {
+  config::SweepConfig c = config::LoadSweepConfig(o.config, "", {}, {});
+  if (o.name) c.name = *o.name;
+  store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
+  const char* train_dir_env = std::getenv("HPO_TRAIN_DIR");
+  if (!c.train_dir.empty() && !(train_dir_env && *train_dir_env))
+    setenv("HPO_TRAIN_DIR", c.train_dir.c_str(), 1);
+  return c;
+}
+
+// A study that exists must be the same search (as each worker's `hpo sweep` would insist):
+// better one message here than N failed workers.
+void CheckExistingStudy(store::Store& store, const config::SweepConfig& c,
+                        const fs::path& sweep_dir) {
+  for (const store::Study& s : store.ListStudies()) {
+    if (s.name != c.name) continue;
+    const store::Study study = store.OpenStudy(c.name, c.Direction(), "", false);
+    runner::ReconcileStoredConfig(store, study, c, sweep_dir, false);
+  }
+}
+
+int RunLaunchSlurm(LaunchSlurmOptions o) {
+  launch::SlurmJobSpec& spec = o.spec;
+  launch::CheckSlurmJobSpec(spec);
+  const store::StorageUrl url = store::ParseStorageUrl(o.storage);
+  if (url.kind != store::StorageUrl::Kind::kPostgres) {
+    throw UserError(Origin{"--storage"},
+                    fmt::format("workers on several nodes share one study through PostgreSQL: give "
+                                "postgresql://user@host:port/database, got '{}'",
+                                store::MaskPassword(o.storage)));
+  }
+  const config::SweepConfig c = ReadConfig(o);
+  const store::SweepLocation location = store::LocateSweep(c.name, o.storage);
+  spec.name = c.name;
+  spec.config = fs::absolute(o.config).lexically_normal().string();
+  spec.storage_url = store::WithoutPassword(o.storage);
+  spec.hpo_binary = fs::read_symlink("/proc/self/exe").string();
+  spec.launch_dir = fs::absolute(location.dir / "launch").lexically_normal();
+  if (!spec.run_root.empty())
+    spec.run_root = fs::absolute(spec.run_root).lexically_normal().string();
+  const std::time_t now = std::time(nullptr);
+  spec.written_at = fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", fmt::gmtime(now));
+  const std::string script = launch::SlurmScript(spec);
+  if (o.dry_run) {
+    fmt::print("{}", script);
+    return kExitOk;
+  }
+
+  launch::FindSlurmCommand("sbatch");
+  std::unique_ptr<store::Store> store =
+      store::OpenStore(o.storage);  // reachable, before anything is written
+  CheckExistingStudy(*store, c, location.dir);
+  const bool new_dir = !fs::exists(spec.launch_dir);
+  fs::create_directories(spec.launch_dir);
+  const fs::path script_path =
+      spec.launch_dir / fmt::format("slurm-{:%Y%m%d-%H%M%S}.sbatch", fmt::gmtime(now));
+  WriteFileAtomic(script_path, script);
+  std::string job;
+  try {
+    job = launch::SubmitSlurmJob(script_path, store::PasswordOf(o.storage));
+  } catch (const UserError&) {
+    std::error_code ignored;  // nothing submitted: leave nothing behind
+    fs::remove(script_path, ignored);
+    if (new_dir) fs::remove(spec.launch_dir, ignored);
+    throw;
+  }
+  const store::Study study = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), true);
+  store->RecordLaunch(study.id, {"slurm", job, spec.workers, script_path.string(), store::NowMs()});
+  const std::string where = fmt::format("{} --storage {}", c.name, store::MaskPassword(o.storage));
+  fmt::print("submitted Slurm job {}: {} worker(s) of sweep {}, {} trial(s) at a time each\n", job,
+             spec.workers, c.name, spec.jobs_per_worker);
+  fmt::print("script: {}\nlogs:   {}\n", script_path.string(),
+             (spec.launch_dir / fmt::format("worker-{}_<task>.log", job)).string());
+  fmt::print("watch:  hpo status {}\ncancel: hpo launch cancel {}\n", where, where);
+  return kExitOk;
+}
+
+int RunLaunchCancel(const std::string& name, const std::string& storage) {
+  const store::SweepLocation location = store::FindSweep(name, storage);
+  auto store = store::OpenStore(location.storage_url);
+  const store::Study study = store->OpenStudy(location.name, "", "", false);
+  std::vector<std::string> jobs;
+  for (const store::Launch& l : store->LoadLaunches(study.id)) jobs.push_back(l.job_id);
+  if (jobs.empty())
+    throw UserError(fmt::format("sweep {} has no launch to cancel (hpo launch slurm records them)",
+                                location.name));
+  const std::vector<std::string> active = launch::ActiveSlurmJobs(jobs);
+  if (active.empty()) {
+    fmt::print("sweep {}: no Slurm job of it is pending or running (jobs {})\n", location.name,
+               fmt::join(jobs, ", "));
+    return kExitOk;
+  }
+  launch::CancelSlurmJobs(active);
+  fmt::print(
+      "cancelled Slurm job(s) {} of sweep {}: the trials their workers were running are FAILED and "
+      "re-queued "
+      "(max_retries), and run when the study has a worker again\n",
+      fmt::join(active, ", "), location.name);
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterLaunchCommand(CLI::App& app, int& exit_code) {
+  CLI::App* launch =
+      app.add_subcommand("launch", "Hand a sweep's workers to a cluster scheduler (Slurm)");
+  launch->require_subcommand(1);
+
+  auto o = std::make_shared<LaunchSlurmOptions>();
+  CLI::App* slurm = launch->add_subcommand(
+      "slurm", "Submit N workers of a sweep as one Slurm job array (sbatch)");
+  slurm->add_option("config", o->config, "Sweep YAML file (at the same path on every node)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  slurm
+      ->add_option("--workers", o->spec.workers,
+                   "Workers: tasks of the job array, each one `hpo sweep`")
+      ->required();
+  slurm
+      ->add_option("--storage", o->storage,
+                   "The study's PostgreSQL URL; a password in it reaches the workers as PGPASSWORD")
+      ->required();
+  slurm->add_option("--name", o->name, "Study name (default: the config's name or file stem)");
+  slurm->add_option("--jobs-per-worker", o->spec.jobs_per_worker,
+                    "Trials each worker runs at once (its --jobs)");
+  slurm->add_option("--partition", o->spec.partition, "Slurm partition (default: the cluster's)");
+  slurm->add_option("--time", o->spec.time,
+                    "Time limit of each worker, as sbatch reads it: HH:MM:SS, D-HH:MM...");
+  slurm->add_option("--cpus-per-task", o->spec.cpus_per_task,
+                    "CPUs of each worker (default: --jobs-per-worker)");
+  slurm->add_option("--mem", o->spec.mem,
+                    "Memory of each worker, as sbatch reads it: 8G, 16000M...");
+  slurm
+      ->add_option("--sbatch-arg", o->spec.sbatch_args,
+                   "One more sbatch option, such as --gres=gpu:1 (repeatable)")
+      ->allow_extra_args(false);
+  slurm->add_option(
+      "--run-root", o->spec.run_root,
+      "Where the workers keep their run directories (default: the node's ${TMPDIR:-/tmp})");
+  slurm->add_option("--pgpass", o->spec.pgpass_file,
+                    "A .pgpass file the workers read their password from (PGPASSFILE)");
+  slurm->add_flag("--dry-run", o->dry_run, "Print the batch script; submit nothing");
+  slurm->callback([o, &exit_code] { exit_code = RunLaunchSlurm(*o); });
+
+  auto name = std::make_shared<std::string>();
+  auto storage = std::make_shared<std::string>();
+  CLI::App* cancel = launch->add_subcommand("cancel", "Cancel a sweep's Slurm workers (scancel)");
+  cancel->add_option("name", *name, "Sweep name")->required();
+  cancel->add_option("--storage", *storage,
+                     "The study's storage URL (default: the sweep's study.db)");
+  cancel->callback([name, storage, &exit_code] { exit_code = RunLaunchCancel(*name, *storage); });
+}
+
+}  // namespace hpo::cli
