@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <set>
 
@@ -40,14 +41,24 @@ std::string JobName(const std::string& study) {
   return name;
 }
 
-// What a Slurm command printed on stderr, as one line without its "sbatch: error: " prefixes.
+// What a Slurm command printed on stderr, its lines joined with "; ", without their
+// "sbatch: error: " prefixes.
 std::string SlurmMessage(const ProgramResult& r) {
-  std::string text = r.err.empty() ? r.out : r.err;
-  for (const std::string prefix : {"sbatch: error: ", "scancel: error: ", "squeue: error: "}) {
-    for (size_t at; (at = text.find(prefix)) != std::string::npos;) text.erase(at, prefix.size());
+  const std::string& text = r.err.empty() ? r.out : r.err;
+  std::string message;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    for (const char* prefix : {"sbatch: error: ", "scancel: error: ", "squeue: error: "}) {
+      if (line.rfind(prefix, 0) == 0) line.erase(0, std::string(prefix).size());
+    }
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    if (!line.empty()) message += (message.empty() ? "" : "; ") + line;
   }
-  text = OneLine(text);
-  return text.empty() ? fmt::format("exit code {}", r.exit_code) : text;
+  return message.empty() ? fmt::format("exit code {}", r.exit_code) : OneLine(message);
 }
 
 // Lines of "id|state|node" into `tasks`, keeping what is already known.

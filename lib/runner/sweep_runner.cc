@@ -502,6 +502,9 @@ class Controller {
     Emit(SweepEvent::Kind::kInfo, nullptr,
          fmt::format("interrupted: stopping {} running trial(s)", running_.size()));
     for (RunningTrial& r : running_) r.process.Terminate();
+    const std::string why = StopSignalScope::Received() == SIGTERM
+                                ? "stopped by SIGTERM (kill, or a scheduler's cancel or time limit)"
+                                : "interrupted by the user";
     const Clock::time_point asked = Clock::now();
     while (!running_.empty()) {
       WaitForOutput(0.1);
@@ -511,7 +514,7 @@ class Controller {
         if (SecondsSince(asked) > plan_.kill_grace) r.process.Kill();
         if (r.process.Poll()) {
           // Interrupted trials are re-run by a resume, so they do not count as finished.
-          store_.FailAndRequeue(r.trial.id, "interrupted by the user", plan_.max_retries + 1);
+          store_.FailAndRequeue(r.trial.id, why, plan_.max_retries + 1);
           Emit(SweepEvent::Kind::kFailed, &r.trial, "interrupted (re-queued)");
           running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
         } else {

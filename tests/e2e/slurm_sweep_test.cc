@@ -63,11 +63,17 @@ class SlurmSweepTest : public testing::Test {
     return RunHpo("launch slurm " + config + " --storage '" + url_ + "' " + args);
   }
 
-  static std::string JobId(const std::string& launch_output) {
+  // Launches workers of a sweep file with `body` and returns the job id ("" after a failure,
+  // reported).
+  std::string LaunchJob(const std::string& body, const std::string& args) const {
+    const CommandResult launch = Launch(Config(body), args);
+    EXPECT_EQ(launch.exit_code, 0) << launch.output;
+    EXPECT_EQ(launch.output.find(PostgresServer::kPassword), std::string::npos) << launch.output;
     std::smatch m;
-    return std::regex_search(launch_output, m, std::regex("submitted Slurm job ([0-9]+)"))
-               ? m[1].str()
-               : "";
+    const bool found =
+        std::regex_search(launch.output, m, std::regex("submitted Slurm job ([0-9]+)"));
+    EXPECT_TRUE(found) << launch.output;
+    return found ? m[1].str() : "";
   }
 
   std::vector<store::Trial> Trials() const {
@@ -93,11 +99,9 @@ class SlurmSweepTest : public testing::Test {
 
 TEST_F(SlurmSweepTest, ThreeWorkersFinishExactlyThirtyTrialsWithDistinctNumbers) {
   SKIP_WITHOUT_SERVERS();
-  const CommandResult launch = Launch(Config("fixed: {steps: 3, step_seconds: 0.05}\n"),
-                                      "--workers 3 --run-root " + (dir_ / "runs").string());
-  ASSERT_EQ(launch.exit_code, 0) << launch.output;
-  const std::string job = JobId(launch.output);
-  ASSERT_FALSE(job.empty()) << launch.output;
+  const std::string job = LaunchJob("fixed: {steps: 3, step_seconds: 0.05}\n",
+                                    "--workers 3 --run-root " + (dir_ / "runs").string());
+  ASSERT_FALSE(job.empty());
   ASSERT_TRUE(SlurmCluster::Shared().WaitForJobEnd(job, std::chrono::seconds(180)))
       << SlurmCluster::Shared().Logs();
 
@@ -136,16 +140,13 @@ TEST_F(SlurmSweepTest, ThreeWorkersFinishExactlyThirtyTrialsWithDistinctNumbers)
   EXPECT_NE(files.find("exec "), std::string::npos);
   EXPECT_EQ(files.find(PostgresServer::kPassword), std::string::npos) << files;
   EXPECT_EQ(status.output.find(PostgresServer::kPassword), std::string::npos);
-  EXPECT_EQ(launch.output.find(PostgresServer::kPassword), std::string::npos);
 }
 
 TEST_F(SlurmSweepTest, AWorkerCancelledMidTrialHasItsTrialFailedAndRequeuedAndTheStudyCompletes) {
   SKIP_WITHOUT_SERVERS();
-  const CommandResult launch =
-      Launch(Config("fixed: {steps: 4, step_seconds: 0.3}\n"), "--workers 3");  // 1.2 s trials
-  ASSERT_EQ(launch.exit_code, 0) << launch.output;
-  const std::string job = JobId(launch.output);
-  ASSERT_FALSE(job.empty()) << launch.output;
+  const std::string job =
+      LaunchJob("fixed: {steps: 4, step_seconds: 0.3}\n", "--workers 3");  // 1.2 s trials
+  ASSERT_FALSE(job.empty());
 
   // Once a few trials have finished, cancel the Slurm task of a worker that runs one.
   std::string cancelled_task;
@@ -185,6 +186,8 @@ TEST_F(SlurmSweepTest, AWorkerCancelledMidTrialHasItsTrialFailedAndRequeuedAndTh
     if (t.number == cancelled_trial) {
       EXPECT_EQ(t.state, store::TrialState::kFailed);
       EXPECT_TRUE(t.retried) << t.error;
+      EXPECT_NE(t.error.find("SIGTERM"), std::string::npos)
+          << t.error;  // stopped by it, or killed by it
     }
     if (t.retry_of == cancelled_trial) {
       EXPECT_EQ(t.state, store::TrialState::kComplete) << t.error;
@@ -200,10 +203,9 @@ TEST_F(SlurmSweepTest, AWorkerCancelledMidTrialHasItsTrialFailedAndRequeuedAndTh
 
 TEST_F(SlurmSweepTest, LaunchCancelStopsEveryWorkerAndLeavesTheirTrialsRequeued) {
   SKIP_WITHOUT_SERVERS();
-  const CommandResult launch =
-      Launch(Config("fixed: {steps: 20, step_seconds: 0.5}\n"), "--workers 2");  // 10 s trials
-  ASSERT_EQ(launch.exit_code, 0) << launch.output;
-  const std::string job = JobId(launch.output);
+  const std::string job =
+      LaunchJob("fixed: {steps: 20, step_seconds: 0.5}\n", "--workers 2");  // 10 s trials
+  ASSERT_FALSE(job.empty());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   int running = 0;
   while (running < 2 && std::chrono::steady_clock::now() < deadline) {
@@ -240,6 +242,8 @@ TEST_F(SlurmSweepTest, AJobSbatchRefusesIsExitCode2WithItsMessageAndLeavesNoScri
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_EQ(LineCount(r.output), 1) << r.output;
     EXPECT_NE(r.output.find("hpo: error: sbatch refused the job: "), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("\\n"), std::string::npos)
+        << r.output;  // its lines joined, not escaped
   }
   EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/shared/launch"));
 }
