@@ -53,12 +53,30 @@ struct EnvOptions {
   bool enable_wind = false;       ///< apply wind and turbulence while no leg touches ground
   double wind_power = 15.0;       ///< max horizontal wind force (N), sensible 0..20
   double turbulence_power = 1.5;  ///< max rotational turbulence torque, sensible 0..2
-  int max_episode_steps = 1000;   ///< time limit in agent steps (truncation)
+  int max_episode_steps = 0;      ///< time limit in agent steps (truncation); 0: the env's own,
+                                  ///< as Gymnasium registers it (LunarLander 1000, CartPole and
+                                  ///< Acrobot 500, Pendulum 200)
 };
 
-/// Makes an env from its Gymnasium id ("LunarLander-v3", "LunarLanderContinuous-v3").
+/// The time limit `options` give an env whose own limit is `own` (Gymnasium's registration).
+/// A negative limit throws UserError naming the env.
+int TimeLimit(const EnvOptions& options, int own, const char* env_id);
+
+/// The index a discrete action holds, checked: an index outside [0, n) throws
+/// std::invalid_argument naming the env and the value.
+int DiscreteAction(std::span<const float> action, int n, const char* env_id);
+
+/// Makes an env from its Gymnasium id: LunarLander-v3, LunarLanderContinuous-v3, CartPole-v1,
+/// Acrobot-v1, Pendulum-v1 (kEnvIds).
 /// An unknown id or an out-of-range option throws hpo::UserError naming the value.
 std::unique_ptr<Env> MakeEnv(const std::string& env_id, const EnvOptions& options = {});
+
+/// Every env id MakeEnv knows.
+inline constexpr std::string_view kEnvIds[] = {"LunarLander-v3", "LunarLanderContinuous-v3",
+                                               "CartPole-v1", "Acrobot-v1", "Pendulum-v1"};
+
+/// What simulates `env_id`: Box2dPhysics() for LunarLander, else the classic-control equations.
+std::string_view PhysicsOf(const std::string& env_id);
 
 /// The physics engine the envs were built with (cmake -DHPO_BOX2D; envs/box2d/README.md).
 std::string_view Box2dPhysics();

@@ -39,7 +39,7 @@ void Summarise(FixedPolicyResult& result) {
     result.steps += e.length;
     result.mean_length += e.length;
     result.terminated_fraction += e.terminated;
-    result.solved_fraction += e.episode_return >= 200.0;
+    result.solved_fraction += e.episode_return >= result.reward_threshold;
   }
   const double n = static_cast<double>(returns.size());
   result.mean_length /= n;
@@ -60,21 +60,29 @@ void Summarise(FixedPolicyResult& result) {
 }  // namespace
 
 FixedPolicyResult RunFixedPolicy(const FixedPolicyRun& run) {
-  if (run.policy != "random" && run.policy != "heuristic") {
+  const bool has_heuristic = run.env_id.rfind("LunarLander", 0) == 0;
+  const std::string policy_name =
+      run.policy.empty() ? (has_heuristic ? "heuristic" : "random") : run.policy;
+  if (policy_name != "random" && policy_name != "heuristic") {
     throw UserError(Origin{"--policy"},
-                    "unknown policy '" + run.policy + "' (known: random, heuristic)");
+                    "unknown policy '" + policy_name + "' (known: random, heuristic)");
   }
   if (run.episodes <= 0) {
     throw UserError(Origin{"--episodes"},
                     "must be a positive number of episodes, got " + std::to_string(run.episodes));
   }
   std::unique_ptr<Env> env = MakeEnv(run.env_id, run.env);
+  const bool heuristic = policy_name == "heuristic";  // decided once, not at every step
+  if (heuristic && !has_heuristic) {
+    throw UserError(Origin{"--policy"},
+                    "there is no heuristic policy for " + run.env_id +
+                        " (Gymnasium has one for LunarLander only); use --policy random");
+  }
   const ActionSpace space = env->action_space();
   std::vector<float> obs(static_cast<size_t>(env->observation_size()));
   std::vector<float> action(static_cast<size_t>(space.width()));
   Rng episode_seeds(DeriveSeed(run.seed, 0, "env"));
   Rng action_rng(DeriveSeed(run.seed, 0, "policy"));
-  const bool heuristic = run.policy == "heuristic";  // decided once, not at every step
   auto policy = [&](const std::vector<float>& o, std::vector<float>& a) {
     if (heuristic) {
       LunarLanderEnv::HeuristicAction(!space.discrete, o, a);
@@ -86,6 +94,8 @@ FixedPolicyResult RunFixedPolicy(const FixedPolicyRun& run) {
   };
 
   FixedPolicyResult result;
+  result.policy = policy_name;
+  result.reward_threshold = env->reward_threshold();
   const auto start = std::chrono::steady_clock::now();
   for (int64_t e = 0; e < run.episodes; ++e) {
     result.episodes.push_back(PlayEpisode(*env, episode_seeds(), obs, action, policy));

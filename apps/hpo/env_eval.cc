@@ -29,19 +29,21 @@ int RunEnvEval(const EnvEvalOptions& o) {
         "\"std_return\": {}, \"median_return\": {}, \"min_return\": {}, \"max_return\": {}, "
         "\"mean_episode_length\": {}, \"terminated_fraction\": {}, \"truncated_fraction\": {}, "
         "\"solved_fraction\": {}, \"steps_per_second\": {}, \"physics\": \"{}\"}}\n",
-        run.env_id, run.policy, run.episodes, run.seed, r.mean_return, r.std_return,
-        r.median_return, r.min_return, r.max_return, r.mean_length, r.terminated_fraction,
-        1.0 - r.terminated_fraction, r.solved_fraction, r.StepsPerSecond(), envs::Box2dPhysics());
+        run.env_id, r.policy, run.episodes, run.seed, r.mean_return, r.std_return, r.median_return,
+        r.min_return, r.max_return, r.mean_length, r.terminated_fraction,
+        1.0 - r.terminated_fraction, r.solved_fraction, r.StepsPerSecond(),
+        envs::PhysicsOf(run.env_id));
     return kExitOk;
   }
-  fmt::print("{} with the {} policy, {} episodes (seed {}), on {}\n", run.env_id, run.policy,
-             run.episodes, run.seed, envs::Box2dPhysics());
+  fmt::print("{} with the {} policy, {} episodes (seed {}), on {}\n", run.env_id, r.policy,
+             run.episodes, run.seed, envs::PhysicsOf(run.env_id));
   fmt::print("  return        mean {:.2f}  std {:.2f}  median {:.2f}  min {:.2f}  max {:.2f}\n",
              r.mean_return, r.std_return, r.median_return, r.min_return, r.max_return);
   fmt::print(
-      "  episodes      mean length {:.1f}  terminated {:.3f}  truncated {:.3f}  solved (>= 200) "
+      "  episodes      mean length {:.1f}  terminated {:.3f}  truncated {:.3f}  solved (>= {}) "
       "{:.3f}\n",
-      r.mean_length, r.terminated_fraction, 1.0 - r.terminated_fraction, r.solved_fraction);
+      r.mean_length, r.terminated_fraction, 1.0 - r.terminated_fraction, r.reward_threshold,
+      r.solved_fraction);
   fmt::print("  speed         {:.0f} steps/s ({} steps in {:.2f} s, one core)\n",
              r.StepsPerSecond(), r.steps, r.seconds);
   return kExitOk;
@@ -52,9 +54,13 @@ int RunEnvEval(const EnvEvalOptions& o) {
 void RegisterEnvEvalCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<EnvEvalOptions>();
   CLI::App* cmd = app.add_subcommand("env-eval", "Run a fixed policy (random or heuristic) in an env and report returns");
-  cmd->add_option("--env", o->run.env_id, "LunarLander-v3 or LunarLanderContinuous-v3")
+  cmd->add_option(
+         "--env", o->run.env_id,
+         "LunarLander-v3, LunarLanderContinuous-v3, CartPole-v1, Acrobot-v1 or Pendulum-v1")
       ->capture_default_str();
-  cmd->add_option("--policy", o->run.policy, "random or heuristic")->capture_default_str();
+  cmd->add_option("--policy", o->run.policy,
+                  "random, or heuristic (LunarLander only, and its default)")
+      ->capture_default_str();
   cmd->add_option("--episodes", o->run.episodes, "Episodes to run")->capture_default_str();
   cmd->add_option("--seed", o->run.seed, "Seed of every random stream")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print one JSON object");

@@ -299,12 +299,12 @@ std::pair<double, bool> LunarLanderPhysics::ApplyTermination(double reward, bool
 // ---------------------------------------------------------------------------------------------
 
 LunarLanderEnv::LunarLanderEnv(bool continuous, const EnvOptions& options)
-    : continuous_(continuous), max_episode_steps_(options.max_episode_steps), physics_(options) {
+    : continuous_(continuous),
+      max_episode_steps_(
+          TimeLimit(options, 1000, continuous ? "LunarLanderContinuous-v3" : "LunarLander-v3")),
+      physics_(options) {
   if (!(options.gravity > -12.0 && options.gravity < 0.0)) {
     throw UserError("gravity must be in (-12, 0), got " + std::to_string(options.gravity));
-  }
-  if (options.max_episode_steps <= 0) {
-    throw UserError("max_episode_steps must be positive, got " + std::to_string(options.max_episode_steps));
   }
 }
 

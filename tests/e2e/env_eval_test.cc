@@ -72,7 +72,9 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, EnvEvalBadInputTest,
     testing::Values(BadInput{"--env CartPole-v9", "CartPole-v9"}, BadInput{"--episodes -5", "-5"},
                     BadInput{"--policy greedy", "greedy"}, BadInput{"--gravity -15", "-15"},
-                    BadInput{"--gravity 3", "3"}, BadInput{"--episodes ten", "ten"}),
+                    BadInput{"--gravity 3", "3"}, BadInput{"--episodes ten", "ten"},
+                    BadInput{"--env Acrobot-v1 --policy heuristic",
+                             "--policy: there is no heuristic policy for Acrobot-v1"}),
     [](const testing::TestParamInfo<BadInput>& param) {
       return TestNameOf(param.index, param.param.args);
     });

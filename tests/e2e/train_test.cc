@@ -195,7 +195,7 @@ INSTANTIATE_TEST_SUITE_P(
                              "batch_size 100000 is larger than the rollout"},
                     BadTrain{"--config /nonexistent/cfg.yaml", "/nonexistent/cfg.yaml"},
                     BadTrain{"--patch /nonexistent/patch.yaml", "/nonexistent/patch.yaml"},
-                    BadTrain{"--override env_id=CartPole-v1", "unknown env id 'CartPole-v1'"},
+                    BadTrain{"--override env_id=CartPole-v0", "unknown env id 'CartPole-v0'"},
                     BadTrain{"--override lernrate=1", "did you mean"}),
     [](const testing::TestParamInfo<BadTrain>& param) {
       return TestNameOf(param.index, param.param.args);
