@@ -132,6 +132,11 @@ TEST(ClassicControlTest, ABadActionOrIdIsRefusedNamingTheValue) {
               std::string::npos)
         << e.what();
   }
+  heuristic.policy = "";  // the default: the heuristic where there is one, else random
+  heuristic.episodes = 2;
+  EXPECT_EQ(RunFixedPolicy(heuristic).policy, "random");
+  heuristic.env_id = "LunarLander-v3";
+  EXPECT_EQ(RunFixedPolicy(heuristic).policy, "heuristic");
 }
 
 // FNV-1a over every observation and reward of a few random-action episodes.
