@@ -96,16 +96,26 @@ std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
   require("n_envs", n_envs > 0, fmt::format("n_envs must be positive, got {}", n_envs));
   require("n_steps", n_steps > 0, fmt::format("n_steps must be positive, got {}", n_steps));
   require("rollout_size", rollout_size >= 0, fmt::format("rollout_size must be >= 0 (0 = n_envs x n_steps), got {}", rollout_size));
-  if (rollout_size > 0 && n_envs > 0 && n_steps > 0 && rollout_size != n_envs * n_steps) {
-    problems.push_back({"", rollout_size % n_envs != 0
-                                ? fmt::format("rollout_size {} is not a multiple of n_envs {}", rollout_size, n_envs)
-                                : fmt::format("rollout_size {} is not n_envs {} x n_steps {} = {} (set one of rollout_size "
-                                              "and n_steps)", rollout_size, n_envs, n_steps, n_envs * n_steps)});
+  // n_envs x n_steps, when it fits in 64 bits (the fuzzer found n_envs=2003764205206896639).
+  int64_t rollout = 0;
+  const bool rollout_fits = !__builtin_mul_overflow(n_envs, n_steps, &rollout);
+  require("n_steps", rollout_fits,
+          fmt::format("n_envs {} x n_steps {} is too large", n_envs, n_steps));
+  if (rollout_fits && rollout_size > 0 && n_envs > 0 && n_steps > 0 && rollout_size != rollout) {
+    problems.push_back(
+        {"",
+         rollout_size % n_envs != 0
+             ? fmt::format("rollout_size {} is not a multiple of n_envs {}", rollout_size, n_envs)
+             : fmt::format(
+                   "rollout_size {} is not n_envs {} x n_steps {} = {} (set one of rollout_size "
+                   "and n_steps)",
+                   rollout_size, n_envs, n_steps, rollout)});
   }
   require("batch_size", batch_size > 0, fmt::format("batch_size must be positive, got {}", batch_size));
-  if (n_envs > 0 && n_steps > 0 && batch_size > 0 && batch_size > n_envs * n_steps) {
-    problems.push_back({"", fmt::format("batch_size {} is larger than the rollout (n_envs {} x n_steps {} = {})",
-                                        batch_size, n_envs, n_steps, n_envs * n_steps)});  // about three keys
+  if (rollout_fits && n_envs > 0 && n_steps > 0 && batch_size > 0 && batch_size > rollout) {
+    problems.push_back(
+        {"", fmt::format("batch_size {} is larger than the rollout (n_envs {} x n_steps {} = {})",
+                         batch_size, n_envs, n_steps, rollout)});  // about three keys
   }
   require("n_epochs", n_epochs > 0, fmt::format("n_epochs must be positive, got {}", n_epochs));
   require("adam_beta1", adam_beta1 >= 0 && adam_beta1 < 1, fmt::format("adam_beta1 must be in [0, 1), got {}", adam_beta1));
