@@ -76,7 +76,8 @@ int RunTrain(const TrainCliOptions& o) {
     CheckRunDirIsFree(options.run_dir);
   }
   if (o.seed) config.Set("seed", Value(*o.seed), Origin{"--seed"});
-  envs::MakeEnv(config.env_id);  // an unknown env id is reported before anything is written
+  trainer::CheckAlgorithmFitsEnv(
+      config);  // an unknown env id or SAC on discrete actions: before anything is written
 
   std::filesystem::create_directories(options.run_dir);
   WriteFileAtomic(options.run_dir / "resolved_config.yaml", config.ToYaml());

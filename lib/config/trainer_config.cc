@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "lib/config/trainer_keys.h"
+#include "lib/config/trainer_presets.h"
 #include "lib/config/yaml_source.h"
 
 namespace hpo::config {
@@ -17,10 +21,12 @@ std::string Leaf(const std::string& key) {
   return dot == std::string::npos ? key : key.substr(dot + 1);
 }
 
+// Only the keys the config's algorithm reads: the file is a valid config again.
 std::string EmitYaml(const TrainerConfig& config, const TrainerConfig* only_differing_from) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   for (const TrainerKey& key : TrainerKeys()) {
+    if (!AppliesTo(key, config.algorithm)) continue;
     const Value v = key.get(config);
     const bool asked_for = config.explicit_keys.contains(std::string(key.name));
     if (only_differing_from && !asked_for && v == key.get(*only_differing_from)) continue;
@@ -76,8 +82,33 @@ void TrainerConfig::Set(const std::string& key, const Value& value, const Origin
   if (!entry) {
     throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", Echo(key), ClosestTrainerKey(Leaf(key))));
   }
+  if (entry->name == "ent_coef" && value.is_string() && value.as_string().rfind("auto", 0) == 0) {
+    return SetAutomaticEntCoef(value.as_string(), origin);
+  }
   entry->set(*this, value, origin);
   explicit_keys.insert(std::string(entry->name));
+  if (entry->name == "algorithm") {  // the seeds write PPO, A2C, SAC
+    for (char& ch : algorithm) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+}
+
+// SB3's ent_coef: auto (tuned from 1.0) or auto_0.1 (tuned from 0.1).
+void TrainerConfig::SetAutomaticEntCoef(const std::string& text, const Origin& origin) {
+  double initial = 1.0;
+  if (text != "auto") {
+    const std::string number = text.size() > 5 && text[4] == '_' ? text.substr(5) : "";
+    char* end = nullptr;
+    initial = number.empty() ? NAN : std::strtod(number.c_str(), &end);
+    if (number.empty() || *end != '\0' || !(initial > 0)) {
+      throw UserError(
+          origin, fmt::format("ent_coef expects a number, auto or auto_<initial value>, got '{}'",
+                              Echo(text)));
+    }
+  }
+  ent_coef = initial;
+  ent_coef_auto = true;
+  explicit_keys.insert("ent_coef");
+  explicit_keys.insert("ent_coef_auto");
 }
 
 Value TrainerConfig::Get(const std::string& key) const {
@@ -91,6 +122,17 @@ std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
   auto require = [&problems](const char* key, bool ok, std::string message) {
     if (!ok) problems.push_back({key, std::move(message)});
   };
+  const bool known_algorithm =
+      std::find(std::begin(kAlgorithms), std::end(kAlgorithms), algorithm) != std::end(kAlgorithms);
+  require("algorithm", known_algorithm,
+          fmt::format("algorithm must be ppo, a2c or sac, got '{}'", Echo(algorithm)));
+  for (const TrainerKey& key : TrainerKeys()) {  // about two keys: this one and algorithm
+    if (known_algorithm && explicit_keys.contains(std::string(key.name)) &&
+        !AppliesTo(key, algorithm)) {
+      problems.push_back({"", fmt::format("{} does not apply to algorithm {} (it is read by {})",
+                                          key.name, algorithm, key.algorithms)});
+    }
+  }
   require("total_timesteps", total_timesteps > 0, fmt::format("total_timesteps must be positive, got {}", total_timesteps));
   require("threads", threads >= 1, fmt::format("threads must be at least 1, got {}", threads));
   require("n_envs", n_envs > 0, fmt::format("n_envs must be positive, got {}", n_envs));
@@ -112,7 +154,8 @@ std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
                    rollout_size, n_envs, n_steps, rollout)});
   }
   require("batch_size", batch_size > 0, fmt::format("batch_size must be positive, got {}", batch_size));
-  if (rollout_fits && n_envs > 0 && n_steps > 0 && batch_size > 0 && batch_size > rollout) {
+  if (algorithm == "ppo" && rollout_fits && n_envs > 0 && n_steps > 0 && batch_size > 0 &&
+      batch_size > rollout) {
     problems.push_back(
         {"", fmt::format("batch_size {} is larger than the rollout (n_envs {} x n_steps {} = {})",
                          batch_size, n_envs, n_steps, rollout)});  // about three keys
@@ -127,9 +170,23 @@ std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
   require("clip_range", clip_range > 0, fmt::format("clip_range must be positive, got {}", clip_range));
   require("clip_range_vf", clip_range_vf >= 0, fmt::format("clip_range_vf must be >= 0 (0 = off), got {}", clip_range_vf));
   require("ent_coef", ent_coef >= 0, fmt::format("ent_coef must be >= 0, got {}", ent_coef));
+  require("ent_coef", !(algorithm == "sac" && ent_coef_auto) || ent_coef > 0,
+          fmt::format("ent_coef, the start of the tuned coefficient, must be positive, got {}",
+                      ent_coef));
   require("vf_coef", vf_coef >= 0, fmt::format("vf_coef must be >= 0, got {}", vf_coef));
   require("max_grad_norm", max_grad_norm > 0, fmt::format("max_grad_norm must be positive, got {}", max_grad_norm));
   require("target_kl", target_kl >= 0, fmt::format("target_kl must be >= 0 (0 = off), got {}", target_kl));
+  require("rms_prop_eps", rms_prop_eps > 0,
+          fmt::format("rms_prop_eps must be positive, got {}", rms_prop_eps));
+  require("buffer_size", buffer_size > 0,
+          fmt::format("buffer_size must be positive, got {}", buffer_size));
+  require("learning_starts", learning_starts >= 0,
+          fmt::format("learning_starts must be >= 0, got {}", learning_starts));
+  require("tau", tau > 0 && tau <= 1, fmt::format("tau must be in (0, 1], got {}", tau));
+  require("train_freq", train_freq > 0,
+          fmt::format("train_freq must be positive, got {}", train_freq));
+  require("gradient_steps", gradient_steps > 0,
+          fmt::format("gradient_steps must be positive, got {}", gradient_steps));
   require("net_arch", !net_arch.empty(), "net_arch must have at least one hidden layer");
   for (int64_t width : net_arch) require("net_arch", width > 0, fmt::format("net_arch layer sizes must be positive, got {}", width));
   require("activation_fn", activation_fn == "tanh" || activation_fn == "relu",
@@ -160,12 +217,10 @@ void CheckTrainerValue(const std::string& key, const Value& value, const Origin&
   }
 }
 
-
-
 std::string TrainerConfig::ToYaml() const { return EmitYaml(*this, nullptr); }
 
 std::string TrainerConfig::DiffYaml() const {
-  const TrainerConfig defaults;
+  const TrainerConfig defaults = DefaultsFor(env_id, algorithm);
   return EmitYaml(*this, &defaults);
 }
 
@@ -221,6 +276,7 @@ TrainerConfig ResolveTrainerConfig(const std::string& config_file, const std::ve
     const auto [key, value] = ParseOverride(text);
     config.Set(key, value, Origin{"--override " + text});
   }
+  ApplyPresets(config);
   DeriveRolloutLength(config);
   config.Validate();
   return config;

@@ -42,6 +42,9 @@ struct TrainerConfig {
 
   /// Canonical names of the keys set through Set() (config files, patches, overrides).
   std::set<std::string> explicit_keys;
+
+ private:
+  void SetAutomaticEntCoef(const std::string& text, const Origin& origin);
 };
 
 /// Checks one value for one trainer key on its own (its type and its range), as a sweep's

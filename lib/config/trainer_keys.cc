@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "lib/config/trainer_presets.h"
 #include "lib/core/closest_word.h"
 
 namespace hpo::config {
@@ -64,9 +66,19 @@ template <> constexpr KeyType kTypeOf<std::vector<int64_t>> = KeyType::kIntList;
 
 const std::vector<TrainerKey>& Table() {
   static const std::vector<TrainerKey> table = {
-#define HPO_TRAINER_KEY(type, name, default_value, unit, meaning, sb3, cleanrl, pufferlib, skrl, others)     \
-  {#name, kTypeOf<type>, unit, meaning, sb3, cleanrl, pufferlib, skrl, others,                              \
-   [](const TrainerConfig& c) { return ValueOf(c.name); },                                                   \
+#define HPO_TRAINER_KEY(type, name, default_value, unit, meaning, sb3, cleanrl, pufferlib, skrl, \
+                        others, algorithms)                                                      \
+  {#name,                                                                                        \
+   kTypeOf<type>,                                                                                \
+   unit,                                                                                         \
+   meaning,                                                                                      \
+   sb3,                                                                                          \
+   cleanrl,                                                                                      \
+   pufferlib,                                                                                    \
+   skrl,                                                                                         \
+   others,                                                                                       \
+   algorithms,                                                                                   \
+   [](const TrainerConfig& c) { return ValueOf(c.name); },                                       \
    [](TrainerConfig& c, const Value& v, const Origin& o) { Assign(#name, v, o, c.name); }},
 #include "lib/config/trainer_keys.inc"
 #undef HPO_TRAINER_KEY
@@ -130,6 +142,12 @@ std::string Code(std::string_view name) { return name.empty() ? "" : fmt::format
 
 std::span<const TrainerKey> TrainerKeys() { return Table(); }
 
+bool AppliesTo(const TrainerKey& key, std::string_view algorithm) {
+  if (key.algorithms.empty()) return true;
+  const std::vector<std::string_view> words = Words(key.algorithms);
+  return std::find(words.begin(), words.end(), algorithm) != words.end();
+}
+
 const TrainerKey* FindTrainerKey(std::string_view canonical) {
   for (const TrainerKey& key : Table()) {
     if (key.name == canonical) return &key;
@@ -158,16 +176,25 @@ std::string ClosestTrainerKey(std::string_view name) {
 }
 
 std::string TrainerKeysMarkdown() {
-  const TrainerConfig defaults;
+  std::vector<TrainerConfig> defaults;  // each algorithm's, on the default env
+  for (std::string_view algorithm : kAlgorithms)
+    defaults.push_back(DefaultsFor(TrainerConfig().env_id, std::string(algorithm)));
   std::string out =
-      "| key | type | default | unit | meaning | SB3 | CleanRL | PufferLib/Metta | skrl | other tools |\n"
-      "|---|---|---|---|---|---|---|---|---|---|\n";
+      "| key | type | PPO default | A2C default | SAC default | unit | meaning | SB3 | CleanRL | "
+      "PufferLib/Metta | skrl | other tools |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const TrainerKey& key : Table()) {
     std::string others;
     for (std::string_view word : Words(key.others)) others += (others.empty() ? "" : ", ") + Code(word);
-    out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} | {} | {} | {} | {} |\n", key.name, TypeName(key.type),
-                       key.get(defaults).ToYaml(), key.unit, key.meaning, Code(key.sb3), Code(key.cleanrl),
-                       Code(key.pufferlib), Code(key.skrl), others);
+    std::string per_algorithm;
+    for (const TrainerConfig& config : defaults) {
+      per_algorithm += AppliesTo(key, config.algorithm)
+                           ? fmt::format("`{}` | ", key.get(config).ToYaml())
+                           : "- | ";
+    }
+    out += fmt::format("| `{}` | {} | {}{} | {} | {} | {} | {} | {} | {} |\n", key.name,
+                       TypeName(key.type), per_algorithm, key.unit, key.meaning, Code(key.sb3),
+                       Code(key.cleanrl), Code(key.pufferlib), Code(key.skrl), others);
   }
   return out;
 }

@@ -28,9 +28,16 @@ struct TrainerKey {
   std::string_view meaning;  ///< one line
   // Each tool's name for exactly this quantity ("" when it has none); `others` is space-separated.
   std::string_view sb3, cleanrl, pufferlib, skrl, others;
+  std::string_view algorithms;  ///< space-separated algorithms reading this key ("" = all)
   Value (*get)(const TrainerConfig&);
   void (*set)(TrainerConfig&, const Value&, const Origin&);  ///< type-checked; throws UserError
 };
+
+/// The algorithms `hpo train` runs, as the `algorithm` key names them.
+inline constexpr std::string_view kAlgorithms[] = {"ppo", "a2c", "sac"};
+
+/// Whether `algorithm` reads `key`.
+bool AppliesTo(const TrainerKey& key, std::string_view algorithm);
 
 /// The whole table, in documentation order.
 std::span<const TrainerKey> TrainerKeys();
@@ -46,7 +53,8 @@ std::optional<std::string> CanonicalTrainerKey(std::string_view name, TrainerDia
 /// The known name (canonical or alias) closest to `name` by edit distance, for "did you mean".
 std::string ClosestTrainerKey(std::string_view name);
 
-/// The key reference of docs/config.md: one Markdown table row per key.
+/// The key reference of docs/config.md: one Markdown table row per key, with its default under
+/// each algorithm ("-" where the algorithm does not read it).
 std::string TrainerKeysMarkdown();
 
 }  // namespace hpo::config

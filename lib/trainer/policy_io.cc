@@ -9,6 +9,7 @@
 #include "envs/env.h"
 #include "lib/core/error.h"
 #include "lib/core/random.h"
+#include "lib/trainer/sac_run.h"
 
 namespace hpo::trainer {
 namespace {
@@ -37,7 +38,7 @@ ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size,
   return ActorCritic(observation_size, space, config);
 }
 
-FlatParameters Flatten(ActorCriticImpl& model) {
+FlatParameters Flatten(torch::nn::Module& model) {
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> params = model.parameters();
   int64_t total = 0;
@@ -118,28 +119,39 @@ std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir) {
 
 EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& config, int64_t episodes, uint64_t seed,
                           bool stochastic) {
+  Rng noise(DeriveSeed(seed, 0, "eval-actions"));
+  std::vector<float> log_probs;
+  ActorCriticNet::Activations activations;
+  return EvaluateActions(config, episodes, seed,
+                         [&](const float* observations, int64_t batch, float* actions) {
+                           log_probs.resize(static_cast<size_t>(batch));
+                           policy.Act(observations, batch, stochastic ? &noise : nullptr, actions,
+                                      log_probs.data(), activations);
+                         });
+}
+
+EvalResult EvaluateActions(const config::TrainerConfig& config, int64_t episodes, uint64_t seed,
+                           const ActFunction& act) {
   std::vector<std::unique_ptr<envs::Env>> envs;
   for (int64_t i = 0; i < episodes; ++i) envs.push_back(envs::MakeEnv(config.env_id, EnvOptionsOf(config)));
   const auto obs_size = static_cast<size_t>(envs[0]->observation_size());
   const auto width = static_cast<size_t>(envs[0]->action_space().width());
   const auto n = static_cast<size_t>(episodes);
   std::vector<float> obs(n * obs_size);
-  Rng seeds(seed), noise(DeriveSeed(seed, 0, "eval-actions"));
+  Rng seeds(seed);
   for (size_t i = 0; i < n; ++i) envs[i]->Reset(seeds(), std::span<float>(obs).subspan(i * obs_size, obs_size));
   std::vector<double> returns(n, 0.0);
   std::vector<int> lengths(n, 0);
   std::vector<size_t> active(n), still_active;
   std::iota(active.begin(), active.end(), 0);
-  std::vector<float> batch(n * obs_size), actions(n * width), log_probs(n);
-  ActorCriticNet::Activations activations;
+  std::vector<float> batch(n * obs_size), actions(n * width);
   while (!active.empty()) {
     // One forward pass for every episode still running.
     for (size_t k = 0; k < active.size(); ++k) {
       std::copy_n(obs.begin() + static_cast<std::ptrdiff_t>(active[k] * obs_size), obs_size,
                   batch.begin() + static_cast<std::ptrdiff_t>(k * obs_size));
     }
-    policy.Act(batch.data(), static_cast<int64_t>(active.size()), stochastic ? &noise : nullptr, actions.data(),
-               log_probs.data(), activations);
+    act(batch.data(), static_cast<int64_t>(active.size()), actions.data());
     still_active.clear();
     for (size_t k = 0; k < active.size(); ++k) {
       const size_t i = active[k];
@@ -179,6 +191,9 @@ EvalResult EvaluateSaved(const std::filesystem::path& run_dir_or_checkpoint, int
   }
   config::TrainerConfig config;
   config::ApplyYamlFile(config, run_dir / "resolved_config.yaml");
+  if (config.algorithm == "sac")
+    return EvaluateSacCheckpoint(config, LoadCheckpointFile(checkpoint), episodes, seed,
+                                 stochastic);
   auto env = envs::MakeEnv(config.env_id);
   Policy policy = MakePolicy(config, env->observation_size(), env->action_space());
   const CheckpointState state = LoadCheckpointFile(checkpoint);

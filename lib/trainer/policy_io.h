@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "lib/config/trainer_config.h"
 #include "lib/trainer/actor_critic.h"
@@ -18,7 +19,7 @@ struct FlatParameters {
   torch::Tensor values;
   torch::Tensor grads;
 };
-FlatParameters Flatten(ActorCriticImpl& model);
+FlatParameters Flatten(torch::nn::Module& model);
 
 ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space);
 
@@ -45,8 +46,15 @@ CheckpointState LoadCheckpointFile(const std::filesystem::path& path);
 /// final.pt if present, else the step_*.pt with the most steps. UserError if there is none.
 std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir);
 
-/// Runs `episodes` episodes (deterministic: argmax or Gaussian mean; or sampled) on fresh envs
-/// seeded from `seed`, all stepped together with one batched forward pass per step.
+/// Writes one action per row of `observations` [batch, observation_size] to `actions`.
+using ActFunction = std::function<void(const float* observations, int64_t batch, float* actions)>;
+
+/// Runs `episodes` episodes on fresh envs seeded from `seed`, all stepped together with one
+/// call of `act` per step for the episodes still running.
+EvalResult EvaluateActions(const config::TrainerConfig& config, int64_t episodes, uint64_t seed,
+                           const ActFunction& act);
+
+/// EvaluateActions with the policy: deterministic (argmax or Gaussian mean) or sampled.
 EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& config, int64_t episodes,
                           uint64_t seed, bool stochastic);
 

@@ -77,14 +77,17 @@ PpoLossTerms PpoLossAndGradient(int64_t batch, const float* log_prob, const floa
   return terms;
 }
 
-PpoUpdate::PpoUpdate(const ActorCriticNet& net, const PolicyDistribution& distribution, int observation_size,
-                     const config::TrainerConfig& config)
+PpoUpdate::PpoUpdate(const ActorCriticNet& net, const PolicyDistribution& distribution,
+                     int observation_size, const config::TrainerConfig& config)
     : net_(net),
       distribution_(distribution),
       c_(config),
       observation_size_(observation_size),
       action_width_(distribution.action_width()),
-      adam_(net.parameter_count(), config.adam_beta1, config.adam_beta2, config.adam_eps) {
+      optimizer_(config.algorithm == "a2c" && config.use_rms_prop
+                     ? FlatOptimizer::Rmsprop(net.parameter_count(), 0.99, config.rms_prop_eps)
+                     : FlatOptimizer::Adam(net.parameter_count(), config.adam_beta1,
+                                           config.adam_beta2, config.adam_eps)) {
   grads_.resize(static_cast<size_t>(net.parameter_count()));
 }
 
@@ -113,13 +116,15 @@ bool PpoUpdate::Step(int64_t start, int64_t batch, std::span<float> params, doub
   const float* log_std = net_.log_std_offset() >= 0 ? params.data() + net_.log_std_offset() : nullptr;
   distribution_.LogProbAndEntropy(activations_.head.data(), log_std, actions, batch, log_prob_.data(),
                                   entropy_.data());
-  const PpoCoefficients coefficients{c_.clip_range, c_.clip_range_vf, c_.ent_coef, c_.vf_coef};
+  const bool a2c = c_.algorithm == "a2c";
+  const PpoCoefficients coefficients{a2c ? INFINITY : c_.clip_range, a2c ? 0.0 : c_.clip_range_vf,
+                                     c_.ent_coef, c_.vf_coef};
   float d_entropy = 0;
   terms = PpoLossAndGradient(batch, log_prob_.data(), log_probs_.data() + start, advantages,
                              activations_.value.data(), values_.data() + start, returns_.data() + start,
                              entropy_.data(), coefficients, d_log_prob_.data(), d_value_.data(), &d_entropy);
   // SB3: stop this update's epochs before stepping once the policy moved too far.
-  if (c_.target_kl > 0 && terms.approx_kl > 1.5 * c_.target_kl) return false;
+  if (!a2c && c_.target_kl > 0 && terms.approx_kl > 1.5 * c_.target_kl) return false;
 
   if (log_std) std::fill_n(grads_.data() + net_.log_std_offset(), distribution_.size(), 0.0f);
   float* d_log_std = log_std ? grads_.data() + net_.log_std_offset() : nullptr;
@@ -127,24 +132,26 @@ bool PpoUpdate::Step(int64_t start, int64_t batch, std::span<float> params, doub
                          d_head_.data(), d_log_std);
   net_.Backward(params.data(), observations, activations_, d_head_.data(), d_value_.data(), grads_.data(),
                 backward_scratch_);
-  adam_.Step(params, grads_, lr, c_.max_grad_norm);
+  optimizer_.Step(params, grads_, lr, c_.max_grad_norm);
   return true;
 }
 
 UpdateStats PpoUpdate::Run(const RolloutView& rollout, std::span<float> params, double lr, Rng& rng) {
   const int64_t n = rollout.size;
+  const bool a2c = c_.algorithm == "a2c";
+  const int64_t epochs = a2c ? 1 : c_.n_epochs, minibatch = a2c ? n : c_.batch_size;
   std::vector<int64_t> order(static_cast<size_t>(n));
   UpdateStats stats;
   bool stop = false;
-  for (int64_t epoch = 0; epoch < c_.n_epochs && !stop; ++epoch) {
+  for (int64_t epoch = 0; epoch < epochs && !stop; ++epoch) {
     std::iota(order.begin(), order.end(), 0);
     for (int64_t i = n - 1; i > 0; --i) {
       std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(UniformInt(rng, 0, i + 1))]);
     }
     Gather(rollout, order);
-    for (int64_t start = 0; start < n && !stop; start += c_.batch_size) {
+    for (int64_t start = 0; start < n && !stop; start += minibatch) {
       PpoLossTerms terms;
-      const bool stepped = Step(start, std::min(c_.batch_size, n - start), params, lr, terms);
+      const bool stepped = Step(start, std::min(minibatch, n - start), params, lr, terms);
       stats.finite = std::isfinite(terms.total);
       stop = !stepped || !stats.finite;
       if (stop) break;

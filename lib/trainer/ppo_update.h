@@ -1,5 +1,6 @@
-// The PPO update without autograd: the clipped loss and its gradient written out, minibatch
-// epochs over one gather of the shuffled rollout per epoch, and diagnostics kept as plain sums.
+// The PPO (and A2C) update without autograd: the clipped loss and its gradient written out,
+// minibatch epochs over one gather of the shuffled rollout per epoch, and diagnostics kept as plain
+// sums.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@
 #include "lib/config/trainer_config.h"
 #include "lib/core/random.h"
 #include "lib/trainer/actor_critic_net.h"
-#include "lib/trainer/flat_adam.h"
+#include "lib/trainer/flat_optimizer.h"
 #include "lib/trainer/policy_distribution.h"
 
 namespace hpo::trainer {
@@ -53,15 +54,19 @@ struct UpdateStats {
   bool finite = true;  ///< false: a loss or a parameter became NaN/inf
 };
 
+/// PPO's update, or A2C's (algorithm: a2c): one gradient step on the whole rollout with RMSprop
+/// or Adam. A2C's loss is PPO's without clipping at ratio 1 (the rollout's own policy), where
+/// the gradient of -A * ratio is -A * grad log pi: the same code computes both.
 class PpoUpdate {
  public:
   PpoUpdate(const ActorCriticNet& net, const PolicyDistribution& distribution, int observation_size,
             const config::TrainerConfig& config);
 
-  /// n_epochs passes of minibatch steps over the rollout; changes `params` and the optimizer.
+  /// n_epochs passes of minibatch steps over the rollout (A2C: one step on all of it); changes
+  /// `params` and the optimizer.
   UpdateStats Run(const RolloutView& rollout, std::span<float> params, double lr, Rng& rng);
 
-  FlatAdam& optimizer() { return adam_; }
+  FlatOptimizer& optimizer() { return optimizer_; }
 
  private:
   void Gather(const RolloutView& rollout, const std::vector<int64_t>& order);
@@ -74,7 +79,7 @@ class PpoUpdate {
   const config::TrainerConfig& c_;
   int observation_size_;
   int action_width_;
-  FlatAdam adam_;
+  FlatOptimizer optimizer_;
   // the epoch's shuffled copy of the rollout
   std::vector<float> observations_, actions_, log_probs_, values_, advantages_, returns_;
   // per-minibatch scratch

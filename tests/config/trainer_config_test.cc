@@ -98,6 +98,88 @@ TEST(TrainerKeysTest, AdamSettingsAreKeys) {
             std::string::npos);
 }
 
+TEST(AlgorithmTest, TheSeedsSpellingsNameTheSameAlgorithm) {
+  EXPECT_EQ(ResolveTrainerConfig("", {}, {"algorithm=SAC", "env_id=Pendulum-v1"}).algorithm, "sac");
+  EXPECT_EQ(ResolveTrainerConfig("", {}, {"algo=A2C"}).algorithm, "a2c");
+  EXPECT_EQ(ResolveTrainerConfig("", {}, {}).algorithm, "ppo");
+  EXPECT_EQ(UserErrorOf([] { ResolveTrainerConfig("", {}, {"algorithm=dqn"}); }),
+            "invalid trainer config: algorithm must be ppo, a2c or sac, got 'dqn'");
+}
+
+// The table's defaults are PPO's; an algorithm brings SB3's, an (env, algorithm) pair its own,
+// and whatever the user sets wins over both.
+TEST(AlgorithmTest, DefaultsFollowTheAlgorithmThenTheEnvThenTheUser) {
+  const TrainerConfig a2c = ResolveTrainerConfig("", {}, {"algorithm=a2c"});
+  EXPECT_EQ(a2c.n_steps, 5);
+  EXPECT_DOUBLE_EQ(a2c.learning_rate, 7e-4);
+  EXPECT_DOUBLE_EQ(a2c.gae_lambda, 1.0);
+  EXPECT_FALSE(a2c.normalize_advantage);
+  const TrainerConfig sac =
+      ResolveTrainerConfig("", {}, {"algorithm=sac", "env_id=LunarLanderContinuous-v3"});
+  EXPECT_EQ(sac.batch_size, 256);
+  EXPECT_DOUBLE_EQ(sac.tau, 0.01);         // the pair's
+  EXPECT_EQ(sac.learning_starts, 10'000);  // the pair's
+  EXPECT_EQ(sac.activation_fn, "relu");    // SAC's
+  EXPECT_TRUE(sac.ent_coef_auto);
+  const TrainerConfig mine = ResolveTrainerConfig(
+      "", {}, {"algorithm=sac", "env_id=Pendulum-v1", "learning_rate=2e-4", "net_arch=[32]"});
+  EXPECT_DOUBLE_EQ(mine.learning_rate, 2e-4);
+  EXPECT_EQ(mine.net_arch, std::vector<int64_t>{32});
+  EXPECT_EQ(mine.total_timesteps, 20'000);  // the pair's
+  const TrainerConfig ppo = ResolveTrainerConfig("", {}, {});
+  EXPECT_EQ(ppo.n_steps, TrainerConfig().n_steps);  // PPO on LunarLander: the table's own
+}
+
+TEST(AlgorithmTest, AKeyTheAlgorithmDoesNotReadIsAnError) {
+  EXPECT_EQ(
+      UserErrorOf([] {
+        ResolveTrainerConfig("", {}, {"algorithm=sac", "clip_range=0.1"});
+      }),
+      "invalid trainer config: clip_range does not apply to algorithm sac (it is read by ppo)");
+  EXPECT_EQ(UserErrorOf([] { ResolveTrainerConfig("", {}, {"tau=0.1"}); }),
+            "invalid trainer config: tau does not apply to algorithm ppo (it is read by sac)");
+  EXPECT_NE(UserErrorOf([] {
+              ResolveTrainerConfig("", {}, {"algorithm=a2c", "n_epochs=3", "buffer_size=10"});
+            })
+                .find("n_epochs does not apply to algorithm a2c (it is read by ppo); buffer_size "
+                      "does not apply"),
+            std::string::npos);
+}
+
+// SB3's ent_coef: a number is fixed, auto is tuned from 1, auto_0.1 from 0.1.
+TEST(AlgorithmTest, EntCoefAutoIsSb3s) {
+  const TrainerConfig fixed = ResolveTrainerConfig("", {}, {"algorithm=sac", "ent_coef=0.05"});
+  EXPECT_FALSE(fixed.ent_coef_auto);
+  EXPECT_DOUBLE_EQ(fixed.ent_coef, 0.05);
+  const TrainerConfig tuned = ResolveTrainerConfig("", {}, {"algorithm=sac", "ent_coef=auto_0.1"});
+  EXPECT_TRUE(tuned.ent_coef_auto);
+  EXPECT_DOUBLE_EQ(tuned.ent_coef, 0.1);
+  EXPECT_DOUBLE_EQ(ResolveTrainerConfig("", {}, {"algorithm=sac", "ent_coef=auto"}).ent_coef, 1.0);
+  EXPECT_EQ(UserErrorOf([] {
+              ResolveTrainerConfig("", {}, {"algorithm=sac", "ent_coef=auto_x"});
+            }),
+            "--override ent_coef=auto_x: ent_coef expects a number, auto or auto_<initial value>, "
+            "got 'auto_x'");
+  EXPECT_NE(UserErrorOf([] {
+              ResolveTrainerConfig("", {}, {"ent_coef=auto"});
+            }).find("ent_coef_auto does not apply to algorithm ppo"),
+            std::string::npos);
+}
+
+// resolved_config.yaml holds only the keys its algorithm reads, so it loads again as a config.
+TEST(AlgorithmTest, TheResolvedConfigOfEachAlgorithmLoadsAgain) {
+  for (const char* algorithm : {"ppo", "a2c", "sac"}) {
+    const std::string env = std::string(algorithm) == "sac" ? "Pendulum-v1" : "CartPole-v1";
+    const TrainerConfig config =
+        ResolveTrainerConfig("", {}, {fmt::format("algorithm={}", algorithm), "env_id=" + env});
+    const std::string path = WriteTemp(fmt::format("resolved_{}.yaml", algorithm), config.ToYaml());
+    EXPECT_EQ(ResolveTrainerConfig(path, {}, {}).ToYaml(), config.ToYaml()) << algorithm;
+    EXPECT_EQ(config.ToYaml().find("clip_range:") == std::string::npos,
+              std::string(algorithm) != "ppo")
+        << algorithm;
+  }
+}
+
 // docs/config.md's key reference is the table's own rendering.
 TEST(TrainerKeysTest, DocsListEveryKeyAsTheTableDeclaresIt) {
   std::ifstream in(HPO_SOURCE_DIR "/docs/config.md");

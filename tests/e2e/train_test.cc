@@ -1,11 +1,12 @@
 // hpo train and hpo eval end to end, with budgets of a few thousand steps.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -39,11 +40,13 @@ std::vector<std::string> Lines(const std::string& text) {
 // progress.csv without its timing column (sps), which no two runs share.
 std::string ProgressWithoutSps(const fs::path& run_dir) {
   std::string out;
+  std::ptrdiff_t sps = -1;
   for (const std::string& line : Lines(ReadFile(run_dir / "progress.csv"))) {
     std::vector<std::string> cells;
     std::stringstream s(line);
     for (std::string cell; std::getline(s, cell, ',');) cells.push_back(cell);
-    cells.erase(cells.begin() + 9);  // sps
+    if (sps < 0) sps = std::find(cells.begin(), cells.end(), "sps") - cells.begin();  // the header
+    cells.erase(cells.begin() + sps);
     for (const std::string& c : cells) out += c + ",";
     out += "\n";
   }
@@ -80,13 +83,108 @@ TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
   EXPECT_NE(r.output.find("{\"event\":\"final_eval\",\"step\":4096,"), std::string::npos) << r.output;
 }
 
+// Each algorithm on an env it solves, with a few thousand steps: the same run directory, hpo
+// eval of the directory and of a checkpoint, resume, and the same progress from the same seed.
+struct AlgorithmRun {
+  const char* name;
+  std::string args;
+};
+void PrintTo(const AlgorithmRun& run, std::ostream* os) { *os << run.name; }
+
+class TrainAlgorithmTest : public testing::TestWithParam<AlgorithmRun> {};
+
+TEST_P(TrainAlgorithmTest, WritesTheRunDirectoryEvaluatesResumesAndRepeats) {
+  const std::string name = GetParam().name;
+  const fs::path dir = FreshDir("algo_" + name), again = FreshDir("algo_again_" + name);
+  const std::string args = GetParam().args +
+                           " --override eval_interval=1000 --override eval_episodes=2 "
+                           "--override final_eval_episodes=3 --override checkpoint_interval=1000 ";
+  const CommandResult r = RunHpo("train " + args + "--run-dir " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"event\":\"final_eval\""), std::string::npos) << r.output;
+  for (const char* file : {"resolved_config.yaml", "train_config_overrides.yaml", "progress.csv",
+                           "sweep_eval_results.yaml", "checkpoints/final.pt"}) {
+    EXPECT_TRUE(fs::exists(dir / file)) << file;
+  }
+  const std::string algorithm = name.substr(0, name.find('_'));
+  EXPECT_EQ(YAML::LoadFile((dir / "resolved_config.yaml").string())["algorithm"].as<std::string>(),
+            algorithm);
+
+  const CommandResult by_dir = RunHpo("eval " + dir.string() + " --episodes 3 --seed 4 --json");
+  const CommandResult by_file =
+      RunHpo("eval " + (dir / "checkpoints/final.pt").string() + " --episodes 3 --seed 4 --json");
+  ASSERT_EQ(by_dir.exit_code, 0) << by_dir.output;
+  EXPECT_EQ(by_dir.output, by_file.output);
+
+  ASSERT_EQ(RunHpo("train " + args + "--run-dir " + again.string()).exit_code, 0);
+  EXPECT_EQ(ProgressWithoutSps(dir), ProgressWithoutSps(again));
+
+  const int64_t steps =
+      YAML::LoadFile((dir / "sweep_eval_results.yaml").string())["total_timesteps"].as<int64_t>();
+  fs::remove(dir / "checkpoints/final.pt");  // resume from the last periodic checkpoint
+  const CommandResult resumed =
+      RunHpo("train --resume " + dir.string() +
+             " --override total_timesteps=" + std::to_string(steps + 2000));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("resumed from"), std::string::npos) << resumed.output;
+  EXPECT_GE(
+      YAML::LoadFile((dir / "sweep_eval_results.yaml").string())["total_timesteps"].as<int64_t>(),
+      steps + 2000);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Algorithms, TrainAlgorithmTest,
+    testing::Values(AlgorithmRun{"ppo_CartPole",
+                                 "--override env_id=CartPole-v1 --override total_timesteps=4096"},
+                    AlgorithmRun{"a2c_Acrobot",
+                                 "--override env_id=Acrobot-v1 --override algorithm=A2C --override "
+                                 "total_timesteps=4000"},
+                    AlgorithmRun{"sac_Pendulum",
+                                 "--override env_id=Pendulum-v1 --override algorithm=SAC "
+                                 "--override total_timesteps=1500 "
+                                 "--override learning_starts=500 --override net_arch=[32,32]"},
+                    AlgorithmRun{
+                        "sac_LunarLanderContinuous",
+                        "--override env_id=LunarLanderContinuous-v3 --override algorithm=sac "
+                        "--override total_timesteps=1500 --override learning_starts=500 "
+                        "--override net_arch=[32,32] --override n_envs=2"}),
+    [](const testing::TestParamInfo<AlgorithmRun>& param) {
+      return std::string(param.param.name);
+    });
+
+// Learning, not only running: each algorithm beats a random policy by far on a budget of
+// seconds (random: CartPole ~22, Pendulum ~-1200).
+TEST(TrainCliTest, A2cAndSacLearn) {
+  const fs::path a2c = FreshDir("learn_a2c"), sac = FreshDir("learn_sac");
+  ASSERT_EQ(RunHpo("train --override env_id=CartPole-v1 --override algorithm=a2c --override "
+                   "total_timesteps=100000 "
+                   "--run-dir " +
+                   a2c.string())
+                .exit_code,
+            0);
+  EXPECT_GE(
+      YAML::LoadFile((a2c / "sweep_eval_results.yaml").string())["final_mean_reward"].as<double>(),
+      150.0);
+  ASSERT_EQ(RunHpo("train --override env_id=Pendulum-v1 --override algorithm=sac --override "
+                   "total_timesteps=6000 "
+                   "--run-dir " +
+                   sac.string())
+                .exit_code,
+            0);
+  EXPECT_GE(
+      YAML::LoadFile((sac / "sweep_eval_results.yaml").string())["final_mean_reward"].as<double>(),
+      -600.0);
+}
+
 TEST(TrainCliTest, ProgressStatesTheRolloutRoundedTotal) {
   // 5000 steps in rollouts of 4 x 256 = 1024: five rollouts, 5120 steps
   const fs::path dir = FreshDir("rounded");
   const CommandResult r = RunHpo("train " + kTiny + "--override total_timesteps=5000 --run-dir " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("hpo train: 5120 steps (5 updates of 4 envs x 256 steps; total_timesteps 5000 rounded up"),
-            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("hpo train: ppo 5120 steps (5 updates of 4 envs x 256 steps; "
+                          "total_timesteps 5000 rounded up"),
+            std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("step 5120/5120 "), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("/5000 "), std::string::npos) << r.output;
 }
@@ -184,19 +282,26 @@ TEST_P(TrainBadInputTest, ExitCode2OneLineAndTheRunDirectoryUntouched) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, TrainBadInputTest,
-    testing::Values(BadTrain{"--override lr", "expected key=value"},
-                    BadTrain{"--override lr=", "missing the value"},
-                    BadTrain{"--override =3", "missing the key"},
-                    BadTrain{"--override lr=abc", "learning_rate expects a number, got 'abc'"},
-                    BadTrain{"--override 'net_arch=[64,'", "YAML syntax error"},
-                    BadTrain{"--override n_envs=0", "n_envs must be positive, got 0"},
-                    BadTrain{"--override n_steps=-5", "n_steps must be positive, got -5"},
-                    BadTrain{"--override batch_size=100000",
-                             "batch_size 100000 is larger than the rollout"},
-                    BadTrain{"--config /nonexistent/cfg.yaml", "/nonexistent/cfg.yaml"},
-                    BadTrain{"--patch /nonexistent/patch.yaml", "/nonexistent/patch.yaml"},
-                    BadTrain{"--override env_id=CartPole-v0", "unknown env id 'CartPole-v0'"},
-                    BadTrain{"--override lernrate=1", "did you mean"}),
+    testing::Values(
+        BadTrain{"--override lr", "expected key=value"},
+        BadTrain{"--override lr=", "missing the value"},
+        BadTrain{"--override =3", "missing the key"},
+        BadTrain{"--override lr=abc", "learning_rate expects a number, got 'abc'"},
+        BadTrain{"--override 'net_arch=[64,'", "YAML syntax error"},
+        BadTrain{"--override n_envs=0", "n_envs must be positive, got 0"},
+        BadTrain{"--override n_steps=-5", "n_steps must be positive, got -5"},
+        BadTrain{"--override batch_size=100000", "batch_size 100000 is larger than the rollout"},
+        BadTrain{"--config /nonexistent/cfg.yaml", "/nonexistent/cfg.yaml"},
+        BadTrain{"--patch /nonexistent/patch.yaml", "/nonexistent/patch.yaml"},
+        BadTrain{"--override env_id=CartPole-v0", "unknown env id 'CartPole-v0'"},
+        BadTrain{"--override lernrate=1", "did you mean"},
+        BadTrain{"--override env_id=Pendulum-v2", "unknown env id 'Pendulum-v2'"},
+        BadTrain{"--override algorithm=sac --override env_id=CartPole-v1",
+                 "sac needs continuous actions and CartPole-v1 has 2 discrete ones"},
+        BadTrain{"--override algorithm=dqn", "algorithm must be ppo, a2c or sac, got 'dqn'"},
+        BadTrain{"--override algorithm=sac --override env_id=Pendulum-v1 --override n_epochs=4",
+                 "n_epochs does not apply to algorithm sac (it is read by ppo)"},
+        BadTrain{"--override tau=0.01", "tau does not apply to algorithm ppo (it is read by sac)"}),
     [](const testing::TestParamInfo<BadTrain>& param) {
       return TestNameOf(param.index, param.param.args);
     });

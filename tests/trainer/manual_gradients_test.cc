@@ -8,7 +8,7 @@
 
 #include "lib/trainer/actor_critic.h"
 #include "lib/trainer/fast_math.h"
-#include "lib/trainer/flat_adam.h"
+#include "lib/trainer/flat_optimizer.h"
 #include "lib/trainer/policy_io.h"
 #include "lib/trainer/ppo_update.h"
 
@@ -180,13 +180,13 @@ TEST(PolicyDistributionTest, SamplesFollowTheCategoricalProbabilities) {
   EXPECT_NEAR(counts[2] / 20000.0, 0.3, 0.01);
 }
 
-// Betas other than torch's defaults, so that a FlatAdam ignoring them would fail.
-TEST(FlatAdamTest, MatchesTorchAdamOnTheSameGradients) {
+// Betas other than torch's defaults, so that an optimizer ignoring them would fail.
+TEST(FlatOptimizerTest, AdamMatchesTorchAdamOnTheSameGradients) {
   torch::manual_seed(5);
   torch::Tensor reference = torch::randn({1000}).requires_grad_(true);
   std::vector<float> params = VectorOf(reference.detach());
   torch::optim::Adam torch_adam({reference}, torch::optim::AdamOptions(3e-3).betas({0.8, 0.99}).eps(1e-5));
-  FlatAdam adam(1000, 0.8, 0.99, 1e-5);
+  FlatOptimizer adam = FlatOptimizer::Adam(1000, 0.8, 0.99, 1e-5);
   for (int step = 0; step < 20; ++step) {
     const torch::Tensor grad = torch::randn({1000}) * (step + 1);
     reference.mutable_grad() = grad.clone();
@@ -198,6 +198,25 @@ TEST(FlatAdamTest, MatchesTorchAdamOnTheSameGradients) {
   }
   EXPECT_LT(RelativeError(params, VectorOf(reference.detach())), 1e-6);
   EXPECT_EQ(adam.step(), 20);
+}
+
+// SB3's A2C optimizer: RMSprop(alpha 0.99, eps 1e-5), after clipping.
+TEST(FlatOptimizerTest, RmspropMatchesTorchRmspropOnTheSameGradients) {
+  torch::manual_seed(6);
+  torch::Tensor reference = torch::randn({1000}).requires_grad_(true);
+  std::vector<float> params = VectorOf(reference.detach());
+  torch::optim::RMSprop torch_rmsprop({reference},
+                                      torch::optim::RMSpropOptions(7e-4).alpha(0.99).eps(1e-5));
+  FlatOptimizer rmsprop = FlatOptimizer::Rmsprop(1000, 0.99, 1e-5);
+  for (int step = 0; step < 20; ++step) {
+    const torch::Tensor grad = torch::randn({1000}) * (step + 1);
+    reference.mutable_grad() = grad.clone();
+    torch::nn::utils::clip_grad_norm_(std::vector<torch::Tensor>{reference}, 20.0);
+    torch_rmsprop.step();
+    std::vector<float> g = VectorOf(grad);
+    rmsprop.Step(params, g, 7e-4, 20.0);
+  }
+  EXPECT_LT(RelativeError(params, VectorOf(reference.detach())), 1e-6);
 }
 
 TEST(FastMathTest, TanhWithinTwoUlpOfLibm) {

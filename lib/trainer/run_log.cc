@@ -1,0 +1,169 @@
+#include "lib/trainer/run_log.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "lib/core/atomic_file.h"
+#include "lib/core/value.h"
+#include "lib/trainer/policy_io.h"
+
+namespace hpo::trainer {
+namespace {
+
+std::string Eta(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  if (seconds < 120) return fmt::format("{:.0f}s", seconds);
+  return fmt::format("{:.0f}m{:02.0f}s", std::floor(seconds / 60), std::fmod(seconds, 60));
+}
+
+// The first multiple of `interval` after `step` (INT64_MAX when the interval is 0: never).
+int64_t NextMultiple(int64_t step, int64_t interval) {
+  return interval > 0 ? (step / interval + 1) * interval : INT64_MAX;
+}
+
+}  // namespace
+
+RunLog::RunLog(const config::TrainerConfig& config, const TrainOptions& options,
+               double reward_threshold)
+    : c_(config), options_(options), reward_threshold_(reward_threshold) {}
+
+void RunLog::Start(const std::string& csv_header, int64_t global_step, int64_t total_steps) {
+  std::filesystem::create_directories(options_.run_dir / "checkpoints");
+  const bool new_progress = !std::filesystem::exists(options_.run_dir / "progress.csv");
+  progress_.open(options_.run_dir / "progress.csv", std::ios::app);
+  if (new_progress) progress_ << csv_header << "\n";
+  start_step_ = global_step;
+  total_steps_ = total_steps;
+  started_ = Clock::now();
+  next_eval_step_ = NextMultiple(global_step, c_.eval_interval);
+  next_checkpoint_step_ = NextMultiple(global_step, c_.checkpoint_interval);
+}
+
+void RunLog::AddEpisodeReturn(double episode_return) {
+  recent_returns_.push_back(episode_return);
+  if (recent_returns_.size() > 100) recent_returns_.pop_front();
+}
+
+double RunLog::MeanRecentReturn() const {
+  if (recent_returns_.empty()) return NAN;
+  return std::accumulate(recent_returns_.begin(), recent_returns_.end(), 0.0) /
+         static_cast<double>(recent_returns_.size());
+}
+
+void RunLog::WriteProgressRow(const std::string& row) {
+  progress_ << row << "\n";
+  progress_.flush();
+}
+
+double RunLog::StepsPerSecond(int64_t global_step) const {
+  return static_cast<double>(global_step - start_step_) /
+         std::max(std::chrono::duration<double>(Clock::now() - started_).count(), 1e-9);
+}
+
+void RunLog::ShowProgress(int64_t global_step, bool last) {
+  const double sps = StepsPerSecond(global_step);
+  const double mean_return = MeanRecentReturn();
+  const double eta = static_cast<double>(total_steps_ - global_step) / std::max(sps, 1.0);
+  if (options_.live_progress) {
+    const int width = 30;
+    const int filled = std::clamp(static_cast<int>(width * static_cast<double>(global_step) /
+                                                   static_cast<double>(total_steps_)),
+                                  0, width);
+    // Most telling first: a narrow terminal cuts the end of the line.
+    std::string line = fmt::format("[{}{}] {}/{} steps | return {:.1f}",
+                                   std::string(static_cast<size_t>(filled), '#'),
+                                   std::string(static_cast<size_t>(width - filled), '.'),
+                                   global_step, total_steps_, mean_return);
+    if (last_eval_)
+      line += fmt::format(" | eval {} (best {})", ReadableNumber(last_eval_->mean_reward),
+                          ReadableNumber(best_eval_));
+    live_line_.Set(line + fmt::format(" | {:.0f} sps | eta {}", sps, Eta(eta)));
+    if (last) live_line_.Keep();  // the finished bar stays
+  } else if (last ||
+             std::chrono::duration<double>(Clock::now() - last_plain_line_).count() >= 1.0) {
+    // A2C updates every few milliseconds: a line each would flood a log.
+    last_plain_line_ = Clock::now();
+    fmt::print(stderr, "step {}/{} | {:.0f} sps | return {:.1f} | eta {}\n", global_step,
+               total_steps_, sps, mean_return, Eta(eta));
+  }
+}
+
+bool RunLog::EvaluationDue(int64_t global_step) {
+  if (global_step < next_eval_step_) return false;
+  next_eval_step_ = NextMultiple(global_step, c_.eval_interval);
+  return true;
+}
+
+bool RunLog::CheckpointDue(int64_t global_step) {
+  if (global_step < next_checkpoint_step_) return false;
+  next_checkpoint_step_ = NextMultiple(global_step, c_.checkpoint_interval);
+  return true;
+}
+
+double RunLog::TrainingSeconds() const {
+  return training_seconds_ + std::chrono::duration<double>(Clock::now() - started_).count();
+}
+
+void RunLog::RecordEvaluation(const EvalResult& r, int64_t global_step, bool final_eval) {
+  if (!final_eval && solved_step_ < 0 && r.mean_reward >= reward_threshold_) {
+    solved_step_ = global_step;
+    solved_seconds_ = TrainingSeconds();
+  }
+  if (final_eval) {
+    const double seconds = TrainingSeconds();
+    auto or_null = [](auto value, bool known) {
+      return known ? fmt::format("{}", value) : std::string("null");
+    };
+    WriteFileAtomic(
+        options_.run_dir / "sweep_eval_results.yaml",
+        fmt::format(
+            "final_mean_reward: {}\nstd: {}\nsuccess_rate: {}\nmean_episode_length: {}\n"
+            "episodes: {}\ntraining_time: {}\ntotal_timesteps: {}\nsps: {}\n"
+            "time_to_solve: {}\nsteps_to_solve: {}\n"
+            "time_env_step: {}\ntime_policy_rollout: {}\ntime_update: {}\ntime_eval: {}\n",
+            r.mean_reward, r.std_reward, r.success_rate, r.mean_episode_length, r.episodes, seconds,
+            global_step, static_cast<double>(global_step) / std::max(seconds, 1e-9),
+            or_null(solved_seconds_, solved_step_ >= 0), or_null(solved_step_, solved_step_ >= 0),
+            time_spent_.env, time_spent_.policy, time_spent_.update, time_spent_.eval));
+  }
+  if (options_.eval_json) {  // the sweep controller's intermediate values
+    fmt::print(
+        "{{\"event\":\"{}\",\"step\":{},\"mean_reward\":{},\"std\":{},\"success_rate\":{},"
+        "\"episodes\":{},"
+        "\"elapsed\":{:.3f}}}\n",
+        final_eval ? "final_eval" : "eval", global_step, r.mean_reward, r.std_reward,
+        r.success_rate, r.episodes, TrainingSeconds());
+    std::fflush(stdout);
+  }
+  if (!final_eval) {
+    last_eval_ = r;
+    best_eval_ = std::max(best_eval_, r.mean_reward);
+  }
+  if (options_.eval_json || (options_.live_progress && !final_eval))
+    return;  // the progress line shows it
+  if (options_.live_progress) live_line_.Clear();
+  fmt::print("{} at step {}: mean reward {} +/- {} over {} episodes, {}% solved{}\n",
+             final_eval ? "final evaluation" : "evaluation", global_step,
+             ReadableNumber(r.mean_reward), ReadableNumber(r.std_reward), r.episodes,
+             ReadableNumber(100 * r.success_rate),
+             final_eval || !std::isfinite(best_eval_)
+                 ? ""
+                 : fmt::format(" (best {})", ReadableNumber(best_eval_)));
+  std::fflush(stdout);
+}
+
+void RunLog::SaveTo(CheckpointState& state) const {
+  state.training_seconds = TrainingSeconds();
+  state.solved_step = solved_step_;
+  state.solved_seconds = solved_seconds_;
+}
+
+void RunLog::RestoreFrom(const CheckpointState& state) {
+  training_seconds_ = state.training_seconds;
+  solved_step_ = state.solved_step;
+  solved_seconds_ = state.solved_seconds;
+}
+
+}  // namespace hpo::trainer

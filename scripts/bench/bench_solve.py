@@ -1,0 +1,81 @@
+"""Time-to-solve driver for scripts/bench-solve: `hpo train` with the defaults of each (env,
+algorithm) pair, once per seed, each run pinned to one core with one thread; two runs at a time
+on cores 0 and 1 (HPO_BENCH_CORES). A run solves when a periodic deterministic evaluation
+(eval_episodes episodes) reaches the env's threshold; its time to solve is the training time then
+(evaluations included). Prints one JSON object: per pair and seed the final 100-episode mean,
+the step and time of solving (null: never), the wall time of the whole run; per pair how many
+seeds solved and the median time to solve.
+"""
+import concurrent.futures
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HPO = os.path.join(ROOT, os.environ.get("HPO_BUILD_DIR", "build"), "apps", "hpo", "hpo")
+CORES = os.environ.get("HPO_BENCH_CORES", "0,1").split(",")
+PAIRS = {"cartpole_ppo": ("CartPole-v1", "ppo"), "acrobot_ppo": ("Acrobot-v1", "ppo"),
+         "pendulum_sac": ("Pendulum-v1", "sac"), "cartpole_a2c": ("CartPole-v1", "a2c"),
+         "lunarlandercontinuous_sac": ("LunarLanderContinuous-v3", "sac")}
+
+
+def read_yaml(path):
+    import yaml
+    with open(path) as f:
+        return yaml.safe_load(f)
+
+
+def run(pair, seed, core, workdir):
+    env_id, algorithm = PAIRS[pair]
+    run_dir = os.path.join(workdir, f"{pair}_{seed}")
+    argv = ["taskset", "-c", core, HPO, "train", "--override", f"env_id={env_id}", "--override",
+            f"algorithm={algorithm}", "--seed", str(seed), "--run-dir", run_dir, "--no-progress"]
+    argv += [a for o in os.environ.get("HPO_BENCH_OVERRIDES", "").split() for a in ("--override", o)]
+    with open(run_dir + ".log", "w") as log:
+        code = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT).returncode
+    if code != 0:
+        return {"seed": seed, "exit_code": code}
+    r = read_yaml(os.path.join(run_dir, "sweep_eval_results.yaml"))
+    return {"seed": seed, "final_mean_reward": r["final_mean_reward"], "steps_to_solve": r["steps_to_solve"],
+            "time_to_solve": r["time_to_solve"], "training_time": r["training_time"], "total_timesteps": r["total_timesteps"]}
+
+
+def main():
+    pairs = [a for a in sys.argv[1:] if not a.isdigit()] or ["cartpole_ppo", "acrobot_ppo", "pendulum_sac"]
+    seeds = [int(a) for a in sys.argv[1:] if a.isdigit()] or [1, 2, 3, 4, 5]
+    for pair in pairs:
+        if pair not in PAIRS:
+            sys.exit(f"bench-solve: unknown pair '{pair}' (known: {', '.join(PAIRS)})")
+    jobs = [(pair, seed) for pair in pairs for seed in seeds]
+    results = {pair: [] for pair in pairs}
+    with tempfile.TemporaryDirectory(prefix="hpo_bench_solve_") as workdir, \
+            concurrent.futures.ThreadPoolExecutor(len(CORES)) as pool:
+        free = list(CORES)
+        futures = {}
+        for pair, seed in jobs:
+            if len(futures) == len(CORES):
+                done = next(concurrent.futures.as_completed(futures))
+                pair_done, core = futures.pop(done)
+                results[pair_done].append(done.result())
+                free.append(core)
+            core = free.pop()
+            futures[pool.submit(run, pair, seed, core, workdir)] = (pair, core)
+        for done in concurrent.futures.as_completed(futures):
+            results[futures[done][0]].append(done.result())
+    summary = {}
+    for pair, runs in results.items():
+        runs.sort(key=lambda r: r["seed"])
+        times = [r["time_to_solve"] for r in runs if r.get("time_to_solve") is not None]
+        summary[pair] = {"env_id": PAIRS[pair][0], "algorithm": PAIRS[pair][1], "seeds_solved": len(times),
+                         "seeds": len(runs), "median_time_to_solve": statistics.median(times) if times else None,
+                         "runs": runs}
+    print(json.dumps({"date": datetime.date.today().isoformat(), "command": "scripts/bench-solve " + " ".join(sys.argv[1:]),
+                      "cores": CORES, "pairs": summary}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
