@@ -35,9 +35,7 @@ config::SweepConfig ReadConfig(const LaunchSlurmOptions& o) {
   config::SweepConfig c = config::LoadSweepConfig(o.config, "", {}, {});
   if (o.name) c.name = *o.name;
   store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
-  const char* train_dir_env = std::getenv("HPO_TRAIN_DIR");
-  if (!c.train_dir.empty() && !(train_dir_env && *train_dir_env))
-    setenv("HPO_TRAIN_DIR", c.train_dir.c_str(), 1);
+  store::UseSweepFileTrainDir(c.train_dir);
   return c;
 }
 

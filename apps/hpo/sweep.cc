@@ -69,9 +69,7 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
   config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command, o.sets);
   config::ApplyFromPatch(c, o.from_patch);
   if (o.name) c.name = *o.name;
-  // The file's train_dir: counts only when neither --train-dir nor HPO_TRAIN_DIR says where.
-  const char* train_dir_env = std::getenv("HPO_TRAIN_DIR");
-  if (!c.train_dir.empty() && !(train_dir_env && *train_dir_env)) setenv("HPO_TRAIN_DIR", c.train_dir.c_str(), 1);
+  store::UseSweepFileTrainDir(c.train_dir);
   store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
   if (o.trials) {
     if (*o.trials < 1) throw UserError(Origin{"--trials"}, fmt::format("must be at least 1, got {}", *o.trials));

@@ -201,6 +201,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
   vocabulary.read(reading, root);
   reading.FinishCommand();
   reading.FinishNames();
+  reading.FinishAlgorithm();
   if (!config.base_config.empty()) MergeBaseConfig(config);
   for (const UnresolvedValue& value : unresolved) {  // one the search needed would have thrown
     const std::string entry = fmt::format("{} (unresolved '{}': nothing in the search needs it)", value.path, Echo(value.text));

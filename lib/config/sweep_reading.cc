@@ -345,6 +345,24 @@ void SweepReading::FinishNames() const {
                   what + "; for another trainer, pass --command 'PROGRAM ${args}' (any name is then allowed)");
 }
 
+void SweepReading::FinishAlgorithm() const {
+  if (!c_.command.empty() || (claimed_.contains("algorithm") && !c_.fixed.contains("algorithm")))
+    return;  // searched
+  TrainerConfig config;
+  if (const auto fixed = c_.fixed.find("algorithm"); fixed != c_.fixed.end()) {
+    const auto where = claimed_.find("algorithm");
+    config.Set("algorithm", fixed->second, Origin{where == claimed_.end() ? "" : where->second});
+  }
+  for (const auto& [name, where] : claimed_) {
+    const TrainerKey* key = FindTrainerKey(name);
+    if (key && !AppliesTo(*key, config.algorithm)) {
+      throw UserError(Origin{where},
+                      fmt::format("{} does not apply to algorithm {} (it is read by {})", name,
+                                  config.algorithm, key->algorithms));
+    }
+  }
+}
+
 void SweepReading::Claim(const std::string& name, const std::string& path, const YAML::Node& node) {
   const auto [it, fresh] = claimed_.emplace(name, At(node).where);
   if (!fresh) Fail(node, fmt::format("duplicate parameter '{}' (also at {})", Echo(path), it->second));

@@ -81,6 +81,9 @@ class SweepReading {
   std::string Resolve(const std::string& path, const YAML::Node& node);
   /// Refuses, in one message, every name that hpo train cannot use (when it is the trial program).
   void FinishNames() const;
+  /// Refuses, at its line, a trainer key the sweep's algorithm (fixed, or ppo) does not read:
+  /// hpo train would refuse it in every trial.
+  void FinishAlgorithm() const;
   /// A value every trial gets, checked as hpo train would check it.
   void SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value, const Origin& origin);
   /// A searched numeric parameter. `kind` is hpo's distribution name (docs/config.md).

@@ -99,7 +99,7 @@ void TrainerConfig::SetAutomaticEntCoef(const std::string& text, const Origin& o
     const std::string number = text.size() > 5 && text[4] == '_' ? text.substr(5) : "";
     char* end = nullptr;
     initial = number.empty() ? NAN : std::strtod(number.c_str(), &end);
-    if (number.empty() || *end != '\0' || !(initial > 0)) {
+    if (number.empty() || *end != '\0' || !(initial > 0) || !std::isfinite(initial)) {
       throw UserError(
           origin, fmt::format("ent_coef expects a number, auto or auto_<initial value>, got '{}'",
                               Echo(text)));

@@ -67,7 +67,7 @@ Preset EnvDefaults(const std::string& env_id, const std::string& algorithm) {
   }
   if (algorithm == "sac" && env_id == "LunarLanderContinuous-v3") {
     return {
-        {"total_timesteps", 500'000}, {"learning_rate", 7.3e-4}, {"tau", 0.01},
+        {"total_timesteps", 300'000}, {"learning_rate", 7.3e-4}, {"tau", 0.01},
         {"learning_starts", 10'000},  {"eval_interval", 25'000}, {"net_arch", Value::List{64, 64}}};
   }
   return {};

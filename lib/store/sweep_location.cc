@@ -13,6 +13,11 @@ std::filesystem::path TrainDir() {
   return env && *env ? std::filesystem::path(env) : std::filesystem::path("train_dir");
 }
 
+void UseSweepFileTrainDir(const std::string& file_train_dir) {
+  const char* env = std::getenv("HPO_TRAIN_DIR");
+  if (!file_train_dir.empty() && !(env && *env)) setenv("HPO_TRAIN_DIR", file_train_dir.c_str(), 1);
+}
+
 void ValidateSweepName(const std::string& name, const std::string& origin) {
   auto fail = [&](const std::string& why) {
     throw UserError(Origin{origin}, "invalid sweep name '" + name + "': " + why);

@@ -16,6 +16,10 @@ struct SweepLocation {
 /// train_dir: $HPO_TRAIN_DIR if set, else ./train_dir.
 std::filesystem::path TrainDir();
 
+/// A sweep file's `train_dir:` becomes train_dir when neither --train-dir nor $HPO_TRAIN_DIR
+/// says where (both set $HPO_TRAIN_DIR); empty changes nothing.
+void UseSweepFileTrainDir(const std::string& file_train_dir);
+
 /// Checks a sweep name: non-empty, no '/', not '.' or '..', no control characters. Throws
 /// UserError naming the value and where it came from.
 void ValidateSweepName(const std::string& name, const std::string& origin);

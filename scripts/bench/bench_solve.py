@@ -2,7 +2,9 @@
 algorithm) pair, once per seed, each run pinned to one core with one thread; two runs at a time
 on cores 0 and 1 (HPO_BENCH_CORES). A run solves when a periodic deterministic evaluation
 (eval_episodes episodes) reaches the env's threshold; its time to solve is the training time then
-(evaluations included). Prints one JSON object: per pair and seed the final 100-episode mean,
+(evaluations included). For PPO the Python peer (ppo_peer_solve.py: CleanRL-style PPO on
+Gymnasium, same hyperparameters, same protocol) runs next, on the same core, when Gymnasium and
+PyTorch import (PYTHONPATH as ../shared/pyref/README.md says). Prints one JSON object: per pair and seed the final 100-episode mean,
 the step and time of solving (null: never), the wall time of the whole run; per pair how many
 seeds solved and the median time to solve.
 """
@@ -21,6 +23,15 @@ CORES = os.environ.get("HPO_BENCH_CORES", "0,1").split(",")
 PAIRS = {"cartpole_ppo": ("CartPole-v1", "ppo"), "acrobot_ppo": ("Acrobot-v1", "ppo"),
          "pendulum_sac": ("Pendulum-v1", "sac"), "cartpole_a2c": ("CartPole-v1", "a2c"),
          "lunarlandercontinuous_sac": ("LunarLanderContinuous-v3", "sac")}
+THRESHOLDS = {"CartPole-v1": 475, "Acrobot-v1": -100}  # the PPO pairs' envs: the peer is a discrete PPO
+PEER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ppo_peer_solve.py")
+
+
+def peer_available():
+    if os.environ.get("HPO_BENCH_PEER", "1") == "0":
+        return False
+    probe = subprocess.run(["/usr/bin/python3", "-c", "import gymnasium, torch, yaml"], capture_output=True)
+    return probe.returncode == 0
 
 
 def read_yaml(path):
@@ -29,7 +40,17 @@ def read_yaml(path):
         return yaml.safe_load(f)
 
 
-def run(pair, seed, core, workdir):
+def run_peer(env_id, run_dir, seed, core):
+    """The Python peer with the hpo run's resolved hyperparameters, on the same core."""
+    out = subprocess.run(["taskset", "-c", core, "/usr/bin/python3", PEER, os.path.join(run_dir, "resolved_config.yaml"),
+                          str(seed), str(THRESHOLDS[env_id])], capture_output=True, text=True,
+                         env=dict(os.environ, OMP_NUM_THREADS="1"))
+    if out.returncode != 0:
+        return {"exit_code": out.returncode, "stderr": out.stderr[-500:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(pair, seed, core, workdir, with_peer):
     env_id, algorithm = PAIRS[pair]
     run_dir = os.path.join(workdir, f"{pair}_{seed}")
     argv = ["taskset", "-c", core, HPO, "train", "--override", f"env_id={env_id}", "--override",
@@ -40,8 +61,12 @@ def run(pair, seed, core, workdir):
     if code != 0:
         return {"seed": seed, "exit_code": code}
     r = read_yaml(os.path.join(run_dir, "sweep_eval_results.yaml"))
-    return {"seed": seed, "final_mean_reward": r["final_mean_reward"], "steps_to_solve": r["steps_to_solve"],
-            "time_to_solve": r["time_to_solve"], "training_time": r["training_time"], "total_timesteps": r["total_timesteps"]}
+    result = {"seed": seed, "final_mean_reward": r["final_mean_reward"], "steps_to_solve": r["steps_to_solve"],
+              "time_to_solve": r["time_to_solve"], "training_time": r["training_time"],
+              "total_timesteps": r["total_timesteps"]}
+    if with_peer and algorithm == "ppo":
+        result["peer"] = run_peer(env_id, run_dir, seed, core)
+    return result
 
 
 def main():
@@ -51,6 +76,7 @@ def main():
         if pair not in PAIRS:
             sys.exit(f"bench-solve: unknown pair '{pair}' (known: {', '.join(PAIRS)})")
     jobs = [(pair, seed) for pair in pairs for seed in seeds]
+    with_peer = peer_available()
     results = {pair: [] for pair in pairs}
     with tempfile.TemporaryDirectory(prefix="hpo_bench_solve_") as workdir, \
             concurrent.futures.ThreadPoolExecutor(len(CORES)) as pool:
@@ -63,7 +89,7 @@ def main():
                 results[pair_done].append(done.result())
                 free.append(core)
             core = free.pop()
-            futures[pool.submit(run, pair, seed, core, workdir)] = (pair, core)
+            futures[pool.submit(run, pair, seed, core, workdir, with_peer)] = (pair, core)
         for done in concurrent.futures.as_completed(futures):
             results[futures[done][0]].append(done.result())
     summary = {}
@@ -73,8 +99,16 @@ def main():
         summary[pair] = {"env_id": PAIRS[pair][0], "algorithm": PAIRS[pair][1], "seeds_solved": len(times),
                          "seeds": len(runs), "median_time_to_solve": statistics.median(times) if times else None,
                          "runs": runs}
+        peer_times = [r["peer"].get("time_to_solve") for r in runs if "peer" in r]
+        if peer_times:
+            solved = [t for t in peer_times if t is not None]
+            summary[pair]["peer_seeds_solved"] = len(solved)
+            summary[pair]["peer_median_time_to_solve"] = statistics.median(solved) if solved else None
+            if solved and times:
+                summary[pair]["peer_over_hpo_median_time_to_solve"] = statistics.median(solved) / statistics.median(times)
     print(json.dumps({"date": datetime.date.today().isoformat(), "command": "scripts/bench-solve " + " ".join(sys.argv[1:]),
-                      "cores": CORES, "pairs": summary}, indent=1))
+                      "cores": CORES, "peer": "scripts/bench/ppo_peer_solve.py" if with_peer else "not run (HPO_BENCH_PEER=0, "
+                      "or gymnasium/torch not importable: ../shared/pyref/README.md)", "pairs": summary}, indent=1))
 
 
 if __name__ == "__main__":

@@ -788,102 +788,178 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         // found by fuzz/sweep_config_fuzz.cc: such keys were stored as other keys, so the study's
         // stored config was another sweep
-        BadConfig{"invalid_utf8", kHead + "parameters:\n  opt:\n    kind\xd8: [adam, sgd]\n  x: {min: 0, max: 1}\n", "4:9",
-                  "the byte 0xd8, which is not UTF-8: YAML files are printable UTF-8 text"},
-        BadConfig{"lone_carriage_return", kHead + "fixed:\n  n_envs: 8\r\r\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "3:12",
-                  "a carriage return without a line feed"},
+        BadConfig{"invalid_utf8",
+                  kHead + "parameters:\n  opt:\n    kind\xd8: [adam, sgd]\n  x: {min: 0, max: 1}\n",
+                  "4:9", "the byte 0xd8, which is not UTF-8: YAML files are printable UTF-8 text"},
+        BadConfig{"lone_carriage_return",
+                  kHead + "fixed:\n  n_envs: 8\r\r\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "3:12", "a carriage return without a line feed"},
         BadConfig{"control_character", kHead + "parameters:\n  lr\v: {min: 0.1, max: 0.2}\n", "3:5",
                   "the control character U+000B: YAML files are printable UTF-8 text"},
         // found by fuzz/sweep_config_fuzz.cc: fixed values written under parameters: were not
         // checked, and the stored config (which lists them under fixed:) no longer loaded
-        BadConfig{"bare_fixed_value", kHead + "parameters:\n  ent_coef: net_arch\n  gamma: {min: 0.9, max: 0.99}\n", "3:13",
-                  "ent_coef expects a number, got 'net_arch'"},
-        BadConfig{"wandb_value", kHead + "parameters:\n  ent_coef: {value: net_arch}\n  gamma: {min: 0.9, max: 0.99}\n", "3:21",
-                  "ent_coef expects a number, got 'net_arch'"},
+        BadConfig{"bare_fixed_value",
+                  kHead + "parameters:\n  ent_coef: net_arch\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "3:13", "ent_coef expects a number, got 'net_arch'"},
+        BadConfig{
+            "wandb_value",
+            kHead + "parameters:\n  ent_coef: {value: net_arch}\n  gamma: {min: 0.9, max: 0.99}\n",
+            "3:21", "ent_coef expects a number, got 'net_arch'"},
+        // every trial's hpo train would refuse it: refused once, where it is written
+        BadConfig{"key_of_another_algorithm",
+                  kHead + "fixed:\n  algorithm: SAC\n  env_id: Pendulum-v1\nparameters:\n"
+                          "  tau: {min: 0.001, max: 0.02}\n  clip_range: {min: 0.1, max: 0.3}\n",
+                  "7:3", "clip_range does not apply to algorithm sac (it is read by ppo)"},
+        BadConfig{"key_of_sac_under_ppo", kHead + "parameters:\n  tau: {min: 0.001, max: 0.02}\n",
+                  "3:3", "tau does not apply to algorithm ppo (it is read by sac)"},
         // found by fuzz/sweep_config_fuzz.cc (UBSan): a count beyond int64 was converted anyway
-        BadConfig{"huge_count", "n_trials: 1.0e+300\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:11",
-                  "n_trials must be at most 2147483647, got 1.0e+300"},
-        BadConfig{"huge_steps", "pruner: {type: median, n_warmup_steps: 4.4e+104}\n" + kHead +
-                  "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:40", "pruner.n_warmup_steps must be at most"},
-        BadConfig{"nan_timeout", "timeout: .nan\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:10",
+        BadConfig{"huge_count",
+                  "n_trials: 1.0e+300\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "1:11", "n_trials must be at most 2147483647, got 1.0e+300"},
+        BadConfig{"huge_steps",
+                  "pruner: {type: median, n_warmup_steps: 4.4e+104}\n" + kHead +
+                      "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "1:40", "pruner.n_warmup_steps must be at most"},
+        BadConfig{"nan_timeout",
+                  "timeout: .nan\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "1:10",
                   "timeout must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '.nan'"},
-        BadConfig{"unit_timeout", "timeout: 12 hours\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:10",
-                  "timeout must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '12 hours'"},
-        BadConfig{"negative_timeout", "timeout_per_trial: -5\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:20",
-                  "timeout_per_trial must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '-5'"},
+        BadConfig{
+            "unit_timeout",
+            "timeout: 12 hours\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:10",
+            "timeout must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '12 hours'"},
+        BadConfig{
+            "negative_timeout",
+            "timeout_per_trial: -5\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+            "1:20",
+            "timeout_per_trial must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got "
+            "'-5'"},
         // found by fuzz/sweep_config_fuzz.cc: W&B's early_terminate skipped the pruner's checks
-        BadConfig{"early_terminate_min_gt_max", "early_terminate: {type: hyperband, min_iter: 31, max_iter: 27}\n" + kHead +
-                  "parameters:\n  gamma: {min: 0.9, max: 0.99}\n", "1:18", "min_resource must not exceed max_resource"},
+        BadConfig{"early_terminate_min_gt_max",
+                  "early_terminate: {type: hyperband, min_iter: 31, max_iter: 27}\n" + kHead +
+                      "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "1:18", "min_resource must not exceed max_resource"},
         // found by the sweep-config fuzzer in CI: a negative cost cap became a negative per-trial
         // limit, which the stored config then refused
-        BadConfig{"negative_cost", "protein: {max_suggestion_cost: -3600}\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+        BadConfig{"negative_cost",
+                  "protein: {max_suggestion_cost: -3600}\n" + kHead +
+                      "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
                   "1:32", "protein.max_suggestion_cost must be > 0 seconds, got -3600"},
-        BadConfig{"min_gt_max", kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.99, max: 0.9}\n", "3:3",
-                  "min 0.99 is greater than max 0.9"},
-        BadConfig{"log_min", kHead + "parameters:\n  learning_rate: {distribution: log_normal, min: 0, max: 0.1}\n", "3:3",
-                  "needs min > 0"},
-        BadConfig{"logit_range", kHead + "parameters:\n  gamma: {distribution: logit_normal, min: 0.5, max: 1.0}\n", "3:3",
-                  "0 < min <= max < 1"},
-        BadConfig{"empty_choices", kHead + "parameters:\n  batch_size: {values: []}\n", "3:24", "at least one choice"},
-        BadConfig{"unknown_distribution", kHead + "parameters:\n  gamma: {distribution: beta, min: 0.9, max: 0.99}\n", "3:3",
-                  "unknown distribution 'beta'"},
-        BadConfig{"mean_outside", kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.9, max: 0.99, mean: 0.5}\n",
-                  "3:3", "mean 0.5 is outside [0.9, 0.99]"},
-        BadConfig{"constraint_syntax",
-                  kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\nconstraints:\n  - \"gamma > \"\n", "5:5",
-                  "expected a value"},
+        BadConfig{"min_gt_max",
+                  kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.99, max: 0.9}\n",
+                  "3:3", "min 0.99 is greater than max 0.9"},
+        BadConfig{
+            "log_min",
+            kHead + "parameters:\n  learning_rate: {distribution: log_normal, min: 0, max: 0.1}\n",
+            "3:3", "needs min > 0"},
+        BadConfig{
+            "logit_range",
+            kHead + "parameters:\n  gamma: {distribution: logit_normal, min: 0.5, max: 1.0}\n",
+            "3:3", "0 < min <= max < 1"},
+        BadConfig{"empty_choices", kHead + "parameters:\n  batch_size: {values: []}\n", "3:24",
+                  "at least one choice"},
+        BadConfig{"unknown_distribution",
+                  kHead + "parameters:\n  gamma: {distribution: beta, min: 0.9, max: 0.99}\n",
+                  "3:3", "unknown distribution 'beta'"},
+        BadConfig{
+            "mean_outside",
+            kHead +
+                "parameters:\n  gamma: {distribution: uniform, min: 0.9, max: 0.99, mean: 0.5}\n",
+            "3:3", "mean 0.5 is outside [0.9, 0.99]"},
+        BadConfig{
+            "constraint_syntax",
+            kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\nconstraints:\n  - \"gamma > \"\n",
+            "5:5", "expected a value"},
         BadConfig{"constraint_unknown",
-                  kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\nconstraints:\n  - \"gamma > 0.95 and colour == 1\"\n",
+                  kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\nconstraints:\n  - \"gamma "
+                          "> 0.95 and colour == 1\"\n",
                   "5:5", "unknown parameter 'colour'"},
         BadConfig{"duplicate_parameter",
-                  kHead + "parameters:\n  lr: {min: 0.001, max: 0.01}\n  learning_rate: {min: 0.001, max: 0.01}\n", "4:3",
-                  "duplicate parameter 'learning_rate' (also at"},
-        BadConfig{"unknown_top_level", kHead + "n_trails: 5\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:1",
+                  kHead + "parameters:\n  lr: {min: 0.001, max: 0.01}\n  learning_rate: {min: "
+                          "0.001, max: 0.01}\n",
+                  "4:3", "duplicate parameter 'learning_rate' (also at"},
+        BadConfig{"unknown_top_level",
+                  kHead + "n_trails: 5\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:1",
                   "unknown key 'n_trails' at the top level (did you mean 'n_trials'?)"},
-        BadConfig{"yaml_syntax", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99\n", "4:1", "YAML syntax error"},
-        BadConfig{"bounded_normal", kHead + "parameters:\n  learning_rate: {distribution: normal, min: 0.0, max: 0.01, mean: 0.001}\n",
-                  "3:18", "learning_rate: 'normal' with min and max is no W&B or Protein distribution; for a linear range searched "
-                          "around a centre write distribution: uniform with mean:"},
+        BadConfig{"yaml_syntax", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99\n", "4:1",
+                  "YAML syntax error"},
+        BadConfig{"bounded_normal",
+                  kHead + "parameters:\n  learning_rate: {distribution: normal, min: 0.0, max: "
+                          "0.01, mean: 0.001}\n",
+                  "3:18",
+                  "learning_rate: 'normal' with min and max is no W&B or Protein distribution; for "
+                  "a linear range searched "
+                  "around a centre write distribution: uniform with mean:"},
         BadConfig{"int_one_value", kHead + "parameters:\n  n_epochs: {min: 4, max: 4}\n", "3:3",
-                  "n_epochs: int_uniform [4, 4] has one value; write it as a fixed value (W&B: value: 4)"},
+                  "n_epochs: int_uniform [4, 4] has one value; write it as a fixed value (W&B: "
+                  "value: 4)"},
         BadConfig{"katib_int_one_value",
-                  "kind: Experiment\nspec:\n  parameters:\n    - name: n_epochs\n      parameterType: int\n"
+                  "kind: Experiment\nspec:\n  parameters:\n    - name: n_epochs\n      "
+                  "parameterType: int\n"
                   "      feasibleSpace: {min: \"3\", max: \"3\"}\n",
                   "4:13", "n_epochs: int_uniform [3, 3] has one value"},
-        BadConfig{"several_unknown_keys", kHead + "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n  gama: {min: 0.9, max: 0.99}\n",
-                  "3:3", "2 parameters are not hpo train keys: 'lernrate' (did you mean 'learning_rate'?), 'gama' (did you "
-                         "mean 'gamma'?) at 4:3; for another trainer, pass --command"},
-        BadConfig{"pow2_one_power", kHead + "parameters:\n  n_steps: {distribution: uniform_pow2, min: 15, max: 19}\n", "3:12",
-                  "n_steps: uniform_pow2 [15, 19] holds only 16 as values; if these are exponents write min: 32768, max: 524288"},
-        BadConfig{"not_a_trainer_key", kHead + "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n", "3:3",
-                  "'lernrate' is not an hpo train key (did you mean 'learning_rate'?); for another trainer, pass --command"},
-        BadConfig{"unknown_spec_key", kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99, stride: 0.01}\n", "3:32",
+        BadConfig{
+            "several_unknown_keys",
+            kHead +
+                "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n  gama: {min: 0.9, max: 0.99}\n",
+            "3:3",
+            "2 parameters are not hpo train keys: 'lernrate' (did you mean 'learning_rate'?), "
+            "'gama' (did you "
+            "mean 'gamma'?) at 4:3; for another trainer, pass --command"},
+        BadConfig{
+            "pow2_one_power",
+            kHead + "parameters:\n  n_steps: {distribution: uniform_pow2, min: 15, max: 19}\n",
+            "3:12",
+            "n_steps: uniform_pow2 [15, 19] holds only 16 as values; if these are exponents write "
+            "min: 32768, max: 524288"},
+        BadConfig{"not_a_trainer_key", kHead + "parameters:\n  lernrate: {min: 0.001, max: 0.01}\n",
+                  "3:3",
+                  "'lernrate' is not an hpo train key (did you mean 'learning_rate'?); for another "
+                  "trainer, pass --command"},
+        BadConfig{"unknown_spec_key",
+                  kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99, stride: 0.01}\n", "3:32",
                   "unknown key 'gamma.stride'"},
-        BadConfig{"fixed_and_searched", kHead + "fixed:\n  gamma: 0.99\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+        BadConfig{"fixed_and_searched",
+                  kHead + "fixed:\n  gamma: 0.99\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
                   "5:3", "duplicate parameter 'gamma'"},
-        BadConfig{"bad_goal", kHead + "goal: maximise\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:7",
+        BadConfig{"bad_goal",
+                  kHead + "goal: maximise\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:7",
                   "goal must be maximize or minimize"},
-        BadConfig{"bad_pruner", kHead + "pruner: {type: median, percentile: 150}\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+        BadConfig{"bad_pruner",
+                  kHead + "pruner: {type: median, percentile: 150}\nparameters:\n  gamma: {min: "
+                          "0.9, max: 0.99}\n",
                   "2:9", "percentile must be in [0, 100]"},
         // fixed values are checked against hpo train's keys at load, where they are written
-        BadConfig{"fixed_out_of_range", kHead + "fixed:\n  batch_size: -64\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
-                  "3:15", "batch_size must be positive, got -64"},
-        BadConfig{"fixed_wrong_type", kHead + "fixed:\n  lr: fast\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "3:7",
-                  "learning_rate expects a number, got 'fast'"},
-        BadConfig{"fixed_bad_activation",
-                  kHead + "fixed:\n  activation_fn: gelu\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "3:18",
-                  "activation_fn must be tanh or relu, got 'gelu'"},
+        BadConfig{
+            "fixed_out_of_range",
+            kHead + "fixed:\n  batch_size: -64\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+            "3:15", "batch_size must be positive, got -64"},
+        BadConfig{"fixed_wrong_type",
+                  kHead + "fixed:\n  lr: fast\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "3:7", "learning_rate expects a number, got 'fast'"},
+        BadConfig{
+            "fixed_bad_activation",
+            kHead + "fixed:\n  activation_fn: gelu\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+            "3:18", "activation_fn must be tanh or relu, got 'gelu'"},
         // an infeasible space is reported at load, at the constraint that rejects the draws
-        BadConfig{"infeasible",
-                  kHead + "parameters:\n  gamma: {min: 0.1, max: 0.4}\nconstraints:\n  - \"gamma < 0.05\"\n"
-                          "  - \"gamma > 0.05\"\n",
-                  "6:5", "the constraints look infeasible: all 2000 random draws were rejected, 2000 of them by 'gamma > 0.05'"},
+        BadConfig{
+            "infeasible",
+            kHead +
+                "parameters:\n  gamma: {min: 0.1, max: 0.4}\nconstraints:\n  - \"gamma < 0.05\"\n"
+                "  - \"gamma > 0.05\"\n",
+            "6:5",
+            "the constraints look infeasible: all 2000 random draws were rejected, 2000 of them by "
+            "'gamma > 0.05'"},
         // a preset is checked even when another one (or none) is selected
-        BadConfig{"preset_unknown_key",
-                  kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\npresets:\n  fast:\n    parameters:\n"
-                          "      lernrate: {min: 0.001, max: 0.01}\n",
-                  "7:7", "'lernrate' is not an hpo train key (did you mean 'learning_rate'?); for another trainer, pass "
-                         "--command 'PROGRAM ${args}' (any name is then allowed) (in preset 'fast')"}),
+        BadConfig{
+            "preset_unknown_key",
+            kHead +
+                "parameters:\n  gamma: {min: 0.9, max: 0.99}\npresets:\n  fast:\n    parameters:\n"
+                "      lernrate: {min: 0.001, max: 0.01}\n",
+            "7:7",
+            "'lernrate' is not an hpo train key (did you mean 'learning_rate'?); for another "
+            "trainer, pass "
+            "--command 'PROGRAM ${args}' (any name is then allowed) (in preset 'fast')"}),
     [](const testing::TestParamInfo<BadConfig>& param_info) { return param_info.param.name; });
 
 }  // namespace

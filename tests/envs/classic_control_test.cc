@@ -18,6 +18,7 @@
 #include "lib/core/error.h"
 #include "lib/core/random.h"
 #include "tests/envs/ks_two_sample.h"
+#include "tests/envs/trajectory_hash.h"
 
 namespace hpo::envs {
 namespace {
@@ -139,35 +140,7 @@ TEST(ClassicControlTest, ABadActionOrIdIsRefusedNamingTheValue) {
   EXPECT_EQ(RunFixedPolicy(heuristic).policy, "heuristic");
 }
 
-// FNV-1a over every observation and reward of a few random-action episodes.
-uint64_t TrajectoryHash(const std::string& env_id, uint64_t seed) {
-  auto env = MakeEnv(env_id);
-  const ActionSpace space = env->action_space();
-  std::vector<float> obs(static_cast<size_t>(env->observation_size())),
-      action(static_cast<size_t>(space.width()));
-  Rng episodes(seed), actions(seed + 1);
-  uint64_t h = 0xCBF29CE484222325ULL;
-  auto mix = [&h](const void* data, size_t n) {
-    for (size_t i = 0; i < n; ++i)
-      h = (h ^ static_cast<const unsigned char*>(data)[i]) * 0x100000001B3ULL;
-  };
-  for (int e = 0; e < 3; ++e) {
-    env->Reset(episodes(), obs);
-    mix(obs.data(), obs.size() * sizeof(float));
-    while (true) {
-      if (space.discrete) {
-        action[0] = static_cast<float>(UniformInt(actions, 0, space.n));
-      } else {
-        for (float& a : action) a = static_cast<float>(Uniform(actions, space.low, space.high));
-      }
-      const StepResult r = env->Step(action, obs);
-      mix(obs.data(), obs.size() * sizeof(float));
-      mix(&r.reward, sizeof r.reward);
-      if (r.terminated || r.truncated) break;
-    }
-  }
-  return h;
-}
+using testing_support::TrajectoryHash;
 
 // Pinned: a change to the equations, the constants or the order of the random draws changes
 // these, and has to say so here.

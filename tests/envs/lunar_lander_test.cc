@@ -9,6 +9,7 @@
 #include "envs/env.h"
 #include "lib/core/error.h"
 #include "lib/core/random.h"
+#include "tests/envs/trajectory_hash.h"
 
 namespace hpo::envs {
 namespace {
@@ -16,33 +17,7 @@ namespace {
 using Physics = LunarLanderPhysics;
 constexpr double kW = 20.0, kH = 400.0 / 30.0;
 
-// FNV-1a over the bytes of every observation and reward of a few random-action episodes.
-uint64_t TrajectoryHash(const std::string& env_id, uint64_t seed) {
-  auto env = MakeEnv(env_id);
-  const ActionSpace space = env->action_space();
-  std::vector<float> obs(8), action(static_cast<size_t>(space.width()));
-  Rng episodes(seed), actions(seed + 1);
-  uint64_t h = 0xCBF29CE484222325ULL;
-  auto mix = [&h](const void* data, size_t n) {
-    for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(data)[i]) * 0x100000001B3ULL;
-  };
-  for (int e = 0; e < 3; ++e) {
-    env->Reset(episodes(), obs);
-    mix(obs.data(), obs.size() * sizeof(float));
-    for (int t = 0; t < 1000; ++t) {
-      if (space.discrete) {
-        action[0] = static_cast<float>(UniformInt(actions, 0, 4));
-      } else {
-        for (float& a : action) a = static_cast<float>(Uniform(actions, -1, 1));
-      }
-      const StepResult r = env->Step(action, obs);
-      mix(obs.data(), obs.size() * sizeof(float));
-      mix(&r.reward, sizeof r.reward);
-      if (r.terminated || r.truncated) break;
-    }
-  }
-  return h;
-}
+using testing_support::TrajectoryHash;
 
 TEST(LunarLanderTest, SameSeedGivesAnIdenticalTrajectory) {
   for (const char* id : {"LunarLander-v3", "LunarLanderContinuous-v3"}) {
