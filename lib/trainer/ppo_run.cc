@@ -4,7 +4,6 @@
 #include "lib/trainer/ppo_run.h"
 
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -231,6 +230,8 @@ void PpoRun::WriteProgressRow(double lr) {
 }
 
 int PpoRun::Run() {
+  const RunLog::Evaluate evaluate = [this](bool final_eval) { Evaluate(final_eval); };
+  const RunLog::SaveCheckpoint save = [this](const std::string& name) { SaveCheckpoint(name); };
   log_.Start(
       "step,update,episodic_return_mean,policy_loss,value_loss,entropy,approx_kl,clip_fraction,"
       "explained_variance,sps,learning_rate",
@@ -268,23 +269,9 @@ int PpoRun::Run() {
     ++updates_;
     WriteProgressRow(lr);
     log_.ShowProgress(global_step_, updates_ == total_updates);
-    if (log_.EvaluationDue(global_step_)) {
-      const Clock::time_point eval_start = Clock::now();
-      Evaluate(false);
-      log_.time_spent().eval += SecondsSince(eval_start);
-    }
-    if (log_.CheckpointDue(global_step_))
-      SaveCheckpoint(fmt::format("step_{:010d}.pt", global_step_));
+    log_.AfterLearning(global_step_, evaluate, save);
   }
-  if (StopSignalScope::Received()) {
-    SaveCheckpoint(fmt::format("step_{:010d}.pt", global_step_));
-    fmt::print(stderr, "\nhpo train: stopped by {} at step {}; checkpoint saved\n",
-               sigabbrev_np(StopSignalScope::Received()), global_step_);
-    return kExitInterrupted;
-  }
-  SaveCheckpoint("final.pt");
-  Evaluate(true);
-  return kExitOk;
+  return log_.Finish(global_step_, evaluate, save);
 }
 
 }  // namespace

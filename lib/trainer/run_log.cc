@@ -1,11 +1,14 @@
 #include "lib/trainer/run_log.h"
 
 #include <fmt/format.h>
+#include <string.h>  // sigabbrev_np
 
 #include <algorithm>
 #include <numeric>
 
 #include "lib/core/atomic_file.h"
+#include "lib/core/error.h"
+#include "lib/core/stop_signal.h"
 #include "lib/core/value.h"
 #include "lib/trainer/policy_io.h"
 
@@ -90,16 +93,30 @@ void RunLog::ShowProgress(int64_t global_step, bool last) {
   }
 }
 
-bool RunLog::EvaluationDue(int64_t global_step) {
-  if (global_step < next_eval_step_) return false;
-  next_eval_step_ = NextMultiple(global_step, c_.eval_interval);
-  return true;
+void RunLog::AfterLearning(int64_t global_step, const Evaluate& evaluate,
+                           const SaveCheckpoint& save) {
+  if (global_step >= next_eval_step_) {
+    next_eval_step_ = NextMultiple(global_step, c_.eval_interval);
+    const Clock::time_point eval_start = Clock::now();
+    evaluate(false);
+    time_spent_.eval += std::chrono::duration<double>(Clock::now() - eval_start).count();
+  }
+  if (global_step >= next_checkpoint_step_) {
+    next_checkpoint_step_ = NextMultiple(global_step, c_.checkpoint_interval);
+    save(fmt::format("step_{:010d}.pt", global_step));
+  }
 }
 
-bool RunLog::CheckpointDue(int64_t global_step) {
-  if (global_step < next_checkpoint_step_) return false;
-  next_checkpoint_step_ = NextMultiple(global_step, c_.checkpoint_interval);
-  return true;
+int RunLog::Finish(int64_t global_step, const Evaluate& evaluate, const SaveCheckpoint& save) {
+  if (const int signal = StopSignalScope::Received()) {
+    save(fmt::format("step_{:010d}.pt", global_step));
+    fmt::print(stderr, "\nhpo train: stopped by {} at step {}; checkpoint saved\n",
+               sigabbrev_np(signal), global_step);
+    return kExitInterrupted;
+  }
+  save("final.pt");
+  evaluate(true);
+  return kExitOk;
 }
 
 double RunLog::TrainingSeconds() const {

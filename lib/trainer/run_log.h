@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -43,9 +44,15 @@ class RunLog {
   void ShowProgress(int64_t global_step, bool last);
   double StepsPerSecond(int64_t global_step) const;
 
-  /// Whether a periodic evaluation or checkpoint is due at `global_step` (and moves the mark).
-  bool EvaluationDue(int64_t global_step);
-  bool CheckpointDue(int64_t global_step);
+  /// The run's evaluation (final: the last one) and its checkpoint saved under a file name.
+  using Evaluate = std::function<void(bool final_eval)>;
+  using SaveCheckpoint = std::function<void(const std::string& name)>;
+
+  /// After a learning step: the periodic evaluation and checkpoint, when due at `global_step`.
+  void AfterLearning(int64_t global_step, const Evaluate& evaluate, const SaveCheckpoint& save);
+  /// The end of the loop: after a stop signal a checkpoint and kExitInterrupted; otherwise
+  /// final.pt, the final evaluation and kExitOk.
+  int Finish(int64_t global_step, const Evaluate& evaluate, const SaveCheckpoint& save);
 
   /// Reports an evaluation: the JSON line (a sweep's intermediate values) or a line for people,
   /// the solve step of the first periodic one at the threshold, and for the final one

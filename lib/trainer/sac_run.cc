@@ -4,7 +4,6 @@
 #include "lib/trainer/sac_run.h"
 
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -338,10 +337,12 @@ void SacRun::WriteProgressRow(double lr) {
 }
 
 int SacRun::Run() {
+  const RunLog::Evaluate evaluate = [this](bool final_eval) { Evaluate(final_eval); };
+  const RunLog::SaveCheckpoint save = [this](const std::string& name) { SaveCheckpoint(name); };
   const int64_t total = TotalSteps();
   log_.Start(
-      "step,update,episodic_return_mean,actor_loss,critic_loss,ent_coef,ent_coef_loss,sps,learning_"
-      "rate",
+      "step,update,episodic_return_mean,actor_loss,critic_loss,ent_coef,ent_coef_loss,sps,"
+      "learning_rate",
       global_step_, total);
   envs_.Reset(obs_);
   if (global_step_ == 0) {
@@ -389,23 +390,9 @@ int SacRun::Run() {
       WriteProgressRow(lr);
       log_.ShowProgress(global_step_, global_step_ >= total);
     }
-    if (log_.EvaluationDue(global_step_)) {
-      const Clock::time_point eval_start = Clock::now();
-      Evaluate(false);
-      log_.time_spent().eval += SecondsSince(eval_start);
-    }
-    if (log_.CheckpointDue(global_step_))
-      SaveCheckpoint(fmt::format("step_{:010d}.pt", global_step_));
+    log_.AfterLearning(global_step_, evaluate, save);
   }
-  if (StopSignalScope::Received()) {
-    SaveCheckpoint(fmt::format("step_{:010d}.pt", global_step_));
-    fmt::print(stderr, "\nhpo train: stopped by {} at step {}; checkpoint saved\n",
-               sigabbrev_np(StopSignalScope::Received()), global_step_);
-    return kExitInterrupted;
-  }
-  SaveCheckpoint("final.pt");
-  Evaluate(true);
-  return kExitOk;
+  return log_.Finish(global_step_, evaluate, save);
 }
 
 }  // namespace
