@@ -21,11 +21,6 @@
 namespace hpo::trainer {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double SecondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 class PpoRun {
  public:
   PpoRun(const config::TrainerConfig& config, const TrainOptions& options)
@@ -124,16 +119,16 @@ void PpoRun::CollectRollout() {
     const size_t row = static_cast<size_t>(t * n_envs);
     float* obs_t = obs_buf_.data() + row * static_cast<size_t>(obs_size_);
     std::copy(next_obs_.begin(), next_obs_.end(), obs_t);
-    const Clock::time_point policy_start = Clock::now();
+    const RunLog::Clock::time_point policy_start = RunLog::Clock::now();
     float* act_t = act_buf_.data() + row * static_cast<size_t>(action_width_);
     policy_.Act(obs_t, n_envs, &rng_, act_t, logp_buf_.data() + row, activations_);
     std::copy_n(activations_.value.data(), n_envs, val_buf_.data() + row);
 
-    const Clock::time_point env_start = Clock::now();
+    const RunLog::Clock::time_point env_start = RunLog::Clock::now();
     log_.time_spent().policy += std::chrono::duration<double>(env_start - policy_start).count();
     envs_.Step(std::span<const float>(act_t, static_cast<size_t>(n_envs * action_width_)),
                next_obs_, rewards, terminated, truncated);
-    log_.time_spent().env += SecondsSince(env_start);
+    log_.time_spent().env += RunLog::SecondsSince(env_start);
     for (int64_t e = 0; e < n_envs; ++e) {
       const size_t i = row + static_cast<size_t>(e);
       rew_buf_[i] = rewards[static_cast<size_t>(e)];
@@ -255,9 +250,9 @@ int PpoRun::Run() {
                           : c_.learning_rate;
     CollectRollout();
     if (StopSignalScope::Received()) break;  // a partial rollout is not trained on
-    const Clock::time_point update_start = Clock::now();
+    const RunLog::Clock::time_point update_start = RunLog::Clock::now();
     const bool finite = Update(lr);
-    log_.time_spent().update += SecondsSince(update_start);
+    log_.time_spent().update += RunLog::SecondsSince(update_start);
     if (!finite) {
       fmt::print(stderr,
                  "hpo train: non-finite loss or parameters at step {} (update {}); stopping. "

@@ -28,6 +28,11 @@ struct TimeSpent {
 
 class RunLog {
  public:
+  using Clock = std::chrono::steady_clock;
+  static double SecondsSince(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  }
+
   RunLog(const config::TrainerConfig& config, const TrainOptions& options, double reward_threshold);
 
   /// Creates the run directory's checkpoints/ and opens progress.csv (writing `csv_header`
@@ -67,8 +72,6 @@ class RunLog {
   void RestoreFrom(const CheckpointState& state);
 
  private:
-  using Clock = std::chrono::steady_clock;
-
   const config::TrainerConfig& c_;
   TrainOptions options_;
   double reward_threshold_;

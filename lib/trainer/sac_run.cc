@@ -21,11 +21,6 @@
 namespace hpo::trainer {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double SecondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 /// Transitions in a ring of `capacity`; actions as the actor gives them, in [-1, 1].
 class ReplayBuffer {
  public:
@@ -129,6 +124,8 @@ class SacRun {
   double target_entropy_;
 
   std::vector<float> obs_, next_obs_, unit_actions_, env_actions_;
+  std::vector<uint8_t>
+      ended_scratch_;  // StoreTransitions' per-step flags, kept to not allocate every step
   int64_t global_step_ = 0, updates_ = 0;
   SacStats stats_;
 };
@@ -201,7 +198,8 @@ void SacRun::Act(bool at_random) {
 // terminal state cuts the bootstrap (a time limit does not).
 void SacRun::StoreTransitions(const std::vector<float>& rewards,
                               const std::vector<uint8_t>& terminated) {
-  std::vector<uint8_t> ended(static_cast<size_t>(c_.n_envs), 0);
+  std::vector<uint8_t>& ended = ended_scratch_;
+  ended.assign(static_cast<size_t>(c_.n_envs), 0);
   for (const envs::EpisodeStats& episode : envs_.finished_episodes()) {
     ended[static_cast<size_t>(episode.env_index)] = 1;
     log_.AddEpisodeReturn(episode.episode_return);
@@ -358,12 +356,12 @@ int SacRun::Run() {
   std::vector<uint8_t> terminated(rewards.size()), truncated(rewards.size());
   double lr = c_.learning_rate;
   while (global_step_ < total && !StopSignalScope::Received()) {
-    const Clock::time_point policy_start = Clock::now();
+    const RunLog::Clock::time_point policy_start = RunLog::Clock::now();
     Act(global_step_ < c_.learning_starts);
-    const Clock::time_point env_start = Clock::now();
+    const RunLog::Clock::time_point env_start = RunLog::Clock::now();
     log_.time_spent().policy += std::chrono::duration<double>(env_start - policy_start).count();
     envs_.Step(env_actions_, next_obs_, rewards, terminated, truncated);
-    log_.time_spent().env += SecondsSince(env_start);
+    log_.time_spent().env += RunLog::SecondsSince(env_start);
     StoreTransitions(rewards, terminated);
     obs_.swap(next_obs_);
     global_step_ += c_.n_envs;
@@ -373,7 +371,7 @@ int SacRun::Run() {
                       : c_.learning_rate;
     const bool learning = global_step_ > c_.learning_starts && buffer_.size() >= c_.batch_size;
     if (learning && (global_step_ / c_.n_envs) % c_.train_freq == 0) {
-      const Clock::time_point update_start = Clock::now();
+      const RunLog::Clock::time_point update_start = RunLog::Clock::now();
       for (int64_t g = 0; g < c_.gradient_steps; ++g) {
         if (Learn(lr)) continue;
         fmt::print(stderr,
@@ -383,7 +381,7 @@ int SacRun::Run() {
         WriteProgressRow(lr);
         return kExitNonFinite;
       }
-      log_.time_spent().update += SecondsSince(update_start);
+      log_.time_spent().update += RunLog::SecondsSince(update_start);
     }
     if (global_step_ >= next_progress || global_step_ >= total) {
       next_progress = (global_step_ / progress_every + 1) * progress_every;
