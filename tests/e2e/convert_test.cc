@@ -9,6 +9,7 @@
 #include "lib/config/sweep_config.h"
 #include "lib/core/error.h"
 #include "tests/e2e/run_hpo.h"
+#include "tests/support/test_dir.h"
 
 namespace hpo::e2e {
 namespace {
@@ -18,11 +19,7 @@ namespace fs = std::filesystem;
 class ConvertCliTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(testing::TempDir()) /
-           ("convert_e2e_" +
-            std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing_support::FreshTestDir("convert_e2e");
   }
 
   /// Runs `hpo convert <args>` with stdout to `out` (only errors come back in the output).

@@ -10,6 +10,7 @@
 
 #include "lib/store/store.h"
 #include "tests/e2e/run_hpo.h"
+#include "tests/support/test_dir.h"
 
 namespace hpo::e2e {
 namespace {
@@ -19,9 +20,7 @@ namespace fs = std::filesystem;
 class ReportCliTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(testing::TempDir()) / ("report_e2e_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing_support::FreshTestDir("report_e2e");
     setenv("HPO_TRAIN_DIR", (dir_ / "train_dir").c_str(), 1);
   }
 

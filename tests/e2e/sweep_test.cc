@@ -25,6 +25,7 @@
 #include "lib/core/error.h"
 #include "lib/store/store.h"
 #include "tests/e2e/run_hpo.h"
+#include "tests/support/test_dir.h"
 
 namespace hpo::e2e {
 namespace {
@@ -34,9 +35,7 @@ namespace fs = std::filesystem;
 class SweepCliTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(testing::TempDir()) / ("sweep_e2e_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing_support::FreshTestDir("sweep_e2e");
     setenv("HPO_TRAIN_DIR", (dir_ / "train_dir").c_str(), 1);
   }
 

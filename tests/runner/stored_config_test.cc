@@ -8,6 +8,7 @@
 
 #include "lib/core/error.h"
 #include "tests/runner/fake_store.h"
+#include "tests/support/test_dir.h"
 
 namespace hpo::runner {
 namespace {
@@ -29,9 +30,7 @@ std::string Read(const std::filesystem::path& path) {
 
 class StoredConfigTest : public ::testing::Test {
  protected:
-  StoredConfigTest() : dir_(std::filesystem::path(::testing::TempDir()) / "stored_config") {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+  StoredConfigTest() : dir_(testing_support::FreshTestDir("stored_config")) {
     study_ = store_.OpenStudy("s", "maximize", Sweep("0.0, max: 1.0", 10).ToYaml(), true);
   }
   std::filesystem::path dir_;

@@ -9,6 +9,7 @@
 
 #include "lib/core/error.h"
 #include "lib/store/store.h"
+#include "tests/support/test_dir.h"
 
 namespace hpo::store {
 namespace {
@@ -16,10 +17,7 @@ namespace {
 class SqliteStoreTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("store_test_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing_support::FreshTestDir("store_test");
   }
   std::string Url() const { return "sqlite:///" + (dir_ / "study.db").string(); }
   std::filesystem::path dir_;
