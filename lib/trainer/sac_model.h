@@ -42,8 +42,9 @@ class SacCriticImpl : public torch::nn::Module {
 };
 TORCH_MODULE(SacCritic);
 
-/// Every SAC parameter in one module, in checkpoint order: actor, critic, target critic, and the
-/// log of the entropy coefficient.
+/// Every SAC parameter in one module: actor, critic, target critic and the log of the entropy
+/// coefficient. Their order in parameters() (and in checkpoints) is torch's: the module's own
+/// log_ent_coef first, then the children as registered.
 class SacModelImpl : public torch::nn::Module {
  public:
   SacModelImpl(int observation_size, const envs::ActionSpace& space,

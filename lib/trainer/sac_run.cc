@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "envs/vector_env.h"
@@ -79,6 +80,11 @@ class ReplayBuffer {
   std::vector<float> observations_, next_observations_, actions_, rewards_, terminated_;
 };
 
+/// One network's parameters in the flat buffer [offset, offset + size).
+struct FlatRegion {
+  int64_t offset = 0, size = 0;
+};
+
 /// The diagnostics of the last gradient step (progress.csv).
 struct SacStats {
   double actor_loss = 0, critic_loss = 0, ent_coef = 0, ent_coef_loss = 0;
@@ -101,13 +107,13 @@ class SacRun {
     return (c_.total_timesteps + c_.n_envs - 1) / c_.n_envs * c_.n_envs;
   }
 
-  // the flat buffer's regions: [actor | critic | target critic | log_ent_coef]
-  std::span<float> Values(int64_t offset, int64_t size) {
-    return {flat_.values.data_ptr<float>() + offset, static_cast<size_t>(size)};
+  std::span<float> Values(const FlatRegion& region) {
+    return {flat_.values.data_ptr<float>() + region.offset, static_cast<size_t>(region.size)};
   }
-  std::span<float> Grads(int64_t offset, int64_t size) {
-    return {flat_.grads.data_ptr<float>() + offset, static_cast<size_t>(size)};
+  std::span<float> Grads(const FlatRegion& region) {
+    return {flat_.grads.data_ptr<float>() + region.offset, static_cast<size_t>(region.size)};
   }
+  std::span<float> AllValues() { return Values({0, flat_.values.numel()}); }
 
   const config::TrainerConfig& c_;
   std::filesystem::path run_dir_;
@@ -117,7 +123,7 @@ class SacRun {
   Rng rng_;
   SacModel model_;
   FlatParameters flat_;
-  int64_t actor_size_, critic_size_;
+  FlatRegion actor_, critic_, critic_target_, log_ent_coef_;
   FlatOptimizer actor_optimizer_, critic_optimizer_, ent_coef_optimizer_;
   ReplayBuffer buffer_;
   RunLog log_;
@@ -146,10 +152,19 @@ EvalResult EvaluateActor(const config::TrainerConfig& config, SacActorImpl& acto
       });
 }
 
-int64_t CountParameters(torch::nn::Module& module) {
-  int64_t n = 0;
-  for (const torch::Tensor& p : module.parameters()) n += p.numel();
-  return n;
+/// Where `params` (one network's, in order) sit in the flat buffer. Read off the tensors, not
+/// assumed from the order they were registered in: torch lists a module's own parameters
+/// (log_ent_coef) before its children's.
+FlatRegion RegionOf(const FlatParameters& flat, const std::vector<torch::Tensor>& params) {
+  const float* base = flat.values.data_ptr<float>();
+  FlatRegion region{params.front().data_ptr<float>() - base, 0};
+  for (const torch::Tensor& p : params) {
+    if (p.data_ptr<float>() != base + region.offset + region.size) {
+      throw std::logic_error("SAC: a network's parameters are not contiguous in the flat buffer");
+    }
+    region.size += p.numel();
+  }
+  return region;
 }
 
 SacRun::SacRun(const config::TrainerConfig& config, const TrainOptions& options)
@@ -162,12 +177,14 @@ SacRun::SacRun(const config::TrainerConfig& config, const TrainOptions& options)
       rng_(DeriveSeed(static_cast<uint64_t>(config.seed), 0, "policy")),
       model_(obs_size_, space_, config),
       flat_(Flatten(*model_)),
-      actor_size_(CountParameters(*model_->actor)),
-      critic_size_(CountParameters(*model_->critic)),
+      actor_(RegionOf(flat_, model_->actor->parameters())),
+      critic_(RegionOf(flat_, model_->critic->parameters())),
+      critic_target_(RegionOf(flat_, model_->critic_target->parameters())),
+      log_ent_coef_(RegionOf(flat_, {model_->log_ent_coef})),
       actor_optimizer_(
-          FlatOptimizer::Adam(actor_size_, config.adam_beta1, config.adam_beta2, config.adam_eps)),
+          FlatOptimizer::Adam(actor_.size, config.adam_beta1, config.adam_beta2, config.adam_eps)),
       critic_optimizer_(
-          FlatOptimizer::Adam(critic_size_, config.adam_beta1, config.adam_beta2, config.adam_eps)),
+          FlatOptimizer::Adam(critic_.size, config.adam_beta1, config.adam_beta2, config.adam_eps)),
       ent_coef_optimizer_(
           FlatOptimizer::Adam(1, config.adam_beta1, config.adam_beta2, config.adam_eps)),
       buffer_(config.buffer_size, obs_size_, space_.n),
@@ -223,10 +240,9 @@ bool SacRun::Learn(double lr) {
     ent_coef = model_->log_ent_coef.detach().exp();
     const torch::Tensor ent_coef_loss =
         -(model_->log_ent_coef * (log_prob.detach() + target_entropy_)).mean();
-    std::ranges::fill(Grads(2 * critic_size_ + actor_size_, 1), 0.0f);
+    std::ranges::fill(Grads(log_ent_coef_), 0.0f);
     ent_coef_loss.backward();
-    ent_coef_optimizer_.Step(Values(2 * critic_size_ + actor_size_, 1),
-                             Grads(2 * critic_size_ + actor_size_, 1), lr, 0);
+    ent_coef_optimizer_.Step(Values(log_ent_coef_), Grads(log_ent_coef_), lr, 0);
     stats_.ent_coef_loss = ent_coef_loss.item<double>();
   }
   stats_.ent_coef = ent_coef.item<double>();
@@ -242,22 +258,20 @@ bool SacRun::Learn(double lr) {
   auto [q1, q2] = model_->critic->forward(b.observations, b.actions);
   const torch::Tensor critic_loss =
       0.5 * (torch::mse_loss(q1, target_q) + torch::mse_loss(q2, target_q));
-  std::ranges::fill(Grads(actor_size_, critic_size_), 0.0f);
+  std::ranges::fill(Grads(critic_), 0.0f);
   critic_loss.backward();
-  critic_optimizer_.Step(Values(actor_size_, critic_size_), Grads(actor_size_, critic_size_), lr,
-                         0);
+  critic_optimizer_.Step(Values(critic_), Grads(critic_), lr, 0);
 
   // The actor against the critics just updated (SB3's order); the critics' gradients this adds
   // are cleared before their next step.
   auto [q1_pi, q2_pi] = model_->critic->forward(b.observations, pi_actions);
   const torch::Tensor actor_loss = (ent_coef * log_prob - torch::min(q1_pi, q2_pi)).mean();
-  std::ranges::fill(Grads(0, actor_size_), 0.0f);
+  std::ranges::fill(Grads(actor_), 0.0f);
   actor_loss.backward();
-  actor_optimizer_.Step(Values(0, actor_size_), Grads(0, actor_size_), lr, 0);
+  actor_optimizer_.Step(Values(actor_), Grads(actor_), lr, 0);
 
   // target = (1 - tau) target + tau critic
-  const std::span<float> critic = Values(actor_size_, critic_size_),
-                         target = Values(actor_size_ + critic_size_, critic_size_);
+  const std::span<float> critic = Values(critic_), target = Values(critic_target_);
   const auto tau = static_cast<float>(c_.tau);
   for (size_t i = 0; i < critic.size(); ++i) target[i] = (1.0f - tau) * target[i] + tau * critic[i];
 
@@ -277,7 +291,7 @@ void SacRun::Evaluate(bool final_eval) {
 
 void SacRun::SaveCheckpoint(const std::string& name) {
   CheckpointState state;
-  const std::span<float> values = Values(0, flat_.values.numel());
+  const std::span<float> values = AllValues();
   state.params.assign(values.begin(), values.end());
   for (FlatOptimizer* optimizer : {&actor_optimizer_, &critic_optimizer_, &ent_coef_optimizer_}) {
     state.adam_m.insert(state.adam_m.end(), optimizer->m().begin(), optimizer->m().end());
@@ -295,13 +309,13 @@ void SacRun::SaveCheckpoint(const std::string& name) {
 void SacRun::Restore() {
   const std::filesystem::path path = LatestCheckpoint(run_dir_);
   const CheckpointState state = LoadCheckpointFile(path);
-  const auto optimized = static_cast<size_t>(actor_size_ + critic_size_ + 1);
+  const auto optimized = static_cast<size_t>(actor_.size + critic_.size + log_ent_coef_.size);
   if (state.params.size() != static_cast<size_t>(flat_.values.numel()) ||
       state.adam_m.size() != optimized || state.adam_v.size() != optimized) {
     throw UserError(
         fmt::format("checkpoint {} does not match the SAC networks of this config", path.string()));
   }
-  std::ranges::copy(state.params, Values(0, flat_.values.numel()).begin());
+  std::ranges::copy(state.params, AllValues().begin());
   size_t offset = 0;
   for (FlatOptimizer* optimizer : {&actor_optimizer_, &critic_optimizer_, &ent_coef_optimizer_}) {
     const size_t n = optimizer->m().size();
