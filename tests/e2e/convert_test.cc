@@ -18,9 +18,7 @@ namespace fs = std::filesystem;
 
 class ConvertCliTest : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = testing_support::FreshTestDir("convert_e2e");
-  }
+  void SetUp() override { dir_ = testing_support::FreshTestDir("convert_e2e"); }
 
   /// Runs `hpo convert <args>` with stdout to `out` (only errors come back in the output).
   CommandResult Convert(const std::string& args, const fs::path& out) const {

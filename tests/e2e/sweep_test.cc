@@ -2,11 +2,13 @@
 // on one study, reproducibility, bad input.
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,9 +20,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include "lib/core/error.h"
 #include "lib/store/store.h"
@@ -511,6 +510,22 @@ TEST_F(SweepCliTest, EverySeedFixtureAndExampleDryRuns) {
     EXPECT_NE(r.output.find("constraints rejected"), std::string::npos) << run << "\n" << r.output;
   }
   EXPECT_FALSE(fs::exists(dir_ / "train_dir")) << "a dry run wrote files";
+}
+
+// The "then hpo best-params <name> ..." an example's header comment tells users to run names the
+// example's sweep and parses (it once said --name, which best-params does not take).
+TEST_F(SweepCliTest, TheBestParamsCommandInEachExampleNamesItsSweepAndParses) {
+  for (const auto& e : fs::directory_iterator(std::string(HPO_SOURCE_DIR) + "/configs/examples")) {
+    const std::string text = ReadFile(e.path());
+    const size_t at = text.find("hpo best-params ");
+    if (at == std::string::npos) continue;
+    const std::string args = text.substr(at + 16, text.find('\n', at) - at - 16);
+    const std::string name = YAML::LoadFile(e.path().string())["name"].as<std::string>();
+    EXPECT_EQ(args.substr(0, args.find(' ')), name) << e.path();
+    const CommandResult r = RunHpo("best-params " + args + " --no-patch");  // no sweep ran here
+    EXPECT_EQ(r.output.find("see hpo --help"), std::string::npos) << e.path() << "\n" << r.output;
+    EXPECT_NE(r.output.find(name), std::string::npos) << e.path() << "\n" << r.output;
+  }
 }
 
 TEST_F(SweepCliTest, BestParamsPatchTrainsWithExactlyTheBestTrialsParameters) {

@@ -16,9 +16,7 @@ namespace {
 
 class SqliteStoreTest : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = testing_support::FreshTestDir("store_test");
-  }
+  void SetUp() override { dir_ = testing_support::FreshTestDir("store_test"); }
   std::string Url() const { return "sqlite:///" + (dir_ / "study.db").string(); }
   std::filesystem::path dir_;
 };

@@ -1,4 +1,5 @@
-// An empty directory of the running test's own, so that tests ctest runs in parallel never share one.
+// An empty directory of the running test's own, so that tests ctest runs in parallel never share
+// one.
 #pragma once
 
 #include <gtest/gtest.h>
