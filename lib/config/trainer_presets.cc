@@ -68,7 +68,7 @@ Preset EnvDefaults(const std::string& env_id, const std::string& algorithm) {
   if (algorithm == "sac" && env_id == "LunarLanderContinuous-v3") {
     // gamma 0.995, not zoo's 0.99: at 0.99 hovering until the time limit (about -0.2 of fuel a
     // step) is worth little less than landing, and 64-64 nets stayed there on some seeds;
-    // 128-128 nets, not zoo's 400-300, which cost 5x as much a gradient step here
+    // 128-128 nets, not zoo's 400-300, which cost 6x as much a gradient step here
     return {{"total_timesteps", 200'000},
             {"learning_rate", 7.3e-4},
             {"gamma", 0.995},
