@@ -185,8 +185,8 @@ SacRun::SacRun(const config::TrainerConfig& config, const TrainOptions& options)
           FlatOptimizer::Adam(actor_.size, config.adam_beta1, config.adam_beta2, config.adam_eps)),
       critic_optimizer_(
           FlatOptimizer::Adam(critic_.size, config.adam_beta1, config.adam_beta2, config.adam_eps)),
-      ent_coef_optimizer_(
-          FlatOptimizer::Adam(1, config.adam_beta1, config.adam_beta2, config.adam_eps)),
+      ent_coef_optimizer_(FlatOptimizer::Adam(log_ent_coef_.size, config.adam_beta1,
+                                              config.adam_beta2, config.adam_eps)),
       buffer_(config.buffer_size, obs_size_, space_.n),
       log_(config, options, envs_.reward_threshold()),
       target_entropy_(-static_cast<double>(space_.n)) {  // SB3's "auto": -dim(actions)

@@ -37,14 +37,20 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
+// One progress.csv line's cells.
+std::vector<std::string> Cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream s(line);
+  for (std::string cell; std::getline(s, cell, ',');) cells.push_back(cell);
+  return cells;
+}
+
 // progress.csv without its timing column (sps), which no two runs share.
 std::string ProgressWithoutSps(const fs::path& run_dir) {
   std::string out;
   std::ptrdiff_t sps = -1;
   for (const std::string& line : Lines(ReadFile(run_dir / "progress.csv"))) {
-    std::vector<std::string> cells;
-    std::stringstream s(line);
-    for (std::string cell; std::getline(s, cell, ',');) cells.push_back(cell);
+    std::vector<std::string> cells = Cells(line);
     if (sps < 0) sps = std::find(cells.begin(), cells.end(), "sps") - cells.begin();  // the header
     cells.erase(cells.begin() + sps);
     for (const std::string& c : cells) out += c + ",";
@@ -58,9 +64,7 @@ std::vector<std::string> ProgressColumn(const fs::path& run_dir, const std::stri
   std::vector<std::string> column;
   std::ptrdiff_t index = -1;
   for (const std::string& line : Lines(ReadFile(run_dir / "progress.csv"))) {
-    std::vector<std::string> cells;
-    std::stringstream s(line);
-    for (std::string cell; std::getline(s, cell, ',');) cells.push_back(cell);
+    const std::vector<std::string> cells = Cells(line);
     if (index < 0) {
       index = std::find(cells.begin(), cells.end(), name) - cells.begin();  // the header
     } else {
