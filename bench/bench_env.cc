@@ -16,7 +16,9 @@ namespace {
 using hpo::Rng;
 using Clock = std::chrono::steady_clock;
 
-double Seconds(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 struct EpisodeRecord {
   uint64_t seed;
@@ -87,7 +89,8 @@ int main(int argc, char** argv) {
   const double vector16 = VectorEnvStepsPerSecond(steps, 16);
   const double bare = BareWorldStepsPerSecond(episodes);
   fmt::print(
-      "{{\"steps\": {}, \"single_env_steps_per_second\": {:.0f}, \"vector_env16_steps_per_second\": {:.0f}, "
+      "{{\"steps\": {}, \"single_env_steps_per_second\": {:.0f}, "
+      "\"vector_env16_steps_per_second\": {:.0f}, "
       "\"bare_box2d_steps_per_second\": {:.0f}, \"random_episode_mean_length\": {}}}\n",
       steps, single, vector16, bare, mean_length);
   return 0;

@@ -1,5 +1,5 @@
-// Sampler benchmark: simple regret after 20/40/TRIALS trials on standard functions, SEEDS seeds each,
-// and time per suggest with 100/1000/5000 finished trials. Prints one JSON object.
+// Sampler benchmark: simple regret after 20/40/TRIALS trials on standard functions, SEEDS seeds
+// each, and time per suggest with 100/1000/5000 finished trials. Prints one JSON object.
 //   bench_samplers [seeds] [trials]      (seeds 0: only the time per suggest)
 #include <fmt/format.h>
 
@@ -33,37 +33,49 @@ struct Problem {
 // lr 3e-4, gamma 0.995, 10 epochs, batch 64, clip 0.2 is the optimum (0).
 double MixedRl(double lr, double gamma, int64_t n_epochs, int64_t batch, double clip) {
   const double batch_penalty = batch == 32 ? 0.5 : batch == 64 ? 0.0 : batch == 128 ? 0.2 : 0.6;
-  return std::pow(std::log10(lr) - std::log10(3e-4), 2) + 0.5 * std::pow(std::log10(1 - gamma) - std::log10(0.005), 2) +
-         std::pow((static_cast<double>(n_epochs) - 10) / 5, 2) + batch_penalty + 10 * std::pow(clip - 0.2, 2);
+  return std::pow(std::log10(lr) - std::log10(3e-4), 2) +
+         0.5 * std::pow(std::log10(1 - gamma) - std::log10(0.005), 2) +
+         std::pow((static_cast<double>(n_epochs) - 10) / 5, 2) + batch_penalty +
+         10 * std::pow(clip - 0.2, 2);
 }
 
-hpo::space::SearchSpace Uniforms(const std::string& prefix, int n, double lo, double hi, const std::string& kind = "uniform") {
+hpo::space::SearchSpace Uniforms(const std::string& prefix, int n, double lo, double hi,
+                                 const std::string& kind = "uniform") {
   hpo::space::SearchSpace s;
-  for (int i = 0; i < n; ++i) s.AddParameter(fmt::format("{}{}", prefix, i), hpo::space::MakeNumeric({kind, lo, hi, {}, {}, 1}, Origin{}));
+  for (int i = 0; i < n; ++i)
+    s.AddParameter(fmt::format("{}{}", prefix, i),
+                   hpo::space::MakeNumeric({kind, lo, hi, {}, {}, 1}, Origin{}));
   return s;
 }
 
 std::vector<Problem> Problems() {
   std::vector<Problem> problems;
-  problems.push_back({"branin",
-                      [] {
-                        hpo::space::SearchSpace s;
-                        s.AddParameter("x0", hpo::space::MakeNumeric({"uniform", -5, 10, {}, {}, 1}, Origin{}));
-                        s.AddParameter("x1", hpo::space::MakeNumeric({"uniform", 0, 15, {}, {}, 1}, Origin{}));
-                        return s;
-                      },
-                      [](const ParamSet& p) {
-                        const double pi = std::numbers::pi, x1 = p.at("x0").as_double(), x2 = p.at("x1").as_double();
-                        return std::pow(x2 - 5.1 / (4 * pi * pi) * x1 * x1 + 5 / pi * x1 - 6, 2) + 10 * (1 - 1 / (8 * pi)) * std::cos(x1) + 10;
-                      },
-                      0.397887});
+  problems.push_back(
+      {"branin",
+       [] {
+         hpo::space::SearchSpace s;
+         s.AddParameter("x0", hpo::space::MakeNumeric({"uniform", -5, 10, {}, {}, 1}, Origin{}));
+         s.AddParameter("x1", hpo::space::MakeNumeric({"uniform", 0, 15, {}, {}, 1}, Origin{}));
+         return s;
+       },
+       [](const ParamSet& p) {
+         const double pi = std::numbers::pi, x1 = p.at("x0").as_double(),
+                      x2 = p.at("x1").as_double();
+         return std::pow(x2 - 5.1 / (4 * pi * pi) * x1 * x1 + 5 / pi * x1 - 6, 2) +
+                10 * (1 - 1 / (8 * pi)) * std::cos(x1) + 10;
+       },
+       0.397887});
   problems.push_back({"hartmann6", [] { return Uniforms("x", 6, 0, 1); },
                       [](const ParamSet& p) {
                         static const double a[4] = {1.0, 1.2, 3.0, 3.2};
-                        static const double A[4][6] = {{10, 3, 17, 3.5, 1.7, 8}, {0.05, 10, 17, 0.1, 8, 14},
-                                                       {3, 3.5, 1.7, 10, 17, 8}, {17, 8, 0.05, 10, 0.1, 14}};
-                        static const double P[4][6] = {{1312, 1696, 5569, 124, 8283, 5886}, {2329, 4135, 8307, 3736, 1004, 9991},
-                                                       {2348, 1451, 3522, 2883, 3047, 6650}, {4047, 8828, 8732, 5743, 1091, 381}};
+                        static const double A[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
+                                                       {0.05, 10, 17, 0.1, 8, 14},
+                                                       {3, 3.5, 1.7, 10, 17, 8},
+                                                       {17, 8, 0.05, 10, 0.1, 14}};
+                        static const double P[4][6] = {{1312, 1696, 5569, 124, 8283, 5886},
+                                                       {2329, 4135, 8307, 3736, 1004, 9991},
+                                                       {2348, 1451, 3522, 2883, 3047, 6650},
+                                                       {4047, 8828, 8732, 5743, 1091, 381}};
                         double sum = 0;
                         for (int i = 0; i < 4; ++i) {
                           double inner = 0;
@@ -87,48 +99,66 @@ std::vector<Problem> Problems() {
                         return sum;
                       },
                       0.0});
-  problems.push_back({"mixed",
-                      [] {
-                        hpo::space::SearchSpace s;
-                        s.AddParameter("n", hpo::space::MakeNumeric({"int_uniform", 1, 20, {}, {}, 1}, Origin{}));
-                        s.AddParameter("c", hpo::space::MakeCategorical({Value("a"), Value("b"), Value("c"), Value("d")}, std::nullopt, Origin{}));
-                        s.AddParameter("x", hpo::space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{}));
-                        return s;
-                      },
-                      [](const ParamSet& p) {
-                        const std::string& c = p.at("c").as_string();
-                        const double offset = c == "a" ? 1.0 : c == "b" ? 0.0 : c == "c" ? 2.0 : 0.5;
-                        return std::pow(static_cast<double>(p.at("n").as_int()) - 7, 2) / 10 + offset +
-                               10 * std::pow(p.at("x").as_double() - 0.3, 2);
-                      },
-                      0.0});
+  problems.push_back(
+      {"mixed",
+       [] {
+         hpo::space::SearchSpace s;
+         s.AddParameter("n", hpo::space::MakeNumeric({"int_uniform", 1, 20, {}, {}, 1}, Origin{}));
+         s.AddParameter(
+             "c", hpo::space::MakeCategorical({Value("a"), Value("b"), Value("c"), Value("d")},
+                                              std::nullopt, Origin{}));
+         s.AddParameter("x", hpo::space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{}));
+         return s;
+       },
+       [](const ParamSet& p) {
+         const std::string& c = p.at("c").as_string();
+         const double offset = c == "a" ? 1.0 : c == "b" ? 0.0 : c == "c" ? 2.0 : 0.5;
+         return std::pow(static_cast<double>(p.at("n").as_int()) - 7, 2) / 10 + offset +
+                10 * std::pow(p.at("x").as_double() - 0.3, 2);
+       },
+       0.0});
   // Optimum off the centre of the box (the search centre is no head start here).
   problems.push_back({"offcentre_ellipsoid4", [] { return Uniforms("x", 4, -5, 5); },
                       [](const ParamSet& p) {
                         const double optimum[4] = {3.7, -4.1, 2.9, -1.3};
                         double sum = 0;
-                        for (int i = 0; i < 4; ++i) sum += std::pow(10.0, i / 3.0) * std::pow(p.at(fmt::format("x{}", i)).as_double() - optimum[i], 2);
+                        for (int i = 0; i < 4; ++i)
+                          sum += std::pow(10.0, i / 3.0) *
+                                 std::pow(p.at(fmt::format("x{}", i)).as_double() - optimum[i], 2);
                         return sum;
                       },
                       0.0});
   // An RL-like space: a log learning rate, a logit discount, an int, a categorical, a linear clip.
-  problems.push_back({"mixed_rl",
-                      [] {
-                        hpo::space::SearchSpace s;
-                        s.AddParameter("lr", hpo::space::MakeNumeric({"loguniform", 1e-5, 1e-2, {}, {}, 1}, Origin{}));
-                        s.AddParameter("gamma", hpo::space::MakeNumeric({"logit_normal", 0.9, 0.9999, 0.99, {}, 1}, Origin{}));
-                        s.AddParameter("n_epochs", hpo::space::MakeNumeric({"int_uniform", 1, 20, {}, {}, 1}, Origin{}));
-                        s.AddParameter("batch", hpo::space::MakeCategorical({Value(32), Value(64), Value(128), Value(256)}, std::nullopt, Origin{}));
-                        s.AddParameter("clip", hpo::space::MakeNumeric({"uniform", 0.1, 0.4, {}, {}, 1}, Origin{}));
-                        return s;
-                      },
-                      [](const ParamSet& p) { return MixedRl(p.at("lr").as_double(), p.at("gamma").as_double(), p.at("n_epochs").as_int(), p.at("batch").as_int(), p.at("clip").as_double()); },
-                      0.0});
+  problems.push_back(
+      {"mixed_rl",
+       [] {
+         hpo::space::SearchSpace s;
+         s.AddParameter("lr",
+                        hpo::space::MakeNumeric({"loguniform", 1e-5, 1e-2, {}, {}, 1}, Origin{}));
+         s.AddParameter("gamma", hpo::space::MakeNumeric({"logit_normal", 0.9, 0.9999, 0.99, {}, 1},
+                                                         Origin{}));
+         s.AddParameter("n_epochs",
+                        hpo::space::MakeNumeric({"int_uniform", 1, 20, {}, {}, 1}, Origin{}));
+         s.AddParameter("batch",
+                        hpo::space::MakeCategorical({Value(32), Value(64), Value(128), Value(256)},
+                                                    std::nullopt, Origin{}));
+         s.AddParameter("clip",
+                        hpo::space::MakeNumeric({"uniform", 0.1, 0.4, {}, {}, 1}, Origin{}));
+         return s;
+       },
+       [](const ParamSet& p) {
+         return MixedRl(p.at("lr").as_double(), p.at("gamma").as_double(),
+                        p.at("n_epochs").as_int(), p.at("batch").as_int(),
+                        p.at("clip").as_double());
+       },
+       0.0});
   // 10-D, observed with N(0, 0.1) noise; regret is the true value of the best point tried.
   problems.push_back({"noisy_sphere10", [] { return Uniforms("x", 10, 0, 1); },
                       [](const ParamSet& p) {
                         double sum = 0;
-                        for (int i = 0; i < 10; ++i) sum += std::pow(p.at(fmt::format("x{}", i)).as_double() - 0.2 - 0.06 * i, 2);
+                        for (int i = 0; i < 10; ++i)
+                          sum +=
+                              std::pow(p.at(fmt::format("x{}", i)).as_double() - 0.2 - 0.06 * i, 2);
                         return sum;
                       },
                       0.0, 0.1});
@@ -136,7 +166,8 @@ std::vector<Problem> Problems() {
 }
 
 // Best-so-far regret after each trial of one seeded run.
-std::vector<double> Run(const Problem& problem, const std::string& method, uint64_t seed, int trials) {
+std::vector<double> Run(const Problem& problem, const std::string& method, uint64_t seed,
+                        int trials) {
   const hpo::space::SearchSpace space = problem.space();
   SamplerSettings settings;
   settings.method = method;
@@ -194,12 +225,15 @@ int main(int argc, char** argv) {
   // One sampler only (profiling, tuning): HPO_BENCH_SAMPLER=tpe.
   if (const char* only = std::getenv("HPO_BENCH_SAMPLER")) methods = {only};
   // Some functions only (tuning): HPO_BENCH_PROBLEMS=mixed,mixed_rl.
-  const std::string problems_wanted = std::getenv("HPO_BENCH_PROBLEMS") ? std::getenv("HPO_BENCH_PROBLEMS") : "";
+  const std::string problems_wanted =
+      std::getenv("HPO_BENCH_PROBLEMS") ? std::getenv("HPO_BENCH_PROBLEMS") : "";
   std::string out = "{\"regret\": {";
   bool first_problem = true;
   for (const Problem& problem : Problems()) {
     if (seeds <= 0) break;  // timing only
-    if (!problems_wanted.empty() && ("," + problems_wanted + ",").find("," + problem.name + ",") == std::string::npos) continue;
+    if (!problems_wanted.empty() &&
+        ("," + problems_wanted + ",").find("," + problem.name + ",") == std::string::npos)
+      continue;
     out += fmt::format("{}\"{}\": {{", first_problem ? "" : ", ", problem.name);
     first_problem = false;
     for (size_t m = 0; m < methods.size(); ++m) {
@@ -213,8 +247,8 @@ int main(int argc, char** argv) {
       out += fmt::format("{}\"{}\": {{", m ? ", " : "", methods[m]);
       const int checkpoints[3] = {20, 40, trials};
       for (int k = 0; k < 3; ++k) {
-        out += fmt::format("{}\"{}\": [{:.6g}, {:.6g}, {:.6g}]", k ? ", " : "", checkpoints[k], Quantile(at[k], 0.25),
-                           Quantile(at[k], 0.5), Quantile(at[k], 0.75));
+        out += fmt::format("{}\"{}\": [{:.6g}, {:.6g}, {:.6g}]", k ? ", " : "", checkpoints[k],
+                           Quantile(at[k], 0.25), Quantile(at[k], 0.5), Quantile(at[k], 0.75));
       }
       out += "}";
     }
@@ -224,7 +258,9 @@ int main(int argc, char** argv) {
   for (size_t m = 0; m < methods.size(); ++m) {
     out += fmt::format("{}\"{}\": {{", out.back() == '{' ? "" : ", ", methods[m]);
     const int sizes[3] = {100, 1000, 5000};
-    for (int k = 0; k < 3; ++k) out += fmt::format("{}\"{}\": {:.6g}", k ? ", " : "", sizes[k], SuggestSeconds(methods[m], sizes[k]));
+    for (int k = 0; k < 3; ++k)
+      out += fmt::format("{}\"{}\": {:.6g}", k ? ", " : "", sizes[k],
+                         SuggestSeconds(methods[m], sizes[k]));
     out += "}";
   }
   out += "}}";

@@ -26,7 +26,8 @@ void Worker(const std::string& url, int64_t study_id, int trials, int id) {
   const std::string worker = fmt::format("bench:{}", id);
   while (std::optional<Trial> t = store->ClaimTrial(study_id, trials, worker)) {
     hpo::ParamSet params;
-    for (int p = 0; p < 8; ++p) params[fmt::format("param_{}", p)] = hpo::Value(0.125 * p + t->number);
+    for (int p = 0; p < 8; ++p)
+      params[fmt::format("param_{}", p)] = hpo::Value(0.125 * p + t->number);
     store->StartTrial(t->id, params, static_cast<uint64_t>(t->number), "/runs/x");
     for (int step = 1; step <= 5; ++step) store->ReportIntermediate(t->id, step * 1000, 0.1 * step);
     store->Heartbeat({t->id});
@@ -55,14 +56,18 @@ double Run(const std::string& url, int workers, int trials) {
     wait(&status);
     ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!ok || OpenStore(url)->LoadTrials(study_id).size() != static_cast<size_t>(trials)) std::exit(1);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!ok || OpenStore(url)->LoadTrials(study_id).size() != static_cast<size_t>(trials))
+    std::exit(1);
   return seconds;
 }
 
 std::string Result(double seconds, int workers, int trials) {
-  return fmt::format(R"({{"wall_seconds": {:.4f}, "trials_per_second": {:.1f}, "ms_per_trial_per_worker": {:.3f}}})", seconds,
-                     trials / seconds, 1000.0 * seconds * workers / trials);
+  return fmt::format(
+      R"({{"wall_seconds": {:.4f}, "trials_per_second": {:.1f}, "ms_per_trial_per_worker": )"
+      R"({:.3f}}})",
+      seconds, trials / seconds, 1000.0 * seconds * workers / trials);
 }
 
 }  // namespace
@@ -70,14 +75,17 @@ std::string Result(double seconds, int workers, int trials) {
 int main(int argc, char** argv) {
   const int workers = argc > 1 ? std::atoi(argv[1]) : 4;
   const int trials = argc > 2 ? std::atoi(argv[2]) : 400;
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / fmt::format("hpo_bench_storage_{}", getpid());
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / fmt::format("hpo_bench_storage_{}", getpid());
   std::filesystem::create_directories(dir);
   const double sqlite = Run("sqlite:///" + (dir / "study.db").string(), workers, trials);
   std::string postgres = "null";
   auto& server = hpo::testing_support::PostgresServer::Shared();
-  if (server.ok()) postgres = Result(Run(server.FreshDatabase("bench_storage"), workers, trials), workers, trials);
+  if (server.ok())
+    postgres = Result(Run(server.FreshDatabase("bench_storage"), workers, trials), workers, trials);
   std::filesystem::remove_all(dir);
-  fmt::print(R"({{"workers": {}, "trials": {}, "sqlite": {}, "postgresql": {}}})" "\n", workers, trials,
-             Result(sqlite, workers, trials), postgres);
+  fmt::print(R"({{"workers": {}, "trials": {}, "sqlite": {}, "postgresql": {}}})"
+             "\n",
+             workers, trials, Result(sqlite, workers, trials), postgres);
   return 0;
 }

@@ -15,7 +15,9 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double Micros(Clock::time_point start) { return std::chrono::duration<double, std::micro>(Clock::now() - start).count(); }
+double Micros(Clock::time_point start) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+}
 
 }  // namespace
 
@@ -35,22 +37,30 @@ int main(int argc, char** argv) {
   const int64_t n = config.n_envs * config.n_steps;
   hpo::Rng rng(1);
   std::vector<float> obs(static_cast<size_t>(n * obs_size)), actions(static_cast<size_t>(n)),
-      log_probs(static_cast<size_t>(n)), values(static_cast<size_t>(n)), advantages(static_cast<size_t>(n)),
-      returns(static_cast<size_t>(n));
+      log_probs(static_cast<size_t>(n)), values(static_cast<size_t>(n)),
+      advantages(static_cast<size_t>(n)), returns(static_cast<size_t>(n));
   for (float& x : obs) x = static_cast<float>(hpo::StandardNormal(rng));
   ActorCriticNet::Activations a;
   std::vector<double> forward_us;
   for (int64_t start = 0; start < n; start += config.n_envs) {
     const Clock::time_point t = Clock::now();
-    policy.Act(obs.data() + start * obs_size, config.n_envs, &rng, actions.data() + start, log_probs.data() + start, a);
+    policy.Act(obs.data() + start * obs_size, config.n_envs, &rng, actions.data() + start,
+               log_probs.data() + start, a);
     forward_us.push_back(Micros(t));
     std::copy_n(a.value.begin(), config.n_envs, values.begin() + start);
   }
   for (int64_t i = 0; i < n; ++i) {
     advantages[static_cast<size_t>(i)] = static_cast<float>(hpo::StandardNormal(rng));
-    returns[static_cast<size_t>(i)] = values[static_cast<size_t>(i)] + advantages[static_cast<size_t>(i)];
+    returns[static_cast<size_t>(i)] =
+        values[static_cast<size_t>(i)] + advantages[static_cast<size_t>(i)];
   }
-  const RolloutView rollout{n, obs.data(), actions.data(), log_probs.data(), values.data(), advantages.data(), returns.data()};
+  const RolloutView rollout{n,
+                            obs.data(),
+                            actions.data(),
+                            log_probs.data(),
+                            values.data(),
+                            advantages.data(),
+                            returns.data()};
 
   std::vector<double> per_minibatch;
   for (int r = 0; r < repeats; ++r) {
@@ -60,8 +70,10 @@ int main(int argc, char** argv) {
   }
   std::sort(per_minibatch.begin(), per_minibatch.end());
   std::sort(forward_us.begin(), forward_us.end());
-  fmt::print("{{\"minibatch_size\": {}, \"rollout\": {}, \"repeats\": {}, \"median_us_per_minibatch\": {:.2f}, "
-             "\"min_us_per_minibatch\": {:.2f}, \"median_us_per_rollout_forward_of_{}\": {:.2f}}}\n",
-             config.batch_size, n, repeats, per_minibatch[per_minibatch.size() / 2], per_minibatch.front(),
-             config.n_envs, forward_us[forward_us.size() / 2]);
+  fmt::print(
+      "{{\"minibatch_size\": {}, \"rollout\": {}, \"repeats\": {}, \"median_us_per_minibatch\": "
+      "{:.2f}, "
+      "\"min_us_per_minibatch\": {:.2f}, \"median_us_per_rollout_forward_of_{}\": {:.2f}}}\n",
+      config.batch_size, n, repeats, per_minibatch[per_minibatch.size() / 2], per_minibatch.front(),
+      config.n_envs, forward_us[forward_us.size() / 2]);
 }

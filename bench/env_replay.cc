@@ -17,7 +17,9 @@ int main() {
   size_t draws = 0, actions = 0;
   for (int episode = 0; std::cin >> word >> mode >> draws >> actions; ++episode) {
     if (word != "episode" || (mode != "discrete" && mode != "continuous")) {
-      fmt::print(stderr, "env_replay: expected 'episode discrete|continuous DRAWS ACTIONS', got '{} {}'\n", word, mode);
+      fmt::print(stderr,
+                 "env_replay: expected 'episode discrete|continuous DRAWS ACTIONS', got '{} {}'\n",
+                 word, mode);
       return 2;
     }
     const bool continuous = mode == "continuous";
@@ -31,9 +33,11 @@ int main() {
     for (size_t t = 1; t <= actions; ++t) {
       for (float& a : action) std::cin >> a;
       const hpo::envs::StepResult r = env.Step(action, obs);
-      fmt::print("{} {} {:.9g} {:.9g} {} {}\n", episode, t, fmt::join(obs, " "), r.reward, int(r.terminated), int(r.truncated));
+      fmt::print("{} {} {:.9g} {:.9g} {} {}\n", episode, t, fmt::join(obs, " "), r.reward,
+                 int(r.terminated), int(r.truncated));
       if (r.terminated || r.truncated) {
-        for (size_t rest = t + 1; rest <= actions; ++rest) {  // the recorded episode went on: skip its actions
+        for (size_t rest = t + 1; rest <= actions;
+             ++rest) {  // the recorded episode went on: skip its actions
           for (float& a : action) std::cin >> a;
         }
         break;

@@ -54,8 +54,9 @@ std::string_view PhysicsOf(const std::string& env_id) {
 }
 
 std::string_view Box2dPhysics() {
-  return Box2dHasGymnasiumsJoint() ? "Box2D 2.4.1 with Box2D 2.3's revolute joint (-DHPO_BOX2D=patched)"
-                                   : "Box2D 2.4.1, Debian's libbox2d (-DHPO_BOX2D=system)";
+  return Box2dHasGymnasiumsJoint()
+             ? "Box2D 2.4.1 with Box2D 2.3's revolute joint (-DHPO_BOX2D=patched)"
+             : "Box2D 2.4.1, Debian's libbox2d (-DHPO_BOX2D=system)";
 }
 
 }  // namespace hpo::envs

@@ -14,10 +14,11 @@ namespace hpo::envs {
 
 /// The shape of the action an env takes.
 struct ActionSpace {
-  bool discrete = true;  ///< true: one float holding an index in [0, n); false: a vector in [low, high]
-  int n = 0;             ///< discrete: number of actions; continuous: action dimension
-  float low = -1.0f;     ///< continuous only: lower bound of every component
-  float high = 1.0f;     ///< continuous only: upper bound of every component
+  bool discrete =
+      true;   ///< true: one float holding an index in [0, n); false: a vector in [low, high]
+  int n = 0;  ///< discrete: number of actions; continuous: action dimension
+  float low = -1.0f;  ///< continuous only: lower bound of every component
+  float high = 1.0f;  ///< continuous only: upper bound of every component
 
   /// Floats one action occupies in an action array: 1 if discrete, n if continuous.
   int width() const { return discrete ? 1 : n; }
@@ -26,8 +27,9 @@ struct ActionSpace {
 /// What one step returns besides the observation.
 struct StepResult {
   float reward = 0.0f;
-  bool terminated = false;  ///< the episode reached a terminal state (crash, landing, out of bounds)
-  bool truncated = false;   ///< the time limit ended the episode
+  bool terminated =
+      false;               ///< the episode reached a terminal state (crash, landing, out of bounds)
+  bool truncated = false;  ///< the time limit ended the episode
 };
 
 class Env {

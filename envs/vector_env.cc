@@ -17,7 +17,8 @@ struct VectorEnv::State {
   ActionSpace action_space;
 };
 
-VectorEnv::VectorEnv(const std::string& env_id, int num_envs, uint64_t seed, const EnvOptions& options)
+VectorEnv::VectorEnv(const std::string& env_id, int num_envs, uint64_t seed,
+                     const EnvOptions& options)
     : state_(std::make_unique<State>()) {
   State& s = *state_;
   for (int i = 0; i < num_envs; ++i) {
@@ -66,8 +67,10 @@ void VectorEnv::Step(std::span<const float> actions, std::span<float> observatio
     s.returns[i] += r.reward;
     s.lengths[i] += 1;
     if (r.terminated || r.truncated) {
-      std::copy(obs.begin(), obs.end(), s.final_observations.begin() + static_cast<std::ptrdiff_t>(i * n));
-      s.finished.push_back({static_cast<int>(i), s.returns[i], s.lengths[i], r.terminated, r.truncated});
+      std::copy(obs.begin(), obs.end(),
+                s.final_observations.begin() + static_cast<std::ptrdiff_t>(i * n));
+      s.finished.push_back(
+          {static_cast<int>(i), s.returns[i], s.lengths[i], r.terminated, r.truncated});
       s.envs[i]->Reset(s.episode_seeds[i](), obs);
       s.returns[i] = 0.0;
       s.lengths[i] = 0;

@@ -37,8 +37,8 @@ class VectorEnv {
   /// ended is reset at once: its row of `observations` holds the first observation of the
   /// next episode and final_observations() holds the last one of the ended episode (for
   /// bootstrapping truncated episodes). Episodes that ended are appended to finished_episodes().
-  void Step(std::span<const float> actions, std::span<float> observations,
-            std::span<float> rewards, std::span<uint8_t> terminated, std::span<uint8_t> truncated);
+  void Step(std::span<const float> actions, std::span<float> observations, std::span<float> rewards,
+            std::span<uint8_t> terminated, std::span<uint8_t> truncated);
 
   /// num_envs x observation_size; row i is meaningful only where the last Step ended episode i.
   std::span<const float> final_observations() const;

@@ -27,12 +27,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using hpo::Value;
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
-    const auto constraint = hpo::space::Constraint::Parse(text, Resolve, hpo::Origin{"fuzz.yaml:1:1"});
+    const auto constraint =
+        hpo::space::Constraint::Parse(text, Resolve, hpo::Origin{"fuzz.yaml:1:1"});
     for (const hpo::ParamSet& params :
-         {hpo::ParamSet{{"lr", Value(3e-4)}, {"n_steps", Value(2048)}, {"arch", Value("small")}, {"act", Value(true)},
-                        {"clip", Value(0.0)}, {"x", Value(-1e308)}},
-          hpo::ParamSet{{"lr", Value(0)}, {"n_steps", Value(std::numeric_limits<int64_t>::min())},
-                        {"arch", Value(Value::List{Value(64), Value(64)})}, {"act", Value("")}, {"clip", Value(1e308)},
+         {hpo::ParamSet{{"lr", Value(3e-4)},
+                        {"n_steps", Value(2048)},
+                        {"arch", Value("small")},
+                        {"act", Value(true)},
+                        {"clip", Value(0.0)},
+                        {"x", Value(-1e308)}},
+          hpo::ParamSet{{"lr", Value(0)},
+                        {"n_steps", Value(std::numeric_limits<int64_t>::min())},
+                        {"arch", Value(Value::List{Value(64), Value(64)})},
+                        {"act", Value("")},
+                        {"clip", Value(1e308)},
                         {"x", Value(std::numeric_limits<int64_t>::max())}}}) {
       try {
         constraint->Rejects(params);

@@ -18,12 +18,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const std::string stored = config.ToYaml();
-  const hpo::config::SweepConfig back = hpo::config::ParseSweepConfig(stored, "the stored config", "fuzz");
+  const hpo::config::SweepConfig back =
+      hpo::config::ParseSweepConfig(stored, "the stored config", "fuzz");
   if (back.ToYaml() != stored) {  // the stored config is another sweep
     std::fprintf(stderr, "stored:\n%s\nread back:\n%s\n", stored.c_str(), back.ToYaml().c_str());
     __builtin_trap();
   }
-  for (const std::string& change : hpo::config::StudyChanges(config, back)) {  // nor may it differ in any way
+  for (const std::string& change :
+       hpo::config::StudyChanges(config, back)) {  // nor may it differ in any way
     std::fprintf(stderr, "the stored config differs: %s\n", change.c_str());
     __builtin_trap();
   }

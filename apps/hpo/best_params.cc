@@ -1,5 +1,7 @@
 // hpo best-params [SWEEP]: the best trials as YAML, overrides and commands, plus a patch file
 // for `hpo train --patch` (the format of Metta's sweep_best_params tool).
+#include "lib/report/best_params.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -11,7 +13,6 @@
 #include "apps/hpo/train_command.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
-#include "lib/report/best_params.h"
 #include "lib/report/study_info.h"
 #include "lib/store/store.h"
 
@@ -36,9 +37,12 @@ const std::string kThinRule(40, '-');
 // own parameters are all there is).
 std::optional<config::SweepConfig> StoredConfig(const store::Study& study) {
   try {
-    return config::ParseSweepConfig(study.config_yaml, "the stored config of " + study.name, study.name);
+    return config::ParseSweepConfig(study.config_yaml, "the stored config of " + study.name,
+                                    study.name);
   } catch (const UserError& e) {
-    fmt::print(stderr, "hpo best-params: warning: {}; fixed values and the trial program are unknown\n", e.what());
+    fmt::print(stderr,
+               "hpo best-params: warning: {}; fixed values and the trial program are unknown\n",
+               e.what());
     return std::nullopt;
   }
 }
@@ -55,20 +59,25 @@ int RunBestParams(const BestParamsOptions& options) {
     info.metric = options.metric;
   }
   if (!options.sort.empty()) info.maximize = options.sort == "desc";
-  if (!options.metric.empty() || !options.sort.empty()) info.more_objectives.clear();  // re-ranked by one metric
-  const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize, info.more_objectives);
+  if (!options.metric.empty() || !options.sort.empty())
+    info.more_objectives.clear();  // re-ranked by one metric
+  const std::vector<store::Trial> ranked =
+      report::RankTrials(trials, info.maximize, info.more_objectives);
   // How a trial scored: its metric, or every objective of a multi-objective study.
   const auto score = [&info](const store::Trial& t) {
     return info.MultiObjective() ? report::ObjectiveValuesText(t, info.Objectives())
                                  : fmt::format("{}: {}", info.metric, ReadableNumber(*t.value));
   };
   if (ranked.empty() && !result_keys.empty()) {
-    throw UserError(Origin{"--metric"}, fmt::format("no complete trial of sweep '{}' has a {} (its results files have: {})",
-                                                    location.name, info.metric, fmt::join(result_keys, ", ")));
+    throw UserError(
+        Origin{"--metric"},
+        fmt::format("no complete trial of sweep '{}' has a {} (its results files have: {})",
+                    location.name, info.metric, fmt::join(result_keys, ", ")));
   }
   if (ranked.empty()) {
-    throw UserError(fmt::format("sweep '{}' has no complete trial with a {} yet ({} trials in storage)",
-                                location.name, info.metric, trials.size()));
+    throw UserError(
+        fmt::format("sweep '{}' has no complete trial with a {} yet ({} trials in storage)",
+                    location.name, info.metric, trials.size()));
   }
   if (!options.metric.empty() || !options.sort.empty()) {
     fmt::print("Ranked by {}, {} first\n", info.metric, info.maximize ? "largest" : "smallest");
@@ -76,7 +85,8 @@ int RunBestParams(const BestParamsOptions& options) {
 
   const store::Trial& best = ranked[0];
   if (info.MultiObjective()) {
-    fmt::print("Objectives: {}; trials rank by Pareto front, then by {}\n", DescribeObjectives(info.Objectives()), info.metric);
+    fmt::print("Objectives: {}; trials rank by Pareto front, then by {}\n",
+               DescribeObjectives(info.Objectives()), info.metric);
   }
   fmt::print("Best run: {}.r.{} ({})\n\n", location.name, best.number, score(best));
   if (options.show_scores) {
@@ -90,8 +100,10 @@ int RunBestParams(const BestParamsOptions& options) {
 
   if (options.pareto && info.MultiObjective()) {
     const std::vector<store::Trial> front = report::ObjectiveFront(trials, info.Objectives());
-    fmt::print("Pareto front ({} trials no other trial beats on every objective; by {}):\n", front.size(), info.metric);
-    for (const store::Trial& t : front) fmt::print("  {}.r.{}  {}\n", location.name, t.number, score(t));
+    fmt::print("Pareto front ({} trials no other trial beats on every objective; by {}):\n",
+               front.size(), info.metric);
+    for (const store::Trial& t : front)
+      fmt::print("  {}.r.{}  {}\n", location.name, t.number, score(t));
     fmt::print("\n");
   } else if (options.pareto) {
     fmt::print("Pareto front (best {} for its cost; cheapest first):\n", info.metric);
@@ -117,17 +129,20 @@ int RunBestParams(const BestParamsOptions& options) {
     const std::filesystem::path run_dir = RetrainRunDir(location.name, t.number);
     fmt::print("{}\n{}\n{}\n\n", kRule,
                rank == 0 ? std::string("BEST HYPERPARAMETERS:")
-                         : fmt::format("RANK {}: {}.r.{} ({})", rank + 1, location.name, t.number, score(t)),
+                         : fmt::format("RANK {}: {}.r.{} ({})", rank + 1, location.name, t.number,
+                                       score(t)),
                kRule);
-    const report::YamlLayout layout = custom_program ? report::YamlLayout::kAsWritten : report::YamlLayout::kTrainerBlock;
+    const report::YamlLayout layout =
+        custom_program ? report::YamlLayout::kAsWritten : report::YamlLayout::kTrainerBlock;
     fmt::print(
         "1. As YAML config (4 significant digits; the patch and the commands have every "
         "digit):\n{}\n{}\n",
         kThinRule, report::ParamsAsYaml(all, fixed_names, layout, report::Digits::kReadable));
     if (custom_program) {
-      if (rank == 0) fmt::print("2. Config patch: not written (the trial program is not hpo train)\n\n");
-      fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n", kThinRule,
-                 TrialTrainingCommand(*stored, location.dir, location.name, t));
+      if (rank == 0)
+        fmt::print("2. Config patch: not written (the trial program is not hpo train)\n\n");
+      fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n",
+                 kThinRule, TrialTrainingCommand(*stored, location.dir, location.name, t));
       continue;
     }
     if (rank == 0) {
@@ -135,16 +150,18 @@ int RunBestParams(const BestParamsOptions& options) {
         fmt::print("2. Config patch: not written (--no-patch)\n\n");
       } else {
         std::filesystem::create_directories(options.output_dir);
-        WriteFileAtomic(patch_path, report::PatchFileText(location.name, t, fixed, info.metric, patch_path));
-        fmt::print("2. Config patch saved to: {}\n   Use with: hpo train --patch {}\n\n", patch_path.string(),
-                   patch_path.string());
+        WriteFileAtomic(patch_path,
+                        report::PatchFileText(location.name, t, fixed, info.metric, patch_path));
+        fmt::print("2. Config patch saved to: {}\n   Use with: hpo train --patch {}\n\n",
+                   patch_path.string(), patch_path.string());
       }
     }
     const std::vector<std::string> overrides = report::ParamsAsOverrides(all);
     std::string override_line = "hpo train";
     for (const std::string& o : overrides) override_line += " --override " + report::ShellQuote(o);
     fmt::print("3. As command-line overrides:\n{}\n{}\n\n", kThinRule, override_line);
-    fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule, TrainCommand(overrides, run_dir.string(), TrialSeedOption(all, t)));
+    fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule,
+               TrainCommand(overrides, run_dir.string(), TrialSeedOption(all, t)));
   }
   return kExitOk;
 }
@@ -153,17 +170,24 @@ int RunBestParams(const BestParamsOptions& options) {
 
 void RegisterBestParamsCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<BestParamsOptions>();
-  CLI::App* cmd = app.add_subcommand("best-params", "Show the best hyperparameters of a sweep and write a patch file");
+  CLI::App* cmd = app.add_subcommand(
+      "best-params", "Show the best hyperparameters of a sweep and write a patch file");
   options->sweep.AddTo(cmd);
-  cmd->add_option("--top-n", options->top_n, "How many of the best trials to show")->check(CLI::PositiveNumber);
+  cmd->add_option("--top-n", options->top_n, "How many of the best trials to show")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--show-scores", options->show_scores, "List the score of every complete trial");
   cmd->add_flag("--no-patch", options->no_patch, "Do not write the patch file");
-  cmd->add_flag("--pareto", options->pareto, "Also list the Pareto front: of every objective in a multi-objective study, else of score against cost (wall-clock seconds)");
-  cmd->add_option("--output-dir", options->output_dir, "Folder for <sweep>_best.yaml")->capture_default_str();
+  cmd->add_flag("--pareto", options->pareto,
+                "Also list the Pareto front: of every objective in a multi-objective study, else "
+                "of score against cost (wall-clock seconds)");
+  cmd->add_option("--output-dir", options->output_dir, "Folder for <sweep>_best.yaml")
+      ->capture_default_str();
   cmd->add_option("--metric", options->metric,
-                  "Rank by this key of the trials' sweep_eval_results.yaml (reward, mean_reward and episode_reward_mean "
+                  "Rank by this key of the trials' sweep_eval_results.yaml (reward, mean_reward "
+                  "and episode_reward_mean "
                   "are final_mean_reward)");
-  cmd->add_option("--sort", options->sort, "asc (smallest first) or desc (largest first); default: the sweep's goal")
+  cmd->add_option("--sort", options->sort,
+                  "asc (smallest first) or desc (largest first); default: the sweep's goal")
       ->check(CLI::IsMember({"asc", "desc"}));
   cmd->callback([options, &exit_code] { exit_code = RunBestParams(*options); });
 }

@@ -24,7 +24,8 @@ struct ConvertOptions {
 
 int RunConvert(const ConvertOptions& o) {
   const config::ConvertFormat format = config::ParseConvertFormat(o.to, Origin{"--to"});
-  const std::vector<std::string> command = o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
+  const std::vector<std::string> command =
+      o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
   config::SweepConfig c = config::LoadSweepConfig(o.file, o.preset, command);
   // Passwords never leave lib/store unmasked, not even back to their owner's terminal.
   if (const std::string masked = store::MaskPassword(c.storage); masked != c.storage) {

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
 #include "lib/config/from_patch.h"
@@ -56,18 +55,27 @@ std::vector<config::GivenValue> GivenValues(const EnqueueOptions& o, bool traine
 }
 
 int RunEnqueue(const EnqueueOptions& o) {
-  if (o.params.empty() == o.from_patch.empty()) throw UserError("hpo enqueue: give --params 'key=value,...' or --from-patch FILE (one of them)");
+  if (o.params.empty() == o.from_patch.empty())
+    throw UserError(
+        "hpo enqueue: give --params 'key=value,...' or --from-patch FILE (one of them)");
   const report::SweepResults r = report::LoadSweepResults(o.sweep.Locate());
-  if (!r.config) throw UserError(fmt::format("sweep '{}': its stored config no longer parses, so nothing can be queued", r.location.name));
+  if (!r.config)
+    throw UserError(
+        fmt::format("sweep '{}': its stored config no longer parses, so nothing can be queued",
+                    r.location.name));
   const space::SearchSpace space = r.config->BuildSpace();
-  const config::QueuedTrial queued = config::CompleteQueuedTrial(space, r.config->fixed, GivenValues(o, r.config->command.empty()), r.location.name);
+  const config::QueuedTrial queued = config::CompleteQueuedTrial(
+      space, r.config->fixed, GivenValues(o, r.config->command.empty()), r.location.name);
   auto store = store::OpenStore(r.location.storage_url);
   const int64_t next_number = static_cast<int64_t>(r.trials.size());
-  const uint64_t seed = runner::SeedOfTrial(r.config->fixed, queued.params, r.config->seed, next_number);
+  const uint64_t seed =
+      runner::SeedOfTrial(r.config->fixed, queued.params, r.config->seed, next_number);
   const int64_t number = store->EnqueueTrial(r.study.id, queued.params, seed);
-  fmt::print("queued trial {} of sweep {} (WAITING: the next controller runs it first)\n", number, r.location.name);
+  fmt::print("queued trial {} of sweep {} (WAITING: the next controller runs it first)\n", number,
+             r.location.name);
   for (const auto& [name, value] : queued.params) {
-    fmt::print("  {}: {}{}\n", name, report::FormatParamValue(value), queued.given.count(name) ? "" : "  (not given: the search centre)");
+    fmt::print("  {}: {}{}\n", name, report::FormatParamValue(value),
+               queued.given.count(name) ? "" : "  (not given: the search centre)");
   }
   return kExitOk;
 }
@@ -76,10 +84,13 @@ int RunEnqueue(const EnqueueOptions& o) {
 
 void RegisterEnqueueCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<EnqueueOptions>();
-  CLI::App* cmd = app.add_subcommand("enqueue", "Queue a trial with given parameters; it runs before any sampled one");
+  CLI::App* cmd = app.add_subcommand(
+      "enqueue", "Queue a trial with given parameters; it runs before any sampled one");
   o->sweep.AddTo(cmd);
-  cmd->add_option("--params", o->params, "Values as key=value, comma-separated: 'lr=3e-4,gamma=0.99'");
-  cmd->add_option("--from-patch", o->from_patch, "A patch file (hpo best-params writes them): its searched keys");
+  cmd->add_option("--params", o->params,
+                  "Values as key=value, comma-separated: 'lr=3e-4,gamma=0.99'");
+  cmd->add_option("--from-patch", o->from_patch,
+                  "A patch file (hpo best-params writes them): its searched keys");
   cmd->callback([o, &exit_code] { exit_code = RunEnqueue(*o); });
 }
 

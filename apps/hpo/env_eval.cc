@@ -53,7 +53,8 @@ int RunEnvEval(const EnvEvalOptions& o) {
 
 void RegisterEnvEvalCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<EnvEvalOptions>();
-  CLI::App* cmd = app.add_subcommand("env-eval", "Run a fixed policy (random or heuristic) in an env and report returns");
+  CLI::App* cmd = app.add_subcommand(
+      "env-eval", "Run a fixed policy (random or heuristic) in an env and report returns");
   cmd->add_option(
          "--env", o->run.env_id,
          "LunarLander-v3, LunarLanderContinuous-v3, CartPole-v1, Acrobot-v1 or Pendulum-v1")
@@ -64,7 +65,8 @@ void RegisterEnvEvalCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--episodes", o->run.episodes, "Episodes to run")->capture_default_str();
   cmd->add_option("--seed", o->run.seed, "Seed of every random stream")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print one JSON object");
-  cmd->add_option("--episodes-out", o->episodes_out, "Write one CSV row per episode: return, length, terminated, truncated");
+  cmd->add_option("--episodes-out", o->episodes_out,
+                  "Write one CSV row per episode: return, length, terminated, truncated");
   cmd->add_option("--gravity", o->run.env.gravity, "Gravity in m/s^2, in (-12, 0)")
       ->capture_default_str();
   cmd->add_flag("--enable-wind", o->run.env.enable_wind, "Wind and turbulence while airborne");

@@ -17,15 +17,20 @@ struct EvalCliOptions {
 };
 
 int RunEval(const EvalCliOptions& o) {
-  if (o.episodes <= 0) throw UserError(Origin{"--episodes"}, fmt::format("must be positive, got {}", o.episodes));
+  if (o.episodes <= 0)
+    throw UserError(Origin{"--episodes"}, fmt::format("must be positive, got {}", o.episodes));
   const trainer::EvalResult r = trainer::EvaluateSaved(o.path, o.episodes, o.seed, o.stochastic);
   if (o.json) {
-    fmt::print("{{\"mean_reward\": {}, \"std\": {}, \"success_rate\": {}, \"mean_episode_length\": {}, \"episodes\": {}}}\n",
-               r.mean_reward, r.std_reward, r.success_rate, r.mean_episode_length, r.episodes);
+    fmt::print(
+        "{{\"mean_reward\": {}, \"std\": {}, \"success_rate\": {}, \"mean_episode_length\": {}, "
+        "\"episodes\": {}}}\n",
+        r.mean_reward, r.std_reward, r.success_rate, r.mean_episode_length, r.episodes);
   } else {
-    fmt::print("{} ({} policy, {} episodes, seed {})\n  mean reward {:.2f} +/- {:.2f}, success rate {:.3f}, mean length {:.1f}\n",
-               o.path, o.stochastic ? "stochastic" : "deterministic", r.episodes, o.seed, r.mean_reward, r.std_reward,
-               r.success_rate, r.mean_episode_length);
+    fmt::print(
+        "{} ({} policy, {} episodes, seed {})\n  mean reward {:.2f} +/- {:.2f}, success rate "
+        "{:.3f}, mean length {:.1f}\n",
+        o.path, o.stochastic ? "stochastic" : "deterministic", r.episodes, o.seed, r.mean_reward,
+        r.std_reward, r.success_rate, r.mean_episode_length);
   }
   return kExitOk;
 }
@@ -34,8 +39,11 @@ int RunEval(const EvalCliOptions& o) {
 
 void RegisterEvalCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<EvalCliOptions>();
-  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a saved policy (a run directory or a checkpoint)");
-  cmd->add_option("path", o->path, "RUN_DIR or RUN_DIR/checkpoints/X.pt")->required()->check(CLI::ExistingPath);
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Evaluate a saved policy (a run directory or a checkpoint)");
+  cmd->add_option("path", o->path, "RUN_DIR or RUN_DIR/checkpoints/X.pt")
+      ->required()
+      ->check(CLI::ExistingPath);
   cmd->add_option("--episodes", o->episodes, "Episodes")->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed of the evaluation episodes")->capture_default_str();
   cmd->add_flag("--stochastic", o->stochastic, "Sample actions instead of taking the most likely");

@@ -1,10 +1,11 @@
 // hpo importance [SWEEP]: which hyperparameters mattered, as a ranked table and as
 // analysis/hyperparameter_importance.yaml (the seeds' analysis file).
+#include "lib/report/importance.h"
+
 #include <fmt/format.h>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_args.h"
-#include "lib/report/importance.h"
 
 namespace hpo::cli {
 namespace {
@@ -18,13 +19,16 @@ int RunImportance(const ImportanceOptions& options) {
   const report::SweepResults r = report::LoadSweepResults(options.sweep.Locate());
   r.RequireFinished("analyse");
   const std::vector<report::ParameterImportance> ranking = report::SweepImportance(r);
-  fmt::print("Parameter importance for {} (functional ANOVA main effects on a GP surrogate):\n", r.info.metric);
+  fmt::print("Parameter importance for {} (functional ANOVA main effects on a GP surrogate):\n",
+             r.info.metric);
   for (const report::ParameterImportance& p : ranking) {
     const int bar = static_cast<int>(std::lround(p.importance * 40));
-    fmt::print("  {:<28} {:6.1f}%  {}\n", p.parameter, 100 * p.importance, std::string(static_cast<size_t>(bar), '#'));
+    fmt::print("  {:<28} {:6.1f}%  {}\n", p.parameter, 100 * p.importance,
+               std::string(static_cast<size_t>(bar), '#'));
   }
-  const std::filesystem::path out =
-      options.out.empty() ? r.AnalysisDir() / "hyperparameter_importance.yaml" : std::filesystem::path(options.out);
+  const std::filesystem::path out = options.out.empty()
+                                        ? r.AnalysisDir() / "hyperparameter_importance.yaml"
+                                        : std::filesystem::path(options.out);
   report::WriteOutputFile(out, report::ImportanceYaml(r, ranking));
   if (out != "-") fmt::print("wrote {}\n", out.string());
   return kExitOk;
@@ -34,10 +38,12 @@ int RunImportance(const ImportanceOptions& options) {
 
 void RegisterImportanceCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ImportanceOptions>();
-  CLI::App* cmd = app.add_subcommand("importance", "Rank a sweep's hyperparameters by how much they explain the score");
+  CLI::App* cmd = app.add_subcommand(
+      "importance", "Rank a sweep's hyperparameters by how much they explain the score");
   options->sweep.AddTo(cmd);
   cmd->add_option("--out", options->out,
-                  "Output YAML, - for stdout (default: train_dir/sweep/<name>/analysis/hyperparameter_importance.yaml)");
+                  "Output YAML, - for stdout (default: "
+                  "train_dir/sweep/<name>/analysis/hyperparameter_importance.yaml)");
   cmd->callback([options, &exit_code] { exit_code = RunImportance(*options); });
 }
 

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   // --train-dir before or after the command: where sweeps live (as HPO_TRAIN_DIR, which it
   // sets, so trials see the same). Option callbacks run before any command's.
   app.fallthrough();
-  app.add_option("--train-dir", "Where sweeps and runs go (default: $HPO_TRAIN_DIR, else ./train_dir)")
+  app.add_option("--train-dir",
+                 "Where sweeps and runs go (default: $HPO_TRAIN_DIR, else ./train_dir)")
       ->each([](const std::string& dir) { setenv("HPO_TRAIN_DIR", dir.c_str(), 1); });
   int exit_code = hpo::kExitOk;
   hpo::cli::RegisterSweepCommand(app, exit_code);

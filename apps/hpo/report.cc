@@ -33,7 +33,8 @@ int RunReport(const ReportOptions& options) {
     if (!options.out.empty() && options.out != "-") fmt::print("wrote {}\n", options.out);
     return kExitOk;
   }
-  const std::filesystem::path out = options.out.empty() ? r.AnalysisDir() / "report.html" : std::filesystem::path(options.out);
+  const std::filesystem::path out =
+      options.out.empty() ? r.AnalysisDir() / "report.html" : std::filesystem::path(options.out);
   report::WriteOutputFile(out, report::HtmlReport(r, importance, options.top_n));
   if (out != "-") fmt::print("wrote {} ({} trials)\n", out.string(), r.trials.size());
   return kExitOk;
@@ -43,12 +44,19 @@ int RunReport(const ReportOptions& options) {
 
 void RegisterReportCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ReportOptions>();
-  CLI::App* cmd = app.add_subcommand("report", "Write a sweep's HTML report (plots, importance, top trials) or a Markdown summary");
+  CLI::App* cmd = app.add_subcommand(
+      "report",
+      "Write a sweep's HTML report (plots, importance, top trials) or a Markdown summary");
   options->sweep.AddTo(cmd);
   cmd->add_option("--out", options->out,
-                  "Output file, - for stdout (default: html to train_dir/sweep/<name>/analysis/report.html, md to stdout)");
-  cmd->add_option("--format", options->format, "html or md")->check(CLI::IsMember({"html", "md"}))->capture_default_str();
-  cmd->add_option("--top-n", options->top_n, "Rows in the top-trials table")->check(CLI::PositiveNumber)->capture_default_str();
+                  "Output file, - for stdout (default: html to "
+                  "train_dir/sweep/<name>/analysis/report.html, md to stdout)");
+  cmd->add_option("--format", options->format, "html or md")
+      ->check(CLI::IsMember({"html", "md"}))
+      ->capture_default_str();
+  cmd->add_option("--top-n", options->top_n, "Rows in the top-trials table")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->callback([options, &exit_code] { exit_code = RunReport(*options); });
 }
 

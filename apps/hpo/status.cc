@@ -53,7 +53,8 @@ int RunStatus(const SweepArgs& args) {
   const report::StudyInfo info = report::ReadStudyInfo(study);
   const std::vector<store::Trial> trials = store->LoadTrials(study.id);
 
-  fmt::print("sweep {}: {} trials, {} {}\n", location.name, trials.size(), info.MultiObjective() ? "objectives" : "metric",
+  fmt::print("sweep {}: {} trials, {} {}\n", location.name, trials.size(),
+             info.MultiObjective() ? "objectives" : "metric",
              DescribeObjectives(info.Objectives()));
   fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", "#", "state", "value", "duration", "host",
              "params");
@@ -62,14 +63,17 @@ int RunStatus(const SweepArgs& args) {
     for (double v : t.more_values) value += " " + ReadableNumber(v);  // further objectives
     std::string params = report::ParamsLine(t.params);
     if (t.state == store::TrialState::kFailed) params = "error: " + t.error;
-    fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", t.number, store::StateName(t.state), value, Duration(t), Host(t), params);
+    fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", t.number, store::StateName(t.state),
+               value, Duration(t), Host(t), params);
   }
-  const std::vector<store::Trial> ranked = report::RankTrials(trials, info.maximize, info.more_objectives);
+  const std::vector<store::Trial> ranked =
+      report::RankTrials(trials, info.maximize, info.more_objectives);
   const store::StateCounts counts = store::CountStates(trials);
   fmt::print("\n{} complete, {} pruned, {} failed, {} running, {} waiting", counts.complete,
              counts.pruned, counts.failed, counts.running, counts.waiting);
   if (!ranked.empty() && info.MultiObjective()) {
-    fmt::print("; Pareto front: {} trial(s)", report::ObjectiveFront(trials, info.Objectives()).size());
+    fmt::print("; Pareto front: {} trial(s)",
+               report::ObjectiveFront(trials, info.Objectives()).size());
   } else if (!ranked.empty()) {
     fmt::print("; best: trial {} with {} = {}", ranked[0].number, info.metric,
                ReadableNumber(*ranked[0].value));
@@ -82,7 +86,8 @@ int RunStatus(const SweepArgs& args) {
     fmt::print("config changed (accepted) at {}: {}\n", local_time(change.at_ms), change.changes);
   }
   const std::vector<store::StudyChange> stops = store->LoadStudyStops(study.id);
-  if (!stops.empty()) fmt::print("stopped early at {}: {}\n", local_time(stops.back().at_ms), stops.back().changes);
+  if (!stops.empty())
+    fmt::print("stopped early at {}: {}\n", local_time(stops.back().at_ms), stops.back().changes);
   fmt::print("{}", WorkersText(*store, study.id, trials));
   return kExitOk;
 }

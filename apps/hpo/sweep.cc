@@ -65,31 +65,48 @@ std::string ObjectivesText(const config::SweepConfig& c) {
 }
 
 config::SweepConfig Resolve(const SweepCliOptions& o) {
-  const std::vector<std::string> command = o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
+  const std::vector<std::string> command =
+      o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
   config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command, o.sets);
   config::ApplyFromPatch(c, o.from_patch);
   if (o.name) c.name = *o.name;
   store::UseSweepFileTrainDir(c.train_dir);
   store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
   if (o.trials) {
-    if (*o.trials < 1) throw UserError(Origin{"--trials"}, fmt::format("must be at least 1, got {}", *o.trials));
+    if (*o.trials < 1)
+      throw UserError(Origin{"--trials"}, fmt::format("must be at least 1, got {}", *o.trials));
     c.n_trials = *o.trials;
   }
-  if (o.add_trials && o.trials) throw UserError(Origin{"--add-trials"}, "give --trials (the study's total) or --add-trials (more than it has), not both");
-  if (o.add_trials && *o.add_trials < 1) throw UserError(Origin{"--add-trials"}, fmt::format("must be at least 1, got {}", *o.add_trials));
+  if (o.add_trials && o.trials)
+    throw UserError(
+        Origin{"--add-trials"},
+        "give --trials (the study's total) or --add-trials (more than it has), not both");
+  if (o.add_trials && *o.add_trials < 1)
+    throw UserError(Origin{"--add-trials"},
+                    fmt::format("must be at least 1, got {}", *o.add_trials));
   if (o.jobs) {
     const std::optional<int> jobs = ParseJobs(*o.jobs);
-    if (!jobs) throw UserError(Origin{"--jobs"}, fmt::format("must be a whole number >= 1, or auto / -1 for every core, got '{}'", *o.jobs));
+    if (!jobs)
+      throw UserError(
+          Origin{"--jobs"},
+          fmt::format("must be a whole number >= 1, or auto / -1 for every core, got '{}'",
+                      *o.jobs));
     c.n_jobs = *jobs;
   }
-  if (o.timeout && o.budget_hours) throw UserError(Origin{"--budget-hours"}, "give --timeout or --budget-hours, not both");
+  if (o.timeout && o.budget_hours)
+    throw UserError(Origin{"--budget-hours"}, "give --timeout or --budget-hours, not both");
   if (o.timeout) {
     const std::optional<double> seconds = ParseDuration(*o.timeout);
-    if (!seconds) throw UserError(Origin{"--timeout"}, fmt::format("must be a duration (45s, 30m, 12h, 1h30m) or seconds, got '{}'", *o.timeout));
+    if (!seconds)
+      throw UserError(Origin{"--timeout"},
+                      fmt::format("must be a duration (45s, 30m, 12h, 1h30m) or seconds, got '{}'",
+                                  *o.timeout));
     c.timeout = *seconds;
   }
   if (o.budget_hours) {
-    if (!(*o.budget_hours > 0) || !std::isfinite(*o.budget_hours)) throw UserError(Origin{"--budget-hours"}, fmt::format("must be a number of hours > 0, got {}", *o.budget_hours));
+    if (!(*o.budget_hours > 0) || !std::isfinite(*o.budget_hours))
+      throw UserError(Origin{"--budget-hours"},
+                      fmt::format("must be a number of hours > 0, got {}", *o.budget_hours));
     c.timeout = *o.budget_hours * 3600;
   }
   if (o.method) {
@@ -104,21 +121,28 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
   if (!o.storage.empty()) c.storage = o.storage;
   if (o.warm_start_from) c.warm_start_from = *o.warm_start_from;
   if (!c.warm_start_from.empty()) {
-    store::ValidateSweepName(c.warm_start_from, o.warm_start_from ? "--warm-start-from" : o.config + " (warm_start_from)");
-    if (c.warm_start_from == c.name) throw UserError(Origin{"--warm-start-from"}, "a sweep cannot warm-start from itself");
+    store::ValidateSweepName(c.warm_start_from, o.warm_start_from
+                                                    ? "--warm-start-from"
+                                                    : o.config + " (warm_start_from)");
+    if (c.warm_start_from == c.name)
+      throw UserError(Origin{"--warm-start-from"}, "a sweep cannot warm-start from itself");
   }
   return c;
 }
 
 void PrintSpace(const config::SweepConfig& c) {
-  fmt::print("sweep {} ({}): {} trials, method {}, pruner {}, {}\n", c.name, c.source, c.n_trials, c.sampler.method,
-             c.pruner.method, ObjectivesText(c));
+  fmt::print("sweep {} ({}): {} trials, method {}, pruner {}, {}\n", c.name, c.source, c.n_trials,
+             c.sampler.method, c.pruner.method, ObjectivesText(c));
   fmt::print("read as: {}\n", c.vocabulary);
-  if (!c.ignored.empty()) fmt::print("ignored (not part of the search): {}\n", fmt::join(c.ignored, ", "));
+  if (!c.ignored.empty())
+    fmt::print("ignored (not part of the search): {}\n", fmt::join(c.ignored, ", "));
   for (const std::string& note : c.notes) fmt::print("note: {}\n", note);
   if (!c.preset.empty()) fmt::print("preset: {}\n", c.preset);
-  if (c.timeout > 0) fmt::print("budget: stops launching trials after {}\n", FormatDuration(c.timeout));
-  fmt::print("trial program: {}\n", c.command.empty() ? std::string("hpo train") : fmt::format("{}", fmt::join(c.command, " ")));
+  if (c.timeout > 0)
+    fmt::print("budget: stops launching trials after {}\n", FormatDuration(c.timeout));
+  fmt::print("trial program: {}\n", c.command.empty()
+                                        ? std::string("hpo train")
+                                        : fmt::format("{}", fmt::join(c.command, " ")));
   fmt::print("searched ({}):\n", c.parameters.size());
   for (const config::ParameterSpec& p : c.parameters) {
     if (p.categorical) {
@@ -127,30 +151,35 @@ void PrintSpace(const config::SweepConfig& c) {
       fmt::print("  {:<24} categorical [{}]\n", p.name, choices);
     } else {
       // Integer kinds show integer bounds.
-      const bool integer = p.numeric.distribution.find("int") != std::string::npos || p.numeric.distribution == "uniform_pow2";
+      const bool integer = p.numeric.distribution.find("int") != std::string::npos ||
+                           p.numeric.distribution == "uniform_pow2";
       auto show = [integer](double v) {
-        return integer ? std::to_string(static_cast<int64_t>(v)) : report::FormatParamValue(Value(v));
+        return integer ? std::to_string(static_cast<int64_t>(v))
+                       : report::FormatParamValue(Value(v));
       };
-      fmt::print("  {:<24} {} [{}, {}]{}\n", p.name, p.numeric.distribution, show(p.numeric.min), show(p.numeric.max),
-                 p.numeric.mean ? " mean " + show(*p.numeric.mean) : "");
+      fmt::print("  {:<24} {} [{}, {}]{}\n", p.name, p.numeric.distribution, show(p.numeric.min),
+                 show(p.numeric.max), p.numeric.mean ? " mean " + show(*p.numeric.mean) : "");
     }
   }
   if (!c.fixed.empty()) fmt::print("fixed: {}\n", report::ParamsLine(c.fixed));
   for (const auto& [text, origin] : c.constraints) fmt::print("skip when: {}\n", text);
-  const bool searched_seed = std::any_of(c.parameters.begin(), c.parameters.end(),
-                                         [](const config::ParameterSpec& p) { return p.name == "seed"; });
+  const bool searched_seed =
+      std::any_of(c.parameters.begin(), c.parameters.end(),
+                  [](const config::ParameterSpec& p) { return p.name == "seed"; });
   if (c.fixed.count("seed")) {
     fmt::print("trial seeds: every trial trains on seed {} (fixed)\n", c.fixed.at("seed").ToYaml());
   } else if (searched_seed) {
     fmt::print("trial seeds: the searched parameter seed\n");
   } else {
-    fmt::print("trial seeds: one per trial, derived from the sweep seed {} and the trial number\n", c.seed);
+    fmt::print("trial seeds: one per trial, derived from the sweep seed {} and the trial number\n",
+               c.seed);
   }
 }
 
 /// The other sweep's trials the sampler starts from, with the notes printed (none without a
 /// warm start).
-std::vector<samplers::Observation> WarmStartObservations(const config::SweepConfig& c, const space::SearchSpace& space) {
+std::vector<samplers::Observation> WarmStartObservations(const config::SweepConfig& c,
+                                                         const space::SearchSpace& space) {
   if (c.warm_start_from.empty()) return {};
   runner::WarmStart warm = runner::LoadWarmStart(store::FindSweep(c.warm_start_from, ""), c, space);
   for (const std::string& note : warm.notes) fmt::print("note: {}\n", note);
@@ -192,7 +221,8 @@ class AnalysisWriter {
  public:
   static constexpr double kAnalysisInterval = 10.0;  // seconds
 
-  AnalysisWriter(store::SweepLocation location, store::Study study, const config::SweepConfig& c, bool enabled)
+  AnalysisWriter(store::SweepLocation location, store::Study study, const config::SweepConfig& c,
+                 bool enabled)
       : enabled_(enabled) {
     results_.location = std::move(location);
     results_.info = report::ReadStudyInfo(study);
@@ -202,16 +232,20 @@ class AnalysisWriter {
 
   void Refresh(const std::vector<store::Trial>& trials, bool final) {
     const auto now = std::chrono::steady_clock::now();
-    if (!enabled_ || (!final && now - last_ < std::chrono::duration<double>(kAnalysisInterval))) return;
+    if (!enabled_ || (!final && now - last_ < std::chrono::duration<double>(kAnalysisInterval)))
+      return;
     last_ = now;
     results_.trials = trials;
     try {
       report::WriteSweepAnalysis(results_);
       if (final && results_.FinishedCount() > 0) {
-        fmt::print("report: {} (results.json beside it)\n", report::AnalysisReportPath(results_).string());
+        fmt::print("report: {} (results.json beside it)\n",
+                   report::AnalysisReportPath(results_).string());
       }
     } catch (const std::exception& e) {
-      if (!warned_) fmt::print(stderr, "hpo sweep: warning: the analysis was not written: {}\n", OneLine(e.what()));
+      if (!warned_)
+        fmt::print(stderr, "hpo sweep: warning: the analysis was not written: {}\n",
+                   OneLine(e.what()));
       warned_ = true;
     }
   }
@@ -229,12 +263,16 @@ int RunSweepCommand(const SweepCliOptions& o) {
 
   const store::SweepLocation location = store::LocateSweep(c.name, c.storage);
   const bool exists = std::filesystem::exists(location.dir / "study.db") || !c.storage.empty();
-  if (o.resume && !exists) throw UserError(Origin{"--resume"}, fmt::format("no sweep named '{}' to resume in {}", c.name, location.dir.parent_path().string()));
+  if (o.resume && !exists)
+    throw UserError(Origin{"--resume"}, fmt::format("no sweep named '{}' to resume in {}", c.name,
+                                                    location.dir.parent_path().string()));
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
-  std::vector<samplers::Observation> warm_start = WarmStartObservations(c, space);  // before anything is written
+  std::vector<samplers::Observation> warm_start =
+      WarmStartObservations(c, space);  // before anything is written
   const std::vector<config::QueuedTrial> queued = config::FirstTrials(c, space);
-  std::optional<runner::EventLog> events;  // opened before anything is written: a bad path leaves nothing
+  std::optional<runner::EventLog>
+      events;  // opened before anything is written: a bad path leaves nothing
   if (!o.events.empty()) events.emplace(o.events, c.name);
   const bool new_dir = !std::filesystem::exists(location.dir);
   std::filesystem::create_directories(location.dir);
@@ -243,7 +281,8 @@ int RunSweepCommand(const SweepCliOptions& o) {
     store = store::OpenStore(location.storage_url);
   } catch (const UserError&) {
     std::error_code ignored;
-    if (new_dir) std::filesystem::remove(location.dir, ignored);  // leave nothing behind (only if still empty)
+    if (new_dir)
+      std::filesystem::remove(location.dir, ignored);  // leave nothing behind (only if still empty)
     throw;
   }
   const store::Study study = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
@@ -255,10 +294,13 @@ int RunSweepCommand(const SweepCliOptions& o) {
   // enqueue: runs first in a new study only; a resume must not queue the same trials again.
   if (!queued.empty() && store->LoadTrials(study.id).empty()) {
     for (size_t n = 0; n < queued.size(); ++n) {
-      store->EnqueueTrial(study.id, queued[n].params, runner::SeedOfTrial(c.fixed, queued[n].params, c.seed, static_cast<int64_t>(n)));
+      store->EnqueueTrial(
+          study.id, queued[n].params,
+          runner::SeedOfTrial(c.fixed, queued[n].params, c.seed, static_cast<int64_t>(n)));
     }
     if (queued[0].label == "prior") {
-      fmt::print("queued the search centre (the priors and means of {}) as the first trial\n", fmt::join(queued[0].given, ", "));
+      fmt::print("queued the search centre (the priors and means of {}) as the first trial\n",
+                 fmt::join(queued[0].given, ", "));
     } else {
       fmt::print("queued {} trial(s) from enqueue: (they run first)\n", queued.size());
     }
@@ -273,45 +315,66 @@ int RunSweepCommand(const SweepCliOptions& o) {
   LiveLine status_line(stdout);
   const auto started = std::chrono::steady_clock::now();
   auto status = [&](const std::vector<store::Trial>& now) {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report::ProgressText(report::CountProgress(now, c.Objectives()), c.n_trials, elapsed);
   };
   auto say = [&](const std::string& line) {
-    if (live) status_line.Print(line);
-    else fmt::print("{}\n", line);
+    if (live)
+      status_line.Print(line);
+    else
+      fmt::print("{}\n", line);
   };
   AnalysisWriter analysis(location, study, c, !o.no_report);
   report::CheckpointKeeper checkpoints(c.keep_best_n, c);
   runner::HookRunner hooks(c.hooks, c.name, location.dir);
-  fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name, c.n_trials, c.n_jobs,
-             c.sampler.method, c.pruner.method, c.MultiObjective() ? ", " + ObjectivesText(c) : "", (location.dir / "runs").string());
+  fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name,
+             c.n_trials, c.n_jobs, c.sampler.method, c.pruner.method,
+             c.MultiObjective() ? ", " + ObjectivesText(c) : "", (location.dir / "runs").string());
   hooks.SweepStarted();
-  const runner::SweepSummary summary = runner::RunSweep(plan, space, *sampler, *store, study, [&](const runner::SweepEvent& e) {
-    using Kind = runner::SweepEvent::Kind;
-    if (events) events->Write(e);
-    hooks.OnEvent(e);
-    const std::string who = e.trial ? fmt::format("trial {}", e.trial->number) : std::string("sweep");
-    switch (e.kind) {
-      case Kind::kCreated: return;  // for the events file and hooks; "started" follows at once
-      case Kind::kReported:  // on a terminal it updates the status line; elsewhere it is left out
-        if (live) status_line.Set(status(*e.study) + " " + who + " " + e.message);
-        return;
-      case Kind::kStarted: say(fmt::format("{} started: {}", who, report::ParamsLine(e.trial->params))); break;
-      case Kind::kFinished: say(fmt::format("{} finished: {}", who, e.message)); break;
-      case Kind::kFailed: say(fmt::format("{} finished: FAILED: {}", who, e.message)); break;
-      case Kind::kPruned: say(fmt::format("{} pruned at {}", who, e.message)); break;
-      case Kind::kRecovered:
-      case Kind::kInfo: say(fmt::format("{}: {}", who, e.message)); break;
-    }
-    const bool ended = e.kind == Kind::kFinished || e.kind == Kind::kFailed || e.kind == Kind::kPruned;
-    if (live) status_line.Set(status(*e.study));
-    else if (ended) fmt::print("  {}\n", status(*e.study));
-    if (ended) {
-      checkpoints.Prune(*e.study);
-      analysis.Refresh(*e.study, false);
-    }
-    std::fflush(stdout);
-  });
+  const runner::SweepSummary summary =
+      runner::RunSweep(plan, space, *sampler, *store, study, [&](const runner::SweepEvent& e) {
+        using Kind = runner::SweepEvent::Kind;
+        if (events) events->Write(e);
+        hooks.OnEvent(e);
+        const std::string who =
+            e.trial ? fmt::format("trial {}", e.trial->number) : std::string("sweep");
+        switch (e.kind) {
+          case Kind::kCreated:
+            return;              // for the events file and hooks; "started" follows at once
+          case Kind::kReported:  // on a terminal it updates the status line; elsewhere it is left
+                                 // out
+            if (live) status_line.Set(status(*e.study) + " " + who + " " + e.message);
+            return;
+          case Kind::kStarted:
+            say(fmt::format("{} started: {}", who, report::ParamsLine(e.trial->params)));
+            break;
+          case Kind::kFinished:
+            say(fmt::format("{} finished: {}", who, e.message));
+            break;
+          case Kind::kFailed:
+            say(fmt::format("{} finished: FAILED: {}", who, e.message));
+            break;
+          case Kind::kPruned:
+            say(fmt::format("{} pruned at {}", who, e.message));
+            break;
+          case Kind::kRecovered:
+          case Kind::kInfo:
+            say(fmt::format("{}: {}", who, e.message));
+            break;
+        }
+        const bool ended =
+            e.kind == Kind::kFinished || e.kind == Kind::kFailed || e.kind == Kind::kPruned;
+        if (live)
+          status_line.Set(status(*e.study));
+        else if (ended)
+          fmt::print("  {}\n", status(*e.study));
+        if (ended) {
+          checkpoints.Prune(*e.study);
+          analysis.Refresh(*e.study, false);
+        }
+        std::fflush(stdout);
+      });
   if (live) status_line.Clear();
   const std::vector<store::Trial> trials = store->LoadTrials(study.id);
   fmt::print("{}", report::SweepEndText(c, trials, summary.launched, [&](const store::Trial& best) {
@@ -319,14 +382,15 @@ int RunSweepCommand(const SweepCliOptions& o) {
              }));
   checkpoints.Prune(trials);
   if (checkpoints.removed() > 0) {
-    fmt::print("keep_best_n {}: removed the checkpoints of {} trial(s) outside the best {}\n", c.keep_best_n,
-               checkpoints.removed(), c.keep_best_n);
+    fmt::print("keep_best_n {}: removed the checkpoints of {} trial(s) outside the best {}\n",
+               c.keep_best_n, checkpoints.removed(), c.keep_best_n);
   }
   analysis.Refresh(trials, true);
   const std::vector<store::Trial> ranked =
       report::RankTrials(trials, c.maximize, c.more_objectives);
-  const std::string end = runner::SweepEndJson(c.name, trials, ranked.empty() ? nullptr : &ranked[0], summary.launched,
-                                               summary.interrupted, store::NowMs());
+  const std::string end =
+      runner::SweepEndJson(c.name, trials, ranked.empty() ? nullptr : &ranked[0], summary.launched,
+                           summary.interrupted, store::NowMs());
   if (events) events->WriteLine(end);
   if (summary.interrupted) {
     hooks.Finish(/*abandon=*/true);  // a user who pressed Ctrl-C wants the prompt back
@@ -334,7 +398,9 @@ int RunSweepCommand(const SweepCliOptions& o) {
     hooks.SweepEnded(end);
     hooks.Finish();
   }
-  if (hooks.failures() > 0) fmt::print("{} hook(s) failed (see {})\n", hooks.failures(), (location.dir / "hooks.log").string());
+  if (hooks.failures() > 0)
+    fmt::print("{} hook(s) failed (see {})\n", hooks.failures(),
+               (location.dir / "hooks.log").string());
   return summary.interrupted ? kExitInterrupted : kExitOk;
 }
 
@@ -346,32 +412,48 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("config", o->config, "Sweep YAML file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--name", o->name, "Sweep name (default: the config's name or file stem)");
   cmd->add_option("--trials", o->trials, "Trials in the whole study");
-  cmd->add_option("--add-trials", o->add_trials, "Run N more trials than the study has now (all controllers together)");
-  cmd->add_option("--jobs", o->jobs, "Trials this controller runs at once: a number, or auto / -1 for every core");
-  cmd->add_option("--timeout", o->timeout, "Stop launching trials after this long: 45s, 30m, 12h, 1h30m, or seconds");
-  cmd->add_option("--budget-hours", o->budget_hours, "The same as --timeout, in hours (VBot's flag)");
-  cmd->add_option("--storage", o->storage, "Storage URL (default: train_dir/sweep/<name>/study.db)");
+  cmd->add_option("--add-trials", o->add_trials,
+                  "Run N more trials than the study has now (all controllers together)");
+  cmd->add_option("--jobs", o->jobs,
+                  "Trials this controller runs at once: a number, or auto / -1 for every core");
+  cmd->add_option("--timeout", o->timeout,
+                  "Stop launching trials after this long: 45s, 30m, 12h, 1h30m, or seconds");
+  cmd->add_option("--budget-hours", o->budget_hours,
+                  "The same as --timeout, in hours (VBot's flag)");
+  cmd->add_option("--storage", o->storage,
+                  "Storage URL (default: train_dir/sweep/<name>/study.db)");
   cmd->add_option("--preset", o->preset, "Apply a preset from the config's presets:");
-  cmd->add_option("--set", o->sets, "Set any key of the sweep file, after the preset: --set pruner.type=hyperband (repeatable)")
+  cmd->add_option("--set", o->sets,
+                  "Set any key of the sweep file, after the preset: --set pruner.type=hyperband "
+                  "(repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--method", o->method, "Sampler: random, grid, bayes/protein, tpe, cmaes");
   cmd->add_option("--command", o->command,
-                  "Trial program, replacing the file's: 'python train.py ${args_no_hyphens}' (W&B's macros; names pass as written)");
+                  "Trial program, replacing the file's: 'python train.py ${args_no_hyphens}' "
+                  "(W&B's macros; names pass as written)");
   cmd->add_option("--seed", o->seed, "Sweep seed");
-  cmd->add_flag("--resume", o->resume, "Continue an existing sweep (re-running the same name does too)");
+  cmd->add_flag("--resume", o->resume,
+                "Continue an existing sweep (re-running the same name does too)");
   cmd->add_flag("--accept-changes", o->accept_changes,
-                "Continue the study although its space, metric or trial program changed (recorded in the study)");
-  cmd->add_option("--warm-start-from", o->warm_start_from,
-                  "Another sweep whose finished trials the sampler also sees (same metric and goal)");
+                "Continue the study although its space, metric or trial program changed (recorded "
+                "in the study)");
+  cmd->add_option(
+      "--warm-start-from", o->warm_start_from,
+      "Another sweep whose finished trials the sampler also sees (same metric and goal)");
   cmd->add_option("--from-patch", o->from_patch,
-                  "Start from a patch's values (hpo best-params writes them): the first trial and the search centre; "
+                  "Start from a patch's values (hpo best-params writes them): the first trial and "
+                  "the search centre; "
                   "with narrow: in the file (--preset fine-tune), ranges shrink around them");
-  cmd->add_option("--events", o->events, "Append one JSON line per trial event to this file (docs/run_dir.md)");
+  cmd->add_option("--events", o->events,
+                  "Append one JSON line per trial event to this file (docs/run_dir.md)");
   cmd->add_flag("--no-report", o->no_report,
-                "Do not write analysis/report.html and analysis/results.json (written as trials finish, by default)");
-  cmd->add_flag("--no-progress", o->no_progress,
-                "Plain lines even on a terminal: no redrawn status line (what a log file gets anyway)");
-  cmd->add_flag("--dry-run", o->dry_run, "Print the resolved space and the first suggestions; run nothing");
+                "Do not write analysis/report.html and analysis/results.json (written as trials "
+                "finish, by default)");
+  cmd->add_flag(
+      "--no-progress", o->no_progress,
+      "Plain lines even on a terminal: no redrawn status line (what a log file gets anyway)");
+  cmd->add_flag("--dry-run", o->dry_run,
+                "Print the resolved space and the first suggestions; run nothing");
   cmd->callback([o, &exit_code] { exit_code = RunSweepCommand(*o); });
 }
 

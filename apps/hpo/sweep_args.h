@@ -14,8 +14,9 @@ struct SweepArgs {
   std::string storage;
 
   void AddTo(CLI::App* cmd) {
-    cmd->add_option("sweep", sweep,
-                    "Sweep name under train_dir/sweep/, or a sweep directory (default: the most recent)");
+    cmd->add_option(
+        "sweep", sweep,
+        "Sweep name under train_dir/sweep/, or a sweep directory (default: the most recent)");
     cmd->add_option("--storage", storage, "Storage URL (default: the sweep's study.db)");
   }
   store::SweepLocation Locate() const { return store::FindSweep(sweep, storage); }

@@ -11,7 +11,8 @@
 
 namespace hpo::cli {
 
-inline runner::SweepPlan PlanFor(const config::SweepConfig& c, const std::filesystem::path& sweep_dir) {
+inline runner::SweepPlan PlanFor(const config::SweepConfig& c,
+                                 const std::filesystem::path& sweep_dir) {
   runner::SweepPlan plan;
   plan.name = c.name;
   plan.sweep_dir = sweep_dir;

@@ -1,7 +1,7 @@
 // hpo train: one PPO training run with its run directory.
-//   hpo train [--config FILE] [--patch FILE]... [--override key=value]... [--run-dir DIR] [--seed S]
-//   hpo train --resume RUN_DIR [--override key=value]...
-//   hpo train --list-keys        (every key: type, default, meaning, other tools' names; Markdown)
+//   hpo train [--config FILE] [--patch FILE]... [--override key=value]... [--run-dir DIR] [--seed
+//   S] hpo train --resume RUN_DIR [--override key=value]... hpo train --list-keys        (every
+//   key: type, default, meaning, other tools' names; Markdown)
 // Precedence: built-in defaults < --config < --patch (in order) < --override < --seed.
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -16,8 +16,8 @@
 #include "lib/config/trainer_keys.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
-#include "lib/store/sweep_location.h"
 #include "lib/core/terminal.h"
+#include "lib/store/sweep_location.h"
 #include "lib/trainer/trainer.h"
 
 namespace hpo::cli {
@@ -36,9 +36,11 @@ struct TrainCliOptions {
 
 std::filesystem::path DefaultRunDir() {
   const auto now = std::chrono::system_clock::now();
-  const std::string stamp = fmt::format("{:%Y%m%d-%H%M%S}", fmt::localtime(std::chrono::system_clock::to_time_t(now)));
+  const std::string stamp =
+      fmt::format("{:%Y%m%d-%H%M%S}", fmt::localtime(std::chrono::system_clock::to_time_t(now)));
   std::filesystem::path dir = store::TrainDir() / "runs" / ("train-" + stamp);
-  for (int n = 2; std::filesystem::exists(dir); ++n) dir = store::TrainDir() / "runs" / fmt::format("train-{}-{}", stamp, n);
+  for (int n = 2; std::filesystem::exists(dir); ++n)
+    dir = store::TrainDir() / "runs" / fmt::format("train-{}-{}", stamp, n);
   return dir;
 }
 
@@ -47,8 +49,10 @@ std::filesystem::path DefaultRunDir() {
 void CheckRunDirIsFree(const std::filesystem::path& dir) {
   for (const char* taken : {"progress.csv", "resolved_config.yaml", "checkpoints"}) {
     if (std::filesystem::exists(dir / taken)) {
-      throw UserError(Origin{"--run-dir"}, fmt::format("{} already holds a run ({} exists); use --resume {} or another --run-dir",
-                                                       dir.string(), taken, dir.string()));
+      throw UserError(
+          Origin{"--run-dir"},
+          fmt::format("{} already holds a run ({} exists); use --resume {} or another --run-dir",
+                      dir.string(), taken, dir.string()));
     }
   }
 }
@@ -62,14 +66,18 @@ int RunTrain(const TrainCliOptions& o) {
   trainer::TrainOptions options;
   if (!o.resume.empty()) {
     if (!o.config_file.empty() || !o.patches.empty()) {
-      throw UserError(Origin{"--resume"}, "a resumed run keeps its resolved_config.yaml; only --override may change it");
+      throw UserError(
+          Origin{"--resume"},
+          "a resumed run keeps its resolved_config.yaml; only --override may change it");
     }
     options.run_dir = o.resume;
     options.resume = true;
     if (!std::filesystem::exists(options.run_dir / "resolved_config.yaml")) {
-      throw UserError(Origin{"--resume"}, "no run in " + o.resume + " (resolved_config.yaml is missing)");
+      throw UserError(Origin{"--resume"},
+                      "no run in " + o.resume + " (resolved_config.yaml is missing)");
     }
-    config = config::ResolveTrainerConfig((options.run_dir / "resolved_config.yaml").string(), {}, o.overrides);
+    config = config::ResolveTrainerConfig((options.run_dir / "resolved_config.yaml").string(), {},
+                                          o.overrides);
   } else {
     config = config::ResolveTrainerConfig(o.config_file, o.patches, o.overrides);
     options.run_dir = o.run_dir.empty() ? DefaultRunDir() : std::filesystem::path(o.run_dir);
@@ -82,8 +90,10 @@ int RunTrain(const TrainCliOptions& o) {
   std::filesystem::create_directories(options.run_dir);
   WriteFileAtomic(options.run_dir / "resolved_config.yaml", config.ToYaml());
   // A resumed run keeps the record of what was asked for when it started.
-  if (!options.resume) WriteFileAtomic(options.run_dir / "train_config_overrides.yaml", config.DiffYaml());
-  fmt::print(stderr, "hpo train: {} run in {}\n", options.resume ? "resuming the" : "new", options.run_dir.string());
+  if (!options.resume)
+    WriteFileAtomic(options.run_dir / "train_config_overrides.yaml", config.DiffYaml());
+  fmt::print(stderr, "hpo train: {} run in {}\n", options.resume ? "resuming the" : "new",
+             options.run_dir.string());
   // A person at a terminal gets a redrawn progress line with the evaluations in it; a program
   // reading stdout (a sweep, a pipe) gets the JSON evaluation lines, and --no-progress gives
   // what a log file gets.
@@ -96,17 +106,23 @@ int RunTrain(const TrainCliOptions& o) {
 
 void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TrainCliOptions>();
-  CLI::App* cmd = app.add_subcommand("train", "Train a PPO agent (defaults: configs/trainer/ppo_lunar.yaml)");
-  cmd->add_option("--config", o->config_file, "YAML file of trainer keys")->check(CLI::ExistingFile);
-  cmd->add_option("--patch", o->patches, "Patch file (e.g. from hpo best-params); repeatable, applied in order")
+  CLI::App* cmd =
+      app.add_subcommand("train", "Train a PPO agent (defaults: configs/trainer/ppo_lunar.yaml)");
+  cmd->add_option("--config", o->config_file, "YAML file of trainer keys")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--override", o->overrides, "key=value, e.g. lr=3e-4 or net_arch=[128,128]; repeatable");
+  cmd->add_option("--patch", o->patches,
+                  "Patch file (e.g. from hpo best-params); repeatable, applied in order")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--override", o->overrides,
+                  "key=value, e.g. lr=3e-4 or net_arch=[128,128]; repeatable");
   cmd->add_option("--run-dir", o->run_dir, "Run directory (default: train_dir/runs/train-<time>)");
   cmd->add_option("--seed", o->seed, "Seed (overrides the config's)");
   cmd->add_option("--resume", o->resume, "Continue the run in RUN_DIR from its last checkpoint");
   cmd->add_flag("--no-progress", o->no_progress,
-                "Plain progress lines and JSON evaluation lines even on a terminal (as a log file or a sweep gets them)");
-  cmd->add_flag("--list-keys", o->list_keys, "Print every trainer key with its default and other tools' names, and exit");
+                "Plain progress lines and JSON evaluation lines even on a terminal (as a log file "
+                "or a sweep gets them)");
+  cmd->add_flag("--list-keys", o->list_keys,
+                "Print every trainer key with its default and other tools' names, and exit");
   cmd->callback([o, &exit_code] { exit_code = RunTrain(*o); });
 }
 

@@ -27,16 +27,21 @@ struct ValidateOptions {
   SweepArgs sweep;
   int top_n = 3;
   int seeds = 5;
-  int jobs = 0;  // 0: the sweep's n_jobs
+  int jobs = 0;                   // 0: the sweep's n_jobs
   std::vector<std::string> sets;  // KEY=VALUE: trainer values for every run (the final budget)
 };
 
 int RunValidate(const ValidateOptions& options) {
   const report::SweepResults r = report::LoadSweepResults(options.sweep.Locate());
   r.RequireFinished("validate");
-  if (!r.config) throw UserError(fmt::format("sweep '{}': its stored config no longer parses, so its trials cannot be rerun", r.location.name));
-  const std::vector<store::Trial> ranked = report::RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
-  if (ranked.empty()) throw UserError(fmt::format("sweep '{}' has no complete trial to validate", r.location.name));
+  if (!r.config)
+    throw UserError(
+        fmt::format("sweep '{}': its stored config no longer parses, so its trials cannot be rerun",
+                    r.location.name));
+  const std::vector<store::Trial> ranked =
+      report::RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+  if (ranked.empty())
+    throw UserError(fmt::format("sweep '{}' has no complete trial to validate", r.location.name));
   const int k = std::min<int>(options.top_n, static_cast<int>(ranked.size()));
 
   config::SweepConfig c = *r.config;
@@ -52,7 +57,8 @@ int RunValidate(const ValidateOptions& options) {
   const auto setting = [&](const std::string& key) -> std::string {
     if (sets.count(key)) return sets.at(key).ToYaml();
     if (c.fixed.count(key)) return c.fixed.at(key).ToYaml();
-    return c.command.empty() ? defaults.Get(key).ToYaml() + " (hpo train's default)" : "the program's default";
+    return c.command.empty() ? defaults.Get(key).ToYaml() + " (hpo train's default)"
+                             : "the program's default";
   };
   std::string budget = fmt::format("total_timesteps {}", setting("total_timesteps"));
   for (const auto& [key, value] : sets) c.fixed[key] = value;
@@ -75,25 +81,33 @@ int RunValidate(const ValidateOptions& options) {
     }
     return false;
   }();
-  const store::Study study = store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), true);
+  const store::Study study =
+      store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), true);
   if (!existed) {
     for (int rank = 0; rank < k; ++rank) {
       for (int s = 0; s < options.seeds; ++s) {
         // Fresh seeds: from a stream the sweep's own trial seeds never use.
-        const uint64_t seed = DeriveSeed(c.seed, static_cast<uint64_t>(rank * options.seeds + s), "validate") & 0x7fffffffu;
+        const uint64_t seed =
+            DeriveSeed(c.seed, static_cast<uint64_t>(rank * options.seeds + s), "validate") &
+            0x7fffffffu;
         store->EnqueueTrial(study.id, as_run(ranked[static_cast<size_t>(rank)].params), seed);
       }
     }
-    fmt::print("validating the top {} of sweep {} on {} fresh seeds each ({} runs, {} at a time; {})\n", k, r.location.name,
-               options.seeds, c.n_trials, c.n_jobs, budget);
+    fmt::print(
+        "validating the top {} of sweep {} on {} fresh seeds each ({} runs, {} at a time; {})\n", k,
+        r.location.name, options.seeds, c.n_trials, c.n_jobs, budget);
   } else {
-    fmt::print("resuming validation study {} (delete it from {} to start over)\n", c.name, store::MaskPassword(r.location.storage_url));
+    fmt::print("resuming validation study {} (delete it from {} to start over)\n", c.name,
+               store::MaskPassword(r.location.storage_url));
   }
-  std::unique_ptr<samplers::Sampler> unused_sampler = samplers::MakeSampler(c.sampler);  // every trial is queued
+  std::unique_ptr<samplers::Sampler> unused_sampler =
+      samplers::MakeSampler(c.sampler);  // every trial is queued
   const runner::SweepSummary summary = runner::RunSweep(
       plan, c.BuildSpace(), *unused_sampler, *store, study, [](const runner::SweepEvent& e) {
-        if (e.kind == runner::SweepEvent::Kind::kFinished && e.trial) fmt::print("  run {} finished: {}\n", e.trial->number, e.message);
-        if (e.kind == runner::SweepEvent::Kind::kFailed && e.trial) fmt::print("  run {} finished: FAILED: {}\n", e.trial->number, e.message);
+        if (e.kind == runner::SweepEvent::Kind::kFinished && e.trial)
+          fmt::print("  run {} finished: {}\n", e.trial->number, e.message);
+        if (e.kind == runner::SweepEvent::Kind::kFailed && e.trial)
+          fmt::print("  run {} finished: FAILED: {}\n", e.trial->number, e.message);
       });
   if (summary.interrupted) return kExitInterrupted;
 
@@ -119,13 +133,20 @@ int RunValidate(const ValidateOptions& options) {
 
 void RegisterValidateCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ValidateOptions>();
-  CLI::App* cmd = app.add_subcommand("validate", "Retrain a sweep's best configurations on fresh seeds and check the ranking");
+  CLI::App* cmd = app.add_subcommand(
+      "validate", "Retrain a sweep's best configurations on fresh seeds and check the ranking");
   options->sweep.AddTo(cmd);
-  cmd->add_option("--top-n", options->top_n, "How many of the best configurations")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--seeds", options->seeds, "Fresh seeds per configuration")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--jobs", options->jobs, "Runs at once (default: the sweep's n_jobs)")->check(CLI::PositiveNumber);
+  cmd->add_option("--top-n", options->top_n, "How many of the best configurations")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--seeds", options->seeds, "Fresh seeds per configuration")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--jobs", options->jobs, "Runs at once (default: the sweep's n_jobs)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--set", options->sets,
-                  "A trainer value for every run, e.g. the final budget: --set total_timesteps=1000000 (repeatable)");
+                  "A trainer value for every run, e.g. the final budget: --set "
+                  "total_timesteps=1000000 (repeatable)");
   cmd->callback([options, &exit_code] { exit_code = RunValidate(*options); });
 }
 

@@ -40,7 +40,8 @@ constexpr int kPositionIterations = 2 * 30;
 constexpr uint16_t kLanderCategory = 0x0010;
 constexpr uint16_t kLegCategory = 0x0020;
 constexpr uint16_t kGroundMask = 0x0001;
-constexpr double kLanderPolygon[][2] = {{-14, 17}, {-17, 0}, {-17, -10}, {17, -10}, {17, 0}, {14, 17}};
+constexpr double kLanderPolygon[][2] = {{-14, 17}, {-17, 0}, {-17, -10},
+                                        {17, -10}, {17, 0},  {14, 17}};
 
 b2Vec2 Vec(double x, double y) { return b2Vec2(static_cast<float>(x), static_cast<float>(y)); }
 
@@ -84,7 +85,9 @@ LunarLanderPhysics::Observation LunarLanderPhysics::Reset(uint64_t seed) {
   return Step(EngineCommand{}).observation;
 }
 
-void LunarLanderPhysics::ReplayDraws(std::vector<double> draws) { replayed_draws_.assign(draws.begin(), draws.end()); }
+void LunarLanderPhysics::ReplayDraws(std::vector<double> draws) {
+  replayed_draws_.assign(draws.begin(), draws.end());
+}
 
 double LunarLanderPhysics::Draw(double low, double high) {
   if (replayed_draws_.empty()) return Uniform(rng_, low, high);
@@ -231,9 +234,10 @@ LunarLanderPhysics::Outcome LunarLanderPhysics::Step(const EngineCommand& comman
     const double oy = -tip_y * d0 - side_y * lateral;
     const double p = kSideEnginePower * command.side_power;
     // 17 (not SIDE_ENGINE_AWAY) is upstream's constant; kept for parity.
-    lander_->ApplyLinearImpulse(
-        Vec(-ox * p, -oy * p),
-        Vec(position.x + ox - tip_x * 17 / kScale, position.y + oy + tip_y * kSideEngineHeight / kScale), true);
+    lander_->ApplyLinearImpulse(Vec(-ox * p, -oy * p),
+                                Vec(position.x + ox - tip_x * 17 / kScale,
+                                    position.y + oy + tip_y * kSideEngineHeight / kScale),
+                                true);
   }
 
   world_->Step(static_cast<float>(1.0 / kFps), kVelocityIterations, kPositionIterations);
@@ -263,9 +267,10 @@ LunarLanderPhysics::Observation LunarLanderPhysics::Observe() const {
                    leg_contact_[0], leg_contact_[1]);
 }
 
-LunarLanderPhysics::Observation LunarLanderPhysics::Normalise(double x, double y, double vx, double vy,
-                                                              double angle, double omega,
-                                                              bool left_contact, bool right_contact) {
+LunarLanderPhysics::Observation LunarLanderPhysics::Normalise(double x, double y, double vx,
+                                                              double vy, double angle, double omega,
+                                                              bool left_contact,
+                                                              bool right_contact) {
   return {(x - kW / 2) / (kW / 2),
           (y - (kHelipadY + kLegDown / kScale)) / (kH / 2),
           vx * (kW / 2) / kFps,
@@ -281,7 +286,8 @@ double LunarLanderPhysics::Shaping(const Observation& s) {
          100 * std::fabs(s[4]) + 10 * s[6] + 10 * s[7];
 }
 
-std::pair<double, bool> LunarLanderPhysics::ApplyTermination(double reward, bool game_over, double x, bool awake) {
+std::pair<double, bool> LunarLanderPhysics::ApplyTermination(double reward, bool game_over,
+                                                             double x, bool awake) {
   bool terminated = false;
   if (game_over || std::fabs(x) >= 1.0) {
     terminated = true;
@@ -323,7 +329,8 @@ EngineCommand LunarLanderEnv::Decode(std::span<const float> action) const {
   if (continuous_) {
     if (!std::isfinite(action[0]) || !std::isfinite(action[1])) {
       throw std::invalid_argument("LunarLanderContinuous: action must be finite, got (" +
-                                  std::to_string(action[0]) + ", " + std::to_string(action[1]) + ")");
+                                  std::to_string(action[0]) + ", " + std::to_string(action[1]) +
+                                  ")");
     }
     const double main = std::clamp<double>(action[0], -1.0, 1.0);
     const double lateral = std::clamp<double>(action[1], -1.0, 1.0);
@@ -336,7 +343,8 @@ EngineCommand LunarLanderEnv::Decode(std::span<const float> action) const {
   }
   const float a = action[0];
   if (!(a == 0.0f || a == 1.0f || a == 2.0f || a == 3.0f)) {
-    throw std::invalid_argument("LunarLander: discrete action must be 0, 1, 2 or 3, got " + std::to_string(a));
+    throw std::invalid_argument("LunarLander: discrete action must be 0, 1, 2 or 3, got " +
+                                std::to_string(a));
   }
   const int index = static_cast<int>(a);
   if (index == 2) command.main_power = 1.0;
@@ -354,7 +362,8 @@ StepResult LunarLanderEnv::Step(std::span<const float> action, std::span<float> 
   return {static_cast<float>(out.reward), out.terminated, elapsed_steps_ >= max_episode_steps_};
 }
 
-void LunarLanderEnv::HeuristicAction(bool continuous, std::span<const float> s, std::span<float> action) {
+void LunarLanderEnv::HeuristicAction(bool continuous, std::span<const float> s,
+                                     std::span<float> action) {
   double angle_target = std::clamp(s[0] * 0.5 + s[2] * 1.0, -0.4, 0.4);
   const double hover_target = 0.55 * std::fabs(s[0]);
   double angle_todo = (angle_target - s[4]) * 0.5 - s[5] * 1.0;

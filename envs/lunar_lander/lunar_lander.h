@@ -6,11 +6,11 @@
 #pragma once
 
 #include <array>
-#include <deque>
-#include <vector>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "envs/env.h"
 #include "lib/core/random.h"
@@ -59,13 +59,14 @@ class LunarLanderPhysics {
   // The formulas, as pure functions so tests can check them on hand-computed states.
   /// Observation from the lander's origin position (m), velocity (m/s), angle (rad), angular
   /// velocity (rad/s) and leg contacts.
-  static Observation Normalise(double x, double y, double vx, double vy, double angle,
-                               double omega, bool left_contact, bool right_contact);
+  static Observation Normalise(double x, double y, double vx, double vy, double angle, double omega,
+                               bool left_contact, bool right_contact);
   /// The shaping potential whose change is the reward.
   static double Shaping(const Observation& s);
   /// Termination rules in upstream's order: a crash or |x| >= 1 sets -100, then coming to rest
   /// (body asleep) sets +100 and wins. Returns (reward, terminated).
-  static std::pair<double, bool> ApplyTermination(double reward, bool game_over, double x, bool awake);
+  static std::pair<double, bool> ApplyTermination(double reward, bool game_over, double x,
+                                                  bool awake);
 
  private:
   class ContactDetector;
@@ -87,7 +88,6 @@ class LunarLanderPhysics {
   bool has_prev_shaping_ = false;
   int64_t wind_idx_ = 0;
   int64_t torque_idx_ = 0;
-
 };
 
 /// The Env adapter: discrete (4 actions) or continuous (2 actions in [-1, 1]) plus the time limit.
@@ -103,7 +103,8 @@ class LunarLanderEnv : public Env {
 
   /// Gymnasium's heuristic controller (lunar_lander.py `heuristic`): the action it takes for
   /// an observation, in this env's action format (1 float discrete, 2 floats continuous).
-  static void HeuristicAction(bool continuous, std::span<const float> observation, std::span<float> action);
+  static void HeuristicAction(bool continuous, std::span<const float> observation,
+                              std::span<float> action);
 
   /// See LunarLanderPhysics::ReplayDraws.
   void ReplayDraws(std::vector<double> draws) { physics_.ReplayDraws(std::move(draws)); }

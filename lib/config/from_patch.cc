@@ -15,8 +15,8 @@
 namespace hpo::config {
 namespace {
 
-void Flatten(const YAML::Node& map, const std::string& source, const std::string& prefix, bool trainer_program,
-             std::vector<GivenValue>& out) {
+void Flatten(const YAML::Node& map, const std::string& source, const std::string& prefix,
+             bool trainer_program, std::vector<GivenValue>& out) {
   for (const auto& pair : map) {
     const std::string key = pair.first.as<std::string>();
     const std::string path = prefix.empty() ? key : prefix + "." + key;
@@ -26,11 +26,13 @@ void Flatten(const YAML::Node& map, const std::string& source, const std::string
     }
     const Origin at = OriginOf(source, pair.second);
     std::string name = path;
-    if (trainer_program) {  // as hpo train --patch reads it: a section's keys count by their own names
+    if (trainer_program) {  // as hpo train --patch reads it: a section's keys count by their own
+                            // names
       const std::optional<std::string> canonical = CanonicalTrainerKey(key);
       if (!canonical) {
         throw UserError(OriginOf(source, pair.first),
-                        fmt::format("unknown trainer key '{}' (did you mean '{}'?)", Echo(path), ClosestTrainerKey(key)));
+                        fmt::format("unknown trainer key '{}' (did you mean '{}'?)", Echo(path),
+                                    ClosestTrainerKey(key)));
       }
       name = *canonical;
     }
@@ -42,14 +44,17 @@ void Flatten(const YAML::Node& map, const std::string& source, const std::string
 void CentreOn(ParameterSpec& p, const GivenValue& g) {
   if (p.categorical) {
     if (std::find(p.choices.begin(), p.choices.end(), g.value) == p.choices.end()) {
-      throw UserError(Origin{g.where}, fmt::format("{}={} is not one of the sweep's choices for it", g.name, g.value.ToYaml()));
+      throw UserError(Origin{g.where}, fmt::format("{}={} is not one of the sweep's choices for it",
+                                                   g.name, g.value.ToYaml()));
     }
     p.prior = g.value;
     return;
   }
-  if (!g.value.is_number() || g.value.as_double() < p.numeric.min || g.value.as_double() > p.numeric.max) {
-    throw UserError(Origin{g.where}, fmt::format("{}={} is outside the sweep's range [{}, {}]", g.name, g.value.ToYaml(),
-                                                 p.numeric.min, p.numeric.max));
+  if (!g.value.is_number() || g.value.as_double() < p.numeric.min ||
+      g.value.as_double() > p.numeric.max) {
+    throw UserError(Origin{g.where},
+                    fmt::format("{}={} is outside the sweep's range [{}, {}]", g.name,
+                                g.value.ToYaml(), p.numeric.min, p.numeric.max));
   }
   p.numeric.mean = g.value.as_double();
 }
@@ -74,7 +79,8 @@ bool Narrow(ParameterSpec& p, double share) {
 
 std::vector<GivenValue> ReadPatchValues(const std::filesystem::path& path, bool trainer_program) {
   const YamlDocument patch = LoadYamlFile(path);
-  if (!patch.root.IsMap()) throw UserError(OriginOf(patch.source, patch.root), "a patch is a mapping of key: value");
+  if (!patch.root.IsMap())
+    throw UserError(OriginOf(patch.source, patch.root), "a patch is a mapping of key: value");
   std::vector<GivenValue> values;
   Flatten(patch.root, patch.source, "", trainer_program, values);
   return values;
@@ -83,9 +89,10 @@ std::vector<GivenValue> ReadPatchValues(const std::filesystem::path& path, bool 
 void ApplyFromPatch(SweepConfig& config, const std::string& patch) {
   if (patch.empty()) {
     if (config.narrow > 0) {
-      throw UserError(config.narrow_origin, fmt::format("narrow: {} shrinks each range around a patch's values; give the "
-                                                        "patch with --from-patch FILE (hpo best-params writes one)",
-                                                        config.narrow));
+      throw UserError(config.narrow_origin,
+                      fmt::format("narrow: {} shrinks each range around a patch's values; give the "
+                                  "patch with --from-patch FILE (hpo best-params writes one)",
+                                  config.narrow));
     }
     return;
   }
@@ -108,14 +115,21 @@ void ApplyFromPatch(SweepConfig& config, const std::string& patch) {
     }
     CentreOn(*it->second, g);
     centred.push_back(g.name);
-    if (config.narrow > 0 && !it->second->categorical && !Narrow(*it->second, config.narrow)) kept_wide.push_back(g.name);
+    if (config.narrow > 0 && !it->second->categorical && !Narrow(*it->second, config.narrow))
+      kept_wide.push_back(g.name);
   }
   if (centred.empty()) {
-    throw UserError(Origin{"--from-patch"}, fmt::format("{} gives none of the parameters sweep '{}' searches", patch, config.name));
+    throw UserError(
+        Origin{"--from-patch"},
+        fmt::format("{} gives none of the parameters sweep '{}' searches", patch, config.name));
   }
-  std::string note = fmt::format("from patch {}: the search starts at its values of {} parameter(s)", patch, centred.size());
-  if (config.narrow > 0) note += fmt::format(", their numeric ranges narrowed to {:g}% of their width", config.narrow * 100);
-  if (!kept_wide.empty()) note += fmt::format(" (not {}: narrower would leave one value)", fmt::join(kept_wide, ", "));
+  std::string note = fmt::format(
+      "from patch {}: the search starts at its values of {} parameter(s)", patch, centred.size());
+  if (config.narrow > 0)
+    note +=
+        fmt::format(", their numeric ranges narrowed to {:g}% of their width", config.narrow * 100);
+  if (!kept_wide.empty())
+    note += fmt::format(" (not {}: narrower would leave one value)", fmt::join(kept_wide, ", "));
   note += fmt::format("; {} of its other value(s) as fixed values", fixed_taken);
   config.notes.push_back(note);
   config.narrow = 0;

@@ -4,7 +4,6 @@
 
 #include <optional>
 
-
 namespace hpo::config {
 namespace {
 
@@ -27,7 +26,8 @@ std::vector<Reference> FindReferences(const std::string& text) {
       if (text[close] == '{') ++depth;
       if (text[close] == '}' && --depth == 0) break;
     }
-    if (close >= text.size()) break;  // unclosed: plain text, as OmegaConf's grammar would refuse it
+    if (close >= text.size())
+      break;  // unclosed: plain text, as OmegaConf's grammar would refuse it
     refs.push_back({at, close + 1, text.substr(at + 2, close - at - 2)});
     at = close + 1;
   }
@@ -58,7 +58,9 @@ std::vector<std::string> PathTokens(const std::string& body, size_t& up) {
 }
 
 std::optional<size_t> IndexOf(const std::string& token) {
-  if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos || token.size() > 9) return std::nullopt;
+  if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos ||
+      token.size() > 9)
+    return std::nullopt;
   return static_cast<size_t>(std::stoul(token));
 }
 
@@ -69,8 +71,11 @@ class Interpolator {
   void Walk(YAML::Node node, std::vector<std::string>& path) {
     if (node.IsMap()) {
       for (auto pair : node) {
-        // command: and hooks: hold hpo's trial macros (${args}, ${run_dir}), not OmegaConf's references
-        if (!pair.first.IsScalar() || pair.first.Scalar() == "command" || pair.first.Scalar() == "hooks") continue;
+        // command: and hooks: hold hpo's trial macros (${args}, ${run_dir}), not OmegaConf's
+        // references
+        if (!pair.first.IsScalar() || pair.first.Scalar() == "command" ||
+            pair.first.Scalar() == "hooks")
+          continue;
         path.push_back(pair.first.Scalar());
         Walk(pair.second, path);
         path.pop_back();
@@ -91,7 +96,9 @@ class Interpolator {
   const std::vector<UnresolvedValue>& unresolved() const { return unresolved_; }
 
  private:
-  static bool NeedsResolving(const std::string& text) { return text == "???" || text.find("${") != std::string::npos; }
+  static bool NeedsResolving(const std::string& text) {
+    return text == "???" || text.find("${") != std::string::npos;
+  }
 
   static std::string Joined(const std::vector<std::string>& path) {
     std::string out;
@@ -101,8 +108,8 @@ class Interpolator {
 
   // The node `body` points to from a value whose container is at `parent`, and that node's own
   // container path. std::nullopt when the file has no such node.
-  std::optional<std::pair<YAML::Node, std::vector<std::string>>> Lookup(const std::string& body,
-                                                                         const std::vector<std::string>& parent) const {
+  std::optional<std::pair<YAML::Node, std::vector<std::string>>> Lookup(
+      const std::string& body, const std::vector<std::string>& parent) const {
     size_t up = 0;
     const std::vector<std::string> tokens = PathTokens(body, up);
     if (tokens.empty()) return std::nullopt;
@@ -119,7 +126,8 @@ class Interpolator {
         YAML::Node child;
         bool found = false;
         for (auto pair : node) {
-          if (pair.first.IsScalar() && pair.first.Scalar() == token) child.reset(pair.second), found = true;
+          if (pair.first.IsScalar() && pair.first.Scalar() == token)
+            child.reset(pair.second), found = true;
         }
         if (!found) return std::nullopt;
         node.reset(child);  // rebinds; `node = child` would overwrite the node it refers to
@@ -175,7 +183,8 @@ class Interpolator {
       out += target->Scalar();
     }
     out += text.substr(copied);
-    // Keeps the node's tag: a Hydra sweep's "choice(${a}, 2)" becomes an override to parse, as in Hydra.
+    // Keeps the node's tag: a Hydra sweep's "choice(${a}, 2)" becomes an override to parse, as in
+    // Hydra.
     node = out;
     return true;
   }
@@ -194,19 +203,24 @@ std::vector<UnresolvedValue> ResolveInterpolations(YAML::Node root) {
 }
 
 std::string WhyUnresolved(const std::string& text) {
-  if (text == "???") return "'??" "?' is OmegaConf's mark of a value to be given elsewhere";  // split: "??'" is a trigraph
+  if (text == "???")
+    return "'??"
+           "?' is OmegaConf's mark of a value to be given elsewhere";  // split: "??'" is a trigraph
   for (const Reference& ref : FindReferences(text)) {
     if (IsMettaResolver(ref)) continue;
     const std::string quoted = Echo(text.substr(ref.begin, ref.end - ref.begin));
-    if (IsNested(ref)) return fmt::format("'{}' nests interpolations, which hpo does not resolve", quoted);
+    if (IsNested(ref))
+      return fmt::format("'{}' nests interpolations, which hpo does not resolve", quoted);
     if (IsResolver(ref)) {
       return fmt::format("'{}' calls the OmegaConf resolver '{}', which hpo does not run", quoted,
                          Echo(ref.body.substr(0, ref.body.find(':'))));
     }
   }
   const std::vector<Reference> refs = FindReferences(text);
-  const std::string first = refs.empty() ? text : text.substr(refs[0].begin, refs[0].end - refs[0].begin);
-  return fmt::format("'{}' points outside this file (or in a circle), so hpo cannot resolve it", Echo(first));
+  const std::string first =
+      refs.empty() ? text : text.substr(refs[0].begin, refs[0].end - refs[0].begin);
+  return fmt::format("'{}' points outside this file (or in a circle), so hpo cannot resolve it",
+                     Echo(first));
 }
 
 void RequireResolved(const YAML::Node& node, const Origin& origin) {

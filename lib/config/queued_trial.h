@@ -20,16 +20,18 @@ struct GivenValue {
 };
 
 struct QueuedTrial {
-  ParamSet params;             ///< a value for every searched parameter
+  ParamSet params;              ///< a value for every searched parameter
   std::set<std::string> given;  ///< the names set by the user (the rest is the search centre)
-  std::string label = "enqueued";  ///< why it runs first: "enqueued", or "prior" (the search centre)
+  std::string label =
+      "enqueued";  ///< why it runs first: "enqueued", or "prior" (the search centre)
 };
 
 /// Throws UserError (naming where the value came from) for a value outside the space, a key
 /// the sweep does not search (a value equal to its fixed one excepted: patches carry those),
 /// no searched key at all, or values a constraint rejects.
 QueuedTrial CompleteQueuedTrial(const space::SearchSpace& space, const ParamSet& fixed,
-                                const std::vector<GivenValue>& given, const std::string& sweep_name);
+                                const std::vector<GivenValue>& given,
+                                const std::string& sweep_name);
 
 /// The trials that run first in a new study: the `enqueue:` entries, completed with the search
 /// centre and checked (UserError at the entry's file:line:col); without any, the search centre

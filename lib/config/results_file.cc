@@ -23,14 +23,17 @@ std::optional<YAML::Node> Find(const YAML::Node& map, const std::string& key) {
 }  // namespace
 
 double MetricInResults(const YAML::Node& results, const std::string& metric) {
-  if (!results.IsMap()) throw std::runtime_error("malformed results file sweep_eval_results.yaml: not a mapping");
+  if (!results.IsMap())
+    throw std::runtime_error("malformed results file sweep_eval_results.yaml: not a mapping");
   std::optional<YAML::Node> v = Find(results, metric);
   if (!v && IsRewardAlias(metric)) v = Find(results, "final_mean_reward");
   if (!v) throw std::runtime_error("results file has no '" + metric + "'");
   // A run that never reached the solve threshold: "not solved within its whole run".
   if (v->IsNull() && (metric == "time_to_solve" || metric == "steps_to_solve")) {
     v = Find(results, metric == "time_to_solve" ? "training_time" : "total_timesteps");
-    if (!v) throw std::runtime_error("results file: '" + metric + "' is null and the run length is missing");
+    if (!v)
+      throw std::runtime_error("results file: '" + metric +
+                               "' is null and the run length is missing");
   }
   try {
     return v->as<double>();

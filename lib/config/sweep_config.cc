@@ -10,13 +10,13 @@
 #include <set>
 
 #include "lib/config/interpolation.h"
+#include "lib/config/sweep_reading.h"
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
+#include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/command_macros.h"
 #include "lib/core/random.h"
-#include "lib/config/sweep_reading.h"
-#include "lib/config/vocabularies/vocabulary.h"
 #include "lib/space/constraint.h"
 
 namespace hpo::config {
@@ -27,18 +27,20 @@ YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const 
                        std::vector<std::string>& names) {
   const YAML::Node presets = root["presets"];
   if (presets) {
-    if (!presets.IsMap()) throw UserError(OriginOf(source, presets), "presets must map names to partial configs");
+    if (!presets.IsMap())
+      throw UserError(OriginOf(source, presets), "presets must map names to partial configs");
     for (const auto& p : presets) names.push_back(p.first.Scalar());
   }
   if (preset.empty()) return root;
   if (std::find(names.begin(), names.end(), preset) == names.end()) {
     std::string known;
     for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
-    throw UserError(Origin{"--preset"}, fmt::format("no preset '{}' in {} (presets: {})", preset, source,
-                                                    known.empty() ? "none" : known));
+    throw UserError(Origin{"--preset"}, fmt::format("no preset '{}' in {} (presets: {})", preset,
+                                                    source, known.empty() ? "none" : known));
   }
   const YAML::Node chosen = presets[preset];
-  if (!chosen.IsMap()) throw UserError(OriginOf(source, chosen), fmt::format("preset '{}' must be a mapping", preset));
+  if (!chosen.IsMap())
+    throw UserError(OriginOf(source, chosen), fmt::format("preset '{}' must be a mapping", preset));
   YAML::Node merged(YAML::NodeType::Map);
   for (const auto& p : root) {
     const std::string key = p.first.Scalar();
@@ -52,13 +54,18 @@ YAML::Node ApplyPreset(const YAML::Node& root, const std::string& preset, const 
 
 // `map` with path[i...] set to `value`: new mappings along the path (in the same key order),
 // sharing every other node with `map`, so the file's nodes keep their line and column.
-YAML::Node WithValueAt(const YAML::Node& map, const std::vector<std::string>& path, size_t i, const YAML::Node& value,
-                       const std::string& quoted, const std::string& source,
+YAML::Node WithValueAt(const YAML::Node& map, const std::vector<std::string>& path, size_t i,
+                       const YAML::Node& value, const std::string& quoted,
+                       const std::string& source,
                        std::vector<std::pair<YAML::Node, std::string>>& foreign) {
-  const std::string walked = fmt::format("{}", fmt::join(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i), "."));
-  if (map && !map.IsNull() && !map.IsMap()) throw UserError(Origin{quoted}, fmt::format("'{}' in {} is not a mapping of keys", walked, source));
+  const std::string walked = fmt::format(
+      "{}", fmt::join(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i), "."));
+  if (map && !map.IsNull() && !map.IsMap())
+    throw UserError(Origin{quoted},
+                    fmt::format("'{}' in {} is not a mapping of keys", walked, source));
   auto inner = [&](const YAML::Node& old) {
-    return i + 1 == path.size() ? value : WithValueAt(old, path, i + 1, value, quoted, source, foreign);
+    return i + 1 == path.size() ? value
+                                : WithValueAt(old, path, i + 1, value, quoted, source, foreign);
   };
   YAML::Node copy(YAML::NodeType::Map);
   bool found = false;
@@ -70,13 +77,15 @@ YAML::Node WithValueAt(const YAML::Node& map, const std::vector<std::string>& pa
     }
   }
   if (!found) copy[path[i]] = inner(YAML::Node());
-  if (i > 0) foreign.emplace_back(copy, quoted);  // a section the --set changed (not the whole file)
+  if (i > 0)
+    foreign.emplace_back(copy, quoted);  // a section the --set changed (not the whole file)
   return copy;
 }
 
 // `root` with every `--set KEY=VALUE` text applied in order (a dotted KEY walks into mappings;
 // VALUE is YAML). `foreign` gets every node a VALUE brought, with the text to quote for it.
-YAML::Node ApplySets(YAML::Node root, const std::vector<std::string>& sets, const std::string& source,
+YAML::Node ApplySets(YAML::Node root, const std::vector<std::string>& sets,
+                     const std::string& source,
                      std::vector<std::pair<YAML::Node, std::string>>& foreign) {
   for (const std::string& text : sets) {
     const std::string quoted = "--set " + text;
@@ -90,8 +99,10 @@ YAML::Node ApplySets(YAML::Node root, const std::vector<std::string>& sets, cons
         start = dot + 1;
       }
     }
-    if (equals == std::string::npos || std::any_of(path.begin(), path.end(), [](const std::string& p) { return p.empty(); })) {
-      throw UserError(Origin{quoted}, "expected KEY=VALUE with a dotted KEY, e.g. --set pruner.type=hyperband");
+    if (equals == std::string::npos ||
+        std::any_of(path.begin(), path.end(), [](const std::string& p) { return p.empty(); })) {
+      throw UserError(Origin{quoted},
+                      "expected KEY=VALUE with a dotted KEY, e.g. --set pruner.type=hyperband");
     }
     const YamlDocument value = LoadYamlString(text.substr(equals + 1), quoted);
     ForEachNode(value.root, [&](const YAML::Node& n) { foreign.emplace_back(n, quoted); });
@@ -111,13 +122,15 @@ bool UsesPufferLibNames(const YAML::Node& root) {
   bool found = false;
   ForEachNode(root, [&found](const YAML::Node& node) {
     if (node.IsScalar()) found |= node.Scalar().rfind("${ss:", 0) == 0;
-    if (node.IsMap()) found |= node["minibatch_size"].IsDefined() || node["bptt_horizon"].IsDefined();
+    if (node.IsMap())
+      found |= node["minibatch_size"].IsDefined() || node["bptt_horizon"].IsDefined();
   });
   return found;
 }
 
-SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset,
-                           const std::vector<std::string>& command, const std::vector<std::string>& sets);
+SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
+                           const std::string& preset, const std::vector<std::string>& command,
+                           const std::vector<std::string>& sets);
 
 // Constraints that reject every draw of the prior are reported at load, at the constraint that
 // rejected most draws. Deterministic draws: the same file always gives the same answer.
@@ -127,14 +140,20 @@ void CheckFeasible(const SweepConfig& config, const space::SearchSpace& space) {
   Rng rng(DeriveSeed(0, 0, "feasibility-check"));
   std::vector<int> rejections(config.constraints.size());
   for (int draw = 0; draw < kDraws; ++draw) {
-    const std::optional<size_t> rejecting = space.RejectingConstraint(space.ToParams(space.SamplePrior(rng)));
+    const std::optional<size_t> rejecting =
+        space.RejectingConstraint(space.ToParams(space.SamplePrior(rng)));
     if (!rejecting) return;
     ++rejections[*rejecting];
   }
-  const size_t worst = static_cast<size_t>(std::max_element(rejections.begin(), rejections.end()) - rejections.begin());
+  const size_t worst = static_cast<size_t>(std::max_element(rejections.begin(), rejections.end()) -
+                                           rejections.begin());
   const auto& [text, origin] = config.constraints[worst];
-  throw UserError(origin, fmt::format("the constraints look infeasible: all {} random draws were rejected, {} of them by "
-                                      "'{}'", kDraws, rejections[worst], Echo(text)));
+  throw UserError(
+      origin,
+      fmt::format(
+          "the constraints look infeasible: all {} random draws were rejected, {} of them by "
+          "'{}'",
+          kDraws, rejections[worst], Echo(text)));
 }
 
 // base_config: the trainer file's values become fixed values, unless fixed: or a searched
@@ -142,12 +161,17 @@ void CheckFeasible(const SweepConfig& config, const space::SearchSpace& space) {
 void MergeBaseConfig(SweepConfig& c) {
   const Origin& origin = c.base_config_origin;
   if (!c.command.empty()) {
-    throw UserError(origin, "base_config gives hpo train's base values, and this sweep's trial program is not hpo train "
-                            "(put the values in fixed:)");
+    throw UserError(origin,
+                    "base_config gives hpo train's base values, and this sweep's trial program is "
+                    "not hpo train "
+                    "(put the values in fixed:)");
   }
   if (!std::filesystem::is_regular_file(c.base_config)) {
-    throw UserError(origin, fmt::format("base_config '{}' is not a file (a relative path is from the current folder, {})",
-                                        Echo(c.base_config), std::filesystem::current_path().string()));
+    throw UserError(
+        origin,
+        fmt::format(
+            "base_config '{}' is not a file (a relative path is from the current folder, {})",
+            Echo(c.base_config), std::filesystem::current_path().string()));
   }
   TrainerConfig base;
   ApplyYamlFile(base, c.base_config);
@@ -159,12 +183,14 @@ void MergeBaseConfig(SweepConfig& c) {
     c.fixed[key] = base.Get(key);
     ++taken;
   }
-  c.notes.push_back(fmt::format("base_config {}: {} of its {} value(s) as fixed values (fixed: and searched parameters win)",
-                                c.base_config, taken, base.explicit_keys.size()));
+  c.notes.push_back(fmt::format(
+      "base_config {}: {} of its {} value(s) as fixed values (fixed: and searched parameters win)",
+      c.base_config, taken, base.explicit_keys.size()));
 }
 
-SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const std::string& preset,
-                         const std::vector<std::string>& command, const std::vector<std::string>& sets) {
+SweepConfig FromDocument(const YamlDocument& doc, const std::string& name,
+                         const std::string& preset, const std::vector<std::string>& command,
+                         const std::vector<std::string>& sets) {
   SweepConfig config = LoadWithPreset(doc, name, preset, command, sets);
   // Every preset is checked now, not only when someone selects it.
   for (const std::string& other : config.presets) {
@@ -178,24 +204,31 @@ SweepConfig FromDocument(const YamlDocument& doc, const std::string& name, const
   return config;
 }
 
-SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, const std::string& preset,
-                           const std::vector<std::string>& command, const std::vector<std::string>& sets) {
-  if (!doc.root.IsMap()) throw UserError(OriginOf(doc.source, doc.root), "a sweep config must be a mapping of keys");
+SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
+                           const std::string& preset, const std::vector<std::string>& command,
+                           const std::vector<std::string>& sets) {
+  if (!doc.root.IsMap())
+    throw UserError(OriginOf(doc.source, doc.root), "a sweep config must be a mapping of keys");
   SweepConfig config;
   config.source = doc.source;
   config.name = name;
   config.preset = preset;
   const Vocabulary& vocabulary = DetectVocabulary(doc.root);
-  config.vocabulary = vocabulary.read == ReadHpo ? HpoVocabularyName(doc.root) : std::string(vocabulary.name);
+  config.vocabulary =
+      vocabulary.read == ReadHpo ? HpoVocabularyName(doc.root) : std::string(vocabulary.name);
   SweepReading reading(doc.source, config);
   if (!command.empty()) reading.SetCommandFromCli(command);
-  if (vocabulary.read == ReadPufferLibConfig || UsesPufferLibNames(doc.root)) reading.SetDialect(TrainerDialect::kPufferLib);
+  if (vocabulary.read == ReadPufferLibConfig || UsesPufferLibNames(doc.root))
+    reading.SetDialect(TrainerDialect::kPufferLib);
   // Hydra's, Metta's and Protein's files are OmegaConf configs (hpo's own vocabulary reads Metta's)
   std::vector<UnresolvedValue> unresolved;
-  if (vocabulary.read == ReadHydra || vocabulary.read == ReadHpo) unresolved = ResolveInterpolations(doc.root);
+  if (vocabulary.read == ReadHydra || vocabulary.read == ReadHpo)
+    unresolved = ResolveInterpolations(doc.root);
   // A foreign file's own sections, if any, are its presets; --set comes after the preset.
   std::vector<std::pair<YAML::Node, std::string>> foreign;
-  const YAML::Node root = ApplySets(vocabulary.read == ReadHpo ? ApplyPreset(doc.root, preset, doc.source, config.presets) : doc.root,
+  const YAML::Node root = ApplySets(vocabulary.read == ReadHpo
+                                        ? ApplyPreset(doc.root, preset, doc.source, config.presets)
+                                        : doc.root,
                                     sets, doc.source, foreign);
   reading.SetForeignNodes(std::move(foreign));
   vocabulary.read(reading, root);
@@ -204,34 +237,46 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name, con
   reading.FinishAlgorithm();
   if (!config.base_config.empty()) MergeBaseConfig(config);
   for (const UnresolvedValue& value : unresolved) {  // one the search needed would have thrown
-    const std::string entry = fmt::format("{} (unresolved '{}': nothing in the search needs it)", value.path, Echo(value.text));
+    const std::string entry = fmt::format("{} (unresolved '{}': nothing in the search needs it)",
+                                          value.path, Echo(value.text));
     const auto listed = std::find(config.ignored.begin(), config.ignored.end(), value.path);
-    if (listed != config.ignored.end()) *listed = entry;
-    else config.ignored.push_back(entry);
+    if (listed != config.ignored.end())
+      *listed = entry;
+    else
+      config.ignored.push_back(entry);
   }
   if (config.parameters.empty()) {
-    throw UserError(OriginOf(doc.source, doc.root), fmt::format("the config searches no parameter (read as {})", config.vocabulary));
+    throw UserError(
+        OriginOf(doc.source, doc.root),
+        fmt::format("the config searches no parameter (read as {})", config.vocabulary));
   }
   for (const ParameterSpec& p : config.parameters) {
-    if (config.fixed.count(p.name)) throw UserError(p.origin, fmt::format("'{}' is both fixed and searched", p.written_name));
+    if (config.fixed.count(p.name))
+      throw UserError(p.origin, fmt::format("'{}' is both fixed and searched", p.written_name));
   }
   if (config.MultiObjective() && config.sampler.method == "protein" && !reading.method_set()) {
-    config.sampler.method = "tpe";  // the default sampler scalarises; Optuna's multi-objective TPE is the better default
-    config.notes.push_back("several objectives and no sampler given: method tpe (Optuna's multi-objective TPE)");
+    config.sampler.method = "tpe";  // the default sampler scalarises; Optuna's multi-objective TPE
+                                    // is the better default
+    config.notes.push_back(
+        "several objectives and no sampler given: method tpe (Optuna's multi-objective TPE)");
   }
   CheckObjectives(config);
-  CheckFeasible(config, config.BuildSpace());  // bad distributions and constraints now, not at the first trial
+  CheckFeasible(
+      config,
+      config.BuildSpace());  // bad distributions and constraints now, not at the first trial
   return config;
 }
 
 }  // namespace
 
 SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset,
-                            const std::vector<std::string>& command, const std::vector<std::string>& sets) {
+                            const std::vector<std::string>& command,
+                            const std::vector<std::string>& sets) {
   return FromDocument(LoadYamlFile(path), path.stem().string(), preset, command, sets);
 }
 
-SweepConfig ParseSweepConfig(const std::string& text, const std::string& source, const std::string& name) {
+SweepConfig ParseSweepConfig(const std::string& text, const std::string& source,
+                             const std::string& name) {
   SweepConfig config = FromDocument(LoadYamlString(text, source), name, "", {}, {});
   config.name = name;  // the study's name wins over a name: key in the text
   return config;
@@ -243,7 +288,8 @@ std::vector<Objective> SweepConfig::Objectives() const {
 
 std::string SweepConfig::Direction() const {
   std::string direction;
-  for (const Objective& o : Objectives()) direction += (direction.empty() ? "" : ",") + std::string(o.maximize ? "maximize" : "minimize");
+  for (const Objective& o : Objectives())
+    direction += (direction.empty() ? "" : ",") + std::string(o.maximize ? "maximize" : "minimize");
   return direction;
 }
 
@@ -251,19 +297,25 @@ void CheckObjectives(const SweepConfig& c) {
   if (!c.MultiObjective()) return;
   const std::string what = fmt::format("a study with {} objectives", c.more_objectives.size() + 1);
   if (c.pruner.method != "none") {
-    throw UserError(c.objectives_origin, fmt::format("{} cannot be pruned (as in Optuna): pruner {} compares one metric's "
-                                                     "curves; remove the pruner, or optimise one metric",
-                                                     what, c.pruner.method));
+    throw UserError(
+        c.objectives_origin,
+        fmt::format("{} cannot be pruned (as in Optuna): pruner {} compares one metric's "
+                    "curves; remove the pruner, or optimise one metric",
+                    what, c.pruner.method));
   }
   if (c.target || c.patience > 0) {
-    throw UserError(c.objectives_origin, fmt::format("{} has no single best value: target and patience compare one metric; "
-                                                     "remove them, or optimise one metric",
-                                                     what));
+    throw UserError(
+        c.objectives_origin,
+        fmt::format("{} has no single best value: target and patience compare one metric; "
+                    "remove them, or optimise one metric",
+                    what));
   }
   if (c.sampler.method == "cmaes") {
-    throw UserError(c.objectives_origin, fmt::format("{} cannot be searched by cmaes (it ranks by one value, as Optuna's "
-                                                     "CmaEsSampler); use tpe, protein, random or grid",
-                                                     what));
+    throw UserError(
+        c.objectives_origin,
+        fmt::format("{} cannot be searched by cmaes (it ranks by one value, as Optuna's "
+                    "CmaEsSampler); use tpe, protein, random or grid",
+                    what));
   }
 }
 
@@ -286,19 +338,24 @@ space::SearchSpace SweepConfig::BuildSpace() const {
   ParamSet constants = fixed;
   if (command.empty()) {
     const TrainerConfig defaults;
-    for (const TrainerKey& key : TrainerKeys()) constants.emplace(std::string(key.name), defaults.Get(std::string(key.name)));
+    for (const TrainerKey& key : TrainerKeys())
+      constants.emplace(std::string(key.name), defaults.Get(std::string(key.name)));
   }
   for (const auto& [name, value] : constants) add_names(name, name);
   space.SetFixed(constants);
   const bool trainer = command.empty();
-  const space::Constraint::Resolver resolve = [&names, trainer](std::string_view name) -> std::optional<std::string> {
+  const space::Constraint::Resolver resolve =
+      [&names, trainer](std::string_view name) -> std::optional<std::string> {
     if (const auto it = names.find(std::string(name)); it != names.end()) return it->second;
     if (trainer) {
-      if (const std::optional<std::string> key = CanonicalTrainerKey(name); key && names.count(*key)) return names.at(*key);
+      if (const std::optional<std::string> key = CanonicalTrainerKey(name);
+          key && names.count(*key))
+        return names.at(*key);
     }
     return std::nullopt;
   };
-  for (const auto& [text, origin] : constraints) space.AddConstraint(space::Constraint::Parse(text, resolve, origin));
+  for (const auto& [text, origin] : constraints)
+    space.AddConstraint(space::Constraint::Parse(text, resolve, origin));
   return space;
 }
 
@@ -386,8 +443,9 @@ std::string SweepConfig::ToYaml() const {
   if (MultiObjective()) {
     out << YAML::Key << "metrics" << YAML::Value << YAML::BeginSeq;
     for (const Objective& o : Objectives()) {
-      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << o.name << YAML::Key << "goal" << YAML::Value
-          << (o.maximize ? "maximize" : "minimize") << YAML::EndMap;
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << o.name
+          << YAML::Key << "goal" << YAML::Value << (o.maximize ? "maximize" : "minimize")
+          << YAML::EndMap;
     }
     out << YAML::EndSeq;
   } else {
@@ -409,9 +467,12 @@ std::string SweepConfig::ToYaml() const {
   if (target) out << YAML::Key << "target" << YAML::Value << FormatDouble(*target);
   if (patience > 0) out << YAML::Key << "patience" << YAML::Value << patience;
   if (keep_best_n > 0) out << YAML::Key << "keep_best_n" << YAML::Value << keep_best_n;
-  if (narrow > 0) out << YAML::Key << "narrow" << YAML::Value << FormatDouble(narrow);  // not applied yet: no --from-patch
+  if (narrow > 0)
+    out << YAML::Key << "narrow" << YAML::Value
+        << FormatDouble(narrow);  // not applied yet: no --from-patch
   if (min_delta != 0) out << YAML::Key << "min_delta" << YAML::Value << FormatDouble(min_delta);
-  if (!warm_start_from.empty()) out << YAML::Key << "warm_start_from" << YAML::Value << warm_start_from;
+  if (!warm_start_from.empty())
+    out << YAML::Key << "warm_start_from" << YAML::Value << warm_start_from;
   if (!enqueue.empty()) {
     out << YAML::Key << "enqueue" << YAML::Value << YAML::BeginSeq;
     for (const std::vector<GivenValue>& entry : enqueue) {
@@ -467,9 +528,12 @@ std::vector<std::string> SplitCommandLine(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char ch = text[i];
     if (quote) {
-      if (ch == quote) quote = 0;
-      else if (ch == '\\' && quote == '"' && i + 1 < text.size()) word += text[++i];
-      else word += ch;
+      if (ch == quote)
+        quote = 0;
+      else if (ch == '\\' && quote == '"' && i + 1 < text.size())
+        word += text[++i];
+      else
+        word += ch;
     } else if (ch == '\'' || ch == '"') {
       quote = ch;
       in_word = true;
@@ -497,7 +561,8 @@ std::string DescribeParameter(const ParameterSpec& p) {
     return fmt::format("categorical [{}]{}", choices, p.prior ? " prior " + p.prior->ToYaml() : "");
   }
   const space::NumericSpec& n = p.numeric;
-  std::string text = fmt::format("{} [{}, {}]", n.distribution, FormatDouble(n.min), FormatDouble(n.max));
+  std::string text =
+      fmt::format("{} [{}, {}]", n.distribution, FormatDouble(n.min), FormatDouble(n.max));
   if (n.mean) text += " mean " + FormatDouble(*n.mean);
   if (n.scale) text += " scale " + *n.scale;
   if (n.q != 1.0) text += " q " + FormatDouble(n.q);
@@ -506,16 +571,23 @@ std::string DescribeParameter(const ParameterSpec& p) {
 
 std::vector<std::string> StudyChanges(const SweepConfig& stored, const SweepConfig& now) {
   std::vector<std::string> changes;
-  auto change = [&changes](const std::string& what, const std::string& before, const std::string& after) {
-    if (before != after) changes.push_back(fmt::format("{}: {} -> {}", Echo(what), Echo(before), Echo(after)));
+  auto change = [&changes](const std::string& what, const std::string& before,
+                           const std::string& after) {
+    if (before != after)
+      changes.push_back(fmt::format("{}: {} -> {}", Echo(what), Echo(before), Echo(after)));
   };
   if (stored.MultiObjective() || now.MultiObjective()) {
-    change("objectives", DescribeObjectives(stored.Objectives()), DescribeObjectives(now.Objectives()));
+    change("objectives", DescribeObjectives(stored.Objectives()),
+           DescribeObjectives(now.Objectives()));
   } else {
     change("metric", stored.metric, now.metric);
-    change("goal", stored.maximize ? "maximize" : "minimize", now.maximize ? "maximize" : "minimize");
+    change("goal", stored.maximize ? "maximize" : "minimize",
+           now.maximize ? "maximize" : "minimize");
   }
-  auto program = [](const SweepConfig& c) { return c.command.empty() ? std::string("hpo train") : fmt::format("{}", fmt::join(c.command, " ")); };
+  auto program = [](const SweepConfig& c) {
+    return c.command.empty() ? std::string("hpo train")
+                             : fmt::format("{}", fmt::join(c.command, " "));
+  };
   change("trial program", program(stored), program(now));
 
   std::map<std::string, std::pair<std::string, std::string>> params;  // name -> (before, after)
@@ -525,8 +597,10 @@ std::vector<std::string> StudyChanges(const SweepConfig& stored, const SweepConf
   for (const auto& [k, v] : stored.fixed) fixed[k].first = v.ToYaml();
   for (const auto& [k, v] : now.fixed) fixed[k].second = v.ToYaml();
   auto or_none = [](const std::string& s) { return s.empty() ? std::string("(none)") : s; };
-  for (const auto& [name, texts] : params) change(name, or_none(texts.first), or_none(texts.second));
-  for (const auto& [name, texts] : fixed) change("fixed " + name, or_none(texts.first), or_none(texts.second));
+  for (const auto& [name, texts] : params)
+    change(name, or_none(texts.first), or_none(texts.second));
+  for (const auto& [name, texts] : fixed)
+    change("fixed " + name, or_none(texts.first), or_none(texts.second));
 
   auto constraint_list = [](const SweepConfig& c) {
     std::string list;

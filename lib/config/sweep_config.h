@@ -27,9 +27,9 @@ struct ParameterSpec {
   std::string written_name;  ///< as in the file (dotted path of nested sections)
   Origin origin;             ///< file:line:col of its entry
   bool categorical = false;
-  space::NumericSpec numeric;        ///< numeric kinds
-  std::vector<Value> choices;        ///< categorical
-  std::optional<Value> prior;        ///< categorical centre
+  space::NumericSpec numeric;  ///< numeric kinds
+  std::vector<Value> choices;  ///< categorical
+  std::optional<Value> prior;  ///< categorical centre
 };
 
 /// `hooks:` (docs/config.md, "Hooks"): commands the controller runs at sweep and trial events.
@@ -39,7 +39,10 @@ struct ParameterSpec {
 struct HookSettings {
   std::vector<std::vector<std::string>> on_sweep_start, on_trial_start, on_trial_end, on_sweep_end;
   double timeout = 60;  ///< seconds
-  bool empty() const { return on_sweep_start.empty() && on_trial_start.empty() && on_trial_end.empty() && on_sweep_end.empty(); }
+  bool empty() const {
+    return on_sweep_start.empty() && on_trial_start.empty() && on_trial_end.empty() &&
+           on_sweep_end.empty();
+  }
   /// The macros a hook's words may use besides ${envvar:NAME}: for trial hooks the command's
   /// (kParameterMacros, ${run_dir}) and ${trial_json} ${trial_number} ${trial_state}; for all
   /// ${sweep} ${sweep_dir}; for on_sweep_end ${sweep_json}.
@@ -47,20 +50,21 @@ struct HookSettings {
 };
 
 struct SweepConfig {
-  std::string source;                   ///< the file it came from
-  std::string name;                     ///< study name (default: the file's stem)
+  std::string source;  ///< the file it came from
+  std::string name;    ///< study name (default: the file's stem)
   std::string metric = "final_mean_reward";
   bool maximize = true;
   /// A multi-objective study's further objectives (`metrics:`, Optuna's `directions`, Hydra's
   /// `direction: [..]`); metric/maximize are the first. Empty: one objective.
   std::vector<Objective> more_objectives;
-  Origin objectives_origin;             ///< where the file lists several objectives
+  Origin objectives_origin;  ///< where the file lists several objectives
   int n_trials = 20;
-  double timeout = 0;                   ///< seconds for a controller to launch trials; 0 = none
-  double timeout_per_trial = 0;         ///< seconds; 0 = none
+  double timeout = 0;            ///< seconds for a controller to launch trials; 0 = none
+  double timeout_per_trial = 0;  ///< seconds; 0 = none
   int n_jobs = 1;
   int max_retries = 1;
-  double heartbeat_timeout = 60;        ///< seconds without heartbeat before a running trial counts as dead
+  double heartbeat_timeout =
+      60;  ///< seconds without heartbeat before a running trial counts as dead
   /// What a trial costs the sampler (protein weighs it): auto | wall | steps | reported
   /// (runner::SweepPlan::cost; docs/configuration.md).
   std::string cost = "auto";
@@ -79,7 +83,7 @@ struct SweepConfig {
   /// Trials to run first when the study is new (`enqueue:`), each the values given for it.
   std::vector<std::vector<GivenValue>> enqueue;
   uint64_t seed = 0;
-  std::string storage;                  ///< URL; empty = the sweep's study.db
+  std::string storage;  ///< URL; empty = the sweep's study.db
   /// Where the sweep lives when neither --train-dir nor HPO_TRAIN_DIR says (`train_dir:`,
   /// Metta's `runs_dir:`, StateSet's `output_dir:`); empty = ./train_dir. Not part of the study.
   std::string train_dir;
@@ -93,18 +97,19 @@ struct SweepConfig {
   /// the narrowed ranges, not the instruction.
   double narrow = 0;
   Origin narrow_origin;
-  std::vector<std::string> command;     ///< empty = hpo train
+  std::vector<std::string> command;  ///< empty = hpo train
   HookSettings hooks;
   samplers::SamplerSettings sampler;
   pruners::PrunerSettings pruner;
-  ParamSet fixed;                       ///< values every trial gets (canonical names)
+  ParamSet fixed;  ///< values every trial gets (canonical names)
   std::vector<ParameterSpec> parameters;
   std::vector<std::pair<std::string, Origin>> constraints;
-  std::vector<std::string> presets;     ///< names of the presets the file defines
-  std::string preset;                   ///< the one applied, if any
-  std::string vocabulary;               ///< the reader that read the file (lib/config/vocabularies/)
-  std::vector<std::string> ignored;     ///< keys of the file's tool that do not change the search
-  std::vector<std::string> notes;       ///< how the reader read something the file's tool reads otherwise
+  std::vector<std::string> presets;  ///< names of the presets the file defines
+  std::string preset;                ///< the one applied, if any
+  std::string vocabulary;            ///< the reader that read the file (lib/config/vocabularies/)
+  std::vector<std::string> ignored;  ///< keys of the file's tool that do not change the search
+  std::vector<std::string>
+      notes;  ///< how the reader read something the file's tool reads otherwise
 
   bool MultiObjective() const { return !more_objectives.empty(); }
   /// Every objective, the first being metric/maximize.
@@ -131,11 +136,13 @@ void CheckObjectives(const SweepConfig& config);
 /// the file (a dotted path into its mappings; the value is YAML) after the preset, and is read
 /// with the same checks as the file, its errors naming the --set.
 SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset = "",
-                            const std::vector<std::string>& command = {}, const std::vector<std::string>& sets = {});
+                            const std::vector<std::string>& command = {},
+                            const std::vector<std::string>& sets = {});
 
 /// Parses a config from text, such as the resolved config a study stores (`source` names it in
 /// errors; `name` is the study name).
-SweepConfig ParseSweepConfig(const std::string& text, const std::string& source, const std::string& name);
+SweepConfig ParseSweepConfig(const std::string& text, const std::string& source,
+                             const std::string& name);
 
 /// What makes `now` a different study from `stored`: a changed search space (parameters,
 /// constraints), fixed value, metric, goal or trial program. One short line per difference,

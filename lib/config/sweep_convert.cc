@@ -129,7 +129,8 @@ std::vector<std::string> UnwrittenSettings(const SweepConfig& c, bool optuna) {
   if (c.cost != d.cost) out.push_back("cost " + c.cost);
   if (!c.warm_start_from.empty()) out.push_back("warm_start_from " + c.warm_start_from);
   if (c.target) out.push_back(fmt::format("target {}", *c.target));
-  if (c.patience > 0) out.push_back(fmt::format("patience {} (min_delta {})", c.patience, c.min_delta));
+  if (c.patience > 0)
+    out.push_back(fmt::format("patience {} (min_delta {})", c.patience, c.min_delta));
   if (c.keep_best_n > 0) out.push_back(fmt::format("keep_best_n {}", c.keep_best_n));
   if (c.narrow > 0) out.push_back(fmt::format("narrow {} (with hpo sweep --from-patch)", c.narrow));
   return out;

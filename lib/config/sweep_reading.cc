@@ -26,7 +26,9 @@ Origin SweepReading::At(const YAML::Node& node) const {
   return OriginOf(source_, node);
 }
 
-void SweepReading::Fail(const YAML::Node& node, const std::string& message) const { throw UserError(At(node), message); }
+void SweepReading::Fail(const YAML::Node& node, const std::string& message) const {
+  throw UserError(At(node), message);
+}
 
 std::string SweepReading::Key(const YAML::Node& key) const {
   if (!key.IsScalar()) Fail(key, "keys must be plain words");
@@ -41,35 +43,49 @@ std::string SweepReading::Text(const YAML::Node& node, const std::string& path) 
 
 double SweepReading::Number(const YAML::Node& node, const std::string& path, bool quoted_ok) const {
   Value v = ValueFromYaml(node, At(node));
-  if (quoted_ok && v.is_string() && IsYamlNumber(v.as_string())) v = Value::Parse(v.as_string()).value_or(v);
-  if (!v.is_number()) Fail(node, fmt::format("{} must be a number, got '{}'", Echo(path), Echo(node.IsScalar() ? node.Scalar() : v.ToYaml())));
-  if (!std::isfinite(v.as_double())) Fail(node, fmt::format("{} must be a finite number, got '{}'", Echo(path), Echo(node.Scalar())));
+  if (quoted_ok && v.is_string() && IsYamlNumber(v.as_string()))
+    v = Value::Parse(v.as_string()).value_or(v);
+  if (!v.is_number())
+    Fail(node, fmt::format("{} must be a number, got '{}'", Echo(path),
+                           Echo(node.IsScalar() ? node.Scalar() : v.ToYaml())));
+  if (!std::isfinite(v.as_double()))
+    Fail(node,
+         fmt::format("{} must be a finite number, got '{}'", Echo(path), Echo(node.Scalar())));
   return v.as_double();
 }
 
 double SweepReading::Seconds(const YAML::Node& node, const std::string& path) const {
   const Value v = ValueFromYaml(node, At(node));
-  const std::optional<double> seconds = v.is_number() ? std::optional<double>(v.as_double())
+  const std::optional<double> seconds = v.is_number()   ? std::optional<double>(v.as_double())
                                         : v.is_string() ? ParseDuration(v.as_string())
                                                         : std::nullopt;
   if (!seconds || !std::isfinite(*seconds) || *seconds < 0) {
-    Fail(node, fmt::format("{} must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '{}'", Echo(path),
-                           Echo(node.IsScalar() ? node.Scalar() : v.ToYaml())));
+    Fail(node, fmt::format("{} must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got '{}'",
+                           Echo(path), Echo(node.IsScalar() ? node.Scalar() : v.ToYaml())));
   }
   return *seconds;
 }
 
 int SweepReading::Jobs(const YAML::Node& node, const std::string& path) const {
   const std::optional<int> jobs = node.IsScalar() ? ParseJobs(node.Scalar()) : std::nullopt;
-  if (!jobs) Fail(node, fmt::format("{} must be a whole number >= 1, or auto / -1 for every core, got '{}'", Echo(path), Echo(node.IsScalar() ? node.Scalar() : "a " + std::string(node.IsMap() ? "mapping" : "list"))));
+  if (!jobs)
+    Fail(node,
+         fmt::format(
+             "{} must be a whole number >= 1, or auto / -1 for every core, got '{}'", Echo(path),
+             Echo(node.IsScalar() ? node.Scalar()
+                                  : "a " + std::string(node.IsMap() ? "mapping" : "list"))));
   return *jobs;
 }
 
-int64_t SweepReading::Integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max) const {
+int64_t SweepReading::Integer(const YAML::Node& node, const std::string& path, int64_t min,
+                              int64_t max) const {
   const double v = Number(node, path);
-  if (v != std::floor(v)) Fail(node, fmt::format("{} must be a whole number, got {}", Echo(path), Echo(node.Scalar())));
-  if (v < static_cast<double>(min)) Fail(node, fmt::format("{} must be at least {}, got {}", Echo(path), min, Echo(node.Scalar())));
-  if (v > static_cast<double>(max)) Fail(node, fmt::format("{} must be at most {}, got {}", Echo(path), max, Echo(node.Scalar())));
+  if (v != std::floor(v))
+    Fail(node, fmt::format("{} must be a whole number, got {}", Echo(path), Echo(node.Scalar())));
+  if (v < static_cast<double>(min))
+    Fail(node, fmt::format("{} must be at least {}, got {}", Echo(path), min, Echo(node.Scalar())));
+  if (v > static_cast<double>(max))
+    Fail(node, fmt::format("{} must be at most {}, got {}", Echo(path), max, Echo(node.Scalar())));
   return static_cast<int64_t>(v);
 }
 
@@ -79,7 +95,8 @@ int SweepReading::Int(const YAML::Node& node, const std::string& path, int min) 
 
 bool SweepReading::Bool(const YAML::Node& node, const std::string& path) const {
   const Value v = ValueFromYaml(node, At(node));
-  if (!v.is_bool()) Fail(node, fmt::format("{} must be true or false, got '{}'", Echo(path), Echo(node.Scalar())));
+  if (!v.is_bool())
+    Fail(node, fmt::format("{} must be true or false, got '{}'", Echo(path), Echo(node.Scalar())));
   return v.as_bool();
 }
 
@@ -98,19 +115,24 @@ std::vector<Value> SweepReading::Values(const YAML::Node& list, const std::strin
 
 void SweepReading::SetGoal(const YAML::Node& node, const std::string& path) {
   const std::string goal = Text(node, path);
-  if (goal != "maximize" && goal != "minimize") Fail(node, fmt::format("{} must be maximize or minimize, got '{}'", Echo(path), Echo(goal)));
+  if (goal != "maximize" && goal != "minimize")
+    Fail(node, fmt::format("{} must be maximize or minimize, got '{}'", Echo(path), Echo(goal)));
   const bool maximize = goal == "maximize";
-  if (goal_set_ && maximize != c_.maximize) Fail(node, fmt::format("{} contradicts the goal set earlier", Echo(path)));
+  if (goal_set_ && maximize != c_.maximize)
+    Fail(node, fmt::format("{} contradicts the goal set earlier", Echo(path)));
   c_.maximize = maximize;
   goal_set_ = true;
 }
 
 std::vector<bool> SweepReading::Goals(const YAML::Node& list, const std::string& path) const {
-  if (!list.IsSequence() || list.size() == 0) Fail(list, fmt::format("{} must be a list of maximize/minimize", Echo(path)));
+  if (!list.IsSequence() || list.size() == 0)
+    Fail(list, fmt::format("{} must be a list of maximize/minimize", Echo(path)));
   std::vector<bool> goals;
   for (const YAML::Node& item : list) {
     const std::string goal = Text(item, path);
-    if (goal != "maximize" && goal != "minimize") Fail(item, fmt::format("{} must list maximize or minimize, got '{}'", Echo(path), Echo(goal)));
+    if (goal != "maximize" && goal != "minimize")
+      Fail(item,
+           fmt::format("{} must list maximize or minimize, got '{}'", Echo(path), Echo(goal)));
     goals.push_back(goal == "maximize");
   }
   return goals;
@@ -120,7 +142,8 @@ void SweepReading::SetObjectives(const std::vector<Objective>& objectives, const
   if (objectives.empty()) Fail(node, "no objective given");
   for (size_t i = 0; i < objectives.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
-      if (objectives[i].name == objectives[j].name) Fail(node, fmt::format("objective '{}' is listed twice", Echo(objectives[i].name)));
+      if (objectives[i].name == objectives[j].name)
+        Fail(node, fmt::format("objective '{}' is listed twice", Echo(objectives[i].name)));
     }
   }
   c_.metric = objectives[0].name;
@@ -136,7 +159,8 @@ void SweepReading::SetMethod(const YAML::Node& node, const std::string& path) {
   try {
     c_.sampler.method = samplers::CanonicalMethod(method);
   } catch (const UserError&) {
-    Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe, cmaes)", Echo(path), Echo(method)));
+    Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe, cmaes)",
+                           Echo(path), Echo(method)));
   }
 }
 
@@ -148,15 +172,19 @@ void SweepReading::SetCommandFromCli(std::vector<std::string> words) {
 void SweepReading::SetProgram(const YAML::Node& node) { program_ = Text(node, "program"); }
 
 void SweepReading::FinishCommand() {
-  if (c_.command.empty() && !program_.empty()) c_.command = {"${env}", "${interpreter}", "${program}", "${args}"};
+  if (c_.command.empty() && !program_.empty())
+    c_.command = {"${env}", "${interpreter}", "${program}", "${args}"};
   const bool python = program_.size() > 3 && program_.compare(program_.size() - 3, 3, ".py") == 0;
   std::vector<std::string> words;
   for (const std::string& word : c_.command) {
-    if (word == "${env}") words.push_back("/usr/bin/env");
+    if (word == "${env}")
+      words.push_back("/usr/bin/env");
     else if (word == "${interpreter}") {
       if (python) words.push_back("python3");  // W&B runs python; Debian has python3
     } else if (word == "${program}") {
-      if (program_.empty()) throw UserError(Origin{source_}, "the command uses ${program}, but the file has no program:");
+      if (program_.empty())
+        throw UserError(Origin{source_},
+                        "the command uses ${program}, but the file has no program:");
       words.push_back(program_);
     } else {
       words.push_back(word);
@@ -322,8 +350,10 @@ std::string SweepReading::Resolve(const std::string& path, const YAML::Node& nod
   }
   if (!dialect_noted_ && key != CanonicalTrainerKey(path)) {
     dialect_noted_ = true;
-    c_.notes.push_back("names are PufferLib's: batch_size is the whole rollout (hpo's rollout_size), minibatch_size "
-                       "is hpo's batch_size");
+    c_.notes.push_back(
+        "names are PufferLib's: batch_size is the whole rollout (hpo's rollout_size), "
+        "minibatch_size "
+        "is hpo's batch_size");
   }
   return *key;
 }
@@ -331,18 +361,26 @@ std::string SweepReading::Resolve(const std::string& path, const YAML::Node& nod
 // Reported at the first such name; the others are listed with their own line:col.
 void SweepReading::FinishNames() const {
   if (unusable_.empty() || !c_.command.empty()) return;
-  const auto hint = [](const Unusable& u) { return u.closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", u.closest); };
-  const auto describe = [&hint](const Unusable& u) { return fmt::format("'{}'{}", Echo(u.path), hint(u)); };
-  std::string what = fmt::format("'{}' is not an hpo train key{}", Echo(unusable_.front().path), hint(unusable_.front()));
+  const auto hint = [](const Unusable& u) {
+    return u.closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", u.closest);
+  };
+  const auto describe = [&hint](const Unusable& u) {
+    return fmt::format("'{}'{}", Echo(u.path), hint(u));
+  };
+  std::string what = fmt::format("'{}' is not an hpo train key{}", Echo(unusable_.front().path),
+                                 hint(unusable_.front()));
   if (unusable_.size() > 1) {
-    what = fmt::format("{} parameters are not hpo train keys: {}", unusable_.size(), describe(unusable_.front()));
+    what = fmt::format("{} parameters are not hpo train keys: {}", unusable_.size(),
+                       describe(unusable_.front()));
     for (size_t i = 1; i < unusable_.size(); ++i) {
       const std::string& where = unusable_[i].origin.where;
-      what += fmt::format(", {} at {}", describe(unusable_[i]), where.substr(where.find(':', source_.size()) + 1));
+      what += fmt::format(", {} at {}", describe(unusable_[i]),
+                          where.substr(where.find(':', source_.size()) + 1));
     }
   }
-  throw UserError(unusable_.front().origin,
-                  what + "; for another trainer, pass --command 'PROGRAM ${args}' (any name is then allowed)");
+  throw UserError(
+      unusable_.front().origin,
+      what + "; for another trainer, pass --command 'PROGRAM ${args}' (any name is then allowed)");
 }
 
 void SweepReading::FinishAlgorithm() const {
@@ -365,28 +403,37 @@ void SweepReading::FinishAlgorithm() const {
 
 void SweepReading::Claim(const std::string& name, const std::string& path, const YAML::Node& node) {
   const auto [it, fresh] = claimed_.emplace(name, At(node).where);
-  if (!fresh) Fail(node, fmt::format("duplicate parameter '{}' (also at {})", Echo(path), it->second));
+  if (!fresh)
+    Fail(node, fmt::format("duplicate parameter '{}' (also at {})", Echo(path), it->second));
 }
 
-void SweepReading::SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value, const Origin& origin) {
+void SweepReading::SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value,
+                            const Origin& origin) {
   const std::string name = Resolve(path, key_node);
   Claim(name, path, key_node);
   // hpo train would refuse it in every trial: refuse it once, here, where it is written
-  if (c_.command.empty() && (name == "hidden_size" || FindTrainerKey(name))) CheckTrainerValue(name, value, origin);
+  if (c_.command.empty() && (name == "hidden_size" || FindTrainerKey(name)))
+    CheckTrainerValue(name, value, origin);
   // every trial trains on a fixed seed, so it has to be one (see runner::SeedOfTrial)
   if (name == "seed" && !(value.is_int() && value.as_int() >= 0)) {
-    throw UserError(origin, fmt::format("fixed seed must be a non-negative integer, got '{}'", Echo(value.ToYaml())));
+    throw UserError(origin, fmt::format("fixed seed must be a non-negative integer, got '{}'",
+                                        Echo(value.ToYaml())));
   }
   c_.fixed[name] = value;
 }
 
-void SweepReading::AddNumeric(const std::string& path, const YAML::Node& key_node, const std::string& kind, double min,
-                              double max, std::optional<double> mean, std::optional<std::string> scale, double q) {
+void SweepReading::AddNumeric(const std::string& path, const YAML::Node& key_node,
+                              const std::string& kind, double min, double max,
+                              std::optional<double> mean, std::optional<std::string> scale,
+                              double q) {
   // every vocabulary's int range with one value is a mistake in the file, not a search
   if ((kind == "int_uniform" || kind == "int_loguniform") && min == max) {
-    const std::string value = std::isfinite(min) && std::fabs(min) < 1e18 ? std::to_string(std::llround(min)) : FormatDouble(min);
-    Fail(key_node, fmt::format("{}: {} [{}, {}] has one value; write it as a fixed value (W&B: value: {})", Echo(path), kind,
-                               value, value, value));
+    const std::string value = std::isfinite(min) && std::fabs(min) < 1e18
+                                  ? std::to_string(std::llround(min))
+                                  : FormatDouble(min);
+    Fail(key_node,
+         fmt::format("{}: {} [{}, {}] has one value; write it as a fixed value (W&B: value: {})",
+                     Echo(path), kind, value, value, value));
   }
   ParameterSpec spec;
   spec.written_name = path;
@@ -397,11 +444,13 @@ void SweepReading::AddNumeric(const std::string& path, const YAML::Node& key_nod
   c_.parameters.push_back(std::move(spec));
 }
 
-void SweepReading::AddCategorical(const std::string& path, const YAML::Node& key_node, std::vector<Value> choices,
-                                  std::optional<Value> prior) {
-  if (choices.empty()) Fail(key_node, fmt::format("{} has no choices: a parameter needs at least one", Echo(path)));
+void SweepReading::AddCategorical(const std::string& path, const YAML::Node& key_node,
+                                  std::vector<Value> choices, std::optional<Value> prior) {
+  if (choices.empty())
+    Fail(key_node, fmt::format("{} has no choices: a parameter needs at least one", Echo(path)));
   if (prior && std::find(choices.begin(), choices.end(), *prior) == choices.end()) {
-    Fail(key_node, fmt::format("{}: prior {} is not one of the choices", Echo(path), Echo(prior->ToYaml())));
+    Fail(key_node,
+         fmt::format("{}: prior {} is not one of the choices", Echo(path), Echo(prior->ToYaml())));
   }
   ParameterSpec spec;
   spec.written_name = path;

@@ -28,7 +28,9 @@ class SweepReading {
   /// Nodes that came from elsewhere than the file (`--set KEY=VALUE`), with the text to quote
   /// for them; At() names that text instead of a line of the file. Nodes without a position
   /// (keys --set created) are quoted as `--set`.
-  void SetForeignNodes(std::vector<std::pair<YAML::Node, std::string>> nodes) { foreign_ = std::move(nodes); }
+  void SetForeignNodes(std::vector<std::pair<YAML::Node, std::string>> nodes) {
+    foreign_ = std::move(nodes);
+  }
 
   // ----- typed access ------------------------------------------------------------------------
   Origin At(const YAML::Node& node) const;
@@ -85,14 +87,15 @@ class SweepReading {
   /// hpo train would refuse it in every trial.
   void FinishAlgorithm() const;
   /// A value every trial gets, checked as hpo train would check it.
-  void SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value, const Origin& origin);
+  void SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value,
+                const Origin& origin);
   /// A searched numeric parameter. `kind` is hpo's distribution name (docs/config.md).
-  void AddNumeric(const std::string& path, const YAML::Node& key_node, const std::string& kind, double min,
-                  double max, std::optional<double> mean = std::nullopt, std::optional<std::string> scale = std::nullopt,
-                  double q = 1.0);
+  void AddNumeric(const std::string& path, const YAML::Node& key_node, const std::string& kind,
+                  double min, double max, std::optional<double> mean = std::nullopt,
+                  std::optional<std::string> scale = std::nullopt, double q = 1.0);
   /// A searched categorical parameter.
-  void AddCategorical(const std::string& path, const YAML::Node& key_node, std::vector<Value> choices,
-                      std::optional<Value> prior = std::nullopt);
+  void AddCategorical(const std::string& path, const YAML::Node& key_node,
+                      std::vector<Value> choices, std::optional<Value> prior = std::nullopt);
   /// Set by a reader that found a uniform_pow2 range from 0: that file writes pow2 bounds as
   /// exponents, so its ranges that hold a single power of two are exponents too.
   bool pow2_bounds_are_exponents = false;

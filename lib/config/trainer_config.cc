@@ -50,23 +50,28 @@ void ApplyMapping(TrainerConfig& config, const YAML::Node& map, const std::strin
       ApplyMapping(config, pair.second, source, path, seen);
       continue;
     }
-    const std::optional<std::string> canonical =
-        Leaf(key) == "hidden_size" ? std::optional<std::string>("net_arch") : CanonicalTrainerKey(key);
+    const std::optional<std::string> canonical = Leaf(key) == "hidden_size"
+                                                     ? std::optional<std::string>("net_arch")
+                                                     : CanonicalTrainerKey(key);
     if (!canonical) {  // reported at the key; type errors below are reported at the value
-      throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", Echo(path), ClosestTrainerKey(Leaf(key))));
+      throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)",
+                                          Echo(path), ClosestTrainerKey(Leaf(key))));
     }
     if (!seen.insert(*canonical).second) {
       throw UserError(origin, fmt::format("{} is set twice in this file", path));
     }
-    config.Set(path, ValueFromYaml(pair.second, OriginOf(source, pair.second)), OriginOf(source, pair.second));
+    config.Set(path, ValueFromYaml(pair.second, OriginOf(source, pair.second)),
+               OriginOf(source, pair.second));
   }
 }
 
 // rollout_size (PufferLib's and CleanRL's batch_size) sets the rollout length per copy, unless
 // n_steps is set too; then Validate() checks that the two agree.
 void DeriveRolloutLength(TrainerConfig& config) {
-  if (config.rollout_size <= 0 || config.n_envs <= 0 || config.explicit_keys.contains("n_steps")) return;
-  if (config.rollout_size % config.n_envs == 0) config.n_steps = config.rollout_size / config.n_envs;
+  if (config.rollout_size <= 0 || config.n_envs <= 0 || config.explicit_keys.contains("n_steps"))
+    return;
+  if (config.rollout_size % config.n_envs == 0)
+    config.n_steps = config.rollout_size / config.n_envs;
 }
 
 }  // namespace
@@ -74,13 +79,16 @@ void DeriveRolloutLength(TrainerConfig& config) {
 void TrainerConfig::Set(const std::string& key, const Value& value, const Origin& origin) {
   // hidden_size (Optuna scripts): one width for every hidden layer of a two-layer MLP.
   if (Leaf(key) == "hidden_size") {
-    if (!value.is_int()) throw UserError(origin, fmt::format("{} expects an integer, got '{}'", Echo(key), Echo(value.ToYaml())));
+    if (!value.is_int())
+      throw UserError(
+          origin, fmt::format("{} expects an integer, got '{}'", Echo(key), Echo(value.ToYaml())));
     return Set("net_arch", Value(Value::List{value, value}), origin);
   }
   const std::optional<std::string> canonical = CanonicalTrainerKey(key);
   const TrainerKey* entry = canonical ? FindTrainerKey(*canonical) : nullptr;
   if (!entry) {
-    throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", Echo(key), ClosestTrainerKey(Leaf(key))));
+    throw UserError(origin, fmt::format("unknown trainer key '{}' (did you mean '{}'?)", Echo(key),
+                                        ClosestTrainerKey(Leaf(key))));
   }
   if (entry->name == "ent_coef" && value.is_string() && value.as_string().rfind("auto", 0) == 0) {
     return SetAutomaticEntCoef(value.as_string(), origin);
@@ -133,11 +141,13 @@ std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
                                           key.name, algorithm, key.algorithms)});
     }
   }
-  require("total_timesteps", total_timesteps > 0, fmt::format("total_timesteps must be positive, got {}", total_timesteps));
+  require("total_timesteps", total_timesteps > 0,
+          fmt::format("total_timesteps must be positive, got {}", total_timesteps));
   require("threads", threads >= 1, fmt::format("threads must be at least 1, got {}", threads));
   require("n_envs", n_envs > 0, fmt::format("n_envs must be positive, got {}", n_envs));
   require("n_steps", n_steps > 0, fmt::format("n_steps must be positive, got {}", n_steps));
-  require("rollout_size", rollout_size >= 0, fmt::format("rollout_size must be >= 0 (0 = n_envs x n_steps), got {}", rollout_size));
+  require("rollout_size", rollout_size >= 0,
+          fmt::format("rollout_size must be >= 0 (0 = n_envs x n_steps), got {}", rollout_size));
   // n_envs x n_steps, when it fits in 64 bits (the fuzzer found n_envs=2003764205206896639).
   int64_t rollout = 0;
   const bool rollout_fits = !__builtin_mul_overflow(n_envs, n_steps, &rollout);
@@ -153,7 +163,8 @@ std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
                    "and n_steps)",
                    rollout_size, n_envs, n_steps, rollout)});
   }
-  require("batch_size", batch_size > 0, fmt::format("batch_size must be positive, got {}", batch_size));
+  require("batch_size", batch_size > 0,
+          fmt::format("batch_size must be positive, got {}", batch_size));
   if (algorithm == "ppo" && rollout_fits && n_envs > 0 && n_steps > 0 && batch_size > 0 &&
       batch_size > rollout) {
     problems.push_back(
@@ -161,21 +172,29 @@ std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
                          batch_size, n_envs, n_steps, rollout)});  // about three keys
   }
   require("n_epochs", n_epochs > 0, fmt::format("n_epochs must be positive, got {}", n_epochs));
-  require("adam_beta1", adam_beta1 >= 0 && adam_beta1 < 1, fmt::format("adam_beta1 must be in [0, 1), got {}", adam_beta1));
-  require("adam_beta2", adam_beta2 >= 0 && adam_beta2 < 1, fmt::format("adam_beta2 must be in [0, 1), got {}", adam_beta2));
+  require("adam_beta1", adam_beta1 >= 0 && adam_beta1 < 1,
+          fmt::format("adam_beta1 must be in [0, 1), got {}", adam_beta1));
+  require("adam_beta2", adam_beta2 >= 0 && adam_beta2 < 1,
+          fmt::format("adam_beta2 must be in [0, 1), got {}", adam_beta2));
   require("adam_eps", adam_eps > 0, fmt::format("adam_eps must be positive, got {}", adam_eps));
-  require("learning_rate", learning_rate > 0 && std::isfinite(learning_rate), fmt::format("learning_rate must be positive, got {}", learning_rate));
+  require("learning_rate", learning_rate > 0 && std::isfinite(learning_rate),
+          fmt::format("learning_rate must be positive, got {}", learning_rate));
   require("gamma", gamma > 0 && gamma <= 1, fmt::format("gamma must be in (0, 1], got {}", gamma));
-  require("gae_lambda", gae_lambda >= 0 && gae_lambda <= 1, fmt::format("gae_lambda must be in [0, 1], got {}", gae_lambda));
-  require("clip_range", clip_range > 0, fmt::format("clip_range must be positive, got {}", clip_range));
-  require("clip_range_vf", clip_range_vf >= 0, fmt::format("clip_range_vf must be >= 0 (0 = off), got {}", clip_range_vf));
+  require("gae_lambda", gae_lambda >= 0 && gae_lambda <= 1,
+          fmt::format("gae_lambda must be in [0, 1], got {}", gae_lambda));
+  require("clip_range", clip_range > 0,
+          fmt::format("clip_range must be positive, got {}", clip_range));
+  require("clip_range_vf", clip_range_vf >= 0,
+          fmt::format("clip_range_vf must be >= 0 (0 = off), got {}", clip_range_vf));
   require("ent_coef", ent_coef >= 0, fmt::format("ent_coef must be >= 0, got {}", ent_coef));
   require("ent_coef", !(algorithm == "sac" && ent_coef_auto) || ent_coef > 0,
           fmt::format("ent_coef, the start of the tuned coefficient, must be positive, got {}",
                       ent_coef));
   require("vf_coef", vf_coef >= 0, fmt::format("vf_coef must be >= 0, got {}", vf_coef));
-  require("max_grad_norm", max_grad_norm > 0, fmt::format("max_grad_norm must be positive, got {}", max_grad_norm));
-  require("target_kl", target_kl >= 0, fmt::format("target_kl must be >= 0 (0 = off), got {}", target_kl));
+  require("max_grad_norm", max_grad_norm > 0,
+          fmt::format("max_grad_norm must be positive, got {}", max_grad_norm));
+  require("target_kl", target_kl >= 0,
+          fmt::format("target_kl must be >= 0 (0 = off), got {}", target_kl));
   require("rms_prop_eps", rms_prop_eps > 0,
           fmt::format("rms_prop_eps must be positive, got {}", rms_prop_eps));
   require("buffer_size", buffer_size > 0,
@@ -188,16 +207,25 @@ std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
   require("gradient_steps", gradient_steps > 0,
           fmt::format("gradient_steps must be positive, got {}", gradient_steps));
   require("net_arch", !net_arch.empty(), "net_arch must have at least one hidden layer");
-  for (int64_t width : net_arch) require("net_arch", width > 0, fmt::format("net_arch layer sizes must be positive, got {}", width));
+  for (int64_t width : net_arch)
+    require("net_arch", width > 0,
+            fmt::format("net_arch layer sizes must be positive, got {}", width));
   require("activation_fn", activation_fn == "tanh" || activation_fn == "relu",
           fmt::format("activation_fn must be tanh or relu, got '{}'", Echo(activation_fn)));
-  require("eval_interval", eval_interval >= 0, fmt::format("eval_interval must be >= 0 (0 = off), got {}", eval_interval));
-  require("eval_episodes", eval_episodes > 0, fmt::format("eval_episodes must be positive, got {}", eval_episodes));
-  require("final_eval_episodes", final_eval_episodes > 0, fmt::format("final_eval_episodes must be positive, got {}", final_eval_episodes));
-  require("checkpoint_interval", checkpoint_interval >= 0, fmt::format("checkpoint_interval must be >= 0, got {}", checkpoint_interval));
-  require("gravity", gravity > -12 && gravity < 0, fmt::format("gravity must be in (-12, 0), got {}", gravity));
-  require("wind_power", wind_power >= 0, fmt::format("wind_power must be >= 0, got {}", wind_power));
-  require("turbulence_power", turbulence_power >= 0, fmt::format("turbulence_power must be >= 0, got {}", turbulence_power));
+  require("eval_interval", eval_interval >= 0,
+          fmt::format("eval_interval must be >= 0 (0 = off), got {}", eval_interval));
+  require("eval_episodes", eval_episodes > 0,
+          fmt::format("eval_episodes must be positive, got {}", eval_episodes));
+  require("final_eval_episodes", final_eval_episodes > 0,
+          fmt::format("final_eval_episodes must be positive, got {}", final_eval_episodes));
+  require("checkpoint_interval", checkpoint_interval >= 0,
+          fmt::format("checkpoint_interval must be >= 0, got {}", checkpoint_interval));
+  require("gravity", gravity > -12 && gravity < 0,
+          fmt::format("gravity must be in (-12, 0), got {}", gravity));
+  require("wind_power", wind_power >= 0,
+          fmt::format("wind_power must be >= 0, got {}", wind_power));
+  require("turbulence_power", turbulence_power >= 0,
+          fmt::format("turbulence_power must be >= 0, got {}", turbulence_power));
   return problems;
 }
 
@@ -239,7 +267,8 @@ std::pair<std::string, Value> ParseOverride(const std::string& text) {
 void ApplyYamlFile(TrainerConfig& config, const std::filesystem::path& path) {
   const YamlDocument doc = LoadYamlFile(path);
   if (doc.root.IsNull()) return;  // an empty file (or only comments) changes nothing
-  if (!doc.root.IsMap()) throw UserError(OriginOf(doc.source, doc.root), "expected a mapping of trainer keys");
+  if (!doc.root.IsMap())
+    throw UserError(OriginOf(doc.source, doc.root), "expected a mapping of trainer keys");
   std::set<std::string> seen;
   ApplyMapping(config, doc.root, doc.source, "", seen);
 }
@@ -267,7 +296,8 @@ ParamSet ParseKeyValues(const std::vector<std::string>& texts, bool trainer_keys
   return values;
 }
 
-TrainerConfig ResolveTrainerConfig(const std::string& config_file, const std::vector<std::string>& patches,
+TrainerConfig ResolveTrainerConfig(const std::string& config_file,
+                                   const std::vector<std::string>& patches,
                                    const std::vector<std::string>& overrides) {
   TrainerConfig config;
   if (!config_file.empty()) ApplyYamlFile(config, config_file);

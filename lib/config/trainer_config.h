@@ -15,7 +15,8 @@
 namespace hpo::config {
 
 struct TrainerConfig {
-  // One field per hpo train key, with its default: lib/config/trainer_keys.inc says what each means.
+  // One field per hpo train key, with its default: lib/config/trainer_keys.inc says what each
+  // means.
 #define HPO_TRAINER_KEY(type, name, default_value, ...) type name = default_value;
 #include "lib/config/trainer_keys.inc"
 #undef HPO_TRAINER_KEY
@@ -66,7 +67,8 @@ ParamSet ParseKeyValues(const std::vector<std::string>& texts, bool trainer_keys
 void ApplyYamlFile(TrainerConfig& config, const std::filesystem::path& path);
 
 /// defaults < config file < patches (in order) < overrides; then Validate().
-TrainerConfig ResolveTrainerConfig(const std::string& config_file, const std::vector<std::string>& patches,
+TrainerConfig ResolveTrainerConfig(const std::string& config_file,
+                                   const std::vector<std::string>& patches,
                                    const std::vector<std::string>& overrides);
 
 }  // namespace hpo::config

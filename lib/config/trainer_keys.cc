@@ -14,8 +14,10 @@ namespace {
 
 // ----- typed access to one field -------------------------------------------------------------
 
-[[noreturn]] void WrongType(std::string_view key, const char* expected, const Value& v, const Origin& origin) {
-  throw UserError(origin, fmt::format("{} expects {}, got '{}'", Echo(std::string(key)), expected, Echo(v.ToYaml())));
+[[noreturn]] void WrongType(std::string_view key, const char* expected, const Value& v,
+                            const Origin& origin) {
+  throw UserError(origin, fmt::format("{} expects {}, got '{}'", Echo(std::string(key)), expected,
+                                      Echo(v.ToYaml())));
 }
 
 int64_t AsInt(std::string_view key, const Value& v, const Origin& origin) {
@@ -28,7 +30,9 @@ int64_t AsInt(std::string_view key, const Value& v, const Origin& origin) {
   WrongType(key, "an integer", v, origin);
 }
 
-void Assign(std::string_view key, const Value& v, const Origin& o, int64_t& field) { field = AsInt(key, v, o); }
+void Assign(std::string_view key, const Value& v, const Origin& o, int64_t& field) {
+  field = AsInt(key, v, o);
+}
 void Assign(std::string_view key, const Value& v, const Origin& o, double& field) {
   if (!v.is_number()) WrongType(key, "a number", v, o);
   field = v.as_double();
@@ -58,11 +62,16 @@ Value ValueOf(const std::vector<int64_t>& xs) {
   return Value(std::move(list));
 }
 
-template <typename T> constexpr KeyType kTypeOf = KeyType::kInt;
-template <> constexpr KeyType kTypeOf<double> = KeyType::kFloat;
-template <> constexpr KeyType kTypeOf<bool> = KeyType::kBool;
-template <> constexpr KeyType kTypeOf<std::string> = KeyType::kString;
-template <> constexpr KeyType kTypeOf<std::vector<int64_t>> = KeyType::kIntList;
+template <typename T>
+constexpr KeyType kTypeOf = KeyType::kInt;
+template <>
+constexpr KeyType kTypeOf<double> = KeyType::kFloat;
+template <>
+constexpr KeyType kTypeOf<bool> = KeyType::kBool;
+template <>
+constexpr KeyType kTypeOf<std::string> = KeyType::kString;
+template <>
+constexpr KeyType kTypeOf<std::vector<int64_t>> = KeyType::kIntList;
 
 const std::vector<TrainerKey>& Table() {
   static const std::vector<TrainerKey> table = {
@@ -127,11 +136,16 @@ const TrainerKey* FindByName(std::string_view leaf, TrainerDialect dialect) {
 
 std::string_view TypeName(KeyType type) {
   switch (type) {
-    case KeyType::kInt: return "int";
-    case KeyType::kFloat: return "float";
-    case KeyType::kBool: return "bool";
-    case KeyType::kString: return "string";
-    case KeyType::kIntList: return "int list";
+    case KeyType::kInt:
+      return "int";
+    case KeyType::kFloat:
+      return "float";
+    case KeyType::kBool:
+      return "bool";
+    case KeyType::kString:
+      return "string";
+    case KeyType::kIntList:
+      return "int list";
   }
   return "";
 }
@@ -158,9 +172,12 @@ const TrainerKey* FindTrainerKey(std::string_view canonical) {
 std::optional<std::string> CanonicalTrainerKey(std::string_view name, TrainerDialect dialect) {
   const size_t dot = name.rfind('.');
   const std::string_view leaf = dot == std::string_view::npos ? name : name.substr(dot + 1);
-  const size_t second = dot == std::string_view::npos || dot == 0 ? std::string_view::npos : name.rfind('.', dot - 1);
-  const std::string_view last_two = second == std::string_view::npos ? name : name.substr(second + 1);
-  const TrainerKey* key = last_two != leaf ? FindByName(last_two, dialect) : nullptr;  // optimizer.eps
+  const size_t second =
+      dot == std::string_view::npos || dot == 0 ? std::string_view::npos : name.rfind('.', dot - 1);
+  const std::string_view last_two =
+      second == std::string_view::npos ? name : name.substr(second + 1);
+  const TrainerKey* key =
+      last_two != leaf ? FindByName(last_two, dialect) : nullptr;  // optimizer.eps
   if (!key) key = FindByName(leaf, dialect);
   if (!key) return std::nullopt;
   return std::string(key->name);
@@ -185,7 +202,8 @@ std::string TrainerKeysMarkdown() {
       "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const TrainerKey& key : Table()) {
     std::string others;
-    for (std::string_view word : Words(key.others)) others += (others.empty() ? "" : ", ") + Code(word);
+    for (std::string_view word : Words(key.others))
+      others += (others.empty() ? "" : ", ") + Code(word);
     std::string per_algorithm;
     for (const TrainerConfig& config : defaults) {
       per_algorithm += AppliesTo(key, config.algorithm)

@@ -48,7 +48,8 @@ const TrainerKey* FindTrainerKey(std::string_view canonical);
 /// The canonical key for a name as any supported tool writes it: "learning_rate", "lr",
 /// "trainer.optimizer.learning_rate", "policy_kwargs.net_arch". Dotted names resolve by their
 /// last component; `dialect` settles the names tools disagree on. std::nullopt if nothing matches.
-std::optional<std::string> CanonicalTrainerKey(std::string_view name, TrainerDialect dialect = TrainerDialect::kSb3);
+std::optional<std::string> CanonicalTrainerKey(std::string_view name,
+                                               TrainerDialect dialect = TrainerDialect::kSb3);
 
 /// The known name (canonical or alias) closest to `name` by edit distance, for "did you mean".
 std::string ClosestTrainerKey(std::string_view name);

@@ -1,7 +1,5 @@
 #include "lib/config/yaml_source.h"
 
-#include "lib/config/interpolation.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/config/interpolation.h"
 #include "lib/core/atomic_file.h"
 
 namespace hpo::config {
@@ -27,8 +26,9 @@ std::string Location(const std::string& source, const YAML::Mark& mark) {
 // YAML's printable set (1.2, section 5.1): tab, LF, CR, x20-x7E, NEL, xA0-xD7FF, xE000-xFFFD,
 // x10000-x10FFFF.
 bool IsYamlPrintable(uint32_t c) {
-  return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) || c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) ||
-         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+  return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) || c == 0x85 ||
+         (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0x10FFFF);
 }
 
 // The code point at text[i] and its length in bytes; nullopt for a byte that starts no valid
@@ -38,10 +38,14 @@ std::optional<std::pair<uint32_t, size_t>> DecodeUtf8(const std::string& text, s
   size_t length = 0;
   uint32_t c = 0;
   if (lead < 0x80) return std::make_pair(uint32_t{lead}, size_t{1});
-  if ((lead & 0xE0) == 0xC0) length = 2, c = lead & 0x1Fu;
-  else if ((lead & 0xF0) == 0xE0) length = 3, c = lead & 0x0Fu;
-  else if ((lead & 0xF8) == 0xF0) length = 4, c = lead & 0x07u;
-  else return std::nullopt;
+  if ((lead & 0xE0) == 0xC0)
+    length = 2, c = lead & 0x1Fu;
+  else if ((lead & 0xF0) == 0xE0)
+    length = 3, c = lead & 0x0Fu;
+  else if ((lead & 0xF8) == 0xF0)
+    length = 4, c = lead & 0x07u;
+  else
+    return std::nullopt;
   if (i + length > text.size()) return std::nullopt;
   for (size_t k = 1; k < length; ++k) {
     const auto next = static_cast<unsigned char>(text[i + k]);
@@ -64,12 +68,15 @@ void CheckPrintableUtf8(const std::string& text, const std::string& source) {
     // yaml-cpp does not break lines at a lone CR (old Mac line ends): it keeps the CRs in the
     // scalar and its emitter writes them back so that one is lost (found by the fuzzer).
     if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
-      throw UserError(Origin{fmt::format("{}:{}:{}", source, line, column)},
-                      "a carriage return without a line feed: save the file with LF (or CRLF) line endings");
+      throw UserError(
+          Origin{fmt::format("{}:{}:{}", source, line, column)},
+          "a carriage return without a line feed: save the file with LF (or CRLF) line endings");
     }
     if (!decoded || !IsYamlPrintable(decoded->first)) {
-      const std::string what = decoded ? fmt::format("the control character U+{:04X}", decoded->first)
-                                       : fmt::format("the byte 0x{:02x}, which is not UTF-8", static_cast<unsigned char>(text[i]));
+      const std::string what = decoded
+                                   ? fmt::format("the control character U+{:04X}", decoded->first)
+                                   : fmt::format("the byte 0x{:02x}, which is not UTF-8",
+                                                 static_cast<unsigned char>(text[i]));
       throw UserError(Origin{fmt::format("{}:{}:{}", source, line, column)},
                       fmt::format("{}: YAML files are printable UTF-8 text", what));
     }
@@ -97,7 +104,9 @@ size_t CountValues(const YAML::Node& node, size_t count) {
   return count;
 }
 
-bool IsMergeKey(const YAML::Node& key) { return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!"; }
+bool IsMergeKey(const YAML::Node& key) {
+  return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!";
+}
 
 // YAML 1.1 merge keys (`<<: *defaults`, `<<: [*a, *b]`), which PyYAML and OmegaConf apply and
 // yaml-cpp keeps as a key named "<<": a mapping's own keys win, then each merged mapping's in
@@ -110,15 +119,19 @@ void ApplyMergeKeys(YAML::Node node, const std::string& source) {
   if (!node.IsMap()) return;
   std::optional<YAML::Node> merge;
   for (auto pair : node) {
-    if (IsMergeKey(pair.first)) merge = pair.second;
-    else ApplyMergeKeys(pair.second, source);
+    if (IsMergeKey(pair.first))
+      merge = pair.second;
+    else
+      ApplyMergeKeys(pair.second, source);
   }
   if (!merge) return;
   std::vector<YAML::Node> merged;
   if (merge->IsMap()) merged.push_back(*merge);
   for (size_t i = 0; merge->IsSequence() && i < merge->size(); ++i) merged.push_back((*merge)[i]);
-  if (merged.empty() || std::any_of(merged.begin(), merged.end(), [](const YAML::Node& m) { return !m.IsMap(); })) {
-    throw UserError(Origin{Location(source, merge->Mark())}, "a merge key (<<) takes a mapping or a list of mappings");
+  if (merged.empty() ||
+      std::any_of(merged.begin(), merged.end(), [](const YAML::Node& m) { return !m.IsMap(); })) {
+    throw UserError(Origin{Location(source, merge->Mark())},
+                    "a merge key (<<) takes a mapping or a list of mappings");
   }
   const YAML::Node& own = node;  // const access: looking a key up must not add it
   for (YAML::Node& from : merged) {
@@ -136,7 +149,10 @@ YamlDocument Parse(const std::string& text, const std::string& source) {
   try {
     YAML::Node root = YAML::Load(text);
     if (CountValues(root, 0) > kMaxValues) {
-      throw UserError(Origin{source}, fmt::format("the file stands for more than {} values through its aliases (*name)", kMaxValues));
+      throw UserError(
+          Origin{source},
+          fmt::format("the file stands for more than {} values through its aliases (*name)",
+                      kMaxValues));
     }
     ApplyMergeKeys(root, source);
     return {source, root};
@@ -190,7 +206,8 @@ Value ScalarValue(const YAML::Node& node) {
   if (text == "false" || text == "False" || text == "FALSE") return Value(false);
   int64_t i = 0;
   if (ParseInt(text, i)) return Value(i);
-  if (ParseInt(WithoutDigitGroups(text), i)) return Value(i);  // YAML 1.1's 1_000_000, which PyYAML reads
+  if (ParseInt(WithoutDigitGroups(text), i))
+    return Value(i);  // YAML 1.1's 1_000_000, which PyYAML reads
   double d = 0;
   if (ParseDouble(text, d)) return Value(d);
   return Value(text);

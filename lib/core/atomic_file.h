@@ -15,7 +15,8 @@ enum class Flush {
 
 /// Writes `contents` to `path` atomically (temp file, fsync unless Flush::kNo, rename). Throws
 /// std::runtime_error naming the path on failure.
-void WriteFileAtomic(const std::filesystem::path& path, std::string_view contents, Flush flush = Flush::kToDisk);
+void WriteFileAtomic(const std::filesystem::path& path, std::string_view contents,
+                     Flush flush = Flush::kToDisk);
 
 /// Reads a whole file. Throws UserError naming the path if it cannot be read.
 std::string ReadFile(const std::filesystem::path& path);

@@ -10,10 +10,12 @@ namespace hpo {
 namespace {
 
 // The words a parameter macro stands for; false if `word` is not one.
-bool ExpandParameterMacro(const std::string& word, const MacroValues& values, std::vector<std::string>& out) {
+bool ExpandParameterMacro(const std::string& word, const MacroValues& values,
+                          std::vector<std::string>& out) {
   if (word.size() < 3 || word.rfind("${", 0) != 0 || word.back() != '}') return false;
   const std::string name = word.substr(2, word.size() - 3);
-  if (std::find(kParameterMacros.begin(), kParameterMacros.end(), name) == kParameterMacros.end()) return false;
+  if (std::find(kParameterMacros.begin(), kParameterMacros.end(), name) == kParameterMacros.end())
+    return false;
   const ParamSet none;
   const ParamSet& params = values.params ? *values.params : none;
   if (name == "args") {
@@ -22,8 +24,10 @@ bool ExpandParameterMacro(const std::string& word, const MacroValues& values, st
     for (const auto& [key, value] : params) out.push_back(key + "=" + value.ToYaml());
   } else if (name == "args_no_boolean_flags") {  // W&B: true -> --flag, false -> nothing
     for (const auto& [key, value] : params) {
-      if (!value.is_bool()) out.push_back("--" + key + "=" + value.ToYaml());
-      else if (value.as_bool()) out.push_back("--" + key);
+      if (!value.is_bool())
+        out.push_back("--" + key + "=" + value.ToYaml());
+      else if (value.as_bool())
+        out.push_back("--" + key);
     }
   } else if (name == "args_json") {
     out.push_back(JsonParams(params));
@@ -60,7 +64,8 @@ std::string ExpandTexts(const std::string& word, const MacroValues& values) {
 
 }  // namespace
 
-std::vector<std::string> ExpandMacros(const std::vector<std::string>& words, const MacroValues& values) {
+std::vector<std::string> ExpandMacros(const std::vector<std::string>& words,
+                                      const MacroValues& values) {
   std::vector<std::string> out;
   for (const std::string& word : words) {
     if (!ExpandParameterMacro(word, values, out)) out.push_back(ExpandTexts(word, values));
@@ -68,12 +73,14 @@ std::vector<std::string> ExpandMacros(const std::vector<std::string>& words, con
   return out;
 }
 
-std::optional<std::string> UnknownMacro(const std::string& word, const std::vector<std::string>& known) {
+std::optional<std::string> UnknownMacro(const std::string& word,
+                                        const std::vector<std::string>& known) {
   for (size_t at = word.find("${"); at != std::string::npos; at = word.find("${", at + 2)) {
     const size_t close = word.find('}', at);
     if (close == std::string::npos) return word.substr(at);
     const std::string name = word.substr(at + 2, close - at - 2);
-    if (name.rfind("envvar:", 0) != 0 && std::find(known.begin(), known.end(), name) == known.end()) return "${" + name + "}";
+    if (name.rfind("envvar:", 0) != 0 && std::find(known.begin(), known.end(), name) == known.end())
+      return "${" + name + "}";
   }
   return std::nullopt;
 }

@@ -17,8 +17,8 @@ namespace hpo {
 /// ${args_no_hyphens} (k=v), ${args_no_boolean_flags} (--k=v, booleans as --flag or
 /// nothing), ${args_json} (one JSON word), ${args_json_file} (the path of run_dir/params.json,
 /// which is written).
-inline const std::vector<std::string> kParameterMacros = {"args", "args_no_hyphens", "args_no_boolean_flags",
-                                                          "args_json", "args_json_file"};
+inline const std::vector<std::string> kParameterMacros = {
+    "args", "args_no_hyphens", "args_no_boolean_flags", "args_json", "args_json_file"};
 
 struct MacroValues {
   const ParamSet* params = nullptr;  ///< for kParameterMacros; none: they expand to nothing
@@ -28,9 +28,11 @@ struct MacroValues {
 
 /// The words with their macros expanded. ${envvar:NAME} (W&B's) is the controller's
 /// environment variable, empty when unset. Other ${...} stay as written.
-std::vector<std::string> ExpandMacros(const std::vector<std::string>& words, const MacroValues& values);
+std::vector<std::string> ExpandMacros(const std::vector<std::string>& words,
+                                      const MacroValues& values);
 
 /// The first ${name} in `word` that is neither in `known` nor ${envvar:...}, if any.
-std::optional<std::string> UnknownMacro(const std::string& word, const std::vector<std::string>& known);
+std::optional<std::string> UnknownMacro(const std::string& word,
+                                        const std::vector<std::string>& known);
 
 }  // namespace hpo

@@ -15,10 +15,10 @@ namespace hpo {
 /// Exit codes shared by every subcommand (and read by the sweep runner).
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,      ///< runtime failure that is not the user's fault
-  kExitUserError = 2,    ///< bad input: config, flags, files
-  kExitNonFinite = 3,    ///< training produced NaN/inf
-  kExitInterrupted = 130 ///< stopped by SIGINT/SIGTERM after saving what it had
+  kExitFailure = 1,       ///< runtime failure that is not the user's fault
+  kExitUserError = 2,     ///< bad input: config, flags, files
+  kExitNonFinite = 3,     ///< training produced NaN/inf
+  kExitInterrupted = 130  ///< stopped by SIGINT/SIGTERM after saving what it had
 };
 
 /// Where a value came from: "configs/lunar.yaml:12:7", "--override", "--jobs"...

@@ -10,11 +10,21 @@ std::string JsonString(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
@@ -54,7 +64,8 @@ std::string JsonValue(const Value& value) {
 
 std::string JsonParams(const ParamSet& params) {
   std::string json;
-  for (const auto& [name, value] : params) json += (json.empty() ? "" : ", ") + JsonString(name) + ": " + JsonValue(value);
+  for (const auto& [name, value] : params)
+    json += (json.empty() ? "" : ", ") + JsonString(name) + ": " + JsonValue(value);
   return "{" + json + "}";
 }
 

@@ -9,7 +9,8 @@ namespace {
 constexpr double kEps = 1e-12;  // Optuna's EPS for a zero reference coordinate
 
 // The points strictly below the reference in every objective: the only ones with volume.
-std::vector<LossVector> InsideReference(const std::vector<LossVector>& points, const LossVector& reference) {
+std::vector<LossVector> InsideReference(const std::vector<LossVector>& points,
+                                        const LossVector& reference) {
   std::vector<LossVector> inside;
   for (const LossVector& p : points) {
     bool below = true;
@@ -29,20 +30,23 @@ double SliceVolume(std::vector<LossVector> points, const LossVector& reference, 
     return reference[0] - best;
   }
   const size_t last = dims - 1;
-  std::sort(points.begin(), points.end(), [last](const LossVector& a, const LossVector& b) { return a[last] < b[last]; });
+  std::sort(points.begin(), points.end(),
+            [last](const LossVector& a, const LossVector& b) { return a[last] < b[last]; });
   double volume = 0.0;
   std::vector<LossVector> below;
   for (size_t i = 0; i < points.size(); ++i) {
     below.push_back(points[i]);
     const double top = i + 1 < points.size() ? points[i + 1][last] : reference[last];
-    if (top > points[i][last]) volume += (top - points[i][last]) * SliceVolume(below, reference, last);
+    if (top > points[i][last])
+      volume += (top - points[i][last]) * SliceVolume(below, reference, last);
   }
   return volume;
 }
 
 }  // namespace
 
-std::vector<Objective> AllObjectives(const std::string& metric, bool maximize, const std::vector<Objective>& more) {
+std::vector<Objective> AllObjectives(const std::string& metric, bool maximize,
+                                     const std::vector<Objective>& more) {
   std::vector<Objective> all = {{metric, maximize}};
   all.insert(all.end(), more.begin(), more.end());
   return all;
@@ -50,7 +54,8 @@ std::vector<Objective> AllObjectives(const std::string& metric, bool maximize, c
 
 std::string DescribeObjectives(const std::vector<Objective>& objectives) {
   std::string text;
-  for (const Objective& o : objectives) text += (text.empty() ? "" : ", ") + o.name + (o.maximize ? " (maximize)" : " (minimize)");
+  for (const Objective& o : objectives)
+    text += (text.empty() ? "" : ", ") + o.name + (o.maximize ? " (maximize)" : " (minimize)");
   return text;
 }
 
@@ -111,7 +116,8 @@ LossVector ReferencePoint(const std::vector<LossVector>& points) {
   return reference;
 }
 
-std::vector<size_t> GreedyHypervolumeSubset(const std::vector<LossVector>& points, size_t k, const LossVector& reference) {
+std::vector<size_t> GreedyHypervolumeSubset(const std::vector<LossVector>& points, size_t k,
+                                            const LossVector& reference) {
   std::vector<size_t> chosen;
   std::vector<bool> taken(points.size(), false);
   std::vector<LossVector> selected;
@@ -134,7 +140,8 @@ std::vector<size_t> GreedyHypervolumeSubset(const std::vector<LossVector>& point
   return chosen;
 }
 
-std::vector<double> HypervolumeContributions(const std::vector<LossVector>& points, const LossVector& reference) {
+std::vector<double> HypervolumeContributions(const std::vector<LossVector>& points,
+                                             const LossVector& reference) {
   const double all = Hypervolume(points, reference);
   std::vector<double> contributions;
   for (size_t i = 0; i < points.size(); ++i) {

@@ -17,7 +17,8 @@ struct Objective {
 };
 
 /// A study's objectives: the first one's (metric, goal), then the further ones.
-std::vector<Objective> AllObjectives(const std::string& metric, bool maximize, const std::vector<Objective>& more);
+std::vector<Objective> AllObjectives(const std::string& metric, bool maximize,
+                                     const std::vector<Objective>& more);
 
 /// "final_mean_reward (maximize), training_time (minimize)": the objectives in one line.
 std::string DescribeObjectives(const std::vector<Objective>& objectives);
@@ -40,9 +41,11 @@ LossVector ReferencePoint(const std::vector<LossVector>& points);
 
 /// `k` of the points chosen greedily to maximise the hypervolume they dominate (Optuna's HSSP
 /// tie-break): each step takes the point adding most, the first of equals. Indices into points.
-std::vector<size_t> GreedyHypervolumeSubset(const std::vector<LossVector>& points, size_t k, const LossVector& reference);
+std::vector<size_t> GreedyHypervolumeSubset(const std::vector<LossVector>& points, size_t k,
+                                            const LossVector& reference);
 
 /// Each point's share of the hypervolume: what the set loses without it.
-std::vector<double> HypervolumeContributions(const std::vector<LossVector>& points, const LossVector& reference);
+std::vector<double> HypervolumeContributions(const std::vector<LossVector>& points,
+                                             const LossVector& reference);
 
 }  // namespace hpo

@@ -1,5 +1,7 @@
 #include "lib/core/quantities.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -8,15 +10,15 @@
 #include <thread>
 #include <utility>
 
-#include <fmt/format.h>
-
 namespace hpo {
 namespace {
 
 // A non-negative decimal number at the front of `text`, consumed.
 std::optional<double> TakeNumber(std::string_view& text) {
   size_t end = 0;
-  while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) ++end;
+  while (end < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.'))
+    ++end;
   if (end == 0) return std::nullopt;
   double value = 0;
   const auto [ptr, error] = std::from_chars(text.data(), text.data() + end, value);
@@ -27,11 +29,16 @@ std::optional<double> TakeNumber(std::string_view& text) {
 
 std::optional<double> UnitSeconds(char unit) {
   switch (unit) {
-    case 's': return 1.0;
-    case 'm': return 60.0;
-    case 'h': return 3600.0;
-    case 'd': return 86400.0;
-    default: return std::nullopt;
+    case 's':
+      return 1.0;
+    case 'm':
+      return 60.0;
+    case 'h':
+      return 3600.0;
+    case 'd':
+      return 86400.0;
+    default:
+      return std::nullopt;
   }
 }
 

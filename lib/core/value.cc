@@ -51,13 +51,15 @@ std::string ReadableNumber(double v) {
   const int decimals = std::max(0, 3 - static_cast<int>(std::floor(std::log10(magnitude))));
   std::string text = TrimZeros(fmt::format("{:.{}f}", v, decimals));
   // Rounding may carry into a fifth digit (99999.7 -> "100000"): the scientific form then.
-  return std::fabs(std::strtod(text.c_str(), nullptr)) >= 1e5 ? TrimZeros(fmt::format("{:.3e}", v)) : text;
+  return std::fabs(std::strtod(text.c_str(), nullptr)) >= 1e5 ? TrimZeros(fmt::format("{:.3e}", v))
+                                                              : text;
 }
 
 std::string ReadableValue(const Value& value) {
   if (value.is_list()) {
     std::string out = "[";
-    for (const Value& item : value.as_list()) out += (out.size() > 1 ? ", " : "") + ReadableValue(item);
+    for (const Value& item : value.as_list())
+      out += (out.size() > 1 ? ", " : "") + ReadableValue(item);
     return out + "]";
   }
   return value.is_double() ? ReadableNumber(value.as_double()) : value.ToYaml();
@@ -90,8 +92,8 @@ bool NeedsQuotes(const std::string& s) {
   if (s.empty()) return true;
   if (s.find_first_of(":#,[]{}&*!|>'\"%@`") != std::string::npos) return true;
   if (s.front() == ' ' || s.back() == ' ' || s.front() == '-' || s.front() == '?') return true;
-  static const char* const kReserved[] = {"true", "false", "yes", "no", "on", "off",
-                                          "null", "~",    "True", "False", "Null", "NULL"};
+  static const char* const kReserved[] = {"true", "false", "yes",  "no",    "on",   "off",
+                                          "null", "~",     "True", "False", "Null", "NULL"};
   for (const char* word : kReserved) {
     if (s == word) return true;
   }

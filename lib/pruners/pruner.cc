@@ -119,8 +119,8 @@ bool SuccessiveHalvingPrunes(const TrialCurve& trial, std::span<const TrialCurve
   const int64_t step = trial.reports.back().step;
   const double value = trial.reports.back().value;
   for (int rung = 0;; ++rung) {
-    const double rung_step = static_cast<double>(min_resource) *
-                             std::pow(reduction_factor, early_stopping_rate + rung);
+    const double rung_step =
+        static_cast<double>(min_resource) * std::pow(reduction_factor, early_stopping_rate + rung);
     if (static_cast<double>(step) < rung_step) return false;
     if (std::isnan(value)) return true;
     const auto rung_step_int = static_cast<int64_t>(std::ceil(rung_step));
@@ -191,10 +191,11 @@ class HyperbandPruner : public Pruner {
   // ceil(n_brackets * eta^s / (s + 1)) trials per round, s = n_brackets - 1 - b.
   std::vector<int> BracketBudgets(int64_t min_resource, int64_t max_resource) const {
     const double eta = s_.reduction_factor;
-    const int n_brackets = static_cast<int>(std::floor(
-                               std::log(static_cast<double>(max_resource) /
-                                        static_cast<double>(min_resource)) /
-                               std::log(eta) + 1e-9)) + 1;
+    const int n_brackets = static_cast<int>(std::floor(std::log(static_cast<double>(max_resource) /
+                                                                static_cast<double>(min_resource)) /
+                                                           std::log(eta) +
+                                                       1e-9)) +
+                           1;
     std::vector<int> budgets;
     for (int b = 0; b < std::max(n_brackets, 1); ++b) {
       const int s = n_brackets - 1 - b;
@@ -208,7 +209,8 @@ class HyperbandPruner : public Pruner {
   static int BracketOf(int64_t number, const std::vector<int>& budgets) {
     int total = 0;
     for (int b : budgets) total += b;
-    auto n = static_cast<int64_t>(Mix64(static_cast<uint64_t>(number)) % static_cast<uint64_t>(total));
+    auto n =
+        static_cast<int64_t>(Mix64(static_cast<uint64_t>(number)) % static_cast<uint64_t>(total));
     for (size_t b = 0; b < budgets.size(); ++b) {
       n -= budgets[b];
       if (n < 0) return static_cast<int>(b);

@@ -16,7 +16,8 @@ void WriteSweepAnalysis(const SweepResults& sweep) {
     // Too few complete trials: the report says so in that section.
   }
   WriteOutputFile(AnalysisReportPath(sweep), HtmlReport(sweep, importance, 10));
-  WriteOutputFile(sweep.AnalysisDir() / "results.json", ExportJson(sweep.study, sweep.info, sweep.trials));
+  WriteOutputFile(sweep.AnalysisDir() / "results.json",
+                  ExportJson(sweep.study, sweep.info, sweep.trials));
 }
 
 }  // namespace hpo::report

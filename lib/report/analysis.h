@@ -14,6 +14,8 @@ namespace hpo::report {
 void WriteSweepAnalysis(const SweepResults& sweep);
 
 /// Where WriteSweepAnalysis puts the report (results.json is beside it).
-inline std::filesystem::path AnalysisReportPath(const SweepResults& sweep) { return sweep.AnalysisDir() / "report.html"; }
+inline std::filesystem::path AnalysisReportPath(const SweepResults& sweep) {
+  return sweep.AnalysisDir() / "report.html";
+}
 
 }  // namespace hpo::report

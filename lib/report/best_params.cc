@@ -34,7 +34,8 @@ namespace {
 /// A complete trial's objectives as losses (every objective minimised).
 LossVector Losses(const store::Trial& t, bool maximize, const std::vector<Objective>& more) {
   LossVector losses = {maximize ? -*t.value : *t.value};
-  for (size_t i = 0; i < more.size(); ++i) losses.push_back(more[i].maximize ? -t.more_values[i] : t.more_values[i]);
+  for (size_t i = 0; i < more.size(); ++i)
+    losses.push_back(more[i].maximize ? -t.more_values[i] : t.more_values[i]);
   return losses;
 }
 
@@ -43,10 +44,12 @@ struct RankedTrials {
   std::vector<int> fronts;           // each one's non-domination rank (0 with one objective)
 };
 
-RankedTrials Rank(const std::vector<store::Trial>& trials, bool maximize, const std::vector<Objective>& more) {
+RankedTrials Rank(const std::vector<store::Trial>& trials, bool maximize,
+                  const std::vector<Objective>& more) {
   std::vector<store::Trial> ranked;
   for (const store::Trial& t : trials) {
-    if (t.state == store::TrialState::kComplete && t.value && std::isfinite(*t.value) && t.more_values.size() >= more.size()) {
+    if (t.state == store::TrialState::kComplete && t.value && std::isfinite(*t.value) &&
+        t.more_values.size() >= more.size()) {
       ranked.push_back(t);
     }
   }
@@ -72,14 +75,18 @@ RankedTrials Rank(const std::vector<store::Trial>& trials, bool maximize, const 
 
 }  // namespace
 
-std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize, const std::vector<Objective>& more) {
+std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bool maximize,
+                                     const std::vector<Objective>& more) {
   return Rank(trials, maximize, more).trials;
 }
 
-std::vector<store::Trial> ObjectiveFront(const std::vector<store::Trial>& trials, const std::vector<Objective>& objectives) {
-  RankedTrials ranked = Rank(trials, objectives.at(0).maximize, {objectives.begin() + 1, objectives.end()});
+std::vector<store::Trial> ObjectiveFront(const std::vector<store::Trial>& trials,
+                                         const std::vector<Objective>& objectives) {
+  RankedTrials ranked =
+      Rank(trials, objectives.at(0).maximize, {objectives.begin() + 1, objectives.end()});
   std::vector<store::Trial> front;
-  for (size_t i = 0; i < ranked.trials.size() && ranked.fronts[i] == 0; ++i) front.push_back(std::move(ranked.trials[i]));
+  for (size_t i = 0; i < ranked.trials.size() && ranked.fronts[i] == 0; ++i)
+    front.push_back(std::move(ranked.trials[i]));
   return front;
 }
 
@@ -90,7 +97,8 @@ std::vector<double> ObjectiveValues(const store::Trial& trial, size_t n_objectiv
   return values;
 }
 
-std::string ObjectiveValuesText(const store::Trial& trial, const std::vector<Objective>& objectives) {
+std::string ObjectiveValuesText(const store::Trial& trial,
+                                const std::vector<Objective>& objectives) {
   const std::vector<double> values = ObjectiveValues(trial, objectives.size());
   std::string text;
   for (size_t i = 0; i < objectives.size(); ++i) {
@@ -115,7 +123,8 @@ std::vector<store::Trial> ParetoFront(const std::vector<store::Trial>& trials, b
                    [](const store::Trial& a, const store::Trial& b) { return a.cost < b.cost; });
   std::vector<store::Trial> front;
   for (const store::Trial& t : by_cost) {
-    const bool better = front.empty() || (maximize ? *t.value > *front.back().value : *t.value < *front.back().value);
+    const bool better = front.empty() || (maximize ? *t.value > *front.back().value
+                                                   : *t.value < *front.back().value);
     if (better) front.push_back(t);
   }
   return front;
@@ -168,7 +177,8 @@ std::string ParamsAsYaml(const ParamSet& params, const std::set<std::string>& fi
 
 std::string ParamsLine(const ParamSet& params) {
   std::string line;
-  for (const auto& [name, value] : params) line += (line.empty() ? "" : " ") + name + "=" + ReadableValue(value);
+  for (const auto& [name, value] : params)
+    line += (line.empty() ? "" : " ") + name + "=" + ReadableValue(value);
   return line;
 }
 
@@ -188,8 +198,9 @@ std::vector<std::string> ParamsAsOverrides(const ParamSet& params) {
   return overrides;
 }
 
-std::string PatchFileText(const std::string& sweep, const store::Trial& trial, const ParamSet& fixed,
-                          const std::string& metric, const std::filesystem::path& patch_path) {
+std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
+                          const ParamSet& fixed, const std::string& metric,
+                          const std::filesystem::path& patch_path) {
   std::set<std::string> fixed_names;
   for (const auto& [name, value] : fixed) {
     if (!trial.params.count(name)) fixed_names.insert(name);
@@ -198,14 +209,18 @@ std::string PatchFileText(const std::string& sweep, const store::Trial& trial, c
       "# @package _global_\n"
       "# Best hyperparameters from sweep {}: trial {}.r.{}, {} {}\n"
       "# Apply with: hpo train --patch {}{}\n\n{}",
-      sweep, sweep, trial.number, metric, trial.value ? fmt::format("{}", *trial.value) : "?", patch_path.string(),
-      fixed_names.empty() ? "" : "\n# The sweep's fixed values are included (marked), so this is the trial's whole "
-                                 "configuration; --override after --patch changes one (e.g. total_timesteps=2000000).",
+      sweep, sweep, trial.number, metric, trial.value ? fmt::format("{}", *trial.value) : "?",
+      patch_path.string(),
+      fixed_names.empty()
+          ? ""
+          : "\n# The sweep's fixed values are included (marked), so this is the trial's whole "
+            "configuration; --override after --patch changes one (e.g. total_timesteps=2000000).",
       ParamsAsYaml(WithFixed(fixed, trial.params), fixed_names));
 }
 
 std::string ShellQuote(const std::string& word) {
-  if (word.find_first_of(" \t\"'$`\\[]*?{}();&|<>!#~") == std::string::npos && !word.empty()) return word;
+  if (word.find_first_of(" \t\"'$`\\[]*?{}();&|<>!#~") == std::string::npos && !word.empty())
+    return word;
   std::string quoted = "'";
   for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";

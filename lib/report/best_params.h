@@ -23,7 +23,8 @@ std::vector<store::Trial> RankTrials(const std::vector<store::Trial>& trials, bo
                                      const std::vector<Objective>& more = {});
 /// A multi-objective study's Pareto front: the complete trials no other complete trial
 /// dominates, by the first objective (best first). `objectives` are all of the study's.
-std::vector<store::Trial> ObjectiveFront(const std::vector<store::Trial>& trials, const std::vector<Objective>& objectives);
+std::vector<store::Trial> ObjectiveFront(const std::vector<store::Trial>& trials,
+                                         const std::vector<Objective>& objectives);
 /// RankTrials(...)[0] without copying the study: the best complete trial (the earliest of
 /// equals), or nullptr.
 const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maximize);
@@ -37,7 +38,8 @@ std::vector<store::Trial> ParetoFront(const std::vector<store::Trial>& trials, b
 std::vector<double> ObjectiveValues(const store::Trial& trial, size_t n_objectives);
 
 /// "final_mean_reward 250.1, training_time 31.2": a complete trial's value per objective.
-std::string ObjectiveValuesText(const store::Trial& trial, const std::vector<Objective>& objectives);
+std::string ObjectiveValuesText(const store::Trial& trial,
+                                const std::vector<Objective>& objectives);
 
 /// How ParamsAsYaml lays the names out: as hpo train's keys, in a `trainer:` block (a leading
 /// "trainer." is dropped), or as another program's names, nested as written.
@@ -65,8 +67,9 @@ std::vector<std::string> ParamsAsOverrides(const ParamSet& params);
 /// The patch file: "# @package _global_", how it was made and how to apply it, then the YAML
 /// of the trial's parameters and the sweep's fixed values (marked), so that training with it
 /// reproduces the trial's configuration.
-std::string PatchFileText(const std::string& sweep, const store::Trial& trial, const ParamSet& fixed,
-                          const std::string& metric, const std::filesystem::path& patch_path);
+std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
+                          const ParamSet& fixed, const std::string& metric,
+                          const std::filesystem::path& patch_path);
 
 /// Quotes a shell word if it needs it (for printed commands the user will paste).
 std::string ShellQuote(const std::string& word);

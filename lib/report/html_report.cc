@@ -16,19 +16,25 @@ const char* const kBestColour = "#2ca02c";
 
 const char* StateColour(store::TrialState state) {
   switch (state) {
-    case store::TrialState::kComplete: return "#1f77b4";
-    case store::TrialState::kPruned: return "#ff7f0e";
-    case store::TrialState::kFailed: return "#d62728";
-    default: return "#7f7f7f";
+    case store::TrialState::kComplete:
+      return "#1f77b4";
+    case store::TrialState::kPruned:
+      return "#ff7f0e";
+    case store::TrialState::kFailed:
+      return "#d62728";
+    default:
+      return "#7f7f7f";
   }
 }
 
 // What hovering a point or line shows: the trial, its state and value, and its parameters.
 std::string TrialTip(const SweepResults& r, const store::Trial& t) {
   std::string params;
-  for (const auto& [name, value] : t.params) params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, ReadableValue(value));
-  return fmt::format("trial {} ({}.r.{}), {}, {} {}: {}", t.number, r.location.name, t.number, store::StateName(t.state),
-                     r.info.metric, t.value ? ReadableNumber(*t.value) : std::string("(no value)"), params);
+  for (const auto& [name, value] : t.params)
+    params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, ReadableValue(value));
+  return fmt::format("trial {} ({}.r.{}), {}, {} {}: {}", t.number, r.location.name, t.number,
+                     store::StateName(t.state), r.info.metric,
+                     t.value ? ReadableNumber(*t.value) : std::string("(no value)"), params);
 }
 
 // Charts across the page are drawn this wide (then scaled to the page: text stays readable).
@@ -37,20 +43,28 @@ constexpr int kWideChart = 1100, kWideChartHeight = 340;
 bool Better(const SweepResults& r, double a, double b) { return r.info.maximize ? a > b : a < b; }
 
 // Every trial with a value against `x_of(trial)`, coloured by state, and the best-so-far line.
-SvgChart History(const SweepResults& r, const std::string& x_label, double (*x_of)(const SweepResults&, const store::Trial&)) {
+SvgChart History(const SweepResults& r, const std::string& x_label,
+                 double (*x_of)(const SweepResults&, const store::Trial&)) {
   SvgChart chart(x_label, r.info.metric);
   chart.Size(kWideChart, kWideChartHeight);
   std::vector<const store::Trial*> ordered;
   for (const store::Trial& t : r.trials) {
     if (t.value && std::isfinite(*t.value)) ordered.push_back(&t);
   }
-  std::stable_sort(ordered.begin(), ordered.end(),
-                   [&](const store::Trial* a, const store::Trial* b) { return x_of(r, *a) < x_of(r, *b); });
+  std::stable_sort(
+      ordered.begin(), ordered.end(),
+      [&](const store::Trial* a, const store::Trial* b) { return x_of(r, *a) < x_of(r, *b); });
   Mark best{Mark::Kind::kLine, {}, {}, kBestColour, "best so far", 2};
   for (const store::Trial* t : ordered) {
-    chart.Add({Mark::Kind::kPoint, {x_of(r, *t)}, {*t->value}, StateColour(t->state), TrialTip(r, *t), 3.5});
+    chart.Add({Mark::Kind::kPoint,
+               {x_of(r, *t)},
+               {*t->value},
+               StateColour(t->state),
+               TrialTip(r, *t),
+               3.5});
     if (t->state != store::TrialState::kComplete) continue;
-    const double so_far = best.y.empty() || Better(r, *t->value, best.y.back()) ? *t->value : best.y.back();
+    const double so_far =
+        best.y.empty() || Better(r, *t->value, best.y.back()) ? *t->value : best.y.back();
     best.x.push_back(x_of(r, *t));
     best.y.push_back(so_far);
   }
@@ -58,7 +72,9 @@ SvgChart History(const SweepResults& r, const std::string& x_label, double (*x_o
   return chart;
 }
 
-double TrialNumber(const SweepResults&, const store::Trial& t) { return static_cast<double>(t.number); }
+double TrialNumber(const SweepResults&, const store::Trial& t) {
+  return static_cast<double>(t.number);
+}
 
 double MinutesSinceStart(const SweepResults& r, const store::Trial& t) {
   int64_t start = INT64_MAX;
@@ -74,7 +90,8 @@ SvgChart Intermediates(const SweepResults& r) {
   for (const store::Trial& t : r.trials) {
     if (t.intermediates.empty()) continue;
     Mark line{Mark::Kind::kLine, {}, {}, StateColour(t.state), TrialTip(r, t), 1.2};
-    for (const store::Intermediate& v : t.intermediates) line.x.push_back(static_cast<double>(v.step)), line.y.push_back(v.value);
+    for (const store::Intermediate& v : t.intermediates)
+      line.x.push_back(static_cast<double>(v.step)), line.y.push_back(v.value);
     if (line.x.size() == 1) line.kind = Mark::Kind::kPoint, line.width = 3;
     chart.Add(line);
   }
@@ -83,12 +100,16 @@ SvgChart Intermediates(const SweepResults& r) {
 
 SvgChart ImportanceBars(const std::vector<ParameterImportance>& importance) {
   std::vector<std::string> names;
-  for (auto it = importance.rbegin(); it != importance.rend(); ++it) names.push_back(it->parameter);  // most important on top
+  for (auto it = importance.rbegin(); it != importance.rend(); ++it)
+    names.push_back(it->parameter);  // most important on top
   SvgChart chart("share of main-effect variance", "");
   chart.Size(kWideChart, 60 + 26 * static_cast<int>(names.size())).YCategories(names);
   for (size_t row = 0; row < names.size(); ++row) {
     const ParameterImportance& p = importance[names.size() - 1 - row];
-    chart.Add({Mark::Kind::kBar, {p.importance}, {static_cast<double>(row)}, "#1f77b4",
+    chart.Add({Mark::Kind::kBar,
+               {p.importance},
+               {static_cast<double>(row)},
+               "#1f77b4",
                fmt::format("{} {:.1f}%", p.parameter, 100 * p.importance)});
   }
   return chart;
@@ -114,29 +135,41 @@ std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace&
   if (ranked.empty()) return "<p class=\"note\">no complete trial yet</p>";
   // As wide as the other charts (so it scales like them), wider when the axes need more room.
   const int axes = static_cast<int>(dims.size()) + 1, top = 40, height = 220;
-  const int gap = std::max(110, (kWideChart - 160) / std::max(axes - 1, 1)), width = 80 + gap * (axes - 1) + 80;
+  const int gap = std::max(110, (kWideChart - 160) / std::max(axes - 1, 1)),
+            width = 80 + gap * (axes - 1) + 80;
   const double best = *ranked.front().value, worst = *ranked.back().value;
-  std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}">)svg", width, top + height + 40);
+  std::string svg = fmt::format(
+      R"svg(<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}">)svg", width,
+      top + height + 40);
   auto axis_x = [&](int i) { return 80 + gap * i; };
-  auto score_y = [&](double v) { return top + height * (best == worst ? 0.5 : (best - v) / (best - worst)); };
+  auto score_y = [&](double v) {
+    return top + height * (best == worst ? 0.5 : (best - v) / (best - worst));
+  };
   for (auto it = ranked.rbegin(); it != ranked.rend(); ++it) {  // best drawn last, on top
-    if (!space.Contains(it->params)) continue;  // from an earlier space: it has no place on these axes
+    if (!space.Contains(it->params))
+      continue;  // from an earlier space: it has no place on these axes
     const space::UnitPoint unit = space.ToUnit(it->params);
     std::string points;
     for (size_t i = 0; i < dims.size(); ++i) {
-      const double f = dims[i].kind == space::DimensionKind::kCategorical && dims[i].num_levels > 1 ? unit[i] / (dims[i].num_levels - 1) : unit[i];
+      const double f = dims[i].kind == space::DimensionKind::kCategorical && dims[i].num_levels > 1
+                           ? unit[i] / (dims[i].num_levels - 1)
+                           : unit[i];
       points += fmt::format("{},{:.1f} ", axis_x(static_cast<int>(i)), top + height * (1 - f));
     }
     points += fmt::format("{},{:.1f}", axis_x(axes - 1), score_y(*it->value));
     const double quality = best == worst ? 1.0 : 1.0 - (best - *it->value) / (best - worst);
-    svg += fmt::format(R"svg(<polyline points="{}" fill="none" stroke="#1f77b4" stroke-opacity="{:.2f}" stroke-width="1.5"><title>{}</title></polyline>)svg",
-                       points, 0.15 + 0.85 * quality, HtmlEscape(TrialTip(r, *it)));
+    svg += fmt::format(
+        R"svg(<polyline points="{}" fill="none" stroke="#1f77b4" stroke-opacity="{:.2f}" )svg"
+        R"svg(stroke-width="1.5"><title>{}</title></polyline>)svg",
+        points, 0.15 + 0.85 * quality, HtmlEscape(TrialTip(r, *it)));
   }
   for (int i = 0; i < axes; ++i) {
     const bool is_score = i == axes - 1;
     std::string name = is_score ? r.info.metric : dims[static_cast<size_t>(i)].name;
-    std::string high = is_score ? ReadableNumber(best) : "", low = is_score ? ReadableNumber(worst) : "";
-    const bool categorical = !is_score && dims[static_cast<size_t>(i)].kind == space::DimensionKind::kCategorical;
+    std::string high = is_score ? ReadableNumber(best) : "",
+                low = is_score ? ReadableNumber(worst) : "";
+    const bool categorical =
+        !is_score && dims[static_cast<size_t>(i)].kind == space::DimensionKind::kCategorical;
     if (!is_score && !categorical) {
       const space::Dimension& d = dims[static_cast<size_t>(i)];
       if (d.log_scale) name += " (log)";
@@ -146,19 +179,25 @@ std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace&
       low = ReadableValue(space.ToParams(lo_point).at(d.name));
       high = ReadableValue(space.ToParams(hi_point).at(d.name));
     }
-    svg += fmt::format(R"svg(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" class="axis"/>)svg", axis_x(i), top, top + height);
-    svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="label">{}</text>)svg", axis_x(i), top - 22, HtmlEscape(name));
+    svg += fmt::format(R"svg(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" class="axis"/>)svg",
+                       axis_x(i), top, top + height);
+    svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="label">{}</text>)svg",
+                       axis_x(i), top - 22, HtmlEscape(name));
     if (categorical) {  // each value beside the axis, at its level
       const std::vector<std::string> names = CategoryNames(space, static_cast<size_t>(i));
       for (size_t level = 0; level < names.size(); ++level) {
-        const double f = names.size() > 1 ? static_cast<double>(level) / static_cast<double>(names.size() - 1) : 0.5;
-        svg += fmt::format(R"svg(<text x="{}" y="{:.1f}" class="tick">{}</text>)svg", axis_x(i) + 4, top + height * (1 - f) + 4,
-                           HtmlEscape(names[level]));
+        const double f = names.size() > 1
+                             ? static_cast<double>(level) / static_cast<double>(names.size() - 1)
+                             : 0.5;
+        svg += fmt::format(R"svg(<text x="{}" y="{:.1f}" class="tick">{}</text>)svg", axis_x(i) + 4,
+                           top + height * (1 - f) + 4, HtmlEscape(names[level]));
       }
       continue;
     }
-    svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>)svg", axis_x(i), top - 6, HtmlEscape(high));
-    svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>)svg", axis_x(i), top + height + 16, HtmlEscape(low));
+    svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>)svg",
+                       axis_x(i), top - 6, HtmlEscape(high));
+    svg += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>)svg",
+                       axis_x(i), top + height + 16, HtmlEscape(low));
   }
   return svg + "</svg>";
 }
@@ -179,7 +218,8 @@ std::string Slices(const SweepResults& r, const space::SearchSpace& space) {
       if (!t.value || it == t.params.end() || !std::isfinite(*t.value)) continue;
       double x;
       if (categorical) {
-        if (!space.Contains(t.params)) continue;  // from an earlier space: its value has no place here
+        if (!space.Contains(t.params))
+          continue;  // from an earlier space: its value has no place here
         x = space.ToUnit(t.params)[k];
       } else if (it->second.is_number()) {
         x = it->second.as_double();
@@ -198,11 +238,17 @@ SvgChart CostVsScore(const SweepResults& r) {
   chart.Size(kWideChart, kWideChartHeight);
   for (const store::Trial& t : r.trials) {
     if (t.value && std::isfinite(*t.value) && t.cost > 0) {
-      chart.Add({Mark::Kind::kPoint, {t.cost}, {*t.value}, StateColour(t.state), TrialTip(r, t) + fmt::format(" ({:.1f} s)", t.cost), 3.5});
+      chart.Add({Mark::Kind::kPoint,
+                 {t.cost},
+                 {*t.value},
+                 StateColour(t.state),
+                 TrialTip(r, t) + fmt::format(" ({:.1f} s)", t.cost),
+                 3.5});
     }
   }
   Mark front{Mark::Kind::kLine, {}, {}, kBestColour, "Pareto front: best score for its cost", 2};
-  for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize)) front.x.push_back(t.cost), front.y.push_back(*t.value);
+  for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize))
+    front.x.push_back(t.cost), front.y.push_back(*t.value);
   if (!front.x.empty()) chart.Add(front);
   return chart;
 }
@@ -211,7 +257,8 @@ SvgChart CostVsScore(const SweepResults& r) {
 // trials marked (a front over all objectives: in a pair's chart, a front trial may look beaten).
 std::string ObjectivePairs(const SweepResults& r) {
   const std::vector<Objective> objectives = r.info.Objectives();
-  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+  const std::vector<store::Trial> ranked =
+      RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
   std::set<int64_t> front;
   for (const store::Trial& t : ObjectiveFront(r.trials, objectives)) front.insert(t.number);
   std::string html;
@@ -232,25 +279,32 @@ std::string ObjectivePairs(const SweepResults& r) {
       html += "<div>" + chart.Render() + "</div>";
     }
   }
-  return "<div class=\"slices\">" + html + "</div>" + fmt::format("<p class=\"note\">{} trial(s) on the Pareto front of {} (marked)</p>", front.size(),
-                            HtmlEscape(DescribeObjectives(objectives)));
+  return "<div class=\"slices\">" + html + "</div>" +
+         fmt::format("<p class=\"note\">{} trial(s) on the Pareto front of {} (marked)</p>",
+                     front.size(), HtmlEscape(DescribeObjectives(objectives)));
 }
 
 std::string TopTable(const SweepResults& r, int top_n) {
-  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+  const std::vector<store::Trial> ranked =
+      RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
   const std::vector<Objective> objectives = r.info.Objectives();
   std::string html = "<table><tr><th>rank</th><th>run</th>";
   for (const Objective& o : objectives) html += "<th>" + HtmlEscape(o.name) + "</th>";
   html += "<th>cost (s)</th><th>parameters</th></tr>";
   for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {
     std::string params;
-    for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, ReadableValue(value));
+    for (const auto& [name, value] : ranked[i].params)
+      params += fmt::format("{}={} ", name, ReadableValue(value));
     const std::string run = fmt::format("{}.r.{}", HtmlEscape(r.location.name), ranked[i].number);
-    html += fmt::format("<tr><td>{}</td><td>{}</td>", i + 1,
-                        ranked[i].run_dir.empty() ? run : fmt::format("<a href=\"file://{}\">{}</a>", HtmlEscape(ranked[i].run_dir), run));
+    html += fmt::format(
+        "<tr><td>{}</td><td>{}</td>", i + 1,
+        ranked[i].run_dir.empty()
+            ? run
+            : fmt::format("<a href=\"file://{}\">{}</a>", HtmlEscape(ranked[i].run_dir), run));
     for (double v : ObjectiveValues(ranked[i], objectives.size()))
       html += "<td>" + ReadableNumber(v) + "</td>";
-    html += fmt::format("<td>{:.1f}</td><td class=\"params\">{}</td></tr>", ranked[i].cost, HtmlEscape(params));
+    html += fmt::format("<td>{:.1f}</td><td class=\"params\">{}</td></tr>", ranked[i].cost,
+                        HtmlEscape(params));
   }
   return html + "</table>";
 }
@@ -274,31 +328,44 @@ svg.chart { width: 100%; height: auto; display: block; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
 .note, .tick { fill: #666; color: #666; font-size: 11px; } .label { font-size: 12px; fill: #333; }
 .frame { fill: none; stroke: #999; } .axis { stroke: #999; }
-.legend span { margin-right: 14px; } .dot { display: inline-block; width: 10px; height: 10px; border-radius: 5px; }
-table { border-collapse: collapse; font-size: 13px; } td, th { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }
+.legend span { margin-right: 14px; }
+.dot { display: inline-block; width: 10px; height: 10px; border-radius: 5px; }
+table { border-collapse: collapse; font-size: 13px; }
+td, th { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }
 td.params { font-family: monospace; font-size: 12px; }
 )css";
 
 }  // namespace
 
-std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImportance>& importance, int top_n) {
-  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImportance>& importance,
+                       int top_n) {
+  const std::vector<store::Trial> ranked =
+      RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
   std::string html = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hpo report: {0}</title><style>{1}</style></head><body>\n"
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hpo report: "
+      "{0}</title><style>{1}</style></head><body>\n"
       "<h1>Sweep {0}</h1><p>{2} ({3}); best {4}: {5}</p>\n"
       "<p class=\"legend\"><span><i class=\"dot\" style=\"background:{6}\"></i> complete</span>"
-      "<span><i class=\"dot\" style=\"background:{7}\"></i> pruned</span><span><i class=\"dot\" style=\"background:{8}\"></i> failed</span>"
-      "<span><i class=\"dot\" style=\"background:{9}\"></i> best so far / Pareto front</span></p>\n",
-      HtmlEscape(r.location.name), kStyle, CountsLine(r), r.info.maximize ? "maximise" : "minimise", HtmlEscape(r.info.metric),
-      ranked.empty() ? std::string("none yet") : fmt::format("{} ({}.r.{})", ReadableNumber(*ranked[0].value), HtmlEscape(r.location.name), ranked[0].number),
-      StateColour(store::TrialState::kComplete), StateColour(store::TrialState::kPruned), StateColour(store::TrialState::kFailed), kBestColour);
+      "<span><i class=\"dot\" style=\"background:{7}\"></i> pruned</span><span><i class=\"dot\" "
+      "style=\"background:{8}\"></i> failed</span>"
+      "<span><i class=\"dot\" style=\"background:{9}\"></i> best so far / Pareto "
+      "front</span></p>\n",
+      HtmlEscape(r.location.name), kStyle, CountsLine(r), r.info.maximize ? "maximise" : "minimise",
+      HtmlEscape(r.info.metric),
+      ranked.empty() ? std::string("none yet")
+                     : fmt::format("{} ({}.r.{})", ReadableNumber(*ranked[0].value),
+                                   HtmlEscape(r.location.name), ranked[0].number),
+      StateColour(store::TrialState::kComplete), StateColour(store::TrialState::kPruned),
+      StateColour(store::TrialState::kFailed), kBestColour);
   html += "<h2>Optimization history</h2>" + History(r, "trial number", TrialNumber).Render() + "\n";
-  html += "<h2>History by wall time</h2>" + History(r, "minutes since the first trial started", MinutesSinceStart).Render() + "\n";
+  html += "<h2>History by wall time</h2>" +
+          History(r, "minutes since the first trial started", MinutesSinceStart).Render() + "\n";
   html += "<h2>Intermediate values</h2>" + Intermediates(r).Render() + "\n";
   html += "<h2>Parameter importance</h2>";
   html += importance.empty() ? "<p class=\"note\">needs at least 3 complete trials</p>"
                              : ImportanceBars(importance).Render() +
-                                   "<p class=\"note\">functional ANOVA main effects on a Gaussian-process surrogate (hpo importance)</p>";
+                                   "<p class=\"note\">functional ANOVA main effects on a "
+                                   "Gaussian-process surrogate (hpo importance)</p>";
   html += "\n";
   if (r.config) {
     const space::SearchSpace space = r.config->BuildSpace();
@@ -311,30 +378,39 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
   return html;
 }
 
-std::string MarkdownReport(const SweepResults& r, const std::vector<ParameterImportance>& importance, int top_n) {
-  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+std::string MarkdownReport(const SweepResults& r,
+                           const std::vector<ParameterImportance>& importance, int top_n) {
+  const std::vector<store::Trial> ranked =
+      RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
   std::string md = fmt::format("# Sweep {}\n\n{} ({} {})\n\n", r.location.name, CountsLine(r),
                                r.info.maximize ? "maximise" : "minimise", r.info.metric);
-  md += fmt::format("## Top {} trials\n\n| rank | run | {} | cost (s) | parameters |\n| --- | --- | --- | --- | --- |\n", top_n, r.info.metric);
+  md += fmt::format(
+      "## Top {} trials\n\n| rank | run | {} | cost (s) | parameters |\n| --- | --- | --- | --- | "
+      "--- |\n",
+      top_n, r.info.metric);
   for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {
     std::string params;
-    for (const auto& [name, value] : ranked[i].params) params += fmt::format("{}={} ", name, ReadableValue(value));
-    md += fmt::format("| {} | {}.r.{} | {} | {:.1f} | {} |\n", i + 1, r.location.name, ranked[i].number, ReadableNumber(*ranked[i].value),
-                      ranked[i].cost, params);
+    for (const auto& [name, value] : ranked[i].params)
+      params += fmt::format("{}={} ", name, ReadableValue(value));
+    md += fmt::format("| {} | {}.r.{} | {} | {:.1f} | {} |\n", i + 1, r.location.name,
+                      ranked[i].number, ReadableNumber(*ranked[i].value), ranked[i].cost, params);
   }
   if (r.info.MultiObjective()) {
     md += fmt::format("\n## Pareto front of {}\n\n", DescribeObjectives(r.info.Objectives()));
     for (const store::Trial& t : ObjectiveFront(r.trials, r.info.Objectives())) {
-      md += fmt::format("- {}.r.{}: {}\n", r.location.name, t.number, ObjectiveValuesText(t, r.info.Objectives()));
+      md += fmt::format("- {}.r.{}: {}\n", r.location.name, t.number,
+                        ObjectiveValuesText(t, r.info.Objectives()));
     }
   }
   md += "\n## Pareto front (best score for its cost)\n\n";
   for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize)) {
-    md += fmt::format("- {}.r.{}: {} in {:.1f} s\n", r.location.name, t.number, ReadableNumber(*t.value), t.cost);
+    md += fmt::format("- {}.r.{}: {} in {:.1f} s\n", r.location.name, t.number,
+                      ReadableNumber(*t.value), t.cost);
   }
   md += "\n## Parameter importance\n\n";
   if (importance.empty()) md += "needs at least 3 complete trials\n";
-  for (const ParameterImportance& p : importance) md += fmt::format("- {}: {:.1f}%\n", p.parameter, 100 * p.importance);
+  for (const ParameterImportance& p : importance)
+    md += fmt::format("- {}: {:.1f}%\n", p.parameter, 100 * p.importance);
   return md;
 }
 

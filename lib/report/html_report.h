@@ -13,8 +13,10 @@
 namespace hpo::report {
 
 /// `importance` may be empty (too few complete trials): the section says so.
-std::string HtmlReport(const SweepResults& sweep, const std::vector<ParameterImportance>& importance, int top_n);
+std::string HtmlReport(const SweepResults& sweep,
+                       const std::vector<ParameterImportance>& importance, int top_n);
 
-std::string MarkdownReport(const SweepResults& sweep, const std::vector<ParameterImportance>& importance, int top_n);
+std::string MarkdownReport(const SweepResults& sweep,
+                           const std::vector<ParameterImportance>& importance, int top_n);
 
 }  // namespace hpo::report

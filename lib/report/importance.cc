@@ -1,9 +1,9 @@
 #include "lib/report/importance.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "lib/core/error.h"
 #include "lib/core/random.h"
@@ -14,13 +14,15 @@ namespace hpo::report {
 namespace {
 
 constexpr int kFitSteps = 60;
-constexpr int kMaxFitPoints = 300;   // the newest; O(n^3) per fit step
-constexpr int kBasePoints = 256;     // Monte Carlo points for averaging over the other parameters
-constexpr int kGridPoints = 24;      // values of a continuous parameter on its main-effect curve
+constexpr int kMaxFitPoints = 300;  // the newest; O(n^3) per fit step
+constexpr int kBasePoints = 256;    // Monte Carlo points for averaging over the other parameters
+constexpr int kGridPoints = 24;     // values of a continuous parameter on its main-effect curve
 
 // GP inputs in [0, 1]: categorical indices spread over the unit interval.
 double Embedded(double coordinate, const space::Dimension& d) {
-  return d.kind == space::DimensionKind::kCategorical && d.num_levels > 1 ? coordinate / (d.num_levels - 1) : coordinate;
+  return d.kind == space::DimensionKind::kCategorical && d.num_levels > 1
+             ? coordinate / (d.num_levels - 1)
+             : coordinate;
 }
 
 // The values a parameter takes on its main-effect curve, as GP inputs.
@@ -46,7 +48,8 @@ double Variance(const std::vector<double>& v) {
 
 std::vector<ParameterImportance> MainEffectImportance(const space::SearchSpace& space,
                                                       const std::vector<space::UnitPoint>& points,
-                                                      const std::vector<double>& scores, uint64_t seed) {
+                                                      const std::vector<double>& scores,
+                                                      uint64_t seed) {
   const std::vector<space::Dimension>& dims = space.dimensions();
   const auto d = static_cast<Eigen::Index>(dims.size());
   const auto n = static_cast<Eigen::Index>(std::min<size_t>(points.size(), kMaxFitPoints));
@@ -56,7 +59,9 @@ std::vector<ParameterImportance> MainEffectImportance(const space::SearchSpace& 
   Eigen::MatrixXd x(n, d);
   Eigen::VectorXd y(n);
   for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = 0; j < d; ++j) x(i, j) = Embedded(points[first + static_cast<size_t>(i)][static_cast<size_t>(j)], dims[static_cast<size_t>(j)]);
+    for (Eigen::Index j = 0; j < d; ++j)
+      x(i, j) = Embedded(points[first + static_cast<size_t>(i)][static_cast<size_t>(j)],
+                         dims[static_cast<size_t>(j)]);
     y(i) = scores[first + static_cast<size_t>(i)];
   }
   const double sd = std::sqrt((y.array() - y.mean()).square().mean());
@@ -70,9 +75,10 @@ std::vector<ParameterImportance> MainEffectImportance(const space::SearchSpace& 
   for (int b = 0; b < kBasePoints; ++b) {
     for (Eigen::Index j = 0; j < d; ++j) {
       const space::Dimension& dim = dims[static_cast<size_t>(j)];
-      base(b, j) = dim.kind == space::DimensionKind::kCategorical
-                       ? Embedded(static_cast<double>(UniformInt(rng, 0, std::max(dim.num_levels, 1))), dim)
-                       : UniformUnit(rng);
+      base(b, j) =
+          dim.kind == space::DimensionKind::kCategorical
+              ? Embedded(static_cast<double>(UniformInt(rng, 0, std::max(dim.num_levels, 1))), dim)
+              : UniformUnit(rng);
     }
   }
 
@@ -90,14 +96,18 @@ std::vector<ParameterImportance> MainEffectImportance(const space::SearchSpace& 
   }
   for (ParameterImportance& p : result) p.importance = total > 0 ? p.importance / total : 0.0;
   std::stable_sort(result.begin(), result.end(),
-                   [](const ParameterImportance& a, const ParameterImportance& b) { return a.importance > b.importance; });
+                   [](const ParameterImportance& a, const ParameterImportance& b) {
+                     return a.importance > b.importance;
+                   });
   return result;
 }
 
 std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep) {
   if (!sweep.config) {
-    throw UserError(fmt::format("sweep '{}': its stored config no longer parses, so there is no search space "
-                                "to measure importance in", sweep.location.name));
+    throw UserError(
+        fmt::format("sweep '{}': its stored config no longer parses, so there is no search space "
+                    "to measure importance in",
+                    sweep.location.name));
   }
   const space::SearchSpace space = sweep.config->BuildSpace();
   std::vector<space::UnitPoint> points;
@@ -109,13 +119,15 @@ std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep) {
     scores.push_back(*t.value);
   }
   if (points.size() < 3) {
-    throw UserError(fmt::format("sweep '{}' has {} complete trial(s); parameter importance needs at least 3",
-                                sweep.location.name, points.size()));
+    throw UserError(
+        fmt::format("sweep '{}' has {} complete trial(s); parameter importance needs at least 3",
+                    sweep.location.name, points.size()));
   }
   return MainEffectImportance(space, points, scores, /*seed=*/0);
 }
 
-std::string ImportanceYaml(const SweepResults& sweep, const std::vector<ParameterImportance>& ranking) {
+std::string ImportanceYaml(const SweepResults& sweep,
+                           const std::vector<ParameterImportance>& ranking) {
   const std::vector<store::Trial> ranked = RankTrials(sweep.trials, sweep.info.maximize);
   std::string out = fmt::format(
       "# Parameter importance of sweep {}: functional ANOVA main effects on a Gaussian-process\n"
@@ -126,12 +138,14 @@ std::string ImportanceYaml(const SweepResults& sweep, const std::vector<Paramete
     out += fmt::format("  - parameter: {}\n    importance: {:.4f}\n", p.parameter, p.importance);
     if (ranked.empty()) continue;
     const auto best = ranked[0].params.find(p.parameter);
-    if (best != ranked[0].params.end()) out += fmt::format("    best_value: {}\n", FormatParamValue(best->second));
+    if (best != ranked[0].params.end())
+      out += fmt::format("    best_value: {}\n", FormatParamValue(best->second));
   }
   out += "top_5_configs:\n";
   for (size_t i = 0; i < std::min<size_t>(5, ranked.size()); ++i) {
     out += fmt::format("  - config_id: {}.r.{}\n", sweep.location.name, ranked[i].number);
-    for (const auto& [name, value] : ranked[i].params) out += fmt::format("    {}: {}\n", name, FormatParamValue(value));
+    for (const auto& [name, value] : ranked[i].params)
+      out += fmt::format("    {}: {}\n", name, FormatParamValue(value));
     out += fmt::format("    {}: {}\n", sweep.info.metric, *ranked[i].value);
   }
   return out;

@@ -28,7 +28,8 @@ struct ParameterImportance {
 /// sign does not matter). Needs at least 2 points; deterministic for a given `seed`.
 std::vector<ParameterImportance> MainEffectImportance(const space::SearchSpace& space,
                                                       const std::vector<space::UnitPoint>& points,
-                                                      const std::vector<double>& scores, uint64_t seed);
+                                                      const std::vector<double>& scores,
+                                                      uint64_t seed);
 
 /// The importances for a sweep's COMPLETE trials. Throws a UserError when fewer than 3 trials
 /// completed or the stored config no longer parses (no search space to measure in).
@@ -37,6 +38,7 @@ std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep);
 /// analysis/hyperparameter_importance.yaml: `importance_ranking` (parameter, importance,
 /// best_value: the best trial's value) and `top_5_configs` (config_id, params, the metric), as
 /// in the seeds' analysis files.
-std::string ImportanceYaml(const SweepResults& sweep, const std::vector<ParameterImportance>& ranking);
+std::string ImportanceYaml(const SweepResults& sweep,
+                           const std::vector<ParameterImportance>& ranking);
 
 }  // namespace hpo::report

@@ -22,11 +22,16 @@ const char* const kWorker = "\"hpo-export\"";
 
 int OptunaState(store::TrialState state) {
   switch (state) {
-    case store::TrialState::kRunning: return 0;
-    case store::TrialState::kComplete: return 1;
-    case store::TrialState::kPruned: return 2;
-    case store::TrialState::kFailed: return 3;
-    case store::TrialState::kWaiting: return 4;
+    case store::TrialState::kRunning:
+      return 0;
+    case store::TrialState::kComplete:
+      return 1;
+    case store::TrialState::kPruned:
+      return 2;
+    case store::TrialState::kFailed:
+      return 3;
+    case store::TrialState::kWaiting:
+      return 4;
   }
   return 3;
 }
@@ -55,18 +60,24 @@ std::string ChoiceJson(const Value& v) {
 OptunaDistribution Categorical(const std::vector<Value>& choices) {
   std::string list;
   for (const Value& c : choices) list += (list.empty() ? "" : ", ") + ChoiceJson(c);
-  return {fmt::format(R"({{"name": "CategoricalDistribution", "attributes": {{"choices": [{}]}}}})", list), choices};
+  return {fmt::format(R"({{"name": "CategoricalDistribution", "attributes": {{"choices": [{}]}}}})",
+                      list),
+          choices};
 }
 
 OptunaDistribution Numeric(bool integer, double low, double high, bool log) {
   if (integer) {
-    return {fmt::format(R"({{"name": "IntDistribution", "attributes": {{"log": {}, "step": 1, "low": {}, "high": {}}}}})",
-                        log ? "true" : "false", static_cast<int64_t>(std::llround(low)),
-                        static_cast<int64_t>(std::llround(high))),
+    return {fmt::format(
+                R"({{"name": "IntDistribution", "attributes": {{"log": {}, "step": 1, "low": {}, )"
+                R"("high": {}}}}})",
+                log ? "true" : "false", static_cast<int64_t>(std::llround(low)),
+                static_cast<int64_t>(std::llround(high))),
             {}};
   }
-  return {fmt::format(R"({{"name": "FloatDistribution", "attributes": {{"step": null, "low": {}, "high": {}, "log": {}}}}})",
-                      JsonNumber(low), JsonNumber(high), log ? "true" : "false"),
+  return {fmt::format(
+              R"({{"name": "FloatDistribution", "attributes": {{"step": null, "low": {}, "high": )"
+              R"({}, "log": {}}}}})",
+              JsonNumber(low), JsonNumber(high), log ? "true" : "false"),
           {}};
 }
 
@@ -107,37 +118,47 @@ std::string IsoTime(int64_t epoch_ms) {
   return fmt::format("\"{}.{:06d}\"", text, static_cast<int>(epoch_ms % 1000) * 1000);
 }
 
-std::string TrialLine(const store::Trial& t, const std::map<std::string, OptunaDistribution>& distributions,
+std::string TrialLine(const store::Trial& t,
+                      const std::map<std::string, OptunaDistribution>& distributions,
                       size_t n_objectives) {
   std::string dists, params;
   for (const auto& [name, value] : t.params) {
     const OptunaDistribution& d = distributions.at(name);
     const std::optional<double> internal = d.Internal(value);
     if (!internal) continue;  // a value outside the declared choices: Optuna could not read it
-    dists += fmt::format("{}{}: {}", dists.empty() ? "" : ", ", JsonString(name), JsonString(d.json));
-    params += fmt::format("{}{}: {}", params.empty() ? "" : ", ", JsonString(name), JsonNumber(*internal));
+    dists +=
+        fmt::format("{}{}: {}", dists.empty() ? "" : ", ", JsonString(name), JsonString(d.json));
+    params += fmt::format("{}{}: {}", params.empty() ? "" : ", ", JsonString(name),
+                          JsonNumber(*internal));
   }
   std::string intermediates;
   for (const store::Intermediate& v : t.intermediates) {
-    intermediates += fmt::format("{}\"{}\": {}", intermediates.empty() ? "" : ", ", v.step, JsonNumber(v.value));
+    intermediates +=
+        fmt::format("{}\"{}\": {}", intermediates.empty() ? "" : ", ", v.step, JsonNumber(v.value));
   }
-  const bool finished = t.state == store::TrialState::kComplete || t.state == store::TrialState::kPruned ||
+  const bool finished = t.state == store::TrialState::kComplete ||
+                        t.state == store::TrialState::kPruned ||
                         t.state == store::TrialState::kFailed;
   // Optuna keeps a value only on COMPLETE trials; a pruned trial's last value is in its curve.
   // A multi-objective trial has `values` (every objective) and no `value`, as Optuna writes it.
-  const bool complete = t.state == store::TrialState::kComplete && t.value && t.more_values.size() + 1 >= n_objectives;
+  const bool complete = t.state == store::TrialState::kComplete && t.value &&
+                        t.more_values.size() + 1 >= n_objectives;
   std::string value = "null", values = "null";
   if (complete && n_objectives == 1) value = JsonNumber(*t.value);
   if (complete && n_objectives > 1) values = JsonNumbers(ObjectiveValues(t, n_objectives));
   std::string line = fmt::format(
       R"({{"op_code": {}, "worker_id": {}, "study_id": 0, "state": {}, "value": {}, "values": {}, )"
       R"("datetime_start": {}, )",
-      kCreateTrial, kWorker, OptunaState(t.state), value, values, t.started_ms > 0 ? IsoTime(t.started_ms) : "null");
-  if (finished && t.finished_ms > 0) line += fmt::format(R"("datetime_complete": {}, )", IsoTime(t.finished_ms));
+      kCreateTrial, kWorker, OptunaState(t.state), value, values,
+      t.started_ms > 0 ? IsoTime(t.started_ms) : "null");
+  if (finished && t.finished_ms > 0)
+    line += fmt::format(R"("datetime_complete": {}, )", IsoTime(t.finished_ms));
   line += fmt::format(
-      R"("distributions": {{{}}}, "params": {{{}}}, "user_attrs": {{"hpo_number": {}, "seed": {}, "cost_seconds": {}, )"
+      R"("distributions": {{{}}}, "params": {{{}}}, "user_attrs": {{"hpo_number": {}, "seed": )"
+      R"({}, "cost_seconds": {}, )"
       R"("run_dir": {}, "error": {}}}, "system_attrs": {{}}, "intermediate_values": {{{}}}}})",
-      dists, params, t.number, t.seed, JsonNumber(t.cost), JsonString(t.run_dir), JsonString(t.error), intermediates);
+      dists, params, t.number, t.seed, JsonNumber(t.cost), JsonString(t.run_dir),
+      JsonString(t.error), intermediates);
   return line + "\n";
 }
 
@@ -154,9 +175,13 @@ std::string ExportOptunaJournal(const store::Study& study, const StudyInfo& info
     }
   }
   std::string directions;
-  for (const Objective& o : info.Objectives()) directions += fmt::format("{}{}", directions.empty() ? "" : ", ", o.maximize ? kMaximize : kMinimize);
-  std::string out = fmt::format(R"({{"op_code": {}, "worker_id": {}, "study_name": {}, "directions": [{}]}})" "\n",
-                                kCreateStudy, kWorker, JsonString(study.name), directions);
+  for (const Objective& o : info.Objectives())
+    directions +=
+        fmt::format("{}{}", directions.empty() ? "" : ", ", o.maximize ? kMaximize : kMinimize);
+  std::string out =
+      fmt::format(R"({{"op_code": {}, "worker_id": {}, "study_name": {}, "directions": [{}]}})"
+                  "\n",
+                  kCreateStudy, kWorker, JsonString(study.name), directions);
   for (const store::Trial& t : trials) out += TrialLine(t, distributions, info.Objectives().size());
   return out;
 }

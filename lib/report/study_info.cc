@@ -18,9 +18,11 @@ StudyInfo ReadStudyInfo(const store::Study& study) {
     if (metric && metric.IsScalar()) info.metric = metric.Scalar();
     if (metric && metric.IsMap() && metric["name"]) info.metric = metric["name"].Scalar();
     const YAML::Node metrics = config.IsMap() ? config["metrics"] : YAML::Node();
-    if (metrics && metrics.IsSequence() && metrics.size() > 0) {  // as SweepConfig::ToYaml writes it
+    if (metrics && metrics.IsSequence() &&
+        metrics.size() > 0) {  // as SweepConfig::ToYaml writes it
       std::vector<Objective> all;
-      for (const YAML::Node& m : metrics) all.push_back({m["name"].as<std::string>(""), m["goal"].as<std::string>("") != "minimize"});
+      for (const YAML::Node& m : metrics)
+        all.push_back({m["name"].as<std::string>(""), m["goal"].as<std::string>("") != "minimize"});
       info.metric = all[0].name;
       info.maximize = all[0].maximize;
       info.more_objectives.assign(all.begin() + 1, all.end());
@@ -35,16 +37,19 @@ std::vector<Objective> StudyInfo::Objectives() const {
   return AllObjectives(metric, maximize, more_objectives);
 }
 
-std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials, const std::string& metric) {
+std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials,
+                                         const std::string& metric) {
   std::set<std::string> numeric_keys;
   for (store::Trial& t : trials) {
     if (t.state != store::TrialState::kComplete) continue;
     t.value.reset();
-    const std::filesystem::path results = std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml";
+    const std::filesystem::path results =
+        std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml";
     try {
       const YAML::Node node = YAML::LoadFile(results.string());
       for (const auto& p : node) {
-        if (p.second.IsScalar() && config::ValueFromYaml(p.second, Origin{}).is_number()) numeric_keys.insert(p.first.Scalar());
+        if (p.second.IsScalar() && config::ValueFromYaml(p.second, Origin{}).is_number())
+          numeric_keys.insert(p.first.Scalar());
       }
       t.value = config::MetricInResults(node, metric);
     } catch (const std::exception&) {

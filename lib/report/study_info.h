@@ -26,6 +26,7 @@ StudyInfo ReadStudyInfo(const store::Study& study);
 /// sweep_eval_results.yaml, read as the controller reads it (config::MetricInResults: reward
 /// aliases, unsolved time_to_solve); trials without it lose their value. For ranking by a
 /// metric the sweep did not optimise. Returns the numeric keys the results files have.
-std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials, const std::string& metric);
+std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials,
+                                         const std::string& metric);
 
 }  // namespace hpo::report

@@ -9,7 +9,8 @@
 
 namespace hpo::report {
 
-SweepProgress CountProgress(const std::vector<store::Trial>& trials, const std::vector<Objective>& objectives) {
+SweepProgress CountProgress(const std::vector<store::Trial>& trials,
+                            const std::vector<Objective>& objectives) {
   SweepProgress p;
   const store::StateCounts counts = store::CountStates(trials);
   p.failed = counts.failed - counts.requeued;  // a re-queued failure is still to run

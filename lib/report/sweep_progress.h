@@ -12,7 +12,7 @@
 namespace hpo::report {
 
 struct SweepProgress {
-  int done = 0;     ///< complete, pruned, or failed for good (not re-queued)
+  int done = 0;  ///< complete, pruned, or failed for good (not re-queued)
   int running = 0;
   int pruned = 0;
   int failed = 0;
@@ -20,7 +20,8 @@ struct SweepProgress {
 };
 
 /// The study's counts and best trial (`objectives`: the study's, the first one's goal decides).
-SweepProgress CountProgress(const std::vector<store::Trial>& trials, const std::vector<Objective>& objectives);
+SweepProgress CountProgress(const std::vector<store::Trial>& trials,
+                            const std::vector<Objective>& objectives);
 
 /// The line: counts, best, and the time left at this controller's pace so far.
 std::string ProgressText(const SweepProgress& progress, int n_trials, double elapsed_seconds);

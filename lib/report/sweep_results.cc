@@ -20,9 +20,10 @@ int SweepResults::FinishedCount() const {
 
 void SweepResults::RequireFinished(const std::string& what) const {
   if (FinishedCount() > 0) return;
-  throw UserError(fmt::format("sweep '{}' has no finished trial yet ({} in storage): nothing to {}; "
-                              "run `hpo sweep` until at least one trial completes",
-                              location.name, trials.size(), what));
+  throw UserError(
+      fmt::format("sweep '{}' has no finished trial yet ({} in storage): nothing to {}; "
+                  "run `hpo sweep` until at least one trial completes",
+                  location.name, trials.size(), what));
 }
 
 SweepResults LoadSweepResults(const store::SweepLocation& location) {
@@ -31,7 +32,8 @@ SweepResults LoadSweepResults(const store::SweepLocation& location) {
   r.info = ReadStudyInfo(r.study);
   r.trials = store->LoadTrials(r.study.id);
   try {
-    r.config = config::ParseSweepConfig(r.study.config_yaml, "the stored config of sweep " + location.name, location.name);
+    r.config = config::ParseSweepConfig(
+        r.study.config_yaml, "the stored config of sweep " + location.name, location.name);
   } catch (const UserError&) {
     // Reports still work from the trials alone.
   }

@@ -39,7 +39,7 @@ std::string EventJson(const SweepEvent& event, const std::string& sweep, int64_t
 ///   {"event": "sweep_end", "sweep", "time_ms", "launched", "complete", "pruned", "failed",
 ///    "interrupted", "best": {"trial", "value", "params", "run_dir"} or null}
 /// `launched` counts this controller's trials, the others the study's.
-std::string SweepEndJson(const std::string& sweep, const std::vector<store::Trial>& trials, const store::Trial* best,
-                         int launched, bool interrupted, int64_t time_ms);
+std::string SweepEndJson(const std::string& sweep, const std::vector<store::Trial>& trials,
+                         const store::Trial* best, int launched, bool interrupted, int64_t time_ms);
 
 }  // namespace hpo::runner

@@ -1,13 +1,12 @@
 #include "lib/runner/hooks.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "lib/runner/event_log.h"
 #include "lib/runner/trial_process.h"
@@ -32,16 +31,21 @@ void AppendToLog(const std::filesystem::path& path, const std::string& line) {
 
 const char* TrialState(SweepEvent::Kind kind) {
   switch (kind) {
-    case SweepEvent::Kind::kFinished: return "complete";
-    case SweepEvent::Kind::kFailed: return "failed";
-    case SweepEvent::Kind::kPruned: return "pruned";
-    default: return "running";
+    case SweepEvent::Kind::kFinished:
+      return "complete";
+    case SweepEvent::Kind::kFailed:
+      return "failed";
+    case SweepEvent::Kind::kPruned:
+      return "pruned";
+    default:
+      return "running";
   }
 }
 
 }  // namespace
 
-HookRunner::HookRunner(config::HookSettings settings, std::string sweep, std::filesystem::path sweep_dir)
+HookRunner::HookRunner(config::HookSettings settings, std::string sweep,
+                       std::filesystem::path sweep_dir)
     : settings_(std::move(settings)),
       sweep_(std::move(sweep)),
       sweep_dir_(std::move(sweep_dir)),
@@ -54,7 +58,8 @@ HookRunner::~HookRunner() { Finish(); }
 void HookRunner::OnEvent(const SweepEvent& event) {
   if (!event.trial) return;
   const bool starts = event.kind == SweepEvent::Kind::kStarted;
-  const bool ends = event.kind == SweepEvent::Kind::kFinished || event.kind == SweepEvent::Kind::kFailed ||
+  const bool ends = event.kind == SweepEvent::Kind::kFinished ||
+                    event.kind == SweepEvent::Kind::kFailed ||
                     event.kind == SweepEvent::Kind::kPruned;
   if (!starts && !ends) return;
   const store::Trial& t = *event.trial;
@@ -70,22 +75,28 @@ void HookRunner::OnEvent(const SweepEvent& event) {
 }
 
 void HookRunner::SweepStarted() {
-  const MacroValues values{nullptr, sweep_dir_, {{"sweep", sweep_}, {"sweep_dir", sweep_dir_.string()}}};
+  const MacroValues values{
+      nullptr, sweep_dir_, {{"sweep", sweep_}, {"sweep_dir", sweep_dir_.string()}}};
   Enqueue("on_sweep_start", "sweep", settings_.on_sweep_start, values, {});
 }
 
 void HookRunner::SweepEnded(const std::string& sweep_json) {
-  const MacroValues values{nullptr, sweep_dir_,
-                           {{"sweep", sweep_}, {"sweep_dir", sweep_dir_.string()}, {"sweep_json", sweep_json}}};
+  const MacroValues values{
+      nullptr,
+      sweep_dir_,
+      {{"sweep", sweep_}, {"sweep_dir", sweep_dir_.string()}, {"sweep_json", sweep_json}}};
   Enqueue("on_sweep_end", "sweep", settings_.on_sweep_end, values, {});
 }
 
-void HookRunner::Enqueue(const std::string& hook, const std::string& who, const std::vector<std::vector<std::string>>& commands,
-                         const MacroValues& values, std::vector<std::pair<std::string, std::string>> env) {
+void HookRunner::Enqueue(const std::string& hook, const std::string& who,
+                         const std::vector<std::vector<std::string>>& commands,
+                         const MacroValues& values,
+                         std::vector<std::pair<std::string, std::string>> env) {
   if (commands.empty()) return;
   env.insert(env.begin(), {{"HPO_SWEEP_NAME", sweep_}, {"HPO_HOOK", hook}});
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const std::vector<std::string>& words : commands) queue_.push_back(Job{hook, who, ExpandMacros(words, values), env});
+  for (const std::vector<std::string>& words : commands)
+    queue_.push_back(Job{hook, who, ExpandMacros(words, values), env});
   wake_.notify_one();
 }
 
@@ -136,8 +147,10 @@ void HookRunner::Run(const Job& job) {
       }
     }
     process.ReadLines();
-    if (timed_out) outcome = fmt::format("killed after its time limit of {}s", settings_.timeout);
-    else if (!status->ok()) outcome = "failed: " + status->Describe();
+    if (timed_out)
+      outcome = fmt::format("killed after its time limit of {}s", settings_.timeout);
+    else if (!status->ok())
+      outcome = "failed: " + status->Describe();
     AppendToLog(log_path_, fmt::format("== {} ({}): {} in {:.2f}s\n", job.hook, job.who,
                                        outcome.empty() ? "ok" : outcome, process.ElapsedSeconds()));
   } catch (const std::runtime_error& e) {  // the program cannot be started
@@ -146,7 +159,8 @@ void HookRunner::Run(const Job& job) {
   }
   if (outcome.empty() || abandon_) return;
   ++failures_;
-  fmt::print(stderr, "hpo: hook {} ({}) {} (see {})\n", job.hook, job.who, outcome, log_path_.string());
+  fmt::print(stderr, "hpo: hook {} ({}) {} (see {})\n", job.hook, job.who, outcome,
+             log_path_.string());
 }
 
 }  // namespace hpo::runner

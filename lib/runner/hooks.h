@@ -48,8 +48,9 @@ class HookRunner {
     std::vector<std::string> argv;
     std::vector<std::pair<std::string, std::string>> env;
   };
-  void Enqueue(const std::string& hook, const std::string& who, const std::vector<std::vector<std::string>>& commands,
-               const MacroValues& values, std::vector<std::pair<std::string, std::string>> env);
+  void Enqueue(const std::string& hook, const std::string& who,
+               const std::vector<std::vector<std::string>>& commands, const MacroValues& values,
+               std::vector<std::pair<std::string, std::string>> env);
   void Work();
   void Run(const Job& job);
 

@@ -23,8 +23,9 @@ const std::vector<store::Trial>& StudyView::Refresh() {
 }
 
 void StudyView::Apply(store::Trial changed) {
-  const auto at = std::lower_bound(trials_.begin(), trials_.end(), changed.number,
-                                   [](const store::Trial& t, int64_t number) { return t.number < number; });
+  const auto at =
+      std::lower_bound(trials_.begin(), trials_.end(), changed.number,
+                       [](const store::Trial& t, int64_t number) { return t.number < number; });
   if (at != trials_.end() && at->number == changed.number) {
     *at = std::move(changed);
   } else {

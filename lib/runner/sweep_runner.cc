@@ -82,8 +82,14 @@ class Controller {
   Controller(const SweepPlan& plan, const space::SearchSpace& space, samplers::Sampler& sampler,
              store::Store& store, const store::Study& study,
              const std::function<void(const SweepEvent&)>& on_event)
-      : plan_(plan), space_(space), sampler_(sampler), store_(store), study_(study),
-        on_event_(on_event), view_(store, study.id), host_(HostName()),
+      : plan_(plan),
+        space_(space),
+        sampler_(sampler),
+        store_(store),
+        study_(study),
+        on_event_(on_event),
+        view_(store, study.id),
+        host_(HostName()),
         worker_(fmt::format("{}:{}", host_, ::getpid())) {}
 
   SweepSummary Run() {
@@ -96,7 +102,9 @@ class Controller {
     Clock::time_point last_heartbeat = Clock::now();
     bool launching = true;
     // Stopped launching for good: the timeout passed, or a stopping rule held.
-    auto done_launching = [&] { return stopped_ || (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout); };
+    auto done_launching = [&] {
+      return stopped_ || (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout);
+    };
 
     while (true) {
       if (StopSignalScope::Received()) return Interrupt();
@@ -140,11 +148,11 @@ class Controller {
     store::Trial trial;
     TrialProcess process;
     std::vector<pruners::Report> reports;
-    std::optional<double> last_value;  ///< as reported (not oriented)
+    std::optional<double> last_value;              ///< as reported (not oriented)
     std::vector<std::optional<double>> last_more;  ///< the further objectives, as last reported
-    TrialMeasures measures;            ///< the last step and the `cost` it reported so far
+    TrialMeasures measures;  ///< the last step and the `cost` it reported so far
     bool pruned = false;
-    std::string kill_reason;           ///< set when we stopped it (timeout)
+    std::string kill_reason;  ///< set when we stopped it (timeout)
     std::optional<Clock::time_point> terminated_at;
   };
 
@@ -197,7 +205,8 @@ class Controller {
     std::filesystem::create_directories(run_dir);
     ParamSet all = plan_.fixed;
     for (const auto& [name, value] : trial.params) all[name] = value;
-    if (plan_.command.empty() && !all.count("threads")) all["threads"] = Value(plan_.threads_per_trial);
+    if (plan_.command.empty() && !all.count("threads"))
+      all["threads"] = Value(plan_.threads_per_trial);
     // Not flushed to disk: a crash that could tear them kills the trial too, and its retry gets
     // a new run directory; adoption reads the record and refuses one that does not match.
     WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(all), Flush::kNo);
@@ -217,7 +226,8 @@ class Controller {
     try {
       TrialProcess process = TrialProcess::Start(spec);
       ++summary_.launched;
-      running_.push_back(RunningTrial{std::move(trial), std::move(process), {}, {}, {}, {}, false, {}, {}});
+      running_.push_back(
+          RunningTrial{std::move(trial), std::move(process), {}, {}, {}, {}, false, {}, {}});
       Emit(SweepEvent::Kind::kStarted, &running_.back().trial, "");
     } catch (const std::runtime_error& e) {
       // A program that cannot start is the user's command, not a flaky trial: stop the sweep.
@@ -232,7 +242,8 @@ class Controller {
     std::vector<samplers::Observation> history = plan_.warm_start;
     for (const store::Trial& t : view_.Refresh()) {
       auto [cached, fresh] = observations_.try_emplace(t.id);
-      if (fresh || cached->second.version != t.version) cached->second = {t.version, SamplerView(t)};
+      if (fresh || cached->second.version != t.version)
+        cached->second = {t.version, SamplerView(t)};
       if (cached->second.observation) history.push_back(*cached->second.observation);
     }
     return history;
@@ -308,7 +319,8 @@ class Controller {
     for (const store::Trial& t : view_.Refresh()) {
       if (t.number == r.trial.number) continue;
       pruners::TrialCurve c{t.number, t.state == store::TrialState::kComplete, {}};
-      for (const store::Intermediate& i : t.intermediates) c.reports.push_back({i.step, Oriented(i.value)});
+      for (const store::Intermediate& i : t.intermediates)
+        c.reports.push_back({i.step, Oriented(i.value)});
       curves.push_back(std::move(c));
     }
     curves.push_back(self);
@@ -319,12 +331,15 @@ class Controller {
   void NoteMoreValues(RunningTrial& r, const std::string& line) const {
     r.last_more.resize(plan_.more_objectives.size());
     for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
-      if (const std::optional<ParsedReport> report = ParseReportLine(line, plan_.more_objectives[i].name)) r.last_more[i] = report->value;
+      if (const std::optional<ParsedReport> report =
+              ParseReportLine(line, plan_.more_objectives[i].name))
+        r.last_more[i] = report->value;
     }
   }
 
   /// The further objectives of a finished trial; throws std::runtime_error as ReadFinalValue.
-  std::vector<double> ReadMoreValues(const store::Trial& t, std::vector<std::optional<double>> last_more) const {
+  std::vector<double> ReadMoreValues(const store::Trial& t,
+                                     std::vector<std::optional<double>> last_more) const {
     last_more.resize(plan_.more_objectives.size());
     std::vector<double> values;
     for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
@@ -335,7 +350,8 @@ class Controller {
 
   static void NoteMeasures(RunningTrial& r, const ParsedReport& report) {
     if (report.step && *report.step > 0) r.measures.steps = static_cast<double>(*report.step);
-    if (report.cost && std::isfinite(*report.cost) && *report.cost > 0) r.measures.reported = report.cost;
+    if (report.cost && std::isfinite(*report.cost) && *report.cost > 0)
+      r.measures.reported = report.cost;
   }
 
   /// Wall time and the sweep's cost measure of a trial that ended; the results file's measures
@@ -349,9 +365,11 @@ class Controller {
     if (!measured && !warned_unmeasured_) {
       warned_unmeasured_ = true;
       Emit(SweepEvent::Kind::kInfo, &t,
-           fmt::format("cost: {}, but the trial gave no {}: its wall time stands in (so suggestions depend on the "
+           fmt::format("cost: {}, but the trial gave no {}: its wall time stands in (so "
+                       "suggestions depend on the "
                        "machine's load; see docs/trial_protocol.md)",
-                       plan_.cost, plan_.cost == "steps" ? "steps (total_timesteps or a step)" : "cost"));
+                       plan_.cost,
+                       plan_.cost == "steps" ? "steps (total_timesteps or a step)" : "cost"));
     }
     return {seconds, measure};
   }
@@ -361,7 +379,8 @@ class Controller {
     const store::TrialCost cost = CostOf(t, r.process.ElapsedSeconds(), r.measures);
     if (r.pruned) {
       store_.FinishTrial(t.id, store::TrialState::kPruned, r.last_value, {}, cost, "pruned");
-      Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? ReadableNumber(*r.last_value) : "", r.last_value);
+      Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? ReadableNumber(*r.last_value) : "",
+           r.last_value);
       return;
     }
     std::string reason = r.kill_reason;
@@ -385,14 +404,16 @@ class Controller {
       }
     }
     if (!reason.empty()) {
-      store_.FinishTrial(t.id, store::TrialState::kFailed, std::nullopt, {}, cost,
-                         reason + " (see " + (std::filesystem::path(t.run_dir) / "trial.log").string() + ")");
+      store_.FinishTrial(
+          t.id, store::TrialState::kFailed, std::nullopt, {}, cost,
+          reason + " (see " + (std::filesystem::path(t.run_dir) / "trial.log").string() + ")");
       Emit(SweepEvent::Kind::kFailed, &t, reason);
       return;
     }
     store_.FinishTrial(t.id, store::TrialState::kComplete, value, more, cost, "");
     std::string shown = ReadableNumber(*value);  // for people: the events' value has every digit
-    for (size_t i = 0; i < more.size(); ++i) shown += fmt::format(", {} {}", plan_.more_objectives[i].name, ReadableNumber(more[i]));
+    for (size_t i = 0; i < more.size(); ++i)
+      shown += fmt::format(", {} {}", plan_.more_objectives[i].name, ReadableNumber(more[i]));
     store::Trial finished = t;
     finished.more_values = std::move(more);
     Emit(SweepEvent::Kind::kFinished, &finished, shown, value);
@@ -404,8 +425,9 @@ class Controller {
   /// seed and parameters its run directory belongs to.
   std::string TrialRecord(const store::Trial& t) const {
     YAML::Emitter out;
-    out << YAML::BeginMap << YAML::Key << "study" << YAML::Value << plan_.name << YAML::Key << "trial" << YAML::Value
-        << t.number << YAML::Key << "seed" << YAML::Value << t.seed << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
+    out << YAML::BeginMap << YAML::Key << "study" << YAML::Value << plan_.name << YAML::Key
+        << "trial" << YAML::Value << t.number << YAML::Key << "seed" << YAML::Value << t.seed
+        << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
     for (const auto& [name, value] : t.params) {
       out << YAML::Key << name << YAML::Value;
       config::EmitValue(out, value);
@@ -416,13 +438,18 @@ class Controller {
 
   /// Why the results in a dead controller's trial's run directory cannot be taken as its
   /// result; empty when they can (and then `value` is set).
-  std::string WhyNotAdoptable(const store::Trial& t, double& value, std::vector<double>& more) const {
+  std::string WhyNotAdoptable(const store::Trial& t, double& value,
+                              std::vector<double>& more) const {
     if (t.run_dir.empty() || t.params.empty()) return "it had not started";
     const std::filesystem::path dir = t.run_dir;
     std::ifstream record_file(dir / kTrialRecordFile);
-    if (!record_file) return fmt::format("its run directory has no readable {} (not visible from this host?)", kTrialRecordFile);
-    const std::string record((std::istreambuf_iterator<char>(record_file)), std::istreambuf_iterator<char>());
-    if (record != TrialRecord(t)) return fmt::format("{} names another trial or other parameters", kTrialRecordFile);
+    if (!record_file)
+      return fmt::format("its run directory has no readable {} (not visible from this host?)",
+                         kTrialRecordFile);
+    const std::string record((std::istreambuf_iterator<char>(record_file)),
+                             std::istreambuf_iterator<char>());
+    if (record != TrialRecord(t))
+      return fmt::format("{} names another trial or other parameters", kTrialRecordFile);
     try {
       value = ReadFinalValue(dir, plan_.metric, std::nullopt);
       more = ReadMoreValues(t, {});
@@ -441,21 +468,28 @@ class Controller {
     const std::string why_not = WhyNotAdoptable(t, value, more);
     if (why_not.empty()) {
       std::error_code ec;
-      const auto written = std::filesystem::last_write_time(std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml", ec);
-      const int64_t written_ms = ec ? store::NowMs()
-                                    : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          std::chrono::file_clock::to_sys(written).time_since_epoch()).count();
+      const auto written = std::filesystem::last_write_time(
+          std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml", ec);
+      const int64_t written_ms =
+          ec ? store::NowMs()
+             : std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::file_clock::to_sys(written).time_since_epoch())
+                   .count();
       const double seconds = std::max(0.0, static_cast<double>(written_ms - t.started_ms) / 1000.0);
       if (!store_.AdoptFinishedTrial(t.id, value, more, CostOf(t, seconds, {}))) return false;
       Emit(SweepEvent::Kind::kRecovered, &t,
-           fmt::format("finished before its controller {} stopped: COMPLETE with {} from its results file", t.worker, value));
+           fmt::format(
+               "finished before its controller {} stopped: COMPLETE with {} from its results file",
+               t.worker, value));
       return true;
     }
     if (!t.run_dir.empty() && std::filesystem::is_directory(t.run_dir)) {
       try {
-        WriteFileAtomic(std::filesystem::path(t.run_dir) / "not_adopted.txt",
-                        fmt::format("trial {} lost its controller {} and was failed and re-queued, not adopted: {}\n",
-                                    t.number, t.worker, why_not));
+        WriteFileAtomic(
+            std::filesystem::path(t.run_dir) / "not_adopted.txt",
+            fmt::format(
+                "trial {} lost its controller {} and was failed and re-queued, not adopted: {}\n",
+                t.number, t.worker, why_not));
       } catch (const std::exception&) {
         // a note we cannot write must not stop the recovery
       }
@@ -469,11 +503,13 @@ class Controller {
     store_.Heartbeat(ids);
     const auto stale_ms = static_cast<int64_t>(plan_.stale_after * 1000);
     for (const store::Trial& t : view_.Refresh()) {
-      if (t.state == store::TrialState::kRunning && t.heartbeat_ms < store::NowMs() - stale_ms) TryAdopt(t);
+      if (t.state == store::TrialState::kRunning && t.heartbeat_ms < store::NowMs() - stale_ms)
+        TryAdopt(t);
     }
     for (int64_t number : store_.RecoverStaleTrials(study_.id, stale_ms, plan_.max_retries)) {
       Emit(SweepEvent::Kind::kRecovered, nullptr,
-           fmt::format("trial {} lost its controller (no heartbeat for {} s): FAILED, re-queued", number, plan_.stale_after));
+           fmt::format("trial {} lost its controller (no heartbeat for {} s): FAILED, re-queued",
+                       number, plan_.stale_after));
     }
   }
 
@@ -482,8 +518,10 @@ class Controller {
     for (const store::Trial& t : view_.Refresh()) {
       if (t.state != store::TrialState::kRunning || !IsDeadLocalWorker(t.worker, host_)) continue;
       if (TryAdopt(t)) continue;
-      if (store_.FailAndRequeue(t.id, "its controller " + t.worker + " died while it ran", plan_.max_retries)) {
-        Emit(SweepEvent::Kind::kRecovered, &t, "controller " + t.worker + " is gone: FAILED, re-queued");
+      if (store_.FailAndRequeue(t.id, "its controller " + t.worker + " died while it ran",
+                                plan_.max_retries)) {
+        Emit(SweepEvent::Kind::kRecovered, &t,
+             "controller " + t.worker + " is gone: FAILED, re-queued");
       }
     }
     Heartbeat();
@@ -491,7 +529,8 @@ class Controller {
 
   bool StudyHasUnfinishedTrials() {
     for (const store::Trial& t : view_.Refresh()) {
-      if (t.state == store::TrialState::kRunning || t.state == store::TrialState::kWaiting) return true;
+      if (t.state == store::TrialState::kRunning || t.state == store::TrialState::kWaiting)
+        return true;
     }
     return false;
   }
@@ -527,10 +566,12 @@ class Controller {
   }
 
   void Emit(SweepEvent::Kind kind, const store::Trial* trial, const std::string& message,
-            std::optional<double> value = std::nullopt, std::optional<int64_t> step = std::nullopt) {
+            std::optional<double> value = std::nullopt,
+            std::optional<int64_t> step = std::nullopt) {
     if (!on_event_) return;
     // After a trial ends the listener sees the study as it is now (its progress line counts it).
-    if (kind == SweepEvent::Kind::kFinished || kind == SweepEvent::Kind::kFailed || kind == SweepEvent::Kind::kPruned) {
+    if (kind == SweepEvent::Kind::kFinished || kind == SweepEvent::Kind::kFailed ||
+        kind == SweepEvent::Kind::kPruned) {
       view_.Refresh();
     }
     on_event_(SweepEvent{kind, trial, message, &view_.trials(), value, step});
@@ -548,8 +589,8 @@ class Controller {
   const std::string worker_;
   std::vector<RunningTrial> running_;
   SweepSummary summary_;
-  int64_t started_ms_ = 0;  // when this controller started (stopping rules count from it)
-  bool stopped_ = false;    // a stopping rule held: no more launches
+  int64_t started_ms_ = 0;          // when this controller started (stopping rules count from it)
+  bool stopped_ = false;            // a stopping rule held: no more launches
   bool warned_unmeasured_ = false;  // the cost-measure note is given once per sweep
   const std::vector<Objective> objectives_ = plan_.Objectives();
   struct CachedObservation {
@@ -576,10 +617,12 @@ uint64_t TrialSeed(uint64_t sweep_seed, int64_t number) {
   return DeriveSeed(sweep_seed, static_cast<uint64_t>(number), "trial-seed") & 0x7FFFFFFFULL;
 }
 
-uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t sweep_seed, int64_t number) {
+uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t sweep_seed,
+                     int64_t number) {
   for (const ParamSet* set : {&params, &fixed}) {
     const auto it = set->find("seed");
-    if (it != set->end() && it->second.is_int() && it->second.as_int() >= 0) return static_cast<uint64_t>(it->second.as_int());
+    if (it != set->end() && it->second.is_int() && it->second.as_int() >= 0)
+      return static_cast<uint64_t>(it->second.as_int());
   }
   return TrialSeed(sweep_seed, number);
 }
@@ -587,8 +630,14 @@ uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t swe
 std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
                                       const std::filesystem::path& run_dir, uint64_t seed) {
   if (plan.command.empty()) {
-    return {plan.hpo_binary.string(), "train", "--run-dir", run_dir.string(), "--config",
-            (run_dir / "train_config_overrides.yaml").string(), "--seed", std::to_string(seed)};
+    return {plan.hpo_binary.string(),
+            "train",
+            "--run-dir",
+            run_dir.string(),
+            "--config",
+            (run_dir / "train_config_overrides.yaml").string(),
+            "--seed",
+            std::to_string(seed)};
   }
   return ExpandMacros(plan.command, MacroValues{&params, run_dir, {}});
 }
@@ -604,7 +653,8 @@ std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::
   }
   if (!node.IsMap()) return std::nullopt;
   YAML::Node value = node[metric];
-  if (!value && node["step"] && node["event"] && node["event"].as<std::string>("") == "eval") value = node["mean_reward"];
+  if (!value && node["step"] && node["event"] && node["event"].as<std::string>("") == "eval")
+    value = node["mean_reward"];
   if (!value || !value.IsScalar()) return std::nullopt;
   try {
     ParsedReport report{std::nullopt, value.as<double>(), std::nullopt};
@@ -625,15 +675,18 @@ double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& m
     try {
       node = YAML::LoadFile(results.string());
     } catch (const YAML::Exception& e) {
-      throw std::runtime_error("malformed results file sweep_eval_results.yaml: " + std::string(e.what()));
+      throw std::runtime_error("malformed results file sweep_eval_results.yaml: " +
+                               std::string(e.what()));
     }
     value = config::MetricInResults(node, metric);
   } else if (last_reported) {
     value = *last_reported;
   } else {
-    throw std::runtime_error("the trial wrote no sweep_eval_results.yaml and reported no '" + metric + "'");
+    throw std::runtime_error("the trial wrote no sweep_eval_results.yaml and reported no '" +
+                             metric + "'");
   }
-  if (!std::isfinite(value)) throw std::runtime_error(fmt::format("the trial's {} is {}", metric, value));
+  if (!std::isfinite(value))
+    throw std::runtime_error(fmt::format("the trial's {} is {}", metric, value));
   return value;
 }
 
@@ -659,7 +712,8 @@ TrialMeasures ReadTrialMeasures(const std::filesystem::path& run_dir) {
   return measures;
 }
 
-double CostMeasure(const std::string& cost, const TrialMeasures& measures, double seconds, bool& measured) {
+double CostMeasure(const std::string& cost, const TrialMeasures& measures, double seconds,
+                   bool& measured) {
   measured = true;
   if (cost == "wall") return seconds;
   if ((cost == "reported" || cost == "auto") && measures.reported) return *measures.reported;

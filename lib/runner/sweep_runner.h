@@ -22,30 +22,30 @@ namespace hpo::runner {
 
 /// Everything a controller needs, resolved from the sweep config and the command line.
 struct SweepPlan {
-  std::string name;                    ///< study name; run dirs are <name>.r.<N>
-  std::filesystem::path sweep_dir;     ///< train_dir/sweep/<name>
+  std::string name;                          ///< study name; run dirs are <name>.r.<N>
+  std::filesystem::path sweep_dir;           ///< train_dir/sweep/<name>
   std::string metric = "final_mean_reward";  ///< key in results files and JSON lines
   bool maximize = true;
   /// A multi-objective study's further objectives: each is read from the results file (or the
   /// trial's JSON lines) like the metric, and a trial without one FAILS.
   std::vector<Objective> more_objectives;
   std::vector<Objective> Objectives() const;  ///< the metric's, then the further ones
-  int n_trials = 10;                   ///< trials in the whole study (all controllers together)
-  int jobs = 1;                        ///< trials this controller runs at once
-  uint64_t seed = 0;                   ///< sweep seed: trial seeds and sampler streams derive from it
-  double timeout_per_trial = 0;        ///< seconds; 0 = no limit
-  double timeout = 0;                  ///< seconds for this controller to launch trials; 0 = none
-  int max_retries = 1;                 ///< re-queues of a trial whose controller died
-  double heartbeat_interval = 5;       ///< seconds between heartbeats of running trials
-  double stale_after = 60;             ///< seconds without heartbeat before a trial counts as dead
-  double kill_grace = 10;              ///< seconds between SIGTERM and SIGKILL
-  int threads_per_trial = 1;           ///< threads / OMP_NUM_THREADS / OPENBLAS_NUM_THREADS per trial
+  int n_trials = 10;              ///< trials in the whole study (all controllers together)
+  int jobs = 1;                   ///< trials this controller runs at once
+  uint64_t seed = 0;              ///< sweep seed: trial seeds and sampler streams derive from it
+  double timeout_per_trial = 0;   ///< seconds; 0 = no limit
+  double timeout = 0;             ///< seconds for this controller to launch trials; 0 = none
+  int max_retries = 1;            ///< re-queues of a trial whose controller died
+  double heartbeat_interval = 5;  ///< seconds between heartbeats of running trials
+  double stale_after = 60;        ///< seconds without heartbeat before a trial counts as dead
+  double kill_grace = 10;         ///< seconds between SIGTERM and SIGKILL
+  int threads_per_trial = 1;      ///< threads / OMP_NUM_THREADS / OPENBLAS_NUM_THREADS per trial
   /// The trial program. Empty: `<hpo_binary> train --run-dir DIR --config DIR/trial_config.yaml
   /// --seed S`. Otherwise argv with ${args}, ${args_no_hyphens}, ${args_json_file}, ${run_dir}
   /// macros (docs/trial_protocol.md).
   std::vector<std::string> command;
-  std::filesystem::path hpo_binary;    ///< path of hpo itself, for the default command
-  ParamSet fixed;                      ///< values every trial gets besides the sampled ones
+  std::filesystem::path hpo_binary;  ///< path of hpo itself, for the default command
+  ParamSet fixed;                    ///< values every trial gets besides the sampled ones
   pruners::PrunerSettings pruner;
   /// What a trial costs the sampler (Trial::cost_measure): "wall" seconds; "steps", the env
   /// steps it ran (total_timesteps in its results file, else its last reported step);
@@ -68,16 +68,25 @@ struct SweepEvent {
   /// kCreated: the trial's parameters, seed and run directory are chosen (its process starts
   /// next: kStarted); kFinished: complete with a value; kFailed: failed (message: why;
   /// interrupted ones are re-queued); kRecovered: a stale trial failed and re-queued, or adopted.
-  enum class Kind { kCreated, kStarted, kReported, kFinished, kFailed, kPruned, kRecovered, kInfo } kind;
+  enum class Kind {
+    kCreated,
+    kStarted,
+    kReported,
+    kFinished,
+    kFailed,
+    kPruned,
+    kRecovered,
+    kInfo
+  } kind;
   const store::Trial* trial = nullptr;  ///< the trial concerned, if any
   std::string message;
   const std::vector<store::Trial>* study = nullptr;  ///< the study's trials at the event, by number
-  std::optional<double> value;   ///< kReported, kFinished, kPruned: the metric (as reported)
-  std::optional<int64_t> step;   ///< kReported: its step
+  std::optional<double> value;  ///< kReported, kFinished, kPruned: the metric (as reported)
+  std::optional<int64_t> step;  ///< kReported: its step
 };
 
 struct SweepSummary {
-  int launched = 0;     ///< trials this controller ran
+  int launched = 0;  ///< trials this controller ran
   bool interrupted = false;
 };
 
@@ -100,7 +109,8 @@ uint64_t TrialSeed(uint64_t sweep_seed, int64_t number);
 
 /// The seed a trial trains with: the value of a `seed` parameter when the sweep fixes or
 /// searches one (`fixed: {seed: 42}` means every trial runs on seed 42), else TrialSeed().
-uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t sweep_seed, int64_t number);
+uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t sweep_seed,
+                     int64_t number);
 
 /// The trial's argv: the default `hpo train` command or the plan's command with macros expanded.
 std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
@@ -109,9 +119,10 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
 /// One intermediate value parsed from a JSON line of a trial's stdout, if the line is one:
 /// {"step": N, "<metric>": V} or the trainer's {"event":"eval","step":N,"mean_reward":V}.
 struct ParsedReport {
-  std::optional<int64_t> step;  ///< none: a final value (W&B-style `{"score": 0.9}`), not a curve point
+  std::optional<int64_t>
+      step;  ///< none: a final value (W&B-style `{"score": 0.9}`), not a curve point
   double value = 0.0;
-  std::optional<double> cost;   ///< the line's `cost`, if any (cost: reported)
+  std::optional<double> cost;  ///< the line's `cost`, if any (cost: reported)
 };
 std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric);
 
@@ -130,6 +141,7 @@ TrialMeasures ReadTrialMeasures(const std::filesystem::path& run_dir);
 
 /// The cost measure of a trial under `cost` (SweepPlan::cost), and false in `measured` when the
 /// trial lacked the measure asked for and its wall time stands in.
-double CostMeasure(const std::string& cost, const TrialMeasures& measures, double seconds, bool& measured);
+double CostMeasure(const std::string& cost, const TrialMeasures& measures, double seconds,
+                   bool& measured);
 
 }  // namespace hpo::runner

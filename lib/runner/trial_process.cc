@@ -31,7 +31,9 @@ void WriteAll(int fd, const char* data, size_t size) {
 
 int OpenLog(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot open trial log " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw std::runtime_error("cannot open trial log " + path.string() + ": " +
+                             std::strerror(errno));
   return fd;
 }
 
@@ -67,7 +69,8 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
-  const int log_fd = spec.log_path.empty() ? -1 : OpenLog(spec.log_path);  // const: vfork must not clobber it
+  const int log_fd =
+      spec.log_path.empty() ? -1 : OpenLog(spec.log_path);  // const: vfork must not clobber it
   int out[2];
   int exec_error[2];  // CLOEXEC pipe: the child writes errno if exec fails, else it just closes
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(exec_error, O_CLOEXEC) != 0) {

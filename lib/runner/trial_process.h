@@ -15,8 +15,8 @@ namespace hpo::runner {
 struct ProcessSpec {
   std::vector<std::string> argv;  ///< argv[0] is the program (looked up in PATH if it has no '/')
   std::vector<std::pair<std::string, std::string>> env;  ///< added to (or replacing) ours
-  std::filesystem::path working_dir;  ///< empty: ours
-  std::filesystem::path log_path;     ///< the child's stderr and a copy of its stdout go here
+  std::filesystem::path working_dir;                     ///< empty: ours
+  std::filesystem::path log_path;  ///< the child's stderr and a copy of its stdout go here
 };
 
 /// How a child ended.

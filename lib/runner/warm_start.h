@@ -17,7 +17,7 @@ namespace hpo::runner {
 
 struct WarmStart {
   std::vector<samplers::Observation> observations;  ///< in trial order; values oriented as ours
-  std::vector<std::string> notes;                     ///< what was used, and what was left out and why
+  std::vector<std::string> notes;  ///< what was used, and what was left out and why
 };
 
 /// Reads sweep `other`'s COMPLETE and PRUNED trials. A parameter only the other sweep searches
@@ -32,6 +32,7 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
 /// oriented so larger is better (`objectives` give the goals), its cost measure (seconds for
 /// trials from before measures) and its last step. One conversion for this study's trials and
 /// another study's.
-samplers::Observation ObservationOf(const store::Trial& t, space::UnitPoint point, const std::vector<Objective>& objectives);
+samplers::Observation ObservationOf(const store::Trial& t, space::UnitPoint point,
+                                    const std::vector<Objective>& objectives);
 
 }  // namespace hpo::runner

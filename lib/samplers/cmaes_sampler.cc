@@ -42,8 +42,13 @@ class Distribution {
   /// `min_std`: per dimension, the smallest marginal standard deviation allowed (the margin of
   /// integer-like dimensions; 0 for continuous ones).
   Distribution(const Strategy& s, VectorXd mean, VectorXd min_std)
-      : s_(s), mean_(std::move(mean)), min_std_(std::move(min_std)), sigma_(1.0 / 3.0),
-        C_(MatrixXd::Identity(s.n, s.n)), p_sigma_(VectorXd::Zero(s.n)), p_c_(VectorXd::Zero(s.n)) {
+      : s_(s),
+        mean_(std::move(mean)),
+        min_std_(std::move(min_std)),
+        sigma_(1.0 / 3.0),
+        C_(MatrixXd::Identity(s.n, s.n)),
+        p_sigma_(VectorXd::Zero(s.n)),
+        p_c_(VectorXd::Zero(s.n)) {
     ApplyMarginAndDecompose();
   }
 
@@ -57,13 +62,17 @@ class Distribution {
     ++generation_;
 
     const VectorXd c_inv_half_y = B_ * (B_.transpose() * y_w).cwiseQuotient(D_);
-    p_sigma_ = (1 - s_.c_sigma) * p_sigma_ + std::sqrt(s_.c_sigma * (2 - s_.c_sigma) * s_.mu_eff) * c_inv_half_y;
+    p_sigma_ = (1 - s_.c_sigma) * p_sigma_ +
+               std::sqrt(s_.c_sigma * (2 - s_.c_sigma) * s_.mu_eff) * c_inv_half_y;
     const double correction = std::sqrt(1 - std::pow(1 - s_.c_sigma, 2.0 * generation_));
     const bool h_sigma = p_sigma_.norm() / correction < (1.4 + 2.0 / (s_.n + 1)) * s_.chi_n;
-    p_c_ = (1 - s_.c_c) * p_c_ + (h_sigma ? std::sqrt(s_.c_c * (2 - s_.c_c) * s_.mu_eff) : 0.0) * y_w;
+    p_c_ =
+        (1 - s_.c_c) * p_c_ + (h_sigma ? std::sqrt(s_.c_c * (2 - s_.c_c) * s_.mu_eff) : 0.0) * y_w;
 
     MatrixXd rank_mu = MatrixXd::Zero(s_.n, s_.n);
-    for (int i = 0; i < s_.mu; ++i) rank_mu += s_.weights[i] * steps[static_cast<size_t>(i)] * steps[static_cast<size_t>(i)].transpose();
+    for (int i = 0; i < s_.mu; ++i)
+      rank_mu +=
+          s_.weights[i] * steps[static_cast<size_t>(i)] * steps[static_cast<size_t>(i)].transpose();
     const double lost = h_sigma ? 0.0 : s_.c_1 * s_.c_c * (2 - s_.c_c);
     C_ = (1 - s_.c_1 - s_.c_mu + lost) * C_ + s_.c_1 * p_c_ * p_c_.transpose() + s_.c_mu * rank_mu;
     sigma_ *= std::exp(std::min(1.0, (s_.c_sigma / s_.d_sigma) * (p_sigma_.norm() / s_.chi_n - 1)));
@@ -126,19 +135,22 @@ int CmaesPopulationSize(int numeric_dimensions) {
   return 4 + static_cast<int>(std::floor(3 * std::log(std::max(1, numeric_dimensions))));
 }
 
-std::optional<Suggestion> CmaesSampler::Suggest(const space::SearchSpace& space, std::span<const Observation> history,
-                                                Rng& rng) {
+std::optional<Suggestion> CmaesSampler::Suggest(const space::SearchSpace& space,
+                                                std::span<const Observation> history, Rng& rng) {
   const std::vector<space::Dimension>& dims = space.dimensions();
   std::vector<int> numeric;  // indices of the dimensions CMA-ES models
   for (size_t d = 0; d < dims.size(); ++d) {
     if (dims[d].kind != DimensionKind::kCategorical) numeric.push_back(static_cast<int>(d));
   }
-  if (numeric.empty()) return SampleFeasible(space, rng, max_constraint_tries_, "random (cmaes: no numeric parameter)");
+  if (numeric.empty())
+    return SampleFeasible(space, rng, max_constraint_tries_,
+                          "random (cmaes: no numeric parameter)");
 
   const Strategy strategy(static_cast<int>(numeric.size()));
   const space::UnitPoint center = space.Center();
   VectorXd mean(strategy.n);
-  for (int k = 0; k < strategy.n; ++k) mean[k] = center[static_cast<size_t>(numeric[static_cast<size_t>(k)])];
+  for (int k = 0; k < strategy.n; ++k)
+    mean[k] = center[static_cast<size_t>(numeric[static_cast<size_t>(k)])];
   // The margin: a draw leaves the mean's level with probability >= alpha when the marginal
   // standard deviation is at least half a level's width over the (1 - alpha/2) quantile.
   const double alpha = 1.0 / (strategy.n * strategy.lambda);
@@ -146,7 +158,8 @@ std::optional<Suggestion> CmaesSampler::Suggest(const space::SearchSpace& space,
   VectorXd min_std = VectorXd::Zero(strategy.n);
   for (int k = 0; k < strategy.n; ++k) {
     const space::Dimension& dim = dims[static_cast<size_t>(numeric[static_cast<size_t>(k)])];
-    if (dim.kind == DimensionKind::kDiscrete && dim.num_levels >= 2) min_std[k] = 1.0 / (dim.num_levels - 1) / 2 / z_margin;
+    if (dim.kind == DimensionKind::kDiscrete && dim.num_levels >= 2)
+      min_std[k] = 1.0 / (dim.num_levels - 1) / 2 / z_margin;
   }
   Distribution distribution(strategy, mean, min_std);
 
@@ -155,10 +168,12 @@ std::optional<Suggestion> CmaesSampler::Suggest(const space::SearchSpace& space,
   for (const Observation& o : history) {
     if (o.state != TrialState::kComplete) continue;
     VectorXd x(strategy.n);
-    for (int k = 0; k < strategy.n; ++k) x[k] = o.point[static_cast<size_t>(numeric[static_cast<size_t>(k)])];
+    for (int k = 0; k < strategy.n; ++k)
+      x[k] = o.point[static_cast<size_t>(numeric[static_cast<size_t>(k)])];
     generation.emplace_back(o.value, std::move(x));
     if (static_cast<int>(generation.size()) < strategy.lambda) continue;
-    std::stable_sort(generation.begin(), generation.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(generation.begin(), generation.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
     std::vector<VectorXd> ranked;
     for (auto& [value, point] : generation) ranked.push_back(std::move(point));
     distribution.Update(ranked);
@@ -171,15 +186,19 @@ std::optional<Suggestion> CmaesSampler::Suggest(const space::SearchSpace& space,
     // Categoricals (and anything CMA-ES does not model) come from the prior.
     suggestion.point = space.SamplePrior(rng);
     VectorXd x = distribution.Sample(rng);
-    for (int resample = 0; resample < 100 && ((x.array() < 0).any() || (x.array() > 1).any()); ++resample) {
+    for (int resample = 0; resample < 100 && ((x.array() < 0).any() || (x.array() > 1).any());
+         ++resample) {
       x = distribution.Sample(rng);
     }
-    for (int k = 0; k < strategy.n; ++k) suggestion.point[static_cast<size_t>(numeric[static_cast<size_t>(k)])] = std::clamp(x[k], 0.0, 1.0);
+    for (int k = 0; k < strategy.n; ++k)
+      suggestion.point[static_cast<size_t>(numeric[static_cast<size_t>(k)])] =
+          std::clamp(x[k], 0.0, 1.0);
     suggestion.point = space.Snap(suggestion.point);
     if (space.IsFeasible(suggestion.point)) return suggestion;
     ++suggestion.constraint_rejections;
   }
-  Suggestion fallback = SampleFeasible(space, rng, max_constraint_tries_, "random (cmaes found nothing feasible)");
+  Suggestion fallback =
+      SampleFeasible(space, rng, max_constraint_tries_, "random (cmaes found nothing feasible)");
   fallback.constraint_rejections += suggestion.constraint_rejections;
   return fallback;
 }

@@ -28,8 +28,8 @@ int CmaesPopulationSize(int numeric_dimensions);
 class CmaesSampler : public Sampler {
  public:
   explicit CmaesSampler(int max_constraint_tries) : max_constraint_tries_(max_constraint_tries) {}
-  std::optional<Suggestion> Suggest(const space::SearchSpace& space, std::span<const Observation> history,
-                                    Rng& rng) override;
+  std::optional<Suggestion> Suggest(const space::SearchSpace& space,
+                                    std::span<const Observation> history, Rng& rng) override;
 
  private:
   int max_constraint_tries_;

@@ -41,11 +41,13 @@ Eigen::MatrixXd InverseFromCholesky(const Lower& l) {
 }  // namespace
 
 bool GaussianProcess::IsCategorical(Eigen::Index column) const {
-  return static_cast<size_t>(column) < categorical_.size() && categorical_[static_cast<size_t>(column)];
+  return static_cast<size_t>(column) < categorical_.size() &&
+         categorical_[static_cast<size_t>(column)];
 }
 
-void GaussianProcess::AddSquaredDifference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, Eigen::Index j,
-                                           double weight, Eigen::ArrayXXd& sum) const {
+void GaussianProcess::AddSquaredDifference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
+                                           Eigen::Index j, double weight,
+                                           Eigen::ArrayXXd& sum) const {
   const bool categorical = IsCategorical(j);
   for (Eigen::Index c = 0; c < b.rows(); ++c) {
     if (categorical) {
@@ -95,7 +97,8 @@ GaussianProcess::PairTerms GaussianProcess::MakePairTerms(const Eigen::MatrixXd&
     for (Eigen::Index r = c; r < n; ++r) {
       for (Eigen::Index j = 0; j < d; ++j) {
         const double delta = x(r, j) - x(c, j);
-        terms.squared_differences.push_back(IsCategorical(j) ? (delta != 0 ? 1.0 : 0.0) : delta * delta);
+        terms.squared_differences.push_back(IsCategorical(j) ? (delta != 0 ? 1.0 : 0.0)
+                                                             : delta * delta);
       }
       terms.linear_gram.push_back(numeric.row(r).dot(numeric.row(c)));
     }
@@ -106,7 +109,8 @@ GaussianProcess::PairTerms GaussianProcess::MakePairTerms(const Eigen::MatrixXd&
 double GaussianProcess::EvaluateWithGradient(const PairTerms& terms, Eigen::VectorXd& gradient) {
   const int n = static_cast<int>(x_.rows()), d = static_cast<int>(x_.cols());
   const Eigen::ArrayXd inv_l2 = (-2.0 * theta_.head(d)).array().exp();
-  const double signal = std::exp(theta_(d)), noise = std::exp(theta_(d + 1)), linear = std::exp(theta_(d + 2));
+  const double signal = std::exp(theta_(d)), noise = std::exp(theta_(d + 1)),
+               linear = std::exp(theta_(d + 2));
   // The kernel's lower triangle in one pass over the pairs: one exponential per pair, kept
   // (with the Matern value) for the gradient.
   const size_t pairs = terms.linear_gram.size();
@@ -119,7 +123,8 @@ double GaussianProcess::EvaluateWithGradient(const PairTerms& terms, Eigen::Vect
       for (int j = 0; j < d; ++j) r2 += inv_l2(j) * sq[j];
       const double dist = std::sqrt(r2);
       decay[static_cast<size_t>(p)] = std::exp(-kSqrt3 * dist);
-      matern[static_cast<size_t>(p)] = signal * (1.0 + kSqrt3 * dist) * decay[static_cast<size_t>(p)];
+      matern[static_cast<size_t>(p)] =
+          signal * (1.0 + kSqrt3 * dist) * decay[static_cast<size_t>(p)];
       k(r, c) = matern[static_cast<size_t>(p)] + linear * terms.linear_gram[static_cast<size_t>(p)];
     }
   }
@@ -147,7 +152,8 @@ double GaussianProcess::EvaluateWithGradient(const PairTerms& terms, Eigen::Vect
   gradient.resize(d + 3);
   gradient.head(d) = 0.5 * inv_l2 * lengthscale_sums;
   gradient(d) = 0.5 * signal_sum;
-  gradient(d + 1) = 0.5 * noise * trace - (theta_(d + 1) - kNoisePriorMean) / (kNoisePriorSd * kNoisePriorSd);
+  gradient(d + 1) =
+      0.5 * noise * trace - (theta_(d + 1) - kNoisePriorMean) / (kNoisePriorSd * kNoisePriorSd);
   gradient(d + 2) = 0.5 * linear * linear_sum;
   return lml_;
 }
@@ -172,7 +178,8 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, in
   double best = -INFINITY;
   for (int t = 1; t <= steps; ++t) {
     const double value = EvaluateWithGradient(terms, g);
-    if (!std::isfinite(value) || !g.allFinite()) break;  // a failed factorisation: keep the best so far
+    if (!std::isfinite(value) || !g.allFinite())
+      break;  // a failed factorisation: keep the best so far
     if (value > best) best = value, best_theta = theta_;
     m = b1 * m + (1 - b1) * g;
     v = b2 * v + (1 - b2) * g.cwiseProduct(g);
@@ -201,12 +208,14 @@ Eigen::VectorXd GaussianProcess::PredictMean(const Eigen::MatrixXd& points) cons
   Eigen::VectorXd mean(points.rows());
   for (Eigen::Index start = 0; start < points.rows(); start += kPredictionBlock) {
     const Eigen::Index rows = std::min(kPredictionBlock, points.rows() - start);
-    mean.segment(start, rows) = (Kernel(x_, points.middleRows(start, rows)).transpose() * alpha_).array() + y_mean_;
+    mean.segment(start, rows) =
+        (Kernel(x_, points.middleRows(start, rows)).transpose() * alpha_).array() + y_mean_;
   }
   return mean;
 }
 
-void GaussianProcess::Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean, Eigen::VectorXd& variance) const {
+void GaussianProcess::Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean,
+                              Eigen::VectorXd& variance) const {
   const Eigen::Index d = points.cols();
   const double signal = std::exp(theta_(d)), linear = std::exp(theta_(d + 2));
   mean.resize(points.rows());
@@ -220,10 +229,11 @@ void GaussianProcess::Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& me
     // zeros above the diagonal included) is faster here than a triangular one.
     Eigen::MatrixXd v(ks.rows(), ks.cols());
     v.noalias() = l_inverse_ * ks;
-    variance.segment(start, rows) = ((signal + linear * LinearPart(block).rowwise().squaredNorm().array()) -
-                                     v.colwise().squaredNorm().transpose().array())
-                                        .max(1e-12)
-                                        .matrix();
+    variance.segment(start, rows) =
+        ((signal + linear * LinearPart(block).rowwise().squaredNorm().array()) -
+         v.colwise().squaredNorm().transpose().array())
+            .max(1e-12)
+            .matrix();
   }
 }
 

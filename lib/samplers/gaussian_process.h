@@ -15,7 +15,8 @@ namespace hpo::samplers {
 class GaussianProcess {
  public:
   /// `categorical[j]` marks column j as a category index; empty = every column numeric.
-  explicit GaussianProcess(std::vector<bool> categorical = {}) : categorical_(std::move(categorical)) {}
+  explicit GaussianProcess(std::vector<bool> categorical = {})
+      : categorical_(std::move(categorical)) {}
 
   /// Fits to inputs X (n x d; numeric columns in the unit box) and targets y (n). `steps` Adam
   /// steps on the hyperparameters; y is centred internally.
@@ -26,7 +27,8 @@ class GaussianProcess {
   void Condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
 
   /// Predictive mean and variance (without observation noise) at each row of `points`.
-  void Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean, Eigen::VectorXd& variance) const;
+  void Predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean,
+               Eigen::VectorXd& variance) const;
 
   /// Predictive mean only (no triangular solve: much cheaper).
   Eigen::VectorXd PredictMean(const Eigen::MatrixXd& points) const;
@@ -37,8 +39,8 @@ class GaussianProcess {
   bool IsCategorical(Eigen::Index column) const;
   // Adds `weight` times column j's squared difference between every row of `a` and every row
   // of `b` to `sum` (a.rows() x b.rows()): (a - b)^2, or [a != b] for a categorical column.
-  void AddSquaredDifference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, Eigen::Index j, double weight,
-                            Eigen::ArrayXXd& sum) const;
+  void AddSquaredDifference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, Eigen::Index j,
+                            double weight, Eigen::ArrayXXd& sum) const;
   // The inputs as the linear term sees them: categorical columns zeroed.
   Eigen::MatrixXd LinearPart(const Eigen::MatrixXd& a) const;
   Eigen::MatrixXd Kernel(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) const;

@@ -41,7 +41,8 @@ std::vector<std::vector<double>> GridSampler::Axes(const space::SearchSpace& spa
         space::UnitPoint probe = space.Center();
         probe[d] = n == 1 ? dims[d].center : static_cast<double>(i) / (n - 1);
         const double snapped = space.Snap(probe)[d];
-        if (std::none_of(axis.begin(), axis.end(), [&](double x) { return std::fabs(x - snapped) < kSamePoint; })) {
+        if (std::none_of(axis.begin(), axis.end(),
+                         [&](double x) { return std::fabs(x - snapped) < kSamePoint; })) {
           axis.push_back(snapped);
         }
       }
@@ -51,13 +52,14 @@ std::vector<std::vector<double>> GridSampler::Axes(const space::SearchSpace& spa
   return axes;
 }
 
-std::optional<Suggestion> GridSampler::Suggest(const space::SearchSpace& space, std::span<const Observation> history,
-                                               Rng&) {
+std::optional<Suggestion> GridSampler::Suggest(const space::SearchSpace& space,
+                                               std::span<const Observation> history, Rng&) {
   const std::vector<std::vector<double>> axes = Axes(space);
   double size = 1;
   for (const auto& axis : axes) size *= static_cast<double>(axis.size());
   if (size > kMaxGridSize) {
-    throw UserError(fmt::format("the grid has {:.3g} points; lower grid_points or use method random", size));
+    throw UserError(
+        fmt::format("the grid has {:.3g} points; lower grid_points or use method random", size));
   }
   Suggestion suggestion{{}, "grid", 0};
   std::vector<size_t> index(axes.size(), 0);
@@ -70,7 +72,8 @@ std::optional<Suggestion> GridSampler::Suggest(const space::SearchSpace& space, 
       rest /= static_cast<int64_t>(axes[d].size());
       point[d] = axes[d][index[d]];
     }
-    if (std::any_of(history.begin(), history.end(), [&](const Observation& o) { return SamePoint(space.Snap(o.point), point); })) {
+    if (std::any_of(history.begin(), history.end(),
+                    [&](const Observation& o) { return SamePoint(space.Snap(o.point), point); })) {
       continue;
     }
     if (!space.IsFeasible(point)) {

@@ -24,10 +24,11 @@ struct GridSettings {
 class GridSampler : public Sampler {
  public:
   explicit GridSampler(const GridSettings& settings) : s_(settings) {}
-  std::optional<Suggestion> Suggest(const space::SearchSpace& space, std::span<const Observation> history,
-                                    Rng& rng) override;
+  std::optional<Suggestion> Suggest(const space::SearchSpace& space,
+                                    std::span<const Observation> history, Rng& rng) override;
 
-  /// The grid's coordinates along each dimension (snapped, without repeats), for tests and dry runs.
+  /// The grid's coordinates along each dimension (snapped, without repeats), for tests and dry
+  /// runs.
   std::vector<std::vector<double>> Axes(const space::SearchSpace& space) const;
 
  private:

@@ -12,7 +12,6 @@
 namespace hpo::samplers {
 namespace {
 
-
 using space::Dimension;
 using space::DimensionKind;
 using space::UnitPoint;
@@ -46,13 +45,16 @@ double LogSumExp(const std::vector<double>& logs) {
 
 /// Optuna's default_weights for n observations in trial order (flat for the newest 25, a linear
 /// ramp from 1/n below that) unless `given`, then the prior's weight; normalised, as logs.
-std::vector<double> LogKernelWeights(size_t n, double prior_weight, const std::vector<double>& given) {
+std::vector<double> LogKernelWeights(size_t n, double prior_weight,
+                                     const std::vector<double>& given) {
   std::vector<double> w = given.empty() ? std::vector<double>(n, 1.0) : given;
   if (given.empty() && n > 25) {
     const size_t ramp = n - 25;
     const double first = 1.0 / static_cast<double>(n);
     for (size_t i = 0; i < ramp; ++i) {
-      w[i] = ramp == 1 ? first : first + (1.0 - first) * static_cast<double>(i) / static_cast<double>(ramp - 1);
+      w[i] = ramp == 1
+                 ? first
+                 : first + (1.0 - first) * static_cast<double>(i) / static_cast<double>(ramp - 1);
     }
   }
   w.push_back(n == 0 ? 1.0 : prior_weight);
@@ -75,9 +77,12 @@ class NumericKernels {
       : step_(dim.level_step), low_(-step_ / 2), high_(1.0 + step_ / 2), mu_(std::move(mus)) {
     const size_t n = mu_.size();
     const double range = high_ - low_;
-    sigma_ = multivariate ? std::vector<double>(n, 0.2 * std::pow(static_cast<double>(std::max<size_t>(n, 1)),
-                                                                   -1.0 / (static_cast<double>(n_dims) + 4.0)) * range)
-                          : NeighbourSigmas();
+    sigma_ = multivariate
+                 ? std::vector<double>(n, 0.2 *
+                                              std::pow(static_cast<double>(std::max<size_t>(n, 1)),
+                                                       -1.0 / (static_cast<double>(n_dims) + 4.0)) *
+                                              range)
+                 : NeighbourSigmas();
     // Optuna's magic clip: no kernel narrower than the range over the number of kernels + 1.
     const double min_sigma = range / std::min(100.0, 2.0 + static_cast<double>(n));
     for (double& s : sigma_) s = std::clamp(s, min_sigma, range);
@@ -107,7 +112,8 @@ class NumericKernels {
     if (step_ > 0) {
       const double level = AlignToLevel(x);
       for (size_t i = 0; i < mu_.size(); ++i) {
-        acc[i] += std::log(NormalMass((level - step_ / 2 - mu_[i]) / sigma_[i], (level + step_ / 2 - mu_[i]) / sigma_[i])) +
+        acc[i] += std::log(NormalMass((level - step_ / 2 - mu_[i]) / sigma_[i],
+                                      (level + step_ / 2 - mu_[i]) / sigma_[i])) +
                   log_norm_[i];
       }
       return;
@@ -119,7 +125,9 @@ class NumericKernels {
   }
 
  private:
-  double AlignToLevel(double v) const { return std::clamp(std::round(v / step_) * step_, 0.0, 1.0); }
+  double AlignToLevel(double v) const {
+    return std::clamp(std::round(v / step_) * step_, 0.0, 1.0);
+  }
 
   /// Univariate bandwidths (Optuna 4.9): with the bounds at both ends of the sorted
   /// observations, each kernel is as wide as the larger gap to its neighbours; with two or more
@@ -128,7 +136,8 @@ class NumericKernels {
     const size_t m = mu_.size();
     std::vector<size_t> order(m);
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return mu_[a] < mu_[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return mu_[a] < mu_[b]; });
     std::vector<double> sorted{low_};
     for (size_t i : order) sorted.push_back(mu_[i]);
     sorted.push_back(high_);
@@ -171,7 +180,8 @@ class CategoricalKernels {
 
   void AddLogPdf(double x, std::vector<double>& acc) const {
     const long c = std::lround(x);
-    for (size_t i = 0; i < observed_.size(); ++i) acc[i] += observed_[i] == c ? log_hit_ : log_miss_;
+    for (size_t i = 0; i < observed_.size(); ++i)
+      acc[i] += observed_[i] == c ? log_hit_ : log_miss_;
     acc.back() += log_uniform_;
   }
 
@@ -187,10 +197,12 @@ struct ParzenEstimator::Columns {
   std::vector<std::variant<NumericKernels, CategoricalKernels>> per_dimension;
 };
 
-ParzenEstimator::ParzenEstimator(const std::vector<Dimension>& dims, const std::vector<size_t>& block,
+ParzenEstimator::ParzenEstimator(const std::vector<Dimension>& dims,
+                                 const std::vector<size_t>& block,
                                  const std::vector<const UnitPoint*>& points, double prior_weight,
                                  const std::vector<double>& weights)
-    : log_weights_(LogKernelWeights(points.size(), prior_weight, weights)), columns_(std::make_unique<Columns>()) {
+    : log_weights_(LogKernelWeights(points.size(), prior_weight, weights)),
+      columns_(std::make_unique<Columns>()) {
   for (double lw : log_weights_) weights_.push_back(std::exp(lw));
   const bool multivariate = block.size() > 1;
   for (size_t k : block) {
@@ -199,7 +211,8 @@ ParzenEstimator::ParzenEstimator(const std::vector<Dimension>& dims, const std::
     if (dims[k].kind == DimensionKind::kCategorical) {
       columns_->per_dimension.emplace_back(CategoricalKernels(dims[k], column, prior_weight));
     } else {
-      columns_->per_dimension.emplace_back(NumericKernels(dims[k], std::move(column), multivariate, block.size()));
+      columns_->per_dimension.emplace_back(
+          NumericKernels(dims[k], std::move(column), multivariate, block.size()));
     }
   }
 }
@@ -235,8 +248,8 @@ LossVector Losses(const Observation& o) {
 
 /// Optuna 4's _split_complete_trials_multi_objective: the `n_below` best of `complete` (indices
 /// into history), best rank first.
-std::vector<size_t> BestByNondomination(std::span<const Observation> history, const std::vector<size_t>& complete,
-                                        size_t n_below) {
+std::vector<size_t> BestByNondomination(std::span<const Observation> history,
+                                        const std::vector<size_t>& complete, size_t n_below) {
   if (n_below >= complete.size()) return complete;
   std::vector<LossVector> losses;
   for (size_t i : complete) losses.push_back(Losses(history[i]));
@@ -253,7 +266,8 @@ std::vector<size_t> BestByNondomination(std::span<const Observation> history, co
     }
     std::vector<LossVector> tied;  // the rank that does not fit whole: greedy hypervolume subset
     for (size_t k : members) tied.push_back(losses[k]);
-    for (size_t j : GreedyHypervolumeSubset(tied, n_below - best.size(), ReferencePoint(tied))) best.push_back(complete[members[j]]);
+    for (size_t j : GreedyHypervolumeSubset(tied, n_below - best.size(), ReferencePoint(tied)))
+      best.push_back(complete[members[j]]);
   }
   return best;
 }
@@ -268,7 +282,9 @@ std::vector<double> HypervolumeWeights(const std::vector<LossVector>& below) {
   std::vector<size_t> front;
   std::vector<LossVector> front_losses;
   for (size_t i = 0; i < below.size(); ++i) {
-    const bool dominated = std::any_of(below.begin(), below.end(), [&](const LossVector& other) { return Dominates(other, below[i]); });
+    const bool dominated = std::any_of(below.begin(), below.end(), [&](const LossVector& other) {
+      return Dominates(other, below[i]);
+    });
     if (!dominated) front.push_back(i), front_losses.push_back(below[i]);
   }
   std::vector<double> contributions(below.size(), 0.0);
@@ -287,19 +303,23 @@ TpeGroups SplitHistory(std::span<const Observation> history, size_t n_below, boo
     if (history[i].state == TrialState::kComplete) complete.push_back(i);
     if (history[i].state == TrialState::kPruned) pruned.push_back(i);
   }
-  const bool multi_objective = std::any_of(complete.begin(), complete.end(), [&](size_t i) { return !history[i].more_values.empty(); });
+  const bool multi_objective = std::any_of(
+      complete.begin(), complete.end(), [&](size_t i) { return !history[i].more_values.empty(); });
   if (multi_objective) {
     complete = BestByNondomination(history, complete, n_below);
   } else {
-    std::stable_sort(complete.begin(), complete.end(), [&](size_t a, size_t b) { return history[a].value > history[b].value; });
+    std::stable_sort(complete.begin(), complete.end(),
+                     [&](size_t a, size_t b) { return history[a].value > history[b].value; });
   }
   std::stable_sort(pruned.begin(), pruned.end(), [&](size_t a, size_t b) {
-    if (history[a].last_step != history[b].last_step) return history[a].last_step > history[b].last_step;
+    if (history[a].last_step != history[b].last_step)
+      return history[a].last_step > history[b].last_step;
     return history[a].value > history[b].value;
   });
   std::vector<bool> is_below(history.size(), false);
   for (const std::vector<size_t>* ranked : {&complete, &pruned}) {
-    for (size_t i = 0; i < ranked->size() && n_below > 0; ++i, --n_below) is_below[(*ranked)[i]] = true;
+    for (size_t i = 0; i < ranked->size() && n_below > 0; ++i, --n_below)
+      is_below[(*ranked)[i]] = true;
   }
   TpeGroups groups;
   std::vector<LossVector> below_losses;
@@ -316,6 +336,5 @@ TpeGroups SplitHistory(std::span<const Observation> history, size_t n_below, boo
   if (multi_objective) groups.below_weights = HypervolumeWeights(below_losses);
   return groups;
 }
-
 
 }  // namespace hpo::samplers

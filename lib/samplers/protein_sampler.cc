@@ -24,7 +24,9 @@ constexpr int kScoreFitSteps = 30, kScoreFitPoints = 48;
 constexpr int kCostFitSteps = 8, kCostFitPoints = 32;
 constexpr double kUcbBeta = 1.0;
 
-bool IsCategorical(const space::Dimension& d) { return d.kind == space::DimensionKind::kCategorical; }
+bool IsCategorical(const space::Dimension& d) {
+  return d.kind == space::DimensionKind::kCategorical;
+}
 
 std::vector<bool> CategoricalColumns(const std::vector<space::Dimension>& dims) {
   std::vector<bool> categorical;
@@ -35,9 +37,11 @@ std::vector<bool> CategoricalColumns(const std::vector<space::Dimension>& dims) 
 // GP inputs, one row per point: unit coordinates (log and logit axes are already linear there)
 // and category indices (the GP's Hamming distance ignores their order).
 Eigen::MatrixXd Inputs(const std::vector<space::UnitPoint>& points, size_t dimensions) {
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(points.size()), static_cast<Eigen::Index>(dimensions));
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(points.size()),
+                    static_cast<Eigen::Index>(dimensions));
   for (size_t i = 0; i < points.size(); ++i) {
-    for (size_t j = 0; j < dimensions; ++j) x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = points[i][j];
+    for (size_t j = 0; j < dimensions; ++j)
+      x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = points[i][j];
   }
   return x;
 }
@@ -51,7 +55,8 @@ struct Point {
 
 int MeasuredCount(std::span<const Observation> history) {
   int measured = 0;
-  for (const Observation& o : history) measured += o.state == TrialState::kComplete || o.state == TrialState::kPruned;
+  for (const Observation& o : history)
+    measured += o.state == TrialState::kComplete || o.state == TrialState::kPruned;
   return measured;
 }
 
@@ -62,7 +67,8 @@ Suggestion RandomPoint(const space::SearchSpace& space, int max_tries, Rng& rng)
   for (int attempt = 0; attempt < max_tries; ++attempt) {
     space::UnitPoint p(dims.size());
     for (size_t i = 0; i < dims.size(); ++i) {
-      p[i] = IsCategorical(dims[i]) ? static_cast<double>(UniformInt(rng, 0, dims[i].num_levels)) : UniformUnit(rng);
+      p[i] = IsCategorical(dims[i]) ? static_cast<double>(UniformInt(rng, 0, dims[i].num_levels))
+                                    : UniformUnit(rng);
     }
     s.point = space.Snap(p);
     if (space.IsFeasible(s.point)) return s;
@@ -76,7 +82,8 @@ Suggestion RandomPoint(const space::SearchSpace& space, int max_tries, Rng& rng)
 std::vector<Point> TrainingPoints(std::span<const Observation> history, Rng& rng) {
   double lo = INFINITY, hi = -INFINITY;
   for (const Observation& o : history) {
-    if (o.state == TrialState::kComplete || o.state == TrialState::kPruned) lo = std::min(lo, o.value), hi = std::max(hi, o.value);
+    if (o.state == TrialState::kComplete || o.state == TrialState::kPruned)
+      lo = std::min(lo, o.value), hi = std::max(hi, o.value);
   }
   std::vector<Point> points;
   for (const Observation& o : history) {
@@ -97,7 +104,9 @@ std::vector<Point> TrainingPoints(std::span<const Observation> history, Rng& rng
   std::vector<Point> kept(points.end() - kMaxGpPoints / 2, points.end());
   std::vector<Point> older(points.begin(), points.end() - kMaxGpPoints / 2);
   for (size_t i = 0; i < older.size(); ++i) {
-    std::swap(older[i], older[i + static_cast<size_t>(UniformInt(rng, 0, static_cast<int64_t>(older.size() - i)))]);
+    std::swap(
+        older[i],
+        older[i + static_cast<size_t>(UniformInt(rng, 0, static_cast<int64_t>(older.size() - i)))]);
   }
   kept.insert(kept.end(), older.begin(), older.begin() + kMaxGpPoints / 2);
   return kept;
@@ -111,7 +120,8 @@ std::vector<size_t> ParetoFront(const std::vector<Point>& points) {
     if (!points[i].measured) continue;
     bool dominated = false;
     for (size_t j = 0; j < points.size() && !dominated; ++j) {
-      dominated = points[j].measured && points[j].score > points[i].score && points[j].log_cost < points[i].log_cost;
+      dominated = points[j].measured && points[j].score > points[i].score &&
+                  points[j].log_cost < points[i].log_cost;
     }
     if (!dominated) pareto.push_back(i);
   }
@@ -123,7 +133,9 @@ std::vector<size_t> ParetoFront(const std::vector<Point>& points) {
 // 2 * scale (1 for scale >= 0.5) a uniformly drawn level, since the order of levels means nothing.
 double Perturb(const space::Dimension& d, double value, double search_scale, Rng& rng) {
   if (IsCategorical(d)) {
-    return UniformUnit(rng) < 2 * d.scale * search_scale ? static_cast<double>(UniformInt(rng, 0, d.num_levels)) : value;
+    return UniformUnit(rng) < 2 * d.scale * search_scale
+               ? static_cast<double>(UniformInt(rng, 0, d.num_levels))
+               : value;
   }
   double v = value + Uniform(rng, -1.0, 1.0) * d.scale * search_scale;
   if (v < 0) v = -v;
@@ -131,8 +143,8 @@ double Perturb(const space::Dimension& d, double value, double search_scale, Rng
   return std::clamp(v, 0.0, 1.0);
 }
 
-void FitThenCondition(GaussianProcess& gp, const Eigen::MatrixXd& x, const Eigen::VectorXd& y, int fit_points,
-                      int fit_steps) {
+void FitThenCondition(GaussianProcess& gp, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                      int fit_points, int fit_steps) {
   const Eigen::Index m = std::min<Eigen::Index>(x.rows(), fit_points);
   gp.Fit(x.bottomRows(m), y.tail(m), fit_steps);
   if (m < x.rows()) gp.Condition(x, y);
@@ -153,18 +165,21 @@ std::vector<space::UnitPoint> Candidates(const space::SearchSpace& space,
       ++rejections;
     }
   };
-  const int per_point = std::max(1, std::min(s.suggestions_per_pareto, kLocalCandidates / static_cast<int>(pareto.size())));
+  const int per_point = std::max(
+      1, std::min(s.suggestions_per_pareto, kLocalCandidates / static_cast<int>(pareto.size())));
   for (size_t p : pareto) {
     for (int k = 0; k < per_point; ++k) {
       space::UnitPoint c = points[p].x;
-      for (size_t i = 0; i < dims.size(); ++i) c[i] = Perturb(dims[i], c[i], s.global_search_scale, rng);
+      for (size_t i = 0; i < dims.size(); ++i)
+        c[i] = Perturb(dims[i], c[i], s.global_search_scale, rng);
       keep(c);
     }
   }
   for (int k = 0; k < std::min(s.random_suggestions, kMaxGlobalCandidates); ++k) {
     space::UnitPoint c(dims.size());
     for (size_t i = 0; i < dims.size(); ++i) {
-      c[i] = IsCategorical(dims[i]) ? static_cast<double>(UniformInt(rng, 0, dims[i].num_levels)) : UniformUnit(rng);
+      c[i] = IsCategorical(dims[i]) ? static_cast<double>(UniformInt(rng, 0, dims[i].num_levels))
+                                    : UniformUnit(rng);
     }
     keep(c);
   }
@@ -178,9 +193,14 @@ class Acquisition {
  public:
   // `cost` is null when every trial cost the same: there is no cost to model, every candidate
   // is predicted at the middle of the (empty) cost range.
-  Acquisition(const GaussianProcess& score, const GaussianProcess* cost, double cost_lo, double cost_hi, double target,
-              double max_log_cost)
-      : score_(score), cost_(cost), cost_lo_(cost_lo), cost_hi_(cost_hi), target_(target), max_log_cost_(max_log_cost) {}
+  Acquisition(const GaussianProcess& score, const GaussianProcess* cost, double cost_lo,
+              double cost_hi, double target, double max_log_cost)
+      : score_(score),
+        cost_(cost),
+        cost_lo_(cost_lo),
+        cost_hi_(cost_hi),
+        target_(target),
+        max_log_cost_(max_log_cost) {}
 
   // The first call fixes the shift that makes every UCB positive; later calls reuse it, so
   // values stay comparable. Candidates over the cost cap get -inf while `mask` is set.
@@ -188,7 +208,8 @@ class Acquisition {
     const Eigen::MatrixXd x = Inputs(candidates, dimensions);
     Eigen::VectorXd mean, variance;
     score_.Predict(x, mean, variance);
-    const Eigen::VectorXd cost_mean = cost_ ? cost_->PredictMean(x) : Eigen::VectorXd::Constant(x.rows(), 0.5);
+    const Eigen::VectorXd cost_mean =
+        cost_ ? cost_->PredictMean(x) : Eigen::VectorXd::Constant(x.rows(), 0.5);
     const Eigen::ArrayXd ucb = mean.array() + kUcbBeta * variance.array().sqrt();
     if (!shift_) shift_ = ucb.minCoeff() - 1e-9;
     Eigen::ArrayXd values(ucb.size());
@@ -196,8 +217,9 @@ class Acquisition {
       const double predicted_log_cost = cost_lo_ + cost_mean(i) * (cost_hi_ - cost_lo_);
       const double weight = std::max(0.0, 1.0 - std::fabs(target_ - cost_mean(i)));
       // A tiny floor on both keeps the UCB order among zero weights and below the shift.
-      values(i) = mask && predicted_log_cost > max_log_cost_ ? -INFINITY
-                                                              : std::max(ucb(i) - *shift_, 1e-12) * (weight + 1e-6);
+      values(i) = mask && predicted_log_cost > max_log_cost_
+                      ? -INFINITY
+                      : std::max(ucb(i) - *shift_, 1e-12) * (weight + 1e-6);
     }
     return values;
   }
@@ -222,7 +244,10 @@ void Refine(const space::SearchSpace& space, double search_scale, Acquisition& a
   std::iota(order.begin(), order.end(), 0);
   const size_t starts = std::min<size_t>(kRefinedStarts, order.size());
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(starts), order.end(),
-                    [&](size_t a, size_t b) { return values(static_cast<Eigen::Index>(a)) > values(static_cast<Eigen::Index>(b)); });
+                    [&](size_t a, size_t b) {
+                      return values(static_cast<Eigen::Index>(a)) >
+                             values(static_cast<Eigen::Index>(b));
+                    });
   std::vector<size_t> current(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(starts));
   std::vector<double> step(starts, 0.5 * search_scale);  // times each dimension's scale
   for (int round = 0; round < kRefineRounds; ++round) {
@@ -252,11 +277,14 @@ void Refine(const space::SearchSpace& space, double search_scale, Acquisition& a
     std::vector<size_t> best(starts, SIZE_MAX);
     for (size_t k = 0; k < neighbours.size(); ++k) {
       const size_t s = from[k];
-      const double incumbent = best[s] == SIZE_MAX ? values(static_cast<Eigen::Index>(current[s])) : neighbour_values(static_cast<Eigen::Index>(best[s]));
+      const double incumbent = best[s] == SIZE_MAX
+                                   ? values(static_cast<Eigen::Index>(current[s]))
+                                   : neighbour_values(static_cast<Eigen::Index>(best[s]));
       if (neighbour_values(static_cast<Eigen::Index>(k)) > incumbent) best[s] = k;
     }
     const size_t first_new = candidates.size();
-    candidates.insert(candidates.end(), std::make_move_iterator(neighbours.begin()), std::make_move_iterator(neighbours.end()));
+    candidates.insert(candidates.end(), std::make_move_iterator(neighbours.begin()),
+                      std::make_move_iterator(neighbours.end()));
     values.conservativeResize(static_cast<Eigen::Index>(candidates.size()));
     values.tail(neighbour_values.size()) = neighbour_values;
     for (size_t s = 0; s < starts; ++s) {
@@ -307,8 +335,8 @@ void ProteinSettings::Check() const {
   if (!(global_search_scale > 0)) throw UserError("protein: global_search_scale must be > 0");
 }
 
-std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& space, std::span<const Observation> history,
-                                                  Rng& rng) {
+std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& space,
+                                                  std::span<const Observation> history, Rng& rng) {
   const std::vector<space::Dimension>& dims = space.dimensions();
   // Several objectives: this suggestion models one trade-off of them (ParEGO), and the
   // score/cost front below runs over it.
@@ -332,7 +360,8 @@ std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& spac
 
   const std::vector<size_t> pareto = ParetoFront(points);
   if (s_.resample_frequency > 0 && static_cast<int>(history.size()) % s_.resample_frequency == 0) {
-    const size_t pick = pareto[static_cast<size_t>(UniformInt(rng, 0, static_cast<int64_t>(pareto.size())))];
+    const size_t pick =
+        pareto[static_cast<size_t>(UniformInt(rng, 0, static_cast<int64_t>(pareto.size())))];
     return Suggestion{points[pick].x, "resample", 0};
   }
 

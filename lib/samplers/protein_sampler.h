@@ -47,8 +47,8 @@ class ProteinSampler : public Sampler {
  public:
   ProteinSampler(const ProteinSettings& settings, int max_constraint_tries)
       : s_(settings), max_constraint_tries_(max_constraint_tries) {}
-  std::optional<Suggestion> Suggest(const space::SearchSpace& space, std::span<const Observation> history,
-                                    Rng& rng) override;
+  std::optional<Suggestion> Suggest(const space::SearchSpace& space,
+                                    std::span<const Observation> history, Rng& rng) override;
 
  private:
   ProteinSettings s_;

@@ -8,14 +8,15 @@ namespace hpo::samplers {
 class RandomSampler : public Sampler {
  public:
   explicit RandomSampler(int max_tries) : max_tries_(max_tries) {}
-  std::optional<Suggestion> Suggest(const space::SearchSpace& space, std::span<const Observation> history,
-                                    Rng& rng) override;
+  std::optional<Suggestion> Suggest(const space::SearchSpace& space,
+                                    std::span<const Observation> history, Rng& rng) override;
 
  private:
   int max_tries_;
 };
 
 /// Draws from the prior until a feasible point comes up; throws UserError after `max_tries`.
-Suggestion SampleFeasible(const space::SearchSpace& space, Rng& rng, int max_tries, const std::string& reason);
+Suggestion SampleFeasible(const space::SearchSpace& space, Rng& rng, int max_tries,
+                          const std::string& reason);
 
 }  // namespace hpo::samplers

@@ -30,8 +30,8 @@ struct Observation {
 /// Why a suggestion looks the way it does (shown by --dry-run and stored with the trial).
 struct Suggestion {
   space::UnitPoint point;
-  std::string reason;              ///< "center", "random", "sobol", "gp", "tpe", "grid", "resample"...
-  int constraint_rejections = 0;   ///< candidates thrown away because a constraint rejected them
+  std::string reason;  ///< "center", "random", "sobol", "gp", "tpe", "grid", "resample"...
+  int constraint_rejections = 0;  ///< candidates thrown away because a constraint rejected them
 };
 
 class Sampler {

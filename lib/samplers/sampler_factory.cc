@@ -19,14 +19,18 @@ const std::vector<std::string>& SamplerMethods() {
 }
 
 std::string CanonicalMethod(const std::string& name) {
-  static const std::vector<std::pair<std::string, std::string>> aliases = {
-      {"bayes", "protein"}, {"bayesian", "protein"}, {"gp", "protein"}, {"cma-es", "cmaes"}, {"cma", "cmaes"}};
+  static const std::vector<std::pair<std::string, std::string>> aliases = {{"bayes", "protein"},
+                                                                           {"bayesian", "protein"},
+                                                                           {"gp", "protein"},
+                                                                           {"cma-es", "cmaes"},
+                                                                           {"cma", "cmaes"}};
   for (const auto& [alias, method] : aliases) {
     if (name == alias) return method;
   }
   const auto& known = SamplerMethods();
   if (std::find(known.begin(), known.end(), name) == known.end()) {
-    throw UserError(fmt::format("unknown method '{}' (known: random, grid, bayes/protein, tpe, cmaes)", OneLine(name)));
+    throw UserError(fmt::format(
+        "unknown method '{}' (known: random, grid, bayes/protein, tpe, cmaes)", OneLine(name)));
   }
   return name;
 }
@@ -34,7 +38,8 @@ std::string CanonicalMethod(const std::string& name) {
 // Each family checks its own settings, and only when it is the one asked for.
 std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings) {
   if (settings.max_constraint_tries < 1) throw UserError("max_constraint_tries must be >= 1");
-  if (settings.method == "random") return std::make_unique<RandomSampler>(settings.max_constraint_tries);
+  if (settings.method == "random")
+    return std::make_unique<RandomSampler>(settings.max_constraint_tries);
   if (settings.method == "grid") {
     settings.grid.Check();
     return std::make_unique<GridSampler>(settings.grid);
@@ -47,8 +52,10 @@ std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings) {
     settings.protein.Check();
     return std::make_unique<ProteinSampler>(settings.protein, settings.max_constraint_tries);
   }
-  if (settings.method == "cmaes") return std::make_unique<CmaesSampler>(settings.max_constraint_tries);
-  throw UserError(fmt::format("unknown sampler '{}' (known: random, grid, protein, tpe, cmaes)", settings.method));
+  if (settings.method == "cmaes")
+    return std::make_unique<CmaesSampler>(settings.max_constraint_tries);
+  throw UserError(fmt::format("unknown sampler '{}' (known: random, grid, protein, tpe, cmaes)",
+                              settings.method));
 }
 
 }  // namespace hpo::samplers

@@ -17,11 +17,12 @@ void TpeSettings::Check() const {
   if (!(gamma > 0 && gamma <= 1)) throw UserError("tpe: gamma must be in (0, 1]");
 }
 
-std::optional<Suggestion> TpeSampler::Suggest(const space::SearchSpace& space, std::span<const Observation> history,
-                                              Rng& rng) {
-  const auto n_finished = static_cast<size_t>(std::count_if(history.begin(), history.end(), [](const Observation& o) {
-    return o.state == TrialState::kComplete || o.state == TrialState::kPruned;
-  }));
+std::optional<Suggestion> TpeSampler::Suggest(const space::SearchSpace& space,
+                                              std::span<const Observation> history, Rng& rng) {
+  const auto n_finished =
+      static_cast<size_t>(std::count_if(history.begin(), history.end(), [](const Observation& o) {
+        return o.state == TrialState::kComplete || o.state == TrialState::kPruned;
+      }));
   if (n_finished < static_cast<size_t>(std::max(s_.n_startup_trials, 1))) {
     return SampleFeasible(space, rng, max_constraint_tries_, "random (start-up)");
   }
@@ -39,8 +40,9 @@ std::optional<Suggestion> TpeSampler::Suggest(const space::SearchSpace& space, s
   }
   std::vector<std::pair<ParzenEstimator, ParzenEstimator>> models;  // (below, above) per block
   for (const std::vector<size_t>& block : blocks) {
-    models.emplace_back(ParzenEstimator(dims, block, groups.below, s_.prior_weight, groups.below_weights),
-                        ParzenEstimator(dims, block, groups.above, s_.prior_weight));
+    models.emplace_back(
+        ParzenEstimator(dims, block, groups.below, s_.prior_weight, groups.below_weights),
+        ParzenEstimator(dims, block, groups.above, s_.prior_weight));
   }
 
   // Draw candidates from the good model, keep the one maximising l(x) / g(x); redraw while a

@@ -31,8 +31,8 @@ class TpeSampler : public Sampler {
  public:
   TpeSampler(const TpeSettings& settings, int max_constraint_tries)
       : s_(settings), max_constraint_tries_(max_constraint_tries) {}
-  std::optional<Suggestion> Suggest(const space::SearchSpace& space, std::span<const Observation> history,
-                                    Rng& rng) override;
+  std::optional<Suggestion> Suggest(const space::SearchSpace& space,
+                                    std::span<const Observation> history, Rng& rng) override;
 
  private:
   TpeSettings s_;

@@ -14,8 +14,26 @@ namespace hpo::space {
 // ---------------------------------------------------------------------------------------------
 
 struct Constraint::Node {
-  enum class Op { kNumber, kString, kName, kNeg, kNot, kAdd, kSub, kMul, kDiv, kPow,
-                  kLt, kLe, kGt, kGe, kEq, kNe, kAnd, kOr };
+  enum class Op {
+    kNumber,
+    kString,
+    kName,
+    kNeg,
+    kNot,
+    kAdd,
+    kSub,
+    kMul,
+    kDiv,
+    kPow,
+    kLt,
+    kLe,
+    kGt,
+    kGe,
+    kEq,
+    kNe,
+    kAnd,
+    kOr
+  };
   Op op = Op::kNumber;
   double number = 0;
   std::string text;  // string literal or resolved name
@@ -63,7 +81,8 @@ class Parser {
 
  private:
   [[noreturn]] void Fail(const std::string& what) const {
-    throw UserError(origin_, fmt::format("constraint \"{}\": {} at column {}", Echo(text_), what, pos_ + 1));
+    throw UserError(origin_,
+                    fmt::format("constraint \"{}\": {} at column {}", Echo(text_), what, pos_ + 1));
   }
 
   void SkipSpaces() {
@@ -76,9 +95,13 @@ class Parser {
     if (text_.compare(pos_, symbol.size(), symbol) != 0) return false;
     const bool word = std::isalpha(static_cast<unsigned char>(symbol[0]));
     const size_t end = pos_ + symbol.size();
-    if (word && end < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '_')) return false;
+    if (word && end < text_.size() &&
+        (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '_'))
+      return false;
     // "<" must not eat the first character of "<=", "*" of "**", "!" of "!=".
-    if ((symbol == "<" || symbol == ">" || symbol == "!") && end < text_.size() && text_[end] == '=') return false;
+    if ((symbol == "<" || symbol == ">" || symbol == "!") && end < text_.size() &&
+        text_[end] == '=')
+      return false;
     if (symbol == "*" && end < text_.size() && text_[end] == '*') return false;
     pos_ = end;
     return true;
@@ -89,7 +112,8 @@ class Parser {
   class DepthGuard {
    public:
     explicit DepthGuard(Parser& p) : p_(p) {
-      if (++p_.depth_ > kMaxDepth) p_.Fail(fmt::format("nested more than {} levels deep", kMaxDepth));
+      if (++p_.depth_ > kMaxDepth)
+        p_.Fail(fmt::format("nested more than {} levels deep", kMaxDepth));
     }
     ~DepthGuard() { --p_.depth_; }
 
@@ -124,19 +148,27 @@ class Parser {
     const Node* previous_right = nullptr;
     while (true) {
       Op op;
-      if (Accept("<=")) op = Op::kLe;
-      else if (Accept(">=")) op = Op::kGe;
-      else if (Accept("==")) op = Op::kEq;
-      else if (Accept("!=")) op = Op::kNe;
-      else if (Accept("<")) op = Op::kLt;
-      else if (Accept(">")) op = Op::kGt;
-      else break;
+      if (Accept("<="))
+        op = Op::kLe;
+      else if (Accept(">="))
+        op = Op::kGe;
+      else if (Accept("=="))
+        op = Op::kEq;
+      else if (Accept("!="))
+        op = Op::kNe;
+      else if (Accept("<"))
+        op = Op::kLt;
+      else if (Accept(">"))
+        op = Op::kGt;
+      else
+        break;
       auto right = ParseSum();
       // a < b < c means a < b and b < c: the middle operand is re-read (it is a pure expression).
       std::unique_ptr<Node> lhs = previous_right ? Clone(*previous_right) : std::move(left);
       previous_right = right.get();
       auto comparison = Branch(op, std::move(lhs), std::move(right));
-      chain = chain ? Branch(Op::kAnd, std::move(chain), std::move(comparison)) : std::move(comparison);
+      chain =
+          chain ? Branch(Op::kAnd, std::move(chain), std::move(comparison)) : std::move(comparison);
     }
     return chain ? std::move(chain) : std::move(left);
   }
@@ -151,18 +183,24 @@ class Parser {
   std::unique_ptr<Node> ParseSum() {
     auto left = ParseTerm();
     while (true) {
-      if (Accept("+")) left = Branch(Op::kAdd, std::move(left), ParseTerm());
-      else if (Accept("-")) left = Branch(Op::kSub, std::move(left), ParseTerm());
-      else return left;
+      if (Accept("+"))
+        left = Branch(Op::kAdd, std::move(left), ParseTerm());
+      else if (Accept("-"))
+        left = Branch(Op::kSub, std::move(left), ParseTerm());
+      else
+        return left;
     }
   }
 
   std::unique_ptr<Node> ParseTerm() {
     auto left = ParseUnary();
     while (true) {
-      if (Accept("*")) left = Branch(Op::kMul, std::move(left), ParseUnary());
-      else if (Accept("/")) left = Branch(Op::kDiv, std::move(left), ParseUnary());
-      else return left;
+      if (Accept("*"))
+        left = Branch(Op::kMul, std::move(left), ParseUnary());
+      else if (Accept("/"))
+        left = Branch(Op::kDiv, std::move(left), ParseUnary());
+      else
+        return left;
     }
   }
 
@@ -213,7 +251,9 @@ class Parser {
     }
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       const size_t start = pos_;
-      while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_' || text_[pos_] == '.')) ++pos_;
+      while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
+                                     text_[pos_] == '_' || text_[pos_] == '.'))
+        ++pos_;
       const std::string name = text_.substr(start, pos_ - start);
       if (name == "true" || name == "True") return Leaf(Op::kNumber, 1);
       if (name == "false" || name == "False") return Leaf(Op::kNumber, 0);
@@ -247,8 +287,10 @@ class Evaluator {
 
   Operand Eval(const Node& n) const {
     switch (n.op) {
-      case Op::kNumber: return n.number;
-      case Op::kString: return n.text;
+      case Op::kNumber:
+        return n.number;
+      case Op::kString:
+        return n.text;
       case Op::kName: {
         const auto it = params_.find(n.text);
         if (it == params_.end()) Fail(fmt::format("no value for '{}'", Echo(n.text)));
@@ -256,21 +298,36 @@ class Evaluator {
         if (it->second.is_number()) return it->second.as_double();
         return it->second.is_string() ? it->second.as_string() : it->second.ToYaml();
       }
-      case Op::kNeg: return -Num(*n.left);
-      case Op::kNot: return Num(*n.left) == 0 ? 1.0 : 0.0;
-      case Op::kAnd: return Num(*n.left) != 0 && Num(*n.right) != 0 ? 1.0 : 0.0;
-      case Op::kOr: return Num(*n.left) != 0 || Num(*n.right) != 0 ? 1.0 : 0.0;
-      case Op::kAdd: return Num(*n.left) + Num(*n.right);
-      case Op::kSub: return Num(*n.left) - Num(*n.right);
-      case Op::kMul: return Num(*n.left) * Num(*n.right);
-      case Op::kDiv: return Num(*n.left) / Num(*n.right);
-      case Op::kPow: return std::pow(Num(*n.left), Num(*n.right));
-      case Op::kEq: return Eval(*n.left) == Eval(*n.right) ? 1.0 : 0.0;
-      case Op::kNe: return Eval(*n.left) != Eval(*n.right) ? 1.0 : 0.0;
-      case Op::kLt: return Num(*n.left) < Num(*n.right) ? 1.0 : 0.0;
-      case Op::kLe: return Num(*n.left) <= Num(*n.right) ? 1.0 : 0.0;
-      case Op::kGt: return Num(*n.left) > Num(*n.right) ? 1.0 : 0.0;
-      case Op::kGe: return Num(*n.left) >= Num(*n.right) ? 1.0 : 0.0;
+      case Op::kNeg:
+        return -Num(*n.left);
+      case Op::kNot:
+        return Num(*n.left) == 0 ? 1.0 : 0.0;
+      case Op::kAnd:
+        return Num(*n.left) != 0 && Num(*n.right) != 0 ? 1.0 : 0.0;
+      case Op::kOr:
+        return Num(*n.left) != 0 || Num(*n.right) != 0 ? 1.0 : 0.0;
+      case Op::kAdd:
+        return Num(*n.left) + Num(*n.right);
+      case Op::kSub:
+        return Num(*n.left) - Num(*n.right);
+      case Op::kMul:
+        return Num(*n.left) * Num(*n.right);
+      case Op::kDiv:
+        return Num(*n.left) / Num(*n.right);
+      case Op::kPow:
+        return std::pow(Num(*n.left), Num(*n.right));
+      case Op::kEq:
+        return Eval(*n.left) == Eval(*n.right) ? 1.0 : 0.0;
+      case Op::kNe:
+        return Eval(*n.left) != Eval(*n.right) ? 1.0 : 0.0;
+      case Op::kLt:
+        return Num(*n.left) < Num(*n.right) ? 1.0 : 0.0;
+      case Op::kLe:
+        return Num(*n.left) <= Num(*n.right) ? 1.0 : 0.0;
+      case Op::kGt:
+        return Num(*n.left) > Num(*n.right) ? 1.0 : 0.0;
+      case Op::kGe:
+        return Num(*n.left) >= Num(*n.right) ? 1.0 : 0.0;
     }
     return 0.0;
   }
@@ -294,11 +351,13 @@ class Evaluator {
 
 Constraint::~Constraint() = default;
 
-std::unique_ptr<Constraint> Constraint::Parse(const std::string& text, const Resolver& resolve, const Origin& origin) {
+std::unique_ptr<Constraint> Constraint::Parse(const std::string& text, const Resolver& resolve,
+                                              const Origin& origin) {
   // Bounds the expression tree, whose evaluation recurses (a real constraint is a line).
   constexpr size_t kMaxLength = 1000;
   if (text.size() > kMaxLength) {
-    throw UserError(origin, fmt::format("constraint \"{}\": longer than {} characters", Echo(text), kMaxLength));
+    throw UserError(origin, fmt::format("constraint \"{}\": longer than {} characters", Echo(text),
+                                        kMaxLength));
   }
   std::unique_ptr<Constraint> c(new Constraint());
   c->text_ = text;

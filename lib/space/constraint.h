@@ -33,7 +33,8 @@ class Constraint {
 
   /// Parses `text`. Syntax errors and unknown names are UserErrors at `origin`, quoting the
   /// expression and the column.
-  static std::unique_ptr<Constraint> Parse(const std::string& text, const Resolver& resolve, const Origin& origin);
+  static std::unique_ptr<Constraint> Parse(const std::string& text, const Resolver& resolve,
+                                           const Origin& origin);
 
   ~Constraint();
   /// True when the values match the combination to skip. Strings and lists compare by equality

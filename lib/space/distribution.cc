@@ -17,7 +17,8 @@ struct Kind {
   std::string name;
   Transform transform;
   Rounding rounding;
-  bool gaussian_prior;  // *_normal: the prior is a Gaussian around the mean, else uniform in the box
+  bool
+      gaussian_prior;  // *_normal: the prior is a Gaussian around the mean, else uniform in the box
 };
 
 const std::vector<Kind>& Kinds() {
@@ -37,35 +38,49 @@ const std::vector<Kind>& Kinds() {
 
 double Forward(Transform t, double v) {
   switch (t) {
-    case Transform::kLinear: return v;
-    case Transform::kLog10: return std::log10(v);
-    case Transform::kLog2: return std::log2(v);
-    case Transform::kLogit: return std::log10(1.0 - v);
+    case Transform::kLinear:
+      return v;
+    case Transform::kLog10:
+      return std::log10(v);
+    case Transform::kLog2:
+      return std::log2(v);
+    case Transform::kLogit:
+      return std::log10(1.0 - v);
   }
   return v;
 }
 
 double Inverse(Transform t, double x) {
   switch (t) {
-    case Transform::kLinear: return x;
-    case Transform::kLog10: return std::pow(10.0, x);
-    case Transform::kLog2: return std::exp2(x);
-    case Transform::kLogit: return 1.0 - std::pow(10.0, x);
+    case Transform::kLinear:
+      return x;
+    case Transform::kLog10:
+      return std::pow(10.0, x);
+    case Transform::kLog2:
+      return std::exp2(x);
+    case Transform::kLogit:
+      return 1.0 - std::pow(10.0, x);
   }
   return x;
 }
 
 class NumericDistribution : public Distribution {
  public:
-  NumericDistribution(const Kind& kind, const NumericSpec& spec, double center_unit, double scale_unit)
-      : kind_(kind), spec_(spec), lo_(Forward(kind.transform, spec.min)), hi_(Forward(kind.transform, spec.max)),
-        center_(center_unit), scale_(scale_unit) {}
+  NumericDistribution(const Kind& kind, const NumericSpec& spec, double center_unit,
+                      double scale_unit)
+      : kind_(kind),
+        spec_(spec),
+        lo_(Forward(kind.transform, spec.min)),
+        hi_(Forward(kind.transform, spec.max)),
+        center_(center_unit),
+        scale_(scale_unit) {}
 
   const std::string& name() const override { return kind_.name; }
 
   Dimension dimension() const override {
     Dimension d;
-    d.kind = kind_.rounding == Rounding::kNone ? DimensionKind::kContinuous : DimensionKind::kDiscrete;
+    d.kind =
+        kind_.rounding == Rounding::kNone ? DimensionKind::kContinuous : DimensionKind::kDiscrete;
     d.num_levels = Levels();
     d.level_step = EvenLevelStep();
     d.center = center_;
@@ -80,7 +95,8 @@ class NumericDistribution : public Distribution {
   }
 
   double ToUnit(const Value& value) const override {
-    if (!Contains(value)) throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
+    if (!Contains(value))
+      throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
     if (hi_ == lo_) return 0.5;
     const double v = value.as_double();
     return std::clamp((Forward(kind_.transform, v) - lo_) / (hi_ - lo_), 0.0, 1.0);
@@ -88,16 +104,20 @@ class NumericDistribution : public Distribution {
 
   Value FromUnit(double u) const override {
     u = std::clamp(u, 0.0, 1.0);
-    const double v = std::clamp(Inverse(kind_.transform, lo_ + u * (hi_ - lo_)), spec_.min, spec_.max);
+    const double v =
+        std::clamp(Inverse(kind_.transform, lo_ + u * (hi_ - lo_)), spec_.min, spec_.max);
     switch (kind_.rounding) {
       // 15 significant digits: drops the last-ulp noise of exp/log round trips (5e-04, not
       // 4.999999999999999e-04), far below any resolution a hyperparameter has.
-      case Rounding::kNone: return Value(std::clamp(std::stod(fmt::format("{:.15g}", v)), spec_.min, spec_.max));
+      case Rounding::kNone:
+        return Value(std::clamp(std::stod(fmt::format("{:.15g}", v)), spec_.min, spec_.max));
       case Rounding::kInteger:  // nearest integer, halves away from zero (std::llround)
-        return Value(static_cast<int64_t>(std::clamp<double>(static_cast<double>(std::llround(v)), spec_.min, spec_.max)));
+        return Value(static_cast<int64_t>(
+            std::clamp<double>(static_cast<double>(std::llround(v)), spec_.min, spec_.max)));
       case Rounding::kPowerOfTwo: {
         // The exponent is rounded in log2 space, within the powers of two inside [min, max].
-        const double e = std::clamp(std::round(std::log2(v)), std::ceil(std::log2(spec_.min)), std::floor(std::log2(spec_.max)));
+        const double e = std::clamp(std::round(std::log2(v)), std::ceil(std::log2(spec_.min)),
+                                    std::floor(std::log2(spec_.max)));
         return Value(static_cast<int64_t>(std::llround(std::exp2(e))));
       }
       case Rounding::kQuantum: {
@@ -128,10 +148,17 @@ class NumericDistribution : public Distribution {
   int Levels() const {
     double levels = 0;
     switch (kind_.rounding) {
-      case Rounding::kNone: return 0;
-      case Rounding::kInteger: levels = std::floor(spec_.max) - std::ceil(spec_.min) + 1; break;
-      case Rounding::kPowerOfTwo: levels = std::floor(std::log2(spec_.max)) - std::ceil(std::log2(spec_.min)) + 1; break;
-      case Rounding::kQuantum: levels = std::floor((spec_.max - spec_.min) / spec_.q + 1e-9) + 1; break;
+      case Rounding::kNone:
+        return 0;
+      case Rounding::kInteger:
+        levels = std::floor(spec_.max) - std::ceil(spec_.min) + 1;
+        break;
+      case Rounding::kPowerOfTwo:
+        levels = std::floor(std::log2(spec_.max)) - std::ceil(std::log2(spec_.min)) + 1;
+        break;
+      case Rounding::kQuantum:
+        levels = std::floor((spec_.max - spec_.min) / spec_.q + 1e-9) + 1;
+        break;
     }
     // More levels than an int holds are as good as continuous to a sampler (and the cast of a
     // larger double would be undefined).
@@ -143,15 +170,18 @@ class NumericDistribution : public Distribution {
   /// box when both bounds are levels.
   double EvenLevelStep() const {
     const int levels = Levels();
-    const bool even_transform = (kind_.transform == Transform::kLinear &&
-                                 (kind_.rounding == Rounding::kInteger || kind_.rounding == Rounding::kQuantum)) ||
-                                (kind_.transform == Transform::kLog2 && kind_.rounding == Rounding::kPowerOfTwo);
+    const bool even_transform =
+        (kind_.transform == Transform::kLinear &&
+         (kind_.rounding == Rounding::kInteger || kind_.rounding == Rounding::kQuantum)) ||
+        (kind_.transform == Transform::kLog2 && kind_.rounding == Rounding::kPowerOfTwo);
     if (levels < 2 || !even_transform || hi_ == lo_) return 0.0;
     const auto is_level = [&](double v) { return FromUnit(ToUnitUnchecked(v)).as_double() == v; };
     if (!is_level(spec_.min) || !is_level(spec_.max)) return 0.0;
     return 1.0 / (levels - 1);
   }
-  double ToUnitUnchecked(double v) const { return (Forward(kind_.transform, v) - lo_) / (hi_ - lo_); }
+  double ToUnitUnchecked(double v) const {
+    return (Forward(kind_.transform, v) - lo_) / (hi_ - lo_);
+  }
 
   Kind kind_;
   NumericSpec spec_;
@@ -185,7 +215,8 @@ class CategoricalDistribution : public Distribution {
     return static_cast<double>(*i);
   }
   Value FromUnit(double u) const override {
-    const auto i = static_cast<size_t>(std::clamp<double>(std::round(u), 0, static_cast<double>(choices_.size() - 1)));
+    const auto i = static_cast<size_t>(
+        std::clamp<double>(std::round(u), 0, static_cast<double>(choices_.size() - 1)));
     return choices_[i];
   }
   double SamplePrior(Rng& rng) const override {
@@ -195,7 +226,8 @@ class CategoricalDistribution : public Distribution {
  private:
   std::optional<size_t> Index(const Value& value) const {
     for (size_t i = 0; i < choices_.size(); ++i) {
-      if (choices_[i] == value || (choices_[i].is_number() && value.is_number() && choices_[i].as_double() == value.as_double())) {
+      if (choices_[i] == value || (choices_[i].is_number() && value.is_number() &&
+                                   choices_[i].as_double() == value.as_double())) {
         return i;
       }
     }
@@ -219,32 +251,42 @@ const std::vector<std::string>& NumericDistributionNames() {
 }
 
 std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin& origin) {
-  const auto kind = std::find_if(Kinds().begin(), Kinds().end(), [&](const Kind& k) { return k.name == spec.distribution; });
+  const auto kind = std::find_if(Kinds().begin(), Kinds().end(),
+                                 [&](const Kind& k) { return k.name == spec.distribution; });
   if (kind == Kinds().end()) {
     std::string known;
     for (const Kind& k : Kinds()) known += (known.empty() ? "" : ", ") + k.name;
-    throw UserError(origin, fmt::format("unknown distribution '{}' (known: {}, categorical)", Echo(spec.distribution), known));
+    throw UserError(origin, fmt::format("unknown distribution '{}' (known: {}, categorical)",
+                                        Echo(spec.distribution), known));
   }
   auto fail = [&](const std::string& why) { throw UserError(origin, why); };
-  if (!std::isfinite(spec.min) || !std::isfinite(spec.max)) fail("min and max must be finite numbers");
+  if (!std::isfinite(spec.min) || !std::isfinite(spec.max))
+    fail("min and max must be finite numbers");
   if (spec.min > spec.max) fail(fmt::format("min {} is greater than max {}", spec.min, spec.max));
-  if ((kind->transform == Transform::kLog10 || kind->transform == Transform::kLog2) && spec.min <= 0) {
-    fail(fmt::format("{} needs min > 0 (it works on a log axis), got min {}", kind->name, spec.min));
+  if ((kind->transform == Transform::kLog10 || kind->transform == Transform::kLog2) &&
+      spec.min <= 0) {
+    fail(
+        fmt::format("{} needs min > 0 (it works on a log axis), got min {}", kind->name, spec.min));
   }
   if (kind->transform == Transform::kLogit && (spec.min <= 0 || spec.max >= 1)) {
     fail(fmt::format("logit_normal needs 0 < min <= max < 1, got [{}, {}]", spec.min, spec.max));
   }
-  if (kind->rounding == Rounding::kInteger && (spec.min != std::floor(spec.min) || spec.max != std::floor(spec.max))) {
+  if (kind->rounding == Rounding::kInteger &&
+      (spec.min != std::floor(spec.min) || spec.max != std::floor(spec.max))) {
     fail(fmt::format("{} needs integer bounds, got [{}, {}]", kind->name, spec.min, spec.max));
   }
   constexpr double kExactIntegers = 9007199254740992.0;  // 2^53: every integer up to it is a double
-  if (kind->rounding != Rounding::kNone && std::max(std::fabs(spec.min), std::fabs(spec.max)) > kExactIntegers) {
-    fail(fmt::format("{} needs bounds within +-2^53, got [{}, {}]", kind->name, spec.min, spec.max));
+  if (kind->rounding != Rounding::kNone &&
+      std::max(std::fabs(spec.min), std::fabs(spec.max)) > kExactIntegers) {
+    fail(
+        fmt::format("{} needs bounds within +-2^53, got [{}, {}]", kind->name, spec.min, spec.max));
   }
-  if (kind->rounding == Rounding::kPowerOfTwo && std::floor(std::log2(spec.max)) < std::ceil(std::log2(spec.min))) {
+  if (kind->rounding == Rounding::kPowerOfTwo &&
+      std::floor(std::log2(spec.max)) < std::ceil(std::log2(spec.min))) {
     fail(fmt::format("uniform_pow2: no power of two in [{}, {}]", spec.min, spec.max));
   }
-  if (kind->rounding == Rounding::kQuantum && !(spec.q > 0)) fail(fmt::format("q_uniform needs q > 0, got {}", spec.q));
+  if (kind->rounding == Rounding::kQuantum && !(spec.q > 0))
+    fail(fmt::format("q_uniform needs q > 0, got {}", spec.q));
   if (spec.mean && (*spec.mean < spec.min || *spec.mean > spec.max)) {
     fail(fmt::format("mean {} is outside [{}, {}]", *spec.mean, spec.min, spec.max));
   }
@@ -260,11 +302,14 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
   } else if (spec.scale && *spec.scale != "auto") {
     char* end = nullptr;
     scale = std::strtod(spec.scale->c_str(), &end);
-    if (*end != '\0' || !(scale > 0)) fail(fmt::format("scale must be auto, time or a positive number, got '{}'", Echo(*spec.scale)));
+    if (*end != '\0' || !(scale > 0))
+      fail(fmt::format("scale must be auto, time or a positive number, got '{}'",
+                       Echo(*spec.scale)));
   }
 
   NumericDistribution probe(*kind, spec, 0.5, scale / 2);
-  double center = 0.5;  // geometric mean on log axes, arithmetic on linear ones: the middle of the box
+  double center =
+      0.5;  // geometric mean on log axes, arithmetic on linear ones: the middle of the box
   if (spec.mean) {
     center = probe.ToUnit(Value(*spec.mean));
   } else if (kind->transform == Transform::kLogit) {
@@ -273,13 +318,14 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
   return std::make_unique<NumericDistribution>(*kind, spec, center, scale / 2);
 }
 
-std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices, std::optional<Value> prior,
-                                              const Origin& origin) {
+std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices,
+                                              std::optional<Value> prior, const Origin& origin) {
   if (choices.empty()) throw UserError(origin, "a categorical parameter needs at least one choice");
   int center = 0;
   if (prior) {
     const auto it = std::find(choices.begin(), choices.end(), *prior);
-    if (it == choices.end()) throw UserError(origin, fmt::format("prior {} is not one of the choices", prior->ToYaml()));
+    if (it == choices.end())
+      throw UserError(origin, fmt::format("prior {} is not one of the choices", prior->ToYaml()));
     center = static_cast<int>(it - choices.begin());
   }
   return std::make_unique<CategoricalDistribution>(std::move(choices), center, prior.has_value());

@@ -39,12 +39,12 @@ class Distribution {
 
 /// What a numeric parameter's config says.
 struct NumericSpec {
-  std::string distribution;           ///< uniform, int_uniform, q_uniform, log_normal, loguniform,
-                                      ///< log_uniform_values, uniform_pow2, logit_normal, int_loguniform
+  std::string distribution;  ///< uniform, int_uniform, q_uniform, log_normal, loguniform,
+                             ///< log_uniform_values, uniform_pow2, logit_normal, int_loguniform
   double min = 0, max = 1;
-  std::optional<double> mean;         ///< search centre (default: geometric mean on log axes)
-  std::optional<std::string> scale;   ///< "auto", "time" or a number, in Protein's [-1, 1] units
-  double q = 1.0;                     ///< q_uniform's step
+  std::optional<double> mean;        ///< search centre (default: geometric mean on log axes)
+  std::optional<std::string> scale;  ///< "auto", "time" or a number, in Protein's [-1, 1] units
+  double q = 1.0;                    ///< q_uniform's step
 
   bool operator==(const NumericSpec&) const = default;
 };
@@ -59,7 +59,7 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
 
 /// Builds a categorical distribution over `choices` (any values, lists included); `prior`, if
 /// given, must be one of them and is the search centre. Throws UserError for no choices.
-std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices, std::optional<Value> prior,
-                                              const Origin& origin);
+std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices,
+                                              std::optional<Value> prior, const Origin& origin);
 
 }  // namespace hpo::space

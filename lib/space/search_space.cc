@@ -60,7 +60,8 @@ UnitPoint SearchSpace::ToUnit(const ParamSet& params) const {
   UnitPoint point(impl_->dimensions.size());
   for (size_t i = 0; i < impl_->dimensions.size(); ++i) {
     const auto it = params.find(impl_->dimensions[i].name);
-    if (it == params.end()) throw std::invalid_argument("no value for '" + impl_->dimensions[i].name + "'");
+    if (it == params.end())
+      throw std::invalid_argument("no value for '" + impl_->dimensions[i].name + "'");
     point[i] = impl_->distributions[i]->ToUnit(it->second);
   }
   return point;
@@ -84,7 +85,8 @@ UnitPoint SearchSpace::Center() const {
 
 UnitPoint SearchSpace::SamplePrior(Rng& rng) const {
   UnitPoint point;
-  for (const auto& distribution : impl_->distributions) point.push_back(distribution->SamplePrior(rng));
+  for (const auto& distribution : impl_->distributions)
+    point.push_back(distribution->SamplePrior(rng));
   return Snap(point);
 }
 

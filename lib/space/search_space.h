@@ -28,13 +28,14 @@ enum class DimensionKind {
 struct Dimension {
   std::string name;  ///< canonical dotted name (trainer key)
   DimensionKind kind = DimensionKind::kContinuous;
-  int num_levels = 0;   ///< kDiscrete / kCategorical: number of distinct values
+  int num_levels = 0;  ///< kDiscrete / kCategorical: number of distinct values
   /// kDiscrete whose levels sit evenly from 0 to 1 in unit coordinates (int_uniform, q_uniform
   /// and uniform_pow2 with bounds on the grid): their spacing, 1 / (num_levels - 1). 0 when the
   /// levels are uneven (int_loguniform) or the dimension is not discrete.
   double level_step = 0.0;
   double center = 0.5;  ///< search centre (the prior mean), unit coordinate or category index
-  bool has_prior = false;  ///< the centre was given (`mean:` / `prior:`), not the middle of the range
+  bool has_prior =
+      false;  ///< the centre was given (`mean:` / `prior:`), not the middle of the range
   /// Protein's search half-width in unit coordinates ([0,1] box, so half of Protein's
   /// [-1,1] scale): "auto" -> 0.25, "time" -> 0.5 / (log2 max - log2 min).
   double scale = 0.25;

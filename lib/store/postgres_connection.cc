@@ -14,7 +14,8 @@
 namespace hpo::store {
 namespace {
 
-constexpr const char* kWriterLock = "SELECT pg_advisory_xact_lock(727368)";  // any fixed key: "hpo" in digits
+constexpr const char* kWriterLock =
+    "SELECT pg_advisory_xact_lock(727368)";  // any fixed key: "hpo" in digits
 
 // libpq type OIDs of the numeric columns the schema uses.
 constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
@@ -28,7 +29,8 @@ class PostgresConnection : public SqlConnection {
       PQfinish(conn_);
       throw UserError("cannot connect to storage " + masked_ + ": " + message);
     }
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // no NOTICE chatter on stderr
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);  // no NOTICE chatter on stderr
   }
   ~PostgresConnection() override { PQfinish(conn_); }
 
@@ -40,8 +42,8 @@ class PostgresConnection : public SqlConnection {
       texts[i] = SqlRow{{params[i]}}.Text(0);
       values[i] = texts[i].c_str();
     }
-    PGresult* result = PQexecParams(conn_, Numbered(sql).c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                                    nullptr, nullptr, 0);
+    PGresult* result = PQexecParams(conn_, Numbered(sql).c_str(), static_cast<int>(params.size()),
+                                    nullptr, values.data(), nullptr, nullptr, 0);
     const ResultGuard guard{result};
     const ExecStatusType status = PQresultStatus(result);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) Fail(result);
@@ -57,7 +59,8 @@ class PostgresConnection : public SqlConnection {
   void Script(const std::string& sql) override {
     PGresult* result = PQexec(conn_, sql.c_str());
     const ResultGuard guard{result};
-    if (PQresultStatus(result) != PGRES_COMMAND_OK && PQresultStatus(result) != PGRES_TUPLES_OK) Fail(result);
+    if (PQresultStatus(result) != PGRES_COMMAND_OK && PQresultStatus(result) != PGRES_TUPLES_OK)
+      Fail(result);
   }
 
   void BeginWrite(bool exclusive) override {
@@ -77,7 +80,9 @@ class PostgresConnection : public SqlConnection {
 
   std::vector<std::string> TableNames() override {
     std::vector<std::string> names;
-    for (const SqlRow& row : Query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()", {})) {
+    for (const SqlRow& row : Query("SELECT table_name FROM information_schema.tables WHERE "
+                                   "table_schema = current_schema()",
+                                   {})) {
       names.push_back(row.Text(0));
     }
     return names;
@@ -92,7 +97,8 @@ class PostgresConnection : public SqlConnection {
   };
 
   static void Replace(std::string& text, const std::string& from, const std::string& to) {
-    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+      text.replace(at, from.size(), to);
   }
 
   // "?" markers become $1, $2, ... (our SQL has no "?" inside literals).
@@ -115,11 +121,14 @@ class PostgresConnection : public SqlConnection {
     switch (PQftype(result, c)) {
       case kInt2:
       case kInt4:
-      case kInt8: return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
+      case kInt8:
+        return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
       case kFloat4:
       case kFloat8:
-      case kNumeric: return std::strtod(text, nullptr);  // PostgreSQL 12+ prints shortest round-trip
-      default: return std::string(text);
+      case kNumeric:
+        return std::strtod(text, nullptr);  // PostgreSQL 12+ prints shortest round-trip
+      default:
+        return std::string(text);
     }
   }
 
@@ -145,6 +154,8 @@ class PostgresConnection : public SqlConnection {
 
 }  // namespace
 
-std::unique_ptr<SqlConnection> OpenPostgres(const std::string& url) { return std::make_unique<PostgresConnection>(url); }
+std::unique_ptr<SqlConnection> OpenPostgres(const std::string& url) {
+  return std::make_unique<PostgresConnection>(url);
+}
 
 }  // namespace hpo::store

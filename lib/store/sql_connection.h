@@ -34,7 +34,8 @@ class SqlConnection {
 
   /// Runs one statement with `?` parameters and returns its rows. Throws std::runtime_error
   /// with the database's message.
-  virtual std::vector<SqlRow> Query(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  virtual std::vector<SqlRow> Query(std::string_view sql,
+                                    const std::vector<SqlValue>& params = {}) = 0;
   /// Runs statements without parameters (schema creation).
   virtual void Script(const std::string& sql) = 0;
 

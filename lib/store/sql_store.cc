@@ -23,7 +23,8 @@ int64_t SqlRow::Int(size_t i) const {
   if (const auto* x = std::get_if<int64_t>(&v)) return *x;
   if (const auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
   if (std::holds_alternative<std::monostate>(v)) return 0;
-  throw std::runtime_error("storage returned text where a number was expected: " + std::get<std::string>(v));
+  throw std::runtime_error("storage returned text where a number was expected: " +
+                           std::get<std::string>(v));
 }
 
 double SqlRow::Double(size_t i) const {
@@ -31,7 +32,8 @@ double SqlRow::Double(size_t i) const {
   if (const auto* d = std::get_if<double>(&v)) return *d;
   if (const auto* x = std::get_if<int64_t>(&v)) return static_cast<double>(*x);
   if (std::holds_alternative<std::monostate>(v)) return NAN;
-  throw std::runtime_error("storage returned text where a number was expected: " + std::get<std::string>(v));
+  throw std::runtime_error("storage returned text where a number was expected: " +
+                           std::get<std::string>(v));
 }
 
 std::string SqlRow::Text(size_t i) const {
@@ -113,7 +115,8 @@ std::vector<double> ValuesFromText(const std::string& text) {
     const std::string word = text.substr(start, end - start);
     char* rest = nullptr;
     const double v = std::strtod(word.c_str(), &rest);
-    if (word.empty() || *rest != '\0') throw std::runtime_error("storage holds unreadable objective values '" + text + "'");
+    if (word.empty() || *rest != '\0')
+      throw std::runtime_error("storage holds unreadable objective values '" + text + "'");
     values.push_back(v);
     start = end + 1;
   }
@@ -132,18 +135,19 @@ class SqlStore : public Store {
     }
   }
 
-  Study OpenStudy(const std::string& name, const std::string& direction, const std::string& config_yaml,
-                  bool create) override {
+  Study OpenStudy(const std::string& name, const std::string& direction,
+                  const std::string& config_yaml, bool create) override {
     Transaction tx(*db_, Transaction::kExclusive);
     std::optional<Study> study = FindStudy(name);
     if (!study) {
       if (!create) throw UserError("no study named '" + name + "' in " + db_->Describe());
-      db_->Query("INSERT INTO studies (name, direction, config_yaml, created_ms) VALUES (?, ?, ?, ?)",
-                 {name, direction, config_yaml, NowMs()});
+      db_->Query(
+          "INSERT INTO studies (name, direction, config_yaml, created_ms) VALUES (?, ?, ?, ?)",
+          {name, direction, config_yaml, NowMs()});
       study = FindStudy(name);
     } else if (!direction.empty() && study->direction != direction) {
-      throw UserError("study '" + name + "' was created to " + study->direction + ", not to " + direction +
-                      " (a study keeps its goal; use a new --name)");
+      throw UserError("study '" + name + "' was created to " + study->direction + ", not to " +
+                      direction + " (a study keeps its goal; use a new --name)");
     }
     tx.Commit();
     return *study;
@@ -151,36 +155,44 @@ class SqlStore : public Store {
 
   std::vector<Study> ListStudies() override {
     std::vector<Study> studies;
-    for (const SqlRow& row : db_->Query("SELECT id, name, direction, config_yaml, created_ms FROM studies ORDER BY id")) {
+    for (const SqlRow& row : db_->Query(
+             "SELECT id, name, direction, config_yaml, created_ms FROM studies ORDER BY id")) {
       studies.push_back(StudyFromRow(row));
     }
     return studies;
   }
 
-  void UpdateStudyConfig(int64_t study_id, const std::string& config_yaml, const std::string& accepted_changes) override {
+  void UpdateStudyConfig(int64_t study_id, const std::string& config_yaml,
+                         const std::string& accepted_changes) override {
     Transaction tx(*db_, Transaction::kRows);
     db_->Query("UPDATE studies SET config_yaml = ? WHERE id = ?", {config_yaml, study_id});
     if (!accepted_changes.empty()) {
-      db_->Query("INSERT INTO study_changes (study_id, at_ms, changes) VALUES (?, ?, ?)", {study_id, NowMs(), accepted_changes});
+      db_->Query("INSERT INTO study_changes (study_id, at_ms, changes) VALUES (?, ?, ?)",
+                 {study_id, NowMs(), accepted_changes});
     }
     tx.Commit();
   }
 
   std::vector<StudyChange> LoadStudyChanges(int64_t study_id) override {
     std::vector<StudyChange> changes;
-    for (const SqlRow& row : db_->Query("SELECT at_ms, changes FROM study_changes WHERE study_id = ? ORDER BY at_ms", {study_id})) {
+    for (const SqlRow& row :
+         db_->Query("SELECT at_ms, changes FROM study_changes WHERE study_id = ? ORDER BY at_ms",
+                    {study_id})) {
       changes.push_back({row.Int(0), row.Text(1)});
     }
     return changes;
   }
 
   void RecordStop(int64_t study_id, const std::string& reason) override {
-    db_->Query("INSERT INTO study_stops (study_id, at_ms, reason) VALUES (?, ?, ?)", {study_id, NowMs(), reason});
+    db_->Query("INSERT INTO study_stops (study_id, at_ms, reason) VALUES (?, ?, ?)",
+               {study_id, NowMs(), reason});
   }
 
   std::vector<StudyChange> LoadStudyStops(int64_t study_id) override {
     std::vector<StudyChange> stops;
-    for (const SqlRow& row : db_->Query("SELECT at_ms, reason FROM study_stops WHERE study_id = ? ORDER BY at_ms", {study_id})) {
+    for (const SqlRow& row :
+         db_->Query("SELECT at_ms, reason FROM study_stops WHERE study_id = ? ORDER BY at_ms",
+                    {study_id})) {
       stops.push_back({row.Int(0), row.Text(1)});
     }
     return stops;
@@ -224,27 +236,35 @@ class SqlStore : public Store {
     return launches;
   }
 
-  std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials, const std::string& worker) override {
+  std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials,
+                                  const std::string& worker) override {
     Transaction tx(*db_, Transaction::kExclusive);
-    const int64_t counted =
-        db_->Query("SELECT COUNT(*) FROM trials WHERE study_id = ? AND NOT (state = 'FAILED' AND retried <> 0)", {study_id})
-            .at(0)
-            .Int(0);
+    const int64_t counted = db_->Query(
+                                   "SELECT COUNT(*) FROM trials WHERE study_id = ? AND NOT (state "
+                                   "= 'FAILED' AND retried <> 0)",
+                                   {study_id})
+                                .at(0)
+                                .Int(0);
     const int64_t now = NowMs();
-    const std::vector<SqlRow> waiting =
-        db_->Query("SELECT id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1", {study_id});
+    const std::vector<SqlRow> waiting = db_->Query(
+        "SELECT id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1",
+        {study_id});
     int64_t trial_id = 0;
     if (!waiting.empty()) {
       // Re-queued trials were counted when queued; taking one does not grow the study.
       trial_id = waiting[0].Int(0);
-      db_->Query("UPDATE trials SET state = 'RUNNING', worker = ?, started_ms = ?, heartbeat_ms = ?, version = ? WHERE id = ?",
-                 {worker, now, now, NextStudyVersion(study_id), trial_id});
+      db_->Query(
+          "UPDATE trials SET state = 'RUNNING', worker = ?, started_ms = ?, heartbeat_ms = ?, "
+          "version = ? WHERE id = ?",
+          {worker, now, now, NextStudyVersion(study_id), trial_id});
     } else {
       if (counted >= max_trials) return std::nullopt;
       const int64_t version = NextStudyVersion(study_id);
-      trial_id = db_->Query("INSERT INTO trials (study_id, number, state, worker, created_ms, started_ms, heartbeat_ms, version) "
-                            "VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?) RETURNING id",
-                            {study_id, NextNumber(study_id), worker, now, now, now, version})
+      trial_id = db_->Query(
+                        "INSERT INTO trials (study_id, number, state, worker, created_ms, "
+                        "started_ms, heartbeat_ms, version) "
+                        "VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?) RETURNING id",
+                        {study_id, NextNumber(study_id), worker, now, now, now, version})
                      .at(0)
                      .Int(0);
     }
@@ -256,17 +276,20 @@ class SqlStore : public Store {
     Transaction tx(*db_, Transaction::kExclusive);
     const int64_t version = NextStudyVersion(study_id);
     const int64_t number = NextNumber(study_id);
-    const int64_t trial_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, created_ms, version) "
-                                        "VALUES (?, ?, 'WAITING', ?, ?, ?) RETURNING id",
-                                        {study_id, number, static_cast<int64_t>(seed), NowMs(), version})
-                                 .at(0)
-                                 .Int(0);
+    const int64_t trial_id =
+        db_->Query(
+               "INSERT INTO trials (study_id, number, state, seed, created_ms, version) "
+               "VALUES (?, ?, 'WAITING', ?, ?, ?) RETURNING id",
+               {study_id, number, static_cast<int64_t>(seed), NowMs(), version})
+            .at(0)
+            .Int(0);
     InsertParams(trial_id, params);
     tx.Commit();
     return number;
   }
 
-  void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed, const std::string& run_dir) override {
+  void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed,
+                  const std::string& run_dir) override {
     Transaction tx(*db_, Transaction::kRows);
     db_->Query("UPDATE trials SET seed = ?, run_dir = ?, version = ? WHERE id = ?",
                {static_cast<int64_t>(seed), run_dir, NextVersionOfTrial(trial_id), trial_id});
@@ -278,9 +301,12 @@ class SqlStore : public Store {
   void Heartbeat(const std::vector<int64_t>& trial_ids) override {
     if (trial_ids.empty()) return;
     Transaction tx(*db_, Transaction::kRows);
-    const int64_t now = NowMs(), version = NextVersionOfTrial(trial_ids[0]);  // one controller's trials: one study
+    const int64_t now = NowMs(),
+                  version = NextVersionOfTrial(trial_ids[0]);  // one controller's trials: one study
     for (int64_t id : trial_ids) {
-      db_->Query("UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING'", {now, version, id});
+      db_->Query(
+          "UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING'",
+          {now, version, id});
     }
     tx.Commit();
   }
@@ -288,30 +314,40 @@ class SqlStore : public Store {
   void ReportIntermediate(int64_t trial_id, int64_t step, double value) override {
     Transaction tx(*db_, Transaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
-    db_->Query("INSERT INTO trial_intermediates (trial_id, step, value) VALUES (?, ?, ?) "
-               "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
-               {trial_id, step, Optional(value)});
-    db_->Query("UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ?", {NowMs(), version, trial_id});
+    db_->Query(
+        "INSERT INTO trial_intermediates (trial_id, step, value) VALUES (?, ?, ?) "
+        "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
+        {trial_id, step, Optional(value)});
+    db_->Query("UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ?",
+               {NowMs(), version, trial_id});
     tx.Commit();
   }
 
-  void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value, const std::vector<double>& more_values,
-                   TrialCost cost, const std::string& error) override {
+  void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
+                   const std::vector<double>& more_values, TrialCost cost,
+                   const std::string& error) override {
     Transaction tx(*db_, Transaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
-    db_->Query("UPDATE trials SET state = ?, value = ?, more_values = ?, cost = ?, cost_measure = ?, error = ?, finished_ms = ?, "
-               "version = ? WHERE id = ?",
-               {std::string(StateName(state)), Optional(value), ValuesText(more_values), cost.seconds, cost.measure, error, NowMs(),
-                version, trial_id});
+    db_->Query(
+        "UPDATE trials SET state = ?, value = ?, more_values = ?, cost = ?, cost_measure = ?, "
+        "error = ?, finished_ms = ?, "
+        "version = ? WHERE id = ?",
+        {std::string(StateName(state)), Optional(value), ValuesText(more_values), cost.seconds,
+         cost.measure, error, NowMs(), version, trial_id});
     tx.Commit();
   }
 
-  bool AdoptFinishedTrial(int64_t trial_id, double value, const std::vector<double>& more_values, TrialCost cost) override {
+  bool AdoptFinishedTrial(int64_t trial_id, double value, const std::vector<double>& more_values,
+                          TrialCost cost) override {
     Transaction tx(*db_, Transaction::kRows);
     const int64_t version = NextVersionOfTrial(trial_id);
-    const bool adopted = !db_->Query("UPDATE trials SET state = 'COMPLETE', value = ?, more_values = ?, cost = ?, cost_measure = ?, "
-                                     "error = '', finished_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING' RETURNING id",
-                                     {value, ValuesText(more_values), cost.seconds, cost.measure, NowMs(), version, trial_id})
+    const bool adopted = !db_->Query(
+                                 "UPDATE trials SET state = 'COMPLETE', value = ?, more_values = "
+                                 "?, cost = ?, cost_measure = ?, "
+                                 "error = '', finished_ms = ?, version = ? WHERE id = ? AND state "
+                                 "= 'RUNNING' RETURNING id",
+                                 {value, ValuesText(more_values), cost.seconds, cost.measure,
+                                  NowMs(), version, trial_id})
                               .empty();
     tx.Commit();
     return adopted;
@@ -324,12 +360,15 @@ class SqlStore : public Store {
     return failed;
   }
 
-  std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms, int max_retries) override {
+  std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms,
+                                          int max_retries) override {
     Transaction tx(*db_, Transaction::kExclusive);
     std::vector<int64_t> failed;
-    for (const SqlRow& row : db_->Query("SELECT id, number FROM trials WHERE study_id = ? AND state = 'RUNNING' AND heartbeat_ms < ?",
+    for (const SqlRow& row : db_->Query("SELECT id, number FROM trials WHERE study_id = ? AND "
+                                        "state = 'RUNNING' AND heartbeat_ms < ?",
                                         {study_id, NowMs() - stale_after_ms})) {
-      FailAndRequeueLocked(row.Int(0), "heartbeat stale: its controller stopped while it ran", max_retries);
+      FailAndRequeueLocked(row.Int(0), "heartbeat stale: its controller stopped while it ran",
+                           max_retries);
       failed.push_back(row.Int(1));
     }
     tx.Commit();
@@ -339,39 +378,50 @@ class SqlStore : public Store {
   void AbandonTrial(int64_t trial_id) override {
     Transaction tx(*db_, Transaction::kRows);
     NextVersionOfTrial(trial_id);  // readers of changes notice the deletion by the trial count
-    db_->Query("DELETE FROM trials WHERE id = ? AND state = 'RUNNING' "
-               "AND NOT EXISTS (SELECT 1 FROM trial_params WHERE trial_id = ?)",
-               {trial_id, trial_id});
+    db_->Query(
+        "DELETE FROM trials WHERE id = ? AND state = 'RUNNING' "
+        "AND NOT EXISTS (SELECT 1 FROM trial_params WHERE trial_id = ?)",
+        {trial_id, trial_id});
     tx.Commit();
   }
 
-  std::vector<Trial> LoadTrials(int64_t study_id) override { return LoadTrialsChangedSince(study_id, -1).trials; }
+  std::vector<Trial> LoadTrials(int64_t study_id) override {
+    return LoadTrialsChangedSince(study_id, -1).trials;
+  }
 
   StudyChanges LoadTrialsChangedSince(int64_t study_id, int64_t since_version) override {
     // One snapshot: the version, the count and the rows agree, and a busy study never makes a
     // load fail.
     Transaction snapshot(*db_, Transaction::kRead);
     StudyChanges changes;
-    const std::vector<SqlRow> head =
-        db_->Query("SELECT version, (SELECT COUNT(*) FROM trials WHERE study_id = ?) FROM studies WHERE id = ?", {study_id, study_id});
+    const std::vector<SqlRow> head = db_->Query(
+        "SELECT version, (SELECT COUNT(*) FROM trials WHERE study_id = ?) FROM studies WHERE id = "
+        "?",
+        {study_id, study_id});
     if (head.empty()) throw std::runtime_error("study vanished from storage");
     changes.version = head[0].Int(0);
     changes.trial_count = head[0].Int(1);
     std::map<int64_t, size_t> index_of;
     const std::vector<SqlValue> which = {study_id, since_version};
-    for (const SqlRow& row : db_->Query(std::string(kTrialColumns) + " WHERE study_id = ? AND version > ? ORDER BY number", which)) {
+    for (const SqlRow& row : db_->Query(
+             std::string(kTrialColumns) + " WHERE study_id = ? AND version > ? ORDER BY number",
+             which)) {
       index_of[row.Int(0)] = changes.trials.size();
       changes.trials.push_back(TrialFromRow(row));
     }
-    for (const SqlRow& row : db_->Query("SELECT p.trial_id, p.name, p.value FROM trial_params p JOIN trials t ON t.id = p.trial_id "
+    for (const SqlRow& row : db_->Query("SELECT p.trial_id, p.name, p.value FROM trial_params p "
+                                        "JOIN trials t ON t.id = p.trial_id "
                                         "WHERE t.study_id = ? AND t.version > ?",
                                         which)) {
       AddParam(changes.trials.at(index_of.at(row.Int(0))), row.Text(1), row.Text(2));
     }
-    for (const SqlRow& row : db_->Query("SELECT i.trial_id, i.step, i.value FROM trial_intermediates i JOIN trials t ON t.id = i.trial_id "
-                                        "WHERE t.study_id = ? AND t.version > ? ORDER BY i.trial_id, i.step",
-                                        which)) {
-      changes.trials.at(index_of.at(row.Int(0))).intermediates.push_back({row.Int(1), row.Double(2)});
+    for (const SqlRow& row :
+         db_->Query("SELECT i.trial_id, i.step, i.value FROM trial_intermediates i JOIN trials t "
+                    "ON t.id = i.trial_id "
+                    "WHERE t.study_id = ? AND t.version > ? ORDER BY i.trial_id, i.step",
+                    which)) {
+      changes.trials.at(index_of.at(row.Int(0)))
+          .intermediates.push_back({row.Int(1), row.Double(2)});
     }
     snapshot.Commit();
     return changes;
@@ -382,12 +432,17 @@ class SqlStore : public Store {
     Transaction tx(*db_, Transaction::kExclusive);
     const std::vector<std::string> tables = db_->TableNames();
     if (std::find(tables.begin(), tables.end(), "meta") != tables.end()) {
-      const std::vector<SqlRow> version = db_->Query("SELECT value FROM meta WHERE key = 'schema_version'");
+      const std::vector<SqlRow> version =
+          db_->Query("SELECT value FROM meta WHERE key = 'schema_version'");
       std::string found = version.empty() ? "none" : version[0].Text(0);
-      if (found == "1") {  // the version columns, 0 everywhere: every reader starts from a full load
-        db_->Script("ALTER TABLE studies ADD COLUMN version " + db_->SchemaText("{int}") + " NOT NULL DEFAULT 0");
-        db_->Script("ALTER TABLE trials ADD COLUMN version " + db_->SchemaText("{int}") + " NOT NULL DEFAULT 0");
-        db_->Script("ALTER TABLE trials ADD COLUMN cost_measure " + db_->SchemaText("{real}") + " NOT NULL DEFAULT 0");
+      if (found ==
+          "1") {  // the version columns, 0 everywhere: every reader starts from a full load
+        db_->Script("ALTER TABLE studies ADD COLUMN version " + db_->SchemaText("{int}") +
+                    " NOT NULL DEFAULT 0");
+        db_->Script("ALTER TABLE trials ADD COLUMN version " + db_->SchemaText("{int}") +
+                    " NOT NULL DEFAULT 0");
+        db_->Script("ALTER TABLE trials ADD COLUMN cost_measure " + db_->SchemaText("{real}") +
+                    " NOT NULL DEFAULT 0");
         found = "2";
       }
       if (found == "2") {  // single-objective studies: no further values
@@ -398,14 +453,18 @@ class SqlStore : public Store {
         db_->Query("UPDATE meta SET value = ? WHERE key = 'schema_version'", {found});
       }
       if (found != std::to_string(kSchemaVersion)) {
-        throw UserError("storage " + db_->Describe() + " has schema version " + found + "; this hpo reads version " +
-                        std::to_string(kSchemaVersion) + " (use the hpo that wrote it, or another --storage)");
+        throw UserError("storage " + db_->Describe() + " has schema version " + found +
+                        "; this hpo reads version " + std::to_string(kSchemaVersion) +
+                        " (use the hpo that wrote it, or another --storage)");
       }
-      db_->Script(db_->SchemaText(kSchema));  // adds tables newer than the database (all IF NOT EXISTS)
+      db_->Script(
+          db_->SchemaText(kSchema));  // adds tables newer than the database (all IF NOT EXISTS)
     } else {
-      if (!tables.empty()) throw UserError("storage " + db_->Describe() + " is a database that hpo did not write");
+      if (!tables.empty())
+        throw UserError("storage " + db_->Describe() + " is a database that hpo did not write");
       db_->Script(db_->SchemaText(kSchema));
-      db_->Query("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", {std::to_string(kSchemaVersion)});
+      db_->Query("INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
+                 {std::to_string(kSchemaVersion)});
     }
     tx.Commit();
   }
@@ -414,31 +473,44 @@ class SqlStore : public Store {
   // (held to the commit), so versions are given in commit order: a reader that has seen
   // version V has seen every change up to V (LoadTrialsChangedSince).
   int64_t NextStudyVersion(int64_t study_id) {
-    return db_->Query("UPDATE studies SET version = version + 1 WHERE id = ? RETURNING version", {study_id}).at(0).Int(0);
+    return db_
+        ->Query("UPDATE studies SET version = version + 1 WHERE id = ? RETURNING version",
+                {study_id})
+        .at(0)
+        .Int(0);
   }
   int64_t NextVersionOfTrial(int64_t trial_id) {
     const std::vector<SqlRow> rows = db_->Query(
-        "UPDATE studies SET version = version + 1 WHERE id = (SELECT study_id FROM trials WHERE id = ?) RETURNING version", {trial_id});
+        "UPDATE studies SET version = version + 1 WHERE id = (SELECT study_id FROM trials WHERE id "
+        "= ?) RETURNING version",
+        {trial_id});
     return rows.empty() ? 0 : rows[0].Int(0);  // a trial that is gone changes nothing
   }
 
   int64_t NextNumber(int64_t study_id) {
-    return db_->Query("SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = ?", {study_id}).at(0).Int(0);
+    return db_
+        ->Query("SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = ?", {study_id})
+        .at(0)
+        .Int(0);
   }
 
   void InsertParams(int64_t trial_id, const ParamSet& params) {
     for (const auto& [name, value] : params) {
-      db_->Query("INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)", {trial_id, name, value.ToYaml()});
+      db_->Query("INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)",
+                 {trial_id, name, value.ToYaml()});
     }
   }
 
   std::optional<Study> FindStudy(const std::string& name) {
-    const std::vector<SqlRow> rows = db_->Query("SELECT id, name, direction, config_yaml, created_ms FROM studies WHERE name = ?", {name});
+    const std::vector<SqlRow> rows = db_->Query(
+        "SELECT id, name, direction, config_yaml, created_ms FROM studies WHERE name = ?", {name});
     if (rows.empty()) return std::nullopt;
     return StudyFromRow(rows[0]);
   }
 
-  static Study StudyFromRow(const SqlRow& r) { return Study{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)}; }
+  static Study StudyFromRow(const SqlRow& r) {
+    return Study{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)};
+  }
 
   static Trial TrialFromRow(const SqlRow& r) {
     Trial t;
@@ -465,15 +537,18 @@ class SqlStore : public Store {
 
   static void AddParam(Trial& trial, const std::string& name, const std::string& text) {
     std::optional<Value> value = Value::Parse(text);
-    if (!value) throw std::runtime_error("storage holds an unreadable value '" + text + "' for " + name);
+    if (!value)
+      throw std::runtime_error("storage holds an unreadable value '" + text + "' for " + name);
     trial.params[name] = std::move(*value);
   }
 
   Trial LoadTrial(int64_t trial_id) {
-    const std::vector<SqlRow> rows = db_->Query(std::string(kTrialColumns) + " WHERE id = ?", {trial_id});
+    const std::vector<SqlRow> rows =
+        db_->Query(std::string(kTrialColumns) + " WHERE id = ?", {trial_id});
     if (rows.empty()) throw std::runtime_error("trial vanished from storage");
     Trial trial = TrialFromRow(rows[0]);
-    for (const SqlRow& p : db_->Query("SELECT name, value FROM trial_params WHERE trial_id = ?", {trial_id})) {
+    for (const SqlRow& p :
+         db_->Query("SELECT name, value FROM trial_params WHERE trial_id = ?", {trial_id})) {
       AddParam(trial, p.Text(0), p.Text(1));
     }
     return trial;
@@ -485,21 +560,27 @@ class SqlStore : public Store {
     // holds its row lock, and then the trial is no longer RUNNING here.
     const int64_t now = NowMs(), version = NextVersionOfTrial(trial_id);
     const std::vector<SqlRow> found = db_->Query(
-        "UPDATE trials SET state = 'FAILED', finished_ms = ?, error = ?, version = ? WHERE id = ? AND state = 'RUNNING' "
+        "UPDATE trials SET state = 'FAILED', finished_ms = ?, error = ?, version = ? WHERE id = ? "
+        "AND state = 'RUNNING' "
         "RETURNING study_id, number",
         {now, reason, version, trial_id});
     if (found.empty()) return false;
     const int64_t study_id = found[0].Int(0), number = found[0].Int(1);
     if (RetriesOf(study_id, number) >= max_retries) return true;
-    const int64_t retry_id = db_->Query("INSERT INTO trials (study_id, number, state, seed, run_dir, created_ms, retry_of, version) "
-                                        "SELECT study_id, CAST(? AS BIGINT), 'WAITING', seed, '', CAST(? AS BIGINT), CAST(? AS BIGINT), "
-                                        "version FROM trials WHERE id = ? RETURNING id",
-                                        {NextNumber(study_id), now, number, trial_id})
+    const int64_t retry_id = db_->Query(
+                                    "INSERT INTO trials (study_id, number, state, seed, run_dir, "
+                                    "created_ms, retry_of, version) "
+                                    "SELECT study_id, CAST(? AS BIGINT), 'WAITING', seed, '', "
+                                    "CAST(? AS BIGINT), CAST(? AS BIGINT), "
+                                    "version FROM trials WHERE id = ? RETURNING id",
+                                    {NextNumber(study_id), now, number, trial_id})
                                  .at(0)
                                  .Int(0);
-    db_->Query("INSERT INTO trial_params (trial_id, name, value) SELECT CAST(? AS BIGINT), name, value FROM trial_params "
-               "WHERE trial_id = ?",
-               {retry_id, trial_id});
+    db_->Query(
+        "INSERT INTO trial_params (trial_id, name, value) SELECT CAST(? AS BIGINT), name, value "
+        "FROM trial_params "
+        "WHERE trial_id = ?",
+        {retry_id, trial_id});
     db_->Query("UPDATE trials SET retried = 1 WHERE id = ?", {trial_id});
     return true;
   }
@@ -508,7 +589,8 @@ class SqlStore : public Store {
     // Follow retry_of links back to the original trial.
     int retries = 0;
     for (int64_t current = number;; ++retries) {
-      const std::vector<SqlRow> rows = db_->Query("SELECT retry_of FROM trials WHERE study_id = ? AND number = ?", {study_id, current});
+      const std::vector<SqlRow> rows = db_->Query(
+          "SELECT retry_of FROM trials WHERE study_id = ? AND number = ?", {study_id, current});
       if (rows.empty() || rows[0].Int(0) < 0) return retries;
       current = rows[0].Int(0);
     }
@@ -521,17 +603,23 @@ class SqlStore : public Store {
 
 std::string_view StateName(TrialState state) {
   switch (state) {
-    case TrialState::kWaiting: return "WAITING";
-    case TrialState::kRunning: return "RUNNING";
-    case TrialState::kComplete: return "COMPLETE";
-    case TrialState::kPruned: return "PRUNED";
-    case TrialState::kFailed: return "FAILED";
+    case TrialState::kWaiting:
+      return "WAITING";
+    case TrialState::kRunning:
+      return "RUNNING";
+    case TrialState::kComplete:
+      return "COMPLETE";
+    case TrialState::kPruned:
+      return "PRUNED";
+    case TrialState::kFailed:
+      return "FAILED";
   }
   return "?";
 }
 
 std::optional<TrialState> ParseState(std::string_view name) {
-  for (TrialState s : {TrialState::kWaiting, TrialState::kRunning, TrialState::kComplete, TrialState::kPruned, TrialState::kFailed}) {
+  for (TrialState s : {TrialState::kWaiting, TrialState::kRunning, TrialState::kComplete,
+                       TrialState::kPruned, TrialState::kFailed}) {
     if (StateName(s) == name) return s;
   }
   return std::nullopt;
@@ -572,10 +660,12 @@ int64_t NowMs() {
 
 std::unique_ptr<Store> OpenStore(const std::string& url) {
   const StorageUrl parsed = ParseStorageUrl(url);
-  if (parsed.kind == StorageUrl::Kind::kPostgres) return std::make_unique<SqlStore>(OpenPostgres(parsed.url));
+  if (parsed.kind == StorageUrl::Kind::kPostgres)
+    return std::make_unique<SqlStore>(OpenPostgres(parsed.url));
   const std::filesystem::path parent = std::filesystem::path(parsed.path).parent_path();
   if (!parent.empty() && !std::filesystem::is_directory(parent)) {
-    throw UserError("cannot open storage " + parsed.path + ": folder " + parent.string() + " does not exist");
+    throw UserError("cannot open storage " + parsed.path + ": folder " + parent.string() +
+                    " does not exist");
   }
   return std::make_unique<SqlStore>(OpenSqlite(parsed.path));
 }

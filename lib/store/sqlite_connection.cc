@@ -18,8 +18,9 @@ constexpr int kBusyTimeoutMs = 60'000;
 class SqliteConnection : public SqlConnection {
  public:
   explicit SqliteConnection(std::string path) : path_(std::move(path)) {
-    if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(path_.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
       const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
       throw UserError("cannot open storage " + path_ + ": " + message);
@@ -37,7 +38,9 @@ class SqliteConnection : public SqlConnection {
 
   std::vector<SqlRow> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) Fail("prepare");
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+        SQLITE_OK)
+      Fail("prepare");
     struct Finalizer {
       sqlite3_stmt* s;
       ~Finalizer() { sqlite3_finalize(s); }
@@ -63,10 +66,14 @@ class SqliteConnection : public SqlConnection {
     }
   }
 
-  void BeginWrite(bool) override { Script("BEGIN IMMEDIATE"); }  // SQLite has one writer at a time anyway
+  void BeginWrite(bool) override {
+    Script("BEGIN IMMEDIATE");
+  }  // SQLite has one writer at a time anyway
   void Commit() override { Script("COMMIT"); }
   void Rollback() override { Script("ROLLBACK"); }
-  void BeginRead() override { Script("BEGIN DEFERRED"); }  // WAL: the snapshot is taken at the first read
+  void BeginRead() override {
+    Script("BEGIN DEFERRED");
+  }  // WAL: the snapshot is taken at the first read
 
   std::string SchemaText(std::string schema) const override {
     Replace(schema, "{id}", "INTEGER PRIMARY KEY");  // the rowid alias: ids come from SQLite
@@ -77,7 +84,8 @@ class SqliteConnection : public SqlConnection {
 
   std::vector<std::string> TableNames() override {
     std::vector<std::string> names;
-    for (const SqlRow& row : Query("SELECT name FROM sqlite_master WHERE type = 'table'", {})) names.push_back(row.Text(0));
+    for (const SqlRow& row : Query("SELECT name FROM sqlite_master WHERE type = 'table'", {}))
+      names.push_back(row.Text(0));
     return names;
   }
 
@@ -85,7 +93,8 @@ class SqliteConnection : public SqlConnection {
 
  private:
   static void Replace(std::string& text, const std::string& from, const std::string& to) {
-    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+      text.replace(at, from.size(), to);
   }
 
   void Bind(sqlite3_stmt* stmt, int i, const SqlValue& v) {
@@ -101,12 +110,16 @@ class SqliteConnection : public SqlConnection {
 
   static SqlValue Cell(sqlite3_stmt* stmt, int c) {
     switch (sqlite3_column_type(stmt, c)) {
-      case SQLITE_NULL: return std::monostate{};
-      case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(stmt, c));
-      case SQLITE_FLOAT: return sqlite3_column_double(stmt, c);
+      case SQLITE_NULL:
+        return std::monostate{};
+      case SQLITE_INTEGER:
+        return static_cast<int64_t>(sqlite3_column_int64(stmt, c));
+      case SQLITE_FLOAT:
+        return sqlite3_column_double(stmt, c);
       default: {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-        return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt, c))) : std::string();
+        return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt, c)))
+                 : std::string();
       }
     }
   }
@@ -119,7 +132,8 @@ class SqliteConnection : public SqlConnection {
   // locked" at once, without the busy handler, when another process is opening the same new
   // file at that moment (controllers started together). Retry until the busy timeout.
   void EnableWal() {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
     for (int attempt = 1;; ++attempt) {
       const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
       if (rc == SQLITE_OK) return;
@@ -136,6 +150,8 @@ class SqliteConnection : public SqlConnection {
 
 }  // namespace
 
-std::unique_ptr<SqlConnection> OpenSqlite(const std::string& path) { return std::make_unique<SqliteConnection>(path); }
+std::unique_ptr<SqlConnection> OpenSqlite(const std::string& path) {
+  return std::make_unique<SqliteConnection>(path);
+}
 
 }  // namespace hpo::store

@@ -9,7 +9,9 @@
 namespace hpo::store {
 namespace {
 
-bool IsPostgres(const std::string& url) { return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0; }
+bool IsPostgres(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
 
 // Where the password sits in scheme://user:password@host...: [begin, end), or begin == end.
 std::pair<size_t, size_t> PasswordSpan(const std::string& url) {
@@ -65,8 +67,10 @@ StorageUrl ParseStorageUrl(const std::string& url) {
     if (!options) {
       std::string message = error ? error : "out of memory";
       PQfreemem(error);
-      while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-      throw UserError("malformed storage URL '" + MaskPassword(url) + "': " + HidePassword(message, url));
+      while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
+      throw UserError("malformed storage URL '" + MaskPassword(url) +
+                      "': " + HidePassword(message, url));
     }
     PQconninfoFree(options);
     parsed.kind = StorageUrl::Kind::kPostgres;
@@ -77,8 +81,9 @@ StorageUrl ParseStorageUrl(const std::string& url) {
   if (url.rfind(kSqlite, 0) == 0) {
     parsed.path = url.substr(kSqlite.size());  // sqlite:////abs is absolute, sqlite:///rel relative
   } else if (url.find("://") != std::string::npos) {
-    throw UserError("unsupported storage URL '" + MaskPassword(url) +
-                    "' (use a file path, sqlite:///path or postgresql://user:password@host:port/database)");
+    throw UserError(
+        "unsupported storage URL '" + MaskPassword(url) +
+        "' (use a file path, sqlite:///path or postgresql://user:password@host:port/database)");
   } else {
     parsed.path = url;
   }

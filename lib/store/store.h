@@ -36,16 +36,16 @@ struct Trial {
   /// A multi-objective study's further objectives (COMPLETE), in the order the study lists
   /// them, as the trial wrote them; empty in a single-objective study.
   std::vector<double> more_values;
-  double cost = 0.0;            ///< wall-clock seconds the trial ran
-  double cost_measure = 0.0;    ///< what the sampler weighs it by (the sweep's `cost:`): env
-                                ///< steps, the cost the trial reported, or seconds; 0 = none
-  std::string error;            ///< why it FAILED (or was pruned)
-  std::string worker;           ///< host:pid of the controller that ran it
+  double cost = 0.0;          ///< wall-clock seconds the trial ran
+  double cost_measure = 0.0;  ///< what the sampler weighs it by (the sweep's `cost:`): env
+                              ///< steps, the cost the trial reported, or seconds; 0 = none
+  std::string error;          ///< why it FAILED (or was pruned)
+  std::string worker;         ///< host:pid of the controller that ran it
   std::string run_dir;
   int64_t created_ms = 0, started_ms = 0, finished_ms = 0, heartbeat_ms = 0;  ///< unix epoch ms
-  int64_t retry_of = -1;        ///< number of the failed trial this one repeats, or -1
-  bool retried = false;         ///< FAILED and already re-queued as another trial
-  int64_t version = 0;          ///< the study's version at this trial's last change
+  int64_t retry_of = -1;                    ///< number of the failed trial this one repeats, or -1
+  bool retried = false;                     ///< FAILED and already re-queued as another trial
+  int64_t version = 0;                      ///< the study's version at this trial's last change
   std::vector<Intermediate> intermediates;  ///< sorted by step
 };
 
@@ -156,12 +156,13 @@ class Store {
   /// Ends a trial in a final state (COMPLETE, PRUNED or FAILED); `more_values` are a
   /// multi-objective study's further objectives (Trial::more_values).
   virtual void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
-                           const std::vector<double>& more_values, TrialCost cost, const std::string& error) = 0;
+                           const std::vector<double>& more_values, TrialCost cost,
+                           const std::string& error) = 0;
 
   /// Records a trial that finished while nobody watched (its controller died after the trial
   /// wrote its results) as COMPLETE with `value`. False if it was no longer RUNNING.
-  virtual bool AdoptFinishedTrial(int64_t trial_id, double value, const std::vector<double>& more_values,
-                                  TrialCost cost) = 0;
+  virtual bool AdoptFinishedTrial(int64_t trial_id, double value,
+                                  const std::vector<double>& more_values, TrialCost cost) = 0;
 
   /// Marks a RUNNING trial FAILED with `reason` and, while it has been retried fewer than
   /// `max_retries` times, re-queues it as a WAITING trial with the same params and seed.

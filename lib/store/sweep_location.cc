@@ -35,7 +35,8 @@ SweepLocation LocateSweep(const std::string& name, const std::string& storage_ur
   SweepLocation location;
   location.name = name;
   location.dir = TrainDir() / "sweep" / name;
-  location.storage_url = storage_url.empty() ? "sqlite:///" + (location.dir / "study.db").string() : storage_url;
+  location.storage_url =
+      storage_url.empty() ? "sqlite:///" + (location.dir / "study.db").string() : storage_url;
   return location;
 }
 
@@ -48,7 +49,8 @@ SweepLocation FindSweep(const std::optional<std::string>& sweep, const std::stri
       SweepLocation location;
       location.name = std::filesystem::weakly_canonical(as_path).filename().string();
       location.dir = as_path;
-      location.storage_url = storage_url.empty() ? "sqlite:///" + (as_path / "study.db").string() : storage_url;
+      location.storage_url =
+          storage_url.empty() ? "sqlite:///" + (as_path / "study.db").string() : storage_url;
       return location;
     }
     ValidateSweepName(*sweep, "SWEEP");
@@ -76,7 +78,8 @@ SweepLocation FindSweep(const std::optional<std::string>& sweep, const std::stri
     if (!newest || t > newest_time) newest = entry.path(), newest_time = t;
   }
   if (!newest) {
-    throw UserError("no sweeps in " + root.string() + " (run 'hpo sweep CONFIG' first, or name one)");
+    throw UserError("no sweeps in " + root.string() +
+                    " (run 'hpo sweep CONFIG' first, or name one)");
   }
   return LocateSweep(newest->filename().string(), storage_url);
 }

@@ -8,9 +8,9 @@
 namespace hpo::store {
 
 struct SweepLocation {
-  std::string name;                ///< the study name
-  std::filesystem::path dir;       ///< train_dir/sweep/<name> (may not exist for remote stores)
-  std::string storage_url;         ///< where the study is stored
+  std::string name;           ///< the study name
+  std::filesystem::path dir;  ///< train_dir/sweep/<name> (may not exist for remote stores)
+  std::string storage_url;    ///< where the study is stored
 };
 
 /// train_dir: $HPO_TRAIN_DIR if set, else ./train_dir.

@@ -34,7 +34,9 @@ torch::nn::Sequential ActorCriticImpl::MakeTrunk(int input, const config::Traine
 
 ActorCriticImpl::ActorCriticImpl(int observation_size, const envs::ActionSpace& action_space,
                                  const config::TrainerConfig& config)
-    : discrete_(action_space.discrete), action_dim_(action_space.n), shared_(config.shared_network) {
+    : discrete_(action_space.discrete),
+      action_dim_(action_space.n),
+      shared_(config.shared_network) {
   const int last = static_cast<int>(config.net_arch.back());
   actor_trunk_ = MakeTrunk(observation_size, config, "actor");
   if (!shared_) critic_trunk_ = MakeTrunk(observation_size, config, "critic");
@@ -51,17 +53,19 @@ ActorCriticImpl::ActorCriticImpl(int observation_size, const envs::ActionSpace& 
 
 ActorCriticImpl::Output ActorCriticImpl::forward(const torch::Tensor& observations) {
   const torch::Tensor actor_features = actor_trunk_->forward(observations);
-  const torch::Tensor critic_features = shared_ ? actor_features : critic_trunk_->forward(observations);
+  const torch::Tensor critic_features =
+      shared_ ? actor_features : critic_trunk_->forward(observations);
   return {policy_head_->forward(actor_features), value_head_->forward(critic_features).squeeze(-1)};
 }
 
 torch::Tensor ActorCriticImpl::Value(const torch::Tensor& observations) {
-  const torch::Tensor features = shared_ ? actor_trunk_->forward(observations) : critic_trunk_->forward(observations);
+  const torch::Tensor features =
+      shared_ ? actor_trunk_->forward(observations) : critic_trunk_->forward(observations);
   return value_head_->forward(features).squeeze(-1);
 }
 
-std::pair<torch::Tensor, torch::Tensor> ActorCriticImpl::LogProbAndEntropy(const Output& out,
-                                                                           const torch::Tensor& actions) {
+std::pair<torch::Tensor, torch::Tensor> ActorCriticImpl::LogProbAndEntropy(
+    const Output& out, const torch::Tensor& actions) {
   if (discrete_) {
     const torch::Tensor log_probs = torch::log_softmax(out.policy, -1);
     const torch::Tensor log_prob = log_probs.gather(1, actions.unsqueeze(1)).squeeze(1);
@@ -90,7 +94,8 @@ PpoLoss ComputePpoLoss(const torch::Tensor& log_prob, const torch::Tensor& old_l
   loss.policy_loss = -torch::min(unclipped, clipped).mean();
   // value loss, optionally with the prediction clipped around the rollout's value
   torch::Tensor predicted = values;
-  if (clip_range_vf > 0) predicted = old_values + (values - old_values).clamp(-clip_range_vf, clip_range_vf);
+  if (clip_range_vf > 0)
+    predicted = old_values + (values - old_values).clamp(-clip_range_vf, clip_range_vf);
   loss.value_loss = (returns - predicted).pow(2).mean();
   loss.entropy = entropy.mean();
   loss.total = loss.policy_loss + vf_coef * loss.value_loss - ent_coef * loss.entropy;

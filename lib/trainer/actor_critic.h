@@ -23,14 +23,16 @@ class ActorCriticImpl : public torch::nn::Module {
   torch::Tensor Value(const torch::Tensor& observations);
 
   /// Log-probability of `actions` ([B] indices or [B, n]) and the entropy, both [B].
-  std::pair<torch::Tensor, torch::Tensor> LogProbAndEntropy(const Output& out, const torch::Tensor& actions);
+  std::pair<torch::Tensor, torch::Tensor> LogProbAndEntropy(const Output& out,
+                                                            const torch::Tensor& actions);
 
   bool discrete() const { return discrete_; }
   int action_dim() const { return action_dim_; }
   torch::Tensor log_std() const { return log_std_; }
 
  private:
-  torch::nn::Sequential MakeTrunk(int input, const config::TrainerConfig& config, const std::string& name);
+  torch::nn::Sequential MakeTrunk(int input, const config::TrainerConfig& config,
+                                  const std::string& name);
 
   bool discrete_;
   int action_dim_;

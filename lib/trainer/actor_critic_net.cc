@@ -11,23 +11,28 @@ namespace hpo::trainer {
 namespace {
 
 // C[m, n] (+)= A[m, k] * B[n, k]^T: a linear layer's pre-activation, x W^T.
-void MultiplyTransposedB(const float* a, const float* b, float* c, int64_t m, int n, int k, int ldc, float beta) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), n, k, 1.0f, a, k, b, k, beta, c, ldc);
+void MultiplyTransposedB(const float* a, const float* b, float* c, int64_t m, int n, int k, int ldc,
+                         float beta) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), n, k, 1.0f, a, k, b, k,
+              beta, c, ldc);
 }
 // C[m, n] = A[k, m]^T * B[k, n]: a weight gradient, d_pre^T x.
 void MultiplyTransposedA(const float* a, const float* b, float* c, int m, int n, int64_t k) {
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, static_cast<int>(k), 1.0f, a, m, b, n, 0.0f, c, n);
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, static_cast<int>(k), 1.0f, a, m, b, n,
+              0.0f, c, n);
 }
 // C[m, n] (+)= A[m, k] * B[k, n]: the gradient flowing into a layer's input, d_pre W.
 void Multiply(const float* a, const float* b, float* c, int64_t m, int n, int k, float beta) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m), n, k, 1.0f, a, k, b, n, beta, c, n);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m), n, k, 1.0f, a, k, b,
+              n, beta, c, n);
 }
 
 // Every row of x [rows, cols] set to the bias: the GEMM then adds x W^T onto it (beta = 1,
 // which also spares OpenBLAS clearing the output first).
 void FillRowsWithBias(float* x, const float* bias, int64_t rows, int cols) {
   for (int64_t r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) x[r * cols + c] = bias[c];  // inline: a memmove call per row costs more
+    for (int c = 0; c < cols; ++c)
+      x[r * cols + c] = bias[c];  // inline: a memmove call per row costs more
   }
 }
 
@@ -71,8 +76,9 @@ ActorCriticNet::ActorCriticNet(int observation_size, const envs::ActionSpace& ac
   parameter_count_ = offset;
 }
 
-void ActorCriticNet::RunTrunk(const float* params, const std::vector<Layer>& trunk, const float* observations,
-                              int64_t batch, std::vector<std::vector<float>>& hidden) const {
+void ActorCriticNet::RunTrunk(const float* params, const std::vector<Layer>& trunk,
+                              const float* observations, int64_t batch,
+                              std::vector<std::vector<float>>& hidden) const {
   hidden.resize(trunk.size());
   const float* input = observations;
   for (size_t l = 0; l < trunk.size(); ++l) {
@@ -80,7 +86,8 @@ void ActorCriticNet::RunTrunk(const float* params, const std::vector<Layer>& tru
     EnsureSize(hidden[l], batch * layer.out);
     float* out = hidden[l].data();
     FillRowsWithBias(out, params + layer.bias, batch, layer.out);
-    MultiplyTransposedB(input, params + layer.weight, out, batch, layer.out, layer.in, layer.out, 1.0f);
+    MultiplyTransposedB(input, params + layer.weight, out, batch, layer.out, layer.in, layer.out,
+                        1.0f);
     if (relu_) {
       for (int64_t i = 0; i < batch * layer.out; ++i) out[i] = std::max(out[i], 0.0f);
     } else {
@@ -90,13 +97,15 @@ void ActorCriticNet::RunTrunk(const float* params, const std::vector<Layer>& tru
   }
 }
 
-void ActorCriticNet::RunHead(const float* params, const Layer& head, const float* features, int64_t batch,
-                             float* out) const {
+void ActorCriticNet::RunHead(const float* params, const Layer& head, const float* features,
+                             int64_t batch, float* out) const {
   FillRowsWithBias(out, params + head.bias, batch, head.out);
-  MultiplyTransposedB(features, params + head.weight, out, batch, head.out, head.in, head.out, 1.0f);
+  MultiplyTransposedB(features, params + head.weight, out, batch, head.out, head.in, head.out,
+                      1.0f);
 }
 
-void ActorCriticNet::Forward(const float* params, const float* observations, int64_t batch, Activations& a) const {
+void ActorCriticNet::Forward(const float* params, const float* observations, int64_t batch,
+                             Activations& a) const {
   a.batch = batch;
   RunTrunk(params, actor_, observations, batch, a.actor);
   EnsureSize(a.head, batch * head_size_);
@@ -116,16 +125,20 @@ void ActorCriticNet::ForwardValue(const float* params, const float* observations
   RunHead(params, value_head_, critic.back().data(), batch, a.value.data());
 }
 
-void ActorCriticNet::BackwardHead(const float* params, const Layer& head, const float* features, const float* d_out,
-                                  int64_t batch, float* d_features, bool accumulate, float* grads) const {
+void ActorCriticNet::BackwardHead(const float* params, const Layer& head, const float* features,
+                                  const float* d_out, int64_t batch, float* d_features,
+                                  bool accumulate, float* grads) const {
   MultiplyTransposedA(d_out, features, grads + head.weight, head.out, head.in, batch);
   ColumnSums(d_out, batch, head.out, grads + head.bias);
-  Multiply(d_out, params + head.weight, d_features, batch, head.in, head.out, accumulate ? 1.0f : 0.0f);
+  Multiply(d_out, params + head.weight, d_features, batch, head.in, head.out,
+           accumulate ? 1.0f : 0.0f);
 }
 
-void ActorCriticNet::BackwardTrunk(const float* params, const std::vector<Layer>& trunk, const float* observations,
+void ActorCriticNet::BackwardTrunk(const float* params, const std::vector<Layer>& trunk,
+                                   const float* observations,
                                    const std::vector<std::vector<float>>& hidden, int64_t batch,
-                                   std::vector<float>& d_features, std::vector<float>& scratch, float* grads) const {
+                                   std::vector<float>& d_features, std::vector<float>& scratch,
+                                   float* grads) const {
   for (size_t l = trunk.size(); l-- > 0;) {
     const Layer& layer = trunk[l];
     const float* h = hidden[l].data();
@@ -148,21 +161,27 @@ void ActorCriticNet::BackwardTrunk(const float* params, const std::vector<Layer>
 }
 
 void ActorCriticNet::Backward(const float* params, const float* observations, const Activations& a,
-                              const float* d_head, const float* d_value, float* grads, Activations& scratch) const {
+                              const float* d_head, const float* d_value, float* grads,
+                              Activations& scratch) const {
   const int64_t batch = a.batch;
   const int features = policy_head_.in;
   EnsureSize(scratch.d_hidden, batch * features);
-  BackwardHead(params, policy_head_, a.actor.back().data(), d_head, batch, scratch.d_hidden.data(), false, grads);
+  BackwardHead(params, policy_head_, a.actor.back().data(), d_head, batch, scratch.d_hidden.data(),
+               false, grads);
   if (shared_) {
-    BackwardHead(params, value_head_, a.actor.back().data(), d_value, batch, scratch.d_hidden.data(), true, grads);
-    BackwardTrunk(params, actor_, observations, a.actor, batch, scratch.d_hidden, scratch.d_hidden_next, grads);
+    BackwardHead(params, value_head_, a.actor.back().data(), d_value, batch,
+                 scratch.d_hidden.data(), true, grads);
+    BackwardTrunk(params, actor_, observations, a.actor, batch, scratch.d_hidden,
+                  scratch.d_hidden_next, grads);
     return;
   }
-  BackwardTrunk(params, actor_, observations, a.actor, batch, scratch.d_hidden, scratch.d_hidden_next, grads);
+  BackwardTrunk(params, actor_, observations, a.actor, batch, scratch.d_hidden,
+                scratch.d_hidden_next, grads);
   EnsureSize(scratch.d_value_features, batch * features);
-  BackwardHead(params, value_head_, a.critic.back().data(), d_value, batch, scratch.d_value_features.data(), false,
-               grads);
-  BackwardTrunk(params, critic_, observations, a.critic, batch, scratch.d_value_features, scratch.d_hidden_next, grads);
+  BackwardHead(params, value_head_, a.critic.back().data(), d_value, batch,
+               scratch.d_value_features.data(), false, grads);
+  BackwardTrunk(params, critic_, observations, a.critic, batch, scratch.d_value_features,
+                scratch.d_hidden_next, grads);
 }
 
 }  // namespace hpo::trainer

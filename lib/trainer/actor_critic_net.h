@@ -18,28 +18,31 @@ namespace hpo::trainer {
 
 class ActorCriticNet {
  public:
-  ActorCriticNet(int observation_size, const envs::ActionSpace& action_space, const config::TrainerConfig& config);
+  ActorCriticNet(int observation_size, const envs::ActionSpace& action_space,
+                 const config::TrainerConfig& config);
 
   /// Outputs and intermediate activations of one forward pass (reused across calls; grows to
   /// the largest batch seen).
   struct Activations {
     int64_t batch = 0;
     std::vector<std::vector<float>> actor, critic;  ///< per hidden layer, [batch, width]
-    std::vector<float> head;                        ///< [batch, head_size]: logits or Gaussian means
-    std::vector<float> value;                       ///< [batch]
-    std::vector<float> d_hidden, d_hidden_next;     ///< backward scratch
-    std::vector<float> d_value_features;            ///< backward scratch (separate critic)
+    std::vector<float> head;                     ///< [batch, head_size]: logits or Gaussian means
+    std::vector<float> value;                    ///< [batch]
+    std::vector<float> d_hidden, d_hidden_next;  ///< backward scratch
+    std::vector<float> d_value_features;         ///< backward scratch (separate critic)
   };
 
   /// Runs actor and critic on `observations` [batch, observation_size].
   void Forward(const float* params, const float* observations, int64_t batch, Activations& a) const;
   /// Only the critic (bootstrapping values); fills a.value.
-  void ForwardValue(const float* params, const float* observations, int64_t batch, Activations& a) const;
+  void ForwardValue(const float* params, const float* observations, int64_t batch,
+                    Activations& a) const;
   /// Gradients of the loss given d_head [batch, head_size] and d_value [batch], written to
   /// `grads` (same layout as the parameters) for every weight and bias. The log_std entries are
   /// left as they are: the distribution adds to them.
-  void Backward(const float* params, const float* observations, const Activations& a, const float* d_head,
-                const float* d_value, float* grads, Activations& scratch) const;
+  void Backward(const float* params, const float* observations, const Activations& a,
+                const float* d_head, const float* d_value, float* grads,
+                Activations& scratch) const;
 
   int64_t parameter_count() const { return parameter_count_; }
   int head_size() const { return head_size_; }
@@ -52,16 +55,19 @@ class ActorCriticNet {
     int64_t weight = 0, bias = 0;  ///< offsets into the flat parameters; weight is [out, in]
   };
 
-  void RunTrunk(const float* params, const std::vector<Layer>& trunk, const float* observations, int64_t batch,
-                std::vector<std::vector<float>>& hidden) const;
-  void RunHead(const float* params, const Layer& head, const float* features, int64_t batch, float* out) const;
+  void RunTrunk(const float* params, const std::vector<Layer>& trunk, const float* observations,
+                int64_t batch, std::vector<std::vector<float>>& hidden) const;
+  void RunHead(const float* params, const Layer& head, const float* features, int64_t batch,
+               float* out) const;
   /// Backward through a head and its trunk; d_features holds the head's gradient on the
   /// trunk output on entry when `head` is null (shared trunk, both heads already applied).
-  void BackwardTrunk(const float* params, const std::vector<Layer>& trunk, const float* observations,
-                     const std::vector<std::vector<float>>& hidden, int64_t batch, std::vector<float>& d_features,
-                     std::vector<float>& scratch, float* grads) const;
-  void BackwardHead(const float* params, const Layer& head, const float* features, const float* d_out, int64_t batch,
-                    float* d_features, bool accumulate, float* grads) const;
+  void BackwardTrunk(const float* params, const std::vector<Layer>& trunk,
+                     const float* observations, const std::vector<std::vector<float>>& hidden,
+                     int64_t batch, std::vector<float>& d_features, std::vector<float>& scratch,
+                     float* grads) const;
+  void BackwardHead(const float* params, const Layer& head, const float* features,
+                    const float* d_out, int64_t batch, float* d_features, bool accumulate,
+                    float* grads) const;
 
   int observation_size_;
   int head_size_;

@@ -5,7 +5,8 @@
 #include <cstdint>
 
 // Compiled for three instruction sets, picked at load time by the CPU.
-#define HPO_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define HPO_VECTOR_CLONES \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 
 namespace hpo::trainer {
 
@@ -65,9 +66,10 @@ HPO_VECTOR_CLONES double SumOfSquares(const float* x, int64_t n) {
   return sum;
 }
 
-HPO_VECTOR_CLONES void AdamUpdate(float* __restrict params, float* __restrict grads, float* __restrict m,
-                                  float* __restrict v, int64_t n, float grad_scale, float beta1, float beta2,
-                                  float step_size, float inv_sqrt_bias2, float eps) {
+HPO_VECTOR_CLONES void AdamUpdate(float* __restrict params, float* __restrict grads,
+                                  float* __restrict m, float* __restrict v, int64_t n,
+                                  float grad_scale, float beta1, float beta2, float step_size,
+                                  float inv_sqrt_bias2, float eps) {
   for (int64_t i = 0; i < n; ++i) {
     const float g = grads[i] * grad_scale;
     grads[i] = g;

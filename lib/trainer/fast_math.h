@@ -24,7 +24,7 @@ double SumOfSquares(const float* x, int64_t n);
 
 /// One Adam step (torch::optim::Adam's arithmetic) after scaling the gradients by
 /// `grad_scale`; the scaled gradients are written back.
-void AdamUpdate(float* params, float* grads, float* m, float* v, int64_t n, float grad_scale, float beta1,
-                float beta2, float step_size, float inv_sqrt_bias2, float eps);
+void AdamUpdate(float* params, float* grads, float* m, float* v, int64_t n, float grad_scale,
+                float beta1, float beta2, float step_size, float inv_sqrt_bias2, float eps);
 
 }  // namespace hpo::trainer

@@ -12,7 +12,8 @@ void ComputeGae(std::span<const float> rewards, std::span<const float> values,
     double next_advantage = 0.0;
     double next_value = last_values[static_cast<size_t>(e)];
     for (int t = n_steps - 1; t >= 0; --t) {
-      const size_t i = static_cast<size_t>(t) * static_cast<size_t>(n_envs) + static_cast<size_t>(e);
+      const size_t i =
+          static_cast<size_t>(t) * static_cast<size_t>(n_envs) + static_cast<size_t>(e);
       const double not_ended = 1.0 - ended[i];
       const double delta = rewards[i] + gamma * next_value * not_ended - values[i];
       next_advantage = delta + gamma * lambda * not_ended * next_advantage;

@@ -16,7 +16,9 @@ struct Policy {
   PolicyDistribution distribution;
   std::vector<float> params;  ///< in ActorCriticImpl::parameters() order
 
-  const float* log_std() const { return net.log_std_offset() >= 0 ? params.data() + net.log_std_offset() : nullptr; }
+  const float* log_std() const {
+    return net.log_std_offset() >= 0 ? params.data() + net.log_std_offset() : nullptr;
+  }
 
   /// One batched forward pass on `observations` [batch, obs]; then one action per row: the
   /// mode when `rng` is null, else a sample, with its log-probability in `log_probs` [batch].

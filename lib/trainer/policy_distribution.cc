@@ -47,8 +47,8 @@ constexpr int kMaxActions = 64;  // the stack buffer of one row's log-probabilit
 
 }  // namespace
 
-void PolicyDistribution::Sample(const float* head, const float* log_std, int64_t batch, Rng& rng, float* actions,
-                                float* log_prob) const {
+void PolicyDistribution::Sample(const float* head, const float* log_std, int64_t batch, Rng& rng,
+                                float* actions, float* log_prob) const {
   for (int64_t b = 0; b < batch; ++b) {
     const float* row = head + b * n_;
     if (discrete_) {
@@ -87,8 +87,9 @@ void PolicyDistribution::Mode(const float* head, int64_t batch, float* actions) 
   }
 }
 
-void PolicyDistribution::LogProbAndEntropy(const float* head, const float* log_std, const float* actions,
-                                           int64_t batch, float* log_prob, float* entropy) const {
+void PolicyDistribution::LogProbAndEntropy(const float* head, const float* log_std,
+                                           const float* actions, int64_t batch, float* log_prob,
+                                           float* entropy) const {
   const float gaussian_entropy = discrete_ ? 0.0f : GaussianEntropy(log_std, n_);
   for (int64_t b = 0; b < batch; ++b) {
     const float* row = head + b * n_;
@@ -104,8 +105,9 @@ void PolicyDistribution::LogProbAndEntropy(const float* head, const float* log_s
   }
 }
 
-void PolicyDistribution::Backward(const float* head, const float* log_std, const float* actions, int64_t batch,
-                                  const float* d_log_prob, float d_entropy, float* d_head, float* d_log_std) const {
+void PolicyDistribution::Backward(const float* head, const float* log_std, const float* actions,
+                                  int64_t batch, const float* d_log_prob, float d_entropy,
+                                  float* d_head, float* d_log_std) const {
   for (int64_t b = 0; b < batch; ++b) {
     const float* row = head + b * n_;
     float* d_row = d_head + b * n_;
@@ -116,11 +118,12 @@ void PolicyDistribution::Backward(const float* head, const float* log_std, const
       const float h = Entropy(log_p, p, n_);
       const int a = static_cast<int>(actions[b]);
       for (int k = 0; k < n_; ++k) {
-        d_row[k] = d_log_prob[b] * ((k == a ? 1.0f : 0.0f) - p[k]) - d_entropy * p[k] * (log_p[k] + h);
+        d_row[k] =
+            d_log_prob[b] * ((k == a ? 1.0f : 0.0f) - p[k]) - d_entropy * p[k] * (log_p[k] + h);
       }
     } else {
-      // z = (a - mean) / std:  d log p / d mean_k = z_k / std_k;  d log p / d log_std_k = z_k^2 - 1;
-      // the entropy depends on log_std only, by 1 per dimension.
+      // z = (a - mean) / std:  d log p / d mean_k = z_k / std_k;  d log p / d log_std_k = z_k^2 -
+      // 1; the entropy depends on log_std only, by 1 per dimension.
       const float* action = actions + b * n_;
       for (int k = 0; k < n_; ++k) {
         const float inv_std = std::exp(-log_std[k]);

@@ -15,7 +15,8 @@ namespace hpo::trainer {
 /// Buffers are row-major: head [batch, n]; actions [batch] (discrete) or [batch, n].
 class PolicyDistribution {
  public:
-  explicit PolicyDistribution(const envs::ActionSpace& space) : discrete_(space.discrete), n_(space.n) {}
+  explicit PolicyDistribution(const envs::ActionSpace& space)
+      : discrete_(space.discrete), n_(space.n) {}
 
   bool discrete() const { return discrete_; }
   int size() const { return n_; }  ///< head outputs per sample
@@ -27,8 +28,8 @@ class PolicyDistribution {
   /// The most likely action per row (argmax / the mean): deterministic evaluation.
   void Mode(const float* head, int64_t batch, float* actions) const;
   /// Log-probability of `actions` and the entropy, per row.
-  void LogProbAndEntropy(const float* head, const float* log_std, const float* actions, int64_t batch,
-                         float* log_prob, float* entropy) const;
+  void LogProbAndEntropy(const float* head, const float* log_std, const float* actions,
+                         int64_t batch, float* log_prob, float* entropy) const;
   /// Gradient of sum_i (d_log_prob[i] * log_prob_i + d_entropy * entropy_i) with respect to the
   /// head (written to d_head [batch, n]) and, for the Gaussian, added to d_log_std [n].
   void Backward(const float* head, const float* log_std, const float* actions, int64_t batch,

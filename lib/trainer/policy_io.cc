@@ -34,7 +34,8 @@ envs::EnvOptions EnvOptionsOf(const config::TrainerConfig& config) {
   return options;
 }
 
-ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space) {
+ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size,
+                      const envs::ActionSpace& space) {
   return ActorCritic(observation_size, space, config);
 }
 
@@ -55,9 +56,11 @@ FlatParameters Flatten(torch::nn::Module& model) {
   return flat;
 }
 
-Policy MakePolicy(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space) {
+Policy MakePolicy(const config::TrainerConfig& config, int observation_size,
+                  const envs::ActionSpace& space) {
   ActorCritic model = MakeModel(config, observation_size, space);
-  Policy policy{ActorCriticNet(observation_size, space, config), PolicyDistribution(space), VectorOf(Flatten(*model).values)};
+  Policy policy{ActorCriticNet(observation_size, space, config), PolicyDistribution(space),
+                VectorOf(Flatten(*model).values)};
   if (static_cast<int64_t>(policy.params.size()) != policy.net.parameter_count()) {
     throw std::logic_error("ActorCriticNet's parameter layout does not match the torch module's");
   }
@@ -69,8 +72,11 @@ void SaveCheckpointFile(const std::filesystem::path& path, const CheckpointState
   archive.write("params", TensorOf(state.params));
   archive.write("adam_m", TensorOf(state.adam_m));
   archive.write("adam_v", TensorOf(state.adam_v));
-  archive.write("counters", torch::tensor({state.adam_step, state.global_step, state.updates, state.solved_step}, torch::kLong));
-  archive.write("training_seconds", torch::tensor({state.training_seconds, state.solved_seconds}, torch::kDouble));
+  archive.write("counters", torch::tensor({state.adam_step, state.global_step, state.updates,
+                                           state.solved_step},
+                                          torch::kLong));
+  archive.write("training_seconds",
+                torch::tensor({state.training_seconds, state.solved_seconds}, torch::kDouble));
   std::filesystem::path tmp = path;
   tmp += ".tmp." + std::to_string(::getpid());
   archive.save_to(tmp.string());
@@ -94,10 +100,12 @@ CheckpointState LoadCheckpointFile(const std::filesystem::path& path) {
     state.global_step = counters[1].item<int64_t>();
     state.updates = counters[2].item<int64_t>();
     state.training_seconds = seconds[0].item<double>();
-    if (counters.numel() > 3) state.solved_step = counters[3].item<int64_t>();  // older checkpoints lack them
+    if (counters.numel() > 3)
+      state.solved_step = counters[3].item<int64_t>();  // older checkpoints lack them
     if (seconds.numel() > 1) state.solved_seconds = seconds[1].item<double>();
   } catch (const c10::Error& e) {
-    throw UserError(fmt::format("cannot read checkpoint {}: {}", path.string(), e.what_without_backtrace()));
+    throw UserError(
+        fmt::format("cannot read checkpoint {}: {}", path.string(), e.what_without_backtrace()));
   }
   return state;
 }
@@ -109,7 +117,8 @@ std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("step_", 0) == 0 && entry.path().extension() == ".pt" && (latest.empty() || name > latest.filename().string())) {
+    if (name.rfind("step_", 0) == 0 && entry.path().extension() == ".pt" &&
+        (latest.empty() || name > latest.filename().string())) {
       latest = entry.path();  // zero-padded step numbers sort as text
     }
   }
@@ -117,8 +126,8 @@ std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir) {
   return latest;
 }
 
-EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& config, int64_t episodes, uint64_t seed,
-                          bool stochastic) {
+EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& config,
+                          int64_t episodes, uint64_t seed, bool stochastic) {
   Rng noise(DeriveSeed(seed, 0, "eval-actions"));
   std::vector<float> log_probs;
   ActorCriticNet::Activations activations;
@@ -133,13 +142,15 @@ EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& con
 EvalResult EvaluateActions(const config::TrainerConfig& config, int64_t episodes, uint64_t seed,
                            const ActFunction& act) {
   std::vector<std::unique_ptr<envs::Env>> envs;
-  for (int64_t i = 0; i < episodes; ++i) envs.push_back(envs::MakeEnv(config.env_id, EnvOptionsOf(config)));
+  for (int64_t i = 0; i < episodes; ++i)
+    envs.push_back(envs::MakeEnv(config.env_id, EnvOptionsOf(config)));
   const auto obs_size = static_cast<size_t>(envs[0]->observation_size());
   const auto width = static_cast<size_t>(envs[0]->action_space().width());
   const auto n = static_cast<size_t>(episodes);
   std::vector<float> obs(n * obs_size);
   Rng seeds(seed);
-  for (size_t i = 0; i < n; ++i) envs[i]->Reset(seeds(), std::span<float>(obs).subspan(i * obs_size, obs_size));
+  for (size_t i = 0; i < n; ++i)
+    envs[i]->Reset(seeds(), std::span<float>(obs).subspan(i * obs_size, obs_size));
   std::vector<double> returns(n, 0.0);
   std::vector<int> lengths(n, 0);
   std::vector<size_t> active(n), still_active;
@@ -155,8 +166,9 @@ EvalResult EvaluateActions(const config::TrainerConfig& config, int64_t episodes
     still_active.clear();
     for (size_t k = 0; k < active.size(); ++k) {
       const size_t i = active[k];
-      const envs::StepResult r = envs[i]->Step(std::span<const float>(actions).subspan(k * width, width),
-                                               std::span<float>(obs).subspan(i * obs_size, obs_size));
+      const envs::StepResult r =
+          envs[i]->Step(std::span<const float>(actions).subspan(k * width, width),
+                        std::span<float>(obs).subspan(i * obs_size, obs_size));
       returns[i] += r.reward;
       ++lengths[i];
       if (!r.terminated && !r.truncated) still_active.push_back(i);
@@ -174,13 +186,15 @@ EvalResult EvaluateActions(const config::TrainerConfig& config, int64_t episodes
   }
   result.mean_episode_length = static_cast<double>(steps) / static_cast<double>(n);
   result.success_rate = static_cast<double>(solved) / static_cast<double>(n);
-  for (double r : returns) result.std_reward += (r - result.mean_reward) * (r - result.mean_reward) / static_cast<double>(n);
+  for (double r : returns)
+    result.std_reward +=
+        (r - result.mean_reward) * (r - result.mean_reward) / static_cast<double>(n);
   result.std_reward = std::sqrt(result.std_reward);
   return result;
 }
 
-EvalResult EvaluateSaved(const std::filesystem::path& run_dir_or_checkpoint, int64_t episodes, uint64_t seed,
-                         bool stochastic) {
+EvalResult EvaluateSaved(const std::filesystem::path& run_dir_or_checkpoint, int64_t episodes,
+                         uint64_t seed, bool stochastic) {
   std::filesystem::path checkpoint, run_dir;
   if (std::filesystem::is_directory(run_dir_or_checkpoint)) {
     run_dir = run_dir_or_checkpoint;
@@ -198,7 +212,8 @@ EvalResult EvaluateSaved(const std::filesystem::path& run_dir_or_checkpoint, int
   Policy policy = MakePolicy(config, env->observation_size(), env->action_space());
   const CheckpointState state = LoadCheckpointFile(checkpoint);
   if (state.params.size() != policy.params.size()) {
-    throw UserError("checkpoint " + checkpoint.string() + " does not match the network in resolved_config.yaml");
+    throw UserError("checkpoint " + checkpoint.string() +
+                    " does not match the network in resolved_config.yaml");
   }
   policy.params = state.params;
   return EvaluatePolicy(policy, config, episodes, seed, stochastic);

@@ -21,14 +21,16 @@ struct FlatParameters {
 };
 FlatParameters Flatten(torch::nn::Module& model);
 
-ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space);
+ActorCritic MakeModel(const config::TrainerConfig& config, int observation_size,
+                      const envs::ActionSpace& space);
 
 /// The env options a trainer config sets (gravity, wind, turbulence).
 envs::EnvOptions EnvOptionsOf(const config::TrainerConfig& config);
 
 /// A freshly initialised policy (the torch module's initialisation, seeded by torch's global
 /// generator), its parameters copied out of the module.
-Policy MakePolicy(const config::TrainerConfig& config, int observation_size, const envs::ActionSpace& space);
+Policy MakePolicy(const config::TrainerConfig& config, int observation_size,
+                  const envs::ActionSpace& space);
 
 struct CheckpointState {
   std::vector<float> params, adam_m, adam_v;
@@ -36,8 +38,8 @@ struct CheckpointState {
   int64_t global_step = 0;
   int64_t updates = 0;
   double training_seconds = 0.0;
-  int64_t solved_step = -1;       ///< env steps when a periodic eval first reached the threshold
-  double solved_seconds = -1.0;   ///< training seconds then (-1: not yet)
+  int64_t solved_step = -1;      ///< env steps when a periodic eval first reached the threshold
+  double solved_seconds = -1.0;  ///< training seconds then (-1: not yet)
 };
 
 /// Writes to a temporary file and renames it into place: a crash never leaves a torn checkpoint.
@@ -55,7 +57,7 @@ EvalResult EvaluateActions(const config::TrainerConfig& config, int64_t episodes
                            const ActFunction& act);
 
 /// EvaluateActions with the policy: deterministic (argmax or Gaussian mean) or sampled.
-EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& config, int64_t episodes,
-                          uint64_t seed, bool stochastic);
+EvalResult EvaluatePolicy(const Policy& policy, const config::TrainerConfig& config,
+                          int64_t episodes, uint64_t seed, bool stochastic);
 
 }  // namespace hpo::trainer

@@ -8,7 +8,8 @@ namespace hpo::trainer {
 namespace {
 
 // Copies rows order[i] of src [n, width] to row i of dst.
-void GatherRows(const float* src, int width, const std::vector<int64_t>& order, std::vector<float>& dst) {
+void GatherRows(const float* src, int width, const std::vector<int64_t>& order,
+                std::vector<float>& dst) {
   dst.resize(order.size() * static_cast<size_t>(width));
   float* out = dst.data();
   for (int64_t row : order) {
@@ -31,9 +32,10 @@ void NormalizeAdvantages(const float* in, int64_t n, float* out) {
 }  // namespace
 
 PpoLossTerms PpoLossAndGradient(int64_t batch, const float* log_prob, const float* old_log_prob,
-                                const float* advantages, const float* values, const float* old_values,
-                                const float* returns, const float* entropy, const PpoCoefficients& c,
-                                float* d_log_prob, float* d_value, float* d_entropy) {
+                                const float* advantages, const float* values,
+                                const float* old_values, const float* returns, const float* entropy,
+                                const PpoCoefficients& c, float* d_log_prob, float* d_value,
+                                float* d_entropy) {
   const double inv_batch = 1.0 / static_cast<double>(batch);
   const double low = 1.0 - c.clip_range, high = 1.0 + c.clip_range;
   double surrogate = 0, squared_error = 0, entropy_sum = 0, kl = 0;
@@ -100,9 +102,11 @@ void PpoUpdate::Gather(const RolloutView& r, const std::vector<int64_t>& order) 
   GatherRows(r.returns, 1, order, returns_);
 }
 
-bool PpoUpdate::Step(int64_t start, int64_t batch, std::span<float> params, double lr, PpoLossTerms& terms) {
+bool PpoUpdate::Step(int64_t start, int64_t batch, std::span<float> params, double lr,
+                     PpoLossTerms& terms) {
   const auto n = static_cast<size_t>(batch);
-  advantages_mb_.resize(n), log_prob_.resize(n), entropy_.resize(n), d_log_prob_.resize(n), d_value_.resize(n);
+  advantages_mb_.resize(n), log_prob_.resize(n), entropy_.resize(n), d_log_prob_.resize(n),
+      d_value_.resize(n);
   d_head_.resize(n * static_cast<size_t>(distribution_.size()));
   const float* observations = observations_.data() + start * observation_size_;
   const float* actions = actions_.data() + start * action_width_;
@@ -113,30 +117,33 @@ bool PpoUpdate::Step(int64_t start, int64_t batch, std::span<float> params, doub
   }
 
   net_.Forward(params.data(), observations, batch, activations_);
-  const float* log_std = net_.log_std_offset() >= 0 ? params.data() + net_.log_std_offset() : nullptr;
-  distribution_.LogProbAndEntropy(activations_.head.data(), log_std, actions, batch, log_prob_.data(),
-                                  entropy_.data());
+  const float* log_std =
+      net_.log_std_offset() >= 0 ? params.data() + net_.log_std_offset() : nullptr;
+  distribution_.LogProbAndEntropy(activations_.head.data(), log_std, actions, batch,
+                                  log_prob_.data(), entropy_.data());
   const bool a2c = c_.algorithm == "a2c";
   const PpoCoefficients coefficients{a2c ? INFINITY : c_.clip_range, a2c ? 0.0 : c_.clip_range_vf,
                                      c_.ent_coef, c_.vf_coef};
   float d_entropy = 0;
   terms = PpoLossAndGradient(batch, log_prob_.data(), log_probs_.data() + start, advantages,
-                             activations_.value.data(), values_.data() + start, returns_.data() + start,
-                             entropy_.data(), coefficients, d_log_prob_.data(), d_value_.data(), &d_entropy);
+                             activations_.value.data(), values_.data() + start,
+                             returns_.data() + start, entropy_.data(), coefficients,
+                             d_log_prob_.data(), d_value_.data(), &d_entropy);
   // SB3: stop this update's epochs before stepping once the policy moved too far.
   if (!a2c && c_.target_kl > 0 && terms.approx_kl > 1.5 * c_.target_kl) return false;
 
   if (log_std) std::fill_n(grads_.data() + net_.log_std_offset(), distribution_.size(), 0.0f);
   float* d_log_std = log_std ? grads_.data() + net_.log_std_offset() : nullptr;
-  distribution_.Backward(activations_.head.data(), log_std, actions, batch, d_log_prob_.data(), d_entropy,
-                         d_head_.data(), d_log_std);
-  net_.Backward(params.data(), observations, activations_, d_head_.data(), d_value_.data(), grads_.data(),
-                backward_scratch_);
+  distribution_.Backward(activations_.head.data(), log_std, actions, batch, d_log_prob_.data(),
+                         d_entropy, d_head_.data(), d_log_std);
+  net_.Backward(params.data(), observations, activations_, d_head_.data(), d_value_.data(),
+                grads_.data(), backward_scratch_);
   optimizer_.Step(params, grads_, lr, c_.max_grad_norm);
   return true;
 }
 
-UpdateStats PpoUpdate::Run(const RolloutView& rollout, std::span<float> params, double lr, Rng& rng) {
+UpdateStats PpoUpdate::Run(const RolloutView& rollout, std::span<float> params, double lr,
+                           Rng& rng) {
   const int64_t n = rollout.size;
   const bool a2c = c_.algorithm == "a2c";
   const int64_t epochs = a2c ? 1 : c_.n_epochs, minibatch = a2c ? n : c_.batch_size;
@@ -146,7 +153,8 @@ UpdateStats PpoUpdate::Run(const RolloutView& rollout, std::span<float> params, 
   for (int64_t epoch = 0; epoch < epochs && !stop; ++epoch) {
     std::iota(order.begin(), order.end(), 0);
     for (int64_t i = n - 1; i > 0; --i) {
-      std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(UniformInt(rng, 0, i + 1))]);
+      std::swap(order[static_cast<size_t>(i)],
+                order[static_cast<size_t>(UniformInt(rng, 0, i + 1))]);
     }
     Gather(rollout, order);
     for (int64_t start = 0; start < n && !stop; start += minibatch) {
@@ -164,7 +172,8 @@ UpdateStats PpoUpdate::Run(const RolloutView& rollout, std::span<float> params, 
     }
   }
   const double m = static_cast<double>(std::max<int64_t>(stats.minibatches, 1));
-  stats.policy_loss /= m, stats.value_loss /= m, stats.entropy /= m, stats.approx_kl /= m, stats.clip_fraction /= m;
+  stats.policy_loss /= m, stats.value_loss /= m, stats.entropy /= m, stats.approx_kl /= m,
+      stats.clip_fraction /= m;
   if (stats.finite) {
     for (float p : params) stats.finite = stats.finite && std::isfinite(p);
   }

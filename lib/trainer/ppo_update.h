@@ -32,9 +32,10 @@ struct PpoCoefficients {
 /// sample's log-probability and value (`d_log_prob`, `d_value`) and entropy (the same for every
 /// sample: returned in `d_entropy`). `advantages` are used as given (normalise before).
 PpoLossTerms PpoLossAndGradient(int64_t batch, const float* log_prob, const float* old_log_prob,
-                                const float* advantages, const float* values, const float* old_values,
-                                const float* returns, const float* entropy, const PpoCoefficients& c,
-                                float* d_log_prob, float* d_value, float* d_entropy);
+                                const float* advantages, const float* values,
+                                const float* old_values, const float* returns, const float* entropy,
+                                const PpoCoefficients& c, float* d_log_prob, float* d_value,
+                                float* d_entropy);
 
 /// The rollout as the update reads it: n samples, row-major.
 struct RolloutView {

@@ -17,9 +17,11 @@ TEST(ResultsFileTest, AMetricIsReadByItsNameOrAsARewardAlias) {
 }
 
 TEST(ResultsFileTest, AnUnsolvedRunCountsAsItsWholeLength) {
-  const YAML::Node results = YAML::Load("time_to_solve: null\ntraining_time: 80\nsteps_to_solve: null\n");
+  const YAML::Node results =
+      YAML::Load("time_to_solve: null\ntraining_time: 80\nsteps_to_solve: null\n");
   EXPECT_EQ(MetricInResults(results, "time_to_solve"), 80.0);
-  EXPECT_THROW(MetricInResults(results, "steps_to_solve"), std::runtime_error);  // no total_timesteps
+  EXPECT_THROW(MetricInResults(results, "steps_to_solve"),
+               std::runtime_error);  // no total_timesteps
 }
 
 TEST(ResultsFileTest, WhatIsNotANumberOrNotAMappingIsAnError) {

@@ -1,7 +1,4 @@
 #include "lib/config/sweep_config.h"
-#include "lib/config/trainer_config.h"
-#include "tests/support/same_sweep.h"
-#include "tests/support/user_error.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -13,6 +10,10 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+
+#include "lib/config/trainer_config.h"
+#include "tests/support/same_sweep.h"
+#include "tests/support/user_error.h"
 
 namespace hpo::config {
 namespace {
@@ -59,8 +60,8 @@ TEST(SweepConfigSeedsTest, MettaDistributionSnippetsWithACustomProgram) {
 TEST(SweepConfigSeedsTest, SearchSpaceFileWithFixedConstraintsAndPresets) {
   const SweepConfig c = LoadSweepConfig(kSeeds + "ppo_search_space.yaml");
   EXPECT_EQ(c.parameters.size(), 5u);
-  EXPECT_EQ(c.fixed.at("clip_range"), Value(0.2));  // ratio_clip
-  EXPECT_EQ(c.fixed.at("n_envs"), Value(2048));     // num_envs
+  EXPECT_EQ(c.fixed.at("clip_range"), Value(0.2));   // ratio_clip
+  EXPECT_EQ(c.fixed.at("n_envs"), Value(2048));      // num_envs
   const ParameterSpec& arch = Param(c, "net_arch");  // policy_hidden_layer_sizes
   ASSERT_TRUE(arch.categorical);
   EXPECT_EQ(arch.choices.size(), 3u);
@@ -75,7 +76,8 @@ TEST(SweepConfigSeedsTest, SearchSpaceFileWithFixedConstraintsAndPresets) {
   EXPECT_EQ(centre.at("n_steps"), Value(24));
   EXPECT_TRUE(space.IsFeasible(space.Center()));
   // entropy_loss_scale > 0.05 and ratio_clip (fixed 0.2) < 0.15: never rejects.
-  EXPECT_TRUE(space.IsFeasible(ParamSet{{"learning_rate", Value(1e-4)}, {"ent_coef", Value(0.09)}, {"n_epochs", Value(4)}}));
+  EXPECT_TRUE(space.IsFeasible(
+      ParamSet{{"learning_rate", Value(1e-4)}, {"ent_coef", Value(0.09)}, {"n_epochs", Value(4)}}));
 }
 
 TEST(SweepConfigSeedsTest, PresetsReplaceWholeSections) {
@@ -85,8 +87,10 @@ TEST(SweepConfigSeedsTest, PresetsReplaceWholeSections) {
   // learning_epochs is no longer searched: "learning_rate > 5e-4 and learning_epochs > 8"
   // reads the trainer default (9), so it rejects 1e-3 and keeps 3e-4.
   ASSERT_EQ(TrainerConfig().n_epochs, 9);
-  EXPECT_FALSE(quick.BuildSpace().IsFeasible(ParamSet{{"learning_rate", Value(1e-3)}, {"n_steps", Value(24)}}));
-  EXPECT_TRUE(quick.BuildSpace().IsFeasible(ParamSet{{"learning_rate", Value(3e-4)}, {"n_steps", Value(24)}}));
+  EXPECT_FALSE(quick.BuildSpace().IsFeasible(
+      ParamSet{{"learning_rate", Value(1e-3)}, {"n_steps", Value(24)}}));
+  EXPECT_TRUE(quick.BuildSpace().IsFeasible(
+      ParamSet{{"learning_rate", Value(3e-4)}, {"n_steps", Value(24)}}));
   const SweepConfig fine = LoadSweepConfig(kSeeds + "ppo_search_space.yaml", "fine_tune");
   EXPECT_EQ(Param(fine, "learning_rate").numeric.max, 5e-4);
   try {
@@ -99,12 +103,13 @@ TEST(SweepConfigSeedsTest, PresetsReplaceWholeSections) {
 }
 
 TEST(SweepConfigTest, WandbVocabulary) {
-  const std::string path = WriteTemp("wandb.yaml",
-                                     "method: grid\nmetric: {name: score, goal: minimize}\ncommand: [prog, \"${args}\"]\n"
-                                     "parameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.1}\n"
-                                     "  layers: {values: [1, 2, 3]}\n  depth: {min: 2, max: 8}\n  width: {min: 0.5, max: 2.0}\n"
-                                     "  wd: {distribution: log_uniform, min: -9.21, max: -2.3}\n  epochs: {value: 10}\n"
-                                     "early_terminate: {type: hyperband, min_iter: 3, eta: 3}\n");
+  const std::string path = WriteTemp(
+      "wandb.yaml",
+      "method: grid\nmetric: {name: score, goal: minimize}\ncommand: [prog, \"${args}\"]\n"
+      "parameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.1}\n"
+      "  layers: {values: [1, 2, 3]}\n  depth: {min: 2, max: 8}\n  width: {min: 0.5, max: 2.0}\n"
+      "  wd: {distribution: log_uniform, min: -9.21, max: -2.3}\n  epochs: {value: 10}\n"
+      "early_terminate: {type: hyperband, min_iter: 3, eta: 3}\n");
   const SweepConfig c = LoadSweepConfig(path);
   EXPECT_FALSE(c.maximize);
   EXPECT_EQ(c.metric, "score");
@@ -118,7 +123,6 @@ TEST(SweepConfigTest, WandbVocabulary) {
   EXPECT_EQ(c.pruner.method, "hyperband");
   EXPECT_EQ(c.pruner.halving_rule.reduction_factor, 3);
 }
-
 
 void ExpectRoundTrip(const SweepConfig& c) {
   SCOPED_TRACE(c.source + (c.preset.empty() ? "" : " preset " + c.preset));
@@ -140,12 +144,14 @@ seed: 99
 timeout: 3600.5
 max_retries: 4
 heartbeat_timeout: 42
-protein: {num_random_samples: 7, max_suggestion_cost: 900, resample_frequency: 5, global_search_scale: 0.75,
-          random_suggestions: 333, suggestions_per_pareto: 44, expansion_rate: 0.3}
-tpe: {n_startup_trials: 6, n_ei_candidates: 31, gamma: 0.2, prior_weight: 2.5, constant_liar: false, multivariate: false}
+protein: {num_random_samples: 7, max_suggestion_cost: 900, resample_frequency: 5,
+          global_search_scale: 0.75, random_suggestions: 333, suggestions_per_pareto: 44,
+          expansion_rate: 0.3}
+tpe: {n_startup_trials: 6, n_ei_candidates: 31, gamma: 0.2, prior_weight: 2.5, constant_liar: false,
+      multivariate: false}
 sampler: tpe
-pruner: {type: percentile, n_startup_trials: 2, n_warmup_steps: 1000, interval_steps: 10, percentile: 30,
-         n_min_trials: 3}
+pruner: {type: percentile, n_startup_trials: 2, n_warmup_steps: 1000, interval_steps: 10,
+         percentile: 30, n_min_trials: 3}
 fixed: {n_envs: 4, total_timesteps: 50000}
 parameters:
   learning_rate: {distribution: log_normal, min: 1.0e-5, max: 1.0e-2, mean: 3.0e-4, scale: 0.5}
@@ -172,8 +178,8 @@ presets:
 command: [python, train.py, "${args}"]
 timeout_per_trial: 0
 early_terminate: {type: hyperband, min_iter: 3, max_iter: 27, eta: 3}
-pruner: {type: successive_halving, min_resource: auto, reduction_factor: 4, min_early_stopping_rate: 1,
-         bootstrap_count: 2}
+pruner: {type: successive_halving, min_resource: auto, reduction_factor: 4,
+         min_early_stopping_rate: 1, bootstrap_count: 2}
 parameters:
   opt.lr: {distribution: log_uniform, min: -9.2, max: -2.3}
   opt.kind: {values: [adam, sgd]}
@@ -181,50 +187,61 @@ parameters:
   epochs: {value: 10}
 )");
   ExpectRoundTrip(LoadSweepConfig(custom));
-  for (const char* seed : {"metta_quick.yaml", "metta_distributions.yaml", "metta_programmatic.yaml", "ppo_search_space.yaml"}) {
+  for (const char* seed : {"metta_quick.yaml", "metta_distributions.yaml",
+                           "metta_programmatic.yaml", "ppo_search_space.yaml"}) {
     const SweepConfig c = LoadSweepConfig(kSeeds + seed);
     ExpectRoundTrip(c);
-    for (const std::string& preset : c.presets) ExpectRoundTrip(LoadSweepConfig(kSeeds + seed, preset));
+    for (const std::string& preset : c.presets)
+      ExpectRoundTrip(LoadSweepConfig(kSeeds + seed, preset));
   }
 }
 
 TEST(SweepConfigTest, StringsThatLookLikeOtherValuesStayStrings) {
   // found by the sweep-config fuzzer: a quoted "true" was stored plain and read back a bool
-  const SweepConfig c = LoadSweepConfig(WriteTemp("quoted.yaml", "method: random\ncommand: [prog, \"${args}\"]\n"
-                                                                 "fixed: {a: \"true\", b: \"3\", c: \"\", d: \"~\"}\n"
-                                                                 "parameters:\n  e: {values: [\"1.5\", plain, \"false\"]}\n"));
+  const SweepConfig c =
+      LoadSweepConfig(WriteTemp("quoted.yaml",
+                                "method: random\ncommand: [prog, \"${args}\"]\n"
+                                "fixed: {a: \"true\", b: \"3\", c: \"\", d: \"~\"}\n"
+                                "parameters:\n  e: {values: [\"1.5\", plain, \"false\"]}\n"));
   EXPECT_EQ(c.fixed.at("a"), Value("true"));
   EXPECT_EQ(c.fixed.at("b"), Value("3"));
   ExpectRoundTrip(c);
 }
 
 TEST(SweepConfigTest, CmaesIsASamplerInEveryVocabularyThatNamesIt) {
-  const SweepConfig own = LoadSweepConfig(WriteTemp("cmaes.yaml", "method: cma-es\ncommand: [prog, \"${args}\"]\n"
-                                                                  "parameters:\n  x: {min: 0.0, max: 1.0}\n"));
+  const SweepConfig own = LoadSweepConfig(WriteTemp("cmaes.yaml",
+                                                    "method: cma-es\ncommand: [prog, \"${args}\"]\n"
+                                                    "parameters:\n  x: {min: 0.0, max: 1.0}\n"));
   EXPECT_EQ(own.sampler.method, "cmaes");
   ExpectRoundTrip(own);
-  const SweepConfig hydra = LoadSweepConfig(WriteTemp("cmaes_hydra.yaml", R"(defaults: [{override hydra/sweeper: optuna}]
+  const SweepConfig hydra =
+      LoadSweepConfig(WriteTemp("cmaes_hydra.yaml", R"(defaults: [{override hydra/sweeper: optuna}]
 hydra:
   sweeper:
     sampler: {_target_: optuna.samplers.CmaEsSampler}
     direction: minimize
     params:
       lr: interval(0.001, 0.1)
-)"), "", {"stub", "${args}"});
+)"),
+                      "", {"stub", "${args}"});
   EXPECT_EQ(hydra.sampler.method, "cmaes");
 }
 
 TEST(SweepConfigTest, Yaml11DigitGroupsAreNumbers) {
-  const SweepConfig c = LoadSweepConfig(WriteTemp("groups.yaml", "method: random\nfixed: {total_timesteps: 1_000_000}\n"
-                                                                 "command: [prog, \"${args}\"]\nparameters:\n  x: {values: [1_0, a_b, \"2_000\"]}\n"));
+  const SweepConfig c = LoadSweepConfig(WriteTemp(
+      "groups.yaml",
+      "method: random\nfixed: {total_timesteps: 1_000_000}\n"
+      "command: [prog, \"${args}\"]\nparameters:\n  x: {values: [1_0, a_b, \"2_000\"]}\n"));
   EXPECT_EQ(c.fixed.at("total_timesteps"), Value(1000000));
   EXPECT_EQ(Param(c, "x").choices, (std::vector<Value>{Value(10), Value("a_b"), Value("2_000")}));
   ExpectRoundTrip(c);
 }
 
 TEST(SweepConfigTest, WindowsLineEndingsLoad) {
-  const SweepConfig c = LoadSweepConfig(WriteTemp("crlf.yaml", "method: random\r\nfixed:\r\n  n_envs: 8\r\nparameters:\r\n"
-                                                             "  gamma: {min: 0.9, max: 0.99}\r\n"));
+  const SweepConfig c =
+      LoadSweepConfig(WriteTemp("crlf.yaml",
+                                "method: random\r\nfixed:\r\n  n_envs: 8\r\nparameters:\r\n"
+                                "  gamma: {min: 0.9, max: 0.99}\r\n"));
   EXPECT_EQ(c.fixed.at("n_envs"), Value(8));
   ExpectRoundTrip(c);
 }
@@ -277,15 +294,25 @@ constraints: ["x > 6"]
 // files' own searched parameters, counted by hand.
 TEST(SweepConfigRealFilesTest, EveryRealFileLoadsOrIsRefusedAtItsMistake) {
   const std::filesystem::path real = std::string(HPO_SHARED_DIR) + "/configs-real";
-  if (!std::filesystem::exists(real)) GTEST_SKIP() << "../shared/configs-real is absent: real sweep files not checked";
+  if (!std::filesystem::exists(real))
+    GTEST_SKIP() << "../shared/configs-real is absent: real sweep files not checked";
   const std::vector<std::string> command = {"stub", "${args}"};
   const std::map<std::string, size_t> searched = {
-      {"wandb/metta_sweep_2024.yaml", 11}, {"wandb/metta_pufferlib_nested.yaml", 7}, {"wandb/pufferlib_config_multi.yaml", 13},
-      {"wandb/wandb_examples_bayes_hyperband.yaml", 7}, {"wandb/vcmi_gym_crl_sweep.yaml", 8}, {"protein/metta_full.yaml", 15},
-      {"protein/metta_minimal.yaml", 2}, {"other/metta_carbs_arch_sweep.yaml", 9}, {"protein/metta_cogeval_flow.yaml", 5},
-      {"optuna_hydra/hydra_optuna_example.yaml", 2}, {"optuna_hydra/lightning_hydra_template_mnist_optuna.yaml", 5},
-      {"optuna_hydra/meds_launch_xgboost.yaml", 9}, {"other/hydra_nevergrad_example.yaml", 4},
-      {"other/katib_optuna_distribution.yaml", 4}, {"other/determined_alphazero_asha.yaml", 5},
+      {"wandb/metta_sweep_2024.yaml", 11},
+      {"wandb/metta_pufferlib_nested.yaml", 7},
+      {"wandb/pufferlib_config_multi.yaml", 13},
+      {"wandb/wandb_examples_bayes_hyperband.yaml", 7},
+      {"wandb/vcmi_gym_crl_sweep.yaml", 8},
+      {"protein/metta_full.yaml", 15},
+      {"protein/metta_minimal.yaml", 2},
+      {"other/metta_carbs_arch_sweep.yaml", 9},
+      {"protein/metta_cogeval_flow.yaml", 5},
+      {"optuna_hydra/hydra_optuna_example.yaml", 2},
+      {"optuna_hydra/lightning_hydra_template_mnist_optuna.yaml", 5},
+      {"optuna_hydra/meds_launch_xgboost.yaml", 9},
+      {"other/hydra_nevergrad_example.yaml", 4},
+      {"other/katib_optuna_distribution.yaml", 4},
+      {"other/determined_alphazero_asha.yaml", 5},
       {"other/azureml_lightgbm_sweep.yaml", 2}};
   const std::map<std::string, std::string> refused = {
       {"wandb/jss_rllib_ppo_typo_bounds.yaml", ":23:10: lr_start.min must be a number, got '1-e6'"},
@@ -312,7 +339,8 @@ TEST(SweepConfigRealFilesTest, EveryRealFileLoadsOrIsRefusedAtItsMistake) {
 }
 
 TEST(SweepConfigTest, OmegaConfInterpolationsInsideTheFileAreResolved) {
-  const std::string hydra = WriteTemp("interpolations.yaml", R"(defaults: [{override hydra/sweeper: optuna}]
+  const std::string hydra =
+      WriteTemp("interpolations.yaml", R"(defaults: [{override hydra/sweeper: optuna}]
 arch: {width: 64, seed: 7}
 run_dir: outputs/${now:%Y-%m-%d}
 to_be_given: ???
@@ -330,7 +358,8 @@ hydra:
   const auto ignored = [&c](const std::string& entry) {
     return std::find(c.ignored.begin(), c.ignored.end(), entry) != c.ignored.end();
   };
-  EXPECT_TRUE(ignored("run_dir (unresolved 'outputs/${now:%Y-%m-%d}': nothing in the search needs it)"));
+  EXPECT_TRUE(
+      ignored("run_dir (unresolved 'outputs/${now:%Y-%m-%d}': nothing in the search needs it)"));
   EXPECT_TRUE(ignored("to_be_given (unresolved '??\?': nothing in the search needs it)"));
 
   // relative references and references inside strings; the command's ${args} is not one
@@ -359,61 +388,90 @@ hooks:
   timeout: 2m
 parameters:
   lr: {min: 0.1, max: 0.2}
-)"), "", {"stub", "${args}"});
-  EXPECT_EQ(c.hooks.on_sweep_start, (std::vector<std::vector<std::string>>{{"notify", "sweep ${sweep} started"}}));
+)"),
+                                        "", {"stub", "${args}"});
+  EXPECT_EQ(c.hooks.on_sweep_start,
+            (std::vector<std::vector<std::string>>{{"notify", "sweep ${sweep} started"}}));
   ASSERT_EQ(c.hooks.on_trial_end.size(), 2u);
-  EXPECT_EQ(c.hooks.on_trial_end[0], (std::vector<std::string>{"curl", "-d", "${trial_json}", "http://localhost/${trial_number}"}));
-  EXPECT_EQ(c.hooks.on_sweep_end, (std::vector<std::vector<std::string>>{{"echo", "${sweep_json}", "${envvar:HOME}"}}));
+  EXPECT_EQ(c.hooks.on_trial_end[0],
+            (std::vector<std::string>{"curl", "-d", "${trial_json}",
+                                      "http://localhost/${trial_number}"}));
+  EXPECT_EQ(c.hooks.on_sweep_end,
+            (std::vector<std::vector<std::string>>{{"echo", "${sweep_json}", "${envvar:HOME}"}}));
   EXPECT_TRUE(c.hooks.on_trial_start.empty());
   EXPECT_EQ(c.hooks.timeout, 120);
   EXPECT_TRUE(c.ignored.empty()) << "the macros were taken for OmegaConf interpolations";
   const auto error = [](const std::string& hooks) {
     return testing_support::UserErrorOf([&] {
-      LoadSweepConfig(WriteTemp("bad_hooks.yaml", "method: random\nhooks:\n" + hooks + "parameters:\n  lr: {min: 0.1, max: 0.2}\n"),
+      LoadSweepConfig(WriteTemp("bad_hooks.yaml", "method: random\nhooks:\n" + hooks +
+                                                      "parameters:\n  lr: {min: 0.1, max: 0.2}\n"),
                       "", {"stub", "${args}"});
     });
   };
   const std::string file = testing::TempDir() + "bad_hooks.yaml";
   EXPECT_EQ(error("  on_trial_start: [echo, \"${sweep_json}\"]\n"),
-            file + ":3:26: hooks.on_trial_start: unknown macro '${sweep_json}' (known here: ${sweep}, ${sweep_dir}, ${args}, "
-                   "${args_no_hyphens}, ${args_no_boolean_flags}, ${args_json}, ${args_json_file}, ${run_dir}, "
-                   "${trial_json}, ${trial_number}, ${trial_state}, ${envvar:NAME})");
+            file +
+                ":3:26: hooks.on_trial_start: unknown macro '${sweep_json}' (known here: ${sweep}, "
+                "${sweep_dir}, ${args}, "
+                "${args_no_hyphens}, ${args_no_boolean_flags}, ${args_json}, ${args_json_file}, "
+                "${run_dir}, "
+                "${trial_json}, ${trial_number}, ${trial_state}, ${envvar:NAME})");
   EXPECT_EQ(error("  on_trial_end: []\n"), file + ":3:17: hooks.on_trial_end is empty");
-  EXPECT_EQ(error("  on_trial_end: {a: 1}\n"), file + ":3:17: hooks.on_trial_end must be a list of words: [program, arg, \"${trial_json}\"]");
+  EXPECT_EQ(
+      error("  on_trial_end: {a: 1}\n"),
+      file +
+          ":3:17: hooks.on_trial_end must be a list of words: [program, arg, \"${trial_json}\"]");
   EXPECT_EQ(error("  timeout: 0\n"), file + ":3:12: hooks.timeout must be more than 0 seconds");
-  EXPECT_EQ(error("  on_end: [x]\n"), file + ":3:3: unknown key 'hooks.on_end' (known: on_sweep_start, on_trial_start, "
-                                             "on_trial_end, on_sweep_end, timeout)");
+  EXPECT_EQ(error("  on_end: [x]\n"),
+            file +
+                ":3:3: unknown key 'hooks.on_end' (known: on_sweep_start, on_trial_start, "
+                "on_trial_end, on_sweep_end, timeout)");
 }
 
 TEST(SweepConfigTest, InterpolationsATrialWouldNeedAreRefusedWhereTheyAre) {
   const std::vector<std::string> command = {"stub", "${args}"};
-  EXPECT_EQ(testing_support::UserErrorOf([&] {
-              LoadSweepConfig(WriteTemp("needs_now.yaml", "method: random\nfixed:\n  out: ${now:%Y}\nparameters:\n"
-                                                          "  lr: {min: 0.1, max: 0.2}\n"), "", command);
-            }),
-            testing::TempDir() + "needs_now.yaml:3:8: '${now:%Y}' calls the OmegaConf resolver 'now', which hpo does not "
-                                 "run; give the value itself");
-  EXPECT_EQ(testing_support::UserErrorOf([&] {
-              LoadSweepConfig(WriteTemp("needs_missing.yaml", "method: random\nparameters:\n  lr:\n    min: ??\?\n    max: 0.2\n"),
-                              "", command);
-            }),
-            testing::TempDir() + "needs_missing.yaml:4:10: '??\?' is OmegaConf's mark of a value to be given elsewhere; "
-                                 "give the value itself");
-  EXPECT_EQ(testing_support::UserErrorOf([&] {
-              LoadSweepConfig(WriteTemp("needs_outside.yaml", "method: random\nparameters:\n  lr:\n    values:\n      - ${base.lr}\n      - 0.2\n"),
-                              "", command);
-            }),
-            testing::TempDir() + "needs_outside.yaml:5:9: '${base.lr}' points outside this file (or in a circle), so hpo "
-                                 "cannot resolve it; give the value itself");
+  EXPECT_EQ(
+      testing_support::UserErrorOf([&] {
+        LoadSweepConfig(WriteTemp("needs_now.yaml",
+                                  "method: random\nfixed:\n  out: ${now:%Y}\nparameters:\n"
+                                  "  lr: {min: 0.1, max: 0.2}\n"),
+                        "", command);
+      }),
+      testing::TempDir() +
+          "needs_now.yaml:3:8: '${now:%Y}' calls the OmegaConf resolver 'now', which hpo does not "
+          "run; give the value itself");
+  EXPECT_EQ(
+      testing_support::UserErrorOf([&] {
+        LoadSweepConfig(
+            WriteTemp("needs_missing.yaml",
+                      "method: random\nparameters:\n  lr:\n    min: ??\?\n    max: 0.2\n"),
+            "", command);
+      }),
+      testing::TempDir() +
+          "needs_missing.yaml:4:10: '??\?' is OmegaConf's mark of a value to be given elsewhere; "
+          "give the value itself");
+  EXPECT_EQ(
+      testing_support::UserErrorOf([&] {
+        LoadSweepConfig(WriteTemp("needs_outside.yaml",
+                                  "method: random\nparameters:\n  lr:\n    values:\n      - "
+                                  "${base.lr}\n      - 0.2\n"),
+                        "", command);
+      }),
+      testing::TempDir() +
+          "needs_outside.yaml:5:9: '${base.lr}' points outside this file (or in a circle), so hpo "
+          "cannot resolve it; give the value itself");
   EXPECT_NE(testing_support::UserErrorOf([&] {
-              LoadSweepConfig(WriteTemp("circle.yaml", "method: random\nfixed:\n  a: ${fixed.b}\n  b: ${fixed.a}\n"
-                                                       "parameters:\n  lr: {min: 0.1, max: 0.2}\n"), "", command);
+              LoadSweepConfig(WriteTemp("circle.yaml",
+                                        "method: random\nfixed:\n  a: ${fixed.b}\n  b: ${fixed.a}\n"
+                                        "parameters:\n  lr: {min: 0.1, max: 0.2}\n"),
+                              "", command);
             }).find("circle.yaml:3:6: '${fixed.b}' points outside this file (or in a circle)"),
             std::string::npos);
 }
 
 TEST(SweepConfigTest, PufferLibFilesNameTheRolloutBatchSize) {
-  // hpo train is the trial program: PufferLib's batch_size is the rollout, minibatch_size SB3's batch_size
+  // hpo train is the trial program: PufferLib's batch_size is the rollout, minibatch_size SB3's
+  // batch_size
   const SweepConfig c = LoadSweepConfig(WriteTemp("puffer_names.yaml", R"(method: bayes
 metric: score
 goal: maximize
@@ -422,33 +480,43 @@ parameters:
     batch_size: {distribution: uniform_pow2, min: 4096, max: 65536}
     minibatch_size: {distribution: uniform_pow2, min: 256, max: 4096}
     update_epochs: {distribution: int_uniform, min: 1, max: 8}
-)"), "", {});
+)"),
+                                        "", {});
   EXPECT_EQ(Param(c, "rollout_size").numeric.max, 65536);
   EXPECT_EQ(Param(c, "batch_size").numeric.max, 4096);
   EXPECT_EQ(Param(c, "n_epochs").numeric.max, 8);
-  EXPECT_EQ(c.notes.front(), "names are PufferLib's: batch_size is the whole rollout (hpo's rollout_size), minibatch_size is "
-                             "hpo's batch_size");
-  // hpo's own Protein example keeps SB3's meaning: a protein: section is no sign of PufferLib's names
-  const SweepConfig own = LoadSweepConfig(std::string(HPO_SOURCE_DIR) + "/configs/examples/protein.yaml");
+  EXPECT_EQ(c.notes.front(),
+            "names are PufferLib's: batch_size is the whole rollout (hpo's rollout_size), "
+            "minibatch_size is "
+            "hpo's batch_size");
+  // hpo's own Protein example keeps SB3's meaning: a protein: section is no sign of PufferLib's
+  // names
+  const SweepConfig own =
+      LoadSweepConfig(std::string(HPO_SOURCE_DIR) + "/configs/examples/protein.yaml");
   EXPECT_NO_THROW(Param(own, "batch_size"));
   EXPECT_TRUE(own.notes.empty());
-  // the same names with a custom program are passed as written; $pow2(...) is Metta's ${ss:pow2, ...}
+  // the same names with a custom program are passed as written; $pow2(...) is Metta's ${ss:pow2,
+  // ...}
   const SweepConfig custom = LoadSweepConfig(WriteTemp("puffer_names.yaml", R"(method: bayes
 parameters:
   trainer:
     batch_size: {distribution: uniform_pow2, min: 4096, max: 65536}
     forward_pass: $pow2(1024, 32768)
-)"), "", {"stub", "${args}"});
+)"),
+                                             "", {"stub", "${args}"});
   EXPECT_EQ(Param(custom, "trainer.batch_size").numeric.max, 65536);
   EXPECT_EQ(Param(custom, "trainer.forward_pass").numeric.distribution, "uniform_pow2");
   EXPECT_EQ(Param(custom, "trainer.forward_pass").numeric.min, 1024);
 }
 
 TEST(SweepConfigTest, Pow2ExponentsAreReadAsTheFileWritesThem) {
-  const std::string text = "method: random\nparameters:\n  a: {distribution: uniform_pow2, min: 15, max: 19, mean: 18}\n"
-                           "  b: {distribution: uniform_pow2, min: 0, max: 7}\n";
-  const SweepConfig c = LoadSweepConfig(WriteTemp("pow2_exponents.yaml", text), "", {"stub", "${args}"});
-  EXPECT_EQ(Param(c, "a").numeric.min, 32768);  // [15, 19] alone holds one power of two: the file's [0, 7] says exponents
+  const std::string text =
+      "method: random\nparameters:\n  a: {distribution: uniform_pow2, min: 15, max: 19, mean: 18}\n"
+      "  b: {distribution: uniform_pow2, min: 0, max: 7}\n";
+  const SweepConfig c =
+      LoadSweepConfig(WriteTemp("pow2_exponents.yaml", text), "", {"stub", "${args}"});
+  EXPECT_EQ(Param(c, "a").numeric.min,
+            32768);  // [15, 19] alone holds one power of two: the file's [0, 7] says exponents
   EXPECT_EQ(Param(c, "a").numeric.max, 524288);
   EXPECT_EQ(Param(c, "a").numeric.mean, 262144);
   EXPECT_EQ(Param(c, "b").numeric.max, 128);
@@ -470,13 +538,25 @@ struct VocabularyFixture {
 
 TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
   const std::vector<VocabularyFixture> fixtures = {
-      {"wandb.yaml", "hpo", "eval/episode_reward", true, 12, "protein",
+      {"wandb.yaml",
+       "hpo",
+       "eval/episode_reward",
+       true,
+       12,
+       "protein",
        {"optimizer.lr: loguniform [1e-05, 0.01]", "optimizer.eps: loguniform [1e-08, 1e-05]",
-        "gamma: uniform [0.9, 0.999]", "n_steps: q_uniform [64.0, 1024.0] q 64.0", "layers: int_uniform [1.0, 4.0]",
-        "decay: loguniform [0.00010003404299092957, 0.10025884372280375]", "activation: categorical [relu, tanh]"},
+        "gamma: uniform [0.9, 0.999]", "n_steps: q_uniform [64.0, 1024.0] q 64.0",
+        "layers: int_uniform [1.0, 4.0]",
+        "decay: loguniform [0.00010003404299092957, 0.10025884372280375]",
+        "activation: categorical [relu, tanh]"},
        {{"epochs", Value(10)}},
        "hyperband"},
-      {"protein.yaml", "hpo", "env/episode_return", true, 20, "protein",
+      {"protein.yaml",
+       "hpo",
+       "env/episode_return",
+       true,
+       20,
+       "protein",
        {"trainer.learning_rate: log_normal [1e-05, 0.1] mean 0.0003 scale auto",
         "trainer.gamma: logit_normal [0.8, 0.9999] mean 0.99 scale auto",
         "trainer.batch_size: uniform_pow2 [4096.0, 65536.0] mean 16384.0 scale auto",
@@ -484,44 +564,102 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
         "trainer.update_epochs: int_uniform [1.0, 8.0] mean 4.0 scale 1.0",
         "trainer.ent_coef: log_normal [1e-05, 0.1] mean 0.001"},
        {{"trainer.bptt_horizon", Value(64)}}},
-      {"carbs.yaml", "hpo", "action.use.altar", true, 20, "protein",
+      {"carbs.yaml",
+       "hpo",
+       "action.use.altar",
+       true,
+       20,
+       "protein",
        {"trainer.learning_rate: log_normal [1e-05, 0.01] mean 0.0003",
         "trainer.total_timesteps: int_loguniform [10000000.0, 1000000000.0]",
         "trainer.gae_lambda: logit_normal [0.8, 0.99] mean 0.95",
-        "agent.hidden_size: uniform_pow2 [64.0, 512.0] mean 128.0", "agent.clip: uniform [0.1, 0.3] mean 0.2"},
+        "agent.hidden_size: uniform_pow2 [64.0, 512.0] mean 128.0",
+        "agent.clip: uniform [0.1, 0.3] mean 0.2"},
        {}},
-      {"pufferlib.yaml", "PufferLib", "environment/episode_return", true, 20, "random",
-       {"train.learning_rate: loguniform [0.0001, 0.01]", "train.gamma: uniform [0.9, 0.999]"}, {}},
-      {"hydra_optuna.yaml", "Hydra", "val/acc_best", true, 15, "tpe",
+      {"pufferlib.yaml",
+       "PufferLib",
+       "environment/episode_return",
+       true,
+       20,
+       "random",
+       {"train.learning_rate: loguniform [0.0001, 0.01]", "train.gamma: uniform [0.9, 0.999]"},
+       {}},
+      {"hydra_optuna.yaml",
+       "Hydra",
+       "val/acc_best",
+       true,
+       15,
+       "tpe",
        {"model.lr: loguniform [0.0001, 0.1]", "model.width: categorical [32, 64, 128]",
         "data.batch: q_uniform [16.0, 64.0] q 16.0", "model.depth: int_uniform [1.0, 4.0]",
         "model.dropout: uniform [0.0, 0.5]"},
        {}},
-      {"hydra_nevergrad.yaml", "Hydra", "final_mean_reward", false, 20, "tpe",
-       {"db: categorical [mnist, cifar]", "lr: log_normal [0.0001, 0.1]", "batch: int_uniform [4.0, 16.0]",
-        "dropout: uniform [0.0, 1.0]"},
+      {"hydra_nevergrad.yaml",
+       "Hydra",
+       "final_mean_reward",
+       false,
+       20,
+       "tpe",
+       {"db: categorical [mnist, cifar]", "lr: log_normal [0.0001, 0.1]",
+        "batch: int_uniform [4.0, 16.0]", "dropout: uniform [0.0, 1.0]"},
        {}},
-      {"hydra_ax.yaml", "Hydra", "loss", false, 10, "protein",
-       {"lr: loguniform [0.0001, 0.1]", "layers: int_uniform [1.0, 6.0]", "optimizer: categorical [adam, sgd]"},
+      {"hydra_ax.yaml",
+       "Hydra",
+       "loss",
+       false,
+       10,
+       "protein",
+       {"lr: loguniform [0.0001, 0.1]", "layers: int_uniform [1.0, 6.0]",
+        "optimizer: categorical [adam, sgd]"},
        {{"epochs", Value(5)}}},
-      {"katib.yaml", "Katib", "reward", true, 9, "tpe",
-       {"lr: loguniform [0.0001, 0.01]", "epochs: int_uniform [2.0, 8.0]", "optimizer: categorical [adam, sgd]"}, {}, "median"},
-      {"determined.yaml", "Determined", "validation_loss", false, 16, "random",
-       {"lr: loguniform [1e-05, 0.01]", "dropout: uniform [0.1, 0.5]", "layers: int_uniform [1.0, 4.0]",
-        "act: categorical [relu, tanh]"},
+      {"katib.yaml",
+       "Katib",
+       "reward",
+       true,
+       9,
+       "tpe",
+       {"lr: loguniform [0.0001, 0.01]", "epochs: int_uniform [2.0, 8.0]",
+        "optimizer: categorical [adam, sgd]"},
+       {},
+       "median"},
+      {"determined.yaml",
+       "Determined",
+       "validation_loss",
+       false,
+       16,
+       "random",
+       {"lr: loguniform [1e-05, 0.01]", "dropout: uniform [0.1, 0.5]",
+        "layers: int_uniform [1.0, 4.0]", "act: categorical [relu, tanh]"},
        {{"global_batch_size", Value(64)}},
        "successive_halving"},
-      {"azureml.yaml", "Azure ML", "val_loss", false, 8, "random",
-       {"lr: loguniform [0.00010003404299092957, 0.10025884372280375]", "momentum: uniform [0.8, 0.99]",
-        "boosting: categorical [gbdt, dart]"},
+      {"azureml.yaml",
+       "Azure ML",
+       "val_loss",
+       false,
+       8,
+       "random",
+       {"lr: loguniform [0.00010003404299092957, 0.10025884372280375]",
+        "momentum: uniform [0.8, 0.99]", "boosting: categorical [gbdt, dart]"},
        {},
        "percentile"},
-      {"ray_tune.yaml", "Ray Tune", "episode_reward", true, 6, "tpe",
-       {"lr: loguniform [0.00010003404299092957, 0.10025884372280375]", "batch: categorical [32, 64]",
-        "momentum: uniform [0.8, 0.99]", "width: int_uniform [16.0, 128.0]"},
+      {"ray_tune.yaml",
+       "Ray Tune",
+       "episode_reward",
+       true,
+       6,
+       "tpe",
+       {"lr: loguniform [0.00010003404299092957, 0.10025884372280375]",
+        "batch: categorical [32, 64]", "momentum: uniform [0.8, 0.99]",
+        "width: int_uniform [16.0, 128.0]"},
        {}},
-      {"rllib.yaml", "Ray Tune", "episode_reward_mean", true, 12, "grid",
-       {"lr: categorical [0.001, 0.0001]", "num_sgd_iter: categorical [5, 10, 20]"}, {}},
+      {"rllib.yaml",
+       "Ray Tune",
+       "episode_reward_mean",
+       true,
+       12,
+       "grid",
+       {"lr: categorical [0.001, 0.0001]", "num_sgd_iter: categorical [5, 10, 20]"},
+       {}},
   };
   for (const VocabularyFixture& f : fixtures) {
     SCOPED_TRACE(f.file);
@@ -532,7 +670,8 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
     EXPECT_EQ(c.n_trials, f.n_trials);
     EXPECT_EQ(c.sampler.method, f.method);
     std::vector<std::string> described;
-    for (const ParameterSpec& p : c.parameters) described.push_back(p.name + ": " + DescribeParameter(p));
+    for (const ParameterSpec& p : c.parameters)
+      described.push_back(p.name + ": " + DescribeParameter(p));
     EXPECT_EQ(described, f.parameters);
     EXPECT_EQ(c.fixed, ParamSet(f.fixed.begin(), f.fixed.end()));
     EXPECT_EQ(c.pruner.method, f.pruner);
@@ -556,14 +695,18 @@ parameters:
   ent_coef:
     <<: [{min: !!float 1e-4}, {min: 0.5, max: 1e-2}]
 )"));
-  EXPECT_EQ(DescribeParameter(Param(c, "learning_rate")), "loguniform [0.001, 0.1]");  // its own key wins
+  EXPECT_EQ(DescribeParameter(Param(c, "learning_rate")),
+            "loguniform [0.001, 0.1]");  // its own key wins
   EXPECT_EQ(DescribeParameter(Param(c, "gamma")), "uniform [0.9, 0.999]");
-  EXPECT_EQ(DescribeParameter(Param(c, "ent_coef")), "uniform [0.0001, 0.01]");  // the first merged mapping wins
+  EXPECT_EQ(DescribeParameter(Param(c, "ent_coef")),
+            "uniform [0.0001, 0.01]");  // the first merged mapping wins
   EXPECT_EQ(c.fixed.at("n_envs"), Value(8));
   EXPECT_EQ(testing_support::UserErrorOf([] {
-              LoadSweepConfig(WriteTemp("bad_merge.yaml", "method: random\nparameters:\n  lr:\n    <<: 3\n"));
+              LoadSweepConfig(
+                  WriteTemp("bad_merge.yaml", "method: random\nparameters:\n  lr:\n    <<: 3\n"));
             }),
-            testing::TempDir() + "bad_merge.yaml:4:9: a merge key (<<) takes a mapping or a list of mappings");
+            testing::TempDir() +
+                "bad_merge.yaml:4:9: a merge key (<<) takes a mapping or a list of mappings");
   // an alias bomb: nine levels of ten aliases stand for 10^9 values
   std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
   for (int i = 1; i < 9; ++i) {
@@ -571,41 +714,53 @@ parameters:
     for (int k = 0; k < 10; ++k) bomb += fmt::format("{}*a{}", k ? ", " : "", i - 1);
     bomb += "]\n";
   }
-  EXPECT_EQ(testing_support::UserErrorOf([&] { LoadSweepConfig(WriteTemp("bomb.yaml", bomb + "method: random\n")); }),
-            testing::TempDir() + "bomb.yaml: the file stands for more than 1000000 values through its aliases (*name)");
+  EXPECT_EQ(
+      testing_support::UserErrorOf(
+          [&] { LoadSweepConfig(WriteTemp("bomb.yaml", bomb + "method: random\n")); }),
+      testing::TempDir() +
+          "bomb.yaml: the file stands for more than 1000000 values through its aliases (*name)");
 }
 
 TEST(SweepConfigTest, AGroupMayHoldAParameterNamedLikeASpecKey) {
   // yolov5's hyperparameters include one named scale; {value: {...}} is still a W&B constant
-  const SweepConfig c = LoadSweepConfig(WriteTemp("scale_group.yaml", "method: random\nparameters:\n  hyp:\n"
-                                                                      "    scale: {min: 0.1, max: 0.9}\n    lr0: {min: 0.01, max: 0.1}\n"
-                                                                      "  opts: {value: {a: 1}}\n"),
-                                        "", {"stub", "${args}"});
+  const SweepConfig c =
+      LoadSweepConfig(WriteTemp("scale_group.yaml",
+                                "method: random\nparameters:\n  hyp:\n"
+                                "    scale: {min: 0.1, max: 0.9}\n    lr0: {min: 0.01, max: 0.1}\n"
+                                "  opts: {value: {a: 1}}\n"),
+                      "", {"stub", "${args}"});
   EXPECT_EQ(DescribeParameter(Param(c, "hyp.scale")), "uniform [0.1, 0.9]");
   EXPECT_EQ(DescribeParameter(Param(c, "hyp.lr0")), "uniform [0.01, 0.1]");
-  EXPECT_EQ(c.ignored, (std::vector<std::string>{"opts (a mapping constant: trials get scalars and lists)"}));
+  EXPECT_EQ(c.ignored,
+            (std::vector<std::string>{"opts (a mapping constant: trials get scalars and lists)"}));
 }
 
 TEST(SweepConfigTest, DeterminedsGridSearcherTriesCountEvenlySpacedPoints) {
-  const std::string text = "name: g\nhyperparameters:\n  lr: {type: log, base: 10, minval: -4, maxval: -1, count: 4}\n"
-                           "  layers: {type: int, minval: 1, maxval: 3, count: 5}\n"
-                           "searcher: {name: SEARCHER, metric: loss, max_trials: 8}\n";
+  const std::string text =
+      "name: g\nhyperparameters:\n  lr: {type: log, base: 10, minval: -4, maxval: -1, count: 4}\n"
+      "  layers: {type: int, minval: 1, maxval: 3, count: 5}\n"
+      "searcher: {name: SEARCHER, metric: loss, max_trials: 8}\n";
   std::string grid_text = text;
   grid_text.replace(grid_text.find("SEARCHER"), 8, "grid");
-  const SweepConfig grid = LoadSweepConfig(WriteTemp("determined_grid.yaml", grid_text), "", {"stub", "${args}"});
+  const SweepConfig grid =
+      LoadSweepConfig(WriteTemp("determined_grid.yaml", grid_text), "", {"stub", "${args}"});
   EXPECT_EQ(grid.sampler.method, "grid");
   EXPECT_EQ(DescribeParameter(Param(grid, "lr")), "categorical [0.0001, 0.001, 0.01, 0.1]");
-  EXPECT_EQ(DescribeParameter(Param(grid, "layers")), "categorical [1, 2, 3]");  // 5 points of 1..3, each once
+  EXPECT_EQ(DescribeParameter(Param(grid, "layers")),
+            "categorical [1, 2, 3]");  // 5 points of 1..3, each once
   std::string random_text = text;
   random_text.replace(random_text.find("SEARCHER"), 8, "random");
-  const SweepConfig random = LoadSweepConfig(WriteTemp("determined_random.yaml", random_text), "", {"stub", "${args}"});
+  const SweepConfig random =
+      LoadSweepConfig(WriteTemp("determined_random.yaml", random_text), "", {"stub", "${args}"});
   EXPECT_EQ(DescribeParameter(Param(random, "layers")), "int_uniform [1.0, 3.0]");
-  EXPECT_NE(std::find(random.ignored.begin(), random.ignored.end(), "lr.count (only Determined's grid searcher uses it)"),
+  EXPECT_NE(std::find(random.ignored.begin(), random.ignored.end(),
+                      "lr.count (only Determined's grid searcher uses it)"),
             random.ignored.end());
 }
 
 TEST(SweepConfigTest, ASweepSectionInsideTheProgramsConfig) {
-  const SweepConfig c = LoadSweepConfig(WriteTemp("sweep_section.yaml", R"(trainer: {total_timesteps: 1000}
+  const SweepConfig c =
+      LoadSweepConfig(WriteTemp("sweep_section.yaml", R"(trainer: {total_timesteps: 1000}
 env: lunar
 sweep:
   method: random
@@ -617,8 +772,9 @@ sweep:
   EXPECT_EQ(c.ignored, (std::vector<std::string>{"trainer (the program's config, beside sweep:)",
                                                  "env (the program's config, beside sweep:)"}));
   // without a sweep: section, an unknown top-level key is still a mistake
-  EXPECT_NE(testing_support::UserErrorOf([] { LoadSweepConfig(WriteTemp("typo.yaml", "methd: random\n")); })
-                .find("unknown key 'methd' at the top level (did you mean 'method'?)"),
+  EXPECT_NE(testing_support::UserErrorOf([] {
+              LoadSweepConfig(WriteTemp("typo.yaml", "methd: random\n"));
+            }).find("unknown key 'methd' at the top level (did you mean 'method'?)"),
             std::string::npos);
 }
 
@@ -627,10 +783,13 @@ std::string ReadingOf(const std::filesystem::path& file, const std::string& name
   std::string text = "== " + name + "\n";
   try {
     const SweepConfig c = LoadSweepConfig(file, "", {"stub", "${args}"});
-    text += fmt::format("metric {}, {}, {} trials, method {}, pruner {}\n", c.metric, c.maximize ? "maximize" : "minimize",
-                        c.n_trials, c.sampler.method, c.pruner.method);
-    for (const ParameterSpec& p : c.parameters) text += fmt::format("  {}: {}\n", p.name, DescribeParameter(p));
-    for (const auto& [key, value] : c.fixed) text += fmt::format("  fixed {} = {}\n", key, value.ToYaml());
+    text += fmt::format("metric {}, {}, {} trials, method {}, pruner {}\n", c.metric,
+                        c.maximize ? "maximize" : "minimize", c.n_trials, c.sampler.method,
+                        c.pruner.method);
+    for (const ParameterSpec& p : c.parameters)
+      text += fmt::format("  {}: {}\n", p.name, DescribeParameter(p));
+    for (const auto& [key, value] : c.fixed)
+      text += fmt::format("  fixed {} = {}\n", key, value.ToYaml());
   } catch (const UserError& e) {
     std::string what = e.what();
     text += "refused: " + what.substr(what.find(name)) + "\n";  // from the name on: no machine path
@@ -645,8 +804,10 @@ std::string ReadingOf(const std::filesystem::path& file, const std::string& name
 // file:line:col. HPO_UPDATE_GOLDEN=1 rewrites the golden file instead (review the diff).
 TEST(SweepConfigRealFilesTest, EachRealFileReadsAsItsGoldenReading) {
   const std::filesystem::path real = std::string(HPO_SHARED_DIR) + "/configs-real";
-  if (!std::filesystem::exists(real)) GTEST_SKIP() << "../shared/configs-real is absent: real sweep files not checked";
-  const std::string golden_path = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/real_files_read.txt";
+  if (!std::filesystem::exists(real))
+    GTEST_SKIP() << "../shared/configs-real is absent: real sweep files not checked";
+  const std::string golden_path =
+      std::string(HPO_SOURCE_DIR) + "/tests/fixtures/real_files_read.txt";
   std::ifstream in(golden_path);
   const std::string golden((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::vector<std::string> names;
@@ -664,24 +825,33 @@ TEST(SweepConfigRealFilesTest, EachRealFileReadsAsItsGoldenReading) {
     if (at == std::string::npos) {
       const size_t refused = reading.find("refused: " + name + ":");
       const bool loaded = reading.find("\nrefused: ") == std::string::npos;
-      const bool located = refused != std::string::npos && std::isdigit(static_cast<unsigned char>(reading[refused + 10 + name.size()]));
+      const bool located =
+          refused != std::string::npos &&
+          std::isdigit(static_cast<unsigned char>(reading[refused + 10 + name.size()]));
       EXPECT_TRUE(loaded || located) << "a new file is refused without its line:col:\n" << reading;
       continue;
     }
     const size_t end = golden.find("\n== ", at);
-    EXPECT_EQ(golden.substr(at, end == std::string::npos ? std::string::npos : end + 1 - at), reading);
+    EXPECT_EQ(golden.substr(at, end == std::string::npos ? std::string::npos : end + 1 - at),
+              reading);
   }
   if (std::getenv("HPO_UPDATE_GOLDEN")) std::ofstream(golden_path) << all;
 }
 
 TEST(SweepConfigTest, WandbProgramAndCommandMacrosAndTheCommandOption) {
-  const std::string file = WriteTemp("wandb_program.yaml", "program: train.py\nmethod: random\nmetric: {name: loss, goal: minimize}\n"
-                                                           "parameters:\n  dropout: {min: 0.1, max: 0.5}\n  flag: {value: ~}\n");
+  const std::string file =
+      WriteTemp("wandb_program.yaml",
+                "program: train.py\nmethod: random\nmetric: {name: loss, goal: minimize}\n"
+                "parameters:\n  dropout: {min: 0.1, max: 0.5}\n  flag: {value: ~}\n");
   const SweepConfig c = LoadSweepConfig(file);
-  EXPECT_EQ(c.command, (std::vector<std::string>{"/usr/bin/env", "python3", "train.py", "${args}"}));  // W&B's default
-  EXPECT_EQ(c.ignored, (std::vector<std::string>{"flag (value: ~, W&B's null constant: not passed)"}));
-  const SweepConfig replaced = LoadSweepConfig(file, "", SplitCommandLine("${interpreter} ${program} --seed 3 ${args_no_hyphens}"));
-  EXPECT_EQ(replaced.command, (std::vector<std::string>{"python3", "train.py", "--seed", "3", "${args_no_hyphens}"}));
+  EXPECT_EQ(c.command, (std::vector<std::string>{"/usr/bin/env", "python3", "train.py",
+                                                 "${args}"}));  // W&B's default
+  EXPECT_EQ(c.ignored,
+            (std::vector<std::string>{"flag (value: ~, W&B's null constant: not passed)"}));
+  const SweepConfig replaced = LoadSweepConfig(
+      file, "", SplitCommandLine("${interpreter} ${program} --seed 3 ${args_no_hyphens}"));
+  EXPECT_EQ(replaced.command,
+            (std::vector<std::string>{"python3", "train.py", "--seed", "3", "${args_no_hyphens}"}));
   EXPECT_EQ(SplitCommandLine(R"(python 'my script.py' --name="a b" x\ y)"),
             (std::vector<std::string>{"python", "my script.py", "--name=a b", "x y"}));
   EXPECT_THROW(SplitCommandLine("python 'open"), UserError);
@@ -712,8 +882,9 @@ hydra:
   EXPECT_EQ(Param(h, "width").numeric.q, 16);
   EXPECT_EQ(Param(h, "act").choices, (std::vector<Value>{Value("relu"), Value("tanh")}));
   EXPECT_EQ(h.fixed.at("+extra.k"), Value(3));
-  const SweepConfig no_sampler = LoadSweepConfig(WriteTemp("hydra_default.yaml", "hydra:\n  sweeper:\n    params:\n      x: interval(0, 1)\n"),
-                                                 "", {"app", "${args_no_hyphens}"});
+  const SweepConfig no_sampler = LoadSweepConfig(
+      WriteTemp("hydra_default.yaml", "hydra:\n  sweeper:\n    params:\n      x: interval(0, 1)\n"),
+      "", {"app", "${args_no_hyphens}"});
   EXPECT_EQ(no_sampler.sampler.method, "tpe");  // the Optuna sweeper's default
 
   const std::string determined = WriteTemp("determined.yaml", R"(name: x
@@ -736,7 +907,8 @@ spec:
   objective: {type: maximize, goal: 0.99, objectiveMetricName: acc}
   maxTrialCount: 6
   parameters:
-    - {name: lr, parameterType: double, feasibleSpace: {min: "0.001", max: "0.1", distribution: logUniform}}
+    - {name: lr, parameterType: double,
+       feasibleSpace: {min: "0.001", max: "0.1", distribution: logUniform}}
     - {name: n, parameterType: int, feasibleSpace: {min: "1", max: "5"}}
 )");
   const SweepConfig k = LoadSweepConfig(katib, "", {"app", "${args}"});
@@ -759,12 +931,15 @@ class SweepConfigBadInputTest : public testing::TestWithParam<BadConfig> {};
 
 TEST(SweepConfigTest, FixedValuesAreCheckedOnTheirOwnNotAgainstDefaults) {
   // batch_size 8192 exceeds the default rollout (8 x 512) but not the searched one: no error.
-  const std::string ok = WriteTemp("fixed_big_batch.yaml", "method: random\nfixed:\n  batch_size: 8192\nparameters:\n"
-                                                            "  n_steps: {values: [1024, 2048]}\n");
+  const std::string ok = WriteTemp("fixed_big_batch.yaml",
+                                   "method: random\nfixed:\n  batch_size: 8192\nparameters:\n"
+                                   "  n_steps: {values: [1024, 2048]}\n");
   EXPECT_EQ(LoadSweepConfig(ok).fixed.at("batch_size"), Value(8192));
   // a custom program's fixed values are its own business
-  const std::string custom = WriteTemp("fixed_custom.yaml", "method: random\ncommand: [./train.sh, \"${args}\"]\nfixed:\n"
-                                                            "  batch_size: -64\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
+  const std::string custom =
+      WriteTemp("fixed_custom.yaml",
+                "method: random\ncommand: [./train.sh, \"${args}\"]\nfixed:\n"
+                "  batch_size: -64\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
   EXPECT_EQ(LoadSweepConfig(custom).fixed.at("batch_size"), Value(-64));
 }
 

@@ -71,7 +71,6 @@ constraints:
   - "u > 0.5 and i > 8"
 )";
 
-
 void ExpectHpoRoundTrip(const SweepConfig& c, const std::string& file) {
   SCOPED_TRACE(c.source + (c.preset.empty() ? "" : " preset " + c.preset));
   const std::string yaml = ToHpoYaml(c);

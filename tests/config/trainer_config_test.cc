@@ -1,14 +1,14 @@
 #include "lib/config/trainer_config.h"
-#include "lib/config/trainer_keys.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "tests/support/user_error.h"
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+
+#include "lib/config/trainer_keys.h"
+#include "tests/support/user_error.h"
 
 namespace hpo::config {
 namespace {
@@ -22,8 +22,10 @@ std::string WriteTemp(const std::string& name, const std::string& text) {
 using testing_support::UserErrorOf;
 
 TEST(OverrideTest, ValuesAreTypedByTheirKey) {
-  const TrainerConfig c = ResolveTrainerConfig("", {}, {"lr=3e-4", "net_arch=[128,128]", "n_envs=8",
-                                                         "anneal_lr=true", "activation_fn=relu", "total_timesteps=2e6"});
+  const TrainerConfig c =
+      ResolveTrainerConfig("", {},
+                           {"lr=3e-4", "net_arch=[128,128]", "n_envs=8", "anneal_lr=true",
+                            "activation_fn=relu", "total_timesteps=2e6"});
   EXPECT_DOUBLE_EQ(c.learning_rate, 3e-4);
   EXPECT_EQ(c.net_arch, (std::vector<int64_t>{128, 128}));
   EXPECT_EQ(c.n_envs, 8);
@@ -34,9 +36,11 @@ TEST(OverrideTest, ValuesAreTypedByTheirKey) {
 
 TEST(OverrideTest, AliasesOfOtherToolsMapToCanonicalKeys) {
   const TrainerConfig c = ResolveTrainerConfig(
-      "", {}, {"discount_factor=0.99", "lambda_param=0.9", "ratio_clip=0.3", "entropy_loss_scale=0.001",
-               "learning_epochs=8", "rollouts=256", "grad_norm_clip=1.0", "value_coef=0.7",
-               "policy_hidden_layer_sizes=[256,128]", "trainer.optimizer.learning_rate=1e-3", "hidden_size=32"});
+      "", {},
+      {"discount_factor=0.99", "lambda_param=0.9", "ratio_clip=0.3", "entropy_loss_scale=0.001",
+       "learning_epochs=8", "rollouts=256", "grad_norm_clip=1.0", "value_coef=0.7",
+       "policy_hidden_layer_sizes=[256,128]", "trainer.optimizer.learning_rate=1e-3",
+       "hidden_size=32"});
   EXPECT_DOUBLE_EQ(c.gamma, 0.99);
   EXPECT_DOUBLE_EQ(c.gae_lambda, 0.9);
   EXPECT_DOUBLE_EQ(c.clip_range, 0.3);
@@ -51,8 +55,9 @@ TEST(OverrideTest, AliasesOfOtherToolsMapToCanonicalKeys) {
 
 TEST(OverrideTest, CleanRlAndPufferLibNamesKeepTheirMeaning) {
   // CleanRL's num_steps is the rollout length per env, not the training length.
-  const TrainerConfig c = ResolveTrainerConfig("", {}, {"num_steps=128", "num_envs=8", "update_epochs=10",
-                                                        "clip_coef=0.1", "vf_clip_coef=0.3"});
+  const TrainerConfig c = ResolveTrainerConfig(
+      "", {},
+      {"num_steps=128", "num_envs=8", "update_epochs=10", "clip_coef=0.1", "vf_clip_coef=0.3"});
   EXPECT_EQ(c.n_steps, 128);
   EXPECT_EQ(c.total_timesteps, TrainerConfig().total_timesteps);
   EXPECT_EQ(c.n_envs, 8);
@@ -65,24 +70,32 @@ TEST(TrainerKeysTest, PufferLibNamesTheRolloutBatchSize) {
   // SB3 (and hpo): batch_size is the minibatch. PufferLib, Metta, CleanRL: it is the rollout.
   EXPECT_EQ(CanonicalTrainerKey("batch_size"), "batch_size");
   EXPECT_EQ(CanonicalTrainerKey("trainer.batch_size", TrainerDialect::kPufferLib), "rollout_size");
-  EXPECT_EQ(CanonicalTrainerKey("trainer.minibatch_size", TrainerDialect::kPufferLib), "batch_size");
+  EXPECT_EQ(CanonicalTrainerKey("trainer.minibatch_size", TrainerDialect::kPufferLib),
+            "batch_size");
   EXPECT_EQ(CanonicalTrainerKey("minibatch_size"), "batch_size");
   EXPECT_EQ(CanonicalTrainerKey("trainer.update_epochs", TrainerDialect::kPufferLib), "n_epochs");
   EXPECT_EQ(CanonicalTrainerKey("vf_clip_coef", TrainerDialect::kPufferLib), "clip_range_vf");
-  EXPECT_EQ(CanonicalTrainerKey("trainer.optimizer.adam_eps", TrainerDialect::kPufferLib), "adam_eps");
+  EXPECT_EQ(CanonicalTrainerKey("trainer.optimizer.adam_eps", TrainerDialect::kPufferLib),
+            "adam_eps");
   EXPECT_EQ(CanonicalTrainerKey("bptt_horizon", TrainerDialect::kPufferLib), std::nullopt);
-  EXPECT_EQ(CanonicalTrainerKey("trainer.optimizer.eps", TrainerDialect::kPufferLib), "adam_eps");  // by its last two names
+  EXPECT_EQ(CanonicalTrainerKey("trainer.optimizer.eps", TrainerDialect::kPufferLib),
+            "adam_eps");  // by its last two names
   EXPECT_EQ(CanonicalTrainerKey("optimizer.eps"), "adam_eps");
   EXPECT_EQ(CanonicalTrainerKey("eps"), std::nullopt);  // alone, eps could be any epsilon
 }
 
 TEST(TrainerKeysTest, RolloutSizeSetsTheStepsPerCopy) {
   EXPECT_EQ(ResolveTrainerConfig("", {}, {"rollout_size=4096", "n_envs=16"}).n_steps, 256);
-  EXPECT_EQ(ResolveTrainerConfig("", {}, {"rollout_size=4096", "n_envs=16", "n_steps=256"}).n_steps, 256);
-  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"rollout_size=1000", "n_envs=16"}); })
-                .find("rollout_size 1000 is not a multiple of n_envs 16"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"rollout_size=4096", "n_envs=16", "n_steps=128"}); })
-                .find("rollout_size 4096 is not n_envs 16 x n_steps 128 = 2048"), std::string::npos);
+  EXPECT_EQ(ResolveTrainerConfig("", {}, {"rollout_size=4096", "n_envs=16", "n_steps=256"}).n_steps,
+            256);
+  EXPECT_NE(UserErrorOf([] {
+              ResolveTrainerConfig("", {}, {"rollout_size=1000", "n_envs=16"});
+            }).find("rollout_size 1000 is not a multiple of n_envs 16"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] {
+              ResolveTrainerConfig("", {}, {"rollout_size=4096", "n_envs=16", "n_steps=128"});
+            }).find("rollout_size 4096 is not n_envs 16 x n_steps 128 = 2048"),
+            std::string::npos);
   // a resolved config (every key written) reads back to the same config
   const TrainerConfig c = ResolveTrainerConfig("", {}, {"rollout_size=2048"});
   const std::string path = WriteTemp("resolved_rollout.yaml", c.ToYaml());
@@ -90,11 +103,14 @@ TEST(TrainerKeysTest, RolloutSizeSetsTheStepsPerCopy) {
 }
 
 TEST(TrainerKeysTest, AdamSettingsAreKeys) {
-  const TrainerConfig c = ResolveTrainerConfig("", {}, {"adam_beta1=0.8", "adam_beta2=0.99", "trainer.adam_eps=1e-8"});
+  const TrainerConfig c =
+      ResolveTrainerConfig("", {}, {"adam_beta1=0.8", "adam_beta2=0.99", "trainer.adam_eps=1e-8"});
   EXPECT_DOUBLE_EQ(c.adam_beta1, 0.8);
   EXPECT_DOUBLE_EQ(c.adam_beta2, 0.99);
   EXPECT_DOUBLE_EQ(c.adam_eps, 1e-8);
-  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"adam_beta2=1"}); }).find("adam_beta2 must be in [0, 1), got 1"),
+  EXPECT_NE(UserErrorOf([] {
+              ResolveTrainerConfig("", {}, {"adam_beta2=1"});
+            }).find("adam_beta2 must be in [0, 1), got 1"),
             std::string::npos);
 }
 
@@ -185,7 +201,8 @@ TEST(AlgorithmTest, TheResolvedConfigOfEachAlgorithmLoadsAgain) {
 TEST(TrainerKeysTest, DocsListEveryKeyAsTheTableDeclaresIt) {
   std::ifstream in(HPO_SOURCE_DIR "/docs/config.md");
   const std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string begin = "<!-- trainer-keys:begin (generated from lib/config/trainer_keys.inc) -->\n";
+  const std::string begin =
+      "<!-- trainer-keys:begin (generated from lib/config/trainer_keys.inc) -->\n";
   const std::string end = "<!-- trainer-keys:end -->";
   const size_t from = docs.find(begin), to = docs.find(end);
   ASSERT_NE(from, std::string::npos) << "docs/config.md lacks the line " << begin;
@@ -196,39 +213,53 @@ TEST(TrainerKeysTest, DocsListEveryKeyAsTheTableDeclaresIt) {
 
 TEST(OverrideTest, UnknownKeyNamesTheClosestKnownKey) {
   EXPECT_EQ(UserErrorOf([] { ResolveTrainerConfig("", {}, {"learnig_rate=1e-3"}); }),
-            "--override learnig_rate=1e-3: unknown trainer key 'learnig_rate' (did you mean 'learning_rate'?)");
+            "--override learnig_rate=1e-3: unknown trainer key 'learnig_rate' (did you mean "
+            "'learning_rate'?)");
 }
 
 TEST(OverrideTest, MalformedOverridesAreClearErrors) {
   EXPECT_NE(UserErrorOf([] { ParseOverride("lr"); }).find("expected key=value"), std::string::npos);
   EXPECT_NE(UserErrorOf([] { ParseOverride("lr="); }).find("missing the value"), std::string::npos);
   EXPECT_NE(UserErrorOf([] { ParseOverride("=3"); }).find("missing the key"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"lr=abc"}); }).find("learning_rate expects a number, got 'abc'"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { ParseOverride("net_arch=[64,"); }).find("YAML syntax error"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=2.5"}); }).find("n_envs expects an integer"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] {
+              ResolveTrainerConfig("", {}, {"lr=abc"});
+            }).find("learning_rate expects a number, got 'abc'"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] { ParseOverride("net_arch=[64,"); }).find("YAML syntax error"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] {
+              ResolveTrainerConfig("", {}, {"n_envs=2.5"});
+            }).find("n_envs expects an integer"),
+            std::string::npos);
 }
 
 TEST(ValidateTest, ReportsEveryProblemAtOnce) {
-  const std::string error = UserErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=0", "batch_size=-1", "gamma=1.5"}); });
+  const std::string error = UserErrorOf([] {
+    ResolveTrainerConfig("", {}, {"n_envs=0", "batch_size=-1", "gamma=1.5"});
+  });
   EXPECT_NE(error.find("n_envs must be positive, got 0"), std::string::npos) << error;
   EXPECT_NE(error.find("batch_size must be positive, got -1"), std::string::npos) << error;
   EXPECT_NE(error.find("gamma must be in (0, 1], got 1.5"), std::string::npos) << error;
 }
 
 TEST(ValidateTest, BatchLargerThanTheRolloutIsAnError) {
-  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("", {}, {"n_envs=2", "n_steps=8", "batch_size=64"}); })
-                .find("batch_size 64 is larger than the rollout (n_envs 2 x n_steps 8 = 16)"),
+  EXPECT_NE(UserErrorOf([] {
+              ResolveTrainerConfig("", {}, {"n_envs=2", "n_steps=8", "batch_size=64"});
+            }).find("batch_size 64 is larger than the rollout (n_envs 2 x n_steps 8 = 16)"),
             std::string::npos);
 }
 
 TEST(PatchTest, PrecedenceIsDefaultsConfigPatchesInOrderThenOverrides) {
-  const std::string config = WriteTemp("cfg.yaml", "learning_rate: 1.0e-3\nn_epochs: 5\ngamma: 0.95\n");
-  const std::string first = WriteTemp("p1.yaml", "# @package _global_\ntrainer:\n  learning_rate: 2.0e-3\n  n_epochs: 6\n");
-  const std::string second = WriteTemp("p2.yaml", "trainer:\n  optimizer:\n    learning_rate: 3.0e-3\n");
+  const std::string config =
+      WriteTemp("cfg.yaml", "learning_rate: 1.0e-3\nn_epochs: 5\ngamma: 0.95\n");
+  const std::string first = WriteTemp(
+      "p1.yaml", "# @package _global_\ntrainer:\n  learning_rate: 2.0e-3\n  n_epochs: 6\n");
+  const std::string second =
+      WriteTemp("p2.yaml", "trainer:\n  optimizer:\n    learning_rate: 3.0e-3\n");
   const TrainerConfig c = ResolveTrainerConfig(config, {first, second}, {"n_epochs=7"});
-  EXPECT_DOUBLE_EQ(c.learning_rate, 3e-3);  // second patch
-  EXPECT_EQ(c.n_epochs, 7);                 // override
-  EXPECT_DOUBLE_EQ(c.gamma, 0.95);          // config
+  EXPECT_DOUBLE_EQ(c.learning_rate, 3e-3);      // second patch
+  EXPECT_EQ(c.n_epochs, 7);                     // override
+  EXPECT_DOUBLE_EQ(c.gamma, 0.95);              // config
   EXPECT_EQ(c.n_envs, TrainerConfig().n_envs);  // default
 }
 
@@ -237,8 +268,14 @@ TEST(PatchTest, ErrorsInFilesCarryFileLineAndColumn) {
   EXPECT_EQ(UserErrorOf([&] { ResolveTrainerConfig(bad, {}, {}); }),
             bad + ":3:3: unknown trainer key 'trainer.gama' (did you mean 'gamma'?)");
   const std::string twice = WriteTemp("twice.yaml", "lr: 1.0e-3\nlearning_rate: 2.0e-3\n");
-  EXPECT_NE(UserErrorOf([&] { ResolveTrainerConfig(twice, {}, {}); }).find(twice + ":2:1: learning_rate is set twice"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { ResolveTrainerConfig("/nonexistent/cfg.yaml", {}, {}); }).find("file not found"), std::string::npos);
+  EXPECT_NE(UserErrorOf([&] {
+              ResolveTrainerConfig(twice, {}, {});
+            }).find(twice + ":2:1: learning_rate is set twice"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] {
+              ResolveTrainerConfig("/nonexistent/cfg.yaml", {}, {});
+            }).find("file not found"),
+            std::string::npos);
 }
 
 TEST(YamlOutputTest, ResolvedConfigRoundTripsAndDiffHasWhatWasAskedFor) {
@@ -246,7 +283,8 @@ TEST(YamlOutputTest, ResolvedConfigRoundTripsAndDiffHasWhatWasAskedFor) {
   EXPECT_EQ(c.DiffYaml(), "learning_rate: 0.000731\nnet_arch: [32, 32]\n");
   // a key given explicitly is recorded even when it equals the default
   const TrainerConfig defaults;
-  const TrainerConfig same = ResolveTrainerConfig("", {}, {fmt::format("lr={}", defaults.learning_rate)});
+  const TrainerConfig same =
+      ResolveTrainerConfig("", {}, {fmt::format("lr={}", defaults.learning_rate)});
   EXPECT_EQ(same.DiffYaml(), fmt::format("learning_rate: {}\n", defaults.learning_rate));
   const std::string path = WriteTemp("resolved.yaml", c.ToYaml());
   const TrainerConfig back = ResolveTrainerConfig(path, {}, {});
@@ -255,10 +293,12 @@ TEST(YamlOutputTest, ResolvedConfigRoundTripsAndDiffHasWhatWasAskedFor) {
 }
 
 TEST(ShippedConfigTest, PpoLunarYamlIsExactlyTheBuiltInDefaults) {
-  const TrainerConfig from_file = ResolveTrainerConfig(HPO_SOURCE_DIR "/configs/trainer/ppo_lunar.yaml", {}, {});
+  const TrainerConfig from_file =
+      ResolveTrainerConfig(HPO_SOURCE_DIR "/configs/trainer/ppo_lunar.yaml", {}, {});
   EXPECT_EQ(from_file.ToYaml(), TrainerConfig().ToYaml());
   // the zoo's settings load, and differ
-  const TrainerConfig zoo = ResolveTrainerConfig(HPO_SOURCE_DIR "/configs/trainer/ppo_lunar_zoo.yaml", {}, {});
+  const TrainerConfig zoo =
+      ResolveTrainerConfig(HPO_SOURCE_DIR "/configs/trainer/ppo_lunar_zoo.yaml", {}, {});
   EXPECT_EQ(zoo.n_envs, 16);
   EXPECT_EQ(zoo.n_epochs, 4);
   EXPECT_DOUBLE_EQ(zoo.learning_rate, 3e-4);

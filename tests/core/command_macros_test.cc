@@ -9,10 +9,15 @@ namespace {
 
 TEST(CommandMacrosTest, NamedTextsExpandInsideWordsAndOthersStayAsWritten) {
   const ParamSet params = {{"lr", Value(0.5)}};
-  const MacroValues values{&params, "/runs/r0", {{"trial_number", "3"}, {"trial_json", R"({"trial": 3})"}}};
-  EXPECT_EQ(ExpandMacros({"notify", "trial=${trial_number}", "${trial_json}", "${run_dir}/x", "${other}", "${args}"}, values),
-            (std::vector<std::string>{"notify", "trial=3", R"({"trial": 3})", "/runs/r0/x", "${other}", "--lr=0.5"}));
-  EXPECT_EQ(ExpandMacros({"a${trial_number}b${trial_number}", "${unclosed"}, values), (std::vector<std::string>{"a3b3", "${unclosed"}));
+  const MacroValues values{
+      &params, "/runs/r0", {{"trial_number", "3"}, {"trial_json", R"({"trial": 3})"}}};
+  EXPECT_EQ(ExpandMacros({"notify", "trial=${trial_number}", "${trial_json}", "${run_dir}/x",
+                          "${other}", "${args}"},
+                         values),
+            (std::vector<std::string>{"notify", "trial=3", R"({"trial": 3})", "/runs/r0/x",
+                                      "${other}", "--lr=0.5"}));
+  EXPECT_EQ(ExpandMacros({"a${trial_number}b${trial_number}", "${unclosed"}, values),
+            (std::vector<std::string>{"a3b3", "${unclosed"}));
   // Without parameters (a sweep hook), the ${args} family expands to nothing.
   EXPECT_EQ(ExpandMacros({"x", "${args}"}, MacroValues{}), (std::vector<std::string>{"x"}));
 }
@@ -21,7 +26,8 @@ TEST(CommandMacrosTest, UnknownMacroNamesTheFirstNameNotKnown) {
   const std::vector<std::string> known = {"sweep", "trial_json"};
   EXPECT_EQ(UnknownMacro("--x=${sweep}/${trial_json}", known), std::nullopt);
   EXPECT_EQ(UnknownMacro("${envvar:HOME}", known), std::nullopt);
-  EXPECT_EQ(UnknownMacro("${sweep}${trial_jsn}", known), std::optional<std::string>("${trial_jsn}"));
+  EXPECT_EQ(UnknownMacro("${sweep}${trial_jsn}", known),
+            std::optional<std::string>("${trial_jsn}"));
   EXPECT_EQ(UnknownMacro("a${sweep", known), std::optional<std::string>("${sweep"));
   EXPECT_EQ(UnknownMacro("plain", known), std::nullopt);
 }

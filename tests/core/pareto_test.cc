@@ -31,7 +31,7 @@ TEST(Pareto, HypervolumeOfRectanglesUnion) {
 TEST(Pareto, ReferencePointIsTheWorstMovedOut) {
   const LossVector r = ReferencePoint({{1, -2}, {2, -4}, {0, 0}});
   EXPECT_DOUBLE_EQ(r[0], 2.2);
-  EXPECT_DOUBLE_EQ(r[1], 1e-12);  // worst is 0: a small positive number
+  EXPECT_DOUBLE_EQ(r[1], 1e-12);                          // worst is 0: a small positive number
   EXPECT_DOUBLE_EQ(ReferencePoint({{-10, 5}})[0], -9.0);  // a negative worst moves towards 0
 }
 

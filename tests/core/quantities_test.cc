@@ -17,7 +17,8 @@ TEST(QuantitiesTest, DurationsTakeUnitsAndPlainSeconds) {
 }
 
 TEST(QuantitiesTest, DurationsRejectWhatIsNotOne) {
-  for (const char* bad : {"", "h", "12x", "12 h", "-5", "-5m", "1h30", "1..5h", "1e3", "abc", "12hh"}) {
+  for (const char* bad :
+       {"", "h", "12x", "12 h", "-5", "-5m", "1h30", "1..5h", "1e3", "abc", "12hh"}) {
     EXPECT_EQ(ParseDuration(bad), std::nullopt) << bad;
   }
 }
@@ -27,7 +28,8 @@ TEST(QuantitiesTest, DurationsFormatAsTheyAreRead) {
   EXPECT_EQ(FormatDuration(5400), "1h30m");
   EXPECT_EQ(FormatDuration(90061), "1d1h1m1s");
   EXPECT_EQ(FormatDuration(0.25), "0.25s");
-  for (double seconds : {45.0, 5400.0, 86400.0, 0.5}) EXPECT_EQ(ParseDuration(FormatDuration(seconds)), seconds);
+  for (double seconds : {45.0, 5400.0, 86400.0, 0.5})
+    EXPECT_EQ(ParseDuration(FormatDuration(seconds)), seconds);
 }
 
 TEST(QuantitiesTest, JobsAreAPositiveCountOrEveryCore) {
@@ -35,7 +37,8 @@ TEST(QuantitiesTest, JobsAreAPositiveCountOrEveryCore) {
   EXPECT_EQ(ParseJobs("auto"), AllCores());
   EXPECT_EQ(ParseJobs("-1"), AllCores());
   EXPECT_GE(AllCores(), 1);
-  for (const char* bad : {"0", "-2", "two", "1.5", ""}) EXPECT_EQ(ParseJobs(bad), std::nullopt) << bad;
+  for (const char* bad : {"0", "-2", "two", "1.5", ""})
+    EXPECT_EQ(ParseJobs(bad), std::nullopt) << bad;
 }
 
 }  // namespace

@@ -36,11 +36,19 @@ namespace hpo {
 namespace {
 
 TEST(ValueParseTest, EveryToYamlFormParsesBackEqual) {
-  const std::vector<Value> values = {
-      Value(true), Value(false), Value(int64_t{-3}), Value(0.0003), Value(1.0), Value(1e-10),
-      Value("tanh"), Value("true"), Value("3"), Value("with \"quotes\""),
-      Value(Value::List{Value(64), Value(128)}), Value(Value::List{}),
-      Value(Value::List{Value("relu"), Value(0.5)})};
+  const std::vector<Value> values = {Value(true),
+                                     Value(false),
+                                     Value(int64_t{-3}),
+                                     Value(0.0003),
+                                     Value(1.0),
+                                     Value(1e-10),
+                                     Value("tanh"),
+                                     Value("true"),
+                                     Value("3"),
+                                     Value("with \"quotes\""),
+                                     Value(Value::List{Value(64), Value(128)}),
+                                     Value(Value::List{}),
+                                     Value(Value::List{Value("relu"), Value(0.5)})};
   for (const Value& v : values) {
     const std::optional<Value> back = Value::Parse(v.ToYaml());
     ASSERT_TRUE(back.has_value()) << v.ToYaml();
@@ -68,7 +76,8 @@ TEST(ValueParseTest, RejectsWhatToYamlNeverWrites) {
   EXPECT_FALSE(Value::Parse("\"open").has_value());
 }
 
-TEST(ReadableNumberTest, FourSignificantDigitsScientificBelowOneHundredthAndFromOneHundredThousand) {
+TEST(ReadableNumberTest,
+     FourSignificantDigitsScientificBelowOneHundredthAndFromOneHundredThousand) {
   EXPECT_EQ(ReadableNumber(0.263178228848821), "0.2632");
   EXPECT_EQ(ReadableNumber(7.31e-4), "7.31e-04");
   EXPECT_EQ(ReadableNumber(4.42153229218214e-03), "4.422e-03");

@@ -11,7 +11,8 @@ namespace hpo::e2e {
 namespace {
 
 TEST(EnvEvalCliTest, JsonHasEveryKey) {
-  const CommandResult r = RunHpo("env-eval --env LunarLanderContinuous-v3 --policy heuristic --episodes 20 --json");
+  const CommandResult r =
+      RunHpo("env-eval --env LunarLanderContinuous-v3 --policy heuristic --episodes 20 --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const YAML::Node json = YAML::Load(r.output);
   for (const char* key : {"mean_return", "std_return", "median_return", "min_return", "max_return",
@@ -24,7 +25,8 @@ TEST(EnvEvalCliTest, JsonHasEveryKey) {
 
 TEST(EnvEvalCliTest, EpisodesOutHasOneRowPerEpisodeMatchingTheSummary) {
   const std::string csv = testing::TempDir() + "env_eval_episodes.csv";
-  const CommandResult r = RunHpo("env-eval --policy random --episodes 25 --json --episodes-out " + csv);
+  const CommandResult r =
+      RunHpo("env-eval --policy random --episodes 25 --json --episodes-out " + csv);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const YAML::Node json = YAML::Load(r.output);
   EXPECT_NE(json["physics"].as<std::string>().find("Box2D 2.4.1"), std::string::npos);

@@ -32,7 +32,8 @@ std::string ScoreText(double value) { return "(score: " + ReadableNumber(value) 
 class PostgresSweepTest : public testing::Test {
  protected:
   void SetUp() override {
-    if (!PostgresServer::Shared().ok()) GTEST_SKIP() << "PostgreSQL tests skipped: " << PostgresServer::Shared().skip_reason();
+    if (!PostgresServer::Shared().ok())
+      GTEST_SKIP() << "PostgreSQL tests skipped: " << PostgresServer::Shared().skip_reason();
     std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
     url_ = PostgresServer::Shared().FreshDatabase(name);
@@ -45,8 +46,10 @@ class PostgresSweepTest : public testing::Test {
   std::string Config(const std::string& body) const {
     const fs::path path = dir_ / "shared.yaml";
     std::ofstream(path) << "name: shared\nmetric: score\nmethod: random\nn_trials: 40\n"
-                        << "command: [" << HPO_STUB_TRIAL << ", \"--marker=" << dir_.filename().string() << "\", \"${args}\"]\n"
-                        << "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n" << body;
+                        << "command: [" << HPO_STUB_TRIAL
+                        << ", \"--marker=" << dir_.filename().string() << "\", \"${args}\"]\n"
+                        << "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n"
+                        << body;
     return path.string();
   }
 
@@ -62,7 +65,8 @@ class PostgresSweepTest : public testing::Test {
       const fs::path machine = dir_ / ("machine" + std::to_string(w));
       fs::create_directories(machine);
       setenv("HPO_TRAIN_DIR", (machine / "train_dir").c_str(), 1);
-      pids.push_back(SpawnHpo({"sweep", config, "--storage", url_, "--jobs", "1"}, (machine / "worker.log").string()));
+      pids.push_back(SpawnHpo({"sweep", config, "--storage", url_, "--jobs", "1"},
+                              (machine / "worker.log").string()));
     }
     setenv("HPO_TRAIN_DIR", (dir_ / "train_dir").c_str(), 1);
     return pids;
@@ -108,9 +112,11 @@ TEST_F(PostgresSweepTest, FourWorkersFinishExactlyFortyTrialsWithDistinctNumbers
   ASSERT_EQ(best_params.exit_code, 0) << best_params.output;
   EXPECT_NE(best_params.output.find(ScoreText(best)), std::string::npos) << best_params.output;
   EXPECT_EQ(RunHpo("export shared --format csv --out - --storage " + url_).exit_code, 0);
-  const CommandResult report = RunHpo("report shared --storage " + url_ + " --out " + (dir_ / "r.html").string());
+  const CommandResult report =
+      RunHpo("report shared --storage " + url_ + " --out " + (dir_ / "r.html").string());
   EXPECT_EQ(report.exit_code, 0) << report.output;
-  for (int w = 0; w < 4; ++w) EXPECT_EQ(Log(w).find(PostgresServer::kPassword), std::string::npos) << Log(w);
+  for (int w = 0; w < 4; ++w)
+    EXPECT_EQ(Log(w).find(PostgresServer::kPassword), std::string::npos) << Log(w);
 }
 
 TEST_F(PostgresSweepTest, AKilledWorkersTrialIsFailedAndRequeuedByTheOthers) {
@@ -131,7 +137,8 @@ TEST_F(PostgresSweepTest, AKilledWorkersTrialIsFailedAndRequeuedByTheOthers) {
     int complete = 0;
     for (const store::Trial& t : trials) complete += t.state == store::TrialState::kComplete;
     for (const store::Trial& t : trials) {
-      if (complete >= 4 && t.state == store::TrialState::kRunning && t.worker.ends_with(":" + std::to_string(pids[0]))) {
+      if (complete >= 4 && t.state == store::TrialState::kRunning &&
+          t.worker.ends_with(":" + std::to_string(pids[0]))) {
         kill(pids[0], SIGKILL);
         killed = true;
         break;
@@ -156,7 +163,8 @@ TEST_F(PostgresSweepTest, AKilledWorkersTrialIsFailedAndRequeuedByTheOthers) {
   EXPECT_EQ(requeued, 1);
   EXPECT_EQ(running, 0);
   bool recovered_by_other = false;
-  for (int w = 1; w < 4; ++w) recovered_by_other |= Log(w).find("lost its controller") != std::string::npos;
+  for (int w = 1; w < 4; ++w)
+    recovered_by_other |= Log(w).find("lost its controller") != std::string::npos;
   EXPECT_TRUE(recovered_by_other);
 }
 
@@ -164,11 +172,12 @@ TEST_F(PostgresSweepTest, BadStorageIsExitCode2OnOneLineWithoutThePassword) {
   const std::string config = Config("");
   const std::string secret = PostgresServer::kPassword;
   const PostgresServer& server = PostgresServer::Shared();
-  for (const std::string& url : {"postgresql://hpo:" + secret + "@127.0.0.1:1/db",          // unreachable
-                                 server.Url("postgres", "wrong-" + secret),                 // wrong password
-                                 server.Url("no_such_database"),                            // missing database
-                                 "postgresql://hpo:" + secret + "@[::1/db"}) {              // malformed
-    for (const std::string& command : {"sweep " + config + " --storage '" + url + "'", "status shared --storage '" + url + "'"}) {
+  for (const std::string& url : {"postgresql://hpo:" + secret + "@127.0.0.1:1/db",  // unreachable
+                                 server.Url("postgres", "wrong-" + secret),     // wrong password
+                                 server.Url("no_such_database"),                // missing database
+                                 "postgresql://hpo:" + secret + "@[::1/db"}) {  // malformed
+    for (const std::string& command : {"sweep " + config + " --storage '" + url + "'",
+                                       "status shared --storage '" + url + "'"}) {
       const CommandResult r = RunHpo(command);
       EXPECT_EQ(r.exit_code, 2) << r.output;
       EXPECT_EQ(LineCount(r.output), 1) << r.output;

@@ -54,22 +54,31 @@ TEST_F(ReportCliTest, HtmlReportRendersInHeadlessChromiumWithEveryPlot) {
   EXPECT_EQ(page.find("<script src"), std::string::npos);  // self-contained
 
   if (std::system("command -v chromium >/dev/null 2>&1") != 0) {
-    GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it): the browser check did not run";
+    GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it): the browser check "
+                    "did not run";
   }
-  const std::string flags = "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
-                            "--enable-logging=stderr --v=0 --window-size=1280,4000 ";
+  const std::string flags =
+      "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
+      "--enable-logging=stderr --v=0 --window-size=1280,4000 ";
   const fs::path png = dir_ / "report.png", dom = dir_ / "dom.html", log = dir_ / "chromium.log";
   const std::string url = "file://" + fs::absolute(html).string();
-  ASSERT_EQ(std::system(("chromium " + flags + "--screenshot=" + png.string() + " " + url + " 2>" + log.string()).c_str()), 0)
+  ASSERT_EQ(std::system(("chromium " + flags + "--screenshot=" + png.string() + " " + url + " 2>" +
+                         log.string())
+                            .c_str()),
+            0)
       << ReadFile(log);
-  ASSERT_EQ(std::system(("chromium " + flags + "--dump-dom " + url + " >" + dom.string() + " 2>>" + log.string()).c_str()), 0)
+  ASSERT_EQ(std::system(("chromium " + flags + "--dump-dom " + url + " >" + dom.string() + " 2>>" +
+                         log.string())
+                            .c_str()),
+            0)
       << ReadFile(log);
   // A blank 1280x4000 page compresses to a few kilobytes; charts and text make it much larger.
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 60'000u);
   const std::string rendered = ReadFile(dom);
-  for (const char* title : {"Optimization history", "History by wall time", "Intermediate values", "Parameter importance",
-                            "Parallel coordinates", "Slice plots", "Cost vs score", "Top 10 trials"}) {
+  for (const char* title : {"Optimization history", "History by wall time", "Intermediate values",
+                            "Parameter importance", "Parallel coordinates", "Slice plots",
+                            "Cost vs score", "Top 10 trials"}) {
     EXPECT_NE(rendered.find(std::string("<h2>") + title + "</h2>"), std::string::npos) << title;
   }
   EXPECT_NE(rendered.find("<svg"), std::string::npos);
@@ -85,7 +94,8 @@ TEST_F(ReportCliTest, HtmlReportRendersInHeadlessChromiumWithEveryPlot) {
   EXPECT_NE(rendered.find("<a href=\"file://" + (dir_ / "train_dir").string()), std::string::npos);
   // Console messages are logged as "CONSOLE(line)"; the page has no script, so there are none.
   EXPECT_EQ(ReadFile(log).find("CONSOLE"), std::string::npos) << ReadFile(log);
-  fs::copy_file(png, fs::path(testing::TempDir()) / "hpo_report_screenshot.png", fs::copy_options::overwrite_existing);
+  fs::copy_file(png, fs::path(testing::TempDir()) / "hpo_report_screenshot.png",
+                fs::copy_options::overwrite_existing);
 }
 
 TEST_F(ReportCliTest, MarkdownImportanceAndExportsOfAFinishedSweep) {
@@ -97,7 +107,8 @@ TEST_F(ReportCliTest, MarkdownImportanceAndExportsOfAFinishedSweep) {
 
   const CommandResult importance = RunHpo("importance rep");
   ASSERT_EQ(importance.exit_code, 0) << importance.output;
-  const std::string yaml = ReadFile(dir_ / "train_dir/sweep/rep/analysis/hyperparameter_importance.yaml");
+  const std::string yaml =
+      ReadFile(dir_ / "train_dir/sweep/rep/analysis/hyperparameter_importance.yaml");
   EXPECT_NE(yaml.find("importance_ranking:"), std::string::npos);
   EXPECT_NE(yaml.find("top_5_configs:"), std::string::npos);
   // The stub's score depends on x alone.
@@ -106,7 +117,10 @@ TEST_F(ReportCliTest, MarkdownImportanceAndExportsOfAFinishedSweep) {
 
   const CommandResult csv = RunHpo("export rep --format csv --out -");
   ASSERT_EQ(csv.exit_code, 0) << csv.output;
-  EXPECT_EQ(csv.output.rfind("number,state,value,cost_seconds,seed,params.act,params.lr,params.x,error\n", 0), 0u) << csv.output;
+  EXPECT_EQ(csv.output.rfind(
+                "number,state,value,cost_seconds,seed,params.act,params.lr,params.x,error\n", 0),
+            0u)
+      << csv.output;
   EXPECT_EQ(LineCount(csv.output), 15);
   for (const char* format : {"json", "optuna-journal"}) {
     const CommandResult out = RunHpo(std::string("export rep --format ") + format);
@@ -119,11 +133,13 @@ TEST_F(ReportCliTest, MarkdownImportanceAndExportsOfAFinishedSweep) {
 TEST_F(ReportCliTest, BadInputIsOneLineAndExitCode2) {
   // Every trial fails: nothing finished to report or export.
   const fs::path path = dir_ / "broken.yaml";
-  std::ofstream(path) << "name: broken\nmetric: score\nmethod: random\nn_trials: 2\nmax_retries: 0\n"
-                      << "command: [" << HPO_STUB_TRIAL << ", \"--fault=exit3\", \"${args}\"]\n"
-                      << "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
+  std::ofstream(path)
+      << "name: broken\nmetric: score\nmethod: random\nn_trials: 2\nmax_retries: 0\n"
+      << "command: [" << HPO_STUB_TRIAL << ", \"--fault=exit3\", \"${args}\"]\n"
+      << "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
   ASSERT_EQ(RunHpo("sweep " + path.string()).exit_code, 0);
-  for (const char* command : {"report broken", "export broken", "importance broken", "report broken --format md"}) {
+  for (const char* command :
+       {"report broken", "export broken", "importance broken", "report broken --format md"}) {
     const CommandResult r = RunHpo(command);
     EXPECT_EQ(r.exit_code, 2) << command << ": " << r.output;
     EXPECT_NE(r.output.find("has no finished trial yet"), std::string::npos) << r.output;
@@ -137,7 +153,8 @@ TEST_F(ReportCliTest, BadInputIsOneLineAndExitCode2) {
   EXPECT_NE(format.output.find("parquet"), std::string::npos) << format.output;
   const CommandResult report_format = RunHpo("report ok --format pdf");
   EXPECT_EQ(report_format.exit_code, 2);
-  for (const char* command : {"report ok --out /proc/hpo_forbidden/report.html", "export ok --out /proc/hpo_forbidden/x.json"}) {
+  for (const char* command : {"report ok --out /proc/hpo_forbidden/report.html",
+                              "export ok --out /proc/hpo_forbidden/x.json"}) {
     const CommandResult r = RunHpo(command);
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find("/proc/hpo_forbidden"), std::string::npos) << r.output;
@@ -157,15 +174,20 @@ TEST_F(ReportCliTest, ValidateRerunsTheTopConfigurationsOnFreshSeedsAndWritesIts
   // Two configurations, three completed seeds each; the stub's score does not depend on the
   // seed, so every seed reproduces the sweep's value and the ranking holds.
   int configs = 0;
-  for (size_t at = yaml.find("config_id:"); at != std::string::npos; at = yaml.find("config_id:", at + 1)) ++configs;
+  for (size_t at = yaml.find("config_id:"); at != std::string::npos;
+       at = yaml.find("config_id:", at + 1))
+    ++configs;
   EXPECT_EQ(configs, 2) << yaml;
   int completed = 0;
-  for (size_t at = yaml.find("completed_seeds: 3"); at != std::string::npos; at = yaml.find("completed_seeds: 3", at + 1)) ++completed;
+  for (size_t at = yaml.find("completed_seeds: 3"); at != std::string::npos;
+       at = yaml.find("completed_seeds: 3", at + 1))
+    ++completed;
   EXPECT_EQ(completed, 2) << yaml;
   EXPECT_NE(yaml.find("ranking_held: true"), std::string::npos) << yaml;
   // Six runs with distinct seeds, in the sweep's validate folder.
   int runs = 0;
-  for (const auto& entry : fs::directory_iterator(dir_ / "train_dir/sweep/val/validate/runs")) runs += entry.is_directory();
+  for (const auto& entry : fs::directory_iterator(dir_ / "train_dir/sweep/val/validate/runs"))
+    runs += entry.is_directory();
   EXPECT_EQ(runs, 6);
 }
 
@@ -174,10 +196,13 @@ TEST_F(ReportCliTest, ValidateSetRunsEveryRunWithTheGivenValuesInItsOwnStudy) {
   // steps is the stub's number of reports: 7 for every run instead of the sweep's 5.
   const CommandResult validate = RunHpo("validate valset --seeds 2 --top-n 1 --set steps=7");
   ASSERT_EQ(validate.exit_code, 0) << validate.output;
-  EXPECT_NE(validate.output.find("budget of every run: total_timesteps the program's default (--set)"), std::string::npos)
+  EXPECT_NE(
+      validate.output.find("budget of every run: total_timesteps the program's default (--set)"),
+      std::string::npos)
       << validate.output;
   auto store = store::OpenStore((dir_ / "train_dir/sweep/valset/study.db").string());
-  const std::vector<store::Trial> runs = store->LoadTrials(store->OpenStudy("valset_validate,steps=7", "", "", false).id);
+  const std::vector<store::Trial> runs =
+      store->LoadTrials(store->OpenStudy("valset_validate,steps=7", "", "", false).id);
   ASSERT_EQ(runs.size(), 2u);
   for (const store::Trial& t : runs) EXPECT_EQ(t.intermediates.size(), 7u) << t.number;
   // The plain validation is another study.

@@ -30,14 +30,17 @@ inline CommandResult RunShell(const std::string& command_line) {
   if (!pipe) return result;
   std::array<char, 4096> buffer;
   size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.output.append(buffer.data(), n);
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
 
 /// Runs `hpo <args>` through the shell.
-inline CommandResult RunHpo(const std::string& args) { return RunShell(std::string(HPO_BINARY) + " " + args); }
+inline CommandResult RunHpo(const std::string& args) {
+  return RunShell(std::string(HPO_BINARY) + " " + args);
+}
 
 /// Starts `hpo <args>` in the background with stdout and stderr to `log`; returns its pid.
 inline pid_t SpawnHpo(const std::vector<std::string>& args, const std::string& log) {

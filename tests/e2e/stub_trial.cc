@@ -9,17 +9,18 @@
 //   --steps=<int>        intermediate reports (default 5), curve value = score * step / steps
 //   --step_seconds=<f>   sleep between reports (default 0)
 //   --fault=<kind>       segfault | abort | hang | nan | exit3 | garbled | none
-//   --final_only=1       print only the final metric, W&B-style {"score": <value>}: no step, no file
+//   --final_only=1       print only the final metric, W&B-style {"score": <value>}: no step, no
+//   file
 //   --checkpoints=1      also write checkpoints/step_1000.pt and checkpoints/final.pt (dummy bytes)
 //   --linger_once=<path> after writing the results file, if <path> does not exist: create it and
 //                        sleep 60 s (a trial that has finished its work but not yet exited)
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -32,12 +33,15 @@ int main(int argc, char** argv) {
     if (a.rfind("--", 0) != 0 || a.find('=') == std::string::npos) continue;
     args[a.substr(2, a.find('=') - 2)] = a.substr(a.find('=') + 1);
   }
-  auto get = [&](const std::string& k, const std::string& d) { return args.count(k) ? args[k] : d; };
+  auto get = [&](const std::string& k, const std::string& d) {
+    return args.count(k) ? args[k] : d;
+  };
   double x = std::atof(get("x", "0").c_str());
   if (!args.count("x")) {
     uint64_t hash = 14695981039346656037ull;  // FNV-1a over the other program's arguments
     bool any = false;
-    const std::set<std::string> own = {"steps", "step_seconds", "fault", "final_only", "linger_once", "metric_name", "marker", "checkpoints"};
+    const std::set<std::string> own = {"steps",       "step_seconds", "fault",  "final_only",
+                                       "linger_once", "metric_name",  "marker", "checkpoints"};
     for (const auto& [name, value] : args) {
       if (own.count(name)) continue;
       any = true;

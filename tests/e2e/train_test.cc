@@ -21,8 +21,10 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kTiny =
-    "--override total_timesteps=4096 --override n_envs=4 --override n_steps=256 --override eval_interval=2048 "
-    "--override eval_episodes=2 --override final_eval_episodes=3 --override checkpoint_interval=2048 ";
+    "--override total_timesteps=4096 --override n_envs=4 --override n_steps=256 --override "
+    "eval_interval=2048 "
+    "--override eval_episodes=2 --override final_eval_episodes=3 --override "
+    "checkpoint_interval=2048 ";
 
 fs::path FreshDir(const std::string& name) {
   const fs::path dir = fs::path(testing::TempDir()) / ("train_e2e_" + name);
@@ -76,21 +78,23 @@ std::vector<std::string> ProgressColumn(const fs::path& run_dir, const std::stri
 
 TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
   const fs::path dir = FreshDir("files");
-  const CommandResult r =
-      RunHpo("train " + kTiny + "--override lr=3e-4 --override clip_range_vf=0 --run-dir " + dir.string());
+  const CommandResult r = RunHpo(
+      "train " + kTiny + "--override lr=3e-4 --override clip_range_vf=0 --run-dir " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* file : {"resolved_config.yaml", "train_config_overrides.yaml", "progress.csv",
-                           "sweep_eval_results.yaml", "checkpoints/final.pt", "checkpoints/step_0000002048.pt"}) {
+  for (const char* file :
+       {"resolved_config.yaml", "train_config_overrides.yaml", "progress.csv",
+        "sweep_eval_results.yaml", "checkpoints/final.pt", "checkpoints/step_0000002048.pt"}) {
     EXPECT_TRUE(fs::exists(dir / file)) << file;
   }
   EXPECT_EQ(Lines(ReadFile(dir / "progress.csv")).size(), 5u);  // header + 4 updates of 1024 steps
   const YAML::Node results = YAML::LoadFile((dir / "sweep_eval_results.yaml").string());
-  for (const char* key : {"final_mean_reward", "std", "success_rate", "mean_episode_length", "episodes",
-                          "training_time", "total_timesteps", "sps"}) {
+  for (const char* key : {"final_mean_reward", "std", "success_rate", "mean_episode_length",
+                          "episodes", "training_time", "total_timesteps", "sps"}) {
     EXPECT_TRUE(results[key].IsScalar()) << key;
   }
   // a run this short never solves: time and steps to solve are null, not absent
-  for (const char* key : {"time_to_solve", "steps_to_solve"}) EXPECT_TRUE(results[key].IsNull()) << key;
+  for (const char* key : {"time_to_solve", "steps_to_solve"})
+    EXPECT_TRUE(results[key].IsNull()) << key;
   EXPECT_EQ(results["episodes"].as<int>(), 3);
   EXPECT_EQ(results["total_timesteps"].as<int>(), 4096);
   // The overrides file holds what was asked for (clip_range_vf=0 is the default) and nothing else.
@@ -101,7 +105,8 @@ TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
   EXPECT_FALSE(overrides["gamma"]);
   // Periodic evaluations are JSON lines on stdout.
   EXPECT_NE(r.output.find("{\"event\":\"eval\",\"step\":2048,"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("{\"event\":\"final_eval\",\"step\":4096,"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("{\"event\":\"final_eval\",\"step\":4096,"), std::string::npos)
+      << r.output;
 }
 
 // Each algorithm on an env it solves, with a few thousand steps: the same run directory, hpo
@@ -203,7 +208,8 @@ TEST(TrainCliTest, A2cAndSacLearn) {
 TEST(TrainCliTest, ProgressStatesTheRolloutRoundedTotal) {
   // 5000 steps in rollouts of 4 x 256 = 1024: five rollouts, 5120 steps
   const fs::path dir = FreshDir("rounded");
-  const CommandResult r = RunHpo("train " + kTiny + "--override total_timesteps=5000 --run-dir " + dir.string());
+  const CommandResult r =
+      RunHpo("train " + kTiny + "--override total_timesteps=5000 --run-dir " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("hpo train: ppo 5120 steps (5 updates of 4 envs x 256 steps; "
                           "total_timesteps 5000 rounded up"),
@@ -220,13 +226,15 @@ TEST(TrainCliTest, SameSeedAndOneThreadGiveTheSameProgress) {
   ASSERT_EQ(RunHpo("train " + kTiny + "--seed 6 --run-dir " + c.string()).exit_code, 0);
   EXPECT_EQ(ProgressWithoutSps(a), ProgressWithoutSps(b));
   EXPECT_NE(ProgressWithoutSps(a), ProgressWithoutSps(c));
-  EXPECT_EQ(ReadFile(a / "sweep_eval_results.yaml").substr(0, 60), ReadFile(b / "sweep_eval_results.yaml").substr(0, 60));
+  EXPECT_EQ(ReadFile(a / "sweep_eval_results.yaml").substr(0, 60),
+            ReadFile(b / "sweep_eval_results.yaml").substr(0, 60));
 }
 
 TEST(TrainCliTest, ResumeContinuesTheStepCounters) {
   const fs::path dir = FreshDir("resume");
   ASSERT_EQ(RunHpo("train " + kTiny + "--run-dir " + dir.string()).exit_code, 0);
-  const CommandResult r = RunHpo("train --resume " + dir.string() + " --override total_timesteps=6144");
+  const CommandResult r =
+      RunHpo("train --resume " + dir.string() + " --override total_timesteps=6144");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("at step 4096"), std::string::npos) << r.output;
   const std::vector<std::string> lines = Lines(ReadFile(dir / "progress.csv"));
@@ -237,7 +245,9 @@ TEST(TrainCliTest, ResumeContinuesTheStepCounters) {
 
 TEST(TrainCliTest, NonFiniteLossesStopWithExitCode3) {
   const fs::path dir = FreshDir("nan");
-  const CommandResult r = RunHpo("train " + kTiny + "--override learning_rate=1e30 --override max_grad_norm=1e30 --run-dir " + dir.string());
+  const CommandResult r = RunHpo(
+      "train " + kTiny + "--override learning_rate=1e30 --override max_grad_norm=1e30 --run-dir " +
+      dir.string());
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_NE(r.output.find("non-finite"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "sweep_eval_results.yaml"));
@@ -251,9 +261,9 @@ TEST(TrainCliTest, SigtermSavesACheckpointAndExits130) {
     const int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, 1);
     dup2(devnull, 2);
-    execl(HPO_BINARY, "hpo", "train", "--override", "total_timesteps=10000000", "--override", "n_envs=4",
-          "--override", "n_steps=256", "--override", "checkpoint_interval=0", "--override", "eval_interval=0",
-          "--run-dir", dir.c_str(), static_cast<char*>(nullptr));
+    execl(HPO_BINARY, "hpo", "train", "--override", "total_timesteps=10000000", "--override",
+          "n_envs=4", "--override", "n_steps=256", "--override", "checkpoint_interval=0",
+          "--override", "eval_interval=0", "--run-dir", dir.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   // Wait for training to be under way (two updates written), then ask it to stop.
@@ -266,7 +276,8 @@ TEST(TrainCliTest, SigtermSavesACheckpointAndExits130) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130);
   bool checkpoint = false;
-  for (const auto& e : fs::directory_iterator(dir / "checkpoints")) checkpoint |= e.path().extension() == ".pt";
+  for (const auto& e : fs::directory_iterator(dir / "checkpoints"))
+    checkpoint |= e.path().extension() == ".pt";
   EXPECT_TRUE(checkpoint);
   EXPECT_FALSE(fs::exists(dir / "sweep_eval_results.yaml"));
 }
@@ -275,7 +286,8 @@ TEST(EvalCliTest, ReevaluatesARunDirectoryAndACheckpoint) {
   const fs::path dir = FreshDir("eval");
   ASSERT_EQ(RunHpo("train " + kTiny + "--run-dir " + dir.string()).exit_code, 0);
   const CommandResult by_dir = RunHpo("eval " + dir.string() + " --episodes 3 --seed 4 --json");
-  const CommandResult by_file = RunHpo("eval " + (dir / "checkpoints/final.pt").string() + " --episodes 3 --seed 4 --json");
+  const CommandResult by_file =
+      RunHpo("eval " + (dir / "checkpoints/final.pt").string() + " --episodes 3 --seed 4 --json");
   ASSERT_EQ(by_dir.exit_code, 0) << by_dir.output;
   EXPECT_EQ(by_dir.output, by_file.output);
   EXPECT_EQ(YAML::Load(by_dir.output)["episodes"].as<int>(), 3);
@@ -295,7 +307,8 @@ TEST_P(TrainBadInputTest, ExitCode2OneLineAndTheRunDirectoryUntouched) {
   const fs::path dir = FreshDir("bad_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "keep.txt") << "user data\n";
-  const CommandResult r = RunHpo(std::string("train ") + GetParam().args + " --run-dir " + dir.string());
+  const CommandResult r =
+      RunHpo(std::string("train ") + GetParam().args + " --run-dir " + dir.string());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(LineCount(r.output), 1) << r.output;
   EXPECT_NE(r.output.find(GetParam().message), std::string::npos) << r.output;
@@ -345,19 +358,25 @@ TEST(TrainCliTest, AnExistingRunIsNeverOverwritten) {
 TEST(TrainCliTest, OnATerminalEvaluationsAreInTheRedrawnLineAndNoJson) {
   const fs::path dir = FreshDir("terminal");
   const CommandResult screen = RunHpoOnTerminal("train " + kTiny + "--run-dir " + dir.string());
-  if (screen.exit_code == 127 && screen.output.empty()) GTEST_SKIP() << "script(1) is missing: no pseudo-terminal";
+  if (screen.exit_code == 127 && screen.output.empty())
+    GTEST_SKIP() << "script(1) is missing: no pseudo-terminal";
   ASSERT_EQ(screen.exit_code, 0) << screen.output;
-  EXPECT_NE(screen.output.find("\r\033[K[###"), std::string::npos) << "no redrawn progress line\n" << screen.output;
+  EXPECT_NE(screen.output.find("\r\033[K[###"), std::string::npos) << "no redrawn progress line\n"
+                                                                   << screen.output;
   EXPECT_NE(screen.output.find(" | eval "), std::string::npos) << screen.output;
   EXPECT_NE(screen.output.find("(best "), std::string::npos) << screen.output;
-  EXPECT_NE(screen.output.find("final evaluation at step 4096: mean reward "), std::string::npos) << screen.output;
-  EXPECT_EQ(screen.output.find("{\"event\""), std::string::npos) << "JSON on the screen\n" << screen.output;
+  EXPECT_NE(screen.output.find("final evaluation at step 4096: mean reward "), std::string::npos)
+      << screen.output;
+  EXPECT_EQ(screen.output.find("{\"event\""), std::string::npos) << "JSON on the screen\n"
+                                                                 << screen.output;
 
   const fs::path plain_dir = FreshDir("terminal_plain");
-  const CommandResult plain = RunHpoOnTerminal("train " + kTiny + "--no-progress --run-dir " + plain_dir.string());
+  const CommandResult plain =
+      RunHpoOnTerminal("train " + kTiny + "--no-progress --run-dir " + plain_dir.string());
   ASSERT_EQ(plain.exit_code, 0) << plain.output;
   EXPECT_EQ(plain.output.find("\033[K"), std::string::npos) << plain.output;
-  EXPECT_NE(plain.output.find("{\"event\":\"eval\",\"step\":2048"), std::string::npos) << plain.output;
+  EXPECT_NE(plain.output.find("{\"event\":\"eval\",\"step\":2048"), std::string::npos)
+      << plain.output;
   EXPECT_NE(plain.output.find("step 4096/4096 | "), std::string::npos) << plain.output;
 }
 

@@ -33,7 +33,8 @@ struct Sample {
 Sample Native(bool continuous, bool heuristic) {
   auto env = MakeEnv(continuous ? "LunarLanderContinuous-v3" : "LunarLander-v3");
   const ActionSpace space = env->action_space();
-  std::vector<float> obs(static_cast<size_t>(env->observation_size())), action(static_cast<size_t>(space.width()));
+  std::vector<float> obs(static_cast<size_t>(env->observation_size())),
+      action(static_cast<size_t>(space.width()));
   Rng episode_seeds(DeriveSeed(0, 0, "env")), action_rng(DeriveSeed(0, 0, "policy"));
   Sample s;
   for (int e = 0; e < kEpisodes; ++e) {
@@ -61,8 +62,9 @@ Sample Native(bool continuous, bool heuristic) {
 
 // measure_episodes.py's output: [[return, length, terminated, truncated], ...]
 Sample Gymnasium(const std::string& mode, const std::string& policy) {
-  const YAML::Node episodes = YAML::LoadFile(std::string(HPO_SOURCE_DIR) + "/tests/fixtures/gymnasium/episodes_" + mode +
-                                             "_" + policy + ".json");
+  const YAML::Node episodes =
+      YAML::LoadFile(std::string(HPO_SOURCE_DIR) + "/tests/fixtures/gymnasium/episodes_" + mode +
+                     "_" + policy + ".json");
   Sample s;
   for (const YAML::Node& e : episodes) {
     s.returns.push_back(e[0].as<double>());
@@ -81,8 +83,10 @@ class GymnasiumParityTest : public testing::TestWithParam<Run> {};
 
 TEST_P(GymnasiumParityTest, ReturnsAndLengthsAreDistributedAsGymnasiums) {
   if (!Box2dHasGymnasiumsJoint()) {
-    GTEST_SKIP() << "built with " << Box2dPhysics() << ", whose revolute joint is not Gymnasium's (Box2D 2.3): "
-                 << "docs/benchmarks.md shows it failing these tests; build with -DHPO_BOX2D=patched";
+    GTEST_SKIP()
+        << "built with " << Box2dPhysics()
+        << ", whose revolute joint is not Gymnasium's (Box2D 2.3): "
+        << "docs/benchmarks.md shows it failing these tests; build with -DHPO_BOX2D=patched";
   }
   const std::string mode = GetParam().mode, policy = GetParam().policy;
   const Sample ours = Native(mode == "continuous", policy == "heuristic");
@@ -94,7 +98,8 @@ TEST_P(GymnasiumParityTest, ReturnsAndLengthsAreDistributedAsGymnasiums) {
 
 INSTANTIATE_TEST_SUITE_P(Runs, GymnasiumParityTest,
                          testing::Values(Run{"discrete", "random"}, Run{"discrete", "heuristic"},
-                                         Run{"continuous", "random"}, Run{"continuous", "heuristic"}),
+                                         Run{"continuous", "random"},
+                                         Run{"continuous", "heuristic"}),
                          [](const testing::TestParamInfo<Run>& run) {
                            return std::string(run.param.mode) + "_" + run.param.policy;
                          });

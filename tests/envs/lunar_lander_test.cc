@@ -30,8 +30,11 @@ TEST(LunarLanderTest, SameSeedGivesAnIdenticalTrajectory) {
 // env's random draws changes these, and has to say so here. One pair per Box2D build.
 TEST(LunarLanderTest, GoldenTrajectoryHashPinsThePhysicsAndTheDraws) {
   const bool patched = Box2dHasGymnasiumsJoint();
-  EXPECT_EQ(TrajectoryHash("LunarLander-v3", 7), patched ? 5291744859955147898ULL : 13875852085812361690ULL) << Box2dPhysics();
-  EXPECT_EQ(TrajectoryHash("LunarLanderContinuous-v3", 7), patched ? 7819154431274690663ULL : 5359220059521157352ULL)
+  EXPECT_EQ(TrajectoryHash("LunarLander-v3", 7),
+            patched ? 5291744859955147898ULL : 13875852085812361690ULL)
+      << Box2dPhysics();
+  EXPECT_EQ(TrajectoryHash("LunarLanderContinuous-v3", 7),
+            patched ? 7819154431274690663ULL : 5359220059521157352ULL)
       << Box2dPhysics();
 }
 
@@ -39,8 +42,9 @@ TEST(LunarLanderTest, GoldenTrajectoryHashPinsThePhysicsAndTheDraws) {
 TEST(LunarLanderTest, ReplayedDrawsDecideTheEpisodeWhateverTheSeed) {
   std::vector<double> draws;
   for (int i = 0; i < 12; ++i) draws.push_back(2.0 + 0.25 * i);  // terrain heights
-  draws.insert(draws.end(), {350.0, -120.0});                   // initial push
-  for (int i = 0; i < 2 * 51; ++i) draws.push_back(i % 2 ? 0.5 : -0.25);  // dispersion, reset's step and 50 more
+  draws.insert(draws.end(), {350.0, -120.0});                    // initial push
+  for (int i = 0; i < 2 * 51; ++i)
+    draws.push_back(i % 2 ? 0.5 : -0.25);  // dispersion, reset's step and 50 more
   std::vector<float> a(8), b(8), c(8), action = {2.0f};
   LunarLanderEnv first(false, {}), second(false, {}), own(false, {});
   first.ReplayDraws(draws);
@@ -59,7 +63,8 @@ TEST(LunarLanderTest, ReplayedDrawsDecideTheEpisodeWhateverTheSeed) {
 
 TEST(LunarLanderTest, ObservationFormulaOnHandCheckedStates) {
   // At the helipad centre, on the pad's leg height, at rest: all zeros.
-  Physics::Observation s = Physics::Normalise(kW / 2, kH / 4 + 18.0 / 30.0, 0, 0, 0, 0, false, false);
+  Physics::Observation s =
+      Physics::Normalise(kW / 2, kH / 4 + 18.0 / 30.0, 0, 0, 0, 0, false, false);
   for (double v : s) EXPECT_NEAR(v, 0.0, 1e-12);
   // x = 15 m -> (15 - 10) / 10; y = 10 m -> (10 - 3.9333) / 6.6667; vx 1 m/s -> 1 * 10 / 50;
   // vy -2 m/s -> -2 * 6.6667 / 50 = -4/15; omega 0.5 rad/s -> 20 * 0.5 / 50.
@@ -103,7 +108,8 @@ TEST(LunarLanderTest, RewardIsTheChangeOfShapingMinusFuel) {
     return o;
   };
   // Observations are float32, so the recomputed shaping is close, not exact.
-  EXPECT_NEAR(r.reward, Physics::Shaping(as_obs(next)) - Physics::Shaping(as_obs(obs)) - 0.30, 1e-3);
+  EXPECT_NEAR(r.reward, Physics::Shaping(as_obs(next)) - Physics::Shaping(as_obs(obs)) - 0.30,
+              1e-3);
 }
 
 TEST(LunarLanderTest, CrashesEndWithMinus100AndLandingsWithPlus100) {

@@ -16,7 +16,8 @@ TEST(VectorEnvTest, CopiesStartFromDifferentSeedsAndRunsRepeat) {
   EXPECT_EQ(oa, ob);
   EXPECT_NE(oa, oc);
   for (int i = 1; i < 4; ++i) {
-    EXPECT_NE(std::vector<float>(oa.begin(), oa.begin() + 8), std::vector<float>(oa.begin() + 8 * i, oa.begin() + 8 * i + 8));
+    EXPECT_NE(std::vector<float>(oa.begin(), oa.begin() + 8),
+              std::vector<float>(oa.begin() + 8 * i, oa.begin() + 8 * i + 8));
   }
 }
 
@@ -40,7 +41,9 @@ TEST(VectorEnvTest, AutoResetKeepsTheFinalObservationAndReportsTheEpisode) {
   // The row now holds the new episode's first observation (near the top of the screen); the
   // final observation of the crash is kept aside.
   const std::span<const float> final_obs = env.final_observations().subspan(i * 8, 8);
-  EXPECT_NE(std::vector<float>(final_obs.begin(), final_obs.end()), std::vector<float>(obs.begin() + static_cast<long>(i) * 8, obs.begin() + static_cast<long>(i) * 8 + 8));
+  EXPECT_NE(std::vector<float>(final_obs.begin(), final_obs.end()),
+            std::vector<float>(obs.begin() + static_cast<long>(i) * 8,
+                               obs.begin() + static_cast<long>(i) * 8 + 8));
   EXPECT_GT(obs[i * 8 + 1], 1.3f);
   EXPECT_LT(final_obs[1], 0.5f);
   env.ClearFinishedEpisodes();

@@ -50,9 +50,11 @@ TEST(PatchFileTest, HasTheHeaderAndParsesBackToTheSameParams) {
   trial.params = {{"learning_rate", Value(7.3123456789e-4)},
                   {"net_arch", Value(Value::List{Value(128), Value(128)})},
                   {"gamma", Value(0.999)}};
-  const std::string text = PatchFileText("lunar", trial, {}, "final_mean_reward", "configs/trainer/patch/lunar_best.yaml");
+  const std::string text = PatchFileText("lunar", trial, {}, "final_mean_reward",
+                                         "configs/trainer/patch/lunar_best.yaml");
   EXPECT_EQ(text.rfind("# @package _global_\n", 0), 0u) << text;
-  EXPECT_NE(text.find("# Apply with: hpo train --patch configs/trainer/patch/lunar_best.yaml"), std::string::npos);
+  EXPECT_NE(text.find("# Apply with: hpo train --patch configs/trainer/patch/lunar_best.yaml"),
+            std::string::npos);
   EXPECT_NE(text.find("trial lunar.r.7, final_mean_reward 251.5"), std::string::npos);
   const config::YamlDocument doc = config::LoadYamlString(text, "patch");
   const YAML::Node trainer = doc.root["trainer"];
@@ -63,20 +65,25 @@ TEST(PatchFileTest, HasTheHeaderAndParsesBackToTheSameParams) {
 }
 
 TEST(OverridesTest, OneShellWordPerParameter) {
-  const ParamSet params = {{"learning_rate", Value(3e-4)}, {"net_arch", Value(Value::List{Value(64), Value(64)})}};
-  EXPECT_EQ(ParamsAsOverrides(params), (std::vector<std::string>{"learning_rate=3.00e-04", "net_arch=[64,64]"}));
+  const ParamSet params = {{"learning_rate", Value(3e-4)},
+                           {"net_arch", Value(Value::List{Value(64), Value(64)})}};
+  EXPECT_EQ(ParamsAsOverrides(params),
+            (std::vector<std::string>{"learning_rate=3.00e-04", "net_arch=[64,64]"}));
   EXPECT_EQ(ShellQuote("net_arch=[64,64]"), "'net_arch=[64,64]'");
   EXPECT_EQ(ShellQuote("lr=3e-4"), "lr=3e-4");
 }
 
 TEST(ParamsAsYamlTest, AnotherProgramsNamesNestAsWritten) {
   const ParamSet params = {{"agent.actor.width", Value(128)}, {"trainer.lr", Value(1e-3)}};
-  EXPECT_EQ(ParamsAsYaml(params, {}, YamlLayout::kAsWritten), "agent:\n  actor:\n    width: 128\ntrainer:\n  lr: 1.00e-03\n");
+  EXPECT_EQ(ParamsAsYaml(params, {}, YamlLayout::kAsWritten),
+            "agent:\n  actor:\n    width: 128\ntrainer:\n  lr: 1.00e-03\n");
 }
 
 TEST(ParamsAsYamlTest, DottedNamesNestUnderTrainer) {
-  const ParamSet params = {{"trainer.optimizer.learning_rate", Value(1e-3)}, {"batch_size", Value(64)}};
-  EXPECT_EQ(ParamsAsYaml(params), "trainer:\n  batch_size: 64\n  optimizer:\n    learning_rate: 1.00e-03\n");
+  const ParamSet params = {{"trainer.optimizer.learning_rate", Value(1e-3)},
+                           {"batch_size", Value(64)}};
+  EXPECT_EQ(ParamsAsYaml(params),
+            "trainer:\n  batch_size: 64\n  optimizer:\n    learning_rate: 1.00e-03\n");
 }
 
 TEST(ParetoFrontTest, KeepsTheBestScoreAtEachCostCheapestFirst) {

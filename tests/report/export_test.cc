@@ -11,7 +11,8 @@ std::vector<store::Trial> TwoTrials() {
   trials[0].number = 0;
   trials[0].state = store::TrialState::kComplete;
   trials[0].value = 231.5;
-  trials[0].params = {{"learning_rate", Value(3e-4)}, {"net_arch", Value(Value::List{Value(64), Value(64)})}};
+  trials[0].params = {{"learning_rate", Value(3e-4)},
+                      {"net_arch", Value(Value::List{Value(64), Value(64)})}};
   trials[0].intermediates = {{1000, 10.5}, {2000, 100.25}};
   trials[1].number = 1;
   trials[1].state = store::TrialState::kFailed;
@@ -32,13 +33,15 @@ TEST(ExportJsonTest, IsValidJsonWithEveryTrial) {
   EXPECT_EQ(node["trials"][0]["intermediate_values"][1][1].as<double>(), 100.25);
   EXPECT_EQ(node["trials"][1]["state"].as<std::string>(), "FAILED");
   EXPECT_TRUE(node["trials"][1]["value"].IsNull());
-  EXPECT_EQ(node["trials"][1]["error"].as<std::string>(), "trial program ended with exit code 3, \"bad\"");
+  EXPECT_EQ(node["trials"][1]["error"].as<std::string>(),
+            "trial program ended with exit code 3, \"bad\"");
 }
 
 TEST(ExportCsvTest, OneColumnPerParameterAndQuotedFields) {
   const std::string csv = ExportCsv(TwoTrials(), {});
   EXPECT_EQ(csv,
-            "number,state,value,cost_seconds,seed,params.activation_fn,params.learning_rate,params.net_arch,error\n"
+            "number,state,value,cost_seconds,seed,params.activation_fn,params.learning_rate,params."
+            "net_arch,error\n"
             "0,COMPLETE,231.5,0,0,,0.0003,\"[64, 64]\",\n"
             "1,FAILED,,0,0,relu,0.001,,\"trial program ended with exit code 3, \"\"bad\"\"\"\n");
 }

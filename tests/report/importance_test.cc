@@ -15,7 +15,8 @@ space::SearchSpace ThreeParameters() {
   s.AddParameter("dominant", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{}));
   s.AddParameter("minor", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{}));
   s.AddParameter("irrelevant", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{}));
-  s.AddParameter("activation", space::MakeCategorical({Value("tanh"), Value("relu")}, std::nullopt, Origin{}));
+  s.AddParameter("activation",
+                 space::MakeCategorical({Value("tanh"), Value("relu")}, std::nullopt, Origin{}));
   return s;
 }
 
@@ -32,12 +33,14 @@ TEST(ImportanceTest, RanksTheDominantParameterFirstAndTheIrrelevantOneLastOverTe
     std::vector<space::UnitPoint> points;
     std::vector<double> scores;
     for (int i = 0; i < 40; ++i) {
-      space::UnitPoint p = {UniformUnit(rng), UniformUnit(rng), UniformUnit(rng), static_cast<double>(UniformInt(rng, 0, 2))};
+      space::UnitPoint p = {UniformUnit(rng), UniformUnit(rng), UniformUnit(rng),
+                            static_cast<double>(UniformInt(rng, 0, 2))};
       const double noise = 0.05 * (UniformUnit(rng) - 0.5);
       scores.push_back(Score(p) + noise);
       points.push_back(p);
     }
-    const std::vector<ParameterImportance> ranking = MainEffectImportance(space, points, scores, seed);
+    const std::vector<ParameterImportance> ranking =
+        MainEffectImportance(space, points, scores, seed);
     ASSERT_EQ(ranking.size(), 4u);
     EXPECT_EQ(ranking.front().parameter, "dominant") << "seed " << seed;
     EXPECT_NEAR(ranking.front().importance, 0.92, 0.06) << "seed " << seed;
@@ -58,7 +61,8 @@ TEST(ImportanceTest, IsDeterministicForASeedAndStillRanksOnTwentyTrials) {
     points.push_back({UniformUnit(rng), UniformUnit(rng), UniformUnit(rng), 0.0});
     scores.push_back(Score(points.back()));
   }
-  const auto a = MainEffectImportance(space, points, scores, 7), b = MainEffectImportance(space, points, scores, 7);
+  const auto a = MainEffectImportance(space, points, scores, 7),
+             b = MainEffectImportance(space, points, scores, 7);
   ASSERT_EQ(a.size(), 4u);
   ASSERT_EQ(b.size(), 4u);
   for (size_t i = 0; i < a.size(); ++i) {

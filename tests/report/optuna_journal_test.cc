@@ -29,7 +29,8 @@ struct Fixture {
     config::ParameterSpec arch;
     arch.name = "net_arch";
     arch.categorical = true;
-    arch.choices = {Value(Value::List{Value(64), Value(64)}), Value(Value::List{Value(256)}), Value("tiny")};
+    arch.choices = {Value(Value::List{Value(64), Value(64)}), Value(Value::List{Value(256)}),
+                    Value("tiny")};
     specs = {lr, epochs, arch};
     const double values[] = {120.5, 250.25, 90.0};
     for (int i = 0; i < 5; ++i) {
@@ -38,7 +39,8 @@ struct Fixture {
       t.seed = 1000 + static_cast<uint64_t>(i);
       t.started_ms = 1'790'000'000'000 + i * 60'000;
       t.finished_ms = t.started_ms + 30'000;
-      t.params = {{"learning_rate", Value(1e-4 * (i + 1))}, {"n_epochs", Value(static_cast<int64_t>(i + 2))},
+      t.params = {{"learning_rate", Value(1e-4 * (i + 1))},
+                  {"n_epochs", Value(static_cast<int64_t>(i + 2))},
                   {"net_arch", arch.choices[static_cast<size_t>(i % 3)]}};
       if (i < 3) {
         t.state = store::TrialState::kComplete;
@@ -65,7 +67,7 @@ TEST(OptunaJournalTest, LinesCarryOptunasOpCodesStatesAndInternalRepresentation)
   ASSERT_EQ(ops.size(), 6u);
   EXPECT_EQ(ops[0]["op_code"].as<int>(), 0);
   EXPECT_EQ(ops[0]["directions"][0].as<int>(), 2);  // maximize
-  const int states[] = {1, 1, 1, 2, 3};              // COMPLETE x3, PRUNED, FAIL
+  const int states[] = {1, 1, 1, 2, 3};             // COMPLETE x3, PRUNED, FAIL
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(ops[i + 1]["op_code"].as<int>(), 4);
     EXPECT_EQ(ops[i + 1]["state"].as<int>(), states[i]);
@@ -84,10 +86,12 @@ TEST(OptunaJournalTest, LinesCarryOptunasOpCodesStatesAndInternalRepresentation)
 
 TEST(OptunaJournalTest, RealOptunaLoadsTheStudy) {
   if (std::system("/usr/bin/python3 -c 'import optuna' >/dev/null 2>&1") != 0) {
-    GTEST_SKIP() << "python3-optuna is not installed (scripts/setup.sh installs it): round trip not checked";
+    GTEST_SKIP()
+        << "python3-optuna is not installed (scripts/setup.sh installs it): round trip not checked";
   }
   Fixture f;
-  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "optuna_journal_test";
+  const std::filesystem::path dir =
+      std::filesystem::path(testing::TempDir()) / "optuna_journal_test";
   std::filesystem::create_directories(dir);
   const std::filesystem::path journal = dir / "study.jsonl", out = dir / "loaded.txt";
   std::filesystem::remove(journal);
@@ -101,11 +105,12 @@ TEST(OptunaJournalTest, RealOptunaLoadsTheStudy) {
       "print(len(s.trials))\n"
       "print(' '.join(t.state.name for t in s.trials))\n"
       "print(s.best_value)\n"
-      "print(s.best_params['learning_rate'], s.best_params['n_epochs'], s.best_params['net_arch'])\n"
+      "print(s.best_params['learning_rate'], s.best_params['n_epochs'], "
+      "s.best_params['net_arch'])\n"
       "print(float(s.trials[3].intermediate_values[200]), s.trials[1].user_attrs['seed'])\n";
   WriteFileAtomic(dir / "load.py", script);
-  const std::string command =
-      "/usr/bin/python3 " + (dir / "load.py").string() + " " + journal.string() + " > " + out.string() + " 2>&1";
+  const std::string command = "/usr/bin/python3 " + (dir / "load.py").string() + " " +
+                              journal.string() + " > " + out.string() + " 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile(out);
   std::istringstream loaded(ReadFile(out));
   std::string count, states, best_value, best_lr, best_epochs, best_arch, intermediate, seed;
@@ -124,7 +129,8 @@ TEST(OptunaJournalTest, RealOptunaLoadsTheStudy) {
 
 TEST(OptunaJournalTest, RealOptunaLoadsAMultiObjectiveStudyWithEveryDirectionAndItsFront) {
   if (std::system("/usr/bin/python3 -c 'import optuna' >/dev/null 2>&1") != 0) {
-    GTEST_SKIP() << "python3-optuna is not installed (scripts/setup.sh installs it): round trip not checked";
+    GTEST_SKIP()
+        << "python3-optuna is not installed (scripts/setup.sh installs it): round trip not checked";
   }
   Fixture f;
   f.study.direction = "maximize,minimize";
@@ -133,21 +139,24 @@ TEST(OptunaJournalTest, RealOptunaLoadsAMultiObjectiveStudyWithEveryDirectionAnd
   for (int i = 0; i < 3; ++i) f.trials[static_cast<size_t>(i)].more_values = {seconds[i]};
   StudyInfo info{"reward", true};
   info.more_objectives = {{"seconds", false}};
-  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "optuna_journal_mo_test";
+  const std::filesystem::path dir =
+      std::filesystem::path(testing::TempDir()) / "optuna_journal_mo_test";
   std::filesystem::create_directories(dir);
   const std::filesystem::path journal = dir / "study.jsonl", out = dir / "loaded.txt";
   std::filesystem::remove(journal);
   WriteFileAtomic(journal, ExportOptunaJournal(f.study, info, f.trials, f.specs));
-  WriteFileAtomic(dir / "load.py",
-                  "import sys, warnings\n"
-                  "warnings.simplefilter('ignore')\n"
-                  "import optuna\n"
-                  "storage = optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(sys.argv[1]))\n"
-                  "s = optuna.load_study(study_name='journal_study', storage=storage)\n"
-                  "print(','.join(d.name for d in s.directions))\n"
-                  "print(' '.join(str(t.number) for t in s.best_trials))\n"
-                  "print([float(v) for v in s.trials[1].values])\n");
-  const std::string command = "/usr/bin/python3 " + (dir / "load.py").string() + " " + journal.string() + " > " + out.string() + " 2>&1";
+  WriteFileAtomic(
+      dir / "load.py",
+      "import sys, warnings\n"
+      "warnings.simplefilter('ignore')\n"
+      "import optuna\n"
+      "storage = optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(sys.argv[1]))\n"
+      "s = optuna.load_study(study_name='journal_study', storage=storage)\n"
+      "print(','.join(d.name for d in s.directions))\n"
+      "print(' '.join(str(t.number) for t in s.best_trials))\n"
+      "print([float(v) for v in s.trials[1].values])\n");
+  const std::string command = "/usr/bin/python3 " + (dir / "load.py").string() + " " +
+                              journal.string() + " > " + out.string() + " 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile(out);
   EXPECT_EQ(ReadFile(out), "MAXIMIZE,MINIMIZE\n0 1\n[250.25, 30.0]\n");
 }

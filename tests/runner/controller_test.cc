@@ -80,7 +80,8 @@ class ControllerTest : public ::testing::Test {
 
 // Writes the trial's number as its score into its results file, after one intermediate value.
 constexpr const char* kScoreIsTheNumber =
-    R"(echo '{"step": 10, "score": 0.5}'; echo "score: $HPO_TRIAL_NUMBER" > "$HPO_RUN_DIR/sweep_eval_results.yaml")";
+    R"(echo '{"step": 10, "score": 0.5}'; echo "score: $HPO_TRIAL_NUMBER" > )"
+    R"("$HPO_RUN_DIR/sweep_eval_results.yaml")";
 
 // A controller pid on this host that no longer exists (its trials are orphans).
 std::string DeadController() {
@@ -128,7 +129,8 @@ TEST_F(ControllerTest, ATrialBelowTheMedianOfItsPeersIsStoppedAndRecordedPruned)
   // Trial 0 reports 10 at step 10 and finishes; trial 1 reports -5 at step 10 and would then
   // sleep for a minute, and finish COMPLETE with -5, unless it is pruned.
   Program(
-      R"(if [ "$HPO_TRIAL_NUMBER" = 0 ]; then echo '{"step": 10, "score": 10}'; echo '{"score": 10}';
+      R"(if [ "$HPO_TRIAL_NUMBER" = 0 ]; then
+               echo '{"step": 10, "score": 10}'; echo '{"score": 10}';
              else echo '{"step": 10, "score": -5}'; exec sleep 60; fi)");
   plan_.n_trials = 2;
   plan_.pruner.method = "median";
@@ -144,8 +146,8 @@ TEST_F(ControllerTest, ATrialBelowTheMedianOfItsPeersIsStoppedAndRecordedPruned)
 }
 
 TEST_F(ControllerTest, AFailingProgramOrAMissingMetricFailsTheTrialAndTheSweepGoesOn) {
-  Program(
-      R"(case "$HPO_TRIAL_NUMBER" in 0) exit 3;; 1) echo '{"loss": 1}';; *) echo '{"score": 2}';; esac)");
+  Program(R"(case "$HPO_TRIAL_NUMBER" in 0) exit 3;; 1) echo '{"loss": 1}';; *) echo '{"score": )"
+          R"(2}';; esac)");
   const SweepSummary summary = Run();
   EXPECT_EQ(summary.launched, 3);
   EXPECT_EQ(store_.Trial(0).state, TrialState::kFailed);
@@ -161,8 +163,8 @@ TEST_F(ControllerTest, AFailingProgramOrAMissingMetricFailsTheTrialAndTheSweepGo
 TEST_F(ControllerTest, ATrialKilledFromOutsideIsFailedAndRunAgainButACrashIsNot) {
   // Trial 0 is killed by SIGTERM as a scheduler's cancel would (not by the controller); trial 1
   // crashes on its own (SIGSEGV): only the first is the machine's fault, and is re-queued.
-  Program(
-      R"(case "$HPO_TRIAL_NUMBER" in 0) kill -TERM $$;; 2) kill -SEGV $$;; *) echo '{"score": 1}';; esac)");
+  Program(R"(case "$HPO_TRIAL_NUMBER" in 0) kill -TERM $$;; 2) kill -SEGV $$;; *) echo '{"score": )"
+          R"(1}';; esac)");
   plan_.n_trials = 3;
   plan_.slurm_task = "12_3";
   Run();

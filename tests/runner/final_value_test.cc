@@ -16,15 +16,19 @@ std::filesystem::path RunDirWithResults(const std::string& name, const std::stri
 }
 
 TEST(ReadFinalValueTest, TimeToSolveIsReadWhenTheRunSolved) {
-  const auto dir = RunDirWithResults("solved", "final_mean_reward: 240\ntraining_time: 30\ntotal_timesteps: 1000000\n"
-                                               "time_to_solve: 12.5\nsteps_to_solve: 400000\n");
+  const auto dir =
+      RunDirWithResults("solved",
+                        "final_mean_reward: 240\ntraining_time: 30\ntotal_timesteps: 1000000\n"
+                        "time_to_solve: 12.5\nsteps_to_solve: 400000\n");
   EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "time_to_solve", std::nullopt), 12.5);
   EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "steps_to_solve", std::nullopt), 400000);
 }
 
 TEST(ReadFinalValueTest, ANeverSolvedRunCountsAsItsWholeLengthNotAFailure) {
-  const auto dir = RunDirWithResults("unsolved", "final_mean_reward: 120\ntraining_time: 30\ntotal_timesteps: 1000000\n"
-                                                 "time_to_solve: null\nsteps_to_solve: null\n");
+  const auto dir =
+      RunDirWithResults("unsolved",
+                        "final_mean_reward: 120\ntraining_time: 30\ntotal_timesteps: 1000000\n"
+                        "time_to_solve: null\nsteps_to_solve: null\n");
   EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "time_to_solve", std::nullopt), 30);
   EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "steps_to_solve", std::nullopt), 1000000);
   // any other null metric is still an error
@@ -33,7 +37,8 @@ TEST(ReadFinalValueTest, ANeverSolvedRunCountsAsItsWholeLengthNotAFailure) {
 }
 
 TEST(ParseReportLineTest, ALineWithoutAStepIsAFinalValue) {
-  const std::optional<ParsedReport> curve = ParseReportLine(R"({"step": 2000, "score": 1.5})", "score");
+  const std::optional<ParsedReport> curve =
+      ParseReportLine(R"({"step": 2000, "score": 1.5})", "score");
   ASSERT_TRUE(curve);
   EXPECT_EQ(curve->step, 2000);
   EXPECT_DOUBLE_EQ(curve->value, 1.5);
@@ -46,17 +51,20 @@ TEST(ParseReportLineTest, ALineWithoutAStepIsAFinalValue) {
 }
 
 TEST(ParseReportLineTest, ACostOnTheLineIsKept) {
-  const std::optional<ParsedReport> r = ParseReportLine(R"({"score": -0.25, "cost": 42.5})", "score");
+  const std::optional<ParsedReport> r =
+      ParseReportLine(R"({"score": -0.25, "cost": 42.5})", "score");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->cost, 42.5);
   EXPECT_FALSE(ParseReportLine(R"({"score": 1})", "score")->cost);
 }
 
 TEST(TrialMeasuresTest, StepsAndCostComeFromTheResultsFile) {
-  const TrialMeasures both = ReadTrialMeasures(RunDirWithResults("measures", "score: 1\ntotal_timesteps: 600000\ncost: 7\n"));
+  const TrialMeasures both = ReadTrialMeasures(
+      RunDirWithResults("measures", "score: 1\ntotal_timesteps: 600000\ncost: 7\n"));
   EXPECT_EQ(both.steps, 600000);
   EXPECT_EQ(both.reported, 7);
-  const TrialMeasures none = ReadTrialMeasures(RunDirWithResults("no_measures", "score: 1\ncost: -3\ntotal_timesteps: x\n"));
+  const TrialMeasures none = ReadTrialMeasures(
+      RunDirWithResults("no_measures", "score: 1\ncost: -3\ntotal_timesteps: x\n"));
   EXPECT_FALSE(none.steps);
   EXPECT_FALSE(none.reported);
 }

@@ -29,15 +29,18 @@ class StudyViewTest : public testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
-    name.erase(std::remove_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }),
+    name.erase(std::remove_if(name.begin(), name.end(),
+                              [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }),
                name.end());
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
     if (GetParam() == Backend::kPostgres) {
-      if (!PostgresServer::Shared().ok()) GTEST_SKIP() << "PostgreSQL tests skipped: " << PostgresServer::Shared().skip_reason();
+      if (!PostgresServer::Shared().ok())
+        GTEST_SKIP() << "PostgreSQL tests skipped: " << PostgresServer::Shared().skip_reason();
       url_ = PostgresServer::Shared().FreshDatabase(name);
       return;
     }
-    const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / ("study_view_" + name);
+    const std::filesystem::path dir =
+        std::filesystem::path(testing::TempDir()) / ("study_view_" + name);
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     url_ = (dir / "study.db").string();
@@ -47,10 +50,12 @@ class StudyViewTest : public testing::TestWithParam<Backend> {
   static std::vector<std::string> Described(const std::vector<Trial>& trials) {
     std::vector<std::string> out;
     for (const Trial& t : trials) {
-      std::string line = std::to_string(t.number) + " " + std::string(store::StateName(t.state)) + " " +
-                         (t.value ? std::to_string(*t.value) : "-") + " hb " + std::to_string(t.heartbeat_ms) + " params";
+      std::string line = std::to_string(t.number) + " " + std::string(store::StateName(t.state)) +
+                         " " + (t.value ? std::to_string(*t.value) : "-") + " hb " +
+                         std::to_string(t.heartbeat_ms) + " params";
       for (const auto& [name, value] : t.params) line += " " + name + "=" + value.ToYaml();
-      for (const store::Intermediate& i : t.intermediates) line += " @" + std::to_string(i.step) + "=" + std::to_string(i.value);
+      for (const store::Intermediate& i : t.intermediates)
+        line += " @" + std::to_string(i.step) + "=" + std::to_string(i.value);
       out.push_back(line);
     }
     return out;
@@ -114,11 +119,14 @@ TEST_P(StudyViewTest, StaysEqualToAFullLoadWhileOtherProcessesWrite) {
     if (pid == 0) {
       try {
         auto writer = store::OpenStore(url_);
-        while (std::optional<Trial> t = writer->ClaimTrial(study, kTrials, "w" + std::to_string(w))) {
+        while (std::optional<Trial> t =
+                   writer->ClaimTrial(study, kTrials, "w" + std::to_string(w))) {
           writer->StartTrial(t->id, {{"x", Value(static_cast<double>(t->number))}}, 1, "");
-          for (int64_t step = 1; step <= 3; ++step) writer->ReportIntermediate(t->id, step, static_cast<double>(step));
+          for (int64_t step = 1; step <= 3; ++step)
+            writer->ReportIntermediate(t->id, step, static_cast<double>(step));
           writer->Heartbeat({t->id});
-          writer->FinishTrial(t->id, t->number % 4 ? TrialState::kComplete : TrialState::kPruned, 1.0 * t->number, {}, {0.1, 0.1}, "");
+          writer->FinishTrial(t->id, t->number % 4 ? TrialState::kComplete : TrialState::kPruned,
+                              1.0 * t->number, {}, {0.1, 0.1}, "");
         }
         _exit(0);
       } catch (const std::exception& e) {
@@ -141,7 +149,8 @@ TEST_P(StudyViewTest, StaysEqualToAFullLoadWhileOtherProcessesWrite) {
   EXPECT_EQ(Described(view.trials()), Described(store->LoadTrials(study)));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StudyViewTest, testing::Values(Backend::kSqlite, Backend::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Backends, StudyViewTest,
+                         testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const testing::TestParamInfo<Backend>& param) {
                            return param.param == Backend::kSqlite ? "Sqlite" : "Postgres";
                          });

@@ -69,7 +69,8 @@ TEST(GaussianProcessTest, ConditioningOnMoreDataKeepsHyperparametersAndUsesTheDa
 
 // y depends on a 4-level category as 0, 1, 0, 1 (no order a line through the indices could
 // follow) plus a small smooth term in a numeric column.
-void CategoricalData(int n, uint64_t seed, const std::vector<int>& relabel, Eigen::MatrixXd& x, Eigen::VectorXd& y) {
+void CategoricalData(int n, uint64_t seed, const std::vector<int>& relabel, Eigen::MatrixXd& x,
+                     Eigen::VectorXd& y) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   x.resize(n, 2);

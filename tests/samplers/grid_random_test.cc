@@ -14,14 +14,16 @@ namespace {
 
 space::SearchSpace SmallSpace() {
   space::SearchSpace s;
-  s.AddParameter("act", space::MakeCategorical({Value("tanh"), Value("relu")}, std::nullopt, Origin{"t"}));
+  s.AddParameter("act",
+                 space::MakeCategorical({Value("tanh"), Value("relu")}, std::nullopt, Origin{"t"}));
   s.AddParameter("epochs", space::MakeNumeric({"int_uniform", 3, 5, {}, {}, 1}, Origin{"t"}));
   s.AddParameter("lr", space::MakeNumeric({"loguniform", 1e-4, 1e-2, {}, {}, 1}, Origin{"t"}));
   return s;
 }
 
 // Runs a grid to exhaustion; `rejections` gets each suggestion's count of skipped candidates.
-std::vector<ParamSet> RunGrid(const space::SearchSpace& s, int grid_points, std::vector<int>* rejections = nullptr) {
+std::vector<ParamSet> RunGrid(const space::SearchSpace& s, int grid_points,
+                              std::vector<int>* rejections = nullptr) {
   GridSampler grid({.points = grid_points});
   std::vector<Observation> history;
   std::vector<ParamSet> order;
@@ -45,21 +47,26 @@ TEST(GridSamplerTest, StableOrderWithoutRepeatsThenExhausted) {
   EXPECT_EQ(order[3].at("epochs"), Value(4));
   EXPECT_EQ(order[9].at("act"), Value("relu"));
   std::set<std::string> distinct;
-  for (const ParamSet& p : order) distinct.insert(p.at("act").ToYaml() + p.at("epochs").ToYaml() + p.at("lr").ToYaml());
+  for (const ParamSet& p : order)
+    distinct.insert(p.at("act").ToYaml() + p.at("epochs").ToYaml() + p.at("lr").ToYaml());
   EXPECT_EQ(distinct.size(), order.size());
   EXPECT_EQ(order, RunGrid(SmallSpace(), 3));  // stable
 }
 
 TEST(GridSamplerTest, DiscreteRangesUseTheirLevelsAndConstraintsFilter) {
   space::SearchSpace s = SmallSpace();
-  s.AddConstraint(space::Constraint::Parse("act == 'tanh' and epochs > 3",
-                                           [](std::string_view n) { return std::optional<std::string>(n); }, Origin{"t"}));
+  s.AddConstraint(space::Constraint::Parse(
+      "act == 'tanh' and epochs > 3",
+      [](std::string_view n) { return std::optional<std::string>(n); }, Origin{"t"}));
   std::vector<int> rejections;
   const std::vector<ParamSet> order = RunGrid(s, 10, &rejections);
-  // epochs has 3 levels even with grid_points 10; tanh with epochs 4 or 5 is skipped (2 x 10 lr points).
+  // epochs has 3 levels even with grid_points 10; tanh with epochs 4 or 5 is skipped (2 x 10 lr
+  // points).
   ASSERT_EQ(order.size(), 2u * 3u * 10u - 2u * 10u);
-  for (const ParamSet& p : order) EXPECT_FALSE(p.at("act") == Value("tanh") && p.at("epochs").as_int() > 3);
-  // The first 10 suggestions (tanh, 3 epochs) skip nothing; the first relu skips the 20 rejected points.
+  for (const ParamSet& p : order)
+    EXPECT_FALSE(p.at("act") == Value("tanh") && p.at("epochs").as_int() > 3);
+  // The first 10 suggestions (tanh, 3 epochs) skip nothing; the first relu skips the 20 rejected
+  // points.
   EXPECT_EQ(rejections[9], 0);
   EXPECT_EQ(rejections[10], 20);
   EXPECT_EQ(order[10].at("act"), Value("relu"));
@@ -67,7 +74,8 @@ TEST(GridSamplerTest, DiscreteRangesUseTheirLevelsAndConstraintsFilter) {
 
 TEST(RandomSamplerTest, SameRngSameSuggestionsAndFeasibleOnly) {
   space::SearchSpace s = SmallSpace();
-  s.AddConstraint(space::Constraint::Parse("lr > 1e-3", [](std::string_view n) { return std::optional<std::string>(n); }, Origin{"t"}));
+  s.AddConstraint(space::Constraint::Parse(
+      "lr > 1e-3", [](std::string_view n) { return std::optional<std::string>(n); }, Origin{"t"}));
   auto sampler = MakeSampler({.method = "random", .max_constraint_tries = 10000});
   Rng a(7), b(7), c(8);
   for (int i = 0; i < 50; ++i) {
@@ -80,7 +88,8 @@ TEST(RandomSamplerTest, SameRngSameSuggestionsAndFeasibleOnly) {
 
 TEST(RandomSamplerTest, InfeasibleConstraintsAreAClearError) {
   space::SearchSpace s = SmallSpace();
-  s.AddConstraint(space::Constraint::Parse("lr > 0", [](std::string_view n) { return std::optional<std::string>(n); }, Origin{"t"}));
+  s.AddConstraint(space::Constraint::Parse(
+      "lr > 0", [](std::string_view n) { return std::optional<std::string>(n); }, Origin{"t"}));
   auto sampler = MakeSampler({.method = "random", .max_constraint_tries = 200});
   Rng rng(1);
   try {

@@ -14,8 +14,10 @@ TEST(ProteinSamplerTest, BeatsRandomOnBraninAt50Trials) {
     random.push_back(BraninRegret("random", seed, 50));
   }
   const double p = MannWhitneyLess(protein, random);
-  std::printf("Branin, 50 trials, 10 seeds: median regret protein %.4f, random %.4f, one-sided Mann-Whitney p = %.4g\n",
-              Median(protein), Median(random), p);
+  std::printf(
+      "Branin, 50 trials, 10 seeds: median regret protein %.4f, random %.4f, one-sided "
+      "Mann-Whitney p = %.4g\n",
+      Median(protein), Median(random), p);
   EXPECT_LT(Median(protein), Median(random));
   EXPECT_LT(p, 0.05);
 }
@@ -26,7 +28,8 @@ TEST(ProteinSamplerTest, BeatsRandomOnBraninAt50Trials) {
 std::pair<double, bool> MixedSpaceRun(const std::string& method, uint64_t seed, int trials) {
   space::SearchSpace space;
   space.AddParameter("n", space::MakeNumeric({"int_uniform", 1, 20, {}, {}, 1}, Origin{"t"}));
-  space.AddParameter("c", space::MakeCategorical({Value("a"), Value("b"), Value("c"), Value("d")}, std::nullopt, Origin{"t"}));
+  space.AddParameter("c", space::MakeCategorical({Value("a"), Value("b"), Value("c"), Value("d")},
+                                                 std::nullopt, Origin{"t"}));
   space.AddParameter("x", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{"t"}));
   auto sampler = MakeSampler({method});
   std::vector<Observation> history;
@@ -38,7 +41,8 @@ std::pair<double, bool> MixedSpaceRun(const std::string& method, uint64_t seed, 
     const ParamSet p = space.ToParams(s.point);
     const std::string& c = p.at("c").as_string();
     const double offset = c == "a" ? 1.0 : c == "b" ? 0.0 : c == "c" ? 2.0 : 0.5;
-    const double f = std::pow(static_cast<double>(p.at("n").as_int()) - 7, 2) / 10 + offset + 10 * std::pow(p.at("x").as_double() - 0.3, 2);
+    const double f = std::pow(static_cast<double>(p.at("n").as_int()) - 7, 2) / 10 + offset +
+                     10 * std::pow(p.at("x").as_double() - 0.3, 2);
     if (f < best) best = f, best_category = c == "b";
     history.push_back({s.point, TrialState::kComplete, -f, 1.0});
   }
@@ -55,8 +59,10 @@ TEST(ProteinSamplerTest, FindsTheBestCategoryAndBeatsRandomOnAMixedSpace) {
     random.push_back(MixedSpaceRun("random", seed, 40).first);
   }
   const double p = MannWhitneyLess(protein, random);
-  std::printf("mixed space, 40 trials, 10 seeds: median best protein %.4g, random %.4g (p = %.3g); best category in %d of 10\n",
-              Median(protein), Median(random), p, right_category);
+  std::printf(
+      "mixed space, 40 trials, 10 seeds: median best protein %.4g, random %.4g (p = %.3g); best "
+      "category in %d of 10\n",
+      Median(protein), Median(random), p, right_category);
   EXPECT_LT(p, 0.05);
   EXPECT_GE(right_category, 9);
 }
@@ -64,7 +70,8 @@ TEST(ProteinSamplerTest, FindsTheBestCategoryAndBeatsRandomOnAMixedSpace) {
 std::vector<Observation> History(const space::SearchSpace& space, int n, double value) {
   std::vector<Observation> history;
   Rng rng(9);
-  for (int i = 0; i < n; ++i) history.push_back({space.SamplePrior(rng), TrialState::kComplete, value, 10.0});
+  for (int i = 0; i < n; ++i)
+    history.push_back({space.SamplePrior(rng), TrialState::kComplete, value, 10.0});
   return history;
 }
 

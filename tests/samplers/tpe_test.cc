@@ -22,8 +22,10 @@ TEST(TpeSamplerTest, BeatsRandomOnBraninAt50Trials) {
   RecordProperty("tpe_median_regret", std::to_string(Median(tpe)));
   RecordProperty("random_median_regret", std::to_string(Median(random)));
   RecordProperty("p_value", std::to_string(p));
-  std::printf("Branin, 50 trials, 10 seeds: median regret tpe %.4f, random %.4f, one-sided Mann-Whitney p = %.4g\n",
-              Median(tpe), Median(random), p);
+  std::printf(
+      "Branin, 50 trials, 10 seeds: median regret tpe %.4f, random %.4f, one-sided Mann-Whitney p "
+      "= %.4g\n",
+      Median(tpe), Median(random), p);
   EXPECT_LT(Median(tpe), Median(random));
   EXPECT_LT(p, 0.05);
 }
@@ -33,7 +35,9 @@ TEST(TpeSamplerTest, SameRngSameSuggestion) {
   auto sampler = MakeSampler({"tpe"});
   std::vector<Observation> history;
   Rng seeds(3);
-  for (int t = 0; t < 15; ++t) history.push_back({space.SamplePrior(seeds), TrialState::kComplete, static_cast<double>(t % 7), 1});
+  for (int t = 0; t < 15; ++t)
+    history.push_back(
+        {space.SamplePrior(seeds), TrialState::kComplete, static_cast<double>(t % 7), 1});
   Rng a(5), b(5), other(6);
   const space::UnitPoint first = sampler->Suggest(space, history, a)->point;
   EXPECT_EQ(first, sampler->Suggest(space, history, b)->point);
@@ -47,8 +51,10 @@ TEST(TpeSamplerTest, SameRngSameSuggestion) {
 
 TEST(TpeSamplerTest, CategoricalAndDiscreteDimensionsGetValidValues) {
   space::SearchSpace space;
-  space.AddParameter("arch", space::MakeCategorical({Value("a"), Value("b"), Value("c")}, std::nullopt, Origin{"t"}));
-  space.AddParameter("batch", space::MakeNumeric({"uniform_pow2", 16, 256, {}, {}, 1}, Origin{"t"}));
+  space.AddParameter("arch", space::MakeCategorical({Value("a"), Value("b"), Value("c")},
+                                                    std::nullopt, Origin{"t"}));
+  space.AddParameter("batch",
+                     space::MakeNumeric({"uniform_pow2", 16, 256, {}, {}, 1}, Origin{"t"}));
   SamplerSettings settings;
   settings.method = "tpe";
   settings.tpe.n_startup_trials = 5;
@@ -62,7 +68,8 @@ TEST(TpeSamplerTest, CategoricalAndDiscreteDimensionsGetValidValues) {
     const int64_t batch = p.at("batch").as_int();
     ASSERT_EQ(batch & (batch - 1), 0);
     // "b" with batch 64 is best: TPE should concentrate there.
-    const double value = (p.at("arch") == Value("b") ? 1.0 : 0.0) - std::fabs(std::log2(static_cast<double>(batch)) - 6);
+    const double value = (p.at("arch") == Value("b") ? 1.0 : 0.0) -
+                         std::fabs(std::log2(static_cast<double>(batch)) - 6);
     history.push_back({s.point, TrialState::kComplete, value, 1});
   }
   int hits = 0;
@@ -73,7 +80,6 @@ TEST(TpeSamplerTest, CategoricalAndDiscreteDimensionsGetValidValues) {
   EXPECT_GE(hits, 5) << "TPE did not concentrate on the best category and level";
 }
 
-
 // Optuna 4.9's _ParzenEstimator on the same 30 trials of a mixed space (int 1-20, a categorical
 // of 4, a float in [0, 1]; minimised, gamma picks the best 3), at 5 points: the numbers below
 // are what Optuna computed (multivariate, and univariate for n and x). Our densities must be
@@ -82,34 +88,57 @@ class TpeParityTest : public testing::Test {
  protected:
   void SetUp() override {
     space_.AddParameter("n", space::MakeNumeric({"int_uniform", 1, 20, {}, {}, 1}, Origin{}));
-    space_.AddParameter("c", space::MakeCategorical({Value("a"), Value("b"), Value("c"), Value("d")}, std::nullopt, Origin{}));
+    space_.AddParameter(
+        "c", space::MakeCategorical({Value("a"), Value("b"), Value("c"), Value("d")}, std::nullopt,
+                                    Origin{}));
     space_.AddParameter("x", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{}));
-    const double trials[30][4] = {
-        {8, 1, 0.36995516654807925, 0.14893725326769508}, {20, 3, 0.625720304108054, 18.46093716508243},
-        {3, 0, 0.9088184001853248, 6.306598444042182},    {16, 2, 0.5507846417600732, 10.728929365427282},
-        {7, 3, 0.5409738856290388, 1.0806841355515708},   {18, 3, 0.39713457702896093, 12.69435126054595},
-        {5, 1, 0.6348606582851885, 1.5213166046718976},   {17, 3, 0.7412518562014903, 12.447032006012606},
-        {3, 1, 0.7582302462868173, 3.699749586120773},    {19, 0, 0.3012676595157123, 15.400016069606478},
-        {1, 2, 0.47274908866546683, 5.898422476347493},   {13, 3, 0.3949634040007439, 4.190180480994084},
-        {19, 3, 0.9640937517254555, 19.31020511080791},   {5, 2, 0.09745430973087721, 2.810247566465954},
-        {5, 3, 0.21698694123313733, 0.9689116792583059},  {14, 2, 0.42114851256640984, 7.046769620970536},
-        {13, 2, 0.5341030849894441, 6.148042544015749},   {14, 1, 0.9042017708477751, 8.550597798955874},
-        {1, 2, 0.9909896448688151, 10.374666893159311},   {6, 2, 0.9646329473090614, 6.517369546487295},
-        {19, 0, 0.7138170201741992, 17.112445261858536},  {7, 2, 0.2849574619862052, 2.0022627794989645},
-        {3, 3, 0.8539424884226802, 5.168522804799112},    {16, 0, 0.3440802007957944, 9.119430641021975},
-        {3, 3, 0.8970961581972642, 5.665238221339324},    {1, 2, 0.4271417615472666, 5.7616502752934196},
-        {14, 0, 0.04419006112954338, 6.554387248249068},  {20, 0, 0.37780476896793, 17.96053582074153},
-        {19, 2, 0.550851441032479, 17.02926445468071},    {9, 1, 0.9985089453757765, 5.279147467699795}};
-    for (const auto& t : trials) history_.push_back({Unit(t[0], t[1], t[2]), samplers::TrialState::kComplete, -t[3], 1.0});
-    const double points[5][3] = {{10, 0, 0.0769707047054119}, {20, 0, 0.948895493130273}, {14, 2, 0.6104671229673415},
-                                 {5, 0, 0.9798862775249707},  {11, 2, 0.3601965901155727}};
+    const double trials[30][4] = {{8, 1, 0.36995516654807925, 0.14893725326769508},
+                                  {20, 3, 0.625720304108054, 18.46093716508243},
+                                  {3, 0, 0.9088184001853248, 6.306598444042182},
+                                  {16, 2, 0.5507846417600732, 10.728929365427282},
+                                  {7, 3, 0.5409738856290388, 1.0806841355515708},
+                                  {18, 3, 0.39713457702896093, 12.69435126054595},
+                                  {5, 1, 0.6348606582851885, 1.5213166046718976},
+                                  {17, 3, 0.7412518562014903, 12.447032006012606},
+                                  {3, 1, 0.7582302462868173, 3.699749586120773},
+                                  {19, 0, 0.3012676595157123, 15.400016069606478},
+                                  {1, 2, 0.47274908866546683, 5.898422476347493},
+                                  {13, 3, 0.3949634040007439, 4.190180480994084},
+                                  {19, 3, 0.9640937517254555, 19.31020511080791},
+                                  {5, 2, 0.09745430973087721, 2.810247566465954},
+                                  {5, 3, 0.21698694123313733, 0.9689116792583059},
+                                  {14, 2, 0.42114851256640984, 7.046769620970536},
+                                  {13, 2, 0.5341030849894441, 6.148042544015749},
+                                  {14, 1, 0.9042017708477751, 8.550597798955874},
+                                  {1, 2, 0.9909896448688151, 10.374666893159311},
+                                  {6, 2, 0.9646329473090614, 6.517369546487295},
+                                  {19, 0, 0.7138170201741992, 17.112445261858536},
+                                  {7, 2, 0.2849574619862052, 2.0022627794989645},
+                                  {3, 3, 0.8539424884226802, 5.168522804799112},
+                                  {16, 0, 0.3440802007957944, 9.119430641021975},
+                                  {3, 3, 0.8970961581972642, 5.665238221339324},
+                                  {1, 2, 0.4271417615472666, 5.7616502752934196},
+                                  {14, 0, 0.04419006112954338, 6.554387248249068},
+                                  {20, 0, 0.37780476896793, 17.96053582074153},
+                                  {19, 2, 0.550851441032479, 17.02926445468071},
+                                  {9, 1, 0.9985089453757765, 5.279147467699795}};
+    for (const auto& t : trials)
+      history_.push_back({Unit(t[0], t[1], t[2]), samplers::TrialState::kComplete, -t[3], 1.0});
+    const double points[5][3] = {{10, 0, 0.0769707047054119},
+                                 {20, 0, 0.948895493130273},
+                                 {14, 2, 0.6104671229673415},
+                                 {5, 0, 0.9798862775249707},
+                                 {11, 2, 0.3601965901155727}};
     for (const auto& p : points) points_.push_back(Unit(p[0], p[1], p[2]));
     groups_ = samplers::SplitHistory(history_, 3, true);
   }
   static space::UnitPoint Unit(double n, double c, double x) { return {(n - 1) / 19, c, x}; }
   /// log densities of the below and above models of `block` at every point.
-  std::vector<std::pair<double, double>> LogPdfs(const std::vector<size_t>& block) const { return LogPdfs(block, groups_); }
-  std::vector<std::pair<double, double>> LogPdfs(const std::vector<size_t>& block, const samplers::TpeGroups& groups) const {
+  std::vector<std::pair<double, double>> LogPdfs(const std::vector<size_t>& block) const {
+    return LogPdfs(block, groups_);
+  }
+  std::vector<std::pair<double, double>> LogPdfs(const std::vector<size_t>& block,
+                                                 const samplers::TpeGroups& groups) const {
     const samplers::ParzenEstimator below(space_.dimensions(), block, groups.below, 1.0);
     const samplers::ParzenEstimator above(space_.dimensions(), block, groups.above, 1.0);
     std::vector<std::pair<double, double>> out;
@@ -120,7 +149,8 @@ class TpeParityTest : public testing::Test {
     }
     return out;
   }
-  static void ExpectNear(const std::vector<std::pair<double, double>>& got, const std::vector<std::pair<double, double>>& optuna) {
+  static void ExpectNear(const std::vector<std::pair<double, double>>& got,
+                         const std::vector<std::pair<double, double>>& optuna) {
     for (size_t i = 0; i < got.size(); ++i) {
       EXPECT_NEAR(got[i].first, optuna[i].first, 1e-5) << "below, point " << i;
       EXPECT_NEAR(got[i].second, optuna[i].second, 1e-5) << "above, point " << i;
@@ -141,25 +171,36 @@ TEST_F(TpeParityTest, TheSplitTakesTheBestThreeInTrialOrder) {
 }
 
 TEST_F(TpeParityTest, MultivariateDensitiesEqualOptunas) {
-  ExpectNear(LogPdfs({0, 1, 2}), {{-4.777246, -4.821411}, {-5.898012, -5.210276}, {-5.145174, -3.385696},
-                                  {-5.657372, -3.938811}, {-4.332735, -4.006041}});
+  ExpectNear(LogPdfs({0, 1, 2}), {{-4.777246, -4.821411},
+                                  {-5.898012, -5.210276},
+                                  {-5.145174, -3.385696},
+                                  {-5.657372, -3.938811},
+                                  {-4.332735, -4.006041}});
 }
 
 TEST_F(TpeParityTest, UnivariateIntDensitiesEqualOptunas) {
   // Without the two oldest trials: the above group then has 25 trials, all weighted 1. With
   // older (lighter) trials, equal integers are ordered by a stable sort here and by NumPy's
   // unstable one there, so a lighter and a heavier kernel of the same value can swap widths.
-  const samplers::TpeGroups groups = samplers::SplitHistory(std::span(history_).subspan(2), 3, true);
-  ExpectNear(LogPdfs({0}, groups), {{-2.827693, -4.334574}, {-4.437775, -2.722940}, {-3.765529, -2.721755},
-                                    {-2.376140, -3.211530}, {-3.043781, -4.162765}});
+  const samplers::TpeGroups groups =
+      samplers::SplitHistory(std::span(history_).subspan(2), 3, true);
+  ExpectNear(LogPdfs({0}, groups), {{-2.827693, -4.334574},
+                                    {-4.437775, -2.722940},
+                                    {-3.765529, -2.721755},
+                                    {-2.376140, -3.211530},
+                                    {-3.043781, -4.162765}});
 }
 
 TEST_F(TpeParityTest, UnivariateFloatDensitiesEqualOptunas) {
-  ExpectNear(LogPdfs({2}), {{-0.102991, -0.733018}, {-1.180173, 0.770243}, {0.066727, -0.290742},
-                            {-1.262357, 0.925506}, {0.443059, 0.556127}});
+  ExpectNear(LogPdfs({2}), {{-0.102991, -0.733018},
+                            {-1.180173, 0.770243},
+                            {0.066727, -0.290742},
+                            {-1.262357, 0.925506},
+                            {0.443059, 0.556127}});
 }
 
-TEST(TpeMultiObjectiveTest, TheSplitTakesWholeFrontsThenTheHypervolumeSubsetAndWeighsByContribution) {
+TEST(TpeMultiObjectiveTest,
+     TheSplitTakesWholeFrontsThenTheHypervolumeSubsetAndWeighsByContribution) {
   // Oriented values (larger is better) of five trials, as losses: 0 (-1, 1), 1 (-2, 2) and
   // 2 (-3, 3) trade off (front 0); 3 (-0.5, 3) is beaten by 0 and 4 (-1.5, 2.5) by 1.
   const double first[] = {1, 2, 3, 0.5, 1.5}, second[] = {-1, -2, -3, -3, -2.5};
@@ -183,7 +224,8 @@ TEST(TpeMultiObjectiveTest, TheSplitTakesWholeFrontsThenTheHypervolumeSubsetAndW
   EXPECT_NEAR(groups.below_weights[1], 1.0, 1e-9);
   // Whole fronts when they fit: n_below 3 is front 0 exactly.
   const TpeGroups three = SplitHistory(history, 3, false);
-  EXPECT_EQ(three.below, (std::vector<const space::UnitPoint*>{&history[0].point, &history[1].point, &history[2].point}));
+  EXPECT_EQ(three.below, (std::vector<const space::UnitPoint*>{&history[0].point, &history[1].point,
+                                                               &history[2].point}));
   EXPECT_EQ(three.above.size(), 2u);
 }
 
@@ -210,10 +252,12 @@ TEST(TpePriorTest, ThePriorKernelSitsAtTheGivenMeanElseAtTheCentre) {
   space::SearchSpace space;
   space.AddParameter("plain", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{}));
   space.AddParameter("centred", space::MakeNumeric({"uniform", 0, 1, 0.2, {}, 1}, Origin{}));
-  const ParzenEstimator plain(space.dimensions(), {0}, {}, 1.0), centred(space.dimensions(), {1}, {}, 1.0);
+  const ParzenEstimator plain(space.dimensions(), {0}, {}, 1.0),
+      centred(space.dimensions(), {1}, {}, 1.0);
   // A Gaussian of sd 1 truncated to [0, 1]: log density -0.5 (x - mu)^2 - log(sqrt(2 pi) * mass).
   const auto expected = [](double x, double mu) {
-    const double mass = 0.5 * (std::erf((1 - mu) / std::sqrt(2.0)) - std::erf(-mu / std::sqrt(2.0)));
+    const double mass =
+        0.5 * (std::erf((1 - mu) / std::sqrt(2.0)) - std::erf(-mu / std::sqrt(2.0)));
     return -0.5 * (x - mu) * (x - mu) - std::log(std::sqrt(2 * std::numbers::pi) * mass);
   };
   for (double x : {0.0, 0.2, 0.5, 0.9}) {

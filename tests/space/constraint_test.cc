@@ -10,8 +10,10 @@ namespace {
 
 // Knows learning_rate (also as lr and trainer.optimizer.learning_rate), n_epochs, clip, arch.
 std::optional<std::string> Resolve(std::string_view name) {
-  if (name == "lr" || name == "learning_rate" || name == "trainer.optimizer.learning_rate") return "learning_rate";
-  if (name == "n_epochs" || name == "clip" || name == "arch" || name == "act") return std::string(name);
+  if (name == "lr" || name == "learning_rate" || name == "trainer.optimizer.learning_rate")
+    return "learning_rate";
+  if (name == "n_epochs" || name == "clip" || name == "arch" || name == "act")
+    return std::string(name);
   return std::nullopt;
 }
 
@@ -28,8 +30,11 @@ std::string ErrorOf(const std::string& text) {
   return "(no error)";
 }
 
-const ParamSet kParams = {{"learning_rate", Value(1e-3)}, {"n_epochs", Value(10)}, {"clip", Value(0.1)},
-                          {"act", Value("relu")}, {"arch", Value(Value::List{Value(64), Value(64)})}};
+const ParamSet kParams = {{"learning_rate", Value(1e-3)},
+                          {"n_epochs", Value(10)},
+                          {"clip", Value(0.1)},
+                          {"act", Value("relu")},
+                          {"arch", Value(Value::List{Value(64), Value(64)})}};
 
 TEST(ConstraintTest, TheSeedsExample) {
   EXPECT_TRUE(Rejects("learning_rate > 5e-4 and n_epochs > 8", kParams));
@@ -37,7 +42,8 @@ TEST(ConstraintTest, TheSeedsExample) {
 }
 
 TEST(ConstraintTest, BothOperatorSpellings) {
-  EXPECT_EQ(Rejects("lr > 1 or n_epochs == 10", kParams), Rejects("lr > 1 || n_epochs == 10", kParams));
+  EXPECT_EQ(Rejects("lr > 1 or n_epochs == 10", kParams),
+            Rejects("lr > 1 || n_epochs == 10", kParams));
   EXPECT_TRUE(Rejects("lr > 1 || n_epochs == 10", kParams));
   EXPECT_TRUE(Rejects("!(lr > 1) && not (clip > 0.5)", kParams));
   EXPECT_FALSE(Rejects("not n_epochs == 10", kParams));  // not binds looser than ==
@@ -47,7 +53,7 @@ TEST(ConstraintTest, PrecedenceFollowsPython) {
   EXPECT_TRUE(Rejects("1 + 2 * 3 == 7", kParams));
   EXPECT_TRUE(Rejects("(1 + 2) * 3 == 9", kParams));
   EXPECT_TRUE(Rejects("-2 ** 2 == -4", kParams));
-  EXPECT_TRUE(Rejects("2 ** 3 ** 2 == 512", kParams));  // right-associative
+  EXPECT_TRUE(Rejects("2 ** 3 ** 2 == 512", kParams));       // right-associative
   EXPECT_TRUE(Rejects("true or false and false", kParams));  // and before or
   EXPECT_TRUE(Rejects("n_epochs / 4 == 2.5", kParams));
   EXPECT_TRUE(Rejects("0 < clip < 0.2", kParams));  // chained
@@ -61,25 +67,36 @@ TEST(ConstraintTest, NamesDottedOrAliasedAndStringsCompareByEquality) {
 }
 
 TEST(ConstraintTest, SyntaxErrorsAndUnknownNamesAreLoadErrors) {
-  EXPECT_EQ(ErrorOf("learning_rate >"), "sweep.yaml:9:5: constraint \"learning_rate >\": expected a value but the expression ended at column 16");
-  EXPECT_EQ(ErrorOf("lr > 1e-3 and batch > 2"), "sweep.yaml:9:5: constraint \"lr > 1e-3 and batch > 2\": unknown parameter 'batch' at column 15");
+  EXPECT_EQ(ErrorOf("learning_rate >"),
+            "sweep.yaml:9:5: constraint \"learning_rate >\": expected a value but the expression "
+            "ended at column 16");
+  EXPECT_EQ(ErrorOf("lr > 1e-3 and batch > 2"),
+            "sweep.yaml:9:5: constraint \"lr > 1e-3 and batch > 2\": unknown parameter 'batch' at "
+            "column 15");
   EXPECT_NE(ErrorOf("(lr > 1").find("expected ')'"), std::string::npos);
   EXPECT_NE(ErrorOf("lr > 1 )").find("unexpected ')'"), std::string::npos);
-  EXPECT_NE(ErrorOf("lr >> 1").find("unexpected '>' at column 5"), std::string::npos) << ErrorOf("lr >> 1");
+  EXPECT_NE(ErrorOf("lr >> 1").find("unexpected '>' at column 5"), std::string::npos)
+      << ErrorOf("lr >> 1");
   EXPECT_NE(ErrorOf("and lr").find("expected a value before 'and'"), std::string::npos);
 }
 
 TEST(ConstraintTest, HostileExpressionsAreErrorsNotStackOverflows) {
   // found by fuzz/constraint_fuzz.cc (ASan: stack overflow in the recursive descent)
-  EXPECT_NE(ErrorOf(std::string(400, '(') + "lr" + std::string(400, ')')).find("nested more than 64 levels deep"), std::string::npos);
-  EXPECT_NE(ErrorOf(std::string(500, '-') + "lr > 0").find("nested more than 64 levels deep"), std::string::npos);
-  EXPECT_NE(ErrorOf(std::string(500, '!') + "lr").find("nested more than 64 levels deep"), std::string::npos);
-  EXPECT_NE(ErrorOf("lr" + std::string(600, '+')).find("nested more than 64 levels deep"), std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(400, '(') + "lr" + std::string(400, ')'))
+                .find("nested more than 64 levels deep"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(500, '-') + "lr > 0").find("nested more than 64 levels deep"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(500, '!') + "lr").find("nested more than 64 levels deep"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("lr" + std::string(600, '+')).find("nested more than 64 levels deep"),
+            std::string::npos);
   std::string chain = "lr";
   while (chain.size() < 2000) chain += " + lr";
   EXPECT_NE(ErrorOf(chain).find("longer than 1000 characters"), std::string::npos);
   EXPECT_LT(ErrorOf(chain).size(), 200u) << "the expression is echoed in full";
-  EXPECT_TRUE(Rejects(std::string(60, '(') + "lr > 0" + std::string(60, ')'), kParams));  // nesting a person writes is fine
+  EXPECT_TRUE(Rejects(std::string(60, '(') + "lr > 0" + std::string(60, ')'),
+                      kParams));  // nesting a person writes is fine
 }
 
 TEST(ConstraintTest, ArithmeticOnTextIsAClearError) {
@@ -88,7 +105,8 @@ TEST(ConstraintTest, ArithmeticOnTextIsAClearError) {
 
 TEST(SearchSpaceTest, FeasibilityReadsFixedValuesToo) {
   SearchSpace space;
-  space.AddParameter("learning_rate", MakeNumeric({"loguniform", 1e-5, 1e-2, {}, {}, 1}, Origin{"t"}));
+  space.AddParameter("learning_rate",
+                     MakeNumeric({"loguniform", 1e-5, 1e-2, {}, {}, 1}, Origin{"t"}));
   space.SetFixed({{"clip", Value(0.1)}});
   space.AddConstraint(Constraint::Parse("lr > 1e-3 and clip < 0.15", Resolve, Origin{"t"}));
   EXPECT_FALSE(space.IsFeasible(ParamSet{{"learning_rate", Value(5e-3)}}));
@@ -98,13 +116,17 @@ TEST(SearchSpaceTest, FeasibilityReadsFixedValuesToo) {
 
 TEST(SearchSpaceTest, CentreSnapAndDuplicates) {
   SearchSpace space;
-  space.AddParameter("batch_size", MakeNumeric({"uniform_pow2", 16, 256, 64.0, {}, 1}, Origin{"t"}));
-  space.AddParameter("arch", MakeCategorical({Value("small"), Value("large")}, Value("large"), Origin{"t"}));
-  EXPECT_EQ(space.ToParams(space.Center()), (ParamSet{{"arch", Value("large")}, {"batch_size", Value(64)}}));
+  space.AddParameter("batch_size",
+                     MakeNumeric({"uniform_pow2", 16, 256, 64.0, {}, 1}, Origin{"t"}));
+  space.AddParameter(
+      "arch", MakeCategorical({Value("small"), Value("large")}, Value("large"), Origin{"t"}));
+  EXPECT_EQ(space.ToParams(space.Center()),
+            (ParamSet{{"arch", Value("large")}, {"batch_size", Value(64)}}));
   const UnitPoint snapped = space.Snap({0.3, 0.2});
   EXPECT_EQ(space.ToParams(snapped), space.ToParams({0.3, 0.2}));
   EXPECT_EQ(snapped[1], 0.0);
-  EXPECT_THROW(space.AddParameter("arch", MakeCategorical({Value(1)}, std::nullopt, Origin{"t"})), UserError);
+  EXPECT_THROW(space.AddParameter("arch", MakeCategorical({Value(1)}, std::nullopt, Origin{"t"})),
+               UserError);
 }
 
 }  // namespace

@@ -2,17 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/user_error.h"
-
 #include <cmath>
 #include <limits>
+
+#include "tests/support/user_error.h"
 
 namespace hpo::space {
 namespace {
 
 std::unique_ptr<Distribution> Numeric(const std::string& name, double min, double max,
                                       std::optional<double> mean = std::nullopt,
-                                      std::optional<std::string> scale = std::nullopt, double q = 1.0) {
+                                      std::optional<std::string> scale = std::nullopt,
+                                      double q = 1.0) {
   return MakeNumeric({name, min, max, mean, scale, q}, Origin{"test"});
 }
 
@@ -23,14 +24,16 @@ TEST(DistributionTest, EveryNumericKindRoundTripsAndStaysInBounds) {
     std::string name;
     double min, max;
   };
-  for (const Case& c : {Case{"uniform", -2, 3}, Case{"int_uniform", 16, 128}, Case{"q_uniform", 0, 1},
-                        Case{"log_normal", 1e-5, 1e-2}, Case{"loguniform", 1e-4, 1e-1},
-                        Case{"log_uniform_values", 1e-6, 1e-2}, Case{"int_loguniform", 1, 1000},
-                        Case{"uniform_pow2", 16, 1024}, Case{"logit_normal", 0.9, 0.999}}) {
+  for (const Case& c :
+       {Case{"uniform", -2, 3}, Case{"int_uniform", 16, 128}, Case{"q_uniform", 0, 1},
+        Case{"log_normal", 1e-5, 1e-2}, Case{"loguniform", 1e-4, 1e-1},
+        Case{"log_uniform_values", 1e-6, 1e-2}, Case{"int_loguniform", 1, 1000},
+        Case{"uniform_pow2", 16, 1024}, Case{"logit_normal", 0.9, 0.999}}) {
     auto d = Numeric(c.name, c.min, c.max, std::nullopt, std::nullopt, 0.25);
     Rng rng(3);
     for (int i = 0; i < 2000; ++i) {
-      const double u = i < 1000 ? d->SamplePrior(rng) : UniformUnit(rng) * 1.4 - 0.2;  // also outside [0, 1]
+      const double u =
+          i < 1000 ? d->SamplePrior(rng) : UniformUnit(rng) * 1.4 - 0.2;  // also outside [0, 1]
       const Value v = d->FromUnit(u);
       ASSERT_GE(v.as_double(), c.min) << c.name;
       ASSERT_LE(v.as_double(), c.max) << c.name;
@@ -39,7 +42,8 @@ TEST(DistributionTest, EveryNumericKindRoundTripsAndStaysInBounds) {
       if (v.is_int()) {
         ASSERT_EQ(back, v) << c.name;
       } else {
-        ASSERT_NEAR(back.as_double(), v.as_double(), 1e-9 * std::max(1.0, std::fabs(v.as_double()))) << c.name;
+        ASSERT_NEAR(back.as_double(), v.as_double(), 1e-9 * std::max(1.0, std::fabs(v.as_double())))
+            << c.name;
       }
     }
   }
@@ -83,14 +87,19 @@ TEST(DistributionTest, ScaleAutoTimeAndNumbers) {
   EXPECT_NEAR(Numeric("uniform", 0, 1, std::nullopt, "auto")->dimension().scale, 0.25, 1e-12);
   EXPECT_NEAR(Numeric("uniform", 0, 1, std::nullopt, "0.8")->dimension().scale, 0.4, 1e-12);
   // time: 1 / (log2 max - log2 min) = 1 / log2(1024 / 16) = 1/6
-  EXPECT_NEAR(Numeric("uniform_pow2", 16, 1024, std::nullopt, "time")->dimension().scale, 0.5 / 6, 1e-12);
+  EXPECT_NEAR(Numeric("uniform_pow2", 16, 1024, std::nullopt, "time")->dimension().scale, 0.5 / 6,
+              1e-12);
 }
 
 TEST(DistributionTest, HugeDiscreteRangesAreRefusedOrCapped) {
-  EXPECT_NE(UserErrorOf([] { Numeric("int_uniform", -1e300, 1e300); }).find("needs bounds within +-2^53"), std::string::npos);
+  EXPECT_NE(
+      UserErrorOf([] { Numeric("int_uniform", -1e300, 1e300); }).find("needs bounds within +-2^53"),
+      std::string::npos);
   // 2^53 integers, or a tiny quantum: more levels than an int holds, capped (not undefined)
-  EXPECT_EQ(Numeric("int_uniform", 0, 9007199254740992.0)->dimension().num_levels, std::numeric_limits<int>::max());
-  EXPECT_EQ(Numeric("q_uniform", 0, 1e6, std::nullopt, std::nullopt, 1e-9)->dimension().num_levels, std::numeric_limits<int>::max());
+  EXPECT_EQ(Numeric("int_uniform", 0, 9007199254740992.0)->dimension().num_levels,
+            std::numeric_limits<int>::max());
+  EXPECT_EQ(Numeric("q_uniform", 0, 1e6, std::nullopt, std::nullopt, 1e-9)->dimension().num_levels,
+            std::numeric_limits<int>::max());
 }
 
 TEST(DistributionTest, AValueFromElsewhereHasNoCoordinate) {
@@ -108,7 +117,8 @@ TEST(DistributionTest, AValueFromElsewhereHasNoCoordinate) {
 }
 
 TEST(DistributionTest, CategoricalsHoldAnyValuesIncludingLists) {
-  const Value small(Value::List{Value(64), Value(64)}), large(Value::List{Value(256), Value(128), Value(64)});
+  const Value small(Value::List{Value(64), Value(64)}),
+      large(Value::List{Value(256), Value(128), Value(64)});
   auto arch = MakeCategorical({small, large}, large, Origin{"test"});
   EXPECT_EQ(arch->dimension().kind, DimensionKind::kCategorical);
   EXPECT_EQ(arch->dimension().num_levels, 2);
@@ -124,15 +134,31 @@ TEST(DistributionTest, CategoricalsHoldAnyValuesIncludingLists) {
 
 TEST(DistributionTest, BadSpecsAreUserErrorsNamingTheProblem) {
   EXPECT_EQ(UserErrorOf([] { Numeric("uniform", 5, 1); }), "test: min 5 is greater than max 1");
-  EXPECT_NE(UserErrorOf([] { Numeric("log_normal", 0, 1); }).find("needs min > 0"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { Numeric("logit_normal", 0.5, 1.0); }).find("0 < min <= max < 1"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { Numeric("gaussian", 0, 1); }).find("unknown distribution 'gaussian'"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { Numeric("uniform", 0, 1, 2.0); }).find("mean 2 is outside [0, 1]"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { Numeric("int_uniform", 0.5, 4); }).find("integer bounds"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { Numeric("uniform", 0, 1, std::nullopt, "wide"); }).find("scale must be"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { Numeric("uniform", 0, 1, std::nullopt, "time"); }).find("needs a log distribution"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { MakeCategorical({}, std::nullopt, Origin{"test"}); }).find("at least one choice"), std::string::npos);
-  EXPECT_NE(UserErrorOf([] { MakeCategorical({Value(1)}, Value(2), Origin{"test"}); }).find("not one of the choices"), std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("log_normal", 0, 1); }).find("needs min > 0"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("logit_normal", 0.5, 1.0); }).find("0 < min <= max < 1"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("gaussian", 0, 1); }).find("unknown distribution 'gaussian'"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("uniform", 0, 1, 2.0); }).find("mean 2 is outside [0, 1]"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] { Numeric("int_uniform", 0.5, 4); }).find("integer bounds"),
+            std::string::npos);
+  EXPECT_NE(
+      UserErrorOf([] { Numeric("uniform", 0, 1, std::nullopt, "wide"); }).find("scale must be"),
+      std::string::npos);
+  EXPECT_NE(UserErrorOf([] {
+              Numeric("uniform", 0, 1, std::nullopt, "time");
+            }).find("needs a log distribution"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] {
+              MakeCategorical({}, std::nullopt, Origin{"test"});
+            }).find("at least one choice"),
+            std::string::npos);
+  EXPECT_NE(UserErrorOf([] {
+              MakeCategorical({Value(1)}, Value(2), Origin{"test"});
+            }).find("not one of the choices"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -22,7 +22,8 @@ using testing_support::PostgresServer;
 class PostgresStoreTest : public testing::Test {
  protected:
   void SetUp() override {
-    if (!PostgresServer::Shared().ok()) GTEST_SKIP() << "PostgreSQL tests skipped: " << PostgresServer::Shared().skip_reason();
+    if (!PostgresServer::Shared().ok())
+      GTEST_SKIP() << "PostgreSQL tests skipped: " << PostgresServer::Shared().skip_reason();
   }
   std::string FreshUrl() {
     std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -50,7 +51,8 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   const std::optional<Trial> claimed = store->ClaimTrial(study.id, 3, "host:1");
   ASSERT_TRUE(claimed);
   EXPECT_EQ(claimed->number, 0);
-  const ParamSet params = {{"learning_rate", Value(0.1 + 0.2)}, {"net_arch", Value(Value::List{Value(64), Value(64)})},
+  const ParamSet params = {{"learning_rate", Value(0.1 + 0.2)},
+                           {"net_arch", Value(Value::List{Value(64), Value(64)})},
                            {"activation_fn", Value("tanh")}};
   store->StartTrial(claimed->id, params, 0x7fffffffu, "/runs/s.r.0");
   store->ReportIntermediate(claimed->id, 1000, 12.5);
@@ -59,7 +61,8 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   store->FinishTrial(claimed->id, TrialState::kComplete, 1.0 / 3.0, {}, {4.25, 4.25}, "");
 
   auto reopened = OpenStore(url);  // a second worker: the schema exists, nothing is recreated
-  const std::vector<Trial> trials = reopened->LoadTrials(reopened->OpenStudy("s", "", "", false).id);
+  const std::vector<Trial> trials =
+      reopened->LoadTrials(reopened->OpenStudy("s", "", "", false).id);
   ASSERT_EQ(trials.size(), 1u);
   EXPECT_EQ(trials[0].state, TrialState::kComplete);
   EXPECT_EQ(trials[0].params, params);  // doubles round-trip exactly
@@ -79,9 +82,11 @@ TEST_F(PostgresStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheB
     if (pid == 0) {
       try {
         auto store = OpenStore(url);
-        while (std::optional<Trial> t = store->ClaimTrial(study_id, 40, "worker:" + std::to_string(p))) {
+        while (std::optional<Trial> t =
+                   store->ClaimTrial(study_id, 40, "worker:" + std::to_string(p))) {
           store->StartTrial(t->id, {{"x", Value(static_cast<double>(t->number))}}, 1, "");
-          store->FinishTrial(t->id, TrialState::kComplete, static_cast<double>(t->number), {}, {0.01, 0.01}, "");
+          store->FinishTrial(t->id, TrialState::kComplete, static_cast<double>(t->number), {},
+                             {0.01, 0.01}, "");
         }
         _exit(0);
       } catch (const std::exception& e) {
@@ -126,7 +131,8 @@ TEST_F(PostgresStoreTest, StaleTrialsAreFailedAndRequeuedWithTheirParams) {
   EXPECT_EQ(trials[1].retry_of, 0);
   EXPECT_EQ(trials[1].seed, 42u);
   EXPECT_EQ(trials[1].params.at("x"), Value(0.5));
-  const std::optional<Trial> again = store->ClaimTrial(study.id, 5, "me:1");  // the retry comes first
+  const std::optional<Trial> again =
+      store->ClaimTrial(study.id, 5, "me:1");  // the retry comes first
   ASSERT_TRUE(again);
   EXPECT_EQ(again->number, 1);
 }
@@ -136,7 +142,8 @@ TEST_F(PostgresStoreTest, IncompatibleSchemaVersionIsAUserError) {
   OpenStore(url);
   std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
   std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-  ASSERT_TRUE(PostgresServer::Shared().Execute(name, "UPDATE meta SET value = '99' WHERE key = 'schema_version'"));
+  ASSERT_TRUE(PostgresServer::Shared().Execute(
+      name, "UPDATE meta SET value = '99' WHERE key = 'schema_version'"));
   try {
     OpenStore(url);
     FAIL() << "opened a schema version 99 database";
@@ -153,12 +160,14 @@ TEST_F(PostgresStoreTest, BadServersAndUrlsAreUserErrorsWithoutThePassword) {
     std::string url, expected;
   };
   const std::vector<Case> cases = {
-      {"postgresql://hpo:" + secret + "@127.0.0.1:1/postgres", "cannot connect"},                  // unreachable
-      {server.Url("postgres", "wrong-" + secret), "password authentication failed"},              // wrong password
-      {server.Url("no_such_database"), "does not exist"},                                         // missing database
-      {"postgresql://hpo:" + secret + "@127.0.0.1:notaport/db", "invalid integer value \"notaport\""},  // bad port
-      {"postgresql://hpo:" + secret + "@[::1/db", "malformed storage URL"},                       // malformed
-      {"mysql://hpo:" + secret + "@127.0.0.1/db", "unsupported storage URL"},                     // other scheme
+      {"postgresql://hpo:" + secret + "@127.0.0.1:1/postgres", "cannot connect"},  // unreachable
+      {server.Url("postgres", "wrong-" + secret),
+       "password authentication failed"},                  // wrong password
+      {server.Url("no_such_database"), "does not exist"},  // missing database
+      {"postgresql://hpo:" + secret + "@127.0.0.1:notaport/db",
+       "invalid integer value \"notaport\""},                                  // bad port
+      {"postgresql://hpo:" + secret + "@[::1/db", "malformed storage URL"},    // malformed
+      {"mysql://hpo:" + secret + "@127.0.0.1/db", "unsupported storage URL"},  // other scheme
   };
   for (const Case& c : cases) {
     try {
@@ -178,13 +187,15 @@ TEST_F(PostgresStoreTest, PasswordFromPgpasswordOrPgpassInsteadOfTheUrl) {
   FreshUrl();
   std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
   std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-  const std::string url = "postgresql://" + std::string(PostgresServer::kUser) + "@127.0.0.1:" + std::to_string(server.port()) + "/" + name;
+  const std::string url = "postgresql://" + std::string(PostgresServer::kUser) +
+                          "@127.0.0.1:" + std::to_string(server.port()) + "/" + name;
   setenv("PGPASSWORD", PostgresServer::kPassword, 1);
   EXPECT_NO_THROW(OpenStore(url)->OpenStudy("s", "maximize", "", true));
   unsetenv("PGPASSWORD");
   const std::string pgpass = testing::TempDir() + "/hpo_test_pgpass";
   {
-    std::ofstream(pgpass) << "127.0.0.1:" << server.port() << ":*:" << PostgresServer::kUser << ":" << PostgresServer::kPassword << "\n";
+    std::ofstream(pgpass) << "127.0.0.1:" << server.port() << ":*:" << PostgresServer::kUser << ":"
+                          << PostgresServer::kPassword << "\n";
   }
   chmod(pgpass.c_str(), 0600);  // libpq ignores a .pgpass others can read
   setenv("PGPASSFILE", pgpass.c_str(), 1);

@@ -73,7 +73,8 @@ TEST_F(SqliteStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBud
       try {
         auto store = OpenStore(Url());
         const Study study = store->OpenStudy("shared", "maximize", "", false);
-        while (std::optional<Trial> t = store->ClaimTrial(study.id, kBudget, "w" + std::to_string(w))) {
+        while (std::optional<Trial> t =
+                   store->ClaimTrial(study.id, kBudget, "w" + std::to_string(w))) {
           store->StartTrial(t->id, {{"x", Value(t->number)}}, 0, "");
           store->ReportIntermediate(t->id, 1, 0.5);
           store->FinishTrial(t->id, TrialState::kComplete, double(t->number), {}, {0.01, 0.01}, "");
@@ -108,7 +109,8 @@ TEST_F(SqliteStoreTest, ProcessesOpeningANewDatabaseAtOnceAllSucceed) {
   // schema at the same moment; none may see "database is locked".
   constexpr int kRounds = 50, kProcesses = 6;  // the race hit about 1 round in 100 before the fix
   for (int round = 0; round < kRounds; ++round) {
-    const std::string url = "sqlite:///" + (dir_ / ("new" + std::to_string(round) + ".db")).string();
+    const std::string url =
+        "sqlite:///" + (dir_ / ("new" + std::to_string(round) + ".db")).string();
     int go[2];
     ASSERT_EQ(pipe(go), 0);
     std::vector<pid_t> children;
@@ -305,8 +307,10 @@ TEST_F(SqliteStoreTest, AVersionOneDatabaseIsMigratedAndKeepsItsTrials) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "study.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
-                         "DROP INDEX trials_by_version; ALTER TABLE trials DROP COLUMN version; ALTER TABLE trials DROP COLUMN cost_measure; "
-                         "ALTER TABLE trials DROP COLUMN more_values; ALTER TABLE studies DROP COLUMN version; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+                         "DROP INDEX trials_by_version; ALTER TABLE trials DROP COLUMN version; "
+                         "ALTER TABLE trials DROP COLUMN cost_measure; "
+                         "ALTER TABLE trials DROP COLUMN more_values; ALTER TABLE studies DROP "
+                         "COLUMN version; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
@@ -340,7 +344,8 @@ TEST_F(SqliteStoreTest, AMultiObjectiveTrialKeepsEveryValueExactly) {
     store->OpenStudy("mo", "maximize", "", true);
     FAIL() << "a study keeps its directions";
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("maximize,minimize,minimize"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("maximize,minimize,minimize"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -348,7 +353,8 @@ TEST_F(SqliteStoreTest, IncompatibleSchemaVersionIsAUserErrorAndLeavesTheFileAlo
   OpenStore(Url())->OpenStudy("s", "maximize", "", true);
   sqlite3* db = nullptr;
   sqlite3_open((dir_ / "study.db").c_str(), &db);
-  sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr,
+               nullptr);
   sqlite3_close(db);
   try {
     OpenStore(Url());
@@ -359,7 +365,8 @@ TEST_F(SqliteStoreTest, IncompatibleSchemaVersionIsAUserErrorAndLeavesTheFileAlo
   // Nothing was rewritten: the version and the study are as they were.
   sqlite3_open((dir_ / "study.db").c_str(), &db);
   sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, "SELECT (SELECT value FROM meta), (SELECT COUNT(*) FROM studies)", -1, &stmt, nullptr);
+  sqlite3_prepare_v2(db, "SELECT (SELECT value FROM meta), (SELECT COUNT(*) FROM studies)", -1,
+                     &stmt, nullptr);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "99");
   EXPECT_EQ(sqlite3_column_int(stmt, 1), 1);

@@ -33,7 +33,8 @@ class PostgresServer {
   int port() const { return port_; }
 
   std::string Url(const std::string& database, const std::string& password = kPassword) const {
-    return "postgresql://" + std::string(kUser) + ":" + password + "@127.0.0.1:" + std::to_string(port_) + "/" + database;
+    return "postgresql://" + std::string(kUser) + ":" + password +
+           "@127.0.0.1:" + std::to_string(port_) + "/" + database;
   }
 
   /// Creates (or recreates, empty) a database and returns its URL.
@@ -48,7 +49,8 @@ class PostgresServer {
     PGconn* conn = PQconnectdb(Url(database).c_str());
     bool ok = PQstatus(conn) == CONNECTION_OK;
     if (ok) {
-      PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+      PQsetNoticeProcessor(
+          conn, [](void*, const char*) {}, nullptr);
       PGresult* r = PQexec(conn, sql.c_str());
       ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
       PQclear(r);
@@ -58,7 +60,10 @@ class PostgresServer {
   }
 
   ~PostgresServer() {
-    if (started_) std::system((run_as_ + bin_ + "/pg_ctl -D " + (dir_ / "data").string() + " -m immediate stop >/dev/null 2>&1").c_str());
+    if (started_)
+      std::system((run_as_ + bin_ + "/pg_ctl -D " + (dir_ / "data").string() +
+                   " -m immediate stop >/dev/null 2>&1")
+                      .c_str());
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
@@ -67,7 +72,9 @@ class PostgresServer {
     glob_t found{};
     if (glob("/usr/lib/postgresql/*/bin/initdb", 0, nullptr, &found) != 0 || found.gl_pathc == 0) {
       globfree(&found);
-      skip_reason_ = "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin; scripts/setup.sh installs postgresql)";
+      skip_reason_ =
+          "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin; scripts/setup.sh "
+          "installs postgresql)";
       return;
     }
     bin_ = std::filesystem::path(found.gl_pathv[found.gl_pathc - 1]).parent_path().string();
@@ -90,14 +97,17 @@ class PostgresServer {
     }
     port_ = FreePort();
     const std::string data = (dir_ / "data").string(), log = (dir_ / "server.log").string();
-    const std::string initdb = run_as_ + bin_ + "/initdb -D " + data + " -U " + kUser + " --auth=scram-sha-256 --pwfile=" +
-                               (dir_ / "pw").string() + " -E UTF8 >" + (dir_ / "initdb.log").string() + " 2>&1";
+    const std::string initdb = run_as_ + bin_ + "/initdb -D " + data + " -U " + kUser +
+                               " --auth=scram-sha-256 --pwfile=" + (dir_ / "pw").string() +
+                               " -E UTF8 >" + (dir_ / "initdb.log").string() + " 2>&1";
     if (std::system(initdb.c_str()) != 0) {
       skip_reason_ = "initdb failed (see " + (dir_ / "initdb.log").string() + ")";
       return;
     }
-    const std::string start = run_as_ + bin_ + "/pg_ctl -D " + data + " -l " + log + " -w -o \"-p " + std::to_string(port_) +
-                              " -k " + dir_.string() + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start >/dev/null 2>&1";
+    const std::string start = run_as_ + bin_ + "/pg_ctl -D " + data + " -l " + log +
+                              " -w -o \"-p " + std::to_string(port_) + " -k " + dir_.string() +
+                              " -c listen_addresses=127.0.0.1 -c fsync=off -c "
+                              "max_connections=200\" start >/dev/null 2>&1";
     if (std::system(start.c_str()) != 0) {
       skip_reason_ = "pg_ctl start failed (see " + log + ")";
       return;

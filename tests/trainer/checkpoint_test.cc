@@ -36,7 +36,8 @@ TEST(CheckpointTest, SaveAndLoadGiveIdenticalActions) {
     ActorCriticNet::Activations a;
     std::vector<float> actions(32);
     policy.Act(obs.data(), 32, nullptr, actions.data(), nullptr, a);
-    actions.insert(actions.end(), a.head.begin(), a.head.begin() + 32 * 4);  // and the logits themselves
+    actions.insert(actions.end(), a.head.begin(),
+                   a.head.begin() + 32 * 4);  // and the logits themselves
     return actions;
   };
   ASSERT_NE(actions_of(original), actions_of(restored));
@@ -53,7 +54,8 @@ TEST(CheckpointTest, SaveAndLoadGiveIdenticalActions) {
   EXPECT_DOUBLE_EQ(loaded.solved_seconds, 2.25);
   // No temporary file is left beside the checkpoint.
   int files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "checkpoints")) ++files;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "checkpoints"))
+    ++files;
   EXPECT_EQ(files, 1);
 }
 

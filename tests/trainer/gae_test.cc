@@ -12,7 +12,8 @@ TEST(GaeTest, HandComputedSingleEnv) {
   //   delta2 = r2 + 0.9*V_last - V2 = 1 + 0.9*4 - 3 = 1.6           A2 = 1.6
   //   delta1 = r1 + 0 - V1 = 2 - 2 = 0 (ended: no bootstrap)        A1 = 0 (no carry over the end)
   //   delta0 = r0 + 0.9*V1 - V0 = 0.5 + 1.8 - 1 = 1.3               A0 = 1.3 + 0.45*0 = 1.3
-  const std::vector<float> rewards = {0.5f, 2.0f, 1.0f}, values = {1, 2, 3}, ended = {0, 1, 0}, last = {4};
+  const std::vector<float> rewards = {0.5f, 2.0f, 1.0f}, values = {1, 2, 3}, ended = {0, 1, 0},
+                           last = {4};
   std::vector<float> adv(3), ret(3);
   ComputeGae(rewards, values, ended, last, 3, 1, 0.9, 0.5, adv, ret);
   EXPECT_NEAR(adv[2], 1.6, 1e-6);
@@ -33,7 +34,8 @@ TEST(GaeTest, AdvantageCarriesBackWithGammaLambda) {
 
 TEST(GaeTest, EnvsAreIndependentColumns) {
   // Two envs interleaved [step][env]; env 1 is env 0 shifted by +1 reward at every step.
-  const std::vector<float> rewards = {1, 2, 1, 2}, values = {0, 0, 0, 0}, ended = {0, 0, 0, 0}, last = {0, 0};
+  const std::vector<float> rewards = {1, 2, 1, 2}, values = {0, 0, 0, 0}, ended = {0, 0, 0, 0},
+                           last = {0, 0};
   std::vector<float> adv(4), ret(4);
   ComputeGae(rewards, values, ended, last, 2, 2, 1.0, 1.0, adv, ret);
   EXPECT_NEAR(adv[0], 2.0, 1e-6);  // env 0: 1 + 1

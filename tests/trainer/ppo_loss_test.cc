@@ -18,7 +18,8 @@ TEST(PpoLossTest, ClippedSurrogateOnHandValues) {
   const torch::Tensor lp = torch::log(T({1.5f, 0.5f, 1.1f}));
   const torch::Tensor adv = T({1, 1, -2});
   const torch::Tensor zeros = T({0, 0, 0});
-  const PpoLoss loss = ComputePpoLoss(lp, old_lp, adv, zeros, zeros, zeros, zeros, 0.2, 0.0, 0.0, 0.0);
+  const PpoLoss loss =
+      ComputePpoLoss(lp, old_lp, adv, zeros, zeros, zeros, zeros, 0.2, 0.0, 0.0, 0.0);
   EXPECT_NEAR(loss.policy_loss.item<double>(), 0.5 / 3, 1e-6);
   // clip fraction: |r - 1| > 0.2 for 1.5 and 0.5
   EXPECT_NEAR(loss.clip_fraction.item<double>(), 2.0 / 3, 1e-6);
@@ -32,15 +33,22 @@ TEST(PpoLossTest, ValueLossWithAndWithoutClipping) {
   // clip 0.5: predicted = {1.5, 0}: mse = (0.25 + 1) / 2 = 0.625.
   const torch::Tensor zeros = T({0, 0});
   const torch::Tensor values = T({3, 0}), old_values = T({1, 0}), returns = T({2, 1});
-  EXPECT_NEAR(ComputePpoLoss(zeros, zeros, zeros, values, old_values, returns, zeros, 0.2, 0.0, 0, 1).value_loss.item<double>(), 1.0, 1e-6);
-  EXPECT_NEAR(ComputePpoLoss(zeros, zeros, zeros, values, old_values, returns, zeros, 0.2, 0.5, 0, 1).value_loss.item<double>(), 0.625, 1e-6);
+  EXPECT_NEAR(
+      ComputePpoLoss(zeros, zeros, zeros, values, old_values, returns, zeros, 0.2, 0.0, 0, 1)
+          .value_loss.item<double>(),
+      1.0, 1e-6);
+  EXPECT_NEAR(
+      ComputePpoLoss(zeros, zeros, zeros, values, old_values, returns, zeros, 0.2, 0.5, 0, 1)
+          .value_loss.item<double>(),
+      0.625, 1e-6);
 }
 
 TEST(PpoLossTest, TotalCombinesTermsWithTheirCoefficients) {
   const torch::Tensor zeros = T({0, 0});
   const torch::Tensor values = T({1, 1}), entropy = T({2, 4});
   // policy 0 (ratio 1, advantage 0), value mse 1, entropy 3: total = 0 + 0.5 * 1 - 0.01 * 3.
-  const PpoLoss loss = ComputePpoLoss(zeros, zeros, zeros, values, zeros, zeros, entropy, 0.2, 0, 0.01, 0.5);
+  const PpoLoss loss =
+      ComputePpoLoss(zeros, zeros, zeros, values, zeros, zeros, entropy, 0.2, 0, 0.01, 0.5);
   EXPECT_NEAR(loss.total.item<double>(), 0.5 - 0.03, 1e-6);
 }
 

@@ -18,7 +18,8 @@ void ReadSearchSpace(SweepReading& r, const YAML::Node& space) {
   for (const auto& p : space) {
     const std::string name = r.Key(p.first);
     const YAML::Node& v = p.second;
-    if (!v.IsMap() || !v["type"]) r.Fail(v, fmt::format("search_space.{} needs a type", Echo(name)));
+    if (!v.IsMap() || !v["type"])
+      r.Fail(v, fmt::format("search_space.{} needs a type", Echo(name)));
     const std::string type = r.Text(v["type"], name + ".type");
     auto number = [&](const char* key) {
       if (!v[key]) r.Fail(v, fmt::format("{}: type {} needs {}", Echo(name), type, key));
@@ -26,18 +27,24 @@ void ReadSearchSpace(SweepReading& r, const YAML::Node& space) {
     };
     const double q = v["q"] ? r.Number(v["q"], name + ".q") : 1.0;
     if (type == "choice") {
-      if (!v["values"] || !v["values"].IsSequence()) r.Fail(v, fmt::format("{}: type choice needs a list values", Echo(name)));
+      if (!v["values"] || !v["values"].IsSequence())
+        r.Fail(v, fmt::format("{}: type choice needs a list values", Echo(name)));
       r.AddCategorical(name, p.first, r.Values(v["values"], name + ".values"));
     } else if (type == "uniform") {
       r.AddNumeric(name, p.first, "uniform", number("min_value"), number("max_value"));
     } else if (type == "quniform") {
-      r.AddNumeric(name, p.first, "q_uniform", number("min_value"), number("max_value"), std::nullopt, std::nullopt, q);
+      r.AddNumeric(name, p.first, "q_uniform", number("min_value"), number("max_value"),
+                   std::nullopt, std::nullopt, q);
     } else if (type == "loguniform") {  // exp(U(min_value, max_value))
-      r.AddNumeric(name, p.first, "loguniform", std::exp(number("min_value")), std::exp(number("max_value")));
+      r.AddNumeric(name, p.first, "loguniform", std::exp(number("min_value")),
+                   std::exp(number("max_value")));
     } else if (type == "randint") {  // 0 .. upper - 1
       r.AddNumeric(name, p.first, "int_uniform", 0, number("upper") - 1);
     } else {
-      r.Fail(v["type"], fmt::format("{}: type '{}' is not supported (choice, uniform, quniform, loguniform, randint)", Echo(name), Echo(type)));
+      r.Fail(v["type"],
+             fmt::format(
+                 "{}: type '{}' is not supported (choice, uniform, quniform, loguniform, randint)",
+                 Echo(name), Echo(type)));
     }
   }
 }
@@ -61,9 +68,13 @@ void ReadEarlyTermination(SweepReading& r, const YAML::Node& v) {
           r.Number(v["truncation_percentage"], "early_termination.truncation_percentage");
   } else if (type == "bandit") {
     pruner.method = "median";
-    r.config().notes.push_back("early_termination bandit has no hpo pruner: the median pruner is used");
+    r.config().notes.push_back(
+        "early_termination bandit has no hpo pruner: the median pruner is used");
   } else {
-    r.Fail(v, fmt::format("early_termination.type '{}' (known: median_stopping, truncation_selection, bandit)", Echo(type)));
+    r.Fail(v,
+           fmt::format(
+               "early_termination.type '{}' (known: median_stopping, truncation_selection, bandit)",
+               Echo(type)));
   }
   for (const auto& p : v) {
     const std::string k = r.Key(p.first);
@@ -72,7 +83,8 @@ void ReadEarlyTermination(SweepReading& r, const YAML::Node& v) {
 }
 
 bool MatchesAzureMl(const YAML::Node& root) {
-  return root.IsMap() && root["search_space"] && root["type"] && root["type"].IsScalar() && root["type"].Scalar() == "sweep";
+  return root.IsMap() && root["search_space"] && root["type"] && root["type"].IsScalar() &&
+         root["type"].Scalar() == "sweep";
 }
 
 void ReadAzureMl(SweepReading& r, const YAML::Node& root) {
@@ -83,27 +95,41 @@ void ReadAzureMl(SweepReading& r, const YAML::Node& root) {
     } else if (key == "objective") {
       for (const auto& q : p.second) {
         const std::string k = r.Key(q.first);
-        if (k == "goal") r.SetGoal(q.second, "objective.goal");
-        else if (k == "primary_metric") r.config().metric = r.Text(q.second, "objective.primary_metric");
-        else r.Ignore("objective." + k);
+        if (k == "goal")
+          r.SetGoal(q.second, "objective.goal");
+        else if (k == "primary_metric")
+          r.config().metric = r.Text(q.second, "objective.primary_metric");
+        else
+          r.Ignore("objective." + k);
       }
     } else if (key == "limits") {
       for (const auto& q : p.second) {
         const std::string k = r.Key(q.first);
         const std::string path = "limits." + k;
-        if (k == "max_total_trials") r.config().n_trials = r.Int(q.second, path, 1);
-        else if (k == "max_concurrent_trials") r.config().n_jobs = r.Int(q.second, path, 1);
-        else if (k == "timeout") r.config().timeout = r.Number(q.second, path);
-        else if (k == "trial_timeout") r.config().timeout_per_trial = r.Number(q.second, path);
-        else r.Ignore(path);
+        if (k == "max_total_trials")
+          r.config().n_trials = r.Int(q.second, path, 1);
+        else if (k == "max_concurrent_trials")
+          r.config().n_jobs = r.Int(q.second, path, 1);
+        else if (k == "timeout")
+          r.config().timeout = r.Number(q.second, path);
+        else if (k == "trial_timeout")
+          r.config().timeout_per_trial = r.Number(q.second, path);
+        else
+          r.Ignore(path);
       }
     } else if (key == "sampling_algorithm") {
-      const std::string algorithm = p.second.IsMap() && p.second["type"] ? r.Text(p.second["type"], key + ".type")
-                                                                         : r.Text(p.second, key);
-      if (algorithm == "random" || algorithm == "grid") r.config().sampler.method = algorithm;
-      else if (algorithm == "bayesian") r.config().sampler.method = "protein";
-      else r.config().notes.push_back(fmt::format("sampling_algorithm {}: searched at random", algorithm));
-      if (algorithm != "random" && algorithm != "grid" && algorithm != "bayesian") r.config().sampler.method = "random";
+      const std::string algorithm = p.second.IsMap() && p.second["type"]
+                                        ? r.Text(p.second["type"], key + ".type")
+                                        : r.Text(p.second, key);
+      if (algorithm == "random" || algorithm == "grid")
+        r.config().sampler.method = algorithm;
+      else if (algorithm == "bayesian")
+        r.config().sampler.method = "protein";
+      else
+        r.config().notes.push_back(
+            fmt::format("sampling_algorithm {}: searched at random", algorithm));
+      if (algorithm != "random" && algorithm != "grid" && algorithm != "bayesian")
+        r.config().sampler.method = "random";
     } else if (key == "early_termination") {
       ReadEarlyTermination(r, p.second);
     } else {

@@ -1,8 +1,8 @@
 // Determined experiment configs: hyperparameters (nested; a scalar or {type: const, val} is a
 // constant; int and double with minval / maxval; log with base and minval / maxval as exponents;
-// categorical with vals; count: the grid searcher's evenly spaced points) and searcher {name (random, grid; (adaptive_)asha: random sampling with
-// the successive-halving pruner), metric, smaller_is_better (default true), max_trials,
-// max_concurrent_trials, divisor}.
+// categorical with vals; count: the grid searcher's evenly spaced points) and searcher {name
+// (random, grid; (adaptive_)asha: random sampling with the successive-halving pruner), metric,
+// smaller_is_better (default true), max_trials, max_concurrent_trials, divisor}.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,8 +16,8 @@ namespace {
 
 // Determined's grid searcher tries `count` points of an int, double or log range, evenly spaced
 // (on the exponent for log), ends included; other searchers ignore count.
-void AddGrid(SweepReading& r, const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
-             const std::string& type, double lo, double hi, double base) {
+void AddGrid(SweepReading& r, const std::string& name, const YAML::Node& key_node,
+             const YAML::Node& v, const std::string& type, double lo, double hi, double base) {
   const int count = r.Int(v["count"], name + ".count", 1);
   std::vector<Value> points;
   for (int i = 0; i < count; ++i) {
@@ -25,7 +25,8 @@ void AddGrid(SweepReading& r, const std::string& name, const YAML::Node& key_nod
     const double x = lo + t * (hi - lo);
     if (type == "int") {
       const Value point(static_cast<int64_t>(std::llround(x)));
-      if (std::find(points.begin(), points.end(), point) == points.end()) points.push_back(point);  // count > range
+      if (std::find(points.begin(), points.end(), point) == points.end())
+        points.push_back(point);  // count > range
     } else {
       points.emplace_back(type == "log" ? std::pow(base, x) : x);
     }
@@ -33,7 +34,8 @@ void AddGrid(SweepReading& r, const std::string& name, const YAML::Node& key_nod
   r.AddCategorical(name, key_node, std::move(points));
 }
 
-void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::string& prefix, bool grid) {
+void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::string& prefix,
+                         bool grid) {
   for (const auto& p : map) {
     const std::string name = prefix + r.Key(p.first);
     const YAML::Node& v = p.second;
@@ -51,7 +53,8 @@ void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::stri
       return r.Number(v[key], name + "." + key);
     };
     const bool ranged = type == "int" || type == "double" || type == "log";
-    if (ranged && v["count"] && !grid) r.Ignore(name + ".count (only Determined's grid searcher uses it)");
+    if (ranged && v["count"] && !grid)
+      r.Ignore(name + ".count (only Determined's grid searcher uses it)");
     if (type == "const") {
       if (!v["val"]) r.Fail(v, fmt::format("{}: type const needs val", Echo(name)));
       r.SetFixed(name, p.first, ValueFromYaml(v["val"], r.At(v["val"])), r.At(v["val"]));
@@ -65,12 +68,16 @@ void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::stri
     } else if (type == "log") {  // base^U(minval, maxval)
       const double base = v["base"] ? r.Number(v["base"], name + ".base") : 10.0;
       if (!(base > 1)) r.Fail(v["base"], fmt::format("{}: base must be > 1", Echo(name)));
-      r.AddNumeric(name, p.first, "loguniform", std::pow(base, bound("minval")), std::pow(base, bound("maxval")));
+      r.AddNumeric(name, p.first, "loguniform", std::pow(base, bound("minval")),
+                   std::pow(base, bound("maxval")));
     } else if (type == "categorical") {
-      if (!v["vals"] || !v["vals"].IsSequence()) r.Fail(v, fmt::format("{}: type categorical needs a list vals", Echo(name)));
+      if (!v["vals"] || !v["vals"].IsSequence())
+        r.Fail(v, fmt::format("{}: type categorical needs a list vals", Echo(name)));
       r.AddCategorical(name, p.first, r.Values(v["vals"], name + ".vals"));
     } else {
-      r.Fail(v["type"], fmt::format("{}: unknown type '{}' (known: const, int, double, log, categorical)", Echo(name), Echo(type)));
+      r.Fail(v["type"],
+             fmt::format("{}: unknown type '{}' (known: const, int, double, log, categorical)",
+                         Echo(name), Echo(type)));
     }
   }
 }
@@ -82,13 +89,15 @@ void ReadSearcherName(SweepReading& r, const YAML::Node& v, const std::string& p
   SweepConfig& c = r.config();
   if (name == "random" || name == "grid") {
     c.sampler.method = name;
-  } else if (name == "adaptive_asha" || name == "asha" || name == "async_halving" || name == "adaptive") {
+  } else if (name == "adaptive_asha" || name == "asha" || name == "async_halving" ||
+             name == "adaptive") {
     c.sampler.method = "random";
     c.pruner.method = "successive_halving";
   } else if (name == "single") {
     c.n_trials = 1;
   } else {
-    c.notes.push_back(fmt::format("searcher {} has no hpo equivalent: the default sampler is used", name));
+    c.notes.push_back(
+        fmt::format("searcher {} has no hpo equivalent: the default sampler is used", name));
   }
 }
 
@@ -97,32 +106,43 @@ void ReadSearcher(SweepReading& r, const YAML::Node& searcher) {
   for (const auto& p : searcher) {
     const std::string key = r.Key(p.first);
     const std::string path = "searcher." + key;
-    if (key == "metric") r.config().metric = r.Text(p.second, path);
-    else if (key == "smaller_is_better") r.SetGoal(!r.Bool(p.second, path));
-    else if (key == "max_trials") r.config().n_trials = r.Int(p.second, path, 1);
-    else if (key == "max_concurrent_trials") r.config().n_jobs = r.Int(p.second, path, 1);
-    else if (key == "name") ReadSearcherName(r, p.second, path);
+    if (key == "metric")
+      r.config().metric = r.Text(p.second, path);
+    else if (key == "smaller_is_better")
+      r.SetGoal(!r.Bool(p.second, path));
+    else if (key == "max_trials")
+      r.config().n_trials = r.Int(p.second, path, 1);
+    else if (key == "max_concurrent_trials")
+      r.config().n_jobs = r.Int(p.second, path, 1);
+    else if (key == "name")
+      ReadSearcherName(r, p.second, path);
     else if (key == "divisor")
       r.config().pruner.halving_rule.reduction_factor = r.Int(p.second, path, 2);
-    else r.Ignore(path);  // max_length, mode, max_rungs, ...
+    else
+      r.Ignore(path);  // max_length, mode, max_rungs, ...
   }
 }
 
 }  // namespace
 
 bool MatchesDetermined(const YAML::Node& root) {
-  return root.IsMap() && root["hyperparameters"] && root["hyperparameters"].IsMap() && root["searcher"];
+  return root.IsMap() && root["hyperparameters"] && root["hyperparameters"].IsMap() &&
+         root["searcher"];
 }
 
 void ReadDetermined(SweepReading& r, const YAML::Node& root) {
   // the searcher decides what a range's count means, so it is known before the hyperparameters
   const YAML::Node searcher = root["searcher"];
-  const bool grid = searcher.IsMap() && searcher["name"] && searcher["name"].IsScalar() && searcher["name"].Scalar() == "grid";
+  const bool grid = searcher.IsMap() && searcher["name"] && searcher["name"].IsScalar() &&
+                    searcher["name"].Scalar() == "grid";
   for (const auto& p : root) {
     const std::string key = r.Key(p.first);
-    if (key == "hyperparameters") ReadHyperparameters(r, p.second, "", grid);
-    else if (key == "searcher") ReadSearcher(r, p.second);
-    else r.Ignore(key);  // name, entrypoint, data, resources, max_restarts...
+    if (key == "hyperparameters")
+      ReadHyperparameters(r, p.second, "", grid);
+    else if (key == "searcher")
+      ReadSearcher(r, p.second);
+    else
+      r.Ignore(key);  // name, entrypoint, data, resources, max_restarts...
   }
 }
 

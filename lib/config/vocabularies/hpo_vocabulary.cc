@@ -5,7 +5,8 @@
 // (space / min / max / search_center) and Optuna-style search-space files (searchable: with
 // type / low / high / log / step / choices / prior, fixed:, constraints:, presets:). These
 // share one reader because real files mix them (Metta writes W&B parameters beside protein:);
-// the leaves only a tool writes are read by that tool's file (wandb_, protein_, carbs_vocabulary.cc).
+// the leaves only a tool writes are read by that tool's file (wandb_, protein_,
+// carbs_vocabulary.cc).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,25 +22,83 @@ namespace hpo::config {
 namespace {
 
 // Keys that make a mapping a parameter's specification rather than a group of parameters.
-const std::set<std::string> kSpecKeys = {"distribution", "type", "min", "max", "low", "high", "mean", "scale",
-                                         "values", "choices", "value", "prior", "q", "log", "default", "step",
-                                         "space", "search_center", "is_int", "probabilities", "mu", "sigma"};
+const std::set<std::string> kSpecKeys = {
+    "distribution", "type",          "min",    "max",           "low", "high", "mean",    "scale",
+    "values",       "choices",       "value",  "prior",         "q",   "log",  "default", "step",
+    "space",        "search_center", "is_int", "probabilities", "mu",  "sigma"};
 
-const std::vector<std::string> kTopLevelKeys = {
-    "name", "study_name", "description", "search_space_id", "project", "entity", "metric", "metrics", "objective_metric",
-    "goal", "direction", "directions", "method", "sampler", "protein", "tpe", "pruner", "early_terminate", "n_startup_trials",
-    "n_warmup_steps", "n_trials", "max_trials", "run_cap", "timeout", "timeout_per_trial", "n_jobs",
-    "n_parallel_trials", "storage", "seed", "max_retries", "heartbeat_timeout", "cost", "warm_start_from", "enqueue", "grid_points", "command", "program",
-    "hooks", "train_dir", "runs_dir", "output_dir", "base_config", "base_training_config", "target", "patience", "keep_best_n",
-    "early_stopping_patience", "min_delta", "narrow",
-    "fixed", "parameters", "searchable", "constraints", "presets", "applied_preset", "sweep", "num_random_samples"};
+const std::vector<std::string> kTopLevelKeys = {"name",
+                                                "study_name",
+                                                "description",
+                                                "search_space_id",
+                                                "project",
+                                                "entity",
+                                                "metric",
+                                                "metrics",
+                                                "objective_metric",
+                                                "goal",
+                                                "direction",
+                                                "directions",
+                                                "method",
+                                                "sampler",
+                                                "protein",
+                                                "tpe",
+                                                "pruner",
+                                                "early_terminate",
+                                                "n_startup_trials",
+                                                "n_warmup_steps",
+                                                "n_trials",
+                                                "max_trials",
+                                                "run_cap",
+                                                "timeout",
+                                                "timeout_per_trial",
+                                                "n_jobs",
+                                                "n_parallel_trials",
+                                                "storage",
+                                                "seed",
+                                                "max_retries",
+                                                "heartbeat_timeout",
+                                                "cost",
+                                                "warm_start_from",
+                                                "enqueue",
+                                                "grid_points",
+                                                "command",
+                                                "program",
+                                                "hooks",
+                                                "train_dir",
+                                                "runs_dir",
+                                                "output_dir",
+                                                "base_config",
+                                                "base_training_config",
+                                                "target",
+                                                "patience",
+                                                "keep_best_n",
+                                                "early_stopping_patience",
+                                                "min_delta",
+                                                "narrow",
+                                                "fixed",
+                                                "parameters",
+                                                "searchable",
+                                                "constraints",
+                                                "presets",
+                                                "applied_preset",
+                                                "sweep",
+                                                "num_random_samples"};
 
 // Keys of the tools these files come from that do not change the search (listed as ignored).
 const std::set<std::string> kOtherToolKeys = {
-    "controller", "job", "image_uri", "apiVersion", "kind",  // W&B
-    "max_observations_to_load",                              // Metta: observations to load from W&B
-    "defaults",                                              // Hydra's defaults list (Metta's configs)
-    "test", "rollout_count", "resume", "evaluator", "generation"};  // Metta's CARBS sweeps
+    "controller",
+    "job",
+    "image_uri",
+    "apiVersion",
+    "kind",                      // W&B
+    "max_observations_to_load",  // Metta: observations to load from W&B
+    "defaults",                  // Hydra's defaults list (Metta's configs)
+    "test",
+    "rollout_count",
+    "resume",
+    "evaluator",
+    "generation"};  // Metta's CARBS sweeps
 
 class HpoReader {
  public:
@@ -60,7 +119,8 @@ class HpoReader {
     std::set<std::string> seen;
     for (const auto& pair : root) {
       const std::string key = r_.Key(pair.first);
-      if (!seen.insert(key).second) r_.Fail(pair.first, fmt::format("'{}' appears twice", Echo(key)));
+      if (!seen.insert(key).second)
+        r_.Fail(pair.first, fmt::format("'{}' appears twice", Echo(key)));
       ReadTopLevel(key, pair.first, pair.second);
     }
     FinishObjectives();
@@ -70,9 +130,11 @@ class HpoReader {
   void ReadTopLevel(const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
     if (key == "name" || key == "study_name") {
       c_.name = r_.Text(v, key);
-    } else if (key == "description" || key == "search_space_id" || key == "project" || key == "entity") {
+    } else if (key == "description" || key == "search_space_id" || key == "project" ||
+               key == "entity") {
       // descriptive only
-    } else if (key == "metric" && v.IsSequence()) {  // Optuna scripts: metric: [a, b] with directions:
+    } else if (key == "metric" &&
+               v.IsSequence()) {  // Optuna scripts: metric: [a, b] with directions:
       ReadMetricList(v, key);
     } else if (key == "metric") {
       ReadMetric(v);
@@ -123,9 +185,12 @@ class HpoReader {
     } else if (key == "enqueue") {
       if (!v.IsSequence()) r_.Fail(v, "enqueue must be a list of mappings of parameter: value");
       for (const YAML::Node& item : v) {
-        if (!item.IsMap() || item.size() == 0) r_.Fail(item, "each enqueue entry is a mapping of parameter: value");
+        if (!item.IsMap() || item.size() == 0)
+          r_.Fail(item, "each enqueue entry is a mapping of parameter: value");
         std::vector<GivenValue> entry;
-        for (const auto& p : item) entry.push_back({r_.Key(p.first), ValueFromYaml(p.second, r_.At(p.second)), r_.At(p.second).where});
+        for (const auto& p : item)
+          entry.push_back(
+              {r_.Key(p.first), ValueFromYaml(p.second, r_.At(p.second)), r_.At(p.second).where});
         c_.enqueue.push_back(std::move(entry));
       }
     } else if (key == "warm_start_from") {
@@ -157,10 +222,13 @@ class HpoReader {
     } else if (key == "narrow") {
       c_.narrow = r_.Number(v, key);
       c_.narrow_origin = r_.At(v);
-      if (!(c_.narrow > 0 && c_.narrow <= 1)) r_.Fail(v, fmt::format("narrow is the share of each range kept, in (0, 1], not {}", c_.narrow));
+      if (!(c_.narrow > 0 && c_.narrow <= 1))
+        r_.Fail(
+            v, fmt::format("narrow is the share of each range kept, in (0, 1], not {}", c_.narrow));
     } else if (key == "grid_points") {
       c_.sampler.grid.points = r_.Int(v, key, 1);
-    } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was resolved with
+    } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was
+                                           // resolved with
       c_.preset = r_.Text(v, key);
     } else if (key == "command" || key == "program" || key == "presets") {
       // read before (command, program) or by LoadSweepConfig (presets)
@@ -174,14 +242,17 @@ class HpoReader {
       ReadSweepWrapper(v);
     } else if (key == "constraints") {
       if (!v.IsSequence()) r_.Fail(v, "constraints must be a list of expressions");
-      for (const YAML::Node& item : v) c_.constraints.emplace_back(r_.Text(item, "a constraint"), r_.At(item));
+      for (const YAML::Node& item : v)
+        c_.constraints.emplace_back(r_.Text(item, "a constraint"), r_.At(item));
     } else if (kOtherToolKeys.count(key)) {
       r_.Ignore(key);
     } else if (in_program_config_) {
       r_.Ignore(key + " (the program's config, beside sweep:)");
     } else {
-      r_.Fail(key_node, fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", Echo(key),
-                                    ClosestWord(key, std::vector<std::string_view>(kTopLevelKeys.begin(), kTopLevelKeys.end()))));
+      r_.Fail(key_node,
+              fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", Echo(key),
+                          ClosestWord(key, std::vector<std::string_view>(kTopLevelKeys.begin(),
+                                                                         kTopLevelKeys.end()))));
     }
   }
 
@@ -202,11 +273,17 @@ class HpoReader {
         h.timeout = r_.Seconds(p.second, path);
         if (h.timeout <= 0) r_.Fail(p.second, "hooks.timeout must be more than 0 seconds");
       } else if (!commands) {
-        r_.Fail(p.first, fmt::format("unknown key '{}' (known: on_sweep_start, on_trial_start, on_trial_end, "
-                                     "on_sweep_end, timeout)", Echo(path)));
+        r_.Fail(
+            p.first,
+            fmt::format("unknown key '{}' (known: on_sweep_start, on_trial_start, on_trial_end, "
+                        "on_sweep_end, timeout)",
+                        Echo(path)));
       } else {
-        const std::string hook = commands == &h.on_sweep_start ? "on_sweep_start" : commands == &h.on_sweep_end ? "on_sweep_end" : k;
-        const bool several = p.second.IsSequence() && p.second.size() > 0 && p.second[0].IsSequence();
+        const std::string hook = commands == &h.on_sweep_start ? "on_sweep_start"
+                                 : commands == &h.on_sweep_end ? "on_sweep_end"
+                                                               : k;
+        const bool several =
+            p.second.IsSequence() && p.second.size() > 0 && p.second[0].IsSequence();
         if (several) {
           for (const YAML::Node& one : p.second) commands->push_back(HookCommand(one, path, hook));
         } else {
@@ -216,14 +293,17 @@ class HpoReader {
     }
   }
 
-  std::vector<std::string> HookCommand(const YAML::Node& v, const std::string& path, const std::string& hook) {
+  std::vector<std::string> HookCommand(const YAML::Node& v, const std::string& path,
+                                       const std::string& hook) {
     const std::vector<std::string> known = HookSettings::Macros(hook);
     const auto check = [&](const std::string& word, const YAML::Node& at) {
       const auto unknown = UnknownMacro(word, known);
       if (!unknown) return;
       std::string list;
-      for (const std::string& name : known) list += (list.empty() ? "" : ", ") + ("${" + name + "}");
-      r_.Fail(at, fmt::format("{}: unknown macro '{}' (known here: {}, ${{envvar:NAME}})", path, Echo(*unknown), list));
+      for (const std::string& name : known)
+        list += (list.empty() ? "" : ", ") + ("${" + name + "}");
+      r_.Fail(at, fmt::format("{}: unknown macro '{}' (known here: {}, ${{envvar:NAME}})", path,
+                              Echo(*unknown), list));
     };
     std::vector<std::string> words;
     if (v.IsScalar()) {
@@ -235,7 +315,8 @@ class HpoReader {
       for (const std::string& word : words) check(word, v);
     } else if (v.IsSequence()) {
       for (const YAML::Node& word : v) {
-        if (!word.IsScalar()) r_.Fail(word, path + " must be a list of words, or a list of such lists");
+        if (!word.IsScalar())
+          r_.Fail(word, path + " must be a list of words, or a list of such lists");
         check(word.Scalar(), word);
         words.push_back(word.Scalar());
       }
@@ -253,19 +334,27 @@ class HpoReader {
     }
     for (const auto& p : v) {
       const std::string k = r_.Key(p.first);
-      if (k == "name") c_.metric = r_.Text(p.second, "metric.name");
-      else if (k == "goal") r_.SetGoal(p.second, "metric.goal");
-      else if (k == "target") c_.target = r_.Number(p.second, "metric.target");
-      else if (k == "impute" || k == "impute_while_running") r_.Ignore("metric." + k);
-      else r_.Fail(p.first, fmt::format("unknown key 'metric.{}' (known: name, goal, target)", Echo(k)));
+      if (k == "name")
+        c_.metric = r_.Text(p.second, "metric.name");
+      else if (k == "goal")
+        r_.SetGoal(p.second, "metric.goal");
+      else if (k == "target")
+        c_.target = r_.Number(p.second, "metric.target");
+      else if (k == "impute" || k == "impute_while_running")
+        r_.Ignore("metric." + k);
+      else
+        r_.Fail(p.first,
+                fmt::format("unknown key 'metric.{}' (known: name, goal, target)", Echo(k)));
     }
   }
 
   // metrics: [{name: a, goal: maximize}, {name: b, goal: minimize}], or a list of names whose
   // goals come from directions: (or goal:). One entry is an ordinary metric.
   void ReadMetricList(const YAML::Node& v, const std::string& key) {
-    if (!v.IsSequence() || v.size() == 0) r_.Fail(v, key + " must be a list of {name, goal} entries or of metric names");
-    if (!listed_.empty()) r_.Fail(v, fmt::format("give the objectives once: {} repeats {}", key, listed_key_));
+    if (!v.IsSequence() || v.size() == 0)
+      r_.Fail(v, key + " must be a list of {name, goal} entries or of metric names");
+    if (!listed_.empty())
+      r_.Fail(v, fmt::format("give the objectives once: {} repeats {}", key, listed_key_));
     listed_key_ = key;
     listed_node_ = v;
     for (size_t i = 0; i < v.size(); ++i) {
@@ -278,9 +367,12 @@ class HpoReader {
         r_.Map(item, path);
         for (const auto& p : item) {
           const std::string k = r_.Key(p.first);
-          if (k == "name") entry.name = r_.Text(p.second, path + ".name");
-          else if (k == "goal" || k == "direction") entry.goal = IsMaximize(p.second, path + "." + k);
-          else r_.Fail(p.first, fmt::format("unknown key '{}.{}' (known: name, goal)", path, Echo(k)));
+          if (k == "name")
+            entry.name = r_.Text(p.second, path + ".name");
+          else if (k == "goal" || k == "direction")
+            entry.goal = IsMaximize(p.second, path + "." + k);
+          else
+            r_.Fail(p.first, fmt::format("unknown key '{}.{}' (known: name, goal)", path, Echo(k)));
         }
         if (entry.name.empty()) r_.Fail(item, path + " needs a name");
       }
@@ -291,7 +383,8 @@ class HpoReader {
 
   bool IsMaximize(const YAML::Node& v, const std::string& path) const {
     const std::string goal = r_.Text(v, path);
-    if (goal != "maximize" && goal != "minimize") r_.Fail(v, fmt::format("{} must be maximize or minimize, got '{}'", path, Echo(goal)));
+    if (goal != "maximize" && goal != "minimize")
+      r_.Fail(v, fmt::format("{} must be maximize or minimize, got '{}'", path, Echo(goal)));
     return goal == "maximize";
   }
 
@@ -300,25 +393,29 @@ class HpoReader {
   void FinishObjectives() {
     if (listed_.empty()) {
       if (directions_.size() > 1) {
-        r_.Fail(directions_node_, fmt::format("directions lists {} goals; name the objectives in metrics: [...] (one name per goal)",
+        r_.Fail(directions_node_, fmt::format("directions lists {} goals; name the objectives in "
+                                              "metrics: [...] (one name per goal)",
                                               directions_.size()));
       }
       if (directions_.size() == 1) r_.SetGoal(directions_node_[0], "directions[0]");
       return;
     }
     if (!directions_.empty() && directions_.size() != listed_.size()) {
-      r_.Fail(directions_node_, fmt::format("directions lists {} goals for the {} objectives of {}", directions_.size(),
-                                            listed_.size(), listed_key_));
+      r_.Fail(directions_node_, fmt::format("directions lists {} goals for the {} objectives of {}",
+                                            directions_.size(), listed_.size(), listed_key_));
     }
     std::vector<Objective> objectives;
     for (size_t i = 0; i < listed_.size(); ++i) {
       const Listed& e = listed_[i];
       std::optional<bool> goal = e.goal;
       if (!directions_.empty()) {
-        if (goal && *goal != directions_[i]) r_.Fail(e.node, fmt::format("the goal of '{}' contradicts directions[{}]", e.name, i));
+        if (goal && *goal != directions_[i])
+          r_.Fail(e.node, fmt::format("the goal of '{}' contradicts directions[{}]", e.name, i));
         goal = directions_[i];
       }
-      if (!goal && listed_.size() > 1) r_.Fail(e.node, fmt::format("objective '{}' needs a goal (maximize or minimize)", Echo(e.name)));
+      if (!goal && listed_.size() > 1)
+        r_.Fail(e.node,
+                fmt::format("objective '{}' needs a goal (maximize or minimize)", Echo(e.name)));
       objectives.push_back({e.name, goal.value_or(c_.maximize)});
     }
     r_.SetObjectives(objectives, listed_node_);
@@ -330,7 +427,8 @@ class HpoReader {
     r_.Map(v, "sweep");
     for (const auto& p : v) {
       const std::string key = r_.Key(p.first);
-      if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end() || kOtherToolKeys.count(key)) {
+      if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end() ||
+          kOtherToolKeys.count(key)) {
         ReadTopLevel(key, p.first, p.second);
       } else {
         ReadHpoParameter(r_, key, p.first, p.second);  // a leaf found by its distribution: key
@@ -366,10 +464,12 @@ class HpoReader {
 // ----- one parameter ---------------------------------------------------------------------------
 
 // A numeric spec's distribution name in any vocabulary -> hpo's, with the bounds it implies.
-void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v,
-                    std::string kind, double min, double max, bool log, std::optional<double> mean,
-                    std::optional<std::string> scale, std::optional<double> q) {
-  const bool integer_bounds = v["min"] && v["max"] && ValueFromYaml(v["min"], r.At(v["min"])).is_int() &&
+void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node,
+                    const YAML::Node& v, std::string kind, double min, double max, bool log,
+                    std::optional<double> mean, std::optional<std::string> scale,
+                    std::optional<double> q) {
+  const bool integer_bounds = v["min"] && v["max"] &&
+                              ValueFromYaml(v["min"], r.At(v["min"])).is_int() &&
                               ValueFromYaml(v["max"], r.At(v["max"])).is_int();
   if (kind.empty()) {
     kind = integer_bounds ? "int_uniform" : "uniform";  // W&B: two integers make int_uniform
@@ -386,7 +486,8 @@ void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& 
   r.AddNumeric(path, key_node, kind, min, max, mean, std::move(scale), q.value_or(1.0));
 }
 
-void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
+void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node,
+              const YAML::Node& v) {
   if (v["space"]) return AddCarbsSpec(r, path, key_node, v);
   std::string kind;
   std::optional<double> min, max, mean, q;
@@ -426,36 +527,53 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
     } else if (k == "log") {
       log = r.Bool(x, kpath);
     } else if (k == "probabilities" || k == "mu" || k == "sigma") {
-      r.Fail(p.first, fmt::format("{}: hpo has no weighted or normal distributions; use values: or min/max", Echo(kpath)));
+      r.Fail(p.first,
+             fmt::format("{}: hpo has no weighted or normal distributions; use values: or min/max",
+                         Echo(kpath)));
     } else {
-      r.Fail(p.first, fmt::format("unknown key '{}' in a parameter (known: distribution/type, min/low, max/high, "
-                                  "mean/prior, scale, values/choices, value, q/step, log)", Echo(kpath)));
+      r.Fail(p.first,
+             fmt::format(
+                 "unknown key '{}' in a parameter (known: distribution/type, min/low, max/high, "
+                 "mean/prior, scale, values/choices, value, q/step, log)",
+                 Echo(kpath)));
     }
   }
   if (constant) {  // W&B's constant parameter
     if (constant->IsNull()) return r.Ignore(path + " (value: ~, W&B's null constant: not passed)");
-    if (constant->IsMap()) return r.Ignore(path + " (a mapping constant: trials get scalars and lists)");
+    if (constant->IsMap())
+      return r.Ignore(path + " (a mapping constant: trials get scalars and lists)");
     return r.SetFixed(path, key_node, ValueFromYaml(*constant, r.At(*constant)), r.At(*constant));
   }
   if (values) {
     if (!kind.empty() && kind != "categorical" && kind != "choice") {
-      r.Fail(v, fmt::format("{}: values/choices make a categorical parameter, but the distribution says '{}'", Echo(path), Echo(kind)));
+      r.Fail(v,
+             fmt::format(
+                 "{}: values/choices make a categorical parameter, but the distribution says '{}'",
+                 Echo(path), Echo(kind)));
     }
     std::vector<Value> choices = r.Values(*values, path + ".values");
-    if (choices.empty()) r.Fail(*values, fmt::format("{}.values is empty: a parameter needs at least one choice", Echo(path)));
+    if (choices.empty())
+      r.Fail(*values,
+             fmt::format("{}.values is empty: a parameter needs at least one choice", Echo(path)));
     return r.AddCategorical(path, key_node, std::move(choices), prior);
   }
-  if (kind == "categorical" || kind == "choice") r.Fail(v, fmt::format("{}: a categorical parameter needs values (or choices)", Echo(path)));
+  if (kind == "categorical" || kind == "choice")
+    r.Fail(v, fmt::format("{}: a categorical parameter needs values (or choices)", Echo(path)));
   if ((kind == "normal" || kind == "q_normal") && !(min && max)) {
-    r.Fail(v, fmt::format("{}: W&B's '{}' has no bounds; hpo searches bounded ranges: use uniform or log_uniform_values with min and max",
+    r.Fail(v, fmt::format("{}: W&B's '{}' has no bounds; hpo searches bounded ranges: use uniform "
+                          "or log_uniform_values with min and max",
                           Echo(path), Echo(kind)));
   }
   if (kind == "normal" || kind == "q_normal") {  // bounded: neither W&B's nor a Protein space
-    r.Fail(v, fmt::format("{}: '{}' with min and max is no W&B or Protein distribution; for a linear range searched around "
-                          "a centre write distribution: uniform with mean: (or log_normal for a log axis)",
-                          Echo(path), Echo(kind)));
+    r.Fail(v, fmt::format(
+                  "{}: '{}' with min and max is no W&B or Protein distribution; for a linear range "
+                  "searched around "
+                  "a centre write distribution: uniform with mean: (or log_normal for a log axis)",
+                  Echo(path), Echo(kind)));
   }
-  if (!min || !max) r.Fail(v, fmt::format("{}: a numeric parameter needs min and max (or low and high)", Echo(path)));
+  if (!min || !max)
+    r.Fail(v,
+           fmt::format("{}: a numeric parameter needs min and max (or low and high)", Echo(path)));
   AddNumericSpec(r, path, key_node, v, kind, *min, *max, log, mean, scale, q);
 }
 
@@ -466,16 +584,19 @@ void ReadHpoParameters(SweepReading& r, const YAML::Node& map, const std::string
   std::set<std::string> seen;
   for (const auto& p : map) {
     const std::string key = r.Key(p.first);
-    if (!seen.insert(key).second) r.Fail(p.first, fmt::format("duplicate parameter '{}{}'", Echo(prefix), Echo(key)));
+    if (!seen.insert(key).second)
+      r.Fail(p.first, fmt::format("duplicate parameter '{}{}'", Echo(prefix), Echo(key)));
     ReadHpoParameter(r, prefix + key, p.first, p.second);
   }
 }
 
-void ReadHpoParameter(SweepReading& r, const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
+void ReadHpoParameter(SweepReading& r, const std::string& path, const YAML::Node& key_node,
+                      const YAML::Node& v) {
   if (ReadSsResolver(r, path, key_node, v)) return;
   if (!v.IsMap()) {  // a bare value: fixed
     if (v.IsNull()) return r.Ignore(path + " (null)");
-    if (v.IsSequence() && std::any_of(v.begin(), v.end(), [](const YAML::Node& item) { return !item.IsScalar(); })) {
+    if (v.IsSequence() &&
+        std::any_of(v.begin(), v.end(), [](const YAML::Node& item) { return !item.IsScalar(); })) {
       return r.Ignore(path + " (a nested list constant: trials get scalars and flat lists)");
     }
     return r.SetFixed(path, key_node, ValueFromYaml(v, r.At(v)), r.At(v));
@@ -501,8 +622,9 @@ namespace {
 
 // Marks of the tools whose spellings the hpo reader reads, found anywhere in a file.
 void FindSpellings(const YAML::Node& root, std::set<std::string>& found) {
-  static const std::set<std::string> kWandbKinds = {"log_uniform_values", "inv_log_uniform_values", "log_uniform",
-                                                    "inv_log_uniform", "q_uniform", "constant"};
+  static const std::set<std::string> kWandbKinds = {"log_uniform_values", "inv_log_uniform_values",
+                                                    "log_uniform",        "inv_log_uniform",
+                                                    "q_uniform",          "constant"};
   static const std::set<std::string> kProteinKinds = {"log_normal", "logit_normal", "uniform_pow2"};
   ForEachNode(root, [&found](const YAML::Node& node) {
     if (node.IsScalar() && node.Scalar().rfind("${ss:", 0) == 0) found.insert("Protein/Metta");
@@ -511,9 +633,11 @@ void FindSpellings(const YAML::Node& root, std::set<std::string>& found) {
       if (!pair.first.IsScalar()) continue;
       const std::string& key = pair.first.Scalar();
       const std::string value = pair.second.IsScalar() ? pair.second.Scalar() : "";
-      if (key == "program" || key == "run_cap" || key == "early_terminate" || key == "value") found.insert("W&B");
+      if (key == "program" || key == "run_cap" || key == "early_terminate" || key == "value")
+        found.insert("W&B");
       if ((key == "distribution" || key == "type") && kWandbKinds.count(value)) found.insert("W&B");
-      if ((key == "distribution" || key == "type") && kProteinKinds.count(value)) found.insert("Protein/Metta");
+      if ((key == "distribution" || key == "type") && kProteinKinds.count(value))
+        found.insert("Protein/Metta");
       if (key == "protein") found.insert("Protein/Metta");
       if (key == "space" || key == "search_center") found.insert("CARBS");
       if (key == "searchable" || key == "low" || key == "high") found.insert("Optuna-style");

@@ -9,7 +9,9 @@
 namespace hpo::config {
 namespace {
 
-bool HasSweep(const YAML::Node& section) { return section.IsMap() && section["sweep"] && section["sweep"].IsMap(); }
+bool HasSweep(const YAML::Node& section) {
+  return section.IsMap() && section["sweep"] && section["sweep"].IsMap();
+}
 
 }  // namespace
 
@@ -30,8 +32,11 @@ void ReadPufferLibConfig(SweepReading& r, const YAML::Node& root) {
   if (!HasSweep(root[section])) {
     std::string known;
     for (const std::string& n : c.presets) known += (known.empty() ? "" : ", ") + n;
-    throw UserError(Origin{c.preset.empty() ? r.source() : "--preset"},
-                    fmt::format("no sweep in section '{}' (sections with a sweep: {}); choose one with --preset", Echo(section), known));
+    throw UserError(
+        Origin{c.preset.empty() ? r.source() : "--preset"},
+        fmt::format(
+            "no sweep in section '{}' (sections with a sweep: {}); choose one with --preset",
+            Echo(section), known));
   }
   YAML::Node sweep(YAML::NodeType::Map);
   if (HasSweep(root["default"])) {

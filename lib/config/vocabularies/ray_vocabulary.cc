@@ -47,12 +47,15 @@ class RayReader {
     std::string first;  // the experiment read without --preset; the others are presets
     for (const auto& p : root) {
       if (!IsRllibExperiment(p.second)) continue;
-      if (first.empty()) first = r_.Key(p.first);
-      else c_.presets.push_back(r_.Key(p.first));
+      if (first.empty())
+        first = r_.Key(p.first);
+      else
+        c_.presets.push_back(r_.Key(p.first));
     }
     const std::string name = c_.preset.empty() ? first : c_.preset;
     if (!IsRllibExperiment(root[name])) {
-      throw UserError(Origin{"--preset"}, fmt::format("no RLlib experiment '{}' in {}", Echo(name), r_.source()));
+      throw UserError(Origin{"--preset"},
+                      fmt::format("no RLlib experiment '{}' in {}", Echo(name), r_.source()));
     }
     c_.metric = "episode_reward_mean";
     r_.SetGoal(true);
@@ -60,17 +63,23 @@ class RayReader {
     for (const auto& p : root) {
       const std::string other = r_.Key(p.first);
       if (other == name) continue;
-      r_.Ignore(IsRllibExperiment(p.second) ? fmt::format("{} (another experiment: --preset {})", other, other) : other);
+      r_.Ignore(IsRllibExperiment(p.second)
+                    ? fmt::format("{} (another experiment: --preset {})", other, other)
+                    : other);
     }
     const YAML::Node experiment = root[name];
     int samples = 1;
     for (const auto& p : experiment) {
       const std::string key = r_.Key(p.first);
       const std::string path = name + "." + key;
-      if (key == "config") ReadInlineSearch(p.second, "");
-      else if (key == "num_samples") samples = r_.Int(p.second, path, 1);
-      else if (key == "stop") r_.Ignore(path + " (RLlib's stopping rule for each trial: the trial program's to apply)");
-      else r_.Ignore(path);  // run, env, checkpoint_freq...
+      if (key == "config")
+        ReadInlineSearch(p.second, "");
+      else if (key == "num_samples")
+        samples = r_.Int(p.second, path, 1);
+      else if (key == "stop")
+        r_.Ignore(path + " (RLlib's stopping rule for each trial: the trial program's to apply)");
+      else
+        r_.Ignore(path);  // run, env, checkpoint_freq...
     }
     Finish(samples);
   }
@@ -86,7 +95,8 @@ class RayReader {
         c_.metric = r_.Text(v, path);
       } else if (key == "mode") {
         const std::string mode = r_.Text(v, path);
-        if (mode != "max" && mode != "min") r_.Fail(v, fmt::format("tune.mode must be max or min, got '{}'", Echo(mode)));
+        if (mode != "max" && mode != "min")
+          r_.Fail(v, fmt::format("tune.mode must be max or min, got '{}'", Echo(mode)));
         r_.SetGoal(mode == "max");
       } else if (key == "num_samples") {
         samples = r_.Int(v, path, 1);
@@ -113,8 +123,10 @@ class RayReader {
       } else if (p.second.IsMap()) {
         algorithm = key;
         for (const auto& q : p.second) {
-          if (r_.Key(q.first) == "space") ReadInlineSearch(q.second, "");
-          else r_.Ignore("tune.search_alg." + key + "." + r_.Key(q.first));
+          if (r_.Key(q.first) == "space")
+            ReadInlineSearch(q.second, "");
+          else
+            r_.Ignore("tune.search_alg." + key + "." + r_.Key(q.first));
         }
       } else if (key != "name") {
         r_.Ignore("tune.search_alg." + key);
@@ -124,10 +136,16 @@ class RayReader {
   }
 
   void SetSampler(const std::string& algorithm) {
-    if (algorithm == "hyperopt" || algorithm == "optuna" || algorithm == "bohb") c_.sampler.method = "tpe";
-    else if (algorithm == "bayesopt" || algorithm == "ax" || algorithm == "hebo" || algorithm == "skopt") c_.sampler.method = "protein";
-    else c_.sampler.method = "random";
-    if (!algorithm.empty()) c_.notes.push_back(fmt::format("Ray Tune's {} search: hpo's {} sampler", algorithm, c_.sampler.method));
+    if (algorithm == "hyperopt" || algorithm == "optuna" || algorithm == "bohb")
+      c_.sampler.method = "tpe";
+    else if (algorithm == "bayesopt" || algorithm == "ax" || algorithm == "hebo" ||
+             algorithm == "skopt")
+      c_.sampler.method = "protein";
+    else
+      c_.sampler.method = "random";
+    if (!algorithm.empty())
+      c_.notes.push_back(
+          fmt::format("Ray Tune's {} search: hpo's {} sampler", algorithm, c_.sampler.method));
   }
 
   // A config mapping whose leaves may be searches; plain values are the program's own settings.
@@ -148,7 +166,8 @@ class RayReader {
     }
     if (settings > 0) {
       const std::string where = prefix.empty() ? "config" : prefix.substr(0, prefix.size() - 1);
-      r_.Ignore(fmt::format("{}: {} other setting{} (the trainer's own config)", where, settings, settings == 1 ? "" : "s"));
+      r_.Ignore(fmt::format("{}: {} other setting{} (the trainer's own config)", where, settings,
+                            settings == 1 ? "" : "s"));
     }
   }
 
@@ -159,7 +178,8 @@ class RayReader {
   // grid_search, a tune.* call or a hyperopt call; false for anything else.
   bool ReadLeaf(const std::string& path, const YAML::Node& key_node, const YAML::Node& v) {
     if (v.IsMap() && v.size() == 1 && v["grid_search"]) {
-      if (!v["grid_search"].IsSequence()) r_.Fail(v["grid_search"], fmt::format("{}: grid_search takes a list", Echo(path)));
+      if (!v["grid_search"].IsSequence())
+        r_.Fail(v["grid_search"], fmt::format("{}: grid_search takes a list", Echo(path)));
       AddGrid(path, key_node, r_.Values(v["grid_search"], path + ".grid_search"));
       return true;
     }
@@ -198,53 +218,73 @@ class RayReader {
   double Arg(const YAML::Node& args, size_t i, const YAML::Node& at, const std::string& path) {
     if (i >= args.size()) r_.Fail(at, fmt::format("{}: missing argument {}", Echo(path), i + 1));
     const Value v = ValueFromYaml(args[i], r_.At(at));
-    if (!v.is_number()) r_.Fail(at, fmt::format("{}: argument {} must be a number, got '{}'", Echo(path), i + 1, Echo(v.ToYaml())));
+    if (!v.is_number())
+      r_.Fail(at, fmt::format("{}: argument {} must be a number, got '{}'", Echo(path), i + 1,
+                              Echo(v.ToYaml())));
     return v.as_double();
   }
 
-  void ReadTuneCall(const std::string& path, const YAML::Node& key_node, const YAML::Node& v, const std::string& fn,
-                    const YAML::Node& args) {
+  void ReadTuneCall(const std::string& path, const YAML::Node& key_node, const YAML::Node& v,
+                    const std::string& fn, const YAML::Node& args) {
     if (fn == "grid_search" || fn == "choice") {
-      if (args.size() != 1 || !args[0].IsSequence()) r_.Fail(v, fmt::format("{}: tune.{} takes one list", Echo(path), fn));
+      if (args.size() != 1 || !args[0].IsSequence())
+        r_.Fail(v, fmt::format("{}: tune.{} takes one list", Echo(path), fn));
       if (fn == "grid_search") return AddGrid(path, key_node, CallList(args[0], v));
       return r_.AddCategorical(path, key_node, CallList(args[0], v));
     }
     const double a = Arg(args, 0, v, path), b = Arg(args, 1, v, path);
     if (fn == "uniform") return r_.AddNumeric(path, key_node, "uniform", a, b);
-    if (fn == "quniform") return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt, Arg(args, 2, v, path));
+    if (fn == "quniform")
+      return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt,
+                           Arg(args, 2, v, path));
     if (fn == "loguniform") return r_.AddNumeric(path, key_node, "loguniform", a, b);
     if (fn == "qloguniform") {
-      c_.notes.push_back(fmt::format("{}: tune.qloguniform searched without its step (hpo has no stepped log axis)", path));
+      c_.notes.push_back(fmt::format(
+          "{}: tune.qloguniform searched without its step (hpo has no stepped log axis)", path));
       return r_.AddNumeric(path, key_node, "loguniform", a, b);
     }
-    if (fn == "randint") return r_.AddNumeric(path, key_node, "int_uniform", a, b - 1);  // upper bound exclusive
+    if (fn == "randint")
+      return r_.AddNumeric(path, key_node, "int_uniform", a, b - 1);  // upper bound exclusive
     if (fn == "lograndint") return r_.AddNumeric(path, key_node, "int_loguniform", a, b - 1);
-    if (fn == "qrandint") return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt, Arg(args, 2, v, path));
-    r_.Fail(v, fmt::format("{}: tune.{} (hpo searches bounded ranges: uniform, quniform, loguniform, randint, lograndint, "
-                           "qrandint, choice, grid_search)", Echo(path), Echo(fn)));
+    if (fn == "qrandint")
+      return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt,
+                           Arg(args, 2, v, path));
+    r_.Fail(v, fmt::format("{}: tune.{} (hpo searches bounded ranges: uniform, quniform, "
+                           "loguniform, randint, lograndint, "
+                           "qrandint, choice, grid_search)",
+                           Echo(path), Echo(fn)));
   }
 
   // hyperopt: [label, args...]; the label is hyperopt's name for the parameter.
-  void ReadHyperopt(const std::string& path, const YAML::Node& key_node, const std::string& fn, const YAML::Node& v) {
-    if (!v.IsSequence() || v.size() < 2) r_.Fail(v, fmt::format("{}: hp.{} takes [label, ...]", Echo(path), Echo(fn)));
+  void ReadHyperopt(const std::string& path, const YAML::Node& key_node, const std::string& fn,
+                    const YAML::Node& v) {
+    if (!v.IsSequence() || v.size() < 2)
+      r_.Fail(v, fmt::format("{}: hp.{} takes [label, ...]", Echo(path), Echo(fn)));
     YAML::Node args(YAML::NodeType::Sequence);
     for (size_t i = 1; i < v.size(); ++i) args.push_back(v[i]);
     if (fn == "choice") {
-      if (!args[0].IsSequence()) r_.Fail(v, fmt::format("{}: hp.choice takes [label, [options...]]", Echo(path)));
+      if (!args[0].IsSequence())
+        r_.Fail(v, fmt::format("{}: hp.choice takes [label, [options...]]", Echo(path)));
       return r_.AddCategorical(path, key_node, r_.Values(args[0], path));
     }
-    if (fn == "randint" && args.size() == 1) return r_.AddNumeric(path, key_node, "int_uniform", 0, Arg(args, 0, v, path) - 1);
+    if (fn == "randint" && args.size() == 1)
+      return r_.AddNumeric(path, key_node, "int_uniform", 0, Arg(args, 0, v, path) - 1);
     const double a = Arg(args, 0, v, path), b = Arg(args, 1, v, path);
     if (fn == "uniform") return r_.AddNumeric(path, key_node, "uniform", a, b);
-    if (fn == "quniform") return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt, Arg(args, 2, v, path));
+    if (fn == "quniform")
+      return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt,
+                           Arg(args, 2, v, path));
     if (fn == "uniformint") return r_.AddNumeric(path, key_node, "int_uniform", a, b);
     if (fn == "randint") return r_.AddNumeric(path, key_node, "int_uniform", a, b - 1);
     if (fn == "loguniform" || fn == "qloguniform") {  // bounds are natural-log exponents
-      if (fn == "qloguniform") c_.notes.push_back(fmt::format("{}: hp.qloguniform searched without its step", path));
+      if (fn == "qloguniform")
+        c_.notes.push_back(fmt::format("{}: hp.qloguniform searched without its step", path));
       return r_.AddNumeric(path, key_node, "loguniform", std::exp(a), std::exp(b));
     }
-    r_.Fail(v, fmt::format("{}: hp.{} (hpo searches bounded ranges: uniform, quniform, uniformint, randint, loguniform, "
-                           "qloguniform, choice)", Echo(path), Echo(fn)));
+    r_.Fail(v, fmt::format("{}: hp.{} (hpo searches bounded ranges: uniform, quniform, uniformint, "
+                           "randint, loguniform, "
+                           "qloguniform, choice)",
+                           Echo(path), Echo(fn)));
   }
 
   // Ray runs every grid combination num_samples times; otherwise num_samples is the trial count.

@@ -4,7 +4,8 @@ namespace hpo::config {
 
 std::span<const Vocabulary> Vocabularies() {
   static const Vocabulary kVocabularies[] = {
-      {"Hydra sweeper", MatchesHydra, ReadHydra},  // the reader names the plugin: Optuna, Nevergrad or Ax
+      {"Hydra sweeper", MatchesHydra,
+       ReadHydra},  // the reader names the plugin: Optuna, Nevergrad or Ax
       {"Katib Experiment (spec.parameters)", MatchesKatib, ReadKatib},
       {"Determined (hyperparameters, searcher)", MatchesDetermined, ReadDetermined},
       {"Azure ML sweep job (search_space)", MatchesAzureMl, ReadAzureMl},

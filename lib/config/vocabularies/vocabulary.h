@@ -50,15 +50,17 @@ void ReadHpo(SweepReading& reading, const YAML::Node& root);
 bool WandbLogDistribution(const std::string& kind, double& min, double& max);
 /// protein_vocabulary.cc: a Metta ${ss:...} (or bare $pow2(...)) value at `path`; false when `v`
 /// is not one.
-bool ReadSsResolver(SweepReading& reading, const std::string& path, const YAML::Node& key_node, const YAML::Node& v);
+bool ReadSsResolver(SweepReading& reading, const std::string& path, const YAML::Node& key_node,
+                    const YAML::Node& v);
 /// protein_vocabulary.cc: uniform_pow2 bounds written as exponents become values (a range from
 /// 0; a single-power range in a file that has one); an ambiguous range is refused at `v`.
-void ReadPow2Bounds(SweepReading& reading, const std::string& path, const YAML::Node& v, double& min, double& max,
-                    std::optional<double>& mean);
+void ReadPow2Bounds(SweepReading& reading, const std::string& path, const YAML::Node& v,
+                    double& min, double& max, std::optional<double>& mean);
 /// protein_vocabulary.cc: true when some uniform_pow2 range under `node` starts at 0.
 bool WritesPow2Exponents(const YAML::Node& node);
 /// carbs_vocabulary.cc: a CARBS leaf {space, min, max, search_center, is_int}.
-void AddCarbsSpec(SweepReading& reading, const std::string& path, const YAML::Node& key_node, const YAML::Node& v);
+void AddCarbsSpec(SweepReading& reading, const std::string& path, const YAML::Node& key_node,
+                  const YAML::Node& v);
 
 /// What --dry-run calls a file the hpo reader reads: "hpo, with W&B, Protein/Metta spellings".
 std::string HpoVocabularyName(const YAML::Node& root);
@@ -67,6 +69,7 @@ std::string HpoVocabularyName(const YAML::Node& root);
 /// groups, Metta's ${ss:...} values): reads the mapping `map` of parameters under `prefix`.
 void ReadHpoParameters(SweepReading& reading, const YAML::Node& map, const std::string& prefix);
 /// One parameter of that grammar: a spec, a constant, a ${ss:...} value or a group, at `path`.
-void ReadHpoParameter(SweepReading& reading, const std::string& path, const YAML::Node& key_node, const YAML::Node& value);
+void ReadHpoParameter(SweepReading& reading, const std::string& path, const YAML::Node& key_node,
+                      const YAML::Node& value);
 
 }  // namespace hpo::config
