@@ -907,6 +907,20 @@ TEST_F(SweepCliTest, SetChangesAnyKeyOfTheFileWithTheFilesChecks) {
   EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/set_bad"));
 }
 
+TEST_F(SweepCliTest, AWandbMetricWithoutAGoalIsMinimisedAsWandbDoes) {
+  // W&B's schema: metric.goal defaults to minimize (wandb/sweeps config/schema.json:674). The
+  // stub scores x = 0.3 at 100 and x = 0.9 at 64: minimising, 0.9 is the best.
+  const fs::path config = dir_ / "wandb_goal.yaml";
+  std::ofstream(config) << "name: wandb_goal\nmethod: grid\nmetric: {name: score}\n"
+                        << "command: [" << HPO_STUB_TRIAL << ", \"${args}\"]\n"
+                        << "parameters:\n  x: {values: [0.3, 0.9]}\n";
+  ASSERT_EQ(RunHpo("sweep " + config.string()).exit_code, 0);
+  const CommandResult best = RunHpo("best-params wandb_goal --no-patch");
+  EXPECT_NE(best.output.find("x: 0.9"), std::string::npos) << best.output;
+  const CommandResult dry = RunHpo("sweep " + config.string() + " --dry-run");
+  EXPECT_NE(dry.output.find("minimize"), std::string::npos) << dry.output;
+}
+
 TEST_F(SweepCliTest, BestParamsRanksByAnyResultsKeyOrAliasInEitherOrder) {
   // The trials write final_mean_reward (hpo train's name) and x to their results files.
   const fs::path config = dir_ / "rerank.yaml";

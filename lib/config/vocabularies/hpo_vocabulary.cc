@@ -124,6 +124,9 @@ class HpoReader {
       ReadTopLevel(key, pair.first, pair.second);
     }
     FinishObjectives();
+    // W&B's schema: metric.goal defaults to minimize (its config/schema.json). A word metric
+    // (hpo's, Metta's) keeps hpo's default, maximize, the goal of a reward.
+    if (wandb_metric_without_goal_ && !goal_given_) r_.SetGoal(false);
   }
 
  private:
@@ -141,11 +144,13 @@ class HpoReader {
     } else if (key == "metrics") {
       ReadMetricList(v, key);
     } else if (key == "directions") {
+      goal_given_ = true;
       directions_ = r_.Goals(v, key);
       directions_node_ = v;
     } else if (key == "objective_metric") {
       c_.metric = r_.Text(v, key);
     } else if (key == "goal" || key == "direction") {
+      goal_given_ = true;
       r_.SetGoal(v, key);
     } else if (key == "method") {
       r_.SetMethod(v, key);
@@ -332,6 +337,7 @@ class HpoReader {
       c_.metric = r_.Text(v, "metric");
       return;
     }
+    wandb_metric_without_goal_ = !v["goal"];
     for (const auto& p : v) {
       const std::string k = r_.Key(p.first);
       if (k == "name")
@@ -458,7 +464,9 @@ class HpoReader {
   std::vector<bool> directions_;
   SweepReading& r_;
   SweepConfig& c_;
-  bool in_program_config_ = false;  // the file is a program's config with a sweep: section
+  bool in_program_config_ = false;          // the file is a program's config with a sweep: section
+  bool wandb_metric_without_goal_ = false;  // metric: {name: ...} (W&B's form) without goal:
+  bool goal_given_ = false;                 // goal:, direction: or directions: at the top
 };
 
 // ----- one parameter ---------------------------------------------------------------------------
