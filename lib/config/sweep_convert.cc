@@ -275,16 +275,17 @@ Converted WandbParameter(const ParameterSpec& p, const std::vector<Value>* grid)
   const std::string centre = HasCentre(p) ? Lost(p, "W&B has no search centre or scale") : "";
   if (kind == "uniform")
     return {FlowMap(Range("distribution", "uniform", "min", "max", n, false)), centre};
-  if (kind == "int_uniform")
+  if (kind == "int_uniform" && n.q == 1)
     return {FlowMap(Range("distribution", "int_uniform", "min", "max", n, true)), centre};
-  if (kind == "q_uniform") {
+  if (kind == "q_uniform" || kind == "discrete_uniform" || kind == "int_uniform") {
     Fields f = Range("distribution", "q_uniform", "min", "max", n, false);
     f.emplace_back("q", Number(n.q));
-    // W&B rounds to multiples of q; hpo steps from min (and clamps the last step to max)
-    const bool same = MultipleOf(n.min, n.q) && MultipleOf(n.max, n.q);
-    return {
-        FlowMap(f),
-        same ? centre : Lost(p, "hpo's values are min + k q (and max); W&B's are multiples of q")};
+    // W&B's values are multiples of q from 0; a step from min is the same when min is one
+    const bool same = kind == "q_uniform" || MultipleOf(n.min, n.q);
+    return {FlowMap(f), same ? centre
+                             : Lost(p, fmt::format("hpo's values are min + k {}; W&B's are "
+                                                   "multiples of q",
+                                                   kind == "int_uniform" ? "step" : "q"))};
   }
   if (kind == "loguniform" || kind == "log_uniform_values") {
     return {FlowMap(Range("distribution", "log_uniform_values", "min", "max", n, false)), centre};
@@ -415,13 +416,15 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
   if (kind == "uniform") {
     fields = with_log(Range("type", "float", "low", "high", n, false), false);
   } else if (kind == "int_uniform") {
-    fields = with_log(Range("type", "int", "low", "high", n, true), false);
-  } else if (kind == "q_uniform") {
+    fields = Range("type", "int", "low", "high", n, true);
+    if (n.q != 1) fields.emplace_back("step", Number(n.q));
+    fields.emplace_back("log", Flag(false));
+  } else if (kind == "q_uniform" || kind == "discrete_uniform") {
     fields = Range("type", "float", "low", "high", n, false);
     fields.emplace_back("step", Number(n.q));
     fields.emplace_back("log", Flag(false));
-    if (!MultipleOf(n.max - n.min, n.q))
-      instead = "Optuna lowers high to low + k step; hpo also tries high itself";
+    if (kind == "q_uniform" && !MultipleOf(n.min, n.q))
+      instead = "W&B's q_uniform gives multiples of q from 0; Optuna's step counts from low";
   } else if (kind == "loguniform" || kind == "log_uniform_values") {
     fields = with_log(Range("type", "float", "low", "high", n, false), true);
   } else if (kind == "int_loguniform") {

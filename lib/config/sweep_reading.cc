@@ -425,9 +425,10 @@ void SweepReading::SetFixed(const std::string& path, const YAML::Node& key_node,
 void SweepReading::AddNumeric(const std::string& path, const YAML::Node& key_node,
                               const std::string& kind, double min, double max,
                               std::optional<double> mean, std::optional<std::string> scale,
-                              double q) {
-  // every vocabulary's int range with one value is a mistake in the file, not a search
-  if ((kind == "int_uniform" || kind == "int_loguniform") && min == max) {
+                              double q, bool one_value_ok) {
+  // an int range with one value is a mistake in a file, not a search (Optuna's single() ranges
+  // excepted: its users write them, one_value_ok)
+  if ((kind == "int_uniform" || kind == "int_loguniform") && min == max && !one_value_ok) {
     const std::string value = std::isfinite(min) && std::fabs(min) < 1e18
                                   ? std::to_string(std::llround(min))
                                   : FormatDouble(min);

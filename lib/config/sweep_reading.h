@@ -89,10 +89,12 @@ class SweepReading {
   /// A value every trial gets, checked as hpo train would check it.
   void SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value,
                 const Origin& origin);
-  /// A searched numeric parameter. `kind` is hpo's distribution name (docs/config.md).
+  /// A searched numeric parameter. `kind` is hpo's distribution name (docs/config.md). An int
+  /// range of one value is refused unless `one_value_ok` (Optuna's ranges may be single()).
   void AddNumeric(const std::string& path, const YAML::Node& key_node, const std::string& kind,
                   double min, double max, std::optional<double> mean = std::nullopt,
-                  std::optional<std::string> scale = std::nullopt, double q = 1.0);
+                  std::optional<std::string> scale = std::nullopt, double q = 1.0,
+                  bool one_value_ok = false);
   /// A searched categorical parameter.
   void AddCategorical(const std::string& path, const YAML::Node& key_node,
                       std::vector<Value> choices, std::optional<Value> prior = std::nullopt);

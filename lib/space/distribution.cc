@@ -11,7 +11,12 @@ namespace hpo::space {
 namespace {
 
 enum class Transform { kLinear, kLog10, kLog2, kLogit };
-enum class Rounding { kNone, kInteger, kPowerOfTwo, kQuantum };
+// kInteger: integers min, min + q, ... (q = 1 unless a step is given); kQuantum: min, min + q,
+// ... (Optuna's float step: the loader lowers max onto the grid); kQuantumFromZero: multiples
+// of q nearest to the range, rounded half to even (W&B's q_uniform and q_log_uniform_values
+// draw round(x / q) * q with numpy, so their values are multiples of q counted from 0, and the
+// end ones may lie just outside [min, max]).
+enum class Rounding { kNone, kInteger, kPowerOfTwo, kQuantum, kQuantumFromZero };
 
 struct Kind {
   std::string name;
@@ -25,11 +30,13 @@ const std::vector<Kind>& Kinds() {
   static const std::vector<Kind> kinds = {
       {"uniform", Transform::kLinear, Rounding::kNone, false},
       {"int_uniform", Transform::kLinear, Rounding::kInteger, false},
-      {"q_uniform", Transform::kLinear, Rounding::kQuantum, false},
+      {"q_uniform", Transform::kLinear, Rounding::kQuantumFromZero, false},
+      {"discrete_uniform", Transform::kLinear, Rounding::kQuantum, false},
       {"log_normal", Transform::kLog10, Rounding::kNone, true},
       {"loguniform", Transform::kLog10, Rounding::kNone, false},
       {"log_uniform_values", Transform::kLog10, Rounding::kNone, false},
       {"int_loguniform", Transform::kLog10, Rounding::kInteger, false},
+      {"q_log_uniform_values", Transform::kLog10, Rounding::kQuantumFromZero, false},
       {"uniform_pow2", Transform::kLog2, Rounding::kPowerOfTwo, false},
       {"logit_normal", Transform::kLogit, Rounding::kNone, true},
   };
@@ -90,8 +97,27 @@ class NumericDistribution : public Distribution {
     return d;
   }
 
+  /// In the range, and one of the levels for discrete kinds (Optuna's _contains: a step
+  /// value within 1e-8 steps of the grid).
   bool Contains(const Value& value) const override {
-    return value.is_number() && value.as_double() >= spec_.min && value.as_double() <= spec_.max;
+    if (!value.is_number()) return false;
+    const double v = value.as_double();
+    const auto on_grid = [](double steps) { return std::fabs(steps - std::round(steps)) < 1e-8; };
+    switch (kind_.rounding) {
+      case Rounding::kNone:
+      case Rounding::kPowerOfTwo:
+        return v >= spec_.min && v <= spec_.max;
+      case Rounding::kInteger:
+        return v >= spec_.min && v <= spec_.max && v == std::floor(v) &&
+               on_grid((v - spec_.min) / spec_.q);
+      case Rounding::kQuantum:
+        return v >= spec_.min && v <= spec_.max && on_grid((v - spec_.min) / spec_.q);
+      case Rounding::kQuantumFromZero: {
+        const double k = std::round(v / spec_.q);
+        return on_grid(v / spec_.q) && k >= FirstMultiple() && k <= LastMultiple();
+      }
+    }
+    return false;
   }
 
   double ToUnit(const Value& value) const override {
@@ -111,9 +137,12 @@ class NumericDistribution : public Distribution {
       // 4.999999999999999e-04), far below any resolution a hyperparameter has.
       case Rounding::kNone:
         return Value(std::clamp(std::stod(fmt::format("{:.15g}", v)), spec_.min, spec_.max));
-      case Rounding::kInteger:  // nearest integer, halves away from zero (std::llround)
-        return Value(static_cast<int64_t>(
-            std::clamp<double>(static_cast<double>(std::llround(v)), spec_.min, spec_.max)));
+      case Rounding::kInteger: {  // nearest level, halves away from zero (std::llround)
+        const double last = spec_.min + std::floor((spec_.max - spec_.min) / spec_.q) * spec_.q;
+        const double level =
+            spec_.min + static_cast<double>(std::llround((v - spec_.min) / spec_.q)) * spec_.q;
+        return Value(static_cast<int64_t>(std::clamp(level, spec_.min, last)));
+      }
       case Rounding::kPowerOfTwo: {
         // The exponent is rounded in log2 space, within the powers of two inside [min, max].
         const double e = std::clamp(std::round(std::log2(v)), std::ceil(std::log2(spec_.min)),
@@ -124,6 +153,9 @@ class NumericDistribution : public Distribution {
         const double steps = std::round((v - spec_.min) / spec_.q);
         return Value(std::min(spec_.min + steps * spec_.q, spec_.max));
       }
+      case Rounding::kQuantumFromZero:  // numpy's round: halves to even (the default FE mode)
+        return Value(std::clamp(std::nearbyint(v / spec_.q), FirstMultiple(), LastMultiple()) *
+                     spec_.q);
     }
     return Value(v);
   }
@@ -151,7 +183,10 @@ class NumericDistribution : public Distribution {
       case Rounding::kNone:
         return 0;
       case Rounding::kInteger:
-        levels = std::floor(spec_.max) - std::ceil(spec_.min) + 1;
+        levels = std::floor((spec_.max - spec_.min) / spec_.q + 1e-9) + 1;
+        break;
+      case Rounding::kQuantumFromZero:
+        levels = LastMultiple() - FirstMultiple() + 1;
         break;
       case Rounding::kPowerOfTwo:
         levels = std::floor(std::log2(spec_.max)) - std::ceil(std::log2(spec_.min)) + 1;
@@ -172,13 +207,17 @@ class NumericDistribution : public Distribution {
     const int levels = Levels();
     const bool even_transform =
         (kind_.transform == Transform::kLinear &&
-         (kind_.rounding == Rounding::kInteger || kind_.rounding == Rounding::kQuantum)) ||
+         (kind_.rounding == Rounding::kInteger || kind_.rounding == Rounding::kQuantum ||
+          kind_.rounding == Rounding::kQuantumFromZero)) ||
         (kind_.transform == Transform::kLog2 && kind_.rounding == Rounding::kPowerOfTwo);
     if (levels < 2 || !even_transform || hi_ == lo_) return 0.0;
     const auto is_level = [&](double v) { return FromUnit(ToUnitUnchecked(v)).as_double() == v; };
     if (!is_level(spec_.min) || !is_level(spec_.max)) return 0.0;
     return 1.0 / (levels - 1);
   }
+  // kQuantumFromZero: the multiples of q the range's ends round to.
+  double FirstMultiple() const { return std::nearbyint(spec_.min / spec_.q); }
+  double LastMultiple() const { return std::nearbyint(spec_.max / spec_.q); }
   double ToUnitUnchecked(double v) const {
     return (Forward(kind_.transform, v) - lo_) / (hi_ - lo_);
   }
@@ -285,8 +324,15 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
       std::floor(std::log2(spec.max)) < std::ceil(std::log2(spec.min))) {
     fail(fmt::format("uniform_pow2: no power of two in [{}, {}]", spec.min, spec.max));
   }
-  if (kind->rounding == Rounding::kQuantum && !(spec.q > 0))
-    fail(fmt::format("q_uniform needs q > 0, got {}", spec.q));
+  if ((kind->rounding == Rounding::kQuantum || kind->rounding == Rounding::kQuantumFromZero) &&
+      !(spec.q > 0)) {
+    fail(fmt::format("{} needs q > 0, got {}", kind->name, spec.q));
+  }
+  if (kind->rounding == Rounding::kInteger && (spec.q < 1 || spec.q != std::floor(spec.q)))
+    fail(fmt::format("{} needs a whole step >= 1, got {}", kind->name, spec.q));
+  if (kind->transform == Transform::kLog10 && kind->rounding == Rounding::kInteger && spec.q != 1)
+    fail(fmt::format("{} takes no step (a log axis has no even grid), got step {}", kind->name,
+                     spec.q));
   if (spec.mean && (*spec.mean < spec.min || *spec.mean > spec.max)) {
     fail(fmt::format("mean {} is outside [{}, {}]", *spec.mean, spec.min, spec.max));
   }

@@ -39,12 +39,15 @@ class Distribution {
 
 /// What a numeric parameter's config says.
 struct NumericSpec {
-  std::string distribution;  ///< uniform, int_uniform, q_uniform, log_normal, loguniform,
-                             ///< log_uniform_values, uniform_pow2, logit_normal, int_loguniform
+  std::string distribution;  ///< uniform, int_uniform, q_uniform, discrete_uniform, log_normal,
+                             ///< loguniform, log_uniform_values, q_log_uniform_values,
+                             ///< uniform_pow2, logit_normal, int_loguniform
   double min = 0, max = 1;
   std::optional<double> mean;        ///< search centre (default: geometric mean on log axes)
   std::optional<std::string> scale;  ///< "auto", "time" or a number, in Protein's [-1, 1] units
-  double q = 1.0;                    ///< q_uniform's step
+  /// The step: q_uniform's and q_log_uniform_values' q (multiples of q from 0, W&B's),
+  /// discrete_uniform's and int_uniform's step (min, min + q, ...: Optuna's `step`).
+  double q = 1.0;
 
   bool operator==(const NumericSpec&) const = default;
 };

@@ -591,7 +591,7 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
        15,
        "tpe",
        {"model.lr: loguniform [0.0001, 0.1]", "model.width: categorical [32, 64, 128]",
-        "data.batch: q_uniform [16.0, 64.0] q 16.0", "model.depth: int_uniform [1.0, 4.0]",
+        "data.batch: int_uniform [16.0, 64.0] q 16.0", "model.depth: int_uniform [1.0, 4.0]",
         "model.dropout: uniform [0.0, 0.5]"},
        {}},
       {"hydra_nevergrad.yaml",
@@ -1065,6 +1065,16 @@ INSTANTIATE_TEST_SUITE_P(
                   "learning_rate: 'normal' with min and max is no W&B or Protein distribution; for "
                   "a linear range searched "
                   "around a centre write distribution: uniform with mean:"},
+        BadConfig{"optuna_step_zero",
+                  kHead + "searchable:\n  n_epochs: {type: int, low: 1, high: 9, step: 0}\n",
+                  "3:48", "n_epochs: step must be > 0, got 0"},
+        BadConfig{"optuna_log_and_step",
+                  kHead + "searchable:\n  gamma: {type: float, low: 0.1, high: 0.9, log: true, "
+                          "step: 0.1}\n",
+                  "3:62", "gamma: a step and log: true exclude each other (as in Optuna)"},
+        BadConfig{"wandb_q_without_distribution",
+                  kHead + "parameters:\n  n_epochs: {min: 1, max: 9, q: 2}\n", "3:13",
+                  "n_epochs: q needs a distribution"},
         BadConfig{"int_one_value", kHead + "parameters:\n  n_epochs: {min: 4, max: 4}\n", "3:3",
                   "n_epochs: int_uniform [4, 4] has one value; write it as a fixed value (W&B: "
                   "value: 4)"},

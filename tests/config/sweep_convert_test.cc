@@ -284,11 +284,15 @@ TEST(SweepConvertTest, TheOptunaFormHoldsOptunasSuggestArgumentsAndLoadsBack) {
   EXPECT_EQ(back.command, c.command);
   EXPECT_EQ(back.fixed, c.fixed);
   EXPECT_EQ(back.constraints.size(), 1u);
-  for (const char* name : {"u", "i", "q", "lu", "nets"}) {
+  for (const char* name : {"u", "i", "lu", "nets"}) {
     EXPECT_TRUE(Param(back, name).numeric == Param(c, name).numeric)
         << name << ": " << DescribeParameter(Param(back, name));
     EXPECT_EQ(Param(back, name).choices, Param(c, name).choices) << name;
   }
+  // W&B's q_uniform from 0.1 by 0.05 is Optuna's float step from 0.1: the same values
+  space::NumericSpec same_values = Param(c, "q").numeric;
+  same_values.distribution = "discrete_uniform";
+  EXPECT_TRUE(Param(back, "q").numeric == same_values) << DescribeParameter(Param(back, "q"));
   EXPECT_EQ(Param(back, "ln").numeric.distribution, "loguniform");
   EXPECT_EQ(Param(back, "il").numeric.distribution, "int_loguniform");
   EXPECT_EQ(Param(back, "lg").numeric.distribution, "uniform");

@@ -449,9 +449,9 @@ Difference CompareResolved(const YAML::Node& resolved, const config::ParameterSp
   const bool integer = resolved["step"] && !resolved["step"].IsNull() &&
                        n.distribution.find("int") != std::string::npos;
   const double step = resolved["step"].IsNull() ? 0.0 : resolved["step"].as<double>();
-  const double hpo_step = n.distribution == "q_uniform"         ? n.q
-                          : n.distribution.rfind("int", 0) == 0 ? n.q
-                                                                : 0.0;
+  const bool stepped = n.distribution == "discrete_uniform" || n.distribution == "q_uniform" ||
+                       n.distribution.rfind("int", 0) == 0;
+  const double hpo_step = stepped ? n.q : 0.0;
   if (log != hpo_log) return std::string("x: the peer's log is ") + (log ? "true" : "false");
   if (!Near(resolved["low"].as<double>(), n.min) || !Near(resolved["high"].as<double>(), n.max)) {
     return "x: the peer's range is [" + NumberText(resolved["low"].as<double>()) + ", " +
@@ -503,8 +503,9 @@ Difference JudgeDistribution(const Case& c, const fs::path& dir) {
   if (!p) return "hpo reads x as a constant";
   if (Difference d = CompareResolved(peer["resolved"], *p); !d.empty()) return d;
   if (peer["single"]) {
-    const bool single =
-        p->categorical ? p->choices.size() == 1 : HpoSupport(config, "x").size() == 1;
+    const bool single = p->categorical                     ? p->choices.size() == 1
+                        : p->numeric.min == p->numeric.max ? true
+                                                           : HpoSupport(config, "x").size() == 1;
     const bool want = peer["single"].as<bool>();
     if (single != want) return std::string("single: the peer says ") + (want ? "true" : "false");
   }

@@ -24,12 +24,13 @@ TEST(DistributionTest, EveryNumericKindRoundTripsAndStaysInBounds) {
     std::string name;
     double min, max;
   };
-  for (const Case& c :
-       {Case{"uniform", -2, 3}, Case{"int_uniform", 16, 128}, Case{"q_uniform", 0, 1},
-        Case{"log_normal", 1e-5, 1e-2}, Case{"loguniform", 1e-4, 1e-1},
-        Case{"log_uniform_values", 1e-6, 1e-2}, Case{"int_loguniform", 1, 1000},
-        Case{"uniform_pow2", 16, 1024}, Case{"logit_normal", 0.9, 0.999}}) {
-    auto d = Numeric(c.name, c.min, c.max, std::nullopt, std::nullopt, 0.25);
+  for (const Case& c : {Case{"uniform", -2, 3}, Case{"int_uniform", 16, 128},
+                        Case{"q_uniform", 0, 1}, Case{"log_normal", 1e-5, 1e-2},
+                        Case{"loguniform", 1e-4, 1e-1}, Case{"log_uniform_values", 1e-6, 1e-2},
+                        Case{"int_loguniform", 1, 1000}, Case{"uniform_pow2", 16, 1024},
+                        Case{"logit_normal", 0.9, 0.999}, Case{"discrete_uniform", 0.1, 0.85}}) {
+    const bool stepped = c.name == "q_uniform" || c.name == "discrete_uniform";
+    auto d = Numeric(c.name, c.min, c.max, std::nullopt, std::nullopt, stepped ? 0.25 : 1.0);
     Rng rng(3);
     for (int i = 0; i < 2000; ++i) {
       const double u =

@@ -471,6 +471,60 @@ class HpoReader {
 
 // ----- one parameter ---------------------------------------------------------------------------
 
+// Optuna's `type: int` / `type: float` with `step` and `log`, checked and resolved as Optuna's
+// IntDistribution and FloatDistribution do (optuna/distributions.py): a step and a log axis
+// exclude each other, the step must be > 0, int bounds and step are truncated to integers, and
+// a range the step does not divide loses its top (high becomes the last value on the grid).
+void ResolveOptunaStep(SweepReading& r, const std::string& path, const YAML::Node& v,
+                       std::string& kind, double& min, double& max, bool log,
+                       std::optional<double>& q) {
+  const bool integer = kind == "int";
+  const YAML::Node& at = v["step"] ? v["step"] : v;
+  if (log && q && (!integer || *q != 1)) {
+    r.Fail(at,
+           fmt::format("{}: a step and log: true exclude each other (as in Optuna)", Echo(path)));
+  }
+  if (min > max) {
+    r.Fail(v, fmt::format("{}: low {} is greater than high {}", Echo(path), FormatDouble(min),
+                          FormatDouble(max)));
+  }
+  if (q && !(*q > 0)) r.Fail(at, fmt::format("{}: step must be > 0, got {}", Echo(path), *q));
+  if (integer) {
+    min = std::trunc(min);
+    max = std::trunc(max);
+    if (q) q = std::trunc(*q);
+    if (q && *q < 1) r.Fail(at, fmt::format("{}: an int step must be >= 1", Echo(path)));
+    kind = log ? "int_loguniform" : "int_uniform";
+  } else {
+    kind = log ? "loguniform" : (q ? "discrete_uniform" : "uniform");
+  }
+  if (q && max > min) {
+    // The number of whole steps in the range, robust to the binary error of decimal steps
+    // (Optuna computes it in decimal: 0..1 by 0.1 keeps 1.0).
+    const double steps = std::floor((max - min) / *q * (1 + 1e-12));
+    // 15 significant digits: 0 + 3 x 0.3 is 0.9, as Optuna's decimal arithmetic has it
+    const double top = std::stod(fmt::format("{:.15g}", min + steps * *q));
+    if (std::fabs(top - max) > 1e-12 * std::max(1.0, std::fabs(max))) {
+      r.config().notes.push_back(
+          fmt::format("{}: high {} lowered to {}, the last value on the step grid (as Optuna)",
+                      path, FormatDouble(max), FormatDouble(top)));
+      max = top;
+    }
+  }
+}
+
+// W&B's distributions that name a range: its schema refuses min >= max (config/schema.py:109).
+bool IsWandbRange(const std::string& kind) {
+  static const std::set<std::string> kRanges = {"",
+                                                "uniform",
+                                                "int_uniform",
+                                                "q_uniform",
+                                                "log_uniform_values",
+                                                "inv_log_uniform_values",
+                                                "q_log_uniform_values"};
+  return kRanges.count(kind) > 0;
+}
+
 // A numeric spec's distribution name in any vocabulary -> hpo's, with the bounds it implies.
 void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node,
                     const YAML::Node& v, std::string kind, double min, double max, bool log,
@@ -479,19 +533,31 @@ void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& 
   const bool integer_bounds = v["min"] && v["max"] &&
                               ValueFromYaml(v["min"], r.At(v["min"])).is_int() &&
                               ValueFromYaml(v["max"], r.At(v["max"])).is_int();
+  const bool optuna_style = kind == "int" || kind == "float";
+  if (IsWandbRange(kind) && min == max &&
+      !(kind == "int_uniform" || (kind.empty() && integer_bounds))) {
+    r.Fail(key_node,
+           fmt::format("{}: min and max are both {}: a range needs min < max (as W&B); write a "
+                       "fixed value instead (value: {})",
+                       Echo(path), FormatDouble(min), FormatDouble(min)));
+  }
+  if (kind.empty() && q) {
+    r.Fail(v, fmt::format("{}: q needs a distribution (q_uniform or q_log_uniform_values), as in "
+                          "W&B",
+                          Echo(path)));
+  }
   if (kind.empty()) {
     kind = integer_bounds ? "int_uniform" : "uniform";  // W&B: two integers make int_uniform
-  } else if (kind == "int") {
-    kind = log ? "int_loguniform" : "int_uniform";
-  } else if (kind == "float") {
-    kind = log ? "loguniform" : (q ? "q_uniform" : "uniform");
+  } else if (optuna_style) {
+    ResolveOptunaStep(r, path, v, kind, min, max, log, q);
   } else if (WandbLogDistribution(kind, min, max)) {
     kind = "loguniform";
   } else if (kind == "int_log_uniform") {
     kind = "int_loguniform";
   }
   if (kind == "uniform_pow2") ReadPow2Bounds(r, path, v, min, max, mean);
-  r.AddNumeric(path, key_node, kind, min, max, mean, std::move(scale), q.value_or(1.0));
+  r.AddNumeric(path, key_node, kind, min, max, mean, std::move(scale), q.value_or(1.0),
+               optuna_style);
 }
 
 void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node,
@@ -530,6 +596,8 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
       values = x;
     } else if (k == "value") {
       constant = x;
+    } else if ((k == "q" || k == "step" || k == "log") && x.IsNull()) {
+      // Optuna's JSON form writes `step: null` (no step) and `log: null` is as good as absent
     } else if (k == "q" || k == "step") {
       q = r.Number(x, kpath);
     } else if (k == "log") {

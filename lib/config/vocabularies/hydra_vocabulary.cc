@@ -413,9 +413,8 @@ class HydraReader {
       RangeArgs(name, v, call, start, stop, step);
       const bool ints =
           start == std::floor(start) && stop == std::floor(stop) && step == std::floor(step);
-      if (ints && step == 1) return r_.AddNumeric(name, key_node, "int_uniform", start, stop);
-      return r_.AddNumeric(name, key_node, "q_uniform", start, stop, std::nullopt, std::nullopt,
-                           step);
+      return r_.AddNumeric(name, key_node, ints ? "int_uniform" : "discrete_uniform", start, stop,
+                           std::nullopt, std::nullopt, step);
     }
     r_.Fail(v, fmt::format("{}: unknown sweep '{}(...)' (known: choice, range, interval, tag, int, "
                            "float, shuffle)",

@@ -53,10 +53,11 @@ void ReadParameter(SweepReading& r, const YAML::Node& item) {
   const bool has_step = static_cast<bool>(space["step"]);
   const double step = has_step ? r.Number(space["step"], name + ".step", true) : 1.0;
   std::string kind;
+  // Katib's step counts from min, as Optuna's
   if (type == "int")
-    kind = log ? "int_loguniform" : (step != 1 ? "q_uniform" : "int_uniform");
+    kind = log ? "int_loguniform" : "int_uniform";
   else
-    kind = log ? "loguniform" : (has_step ? "q_uniform" : "uniform");
+    kind = log ? "loguniform" : (has_step ? "discrete_uniform" : "uniform");
   r.AddNumeric(name, item["name"], kind, min, max, std::nullopt, std::nullopt, step);
 }
 

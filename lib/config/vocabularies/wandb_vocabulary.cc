@@ -18,8 +18,8 @@ bool WandbLogDistribution(const std::string& kind, double& min, double& max) {
     min = lo;
     max = hi;
   } else if (kind == "log_uniform_values" || kind == "inv_log_uniform_values") {
-    // inv_log_uniform_values draws the same values (W&B flips only its CDF); either order of bounds
-    if (min > max) std::swap(min, max);
+    // inv_log_uniform_values draws the same values (W&B flips only its CDF); min > max is an
+    // error there as here (the distribution refuses it)
   } else {
     return false;
   }
