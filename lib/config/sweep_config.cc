@@ -17,6 +17,7 @@
 #include "lib/config/yaml_source.h"
 #include "lib/core/command_macros.h"
 #include "lib/core/random.h"
+#include "lib/samplers/grid_sampler.h"
 #include "lib/space/constraint.h"
 
 namespace hpo::config {
@@ -156,6 +157,16 @@ void CheckFeasible(const SweepConfig& config, const space::SearchSpace& space) {
           kDraws, rejections[worst], Echo(text)));
 }
 
+// A grid runs whole when the file gives no budget (W&B's grid search has none); other methods
+// run kDefaultTrials.
+int DefaultTrials(const SweepConfig& config, const space::SearchSpace& space) {
+  if (config.sampler.method != "grid") return SweepConfig::kDefaultTrials;
+  double points = 1;
+  for (const auto& axis : samplers::GridSampler(config.sampler.grid).Axes(space))
+    points *= static_cast<double>(axis.size());
+  return static_cast<int>(std::clamp(points, 1.0, 1e6));
+}
+
 // base_config: the trainer file's values become fixed values, unless fixed: or a searched
 // parameter names the key.
 void MergeBaseConfig(SweepConfig& c) {
@@ -261,9 +272,9 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
         "several objectives and no sampler given: method tpe (Optuna's multi-objective TPE)");
   }
   CheckObjectives(config);
-  CheckFeasible(
-      config,
-      config.BuildSpace());  // bad distributions and constraints now, not at the first trial
+  const space::SearchSpace space = config.BuildSpace();
+  CheckFeasible(config, space);  // bad distributions and constraints now, not at the first trial
+  if (config.n_trials == 0) config.n_trials = DefaultTrials(config, space);
   return config;
 }
 

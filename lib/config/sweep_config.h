@@ -58,7 +58,10 @@ struct SweepConfig {
   /// `direction: [..]`); metric/maximize are the first. Empty: one objective.
   std::vector<Objective> more_objectives;
   Origin objectives_origin;  ///< where the file lists several objectives
-  int n_trials = 20;
+  /// Trials in the study. 0 until loaded, then what the file says, else the number of grid
+  /// points for method grid (as W&B runs a whole grid), else kDefaultTrials.
+  int n_trials = 0;
+  static constexpr int kDefaultTrials = 20;
   double timeout = 0;            ///< seconds for a controller to launch trials; 0 = none
   double timeout_per_trial = 0;  ///< seconds; 0 = none
   int n_jobs = 1;

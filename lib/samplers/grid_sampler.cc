@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <string>
 
 #include "lib/core/error.h"
 
@@ -13,11 +15,39 @@ namespace {
 constexpr double kSamePoint = 1e-9;
 constexpr double kMaxGridSize = 1e7;
 
-bool SamePoint(const space::UnitPoint& a, const space::UnitPoint& b) {
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::fabs(a[i] - b[i]) > kSamePoint) return false;
+// A value as the grid tells values apart: numbers by their value (3000000 is 3000000.0),
+// booleans apart from numbers, lists item by item; W&B's grid merges duplicates the same way
+// (its yaml_hash, wandb/sweeps grid_search.py:19-29).
+std::string GridKey(const Value& value) {
+  if (value.is_bool()) return value.as_bool() ? "true" : "false";
+  if (value.is_number()) return fmt::format("{}", value.as_double());
+  if (value.is_string()) return "'" + value.as_string() + "'";
+  std::string key = "[";
+  for (const Value& item : value.as_list()) key += GridKey(item) + ",";
+  return key + "]";
+}
+
+std::string GridKey(const ParamSet& params) {
+  std::string key;
+  for (const auto& [name, value] : params) key += name + "=" + GridKey(value) + ";";
+  return key;
+}
+
+// A categorical's choices once each: of equal values the last written stays (as W&B's grid).
+std::vector<double> DistinctChoices(const space::SearchSpace& space, size_t d) {
+  const int n = space.dimensions()[d].num_levels;
+  const std::string& name = space.dimensions()[d].name;
+  std::vector<std::string> keys;
+  space::UnitPoint probe = space.Center();
+  for (int i = 0; i < n; ++i) {
+    probe[d] = i;
+    keys.push_back(GridKey(space.ToParams(probe).at(name)));
   }
-  return true;
+  std::vector<double> axis;
+  for (int i = 0; i < n; ++i) {
+    if (std::find(keys.begin() + i + 1, keys.end(), keys[i]) == keys.end()) axis.push_back(i);
+  }
+  return axis;
 }
 
 }  // namespace
@@ -32,11 +62,12 @@ std::vector<std::vector<double>> GridSampler::Axes(const space::SearchSpace& spa
   for (size_t d = 0; d < dims.size(); ++d) {
     std::vector<double> axis;
     if (dims[d].kind == space::DimensionKind::kCategorical) {
-      for (int i = 0; i < dims[d].num_levels; ++i) axis.push_back(i);
+      axis = DistinctChoices(space, d);
     } else {
-      const int n = dims[d].kind == space::DimensionKind::kDiscrete
-                        ? std::min(dims[d].num_levels, s_.points)
-                        : s_.points;
+      // Every level of a discrete range (W&B's grid runs every value of an int_uniform), and
+      // grid_points values of a continuous one.
+      const int n =
+          dims[d].kind == space::DimensionKind::kDiscrete ? dims[d].num_levels : s_.points;
       for (int i = 0; i < n; ++i) {
         space::UnitPoint probe = space.Center();
         probe[d] = n == 1 ? dims[d].center : static_cast<double>(i) / (n - 1);
@@ -61,6 +92,10 @@ std::optional<Suggestion> GridSampler::Suggest(const space::SearchSpace& space,
     throw UserError(
         fmt::format("the grid has {:.3g} points; lower grid_points or use method random", size));
   }
+  // The study's points by value: a trial's stored values map back to the first of equal
+  // choices, which need not be the one on the axis.
+  std::set<std::string> tried;
+  for (const Observation& o : history) tried.insert(GridKey(space.ToParams(o.point)));
   Suggestion suggestion{{}, "grid", 0};
   std::vector<size_t> index(axes.size(), 0);
   space::UnitPoint point(axes.size());
@@ -72,10 +107,7 @@ std::optional<Suggestion> GridSampler::Suggest(const space::SearchSpace& space,
       rest /= static_cast<int64_t>(axes[d].size());
       point[d] = axes[d][index[d]];
     }
-    if (std::any_of(history.begin(), history.end(),
-                    [&](const Observation& o) { return SamePoint(space.Snap(o.point), point); })) {
-      continue;
-    }
+    if (tried.count(GridKey(space.ToParams(point)))) continue;
     if (!space.IsFeasible(point)) {
       ++suggestion.constraint_rejections;
       continue;

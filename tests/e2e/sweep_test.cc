@@ -921,6 +921,29 @@ TEST_F(SweepCliTest, AWandbMetricWithoutAGoalIsMinimisedAsWandbDoes) {
   EXPECT_NE(dry.output.find("minimize"), std::string::npos) << dry.output;
 }
 
+TEST_F(SweepCliTest, AWandbGridRunsEveryIntegerAndEachRepeatedValueOnceThenEnds) {
+  // W&B's grid runs every value of an int_uniform (wandb/sweeps grid_search.py:84-93) and the
+  // whole grid when no run_cap is given.
+  const std::vector<store::Trial> ints =
+      SweepToTheEnd("grid_ints",
+                    "method: grid\nparameters:\n  layers: {distribution: int_uniform, min: 1, "
+                    "max: 63}\n");
+  std::set<int64_t> layers;
+  for (const store::Trial& t : ints) layers.insert(t.params.at("layers").as_int());
+  EXPECT_EQ(ints.size(), 63u);
+  EXPECT_EQ(layers.size(), 63u);
+  // A repeated value is one point (W&B merges duplicates, grid_search.py:19-29; 3 and 3.0 are
+  // equal): three points, whatever the budget says, and the sweep ends.
+  const std::vector<store::Trial> repeated =
+      SweepToTheEnd("grid_repeated",
+                    "method: grid\nrun_cap: 40\nparameters:\n  x: {values: [0.1, 0.2, 0.5, "
+                    "0.1]}\n  n: {values: [3, 3.0]}\n");
+  std::multiset<double> xs;
+  for (const store::Trial& t : repeated) xs.insert(t.params.at("x").as_double());
+  EXPECT_EQ(repeated.size(), 3u);
+  EXPECT_EQ(xs, (std::multiset<double>{0.1, 0.2, 0.5}));
+}
+
 TEST_F(SweepCliTest, BestParamsRanksByAnyResultsKeyOrAliasInEitherOrder) {
   // The trials write final_mean_reward (hpo train's name) and x to their results files.
   const fs::path config = dir_ / "rerank.yaml";
