@@ -240,6 +240,7 @@ Meaning HpoMeaning(const config::ParameterSpec& p) {
   std::string kind = n.distribution;
   if (kind == "log_uniform_values") kind = "loguniform";
   if (kind == "q_uniform") return {kind, {n.min, n.max, n.q}, ""};
+  if (kind == "q_log_uniform_values") return {"q_loguniform", {n.min, n.max, n.q}, ""};
   return {kind, {n.min, n.max}, ""};
 }
 
