@@ -335,6 +335,11 @@ class HpoReader {
   void ReadMetric(const YAML::Node& v) {
     if (!v.IsMap()) {
       c_.metric = r_.Text(v, "metric");
+      if (c_.metric.rfind('{', 0) == 0) {  // W&B: metric must be a mapping, not its text
+        r_.Fail(v, fmt::format("metric '{}' is a mapping written as a string; write it without "
+                               "quotes: metric: {{name: ..., goal: ...}}",
+                               Echo(c_.metric)));
+      }
       return;
     }
     wandb_metric_without_goal_ = !v["goal"];
