@@ -301,7 +301,10 @@ class Controller {
     NoteMeasures(r, *report);
     if (!report->step) return;  // a final value: nothing to prune on
     store_.ReportIntermediate(r.trial.id, *report->step, report->value);
-    r.reports.push_back({*report->step, Oriented(report->value)});
+    // A repeated step keeps its first value for the pruner, as Optuna's trial.report does.
+    if (std::none_of(r.reports.begin(), r.reports.end(),
+                     [&](const pruners::Report& seen) { return seen.step == *report->step; }))
+      r.reports.push_back({*report->step, Oriented(report->value)});
     Emit(SweepEvent::Kind::kReported, &r.trial,
          fmt::format("step {} {} {}", *report->step, plan_.metric, ReadableNumber(report->value)),
          report->value, report->step);
@@ -312,19 +315,30 @@ class Controller {
     }
   }
 
+  // The pruner is asked after every report of a running trial (Optuna's objective calling
+  // should_prune after each report). The rungs it completes are kept here, by trial number, as
+  // Optuna keeps completed_rung_<k> on the trial.
   bool ShouldPrune(const RunningTrial& r) {
     if (plan_.pruner.method == "none") return false;
     std::vector<pruners::TrialCurve> curves;
-    pruners::TrialCurve self{r.trial.number, false, r.reports};
+    pruners::TrialCurve self{r.trial.number, false, r.reports, RungsOf(r.trial.number)};
     for (const store::Trial& t : view_.Refresh()) {
       if (t.number == r.trial.number) continue;
-      pruners::TrialCurve c{t.number, t.state == store::TrialState::kComplete, {}};
-      for (const store::Intermediate& i : t.intermediates)
+      pruners::TrialCurve c{
+          t.number, t.state == store::TrialState::kComplete, {}, RungsOf(t.number)};
+      for (const store::Intermediate& i : t.intermediates)  // one per step (the store's key)
         c.reports.push_back({i.step, Oriented(i.value)});
       curves.push_back(std::move(c));
     }
     curves.push_back(self);
-    return pruner_->ShouldPrune(self, curves);
+    const pruners::Decision decision = pruner_->Judge(self, curves);
+    for (const auto& [rung, value] : decision.rungs) rungs_[r.trial.number][rung] = value;
+    return decision.prune;
+  }
+
+  std::map<int, double> RungsOf(int64_t number) const {
+    const auto it = rungs_.find(number);
+    return it == rungs_.end() ? std::map<int, double>{} : it->second;
   }
 
   /// A multi-objective trial's further values from its JSON lines (the results file wins).
@@ -584,7 +598,11 @@ class Controller {
   const store::Study& study_;
   const std::function<void(const SweepEvent&)>& on_event_;
   StudyView view_;
-  std::unique_ptr<pruners::Pruner> pruner_ = pruners::MakePruner(plan_.pruner);
+  std::unique_ptr<pruners::Pruner> pruner_ =
+      pruners::MakePruner(plan_.pruner, study_.name, plan_.maximize);
+  // Rung values successive halving recorded, by trial number. In memory: the rungs of trials
+  // another controller judged, or judged before a resume, are not known here.
+  std::unordered_map<int64_t, std::map<int, double>> rungs_;
   const std::string host_;
   const std::string worker_;
   std::vector<RunningTrial> running_;

@@ -124,6 +124,9 @@ class HpoReader {
       ReadTopLevel(key, pair.first, pair.second);
     }
     FinishObjectives();
+    // W&B refuses early termination without a metric to compare (run.py:311-312).
+    if (root["early_terminate"] && !root["metric"] && !root["metrics"] && !root["objective_metric"])
+      r_.Fail(root["early_terminate"], "early_terminate needs a metric: to compare runs by");
   }
 
  private:
