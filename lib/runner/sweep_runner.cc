@@ -660,6 +660,22 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
   return ExpandMacros(plan.command, MacroValues{&params, run_dir, {}});
 }
 
+namespace {
+
+/// A number of a JSON line, with the non-finite words Python's json.dumps writes (NaN, Infinity,
+/// -Infinity) besides YAML's. Throws YAML::Exception when it is no number.
+double ReportedNumber(const YAML::Node& node) {
+  if (node.Tag() != "!") {  // unquoted: a quoted "NaN" is a string
+    const std::string& text = node.Scalar();
+    if (text == "NaN") return NAN;
+    if (text == "Infinity") return HUGE_VAL;
+    if (text == "-Infinity") return -HUGE_VAL;
+  }
+  return node.as<double>();
+}
+
+}  // namespace
+
 std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric) {
   const size_t first = line.find_first_not_of(" \t");
   if (first == std::string::npos || line[first] != '{') return std::nullopt;
@@ -675,7 +691,7 @@ std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::
     value = node["mean_reward"];
   if (!value || !value.IsScalar()) return std::nullopt;
   try {
-    ParsedReport report{std::nullopt, value.as<double>(), std::nullopt};
+    ParsedReport report{std::nullopt, ReportedNumber(value), std::nullopt};
     if (node["step"]) report.step = node["step"].as<int64_t>();
     if (node["cost"] && node["cost"].IsScalar()) report.cost = node["cost"].as<double>();
     return report;
@@ -703,6 +719,9 @@ double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& m
     throw std::runtime_error("the trial wrote no sweep_eval_results.yaml and reported no '" +
                              metric + "'");
   }
+  if (std::isnan(value))
+    throw std::runtime_error(
+        fmt::format("the trial's final {} is NaN (not a number to compare)", metric));
   if (!std::isfinite(value))
     throw std::runtime_error(fmt::format("the trial's {} is {}", metric, value));
   return value;
