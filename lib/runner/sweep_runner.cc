@@ -316,29 +316,26 @@ class Controller {
   }
 
   // The pruner is asked after every report of a running trial (Optuna's objective calling
-  // should_prune after each report). The rungs it completes are kept here, by trial number, as
-  // Optuna keeps completed_rung_<k> on the trial.
+  // should_prune after each report). The rungs it completes are stored with the trial, as
+  // Optuna stores completed_rung_<k>, so other controllers and a resumed one see them.
   bool ShouldPrune(const RunningTrial& r) {
     if (plan_.pruner.method == "none") return false;
     std::vector<pruners::TrialCurve> curves;
-    pruners::TrialCurve self{r.trial.number, false, r.reports, RungsOf(r.trial.number)};
+    pruners::TrialCurve self{r.trial.number, false, r.reports};
     for (const store::Trial& t : view_.Refresh()) {
-      if (t.number == r.trial.number) continue;
-      pruners::TrialCurve c{
-          t.number, t.state == store::TrialState::kComplete, {}, RungsOf(t.number)};
+      if (t.number == r.trial.number) {
+        self.rungs = t.rungs;
+        continue;
+      }
+      pruners::TrialCurve c{t.number, t.state == store::TrialState::kComplete, {}, t.rungs};
       for (const store::Intermediate& i : t.intermediates)  // one per step (the store's key)
         c.reports.push_back({i.step, Oriented(i.value)});
       curves.push_back(std::move(c));
     }
     curves.push_back(self);
     const pruners::Decision decision = pruner_->Judge(self, curves);
-    for (const auto& [rung, value] : decision.rungs) rungs_[r.trial.number][rung] = value;
+    if (!decision.rungs.empty()) store_.RecordRungs(r.trial.id, decision.rungs);
     return decision.prune;
-  }
-
-  std::map<int, double> RungsOf(int64_t number) const {
-    const auto it = rungs_.find(number);
-    return it == rungs_.end() ? std::map<int, double>{} : it->second;
   }
 
   /// A multi-objective trial's further values from its JSON lines (the results file wins).
@@ -600,9 +597,6 @@ class Controller {
   StudyView view_;
   std::unique_ptr<pruners::Pruner> pruner_ =
       pruners::MakePruner(plan_.pruner, study_.name, plan_.maximize);
-  // Rung values successive halving recorded, by trial number. In memory: the rungs of trials
-  // another controller judged, or judged before a resume, are not known here.
-  std::unordered_map<int64_t, std::map<int, double>> rungs_;
   const std::string host_;
   const std::string worker_;
   std::vector<RunningTrial> running_;
