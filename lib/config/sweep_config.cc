@@ -411,6 +411,12 @@ void EmitPruner(YAML::Emitter& out, const pruners::PrunerSettings& s) {
   out << YAML::Key << "reduction_factor" << YAML::Value << h.reduction_factor;
   out << YAML::Key << "min_early_stopping_rate" << YAML::Value << h.min_early_stopping_rate;
   out << YAML::Key << "bootstrap_count" << YAML::Value << h.bootstrap_count;
+  const pruners::WandbBandRule& b = s.band_rule;  // W&B's early_terminate
+  if (b.min_iter) out << YAML::Key << "min_iter" << YAML::Value << *b.min_iter;
+  if (b.max_iter) out << YAML::Key << "max_iter" << YAML::Value << *b.max_iter;
+  if (b.s) out << YAML::Key << "s" << YAML::Value << *b.s;
+  out << YAML::Key << "eta" << YAML::Value << FormatDouble(b.eta);
+  out << YAML::Key << "strict" << YAML::Value << b.strict;
   out << YAML::EndMap;
 }
 

@@ -165,6 +165,17 @@ std::vector<std::string> ChangedSamplerSettings(const samplers::SamplerSettings&
   return out;
 }
 
+// W&B's early_terminate as W&B writes it: min_iter, or max_iter and s; eta; strict.
+Fields BandFields(const pruners::WandbBandRule& b) {
+  Fields f = {{"type", Word("hyperband")}};
+  if (b.min_iter) f.emplace_back("min_iter", Whole(*b.min_iter));
+  if (b.max_iter) f.emplace_back("max_iter", Whole(*b.max_iter));
+  if (b.s) f.emplace_back("s", Whole(*b.s));
+  f.emplace_back("eta", Number(b.eta));
+  f.emplace_back("strict", Flag(b.strict));
+  return f;
+}
+
 // The pruner's settings that matter for its method, with Optuna's names (which hpo reads).
 Fields PrunerFields(const pruners::PrunerSettings& s) {
   auto resource = [](int64_t r) { return r == 0 ? Word("auto") : Whole(r); };
@@ -187,6 +198,8 @@ Fields PrunerFields(const pruners::PrunerSettings& s) {
     f.emplace_back("max_resource", resource(h.max_resource));
     f.emplace_back("reduction_factor", Whole(h.reduction_factor));
     f.emplace_back("bootstrap_count", Whole(h.bootstrap_count));
+  } else if (s.method == "wandb_hyperband") {
+    return BandFields(s.band_rule);
   }
   return f;
 }
@@ -363,31 +376,21 @@ void WandbCommand(Lines& lines, const SweepConfig& c) {
   for (const std::string& word : c.command) lines.Item(Word(word));
 }
 
-// W&B's hyperband counts iterations: the metric values a run has logged.
+// W&B's early_terminate is written back as it was read; Optuna's pruners only as a comment:
+// W&B's hyperband has rules of its own (tests/conformance/wandb_hyperband.md), so writing
+// Optuna's settings into it would make W&B stop other runs than hpo would.
 void WandbEarlyTerminate(Lines& lines, const pruners::PrunerSettings& s) {
   if (s.method == "none") return;
-  if (s.method != "hyperband") {
-    Fields settings = PrunerFields(s);
-    settings.erase(settings.begin());  // the type
-    lines.Comment(fmt::format(
-        "hpo pruner: {} ({}); W&B's early_terminate is hyperband only, so W&B would not prune",
-        s.method, FieldsText(settings)));
+  if (s.method == "wandb_hyperband") {
+    lines.Entry("early_terminate", FlowMap(BandFields(s.band_rule)));
     return;
   }
-  const pruners::HalvingRule& h = s.halving_rule;
-  std::vector<std::string> lost = {
-      "hpo's resources are env steps as trials report them; W&B's iterations are logged values"};
-  Fields f = {{"type", Word("hyperband")},
-              {"min_iter", Whole(h.min_resource == 0 ? 1 : h.min_resource)}};
-  if (h.min_resource == 0) lost.push_back("min_resource auto: 1");
-  if (h.max_resource != 0)
-    f.emplace_back("max_iter", Whole(h.max_resource));
-  else
-    lost.push_back("max_resource auto: the longest complete trial");
-  f.emplace_back("eta", Whole(h.reduction_factor));
-  if (h.bootstrap_count != 0)
-    lost.push_back(fmt::format("bootstrap_count {}: W&B has none", h.bootstrap_count));
-  lines.Entry("early_terminate", FlowMap(f), Join(lost, "; "));
+  Fields settings = PrunerFields(s);
+  settings.erase(settings.begin());  // the type
+  lines.Comment(fmt::format(
+      "hpo pruner: {} ({}) is Optuna's; W&B's early_terminate has other rules (bands of logged "
+      "values, each judged against all runs), so W&B would not prune this way",
+      s.method, FieldsText(settings)));
 }
 
 // ----- Optuna --------------------------------------------------------------------------------
@@ -556,9 +559,16 @@ std::string ToOptunaYaml(const SweepConfig& c) {
   if (!c.storage.empty()) lines.Entry("storage", Word(c.storage));
   lines.Entry("metric", Word(c.metric), "hpo: the trial result that is the objective's value");
   OptunaSampler(lines, c);
-  lines.Entry("pruner", FlowMap(PrunerFields(c.pruner)),
-              c.pruner.method == "none" ? "Optuna's NopPruner"
-                                        : "hpo's steps are env steps as trials report them");
+  if (c.pruner.method == "wandb_hyperband") {
+    lines.Comment(
+        fmt::format("hpo pruner: W&B's early_terminate {}; Optuna has no pruner with its "
+                    "rules (bands of logged values), so none is written",
+                    Emitted(FlowMap(BandFields(c.pruner.band_rule)))));
+  } else {
+    lines.Entry("pruner", FlowMap(PrunerFields(c.pruner)),
+                c.pruner.method == "none" ? "Optuna's NopPruner"
+                                          : "hpo's steps are env steps as trials report them");
+  }
   const std::vector<std::string> settings = UnwrittenSettings(c, true);
   if (!settings.empty())
     lines.Comment("hpo settings Optuna has no argument for: " + Join(settings, ", "));

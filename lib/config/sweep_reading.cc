@@ -262,6 +262,7 @@ void SweepReading::ReadSamplerSettings(const YAML::Node& v, const std::string& s
 
 void SweepReading::ReadPruner(const YAML::Node& v) {
   pruners::PrunerSettings& s = c_.pruner;
+  bool reduction_factor_given = false;
   if (v.IsScalar()) {
     s.method = v.Scalar();
   } else {
@@ -287,43 +288,71 @@ void SweepReading::ReadPruner(const YAML::Node& v) {
       else if (k == "max_resource")
         s.halving_rule.max_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
       else if (k == "reduction_factor")
-        s.halving_rule.reduction_factor = Int(x, path, 2);
+        s.halving_rule.reduction_factor = Int(x, path, 2), reduction_factor_given = true;
       else if (k == "min_early_stopping_rate")
         s.halving_rule.min_early_stopping_rate = Int(x, path, 0);
       else if (k == "bootstrap_count")
         s.halving_rule.bootstrap_count = Int(x, path, 0);
-      else
+      else if (!ReadBandKey(k, x))
         Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
     }
   }
   if (s.method == "successivehalving" || s.method == "asha") s.method = "successive_halving";
+  // Optuna's defaults differ by class: SuccessiveHalvingPruner 4, HyperbandPruner 3.
+  if (!reduction_factor_given)
+    s.halving_rule.reduction_factor = s.method == "successive_halving" ? 4 : 3;
   CheckPruner(v);
 }
 
-// W&B's early_terminate: {type: hyperband, min_iter, max_iter, eta}.
+// W&B's early_terminate: {type: hyperband, min_iter | max_iter and s, eta, strict}, its own
+// pruner with W&B's rules (tests/conformance/wandb_hyperband.md).
 void SweepReading::ReadEarlyTerminate(const YAML::Node& v) {
-  Map(v, "early_terminate");
-  c_.pruner.method = "hyperband";
+  if (!v.IsMap() || !v["type"])
+    Fail(v, "early_terminate must be a mapping with a type (as W&B: {type: hyperband, ...})");
+  c_.pruner.method = "wandb_hyperband";
   for (const auto& p : v) {
     const std::string k = Key(p.first);
     const std::string path = "early_terminate." + k;
     if (k == "type") {
-      if (Text(p.second, path) != "hyperband")
-        Fail(p.second, "early_terminate.type must be hyperband");
-    } else if (k == "min_iter")
-      c_.pruner.halving_rule.min_resource = Integer(p.second, path, 1);
-    else if (k == "max_iter")
-      c_.pruner.halving_rule.max_resource = Integer(p.second, path, 1);
-    else if (k == "eta")
-      c_.pruner.halving_rule.reduction_factor = Int(p.second, path, 2);
-    else if (k == "s" || k == "strict")
-      Ignore(path);  // hpo's hyperband chooses its brackets itself
-    else
-      Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+      const std::string type = Text(p.second, path);
+      if (type != "hyperband")
+        Fail(p.second, fmt::format("unknown early_terminate.type '{}' (W&B knows only hyperband)",
+                                   Echo(type)));
+    } else if (!ReadBandKey(k, p.second)) {
+      // W&B's sweep validation refuses them (its stopping code alone would drop them)
+      Fail(p.first, fmt::format("unknown key '{}' (known: type, min_iter, max_iter, s, eta, "
+                                "strict)",
+                                Echo(path)));
+    }
   }
   CheckPruner(v);
 }
 
+// A key of W&B's early termination (early_terminate:, or a stored pruner: section); false when
+// `k` is none of them.
+bool SweepReading::ReadBandKey(const std::string& k, const YAML::Node& x) {
+  pruners::WandbBandRule& rule = c_.pruner.band_rule;
+  const std::string path = "early_terminate." + k;
+  if (k == "min_iter") {
+    rule.min_iter = Integer(x, path, 1);
+  } else if (k == "max_iter") {
+    rule.max_iter = Integer(x, path, std::numeric_limits<int64_t>::min());
+  } else if (k == "s") {
+    // W&B's range(s) raises on a float, 2.0 included
+    if (x.IsScalar() && x.Scalar().find_first_of(".eE") != std::string::npos)
+      Fail(x, fmt::format("{} must be a whole number written without a point (W&B fails on a "
+                          "float), got {}",
+                          path, Echo(x.Scalar())));
+    rule.s = Integer(x, path, std::numeric_limits<int64_t>::min());
+  } else if (k == "eta") {
+    rule.eta = Number(x, path);
+  } else if (k == "strict") {
+    rule.strict = Bool(x, path);
+  } else {
+    return false;
+  }
+  return true;
+}
 // Settings the pruner itself refuses, at the section that set them.
 void SweepReading::CheckPruner(const YAML::Node& section) const {
   try {

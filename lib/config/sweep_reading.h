@@ -74,6 +74,7 @@ class SweepReading {
   void ReadSamplerSettings(const YAML::Node& section, const std::string& path);
   void ReadPruner(const YAML::Node& node);
   void ReadEarlyTerminate(const YAML::Node& node);
+  bool ReadBandKey(const std::string& key, const YAML::Node& value);
 
   /// Whose meaning names like batch_size have (PufferLib/Metta files: the whole rollout).
   void SetDialect(TrainerDialect dialect) { dialect_ = dialect; }

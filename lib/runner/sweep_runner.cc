@@ -301,7 +301,10 @@ class Controller {
     NoteMeasures(r, *report);
     if (!report->step) return;  // a final value: nothing to prune on
     store_.ReportIntermediate(r.trial.id, *report->step, report->value);
-    r.reports.push_back({*report->step, Oriented(report->value)});
+    // A repeated step keeps its first value for the pruner, as Optuna's trial.report does.
+    if (std::none_of(r.reports.begin(), r.reports.end(),
+                     [&](const pruners::Report& seen) { return seen.step == *report->step; }))
+      r.reports.push_back({*report->step, Oriented(report->value)});
     Emit(SweepEvent::Kind::kReported, &r.trial,
          fmt::format("step {} {} {}", *report->step, plan_.metric, ReadableNumber(report->value)),
          report->value, report->step);
@@ -312,19 +315,27 @@ class Controller {
     }
   }
 
+  // The pruner is asked after every report of a running trial (Optuna's objective calling
+  // should_prune after each report). The rungs it completes are stored with the trial, as
+  // Optuna stores completed_rung_<k>, so other controllers and a resumed one see them.
   bool ShouldPrune(const RunningTrial& r) {
     if (plan_.pruner.method == "none") return false;
     std::vector<pruners::TrialCurve> curves;
     pruners::TrialCurve self{r.trial.number, false, r.reports};
     for (const store::Trial& t : view_.Refresh()) {
-      if (t.number == r.trial.number) continue;
-      pruners::TrialCurve c{t.number, t.state == store::TrialState::kComplete, {}};
-      for (const store::Intermediate& i : t.intermediates)
+      if (t.number == r.trial.number) {
+        self.rungs = t.rungs;
+        continue;
+      }
+      pruners::TrialCurve c{t.number, t.state == store::TrialState::kComplete, {}, t.rungs};
+      for (const store::Intermediate& i : t.intermediates)  // one per step (the store's key)
         c.reports.push_back({i.step, Oriented(i.value)});
       curves.push_back(std::move(c));
     }
     curves.push_back(self);
-    return pruner_->ShouldPrune(self, curves);
+    const pruners::Decision decision = pruner_->Judge(self, curves);
+    if (!decision.rungs.empty()) store_.RecordRungs(r.trial.id, decision.rungs);
+    return decision.prune;
   }
 
   /// A multi-objective trial's further values from its JSON lines (the results file wins).
@@ -584,7 +595,8 @@ class Controller {
   const store::Study& study_;
   const std::function<void(const SweepEvent&)>& on_event_;
   StudyView view_;
-  std::unique_ptr<pruners::Pruner> pruner_ = pruners::MakePruner(plan_.pruner);
+  std::unique_ptr<pruners::Pruner> pruner_ =
+      pruners::MakePruner(plan_.pruner, study_.name, plan_.maximize);
   const std::string host_;
   const std::string worker_;
   std::vector<RunningTrial> running_;
@@ -642,6 +654,22 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
   return ExpandMacros(plan.command, MacroValues{&params, run_dir, {}});
 }
 
+namespace {
+
+/// A number of a JSON line, with the non-finite words Python's json.dumps writes (NaN, Infinity,
+/// -Infinity) besides YAML's. Throws YAML::Exception when it is no number.
+double ReportedNumber(const YAML::Node& node) {
+  if (node.Tag() != "!") {  // unquoted: a quoted "NaN" is a string
+    const std::string& text = node.Scalar();
+    if (text == "NaN") return NAN;
+    if (text == "Infinity") return HUGE_VAL;
+    if (text == "-Infinity") return -HUGE_VAL;
+  }
+  return node.as<double>();
+}
+
+}  // namespace
+
 std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric) {
   const size_t first = line.find_first_not_of(" \t");
   if (first == std::string::npos || line[first] != '{') return std::nullopt;
@@ -657,7 +685,7 @@ std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::
     value = node["mean_reward"];
   if (!value || !value.IsScalar()) return std::nullopt;
   try {
-    ParsedReport report{std::nullopt, value.as<double>(), std::nullopt};
+    ParsedReport report{std::nullopt, ReportedNumber(value), std::nullopt};
     if (node["step"]) report.step = node["step"].as<int64_t>();
     if (node["cost"] && node["cost"].IsScalar()) report.cost = node["cost"].as<double>();
     return report;
@@ -685,6 +713,9 @@ double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& m
     throw std::runtime_error("the trial wrote no sweep_eval_results.yaml and reported no '" +
                              metric + "'");
   }
+  if (std::isnan(value))
+    throw std::runtime_error(
+        fmt::format("the trial's final {} is NaN (not a number to compare)", metric));
   if (!std::isfinite(value))
     throw std::runtime_error(fmt::format("the trial's {} is {}", metric, value));
   return value;

@@ -48,7 +48,7 @@ namespace {
 
 // 2: studies.version and trials.version (LoadTrialsChangedSince), trials.cost_measure.
 // 3: trials.more_values (multi-objective studies). Older databases are migrated when opened.
-// Tables added later (workers, launches) are created when a database is opened (IF NOT
+// Tables added later (workers, launches, trial_rungs) are created when a database is opened (IF NOT
 // EXISTS): an hpo that does not know them ignores them, so they need no new version.
 constexpr int kSchemaVersion = 3;
 
@@ -85,6 +85,9 @@ CREATE TABLE IF NOT EXISTS launches (
 CREATE TABLE IF NOT EXISTS trial_intermediates (
   trial_id {int} NOT NULL REFERENCES trials(id), step {int} NOT NULL, value {real},
   PRIMARY KEY (trial_id, step));
+CREATE TABLE IF NOT EXISTS trial_rungs (
+  trial_id {int} NOT NULL REFERENCES trials(id), rung {int} NOT NULL, value {real} NOT NULL,
+  PRIMARY KEY (trial_id, rung));
 )sql";
 
 constexpr const char* kTrialColumns =
@@ -323,6 +326,19 @@ class SqlStore : public Store {
     tx.Commit();
   }
 
+  void RecordRungs(int64_t trial_id, const std::map<int, double>& rungs) override {
+    Transaction tx(*db_, Transaction::kRows);
+    const int64_t version = NextVersionOfTrial(trial_id);
+    for (const auto& [rung, value] : rungs) {
+      db_->Query(
+          "INSERT INTO trial_rungs (trial_id, rung, value) VALUES (?, ?, ?) "
+          "ON CONFLICT (trial_id, rung) DO NOTHING",
+          {trial_id, static_cast<int64_t>(rung), value});
+    }
+    db_->Query("UPDATE trials SET version = ? WHERE id = ?", {version, trial_id});
+    tx.Commit();
+  }
+
   void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
                    const std::vector<double>& more_values, TrialCost cost,
                    const std::string& error) override {
@@ -422,6 +438,13 @@ class SqlStore : public Store {
                     which)) {
       changes.trials.at(index_of.at(row.Int(0)))
           .intermediates.push_back({row.Int(1), row.Double(2)});
+    }
+    for (const SqlRow& row : db_->Query("SELECT r.trial_id, r.rung, r.value FROM trial_rungs r "
+                                        "JOIN trials t ON t.id = r.trial_id "
+                                        "WHERE t.study_id = ? AND t.version > ?",
+                                        which)) {
+      changes.trials.at(index_of.at(row.Int(0))).rungs[static_cast<int>(row.Int(1))] =
+          row.Double(2);
     }
     snapshot.Commit();
     return changes;

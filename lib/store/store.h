@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,9 @@ struct Trial {
   bool retried = false;                     ///< FAILED and already re-queued as another trial
   int64_t version = 0;                      ///< the study's version at this trial's last change
   std::vector<Intermediate> intermediates;  ///< sorted by step
+  /// Successive halving's value at each rung a pruner decision completed, by rung (Optuna's
+  /// completed_rung_<k>): stored, so that every controller, and one after a resume, sees them.
+  std::map<int, double> rungs;
 };
 
 /// How many of a study's trials are in each state.
@@ -153,6 +157,9 @@ class Store {
                           const std::string& run_dir) = 0;
   virtual void Heartbeat(const std::vector<int64_t>& trial_ids) = 0;
   virtual void ReportIntermediate(int64_t trial_id, int64_t step, double value) = 0;
+  /// Records rung values a pruner decision completed (pruners::Decision::rungs); a rung already
+  /// recorded keeps its value.
+  virtual void RecordRungs(int64_t trial_id, const std::map<int, double>& rungs) = 0;
   /// Ends a trial in a final state (COMPLETE, PRUNED or FAILED); `more_values` are a
   /// multi-objective study's further objectives (Trial::more_values).
   virtual void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,

@@ -120,8 +120,26 @@ TEST(SweepConfigTest, WandbVocabulary) {
   EXPECT_EQ(Param(c, "width").numeric.distribution, "uniform");
   EXPECT_NEAR(Param(c, "wd").numeric.min, 1e-4, 1e-6);  // exp(-9.21)
   EXPECT_EQ(c.fixed.at("epochs"), Value(10));
-  EXPECT_EQ(c.pruner.method, "hyperband");
-  EXPECT_EQ(c.pruner.halving_rule.reduction_factor, 3);
+  // W&B's early termination is its own pruner, with W&B's settings and defaults
+  EXPECT_EQ(c.pruner.method, "wandb_hyperband");
+  EXPECT_EQ(c.pruner.band_rule.min_iter, 3);
+  EXPECT_FALSE(c.pruner.band_rule.max_iter);
+  EXPECT_EQ(c.pruner.band_rule.eta, 3.0);
+  EXPECT_TRUE(c.pruner.band_rule.strict);
+}
+
+TEST(SweepConfigTest, OptunasPrunersTakeTheirClassesDefaultReductionFactor) {
+  auto factor = [](const std::string& name, const std::string& pruner) {
+    const std::string path =
+        WriteTemp(name + ".yaml", "method: random\npruner: " + pruner +
+                                      "\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n");
+    return LoadSweepConfig(path).pruner.halving_rule.reduction_factor;
+  };
+  EXPECT_EQ(factor("sh_default", "successive_halving"), 4);  // SuccessiveHalvingPruner
+  EXPECT_EQ(factor("hb_default", "hyperband"), 3);           // HyperbandPruner
+  EXPECT_EQ(factor("sh_given", "{type: successive_halving, reduction_factor: 2}"), 2);
+  // min_resource above max_resource: Optuna accepts it (no bracket, nothing pruned)
+  EXPECT_EQ(factor("hb_min_above_max", "{type: hyperband, min_resource: 10, max_resource: 5}"), 3);
 }
 
 void ExpectRoundTrip(const SweepConfig& c) {
@@ -177,8 +195,9 @@ presets:
   const std::string custom = WriteTemp("every_setting_custom.yaml", R"(method: bayes
 command: [python, train.py, "${args}"]
 timeout_per_trial: 0
-early_terminate: {type: hyperband, min_iter: 3, max_iter: 27, eta: 3}
-pruner: {type: successive_halving, min_resource: auto, reduction_factor: 4,
+metric: {name: loss, goal: minimize}
+early_terminate: {type: hyperband, min_iter: 3, max_iter: 27, s: 2, eta: 2.5, strict: false}
+pruner: {type: successive_halving, min_resource: 3, reduction_factor: 4,
          min_early_stopping_rate: 1, bootstrap_count: 2}
 parameters:
   opt.lr: {distribution: log_uniform, min: -9.2, max: -2.3}
@@ -550,7 +569,7 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
         "decay: loguniform [0.00010003404299092957, 0.10025884372280375]",
         "activation: categorical [relu, tanh]"},
        {{"epochs", Value(10)}},
-       "hyperband"},
+       "wandb_hyperband"},
       {"protein.yaml",
        "hpo",
        "env/episode_return",
@@ -1010,10 +1029,27 @@ INSTANTIATE_TEST_SUITE_P(
             "timeout_per_trial must be a duration (45s, 30m, 12h, 1h30m) or seconds >= 0, got "
             "'-5'"},
         // found by fuzz/sweep_config_fuzz.cc: W&B's early_terminate skipped the pruner's checks
-        BadConfig{"early_terminate_min_gt_max",
+        BadConfig{"early_terminate_max_iter_without_s",
                   "early_terminate: {type: hyperband, min_iter: 31, max_iter: 27}\n" + kHead +
                       "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
-                  "1:18", "min_resource must not exceed max_resource"},
+                  "1:18", "early_terminate has max_iter without s"},
+        // W&B's own refusals of its early termination
+        BadConfig{"early_terminate_no_band",
+                  "metric: loss\nearly_terminate: {type: hyperband, max_iter: 2, s: 1}\n" + kHead +
+                      "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "2:18", "early_terminate gives no band"},
+        BadConfig{"early_terminate_float_s",
+                  "metric: loss\nearly_terminate: {type: hyperband, max_iter: 27, s: 2.0}\n" +
+                      kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "2:53", "early_terminate.s must be a whole number written without a point"},
+        BadConfig{"early_terminate_without_metric",
+                  "early_terminate: {type: hyperband, min_iter: 3}\n" + kHead +
+                      "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "1:18", "early_terminate needs a metric"},
+        BadConfig{"early_terminate_unknown_type",
+                  "metric: loss\nearly_terminate: {type: asha, min_iter: 3}\n" + kHead +
+                      "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "2:25", "unknown early_terminate.type 'asha'"},
         // found by the sweep-config fuzzer in CI: a negative cost cap became a negative per-trial
         // limit, which the stored config then refused
         BadConfig{"negative_cost",

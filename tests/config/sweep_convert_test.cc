@@ -121,7 +121,8 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
   EXPECT_EQ(back.n_trials, 12);  // run_cap
   EXPECT_EQ(back.command, c.command);
   EXPECT_EQ(back.fixed, c.fixed);
-  EXPECT_TRUE(back.pruner == c.pruner);  // early_terminate: hyperband, min_iter, max_iter, eta
+  // Optuna's hyperband is not W&B's early_terminate (other rules): a comment, no pruner
+  EXPECT_EQ(back.pruner.method, "none");
   for (const char* name : {"u", "i", "q", "lu", "nets"}) {
     EXPECT_TRUE(Param(back, name).numeric == Param(c, name).numeric)
         << name << ": " << DescribeParameter(Param(back, name));
@@ -176,9 +177,11 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
   EXPECT_EQ(w["parameters"]["q"]["q"].as<double>(), 0.05);
   EXPECT_EQ(w["parameters"]["lu"]["distribution"].as<std::string>(), "log_uniform_values");
   EXPECT_EQ(w["parameters"]["epochs"]["value"].as<int>(), 10);
-  EXPECT_EQ(w["early_terminate"]["type"].as<std::string>(), "hyperband");
-  EXPECT_EQ(w["early_terminate"]["min_iter"].as<int>(), 3);
-  EXPECT_EQ(w["early_terminate"]["eta"].as<int>(), 3);
+  EXPECT_FALSE(w["early_terminate"].IsDefined());
+  EXPECT_NE(yaml.find("# hpo pruner: hyperband (min_resource 3, max_resource 81, reduction_factor "
+                      "3, bootstrap_count 0) is Optuna's; W&B's early_terminate has other rules"),
+            std::string::npos)
+      << yaml;
   EXPECT_EQ(w["command"][3].as<std::string>(), "${args}");
   EXPECT_NE(LineOf(yaml, "command:")
                 .find(R"(hpo quotes strings that read as other values in ${args} ("3"))"),
@@ -206,11 +209,37 @@ parameters:
             std::string::npos)
       << yaml;
   EXPECT_NE(yaml.find("# hpo pruner: median (n_startup_trials 5, n_warmup_steps 0, interval_steps "
-                      "1, n_min_trials 1); W&B's "
-                      "early_terminate is hyperband only"),
+                      "1, n_min_trials 1) is Optuna's; W&B's "
+                      "early_terminate has other rules"),
             std::string::npos)
       << yaml;
   EXPECT_EQ(back.pruner.method, "none");
+}
+
+TEST(SweepConvertTest, WandbsEarlyTerminateGoesBackToWandbAndOnlyAsACommentToOptuna) {
+  const SweepConfig c = LoadText("early.yaml", R"(method: random
+metric: {name: loss, goal: minimize}
+command: [prog, "${args}"]
+early_terminate: {type: hyperband, max_iter: 27, s: 2, eta: 2.5, strict: false}
+parameters:
+  x: {min: 0.0, max: 1.0}
+)");
+  ASSERT_EQ(c.pruner.method, "wandb_hyperband");
+  const std::string wandb = ToWandbYaml(c);
+  const YAML::Node w = YAML::Load(wandb);
+  EXPECT_EQ(w["early_terminate"]["type"].as<std::string>(), "hyperband");
+  EXPECT_EQ(w["early_terminate"]["max_iter"].as<int>(), 27);
+  EXPECT_EQ(w["early_terminate"]["s"].as<int>(), 2);
+  EXPECT_EQ(w["early_terminate"]["eta"].as<double>(), 2.5);
+  EXPECT_FALSE(w["early_terminate"]["strict"].as<bool>());
+  EXPECT_TRUE(LoadSweepConfig(WriteFile("early_wandb.yaml", wandb)).pruner == c.pruner);
+  const std::string optuna = ToOptunaYaml(c);
+  EXPECT_FALSE(YAML::Load(optuna)["pruner"].IsDefined()) << optuna;
+  EXPECT_NE(optuna.find("# hpo pruner: W&B's early_terminate {type: hyperband, max_iter: 27, s: 2, "
+                        "eta: 2.5, strict: false}; Optuna has no pruner with its rules"),
+            std::string::npos)
+      << optuna;
+  ExpectHpoRoundTrip(c, "early_hpo.yaml");
 }
 
 TEST(SweepConvertTest, TheWandbFormOfATrainerSweepSaysTheTrialsRunHpoTrain) {

@@ -540,7 +540,9 @@ Difference JudgePruning(const Case& c, const fs::path& dir) {
   } else if (!loaded.config) {
     return "the peer accepts the pruner; hpo refuses: " + loaded.error;
   }
-  const std::unique_ptr<pruners::Pruner> pruner = pruners::MakePruner(loaded.config->pruner);
+  const std::unique_ptr<pruners::Pruner> pruner = pruners::MakePruner(
+      loaded.config->pruner, c.node["study_name"].as<std::string>("conformance"),
+      loaded.config->maximize);
   const bool maximize = loaded.config->maximize;
   std::vector<pruners::TrialCurve> trials;
   size_t answer = 0;
@@ -557,8 +559,12 @@ Difference JudgePruning(const Case& c, const fs::path& dir) {
     } else if (event["finish"]) {
       trial.complete = event["finish"].as<std::string>() == "complete";
     } else if (event["ask"]) {
+      // An ask is where hpo's controller calls the pruner (after each report of a running
+      // trial); the rungs it completes are kept with the trial, as the controller keeps them.
       const bool want = peer["answers"][answer].as<bool>();
-      const bool got = pruner->ShouldPrune(trial, trials);
+      const pruners::Decision decision = pruner->Judge(trial, trials);
+      for (const auto& [rung, value] : decision.rungs) trial.rungs[rung] = value;
+      const bool got = decision.prune;
       if (got != want) {
         return "ask " + std::to_string(answer) + " (trial " + std::to_string(number) +
                "): the peer says " + (want ? "prune" : "keep") + ", hpo the other";

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -110,7 +111,7 @@ TEST_F(SweepCliTest, FaultyTrialsAreFailedWithAReasonAndTheSweepGoesOn) {
       {"segfault", "killed by SIGSEGV"},
       {"abort", "killed by SIGABRT"},
       {"exit3", "exit code 3"},
-      {"nan", "is nan"},
+      {"nan", "final score is NaN"},
       {"garbled", "malformed results file"},
       {"hang", "exceeded the per-trial limit of 3 s"}};
   for (const auto& [fault, reason] : reasons) {
@@ -134,6 +135,60 @@ TEST_F(SweepCliTest, AFinalMetricLineWithoutAStepIsTheTrialsResult) {
     EXPECT_NEAR(*t.value, 100.0 - 100.0 * (x - 0.3) * (x - 0.3), 1e-9);
     EXPECT_TRUE(t.intermediates.empty());  // a final value is not a curve point
   }
+}
+
+// A trial program in sh: trial 0 prints `first`, every later trial `later` (JSON lines, as
+// Python's json.dumps writes them, NaN included).
+std::string ShellTrialConfig(const fs::path& dir, const std::string& name, const std::string& first,
+                             const std::string& later, const std::string& body) {
+  const fs::path script = dir / (name + ".sh");
+  std::ofstream(script) << "if [ \"$HPO_TRIAL_NUMBER\" = 0 ]; then\n"
+                        << first << "\nelse\n"
+                        << later << "\nfi\n";
+  const fs::path path = dir / (name + ".yaml");
+  std::ofstream(path) << "name: " << name << "\nmetric: score\ncommand: [sh, " << script.string()
+                      << ", \"${args}\"]\nmethod: grid\nn_trials: 2\nn_jobs: 1\n"
+                      << "parameters:\n  x: {values: [1, 2]}\n"
+                      << body;
+  return path.string();
+}
+
+TEST_F(SweepCliTest, ANanIntermediateValueIsPrunedAsOptunaPrunesIt) {
+  // Optuna's median pruner prunes a trial whose values are all NaN once a trial is complete.
+  const std::string config = ShellTrialConfig(
+      dir_, "nan_step", R"(echo '{"step": 3, "score": 1.0}'; echo '{"score": 1.0}')",
+      R"(echo '{"step": 3, "score": NaN}'; sleep 5; echo '{"score": 2.0}')",
+      "pruner: {type: median, n_startup_trials: 1}\n");
+  const CommandResult r = RunHpo("sweep " + config);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<store::Trial> trials = Trials("nan_step");
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0].state, store::TrialState::kComplete) << trials[0].error;
+  EXPECT_EQ(trials[1].state, store::TrialState::kPruned) << trials[1].error;
+  ASSERT_EQ(trials[1].intermediates.size(), 1u);
+  EXPECT_EQ(trials[1].intermediates[0].step, 3);
+  EXPECT_TRUE(std::isnan(trials[1].intermediates[0].value));
+}
+
+TEST_F(SweepCliTest, AFinalNanFailsTheTrialAndSaysSo) {
+  // json.dumps(float("nan")) is NaN; Infinity and -Infinity are read as numbers too.
+  const std::string config =
+      ShellTrialConfig(dir_, "nan_final", R"(echo '{"step": 1, "score": -Infinity}'
+echo '{"score": NaN}')",
+                       R"(echo '{"step": 1, "score": Infinity}'; echo '{"score": 2.0}')", "");
+  const CommandResult r = RunHpo("sweep " + config);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<store::Trial> trials = Trials("nan_final");
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0].state, store::TrialState::kFailed);
+  EXPECT_NE(trials[0].error.find("the trial's final score is NaN"), std::string::npos)
+      << trials[0].error;
+  ASSERT_EQ(trials[0].intermediates.size(), 1u);
+  EXPECT_EQ(trials[0].intermediates[0].value, -HUGE_VAL);
+  ASSERT_EQ(trials[1].state, store::TrialState::kComplete) << trials[1].error;
+  EXPECT_EQ(*trials[1].value, 2.0);
+  ASSERT_EQ(trials[1].intermediates.size(), 1u);
+  EXPECT_EQ(trials[1].intermediates[0].value, HUGE_VAL);
 }
 
 TEST_F(SweepCliTest, ANewStudyUnderAnOldNameNeverReadsTheOldRunDirectories) {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -143,6 +144,24 @@ TEST_F(ControllerTest, ATrialBelowTheMedianOfItsPeersIsStoppedAndRecordedPruned)
   EXPECT_EQ(pruned.value, -5);  // its last intermediate value
   EXPECT_EQ(LogOf(1), (std::vector<std::string>{"claim", "start", "report 10 -5", "PRUNED"}));
   EXPECT_LT(pruned.cost, 30);  // stopped, not waited for
+}
+
+TEST_F(ControllerTest, SuccessiveHalvingStoresTheRungsItCompletesAndReadsThemBack) {
+  // Rung 0 ends at step 10. Trial 0 enters 10 there (alone: promoted) and finishes; trial 1
+  // enters -5 and competes with the 10 the store holds for trial 0: {10, -5} promotes one.
+  Program(
+      R"(if [ "$HPO_TRIAL_NUMBER" = 0 ]; then
+               echo '{"step": 10, "score": 10}'; sleep 1; echo '{"score": 10}';
+             else echo '{"step": 10, "score": -5}'; exec sleep 60; fi)");
+  plan_.n_trials = 2;
+  plan_.pruner.method = "successive_halving";
+  plan_.pruner.halving_rule.min_resource = 10;
+  plan_.pruner.halving_rule.reduction_factor = 2;
+  Run();
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kComplete);
+  EXPECT_EQ(store_.Trial(0).rungs, (std::map<int, double>{{0, 10}}));
+  EXPECT_EQ(store_.Trial(1).state, TrialState::kPruned);
+  EXPECT_EQ(store_.Trial(1).rungs, (std::map<int, double>{{0, -5}}));  // pruned, still recorded
 }
 
 TEST_F(ControllerTest, AFailingProgramOrAMissingMetricFailsTheTrialAndTheSweepGoesOn) {

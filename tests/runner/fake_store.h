@@ -88,6 +88,12 @@ class FakeStore : public store::Store {
     Touch(t, fmt::format("report {} {}", step, value));
   }
 
+  void RecordRungs(int64_t trial_id, const std::map<int, double>& rungs) override {
+    store::Trial& t = ById(trial_id);
+    for (const auto& [rung, value] : rungs) t.rungs.emplace(rung, value);
+    Touch(t, fmt::format("rungs {}", rungs.size()));
+  }
+
   void FinishTrial(int64_t trial_id, store::TrialState state, std::optional<double> value,
                    const std::vector<double>& more_values, store::TrialCost cost,
                    const std::string& error) override {

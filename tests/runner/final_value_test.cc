@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -48,6 +49,28 @@ TEST(ParseReportLineTest, ALineWithoutAStepIsAFinalValue) {
   EXPECT_DOUBLE_EQ(final_value->value, -0.25);
   EXPECT_FALSE(ParseReportLine(R"({"loss": 3})", "score"));  // not the metric
   EXPECT_FALSE(ParseReportLine("score: 3", "score"));        // not a JSON line
+}
+
+TEST(ParseReportLineTest, PythonsNonFiniteNumbersAreNumbers) {
+  // json.dumps writes float("nan"), float("inf") and -inf as NaN, Infinity and -Infinity.
+  const std::optional<ParsedReport> nan = ParseReportLine(R"({"step": 3, "score": NaN})", "score");
+  ASSERT_TRUE(nan);
+  EXPECT_EQ(nan->step, 3);
+  EXPECT_TRUE(std::isnan(nan->value));
+  EXPECT_EQ(ParseReportLine(R"({"step": 3, "score": Infinity})", "score")->value, HUGE_VAL);
+  EXPECT_EQ(ParseReportLine(R"({"score": -Infinity})", "score")->value, -HUGE_VAL);
+  EXPECT_FALSE(ParseReportLine(R"({"score": "NaN"})", "score"));  // a string is no number
+}
+
+TEST(ReadFinalValueTest, AFinalNanFailsAndSaysSo) {
+  const auto dir = std::filesystem::path(testing::TempDir()) / "final_nan";
+  std::filesystem::create_directories(dir);
+  try {
+    ReadFinalValue(dir, "score", NAN);
+    ADD_FAILURE() << "a NaN final value was taken";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "the trial's final score is NaN (not a number to compare)");
+  }
 }
 
 TEST(ParseReportLineTest, ACostOnTheLineIsKept) {

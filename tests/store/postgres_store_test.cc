@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "lib/core/error.h"
@@ -58,6 +59,8 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   store->ReportIntermediate(claimed->id, 1000, 12.5);
   store->ReportIntermediate(claimed->id, 1000, 13.5);  // a repeated step replaces its value
   store->ReportIntermediate(claimed->id, 2000, 1.0 / 3.0);
+  store->RecordRungs(claimed->id, {{0, 1.5}, {1, -2.0}});
+  store->RecordRungs(claimed->id, {{1, 7.0}, {2, 0.25}});  // a recorded rung keeps its value
   store->FinishTrial(claimed->id, TrialState::kComplete, 1.0 / 3.0, {}, {4.25, 4.25}, "");
 
   auto reopened = OpenStore(url);  // a second worker: the schema exists, nothing is recreated
@@ -71,6 +74,7 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   ASSERT_EQ(trials[0].intermediates.size(), 2u);
   EXPECT_EQ(trials[0].intermediates[0].value, 13.5);
   EXPECT_EQ(trials[0].intermediates[1].value, 1.0 / 3.0);
+  EXPECT_EQ(trials[0].rungs, (std::map<int, double>{{0, 1.5}, {1, -2.0}, {2, 0.25}}));
 }
 
 TEST_F(PostgresStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBudget) {

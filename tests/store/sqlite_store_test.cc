@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "lib/core/error.h"
@@ -34,6 +35,8 @@ TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   store->StartTrial(claimed->id, params, 1234, "runs/s.r.0");
   store->ReportIntermediate(claimed->id, 100, 1.5);
   store->ReportIntermediate(claimed->id, 50, -2.0);
+  store->RecordRungs(claimed->id, {{0, 1.5}, {1, -2.0}});
+  store->RecordRungs(claimed->id, {{1, 7.0}, {2, 0.25}});  // a recorded rung keeps its value
   store->FinishTrial(claimed->id, TrialState::kComplete, 210.5, {}, {12.0, 500000}, "");
 
   const std::vector<Trial> trials = store->LoadTrials(study.id);
@@ -47,6 +50,7 @@ TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   ASSERT_EQ(trials[0].intermediates.size(), 2u);
   EXPECT_EQ(trials[0].intermediates[0].step, 50);
   EXPECT_EQ(trials[0].intermediates[1].value, 1.5);
+  EXPECT_EQ(trials[0].rungs, (std::map<int, double>{{0, 1.5}, {1, -2.0}, {2, 0.25}}));
 }
 
 TEST_F(SqliteStoreTest, ClaimsStopAtTheBudget) {

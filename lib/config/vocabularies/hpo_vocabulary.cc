@@ -127,6 +127,9 @@ class HpoReader {
     // W&B's schema: metric.goal defaults to minimize (its config/schema.json). A word metric
     // (hpo's, Metta's) keeps hpo's default, maximize, the goal of a reward.
     if (wandb_metric_without_goal_ && !goal_given_) r_.SetGoal(false);
+    // W&B refuses early termination without a metric to compare (run.py:311-312).
+    if (root["early_terminate"] && !root["metric"] && !root["metrics"] && !root["objective_metric"])
+      r_.Fail(root["early_terminate"], "early_terminate needs a metric: to compare runs by");
   }
 
  private:
