@@ -88,11 +88,11 @@ int RunBestParams(const BestParamsOptions& options) {
     fmt::print("Objectives: {}; trials rank by Pareto front, then by {}\n",
                DescribeObjectives(info.Objectives()), info.metric);
   }
-  fmt::print("Best run: {}.r.{} ({})\n\n", location.name, best.number, score(best));
+  fmt::print("Best run: {} ({})\n\n", report::RunName(location.name, best), score(best));
   if (options.show_scores) {
     fmt::print("All scores ({} complete trials, best first):\n", ranked.size());
     for (const store::Trial& t : ranked) {
-      fmt::print("  {}.r.{}  {}\n", location.name, t.number,
+      fmt::print("  {}  {}\n", report::RunName(location.name, t),
                  info.MultiObjective() ? score(t) : ReadableNumber(*t.value));
     }
     fmt::print("\n");
@@ -103,13 +103,13 @@ int RunBestParams(const BestParamsOptions& options) {
     fmt::print("Pareto front ({} trials no other trial beats on every objective; by {}):\n",
                front.size(), info.metric);
     for (const store::Trial& t : front)
-      fmt::print("  {}.r.{}  {}\n", location.name, t.number, score(t));
+      fmt::print("  {}  {}\n", report::RunName(location.name, t), score(t));
     fmt::print("\n");
   } else if (options.pareto) {
     fmt::print("Pareto front (best {} for its cost; cheapest first):\n", info.metric);
     for (const store::Trial& t : report::ParetoFront(trials, info.maximize)) {
-      fmt::print("  {}.r.{}  {}  in {:.1f} s\n", location.name, t.number, ReadableNumber(*t.value),
-                 t.cost);
+      fmt::print("  {}  {}  in {:.1f} s\n", report::RunName(location.name, t),
+                 ReadableNumber(*t.value), t.cost);
     }
     fmt::print("\n");
   }
@@ -129,8 +129,8 @@ int RunBestParams(const BestParamsOptions& options) {
     const std::filesystem::path run_dir = RetrainRunDir(location.name, t.number);
     fmt::print("{}\n{}\n{}\n\n", kRule,
                rank == 0 ? std::string("BEST HYPERPARAMETERS:")
-                         : fmt::format("RANK {}: {}.r.{} ({})", rank + 1, location.name, t.number,
-                                       score(t)),
+                         : fmt::format("RANK {}: {} ({})", rank + 1,
+                                       report::RunName(location.name, t), score(t)),
                kRule);
     const report::YamlLayout layout =
         custom_program ? report::YamlLayout::kAsWritten : report::YamlLayout::kTrainerBlock;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 
 namespace hpo::report {
@@ -27,6 +28,13 @@ std::string FormatParamValue(const Value& value) {
     if (std::strtod(text.c_str(), nullptr) == v) return text;
   }
   return fmt::format("{:.16e}", v);
+}
+
+std::string RunName(const std::string& sweep, const store::Trial& trial) {
+  if (trial.run_dir.empty()) return fmt::format("{}.r.{}", sweep, trial.number);
+  std::filesystem::path dir(trial.run_dir);
+  if (!dir.has_filename()) dir = dir.parent_path();  // stored as ".../lunar.r.3/"
+  return dir.filename().string();
 }
 
 namespace {
@@ -207,9 +215,9 @@ std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
   }
   return fmt::format(
       "# @package _global_\n"
-      "# Best hyperparameters from sweep {}: trial {}.r.{}, {} {}\n"
+      "# Best hyperparameters from sweep {}: trial {}, {} {}\n"
       "# Apply with: hpo train --patch {}{}\n\n{}",
-      sweep, sweep, trial.number, metric, trial.value ? fmt::format("{}", *trial.value) : "?",
+      sweep, RunName(sweep, trial), metric, trial.value ? fmt::format("{}", *trial.value) : "?",
       patch_path.string(),
       fixed_names.empty()
           ? ""

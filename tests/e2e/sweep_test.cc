@@ -157,6 +157,34 @@ TEST_F(SweepCliTest, ANewStudyUnderAnOldNameNeverReadsTheOldRunDirectories) {
   EXPECT_TRUE(fs::exists(sweep_dir / "runs/reused.r.0/sweep_eval_results.yaml"));  // left as it was
 }
 
+TEST_F(SweepCliTest, BestParamsAndTheReportNameTheFolderTheBestTrialRanInAfterANameIsReused) {
+  // First study: two trials in reused.r.0 and reused.r.1.
+  ASSERT_EQ(RunHpo("sweep " + Config("renamed",
+                                     "method: grid\nn_trials: 2\nparameters:\n  x: "
+                                     "{values: [0.2, 0.25]}\n"))
+                .exit_code,
+            0);
+  const fs::path sweep_dir = dir_ / "train_dir/sweep/renamed";
+  for (const char* file : {"study.db", "study.db-wal", "study.db-shm"})
+    fs::remove(sweep_dir / file);
+  // A new study of the same name: its trials 0 and 1 run in r.2 and r.3; trial 1 (x = 0.3) wins.
+  const std::vector<store::Trial> trials = SweepToTheEnd(
+      "renamed", "method: grid\nn_trials: 2\nparameters:\n  x: {values: [0.0, 0.3]}\n");
+  ASSERT_EQ(trials.size(), 2u);
+  const store::Trial& best = trials[0].params.at("x").as_double() == 0.3 ? trials[0] : trials[1];
+  ASSERT_EQ(fs::path(best.run_dir).filename(), "renamed.r." + std::to_string(best.number + 2));
+  const std::string folder = fs::path(best.run_dir).filename().string();
+  const CommandResult params = RunHpo("best-params renamed --no-patch --top-n 2");
+  ASSERT_EQ(params.exit_code, 0) << params.output;
+  EXPECT_NE(params.output.find("Best run: " + folder + " (score: 100)"), std::string::npos)
+      << params.output;
+  EXPECT_EQ(params.output.find("renamed.r.0"), std::string::npos) << params.output;
+  EXPECT_EQ(params.output.find("renamed.r.1 "), std::string::npos) << params.output;
+  const CommandResult md = RunHpo("report renamed --format md");
+  ASSERT_EQ(md.exit_code, 0) << md.output;
+  EXPECT_NE(md.output.find("| 1 | " + folder + " | 100 |"), std::string::npos) << md.output;
+}
+
 TEST_F(SweepCliTest, AnEditedSpaceIsRefusedWithADiffUntilAcceptedAndMoreTrialsJustContinue) {
   const std::string space =
       "method: random\nparameters:\n  x: {distribution: uniform, min: -1, max: 1}\n";

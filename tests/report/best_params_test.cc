@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "lib/config/yaml_source.h"
+#include "lib/report/html_report.h"
 
 namespace hpo::report {
 namespace {
@@ -62,6 +63,41 @@ TEST(PatchFileTest, HasTheHeaderAndParsesBackToTheSameParams) {
   for (const auto& [name, value] : trial.params) {
     EXPECT_EQ(config::ValueFromYaml(trainer[name], {}), value) << name;
   }
+}
+
+// A study that reused a name: its trial 1 ran in lunar.r.3 (r.1 and r.2 held the earlier study's
+// trials), and every place that names the folder must say r.3.
+store::Trial TrialInAReusedFolder() {
+  store::Trial trial;
+  trial.number = 1;
+  trial.state = store::TrialState::kComplete;
+  trial.value = 251.5;
+  trial.cost = 12;
+  trial.run_dir = "/td/sweep/lunar/runs/lunar.r.3";
+  trial.params = {{"gamma", Value(0.99)}};
+  return trial;
+}
+
+TEST(RunNameTest, IsTheFolderTheTrialRanInNotOneMadeFromItsNumber) {
+  store::Trial trial = TrialInAReusedFolder();
+  EXPECT_EQ(RunName("lunar", trial), "lunar.r.3");
+  trial.run_dir = "/td/sweep/lunar/runs/lunar.r.3/";
+  EXPECT_EQ(RunName("lunar", trial), "lunar.r.3");
+  trial.run_dir.clear();  // never started: there is no folder yet
+  EXPECT_EQ(RunName("lunar", trial), "lunar.r.1");
+}
+
+TEST(RunNameTest, PatchAndMarkdownReportNameTheFolderTheBestTrialRanIn) {
+  const store::Trial trial = TrialInAReusedFolder();
+  const std::string patch = PatchFileText("lunar", trial, {}, "final_mean_reward", "p.yaml");
+  EXPECT_NE(patch.find("trial lunar.r.3, final_mean_reward 251.5"), std::string::npos) << patch;
+  SweepResults results;
+  results.location.name = "lunar";
+  results.trials = {trial};
+  const std::string md = MarkdownReport(results, {}, 5);
+  EXPECT_NE(md.find("| 1 | lunar.r.3 | 251.5 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("- lunar.r.3: 251.5 in 12.0 s"), std::string::npos) << md;
+  EXPECT_EQ(md.find("lunar.r.1"), std::string::npos) << md;
 }
 
 TEST(OverridesTest, OneShellWordPerParameter) {
