@@ -10,11 +10,13 @@
 #include <set>
 
 #include "lib/config/interpolation.h"
+#include "lib/config/results_file.h"
 #include "lib/config/sweep_reading.h"
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
+#include "lib/core/closest_word.h"
 #include "lib/core/command_macros.h"
 #include "lib/core/random.h"
 #include "lib/space/constraint.h"
@@ -188,6 +190,26 @@ void MergeBaseConfig(SweepConfig& c) {
       c.base_config, taken, base.explicit_keys.size()));
 }
 
+// A metric hpo train never writes would fail every trial, each after its whole training run:
+// refused at load, where it is written. A custom program's metrics are its own business.
+void CheckTrainerMetrics(const SweepConfig& c) {
+  if (!c.command.empty()) return;
+  for (const Objective& o : c.Objectives()) {
+    if (TrainerWritesMetric(o.name)) continue;
+    const std::vector<std::string>& keys = TrainerResultKeys();
+    const std::string closest =
+        ClosestWord(o.name, std::vector<std::string_view>(keys.begin(), keys.end()));
+    const bool near = EditDistance(o.name, closest) <= std::max<size_t>(2, o.name.size() / 3);
+    throw UserError(
+        c.metric_origin.where.empty() ? Origin{c.source} : c.metric_origin,
+        fmt::format("metric '{}' is never written by hpo train{}: its results have {}, and "
+                    "reward, mean_reward and episode_reward_mean read final_mean_reward; a "
+                    "metric of another program needs its command:",
+                    Echo(o.name), near ? fmt::format(" (did you mean '{}'?)", closest) : "",
+                    fmt::join(keys, ", ")));
+  }
+}
+
 SweepConfig FromDocument(const YamlDocument& doc, const std::string& name,
                          const std::string& preset, const std::vector<std::string>& command,
                          const std::vector<std::string>& sets) {
@@ -261,6 +283,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
         "several objectives and no sampler given: method tpe (Optuna's multi-objective TPE)");
   }
   CheckObjectives(config);
+  CheckTrainerMetrics(config);
   CheckFeasible(
       config,
       config.BuildSpace());  // bad distributions and constraints now, not at the first trial

@@ -124,6 +124,11 @@ void SweepReading::SetGoal(const YAML::Node& node, const std::string& path) {
   goal_set_ = true;
 }
 
+void SweepReading::SetMetric(const YAML::Node& node, const std::string& path) {
+  c_.metric = Text(node, path);
+  c_.metric_origin = At(node);
+}
+
 std::vector<bool> SweepReading::Goals(const YAML::Node& list, const std::string& path) const {
   if (!list.IsSequence() || list.size() == 0)
     Fail(list, fmt::format("{} must be a list of maximize/minimize", Echo(path)));
@@ -151,6 +156,7 @@ void SweepReading::SetObjectives(const std::vector<Objective>& objectives, const
   goal_set_ = true;
   c_.more_objectives.assign(objectives.begin() + 1, objectives.end());
   c_.objectives_origin = At(node);
+  c_.metric_origin = At(node);
 }
 
 void SweepReading::SetMethod(const YAML::Node& node, const std::string& path) {

@@ -134,7 +134,7 @@ void ExpectRoundTrip(const SweepConfig& c) {
 TEST(SweepConfigTest, TheStoredConfigIsTheSameSweep) {
   // Every non-default setting a file can give, in both a trainer sweep and a custom program's.
   const std::string trainer = WriteTemp("every_setting.yaml", R"(name: every_setting
-metric: {name: eval_reward, goal: minimize, target: -3.5}
+metric: {name: training_time, goal: minimize, target: -3.5}
 early_stopping_patience: 12
 min_delta: 0.25
 keep_best_n: 4
@@ -473,7 +473,7 @@ TEST(SweepConfigTest, PufferLibFilesNameTheRolloutBatchSize) {
   // hpo train is the trial program: PufferLib's batch_size is the rollout, minibatch_size SB3's
   // batch_size
   const SweepConfig c = LoadSweepConfig(WriteTemp("puffer_names.yaml", R"(method: bayes
-metric: score
+metric: reward
 goal: maximize
 parameters:
   trainer:
@@ -943,6 +943,22 @@ TEST(SweepConfigTest, FixedValuesAreCheckedOnTheirOwnNotAgainstDefaults) {
   EXPECT_EQ(LoadSweepConfig(custom).fixed.at("batch_size"), Value(-64));
 }
 
+TEST(SweepConfigTest, EveryMetricHpoTrainWritesLoadsAndACustomProgramsIsItsOwn) {
+  for (const std::string metric :
+       {"final_mean_reward", "reward", "mean_reward", "episode_reward_mean", "std", "success_rate",
+        "mean_episode_length", "episodes", "training_time", "total_timesteps", "sps",
+        "time_to_solve", "steps_to_solve", "time_env_step", "time_policy_rollout", "time_update",
+        "time_eval"}) {
+    const std::string path = WriteTemp(
+        "metric.yaml", "metric: " + metric + "\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n");
+    EXPECT_EQ(LoadSweepConfig(path).metric, metric);
+  }
+  const std::string custom = WriteTemp("custom_metric.yaml",
+                                       "metric: val_loss\ncommand: [./train.sh, \"${args}\"]\n"
+                                       "parameters:\n  x: {min: 0.0, max: 1.0}\n");
+  EXPECT_EQ(LoadSweepConfig(custom).metric, "val_loss");
+}
+
 TEST_P(SweepConfigBadInputTest, ClearMessageWithFileLineColumn) {
   const BadConfig& bad = GetParam();
   const std::string path = WriteTemp("bad_" + bad.name + ".yaml", bad.yaml);
@@ -1097,6 +1113,23 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"fixed_and_searched",
                   kHead + "fixed:\n  gamma: 0.99\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
                   "5:3", "duplicate parameter 'gamma'"},
+        // hpo train never writes it: every trial would fail after its whole run
+        BadConfig{"metric_typo",
+                  kHead + "metric: final_mean_rewrd\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "2:9",
+                  "metric 'final_mean_rewrd' is never written by hpo train (did you mean "
+                  "'final_mean_reward'?): its results have final_mean_reward, std, success_rate"},
+        BadConfig{"wandb_metric_typo",
+                  kHead + "metric: {name: val_loss, goal: minimize}\nparameters:\n  gamma: {min: "
+                          "0.9, max: 0.99}\n",
+                  "2:16", "metric 'val_loss' is never written by hpo train: its results have"},
+        BadConfig{"objective_typo",
+                  kHead + "metrics:\n  - {name: reward, goal: maximize}\n  - {name: "
+                          "training_tme, goal: minimize}\nparameters:\n  gamma: {min: 0.9, max: "
+                          "0.99}\n",
+                  "3:3",
+                  "metric 'training_tme' is never written by hpo train (did you mean "
+                  "'training_time'?)"},
         BadConfig{"bad_goal",
                   kHead + "goal: maximise\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:7",
                   "goal must be maximize or minimize"},

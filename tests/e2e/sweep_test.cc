@@ -588,7 +588,34 @@ TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
   EXPECT_EQ(fs::file_size(db), before);
 }
 
+TEST_F(SweepCliTest, AMetricHpoTrainNeverWritesIsRefusedAtLoad) {
+  const std::string space = "method: random\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n";
+  const fs::path typo = dir_ / "typo.yaml";
+  std::ofstream(typo) << "name: typo\nmetric: final_mean_rewrd\n" << space;
+  const CommandResult r = RunHpo("sweep " + typo.string() + " --dry-run");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(LineCount(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find(typo.string() +
+                          ":2:9: metric 'final_mean_rewrd' is never written by hpo train (did "
+                          "you mean 'final_mean_reward'?): its results have final_mean_reward, "),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/typo"));
+  // What hpo train writes, its reward aliases, and any metric of a custom program load.
+  for (const std::string metric :
+       {"final_mean_reward", "reward", "episode_reward_mean", "success_rate",
+        "{name: time_to_solve, goal: minimize}", "{name: steps_to_solve, goal: minimize}"}) {
+    const fs::path ok = dir_ / "ok.yaml";
+    std::ofstream(ok) << "name: ok\nmetric: " << metric << "\n" << space;
+    const CommandResult dry = RunHpo("sweep " + ok.string() + " --dry-run");
+    EXPECT_EQ(dry.exit_code, 0) << metric << ": " << dry.output;
+  }
+  EXPECT_EQ(RunHpo("sweep " + Config("custom_metric", space) + " --dry-run").exit_code, 0);
+}
+
 TEST_F(SweepCliTest, EverySeedFixtureAndExampleDryRuns) {
+  const std::string seed =
+      std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/ppo_search_space.yaml";
   std::vector<std::string> files = {std::string(HPO_SOURCE_DIR) + "/configs/lunar.yaml"};
   for (const char* folder : {"/tests/fixtures/seeds", "/configs/examples"}) {
     for (const auto& e : fs::directory_iterator(std::string(HPO_SOURCE_DIR) + folder))

@@ -98,7 +98,7 @@ void ReadAzureMl(SweepReading& r, const YAML::Node& root) {
         if (k == "goal")
           r.SetGoal(q.second, "objective.goal");
         else if (k == "primary_metric")
-          r.config().metric = r.Text(q.second, "objective.primary_metric");
+          r.SetMetric(q.second, "objective.primary_metric");
         else
           r.Ignore("objective." + k);
       }

@@ -107,7 +107,7 @@ void ReadSearcher(SweepReading& r, const YAML::Node& searcher) {
     const std::string key = r.Key(p.first);
     const std::string path = "searcher." + key;
     if (key == "metric")
-      r.config().metric = r.Text(p.second, path);
+      r.SetMetric(p.second, path);
     else if (key == "smaller_is_better")
       r.SetGoal(!r.Bool(p.second, path));
     else if (key == "max_trials")

@@ -144,7 +144,7 @@ class HpoReader {
       directions_ = r_.Goals(v, key);
       directions_node_ = v;
     } else if (key == "objective_metric") {
-      c_.metric = r_.Text(v, key);
+      r_.SetMetric(v, key);
     } else if (key == "goal" || key == "direction") {
       r_.SetGoal(v, key);
     } else if (key == "method") {
@@ -329,13 +329,13 @@ class HpoReader {
 
   void ReadMetric(const YAML::Node& v) {
     if (!v.IsMap()) {
-      c_.metric = r_.Text(v, "metric");
+      r_.SetMetric(v, "metric");
       return;
     }
     for (const auto& p : v) {
       const std::string k = r_.Key(p.first);
       if (k == "name")
-        c_.metric = r_.Text(p.second, "metric.name");
+        r_.SetMetric(p.second, "metric.name");
       else if (k == "goal")
         r_.SetGoal(p.second, "metric.goal");
       else if (k == "target")

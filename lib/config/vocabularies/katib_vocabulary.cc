@@ -67,7 +67,7 @@ void ReadObjective(SweepReading& r, const YAML::Node& objective) {
     if (key == "type")
       r.SetGoal(p.second, path);
     else if (key == "objectiveMetricName")
-      r.config().metric = r.Text(p.second, path);
+      r.SetMetric(p.second, path);
     else if (key == "goal")
       r.config().target = r.Number(p.second, path, true);  // ends the experiment when reached
     else
