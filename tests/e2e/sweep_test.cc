@@ -1500,8 +1500,9 @@ TEST_F(SweepCliTest, AMultiObjectiveStudyRefusesPruningAndFailsATrialWithoutEver
       RunHpo("sweep " + Config("mo_cmaes", objectives + space) + " --method cmaes");
   EXPECT_EQ(cmaes.exit_code, 2) << cmaes.output;
   EXPECT_NE(cmaes.output.find("cannot be searched by cmaes"), std::string::npos) << cmaes.output;
-  // The stub writes no `seconds`: the trial fails and says why.
-  const std::vector<store::Trial> trials = SweepToTheEnd("mo_missing", objectives + space);
+  // The stub writes no `seconds`: the trial fails and says why, and so the sweep fails.
+  EXPECT_EQ(RunHpo("sweep " + Config("mo_missing", objectives + space)).exit_code, 1);
+  const std::vector<store::Trial> trials = Trials("mo_missing");
   ASSERT_EQ(trials.size(), 1u);
   EXPECT_EQ(trials[0].state, store::TrialState::kFailed);
   EXPECT_NE(trials[0].error.find("seconds"), std::string::npos) << trials[0].error;
