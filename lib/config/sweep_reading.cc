@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 
@@ -39,6 +40,15 @@ std::string SweepReading::Text(const YAML::Node& node, const std::string& path) 
   if (!node.IsScalar()) Fail(node, fmt::format("{} must be a word", Echo(path)));
   RequireResolved(node, At(node));
   return node.Scalar();
+}
+
+std::string LowerCase(std::string text) {
+  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return text;
+}
+
+std::string SweepReading::Kind(const YAML::Node& node, const std::string& path) const {
+  return LowerCase(Text(node, path));
 }
 
 double SweepReading::Number(const YAML::Node& node, const std::string& path, bool quoted_ok) const {

@@ -943,6 +943,35 @@ TEST(SweepConfigTest, FixedValuesAreCheckedOnTheirOwnNotAgainstDefaults) {
   EXPECT_EQ(LoadSweepConfig(custom).fixed.at("batch_size"), Value(-64));
 }
 
+TEST(SweepConfigTest, DistributionTypeNamesAreCaseInsensitive) {
+  // As VBot's files write them: capitals, in every spelling of a type.
+  const SweepConfig c = LoadSweepConfig(
+      WriteTemp("capital_types.yaml",
+                "method: random\nparameters:\n"
+                "  activation_fn: {type: CATEGORICAL, values: [tanh, relu]}\n"
+                "  net_arch: {distribution: Choice, values: [[64, 64], [128]]}\n"
+                "  learning_rate: {distribution: LOGUNIFORM, min: 1.0e-5, max: 1.0e-3}\n"
+                "  gamma: {type: Uniform, min: 0.9, max: 0.99}\n"
+                "  n_epochs: {type: INT, low: 2, high: 8}\n"
+                "  batch_size: {distribution: UNIFORM_POW2, min: 32, max: 256}\n"
+                "  ent_coef: {type: FLOAT, low: 1.0e-4, high: 0.1, log: true}\n"));
+  EXPECT_TRUE(Param(c, "activation_fn").categorical);
+  EXPECT_TRUE(Param(c, "net_arch").categorical);
+  EXPECT_EQ(Param(c, "learning_rate").numeric.distribution, "loguniform");
+  EXPECT_EQ(Param(c, "gamma").numeric.distribution, "uniform");
+  EXPECT_EQ(Param(c, "n_epochs").numeric.distribution, "int_uniform");
+  EXPECT_EQ(Param(c, "batch_size").numeric.distribution, "uniform_pow2");
+  EXPECT_EQ(Param(c, "ent_coef").numeric.distribution, "loguniform");
+  // Another tool's type names too (Determined's).
+  const SweepConfig determined = LoadSweepConfig(
+      WriteTemp("capital_determined.yaml",
+                "searcher: {name: random, metric: reward, max_trials: 4}\nhyperparameters:\n"
+                "  learning_rate: {type: LOG, minval: -5, maxval: -3}\n"
+                "  activation_fn: {type: Categorical, vals: [tanh, relu]}\n"));
+  EXPECT_EQ(Param(determined, "learning_rate").numeric.distribution, "loguniform");
+  EXPECT_TRUE(Param(determined, "activation_fn").categorical);
+}
+
 TEST(SweepConfigTest, EveryMetricHpoTrainWritesLoadsAndACustomProgramsIsItsOwn) {
   for (const std::string metric :
        {"final_mean_reward", "reward", "mean_reward", "episode_reward_mean", "std", "success_rate",

@@ -47,7 +47,7 @@ void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::stri
       ReadHyperparameters(r, v, name + ".", grid);
       continue;
     }
-    const std::string type = r.Text(v["type"], name + ".type");
+    const std::string type = r.Kind(v["type"], name + ".type");
     auto bound = [&](const char* key) {
       if (!v[key]) r.Fail(v, fmt::format("{}: type {} needs {}", Echo(name), type, key));
       return r.Number(v[key], name + "." + key);

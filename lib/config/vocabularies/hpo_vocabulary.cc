@@ -504,7 +504,7 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
     };
     if (k == "distribution" || k == "type") {
       once(!kind.empty());
-      kind = r.Text(x, kpath);
+      kind = r.Kind(x, kpath);
     } else if (k == "min" || k == "low") {
       once(min.has_value());
       min = r.Number(x, kpath);
@@ -632,7 +632,7 @@ void FindSpellings(const YAML::Node& root, std::set<std::string>& found) {
     for (const auto& pair : node) {
       if (!pair.first.IsScalar()) continue;
       const std::string& key = pair.first.Scalar();
-      const std::string value = pair.second.IsScalar() ? pair.second.Scalar() : "";
+      const std::string value = pair.second.IsScalar() ? LowerCase(pair.second.Scalar()) : "";
       if (key == "program" || key == "run_cap" || key == "early_terminate" || key == "value")
         found.insert("W&B");
       if ((key == "distribution" || key == "type") && kWandbKinds.count(value)) found.insert("W&B");

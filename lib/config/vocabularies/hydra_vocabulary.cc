@@ -300,7 +300,7 @@ class HydraReader {
 
   void ReadAxParam(const std::string& name, const YAML::Node& key_node, const YAML::Node& v) {
     r_.Map(v, name);
-    const std::string type = v["type"] ? r_.Text(v["type"], name + ".type") : "";
+    const std::string type = v["type"] ? r_.Kind(v["type"], name + ".type") : "";
     if (type == "fixed") {
       if (!v["value"]) r_.Fail(v, fmt::format("{}: a fixed Ax parameter needs value:", Echo(name)));
       return r_.SetFixed(name, key_node, ValueFromYaml(v["value"], r_.At(v["value"])),
