@@ -357,15 +357,11 @@ space::SearchSpace SweepConfig::BuildSpace() const {
                                              : space::MakeNumeric(p.numeric, p.origin));
     add_names(p.name, p.written_name);
   }
-  // Constraints read fixed values, and in trainer sweeps any trainer key at its default.
-  ParamSet constants = fixed;
-  if (command.empty()) {
-    const TrainerConfig defaults;
-    for (const TrainerKey& key : TrainerKeys())
-      constants.emplace(std::string(key.name), defaults.Get(std::string(key.name)));
-  }
-  for (const auto& [name, value] : constants) add_names(name, name);
-  space.SetFixed(constants);
+  // Constraints read the searched and the fixed values only. A trainer key the sweep leaves to
+  // hpo train's default is refused: a preset that searches fewer keys than its constraints read
+  // ran them against defaults, silently ("constraints rejected 0").
+  for (const auto& [name, value] : fixed) add_names(name, name);
+  space.SetFixed(fixed);
   const bool trainer = command.empty();
   const space::Constraint::Resolver resolve =
       [&names, trainer](std::string_view name) -> std::optional<std::string> {
@@ -377,8 +373,17 @@ space::SearchSpace SweepConfig::BuildSpace() const {
     }
     return std::nullopt;
   };
+  const space::Constraint::UnknownName unknown = [this, trainer](std::string_view name) {
+    const std::optional<std::string> key = trainer ? CanonicalTrainerKey(name) : std::nullopt;
+    if (!key) return fmt::format("unknown parameter '{}'", Echo(name));
+    return fmt::format(
+        "'{}'{} is set by no part of this sweep (not searched, not fixed{}): search it or fix it "
+        "(it would read hpo train's default)",
+        Echo(name), *key != name ? fmt::format(" ({})", *key) : "",
+        preset.empty() ? "" : fmt::format(", not in preset '{}'", preset));
+  };
   for (const auto& [text, origin] : constraints)
-    space.AddConstraint(space::Constraint::Parse(text, resolve, origin));
+    space.AddConstraint(space::Constraint::Parse(text, resolve, origin, unknown));
   return space;
 }
 
