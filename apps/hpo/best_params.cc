@@ -1,5 +1,6 @@
 // hpo best-params [SWEEP]: the best trials as YAML, overrides and commands, plus a patch file
-// for `hpo train --patch` (the format of Metta's sweep_best_params tool).
+// (the format of Metta's sweep_best_params tool): for `hpo train --patch`, or for a sweep's own
+// `command:` under the names that program takes.
 #include "lib/report/best_params.h"
 
 #include <fmt/format.h>
@@ -139,8 +140,17 @@ int RunBestParams(const BestParamsOptions& options) {
         "digit):\n{}\n{}\n",
         kThinRule, report::ParamsAsYaml(all, fixed_names, layout, report::Digits::kReadable));
     if (custom_program) {
-      if (rank == 0)
-        fmt::print("2. Config patch: not written (the trial program is not hpo train)\n\n");
+      if (rank == 0 && options.no_patch) {
+        fmt::print("2. Config patch: not written (--no-patch)\n\n");
+      } else if (rank == 0) {
+        std::filesystem::create_directories(options.output_dir);
+        WriteFileAtomic(patch_path, report::ProgramPatchFileText(location.name, t, fixed,
+                                                                 info.metric, stored->command));
+        fmt::print(
+            "2. Config patch saved to: {}\n   For the sweep's trial program (its parameter "
+            "names, nested by their dots; # @package _global_)\n\n",
+            patch_path.string());
+      }
       fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n",
                  kThinRule, TrialTrainingCommand(*stored, location.dir, location.name, t));
       continue;

@@ -226,6 +226,32 @@ std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
       ParamsAsYaml(WithFixed(fixed, trial.params), fixed_names));
 }
 
+std::string ProgramPatchFileText(const std::string& sweep, const store::Trial& trial,
+                                 const ParamSet& fixed, const std::string& metric,
+                                 const std::vector<std::string>& command) {
+  const auto unprefixed = [](std::string name) {
+    return name.erase(0, std::min(name.find_first_not_of('+'), name.size()));
+  };
+  ParamSet values;
+  std::set<std::string> fixed_names;
+  for (const auto& [name, value] : WithFixed(fixed, trial.params)) {
+    values[unprefixed(name)] = value;
+    if (!trial.params.count(name)) fixed_names.insert(unprefixed(name));
+  }
+  std::string program;
+  for (const std::string& word : command) program += (program.empty() ? "" : " ") + word;
+  return fmt::format(
+      "# @package _global_\n"
+      "# Best hyperparameters from sweep {}: trial {}, {} {}\n"
+      "# For the sweep's trial program: {}\n"
+      "# The names are the program's, as the sweep file writes them, nested by their dots.\n"
+      "# Apply it as the program applies a config patch (Hydra: a config file it selects, "
+      "e.g. +experiment=NAME).{}\n\n{}",
+      sweep, RunName(sweep, trial), metric, trial.value ? fmt::format("{}", *trial.value) : "?",
+      program, fixed_names.empty() ? "" : "\n# The sweep's fixed values are included (marked).",
+      ParamsAsYaml(values, fixed_names, YamlLayout::kAsWritten));
+}
+
 std::string ShellQuote(const std::string& word) {
   if (word.find_first_of(" \t\"'$`\\[]*?{}();&|<>!#~") == std::string::npos && !word.empty())
     return word;

@@ -77,6 +77,15 @@ std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
                           const ParamSet& fixed, const std::string& metric,
                           const std::filesystem::path& patch_path);
 
+/// The patch for a sweep whose trial program is its own `command:` (Metta's and Hydra's config
+/// patches): "# @package _global_", which program it is for (`command`, as the sweep file gives
+/// it), then the trial's values and the sweep's fixed values (marked) under the names the
+/// program takes, as the sweep file writes them, nested by their dots. Hydra's "+" and "++"
+/// override prefixes are dropped: in a config file a key needs none.
+std::string ProgramPatchFileText(const std::string& sweep, const store::Trial& trial,
+                                 const ParamSet& fixed, const std::string& metric,
+                                 const std::vector<std::string>& command);
+
 /// Quotes a shell word if it needs it (for printed commands the user will paste).
 std::string ShellQuote(const std::string& word);
 

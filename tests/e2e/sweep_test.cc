@@ -516,8 +516,25 @@ TEST_F(SweepCliTest, BestParamsPrintsTheSweepsOwnProgramAndItRunsAsPrinted) {
                                     "method: grid\nn_trials: 3\nfixed:\n  steps: 2\nparameters:\n"
                                     "  x: {values: [0.1, 0.3, 0.6]}\n");
   ASSERT_EQ(RunHpo("sweep " + config).exit_code, 0);
-  const CommandResult best = RunHpo("best-params custom");
+  const fs::path patches = dir_ / "patches";
+  const CommandResult best = RunHpo("best-params custom --output-dir " + patches.string());
   ASSERT_EQ(best.exit_code, 0) << best.output;
+  // The patch is written for this program: its names, the command in the header.
+  EXPECT_NE(
+      best.output.find("2. Config patch saved to: " + (patches / "custom_best.yaml").string()),
+      std::string::npos)
+      << best.output;
+  std::ifstream in(patches / "custom_best.yaml");
+  const std::string patch((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(patch.rfind("# @package _global_\n", 0), 0u) << patch;
+  EXPECT_NE(patch.find(std::string("# For the sweep's trial program: ") + HPO_STUB_TRIAL +
+                       " --marker=custom ${args}\n"),
+            std::string::npos)
+      << patch;
+  const YAML::Node values = YAML::Load(patch);
+  EXPECT_EQ(values["x"].as<double>(), 0.3) << patch;
+  EXPECT_EQ(values["steps"].as<int>(), 2) << patch;
+  EXPECT_FALSE(values["trainer"]) << patch;
   EXPECT_EQ(best.output.find("hpo train --"), std::string::npos) << "not this sweep's program:\n"
                                                                  << best.output;
   const std::string heading = "3. Command (the sweep's trial program, as the sweep ran it):\n" +

@@ -100,6 +100,29 @@ TEST(RunNameTest, PatchAndMarkdownReportNameTheFolderTheBestTrialRanIn) {
   EXPECT_EQ(md.find("lunar.r.1"), std::string::npos) << md;
 }
 
+TEST(PatchFileTest, AProgramsPatchHasItsNamesNestedByTheirDotsAndNamesTheCommand) {
+  store::Trial trial = TrialInAReusedFolder();
+  trial.run_dir = "/td/sweep/metta/runs/metta.r.3";
+  trial.params = {{"trainer.optimizer.learning_rate", Value(3e-4)},
+                  {"+model.depth", Value(4)},
+                  {"seed_list", Value(Value::List{Value(1), Value(2)})}};
+  const std::string text =
+      ProgramPatchFileText("metta", trial, {{"trainer.total_timesteps", Value(5000)}}, "reward",
+                           {"python", "train.py", "${args}"});
+  EXPECT_EQ(text.rfind("# @package _global_\n# Best hyperparameters from sweep metta: trial "
+                       "metta.r.3, reward 251.5\n# For the sweep's trial program: python "
+                       "train.py ${args}\n",
+                       0),
+            0u)
+      << text;
+  const config::YamlDocument doc = config::LoadYamlString(text, "patch");
+  EXPECT_EQ(doc.root["trainer"]["optimizer"]["learning_rate"].as<double>(), 3e-4) << text;
+  EXPECT_EQ(doc.root["trainer"]["total_timesteps"].as<int>(), 5000) << text;  // fixed, marked
+  EXPECT_EQ(doc.root["model"]["depth"].as<int>(), 4) << text;                 // no "+" in a file
+  EXPECT_EQ(doc.root["seed_list"].size(), 2u) << text;
+  EXPECT_NE(text.find("total_timesteps: 5000  # fixed in the sweep"), std::string::npos) << text;
+}
+
 TEST(OverridesTest, OneShellWordPerParameter) {
   const ParamSet params = {{"learning_rate", Value(3e-4)},
                            {"net_arch", Value(Value::List{Value(64), Value(64)})}};
