@@ -1,5 +1,6 @@
 // hpo best-params [SWEEP]: the best trials as YAML, overrides and commands, plus a patch file
-// for `hpo train --patch` (the format of Metta's sweep_best_params tool).
+// (the format of Metta's sweep_best_params tool): for `hpo train --patch`, or for a sweep's own
+// `command:` under the names that program takes.
 #include "lib/report/best_params.h"
 
 #include <fmt/format.h>
@@ -88,11 +89,11 @@ int RunBestParams(const BestParamsOptions& options) {
     fmt::print("Objectives: {}; trials rank by Pareto front, then by {}\n",
                DescribeObjectives(info.Objectives()), info.metric);
   }
-  fmt::print("Best run: {}.r.{} ({})\n\n", location.name, best.number, score(best));
+  fmt::print("Best run: {} ({})\n\n", report::RunName(location.name, best), score(best));
   if (options.show_scores) {
     fmt::print("All scores ({} complete trials, best first):\n", ranked.size());
     for (const store::Trial& t : ranked) {
-      fmt::print("  {}.r.{}  {}\n", location.name, t.number,
+      fmt::print("  {}  {}\n", report::RunName(location.name, t),
                  info.MultiObjective() ? score(t) : ReadableNumber(*t.value));
     }
     fmt::print("\n");
@@ -103,13 +104,13 @@ int RunBestParams(const BestParamsOptions& options) {
     fmt::print("Pareto front ({} trials no other trial beats on every objective; by {}):\n",
                front.size(), info.metric);
     for (const store::Trial& t : front)
-      fmt::print("  {}.r.{}  {}\n", location.name, t.number, score(t));
+      fmt::print("  {}  {}\n", report::RunName(location.name, t), score(t));
     fmt::print("\n");
   } else if (options.pareto) {
     fmt::print("Pareto front (best {} for its cost; cheapest first):\n", info.metric);
     for (const store::Trial& t : report::ParetoFront(trials, info.maximize)) {
-      fmt::print("  {}.r.{}  {}  in {:.1f} s\n", location.name, t.number, ReadableNumber(*t.value),
-                 t.cost);
+      fmt::print("  {}  {}  in {:.1f} s\n", report::RunName(location.name, t),
+                 ReadableNumber(*t.value), t.cost);
     }
     fmt::print("\n");
   }
@@ -129,8 +130,8 @@ int RunBestParams(const BestParamsOptions& options) {
     const std::filesystem::path run_dir = RetrainRunDir(location.name, t.number);
     fmt::print("{}\n{}\n{}\n\n", kRule,
                rank == 0 ? std::string("BEST HYPERPARAMETERS:")
-                         : fmt::format("RANK {}: {}.r.{} ({})", rank + 1, location.name, t.number,
-                                       score(t)),
+                         : fmt::format("RANK {}: {} ({})", rank + 1,
+                                       report::RunName(location.name, t), score(t)),
                kRule);
     const report::YamlLayout layout =
         custom_program ? report::YamlLayout::kAsWritten : report::YamlLayout::kTrainerBlock;
@@ -139,8 +140,17 @@ int RunBestParams(const BestParamsOptions& options) {
         "digit):\n{}\n{}\n",
         kThinRule, report::ParamsAsYaml(all, fixed_names, layout, report::Digits::kReadable));
     if (custom_program) {
-      if (rank == 0)
-        fmt::print("2. Config patch: not written (the trial program is not hpo train)\n\n");
+      if (rank == 0 && options.no_patch) {
+        fmt::print("2. Config patch: not written (--no-patch)\n\n");
+      } else if (rank == 0) {
+        std::filesystem::create_directories(options.output_dir);
+        WriteFileAtomic(patch_path, report::ProgramPatchFileText(location.name, t, fixed,
+                                                                 info.metric, stored->command));
+        fmt::print(
+            "2. Config patch saved to: {}\n   For the sweep's trial program (its parameter "
+            "names, nested by their dots; # @package _global_)\n\n",
+            patch_path.string());
+      }
       fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n",
                  kThinRule, TrialTrainingCommand(*stored, location.dir, location.name, t));
       continue;

@@ -401,7 +401,8 @@ int RunSweepCommand(const SweepCliOptions& o) {
   if (hooks.failures() > 0)
     fmt::print("{} hook(s) failed (see {})\n", hooks.failures(),
                (location.dir / "hooks.log").string());
-  return summary.interrupted ? kExitInterrupted : kExitOk;
+  if (summary.interrupted) return kExitInterrupted;
+  return report::EveryTrialFailed(trials) ? kExitFailure : kExitOk;
 }
 
 }  // namespace

@@ -1,9 +1,25 @@
 #include "lib/config/results_file.h"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
 namespace hpo::config {
+
+const std::vector<std::string>& TrainerResultKeys() {
+  static const std::vector<std::string> keys = {
+      "final_mean_reward",   "std",           "success_rate",
+      "mean_episode_length", "episodes",      "training_time",
+      "total_timesteps",     "sps",           "time_to_solve",
+      "steps_to_solve",      "time_env_step", "time_policy_rollout",
+      "time_update",         "time_eval"};
+  return keys;
+}
+
+bool TrainerWritesMetric(const std::string& metric) {
+  const std::vector<std::string>& keys = TrainerResultKeys();
+  return IsRewardAlias(metric) || std::find(keys.begin(), keys.end(), metric) != keys.end();
+}
 
 bool IsRewardAlias(const std::string& metric) {
   return metric == "reward" || metric == "mean_reward" || metric == "episode_reward_mean" ||

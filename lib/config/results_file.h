@@ -5,8 +5,18 @@
 #include <yaml-cpp/yaml.h>
 
 #include <string>
+#include <vector>
 
 namespace hpo::config {
+
+/// The keys `hpo train` writes into sweep_eval_results.yaml (lib/trainer/run_log.cc, in its
+/// order; tests/e2e/train_test.cc checks that the file has exactly these).
+const std::vector<std::string>& TrainerResultKeys();
+
+/// True when a trial of `hpo train` can be scored by `metric`: one of TrainerResultKeys or a
+/// reward alias. Its JSON lines carry nothing more (their mean_reward, std, success_rate and
+/// episodes end up in the results file), and the final value is read from that file.
+bool TrainerWritesMetric(const std::string& metric);
 
 /// True for the names other tools give what `hpo train` calls final_mean_reward (reward,
 /// mean_reward, episode_reward_mean).

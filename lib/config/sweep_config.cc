@@ -10,11 +10,13 @@
 #include <set>
 
 #include "lib/config/interpolation.h"
+#include "lib/config/results_file.h"
 #include "lib/config/sweep_reading.h"
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
+#include "lib/core/closest_word.h"
 #include "lib/core/command_macros.h"
 #include "lib/core/random.h"
 #include "lib/samplers/grid_sampler.h"
@@ -199,6 +201,26 @@ void MergeBaseConfig(SweepConfig& c) {
       c.base_config, taken, base.explicit_keys.size()));
 }
 
+// A metric hpo train never writes would fail every trial, each after its whole training run:
+// refused at load, where it is written. A custom program's metrics are its own business.
+void CheckTrainerMetrics(const SweepConfig& c) {
+  if (!c.command.empty()) return;
+  for (const Objective& o : c.Objectives()) {
+    if (TrainerWritesMetric(o.name)) continue;
+    const std::vector<std::string>& keys = TrainerResultKeys();
+    const std::string closest =
+        ClosestWord(o.name, std::vector<std::string_view>(keys.begin(), keys.end()));
+    const bool near = EditDistance(o.name, closest) <= std::max<size_t>(2, o.name.size() / 3);
+    throw UserError(
+        c.metric_origin.where.empty() ? Origin{c.source} : c.metric_origin,
+        fmt::format("metric '{}' is never written by hpo train{}: its results have {}, and "
+                    "reward, mean_reward and episode_reward_mean read final_mean_reward; a "
+                    "metric of another program needs its command:",
+                    Echo(o.name), near ? fmt::format(" (did you mean '{}'?)", closest) : "",
+                    fmt::join(keys, ", ")));
+  }
+}
+
 SweepConfig FromDocument(const YamlDocument& doc, const std::string& name,
                          const std::string& preset, const std::vector<std::string>& command,
                          const std::vector<std::string>& sets) {
@@ -272,6 +294,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
         "several objectives and no sampler given: method tpe (Optuna's multi-objective TPE)");
   }
   CheckObjectives(config);
+  CheckTrainerMetrics(config);
   const space::SearchSpace space = config.BuildSpace();
   CheckFeasible(config, space);  // bad distributions and constraints now, not at the first trial
   if (config.n_trials == 0) config.n_trials = DefaultTrials(config, space);
@@ -345,15 +368,11 @@ space::SearchSpace SweepConfig::BuildSpace() const {
                                              : space::MakeNumeric(p.numeric, p.origin));
     add_names(p.name, p.written_name);
   }
-  // Constraints read fixed values, and in trainer sweeps any trainer key at its default.
-  ParamSet constants = fixed;
-  if (command.empty()) {
-    const TrainerConfig defaults;
-    for (const TrainerKey& key : TrainerKeys())
-      constants.emplace(std::string(key.name), defaults.Get(std::string(key.name)));
-  }
-  for (const auto& [name, value] : constants) add_names(name, name);
-  space.SetFixed(constants);
+  // Constraints read the searched and the fixed values only. A trainer key the sweep leaves to
+  // hpo train's default is refused: a preset that searches fewer keys than its constraints read
+  // ran them against defaults, silently ("constraints rejected 0").
+  for (const auto& [name, value] : fixed) add_names(name, name);
+  space.SetFixed(fixed);
   const bool trainer = command.empty();
   const space::Constraint::Resolver resolve =
       [&names, trainer](std::string_view name) -> std::optional<std::string> {
@@ -365,8 +384,17 @@ space::SearchSpace SweepConfig::BuildSpace() const {
     }
     return std::nullopt;
   };
+  const space::Constraint::UnknownName unknown = [this, trainer](std::string_view name) {
+    const std::optional<std::string> key = trainer ? CanonicalTrainerKey(name) : std::nullopt;
+    if (!key) return fmt::format("unknown parameter '{}'", Echo(name));
+    return fmt::format(
+        "'{}'{} is set by no part of this sweep (not searched, not fixed{}): search it or fix it "
+        "(it would read hpo train's default)",
+        Echo(name), *key != name ? fmt::format(" ({})", *key) : "",
+        preset.empty() ? "" : fmt::format(", not in preset '{}'", preset));
+  };
   for (const auto& [text, origin] : constraints)
-    space.AddConstraint(space::Constraint::Parse(text, resolve, origin));
+    space.AddConstraint(space::Constraint::Parse(text, resolve, origin, unknown));
   return space;
 }
 

@@ -53,6 +53,7 @@ struct SweepConfig {
   std::string source;  ///< the file it came from
   std::string name;    ///< study name (default: the file's stem)
   std::string metric = "final_mean_reward";
+  Origin metric_origin;  ///< where the file names the metric (or the objectives); none: default
   bool maximize = true;
   /// A multi-objective study's further objectives (`metrics:`, Optuna's `directions`, Hydra's
   /// `direction: [..]`); metric/maximize are the first. Empty: one objective.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 
@@ -39,6 +40,15 @@ std::string SweepReading::Text(const YAML::Node& node, const std::string& path) 
   if (!node.IsScalar()) Fail(node, fmt::format("{} must be a word", Echo(path)));
   RequireResolved(node, At(node));
   return node.Scalar();
+}
+
+std::string LowerCase(std::string text) {
+  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return text;
+}
+
+std::string SweepReading::Kind(const YAML::Node& node, const std::string& path) const {
+  return LowerCase(Text(node, path));
 }
 
 double SweepReading::Number(const YAML::Node& node, const std::string& path, bool quoted_ok) const {
@@ -124,6 +134,11 @@ void SweepReading::SetGoal(const YAML::Node& node, const std::string& path) {
   goal_set_ = true;
 }
 
+void SweepReading::SetMetric(const YAML::Node& node, const std::string& path) {
+  c_.metric = Text(node, path);
+  c_.metric_origin = At(node);
+}
+
 std::vector<bool> SweepReading::Goals(const YAML::Node& list, const std::string& path) const {
   if (!list.IsSequence() || list.size() == 0)
     Fail(list, fmt::format("{} must be a list of maximize/minimize", Echo(path)));
@@ -151,6 +166,7 @@ void SweepReading::SetObjectives(const std::vector<Objective>& objectives, const
   goal_set_ = true;
   c_.more_objectives.assign(objectives.begin() + 1, objectives.end());
   c_.objectives_origin = At(node);
+  c_.metric_origin = At(node);
 }
 
 void SweepReading::SetMethod(const YAML::Node& node, const std::string& path) {

@@ -18,6 +18,9 @@
 
 namespace hpo::config {
 
+/// `text` in ASCII lower case: distribution and type names compare case-insensitively.
+std::string LowerCase(std::string text);
+
 class SweepReading {
  public:
   SweepReading(std::string source, SweepConfig& config) : source_(std::move(source)), c_(config) {}
@@ -37,6 +40,9 @@ class SweepReading {
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const;
   std::string Key(const YAML::Node& key) const;
   std::string Text(const YAML::Node& node, const std::string& path) const;
+  /// A distribution or parameter type name, lower-cased: files write `CATEGORICAL`,
+  /// `LogUniform`, `INT` for the names every reader compares in lower case.
+  std::string Kind(const YAML::Node& node, const std::string& path) const;
   /// A finite number; quoted numbers ("0.001", as Katib writes them) count when `quoted_ok`.
   double Number(const YAML::Node& node, const std::string& path, bool quoted_ok = false) const;
   /// A whole number in [min, max]; the default max (1e18) keeps clear of int64's edge.
@@ -55,6 +61,13 @@ class SweepReading {
   // ----- what a sweep is ---------------------------------------------------------------------
   void SetGoal(const YAML::Node& node, const std::string& path);
   void SetGoal(bool maximize) { c_.maximize = maximize; }
+  /// The metric's name, remembered with its file:line:col (checked when the file is loaded).
+  void SetMetric(const YAML::Node& node, const std::string& path);
+  /// A metric the file's tool implies (Ax's `objective`), at the section that implies it.
+  void SetImpliedMetric(const std::string& name, const YAML::Node& section) {
+    c_.metric = name;
+    c_.metric_origin = At(section);
+  }
   /// `maximize`/`minimize` words of a list (Optuna's `directions`, Hydra's `direction: [..]`).
   std::vector<bool> Goals(const YAML::Node& list, const std::string& path) const;
   /// The study's objectives, in order (the first is metric/goal): names must differ.

@@ -9,15 +9,16 @@
 namespace hpo {
 namespace {
 
-// The words a parameter macro stands for; false if `word` is not one.
-bool ExpandParameterMacro(const std::string& word, const MacroValues& values,
-                          std::vector<std::string>& out) {
-  if (word.size() < 3 || word.rfind("${", 0) != 0 || word.back() != '}') return false;
-  const std::string name = word.substr(2, word.size() - 3);
-  if (std::find(kParameterMacros.begin(), kParameterMacros.end(), name) == kParameterMacros.end())
-    return false;
+bool IsParameterMacro(const std::string& name) {
+  return std::find(kParameterMacros.begin(), kParameterMacros.end(), name) !=
+         kParameterMacros.end();
+}
+
+// The words parameter macro `name` stands for.
+std::vector<std::string> ParameterMacroWords(const std::string& name, const MacroValues& values) {
   const ParamSet none;
   const ParamSet& params = values.params ? *values.params : none;
+  std::vector<std::string> out;
   if (name == "args") {
     for (const auto& [key, value] : params) out.push_back("--" + key + "=" + value.ToYaml());
   } else if (name == "args_no_hyphens") {
@@ -36,6 +37,17 @@ bool ExpandParameterMacro(const std::string& word, const MacroValues& values,
     WriteFileAtomic(json, JsonParams(params) + "\n");
     out.push_back(json.string());
   }
+  return out;
+}
+
+// A word that is one parameter macro becomes its words (none, one or several); false if `word`
+// is not one.
+bool ExpandParameterMacro(const std::string& word, const MacroValues& values,
+                          std::vector<std::string>& out) {
+  if (word.size() < 3 || word.rfind("${", 0) != 0 || word.back() != '}') return false;
+  const std::string name = word.substr(2, word.size() - 3);
+  if (!IsParameterMacro(name)) return false;
+  for (std::string& w : ParameterMacroWords(name, values)) out.push_back(std::move(w));
   return true;
 }
 
@@ -53,6 +65,13 @@ std::string ExpandTexts(const std::string& word, const MacroValues& values) {
     } else if (name.rfind("envvar:", 0) == 0) {
       const char* env = std::getenv(name.substr(7).c_str());
       out += env ? env : "";
+    } else if (IsParameterMacro(name)) {
+      // Inside a longer word (`sh -c 'echo ${args_json} > f'`) the words join with spaces:
+      // the program that reads the word (a shell) splits it again.
+      std::string joined;
+      for (const std::string& w : ParameterMacroWords(name, values))
+        joined += (joined.empty() ? "" : " ") + w;
+      out += joined;
     } else if (const auto text = values.texts.find(name); text != values.texts.end()) {
       out += text->second;
     } else {

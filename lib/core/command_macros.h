@@ -13,10 +13,11 @@
 
 namespace hpo {
 
-/// Macros that stand for a whole word and expand to the parameters: ${args} (--k=v each),
+/// Macros that expand to the parameters: ${args} (--k=v each),
 /// ${args_no_hyphens} (k=v), ${args_no_boolean_flags} (--k=v, booleans as --flag or
 /// nothing), ${args_json} (one JSON word), ${args_json_file} (the path of run_dir/params.json,
-/// which is written).
+/// which is written). As a whole word each is its own words; inside a longer word
+/// (`sh -c 'echo ${args_json} > f'`) they are joined with spaces into it.
 inline const std::vector<std::string> kParameterMacros = {
     "args", "args_no_hyphens", "args_no_boolean_flags", "args_json", "args_json_file"};
 

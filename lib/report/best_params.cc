@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 
 namespace hpo::report {
@@ -27,6 +28,13 @@ std::string FormatParamValue(const Value& value) {
     if (std::strtod(text.c_str(), nullptr) == v) return text;
   }
   return fmt::format("{:.16e}", v);
+}
+
+std::string RunName(const std::string& sweep, const store::Trial& trial) {
+  if (trial.run_dir.empty()) return fmt::format("{}.r.{}", sweep, trial.number);
+  std::filesystem::path dir(trial.run_dir);
+  if (!dir.has_filename()) dir = dir.parent_path();  // stored as ".../lunar.r.3/"
+  return dir.filename().string();
 }
 
 namespace {
@@ -207,15 +215,41 @@ std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
   }
   return fmt::format(
       "# @package _global_\n"
-      "# Best hyperparameters from sweep {}: trial {}.r.{}, {} {}\n"
+      "# Best hyperparameters from sweep {}: trial {}, {} {}\n"
       "# Apply with: hpo train --patch {}{}\n\n{}",
-      sweep, sweep, trial.number, metric, trial.value ? fmt::format("{}", *trial.value) : "?",
+      sweep, RunName(sweep, trial), metric, trial.value ? fmt::format("{}", *trial.value) : "?",
       patch_path.string(),
       fixed_names.empty()
           ? ""
           : "\n# The sweep's fixed values are included (marked), so this is the trial's whole "
             "configuration; --override after --patch changes one (e.g. total_timesteps=2000000).",
       ParamsAsYaml(WithFixed(fixed, trial.params), fixed_names));
+}
+
+std::string ProgramPatchFileText(const std::string& sweep, const store::Trial& trial,
+                                 const ParamSet& fixed, const std::string& metric,
+                                 const std::vector<std::string>& command) {
+  const auto unprefixed = [](std::string name) {
+    return name.erase(0, std::min(name.find_first_not_of('+'), name.size()));
+  };
+  ParamSet values;
+  std::set<std::string> fixed_names;
+  for (const auto& [name, value] : WithFixed(fixed, trial.params)) {
+    values[unprefixed(name)] = value;
+    if (!trial.params.count(name)) fixed_names.insert(unprefixed(name));
+  }
+  std::string program;
+  for (const std::string& word : command) program += (program.empty() ? "" : " ") + word;
+  return fmt::format(
+      "# @package _global_\n"
+      "# Best hyperparameters from sweep {}: trial {}, {} {}\n"
+      "# For the sweep's trial program: {}\n"
+      "# The names are the program's, as the sweep file writes them, nested by their dots.\n"
+      "# Apply it as the program applies a config patch (Hydra: a config file it selects, "
+      "e.g. +experiment=NAME).{}\n\n{}",
+      sweep, RunName(sweep, trial), metric, trial.value ? fmt::format("{}", *trial.value) : "?",
+      program, fixed_names.empty() ? "" : "\n# The sweep's fixed values are included (marked).",
+      ParamsAsYaml(values, fixed_names, YamlLayout::kAsWritten));
 }
 
 std::string ShellQuote(const std::string& word) {

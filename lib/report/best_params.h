@@ -16,6 +16,12 @@ namespace hpo::report {
 /// notation ("7.31e-04") with as few digits as parse back to the same double; else ToYaml().
 std::string FormatParamValue(const Value& value);
 
+/// The folder a trial ran in ("lunar.r.3"): the last part of its stored run_dir. Never recomputed
+/// from the trial number: ClaimRunDir skips the folders an earlier study of the same name left,
+/// so trial 1 can run in <sweep>.r.3 while <sweep>.r.1 holds the other study's trial.
+/// "<sweep>.r.<number>" only for a trial that has no run_dir (never started).
+std::string RunName(const std::string& sweep, const store::Trial& trial);
+
 /// COMPLETE trials with a value, best first (ties: lower trial number first). With further
 /// objectives (a multi-objective study): trials with every value, by non-domination rank (the
 /// Pareto front first), then by the first objective.
@@ -70,6 +76,15 @@ std::vector<std::string> ParamsAsOverrides(const ParamSet& params);
 std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
                           const ParamSet& fixed, const std::string& metric,
                           const std::filesystem::path& patch_path);
+
+/// The patch for a sweep whose trial program is its own `command:` (Metta's and Hydra's config
+/// patches): "# @package _global_", which program it is for (`command`, as the sweep file gives
+/// it), then the trial's values and the sweep's fixed values (marked) under the names the
+/// program takes, as the sweep file writes them, nested by their dots. Hydra's "+" and "++"
+/// override prefixes are dropped: in a config file a key needs none.
+std::string ProgramPatchFileText(const std::string& sweep, const store::Trial& trial,
+                                 const ParamSet& fixed, const std::string& metric,
+                                 const std::vector<std::string>& command);
 
 /// Quotes a shell word if it needs it (for printed commands the user will paste).
 std::string ShellQuote(const std::string& word);

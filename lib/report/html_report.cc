@@ -32,7 +32,7 @@ std::string TrialTip(const SweepResults& r, const store::Trial& t) {
   std::string params;
   for (const auto& [name, value] : t.params)
     params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, ReadableValue(value));
-  return fmt::format("trial {} ({}.r.{}), {}, {} {}: {}", t.number, r.location.name, t.number,
+  return fmt::format("trial {} ({}), {}, {} {}: {}", t.number, RunName(r.location.name, t),
                      store::StateName(t.state), r.info.metric,
                      t.value ? ReadableNumber(*t.value) : std::string("(no value)"), params);
 }
@@ -295,7 +295,7 @@ std::string TopTable(const SweepResults& r, int top_n) {
     std::string params;
     for (const auto& [name, value] : ranked[i].params)
       params += fmt::format("{}={} ", name, ReadableValue(value));
-    const std::string run = fmt::format("{}.r.{}", HtmlEscape(r.location.name), ranked[i].number);
+    const std::string run = HtmlEscape(RunName(r.location.name, ranked[i]));
     html += fmt::format(
         "<tr><td>{}</td><td>{}</td>", i + 1,
         ranked[i].run_dir.empty()
@@ -353,8 +353,8 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
       HtmlEscape(r.location.name), kStyle, CountsLine(r), r.info.maximize ? "maximise" : "minimise",
       HtmlEscape(r.info.metric),
       ranked.empty() ? std::string("none yet")
-                     : fmt::format("{} ({}.r.{})", ReadableNumber(*ranked[0].value),
-                                   HtmlEscape(r.location.name), ranked[0].number),
+                     : fmt::format("{} ({})", ReadableNumber(*ranked[0].value),
+                                   HtmlEscape(RunName(r.location.name, ranked[0]))),
       StateColour(store::TrialState::kComplete), StateColour(store::TrialState::kPruned),
       StateColour(store::TrialState::kFailed), kBestColour);
   html += "<h2>Optimization history</h2>" + History(r, "trial number", TrialNumber).Render() + "\n";
@@ -392,19 +392,20 @@ std::string MarkdownReport(const SweepResults& r,
     std::string params;
     for (const auto& [name, value] : ranked[i].params)
       params += fmt::format("{}={} ", name, ReadableValue(value));
-    md += fmt::format("| {} | {}.r.{} | {} | {:.1f} | {} |\n", i + 1, r.location.name,
-                      ranked[i].number, ReadableNumber(*ranked[i].value), ranked[i].cost, params);
+    md +=
+        fmt::format("| {} | {} | {} | {:.1f} | {} |\n", i + 1, RunName(r.location.name, ranked[i]),
+                    ReadableNumber(*ranked[i].value), ranked[i].cost, params);
   }
   if (r.info.MultiObjective()) {
     md += fmt::format("\n## Pareto front of {}\n\n", DescribeObjectives(r.info.Objectives()));
     for (const store::Trial& t : ObjectiveFront(r.trials, r.info.Objectives())) {
-      md += fmt::format("- {}.r.{}: {}\n", r.location.name, t.number,
+      md += fmt::format("- {}: {}\n", RunName(r.location.name, t),
                         ObjectiveValuesText(t, r.info.Objectives()));
     }
   }
   md += "\n## Pareto front (best score for its cost)\n\n";
   for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize)) {
-    md += fmt::format("- {}.r.{}: {} in {:.1f} s\n", r.location.name, t.number,
+    md += fmt::format("- {}: {} in {:.1f} s\n", RunName(r.location.name, t),
                       ReadableNumber(*t.value), t.cost);
   }
   md += "\n## Parameter importance\n\n";

@@ -143,7 +143,7 @@ std::string ImportanceYaml(const SweepResults& sweep,
   }
   out += "top_5_configs:\n";
   for (size_t i = 0; i < std::min<size_t>(5, ranked.size()); ++i) {
-    out += fmt::format("  - config_id: {}.r.{}\n", sweep.location.name, ranked[i].number);
+    out += fmt::format("  - config_id: {}\n", RunName(sweep.location.name, ranked[i]));
     for (const auto& [name, value] : ranked[i].params)
       out += fmt::format("    {}: {}\n", name, FormatParamValue(value));
     out += fmt::format("    {}: {}\n", sweep.info.metric, *ranked[i].value);

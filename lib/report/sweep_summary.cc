@@ -34,6 +34,13 @@ std::string SweepEndText(const config::SweepConfig& c, const std::vector<store::
                          const std::function<std::string(const store::Trial&)>& command_for) {
   const std::vector<store::Trial> ranked = RankTrials(trials, c.maximize, c.more_objectives);
   std::string text = CountsLine(c, trials, launched);
+  if (EveryTrialFailed(trials)) {
+    const int failed = store::CountStates(trials).failed;
+    return text + fmt::format(
+                      "\nsweep {} failed: all {} trial(s) failed, none completed (each trial's "
+                      "error: hpo status {}; its output: the trial's run folder in runs/)\n",
+                      c.name, failed, c.name);
+  }
   if (ranked.empty()) return text + "\n";
   const store::Trial& best = ranked[0];
   if (c.MultiObjective()) {
@@ -46,6 +53,11 @@ std::string SweepEndText(const config::SweepConfig& c, const std::vector<store::
   text += fmt::format("best parameters (trial {}): {}\n", best.number, ParamsLine(best.params));
   text += fmt::format("to train with the best hyperparameters, run:\n  {}\n", command_for(best));
   return text;
+}
+
+bool EveryTrialFailed(const std::vector<store::Trial>& trials) {
+  const store::StateCounts counts = store::CountStates(trials);
+  return counts.failed > 0 && counts.complete == 0 && counts.pruned == 0;
 }
 
 CheckpointKeeper::CheckpointKeeper(int keep, const config::SweepConfig& c)

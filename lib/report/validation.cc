@@ -61,11 +61,10 @@ std::string ValidationTable(const Validation& v, const std::string& sweep) {
   std::string text = fmt::format("{:<6} {:<16} {:>10} {:>10} {:>10} {:>10} {:>8} {:>7}\n", "rank",
                                  "trial", "sweep", "mean", "std", "min", "new rank", "failed");
   for (const ValidatedConfig& c : v.configs) {
-    text +=
-        fmt::format("{:<6} {:<16} {:>10} {:>10} {:>10} {:>10} {:>8} {:>7}\n", c.sweep_rank,
-                    fmt::format("{}.r.{}", sweep, c.original.number),
-                    ReadableNumber(c.original.value.value_or(NAN)), ReadableNumber(c.Mean()),
-                    ReadableNumber(c.Std()), ReadableNumber(c.Min()), c.validated_rank, c.failed);
+    text += fmt::format("{:<6} {:<16} {:>10} {:>10} {:>10} {:>10} {:>8} {:>7}\n", c.sweep_rank,
+                        RunName(sweep, c.original), ReadableNumber(c.original.value.value_or(NAN)),
+                        ReadableNumber(c.Mean()), ReadableNumber(c.Std()), ReadableNumber(c.Min()),
+                        c.validated_rank, c.failed);
   }
   return text;
 }
@@ -79,10 +78,10 @@ std::string ValidationYaml(const Validation& v, const std::string& sweep, const 
       v.ranking_held ? "true" : "false");
   for (const ValidatedConfig& c : v.configs) {
     yaml += fmt::format(
-        "  - config_id: {}.r.{}\n    sweep_rank: {}\n    sweep_value: {}\n    mean: {}\n    std: "
+        "  - config_id: {}\n    sweep_rank: {}\n    sweep_value: {}\n    mean: {}\n    std: "
         "{}\n    min: {}\n"
         "    validated_rank: {}\n    completed_seeds: {}\n    failed_seeds: {}\n    params:\n",
-        sweep, c.original.number, c.sweep_rank, c.original.value.value_or(NAN), c.Mean(), c.Std(),
+        RunName(sweep, c.original), c.sweep_rank, c.original.value.value_or(NAN), c.Mean(), c.Std(),
         c.Min(), c.validated_rank, c.values.size(), c.failed);
     for (const auto& [name, value] : c.original.params)
       yaml += fmt::format("      {}: {}\n", name, FormatParamValue(value));

@@ -68,9 +68,10 @@ std::unique_ptr<Node> Branch(Op op, std::unique_ptr<Node> left, std::unique_ptr<
 
 class Parser {
  public:
-  Parser(const std::string& text, const Constraint::Resolver& resolve, const Origin& origin,
+  Parser(const std::string& text, const Constraint::Resolver& resolve,
+         const Constraint::UnknownName& unknown, const Origin& origin,
          std::vector<std::string>& names)
-      : text_(text), resolve_(resolve), origin_(origin), names_(names) {}
+      : text_(text), resolve_(resolve), unknown_(unknown), origin_(origin), names_(names) {}
 
   std::unique_ptr<Node> ParseAll() {
     auto node = ParseOr();
@@ -264,7 +265,7 @@ class Parser {
       const std::optional<std::string> resolved = resolve_(name);
       if (!resolved) {
         pos_ = start;
-        Fail(fmt::format("unknown parameter '{}'", Echo(name)));
+        Fail(unknown_ ? unknown_(name) : fmt::format("unknown parameter '{}'", Echo(name)));
       }
       names_.push_back(*resolved);
       return Leaf(Op::kName, 0, *resolved);
@@ -274,6 +275,7 @@ class Parser {
 
   const std::string& text_;
   const Constraint::Resolver& resolve_;
+  const Constraint::UnknownName& unknown_;
   const Origin& origin_;
   std::vector<std::string>& names_;
   size_t pos_ = 0;
@@ -352,7 +354,7 @@ class Evaluator {
 Constraint::~Constraint() = default;
 
 std::unique_ptr<Constraint> Constraint::Parse(const std::string& text, const Resolver& resolve,
-                                              const Origin& origin) {
+                                              const Origin& origin, const UnknownName& unknown) {
   // Bounds the expression tree, whose evaluation recurses (a real constraint is a line).
   constexpr size_t kMaxLength = 1000;
   if (text.size() > kMaxLength) {
@@ -362,7 +364,7 @@ std::unique_ptr<Constraint> Constraint::Parse(const std::string& text, const Res
   std::unique_ptr<Constraint> c(new Constraint());
   c->text_ = text;
   c->origin_ = origin;
-  c->root_ = Parser(c->text_, resolve, origin, c->names_).ParseAll();
+  c->root_ = Parser(c->text_, resolve, unknown, origin, c->names_).ParseAll();
   return c;
 }
 

@@ -31,10 +31,13 @@ class Constraint {
   /// Maps a name as written to the parameter it means, or nullopt if there is none.
   using Resolver = std::function<std::optional<std::string>(std::string_view)>;
 
+  /// What an error says of a name `resolve` does not know; none: "unknown parameter 'x'".
+  using UnknownName = std::function<std::string(std::string_view)>;
+
   /// Parses `text`. Syntax errors and unknown names are UserErrors at `origin`, quoting the
   /// expression and the column.
   static std::unique_ptr<Constraint> Parse(const std::string& text, const Resolver& resolve,
-                                           const Origin& origin);
+                                           const Origin& origin, const UnknownName& unknown = {});
 
   ~Constraint();
   /// True when the values match the combination to skip. Strings and lists compare by equality

@@ -57,8 +57,42 @@ TEST(SweepConfigSeedsTest, MettaDistributionSnippetsWithACustomProgram) {
   EXPECT_EQ(c.command, (std::vector<std::string>{"my_trainer", "${args}"}));
 }
 
+// The seed's presets search fewer keys than its constraints read; as written they ran those
+// constraints against hpo train's defaults. Its author's fix: `constraints: []` in each preset.
+std::string MendedSeed() {
+  std::ifstream in(kSeeds + "ppo_search_space.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string preset : {"  quick:\n", "  fine_tune:\n"})
+    text.replace(text.find(preset), preset.size(), preset + "    constraints: []\n");
+  return WriteTemp("ppo_search_space.yaml", text);
+}
+
+TEST(SweepConfigSeedsTest, AConstraintOnAKeyNoPartOfTheSweepSetsIsRefusedAtItsLine) {
+  for (const std::string preset : {"", "quick"}) {
+    try {
+      LoadSweepConfig(kSeeds + "ppo_search_space.yaml", preset);
+      FAIL() << "loaded with preset '" << preset << "'";
+    } catch (const UserError& e) {
+      EXPECT_NE(std::string(e.what()).find(
+                    "ppo_search_space.yaml:47:5: constraint \"learning_rate > 5e-4 and "
+                    "learning_epochs > 8\": 'learning_epochs' (n_epochs) is set by no part of this "
+                    "sweep (not searched, not fixed, not in preset 'quick'): search it or fix it "
+                    "(it would read hpo train's default) at column 26"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  // A fixed value counts as set (ratio_clip), searched ones as searched, in any spelling.
+  const std::string ok =
+      WriteTemp("constraint_reads_fixed.yaml",
+                "method: random\nfixed: {ratio_clip: 0.2, n_envs: 8}\nparameters:\n"
+                "  lr: {min: 1.0e-4, max: 1.0e-3}\nconstraints:\n"
+                "  - \"learning_rate > 5e-4 and clip_range < 0.15 and num_envs > 4\"\n");
+  EXPECT_EQ(LoadSweepConfig(ok).constraints.size(), 1u);
+}
+
 TEST(SweepConfigSeedsTest, SearchSpaceFileWithFixedConstraintsAndPresets) {
-  const SweepConfig c = LoadSweepConfig(kSeeds + "ppo_search_space.yaml");
+  const SweepConfig c = LoadSweepConfig(MendedSeed());
   EXPECT_EQ(c.parameters.size(), 5u);
   EXPECT_EQ(c.fixed.at("clip_range"), Value(0.2));   // ratio_clip
   EXPECT_EQ(c.fixed.at("n_envs"), Value(2048));      // num_envs
@@ -81,20 +115,14 @@ TEST(SweepConfigSeedsTest, SearchSpaceFileWithFixedConstraintsAndPresets) {
 }
 
 TEST(SweepConfigSeedsTest, PresetsReplaceWholeSections) {
-  const SweepConfig quick = LoadSweepConfig(kSeeds + "ppo_search_space.yaml", "quick");
+  const SweepConfig quick = LoadSweepConfig(MendedSeed(), "quick");
   ASSERT_EQ(quick.parameters.size(), 2u);
   EXPECT_EQ(Param(quick, "learning_rate").choices.size(), 3u);
-  // learning_epochs is no longer searched: "learning_rate > 5e-4 and learning_epochs > 8"
-  // reads the trainer default (9), so it rejects 1e-3 and keeps 3e-4.
-  ASSERT_EQ(TrainerConfig().n_epochs, 9);
-  EXPECT_FALSE(quick.BuildSpace().IsFeasible(
-      ParamSet{{"learning_rate", Value(1e-3)}, {"n_steps", Value(24)}}));
-  EXPECT_TRUE(quick.BuildSpace().IsFeasible(
-      ParamSet{{"learning_rate", Value(3e-4)}, {"n_steps", Value(24)}}));
-  const SweepConfig fine = LoadSweepConfig(kSeeds + "ppo_search_space.yaml", "fine_tune");
+  EXPECT_TRUE(quick.constraints.empty());  // the preset's own constraints: none
+  const SweepConfig fine = LoadSweepConfig(MendedSeed(), "fine_tune");
   EXPECT_EQ(Param(fine, "learning_rate").numeric.max, 5e-4);
   try {
-    LoadSweepConfig(kSeeds + "ppo_search_space.yaml", "slow");
+    LoadSweepConfig(MendedSeed(), "slow");
     FAIL();
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("no preset 'slow'"), std::string::npos) << e.what();
@@ -152,7 +180,7 @@ void ExpectRoundTrip(const SweepConfig& c) {
 TEST(SweepConfigTest, TheStoredConfigIsTheSameSweep) {
   // Every non-default setting a file can give, in both a trainer sweep and a custom program's.
   const std::string trainer = WriteTemp("every_setting.yaml", R"(name: every_setting
-metric: {name: eval_reward, goal: minimize, target: -3.5}
+metric: {name: training_time, goal: minimize, target: -3.5}
 early_stopping_patience: 12
 min_delta: 0.25
 keep_best_n: 4
@@ -206,12 +234,11 @@ parameters:
   epochs: {value: 10}
 )");
   ExpectRoundTrip(LoadSweepConfig(custom));
-  for (const char* seed : {"metta_quick.yaml", "metta_distributions.yaml",
-                           "metta_programmatic.yaml", "ppo_search_space.yaml"}) {
-    const SweepConfig c = LoadSweepConfig(kSeeds + seed);
+  for (const std::string& seed : {kSeeds + "metta_quick.yaml", kSeeds + "metta_distributions.yaml",
+                                  kSeeds + "metta_programmatic.yaml", MendedSeed()}) {
+    const SweepConfig c = LoadSweepConfig(seed);
     ExpectRoundTrip(c);
-    for (const std::string& preset : c.presets)
-      ExpectRoundTrip(LoadSweepConfig(kSeeds + seed, preset));
+    for (const std::string& preset : c.presets) ExpectRoundTrip(LoadSweepConfig(seed, preset));
   }
 }
 
@@ -492,7 +519,7 @@ TEST(SweepConfigTest, PufferLibFilesNameTheRolloutBatchSize) {
   // hpo train is the trial program: PufferLib's batch_size is the rollout, minibatch_size SB3's
   // batch_size
   const SweepConfig c = LoadSweepConfig(WriteTemp("puffer_names.yaml", R"(method: bayes
-metric: score
+metric: reward
 goal: maximize
 parameters:
   trainer:
@@ -962,6 +989,51 @@ TEST(SweepConfigTest, FixedValuesAreCheckedOnTheirOwnNotAgainstDefaults) {
   EXPECT_EQ(LoadSweepConfig(custom).fixed.at("batch_size"), Value(-64));
 }
 
+TEST(SweepConfigTest, DistributionTypeNamesAreCaseInsensitive) {
+  // As VBot's files write them: capitals, in every spelling of a type.
+  const SweepConfig c = LoadSweepConfig(
+      WriteTemp("capital_types.yaml",
+                "method: random\nparameters:\n"
+                "  activation_fn: {type: CATEGORICAL, values: [tanh, relu]}\n"
+                "  net_arch: {distribution: Choice, values: [[64, 64], [128]]}\n"
+                "  learning_rate: {distribution: LOGUNIFORM, min: 1.0e-5, max: 1.0e-3}\n"
+                "  gamma: {type: Uniform, min: 0.9, max: 0.99}\n"
+                "  n_epochs: {type: INT, low: 2, high: 8}\n"
+                "  batch_size: {distribution: UNIFORM_POW2, min: 32, max: 256}\n"
+                "  ent_coef: {type: FLOAT, low: 1.0e-4, high: 0.1, log: true}\n"));
+  EXPECT_TRUE(Param(c, "activation_fn").categorical);
+  EXPECT_TRUE(Param(c, "net_arch").categorical);
+  EXPECT_EQ(Param(c, "learning_rate").numeric.distribution, "loguniform");
+  EXPECT_EQ(Param(c, "gamma").numeric.distribution, "uniform");
+  EXPECT_EQ(Param(c, "n_epochs").numeric.distribution, "int_uniform");
+  EXPECT_EQ(Param(c, "batch_size").numeric.distribution, "uniform_pow2");
+  EXPECT_EQ(Param(c, "ent_coef").numeric.distribution, "loguniform");
+  // Another tool's type names too (Determined's).
+  const SweepConfig determined = LoadSweepConfig(
+      WriteTemp("capital_determined.yaml",
+                "searcher: {name: random, metric: reward, max_trials: 4}\nhyperparameters:\n"
+                "  learning_rate: {type: LOG, minval: -5, maxval: -3}\n"
+                "  activation_fn: {type: Categorical, vals: [tanh, relu]}\n"));
+  EXPECT_EQ(Param(determined, "learning_rate").numeric.distribution, "loguniform");
+  EXPECT_TRUE(Param(determined, "activation_fn").categorical);
+}
+
+TEST(SweepConfigTest, EveryMetricHpoTrainWritesLoadsAndACustomProgramsIsItsOwn) {
+  for (const std::string metric :
+       {"final_mean_reward", "reward", "mean_reward", "episode_reward_mean", "std", "success_rate",
+        "mean_episode_length", "episodes", "training_time", "total_timesteps", "sps",
+        "time_to_solve", "steps_to_solve", "time_env_step", "time_policy_rollout", "time_update",
+        "time_eval"}) {
+    const std::string path = WriteTemp(
+        "metric.yaml", "metric: " + metric + "\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n");
+    EXPECT_EQ(LoadSweepConfig(path).metric, metric);
+  }
+  const std::string custom = WriteTemp("custom_metric.yaml",
+                                       "metric: val_loss\ncommand: [./train.sh, \"${args}\"]\n"
+                                       "parameters:\n  x: {min: 0.0, max: 1.0}\n");
+  EXPECT_EQ(LoadSweepConfig(custom).metric, "val_loss");
+}
+
 TEST_P(SweepConfigBadInputTest, ClearMessageWithFileLineColumn) {
   const BadConfig& bad = GetParam();
   const std::string path = WriteTemp("bad_" + bad.name + ".yaml", bad.yaml);
@@ -1085,6 +1157,13 @@ INSTANTIATE_TEST_SUITE_P(
                   kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\nconstraints:\n  - \"gamma "
                           "> 0.95 and colour == 1\"\n",
                   "5:5", "unknown parameter 'colour'"},
+        // hpo train's default for it would be read, silently
+        BadConfig{"constraint_reads_a_default",
+                  kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\nconstraints:\n  - \"gamma "
+                          "> 0.95 and n_epochs > 8\"\n",
+                  "5:5",
+                  "'n_epochs' is set by no part of this sweep (not searched, not fixed): search "
+                  "it or fix it (it would read hpo train's default) at column 18"},
         BadConfig{"duplicate_parameter",
                   kHead + "parameters:\n  lr: {min: 0.001, max: 0.01}\n  learning_rate: {min: "
                           "0.001, max: 0.01}\n",
@@ -1143,6 +1222,23 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"fixed_and_searched",
                   kHead + "fixed:\n  gamma: 0.99\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
                   "5:3", "duplicate parameter 'gamma'"},
+        // hpo train never writes it: every trial would fail after its whole run
+        BadConfig{"metric_typo",
+                  kHead + "metric: final_mean_rewrd\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "2:9",
+                  "metric 'final_mean_rewrd' is never written by hpo train (did you mean "
+                  "'final_mean_reward'?): its results have final_mean_reward, std, success_rate"},
+        BadConfig{"wandb_metric_typo",
+                  kHead + "metric: {name: val_loss, goal: minimize}\nparameters:\n  gamma: {min: "
+                          "0.9, max: 0.99}\n",
+                  "2:16", "metric 'val_loss' is never written by hpo train: its results have"},
+        BadConfig{"objective_typo",
+                  kHead + "metrics:\n  - {name: reward, goal: maximize}\n  - {name: "
+                          "training_tme, goal: minimize}\nparameters:\n  gamma: {min: 0.9, max: "
+                          "0.99}\n",
+                  "3:3",
+                  "metric 'training_tme' is never written by hpo train (did you mean "
+                  "'training_time'?)"},
         BadConfig{"bad_goal",
                   kHead + "goal: maximise\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:7",
                   "goal must be maximize or minimize"},

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "lib/config/sweep_config.h"
@@ -87,8 +88,12 @@ TEST(SweepConvertTest, TheHpoFormLoadsBackAsTheSameSweep) {
   // a trainer sweep, and a file with presets, converted with one
   ExpectHpoRoundTrip(LoadSweepConfig(std::string(HPO_SOURCE_DIR) + "/configs/lunar.yaml"),
                      "lunar_hpo.yaml");
-  const std::string seeds =
-      std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/ppo_search_space.yaml";
+  // the seed with `constraints: []` in its presets (as written, they read keys they do not set)
+  std::ifstream in(std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/ppo_search_space.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string preset : {"  quick:\n", "  fine_tune:\n"})
+    text.replace(text.find(preset), preset.size(), preset + "    constraints: []\n");
+  const std::string seeds = WriteFile("ppo_search_space.yaml", text);
   ExpectHpoRoundTrip(LoadSweepConfig(seeds, "quick"), "ppo_search_space_quick_hpo.yaml");
   EXPECT_NE(ToHpoYaml(LoadSweepConfig(seeds))
                 .find("# presets in the file: quick, fine_tune; this is the file without one"),

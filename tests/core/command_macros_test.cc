@@ -22,6 +22,22 @@ TEST(CommandMacrosTest, NamedTextsExpandInsideWordsAndOthersStayAsWritten) {
   EXPECT_EQ(ExpandMacros({"x", "${args}"}, MacroValues{}), (std::vector<std::string>{"x"}));
 }
 
+TEST(CommandMacrosTest, ParameterMacrosExpandInsideALongerWordToo) {
+  const ParamSet params = {{"lr", Value(0.5)}, {"use_gae", Value(true)}};
+  const MacroValues values{&params, testing::TempDir(), {{"trial_number", "3"}}};
+  // One argv word for `sh -c`: the macro is part of the script, not a word of its own.
+  EXPECT_EQ(ExpandMacros({"sh", "-c", "echo '${args_json}' > trial_${trial_number}.json"}, values),
+            (std::vector<std::string>{"sh", "-c",
+                                      R"(echo '{"lr": 0.5, "use_gae": true}' > trial_3.json)"}));
+  EXPECT_EQ(
+      ExpandMacros({"train ${args} --out=x", "k:${args_no_hyphens}", "[${args_no_boolean_flags}]"},
+                   values),
+      (std::vector<std::string>{"train --lr=0.5 --use_gae=true --out=x", "k:lr=0.5 use_gae=true",
+                                "[--lr=0.5 --use_gae]"}));
+  EXPECT_EQ(ExpandMacros({"--params=${args_json_file}"}, values),
+            (std::vector<std::string>{"--params=" + testing::TempDir() + "params.json"}));
+}
+
 TEST(CommandMacrosTest, UnknownMacroNamesTheFirstNameNotKnown) {
   const std::vector<std::string> known = {"sweep", "trial_json"};
   EXPECT_EQ(UnknownMacro("--x=${sweep}/${trial_json}", known), std::nullopt);

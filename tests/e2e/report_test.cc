@@ -137,7 +137,10 @@ TEST_F(ReportCliTest, BadInputIsOneLineAndExitCode2) {
       << "name: broken\nmetric: score\nmethod: random\nn_trials: 2\nmax_retries: 0\n"
       << "command: [" << HPO_STUB_TRIAL << ", \"--fault=exit3\", \"${args}\"]\n"
       << "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
-  ASSERT_EQ(RunHpo("sweep " + path.string()).exit_code, 0);
+  const CommandResult sweep = RunHpo("sweep " + path.string());
+  ASSERT_EQ(sweep.exit_code, 1) << sweep.output;  // a sweep that produced nothing fails
+  EXPECT_NE(sweep.output.find("sweep broken failed: all 2 trial(s) failed"), std::string::npos)
+      << sweep.output;
   for (const char* command :
        {"report broken", "export broken", "importance broken", "report broken --format md"}) {
     const CommandResult r = RunHpo(command);

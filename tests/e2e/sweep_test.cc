@@ -212,6 +212,34 @@ TEST_F(SweepCliTest, ANewStudyUnderAnOldNameNeverReadsTheOldRunDirectories) {
   EXPECT_TRUE(fs::exists(sweep_dir / "runs/reused.r.0/sweep_eval_results.yaml"));  // left as it was
 }
 
+TEST_F(SweepCliTest, BestParamsAndTheReportNameTheFolderTheBestTrialRanInAfterANameIsReused) {
+  // First study: two trials in reused.r.0 and reused.r.1.
+  ASSERT_EQ(RunHpo("sweep " + Config("renamed",
+                                     "method: grid\nn_trials: 2\nparameters:\n  x: "
+                                     "{values: [0.2, 0.25]}\n"))
+                .exit_code,
+            0);
+  const fs::path sweep_dir = dir_ / "train_dir/sweep/renamed";
+  for (const char* file : {"study.db", "study.db-wal", "study.db-shm"})
+    fs::remove(sweep_dir / file);
+  // A new study of the same name: its trials 0 and 1 run in r.2 and r.3; trial 1 (x = 0.3) wins.
+  const std::vector<store::Trial> trials = SweepToTheEnd(
+      "renamed", "method: grid\nn_trials: 2\nparameters:\n  x: {values: [0.0, 0.3]}\n");
+  ASSERT_EQ(trials.size(), 2u);
+  const store::Trial& best = trials[0].params.at("x").as_double() == 0.3 ? trials[0] : trials[1];
+  ASSERT_EQ(fs::path(best.run_dir).filename(), "renamed.r." + std::to_string(best.number + 2));
+  const std::string folder = fs::path(best.run_dir).filename().string();
+  const CommandResult params = RunHpo("best-params renamed --no-patch --top-n 2");
+  ASSERT_EQ(params.exit_code, 0) << params.output;
+  EXPECT_NE(params.output.find("Best run: " + folder + " (score: 100)"), std::string::npos)
+      << params.output;
+  EXPECT_EQ(params.output.find("renamed.r.0"), std::string::npos) << params.output;
+  EXPECT_EQ(params.output.find("renamed.r.1 "), std::string::npos) << params.output;
+  const CommandResult md = RunHpo("report renamed --format md");
+  ASSERT_EQ(md.exit_code, 0) << md.output;
+  EXPECT_NE(md.output.find("| 1 | " + folder + " | 100 |"), std::string::npos) << md.output;
+}
+
 TEST_F(SweepCliTest, AnEditedSpaceIsRefusedWithADiffUntilAcceptedAndMoreTrialsJustContinue) {
   const std::string space =
       "method: random\nparameters:\n  x: {distribution: uniform, min: -1, max: 1}\n";
@@ -543,8 +571,25 @@ TEST_F(SweepCliTest, BestParamsPrintsTheSweepsOwnProgramAndItRunsAsPrinted) {
                                     "method: grid\nn_trials: 3\nfixed:\n  steps: 2\nparameters:\n"
                                     "  x: {values: [0.1, 0.3, 0.6]}\n");
   ASSERT_EQ(RunHpo("sweep " + config).exit_code, 0);
-  const CommandResult best = RunHpo("best-params custom");
+  const fs::path patches = dir_ / "patches";
+  const CommandResult best = RunHpo("best-params custom --output-dir " + patches.string());
   ASSERT_EQ(best.exit_code, 0) << best.output;
+  // The patch is written for this program: its names, the command in the header.
+  EXPECT_NE(
+      best.output.find("2. Config patch saved to: " + (patches / "custom_best.yaml").string()),
+      std::string::npos)
+      << best.output;
+  std::ifstream in(patches / "custom_best.yaml");
+  const std::string patch((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(patch.rfind("# @package _global_\n", 0), 0u) << patch;
+  EXPECT_NE(patch.find(std::string("# For the sweep's trial program: ") + HPO_STUB_TRIAL +
+                       " --marker=custom ${args}\n"),
+            std::string::npos)
+      << patch;
+  const YAML::Node values = YAML::Load(patch);
+  EXPECT_EQ(values["x"].as<double>(), 0.3) << patch;
+  EXPECT_EQ(values["steps"].as<int>(), 2) << patch;
+  EXPECT_FALSE(values["trainer"]) << patch;
   EXPECT_EQ(best.output.find("hpo train --"), std::string::npos) << "not this sweep's program:\n"
                                                                  << best.output;
   const std::string heading = "3. Command (the sweep's trial program, as the sweep ran it):\n" +
@@ -615,19 +660,61 @@ TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
   EXPECT_EQ(fs::file_size(db), before);
 }
 
+TEST_F(SweepCliTest, AMetricHpoTrainNeverWritesIsRefusedAtLoad) {
+  const std::string space = "method: random\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n";
+  const fs::path typo = dir_ / "typo.yaml";
+  std::ofstream(typo) << "name: typo\nmetric: final_mean_rewrd\n" << space;
+  const CommandResult r = RunHpo("sweep " + typo.string() + " --dry-run");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(LineCount(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find(typo.string() +
+                          ":2:9: metric 'final_mean_rewrd' is never written by hpo train (did "
+                          "you mean 'final_mean_reward'?): its results have final_mean_reward, "),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/typo"));
+  // What hpo train writes, its reward aliases, and any metric of a custom program load.
+  for (const std::string metric :
+       {"final_mean_reward", "reward", "episode_reward_mean", "success_rate",
+        "{name: time_to_solve, goal: minimize}", "{name: steps_to_solve, goal: minimize}"}) {
+    const fs::path ok = dir_ / "ok.yaml";
+    std::ofstream(ok) << "name: ok\nmetric: " << metric << "\n" << space;
+    const CommandResult dry = RunHpo("sweep " + ok.string() + " --dry-run");
+    EXPECT_EQ(dry.exit_code, 0) << metric << ": " << dry.output;
+  }
+  EXPECT_EQ(RunHpo("sweep " + Config("custom_metric", space) + " --dry-run").exit_code, 0);
+}
+
 TEST_F(SweepCliTest, EverySeedFixtureAndExampleDryRuns) {
+  const std::string seed =
+      std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/ppo_search_space.yaml";
   std::vector<std::string> files = {std::string(HPO_SOURCE_DIR) + "/configs/lunar.yaml"};
   for (const char* folder : {"/tests/fixtures/seeds", "/configs/examples"}) {
     for (const auto& e : fs::directory_iterator(std::string(HPO_SOURCE_DIR) + folder))
-      files.push_back(e.path().string());
+      if (e.path() != seed) files.push_back(e.path().string());
   }
+  // The seed as written: its presets search fewer keys than its constraints read, which ran them
+  // against hpo train's defaults. Refused at the constraint; with `constraints: []` in each
+  // preset (what its author meant) every preset dry-runs.
+  const CommandResult refused = RunHpo("sweep " + seed + " --dry-run");
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("ppo_search_space.yaml:47:5: constraint \"learning_rate > 5e-4 and "
+                                "learning_epochs > 8\": 'learning_epochs' (n_epochs) is set by no "
+                                "part of this sweep (not searched, not fixed, not in preset "
+                                "'quick')"),
+            std::string::npos)
+      << refused.output;
+  std::string text = ReadFile(seed);
+  for (const char* preset : {"  quick:\n", "  fine_tune:\n"})
+    text.replace(text.find(preset), std::string(preset).size(),
+                 std::string(preset) + "    constraints: []\n");
+  const fs::path mended = dir_ / "ppo_search_space.yaml";
+  std::ofstream(mended) << text;
+  files.push_back(mended.string());
   std::vector<std::string> runs;
   for (const std::string& f : files) runs.push_back("sweep " + f + " --dry-run --trials 12");
-  runs.push_back("sweep " + std::string(HPO_SOURCE_DIR) +
-                 "/tests/fixtures/seeds/ppo_search_space.yaml --dry-run --trials 6 --preset quick");
-  runs.push_back(
-      "sweep " + std::string(HPO_SOURCE_DIR) +
-      "/tests/fixtures/seeds/ppo_search_space.yaml --dry-run --trials 6 --preset fine_tune");
+  runs.push_back("sweep " + mended.string() + " --dry-run --trials 6 --preset quick");
+  runs.push_back("sweep " + mended.string() + " --dry-run --trials 6 --preset fine_tune");
   for (const std::string& run : runs) {
     const CommandResult r = RunHpo(run);
     EXPECT_EQ(r.exit_code, 0) << run << "\n" << r.output;
@@ -1537,8 +1624,9 @@ TEST_F(SweepCliTest, AMultiObjectiveStudyRefusesPruningAndFailsATrialWithoutEver
       RunHpo("sweep " + Config("mo_cmaes", objectives + space) + " --method cmaes");
   EXPECT_EQ(cmaes.exit_code, 2) << cmaes.output;
   EXPECT_NE(cmaes.output.find("cannot be searched by cmaes"), std::string::npos) << cmaes.output;
-  // The stub writes no `seconds`: the trial fails and says why.
-  const std::vector<store::Trial> trials = SweepToTheEnd("mo_missing", objectives + space);
+  // The stub writes no `seconds`: the trial fails and says why, and so the sweep fails.
+  EXPECT_EQ(RunHpo("sweep " + Config("mo_missing", objectives + space)).exit_code, 1);
+  const std::vector<store::Trial> trials = Trials("mo_missing");
   ASSERT_EQ(trials.size(), 1u);
   EXPECT_EQ(trials[0].state, store::TrialState::kFailed);
   EXPECT_NE(trials[0].error.find("seconds"), std::string::npos) << trials[0].error;

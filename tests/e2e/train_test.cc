@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "lib/config/results_file.h"
 #include "tests/e2e/run_hpo.h"
 
 namespace hpo::e2e {
@@ -92,6 +93,10 @@ TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
                           "episodes", "training_time", "total_timesteps", "sps"}) {
     EXPECT_TRUE(results[key].IsScalar()) << key;
   }
+  // Exactly the keys a sweep file's metric is checked against (config::TrainerResultKeys).
+  std::vector<std::string> keys;
+  for (const auto& entry : results) keys.push_back(entry.first.as<std::string>());
+  EXPECT_EQ(keys, config::TrainerResultKeys());
   // a run this short never solves: time and steps to solve are null, not absent
   for (const char* key : {"time_to_solve", "steps_to_solve"})
     EXPECT_TRUE(results[key].IsNull()) << key;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "lib/config/yaml_source.h"
+#include "lib/report/html_report.h"
 
 namespace hpo::report {
 namespace {
@@ -62,6 +63,64 @@ TEST(PatchFileTest, HasTheHeaderAndParsesBackToTheSameParams) {
   for (const auto& [name, value] : trial.params) {
     EXPECT_EQ(config::ValueFromYaml(trainer[name], {}), value) << name;
   }
+}
+
+// A study that reused a name: its trial 1 ran in lunar.r.3 (r.1 and r.2 held the earlier study's
+// trials), and every place that names the folder must say r.3.
+store::Trial TrialInAReusedFolder() {
+  store::Trial trial;
+  trial.number = 1;
+  trial.state = store::TrialState::kComplete;
+  trial.value = 251.5;
+  trial.cost = 12;
+  trial.run_dir = "/td/sweep/lunar/runs/lunar.r.3";
+  trial.params = {{"gamma", Value(0.99)}};
+  return trial;
+}
+
+TEST(RunNameTest, IsTheFolderTheTrialRanInNotOneMadeFromItsNumber) {
+  store::Trial trial = TrialInAReusedFolder();
+  EXPECT_EQ(RunName("lunar", trial), "lunar.r.3");
+  trial.run_dir = "/td/sweep/lunar/runs/lunar.r.3/";
+  EXPECT_EQ(RunName("lunar", trial), "lunar.r.3");
+  trial.run_dir.clear();  // never started: there is no folder yet
+  EXPECT_EQ(RunName("lunar", trial), "lunar.r.1");
+}
+
+TEST(RunNameTest, PatchAndMarkdownReportNameTheFolderTheBestTrialRanIn) {
+  const store::Trial trial = TrialInAReusedFolder();
+  const std::string patch = PatchFileText("lunar", trial, {}, "final_mean_reward", "p.yaml");
+  EXPECT_NE(patch.find("trial lunar.r.3, final_mean_reward 251.5"), std::string::npos) << patch;
+  SweepResults results;
+  results.location.name = "lunar";
+  results.trials = {trial};
+  const std::string md = MarkdownReport(results, {}, 5);
+  EXPECT_NE(md.find("| 1 | lunar.r.3 | 251.5 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("- lunar.r.3: 251.5 in 12.0 s"), std::string::npos) << md;
+  EXPECT_EQ(md.find("lunar.r.1"), std::string::npos) << md;
+}
+
+TEST(PatchFileTest, AProgramsPatchHasItsNamesNestedByTheirDotsAndNamesTheCommand) {
+  store::Trial trial = TrialInAReusedFolder();
+  trial.run_dir = "/td/sweep/metta/runs/metta.r.3";
+  trial.params = {{"trainer.optimizer.learning_rate", Value(3e-4)},
+                  {"+model.depth", Value(4)},
+                  {"seed_list", Value(Value::List{Value(1), Value(2)})}};
+  const std::string text =
+      ProgramPatchFileText("metta", trial, {{"trainer.total_timesteps", Value(5000)}}, "reward",
+                           {"python", "train.py", "${args}"});
+  EXPECT_EQ(text.rfind("# @package _global_\n# Best hyperparameters from sweep metta: trial "
+                       "metta.r.3, reward 251.5\n# For the sweep's trial program: python "
+                       "train.py ${args}\n",
+                       0),
+            0u)
+      << text;
+  const config::YamlDocument doc = config::LoadYamlString(text, "patch");
+  EXPECT_EQ(doc.root["trainer"]["optimizer"]["learning_rate"].as<double>(), 3e-4) << text;
+  EXPECT_EQ(doc.root["trainer"]["total_timesteps"].as<int>(), 5000) << text;  // fixed, marked
+  EXPECT_EQ(doc.root["model"]["depth"].as<int>(), 4) << text;                 // no "+" in a file
+  EXPECT_EQ(doc.root["seed_list"].size(), 2u) << text;
+  EXPECT_NE(text.find("total_timesteps: 5000  # fixed in the sweep"), std::string::npos) << text;
 }
 
 TEST(OverridesTest, OneShellWordPerParameter) {

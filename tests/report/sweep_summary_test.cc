@@ -47,9 +47,28 @@ TEST(SweepEndTextTest, CountsTheStudyAndNamesTheBestTrialItsParametersAndItsComm
 }
 
 TEST(SweepEndTextTest, WithoutACompleteTrialThereIsNoBestAndNoCommand) {
-  const std::vector<store::Trial> trials = {Finished(0, store::TrialState::kFailed, std::nullopt)};
-  EXPECT_EQ(SweepEndText(Config(), trials, 1, CommandOf),
-            "sweep lunar: 1 trials launched here; study: 0 complete, 0 pruned, 1 failed\n");
+  const std::vector<store::Trial> trials = {Finished(0, store::TrialState::kWaiting, std::nullopt)};
+  EXPECT_EQ(SweepEndText(Config(), trials, 0, CommandOf),
+            "sweep lunar: 0 trials launched here; study: 0 complete, 0 pruned, 0 failed\n");
+}
+
+TEST(SweepEndTextTest, WhenEveryTrialFailedItSaysHowManyAndTheSweepFails) {
+  const std::vector<store::Trial> trials = {Finished(0, store::TrialState::kFailed, std::nullopt),
+                                            Finished(1, store::TrialState::kFailed, std::nullopt)};
+  EXPECT_TRUE(EveryTrialFailed(trials));
+  EXPECT_EQ(SweepEndText(Config(), trials, 2, CommandOf),
+            "sweep lunar: 2 trials launched here; study: 0 complete, 0 pruned, 2 failed\n"
+            "sweep lunar failed: all 2 trial(s) failed, none completed (each trial's error: hpo "
+            "status lunar; its output: the trial's run folder in runs/)\n");
+}
+
+TEST(SweepEndTextTest, ASweepWithACompleteOrPrunedTrialHasNotFailed) {
+  std::vector<store::Trial> trials = {Finished(0, store::TrialState::kFailed, std::nullopt),
+                                      Finished(1, store::TrialState::kComplete, 10)};
+  EXPECT_FALSE(EveryTrialFailed(trials));
+  trials[1] = Finished(1, store::TrialState::kPruned, 5);
+  EXPECT_FALSE(EveryTrialFailed(trials));
+  EXPECT_FALSE(EveryTrialFailed({}));  // nothing ran (a finished budget, a reached target)
 }
 
 TEST(SweepEndTextTest, SeveralObjectivesListTheParetoFrontFirst) {

@@ -20,7 +20,7 @@ void ReadSearchSpace(SweepReading& r, const YAML::Node& space) {
     const YAML::Node& v = p.second;
     if (!v.IsMap() || !v["type"])
       r.Fail(v, fmt::format("search_space.{} needs a type", Echo(name)));
-    const std::string type = r.Text(v["type"], name + ".type");
+    const std::string type = r.Kind(v["type"], name + ".type");
     auto number = [&](const char* key) {
       if (!v[key]) r.Fail(v, fmt::format("{}: type {} needs {}", Echo(name), type, key));
       return r.Number(v[key], name + "." + key);
@@ -98,7 +98,7 @@ void ReadAzureMl(SweepReading& r, const YAML::Node& root) {
         if (k == "goal")
           r.SetGoal(q.second, "objective.goal");
         else if (k == "primary_metric")
-          r.config().metric = r.Text(q.second, "objective.primary_metric");
+          r.SetMetric(q.second, "objective.primary_metric");
         else
           r.Ignore("objective." + k);
       }

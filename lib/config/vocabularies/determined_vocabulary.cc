@@ -47,7 +47,7 @@ void ReadHyperparameters(SweepReading& r, const YAML::Node& map, const std::stri
       ReadHyperparameters(r, v, name + ".", grid);
       continue;
     }
-    const std::string type = r.Text(v["type"], name + ".type");
+    const std::string type = r.Kind(v["type"], name + ".type");
     auto bound = [&](const char* key) {
       if (!v[key]) r.Fail(v, fmt::format("{}: type {} needs {}", Echo(name), type, key));
       return r.Number(v[key], name + "." + key);
@@ -107,7 +107,7 @@ void ReadSearcher(SweepReading& r, const YAML::Node& searcher) {
     const std::string key = r.Key(p.first);
     const std::string path = "searcher." + key;
     if (key == "metric")
-      r.config().metric = r.Text(p.second, path);
+      r.SetMetric(p.second, path);
     else if (key == "smaller_is_better")
       r.SetGoal(!r.Bool(p.second, path));
     else if (key == "max_trials")

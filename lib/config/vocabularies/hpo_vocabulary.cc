@@ -151,7 +151,7 @@ class HpoReader {
       directions_ = r_.Goals(v, key);
       directions_node_ = v;
     } else if (key == "objective_metric") {
-      c_.metric = r_.Text(v, key);
+      r_.SetMetric(v, key);
     } else if (key == "goal" || key == "direction") {
       goal_given_ = true;
       r_.SetGoal(v, key);
@@ -337,7 +337,7 @@ class HpoReader {
 
   void ReadMetric(const YAML::Node& v) {
     if (!v.IsMap()) {
-      c_.metric = r_.Text(v, "metric");
+      r_.SetMetric(v, "metric");
       if (c_.metric.rfind('{', 0) == 0) {  // W&B: metric must be a mapping, not its text
         r_.Fail(v, fmt::format("metric '{}' is a mapping written as a string; write it without "
                                "quotes: metric: {{name: ..., goal: ...}}",
@@ -349,7 +349,7 @@ class HpoReader {
     for (const auto& p : v) {
       const std::string k = r_.Key(p.first);
       if (k == "name")
-        c_.metric = r_.Text(p.second, "metric.name");
+        r_.SetMetric(p.second, "metric.name");
       else if (k == "goal")
         r_.SetGoal(p.second, "metric.goal");
       else if (k == "target")
@@ -586,7 +586,7 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
     };
     if (k == "distribution" || k == "type") {
       once(!kind.empty());
-      kind = r.Text(x, kpath);
+      kind = r.Kind(x, kpath);
     } else if (k == "min" || k == "low") {
       once(min.has_value());
       min = r.Number(x, kpath);
@@ -716,7 +716,7 @@ void FindSpellings(const YAML::Node& root, std::set<std::string>& found) {
     for (const auto& pair : node) {
       if (!pair.first.IsScalar()) continue;
       const std::string& key = pair.first.Scalar();
-      const std::string value = pair.second.IsScalar() ? pair.second.Scalar() : "";
+      const std::string value = pair.second.IsScalar() ? LowerCase(pair.second.Scalar()) : "";
       if (key == "program" || key == "run_cap" || key == "early_terminate" || key == "value")
         found.insert("W&B");
       if ((key == "distribution" || key == "type") && kWandbKinds.count(value)) found.insert("W&B");

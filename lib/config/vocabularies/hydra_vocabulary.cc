@@ -125,7 +125,7 @@ class HydraReader {
       } else if (key == "optimized_metric" && p.second.IsSequence()) {  // names for direction: [..]
         for (const YAML::Node& name : p.second) objective_names_.push_back(r_.Text(name, key));
       } else if (key == "optimized_metric") {  // lightning-hydra-template's name for the objective
-        c_.metric = r_.Text(p.second, key);
+        r_.SetMetric(p.second, key);
       } else {
         r_.Ignore(key);  // defaults and the task's own config (the base values the sweep overrides)
       }
@@ -270,7 +270,7 @@ class HydraReader {
     c_.sampler.method = "protein";
     c_.notes.push_back("Ax's Bayesian optimisation is searched with hpo's GP sampler (protein)");
     r_.SetGoal(false);
-    c_.metric = "objective";
+    r_.SetImpliedMetric("objective", ax);
     for (const auto& p : ax) {
       const std::string key = r_.Key(p.first);
       const std::string path = "hydra.sweeper.ax_config." + key;
@@ -286,7 +286,7 @@ class HydraReader {
           if (ekey == "minimize")
             r_.SetGoal(!r_.Bool(e.second, path + ".minimize"));
           else if (ekey == "objective_name")
-            c_.metric = r_.Text(e.second, path + ".objective_name");
+            r_.SetMetric(e.second, path + ".objective_name");
           else
             r_.Ignore(path + "." + ekey);  // name, parameter_constraints, outcome_constraints
         }
@@ -300,7 +300,7 @@ class HydraReader {
 
   void ReadAxParam(const std::string& name, const YAML::Node& key_node, const YAML::Node& v) {
     r_.Map(v, name);
-    const std::string type = v["type"] ? r_.Text(v["type"], name + ".type") : "";
+    const std::string type = v["type"] ? r_.Kind(v["type"], name + ".type") : "";
     if (type == "fixed") {
       if (!v["value"]) r_.Fail(v, fmt::format("{}: a fixed Ax parameter needs value:", Echo(name)));
       return r_.SetFixed(name, key_node, ValueFromYaml(v["value"], r_.At(v["value"])),

@@ -17,7 +17,7 @@ void ReadParameter(SweepReading& r, const YAML::Node& item) {
   if (!item["name"]) r.Fail(item, "a spec.parameters entry needs name");
   const std::string name = r.Text(item["name"], "name");
   const std::string type =
-      item["parameterType"] ? r.Text(item["parameterType"], name + ".parameterType") : "";
+      item["parameterType"] ? r.Kind(item["parameterType"], name + ".parameterType") : "";
   const YAML::Node space = item["feasibleSpace"];
   if (!space || !space.IsMap()) r.Fail(item, fmt::format("{}: needs feasibleSpace", Echo(name)));
   if (type == "categorical" || type == "discrete") {
@@ -43,8 +43,8 @@ void ReadParameter(SweepReading& r, const YAML::Node& item) {
   const double min = r.Number(space["min"], name + ".min", true),
                max = r.Number(space["max"], name + ".max", true);
   const std::string distribution =
-      space["distribution"] ? r.Text(space["distribution"], name + ".distribution") : "uniform";
-  const bool log = distribution == "logUniform";
+      space["distribution"] ? r.Kind(space["distribution"], name + ".distribution") : "uniform";
+  const bool log = distribution == "loguniform";
   if (!log && distribution != "uniform") {
     r.Fail(space["distribution"],
            fmt::format("{}: distribution '{}' is not supported (uniform, logUniform)", Echo(name),
@@ -68,7 +68,7 @@ void ReadObjective(SweepReading& r, const YAML::Node& objective) {
     if (key == "type")
       r.SetGoal(p.second, path);
     else if (key == "objectiveMetricName")
-      r.config().metric = r.Text(p.second, path);
+      r.SetMetric(p.second, path);
     else if (key == "goal")
       r.config().target = r.Number(p.second, path, true);  // ends the experiment when reached
     else

@@ -133,7 +133,8 @@ bool WritesPow2Exponents(const YAML::Node& root) {
     if (!node.IsMap()) return;
     const YAML::Node kind = node["distribution"] ? node["distribution"] : node["type"];
     const YAML::Node min = node["min"] ? node["min"] : node["low"];
-    if (kind && kind.IsScalar() && kind.Scalar() == "uniform_pow2" && min && min.IsScalar()) {
+    if (kind && kind.IsScalar() && LowerCase(kind.Scalar()) == "uniform_pow2" && min &&
+        min.IsScalar()) {
       const std::optional<Value> v = Value::Parse(min.Scalar());
       found |= v && v->is_number() && v->as_double() == 0;
     }

@@ -92,7 +92,7 @@ class RayReader {
       const std::string path = "tune." + key;
       const YAML::Node& v = p.second;
       if (key == "metric") {
-        c_.metric = r_.Text(v, path);
+        r_.SetMetric(v, path);
       } else if (key == "mode") {
         const std::string mode = r_.Text(v, path);
         if (mode != "max" && mode != "min")
