@@ -97,8 +97,14 @@ void RunLog::AfterLearning(int64_t global_step, const Evaluate& evaluate,
                            const SaveCheckpoint& save) {
   if (global_step >= next_eval_step_) {
     next_eval_step_ = NextMultiple(global_step, c_.eval_interval);
+    // The evaluation is due at the last multiple of eval_interval, and runs at the first update
+    // past it: the line reports the due step, so that trials of one sweep whose rollouts differ
+    // (n_steps, n_envs) report at the same steps and a pruner compares them there, as Optuna's
+    // median pruner compares values at exactly one step.
+    due_eval_step_ = global_step / c_.eval_interval * c_.eval_interval;
     const Clock::time_point eval_start = Clock::now();
     evaluate(false);
+    due_eval_step_ = -1;
     time_spent_.eval += std::chrono::duration<double>(Clock::now() - eval_start).count();
   }
   if (global_step >= next_checkpoint_step_) {
@@ -150,8 +156,8 @@ void RunLog::RecordEvaluation(const EvalResult& r, int64_t global_step, bool fin
         "{{\"event\":\"{}\",\"step\":{},\"mean_reward\":{},\"std\":{},\"success_rate\":{},"
         "\"episodes\":{},"
         "\"elapsed\":{:.3f}}}\n",
-        final_eval ? "final_eval" : "eval", global_step, r.mean_reward, r.std_reward,
-        r.success_rate, r.episodes, TrainingSeconds());
+        final_eval ? "final_eval" : "eval", due_eval_step_ >= 0 ? due_eval_step_ : global_step,
+        r.mean_reward, r.std_reward, r.success_rate, r.episodes, TrainingSeconds());
     std::fflush(stdout);
   }
   if (!final_eval) {

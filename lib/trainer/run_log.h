@@ -87,6 +87,9 @@ class RunLog {
   Clock::time_point last_plain_line_;  // the epoch: the first line is always shown
   int64_t start_step_ = 0, total_steps_ = 0;
   int64_t next_eval_step_ = INT64_MAX, next_checkpoint_step_ = INT64_MAX;
+  /// While a periodic evaluation runs: the multiple of eval_interval it is due at, which its
+  /// JSON line reports as its step; -1 otherwise.
+  int64_t due_eval_step_ = -1;
   TimeSpent time_spent_;
 };
 

@@ -77,6 +77,22 @@ std::vector<std::string> ProgressColumn(const fs::path& run_dir, const std::stri
   return column;
 }
 
+TEST(TrainCliTest, EvaluationLinesReportTheStepTheyAreDueAtWhateverTheRollout) {
+  // Rollouts of 2 x 300 steps reach 1200 and 2400 first: the evaluations due at 1000 and 2000
+  // report those steps, so trials with other rollouts report at the same steps as this one.
+  const fs::path dir = FreshDir("due_steps");
+  const CommandResult r = RunHpo(
+      "train --override total_timesteps=2400 --override n_envs=2 --override n_steps=300 "
+      "--override batch_size=60 --override eval_interval=1000 --override eval_episodes=1 "
+      "--override final_eval_episodes=1 --run-dir " +
+      dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("{\"event\":\"eval\",\"step\":1000,"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("{\"event\":\"eval\",\"step\":2000,"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("{\"event\":\"final_eval\",\"step\":2400,"), std::string::npos)
+      << r.output;
+}
+
 TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
   const fs::path dir = FreshDir("files");
   const CommandResult r = RunHpo(
