@@ -45,6 +45,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from yaml_numbers import number_text  # noqa: E402
+
 SOURCE_REPO = "github.com/optuna/optuna"
 SOURCE_COMMIT = "1d8ce7bb6f3c7274a7a31a0a007991995085baa7"
 
@@ -183,22 +186,9 @@ PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_./-]*$")
 
 
 def scalar(value, flow=True):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        text = repr(value)
-        if "e" in text and "." not in text.split("e")[0]:
-            mantissa, exponent = text.split("e")
-            text = f"{mantissa}.0e{exponent}"  # 1e-05 -> 1.0e-05: a float for YAML 1.1 too
-        return text
+    number = number_text(value)
+    if number is not None:
+        return number
     if isinstance(value, str):
         if flow:
             plain = PLAIN.match(value) and yaml.safe_load(value) == value

@@ -61,6 +61,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from yaml_numbers import number_text  # noqa: E402
+
 SOURCE_REPO = "github.com/wandb/sweeps"
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CASES = ROOT / "tests/conformance/cases/wandb/hyperband.yaml"
@@ -238,22 +241,9 @@ PLAIN_BLOCK = re.compile(r"^[A-Za-z_./(][^\n]*$")
 
 
 def scalar(value, flow=True):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        text = repr(value)
-        if "e" in text and "." not in text.split("e")[0]:
-            mantissa, exponent = text.split("e")
-            text = f"{mantissa}.0e{exponent}"  # 1e-05 -> 1.0e-05: a float for YAML 1.1 too
-        return text
+    number = number_text(value)
+    if number is not None:
+        return number
     if isinstance(value, str):
         pattern = PLAIN if flow else PLAIN_BLOCK
         if (
