@@ -149,6 +149,8 @@ void PrintSpace(const config::SweepConfig& c) {
       std::string choices;
       for (const Value& v : p.choices) choices += (choices.empty() ? "" : ", ") + v.ToYaml();
       fmt::print("  {:<24} categorical [{}]\n", p.name, choices);
+    } else if (p.numeric.sigma) {  // W&B's normal family: unbounded
+      fmt::print("  {:<24} {}\n", p.name, config::DescribeParameter(p));
     } else {
       // Integer kinds show integer bounds.
       const bool integer = p.numeric.distribution.find("int") != std::string::npos ||

@@ -459,6 +459,13 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
     }
   } else {
     out << YAML::Key << "distribution" << YAML::Value << p.numeric.distribution;
+    if (p.numeric.sigma) {  // W&B's normal family: unbounded
+      out << YAML::Key << "mu" << YAML::Value << FormatDouble(p.numeric.mean.value_or(0.0));
+      out << YAML::Key << "sigma" << YAML::Value << FormatDouble(*p.numeric.sigma);
+      if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
+      out << YAML::EndMap;
+      return;
+    }
     out << YAML::Key << "min" << YAML::Value << FormatDouble(p.numeric.min);
     out << YAML::Key << "max" << YAML::Value << FormatDouble(p.numeric.max);
     if (p.numeric.mean) out << YAML::Key << "mean" << YAML::Value << FormatDouble(*p.numeric.mean);
@@ -606,6 +613,10 @@ std::string DescribeParameter(const ParameterSpec& p) {
     return fmt::format("categorical [{}]{}", choices, p.prior ? " prior " + p.prior->ToYaml() : "");
   }
   const space::NumericSpec& n = p.numeric;
+  if (n.sigma) {
+    return fmt::format("{} mu {} sigma {}{}", n.distribution, FormatDouble(n.mean.value_or(0.0)),
+                       FormatDouble(*n.sigma), n.q != 1.0 ? " q " + FormatDouble(n.q) : "");
+  }
   std::string text =
       fmt::format("{} [{}, {}]", n.distribution, FormatDouble(n.min), FormatDouble(n.max));
   if (n.mean) text += " mean " + FormatDouble(*n.mean);

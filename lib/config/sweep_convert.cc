@@ -277,9 +277,19 @@ struct Converted {
 
 // ----- W&B ---------------------------------------------------------------------------------------
 
+// W&B's normal family as W&B writes it: {distribution, mu, sigma[, q]}.
+Fields NormalFields(const char* kind_key, const space::NumericSpec& n) {
+  Fields f = {{kind_key, Word(n.distribution)},
+              {"mu", Number(n.mean.value_or(0.0))},
+              {"sigma", Number(*n.sigma)}};
+  if (n.distribution[0] == 'q') f.emplace_back("q", Number(n.q));
+  return f;
+}
+
 Converted WandbParameter(const ParameterSpec& p, const std::vector<Value>* grid) {
   if (p.categorical) return {FlowMap({{"values", List(p.choices)}}), PriorComment(p, "W&B")};
   const space::NumericSpec& n = p.numeric;
+  if (n.sigma) return {FlowMap(NormalFields("distribution", n)), ""};
   const std::string& kind = n.distribution;
   if (grid) {
     return {FlowMap({{"values", List(*grid)}}),
@@ -409,6 +419,10 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
             Join(notes, "; ")};
   }
   const space::NumericSpec& n = p.numeric;
+  if (n.sigma) {  // read back by hpo as it is; Optuna itself has no normal distribution
+    return {FlowMap(NormalFields("type", n)),
+            "Optuna has no normal distribution: hpo reads this W&B form, Optuna does not"};
+  }
   const std::string& kind = n.distribution;
   auto with_log = [](Fields f, bool log) {
     f.emplace_back("log", Flag(log));

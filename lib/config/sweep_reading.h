@@ -109,6 +109,9 @@ class SweepReading {
                   double min, double max, std::optional<double> mean = std::nullopt,
                   std::optional<std::string> scale = std::nullopt, double q = 1.0,
                   bool one_value_ok = false);
+  /// A searched parameter of W&B's normal family (normal, q_normal, log_normal, q_log_normal).
+  void AddNormal(const std::string& path, const YAML::Node& key_node, const std::string& kind,
+                 double mu, double sigma, double q);
   /// A searched categorical parameter.
   void AddCategorical(const std::string& path, const YAML::Node& key_node,
                       std::vector<Value> choices, std::optional<Value> prior = std::nullopt);

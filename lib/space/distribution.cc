@@ -278,6 +278,83 @@ class CategoricalDistribution : public Distribution {
   bool has_prior_;
 };
 
+// The standard normal CDF and its inverse (by bisection: exact to a double, and this is not a
+// hot path: samplers work in unit coordinates and convert only what they suggest).
+double NormalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+double NormalQuantile(double u) {
+  double lo = -40, hi = 40;
+  for (int i = 0; i < 200 && hi - lo > 1e-15 * std::max(1.0, std::fabs(lo)); ++i) {
+    const double mid = (lo + hi) / 2;
+    (NormalCdf(mid) < u ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/// W&B's normal family: mu + sigma * z (exp() of it for the log kinds), rounded to multiples of
+/// q for the q kinds (wandb/sweeps params.py). The unit coordinate is the CDF, so a uniform
+/// coordinate is a draw of the distribution and every sampler works on it unchanged.
+class NormalDistribution : public Distribution {
+ public:
+  NormalDistribution(std::string name, double mu, double sigma, bool log, bool quantised, double q)
+      : name_(std::move(name)), mu_(mu), sigma_(sigma), log_(log), quantised_(quantised), q_(q) {}
+
+  const std::string& name() const override { return name_; }
+  Dimension dimension() const override {
+    Dimension d;
+    d.kind = DimensionKind::kContinuous;
+    d.center = 0.5;
+    d.has_prior = true;
+    d.log_scale = log_;
+    return d;
+  }
+  bool Contains(const Value& value) const override {
+    if (!value.is_number() || !std::isfinite(value.as_double())) return false;
+    const double v = value.as_double();
+    if (log_ && v < 0) return false;
+    return !quantised_ || std::fabs(v / q_ - std::round(v / q_)) < 1e-8;
+  }
+  double ToUnit(const Value& value) const override {
+    if (!Contains(value))
+      throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
+    if (sigma_ == 0) return 0.5;
+    const double v = value.as_double();
+    const double x = log_ ? std::log(std::max(v, std::numeric_limits<double>::min())) : v;
+    return NormalCdf((x - mu_) / sigma_);
+  }
+  Value FromUnit(double u) const override {
+    double x = mu_ + sigma_ * NormalQuantile(std::clamp(u, 1e-12, 1 - 1e-12));
+    if (log_) x = std::exp(x);
+    if (quantised_) x = std::nearbyint(x / q_) * q_;
+    return Value(std::stod(fmt::format("{:.15g}", x)));
+  }
+  double SamplePrior(Rng& rng) const override { return UniformUnit(rng); }
+
+ private:
+  std::string name_;
+  double mu_, sigma_;
+  bool log_, quantised_;
+  double q_;
+};
+
+std::unique_ptr<Distribution> MakeNormal(const NumericSpec& spec, const Origin& origin) {
+  const std::string& d = spec.distribution;
+  if (d != "normal" && d != "q_normal" && d != "log_normal" && d != "q_log_normal") {
+    throw UserError(origin, fmt::format("mu and sigma go with normal, q_normal, log_normal or "
+                                        "q_log_normal, not '{}'",
+                                        Echo(d)));
+  }
+  const double mu = spec.mean.value_or(0.0), sigma = *spec.sigma;
+  if (!std::isfinite(mu) || !std::isfinite(sigma) || sigma < 0)
+    throw UserError(origin, fmt::format("{} needs a finite mu and sigma >= 0, got mu {} sigma {}",
+                                        d, mu, sigma));
+  const bool quantised = d[0] == 'q';
+  if (quantised && !(spec.q > 0))
+    throw UserError(origin, fmt::format("{} needs q > 0, got {}", d, spec.q));
+  return std::make_unique<NormalDistribution>(d, mu, sigma, d.find("log") != std::string::npos,
+                                              quantised, spec.q);
+}
+
 }  // namespace
 
 const std::vector<std::string>& NumericDistributionNames() {
@@ -290,6 +367,7 @@ const std::vector<std::string>& NumericDistributionNames() {
 }
 
 std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin& origin) {
+  if (spec.sigma) return MakeNormal(spec, origin);
   const auto kind = std::find_if(Kinds().begin(), Kinds().end(),
                                  [&](const Kind& k) { return k.name == spec.distribution; });
   if (kind == Kinds().end()) {

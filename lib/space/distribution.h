@@ -48,6 +48,10 @@ struct NumericSpec {
   /// The step: q_uniform's and q_log_uniform_values' q (multiples of q from 0, W&B's),
   /// discrete_uniform's and int_uniform's step (min, min + q, ...: Optuna's `step`).
   double q = 1.0;
+  /// W&B's normal family (normal, q_normal, log_normal, q_log_normal): the standard deviation,
+  /// with `mean` as mu. Such a distribution is unbounded (min and max are unused): its unit
+  /// coordinate is the normal CDF of the value (of its log for the log kinds).
+  std::optional<double> sigma{};  // `{}`: braced specs may leave it out
 
   bool operator==(const NumericSpec&) const = default;
 };

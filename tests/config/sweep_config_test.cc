@@ -232,6 +232,8 @@ parameters:
   opt.kind: {values: [adam, sgd]}
   depth: {min: 2, max: 8}
   epochs: {value: 10}
+  noise: {distribution: normal, mu: 0.5, sigma: 0.1}
+  width: {distribution: q_log_normal, mu: 4, sigma: 1, q: 8}
 )");
   ExpectRoundTrip(LoadSweepConfig(custom));
   for (const std::string& seed : {kSeeds + "metta_quick.yaml", kSeeds + "metta_distributions.yaml",

@@ -237,6 +237,14 @@ Meaning HpoMeaning(const config::ParameterSpec& p) {
     return {"categorical", {}, choices + "]"};
   }
   const space::NumericSpec& n = p.numeric;
+  if (n.sigma) {  // W&B's normal family: compared as W&B's filled spec is
+    YAML::Node spec;
+    spec["distribution"] = n.distribution;
+    spec["mu"] = n.mean.value_or(0.0);
+    spec["sigma"] = *n.sigma;
+    if (n.distribution[0] == 'q') spec["q"] = n.q;
+    return {n.distribution, {}, Canonical(spec)};
+  }
   std::string kind = n.distribution;
   if (kind == "log_uniform_values") kind = "loguniform";
   if (kind == "q_uniform") return {kind, {n.min, n.max, n.q}, ""};

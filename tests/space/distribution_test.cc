@@ -19,6 +19,28 @@ std::unique_ptr<Distribution> Numeric(const std::string& name, double min, doubl
 
 using testing_support::UserErrorOf;
 
+TEST(DistributionTest, WandbNormalsAreTheirDistributionThroughTheCdf) {
+  // W&B's normal family (wandb/sweeps params.py): mu + sigma z, exp() of it, rounded to q.
+  auto normal = [](const std::string& name, double mu, double sigma, double q = 1.0) {
+    NumericSpec spec{name, 0, 0, mu, std::nullopt, q};
+    spec.sigma = sigma;
+    return MakeNumeric(spec, Origin{"test"});
+  };
+  const double one_sigma = 0.5 * std::erfc(-1 / std::sqrt(2.0));  // Phi(1)
+  EXPECT_NEAR(normal("normal", 2, 3)->FromUnit(0.5).as_double(), 2, 1e-12);
+  EXPECT_NEAR(normal("normal", 2, 3)->FromUnit(one_sigma).as_double(), 5, 1e-9);
+  EXPECT_NEAR(normal("log_normal", 1, 2)->FromUnit(one_sigma).as_double(), std::exp(3.0), 1e-9);
+  EXPECT_EQ(normal("q_normal", 4, 2, 0.5)->FromUnit(one_sigma).as_double(), 6.0);
+  EXPECT_NEAR(normal("normal", 2, 3)->ToUnit(Value(5.0)), one_sigma, 1e-12);
+  EXPECT_TRUE(normal("q_normal", 4, 2, 0.5)->Contains(Value(-3.5)));
+  EXPECT_FALSE(normal("q_normal", 4, 2, 0.5)->Contains(Value(1.2)));
+  EXPECT_FALSE(normal("log_normal", 1, 2)->Contains(Value(-1.0)));
+  EXPECT_EQ(normal("normal", 0.1, 0)->FromUnit(0.9).as_double(), 0.1);  // sigma 0: always mu
+  EXPECT_NE(UserErrorOf([&] { normal("normal", 0, -1); }).find("sigma >= 0"), std::string::npos);
+  EXPECT_NE(UserErrorOf([&] { normal("uniform", 0, 1); }).find("mu and sigma go with"),
+            std::string::npos);
+}
+
 TEST(DistributionTest, EveryNumericKindRoundTripsAndStaysInBounds) {
   struct Case {
     std::string name;

@@ -572,7 +572,7 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
               const YAML::Node& v) {
   if (v["space"]) return AddCarbsSpec(r, path, key_node, v);
   std::string kind;
-  std::optional<double> min, max, mean, q;
+  std::optional<double> min, max, mean, q, mu, sigma;
   std::optional<std::string> scale;
   std::optional<Value> prior;
   bool log = false;
@@ -610,7 +610,11 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
       q = r.Number(x, kpath);
     } else if (k == "log") {
       log = r.Bool(x, kpath);
-    } else if (k == "probabilities" || k == "mu" || k == "sigma") {
+    } else if (k == "mu") {
+      mu = r.Number(x, kpath);
+    } else if (k == "sigma") {
+      sigma = r.Number(x, kpath);
+    } else if (k == "probabilities") {
       r.Fail(p.first,
              fmt::format("{}: hpo has no weighted or normal distributions; use values: or min/max",
                          Echo(kpath)));
@@ -643,10 +647,18 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
   }
   if (kind == "categorical" || kind == "choice")
     r.Fail(v, fmt::format("{}: a categorical parameter needs values (or choices)", Echo(path)));
-  if ((kind == "normal" || kind == "q_normal") && !(min && max)) {
-    r.Fail(v, fmt::format("{}: W&B's '{}' has no bounds; hpo searches bounded ranges: use uniform "
-                          "or log_uniform_values with min and max",
-                          Echo(path), Echo(kind)));
+  // W&B's normal family: mu and sigma (defaults 0 and 1), unbounded; log_normal with min and
+  // max is Protein's bounded one instead.
+  const bool wandb_normal = kind == "normal" || kind == "q_normal" || kind == "q_log_normal" ||
+                            (kind == "log_normal" && !(min && max));
+  if (wandb_normal && !min && !max) {
+    return r.AddNormal(path, key_node, kind, mu.value_or(0.0), sigma.value_or(1.0),
+                       q.value_or(1.0));
+  }
+  if (mu || sigma) {
+    r.Fail(v, fmt::format("{}: mu and sigma go with W&B's normal, q_normal, log_normal or "
+                          "q_log_normal (without min and max)",
+                          Echo(path)));
   }
   if (kind == "normal" || kind == "q_normal") {  // bounded: neither W&B's nor a Protein space
     r.Fail(v, fmt::format(
@@ -706,9 +718,16 @@ namespace {
 
 // Marks of the tools whose spellings the hpo reader reads, found anywhere in a file.
 void FindSpellings(const YAML::Node& root, std::set<std::string>& found) {
-  static const std::set<std::string> kWandbKinds = {"log_uniform_values", "inv_log_uniform_values",
-                                                    "log_uniform",        "inv_log_uniform",
-                                                    "q_uniform",          "constant"};
+  static const std::set<std::string> kWandbKinds = {"log_uniform_values",
+                                                    "inv_log_uniform_values",
+                                                    "log_uniform",
+                                                    "inv_log_uniform",
+                                                    "q_uniform",
+                                                    "q_log_uniform_values",
+                                                    "normal",
+                                                    "q_normal",
+                                                    "q_log_normal",
+                                                    "constant"};
   static const std::set<std::string> kProteinKinds = {"log_normal", "logit_normal", "uniform_pow2"};
   ForEachNode(root, [&found](const YAML::Node& node) {
     if (node.IsScalar() && node.Scalar().rfind("${ss:", 0) == 0) found.insert("Protein/Metta");
