@@ -1,6 +1,7 @@
 #include "lib/report/best_params.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -238,8 +239,6 @@ std::string ProgramPatchFileText(const std::string& sweep, const store::Trial& t
     values[unprefixed(name)] = value;
     if (!trial.params.count(name)) fixed_names.insert(unprefixed(name));
   }
-  std::string program;
-  for (const std::string& word : command) program += (program.empty() ? "" : " ") + word;
   return fmt::format(
       "# @package _global_\n"
       "# Best hyperparameters from sweep {}: trial {}, {} {}\n"
@@ -248,7 +247,8 @@ std::string ProgramPatchFileText(const std::string& sweep, const store::Trial& t
       "# Apply it as the program applies a config patch (Hydra: a config file it selects, "
       "e.g. +experiment=NAME).{}\n\n{}",
       sweep, RunName(sweep, trial), metric, trial.value ? fmt::format("{}", *trial.value) : "?",
-      program, fixed_names.empty() ? "" : "\n# The sweep's fixed values are included (marked).",
+      fmt::join(command, " "),
+      fixed_names.empty() ? "" : "\n# The sweep's fixed values are included (marked).",
       ParamsAsYaml(values, fixed_names, YamlLayout::kAsWritten));
 }
 
