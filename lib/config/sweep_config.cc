@@ -247,6 +247,8 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   config.name = name;
   config.preset = preset;
   const Vocabulary& vocabulary = DetectVocabulary(doc.root);
+  // W&B's files are read by the hpo reader after W&B's checks: the same preparation
+  const bool hpo_reader = vocabulary.read == ReadHpo || vocabulary.read == ReadWandb;
   config.vocabulary =
       vocabulary.read == ReadHpo ? HpoVocabularyName(doc.root) : std::string(vocabulary.name);
   SweepReading reading(doc.source, config);
@@ -255,14 +257,12 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
     reading.SetDialect(TrainerDialect::kPufferLib);
   // Hydra's, Metta's and Protein's files are OmegaConf configs (hpo's own vocabulary reads Metta's)
   std::vector<UnresolvedValue> unresolved;
-  if (vocabulary.read == ReadHydra || vocabulary.read == ReadHpo)
-    unresolved = ResolveInterpolations(doc.root);
+  if (vocabulary.read == ReadHydra || hpo_reader) unresolved = ResolveInterpolations(doc.root);
   // A foreign file's own sections, if any, are its presets; --set comes after the preset.
   std::vector<std::pair<YAML::Node, std::string>> foreign;
-  const YAML::Node root = ApplySets(vocabulary.read == ReadHpo
-                                        ? ApplyPreset(doc.root, preset, doc.source, config.presets)
-                                        : doc.root,
-                                    sets, doc.source, foreign);
+  const YAML::Node root =
+      ApplySets(hpo_reader ? ApplyPreset(doc.root, preset, doc.source, config.presets) : doc.root,
+                sets, doc.source, foreign);
   reading.SetForeignNodes(std::move(foreign));
   vocabulary.read(reading, root);
   reading.FinishCommand();

@@ -302,6 +302,18 @@ def nest(flat_names, raw_parameters, delimiter, make_leaf):
     return out
 
 
+def runs_wandb_engine(config):
+    """True when W&B's own engine makes the runs: no scheduler, or `scheduler: {engine: wandb}`
+    with no code of the user's (source, optimizer, search_space), which is the classic sweeps
+    engine run by a Launch job (wandb/launch-jobs jobs/sweep_schedulers/README.md: "For the
+    wandb_scheduler, use the `method` parameter ... as usual")."""
+    scheduler = config.get("scheduler")
+    if scheduler is None:
+        return True
+    own_code = {"source", "optimizer", "search_space"}
+    return scheduler.get("engine") == "wandb" and not own_code & set(scheduler)
+
+
 def verdict(w, file_text):
     try:
         config = yaml.safe_load(file_text)
@@ -315,7 +327,7 @@ def verdict(w, file_text):
 
     grid = None
     method = config.get("method")
-    if "scheduler" not in config:
+    if runs_wandb_engine(config):
         if method == "grid":
             try:
                 grid = enumerate_grid(w, config)
@@ -498,7 +510,8 @@ def header(topic, sha, sources):
         "# (never edit a peer: block by hand; edit the inputs and rerun). How it is computed:",
         "#   file      read with yaml.safe_load, as W&B's CLI reads a sweep file;",
         "#   valid     SweepConfig(file) accepts it (config/cfg.py: schema, min<max, probabilities,",
-        "#             deprecated distributions) and, without `scheduler:`, W&B's engine does not",
+        "#             deprecated distributions) and, when W&B's engine makes the runs (no",
+        "#             `scheduler:`, or one with engine wandb and no code of the user's), it does not",
         "#             refuse it on its first call: next_runs(file, [], validate=False) for",
         "#             grid/random/bayes (grid: until done) and stop_runs(file, [], validate=False)",
         "#             when there is an early_terminate; `error:` names the refusing call;",

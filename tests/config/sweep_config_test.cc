@@ -136,7 +136,7 @@ TEST(SweepConfigTest, WandbVocabulary) {
       "method: grid\nmetric: {name: score, goal: minimize}\ncommand: [prog, \"${args}\"]\n"
       "parameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.1}\n"
       "  layers: {values: [1, 2, 3]}\n  depth: {min: 2, max: 8}\n  width: {min: 0.5, max: 2.0}\n"
-      "  wd: {distribution: log_uniform, min: -9.21, max: -2.3}\n  epochs: {value: 10}\n"
+      "  wd: {distribution: inv_log_uniform_values, min: 0.0001, max: 0.1}\n  epochs: {value: 10}\n"
       "early_terminate: {type: hyperband, min_iter: 3, eta: 3}\n");
   const SweepConfig c = LoadSweepConfig(path);
   EXPECT_FALSE(c.maximize);
@@ -146,7 +146,7 @@ TEST(SweepConfigTest, WandbVocabulary) {
   EXPECT_TRUE(Param(c, "layers").categorical);
   EXPECT_EQ(Param(c, "depth").numeric.distribution, "int_uniform");  // integer bounds
   EXPECT_EQ(Param(c, "width").numeric.distribution, "uniform");
-  EXPECT_NEAR(Param(c, "wd").numeric.min, 1e-4, 1e-6);  // exp(-9.21)
+  EXPECT_EQ(Param(c, "wd").numeric.distribution, "loguniform");  // the same values as W&B's
   EXPECT_EQ(c.fixed.at("epochs"), Value(10));
   // W&B's early termination is its own pruner, with W&B's settings and defaults
   EXPECT_EQ(c.pruner.method, "wandb_hyperband");
@@ -154,6 +154,27 @@ TEST(SweepConfigTest, WandbVocabulary) {
   EXPECT_FALSE(c.pruner.band_rule.max_iter);
   EXPECT_EQ(c.pruner.band_rule.eta, 3.0);
   EXPECT_TRUE(c.pruner.band_rule.strict);
+}
+
+TEST(SweepConfigTest, AFileWithAWordOfHposIsHposFileAndWandbsEngineRunsItsMethod) {
+  // method: tpe and loguniform are no W&B words: hpo's file, with hpo's defaults (no method:)
+  const SweepConfig tpe =
+      LoadSweepConfig(WriteTemp("hpo_words.yaml",
+                                "method: tpe\nparameters:\n  learning_rate: {distribution: "
+                                "loguniform, min: 1.0e-4, max: 1.0e-3}\n"));
+  EXPECT_EQ(tpe.sampler.method, "tpe");
+  EXPECT_EQ(tpe.vocabulary, "hpo");
+  const SweepConfig hpo_default = LoadSweepConfig(WriteTemp("hpo_no_method.yaml",
+                                                            "n_trials: 3\nparameters:\n  gamma: "
+                                                            "{values: [0.9, 0.99]}\n"));
+  EXPECT_EQ(hpo_default.n_trials, 3);
+  // scheduler: {engine: wandb} is W&B's classic engine running the file's method
+  const SweepConfig engine =
+      LoadSweepConfig(WriteTemp("wandb_engine.yaml",
+                                "method: random\nscheduler: {engine: wandb}\ncontroller: {type: "
+                                "cloud}\nparameters:\n  gamma: {values: [0.9, 0.99]}\n"));
+  EXPECT_EQ(engine.vocabulary, "W&B Sweeps");
+  EXPECT_EQ(engine.sampler.method, "random");
 }
 
 TEST(SweepConfigTest, OptunasPrunersTakeTheirClassesDefaultReductionFactor) {
@@ -228,7 +249,7 @@ early_terminate: {type: hyperband, min_iter: 3, max_iter: 27, s: 2, eta: 2.5, st
 pruner: {type: successive_halving, min_resource: 3, reduction_factor: 4,
          min_early_stopping_rate: 1, bootstrap_count: 2}
 parameters:
-  opt.lr: {distribution: log_uniform, min: -9.2, max: -2.3}
+  opt.lr: {distribution: log_uniform_values, min: 1.0e-4, max: 0.1}
   opt.kind: {values: [adam, sgd]}
   depth: {min: 2, max: 8}
   epochs: {value: 10}
@@ -587,15 +608,14 @@ struct VocabularyFixture {
 TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
   const std::vector<VocabularyFixture> fixtures = {
       {"wandb.yaml",
-       "hpo",
+       "W&B Sweeps",
        "eval/episode_reward",
        true,
        12,
        "protein",
        {"optimizer.lr: loguniform [1e-05, 0.01]", "optimizer.eps: loguniform [1e-08, 1e-05]",
         "gamma: uniform [0.9, 0.999]", "n_steps: q_uniform [64.0, 1024.0] q 64.0",
-        "layers: int_uniform [1.0, 4.0]",
-        "decay: loguniform [0.00010003404299092957, 0.10025884372280375]",
+        "layers: int_uniform [1.0, 4.0]", "decay: loguniform [0.0001, 0.1]",
         "activation: categorical [relu, tanh]"},
        {{"epochs", Value(10)}},
        "wandb_hyperband"},
@@ -1278,7 +1298,43 @@ INSTANTIATE_TEST_SUITE_P(
             "7:7",
             "'lernrate' is not an hpo train key (did you mean 'learning_rate'?); for another "
             "trainer, pass "
-            "--command 'PROGRAM ${args}' (any name is then allowed) (in preset 'fast')"}),
+            "--command 'PROGRAM ${args}' (any name is then allowed) (in preset 'fast')"},
+        // a file of W&B's words only gets W&B's checks
+        // (lib/config/vocabularies/wandb_vocabulary.cc)
+        BadConfig{"wandb_no_method", "parameters:\n  gamma: {values: [0.9, 0.99]}\n", "1:1",
+                  "a W&B sweep needs a method: (bayes, random or grid)"},
+        BadConfig{"wandb_custom_method",
+                  "method: custom\nmetric: {name: final_mean_reward}\nparameters:\n  gamma: "
+                  "{values: [0.9, 0.99]}\n",
+                  "1:9", "method: custom hands the search to your own W&B Launch scheduler"},
+        BadConfig{"wandb_bayes_without_metric",
+                  "method: bayes\nparameters:\n  gamma: {values: [0.9, 0.99]}\n", "1:9",
+                  "method: bayes needs a metric: {name, goal} to model, as in W&B"},
+        BadConfig{
+            "wandb_int_uniform_float_bound",
+            kHead + "parameters:\n  n_epochs: {distribution: int_uniform, min: 3.0, max: 9}\n",
+            "3:46",
+            "n_epochs.min: int_uniform takes integer bounds, as W&B's schema asks, "
+            "not '3.0'"},
+        BadConfig{"wandb_log_uniform_exponents",
+                  kHead + "n_trials: 4\nparameters:\n  learning_rate: {distribution: log_uniform, "
+                          "min: -9.21, max: -2.3}\n",
+                  "4:33",
+                  "learning_rate: log_uniform takes base-e exponents, which W&B no longer accepts: "
+                  "write distribution: log_uniform_values with min: 0.00010003404299092957 and "
+                  "max: 0.10025884372280375"},
+        BadConfig{"wandb_controller_type",
+                  kHead + "controller: {type: remote}\nparameters:\n  gamma: {values: [0.9]}\n",
+                  "2:20", "controller.type must be local or cloud, as in W&B, not 'remote'"},
+        BadConfig{"wandb_scheduler_code",
+                  kHead + "scheduler: {engine: wandb, source: sched.py}\nparameters:\n  gamma: "
+                          "{values: [0.9]}\n",
+                  "2:28", "scheduler.source names your own W&B Launch scheduler code"},
+        BadConfig{"wandb_scheduler_with_early_terminate",
+                  "method: random\nmetric: {name: final_mean_reward}\nscheduler: {engine: "
+                  "wandb}\nearly_terminate: {type: hyperband, min_iter: 3}\nparameters:\n  "
+                  "gamma: {values: [0.9]}\n",
+                  "4:18", "early_terminate cannot be used together with scheduler:"}),
     [](const testing::TestParamInfo<BadConfig>& param_info) { return param_info.param.name; });
 
 }  // namespace

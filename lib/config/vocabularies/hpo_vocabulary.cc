@@ -83,11 +83,12 @@ const std::vector<std::string> kTopLevelKeys = {"name",
                                                 "presets",
                                                 "applied_preset",
                                                 "sweep",
-                                                "num_random_samples"};
+                                                "num_random_samples",
+                                                "controller",
+                                                "scheduler"};
 
 // Keys of the tools these files come from that do not change the search (listed as ignored).
 const std::set<std::string> kOtherToolKeys = {
-    "controller",
     "job",
     "image_uri",
     "apiVersion",
@@ -116,6 +117,7 @@ class HpoReader {
     r_.FinishCommand();  // before the parameters: with a program, names are the program's
     // A sweep: section inside a larger config (Metta's): the other sections are the program's.
     in_program_config_ = root["sweep"] && root["sweep"].IsMap();
+    section_.reset(root);
     std::set<std::string> seen;
     for (const auto& pair : root) {
       const std::string key = r_.Key(pair.first);
@@ -252,6 +254,10 @@ class HpoReader {
       if (!v.IsSequence()) r_.Fail(v, "constraints must be a list of expressions");
       for (const YAML::Node& item : v)
         c_.constraints.emplace_back(r_.Text(item, "a constraint"), r_.At(item));
+    } else if (key == "controller") {
+      CheckWandbController(r_, v);
+    } else if (key == "scheduler") {
+      CheckWandbScheduler(r_, section_);
     } else if (kOtherToolKeys.count(key)) {
       r_.Ignore(key);
     } else if (in_program_config_) {
@@ -439,6 +445,7 @@ class HpoReader {
   // directly under it, beside the sweep's own keys.
   void ReadSweepWrapper(const YAML::Node& v) {
     r_.Map(v, "sweep");
+    section_.reset(v);
     for (const auto& p : v) {
       const std::string key = r_.Key(p.first);
       if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end() ||
@@ -472,6 +479,7 @@ class HpoReader {
   std::vector<bool> directions_;
   SweepReading& r_;
   SweepConfig& c_;
+  YAML::Node section_;  // the mapping whose keys ReadTopLevel reads: the file, or its sweep:
   bool in_program_config_ = false;          // the file is a program's config with a sweep: section
   bool wandb_metric_without_goal_ = false;  // metric: {name: ...} (W&B's form) without goal:
   bool goal_given_ = false;                 // goal:, direction: or directions: at the top
@@ -558,7 +566,7 @@ void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& 
     kind = integer_bounds ? "int_uniform" : "uniform";  // W&B: two integers make int_uniform
   } else if (optuna_style) {
     ResolveOptunaStep(r, path, v, kind, min, max, log, q);
-  } else if (WandbLogDistribution(kind, min, max)) {
+  } else if (WandbLogDistribution(r, path, v, kind, min, max)) {
     kind = "loguniform";
   } else if (kind == "int_log_uniform") {
     kind = "int_loguniform";

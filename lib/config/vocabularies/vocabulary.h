@@ -1,5 +1,6 @@
 // The vocabularies sweep files are written in, one reader per file in this folder. Loading a
-// sweep file detects its vocabulary (the first in registry order whose matcher says yes; hpo's
+// sweep file detects its vocabulary (the first in registry order whose matcher says yes; a file
+// of W&B's words only is W&B's, checked as W&B checks it and then read by hpo's reader; hpo's
 // own, which also reads W&B, Protein/Metta and Optuna-style spellings, takes the rest) and lets
 // that reader fill the SweepConfig through SweepReading, which keeps file:line:col and applies
 // the same checks to every vocabulary. Adding a vocabulary is one file here and one line in
@@ -40,14 +41,22 @@ bool MatchesPufferLibConfig(const YAML::Node& root);
 void ReadPufferLibConfig(SweepReading& reading, const YAML::Node& root);
 bool MatchesRay(const YAML::Node& root);
 void ReadRay(SweepReading& reading, const YAML::Node& root);
+bool MatchesWandb(const YAML::Node& root);
+void ReadWandb(SweepReading& reading, const YAML::Node& root);
 bool MatchesHpo(const YAML::Node& root);
 void ReadHpo(SweepReading& reading, const YAML::Node& root);
 
 // The other tools' spellings the hpo reader reads, one file each.
-/// wandb_vocabulary.cc: W&B's log distributions (log_uniform: natural-log exponents;
-/// inv_log_uniform; log_uniform_values and inv_log_uniform_values) become a log-uniform range
-/// [min, max] in values; false for other names.
-bool WandbLogDistribution(const std::string& kind, double& min, double& max);
+/// wandb_vocabulary.cc: true for W&B's log-uniform distributions in values (log_uniform_values,
+/// inv_log_uniform_values), a log-uniform range [min, max]; refuses at `spec` the forms W&B
+/// refuses (log_uniform, inv_log_uniform, q_log_uniform: bounds as exponents); false otherwise.
+bool WandbLogDistribution(SweepReading& reading, const std::string& path, const YAML::Node& spec,
+                          const std::string& kind, double& min, double& max);
+/// wandb_vocabulary.cc: W&B's controller: {type: local|cloud} (hpo is the controller: ignored).
+void CheckWandbController(SweepReading& reading, const YAML::Node& controller);
+/// wandb_vocabulary.cc: W&B's scheduler: {engine: wandb} runs the sweep's own method; a custom
+/// scheduler (source, optimizer, search_space) is refused, as are W&B's incompatible keys.
+void CheckWandbScheduler(SweepReading& reading, const YAML::Node& section);
 /// protein_vocabulary.cc: a Metta ${ss:...} (or bare $pow2(...)) value at `path`; false when `v`
 /// is not one.
 bool ReadSsResolver(SweepReading& reading, const std::string& path, const YAML::Node& key_node,
