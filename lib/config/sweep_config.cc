@@ -459,6 +459,13 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
     }
   } else {
     out << YAML::Key << "distribution" << YAML::Value << p.numeric.distribution;
+    if (p.numeric.beta) {  // W&B's beta family: on [0, 1]
+      out << YAML::Key << "a" << YAML::Value << FormatDouble(p.numeric.beta->a);
+      out << YAML::Key << "b" << YAML::Value << FormatDouble(p.numeric.beta->b);
+      if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
+      out << YAML::EndMap;
+      return;
+    }
     if (p.numeric.sigma) {  // W&B's normal family: unbounded
       out << YAML::Key << "mu" << YAML::Value << FormatDouble(p.numeric.mean.value_or(0.0));
       out << YAML::Key << "sigma" << YAML::Value << FormatDouble(*p.numeric.sigma);
@@ -613,6 +620,10 @@ std::string DescribeParameter(const ParameterSpec& p) {
     return fmt::format("categorical [{}]{}", choices, p.prior ? " prior " + p.prior->ToYaml() : "");
   }
   const space::NumericSpec& n = p.numeric;
+  if (n.beta) {
+    return fmt::format("{} a {} b {}{}", n.distribution, FormatDouble(n.beta->a),
+                       FormatDouble(n.beta->b), n.q != 1.0 ? " q " + FormatDouble(n.q) : "");
+  }
   if (n.sigma) {
     return fmt::format("{} mu {} sigma {}{}", n.distribution, FormatDouble(n.mean.value_or(0.0)),
                        FormatDouble(*n.sigma), n.q != 1.0 ? " q " + FormatDouble(n.q) : "");

@@ -286,10 +286,18 @@ Fields NormalFields(const char* kind_key, const space::NumericSpec& n) {
   return f;
 }
 
+// W&B's beta family as W&B writes it: {distribution, a, b[, q]}.
+Fields BetaFields(const char* kind_key, const space::NumericSpec& n) {
+  Fields f = {{kind_key, Word(n.distribution)}, {"a", Number(n.beta->a)}, {"b", Number(n.beta->b)}};
+  if (n.distribution[0] == 'q') f.emplace_back("q", Number(n.q));
+  return f;
+}
+
 Converted WandbParameter(const ParameterSpec& p, const std::vector<Value>* grid) {
   if (p.categorical) return {FlowMap({{"values", List(p.choices)}}), PriorComment(p, "W&B")};
   const space::NumericSpec& n = p.numeric;
   if (n.sigma) return {FlowMap(NormalFields("distribution", n)), ""};
+  if (n.beta) return {FlowMap(BetaFields("distribution", n)), ""};
   const std::string& kind = n.distribution;
   if (grid) {
     return {FlowMap({{"values", List(*grid)}}),
@@ -419,6 +427,10 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
             Join(notes, "; ")};
   }
   const space::NumericSpec& n = p.numeric;
+  if (n.beta) {  // read back by hpo as it is; Optuna itself has no beta distribution
+    return {FlowMap(BetaFields("type", n)),
+            "Optuna has no beta distribution: hpo reads this W&B form, Optuna does not"};
+  }
   if (n.sigma) {  // read back by hpo as it is; Optuna itself has no normal distribution
     return {FlowMap(NormalFields("type", n)),
             "Optuna has no normal distribution: hpo reads this W&B form, Optuna does not"};

@@ -504,6 +504,19 @@ void SweepReading::AddNormal(const std::string& path, const YAML::Node& key_node
   c_.parameters.push_back(std::move(spec));
 }
 
+void SweepReading::AddBeta(const std::string& path, const YAML::Node& key_node,
+                           const std::string& kind, double a, double b, double q) {
+  ParameterSpec spec;
+  spec.written_name = path;
+  spec.origin = At(key_node);
+  spec.name = Resolve(path, key_node);
+  Claim(spec.name, path, key_node);
+  spec.numeric.distribution = kind;
+  spec.numeric.beta = space::NumericSpec::BetaShape{a, b};
+  spec.numeric.q = q;
+  c_.parameters.push_back(std::move(spec));
+}
+
 void SweepReading::AddCategorical(const std::string& path, const YAML::Node& key_node,
                                   std::vector<Value> choices, std::optional<Value> prior) {
   if (choices.empty())

@@ -112,6 +112,9 @@ class SweepReading {
   /// A searched parameter of W&B's normal family (normal, q_normal, log_normal, q_log_normal).
   void AddNormal(const std::string& path, const YAML::Node& key_node, const std::string& kind,
                  double mu, double sigma, double q);
+  /// W&B's beta or q_beta with shape a and b, on [0, 1].
+  void AddBeta(const std::string& path, const YAML::Node& key_node, const std::string& kind,
+               double a, double b, double q);
   /// A searched categorical parameter.
   void AddCategorical(const std::string& path, const YAML::Node& key_node,
                       std::vector<Value> choices, std::optional<Value> prior = std::nullopt);

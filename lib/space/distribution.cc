@@ -337,6 +337,102 @@ class NormalDistribution : public Distribution {
   double q_;
 };
 
+// The regularized incomplete beta function's continued fraction (modified Lentz), which
+// converges fast for x < (a + 1) / (a + b + 2).
+double BetaContinuedFraction(double x, double a, double b) {
+  constexpr double kTiny = 1e-300;
+  auto guard = [](double v) { return std::fabs(v) < kTiny ? kTiny : v; };
+  double c = 1, d = 1 / guard(1 - (a + b) * x / (a + 1)), h = d;
+  for (int m = 1; m <= 500; ++m) {
+    const double m2 = 2.0 * m;
+    const double even = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 / guard(1 + even * d);
+    c = guard(1 + even / c);
+    h *= d * c;
+    const double odd = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 / guard(1 + odd * d);
+    c = guard(1 + odd / c);
+    h *= d * c;
+    if (std::fabs(d * c - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+class BetaDistribution : public Distribution {
+ public:
+  BetaDistribution(std::string name, double a, double b, bool quantised, double q)
+      : name_(std::move(name)), a_(a), b_(b), quantised_(quantised), q_(q) {}
+
+  const std::string& name() const override { return name_; }
+  Dimension dimension() const override {
+    Dimension d;
+    d.center = 0.5;  // the median: coordinates are CDF values
+    d.has_prior = true;
+    if (quantised_) {  // multiples of q from 0 to round(1 / q) q, unevenly spaced in the CDF
+      d.kind = DimensionKind::kDiscrete;
+      d.num_levels = static_cast<int>(std::nearbyint(1 / q_)) + 1;
+    }
+    return d;
+  }
+  bool Contains(const Value& value) const override {
+    if (!value.is_number()) return false;
+    const double v = value.as_double();
+    if (!quantised_) return v >= 0 && v <= 1;
+    const double k = std::nearbyint(v / q_);
+    return std::fabs(v / q_ - k) < 1e-8 && k >= 0 && k <= std::nearbyint(1 / q_);
+  }
+  double ToUnit(const Value& value) const override {
+    if (!Contains(value))
+      throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
+    return Cdf(std::clamp(value.as_double(), 0.0, 1.0));
+  }
+  Value FromUnit(double u) const override {
+    double x = Quantile(std::clamp(u, 0.0, 1.0));
+    if (quantised_) x = std::nearbyint(x / q_) * q_;  // W&B: round(beta / q) * q
+    return Value(std::stod(fmt::format("{:.15g}", x)));
+  }
+  double SamplePrior(Rng& rng) const override { return UniformUnit(rng); }
+
+ private:
+  // I_x(a, b), from the continued fraction on the side where it converges fast.
+  double Cdf(double x) const { return RegularizedBeta(x, a_, b_); }
+  static double RegularizedBeta(double x, double a, double b) {
+    if (x <= 0) return 0;
+    if (x >= 1) return 1;
+    if (x > (a + 1) / (a + b + 2)) return 1 - RegularizedBeta(1 - x, b, a);
+    const double log_front =
+        std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
+    return std::exp(log_front) * BetaContinuedFraction(x, a, b) / a;
+  }
+  double Quantile(double u) const {  // bisection: the CDF is increasing on [0, 1]
+    double lo = 0, hi = 1;
+    for (int i = 0; i < 100; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (Cdf(mid) < u ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  std::string name_;
+  double a_, b_;
+  bool quantised_;
+  double q_;
+};
+
+// W&B's beta and q_beta (wandb/sweeps params.py: scipy's beta(a, b), q_beta rounds to q).
+std::unique_ptr<Distribution> MakeBeta(const NumericSpec& spec, const Origin& origin) {
+  const std::string& d = spec.distribution;
+  if (d != "beta" && d != "q_beta")
+    throw UserError(origin, fmt::format("a and b go with beta or q_beta, not '{}'", Echo(d)));
+  const double a = spec.beta->a, b = spec.beta->b;
+  if (!(a > 0) || !(b > 0) || !std::isfinite(a) || !std::isfinite(b))
+    throw UserError(origin, fmt::format("{} needs a > 0 and b > 0, got a {} b {}", d, a, b));
+  const bool quantised = d == "q_beta";
+  if (quantised && !(spec.q > 0))
+    throw UserError(origin, fmt::format("q_beta needs q > 0, got {}", spec.q));
+  return std::make_unique<BetaDistribution>(d, a, b, quantised, spec.q);
+}
+
 std::unique_ptr<Distribution> MakeNormal(const NumericSpec& spec, const Origin& origin) {
   const std::string& d = spec.distribution;
   if (d != "normal" && d != "q_normal" && d != "log_normal" && d != "q_log_normal") {
@@ -368,6 +464,7 @@ const std::vector<std::string>& NumericDistributionNames() {
 
 std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin& origin) {
   if (spec.sigma) return MakeNormal(spec, origin);
+  if (spec.beta) return MakeBeta(spec, origin);
   const auto kind = std::find_if(Kinds().begin(), Kinds().end(),
                                  [&](const Kind& k) { return k.name == spec.distribution; });
   if (kind == Kinds().end()) {

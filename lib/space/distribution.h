@@ -52,6 +52,13 @@ struct NumericSpec {
   /// with `mean` as mu. Such a distribution is unbounded (min and max are unused): its unit
   /// coordinate is the normal CDF of the value (of its log for the log kinds).
   std::optional<double> sigma{};  // `{}`: braced specs may leave it out
+  /// W&B's beta and q_beta: the shape parameters (W&B's defaults 1 and 1). Such a distribution
+  /// lies on [0, 1] (min and max are unused): its unit coordinate is the beta CDF of the value.
+  struct BetaShape {
+    double a = 1, b = 1;
+    bool operator==(const BetaShape&) const = default;
+  };
+  std::optional<BetaShape> beta{};
 
   bool operator==(const NumericSpec&) const = default;
 };

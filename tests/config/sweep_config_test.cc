@@ -255,6 +255,8 @@ parameters:
   epochs: {value: 10}
   noise: {distribution: normal, mu: 0.5, sigma: 0.1}
   width: {distribution: q_log_normal, mu: 4, sigma: 1, q: 8}
+  share: {distribution: q_beta, a: 2, b: 5, q: 0.1}
+  dropout: {distribution: beta, a: 0.5}
 )");
   ExpectRoundTrip(LoadSweepConfig(custom));
   for (const std::string& seed : {kSeeds + "metta_quick.yaml", kSeeds + "metta_distributions.yaml",
@@ -1164,8 +1166,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"empty_choices", kHead + "parameters:\n  batch_size: {values: []}\n", "3:24",
                   "at least one choice"},
         BadConfig{"unknown_distribution",
+                  kHead + "parameters:\n  gamma: {distribution: triangular, min: 0.9, max: 0.99}\n",
+                  "3:3", "unknown distribution 'triangular'"},
+        BadConfig{"beta_with_bounds",
                   kHead + "parameters:\n  gamma: {distribution: beta, min: 0.9, max: 0.99}\n",
-                  "3:3", "unknown distribution 'beta'"},
+                  "3:10", "gamma: W&B's beta lies on [0, 1] and takes a and b, not min and max"},
         BadConfig{
             "mean_outside",
             kHead +

@@ -237,6 +237,14 @@ Meaning HpoMeaning(const config::ParameterSpec& p) {
     return {"categorical", {}, choices + "]"};
   }
   const space::NumericSpec& n = p.numeric;
+  if (n.beta) {  // W&B's beta family: compared as W&B's filled spec is
+    YAML::Node spec;
+    spec["distribution"] = n.distribution;
+    spec["a"] = n.beta->a;
+    spec["b"] = n.beta->b;
+    if (n.distribution[0] == 'q') spec["q"] = n.q;
+    return {n.distribution, {}, Canonical(spec)};
+  }
   if (n.sigma) {  // W&B's normal family: compared as W&B's filled spec is
     YAML::Node spec;
     spec["distribution"] = n.distribution;

@@ -41,6 +41,31 @@ TEST(DistributionTest, WandbNormalsAreTheirDistributionThroughTheCdf) {
             std::string::npos);
 }
 
+TEST(DistributionTest, WandbBetasAreTheirDistributionThroughTheCdf) {
+  // W&B's beta and q_beta (wandb/sweeps params.py): scipy's beta(a, b), q_beta rounded to q.
+  auto beta = [](const std::string& name, double a, double b, double q = 1.0) {
+    NumericSpec spec{name, 0, 1, std::nullopt, std::nullopt, q};
+    spec.beta = NumericSpec::BetaShape{a, b};
+    return MakeNumeric(spec, Origin{"test"});
+  };
+  // scipy 1.10.1 (Debian 12): beta.cdf(0.3, 2, 5), beta.cdf(0.1, 0.5, 0.5),
+  // beta.cdf(0.9, 2, 5), beta.ppf(0.5, 2, 5)
+  EXPECT_NEAR(beta("beta", 2, 5)->ToUnit(Value(0.3)), 0.5798250000000003, 1e-12);
+  EXPECT_NEAR(beta("beta", 0.5, 0.5)->ToUnit(Value(0.1)), 0.20483276469913345, 1e-12);
+  EXPECT_NEAR(beta("beta", 2, 5)->ToUnit(Value(0.9)), 0.999945, 1e-12);
+  EXPECT_NEAR(beta("beta", 2, 5)->FromUnit(0.5).as_double(), 0.26444998329566005, 1e-12);
+  EXPECT_NEAR(beta("beta", 1, 1)->FromUnit(0.42).as_double(), 0.42, 1e-12);  // a = b = 1: uniform
+  // q_beta: multiples of q from 0 to round(1 / q) q, each a discrete level
+  const auto q_beta = beta("q_beta", 2, 5, 0.1);
+  EXPECT_EQ(q_beta->dimension().num_levels, 11);
+  EXPECT_EQ(q_beta->FromUnit(0.5).as_double(), 0.3);
+  EXPECT_TRUE(q_beta->Contains(Value(0.7)));
+  EXPECT_FALSE(q_beta->Contains(Value(0.75)));
+  EXPECT_FALSE(beta("beta", 2, 5)->Contains(Value(1.5)));
+  EXPECT_NE(UserErrorOf([&] { beta("beta", -1, 5); }).find("needs a > 0 and b > 0"),
+            std::string::npos);
+}
+
 TEST(DistributionTest, EveryNumericKindRoundTripsAndStaysInBounds) {
   struct Case {
     std::string name;

@@ -23,9 +23,9 @@ namespace {
 
 // Keys that make a mapping a parameter's specification rather than a group of parameters.
 const std::set<std::string> kSpecKeys = {
-    "distribution", "type",          "min",    "max",           "low", "high", "mean",    "scale",
-    "values",       "choices",       "value",  "prior",         "q",   "log",  "default", "step",
-    "space",        "search_center", "is_int", "probabilities", "mu",  "sigma"};
+    "distribution", "type",          "min",    "max",           "low", "high",  "mean",    "scale",
+    "values",       "choices",       "value",  "prior",         "q",   "log",   "default", "step",
+    "space",        "search_center", "is_int", "probabilities", "mu",  "sigma", "a",       "b"};
 
 const std::vector<std::string> kTopLevelKeys = {"name",
                                                 "study_name",
@@ -580,7 +580,7 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
               const YAML::Node& v) {
   if (v["space"]) return AddCarbsSpec(r, path, key_node, v);
   std::string kind;
-  std::optional<double> min, max, mean, q, mu, sigma;
+  std::optional<double> min, max, mean, q, mu, sigma, a, b;
   std::optional<std::string> scale;
   std::optional<Value> prior;
   bool log = false;
@@ -622,6 +622,8 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
       mu = r.Number(x, kpath);
     } else if (k == "sigma") {
       sigma = r.Number(x, kpath);
+    } else if (k == "a" || k == "b") {  // W&B's beta shape
+      (k == "a" ? a : b) = r.Number(x, kpath);
     } else if (k == "probabilities") {
       r.Fail(p.first,
              fmt::format("{}: hpo has no weighted or normal distributions; use values: or min/max",
@@ -630,7 +632,7 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
       r.Fail(p.first,
              fmt::format(
                  "unknown key '{}' in a parameter (known: distribution/type, min/low, max/high, "
-                 "mean/prior, scale, values/choices, value, q/step, log)",
+                 "mean/prior, scale, values/choices, value, q/step, log, mu, sigma, a, b)",
                  Echo(kpath)));
     }
   }
@@ -662,6 +664,15 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
   if (wandb_normal && !min && !max) {
     return r.AddNormal(path, key_node, kind, mu.value_or(0.0), sigma.value_or(1.0),
                        q.value_or(1.0));
+  }
+  if (kind == "beta" || kind == "q_beta") {  // W&B's, on [0, 1]: a and b default to 1
+    if (min || max)
+      r.Fail(v, fmt::format("{}: W&B's {} lies on [0, 1] and takes a and b, not min and max",
+                            Echo(path), kind));
+    return r.AddBeta(path, key_node, kind, a.value_or(1.0), b.value_or(1.0), q.value_or(1.0));
+  }
+  if (a || b) {
+    r.Fail(v, fmt::format("{}: a and b go with W&B's beta or q_beta", Echo(path)));
   }
   if (mu || sigma) {
     r.Fail(v, fmt::format("{}: mu and sigma go with W&B's normal, q_normal, log_normal or "
