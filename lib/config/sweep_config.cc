@@ -137,6 +137,18 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
 
 // Constraints that reject every draw of the prior are reported at load, at the constraint that
 // rejected most draws. Deterministic draws: the same file always gives the same answer.
+// W&B's grid refuses weighted categoricals (grid_search.py): a grid runs each value once.
+void CheckGridTakesNoProbabilities(const SweepConfig& c) {
+  if (c.sampler.method != "grid") return;
+  for (const ParameterSpec& p : c.parameters) {
+    if (!p.probabilities.empty()) {
+      throw UserError(p.origin, fmt::format("{}: a grid runs each value once, so probabilities "
+                                            "mean nothing there (W&B's grid refuses them too)",
+                                            Echo(p.written_name)));
+    }
+  }
+}
+
 void CheckFeasible(const SweepConfig& config, const space::SearchSpace& space) {
   if (config.constraints.empty()) return;
   constexpr int kDraws = 2000;
@@ -294,6 +306,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
         "several objectives and no sampler given: method tpe (Optuna's multi-objective TPE)");
   }
   CheckObjectives(config);
+  CheckGridTakesNoProbabilities(config);
   CheckTrainerMetrics(config);
   const space::SearchSpace space = config.BuildSpace();
   CheckFeasible(config, space);  // bad distributions and constraints now, not at the first trial
@@ -364,7 +377,8 @@ space::SearchSpace SweepConfig::BuildSpace() const {
     if (dot != std::string::npos) names.emplace(written.substr(dot + 1), canonical);
   };
   for (const ParameterSpec& p : parameters) {
-    space.AddParameter(p.name, p.categorical ? space::MakeCategorical(p.choices, p.prior, p.origin)
+    space.AddParameter(p.name, p.categorical ? space::MakeCategorical(p.choices, p.prior, p.origin,
+                                                                      p.probabilities)
                                              : space::MakeNumeric(p.numeric, p.origin));
     add_names(p.name, p.written_name);
   }
@@ -456,6 +470,11 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
     if (p.prior) {
       out << YAML::Key << "prior" << YAML::Value;
       EmitValue(out, *p.prior);
+    }
+    if (!p.probabilities.empty()) {
+      out << YAML::Key << "probabilities" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (double w : p.probabilities) out << FormatDouble(w);
+      out << YAML::EndSeq;
     }
   } else {
     out << YAML::Key << "distribution" << YAML::Value << p.numeric.distribution;
@@ -617,7 +636,11 @@ std::string DescribeParameter(const ParameterSpec& p) {
   if (p.categorical) {
     std::string choices;
     for (const Value& v : p.choices) choices += (choices.empty() ? "" : ", ") + v.ToYaml();
-    return fmt::format("categorical [{}]{}", choices, p.prior ? " prior " + p.prior->ToYaml() : "");
+    std::string weights;
+    for (double w : p.probabilities) weights += (weights.empty() ? "" : ", ") + FormatDouble(w);
+    return fmt::format("categorical [{}]{}{}", choices,
+                       p.prior ? " prior " + p.prior->ToYaml() : "",
+                       weights.empty() ? "" : " probabilities [" + weights + "]");
   }
   const space::NumericSpec& n = p.numeric;
   if (n.beta) {

@@ -30,6 +30,8 @@ struct ParameterSpec {
   space::NumericSpec numeric;  ///< numeric kinds
   std::vector<Value> choices;  ///< categorical
   std::optional<Value> prior;  ///< categorical centre
+  /// categorical: W&B's probabilities, one per choice, each > 0 (empty: equal odds)
+  std::vector<double> probabilities;
 };
 
 /// `hooks:` (docs/config.md, "Hooks"): commands the controller runs at sweep and trial events.

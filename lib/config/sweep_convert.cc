@@ -294,6 +294,11 @@ Fields BetaFields(const char* kind_key, const space::NumericSpec& n) {
 }
 
 Converted WandbParameter(const ParameterSpec& p, const std::vector<Value>* grid) {
+  if (p.categorical && !p.probabilities.empty()) {
+    std::vector<Value> weights(p.probabilities.begin(), p.probabilities.end());
+    return {FlowMap({{"values", List(p.choices)}, {"probabilities", List(weights)}}),
+            PriorComment(p, "W&B")};
+  }
   if (p.categorical) return {FlowMap({{"values", List(p.choices)}}), PriorComment(p, "W&B")};
   const space::NumericSpec& n = p.numeric;
   if (n.sigma) return {FlowMap(NormalFields("distribution", n)), ""};
@@ -417,6 +422,9 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
   std::vector<std::string> notes;
   if (p.categorical) {
     if (p.prior) notes.push_back(PriorComment(p, "Optuna"));
+    if (!p.probabilities.empty())
+      notes.push_back(
+          "Optuna's categorical has no probabilities: its samplers weigh choices alike");
     if (std::any_of(p.choices.begin(), p.choices.end(),
                     [](const Value& v) { return v.is_list(); })) {
       notes.push_back(

@@ -518,7 +518,8 @@ void SweepReading::AddBeta(const std::string& path, const YAML::Node& key_node,
 }
 
 void SweepReading::AddCategorical(const std::string& path, const YAML::Node& key_node,
-                                  std::vector<Value> choices, std::optional<Value> prior) {
+                                  std::vector<Value> choices, std::optional<Value> prior,
+                                  std::vector<double> probabilities) {
   if (choices.empty())
     Fail(key_node, fmt::format("{} has no choices: a parameter needs at least one", Echo(path)));
   if (prior && std::find(choices.begin(), choices.end(), *prior) == choices.end()) {
@@ -533,6 +534,7 @@ void SweepReading::AddCategorical(const std::string& path, const YAML::Node& key
   spec.categorical = true;
   spec.choices = std::move(choices);
   spec.prior = std::move(prior);
+  spec.probabilities = std::move(probabilities);
   c_.parameters.push_back(std::move(spec));
 }
 

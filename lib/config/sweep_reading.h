@@ -116,8 +116,10 @@ class SweepReading {
   void AddBeta(const std::string& path, const YAML::Node& key_node, const std::string& kind,
                double a, double b, double q);
   /// A searched categorical parameter.
+  /// `probabilities`: W&B's weights, one per choice, each > 0 (empty: equal odds).
   void AddCategorical(const std::string& path, const YAML::Node& key_node,
-                      std::vector<Value> choices, std::optional<Value> prior = std::nullopt);
+                      std::vector<Value> choices, std::optional<Value> prior = std::nullopt,
+                      std::vector<double> probabilities = {});
   /// Set by a reader that found a uniform_pow2 range from 0: that file writes pow2 bounds as
   /// exponents, so its ranges that hold a single power of two are exponents too.
   bool pow2_bounds_are_exponents = false;

@@ -230,8 +230,12 @@ class NumericDistribution : public Distribution {
 
 class CategoricalDistribution : public Distribution {
  public:
-  CategoricalDistribution(std::vector<Value> choices, int center, bool has_prior)
-      : choices_(std::move(choices)), center_(center), has_prior_(has_prior) {}
+  CategoricalDistribution(std::vector<Value> choices, int center, bool has_prior,
+                          const std::vector<double>& weights)
+      : choices_(std::move(choices)), center_(center), has_prior_(has_prior) {
+    double total = 0;
+    for (double w : weights) cumulative_.push_back(total += w);
+  }
 
   const std::string& name() const override {
     static const std::string kName = "categorical";
@@ -259,7 +263,12 @@ class CategoricalDistribution : public Distribution {
     return choices_[i];
   }
   double SamplePrior(Rng& rng) const override {
-    return static_cast<double>(UniformInt(rng, 0, static_cast<int64_t>(choices_.size())));
+    if (cumulative_.empty())
+      return static_cast<double>(UniformInt(rng, 0, static_cast<int64_t>(choices_.size())));
+    // W&B's weighted draw: the first choice whose cumulative weight passes u * total
+    const double u = UniformUnit(rng) * cumulative_.back();
+    const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
+    return static_cast<double>(std::min<size_t>(it - cumulative_.begin(), choices_.size() - 1));
   }
 
  private:
@@ -274,6 +283,7 @@ class CategoricalDistribution : public Distribution {
   }
 
   std::vector<Value> choices_;
+  std::vector<double> cumulative_;  ///< running sums of the weights; empty: equal odds
   int center_;
   bool has_prior_;
 };
@@ -540,8 +550,15 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
 }
 
 std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices,
-                                              std::optional<Value> prior, const Origin& origin) {
+                                              std::optional<Value> prior, const Origin& origin,
+                                              const std::vector<double>& weights) {
   if (choices.empty()) throw UserError(origin, "a categorical parameter needs at least one choice");
+  if (!weights.empty() && weights.size() != choices.size())
+    throw UserError(origin, "a weighted categorical needs one weight per choice");
+  for (double w : weights) {
+    if (!(w > 0) || !std::isfinite(w))
+      throw UserError(origin, fmt::format("a choice's weight must be > 0, got {}", w));
+  }
   int center = 0;
   if (prior) {
     const auto it = std::find(choices.begin(), choices.end(), *prior);
@@ -549,7 +566,8 @@ std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices,
       throw UserError(origin, fmt::format("prior {} is not one of the choices", prior->ToYaml()));
     center = static_cast<int>(it - choices.begin());
   }
-  return std::make_unique<CategoricalDistribution>(std::move(choices), center, prior.has_value());
+  return std::make_unique<CategoricalDistribution>(std::move(choices), center, prior.has_value(),
+                                                   weights);
 }
 
 }  // namespace hpo::space

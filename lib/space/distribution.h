@@ -72,8 +72,10 @@ const std::vector<std::string>& NumericDistributionNames();
 std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin& origin);
 
 /// Builds a categorical distribution over `choices` (any values, lists included); `prior`, if
-/// given, must be one of them and is the search centre. Throws UserError for no choices.
+/// given, must be one of them and is the search centre; `weights` (W&B's probabilities, one per
+/// choice, > 0), if given, are the prior's draw odds. Throws UserError for no choices.
 std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices,
-                                              std::optional<Value> prior, const Origin& origin);
+                                              std::optional<Value> prior, const Origin& origin,
+                                              const std::vector<double>& weights = {});
 
 }  // namespace hpo::space

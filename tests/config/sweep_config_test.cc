@@ -257,6 +257,7 @@ parameters:
   width: {distribution: q_log_normal, mu: 4, sigma: 1, q: 8}
   share: {distribution: q_beta, a: 2, b: 5, q: 0.1}
   dropout: {distribution: beta, a: 0.5}
+  act: {values: [relu, tanh, gelu], probabilities: [0.25, 0, 0.75]}
 )");
   ExpectRoundTrip(LoadSweepConfig(custom));
   for (const std::string& seed : {kSeeds + "metta_quick.yaml", kSeeds + "metta_distributions.yaml",
@@ -1168,6 +1169,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"unknown_distribution",
                   kHead + "parameters:\n  gamma: {distribution: triangular, min: 0.9, max: 0.99}\n",
                   "3:3", "unknown distribution 'triangular'"},
+        BadConfig{"probabilities_in_grid",
+                  "method: grid\nparameters:\n  gamma:\n    values: [0.9, 0.99]\n    "
+                  "probabilities: [0.5, 0.5]\n",
+                  "3:3", "gamma: a grid runs each value once, so probabilities mean nothing"},
+        BadConfig{"probabilities_not_summing_to_one",
+                  kHead + "parameters:\n  gamma: {values: [0.9, 0.99], probabilities: [0.5, "
+                          "0.6]}\n",
+                  "3:47", "gamma: the probabilities sum to 1.1, not 1 (as W&B asks)"},
         BadConfig{"beta_with_bounds",
                   kHead + "parameters:\n  gamma: {distribution: beta, min: 0.9, max: 0.99}\n",
                   "3:10", "gamma: W&B's beta lies on [0, 1] and takes a and b, not min and max"},

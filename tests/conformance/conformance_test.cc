@@ -217,6 +217,14 @@ Meaning WandbMeaning(const YAML::Node& spec) {
   auto num = [&](const char* key) { return spec[key].as<double>(); };
   if (d == "constant") return {"constant", {}, "[" + Canonical(spec["value"]) + ",]"};
   if (d == "categorical") return {"categorical", {}, Canonical(spec["values"])};
+  if (d == "categorical_w_probabilities") {  // its meaning: the odds of each value drawn
+    std::string odds = "[";
+    for (size_t i = 0; i < spec["values"].size(); ++i) {
+      const double p = spec["probabilities"][i].as<double>();
+      if (p > 0) odds += Canonical(spec["values"][i]) + ":" + NumberText(p) + ",";
+    }
+    return {d, {}, odds + "]"};
+  }
   if (d == "uniform" || d == "int_uniform") return {d, {num("min"), num("max")}, ""};
   if (d == "q_uniform") return {d, {num("min"), num("max"), num("q")}, ""};
   if (d == "log_uniform") return {"loguniform", {std::exp(num("min")), std::exp(num("max"))}, ""};
@@ -231,6 +239,12 @@ Meaning WandbMeaning(const YAML::Node& spec) {
 }
 
 Meaning HpoMeaning(const config::ParameterSpec& p) {
+  if (p.categorical && !p.probabilities.empty()) {
+    std::string odds = "[";
+    for (size_t i = 0; i < p.choices.size(); ++i)
+      odds += Canonical(p.choices[i]) + ":" + NumberText(p.probabilities[i]) + ",";
+    return {"categorical_w_probabilities", {}, odds + "]"};
+  }
   if (p.categorical) {
     std::string choices = "[";
     for (const Value& v : p.choices) choices += Canonical(v) + ",";

@@ -66,6 +66,22 @@ TEST(DistributionTest, WandbBetasAreTheirDistributionThroughTheCdf) {
             std::string::npos);
 }
 
+TEST(DistributionTest, AWeightedCategoricalIsDrawnByItsOdds) {
+  // W&B's categorical_w_probabilities: the prior draws each value with its probability
+  auto weighted = MakeCategorical({Value("a"), Value("b"), Value("c")}, std::nullopt,
+                                  Origin{"test"}, {0.1, 0.3, 0.6});
+  Rng rng(7);
+  std::vector<int> counts(3, 0);
+  for (int i = 0; i < 20000; ++i) ++counts.at(static_cast<size_t>(weighted->SamplePrior(rng)));
+  EXPECT_NEAR(counts[0] / 20000.0, 0.1, 0.01);
+  EXPECT_NEAR(counts[1] / 20000.0, 0.3, 0.015);
+  EXPECT_NEAR(counts[2] / 20000.0, 0.6, 0.015);
+  EXPECT_NE(UserErrorOf([] {
+              MakeCategorical({Value(1), Value(2)}, std::nullopt, Origin{"test"}, {1.0, 0.0});
+            }).find("weight must be > 0"),
+            std::string::npos);
+}
+
 TEST(DistributionTest, EveryNumericKindRoundTripsAndStaysInBounds) {
   struct Case {
     std::string name;

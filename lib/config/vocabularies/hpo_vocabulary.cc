@@ -576,6 +576,49 @@ void AddNumericSpec(SweepReading& r, const std::string& path, const YAML::Node& 
                optuna_style);
 }
 
+// W&B's categorical_w_probabilities (config/schema.py:116-128 and schema.json): one probability
+// >= 0 per value, summing to 1 (numpy's isclose). A value of probability 0 is never drawn, so it
+// is left out of the search.
+void AddWeightedCategorical(SweepReading& r, const std::string& path, const YAML::Node& key_node,
+                            const std::string& kind, const YAML::Node& values,
+                            const YAML::Node& probabilities) {
+  if (!kind.empty() && kind != "categorical_w_probabilities") {
+    r.Fail(probabilities, fmt::format("{}: probabilities go with distribution "
+                                      "categorical_w_probabilities (or none), not '{}' (as in W&B)",
+                                      Echo(path), Echo(kind)));
+  }
+  const std::vector<Value> all = r.Values(values, path + ".values");
+  if (all.size() != probabilities.size()) {
+    r.Fail(probabilities, fmt::format("{}: {} values and {} probabilities are not the same length",
+                                      Echo(path), all.size(), probabilities.size()));
+  }
+  std::vector<Value> choices;
+  std::vector<double> weights;
+  double sum = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const double p = r.Number(probabilities[i], fmt::format("{}.probabilities[{}]", path, i));
+    if (p < 0) {
+      r.Fail(probabilities[i],
+             fmt::format("{}: a probability must be >= 0, got {}", Echo(path), FormatDouble(p)));
+    }
+    sum += p;
+    if (p == 0) {
+      r.config().notes.push_back(
+          fmt::format("{}: value {} has probability 0: never drawn (as in "
+                      "W&B)",
+                      path, all[i].ToYaml()));
+      continue;
+    }
+    choices.push_back(all[i]);
+    weights.push_back(p);
+  }
+  if (!(std::fabs(sum - 1) <= 1e-8 + 1e-5)) {  // np.isclose(sum, 1.0): atol 1e-8, rtol 1e-5
+    r.Fail(probabilities,
+           fmt::format("{}: the probabilities sum to {}, not 1 (as W&B asks)", Echo(path), sum));
+  }
+  r.AddCategorical(path, key_node, std::move(choices), std::nullopt, std::move(weights));
+}
+
 void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node,
               const YAML::Node& v) {
   if (v["space"]) return AddCarbsSpec(r, path, key_node, v);
@@ -584,7 +627,7 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
   std::optional<std::string> scale;
   std::optional<Value> prior;
   bool log = false;
-  std::optional<YAML::Node> values, constant;
+  std::optional<YAML::Node> values, constant, probabilities;
   for (const auto& p : v) {
     const std::string k = r.Key(p.first);
     const std::string kpath = path + "." + k;
@@ -625,9 +668,8 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
     } else if (k == "a" || k == "b") {  // W&B's beta shape
       (k == "a" ? a : b) = r.Number(x, kpath);
     } else if (k == "probabilities") {
-      r.Fail(p.first,
-             fmt::format("{}: hpo has no weighted or normal distributions; use values: or min/max",
-                         Echo(kpath)));
+      if (!x.IsSequence()) r.Fail(x, fmt::format("{} must be a list", Echo(kpath)));
+      probabilities = x;
     } else {
       r.Fail(p.first,
              fmt::format(
@@ -641,6 +683,13 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
     if (constant->IsMap())
       return r.Ignore(path + " (a mapping constant: trials get scalars and lists)");
     return r.SetFixed(path, key_node, ValueFromYaml(*constant, r.At(*constant)), r.At(*constant));
+  }
+  if (probabilities || kind == "categorical_w_probabilities") {
+    if (!values || !probabilities) {
+      r.Fail(v, fmt::format("{}: W&B's weighted categorical needs values and probabilities",
+                            Echo(path)));
+    }
+    return AddWeightedCategorical(r, path, key_node, kind, *values, *probabilities);
   }
   if (values) {
     if (!kind.empty() && kind != "categorical" && kind != "choice") {
