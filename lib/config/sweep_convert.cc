@@ -410,10 +410,10 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
   if (p.categorical) {
     if (p.prior) notes.push_back(PriorComment(p, "Optuna"));
     if (std::any_of(p.choices.begin(), p.choices.end(),
-                    [](const Value& v) { return v.is_list(); })) {
+                    [](const Value& v) { return v.is_list() || v.is_mapping(); })) {
       notes.push_back(
-          "suggest_categorical takes None, bool, int, float and str: encode these lists (e.g. as "
-          "strings)");
+          "suggest_categorical takes None, bool, int, float and str: encode these lists and "
+          "mappings (e.g. as strings)");
     }
     return {FlowMap({{"type", Word("categorical")}, {"choices", List(p.choices)}}),
             Join(notes, "; ")};
