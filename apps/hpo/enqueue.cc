@@ -43,14 +43,15 @@ std::vector<std::string> SplitAssignments(const std::string& text) {
 }
 
 // The given values, each tagged with where it came from (for messages).
-std::vector<config::GivenValue> GivenValues(const EnqueueOptions& o, bool trainer_program) {
+std::vector<config::GivenValue> GivenValues(const EnqueueOptions& o,
+                                            const config::SweepConfig& sweep) {
   std::vector<config::GivenValue> given;
   for (const std::string& part : SplitAssignments(o.params)) {
     if (part.empty()) continue;
     auto [name, value] = config::ParseOverride(part);
     given.push_back({name, std::move(value), "--params"});
   }
-  if (!o.from_patch.empty()) given = config::ReadPatchValues(o.from_patch, trainer_program);
+  if (!o.from_patch.empty()) given = config::ReadPatchValues(o.from_patch, sweep);
   return given;
 }
 
@@ -65,7 +66,7 @@ int RunEnqueue(const EnqueueOptions& o) {
                     r.location.name));
   const space::SearchSpace space = r.config->BuildSpace();
   const config::QueuedTrial queued = config::CompleteQueuedTrial(
-      space, r.config->fixed, GivenValues(o, r.config->command.empty()), r.location.name);
+      space, r.config->fixed, GivenValues(o, *r.config), r.location.name);
   auto store = store::OpenStore(r.location.storage_url);
   const int64_t next_number = static_cast<int64_t>(r.trials.size());
   const uint64_t seed =

@@ -15,13 +15,25 @@
 namespace hpo::config {
 namespace {
 
+// True when the sweep gives `name` mapping values (W&B's {env_id: ..., max_steps: ...}): a
+// mapping under it in a patch is its value, not a section of names.
+bool TakesMappings(const SweepConfig& config, const std::string& name) {
+  if (const auto fixed = config.fixed.find(name); fixed != config.fixed.end())
+    return fixed->second.is_mapping();
+  return std::any_of(config.parameters.begin(), config.parameters.end(), [&](const auto& p) {
+    return p.name == name && std::any_of(p.choices.begin(), p.choices.end(),
+                                         [](const Value& v) { return v.is_mapping(); });
+  });
+}
+
 void Flatten(const YAML::Node& map, const std::string& source, const std::string& prefix,
-             bool trainer_program, std::vector<GivenValue>& out) {
+             const SweepConfig& config, std::vector<GivenValue>& out) {
+  const bool trainer_program = config.command.empty();
   for (const auto& pair : map) {
     const std::string key = pair.first.as<std::string>();
     const std::string path = prefix.empty() ? key : prefix + "." + key;
-    if (pair.second.IsMap()) {
-      Flatten(pair.second, source, path, trainer_program, out);
+    if (pair.second.IsMap() && !TakesMappings(config, path)) {
+      Flatten(pair.second, source, path, config, out);
       continue;
     }
     const Origin at = OriginOf(source, pair.second);
@@ -77,12 +89,13 @@ bool Narrow(ParameterSpec& p, double share) {
 
 }  // namespace
 
-std::vector<GivenValue> ReadPatchValues(const std::filesystem::path& path, bool trainer_program) {
+std::vector<GivenValue> ReadPatchValues(const std::filesystem::path& path,
+                                        const SweepConfig& config) {
   const YamlDocument patch = LoadYamlFile(path);
   if (!patch.root.IsMap())
     throw UserError(OriginOf(patch.source, patch.root), "a patch is a mapping of key: value");
   std::vector<GivenValue> values;
-  Flatten(patch.root, patch.source, "", trainer_program, values);
+  Flatten(patch.root, patch.source, "", config, values);
   return values;
 }
 
@@ -104,7 +117,7 @@ void ApplyFromPatch(SweepConfig& config, const std::string& patch) {
   for (ParameterSpec& p : config.parameters) searched[p.name] = &p;
   std::vector<std::string> centred, kept_wide;
   int fixed_taken = 0;
-  for (const GivenValue& g : ReadPatchValues(patch, trainer_program)) {
+  for (const GivenValue& g : ReadPatchValues(patch, config)) {
     const auto it = searched.find(g.name);
     if (it == searched.end()) {
       if (config.fixed.count(g.name)) continue;  // the sweep's own fixed value wins

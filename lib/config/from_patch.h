@@ -13,12 +13,15 @@
 
 namespace hpo::config {
 
-/// The values of a patch file (hpo best-params writes them; any YAML mapping of keys works),
-/// flattened: for hpo train (`trainer_program`), nested sections such as `trainer:` count by
-/// their last name, resolved to trainer keys (`lr` is learning_rate); for another program,
-/// nested sections make the dotted names the sweep searches. Each value says where it came from
-/// (file:line:col). Throws UserError for a file that is not a mapping or an unknown trainer key.
-std::vector<GivenValue> ReadPatchValues(const std::filesystem::path& path, bool trainer_program);
+/// The values of a patch file (hpo best-params writes them; any YAML mapping of keys works) for
+/// `config`'s sweep, flattened: for hpo train (no `command:`), nested sections such as
+/// `trainer:` count by their last name, resolved to trainer keys (`lr` is learning_rate); for
+/// another program, nested sections make the dotted names the sweep searches, except under a
+/// name the sweep gives mapping values, whose mapping is its value. Each value says where it
+/// came from (file:line:col). Throws UserError for a file that is not a mapping or an unknown
+/// trainer key.
+std::vector<GivenValue> ReadPatchValues(const std::filesystem::path& path,
+                                        const SweepConfig& config);
 
 /// Starts `config` from the patch at `patch` (empty: none):
 /// - each searched parameter the patch gives is centred on its value (its `mean:`, or a

@@ -501,6 +501,29 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
   out << YAML::EndMap;
 }
 
+// A mapping under fixed: is a group of names, so a fixed mapping value is written as W&B's
+// constant under parameters: instead.
+void EmitFixedAndParameters(YAML::Emitter& out, const ParamSet& fixed,
+                            const std::vector<ParameterSpec>& parameters) {
+  out << YAML::Key << "fixed" << YAML::Value << YAML::BeginMap;
+  for (const auto& [k, v] : fixed) {
+    if (v.is_mapping()) continue;
+    out << YAML::Key << k << YAML::Value;
+    EmitValue(out, v);
+  }
+  out << YAML::EndMap;
+  out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
+  for (const ParameterSpec& p : parameters) EmitParameter(out, p);
+  for (const auto& [k, v] : fixed) {
+    if (!v.is_mapping()) continue;
+    out << YAML::Key << k << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "value"
+        << YAML::Value;
+    EmitValue(out, v);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::vector<std::string> HookSettings::Macros(const std::string& hook) {
@@ -569,15 +592,7 @@ std::string SweepConfig::ToYaml() const {
     for (const std::string& w : command) out << w;
     out << YAML::EndSeq;
   }
-  out << YAML::Key << "fixed" << YAML::Value << YAML::BeginMap;
-  for (const auto& [k, v] : fixed) {
-    out << YAML::Key << k << YAML::Value;
-    EmitValue(out, v);
-  }
-  out << YAML::EndMap;
-  out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
-  for (const ParameterSpec& p : parameters) EmitParameter(out, p);
-  out << YAML::EndMap;
+  EmitFixedAndParameters(out, fixed, parameters);
   if (!constraints.empty()) {
     out << YAML::Key << "constraints" << YAML::Value << YAML::BeginSeq;
     for (const auto& [text, origin] : constraints) out << text;

@@ -426,10 +426,10 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
       notes.push_back(
           "Optuna's categorical has no probabilities: its samplers weigh choices alike");
     if (std::any_of(p.choices.begin(), p.choices.end(),
-                    [](const Value& v) { return v.is_list(); })) {
+                    [](const Value& v) { return v.is_list() || v.is_mapping(); })) {
       notes.push_back(
-          "suggest_categorical takes None, bool, int, float and str: encode these lists (e.g. as "
-          "strings)");
+          "suggest_categorical takes None, bool, int, float and str: encode these lists and "
+          "mappings (e.g. as strings)");
     }
     return {FlowMap({{"type", Word("categorical")}, {"choices", List(p.choices)}}),
             Join(notes, "; ")};

@@ -106,7 +106,8 @@ int SweepReading::Int(const YAML::Node& node, const std::string& path, int min) 
 bool SweepReading::Bool(const YAML::Node& node, const std::string& path) const {
   const Value v = ValueFromYaml(node, At(node));
   if (!v.is_bool())
-    Fail(node, fmt::format("{} must be true or false, got '{}'", Echo(path), Echo(node.Scalar())));
+    Fail(node, fmt::format("{} must be true or false, got '{}'", Echo(path),
+                           Echo(node.IsScalar() ? node.Scalar() : v.ToYaml())));
   return v.as_bool();
 }
 
@@ -531,6 +532,13 @@ void SweepReading::AddCategorical(const std::string& path, const YAML::Node& key
   spec.origin = At(key_node);
   spec.name = Resolve(path, key_node);
   Claim(spec.name, path, key_node);
+  // No hpo train key takes null or a mapping: a trial would be refused, so the file is, here.
+  if (c_.command.empty() && (spec.name == "hidden_size" || FindTrainerKey(spec.name))) {
+    for (const Value& choice : choices) {
+      if (choice.is_null() || choice.is_mapping())
+        CheckTrainerValue(spec.name, choice, At(key_node));
+    }
+  }
   spec.categorical = true;
   spec.choices = std::move(choices);
   spec.prior = std::move(prior);

@@ -242,17 +242,22 @@ Value ValueFromYaml(const YAML::Node& node, const Origin& origin) {
   if (node.IsScalar()) return ScalarValue(node);
   if (node.IsSequence()) {
     Value::List items;
-    for (const YAML::Node& item : node) {
-      if (!item.IsScalar()) {
-        throw UserError(origin, "expected a scalar or a flat list, found a nested structure");
-      }
-      RequireResolved(item, origin);
-      items.push_back(ScalarValue(item));
-    }
+    for (const YAML::Node& item : node) items.push_back(ValueFromYaml(item, origin));
     return Value(std::move(items));
   }
-  if (node.IsNull()) throw UserError(origin, "missing value");
-  throw UserError(origin, "expected a scalar or a list, found a mapping");
+  if (node.IsMap()) {
+    Value::Mapping entries;
+    for (const auto& pair : node) {
+      if (!pair.first.IsScalar()) throw UserError(origin, "a mapping's keys must be words");
+      const std::string& key = pair.first.Scalar();
+      if (std::any_of(entries.begin(), entries.end(),
+                      [&](const auto& e) { return e.first == key; }))
+        throw UserError(origin, fmt::format("key '{}' is set twice in this mapping", Echo(key)));
+      entries.emplace_back(key, ValueFromYaml(pair.second, origin));
+    }
+    return Value(std::move(entries));
+  }
+  return Value(nullptr);  // null, ~ or nothing written: PyYAML's None
 }
 
 namespace {
@@ -275,6 +280,17 @@ void EmitValue(YAML::Emitter& out, const Value& value) {
     out << YAML::Flow << YAML::BeginSeq;
     for (const Value& item : value.as_list()) EmitValue(out, item);
     out << YAML::EndSeq;
+  } else if (value.is_mapping()) {
+    out << YAML::Flow << YAML::BeginMap;
+    for (const auto& [key, item] : value.as_mapping()) {
+      out << YAML::Key;
+      EmitValue(out, Value(key));
+      out << YAML::Value;
+      EmitValue(out, item);
+    }
+    out << YAML::EndMap;
+  } else if (value.is_null()) {
+    out << YAML::Null;  // yaml-cpp writes the text "null" quoted, a string
   } else if (value.is_string()) {
     // found by the sweep-config fuzzer: the string "true" was written plain and read back a bool
     if (ReadsBackAsItself(value.as_string())) {

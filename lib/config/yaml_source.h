@@ -31,13 +31,15 @@ Origin OriginOf(const std::string& source, const YAML::Node& node);
 /// Loaded documents are bounded (LoadYamlFile refuses alias bombs), so a walk always ends soon.
 void ForEachNode(const YAML::Node& node, const std::function<void(const YAML::Node&)>& visit);
 
-/// Converts a scalar or a flow list of scalars to a Value. Integers stay integers
-/// ("64"), floats become doubles ("3e-4", "1.0"), true/false become bools, anything else a
-/// string. Maps and nested structures are a UserError naming the origin.
+/// Converts a YAML value to a Value. Integers stay integers ("64"), floats become doubles
+/// ("3e-4", "1.0"), true/false become bools, null, ~ and an empty value become null, lists and
+/// mappings (nested too; keys in file order) stay lists and mappings, anything else is a string.
+/// A mapping with a key that is not a word, or a key set twice, is a UserError naming the origin.
 Value ValueFromYaml(const YAML::Node& node, const Origin& origin);
 
-/// The inverse, for writing YAML files: lists in flow style, and strings that would read back
-/// as something else ("true", "3", "") double-quoted, so ValueFromYaml gives the value back.
+/// The inverse, for writing YAML files: lists and mappings in flow style, null as null, and
+/// strings that would read back as something else ("true", "3", "") double-quoted, so
+/// ValueFromYaml gives the value back.
 void EmitValue(YAML::Emitter& out, const Value& value);
 
 }  // namespace hpo::config

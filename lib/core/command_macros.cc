@@ -1,6 +1,9 @@
 #include "lib/core/command_macros.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include "lib/core/atomic_file.h"
@@ -14,19 +17,58 @@ bool IsParameterMacro(const std::string& name) {
          kParameterMacros.end();
 }
 
+// Python's repr() of a value, as str() of a dict shows its keys and items.
+std::string PythonRepr(const Value& value) {
+  if (value.is_null()) return "None";
+  if (value.is_bool()) return value.as_bool() ? "True" : "False";
+  if (value.is_int()) return std::to_string(value.as_int());
+  if (value.is_double()) {
+    const double v = value.as_double();
+    if (!std::isfinite(v)) return std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
+    std::string text = fmt::format("{}", v);  // fmt's shortest form is repr()'s, but for 1.0
+    return text.find_first_of(".e") == std::string::npos ? text + ".0" : text;
+  }
+  std::string out;
+  if (value.is_string()) {
+    const std::string& s = value.as_string();
+    const char quote =
+        s.find('\'') != std::string::npos && s.find('"') == std::string::npos ? '"' : '\'';
+    for (char c : s) {
+      if (c == quote || c == '\\') out += '\\';
+      out += c == '\n' ? std::string("\\n") : c == '\t' ? std::string("\\t") : std::string(1, c);
+    }
+    return quote + out + quote;
+  }
+  if (value.is_list()) {
+    for (const Value& item : value.as_list()) out += (out.empty() ? "" : ", ") + PythonRepr(item);
+    return "[" + out + "]";
+  }
+  for (const auto& [key, item] : value.as_mapping())
+    out += (out.empty() ? "" : ", ") + PythonRepr(Value(key)) + ": " + PythonRepr(item);
+  return "{" + out + "}";
+}
+
+// A value after "--name=" in ${args}: its YAML text, but for null and mappings, which W&B's
+// agent writes as Python's str() does, None and {'env_id': 'Env-v0', 'max_steps': 1000}
+// (f"{param}={_value}", wandb/sdk/launch/sweeps/utils.py:239 at wandb b6e2950588), so a program
+// written for W&B reads them as it does there.
+std::string ArgumentText(const Value& value) {
+  return value.is_null() || value.is_mapping() ? PythonRepr(value) : value.ToYaml();
+}
+
 // The words parameter macro `name` stands for.
 std::vector<std::string> ParameterMacroWords(const std::string& name, const MacroValues& values) {
   const ParamSet none;
   const ParamSet& params = values.params ? *values.params : none;
   std::vector<std::string> out;
   if (name == "args") {
-    for (const auto& [key, value] : params) out.push_back("--" + key + "=" + value.ToYaml());
+    for (const auto& [key, value] : params) out.push_back("--" + key + "=" + ArgumentText(value));
   } else if (name == "args_no_hyphens") {
-    for (const auto& [key, value] : params) out.push_back(key + "=" + value.ToYaml());
+    for (const auto& [key, value] : params) out.push_back(key + "=" + ArgumentText(value));
   } else if (name == "args_no_boolean_flags") {  // W&B: true -> --flag, false -> nothing
     for (const auto& [key, value] : params) {
       if (!value.is_bool())
-        out.push_back("--" + key + "=" + value.ToYaml());
+        out.push_back("--" + key + "=" + ArgumentText(value));
       else if (value.as_bool())
         out.push_back("--" + key);
     }

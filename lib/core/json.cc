@@ -56,6 +56,13 @@ std::string JsonValue(const Value& value) {
     }
     return out + "]";
   }
+  if (value.is_mapping()) {  // keys in the sweep file's order, as W&B's json.dumps of its dict
+    std::string out;
+    for (const auto& [key, item] : value.as_mapping())
+      out += (out.empty() ? "" : ", ") + JsonString(key) + ": " + JsonValue(item);
+    return "{" + out + "}";
+  }
+  if (value.is_null()) return "null";
   if (value.is_string()) return JsonString(value.as_string());
   if (value.is_bool()) return value.as_bool() ? "true" : "false";
   if (value.is_int()) return std::to_string(value.as_int());

@@ -18,7 +18,7 @@ std::string JsonNumber(double value);
 /// JSON array of doubles, each as JsonNumber: [1.5, null].
 std::string JsonNumbers(const std::vector<double>& values);
 
-/// JSON of a parameter value: numbers, booleans, strings and lists of them.
+/// JSON of a parameter value: numbers, booleans, strings, null, and lists and objects of them.
 std::string JsonValue(const Value& value);
 
 /// JSON object of a parameter set, by name: {"gamma": 0.99, "lr": 0.0003}.

@@ -62,6 +62,12 @@ std::string ReadableValue(const Value& value) {
       out += (out.size() > 1 ? ", " : "") + ReadableValue(item);
     return out + "]";
   }
+  if (value.is_mapping()) {
+    std::string out = "{";
+    for (const auto& [key, item] : value.as_mapping())
+      out += (out.size() > 1 ? ", " : "") + Value(key).ToYaml() + ": " + ReadableValue(item);
+    return out + "}";
+  }
   return value.is_double() ? ReadableNumber(value.as_double()) : value.ToYaml();
 }
 
@@ -103,6 +109,7 @@ bool NeedsQuotes(const std::string& s) {
 }  // namespace
 
 std::string Value::ToYaml() const {
+  if (is_null()) return "null";
   if (is_bool()) return as_bool() ? "true" : "false";
   if (is_int()) return std::to_string(as_int());
   if (is_double()) return FormatDouble(std::get<double>(data_));
@@ -116,12 +123,25 @@ std::string Value::ToYaml() const {
     }
     return quoted + "\"";
   }
-  std::string out = "[";
-  for (const Value& item : as_list()) {
-    if (out.size() > 1) out += ", ";
-    out += item.ToYaml();
+  std::string out;
+  if (is_list()) {
+    for (const Value& item : as_list()) out += (out.empty() ? "" : ", ") + item.ToYaml();
+    return "[" + out + "]";
   }
-  return out + "]";
+  for (const auto& [key, item] : as_mapping())
+    out += (out.empty() ? "" : ", ") + Value(key).ToYaml() + ": " + item.ToYaml();
+  return "{" + out + "}";
+}
+
+bool operator==(const Value& a, const Value& b) {
+  if (!a.is_mapping() || !b.is_mapping()) return a.data_ == b.data_;  // lists: item by item
+  const Value::Mapping& x = a.as_mapping();
+  const Value::Mapping& y = b.as_mapping();
+  return x.size() == y.size() && std::all_of(x.begin(), x.end(), [&y](const auto& entry) {
+           return std::any_of(y.begin(), y.end(), [&entry](const auto& other) {
+             return other.first == entry.first && other.second == entry.second;
+           });
+         });
 }
 
 namespace {
@@ -132,43 +152,61 @@ class FlowReader {
   explicit FlowReader(std::string_view text) : text_(text) {}
 
   std::optional<Value> ReadAll() {
-    std::optional<Value> v = ReadValue(/*in_list=*/false);
+    std::optional<Value> v = ReadValue(Place::kWhole);
     SkipSpaces();
     if (!v || pos_ != text_.size()) return std::nullopt;
     return v;
   }
 
  private:
+  // Where a plain word ends: at the end of the text, or before the punctuation that may follow
+  // it inside a flow list or mapping (ToYaml quotes words holding any of it).
+  enum class Place { kWhole, kInFlow, kKey };
+
   void SkipSpaces() {
     while (pos_ < text_.size() && text_[pos_] == ' ') ++pos_;
   }
 
-  std::optional<Value> ReadValue(bool in_list) {
+  bool Take(char c) {
+    SkipSpaces();
+    if (pos_ >= text_.size() || text_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+
+  std::optional<Value> ReadValue(Place place) {
     SkipSpaces();
     if (pos_ >= text_.size()) return std::nullopt;
-    if (text_[pos_] == '[') {
-      if (in_list) return std::nullopt;  // ToYaml never nests lists
-      return ReadList();
-    }
+    if (text_[pos_] == '[') return ReadList();
+    if (text_[pos_] == '{') return ReadMapping();
     if (text_[pos_] == '"') return ReadQuoted();
-    return ReadPlain(in_list);
+    return ReadPlain(place);
   }
 
   std::optional<Value> ReadList() {
     ++pos_;  // '['
     Value::List items;
-    SkipSpaces();
-    if (pos_ < text_.size() && text_[pos_] == ']') return ++pos_, Value(std::move(items));
-    while (true) {
-      std::optional<Value> item = ReadValue(/*in_list=*/true);
+    if (Take(']')) return Value(std::move(items));
+    do {
+      std::optional<Value> item = ReadValue(Place::kInFlow);
       if (!item) return std::nullopt;
       items.push_back(std::move(*item));
-      SkipSpaces();
-      if (pos_ >= text_.size()) return std::nullopt;
-      if (text_[pos_] == ']') return ++pos_, Value(std::move(items));
-      if (text_[pos_] != ',') return std::nullopt;
-      ++pos_;
-    }
+    } while (Take(','));
+    return Take(']') ? std::optional<Value>(Value(std::move(items))) : std::nullopt;
+  }
+
+  std::optional<Value> ReadMapping() {
+    ++pos_;  // '{'
+    Value::Mapping entries;
+    if (Take('}')) return Value(std::move(entries));
+    do {
+      const std::optional<Value> key = ReadValue(Place::kKey);
+      if (!key || !key->is_string() || !Take(':')) return std::nullopt;
+      std::optional<Value> item = ReadValue(Place::kInFlow);
+      if (!item) return std::nullopt;
+      entries.emplace_back(key->as_string(), std::move(*item));
+    } while (Take(','));
+    return Take('}') ? std::optional<Value>(Value(std::move(entries))) : std::nullopt;
   }
 
   std::optional<Value> ReadQuoted() {
@@ -183,12 +221,17 @@ class FlowReader {
     return Value(std::move(out));
   }
 
-  std::optional<Value> ReadPlain(bool in_list) {
+  std::optional<Value> ReadPlain(Place place) {
+    const std::string_view stops = place == Place::kWhole    ? ""
+                                   : place == Place::kInFlow ? ",]}"
+                                                             : ":,]}";
     const size_t start = pos_;
-    while (pos_ < text_.size() && !(in_list && (text_[pos_] == ',' || text_[pos_] == ']'))) ++pos_;
+    while (pos_ < text_.size() && stops.find(text_[pos_]) == std::string_view::npos) ++pos_;
     std::string word(text_.substr(start, pos_ - start));
     while (!word.empty() && word.back() == ' ') word.pop_back();
     if (word.empty()) return std::nullopt;
+    if (place == Place::kKey) return Value(std::move(word));  // keys are words: "1" quoted
+    if (word == "null" || word == "~") return Value(nullptr);
     if (word == "true") return Value(true);
     if (word == "false") return Value(false);
     if (word == ".nan") return Value(std::nan(""));

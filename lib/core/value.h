@@ -1,14 +1,17 @@
-// A hyperparameter value: what a YAML scalar or flow list can hold (bool, integer, float,
-// string, or a list of those, such as net_arch [64, 64]). Shared by space, config, store
-// and report so a value travels from a sweep file to a trial and back without conversion.
+// A hyperparameter value: what a YAML value in a sweep file can hold (null, bool, integer, float,
+// string, a list such as net_arch [64, 64], or a mapping such as W&B's
+// {env_id: Env-v0, max_steps: 1000}). Shared by space, config, store and report so a value
+// travels from a sweep file to a trial and back without conversion.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -17,15 +20,22 @@ namespace hpo {
 class Value {
  public:
   using List = std::vector<Value>;
+  /// Keys in the order the file writes them: ToYaml gives the mapping back as written.
+  using Mapping = std::vector<std::pair<std::string, Value>>;
 
   Value() : data_(int64_t{0}) {}
-  Value(bool v) : data_(v) {}                      // NOLINT(google-explicit-constructor)
-  Value(int v) : data_(int64_t{v}) {}              // NOLINT(google-explicit-constructor)
-  Value(int64_t v) : data_(v) {}                   // NOLINT(google-explicit-constructor)
-  Value(double v) : data_(v) {}                    // NOLINT(google-explicit-constructor)
-  Value(std::string v) : data_(std::move(v)) {}    // NOLINT(google-explicit-constructor)
-  Value(const char* v) : data_(std::string(v)) {}  // NOLINT(google-explicit-constructor)
-  Value(List v) : data_(std::move(v)) {}           // NOLINT(google-explicit-constructor)
+  Value(std::nullptr_t) : data_(std::monostate{}) {}  // NOLINT(google-explicit-constructor)
+  Value(bool v) : data_(v) {}                         // NOLINT(google-explicit-constructor)
+  Value(int v) : data_(int64_t{v}) {}                 // NOLINT(google-explicit-constructor)
+  Value(int64_t v) : data_(v) {}                      // NOLINT(google-explicit-constructor)
+  Value(double v) : data_(v) {}                       // NOLINT(google-explicit-constructor)
+  Value(std::string v) : data_(std::move(v)) {}       // NOLINT(google-explicit-constructor)
+  Value(const char* v) : data_(std::string(v)) {}     // NOLINT(google-explicit-constructor)
+  Value(List v) : data_(std::move(v)) {}              // NOLINT(google-explicit-constructor)
+  Value(Mapping v) : data_(std::move(v)) {}           // NOLINT(google-explicit-constructor)
+
+  /// YAML's null (`null`, `~`), Python's None: W&B passes it to the run as any other value.
+  bool is_null() const { return std::holds_alternative<std::monostate>(data_); }
 
   bool is_bool() const { return std::holds_alternative<bool>(data_); }
   bool is_int() const { return std::holds_alternative<int64_t>(data_); }
@@ -33,6 +43,7 @@ class Value {
   bool is_number() const { return is_int() || is_double(); }
   bool is_string() const { return std::holds_alternative<std::string>(data_); }
   bool is_list() const { return std::holds_alternative<List>(data_); }
+  bool is_mapping() const { return std::holds_alternative<Mapping>(data_); }
 
   bool as_bool() const { return std::get<bool>(data_); }
   int64_t as_int() const { return std::get<int64_t>(data_); }
@@ -40,20 +51,24 @@ class Value {
   double as_double() const;
   const std::string& as_string() const { return std::get<std::string>(data_); }
   const List& as_list() const { return std::get<List>(data_); }
+  const Mapping& as_mapping() const { return std::get<Mapping>(data_); }
 
-  /// YAML flow form that parses back to an equal Value: 3, 0.0003, 1.0, true, adam, [64, 64].
-  /// Floats use the shortest round-trip form and always show a '.', 'e', "inf" or "nan" so
-  /// they are never re-read as integers.
+  /// YAML flow form that parses back to an equal Value: 3, 0.0003, 1.0, true, adam, null,
+  /// [64, 64], {a: 1, b: [64, 64]}. Floats use the shortest round-trip form and always show a
+  /// '.', 'e', "inf" or "nan" so they are never re-read as integers.
   std::string ToYaml() const;
 
-  /// Parses what ToYaml() writes (a scalar or a flat flow list). Returns std::nullopt on text
-  /// that ToYaml() could not have produced. Full YAML goes through lib/config/yaml_source.h.
+  /// Parses what ToYaml() writes (a scalar, or flow lists and mappings of them, nested).
+  /// Returns std::nullopt on text that ToYaml() could not have produced. Full YAML goes
+  /// through lib/config/yaml_source.h.
   static std::optional<Value> Parse(std::string_view text);
 
-  friend bool operator==(const Value& a, const Value& b) { return a.data_ == b.data_; }
+  /// Kinds stay apart (true is not 1, 1 is not 1.0: Optuna keeps each a choice of its own);
+  /// mappings with the same entries are equal whatever their key order (as W&B and YAML hold).
+  friend bool operator==(const Value& a, const Value& b);
 
  private:
-  std::variant<bool, int64_t, double, std::string, List> data_;
+  std::variant<std::monostate, bool, int64_t, double, std::string, List, Mapping> data_;
 };
 
 /// A set of hyperparameters by canonical (dotted) name, ordered for stable output.
@@ -74,7 +89,8 @@ std::string FormatDouble(double v);
 /// human output uses it; files that are read back (patches, results, exports, printed commands)
 /// keep full precision.
 std::string ReadableNumber(double v);
-/// A value for people: its floats (lists too) as ReadableNumber; integers, words, bools as written.
+/// A value for people: its floats (inside lists and mappings too) as ReadableNumber; integers,
+/// words, bools and null as written.
 std::string ReadableValue(const Value& value);
 
 }  // namespace hpo

@@ -12,13 +12,16 @@
 namespace hpo::report {
 
 std::string FormatParamValue(const Value& value) {
+  std::string out;
   if (value.is_list()) {
-    std::string out = "[";
-    for (const Value& item : value.as_list()) {
-      if (out.size() > 1) out += ", ";
-      out += FormatParamValue(item);
-    }
-    return out + "]";
+    for (const Value& item : value.as_list())
+      out += (out.empty() ? "" : ", ") + FormatParamValue(item);
+    return "[" + out + "]";
+  }
+  if (value.is_mapping()) {
+    for (const auto& [key, item] : value.as_mapping())
+      out += (out.empty() ? "" : ", ") + Value(key).ToYaml() + ": " + FormatParamValue(item);
+    return "{" + out + "}";
   }
   if (!value.is_double()) return value.ToYaml();
   const double v = value.as_double();

@@ -51,6 +51,7 @@ struct OptunaDistribution {
 };
 
 std::string ChoiceJson(const Value& v) {
+  if (v.is_null()) return "null";  // Optuna's None
   if (v.is_bool()) return v.as_bool() ? "true" : "false";
   if (v.is_int()) return std::to_string(v.as_int());
   if (v.is_double()) return JsonNumber(v.as_double());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 #include <string>
 
@@ -16,15 +17,23 @@ constexpr double kSamePoint = 1e-9;
 constexpr double kMaxGridSize = 1e7;
 
 // A value as the grid tells values apart: numbers by their value (3000000 is 3000000.0),
-// booleans apart from numbers, lists item by item; W&B's grid merges duplicates the same way
-// (its yaml_hash, wandb/sweeps grid_search.py:19-29).
+// booleans and null apart from numbers, lists item by item, mappings by their sorted keys;
+// W&B's grid merges duplicates the same way (its yaml_hash, a yaml.dump with sort_keys,
+// wandb/sweeps grid_search.py:19-29).
 std::string GridKey(const Value& value) {
+  if (value.is_null()) return "null";
   if (value.is_bool()) return value.as_bool() ? "true" : "false";
   if (value.is_number()) return fmt::format("{}", value.as_double());
   if (value.is_string()) return "'" + value.as_string() + "'";
-  std::string key = "[";
-  for (const Value& item : value.as_list()) key += GridKey(item) + ",";
-  return key + "]";
+  std::string key;
+  if (value.is_list()) {
+    for (const Value& item : value.as_list()) key += GridKey(item) + ",";
+    return "[" + key + "]";
+  }
+  std::map<std::string, std::string> sorted;
+  for (const auto& [name, item] : value.as_mapping()) sorted[name] = GridKey(item);
+  for (const auto& [name, item] : sorted) key += fmt::format("'{}':{},", name, item);
+  return "{" + key + "}";
 }
 
 std::string GridKey(const ParamSet& params) {
@@ -33,7 +42,9 @@ std::string GridKey(const ParamSet& params) {
   return key;
 }
 
-// A categorical's choices once each: of equal values the last written stays (as W&B's grid).
+// A categorical's choices once each, where the first of equal values is written; the value is
+// the last of them, as W&B's grid runs them (its dict from hash to value keeps the last,
+// product() walks the hashes in order: grid_search.py:113-134 and 206).
 std::vector<double> DistinctChoices(const space::SearchSpace& space, size_t d) {
   const int n = space.dimensions()[d].num_levels;
   const std::string& name = space.dimensions()[d].name;
@@ -45,7 +56,9 @@ std::vector<double> DistinctChoices(const space::SearchSpace& space, size_t d) {
   }
   std::vector<double> axis;
   for (int i = 0; i < n; ++i) {
-    if (std::find(keys.begin() + i + 1, keys.end(), keys[i]) == keys.end()) axis.push_back(i);
+    if (std::find(keys.begin(), keys.begin() + i, keys[i]) != keys.begin() + i) continue;
+    const auto last = std::find(keys.rbegin(), keys.rend(), keys[i]);
+    axis.push_back(static_cast<double>(keys.rend() - last - 1));
   }
   return axis;
 }

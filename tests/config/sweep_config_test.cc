@@ -10,8 +10,12 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
+#include <optional>
 
 #include "lib/config/trainer_config.h"
+#include "lib/samplers/sampler_factory.h"
+#include "lib/space/search_space.h"
 #include "tests/support/same_sweep.h"
 #include "tests/support/user_error.h"
 
@@ -266,6 +270,45 @@ parameters:
     ExpectRoundTrip(c);
     for (const std::string& preset : c.presets) ExpectRoundTrip(LoadSweepConfig(seed, preset));
   }
+}
+
+TEST(SweepConfigTest, AWandbGridOverMappingsAndNullsIsStoredAndReadBackAsWritten) {
+  // W&B passes null and mappings to the run as any value (wandb/sweeps test_grid_search.py:760)
+  const SweepConfig c = LoadSweepConfig(
+      WriteTemp("mapping_grid.yaml",
+                "method: grid\ncommand: [prog, \"${args}\"]\nparameters:\n"
+                "  env_params:\n    values:\n"
+                "      - {env_id: Env-v0, max_steps: 1000}\n"
+                "      - {env_id: Env-v1, reward_kwargs: {lambda_energy: 0.001}, sizes: [[2, 3]]}\n"
+                "      - {max_steps: 1000, env_id: Env-v0}\n"
+                "      - null\n"
+                "  target_kl: {value: null}\n  algo: {value: {name: SAC, tau: 0.005}}\n"));
+  const Value v0(Value::Mapping{{"env_id", Value("Env-v0")}, {"max_steps", Value(1000)}});
+  const Value v1(
+      Value::Mapping{{"env_id", Value("Env-v1")},
+                     {"reward_kwargs", Value(Value::Mapping{{"lambda_energy", Value(0.001)}})},
+                     {"sizes", Value(Value::List{Value(Value::List{Value(2), Value(3)})})}});
+  EXPECT_EQ(Param(c, "env_params").choices.size(), 4u);
+  EXPECT_EQ(Param(c, "env_params").choices[1], v1);
+  EXPECT_EQ(Param(c, "env_params").choices[2].ToYaml(), "{max_steps: 1000, env_id: Env-v0}");
+  EXPECT_TRUE(Param(c, "env_params").choices[3].is_null());
+  EXPECT_TRUE(c.fixed.at("target_kl").is_null());
+  EXPECT_EQ(c.fixed.at("algo").ToYaml(), "{name: SAC, tau: 0.005}");
+  ExpectRoundTrip(c);
+  const SweepConfig back = ParseSweepConfig(c.ToYaml(), "the stored config", c.name);
+  EXPECT_TRUE(back.fixed.at("target_kl").is_null());  // not the word "null"
+  // The grid runs the two key orders of Env-v0 once, as W&B's grid does (its last written)
+  const space::SearchSpace space = c.BuildSpace();
+  const std::unique_ptr<samplers::Sampler> grid = samplers::MakeSampler(c.sampler);
+  std::vector<samplers::Observation> history;
+  std::vector<std::string> points;
+  Rng rng(0);
+  while (const std::optional<samplers::Suggestion> s = grid->Suggest(space, history, rng)) {
+    history.push_back({s->point});
+    points.push_back(space.ToParams(s->point).at("env_params").ToYaml());
+  }
+  EXPECT_EQ(points,
+            (std::vector<std::string>{"{max_steps: 1000, env_id: Env-v0}", v1.ToYaml(), "null"}));
 }
 
 TEST(SweepConfigTest, StringsThatLookLikeOtherValuesStayStrings) {
@@ -620,7 +663,7 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
         "gamma: uniform [0.9, 0.999]", "n_steps: q_uniform [64.0, 1024.0] q 64.0",
         "layers: int_uniform [1.0, 4.0]", "decay: loguniform [0.0001, 0.1]",
         "activation: categorical [relu, tanh]"},
-       {{"epochs", Value(10)}},
+       {{"epochs", Value(10)}, {"resume_from", Value(nullptr)}},  // W&B passes None
        "wandb_hyperband"},
       {"protein.yaml",
        "hpo",
@@ -802,8 +845,7 @@ TEST(SweepConfigTest, AGroupMayHoldAParameterNamedLikeASpecKey) {
                       "", {"stub", "${args}"});
   EXPECT_EQ(DescribeParameter(Param(c, "hyp.scale")), "uniform [0.1, 0.9]");
   EXPECT_EQ(DescribeParameter(Param(c, "hyp.lr0")), "uniform [0.01, 0.1]");
-  EXPECT_EQ(c.ignored,
-            (std::vector<std::string>{"opts (a mapping constant: trials get scalars and lists)"}));
+  EXPECT_EQ(c.fixed.at("opts"), Value(Value::Mapping{{"a", Value(1)}}));
 }
 
 TEST(SweepConfigTest, DeterminedsGridSearcherTriesCountEvenlySpacedPoints) {
@@ -917,8 +959,7 @@ TEST(SweepConfigTest, WandbProgramAndCommandMacrosAndTheCommandOption) {
   const SweepConfig c = LoadSweepConfig(file);
   EXPECT_EQ(c.command, (std::vector<std::string>{"/usr/bin/env", "python3", "train.py",
                                                  "${args}"}));  // W&B's default
-  EXPECT_EQ(c.ignored,
-            (std::vector<std::string>{"flag (value: ~, W&B's null constant: not passed)"}));
+  EXPECT_TRUE(c.fixed.at("flag").is_null());                    // W&B passes flag=None to the run
   const SweepConfig replaced = LoadSweepConfig(
       file, "", SplitCommandLine("${interpreter} ${program} --seed 3 ${args_no_hyphens}"));
   EXPECT_EQ(replaced.command,
@@ -1096,6 +1137,17 @@ INSTANTIATE_TEST_SUITE_P(
             "wandb_value",
             kHead + "parameters:\n  ent_coef: {value: net_arch}\n  gamma: {min: 0.9, max: 0.99}\n",
             "3:21", "ent_coef expects a number, got 'net_arch'"},
+        // no hpo train key takes null or a mapping (W&B's and Optuna's values may be either)
+        BadConfig{"null_choice_of_a_trainer_key",
+                  kHead + "parameters:\n  target_kl: {values: [null, 0.01]}\n", "3:3",
+                  "target_kl expects a number, got 'null'"},
+        BadConfig{"mapping_constant_of_a_trainer_key",
+                  kHead + "parameters:\n  gamma: {value: {a: 1}}\n  lr: {min: 0.1, max: 0.2}\n",
+                  "3:18", "gamma expects a number, got '{a: 1}'"},
+        BadConfig{
+            "null_fixed_trainer_key",
+            kHead + "fixed:\n  target_kl: null\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+            "3:14", "target_kl expects a number, got 'null'"},
         // every trial's hpo train would refuse it: refused once, where it is written
         BadConfig{"key_of_another_algorithm",
                   kHead + "fixed:\n  algorithm: SAC\n  env_id: Pendulum-v1\nparameters:\n"

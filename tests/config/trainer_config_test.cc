@@ -225,6 +225,11 @@ TEST(OverrideTest, MalformedOverridesAreClearErrors) {
               ResolveTrainerConfig("", {}, {"lr=abc"});
             }).find("learning_rate expects a number, got 'abc'"),
             std::string::npos);
+  // SB3 writes target_kl: null for no limit; hpo's is 0, and null is no number
+  EXPECT_EQ(UserErrorOf([] { ResolveTrainerConfig("", {}, {"target_kl=null"}); }),
+            "--override target_kl=null: target_kl expects a number, got 'null'");
+  EXPECT_EQ(UserErrorOf([] { ResolveTrainerConfig("", {}, {"gamma={a: 1}"}); }),
+            "--override gamma={a: 1}: gamma expects a number, got '{a: 1}'");
   EXPECT_NE(UserErrorOf([] { ParseOverride("net_arch=[64,"); }).find("YAML syntax error"),
             std::string::npos);
   EXPECT_NE(UserErrorOf([] {

@@ -154,12 +154,19 @@ std::string Canonical(const YAML::Node& node) {
 }
 
 std::string Canonical(const Value& value) {
+  if (value.is_null()) return "null";
   if (value.is_bool()) return value.as_bool() ? "true" : "false";
   if (value.is_number()) return NumberText(value.as_double());
   if (value.is_string()) return "'" + value.as_string() + "'";
-  std::string out = "[";
-  for (const Value& item : value.as_list()) out += Canonical(item) + ",";
-  return out + "]";
+  std::string out;
+  if (value.is_list()) {
+    for (const Value& item : value.as_list()) out += Canonical(item) + ",";
+    return "[" + out + "]";
+  }
+  std::map<std::string, std::string> sorted;  // as the peer's mappings: key order aside
+  for (const auto& [key, item] : value.as_mapping()) sorted[key] = Canonical(item);
+  for (const auto& [key, item] : sorted) out += fmt::format("{}:{},", key, item);
+  return "{" + out + "}";
 }
 
 std::string Canonical(const ParamSet& params) {

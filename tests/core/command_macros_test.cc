@@ -38,6 +38,29 @@ TEST(CommandMacrosTest, ParameterMacrosExpandInsideALongerWordToo) {
             (std::vector<std::string>{"--params=" + testing::TempDir() + "params.json"}));
 }
 
+TEST(CommandMacrosTest, NullAndMappingsAreArgumentsAsWandbsAgentWritesThem) {
+  // wandb/sdk/launch/sweeps/utils.py:239 writes f"{param}={_value}": Python's None and dict
+  const ParamSet params = {
+      {"env_params", Value(Value::Mapping{{"env_id", Value("Env-v0")},
+                                          {"max_steps", Value(1000)},
+                                          {"kwargs", Value(Value::Mapping{{"lam", Value(0.5)}})},
+                                          {"flags", Value(Value::List{Value(true), Value("it's")})},
+                                          {"none", Value(nullptr)}})},
+      {"target_kl", Value(nullptr)}};
+  const std::string dict =
+      "{'env_id': 'Env-v0', 'max_steps': 1000, 'kwargs': {'lam': 0.5}, "
+      R"('flags': [True, "it's"], 'none': None})";
+  const MacroValues values{&params, testing::TempDir(), {}};
+  EXPECT_EQ(
+      ExpandMacros({"${args}", "${args_no_hyphens}", "${args_no_boolean_flags}"}, values),
+      (std::vector<std::string>{"--env_params=" + dict, "--target_kl=None", "env_params=" + dict,
+                                "target_kl=None", "--env_params=" + dict, "--target_kl=None"}));
+  EXPECT_EQ(ExpandMacros({"${args_json}"}, values),
+            (std::vector<std::string>{
+                R"({"env_params": {"env_id": "Env-v0", "max_steps": 1000, "kwargs": {"lam": 0.5}, )"
+                R"("flags": [true, "it's"], "none": null}, "target_kl": null})"}));
+}
+
 TEST(CommandMacrosTest, UnknownMacroNamesTheFirstNameNotKnown) {
   const std::vector<std::string> known = {"sweep", "trial_json"};
   EXPECT_EQ(UnknownMacro("--x=${sweep}/${trial_json}", known), std::nullopt);

@@ -20,5 +20,13 @@ TEST(JsonTest, StringsAndListsOfStringsAreValidJson) {
   EXPECT_EQ(JsonValue(Value(true)), "true");
 }
 
+TEST(JsonTest, NullIsNullAndMappingsAreObjectsInTheirKeyOrder) {
+  EXPECT_EQ(JsonValue(Value(nullptr)), "null");
+  const Value env(Value::Mapping{{"max_steps", Value(1000)},
+                                 {"env_id", Value("Env-v0")},
+                                 {"kwargs", Value(Value::Mapping{{"x", Value(nullptr)}})}});
+  EXPECT_EQ(JsonValue(env), R"({"max_steps": 1000, "env_id": "Env-v0", "kwargs": {"x": null}})");
+}
+
 }  // namespace
 }  // namespace hpo

@@ -56,6 +56,45 @@ TEST(ValueParseTest, EveryToYamlFormParsesBackEqual) {
   }
 }
 
+TEST(ValueParseTest, NullAndNestedMappingsRoundTripInFlowFormKeysInFileOrder) {
+  const Value env(Value::Mapping{
+      {"env_id", Value("Env-v0")},
+      {"reward_kwargs", Value(Value::Mapping{{"lambda_energy", Value(0.001)}})},
+      {"net_arch", Value(Value::List{Value(64), Value(Value::List{Value(2), Value(3)})})},
+      {"target_kl", Value(nullptr)},
+      {"3", Value("null")},
+      {"", Value(Value::Mapping{})}});
+  EXPECT_EQ(env.ToYaml(),
+            "{env_id: Env-v0, reward_kwargs: {lambda_energy: 0.001}, net_arch: [64, [2, 3]], "
+            "target_kl: null, \"3\": \"null\", \"\": {}}");
+  for (const Value& v : {env, Value(nullptr), Value(Value::List{Value(nullptr), env})}) {
+    const std::optional<Value> back = Value::Parse(v.ToYaml());
+    ASSERT_TRUE(back.has_value()) << v.ToYaml();
+    EXPECT_EQ(*back, v) << v.ToYaml();
+    EXPECT_EQ(back->ToYaml(), v.ToYaml());  // the keys stay in their order
+  }
+  EXPECT_TRUE(Value::Parse("null")->is_null());
+  EXPECT_TRUE(Value::Parse("~")->is_null());
+  EXPECT_EQ(*Value::Parse("\"null\""), Value("null"));
+}
+
+TEST(ValueTest, MappingsEqualWhateverTheirKeyOrderOtherKindsStayApart) {
+  const Value ab(Value::Mapping{{"a", Value(1)}, {"b", Value(2)}});
+  const Value ba(Value::Mapping{{"b", Value(2)}, {"a", Value(1)}});
+  EXPECT_EQ(ab, ba);
+  EXPECT_EQ(Value(Value::List{ab}), Value(Value::List{ba}));
+  EXPECT_NE(ab, Value(Value::Mapping{{"a", Value(1)}}));
+  EXPECT_NE(ab, Value(Value::Mapping{{"a", Value(1)}, {"b", Value(2.0)}}));
+  EXPECT_NE(ab, Value(Value::Mapping{{"a", Value(1)}, {"b", Value(2)}, {"c", Value(3)}}));
+  // Optuna's choices None, True, 1 and 1.0 are four
+  const std::vector<Value> kinds = {Value(nullptr), Value(true), Value(1), Value(1.0), Value("1")};
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    for (size_t j = 0; j < kinds.size(); ++j) EXPECT_EQ(kinds[i] == kinds[j], i == j);
+  }
+  EXPECT_EQ(ReadableValue(Value(Value::Mapping{{"lr", Value(0.000731)}, {"x", Value(nullptr)}})),
+            "{lr: 7.31e-04, x: null}");
+}
+
 TEST(ValueParseTest, OnlyYamlNumbersAreNumbers) {
   EXPECT_TRUE(IsYamlNumber("3e-4"));
   EXPECT_TRUE(IsYamlNumber("-1.5"));
@@ -72,7 +111,10 @@ TEST(ValueParseTest, OnlyYamlNumbersAreNumbers) {
 TEST(ValueParseTest, RejectsWhatToYamlNeverWrites) {
   EXPECT_FALSE(Value::Parse("").has_value());
   EXPECT_FALSE(Value::Parse("[64,").has_value());
-  EXPECT_FALSE(Value::Parse("[[1]]").has_value());
+  EXPECT_FALSE(Value::Parse("[1]]").has_value());
+  EXPECT_FALSE(Value::Parse("{a: 1").has_value());
+  EXPECT_FALSE(Value::Parse("{a 1}").has_value());
+  EXPECT_FALSE(Value::Parse("{[1]: 2}").has_value());
   EXPECT_FALSE(Value::Parse("\"open").has_value());
 }
 

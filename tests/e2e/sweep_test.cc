@@ -1086,6 +1086,58 @@ TEST_F(SweepCliTest, AWandbGridRunsEveryIntegerAndEachRepeatedValueOnceThenEnds)
   EXPECT_EQ(xs, (std::multiset<double>{0.1, 0.2, 0.5}));
 }
 
+TEST_F(SweepCliTest, AWandbGridOverMappingValuesRunsEachOnceAndTheyTravelAsWritten) {
+  // W&B's grid over dict values (wandb/sweeps test_grid_search.py:760): one point per mapping
+  // whatever its key order, passed to the program as W&B's agent writes them (Python's str)
+  const fs::path config = dir_ / "envs.yaml";
+  std::ofstream(config) << "name: envs\nmetric: score\ncommand: [sh, -c, 'echo \"$@\" > "
+                        << "\"$HPO_RUN_DIR/args.txt\"; exec " << HPO_STUB_TRIAL
+                        << " \"$@\"', sh, \"${args}\"]\nmethod: grid\nparameters:\n"
+                        << "  env_params:\n    values:\n"
+                        << "      - {env_id: Env-v0, max_steps: 1000}\n"
+                        << "      - {env_id: Env-v1, reward_kwargs: {lambda_energy: 0.001}}\n"
+                        << "      - {max_steps: 1000, env_id: Env-v0}\n"
+                        << "  target_kl: {value: null}\n";
+  const CommandResult run = RunHpo("sweep " + config.string());
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::vector<store::Trial> trials = Trials("envs");
+  ASSERT_EQ(trials.size(), 2u);
+  std::set<std::string> args;
+  for (const store::Trial& t : trials) {
+    ASSERT_EQ(t.state, store::TrialState::kComplete) << t.error;
+    std::ifstream in(fs::path(t.run_dir) / "args.txt");
+    std::string line;
+    std::getline(in, line);
+    args.insert(line);
+  }
+  EXPECT_EQ(args, (std::set<std::string>{
+                      "--env_params={'max_steps': 1000, 'env_id': 'Env-v0'} --target_kl=None",
+                      "--env_params={'env_id': 'Env-v1', 'reward_kwargs': {'lambda_energy': "
+                      "0.001}} --target_kl=None"}));
+  // The store gives the mappings back in their order; best-params' patch holds them whole
+  const Value v1(
+      Value::Mapping{{"env_id", Value("Env-v1")},
+                     {"reward_kwargs", Value(Value::Mapping{{"lambda_energy", 0.001}})}});
+  EXPECT_EQ(trials[1].params.at("env_params").ToYaml(), v1.ToYaml());
+  const fs::path patches = dir_ / "patches";
+  const CommandResult best = RunHpo("best-params envs --output-dir " + patches.string());
+  ASSERT_EQ(best.exit_code, 0) << best.output;
+  std::ifstream in(patches / "envs_best.yaml");
+  const std::string patch((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const YAML::Node values = YAML::Load(patch);
+  EXPECT_TRUE(values["env_params"].IsMap()) << patch;
+  EXPECT_TRUE(values["target_kl"].IsNull()) << patch;
+  // and a patch's mapping is one value of env_params, not names under it
+  const Value best_env =
+      trials[*trials[0].value > *trials[1].value ? 0 : 1].params.at("env_params");
+  const CommandResult queued =
+      RunHpo("enqueue envs --from-patch " + (patches / "envs_best.yaml").string());
+  ASSERT_EQ(queued.exit_code, 0) << queued.output;
+  trials = Trials("envs");
+  ASSERT_EQ(trials.size(), 3u);
+  EXPECT_EQ(trials[2].params.at("env_params"), best_env);
+}
+
 TEST_F(SweepCliTest, BestParamsRanksByAnyResultsKeyOrAliasInEitherOrder) {
   // The trials write final_mean_reward (hpo train's name) and x to their results files.
   const fs::path config = dir_ / "rerank.yaml";

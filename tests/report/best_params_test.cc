@@ -27,6 +27,9 @@ TEST(FormatParamValueTest, OtherValuesKeepTheirPlainForm) {
   EXPECT_EQ(FormatParamValue(Value(64)), "64");
   EXPECT_EQ(FormatParamValue(Value(Value::List{Value(64), Value(64)})), "[64, 64]");
   EXPECT_EQ(FormatParamValue(Value("tanh")), "tanh");
+  EXPECT_EQ(FormatParamValue(Value(nullptr)), "null");
+  EXPECT_EQ(FormatParamValue(Value(Value::Mapping{{"lr", Value(0.000731)}, {"n", Value(3)}})),
+            "{lr: 7.31e-04, n: 3}");
 }
 
 TEST(RankTrialsTest, OnlyCompleteTrialsBestFirstInEitherDirection) {

@@ -13,7 +13,7 @@
 namespace hpo::report {
 namespace {
 
-// Five trials over a log float, an int and a categorical with a list choice.
+// Five trials over a log float, an int and a categorical with a list choice and a null one.
 struct Fixture {
   store::Study study{1, "journal_study", "maximize", "", 0};
   std::vector<config::ParameterSpec> specs;
@@ -30,7 +30,7 @@ struct Fixture {
     arch.name = "net_arch";
     arch.categorical = true;
     arch.choices = {Value(Value::List{Value(64), Value(64)}), Value(Value::List{Value(256)}),
-                    Value("tiny")};
+                    Value("tiny"), Value(nullptr)};
     specs = {lr, epochs, arch};
     const double values[] = {120.5, 250.25, 90.0};
     for (int i = 0; i < 5; ++i) {
@@ -81,6 +81,7 @@ TEST(OptunaJournalTest, LinesCarryOptunasOpCodesStatesAndInternalRepresentation)
   EXPECT_TRUE(lr["attributes"]["log"].as<bool>());
   const YAML::Node arch = YAML::Load(ops[1]["distributions"]["net_arch"].as<std::string>());
   EXPECT_EQ(arch["attributes"]["choices"][0].as<std::string>(), "[64, 64]");
+  EXPECT_TRUE(arch["attributes"]["choices"][3].IsNull());  // Optuna's None, not a word
   EXPECT_EQ(ops[4]["intermediate_values"]["200"].as<double>(), 10.0);
 }
 

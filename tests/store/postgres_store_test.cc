@@ -54,7 +54,10 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   EXPECT_EQ(claimed->number, 0);
   const ParamSet params = {{"learning_rate", Value(0.1 + 0.2)},
                            {"net_arch", Value(Value::List{Value(64), Value(64)})},
-                           {"activation_fn", Value("tanh")}};
+                           {"activation_fn", Value("tanh")},
+                           {"target_kl", Value(nullptr)},
+                           {"env_params", Value(Value::Mapping{{"max_steps", Value(1000)},
+                                                               {"env_id", Value("Env-v0")}})}};
   store->StartTrial(claimed->id, params, 0x7fffffffu, "/runs/s.r.0");
   store->ReportIntermediate(claimed->id, 1000, 12.5);
   store->ReportIntermediate(claimed->id, 1000, 13.5);  // a repeated step replaces its value

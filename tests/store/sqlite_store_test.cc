@@ -31,7 +31,10 @@ TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   EXPECT_EQ(claimed->state, TrialState::kRunning);
   const ParamSet params = {{"learning_rate", Value(3e-4)},
                            {"net_arch", Value(Value::List{Value(64), Value(64)})},
-                           {"activation_fn", Value("tanh")}};
+                           {"activation_fn", Value("tanh")},
+                           {"target_kl", Value(nullptr)},
+                           {"env_params", Value(Value::Mapping{{"max_steps", Value(1000)},
+                                                               {"env_id", Value("Env-v0")}})}};
   store->StartTrial(claimed->id, params, 1234, "runs/s.r.0");
   store->ReportIntermediate(claimed->id, 100, 1.5);
   store->ReportIntermediate(claimed->id, 50, -2.0);
@@ -42,6 +45,7 @@ TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   const std::vector<Trial> trials = store->LoadTrials(study.id);
   ASSERT_EQ(trials.size(), 1u);
   EXPECT_EQ(trials[0].params, params);
+  EXPECT_EQ(trials[0].params.at("env_params").ToYaml(), "{max_steps: 1000, env_id: Env-v0}");
   EXPECT_EQ(trials[0].seed, 1234u);
   EXPECT_EQ(trials[0].state, TrialState::kComplete);
   EXPECT_EQ(trials[0].value, 210.5);

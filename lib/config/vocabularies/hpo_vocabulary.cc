@@ -678,10 +678,7 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
                  Echo(kpath)));
     }
   }
-  if (constant) {  // W&B's constant parameter
-    if (constant->IsNull()) return r.Ignore(path + " (value: ~, W&B's null constant: not passed)");
-    if (constant->IsMap())
-      return r.Ignore(path + " (a mapping constant: trials get scalars and lists)");
+  if (constant) {  // W&B's constant parameter: null and mappings are passed as written
     return r.SetFixed(path, key_node, ValueFromYaml(*constant, r.At(*constant)), r.At(*constant));
   }
   if (probabilities || kind == "categorical_w_probabilities") {
@@ -759,10 +756,6 @@ void ReadHpoParameter(SweepReading& r, const std::string& path, const YAML::Node
   if (ReadSsResolver(r, path, key_node, v)) return;
   if (!v.IsMap()) {  // a bare value: fixed
     if (v.IsNull()) return r.Ignore(path + " (null)");
-    if (v.IsSequence() &&
-        std::any_of(v.begin(), v.end(), [](const YAML::Node& item) { return !item.IsScalar(); })) {
-      return r.Ignore(path + " (a nested list constant: trials get scalars and flat lists)");
-    }
     return r.SetFixed(path, key_node, ValueFromYaml(v, r.At(v)), r.At(v));
   }
   if (v.size() == 1 && v["parameters"] && v["parameters"].IsMap()) {  // W&B's nested group
