@@ -290,7 +290,9 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
     else
       config.ignored.push_back(entry);
   }
-  if (config.parameters.empty()) {
+  // W&B runs a sweep of constants only (its grid: one run); elsewhere such a file is a mistake
+  const bool wandb_constants = vocabulary.read == ReadWandb && !config.fixed.empty();
+  if (config.parameters.empty() && !wandb_constants) {
     throw UserError(
         OriginOf(doc.source, doc.root),
         fmt::format("the config searches no parameter (read as {})", config.vocabulary));

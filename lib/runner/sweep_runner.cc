@@ -250,7 +250,10 @@ class Controller {
   }
 
   std::optional<samplers::Observation> SamplerView(const store::Trial& t) const {
-    if (t.params.empty()) return std::nullopt;  // claimed, parameters not chosen yet
+    // Claimed, parameters not chosen yet. In a space of constants only (W&B runs such a sweep)
+    // every point is empty: there a trial has its point once it has started.
+    const bool chosen = !t.params.empty() || (space_.dimensions().empty() && !t.run_dir.empty());
+    if (!chosen) return std::nullopt;
     // A trial of an earlier space (an accepted config change) that this space does not hold
     // tells the sampler nothing about it: moving it to the nearest point would invent data.
     if (!space_.Contains(t.params)) return std::nullopt;

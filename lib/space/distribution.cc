@@ -272,12 +272,14 @@ class CategoricalDistribution : public Distribution {
   }
 
  private:
+  // The first choice equal to `value`; numbers compare by value, and NaN is the choice NaN (a
+  // trial that ran it must map back to it: W&B's grid runs NaN as a value).
   std::optional<size_t> Index(const Value& value) const {
     for (size_t i = 0; i < choices_.size(); ++i) {
-      if (choices_[i] == value || (choices_[i].is_number() && value.is_number() &&
-                                   choices_[i].as_double() == value.as_double())) {
-        return i;
-      }
+      if (choices_[i] == value) return i;
+      if (!choices_[i].is_number() || !value.is_number()) continue;
+      const double a = choices_[i].as_double(), b = value.as_double();
+      if (a == b || (std::isnan(a) && std::isnan(b))) return i;
     }
     return std::nullopt;
   }

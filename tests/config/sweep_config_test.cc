@@ -1373,6 +1373,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "method: custom\nmetric: {name: final_mean_reward}\nparameters:\n  gamma: "
                   "{values: [0.9, 0.99]}\n",
                   "1:9", "method: custom hands the search to your own W&B Launch scheduler"},
+        BadConfig{"wandb_bare_null",
+                  kHead + "parameters:\n  gamma: {values: [0.9]}\n  clip_range:\n", "4:3",
+                  "clip_range has no specification: W&B refuses it; write {value: null}"},
         BadConfig{"wandb_bayes_without_metric",
                   "method: bayes\nparameters:\n  gamma: {values: [0.9, 0.99]}\n", "1:9",
                   "method: bayes needs a metric: {name, goal} to model, as in W&B"},

@@ -1086,6 +1086,30 @@ TEST_F(SweepCliTest, AWandbGridRunsEveryIntegerAndEachRepeatedValueOnceThenEnds)
   EXPECT_EQ(xs, (std::multiset<double>{0.1, 0.2, 0.5}));
 }
 
+TEST_F(SweepCliTest, AWandbGridOfConstantsRunsOnceAndNanIsOneValue) {
+  // W&B runs a sweep of constants only, its grid once (wandb/sweeps test_grid_search.py:212),
+  // and its grid merges NaNs (test_grid_search.py:496): run_cap does not add points.
+  auto wandb_sweep = [&](const std::string& name, const std::string& parameters) {
+    const fs::path config = dir_ / (name + ".yaml");
+    std::ofstream(config) << "name: " << name << "\nmetric: {name: score, goal: maximize}\n"
+                          << "command: [" << HPO_STUB_TRIAL << ", \"${args}\"]\nmethod: grid\n"
+                          << "run_cap: 5\nparameters:\n"
+                          << parameters;
+    const CommandResult run = RunHpo("sweep " + config.string());
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    return Trials(name);
+  };
+  const std::vector<store::Trial> constants =
+      wandb_sweep("constants", "  v1: {value: a}\n  v2: {value: 2}\n");
+  ASSERT_EQ(constants.size(), 1u);
+  EXPECT_EQ(constants[0].state, store::TrialState::kComplete);
+  const std::vector<store::Trial> nans =
+      wandb_sweep("nans", "  x: {values: [.nan, 1, .nan]}\n  v2: {value: test}\n");
+  ASSERT_EQ(nans.size(), 2u);
+  EXPECT_TRUE(std::isnan(nans[0].params.at("x").as_double()));
+  EXPECT_EQ(nans[1].params.at("x"), Value(1));
+}
+
 TEST_F(SweepCliTest, AWandbGridOverMappingValuesRunsEachOnceAndTheyTravelAsWritten) {
   // W&B's grid over dict values (wandb/sweeps test_grid_search.py:760): one point per mapping
   // whatever its key order, passed to the program as W&B's agent writes them (Python's str)

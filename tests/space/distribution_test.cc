@@ -82,6 +82,14 @@ TEST(DistributionTest, AWeightedCategoricalIsDrawnByItsOdds) {
             std::string::npos);
 }
 
+TEST(DistributionTest, ANanChoiceMapsBackToItself) {
+  // W&B's grid runs NaN as a value (test_grid_search.py:496): a trial's NaN is that choice
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto choices = MakeCategorical({Value(1), Value(nan)}, std::nullopt, Origin{"test"});
+  EXPECT_TRUE(choices->Contains(Value(nan)));
+  EXPECT_EQ(choices->ToUnit(Value(nan)), 1.0);
+}
+
 TEST(DistributionTest, EveryNumericKindRoundTripsAndStaysInBounds) {
   struct Case {
     std::string name;

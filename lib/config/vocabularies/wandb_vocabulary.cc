@@ -111,6 +111,11 @@ void CheckParameters(SweepReading& r, const YAML::Node& map, const std::string& 
   for (const auto& p : map) {
     const std::string path = prefix + KeyText(p.first);
     const YAML::Node spec = p.second;
+    if (spec.IsNull()) {  // cfg.py:86-90: "Invalid configuration for hyperparameter"
+      r.Fail(p.first, fmt::format("{} has no specification: W&B refuses it; write {{value: null}} "
+                                  "for a null constant, or leave {} out",
+                                  Echo(path), Echo(path)));
+    }
     if (spec.size() == 1 && spec["parameters"]) {
       CheckParameters(r, spec["parameters"], path + ".");
       continue;
@@ -137,7 +142,8 @@ bool MatchesWandb(const YAML::Node& root) {
   if (!parameters) return true;
   if (!parameters.IsMap()) return false;
   for (const auto& p : parameters) {
-    if (!IsWandbParameter(p.second)) return false;
+    // `x: null` means nothing to hpo's reader either; W&B refuses it (CheckParameters)
+    if (!p.second.IsNull() && !IsWandbParameter(p.second)) return false;
   }
   return true;
 }
