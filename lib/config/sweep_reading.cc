@@ -449,8 +449,15 @@ void SweepReading::FinishAlgorithm() const {
 
 void SweepReading::Claim(const std::string& name, const std::string& path, const YAML::Node& node) {
   const auto [it, fresh] = claimed_.emplace(name, At(node).where);
-  if (!fresh)
-    Fail(node, fmt::format("duplicate parameter '{}' (also at {})", Echo(path), it->second));
+  const auto [first, _] = claimed_as_.emplace(name, path);
+  if (fresh) return;
+  if (c_.command.empty() && first->second != path) {  // two names of one key (lr, learning_rate)
+    Fail(node, fmt::format("'{}' names hpo train's {}, which the parameter at {} sets too; for "
+                           "another trainer, pass --command 'PROGRAM ${{args}}' (names are then "
+                           "passed as written)",
+                           Echo(path), name, it->second));
+  }
+  Fail(node, fmt::format("duplicate parameter '{}' (also at {})", Echo(path), it->second));
 }
 
 void SweepReading::SetFixed(const std::string& path, const YAML::Node& key_node, const Value& value,

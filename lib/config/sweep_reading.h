@@ -137,7 +137,8 @@ class SweepReading {
   bool method_set_ = false;
   bool command_from_cli_ = false;
   std::string program_;
-  std::map<std::string, std::string> claimed_;  // canonical name -> where
+  std::map<std::string, std::string> claimed_;     // canonical name -> where
+  std::map<std::string, std::string> claimed_as_;  // canonical name -> the name as written
   TrainerDialect dialect_ = TrainerDialect::kSb3;
   struct Unusable {
     std::string path;

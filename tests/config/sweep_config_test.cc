@@ -1255,7 +1255,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"duplicate_parameter",
                   kHead + "parameters:\n  lr: {min: 0.001, max: 0.01}\n  learning_rate: {min: "
                           "0.001, max: 0.01}\n",
-                  "4:3", "duplicate parameter 'learning_rate' (also at"},
+                  "4:3",
+                  "'learning_rate' names hpo train's learning_rate, which the parameter at "},
+        BadConfig{"duplicate_parameter_with_a_command",
+                  "method: random\ncommand: [./t, \"${args}\"]\nparameters:\n  lr: {min: 0.001, "
+                  "max: 0.01}\n  lr: {min: 0.001, max: 0.01}\n",
+                  "5:3", "duplicate parameter 'lr'"},
         BadConfig{"unknown_top_level",
                   kHead + "n_trails: 5\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:1",
                   "unknown key 'n_trails' at the top level (did you mean 'n_trials'?)"},
