@@ -1,6 +1,7 @@
 #include "lib/store/sweep_location.h"
 
 #include <cstdlib>
+#include <string_view>
 
 #include "lib/core/error.h"
 #include "lib/store/storage_url.h"
@@ -40,7 +41,11 @@ SweepLocation LocateSweep(const std::string& name, const std::string& storage_ur
   return location;
 }
 
-SweepLocation FindSweep(const std::optional<std::string>& sweep, const std::string& storage_url) {
+SweepLocation FindSweep(const std::optional<std::string>& given, const std::string& storage_url) {
+  // Metta's tools name a sweep Hydra's way, `sweep_run=NAME` (the seed's sweep_best_params.py)
+  std::optional<std::string> sweep = given;
+  constexpr std::string_view kMettaKey = "sweep_run=";
+  if (sweep && sweep->starts_with(kMettaKey)) sweep = sweep->substr(kMettaKey.size());
   if (sweep) {
     const std::filesystem::path as_path(*sweep);
     if (sweep->find('/') != std::string::npos || std::filesystem::exists(as_path / "study.db")) {

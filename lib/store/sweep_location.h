@@ -28,7 +28,8 @@ void ValidateSweepName(const std::string& name, const std::string& origin);
 SweepLocation LocateSweep(const std::string& name, const std::string& storage_url);
 
 /// Resolves what a user typed where a command takes SWEEP: a sweep name under
-/// train_dir/sweep/, a sweep directory path, or nothing (the most recently modified sweep).
+/// train_dir/sweep/ (also as Metta writes it, sweep_run=NAME), a sweep directory path, or
+/// nothing (the most recently modified sweep).
 /// Throws UserError when there is no such sweep.
 SweepLocation FindSweep(const std::optional<std::string>& sweep, const std::string& storage_url);
 

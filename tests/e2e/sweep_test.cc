@@ -235,6 +235,10 @@ TEST_F(SweepCliTest, BestParamsAndTheReportNameTheFolderTheBestTrialRanInAfterAN
       << params.output;
   EXPECT_EQ(params.output.find("renamed.r.0"), std::string::npos) << params.output;
   EXPECT_EQ(params.output.find("renamed.r.1 "), std::string::npos) << params.output;
+  // Metta's spelling of the sweep (its tools/sweep_best_params.py sweep_run=NAME)
+  const CommandResult metta = RunHpo("best-params sweep_run=renamed --no-patch --top-n 2");
+  ASSERT_EQ(metta.exit_code, 0) << metta.output;
+  EXPECT_EQ(metta.output, params.output);
   const CommandResult md = RunHpo("report renamed --format md");
   ASSERT_EQ(md.exit_code, 0) << md.output;
   EXPECT_NE(md.output.find("| 1 | " + folder + " | 100 |"), std::string::npos) << md.output;
