@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "lib/config/ini_source.h"
 #include "lib/config/interpolation.h"
 #include "lib/config/results_file.h"
 #include "lib/config/sweep_reading.h"
@@ -16,6 +17,7 @@
 #include "lib/config/trainer_keys.h"
 #include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
+#include "lib/core/atomic_file.h"
 #include "lib/core/closest_word.h"
 #include "lib/core/command_macros.h"
 #include "lib/core/random.h"
@@ -258,7 +260,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   config.source = doc.source;
   config.name = name;
   config.preset = preset;
-  const Vocabulary& vocabulary = DetectVocabulary(doc.root);
+  const Vocabulary& vocabulary = doc.ini ? PufferLibIniVocabulary() : DetectVocabulary(doc.root);
   // W&B's files are read by the hpo reader after W&B's checks: the same preparation
   const bool hpo_reader = vocabulary.read == ReadHpo || vocabulary.read == ReadWandb;
   config.vocabulary =
@@ -271,11 +273,11 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   std::vector<UnresolvedValue> unresolved;
   if (vocabulary.read == ReadHydra || hpo_reader) unresolved = ResolveInterpolations(doc.root);
   // A foreign file's own sections, if any, are its presets; --set comes after the preset.
-  std::vector<std::pair<YAML::Node, std::string>> foreign;
+  std::vector<std::pair<YAML::Node, std::string>> foreign = doc.origins;
   const YAML::Node root =
       ApplySets(hpo_reader ? ApplyPreset(doc.root, preset, doc.source, config.presets) : doc.root,
                 sets, doc.source, foreign);
-  reading.SetForeignNodes(std::move(foreign));
+  reading.SetForeignNodes(std::move(foreign), !sets.empty());
   vocabulary.read(reading, root);
   reading.FinishCommand();
   reading.FinishNames();
@@ -316,12 +318,20 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   return config;
 }
 
+// A sweep file is YAML, or INI when its first line of content is a [section] header
+// (PufferLib's configs, whatever their name).
+YamlDocument LoadSweepDocument(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return LoadYamlFile(path);  // its "file not found"
+  const std::string text = ReadFile(path);
+  return LooksLikeIni(text) ? LoadIniString(text, path.string()) : LoadYamlFile(path);
+}
+
 }  // namespace
 
 SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string& preset,
                             const std::vector<std::string>& command,
                             const std::vector<std::string>& sets) {
-  return FromDocument(LoadYamlFile(path), path.stem().string(), preset, command, sets);
+  return FromDocument(LoadSweepDocument(path), path.stem().string(), preset, command, sets);
 }
 
 SweepConfig ParseSweepConfig(const std::string& text, const std::string& source,

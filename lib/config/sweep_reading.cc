@@ -23,7 +23,7 @@ Origin SweepReading::At(const YAML::Node& node) const {
   for (const auto& [foreign, source] : foreign_) {
     if (foreign.is(node)) return Origin{source};
   }
-  if (!foreign_.empty() && node.Mark().is_null()) return Origin{"--set"};
+  if (sets_given_ && node.Mark().is_null()) return Origin{"--set"};
   return OriginOf(source_, node);
 }
 

@@ -31,8 +31,11 @@ class SweepReading {
   /// Nodes that came from elsewhere than the file (`--set KEY=VALUE`), with the text to quote
   /// for them; At() names that text instead of a line of the file. Nodes without a position
   /// (keys --set created) are quoted as `--set`.
-  void SetForeignNodes(std::vector<std::pair<YAML::Node, std::string>> nodes) {
+  /// Nodes built from an INI file are given so too, with their file:line:col; `sets_given`
+  /// says whether a node without a position is one --set made, or one a reader made.
+  void SetForeignNodes(std::vector<std::pair<YAML::Node, std::string>> nodes, bool sets_given) {
     foreign_ = std::move(nodes);
+    sets_given_ = sets_given;
   }
 
   // ----- typed access ------------------------------------------------------------------------
@@ -133,6 +136,7 @@ class SweepReading {
   std::string source_;
   SweepConfig& c_;
   std::vector<std::pair<YAML::Node, std::string>> foreign_;
+  bool sets_given_ = false;
   bool goal_set_ = false;
   bool method_set_ = false;
   bool command_from_cli_ = false;

@@ -155,7 +155,7 @@ YamlDocument Parse(const std::string& text, const std::string& source) {
                       kMaxValues));
     }
     ApplyMergeKeys(root, source);
-    return {source, root};
+    return {source, root, {}, false};
   } catch (const YAML::ParserException& e) {
     throw UserError(Origin{Location(source, e.mark)}, "YAML syntax error: " + e.msg);
   }

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lib/core/error.h"
 #include "lib/core/value.h"
@@ -16,6 +18,11 @@ namespace hpo::config {
 struct YamlDocument {
   std::string source;
   YAML::Node root;
+  /// Nodes built from another format (an INI file, ini_source.h), each with the file:line:col
+  /// to quote for it; empty for YAML, whose nodes carry their own marks.
+  std::vector<std::pair<YAML::Node, std::string>> origins;
+  /// The file was INI (PufferLib's configs), not YAML.
+  bool ini = false;
 };
 
 /// Parses a file. A missing file or a YAML syntax error is a UserError with file:line:col.

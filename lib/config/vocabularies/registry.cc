@@ -24,4 +24,10 @@ const Vocabulary& DetectVocabulary(const YAML::Node& root) {
   return Vocabularies().back();
 }
 
+const Vocabulary& PufferLibIniVocabulary() {
+  static const Vocabulary kPufferLibIni = {"PufferLib INI (sweep sections)", MatchesPufferLibIni,
+                                           ReadPufferLibIni};
+  return kPufferLibIni;
+}
+
 }  // namespace hpo::config

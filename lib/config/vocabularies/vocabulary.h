@@ -27,6 +27,8 @@ struct Vocabulary {
 /// Every vocabulary, in detection order; the last (hpo's own) matches any mapping.
 std::span<const Vocabulary> Vocabularies();
 const Vocabulary& DetectVocabulary(const YAML::Node& root);
+/// The reader of INI files (ini_source.h), which no YAML tree selects.
+const Vocabulary& PufferLibIniVocabulary();
 
 // One pair per file of this folder.
 bool MatchesHydra(const YAML::Node& root);
@@ -39,6 +41,9 @@ bool MatchesAzureMl(const YAML::Node& root);
 void ReadAzureMl(SweepReading& reading, const YAML::Node& root);
 bool MatchesPufferLibConfig(const YAML::Node& root);
 void ReadPufferLibConfig(SweepReading& reading, const YAML::Node& root);
+/// Never true: PufferLib's INI files are chosen by their format (PufferLibIniVocabulary()).
+bool MatchesPufferLibIni(const YAML::Node& root);
+void ReadPufferLibIni(SweepReading& reading, const YAML::Node& root);
 bool MatchesRay(const YAML::Node& root);
 void ReadRay(SweepReading& reading, const YAML::Node& root);
 bool MatchesWandb(const YAML::Node& root);
