@@ -45,6 +45,7 @@ TEST(PufferLibIniTest, PufferLib4DefaultIsProteinWithItsSweepSections) {
   EXPECT_TRUE(c.maximize);
   EXPECT_EQ(c.n_trials, 1200);  // max_runs
   EXPECT_EQ(c.sampler.protein.max_suggestion_cost, 3600);
+  EXPECT_EQ(c.timeout_per_trial, 0);  // PufferLib kills no run for it
   const ParameterSpec& steps = Param(c, "train.total_timesteps");
   EXPECT_EQ(steps.numeric.distribution, "log_normal");
   EXPECT_EQ(steps.numeric.min, 3e7);

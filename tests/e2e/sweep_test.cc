@@ -1090,6 +1090,18 @@ TEST_F(SweepCliTest, AWandbGridRunsEveryIntegerAndEachRepeatedValueOnceThenEnds)
   EXPECT_EQ(xs, (std::multiset<double>{0.1, 0.2, 0.5}));
 }
 
+TEST_F(SweepCliTest, PufferLibsIniConfigDryRunsAsItIs) {
+  // PufferLib's own format (issue 36): config/default.ini, searched with the user's trainer
+  const std::string ini = std::string(HPO_SOURCE_DIR) +
+                          "/tests/fixtures/vocabularies/pufferlib_ini/pufferlib4_default.ini";
+  const CommandResult run = RunHpo("sweep " + ini + " --dry-run --command './train ${args}'");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("read as: PufferLib INI (sweep sections)"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("searched (21):"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("method protein"), std::string::npos) << run.output;
+}
+
 TEST_F(SweepCliTest, AWandbGridOfConstantsRunsOnceAndNanIsOneValue) {
   // W&B runs a sweep of constants only, its grid once (wandb/sweeps test_grid_search.py:212),
   // and its grid merges NaNs (test_grid_search.py:496): run_cap does not add points.

@@ -106,7 +106,11 @@ void ReadSetting(SweepReading& r, const std::string& key, const YAML::Node& key_
   } else if (key == "max_suggestion_cost") {
     YAML::Node protein(YAML::NodeType::Map);
     protein[key_node] = value;
+    // Protein's cap on what it suggests; PufferLib never kills a run for it, so unlike hpo's
+    // own files it sets no per-trial time limit here
+    const double timeout_per_trial = r.config().timeout_per_trial;
     r.ReadSamplerSettings(protein, "sweep");
+    r.config().timeout_per_trial = timeout_per_trial;
   } else if (key == "sweep_only") {
     r.Fail(key_node,
            "sweep_only (search only the parameters it names) is not read by hpo: "
