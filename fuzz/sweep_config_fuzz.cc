@@ -1,6 +1,6 @@
-// libFuzzer target: sweep config loading (scripts/fuzz). Any text either loads or is a
-// UserError; a config that loads stores and reads back as the same sweep (the study keeps
-// the stored text, and report, importance and validate rebuild the sweep from it).
+// libFuzzer target: sweep config loading, YAML and INI (scripts/fuzz). Any text either loads or is
+// a UserError; a config that loads stores and reads back as the same sweep (the study keeps the
+// stored text, and report, importance and validate rebuild the sweep from it).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

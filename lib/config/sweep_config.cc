@@ -320,6 +320,10 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
 
 // A sweep file is YAML, or INI when its first line of content is a [section] header
 // (PufferLib's configs, whatever their name).
+YamlDocument LoadSweepText(const std::string& text, const std::string& source) {
+  return LooksLikeIni(text) ? LoadIniString(text, source) : LoadYamlString(text, source);
+}
+
 YamlDocument LoadSweepDocument(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) return LoadYamlFile(path);  // its "file not found"
   const std::string text = ReadFile(path);
@@ -336,7 +340,7 @@ SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string
 
 SweepConfig ParseSweepConfig(const std::string& text, const std::string& source,
                              const std::string& name) {
-  SweepConfig config = FromDocument(LoadYamlString(text, source), name, "", {}, {});
+  SweepConfig config = FromDocument(LoadSweepText(text, source), name, "", {}, {});
   config.name = name;  // the study's name wins over a name: key in the text
   return config;
 }

@@ -145,8 +145,8 @@ SweepConfig LoadSweepConfig(const std::filesystem::path& path, const std::string
                             const std::vector<std::string>& command = {},
                             const std::vector<std::string>& sets = {});
 
-/// Parses a config from text, such as the resolved config a study stores (`source` names it in
-/// errors; `name` is the study name).
+/// Parses a config from YAML (or PufferLib INI) text, such as the resolved config a study stores
+/// (`source` names it in errors; `name` is the study name).
 SweepConfig ParseSweepConfig(const std::string& text, const std::string& source,
                              const std::string& name);
 
