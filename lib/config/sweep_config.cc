@@ -292,12 +292,22 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
     else
       config.ignored.push_back(entry);
   }
-  // W&B runs a sweep of constants only (its grid: one run); elsewhere such a file is a mistake
-  const bool wandb_constants = vocabulary.read == ReadWandb && !config.fixed.empty();
-  if (config.parameters.empty() && !wandb_constants) {
-    throw UserError(
-        OriginOf(doc.source, doc.root),
-        fmt::format("the config searches no parameter (read as {})", config.vocabulary));
+  // A sweep of constants only runs its one configuration (a grid once; other methods n_trials
+  // times, each trial with its own seed): a W&B file, as W&B runs it, or an hpo file with
+  // fixed: and no parameters: section. A parameters: section with nothing to search is a
+  // mistake (W&B refuses such a file too), and so is a file with nothing at all.
+  const bool constants_on_purpose =
+      vocabulary.read == ReadWandb ||
+      (vocabulary.read == ReadHpo && !root["parameters"] && !root["searchable"]);
+  if (config.parameters.empty() && (config.fixed.empty() || !constants_on_purpose)) {
+    throw UserError(OriginOf(doc.source, doc.root),
+                    fmt::format("the config searches no parameter{} (read as {})",
+                                config.fixed.empty() ? " and fixes none" : "", config.vocabulary));
+  }
+  if (config.parameters.empty()) {
+    config.notes.push_back(
+        "no parameter is searched: every trial runs the one configuration of the fixed values, "
+        "each with its own seed (a grid runs it once)");
   }
   for (const ParameterSpec& p : config.parameters) {
     if (config.fixed.count(p.name))

@@ -181,6 +181,20 @@ TEST(SweepConfigTest, AFileWithAWordOfHposIsHposFileAndWandbsEngineRunsItsMethod
   EXPECT_EQ(engine.sampler.method, "random");
 }
 
+TEST(SweepConfigTest, ASweepOfConstantsOnlyRunsItsOneConfigurationAndSaysSo) {
+  // As W&B and Ray Tune run it (issue 36): each trial the same values, with its own seed
+  const SweepConfig c = LoadSweepConfig(
+      WriteTemp("constants.yaml", "method: tpe\nn_trials: 4\nfixed:\n  gamma: 0.99\n"));
+  EXPECT_TRUE(c.parameters.empty());
+  EXPECT_EQ(c.n_trials, 4);
+  ASSERT_FALSE(c.notes.empty());
+  EXPECT_NE(c.notes.back().find("no parameter is searched"), std::string::npos);
+  EXPECT_NE(testing_support::UserErrorOf([] {
+              LoadSweepConfig(WriteTemp("nothing.yaml", "method: tpe\nn_trials: 4\n"));
+            }).find("searches no parameter and fixes none"),
+            std::string::npos);
+}
+
 TEST(SweepConfigTest, OptunasPrunersTakeTheirClassesDefaultReductionFactor) {
   auto factor = [](const std::string& name, const std::string& pruner) {
     const std::string path =
