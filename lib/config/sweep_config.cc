@@ -251,6 +251,16 @@ SweepConfig FromDocument(const YamlDocument& doc, const std::string& name,
   return config;
 }
 
+// True when a parameters: section is absent or holds W&B's {value: ...} constants only (as a
+// stored config writes a fixed mapping): a sweep that searches nothing on purpose.
+bool OnlyConstants(const YAML::Node& parameters) {
+  if (!parameters) return true;
+  if (!parameters.IsMap()) return false;
+  return std::all_of(parameters.begin(), parameters.end(), [](const auto& p) {
+    return p.second.IsMap() && p.second.size() == 1 && p.second["value"];
+  });
+}
+
 SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
                            const std::string& preset, const std::vector<std::string>& command,
                            const std::vector<std::string>& sets) {
@@ -298,7 +308,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   // mistake (W&B refuses such a file too), and so is a file with nothing at all.
   const bool constants_on_purpose =
       vocabulary.read == ReadWandb ||
-      (vocabulary.read == ReadHpo && !root["parameters"] && !root["searchable"]);
+      (vocabulary.read == ReadHpo && !root["searchable"] && OnlyConstants(root["parameters"]));
   if (config.parameters.empty() && (config.fixed.empty() || !constants_on_purpose)) {
     throw UserError(OriginOf(doc.source, doc.root),
                     fmt::format("the config searches no parameter{} (read as {})",
@@ -538,6 +548,9 @@ void EmitFixedAndParameters(YAML::Emitter& out, const ParamSet& fixed,
     EmitValue(out, v);
   }
   out << YAML::EndMap;
+  const bool fixed_mappings = std::any_of(fixed.begin(), fixed.end(),
+                                          [](const auto& kv) { return kv.second.is_mapping(); });
+  if (parameters.empty() && !fixed_mappings) return;  // a sweep of constants only
   out << YAML::Key << "parameters" << YAML::Value << YAML::BeginMap;
   for (const ParameterSpec& p : parameters) EmitParameter(out, p);
   for (const auto& [k, v] : fixed) {

@@ -181,20 +181,6 @@ TEST(SweepConfigTest, AFileWithAWordOfHposIsHposFileAndWandbsEngineRunsItsMethod
   EXPECT_EQ(engine.sampler.method, "random");
 }
 
-TEST(SweepConfigTest, ASweepOfConstantsOnlyRunsItsOneConfigurationAndSaysSo) {
-  // As W&B and Ray Tune run it (issue 36): each trial the same values, with its own seed
-  const SweepConfig c = LoadSweepConfig(
-      WriteTemp("constants.yaml", "method: tpe\nn_trials: 4\nfixed:\n  gamma: 0.99\n"));
-  EXPECT_TRUE(c.parameters.empty());
-  EXPECT_EQ(c.n_trials, 4);
-  ASSERT_FALSE(c.notes.empty());
-  EXPECT_NE(c.notes.back().find("no parameter is searched"), std::string::npos);
-  EXPECT_NE(testing_support::UserErrorOf([] {
-              LoadSweepConfig(WriteTemp("nothing.yaml", "method: tpe\nn_trials: 4\n"));
-            }).find("searches no parameter and fixes none"),
-            std::string::npos);
-}
-
 TEST(SweepConfigTest, OptunasPrunersTakeTheirClassesDefaultReductionFactor) {
   auto factor = [](const std::string& name, const std::string& pruner) {
     const std::string path =
@@ -214,6 +200,25 @@ void ExpectRoundTrip(const SweepConfig& c) {
   const SweepConfig back = ParseSweepConfig(c.ToYaml(), "the stored config", c.name);
   testing_support::ExpectSameSweep(c, back);
   EXPECT_EQ(back.ToYaml(), c.ToYaml());
+}
+
+TEST(SweepConfigTest, ASweepOfConstantsOnlyRunsItsOneConfigurationAndSaysSo) {
+  // As W&B and Ray Tune run it (issue 36): each trial the same values, with its own seed
+  const SweepConfig c = LoadSweepConfig(
+      WriteTemp("constants.yaml", "method: tpe\nn_trials: 4\nfixed:\n  gamma: 0.99\n"));
+  EXPECT_TRUE(c.parameters.empty());
+  EXPECT_EQ(c.n_trials, 4);
+  ASSERT_FALSE(c.notes.empty());
+  EXPECT_NE(c.notes.back().find("no parameter is searched"), std::string::npos);
+  ExpectRoundTrip(c);  // found by fuzz: the stored config wrote an empty parameters: section
+  ExpectRoundTrip(
+      LoadSweepConfig(WriteTemp("constant_mapping.yaml",
+                                "method: grid\ncommand: [./t, \"${args}\"]\nfixed:\n"
+                                "  seed_note: 1\nparameters:\n  env: {value: {id: a}}\n")));
+  EXPECT_NE(testing_support::UserErrorOf([] {
+              LoadSweepConfig(WriteTemp("nothing.yaml", "method: tpe\nn_trials: 4\n"));
+            }).find("searches no parameter and fixes none"),
+            std::string::npos);
 }
 
 TEST(SweepConfigTest, TheStoredConfigIsTheSameSweep) {
