@@ -181,6 +181,26 @@ TEST(SweepConfigTest, AFileWithAWordOfHposIsHposFileAndWandbsEngineRunsItsMethod
   EXPECT_EQ(engine.sampler.method, "random");
 }
 
+TEST(SweepConfigTest, MettasObjectiveInsideParametersIsTheSweepsObjective) {
+  // The seed's programmatic Metta config: metric and goal beside the spaces, as Protein reads
+  // them (issue 36, item 3); refused before as two parameters that are not hpo train keys
+  const SweepConfig c = LoadSweepConfig(WriteTemp(
+      "metta_objective.yaml",
+      "sweep:\n  protein: {num_random_samples: 50}\n  parameters:\n    metric: success_rate\n"
+      "    goal: minimize\n    trainer:\n      batch_size: {distribution: uniform_pow2, min: 16, "
+      "max: 128, mean: 64}\n"));
+  EXPECT_EQ(c.metric, "success_rate");
+  EXPECT_FALSE(c.maximize);
+  ASSERT_EQ(c.parameters.size(), 1u);
+  EXPECT_EQ(c.parameters[0].name, "batch_size");
+  // a parameter named metric without a goal beside it stays a parameter
+  const SweepConfig custom =
+      LoadSweepConfig(WriteTemp("metric_parameter.yaml",
+                                "method: random\ncommand: [./t, \"${args}\"]\n"
+                                "parameters:\n  metric: {values: [l1, l2]}\n"));
+  EXPECT_EQ(custom.parameters.size(), 1u);
+}
+
 TEST(SweepConfigTest, OptunasPrunersTakeTheirClassesDefaultReductionFactor) {
   auto factor = [](const std::string& name, const std::string& pruner) {
     const std::string path =

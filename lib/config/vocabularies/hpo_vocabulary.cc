@@ -740,13 +740,35 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
 
 }  // namespace
 
+namespace {
+
+// Metta's programmatic config writes the objective inside the parameters (metric: reward and
+// goal: maximize beside the spaces), where PufferLib's Protein reads it from the config it is
+// given: both, as plain words, are the sweep's metric and goal there.
+bool ReadsObjectiveInParameters(SweepReading& r, const YAML::Node& map) {
+  const YAML::Node metric = map["metric"], goal = map["goal"];
+  if (!metric || !goal || !metric.IsScalar() || !goal.IsScalar()) return false;
+  const std::string direction = LowerCase(goal.Scalar());
+  if (direction != "maximize" && direction != "minimize") return false;
+  r.SetMetric(metric, "parameters.metric");
+  r.SetGoal(goal, "parameters.goal");
+  r.config().notes.push_back(
+      "metric and goal under parameters: are the sweep's objective (Metta's programmatic "
+      "config, as Protein reads it)");
+  return true;
+}
+
+}  // namespace
+
 void ReadHpoParameters(SweepReading& r, const YAML::Node& map, const std::string& prefix) {
   if (prefix.empty() && WritesPow2Exponents(map)) r.pow2_bounds_are_exponents = true;
+  const bool objective_here = prefix.empty() && ReadsObjectiveInParameters(r, map);
   std::set<std::string> seen;
   for (const auto& p : map) {
     const std::string key = r.Key(p.first);
     if (!seen.insert(key).second)
       r.Fail(p.first, fmt::format("duplicate parameter '{}{}'", Echo(prefix), Echo(key)));
+    if (objective_here && (key == "metric" || key == "goal")) continue;
     ReadHpoParameter(r, prefix + key, p.first, p.second);
   }
 }
