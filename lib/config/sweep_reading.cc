@@ -170,6 +170,15 @@ void SweepReading::SetObjectives(const std::vector<Objective>& objectives, const
   c_.metric_origin = At(node);
 }
 
+bool SweepReading::KeepsDefaultIfUnresolved(const YAML::Node& node, const std::string& path,
+                                            const std::string& kept) {
+  if (!node.IsScalar() || node.Tag() != kUnresolvedTag) return false;
+  c_.notes.push_back(
+      fmt::format("{}: {}; {} is used (a setting of the run, not of the search space)", path,
+                  WhyUnresolved(node.Scalar()), kept));
+  return true;
+}
+
 void SweepReading::SetMethod(const YAML::Node& node, const std::string& path) {
   method_set_ = true;
   const std::string method = Text(node, path);

@@ -128,6 +128,10 @@ class SweepReading {
   bool pow2_bounds_are_exponents = false;
   /// A key of the other tool that does not change the search: listed by --dry-run as ignored.
   void Ignore(const std::string& path) { c_.ignored.push_back(path); }
+  /// A setting that does not change the search (a study name, a sampler seed) whose value is an
+  /// interpolation hpo cannot resolve: true, with a note that `kept` (the default) is used.
+  bool KeepsDefaultIfUnresolved(const YAML::Node& node, const std::string& path,
+                                const std::string& kept);
 
  private:
   void Claim(const std::string& name, const std::string& path, const YAML::Node& node);

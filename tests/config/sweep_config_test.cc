@@ -582,6 +582,30 @@ parameters:
                 "on_trial_end, on_sweep_end, timeout)");
 }
 
+TEST(SweepConfigTest, AnUnresolvedStudyNameOrSeedKeepsItsDefaultWithANote) {
+  // issue 36, item 3: they point into other files of a Hydra config group; the search is whole
+  const std::vector<std::string> command = {"./t", "${args}"};
+  const SweepConfig hydra = LoadSweepConfig(
+      WriteTemp("hydra_seed.yaml",
+                "defaults:\n  - override hydra/sweeper: optuna\nhydra:\n  sweeper:\n"
+                "    sampler:\n      seed: ${seed}\n    study_name: ${task_name}\n"
+                "    n_trials: 5\n    params:\n      lr: interval(0.0001, 0.1)\n"),
+      "", command);
+  EXPECT_EQ(hydra.seed, 0u);
+  ASSERT_EQ(hydra.parameters.size(), 1u);
+  ASSERT_FALSE(hydra.notes.empty());
+  EXPECT_NE(hydra.notes.back().find("hydra.sweeper.sampler.seed: '${seed}' points outside this "
+                                    "file"),
+            std::string::npos);
+  const SweepConfig own =
+      LoadSweepConfig(WriteTemp("own_seed.yaml",
+                                "name: ${experiment.name}\nseed: ${seed}\nmetric: score\n"
+                                "parameters:\n  x: {min: 0.0, max: 1.0}\n"),
+                      "", command);
+  EXPECT_EQ(own.name, "own_seed");
+  EXPECT_EQ(own.seed, 0u);
+}
+
 TEST(SweepConfigTest, InterpolationsATrialWouldNeedAreRefusedWhereTheyAre) {
   const std::vector<std::string> command = {"stub", "${args}"};
   EXPECT_EQ(

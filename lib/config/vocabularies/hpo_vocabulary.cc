@@ -137,7 +137,8 @@ class HpoReader {
  private:
   void ReadTopLevel(const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
     if (key == "name" || key == "study_name") {
-      c_.name = r_.Text(v, key);
+      if (!r_.KeepsDefaultIfUnresolved(v, key, fmt::format("the name '{}'", c_.name)))
+        c_.name = r_.Text(v, key);
     } else if (key == "description" || key == "search_space_id" || key == "project" ||
                key == "entity") {
       // descriptive only
@@ -189,7 +190,8 @@ class HpoReader {
     } else if (key == "storage") {
       c_.storage = v.IsNull() ? "" : r_.Text(v, key);
     } else if (key == "seed") {
-      c_.seed = static_cast<uint64_t>(r_.Integer(v, key, 0));
+      if (!r_.KeepsDefaultIfUnresolved(v, key, fmt::format("the sweep's seed {}", c_.seed)))
+        c_.seed = static_cast<uint64_t>(r_.Integer(v, key, 0));
     } else if (key == "max_retries") {
       c_.max_retries = r_.Int(v, key, 0);
     } else if (key == "enqueue") {

@@ -134,6 +134,8 @@ class HydraReader {
   }
 
  private:
+  std::string SeedText() const { return fmt::format("the sweep's seed {}", c_.seed); }
+
   void ReadHydraSection(const YAML::Node& hydra) {
     for (const auto& p : hydra) {
       const std::string key = r_.Key(p.first);
@@ -190,7 +192,8 @@ class HydraReader {
       const std::string key = r_.Key(p.first);
       const std::string path = "hydra.sweeper.sampler." + key;
       if (key == "seed") {
-        if (!p.second.IsNull()) c_.seed = static_cast<uint64_t>(r_.Integer(p.second, path, 0));
+        if (!p.second.IsNull() && !r_.KeepsDefaultIfUnresolved(p.second, path, SeedText()))
+          c_.seed = static_cast<uint64_t>(r_.Integer(p.second, path, 0));
       } else if (key == "n_startup_trials") {
         c_.sampler.tpe.n_startup_trials = r_.Int(p.second, path, 0);
       } else if (key == "_target_") {
@@ -224,7 +227,8 @@ class HydraReader {
         c_.n_jobs = r_.Int(p.second, path, 1);
       else if (key == "maximize")
         r_.SetGoal(r_.Bool(p.second, path));
-      else if (key == "seed" && !p.second.IsNull())
+      else if (key == "seed" && !p.second.IsNull() &&
+               !r_.KeepsDefaultIfUnresolved(p.second, path, SeedText()))
         c_.seed = static_cast<uint64_t>(r_.Integer(p.second, path, 0));
       else
         r_.Ignore(path);  // optimizer, noisy, max_failure_rate
