@@ -498,22 +498,23 @@ void SweepReading::AddNumeric(const std::string& path, const YAML::Node& key_nod
          fmt::format("{}: {} [{}, {}] has one value; write it as a fixed value (W&B: value: {})",
                      Echo(path), kind, value, value, value));
   }
-  ParameterSpec spec;
-  spec.written_name = path;
-  spec.origin = At(key_node);
-  spec.name = Resolve(path, key_node);
-  Claim(spec.name, path, key_node);
+  ParameterSpec spec = ClaimedSpec(path, key_node);
   spec.numeric = space::NumericSpec{kind, min, max, mean, std::move(scale), q};
   c_.parameters.push_back(std::move(spec));
 }
 
-void SweepReading::AddNormal(const std::string& path, const YAML::Node& key_node,
-                             const std::string& kind, double mu, double sigma, double q) {
+ParameterSpec SweepReading::ClaimedSpec(const std::string& path, const YAML::Node& key_node) {
   ParameterSpec spec;
   spec.written_name = path;
   spec.origin = At(key_node);
   spec.name = Resolve(path, key_node);
   Claim(spec.name, path, key_node);
+  return spec;
+}
+
+void SweepReading::AddNormal(const std::string& path, const YAML::Node& key_node,
+                             const std::string& kind, double mu, double sigma, double q) {
+  ParameterSpec spec = ClaimedSpec(path, key_node);
   spec.numeric.distribution = kind;
   spec.numeric.mean = mu;
   spec.numeric.sigma = sigma;
@@ -523,11 +524,7 @@ void SweepReading::AddNormal(const std::string& path, const YAML::Node& key_node
 
 void SweepReading::AddBeta(const std::string& path, const YAML::Node& key_node,
                            const std::string& kind, double a, double b, double q) {
-  ParameterSpec spec;
-  spec.written_name = path;
-  spec.origin = At(key_node);
-  spec.name = Resolve(path, key_node);
-  Claim(spec.name, path, key_node);
+  ParameterSpec spec = ClaimedSpec(path, key_node);
   spec.numeric.distribution = kind;
   spec.numeric.beta = space::NumericSpec::BetaShape{a, b};
   spec.numeric.q = q;
@@ -543,11 +540,7 @@ void SweepReading::AddCategorical(const std::string& path, const YAML::Node& key
     Fail(key_node,
          fmt::format("{}: prior {} is not one of the choices", Echo(path), Echo(prior->ToYaml())));
   }
-  ParameterSpec spec;
-  spec.written_name = path;
-  spec.origin = At(key_node);
-  spec.name = Resolve(path, key_node);
-  Claim(spec.name, path, key_node);
+  ParameterSpec spec = ClaimedSpec(path, key_node);
   // No hpo train key takes null or a mapping: a trial would be refused, so the file is, here.
   if (c_.command.empty() && (spec.name == "hidden_size" || FindTrainerKey(spec.name))) {
     for (const Value& choice : choices) {

@@ -135,6 +135,8 @@ class SweepReading {
 
  private:
   void Claim(const std::string& name, const std::string& path, const YAML::Node& node);
+  /// A searched parameter's spec with its names and origin, its name claimed.
+  ParameterSpec ClaimedSpec(const std::string& path, const YAML::Node& key_node);
   void CheckPruner(const YAML::Node& section) const;
 
   std::string source_;

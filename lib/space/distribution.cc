@@ -294,14 +294,18 @@ class CategoricalDistribution : public Distribution {
 // hot path: samplers work in unit coordinates and convert only what they suggest).
 double NormalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
-double NormalQuantile(double u) {
-  double lo = -40, hi = 40;
-  for (int i = 0; i < 200 && hi - lo > 1e-15 * std::max(1.0, std::fabs(lo)); ++i) {
+// The x in [lo, hi] where an increasing `cdf` reaches u, by bisection: at most `steps` halvings,
+// fewer once the interval is within `tolerance` of x (relative, or absolute below 1).
+template <class Cdf>
+double InvertCdf(const Cdf& cdf, double u, double lo, double hi, int steps, double tolerance) {
+  for (int i = 0; i < steps && hi - lo > tolerance * std::max(1.0, std::fabs(lo)); ++i) {
     const double mid = (lo + hi) / 2;
-    (NormalCdf(mid) < u ? lo : hi) = mid;
+    (cdf(mid) < u ? lo : hi) = mid;
   }
   return (lo + hi) / 2;
 }
+
+double NormalQuantile(double u) { return InvertCdf(NormalCdf, u, -40, 40, 200, 1e-15); }
 
 /// W&B's normal family: mu + sigma * z (exp() of it for the log kinds), rounded to multiples of
 /// q for the q kinds (wandb/sweeps params.py). The unit coordinate is the CDF, so a uniform
@@ -416,13 +420,8 @@ class BetaDistribution : public Distribution {
         std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
     return std::exp(log_front) * BetaContinuedFraction(x, a, b) / a;
   }
-  double Quantile(double u) const {  // bisection: the CDF is increasing on [0, 1]
-    double lo = 0, hi = 1;
-    for (int i = 0; i < 100; ++i) {
-      const double mid = 0.5 * (lo + hi);
-      (Cdf(mid) < u ? lo : hi) = mid;
-    }
-    return 0.5 * (lo + hi);
+  double Quantile(double u) const {  // 100 halvings: exact near 0 too, where values are tiny
+    return InvertCdf([this](double x) { return Cdf(x); }, u, 0, 1, 100, 0);
   }
 
   std::string name_;

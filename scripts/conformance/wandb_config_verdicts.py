@@ -40,6 +40,9 @@ import numpy as np
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from yaml_numbers import number_text  # noqa: E402
+
 REPO = os.path.dirname(os.path.dirname(HERE))
 CASE_FILES = {
     "config": os.path.join(REPO, "tests/conformance/cases/wandb/config.yaml"),
@@ -403,27 +406,10 @@ def fmt_block_str(s):
     return fmt_str(s)
 
 
-def fmt_float(x):
-    if math.isnan(x):
-        return ".nan"
-    if math.isinf(x):
-        return ".inf" if x > 0 else "-.inf"
-    text = repr(x)
-    if "e" in text and "." not in text.split("e")[0]:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}.0e{exponent}"  # YAML 1.1 readers need the dot
-    return text
-
-
 def fmt(value):
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return fmt_float(value)
+    number = number_text(value)  # bool, None, int, float
+    if number is not None:
+        return number
     if isinstance(value, str):
         return fmt_str(value)
     if isinstance(value, (list, tuple)):

@@ -47,6 +47,13 @@ class SweepCliTest : public testing::Test {
     return path.string();
   }
 
+  /// Deletes a sweep's database but not its runs: the next sweep of that name is a new study
+  /// beside the old run folders (a name reused).
+  static void ForgetStudy(const fs::path& sweep_dir) {
+    for (const char* file : {"study.db", "study.db-wal", "study.db-shm"})
+      fs::remove(sweep_dir / file);
+  }
+
   std::vector<store::Trial> Trials(const std::string& name) const {
     auto store = store::OpenStore((dir_ / "train_dir/sweep" / name / "study.db").string());
     return store->LoadTrials(store->OpenStudy(name, "", "", false).id);
@@ -199,8 +206,7 @@ TEST_F(SweepCliTest, ANewStudyUnderAnOldNameNeverReadsTheOldRunDirectories) {
           .exit_code,
       0);
   const fs::path sweep_dir = dir_ / "train_dir/sweep/reused";
-  for (const char* file : {"study.db", "study.db-wal", "study.db-shm"})
-    fs::remove(sweep_dir / file);
+  ForgetStudy(sweep_dir);
   // A new study of the same name whose program reports on stdout only (x = 0.1 scores 96).
   const std::vector<store::Trial> trials = SweepToTheEnd(
       "reused",
@@ -220,8 +226,7 @@ TEST_F(SweepCliTest, BestParamsAndTheReportNameTheFolderTheBestTrialRanInAfterAN
                 .exit_code,
             0);
   const fs::path sweep_dir = dir_ / "train_dir/sweep/renamed";
-  for (const char* file : {"study.db", "study.db-wal", "study.db-shm"})
-    fs::remove(sweep_dir / file);
+  ForgetStudy(sweep_dir);
   // A new study of the same name: its trials 0 and 1 run in r.2 and r.3; trial 1 (x = 0.3) wins.
   const std::vector<store::Trial> trials = SweepToTheEnd(
       "renamed", "method: grid\nn_trials: 2\nparameters:\n  x: {values: [0.0, 0.3]}\n");
