@@ -145,12 +145,13 @@ void PrintSpace(const config::SweepConfig& c) {
                                         : fmt::format("{}", fmt::join(c.command, " ")));
   fmt::print("searched ({}):\n", c.parameters.size());
   for (const config::ParameterSpec& p : c.parameters) {
+    std::string line;
     if (p.categorical) {
       std::string choices;
       for (const Value& v : p.choices) choices += (choices.empty() ? "" : ", ") + v.ToYaml();
-      fmt::print("  {:<24} categorical [{}]\n", p.name, choices);
+      line = fmt::format("categorical [{}]", choices);
     } else if (p.numeric.sigma) {  // W&B's normal family: unbounded
-      fmt::print("  {:<24} {}\n", p.name, config::DescribeParameter(p));
+      line = config::DescribeParameter(p);
     } else {
       // Integer kinds show integer bounds.
       const bool integer = p.numeric.distribution.find("int") != std::string::npos ||
@@ -159,9 +160,12 @@ void PrintSpace(const config::SweepConfig& c) {
         return integer ? std::to_string(static_cast<int64_t>(v))
                        : report::FormatParamValue(Value(v));
       };
-      fmt::print("  {:<24} {} [{}, {}]{}\n", p.name, p.numeric.distribution, show(p.numeric.min),
-                 show(p.numeric.max), p.numeric.mean ? " mean " + show(*p.numeric.mean) : "");
+      line =
+          fmt::format("{} [{}, {}]{}", p.numeric.distribution, show(p.numeric.min),
+                      show(p.numeric.max), p.numeric.mean ? " mean " + show(*p.numeric.mean) : "");
     }
+    if (p.condition) line += " when " + config::DescribeCondition(*p.condition);
+    fmt::print("  {:<24} {}\n", p.name, line);
   }
   if (!c.fixed.empty()) fmt::print("fixed: {}\n", report::ParamsLine(c.fixed));
   for (const auto& [text, origin] : c.constraints) fmt::print("skip when: {}\n", text);

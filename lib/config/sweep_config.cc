@@ -177,9 +177,7 @@ void CheckFeasible(const SweepConfig& config, const space::SearchSpace& space) {
 // run kDefaultTrials.
 int DefaultTrials(const SweepConfig& config, const space::SearchSpace& space) {
   if (config.sampler.method != "grid") return SweepConfig::kDefaultTrials;
-  double points = 1;
-  for (const auto& axis : samplers::GridSampler(config.sampler.grid).Axes(space))
-    points *= static_cast<double>(axis.size());
+  const double points = samplers::GridSampler(config.sampler.grid).Size(space);
   return static_cast<int>(std::clamp(points, 1.0, 1e6));
 }
 
@@ -291,6 +289,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   vocabulary.read(reading, root);
   reading.FinishCommand();
   reading.FinishNames();
+  reading.FinishConditions();
   reading.FinishAlgorithm();
   if (!config.base_config.empty()) MergeBaseConfig(config);
   for (const UnresolvedValue& value : unresolved) {  // one the search needed would have thrown
@@ -402,6 +401,54 @@ void CheckObjectives(const SweepConfig& c) {
   }
 }
 
+namespace {
+
+const ParameterSpec* FindParent(const std::vector<ParameterSpec>& parameters,
+                                const std::string& name) {
+  for (const ParameterSpec& p : parameters) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+// Each condition names a searched parameter and values it can take; the space refuses cycles.
+void AddConditions(const std::vector<ParameterSpec>& parameters, space::SearchSpace& space) {
+  for (const ParameterSpec& p : parameters) {
+    if (!p.condition) continue;
+    const ParameterCondition& c = *p.condition;
+    const ParameterSpec* parent = FindParent(parameters, c.parent);
+    if (parent == nullptr || parent == &p) {
+      throw UserError(c.origin, fmt::format("{}: its condition names '{}', which is no other "
+                                            "searched parameter of this sweep",
+                                            Echo(p.written_name), Echo(c.parent)));
+    }
+    const space::SearchSpace probe = [&] {
+      space::SearchSpace one;
+      one.AddParameter(parent->name,
+                       parent->categorical
+                           ? space::MakeCategorical(parent->choices, parent->prior, parent->origin)
+                           : space::MakeNumeric(parent->numeric, parent->origin));
+      return one;
+    }();
+    for (const Value& v : c.values) {
+      if (!probe.Contains({{parent->name, v}})) {
+        throw UserError(c.origin,
+                        fmt::format("{}: its condition asks for {} = {}, a value {} "
+                                    "never takes ({})",
+                                    Echo(p.written_name), Echo(parent->written_name), v.ToYaml(),
+                                    Echo(parent->written_name), DescribeParameter(*parent)));
+      }
+    }
+    try {
+      space.SetCondition(p.name, parent->name, c.values);
+    } catch (const UserError& e) {
+      throw UserError(c.origin, e.what());
+    }
+  }
+}
+
+}  // namespace
+
 space::SearchSpace SweepConfig::BuildSpace() const {
   space::SearchSpace space;
   // Every spelling of every name a constraint may use: as written, canonical, and the leaf.
@@ -418,6 +465,7 @@ space::SearchSpace SweepConfig::BuildSpace() const {
                                              : space::MakeNumeric(p.numeric, p.origin));
     add_names(p.name, p.written_name);
   }
+  AddConditions(parameters, space);
   // Constraints read the searched and the fixed values only. A trainer key the sweep leaves to
   // hpo train's default is refused: a preset that searches fewer keys than its constraints read
   // ran them against defaults, silently ("constraints rejected 0").
@@ -500,6 +548,12 @@ void EmitPruner(YAML::Emitter& out, const pruners::PrunerSettings& s) {
 
 void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
   out << YAML::Key << p.name << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (p.condition) {
+    out << YAML::Key << "when" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+        << p.condition->parent << YAML::Value;
+    EmitValue(out, Value(Value::List(p.condition->values.begin(), p.condition->values.end())));
+    out << YAML::EndMap;
+  }
   if (p.categorical) {
     out << YAML::Key << "values" << YAML::Value;
     EmitValue(out, Value(Value::List(p.choices.begin(), p.choices.end())));
@@ -686,7 +740,18 @@ std::vector<std::string> SplitCommandLine(const std::string& text) {
   return words;
 }
 
+std::string DescribeCondition(const ParameterCondition& condition) {
+  std::string values;
+  for (const Value& v : condition.values) values += (values.empty() ? "" : ", ") + v.ToYaml();
+  return fmt::format("{} in [{}]", condition.parent, values);
+}
+
 std::string DescribeParameter(const ParameterSpec& p) {
+  if (p.condition) {
+    ParameterSpec always = p;
+    always.condition.reset();
+    return DescribeParameter(always) + " when " + DescribeCondition(*p.condition);
+  }
   if (p.categorical) {
     std::string choices;
     for (const Value& v : p.choices) choices += (choices.empty() ? "" : ", ") + v.ToYaml();

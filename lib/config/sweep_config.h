@@ -21,6 +21,14 @@
 
 namespace hpo::config {
 
+/// A parameter searched only while another takes given values (hpo's `when:`, ConfigSpace's
+/// conditions, NNI's nested choice); while inactive, a trial gets no value for it.
+struct ParameterCondition {
+  std::string parent;         ///< the parent's name, canonical or as written
+  std::vector<Value> values;  ///< the parent's values that make the parameter active
+  Origin origin;              ///< where the file states the condition
+};
+
 /// One searched parameter as the file describes it.
 struct ParameterSpec {
   std::string name;          ///< canonical: a trainer key, or the dotted path with a custom command
@@ -32,6 +40,7 @@ struct ParameterSpec {
   std::optional<Value> prior;  ///< categorical centre
   /// categorical: W&B's probabilities, one per choice, each > 0 (empty: equal odds)
   std::vector<double> probabilities;
+  std::optional<ParameterCondition> condition;  ///< none: always searched
 };
 
 /// `hooks:` (docs/config.md, "Hooks"): commands the controller runs at sweep and trial events.
@@ -164,7 +173,11 @@ std::vector<std::string> SplitCommandLine(const std::string& text);
 /// (an unclosed quote, nothing to run) reported at --command.
 std::vector<std::string> CommandOption(const std::string& text);
 
-/// A parameter's distribution in one line: "loguniform [1e-05, 0.01]", "categorical [a, b]".
+/// A condition in words: "optimizer in [sgd, rmsprop]".
+std::string DescribeCondition(const ParameterCondition& condition);
+
+/// A parameter's distribution in one line: "loguniform [1e-05, 0.01]", "categorical [a, b]",
+/// with " when <condition>" for a conditional one.
 std::string DescribeParameter(const ParameterSpec& p);
 
 }  // namespace hpo::config

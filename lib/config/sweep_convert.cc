@@ -255,17 +255,23 @@ std::string PriorComment(const ParameterSpec& p, const char* tool) {
                  : "";
 }
 
+// A conditional parameter in a target with no conditions: what hpo does, and what the target's
+// user would write instead.
+std::string WithCondition(const ParameterSpec& p, const std::string& comment,
+                          const std::string& instead) {
+  if (!p.condition) return comment;
+  const std::string condition =
+      fmt::format("hpo: searched only when {}; {}", DescribeCondition(*p.condition), instead);
+  return comment.empty() ? condition : comment + "; " + condition;
+}
+
 // The values hpo's grid sampler tries for each parameter, in parameter order.
 std::vector<std::vector<Value>> GridValues(const SweepConfig& c) {
   const space::SearchSpace space = c.BuildSpace();
   const std::vector<std::vector<double>> axes = samplers::GridSampler(c.sampler.grid).Axes(space);
   std::vector<std::vector<Value>> values(axes.size());
   for (size_t d = 0; d < axes.size(); ++d) {
-    for (double u : axes[d]) {
-      space::UnitPoint point = space.Center();
-      point[d] = u;
-      values[d].push_back(space.ToParams(point).at(c.parameters[d].name));
-    }
+    for (double u : axes[d]) values[d].push_back(space.ValueAt(d, u));
   }
   return values;
 }
@@ -565,7 +571,10 @@ std::string ToWandbYaml(const SweepConfig& c) {
   lines.Section("parameters");
   for (size_t i = 0; i < c.parameters.size(); ++i) {
     const Converted p = WandbParameter(c.parameters[i], grid.empty() ? nullptr : &grid[i]);
-    lines.Entry(c.parameters[i].name, p.value, p.comment, 2);
+    lines.Entry(c.parameters[i].name, p.value,
+                WithCondition(c.parameters[i], p.comment,
+                              "W&B has no conditional parameters and passes it to every run"),
+                2);
   }
   for (const auto& [name, value] : c.fixed)
     lines.Entry(name, FlowMap({{"value", Val(value)}}), "", 2);
@@ -623,7 +632,10 @@ std::string ToOptunaYaml(const SweepConfig& c) {
   for (size_t i = 0; i < c.parameters.size(); ++i) {
     const Converted p = OptunaParameter(
         c.parameters[i], grid.empty() || c.parameters[i].categorical ? nullptr : &grid[i]);
-    lines.Entry(c.parameters[i].name, p.value, p.comment, 2);
+    lines.Entry(c.parameters[i].name, p.value,
+                WithCondition(c.parameters[i], p.comment,
+                              "in Optuna, suggest it only on that branch of the objective"),
+                2);
   }
   if (!c.constraints.empty()) {
     lines.Section("constraints",

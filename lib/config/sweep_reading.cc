@@ -438,6 +438,37 @@ void SweepReading::FinishNames() const {
       what + "; for another trainer, pass --command 'PROGRAM ${args}' (any name is then allowed)");
 }
 
+void SweepReading::SetCondition(const std::string& path, ParameterCondition condition) {
+  for (auto p = c_.parameters.rbegin(); p != c_.parameters.rend(); ++p) {
+    if (p->written_name != path) continue;
+    p->condition = std::move(condition);
+    return;
+  }
+  throw UserError(condition.origin,
+                  fmt::format("{}: a condition goes with a searched parameter, and this one is a "
+                              "constant (write it as a one-value values: list)",
+                              Echo(path)));
+}
+
+void SweepReading::FinishConditions() {
+  for (ParameterSpec& p : c_.parameters) {
+    if (!p.condition) continue;
+    const std::string& parent = p.condition->parent;
+    const auto named = std::find_if(
+        c_.parameters.begin(), c_.parameters.end(),
+        [&](const ParameterSpec& q) { return q.written_name == parent || q.name == parent; });
+    if (named == c_.parameters.end() || &*named == &p) {
+      const bool fixed = c_.fixed.contains(parent);
+      throw UserError(
+          p.condition->origin,
+          fmt::format("{}: its condition names '{}', which {}", Echo(p.written_name), Echo(parent),
+                      fixed ? "is a constant here, not a searched parameter"
+                            : "is no other searched parameter of this sweep"));
+    }
+    p.condition->parent = named->name;
+  }
+}
+
 void SweepReading::FinishAlgorithm() const {
   if (!c_.command.empty() || (claimed_.contains("algorithm") && !c_.fixed.contains("algorithm")))
     return;  // searched

@@ -100,6 +100,11 @@ class SweepReading {
   std::string Resolve(const std::string& path, const YAML::Node& node);
   /// Refuses, in one message, every name that hpo train cannot use (when it is the trial program).
   void FinishNames() const;
+  /// Makes the parameter just added at `path` active only while `condition.parent` (a name as
+  /// written, or canonical) takes one of `condition.values`; refused for a constant.
+  void SetCondition(const std::string& path, ParameterCondition condition);
+  /// Names each condition's parent canonically; refuses one that names no searched parameter.
+  void FinishConditions();
   /// Refuses, at its line, a trainer key the sweep's algorithm (fixed, or ppo) does not read:
   /// hpo train would refuse it in every trial.
   void FinishAlgorithm() const;

@@ -117,13 +117,10 @@ SvgChart ImportanceBars(const std::vector<ParameterImportance>& importance) {
 
 // A categorical parameter's values, in the order of their indices.
 std::vector<std::string> CategoryNames(const space::SearchSpace& space, size_t k) {
-  const space::Dimension& d = space.dimensions()[k];
-  space::UnitPoint point = space.Center();
   std::vector<std::string> names;
-  for (int level = 0; level < d.num_levels; ++level) {
-    point[k] = level;
-    names.push_back(ReadableValue(space.ToParams(point).at(d.name)));
-  }
+  names.reserve(static_cast<size_t>(space.dimensions()[k].num_levels));
+  for (int level = 0; level < space.dimensions()[k].num_levels; ++level)
+    names.push_back(ReadableValue(space.ValueAt(k, level)));
   return names;
 }
 
@@ -151,6 +148,7 @@ std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace&
     const space::UnitPoint unit = space.ToUnit(it->params);
     std::string points;
     for (size_t i = 0; i < dims.size(); ++i) {
+      if (std::isnan(unit[i])) continue;  // an inactive conditional parameter: no vertex
       const double f = dims[i].kind == space::DimensionKind::kCategorical && dims[i].num_levels > 1
                            ? unit[i] / (dims[i].num_levels - 1)
                            : unit[i];
@@ -173,11 +171,8 @@ std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace&
     if (!is_score && !categorical) {
       const space::Dimension& d = dims[static_cast<size_t>(i)];
       if (d.log_scale) name += " (log)";
-      space::UnitPoint lo_point = space.Center(), hi_point = space.Center();
-      lo_point[static_cast<size_t>(i)] = 0;
-      hi_point[static_cast<size_t>(i)] = 1;
-      low = ReadableValue(space.ToParams(lo_point).at(d.name));
-      high = ReadableValue(space.ToParams(hi_point).at(d.name));
+      low = ReadableValue(space.ValueAt(static_cast<size_t>(i), 0));
+      high = ReadableValue(space.ValueAt(static_cast<size_t>(i), 1));
     }
     svg += fmt::format(R"svg(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" class="axis"/>)svg",
                        axis_x(i), top, top + height);

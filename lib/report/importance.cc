@@ -102,6 +102,26 @@ std::vector<ParameterImportance> MainEffectImportance(const space::SearchSpace& 
   return result;
 }
 
+namespace {
+
+// A conditional parameter has no value in some trials (the GP saw it at its centre there), so
+// it is not ranked: as Optuna's importance evaluators rank only the parameters every trial has
+// (their intersection search space). The others' shares are renormalised.
+std::vector<ParameterImportance> WithoutConditionalParameters(
+    const space::SearchSpace& space, std::vector<ParameterImportance> ranking) {
+  std::erase_if(ranking, [&](const ParameterImportance& p) {
+    return std::any_of(
+        space.dimensions().begin(), space.dimensions().end(),
+        [&](const space::Dimension& d) { return d.conditional && d.name == p.parameter; });
+  });
+  double total = 0;
+  for (const ParameterImportance& p : ranking) total += p.importance;
+  for (ParameterImportance& p : ranking) p.importance = total > 0 ? p.importance / total : 0.0;
+  return ranking;
+}
+
+}  // namespace
+
 std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep) {
   if (!sweep.config) {
     throw UserError(
@@ -115,7 +135,7 @@ std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep) {
   for (const store::Trial& t : sweep.trials) {
     if (t.state != store::TrialState::kComplete || !t.value || !std::isfinite(*t.value)) continue;
     if (!space.Contains(t.params)) continue;  // from an earlier space (an accepted config change)
-    points.push_back(space.ToUnit(t.params));
+    points.push_back(space.Impute(space.ToUnit(t.params)));
     scores.push_back(*t.value);
   }
   if (points.size() < 3) {
@@ -123,7 +143,7 @@ std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep) {
         fmt::format("sweep '{}' has {} complete trial(s); parameter importance needs at least 3",
                     sweep.location.name, points.size()));
   }
-  return MainEffectImportance(space, points, scores, /*seed=*/0);
+  return WithoutConditionalParameters(space, MainEffectImportance(space, points, scores, 0));
 }
 
 std::string ImportanceYaml(const SweepResults& sweep,

@@ -163,9 +163,10 @@ std::optional<Suggestion> CmaesSampler::Suggest(const space::SearchSpace& space,
   }
   Distribution distribution(strategy, mean, min_std);
 
-  // Replay the finished trials as generations.
+  // Replay the finished trials as generations; an inactive conditional parameter is replayed
+  // at its centre (docs/config.md).
   std::vector<std::pair<double, VectorXd>> generation;
-  for (const Observation& o : history) {
+  for (const Observation& o : ImputedHistory(space, history)) {
     if (o.state != TrialState::kComplete) continue;
     VectorXd x(strategy.n);
     for (int k = 0; k < strategy.n; ++k)

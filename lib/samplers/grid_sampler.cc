@@ -47,13 +47,9 @@ std::string GridKey(const ParamSet& params) {
 // product() walks the hashes in order: grid_search.py:113-134 and 206).
 std::vector<double> DistinctChoices(const space::SearchSpace& space, size_t d) {
   const int n = space.dimensions()[d].num_levels;
-  const std::string& name = space.dimensions()[d].name;
   std::vector<std::string> keys;
-  space::UnitPoint probe = space.Center();
-  for (int i = 0; i < n; ++i) {
-    probe[d] = i;
-    keys.push_back(GridKey(space.ToParams(probe).at(name)));
-  }
+  keys.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) keys.push_back(GridKey(space.ValueAt(d, i)));
   std::vector<double> axis;
   for (int i = 0; i < n; ++i) {
     if (std::find(keys.begin(), keys.begin() + i, keys[i]) != keys.begin() + i) continue;
@@ -96,11 +92,46 @@ std::vector<std::vector<double>> GridSampler::Axes(const space::SearchSpace& spa
   return axes;
 }
 
+namespace {
+
+// The point at the n-th position of the grid's mixed-radix order, the last dimension varying
+// fastest.
+void GridPoint(const std::vector<std::vector<double>>& axes, int64_t n, space::UnitPoint& point) {
+  for (size_t d = axes.size(); d-- > 0;) {
+    const auto radix = static_cast<int64_t>(axes[d].size());
+    point[d] = axes[d][static_cast<size_t>(n % radix)];
+    n /= radix;
+  }
+}
+
+double Product(const std::vector<std::vector<double>>& axes) {
+  double size = 1;
+  for (const auto& axis : axes) size *= static_cast<double>(axis.size());
+  return size;
+}
+
+}  // namespace
+
+double GridSampler::Size(const space::SearchSpace& space) const {
+  const std::vector<std::vector<double>> axes = Axes(space);
+  const double product = Product(axes);
+  const auto& dims = space.dimensions();
+  if (product > kMaxGridSize ||
+      std::none_of(dims.begin(), dims.end(), [](const auto& d) { return d.conditional; }))
+    return product;
+  std::set<std::string> distinct;
+  space::UnitPoint point(axes.size());
+  for (int64_t n = 0; n < static_cast<int64_t>(product); ++n) {
+    GridPoint(axes, n, point);
+    distinct.insert(GridKey(space.ToParams(point)));
+  }
+  return static_cast<double>(distinct.size());
+}
+
 std::optional<Suggestion> GridSampler::Suggest(const space::SearchSpace& space,
                                                std::span<const Observation> history, Rng&) {
   const std::vector<std::vector<double>> axes = Axes(space);
-  double size = 1;
-  for (const auto& axis : axes) size *= static_cast<double>(axis.size());
+  const double size = Product(axes);
   if (size > kMaxGridSize) {
     throw UserError(
         fmt::format("the grid has {:.3g} points; lower grid_points or use method random", size));
@@ -110,16 +141,9 @@ std::optional<Suggestion> GridSampler::Suggest(const space::SearchSpace& space,
   std::set<std::string> tried;
   for (const Observation& o : history) tried.insert(GridKey(space.ToParams(o.point)));
   Suggestion suggestion{{}, "grid", 0};
-  std::vector<size_t> index(axes.size(), 0);
   space::UnitPoint point(axes.size());
   for (int64_t n = 0; n < static_cast<int64_t>(size); ++n) {
-    // Mixed-radix counter, the last dimension varying fastest.
-    int64_t rest = n;
-    for (size_t d = axes.size(); d-- > 0;) {
-      index[d] = static_cast<size_t>(rest % static_cast<int64_t>(axes[d].size()));
-      rest /= static_cast<int64_t>(axes[d].size());
-      point[d] = axes[d][index[d]];
-    }
+    GridPoint(axes, n, point);
     if (tried.count(GridKey(space.ToParams(point)))) continue;
     if (!space.IsFeasible(point)) {
       ++suggestion.constraint_rejections;

@@ -345,6 +345,9 @@ std::optional<Suggestion> ProteinSampler::Suggest(const space::SearchSpace& spac
     scalarized = ScalarizeObjectives(history, rng);
     history = scalarized;
   }
+  // Conditional parameters: the GP sees an inactive one at its centre (docs/config.md).
+  const std::vector<Observation> imputed = ImputedHistory(space, history);
+  history = imputed;
 
   // ----- the first suggestion is the centre; then a random phase -----------------------------
   if (history.empty()) {

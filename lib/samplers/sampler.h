@@ -34,6 +34,12 @@ struct Suggestion {
   int constraint_rejections = 0;  ///< candidates thrown away because a constraint rejected them
 };
 
+/// The history with each inactive coordinate (NaN: a conditional parameter the trial did not
+/// have) at its dimension's centre: how the samplers that model the whole box (the GP of
+/// protein, CMA-ES) see it.
+std::vector<Observation> ImputedHistory(const space::SearchSpace& space,
+                                        std::span<const Observation> history);
+
 class Sampler {
  public:
   virtual ~Sampler() = default;

@@ -5,7 +5,9 @@
 // categoricals get a smoothed one-hot kernel); n_ei_candidates drawn from the good model and the
 // one maximising l(x)/g(x) taken. Running trials join the bad group (constant liar), so parallel
 // workers spread out. Multivariate (one joint model) by default; univariate picks each
-// dimension on its own.
+// dimension on its own. Conditional parameters as Optuna's TPE with group=True: the joint
+// model is one per group of parameters that the finished trials always hold together, each fit
+// on the trials that hold it.
 #pragma once
 
 #include "lib/samplers/sampler.h"
@@ -26,6 +28,12 @@ struct TpeSettings {
 
   bool operator==(const TpeSettings&) const = default;
 };
+
+/// The blocks of dimensions TPE models jointly: each dimension alone when not `multivariate`,
+/// else Optuna's group decomposition of the finished trials' parameter sets (one block when no
+/// parameter is conditional).
+std::vector<std::vector<size_t>> TpeBlocks(const std::vector<space::Dimension>& dims,
+                                           std::span<const Observation> history, bool multivariate);
 
 class TpeSampler : public Sampler {
  public:

@@ -1,6 +1,8 @@
 #include "lib/space/search_space.h"
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <stdexcept>
 
 #include "lib/core/error.h"
@@ -9,11 +11,65 @@
 
 namespace hpo::space {
 
+namespace {
+
+/// A parameter is active while its parent is active and has one of these values.
+struct Condition {
+  size_t parent;
+  std::vector<Value> values;
+};
+
+/// Numbers compare by value (an int choice 3 is the condition's 3.0); the rest as Values do.
+bool SameValue(const Value& a, const Value& b) {
+  if (a.is_number() && b.is_number()) return a.as_double() == b.as_double();
+  return a == b;
+}
+
+}  // namespace
+
 struct SearchSpace::Impl {
   std::vector<std::unique_ptr<Distribution>> distributions;
   std::vector<Dimension> dimensions;
+  std::vector<std::optional<Condition>> conditions;  ///< one per dimension
   std::vector<std::unique_ptr<Constraint>> constraints;
   ParamSet fixed;
+
+  size_t Index(const std::string& name) const {
+    for (size_t i = 0; i < dimensions.size(); ++i) {
+      if (dimensions[i].name == name) return i;
+    }
+    throw UserError("no parameter '" + name + "' in the search space");
+  }
+
+  /// Each dimension's activity, given the value of a dimension (nullopt: it has none).
+  std::vector<bool> Activity(const std::function<std::optional<Value>(size_t)>& value_of) const {
+    std::vector<int> state(dimensions.size(), -1);  // -1 unknown, 0 inactive, 1 active
+    std::function<bool(size_t)> active = [&](size_t i) {
+      if (state[i] < 0) {
+        const std::optional<Condition>& c = conditions[i];
+        bool on = !c;
+        if (c && active(c->parent)) {
+          const std::optional<Value> v = value_of(c->parent);
+          on = v && std::any_of(c->values.begin(), c->values.end(),
+                                [&](const Value& x) { return SameValue(*v, x); });
+        }
+        state[i] = on ? 1 : 0;
+      }
+      return state[i] == 1;
+    };
+    std::vector<bool> result(dimensions.size());
+    for (size_t i = 0; i < dimensions.size(); ++i) result[i] = active(i);
+    return result;
+  }
+
+  /// Each dimension's activity given a trial's values.
+  std::vector<bool> Activity(const ParamSet& params) const {
+    return Activity([&](size_t i) -> std::optional<Value> {
+      const auto it = params.find(dimensions[i].name);
+      if (it == params.end()) return std::nullopt;
+      return it->second;
+    });
+  }
 };
 
 SearchSpace::SearchSpace() : impl_(std::make_unique<Impl>()) {}
@@ -29,6 +85,20 @@ void SearchSpace::AddParameter(std::string name, std::unique_ptr<Distribution> d
   dimension.name = std::move(name);
   impl_->dimensions.push_back(std::move(dimension));
   impl_->distributions.push_back(std::move(distribution));
+  impl_->conditions.emplace_back();
+}
+
+void SearchSpace::SetCondition(const std::string& child, const std::string& parent,
+                               std::vector<Value> values) {
+  const size_t c = impl_->Index(child);
+  const size_t p = impl_->Index(parent);
+  if (impl_->conditions[c]) throw UserError("'" + child + "' has a condition already");
+  for (size_t up = p;; up = impl_->conditions[up]->parent) {
+    if (up == c) throw UserError("the conditions on '" + child + "' go round in a circle");
+    if (!impl_->conditions[up]) break;
+  }
+  impl_->conditions[c] = Condition{p, std::move(values)};
+  impl_->dimensions[c].conditional = true;
 }
 
 void SearchSpace::AddConstraint(std::unique_ptr<Constraint> constraint) {
@@ -40,25 +110,44 @@ void SearchSpace::SetFixed(ParamSet fixed) { impl_->fixed = std::move(fixed); }
 const std::vector<Dimension>& SearchSpace::dimensions() const { return impl_->dimensions; }
 size_t SearchSpace::size() const { return impl_->dimensions.size(); }
 
+Value SearchSpace::ValueAt(size_t dimension, double unit) const {
+  return impl_->distributions.at(dimension)->FromUnit(unit);
+}
+
+std::vector<bool> SearchSpace::Active(const UnitPoint& point) const {
+  return impl_->Activity([&](size_t i) -> std::optional<Value> {
+    if (std::isnan(point[i])) return std::nullopt;
+    return impl_->distributions[i]->FromUnit(point[i]);
+  });
+}
+
 ParamSet SearchSpace::ToParams(const UnitPoint& point) const {
+  const std::vector<bool> active = Active(point);
   ParamSet params;
   for (size_t i = 0; i < impl_->dimensions.size(); ++i) {
-    params[impl_->dimensions[i].name] = impl_->distributions[i]->FromUnit(point[i]);
+    if (active[i]) params[impl_->dimensions[i].name] = impl_->distributions[i]->FromUnit(point[i]);
   }
   return params;
 }
 
 bool SearchSpace::Contains(const ParamSet& params) const {
+  const std::vector<bool> active = impl_->Activity(params);
   for (size_t i = 0; i < impl_->dimensions.size(); ++i) {
     const auto it = params.find(impl_->dimensions[i].name);
+    if (!active[i]) {
+      if (it != params.end()) return false;  // a value the trial would not have been given
+      continue;
+    }
     if (it == params.end() || !impl_->distributions[i]->Contains(it->second)) return false;
   }
   return true;
 }
 
 UnitPoint SearchSpace::ToUnit(const ParamSet& params) const {
-  UnitPoint point(impl_->dimensions.size());
+  const std::vector<bool> active = impl_->Activity(params);
+  UnitPoint point(impl_->dimensions.size(), std::nan(""));
   for (size_t i = 0; i < impl_->dimensions.size(); ++i) {
+    if (!active[i]) continue;
     const auto it = params.find(impl_->dimensions[i].name);
     if (it == params.end())
       throw std::invalid_argument("no value for '" + impl_->dimensions[i].name + "'");
@@ -70,11 +159,23 @@ UnitPoint SearchSpace::ToUnit(const ParamSet& params) const {
 UnitPoint SearchSpace::Snap(const UnitPoint& point) const {
   UnitPoint snapped(point.size());
   for (size_t i = 0; i < point.size(); ++i) {
-    snapped[i] = impl_->dimensions[i].kind == DimensionKind::kContinuous
-                     ? std::clamp(point[i], 0.0, 1.0)
-                     : impl_->distributions[i]->ToUnit(impl_->distributions[i]->FromUnit(point[i]));
+    if (std::isnan(point[i])) {
+      snapped[i] = point[i];
+    } else if (impl_->dimensions[i].kind == DimensionKind::kContinuous) {
+      snapped[i] = std::clamp(point[i], 0.0, 1.0);
+    } else {
+      snapped[i] = impl_->distributions[i]->ToUnit(impl_->distributions[i]->FromUnit(point[i]));
+    }
   }
   return snapped;
+}
+
+UnitPoint SearchSpace::Impute(const UnitPoint& point) const {
+  UnitPoint imputed = point;
+  for (size_t i = 0; i < imputed.size(); ++i) {
+    if (std::isnan(imputed[i])) imputed[i] = impl_->dimensions[i].center;
+  }
+  return imputed;
 }
 
 UnitPoint SearchSpace::Center() const {
@@ -103,7 +204,11 @@ std::optional<size_t> SearchSpace::RejectingConstraint(const ParamSet& params) c
   ParamSet values = impl_->fixed;
   for (const auto& [name, value] : params) values[name] = value;
   for (size_t i = 0; i < impl_->constraints.size(); ++i) {
-    if (impl_->constraints[i]->Rejects(values)) return i;
+    const Constraint& c = *impl_->constraints[i];
+    // A constraint on an inactive conditional parameter has nothing to judge in this trial.
+    const bool complete = std::all_of(c.names().begin(), c.names().end(),
+                                      [&](const std::string& n) { return values.contains(n); });
+    if (complete && c.Rejects(values)) return i;
   }
   return std::nullopt;
 }

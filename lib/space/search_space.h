@@ -40,6 +40,9 @@ struct Dimension {
   /// [-1,1] scale): "auto" -> 0.25, "time" -> 0.5 / (log2 max - log2 min).
   double scale = 0.25;
   bool log_scale = false;  ///< the mapping to [0,1] is logarithmic (for plots and reports)
+  /// Active only for some values of another parameter (SearchSpace::SetCondition). Where it is
+  /// inactive, a trial has no value for it and its coordinate in a history point is NaN.
+  bool conditional = false;
 };
 
 /// A point of the box: one coordinate per dimension, in dimension order.
@@ -61,20 +64,34 @@ class SearchSpace {
   void AddConstraint(std::unique_ptr<Constraint> constraint);
   /// Values that are not searched but that constraints may read (the config's fixed values).
   void SetFixed(ParamSet fixed);
+  /// Makes `child` active only while `parent` is active and takes one of `values` (numbers
+  /// compare by value). Throws UserError for an unknown name, a second condition on `child`,
+  /// or a cycle of conditions.
+  void SetCondition(const std::string& child, const std::string& parent, std::vector<Value> values);
 
   const std::vector<Dimension>& dimensions() const;
   size_t size() const;
 
-  /// Values for a point (rounded, snapped, clamped into bounds).
+  /// Values for a point (rounded, snapped, clamped into bounds): the active parameters only.
   ParamSet ToParams(const UnitPoint& point) const;
-  /// True when the values have every parameter of the space, each inside its range or among
-  /// its choices. Trials of an earlier space (an accepted config change) may not be.
+  /// The value of one dimension at unit coordinate `unit`, whether or not it is active.
+  Value ValueAt(size_t dimension, double unit) const;
+  /// Which parameters are active at this point (all, without conditions).
+  std::vector<bool> Active(const UnitPoint& point) const;
+  /// True when the values have every active parameter of the space and no inactive one, each
+  /// inside its range or among its choices. Trials of an earlier space (an accepted config
+  /// change) may not be.
   bool Contains(const ParamSet& params) const;
-  /// The point of a set of values (inverse of ToParams up to rounding). The values must be
-  /// Contains()'d: std::invalid_argument otherwise (nothing is moved into the space silently).
+  /// The point of a set of values (inverse of ToParams up to rounding; NaN for an inactive
+  /// parameter). The values must be Contains()'d: std::invalid_argument otherwise (nothing is
+  /// moved into the space silently).
   UnitPoint ToUnit(const ParamSet& params) const;
-  /// Snaps a point to what ToParams would produce (discrete levels, categorical indices).
+  /// Snaps a point to what ToParams would produce (discrete levels, categorical indices); a NaN
+  /// coordinate (an inactive parameter) stays NaN.
   UnitPoint Snap(const UnitPoint& point) const;
+  /// The point with each NaN coordinate (an inactive parameter) at its dimension's centre: how
+  /// the samplers that model the whole box (GP, CMA-ES) see a conditional parameter.
+  UnitPoint Impute(const UnitPoint& point) const;
 
   /// The search centre (every dimension's prior mean).
   UnitPoint Center() const;

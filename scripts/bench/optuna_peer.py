@@ -65,10 +65,22 @@ def noisy_sphere10(t):
     return sum((t.suggest_float(f"x{i}", 0, 1) - 0.2 - 0.06 * i) ** 2 for i in range(10))
 
 
+def conditional(t):
+    """bench_samplers.cc's `conditional`: each optimizer has its own parameters."""
+    opt = t.suggest_categorical("optimizer", ["a", "b", "c"])
+    shared = (math.log10(t.suggest_float("lr", 1e-5, 1e-1, log=True)) - math.log10(3e-4)) ** 2
+    if opt == "a":
+        return shared + 4 * (t.suggest_float("x_a", 0, 1) - 0.8) ** 2 + 0.3
+    if opt == "b":
+        return shared + 4 * (t.suggest_float("x_b", 0, 1) - 0.2) ** 2
+    return (shared + 4 * (t.suggest_float("y_c", 0, 1) - 0.5) ** 2
+            + 4 * (t.suggest_float("z_c", 0, 1) - 0.5) ** 2 + 0.1)
+
+
 PROBLEMS = {"branin": (branin, 0.397887), "hartmann6": (hartmann6, -3.32237),
             "rosenbrock10_log": (rosenbrock10_log, 0.0), "mixed": (mixed, 0.0),
             "offcentre_ellipsoid4": (offcentre_ellipsoid4, 0.0), "mixed_rl": (mixed_rl, 0.0),
-            "noisy_sphere10": (noisy_sphere10, 0.0)}
+            "noisy_sphere10": (noisy_sphere10, 0.0), "conditional": (conditional, 0.0)}
 NOISE = {"noisy_sphere10": 0.1}  # standard deviation the sampler sees; regret is the true value
 SAMPLERS = {
     "optuna_tpe": lambda seed: optuna.samplers.TPESampler(seed=seed),
@@ -94,8 +106,12 @@ def regret(seeds, trials):
     # OPTUNA_PEER_SEED_OFFSET=100 runs seeds 100.. instead of 0..: Optuna against itself on other
     # seeds is the noise floor of a median comparison.
     offset = int(os.environ.get("OPTUNA_PEER_SEED_OFFSET", "0"))
+    # OPTUNA_PEER_PROBLEMS=conditional runs those functions only (as HPO_BENCH_PROBLEMS does ours).
+    wanted = os.environ.get("OPTUNA_PEER_PROBLEMS", "").split(",")
     out = {}
     for name, (f, optimum) in PROBLEMS.items():
+        if wanted != [""] and name not in wanted:
+            continue
         out[name] = {}
         for sampler_name, make in SAMPLERS.items():
             if only != [""] and sampler_name not in only:

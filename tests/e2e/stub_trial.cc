@@ -14,6 +14,7 @@
 //   --checkpoints=1      also write checkpoints/step_1000.pt and checkpoints/final.pt (dummy bytes)
 //   --linger_once=<path> after writing the results file, if <path> does not exist: create it and
 //                        sleep 60 s (a trial that has finished its work but not yet exited)
+// In $HPO_RUN_DIR it also writes argv.txt: its arguments, one per line, as it received them.
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -72,6 +73,10 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   if (!run_dir) return 0;  // nothing to write: the last JSON report is the result
+  {
+    std::ofstream argv_file(std::string(run_dir) + "/argv.txt");
+    for (int i = 1; i < argc; ++i) argv_file << argv[i] << "\n";
+  }
   if (get("checkpoints", "0") == "1") {
     std::filesystem::create_directories(std::string(run_dir) + "/checkpoints");
     std::ofstream(std::string(run_dir) + "/checkpoints/step_1000.pt") << "stub";

@@ -1858,5 +1858,36 @@ TEST_F(SweepCliTest, OnATerminalTrialLinesScrollAboveOneRedrawnStatusLine) {
   }
 }
 
+TEST_F(SweepCliTest, AnInactiveConditionalParameterIsNeverPassedToATrial) {
+  // Two conditional parameters: momentum with sgd only, beta1 with adam only (issue 36).
+  const std::vector<store::Trial> trials =
+      SweepToTheEnd("conditional",
+                    "method: tpe\nn_trials: 20\nsampler: {n_startup_trials: 5}\nparameters:\n"
+                    "  optimizer: {values: [adam, sgd]}\n"
+                    "  momentum: {min: 0.5, max: 0.99, when: {optimizer: sgd}}\n"
+                    "  beta1: {min: 0.8, max: 0.95, when: {optimizer: adam}}\n"
+                    "  x: {min: 0.0, max: 1.0}\n");
+  ASSERT_EQ(trials.size(), 20u);
+  std::map<std::string, int> seen;
+  for (const store::Trial& t : trials) {
+    ASSERT_EQ(t.state, store::TrialState::kComplete) << t.number;
+    const std::string optimizer = t.params.at("optimizer").as_string();
+    ++seen[optimizer];
+    EXPECT_EQ(t.params.size(), 3u) << t.number;  // optimizer, x and the one that is active
+    std::ifstream in(fs::path(t.run_dir) / "argv.txt");
+    const std::string argv((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(argv.find("--momentum=") != std::string::npos, optimizer == "sgd") << argv;
+    EXPECT_EQ(argv.find("--beta1=") != std::string::npos, optimizer == "adam") << argv;
+  }
+  EXPECT_EQ(seen.size(), 2u);
+  const CommandResult best = RunHpo("best-params conditional --no-patch --top-n 3");
+  EXPECT_EQ(best.exit_code, 0) << best.output;
+  const CommandResult report = RunHpo("report conditional");
+  EXPECT_EQ(report.exit_code, 0) << report.output;
+  const CommandResult importance = RunHpo("importance conditional");
+  EXPECT_EQ(importance.exit_code, 0) << importance.output;
+  EXPECT_EQ(importance.output.find("momentum"), std::string::npos) << importance.output;
+}
+
 }  // namespace
 }  // namespace hpo::e2e

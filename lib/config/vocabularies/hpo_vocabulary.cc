@@ -25,7 +25,8 @@ namespace {
 const std::set<std::string> kSpecKeys = {
     "distribution", "type",          "min",    "max",           "low", "high",  "mean",    "scale",
     "values",       "choices",       "value",  "prior",         "q",   "log",   "default", "step",
-    "space",        "search_center", "is_int", "probabilities", "mu",  "sigma", "a",       "b"};
+    "space",        "search_center", "is_int", "probabilities", "mu",  "sigma", "a",       "b",
+    "when"};
 
 const std::vector<std::string> kTopLevelKeys = {"name",
                                                 "study_name",
@@ -621,15 +622,20 @@ void AddWeightedCategorical(SweepReading& r, const std::string& path, const YAML
   r.AddCategorical(path, key_node, std::move(choices), std::nullopt, std::move(weights));
 }
 
-void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node,
-              const YAML::Node& v) {
-  if (v["space"]) return AddCarbsSpec(r, path, key_node, v);
+// The keys of one parameter's mapping, each read and checked on its own.
+struct SpecKeys {
   std::string kind;
   std::optional<double> min, max, mean, q, mu, sigma, a, b;
   std::optional<std::string> scale;
   std::optional<Value> prior;
   bool log = false;
   std::optional<YAML::Node> values, constant, probabilities;
+};
+
+SpecKeys ReadSpecKeys(SweepReading& r, const std::string& path, const YAML::Node& v) {
+  SpecKeys keys;
+  auto& [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, values, constant,
+         probabilities] = keys;
   for (const auto& p : v) {
     const std::string k = r.Key(p.first);
     const std::string kpath = path + "." + k;
@@ -657,8 +663,9 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
       values = x;
     } else if (k == "value") {
       constant = x;
-    } else if ((k == "q" || k == "step" || k == "log") && x.IsNull()) {
-      // Optuna's JSON form writes `step: null` (no step) and `log: null` is as good as absent
+    } else if (((k == "q" || k == "step" || k == "log") && x.IsNull()) || k == "when") {
+      // Optuna's JSON form writes `step: null` (no step) and `log: null` is as good as absent;
+      // `when` is ReadSpec's
     } else if (k == "q" || k == "step") {
       q = r.Number(x, kpath);
     } else if (k == "log") {
@@ -676,10 +683,18 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
       r.Fail(p.first,
              fmt::format(
                  "unknown key '{}' in a parameter (known: distribution/type, min/low, max/high, "
-                 "mean/prior, scale, values/choices, value, q/step, log, mu, sigma, a, b)",
+                 "mean/prior, scale, values/choices, value, q/step, log, mu, sigma, a, b, when)",
                  Echo(kpath)));
     }
   }
+  return keys;
+}
+
+void ReadSpecWithoutCondition(SweepReading& r, const std::string& path, const YAML::Node& key_node,
+                              const YAML::Node& v) {
+  if (v["space"]) return AddCarbsSpec(r, path, key_node, v);
+  const auto [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, values, constant,
+              probabilities] = ReadSpecKeys(r, path, v);
   if (constant) {  // W&B's constant parameter: null and mappings are passed as written
     return r.SetFixed(path, key_node, ValueFromYaml(*constant, r.At(*constant)), r.At(*constant));
   }
@@ -738,6 +753,33 @@ void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_no
     r.Fail(v,
            fmt::format("{}: a numeric parameter needs min and max (or low and high)", Echo(path)));
   AddNumericSpec(r, path, key_node, v, kind, *min, *max, log, mean, scale, q);
+}
+
+// `when: {PARENT: VALUE}` or `when: {PARENT: [VALUES]}`: searched only while PARENT (another
+// searched parameter, by its name in this file) takes one of the values.
+ParameterCondition ReadWhen(SweepReading& r, const std::string& path, const YAML::Node& when) {
+  if (!when.IsMap() || when.size() != 1) {
+    r.Fail(when, fmt::format("{}.when must be one PARENT: VALUE or PARENT: [VALUES] entry, "
+                             "e.g. when: {{optimizer: sgd}}",
+                             Echo(path)));
+  }
+  const auto entry = *when.begin();
+  const std::string parent = r.Key(entry.first);
+  ParameterCondition condition{parent, {}, r.At(when)};
+  if (entry.second.IsSequence()) {
+    condition.values = r.Values(entry.second, path + ".when." + parent);
+  } else {
+    condition.values.push_back(ValueFromYaml(entry.second, r.At(entry.second)));
+  }
+  if (condition.values.empty())
+    r.Fail(entry.second, fmt::format("{}.when.{} lists no value", Echo(path), Echo(parent)));
+  return condition;
+}
+
+void ReadSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node,
+              const YAML::Node& v) {
+  ReadSpecWithoutCondition(r, path, key_node, v);
+  if (const YAML::Node when = v["when"]) r.SetCondition(path, ReadWhen(r, path, when));
 }
 
 }  // namespace
