@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/config/sweep_keys.h"
 #include "lib/config/yaml_source.h"
 #include "lib/samplers/grid_sampler.h"
 
@@ -136,70 +137,46 @@ std::vector<std::string> UnwrittenSettings(const SweepConfig& c, bool optuna) {
   return out;
 }
 
-// The settings of the Protein or TPE sampler that differ from hpo's defaults.
-std::vector<std::string> ChangedSamplerSettings(const samplers::SamplerSettings& s) {
+// A setting's value as ToYaml writes it.
+Emit Setting(const SweepKey& key, const SweepConfig& c) {
+  return [&key, &c](YAML::Emitter& out) { key.emit(out, key, c); };
+}
+
+// The settings of the sampler's own (Protein's, TPE's) that differ from hpo's defaults. The
+// grid's points are written out as values instead.
+std::vector<std::string> ChangedSamplerSettings(const SweepConfig& c) {
   std::vector<std::string> out;
-  auto add = [&out](const char* name, auto value, auto default_value) {
-    if (value != default_value) out.push_back(fmt::format("{} {}", name, value));
-  };
-  if (s.method == "protein") {
-    const samplers::ProteinSettings& p = s.protein;
-    const samplers::ProteinSettings d;
-    add("num_random_samples", p.num_random_samples, d.num_random_samples);
-    add("max_suggestion_cost", p.max_suggestion_cost, d.max_suggestion_cost);
-    add("resample_frequency", p.resample_frequency, d.resample_frequency);
-    add("global_search_scale", p.global_search_scale, d.global_search_scale);
-    add("random_suggestions", p.random_suggestions, d.random_suggestions);
-    add("suggestions_per_pareto", p.suggestions_per_pareto, d.suggestions_per_pareto);
-    add("expansion_rate", p.expansion_rate, d.expansion_rate);
-  } else if (s.method == "tpe") {
-    const samplers::TpeSettings& t = s.tpe;
-    const samplers::TpeSettings d;
-    add("n_startup_trials", t.n_startup_trials, d.n_startup_trials);
-    add("n_ei_candidates", t.n_ei_candidates, d.n_ei_candidates);
-    add("gamma", t.gamma, d.gamma);
-    add("prior_weight", t.prior_weight, d.prior_weight);
-    add("constant_liar", t.constant_liar, d.constant_liar);
-    add("multivariate", t.multivariate, d.multivariate);
+  if (c.sampler.method == "grid") return out;
+  for (const SweepKey* key : SweepKeys(SweepSection::kSampler)) {
+    if (!key->has_field() || key->methods.empty() || !key->AppliesTo(c.sampler.method)) continue;
+    if (!key->is_default(c)) out.push_back(fmt::format("{} {}", key->name, key->text(c)));
   }
   return out;
 }
 
 // W&B's early_terminate as W&B writes it: min_iter, or max_iter and s; eta; strict.
-Fields BandFields(const pruners::WandbBandRule& b) {
+Fields BandFields(const SweepConfig& c) {
   Fields f = {{"type", Word("hyperband")}};
-  if (b.min_iter) f.emplace_back("min_iter", Whole(*b.min_iter));
-  if (b.max_iter) f.emplace_back("max_iter", Whole(*b.max_iter));
-  if (b.s) f.emplace_back("s", Whole(*b.s));
-  f.emplace_back("eta", Number(b.eta));
-  f.emplace_back("strict", Flag(b.strict));
+  for (const SweepKey* key : SweepKeys(SweepSection::kEarlyTerminate)) {
+    if (!key->has_field() || (key->stored == Stored::kUnlessDefault && key->is_default(c)))
+      continue;
+    f.emplace_back(std::string(key->name), Setting(*key, c));
+  }
   return f;
 }
 
-// The pruner's settings that matter for its method, with Optuna's names (which hpo reads).
-Fields PrunerFields(const pruners::PrunerSettings& s) {
-  auto resource = [](int64_t r) { return r == 0 ? Word("auto") : Whole(r); };
-  const pruners::PercentileRule& p = s.percentile_rule;
-  const pruners::HalvingRule& h = s.halving_rule;
-  Fields f = {{"type", Word(s.method)}};
-  if (s.method == "median" || s.method == "percentile") {
-    if (s.method == "percentile") f.emplace_back("percentile", Number(p.percentile));
-    f.emplace_back("n_startup_trials", Whole(p.n_startup_trials));
-    f.emplace_back("n_warmup_steps", Whole(p.n_warmup_steps));
-    f.emplace_back("interval_steps", Whole(p.interval_steps));
-    f.emplace_back("n_min_trials", Whole(p.n_min_trials));
-  } else if (s.method == "successive_halving") {
-    f.emplace_back("min_resource", resource(h.min_resource));
-    f.emplace_back("reduction_factor", Whole(h.reduction_factor));
-    f.emplace_back("min_early_stopping_rate", Whole(h.min_early_stopping_rate));
-    f.emplace_back("bootstrap_count", Whole(h.bootstrap_count));
-  } else if (s.method == "hyperband") {
-    f.emplace_back("min_resource", resource(h.min_resource));
-    f.emplace_back("max_resource", resource(h.max_resource));
-    f.emplace_back("reduction_factor", Whole(h.reduction_factor));
-    f.emplace_back("bootstrap_count", Whole(h.bootstrap_count));
-  } else if (s.method == "wandb_hyperband") {
-    return BandFields(s.band_rule);
+// The pruner's settings that matter for its method, with Optuna's names (which hpo reads), in
+// the table's order but for Optuna's PercentilePruner, whose first argument is the percentile.
+Fields PrunerFields(const SweepConfig& c) {
+  const std::string& method = c.pruner.method;
+  if (method == "wandb_hyperband") return BandFields(c);
+  Fields f = {{"type", Word(method)}};
+  std::vector<const SweepKey*> keys = SweepKeys(SweepSection::kPruner);
+  auto first = [&method](const SweepKey* key) { return key->name == method; };
+  std::stable_partition(keys.begin(), keys.end(), first);
+  for (const SweepKey* key : keys) {
+    if (!key->methods.empty() && key->AppliesTo(method))
+      f.emplace_back(std::string(key->name), Setting(*key, c));
   }
   return f;
 }
@@ -408,13 +385,14 @@ void WandbCommand(Lines& lines, const SweepConfig& c) {
 // W&B's early_terminate is written back as it was read; Optuna's pruners only as a comment:
 // W&B's hyperband has rules of its own (tests/conformance/wandb_hyperband.md), so writing
 // Optuna's settings into it would make W&B stop other runs than hpo would.
-void WandbEarlyTerminate(Lines& lines, const pruners::PrunerSettings& s) {
+void WandbEarlyTerminate(Lines& lines, const SweepConfig& c) {
+  const pruners::PrunerSettings& s = c.pruner;
   if (s.method == "none") return;
   if (s.method == "wandb_hyperband") {
-    lines.Entry("early_terminate", FlowMap(BandFields(s.band_rule)));
+    lines.Entry("early_terminate", FlowMap(BandFields(c)));
     return;
   }
-  Fields settings = PrunerFields(s);
+  Fields settings = PrunerFields(c);
   settings.erase(settings.begin());  // the type
   lines.Comment(fmt::format(
       "hpo pruner: {} ({}) is Optuna's; W&B's early_terminate has other rules (bands of logged "
@@ -500,19 +478,18 @@ void OptunaSampler(Lines& lines, const SweepConfig& c) {
   const std::string type = s.method == "protein" ? "gp" : s.method;  // hpo reads gp as protein
   Fields f = {{"type", Word(type)}, {"seed", Whole(static_cast<int64_t>(c.seed))}};
   std::string comment;
+  // TPE's settings and the grid's points, read back by hpo; Optuna's GPSampler has none of
+  // Protein's
+  for (const SweepKey* key : SweepKeys(SweepSection::kSampler)) {
+    if (s.method != "protein" && key->has_field() && !key->methods.empty() &&
+        key->AppliesTo(s.method))
+      f.emplace_back(std::string(key->name), Setting(*key, c));
+  }
   if (s.method == "tpe") {
-    const samplers::TpeSettings& t = s.tpe;
-    f.emplace_back("n_startup_trials", Whole(t.n_startup_trials));
-    f.emplace_back("n_ei_candidates", Whole(t.n_ei_candidates));
-    f.emplace_back("gamma", Number(t.gamma));
-    f.emplace_back("prior_weight", Number(t.prior_weight));
-    f.emplace_back("constant_liar", Flag(t.constant_liar));
-    f.emplace_back("multivariate", Flag(t.multivariate));
     comment =
         "hpo's gamma is the fraction of trials in the good group (at most 25): Optuna's default "
         "gamma(n) is min(ceil(0.1 n), 25)";
   } else if (s.method == "grid") {
-    f.emplace_back("grid_points", Whole(s.grid.points));
     comment =
         "hpo's grid: grid_points per continuous range; Optuna's GridSampler takes the values (in "
         "each parameter's comment)";
@@ -520,7 +497,7 @@ void OptunaSampler(Lines& lines, const SweepConfig& c) {
     comment =
         "hpo sampler: protein (PufferLib's cost-aware Gaussian process); Optuna's GPSampler is the "
         "nearest";
-    const std::vector<std::string> changed = ChangedSamplerSettings(s);
+    const std::vector<std::string> changed = ChangedSamplerSettings(c);
     if (!changed.empty())
       comment += "; protein settings Optuna has no argument for: " + Join(changed, ", ");
   } else if (s.method != "random") {
@@ -553,7 +530,7 @@ std::string ToWandbYaml(const SweepConfig& c) {
   lines.Entry("name", Word(c.name));
   const std::string& m = c.sampler.method;
   lines.Entry("method", Word(m == "random" || m == "grid" ? m : "bayes"), WandbMethodComment(c));
-  const std::vector<std::string> sampler_settings = ChangedSamplerSettings(c.sampler);
+  const std::vector<std::string> sampler_settings = ChangedSamplerSettings(c);
   if (!sampler_settings.empty())
     lines.Comment(
         fmt::format("hpo {} settings W&B has no key for: {}", m, Join(sampler_settings, ", ")));
@@ -563,7 +540,7 @@ std::string ToWandbYaml(const SweepConfig& c) {
   lines.Entry("run_cap", Whole(c.n_trials));
   const std::vector<std::string> settings = UnwrittenSettings(c, false);
   if (!settings.empty()) lines.Comment("hpo settings W&B has no key for: " + Join(settings, ", "));
-  WandbEarlyTerminate(lines, c.pruner);
+  WandbEarlyTerminate(lines, c);
   WandbCommand(lines, c);
 
   const std::vector<std::vector<Value>> grid =
@@ -606,9 +583,9 @@ std::string ToOptunaYaml(const SweepConfig& c) {
     lines.Comment(
         fmt::format("hpo pruner: W&B's early_terminate {}; Optuna has no pruner with its "
                     "rules (bands of logged values), so none is written",
-                    Emitted(FlowMap(BandFields(c.pruner.band_rule)))));
+                    Emitted(FlowMap(BandFields(c)))));
   } else {
-    lines.Entry("pruner", FlowMap(PrunerFields(c.pruner)),
+    lines.Entry("pruner", FlowMap(PrunerFields(c)),
                 c.pruner.method == "none" ? "Optuna's NopPruner"
                                           : "hpo's steps are env steps as trials report them");
   }

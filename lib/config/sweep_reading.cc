@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "lib/config/interpolation.h"
+#include "lib/config/sweep_keys.h"
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
 #include "lib/config/yaml_source.h"
@@ -236,56 +237,18 @@ void SweepReading::ReadCommand(const YAML::Node& v, const std::string& key) {
   if (c_.command.empty()) Fail(v, fmt::format("{} is empty", key));
 }
 
+// The keys of sampler:, protein:, tpe: (and PufferLib's [sweep]), by the key table.
 void SweepReading::ReadSamplerSettings(const YAML::Node& v, const std::string& section) {
-  samplers::SamplerSettings& s = c_.sampler;
   for (const auto& p : v) {
     const std::string k = Key(p.first);
     const std::string path = section + "." + k;
-    const YAML::Node& x = p.second;
-    if (k == "type" || k == "name" || k == "method")
-      SetMethod(x, path);
-    else if (k == "num_random_samples")
-      s.protein.num_random_samples = Int(x, path, 0);
-    else if (k == "max_suggestion_cost") {
-      s.protein.max_suggestion_cost = Number(x, path);
-      if (!(s.protein.max_suggestion_cost > 0))
-        Fail(x, fmt::format("{} must be > 0 seconds, got {}", Echo(path), Echo(x.Scalar())));
-      if (c_.timeout_per_trial == 0)
-        c_.timeout_per_trial = s.protein.max_suggestion_cost;  // also the kill limit
-    } else if (k == "resample_frequency")
-      s.protein.resample_frequency = Int(x, path, 0);
-    else if (k == "global_search_scale")
-      s.protein.global_search_scale = Number(x, path);
-    else if (k == "random_suggestions")
-      s.protein.random_suggestions = Int(x, path, 1);
-    else if (k == "suggestions_per_pareto")
-      s.protein.suggestions_per_pareto = Int(x, path, 1);
-    else if (k == "expansion_rate")
-      s.protein.expansion_rate = Number(x, path);
-    else if (k == "n_startup_trials")
-      s.tpe.n_startup_trials = Int(x, path, 0);
-    else if (k == "n_ei_candidates")
-      s.tpe.n_ei_candidates = Int(x, path, 1);
-    else if (k == "gamma")
-      s.tpe.gamma = Number(x, path);
-    else if (k == "prior_weight")
-      s.tpe.prior_weight = Number(x, path);
-    else if (k == "constant_liar")
-      s.tpe.constant_liar = Bool(x, path);
-    else if (k == "multivariate")
-      s.tpe.multivariate = Bool(x, path);
-    else if (k == "seed")
-      c_.seed = static_cast<uint64_t>(Integer(x, path, 0));
-    else if (k == "grid_points")
-      s.grid.points = Int(x, path, 1);
-    // Metta's Protein options that hpo's Protein does not have (docs/config.md says so)
-    else if (k == "seed_with_search_center" || k == "acquisition_fn" || k == "ucb_beta")
-      Ignore(path);
-    else
-      Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+    const SweepKey* key = FindSweepKey(SweepSection::kSampler, k);
+    if (!key) Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+    if (!ReadSweepKey(*this, *key, p.second, path)) SetMethod(p.second, path);  // method
   }
 }
 
+// pruner: a method's name, or a mapping of settings (Optuna's names, and W&B's band keys).
 void SweepReading::ReadPruner(const YAML::Node& v) {
   pruners::PrunerSettings& s = c_.pruner;
   bool reduction_factor_given = false;
@@ -295,32 +258,13 @@ void SweepReading::ReadPruner(const YAML::Node& v) {
     Map(v, "pruner");
     for (const auto& p : v) {
       const std::string k = Key(p.first);
-      const std::string path = "pruner." + k;
-      const YAML::Node& x = p.second;
-      if (k == "type" || k == "name" || k == "method")
-        s.method = Text(x, path);
-      else if (k == "n_startup_trials")
-        s.percentile_rule.n_startup_trials = Int(x, path, 0);
-      else if (k == "n_warmup_steps")
-        s.percentile_rule.n_warmup_steps = Integer(x, path, 0);
-      else if (k == "interval_steps")
-        s.percentile_rule.interval_steps = Integer(x, path, 1);
-      else if (k == "percentile")
-        s.percentile_rule.percentile = Number(x, path);
-      else if (k == "n_min_trials")
-        s.percentile_rule.n_min_trials = Int(x, path, 1);
-      else if (k == "min_resource")
-        s.halving_rule.min_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
-      else if (k == "max_resource")
-        s.halving_rule.max_resource = x.Scalar() == "auto" ? 0 : Integer(x, path, 1);
-      else if (k == "reduction_factor")
-        s.halving_rule.reduction_factor = Int(x, path, 2), reduction_factor_given = true;
-      else if (k == "min_early_stopping_rate")
-        s.halving_rule.min_early_stopping_rate = Int(x, path, 0);
-      else if (k == "bootstrap_count")
-        s.halving_rule.bootstrap_count = Int(x, path, 0);
-      else if (!ReadBandKey(k, x))
-        Fail(p.first, fmt::format("unknown key '{}'", Echo(path)));
+      const SweepKey* key = FindSweepKey(SweepSection::kPruner, k);
+      if (key) {
+        ReadSweepKey(*this, *key, p.second, "pruner." + k);
+        reduction_factor_given |= key->name == "reduction_factor";
+      } else if (!ReadBandKey(k, p.second)) {
+        Fail(p.first, fmt::format("unknown key '{}'", Echo("pruner." + k)));
+      }
     }
   }
   if (s.method == "successivehalving" || s.method == "asha") s.method = "successive_halving";
@@ -346,9 +290,9 @@ void SweepReading::ReadEarlyTerminate(const YAML::Node& v) {
                                    Echo(type)));
     } else if (!ReadBandKey(k, p.second)) {
       // W&B's sweep validation refuses them (its stopping code alone would drop them)
-      Fail(p.first, fmt::format("unknown key '{}' (known: type, min_iter, max_iter, s, eta, "
-                                "strict)",
-                                Echo(path)));
+      const std::vector<std::string_view> known = SweepKeyNames(SweepSection::kEarlyTerminate);
+      Fail(p.first,
+           fmt::format("unknown key '{}' (known: {})", Echo(path), fmt::join(known, ", ")));
     }
   }
   CheckPruner(v);
@@ -357,27 +301,8 @@ void SweepReading::ReadEarlyTerminate(const YAML::Node& v) {
 // A key of W&B's early termination (early_terminate:, or a stored pruner: section); false when
 // `k` is none of them.
 bool SweepReading::ReadBandKey(const std::string& k, const YAML::Node& x) {
-  pruners::WandbBandRule& rule = c_.pruner.band_rule;
-  const std::string path = "early_terminate." + k;
-  if (k == "min_iter") {
-    rule.min_iter = Integer(x, path, 1);
-  } else if (k == "max_iter") {
-    rule.max_iter = Integer(x, path, std::numeric_limits<int64_t>::min());
-  } else if (k == "s") {
-    // W&B's range(s) raises on a float, 2.0 included
-    if (x.IsScalar() && x.Scalar().find_first_of(".eE") != std::string::npos)
-      Fail(x, fmt::format("{} must be a whole number written without a point (W&B fails on a "
-                          "float), got {}",
-                          path, Echo(x.Scalar())));
-    rule.s = Integer(x, path, std::numeric_limits<int64_t>::min());
-  } else if (k == "eta") {
-    rule.eta = Number(x, path);
-  } else if (k == "strict") {
-    rule.strict = Bool(x, path);
-  } else {
-    return false;
-  }
-  return true;
+  const SweepKey* key = FindSweepKey(SweepSection::kEarlyTerminate, k);
+  return key && ReadSweepKey(*this, *key, x, "early_terminate." + k);
 }
 // Settings the pruner itself refuses, at the section that set them.
 void SweepReading::CheckPruner(const YAML::Node& section) const {

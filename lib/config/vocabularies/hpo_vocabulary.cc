@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <set>
 
+#include "lib/config/sweep_keys.h"
 #include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/closest_word.h"
@@ -27,66 +28,6 @@ const std::set<std::string> kSpecKeys = {
     "values",       "choices",       "value",  "prior",         "q",   "log",   "default", "step",
     "space",        "search_center", "is_int", "probabilities", "mu",  "sigma", "a",       "b",
     "when"};
-
-const std::vector<std::string> kTopLevelKeys = {"name",
-                                                "study_name",
-                                                "description",
-                                                "search_space_id",
-                                                "project",
-                                                "entity",
-                                                "metric",
-                                                "metrics",
-                                                "objective_metric",
-                                                "goal",
-                                                "direction",
-                                                "directions",
-                                                "method",
-                                                "sampler",
-                                                "protein",
-                                                "tpe",
-                                                "pruner",
-                                                "early_terminate",
-                                                "n_startup_trials",
-                                                "n_warmup_steps",
-                                                "n_trials",
-                                                "max_trials",
-                                                "run_cap",
-                                                "timeout",
-                                                "timeout_per_trial",
-                                                "n_jobs",
-                                                "n_parallel_trials",
-                                                "storage",
-                                                "seed",
-                                                "max_retries",
-                                                "heartbeat_timeout",
-                                                "cost",
-                                                "warm_start_from",
-                                                "enqueue",
-                                                "grid_points",
-                                                "command",
-                                                "program",
-                                                "hooks",
-                                                "train_dir",
-                                                "runs_dir",
-                                                "output_dir",
-                                                "base_config",
-                                                "base_training_config",
-                                                "target",
-                                                "patience",
-                                                "keep_best_n",
-                                                "early_stopping_patience",
-                                                "min_delta",
-                                                "narrow",
-                                                "fixed",
-                                                "parameters",
-                                                "searchable",
-                                                "constraints",
-                                                "presets",
-                                                "applied_preset",
-                                                "sweep",
-                                                "num_random_samples",
-                                                "controller",
-                                                "scheduler"};
 
 // Keys of the tools these files come from that do not change the search (listed as ignored).
 const std::set<std::string> kOtherToolKeys = {
@@ -136,131 +77,10 @@ class HpoReader {
   }
 
  private:
+  // A top-level key: read by the key table (sweep_keys.inc) into its field, or here.
   void ReadTopLevel(const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
-    if (key == "name" || key == "study_name") {
-      if (!r_.KeepsDefaultIfUnresolved(v, key, fmt::format("the name '{}'", c_.name)))
-        c_.name = r_.Text(v, key);
-    } else if (key == "description" || key == "search_space_id" || key == "project" ||
-               key == "entity") {
-      // descriptive only
-    } else if (key == "metric" &&
-               v.IsSequence()) {  // Optuna scripts: metric: [a, b] with directions:
-      ReadMetricList(v, key);
-    } else if (key == "metric") {
-      ReadMetric(v);
-    } else if (key == "metrics") {
-      ReadMetricList(v, key);
-    } else if (key == "directions") {
-      goal_given_ = true;
-      directions_ = r_.Goals(v, key);
-      directions_node_ = v;
-    } else if (key == "objective_metric") {
-      r_.SetMetric(v, key);
-    } else if (key == "goal" || key == "direction") {
-      goal_given_ = true;
-      r_.SetGoal(v, key);
-    } else if (key == "method") {
-      r_.SetMethod(v, key);
-    } else if (key == "sampler") {
-      if (v.IsMap()) {
-        r_.ReadSamplerSettings(v, "sampler");
-      } else {
-        r_.SetMethod(v, key);
-      }
-    } else if (key == "protein" || key == "tpe") {
-      r_.Map(v, key);
-      r_.ReadSamplerSettings(v, key);
-    } else if (key == "pruner") {
-      r_.ReadPruner(v);
-    } else if (key == "early_terminate") {
-      r_.ReadEarlyTerminate(v);
-    } else if (key == "n_startup_trials") {
-      c_.sampler.tpe.n_startup_trials = r_.Int(v, key, 0);
-    } else if (key == "num_random_samples") {
-      c_.sampler.protein.num_random_samples = r_.Int(v, key, 0);
-    } else if (key == "n_warmup_steps") {
-      c_.pruner.percentile_rule.n_warmup_steps = r_.Integer(v, key, 0);
-    } else if (key == "n_trials" || key == "max_trials" || key == "run_cap") {
-      c_.n_trials = r_.Int(v, key, 1);
-    } else if (key == "timeout") {
-      c_.timeout = r_.Seconds(v, key);
-    } else if (key == "timeout_per_trial") {
-      c_.timeout_per_trial = r_.Seconds(v, key);
-    } else if (key == "n_jobs" || key == "n_parallel_trials") {
-      c_.n_jobs = r_.Jobs(v, key);
-    } else if (key == "storage") {
-      c_.storage = v.IsNull() ? "" : r_.Text(v, key);
-    } else if (key == "seed") {
-      if (!r_.KeepsDefaultIfUnresolved(v, key, fmt::format("the sweep's seed {}", c_.seed)))
-        c_.seed = static_cast<uint64_t>(r_.Integer(v, key, 0));
-    } else if (key == "max_retries") {
-      c_.max_retries = r_.Int(v, key, 0);
-    } else if (key == "enqueue") {
-      if (!v.IsSequence()) r_.Fail(v, "enqueue must be a list of mappings of parameter: value");
-      for (const YAML::Node& item : v) {
-        if (!item.IsMap() || item.size() == 0)
-          r_.Fail(item, "each enqueue entry is a mapping of parameter: value");
-        std::vector<GivenValue> entry;
-        for (const auto& p : item)
-          entry.push_back(
-              {r_.Key(p.first), ValueFromYaml(p.second, r_.At(p.second)), r_.At(p.second).where});
-        c_.enqueue.push_back(std::move(entry));
-      }
-    } else if (key == "warm_start_from") {
-      c_.warm_start_from = v.IsNull() ? "" : r_.Text(v, key);
-    } else if (key == "cost") {
-      c_.cost = r_.Text(v, key);
-      if (c_.cost != "auto" && c_.cost != "wall" && c_.cost != "steps" && c_.cost != "reported") {
-        r_.Fail(v, "cost must be auto, wall, steps or reported, not '" + c_.cost + "'");
-      }
-    } else if (key == "heartbeat_timeout") {
-      c_.heartbeat_timeout = r_.Seconds(v, key);
-      if (c_.heartbeat_timeout < 1) r_.Fail(v, "heartbeat_timeout must be at least 1 second");
-    } else if (key == "train_dir" || key == "runs_dir" || key == "output_dir") {
-      c_.train_dir = r_.Text(v, key);
-    } else if (key == "base_config" || key == "base_training_config") {
-      c_.base_config = r_.Text(v, key);
-      c_.base_config_origin = r_.At(v);
-    } else if (key == "target") {
-      c_.target = r_.Number(v, key);
-    } else if (key == "hooks") {
-      ReadHooks(v);
-    } else if (key == "keep_best_n") {
-      c_.keep_best_n = r_.Int(v, key, 1);
-    } else if (key == "patience" || key == "early_stopping_patience") {
-      c_.patience = r_.Int(v, key, 0);
-    } else if (key == "min_delta") {
-      c_.min_delta = r_.Number(v, key);
-      if (c_.min_delta < 0) r_.Fail(v, "min_delta must be >= 0");
-    } else if (key == "narrow") {
-      c_.narrow = r_.Number(v, key);
-      c_.narrow_origin = r_.At(v);
-      if (!(c_.narrow > 0 && c_.narrow <= 1))
-        r_.Fail(
-            v, fmt::format("narrow is the share of each range kept, in (0, 1], not {}", c_.narrow));
-    } else if (key == "grid_points") {
-      c_.sampler.grid.points = r_.Int(v, key, 1);
-    } else if (key == "applied_preset") {  // written by ToYaml: the preset a stored config was
-                                           // resolved with
-      c_.preset = r_.Text(v, key);
-    } else if (key == "command" || key == "program" || key == "presets") {
-      // read before (command, program) or by LoadSweepConfig (presets)
-    } else if (key == "fixed") {
-      r_.Map(v, key);
-      ReadFixed(v, "");
-    } else if (key == "parameters" || key == "searchable") {
-      r_.Map(v, key);
-      ReadHpoParameters(r_, v, "");
-    } else if (key == "sweep") {
-      ReadSweepWrapper(v);
-    } else if (key == "constraints") {
-      if (!v.IsSequence()) r_.Fail(v, "constraints must be a list of expressions");
-      for (const YAML::Node& item : v)
-        c_.constraints.emplace_back(r_.Text(item, "a constraint"), r_.At(item));
-    } else if (key == "controller") {
-      CheckWandbController(r_, v);
-    } else if (key == "scheduler") {
-      CheckWandbScheduler(r_, section_);
+    if (const SweepKey* known = FindSweepKey(SweepSection::kTop, key)) {
+      if (!ReadSweepKey(r_, *known, v, key)) ReadOwn(known->name, key, v);
     } else if (kOtherToolKeys.count(key)) {
       r_.Ignore(key);
     } else if (in_program_config_) {
@@ -268,8 +88,84 @@ class HpoReader {
     } else {
       r_.Fail(key_node,
               fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", Echo(key),
-                          ClosestWord(key, std::vector<std::string_view>(kTopLevelKeys.begin(),
-                                                                         kTopLevelKeys.end()))));
+                          ClosestWord(key, SweepKeyNames(SweepSection::kTop))));
+    }
+  }
+
+  // The table's keys of kOwn reading: `name` is the canonical name, `key` as written.
+  void ReadOwn(std::string_view name, const std::string& key, const YAML::Node& v) {
+    if (name == "name") {
+      if (!r_.KeepsDefaultIfUnresolved(v, key, fmt::format("the name '{}'", c_.name)))
+        c_.name = r_.Text(v, key);
+    } else if (name == "metric") {
+      if (key == "objective_metric")
+        r_.SetMetric(v, key);
+      else if (v.IsSequence())  // Optuna scripts: metric: [a, b] with directions:
+        ReadMetricList(v, key);
+      else
+        ReadMetric(v);
+    } else if (name == "metrics" && key == "directions") {
+      goal_given_ = true;
+      directions_ = r_.Goals(v, key);
+      directions_node_ = v;
+    } else if (name == "metrics") {
+      ReadMetricList(v, key);
+    } else if (name == "goal") {
+      goal_given_ = true;
+      r_.SetGoal(v, key);
+    } else if (name == "method" || (name == "sampler" && !v.IsMap())) {
+      r_.SetMethod(v, key);
+    } else if (name == "sampler" || name == "protein" || name == "tpe") {
+      r_.Map(v, key);
+      r_.ReadSamplerSettings(v, key);
+    } else if (name == "seed") {
+      if (!r_.KeepsDefaultIfUnresolved(v, key, fmt::format("the sweep's seed {}", c_.seed)))
+        c_.seed = static_cast<uint64_t>(r_.Integer(v, key, 0));
+    } else {
+      ReadOwnSection(name, v);
+    }
+  }
+
+  void ReadOwnSection(std::string_view name, const YAML::Node& v) {
+    const std::string key(name);
+    if (name == "pruner") {
+      r_.ReadPruner(v);
+    } else if (name == "early_terminate") {
+      r_.ReadEarlyTerminate(v);
+    } else if (name == "enqueue") {
+      ReadEnqueue(v);
+    } else if (name == "hooks") {
+      ReadHooks(v);
+    } else if (name == "fixed") {
+      r_.Map(v, key);
+      ReadFixed(v, "");
+    } else if (name == "parameters") {
+      r_.Map(v, key);
+      ReadHpoParameters(r_, v, "");
+    } else if (name == "sweep") {
+      ReadSweepWrapper(v);
+    } else if (name == "constraints") {
+      if (!v.IsSequence()) r_.Fail(v, "constraints must be a list of expressions");
+      for (const YAML::Node& item : v)
+        c_.constraints.emplace_back(r_.Text(item, "a constraint"), r_.At(item));
+    } else if (name == "controller") {
+      CheckWandbController(r_, v);
+    } else if (name == "scheduler") {
+      CheckWandbScheduler(r_, section_);
+    }
+    // command and program are read before the rest, presets by LoadSweepConfig
+  }
+
+  void ReadEnqueue(const YAML::Node& v) {
+    if (!v.IsSequence()) r_.Fail(v, "enqueue must be a list of mappings of parameter: value");
+    for (const YAML::Node& item : v) {
+      if (!item.IsMap() || item.size() == 0)
+        r_.Fail(item, "each enqueue entry is a mapping of parameter: value");
+      std::vector<GivenValue> entry;
+      for (const auto& p : item)
+        entry.push_back(
+            {r_.Key(p.first), ValueFromYaml(p.second, r_.At(p.second)), r_.At(p.second).where});
+      c_.enqueue.push_back(std::move(entry));
     }
   }
 
@@ -451,8 +347,7 @@ class HpoReader {
     section_.reset(v);
     for (const auto& p : v) {
       const std::string key = r_.Key(p.first);
-      if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end() ||
-          kOtherToolKeys.count(key)) {
+      if (FindSweepKey(SweepSection::kTop, key) || kOtherToolKeys.count(key)) {
         ReadTopLevel(key, p.first, p.second);
       } else {
         ReadHpoParameter(r_, key, p.first, p.second);  // a leaf found by its distribution: key
