@@ -201,9 +201,11 @@ class RayReader {
     return false;
   }
 
+  // A one-point grid is a constant (variant_generator.py's _grid_search_generator yields its one
+  // value in every variant): fixed by AddCategorical, not counted as a searched grid.
   void AddGrid(const std::string& path, const YAML::Node& key_node, std::vector<Value> choices) {
     grid_combinations_ *= static_cast<double>(choices.size());
-    ++grids_;
+    if (choices.size() > 1) ++grids_;
     r_.AddCategorical(path, key_node, std::move(choices));
   }
 
@@ -287,9 +289,13 @@ class RayReader {
                            Echo(path), Echo(fn)));
   }
 
-  // Ray runs every grid combination num_samples times; otherwise num_samples is the trial count.
+  // Ray runs every grid combination num_samples times; otherwise num_samples is the trial count
+  // (_count_spec_samples in variant_generator.py). A space of constants runs num_samples times.
   void Finish(int samples) {
-    if (grids_ > 0 && grids_ == c_.parameters.size()) {
+    if (c_.parameters.empty()) {
+      c_.n_trials = samples;
+      if (samples == 1) c_.sampler.method = "grid";
+    } else if (grids_ > 0 && grids_ == c_.parameters.size()) {
       c_.sampler.method = "grid";
       c_.n_trials = static_cast<int>(std::min(grid_combinations_ * samples, 1e6));
     } else if (samples > 1) {
