@@ -188,13 +188,33 @@ TEST(LudwigVocabularyTest, WhatLudwigOrRayRefusesOrHpoCannotHonourIsRefused) {
             std::string::npos);
   EXPECT_NE(ErrorOf("l5.yaml", kLudwigHead + lr + "{space: sample_from}\n").find(":5:"),
             std::string::npos);
+  EXPECT_NE(ErrorOf("l6.yaml", kLudwigHead + "  executor: {scheduler: {type: hyperband}}\n" + lr +
+                                   "{space: uniform, lower: 0, upper: 1}\n")
+                .find("Ray's hyperband scheduler pauses"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("l7.yaml", kLudwigHead +
+                                   "  executor: {scheduler: {type: async_hyperband, brackets: "
+                                   "3}}\n" +
+                                   lr + "{space: uniform, lower: 0, upper: 1}\n")
+                .find("several brackets"),
+            std::string::npos);
+}
+
+// executor.time_budget_s is the whole run's budget, max_concurrent_trials the trials at once.
+TEST(LudwigVocabularyTest, TheExecutorsBudgetAndConcurrencyAreHposTimeoutAndJobs) {
+  const SweepConfig c =
+      LoadSweepConfig(kFixtures + "ludwig/ray_asha.yaml", "", {"./train.py", "${args}"});
+  EXPECT_EQ(c.timeout, 7200);
+  EXPECT_EQ(c.n_jobs, 2);
 }
 
 // ----- trlx ----------------------------------------------------------------------------------
 
-const std::string kTrlxHead = "tune_config: {mode: max, metric: reward, num_samples: 4}\n";
+const std::string kTrlxHead =
+    "tune_config: {mode: max, metric: reward, num_samples: 4, max_concurrent_trials: 2, "
+    "time_budget_s: 600}\n";
 
-// get_param_space (trlx/sweep.py:16) calls tune.<strategy>(*values): Ray's meanings.
+// get_param_space (trlx/sweep.py:17) calls tune.<strategy>(*values): Ray's meanings.
 TEST(TrlxVocabularyTest, StrategiesAreRayCallsWithTheValuesAsArguments) {
   const SweepConfig c =
       LoadText("trlx.yml", kTrlxHead +
@@ -214,6 +234,8 @@ TEST(TrlxVocabularyTest, StrategiesAreRayCallsWithTheValuesAsArguments) {
   EXPECT_EQ(Describe(c, "f"), "loguniform [0.001, 0.1]");
   EXPECT_EQ(c.n_trials, 4);
   EXPECT_TRUE(c.maximize);
+  EXPECT_EQ(c.n_jobs, 2);
+  EXPECT_EQ(c.timeout, 600);
 }
 
 TEST(TrlxVocabularyTest, AGridOfStrategyGridRunsEveryPointNumSamplesTimes) {

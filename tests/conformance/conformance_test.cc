@@ -232,7 +232,8 @@ Meaning WandbMeaning(const YAML::Node& spec) {
     }
     return {d, {}, odds + "]"};
   }
-  if (d == "uniform" || d == "int_uniform") return {d, {num("min"), num("max")}, ""};
+  if (d == "uniform" || d == "int_uniform" || d == "int_loguniform")  // the last: Ray's lograndint
+    return {d, {num("min"), num("max")}, ""};
   if (d == "q_uniform") return {d, {num("min"), num("max"), num("q")}, ""};
   if (d == "log_uniform") return {"loguniform", {std::exp(num("min")), std::exp(num("max"))}, ""};
   if (d == "inv_log_uniform") {

@@ -1,7 +1,7 @@
 // trlx's sweep files (CarperAI/trlx at 3340c2f: configs/sweeps/*.yml, read by trlx/sweep.py):
 // every top-level key but tune_config is a parameter, keyed by trlx config paths
 // (optimizer.kwargs.lr, method.init_kl_coef), written {strategy: NAME, values: [...]}.
-// get_param_space (sweep.py:16) turns each into a Ray Tune call with `values` as its positional
+// get_param_space (sweep.py:17) turns each into a Ray Tune call with `values` as its positional
 // arguments (tune.NAME(*values); choice and grid take the list whole), so Ray's meanings hold.
 // tune_config (sweep.py:161 get_tune_config) is tune.TuneConfig's: mode, metric, num_samples,
 // max_concurrent_trials, time_budget_s, search_alg (random, bayesopt, bohb) and scheduler (fifo;
@@ -16,7 +16,7 @@
 namespace hpo::config {
 namespace {
 
-// The number of values each strategy asserts (sweep.py:45-95), and the Ray call it makes.
+// The number of values each strategy asserts (sweep.py:20-99 get_strategy), and its Ray call.
 struct TrlxStrategy {
   const char* strategy;
   const char* fn;
@@ -106,7 +106,7 @@ class TrlxReader {
   void Finish() { count_.Finish(c_, samples_.value_or(1)); }
 
  private:
-  // sweep.py:99 get_search_alg: bayesopt and bohb; anything else runs Ray's random search (an
+  // sweep.py:103 get_search_alg: bayesopt and bohb; anything else runs Ray's random search (an
   // unknown name builds a NotImplementedError it never raises, and returns None).
   void ReadSearchAlg(const YAML::Node& v, const std::string& path) {
     const std::string alg = r_.Text(v, path);
@@ -115,7 +115,7 @@ class TrlxReader {
       c_.notes.push_back(fmt::format("{} '{}': trlx runs Ray's random search for it", path, alg));
   }
 
-  // sweep.py:137 get_scheduler.
+  // sweep.py:136 get_scheduler.
   void ReadScheduler(const YAML::Node& v, const std::string& path) {
     const std::string scheduler = r_.Text(v, path);
     if (scheduler == "hyperband" || scheduler == "hyperbandforbohb") {
