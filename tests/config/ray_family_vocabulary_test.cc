@@ -140,14 +140,14 @@ TEST(LudwigVocabularyTest, DefaultsNameTheCombinedValidationLossAndOneTrial) {
 
 // Ray runs every grid combination num_samples times (variant_generator.py _count_spec_samples).
 TEST(LudwigVocabularyTest, GridSearchRunsEveryPointNumSamplesTimes) {
-  const SweepConfig c = LoadText("ludwig_grid.yaml",
-                                 kLudwigHead +
-                                     "  executor: {num_samples: 2}\n"
-                                     "  parameters:\n"
-                                     "    trainer.batch_size: {space: grid_search, values: [32, "
-                                     "64, 128]}\n"
-                                     "    combiner.type: {space: grid_search, values: [concat, "
-                                     "tabnet]}\n");
+  const SweepConfig c =
+      LoadText("ludwig_grid.yaml", kLudwigHead +
+                                       "  executor: {num_samples: 2}\n"
+                                       "  parameters:\n"
+                                       "    trainer.batch_size: {space: grid_search, values: [32, "
+                                       "64, 128]}\n"
+                                       "    combiner.type: {space: grid_search, values: [concat, "
+                                       "tabnet]}\n");
   EXPECT_EQ(c.sampler.method, "grid");
   EXPECT_EQ(c.n_trials, 12);
 }
@@ -172,8 +172,9 @@ TEST(LudwigVocabularyTest, WhatLudwigOrRayRefusesOrHpoCannotHonourIsRefused) {
   EXPECT_NE(ErrorOf("l1.yaml", kLudwigHead + lr + "{space: choice, values: [1, 2]}\n")
                 .find("Parameter 'categories' not defined"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("l2.yaml", kLudwigHead + lr + "{space: quniform, lower: 0.1, upper: 1, "
-                                                  "q: 0.3}\n")
+  EXPECT_NE(ErrorOf("l2.yaml", kLudwigHead + lr +
+                                   "{space: quniform, lower: 0.1, upper: 1, "
+                                   "q: 0.3}\n")
                 .find("is not a multiple of q 0.3"),
             std::string::npos);
   EXPECT_NE(ErrorOf("l3.yaml", kLudwigHead + "  executor: {scheduler: {type: pbt}}\n" + lr +

@@ -142,7 +142,8 @@ class LudwigReader {
 
   // The Ray executor: tune.<space>(**the spec's keys that name its arguments).
   void ReadRaySpace(const std::string& name, const YAML::Node& key_node, const YAML::Node& spec) {
-    if (!spec["space"]) r_.Fail(spec, fmt::format("{}: a Ludwig parameter needs space", Echo(name)));
+    if (!spec["space"])
+      r_.Fail(spec, fmt::format("{}: a Ludwig parameter needs space", Echo(name)));
     const std::string fn = r_.Kind(spec["space"], name + ".space");
     const RaySignature* signature = FindRaySignature(fn);
     if (!signature) {
@@ -166,7 +167,8 @@ class LudwigReader {
     for (const auto& p : spec) {
       const std::string k = r_.Key(p.first);
       const auto& a = signature->args;
-      if (k != "space" && std::find(a.begin(), a.end(), k) == a.end()) r_.Ignore(name + "." + k);
+      if (k != "space" && std::find(a.begin(), a.end(), k) == a.end())
+        r_.Ignore(fmt::format("{}.{}", name, k));
     }
     AddRayDomain(r_, count_, {name, key_node, spec, true}, fn, args);
   }
@@ -176,8 +178,7 @@ class LudwigReader {
                        const YAML::Node& spec) {
     const std::string space = spec["space"] ? r_.Kind(spec["space"], name + ".space") : "uniform";
     auto number = [&](const char* key) {
-      if (!spec[key])
-        r_.Fail(spec, fmt::format("{}: space {} needs {}", Echo(name), space, key));
+      if (!spec[key]) r_.Fail(spec, fmt::format("{}: space {} needs {}", Echo(name), space, key));
       return r_.Number(spec[key], name + "." + key);
     };
     if (space == "choice" || space == "categorical" || space == "grid_search") {
@@ -238,8 +239,8 @@ class LudwigReader {
       c_.sampler.method = sampler == "auto" ? "tpe" : "protein";
       c_.notes.push_back(fmt::format("Optuna's {} sampler: hpo's {}", sampler, c_.sampler.method));
     } else {
-      r_.Fail(v, fmt::format("{} '{}' (Ludwig's: auto, gp, tpe, cmaes, random)", path,
-                             Echo(sampler)));
+      r_.Fail(v,
+              fmt::format("{} '{}' (Ludwig's: auto, gp, tpe, cmaes, random)", path, Echo(sampler)));
     }
   }
 

@@ -267,8 +267,8 @@ double RayNumber(SweepReading& r, const RayDomainSite& site, const YAML::Node& a
   const YAML::Node& at = site.args_in_file ? args[i] : site.at;
   const Value v = ValueFromYaml(args[i], r.At(at));
   if (!v.is_number()) {
-    r.Fail(at, fmt::format("{}: argument {} of tune.{} must be a number, got '{}'",
-                           Echo(site.path), i + 1, fn, Echo(v.ToYaml())));
+    r.Fail(at, fmt::format("{}: argument {} of tune.{} must be a number, got '{}'", Echo(site.path),
+                           i + 1, fn, Echo(v.ToYaml())));
   }
   return v.as_double();
 }
@@ -367,7 +367,8 @@ void AddRayDomain(SweepReading& r, RayTrialCount& count, const RayDomainSite& si
     return r.AddNormal(path, key, fn == "randn" ? "normal" : "q_normal", mean, sd, q);
   }
   const double lo = arg(0), hi = arg(1);
-  if (fn == "randint" || fn == "lograndint") return AddRayInteger(r, site, fn, fn[0] == 'l', lo, hi, 1);
+  if (fn == "randint" || fn == "lograndint")
+    return AddRayInteger(r, site, fn, fn[0] == 'l', lo, hi, 1);
   if (fn == "qrandint") return AddRayInteger(r, site, fn, false, lo, hi, arg(2, 1.0));
   if (fn == "qlograndint") return AddRayInteger(r, site, fn, true, lo, hi, arg(2));
   if (fn == "uniform") return r.AddNumeric(path, key, "uniform", lo, hi);
@@ -377,8 +378,8 @@ void AddRayDomain(SweepReading& r, RayTrialCount& count, const RayDomainSite& si
     const double q = arg(2);
     CheckMultipleOfQ(r, site, fn, lo, q);
     CheckMultipleOfQ(r, site, fn, hi, q);
-    return r.AddNumeric(path, key, fn == "quniform" ? "q_uniform" : "q_log_uniform_values", lo,
-                        hi, std::nullopt, std::nullopt, q);
+    return r.AddNumeric(path, key, fn == "quniform" ? "q_uniform" : "q_log_uniform_values", lo, hi,
+                        std::nullopt, std::nullopt, q);
   }
   r.Fail(site.at, fmt::format("{}: tune.{} (hpo reads Ray Tune's uniform, quniform, loguniform, "
                               "qloguniform, randn, qrandn, randint, qrandint, lograndint, "

@@ -25,12 +25,12 @@ struct TrlxStrategy {
 
 const TrlxStrategy* FindStrategy(const std::string& name) {
   static const TrlxStrategy kStrategies[] = {
-      {"uniform", "uniform", 2, 2},         {"quniform", "quniform", 3, 3},
-      {"loguniform", "loguniform", 2, 3},   {"qloguniform", "qloguniform", 4, 4},
-      {"randn", "randn", 2, 2},             {"qrandn", "qrandn", 3, 3},
-      {"randint", "randint", 2, 2},         {"qrandint", "qrandint", 3, 3},
-      {"lograndint", "lograndint", 3, 3},   {"qlograndint", "qlograndint", 4, 4},
-      {"choice", "choice", 0, 0},           {"grid", "grid_search", 0, 0},
+      {"uniform", "uniform", 2, 2},       {"quniform", "quniform", 3, 3},
+      {"loguniform", "loguniform", 2, 3}, {"qloguniform", "qloguniform", 4, 4},
+      {"randn", "randn", 2, 2},           {"qrandn", "qrandn", 3, 3},
+      {"randint", "randint", 2, 2},       {"qrandint", "qrandint", 3, 3},
+      {"lograndint", "lograndint", 3, 3}, {"qlograndint", "qlograndint", 4, 4},
+      {"choice", "choice", 0, 0},         {"grid", "grid_search", 0, 0},
   };
   for (const TrlxStrategy& s : kStrategies) {
     if (name == s.strategy) return &s;
@@ -46,7 +46,8 @@ class TrlxReader {
     r_.Map(v, name);
     for (const auto& p : v) {
       const std::string k = r_.Key(p.first);
-      if (k != "strategy" && k != "values") r_.Ignore(name + "." + k);  // never read by trlx
+      if (k != "strategy" && k != "values")
+        r_.Ignore(fmt::format("{}.{}", name, k));  // never read by trlx
     }
     if (!v["strategy"] || !v["values"] || !v["values"].IsSequence())
       r_.Fail(v, fmt::format("{}: trlx takes {{strategy: NAME, values: [...]}}", Echo(name)));
