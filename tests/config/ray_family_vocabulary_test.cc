@@ -152,6 +152,21 @@ TEST(LudwigVocabularyTest, GridSearchRunsEveryPointNumSamplesTimes) {
   EXPECT_EQ(c.n_trials, 12);
 }
 
+// Ludwig 5d19f3e scores a trial from the validation split whatever `split` says: named as
+// written, with a note saying so.
+TEST(LudwigVocabularyTest, ASplitOtherThanValidationIsNamedAndNoted) {
+  const SweepConfig c =
+      LoadText("ludwig_split.yaml", kLudwigHead +
+                                        "  split: test\n"
+                                        "  parameters:\n"
+                                        "    trainer.learning_rate: {space: uniform, lower: 0.001, "
+                                        "upper: 0.1}\n");
+  EXPECT_EQ(c.metric, "test.combined.loss");
+  bool noted = false;
+  for (const std::string& note : c.notes) noted |= note.find("whatever split says") != note.npos;
+  EXPECT_TRUE(noted);
+}
+
 // Ray's AsyncHyperBandScheduler with one bracket: hpo's successive-halving pruner.
 TEST(LudwigVocabularyTest, AsyncHyperbandIsSuccessiveHalvingFromTheGracePeriod) {
   const SweepConfig c = LoadText(
@@ -266,6 +281,18 @@ TEST(TrlxVocabularyTest, WhatTrlxWouldNotRunAsWrittenIsRefused) {
 }
 
 // ----- Ray Tune's own calls ------------------------------------------------------------------
+
+// _count_spec_samples (variant_generator.py): num_samples draws for each grid combination, here
+// 3 x 2; on the old code n_trials was num_samples alone (2).
+TEST(RayTuneCallTest, AGridBesideARandomDomainRunsNumSamplesPerGridPoint) {
+  const SweepConfig c = LoadText("ray_mixed.yaml",
+                                 "tune:\n"
+                                 "  num_samples: 2\n"
+                                 "  param_space:\n"
+                                 "    lr: {grid_search: [0.1, 0.01, 0.001]}\n"
+                                 "    gamma: \"tune.uniform(0.9, 0.99)\"\n");
+  EXPECT_EQ(c.n_trials, 6);
+}
 
 // sample.py: qrandint samples [ceil(lower/q) q, floor(upper/q) q) and rounds to q, randn is a
 // normal; on the old code tune.randn was refused and qrandint(1, 10, 3) searched [1, 10].

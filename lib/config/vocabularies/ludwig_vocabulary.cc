@@ -121,6 +121,12 @@ class LudwigReader {
       r_.SetImpliedMetric(name, metric_node_);
     else
       r_.SetImpliedMetric(name, h_);
+    if (split != "validation") {
+      c_.notes.push_back(fmt::format(
+          "Ludwig's ray executor ranks trials by the validation split's statistics (training's "
+          "without one) whatever split says (execution.py:354); the metric is named {} as written",
+          name));
+    }
     if (name == metric) return;  // written whole (split.feature.metric), as Ludwig's example
     c_.notes.push_back(fmt::format(
         "Ludwig's metric: the best epoch's {} of output feature {} on the {} split, as {}", metric,
