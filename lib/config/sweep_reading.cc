@@ -496,6 +496,13 @@ void SweepReading::AddCategorical(const std::string& path, const YAML::Node& key
     Fail(key_node,
          fmt::format("{}: prior {} is not one of the choices", Echo(path), Echo(prior->ToYaml())));
   }
+  // A list of one value gives that value to every trial, as W&B (its categorical of one value
+  // always draws it, a one-point grid) and Ray Tune (grid_search and choice of one) run it:
+  // a fixed value, not a searched one.
+  if (choices.size() == 1) {
+    ++one_value_lists_;
+    return SetFixed(path, key_node, choices.front(), At(key_node));
+  }
   ParameterSpec spec = ClaimedSpec(path, key_node);
   // No hpo train key takes null or a mapping: a trial would be refused, so the file is, here.
   if (c_.command.empty() && (spec.name == "hidden_size" || FindTrainerKey(spec.name))) {

@@ -123,11 +123,14 @@ class SweepReading {
   /// W&B's beta or q_beta with shape a and b, on [0, 1].
   void AddBeta(const std::string& path, const YAML::Node& key_node, const std::string& kind,
                double a, double b, double q);
-  /// A searched categorical parameter.
+  /// A searched categorical parameter; a list of one choice is a fixed value (SetFixed).
   /// `probabilities`: W&B's weights, one per choice, each > 0 (empty: equal odds).
   void AddCategorical(const std::string& path, const YAML::Node& key_node,
                       std::vector<Value> choices, std::optional<Value> prior = std::nullopt,
                       std::vector<double> probabilities = {});
+  /// How many lists of one value AddCategorical fixed: a file whose lists all have one value
+  /// runs its one configuration on purpose (W&B and Ray Tune run it).
+  int one_value_lists() const { return one_value_lists_; }
   /// Set by a reader that found a uniform_pow2 range from 0: that file writes pow2 bounds as
   /// exponents, so its ranges that hold a single power of two are exponents too.
   bool pow2_bounds_are_exponents = false;
@@ -162,6 +165,7 @@ class SweepReading {
   };
   std::vector<Unusable> unusable_;
   bool dialect_noted_ = false;
+  int one_value_lists_ = 0;
 };
 
 }  // namespace hpo::config

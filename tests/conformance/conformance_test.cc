@@ -232,7 +232,8 @@ Meaning WandbMeaning(const YAML::Node& spec) {
     }
     return {d, {}, odds + "]"};
   }
-  if (d == "uniform" || d == "int_uniform") return {d, {num("min"), num("max")}, ""};
+  if (d == "uniform" || d == "int_uniform" || d == "int_loguniform")  // the last: Ray's lograndint
+    return {d, {num("min"), num("max")}, ""};
   if (d == "q_uniform") return {d, {num("min"), num("max"), num("q")}, ""};
   if (d == "log_uniform") return {"loguniform", {std::exp(num("min")), std::exp(num("max"))}, ""};
   if (d == "inv_log_uniform") {
@@ -321,7 +322,9 @@ Difference CompareParameters(const YAML::Node& peer, const config::SweepConfig& 
   FlattenPeerParameters(peer, "", flat);
   for (const auto& [name, spec] : flat) {
     const Meaning want = WandbMeaning(spec);
-    if (want.kind == "constant") {
+    // a categorical of one value draws it every time: hpo fixes it (docs/config.md)
+    const bool one_value = want.kind == "categorical" && spec["values"].size() == 1;
+    if (want.kind == "constant" || one_value) {
       const auto fixed = c.fixed.find(name);
       const std::string got =
           fixed == c.fixed.end() ? "missing" : "[" + Canonical(fixed->second) + ",]";
@@ -538,7 +541,13 @@ Difference JudgeDistribution(const Case& c, const fs::path& dir) {
   if (Difference d = CompareValidity(peer, loaded); !d.empty() || !loaded.config) return d;
   const config::SweepConfig& config = *loaded.config;
   const config::ParameterSpec* p = FindParameter(config, "x");
-  if (!p) return "hpo reads x as a constant";
+  if (!p) {  // a one-choice categorical is that value in every trial: hpo fixes it
+    const YAML::Node choices = peer["resolved"]["choices"];
+    const auto fixed = config.fixed.find("x");
+    const bool same = choices && choices.size() == 1 && fixed != config.fixed.end() &&
+                      Canonical(fixed->second) == Canonical(choices[0]);
+    return same ? "" : "hpo reads x as a constant";
+  }
   if (Difference d = CompareResolved(peer["resolved"], *p); !d.empty()) return d;
   if (peer["single"]) {
     const bool single = p->categorical                     ? p->choices.size() == 1

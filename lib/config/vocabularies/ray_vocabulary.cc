@@ -11,6 +11,7 @@
 // Every searched parameter a grid: the grid sampler, over every combination times num_samples.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -68,7 +69,7 @@ class RayReader {
                     : other);
     }
     const YAML::Node experiment = root[name];
-    int samples = 1;
+    std::optional<int> samples;
     for (const auto& p : experiment) {
       const std::string key = r_.Key(p.first);
       const std::string path = name + "." + key;
@@ -86,7 +87,7 @@ class RayReader {
 
   void ReadTune(const YAML::Node& tune) {
     r_.Map(tune, "tune");
-    int samples = 1;
+    std::optional<int> samples;
     for (const auto& p : tune) {
       const std::string key = r_.Key(p.first);
       const std::string path = "tune." + key;
@@ -135,18 +136,7 @@ class RayReader {
     SetSampler(algorithm);
   }
 
-  void SetSampler(const std::string& algorithm) {
-    if (algorithm == "hyperopt" || algorithm == "optuna" || algorithm == "bohb")
-      c_.sampler.method = "tpe";
-    else if (algorithm == "bayesopt" || algorithm == "ax" || algorithm == "hebo" ||
-             algorithm == "skopt")
-      c_.sampler.method = "protein";
-    else
-      c_.sampler.method = "random";
-    if (!algorithm.empty())
-      c_.notes.push_back(
-          fmt::format("Ray Tune's {} search: hpo's {} sampler", algorithm, c_.sampler.method));
-  }
+  void SetSampler(const std::string& algorithm) { SetRaySearcher(r_, algorithm); }
 
   // A config mapping whose leaves may be searches; plain values are the program's own settings.
   void ReadInlineSearch(const YAML::Node& map, const std::string& prefix) {
@@ -201,18 +191,11 @@ class RayReader {
     return false;
   }
 
+  // A grid_search written as {grid_search: [...]}: a one-point grid is a constant
+  // (variant_generator.py's _grid_search_generator yields its one value in every variant).
   void AddGrid(const std::string& path, const YAML::Node& key_node, std::vector<Value> choices) {
-    grid_combinations_ *= static_cast<double>(choices.size());
-    ++grids_;
+    count_.AddGrid(choices.size());
     r_.AddCategorical(path, key_node, std::move(choices));
-  }
-
-  // A list inside a tune.*(...) string: parsed on its own, so its items have no line:col of
-  // their own and are reported at the string's.
-  std::vector<Value> CallList(const YAML::Node& list, const YAML::Node& at) const {
-    std::vector<Value> values;
-    for (const YAML::Node& item : list) values.push_back(ValueFromYaml(item, r_.At(at)));
-    return values;
   }
 
   double Arg(const YAML::Node& args, size_t i, const YAML::Node& at, const std::string& path) {
@@ -224,35 +207,11 @@ class RayReader {
     return v.as_double();
   }
 
+  // The arguments of a tune.*(...) string are parsed on their own, so they have no line:col of
+  // their own and are reported at the string's.
   void ReadTuneCall(const std::string& path, const YAML::Node& key_node, const YAML::Node& v,
                     const std::string& fn, const YAML::Node& args) {
-    if (fn == "grid_search" || fn == "choice") {
-      if (args.size() != 1 || !args[0].IsSequence())
-        r_.Fail(v, fmt::format("{}: tune.{} takes one list", Echo(path), fn));
-      if (fn == "grid_search") return AddGrid(path, key_node, CallList(args[0], v));
-      return r_.AddCategorical(path, key_node, CallList(args[0], v));
-    }
-    const double a = Arg(args, 0, v, path), b = Arg(args, 1, v, path);
-    if (fn == "uniform") return r_.AddNumeric(path, key_node, "uniform", a, b);
-    if (fn == "quniform")
-      return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt,
-                           Arg(args, 2, v, path));
-    if (fn == "loguniform") return r_.AddNumeric(path, key_node, "loguniform", a, b);
-    if (fn == "qloguniform") {
-      c_.notes.push_back(fmt::format(
-          "{}: tune.qloguniform searched without its step (hpo has no stepped log axis)", path));
-      return r_.AddNumeric(path, key_node, "loguniform", a, b);
-    }
-    if (fn == "randint")
-      return r_.AddNumeric(path, key_node, "int_uniform", a, b - 1);  // upper bound exclusive
-    if (fn == "lograndint") return r_.AddNumeric(path, key_node, "int_loguniform", a, b - 1);
-    if (fn == "qrandint")
-      return r_.AddNumeric(path, key_node, "q_uniform", a, b, std::nullopt, std::nullopt,
-                           Arg(args, 2, v, path));
-    r_.Fail(v, fmt::format("{}: tune.{} (hpo searches bounded ranges: uniform, quniform, "
-                           "loguniform, randint, lograndint, "
-                           "qrandint, choice, grid_search)",
-                           Echo(path), Echo(fn)));
+    AddRayDomain(r_, count_, {path, key_node, v, false}, fn, args);
   }
 
   // hyperopt: [label, args...]; the label is hyperopt's name for the parameter.
@@ -287,23 +246,146 @@ class RayReader {
                            Echo(path), Echo(fn)));
   }
 
-  // Ray runs every grid combination num_samples times; otherwise num_samples is the trial count.
-  void Finish(int samples) {
-    if (grids_ > 0 && grids_ == c_.parameters.size()) {
-      c_.sampler.method = "grid";
-      c_.n_trials = static_cast<int>(std::min(grid_combinations_ * samples, 1e6));
-    } else if (samples > 1) {
-      c_.n_trials = samples;
-    }
-  }
+  void Finish(std::optional<int> samples) { count_.Finish(c_, samples); }
 
   SweepReading& r_;
   SweepConfig& c_;
-  size_t grids_ = 0;
-  double grid_combinations_ = 1;
+  RayTrialCount count_;
 };
 
 }  // namespace
+
+namespace {
+
+// A number argument of a Ray Tune call: args[i], or Ray's default for it when there is one.
+double RayNumber(SweepReading& r, const RayDomainSite& site, const YAML::Node& args, size_t i,
+                 const std::string& fn, std::optional<double> fallback = std::nullopt) {
+  if (i >= args.size()) {
+    if (fallback) return *fallback;
+    r.Fail(site.at, fmt::format("{}: tune.{} needs argument {}", Echo(site.path), fn, i + 1));
+  }
+  const YAML::Node& at = site.args_in_file ? args[i] : site.at;
+  const Value v = ValueFromYaml(args[i], r.At(at));
+  if (!v.is_number()) {
+    r.Fail(at, fmt::format("{}: argument {} of tune.{} must be a number, got '{}'", Echo(site.path),
+                           i + 1, fn, Echo(v.ToYaml())));
+  }
+  return v.as_double();
+}
+
+// The one list argument of tune.choice and tune.grid_search.
+std::vector<Value> RayList(SweepReading& r, const RayDomainSite& site, const YAML::Node& args,
+                           const std::string& fn) {
+  if (args.size() != 1 || !args[0].IsSequence())
+    r.Fail(site.at, fmt::format("{}: tune.{} takes one list", Echo(site.path), fn));
+  std::vector<Value> values;
+  for (const YAML::Node& item : args[0])
+    values.push_back(ValueFromYaml(item, r.At(site.args_in_file ? item : site.at)));
+  return values;
+}
+
+// Float.quantized (sample.py) refuses a finite bound that is not a multiple of q.
+void CheckMultipleOfQ(SweepReading& r, const RayDomainSite& site, const std::string& fn,
+                      double bound, double q) {
+  if (!(q > 0)) r.Fail(site.at, fmt::format("{}: tune.{} needs q > 0", Echo(site.path), fn));
+  const double ratio = bound / q;
+  if (std::fabs(ratio - std::round(ratio)) > 1e-9 * std::max(1.0, std::fabs(ratio))) {
+    r.Fail(site.at, fmt::format("{}: tune.{} bound {} is not a multiple of q {} (Ray refuses "
+                                "it)",
+                                Echo(site.path), fn, FormatDouble(bound), FormatDouble(q)));
+  }
+}
+
+void CheckPositive(SweepReading& r, const RayDomainSite& site, const std::string& fn, double lo,
+                   double hi) {
+  if (!(lo > 0 && hi > 0)) {
+    r.Fail(site.at, fmt::format("{}: tune.{} needs bounds greater than 0 (Ray refuses {}, {})",
+                                Echo(site.path), fn, FormatDouble(lo), FormatDouble(hi)));
+  }
+}
+
+// Ray's integer domains (Integer in sample.py): integers(lower, upper) leaves out `upper`;
+// Quantized with q == 1 passes through to them, and with another q samples on
+// [ceil(lower / q) q, floor(upper / q) q) and rounds to a multiple of q, which reaches the top.
+void AddRayInteger(SweepReading& r, const RayDomainSite& site, const std::string& fn, bool log,
+                   double lo, double hi, double q) {
+  if (log) CheckPositive(r, site, fn, lo, hi);
+  if (q == 1)
+    return r.AddNumeric(site.path, site.key_node, log ? "int_loguniform" : "int_uniform", lo,
+                        hi - 1);
+  if (!(q > 0)) r.Fail(site.at, fmt::format("{}: tune.{} needs q > 0", Echo(site.path), fn));
+  const double qlo = std::ceil(lo / q) * q, qhi = std::floor(hi / q) * q;
+  r.AddNumeric(site.path, site.key_node, log ? "q_log_uniform_values" : "q_uniform", qlo, qhi,
+               std::nullopt, std::nullopt, q);
+}
+
+}  // namespace
+
+void RayTrialCount::Finish(SweepConfig& c, std::optional<int> num_samples) const {
+  const int samples = num_samples.value_or(1);
+  const int trials = static_cast<int>(std::min(combinations_ * samples, 1e6));
+  if (c.parameters.empty()) {  // constants only: the one variant, num_samples times
+    c.n_trials = samples;
+    if (samples == 1) c.sampler.method = "grid";
+  } else if (grids_ > 0 && grids_ == c.parameters.size()) {
+    c.sampler.method = "grid";
+    c.n_trials = trials;
+  } else if (num_samples || grids_ > 0) {
+    c.n_trials = trials;  // num_samples draws for each grid combination, as Ray counts them
+  }
+}
+
+void SetRaySearcher(SweepReading& r, const std::string& algorithm) {
+  SweepConfig& c = r.config();
+  if (algorithm == "hyperopt" || algorithm == "optuna" || algorithm == "bohb")
+    c.sampler.method = "tpe";
+  else if (algorithm == "bayesopt" || algorithm == "ax" || algorithm == "hebo" ||
+           algorithm == "skopt")
+    c.sampler.method = "protein";
+  else
+    c.sampler.method = "random";
+  if (!algorithm.empty())
+    c.notes.push_back(
+        fmt::format("Ray Tune's {} search: hpo's {} sampler", algorithm, c.sampler.method));
+}
+
+void AddRayDomain(SweepReading& r, RayTrialCount& count, const RayDomainSite& site,
+                  const std::string& fn, const YAML::Node& args) {
+  const std::string& path = site.path;
+  const YAML::Node& key = site.key_node;
+  if (fn == "grid_search" || fn == "choice") {
+    std::vector<Value> values = RayList(r, site, args, fn);
+    if (fn == "grid_search") count.AddGrid(values.size());
+    return r.AddCategorical(path, key, std::move(values));
+  }
+  auto arg = [&](size_t i, std::optional<double> fallback = std::nullopt) {
+    return RayNumber(r, site, args, i, fn, fallback);
+  };
+  if (fn == "randn" || fn == "qrandn") {  // Float(None, None).normal(mean, sd): sd > 0
+    const double mean = arg(0, 0.0), sd = arg(1, 1.0), q = fn == "qrandn" ? arg(2) : 1.0;
+    if (!(sd > 0)) r.Fail(site.at, fmt::format("{}: tune.{} needs sd > 0", Echo(path), fn));
+    return r.AddNormal(path, key, fn == "randn" ? "normal" : "q_normal", mean, sd, q);
+  }
+  const double lo = arg(0), hi = arg(1);
+  if (fn == "randint" || fn == "lograndint")
+    return AddRayInteger(r, site, fn, fn[0] == 'l', lo, hi, 1);
+  if (fn == "qrandint") return AddRayInteger(r, site, fn, false, lo, hi, arg(2, 1.0));
+  if (fn == "qlograndint") return AddRayInteger(r, site, fn, true, lo, hi, arg(2));
+  if (fn == "uniform") return r.AddNumeric(path, key, "uniform", lo, hi);
+  if (fn == "loguniform" || fn == "qloguniform") CheckPositive(r, site, fn, lo, hi);
+  if (fn == "loguniform") return r.AddNumeric(path, key, "loguniform", lo, hi);
+  if (fn == "quniform" || fn == "qloguniform") {
+    const double q = arg(2);
+    CheckMultipleOfQ(r, site, fn, lo, q);
+    CheckMultipleOfQ(r, site, fn, hi, q);
+    return r.AddNumeric(path, key, fn == "quniform" ? "q_uniform" : "q_log_uniform_values", lo, hi,
+                        std::nullopt, std::nullopt, q);
+  }
+  r.Fail(site.at, fmt::format("{}: tune.{} (hpo reads Ray Tune's uniform, quniform, loguniform, "
+                              "qloguniform, randn, qrandn, randint, qrandint, lograndint, "
+                              "qlograndint, choice and grid_search)",
+                              Echo(path), Echo(fn)));
+}
 
 bool MatchesRay(const YAML::Node& root) {
   if (!root.IsMap()) return false;

@@ -11,6 +11,8 @@ std::span<const Vocabulary> Vocabularies() {
       {"Azure ML sweep job (search_space)", MatchesAzureMl, ReadAzureMl},
       {"PufferLib config (a W&B sweep per section)", MatchesPufferLibConfig, ReadPufferLibConfig},
       {"Ray Tune / RLlib (tune:, or experiments with config: grid_search)", MatchesRay, ReadRay},
+      {"Ludwig hyperopt", MatchesLudwig, ReadLudwig},  // the reader names the executor
+      {"trlx sweep (Ray Tune)", MatchesTrlx, ReadTrlx},
       {"W&B Sweeps", MatchesWandb, ReadWandb},  // only W&B's words: W&B's checks, then hpo's reader
       {"hpo", MatchesHpo, ReadHpo},  // named by HpoVocabularyName: which tools' spellings it saw
   };

@@ -46,6 +46,10 @@ bool MatchesPufferLibIni(const YAML::Node& root);
 void ReadPufferLibIni(SweepReading& reading, const YAML::Node& root);
 bool MatchesRay(const YAML::Node& root);
 void ReadRay(SweepReading& reading, const YAML::Node& root);
+bool MatchesLudwig(const YAML::Node& root);
+void ReadLudwig(SweepReading& reading, const YAML::Node& root);
+bool MatchesTrlx(const YAML::Node& root);
+void ReadTrlx(SweepReading& reading, const YAML::Node& root);
 bool MatchesWandb(const YAML::Node& root);
 void ReadWandb(SweepReading& reading, const YAML::Node& root);
 bool MatchesHpo(const YAML::Node& root);
@@ -75,6 +79,42 @@ bool WritesPow2Exponents(const YAML::Node& node);
 /// carbs_vocabulary.cc: a CARBS leaf {space, min, max, search_center, is_int}.
 void AddCarbsSpec(SweepReading& reading, const std::string& path, const YAML::Node& key_node,
                   const YAML::Node& v);
+
+/// Where a Ray Tune domain is written: the parameter's path and key node, the node errors point
+/// at, and whether the arguments' nodes carry their own line:col (a trlx or Ludwig file) or were
+/// parsed from a "tune.f(...)" string (then errors point at `at`).
+struct RayDomainSite {
+  std::string path;
+  YAML::Node key_node;
+  YAML::Node at;
+  bool args_in_file;
+};
+/// ray_vocabulary.cc: the trials Ray Tune runs for a space (variant_generator.py
+/// _count_spec_samples): num_samples for every combination of the grid_search axes.
+class RayTrialCount {
+ public:
+  void AddGrid(size_t points) {
+    combinations_ *= static_cast<double>(points);
+    if (points > 1) ++grids_;  // a one-point grid is a constant
+  }
+  /// n_trials, and the grid sampler when every searched parameter is a grid axis. Without
+  /// num_samples and a grid, hpo's default trial count stays.
+  void Finish(SweepConfig& c, std::optional<int> num_samples) const;
+
+ private:
+  size_t grids_ = 0;
+  double combinations_ = 1;
+};
+/// ray_vocabulary.cc: Ray Tune's tune.FN(args...) (python/ray/tune/search/sample.py) for one
+/// parameter, `args` in Ray's positional order (a list for choice and grid_search), with Ray's
+/// meaning: randint and lograndint leave out `upper`, q-bounds are multiples of q...
+void AddRayDomain(SweepReading& reading, RayTrialCount& count, const RayDomainSite& site,
+                  const std::string& fn, const YAML::Node& args);
+
+/// ray_vocabulary.cc: the sampler for Ray Tune's search algorithm `algorithm` (hyperopt, optuna
+/// and bohb: tpe; bayesopt, ax, hebo, skopt: protein; the variant generator and others:
+/// random), with a note naming both.
+void SetRaySearcher(SweepReading& reading, const std::string& algorithm);
 
 /// What --dry-run calls a file the hpo reader reads: "hpo, with W&B, Protein/Metta spellings".
 std::string HpoVocabularyName(const YAML::Node& root);
