@@ -9,6 +9,8 @@ std::span<const Vocabulary> Vocabularies() {
       {"Katib Experiment (spec.parameters)", MatchesKatib, ReadKatib},
       {"Determined (hyperparameters, searcher)", MatchesDetermined, ReadDetermined},
       {"Azure ML sweep job (search_space)", MatchesAzureMl, ReadAzureMl},
+      {"NNI experiment config", MatchesNniExperiment, ReadNniExperiment},
+      {"NNI search space", MatchesNniSearchSpace, ReadNniSearchSpace},
       {"PufferLib config (a W&B sweep per section)", MatchesPufferLibConfig, ReadPufferLibConfig},
       {"Ray Tune / RLlib (tune:, or experiments with config: grid_search)", MatchesRay, ReadRay},
       {"W&B Sweeps", MatchesWandb, ReadWandb},  // only W&B's words: W&B's checks, then hpo's reader

@@ -39,6 +39,10 @@ bool MatchesDetermined(const YAML::Node& root);
 void ReadDetermined(SweepReading& reading, const YAML::Node& root);
 bool MatchesAzureMl(const YAML::Node& root);
 void ReadAzureMl(SweepReading& reading, const YAML::Node& root);
+bool MatchesNniExperiment(const YAML::Node& root);
+void ReadNniExperiment(SweepReading& reading, const YAML::Node& root);
+bool MatchesNniSearchSpace(const YAML::Node& root);
+void ReadNniSearchSpace(SweepReading& reading, const YAML::Node& root);
 bool MatchesPufferLibConfig(const YAML::Node& root);
 void ReadPufferLibConfig(SweepReading& reading, const YAML::Node& root);
 /// Never true: PufferLib's INI files are chosen by their format (PufferLibIniVocabulary()).
@@ -75,6 +79,9 @@ bool WritesPow2Exponents(const YAML::Node& node);
 /// carbs_vocabulary.cc: a CARBS leaf {space, min, max, search_center, is_int}.
 void AddCarbsSpec(SweepReading& reading, const std::string& path, const YAML::Node& key_node,
                   const YAML::Node& v);
+
+/// nni_vocabulary.cc: an NNI search space ({name: {_type, _value}}) as NNI's tuners read it.
+void ReadNniSpace(SweepReading& reading, const YAML::Node& space);
 
 /// What --dry-run calls a file the hpo reader reads: "hpo, with W&B, Protein/Metta spellings".
 std::string HpoVocabularyName(const YAML::Node& root);
