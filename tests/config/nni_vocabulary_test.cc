@@ -119,6 +119,10 @@ TEST(NniVocabularyTest, NnisValidationRulesAreRefusedWhereTheyAreBroken) {
             dir + "sigma.yaml:1:28: search space \"x\" (normal) must have sigma > 0");
   EXPECT_EQ(ErrorOf("q.yaml", "x: {_type: qnormal, _value: [0, 1, 0]}\n"),
             dir + "q.yaml:1:36: search space \"x\": q must be > 0, got 0.0");
+  EXPECT_EQ(ErrorOf("null.json", "{\"x\": {\"_type\": \"choice\", \"_value\": [0.3, null]}}"),
+            dir +
+                "null.json:1:43: search space \"x\" (choice) should only contain numbers or "
+                "strings, got 'null'");
   EXPECT_EQ(ErrorOf("quoted.yaml", "x: {_type: uniform, _value: ['0.1', '0.2']}\n"),
             dir + "quoted.yaml:1:30: x._value[0] must be a number, got '0.1'");
 }

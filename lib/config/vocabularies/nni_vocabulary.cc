@@ -109,7 +109,15 @@ class NniSpaceReader {
                                "hpo does not read nested choice spaces yet",
                                Echo(name)));
     }
-    r_.AddCategorical(name, key, r_.Values(args, name + "._value"));
+    std::vector<Value> values = r_.Values(args, name + "._value");
+    // validation.py:55-59 (bool counts: Python's bool is an int)
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!values[i].is_number() && !values[i].is_string() && !values[i].is_bool())
+        r_.Fail(args[i], fmt::format("search space \"{}\" (choice) should only contain numbers "
+                                     "or strings, got '{}'",
+                                     Echo(name), Echo(values[i].ToYaml())));
+    }
+    r_.AddCategorical(name, key, std::move(values));
   }
 
   // [lower, upper): formatting.py:197-199 counts upper - lower values from lower.
