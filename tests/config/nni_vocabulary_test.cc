@@ -215,5 +215,52 @@ TEST(NniVocabularyTest, AdvisorsAndDurationsAsNniReadsThem) {
   EXPECT_EQ(c.timeout_per_trial, 90);
 }
 
+TEST(NniVocabularyTest, EachTunerAsHposNearestSampler) {
+  const std::vector<std::pair<std::string, std::string>> tuners = {
+      {"TPE", "tpe"},         {"tpe_legacy", "tpe"},  {"Random", "random"},
+      {"GridSearch", "grid"}, {"BatchTuner", "grid"}, {"GPTuner", "protein"},
+      {"Metis", "protein"},   {"SMAC", "protein"},    {"DNGO", "protein"},
+      {"Evolution", "tpe"},   {"Hyperband", "random"}};
+  for (const auto& [tuner, method] : tuners) {
+    SCOPED_TRACE(tuner);
+    const SweepConfig c = Load(Written("tuner.yml",
+                                       "searchSpace: {x: {_type: choice, _value: [1, 2, true]}}\n"
+                                       "trialCommand: python3 t.py\ntrialConcurrency: 1\n"
+                                       "tuner: {name: " +
+                                           tuner + "}\n"));
+    EXPECT_EQ(c.sampler.method, method);
+    EXPECT_EQ(c.pruner.method, tuner == "Hyperband" ? "hyperband" : "none");
+  }
+  const SweepConfig grid = Load(Written("grid.yml",
+                                        "searchSpace: {x: {_type: uniform, _value: [0, 1]}}\n"
+                                        "trialConcurrency: 1\ntuner: {name: GridSearch}\n"));
+  EXPECT_TRUE(HasNote(grid, "NNI's GridSearch refines each range without end"));
+}
+
+TEST(NniVocabularyTest, SearchSpaceFileWinsOverInlineAndMedianstopStartsAtOnce) {
+  Written("beside.json", R"({"lr": {"_type": "loguniform", "_value": [0.001, 0.1]}})");
+  const SweepConfig c = Load(
+      Written("both.yml",
+              "searchSpace: {x: {_type: uniform, _value: [0, 1]}}\nsearchSpaceFile: beside.json\n"
+              "trialCommand: python3 t.py\ntrialConcurrency: 1\nmaxExperimentDuration: 1d\n"
+              "tuner: {name: Random}\nassessor: {name: Medianstop, classArgs: {start_step: 3}}\n"));
+  ASSERT_EQ(c.parameters.size(), 1u);
+  EXPECT_EQ(c.parameters[0].name, "lr");
+  EXPECT_EQ(c.timeout, 86400);
+  EXPECT_EQ(c.pruner.method, "median");
+  EXPECT_EQ(c.pruner.percentile_rule.n_startup_trials, 1);  // NNI: any one complete trial
+  EXPECT_TRUE(HasNote(c, "maximize assumed"));              // Random has no direction
+}
+
+TEST(NniVocabularyTest, AnnotationsAreRefusedAsNni3RefusesThem) {
+  const std::string dir = std::filesystem::path(Written("x", "")).parent_path().string() + "/";
+  EXPECT_EQ(ErrorOf("annotation.yml",
+                    "searchSpace: {x: {_type: uniform, _value: [0, 1]}}\n"
+                    "trialConcurrency: 1\nuseAnnotation: true\n"),
+            dir +
+                "annotation.yml:3:16: useAnnotation: NNI 3 no longer runs it, and hpo does not "
+                "either");
+}
+
 }  // namespace
 }  // namespace hpo::config

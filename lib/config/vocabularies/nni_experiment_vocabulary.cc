@@ -69,6 +69,7 @@ class NniExperimentReader {
     v1_ = static_cast<bool>(root_["trainingServicePlatform"]);
     for (const auto& p : root_) ReadField(r_.Key(p.first), p.first, p.second);
     ReadSearchSpace();
+    NoteGridOfRanges();
     if (!command_given_) RefuseWithoutCommand();
     r_.SetImpliedMetric("default", root_);  // nni.report_final_result(x) reports {'default': x}
     c_.notes.push_back(
@@ -222,6 +223,19 @@ class NniExperimentReader {
         "NNI's {} advisor: hpo's {} sampler with its hyperband pruner, which stops trials at "
         "rungs of reported steps (NNI passes each trial a TRIAL_BUDGET instead)",
         written, method));
+  }
+
+  // gridsearch_tuner.py:28-52: NNI's grid refines each range epoch by epoch (its middle, then
+  // its quarters, ...) without end; hpo's grid takes grid_points values of it once.
+  void NoteGridOfRanges() {
+    if (tuner_ != "gridsearch") return;
+    for (const ParameterSpec& p : c_.parameters) {
+      if (p.categorical || p.numeric.distribution == "int_uniform") continue;
+      c_.notes.push_back(
+          "NNI's GridSearch refines each range without end (its middle, then its quarters, "
+          "...); hpo's grid takes grid_points values of each range once");
+      return;
+    }
   }
 
   [[noreturn]] void RefuseTuner(const std::string& written) {
