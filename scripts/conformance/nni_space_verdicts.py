@@ -253,7 +253,8 @@ def formatting_cases(nni, src):
     space = nni.test_formatting.user_space
     start = line_of(lines, "user_space = {")
     cases = [("formatting/user-space", f"{path}:{start} user_space", space,
-              "a nested choice (a conditional space): hpo refuses it for now")]
+              "the whole test space: a nested choice (hpo refuses it for now) and not_nested, a "
+              "choice of mappings, which NNI's validation refuses")]
     leaves = []
     for name, spec in space.items():
         if spec["_type"] == "choice" and nni.formatting._is_nested_choices(spec["_value"]):
