@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include "lib/config/vocabularies/vocabulary.h"
@@ -274,7 +275,7 @@ class NniExperimentReader {
       return ReadSpaceFile();
     }
     if (!space_) r_.Fail(root_, "an NNI experiment config needs searchSpace or searchSpaceFile");
-    ReadNniSpace(r_, *space_);
+    ReadNniSearchSpace(r_, *space_);
   }
 
   // experiment_config.py:195 reads the file as JSON, else as YAML; its path is relative to the
@@ -297,7 +298,7 @@ class NniExperimentReader {
     };
     ForEachNode(doc.root, remember);
     r_.AddForeignNodes(origins);
-    ReadNniSpace(r_, doc.root);
+    ReadNniSearchSpace(r_, doc.root);
   }
 
   [[noreturn]] void RefuseWithoutCommand() {

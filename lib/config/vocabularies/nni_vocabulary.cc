@@ -14,8 +14,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <filesystem>
-#include <functional>
 #include <set>
 
 #include "lib/config/vocabularies/vocabulary.h"
@@ -176,7 +174,5 @@ bool MatchesNniSearchSpace(const YAML::Node& root) {
 void ReadNniSearchSpace(SweepReading& r, const YAML::Node& root) {
   NniSpaceReader(r).ReadSpace(root);
 }
-
-void ReadNniSpace(SweepReading& r, const YAML::Node& space) { NniSpaceReader(r).ReadSpace(space); }
 
 }  // namespace hpo::config

@@ -42,6 +42,7 @@ void ReadAzureMl(SweepReading& reading, const YAML::Node& root);
 bool MatchesNniExperiment(const YAML::Node& root);
 void ReadNniExperiment(SweepReading& reading, const YAML::Node& root);
 bool MatchesNniSearchSpace(const YAML::Node& root);
+/// Also the space of an experiment config (inline, or its searchSpaceFile's root).
 void ReadNniSearchSpace(SweepReading& reading, const YAML::Node& root);
 bool MatchesPufferLibConfig(const YAML::Node& root);
 void ReadPufferLibConfig(SweepReading& reading, const YAML::Node& root);
@@ -79,9 +80,6 @@ bool WritesPow2Exponents(const YAML::Node& node);
 /// carbs_vocabulary.cc: a CARBS leaf {space, min, max, search_center, is_int}.
 void AddCarbsSpec(SweepReading& reading, const std::string& path, const YAML::Node& key_node,
                   const YAML::Node& v);
-
-/// nni_vocabulary.cc: an NNI search space ({name: {_type, _value}}) as NNI's tuners read it.
-void ReadNniSpace(SweepReading& reading, const YAML::Node& space);
 
 /// What --dry-run calls a file the hpo reader reads: "hpo, with W&B, Protein/Metta spellings".
 std::string HpoVocabularyName(const YAML::Node& root);
