@@ -37,6 +37,10 @@ class SweepReading {
     foreign_ = std::move(nodes);
     sets_given_ = sets_given;
   }
+  /// More such nodes: those of a second file a reader loads (NNI's searchSpaceFile).
+  void AddForeignNodes(const std::vector<std::pair<YAML::Node, std::string>>& nodes) {
+    foreign_.insert(foreign_.end(), nodes.begin(), nodes.end());
+  }
 
   // ----- typed access ------------------------------------------------------------------------
   Origin At(const YAML::Node& node) const;

@@ -715,6 +715,18 @@ struct VocabularyFixture {
 };
 
 TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
+  // NNI: every kind of NNI's ten, one each; randint excludes its upper bound
+  const std::vector<std::string> kNniKinds = {
+      "optimizer: categorical [adam, sgd, rmsprop]",
+      "num_layers: int_uniform [1.0, 4.0]",
+      "dropout_rate: uniform [0.1, 0.5]",
+      "hidden_size: q_uniform [64.0, 512.0] q 64.0",
+      "lr: loguniform [1e-05, 0.01]",
+      "batch_size: q_log_uniform_values [16.0, 256.0] q 16.0",
+      "momentum: normal mu 0.9 sigma 0.02",
+      "warmup_steps: q_normal mu 1000.0 sigma 200.0 q 100.0",
+      "weight_decay: log_normal mu -9.2 sigma 1.0",
+      "kernel_size: q_log_normal mu 1.5 sigma 0.5 q 2.0"};
   const std::vector<VocabularyFixture> fixtures = {
       {"wandb.yaml",
        "W&B Sweeps",
@@ -890,6 +902,34 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
         "method.steps_for_target_q_sync: categorical [1, 5, 10]",
         "method.alpha: loguniform [0.001, 1.0]"},
        {{"train.checkpoint_interval", Value(10000000)}, {"train.save_best", Value(false)}}},
+      {"nni/search_space.json",
+       "NNI search space",
+       "final_mean_reward",
+       true,
+       20,
+       "protein",
+       kNniKinds,
+       {}},
+      {"nni/search_space.yaml",
+       "NNI search space",
+       "final_mean_reward",
+       true,
+       20,
+       "protein",
+       {"learning_rate: loguniform [0.0001, 0.1]", "gamma: uniform [0.9, 0.9999]",
+        "n_epochs: int_uniform [3.0, 10.0]", "ent_coef: q_uniform [0.001, 0.1] q 0.001",
+        "activation_fn: categorical [tanh, relu]"},
+       {}},
+      {"nni/config.yml",
+       "NNI experiment config",
+       "default",
+       true,
+       24,
+       "tpe",
+       kNniKinds,
+       {},
+       "median"},
+      {"nni/config_v1.yml", "NNI experiment config", "default", false, 10, "random", kNniKinds, {}},
   };
   for (const VocabularyFixture& f : fixtures) {
     SCOPED_TRACE(f.file);

@@ -9,6 +9,8 @@ std::span<const Vocabulary> Vocabularies() {
       {"Katib Experiment (spec.parameters)", MatchesKatib, ReadKatib},
       {"Determined (hyperparameters, searcher)", MatchesDetermined, ReadDetermined},
       {"Azure ML sweep job (search_space)", MatchesAzureMl, ReadAzureMl},
+      {"NNI experiment config", MatchesNniExperiment, ReadNniExperiment},
+      {"NNI search space", MatchesNniSearchSpace, ReadNniSearchSpace},
       {"PufferLib config (a W&B sweep per section)", MatchesPufferLibConfig, ReadPufferLibConfig},
       {"Ray Tune / RLlib (tune:, or experiments with config: grid_search)", MatchesRay, ReadRay},
       {"Ludwig hyperopt", MatchesLudwig, ReadLudwig},  // the reader names the executor

@@ -39,6 +39,11 @@ bool MatchesDetermined(const YAML::Node& root);
 void ReadDetermined(SweepReading& reading, const YAML::Node& root);
 bool MatchesAzureMl(const YAML::Node& root);
 void ReadAzureMl(SweepReading& reading, const YAML::Node& root);
+bool MatchesNniExperiment(const YAML::Node& root);
+void ReadNniExperiment(SweepReading& reading, const YAML::Node& root);
+bool MatchesNniSearchSpace(const YAML::Node& root);
+/// Also the space of an experiment config (inline, or its searchSpaceFile's root).
+void ReadNniSearchSpace(SweepReading& reading, const YAML::Node& root);
 bool MatchesPufferLibConfig(const YAML::Node& root);
 void ReadPufferLibConfig(SweepReading& reading, const YAML::Node& root);
 /// Never true: PufferLib's INI files are chosen by their format (PufferLibIniVocabulary()).
