@@ -1,0 +1,130 @@
+// PufferLib's sweep files read as the version they were written for (issue 36, item 4):
+// PufferLib 3.0's sweep.py centres each parameter at its mean (pufferlib/sweep.py@ac6dce4:127),
+// the newest one never reads mean and centres between min and max (@06e62ac:49); Metta's
+// Protein files without a parameters: wrapper; Protein's refusal of `normal`.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "lib/config/sweep_config.h"
+#include "tests/support/user_error.h"
+
+namespace hpo::config {
+namespace {
+
+using testing_support::UserErrorOf;
+
+const std::string kFixtures = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/vocabularies/";
+const std::vector<std::string> kCommand = {"./train", "${args}"};
+
+SweepConfig Load(const std::string& path) { return LoadSweepConfig(path, "", kCommand, {}); }
+
+const ParameterSpec& Param(const SweepConfig& c, const std::string& name) {
+  for (const ParameterSpec& p : c.parameters) {
+    if (p.name == name) return p;
+  }
+  ADD_FAILURE() << "no parameter " << name;
+  return c.parameters.front();
+}
+
+bool HasNote(const SweepConfig& c, const std::string& part) {
+  for (const std::string& note : c.notes) {
+    if (note.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string Written(const std::string& name, const std::string& text) {
+  std::string path = (std::filesystem::temp_directory_path() / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+// The value hpo's first (centre) trial gives a parameter: Protein's first suggestion.
+Value CentreValue(const SweepConfig& c, const std::string& name) {
+  const space::SearchSpace space = c.BuildSpace();
+  return space.ToParams(space.Center()).at(name);
+}
+
+const std::string kSweepHead = "[sweep]\nmethod = Protein\nmetric = score\ngoal = maximize\n\n";
+
+TEST(PufferLibVocabularyTest, PufferLib3MeanIsTheCentreAndOneBelowMinIsSearchedFromMin) {
+  // PufferLib's own config/default.ini@e0d9b98: minibatch_size has mean 8192 below min 16384
+  const SweepConfig c = Load(kFixtures + "pufferlib_ini/pufferlib3_default_mean_below_min.ini");
+  EXPECT_NE(c.vocabulary.find("PufferLib 3.0's sweep.py"), std::string::npos) << c.vocabulary;
+  EXPECT_EQ(c.parameters.size(), 16u);  // SOURCES.md's hand count
+  EXPECT_EQ(Param(c, "train.learning_rate").numeric.mean, 0.01);
+  EXPECT_EQ(Param(c, "train.gae_lambda").numeric.mean, 0.95);
+  const ParameterSpec& minibatch = Param(c, "train.minibatch_size");
+  EXPECT_EQ(minibatch.numeric.min, 16384);
+  EXPECT_EQ(minibatch.numeric.mean, 16384);
+  EXPECT_TRUE(HasNote(c, "train.minibatch_size: mean 8192.0 is outside [16384.0, 131072.0]"));
+  EXPECT_EQ(CentreValue(c, "train.batch_size"), Value(int64_t{524288}));
+}
+
+TEST(PufferLibVocabularyTest, NewestSweepPyCentresEachRangeInTheMiddleAsItRounds) {
+  // sweep.py@06e62ac: norm_mean = 0, unnormalize(0) with Python's round (halves to even)
+  const SweepConfig c =
+      Load(Written("puffer_newest.ini", kSweepHead + "[sweep.train.update_epochs]\n"
+                                                     "distribution = int_uniform\n"
+                                                     "min = 1\nmax = 8\nscale = auto\n\n"
+                                                     "[sweep.train.horizon]\n"
+                                                     "distribution = uniform_pow2\n"
+                                                     "min = 8\nmax = 1024\nscale = auto\n\n"
+                                                     "[sweep.train.gae_lambda]\n"
+                                                     "distribution = logit_normal\n"
+                                                     "min = 0.2\nmax = 0.995\nmean = 0.5\n"
+                                                     "scale = auto\n\n"
+                                                     "[sweep.train.learning_rate]\n"
+                                                     "distribution = log_normal\n"
+                                                     "min = 0.0001\nmax = 0.01\n"
+                                                     "scale = 0.5\n"));
+  EXPECT_NE(c.vocabulary.find("newest sweep.py"), std::string::npos) << c.vocabulary;
+  EXPECT_EQ(CentreValue(c, "train.update_epochs"), Value(int64_t{4}));  // round(4.5) == 4
+  EXPECT_EQ(CentreValue(c, "train.horizon"), Value(int64_t{64}));       // 2 ** round(6.5)
+  // 1 - 10 ** ((log10(0.8) + log10(0.005)) / 2): the middle of the log10(1 - x) axis; the
+  // file's mean 0.5 is not read
+  EXPECT_NEAR(CentreValue(c, "train.gae_lambda").as_double(), 0.93675444679663, 1e-12);
+  EXPECT_TRUE(HasNote(c, "mean of train.gae_lambda not read"));
+  EXPECT_NEAR(CentreValue(c, "train.learning_rate").as_double(), 0.001, 1e-12);  // geometric mean
+  EXPECT_FALSE(Param(c, "train.learning_rate").numeric.mean);
+}
+
+TEST(PufferLibVocabularyTest, ASectionWithoutScaleIsRefusedAsSweepPyRefusesIt) {
+  const std::string path = Written("puffer_no_scale.ini", kSweepHead +
+                                                              "[sweep.train.gamma]\n"
+                                                              "distribution = logit_normal\n"
+                                                              "min = 0.8\nmax = 0.999\n");
+  EXPECT_EQ(UserErrorOf([&] { Load(path); }),
+            path +
+                ":6:1: section [sweep.train.gamma] has no scale (PufferLib's sweep.py reads it: "
+                "write scale = auto)");
+}
+
+TEST(PufferLibVocabularyTest, MettasGroupsWithoutAParametersWrapperAreParameters) {
+  // configs/sweep/quick.yaml@85c376b: trainer: optimizer: learning_rate: {distribution: ...}
+  const SweepConfig c = Load(kFixtures + "metta/quick_nested_groups.yaml");
+  ASSERT_EQ(c.parameters.size(), 1u);
+  const ParameterSpec& lr = Param(c, "trainer.optimizer.learning_rate");
+  EXPECT_EQ(lr.numeric.distribution, "log_normal");
+  EXPECT_EQ(lr.numeric.min, 0.0001);
+  EXPECT_EQ(lr.numeric.max, 0.001);
+  EXPECT_EQ(lr.numeric.mean, 0.0005);
+  EXPECT_EQ(lr.numeric.scale, "0.5");
+  EXPECT_EQ(c.metric, "reward");
+  EXPECT_TRUE(HasNote(c, "trainer: a parameter group without parameters:"));
+}
+
+TEST(PufferLibVocabularyTest, ProteinsNormalIsRefusedAsProteinRefusesIt) {
+  // configs/sweep/protein_pong_sweep.yaml@762b305: Protein raises 'Invalid distribution'
+  const std::string path = kFixtures + "metta/protein_pong_normal.yaml";
+  const std::string error = UserErrorOf([&] { Load(path); });
+  EXPECT_NE(error.find(path + ":10:7: env.sampling: 'normal' with min and max"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("'Invalid distribution: normal'"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace hpo::config
