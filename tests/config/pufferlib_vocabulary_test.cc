@@ -126,5 +126,43 @@ TEST(PufferLibVocabularyTest, ProteinsNormalIsRefusedAsProteinRefusesIt) {
   EXPECT_NE(error.find("'Invalid distribution: normal'"), std::string::npos) << error;
 }
 
+TEST(PufferLibVocabularyTest, January2025LogNormalsAreGivenByMeanScaleAndClip) {
+  // config/default.ini@86aa730, sampled by ablate.py@86aa730:64-84: 10 ** clip(normal(log10
+  // mean, scale), log10 mean -+ clip); logit_normal is 1 - that of 1 - mean
+  const SweepConfig c = Load(kFixtures + "pufferlib_ini/pufferlib2_jan2025_random_clip.ini");
+  EXPECT_NE(c.vocabulary.find("random sweep of January 2025"), std::string::npos) << c.vocabulary;
+  EXPECT_EQ(c.sampler.method, "random");
+  EXPECT_EQ(c.metric, "episode_return");  // from the [sweep.metric] section
+  EXPECT_TRUE(c.maximize);
+  EXPECT_EQ(c.parameters.size(), 8u);                         // SOURCES.md's hand count
+  const ParameterSpec& lr = Param(c, "train.learning_rate");  // mean 0.005, scale 1, clip 2
+  EXPECT_EQ(lr.numeric.distribution, "log_normal");
+  EXPECT_DOUBLE_EQ(lr.numeric.min, 5e-5);
+  EXPECT_DOUBLE_EQ(lr.numeric.max, 0.5);
+  EXPECT_EQ(lr.numeric.mean, 0.005);
+  EXPECT_EQ(lr.numeric.scale, "0.5");  // 1 decade of 2 either side: half of the half-range
+  const ParameterSpec& gamma = Param(c, "train.gamma");  // mean 0.98, scale 0.5, clip 1
+  EXPECT_EQ(gamma.numeric.distribution, "logit_normal");
+  EXPECT_EQ(gamma.numeric.min, 0.8);
+  EXPECT_EQ(gamma.numeric.max, 0.998);
+  EXPECT_EQ(gamma.numeric.mean, 0.98);
+  EXPECT_EQ(Param(c, "train.update_epochs").numeric.max, 4);  // min and max, no scale then
+  EXPECT_TRUE(HasNote(c, "train.gamma: logit_normal with mean 0.98, scale 0.5, clip 1.0"));
+}
+
+TEST(PufferLibVocabularyTest, A2025MetricSectionGivesTheMetricAndGoal) {
+  // sweep.py of February 2025 (@aad51c5:182-184) reads sweep_config['metric']['goal']
+  const SweepConfig c = Load(Written("puffer_metric_section.ini",
+                                     "[sweep]\nmethod = protein\nname = sweep\nmax_score = None\n"
+                                     "[sweep.metric]\ngoal = minimize\nname = loss\nmin = 0\n"
+                                     "[sweep.train.gamma]\ndistribution = logit_normal\n"
+                                     "min = 0.8\nmean = 0.98\nmax = 0.999\nscale = 0.5\n"));
+  EXPECT_EQ(c.metric, "loss");
+  EXPECT_FALSE(c.maximize);
+  EXPECT_EQ(c.sampler.method, "protein");
+  EXPECT_EQ(Param(c, "train.gamma").numeric.mean, 0.98);
+  EXPECT_NE(c.vocabulary.find("PufferLib 3.0's sweep.py"), std::string::npos) << c.vocabulary;
+}
+
 }  // namespace
 }  // namespace hpo::config
