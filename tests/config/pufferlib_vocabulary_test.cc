@@ -164,5 +164,17 @@ TEST(PufferLibVocabularyTest, A2025MetricSectionGivesTheMetricAndGoal) {
   EXPECT_NE(c.vocabulary.find("PufferLib 3.0's sweep.py"), std::string::npos) << c.vocabulary;
 }
 
+TEST(PufferLibVocabularyTest, AnEnvironmentFileWithoutItsObjectiveIsRefused) {
+  // PufferLib reads an environment's file over config/default.ini (pufferl.py load_config),
+  // which gives metric, goal and more [sweep.*] sections; alone, sweep.py's config['metric']
+  // is a KeyError (conformance case pufferlib/space/config-ocean-breakout)
+  const std::string path = Written("puffer_env_only.ini",
+                                   "[sweep.train.gamma]\n"
+                                   "distribution = logit_normal\n"
+                                   "min = 0.8\nmax = 0.999\n"
+                                   "mean = 0.95\nscale = auto\n");
+  EXPECT_NE(UserErrorOf([&] { Load(path); }).find("[sweep] has no metric"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hpo::config

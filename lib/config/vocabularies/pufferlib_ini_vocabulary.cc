@@ -318,6 +318,20 @@ void ReadSetting(SweepReading& r, const std::string& key, const YAML::Node& key_
   }
 }
 
+// sweep.py reads config['metric'] and config['goal'] (@ac6dce4:157-158, @06e62ac the same;
+// January 2025's random sweep reads the metric's name only): an environment's file without
+// them is read by PufferLib over config/default.ini, whose [sweep] sections it would add too.
+void RequireObjective(SweepReading& r, const YAML::Node& sweep, const YAML::Node& read,
+                      bool january) {
+  for (const char* key : {"metric", "goal"}) {
+    if (read[key] || (january && std::string(key) == "goal")) continue;
+    r.Fail(sweep, fmt::format("[sweep] has no {} (PufferLib's sweep.py reads it; PufferLib reads "
+                              "an environment's file over config/default.ini, which gives it "
+                              "and more [sweep.*] sections: give hpo a file with the whole sweep)",
+                              key));
+  }
+}
+
 }  // namespace
 
 bool MatchesPufferLibIni(const YAML::Node& /*root*/) { return false; }  // chosen by format
@@ -356,6 +370,7 @@ void ReadPufferLibIni(SweepReading& r, const YAML::Node& root) {
       read[p.first] = p.second;
     }
   }
+  RequireObjective(r, sweep, read, january);
   if (january) {
     ReadJanuary2025(r, leaves);
   } else {
