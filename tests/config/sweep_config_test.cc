@@ -930,6 +930,38 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
        {},
        "median"},
       {"nni/config_v1.yml", "NNI experiment config", "default", false, 10, "random", kNniKinds, {}},
+      {"metta/quick_nested_groups.yaml",  // groups without parameters:, as Protein reads them
+       "hpo",
+       "reward",
+       true,
+       20,
+       "protein",
+       {"trainer.optimizer.learning_rate: log_normal [0.0001, 0.001] mean 0.0005 scale 0.5"},
+       {}},
+      {"pufferlib_ini/pufferlib3_default_mean_below_min.ini",  // PufferLib 3.0: mean is the centre
+       "PufferLib INI (sweep sections), as PufferLib 3.0's",
+       "score",
+       true,
+       20,
+       "protein",
+       {"train.total_timesteps: log_normal [50000000.0, 10000000000.0] mean 100000000.0 scale time",
+        "train.batch_size: uniform_pow2 [131072.0, 2097152.0] mean 524288.0 scale auto",
+        // the file's mean 8192 is below min: searched from min (a note says so)
+        "train.minibatch_size: uniform_pow2 [16384.0, 131072.0] mean 16384.0 scale auto",
+        "train.learning_rate: log_normal [1e-05, 0.1] mean 0.01 scale 0.5",
+        "train.ent_coef: log_normal [1e-05, 0.2] mean 0.01 scale auto",
+        "train.gamma: logit_normal [0.8, 0.9999] mean 0.98 scale auto",
+        "train.gae_lambda: logit_normal [0.6, 0.995] mean 0.95 scale auto",
+        "train.clip_coef: uniform [0.01, 1.0] mean 0.1 scale auto",
+        "train.vf_clip_coef: uniform [0.01, 5.0] mean 0.1 scale auto",
+        "train.vf_coef: uniform [0.0, 5.0] mean 1.0 scale auto",
+        "train.max_grad_norm: uniform [0.0, 5.0] mean 1.0 scale auto",
+        "train.adam_beta1: logit_normal [0.5, 0.999] mean 0.9 scale auto",
+        "train.adam_beta2: logit_normal [0.9, 0.99999] mean 0.999 scale auto",
+        "train.adam_eps: log_normal [1e-14, 0.0001] mean 1e-08 scale auto",
+        "train.prio_alpha: logit_normal [0.1, 0.99] mean 0.6 scale auto",
+        "train.prio_beta0: logit_normal [0.1, 0.99] mean 0.4 scale auto"},
+       {}},
   };
   for (const VocabularyFixture& f : fixtures) {
     SCOPED_TRACE(f.file);

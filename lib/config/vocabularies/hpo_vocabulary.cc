@@ -43,6 +43,16 @@ const std::set<std::string> kOtherToolKeys = {
     "evaluator",
     "generation"};  // Metta's CARBS sweeps
 
+// A mapping that holds, at any depth, a mapping with a distribution: key (a Protein leaf).
+bool HoldsProteinLeaf(const YAML::Node& v) {
+  if (!v.IsMap()) return false;
+  if (v["distribution"] && v["distribution"].IsScalar()) return true;
+  for (const auto& p : v) {
+    if (HoldsProteinLeaf(p.second)) return true;
+  }
+  return false;
+}
+
 class HpoReader {
  public:
   explicit HpoReader(SweepReading& r) : r_(r), c_(r.config()) {}
@@ -85,6 +95,13 @@ class HpoReader {
       r_.Ignore(key);
     } else if (in_program_config_) {
       r_.Ignore(key + " (the program's config, beside sweep:)");
+    } else if (HoldsProteinLeaf(v)) {
+      // Protein's sweep config has no parameters: wrapper: every key but its settings is a
+      // group or a leaf found by its distribution (Metta's configs/sweep/quick.yaml@85c376b read
+      // by _params_from_puffer_sweep, metta/sweep/protein.py@85c376b:108-117)
+      r_.config().notes.push_back(fmt::format(
+          "{}: a parameter group without parameters: around it, as Protein reads it", key));
+      ReadHpoParameter(r_, key, key_node, v);
     } else {
       r_.Fail(key_node,
               fmt::format("unknown key '{}' at the top level (did you mean '{}'?)", Echo(key),
@@ -641,8 +658,10 @@ void ReadSpecWithoutCondition(SweepReading& r, const std::string& path, const YA
     r.Fail(v, fmt::format(
                   "{}: '{}' with min and max is no W&B or Protein distribution; for a linear range "
                   "searched around "
-                  "a centre write distribution: uniform with mean: (or log_normal for a log axis)",
-                  Echo(path), Echo(kind)));
+                  "a centre write distribution: uniform with mean: (or log_normal for a log axis); "
+                  "Protein refuses it too (metta/sweep/protein.py@85c376b:137, PufferLib's "
+                  "sweep.py: 'Invalid distribution: {}')",
+                  Echo(path), Echo(kind), Echo(kind)));
   }
   if (!min || !max)
     r.Fail(v,
