@@ -777,7 +777,7 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
        false,
        20,
        "tpe",
-       {"db: categorical [mnist, cifar]", "lr: log_normal [0.0001, 0.1]",
+       {"db: categorical [mnist, cifar]", "lr: loguniform [0.0001, 0.1]",
         "batch: int_uniform [4.0, 16.0]", "dropout: uniform [0.0, 1.0]"},
        {}},
       {"hydra_ax.yaml",

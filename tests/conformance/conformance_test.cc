@@ -232,7 +232,10 @@ Meaning WandbMeaning(const YAML::Node& spec) {
     }
     return {d, {}, odds + "]"};
   }
-  if (d == "uniform" || d == "int_uniform") return {d, {num("min"), num("max")}, ""};
+  // discrete_uniform and int_loguniform: hpo's names for Optuna's stepped float and log int
+  // ranges, which W&B lacks (Hydra's Optuna sweeper makes them)
+  if (d == "uniform" || d == "int_uniform" || d == "discrete_uniform" || d == "int_loguniform")
+    return {d, {num("min"), num("max")}, ""};
   if (d == "q_uniform") return {d, {num("min"), num("max"), num("q")}, ""};
   if (d == "log_uniform") return {"loguniform", {std::exp(num("min")), std::exp(num("max"))}, ""};
   if (d == "inv_log_uniform") {
