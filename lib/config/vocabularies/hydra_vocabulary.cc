@@ -63,6 +63,15 @@ Plugin PluginOf(const YAML::Node& root, const YAML::Node& sweeper) {
   return Plugin::kOptuna;
 }
 
+// A file that is the sweeper's config itself (`# @package hydra.sweeper`, as in a config
+// group hydra/sweeper/NAME.yaml or `--cfg hydra -p hydra.sweeper`): its _target_ names a plugin.
+bool IsSweeperConfig(const YAML::Node& root) {
+  const YAML::Node target = root["_target_"];
+  if (!target || !target.IsScalar()) return false;
+  const std::string& text = target.Scalar();
+  return text.rfind("hydra_plugins.hydra_", 0) == 0 && text.find("_sweeper.") != std::string::npos;
+}
+
 // Hydra 1.0's Nevergrad layout: hydra.sweeper.params: {optim: ..., parametrization: ...}.
 bool IsHydra10Nevergrad(const YAML::Node& params) {
   return params && params.IsMap() &&
@@ -76,6 +85,12 @@ class HydraReader {
 
   void Read(const YAML::Node& root) {
     root_ = root;
+    if (!root["hydra"] && IsSweeperConfig(root)) {
+      sweeper_file_ = true;
+      ReadSweeper(root);
+      c_.vocabulary += ": the file is hydra.sweeper";
+      return FinishDirections();
+    }
     for (const auto& p : root) {
       const std::string key = r_.Key(p.first);
       if (key == "hydra") {
@@ -115,7 +130,10 @@ class HydraReader {
     r_.SetGoal(false);
     c_.sampler.method = "tpe";
     if (plugin_ == Plugin::kNevergrad) c_.n_trials = 80;
-    const std::string sampler_option = DefaultsChoice(root_, "hydra/sweeper/sampler");
+    // the sampler's option in the defaults list: the sweeper's own (`- sampler: grid`) in a
+    // file that is hydra.sweeper, the primary config's otherwise
+    const std::string sampler_option =
+        DefaultsChoice(root_, sweeper_file_ ? "sampler" : "hydra/sweeper/sampler");
     if (!sampler_option.empty()) SetSampler(sampler_option, "hydra/sweeper/sampler: ");
     const YAML::Node sampler = sweeper["sampler"];
     if (sampler && sampler.IsMap() && sampler["_target_"] && sampler["_target_"].IsScalar())
@@ -328,12 +346,21 @@ class HydraReader {
     const double low = r_.Number(bounds[0], name + ".bounds"),
                  high = r_.Number(bounds[1], name + ".bounds");
     // Ax takes the type from value_type, else from the bounds: two integers make an int range
+    // (the Ax sweeper of Hydra 1.4.dev, for Ax's new API, reads only the bounds: noted)
     const std::string value_type =
         v["value_type"] ? r_.Text(v["value_type"], name + ".value_type") : "";
-    const bool integer = value_type.empty()
-                             ? ValueFromYaml(bounds[0], r_.At(bounds[0])).is_int() &&
-                                   ValueFromYaml(bounds[1], r_.At(bounds[1])).is_int()
-                             : value_type == "int";
+    if (!value_type.empty() && value_type != "int" && value_type != "float")
+      r_.Fail(v["value_type"], fmt::format("{}: a range Ax parameter's value_type is int or float, "
+                                           "not '{}'",
+                                           Echo(name), Echo(value_type)));
+    const bool int_bounds = ValueFromYaml(bounds[0], r_.At(bounds[0])).is_int() &&
+                            ValueFromYaml(bounds[1], r_.At(bounds[1])).is_int();
+    const bool integer = value_type.empty() ? int_bounds : value_type == "int";
+    if (integer != int_bounds)
+      c_.notes.push_back(fmt::format(
+          "{}: value_type {} is read as Ax reads it; Hydra 1.4.dev's Ax sweeper takes the type "
+          "from the bounds only",
+          name, value_type));
     const bool log = v["log_scale"] && r_.Bool(v["log_scale"], name + ".log_scale");
     const std::string kind =
         integer ? (log ? "int_loguniform" : "int_uniform") : (log ? "loguniform" : "uniform");
@@ -509,6 +536,7 @@ class HydraReader {
   }
 
   YAML::Node root_;
+  bool sweeper_file_ = false;  // the file is hydra.sweeper itself
   Plugin plugin_ = Plugin::kOptuna;
   bool grid_ = false;     // the Optuna sweeper's GridSampler
   double grid_size_ = 1;  // the points of that grid
@@ -522,8 +550,9 @@ class HydraReader {
 }  // namespace
 
 bool MatchesHydra(const YAML::Node& root) {
-  return root.IsMap() && root["hydra"] && root["hydra"].IsMap() && root["hydra"]["sweeper"] &&
-         root["hydra"]["sweeper"].IsMap();
+  return root.IsMap() && ((root["hydra"] && root["hydra"].IsMap() && root["hydra"]["sweeper"] &&
+                           root["hydra"]["sweeper"].IsMap()) ||
+                          IsSweeperConfig(root));
 }
 
 void ReadHydra(SweepReading& reading, const YAML::Node& root) { HydraReader(reading).Read(root); }
