@@ -63,12 +63,15 @@ TEST(HydraVocabularyTest, NevergradsRangeIsAChoiceWithoutItsStop) {
                                    "      b: float(range(1,5))\n"
                                    "      c: range(1, 10, 2)\n"
                                    "      d: interval(1, 12)\n"
-                                   "      e: int(interval(1, 12))\n");
+                                   "      e: int(interval(1, 12))\n"
+                                   "      f: range(0, 0.4, 0.1)\n");
   EXPECT_EQ(Describe(c, "a"), "categorical [1, 2]");
   EXPECT_EQ(Describe(c, "b"), "categorical [1.0, 2.0, 3.0, 4.0]");
   EXPECT_EQ(Describe(c, "c"), "categorical [1, 3, 5, 7, 9]");
   EXPECT_EQ(Describe(c, "d"), "uniform [1.0, 12.0]");  // interval() makes floats: no casting
   EXPECT_EQ(Describe(c, "e"), "int_uniform [1.0, 12.0]");
+  // Hydra counts and adds in decimals (RangeSweep, core/override_parser/types.py:95-106)
+  EXPECT_EQ(Describe(c, "f"), "categorical [0.0, 0.1, 0.2, 0.3]");
   EXPECT_EQ(c.n_trials, 80);  // OptimConf.budget (hydra_nevergrad_sweeper/config.py)
 }
 

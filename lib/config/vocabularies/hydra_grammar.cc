@@ -415,21 +415,43 @@ class Parser {
 
 }  // namespace
 
+namespace {
+
+// The decimal places of a double's shortest text ("0.25": 2, "1e-05": 5, "3.0": 0).
+int DecimalPlaces(double x) {
+  const std::string text = fmt::format("{}", x);
+  const size_t e = text.find_first_of("eE");
+  const std::string mantissa = text.substr(0, e);
+  const size_t dot = mantissa.find('.');
+  int places = dot == std::string::npos ? 0 : static_cast<int>(mantissa.size() - dot - 1);
+  if (e != std::string::npos) places -= std::stoi(text.substr(e + 1));
+  return std::max(places, 0);
+}
+
+}  // namespace
+
+// Hydra iterates a float range in decimals (RangeSweep in core/override_parser/types.py: the
+// Decimal of each number's text, start + step * i while before stop): here in integers of the
+// finest decimal place of the three numbers, so range(0, 1, 0.1) gives 0.3, not
+// 0.30000000000000004.
 std::vector<Value> HydraSweep::RangeValues() const {
   std::vector<Value> values;
-  const bool ints = start.is_int() && stop.is_int() && step.is_int();
   const double a = start.as_double(), b = stop.as_double(), d = step.as_double();
   if (d == 0) return values;
-  // Hydra counts a float range in decimals (_float_range_count): the count of start + k*step
-  // strictly before stop; rounded here to 1e-9 of a step.
-  const double span = (b - a) / d;
-  const int64_t count = span <= 0 ? 0 : static_cast<int64_t>(std::ceil(span - 1e-9));
-  for (int64_t k = 0; k < count && values.size() < 10'000; ++k) {
-    if (ints)
-      values.emplace_back(start.as_int() + k * step.as_int());
-    else
-      values.emplace_back(a + static_cast<double>(k) * d);
+  if (start.is_int() && stop.is_int() && step.is_int()) {
+    for (int64_t x = start.as_int();
+         (d > 0 ? x < stop.as_int() : x > stop.as_int()) && values.size() < 10'000;
+         x += step.as_int())
+      values.emplace_back(x);
+    return values;
   }
+  const int places = std::max({DecimalPlaces(a), DecimalPlaces(b), DecimalPlaces(d)});
+  const double scale = std::pow(10.0, std::min(places, 15));
+  const auto whole = [&](double x) { return static_cast<int64_t>(std::llround(x * scale)); };
+  const int64_t first = whole(a), last = whole(b), by = whole(d);
+  if (by == 0) return values;
+  for (int64_t x = first; (by > 0 ? x < last : x > last) && values.size() < 10'000; x += by)
+    values.emplace_back(std::stod(fmt::format("{}e-{}", x, std::min(places, 15))));
   return values;
 }
 
