@@ -185,7 +185,11 @@ def decode(text):
 
     if not isinstance(text, str):
         return text
-    return OverridesParser.create().parse_override(f"k={text}").value()
+    try:
+        override = OverridesParser.create().parse_override(f"k={text}")
+    except Exception:  # noqa: BLE001 - not an override value: the text as it is
+        return text
+    return text if override.is_sweep_override() else override.value()
 
 
 def plain(value):
@@ -246,8 +250,9 @@ def nevergrad_parameter(param, from_override: bool):
         return {"distribution": "constant",
                 "value": decode(param) if from_override else plain(param)}, None
     kind = type(param).__name__
-    if kind in ("Choice", "TransitionChoice"):
-        return {"distribution": "categorical", "values": plain(param.args[0])}, None
+    if kind in ("Choice", "TransitionChoice"):  # each value as the trial's override gives it
+        values = [decode(v) for v in plain(param.args[0])]
+        return {"distribution": "categorical", "values": values}, None
     lower, upper = param.kwargs.get("lower"), param.kwargs.get("upper")
     if lower is None or upper is None:
         raise ValueError(f"unbounded {kind}: no neutral form")

@@ -217,6 +217,13 @@ TEST(HydraVocabularyTest, AxSweepersOwnConfigWithItsTargetAndEveryKey) {
   EXPECT_EQ(Describe(c, "model.width"), "int_loguniform [16.0, 256.0]");
   EXPECT_EQ(Describe(c, "data.batch"), "categorical [32, 64, 128]");
   EXPECT_EQ(Describe(c, "trainer.epochs"), "fixed 10");
+  const SweepConfig defaults = LoadSweepConfig(
+      WriteTemp("ax_defaults.yaml",
+                "defaults: [{override hydra/sweeper: ax}]\nhydra:\n  sweeper:\n    ax_config:\n"
+                "      params:\n        x: {type: range, bounds: [0.0, 1.0]}\n"),
+      "", {"stub", "${args}"});
+  EXPECT_EQ(defaults.n_trials, 10);  // AxConfig.max_trials (hydra_ax_sweeper/config.py)
+  EXPECT_FALSE(defaults.maximize);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <map>
 #include <regex>
@@ -32,7 +33,12 @@ Value TypedPrimitive(const std::string& text) {
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
   std::string digits = text;
   digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
-  if (std::regex_match(text, kInt)) return Value(static_cast<int64_t>(std::stoll(digits)));
+  if (std::regex_match(text, kInt)) {
+    errno = 0;
+    const long long n = std::strtoll(digits.c_str(), nullptr, 10);
+    if (errno == ERANGE) throw UserError(fmt::format("{} is too large a number", Echo(text)));
+    return Value(static_cast<int64_t>(n));
+  }
   if (std::regex_match(text, kFloat)) return Value(std::strtod(digits.c_str(), nullptr));
   if (lower == "true" || lower == "false") return Value(lower == "true");
   if (lower == "null") return Value(nullptr);
@@ -62,9 +68,10 @@ Value CastValue(const Value& v, const std::string& to) {
     for (const auto& [k, x] : v.as_mapping()) out.emplace_back(k, CastValue(x, to));
     return Value(out);
   }
-  Value typed = v.is_string() && to != "str" ? TypedPrimitive(v.as_string()) : v;
-  if (to == "str")
-    return v.is_string() ? v : Value(v.is_double() ? FormatDouble(v.as_double()) : v.ToYaml());
+  // str(): the plugins pass the value on as the override text `name=VALUE`, which Hydra parses
+  // again for the trial: str(1) reaches it as 1, so the value is kept as it is
+  if (to == "str") return v;
+  Value typed = v.is_string() ? TypedPrimitive(v.as_string()) : v;
   if (to == "bool") {
     if (typed.is_bool()) return typed;
     if (typed.is_number()) return Value(typed.as_double() != 0);
@@ -190,6 +197,22 @@ HydraSweep Tag(const Args& a) {
   return s;
 }
 
+// _reverse_range_sweep (grammar_functions.py:378): the same values from the last one down, a
+// range still (Optuna's plugin then sees low > high and refuses it).
+void ReverseRange(HydraSweep& s) {
+  const std::vector<Value> values = s.RangeValues();
+  if (values.size() < 2) return;
+  const bool ints = s.start.is_int() && s.stop.is_int() && s.step.is_int();
+  s.start = values.back();
+  if (ints) {
+    s.step = Value(-s.step.as_int());
+    s.stop = Value(values.front().as_int() + s.step.as_int());
+  } else {
+    s.step = Value(-s.step.as_double());
+    s.stop = Value(values.front().as_double() + s.step.as_double() / 2);
+  }
+}
+
 // shuffle() and sort(): of a sweep (choice or range), of a list, or of several primitives
 // (a simple choice).
 HydraSweep Reorder(const std::string& name, const Args& a) {
@@ -223,11 +246,7 @@ HydraSweep Reorder(const std::string& name, const Args& a) {
   };
   if (s.kind == Kind::kChoice) s.choices = sorted(s.choices);
   if (s.kind == Kind::kValue && s.value.is_list()) s.value = Value(sorted(s.value.as_list()));
-  if (s.kind == Kind::kRange && (s.step.as_double() > 0) == reverse) {
-    s.choices = s.RangeValues();  // the reversed range: the same values, the other order
-    std::reverse(s.choices.begin(), s.choices.end());
-    s.kind = Kind::kChoice;
-  }
+  if (s.kind == Kind::kRange && (s.step.as_double() > 0) == reverse) ReverseRange(s);
   return s;
 }
 

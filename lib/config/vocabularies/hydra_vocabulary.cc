@@ -130,6 +130,7 @@ class HydraReader {
     r_.SetGoal(false);
     c_.sampler.method = "tpe";
     if (plugin_ == Plugin::kNevergrad) c_.n_trials = 80;
+    if (plugin_ == Plugin::kAx) c_.n_trials = 10;  // AxConfig.max_trials
     // the sampler's option in the defaults list: the sweeper's own (`- sampler: grid`) in a
     // file that is hydra.sweeper, the primary config's otherwise
     const std::string sampler_option =
