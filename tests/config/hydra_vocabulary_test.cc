@@ -133,6 +133,15 @@ TEST(HydraVocabularyTest, WhatHydraRefusesIsRefusedAtItsLine) {
             std::string::npos);
   EXPECT_NE(UserErrorOf([] { LoadParams("optuna", "      a: glob(*)\n"); }).find("glob()"),
             std::string::npos);
+  // the Optuna sweeper's custom_search_space: the user's Python, which may add parameters
+  EXPECT_NE(UserErrorOf([] {
+              LoadSweepConfig(WriteTemp("custom.yaml",
+                                        "defaults: [{override hydra/sweeper: optuna}]\nhydra:\n"
+                                        "  sweeper:\n    custom_search_space: app.extend\n"
+                                        "    params:\n      a: interval(0, 1)\n"),
+                              "", {"stub", "${args}"});
+            }).find("custom.yaml:4:26: hydra.sweeper.custom_search_space"),
+            std::string::npos);
   // A flow mapping splits at its commas, in PyYAML as in yaml-cpp: {x: interval(0, 1)} gives
   // the key '1)', which Hydra's parser refuses (the conformance case flow-mapping-params).
   const std::string flow = UserErrorOf([] {

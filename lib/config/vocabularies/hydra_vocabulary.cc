@@ -175,6 +175,12 @@ class HydraReader {
       ReadNevergradOptim(v);
     } else if (key == "ax_config") {
       ReadAxConfig(v);
+    } else if (key == "custom_search_space" && !v.IsNull()) {
+      // OptunaSweeperImpl calls this function of the user's on each trial (_impl.py:146, 194):
+      // it may add parameters hpo cannot see
+      r_.Fail(v,
+              "hydra.sweeper.custom_search_space is a Python function of yours that adds to "
+              "the search; hpo cannot run it: write its parameters under params");
     } else {
       r_.Ignore(path);  // _target_, storage, study_name, max_failure_rate, load_if_exists...
     }
