@@ -300,12 +300,14 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
       config.ignored.push_back(entry);
   }
   // A sweep of constants only runs its one configuration (a grid once; other methods n_trials
-  // times, each trial with its own seed): a W&B file, as W&B runs it, or an hpo file with
+  // times, each trial with its own seed): a W&B file or a Hydra sweeper's (whose plugins run
+  // n_trials of the fixed overrides), as they run it, or an hpo file with
   // fixed: and no parameters: section, or any file whose searched lists all have one value
   // (a one-point grid). A parameters: section with nothing to search is a mistake (W&B refuses
   // such a file too), and so is a file with nothing at all.
   const bool constants_on_purpose =
-      vocabulary.read == ReadWandb || reading.one_value_lists() > 0 ||
+      vocabulary.read == ReadWandb || vocabulary.read == ReadHydra ||
+      reading.one_value_lists() > 0 ||
       (vocabulary.read == ReadHpo && !root["searchable"] && OnlyConstants(root["parameters"]));
   if (config.parameters.empty() && (config.fixed.empty() || !constants_on_purpose)) {
     throw UserError(OriginOf(doc.source, doc.root),

@@ -232,7 +232,9 @@ Meaning WandbMeaning(const YAML::Node& spec) {
     }
     return {d, {}, odds + "]"};
   }
-  if (d == "uniform" || d == "int_uniform" || d == "int_loguniform")  // the last: Ray's lograndint
+  // discrete_uniform and int_loguniform: hpo's names for Optuna's stepped float and log int
+  // ranges, which W&B lacks (Hydra's Optuna sweeper makes them; Ray's lograndint too)
+  if (d == "uniform" || d == "int_uniform" || d == "discrete_uniform" || d == "int_loguniform")
     return {d, {num("min"), num("max")}, ""};
   if (spec["min"] && (d == "log_normal" || d == "logit_normal" || d == "uniform_pow2")) {
     return {d, {num("min"), num("max")}, ""};  // Protein's bounded kinds (PufferLib's cases)

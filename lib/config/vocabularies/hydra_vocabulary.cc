@@ -1,116 +1,82 @@
-// Hydra's sweeper plugins: hydra.sweeper.params, each value a sweep in Hydra's override grammar
-// (a,b,c; choice(...), range(a, b[, step]), interval(a, b), tag(log, ...), int(...), shuffle(...))
-// for the Optuna sweeper, or for the Nevergrad sweeper also a list (a choice) or a mapping {lower,
-// upper, init, step, integer, log}; hydra.sweeper.search_space (the Optuna sweeper's older {type,
-// low, high, step, log, choices}); direction, n_trials, n_jobs, sampler.seed and
-// sampler.n_startup_trials; Nevergrad's optim.{budget, num_workers, maximize, seed}; the Ax
-// sweeper's ax_config (params {type: range|choice|fixed}, max_trials, experiment.minimize).
-// Semantics follow the Optuna sweeper (hydra_plugins/hydra_optuna_sweeper/_impl.py): interval
-// is a float range, range() includes its stop, and a log tag on range() is ignored.
+// Hydra's sweeper plugins, each file read as the plugin it names (its _target_, its defaults
+// list's hydra/sweeper option, else the keys only one plugin has) reads it, following the
+// plugins' code at facebookresearch/hydra 2c03d1b (cited per function below):
+// - Optuna: hydra.sweeper.params, each entry the override `name=VALUE` read by Hydra's grammar
+//   (hydra_grammar.h); a range() includes its stop, lowered onto the step; GridSampler (by
+//   _target_ or hydra/sweeper/sampler: grid) runs the plugin's grid, which leaves the top value
+//   out; the older search_space {type, low, high, step, log, choices}; direction, n_trials,
+//   n_jobs, sampler.seed and sampler.n_startup_trials.
+// - Nevergrad: params (1.4: the grammar, a mapping {lower, upper, init, step, integer, log});
+//   parametrization (1.1-1.3: a list is a choice, a mapping a scalar); Hydra 1.0's
+//   params: {optim, parametrization}; a range() leaves its stop out; optim.{budget,
+//   num_workers, maximize, seed}.
+// - Ax: ax_config (params {type: range|choice|fixed}, max_trials, experiment.minimize).
+// A YAML list or number under params is a fixed value in both grammar plugins.
 #include <fmt/format.h>
 
 #include <cmath>
 #include <optional>
+#include <regex>
 
+#include "lib/config/vocabularies/hydra_grammar.h"
 #include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
 
 namespace hpo::config {
 namespace {
 
-// One call of the override grammar: name(args...), an argument being a word, a number, a quoted
-// string, key=value, or another call.
-struct Call {
-  std::string name;  // empty for a plain argument
-  std::string text;  // the plain argument's text
-  std::string keyword;
-  std::vector<Call> args;
-};
+enum class Plugin { kOptuna, kNevergrad, kAx };
 
-class GrammarParser {
- public:
-  explicit GrammarParser(std::string text) : text_(std::move(text)) {}
-
-  Call ParseAll() {
-    Call call = Parse();
-    Skip();
-    if (pos_ != text_.size())
-      throw UserError(fmt::format("unexpected '{}' at column {}", text_.substr(pos_, 1), pos_ + 1));
-    return call;
-  }
-
- private:
-  void Skip() {
-    while (pos_ < text_.size() && text_[pos_] == ' ') ++pos_;
-  }
-
-  Call Parse() {
-    Skip();
-    Call call;
-    if (pos_ < text_.size() && (text_[pos_] == '\'' || text_[pos_] == '"')) {
-      const char quote = text_[pos_];
-      const size_t close = text_.find(quote, pos_ + 1);
-      if (close == std::string::npos) throw UserError("unclosed string");
-      call.text = text_.substr(pos_ + 1, close - pos_ - 1);
-      pos_ = close + 1;
-      return call;
+// The option a config's defaults list picks for `group` (`- override hydra/sweeper: optuna`,
+// `- override /hydra/sweeper/sampler: grid`, or without `override`); empty if none.
+std::string DefaultsChoice(const YAML::Node& root, const std::string& group) {
+  const YAML::Node defaults = root["defaults"];
+  if (!defaults || !defaults.IsSequence()) return "";
+  for (const YAML::Node& entry : defaults) {
+    if (!entry.IsMap()) continue;
+    for (const auto& p : entry) {
+      std::string key = p.first.IsScalar() ? p.first.Scalar() : "";
+      if (key.rfind("override ", 0) == 0) key = key.substr(9);
+      while (!key.empty() && (key[0] == '/' || key[0] == ' ')) key.erase(0, 1);
+      if (key == group && p.second.IsScalar()) return p.second.Scalar();
     }
-    const size_t start = pos_;
-    while (pos_ < text_.size() && text_[pos_] != '(' && text_[pos_] != ',' && text_[pos_] != ')' &&
-           text_[pos_] != '=')
-      ++pos_;
-    std::string word = text_.substr(start, pos_ - start);
-    while (!word.empty() && word.back() == ' ') word.pop_back();
-    if (pos_ < text_.size() && text_[pos_] == '=') {  // step=0.5
-      ++pos_;
-      Call value = Parse();
-      value.keyword = word;
-      return value;
-    }
-    if (pos_ < text_.size() && text_[pos_] == '(') {
-      if (++depth_ > 16) throw UserError("nested too deeply");
-      ++pos_;
-      call.name = word;
-      Skip();
-      if (pos_ < text_.size() && text_[pos_] == ')') {
-        ++pos_;
-        --depth_;
-        return call;
-      }
-      while (true) {
-        call.args.push_back(Parse());
-        Skip();
-        if (pos_ >= text_.size()) throw UserError("missing ')'");
-        if (text_[pos_] == ')') break;
-        if (text_[pos_] != ',')
-          throw UserError(fmt::format("expected ',' or ')' at column {}", pos_ + 1));
-        ++pos_;
-      }
-      ++pos_;
-      --depth_;
-      return call;
-    }
-    call.text = word;
-    return call;
   }
-
-  std::string text_;
-  size_t pos_ = 0;
-  int depth_ = 0;
-};
-
-bool IsSweep(const std::string& text) {
-  for (const char* f :
-       {"choice(", "range(", "interval(", "tag(", "int(", "float(", "shuffle(", "sort(", "glob("}) {
-    if (text.rfind(f, 0) == 0) return true;
-  }
-  return false;
+  return "";
 }
 
-Value Word(const Call& c) {
-  const std::optional<Value> v = Value::Parse(c.text);
-  if (v && (v->is_number() || v->is_bool())) return *v;
-  return Value(c.text);
+// The plugin a file is for: its _target_ (Hydra 1.0: class), else the defaults list's
+// hydra/sweeper option, else the keys only one plugin has (ax_config; optim, parametrization).
+Plugin PluginOf(const YAML::Node& root, const YAML::Node& sweeper) {
+  for (const char* key : {"_target_", "class"}) {
+    const YAML::Node target = sweeper[key];
+    const std::string text = target && target.IsScalar() ? target.Scalar() : "";
+    if (text.find("hydra_ax_sweeper") != std::string::npos) return Plugin::kAx;
+    if (text.find("hydra_nevergrad_sweeper") != std::string::npos) return Plugin::kNevergrad;
+    if (text.find("hydra_optuna_sweeper") != std::string::npos) return Plugin::kOptuna;
+  }
+  const std::string option = DefaultsChoice(root, "hydra/sweeper");
+  if (option == "ax") return Plugin::kAx;
+  if (option == "nevergrad") return Plugin::kNevergrad;
+  if (option == "optuna") return Plugin::kOptuna;
+  if (sweeper["ax_config"]) return Plugin::kAx;
+  if (sweeper["optim"] || sweeper["parametrization"]) return Plugin::kNevergrad;
+  return Plugin::kOptuna;
+}
+
+// A file that is the sweeper's config itself (`# @package hydra.sweeper`, as in a config
+// group hydra/sweeper/NAME.yaml or `--cfg hydra -p hydra.sweeper`): its _target_ names a plugin.
+bool IsSweeperConfig(const YAML::Node& root) {
+  const YAML::Node target = root["_target_"];
+  if (!target || !target.IsScalar()) return false;
+  const std::string& text = target.Scalar();
+  return text.rfind("hydra_plugins.hydra_", 0) == 0 && text.find("_sweeper.") != std::string::npos;
+}
+
+// Hydra 1.0's Nevergrad layout: hydra.sweeper.params: {optim: ..., parametrization: ...}.
+bool IsHydra10Nevergrad(const YAML::Node& params) {
+  return params && params.IsMap() &&
+         ((params["optim"] && params["optim"].IsMap()) ||
+          (params["parametrization"] && params["parametrization"].IsMap()));
 }
 
 class HydraReader {
@@ -118,6 +84,13 @@ class HydraReader {
   explicit HydraReader(SweepReading& r) : r_(r), c_(r.config()) {}
 
   void Read(const YAML::Node& root) {
+    root_ = root;
+    if (!root["hydra"] && IsSweeperConfig(root)) {
+      sweeper_file_ = true;
+      ReadSweeper(root);
+      c_.vocabulary += ": the file is hydra.sweeper";
+      return FinishDirections();
+    }
     for (const auto& p : root) {
       const std::string key = r_.Key(p.first);
       if (key == "hydra") {
@@ -148,41 +121,108 @@ class HydraReader {
 
   void ReadSweeper(const YAML::Node& sweeper) {
     r_.Map(sweeper, "hydra.sweeper");
-    c_.sampler.method = "tpe";  // the Optuna sweeper's default sampler (TPESampler)
-    const char* plugin = sweeper["ax_config"] ? "Ax" : sweeper["optim"] ? "Nevergrad" : "Optuna";
-    c_.vocabulary = fmt::format("Hydra {} sweeper (hydra.sweeper)", plugin);
-    for (const auto& p : sweeper) {
+    plugin_ = PluginOf(root_, sweeper);
+    static const char* kNames[] = {"Optuna", "Nevergrad", "Ax"};
+    c_.vocabulary =
+        fmt::format("Hydra {} sweeper (hydra.sweeper)", kNames[static_cast<int>(plugin_)]);
+    // The plugins' defaults (their config.py): minimise; Optuna's 20 trials of TPESampler,
+    // Nevergrad's budget of 80, Ax's 10 trials (ReadAxConfig).
+    r_.SetGoal(false);
+    c_.sampler.method = "tpe";
+    if (plugin_ == Plugin::kNevergrad) c_.n_trials = 80;
+    if (plugin_ == Plugin::kAx) c_.n_trials = 10;  // AxConfig.max_trials
+    // the sampler's option in the defaults list: the sweeper's own (`- sampler: grid`) in a
+    // file that is hydra.sweeper, the primary config's otherwise
+    const std::string sampler_option =
+        DefaultsChoice(root_, sweeper_file_ ? "sampler" : "hydra/sweeper/sampler");
+    if (!sampler_option.empty()) SetSampler(sampler_option, "hydra/sweeper/sampler: ");
+    const YAML::Node sampler = sweeper["sampler"];
+    if (sampler && sampler.IsMap() && sampler["_target_"] && sampler["_target_"].IsScalar())
+      SetSampler(sampler["_target_"].Scalar(), "");
+    grid_ = plugin_ == Plugin::kOptuna && c_.sampler.method == "grid";
+    if (sweeper["params"] && sweeper["parametrization"] && !sweeper["params"].IsNull() &&
+        !sweeper["parametrization"].IsNull())
+      r_.Fail(sweeper["parametrization"],  // NevergradSweeperImpl._process_parameter_config
+              "hydra.sweeper.params and hydra.sweeper.parametrization cannot both be configured");
+    for (const auto& p : sweeper) ReadSweeperKey(r_.Key(p.first), p.second);
+    FinishGrid();
+  }
+
+  void ReadSweeperKey(const std::string& key, const YAML::Node& v) {
+    const std::string path = "hydra.sweeper." + key;
+    if (key == "params" && plugin_ == Plugin::kNevergrad && IsHydra10Nevergrad(v)) {
+      ReadHydra10Nevergrad(v);
+    } else if (key == "params" || key == "parametrization") {
+      if (v.IsNull()) return;
+      r_.Map(v, path);
+      for (const auto& param : v) ReadParam(key, r_.Key(param.first), param.first, param.second);
+    } else if (key == "search_space") {
+      if (v.IsNull()) return;
+      r_.Map(v, path);
+      ReadHpoParameters(r_, v, "");  // {type: int|float|categorical, low, high, step, log, choices}
+    } else if (key == "direction") {
+      if (v.IsSequence())
+        ReadDirections(v, path);
+      else
+        r_.SetGoal(v, path);
+    } else if (key == "n_trials") {
+      c_.n_trials = r_.Int(v, path, 1);
+    } else if (key == "n_jobs") {
+      c_.n_jobs = r_.Jobs(v, path);
+    } else if (key == "sampler") {
+      ReadSampler(v);
+    } else if (key == "optim") {
+      ReadNevergradOptim(v);
+    } else if (key == "ax_config") {
+      ReadAxConfig(v);
+    } else if (key == "custom_search_space" && !v.IsNull()) {
+      // OptunaSweeperImpl calls this function of the user's on each trial (_impl.py:146, 194):
+      // it may add parameters hpo cannot see
+      r_.Fail(v,
+              "hydra.sweeper.custom_search_space is a Python function of yours that adds to "
+              "the search; hpo cannot run it: write its parameters under params");
+    } else {
+      r_.Ignore(path);  // _target_, storage, study_name, max_failure_rate, load_if_exists...
+    }
+  }
+
+  // Hydra 1.0's Nevergrad sweeper: params: {optim: {...}, parametrization: {...}}, each read
+  // as the later hydra.sweeper.optim and hydra.sweeper.parametrization are.
+  void ReadHydra10Nevergrad(const YAML::Node& params) {
+    c_.notes.push_back(
+        "hydra.sweeper.params holds optim and parametrization: Hydra 1.0's "
+        "Nevergrad sweeper layout");
+    for (const auto& p : params) {
       const std::string key = r_.Key(p.first);
-      const std::string path = "hydra.sweeper." + key;
-      const YAML::Node& v = p.second;
-      if (key == "params") {
-        if (v.IsNull()) continue;
-        r_.Map(v, path);
-        for (const auto& param : v) ReadParam(r_.Key(param.first), param.first, param.second);
-      } else if (key == "search_space") {
-        if (v.IsNull()) continue;
-        r_.Map(v, path);
-        ReadHpoParameters(r_, v,
-                          "");  // {type: int|float|categorical, low, high, step, log, choices}
-      } else if (key == "direction") {
-        if (v.IsSequence()) {
-          ReadDirections(v, path);
-        } else {
-          r_.SetGoal(v, path);
-        }
-      } else if (key == "n_trials") {
-        c_.n_trials = r_.Int(v, path, 1);
-      } else if (key == "n_jobs") {
-        c_.n_jobs = r_.Jobs(v, path);
-      } else if (key == "sampler") {
-        ReadSampler(v);
-      } else if (key == "optim") {
-        ReadNevergradOptim(v);
-      } else if (key == "ax_config") {
-        ReadAxConfig(v);
+      if (key == "optim") {
+        ReadNevergradOptim(p.second);
+      } else if (key == "parametrization") {
+        r_.Map(p.second, "hydra.sweeper.params.parametrization");
+        for (const auto& param : p.second)
+          ReadParam("parametrization", r_.Key(param.first), param.first, param.second);
       } else {
-        r_.Ignore(path);  // _target_, storage, study_name, max_failure_rate, load_if_exists...
+        r_.Fail(p.first, fmt::format("unknown key 'hydra.sweeper.params.{}' in Hydra 1.0's "
+                                     "Nevergrad layout (known: optim, parametrization)",
+                                     Echo(key)));
       }
+    }
+  }
+
+  // An Optuna sampler by its class (_target_) or its option in hydra/sweeper/sampler.
+  void SetSampler(const std::string& name, const std::string& prefix) {
+    std::string lower = LowerCase(name);
+    lower = lower.substr(lower.rfind('.') == std::string::npos ? 0 : lower.rfind('.') + 1);
+    if (lower == "tpe" || lower == "tpesampler")
+      c_.sampler.method = "tpe";
+    else if (lower == "random" || lower == "randomsampler")
+      c_.sampler.method = "random";
+    else if (lower == "grid" || lower == "gridsampler")
+      c_.sampler.method = "grid";
+    else if (lower == "cmaes" || lower == "cmaessampler")
+      c_.sampler.method = "cmaes";
+    else {
+      c_.sampler.method = "tpe";
+      c_.notes.push_back(fmt::format("{}{} is not an hpo sampler: tpe is used", prefix, name));
     }
   }
 
@@ -197,19 +237,7 @@ class HydraReader {
       } else if (key == "n_startup_trials") {
         c_.sampler.tpe.n_startup_trials = r_.Int(p.second, path, 0);
       } else if (key == "_target_") {
-        const std::string target = r_.Text(p.second, path);
-        if (target.find("TPESampler") != std::string::npos)
-          c_.sampler.method = "tpe";
-        else if (target.find("RandomSampler") != std::string::npos)
-          c_.sampler.method = "random";
-        else if (target.find("GridSampler") != std::string::npos)
-          c_.sampler.method = "grid";
-        else if (target.find("CmaEsSampler") != std::string::npos)
-          c_.sampler.method = "cmaes";
-        else {
-          c_.sampler.method = "tpe";
-          c_.notes.push_back(fmt::format("{} is not an hpo sampler: tpe is used", target));
-        }
+        r_.Text(p.second, path);  // read before the parameters (ReadSweeper): a grid changes them
       } else {
         r_.Ignore(path);
       }
@@ -325,140 +353,145 @@ class HydraReader {
     const double low = r_.Number(bounds[0], name + ".bounds"),
                  high = r_.Number(bounds[1], name + ".bounds");
     // Ax takes the type from value_type, else from the bounds: two integers make an int range
+    // (the Ax sweeper of Hydra 1.4.dev, for Ax's new API, reads only the bounds: noted)
     const std::string value_type =
         v["value_type"] ? r_.Text(v["value_type"], name + ".value_type") : "";
-    const bool integer = value_type.empty()
-                             ? ValueFromYaml(bounds[0], r_.At(bounds[0])).is_int() &&
-                                   ValueFromYaml(bounds[1], r_.At(bounds[1])).is_int()
-                             : value_type == "int";
+    if (!value_type.empty() && value_type != "int" && value_type != "float")
+      r_.Fail(v["value_type"], fmt::format("{}: a range Ax parameter's value_type is int or float, "
+                                           "not '{}'",
+                                           Echo(name), Echo(value_type)));
+    const bool int_bounds = ValueFromYaml(bounds[0], r_.At(bounds[0])).is_int() &&
+                            ValueFromYaml(bounds[1], r_.At(bounds[1])).is_int();
+    const bool integer = value_type.empty() ? int_bounds : value_type == "int";
+    if (integer != int_bounds)
+      c_.notes.push_back(fmt::format(
+          "{}: value_type {} is read as Ax reads it; Hydra 1.4.dev's Ax sweeper takes the type "
+          "from the bounds only",
+          name, value_type));
     const bool log = v["log_scale"] && r_.Bool(v["log_scale"], name + ".log_scale");
     const std::string kind =
         integer ? (log ? "int_loguniform" : "int_uniform") : (log ? "loguniform" : "uniform");
     r_.AddNumeric(name, key_node, kind, low, high);
   }
 
-  void ReadParam(const std::string& name, const YAML::Node& key_node, const YAML::Node& v) {
-    if (v.IsSequence())
-      return r_.AddCategorical(name, key_node,
-                               r_.Values(v, name));  // Nevergrad: a list is a choice
-    if (v.IsMap()) return ReadNevergradScalar(name, key_node, v);
-    std::string text = v.IsScalar() ? v.Scalar() : "";
-    const bool plain = v.IsScalar() && v.Tag() != "!";
-    if (plain && !IsSweep(text) && text.find(',') != std::string::npos)
-      text = "choice(" + text + ")";  // a,b: Hydra's simple sweep
-    if (!plain || !IsSweep(text)) {   // a plain value: every trial gets it
+  // One entry of params (Optuna's or Nevergrad's) or of Nevergrad's parametrization. The
+  // plugins turn a params entry into the override `name=VALUE` (str() of the YAML value) for
+  // Hydra's parser: a YAML list or number is then a fixed value; only Nevergrad reads a mapping
+  // as a scalar ({lower, upper, ...}). Under parametrization a list is a choice, a mapping a
+  // scalar, anything else the value itself (create_nevergrad_param_from_config).
+  void ReadParam(const std::string& section, const std::string& name, const YAML::Node& key_node,
+                 const YAML::Node& v) {
+    CheckOverrideKey(name, key_node);
+    const bool nevergrad = plugin_ == Plugin::kNevergrad;
+    if (nevergrad && v.IsMap()) return ReadNevergradScalar(name, key_node, v);
+    if (section == "parametrization") {
+      if (v.IsSequence()) return r_.AddCategorical(name, key_node, r_.Values(v, name));
       return r_.SetFixed(name, key_node, ValueFromYaml(v, r_.At(v)), r_.At(v));
     }
-    Call call;
+    const Value value = v.IsNull() ? Value("None") : ValueFromYaml(v, r_.At(v));
+    if (!v.IsScalar() || !value.is_string())  // a list, a mapping, a number, a bool: fixed
+      return r_.SetFixed(name, key_node, value, r_.At(v));
+    HydraSweep sweep;
     try {
-      call = GrammarParser(text).ParseAll();
+      sweep = EvaluateHydraOverride(value.as_string());
     } catch (const UserError& e) {
-      r_.Fail(v, fmt::format("{}: '{}' is not Hydra's override grammar: {}", Echo(name), Echo(text),
-                             e.what()));
+      r_.Fail(v, fmt::format("{}: '{}' is not Hydra's override grammar: {}", Echo(name),
+                             Echo(value.as_string()), e.what()));
     }
-    AddSweep(name, key_node, v, call, /*log=*/false, /*integer=*/false);
+    if (nevergrad)
+      AddNevergradSweep(name, key_node, v, sweep);
+    else
+      AddOptunaSweep(name, key_node, v, sweep);
   }
 
-  double Num(const Call& c, const YAML::Node& v, const std::string& name) {
-    const Value w = Word(c);
-    if (!w.is_number())
-      r_.Fail(v, fmt::format("{}: '{}' is not a number", Echo(name), Echo(c.text)));
-    return w.as_double();
+  // Hydra's override key (OverrideParser.g4 `key`): a YAML flow mapping such as
+  // {x: interval(0, 1)} splits at the comma into keys like '1)', which Hydra refuses.
+  void CheckOverrideKey(const std::string& name, const YAML::Node& key_node) {
+    static const std::regex kKey(R"((\+\+|\+|~)?[A-Za-z0-9_$][A-Za-z0-9_$./-]*(@[\w.$-]*)?)");
+    if (!std::regex_match(name, kKey))
+      r_.Fail(key_node, fmt::format("'{}' is not a key Hydra's override grammar reads (a flow "
+                                    "mapping {{x: f(a, b)}} splits at its commas: quote the "
+                                    "values or write one entry a line)",
+                                    Echo(name)));
   }
 
-  void AddSweep(const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
-                const Call& call, bool log, bool integer) {
-    auto args_of = [&](size_t min, size_t max) {
-      if (call.args.size() < min || call.args.size() > max) {
-        r_.Fail(v, fmt::format("{}: {}() takes {} to {} arguments, got {}", Echo(name), call.name,
-                               min, max, call.args.size()));
-      }
-    };
-    if (call.name == "tag") {
-      args_of(2, 3);
-      bool tagged_log = false;
-      for (size_t i = 0; i + 1 < call.args.size(); ++i) tagged_log |= call.args[i].text == "log";
-      const Call& inner = call.args.back();
-      if (inner.name == "range" && tagged_log)
-        c_.notes.push_back(
-            fmt::format("{}: tag(log, range(...)) is linear, as in Hydra's Optuna sweeper", name));
-      return AddSweep(name, key_node, v, inner, tagged_log && inner.name != "range", integer);
+  // create_optuna_distribution_from_override (hydra_optuna_sweeper/_impl.py:44-95): a choice is
+  // categorical; a range is Optuna's Int- or FloatDistribution(start, stop, step), so its stop
+  // is included and Optuna lowers it onto the step; an interval is a float range unless both
+  // ends are ints (int()), log-scaled with tag(log, ...). A log tag on a range is not read.
+  void AddOptunaSweep(const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
+                      const HydraSweep& sweep) {
+    using Kind = HydraSweep::Kind;
+    if (sweep.kind == Kind::kValue) return r_.SetFixed(name, key_node, sweep.value, r_.At(v));
+    if (sweep.kind == Kind::kChoice || (sweep.kind == Kind::kRange && sweep.shuffle)) {
+      std::vector<Value> values = sweep.kind == Kind::kChoice ? sweep.choices : sweep.RangeValues();
+      grid_size_ *= static_cast<double>(values.size());
+      return r_.AddCategorical(name, key_node, std::move(values));
     }
-    if (call.name == "int") {
-      args_of(1, 1);
-      return AddSweep(name, key_node, v, call.args[0], log, true);
-    }
-    if (call.name == "float") {
-      args_of(1, 1);
-      return AddSweep(name, key_node, v, call.args[0], log, false);
-    }
-    if (call.name == "choice" || call.name == "shuffle") {
-      if (call.name == "shuffle") {
-        args_of(1, 1);
-        if (call.args[0].name != "range")
-          return AddSweep(name, key_node, v, call.args[0], log, integer);
-        std::vector<Value> values;
-        for (const double x : RangeValues(name, v, call.args[0])) values.push_back(IntIfWhole(x));
-        return r_.AddCategorical(name, key_node, std::move(values));
-      }
-      std::vector<Value> choices;
-      for (const Call& arg : call.args) choices.push_back(Word(arg));
-      return r_.AddCategorical(name, key_node, std::move(choices));
-    }
-    if (call.name == "interval") {
-      args_of(2, 2);
-      const double lo = Num(call.args[0], v, name), hi = Num(call.args[1], v, name);
-      const std::string kind =
-          integer ? (log ? "int_loguniform" : "int_uniform") : (log ? "loguniform" : "uniform");
-      return r_.AddNumeric(name, key_node, kind, lo, hi);
-    }
-    if (call.name == "range") {
-      double start = 0, stop = 0, step = 1;
-      RangeArgs(name, v, call, start, stop, step);
-      const bool ints =
-          start == std::floor(start) && stop == std::floor(stop) && step == std::floor(step);
-      return r_.AddNumeric(name, key_node, ints ? "int_uniform" : "discrete_uniform", start, stop,
-                           std::nullopt, std::nullopt, step);
-    }
-    r_.Fail(v, fmt::format("{}: unknown sweep '{}(...)' (known: choice, range, interval, tag, int, "
-                           "float, shuffle)",
-                           Echo(name), Echo(call.name)));
+    const bool ints = sweep.start.is_int() && sweep.stop.is_int() &&
+                      (sweep.kind == Kind::kInterval || sweep.step.is_int());
+    double low = sweep.start.as_double(), high = sweep.stop.as_double();
+    double step = sweep.kind == Kind::kRange ? sweep.step.as_double() : (ints ? 1 : 0);
+    if (low > high || step < 0 || (ints && step == 0))
+      r_.Fail(v, fmt::format("{}: Optuna refuses a range from {} to {} by {}", Echo(name),
+                             FormatDouble(low), FormatDouble(high), FormatDouble(step)));
+    if (sweep.kind == Kind::kRange && sweep.tags.count("log"))
+      c_.notes.push_back(
+          fmt::format("{}: tag(log, range(...)) is linear, as in Hydra's Optuna sweeper", name));
+    if (step > 0) high = low + std::floor((high - low) / step + 1e-9) * step;  // Optuna's high
+    const bool log = sweep.kind == Kind::kInterval && sweep.tags.count("log");
+    if (grid_) high = GridHigh(name, v, low, high, step);
+    const std::string kind =
+        ints ? (log ? "int_loguniform" : "int_uniform")
+             : (step > 0 ? "discrete_uniform" : (log ? "loguniform" : "uniform"));
+    r_.AddNumeric(name, key_node, kind, low, high, std::nullopt, std::nullopt, step > 0 ? step : 1,
+                  /*one_value_ok=*/true);
   }
 
-  void RangeArgs(const std::string& name, const YAML::Node& v, const Call& call, double& start,
-                 double& stop, double& step) {
-    std::vector<double> positional;
-    for (const Call& arg : call.args) {
-      if (arg.keyword == "step")
-        step = Num(arg, v, name);
-      else if (arg.keyword == "start")
-        start = Num(arg, v, name);
-      else if (arg.keyword == "stop")
-        stop = Num(arg, v, name);
-      else
-        positional.push_back(Num(arg, v, name));
-    }
-    if (positional.size() == 1) {
-      stop = positional[0];
-    } else if (positional.size() >= 2) {
-      start = positional[0];
-      stop = positional[1];
-      if (positional.size() == 3) step = positional[2];
-    }
-    if (!(step > 0)) r_.Fail(v, fmt::format("{}: range() needs a positive step", Echo(name)));
+  // The Optuna sweeper's GridSampler runs _to_grid_sampler_choices (_impl.py:217-233): low +
+  // i * step for i < (high - low) // step, the top value left out; a continuous range refused.
+  double GridHigh(const std::string& name, const YAML::Node& v, double low, double high,
+                  double step) {
+    if (step <= 0)
+      r_.Fail(v, fmt::format("{}: GridSampler only supports discrete distributions (the Optuna "
+                             "sweeper's grid)",
+                             Echo(name)));
+    const double n_items = std::floor((high - low) / step + 1e-9);
+    if (n_items < 1)
+      r_.Fail(v, fmt::format("{}: the Optuna sweeper's grid over it has no value", Echo(name)));
+    grid_size_ *= n_items;
+    return low + (n_items - 1) * step;
   }
 
-  std::vector<double> RangeValues(const std::string& name, const YAML::Node& v, const Call& call) {
-    double start = 0, stop = 0, step = 1;
-    RangeArgs(name, v, call, start, stop, step);
-    std::vector<double> values;
-    for (double x = start; x < stop && values.size() < 10'000; x += step)
-      values.push_back(x);  // Hydra's own range
-    return values;
+  void FinishGrid() {
+    if (!grid_) return;
+    const int asked = c_.n_trials > 0 ? c_.n_trials : 20;  // the Optuna sweeper's n_trials
+    c_.n_trials = static_cast<int>(std::min<double>(asked, grid_size_));
   }
 
-  static Value IntIfWhole(double x) {
-    return x == std::floor(x) && std::fabs(x) < 9e15 ? Value(static_cast<int64_t>(x)) : Value(x);
+  // create_nevergrad_parameter_from_override (hydra_nevergrad_sweeper/_impl.py:61-84): a
+  // choice is ng.p.Choice (TransitionChoice when tagged ordered); a range is a Choice of the
+  // values Hydra iterates, its stop left out; an interval is ng.p.Scalar or, tagged log,
+  // ng.p.Log, cast to integers when its start is an int (int(interval(...))).
+  void AddNevergradSweep(const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
+                         const HydraSweep& sweep) {
+    using Kind = HydraSweep::Kind;
+    if (sweep.kind == Kind::kValue) {
+      if (sweep.value.is_mapping())
+        r_.Fail(v, fmt::format("{}: write the scalar's mapping as YAML, not as override text",
+                               Echo(name)));
+      return r_.SetFixed(name, key_node, sweep.value, r_.At(v));
+    }
+    if (sweep.kind == Kind::kChoice) return r_.AddCategorical(name, key_node, sweep.choices);
+    if (sweep.kind == Kind::kRange) {
+      std::vector<Value> values = sweep.RangeValues();
+      if (values.empty()) r_.Fail(v, fmt::format("{}: the range holds no value", Echo(name)));
+      return r_.AddCategorical(name, key_node, std::move(values));
+    }
+    const bool log = sweep.tags.count("log") > 0, integer = sweep.start.is_int();
+    const std::string kind =
+        integer ? (log ? "int_loguniform" : "int_uniform") : (log ? "loguniform" : "uniform");
+    r_.AddNumeric(name, key_node, kind, sweep.start.as_double(), sweep.stop.as_double());
   }
 
   // Nevergrad's {lower, upper, init, step, integer, log}. Without bounds Nevergrad searches
@@ -487,7 +520,8 @@ class HydraReader {
                 fmt::format("unknown key '{}' (known: lower, upper, init, step, integer, log)",
                             Echo(path)));
     }
-    if (!lower || !upper) {
+    const bool bounded = lower && upper;
+    if (!bounded) {
       if (!init || !step || !log || *step <= 1 || *init <= 0) {
         r_.Fail(
             v, fmt::format(
@@ -500,11 +534,19 @@ class HydraReader {
           "{}: unbounded in Nevergrad; searched in [{}, {}] (init / step^3 .. init * step^3)", name,
           FormatDouble(*lower), FormatDouble(*upper)));
     }
-    const std::string kind =
-        integer ? (log ? "int_loguniform" : "int_uniform") : (log ? "log_normal" : "uniform");
-    r_.AddNumeric(name, key_node, kind, *lower, *upper, integer ? std::nullopt : init);
+    // ng.p.Scalar(lower, upper) or ng.p.Log(lower, upper): the box, linear or log-scaled; init
+    // and step only start Nevergrad's search there. Unbounded, Nevergrad's search stays near
+    // init: a log-normal centred on it in the box above.
+    const std::string kind = integer ? (log ? "int_loguniform" : "int_uniform")
+                                     : (log ? (bounded ? "loguniform" : "log_normal") : "uniform");
+    r_.AddNumeric(name, key_node, kind, *lower, *upper, integer || bounded ? std::nullopt : init);
   }
 
+  YAML::Node root_;
+  bool sweeper_file_ = false;  // the file is hydra.sweeper itself
+  Plugin plugin_ = Plugin::kOptuna;
+  bool grid_ = false;     // the Optuna sweeper's GridSampler
+  double grid_size_ = 1;  // the points of that grid
   std::vector<bool> directions_;
   YAML::Node directions_node_;
   std::vector<std::string> objective_names_;
@@ -515,8 +557,9 @@ class HydraReader {
 }  // namespace
 
 bool MatchesHydra(const YAML::Node& root) {
-  return root.IsMap() && root["hydra"] && root["hydra"].IsMap() && root["hydra"]["sweeper"] &&
-         root["hydra"]["sweeper"].IsMap();
+  return root.IsMap() && ((root["hydra"] && root["hydra"].IsMap() && root["hydra"]["sweeper"] &&
+                           root["hydra"]["sweeper"].IsMap()) ||
+                          IsSweeperConfig(root));
 }
 
 void ReadHydra(SweepReading& reading, const YAML::Node& root) { HydraReader(reading).Read(root); }
