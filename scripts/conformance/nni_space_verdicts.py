@@ -237,7 +237,7 @@ def validation_cases(nni, src):
     for name, spec in tests.good.items():
         at = line_of(lines, f"'{name}':", start - 1)
         cases.append((f"validation/good-{name}", f"{path}:{at} good", {name: spec}, None))
-    nested_note = "a nested choice (a conditional space): hpo refuses it for now"
+    nested_note = "a nested choice (a conditional space)"
     cases.append(("validation/good-nested", f"{path}:{line_of(lines, 'good_nested = {')} "
                   "good_nested", tests.good_nested, nested_note))
     for name in sorted(n for n in vars(tests) if n.startswith("bad_") and n != "bad_choice_args"):

@@ -93,11 +93,33 @@ TEST(NniVocabularyTest, QuniformWhoseEndsAreNotMultiplesSaysNniClipsThem) {
       << c.notes.front();
 }
 
-TEST(NniVocabularyTest, NestedChoiceIsRefusedAtItsParameter) {
-  EXPECT_EQ(UserErrorOf([] { Load(kNni + "nested_choice.json"); }),
-            kNni +
-                "nested_choice.json:3:5: layer: a nested choice (options with _name: a "
-                "conditional space); hpo does not read nested choice spaces yet");
+TEST(NniVocabularyTest, ANestedChoiceIsAConditionalSpace) {
+  // formatting.py: (layer, 1, kernel_size) is active when layer's index is 1, and
+  // deformat_parameters gives the trial {layer: {_name: Conv, kernel_size: k}}: flattened,
+  // layer._name and layer.kernel_size.
+  const SweepConfig nested = Load(kNni + "nested_choice.json");
+  std::vector<std::string> described;
+  for (const ParameterSpec& p : nested.parameters)
+    described.push_back(p.name + ": " + DescribeParameter(p));
+  EXPECT_EQ(described,
+            (std::vector<std::string>{
+                "lr: loguniform [0.0001, 0.1]", "layer._name: categorical [Empty, Conv]",
+                "layer.kernel_size: categorical [1, 2, 3, 5] when layer._name in [Conv]"}));
+  // A key several options give with the same space is one parameter, active with each.
+  const SweepConfig shared =
+      Load(Written("pool.json",
+                   R"({"layer": {"_type": "choice", "_value": [{"_name": "Empty"},
+        {"_name": "Max", "size": {"_type": "choice", "_value": [2, 3]}},
+        {"_name": "Avg", "size": {"_type": "choice", "_value": [2, 3]}}]}})"));
+  EXPECT_EQ(DescribeParameter(shared.parameters.back()),
+            "categorical [2, 3] when layer._name in [Max, Avg]");
+  EXPECT_NE(UserErrorOf([] {
+              Load(Written("apart.json",
+                           R"({"layer": {"_type": "choice", "_value": [{"_name": "Empty"},
+        {"_name": "Max", "size": {"_type": "choice", "_value": [2, 3]}},
+        {"_name": "Avg", "size": {"_type": "choice", "_value": [2, 5]}}]}})"));
+            }).find("layer.size: options Max and Avg give it different spaces"),
+            std::string::npos);
 }
 
 TEST(NniVocabularyTest, NnisValidationRulesAreRefusedWhereTheyAreBroken) {

@@ -3,8 +3,10 @@
 //    nni/common/hpo_utils/validation.py checks it and read as formatting.py and the tuners read
 //    it: randint [lower, upper) excludes upper; quniform and qloguniform round to multiples of q
 //    and clip to [low, high]; loguniform's bounds are values; lognormal is exp(normal(mu,
-//    sigma)); the q normal kinds round without clipping. A nested choice (options with _name,
-//    a conditional space) is refused.
+//    sigma)); the q normal kinds round without clipping. A nested choice (options with _name)
+//    is a conditional space: the trial gets NAME._name and the chosen option's parameters as
+//    NAME.KEY, each active only with its option (the dotted form of the nested mapping
+//    formatting.py's deformat_parameters gives the trial).
 //  - An experiment config (V2, keys matched as NNI matches them: case and underscores aside;
 //    or the legacy V1 layout, by its trainingServicePlatform, as nnictl converts it) holds the
 //    space inline or in searchSpaceFile (relative to the config's folder), the tuner (hpo's
@@ -14,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "lib/config/vocabularies/vocabulary.h"
@@ -60,8 +63,15 @@ class NniSpaceReader {
   }
 
  private:
-  // validation.py:42-83, with its messages' words.
-  void ReadSpec(const std::string& name, const YAML::Node& key, const YAML::Node& spec) {
+  // validation.py:42-83, with its messages' words. Returns the name of the parameter it added
+  // (NAME._name for a nested choice).
+  std::string ReadSpec(const std::string& name, const YAML::Node& key, const YAML::Node& spec) {
+    ReadSpecOf(name, key, spec);
+    return spec["_type"].Scalar() == "choice" && HasNamedOption(spec["_value"]) ? name + "._name"
+                                                                                : name;
+  }
+
+  void ReadSpecOf(const std::string& name, const YAML::Node& key, const YAML::Node& spec) {
     if (!IsNniSpec(spec))
       r_.Fail(spec,
               fmt::format("search space \"{}\" does not have \"_type\" or \"_value\"", Echo(name)));
@@ -102,11 +112,7 @@ class NniSpaceReader {
   }
 
   void ReadChoice(const std::string& name, const YAML::Node& key, const YAML::Node& args) {
-    if (HasNamedOption(args)) {
-      r_.Fail(key, fmt::format("{}: a nested choice (options with _name: a conditional space); "
-                               "hpo does not read nested choice spaces yet",
-                               Echo(name)));
-    }
+    if (HasNamedOption(args)) return ReadNestedChoice(name, key, args);
     std::vector<Value> values = r_.Values(args, name + "._value");
     // validation.py:55-59 (bool counts: Python's bool is an int)
     for (size_t i = 0; i < values.size(); ++i) {
@@ -116,6 +122,49 @@ class NniSpaceReader {
                                      Echo(name), Echo(values[i].ToYaml())));
     }
     r_.AddCategorical(name, key, std::move(values));
+  }
+
+  // The options' names are NAME._name; each option's parameters are NAME.KEY, active only with
+  // that option (formatting.py: a nested spec's key is (NAME, index, KEY), activated when NAME's
+  // index is that index; deformat_parameters nests them under NAME beside _name). A KEY that
+  // several options give with the same space is one parameter active with each of them.
+  void ReadNestedChoice(const std::string& name, const YAML::Node& key, const YAML::Node& args) {
+    std::vector<Value> names;
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<std::pair<Value, YAML::Node>>> children;  // KEY -> options
+    std::map<std::string, YAML::Node> child_keys;
+    for (const YAML::Node& option : args) {
+      if (!option.IsMap() || !option["_name"])
+        r_.Fail(option, fmt::format("search space \"{}\": every option of a nested choice "
+                                    "is a mapping with _name",
+                                    Echo(name)));
+      const Value option_name = ValueFromYaml(option["_name"], r_.At(option["_name"]));
+      names.push_back(option_name);
+      for (const auto& p : option) {
+        const std::string child = r_.Key(p.first);
+        if (child == "_name") continue;
+        if (!children.count(child)) order.push_back(child), child_keys[child] = p.first;
+        children[child].emplace_back(option_name, p.second);
+      }
+    }
+    r_.AddCategorical(name + "._name", key, names);
+    for (const std::string& child : order) {
+      const auto& options = children[child];
+      for (const auto& [option_name, spec] : options) {
+        if (YAML::Dump(spec) != YAML::Dump(options.front().second))
+          r_.Fail(spec, fmt::format("{}.{}: options {} and {} give it different spaces, and the "
+                                    "trial gets one value under that name: name them apart",
+                                    Echo(name), Echo(child), options.front().first.ToYaml(),
+                                    option_name.ToYaml()));
+      }
+      std::string path = name;
+      path.append(".").append(child);
+      const std::string added = ReadSpec(path, child_keys[child], options.front().second);
+      if (names.size() == 1) continue;  // one option: always active
+      ParameterCondition condition{name + "._name", {}, r_.At(child_keys[child])};
+      for (const auto& option : options) condition.values.push_back(option.first);
+      r_.SetCondition(added, std::move(condition));
+    }
   }
 
   // [lower, upper): formatting.py:197-199 counts upper - lower values from lower.
