@@ -4,8 +4,10 @@ namespace hpo::config {
 
 std::span<const Vocabulary> Vocabularies() {
   static const Vocabulary kVocabularies[] = {
+      {"Hydra Orion sweeper (hydra.sweeper)", MatchesHydraOrion, ReadHydraOrion},
       {"Hydra sweeper", MatchesHydra,
        ReadHydra},  // the reader names the plugin: Optuna, Nevergrad or Ax
+      {"Orion priors in a program's config (orion~)", MatchesOrionConfig, ReadOrionConfig},
       {"Katib Experiment (spec.parameters)", MatchesKatib, ReadKatib},
       {"Determined (hyperparameters, searcher)", MatchesDetermined, ReadDetermined},
       {"Azure ML sweep job (search_space)", MatchesAzureMl, ReadAzureMl},

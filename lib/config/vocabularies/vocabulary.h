@@ -33,6 +33,12 @@ const Vocabulary& PufferLibIniVocabulary();
 // One pair per file of this folder.
 bool MatchesHydra(const YAML::Node& root);
 void ReadHydra(SweepReading& reading, const YAML::Node& root);
+/// orion_vocabulary.cc: the Hydra Orion sweeper (before the other Hydra plugins), and Orion's
+/// priors written in a program's own config (`orion~uniform(0, 1)`).
+bool MatchesHydraOrion(const YAML::Node& root);
+void ReadHydraOrion(SweepReading& reading, const YAML::Node& root);
+bool MatchesOrionConfig(const YAML::Node& root);
+void ReadOrionConfig(SweepReading& reading, const YAML::Node& root);
 bool MatchesKatib(const YAML::Node& root);
 void ReadKatib(SweepReading& reading, const YAML::Node& root);
 bool MatchesDetermined(const YAML::Node& root);
