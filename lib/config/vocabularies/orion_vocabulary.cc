@@ -12,6 +12,7 @@
 // Hyperband and ASHA (__init__.py:908-950; hyperband/hyperband.py:207-209). Orion minimises.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -342,6 +343,10 @@ class PriorReader {
       if (std::fabs(sum - 1.0) > 1e-8 + 1e-5)
         throw std::invalid_argument(
             fmt::format("probabilities sum to {}, not 1", FormatDouble(sum)));
+      // equal odds are Orion's list (Categorical.__init__ tiles 1/n): no weights to keep
+      if (std::all_of(probabilities.begin(), probabilities.end(),
+                      [&](double p) { return p == probabilities.front(); }))
+        probabilities.clear();
     } else if (first.kind == PyNode::Kind::kList) {
       for (const PyNode& item : first.items) values.push_back(ToValue(item));
     } else {
