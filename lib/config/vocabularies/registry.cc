@@ -8,6 +8,7 @@ std::span<const Vocabulary> Vocabularies() {
       {"Hydra sweeper", MatchesHydra,
        ReadHydra},  // the reader names the plugin: Optuna, Nevergrad or Ax
       {"Orion priors in a program's config (orion~)", MatchesOrionConfig, ReadOrionConfig},
+      {"Polyaxon (hptuning, or matrix with kind)", MatchesPolyaxon, ReadPolyaxon},
       {"Katib Experiment (spec.parameters)", MatchesKatib, ReadKatib},
       {"Determined (hyperparameters, searcher)", MatchesDetermined, ReadDetermined},
       {"Azure ML sweep job (search_space)", MatchesAzureMl, ReadAzureMl},

@@ -39,6 +39,9 @@ bool MatchesHydraOrion(const YAML::Node& root);
 void ReadHydraOrion(SweepReading& reading, const YAML::Node& root);
 bool MatchesOrionConfig(const YAML::Node& root);
 void ReadOrionConfig(SweepReading& reading, const YAML::Node& root);
+/// polyaxon_vocabulary.cc: v0 `hptuning:` and v1 `matrix: {kind, params}`.
+bool MatchesPolyaxon(const YAML::Node& root);
+void ReadPolyaxon(SweepReading& reading, const YAML::Node& root);
 bool MatchesKatib(const YAML::Node& root);
 void ReadKatib(SweepReading& reading, const YAML::Node& root);
 bool MatchesDetermined(const YAML::Node& root);
