@@ -4,6 +4,8 @@ namespace hpo::config {
 
 std::span<const Vocabulary> Vocabularies() {
   static const Vocabulary kVocabularies[] = {
+      // first: the only one whose file may be a list (of models)
+      {"Guild AI guild.yml", MatchesGuild, ReadGuild},  // the reader names the operation
       {"Hydra Orion sweeper (hydra.sweeper)", MatchesHydraOrion, ReadHydraOrion},
       {"Hydra sweeper", MatchesHydra,
        ReadHydra},  // the reader names the plugin: Optuna, Nevergrad or Ax

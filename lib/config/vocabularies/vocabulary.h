@@ -42,6 +42,10 @@ void ReadOrionConfig(SweepReading& reading, const YAML::Node& root);
 /// polyaxon_vocabulary.cc: v0 `hptuning:` and v1 `matrix: {kind, params}`.
 bool MatchesPolyaxon(const YAML::Node& root);
 void ReadPolyaxon(SweepReading& reading, const YAML::Node& root);
+/// guild_vocabulary.cc: a guild.yml (operations at the top level, under operations:, or a list
+/// of models); the only vocabulary whose file may be a list.
+bool MatchesGuild(const YAML::Node& root);
+void ReadGuild(SweepReading& reading, const YAML::Node& root);
 bool MatchesKatib(const YAML::Node& root);
 void ReadKatib(SweepReading& reading, const YAML::Node& root);
 bool MatchesDetermined(const YAML::Node& root);
