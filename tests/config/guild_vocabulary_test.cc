@@ -81,6 +81,8 @@ b:
   EXPECT_EQ(b.sampler.method, "protein");  // gp, the default optimizer
   const SweepConfig a = LoadSweepConfig(path);
   EXPECT_EQ(Described(a, "x"), "int_uniform [0.0, 1.0]");
+  EXPECT_EQ(a.metric, "loss");  // Guild's default objective, minimised
+  EXPECT_FALSE(a.maximize);
 }
 
 TEST(GuildVocabularyTest, WhatGuildRefusesOrHpoCannotPassIsRefusedAtItsLine) {

@@ -142,7 +142,10 @@ class GuildReader {
         r_.Ignore(path);  // description, sourcecode, requires, output-scalars...
       }
     }
-    if (!objective_set_) r_.SetImpliedMetric("loss", def);  // DEFAULT_OBJECTIVE, minimised
+    if (!objective_set_) {  // run_impl.py:49 DEFAULT_OBJECTIVE, minimised
+      r_.SetImpliedMetric("loss", def);
+      r_.SetGoal(false);
+    }
     ReadOptimizer();
   }
 
