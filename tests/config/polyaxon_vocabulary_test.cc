@@ -101,19 +101,29 @@ TEST(PolyaxonVocabularyTest, V1ValuesReadInEveryForm) {
 
 TEST(PolyaxonVocabularyTest, WhatPolyaxonOrHpoCannotRunIsRefusedAtItsLine) {
   EXPECT_EQ(Refusal("matrix:\n  kind: grid\n  params:\n    x: {kind: uniform, value: [0, 1]}\n"),
-            ":4:31: x: uniform is a distribution, which Polyaxon's grid search refuses");
+            ":4:31: x: uniform is a distribution, which Polyaxon's grid search refuses (a v0 "
+            "matrix without an algorithm is a grid search)");
   EXPECT_EQ(Refusal("matrix:\n  kind: mapping\n  values: [{x: 1}]\n"),
             ":2:9: matrix kind mapping: runs a list of given configurations, not a search: hpo "
             "cannot");
+  // no algorithm named: a grid search (hptuning.py:364-371)
+  EXPECT_EQ(Refusal("hptuning:\n  matrix:\n    x: {uniform: '0:1'}\n"),
+            ":3:18: x: uniform is a distribution, which Polyaxon's grid search refuses (a v0 "
+            "matrix without an algorithm is a grid search)");
+  EXPECT_EQ(Refusal("hptuning:\n  bo: {n_iterations: 2, n_initial_trials: 1}\n  matrix:\n"
+                    "    x: {normal: '0:1'}\n"),
+            ":4:17: x: normal is not uniform, which Polyaxon's bayesian optimization refuses");
   EXPECT_EQ(Refusal("hptuning:\n  matrix:\n    x: {range: '5:1:1'}\n"),
             ":3:16: x: stop must be strictly higher than start");
-  EXPECT_EQ(Refusal("hptuning:\n  matrix:\n    x: {quniform: '1:10:4'}\n"),
-            ":3:19: x: quniform floors its draws to multiples of q; hpo reads it when low < high "
+  EXPECT_EQ(Refusal("hptuning:\n  random_search: {}\n  matrix:\n    x: {quniform: '1:10:4'}\n"),
+            ":4:19: x: quniform floors its draws to multiples of q; hpo reads it when low < high "
             "are multiples of q");
-  EXPECT_EQ(Refusal("hptuning:\n  matrix:\n    x: {pvalues: [[a, 0.7], [b, 0.6]]}\n"),
-            ":3:18: x: the probabilities sum to 1.2999999999999998, above 1");
-  EXPECT_EQ(Refusal("hptuning:\n  matrix:\n    x: {uniform: [0, 1, 3]}\n"),
-            ":3:18: x: size draws a tensor of values; hpo searches scalars");
+  EXPECT_EQ(
+      Refusal(
+          "hptuning:\n  random_search: {}\n  matrix:\n    x: {pvalues: [[a, 0.7], [b, 0.6]]}\n"),
+      ":4:18: x: the probabilities sum to 1.2999999999999998, above 1");
+  EXPECT_EQ(Refusal("hptuning:\n  random_search: {}\n  matrix:\n    x: {uniform: [0, 1, 3]}\n"),
+            ":4:18: x: size draws a tensor of values; hpo searches scalars");
 }
 
 }  // namespace

@@ -92,13 +92,20 @@ class PolyaxonReader {
     const std::vector<double> a = Args(name, value, *args);
     if (args->ordered) return ReadSpace(name, key_node, value, kind, a);
     if (grid_) {  // hptuning.py validate_matrix: distributions are not grid points
-      r_.Fail(value, fmt::format("{}: {} is a distribution, which Polyaxon's grid search refuses",
+      r_.Fail(value, fmt::format("{}: {} is a distribution, which Polyaxon's grid search refuses "
+                                 "(a v0 matrix without an algorithm is a grid search)",
+                                 Echo(name), kind));
+    }
+    if (bo_ && kind != "uniform") {  // validate_bo_matrix; v1 bayes.py:186-191
+      r_.Fail(value, fmt::format("{}: {} is not uniform, which Polyaxon's bayesian optimization "
+                                 "refuses",
                                  Echo(name), kind));
     }
     ReadDistribution(name, key_node, value, kind, a);
   }
 
   bool grid_ = false;
+  bool bo_ = false;
   bool hyperopt_ = false;
 
  private:
@@ -159,6 +166,10 @@ class PolyaxonReader {
   void ReadPChoice(const std::string& name, const YAML::Node& key_node, const YAML::Node& v) {
     if (hyperopt_)  // matrix/hyperopt.py:50-53
       r_.Fail(v, fmt::format("{}: pchoice is not supported by Hyperopt (Polyaxon refuses it)",
+                             Echo(name)));
+    if (bo_)  // a distribution, not uniform (validate_bo_matrix)
+      r_.Fail(v, fmt::format("{}: pchoice is not uniform, which Polyaxon's bayesian optimization "
+                             "refuses",
                              Echo(name)));
     if (!v.IsSequence() || v.size() == 0)
       r_.Fail(v, fmt::format("{}: pchoice is a list of [value, probability]", Echo(name)));
@@ -363,7 +374,10 @@ bool MatchesPolyaxon(const YAML::Node& root) {
 void ReadPolyaxonV0(SweepReading& r, const YAML::Node& hptuning) {
   SweepConfig& c = r.config();
   PolyaxonReader reader(r, false);
-  reader.grid_ = static_cast<bool>(hptuning["grid_search"]);
+  // hptuning.py:364-371: grid search unless another algorithm is named
+  reader.grid_ = hptuning["grid_search"] ||
+                 !(hptuning["random_search"] || hptuning["hyperband"] || hptuning["bo"]);
+  reader.bo_ = static_cast<bool>(hptuning["bo"]);
   c.sampler.method = reader.grid_ ? "grid" : "random";
   for (const auto& p : hptuning) {
     const std::string key = r.Key(p.first);
@@ -413,6 +427,7 @@ void ReadPolyaxonMatrix(SweepReading& r, const YAML::Node& matrix) {
   }
   reader.grid_ = kind == "grid";
   reader.hyperopt_ = kind == "hyperopt";
+  reader.bo_ = kind == "bayes";
   c.sampler.method = kind == "grid"       ? "grid"
                      : kind == "bayes"    ? "protein"
                      : kind == "hyperopt" ? "tpe"
