@@ -260,7 +260,7 @@ bool OnlyConstants(const YAML::Node& parameters) {
 SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
                            const std::string& preset, const std::vector<std::string>& command,
                            const std::vector<std::string>& sets) {
-  if (!doc.root.IsMap())
+  if (!doc.root.IsMap() && !MatchesGuild(doc.root))  // a guild.yml may list its models
     throw UserError(OriginOf(doc.source, doc.root), "a sweep config must be a mapping of keys");
   SweepConfig config;
   config.source = doc.source;

@@ -109,8 +109,15 @@ def _install_import_stand_ins():
 
 def prepare_checkout(path, commit):
     """Return (source dir with src/sweeps, commit sha, temp dir or None)."""
+    return prepare_checkout_at(path, commit, "src/sweeps")
+
+
+def prepare_checkout_at(path, commit, marker, paths=()):
+    """Return (source dir holding `marker`, commit sha, temp dir or None): `path` is a work
+    tree holding `marker`, else a git directory whose commit (only `paths` of it, when given)
+    is exported to a temp dir."""
     path = os.path.abspath(path)
-    if os.path.isdir(os.path.join(path, "src", "sweeps")):
+    if os.path.isdir(os.path.join(path, marker)):
         sha = commit
         if sha is None:
             try:
@@ -128,10 +135,10 @@ def prepare_checkout(path, commit):
             check=True, capture_output=True, text=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        sys.exit(f"{path} is neither a wandb/sweeps checkout nor its git directory")
-    tmp = tempfile.mkdtemp(prefix="wandb-sweeps-")
+        sys.exit(f"{path} is neither a checkout holding {marker} nor a git directory")
+    tmp = tempfile.mkdtemp(prefix="peer-checkout-")
     archive = subprocess.run(
-        ["git", "--git-dir", path, "archive", sha], check=True, capture_output=True
+        ["git", "--git-dir", path, "archive", sha, *paths], check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
     return tmp, sha, tmp

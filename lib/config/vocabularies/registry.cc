@@ -4,8 +4,13 @@ namespace hpo::config {
 
 std::span<const Vocabulary> Vocabularies() {
   static const Vocabulary kVocabularies[] = {
+      // first: the only one whose file may be a list (of models)
+      {"Guild AI guild.yml", MatchesGuild, ReadGuild},  // the reader names the operation
+      {"Hydra Orion sweeper (hydra.sweeper)", MatchesHydraOrion, ReadHydraOrion},
       {"Hydra sweeper", MatchesHydra,
        ReadHydra},  // the reader names the plugin: Optuna, Nevergrad or Ax
+      {"Orion priors in a program's config (orion~)", MatchesOrionConfig, ReadOrionConfig},
+      {"Polyaxon (hptuning, or matrix with kind)", MatchesPolyaxon, ReadPolyaxon},
       {"Katib Experiment (spec.parameters)", MatchesKatib, ReadKatib},
       {"Determined (hyperparameters, searcher)", MatchesDetermined, ReadDetermined},
       {"Azure ML sweep job (search_space)", MatchesAzureMl, ReadAzureMl},

@@ -33,6 +33,19 @@ const Vocabulary& PufferLibIniVocabulary();
 // One pair per file of this folder.
 bool MatchesHydra(const YAML::Node& root);
 void ReadHydra(SweepReading& reading, const YAML::Node& root);
+/// orion_vocabulary.cc: the Hydra Orion sweeper (before the other Hydra plugins), and Orion's
+/// priors written in a program's own config (`orion~uniform(0, 1)`).
+bool MatchesHydraOrion(const YAML::Node& root);
+void ReadHydraOrion(SweepReading& reading, const YAML::Node& root);
+bool MatchesOrionConfig(const YAML::Node& root);
+void ReadOrionConfig(SweepReading& reading, const YAML::Node& root);
+/// polyaxon_vocabulary.cc: v0 `hptuning:` and v1 `matrix: {kind, params}`.
+bool MatchesPolyaxon(const YAML::Node& root);
+void ReadPolyaxon(SweepReading& reading, const YAML::Node& root);
+/// guild_vocabulary.cc: a guild.yml (operations at the top level, under operations:, or a list
+/// of models); the only vocabulary whose file may be a list.
+bool MatchesGuild(const YAML::Node& root);
+void ReadGuild(SweepReading& reading, const YAML::Node& root);
 bool MatchesKatib(const YAML::Node& root);
 void ReadKatib(SweepReading& reading, const YAML::Node& root);
 bool MatchesDetermined(const YAML::Node& root);

@@ -1,0 +1,367 @@
+// Guild AI's guild.yml (github:guildai/guildai dfbefedb): operations, at the top level
+// (guild/guildfile.py:300-318, an anonymous model), under `operations:`, or in a list of
+// `model:` items. One operation is read: `--preset NAME` (NAME or MODEL:NAME), else the first
+// with a searched flag. Its `flags:` hold defaults (guildfile.py:421-428); Guild runs a batch
+// when one is a list or a flag function (commands/run_impl.py:1571-1579): `random` when a flag
+// function is there, else `+`, every combination of the lists. A list is a categorical
+// dimension; `uniform[a:b]`, `[a:b]` (flag_util.py:26, 319-332) and `loguniform[a:b]` are
+// skopt dimensions (plugins/skopt_util.py:123-192): two integers make an Integer range, else a
+// Real one; a third argument is the first trial's value, not a step. The operation's
+// `optimizer`/`optimizers` (the one `guild run OP --optimize` takes), `default-max-trials`,
+// `objective` (loss by default, minimised) complete the sweep; `main:` runs as
+// `python -m MAIN --flag value ...`, `exec:` with `${flag_args}`.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <regex>
+#include <sstream>
+
+#include "lib/config/vocabularies/vocabulary.h"
+#include "lib/config/yaml_source.h"
+
+namespace hpo::config {
+namespace {
+
+struct GuildOp {
+  std::string name;  // MODEL:OP, or OP for the anonymous model
+  YAML::Node key;
+  YAML::Node def;
+};
+
+bool IsOperation(const YAML::Node& op) {
+  return op.IsScalar() || (op.IsMap() && (op["main"] || op["exec"] || op["flags"] || op["steps"]));
+}
+
+void AddOperations(const YAML::Node& ops, const std::string& model, std::vector<GuildOp>& out) {
+  if (!ops.IsMap()) return;
+  for (const auto& p : ops) {
+    if (!p.first.IsScalar() || p.first.Scalar() == "$include" || !IsOperation(p.second)) continue;
+    out.push_back(
+        {model.empty() ? p.first.Scalar() : model + ":" + p.first.Scalar(), p.first, p.second});
+  }
+}
+
+std::vector<GuildOp> Operations(const YAML::Node& root) {
+  std::vector<GuildOp> ops;
+  if (root.IsSequence()) {
+    for (const YAML::Node& item : root) {
+      if (!item.IsMap() || !item["operations"]) continue;
+      const std::string model =
+          item["model"] && item["model"].IsScalar() ? item["model"].Scalar() : "";
+      AddOperations(item["operations"], model, ops);
+    }
+  } else if (root["operations"]) {  // guildfile.py:1745-1753: an anonymous model
+    AddOperations(root["operations"], "", ops);
+  } else {
+    AddOperations(root, "", ops);
+  }
+  return ops;
+}
+
+// Guild's flag function: NAME[a:b...] or an anonymous [a:b...] (flag_util.py:296-332).
+struct FlagFunction {
+  std::string name;
+  std::vector<std::string> args;
+};
+
+std::optional<FlagFunction> DecodeFunction(const YAML::Node& v) {
+  if (!v.IsScalar()) return std::nullopt;
+  static const std::regex named(R"(([a-zA-Z0-9_\-\.]+)\[(.*)\])");
+  const std::string& s = v.Scalar();
+  std::smatch m;
+  FlagFunction f;
+  std::string args;
+  if (std::regex_search(s, m, named, std::regex_constants::match_continuous)) {
+    f.name = m[1];
+    args = m[2];
+  } else if (s.size() > 2 && s.front() == '[' && s.back() == ']' &&
+             s.find(':') != std::string::npos) {
+    args = s.substr(1, s.size() - 2);
+  } else {
+    return std::nullopt;
+  }
+  for (size_t start = 0; !args.empty();) {
+    const size_t colon = args.find(':', start);
+    std::string arg = args.substr(start, colon - start);
+    arg.erase(0, arg.find_first_not_of(' '));
+    arg.erase(arg.find_last_not_of(' ') + 1);
+    f.args.push_back(arg);
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return f;
+}
+
+bool IsSearched(const YAML::Node& def) {
+  const YAML::Node v = def.IsMap() ? def["default"] : def;
+  return v && (v.IsSequence() || DecodeFunction(v).has_value());
+}
+
+bool HasSearchedFlag(const YAML::Node& op) {
+  if (!op.IsMap() || !op["flags"] || !op["flags"].IsMap()) return false;
+  for (const auto& p : op["flags"]) {
+    if (IsSearched(p.second)) return true;
+  }
+  return false;
+}
+
+// PyYAML, which reads guild.yml, takes YAML 1.1's yes/on/true (any case) as true.
+bool Yaml11True(const YAML::Node& v) {
+  const std::string text = v.IsScalar() ? LowerCase(v.Scalar()) : "";
+  return text == "yes" || text == "on" || text == "true";
+}
+
+class GuildReader {
+ public:
+  explicit GuildReader(SweepReading& r) : r_(r), c_(r.config()) {}
+
+  void Read(const GuildOp& op) {
+    op_ = op;
+    const YAML::Node& def = op.def;
+    if (def.IsScalar()) return Command(def, "main");
+    for (const auto& p : def) {
+      const std::string key = r_.Key(p.first);
+      const std::string path = op.name + "." + key;
+      if (key == "flags") {
+        r_.Map(p.second, path);
+        for (const auto& q : p.second) ReadFlag(r_.Key(q.first), q.first, q.second);
+      } else if (key == "main" || key == "exec") {
+        Command(p.second, key);
+      } else if (key == "objective") {
+        ReadObjective(p.second, path);
+      } else if (key == "default-max-trials") {
+        c_.n_trials = r_.Int(p.second, path, 1);
+      } else if (key == "optimizer" || key == "optimizers") {
+        optimizer_ = p.second;
+        has_optimizer_ = true;
+      } else if (key == "flags-dest" && r_.Text(p.second, path) != "args") {
+        r_.Fail(p.second, fmt::format("{}: Guild sets the flags as {}; hpo passes them as "
+                                      "arguments",
+                                      path, Echo(p.second.Scalar())));
+      } else {
+        r_.Ignore(path);  // description, sourcecode, requires, output-scalars...
+      }
+    }
+    if (!objective_set_) {  // run_impl.py:49 DEFAULT_OBJECTIVE, minimised
+      r_.SetImpliedMetric("loss", def);
+      r_.SetGoal(false);
+    }
+    ReadOptimizer();
+  }
+
+ private:
+  // A flag: a default (a scalar, a list or a flag function) or {default, type, choices, ...}.
+  void ReadFlag(const std::string& name, const YAML::Node& key_node, const YAML::Node& def) {
+    const YAML::Node v = def.IsMap() ? def["default"] : def;
+    if (def.IsMap()) {
+      for (const auto& p : def) {
+        const std::string k = r_.Key(p.first);
+        if (k == "arg-name" && r_.Text(p.second, k) != name)
+          r_.Fail(p.second, fmt::format("{}: arg-name passes it under another name; hpo passes "
+                                        "it as {}",
+                                        name, name));
+        if (k != "default") r_.Ignore(fmt::format("{}.{}", name, k));  // type, choices, ...
+      }
+    }
+    if (!v || v.IsNull()) return r_.Ignore(name);  // Guild passes no None flag
+    if (v.IsSequence()) {
+      has_list_ = true;
+      return r_.AddCategorical(name, key_node, r_.Values(v, name));
+    }
+    if (const std::optional<FlagFunction> f = DecodeFunction(v))
+      return ReadFunction(name, key_node, v, *f);
+    r_.SetFixed(name, key_node, ValueFromYaml(v, r_.At(v)), r_.At(v));
+  }
+
+  void ReadFunction(const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
+                    const FlagFunction& f) {
+    has_function_ = true;
+    const std::string fname = f.name.empty() ? "uniform" : f.name;
+    if (fname != "uniform" && fname != "loguniform") {  // skopt_util.py:147-157
+      r_.Fail(v, fmt::format("{}: unknown function '{}' (Guild's optimizers take uniform and "
+                             "loguniform)",
+                             Echo(name), Echo(fname)));
+    }
+    if (f.args.size() != 2 && f.args.size() != 3)
+      r_.Fail(v, fmt::format("{}: {} requires 2 or 3 args", Echo(name), fname));
+    std::vector<Value> args;
+    for (const std::string& a : f.args) {
+      const std::optional<Value> parsed = Value::Parse(a);
+      if (!parsed || !parsed->is_number())
+        r_.Fail(v, fmt::format("{}: '{}' is not a number", Echo(name), Echo(a)));
+      args.push_back(*parsed);
+    }
+    const double low = args[0].as_double(), high = args[1].as_double();
+    if (!(low < high))
+      r_.Fail(v, fmt::format("{}: the lower bound must be below the upper", Echo(name)));
+    if (args.size() == 3)
+      c_.notes.push_back(
+          fmt::format("{}: Guild's first trial takes {}; hpo's does not", name, args[2].ToYaml()));
+    const bool integer = fname == "uniform" && args[0].is_int() && args[1].is_int();
+    if (fname == "loguniform" && !(low > 0))
+      r_.Fail(v, fmt::format("{}: loguniform needs bounds > 0", Echo(name)));
+    r_.AddNumeric(name, key_node,
+                  fname == "loguniform" ? "loguniform"
+                  : integer             ? "int_uniform"
+                                        : "uniform",
+                  low, high);
+  }
+
+  void ReadObjective(const YAML::Node& v, const std::string& path) {
+    objective_set_ = true;
+    if (v.IsScalar()) {  // a name to minimise; '-name' maximises (run_impl.py:1637-1646)
+      std::string name = v.Scalar();
+      const bool maximize = !name.empty() && name[0] == '-';
+      if (maximize) name.erase(0, 1);
+      r_.SetImpliedMetric(name, v);
+      return r_.SetGoal(maximize);
+    }
+    r_.Map(v, path);
+    for (const char* goal : {"maximize", "minimize"}) {
+      if (v[goal]) {
+        r_.SetMetric(v[goal], path + "." + goal);
+        return r_.SetGoal(std::string(goal) == "maximize");
+      }
+    }
+    r_.Fail(v, fmt::format("{}: needs maximize or minimize", path));
+  }
+
+  // The optimizer: the file's (as --optimize takes it), else the batch Guild implies.
+  void ReadOptimizer() {
+    std::string algorithm = has_function_ ? "random" : "+";
+    if (has_optimizer_) {
+      algorithm = DefaultOptimizer();
+      c_.notes.push_back(
+          fmt::format("read as guild run {} --optimize (optimizer {})", op_.name, algorithm));
+    }
+    if (algorithm == "+") {
+      c_.sampler.method = "grid";  // every combination
+    } else if (algorithm == "random" || algorithm == "skopt:random") {
+      c_.sampler.method = "random";
+      if (c_.n_trials == 0) c_.n_trials = 20;  // random_main.py:25
+    } else if (algorithm == "gp" || algorithm == "skopt:gp") {
+      c_.sampler.method = "protein";
+      c_.notes.push_back("Guild's gp (skopt's Gaussian process) is searched with hpo's GP sampler");
+    } else {
+      c_.sampler.method = "tpe";
+      c_.notes.push_back(
+          fmt::format("Guild optimizer {} has no hpo sampler: tpe is used", algorithm));
+    }
+    if (c_.n_trials == 0 && algorithm != "+") c_.n_trials = 20;
+  }
+
+  std::string DefaultOptimizer() {
+    const YAML::Node& o = optimizer_;
+    if (o.IsScalar()) return o.Scalar();
+    if (o.IsMap() && o["algorithm"]) return r_.Text(o["algorithm"], "optimizer.algorithm");
+    if (o.IsMap()) {  // optimizers: {NAME: {algorithm, default}}: the default, or the only one
+      std::string only;
+      for (const auto& p : o) {
+        const YAML::Node& d = p.second;
+        std::string name = d.IsMap() && d["algorithm"] ? d["algorithm"].Scalar()
+                           : d.IsScalar()              ? d.Scalar()
+                                                       : p.first.Scalar();
+        if (d.IsMap() && d["default"] && Yaml11True(d["default"])) return name;
+        only = o.size() == 1 ? name : "";
+      }
+      if (!only.empty()) return only;
+    }
+    r_.Fail(o, "several optimizers and none is the default (Guild refuses --optimize then)");
+  }
+
+  // main: MODULE [ARGS] runs python -m MODULE ARGS and the flags as --name value; exec: a
+  // command whose ${flag_args} are the flags.
+  void Command(const YAML::Node& v, const std::string& key) {
+    YAML::Node words(YAML::NodeType::Sequence);
+    std::istringstream in(r_.Text(v, op_.name + "." + key));
+    if (key == "main") {
+      words.push_back("python");
+      words.push_back("-m");
+    }
+    bool has_args = key == "main";
+    for (std::string w; in >> w;) {
+      if (w == "${flag_args}") {
+        w = "${args}";
+        has_args = true;
+      } else if (w.find("${") != std::string::npos) {
+        r_.Fail(v, fmt::format("{}.exec: '{}' is Guild's macro; hpo passes the flags with "
+                               "${{flag_args}} only",
+                               op_.name, Echo(w)));
+      }
+      words.push_back(w);
+    }
+    if (key == "main") words.push_back("${args}");
+    if (!has_args)
+      r_.Fail(v,
+              fmt::format("{}.exec: no ${{flag_args}}: the flags would not be passed", op_.name));
+    r_.ReadCommand(words, key);
+    c_.notes.push_back("Guild passes flags as --name value; hpo's ${args} as --name=value");
+  }
+
+  SweepReading& r_;
+  SweepConfig& c_;
+  GuildOp op_;
+  YAML::Node optimizer_;
+  bool has_optimizer_ = false;
+  bool objective_set_ = false;
+  bool has_list_ = false;
+  bool has_function_ = false;
+};
+
+}  // namespace
+
+bool MatchesGuild(const YAML::Node& root) {
+  if (root.IsSequence()) {
+    for (const YAML::Node& item : root) {
+      if (item.IsMap() && item["model"] && item["operations"]) return true;
+    }
+    return false;
+  }
+  if (!root.IsMap()) return false;
+  if (root["operations"] && root["operations"].IsMap() && !root["parameters"]) {
+    for (const auto& p : root["operations"]) {
+      if (IsOperation(p.second)) return true;
+    }
+  }
+  for (const auto& p : root) {  // operations at the top level, each with main/exec and flags
+    if (p.second.IsMap() && (p.second["main"] || p.second["exec"]) && p.second["flags"])
+      return true;
+  }
+  return false;
+}
+
+void ReadGuild(SweepReading& r, const YAML::Node& root) {
+  SweepConfig& c = r.config();
+  const std::vector<GuildOp> ops = Operations(root);
+  // an operation without searched flags runs once, no sweep: not a preset
+  for (const GuildOp& op : ops) {
+    if (HasSearchedFlag(op.def)) c.presets.push_back(op.name);
+  }
+  const GuildOp* chosen = nullptr;
+  for (const GuildOp& op : ops) {
+    if (!c.preset.empty() ? op.name == c.preset : HasSearchedFlag(op.def)) {
+      chosen = &op;
+      break;
+    }
+  }
+  if (!chosen && c.preset.empty() && !ops.empty()) chosen = &ops.front();
+  if (!chosen) {
+    throw UserError(Origin{c.preset.empty() ? r.source() : "--preset"},
+                    fmt::format("no operation '{}' with searched flags in the guild file (those "
+                                "with some: {}); choose one with --preset",
+                                Echo(c.preset), fmt::join(c.presets, ", ")));
+  }
+  c.vocabulary = fmt::format("Guild AI guild.yml (operation {})", chosen->name);
+  if (ops.size() > 1 && c.preset.empty()) {
+    c.notes.push_back(
+        fmt::format("the file has {} operations: read {}, the first with searched flags "
+                    "(choose with --preset: {})",
+                    ops.size(), chosen->name, fmt::join(c.presets, ", ")));
+  }
+  GuildReader(r).Read(*chosen);
+  for (const GuildOp& op : ops) {
+    if (&op != chosen) r.Ignore(op.name);
+  }
+}
+
+}  // namespace hpo::config

@@ -1,0 +1,100 @@
+// Guild AI's guild.yml (lib/config/vocabularies/guild_vocabulary.cc): an operation's flags as
+// Guild's batch code reads them (github:guildai/guildai dfbefedb: guild/flag_util.py,
+// guild/plugins/skopt_util.py, guild/commands/run_impl.py).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "lib/config/sweep_config.h"
+#include "tests/support/user_error.h"
+
+namespace hpo::config {
+namespace {
+
+using testing_support::UserErrorOf;
+
+const std::string kGuild = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/vocabularies/guild/";
+
+std::string Written(const std::string& text) {
+  std::string path = (std::filesystem::temp_directory_path() / "guild_case.yml").string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string Described(const SweepConfig& c, const std::string& name) {
+  for (const ParameterSpec& p : c.parameters) {
+    if (p.name == name) return DescribeParameter(p);
+  }
+  return "(no parameter " + name + ")";
+}
+
+std::string Refusal(const std::string& text) {
+  const std::string path = Written(text);
+  std::string error = UserErrorOf([&] { LoadSweepConfig(path); });
+  if (error.rfind(path, 0) == 0) error = error.substr(path.size());
+  return error;
+}
+
+TEST(GuildVocabularyTest, TheOperationWithSearchedFlagsIsReadAsGuildsRandomBatch) {
+  const SweepConfig c = LoadSweepConfig(kGuild + "guild.yml");
+  EXPECT_EQ(c.vocabulary, "Guild AI guild.yml (operation train)");
+  EXPECT_EQ(c.sampler.method, "random");  // a flag function: Guild's implied random batch
+  EXPECT_EQ(c.n_trials, 15);              // default-max-trials
+  EXPECT_EQ(c.metric, "val_acc");
+  EXPECT_TRUE(c.maximize);
+  // two integers make skopt's Integer range; the third argument is the first trial's value
+  EXPECT_EQ(Described(c, "layers"), "int_uniform [1.0, 4.0]");
+  EXPECT_EQ(Described(c, "momentum"), "uniform [0.8, 0.99]");
+  EXPECT_EQ(Described(c, "batch"), "categorical [32, 64]");
+  EXPECT_EQ(c.fixed.at("epochs"), Value(10));
+  // main: MODULE ARGS runs as python -m MODULE ARGS and the flags
+  EXPECT_EQ(c.command,
+            (std::vector<std::string>{"python", "-m", "train", "--data", "data/", "${args}"}));
+  EXPECT_EQ(c.presets, std::vector<std::string>{"train"});
+}
+
+TEST(GuildVocabularyTest, ListsOnlyAreEveryCombinationAndModelsAreRead) {
+  const SweepConfig c = LoadSweepConfig(kGuild + "models.yml");
+  EXPECT_EQ(c.vocabulary, "Guild AI guild.yml (operation mnist:train)");
+  EXPECT_EQ(c.sampler.method, "grid");
+  EXPECT_EQ(c.n_trials, 6);
+  EXPECT_EQ(c.metric, "loss");
+  EXPECT_FALSE(c.maximize);
+  EXPECT_EQ(c.command, (std::vector<std::string>{"python", "-u", "train.py", "${args}"}));
+}
+
+TEST(GuildVocabularyTest, PresetChoosesTheOperationAndTheOptimizerIsTheOneOptimizeTakes) {
+  const std::string path = Written(R"(a:
+  main: a
+  flags: {x: '[0:1]'}
+b:
+  main: b
+  optimizers:
+    fast: {algorithm: random}
+    best: {algorithm: gp, default: yes, random-starts: 3}
+  flags: {y: [1, 2, 3]}
+)");
+  const SweepConfig b = LoadSweepConfig(path, "b");
+  EXPECT_EQ(b.vocabulary, "Guild AI guild.yml (operation b)");
+  EXPECT_EQ(b.sampler.method, "protein");  // gp, the default optimizer
+  const SweepConfig a = LoadSweepConfig(path);
+  EXPECT_EQ(Described(a, "x"), "int_uniform [0.0, 1.0]");
+  EXPECT_EQ(a.metric, "loss");  // Guild's default objective, minimised
+  EXPECT_FALSE(a.maximize);
+}
+
+TEST(GuildVocabularyTest, WhatGuildRefusesOrHpoCannotPassIsRefusedAtItsLine) {
+  EXPECT_EQ(Refusal("train:\n  main: t\n  flags:\n    x: range[1:5]\n"),
+            ":4:8: x: unknown function 'range' (Guild's optimizers take uniform and loguniform)");
+  EXPECT_EQ(Refusal("train:\n  exec: python t.py ${lr}\n  flags:\n    lr: [1, 2]\n"),
+            ":2:9: train.exec: '${lr}' is Guild's macro; hpo passes the flags with "
+            "${flag_args} only");
+  EXPECT_EQ(Refusal("train:\n  main: t\n  flags-dest: globals\n  flags:\n    lr: [1, 2]\n"),
+            ":3:15: train.flags-dest: Guild sets the flags as globals; hpo passes them as "
+            "arguments");
+}
+
+}  // namespace
+}  // namespace hpo::config
