@@ -392,6 +392,14 @@ void SweepReading::FinishConditions() {
     }
     p.condition->parent = named->name;
   }
+  const bool conditional = std::any_of(c_.parameters.begin(), c_.parameters.end(),
+                                       [](const ParameterSpec& p) { return p.condition; });
+  if (conditional && (c_.sampler.method == "protein" || c_.sampler.method == "cmaes")) {
+    c_.notes.push_back(fmt::format(
+        "{} sees an inactive conditional parameter at its centre; on conditional spaces tpe "
+        "does better (docs/benchmarks.md, A conditional space): method: tpe",
+        c_.sampler.method));
+  }
 }
 
 void SweepReading::FinishAlgorithm() const {

@@ -108,6 +108,7 @@ class SweepReading {
   /// written, or canonical) takes one of `condition.values`; refused for a constant.
   void SetCondition(const std::string& path, ParameterCondition condition);
   /// Names each condition's parent canonically; refuses one that names no searched parameter.
+  /// Notes that protein and cmaes impute inactive parameters (tpe does better there).
   void FinishConditions();
   /// Refuses, at its line, a trainer key the sweep's algorithm (fixed, or ppo) does not read:
   /// hpo train would refuse it in every trial.

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lib/config/sweep_config.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
 namespace hpo::config {
@@ -32,7 +33,7 @@ const ParameterSpec& Param(const SweepConfig& c, const std::string& name) {
 
 // A file written for the test, in a folder of its own (a config's searchSpaceFile is beside it).
 std::string Written(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::path(::testing::TempDir()) / "nni";
+  const auto dir = testing_support::OwnTestDir("nni");
   std::filesystem::create_directories(dir);
   std::ofstream(dir / name) << text;
   return (dir / name).string();

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lib/config/sweep_config.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
 namespace hpo::config {
@@ -18,7 +19,7 @@ using testing_support::UserErrorOf;
 const std::string kFixtures = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/vocabularies/";
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::path(testing::TempDir()) / name;
+  const auto path = testing_support::OwnTestDir("files") / name;
   std::ofstream(path) << text;
   return path.string();
 }

@@ -17,6 +17,7 @@
 #include "lib/samplers/sampler_factory.h"
 #include "lib/space/search_space.h"
 #include "tests/support/same_sweep.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
 namespace hpo::config {
@@ -26,7 +27,7 @@ const std::string kSeeds = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/
 const std::string kFixtures = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/vocabularies/";
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::path(testing::TempDir()) / name;
+  const auto path = testing_support::OwnTestDir("files") / name;
   std::ofstream(path) << text;
   return path.string();
 }
@@ -562,7 +563,7 @@ parameters:
                       "", {"stub", "${args}"});
     });
   };
-  const std::string file = testing::TempDir() + "bad_hooks.yaml";
+  const std::string file = testing_support::OwnTestDir("files").string() + "/" + "bad_hooks.yaml";
   EXPECT_EQ(error("  on_trial_start: [echo, \"${sweep_json}\"]\n"),
             file +
                 ":3:26: hooks.on_trial_start: unknown macro '${sweep_json}' (known here: ${sweep}, "
@@ -615,7 +616,7 @@ TEST(SweepConfigTest, InterpolationsATrialWouldNeedAreRefusedWhereTheyAre) {
                                   "  lr: {min: 0.1, max: 0.2}\n"),
                         "", command);
       }),
-      testing::TempDir() +
+      testing_support::OwnTestDir("files").string() + "/" +
           "needs_now.yaml:3:8: '${now:%Y}' calls the OmegaConf resolver 'now', which hpo does not "
           "run; give the value itself");
   EXPECT_EQ(
@@ -625,7 +626,7 @@ TEST(SweepConfigTest, InterpolationsATrialWouldNeedAreRefusedWhereTheyAre) {
                       "method: random\nparameters:\n  lr:\n    min: ??\?\n    max: 0.2\n"),
             "", command);
       }),
-      testing::TempDir() +
+      testing_support::OwnTestDir("files").string() + "/" +
           "needs_missing.yaml:4:10: '??\?' is OmegaConf's mark of a value to be given elsewhere; "
           "give the value itself");
   EXPECT_EQ(
@@ -635,7 +636,7 @@ TEST(SweepConfigTest, InterpolationsATrialWouldNeedAreRefusedWhereTheyAre) {
                                   "${base.lr}\n      - 0.2\n"),
                         "", command);
       }),
-      testing::TempDir() +
+      testing_support::OwnTestDir("files").string() + "/" +
           "needs_outside.yaml:5:9: '${base.lr}' points outside this file (or in a circle), so hpo "
           "cannot resolve it; give the value itself");
   EXPECT_NE(testing_support::UserErrorOf([&] {
@@ -1106,7 +1107,7 @@ parameters:
               LoadSweepConfig(
                   WriteTemp("bad_merge.yaml", "method: random\nparameters:\n  lr:\n    <<: 3\n"));
             }),
-            testing::TempDir() +
+            testing_support::OwnTestDir("files").string() + "/" +
                 "bad_merge.yaml:4:9: a merge key (<<) takes a mapping or a list of mappings");
   // an alias bomb: nine levels of ten aliases stand for 10^9 values
   std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
@@ -1118,7 +1119,7 @@ parameters:
   EXPECT_EQ(
       testing_support::UserErrorOf(
           [&] { LoadSweepConfig(WriteTemp("bomb.yaml", bomb + "method: random\n")); }),
-      testing::TempDir() +
+      testing_support::OwnTestDir("files").string() + "/" +
           "bomb.yaml: the file stands for more than 1000000 values through its aliases (*name)");
 }
 

@@ -10,12 +10,13 @@
 
 #include "lib/config/sweep_config.h"
 #include "tests/support/same_sweep.h"
+#include "tests/support/test_dir.h"
 
 namespace hpo::config {
 namespace {
 
 std::string WriteFile(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::path(testing::TempDir()) / name;
+  const auto path = testing_support::OwnTestDir("files") / name;
   std::ofstream(path) << text;
   return path.string();
 }

@@ -8,13 +8,14 @@
 #include <iterator>
 
 #include "lib/config/trainer_keys.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
 namespace hpo::config {
 namespace {
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::path(testing::TempDir()) / name;
+  const auto path = testing_support::OwnTestDir("files") / name;
   std::ofstream(path) << text;
   return path.string();
 }

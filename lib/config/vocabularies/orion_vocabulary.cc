@@ -648,7 +648,9 @@ namespace hpo::config {
 // own keys, or its params call Orion's priors (no other plugin's grammar has them).
 bool MatchesHydraOrion(const YAML::Node& root) {
   if (!MatchesHydra(root)) return false;
-  const YAML::Node sweeper = root["hydra"]["sweeper"];
+  // A file that is the sweeper's config itself (`# @package hydra.sweeper`) has no hydra: key.
+  const YAML::Node hydra = root["hydra"];
+  const YAML::Node sweeper = hydra && hydra.IsMap() ? hydra["sweeper"] : root;
   if (root["defaults"] && root["defaults"].IsSequence()) {
     for (const YAML::Node& item : root["defaults"]) {
       if (!item.IsMap()) continue;
