@@ -54,14 +54,22 @@ TEST_P(RealCorpusTest, SearchesWhatItsToolSearchesOrIsRefusedAsItsToolRefusesIt)
                                                ? std::vector<std::string>{"python3", "train.py"}
                                                : std::vector<std::string>{};
   const std::string preset = entry["operation"].as<std::string>("");
+  const YAML::Node refuses = entry["hpo_refuses"];
   try {
     const SweepConfig c = LoadSweepConfig(file, preset, command);
     EXPECT_FALSE(entry["invalid"].IsDefined())
         << "read, but its tool refuses it: " << entry["invalid"].as<std::string>();
-    EXPECT_EQ(static_cast<int>(c.parameters.size()), entry["searched"].as<int>())
-        << "read as " << c.vocabulary;
+    EXPECT_FALSE(refuses.IsDefined()) << "read, but hpo means to refuse it: " << refuses["why"];
+    const YAML::Node count =
+        entry["hpo_searched"] ? entry["hpo_searched"]["count"] : entry["searched"];
+    EXPECT_EQ(static_cast<int>(c.parameters.size()), count.as<int>()) << "read as " << c.vocabulary;
   } catch (const UserError& e) {
-    EXPECT_TRUE(entry["invalid"].IsDefined()) << "refused: " << e.what();
+    if (refuses) {
+      EXPECT_NE(std::string(e.what()).find(refuses["message"].as<std::string>()), std::string::npos)
+          << e.what();
+    } else {
+      EXPECT_TRUE(entry["invalid"].IsDefined()) << "refused: " << e.what();
+    }
   }
 }
 
