@@ -145,15 +145,13 @@ void PrintSpace(const config::SweepConfig& c) {
                                         : fmt::format("{}", fmt::join(c.command, " ")));
   fmt::print("searched ({}):\n", c.parameters.size());
   for (const config::ParameterSpec& p : c.parameters) {
+    config::ParameterSpec always = p;  // the condition is printed last, for every kind
+    always.condition.reset();
     std::string line;
-    if (p.categorical) {
-      std::string choices;
-      for (const Value& v : p.choices) choices += (choices.empty() ? "" : ", ") + v.ToYaml();
-      line = fmt::format("categorical [{}]", choices);
-    } else if (p.numeric.sigma) {  // W&B's normal family: unbounded
-      line = config::DescribeParameter(p);
+    if (p.categorical || p.numeric.sigma || p.numeric.beta) {  // choices, odds, W&B's unbounded
+      line = config::DescribeParameter(always);
     } else {
-      // Integer kinds show integer bounds.
+      // Integer kinds show integer bounds (and step).
       const bool integer = p.numeric.distribution.find("int") != std::string::npos ||
                            p.numeric.distribution == "uniform_pow2";
       auto show = [integer](double v) {
@@ -161,8 +159,9 @@ void PrintSpace(const config::SweepConfig& c) {
                        : report::FormatParamValue(Value(v));
       };
       line =
-          fmt::format("{} [{}, {}]{}", p.numeric.distribution, show(p.numeric.min),
-                      show(p.numeric.max), p.numeric.mean ? " mean " + show(*p.numeric.mean) : "");
+          fmt::format("{} [{}, {}]{}{}", p.numeric.distribution, show(p.numeric.min),
+                      show(p.numeric.max), p.numeric.mean ? " mean " + show(*p.numeric.mean) : "",
+                      p.numeric.q != 1.0 ? " q " + show(p.numeric.q) : "");
     }
     if (p.condition) line += " when " + config::DescribeCondition(*p.condition);
     fmt::print("  {:<24} {}\n", p.name, line);
