@@ -20,6 +20,7 @@ std::span<const Vocabulary> Vocabularies() {
       {"Ray Tune / RLlib (tune:, or experiments with config: grid_search)", MatchesRay, ReadRay},
       {"Ludwig hyperopt", MatchesLudwig, ReadLudwig},  // the reader names the executor
       {"trlx sweep (Ray Tune)", MatchesTrlx, ReadTrlx},
+      {"neroRL tuning file (categorical:)", MatchesNeroRl, ReadNeroRl},
       {"W&B Sweeps", MatchesWandb, ReadWandb},  // only W&B's words: W&B's checks, then hpo's reader
       {"hpo", MatchesHpo, ReadHpo},  // named by HpoVocabularyName: which tools' spellings it saw
   };

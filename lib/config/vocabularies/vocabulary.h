@@ -68,6 +68,8 @@ bool MatchesLudwig(const YAML::Node& root);
 void ReadLudwig(SweepReading& reading, const YAML::Node& root);
 bool MatchesTrlx(const YAML::Node& root);
 void ReadTrlx(SweepReading& reading, const YAML::Node& root);
+bool MatchesNeroRl(const YAML::Node& root);
+void ReadNeroRl(SweepReading& reading, const YAML::Node& root);
 bool MatchesWandb(const YAML::Node& root);
 void ReadWandb(SweepReading& reading, const YAML::Node& root);
 bool MatchesHpo(const YAML::Node& root);
