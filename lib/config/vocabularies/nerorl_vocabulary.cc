@@ -33,7 +33,7 @@ void ReadRanges(SweepReading& r, const std::string& block, const YAML::Node& ran
   r.Map(ranges, block);
   for (const auto& p : ranges) {
     const std::string name = r.Key(p.first);
-    const std::string path = block + "." + name;
+    const std::string path = fmt::format("{}.{}", block, name);
     if (!p.second.IsSequence() || p.second.size() != 2)
       r.Fail(p.second, fmt::format("{} must be [low, high] (neroRL passes them to suggest_float)",
                                    Echo(path)));
