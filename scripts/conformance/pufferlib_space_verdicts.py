@@ -15,8 +15,8 @@ GP only, are stood in for by empty modules, and the `pufferlib` package by a mod
 PufferLib's own unroll_nested_dict (read from pufferlib/pufferlib.py), so that PufferLib's
 package __init__ (which symlinks resources and silences stdout) is not run.
 
-The cases are written by this script, whole: one per INI file under the commit's
-pufferlib/config/ (its own configs, each read alone), then the script's own small files, each
+The cases are written by this script, whole, from its own small INI files (none of PufferLib's
+configs is copied: the real ones are in the real-file corpus, tests/fixtures/corpus), each
 naming the line of sweep.py it is about. For each `file:` the peer's verdict is:
   valid       PufferLib's load_config (pufferlib/pufferl.py) reading: configparser's
               ConfigParser() with its defaults, each value through ast.literal_eval (the text
@@ -59,7 +59,7 @@ SUPPORT_POINTS = (1 << 16) + 1
 
 HEAD = "[sweep]\nmethod = Protein\nmetric = score\ngoal = maximize\n\n"
 
-# The script's own files: what sweep.py does at a line its configs do not reach.
+# The script's own files, each about one line of sweep.py (its spaces, mean, scale and settings).
 OWN_CASES = [
     ("int-uniform-centre-rounds-half-to-even", "pufferlib/sweep.py:40 unnormalize",
      HEAD + "[sweep.train.update_epochs]\ndistribution = int_uniform\nmin = 1\nmax = 8\n"
@@ -88,6 +88,42 @@ OWN_CASES = [
     ("pow2-support", "pufferlib/sweep.py:61 Pow2.unnormalize",
      HEAD + "[sweep.train.horizon]\ndistribution = uniform_pow2\nmin = 8\nmax = 1024\n"
      "mean = 64\nscale = auto\n"),
+    ("int-uniform-mean-is-the-centre", "pufferlib/sweep.py:44 Linear.unnormalize",
+     HEAD + "[sweep.train.update_epochs]\ndistribution = int_uniform\nmin = 1\nmax = 6\n"
+     "mean = 2\nscale = auto\n"),
+    ("mean-above-max-is-the-centre", "pufferlib/sweep.py:25 Space.__init__",
+     HEAD + "[sweep.train.vf_coef]\ndistribution = uniform\nmin = 0.0\nmax = 2.0\n"
+     "mean = 3.0\nscale = auto\n"),
+    ("log-mean-is-the-centre", "pufferlib/sweep.py:67 Log",
+     HEAD + "[sweep.train.learning_rate]\ndistribution = log_normal\nmin = 0.0001\n"
+     "mean = 0.003\nmax = 0.1\nscale = 0.5\n"),
+    ("linear-numeric-scale", "pufferlib/sweep.py:30 Linear",
+     HEAD + "[sweep.train.clip_coef]\ndistribution = uniform\nmin = 0.05\nmax = 0.45\n"
+     "mean = 0.2\nscale = 0.25\n"),
+    ("goal-minimize", "pufferlib/sweep.py:159 Hyperparameters.__init__",
+     "[sweep]\nmethod = Protein\nmetric = loss\ngoal = minimize\n\n"
+     "[sweep.train.ent_coef]\ndistribution = log_normal\nmin = 1e-5\nmax = 0.05\n"
+     "mean = 0.001\nscale = auto\n"),
+    ("setting-outside-the-skip-list", "pufferlib/sweep.py:120 _params_from_puffer_sweep",
+     "[sweep]\nmethod = Protein\nmetric = score\ngoal = maximize\nmax_suggestion_cost = 900\n"
+     "\n[sweep.train.gamma]\ndistribution = logit_normal\nmin = 0.8\nmax = 0.999\n"
+     "mean = 0.95\nscale = auto\n"),
+    ("downsample-is-a-setting", "pufferlib/sweep.py:116 _params_from_puffer_sweep",
+     HEAD + "downsample = 4\n\n[sweep.train.gamma]\ndistribution = logit_normal\n"
+     "min = 0.8\nmax = 0.999\nmean = 0.95\nscale = auto\n"),
+    ("program-sections-and-groups", "pufferlib/sweep.py:114 _params_from_puffer_sweep",
+     "[base]\nenv_name = puffer_glider\nseed = 5\n\n[train]\ntotal_timesteps = 20_000_000\n"
+     "learning_rate = 0.004  # a trailing comment\ntarget_kl = None\ncompile = False\n\n"
+     "[env]\nreward_goal = 1.0\n\n" + HEAD +
+     "[sweep.train.total_timesteps]\ndistribution = log_normal\nmin = 1e7\nmax = 1e9\n"
+     "mean = 2e7\nscale = time\n\n"
+     "[sweep.train.minibatch_size]\ndistribution = uniform_pow2\nmin = 2048\n"
+     "max = 32768\nmean = 8192\nscale = auto\n\n"
+     "#[sweep.train.horizon]\n#distribution = uniform_pow2\n#min = 16\n#max = 256\n\n"
+     "[sweep.train.gae_lambda]\ndistribution = logit_normal\nmin = 0.6\nmean = 0.9\n"
+     "max = 0.99\nscale = auto\n\n"
+     "[sweep.env.reward_goal]\ndistribution = uniform\nmin = 0.5\nmax = 4.0\n"
+     "mean = 1.0\nscale = auto\n"),
 ]
 
 
@@ -227,13 +263,13 @@ def emit_case(case):
     return "\n".join(lines)
 
 
-def header(commit, sources):
+def header(commit):
     doc = __doc__.split("For each `file:` the peer's verdict is:\n")[1].split("--check")[0]
     return "\n".join([
         "# PufferLib conformance cases: its INI configs read by load_config and its sweep spaces.",
         f"# From PufferLib's history (github.com/elevatorguy/tmp holds it) at commit {commit}",
-        "# (PufferLib 3.0); the files are its own configs:",
-        *(f"#   {s}" for s in sources),
+        "# (PufferLib 3.0): its pufferlib/sweep.py and pufferlib/pufferlib.py. The files are the",
+        "# script's own, written for these cases (PufferLib's configs are in the real-file corpus).",
         "# Every `peer:` block is written by PufferLib's own code, run by",
         f"#   /usr/bin/python3 {SCRIPT_REL} <PufferLib git dir>",
         "# (never edit this file by hand; the script writes every case). For each `file:`:",
@@ -242,17 +278,9 @@ def header(commit, sources):
     ])
 
 
-def cases(git_dir, commit):
-    paths = sorted(p for p in git(git_dir, "ls-tree", "-r", "--name-only", commit,
-                                  "--", "pufferlib/config").split("\n") if p.endswith(".ini"))
-    out = []
-    for path in paths:
-        name = path[len("pufferlib/config/"):-len(".ini")].replace("/", "-").replace("_", "-")
-        out.append({"id": f"pufferlib/space/config-{name}", "source": f"{path}:1 file",
-                    "file": git(git_dir, "show", f"{commit}:{path}")})
-    for name, source, text in OWN_CASES:
-        out.append({"id": f"pufferlib/space/{name}", "source": source, "file": text})
-    return out, paths
+def cases():
+    return [{"id": f"pufferlib/space/{name}", "source": source, "file": text}
+            for name, source, text in OWN_CASES]
 
 
 def main():
@@ -264,10 +292,10 @@ def main():
     commit = git(args.git_dir, "rev-parse", args.commit).strip()
     with tempfile.TemporaryDirectory() as tmp:
         sweep = import_sweep(args.git_dir, commit, tmp)
-        all_cases, paths = cases(args.git_dir, commit)
+        all_cases = cases()
         for case in all_cases:
             case["peer"] = verdict(sweep, case["file"])
-    text = header(commit, ["pufferlib/config/**/*.ini (one case each)"]) + "\n" + \
+    text = header(commit) + "\n" + \
         "\n\n".join(emit_case(c) for c in all_cases) + "\n"
     for case, back in zip(all_cases, yaml.safe_load(text)):
         if back["file"] != case["file"] or back["peer"] != case["peer"]:
@@ -279,8 +307,7 @@ def main():
     with open(CASE_FILE, "w") as f:
         f.write(text)
     valid = sum(1 for c in all_cases if c["peer"]["valid"])
-    print(f"{os.path.relpath(CASE_FILE, REPO)}: {len(all_cases)} cases ({valid} valid), "
-          f"{len(paths)} of them PufferLib's config files")
+    print(f"{os.path.relpath(CASE_FILE, REPO)}: {len(all_cases)} cases ({valid} valid)")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 SCRIPT_REL = "scripts/conformance/ray_space_verdicts.py"
 RAY_FILES = ["python/ray/tune/search/sample.py", "python/ray/tune/search/variant_generator.py",
              "python/ray/tune/tests/test_sample.py", "python/ray/tune/tests/test_var.py"]
-TRLX_FILES = ["trlx/sweep.py", "configs/sweeps/ppo_sweep.yml", "configs/sweeps/ilql_sweep.yml"]
+TRLX_FILES = ["trlx/sweep.py"]
 DRAWS = 20000
 MAX_SUPPORT = 200
 

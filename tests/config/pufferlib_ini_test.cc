@@ -1,6 +1,6 @@
 // PufferLib's INI configs (lib/config/ini_source.cc, vocabularies/pufferlib_ini_vocabulary.cc):
-// the real files of tests/fixtures/vocabularies/pufferlib_ini (SOURCES.md gives each file's
-// hand count) and the mistakes a hand-written one can hold.
+// hpo's own files in tests/fixtures/vocabularies/pufferlib_ini (SOURCES.md says what each
+// holds) and the mistakes a hand-written one can hold.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -36,51 +36,52 @@ std::string Written(const std::string& name, const std::string& text) {
   return path;
 }
 
-TEST(PufferLibIniTest, PufferLib4DefaultIsProteinWithItsSweepSections) {
-  const SweepConfig c = Load(kIni + "pufferlib4_default.ini");
+TEST(PufferLibIniTest, NewestGrammarIsProteinWithItsSweepSections) {
+  const SweepConfig c = Load(kIni + "protein_sections.ini");
   EXPECT_EQ(c.vocabulary.rfind("PufferLib INI (sweep sections), as PufferLib's newest", 0), 0u);
-  EXPECT_EQ(c.parameters.size(), 21u);
+  EXPECT_EQ(c.parameters.size(), 9u);  // two of the eleven sections are commented out
   EXPECT_EQ(c.sampler.method, "protein");
   EXPECT_EQ(c.metric, "score");
   EXPECT_TRUE(c.maximize);
-  EXPECT_EQ(c.n_trials, 1200);  // max_runs
-  EXPECT_EQ(c.sampler.protein.max_suggestion_cost, 3600);
+  EXPECT_EQ(c.n_trials, 400);  // max_runs
+  EXPECT_EQ(c.sampler.protein.max_suggestion_cost, 1800);
   EXPECT_EQ(c.timeout_per_trial, 0);  // PufferLib kills no run for it
   const ParameterSpec& steps = Param(c, "train.total_timesteps");
   EXPECT_EQ(steps.numeric.distribution, "log_normal");
-  EXPECT_EQ(steps.numeric.min, 3e7);
-  EXPECT_EQ(steps.numeric.max, 1e11);
+  EXPECT_EQ(steps.numeric.min, 2e7);
+  EXPECT_EQ(steps.numeric.max, 5e9);
   EXPECT_EQ(steps.numeric.scale, "time");
   EXPECT_FALSE(steps.numeric.mean);
   const ParameterSpec& lr = Param(c, "train.learning_rate");
   EXPECT_EQ(lr.numeric.scale, "0.5");
   EXPECT_EQ(Param(c, "policy.hidden_size").numeric.distribution, "uniform_pow2");
-  EXPECT_EQ(Param(c, "train.gamma").numeric.max, 0.9999);
+  EXPECT_EQ(Param(c, "train.gamma").numeric.max, 0.9995);
+  EXPECT_EQ(Param(c, "train.ent_coef").numeric.min, 1e-5);  // a comment between its keys
   EXPECT_EQ(Param(c, "train.prio_alpha").numeric.distribution,
             "uniform");  // "uniform " in the file
-  EXPECT_EQ(lr.origin.where, kIni + "pufferlib4_default.ini:153:1");
+  EXPECT_EQ(lr.origin.where, kIni + "protein_sections.ini:71:1");
 }
 
-TEST(PufferLibIniTest, PufferLib2DefaultIsAWandbSweepSpelledAsSections) {
-  const SweepConfig c = Load(kIni + "pufferlib2_default.ini");
-  EXPECT_EQ(c.parameters.size(), 12u);
+TEST(PufferLibIniTest, PufferLib2LayoutIsAWandbSweepSpelledAsSections) {
+  const SweepConfig c = Load(kIni + "wandb_sections.ini");
+  EXPECT_EQ(c.parameters.size(), 6u);
   EXPECT_EQ(c.sampler.method, "protein");  // W&B's bayes, as hpo reads it in W&B's files
-  EXPECT_EQ(c.metric, "environment/episode_return");
+  EXPECT_EQ(c.metric, "environment/score");
   EXPECT_TRUE(c.maximize);
   const ParameterSpec& lr = Param(c, "train.learning_rate");
   EXPECT_EQ(lr.numeric.distribution, "loguniform");
-  EXPECT_EQ(lr.numeric.min, 1e-5);
-  EXPECT_EQ(lr.numeric.max, 1e-1);
+  EXPECT_EQ(lr.numeric.min, 3e-5);
+  EXPECT_EQ(lr.numeric.max, 3e-2);
   EXPECT_EQ(Param(c, "train.update_epochs").numeric.distribution, "int_uniform");
-  EXPECT_EQ(Param(c, "train.bptt_horizon").choices.size(), 5u);
+  EXPECT_EQ(Param(c, "train.bptt_horizon").choices.size(), 4u);
 }
 
-TEST(PufferLibIniTest, PufferLib2MobaReadsItsEnvironmentRewards) {
-  const SweepConfig c = Load(kIni + "pufferlib2_ocean_moba.ini");
-  EXPECT_EQ(c.parameters.size(), 7u);
-  EXPECT_EQ(c.metric, "environment/elo");
-  EXPECT_EQ(Param(c, "env.reward_death").numeric.min, -5.0);
-  EXPECT_EQ(Param(c, "train.total_timesteps").numeric.max, 200e9);  // 200_000_000_000
+TEST(PufferLibIniTest, PufferLib2EnvironmentFileReadsItsRewards) {
+  const SweepConfig c = Load(kIni + "env_rewards_sections.ini");
+  EXPECT_EQ(c.parameters.size(), 3u);
+  EXPECT_EQ(c.metric, "environment/tag_rate");
+  EXPECT_EQ(Param(c, "env.reward_caught").numeric.min, -3.0);
+  EXPECT_EQ(Param(c, "train.total_timesteps").numeric.max, 50e9);  // 50_000_000_000
 }
 
 TEST(PufferLibIniTest, MeanIsTheCentreWhenWritten) {

@@ -51,17 +51,17 @@ Value CentreValue(const SweepConfig& c, const std::string& name) {
 const std::string kSweepHead = "[sweep]\nmethod = Protein\nmetric = score\ngoal = maximize\n\n";
 
 TEST(PufferLibVocabularyTest, PufferLib3MeanIsTheCentreAndOneBelowMinIsSearchedFromMin) {
-  // PufferLib's own config/default.ini@e0d9b98: minibatch_size has mean 8192 below min 16384
-  const SweepConfig c = Load(kFixtures + "pufferlib_ini/pufferlib3_default_mean_below_min.ini");
+  // PufferLib 3.0's grammar (its config/default.ini@e0d9b98 has a mean below min, too)
+  const SweepConfig c = Load(kFixtures + "pufferlib_ini/protein_mean_below_min.ini");
   EXPECT_NE(c.vocabulary.find("PufferLib 3.0's sweep.py"), std::string::npos) << c.vocabulary;
-  EXPECT_EQ(c.parameters.size(), 16u);  // SOURCES.md's hand count
-  EXPECT_EQ(Param(c, "train.learning_rate").numeric.mean, 0.01);
-  EXPECT_EQ(Param(c, "train.gae_lambda").numeric.mean, 0.95);
+  EXPECT_EQ(c.parameters.size(), 7u);  // SOURCES.md's hand count
+  EXPECT_EQ(Param(c, "train.learning_rate").numeric.mean, 0.02);
+  EXPECT_EQ(Param(c, "train.gamma").numeric.mean, 0.99);
   const ParameterSpec& minibatch = Param(c, "train.minibatch_size");
-  EXPECT_EQ(minibatch.numeric.min, 16384);
-  EXPECT_EQ(minibatch.numeric.mean, 16384);
-  EXPECT_TRUE(HasNote(c, "train.minibatch_size: mean 8192.0 is outside [16384.0, 131072.0]"));
-  EXPECT_EQ(CentreValue(c, "train.batch_size"), Value(int64_t{524288}));
+  EXPECT_EQ(minibatch.numeric.min, 8192);
+  EXPECT_EQ(minibatch.numeric.mean, 8192);
+  EXPECT_TRUE(HasNote(c, "train.minibatch_size: mean 4096.0 is outside [8192.0, 65536.0]"));
+  EXPECT_EQ(CentreValue(c, "train.batch_size"), Value(int64_t{262144}));
 }
 
 TEST(PufferLibVocabularyTest, NewestSweepPyCentresEachRangeInTheMiddleAsItRounds) {
@@ -104,50 +104,52 @@ TEST(PufferLibVocabularyTest, ASectionWithoutScaleIsRefusedAsSweepPyRefusesIt) {
 }
 
 TEST(PufferLibVocabularyTest, MettasGroupsWithoutAParametersWrapperAreParameters) {
-  // configs/sweep/quick.yaml@85c376b: trainer: optimizer: learning_rate: {distribution: ...}
-  const SweepConfig c = Load(kFixtures + "metta/quick_nested_groups.yaml");
+  // as Metta's configs/sweep/quick.yaml@85c376b: trainer: optimizer: learning_rate: {...}
+  const SweepConfig c = Load(kFixtures + "metta/groups_without_parameters.yaml");
   ASSERT_EQ(c.parameters.size(), 1u);
   const ParameterSpec& lr = Param(c, "trainer.optimizer.learning_rate");
   EXPECT_EQ(lr.numeric.distribution, "log_normal");
-  EXPECT_EQ(lr.numeric.min, 0.0001);
-  EXPECT_EQ(lr.numeric.max, 0.001);
-  EXPECT_EQ(lr.numeric.mean, 0.0005);
+  EXPECT_EQ(lr.numeric.min, 0.0002);
+  EXPECT_EQ(lr.numeric.max, 0.004);
+  EXPECT_EQ(lr.numeric.mean, 0.001);
   EXPECT_EQ(lr.numeric.scale, "0.5");
-  EXPECT_EQ(c.metric, "reward");
+  EXPECT_EQ(c.metric, "episode_reward");
   EXPECT_TRUE(HasNote(c, "trainer: a parameter group without parameters:"));
 }
 
 TEST(PufferLibVocabularyTest, ProteinsNormalIsRefusedAsProteinRefusesIt) {
-  // configs/sweep/protein_pong_sweep.yaml@762b305: Protein raises 'Invalid distribution'
-  const std::string path = kFixtures + "metta/protein_pong_normal.yaml";
+  // as in Metta's configs/sweep/protein_pong_sweep.yaml@762b305: Protein raises 'Invalid
+  // distribution'
+  const std::string path = kFixtures + "metta/normal_refused.yaml";
   const std::string error = UserErrorOf([&] { Load(path); });
-  EXPECT_NE(error.find(path + ":10:7: env.sampling: 'normal' with min and max"), std::string::npos)
+  EXPECT_NE(error.find(path + ":10:7: env.spawn_rate: 'normal' with min and max"),
+            std::string::npos)
       << error;
   EXPECT_NE(error.find("'Invalid distribution: normal'"), std::string::npos) << error;
 }
 
 TEST(PufferLibVocabularyTest, January2025LogNormalsAreGivenByMeanScaleAndClip) {
-  // config/default.ini@86aa730, sampled by ablate.py@86aa730:64-84: 10 ** clip(normal(log10
-  // mean, scale), log10 mean -+ clip); logit_normal is 1 - that of 1 - mean
-  const SweepConfig c = Load(kFixtures + "pufferlib_ini/pufferlib2_jan2025_random_clip.ini");
+  // the grammar of config/default.ini@86aa730, sampled by ablate.py@86aa730:64-84: 10 **
+  // clip(normal(log10 mean, scale), log10 mean -+ clip); logit_normal is 1 - that of 1 - mean
+  const SweepConfig c = Load(kFixtures + "pufferlib_ini/random_clip_jan2025.ini");
   EXPECT_NE(c.vocabulary.find("random sweep of January 2025"), std::string::npos) << c.vocabulary;
   EXPECT_EQ(c.sampler.method, "random");
-  EXPECT_EQ(c.metric, "episode_return");  // from the [sweep.metric] section
+  EXPECT_EQ(c.metric, "snake_length");  // from the [sweep.metric] section
   EXPECT_TRUE(c.maximize);
-  EXPECT_EQ(c.parameters.size(), 8u);                         // SOURCES.md's hand count
-  const ParameterSpec& lr = Param(c, "train.learning_rate");  // mean 0.005, scale 1, clip 2
+  EXPECT_EQ(c.parameters.size(), 5u);                         // SOURCES.md's hand count
+  const ParameterSpec& lr = Param(c, "train.learning_rate");  // mean 0.002, scale 1, clip 2
   EXPECT_EQ(lr.numeric.distribution, "log_normal");
-  EXPECT_DOUBLE_EQ(lr.numeric.min, 5e-5);
-  EXPECT_DOUBLE_EQ(lr.numeric.max, 0.5);
-  EXPECT_EQ(lr.numeric.mean, 0.005);
+  EXPECT_DOUBLE_EQ(lr.numeric.min, 2e-5);
+  EXPECT_DOUBLE_EQ(lr.numeric.max, 0.2);
+  EXPECT_EQ(lr.numeric.mean, 0.002);
   EXPECT_EQ(lr.numeric.scale, "0.5");  // 1 decade of 2 either side: half of the half-range
-  const ParameterSpec& gamma = Param(c, "train.gamma");  // mean 0.98, scale 0.5, clip 1
+  const ParameterSpec& gamma = Param(c, "train.gamma");  // mean 0.97, scale 0.5, clip 1
   EXPECT_EQ(gamma.numeric.distribution, "logit_normal");
-  EXPECT_EQ(gamma.numeric.min, 0.8);
-  EXPECT_EQ(gamma.numeric.max, 0.998);
-  EXPECT_EQ(gamma.numeric.mean, 0.98);
-  EXPECT_EQ(Param(c, "train.update_epochs").numeric.max, 4);  // min and max, no scale then
-  EXPECT_TRUE(HasNote(c, "train.gamma: logit_normal with mean 0.98, scale 0.5, clip 1.0"));
+  EXPECT_DOUBLE_EQ(gamma.numeric.min, 0.7);
+  EXPECT_DOUBLE_EQ(gamma.numeric.max, 0.997);
+  EXPECT_EQ(gamma.numeric.mean, 0.97);
+  EXPECT_EQ(Param(c, "train.update_epochs").numeric.max, 6);  // min and max, no scale then
+  EXPECT_TRUE(HasNote(c, "train.gamma: logit_normal with mean 0.97, scale 0.5, clip 1.0"));
 }
 
 TEST(PufferLibVocabularyTest, A2025MetricSectionGivesTheMetricAndGoal) {
