@@ -162,6 +162,7 @@ void PrintSpace(const config::SweepConfig& c) {
           fmt::format("{} [{}, {}]{}{}", p.numeric.distribution, show(p.numeric.min),
                       show(p.numeric.max), p.numeric.mean ? " mean " + show(*p.numeric.mean) : "",
                       p.numeric.q != 1.0 ? " q " + show(p.numeric.q) : "");
+      if (p.numeric.clip) line += " clip";
     }
     if (p.condition) line += " when " + config::DescribeCondition(*p.condition);
     fmt::print("  {:<24} {}\n", p.name, line);

@@ -202,6 +202,7 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
     if (p.numeric.mean) out << YAML::Key << "mean" << YAML::Value << FormatDouble(*p.numeric.mean);
     if (p.numeric.scale) out << YAML::Key << "scale" << YAML::Value << *p.numeric.scale;
     if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
+    if (p.numeric.clip) out << YAML::Key << "clip_to_range" << YAML::Value << true;
   }
   out << YAML::EndMap;
 }
@@ -404,6 +405,7 @@ std::string DescribeParameter(const ParameterSpec& p) {
   if (n.mean) text += " mean " + FormatDouble(*n.mean);
   if (n.scale) text += " scale " + *n.scale;
   if (n.q != 1.0) text += " q " + FormatDouble(n.q);
+  if (n.clip) text += " clip";
   return text;
 }
 

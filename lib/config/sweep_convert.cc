@@ -232,14 +232,19 @@ std::string PriorComment(const ParameterSpec& p, const char* tool) {
                  : "";
 }
 
-// A conditional parameter in a target with no conditions: what hpo does, and what the target's
-// user would write instead.
-std::string WithCondition(const ParameterSpec& p, const std::string& comment,
-                          const std::string& instead) {
-  if (!p.condition) return comment;
-  const std::string condition =
-      fmt::format("hpo: searched only when {}; {}", DescribeCondition(*p.condition), instead);
-  return comment.empty() ? condition : comment + "; " + condition;
+// What hpo does that the target cannot say, after the parameter's own comment: a condition
+// (`instead`: what the target's user would write) and NNI's clip of a q range.
+std::string WithHpoOnlyMeaning(const ParameterSpec& p, const std::string& comment,
+                               const std::string& instead) {
+  std::vector<std::string> notes;
+  if (!comment.empty()) notes.push_back(comment);
+  if (p.numeric.clip)
+    notes.push_back("hpo: a multiple of q outside [min, max] is that bound (NNI's clip)");
+  if (p.condition) {
+    notes.push_back(
+        fmt::format("hpo: searched only when {}; {}", DescribeCondition(*p.condition), instead));
+  }
+  return Join(notes, "; ");
 }
 
 // The values hpo's grid sampler tries for each parameter, in parameter order.
@@ -549,8 +554,8 @@ std::string ToWandbYaml(const SweepConfig& c) {
   for (size_t i = 0; i < c.parameters.size(); ++i) {
     const Converted p = WandbParameter(c.parameters[i], grid.empty() ? nullptr : &grid[i]);
     lines.Entry(c.parameters[i].name, p.value,
-                WithCondition(c.parameters[i], p.comment,
-                              "W&B has no conditional parameters and passes it to every run"),
+                WithHpoOnlyMeaning(c.parameters[i], p.comment,
+                                   "W&B has no conditional parameters and passes it to every run"),
                 2);
   }
   for (const auto& [name, value] : c.fixed)
@@ -610,8 +615,8 @@ std::string ToOptunaYaml(const SweepConfig& c) {
     const Converted p = OptunaParameter(
         c.parameters[i], grid.empty() || c.parameters[i].categorical ? nullptr : &grid[i]);
     lines.Entry(c.parameters[i].name, p.value,
-                WithCondition(c.parameters[i], p.comment,
-                              "in Optuna, suggest it only on that branch of the objective"),
+                WithHpoOnlyMeaning(c.parameters[i], p.comment,
+                                   "in Optuna, suggest it only on that branch of the objective"),
                 2);
   }
   if (!c.constraints.empty()) {

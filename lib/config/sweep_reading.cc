@@ -363,6 +363,15 @@ void SweepReading::FinishNames() const {
       what + "; for another trainer, pass --command 'PROGRAM ${args}' (any name is then allowed)");
 }
 
+void SweepReading::ClipToRange(const std::string& path) {
+  for (auto p = c_.parameters.rbegin(); p != c_.parameters.rend(); ++p) {
+    if (p->written_name != path) continue;
+    p->numeric.clip = true;
+    space::MakeNumeric(p->numeric, p->origin);  // refuses a kind that does not clip
+    return;
+  }
+}
+
 void SweepReading::SetCondition(const std::string& path, ParameterCondition condition) {
   for (auto p = c_.parameters.rbegin(); p != c_.parameters.rend(); ++p) {
     if (p->written_name != path) continue;

@@ -122,6 +122,9 @@ class SweepReading {
                   double min, double max, std::optional<double> mean = std::nullopt,
                   std::optional<std::string> scale = std::nullopt, double q = 1.0,
                   bool one_value_ok = false);
+  /// Makes the q_uniform or q_log_uniform_values parameter just added at `path` clip its
+  /// multiples of q to [min, max], as NNI's quniform and qloguniform do.
+  void ClipToRange(const std::string& path);
   /// A searched parameter of W&B's normal family (normal, q_normal, log_normal, q_log_normal).
   void AddNormal(const std::string& path, const YAML::Node& key_node, const std::string& kind,
                  double mu, double sigma, double q);

@@ -113,6 +113,9 @@ class NumericDistribution : public Distribution {
       case Rounding::kQuantum:
         return v >= spec_.min && v <= spec_.max && on_grid((v - spec_.min) / spec_.q);
       case Rounding::kQuantumFromZero: {
+        if (spec_.clip)  // the multiples inside the range, and the bounds the outer ones clip to
+          return v >= spec_.min && v <= spec_.max &&
+                 (on_grid(v / spec_.q) || v == spec_.min || v == spec_.max);
         const double k = std::round(v / spec_.q);
         return on_grid(v / spec_.q) && k >= FirstMultiple() && k <= LastMultiple();
       }
@@ -153,9 +156,11 @@ class NumericDistribution : public Distribution {
         const double steps = std::round((v - spec_.min) / spec_.q);
         return Value(std::min(spec_.min + steps * spec_.q, spec_.max));
       }
-      case Rounding::kQuantumFromZero:  // numpy's round: halves to even (the default FE mode)
-        return Value(std::clamp(std::nearbyint(v / spec_.q), FirstMultiple(), LastMultiple()) *
-                     spec_.q);
+      case Rounding::kQuantumFromZero: {  // numpy's round: halves to even (the default FE mode)
+        const double multiple =
+            std::clamp(std::nearbyint(v / spec_.q), FirstMultiple(), LastMultiple()) * spec_.q;
+        return Value(spec_.clip ? std::clamp(multiple, spec_.min, spec_.max) : multiple);
+      }
     }
     return Value(v);
   }
@@ -210,7 +215,7 @@ class NumericDistribution : public Distribution {
          (kind_.rounding == Rounding::kInteger || kind_.rounding == Rounding::kQuantum ||
           kind_.rounding == Rounding::kQuantumFromZero)) ||
         (kind_.transform == Transform::kLog2 && kind_.rounding == Rounding::kPowerOfTwo);
-    if (levels < 2 || !even_transform || hi_ == lo_) return 0.0;
+    if (levels < 2 || !even_transform || hi_ == lo_ || spec_.clip) return 0.0;  // clip: uneven ends
     const auto is_level = [&](double v) { return FromUnit(ToUnitUnchecked(v)).as_double() == v; };
     if (!is_level(spec_.min) || !is_level(spec_.max)) return 0.0;
     return 1.0 / (levels - 1);
@@ -516,6 +521,11 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
   }
   if (kind->rounding == Rounding::kInteger && (spec.q < 1 || spec.q != std::floor(spec.q)))
     fail(fmt::format("{} needs a whole step >= 1, got {}", kind->name, spec.q));
+  if (spec.clip && kind->rounding != Rounding::kQuantumFromZero)
+    fail(
+        fmt::format("{} does not clip (clip_to_range goes with q_uniform and "
+                    "q_log_uniform_values)",
+                    kind->name));
   if (kind->transform == Transform::kLog10 && kind->rounding == Rounding::kInteger && spec.q != 1)
     fail(fmt::format("{} takes no step (a log axis has no even grid), got step {}", kind->name,
                      spec.q));

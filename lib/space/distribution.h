@@ -59,6 +59,9 @@ struct NumericSpec {
     bool operator==(const BetaShape&) const = default;
   };
   std::optional<BetaShape> beta{};
+  /// q_uniform and q_log_uniform_values: a multiple of q outside [min, max] is that bound, as
+  /// NNI's quniform and qloguniform clip it (W&B's keep the multiple).
+  bool clip{};
 
   bool operator==(const NumericSpec&) const = default;
 };

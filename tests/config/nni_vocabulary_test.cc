@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lib/config/sweep_config.h"
+#include "lib/space/search_space.h"
 #include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
@@ -84,14 +85,22 @@ TEST(NniVocabularyTest, RandintOfOneValueIsNnisSingleValue) {
   EXPECT_EQ(Param(c, "seed").numeric.max, 0);
 }
 
-TEST(NniVocabularyTest, QuniformWhoseEndsAreNotMultiplesSaysNniClipsThem) {
+TEST(NniVocabularyTest, QuniformClipsItsMultiplesToTheRangeAsNniDoes) {
   // test_hpo_formatting.py:13: quniform [100, 1000, 3] gives 100 for the draws that round to 99
+  // (deformat_parameters rounds to q, then clips: formatting.py:131-135)
   const SweepConfig c =
       Load(Written("clip.json", R"({"hidden": {"_type": "quniform", "_value": [100, 1000, 3]}})"));
-  EXPECT_TRUE(HasNote(c,
-                      "hidden: NNI clips its multiples of 3.0 to [100.0, 1000.0]: it gives "
-                      "100.0 where hpo gives 99.0"))
-      << c.notes.front();
+  EXPECT_EQ(DescribeParameter(c.parameters[0]), "q_uniform [100.0, 1000.0] q 3.0 clip");
+  const space::SearchSpace space = c.BuildSpace();
+  EXPECT_EQ(space.ValueAt(0, 0.0).as_double(), 100.0);  // not 99
+  EXPECT_EQ(space.ValueAt(0, 1.0).as_double(), 999.0);  // 1000 / 3 rounds to 333, inside
+  EXPECT_EQ(space.ValueAt(0, 0.5).as_double(), 549.0);
+  EXPECT_TRUE(space.Contains({{"hidden", Value(100.0)}}));
+  EXPECT_FALSE(space.Contains({{"hidden", Value(99.0)}}));
+  EXPECT_FALSE(space.Contains({{"hidden", Value(101.0)}}));
+  // The stored config says so and reads back as the same space.
+  const SweepConfig again = ParseSweepConfig(c.ToYaml(), "stored", "s");
+  EXPECT_EQ(DescribeParameter(again.parameters[0]), DescribeParameter(c.parameters[0]));
 }
 
 TEST(NniVocabularyTest, ANestedChoiceIsAConditionalSpace) {

@@ -27,7 +27,7 @@ const std::set<std::string> kSpecKeys = {
     "distribution", "type",          "min",    "max",           "low", "high",  "mean",    "scale",
     "values",       "choices",       "value",  "prior",         "q",   "log",   "default", "step",
     "space",        "search_center", "is_int", "probabilities", "mu",  "sigma", "a",       "b",
-    "when"};
+    "when",         "clip_to_range"};
 
 // Keys of the tools these files come from that do not change the search (listed as ignored).
 const std::set<std::string> kOtherToolKeys = {
@@ -541,12 +541,13 @@ struct SpecKeys {
   std::optional<std::string> scale;
   std::optional<Value> prior;
   bool log = false;
+  bool clip = false;  // clip_to_range (NNI's q kinds, as hpo stores them)
   std::optional<YAML::Node> values, constant, probabilities;
 };
 
 SpecKeys ReadSpecKeys(SweepReading& r, const std::string& path, const YAML::Node& v) {
   SpecKeys keys;
-  auto& [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, values, constant,
+  auto& [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, clip, values, constant,
          probabilities] = keys;
   for (const auto& p : v) {
     const std::string k = r.Key(p.first);
@@ -582,6 +583,8 @@ SpecKeys ReadSpecKeys(SweepReading& r, const std::string& path, const YAML::Node
       q = r.Number(x, kpath);
     } else if (k == "log") {
       log = r.Bool(x, kpath);
+    } else if (k == "clip_to_range") {
+      clip = r.Bool(x, kpath);
     } else if (k == "mu") {
       mu = r.Number(x, kpath);
     } else if (k == "sigma") {
@@ -595,7 +598,8 @@ SpecKeys ReadSpecKeys(SweepReading& r, const std::string& path, const YAML::Node
       r.Fail(p.first,
              fmt::format(
                  "unknown key '{}' in a parameter (known: distribution/type, min/low, max/high, "
-                 "mean/prior, scale, values/choices, value, q/step, log, mu, sigma, a, b, when)",
+                 "mean/prior, scale, values/choices, value, q/step, log, mu, sigma, a, b, when, "
+                 "clip_to_range)",
                  Echo(kpath)));
     }
   }
@@ -605,7 +609,7 @@ SpecKeys ReadSpecKeys(SweepReading& r, const std::string& path, const YAML::Node
 void ReadSpecWithoutCondition(SweepReading& r, const std::string& path, const YAML::Node& key_node,
                               const YAML::Node& v) {
   if (v["space"]) return AddCarbsSpec(r, path, key_node, v);
-  const auto [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, values, constant,
+  const auto [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, clip, values, constant,
               probabilities] = ReadSpecKeys(r, path, v);
   if (constant) {  // W&B's constant parameter: null and mappings are passed as written
     return r.SetFixed(path, key_node, ValueFromYaml(*constant, r.At(*constant)), r.At(*constant));
@@ -667,6 +671,7 @@ void ReadSpecWithoutCondition(SweepReading& r, const std::string& path, const YA
     r.Fail(v,
            fmt::format("{}: a numeric parameter needs min and max (or low and high)", Echo(path)));
   AddNumericSpec(r, path, key_node, v, kind, *min, *max, log, mean, scale, q);
+  if (clip) r.ClipToRange(path);
 }
 
 // `when: {PARENT: VALUE}` or `when: {PARENT: [VALUES]}`: searched only while PARENT (another

@@ -2,11 +2,11 @@
 //  - A search space (search_space.json or .yaml) maps each name to {_type, _value}, checked as
 //    nni/common/hpo_utils/validation.py checks it and read as formatting.py and the tuners read
 //    it: randint [lower, upper) excludes upper; quniform and qloguniform round to multiples of q
-//    and clip to [low, high]; loguniform's bounds are values; lognormal is exp(normal(mu,
-//    sigma)); the q normal kinds round without clipping. A nested choice (options with _name)
-//    is a conditional space: the trial gets NAME._name and the chosen option's parameters as
-//    NAME.KEY, each active only with its option (the dotted form of the nested mapping
-//    formatting.py's deformat_parameters gives the trial).
+//    and clip to [low, high] (hpo's clip_to_range); loguniform's bounds are values; lognormal
+//    is exp(normal(mu, sigma)); the q normal kinds round without clipping. A nested choice (options
+//    with _name) is a conditional space: the trial gets NAME._name and the chosen option's
+//    parameters as NAME.KEY, each active only with its option (the dotted form of the nested
+//    mapping formatting.py's deformat_parameters gives the trial).
 //  - An experiment config (V2, keys matched as NNI matches them: case and underscores aside;
 //    or the legacy V1 layout, by its trainingServicePlatform, as nnictl converts it) holds the
 //    space inline or in searchSpaceFile (relative to the config's folder), the tuner (hpo's
@@ -33,23 +33,6 @@ bool HasNamedOption(const YAML::Node& values) {
     if (option.IsMap() && option["_name"]) return true;
   }
   return false;
-}
-
-// The value NNI gives where a multiple of q nearest an end of [low, high] lies outside it:
-// deformat_parameters (formatting.py:131-135) rounds to a multiple of q, then clips.
-void NoteClipping(SweepReading& r, const std::string& name, double low, double high, double q) {
-  const double first = std::nearbyint(low / q) * q, last = std::nearbyint(high / q) * q;
-  const double slack = 1e-9 * std::fabs(q);
-  std::vector<std::string> ends;
-  if (first < low - slack)
-    ends.push_back(fmt::format("{} where hpo gives {}", FormatDouble(low), FormatDouble(first)));
-  if (last > high + slack)
-    ends.push_back(fmt::format("{} where hpo gives {}", FormatDouble(high), FormatDouble(last)));
-  if (ends.empty()) return;
-  r.config().notes.push_back(fmt::format(
-      "{}: NNI clips its multiples of {} to [{}, {}]: it gives {} (hpo's q kinds keep the "
-      "multiple of q)",
-      name, FormatDouble(q), FormatDouble(low), FormatDouble(high), fmt::join(ends, " and ")));
 }
 
 class NniSpaceReader {
@@ -106,9 +89,9 @@ class NniSpaceReader {
     if (wanted == 3) CheckQ(name, args, v[2]);
     if (type == "uniform") return r_.AddNumeric(name, key, "uniform", v[0], v[1]);
     if (type == "loguniform") return r_.AddNumeric(name, key, "loguniform", v[0], v[1]);
-    NoteClipping(r_, name, v[0], v[1], v[2]);
     r_.AddNumeric(name, key, type == "quniform" ? "q_uniform" : "q_log_uniform_values", v[0], v[1],
                   std::nullopt, std::nullopt, v[2]);
+    r_.ClipToRange(name);  // deformat_parameters (formatting.py:131-135): round to q, then clip
   }
 
   void ReadChoice(const std::string& name, const YAML::Node& key, const YAML::Node& args) {
