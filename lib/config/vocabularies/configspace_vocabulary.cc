@@ -66,8 +66,8 @@ bool IsConfigSpaceSpace(const YAML::Node& space) {
 YAML::Node WrappedSpace(const YAML::Node& root) {
   if (!root.IsMap() || !root["hydra"] || !root["hydra"].IsMap()) return YAML::Node();
   const YAML::Node sweeper = root["hydra"]["sweeper"];
-  if (!sweeper || !sweeper.IsMap()) return YAML::Node();
-  return sweeper["search_space"];
+  if (!sweeper || !sweeper.IsMap() || !sweeper["search_space"]) return YAML::Node();
+  return sweeper["search_space"];  // a missing key's node would throw on IsMap()
 }
 
 class ConfigSpaceReader {
