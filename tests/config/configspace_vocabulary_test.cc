@@ -99,6 +99,18 @@ TEST(ConfigSpaceVocabularyTest, HypersweepersHydraWrapperHoldsTheSpace) {
   EXPECT_EQ(Param(c, "n_layer").numeric.max, 5);
 }
 
+// hypersweeper's example configs name the space as a config group (search_space: mlp) and
+// interpolate it: the space is in another file, which hpo reads by itself
+TEST(ConfigSpaceVocabularyTest, HypersweepersConfigGroupSpaceNamesItsFile) {
+  const std::string at = Written("") + ":";
+  EXPECT_EQ(ErrorOf("defaults:\n  - _self_\n  - search_space: mlp\n"
+                    "  - override hydra/sweeper: HyperSMAC\n"
+                    "hydra:\n  sweeper:\n    n_trials: 10\n    search_space: ${search_space}\n"),
+            at + "8:19: hypersweeper's search space is the config group search_space "
+                 "(search_space/mlp.yaml), in another file: run hpo on that file (its "
+                 "hyperparameters: and conditions:), with this config's n_trials as --trials");
+}
+
 const char* const kTwo = R"(hyperparameters:
   opt: {type: categorical, choices: [a, b]}
   lr: {type: uniform_float, lower: 0.001, upper: 0.1}

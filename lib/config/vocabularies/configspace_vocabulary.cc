@@ -295,15 +295,43 @@ class ConfigSpaceReader {
   std::map<std::string, Known> known_;
 };
 
+// hypersweeper's own example configs: `override hydra/sweeper: HyperRS` (HyperSMAC, ...) in
+// `defaults`, and the space an interpolation of a config group (`search_space: ${search_space}`).
+std::string HypersweeperSpaceGroup(const YAML::Node& root) {
+  const YAML::Node space = WrappedSpace(root);
+  if (!space || !space.IsScalar() || space.Scalar().rfind("${", 0) != 0) return "";
+  if (!root["defaults"] || !root["defaults"].IsSequence()) return "";
+  bool hypersweeper = false;
+  std::string group;
+  for (const YAML::Node& entry : root["defaults"]) {
+    if (!entry.IsMap()) continue;
+    for (const auto& p : entry) {
+      if (!p.first.IsScalar() || !p.second.IsScalar()) continue;
+      if (p.first.Scalar() == "override hydra/sweeper")
+        hypersweeper = p.second.Scalar().rfind("Hyper", 0) == 0;
+      if (p.first.Scalar() == "search_space") group = p.second.Scalar();
+    }
+  }
+  return hypersweeper ? (group.empty() ? "?" : group) : "";
+}
+
 }  // namespace
 
 bool MatchesConfigSpace(const YAML::Node& root) {
-  return IsConfigSpaceSpace(root) || IsConfigSpaceSpace(WrappedSpace(root));
+  return IsConfigSpaceSpace(root) || IsConfigSpaceSpace(WrappedSpace(root)) ||
+         !HypersweeperSpaceGroup(root).empty();
 }
 
 void ReadConfigSpace(SweepReading& r, const YAML::Node& root) {
   ConfigSpaceReader reader(r);
   if (IsConfigSpaceSpace(root)) return reader.ReadSpace(root, "");
+  const std::string group = HypersweeperSpaceGroup(root);
+  if (!group.empty())  // hpo reads one file: the space is in the config group's
+    r.Fail(WrappedSpace(root),
+           fmt::format("hypersweeper's search space is the config group search_space{}, in "
+                       "another file: run hpo on that file (its hyperparameters: and "
+                       "conditions:), with this config's n_trials as --trials",
+                       group == "?" ? "" : " (search_space/" + group + ".yaml)"));
   for (const auto& p : root) {
     const std::string key = r.Key(p.first);
     if (key != "hydra") r.Ignore(key);  // the program's own config
