@@ -6,6 +6,9 @@ std::span<const Vocabulary> Vocabularies() {
   static const Vocabulary kVocabularies[] = {
       // first: the only one whose file may be a list (of models)
       {"Guild AI guild.yml", MatchesGuild, ReadGuild},  // the reader names the operation
+      // before Hydra's and Determined's: its `hyperparameters:` with ConfigSpace's types, bare or
+      // as hypersweeper's hydra.sweeper.search_space
+      {"ConfigSpace (hypersweeper, ARLBench)", MatchesConfigSpace, ReadConfigSpace},
       {"Hydra Orion sweeper (hydra.sweeper)", MatchesHydraOrion, ReadHydraOrion},
       {"Hydra sweeper", MatchesHydra,
        ReadHydra},  // the reader names the plugin: Optuna, Nevergrad or Ax

@@ -46,6 +46,10 @@ void ReadPolyaxon(SweepReading& reading, const YAML::Node& root);
 /// of models); the only vocabulary whose file may be a list.
 bool MatchesGuild(const YAML::Node& root);
 void ReadGuild(SweepReading& reading, const YAML::Node& root);
+/// configspace_vocabulary.cc: a ConfigSpace space (`hyperparameters:` with ConfigSpace's types,
+/// `conditions:`), bare or as hypersweeper's `hydra.sweeper.search_space`.
+bool MatchesConfigSpace(const YAML::Node& root);
+void ReadConfigSpace(SweepReading& reading, const YAML::Node& root);
 bool MatchesKatib(const YAML::Node& root);
 void ReadKatib(SweepReading& reading, const YAML::Node& root);
 bool MatchesDetermined(const YAML::Node& root);
