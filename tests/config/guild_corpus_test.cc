@@ -71,6 +71,10 @@ TEST(GuildCorpusTest, AStepsOperationsOneBatchStepIsTheSweep) {
               Loaded(kModel, "svm:grid");
             }).find("svm:grid: 2 steps run batches, one after another"),
             std::string::npos);
+  EXPECT_NE(UserErrorOf([] {
+              Loaded("t:\n  main: t\n  flags: {x: 1}\ns:\n  steps:\n    - flags: {x: [1, 2]}\n");
+            }).find(":6:7: s: a step needs run: OPERATION"),
+            std::string::npos);
 }
 
 // A step's ${flag} is the steps operation's flag (steps_main.py:254-255); guild run decodes

@@ -409,6 +409,7 @@ YAML::Node StepFlagValue(SweepReading& r, const GuildOp& op, const std::string& 
 const GuildOp& StepTarget(SweepReading& r, const std::vector<GuildOp>& ops, const GuildOp& op,
                           const YAML::Node& step) {
   const YAML::Node run = step.IsMap() ? step["run"] : step;
+  if (!run) r.Fail(step, fmt::format("{}: a step needs run: OPERATION", op.name));
   std::string target = r.Text(run, op.name + ".steps.run");
   const size_t colon = op.name.find(':');
   if (target.find(':') == std::string::npos && colon != std::string::npos)
