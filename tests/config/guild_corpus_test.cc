@@ -4,6 +4,7 @@
 // guild file that is a list of models without a model: name (guildfile.py:1747-1755).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -65,6 +66,8 @@ TEST(GuildCorpusTest, AStepsOperationsOneBatchStepIsTheSweep) {
   EXPECT_EQ(c.n_trials, 100);
   EXPECT_EQ(c.metric, "test_accuracy");
   EXPECT_TRUE(c.maximize);
+  // the operation the step runs is read, not listed as ignored
+  EXPECT_EQ(std::count(c.ignored.begin(), c.ignored.end(), "svm:train"), 0);
   // an operation whose two steps run two batches is no preset; named, it is refused
   EXPECT_EQ(Loaded(kModel).presets, std::vector<std::string>{"svm:optimize"});
   EXPECT_NE(UserErrorOf([&] {

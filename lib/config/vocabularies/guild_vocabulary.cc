@@ -546,12 +546,10 @@ void ReadGuild(SweepReading& r, const YAML::Node& root) {
                     "(choose with --preset: {})",
                     ops.size(), chosen->name, fmt::join(c.presets, ", ")));
   }
-  if (BatchSteps(chosen->def).empty())
-    GuildReader(r).Read(*chosen);
-  else
-    GuildReader(r).Read(StepAsOperation(r, ops, *chosen));
+  const GuildOp read = BatchSteps(chosen->def).empty() ? *chosen : StepAsOperation(r, ops, *chosen);
+  GuildReader(r).Read(read);
   for (const GuildOp& op : ops) {
-    if (&op != chosen) r.Ignore(op.name);
+    if (&op != chosen && op.name != read.name) r.Ignore(op.name);  // not the step's operation
   }
 }
 
