@@ -86,6 +86,8 @@ class SweepReading {
   void ReadCommand(const YAML::Node& node, const std::string& key);
   /// `hpo sweep --command`: the trial program whatever the file says (its command is ignored).
   void SetCommandFromCli(std::vector<std::string> words);
+  /// Whether the trial program is --command's (the file's own way to run it does not matter).
+  bool command_from_cli() const { return command_from_cli_; }
   /// W&B's `program:` (the script its default command and ${program} run).
   void SetProgram(const YAML::Node& node);
   /// Replaces W&B's ${env}, ${interpreter} and ${program} in the command; without a command,

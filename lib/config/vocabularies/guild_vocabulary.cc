@@ -10,10 +10,12 @@
 // `optimizer`/`optimizers` (the one `guild run OP --optimize` takes), `default-max-trials`,
 // `objective` (loss by default, minimised) complete the sweep; `main:` runs as
 // `python -m MAIN --flag value ...`, `exec:` with `${flag_args}`.
+// A steps operation whose one step runs a batch is read as that step's `guild run` (below).
 #include <fmt/format.h>
 
 #include <cmath>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "lib/config/vocabularies/vocabulary.h"
@@ -26,18 +28,24 @@ struct GuildOp {
   std::string name;  // MODEL:OP, or OP for the anonymous model
   YAML::Node key;
   YAML::Node def;
+  std::set<std::string> step_flags;  // flags a step passes as `guild run` arguments
 };
 
 bool IsOperation(const YAML::Node& op) {
   return op.IsScalar() || (op.IsMap() && (op["main"] || op["exec"] || op["flags"] || op["steps"]));
 }
 
-void AddOperations(const YAML::Node& ops, const std::string& model, std::vector<GuildOp>& out) {
+// Under `operations:` every entry is one (guildfile.py makes an OpDef of each, main defaulting
+// to the operation's name); at the top level only what looks like one.
+void AddOperations(const YAML::Node& ops, const std::string& model, std::vector<GuildOp>& out,
+                   bool every_entry) {
   if (!ops.IsMap()) return;
   for (const auto& p : ops) {
-    if (!p.first.IsScalar() || p.first.Scalar() == "$include" || !IsOperation(p.second)) continue;
+    if (!p.first.IsScalar() || p.first.Scalar() == "$include") continue;
+    if (!(every_entry ? p.second.IsMap() || IsOperation(p.second) : IsOperation(p.second)))
+      continue;
     out.push_back(
-        {model.empty() ? p.first.Scalar() : model + ":" + p.first.Scalar(), p.first, p.second});
+        {model.empty() ? p.first.Scalar() : model + ":" + p.first.Scalar(), p.first, p.second, {}});
   }
 }
 
@@ -48,12 +56,12 @@ std::vector<GuildOp> Operations(const YAML::Node& root) {
       if (!item.IsMap() || !item["operations"]) continue;
       const std::string model =
           item["model"] && item["model"].IsScalar() ? item["model"].Scalar() : "";
-      AddOperations(item["operations"], model, ops);
+      AddOperations(item["operations"], model, ops, true);
     }
   } else if (root["operations"]) {  // guildfile.py:1745-1753: an anonymous model
-    AddOperations(root["operations"], "", ops);
+    AddOperations(root["operations"], "", ops, true);
   } else {
-    AddOperations(root, "", ops);
+    AddOperations(root, "", ops, false);
   }
   return ops;
 }
@@ -97,12 +105,29 @@ bool IsSearched(const YAML::Node& def) {
   return v && (v.IsSequence() || DecodeFunction(v).has_value());
 }
 
-bool HasSearchedFlag(const YAML::Node& op) {
-  if (!op.IsMap() || !op["flags"] || !op["flags"].IsMap()) return false;
-  for (const auto& p : op["flags"]) {
+bool HasSearchedFlagIn(const YAML::Node& holder) {
+  if (!holder.IsMap() || !holder["flags"] || !holder["flags"].IsMap()) return false;
+  for (const auto& p : holder["flags"]) {
     if (IsSearched(p.second)) return true;
   }
   return false;
+}
+
+// The steps of a steps operation that run a batch (steps_main.py:520-580 runs each step as
+// `guild run OP FLAG=VAL...`, so a step whose flags hold a list or a function is a batch).
+std::vector<YAML::Node> BatchSteps(const YAML::Node& op) {
+  std::vector<YAML::Node> batches;
+  if (!op.IsMap() || !op["steps"] || !op["steps"].IsSequence()) return batches;
+  for (const YAML::Node& step : op["steps"]) {
+    if (HasSearchedFlagIn(step)) batches.push_back(step);
+  }
+  return batches;
+}
+
+// An operation hpo reads as a sweep: searched flags, or one batch step (a steps operation
+// with several runs several sweeps: refused when named with --preset, else not a preset).
+bool HasSearchedFlag(const YAML::Node& op) {
+  return HasSearchedFlagIn(op) || BatchSteps(op).size() == 1;
 }
 
 // PyYAML, which reads guild.yml, takes YAML 1.1's yes/on/true (any case) as true.
@@ -134,6 +159,8 @@ class GuildReader {
       } else if (key == "optimizer" || key == "optimizers") {
         optimizer_ = p.second;
         has_optimizer_ = true;
+      } else if (key == "flags-dest" && command_from_cli()) {
+        r_.Ignore(path + " (Guild's way to pass flags to its main, replaced by --command)");
       } else if (key == "flags-dest" && r_.Text(p.second, path) != "args") {
         r_.Fail(p.second, fmt::format("{}: Guild sets the flags as {}; hpo passes them as "
                                       "arguments",
@@ -156,7 +183,7 @@ class GuildReader {
     if (def.IsMap()) {
       for (const auto& p : def) {
         const std::string k = r_.Key(p.first);
-        if (k == "arg-name" && r_.Text(p.second, k) != name)
+        if (k == "arg-name" && !command_from_cli() && r_.Text(p.second, k) != name)
           r_.Fail(p.second, fmt::format("{}: arg-name passes it under another name; hpo passes "
                                         "it as {}",
                                         name, name));
@@ -175,6 +202,13 @@ class GuildReader {
 
   void ReadFunction(const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
                     const FlagFunction& f) {
+    const bool sequence = f.name == "range" || f.name == "linspace" || f.name == "logspace";
+    if (sequence && op_.step_flags.count(name) > 0) {
+      // a step passes NAME=VALUE to guild run, which decodes a sequence function to its list
+      // (op_util.py:1500-1520 parse_flag_assigns, flag_util.py:143-190)
+      has_list_ = true;
+      return r_.AddCategorical(name, key_node, ExpandSequence(name, v, f));
+    }
     has_function_ = true;
     const std::string fname = f.name.empty() ? "uniform" : f.name;
     if (fname != "uniform" && fname != "loguniform") {  // skopt_util.py:147-157
@@ -205,6 +239,50 @@ class GuildReader {
                   : integer             ? "int_uniform"
                                         : "uniform",
                   low, high);
+  }
+
+  // flag_util.py:192-256: range[start:end:step] is np.arange(start, end + min(step, 1), step),
+  // linspace[start:end:count=5] and logspace[start:end:count=5:base=10] numpy's; floats above
+  // 1e-8 rounded to 8 digits (_np_seq_val, flag_util.py:222-226).
+  std::vector<Value> ExpandSequence(const std::string& name, const YAML::Node& v,
+                                    const FlagFunction& f) {
+    const bool range = f.name == "range";
+    const size_t required = range ? 1 : 2, most = range ? 3 : (f.name == "linspace" ? 3 : 4);
+    if (f.args.size() < required || f.args.size() > most)
+      r_.Fail(v,
+              fmt::format("{}: {} takes {} to {} arguments", Echo(name), f.name, required, most));
+    std::vector<Value> args;
+    for (const std::string& a : f.args) {
+      const std::optional<Value> parsed = Value::Parse(a);
+      if (!parsed || !parsed->is_number())
+        r_.Fail(v, fmt::format("{}: '{}' is not a number", Echo(name), Echo(a)));
+      args.push_back(*parsed);
+    }
+    auto arg = [&](size_t i, double fallback) {
+      return i < args.size() ? args[i].as_double() : fallback;
+    };
+    auto seq_value = [](double x) { return Value(x > 1e-8 ? std::round(x * 1e8) / 1e8 : x); };
+    std::vector<Value> values;
+    if (range) {
+      if (args.size() < 2) r_.Fail(v, fmt::format("{}: range needs an end here", Echo(name)));
+      const double start = arg(0, 0), step = arg(2, 1);
+      const double end = arg(1, 0) + std::min(step, 1.0);
+      const bool ints =
+          std::all_of(args.begin(), args.end(), [](const Value& a) { return a.is_int(); });
+      if (!(step > 0)) r_.Fail(v, fmt::format("{}: range needs a step > 0", Echo(name)));
+      for (double x = start; x < end && values.size() <= 10000; x = start + values.size() * step)
+        values.push_back(ints ? Value(static_cast<int64_t>(x)) : seq_value(x));
+      return values;
+    }
+    const double start = arg(0, 0), end = arg(1, 0), base = arg(3, 10);
+    const int count = static_cast<int>(arg(2, 5));
+    if (count < 1 || count > 10000)
+      r_.Fail(v, fmt::format("{}: {} needs a count from 1 to 10000", Echo(name), f.name));
+    for (int i = 0; i < count; ++i) {
+      const double x = count == 1 ? start : start + (end - start) * i / (count - 1);
+      values.push_back(seq_value(f.name == "logspace" ? std::pow(base, x) : x));
+    }
+    return values;
   }
 
   void ReadObjective(const YAML::Node& v, const std::string& path) {
@@ -298,6 +376,8 @@ class GuildReader {
     c_.notes.push_back("Guild passes flags as --name value; hpo's ${args} as --name=value");
   }
 
+  bool command_from_cli() const { return r_.command_from_cli(); }
+
   SweepReading& r_;
   SweepConfig& c_;
   GuildOp op_;
@@ -308,12 +388,119 @@ class GuildReader {
   bool has_function_ = false;
 };
 
+// A step's flag value; a whole ${NAME} is the steps operation's flag NAME, as steps_main.py
+// resolves it (_resolve_flag_vals, steps_main.py:254-255).
+YAML::Node StepFlagValue(SweepReading& r, const GuildOp& op, const std::string& name,
+                         const YAML::Node& v) {
+  if (!v.IsScalar() || v.Scalar().find("${") == std::string::npos) return v;
+  static const std::regex ref(R"(\$\{([^}]+)\})");
+  std::smatch m;
+  const YAML::Node flags = op.def["flags"];
+  if (std::regex_match(v.Scalar(), m, ref) && flags && flags.IsMap() && flags[m[1].str()]) {
+    const YAML::Node d = flags[m[1].str()];
+    return d.IsMap() ? d["default"] : d;
+  }
+  r.Fail(v, fmt::format("{}: hpo resolves a step's whole ${{FLAG}} when {} has FLAG, not '{}'",
+                        Echo(name), op.name, Echo(v.Scalar())));
+}
+
+// The operation a step runs: `run:` (or the step as a string), in the steps operation's model
+// when it names none (_apply_default_model, steps_main.py:237-247).
+const GuildOp& StepTarget(SweepReading& r, const std::vector<GuildOp>& ops, const GuildOp& op,
+                          const YAML::Node& step) {
+  const YAML::Node run = step.IsMap() ? step["run"] : step;
+  if (!run) r.Fail(step, fmt::format("{}: a step needs run: OPERATION", op.name));
+  std::string target = r.Text(run, op.name + ".steps.run");
+  const size_t colon = op.name.find(':');
+  if (target.find(':') == std::string::npos && colon != std::string::npos)
+    target = op.name.substr(0, colon + 1) + target;
+  for (const GuildOp& other : ops) {
+    if (other.name == target) return other;
+  }
+  r.Fail(run, fmt::format("{}: the step runs '{}', which the file does not define", op.name,
+                          Echo(target)));
+}
+
+// The step's flags over the defaults of the operation it runs.
+YAML::Node StepFlags(SweepReading& r, const GuildOp& op, const GuildOp& target,
+                     const YAML::Node& step) {
+  YAML::Node flags(YAML::NodeType::Map);
+  const YAML::Node defaults = target.def["flags"];
+  const YAML::Node given = step["flags"];
+  const bool has_defaults = defaults && defaults.IsMap();
+  if (has_defaults) {
+    for (const auto& p : defaults) {
+      if (!given[r.Key(p.first)]) flags.force_insert(p.first, p.second);
+    }
+  }
+  for (const auto& p : given) {
+    const std::string name = r.Key(p.first);
+    const YAML::Node value = StepFlagValue(r, op, name, p.second);
+    const YAML::Node d = has_defaults ? defaults[name] : YAML::Node();
+    if (!d || !d.IsMap()) {
+      flags.force_insert(p.first, value);
+      continue;
+    }
+    YAML::Node def(YAML::NodeType::Map);  // keeps arg-name, type... of the flag
+    for (const auto& q : d) {
+      if (r.Key(q.first) != "default") def.force_insert(q.first, q.second);
+    }
+    def.force_insert("default", value);
+    flags.force_insert(p.first, def);
+  }
+  return flags;
+}
+
+// A steps operation whose one batch step is the sweep: read as `guild run OP` with the step's
+// flags and its run options (steps_main.py:520-580 passes --optimizer, --max-trials,
+// --maximize/--minimize and FLAG=VAL to it). Guild runs the other steps once each.
+GuildOp StepAsOperation(SweepReading& r, const std::vector<GuildOp>& ops, const GuildOp& op) {
+  const std::vector<YAML::Node> batches = BatchSteps(op.def);
+  if (batches.size() > 1) {
+    r.Fail(op.key, fmt::format("{}: {} steps run batches, one after another; hpo runs one sweep "
+                               "(write each as its own operation)",
+                               op.name, batches.size()));
+  }
+  const YAML::Node& step = batches.front();
+  const GuildOp& target = StepTarget(r, ops, op, step);
+  YAML::Node options(YAML::NodeType::Map);  // the step's run options, as the keys of an op
+  for (const auto& p : step) {
+    const std::string key = r.Key(p.first);
+    if (key == "optimizer") {
+      options.force_insert("optimizer", p.second);
+    } else if (key == "max-trials") {
+      options.force_insert("default-max-trials", p.second);
+    } else if (key == "maximize" || key == "minimize") {
+      YAML::Node objective(YAML::NodeType::Map);
+      objective.force_insert(key, p.second);
+      options.force_insert("objective", objective);
+    } else if (key != "run" && key != "flags") {
+      r.Ignore(fmt::format("{}.steps.{}", op.name, key));  // tag, label, needed...
+    }
+  }
+  YAML::Node def(YAML::NodeType::Map);
+  const YAML::Node& overridden = options;
+  for (const auto& p : target.def) {
+    const std::string key = r.Key(p.first);
+    if (key != "flags" && !overridden[key]) def.force_insert(p.first, p.second);
+  }
+  for (const auto& p : options) def.force_insert(p.first, p.second);
+  def.force_insert("flags", StepFlags(r, op, target, step));
+  r.config().notes.push_back(
+      fmt::format("read as the batch step of {}: guild run {} with its "
+                  "flags (Guild runs the other steps once each)",
+                  op.name, target.name));
+  std::set<std::string> step_flags;
+  for (const auto& p : step["flags"]) step_flags.insert(r.Key(p.first));
+  return {target.name, target.key, def, step_flags};
+}
+
 }  // namespace
 
 bool MatchesGuild(const YAML::Node& root) {
   if (root.IsSequence()) {
-    for (const YAML::Node& item : root) {
-      if (item.IsMap() && item["model"] && item["operations"]) return true;
+    for (const YAML::Node& item : root) {  // without model:, an anonymous one (guildfile.py:1747)
+      if (item.IsMap() && item["operations"] && item["operations"].IsMap()) return true;
     }
     return false;
   }
@@ -339,7 +526,8 @@ void ReadGuild(SweepReading& r, const YAML::Node& root) {
   }
   const GuildOp* chosen = nullptr;
   for (const GuildOp& op : ops) {
-    if (!c.preset.empty() ? op.name == c.preset : HasSearchedFlag(op.def)) {
+    const std::string bare = op.name.substr(op.name.find(':') + 1);  // OP for MODEL:OP
+    if (!c.preset.empty() ? op.name == c.preset || bare == c.preset : HasSearchedFlag(op.def)) {
       chosen = &op;
       break;
     }
@@ -358,9 +546,10 @@ void ReadGuild(SweepReading& r, const YAML::Node& root) {
                     "(choose with --preset: {})",
                     ops.size(), chosen->name, fmt::join(c.presets, ", ")));
   }
-  GuildReader(r).Read(*chosen);
+  const GuildOp read = BatchSteps(chosen->def).empty() ? *chosen : StepAsOperation(r, ops, *chosen);
+  GuildReader(r).Read(read);
   for (const GuildOp& op : ops) {
-    if (&op != chosen) r.Ignore(op.name);
+    if (&op != chosen && op.name != read.name) r.Ignore(op.name);  // not the step's operation
   }
 }
 

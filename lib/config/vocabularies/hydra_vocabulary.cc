@@ -44,10 +44,17 @@ std::string DefaultsChoice(const YAML::Node& root, const std::string& group) {
   return "";
 }
 
-// The plugin a file is for: its _target_ (Hydra 1.0: class), else the defaults list's
+// Hydra 1.0's Ax layout: hydra.sweeper.params holds the AxSweeper's arguments (ax_config,
+// max_batch_size), which Hydra 1.0 passes to the sweeper's class (hydra/_internal/utils.py:407-422
+// at a23dab6; the plugin's conf/hydra/sweeper/ax.yaml writes them there).
+bool IsHydra10Ax(const YAML::Node& params) {
+  return params && params.IsMap() && params["ax_config"] && params["ax_config"].IsMap();
+}
+
+// The plugin a file is for: its _target_ (Hydra 1.0: class or cls), else the defaults list's
 // hydra/sweeper option, else the keys only one plugin has (ax_config; optim, parametrization).
 Plugin PluginOf(const YAML::Node& root, const YAML::Node& sweeper) {
-  for (const char* key : {"_target_", "class"}) {
+  for (const char* key : {"_target_", "class", "cls"}) {
     const YAML::Node target = sweeper[key];
     const std::string text = target && target.IsScalar() ? target.Scalar() : "";
     if (text.find("hydra_ax_sweeper") != std::string::npos) return Plugin::kAx;
@@ -58,7 +65,7 @@ Plugin PluginOf(const YAML::Node& root, const YAML::Node& sweeper) {
   if (option == "ax") return Plugin::kAx;
   if (option == "nevergrad") return Plugin::kNevergrad;
   if (option == "optuna") return Plugin::kOptuna;
-  if (sweeper["ax_config"]) return Plugin::kAx;
+  if (sweeper["ax_config"] || IsHydra10Ax(sweeper["params"])) return Plugin::kAx;
   if (sweeper["optim"] || sweeper["parametrization"]) return Plugin::kNevergrad;
   return Plugin::kOptuna;
 }
@@ -152,6 +159,11 @@ class HydraReader {
     const std::string path = "hydra.sweeper." + key;
     if (key == "params" && plugin_ == Plugin::kNevergrad && IsHydra10Nevergrad(v)) {
       ReadHydra10Nevergrad(v);
+    } else if (key == "params" && plugin_ == Plugin::kAx && IsHydra10Ax(v)) {
+      c_.notes.push_back(
+          "hydra.sweeper.params holds ax_config: Hydra 1.0's layout, read as the "
+          "sweeper's own keys");
+      for (const auto& p : v) ReadSweeperKey(r_.Key(p.first), p.second);
     } else if (key == "params" || key == "parametrization") {
       if (v.IsNull()) return;
       r_.Map(v, path);

@@ -1,7 +1,8 @@
 // Ray Tune and RLlib sweep files.
 //  - RLlib's tuned examples: one section per experiment ({run, env, stop, config}), the search
-//    written inline in config: as {grid_search: [...]}. The first experiment is read; the others
-//    are presets (--preset NAME). RLlib reports episode_reward_mean, which it maximises.
+//    written inline in config: as {grid_search: [...]}; env: is read as config.env, as Ray does.
+//    The first experiment is read; the others are presets (--preset NAME). RLlib reports
+//    episode_reward_mean, which it maximises.
 //  - Ray Tune configs, alone or beside a W&B sweep's keys: a tune: section with metric, mode
 //    (max|min), num_samples, and the space in search_alg.<name>.space, param_space or config.
 // A leaf is {grid_search: [...]}, a Ray Tune sampling call written as a string
@@ -74,15 +75,33 @@ class RayReader {
       const std::string key = r_.Key(p.first);
       const std::string path = name + "." + key;
       if (key == "config")
-        ReadInlineSearch(p.second, "");
+        ReadInlineSearch(ConfigWithEnv(experiment), "");
+      else if (key == "env")
+        continue;  // read inside config, where Ray puts it
       else if (key == "num_samples")
         samples = r_.Int(p.second, path, 1);
       else if (key == "stop")
         r_.Ignore(path + " (RLlib's stopping rule for each trial: the trial program's to apply)");
       else
-        r_.Ignore(path);  // run, env, checkpoint_freq...
+        r_.Ignore(path);  // run, checkpoint_freq...
     }
     Finish(samples);
+  }
+
+  // Ray's Experiment.from_json (python/ray/tune/experiment/experiment.py:256-261) moves an
+  // experiment's env: into its config (over a config.env), so a grid_search there is searched.
+  YAML::Node ConfigWithEnv(const YAML::Node& experiment) {
+    const YAML::Node config = experiment["config"];
+    r_.Map(config, "config");
+    if (!experiment["env"]) return config;
+    YAML::Node merged(YAML::NodeType::Map);
+    for (const auto& p : config) {
+      if (r_.Key(p.first) != "env") merged.force_insert(p.first, p.second);
+    }
+    for (const auto& p : experiment) {
+      if (r_.Key(p.first) == "env") merged.force_insert(p.first, p.second);
+    }
+    return merged;
   }
 
   void ReadTune(const YAML::Node& tune) {
@@ -310,6 +329,10 @@ void CheckPositive(SweepReading& r, const RayDomainSite& site, const std::string
 void AddRayInteger(SweepReading& r, const RayDomainSite& site, const std::string& fn, bool log,
                    double lo, double hi, double q) {
   if (log) CheckPositive(r, site, fn, lo, hi);
+  // integers(lower, lower + 1) (sample.py:357), and floor(exp(uniform(log l, log(l + 1))))
+  // (sample.py:374-378), always draw `lower`: a constant, read as a one-value list is.
+  if (q == 1 && hi - 1 == lo && lo == std::floor(lo))
+    return r.AddCategorical(site.path, site.key_node, {Value(static_cast<int64_t>(lo))});
   if (q == 1)
     return r.AddNumeric(site.path, site.key_node, log ? "int_loguniform" : "int_uniform", lo,
                         hi - 1);

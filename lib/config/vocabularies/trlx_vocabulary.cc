@@ -6,6 +6,7 @@
 // tune_config (sweep.py:161 get_tune_config) is tune.TuneConfig's: mode, metric, num_samples,
 // max_concurrent_trials, time_budget_s, search_alg (random, bayesopt, bohb) and scheduler (fifo;
 // hyperband is Ray's synchronous HyperBand, which pauses and resumes trials: refused).
+// The older layout (configs/ray_tune_configs, trlx/ray_tune at aafcae9e) is read too: below.
 #include <fmt/format.h>
 
 #include <optional>
@@ -135,10 +136,55 @@ class TrlxReader {
   RayTrialCount count_;
 };
 
+// trlx's first Ray Tune layout (aafcae9e: configs/ray_tune_configs/*.yml, read by
+// trlx/ray_tune/__init__.py): a whole trlx config whose model:, train: and method: sections
+// may hold {strategy, values} one level down.
+const char* const kRayTuneSections[] = {"model", "train", "method"};
+
+bool IsRayTuneLayout(const YAML::Node& root) {
+  for (const char* section : kRayTuneSections) {
+    const YAML::Node s = root[section];
+    if (!s || !s.IsMap()) continue;
+    for (const auto& p : s) {
+      if (p.second.IsMap() && p.second["strategy"]) return true;
+    }
+  }
+  return false;
+}
+
+// get_param_space (ray_tune/__init__.py:90-107): each of model, train and method, whose
+// {strategy, values} values become Ray calls; a deeper one stays a mapping (parse_param_space
+// looks one level down) and the trial gets it as written. Other sections are not passed.
+void ReadRayTuneLayout(SweepReading& r, TrlxReader& trlx, const YAML::Node& root) {
+  for (const auto& p : root) {
+    const std::string key = r.Key(p.first);
+    const bool section = key == "model" || key == "train" || key == "method";
+    if (key == "tune_config") {
+      trlx.ReadTuneConfig(p.second);
+    } else if (!section) {
+      r.Ignore(key + " (not in the param_space trlx passes to Ray)");
+    } else {
+      r.Map(p.second, key);
+      int settings = 0;
+      for (const auto& q : p.second) {
+        const std::string name = key + "." + r.Key(q.first);
+        if (q.second.IsMap() && q.second["strategy"])
+          trlx.ReadParameter(name, q.first, q.second);
+        else
+          ++settings;
+      }
+      if (settings > 0)
+        r.Ignore(
+            fmt::format("{}: {} other settings (trlx's config, passed as written)", key, settings));
+    }
+  }
+}
+
 }  // namespace
 
 bool MatchesTrlx(const YAML::Node& root) {
   if (!root.IsMap() || !root["tune_config"] || !root["tune_config"].IsMap()) return false;
+  if (IsRayTuneLayout(root)) return true;
   for (const auto& p : root) {
     if (p.first.IsScalar() && p.first.Scalar() == "tune_config") continue;
     if (!p.second.IsMap() || !p.second["strategy"]) return false;
@@ -148,6 +194,10 @@ bool MatchesTrlx(const YAML::Node& root) {
 
 void ReadTrlx(SweepReading& r, const YAML::Node& root) {
   TrlxReader trlx(r);
+  if (IsRayTuneLayout(root)) {
+    ReadRayTuneLayout(r, trlx, root);
+    return trlx.Finish();
+  }
   for (const auto& p : root) {
     const std::string key = r.Key(p.first);
     if (key == "tune_config")
