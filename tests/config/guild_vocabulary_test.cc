@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lib/config/sweep_config.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
 namespace hpo::config {
@@ -18,7 +19,7 @@ using testing_support::UserErrorOf;
 const std::string kGuild = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/vocabularies/guild/";
 
 std::string Written(const std::string& text) {
-  std::string path = (std::filesystem::temp_directory_path() / "guild_case.yml").string();
+  std::string path = (testing_support::OwnTestDir("files") / "guild_case.yml").string();
   std::ofstream(path) << text;
   return path;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "lib/config/sweep_config.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
 namespace hpo::config {
@@ -24,7 +25,7 @@ const std::vector<std::string> kCommand = {"./train", "${args}"};
 SweepConfig Load(const std::string& path) { return LoadSweepConfig(path, "", kCommand, {}); }
 
 std::string Written(const std::string& name, const std::string& text) {
-  std::string path = (std::filesystem::temp_directory_path() / name).string();
+  std::string path = (testing_support::OwnTestDir("files") / name).string();
   std::ofstream(path) << text;
   return path;
 }

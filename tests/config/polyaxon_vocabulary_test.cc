@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lib/config/sweep_config.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
 namespace hpo::config {
@@ -23,7 +24,7 @@ const std::vector<std::string> kCommand = {"./train", "${args}"};
 SweepConfig Load(const std::string& path) { return LoadSweepConfig(path, "", kCommand, {}); }
 
 std::string Written(const std::string& text) {
-  std::string path = (std::filesystem::temp_directory_path() / "polyaxon_case.yaml").string();
+  std::string path = (testing_support::OwnTestDir("files") / "polyaxon_case.yaml").string();
   std::ofstream(path) << text;
   return path;
 }

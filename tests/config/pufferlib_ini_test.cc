@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lib/config/sweep_config.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
 namespace hpo::config {
@@ -31,7 +32,7 @@ const ParameterSpec& Param(const SweepConfig& c, const std::string& name) {
 
 // A file written for the test: INI text under a temporary name.
 std::string Written(const std::string& name, const std::string& text) {
-  std::string path = (std::filesystem::temp_directory_path() / name).string();
+  std::string path = (testing_support::OwnTestDir("files") / name).string();
   std::ofstream(path) << text;
   return path;
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lib/config/sweep_config.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
 namespace hpo::config {
@@ -37,7 +38,7 @@ bool HasNote(const SweepConfig& c, const std::string& part) {
 }
 
 std::string Written(const std::string& name, const std::string& text) {
-  std::string path = (std::filesystem::temp_directory_path() / name).string();
+  std::string path = (testing_support::OwnTestDir("files") / name).string();
   std::ofstream(path) << text;
   return path;
 }
