@@ -24,12 +24,12 @@ import re
 import sys
 
 import numpy as np
-import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from case_file import regenerate_case_file  # noqa: E402
 from wandb_config_verdicts import (  # noqa: E402
-    REPO, distinct_sorted, emit_case, equal, prepare_checkout_at)
+    REPO, distinct_sorted, prepare_checkout_at)
 
 CASE_FILE = os.path.join(REPO, "tests/conformance/cases/guild/space.yaml")
 SCRIPT_REL = "scripts/conformance/guild_space_verdicts.py"
@@ -121,32 +121,9 @@ def header(sha, sources):
 
 
 def regenerate(guild, src_root, sha, check):
-    with open(CASE_FILE) as f:
-        old_text = f.read()
-    cases = yaml.safe_load(old_text) or []
-    ids, sources, out = set(), [], []
-    for case in cases:
-        if case["id"] in ids:
-            raise ValueError(f"duplicate id {case['id']}")
-        ids.add(case["id"])
-        test_file = check_source(src_root, case)
-        if test_file not in sources:
-            sources.append(test_file)
-        case = {k: case[k] for k in INPUT_KEYS if k in case}
-        case["peer"] = verdict(guild, case["file"])
-        out.append(case)
-    text = header(sha, sources) + "\n" + "\n\n".join(emit_case(c) for c in out) + "\n"
-    for case, back in zip(out, yaml.safe_load(text)):
-        if back["file"] != case["file"] or not equal(back["peer"], case["peer"]):
-            raise AssertionError(f"{case['id']}: written YAML does not read back the same")
-    if check:
-        return text != old_text
-    if text != old_text:
-        with open(CASE_FILE, "w") as f:
-            f.write(text)
-    n_valid = sum(1 for c in out if c["peer"]["valid"])
-    print(f"{os.path.relpath(CASE_FILE, REPO)}: {len(out)} cases ({n_valid} valid)")
-    return False
+    return regenerate_case_file(
+        CASE_FILE, REPO, INPUT_KEYS, lambda case: check_source(src_root, case),
+        lambda file_text: verdict(guild, file_text), lambda sources: header(sha, sources), check)
 
 
 def main():
