@@ -2,8 +2,9 @@
 // --command when its tool runs another program), and checked against a second reader's hand
 // count of what its own tool searches, or refused when its tool refuses it. The files are other
 // people's and stay out of the repository: scripts/corpus-get brings them (into .corpus/ by
-// default) and HPO_CORPUS_DIR=.corpus runs these cases on them; without HPO_CORPUS_DIR, or with
-// a file missing there, a case skips, saying so.
+// default) and HPO_CORPUS_DIR=.corpus runs these cases on them. Without HPO_CORPUS_DIR the cases
+// read ../shared/corpus, where the steering side may keep them (fetched data may be committed
+// only there); with neither, or with a file missing, a case skips, saying so.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -23,8 +24,11 @@ const fs::path kManifest = fs::path(HPO_SOURCE_DIR) / "tests/fixtures/corpus/cou
 
 std::optional<fs::path> CorpusDir() {
   const char* dir = std::getenv("HPO_CORPUS_DIR");
-  if (dir == nullptr) return std::nullopt;
-  return fs::path(dir).is_absolute() ? fs::path(dir) : fs::path(HPO_SOURCE_DIR) / dir;
+  if (dir != nullptr)
+    return fs::path(dir).is_absolute() ? fs::path(dir) : fs::path(HPO_SOURCE_DIR) / dir;
+  const fs::path shared = fs::path(HPO_SHARED_DIR) / "corpus";
+  if (fs::is_directory(shared)) return shared;
+  return std::nullopt;
 }
 
 std::vector<std::string> CorpusFiles() {
@@ -46,7 +50,8 @@ class RealCorpusTest : public ::testing::TestWithParam<std::string> {};
 TEST_P(RealCorpusTest, SearchesWhatItsToolSearchesOrIsRefusedAsItsToolRefusesIt) {
   const YAML::Node entry = Entry(GetParam());
   if (!CorpusDir())
-    GTEST_SKIP() << "HPO_CORPUS_DIR is not set: scripts/corpus-get brings the corpus";
+    GTEST_SKIP() << "HPO_CORPUS_DIR is not set and ../shared/corpus is absent: "
+                    "scripts/corpus-get brings the corpus";
   const fs::path file = *CorpusDir() / GetParam();
   if (!fs::is_regular_file(file))
     GTEST_SKIP() << file << " is absent: scripts/corpus-get brings the corpus";
