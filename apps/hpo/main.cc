@@ -2,8 +2,10 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <exception>
+#include <system_error>
 
 #include "apps/hpo/commands.h"
 #include "lib/core/error.h"
@@ -45,6 +47,21 @@ int main(int argc, char** argv) {
   } catch (const hpo::UserError& e) {
     fmt::print(stderr, "hpo: error: {}\n", hpo::OneLine(e.what()));
     return hpo::kExitUserError;
+  } catch (const hpo::EnvironmentError& e) {
+    fmt::print(stderr, "hpo: error: {}\n", hpo::OneLine(e.what()));
+    return hpo::kExitFailure;
+  } catch (const std::system_error& e) {
+    // std::filesystem's own failures: a full disk is the machine's fault, not a bug.
+    const bool environment = e.code().category() == std::generic_category() ||
+                             e.code().category() == std::system_category();
+    if (environment && hpo::IsEnvironmentErrno(e.code().value())) {
+      const bool full = e.code().value() == ENOSPC;
+      fmt::print(stderr, "hpo: error: {}{}\n", full ? "no space left on device: " : "",
+                 hpo::OneLine(e.what()));
+      return hpo::kExitFailure;
+    }
+    fmt::print(stderr, "hpo: internal error: {}\n", hpo::OneLine(e.what()));
+    return hpo::kExitFailure;
   } catch (const std::exception& e) {
     fmt::print(stderr, "hpo: internal error: {}\n", hpo::OneLine(e.what()));
     return hpo::kExitFailure;

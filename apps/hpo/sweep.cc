@@ -42,6 +42,7 @@ struct SweepCliOptions {
   std::optional<int> add_trials;
   std::optional<std::string> jobs;
   std::optional<std::string> timeout;
+  std::optional<std::string> storage_retry;
   std::optional<double> budget_hours;
   std::vector<std::string> sets;
   bool no_report = false;
@@ -62,6 +63,15 @@ struct SweepCliOptions {
 /// "metric final_mean_reward (maximize)", or "objectives a (maximize), b (minimize)".
 std::string ObjectivesText(const config::SweepConfig& c) {
   return (c.MultiObjective() ? "objectives " : "metric ") + DescribeObjectives(c.Objectives());
+}
+
+double DurationFlag(const std::string& flag, const std::string& text) {
+  const std::optional<double> seconds = ParseDuration(text);
+  if (!seconds)
+    throw UserError(
+        Origin{flag},
+        fmt::format("must be a duration (45s, 30m, 12h, 1h30m) or seconds, got '{}'", text));
+  return *seconds;
 }
 
 config::SweepConfig Resolve(const SweepCliOptions& o) {
@@ -95,14 +105,8 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
   }
   if (o.timeout && o.budget_hours)
     throw UserError(Origin{"--budget-hours"}, "give --timeout or --budget-hours, not both");
-  if (o.timeout) {
-    const std::optional<double> seconds = ParseDuration(*o.timeout);
-    if (!seconds)
-      throw UserError(Origin{"--timeout"},
-                      fmt::format("must be a duration (45s, 30m, 12h, 1h30m) or seconds, got '{}'",
-                                  *o.timeout));
-    c.timeout = *seconds;
-  }
+  if (o.timeout) c.timeout = DurationFlag("--timeout", *o.timeout);
+  if (o.storage_retry) c.storage_retry = DurationFlag("--storage-retry", *o.storage_retry);
   if (o.budget_hours) {
     if (!(*o.budget_hours > 0) || !std::isfinite(*o.budget_hours))
       throw UserError(Origin{"--budget-hours"},
@@ -427,6 +431,9 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
                   "Stop launching trials after this long: 45s, 30m, 12h, 1h30m, or seconds");
   cmd->add_option("--budget-hours", o->budget_hours,
                   "The same as --timeout, in hours (VBot's flag)");
+  cmd->add_option("--storage-retry", o->storage_retry,
+                  "How long to wait for an unreachable storage before stopping (default 10m, "
+                  "the sweep file's storage_retry)");
   cmd->add_option("--storage", o->storage,
                   "Storage URL (default: train_dir/sweep/<name>/study.db)");
   cmd->add_option("--preset", o->preset, "Apply a preset from the config's presets:");

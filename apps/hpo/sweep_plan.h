@@ -27,6 +27,7 @@ inline runner::SweepPlan PlanFor(const config::SweepConfig& c,
   plan.max_retries = c.max_retries;
   plan.stale_after = c.heartbeat_timeout;
   plan.heartbeat_interval = std::min(5.0, c.heartbeat_timeout / 4);
+  plan.storage_retry = c.storage_retry;
   plan.command = c.command;
   plan.hpo_binary = std::filesystem::read_symlink("/proc/self/exe");
   plan.fixed = c.fixed;

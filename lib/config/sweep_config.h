@@ -79,7 +79,8 @@ struct SweepConfig {
   int n_jobs = 1;
   int max_retries = 1;
   double heartbeat_timeout =
-      60;  ///< seconds without heartbeat before a running trial counts as dead
+      60;                      ///< seconds without heartbeat before a running trial counts as dead
+  double storage_retry = 600;  ///< seconds a controller waits for an unreachable storage
   /// What a trial costs the sampler (protein weighs it): auto | wall | steps | reported
   /// (runner::SweepPlan::cost; docs/configuration.md).
   std::string cost = "auto";

@@ -15,8 +15,15 @@
 namespace hpo {
 namespace {
 
-[[noreturn]] void Fail(const std::string& what, const std::filesystem::path& path) {
-  throw std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+// A full disk is the machine's fault, said so (EnvironmentError: exit 1, one line naming the
+// path); anything else is unexpected here.
+[[noreturn]] void Fail(const std::string& what, const std::filesystem::path& path,
+                       int error = errno) {
+  if (error == ENOSPC)
+    throw EnvironmentError("no space left on device: " + what + " " + path.string());
+  const std::string message = what + " " + path.string() + ": " + std::strerror(error);
+  if (IsEnvironmentErrno(error)) throw EnvironmentError(message);
+  throw std::runtime_error(message);
 }
 
 }  // namespace
@@ -32,19 +39,23 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view content
     const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
+      const int error = errno;  // close and unlink must not hide why the write failed
       ::close(fd);
       ::unlink(tmp.c_str());
-      Fail("cannot write", tmp);
+      Fail("cannot write", tmp, error);
     }
     written += static_cast<size_t>(n);
   }
-  if ((flush == Flush::kToDisk && ::fsync(fd) != 0) || ::close(fd) != 0) {
+  int error = flush == Flush::kToDisk && ::fsync(fd) != 0 ? errno : 0;
+  if (::close(fd) != 0 && error == 0) error = errno;  // closed either way: no descriptor leaks
+  if (error != 0) {
     ::unlink(tmp.c_str());
-    Fail("cannot flush", tmp);
+    Fail("cannot flush", tmp, error);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = errno;
     ::unlink(tmp.c_str());
-    Fail("cannot rename into", path);
+    Fail("cannot rename into", path, error);
   }
 }
 

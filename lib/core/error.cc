@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+
 namespace hpo {
 
 std::string OneLine(std::string_view text) {
@@ -37,6 +39,10 @@ std::string Echo(std::string_view text) {
   while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80)
     --cut;  // not inside a UTF-8 character
   return line.substr(0, cut) + "...";
+}
+
+bool IsEnvironmentErrno(int error) {
+  return error == ENOSPC || error == EDQUOT || error == EIO || error == EROFS;
 }
 
 }  // namespace hpo

@@ -43,4 +43,16 @@ class UserError : public std::runtime_error {
       : std::runtime_error(origin.where.empty() ? message : origin.where + ": " + message) {}
 };
 
+/// A fault of the machine or of a service hpo depends on, not of the user's input and not a bug:
+/// a storage that stayed unreachable, a full disk. `main` prints it as one line and exits 1; it
+/// is never reported as an internal error.
+class EnvironmentError : public std::runtime_error {
+ public:
+  explicit EnvironmentError(const std::string& message) : std::runtime_error(message) {}
+};
+
+/// True for an errno that is the machine's fault (a full or read-only disk, a quota, an I/O
+/// error): WriteFileAtomic and main report such failures as EnvironmentError.
+bool IsEnvironmentErrno(int error);
+
 }  // namespace hpo

@@ -11,10 +11,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
+#include <deque>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <optional>
+#include <system_error>
 #include <unordered_map>
 
 #include "lib/config/results_file.h"
@@ -69,6 +72,16 @@ std::string ParamsYaml(const ParamSet& params) {
 
 using Clock = std::chrono::steady_clock;
 
+/// "14:03:07": a moment (unix epoch ms) in the machine's local time, for messages.
+std::string ClockTime(int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%H:%M:%S", &local);
+  return text;
+}
+
 double SecondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -96,7 +109,7 @@ class Controller {
     StopSignalScope signals;
     std::filesystem::create_directories(plan_.sweep_dir / "runs");
     RecoverOrphans();
-    store_.RecordWorker(study_.id, {worker_, plan_.slurm_task, store::NowMs()});
+    Write([this] { store_.RecordWorker(study_.id, {worker_, plan_.slurm_task, store::NowMs()}); });
     const Clock::time_point started = Clock::now();
     started_ms_ = store::NowMs();
     Clock::time_point last_heartbeat = Clock::now();
@@ -108,19 +121,22 @@ class Controller {
 
     while (true) {
       if (StopSignalScope::Received()) return Interrupt();
+      if (outage_) TryStorageAgain();
       if (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout && launching) {
         launching = false;
         Emit(SweepEvent::Kind::kInfo, nullptr, "sweep timeout reached: no new trials");
       }
-      if (launching) CheckStoppingRules(launching);
-      while (launching && static_cast<int>(running_.size()) < plan_.jobs) {
+      if (launching && !outage_) CheckStoppingRules(launching);
+      while (launching && !outage_ && static_cast<int>(running_.size()) < plan_.jobs) {
         if (!LaunchNext()) {
-          launching = false;
+          launching = outage_.has_value();  // a launch the storage refused is tried again
           break;
         }
       }
-      if (!launching && running_.empty() && done_launching()) break;
-      if (!launching && running_.empty() && !StudyHasUnfinishedTrials()) break;
+      // Nothing ends while the storage is away: what the outbox holds must be written first.
+      const bool idle = !outage_ && !launching && running_.empty();
+      if (idle && done_launching()) break;
+      if (idle && !StudyHasUnfinishedTrials()) break;
 
       WaitForOutput(0.2);
       // A stop request wakes the wait: handle it before reading trial exits, since the signal
@@ -133,7 +149,7 @@ class Controller {
           ++i;
         }
       }
-      if (SecondsSince(last_heartbeat) >= plan_.heartbeat_interval) {
+      if (!outage_ && SecondsSince(last_heartbeat) >= plan_.heartbeat_interval) {
         Heartbeat();
         last_heartbeat = Clock::now();
         // A trial another controller re-queued (or whose controller died) can be ours to run.
@@ -154,7 +170,128 @@ class Controller {
     bool pruned = false;
     std::string kill_reason;  ///< set when we stopped it (timeout)
     std::optional<Clock::time_point> terminated_at;
+    bool taken_over = false;  ///< another controller took it over: stopped, nothing recorded
   };
+
+  // ----- the storage -------------------------------------------------------------------------
+  //
+  // Every write goes through the outbox, in order. While the storage is unreachable (the
+  // store's own short retries failed: StorageUnavailable) or the disk is full, writes wait
+  // there, running trials go on (their results are in their run folders too), nothing new is
+  // launched or pruned, and the storage is tried again with capped exponential backoff. When it
+  // answers, the outbox is written and the sweep goes on; past plan_.storage_retry the
+  // controller stops its trials and fails (StopForOutage).
+
+  struct Outage {
+    Clock::time_point since;
+    int64_t since_ms = 0;  // the same moment, for people
+    std::string fault;
+    Clock::time_point next_try;
+    double delay = 1;  // seconds before next_try; doubles up to kMaxDelay
+  };
+  static constexpr double kMaxOutageDelay = 30;
+
+  /// Runs a write now, or queues it behind earlier ones while the storage is away.
+  void Write(std::function<void()> write) {
+    outbox_.push_back(std::move(write));
+    if (!outage_) FlushOutbox();
+  }
+
+  /// Writes the outbox in order. False, and an outage begun, when the storage is away.
+  bool FlushOutbox() {
+    while (!outbox_.empty()) {
+      try {
+        outbox_.front()();
+      } catch (const store::StorageUnavailable& e) {
+        BeginOutage(e.what());
+        return false;
+      }
+      outbox_.pop_front();
+    }
+    return true;
+  }
+
+  /// The study's trials: fresh when the storage answers, else as last read.
+  const std::vector<store::Trial>& Trials() {
+    if (outage_) return view_.trials();
+    try {
+      return view_.Refresh();
+    } catch (const store::StorageUnavailable& e) {
+      BeginOutage(e.what());
+      return view_.trials();
+    }
+  }
+
+  /// A failure of the storage or of the disk (not of hpo, nor of the user's input).
+  static bool IsFault(const std::exception& e) {
+    if (dynamic_cast<const EnvironmentError*>(&e)) return true;  // StorageUnavailable too
+    const auto* system = dynamic_cast<const std::system_error*>(&e);
+    return system && IsEnvironmentErrno(system->code().value());
+  }
+
+  void BeginOutage(const std::string& fault) {
+    const Clock::time_point now = Clock::now();
+    if (outage_) {
+      outage_->fault = fault;
+      return;
+    }
+    outage_ = Outage{now, store::NowMs(), fault, now + std::chrono::seconds(1)};
+    Emit(SweepEvent::Kind::kInfo, nullptr,
+         fmt::format("waiting for storage since {}: {} (running trials go on; retrying for up to "
+                     "{} s, storage_retry)",
+                     ClockTime(outage_->since_ms), fault, plan_.storage_retry));
+  }
+
+  /// At its time, tries the storage (and the disk) again; past the budget, stops for good.
+  void TryStorageAgain() {
+    const Clock::time_point now = Clock::now();
+    if (SecondsSince(outage_->since) > plan_.storage_retry) StopForOutage();
+    if (now < outage_->next_try) return;
+    const Outage was = *outage_;
+    outage_.reset();  // lets the writes through; a failure begins the outage again
+    if (FlushOutbox() && DiskWritable()) {
+      in_touch_since_ = Clock::now();
+      Emit(SweepEvent::Kind::kInfo, nullptr,
+           fmt::format("storage is back after {:.0f} s", SecondsSince(was.since)));
+      Heartbeat();
+      return;
+    }
+    const std::string fault = outage_ ? outage_->fault : was.fault;
+    outage_ = was;
+    outage_->fault = fault;
+    outage_->delay = std::min(kMaxOutageDelay, was.delay * 2);
+    outage_->next_try =
+        Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(outage_->delay * 1000));
+  }
+
+  /// Whether the runs folder takes a file again (after a full disk).
+  bool DiskWritable() {
+    const std::filesystem::path probe = plan_.sweep_dir / "runs" / ".space_probe";
+    try {
+      WriteFileAtomic(probe, "hpo checks that the disk takes files again\n", Flush::kNo);
+      std::filesystem::remove(probe);
+      return true;
+    } catch (const std::exception& e) {
+      if (!IsFault(e)) throw;
+      BeginOutage(e.what());
+      return false;
+    }
+  }
+
+  /// The budget of storage_retry is spent: stop the running trials as on SIGTERM, give the
+  /// storage one last chance to take what is held, and fail with one line naming the fault.
+  [[noreturn]] void StopForOutage() {
+    const Outage was = *outage_;
+    const size_t stopped = running_.size();
+    StopRunningTrials("stopped: the storage was unreachable for longer than storage_retry");
+    outage_.reset();
+    const bool written = FlushOutbox();
+    throw EnvironmentError(
+        fmt::format("gave up after waiting {:.0f} s (storage_retry) since {}: {}; {} running "
+                    "trial(s) stopped{}",
+                    SecondsSince(was.since), ClockTime(was.since_ms), was.fault, stopped,
+                    written ? "" : "; the next `hpo sweep` of this study recovers them"));
+  }
 
   // ----- launching ---------------------------------------------------------------------------
 
@@ -162,19 +299,28 @@ class Controller {
   void CheckStoppingRules(bool& launching) {
     if (!plan_.stopping.target && plan_.stopping.patience <= 0) return;
     const std::optional<std::string> reason =
-        StopReason(view_.Refresh(), plan_.maximize, plan_.metric, plan_.stopping, started_ms_);
+        StopReason(Trials(), plan_.maximize, plan_.metric, plan_.stopping, started_ms_);
     if (!reason) return;
     stopped_ = true;
     launching = false;
-    store_.RecordStop(study_.id, *reason);
+    Write([this, reason] { store_.RecordStop(study_.id, *reason); });
     Emit(SweepEvent::Kind::kInfo, nullptr, "stopping: " + *reason + " (running trials finish)");
   }
 
-  /// Claims and starts one trial. False when there is nothing (more) to launch now.
+  /// Claims and starts one trial. False when there is nothing (more) to launch now, or when the
+  /// storage or the disk failed (then an outage has begun, and the claim is given back).
   bool LaunchNext() {
-    std::optional<store::Trial> claimed = store_.ClaimTrial(study_.id, plan_.n_trials, worker_);
+    std::optional<store::Trial> claimed;
+    try {
+      claimed = store_.ClaimTrial(study_.id, plan_.n_trials, worker_);
+    } catch (const store::StorageUnavailable& e) {
+      BeginOutage(e.what());  // a claim whose answer was lost is recovered as stale
+      return false;
+    }
     if (!claimed) return false;
     store::Trial trial = std::move(*claimed);
+    // Its parameters were chosen before the claim (enqueued, or a retry): given back, it waits.
+    const bool queued = !trial.params.empty() || trial.retry_of >= 0;
     if (trial.params.empty()) {
       // A new trial: the sampler chooses; its randomness depends only on seed and number.
       Rng rng(DeriveSeed(plan_.seed, static_cast<uint64_t>(trial.number), "sampler"));
@@ -182,36 +328,61 @@ class Controller {
       try {
         suggestion = sampler_.Suggest(space_, History(), rng);
       } catch (...) {
-        store_.AbandonTrial(trial.id);
+        Write([this, id = trial.id] { store_.ReleaseTrial(id, /*queued=*/false); });
         throw;
       }
       if (!suggestion) {
-        store_.AbandonTrial(trial.id);
+        Write([this, id = trial.id] { store_.ReleaseTrial(id, /*queued=*/false); });
         Emit(SweepEvent::Kind::kInfo, nullptr, "the sampler has no more points (grid exhausted)");
         return false;
       }
       trial.params = space_.ToParams(suggestion->point);
       trial.seed = SeedOfTrial(plan_.fixed, trial.params, plan_.seed, trial.number);
     }
-    trial.run_dir = ClaimRunDir(plan_, trial.number).string();
-    store_.StartTrial(trial.id, trial.params, trial.seed, trial.run_dir);
+    try {
+      trial.run_dir = ClaimRunDir(plan_, trial.number).string();
+      store_.StartTrial(trial.id, trial.params, trial.seed, trial.run_dir);
+      WriteRunFiles(trial);
+    } catch (const std::exception& e) {
+      if (!IsFault(e)) throw;
+      GiveBack(trial, queued, e.what());
+      return false;
+    }
     Emit(SweepEvent::Kind::kCreated, &trial, "");
-    Start(std::move(trial));
+    Start(std::move(trial), queued);
     return true;
   }
 
-  void Start(store::Trial trial) {
-    const std::filesystem::path run_dir = trial.run_dir;
-    std::filesystem::create_directories(run_dir);
+  /// A claimed trial that could not start because the storage or the disk failed: given back
+  /// (Store::ReleaseTrial), and the outage begins.
+  void GiveBack(const store::Trial& trial, bool queued, const std::string& fault) {
+    BeginOutage(fault);
+    Write([this, id = trial.id, queued] { store_.ReleaseTrial(id, queued); });
+  }
+
+  /// The values every trial gets: the plan's fixed ones, then the trial's own.
+  ParamSet AllParams(const store::Trial& trial) const {
     ParamSet all = plan_.fixed;
     for (const auto& [name, value] : trial.params) all[name] = value;
     if (plan_.command.empty() && !all.count("threads"))
       all["threads"] = Value(plan_.threads_per_trial);
+    return all;
+  }
+
+  /// The files a trial's run directory holds before its program starts.
+  void WriteRunFiles(const store::Trial& trial) const {
+    const std::filesystem::path run_dir = trial.run_dir;
+    std::filesystem::create_directories(run_dir);
     // Not flushed to disk: a crash that could tear them kills the trial too, and its retry gets
     // a new run directory; adoption reads the record and refuses one that does not match.
-    WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(all), Flush::kNo);
+    WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(AllParams(trial)),
+                    Flush::kNo);
     WriteFileAtomic(run_dir / kTrialRecordFile, TrialRecord(trial), Flush::kNo);
+  }
 
+  void Start(store::Trial trial, bool queued) {
+    const std::filesystem::path run_dir = trial.run_dir;
+    const ParamSet all = AllParams(trial);
     ProcessSpec spec;
     spec.argv = TrialCommand(plan_, all, run_dir, trial.seed);
     spec.log_path = run_dir / "trial.log";
@@ -230,8 +401,11 @@ class Controller {
           RunningTrial{std::move(trial), std::move(process), {}, {}, {}, {}, false, {}, {}});
       Emit(SweepEvent::Kind::kStarted, &running_.back().trial, "");
     } catch (const std::runtime_error& e) {
+      if (IsFault(e)) return GiveBack(trial, queued, e.what());  // its log could not be created
       // A program that cannot start is the user's command, not a flaky trial: stop the sweep.
-      store_.FinishTrial(trial.id, store::TrialState::kFailed, std::nullopt, {}, {}, e.what());
+      Write([this, id = trial.id, why = std::string(e.what())] {
+        store_.FinishTrial(id, store::TrialState::kFailed, std::nullopt, {}, {}, why);
+      });
       throw UserError(e.what());
     }
   }
@@ -240,7 +414,7 @@ class Controller {
   /// once per suggestion: at trial 1000 that conversion was most of what a suggestion cost.
   std::vector<samplers::Observation> History() {
     std::vector<samplers::Observation> history = plan_.warm_start;
-    for (const store::Trial& t : view_.Refresh()) {
+    for (const store::Trial& t : Trials()) {
       auto [cached, fresh] = observations_.try_emplace(t.id);
       if (fresh || cached->second.version != t.version)
         cached->second = {t.version, SamplerView(t)};
@@ -303,7 +477,9 @@ class Controller {
     r.last_value = report->value;
     NoteMeasures(r, *report);
     if (!report->step) return;  // a final value: nothing to prune on
-    store_.ReportIntermediate(r.trial.id, *report->step, report->value);
+    Write([this, id = r.trial.id, step = *report->step, value = report->value] {
+      store_.ReportIntermediate(id, step, value);
+    });
     // A repeated step keeps its first value for the pruner, as Optuna's trial.report does.
     if (std::none_of(r.reports.begin(), r.reports.end(),
                      [&](const pruners::Report& seen) { return seen.step == *report->step; }))
@@ -311,7 +487,8 @@ class Controller {
     Emit(SweepEvent::Kind::kReported, &r.trial,
          fmt::format("step {} {} {}", *report->step, plan_.metric, ReadableNumber(report->value)),
          report->value, report->step);
-    if (running && ShouldPrune(r)) {
+    // Pruning weighs the other trials' curves: not while the storage cannot show them.
+    if (running && !outage_ && ShouldPrune(r)) {
       r.pruned = true;
       r.process.Terminate();
       r.terminated_at = Clock::now();
@@ -325,7 +502,7 @@ class Controller {
     if (plan_.pruner.method == "none") return false;
     std::vector<pruners::TrialCurve> curves;
     pruners::TrialCurve self{r.trial.number, false, r.reports};
-    for (const store::Trial& t : view_.Refresh()) {
+    for (const store::Trial& t : Trials()) {
       if (t.number == r.trial.number) {
         self.rungs = t.rungs;
         continue;
@@ -337,7 +514,8 @@ class Controller {
     }
     curves.push_back(self);
     const pruners::Decision decision = pruner_->Judge(self, curves);
-    if (!decision.rungs.empty()) store_.RecordRungs(r.trial.id, decision.rungs);
+    if (!decision.rungs.empty())
+      Write([this, id = r.trial.id, rungs = decision.rungs] { store_.RecordRungs(id, rungs); });
     return decision.prune;
   }
 
@@ -389,10 +567,11 @@ class Controller {
   }
 
   void Record(RunningTrial& r, const ExitStatus& status) {
+    if (r.taken_over) return;
     const store::Trial& t = r.trial;
     const store::TrialCost cost = CostOf(t, r.process.ElapsedSeconds(), r.measures);
     if (r.pruned) {
-      store_.FinishTrial(t.id, store::TrialState::kPruned, r.last_value, {}, cost, "pruned");
+      Finish(t, store::TrialState::kPruned, r.last_value, {}, cost, "pruned");
       Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? ReadableNumber(*r.last_value) : "",
            r.last_value);
       return;
@@ -403,7 +582,7 @@ class Controller {
     if (reason.empty() && KilledFromOutside(status)) {
       // Not the parameters' fault: a scheduler's cancel, the OOM killer or a person. Run it again.
       const std::string why = "trial program was " + status.Describe() + " from outside";
-      store_.FailAndRequeue(t.id, why, plan_.max_retries);
+      Write([this, id = t.id, why] { store_.FailAndRequeue(id, why, plan_.max_retries); });
       Emit(SweepEvent::Kind::kFailed, &t,
            why + " (re-queued while it has retries left: max_retries)");
       return;
@@ -418,19 +597,31 @@ class Controller {
       }
     }
     if (!reason.empty()) {
-      store_.FinishTrial(
-          t.id, store::TrialState::kFailed, std::nullopt, {}, cost,
-          reason + " (see " + (std::filesystem::path(t.run_dir) / "trial.log").string() + ")");
+      Finish(t, store::TrialState::kFailed, std::nullopt, {}, cost,
+             reason + " (see " + (std::filesystem::path(t.run_dir) / "trial.log").string() + ")");
       Emit(SweepEvent::Kind::kFailed, &t, reason);
       return;
     }
-    store_.FinishTrial(t.id, store::TrialState::kComplete, value, more, cost, "");
+    Finish(t, store::TrialState::kComplete, value, more, cost, "");
     std::string shown = ReadableNumber(*value);  // for people: the events' value has every digit
     for (size_t i = 0; i < more.size(); ++i)
       shown += fmt::format(", {} {}", plan_.more_objectives[i].name, ReadableNumber(more[i]));
     store::Trial finished = t;
     finished.more_values = std::move(more);
     Emit(SweepEvent::Kind::kFinished, &finished, shown, value);
+  }
+
+  /// Records how a trial ended, now or, while the storage is away, when it is back. A trial
+  /// another controller took over meanwhile (it thought this one dead) keeps that record.
+  void Finish(const store::Trial& t, store::TrialState state, std::optional<double> value,
+              std::vector<double> more, store::TrialCost cost, std::string error) {
+    Write([this, t, state, value, more = std::move(more), cost, error = std::move(error)] {
+      if (!store_.FinishTrial(t.id, state, value, more, cost, error))
+        Emit(SweepEvent::Kind::kInfo, &t,
+             fmt::format("trial {} ended {}, but another controller had already taken it over "
+                         "(this one was silent too long): its record stands",
+                         t.number, store::StateName(state)));
+    });
   }
 
   // ----- liveness ----------------------------------------------------------------------------
@@ -512,24 +703,48 @@ class Controller {
   }
 
   void Heartbeat() {
-    std::vector<int64_t> ids;
-    for (const RunningTrial& r : running_) ids.push_back(r.trial.id);
-    store_.Heartbeat(ids);
-    const auto stale_ms = static_cast<int64_t>(plan_.stale_after * 1000);
-    for (const store::Trial& t : view_.Refresh()) {
-      if (t.state == store::TrialState::kRunning && t.heartbeat_ms < store::NowMs() - stale_ms)
-        TryAdopt(t);
+    try {
+      std::vector<int64_t> ids;
+      for (const RunningTrial& r : running_) ids.push_back(r.trial.id);
+      StopTakenOver(store_.Heartbeat(ids));
+      // Another controller's trial is reclaimed only once this one has been in touch with the
+      // storage for a whole heartbeat_timeout: after an outage, a live controller that waited
+      // too has had that long to send its heartbeat again (docs/multi_machine.md).
+      if (SecondsSince(in_touch_since_) < plan_.stale_after) return;
+      const auto stale_ms = static_cast<int64_t>(plan_.stale_after * 1000);
+      for (const store::Trial& t : Trials()) {
+        if (t.state == store::TrialState::kRunning && t.heartbeat_ms < store::NowMs() - stale_ms)
+          TryAdopt(t);
+      }
+      for (int64_t number : store_.RecoverStaleTrials(study_.id, stale_ms, plan_.max_retries)) {
+        Emit(SweepEvent::Kind::kRecovered, nullptr,
+             fmt::format("trial {} lost its controller (no heartbeat for {} s): FAILED, re-queued",
+                         number, plan_.stale_after));
+      }
+    } catch (const store::StorageUnavailable& e) {
+      BeginOutage(e.what());
     }
-    for (int64_t number : store_.RecoverStaleTrials(study_.id, stale_ms, plan_.max_retries)) {
-      Emit(SweepEvent::Kind::kRecovered, nullptr,
-           fmt::format("trial {} lost its controller (no heartbeat for {} s): FAILED, re-queued",
-                       number, plan_.stale_after));
+  }
+
+  /// Stops the trials another controller took over while this one was silent (frozen, or cut
+  /// off from the storage longer than heartbeat_timeout): their retries run elsewhere, and
+  /// nothing of them is recorded from here.
+  void StopTakenOver(const std::vector<int64_t>& lost) {
+    for (RunningTrial& r : running_) {
+      if (std::find(lost.begin(), lost.end(), r.trial.id) == lost.end() || r.taken_over) continue;
+      r.taken_over = true;
+      r.process.Terminate();
+      r.terminated_at = Clock::now();
+      Emit(SweepEvent::Kind::kInfo, &r.trial,
+           fmt::format("trial {} was taken over by another controller while this one was silent "
+                       "for more than {} s: stopped here",
+                       r.trial.number, plan_.stale_after));
     }
   }
 
   /// Trials left RUNNING by a controller on this host that no longer exists (killed -9).
   void RecoverOrphans() {
-    for (const store::Trial& t : view_.Refresh()) {
+    for (const store::Trial& t : view_.Refresh()) {  // at the start: a fault here ends the run
       if (t.state != store::TrialState::kRunning || !IsDeadLocalWorker(t.worker, host_)) continue;
       if (TryAdopt(t)) continue;
       if (store_.FailAndRequeue(t.id, "its controller " + t.worker + " died while it ran",
@@ -542,7 +757,7 @@ class Controller {
   }
 
   bool StudyHasUnfinishedTrials() {
-    for (const store::Trial& t : view_.Refresh()) {
+    for (const store::Trial& t : Trials()) {
       if (t.state == store::TrialState::kRunning || t.state == store::TrialState::kWaiting)
         return true;
     }
@@ -554,10 +769,18 @@ class Controller {
   SweepSummary Interrupt() {
     Emit(SweepEvent::Kind::kInfo, nullptr,
          fmt::format("interrupted: stopping {} running trial(s)", running_.size()));
+    StopRunningTrials(StopSignalScope::Received() == SIGTERM
+                          ? "stopped by SIGTERM (kill, or a scheduler's cancel or time limit)"
+                          : "interrupted by the user");
+    FlushOutbox();  // a storage that is away keeps them RUNNING: a resume recovers them
+    summary_.interrupted = true;
+    return summary_;
+  }
+
+  /// Terminates the running trials (SIGKILL after kill_grace) and re-queues them: they are re-run
+  /// by a resume, so they do not count as finished.
+  void StopRunningTrials(const std::string& why) {
     for (RunningTrial& r : running_) r.process.Terminate();
-    const std::string why = StopSignalScope::Received() == SIGTERM
-                                ? "stopped by SIGTERM (kill, or a scheduler's cancel or time limit)"
-                                : "interrupted by the user";
     const Clock::time_point asked = Clock::now();
     while (!running_.empty()) {
       WaitForOutput(0.1);
@@ -565,18 +788,19 @@ class Controller {
         RunningTrial& r = running_[i];
         r.process.ReadLines();
         if (SecondsSince(asked) > plan_.kill_grace) r.process.Kill();
-        if (r.process.Poll()) {
-          // Interrupted trials are re-run by a resume, so they do not count as finished.
-          store_.FailAndRequeue(r.trial.id, why, plan_.max_retries + 1);
-          Emit(SweepEvent::Kind::kFailed, &r.trial, "interrupted (re-queued)");
-          running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
-        } else {
+        if (!r.process.Poll()) {
           ++i;
+          continue;
         }
+        if (!r.taken_over) {
+          outbox_.push_back([this, id = r.trial.id, why] {
+            store_.FailAndRequeue(id, why, plan_.max_retries + 1);
+          });
+          Emit(SweepEvent::Kind::kFailed, &r.trial, "interrupted (re-queued)");
+        }
+        running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
       }
     }
-    summary_.interrupted = true;
-    return summary_;
   }
 
   void Emit(SweepEvent::Kind kind, const store::Trial* trial, const std::string& message,
@@ -586,7 +810,7 @@ class Controller {
     // After a trial ends the listener sees the study as it is now (its progress line counts it).
     if (kind == SweepEvent::Kind::kFinished || kind == SweepEvent::Kind::kFailed ||
         kind == SweepEvent::Kind::kPruned) {
-      view_.Refresh();
+      Trials();
     }
     on_event_(SweepEvent{kind, trial, message, &view_.trials(), value, step});
   }
@@ -603,6 +827,11 @@ class Controller {
   const std::string host_;
   const std::string worker_;
   std::vector<RunningTrial> running_;
+  std::deque<std::function<void()>> outbox_;  // writes not yet taken by the storage, in order
+  std::optional<Outage> outage_;              // set while the storage or the disk is away
+  // Since when the storage has answered without a break (the reclaim rule in Heartbeat): from
+  // the start, a controller may reclaim at once; after an outage, only a heartbeat_timeout later.
+  Clock::time_point in_touch_since_ = Clock::now() - std::chrono::hours(24);
   SweepSummary summary_;
   int64_t started_ms_ = 0;          // when this controller started (stopping rules count from it)
   bool stopped_ = false;            // a stopping rule held: no more launches

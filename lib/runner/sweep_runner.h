@@ -39,7 +39,10 @@ struct SweepPlan {
   double heartbeat_interval = 5;  ///< seconds between heartbeats of running trials
   double stale_after = 60;        ///< seconds without heartbeat before a trial counts as dead
   double kill_grace = 10;         ///< seconds between SIGTERM and SIGKILL
-  int threads_per_trial = 1;      ///< threads / OMP_NUM_THREADS / OPENBLAS_NUM_THREADS per trial
+  /// Seconds a controller waits for an unreachable storage (running trials go on, their results
+  /// are held) before it stops them and fails with EnvironmentError; 0 = stop at the first fault.
+  double storage_retry = 600;
+  int threads_per_trial = 1;  ///< threads / OMP_NUM_THREADS / OPENBLAS_NUM_THREADS per trial
   /// The trial program. Empty: `<hpo_binary> train --run-dir DIR --config DIR/trial_config.yaml
   /// --seed S`. Otherwise argv with ${args}, ${args_no_hyphens}, ${args_json_file}, ${run_dir}
   /// macros (docs/trial_protocol.md).

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "lib/core/error.h"
+
 namespace hpo::runner {
 namespace {
 
@@ -31,9 +33,12 @@ void WriteAll(int fd, const char* data, size_t size) {
 
 int OpenLog(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw std::runtime_error("cannot open trial log " + path.string() + ": " +
-                             std::strerror(errno));
+  if (fd < 0) {
+    const std::string message = "cannot open trial log " + path.string() + ": ";
+    if (errno == ENOSPC) throw EnvironmentError("no space left on device: " + message);
+    if (IsEnvironmentErrno(errno)) throw EnvironmentError(message + std::strerror(errno));
+    throw std::runtime_error(message + std::strerror(errno));
+  }
   return fd;
 }
 

@@ -23,7 +23,14 @@ constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 = 701, 
 class PostgresConnection : public SqlConnection {
  public:
   explicit PostgresConnection(const std::string& url) : url_(url), masked_(MaskPassword(url)) {
-    conn_ = PQconnectdb(url.c_str());
+    // The URL's own settings win over these (expand_dbname: later keywords override earlier).
+    // A server that does not answer is given up on after 10 s, and a connection whose server
+    // vanished without a word is found dead by keepalives within about 25 s, not hours: both
+    // become faults the store retries.
+    const char* const keys[] = {"connect_timeout",  "keepalives_idle", "keepalives_interval",
+                                "keepalives_count", "dbname",          nullptr};
+    const char* const values[] = {"10", "10", "5", "3", url.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
     if (PQstatus(conn_) != CONNECTION_OK) {
       const std::string message = Clean(PQerrorMessage(conn_));
       PQfinish(conn_);
@@ -90,6 +97,13 @@ class PostgresConnection : public SqlConnection {
 
   std::string Describe() const override { return masked_; }
 
+  void Reconnect() override {
+    if (PQstatus(conn_) == CONNECTION_OK) return;
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK)
+      throw TransientSqlError("postgresql: " + Clean(PQerrorMessage(conn_)));
+  }
+
  private:
   struct ResultGuard {
     PGresult* result;
@@ -145,7 +159,25 @@ class PostgresConnection : public SqlConnection {
   }
 
   [[noreturn]] void Fail(const PGresult* result) const {
-    throw std::runtime_error("postgresql: " + Clean(PQresultErrorMessage(result)));
+    std::string message = result ? PQresultErrorMessage(result) : "";
+    if (message.empty()) message = PQerrorMessage(conn_);
+    message = "postgresql: " + Clean(message);
+    if (IsTransient(result)) throw TransientSqlError(message);
+    throw std::runtime_error(message);
+  }
+
+  // A lost connection, or an SQLSTATE of a fault that passes: connection exceptions (08),
+  // the server shutting down or starting up (57P01-57P03), serialization failures and
+  // deadlocks (40001, 40P01), insufficient resources such as a full disk (53), system and I/O
+  // errors (58).
+  bool IsTransient(const PGresult* result) const {
+    if (result == nullptr || PQstatus(conn_) != CONNECTION_OK) return true;
+    const char* field = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    const std::string state = field ? field : "";
+    for (const char* prefix : {"08", "57P01", "57P02", "57P03", "40001", "40P01", "53", "58"}) {
+      if (state.rfind(prefix, 0) == 0) return true;
+    }
+    return false;
   }
 
   std::string url_, masked_;

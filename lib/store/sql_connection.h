@@ -28,6 +28,15 @@ struct SqlRow {
   std::string Text(size_t i) const;
 };
 
+/// A fault of the database that may pass: the connection was lost, the server is starting up or
+/// shutting down, a serialization failure or deadlock, busy past the timeout, the disk is full.
+/// The store reconnects and retries such a fault for a moment, then throws StorageUnavailable
+/// (store.h); any other database error is a std::runtime_error.
+class TransientSqlError : public std::runtime_error {
+ public:
+  explicit TransientSqlError(const std::string& message) : std::runtime_error(message) {}
+};
+
 class SqlConnection {
  public:
   virtual ~SqlConnection() = default;
@@ -57,6 +66,9 @@ class SqlConnection {
   virtual std::vector<std::string> TableNames() = 0;
   /// Where the data lives, for messages (never with a password).
   virtual std::string Describe() const = 0;
+  /// After a TransientSqlError: replaces a lost connection with a new one (PostgreSQL). Throws
+  /// TransientSqlError while the database is still away.
+  virtual void Reconnect() = 0;
 };
 
 /// A transaction for a scope: begun now, rolled back on scope exit unless Commit() was reached.

@@ -8,8 +8,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 #include "lib/core/error.h"
 #include "lib/store/sql_connection.h"
@@ -133,6 +135,8 @@ class SqlStore : public Store {
       InitSchema();
     } catch (const UserError&) {
       throw;
+    } catch (const TransientSqlError& e) {
+      throw StorageUnavailable(db_->Describe(), e.what());
     } catch (const std::runtime_error& e) {
       throw UserError("cannot use storage " + db_->Describe() + ": " + e.what());
     }
@@ -140,317 +144,413 @@ class SqlStore : public Store {
 
   Study OpenStudy(const std::string& name, const std::string& direction,
                   const std::string& config_yaml, bool create) override {
-    Transaction tx(*db_, Transaction::kExclusive);
-    std::optional<Study> study = FindStudy(name);
-    if (!study) {
-      if (!create) throw UserError("no study named '" + name + "' in " + db_->Describe());
-      db_->Query(
-          "INSERT INTO studies (name, direction, config_yaml, created_ms) VALUES (?, ?, ?, ?)",
-          {name, direction, config_yaml, NowMs()});
-      study = FindStudy(name);
-    } else if (!direction.empty() && study->direction != direction) {
-      throw UserError("study '" + name + "' was created to " + study->direction + ", not to " +
-                      direction + " (a study keeps its goal; use a new --name)");
-    }
-    tx.Commit();
-    return *study;
+    return Guarded([&]() -> Study {
+      Transaction tx(*db_, Transaction::kExclusive);
+      std::optional<Study> study = FindStudy(name);
+      if (!study) {
+        if (!create) throw UserError("no study named '" + name + "' in " + db_->Describe());
+        db_->Query(
+            "INSERT INTO studies (name, direction, config_yaml, created_ms) VALUES (?, ?, ?, ?)",
+            {name, direction, config_yaml, NowMs()});
+        study = FindStudy(name);
+      } else if (!direction.empty() && study->direction != direction) {
+        throw UserError("study '" + name + "' was created to " + study->direction + ", not to " +
+                        direction + " (a study keeps its goal; use a new --name)");
+      }
+      tx.Commit();
+      return *study;
+    });
   }
 
   std::vector<Study> ListStudies() override {
-    std::vector<Study> studies;
-    for (const SqlRow& row : db_->Query(
-             "SELECT id, name, direction, config_yaml, created_ms FROM studies ORDER BY id")) {
-      studies.push_back(StudyFromRow(row));
-    }
-    return studies;
+    return Guarded([&]() -> std::vector<Study> {
+      std::vector<Study> studies;
+      for (const SqlRow& row : db_->Query(
+               "SELECT id, name, direction, config_yaml, created_ms FROM studies ORDER BY id")) {
+        studies.push_back(StudyFromRow(row));
+      }
+      return studies;
+    });
   }
 
   void UpdateStudyConfig(int64_t study_id, const std::string& config_yaml,
                          const std::string& accepted_changes) override {
-    Transaction tx(*db_, Transaction::kRows);
-    db_->Query("UPDATE studies SET config_yaml = ? WHERE id = ?", {config_yaml, study_id});
-    if (!accepted_changes.empty()) {
-      db_->Query("INSERT INTO study_changes (study_id, at_ms, changes) VALUES (?, ?, ?)",
-                 {study_id, NowMs(), accepted_changes});
-    }
-    tx.Commit();
+    return Guarded([&]() -> void {
+      Transaction tx(*db_, Transaction::kRows);
+      db_->Query("UPDATE studies SET config_yaml = ? WHERE id = ?", {config_yaml, study_id});
+      if (!accepted_changes.empty()) {
+        db_->Query("INSERT INTO study_changes (study_id, at_ms, changes) VALUES (?, ?, ?)",
+                   {study_id, NowMs(), accepted_changes});
+      }
+      tx.Commit();
+    });
   }
 
   std::vector<StudyChange> LoadStudyChanges(int64_t study_id) override {
-    std::vector<StudyChange> changes;
-    for (const SqlRow& row :
-         db_->Query("SELECT at_ms, changes FROM study_changes WHERE study_id = ? ORDER BY at_ms",
-                    {study_id})) {
-      changes.push_back({row.Int(0), row.Text(1)});
-    }
-    return changes;
+    return Guarded([&]() -> std::vector<StudyChange> {
+      std::vector<StudyChange> changes;
+      for (const SqlRow& row :
+           db_->Query("SELECT at_ms, changes FROM study_changes WHERE study_id = ? ORDER BY at_ms",
+                      {study_id})) {
+        changes.push_back({row.Int(0), row.Text(1)});
+      }
+      return changes;
+    });
   }
 
   void RecordStop(int64_t study_id, const std::string& reason) override {
-    db_->Query("INSERT INTO study_stops (study_id, at_ms, reason) VALUES (?, ?, ?)",
-               {study_id, NowMs(), reason});
+    return Guarded([&]() -> void {
+      db_->Query("INSERT INTO study_stops (study_id, at_ms, reason) VALUES (?, ?, ?)",
+                 {study_id, NowMs(), reason});
+    });
   }
 
   std::vector<StudyChange> LoadStudyStops(int64_t study_id) override {
-    std::vector<StudyChange> stops;
-    for (const SqlRow& row :
-         db_->Query("SELECT at_ms, reason FROM study_stops WHERE study_id = ? ORDER BY at_ms",
-                    {study_id})) {
-      stops.push_back({row.Int(0), row.Text(1)});
-    }
-    return stops;
+    return Guarded([&]() -> std::vector<StudyChange> {
+      std::vector<StudyChange> stops;
+      for (const SqlRow& row :
+           db_->Query("SELECT at_ms, reason FROM study_stops WHERE study_id = ? ORDER BY at_ms",
+                      {study_id})) {
+        stops.push_back({row.Int(0), row.Text(1)});
+      }
+      return stops;
+    });
   }
 
   void RecordWorker(int64_t study_id, const Worker& w) override {
-    db_->Query(
-        "INSERT INTO workers (study_id, worker, slurm_task, started_ms) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (study_id, worker) DO UPDATE SET slurm_task = excluded.slurm_task, started_ms "
-        "= excluded.started_ms",
-        {study_id, w.worker, w.slurm_task, w.started_ms});
+    return Guarded([&]() -> void {
+      db_->Query(
+          "INSERT INTO workers (study_id, worker, slurm_task, started_ms) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (study_id, worker) DO UPDATE SET slurm_task = excluded.slurm_task, "
+          "started_ms "
+          "= excluded.started_ms",
+          {study_id, w.worker, w.slurm_task, w.started_ms});
+    });
   }
 
   std::vector<Worker> LoadWorkers(int64_t study_id) override {
-    std::vector<Worker> workers;
-    for (const SqlRow& row :
-         db_->Query("SELECT worker, slurm_task, started_ms FROM workers WHERE study_id = ? "
-                    "ORDER BY started_ms, worker",
-                    {study_id})) {
-      workers.push_back({row.Text(0), row.Text(1), row.Int(2)});
-    }
-    return workers;
+    return Guarded([&]() -> std::vector<Worker> {
+      std::vector<Worker> workers;
+      for (const SqlRow& row :
+           db_->Query("SELECT worker, slurm_task, started_ms FROM workers WHERE study_id = ? "
+                      "ORDER BY started_ms, worker",
+                      {study_id})) {
+        workers.push_back({row.Text(0), row.Text(1), row.Int(2)});
+      }
+      return workers;
+    });
   }
 
   void RecordLaunch(int64_t study_id, const Launch& l) override {
-    db_->Query(
-        "INSERT INTO launches (study_id, at_ms, scheduler, job_id, workers, script) VALUES (?, ?, "
-        "?, ?, ?, ?)",
-        {study_id, l.at_ms, l.scheduler, l.job_id, static_cast<int64_t>(l.workers), l.script});
+    return Guarded([&]() -> void {
+      db_->Query(
+          "INSERT INTO launches (study_id, at_ms, scheduler, job_id, workers, script) VALUES (?, "
+          "?, "
+          "?, ?, ?, ?)",
+          {study_id, l.at_ms, l.scheduler, l.job_id, static_cast<int64_t>(l.workers), l.script});
+    });
   }
 
   std::vector<Launch> LoadLaunches(int64_t study_id) override {
-    std::vector<Launch> launches;
-    for (const SqlRow& row : db_->Query(
-             "SELECT scheduler, job_id, workers, script, at_ms FROM launches WHERE study_id = ? "
-             "ORDER BY at_ms",
-             {study_id})) {
-      launches.push_back(
-          {row.Text(0), row.Text(1), static_cast<int>(row.Int(2)), row.Text(3), row.Int(4)});
-    }
-    return launches;
+    return Guarded([&]() -> std::vector<Launch> {
+      std::vector<Launch> launches;
+      for (const SqlRow& row : db_->Query(
+               "SELECT scheduler, job_id, workers, script, at_ms FROM launches WHERE study_id = ? "
+               "ORDER BY at_ms",
+               {study_id})) {
+        launches.push_back(
+            {row.Text(0), row.Text(1), static_cast<int>(row.Int(2)), row.Text(3), row.Int(4)});
+      }
+      return launches;
+    });
   }
 
   std::optional<Trial> ClaimTrial(int64_t study_id, int max_trials,
                                   const std::string& worker) override {
-    Transaction tx(*db_, Transaction::kExclusive);
-    const int64_t counted = db_->Query(
-                                   "SELECT COUNT(*) FROM trials WHERE study_id = ? AND NOT (state "
-                                   "= 'FAILED' AND retried <> 0)",
-                                   {study_id})
-                                .at(0)
-                                .Int(0);
-    const int64_t now = NowMs();
-    const std::vector<SqlRow> waiting = db_->Query(
-        "SELECT id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1",
-        {study_id});
-    int64_t trial_id = 0;
-    if (!waiting.empty()) {
-      // Re-queued trials were counted when queued; taking one does not grow the study.
-      trial_id = waiting[0].Int(0);
-      db_->Query(
-          "UPDATE trials SET state = 'RUNNING', worker = ?, started_ms = ?, heartbeat_ms = ?, "
-          "version = ? WHERE id = ?",
-          {worker, now, now, NextStudyVersion(study_id), trial_id});
-    } else {
-      if (counted >= max_trials) return std::nullopt;
-      const int64_t version = NextStudyVersion(study_id);
-      trial_id = db_->Query(
-                        "INSERT INTO trials (study_id, number, state, worker, created_ms, "
-                        "started_ms, heartbeat_ms, version) "
-                        "VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?) RETURNING id",
-                        {study_id, NextNumber(study_id), worker, now, now, now, version})
-                     .at(0)
-                     .Int(0);
-    }
-    tx.Commit();
-    return LoadTrial(trial_id);
+    return Guarded([&]() -> std::optional<Trial> {
+      Transaction tx(*db_, Transaction::kExclusive);
+      const int64_t counted =
+          db_->Query(
+                 "SELECT COUNT(*) FROM trials WHERE study_id = ? AND NOT (state "
+                 "= 'FAILED' AND retried <> 0)",
+                 {study_id})
+              .at(0)
+              .Int(0);
+      const int64_t now = NowMs();
+      const std::vector<SqlRow> waiting = db_->Query(
+          "SELECT id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1",
+          {study_id});
+      int64_t trial_id = 0;
+      if (!waiting.empty()) {
+        // Re-queued trials were counted when queued; taking one does not grow the study.
+        trial_id = waiting[0].Int(0);
+        db_->Query(
+            "UPDATE trials SET state = 'RUNNING', worker = ?, started_ms = ?, heartbeat_ms = ?, "
+            "version = ? WHERE id = ?",
+            {worker, now, now, NextStudyVersion(study_id), trial_id});
+      } else {
+        if (counted >= max_trials) return std::nullopt;
+        const int64_t version = NextStudyVersion(study_id);
+        trial_id = db_->Query(
+                          "INSERT INTO trials (study_id, number, state, worker, created_ms, "
+                          "started_ms, heartbeat_ms, version) "
+                          "VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?) RETURNING id",
+                          {study_id, NextNumber(study_id), worker, now, now, now, version})
+                       .at(0)
+                       .Int(0);
+      }
+      tx.Commit();
+      return LoadTrial(trial_id);
+    });
   }
 
   int64_t EnqueueTrial(int64_t study_id, const ParamSet& params, uint64_t seed) override {
-    Transaction tx(*db_, Transaction::kExclusive);
-    const int64_t version = NextStudyVersion(study_id);
-    const int64_t number = NextNumber(study_id);
-    const int64_t trial_id =
-        db_->Query(
-               "INSERT INTO trials (study_id, number, state, seed, created_ms, version) "
-               "VALUES (?, ?, 'WAITING', ?, ?, ?) RETURNING id",
-               {study_id, number, static_cast<int64_t>(seed), NowMs(), version})
-            .at(0)
-            .Int(0);
-    InsertParams(trial_id, params);
-    tx.Commit();
-    return number;
+    return Guarded([&]() -> int64_t {
+      Transaction tx(*db_, Transaction::kExclusive);
+      const int64_t version = NextStudyVersion(study_id);
+      const int64_t number = NextNumber(study_id);
+      const int64_t trial_id =
+          db_->Query(
+                 "INSERT INTO trials (study_id, number, state, seed, created_ms, version) "
+                 "VALUES (?, ?, 'WAITING', ?, ?, ?) RETURNING id",
+                 {study_id, number, static_cast<int64_t>(seed), NowMs(), version})
+              .at(0)
+              .Int(0);
+      InsertParams(trial_id, params);
+      tx.Commit();
+      return number;
+    });
   }
 
   void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed,
                   const std::string& run_dir) override {
-    Transaction tx(*db_, Transaction::kRows);
-    db_->Query("UPDATE trials SET seed = ?, run_dir = ?, version = ? WHERE id = ?",
-               {static_cast<int64_t>(seed), run_dir, NextVersionOfTrial(trial_id), trial_id});
-    db_->Query("DELETE FROM trial_params WHERE trial_id = ?", {trial_id});
-    InsertParams(trial_id, params);
-    tx.Commit();
+    return Guarded([&]() -> void {
+      Transaction tx(*db_, Transaction::kRows);
+      db_->Query("UPDATE trials SET seed = ?, run_dir = ?, version = ? WHERE id = ?",
+                 {static_cast<int64_t>(seed), run_dir, NextVersionOfTrial(trial_id), trial_id});
+      db_->Query("DELETE FROM trial_params WHERE trial_id = ?", {trial_id});
+      InsertParams(trial_id, params);
+      tx.Commit();
+    });
   }
 
-  void Heartbeat(const std::vector<int64_t>& trial_ids) override {
-    if (trial_ids.empty()) return;
-    Transaction tx(*db_, Transaction::kRows);
-    const int64_t now = NowMs(),
-                  version = NextVersionOfTrial(trial_ids[0]);  // one controller's trials: one study
-    for (int64_t id : trial_ids) {
-      db_->Query(
-          "UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ? AND state = 'RUNNING'",
-          {now, version, id});
-    }
-    tx.Commit();
+  std::vector<int64_t> Heartbeat(const std::vector<int64_t>& trial_ids) override {
+    return Guarded([&]() -> std::vector<int64_t> {
+      std::vector<int64_t> lost;
+      if (trial_ids.empty()) return lost;
+      Transaction tx(*db_, Transaction::kRows);
+      const int64_t now = NowMs(),
+                    version =
+                        NextVersionOfTrial(trial_ids[0]);  // one controller's trials: one study
+      for (int64_t id : trial_ids) {
+        if (db_->Query("UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ? AND state = "
+                       "'RUNNING' RETURNING id",
+                       {now, version, id})
+                .empty())
+          lost.push_back(id);
+      }
+      tx.Commit();
+      return lost;
+    });
   }
 
   void ReportIntermediate(int64_t trial_id, int64_t step, double value) override {
-    Transaction tx(*db_, Transaction::kRows);
-    const int64_t version = NextVersionOfTrial(trial_id);
-    db_->Query(
-        "INSERT INTO trial_intermediates (trial_id, step, value) VALUES (?, ?, ?) "
-        "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
-        {trial_id, step, Optional(value)});
-    db_->Query("UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ?",
-               {NowMs(), version, trial_id});
-    tx.Commit();
+    return Guarded([&]() -> void {
+      Transaction tx(*db_, Transaction::kRows);
+      const int64_t version = NextVersionOfTrial(trial_id);
+      db_->Query(
+          "INSERT INTO trial_intermediates (trial_id, step, value) VALUES (?, ?, ?) "
+          "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value",
+          {trial_id, step, Optional(value)});
+      db_->Query("UPDATE trials SET heartbeat_ms = ?, version = ? WHERE id = ?",
+                 {NowMs(), version, trial_id});
+      tx.Commit();
+    });
   }
 
   void RecordRungs(int64_t trial_id, const std::map<int, double>& rungs) override {
-    Transaction tx(*db_, Transaction::kRows);
-    const int64_t version = NextVersionOfTrial(trial_id);
-    for (const auto& [rung, value] : rungs) {
-      db_->Query(
-          "INSERT INTO trial_rungs (trial_id, rung, value) VALUES (?, ?, ?) "
-          "ON CONFLICT (trial_id, rung) DO NOTHING",
-          {trial_id, static_cast<int64_t>(rung), value});
-    }
-    db_->Query("UPDATE trials SET version = ? WHERE id = ?", {version, trial_id});
-    tx.Commit();
+    return Guarded([&]() -> void {
+      Transaction tx(*db_, Transaction::kRows);
+      const int64_t version = NextVersionOfTrial(trial_id);
+      for (const auto& [rung, value] : rungs) {
+        db_->Query(
+            "INSERT INTO trial_rungs (trial_id, rung, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (trial_id, rung) DO NOTHING",
+            {trial_id, static_cast<int64_t>(rung), value});
+      }
+      db_->Query("UPDATE trials SET version = ? WHERE id = ?", {version, trial_id});
+      tx.Commit();
+    });
   }
 
-  void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
+  bool FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
                    const std::vector<double>& more_values, TrialCost cost,
                    const std::string& error) override {
-    Transaction tx(*db_, Transaction::kRows);
-    const int64_t version = NextVersionOfTrial(trial_id);
-    db_->Query(
-        "UPDATE trials SET state = ?, value = ?, more_values = ?, cost = ?, cost_measure = ?, "
-        "error = ?, finished_ms = ?, "
-        "version = ? WHERE id = ?",
-        {std::string(StateName(state)), Optional(value), ValuesText(more_values), cost.seconds,
-         cost.measure, error, NowMs(), version, trial_id});
-    tx.Commit();
+    return Guarded([&]() -> bool {
+      Transaction tx(*db_, Transaction::kRows);
+      const int64_t version = NextVersionOfTrial(trial_id);
+      const bool finished =
+          !db_->Query(
+                  "UPDATE trials SET state = ?, value = ?, more_values = ?, cost = ?, "
+                  "cost_measure = ?, error = ?, finished_ms = ?, version = ? WHERE id = ? "
+                  "AND state = 'RUNNING' RETURNING id",
+                  {std::string(StateName(state)), Optional(value), ValuesText(more_values),
+                   cost.seconds, cost.measure, error, NowMs(), version, trial_id})
+               .empty();
+      tx.Commit();
+      return finished;
+    });
   }
 
   bool AdoptFinishedTrial(int64_t trial_id, double value, const std::vector<double>& more_values,
                           TrialCost cost) override {
-    Transaction tx(*db_, Transaction::kRows);
-    const int64_t version = NextVersionOfTrial(trial_id);
-    const bool adopted = !db_->Query(
-                                 "UPDATE trials SET state = 'COMPLETE', value = ?, more_values = "
-                                 "?, cost = ?, cost_measure = ?, "
-                                 "error = '', finished_ms = ?, version = ? WHERE id = ? AND state "
-                                 "= 'RUNNING' RETURNING id",
-                                 {value, ValuesText(more_values), cost.seconds, cost.measure,
-                                  NowMs(), version, trial_id})
-                              .empty();
-    tx.Commit();
-    return adopted;
+    return Guarded([&]() -> bool {
+      Transaction tx(*db_, Transaction::kRows);
+      const int64_t version = NextVersionOfTrial(trial_id);
+      const bool adopted =
+          !db_->Query(
+                  "UPDATE trials SET state = 'COMPLETE', value = ?, more_values = "
+                  "?, cost = ?, cost_measure = ?, "
+                  "error = '', finished_ms = ?, version = ? WHERE id = ? AND state "
+                  "= 'RUNNING' RETURNING id",
+                  {value, ValuesText(more_values), cost.seconds, cost.measure, NowMs(), version,
+                   trial_id})
+               .empty();
+      tx.Commit();
+      return adopted;
+    });
   }
 
   bool FailAndRequeue(int64_t trial_id, const std::string& reason, int max_retries) override {
-    Transaction tx(*db_, Transaction::kExclusive);
-    const bool failed = FailAndRequeueLocked(trial_id, reason, max_retries);
-    tx.Commit();
-    return failed;
+    return Guarded([&]() -> bool {
+      Transaction tx(*db_, Transaction::kExclusive);
+      const bool failed = FailAndRequeueLocked(trial_id, reason, max_retries);
+      tx.Commit();
+      return failed;
+    });
   }
 
   std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms,
                                           int max_retries) override {
-    Transaction tx(*db_, Transaction::kExclusive);
-    std::vector<int64_t> failed;
-    for (const SqlRow& row : db_->Query("SELECT id, number FROM trials WHERE study_id = ? AND "
-                                        "state = 'RUNNING' AND heartbeat_ms < ?",
-                                        {study_id, NowMs() - stale_after_ms})) {
-      FailAndRequeueLocked(row.Int(0), "heartbeat stale: its controller stopped while it ran",
-                           max_retries);
-      failed.push_back(row.Int(1));
-    }
-    tx.Commit();
-    return failed;
+    return Guarded([&]() -> std::vector<int64_t> {
+      Transaction tx(*db_, Transaction::kExclusive);
+      std::vector<int64_t> failed;
+      for (const SqlRow& row : db_->Query("SELECT id, number FROM trials WHERE study_id = ? AND "
+                                          "state = 'RUNNING' AND heartbeat_ms < ?",
+                                          {study_id, NowMs() - stale_after_ms})) {
+        FailAndRequeueLocked(row.Int(0), "heartbeat stale: its controller stopped while it ran",
+                             max_retries);
+        failed.push_back(row.Int(1));
+      }
+      tx.Commit();
+      return failed;
+    });
   }
 
-  void AbandonTrial(int64_t trial_id) override {
-    Transaction tx(*db_, Transaction::kRows);
-    NextVersionOfTrial(trial_id);  // readers of changes notice the deletion by the trial count
-    db_->Query(
-        "DELETE FROM trials WHERE id = ? AND state = 'RUNNING' "
-        "AND NOT EXISTS (SELECT 1 FROM trial_params WHERE trial_id = ?)",
-        {trial_id, trial_id});
-    tx.Commit();
+  void ReleaseTrial(int64_t trial_id, bool queued) override {
+    return Guarded([&]() -> void {
+      Transaction tx(*db_, Transaction::kRows);
+      // A deletion is noticed by readers of changes through the trial count.
+      const int64_t version = NextVersionOfTrial(trial_id);
+      if (queued) {
+        db_->Query(
+            "UPDATE trials SET state = 'WAITING', worker = '', run_dir = '', started_ms = 0, "
+            "heartbeat_ms = 0, version = ? WHERE id = ? AND state = 'RUNNING'",
+            {version, trial_id});
+      } else {
+        const std::vector<SqlValue> running = {trial_id, trial_id};
+        db_->Query(
+            "DELETE FROM trial_params WHERE trial_id = ? AND EXISTS (SELECT 1 FROM trials WHERE "
+            "id = ? AND state = 'RUNNING')",
+            running);
+        db_->Query(
+            "DELETE FROM trial_intermediates WHERE trial_id = ? AND EXISTS (SELECT 1 FROM trials "
+            "WHERE id = ? AND state = 'RUNNING')",
+            running);
+        db_->Query("DELETE FROM trials WHERE id = ? AND state = 'RUNNING'", {trial_id});
+      }
+      tx.Commit();
+    });
   }
 
   std::vector<Trial> LoadTrials(int64_t study_id) override {
-    return LoadTrialsChangedSince(study_id, -1).trials;
+    return Guarded(
+        [&]() -> std::vector<Trial> { return LoadTrialsChangedSince(study_id, -1).trials; });
   }
 
   StudyChanges LoadTrialsChangedSince(int64_t study_id, int64_t since_version) override {
-    // One snapshot: the version, the count and the rows agree, and a busy study never makes a
-    // load fail.
-    Transaction snapshot(*db_, Transaction::kRead);
-    StudyChanges changes;
-    const std::vector<SqlRow> head = db_->Query(
-        "SELECT version, (SELECT COUNT(*) FROM trials WHERE study_id = ?) FROM studies WHERE id = "
-        "?",
-        {study_id, study_id});
-    if (head.empty()) throw std::runtime_error("study vanished from storage");
-    changes.version = head[0].Int(0);
-    changes.trial_count = head[0].Int(1);
-    std::map<int64_t, size_t> index_of;
-    const std::vector<SqlValue> which = {study_id, since_version};
-    for (const SqlRow& row : db_->Query(
-             std::string(kTrialColumns) + " WHERE study_id = ? AND version > ? ORDER BY number",
-             which)) {
-      index_of[row.Int(0)] = changes.trials.size();
-      changes.trials.push_back(TrialFromRow(row));
-    }
-    for (const SqlRow& row : db_->Query("SELECT p.trial_id, p.name, p.value FROM trial_params p "
-                                        "JOIN trials t ON t.id = p.trial_id "
-                                        "WHERE t.study_id = ? AND t.version > ?",
-                                        which)) {
-      AddParam(changes.trials.at(index_of.at(row.Int(0))), row.Text(1), row.Text(2));
-    }
-    for (const SqlRow& row :
-         db_->Query("SELECT i.trial_id, i.step, i.value FROM trial_intermediates i JOIN trials t "
-                    "ON t.id = i.trial_id "
-                    "WHERE t.study_id = ? AND t.version > ? ORDER BY i.trial_id, i.step",
-                    which)) {
-      changes.trials.at(index_of.at(row.Int(0)))
-          .intermediates.push_back({row.Int(1), row.Double(2)});
-    }
-    for (const SqlRow& row : db_->Query("SELECT r.trial_id, r.rung, r.value FROM trial_rungs r "
-                                        "JOIN trials t ON t.id = r.trial_id "
-                                        "WHERE t.study_id = ? AND t.version > ?",
-                                        which)) {
-      changes.trials.at(index_of.at(row.Int(0))).rungs[static_cast<int>(row.Int(1))] =
-          row.Double(2);
-    }
-    snapshot.Commit();
-    return changes;
+    return Guarded([&]() -> StudyChanges {
+      // One snapshot: the version, the count and the rows agree, and a busy study never makes a
+      // load fail.
+      Transaction snapshot(*db_, Transaction::kRead);
+      StudyChanges changes;
+      const std::vector<SqlRow> head = db_->Query(
+          "SELECT version, (SELECT COUNT(*) FROM trials WHERE study_id = ?) FROM studies WHERE id "
+          "= "
+          "?",
+          {study_id, study_id});
+      if (head.empty()) throw std::runtime_error("study vanished from storage");
+      changes.version = head[0].Int(0);
+      changes.trial_count = head[0].Int(1);
+      std::map<int64_t, size_t> index_of;
+      const std::vector<SqlValue> which = {study_id, since_version};
+      for (const SqlRow& row : db_->Query(
+               std::string(kTrialColumns) + " WHERE study_id = ? AND version > ? ORDER BY number",
+               which)) {
+        index_of[row.Int(0)] = changes.trials.size();
+        changes.trials.push_back(TrialFromRow(row));
+      }
+      for (const SqlRow& row : db_->Query("SELECT p.trial_id, p.name, p.value FROM trial_params p "
+                                          "JOIN trials t ON t.id = p.trial_id "
+                                          "WHERE t.study_id = ? AND t.version > ?",
+                                          which)) {
+        AddParam(changes.trials.at(index_of.at(row.Int(0))), row.Text(1), row.Text(2));
+      }
+      for (const SqlRow& row :
+           db_->Query("SELECT i.trial_id, i.step, i.value FROM trial_intermediates i JOIN trials t "
+                      "ON t.id = i.trial_id "
+                      "WHERE t.study_id = ? AND t.version > ? ORDER BY i.trial_id, i.step",
+                      which)) {
+        changes.trials.at(index_of.at(row.Int(0)))
+            .intermediates.push_back({row.Int(1), row.Double(2)});
+      }
+      for (const SqlRow& row : db_->Query("SELECT r.trial_id, r.rung, r.value FROM trial_rungs r "
+                                          "JOIN trials t ON t.id = r.trial_id "
+                                          "WHERE t.study_id = ? AND t.version > ?",
+                                          which)) {
+        changes.trials.at(index_of.at(row.Int(0))).rungs[static_cast<int>(row.Int(1))] =
+            row.Double(2);
+      }
+      snapshot.Commit();
+      return changes;
+    });
   }
 
  private:
+  // Runs one store call (one transaction) and, on a fault that passes (TransientSqlError),
+  // reconnects and runs it again, three times within about 2 s; then the fault is the
+  // caller's (StorageUnavailable): `hpo sweep` waits for the storage, other commands report it.
+  // A failed attempt was rolled back, so running the call again is safe. Calls are written to be
+  // safe even when a COMMIT reached the database but its answer was lost: updates check the
+  // state they change, and a claim made twice leaves a parameterless trial that the stale-trial
+  // recovery re-queues (docs/multi_machine.md).
+  template <class Call>
+  auto Guarded(Call&& call) -> decltype(call()) {
+    constexpr int kDelaysMs[] = {100, 400, 1500};
+    for (int attempt = 0;; ++attempt) {
+      try {
+        if (broken_) db_->Reconnect();
+        broken_ = false;
+        return call();
+      } catch (const TransientSqlError& e) {
+        broken_ = true;
+        if (attempt == static_cast<int>(std::size(kDelaysMs)))
+          throw StorageUnavailable(db_->Describe(), e.what());
+        std::this_thread::sleep_for(std::chrono::milliseconds(kDelaysMs[attempt]));
+      }
+    }
+  }
+
   void InitSchema() {
     Transaction tx(*db_, Transaction::kExclusive);
     const std::vector<std::string> tables = db_->TableNames();
@@ -620,6 +720,7 @@ class SqlStore : public Store {
   }
 
   std::unique_ptr<SqlConnection> db_;
+  bool broken_ = false;  // the last call failed with a fault that passes: reconnect first
 };
 
 }  // namespace

@@ -62,7 +62,7 @@ class SqliteConnection : public SqlConnection {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
       std::string text = message ? message : sqlite3_errmsg(db_);
       sqlite3_free(message);
-      throw std::runtime_error("sqlite: " + text);
+      Throw("sqlite: " + text);
     }
   }
 
@@ -90,6 +90,7 @@ class SqliteConnection : public SqlConnection {
   }
 
   std::string Describe() const override { return path_; }
+  void Reconnect() override {}  // a file has no connection to lose
 
  private:
   static void Replace(std::string& text, const std::string& from, const std::string& to) {
@@ -125,7 +126,22 @@ class SqliteConnection : public SqlConnection {
   }
 
   [[noreturn]] void Fail(const char* what) const {
-    throw std::runtime_error(std::string("sqlite ") + what + ": " + sqlite3_errmsg(db_));
+    Throw(std::string("sqlite ") + what + ": " + sqlite3_errmsg(db_));
+  }
+
+  // Busy past the timeout, a full disk, an I/O error: faults that pass (TransientSqlError).
+  [[noreturn]] void Throw(const std::string& message) const {
+    switch (sqlite3_extended_errcode(db_) & 0xff) {
+      case SQLITE_FULL:
+        throw TransientSqlError("no space left on device (" + message + ")");
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+      case SQLITE_IOERR:
+      case SQLITE_CANTOPEN:
+        throw TransientSqlError(message);
+      default:
+        throw std::runtime_error(message);
+    }
   }
 
   // Switching a new database to WAL needs an exclusive lock, and SQLite reports "database is

@@ -12,9 +12,26 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/core/error.h"
 #include "lib/core/value.h"
 
 namespace hpo::store {
+
+/// The storage stayed unreachable through the store's own short retries: `hpo sweep` waits for it
+/// (storage_retry) and every other command reports it. what() is one line naming the storage
+/// (never its password) and the fault.
+class StorageUnavailable : public EnvironmentError {
+ public:
+  StorageUnavailable(const std::string& storage, const std::string& fault)
+      : EnvironmentError("storage " + storage + " is unreachable: " + fault),
+        storage_(storage),
+        fault_(fault) {}
+  const std::string& storage() const { return storage_; }
+  const std::string& fault() const { return fault_; }
+
+ private:
+  std::string storage_, fault_;
+};
 
 enum class TrialState { kWaiting, kRunning, kComplete, kPruned, kFailed };
 
@@ -155,14 +172,18 @@ class Store {
   /// Sets what the controller chose for a claimed trial.
   virtual void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed,
                           const std::string& run_dir) = 0;
-  virtual void Heartbeat(const std::vector<int64_t>& trial_ids) = 0;
+  /// Sends the heartbeat of running trials. Returns those of `trial_ids` that are no longer
+  /// RUNNING: another controller took them over (adopted, or failed and re-queued them) while
+  /// this one was silent, so this one must stop them and record nothing of them.
+  virtual std::vector<int64_t> Heartbeat(const std::vector<int64_t>& trial_ids) = 0;
   virtual void ReportIntermediate(int64_t trial_id, int64_t step, double value) = 0;
   /// Records rung values a pruner decision completed (pruners::Decision::rungs); a rung already
   /// recorded keeps its value.
   virtual void RecordRungs(int64_t trial_id, const std::map<int, double>& rungs) = 0;
-  /// Ends a trial in a final state (COMPLETE, PRUNED or FAILED); `more_values` are a
-  /// multi-objective study's further objectives (Trial::more_values).
-  virtual void FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
+  /// Ends a RUNNING trial in a final state (COMPLETE, PRUNED or FAILED); `more_values` are a
+  /// multi-objective study's further objectives (Trial::more_values). False, and nothing
+  /// written, when the trial was no longer RUNNING (another controller took it over).
+  virtual bool FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
                            const std::vector<double>& more_values, TrialCost cost,
                            const std::string& error) = 0;
 
@@ -181,8 +202,11 @@ class Store {
   virtual std::vector<int64_t> RecoverStaleTrials(int64_t study_id, int64_t stale_after_ms,
                                                   int max_retries) = 0;
 
-  /// Deletes a claimed trial that never started (no params): the sampler had nothing to give.
-  virtual void AbandonTrial(int64_t trial_id) = 0;
+  /// Gives back a claimed trial whose program never started (the sampler had nothing, or the
+  /// storage or the disk failed first): a new trial is deleted, as if never claimed; a `queued`
+  /// one (enqueued or re-queued, its parameters chosen before the claim) is WAITING again for
+  /// the next claim. Nothing happens to a trial that is no longer RUNNING.
+  virtual void ReleaseTrial(int64_t trial_id, bool queued) = 0;
 
   /// Every trial with its intermediate values, ordered by number.
   virtual std::vector<Trial> LoadTrials(int64_t study_id) = 0;

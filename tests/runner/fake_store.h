@@ -74,11 +74,17 @@ class FakeStore : public store::Store {
     Touch(t, "start");
   }
 
-  void Heartbeat(const std::vector<int64_t>& trial_ids) override {
+  std::vector<int64_t> Heartbeat(const std::vector<int64_t>& trial_ids) override {
+    std::vector<int64_t> lost;
     for (int64_t id : trial_ids) {
       store::Trial& t = ById(id);
-      if (t.state == store::TrialState::kRunning) t.heartbeat_ms = store::NowMs();
+      if (t.state == store::TrialState::kRunning) {
+        t.heartbeat_ms = store::NowMs();
+      } else {
+        lost.push_back(id);
+      }
     }
+    return lost;
   }
 
   void ReportIntermediate(int64_t trial_id, int64_t step, double value) override {
@@ -94,10 +100,11 @@ class FakeStore : public store::Store {
     Touch(t, fmt::format("rungs {}", rungs.size()));
   }
 
-  void FinishTrial(int64_t trial_id, store::TrialState state, std::optional<double> value,
+  bool FinishTrial(int64_t trial_id, store::TrialState state, std::optional<double> value,
                    const std::vector<double>& more_values, store::TrialCost cost,
                    const std::string& error) override {
     store::Trial& t = ById(trial_id);
+    if (t.state != store::TrialState::kRunning) return false;
     t.state = state;
     t.value = value;
     t.more_values = more_values;
@@ -106,6 +113,7 @@ class FakeStore : public store::Store {
     t.error = error;
     t.finished_ms = store::NowMs();
     Touch(t, std::string(store::StateName(state)));
+    return true;
   }
 
   bool AdoptFinishedTrial(int64_t trial_id, double value, const std::vector<double>& more_values,
@@ -156,10 +164,19 @@ class FakeStore : public store::Store {
     return numbers;
   }
 
-  void AbandonTrial(int64_t trial_id) override {
+  void ReleaseTrial(int64_t trial_id, bool queued) override {
+    if (queued) {
+      store::Trial& t = ById(trial_id);
+      if (t.state != store::TrialState::kRunning) return;
+      t.state = store::TrialState::kWaiting;
+      t.worker = t.run_dir = "";
+      Touch(t, "release");
+      return;
+    }
     ++version_;
-    std::erase_if(trials_,
-                  [&](const store::Trial& t) { return t.id == trial_id && t.params.empty(); });
+    std::erase_if(trials_, [&](const store::Trial& t) {
+      return t.id == trial_id && t.state == store::TrialState::kRunning;
+    });
     log.push_back("abandon");  // the trial is gone: no number
   }
 

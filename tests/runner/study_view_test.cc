@@ -101,7 +101,7 @@ TEST_P(StudyViewTest, AnAbandonedClaimLeavesTheView) {
   store->StartTrial(kept.id, {{"x", Value(1)}}, 1, "");
   const Trial abandoned = *store->ClaimTrial(study, 10, "w");
   ASSERT_EQ(view.Refresh().size(), 2u);
-  store->AbandonTrial(abandoned.id);
+  store->ReleaseTrial(abandoned.id, /*queued=*/false);
   ASSERT_EQ(view.Refresh().size(), 1u);
   EXPECT_EQ(view.trials()[0].number, kept.number);
 }

@@ -217,17 +217,27 @@ TEST_F(SqliteStoreTest, FailAndRequeueOnlyTouchesRunningTrials) {
   EXPECT_EQ(trials[0].error, "interrupted");
 }
 
-TEST_F(SqliteStoreTest, AbandonDeletesOnlyUnstartedClaims) {
+TEST_F(SqliteStoreTest, AReleasedClaimIsDeletedWhenNewAndWaitingAgainWhenQueued) {
   auto store = OpenStore(Url());
   const Study study = store->OpenStudy("s", "maximize", "", true);
-  std::optional<Trial> started = store->ClaimTrial(study.id, 5, "w");
-  store->StartTrial(started->id, {{"x", Value(1)}}, 1, "");
-  std::optional<Trial> unstarted = store->ClaimTrial(study.id, 5, "w");
-  store->AbandonTrial(started->id);
-  store->AbandonTrial(unstarted->id);
+  const int64_t queued_number = store->EnqueueTrial(study.id, {{"x", Value(7)}}, 3);
+  std::optional<Trial> queued = store->ClaimTrial(study.id, 5, "w");  // the WAITING one
+  std::optional<Trial> fresh = store->ClaimTrial(study.id, 5, "w");   // a new one
+  std::optional<Trial> finished = store->ClaimTrial(study.id, 5, "w");
+  store->StartTrial(fresh->id, {{"x", Value(1)}}, 1, "/runs/s.r.1");
+  store->FinishTrial(finished->id, TrialState::kComplete, 1.0, {}, {1.0, 1.0}, "");
+  store->ReleaseTrial(queued->id, /*queued=*/true);
+  store->ReleaseTrial(fresh->id, /*queued=*/false);
+  store->ReleaseTrial(finished->id, /*queued=*/false);  // no longer RUNNING: kept
   const std::vector<Trial> trials = store->LoadTrials(study.id);
-  ASSERT_EQ(trials.size(), 1u);
-  EXPECT_EQ(trials[0].number, 0);
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0].number, queued_number);
+  EXPECT_EQ(trials[0].state, TrialState::kWaiting);
+  EXPECT_EQ(trials[0].params.at("x"), Value(7));
+  EXPECT_EQ(trials[0].worker, "");
+  EXPECT_EQ(trials[1].state, TrialState::kComplete);
+  // The queued trial is claimed again, as it was.
+  EXPECT_EQ(store->ClaimTrial(study.id, 5, "w2")->number, queued_number);
 }
 
 TEST_F(SqliteStoreTest, FreshHeartbeatsAreNotStale) {
