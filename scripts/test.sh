@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Quick start, command 2: install what is missing, build, check the style (scripts/check-style:
 # clang-format on every file, clang-tidy on the lines changed since .ci/style-base), run the whole
-# test suite (including the end-to-end tests labelled "slow" and the peers' conformance cases),
-# then fuzz each parser for HPO_FUZZ_SECONDS (default 60; 0 skips). Each phase prints its wall
-# time. Extra args go to ctest (e.g. -L envs).
+# test suite (including the end-to-end tests labelled "slow", the fault-injection tests labelled
+# "faults", which stop and kill their own PostgreSQL server and mount a tmpfs as root, and the
+# peers' conformance cases), then fuzz each parser for HPO_FUZZ_SECONDS (default 60; 0 skips).
+# Each phase prints its wall time. Extra args go to ctest (e.g. -L envs, -L faults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
