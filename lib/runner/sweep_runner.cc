@@ -229,12 +229,10 @@ class Controller {
     return system && IsEnvironmentErrno(system->code().value());
   }
 
+  /// Begins an outage, said once; a fault during one changes nothing (the first is the news).
   void BeginOutage(const std::string& fault) {
+    if (outage_) return;
     const Clock::time_point now = Clock::now();
-    if (outage_) {
-      outage_->fault = fault;
-      return;
-    }
     outage_ = Outage{now, store::NowMs(), fault, now + std::chrono::seconds(1)};
     Emit(SweepEvent::Kind::kInfo, nullptr,
          fmt::format("waiting for storage since {}: {} (running trials go on; retrying for up to "
@@ -244,24 +242,30 @@ class Controller {
 
   /// At its time, tries the storage (and the disk) again; past the budget, stops for good.
   void TryStorageAgain() {
-    const Clock::time_point now = Clock::now();
     if (SecondsSince(outage_->since) > plan_.storage_retry) StopForOutage();
-    if (now < outage_->next_try) return;
-    const Outage was = *outage_;
-    outage_.reset();  // lets the writes through; a failure begins the outage again
-    if (FlushOutbox() && DiskWritable()) {
+    if (Clock::now() < outage_->next_try) return;
+    if (FlushOutbox() && StorageAnswers() && DiskWritable()) {
+      const double waited = SecondsSince(outage_->since);
+      outage_.reset();
       in_touch_since_ = Clock::now();
       Emit(SweepEvent::Kind::kInfo, nullptr,
-           fmt::format("storage is back after {:.0f} s", SecondsSince(was.since)));
+           fmt::format("storage is back after {:.0f} s", waited));
       Heartbeat();
       return;
     }
-    const std::string fault = outage_ ? outage_->fault : was.fault;
-    outage_ = was;
-    outage_->fault = fault;
-    outage_->delay = std::min(kMaxOutageDelay, was.delay * 2);
+    outage_->delay = std::min(kMaxOutageDelay, outage_->delay * 2);
     outage_->next_try =
         Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(outage_->delay * 1000));
+  }
+
+  /// Whether the storage answers a read (an empty outbox writes nothing to try it with).
+  bool StorageAnswers() {
+    try {
+      view_.Refresh();
+      return true;
+    } catch (const store::StorageUnavailable&) {
+      return false;
+    }
   }
 
   /// Whether the runs folder takes a file again (after a full disk).
@@ -273,7 +277,6 @@ class Controller {
       return true;
     } catch (const std::exception& e) {
       if (!IsFault(e)) throw;
-      BeginOutage(e.what());
       return false;
     }
   }
@@ -284,8 +287,7 @@ class Controller {
     const Outage was = *outage_;
     const size_t stopped = running_.size();
     StopRunningTrials("stopped: the storage was unreachable for longer than storage_retry");
-    outage_.reset();
-    const bool written = FlushOutbox();
+    const bool written = FlushOutbox();  // one last try; a failure here is no new news
     throw EnvironmentError(
         fmt::format("gave up after waiting {:.0f} s (storage_retry) since {}: {}; {} running "
                     "trial(s) stopped{}",

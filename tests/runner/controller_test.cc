@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <map>
@@ -291,6 +292,99 @@ TEST_F(ControllerTest, AStoppingRuleEndsLaunchingAndIsRecorded) {
   EXPECT_EQ(summary.launched, 2);
   ASSERT_EQ(store_.stops.size(), 1u);
   EXPECT_NE(store_.stops[0].find("target"), std::string::npos) << store_.stops[0];
+}
+
+// ----- storage outages (issue 37) -----------------------------------------------------------
+
+using SteadyClock = std::chrono::steady_clock;
+
+// The info events' messages, in order.
+std::function<void(const SweepEvent&)> CollectInfo(std::vector<std::string>& infos) {
+  return [&infos](const SweepEvent& e) {
+    if (e.kind == SweepEvent::Kind::kInfo) infos.push_back(e.message);
+  };
+}
+
+size_t CountContaining(const std::vector<std::string>& lines, const std::string& part) {
+  return static_cast<size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+    return l.find(part) != std::string::npos;
+  }));
+}
+
+TEST_F(ControllerTest, ResultsHeldThroughAStorageOutageAreWrittenWhenItIsBack) {
+  // The storage goes away as trial 0 starts, for 1.5 s; the trial ends meanwhile.
+  Program(kScoreIsTheNumber);
+  plan_.n_trials = 2;
+  std::optional<SteadyClock::time_point> back;
+  store_.unavailable = [&] { return back && SteadyClock::now() < *back; };
+  std::vector<std::string> infos;
+  const auto collect = CollectInfo(infos);
+  const SweepSummary summary = Run([&](const SweepEvent& e) {
+    if (e.kind == SweepEvent::Kind::kStarted && !back)
+      back = SteadyClock::now() + std::chrono::milliseconds(1500);
+    collect(e);
+  });
+  EXPECT_EQ(summary.launched, 2);
+  ASSERT_EQ(store_.size(), 2u);
+  for (int64_t n : {0, 1}) {
+    EXPECT_EQ(store_.Trial(n).state, TrialState::kComplete) << "trial " << n;
+    EXPECT_EQ(store_.Trial(n).value, static_cast<double>(n));
+  }
+  // Trial 0's report and its end waited in the outbox, and were written in their order.
+  EXPECT_EQ(LogOf(0), (std::vector<std::string>{"claim", "start", "report 10 0.5", "COMPLETE"}));
+  EXPECT_EQ(CountContaining(infos, "waiting for storage since"), 1u);
+  EXPECT_EQ(CountContaining(infos, "storage is back after"), 1u);
+}
+
+TEST_F(ControllerTest, PastStorageRetryTheControllerStopsItsTrialsAndFailsWithOneLine) {
+  Program("exec sleep 60");
+  plan_.n_trials = 1;
+  plan_.storage_retry = 1;
+  plan_.kill_grace = 1;
+  bool down = false;
+  store_.unavailable = [&] { return down; };
+  const SteadyClock::time_point begun = SteadyClock::now();
+  try {
+    Run([&](const SweepEvent& e) {
+      if (e.kind == SweepEvent::Kind::kStarted) down = true;
+    });
+    FAIL() << "the sweep went on without its storage";
+  } catch (const EnvironmentError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("storage fake is unreachable: connection lost"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("1 running trial(s) stopped"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+  // Stopped after storage_retry, not after the trial's minute.
+  EXPECT_LT(std::chrono::duration<double>(SteadyClock::now() - begun).count(), 20.0);
+  // The storage never came back: the trial is still RUNNING there, for a resume to recover.
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kRunning);
+}
+
+TEST_F(ControllerTest, ATrialTakenOverByAnotherControllerIsStoppedAndNotRecordedAgain) {
+  // Trial 0 would run for a minute; meanwhile another controller, thinking this one dead,
+  // fails and re-queues it (its retry is trial 1, which this controller then runs).
+  Program(R"(if [ "$HPO_TRIAL_NUMBER" = 0 ]; then exec sleep 60; fi; )" +
+          std::string(kScoreIsTheNumber));
+  plan_.n_trials = 1;
+  plan_.heartbeat_interval = 0.2;
+  plan_.kill_grace = 1;
+  std::vector<std::string> infos;
+  const auto collect = CollectInfo(infos);
+  const SteadyClock::time_point begun = SteadyClock::now();
+  Run([&](const SweepEvent& e) {
+    if (e.kind == SweepEvent::Kind::kStarted && e.trial->number == 0)
+      store_.FailAndRequeue(e.trial->id, "heartbeat stale: its controller stopped while it ran",
+                            1);
+    collect(e);
+  });
+  EXPECT_LT(std::chrono::duration<double>(SteadyClock::now() - begun).count(), 20.0);
+  ASSERT_EQ(store_.size(), 2u);
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kFailed);  // as the other controller left it
+  EXPECT_EQ(LogOf(0).back(), "fail: heartbeat stale: its controller stopped while it ran");
+  EXPECT_EQ(store_.Trial(1).state, TrialState::kComplete);
+  EXPECT_EQ(CountContaining(infos, "was taken over by another controller"), 1u);
 }
 
 }  // namespace

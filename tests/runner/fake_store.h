@@ -23,20 +23,46 @@ class FakeStore : public store::Store {
     study_ = {1, name, direction, config_yaml, store::NowMs()};
     return study_;
   }
-  std::vector<store::Study> ListStudies() override { return {study_}; }
+  std::vector<store::Study> ListStudies() override {
+    Reach();
+    return {study_};
+  }
   void UpdateStudyConfig(int64_t, const std::string& config_yaml, const std::string&) override {
+    Reach();
     study_.config_yaml = config_yaml;
   }
-  std::vector<store::StudyChange> LoadStudyChanges(int64_t) override { return {}; }
-  void RecordStop(int64_t, const std::string& reason) override { stops.push_back(reason); }
-  std::vector<store::StudyChange> LoadStudyStops(int64_t) override { return {}; }
-  void RecordWorker(int64_t, const store::Worker& worker) override { workers.push_back(worker); }
-  std::vector<store::Worker> LoadWorkers(int64_t) override { return workers; }
-  void RecordLaunch(int64_t, const store::Launch& launch) override { launches.push_back(launch); }
-  std::vector<store::Launch> LoadLaunches(int64_t) override { return launches; }
+  std::vector<store::StudyChange> LoadStudyChanges(int64_t) override {
+    Reach();
+    return {};
+  }
+  void RecordStop(int64_t, const std::string& reason) override {
+    Reach();
+    stops.push_back(reason);
+  }
+  std::vector<store::StudyChange> LoadStudyStops(int64_t) override {
+    Reach();
+    return {};
+  }
+  void RecordWorker(int64_t, const store::Worker& worker) override {
+    Reach();
+    workers.push_back(worker);
+  }
+  std::vector<store::Worker> LoadWorkers(int64_t) override {
+    Reach();
+    return workers;
+  }
+  void RecordLaunch(int64_t, const store::Launch& launch) override {
+    Reach();
+    launches.push_back(launch);
+  }
+  std::vector<store::Launch> LoadLaunches(int64_t) override {
+    Reach();
+    return launches;
+  }
 
   std::optional<store::Trial> ClaimTrial(int64_t, int max_trials,
                                          const std::string& worker) override {
+    Reach();
     const auto waiting = std::find_if(trials_.begin(), trials_.end(), [](const store::Trial& t) {
       return t.state == store::TrialState::kWaiting;
     });
@@ -58,6 +84,7 @@ class FakeStore : public store::Store {
   }
 
   int64_t EnqueueTrial(int64_t, const ParamSet& params, uint64_t seed) override {
+    Reach();
     store::Trial& t = NewTrial();
     t.params = params;
     t.seed = seed;
@@ -67,6 +94,7 @@ class FakeStore : public store::Store {
 
   void StartTrial(int64_t trial_id, const ParamSet& params, uint64_t seed,
                   const std::string& run_dir) override {
+    Reach();
     store::Trial& t = ById(trial_id);
     t.params = params;
     t.seed = seed;
@@ -75,6 +103,7 @@ class FakeStore : public store::Store {
   }
 
   std::vector<int64_t> Heartbeat(const std::vector<int64_t>& trial_ids) override {
+    Reach();
     std::vector<int64_t> lost;
     for (int64_t id : trial_ids) {
       store::Trial& t = ById(id);
@@ -88,6 +117,7 @@ class FakeStore : public store::Store {
   }
 
   void ReportIntermediate(int64_t trial_id, int64_t step, double value) override {
+    Reach();
     store::Trial& t = ById(trial_id);
     t.intermediates.push_back({step, value});
     t.heartbeat_ms = store::NowMs();
@@ -95,6 +125,7 @@ class FakeStore : public store::Store {
   }
 
   void RecordRungs(int64_t trial_id, const std::map<int, double>& rungs) override {
+    Reach();
     store::Trial& t = ById(trial_id);
     for (const auto& [rung, value] : rungs) t.rungs.emplace(rung, value);
     Touch(t, fmt::format("rungs {}", rungs.size()));
@@ -103,6 +134,7 @@ class FakeStore : public store::Store {
   bool FinishTrial(int64_t trial_id, store::TrialState state, std::optional<double> value,
                    const std::vector<double>& more_values, store::TrialCost cost,
                    const std::string& error) override {
+    Reach();
     store::Trial& t = ById(trial_id);
     if (t.state != store::TrialState::kRunning) return false;
     t.state = state;
@@ -118,6 +150,7 @@ class FakeStore : public store::Store {
 
   bool AdoptFinishedTrial(int64_t trial_id, double value, const std::vector<double>& more_values,
                           store::TrialCost cost) override {
+    Reach();
     store::Trial& t = ById(trial_id);
     if (t.state != store::TrialState::kRunning) return false;
     t.state = store::TrialState::kComplete;
@@ -130,6 +163,7 @@ class FakeStore : public store::Store {
   }
 
   bool FailAndRequeue(int64_t trial_id, const std::string& reason, int max_retries) override {
+    Reach();
     store::Trial& t = ById(trial_id);
     if (t.state != store::TrialState::kRunning) return false;
     t.state = store::TrialState::kFailed;
@@ -150,6 +184,7 @@ class FakeStore : public store::Store {
 
   std::vector<int64_t> RecoverStaleTrials(int64_t, int64_t stale_after_ms,
                                           int max_retries) override {
+    Reach();
     std::vector<int64_t> stale;
     for (const store::Trial& t : trials_) {
       if (t.state == store::TrialState::kRunning &&
@@ -165,6 +200,7 @@ class FakeStore : public store::Store {
   }
 
   void ReleaseTrial(int64_t trial_id, bool queued) override {
+    Reach();
     if (queued) {
       store::Trial& t = ById(trial_id);
       if (t.state != store::TrialState::kRunning) return;
@@ -180,9 +216,13 @@ class FakeStore : public store::Store {
     log.push_back("abandon");  // the trial is gone: no number
   }
 
-  std::vector<store::Trial> LoadTrials(int64_t) override { return trials_; }
+  std::vector<store::Trial> LoadTrials(int64_t) override {
+    Reach();
+    return trials_;
+  }
 
   store::StudyChanges LoadTrialsChangedSince(int64_t, int64_t since_version) override {
+    Reach();
     store::StudyChanges changes{{}, version_, static_cast<int64_t>(trials_.size())};
     for (const store::Trial& t : trials_) {
       if (t.version > since_version) changes.trials.push_back(t);
@@ -210,7 +250,15 @@ class FakeStore : public store::Store {
   std::vector<store::Worker> workers;
   std::vector<store::Launch> launches;
 
+  /// While this says so, every call but OpenStudy throws StorageUnavailable, as the real store
+  /// does once its own short retries have failed (a storage outage).
+  std::function<bool()> unavailable;
+
  private:
+  void Reach() const {
+    if (unavailable && unavailable()) throw store::StorageUnavailable("fake", "connection lost");
+  }
+
   store::Trial& NewTrial() {
     store::Trial t;
     t.id = next_id_++;
