@@ -1074,6 +1074,16 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
        "protein",
        {"trainer.optimizer.learning_rate: log_normal [0.0002, 0.004] mean 0.001 scale 0.5"},
        {}},
+      {"pufferlib_ini/puffer3/pufferlib/config/ocean/breakout.ini",  // over ../default.ini
+       "PufferLib INI",
+       "environment/score",
+       true,
+       20,
+       "protein",
+       {"train.learning_rate: log_normal [1e-05, 0.1] mean 0.01 scale 0.5",
+        "train.gamma: logit_normal [0.9, 0.9999] mean 0.98 scale auto",
+        "env.frameskip: int_uniform [1.0, 8.0] mean 4.0 scale auto"},
+       {}},
       {"pufferlib_ini/protein_mean_below_min.ini",  // PufferLib 3.0: mean is the centre
        "PufferLib INI (sweep sections), as PufferLib 3.0's",
        "score",
