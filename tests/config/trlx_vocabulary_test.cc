@@ -39,7 +39,7 @@ std::string Refusal(const std::string& parameter) {
 // ray_space_verdicts.py's import_ray and import_trlx): values [1e-5, 1e-2, 10] and [.., 2]
 // draw the same 20000 values (random_state 0), in [1e-5, 1e-2]; base 1 raises OverflowError,
 // 0 and -2 AssertionError.
-TEST(TrlxLogBaseTest, ALogUniformsThirdValueIsRaysLogBaseWhichChangesNoDraw) {
+TEST(TrlxSweepTest, ALogUniformsThirdValueIsRaysLogBaseWhichChangesNoDraw) {
   for (const char* base : {"10", "2", "2.718281828"}) {
     SCOPED_TRACE(base);
     const SweepConfig c =
@@ -52,7 +52,7 @@ TEST(TrlxLogBaseTest, ALogUniformsThirdValueIsRaysLogBaseWhichChangesNoDraw) {
   }
 }
 
-TEST(TrlxLogBaseTest, ALogBaseRayRefusesIsRefusedAtItsLine) {
+TEST(TrlxSweepTest, ALogBaseRayRefusesIsRefusedAtItsLine) {
   EXPECT_EQ(Refusal("lr: {strategy: loguniform, values: [1.0e-5, 1.0e-2, 1]}\n"),
             ":2:53: lr: log base 1 (Ray divides by log(1) = 0 and fails)");
   EXPECT_EQ(Refusal("lr: {strategy: loguniform, values: [1.0e-5, 1.0e-2, 0]}\n"),
@@ -65,6 +65,16 @@ TEST(TrlxLogBaseTest, ALogBaseRayRefusesIsRefusedAtItsLine) {
             ":2:56: q: log base 1 (Ray divides by log(1) = 0 and fails)");
   EXPECT_EQ(Refusal("lr: {strategy: loguniform, values: [1.0e-5, 1.0e-2, e]}\n"),
             ":2:53: lr.values: Ray's log base must be a number, got 'e'");
+}
+
+// get_tune_config (trlx/sweep.py:161-175) builds a search algorithm only for a search_alg that
+// is given and not None: otherwise tune.TuneConfig has none, and Ray runs its random search.
+TEST(TrlxSweepTest, WithoutASearchAlgTrlxRunsRaysRandomSearch) {
+  EXPECT_EQ(Loaded("lr: {strategy: uniform, values: [0.1, 0.2]}\n").sampler.method, "random");
+  const std::string path = testing_support::OwnTestDir("files") / "null_alg.yml";
+  std::ofstream(path) << "tune_config: {mode: max, metric: reward, search_alg: null}\n"
+                         "lr: {strategy: uniform, values: [0.1, 0.2]}\n";
+  EXPECT_EQ(LoadSweepConfig(path, "", {"./train", "${args}"}).sampler.method, "random");
 }
 
 }  // namespace

@@ -97,6 +97,7 @@ class TrlxReader {
       } else if (key == "time_budget_s") {
         c_.timeout = r_.Seconds(v, path);
       } else if (key == "search_alg") {
+        search_alg_set_ = true;
         ReadSearchAlg(v, path);
       } else if (key == "scheduler") {
         ReadScheduler(v, path);
@@ -106,8 +107,13 @@ class TrlxReader {
     }
   }
 
-  // tune.TuneConfig's num_samples defaults to 1: one draw, or each grid point once.
-  void Finish() { count_.Finish(c_, samples_.value_or(1)); }
+  // tune.TuneConfig's num_samples defaults to 1: one draw, or each grid point once. Without a
+  // search_alg (or a null one) get_tune_config (sweep.py:161-175) gives Ray none: its random
+  // search.
+  void Finish() {
+    if (!search_alg_set_) SetRaySearcher(r_, "");
+    count_.Finish(c_, samples_.value_or(1));
+  }
 
  private:
   // Ray's log base: loguniform's optional third value, lograndint's third, the q forms'
@@ -167,6 +173,7 @@ class TrlxReader {
   SweepReading& r_;
   SweepConfig& c_;
   std::optional<int> samples_;
+  bool search_alg_set_ = false;
   RayTrialCount count_;
 };
 
