@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "lib/core/error.h"
@@ -203,8 +205,10 @@ struct Section {
   std::map<std::string, size_t> keys;  // key -> line, for configparser's duplicate check
 };
 
-// One `key = value` (or `key: value`): the value as literal_eval reads it, at its line:col.
+// One `key = value` (or `key: value`): the value as literal_eval reads it, at its line:col of
+// the file `source`.
 struct Entry {
+  std::string source;
   std::string section;
   std::string key;
   std::string text;
@@ -266,7 +270,7 @@ std::string Uninterpolated(const Entry& e, const std::string& source) {
 }
 
 void AddEntry(YamlDocument& doc, const Entry& e) {
-  const std::string key_at = Where(doc.source, e.line, e.key_col);
+  const std::string key_at = Where(e.source, e.line, e.key_col);
   std::vector<std::string> key_path = SplitDots(e.key);  // a dotted key nests further
   const std::string leaf = key_path.back();
   key_path.pop_back();
@@ -275,11 +279,11 @@ void AddEntry(YamlDocument& doc, const Entry& e) {
   if (static_cast<const YAML::Node&>(parent)[leaf].IsDefined())
     throw UserError(Origin{key_at}, fmt::format("'{}.{}' is a section and also a value",
                                                 Echo(e.section), Echo(e.key)));
-  const std::string text = Uninterpolated(e, doc.source);
+  const std::string text = Uninterpolated(e, e.source);
   const Value v = LiteralParser(text).ParseAll().value_or(Value(text));
   YAML::Node key(leaf);
   doc.origins.emplace_back(key, key_at);
-  parent[key] = NodeOf(v, Where(doc.source, e.line, e.value_col), doc);
+  parent[key] = NodeOf(v, Where(e.source, e.line, e.value_col), doc);
 }
 
 std::string Trimmed(std::string_view text) {
@@ -314,10 +318,12 @@ namespace {
 
 // configparser's reading loop (Lib/configparser.py, RawConfigParser._read), for its defaults:
 // comment_prefixes ('#', ';') at the start of a line only, no inline comments, delimiters
-// ('=', ':'), strict (no section or key twice), empty_lines_in_values.
+// ('=', ':'), strict (no section or key twice in one file), empty_lines_in_values. One file's
+// entries, in order.
 class IniReader {
  public:
-  explicit IniReader(YamlDocument& doc) : doc_(doc) {}
+  IniReader(std::string source, std::vector<Entry>& entries)
+      : source_(std::move(source)), entries_(entries) {}
 
   void Line(std::string raw, size_t number) {
     if (!raw.empty() && raw.back() == '\r') raw.pop_back();
@@ -334,7 +340,7 @@ class IniReader {
     Close();
     if (IsHeader(line)) return Header(line, number, indent);
     const size_t delimiter = line.find_first_of("=:");
-    const std::string at = Where(doc_.source, number, indent + 1);
+    const std::string at = Where(source_, number, indent + 1);
     if (sections_.empty())
       throw UserError(Origin{at},
                       "a key before any [section] header (configparser's "
@@ -349,13 +355,13 @@ class IniReader {
     if (!has_open_) return;
     while (!open_.text.empty() && open_.text.back() == '\n') open_.text.pop_back();
     has_open_ = false;
-    AddEntry(doc_, open_);
+    entries_.push_back(open_);
   }
 
  private:
   void Header(const std::string& line, size_t number, size_t indent) {
     const std::string name = line.substr(1, line.rfind(']') - 1);
-    const std::string at = Where(doc_.source, number, indent + 1);
+    const std::string at = Where(source_, number, indent + 1);
     if (name == "DEFAULT")
       throw UserError(Origin{at},
                       "configparser's [DEFAULT] section (keys every section "
@@ -374,31 +380,29 @@ class IniReader {
     for (char& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     const auto [seen, fresh] = section.keys.emplace(key, number);
     if (!fresh)
-      throw UserError(Origin{Where(doc_.source, number, indent + 1)},
+      throw UserError(Origin{Where(source_, number, indent + 1)},
                       fmt::format("key '{}' is already in [{}] at line {}", Echo(key),
                                   Echo(section.name), seen->second));
     const size_t value_start = line.find_first_not_of(" \t", delimiter + 1);
     const size_t value_col =
         indent + 1 + (value_start == std::string::npos ? delimiter + 1 : value_start);
-    open_ = Entry{section.name, key,       Trimmed(line.substr(delimiter + 1)), number, indent + 1,
-                  value_col,    section.at};
+    open_ = Entry{source_, section.name, key,       Trimmed(line.substr(delimiter + 1)),
+                  number,  indent + 1,   value_col, section.at};
     open_indent_ = indent;
     has_open_ = true;
   }
 
-  YamlDocument& doc_;
+  std::string source_;
+  std::vector<Entry>& entries_;
   std::vector<Section> sections_;
   Entry open_;  // the key whose value may go on in indented lines
   bool has_open_ = false;
   size_t open_indent_ = 0;
 };
 
-}  // namespace
-
-YamlDocument LoadIniString(const std::string& text, const std::string& source) {
-  YamlDocument doc{source, YAML::Node(YAML::NodeType::Map), {}, true};
-  doc.origins.emplace_back(doc.root, source);
-  IniReader reader(doc);
+std::vector<Entry> IniEntries(const std::string& text, const std::string& source) {
+  std::vector<Entry> entries;
+  IniReader reader(source, entries);
   size_t start = 0, number = 1;
   for (; start <= text.size(); ++number) {
     size_t end = text.find('\n', start);
@@ -407,7 +411,74 @@ YamlDocument LoadIniString(const std::string& text, const std::string& source) {
     start = end + 1;
   }
   reader.Close();
+  return entries;
+}
+
+// configparser.read([a, b, ...]): a later file's key replaces the earlier value in its place,
+// other keys and sections are added in their order (RawConfigParser._read reuses a section
+// an earlier file made).
+void Merge(std::vector<Entry>& into, const std::vector<Entry>& later) {
+  for (const Entry& e : later) {
+    const auto same = std::find_if(into.begin(), into.end(), [&e](const Entry& earlier) {
+      return earlier.section == e.section && earlier.key == e.key;
+    });
+    if (same != into.end()) {
+      *same = e;
+    } else {
+      const auto last_of_section =
+          std::find_if(into.rbegin(), into.rend(),
+                       [&e](const Entry& earlier) { return earlier.section == e.section; });
+      if (last_of_section == into.rend())
+        into.push_back(e);  // a new section
+      else
+        into.insert(last_of_section.base(), e);  // after its section's keys
+    }
+  }
+}
+
+}  // namespace
+
+YamlDocument LoadIniFiles(const std::vector<IniText>& files) {
+  YamlDocument doc{files.back().source, YAML::Node(YAML::NodeType::Map), {}, true};
+  doc.origins.emplace_back(doc.root, doc.source);
+  std::vector<Entry> entries;
+  for (const IniText& file : files) {
+    Merge(entries, IniEntries(file.text, file.source));
+    if (&file != &files.back()) doc.read_under.push_back(file.source);
+  }
+  for (const Entry& e : entries) AddEntry(doc, e);
   return doc;
+}
+
+YamlDocument LoadIniString(const std::string& text, const std::string& source) {
+  return LoadIniFiles({{text, source}});
+}
+
+// PufferLib 3.0's load_config (pufferlib/pufferl.py@bce45ca:1143-1156) and 4.0's
+// (pufferl.py@41dc40b:612-625, a fork of 4.0) read [config/default.ini, the file] with one
+// ConfigParser; PufferLib 2's (demo.py@496d42e:375-389) reads config/default.ini, then a
+// default.ini in the file's folder if there is one, then the file.
+PufferLibDefaults FindPufferLibDefaults(const std::filesystem::path& file) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path path = fs::weakly_canonical(fs::absolute(file), error);
+  PufferLibDefaults found;
+  for (fs::path dir = path.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    if (dir.filename() == "config") {
+      found.config_dir = dir;
+      break;
+    }
+    if (dir == dir.parent_path()) break;
+  }
+  if (found.config_dir.empty()) return found;
+  found.root_default = found.config_dir / "default.ini";
+  found.is_root_default = path == found.root_default;
+  if (found.is_root_default || !fs::is_regular_file(found.root_default)) return found;
+  found.files.push_back(found.root_default);
+  const fs::path beside = path.parent_path() / "default.ini";
+  if (path.parent_path() != found.config_dir && path != beside && fs::is_regular_file(beside))
+    found.files.push_back(beside);
+  return found;
 }
 
 }  // namespace hpo::config

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -114,26 +115,18 @@ void Header(Lines& lines, const SweepConfig& c, const char* form) {
   }
 }
 
-// hpo settings that differ from the defaults and the target has no key for.
-std::vector<std::string> UnwrittenSettings(const SweepConfig& c, bool optuna) {
-  const SweepConfig d;
+// hpo's top-level settings that differ from their defaults and that `tool` has no key for
+// (the key table names the keys a tool has: W&B's run_cap, Optuna's n_jobs), in the table's
+// order. The top-level spellings of sampler settings are the sampler's (ChangedSamplerSettings).
+std::vector<std::string> UnwrittenSettings(const SweepConfig& c, std::string_view tool) {
   std::vector<std::string> out;
-  if (!optuna && c.n_jobs != d.n_jobs) out.push_back(fmt::format("n_jobs {}", c.n_jobs));
-  if (!optuna && c.timeout != d.timeout) out.push_back(fmt::format("timeout {} s", c.timeout));
-  if (c.timeout_per_trial != d.timeout_per_trial)
-    out.push_back(fmt::format("timeout_per_trial {} s", c.timeout_per_trial));
-  if (!optuna && c.seed != d.seed) out.push_back(fmt::format("seed {}", c.seed));
-  if (c.max_retries != d.max_retries) out.push_back(fmt::format("max_retries {}", c.max_retries));
-  if (c.heartbeat_timeout != d.heartbeat_timeout)
-    out.push_back(fmt::format("heartbeat_timeout {} s", c.heartbeat_timeout));
-  if (!optuna && !c.storage.empty()) out.push_back("storage " + c.storage);
-  if (c.cost != d.cost) out.push_back("cost " + c.cost);
-  if (!c.warm_start_from.empty()) out.push_back("warm_start_from " + c.warm_start_from);
-  if (c.target) out.push_back(fmt::format("target {}", *c.target));
-  if (c.patience > 0)
-    out.push_back(fmt::format("patience {} (min_delta {})", c.patience, c.min_delta));
-  if (c.keep_best_n > 0) out.push_back(fmt::format("keep_best_n {}", c.keep_best_n));
-  if (c.narrow > 0) out.push_back(fmt::format("narrow {} (with hpo sweep --from-patch)", c.narrow));
+  for (const SweepKey* key : SweepKeys(SweepSection::kTop)) {
+    if (!key->has_field() || !key->methods.empty() || key->is_default(c) ||
+        !key->NameIn(tool).empty())
+      continue;
+    const char* unit = key->reading == SweepReadingKind::kSeconds ? " s" : "";
+    out.push_back(fmt::format("{} {}{}", key->name, key->text(c), unit));
+  }
   return out;
 }
 
@@ -542,8 +535,9 @@ std::string ToWandbYaml(const SweepConfig& c) {
   lines.Section("metric");
   lines.Entry("name", Word(c.metric), "", 2);
   lines.Entry("goal", Word(c.maximize ? "maximize" : "minimize"), "", 2);
+  if (c.target) lines.Entry("target", Number(*c.target), "", 2);
   lines.Entry("run_cap", Whole(c.n_trials));
-  const std::vector<std::string> settings = UnwrittenSettings(c, false);
+  const std::vector<std::string> settings = UnwrittenSettings(c, "W&B");
   if (!settings.empty()) lines.Comment("hpo settings W&B has no key for: " + Join(settings, ", "));
   WandbEarlyTerminate(lines, c);
   WandbCommand(lines, c);
@@ -594,7 +588,7 @@ std::string ToOptunaYaml(const SweepConfig& c) {
                 c.pruner.method == "none" ? "Optuna's NopPruner"
                                           : "hpo's steps are env steps as trials report them");
   }
-  const std::vector<std::string> settings = UnwrittenSettings(c, true);
+  const std::vector<std::string> settings = UnwrittenSettings(c, "Optuna");
   if (!settings.empty())
     lines.Comment("hpo settings Optuna has no argument for: " + Join(settings, ", "));
   if (c.command.empty()) {

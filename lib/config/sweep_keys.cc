@@ -236,6 +236,16 @@ bool SweepKey::AppliesTo(std::string_view method) const {
   return std::find(words.begin(), words.end(), method) != words.end();
 }
 
+std::string_view SweepKey::NameIn(std::string_view tool) const {
+  for (std::string_view names : {aliases, elsewhere}) {
+    for (std::string_view alias : Words(names)) {
+      const auto [its_tool, name] = ToolAndName(alias);
+      if (its_tool == tool) return name;
+    }
+  }
+  return {};
+}
+
 std::vector<const SweepKey*> SweepKeys(SweepSection section) {
   std::vector<const SweepKey*> keys;
   for (const SweepKey& key : kTable) {

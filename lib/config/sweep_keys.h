@@ -71,6 +71,9 @@ struct SweepKey {
   bool has_field() const { return emit != nullptr; }
   /// Whether the setting applies to sampler or pruner `method`.
   bool AppliesTo(std::string_view method) const;
+  /// `tool`'s own name of the setting ("W&B" -> "run_cap"), from its aliases and elsewhere;
+  /// empty when the tool has none.
+  std::string_view NameIn(std::string_view tool) const;
 };
 
 /// The keys of one section, in the order ToYaml writes them.

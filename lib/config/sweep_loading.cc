@@ -272,6 +272,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   config.vocabulary =
       vocabulary.read == ReadHpo ? HpoVocabularyName(doc.root) : std::string(vocabulary.name);
   SweepReading reading(doc.source, config);
+  reading.SetReadUnder(doc.read_under);
   if (!command.empty()) reading.SetCommandFromCli(command);
   if (vocabulary.read == ReadPufferLibConfig || UsesPufferLibNames(doc.root))
     reading.SetDialect(TrainerDialect::kPufferLib);
@@ -344,10 +345,17 @@ YamlDocument LoadSweepText(const std::string& text, const std::string& source) {
   return LooksLikeIni(text) ? LoadIniString(text, source) : LoadYamlString(text, source);
 }
 
+// An INI file is read over the defaults PufferLib reads under it, when they are where
+// PufferLib looks for them.
 YamlDocument LoadSweepDocument(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) return LoadYamlFile(path);  // its "file not found"
   const std::string text = ReadFile(path);
-  return LooksLikeIni(text) ? LoadIniString(text, path.string()) : LoadYamlFile(path);
+  if (!LooksLikeIni(text)) return LoadYamlFile(path);
+  std::vector<IniText> files;
+  for (const std::filesystem::path& defaults : FindPufferLibDefaults(path).files)
+    files.push_back({ReadFile(defaults), defaults.string()});
+  files.push_back({text, path.string()});
+  return LoadIniFiles(files);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/config/sweep_config.h"
@@ -37,6 +38,9 @@ class SweepReading {
     foreign_ = std::move(nodes);
     sets_given_ = sets_given;
   }
+  /// The files an INI file was read over (PufferLib's config/default.ini), in order.
+  void SetReadUnder(std::vector<std::string> files) { read_under_ = std::move(files); }
+  const std::vector<std::string>& read_under() const { return read_under_; }
   /// More such nodes: those of a second file a reader loads (NNI's searchSpaceFile).
   void AddForeignNodes(const std::vector<std::pair<YAML::Node, std::string>>& nodes) {
     foreign_.insert(foreign_.end(), nodes.begin(), nodes.end());
@@ -160,6 +164,7 @@ class SweepReading {
   std::string source_;
   SweepConfig& c_;
   std::vector<std::pair<YAML::Node, std::string>> foreign_;
+  std::vector<std::string> read_under_;
   bool sets_given_ = false;
   bool goal_set_ = false;
   bool method_set_ = false;

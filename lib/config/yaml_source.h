@@ -23,6 +23,9 @@ struct YamlDocument {
   std::vector<std::pair<YAML::Node, std::string>> origins;
   /// The file was INI (PufferLib's configs), not YAML.
   bool ini = false;
+  /// INI files read before this one, in order, whose values it overrides (PufferLib's
+  /// config/default.ini under an environment's file).
+  std::vector<std::string> read_under = {};
 };
 
 /// Parses a file. A missing file or a YAML syntax error is a UserError with file:line:col.

@@ -86,6 +86,55 @@ b:
   EXPECT_FALSE(a.maximize);
 }
 
+// Guild loads guild.yml with PyYAML's safe_load (guildfile.py:1680): YAML 1.1's booleans,
+// integers and floats (yaml/resolver.py:170-193), with the floats Guild adds (yaml_util.py:
+// 143-170). A flag's choices are read so too, and its values are checked against them.
+TEST(GuildVocabularyTest, FlagValuesAndChoicesAreYaml11AsPyYamlReadsThem) {
+  const SweepConfig c = LoadSweepConfig(kGuild + "yaml11.yml");
+  EXPECT_EQ(Described(c, "shuffle"), "categorical [true, false]");
+  EXPECT_EQ(c.fixed.at("augment"), Value(true));
+  EXPECT_EQ(Described(c, "norm"), "categorical [true, false]");
+  EXPECT_EQ(Described(c, "width"), "categorical [8, 16, 3, 90]");  // octal, hex, binary, 1:30
+  EXPECT_EQ(Described(c, "scale"), "categorical [1000.0, 1000.5]");
+  EXPECT_EQ(Described(c, "word"), "categorical [y, n, \"yes\"]");  // y, n and quoted: strings
+  // a batch passes its values as written, aliases too (batch_util.py:166-172)
+  EXPECT_EQ(Described(c, "mode"), "categorical [fast, c]");
+  EXPECT_EQ(Described(c, "cache"), "categorical [true, false]");  // yes is the choice true
+  EXPECT_EQ(c.n_trials, 2 * 2 * 4 * 2 * 3 * 2 * 2);
+  bool noted = false;
+  for (const std::string& note : c.notes)
+    noted |= note.find("as 1 and false as") != std::string::npos;
+  EXPECT_TRUE(noted) << "no note on how Guild passes booleans";
+}
+
+TEST(GuildVocabularyTest, AValueThatIsNoneOfItsFlagsChoicesIsRefusedAsGuildRefusesIt) {
+  const std::string flags = "train:\n  main: t\n  flags:\n    x:\n";
+  EXPECT_EQ(Refusal(flags + "      default: [yes, maybe]\n      choices: [yes, no]\n"),
+            ":5:22: x: 'maybe' is none of its choices (Guild refuses it)");
+  // inf is a string in YAML 1.1 (only .inf is a float), so it is not the choice .inf
+  EXPECT_EQ(Refusal(flags + "      default: [1, inf]\n      choices: [1, .inf]\n"),
+            ":5:20: x: 'inf' is none of its choices (Guild refuses it)");
+  // Guild checks no false value (op_util.py:1411) and none when allow-other is set
+  EXPECT_EQ(Described(LoadSweepConfig(Written(flags + "      default: [a, no, 0]\n"
+                                                      "      choices: [a]\n")),
+                      "x"),
+            "categorical [a, false, 0]");
+  EXPECT_EQ(Described(LoadSweepConfig(Written(flags + "      default: [a, b]\n"
+                                                      "      choices: [a]\n"
+                                                      "      allow-other: yes\n")),
+                      "x"),
+            "categorical [a, b]");
+  // one value: an alias is its choice's value, and a choice's flags are set (op_util.py:1436)
+  EXPECT_EQ(LoadSweepConfig(Written(flags + "      default: c\n      choices:\n"
+                                            "        - {value: see, alias: c}\n"
+                                            "    y: [1, 2]\n"))
+                .fixed.at("x"),
+            Value("see"));
+  EXPECT_EQ(Refusal(flags + "      default: b\n      choices:\n        - a\n"
+                            "        - {value: b, flags: {y: 2}}\n    y: [1, 2]\n"),
+            ":5:16: x: the choice b also sets flags (y); hpo sets no flags per value");
+}
+
 TEST(GuildVocabularyTest, WhatGuildRefusesOrHpoCannotPassIsRefusedAtItsLine) {
   EXPECT_EQ(Refusal("train:\n  main: t\n  flags:\n    x: range[1:5]\n"),
             ":4:8: x: unknown function 'range' (Guild's optimizers take uniform and loguniform)");

@@ -1,14 +1,21 @@
 #include "lib/config/sweep_convert.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "lib/config/sweep_config.h"
+#include "lib/config/sweep_keys.h"
 #include "tests/support/same_sweep.h"
 #include "tests/support/test_dir.h"
 
@@ -140,7 +147,8 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
   EXPECT_NE(yaml.find("# hpo tpe settings W&B has no key for: n_startup_trials 4, gamma 0.2"),
             std::string::npos)
       << yaml;
-  EXPECT_NE(yaml.find("n_jobs 2, timeout 900 s, timeout_per_trial 60 s, seed 5, storage "
+  // in the key table's order (ToYaml's and the docs'), which lists seed after n_jobs
+  EXPECT_NE(yaml.find("n_jobs 2, seed 5, timeout 900 s, timeout_per_trial 60 s, storage "
                       "sqlite:///studies/every_kind.db"),
             std::string::npos)
       << yaml;
@@ -193,6 +201,98 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
                 .find(R"(hpo quotes strings that read as other values in ${args} ("3"))"),
             std::string::npos)
       << yaml;
+}
+
+// A value of the key's type that is not its default ("wall" is one of cost's words, and a fine
+// path or name for the other word keys).
+std::string NonDefaultText(const SweepKey& key) {
+  switch (key.reading) {
+    case SweepReadingKind::kJobs:
+      return "2";
+    case SweepReadingKind::kNumber:
+      return "0.5";
+    case SweepReadingKind::kSeconds:
+      return "7";
+    case SweepReadingKind::kWord:
+    case SweepReadingKind::kWordOrNone:
+      return "wall";
+    default:
+      return std::to_string(key.least + 2);
+  }
+}
+
+// Where `tool`'s own key for the setting is, as the table's names say ("W&B:metric.target":
+// metric, target); empty when the tool has none.
+std::vector<std::string> ToolPath(const SweepKey& key, const std::string& tool) {
+  std::istringstream names(std::string(key.aliases) + " " + std::string(key.elsewhere));
+  for (std::string name; names >> name;) {
+    if (name.rfind(tool + ":", 0) != 0) continue;
+    std::vector<std::string> path;
+    std::istringstream parts(name.substr(tool.size() + 1));
+    for (std::string part; std::getline(parts, part, '.');) path.push_back(part);
+    return path;
+  }
+  return {};
+}
+
+// "# hpo settings W&B has no key for: n_jobs 2, timeout 7 s" -> {n_jobs: "2", timeout: "7 s"}
+std::map<std::string, std::string> ListedSettings(const std::string& line) {
+  std::map<std::string, std::string> listed;
+  std::istringstream items(line.substr(line.find(": ") + 2));
+  for (std::string item; std::getline(items, item, ',');) {
+    item.erase(0, item.find_first_not_of(' '));
+    listed[item.substr(0, item.find(' '))] = item.substr(item.find(' ') + 1);
+  }
+  return listed;
+}
+
+// The same number (7 written 7.0), or the same word.
+bool SameValue(const std::string& written, const std::string& text) {
+  try {
+    return std::stod(written) == std::stod(text);
+  } catch (const std::invalid_argument&) {
+    return written == text;
+  }
+}
+
+// Each top-level setting of the key table, set away from its default, is either written as the
+// key the table names for the target tool or listed in the comment of what the tool cannot say:
+// so a new setting is converted or listed by its table row alone.
+TEST(SweepConvertTest, EveryTopLevelSettingIsWrittenOrListedAsTheKeyTableSays) {
+  const std::string base = WriteFile("every_setting_base.yaml", "gamma: 0.98\n");
+  std::vector<const SweepKey*> settings;
+  std::string text = "parameters: {learning_rate: {min: 0.0001, max: 0.001}}\n";
+  for (const SweepKey* key : SweepKeys(SweepSection::kTop)) {
+    if (!key->has_field() || !key->methods.empty()) continue;  // spellings of sampler settings
+    settings.push_back(key);
+    text += fmt::format("{}: {}\n", key->name,
+                        key->name == "base_config" ? base : NonDefaultText(*key));
+  }
+  const SweepConfig c = ParseSweepConfig(text, "every_setting.yaml", "every_setting");
+  const std::tuple<std::string, std::string, std::string> forms[] = {
+      {"W&B", ToWandbYaml(c), "# hpo settings W&B has no key for: "},
+      {"Optuna", ToOptunaYaml(c), "# hpo settings Optuna has no argument for: "}};
+  for (const auto& [tool, yaml, comment] : forms) {
+    const std::map<std::string, std::string> listed = ListedSettings(LineOf(yaml, comment));
+    for (const SweepKey* key : settings) {
+      const std::string name(key->name);
+      ASSERT_FALSE(key->is_default(c)) << name;
+      const std::vector<std::string> path = ToolPath(*key, tool);
+      if (path.empty()) {
+        EXPECT_EQ(listed.count(name), 1u) << tool << " lists no " << name << "\n" << yaml;
+        EXPECT_EQ(listed.count(name) ? listed.at(name).rfind(key->text(c), 0) : 1, 0u)
+            << tool << ": " << name << " " << key->text(c) << "\n"
+            << yaml;
+        continue;
+      }
+      EXPECT_EQ(listed.count(name), 0u) << tool << " writes " << name << " and lists it";
+      YAML::Node node = YAML::Clone(YAML::Load(yaml));
+      for (const std::string& part : path) node = node[part];
+      ASSERT_TRUE(node.IsScalar()) << tool << " does not write " << name << "\n" << yaml;
+      EXPECT_TRUE(SameValue(node.Scalar(), key->text(c)))
+          << tool << ": " << name << " " << node.Scalar() << " for " << key->text(c);
+    }
+  }
 }
 
 TEST(SweepConvertTest, TheWandbGridListsTheValuesHposGridTries) {

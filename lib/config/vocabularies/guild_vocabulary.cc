@@ -11,9 +11,13 @@
 // `objective` (loss by default, minimised) complete the sweep; `main:` runs as
 // `python -m MAIN --flag value ...`, `exec:` with `${flag_args}`.
 // A steps operation whose one step runs a batch is read as that step's `guild run` (below).
+// Values are YAML 1.1, as PyYAML gives them to Guild (GuildValue, below).
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -130,11 +134,130 @@ bool HasSearchedFlag(const YAML::Node& op) {
   return HasSearchedFlagIn(op) || BatchSteps(op).size() == 1;
 }
 
-// PyYAML, which reads guild.yml, takes YAML 1.1's yes/on/true (any case) as true.
-bool Yaml11True(const YAML::Node& v) {
-  const std::string text = v.IsScalar() ? LowerCase(v.Scalar()) : "";
-  return text == "yes" || text == "on" || text == "true";
+// ----- guild.yml's values, as PyYAML reads them -----------------------------------------------
+// Guild loads guild.yml with yaml.safe_load (guildfile.py:1680), so a plain scalar has YAML 1.1's
+// implicit types, tried in PyYAML's order (yaml/resolver.py:170-193, PyYAML 6.0): yes/no/on/off
+// are booleans; 010 is octal, 0x10 hex, 0b11 binary, 1:30 sexagesimal (90); only .inf and .nan
+// are infinite and NaN (inf is a word); y and n stay words. Guild adds on import a float pattern
+// whose exponent needs no sign or point (yaml_util.py:143-170): 1e3 and 1.5e3 are floats.
+// Dates (2001-12-14) stay words here; PyYAML makes them datetime.date.
+
+const std::regex kYaml11Bool(
+    "yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON"
+    "|off|Off|OFF");
+const std::regex kYaml11Float(
+    R"([-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?|\.[0-9][0-9_]*([eE][-+][0-9]+)?)"
+    R"(|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+const std::regex kYaml11Int(R"([-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(0|[1-9][0-9_]*))"
+                            R"(|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+)");
+const std::regex kGuildFloat(R"([-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9]+)?)"
+                             R"(|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+)");
+
+// "-1_000" -> {-1, "1000"}: PyYAML's construct_yaml_int and _float drop '_' and take the sign.
+std::pair<int, std::string> SignAndDigits(const std::string& text) {
+  std::string digits;
+  for (char ch : text) {
+    if (ch != '_') digits += ch;
+  }
+  const int sign = digits[0] == '-' ? -1 : 1;
+  if (digits[0] == '-' || digits[0] == '+') digits.erase(0, 1);
+  return {sign, digits};
 }
+
+// 1:30 -> 90: base-60 digits (constructor.py:253-261, 282-290).
+double Sexagesimal(const std::string& digits) {
+  double value = 0;
+  std::istringstream parts(digits);
+  for (std::string part; std::getline(parts, part, ':');) value = value * 60 + std::stod(part);
+  return value;
+}
+
+std::optional<Value> Yaml11Int(const std::string& text) {
+  const auto [sign, digits] = SignAndDigits(text);
+  if (digits.find(':') != std::string::npos)
+    return Value(static_cast<int64_t>(sign * std::llround(Sexagesimal(digits))));
+  int base = 10;
+  size_t skip = 0;
+  if (digits.rfind("0b", 0) == 0 || digits.rfind("0x", 0) == 0) {
+    base = digits[1] == 'b' ? 2 : 16;
+    skip = 2;
+  } else if (digits.size() > 1 && digits[0] == '0') {
+    base = 8;  // constructor.py:251-252
+  }
+  errno = 0;
+  const long long value = std::strtoll(digits.c_str() + skip, nullptr, base);
+  if (errno == ERANGE) return std::nullopt;  // beyond int64: hpo has no such integer
+  return Value(static_cast<int64_t>(sign * value));
+}
+
+Value Yaml11Float(const std::string& text) {
+  auto [sign, digits] = SignAndDigits(text);
+  digits = LowerCase(digits);
+  if (digits == ".inf") return Value(sign * std::numeric_limits<double>::infinity());
+  if (digits == ".nan") return Value(std::numeric_limits<double>::quiet_NaN());
+  if (digits.find(':') != std::string::npos) return Value(sign * Sexagesimal(digits));
+  return Value(sign * std::strtod(digits.c_str(), nullptr));
+}
+
+// A value of guild.yml as Guild has it: plain scalars by YAML 1.1's rules, lists item by item;
+// quoted scalars, nulls and mappings as hpo reads them everywhere.
+Value GuildValue(const SweepReading& r, const YAML::Node& node) {
+  if (node.IsSequence()) {
+    Value::List items;
+    for (const YAML::Node& item : node) items.push_back(GuildValue(r, item));
+    return Value(std::move(items));
+  }
+  if (!node.IsScalar() || node.Tag() != "?") return ValueFromYaml(node, r.At(node));
+  const std::string& text = node.Scalar();
+  if (std::regex_match(text, kYaml11Bool)) {
+    const std::string lower = LowerCase(text);
+    return Value(lower == "true" || lower == "yes" || lower == "on");
+  }
+  if (std::regex_match(text, kYaml11Float)) return Yaml11Float(text);
+  if (std::regex_match(text, kYaml11Int)) {
+    if (std::optional<Value> value = Yaml11Int(text)) return *value;
+    r.Fail(node, fmt::format("{} is beyond hpo's 64-bit integers", Echo(text)));
+  }
+  if (std::regex_match(text, kGuildFloat)) return Yaml11Float(text);
+  return Value(text);
+}
+
+// Python's truth of a value (Guild checks no false value against a flag's choices).
+bool PythonTrue(const Value& v) {
+  if (v.is_bool()) return v.as_bool();
+  if (v.is_number()) return v.as_double() != 0;
+  if (v.is_string()) return !v.as_string().empty();
+  if (v.is_list()) return !v.as_list().empty();
+  if (v.is_mapping()) return !v.as_mapping().empty();
+  return false;
+}
+
+// Python's ==, by which Guild compares a value with a choice: True == 1 == 1.0.
+bool PythonEqual(const Value& a, const Value& b) {
+  auto numeric = [](const Value& v) { return v.is_bool() || v.is_number(); };
+  auto number = [](const Value& v) {
+    return v.is_bool() ? (v.as_bool() ? 1.0 : 0.0) : v.as_double();
+  };
+  if (numeric(a) && numeric(b)) return number(a) == number(b);
+  if (a.is_list() && b.is_list()) {
+    const Value::List &x = a.as_list(), &y = b.as_list();
+    if (x.size() != y.size()) return false;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (!PythonEqual(x[i], y[i])) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+// One of a flag's `choices:` (guildfile.py:1231-1243): a value, or {value, alias, flags}.
+struct GuildChoice {
+  Value value;
+  std::optional<Value> alias;
+  std::vector<std::string> flags;  // the other flags the choice sets
+};
+
+bool Yaml11True(const SweepReading& r, const YAML::Node& v) { return PythonTrue(GuildValue(r, v)); }
 
 class GuildReader {
  public:
@@ -169,6 +292,11 @@ class GuildReader {
         r_.Ignore(path);  // description, sourcecode, requires, output-scalars...
       }
     }
+    if (has_bool_ && !command_from_cli()) {
+      c_.notes.push_back(
+          "Guild passes a true flag as 1 and false as an empty word (op_cmd.py:238-241, for "
+          "argparse's type=bool); hpo's ${args} passes true and false");
+    }
     if (!objective_set_) {  // run_impl.py:49 DEFAULT_OBJECTIVE, minimised
       r_.SetImpliedMetric("loss", def);
       r_.SetGoal(false);
@@ -177,9 +305,11 @@ class GuildReader {
   }
 
  private:
-  // A flag: a default (a scalar, a list or a flag function) or {default, type, choices, ...}.
+  // A flag: a default (a scalar, a list or a flag function) or {default, choices, type, ...}.
   void ReadFlag(const std::string& name, const YAML::Node& key_node, const YAML::Node& def) {
     const YAML::Node v = def.IsMap() ? def["default"] : def;
+    std::vector<GuildChoice> choices;
+    bool allow_other = false;
     if (def.IsMap()) {
       for (const auto& p : def) {
         const std::string k = r_.Key(p.first);
@@ -187,17 +317,87 @@ class GuildReader {
           r_.Fail(p.second, fmt::format("{}: arg-name passes it under another name; hpo passes "
                                         "it as {}",
                                         name, name));
-        if (k != "default") r_.Ignore(fmt::format("{}.{}", name, k));  // type, choices, ...
+        if (k == "choices")
+          choices = ReadChoices(name, p.second);
+        else if (k == "allow-other")
+          allow_other = Yaml11True(r_, p.second);
+        else if (k != "default")
+          r_.Ignore(fmt::format("{}.{}", name, k));  // type, description, ...
       }
     }
+    if (allow_other) choices.clear();  // Guild checks no value against them (op_util.py:1411)
     if (!v || v.IsNull()) return r_.Ignore(name);  // Guild passes no None flag
     if (v.IsSequence()) {
       has_list_ = true;
-      return r_.AddCategorical(name, key_node, r_.Values(v, name));
+      std::vector<Value> values;
+      for (const YAML::Node& item : v) values.push_back(Checked(name, item, choices));
+      for (const Value& value : values) has_bool_ |= value.is_bool();
+      return r_.AddCategorical(name, key_node, values);
     }
     if (const std::optional<FlagFunction> f = DecodeFunction(v))
       return ReadFunction(name, key_node, v, *f);
-    r_.SetFixed(name, key_node, ValueFromYaml(v, r_.At(v)), r_.At(v));
+    const Value value = Chosen(name, v, choices);
+    has_bool_ |= value.is_bool();
+    r_.SetFixed(name, key_node, value, r_.At(v));
+  }
+
+  std::vector<GuildChoice> ReadChoices(const std::string& name, const YAML::Node& node) {
+    std::vector<GuildChoice> choices;
+    if (node.IsNull()) return choices;
+    if (!node.IsSequence())  // guildfile.py:1220-1228
+      r_.Fail(node, fmt::format("{}.choices must be a list of values or mappings", name));
+    for (const YAML::Node& item : node) {
+      if (!item.IsMap()) {
+        choices.push_back({GuildValue(r_, item), std::nullopt, {}});
+        continue;
+      }
+      if (!item["value"]) r_.Fail(item, fmt::format("{}: a choice needs a value", name));
+      GuildChoice choice{GuildValue(r_, item["value"]), std::nullopt, {}};
+      if (item["alias"]) choice.alias = GuildValue(r_, item["alias"]);
+      if (item["flags"] && item["flags"].IsMap()) {
+        for (const auto& p : item["flags"]) choice.flags.push_back(r_.Key(p.first));
+      }
+      choices.push_back(choice);
+    }
+    return choices;
+  }
+
+  // A value of the flag, checked as Guild checks each (_check_flag_choice, op_util.py:1410-1418):
+  // a true value must be a choice's value or alias.
+  Value Checked(const std::string& name, const YAML::Node& node,
+                const std::vector<GuildChoice>& choices) {
+    Value value = GuildValue(r_, node);
+    if (choices.empty() || !PythonTrue(value)) return value;
+    for (const GuildChoice& c : choices) {
+      if (PythonEqual(c.value, value) ||
+          (c.alias && PythonTrue(*c.alias) && PythonEqual(*c.alias, value)))
+        return value;
+    }
+    r_.Fail(node, fmt::format("{}: '{}' is none of its choices (Guild refuses it)", name,
+                              Echo(node.IsScalar() ? node.Scalar() : value.ToYaml())));
+  }
+
+  // A flag's one value, as Guild applies its choice before the batch (_apply_choice_vals,
+  // op_util.py:1436-1447): an alias becomes its choice's value. The lists of a batch are
+  // passed as written: its trials start from their flags (batch_util.py:166-172).
+  Value Chosen(const std::string& name, const YAML::Node& node,
+               const std::vector<GuildChoice>& choices) {
+    Value value = Checked(name, node, choices);
+    for (const GuildChoice& c : choices) {
+      const bool aliased = c.alias && PythonTrue(*c.alias);
+      if (!PythonEqual(aliased ? *c.alias : c.value, value)) continue;
+      if (!c.flags.empty()) {
+        r_.Fail(node, fmt::format("{}: the choice {} also sets flags ({}); hpo sets no flags "
+                                  "per value",
+                                  name, Echo(node.Scalar()), fmt::join(c.flags, ", ")));
+      }
+      if (aliased) {
+        c_.notes.push_back(fmt::format("{}: Guild's alias {} is its choice {}", name,
+                                       Echo(node.Scalar()), c.value.ToYaml()));
+        value = c.value;
+      }
+    }
+    return value;
   }
 
   void ReadFunction(const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
@@ -339,7 +539,7 @@ class GuildReader {
         std::string name = d.IsMap() && d["algorithm"] ? d["algorithm"].Scalar()
                            : d.IsScalar()              ? d.Scalar()
                                                        : p.first.Scalar();
-        if (d.IsMap() && d["default"] && Yaml11True(d["default"])) return name;
+        if (d.IsMap() && d["default"] && Yaml11True(r_, d["default"])) return name;
         only = o.size() == 1 ? name : "";
       }
       if (!only.empty()) return only;
@@ -386,6 +586,7 @@ class GuildReader {
   bool objective_set_ = false;
   bool has_list_ = false;
   bool has_function_ = false;
+  bool has_bool_ = false;
 };
 
 // A step's flag value; a whole ${NAME} is the steps operation's flag NAME, as steps_main.py

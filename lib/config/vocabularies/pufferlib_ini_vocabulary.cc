@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/config/ini_source.h"
 #include "lib/config/vocabularies/vocabulary.h"
 
 namespace hpo::config {
@@ -318,18 +319,45 @@ void ReadSetting(SweepReading& r, const std::string& key, const YAML::Node& key_
   }
 }
 
+// What a file without the whole sweep lacks: PufferLib reads an environment's file over
+// config/default.ini (FindPufferLibDefaults), which hpo has read under it too, or did not find
+// where PufferLib looks for it.
+std::string WithoutDefaults(const SweepReading& r) {
+  if (!r.read_under().empty())
+    return fmt::format("nor has {} under it", fmt::join(r.read_under(), " or "));
+  const PufferLibDefaults defaults = FindPufferLibDefaults(r.source());
+  if (defaults.is_root_default) return "in PufferLib's config/default.ini itself";
+  if (defaults.config_dir.empty()) {
+    return "PufferLib reads an environment's file over config/default.ini, and this file is in "
+           "no folder named config, where PufferLib looks for it";
+  }
+  return fmt::format(
+      "PufferLib reads an environment's file over config/default.ini, and there "
+      "is no {}",
+      defaults.root_default.string());
+}
+
 // sweep.py reads config['metric'] and config['goal'] (@ac6dce4:157-158, @06e62ac the same;
-// January 2025's random sweep reads the metric's name only): an environment's file without
-// them is read by PufferLib over config/default.ini, whose [sweep] sections it would add too.
+// January 2025's random sweep reads the metric's name only).
 void RequireObjective(SweepReading& r, const YAML::Node& sweep, const YAML::Node& read,
                       bool january) {
   for (const char* key : {"metric", "goal"}) {
     if (read[key] || (january && std::string(key) == "goal")) continue;
-    r.Fail(sweep, fmt::format("[sweep] has no {} (PufferLib's sweep.py reads it; PufferLib reads "
-                              "an environment's file over config/default.ini, which gives it "
-                              "and more [sweep.*] sections: give hpo a file with the whole sweep)",
-                              key));
+    r.Fail(sweep, fmt::format("[sweep] has no {} (PufferLib's sweep.py reads it), {}", key,
+                              WithoutDefaults(r)));
   }
+}
+
+// The defaults the file was read over, in `read as:` and a note.
+void NoteDefaults(SweepReading& r) {
+  if (r.read_under().empty()) return;
+  const std::string files = fmt::format("{}", fmt::join(r.read_under(), " and "));
+  r.config().vocabulary += ", over " + files;
+  r.config().notes.push_back(fmt::format(
+      "read over {}, as PufferLib's load_config reads an environment's file (configparser, "
+      "the later file's keys replacing the earlier's): their [sweep] settings and [sweep.*] "
+      "sections count unless this file gives its own",
+      files));
 }
 
 }  // namespace
@@ -343,10 +371,8 @@ void ReadPufferLibIni(SweepReading& r, const YAML::Node& root) {
     if (r.Key(p.first) != "sweep") program_sections.push_back(r.Key(p.first));
   }
   const YAML::Node sweep = root["sweep"];
-  if (!sweep || !sweep.IsMap())
-    r.Fail(root,
-           "no [sweep] section (PufferLib reads an environment's file over "
-           "config/default.ini; give hpo a file that has the sweep)");
+  NoteDefaults(r);
+  if (!sweep || !sweep.IsMap()) r.Fail(root, "no [sweep] section, " + WithoutDefaults(r));
   for (const std::string& name : program_sections) r.Ignore(name);
   if (!program_sections.empty())
     r.config().notes.push_back(fmt::format(

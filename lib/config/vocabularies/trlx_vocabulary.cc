@@ -13,6 +13,7 @@
 #include <string>
 
 #include "lib/config/vocabularies/vocabulary.h"
+#include "lib/config/yaml_source.h"
 
 namespace hpo::config {
 namespace {
@@ -70,6 +71,7 @@ class TrlxReader {
                                     Echo(name), strategy, s->min_values, values.size()));
       }
       for (const YAML::Node& value : values) args.push_back(value);
+      CheckLogBase(name, strategy, values);
     }
     AddRayDomain(r_, count_, {name, key_node, v, true}, s->fn, args);
   }
@@ -95,6 +97,7 @@ class TrlxReader {
       } else if (key == "time_budget_s") {
         c_.timeout = r_.Seconds(v, path);
       } else if (key == "search_alg") {
+        search_alg_set_ = true;
         ReadSearchAlg(v, path);
       } else if (key == "scheduler") {
         ReadScheduler(v, path);
@@ -104,10 +107,47 @@ class TrlxReader {
     }
   }
 
-  // tune.TuneConfig's num_samples defaults to 1: one draw, or each grid point once.
-  void Finish() { count_.Finish(c_, samples_.value_or(1)); }
+  // tune.TuneConfig's num_samples defaults to 1: one draw, or each grid point once. Without a
+  // search_alg (or a null one) get_tune_config (sweep.py:161-175) gives Ray none: its random
+  // search.
+  void Finish() {
+    if (!search_alg_set_) SetRaySearcher(r_, "");
+    count_.Finish(c_, samples_.value_or(1));
+  }
 
  private:
+  // Ray's log base: loguniform's optional third value, lograndint's third, the q forms'
+  // fourth. trlx pins ray==2.6.3 (requirements.txt:56), whose LogUniform asserts base > 0
+  // (python/ray/tune/search/sample.py@62c6771:163) and draws base ** uniform(log_b(lower),
+  // log_b(upper)) (:226-229): the same draws for every base, but base 1 divides by log(1) = 0
+  // and numpy's uniform overflows. (Ray later ignores the base: sample.py@ba2c50f:625-635.)
+  void CheckLogBase(const std::string& name, const std::string& strategy,
+                    const YAML::Node& values) {
+    const bool log = strategy == "loguniform" || strategy == "lograndint" ||
+                     strategy == "qloguniform" || strategy == "qlograndint";
+    const size_t at = strategy[0] == 'q' ? 3 : 2;
+    if (!log || values.size() <= at) return;
+    const YAML::Node& node = values[at];
+    const Value base = ValueFromYaml(node, r_.At(node));
+    if (!base.is_number()) {
+      r_.Fail(node, fmt::format("{}.values: Ray's log base must be a number, got '{}'", name,
+                                Echo(node.IsScalar() ? node.Scalar() : base.ToYaml())));
+    }
+    if (!(base.as_double() > 0)) {
+      r_.Fail(node, fmt::format("{}: Ray's log base must be > 0 (Ray 2.6.3, which trlx pins, "
+                                "asserts it), got {}",
+                                name, node.Scalar()));
+    }
+    if (base.as_double() == 1)
+      r_.Fail(node, fmt::format("{}: log base 1 (Ray divides by log(1) = 0 and fails)", name));
+    if (strategy == "loguniform") {
+      c_.notes.push_back(
+          fmt::format("{}: {} is Ray's log base (tune.loguniform's third "
+                      "argument), which changes no draw",
+                      name, node.Scalar()));
+    }
+  }
+
   // sweep.py:103 get_search_alg: bayesopt and bohb; anything else runs Ray's random search (an
   // unknown name builds a NotImplementedError it never raises, and returns None).
   void ReadSearchAlg(const YAML::Node& v, const std::string& path) {
@@ -133,6 +173,7 @@ class TrlxReader {
   SweepReading& r_;
   SweepConfig& c_;
   std::optional<int> samples_;
+  bool search_alg_set_ = false;
   RayTrialCount count_;
 };
 
