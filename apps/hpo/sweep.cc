@@ -375,8 +375,12 @@ int RunSweepCommand(const SweepCliOptions& o) {
         }
         const bool ended =
             e.kind == Kind::kFinished || e.kind == Kind::kFailed || e.kind == Kind::kPruned;
+        const std::string waiting =
+            e.storage_away_since_ms
+                ? " | waiting for storage since " + ClockTime(*e.storage_away_since_ms)
+                : "";
         if (live)
-          status_line.Set(status(*e.study));
+          status_line.Set(status(*e.study) + waiting);
         else if (ended)
           fmt::print("  {}\n", status(*e.study));
         if (ended) {

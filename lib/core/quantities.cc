@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <ctime>
 #include <string>
 #include <thread>
 #include <utility>
@@ -81,5 +82,14 @@ std::optional<int> ParseJobs(std::string_view text) {
 }
 
 int AllCores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
+std::string ClockTime(int64_t unix_ms) {
+  const auto seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%H:%M:%S", &local);
+  return text;
+}
 
 }  // namespace hpo

@@ -2,6 +2,7 @@
 // counts. One parser each, so `--timeout 12h` and `timeout: 12h` mean the same.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@ std::optional<double> ParseDuration(std::string_view text);
 /// A duration as ParseDuration reads it back: "12h", "1h30m", "45s"; fractions of a second as
 /// "0.25s".
 std::string FormatDuration(double seconds);
+
+/// "14:03:07": a moment (unix epoch milliseconds) in the machine's local time, for messages.
+std::string ClockTime(int64_t unix_ms);
 
 /// Trials to run at once: a whole number >= 1, or "auto" / "-1" for every core of the machine
 /// (as Optuna's n_jobs=-1). std::nullopt for anything else.

@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <ctime>
 #include <deque>
 #include <fstream>
 #include <iterator>
@@ -26,6 +25,7 @@
 #include "lib/core/command_macros.h"
 #include "lib/core/error.h"
 #include "lib/core/json.h"
+#include "lib/core/quantities.h"
 #include "lib/core/random.h"
 #include "lib/core/stop_signal.h"
 #include "lib/runner/study_view.h"
@@ -71,16 +71,6 @@ std::string ParamsYaml(const ParamSet& params) {
 }
 
 using Clock = std::chrono::steady_clock;
-
-/// "14:03:07": a moment (unix epoch ms) in the machine's local time, for messages.
-std::string ClockTime(int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  char text[16];
-  std::strftime(text, sizeof text, "%H:%M:%S", &local);
-  return text;
-}
 
 double SecondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -236,8 +226,8 @@ class Controller {
     outage_ = Outage{now, store::NowMs(), fault, now + std::chrono::seconds(1)};
     Emit(SweepEvent::Kind::kInfo, nullptr,
          fmt::format("waiting for storage since {}: {} (running trials go on; retrying for up to "
-                     "{} s, storage_retry)",
-                     ClockTime(outage_->since_ms), fault, plan_.storage_retry));
+                     "{}, storage_retry)",
+                     ClockTime(outage_->since_ms), fault, FormatDuration(plan_.storage_retry)));
   }
 
   /// At its time, tries the storage (and the disk) again; past the budget, stops for good.
@@ -249,7 +239,7 @@ class Controller {
       outage_.reset();
       in_touch_since_ = Clock::now();
       Emit(SweepEvent::Kind::kInfo, nullptr,
-           fmt::format("storage is back after {:.0f} s", waited));
+           fmt::format("storage is back after {}", FormatDuration(std::round(waited))));
       Heartbeat();
       return;
     }
@@ -288,11 +278,11 @@ class Controller {
     const size_t stopped = running_.size();
     StopRunningTrials("stopped: the storage was unreachable for longer than storage_retry");
     const bool written = FlushOutbox();  // one last try; a failure here is no new news
-    throw EnvironmentError(
-        fmt::format("gave up after waiting {:.0f} s (storage_retry) since {}: {}; {} running "
-                    "trial(s) stopped{}",
-                    SecondsSince(was.since), ClockTime(was.since_ms), was.fault, stopped,
-                    written ? "" : "; the next `hpo sweep` of this study recovers them"));
+    std::string after = stopped > 0 ? fmt::format("; {} running trial(s) stopped", stopped) : "";
+    if (!written) after += "; the next `hpo sweep` of this study recovers what was not recorded";
+    throw EnvironmentError(fmt::format("gave up after waiting {} (storage_retry) since {}: {}{}",
+                                       FormatDuration(std::round(SecondsSince(was.since))),
+                                       ClockTime(was.since_ms), was.fault, after));
   }
 
   // ----- launching ---------------------------------------------------------------------------
@@ -814,7 +804,8 @@ class Controller {
         kind == SweepEvent::Kind::kPruned) {
       Trials();
     }
-    on_event_(SweepEvent{kind, trial, message, &view_.trials(), value, step});
+    on_event_(SweepEvent{kind, trial, message, &view_.trials(), value, step,
+                         outage_ ? std::optional<int64_t>(outage_->since_ms) : std::nullopt});
   }
 
   const SweepPlan& plan_;

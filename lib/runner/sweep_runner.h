@@ -86,6 +86,8 @@ struct SweepEvent {
   const std::vector<store::Trial>* study = nullptr;  ///< the study's trials at the event, by number
   std::optional<double> value;  ///< kReported, kFinished, kPruned: the metric (as reported)
   std::optional<int64_t> step;  ///< kReported: its step
+  /// While the storage is unreachable: since when (unix epoch ms), for the status line.
+  std::optional<int64_t> storage_away_since_ms;
 };
 
 struct SweepSummary {

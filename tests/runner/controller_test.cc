@@ -375,8 +375,7 @@ TEST_F(ControllerTest, ATrialTakenOverByAnotherControllerIsStoppedAndNotRecorded
   const SteadyClock::time_point begun = SteadyClock::now();
   Run([&](const SweepEvent& e) {
     if (e.kind == SweepEvent::Kind::kStarted && e.trial->number == 0)
-      store_.FailAndRequeue(e.trial->id, "heartbeat stale: its controller stopped while it ran",
-                            1);
+      store_.FailAndRequeue(e.trial->id, "heartbeat stale: its controller stopped while it ran", 1);
     collect(e);
   });
   EXPECT_LT(std::chrono::duration<double>(SteadyClock::now() - begun).count(), 20.0);

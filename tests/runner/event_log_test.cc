@@ -19,15 +19,21 @@ store::Trial ATrial() {
 
 TEST(EventLogTest, ATrialEventCarriesItsTrialParamsStepAndValue) {
   const store::Trial t = ATrial();
-  SweepEvent reported{SweepEvent::Kind::kReported, &t, "step 2000 score 1.5", nullptr, 1.5, 2000};
+  SweepEvent reported{
+      SweepEvent::Kind::kReported, &t, "step 2000 score 1.5", nullptr, 1.5, 2000, std::nullopt};
   EXPECT_EQ(
       EventJson(reported, "s", 17),
       R"({"event": "reported", "sweep": "s", "time_ms": 17, "trial": 4, "params": {"acts": )"
       R"(["relu", "tanh"], )"
       R"("lr": 0.001}, "run_dir": "/runs/s.r.4", "step": 2000, "value": 1.5, "message": "step )"
       R"(2000 score 1.5"})");
-  SweepEvent failed{
-      SweepEvent::Kind::kFailed, &t, "killed by \"SIGSEGV\"", nullptr, std::nullopt, std::nullopt};
+  SweepEvent failed{SweepEvent::Kind::kFailed,
+                    &t,
+                    "killed by \"SIGSEGV\"",
+                    nullptr,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt};
   EXPECT_NE(EventJson(failed, "s", 1).find(R"("event": "failed")"), std::string::npos);
   EXPECT_NE(EventJson(failed, "s", 1).find(R"("message": "killed by \"SIGSEGV\"")"),
             std::string::npos);
@@ -35,6 +41,7 @@ TEST(EventLogTest, ATrialEventCarriesItsTrialParamsStepAndValue) {
                   nullptr,
                   "sweep timeout reached",
                   nullptr,
+                  std::nullopt,
                   std::nullopt,
                   std::nullopt};
   EXPECT_EQ(EventJson(info, "s", 2),
