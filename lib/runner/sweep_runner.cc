@@ -139,7 +139,7 @@ class Controller {
           ++i;
         }
       }
-      if (!outage_ && SecondsSince(last_heartbeat) >= plan_.heartbeat_interval) {
+      if (StorageInReach() && SecondsSince(last_heartbeat) >= plan_.heartbeat_interval) {
         Heartbeat();
         last_heartbeat = Clock::now();
         // A trial another controller re-queued (or whose controller died) can be ours to run.
@@ -173,19 +173,22 @@ class Controller {
   // controller stops its trials and fails (StopForOutage).
 
   struct Outage {
+    bool storage = true;  // the storage is away; false: only the disk is full (heartbeats go on)
     Clock::time_point since;
     int64_t since_ms = 0;  // the same moment, for people
     std::string fault;
     Clock::time_point next_try;
-    double delay = 1;  // seconds before next_try; doubles up to kMaxDelay
+    double delay = 1;  // seconds before next_try; doubles up to a heartbeat interval
   };
-  static constexpr double kMaxOutageDelay = 30;
 
   /// Runs a write now, or queues it behind earlier ones while the storage is away.
   void Write(std::function<void()> write) {
     outbox_.push_back(std::move(write));
-    if (!outage_) FlushOutbox();
+    if (StorageInReach()) FlushOutbox();
   }
+
+  /// False while the storage is away (a full disk alone leaves it in reach).
+  bool StorageInReach() const { return !outage_ || !outage_->storage; }
 
   /// Writes the outbox in order. False, and an outage begun, when the storage is away.
   bool FlushOutbox() {
@@ -219,11 +222,15 @@ class Controller {
     return system && IsEnvironmentErrno(system->code().value());
   }
 
-  /// Begins an outage, said once; a fault during one changes nothing (the first is the news).
-  void BeginOutage(const std::string& fault) {
-    if (outage_) return;
+  /// Begins an outage, said once; a fault during one changes nothing (the first is the news),
+  /// but a storage that goes away during a full disk is an outage of the storage from then on.
+  void BeginOutage(const std::string& fault, bool storage = true) {
+    if (outage_) {
+      outage_->storage = outage_->storage || storage;
+      return;
+    }
     const Clock::time_point now = Clock::now();
-    outage_ = Outage{now, store::NowMs(), fault, now + std::chrono::seconds(1)};
+    outage_ = Outage{storage, now, store::NowMs(), fault, now + std::chrono::seconds(1)};
     Emit(SweepEvent::Kind::kInfo, nullptr,
          fmt::format("waiting for storage since {}: {} (running trials go on; retrying for up to "
                      "{}, storage_retry)",
@@ -243,7 +250,9 @@ class Controller {
       Heartbeat();
       return;
     }
-    outage_->delay = std::min(kMaxOutageDelay, outage_->delay * 2);
+    // Never longer than a heartbeat interval: a controller must be back within the others'
+    // reclaim grace (heartbeat_timeout) of the storage's return (docs/multi_machine.md).
+    outage_->delay = std::min(plan_.heartbeat_interval, outage_->delay * 2);
     outage_->next_try =
         Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(outage_->delay * 1000));
   }
@@ -337,7 +346,7 @@ class Controller {
       WriteRunFiles(trial);
     } catch (const std::exception& e) {
       if (!IsFault(e)) throw;
-      GiveBack(trial, queued, e.what());
+      GiveBack(trial, queued, e);
       return false;
     }
     Emit(SweepEvent::Kind::kCreated, &trial, "");
@@ -347,8 +356,8 @@ class Controller {
 
   /// A claimed trial that could not start because the storage or the disk failed: given back
   /// (Store::ReleaseTrial), and the outage begins.
-  void GiveBack(const store::Trial& trial, bool queued, const std::string& fault) {
-    BeginOutage(fault);
+  void GiveBack(const store::Trial& trial, bool queued, const std::exception& fault) {
+    BeginOutage(fault.what(), dynamic_cast<const store::StorageUnavailable*>(&fault) != nullptr);
     Write([this, id = trial.id, queued] { store_.ReleaseTrial(id, queued); });
   }
 
@@ -393,7 +402,7 @@ class Controller {
           RunningTrial{std::move(trial), std::move(process), {}, {}, {}, {}, false, {}, {}});
       Emit(SweepEvent::Kind::kStarted, &running_.back().trial, "");
     } catch (const std::runtime_error& e) {
-      if (IsFault(e)) return GiveBack(trial, queued, e.what());  // its log could not be created
+      if (IsFault(e)) return GiveBack(trial, queued, e);  // its log could not be created
       // A program that cannot start is the user's command, not a flaky trial: stop the sweep.
       Write([this, id = trial.id, why = std::string(e.what())] {
         store_.FinishTrial(id, store::TrialState::kFailed, std::nullopt, {}, {}, why);
@@ -465,7 +474,7 @@ class Controller {
   void HandleLine(RunningTrial& r, const std::string& line, bool running) {
     NoteMoreValues(r, line);
     const std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric);
-    if (!report || r.pruned) return;
+    if (!report || r.pruned || r.taken_over) return;
     r.last_value = report->value;
     NoteMeasures(r, *report);
     if (!report->step) return;  // a final value: nothing to prune on
@@ -822,9 +831,11 @@ class Controller {
   std::vector<RunningTrial> running_;
   std::deque<std::function<void()>> outbox_;  // writes not yet taken by the storage, in order
   std::optional<Outage> outage_;              // set while the storage or the disk is away
-  // Since when the storage has answered without a break (the reclaim rule in Heartbeat): from
-  // the start, a controller may reclaim at once; after an outage, only a heartbeat_timeout later.
-  Clock::time_point in_touch_since_ = Clock::now() - std::chrono::hours(24);
+  // Since when the storage has answered without a break (the reclaim rule in Heartbeat). From
+  // the start too: a controller started as the storage returns from an outage must not take
+  // the trials of those that waited through it (dead ones on this host are found at once by
+  // RecoverOrphans, by their process id).
+  Clock::time_point in_touch_since_ = Clock::now();
   SweepSummary summary_;
   int64_t started_ms_ = 0;          // when this controller started (stopping rules count from it)
   bool stopped_ = false;            // a stopping rule held: no more launches

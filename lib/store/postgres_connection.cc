@@ -25,11 +25,17 @@ class PostgresConnection : public SqlConnection {
   explicit PostgresConnection(const std::string& url) : url_(url), masked_(MaskPassword(url)) {
     // The URL's own settings win over these (expand_dbname: later keywords override earlier).
     // A server that does not answer is given up on after 10 s, and a connection whose server
-    // vanished without a word is found dead by keepalives within about 25 s, not hours: both
-    // become faults the store retries.
-    const char* const keys[] = {"connect_timeout",  "keepalives_idle", "keepalives_interval",
-                                "keepalives_count", "dbname",          nullptr};
-    const char* const values[] = {"10", "10", "5", "3", url.c_str(), nullptr};
+    // vanished without a word is found dead within about 30 s (keepalives when idle,
+    // tcp_user_timeout when data waits for an answer), not hours: both become faults the store
+    // retries.
+    const char* const keys[] = {"connect_timeout",
+                                "keepalives_idle",
+                                "keepalives_interval",
+                                "keepalives_count",
+                                "tcp_user_timeout",
+                                "dbname",
+                                nullptr};
+    const char* const values[] = {"10", "10", "5", "3", "30000", url.c_str(), nullptr};
     conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
     if (PQstatus(conn_) != CONNECTION_OK) {
       const std::string message = Clean(PQerrorMessage(conn_));
@@ -38,6 +44,12 @@ class PostgresConnection : public SqlConnection {
     }
     PQsetNoticeProcessor(
         conn_, [](void*, const char*) {}, nullptr);  // no NOTICE chatter on stderr
+    try {
+      LimitWaits();
+    } catch (...) {
+      PQfinish(conn_);
+      throw;
+    }
   }
   ~PostgresConnection() override { PQfinish(conn_); }
 
@@ -102,9 +114,17 @@ class PostgresConnection : public SqlConnection {
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK)
       throw TransientSqlError("postgresql: " + Clean(PQerrorMessage(conn_)));
+    LimitWaits();
   }
 
  private:
+  // A worker frozen (or cut off) inside a transaction holds its locks; without limits every
+  // other worker would wait for it without end. Its session is ended after 30 s idle in a
+  // transaction, and a lock wait longer than 30 s is a fault the store retries (55P03).
+  void LimitWaits() {
+    Script("SET idle_in_transaction_session_timeout = '30s'; SET lock_timeout = '30s'");
+  }
+
   struct ResultGuard {
     PGresult* result;
     ~ResultGuard() { PQclear(result); }
@@ -167,14 +187,16 @@ class PostgresConnection : public SqlConnection {
   }
 
   // A lost connection, or an SQLSTATE of a fault that passes: connection exceptions (08),
-  // the server shutting down or starting up (57P01-57P03), serialization failures and
-  // deadlocks (40001, 40P01), insufficient resources such as a full disk (53), system and I/O
-  // errors (58).
+  // the server shutting down or starting up (57P01-57P03), a cancelled statement (57014),
+  // serialization failures and deadlocks (40001, 40P01), a lock wait past lock_timeout (55P03),
+  // a read-only server after a failover to a standby (25006), insufficient resources such as a
+  // full disk (53), system and I/O errors (58).
   bool IsTransient(const PGresult* result) const {
     if (result == nullptr || PQstatus(conn_) != CONNECTION_OK) return true;
     const char* field = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     const std::string state = field ? field : "";
-    for (const char* prefix : {"08", "57P01", "57P02", "57P03", "40001", "40P01", "53", "58"}) {
+    for (const char* prefix : {"08", "57P01", "57P02", "57P03", "57014", "40001", "40P01", "55P03",
+                               "25006", "53", "58"}) {
       if (state.rfind(prefix, 0) == 0) return true;
     }
     return false;

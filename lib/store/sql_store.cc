@@ -299,8 +299,10 @@ class SqlStore : public Store {
                        .at(0)
                        .Int(0);
       }
+      // Read before the commit: a fault on a read after it would claim a second trial.
+      Trial claimed = LoadTrial(trial_id);
       tx.Commit();
-      return LoadTrial(trial_id);
+      return claimed;
     });
   }
 

@@ -138,6 +138,7 @@ class SqliteConnection : public SqlConnection {
       case SQLITE_LOCKED:
       case SQLITE_IOERR:
       case SQLITE_CANTOPEN:
+      case SQLITE_READONLY:  // a filesystem remounted read-only
         throw TransientSqlError(message);
       default:
         throw std::runtime_error(message);
