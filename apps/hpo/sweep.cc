@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "apps/hpo/commands.h"
 #include "apps/hpo/sweep_plan.h"
@@ -63,6 +64,54 @@ struct SweepCliOptions {
 /// "metric final_mean_reward (maximize)", or "objectives a (maximize), b (minimize)".
 std::string ObjectivesText(const config::SweepConfig& c) {
   return (c.MultiObjective() ? "objectives " : "metric ") + DescribeObjectives(c.Objectives());
+}
+
+void EnqueueFirstTrials(const config::SweepConfig& c,
+                        const std::vector<config::QueuedTrial>& queued, store::Store& store,
+                        const store::Study& study) {
+  for (size_t n = 0; n < queued.size(); ++n) {
+    store.EnqueueTrial(
+        study.id, queued[n].params,
+        runner::SeedOfTrial(c.fixed, queued[n].params, c.seed, static_cast<int64_t>(n)));
+  }
+  if (queued[0].label == "prior") {
+    fmt::print("queued the search centre (the priors and means of {}) as the first trial\n",
+               fmt::join(queued[0].given, ", "));
+  } else {
+    fmt::print("queued {} trial(s) from enqueue: (they run first)\n", queued.size());
+  }
+}
+
+/// Runs the sweep's opening steps; a storage that goes away meanwhile (it answered once: an
+/// address that never answers is the user's mistake, reported at once) is waited for as the
+/// controller waits for it, within storage_retry (docs/multi_machine.md, section 4).
+template <class Steps>
+auto WithStorageRetry(const config::SweepConfig& c, std::optional<runner::EventLog>& events,
+                      Steps&& steps) -> decltype(steps()) {
+  const auto began = std::chrono::steady_clock::now();
+  const int64_t began_ms = store::NowMs();
+  for (double pause = 1;; pause = std::min(5.0, pause * 2)) {
+    try {
+      return steps();
+    } catch (const store::StorageUnavailable& e) {
+      const double waited =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+      if (waited > c.storage_retry)
+        throw EnvironmentError(fmt::format("gave up after waiting {} (storage_retry) since {}: {}",
+                                           FormatDuration(std::round(waited)), ClockTime(began_ms),
+                                           e.what()));
+      if (pause == 1) {
+        const std::string line =
+            fmt::format("waiting for storage since {}: {} (retrying for up to {}, storage_retry)",
+                        ClockTime(began_ms), e.what(), FormatDuration(c.storage_retry));
+        fmt::print("sweep: {}\n", line);
+        if (events)
+          events->Write(runner::SweepEvent{runner::SweepEvent::Kind::kInfo, nullptr, line, nullptr,
+                                           std::nullopt, std::nullopt, std::nullopt});
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(pause * 1000)));
+    }
+  }
 }
 
 double DurationFlag(const std::string& flag, const std::string& text) {
@@ -295,26 +344,22 @@ int RunSweepCommand(const SweepCliOptions& o) {
       std::filesystem::remove(location.dir, ignored);  // leave nothing behind (only if still empty)
     throw;
   }
-  const store::Study study = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
-  if (o.add_trials) c.n_trials = store::CountedTrials(store->LoadTrials(study.id)) + *o.add_trials;
-  const std::string accepted =
-      runner::ReconcileStoredConfig(*store, study, c, location.dir, o.accept_changes);
-  if (!accepted.empty())
-    fmt::print("sweep {}: continuing with changes (recorded in the study): {}\n", c.name, accepted);
-  // enqueue: runs first in a new study only; a resume must not queue the same trials again.
-  if (!queued.empty() && store->LoadTrials(study.id).empty()) {
-    for (size_t n = 0; n < queued.size(); ++n) {
-      store->EnqueueTrial(
-          study.id, queued[n].params,
-          runner::SeedOfTrial(c.fixed, queued[n].params, c.seed, static_cast<int64_t>(n)));
-    }
-    if (queued[0].label == "prior") {
-      fmt::print("queued the search centre (the priors and means of {}) as the first trial\n",
-                 fmt::join(queued[0].given, ", "));
-    } else {
-      fmt::print("queued {} trial(s) from enqueue: (they run first)\n", queued.size());
-    }
-  }
+  const int asked_trials = c.n_trials;
+  const store::Study study = WithStorageRetry(c, events, [&] {
+    const store::Study opened = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
+    c.n_trials = asked_trials;
+    if (o.add_trials)
+      c.n_trials = store::CountedTrials(store->LoadTrials(opened.id)) + *o.add_trials;
+    const std::string accepted =
+        runner::ReconcileStoredConfig(*store, opened, c, location.dir, o.accept_changes);
+    if (!accepted.empty())
+      fmt::print("sweep {}: continuing with changes (recorded in the study): {}\n", c.name,
+                 accepted);
+    // enqueue: runs first in a new study only; a resume must not queue the same trials again.
+    if (!queued.empty() && store->LoadTrials(opened.id).empty())
+      EnqueueFirstTrials(c, queued, *store, opened);
+    return opened;
+  });
 
   runner::SweepPlan plan = PlanFor(c, location.dir);
   plan.warm_start = std::move(warm_start);

@@ -98,7 +98,12 @@ class Controller {
   SweepSummary Run() {
     StopSignalScope signals;
     std::filesystem::create_directories(plan_.sweep_dir / "runs");
-    RecoverOrphans();
+    try {
+      RecoverOrphans();
+    } catch (const store::StorageUnavailable& e) {
+      orphans_pending_ = true;  // looked for when the storage is back
+      BeginOutage(e.what());
+    }
     Write([this] { store_.RecordWorker(study_.id, {worker_, plan_.slurm_task, store::NowMs()}); });
     const Clock::time_point started = Clock::now();
     started_ms_ = store::NowMs();
@@ -247,7 +252,13 @@ class Controller {
       in_touch_since_ = Clock::now();
       Emit(SweepEvent::Kind::kInfo, nullptr,
            fmt::format("storage is back after {}", FormatDuration(std::round(waited))));
-      Heartbeat();
+      if (!orphans_pending_) return Heartbeat();
+      try {
+        RecoverOrphans();
+        orphans_pending_ = false;
+      } catch (const store::StorageUnavailable& e) {
+        BeginOutage(e.what());  // gone again at once: a new outage
+      }
       return;
     }
     // Never longer than a heartbeat interval: a controller must be back within the others'
@@ -831,6 +842,7 @@ class Controller {
   std::vector<RunningTrial> running_;
   std::deque<std::function<void()>> outbox_;  // writes not yet taken by the storage, in order
   std::optional<Outage> outage_;              // set while the storage or the disk is away
+  bool orphans_pending_ = false;  // the storage went away before RecoverOrphans could look
   // Since when the storage has answered without a break (the reclaim rule in Heartbeat). From
   // the start too: a controller started as the storage returns from an outage must not take
   // the trials of those that waited through it (dead ones on this host are found at once by
