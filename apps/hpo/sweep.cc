@@ -346,7 +346,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   }
   const int asked_trials = c.n_trials;
   const store::Study study = WithStorageRetry(c, events, [&] {
-    const store::Study opened = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
+    store::Study opened = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
     c.n_trials = asked_trials;
     if (o.add_trials)
       c.n_trials = store::CountedTrials(store->LoadTrials(opened.id)) + *o.add_trials;
