@@ -205,7 +205,7 @@ bool HasCentre(const ParameterSpec& p) { return p.numeric.mean.has_value() || Ha
 
 // DescribeParameter with the integers of integer kinds written as integers.
 std::string Describe(const ParameterSpec& p) {
-  if (p.categorical) return DescribeParameter(p);
+  if (p.categorical || p.numeric.sigma) return DescribeParameter(p);
   const space::NumericSpec& n = p.numeric;
   const bool integer = n.distribution == "int_uniform" || n.distribution == "int_loguniform" ||
                        n.distribution == "uniform_pow2";
@@ -289,12 +289,17 @@ Converted WandbParameter(const ParameterSpec& p, const std::vector<Value>* grid)
   }
   if (p.categorical) return {FlowMap({{"values", List(p.choices)}}), PriorComment(p, "W&B")};
   const space::NumericSpec& n = p.numeric;
-  if (n.sigma) return {FlowMap(NormalFields("distribution", n)), ""};
+  const bool truncated = n.distribution == "truncated_normal";
+  if (n.sigma && !truncated) return {FlowMap(NormalFields("distribution", n)), ""};
   if (n.beta) return {FlowMap(BetaFields("distribution", n)), ""};
   const std::string& kind = n.distribution;
   if (grid) {
     return {FlowMap({{"values", List(*grid)}}),
             Lost(p, fmt::format("the {} values hpo's grid tries", grid->size()))};
+  }
+  if (truncated) {
+    return {FlowMap(Range("distribution", "uniform", "min", "max", n, false)),
+            Lost(p, "W&B has no truncated normal: searched uniformly")};
   }
   const std::string centre = HasCentre(p) ? Lost(p, "W&B has no search centre or scale") : "";
   if (kind == "uniform")
@@ -428,7 +433,8 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
     return {FlowMap(BetaFields("type", n)),
             "Optuna has no beta distribution: hpo reads this W&B form, Optuna does not"};
   }
-  if (n.sigma) {  // read back by hpo as it is; Optuna itself has no normal distribution
+  // W&B's normal family is read back by hpo as it is; Optuna itself has no normal distribution
+  if (n.sigma && n.distribution != "truncated_normal") {
     return {FlowMap(NormalFields("type", n)),
             "Optuna has no normal distribution: hpo reads this W&B form, Optuna does not"};
   }
@@ -464,6 +470,9 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
   } else if (kind == "logit_normal") {
     fields = with_log(Range("type", "float", "low", "high", n, false), false);
     instead = "Optuna has no logit axis (log10(1 - v)): searched uniformly";
+  } else if (kind == "truncated_normal") {
+    fields = with_log(Range("type", "float", "low", "high", n, false), false);
+    instead = "Optuna has no truncated normal: searched uniformly";
   } else {
     fields = with_log(Range("type", "float", "low", "high", n, false), false);
     instead = "Optuna has no equivalent: searched uniformly";

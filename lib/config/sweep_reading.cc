@@ -495,6 +495,18 @@ void SweepReading::AddNormal(const std::string& path, const YAML::Node& key_node
   c_.parameters.push_back(std::move(spec));
 }
 
+void SweepReading::AddTruncatedNormal(const std::string& path, const YAML::Node& key_node,
+                                      double mu, double sigma, double min, double max) {
+  ParameterSpec spec = ClaimedSpec(path, key_node);
+  spec.numeric.distribution = "truncated_normal";
+  spec.numeric.mean = mu;
+  spec.numeric.sigma = sigma;
+  spec.numeric.min = min;
+  spec.numeric.max = max;
+  space::MakeNumeric(spec.numeric, spec.origin);  // its mistakes at the parameter's line
+  c_.parameters.push_back(std::move(spec));
+}
+
 void SweepReading::AddBeta(const std::string& path, const YAML::Node& key_node,
                            const std::string& kind, double a, double b, double q) {
   ParameterSpec spec = ClaimedSpec(path, key_node);

@@ -130,6 +130,10 @@ class SweepReading {
   /// A searched parameter of W&B's normal family (normal, q_normal, log_normal, q_log_normal).
   void AddNormal(const std::string& path, const YAML::Node& key_node, const std::string& kind,
                  double mu, double sigma, double q);
+  /// A normal N(mu, sigma) truncated to [min, max] (ConfigSpace's normal_float); refused at
+  /// `key_node` unless sigma > 0, min < max and the range holds some of the normal's mass.
+  void AddTruncatedNormal(const std::string& path, const YAML::Node& key_node, double mu,
+                          double sigma, double min, double max);
   /// W&B's beta or q_beta with shape a and b, on [0, 1].
   void AddBeta(const std::string& path, const YAML::Node& key_node, const std::string& kind,
                double a, double b, double q);

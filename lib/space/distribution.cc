@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <stdexcept>
 
 namespace hpo::space {
@@ -358,6 +359,71 @@ class NormalDistribution : public Distribution {
   double q_;
 };
 
+// log(1 - Phi(z)), the normal's log survival function, without underflow: erfc below z = 30,
+// beyond it the asymptotic series of Mills' ratio (its next term is below 2e-12 there).
+double LogNormalSurvival(double z) {
+  if (z < 30) return std::log(0.5 * std::erfc(z / std::sqrt(2.0)));
+  const double r = 1 / (z * z);
+  const double series = 1 - r * (1 - 3 * r * (1 - 5 * r * (1 - 7 * r)));
+  return -z * z / 2 - std::log(z * std::sqrt(2 * std::numbers::pi)) + std::log(series);
+}
+
+/// A normal N(mu, sigma) truncated to [min, max] (ConfigSpace's normal_float: scipy's truncnorm,
+/// hyperparameters/normal_float.py:123-131). As for the normal family, the unit coordinate is
+/// the distribution's CDF, so a uniform coordinate is a draw of it and every sampler works on it
+/// unchanged. A range wholly on one side of mu is measured by the normal's log tail from the
+/// bound nearer mu, so that a range 40 sigma out (where Phi rounds to 0 or 1) keeps its law, as
+/// scipy's truncnorm keeps it.
+class TruncatedNormalDistribution : public Distribution {
+ public:
+  TruncatedNormalDistribution(double mu, double sigma, double min, double max)
+      : mu_(mu), sigma_(sigma), min_(min), max_(max) {}
+
+  const std::string& name() const override {
+    static const std::string kName = "truncated_normal";
+    return kName;
+  }
+  Dimension dimension() const override {
+    Dimension d;
+    d.kind = DimensionKind::kContinuous;
+    d.center = Cdf(std::clamp(mu_, min_, max_));  // the mode: ConfigSpace's default value
+    d.has_prior = true;
+    return d;
+  }
+  bool Contains(const Value& value) const override {
+    return value.is_number() && value.as_double() >= min_ && value.as_double() <= max_;
+  }
+  double ToUnit(const Value& value) const override {
+    if (!Contains(value))
+      throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
+    return Cdf(value.as_double());
+  }
+  Value FromUnit(double u) const override {
+    u = std::clamp(u, 0.0, 1.0);
+    const double x = InvertCdf([this](double v) { return Cdf(v); }, u, min_, max_, 200, 1e-15);
+    return Value(std::clamp(std::stod(fmt::format("{:.15g}", x)), min_, max_));
+  }
+  double SamplePrior(Rng& rng) const override { return UniformUnit(rng); }
+
+ private:
+  double Cdf(double x) const {
+    const double z = (x - mu_) / sigma_, a = (min_ - mu_) / sigma_, b = (max_ - mu_) / sigma_;
+    double f = 0;
+    if (a >= 0) {  // above mu: 1 - S(z) / S(a) over 1 - S(b) / S(a), S the survival function
+      const double la = LogNormalSurvival(a);
+      f = std::expm1(LogNormalSurvival(z) - la) / std::expm1(LogNormalSurvival(b) - la);
+    } else if (b <= 0) {  // below mu: the same, mirrored (Phi(z) = S(-z)), from the upper bound
+      const double lb = LogNormalSurvival(-b), la = LogNormalSurvival(-a) - lb;
+      f = (std::exp(LogNormalSurvival(-z) - lb) - std::exp(la)) / -std::expm1(la);
+    } else {
+      f = (NormalCdf(z) - NormalCdf(a)) / (NormalCdf(b) - NormalCdf(a));
+    }
+    return std::clamp(f, 0.0, 1.0);
+  }
+
+  double mu_, sigma_, min_, max_;
+};
+
 // The regularized incomplete beta function's continued fraction (modified Lentz), which
 // converges fast for x < (a + 1) / (a + b + 2).
 double BetaContinuedFraction(double x, double a, double b) {
@@ -449,11 +515,24 @@ std::unique_ptr<Distribution> MakeBeta(const NumericSpec& spec, const Origin& or
   return std::make_unique<BetaDistribution>(d, a, b, quantised, spec.q);
 }
 
+std::unique_ptr<Distribution> MakeTruncatedNormal(const NumericSpec& spec, const Origin& origin) {
+  const double mu = spec.mean.value_or(0.0), sigma = *spec.sigma;
+  if (!std::isfinite(mu) || !std::isfinite(sigma) || !(sigma > 0))
+    throw UserError(origin, fmt::format("truncated_normal needs a finite mu and sigma > 0, got mu "
+                                        "{} sigma {}",
+                                        mu, sigma));
+  if (!std::isfinite(spec.min) || !std::isfinite(spec.max) || !(spec.min < spec.max))
+    throw UserError(origin, fmt::format("truncated_normal needs finite min < max, got [{}, {}]",
+                                        spec.min, spec.max));
+  return std::make_unique<TruncatedNormalDistribution>(mu, sigma, spec.min, spec.max);
+}
+
 std::unique_ptr<Distribution> MakeNormal(const NumericSpec& spec, const Origin& origin) {
   const std::string& d = spec.distribution;
+  if (d == "truncated_normal") return MakeTruncatedNormal(spec, origin);
   if (d != "normal" && d != "q_normal" && d != "log_normal" && d != "q_log_normal") {
-    throw UserError(origin, fmt::format("mu and sigma go with normal, q_normal, log_normal or "
-                                        "q_log_normal, not '{}'",
+    throw UserError(origin, fmt::format("mu and sigma go with normal, q_normal, log_normal, "
+                                        "q_log_normal or truncated_normal, not '{}'",
                                         Echo(d)));
   }
   const double mu = spec.mean.value_or(0.0), sigma = *spec.sigma;

@@ -1045,6 +1045,22 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
         "momentum: uniform [0.5, 0.99] when optimizer in [sgd, rmsprop]",
         "beta2: uniform [0.9, 0.9999] when optimizer in [adam, rmsprop]"},
        {{"total_timesteps", Value(100000)}}},
+      // normal_float a truncated normal; GT and LT (strict) range conditions, an AND of both
+      // one range; GT on an ordinal the values after it in its sequence
+      {"configspace/ranges.yaml",
+       "ConfigSpace",
+       "final_mean_reward",
+       true,
+       20,
+       "protein",
+       {"gamma: truncated_normal [0.9, 0.9999] mu 0.99 sigma 0.01",
+        "n_layers: int_uniform [1.0, 6.0]",
+        "width: int_loguniform [32.0, 512.0] when n_layers > 1.0",
+        "dropout: uniform [0.0, 0.5] when n_layers < 4.0", "lr: loguniform [1e-05, 0.01]",
+        "warmup: int_uniform [0.0, 1000.0] when lr > 0.0001 and lr < 0.001",
+        "size: categorical [small, medium, large]",
+        "heads: categorical [4, 8, 16] when size in [medium, large]"},
+       {}},
       {"configspace/hypersweeper.yaml",  // the space inline in hydra.sweeper.search_space
        "ConfigSpace",
        "final_mean_reward",

@@ -43,7 +43,8 @@ std::string LineOf(const std::string& text, const std::string& prefix) {
   return "";
 }
 
-// Every distribution kind, a Protein centre and scale, a categorical prior, list choices,
+// Every distribution kind, a Protein centre and scale, a categorical prior, list choices, a range
+// condition,
 // constants (one a string that reads as a bool), a constraint, a command and a storage URL.
 const char* kEveryKind = R"(name: every_kind
 metric: {name: score, goal: minimize}
@@ -67,6 +68,8 @@ parameters:
   il: {distribution: int_loguniform, min: 1, max: 1000}
   p2: {distribution: uniform_pow2, min: 16, max: 256}
   lg: {distribution: logit_normal, min: 0.9, max: 0.999, mean: 0.99}
+  tn: {distribution: truncated_normal, mu: 0.99, sigma: 0.01, min: 0.9, max: 0.9999}
+  w: {distribution: uniform, min: 0.0, max: 1.0, when: {i: {gt: 3, lt: 8}}}
   c: {values: [relu, tanh, "3"], prior: tanh}
   nets: {values: [[64, 64], [128, 128]]}
 constraints:
@@ -159,6 +162,10 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
                  "# hpo: int_loguniform [1, 1000]; W&B has no integer log-uniform");
   expect_numeric("lg", "uniform", 0.9, 0.999,
                  "# hpo: logit_normal [0.9, 0.999] mean 0.99; W&B has no logit axis");
+  expect_numeric("tn", "uniform", 0.9, 0.9999,
+                 "# hpo: truncated_normal [0.9, 0.9999] mu 0.99 sigma 0.01; W&B has no truncated "
+                 "normal: searched uniformly");
+  expect_numeric("w", "uniform", 0, 1, "# hpo: searched only when i > 3.0 and i < 8.0; ");
   ASSERT_TRUE(Param(back, "p2").categorical);
   EXPECT_EQ(Param(back, "p2").choices, (std::vector<Value>{16, 32, 64, 128, 256}));
   EXPECT_NE(LineOf(yaml, "p2:")
@@ -290,6 +297,12 @@ TEST(SweepConvertTest, TheOptunaFormHoldsOptunasSuggestArgumentsAndLoadsBack) {
   expect("ln", "float", "1e-05", "0.01", true);
   expect("il", "int", "1", "1000", true);
   expect("lg", "float", "0.9", "0.999", false);
+  expect("tn", "float", "0.9", "0.9999", false);
+  EXPECT_NE(LineOf(yaml, "tn:")
+                .find("# hpo: truncated_normal [0.9, 0.9999] mu 0.99 sigma 0.01; "
+                      "Optuna has no truncated normal: searched uniformly"),
+            std::string::npos)
+      << yaml;
   EXPECT_EQ(s["p2"]["type"].as<std::string>(), "categorical");
   EXPECT_EQ(s["p2"]["choices"].as<std::vector<int>>(), (std::vector<int>{16, 32, 64, 128, 256}));
   EXPECT_EQ(s["c"]["choices"].as<std::vector<std::string>>(),

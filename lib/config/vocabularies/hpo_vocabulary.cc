@@ -636,6 +636,15 @@ void ReadSpecWithoutCondition(SweepReading& r, const std::string& path, const YA
   }
   if (kind == "categorical" || kind == "choice")
     r.Fail(v, fmt::format("{}: a categorical parameter needs values (or choices)", Echo(path)));
+  if (kind == "truncated_normal") {  // ConfigSpace's normal_float, in hpo's words
+    if (!mu || !sigma || !min || !max)
+      r.Fail(v, fmt::format("{}: truncated_normal needs mu, sigma, min and max", Echo(path)));
+    if (mean || scale || q || log || clip || a || b)
+      r.Fail(v, fmt::format("{}: truncated_normal takes mu, sigma, min and max only (its centre "
+                            "is mu)",
+                            Echo(path)));
+    return r.AddTruncatedNormal(path, key_node, *mu, *sigma, *min, *max);
+  }
   // W&B's normal family: mu and sigma (defaults 0 and 1), unbounded; log_normal with min and
   // max is Protein's bounded one instead.
   const bool wandb_normal = kind == "normal" || kind == "q_normal" || kind == "q_log_normal" ||
@@ -674,23 +683,43 @@ void ReadSpecWithoutCondition(SweepReading& r, const std::string& path, const YA
   if (clip) r.ClipToRange(path);
 }
 
-// `when: {PARENT: VALUE}` or `when: {PARENT: [VALUES]}`: searched only while PARENT (another
-// searched parameter, by its name in this file) takes one of the values.
+// `when: {PARENT: {gt: A, lt: B}}` (either or both): active while the numeric PARENT is above A
+// and below B, strictly, as ConfigSpace's GT and LT conditions.
+void ReadRangeWhen(SweepReading& r, const std::string& path, const YAML::Node& range,
+                   ParameterCondition& condition) {
+  const std::string at = path + ".when." + condition.parent;
+  for (const auto& p : range) {
+    const std::string key = r.Key(p.first);
+    if (key != "gt" && key != "lt")
+      r.Fail(p.first, fmt::format("{}: a comparison is gt: NUMBER and/or lt: NUMBER, not '{}'",
+                                  Echo(at), Echo(key)));
+    (key == "gt" ? condition.above : condition.below) = r.Number(p.second, at + "." + key);
+  }
+  if (!condition.is_range())
+    r.Fail(range,
+           fmt::format("{} compares with nothing: write gt: NUMBER and/or lt: NUMBER", Echo(at)));
+}
+
+// `when: {PARENT: VALUE}`, `when: {PARENT: [VALUES]}` or `when: {PARENT: {gt: A, lt: B}}`:
+// searched only while PARENT (another searched parameter, by its name in this file) takes one
+// of the values, or lies in the range.
 ParameterCondition ReadWhen(SweepReading& r, const std::string& path, const YAML::Node& when) {
   if (!when.IsMap() || when.size() != 1) {
-    r.Fail(when, fmt::format("{}.when must be one PARENT: VALUE or PARENT: [VALUES] entry, "
-                             "e.g. when: {{optimizer: sgd}}",
+    r.Fail(when, fmt::format("{}.when must be one PARENT: VALUE, PARENT: [VALUES] or PARENT: "
+                             "{{gt: A, lt: B}} entry, e.g. when: {{optimizer: sgd}}",
                              Echo(path)));
   }
   const auto entry = *when.begin();
   const std::string parent = r.Key(entry.first);
   ParameterCondition condition{parent, {}, r.At(when)};
-  if (entry.second.IsSequence()) {
+  if (entry.second.IsMap()) {
+    ReadRangeWhen(r, path, entry.second, condition);
+  } else if (entry.second.IsSequence()) {
     condition.values = r.Values(entry.second, path + ".when." + parent);
   } else {
     condition.values.push_back(ValueFromYaml(entry.second, r.At(entry.second)));
   }
-  if (condition.values.empty())
+  if (!condition.is_range() && condition.values.empty())
     r.Fail(entry.second, fmt::format("{}.when.{} lists no value", Echo(path), Echo(parent)));
   return condition;
 }
