@@ -229,6 +229,7 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
         out << YAML::Key << "max" << YAML::Value << FormatDouble(p.numeric.max);
       }
       if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
+      if (p.numeric.floor) out << YAML::Key << "floor_to_q" << YAML::Value << true;
       out << YAML::EndMap;
       return;
     }
@@ -238,6 +239,7 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
     if (p.numeric.scale) out << YAML::Key << "scale" << YAML::Value << *p.numeric.scale;
     if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
     if (p.numeric.clip) out << YAML::Key << "clip_to_range" << YAML::Value << true;
+    if (p.numeric.floor) out << YAML::Key << "floor_to_q" << YAML::Value << true;
   }
   out << YAML::EndMap;
 }
@@ -445,8 +447,9 @@ std::string DescribeParameter(const ParameterSpec& p) {
                        FormatDouble(*n.sigma));
   }
   if (n.sigma) {
-    return fmt::format("{} mu {} sigma {}{}", n.distribution, FormatDouble(n.mean.value_or(0.0)),
-                       FormatDouble(*n.sigma), n.q != 1.0 ? " q " + FormatDouble(n.q) : "");
+    return fmt::format("{} mu {} sigma {}{}{}", n.distribution, FormatDouble(n.mean.value_or(0.0)),
+                       FormatDouble(*n.sigma), n.q != 1.0 ? " q " + FormatDouble(n.q) : "",
+                       n.floor ? " floor" : "");
   }
   std::string text =
       fmt::format("{} [{}, {}]", n.distribution, FormatDouble(n.min), FormatDouble(n.max));
@@ -454,6 +457,7 @@ std::string DescribeParameter(const ParameterSpec& p) {
   if (n.scale) text += " scale " + *n.scale;
   if (n.q != 1.0) text += " q " + FormatDouble(n.q);
   if (n.clip) text += " clip";
+  if (n.floor) text += " floor";
   return text;
 }
 

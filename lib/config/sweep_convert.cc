@@ -233,13 +233,16 @@ std::string PriorComment(const ParameterSpec& p, const char* tool) {
 }
 
 // What hpo does that the target cannot say, after the parameter's own comment: a condition
-// (`instead`: what the target's user would write) and NNI's clip of a q range.
+// (`instead`: what the target's user would write), NNI's clip of a q range and Polyaxon's floor.
 std::string WithHpoOnlyMeaning(const ParameterSpec& p, const std::string& comment,
                                const std::string& instead) {
   std::vector<std::string> notes;
   if (!comment.empty()) notes.push_back(comment);
   if (p.numeric.clip)
     notes.push_back("hpo: a multiple of q outside [min, max] is that bound (NNI's clip)");
+  if (p.numeric.floor)
+    notes.push_back(
+        "hpo: the multiple of q at or below a draw (Polyaxon's floor), not the nearest");
   if (p.condition) {
     notes.push_back(
         fmt::format("hpo: searched only when {}; {}", DescribeCondition(*p.condition), instead));
@@ -318,6 +321,11 @@ Converted WandbParameter(const ParameterSpec& p, const std::vector<Value>* grid)
   }
   if (kind == "loguniform" || kind == "log_uniform_values") {
     return {FlowMap(Range("distribution", "log_uniform_values", "min", "max", n, false)), centre};
+  }
+  if (kind == "q_log_uniform_values") {
+    Fields f = Range("distribution", "q_log_uniform_values", "min", "max", n, false);
+    f.emplace_back("q", Number(n.q));
+    return {FlowMap(f), centre};
   }
   if (kind == "log_normal") {
     return {FlowMap(Range("distribution", "log_uniform_values", "min", "max", n, false)),
@@ -459,6 +467,9 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
       instead = "W&B's q_uniform gives multiples of q from 0; Optuna's step counts from low";
   } else if (kind == "loguniform" || kind == "log_uniform_values") {
     fields = with_log(Range("type", "float", "low", "high", n, false), true);
+  } else if (kind == "q_log_uniform_values") {
+    fields = with_log(Range("type", "float", "low", "high", n, false), true);
+    instead = "Optuna has no step on a log axis: searched log-uniformly, without q";
   } else if (kind == "int_loguniform") {
     fields = with_log(Range("type", "int", "low", "high", n, true), true);
   } else if (kind == "log_normal") {

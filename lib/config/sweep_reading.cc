@@ -372,6 +372,15 @@ void SweepReading::ClipToRange(const std::string& path) {
   }
 }
 
+void SweepReading::FloorToQ(const std::string& path) {
+  for (auto p = c_.parameters.rbegin(); p != c_.parameters.rend(); ++p) {
+    if (p->written_name != path) continue;
+    p->numeric.floor = true;
+    space::MakeNumeric(p->numeric, p->origin);  // refuses a kind that does not floor
+    return;
+  }
+}
+
 void SweepReading::SetCondition(const std::string& path, ParameterCondition condition) {
   for (auto p = c_.parameters.rbegin(); p != c_.parameters.rend(); ++p) {
     if (p->written_name != path) continue;

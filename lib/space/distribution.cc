@@ -129,6 +129,10 @@ class NumericDistribution : public Distribution {
       throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
     if (hi_ == lo_) return 0.5;
     const double v = value.as_double();
+    if (spec_.floor) {  // the middle of the draws that floor to v: [v, v + q) within the range
+      const double from = std::max(v, spec_.min), to = std::min(v + spec_.q, spec_.max);
+      return std::clamp((ToUnitUnchecked(from) + ToUnitUnchecked(to)) / 2, 0.0, 1.0);
+    }
     return std::clamp((Forward(kind_.transform, v) - lo_) / (hi_ - lo_), 0.0, 1.0);
   }
 
@@ -158,8 +162,8 @@ class NumericDistribution : public Distribution {
         return Value(std::min(spec_.min + steps * spec_.q, spec_.max));
       }
       case Rounding::kQuantumFromZero: {  // numpy's round: halves to even (the default FE mode)
-        const double multiple =
-            std::clamp(std::nearbyint(v / spec_.q), FirstMultiple(), LastMultiple()) * spec_.q;
+        const double k = spec_.floor ? std::floor(v / spec_.q) : std::nearbyint(v / spec_.q);
+        const double multiple = std::clamp(k, FirstMultiple(), LastMultiple()) * spec_.q;
         return Value(spec_.clip ? std::clamp(multiple, spec_.min, spec_.max) : multiple);
       }
     }
@@ -216,14 +220,20 @@ class NumericDistribution : public Distribution {
          (kind_.rounding == Rounding::kInteger || kind_.rounding == Rounding::kQuantum ||
           kind_.rounding == Rounding::kQuantumFromZero)) ||
         (kind_.transform == Transform::kLog2 && kind_.rounding == Rounding::kPowerOfTwo);
-    if (levels < 2 || !even_transform || hi_ == lo_ || spec_.clip) return 0.0;  // clip: uneven ends
+    // clip: uneven ends; floor: each level sits in the middle of its draws, not on the grid
+    if (levels < 2 || !even_transform || hi_ == lo_ || spec_.clip || spec_.floor) return 0.0;
     const auto is_level = [&](double v) { return FromUnit(ToUnitUnchecked(v)).as_double() == v; };
     if (!is_level(spec_.min) || !is_level(spec_.max)) return 0.0;
     return 1.0 / (levels - 1);
   }
-  // kQuantumFromZero: the multiples of q the range's ends round to.
-  double FirstMultiple() const { return std::nearbyint(spec_.min / spec_.q); }
-  double LastMultiple() const { return std::nearbyint(spec_.max / spec_.q); }
+  // kQuantumFromZero: the multiples of q the range's ends round to (floor: the one below min,
+  // and the last below max, which a draw from [min, max) never reaches).
+  double FirstMultiple() const {
+    return spec_.floor ? std::floor(spec_.min / spec_.q) : std::nearbyint(spec_.min / spec_.q);
+  }
+  double LastMultiple() const {
+    return spec_.floor ? std::ceil(spec_.max / spec_.q) - 1 : std::nearbyint(spec_.max / spec_.q);
+  }
   double ToUnitUnchecked(double v) const {
     return (Forward(kind_.transform, v) - lo_) / (hi_ - lo_);
   }
@@ -318,8 +328,15 @@ double NormalQuantile(double u) { return InvertCdf(NormalCdf, u, -40, 40, 200, 1
 /// coordinate is a draw of the distribution and every sampler works on it unchanged.
 class NormalDistribution : public Distribution {
  public:
-  NormalDistribution(std::string name, double mu, double sigma, bool log, bool quantised, double q)
-      : name_(std::move(name)), mu_(mu), sigma_(sigma), log_(log), quantised_(quantised), q_(q) {}
+  NormalDistribution(std::string name, double mu, double sigma, bool log, bool quantised, double q,
+                     bool floor)
+      : name_(std::move(name)),
+        mu_(mu),
+        sigma_(sigma),
+        log_(log),
+        quantised_(quantised),
+        floor_(floor),
+        q_(q) {}
 
   const std::string& name() const override { return name_; }
   Dimension dimension() const override {
@@ -341,21 +358,26 @@ class NormalDistribution : public Distribution {
       throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
     if (sigma_ == 0) return 0.5;
     const double v = value.as_double();
-    const double x = log_ ? std::log(std::max(v, std::numeric_limits<double>::min())) : v;
-    return NormalCdf((x - mu_) / sigma_);
+    if (floor_) return (Cdf(v) + Cdf(v + q_)) / 2;  // the middle of the draws that floor to v
+    return Cdf(v);
   }
   Value FromUnit(double u) const override {
     double x = mu_ + sigma_ * NormalQuantile(std::clamp(u, 1e-12, 1 - 1e-12));
     if (log_) x = std::exp(x);
-    if (quantised_) x = std::nearbyint(x / q_) * q_;
+    if (quantised_) x = (floor_ ? std::floor(x / q_) : std::nearbyint(x / q_)) * q_;
     return Value(std::stod(fmt::format("{:.15g}", x)));
   }
   double SamplePrior(Rng& rng) const override { return UniformUnit(rng); }
 
  private:
+  double Cdf(double v) const {
+    const double x = log_ ? std::log(std::max(v, std::numeric_limits<double>::min())) : v;
+    return NormalCdf((x - mu_) / sigma_);
+  }
+
   std::string name_;
   double mu_, sigma_;
-  bool log_, quantised_;
+  bool log_, quantised_, floor_;
   double q_;
 };
 
@@ -509,6 +531,7 @@ std::unique_ptr<Distribution> MakeBeta(const NumericSpec& spec, const Origin& or
   const double a = spec.beta->a, b = spec.beta->b;
   if (!(a > 0) || !(b > 0) || !std::isfinite(a) || !std::isfinite(b))
     throw UserError(origin, fmt::format("{} needs a > 0 and b > 0, got a {} b {}", d, a, b));
+  if (spec.floor) throw UserError(origin, fmt::format("{} does not floor to q", d));
   const bool quantised = d == "q_beta";
   if (quantised && !(spec.q > 0))
     throw UserError(origin, fmt::format("q_beta needs q > 0, got {}", spec.q));
@@ -542,8 +565,12 @@ std::unique_ptr<Distribution> MakeNormal(const NumericSpec& spec, const Origin& 
   const bool quantised = d[0] == 'q';
   if (quantised && !(spec.q > 0))
     throw UserError(origin, fmt::format("{} needs q > 0, got {}", d, spec.q));
+  if (spec.floor && !quantised)
+    throw UserError(origin, fmt::format("{} does not floor to q (floor_to_q goes with q_normal "
+                                        "and q_log_normal)",
+                                        d));
   return std::make_unique<NormalDistribution>(d, mu, sigma, d.find("log") != std::string::npos,
-                                              quantised, spec.q);
+                                              quantised, spec.q, spec.floor);
 }
 
 }  // namespace
@@ -600,6 +627,14 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
   }
   if (kind->rounding == Rounding::kInteger && (spec.q < 1 || spec.q != std::floor(spec.q)))
     fail(fmt::format("{} needs a whole step >= 1, got {}", kind->name, spec.q));
+  if (spec.floor && (kind->rounding != Rounding::kQuantumFromZero || spec.clip))
+    fail(
+        fmt::format("{} does not floor to q (floor_to_q goes with q_uniform, "
+                    "q_log_uniform_values, q_normal and q_log_normal, without clip_to_range)",
+                    kind->name));
+  if (spec.floor && !(spec.min < spec.max))
+    fail(fmt::format("{} floored to q needs min < max, got [{}, {}]", kind->name, spec.min,
+                     spec.max));
   if (spec.clip && kind->rounding != Rounding::kQuantumFromZero)
     fail(
         fmt::format("{} does not clip (clip_to_range goes with q_uniform and "

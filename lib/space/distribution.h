@@ -66,6 +66,10 @@ struct NumericSpec {
   /// q_uniform and q_log_uniform_values: a multiple of q outside [min, max] is that bound, as
   /// NNI's quniform and qloguniform clip it (W&B's keep the multiple).
   bool clip{};
+  /// q_uniform, q_log_uniform_values, q_normal and q_log_normal: the multiple of q at or below
+  /// the draw, floor(x / q) * q, as Polyaxon's q kinds take it (hypertune dist.py: np.round(x //
+  /// q) * q); otherwise the nearest (W&B's round(x / q) * q).
+  bool floor{};
 
   bool operator==(const NumericSpec&) const = default;
 };

@@ -202,6 +202,34 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
       << yaml;
 }
 
+// W&B has q_log_uniform_values (nearest multiple): written as it; Polyaxon's floor is hpo's own
+// (floor_to_q), kept by the hpo form and a comment in the others.
+TEST(SweepConvertTest, QLogRangesAndTheirFloorConvertWithWhatTheTargetCanSay) {
+  const SweepConfig c = LoadText("q_log.yaml", R"(method: random
+command: [python3, train.py, "${args}"]
+parameters:
+  x: {distribution: q_log_uniform_values, min: 1, max: 100, q: 2}
+  y: {distribution: q_log_uniform_values, min: 1, max: 100, q: 2, floor_to_q: true}
+  z: {distribution: q_log_normal, mu: 0, sigma: 1, q: 0.5, floor_to_q: true}
+)");
+  ExpectHpoRoundTrip(c, "q_log_hpo.yaml");
+  const std::string wandb = ToWandbYaml(c);
+  EXPECT_EQ(LineOf(wandb, "x:"),
+            "  x: {distribution: q_log_uniform_values, min: 1.0, max: 100.0, "
+            "q: 2.0}")
+      << wandb;
+  EXPECT_NE(LineOf(wandb, "y:")
+                .find("# hpo: the multiple of q at or below a draw (Polyaxon's "
+                      "floor), not the nearest"),
+            std::string::npos)
+      << wandb;
+  EXPECT_NE(LineOf(wandb, "z:").find("Polyaxon's floor"), std::string::npos) << wandb;
+  const std::string optuna = ToOptunaYaml(c);
+  EXPECT_NE(LineOf(optuna, "x:").find("Optuna has no step on a log axis: searched log-uniformly"),
+            std::string::npos)
+      << optuna;
+}
+
 TEST(SweepConvertTest, TheWandbGridListsTheValuesHposGridTries) {
   const SweepConfig c = LoadText("grid.yaml", R"(method: grid
 grid_points: 3

@@ -73,6 +73,46 @@ TEST(DistributionTest, ATruncatedNormalIsScipysTruncnormThroughTheCdf) {
   EXPECT_NE(UserErrorOf([&] { truncated(0, 1, 1, 1); }).find("min < max"), std::string::npos);
 }
 
+// Polyaxon's q kinds (hypertune dist.py:25-57, np.round(x // q) * q): the multiple of q at or
+// below the draw, where W&B's take the nearest.
+TEST(DistributionTest, FloorToQTakesTheMultipleAtOrBelowADraw) {
+  auto floored = [](const std::string& name, double min, double max, double q) {
+    NumericSpec spec{name, min, max, std::nullopt, std::nullopt, q};
+    spec.floor = true;
+    return MakeNumeric(spec, Origin{"test"});
+  };
+  // exp(U[0, 2)) floored to 0.5: 1.0 .. 7.0 (the nearest multiple of 7.389 would be 7.5)
+  const auto log = floored("q_log_uniform_values", 1, std::exp(2.0), 0.5);
+  EXPECT_EQ(log->FromUnit(1.0).as_double(), 7.0);
+  EXPECT_EQ(log->FromUnit(0.0).as_double(), 1.0);
+  EXPECT_EQ(log->dimension().num_levels, 13);
+  EXPECT_EQ(log->dimension().level_step, 0.0);  // each level in the middle of its draws
+  EXPECT_TRUE(log->Contains(Value(7.0)));
+  EXPECT_FALSE(log->Contains(Value(7.5)));
+  for (double v = 1.0; v <= 7.0; v += 0.5)
+    EXPECT_EQ(log->FromUnit(log->ToUnit(Value(v))).as_double(), v) << v;
+  // U[1, 10) floored to 4: 0 (below min), 4, 8; never 12, nor 10 itself
+  const auto linear = floored("q_uniform", 1, 10, 4);
+  EXPECT_EQ(linear->FromUnit(0.0).as_double(), 0.0);
+  EXPECT_EQ(linear->FromUnit(1.0).as_double(), 8.0);
+  EXPECT_EQ(linear->dimension().num_levels, 3);
+  EXPECT_TRUE(linear->Contains(Value(0.0)));
+  EXPECT_FALSE(linear->Contains(Value(12.0)));
+  // the log-normal exp(N(0, 1)) at one sigma, e = 2.718..., floored to 1: 2 (nearest: 3)
+  NumericSpec lognormal{"q_log_normal", 0, 0, 0.0, std::nullopt, 1.0};
+  lognormal.sigma = 1;
+  lognormal.floor = true;
+  const auto ln = MakeNumeric(lognormal, Origin{"test"});
+  const double one_sigma = 0.5 * std::erfc(-1 / std::sqrt(2.0));
+  EXPECT_EQ(ln->FromUnit(one_sigma).as_double(), 2.0);
+  EXPECT_EQ(ln->FromUnit(ln->ToUnit(Value(2.0))).as_double(), 2.0);
+  EXPECT_NE(UserErrorOf([&] { floored("uniform", 0, 1, 1); }).find("does not floor to q"),
+            std::string::npos);
+  lognormal.distribution = "log_normal";
+  EXPECT_NE(UserErrorOf([&] { MakeNumeric(lognormal, Origin{"test"}); }).find("does not floor"),
+            std::string::npos);
+}
+
 TEST(DistributionTest, WandbBetasAreTheirDistributionThroughTheCdf) {
   // W&B's beta and q_beta (wandb/sweeps params.py): scipy's beta(a, b), q_beta rounded to q.
   auto beta = [](const std::string& name, double a, double b, double q = 1.0) {
