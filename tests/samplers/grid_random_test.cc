@@ -100,6 +100,7 @@ TEST(RandomSamplerTest, DrawsATruncatedNormalAsItIsDistributed) {
     auto sampler = MakeSampler({.method = "random"});
     Rng rng(11);
     std::vector<double> xs;
+    xs.reserve(20000);
     for (int i = 0; i < 20000; ++i)
       xs.push_back(s.ToParams(sampler->Suggest(s, {}, rng)->point).at("x").as_double());
     return xs;

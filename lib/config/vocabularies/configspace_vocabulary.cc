@@ -271,7 +271,7 @@ class ConfigSpaceReader {
   std::string ConditionType(const YAML::Node& c) {
     if (!c.IsMap() || !c["type"])
       r_.Fail(c, "a ConfigSpace condition is a mapping with type: (EQ, NEQ, IN, ...)");
-    const std::string type = r_.Text(c["type"], "conditions.type");
+    std::string type = r_.Text(c["type"], "conditions.type");
     if (type != "EQ" && type != "NEQ" && type != "IN" && type != "GT" && type != "LT" &&
         type != "AND" && type != "OR")
       r_.Fail(c["type"], fmt::format("ConfigSpace has no condition type '{}' (EQ, NEQ, LT, GT, "

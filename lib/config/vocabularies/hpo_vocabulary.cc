@@ -709,7 +709,9 @@ void ReadRangeWhen(SweepReading& r, const std::string& path, const YAML::Node& r
     if (key != "gt" && key != "lt")
       r.Fail(p.first, fmt::format("{}: a comparison is gt: NUMBER and/or lt: NUMBER, not '{}'",
                                   Echo(at), Echo(key)));
-    (key == "gt" ? condition.above : condition.below) = r.Number(p.second, at + "." + key);
+    std::string key_path = at;
+    key_path.append(".").append(key);
+    (key == "gt" ? condition.above : condition.below) = r.Number(p.second, key_path);
   }
   if (!condition.is_range())
     r.Fail(range,
