@@ -201,7 +201,7 @@ void PrintSpace(const config::SweepConfig& c) {
     config::ParameterSpec always = p;  // the condition is printed last, for every kind
     always.condition.reset();
     std::string line;
-    if (p.categorical || p.numeric.sigma || p.numeric.beta) {  // choices, odds, W&B's unbounded
+    if (p.categorical || p.numeric.sigma || p.numeric.beta) {  // choices, odds, normals, betas
       line = config::DescribeParameter(always);
     } else {
       // Integer kinds show integer bounds (and step).
@@ -216,6 +216,7 @@ void PrintSpace(const config::SweepConfig& c) {
                       show(p.numeric.max), p.numeric.mean ? " mean " + show(*p.numeric.mean) : "",
                       p.numeric.q != 1.0 ? " q " + show(p.numeric.q) : "");
       if (p.numeric.clip) line += " clip";
+      if (p.numeric.floor) line += " floor";
     }
     if (p.condition) line += " when " + config::DescribeCondition(*p.condition);
     fmt::print("  {:<24} {}\n", p.name, line);

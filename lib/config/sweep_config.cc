@@ -64,6 +64,41 @@ const ParameterSpec* FindParent(const std::vector<ParameterSpec>& parameters,
   return nullptr;
 }
 
+// A condition's values, or a range condition's bounds, are values its parent can take (as
+// ConfigSpace asks of a condition's value); a range condition's parent is numeric and the range
+// not empty.
+void CheckConditionValues(const ParameterSpec& p, const ParameterSpec& parent) {
+  const ParameterCondition& c = *p.condition;
+  space::SearchSpace probe;
+  probe.AddParameter(parent.name,
+                     parent.categorical
+                         ? space::MakeCategorical(parent.choices, parent.prior, parent.origin)
+                         : space::MakeNumeric(parent.numeric, parent.origin));
+  if (c.is_range() && parent.categorical)
+    throw UserError(
+        c.origin,
+        fmt::format("{}: its condition compares {} with a number, and {} is "
+                    "categorical ({}): list the values instead, when: {{{}: [...]}}",
+                    Echo(p.written_name), Echo(parent.written_name), Echo(parent.written_name),
+                    DescribeParameter(parent), Echo(c.parent)));
+  if (c.above && c.below && !(*c.above < *c.below))
+    throw UserError(c.origin, fmt::format("{}: its condition ({}) holds for no value",
+                                          Echo(p.written_name), DescribeCondition(c)));
+  std::vector<Value> values = c.values;
+  for (const std::optional<double>& bound : {c.above, c.below}) {
+    if (bound) values.emplace_back(*bound);
+  }
+  for (const Value& v : values) {
+    if (probe.Contains({{parent.name, v}})) continue;
+    throw UserError(
+        c.origin,
+        fmt::format("{}: its condition {} {} {}, a value {} never takes ({})", Echo(p.written_name),
+                    c.is_range() ? "compares" : "asks for", Echo(parent.written_name),
+                    (c.is_range() ? "with " : "= ") + v.ToYaml(), Echo(parent.written_name),
+                    DescribeParameter(parent)));
+  }
+}
+
 // Each condition names a searched parameter and values it can take; the space refuses cycles.
 void AddConditions(const std::vector<ParameterSpec>& parameters, space::SearchSpace& space) {
   for (const ParameterSpec& p : parameters) {
@@ -75,25 +110,13 @@ void AddConditions(const std::vector<ParameterSpec>& parameters, space::SearchSp
                                             "searched parameter of this sweep",
                                             Echo(p.written_name), Echo(c.parent)));
     }
-    const space::SearchSpace probe = [&] {
-      space::SearchSpace one;
-      one.AddParameter(parent->name,
-                       parent->categorical
-                           ? space::MakeCategorical(parent->choices, parent->prior, parent->origin)
-                           : space::MakeNumeric(parent->numeric, parent->origin));
-      return one;
-    }();
-    for (const Value& v : c.values) {
-      if (!probe.Contains({{parent->name, v}})) {
-        throw UserError(c.origin,
-                        fmt::format("{}: its condition asks for {} = {}, a value {} "
-                                    "never takes ({})",
-                                    Echo(p.written_name), Echo(parent->written_name), v.ToYaml(),
-                                    Echo(parent->written_name), DescribeParameter(*parent)));
-      }
-    }
+    CheckConditionValues(p, *parent);
     try {
-      space.SetCondition(p.name, parent->name, c.values);
+      if (c.is_range()) {
+        space.SetRangeCondition(p.name, parent->name, c.above, c.below);
+      } else {
+        space.SetCondition(p.name, parent->name, c.values);
+      }
     } catch (const UserError& e) {
       throw UserError(c.origin, e.what());
     }
@@ -164,9 +187,17 @@ void EmitSettings(YAML::Emitter& out, SweepSection section, const SweepConfig& c
 void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
   out << YAML::Key << p.name << YAML::Value << YAML::Flow << YAML::BeginMap;
   if (p.condition) {
+    const ParameterCondition& c = *p.condition;
     out << YAML::Key << "when" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
-        << p.condition->parent << YAML::Value;
-    EmitValue(out, Value(Value::List(p.condition->values.begin(), p.condition->values.end())));
+        << c.parent << YAML::Value;
+    if (c.is_range()) {  // {gt: A, lt: B}
+      out << YAML::Flow << YAML::BeginMap;
+      if (c.above) out << YAML::Key << "gt" << YAML::Value << FormatDouble(*c.above);
+      if (c.below) out << YAML::Key << "lt" << YAML::Value << FormatDouble(*c.below);
+      out << YAML::EndMap;
+    } else {
+      EmitValue(out, Value(Value::List(c.values.begin(), c.values.end())));
+    }
     out << YAML::EndMap;
   }
   if (p.categorical) {
@@ -190,10 +221,15 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
       out << YAML::EndMap;
       return;
     }
-    if (p.numeric.sigma) {  // W&B's normal family: unbounded
+    if (p.numeric.sigma) {  // W&B's normal family: unbounded; truncated_normal on [min, max]
       out << YAML::Key << "mu" << YAML::Value << FormatDouble(p.numeric.mean.value_or(0.0));
       out << YAML::Key << "sigma" << YAML::Value << FormatDouble(*p.numeric.sigma);
+      if (p.numeric.distribution == "truncated_normal") {
+        out << YAML::Key << "min" << YAML::Value << FormatDouble(p.numeric.min);
+        out << YAML::Key << "max" << YAML::Value << FormatDouble(p.numeric.max);
+      }
       if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
+      if (p.numeric.floor) out << YAML::Key << "floor_to_q" << YAML::Value << true;
       out << YAML::EndMap;
       return;
     }
@@ -203,6 +239,7 @@ void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
     if (p.numeric.scale) out << YAML::Key << "scale" << YAML::Value << *p.numeric.scale;
     if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
     if (p.numeric.clip) out << YAML::Key << "clip_to_range" << YAML::Value << true;
+    if (p.numeric.floor) out << YAML::Key << "floor_to_q" << YAML::Value << true;
   }
   out << YAML::EndMap;
 }
@@ -371,6 +408,14 @@ std::vector<std::string> SplitCommandLine(const std::string& text) {
 }
 
 std::string DescribeCondition(const ParameterCondition& condition) {
+  if (condition.is_range()) {
+    std::vector<std::string> sides;
+    if (condition.above)
+      sides.push_back(fmt::format("{} > {}", condition.parent, FormatDouble(*condition.above)));
+    if (condition.below)
+      sides.push_back(fmt::format("{} < {}", condition.parent, FormatDouble(*condition.below)));
+    return fmt::format("{}", fmt::join(sides, " and "));
+  }
   std::string values;
   for (const Value& v : condition.values) values += (values.empty() ? "" : ", ") + v.ToYaml();
   return fmt::format("{} in [{}]", condition.parent, values);
@@ -396,9 +441,15 @@ std::string DescribeParameter(const ParameterSpec& p) {
     return fmt::format("{} a {} b {}{}", n.distribution, FormatDouble(n.beta->a),
                        FormatDouble(n.beta->b), n.q != 1.0 ? " q " + FormatDouble(n.q) : "");
   }
+  if (n.sigma && n.distribution == "truncated_normal") {
+    return fmt::format("truncated_normal [{}, {}] mu {} sigma {}", FormatDouble(n.min),
+                       FormatDouble(n.max), FormatDouble(n.mean.value_or(0.0)),
+                       FormatDouble(*n.sigma));
+  }
   if (n.sigma) {
-    return fmt::format("{} mu {} sigma {}{}", n.distribution, FormatDouble(n.mean.value_or(0.0)),
-                       FormatDouble(*n.sigma), n.q != 1.0 ? " q " + FormatDouble(n.q) : "");
+    return fmt::format("{} mu {} sigma {}{}{}", n.distribution, FormatDouble(n.mean.value_or(0.0)),
+                       FormatDouble(*n.sigma), n.q != 1.0 ? " q " + FormatDouble(n.q) : "",
+                       n.floor ? " floor" : "");
   }
   std::string text =
       fmt::format("{} [{}, {}]", n.distribution, FormatDouble(n.min), FormatDouble(n.max));
@@ -406,6 +457,7 @@ std::string DescribeParameter(const ParameterSpec& p) {
   if (n.scale) text += " scale " + *n.scale;
   if (n.q != 1.0) text += " q " + FormatDouble(n.q);
   if (n.clip) text += " clip";
+  if (n.floor) text += " floor";
   return text;
 }
 

@@ -22,11 +22,18 @@
 namespace hpo::config {
 
 /// A parameter searched only while another takes given values (hpo's `when:`, ConfigSpace's
-/// conditions, NNI's nested choice); while inactive, a trial gets no value for it.
+/// conditions, NNI's nested choice), or, a range condition, while a numeric parent lies above
+/// and/or below given numbers (hpo's `when: {x: {gt: 1}}`, ConfigSpace's GT and LT); while
+/// inactive, a trial gets no value for it.
 struct ParameterCondition {
   std::string parent;         ///< the parent's name, canonical or as written
   std::vector<Value> values;  ///< the parent's values that make the parameter active
   Origin origin;              ///< where the file states the condition
+  /// A range condition (`values` empty): active while the parent's value is > above and < below
+  /// (strictly, as ConfigSpace's GT and LT compare), for each one given.
+  std::optional<double> above{}, below{};
+
+  bool is_range() const { return above || below; }
 };
 
 /// One searched parameter as the file describes it.
@@ -174,7 +181,7 @@ std::vector<std::string> SplitCommandLine(const std::string& text);
 /// (an unclosed quote, nothing to run) reported at --command.
 std::vector<std::string> CommandOption(const std::string& text);
 
-/// A condition in words: "optimizer in [sgd, rmsprop]".
+/// A condition in words: "optimizer in [sgd, rmsprop]", "n_layers > 2", "lr > 0.001 and lr < 0.1".
 std::string DescribeCondition(const ParameterCondition& condition);
 
 /// A parameter's distribution in one line: "loguniform [1e-05, 0.01]", "categorical [a, b]",

@@ -198,7 +198,7 @@ bool HasCentre(const ParameterSpec& p) { return p.numeric.mean.has_value() || Ha
 
 // DescribeParameter with the integers of integer kinds written as integers.
 std::string Describe(const ParameterSpec& p) {
-  if (p.categorical) return DescribeParameter(p);
+  if (p.categorical || p.numeric.sigma) return DescribeParameter(p);
   const space::NumericSpec& n = p.numeric;
   const bool integer = n.distribution == "int_uniform" || n.distribution == "int_loguniform" ||
                        n.distribution == "uniform_pow2";
@@ -226,13 +226,16 @@ std::string PriorComment(const ParameterSpec& p, const char* tool) {
 }
 
 // What hpo does that the target cannot say, after the parameter's own comment: a condition
-// (`instead`: what the target's user would write) and NNI's clip of a q range.
+// (`instead`: what the target's user would write), NNI's clip of a q range and Polyaxon's floor.
 std::string WithHpoOnlyMeaning(const ParameterSpec& p, const std::string& comment,
                                const std::string& instead) {
   std::vector<std::string> notes;
   if (!comment.empty()) notes.push_back(comment);
   if (p.numeric.clip)
     notes.push_back("hpo: a multiple of q outside [min, max] is that bound (NNI's clip)");
+  if (p.numeric.floor)
+    notes.push_back(
+        "hpo: the multiple of q at or below a draw (Polyaxon's floor), not the nearest");
   if (p.condition) {
     notes.push_back(
         fmt::format("hpo: searched only when {}; {}", DescribeCondition(*p.condition), instead));
@@ -282,12 +285,17 @@ Converted WandbParameter(const ParameterSpec& p, const std::vector<Value>* grid)
   }
   if (p.categorical) return {FlowMap({{"values", List(p.choices)}}), PriorComment(p, "W&B")};
   const space::NumericSpec& n = p.numeric;
-  if (n.sigma) return {FlowMap(NormalFields("distribution", n)), ""};
+  const bool truncated = n.distribution == "truncated_normal";
+  if (n.sigma && !truncated) return {FlowMap(NormalFields("distribution", n)), ""};
   if (n.beta) return {FlowMap(BetaFields("distribution", n)), ""};
   const std::string& kind = n.distribution;
   if (grid) {
     return {FlowMap({{"values", List(*grid)}}),
             Lost(p, fmt::format("the {} values hpo's grid tries", grid->size()))};
+  }
+  if (truncated) {
+    return {FlowMap(Range("distribution", "uniform", "min", "max", n, false)),
+            Lost(p, "W&B has no truncated normal: searched uniformly")};
   }
   const std::string centre = HasCentre(p) ? Lost(p, "W&B has no search centre or scale") : "";
   if (kind == "uniform")
@@ -306,6 +314,11 @@ Converted WandbParameter(const ParameterSpec& p, const std::vector<Value>* grid)
   }
   if (kind == "loguniform" || kind == "log_uniform_values") {
     return {FlowMap(Range("distribution", "log_uniform_values", "min", "max", n, false)), centre};
+  }
+  if (kind == "q_log_uniform_values") {
+    Fields f = Range("distribution", "q_log_uniform_values", "min", "max", n, false);
+    f.emplace_back("q", Number(n.q));
+    return {FlowMap(f), centre};
   }
   if (kind == "log_normal") {
     return {FlowMap(Range("distribution", "log_uniform_values", "min", "max", n, false)),
@@ -421,7 +434,8 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
     return {FlowMap(BetaFields("type", n)),
             "Optuna has no beta distribution: hpo reads this W&B form, Optuna does not"};
   }
-  if (n.sigma) {  // read back by hpo as it is; Optuna itself has no normal distribution
+  // W&B's normal family is read back by hpo as it is; Optuna itself has no normal distribution
+  if (n.sigma && n.distribution != "truncated_normal") {
     return {FlowMap(NormalFields("type", n)),
             "Optuna has no normal distribution: hpo reads this W&B form, Optuna does not"};
   }
@@ -446,6 +460,9 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
       instead = "W&B's q_uniform gives multiples of q from 0; Optuna's step counts from low";
   } else if (kind == "loguniform" || kind == "log_uniform_values") {
     fields = with_log(Range("type", "float", "low", "high", n, false), true);
+  } else if (kind == "q_log_uniform_values") {
+    fields = with_log(Range("type", "float", "low", "high", n, false), true);
+    instead = "Optuna has no step on a log axis: searched log-uniformly, without q";
   } else if (kind == "int_loguniform") {
     fields = with_log(Range("type", "int", "low", "high", n, true), true);
   } else if (kind == "log_normal") {
@@ -457,6 +474,9 @@ Converted OptunaParameter(const ParameterSpec& p, const std::vector<Value>* grid
   } else if (kind == "logit_normal") {
     fields = with_log(Range("type", "float", "low", "high", n, false), false);
     instead = "Optuna has no logit axis (log10(1 - v)): searched uniformly";
+  } else if (kind == "truncated_normal") {
+    fields = with_log(Range("type", "float", "low", "high", n, false), false);
+    instead = "Optuna has no truncated normal: searched uniformly";
   } else {
     fields = with_log(Range("type", "float", "low", "high", n, false), false);
     instead = "Optuna has no equivalent: searched uniformly";

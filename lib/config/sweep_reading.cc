@@ -372,6 +372,15 @@ void SweepReading::ClipToRange(const std::string& path) {
   }
 }
 
+void SweepReading::FloorToQ(const std::string& path) {
+  for (auto p = c_.parameters.rbegin(); p != c_.parameters.rend(); ++p) {
+    if (p->written_name != path) continue;
+    p->numeric.floor = true;
+    space::MakeNumeric(p->numeric, p->origin);  // refuses a kind that does not floor
+    return;
+  }
+}
+
 void SweepReading::SetCondition(const std::string& path, ParameterCondition condition) {
   for (auto p = c_.parameters.rbegin(); p != c_.parameters.rend(); ++p) {
     if (p->written_name != path) continue;
@@ -492,6 +501,18 @@ void SweepReading::AddNormal(const std::string& path, const YAML::Node& key_node
   spec.numeric.mean = mu;
   spec.numeric.sigma = sigma;
   spec.numeric.q = q;
+  c_.parameters.push_back(std::move(spec));
+}
+
+void SweepReading::AddTruncatedNormal(const std::string& path, const YAML::Node& key_node,
+                                      double mu, double sigma, double min, double max) {
+  ParameterSpec spec = ClaimedSpec(path, key_node);
+  spec.numeric.distribution = "truncated_normal";
+  spec.numeric.mean = mu;
+  spec.numeric.sigma = sigma;
+  spec.numeric.min = min;
+  spec.numeric.max = max;
+  space::MakeNumeric(spec.numeric, spec.origin);  // its mistakes at the parameter's line
   c_.parameters.push_back(std::move(spec));
 }
 

@@ -131,9 +131,16 @@ class SweepReading {
   /// Makes the q_uniform or q_log_uniform_values parameter just added at `path` clip its
   /// multiples of q to [min, max], as NNI's quniform and qloguniform do.
   void ClipToRange(const std::string& path);
+  /// Makes the q kind just added at `path` (q_uniform, q_log_uniform_values, q_normal,
+  /// q_log_normal) take the multiple of q at or below a draw, as Polyaxon's q kinds do.
+  void FloorToQ(const std::string& path);
   /// A searched parameter of W&B's normal family (normal, q_normal, log_normal, q_log_normal).
   void AddNormal(const std::string& path, const YAML::Node& key_node, const std::string& kind,
                  double mu, double sigma, double q);
+  /// A normal N(mu, sigma) truncated to [min, max] (ConfigSpace's normal_float); refused at
+  /// `key_node` unless sigma > 0, min < max and the range holds some of the normal's mass.
+  void AddTruncatedNormal(const std::string& path, const YAML::Node& key_node, double mu,
+                          double sigma, double min, double max);
   /// W&B's beta or q_beta with shape a and b, on [0, 1].
   void AddBeta(const std::string& path, const YAML::Node& key_node, const std::string& kind,
                double a, double b, double q);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <stdexcept>
 
 namespace hpo::space {
@@ -128,6 +129,10 @@ class NumericDistribution : public Distribution {
       throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
     if (hi_ == lo_) return 0.5;
     const double v = value.as_double();
+    if (spec_.floor) {  // the middle of the draws that floor to v: [v, v + q) within the range
+      const double from = std::max(v, spec_.min), to = std::min(v + spec_.q, spec_.max);
+      return std::clamp((ToUnitUnchecked(from) + ToUnitUnchecked(to)) / 2, 0.0, 1.0);
+    }
     return std::clamp((Forward(kind_.transform, v) - lo_) / (hi_ - lo_), 0.0, 1.0);
   }
 
@@ -157,8 +162,8 @@ class NumericDistribution : public Distribution {
         return Value(std::min(spec_.min + steps * spec_.q, spec_.max));
       }
       case Rounding::kQuantumFromZero: {  // numpy's round: halves to even (the default FE mode)
-        const double multiple =
-            std::clamp(std::nearbyint(v / spec_.q), FirstMultiple(), LastMultiple()) * spec_.q;
+        const double k = spec_.floor ? std::floor(v / spec_.q) : std::nearbyint(v / spec_.q);
+        const double multiple = std::clamp(k, FirstMultiple(), LastMultiple()) * spec_.q;
         return Value(spec_.clip ? std::clamp(multiple, spec_.min, spec_.max) : multiple);
       }
     }
@@ -215,14 +220,20 @@ class NumericDistribution : public Distribution {
          (kind_.rounding == Rounding::kInteger || kind_.rounding == Rounding::kQuantum ||
           kind_.rounding == Rounding::kQuantumFromZero)) ||
         (kind_.transform == Transform::kLog2 && kind_.rounding == Rounding::kPowerOfTwo);
-    if (levels < 2 || !even_transform || hi_ == lo_ || spec_.clip) return 0.0;  // clip: uneven ends
+    // clip: uneven ends; floor: each level sits in the middle of its draws, not on the grid
+    if (levels < 2 || !even_transform || hi_ == lo_ || spec_.clip || spec_.floor) return 0.0;
     const auto is_level = [&](double v) { return FromUnit(ToUnitUnchecked(v)).as_double() == v; };
     if (!is_level(spec_.min) || !is_level(spec_.max)) return 0.0;
     return 1.0 / (levels - 1);
   }
-  // kQuantumFromZero: the multiples of q the range's ends round to.
-  double FirstMultiple() const { return std::nearbyint(spec_.min / spec_.q); }
-  double LastMultiple() const { return std::nearbyint(spec_.max / spec_.q); }
+  // kQuantumFromZero: the multiples of q the range's ends round to (floor: the one below min,
+  // and the last below max, which a draw from [min, max) never reaches).
+  double FirstMultiple() const {
+    return spec_.floor ? std::floor(spec_.min / spec_.q) : std::nearbyint(spec_.min / spec_.q);
+  }
+  double LastMultiple() const {
+    return spec_.floor ? std::ceil(spec_.max / spec_.q) - 1 : std::nearbyint(spec_.max / spec_.q);
+  }
   double ToUnitUnchecked(double v) const {
     return (Forward(kind_.transform, v) - lo_) / (hi_ - lo_);
   }
@@ -317,8 +328,15 @@ double NormalQuantile(double u) { return InvertCdf(NormalCdf, u, -40, 40, 200, 1
 /// coordinate is a draw of the distribution and every sampler works on it unchanged.
 class NormalDistribution : public Distribution {
  public:
-  NormalDistribution(std::string name, double mu, double sigma, bool log, bool quantised, double q)
-      : name_(std::move(name)), mu_(mu), sigma_(sigma), log_(log), quantised_(quantised), q_(q) {}
+  NormalDistribution(std::string name, double mu, double sigma, bool log, bool quantised, double q,
+                     bool floor)
+      : name_(std::move(name)),
+        mu_(mu),
+        sigma_(sigma),
+        log_(log),
+        quantised_(quantised),
+        floor_(floor),
+        q_(q) {}
 
   const std::string& name() const override { return name_; }
   Dimension dimension() const override {
@@ -340,22 +358,92 @@ class NormalDistribution : public Distribution {
       throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
     if (sigma_ == 0) return 0.5;
     const double v = value.as_double();
-    const double x = log_ ? std::log(std::max(v, std::numeric_limits<double>::min())) : v;
-    return NormalCdf((x - mu_) / sigma_);
+    if (floor_) return (Cdf(v) + Cdf(v + q_)) / 2;  // the middle of the draws that floor to v
+    return Cdf(v);
   }
   Value FromUnit(double u) const override {
     double x = mu_ + sigma_ * NormalQuantile(std::clamp(u, 1e-12, 1 - 1e-12));
     if (log_) x = std::exp(x);
-    if (quantised_) x = std::nearbyint(x / q_) * q_;
+    if (quantised_) x = (floor_ ? std::floor(x / q_) : std::nearbyint(x / q_)) * q_;
     return Value(std::stod(fmt::format("{:.15g}", x)));
   }
   double SamplePrior(Rng& rng) const override { return UniformUnit(rng); }
 
  private:
+  double Cdf(double v) const {
+    const double x = log_ ? std::log(std::max(v, std::numeric_limits<double>::min())) : v;
+    return NormalCdf((x - mu_) / sigma_);
+  }
+
   std::string name_;
   double mu_, sigma_;
-  bool log_, quantised_;
+  bool log_, quantised_, floor_;
   double q_;
+};
+
+// log(1 - Phi(z)), the normal's log survival function, without underflow: erfc below z = 30,
+// beyond it the asymptotic series of Mills' ratio (its next term is below 2e-12 there).
+double LogNormalSurvival(double z) {
+  if (z < 30) return std::log(0.5 * std::erfc(z / std::sqrt(2.0)));
+  const double r = 1 / (z * z);
+  const double series = 1 - r * (1 - 3 * r * (1 - 5 * r * (1 - 7 * r)));
+  return -z * z / 2 - std::log(z * std::sqrt(2 * std::numbers::pi)) + std::log(series);
+}
+
+/// A normal N(mu, sigma) truncated to [min, max] (ConfigSpace's normal_float: scipy's truncnorm,
+/// hyperparameters/normal_float.py:123-131). As for the normal family, the unit coordinate is
+/// the distribution's CDF, so a uniform coordinate is a draw of it and every sampler works on it
+/// unchanged. A range wholly on one side of mu is measured by the normal's log tail from the
+/// bound nearer mu, so that a range 40 sigma out (where Phi rounds to 0 or 1) keeps its law, as
+/// scipy's truncnorm keeps it.
+class TruncatedNormalDistribution : public Distribution {
+ public:
+  TruncatedNormalDistribution(double mu, double sigma, double min, double max)
+      : mu_(mu), sigma_(sigma), min_(min), max_(max) {}
+
+  const std::string& name() const override {
+    static const std::string kName = "truncated_normal";
+    return kName;
+  }
+  Dimension dimension() const override {
+    Dimension d;
+    d.kind = DimensionKind::kContinuous;
+    d.center = Cdf(std::clamp(mu_, min_, max_));  // the mode: ConfigSpace's default value
+    d.has_prior = true;
+    return d;
+  }
+  bool Contains(const Value& value) const override {
+    return value.is_number() && value.as_double() >= min_ && value.as_double() <= max_;
+  }
+  double ToUnit(const Value& value) const override {
+    if (!Contains(value))
+      throw std::invalid_argument("value " + value.ToYaml() + " is outside the distribution");
+    return Cdf(value.as_double());
+  }
+  Value FromUnit(double u) const override {
+    u = std::clamp(u, 0.0, 1.0);
+    const double x = InvertCdf([this](double v) { return Cdf(v); }, u, min_, max_, 200, 1e-15);
+    return Value(std::clamp(std::stod(fmt::format("{:.15g}", x)), min_, max_));
+  }
+  double SamplePrior(Rng& rng) const override { return UniformUnit(rng); }
+
+ private:
+  double Cdf(double x) const {
+    const double z = (x - mu_) / sigma_, a = (min_ - mu_) / sigma_, b = (max_ - mu_) / sigma_;
+    double f = 0;
+    if (a >= 0) {  // above mu: 1 - S(z) / S(a) over 1 - S(b) / S(a), S the survival function
+      const double la = LogNormalSurvival(a);
+      f = std::expm1(LogNormalSurvival(z) - la) / std::expm1(LogNormalSurvival(b) - la);
+    } else if (b <= 0) {  // below mu: the same, mirrored (Phi(z) = S(-z)), from the upper bound
+      const double lb = LogNormalSurvival(-b), la = LogNormalSurvival(-a) - lb;
+      f = (std::exp(LogNormalSurvival(-z) - lb) - std::exp(la)) / -std::expm1(la);
+    } else {
+      f = (NormalCdf(z) - NormalCdf(a)) / (NormalCdf(b) - NormalCdf(a));
+    }
+    return std::clamp(f, 0.0, 1.0);
+  }
+
+  double mu_, sigma_, min_, max_;
 };
 
 // The regularized incomplete beta function's continued fraction (modified Lentz), which
@@ -443,17 +531,31 @@ std::unique_ptr<Distribution> MakeBeta(const NumericSpec& spec, const Origin& or
   const double a = spec.beta->a, b = spec.beta->b;
   if (!(a > 0) || !(b > 0) || !std::isfinite(a) || !std::isfinite(b))
     throw UserError(origin, fmt::format("{} needs a > 0 and b > 0, got a {} b {}", d, a, b));
+  if (spec.floor) throw UserError(origin, fmt::format("{} does not floor to q", d));
   const bool quantised = d == "q_beta";
   if (quantised && !(spec.q > 0))
     throw UserError(origin, fmt::format("q_beta needs q > 0, got {}", spec.q));
   return std::make_unique<BetaDistribution>(d, a, b, quantised, spec.q);
 }
 
+std::unique_ptr<Distribution> MakeTruncatedNormal(const NumericSpec& spec, const Origin& origin) {
+  const double mu = spec.mean.value_or(0.0), sigma = *spec.sigma;
+  if (!std::isfinite(mu) || !std::isfinite(sigma) || !(sigma > 0))
+    throw UserError(origin, fmt::format("truncated_normal needs a finite mu and sigma > 0, got mu "
+                                        "{} sigma {}",
+                                        mu, sigma));
+  if (!std::isfinite(spec.min) || !std::isfinite(spec.max) || !(spec.min < spec.max))
+    throw UserError(origin, fmt::format("truncated_normal needs finite min < max, got [{}, {}]",
+                                        spec.min, spec.max));
+  return std::make_unique<TruncatedNormalDistribution>(mu, sigma, spec.min, spec.max);
+}
+
 std::unique_ptr<Distribution> MakeNormal(const NumericSpec& spec, const Origin& origin) {
   const std::string& d = spec.distribution;
+  if (d == "truncated_normal") return MakeTruncatedNormal(spec, origin);
   if (d != "normal" && d != "q_normal" && d != "log_normal" && d != "q_log_normal") {
-    throw UserError(origin, fmt::format("mu and sigma go with normal, q_normal, log_normal or "
-                                        "q_log_normal, not '{}'",
+    throw UserError(origin, fmt::format("mu and sigma go with normal, q_normal, log_normal, "
+                                        "q_log_normal or truncated_normal, not '{}'",
                                         Echo(d)));
   }
   const double mu = spec.mean.value_or(0.0), sigma = *spec.sigma;
@@ -463,8 +565,12 @@ std::unique_ptr<Distribution> MakeNormal(const NumericSpec& spec, const Origin& 
   const bool quantised = d[0] == 'q';
   if (quantised && !(spec.q > 0))
     throw UserError(origin, fmt::format("{} needs q > 0, got {}", d, spec.q));
+  if (spec.floor && !quantised)
+    throw UserError(origin, fmt::format("{} does not floor to q (floor_to_q goes with q_normal "
+                                        "and q_log_normal)",
+                                        d));
   return std::make_unique<NormalDistribution>(d, mu, sigma, d.find("log") != std::string::npos,
-                                              quantised, spec.q);
+                                              quantised, spec.q, spec.floor);
 }
 
 }  // namespace
@@ -521,6 +627,14 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
   }
   if (kind->rounding == Rounding::kInteger && (spec.q < 1 || spec.q != std::floor(spec.q)))
     fail(fmt::format("{} needs a whole step >= 1, got {}", kind->name, spec.q));
+  if (spec.floor && (kind->rounding != Rounding::kQuantumFromZero || spec.clip))
+    fail(
+        fmt::format("{} does not floor to q (floor_to_q goes with q_uniform, "
+                    "q_log_uniform_values, q_normal and q_log_normal, without clip_to_range)",
+                    kind->name));
+  if (spec.floor && !(spec.min < spec.max))
+    fail(fmt::format("{} floored to q needs min < max, got [{}, {}]", kind->name, spec.min,
+                     spec.max));
   if (spec.clip && kind->rounding != Rounding::kQuantumFromZero)
     fail(
         fmt::format("{} does not clip (clip_to_range goes with q_uniform and "

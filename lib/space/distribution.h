@@ -41,7 +41,9 @@ class Distribution {
 struct NumericSpec {
   std::string distribution;  ///< uniform, int_uniform, q_uniform, discrete_uniform, log_normal,
                              ///< loguniform, log_uniform_values, q_log_uniform_values,
-                             ///< uniform_pow2, logit_normal, int_loguniform
+                             ///< uniform_pow2, logit_normal, int_loguniform; with sigma:
+                             ///< normal, q_normal, log_normal, q_log_normal,
+                             ///< truncated_normal; with beta: beta, q_beta
   double min = 0, max = 1;
   std::optional<double> mean;        ///< search centre (default: geometric mean on log axes)
   std::optional<std::string> scale;  ///< "auto", "time" or a number, in Protein's [-1, 1] units
@@ -50,7 +52,9 @@ struct NumericSpec {
   double q = 1.0;
   /// W&B's normal family (normal, q_normal, log_normal, q_log_normal): the standard deviation,
   /// with `mean` as mu. Such a distribution is unbounded (min and max are unused): its unit
-  /// coordinate is the normal CDF of the value (of its log for the log kinds).
+  /// coordinate is the normal CDF of the value (of its log for the log kinds). With
+  /// truncated_normal (ConfigSpace's normal_float) the normal is truncated to [min, max] and
+  /// the coordinate is the truncated CDF.
   std::optional<double> sigma{};  // `{}`: braced specs may leave it out
   /// W&B's beta and q_beta: the shape parameters (W&B's defaults 1 and 1). Such a distribution
   /// lies on [0, 1] (min and max are unused): its unit coordinate is the beta CDF of the value.
@@ -62,6 +66,10 @@ struct NumericSpec {
   /// q_uniform and q_log_uniform_values: a multiple of q outside [min, max] is that bound, as
   /// NNI's quniform and qloguniform clip it (W&B's keep the multiple).
   bool clip{};
+  /// q_uniform, q_log_uniform_values, q_normal and q_log_normal: the multiple of q at or below
+  /// the draw, floor(x / q) * q, as Polyaxon's q kinds take it (hypertune dist.py: np.round(x //
+  /// q) * q); otherwise the nearest (W&B's round(x / q) * q).
+  bool floor{};
 
   bool operator==(const NumericSpec&) const = default;
 };

@@ -13,17 +13,27 @@ namespace hpo::space {
 
 namespace {
 
-/// A parameter is active while its parent is active and has one of these values.
-struct Condition {
-  size_t parent;
-  std::vector<Value> values;
-};
-
 /// Numbers compare by value (an int choice 3 is the condition's 3.0); the rest as Values do.
 bool SameValue(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) return a.as_double() == b.as_double();
   return a == b;
 }
+
+/// A parameter is active while its parent is active and has one of `values`, or (a range
+/// condition, `values` empty) is a number strictly between the bounds given.
+struct Condition {
+  size_t parent;
+  std::vector<Value> values;
+  std::optional<double> above, below;
+
+  bool HoldsFor(const Value& v) const {
+    if (!above && !below)
+      return std::any_of(values.begin(), values.end(),
+                         [&](const Value& x) { return SameValue(v, x); });
+    return v.is_number() && (!above || v.as_double() > *above) &&
+           (!below || v.as_double() < *below);
+  }
+};
 
 }  // namespace
 
@@ -41,6 +51,20 @@ struct SearchSpace::Impl {
     throw UserError("no parameter '" + name + "' in the search space");
   }
 
+  /// Sets the condition of `child` on `parent` (its `parent` field is filled in here).
+  void Attach(const std::string& child, const std::string& parent, Condition condition) {
+    const size_t c = Index(child);
+    const size_t p = Index(parent);
+    if (conditions[c]) throw UserError("'" + child + "' has a condition already");
+    for (size_t up = p;; up = conditions[up]->parent) {
+      if (up == c) throw UserError("the conditions on '" + child + "' go round in a circle");
+      if (!conditions[up]) break;
+    }
+    condition.parent = p;
+    conditions[c] = std::move(condition);
+    dimensions[c].conditional = true;
+  }
+
   /// Each dimension's activity, given the value of a dimension (nullopt: it has none).
   std::vector<bool> Activity(const std::function<std::optional<Value>(size_t)>& value_of) const {
     std::vector<int> state(dimensions.size(), -1);  // -1 unknown, 0 inactive, 1 active
@@ -50,8 +74,7 @@ struct SearchSpace::Impl {
         bool on = !c;
         if (c && active(c->parent)) {
           const std::optional<Value> v = value_of(c->parent);
-          on = v && std::any_of(c->values.begin(), c->values.end(),
-                                [&](const Value& x) { return SameValue(*v, x); });
+          on = v && c->HoldsFor(*v);
         }
         state[i] = on ? 1 : 0;
       }
@@ -90,15 +113,13 @@ void SearchSpace::AddParameter(std::string name, std::unique_ptr<Distribution> d
 
 void SearchSpace::SetCondition(const std::string& child, const std::string& parent,
                                std::vector<Value> values) {
-  const size_t c = impl_->Index(child);
-  const size_t p = impl_->Index(parent);
-  if (impl_->conditions[c]) throw UserError("'" + child + "' has a condition already");
-  for (size_t up = p;; up = impl_->conditions[up]->parent) {
-    if (up == c) throw UserError("the conditions on '" + child + "' go round in a circle");
-    if (!impl_->conditions[up]) break;
-  }
-  impl_->conditions[c] = Condition{p, std::move(values)};
-  impl_->dimensions[c].conditional = true;
+  impl_->Attach(child, parent, Condition{0, std::move(values), std::nullopt, std::nullopt});
+}
+
+void SearchSpace::SetRangeCondition(const std::string& child, const std::string& parent,
+                                    std::optional<double> above, std::optional<double> below) {
+  if (!above && !below) throw std::invalid_argument("a range condition needs a bound");
+  impl_->Attach(child, parent, Condition{0, {}, above, below});
 }
 
 void SearchSpace::AddConstraint(std::unique_ptr<Constraint> constraint) {

@@ -68,6 +68,11 @@ class SearchSpace {
   /// compare by value). Throws UserError for an unknown name, a second condition on `child`,
   /// or a cycle of conditions.
   void SetCondition(const std::string& child, const std::string& parent, std::vector<Value> values);
+  /// Makes `child` active only while `parent` is active and its value is a number strictly
+  /// above `above` and strictly below `below` (either may be absent, not both): ConfigSpace's
+  /// GreaterThanCondition and LessThanCondition. Throws as SetCondition does.
+  void SetRangeCondition(const std::string& child, const std::string& parent,
+                         std::optional<double> above, std::optional<double> below);
 
   const std::vector<Dimension>& dimensions() const;
   size_t size() const;

@@ -16,7 +16,8 @@ ConfigSpace test named by `source`; its verdict is what ConfigSpace's own decodi
               search_space_encoding.py:103-107 (a mapping of hyperparameters becomes the
               list with `name`), then
               ConfigurationSpace.from_serialized_dict (read_and_write/dictionary.py);
-  valid       it returns a space (`error:` the exception it raised otherwise);
+  valid       it returns a space and cs.sample_configuration draws from it (`error:` the
+              exception either raised otherwise);
   parameters  each hyperparameter object in W&B's names: UniformFloat uniform or
               log_uniform_values (min, max: the object's lower and upper); UniformInteger
               int_uniform or int_loguniform; Categorical categorical (values: its choices) or,
@@ -25,7 +26,12 @@ ConfigSpace test named by `source`; its verdict is what ConfigSpace's own decodi
               the beta kinds truncated_beta (mu/sigma or alpha/beta, min, max: no W&B name);
   support     for integer parameters of at most 64 values and categorical ones: the distinct
               values of 2000 draws of cs.sample_configuration (seeded), conditional ones left
-              out.
+              out;
+  configurations  for a space with conditions: the configuration ConfigSpace completes when a
+              condition's parent takes each of a few values (every choice; for a number its
+              bounds, the values conditions compare it with and the midpoints between), the
+              others their defaults: util.deactivate_inactive_hyperparameters keeps exactly
+              the active hyperparameters, so hpo must give a trial exactly these.
 The case file is rewritten whole; --check writes nothing and exits 1 when it would change.
 """
 
@@ -44,6 +50,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 CASE_FILE = os.path.join(REPO, "tests/conformance/cases/configspace/space.yaml")
 SCRIPT_REL = "scripts/conformance/configspace_space_verdicts.py"
 HP = "test/test_hyperparameters.py"
+GT = "test/test_conditions.py:150 test_greater_and_less_condition"
 
 CASES = [
     ("uniform-float", f"{HP}:202 test_uniformfloat",
@@ -89,10 +96,53 @@ CASES = [
      "hyperparameters:\n  parent: {type: categorical, choices: [0, 1]}\n"
      "  child: {type: uniform_int, lower: 0, upper: 10}\n"
      "conditions:\n  - {child: child, parent: parent, type: EQ, value: 2}\n"),
-    ("greater-than-condition", "test/test_conditions.py:150 test_greater_and_less_condition",
+    ("greater-than-condition", GT,
      "hyperparameters:\n  child: {type: uniform_float, lower: 0, upper: 1}\n"
      "  float: {type: uniform_float, lower: 0, upper: 5}\n"
      "conditions:\n  - {child: child, parent: float, type: GT, value: 1}\n"),
+    ("less-than-condition", GT,
+     "hyperparameters:\n  child: {type: uniform_float, lower: 0, upper: 1}\n"
+     "  float: {type: uniform_float, lower: 0, upper: 5}\n"
+     "conditions:\n  - {child: child, parent: float, type: LT, value: 1}\n"),
+    ("greater-than-condition-int-parent", GT,
+     "hyperparameters:\n  child: {type: uniform_float, lower: 0, upper: 1}\n"
+     "  int: {type: uniform_int, lower: 0, upper: 5}\n"
+     "conditions:\n  - {child: child, parent: int, type: GT, value: 1}\n"),
+    ("greater-than-condition-ordinal-parent", GT,
+     "hyperparameters:\n  child: {type: uniform_float, lower: 0, upper: 1}\n"
+     "  ord: {type: ordinal, sequence: [cold, luke warm, warm, hot]}\n"
+     "conditions:\n  - {child: child, parent: ord, type: GT, value: warm}\n"),
+    ("less-than-condition-ordinal-parent", GT,
+     "hyperparameters:\n  child: {type: uniform_float, lower: 0, upper: 1}\n"
+     "  ord: {type: ordinal, sequence: [cold, luke warm, warm, hot]}\n"
+     "conditions:\n  - {child: child, parent: ord, type: LT, value: warm}\n"),
+    ("greater-than-condition-categorical-parent", GT,
+     "hyperparameters:\n  child: {type: uniform_float, lower: 0, upper: 1}\n"
+     "  cat: {type: categorical, choices: [0, 1, 2, 3, 4, 5]}\n"
+     "conditions:\n  - {child: child, parent: cat, type: GT, value: 1}\n"),
+    ("greater-than-condition-illegal-value", GT,
+     "hyperparameters:\n  child: {type: uniform_float, lower: 0, upper: 1}\n"
+     "  float: {type: uniform_float, lower: 0, upper: 5}\n"
+     "conditions:\n  - {child: child, parent: float, type: GT, value: 7}\n"),
+    ("greater-than-condition-fractional-on-int", GT,
+     "hyperparameters:\n  child: {type: uniform_float, lower: 0, upper: 1}\n"
+     "  int: {type: uniform_int, lower: 0, upper: 5}\n"
+     "conditions:\n  - {child: child, parent: int, type: GT, value: 1.5}\n"),
+    ("and-of-greater-and-less-than", "test/test_conditions.py:238 test_and_conjunction",
+     "hyperparameters:\n  child: {type: uniform_float, lower: 0, upper: 1}\n"
+     "  float: {type: uniform_float, lower: 0, upper: 5}\n"
+     "conditions:\n  - type: AND\n    conditions:\n"
+     "      - {child: child, parent: float, type: GT, value: 1}\n"
+     "      - {child: child, parent: float, type: LT, value: 3}\n"),
+    ("normal-float-mu-outside-the-range", f"{HP}:471 test_normalfloat",
+     "hyperparameters:\n  param: {type: normal_float, mu: 100, sigma: 1, lower: -20, "
+     "upper: 20}\n"),
+    ("normal-float-negative-sigma", f"{HP}:471 test_normalfloat",
+     "hyperparameters:\n  param: {type: normal_float, mu: 0.5, sigma: -1, lower: -20, "
+     "upper: 20}\n"),
+    ("normal-float-upper-below-lower", f"{HP}:471 test_normalfloat",
+     "hyperparameters:\n  param: {type: normal_float, mu: 0.5, sigma: 1, lower: 20, "
+     "upper: -20}\n"),
 ]
 
 
@@ -155,6 +205,52 @@ def describe(cs_module, hp):
             "min": float(hp.lower), "max": float(hp.upper)}
 
 
+def literal_conditions(cs):
+    for condition in cs.conditions:
+        if hasattr(condition, "get_descendant_literal_conditions"):
+            yield from condition.get_descendant_literal_conditions()
+        else:
+            yield condition
+
+
+def probe_values(cs_module, hp, compared):
+    """Values of a condition's parent to try: every choice of a categorical or ordinal; for a
+    number its bounds, the values conditions compare it with, and the midpoints between them
+    (integers rounded)."""
+    h = cs_module.hyperparameters
+    if isinstance(hp, h.CategoricalHyperparameter):
+        return list(hp.choices)
+    if isinstance(hp, h.OrdinalHyperparameter):
+        return list(hp.sequence)
+    points = sorted({float(hp.lower), float(hp.upper), *(float(v) for v in compared)})
+    points = sorted(set(points) | {(a + b) / 2 for a, b in zip(points, points[1:])})
+    if isinstance(hp, (h.UniformIntegerHyperparameter, h.NormalIntegerHyperparameter)):
+        return sorted({int(round(v)) for v in points})
+    return points
+
+
+def configurations(cs_module, cs):
+    """The configurations ConfigSpace completes for each probe value of each condition's parent,
+    every other hyperparameter at its default: util.deactivate_inactive_hyperparameters, as
+    ConfigSpace's own samplers call it, drops the children whose conditions the values fail."""
+    from ConfigSpace.util import deactivate_inactive_hyperparameters
+
+    compared = {}
+    for condition in literal_conditions(cs):
+        values = getattr(condition, "values", None) or [condition.value]
+        if all(isinstance(v, (int, float)) for v in values):
+            compared.setdefault(condition.parent.name, []).extend(values)
+        else:
+            compared.setdefault(condition.parent.name, [])
+    defaults = {name: cs[name].default_value for name in cs}
+    out = []
+    for parent in compared:
+        for value in probe_values(cs_module, cs[parent], compared[parent]):
+            values = dict(defaults, **{parent: value})
+            out.append(plain(dict(deactivate_inactive_hyperparameters(values, cs))))
+    return out
+
+
 def verdict(cs_module, file_text):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # 'q was removed', 'default should be default_value'
@@ -164,7 +260,10 @@ def verdict(cs_module, file_text):
             return {"valid": False, "error": f"{type(e).__name__}: {str(e).splitlines()[0]}"}
     parameters = {name: describe(cs_module, cs[name]) for name in cs}
     cs.seed(1)
-    draws = cs.sample_configuration(2000)
+    try:  # a space it builds may still fail to draw (a normal_float of sigma < 0: truncnorm)
+        draws = cs.sample_configuration(2000)
+    except Exception as e:  # noqa: BLE001: what a sweep over the space would meet
+        return {"valid": False, "error": f"{type(e).__name__}: {str(e).splitlines()[0]}"}
     support = {}
     for name, spec in parameters.items():
         if spec["distribution"] not in ("int_uniform", "int_loguniform", "categorical",
@@ -178,6 +277,8 @@ def verdict(cs_module, file_text):
     peer = {"valid": True, "parameters": parameters}
     if support:
         peer["support"] = support
+    if cs.conditions:
+        peer["configurations"] = configurations(cs_module, cs)
     return peer
 
 

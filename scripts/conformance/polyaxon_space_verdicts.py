@@ -156,9 +156,9 @@ def translate(matrix_module, config):
     if key == "qnormal":  # np.round(x // q) * q = round(N(loc - q/2) / q) * q
         return {"distribution": "q_normal", "mu": float(value["loc"] - value["q"] / 2),
                 "sigma": float(value["scale"]), "q": float(value["q"])}, None
-    if key == "quniform":
-        draws = matrix_module.quniform(value["low"], value["high"], value["q"],
-                                       rand_generator=DenseUniform())
+    if key in ("quniform", "qloguniform"):  # floor(x / q) * q of a uniform or exp(uniform)
+        draws = getattr(matrix_module, key)(value["low"], value["high"], value["q"],
+                                            rand_generator=DenseUniform())
         return None, distinct_sorted(plain(np.unique(draws)))
     return {"distribution": "polyaxon_" + key}, None
 
@@ -199,9 +199,11 @@ def header(sha, sources):
         "#             categorical of to_numpy(); uniform; loguniform as log_uniform_values",
         "#             [e^low, e^high] (it draws exp(uniform(low, high))); normal; lognormal as",
         "#             log_normal; qnormal as q_normal around loc - q/2 (it floors:",
-        "#             np.round(x // q) * q); range and quniform by their support only;",
-        "#   support   values/pvalues/range/...: to_numpy() or the values; quniform: the distinct",
-        "#             values of matrix.quniform over 2**16 evenly spaced points of [low, high).",
+        "#             np.round(x // q) * q); range, quniform and qloguniform by their",
+        "#             support only;",
+        "#   support   values/pvalues/range/...: to_numpy() or the values; quniform and",
+        "#             qloguniform: the distinct values of matrix.quniform (qloguniform) over",
+        "#             2**16 evenly spaced points of [low, high).",
         "",
     ])
 

@@ -74,8 +74,8 @@ TEST(ConditionalParametersTest, ABadConditionIsRefusedAtItsLine) {
             "s.yaml:5:33: depth: its condition names 'depth', which is no other searched "
             "parameter of this sweep");
   EXPECT_EQ(error("[optimizer, sgd]"),
-            "s.yaml:5:33: depth.when must be one PARENT: VALUE or PARENT: [VALUES] entry, e.g. "
-            "when: {optimizer: sgd}");
+            "s.yaml:5:33: depth.when must be one PARENT: VALUE, PARENT: [VALUES] or PARENT: "
+            "{gt: A, lt: B} entry, e.g. when: {optimizer: sgd}");
   EXPECT_NE(UserErrorOf([] {
               ParseSweepConfig(
                   "command: [python3, t.py]\nparameters:\n  a: {values: [1, 2], "
@@ -84,6 +84,64 @@ TEST(ConditionalParametersTest, ABadConditionIsRefusedAtItsLine) {
                   .BuildSpace();
             }).find("circle"),
             std::string::npos);
+}
+
+const std::string kRanges = R"(method: tpe
+command: [python3, train.py]
+parameters:
+  n_layers: {distribution: int_uniform, min: 1, max: 6}
+  width: {distribution: int_uniform, min: 32, max: 512, when: {n_layers: {gt: 1}}}
+  dropout: {min: 0.0, max: 0.5, when: {n_layers: {gt: 1, lt: 4}}}
+)";
+
+// `when: {PARENT: {gt: A, lt: B}}`: active while the numeric parent is above A and below B,
+// strictly (ConfigSpace's GT and LT); shown, stored and read back as such.
+TEST(ConditionalParametersTest, ARangeConditionComparesANumericParent) {
+  const SweepConfig c = ParseSweepConfig(kRanges, "sweep.yaml", "s");
+  EXPECT_EQ(DescribeParameter(Param(c, "width")), "int_uniform [32.0, 512.0] when n_layers > 1.0");
+  EXPECT_EQ(DescribeParameter(Param(c, "dropout")),
+            "uniform [0.0, 0.5] when n_layers > 1.0 and n_layers < 4.0");
+  const space::SearchSpace space = c.BuildSpace();
+  EXPECT_TRUE(space.Contains({{"n_layers", Value(1)}}));
+  EXPECT_TRUE(
+      space.Contains({{"n_layers", Value(2)}, {"width", Value(64)}, {"dropout", Value(0.1)}}));
+  EXPECT_TRUE(space.Contains({{"n_layers", Value(4)}, {"width", Value(64)}}));
+  EXPECT_FALSE(
+      space.Contains({{"n_layers", Value(4)}, {"width", Value(64)}, {"dropout", Value(0.1)}}));
+  const SweepConfig again = ParseSweepConfig(c.ToYaml(), "stored", "s");
+  EXPECT_EQ(DescribeParameter(Param(again, "dropout")), DescribeParameter(Param(c, "dropout")));
+  EXPECT_TRUE(StudyChanges(c, again).empty());
+  SweepConfig moved = c;
+  moved.parameters[2].condition->below = 5;
+  EXPECT_FALSE(StudyChanges(c, moved).empty());  // the range is part of the search space
+}
+
+TEST(ConditionalParametersTest, ABadRangeConditionIsRefusedAtItsLine) {
+  auto error = [](const std::string& when) {
+    return UserErrorOf([&] {
+      ParseSweepConfig(
+          "method: tpe\ncommand: [python3, t.py]\nparameters:\n"
+          "  optimizer: {values: [adam, sgd]}\n  n: {distribution: int_uniform, min: 1, max: 6}\n"
+          "  depth: {values: [1, 2], when: " +
+              when + "}\n",
+          "s.yaml", "s")
+          .BuildSpace();
+    });
+  };
+  EXPECT_EQ(error("{optimizer: {gt: 1}}"),
+            "s.yaml:6:33: depth: its condition compares optimizer with a number, and optimizer "
+            "is categorical (categorical [adam, sgd]): list the values instead, when: "
+            "{optimizer: [...]}");
+  EXPECT_EQ(error("{n: {gt: 9}}"),
+            "s.yaml:6:33: depth: its condition compares n with 9.0, a value n never takes "
+            "(int_uniform [1.0, 6.0])");
+  EXPECT_EQ(error("{n: {gt: 4, lt: 3}}"),
+            "s.yaml:6:33: depth: its condition (n > 4.0 and n < 3.0) holds for no value");
+  EXPECT_EQ(error("{n: {ge: 4}}"),
+            "s.yaml:6:38: depth.when.n: a comparison is gt: NUMBER and/or lt: NUMBER, not 'ge'");
+  EXPECT_EQ(error("{n: {}}"),
+            "s.yaml:6:37: depth.when.n compares with nothing: write gt: NUMBER and/or lt: NUMBER");
+  EXPECT_EQ(error("{n: {gt: high}}"), "s.yaml:6:42: depth.when.n.gt must be a number, got 'high'");
 }
 
 TEST(ConditionalParametersTest, AGridRunsEachDistinctTrialOnce) {

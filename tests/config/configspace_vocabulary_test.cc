@@ -118,20 +118,98 @@ const char* const kTwo = R"(hyperparameters:
 
 TEST(ConfigSpaceVocabularyTest, WhatHpoCannotStateIsRefusedAtItsLine) {
   const std::string at = Written("") + ":";
-  EXPECT_EQ(ErrorOf(std::string(kTwo) + "conditions:\n  - {child: opt, parent: lr, type: GT, "
+  EXPECT_EQ(ErrorOf(std::string(kTwo) + "conditions:\n  - {child: opt, parent: lr, type: NEQ, "
                                         "value: 0.01}\n"),
-            at + "5:36: opt: a GT condition on 'lr' is not 'the parent takes one of these "
-                 "values', which is the condition hpo has");
-  EXPECT_EQ(ErrorOf(std::string(kTwo) + "conditions:\n  - type: AND\n    conditions: []\n"),
-            at + "5:11: an AND of conditions makes a parameter depend on several; hpo's "
-                 "condition is one parent taking given values");
+            at + "5:36: opt: a NEQ condition on the number 'lr' is active on two ranges, which "
+                 "hpo's condition cannot state");
+  EXPECT_EQ(ErrorOf(std::string(kTwo) + "conditions:\n  - type: OR\n    conditions: []\n"),
+            at + "5:11: an OR of conditions makes a parameter depend on several; hpo's condition "
+                 "is one parent taking given values or lying in a range");
+  EXPECT_EQ(ErrorOf(std::string(kTwo) + "conditions:\n  - type: AND\n    conditions:\n"
+                                        "      - {child: lr, parent: opt, type: EQ, value: a}\n"
+                                        "      - {child: lr, parent: opt, type: EQ, value: b}\n"),
+            at + "7:9: an AND of conditions is read when its parts are GT and LT on one numeric "
+                 "parent (a range); other ANDs make a parameter depend on several tests, which "
+                 "hpo's condition cannot state");
   EXPECT_EQ(ErrorOf(std::string(kTwo) + "forbiddens:\n  - {name: opt, type: EQUALS, value: a}\n"),
             at + "5:3: forbiddens: hpo cannot exclude combinations of values; remove the "
                  "forbidden clauses or the parameters they name");
-  EXPECT_EQ(ErrorOf("hyperparameters:\n  x: {type: normal_float, mu: 0, sigma: 1, lower: -1, "
+  EXPECT_EQ(ErrorOf("hyperparameters:\n  x: {type: normal_int, mu: 0, sigma: 1, lower: -1, "
                     "upper: 1}\n"),
-            at + "2:13: x: ConfigSpace's normal_float is a normal truncated to [lower, upper], "
-                 "which hpo has no distribution for; write it as uniform_float");
+            at + "2:13: x: ConfigSpace's normal_int is a normal rounded to integers and truncated "
+                 "to [lower, upper], which hpo has no distribution for; write it as uniform_int, "
+                 "or normal_float if whole numbers are not needed");
+  EXPECT_EQ(ErrorOf("hyperparameters:\n  x: {type: beta_float, alpha: 2, beta: 2, lower: -1, "
+                    "upper: 1}\n"),
+            at + "2:13: x: ConfigSpace's beta_float is a beta truncated to [lower, upper], which "
+                 "hpo has no distribution for; write it as uniform_float");
+  // log: true: ConfigSpace takes sigma as |log(lower + sigma)| on the log axis (vectorize_size)
+  EXPECT_EQ(ErrorOf("hyperparameters:\n  x: {type: normal_float, mu: 1, sigma: 1, lower: 0.1, "
+                    "upper: 10, log: true}\n"),
+            at + "2:72: x: a normal_float with log: true is a normal of log(value) whose sigma "
+                 "ConfigSpace takes as |log(lower + sigma)|; hpo reads it with log: false, or "
+                 "write uniform_float with log: true");
+  EXPECT_EQ(ErrorOf("hyperparameters:\n  x: {type: normal_float, mu: 1, sigma: 0, lower: 0, "
+                    "upper: 2}\n"),
+            at + "2:41: x: a normal_float of sigma 0 has no spread; write it as type: constant "
+                 "with the value it should take");
+}
+
+// normal_float.py:105-131: N(mu, sigma) truncated to [lower, upper], hpo's truncated_normal
+TEST(ConfigSpaceVocabularyTest, NormalFloatIsATruncatedNormal) {
+  const SweepConfig c = Load(kDir + "ranges.yaml");
+  const space::NumericSpec& gamma = Param(c, "gamma").numeric;
+  EXPECT_EQ(gamma.distribution, "truncated_normal");
+  EXPECT_EQ(gamma.mean, 0.99);
+  EXPECT_EQ(gamma.sigma, 0.01);
+  EXPECT_EQ(gamma.min, 0.9);
+  EXPECT_EQ(gamma.max, 0.9999);
+  const std::string at = Written("") + ":";
+  EXPECT_EQ(ErrorOf("hyperparameters:\n  x: {type: normal_float, mu: 1, sigma: -1, lower: 0, "
+                    "upper: 2}\n"),
+            at + "2:3: truncated_normal needs a finite mu and sigma > 0, got mu 1 sigma -1");
+}
+
+// GT and LT (conditions.py:272-298, strict) on a number are range conditions; on an ordinal they
+// compare positions in its sequence; an AND of both on one parent is the range between them.
+TEST(ConfigSpaceVocabularyTest, GreaterAndLessThanAreRangeConditions) {
+  const SweepConfig c = Load(kDir + "ranges.yaml");
+  EXPECT_EQ(Param(c, "width").condition->above, 1.0);
+  EXPECT_FALSE(Param(c, "width").condition->below);
+  EXPECT_EQ(Param(c, "dropout").condition->below, 4.0);
+  EXPECT_EQ(Param(c, "warmup").condition->above, 1e-4);
+  EXPECT_EQ(Param(c, "warmup").condition->below, 1e-3);
+  EXPECT_EQ(Param(c, "warmup").condition->origin.where, kDir + "ranges.yaml:16:5");
+  EXPECT_EQ(Param(c, "heads").condition->values,
+            (std::vector<Value>{Value("medium"), Value("large")}));
+  const space::SearchSpace space = c.BuildSpace();
+  // n_layers 1 is not > 1: no width; 4 is not < 4: no dropout
+  const ParamSet one = {{"gamma", Value(0.99)},
+                        {"n_layers", Value(1)},
+                        {"dropout", Value(0.1)},
+                        {"lr", Value(0.01)},
+                        {"size", Value("small")}};
+  EXPECT_TRUE(space.Contains(one));
+  ParamSet four = one;
+  four.erase("dropout");
+  four["n_layers"] = Value(4);
+  four["width"] = Value(64);
+  EXPECT_TRUE(space.Contains(four));
+  four["lr"] = Value(0.001);  // not < 0.001: still no warmup
+  EXPECT_TRUE(space.Contains(four));
+  four["lr"] = Value(0.0005);
+  EXPECT_FALSE(space.Contains(four));
+  four["warmup"] = Value(100);
+  EXPECT_TRUE(space.Contains(four));
+  const std::string at = Written("") + ":";
+  EXPECT_EQ(ErrorOf(std::string(kTwo) + "conditions:\n  - {child: lr, parent: opt, type: GT, "
+                                        "value: a}\n"),
+            at + "5:36: lr: a GT condition needs an orderable parent (a number or an ordinal), "
+                 "and 'opt' is not; ConfigSpace refuses it too");
+  EXPECT_EQ(ErrorOf(std::string(kTwo) + "conditions:\n  - {child: opt, parent: lr, type: LT, "
+                                        "value: 0.5}\n"),
+            at + "5:5: opt: its condition compares lr with 0.5, a value lr never takes (uniform "
+                 "[0.001, 0.1])");
 }
 
 TEST(ConfigSpaceVocabularyTest, WhatConfigSpaceRefusesIsRefusedAtItsLine) {

@@ -90,19 +90,31 @@ path: 'x~choices(1, 2)'
 }
 
 TEST(OrionVocabularyTest, PriorsHpoCannotHonourAreRefusedAtTheirLine) {
+  // each says what to write instead (conformance: orion/space/choices-arguments-shape,
+  // scipy-prior-alpha and scipy-prior-poisson, deliberate differences)
   EXPECT_EQ(Refusal("a: 1\nlr: 'orion~uniform(0, 1, shape=3)'\n"),
-            ":2:5: lr: Orion prior 'uniform(0, 1, shape=3)': shape= makes a tensor of values; "
-            "hpo searches scalars");
+            ":2:5: lr: Orion prior 'uniform(0, 1, shape=3)': shape= makes the value a tensor (a "
+            "list) of draws, which hpo cannot pass as one parameter: write one prior per element "
+            "(lr_0, lr_1, ...) and build the list in the program");
   EXPECT_EQ(Refusal("x: 'orion~normal(0, 1, low=-1)'\n"),
             ":1:4: x: Orion prior 'normal(0, 1, low=-1)': low= truncates the prior "
-            "(Real.__init__); hpo cannot");
+            "(Real.__init__, by redrawing), which hpo cannot: give the range to uniform(a, b) or "
+            "loguniform(a, b), or drop low=");
+  EXPECT_EQ(Refusal("x: orion~poisson(5)\n"),
+            ":1:4: x: Orion prior 'poisson(5)': hpo reads Orion's uniform, loguniform, normal, "
+            "gaussian, choices and fidelity; Orion would look this name up in scipy.stats "
+            "(space_builder.py:223), whose other laws hpo has no form of: write one of those over "
+            "the range you mean (uniform(a, b), with discrete=True for integers; loguniform(a, "
+            "b); normal(loc, scale); choices([...]))");
   EXPECT_EQ(Refusal("x: orion~randint(1, 5)\n"),
             ":1:4: x: Orion prior 'randint(1, 5)': Orion refuses randint; write uniform(a, b, "
             "discrete=True)");
   EXPECT_EQ(Refusal("x: orion~beta(2, 3)\n"),
             ":1:4: x: Orion prior 'beta(2, 3)': hpo reads Orion's uniform, loguniform, normal, "
             "gaussian, choices and fidelity; Orion would look this name up in scipy.stats "
-            "(space_builder.py:223)");
+            "(space_builder.py:223), whose other laws hpo has no form of: write one of those over "
+            "the range you mean (uniform(a, b), with discrete=True for integers; loguniform(a, "
+            "b); normal(loc, scale); choices([...]))");
   EXPECT_EQ(Refusal("x: \"orion~choices({'a': 0.5, 'b': 0.4})\"\n"),
             ":1:4: x: Orion prior 'choices({'a': 0.5, 'b': 0.4})': probabilities sum to 0.9, "
             "not 1");
@@ -156,7 +168,8 @@ TEST(OrionVocabularyTest, HydraOrionIsFoundByItsKeysOrPriorsAndNotReadAsOptuna) 
                     "      lr: expon(1)\n"),
             ":5:11: lr: 'expon(1)' is not one of Orion's priors (uniform, loguniform, normal, "
             "choices, fidelity); Orion builds it if scipy.stats has that name, else passes the "
-            "text to the task");
+            "text to the task: write one of those priors over the range you mean, or set a plain "
+            "value in the task's own config");
 }
 
 }  // namespace

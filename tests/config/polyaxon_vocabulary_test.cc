@@ -86,6 +86,22 @@ TEST(PolyaxonVocabularyTest, HyperoptRoundsWhereTheOtherTunersFloor) {
             "discrete_uniform [32.0, 224.0] q 32.0");
 }
 
+// np.round(x // q) * q (dist.py:25-57): the multiple of q at or below the draw, hpo's q kinds
+// with floor_to_q; bounds on the grid keep quniform's even discrete_uniform (above)
+TEST(PolyaxonVocabularyTest, TheQKindsFloorToQ) {
+  EXPECT_EQ(Described(V1("random", "{kind: qloguniform, value: [0, 2, 0.5]}"), "x"),
+            "q_log_uniform_values [1.0, 7.38905609893065] q 0.5 floor");
+  EXPECT_EQ(Described(V1("random", "{kind: qlognormal, value: [0, 1, 0.5]}"), "x"),
+            "q_log_normal mu 0.0 sigma 1.0 q 0.5 floor");
+  // U[1, 10) floored to 4: 0, 4 and 8
+  const SweepConfig off_grid = V1("random", "{kind: quniform, value: [1, 10, 4]}");
+  EXPECT_EQ(Described(off_grid, "x"), "q_uniform [1.0, 10.0] q 4.0 floor");
+  const space::SearchSpace space = off_grid.BuildSpace();
+  EXPECT_EQ(space.dimensions()[0].num_levels, 3);
+  EXPECT_EQ(space.ValueAt(0, 0.0), Value(0.0));
+  EXPECT_EQ(space.ValueAt(0, 1.0), Value(8.0));
+}
+
 TEST(PolyaxonVocabularyTest, V1ValuesReadInEveryForm) {
   EXPECT_EQ(Described(V1("grid", "{kind: linspace, value: '0.01:0.1:5'}"), "x"),
             "categorical [0.01, 0.0325, 0.05500000000000001, 0.0775, 0.1]");
@@ -116,9 +132,14 @@ TEST(PolyaxonVocabularyTest, WhatPolyaxonOrHpoCannotRunIsRefusedAtItsLine) {
             ":4:17: x: normal is not uniform, which Polyaxon's bayesian optimization refuses");
   EXPECT_EQ(Refusal("hptuning:\n  matrix:\n    x: {range: '5:1:1'}\n"),
             ":3:16: x: stop must be strictly higher than start");
-  EXPECT_EQ(Refusal("hptuning:\n  random_search: {}\n  matrix:\n    x: {quniform: '1:10:4'}\n"),
-            ":4:19: x: quniform floors its draws to multiples of q; hpo reads it when low < high "
-            "are multiples of q");
+  EXPECT_EQ(Refusal("hptuning:\n  random_search: {}\n  matrix:\n    x: {quniform: '10:1:4'}\n"),
+            ":4:19: x: quniform needs low < high (hpo reads [low, high), as numpy draws it when "
+            "low < high)");
+  // v0's qlognormal is np.exp(lognormal(...)), q unused (matrix.py:141-143); v1's floors
+  EXPECT_EQ(Refusal("hptuning:\n  random_search: {}\n  matrix:\n    x: {qlognormal: '0:1:2'}\n"),
+            ":4:21: x: Polyaxon v0's qlognormal draws exp() of a log-normal draw and never uses q "
+            "(polyaxon_schemas matrix.py:141-143); write lognormal for a log-normal, or Polyaxon "
+            "v1's qlognormal for one floored to q");
   EXPECT_EQ(
       Refusal(
           "hptuning:\n  random_search: {}\n  matrix:\n    x: {pvalues: [[a, 0.7], [b, 0.6]]}\n"),

@@ -50,7 +50,8 @@ std::string LineOf(const std::string& text, const std::string& prefix) {
   return "";
 }
 
-// Every distribution kind, a Protein centre and scale, a categorical prior, list choices,
+// Every distribution kind, a Protein centre and scale, a categorical prior, list choices, a range
+// condition,
 // constants (one a string that reads as a bool), a constraint, a command and a storage URL.
 const char* kEveryKind = R"(name: every_kind
 metric: {name: score, goal: minimize}
@@ -74,6 +75,8 @@ parameters:
   il: {distribution: int_loguniform, min: 1, max: 1000}
   p2: {distribution: uniform_pow2, min: 16, max: 256}
   lg: {distribution: logit_normal, min: 0.9, max: 0.999, mean: 0.99}
+  tn: {distribution: truncated_normal, mu: 0.99, sigma: 0.01, min: 0.9, max: 0.9999}
+  w: {distribution: uniform, min: 0.0, max: 1.0, when: {i: {gt: 3, lt: 8}}}
   c: {values: [relu, tanh, "3"], prior: tanh}
   nets: {values: [[64, 64], [128, 128]]}
 constraints:
@@ -167,6 +170,10 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
                  "# hpo: int_loguniform [1, 1000]; W&B has no integer log-uniform");
   expect_numeric("lg", "uniform", 0.9, 0.999,
                  "# hpo: logit_normal [0.9, 0.999] mean 0.99; W&B has no logit axis");
+  expect_numeric("tn", "uniform", 0.9, 0.9999,
+                 "# hpo: truncated_normal [0.9, 0.9999] mu 0.99 sigma 0.01; W&B has no truncated "
+                 "normal: searched uniformly");
+  expect_numeric("w", "uniform", 0, 1, "# hpo: searched only when i > 3.0 and i < 8.0; ");
   ASSERT_TRUE(Param(back, "p2").categorical);
   EXPECT_EQ(Param(back, "p2").choices, (std::vector<Value>{16, 32, 64, 128, 256}));
   EXPECT_NE(LineOf(yaml, "p2:")
@@ -293,6 +300,32 @@ TEST(SweepConvertTest, EveryTopLevelSettingIsWrittenOrListedAsTheKeyTableSays) {
           << tool << ": " << name << " " << node.Scalar() << " for " << key->text(c);
     }
   }
+// W&B has q_log_uniform_values (nearest multiple): written as it; Polyaxon's floor is hpo's own
+// (floor_to_q), kept by the hpo form and a comment in the others.
+TEST(SweepConvertTest, QLogRangesAndTheirFloorConvertWithWhatTheTargetCanSay) {
+  const SweepConfig c = LoadText("q_log.yaml", R"(method: random
+command: [python3, train.py, "${args}"]
+parameters:
+  x: {distribution: q_log_uniform_values, min: 1, max: 100, q: 2}
+  y: {distribution: q_log_uniform_values, min: 1, max: 100, q: 2, floor_to_q: true}
+  z: {distribution: q_log_normal, mu: 0, sigma: 1, q: 0.5, floor_to_q: true}
+)");
+  ExpectHpoRoundTrip(c, "q_log_hpo.yaml");
+  const std::string wandb = ToWandbYaml(c);
+  EXPECT_EQ(LineOf(wandb, "x:"),
+            "  x: {distribution: q_log_uniform_values, min: 1.0, max: 100.0, "
+            "q: 2.0}")
+      << wandb;
+  EXPECT_NE(LineOf(wandb, "y:")
+                .find("# hpo: the multiple of q at or below a draw (Polyaxon's "
+                      "floor), not the nearest"),
+            std::string::npos)
+      << wandb;
+  EXPECT_NE(LineOf(wandb, "z:").find("Polyaxon's floor"), std::string::npos) << wandb;
+  const std::string optuna = ToOptunaYaml(c);
+  EXPECT_NE(LineOf(optuna, "x:").find("Optuna has no step on a log axis: searched log-uniformly"),
+            std::string::npos)
+      << optuna;
 }
 
 TEST(SweepConvertTest, TheWandbGridListsTheValuesHposGridTries) {
@@ -390,6 +423,12 @@ TEST(SweepConvertTest, TheOptunaFormHoldsOptunasSuggestArgumentsAndLoadsBack) {
   expect("ln", "float", "1e-05", "0.01", true);
   expect("il", "int", "1", "1000", true);
   expect("lg", "float", "0.9", "0.999", false);
+  expect("tn", "float", "0.9", "0.9999", false);
+  EXPECT_NE(LineOf(yaml, "tn:")
+                .find("# hpo: truncated_normal [0.9, 0.9999] mu 0.99 sigma 0.01; "
+                      "Optuna has no truncated normal: searched uniformly"),
+            std::string::npos)
+      << yaml;
   EXPECT_EQ(s["p2"]["type"].as<std::string>(), "categorical");
   EXPECT_EQ(s["p2"]["choices"].as<std::vector<int>>(), (std::vector<int>{16, 32, 64, 128, 256}));
   EXPECT_EQ(s["c"]["choices"].as<std::vector<std::string>>(),

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "lib/config/sweep_config.h"
+#include "lib/config/yaml_source.h"
 #include "lib/core/error.h"
 #include "lib/pruners/pruner.h"
 #include "lib/samplers/sampler_factory.h"
@@ -272,12 +273,13 @@ Meaning HpoMeaning(const config::ParameterSpec& p) {
     if (n.distribution[0] == 'q') spec["q"] = n.q;
     return {n.distribution, {}, Canonical(spec)};
   }
-  if (n.sigma) {  // W&B's normal family: compared as W&B's filled spec is
+  if (n.sigma) {  // W&B's normal family, and the truncated normal: as the peer's filled spec
     YAML::Node spec;
     spec["distribution"] = n.distribution;
     spec["mu"] = n.mean.value_or(0.0);
     spec["sigma"] = *n.sigma;
     if (n.distribution[0] == 'q') spec["q"] = n.q;
+    if (n.distribution == "truncated_normal") spec["min"] = n.min, spec["max"] = n.max;
     return {n.distribution, {}, Canonical(spec)};
   }
   std::string kind = n.distribution;
@@ -465,6 +467,22 @@ Difference CompareCenter(const YAML::Node& center, const config::SweepConfig& c)
   return "";
 }
 
+/// Each configuration the peer completes (`configurations:`): hpo would give a trial exactly
+/// its searched parameters (SearchSpace::Contains: every active one in range, no inactive one).
+Difference CompareConfigurations(const YAML::Node& configurations, const config::SweepConfig& c) {
+  const space::SearchSpace space = c.BuildSpace();
+  for (const YAML::Node& configuration : configurations) {
+    ParamSet params;
+    for (const auto& p : configuration) {
+      const config::ParameterSpec* spec = FindParameter(c, p.first.Scalar());
+      if (spec) params[spec->name] = config::ValueFromYaml(p.second, Origin{"case"});
+    }
+    if (!space.Contains(params))
+      return "the peer completes " + Canonical(configuration) + ", hpo's trial would not be that";
+  }
+  return "";
+}
+
 Difference JudgeSweepFile(const Case& c, const fs::path& dir) {
   const YAML::Node& peer = c.node["peer"];
   const Loaded loaded = LoadText(c.node["file"].as<std::string>(), dir, "sweep");
@@ -485,6 +503,10 @@ Difference JudgeSweepFile(const Case& c, const fs::path& dir) {
     }
     if (peer["center"]) {
       if (Difference d = CompareCenter(peer["center"], config); !d.empty()) return d;
+    }
+    if (peer["configurations"]) {
+      if (Difference d = CompareConfigurations(peer["configurations"], config); !d.empty())
+        return d;
     }
     if (peer["grid"]) return CompareGrid(peer["grid"], peer["parameters"], config);
   } catch (const UserError& e) {

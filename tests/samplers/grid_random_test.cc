@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "lib/core/error.h"
@@ -84,6 +86,40 @@ TEST(RandomSamplerTest, SameRngSameSuggestionsAndFeasibleOnly) {
     EXPECT_LE(s.ToParams(sa.point).at("lr").as_double(), 1e-3);
   }
   EXPECT_NE(sampler->Suggest(s, {}, a)->point, sampler->Suggest(s, {}, c)->point);
+}
+
+// The random sampler draws a truncated normal as scipy's truncnorm is distributed: its moments
+// (scipy 1.10.1: truncnorm(a, b, 0.001, 0.002).mean() and .std(), a and b the bounds in sigma)
+// and, for ConfigSpace's test case, a Kolmogorov-Smirnov distance within the 1% critical value.
+TEST(RandomSamplerTest, DrawsATruncatedNormalAsItIsDistributed) {
+  auto draws = [](double mu, double sigma, double min, double max) {
+    space::NumericSpec spec{"truncated_normal", min, max, mu, std::nullopt, 1.0};
+    spec.sigma = sigma;
+    space::SearchSpace s;
+    s.AddParameter("x", space::MakeNumeric(spec, Origin{"t"}));
+    auto sampler = MakeSampler({.method = "random"});
+    Rng rng(11);
+    std::vector<double> xs;
+    xs.reserve(20000);
+    for (int i = 0; i < 20000; ++i)
+      xs.push_back(s.ToParams(sampler->Suggest(s, {}, rng)->point).at("x").as_double());
+    return xs;
+  };
+  const std::vector<double> lr = draws(0.001, 0.002, 0.0001, 0.01);
+  double mean = 0, square = 0;
+  for (double x : lr) mean += x / lr.size(), square += x * x / lr.size();
+  EXPECT_NEAR(mean, 0.0020703350130580117, 4e-5);  // 4 standard errors
+  EXPECT_NEAR(std::sqrt(square - mean * mean), 0.0013749951440139528, 5e-5);
+  std::vector<double> xs = draws(0.5, 10.5, -20, 20);
+  std::sort(xs.begin(), xs.end());
+  auto phi = [](double x) { return 0.5 * std::erfc(-(x - 0.5) / 10.5 / std::sqrt(2.0)); };
+  double distance = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const double cdf = (phi(xs[i]) - phi(-20)) / (phi(20) - phi(-20));
+    distance = std::max({distance, std::fabs(cdf - double(i) / xs.size()),
+                         std::fabs(cdf - double(i + 1) / xs.size())});
+  }
+  EXPECT_LT(distance, 1.63 / std::sqrt(double(xs.size())));
 }
 
 TEST(RandomSamplerTest, InfeasibleConstraintsAreAClearError) {

@@ -49,6 +49,44 @@ TEST(TpeSamplerTest, SameRngSameSuggestion) {
   EXPECT_EQ(sampler->Suggest(space, history, a)->reason, "tpe");
 }
 
+// The distance to x = 3 of the best of 30 trials of `method` on -(x - 3)^2, x a truncated
+// normal whose optimum lies 1.5 sigma out (7% of the prior's draws are beyond it). Every value
+// must lie in [min, max].
+double TruncatedNormalRegret(const std::string& method, uint64_t seed) {
+  space::NumericSpec spec{"truncated_normal", -5, 5, 0.0, std::nullopt, 1.0};
+  spec.sigma = 2;
+  space::SearchSpace space;
+  space.AddParameter("x", space::MakeNumeric(spec, Origin{"t"}));
+  SamplerSettings settings;
+  settings.method = method;
+  settings.tpe.n_startup_trials = 5;
+  auto sampler = MakeSampler(settings);
+  std::vector<Observation> history;
+  double best = 10;
+  for (int t = 0; t < 30; ++t) {
+    Rng rng(DeriveSeed(seed, static_cast<uint64_t>(t), "sampler"));
+    const double x =
+        space.ToParams(sampler->Suggest(space, history, rng)->point).at("x").as_double();
+    EXPECT_TRUE(x >= -5 && x <= 5) << x;
+    best = std::min(best, std::fabs(x - 3));
+    history.push_back({space.ToUnit({{"x", Value(x)}}), TrialState::kComplete, -(x - 3) * (x - 3)});
+  }
+  return best;
+}
+
+// A truncated normal's coordinate is its CDF: TPE models that axis as it models any other, and
+// finds an optimum in the prior's tail better than random draws of the prior do.
+TEST(TpeSamplerTest, ATruncatedNormalIsSearchedInsideItsRange) {
+  std::vector<double> tpe, random;
+  for (uint64_t seed = 0; seed < 10; ++seed) {
+    tpe.push_back(TruncatedNormalRegret("tpe", seed));
+    random.push_back(TruncatedNormalRegret("random", seed));
+  }
+  std::printf("truncated normal, 30 trials, 10 seeds: median distance tpe %.4f, random %.4f\n",
+              Median(tpe), Median(random));
+  EXPECT_LT(Median(tpe), Median(random));
+}
+
 TEST(TpeSamplerTest, CategoricalAndDiscreteDimensionsGetValidValues) {
   space::SearchSpace space;
   space.AddParameter("arch", space::MakeCategorical({Value("a"), Value("b"), Value("c")},

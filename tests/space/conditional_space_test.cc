@@ -55,6 +55,32 @@ TEST(ConditionalSpaceTest, AnInactiveParameterHasNoValueAndANanCoordinate) {
   EXPECT_EQ(s.Active(s.ToUnit(sgd)), (std::vector<bool>{true, true, true, true}));
 }
 
+// ConfigSpace's GT and LT (conditions.py:272-298): strict comparisons of a numeric parent.
+TEST(ConditionalSpaceTest, ARangeConditionIsActiveStrictlyInsideItsBounds) {
+  SearchSpace s;
+  s.AddParameter("lr", MakeNumeric({"loguniform", 1e-5, 1e-2, {}, {}, 1}, Origin{"t"}));
+  s.AddParameter("warmup", MakeNumeric({"int_uniform", 0, 1000, {}, {}, 1}, Origin{"t"}));
+  s.AddParameter("decay", MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{"t"}));
+  s.SetRangeCondition("warmup", "lr", 1e-4, 1e-3);
+  s.SetRangeCondition("decay", "lr", std::nullopt, 1e-4);
+  EXPECT_TRUE(s.dimensions()[1].conditional);
+  auto active = [&](double lr) {
+    return s.Active(s.ToUnit({{"lr", Value(lr)}, {"decay", Value(0.5)}}));
+  };
+  EXPECT_EQ(s.Active({s.dimensions()[0].center, 0.5, 0.5}),
+            (std::vector<bool>{true, true, false}));  // 10^-3.5 lies inside (1e-4, 1e-3)
+  EXPECT_TRUE(s.Contains({{"lr", Value(1e-4)}}));     // on a bound: neither is active
+  EXPECT_TRUE(s.Contains({{"lr", Value(1e-3)}}));
+  EXPECT_TRUE(s.Contains({{"lr", Value(5e-5)}, {"decay", Value(0.5)}}));
+  EXPECT_TRUE(s.Contains({{"lr", Value(5e-4)}, {"warmup", Value(10)}}));
+  EXPECT_FALSE(s.Contains({{"lr", Value(5e-4)}}));
+  EXPECT_EQ(active(5e-5), (std::vector<bool>{true, false, true}));
+  EXPECT_NE(UserErrorOf([&] {
+              s.SetRangeCondition("decay", "lr", 0.5, std::nullopt);
+            }).find("has a condition already"),
+            std::string::npos);
+}
+
 TEST(ConditionalSpaceTest, AChildOfAnInactiveParentIsInactive) {
   SearchSpace s;
   s.AddParameter("optimizer",

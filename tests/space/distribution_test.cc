@@ -41,6 +41,78 @@ TEST(DistributionTest, WandbNormalsAreTheirDistributionThroughTheCdf) {
             std::string::npos);
 }
 
+TEST(DistributionTest, ATruncatedNormalIsScipysTruncnormThroughTheCdf) {
+  // ConfigSpace's normal_float (hyperparameters/normal_float.py:123-131): scipy's truncnorm
+  auto truncated = [](double mu, double sigma, double min, double max) {
+    NumericSpec spec{"truncated_normal", min, max, mu, std::nullopt, 1.0};
+    spec.sigma = sigma;
+    return MakeNumeric(spec, Origin{"test"});
+  };
+  // scipy 1.10.1 (Debian 12), d = truncnorm((min - mu) / sigma, (max - mu) / sigma, mu, sigma):
+  // d.cdf(0), d.cdf(10), d.ppf(0.25) for (0.5, 10.5, -20, 20); further out, where Phi rounds to
+  // 0 or 1: d.cdf(19.99), d.ppf(0.5) for (100, 1, -20, 20) and its mirror (-100, 1, -20, 20);
+  // a range above and one below mu: d.cdf(2.5), d.ppf(0.5) for (0, 1, 2, 3), d.cdf(-2.5) for
+  // (0, 1, -3, -2)
+  const auto wide = truncated(0.5, 10.5, -20, 20);
+  EXPECT_NEAR(wide->ToUnit(Value(0.0)), 0.4831472286422106, 1e-12);
+  EXPECT_NEAR(wide->ToUnit(Value(10.0)), 0.8396976813867757, 1e-12);
+  EXPECT_NEAR(wide->FromUnit(0.25).as_double(), -6.217182951047213, 1e-9);
+  EXPECT_NEAR(truncated(100, 1, -20, 20)->ToUnit(Value(19.99)), 0.449250359469512, 1e-9);
+  EXPECT_NEAR(truncated(100, 1, -20, 20)->FromUnit(0.5).as_double(), 19.99133748226062, 1e-9);
+  EXPECT_NEAR(truncated(-100, 1, -20, 20)->ToUnit(Value(-19.99)), 0.5507496405304585, 1e-9);
+  EXPECT_NEAR(truncated(-100, 1, -20, 20)->FromUnit(0.5).as_double(), -19.99133748226062, 1e-9);
+  EXPECT_NEAR(truncated(0, 1, 2, 3)->ToUnit(Value(2.5)), 0.7729105526090578, 1e-12);
+  EXPECT_NEAR(truncated(0, 1, 2, 3)->FromUnit(0.5).as_double(), 2.255530820420438, 1e-9);
+  EXPECT_NEAR(truncated(0, 1, -3, -2)->ToUnit(Value(-2.5)), 0.22708944739094206, 1e-12);
+  // The bounds are the range; the centre is mu (clipped into it), ConfigSpace's default value.
+  EXPECT_TRUE(wide->Contains(Value(-20)));
+  EXPECT_FALSE(wide->Contains(Value(20.5)));
+  EXPECT_NEAR(wide->FromUnit(wide->dimension().center).as_double(), 0.5, 1e-12);
+  EXPECT_EQ(truncated(100, 1, -20, 20)->dimension().center, 1.0);
+  EXPECT_NE(UserErrorOf([&] { truncated(0, 0, -1, 1); }).find("sigma > 0"), std::string::npos);
+  EXPECT_NE(UserErrorOf([&] { truncated(0, 1, 1, 1); }).find("min < max"), std::string::npos);
+}
+
+// Polyaxon's q kinds (hypertune dist.py:25-57, np.round(x // q) * q): the multiple of q at or
+// below the draw, where W&B's take the nearest.
+TEST(DistributionTest, FloorToQTakesTheMultipleAtOrBelowADraw) {
+  auto floored = [](const std::string& name, double min, double max, double q) {
+    NumericSpec spec{name, min, max, std::nullopt, std::nullopt, q};
+    spec.floor = true;
+    return MakeNumeric(spec, Origin{"test"});
+  };
+  // exp(U[0, 2)) floored to 0.5: 1.0 .. 7.0 (the nearest multiple of 7.389 would be 7.5)
+  const auto log = floored("q_log_uniform_values", 1, std::exp(2.0), 0.5);
+  EXPECT_EQ(log->FromUnit(1.0).as_double(), 7.0);
+  EXPECT_EQ(log->FromUnit(0.0).as_double(), 1.0);
+  EXPECT_EQ(log->dimension().num_levels, 13);
+  EXPECT_EQ(log->dimension().level_step, 0.0);  // each level in the middle of its draws
+  EXPECT_TRUE(log->Contains(Value(7.0)));
+  EXPECT_FALSE(log->Contains(Value(7.5)));
+  for (double v = 1.0; v <= 7.0; v += 0.5)
+    EXPECT_EQ(log->FromUnit(log->ToUnit(Value(v))).as_double(), v) << v;
+  // U[1, 10) floored to 4: 0 (below min), 4, 8; never 12, nor 10 itself
+  const auto linear = floored("q_uniform", 1, 10, 4);
+  EXPECT_EQ(linear->FromUnit(0.0).as_double(), 0.0);
+  EXPECT_EQ(linear->FromUnit(1.0).as_double(), 8.0);
+  EXPECT_EQ(linear->dimension().num_levels, 3);
+  EXPECT_TRUE(linear->Contains(Value(0.0)));
+  EXPECT_FALSE(linear->Contains(Value(12.0)));
+  // the log-normal exp(N(0, 1)) at one sigma, e = 2.718..., floored to 1: 2 (nearest: 3)
+  NumericSpec lognormal{"q_log_normal", 0, 0, 0.0, std::nullopt, 1.0};
+  lognormal.sigma = 1;
+  lognormal.floor = true;
+  const auto ln = MakeNumeric(lognormal, Origin{"test"});
+  const double one_sigma = 0.5 * std::erfc(-1 / std::sqrt(2.0));
+  EXPECT_EQ(ln->FromUnit(one_sigma).as_double(), 2.0);
+  EXPECT_EQ(ln->FromUnit(ln->ToUnit(Value(2.0))).as_double(), 2.0);
+  EXPECT_NE(UserErrorOf([&] { floored("uniform", 0, 1, 1); }).find("does not floor to q"),
+            std::string::npos);
+  lognormal.distribution = "log_normal";
+  EXPECT_NE(UserErrorOf([&] { MakeNumeric(lognormal, Origin{"test"}); }).find("does not floor"),
+            std::string::npos);
+}
+
 TEST(DistributionTest, WandbBetasAreTheirDistributionThroughTheCdf) {
   // W&B's beta and q_beta (wandb/sweeps params.py): scipy's beta(a, b), q_beta rounded to q.
   auto beta = [](const std::string& name, double a, double b, double q = 1.0) {

@@ -11,14 +11,18 @@
 //    note: hpo's samplers do not use its order); constant `value` as a fixed value;
 //  - `default`/`default_value` is the configuration SMAC starts from, not the space (ignored);
 //    `q` is dropped by ConfigSpace 1.x with a warning (dictionary.py:58), so it is here, noted;
-//  - normal_float/int and beta_float/int are a normal or beta truncated to [lower, upper], which
-//    hpo has no distribution for: refused.
+//  - normal_float is a normal truncated to [lower, upper]: hpo's truncated_normal (log: true,
+//    whose sigma ConfigSpace rescales oddly, refused); normal_int (a truncated normal discretised
+//    on ConfigSpace's unit grid) and beta_float/int have no hpo distribution: refused.
 // Conditions: EQ and IN are "parent takes one of these values", as hpo's are; NEQ on a
-// categorical or ordinal parent is IN of its other values. GT, LT, NEQ on a numeric parent,
-// AND, OR, a second condition on one child (_condition_tree.py:680) and forbiddens are
-// refused at their line: hpo cannot state them.
+// categorical or ordinal parent is IN of its other values. GT and LT on a numeric parent are
+// hpo's range conditions (strict, as conditions.py compares); on an ordinal, IN of the values
+// after or before in its sequence; an AND of GT and LT on one numeric parent is one range.
+// NEQ on a numeric parent, other ANDs, OR, a second condition on one child
+// (_condition_tree.py:680) and forbiddens are refused at their line: hpo cannot state them.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -98,6 +102,7 @@ class ConfigSpaceReader {
   struct Known {
     YAML::Node spec;
     std::optional<std::vector<Value>> choices;  // categorical and ordinal
+    bool ordinal = false;
     bool constant = false;
     bool conditioned = false;
   };
@@ -127,6 +132,7 @@ class ConfigSpaceReader {
     }
     if (type == "ordinal") {
       known.choices = Choices(name, spec["sequence"], "sequence");
+      known.ordinal = true;
       r_.config().notes.push_back(fmt::format(
           "{}: ConfigSpace's ordinal is searched as a categorical of its sequence (hpo's "
           "samplers draw the same values but do not use their order)",
@@ -139,11 +145,44 @@ class ConfigSpaceReader {
       return r_.SetFixed(name, name_node, ValueFromYaml(spec["value"], r_.At(spec["value"])),
                          r_.At(name_node));
     }
+    if (type == "normal_float") return ReadNormalFloat(name, name_node, spec);
     r_.Fail(spec["type"],
-            fmt::format("{}: ConfigSpace's {} is a {} truncated to [lower, upper], which hpo has "
-                        "no distribution for; write it as uniform_{}",
-                        Echo(name), type, type.rfind("beta", 0) == 0 ? "beta" : "normal",
-                        type.substr(type.find('_') + 1)));
+            fmt::format("{}: ConfigSpace's {} is {} truncated to [lower, upper], which hpo has "
+                        "no distribution for; write it as {}",
+                        Echo(name), type,
+                        type == "normal_int" ? "a normal rounded to integers and" : "a beta",
+                        type == "normal_int" ? "uniform_int, or normal_float if whole numbers "
+                                               "are not needed"
+                                             : "uniform_" + type.substr(type.find('_') + 1)));
+  }
+
+  // normal_float.py:105-131: N(mu, sigma) truncated to [lower, upper] (scipy's truncnorm on the
+  // unit axis, lower and upper mapped to 0 and 1, which is the same law on the values). With
+  // log: true the axis is log(value) and sigma becomes |log(lower + sigma)| over the axis's width
+  // (hp_components.py:352-356, vectorize_size): no normal of log(value) hpo would name, refused.
+  void ReadNormalFloat(const std::string& name, const YAML::Node& key, const YAML::Node& spec) {
+    for (const char* k : {"mu", "sigma", "lower", "upper"}) {
+      if (!spec[k])
+        r_.Fail(spec, fmt::format("{}: normal_float needs mu, sigma, lower and upper", Echo(name)));
+    }
+    if (spec["log"] && r_.Bool(spec["log"], name + ".log"))
+      r_.Fail(spec["log"], fmt::format("{}: a normal_float with log: true is a normal of "
+                                       "log(value) whose sigma ConfigSpace takes as "
+                                       "|log(lower + sigma)|; hpo reads it with log: false, or "
+                                       "write uniform_float with log: true",
+                                       Echo(name)));
+    const double mu = r_.Number(spec["mu"], name + ".mu");
+    const double sigma = r_.Number(spec["sigma"], name + ".sigma");
+    const double lower = r_.Number(spec["lower"], name + ".lower");
+    const double upper = r_.Number(spec["upper"], name + ".upper");
+    if (sigma == 0)  // truncnorm of scale 0: no spread
+      r_.Fail(spec["sigma"], fmt::format("{}: a normal_float of sigma 0 has no spread; write it as "
+                                         "type: constant with the value it should take",
+                                         Echo(name)));
+    if (lower >= upper)  // UnitScaler (hp_components.py:281-285)
+      r_.Fail(spec, fmt::format("{}: upper bound {} must be larger than lower bound {}", Echo(name),
+                                FormatDouble(upper), FormatDouble(lower)));
+    r_.AddTruncatedNormal(name, key, mu, sigma, lower, upper);
   }
 
   // ConfigSpace passes the keys to the hyperparameter's constructor: another key is a TypeError.
@@ -219,26 +258,53 @@ class ConfigSpaceReader {
   }
 
   void ReadCondition(const YAML::Node& c) {
+    const std::string type = ConditionType(c);
+    if (type == "AND") return ReadAnd(c);
+    if (type == "OR")
+      r_.Fail(c["type"],
+              "an OR of conditions makes a parameter depend on several; hpo's condition "
+              "is one parent taking given values or lying in a range");
+    const std::string child = Named(c, "child");
+    Attach(c, child, Simple(c, type, child));
+  }
+
+  std::string ConditionType(const YAML::Node& c) {
     if (!c.IsMap() || !c["type"])
       r_.Fail(c, "a ConfigSpace condition is a mapping with type: (EQ, NEQ, IN, ...)");
-    const std::string type = r_.Text(c["type"], "conditions.type");
-    if (type == "AND" || type == "OR")
-      r_.Fail(c["type"], fmt::format("an {} of conditions makes a parameter depend on several; "
-                                     "hpo's condition is one parent taking given values",
-                                     type));
-    if (type != "EQ" && type != "NEQ" && type != "IN" && type != "GT" && type != "LT")
+    std::string type = r_.Text(c["type"], "conditions.type");
+    if (type != "EQ" && type != "NEQ" && type != "IN" && type != "GT" && type != "LT" &&
+        type != "AND" && type != "OR")
       r_.Fail(c["type"], fmt::format("ConfigSpace has no condition type '{}' (EQ, NEQ, LT, GT, "
                                      "IN, AND, OR)",
                                      Echo(type)));
-    const std::string child = Named(c, "child"), parent = Named(c, "parent");
+    return type;
+  }
+
+  // EQ, IN, NEQ, GT or LT on one parent (conditions.py). GT and LT need an orderable parent
+  // (:126-131): on a number they are a range condition; on an ordinal they compare positions in
+  // its sequence (:141-147, to_vector), so they are IN of the values after or before.
+  ParameterCondition Simple(const YAML::Node& c, const std::string& type,
+                            const std::string& child) {
+    const std::string parent = Named(c, "parent");
     const Known& from = known_.at(parent);
-    if (type == "GT" || type == "LT" || (type == "NEQ" && !from.choices))
-      r_.Fail(c["type"], fmt::format("{}: a {} condition on '{}' is not 'the parent takes one "
-                                     "of these values', which is the condition hpo has",
+    const bool compares = type == "GT" || type == "LT";
+    if (compares && (from.constant || (from.choices && !from.ordinal)))
+      r_.Fail(c["type"], fmt::format("{}: a {} condition needs an orderable parent (a number or "
+                                     "an ordinal), and '{}' is not; ConfigSpace refuses it too",
                                      Echo(child), type, Echo(parent)));
-    std::vector<Value> values;
+    if (type == "NEQ" && !from.choices)
+      r_.Fail(c["type"], fmt::format("{}: a NEQ condition on the number '{}' is active on two "
+                                     "ranges, which hpo's condition cannot state",
+                                     Echo(child), Echo(parent)));
     const char* key = type == "IN" ? "values" : "value";
     if (!c[key]) r_.Fail(c, fmt::format("a {} condition needs {}:", type, key));
+    ParameterCondition condition{parent, {}, r_.At(c)};
+    if (compares && !from.choices) {
+      (type == "GT" ? condition.above : condition.below) =
+          r_.Number(c[key], "conditions." + std::string(key));
+      return condition;
+    }
+    std::vector<Value>& values = condition.values;
     if (type == "IN") {
       if (!c[key].IsSequence()) r_.Fail(c[key], "an IN condition's values: is a list");
       values = r_.Values(c[key], "conditions.values");
@@ -247,13 +313,48 @@ class ConfigSpaceReader {
     }
     for (size_t i = 0; i < values.size(); ++i) CheckLegal(c, key, i, from, parent, values[i]);
     if (type == "NEQ") values = OtherChoices(*from.choices, values.front());
+    if (compares) values = Beyond(*from.choices, values.front(), type == "GT");
+    return condition;
+  }
+
+  // An AND of GT and LT conditions on one numeric parent is the range between them; any other
+  // AND makes the child depend on several parents or tests, which hpo's condition cannot state.
+  void ReadAnd(const YAML::Node& c) {
+    const YAML::Node parts = c["conditions"];
+    if (!parts || !parts.IsSequence() || parts.size() < 2)
+      r_.Fail(c, "an AND condition needs conditions: a list of at least two");
+    std::optional<ParameterCondition> range;
+    std::string child;
+    for (const YAML::Node& part : parts) {
+      const std::string type = ConditionType(part);
+      const std::string parent = part.IsMap() && part["parent"] ? part["parent"].Scalar() : "";
+      const bool numeric =
+          known_.count(parent) && !known_.at(parent).choices && !known_.at(parent).constant;
+      if ((type != "GT" && type != "LT") || !numeric || (range && range->parent != parent))
+        r_.Fail(part,
+                "an AND of conditions is read when its parts are GT and LT on one numeric "
+                "parent (a range); other ANDs make a parameter depend on several tests, "
+                "which hpo's condition cannot state");
+      const std::string part_child = Named(part, "child");
+      if (!child.empty() && part_child != child)
+        r_.Fail(part["child"], "all the parts of an AND condition have the same child");
+      child = part_child;
+      const ParameterCondition one = Simple(part, type, child);
+      if (!range) range = ParameterCondition{parent, {}, r_.At(c)};
+      if (one.above) range->above = std::max(one.above.value(), range->above.value_or(-HUGE_VAL));
+      if (one.below) range->below = std::min(one.below.value(), range->below.value_or(HUGE_VAL));
+    }
+    Attach(c, child, std::move(*range));
+  }
+
+  void Attach(const YAML::Node& c, const std::string& child, ParameterCondition condition) {
     Known& to = known_.at(child);
     if (to.conditioned)
       r_.Fail(c, fmt::format("{}: a second condition on it; ConfigSpace refuses that too "
                              "(_condition_tree.py:680 asks for an AND or OR)",
                              Echo(child)));
     to.conditioned = true;
-    r_.SetCondition(child, ParameterCondition{parent, std::move(values), r_.At(c)});
+    r_.SetCondition(child, std::move(condition));
   }
 
   std::string Named(const YAML::Node& c, const char* role) {
@@ -281,6 +382,13 @@ class ConfigSpaceReader {
     out.reserve(values.size());
     for (const Value& v : values) out.push_back(v.ToYaml());
     return out;
+  }
+
+  // The values of an ordinal's sequence after `v` (or before it).
+  static std::vector<Value> Beyond(const std::vector<Value>& sequence, const Value& v, bool after) {
+    const auto at = std::find(sequence.begin(), sequence.end(), v);
+    return after ? std::vector<Value>(at + 1, sequence.end())
+                 : std::vector<Value>(sequence.begin(), at);
   }
 
   static std::vector<Value> OtherChoices(const std::vector<Value>& choices, const Value& not_) {

@@ -541,13 +541,14 @@ struct SpecKeys {
   std::optional<std::string> scale;
   std::optional<Value> prior;
   bool log = false;
-  bool clip = false;  // clip_to_range (NNI's q kinds, as hpo stores them)
+  bool clip = false;   // clip_to_range (NNI's q kinds, as hpo stores them)
+  bool floor = false;  // floor_to_q (Polyaxon's q kinds, as hpo stores them)
   std::optional<YAML::Node> values, constant, probabilities;
 };
 
 SpecKeys ReadSpecKeys(SweepReading& r, const std::string& path, const YAML::Node& v) {
   SpecKeys keys;
-  auto& [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, clip, values, constant,
+  auto& [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, clip, floor, values, constant,
          probabilities] = keys;
   for (const auto& p : v) {
     const std::string k = r.Key(p.first);
@@ -585,6 +586,8 @@ SpecKeys ReadSpecKeys(SweepReading& r, const std::string& path, const YAML::Node
       log = r.Bool(x, kpath);
     } else if (k == "clip_to_range") {
       clip = r.Bool(x, kpath);
+    } else if (k == "floor_to_q") {
+      floor = r.Bool(x, kpath);
     } else if (k == "mu") {
       mu = r.Number(x, kpath);
     } else if (k == "sigma") {
@@ -599,18 +602,38 @@ SpecKeys ReadSpecKeys(SweepReading& r, const std::string& path, const YAML::Node
              fmt::format(
                  "unknown key '{}' in a parameter (known: distribution/type, min/low, max/high, "
                  "mean/prior, scale, values/choices, value, q/step, log, mu, sigma, a, b, when, "
-                 "clip_to_range)",
+                 "clip_to_range, floor_to_q)",
                  Echo(kpath)));
     }
   }
   return keys;
 }
 
+// ConfigSpace's normal_float, in hpo's words: {distribution: truncated_normal, mu, sigma, min,
+// max}.
+void AddTruncatedNormalSpec(SweepReading& r, const std::string& path, const YAML::Node& key_node,
+                            const YAML::Node& v, const SpecKeys& k) {
+  if (!k.mu || !k.sigma || !k.min || !k.max)
+    r.Fail(v, fmt::format("{}: truncated_normal needs mu, sigma, min and max", Echo(path)));
+  if (k.mean || k.scale || k.q || k.log || k.clip || k.floor || k.a || k.b || k.values ||
+      k.probabilities || k.constant)
+    r.Fail(v, fmt::format("{}: truncated_normal takes mu, sigma, min and max only (its centre is "
+                          "mu)",
+                          Echo(path)));
+  r.AddTruncatedNormal(path, key_node, *k.mu, *k.sigma, *k.min, *k.max);
+}
+
 void ReadSpecWithoutCondition(SweepReading& r, const std::string& path, const YAML::Node& key_node,
                               const YAML::Node& v) {
   if (v["space"]) return AddCarbsSpec(r, path, key_node, v);
-  const auto [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, clip, values, constant,
-              probabilities] = ReadSpecKeys(r, path, v);
+  const SpecKeys keys = ReadSpecKeys(r, path, v);
+  const auto& [kind, min, max, mean, q, mu, sigma, a, b, scale, prior, log, clip, floor, values,
+               constant, probabilities] = keys;
+  if (kind == "truncated_normal") return AddTruncatedNormalSpec(r, path, key_node, v, keys);
+  if (floor && (constant || values || kind.rfind("q_", 0) != 0))
+    r.Fail(v, fmt::format("{}: floor_to_q goes with q_uniform, q_log_uniform_values, q_normal or "
+                          "q_log_normal",
+                          Echo(path)));
   if (constant) {  // W&B's constant parameter: null and mappings are passed as written
     return r.SetFixed(path, key_node, ValueFromYaml(*constant, r.At(*constant)), r.At(*constant));
   }
@@ -641,8 +664,9 @@ void ReadSpecWithoutCondition(SweepReading& r, const std::string& path, const YA
   const bool wandb_normal = kind == "normal" || kind == "q_normal" || kind == "q_log_normal" ||
                             (kind == "log_normal" && !(min && max));
   if (wandb_normal && !min && !max) {
-    return r.AddNormal(path, key_node, kind, mu.value_or(0.0), sigma.value_or(1.0),
-                       q.value_or(1.0));
+    r.AddNormal(path, key_node, kind, mu.value_or(0.0), sigma.value_or(1.0), q.value_or(1.0));
+    if (floor) r.FloorToQ(path);
+    return;
   }
   if (kind == "beta" || kind == "q_beta") {  // W&B's, on [0, 1]: a and b default to 1
     if (min || max)
@@ -672,25 +696,48 @@ void ReadSpecWithoutCondition(SweepReading& r, const std::string& path, const YA
            fmt::format("{}: a numeric parameter needs min and max (or low and high)", Echo(path)));
   AddNumericSpec(r, path, key_node, v, kind, *min, *max, log, mean, scale, q);
   if (clip) r.ClipToRange(path);
+  if (floor) r.FloorToQ(path);
 }
 
-// `when: {PARENT: VALUE}` or `when: {PARENT: [VALUES]}`: searched only while PARENT (another
-// searched parameter, by its name in this file) takes one of the values.
+// `when: {PARENT: {gt: A, lt: B}}` (either or both): active while the numeric PARENT is above A
+// and below B, strictly, as ConfigSpace's GT and LT conditions.
+void ReadRangeWhen(SweepReading& r, const std::string& path, const YAML::Node& range,
+                   ParameterCondition& condition) {
+  const std::string at = path + ".when." + condition.parent;
+  for (const auto& p : range) {
+    const std::string key = r.Key(p.first);
+    if (key != "gt" && key != "lt")
+      r.Fail(p.first, fmt::format("{}: a comparison is gt: NUMBER and/or lt: NUMBER, not '{}'",
+                                  Echo(at), Echo(key)));
+    std::string key_path = at;
+    key_path.append(".").append(key);
+    (key == "gt" ? condition.above : condition.below) = r.Number(p.second, key_path);
+  }
+  if (!condition.is_range())
+    r.Fail(range,
+           fmt::format("{} compares with nothing: write gt: NUMBER and/or lt: NUMBER", Echo(at)));
+}
+
+// `when: {PARENT: VALUE}`, `when: {PARENT: [VALUES]}` or `when: {PARENT: {gt: A, lt: B}}`:
+// searched only while PARENT (another searched parameter, by its name in this file) takes one
+// of the values, or lies in the range.
 ParameterCondition ReadWhen(SweepReading& r, const std::string& path, const YAML::Node& when) {
   if (!when.IsMap() || when.size() != 1) {
-    r.Fail(when, fmt::format("{}.when must be one PARENT: VALUE or PARENT: [VALUES] entry, "
-                             "e.g. when: {{optimizer: sgd}}",
+    r.Fail(when, fmt::format("{}.when must be one PARENT: VALUE, PARENT: [VALUES] or PARENT: "
+                             "{{gt: A, lt: B}} entry, e.g. when: {{optimizer: sgd}}",
                              Echo(path)));
   }
   const auto entry = *when.begin();
   const std::string parent = r.Key(entry.first);
   ParameterCondition condition{parent, {}, r.At(when)};
-  if (entry.second.IsSequence()) {
+  if (entry.second.IsMap()) {
+    ReadRangeWhen(r, path, entry.second, condition);
+  } else if (entry.second.IsSequence()) {
     condition.values = r.Values(entry.second, path + ".when." + parent);
   } else {
     condition.values.push_back(ValueFromYaml(entry.second, r.At(entry.second)));
   }
-  if (condition.values.empty())
+  if (!condition.is_range() && condition.values.empty())
     r.Fail(entry.second, fmt::format("{}.when.{} lists no value", Echo(path), Echo(parent)));
   return condition;
 }

@@ -233,7 +233,9 @@ class PriorReader {
       throw std::invalid_argument("Orion refuses randint; write uniform(a, b, discrete=True)");
     throw std::invalid_argument(
         "hpo reads Orion's uniform, loguniform, normal, gaussian, choices and fidelity; Orion "
-        "would look this name up in scipy.stats (space_builder.py:223)");
+        "would look this name up in scipy.stats (space_builder.py:223), whose other laws hpo "
+        "has no form of: write one of those over the range you mean (uniform(a, b), with "
+        "discrete=True for integers; loguniform(a, b); normal(loc, scale); choices([...]))");
   }
 
   // Keywords every numeric dimension takes (Dimension.__init__, Real.__init__).
@@ -269,9 +271,17 @@ class PriorReader {
       r_.Ignore(path_ + " (default_value)");
     } else if (k == "shape") {
       if (!(v.kind == PyNode::Kind::kScalar && v.scalar.is_null()))
-        throw std::invalid_argument("shape= makes a tensor of values; hpo searches scalars");
+        throw std::invalid_argument(fmt::format(
+            "shape= makes the value a tensor (a list) of draws, which hpo cannot pass as one "
+            "parameter: write one prior per element ({0}_0, {0}_1, ...) and build the list in "
+            "the program",
+            path_));
     } else if (k == "low" || k == "high") {
-      throw std::invalid_argument(k + "= truncates the prior (Real.__init__); hpo cannot");
+      throw std::invalid_argument(
+          k +
+          "= truncates the prior (Real.__init__, by redrawing), which hpo cannot: give the "
+          "range to uniform(a, b) or loguniform(a, b), or drop " +
+          k + "=");
     } else {
       throw std::invalid_argument(fmt::format("unknown keyword '{}'", k));
     }
@@ -512,7 +522,8 @@ class HydraOrionReader {
     if (CallsOtherFunction(text)) {
       r_.Fail(v, fmt::format("{}: '{}' is not one of Orion's priors (uniform, loguniform, normal, "
                              "choices, fidelity); Orion builds it if scipy.stats has that name, "
-                             "else passes the text to the task",
+                             "else passes the text to the task: write one of those priors over "
+                             "the range you mean, or set a plain value in the task's own config",
                              Echo(path), Echo(text)));
     }
     r_.SetFixed(path, key_node, ValueFromYaml(v, r_.At(v)), r_.At(v));  // a regular argument

@@ -13,8 +13,10 @@
 // utils.py and dist.py; v0 matrix.py has the same functions): range/linspace/logspace/geomspace
 // are numpy's arange (stop excluded), linspace, logspace (base ** linspace, base 10) and
 // geomspace; uniform is numpy's; loguniform is exp(uniform(low, high)) (bounds are natural-log
-// exponents); the q kinds are np.round(x // q) * q, a floor (dist.py:25-57), except under
-// hyperopt, which hands them to hyperopt's hp.q* (round(x / q) * q: matrix/hyperopt.py).
+// exponents); the q kinds are np.round(x // q) * q, a floor (dist.py:25-57: hpo's q kinds with
+// floor_to_q, or the equivalent discrete_uniform and shifted q_normal), except under hyperopt,
+// which hands them to hyperopt's hp.q* (round(x / q) * q: matrix/hyperopt.py); v0's qlognormal
+// is exp() of a log-normal draw, q unused (matrix.py:141-143): refused.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -252,22 +254,35 @@ class PolyaxonReader {
     const double q = a[2];
     if (!(q > 0)) r_.Fail(v, fmt::format("{}: q must be > 0", Echo(name)));
     if (hyperopt_) return ReadHyperoptQ(name, key_node, v, kind, a);
-    if (kind == "quniform") {  // floor(U[low, high) / q) * q: low, low + q, ..., high - q
-      const double lo = a[0] / q, hi = a[1] / q;
-      if (lo != std::round(lo) || hi != std::round(hi) || !(a[0] < a[1]))
-        r_.Fail(v, fmt::format("{}: quniform floors its draws to multiples of q; hpo reads it when "
-                               "low < high are multiples of q",
+    if (kind == "quniform") {  // floor(U[low, high) / q) * q: dist.py:25-27
+      if (!(a[0] < a[1]))
+        r_.Fail(v, fmt::format("{}: quniform needs low < high (hpo reads [low, high), as numpy "
+                               "draws it when low < high)",
                                Echo(name)));
-      return r_.AddNumeric(name, key_node, "discrete_uniform", a[0], a[1] - q, std::nullopt,
-                           std::nullopt, q);
+      const double lo = a[0] / q, hi = a[1] / q;
+      if (lo == std::round(lo) && hi == std::round(hi))  // low, low + q, ..., high - q: even
+        return r_.AddNumeric(name, key_node, "discrete_uniform", a[0], a[1] - q, std::nullopt,
+                             std::nullopt, q);
+      r_.AddNumeric(name, key_node, "q_uniform", a[0], a[1], std::nullopt, std::nullopt, q);
+      return r_.FloorToQ(name);
     }
     if (kind == "qnormal") {  // floor(N(loc, scale) / q) * q = round(N(loc - q/2, scale) / q) * q
       positive(a[1]);
       return r_.AddNormal(name, key_node, "q_normal", a[0] - q / 2, a[1], q);
     }
-    r_.Fail(v, fmt::format("{}: {} floors a log-scale draw to multiples of q (dist.py); hpo has no "
-                           "such distribution",
-                           Echo(name), kind));
+    if (kind == "qloguniform") {  // floor(exp(U[low, high)) / q) * q: dist.py:35-37
+      r_.AddNumeric(name, key_node, "q_log_uniform_values", std::exp(a[0]), std::exp(a[1]),
+                    std::nullopt, std::nullopt, q);
+      return r_.FloorToQ(name);
+    }
+    if (!v1_)  // v0's matrix.py:141-143 returns np.exp(lognormal(...)): q is never used
+      r_.Fail(v, fmt::format("{}: Polyaxon v0's qlognormal draws exp() of a log-normal draw and "
+                             "never uses q (polyaxon_schemas matrix.py:141-143); write lognormal "
+                             "for a log-normal, or Polyaxon v1's qlognormal for one floored to q",
+                             Echo(name)));
+    positive(a[1]);  // floor(exp(N(loc, scale)) / q) * q: dist.py:53-55
+    r_.AddNormal(name, key_node, "q_log_normal", a[0], a[1], q);
+    r_.FloorToQ(name);
   }
 
   // Under hyperopt the q kinds are hyperopt's: round(x / q) * q, as W&B's q distributions.
