@@ -26,9 +26,32 @@ namespace {
   throw std::runtime_error(message);
 }
 
+// A device or a pipe the user named as the output (`--out /dev/null`): written to as it is.
+// Renaming a temporary file onto it would replace it, and as root that deletes /dev/null itself.
+void WriteInPlace(const std::filesystem::path& path, std::string_view contents) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) Fail("cannot open", path);
+  for (size_t written = 0; written < contents.size();) {
+    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      Fail("cannot write", path, error);
+    }
+    written += static_cast<size_t>(n);
+  }
+  ::close(fd);
+}
+
 }  // namespace
 
 void WriteFileAtomic(const std::filesystem::path& path, std::string_view contents, Flush flush) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status) &&
+      !std::filesystem::is_directory(status))
+    return WriteInPlace(path, contents);
   // Unique per process so concurrent writers of one path never share a temp file.
   std::filesystem::path tmp = path;
   tmp += ".tmp." + std::to_string(::getpid());
