@@ -300,6 +300,8 @@ TEST(SweepConvertTest, EveryTopLevelSettingIsWrittenOrListedAsTheKeyTableSays) {
           << tool << ": " << name << " " << node.Scalar() << " for " << key->text(c);
     }
   }
+}
+
 // W&B has q_log_uniform_values (nearest multiple): written as it; Polyaxon's floor is hpo's own
 // (floor_to_q), kept by the hpo form and a comment in the others.
 TEST(SweepConvertTest, QLogRangesAndTheirFloorConvertWithWhatTheTargetCanSay) {
