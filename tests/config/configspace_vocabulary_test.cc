@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lib/config/sweep_config.h"
+#include "tests/support/param_named.h"
 #include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
@@ -23,13 +24,7 @@ const std::vector<std::string> kCommand = {"python3", "train.py", "${args}"};
 
 SweepConfig Load(const std::string& path) { return LoadSweepConfig(path, "", kCommand, {}); }
 
-const ParameterSpec& Param(const SweepConfig& c, const std::string& name) {
-  for (const ParameterSpec& p : c.parameters) {
-    if (p.name == name) return p;
-  }
-  ADD_FAILURE() << "no parameter " << name;
-  return c.parameters.front();
-}
+using testing_support::Param;
 
 std::string Written(const std::string& text) {
   const auto dir = testing_support::OwnTestDir("configspace");

@@ -11,6 +11,7 @@
 
 #include "lib/config/sweep_config.h"
 #include "lib/space/search_space.h"
+#include "tests/support/param_named.h"
 #include "tests/support/test_dir.h"
 #include "tests/support/user_error.h"
 
@@ -24,13 +25,7 @@ const std::vector<std::string> kCommand = {"python3", "mnist.py", "${args}"};
 
 SweepConfig Load(const std::string& path) { return LoadSweepConfig(path, "", kCommand, {}); }
 
-const ParameterSpec& Param(const SweepConfig& c, const std::string& name) {
-  for (const ParameterSpec& p : c.parameters) {
-    if (p.name == name) return p;
-  }
-  ADD_FAILURE() << "no parameter " << name;
-  return c.parameters.front();
-}
+using testing_support::Param;
 
 // A file written for the test, in a folder of its own (a config's searchSpaceFile is beside it).
 std::string Written(const std::string& name, const std::string& text) {
