@@ -19,12 +19,14 @@ int RunImportance(const ImportanceOptions& options) {
   const report::SweepResults r = report::LoadSweepResults(options.sweep.Locate());
   r.RequireFinished("analyse");
   const std::vector<report::ParameterImportance> ranking = report::SweepImportance(r);
-  fmt::print("Parameter importance for {} (functional ANOVA main effects on a GP surrogate):\n",
-             r.info.metric);
+  fmt::print(
+      "Parameter importance for {} (fANOVA as Optuna's; +/- its standard deviation over {} "
+      "forests):\n",
+      r.info.metric, report::kForests);
   for (const report::ParameterImportance& p : ranking) {
     const int bar = static_cast<int>(std::lround(p.importance * 40));
-    fmt::print("  {:<28} {:6.1f}%  {}\n", p.parameter, 100 * p.importance,
-               std::string(static_cast<size_t>(bar), '#'));
+    fmt::print("  {:<28} {:6.1f}% +/- {:4.1f}  {}\n", p.parameter, 100 * p.importance,
+               100 * p.spread, std::string(static_cast<size_t>(bar), '#'));
   }
   const std::filesystem::path out = options.out.empty()
                                         ? r.AnalysisDir() / "hyperparameter_importance.yaml"

@@ -102,15 +102,23 @@ SvgChart ImportanceBars(const std::vector<ParameterImportance>& importance) {
   std::vector<std::string> names;
   for (auto it = importance.rbegin(); it != importance.rend(); ++it)
     names.push_back(it->parameter);  // most important on top
-  SvgChart chart("share of main-effect variance", "");
+  SvgChart chart("share of the variance explained (fANOVA)", "");
   chart.Size(kWideChart, 60 + 26 * static_cast<int>(names.size())).YCategories(names);
   for (size_t row = 0; row < names.size(); ++row) {
     const ParameterImportance& p = importance[names.size() - 1 - row];
-    chart.Add({Mark::Kind::kBar,
-               {p.importance},
-               {static_cast<double>(row)},
-               "#1f77b4",
-               fmt::format("{} {:.1f}%", p.parameter, 100 * p.importance)});
+    chart.Add(
+        {Mark::Kind::kBar,
+         {p.importance},
+         {static_cast<double>(row)},
+         "#1f77b4",
+         fmt::format("{} {:.1f}% +/- {:.1f}", p.parameter, 100 * p.importance, 100 * p.spread)});
+    if (p.spread > 0) {  // the share's standard deviation over the forests, as an error bar
+      chart.Add({Mark::Kind::kLine,
+                 {std::max(0.0, p.importance - p.spread), p.importance + p.spread},
+                 {static_cast<double>(row), static_cast<double>(row)},
+                 "#222222",
+                 "standard deviation over the forests"});
+    }
   }
   return chart;
 }
@@ -359,8 +367,11 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
   html += "<h2>Parameter importance</h2>";
   html += importance.empty() ? "<p class=\"note\">needs at least 3 complete trials</p>"
                              : ImportanceBars(importance).Render() +
-                                   "<p class=\"note\">functional ANOVA main effects on a "
-                                   "Gaussian-process surrogate (hpo importance)</p>";
+                                   fmt::format(
+                                       "<p class=\"note\">fANOVA on random forests, as "
+                                       "Optuna's; +/- the standard deviation over {} "
+                                       "forests (hpo importance)</p>",
+                                       kForests);
   html += "\n";
   if (r.config) {
     const space::SearchSpace space = r.config->BuildSpace();
@@ -406,7 +417,8 @@ std::string MarkdownReport(const SweepResults& r,
   md += "\n## Parameter importance\n\n";
   if (importance.empty()) md += "needs at least 3 complete trials\n";
   for (const ParameterImportance& p : importance)
-    md += fmt::format("- {}: {:.1f}%\n", p.parameter, 100 * p.importance);
+    md +=
+        fmt::format("- {}: {:.1f}% +/- {:.1f}\n", p.parameter, 100 * p.importance, 100 * p.spread);
   return md;
 }
 

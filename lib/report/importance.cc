@@ -6,121 +6,123 @@
 #include <cmath>
 
 #include "lib/core/error.h"
-#include "lib/core/random.h"
 #include "lib/report/best_params.h"
-#include "lib/samplers/gaussian_process.h"
+#include "lib/report/fanova.h"
+#include "lib/report/optuna_journal.h"
 
 namespace hpo::report {
 namespace {
 
-constexpr int kFitSteps = 60;
-constexpr int kMaxFitPoints = 300;  // the newest; O(n^3) per fit step
-constexpr int kBasePoints = 256;    // Monte Carlo points for averaging over the other parameters
-constexpr int kGridPoints = 24;     // values of a continuous parameter on its main-effect curve
-
-// GP inputs in [0, 1]: categorical indices spread over the unit interval.
-double Embedded(double coordinate, const space::Dimension& d) {
-  return d.kind == space::DimensionKind::kCategorical && d.num_levels > 1
-             ? coordinate / (d.num_levels - 1)
-             : coordinate;
-}
-
-// The values a parameter takes on its main-effect curve, as GP inputs.
-std::vector<double> Grid(const space::Dimension& d) {
-  std::vector<double> grid;
-  if (d.kind == space::DimensionKind::kCategorical) {
-    for (int level = 0; level < d.num_levels; ++level) grid.push_back(Embedded(level, d));
-  } else {
-    for (int i = 0; i < kGridPoints; ++i) grid.push_back((i + 0.5) / kGridPoints);
+// The trials importance is measured on: COMPLETE with a finite value, inside the space.
+std::vector<const store::Trial*> UsableTrials(const space::SearchSpace& space,
+                                              const std::vector<store::Trial>& trials) {
+  std::vector<const store::Trial*> usable;
+  for (const store::Trial& t : trials) {
+    if (t.state != store::TrialState::kComplete || !t.value || !std::isfinite(*t.value)) continue;
+    if (!space.Contains(t.params)) continue;  // from an earlier space (an accepted config change)
+    usable.push_back(&t);
   }
-  return grid;
+  return usable;
 }
 
-double Variance(const std::vector<double>& v) {
+// The parameters every usable trial has, by name: Optuna's intersection search space, sorted
+// as Optuna sorts it (optuna/samplers/_search_space/intersection.py:96). A conditional
+// parameter inactive in some trial is not ranked.
+std::vector<const config::ParameterSpec*> SharedParameters(
+    const config::SweepConfig& config, const std::vector<const store::Trial*>& usable) {
+  std::vector<const config::ParameterSpec*> shared;
+  for (const config::ParameterSpec& spec : config.parameters) {
+    if (std::all_of(usable.begin(), usable.end(),
+                    [&](const store::Trial* t) { return t->params.count(spec.name) > 0; }))
+      shared.push_back(&spec);
+  }
+  std::sort(shared.begin(), shared.end(),
+            [](const auto* a, const auto* b) { return a->name < b->name; });
+  return shared;
+}
+
+// One value only: nothing to explain, importance 0 (as Optuna's _evaluator.py:98-106).
+bool SingleValued(const OptunaParameter& p) {
+  return p.categorical ? p.choices.size() < 2 : !(p.high > p.low);
+}
+
+// Appends a parameter's columns to `input`: its values, or one 0/1 column per choice.
+void AddColumns(const OptunaParameter& p, const std::string& name,
+                const std::vector<const store::Trial*>& usable, FanovaInput& input) {
+  std::vector<size_t>& group = input.groups.emplace_back();
+  if (p.categorical) {
+    for (const Value& choice : p.choices) {
+      std::vector<double> column(usable.size());
+      for (size_t i = 0; i < usable.size(); ++i)
+        column[i] = usable[i]->params.at(name) == choice ? 1 : 0;
+      group.push_back(input.columns.size());
+      input.columns.push_back(std::move(column));
+      input.low.push_back(0.0);
+      input.high.push_back(1.0);
+    }
+    return;
+  }
+  std::vector<double> column(usable.size());
+  for (size_t i = 0; i < usable.size(); ++i) column[i] = usable[i]->params.at(name).as_double();
+  // The normal family's specs have no range (min and max unused): the values seen stand in.
+  const double low = std::min(p.low, *std::min_element(column.begin(), column.end()));
+  double high = std::max(p.high, *std::max_element(column.begin(), column.end()));
+  if (!(high > low)) high = low + 1;  // one value seen and no range: a column never split
+  group.push_back(input.columns.size());
+  input.columns.push_back(std::move(column));
+  input.low.push_back(low);
+  input.high.push_back(high);
+}
+
+ParameterImportance MeanAndSpread(const std::string& name, const std::vector<double>& shares) {
   double mean = 0, squares = 0;
-  for (double x : v) mean += x;
-  mean /= static_cast<double>(v.size());
-  for (double x : v) squares += (x - mean) * (x - mean);
-  return squares / static_cast<double>(v.size());
+  for (const double s : shares) mean += s;
+  mean /= static_cast<double>(shares.size());
+  for (const double s : shares) squares += (s - mean) * (s - mean);
+  const double spread =
+      shares.size() > 1 ? std::sqrt(squares / static_cast<double>(shares.size() - 1)) : 0.0;
+  return {name, mean, spread};
 }
 
 }  // namespace
 
-std::vector<ParameterImportance> MainEffectImportance(const space::SearchSpace& space,
-                                                      const std::vector<space::UnitPoint>& points,
-                                                      const std::vector<double>& scores,
-                                                      uint64_t seed) {
-  const std::vector<space::Dimension>& dims = space.dimensions();
-  const auto d = static_cast<Eigen::Index>(dims.size());
-  const auto n = static_cast<Eigen::Index>(std::min<size_t>(points.size(), kMaxFitPoints));
-  const size_t first = points.size() - static_cast<size_t>(n);
-
-  // Standardised scores, so the GP's priors fit any metric's scale.
-  Eigen::MatrixXd x(n, d);
-  Eigen::VectorXd y(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = 0; j < d; ++j)
-      x(i, j) = Embedded(points[first + static_cast<size_t>(i)][static_cast<size_t>(j)],
-                         dims[static_cast<size_t>(j)]);
-    y(i) = scores[first + static_cast<size_t>(i)];
+std::vector<ParameterImportance> TrialImportance(const config::SweepConfig& config,
+                                                 const std::vector<store::Trial>& trials,
+                                                 const std::string& sweep_name) {
+  const std::vector<const store::Trial*> usable = UsableTrials(config.BuildSpace(), trials);
+  if (usable.size() < 3) {
+    throw UserError(
+        fmt::format("sweep '{}' has {} complete trial(s); parameter importance needs at least 3",
+                    sweep_name, usable.size()));
   }
-  const double sd = std::sqrt((y.array() - y.mean()).square().mean());
-  y = (y.array() - y.mean()) / (sd > 0 ? sd : 1.0);
-  samplers::GaussianProcess gp;
-  gp.Fit(x, y, kFitSteps);
-
-  // Base points: uniform over the box (each categorical level equally likely).
-  Rng rng(seed);
-  Eigen::MatrixXd base(kBasePoints, d);
-  for (int b = 0; b < kBasePoints; ++b) {
-    for (Eigen::Index j = 0; j < d; ++j) {
-      const space::Dimension& dim = dims[static_cast<size_t>(j)];
-      base(b, j) =
-          dim.kind == space::DimensionKind::kCategorical
-              ? Embedded(static_cast<double>(UniformInt(rng, 0, std::max(dim.num_levels, 1))), dim)
-              : UniformUnit(rng);
+  FanovaInput input;
+  for (const store::Trial* t : usable) input.scores.push_back(*t->value);
+  std::vector<std::string> measured;
+  std::vector<ParameterImportance> ranking;
+  for (const config::ParameterSpec* spec : SharedParameters(config, usable)) {
+    const OptunaParameter p = OptunaParameterOf(*spec);
+    if (SingleValued(p)) {
+      ranking.push_back({spec->name, 0.0, 0.0});
+      continue;
     }
+    AddColumns(p, spec->name, usable, input);
+    measured.push_back(spec->name);
   }
-
-  std::vector<ParameterImportance> result;
-  double total = 0;
-  for (Eigen::Index j = 0; j < d; ++j) {
-    std::vector<double> effect;
-    for (double v : Grid(dims[static_cast<size_t>(j)])) {
-      Eigen::MatrixXd moved = base;
-      moved.col(j).setConstant(v);
-      effect.push_back(gp.PredictMean(moved).mean());
+  if (!measured.empty()) {
+    std::vector<std::vector<double>> shares(measured.size());  // per parameter, per forest
+    for (int forest = 0; forest < kForests; ++forest) {
+      const std::vector<double> s = FanovaShares(input, ForestSettings{}, forest);
+      for (size_t k = 0; k < measured.size(); ++k) shares[k].push_back(s[k]);
     }
-    result.push_back({dims[static_cast<size_t>(j)].name, Variance(effect)});
-    total += result.back().importance;
+    for (size_t k = 0; k < measured.size(); ++k)
+      ranking.push_back(MeanAndSpread(measured[k], shares[k]));
   }
-  for (ParameterImportance& p : result) p.importance = total > 0 ? p.importance / total : 0.0;
-  std::stable_sort(result.begin(), result.end(),
+  std::stable_sort(ranking.begin(), ranking.end(),
                    [](const ParameterImportance& a, const ParameterImportance& b) {
                      return a.importance > b.importance;
                    });
-  return result;
-}
-
-namespace {
-
-// A conditional parameter has no value in some trials (the GP saw it at its centre there), so
-// it is not ranked: as Optuna's importance evaluators rank only the parameters every trial has
-// (their intersection search space). The others' shares are renormalised.
-std::vector<ParameterImportance> WithoutConditionalParameters(
-    const space::SearchSpace& space, std::vector<ParameterImportance> ranking) {
-  std::erase_if(ranking, [&](const ParameterImportance& p) {
-    return std::any_of(
-        space.dimensions().begin(), space.dimensions().end(),
-        [&](const space::Dimension& d) { return d.conditional && d.name == p.parameter; });
-  });
-  double total = 0;
-  for (const ParameterImportance& p : ranking) total += p.importance;
-  for (ParameterImportance& p : ranking) p.importance = total > 0 ? p.importance / total : 0.0;
   return ranking;
 }
-
-}  // namespace
 
 std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep) {
   if (!sweep.config) {
@@ -129,33 +131,22 @@ std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep) {
                     "to measure importance in",
                     sweep.location.name));
   }
-  const space::SearchSpace space = sweep.config->BuildSpace();
-  std::vector<space::UnitPoint> points;
-  std::vector<double> scores;
-  for (const store::Trial& t : sweep.trials) {
-    if (t.state != store::TrialState::kComplete || !t.value || !std::isfinite(*t.value)) continue;
-    if (!space.Contains(t.params)) continue;  // from an earlier space (an accepted config change)
-    points.push_back(space.Impute(space.ToUnit(t.params)));
-    scores.push_back(*t.value);
-  }
-  if (points.size() < 3) {
-    throw UserError(
-        fmt::format("sweep '{}' has {} complete trial(s); parameter importance needs at least 3",
-                    sweep.location.name, points.size()));
-  }
-  return WithoutConditionalParameters(space, MainEffectImportance(space, points, scores, 0));
+  return TrialImportance(*sweep.config, sweep.trials, sweep.location.name);
 }
 
 std::string ImportanceYaml(const SweepResults& sweep,
                            const std::vector<ParameterImportance>& ranking) {
   const std::vector<store::Trial> ranked = RankTrials(sweep.trials, sweep.info.maximize);
   std::string out = fmt::format(
-      "# Parameter importance of sweep {}: functional ANOVA main effects on a Gaussian-process\n"
-      "# surrogate of {} over {} complete trials (hpo importance; docs/report.md).\n"
+      "# Parameter importance of sweep {}: fANOVA (random forests, as Optuna's) of {} over {}\n"
+      "# complete trials; spread: its standard deviation over {} forests (hpo importance;\n"
+      "# docs/report.md).\n"
       "metric: {}\ntrials_used: {}\nimportance_ranking:\n",
-      sweep.location.name, sweep.info.metric, ranked.size(), sweep.info.metric, ranked.size());
+      sweep.location.name, sweep.info.metric, ranked.size(), kForests, sweep.info.metric,
+      ranked.size());
   for (const ParameterImportance& p : ranking) {
-    out += fmt::format("  - parameter: {}\n    importance: {:.4f}\n", p.parameter, p.importance);
+    out += fmt::format("  - parameter: {}\n    importance: {:.4f}\n    spread: {:.4f}\n",
+                       p.parameter, p.importance, p.spread);
     if (ranked.empty()) continue;
     const auto best = ranked[0].params.find(p.parameter);
     if (best != ranked[0].params.end())

@@ -83,12 +83,8 @@ OptunaDistribution Numeric(bool integer, double low, double high, bool log) {
 }
 
 OptunaDistribution FromSpec(const config::ParameterSpec& spec) {
-  if (spec.categorical) return Categorical(spec.choices);
-  const std::string& kind = spec.numeric.distribution;
-  const bool integer = kind == "int_uniform" || kind == "uniform_pow2" || kind == "int_loguniform";
-  const bool log = kind == "log_normal" || kind == "loguniform" || kind == "log_uniform_values" ||
-                   kind == "uniform_pow2" || kind == "int_loguniform";
-  return Numeric(integer, spec.numeric.min, spec.numeric.max, log);
+  const OptunaParameter p = OptunaParameterOf(spec);
+  return p.categorical ? Categorical(p.choices) : Numeric(p.integer, p.low, p.high, p.log);
 }
 
 // A parameter the config does not describe: typed from the values the trials hold.
@@ -164,6 +160,22 @@ std::string TrialLine(const store::Trial& t,
 }
 
 }  // namespace
+
+OptunaParameter OptunaParameterOf(const config::ParameterSpec& spec) {
+  OptunaParameter p;
+  if (spec.categorical) {
+    p.categorical = true;
+    p.choices = spec.choices;
+    return p;
+  }
+  const std::string& kind = spec.numeric.distribution;
+  p.integer = kind == "int_uniform" || kind == "uniform_pow2" || kind == "int_loguniform";
+  p.log = kind == "log_normal" || kind == "loguniform" || kind == "log_uniform_values" ||
+          kind == "uniform_pow2" || kind == "int_loguniform";
+  p.low = spec.numeric.min;
+  p.high = spec.numeric.max;
+  return p;
+}
 
 std::string ExportOptunaJournal(const store::Study& study, const StudyInfo& info,
                                 const std::vector<store::Trial>& trials,

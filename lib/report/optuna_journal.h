@@ -19,6 +19,18 @@
 
 namespace hpo::report {
 
+/// A parameter as the export gives it to Optuna (and as `hpo importance` encodes it, so that
+/// its numbers compare with Optuna's on the exported trials).
+struct OptunaParameter {
+  bool categorical = false;
+  std::vector<Value> choices;  ///< categorical
+  bool integer = false;        ///< numeric: IntDistribution, else FloatDistribution
+  bool log = false;
+  double low = 0, high = 0;
+};
+
+OptunaParameter OptunaParameterOf(const config::ParameterSpec& spec);
+
 std::string ExportOptunaJournal(const store::Study& study, const StudyInfo& info,
                                 const std::vector<store::Trial>& trials,
                                 const std::vector<config::ParameterSpec>& specs);
