@@ -1,0 +1,60 @@
+#include "lib/report/html_report.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+namespace hpo::report {
+namespace {
+
+// The y label of the chart under a section's heading.
+std::string YLabelNote(const std::string& page, const std::string& heading) {
+  const size_t chart = page.find("<h2>" + heading + "</h2>");
+  const size_t note = page.find(R"(class="note">()", chart);
+  if (chart == std::string::npos || note == std::string::npos || note > page.find("</svg>", chart))
+    return "";
+  return page.substr(note + 13, page.find("</tspan>", note) - note - 13);
+}
+
+// Twenty trials whose curves and values lie between 1 and 2.9, and one far from them: below
+// for a maximised metric (a policy that crashed), above for a minimised one (a loss that
+// diverged).
+SweepResults StudyWithOneFarTrial(bool maximize) {
+  SweepResults r;
+  r.location.name = "far";
+  r.info.metric = maximize ? "reward" : "loss";
+  r.info.maximize = maximize;
+  for (int64_t n = 0; n <= 20; ++n) {
+    store::Trial t;
+    t.number = n;
+    t.state = store::TrialState::kComplete;
+    t.started_ms = 1000 * n, t.finished_ms = 1000 * n + 500;
+    const double far = maximize ? -3000 : 3000,
+                 value = n == 20 ? far : 1 + 0.1 * static_cast<double>(n);
+    for (int step = 1; step <= 3; ++step) t.intermediates.push_back({step, value});
+    t.value = value;
+    r.trials.push_back(t);
+  }
+  return r;
+}
+
+TEST(HtmlReportTest, HistoryAndCurvesLeaveOutFarValuesOnTheMetricsWorseSide) {
+  const std::string maximised = HtmlReport(StudyWithOneFarTrial(true), {}, 10);
+  EXPECT_EQ(YLabelNote(maximised, "Optimization history"),
+            "(1 point below 0.924 drawn at the edge)");
+  EXPECT_EQ(YLabelNote(maximised, "History by wall time"),
+            "(1 point below 0.924 drawn at the edge)");
+  EXPECT_EQ(YLabelNote(maximised, "Intermediate values"),
+            "(3 points below 0.924 drawn at the edge)");
+  const std::string minimised = HtmlReport(StudyWithOneFarTrial(false), {}, 10);
+  EXPECT_EQ(YLabelNote(minimised, "Optimization history"),
+            "(1 point above 2.976 drawn at the edge)");
+  EXPECT_EQ(YLabelNote(minimised, "Intermediate values"),
+            "(3 points above 2.976 drawn at the edge)");
+  // The cost chart shows every value.
+  EXPECT_EQ(YLabelNote(minimised, "Cost vs score"), "");
+}
+
+}  // namespace
+}  // namespace hpo::report
