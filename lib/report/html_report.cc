@@ -59,7 +59,7 @@ SvgChart History(const SweepResults& r, const std::string& x_label,
   std::stable_sort(
       ordered.begin(), ordered.end(),
       [&](const store::Trial* a, const store::Trial* b) { return x_of(r, *a) < x_of(r, *b); });
-  Mark best{Mark::Kind::kLine, {}, {}, kBestColour, "best so far", 2};
+  Mark best{Mark::Kind::kLine, {}, {}, kBestColour, "best so far", 2, false};
   for (const store::Trial* t : ordered) {
     chart.Add({Mark::Kind::kPoint,
                {x_of(r, *t)},

@@ -82,10 +82,10 @@ Axis Fit(const std::vector<double>& values, bool log) {
 // Tukey's fence, the box plot's whisker rule: 1.5 interquartile ranges beyond the quartile.
 // - On normally distributed values it lies 2.7 standard deviations out, past 0.35% of them: a
 //   chart without outliers almost never changes.
-// - A quarter of the values may be far without moving the quartile. On a LunarLander sweep
-//   whose first evaluations trail down to -3138 (docs/benchmarks.md, "Report charts"), the
-//   values that decide pruning took 16% of the chart's height with every value in range, 23%
-//   with the 5th to 95th percentile widened by half their distance, and 41% with this fence.
+// - A quarter of the values may be far without moving the quartile. On the default LunarLander
+//   sweep, whose first evaluations trail down to -5081 (docs/benchmarks.md, "Report charts"),
+//   the values that decide pruning took 6% of the chart's height with every value in range, 28%
+//   with the 5th to 95th percentile widened by half their distance, and 39% with this fence.
 constexpr double kFenceInterquartiles = 1.5;
 
 // Linear interpolation between the order statistics (numpy's default method).
@@ -96,12 +96,14 @@ double Quantile(const std::vector<double>& sorted, double q) {
   return sorted[below] + (sorted[above] - sorted[below]) * (index - std::floor(index));
 }
 
-// The finite values on this side of the fence on `side`: the ones the y axis is fitted to.
-std::vector<double> InsideFence(std::vector<double> values, SvgChart::FarSide side) {
-  std::erase_if(values, [](double v) { return !std::isfinite(v); });
-  if (values.size() < 2 || side == SvgChart::FarSide::kNone) return values;
-  std::sort(values.begin(), values.end());
-  const double q1 = Quantile(values, 0.25), q3 = Quantile(values, 0.75);
+// The values on this side of the fence on `side`, placed by the quartiles of `sample`: the ones
+// the y axis is fitted to.
+std::vector<double> InsideFence(std::vector<double> values, std::vector<double> sample,
+                                SvgChart::FarSide side) {
+  std::erase_if(sample, [](double v) { return !std::isfinite(v); });
+  if (sample.size() < 2 || side == SvgChart::FarSide::kNone) return values;
+  std::sort(sample.begin(), sample.end());
+  const double q1 = Quantile(sample, 0.25), q3 = Quantile(sample, 0.75);
   const double reach = kFenceInterquartiles * (q3 - q1);
   if (reach <= 0) return values;  // half the values are equal: no spread to call anything far by
   if (side == SvgChart::FarSide::kBelow) {
@@ -283,17 +285,18 @@ std::string SvgChart::Render() const {
                        R"svg(yet</text></svg>)svg",
                        width_ / 2, height_ / 2);
   }
-  std::vector<double> xs, ys;
+  std::vector<double> xs, ys, quartile_sample;
   for (const Mark& m : marks_) {
     if (m.kind == Mark::Kind::kBar) xs.push_back(0);
     xs.insert(xs.end(), m.x.begin(), m.x.end());
     ys.insert(ys.end(), m.y.begin(), m.y.end());
+    if (m.in_quartiles) quartile_sample.insert(quartile_sample.end(), m.y.begin(), m.y.end());
   }
   Frame frame;
   frame.x = Fit(xs, log_x_);
   if (!x_categories_.empty())
     frame.x.lo = -0.5, frame.x.hi = static_cast<double>(x_categories_.size()) - 0.5;
-  frame.y = Fit(InsideFence(std::move(ys), clip_far_y_), false);
+  frame.y = Fit(InsideFence(std::move(ys), std::move(quartile_sample), clip_far_y_), false);
   if (!y_categories_.empty())
     frame.y.lo = -0.6, frame.y.hi = static_cast<double>(y_categories_.size()) - 0.4;
   size_t longest = 0;  // category names sit left of the frame: make room for them

@@ -17,6 +17,9 @@ struct Mark {
   std::string colour = "#1f77b4";
   std::string tooltip;
   double width = 1.5;  ///< line width or point radius
+  /// False for a summary of the other marks (the best-so-far line): its values are left out of
+  /// the quartiles of ClipFarY, which would otherwise count the best trials twice.
+  bool in_quartiles = true;
 };
 
 class SvgChart {
@@ -29,8 +32,9 @@ class SvgChart {
   }
   /// The side of the y axis that may leave out far values: the worse one (kBelow for a metric
   /// that is maximised). RL curves start far below where they end, and the first evaluations of
-  /// bad policies (-3000 on LunarLander) would otherwise flatten every curve into a band; the
-  /// better side always shows every value, since the best ones are what a reader looks for.
+  /// bad policies (-5081 in the default LunarLander sweep) would otherwise flatten every curve into
+  /// a band; the better side always shows every value, since the best ones are what a reader looks
+  /// for.
   enum class FarSide { kNone, kBelow, kAbove };
   /// Values beyond Tukey's fence on `side` (1.5 interquartile ranges past the quartile) are
   /// left out of the y range and drawn at its edge: a triangle pointing off the chart (class

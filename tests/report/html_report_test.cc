@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace hpo::report {
 namespace {
@@ -54,6 +56,32 @@ TEST(HtmlReportTest, HistoryAndCurvesLeaveOutFarValuesOnTheMetricsWorseSide) {
             "(3 points above 2.976 drawn at the edge)");
   // The cost chart shows every value.
   EXPECT_EQ(YLabelNote(minimised, "Cost vs score"), "");
+}
+
+// The final values of a default LunarLander sweep, in trial order, and whether each completed
+// (`hpo sweep configs/lunar.yaml --jobs 1`, 2026-12-07; docs/benchmarks.md, "Report charts").
+TEST(HtmlReportTest, TheBestSoFarLineDoesNotCountTwiceInTheHistorysQuartiles) {
+  const std::vector<std::pair<double, bool>> values = {
+      {-57.9, true},  {203.7, true},  {15.1, true},   {149.3, true},  {-129.4, false},
+      {-99.2, false}, {256.3, true},  {-11.6, false}, {193.0, true},  {269.6, true},
+      {279.0, true},  {273.6, true},  {273.5, true},  {277.1, true},  {274.7, true},
+      {272.1, true},  {253.2, false}, {97.2, false},  {256.6, false}, {167.0, false},
+      {248.6, false}, {195.6, false}, {237.7, false}, {219.6, false}, {47.1, false},
+      {101.2, false}, {107.0, false}, {105.8, false}, {237.4, false}, {274.5, true}};
+  SweepResults r;
+  r.location.name = "lunar";
+  for (size_t n = 0; n < values.size(); ++n) {
+    store::Trial t;
+    t.number = static_cast<int64_t>(n);
+    t.state = values[n].second ? store::TrialState::kComplete : store::TrialState::kPruned;
+    t.value = values[n].first;
+    r.trials.push_back(t);
+  }
+  // Its quartiles put the fence at -144, below every value. Counted with the best-so-far line
+  // (14 more values, most of them near 275), they put it at -65, past the two worst trials.
+  const std::string page = HtmlReport(r, {}, 10);
+  EXPECT_EQ(YLabelNote(page, "Optimization history"), "");
+  EXPECT_EQ(page.find("class=\"clipped\""), std::string::npos);
 }
 
 }  // namespace
