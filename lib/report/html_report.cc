@@ -42,11 +42,16 @@ constexpr int kWideChart = 1100, kWideChartHeight = 340;
 
 bool Better(const SweepResults& r, double a, double b) { return r.info.maximize ? a > b : a < b; }
 
+// Where the metric's bad values lie: the side of a chart that may leave its far values out.
+SvgChart::FarSide WorseSide(const SweepResults& r) {
+  return r.info.maximize ? SvgChart::FarSide::kBelow : SvgChart::FarSide::kAbove;
+}
+
 // Every trial with a value against `x_of(trial)`, coloured by state, and the best-so-far line.
 SvgChart History(const SweepResults& r, const std::string& x_label,
                  double (*x_of)(const SweepResults&, const store::Trial&)) {
   SvgChart chart(x_label, r.info.metric);
-  chart.Size(kWideChart, kWideChartHeight);
+  chart.Size(kWideChart, kWideChartHeight).ClipFarY(WorseSide(r));
   std::vector<const store::Trial*> ordered;
   for (const store::Trial& t : r.trials) {
     if (t.value && std::isfinite(*t.value)) ordered.push_back(&t);
@@ -54,7 +59,7 @@ SvgChart History(const SweepResults& r, const std::string& x_label,
   std::stable_sort(
       ordered.begin(), ordered.end(),
       [&](const store::Trial* a, const store::Trial* b) { return x_of(r, *a) < x_of(r, *b); });
-  Mark best{Mark::Kind::kLine, {}, {}, kBestColour, "best so far", 2};
+  Mark best{Mark::Kind::kLine, {}, {}, kBestColour, "best so far", 2, false};
   for (const store::Trial* t : ordered) {
     chart.Add({Mark::Kind::kPoint,
                {x_of(r, *t)},
@@ -86,7 +91,7 @@ double MinutesSinceStart(const SweepResults& r, const store::Trial& t) {
 
 SvgChart Intermediates(const SweepResults& r) {
   SvgChart chart("step", r.info.metric + " (intermediate)");
-  chart.Size(kWideChart, kWideChartHeight);
+  chart.Size(kWideChart, kWideChartHeight).ClipFarY(WorseSide(r));
   for (const store::Trial& t : r.trials) {
     if (t.intermediates.empty()) continue;
     Mark line{Mark::Kind::kLine, {}, {}, StateColour(t.state), TrialTip(r, t), 1.2};

@@ -1,6 +1,8 @@
 // Inline SVG charts for the HTML report: no JavaScript, no network, nothing to load.
 // A chart has data coordinates on both axes (optionally logarithmic), and is drawn from marks:
 // points, polylines and horizontal bars, each with a colour and a tooltip (<title>).
+// ClipFarY() lets the y axis leave out values far on one side: they are drawn at its edge as
+// triangles pointing off the chart, and the y label says how many.
 #pragma once
 
 #include <string>
@@ -15,6 +17,9 @@ struct Mark {
   std::string colour = "#1f77b4";
   std::string tooltip;
   double width = 1.5;  ///< line width or point radius
+  /// False for a summary of the other marks (the best-so-far line): its values are left out of
+  /// the quartiles of ClipFarY, which would otherwise count the best trials twice.
+  bool in_quartiles = true;
 };
 
 class SvgChart {
@@ -23,6 +28,19 @@ class SvgChart {
       : x_label_(std::move(x_label)), y_label_(std::move(y_label)) {}
   SvgChart& LogX(bool on = true) {
     log_x_ = on;
+    return *this;
+  }
+  /// The side of the y axis that may leave out far values: the worse one (kBelow for a metric
+  /// that is maximised). RL curves start far below where they end, and the first evaluations of
+  /// bad policies (-5081 in the default LunarLander sweep) would otherwise flatten every curve into
+  /// a band; the better side always shows every value, since the best ones are what a reader looks
+  /// for.
+  enum class FarSide { kNone, kBelow, kAbove };
+  /// Values beyond Tukey's fence on `side` (1.5 interquartile ranges past the quartile) are
+  /// left out of the y range and drawn at its edge: a triangle pointing off the chart (class
+  /// "clipped"), counted in the y label ("3 points below -412 drawn at the edge").
+  SvgChart& ClipFarY(FarSide side) {
+    clip_far_y_ = side;
     return *this;
   }
   SvgChart& Size(int width, int height) {
@@ -52,6 +70,7 @@ class SvgChart {
  private:
   std::string x_label_, y_label_;
   bool log_x_ = false;
+  FarSide clip_far_y_ = FarSide::kNone;
   int width_ = 560, height_ = 300;
   std::vector<std::string> y_categories_, x_categories_;
   std::vector<Mark> marks_;
