@@ -194,8 +194,8 @@ void RegisterBestParamsCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--metric", options->metric,
                   "Rank by this key of the trials' sweep_eval_results.yaml (reward, mean_reward "
-                  "and episode_reward_mean "
-                  "are final_mean_reward)");
+                  "and episode_reward_mean are final_mean_reward), or an expression over them "
+                  "('0.7*final_mean_reward + 0.3*success_rate')");
   cmd->add_option("--sort", options->sort,
                   "asc (smallest first) or desc (largest first); default: the sweep's goal")
       ->check(CLI::IsMember({"asc", "desc"}));

@@ -14,6 +14,7 @@
 #include "apps/hpo/sweep_plan.h"
 #include "apps/hpo/train_command.h"
 #include "lib/config/from_patch.h"
+#include "lib/config/objective_formula.h"
 #include "lib/config/sweep_config.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
@@ -196,6 +197,10 @@ void PrintSpace(const config::SweepConfig& c) {
   fmt::print("trial program: {}\n", c.command.empty()
                                         ? std::string("hpo train")
                                         : fmt::format("{}", fmt::join(c.command, " ")));
+  const config::ObjectiveFormula metric = config::ObjectiveFormula::Parse(c.metric);
+  if (metric.is_expression()) {  // what the pruner and the charts see
+    fmt::print("intermediate values: {}\n", metric.DescribeIntermediateValues(c.command.empty()));
+  }
   fmt::print("searched ({}):\n", c.parameters.size());
   for (const config::ParameterSpec& p : c.parameters) {
     config::ParameterSpec always = p;  // the condition is printed last, for every kind

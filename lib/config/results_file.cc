@@ -1,8 +1,13 @@
 #include "lib/config/results_file.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
+
+#include "lib/core/closest_word.h"
+#include "lib/core/error.h"
 
 namespace hpo::config {
 
@@ -19,6 +24,21 @@ const std::vector<std::string>& TrainerResultKeys() {
 bool TrainerWritesMetric(const std::string& metric) {
   const std::vector<std::string>& keys = TrainerResultKeys();
   return IsRewardAlias(metric) || std::find(keys.begin(), keys.end(), metric) != keys.end();
+}
+
+bool TrainerLinesCarry(const std::string& metric) {
+  return IsRewardAlias(metric) || metric == "std" || metric == "success_rate" ||
+         metric == "episodes";
+}
+
+std::optional<std::string> WhyTrainerNeverWrites(const std::string& metric) {
+  if (TrainerWritesMetric(metric)) return std::nullopt;
+  const std::vector<std::string>& keys = TrainerResultKeys();
+  const std::string closest =
+      ClosestWord(metric, std::vector<std::string_view>(keys.begin(), keys.end()));
+  const bool near = EditDistance(metric, closest) <= std::max<size_t>(2, metric.size() / 3);
+  return fmt::format("'{}' is never written by hpo train{}", Echo(metric),
+                     near ? fmt::format(" (did you mean '{}'?)", closest) : "");
 }
 
 bool IsRewardAlias(const std::string& metric) {

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,15 @@ const std::vector<std::string>& TrainerResultKeys();
 /// reward alias. Its JSON lines carry nothing more (their mean_reward, std, success_rate and
 /// episodes end up in the results file), and the final value is read from that file.
 bool TrainerWritesMetric(const std::string& metric);
+
+/// True when hpo train's periodic evaluation lines (`{"event":"eval","step":N,"mean_reward":V,
+/// "std":S,"success_rate":R,"episodes":E,...}`, lib/trainer/run_log.cc) carry `metric` at each
+/// step: std, success_rate, episodes, and final_mean_reward (and its aliases) as mean_reward.
+bool TrainerLinesCarry(const std::string& metric);
+
+/// Why an objective cannot name `metric` when the trial program is hpo train: "'x' is never
+/// written by hpo train (did you mean 'y'?)"; nullopt when it writes it (TrainerWritesMetric).
+std::optional<std::string> WhyTrainerNeverWrites(const std::string& metric);
 
 /// True for the names other tools give what `hpo train` calls final_mean_reward (reward,
 /// mean_reward, episode_reward_mean).

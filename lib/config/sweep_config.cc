@@ -295,6 +295,8 @@ void EmitObjectives(YAML::Emitter& out, std::string_view key, const SweepConfig&
     out << YAML::EndSeq;
   } else if (key == "metric" && !c.MultiObjective()) {
     out << YAML::Key << "metric" << YAML::Value << c.metric;
+  } else if (key == "metric_name" && !c.metric_name.empty()) {
+    out << YAML::Key << "metric_name" << YAML::Value << c.metric_name;
   } else if (key == "goal" && !c.MultiObjective()) {
     out << YAML::Key << "goal" << YAML::Value << (c.maximize ? "maximize" : "minimize");
   }
@@ -318,7 +320,7 @@ void EmitEnqueue(YAML::Emitter& out, const std::vector<std::vector<GivenValue>>&
 void EmitEntry(YAML::Emitter& out, std::string_view key, const SweepConfig& c) {
   if (key == "name") {
     out << YAML::Key << "name" << YAML::Value << c.name;
-  } else if (key == "metric" || key == "goal" || key == "metrics") {
+  } else if (key == "metric" || key == "metric_name" || key == "goal" || key == "metrics") {
     EmitObjectives(out, key, c);
   } else if (key == "sampler" || key == "pruner") {
     out << YAML::Key << std::string(key) << YAML::Value << YAML::BeginMap;

@@ -70,8 +70,14 @@ struct HookSettings {
 struct SweepConfig {
   std::string source;  ///< the file it came from
   std::string name;    ///< study name (default: the file's stem)
+  /// What a trial's value is: a metric name, or an expression over the numbers it reports
+  /// (`0.7*final_mean_reward + 0.3*success_rate`, lib/config/objective_formula.h).
   std::string metric = "final_mean_reward";
   Origin metric_origin;  ///< where the file names the metric (or the objectives); none: default
+  /// What reports call an expression metric (`metric_name:`, beside `objective:`); empty: the
+  /// expression as written. A label: not part of the study.
+  std::string metric_name;
+  Origin metric_name_origin;
   bool maximize = true;
   /// A multi-objective study's further objectives (`metrics:`, Optuna's `directions`, Hydra's
   /// `direction: [..]`); metric/maximize are the first. Empty: one objective.

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/config/objective_formula.h"
 #include "lib/config/sweep_keys.h"
 #include "lib/config/yaml_source.h"
 #include "lib/samplers/grid_sampler.h"
@@ -553,7 +554,12 @@ std::string ToWandbYaml(const SweepConfig& c) {
     lines.Comment(
         fmt::format("hpo {} settings W&B has no key for: {}", m, Join(sampler_settings, ", ")));
   lines.Section("metric");
-  lines.Entry("name", Word(c.metric), "", 2);
+  lines.Entry("name", Word(c.metric),
+              ObjectiveFormula::IsExpression(c.metric)
+                  ? "hpo computes this expression from the run's numbers; W&B reads one key the "
+                    "run logs: log its value under one name"
+                  : "",
+              2);
   lines.Entry("goal", Word(c.maximize ? "maximize" : "minimize"), "", 2);
   if (c.target) lines.Entry("target", Number(*c.target), "", 2);
   lines.Entry("run_cap", Whole(c.n_trials));

@@ -11,6 +11,7 @@
 
 #include "lib/config/ini_source.h"
 #include "lib/config/interpolation.h"
+#include "lib/config/objective_formula.h"
 #include "lib/config/results_file.h"
 #include "lib/config/sweep_config.h"
 #include "lib/config/sweep_reading.h"
@@ -18,7 +19,6 @@
 #include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
-#include "lib/core/closest_word.h"
 #include "lib/core/random.h"
 #include "lib/samplers/grid_sampler.h"
 
@@ -211,23 +211,38 @@ void MergeBaseConfig(SweepConfig& c) {
       c.base_config, taken, base.explicit_keys.size()));
 }
 
-// A metric hpo train never writes would fail every trial, each after its whole training run:
-// refused at load, where it is written. A custom program's metrics are its own business.
-void CheckTrainerMetrics(const SweepConfig& c) {
-  if (!c.command.empty()) return;
+// Every objective is read now (ObjectiveFormula): an expression's syntax, and with hpo train as
+// the trial program, each name it reads. A metric hpo train never writes would fail every trial,
+// each after its whole training run: refused at load, where it is written. A custom program's
+// metrics are its own business.
+void CheckObjectiveFormulas(const SweepConfig& c) {
+  const Origin origin = c.metric_origin.where.empty() ? Origin{c.source} : c.metric_origin;
   for (const Objective& o : c.Objectives()) {
-    if (TrainerWritesMetric(o.name)) continue;
-    const std::vector<std::string>& keys = TrainerResultKeys();
-    const std::string closest =
-        ClosestWord(o.name, std::vector<std::string_view>(keys.begin(), keys.end()));
-    const bool near = EditDistance(o.name, closest) <= std::max<size_t>(2, o.name.size() / 3);
-    throw UserError(
-        c.metric_origin.where.empty() ? Origin{c.source} : c.metric_origin,
-        fmt::format("metric '{}' is never written by hpo train{}: its results have {}, and "
-                    "reward, mean_reward and episode_reward_mean read final_mean_reward; a "
-                    "metric of another program needs its command:",
-                    Echo(o.name), near ? fmt::format(" (did you mean '{}'?)", closest) : "",
-                    fmt::join(keys, ", ")));
+    const bool expression = ObjectiveFormula::IsExpression(o.name);
+    const ObjectiveFormula::NameCheck trainer_writes =
+        [expression](const std::string& name) -> std::optional<std::string> {
+      std::optional<std::string> why = WhyTrainerNeverWrites(name);
+      if (!why || expression) return why;  // in an expression: the column follows
+      return fmt::format(
+          "metric {}: its results have {}, and reward, mean_reward and episode_reward_mean read "
+          "final_mean_reward; a metric of another program needs its command:",
+          *why, fmt::join(TrainerResultKeys(), ", "));
+    };
+    ObjectiveFormula::Parse(o.name, origin,
+                            c.command.empty() ? trainer_writes : ObjectiveFormula::NameCheck());
+  }
+  if (c.metric_name.empty()) return;
+  if (c.MultiObjective()) {
+    throw UserError(c.metric_name_origin,
+                    fmt::format("metric_name names one expression metric; the {} objectives of "
+                                "this study are each named as written",
+                                c.more_objectives.size() + 1));
+  }
+  if (!ObjectiveFormula::IsExpression(c.metric)) {
+    throw UserError(c.metric_name_origin,
+                    fmt::format("metric_name names an expression (objective: \"0.7*a + 0.3*b\"); "
+                                "metric '{}' is a name already",
+                                Echo(c.metric)));
   }
 }
 
@@ -332,7 +347,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   }
   CheckObjectives(config);
   CheckGridTakesNoProbabilities(config);
-  CheckTrainerMetrics(config);
+  CheckObjectiveFormulas(config);
   const space::SearchSpace space = config.BuildSpace();
   CheckFeasible(config, space);  // bad distributions and constraints now, not at the first trial
   if (config.n_trials == 0) config.n_trials = DefaultTrials(config, space);

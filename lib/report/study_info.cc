@@ -1,10 +1,11 @@
 #include "lib/report/study_info.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 
-#include "lib/config/results_file.h"
+#include "lib/config/objective_formula.h"
 #include "lib/config/yaml_source.h"
 
 namespace hpo::report {
@@ -17,6 +18,9 @@ StudyInfo ReadStudyInfo(const store::Study& study) {
     const YAML::Node metric = config.IsMap() ? config["metric"] : YAML::Node();
     if (metric && metric.IsScalar()) info.metric = metric.Scalar();
     if (metric && metric.IsMap() && metric["name"]) info.metric = metric["name"].Scalar();
+    const YAML::Node label = config.IsMap() ? config["metric_name"] : YAML::Node();
+    if (label && label.IsScalar())  // an expression's name, shown with it
+      info.metric = fmt::format("{} ({})", label.Scalar(), info.metric);
     const YAML::Node metrics = config.IsMap() ? config["metrics"] : YAML::Node();
     if (metrics && metrics.IsSequence() &&
         metrics.size() > 0) {  // as SweepConfig::ToYaml writes it
@@ -39,6 +43,7 @@ std::vector<Objective> StudyInfo::Objectives() const {
 
 std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials,
                                          const std::string& metric) {
+  const config::ObjectiveFormula objective = config::ObjectiveFormula::Parse(metric, {"--metric"});
   std::set<std::string> numeric_keys;
   for (store::Trial& t : trials) {
     if (t.state != store::TrialState::kComplete) continue;
@@ -51,7 +56,7 @@ std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials,
         if (p.second.IsScalar() && config::ValueFromYaml(p.second, Origin{}).is_number())
           numeric_keys.insert(p.first.Scalar());
       }
-      t.value = config::MetricInResults(node, metric);
+      t.value = objective.FromResults(node);
     } catch (const std::exception&) {
       // Missing or unreadable results, or no such number: the trial is not ranked by this metric.
     }

@@ -166,6 +166,8 @@ class Controller {
     std::string kill_reason;  ///< set when we stopped it (timeout)
     std::optional<Clock::time_point> terminated_at;
     bool taken_over = false;  ///< another controller took it over: stopped, nothing recorded
+    /// last_value unless that was an expression's partial value (its first name only)
+    std::optional<double> last_whole = std::nullopt;
   };
 
   // ----- the storage -------------------------------------------------------------------------
@@ -484,9 +486,10 @@ class Controller {
   /// intermediate value is stored and shown, and judged by the pruner while the trial runs.
   void HandleLine(RunningTrial& r, const std::string& line, bool running) {
     NoteMoreValues(r, line);
-    const std::optional<ParsedReport> report = ParseReportLine(line, plan_.metric);
+    const std::optional<ParsedReport> report = ParseReportLine(line, formulas_[0]);
     if (!report || r.pruned || r.taken_over) return;
     r.last_value = report->value;
+    if (!report->partial) r.last_whole = report->value;
     NoteMeasures(r, *report);
     if (!report->step) return;  // a final value: nothing to prune on
     Write([this, id = r.trial.id, step = *report->step, value = report->value] {
@@ -497,7 +500,9 @@ class Controller {
                      [&](const pruners::Report& seen) { return seen.step == *report->step; }))
       r.reports.push_back({*report->step, Oriented(report->value)});
     Emit(SweepEvent::Kind::kReported, &r.trial,
-         fmt::format("step {} {} {}", *report->step, plan_.metric, ReadableNumber(report->value)),
+         fmt::format("step {} {} {}", *report->step,
+                     report->partial ? formulas_[0].names().front() : plan_.metric,
+                     ReadableNumber(report->value)),
          report->value, report->step);
     // Pruning weighs the other trials' curves: not while the storage cannot show them.
     if (running && !outage_ && ShouldPrune(r)) {
@@ -535,9 +540,8 @@ class Controller {
   void NoteMoreValues(RunningTrial& r, const std::string& line) const {
     r.last_more.resize(plan_.more_objectives.size());
     for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
-      if (const std::optional<ParsedReport> report =
-              ParseReportLine(line, plan_.more_objectives[i].name))
-        r.last_more[i] = report->value;
+      const std::optional<ParsedReport> report = ParseReportLine(line, formulas_[i + 1]);
+      if (report && !report->partial) r.last_more[i] = report->value;
     }
   }
 
@@ -547,7 +551,7 @@ class Controller {
     last_more.resize(plan_.more_objectives.size());
     std::vector<double> values;
     for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
-      values.push_back(ReadFinalValue(t.run_dir, plan_.more_objectives[i].name, last_more[i]));
+      values.push_back(ReadFinalValue(t.run_dir, formulas_[i + 1], last_more[i]));
     }
     return values;
   }
@@ -602,7 +606,7 @@ class Controller {
     if (reason.empty() && !status.ok()) reason = "trial program ended with " + status.Describe();
     if (reason.empty()) {
       try {
-        value = ReadFinalValue(t.run_dir, plan_.metric, r.last_value);
+        value = ReadFinalValue(t.run_dir, formulas_[0], r.last_whole);
         more = ReadMoreValues(t, r.last_more);
       } catch (const std::runtime_error& e) {
         reason = e.what();
@@ -668,7 +672,7 @@ class Controller {
     if (record != TrialRecord(t))
       return fmt::format("{} names another trial or other parameters", kTrialRecordFile);
     try {
-      value = ReadFinalValue(dir, plan_.metric, std::nullopt);
+      value = ReadFinalValue(dir, formulas_[0], std::nullopt);
       more = ReadMoreValues(t, {});
     } catch (const std::runtime_error& e) {
       return e.what();
@@ -853,6 +857,7 @@ class Controller {
   bool stopped_ = false;            // a stopping rule held: no more launches
   bool warned_unmeasured_ = false;  // the cost-measure note is given once per sweep
   const std::vector<Objective> objectives_ = plan_.Objectives();
+  const std::vector<config::ObjectiveFormula> formulas_ = ObjectiveFormulas(plan_);  // same order
   struct CachedObservation {
     int64_t version = -1;
     std::optional<samplers::Observation> observation;  // none: the sampler does not see it
@@ -902,23 +907,8 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
   return ExpandMacros(plan.command, MacroValues{&params, run_dir, {}});
 }
 
-namespace {
-
-/// A number of a JSON line, with the non-finite words Python's json.dumps writes (NaN, Infinity,
-/// -Infinity) besides YAML's. Throws YAML::Exception when it is no number.
-double ReportedNumber(const YAML::Node& node) {
-  if (node.Tag() != "!") {  // unquoted: a quoted "NaN" is a string
-    const std::string& text = node.Scalar();
-    if (text == "NaN") return NAN;
-    if (text == "Infinity") return HUGE_VAL;
-    if (text == "-Infinity") return -HUGE_VAL;
-  }
-  return node.as<double>();
-}
-
-}  // namespace
-
-std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric) {
+std::optional<ParsedReport> ParseReportLine(const std::string& line,
+                                            const config::ObjectiveFormula& objective) {
   const size_t first = line.find_first_not_of(" \t");
   if (first == std::string::npos || line[first] != '{') return std::nullopt;
   YAML::Node node;
@@ -928,23 +918,24 @@ std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::
     return std::nullopt;  // not JSON: ordinary output
   }
   if (!node.IsMap()) return std::nullopt;
-  YAML::Node value = node[metric];
-  if (!value && node["step"] && node["event"] && node["event"].as<std::string>("") == "eval")
-    value = node["mean_reward"];
-  if (!value || !value.IsScalar()) return std::nullopt;
+  const std::optional<config::LineValue> value = objective.OnLine(node);
+  if (!value) return std::nullopt;
   try {
-    ParsedReport report{std::nullopt, ReportedNumber(value), std::nullopt};
+    ParsedReport report{std::nullopt, value->value, std::nullopt, value->partial};
     if (node["step"]) report.step = node["step"].as<int64_t>();
     if (node["cost"] && node["cost"].IsScalar()) report.cost = node["cost"].as<double>();
+    if (report.partial && !report.step) return std::nullopt;  // neither curve point nor result
     return report;
   } catch (const YAML::Exception&) {
     return std::nullopt;
   }
 }
 
-double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& metric,
+double ReadFinalValue(const std::filesystem::path& run_dir,
+                      const config::ObjectiveFormula& objective,
                       const std::optional<double>& last_reported) {
   const std::filesystem::path results = run_dir / "sweep_eval_results.yaml";
+  const std::string& metric = objective.text();
   double value;
   if (std::filesystem::exists(results)) {
     YAML::Node node;
@@ -954,9 +945,13 @@ double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& m
       throw std::runtime_error("malformed results file sweep_eval_results.yaml: " +
                                std::string(e.what()));
     }
-    value = config::MetricInResults(node, metric);
+    value = objective.FromResults(node);
   } else if (last_reported) {
     value = *last_reported;
+  } else if (objective.is_expression()) {
+    throw std::runtime_error(fmt::format(
+        "the trial wrote no sweep_eval_results.yaml and reported no line with all of {}",
+        fmt::join(objective.names(), ", ")));
   } else {
     throw std::runtime_error("the trial wrote no sweep_eval_results.yaml and reported no '" +
                              metric + "'");
@@ -967,6 +962,13 @@ double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& m
   if (!std::isfinite(value))
     throw std::runtime_error(fmt::format("the trial's {} is {}", metric, value));
   return value;
+}
+
+std::vector<config::ObjectiveFormula> ObjectiveFormulas(const SweepPlan& plan) {
+  std::vector<config::ObjectiveFormula> formulas;
+  for (const Objective& o : plan.Objectives())
+    formulas.push_back(config::ObjectiveFormula::Parse(o.name, Origin{"metric"}));
+  return formulas;
 }
 
 TrialMeasures ReadTrialMeasures(const std::filesystem::path& run_dir) {

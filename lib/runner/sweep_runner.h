@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/config/objective_formula.h"
 #include "lib/core/pareto.h"
 #include "lib/core/value.h"
 #include "lib/pruners/pruner.h"
@@ -22,9 +23,10 @@ namespace hpo::runner {
 
 /// Everything a controller needs, resolved from the sweep config and the command line.
 struct SweepPlan {
-  std::string name;                          ///< study name; run dirs are <name>.r.<N>
-  std::filesystem::path sweep_dir;           ///< train_dir/sweep/<name>
-  std::string metric = "final_mean_reward";  ///< key in results files and JSON lines
+  std::string name;                 ///< study name; run dirs are <name>.r.<N>
+  std::filesystem::path sweep_dir;  ///< train_dir/sweep/<name>
+  /// key in results files and JSON lines, or an expression over them (config::ObjectiveFormula)
+  std::string metric = "final_mean_reward";
   bool maximize = true;
   /// A multi-objective study's further objectives: each is read from the results file (or the
   /// trial's JSON lines) like the metric, and a trial without one FAILS.
@@ -121,21 +123,31 @@ uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t swe
 std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
                                       const std::filesystem::path& run_dir, uint64_t seed);
 
-/// One intermediate value parsed from a JSON line of a trial's stdout, if the line is one:
-/// {"step": N, "<metric>": V} or the trainer's {"event":"eval","step":N,"mean_reward":V}.
+/// One value of an objective parsed from a JSON line of a trial's stdout, if the line has one:
+/// {"step": N, "<metric>": V} (or, for an expression, every name it reads) or the trainer's
+/// {"event":"eval","step":N,"mean_reward":V} (config::ObjectiveFormula::OnLine).
 struct ParsedReport {
   std::optional<int64_t>
       step;  ///< none: a final value (W&B-style `{"score": 0.9}`), not a curve point
   double value = 0.0;
   std::optional<double> cost;  ///< the line's `cost`, if any (cost: reported)
+  /// The line lacked some of an expression's names: `value` is its first name's, a curve point
+  /// only (never the trial's final value). Such a line without a step is no report.
+  bool partial = false;
 };
-std::optional<ParsedReport> ParseReportLine(const std::string& line, const std::string& metric);
+std::optional<ParsedReport> ParseReportLine(const std::string& line,
+                                            const config::ObjectiveFormula& objective);
 
-/// The final metric of a finished trial: from <run_dir>/sweep_eval_results.yaml, else from its
-/// last JSON report. Throws std::runtime_error with the reason the trial failed otherwise
-/// (missing or malformed results, metric absent or not finite).
-double ReadFinalValue(const std::filesystem::path& run_dir, const std::string& metric,
+/// An objective's final value for a finished trial: from <run_dir>/sweep_eval_results.yaml,
+/// else `last_reported` (its last whole value on a JSON line). Throws std::runtime_error with
+/// the reason the trial failed otherwise (missing or malformed results, a name absent, a value
+/// not finite).
+double ReadFinalValue(const std::filesystem::path& run_dir,
+                      const config::ObjectiveFormula& objective,
                       const std::optional<double>& last_reported);
+
+/// Each objective of the plan read as a formula: the metric's, then the further ones'.
+std::vector<config::ObjectiveFormula> ObjectiveFormulas(const SweepPlan& plan);
 
 /// What a finished trial says it cost, besides time: from its results file, `total_timesteps`
 /// (steps) and `cost` (reported). Either is missing when the file has no such number.

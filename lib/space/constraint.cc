@@ -68,10 +68,15 @@ std::unique_ptr<Node> Branch(Op op, std::unique_ptr<Node> left, std::unique_ptr<
 
 class Parser {
  public:
-  Parser(const std::string& text, const Constraint::Resolver& resolve,
+  Parser(const std::string& text, const std::string& kind, const Constraint::Resolver& resolve,
          const Constraint::UnknownName& unknown, const Origin& origin,
          std::vector<std::string>& names)
-      : text_(text), resolve_(resolve), unknown_(unknown), origin_(origin), names_(names) {}
+      : text_(text),
+        kind_(kind),
+        resolve_(resolve),
+        unknown_(unknown),
+        origin_(origin),
+        names_(names) {}
 
   std::unique_ptr<Node> ParseAll() {
     auto node = ParseOr();
@@ -83,7 +88,7 @@ class Parser {
  private:
   [[noreturn]] void Fail(const std::string& what) const {
     throw UserError(origin_,
-                    fmt::format("constraint \"{}\": {} at column {}", Echo(text_), what, pos_ + 1));
+                    fmt::format("{} \"{}\": {} at column {}", kind_, Echo(text_), what, pos_ + 1));
   }
 
   void SkipSpaces() {
@@ -274,6 +279,7 @@ class Parser {
   }
 
   const std::string& text_;
+  const std::string& kind_;
   const Constraint::Resolver& resolve_;
   const Constraint::UnknownName& unknown_;
   const Origin& origin_;
@@ -284,8 +290,9 @@ class Parser {
 
 class Evaluator {
  public:
-  Evaluator(const ParamSet& params, const std::string& text, const Origin& origin)
-      : params_(params), text_(text), origin_(origin) {}
+  Evaluator(const ParamSet& params, const std::string& text, const std::string& kind,
+            const Origin& origin)
+      : params_(params), text_(text), kind_(kind), origin_(origin) {}
 
   Operand Eval(const Node& n) const {
     switch (n.op) {
@@ -334,18 +341,21 @@ class Evaluator {
     return 0.0;
   }
 
- private:
+  /// A node's value as a number; a string there is a UserError.
   double Num(const Node& n) const {
     const Operand v = Eval(n);
     if (const double* d = std::get_if<double>(&v)) return *d;
     Fail(fmt::format("'{}' is not a number here", Echo(std::get<std::string>(v))));
   }
+
+ private:
   [[noreturn]] void Fail(const std::string& what) const {
-    throw UserError(origin_, fmt::format("constraint \"{}\": {}", text_, what));
+    throw UserError(origin_, fmt::format("{} \"{}\": {}", kind_, text_, what));
   }
 
   const ParamSet& params_;
   const std::string& text_;
+  const std::string& kind_;
   const Origin& origin_;
 };
 
@@ -354,24 +364,30 @@ class Evaluator {
 Constraint::~Constraint() = default;
 
 std::unique_ptr<Constraint> Constraint::Parse(const std::string& text, const Resolver& resolve,
-                                              const Origin& origin, const UnknownName& unknown) {
+                                              const Origin& origin, const UnknownName& unknown,
+                                              std::string_view kind) {
   // Bounds the expression tree, whose evaluation recurses (a real constraint is a line).
   constexpr size_t kMaxLength = 1000;
   if (text.size() > kMaxLength) {
-    throw UserError(origin, fmt::format("constraint \"{}\": longer than {} characters", Echo(text),
-                                        kMaxLength));
+    throw UserError(
+        origin, fmt::format("{} \"{}\": longer than {} characters", kind, Echo(text), kMaxLength));
   }
   std::unique_ptr<Constraint> c(new Constraint());
   c->text_ = text;
+  c->kind_ = kind;
   c->origin_ = origin;
-  c->root_ = Parser(c->text_, resolve, unknown, origin, c->names_).ParseAll();
+  c->root_ = Parser(c->text_, c->kind_, resolve, unknown, origin, c->names_).ParseAll();
   return c;
 }
 
 bool Constraint::Rejects(const ParamSet& params) const {
-  const Operand v = Evaluator(params, text_, origin_).Eval(*root_);
+  const Operand v = Evaluator(params, text_, kind_, origin_).Eval(*root_);
   const double* d = std::get_if<double>(&v);
   return d != nullptr && *d != 0.0;
+}
+
+double Constraint::Evaluate(const ParamSet& values) const {
+  return Evaluator(values, text_, kind_, origin_).Num(*root_);
 }
 
 }  // namespace hpo::space

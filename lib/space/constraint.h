@@ -1,5 +1,7 @@
 // Constraints: expressions over parameter names that describe combinations to SKIP, e.g.
-// "learning_rate > 5e-4 and n_epochs > 8". Parsed once, when the sweep config loads.
+// "learning_rate > 5e-4 and n_epochs > 8". Parsed once, when the sweep config loads. The same
+// grammar reads objective expressions over a trial's results ("0.7*final_mean_reward +
+// 0.3*success_rate", lib/config/objective_formula.h): one grammar, one set of errors.
 //
 // Grammar (Python's precedence, lowest first):
 //   or:   and (("or" | "||") and)*
@@ -35,14 +37,18 @@ class Constraint {
   using UnknownName = std::function<std::string(std::string_view)>;
 
   /// Parses `text`. Syntax errors and unknown names are UserErrors at `origin`, quoting the
-  /// expression and the column.
+  /// expression and the column; `kind` names the expression there ("constraint", "metric").
   static std::unique_ptr<Constraint> Parse(const std::string& text, const Resolver& resolve,
-                                           const Origin& origin, const UnknownName& unknown = {});
+                                           const Origin& origin, const UnknownName& unknown = {},
+                                           std::string_view kind = "constraint");
 
   ~Constraint();
   /// True when the values match the combination to skip. Strings and lists compare by equality
   /// only; arithmetic on them is a UserError.
   bool Rejects(const ParamSet& params) const;
+  /// The expression's number for these values (a comparison or `and` gives 1 or 0). A UserError
+  /// when a name has no value, or a string is used or given as a number.
+  double Evaluate(const ParamSet& values) const;
   /// The parameters the expression reads (resolved names).
   const std::vector<std::string>& names() const { return names_; }
   const std::string& text() const { return text_; }
@@ -52,6 +58,7 @@ class Constraint {
  private:
   Constraint() = default;
   std::string text_;
+  std::string kind_;
   Origin origin_;
   std::unique_ptr<Node> root_;
   std::vector<std::string> names_;

@@ -1443,6 +1443,29 @@ TEST(SweepConfigTest, EveryMetricHpoTrainWritesLoadsAndACustomProgramsIsItsOwn) 
   EXPECT_EQ(LoadSweepConfig(custom).metric, "val_loss");
 }
 
+// `objective:` with `metric_name:` (issue 38): the expression is the study's metric, stored and
+// compared; the name is a label that is stored but may change.
+TEST(SweepConfigTest, AnExpressionMetricIsStoredWithItsLabelAndOnlyTheExpressionIsTheStudy) {
+  const std::string path =
+      WriteTemp("objective.yaml",
+                "objective: \"0.7*final_mean_reward + 0.3*success_rate\"\nmetric_name: composite\n"
+                "parameters:\n  gamma: {min: 0.9, max: 0.99}\n");
+  const SweepConfig c = LoadSweepConfig(path);
+  EXPECT_EQ(c.metric, "0.7*final_mean_reward + 0.3*success_rate");
+  EXPECT_EQ(c.metric_name, "composite");
+  const SweepConfig stored = ParseSweepConfig(c.ToYaml(), "stored", "objective");
+  EXPECT_EQ(stored.metric, c.metric);
+  EXPECT_EQ(stored.metric_name, "composite");
+  SweepConfig relabelled = c;
+  relabelled.metric_name = "blend";
+  EXPECT_TRUE(StudyChanges(c, relabelled).empty());
+  SweepConfig reweighted = c;
+  reweighted.metric = "0.5*final_mean_reward + 0.5*success_rate";
+  EXPECT_EQ(StudyChanges(c, reweighted),
+            std::vector<std::string>{"metric: 0.7*final_mean_reward + 0.3*success_rate -> "
+                                     "0.5*final_mean_reward + 0.5*success_rate"});
+}
+
 TEST_P(SweepConfigBadInputTest, ClearMessageWithFileLineColumn) {
   const BadConfig& bad = GetParam();
   const std::string path = WriteTemp("bad_" + bad.name + ".yaml", bad.yaml);
@@ -1675,6 +1698,31 @@ INSTANTIATE_TEST_SUITE_P(
                   "3:3",
                   "metric 'training_tme' is never written by hpo train (did you mean "
                   "'training_time'?)"},
+        // in an expression, each name is checked, and the error gives its column
+        BadConfig{"expression_name_typo",
+                  kHead + "metric: \"0.7*final_mean_rewrd + 0.3*success_rate\"\nparameters:\n  "
+                          "gamma: {min: 0.9, max: 0.99}\n",
+                  "2:9",
+                  "metric \"0.7*final_mean_rewrd + 0.3*success_rate\": 'final_mean_rewrd' is "
+                  "never written by hpo train (did you mean 'final_mean_reward'?) at column 5"},
+        BadConfig{"expression_objective_typo",
+                  kHead + "metrics:\n  - {name: reward, goal: maximize}\n  - {name: "
+                          "\"training_time + 2*sps_x\", goal: minimize}\nparameters:\n  gamma: "
+                          "{min: 0.9, max: 0.99}\n",
+                  "3:3",
+                  "'sps_x' is never written by hpo train (did you mean 'sps'?) at column 19"},
+        BadConfig{"metric_twice",
+                  kHead + "metric: reward\nobjective: \"reward + 1\"\nparameters:\n  gamma: "
+                          "{min: 0.9, max: 0.99}\n",
+                  "3:12", "give the metric once: objective repeats metric"},
+        BadConfig{"metric_name_of_a_name",
+                  kHead + "metric: success_rate\nmetric_name: solved\nparameters:\n  gamma: "
+                          "{min: 0.9, max: 0.99}\n",
+                  "3:14", "metric_name names an expression"},
+        BadConfig{"metric_name_of_objectives",
+                  kHead + "metrics: [reward, training_time]\ndirections: [maximize, minimize]\n"
+                          "metric_name: both\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "4:14", "metric_name names one expression metric"},
         BadConfig{"bad_goal",
                   kHead + "goal: maximise\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n", "2:7",
                   "goal must be maximize or minimize"},

@@ -265,6 +265,18 @@ bool SameValue(const std::string& written, const std::string& text) {
 // Each top-level setting of the key table, set away from its default, is either written as the
 // key the table names for the target tool or listed in the comment of what the tool cannot say:
 // so a new setting is converted or listed by its table row alone.
+// W&B reads a metric as one key the run logs: an expression converts as written and says so.
+TEST(SweepConvertTest, AnExpressionMetricTellsWandbUsersToLogItUnderOneName) {
+  const SweepConfig c = LoadText("expression.yaml",
+                                 "metric: \"0.7*final_mean_reward + 0.3*success_rate\"\n"
+                                 "parameters:\n  gamma: {min: 0.9, max: 0.99}\n");
+  const std::string yaml = ToWandbYaml(c);
+  EXPECT_EQ(YAML::Load(yaml)["metric"]["name"].as<std::string>(),
+            "0.7*final_mean_reward + 0.3*success_rate");
+  EXPECT_NE(LineOf(yaml, "name: 0.7*").find("W&B reads one key the run logs"), std::string::npos)
+      << yaml;
+}
+
 TEST(SweepConvertTest, EveryTopLevelSettingIsWrittenOrListedAsTheKeyTableSays) {
   const std::string base = WriteFile("every_setting_base.yaml", "gamma: 0.98\n");
   std::vector<const SweepKey*> settings;

@@ -7,6 +7,8 @@
 //                        parameters still give each trial its own score), or 0 when there are none
 //   --metric_name=<name> the name the score is reported under (default "score")
 //   --steps=<int>        intermediate reports (default 5), curve value = score * step / steps
+//   --report_x=1         each intermediate report also carries "x": x (the results file always
+//                        has x)
 //   --step_seconds=<f>   sleep between reports (default 0)
 //   --fault=<kind>       segfault | abort | hang | nan | exit3 | garbled | none
 //   --final_only=1       print only the final metric, W&B-style {"score": <value>}: no step, no
@@ -41,8 +43,9 @@ int main(int argc, char** argv) {
   if (!args.count("x")) {
     uint64_t hash = 14695981039346656037ull;  // FNV-1a over the other program's arguments
     bool any = false;
-    const std::set<std::string> own = {"steps",       "step_seconds", "fault",  "final_only",
-                                       "linger_once", "metric_name",  "marker", "checkpoints"};
+    const std::set<std::string> own = {"steps",      "step_seconds", "fault",
+                                       "final_only", "linger_once",  "metric_name",
+                                       "marker",     "checkpoints",  "report_x"};
     for (const auto& [name, value] : args) {
       if (own.count(name)) continue;
       any = true;
@@ -69,7 +72,12 @@ int main(int argc, char** argv) {
   }
   for (int s = 1; s <= steps; ++s) {
     std::this_thread::sleep_for(std::chrono::duration<double>(step_seconds));
-    std::printf("{\"step\": %d, \"%s\": %.17g}\n", s * 1000, metric.c_str(), score * s / steps);
+    if (get("report_x", "0") == "1") {
+      std::printf("{\"step\": %d, \"%s\": %.17g, \"x\": %.17g}\n", s * 1000, metric.c_str(),
+                  score * s / steps, x);
+    } else {
+      std::printf("{\"step\": %d, \"%s\": %.17g}\n", s * 1000, metric.c_str(), score * s / steps);
+    }
     std::fflush(stdout);
   }
   if (!run_dir) return 0;  // nothing to write: the last JSON report is the result

@@ -694,6 +694,119 @@ TEST_F(SweepCliTest, AMetricHpoTrainNeverWritesIsRefusedAtLoad) {
   EXPECT_EQ(RunHpo("sweep " + Config("custom_metric", space) + " --dry-run").exit_code, 0);
 }
 
+// Issue 38 item 2. The stub scores 100 - 100 (x - 0.3)^2, best at x = 0.3; the expression
+// 0.5*score + 100*x grows with x on [0, 1] (x 0.1: 58, 0.3: 80, 0.6: 105.5, 0.9: 122), so a
+// sweep that ranked by score alone would pick 0.3.
+TEST_F(SweepCliTest, AnExpressionMetricRanksTrialsByTheExpression) {
+  const auto sweep_file = [&](const std::string& name, const std::string& extra) {
+    const fs::path path = dir_ / (name + ".yaml");
+    std::ofstream(path) << "name: " << name << "\nmetric: \"0.5*score + 100*x\"\ncommand: ["
+                        << HPO_STUB_TRIAL << ", \"${args}\"]\nmethod: grid\n"
+                        << extra << "parameters:\n  x: {values: [0.1, 0.3, 0.6, 0.9]}\n";
+    return path.string();
+  };
+  const auto score = [](double x) { return 100 - 100 * (x - 0.3) * (x - 0.3); };
+  const std::string file = sweep_file("expr", "");
+  const CommandResult dry = RunHpo("sweep " + file + " --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_NE(dry.output.find("intermediate values: the expression on JSON lines that carry "
+                            "score, x; score alone on lines that carry only it"),
+            std::string::npos)
+      << dry.output;
+  const CommandResult r = RunHpo("sweep " + file);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("with 0.5*score + 100*x = 122"), std::string::npos) << r.output;
+  for (const store::Trial& t : Trials("expr")) {
+    ASSERT_EQ(t.state, store::TrialState::kComplete) << t.error;
+    const double x = t.params.at("x").as_double();
+    EXPECT_NEAR(*t.value, 0.5 * score(x) + 100 * x, 1e-3) << x;
+    // The stub's JSON lines carry score alone: the curve is score's (step k of 5: score * k/5).
+    ASSERT_EQ(t.intermediates.size(), 5u);
+    EXPECT_NEAR(t.intermediates.back().value, score(x), 1e-9) << x;
+  }
+  const CommandResult best = RunHpo("best-params expr --no-patch");
+  ASSERT_EQ(best.exit_code, 0) << best.output;
+  EXPECT_NE(best.output.find("(0.5*score + 100*x: 122)"), std::string::npos) << best.output;
+  EXPECT_NE(best.output.find("x: 0.9"), std::string::npos) << best.output;
+  // Re-ranked by another expression over the same results files: score - 100*x is best at 0.1.
+  const CommandResult other = RunHpo("best-params expr --no-patch --metric 'score - 100*x'");
+  ASSERT_EQ(other.exit_code, 0) << other.output;
+  EXPECT_NE(other.output.find("x: 0.1"), std::string::npos) << other.output;
+  const CommandResult json =
+      RunHpo("export expr --format json --out " + (dir_ / "expr.json").string());
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_NE(ReadFile(dir_ / "expr.json").find("\"metric\": \"0.5*score + 100*x\""),
+            std::string::npos);
+  EXPECT_NE(ReadFile(dir_ / "train_dir/sweep/expr/analysis/report.html").find("0.5*score + 100*x"),
+            std::string::npos);
+
+  // Lines that carry x too: the curve is the expression itself (0.5 * score * k/5 + 100 x).
+  // The label of metric_name is shown with the expression, and is no part of the study.
+  const fs::path labelled = dir_ / "expr_x.yaml";
+  std::ofstream(labelled) << "name: expr_x\nobjective: \"0.5*score + 100*x\"\nmetric_name: "
+                             "composite\ncommand: ["
+                          << HPO_STUB_TRIAL
+                          << ", \"${args}\"]\nmethod: grid\nfixed: {report_x: 1}\n"
+                             "parameters:\n  x: {values: [0.6, 0.9]}\n";
+  ASSERT_EQ(RunHpo("sweep " + labelled.string()).exit_code, 0);
+  for (const store::Trial& t : Trials("expr_x")) {
+    const double x = t.params.at("x").as_double();
+    ASSERT_EQ(t.intermediates.size(), 5u);
+    EXPECT_NEAR(t.intermediates[0].value, 0.5 * score(x) / 5 + 100 * x, 1e-9) << x;
+  }
+  EXPECT_NE(
+      RunHpo("best-params expr_x --no-patch").output.find("(composite (0.5*score + 100*x): 122)"),
+      std::string::npos);
+  const CommandResult status = RunHpo("status expr_x");
+  EXPECT_NE(status.output.find("composite (0.5*score + 100*x) = 122"), std::string::npos)
+      << status.output;
+}
+
+TEST_F(SweepCliTest, AMisspelledNameInAnExpressionMetricIsRefusedAtLoadWithItsColumn) {
+  const std::string space = "method: random\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n";
+  const fs::path typo = dir_ / "expr_typo.yaml";
+  std::ofstream(typo) << "name: expr_typo\nmetric: \"0.7*final_mean_rewrd + 0.3*success_rate\"\n"
+                      << space;
+  const CommandResult r = RunHpo("sweep " + typo.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(LineCount(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find(typo.string() +
+                          ":2:9: metric \"0.7*final_mean_rewrd + 0.3*success_rate\": "
+                          "'final_mean_rewrd' is never written by hpo train (did you mean "
+                          "'final_mean_reward'?) at column 5"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/expr_typo"));
+  // Spelled right, it loads, and the dry run says its curve is the expression (hpo train's
+  // evaluation lines carry both names); one hpo train's lines lack is pruned on its first name.
+  const fs::path ok = dir_ / "expr_ok.yaml";
+  std::ofstream(ok) << "name: expr_ok\nmetric: \"0.7*final_mean_reward + 0.3*success_rate\"\n"
+                    << space;
+  const CommandResult dry = RunHpo("sweep " + ok.string() + " --dry-run");
+  EXPECT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_NE(dry.output.find("intermediate values: the expression, on every evaluation line of "
+                            "hpo train"),
+            std::string::npos)
+      << dry.output;
+  std::ofstream(ok) << "name: expr_ok\nmetric: \"final_mean_reward - 0.01*training_time\"\n"
+                    << space;
+  EXPECT_NE(RunHpo("sweep " + ok.string() + " --dry-run")
+                .output.find("intermediate values: final_mean_reward alone: hpo train's "
+                             "evaluation lines lack training_time"),
+            std::string::npos);
+  // A custom program's names are its own, but the expression's syntax is checked at load.
+  const fs::path bad_syntax = dir_ / "expr_syntax.yaml";
+  std::ofstream(bad_syntax) << "name: expr_syntax\nobjective: \"0.5*score +\"\ncommand: ["
+                            << HPO_STUB_TRIAL << ", \"${args}\"]\n"
+                            << "method: random\nparameters:\n  x: {min: 0.0, max: 1.0}\n";
+  const CommandResult syntax = RunHpo("sweep " + bad_syntax.string());
+  EXPECT_EQ(syntax.exit_code, 2) << syntax.output;
+  EXPECT_NE(syntax.output.find("metric \"0.5*score +\": expected a value but the expression "
+                               "ended at column 12"),
+            std::string::npos)
+      << syntax.output;
+}
+
 TEST_F(SweepCliTest, EverySeedFixtureAndExampleDryRuns) {
   const std::string seed =
       std::string(HPO_SOURCE_DIR) + "/tests/fixtures/seeds/ppo_search_space.yaml";

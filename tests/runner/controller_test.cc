@@ -180,6 +180,45 @@ TEST_F(ControllerTest, AFailingProgramOrAMissingMetricFailsTheTrialAndTheSweepGo
   EXPECT_EQ(store_.Trial(2).value, 2);
 }
 
+// metric: "score + 10*bonus". A line with both names is a value of the expression; a line with
+// score alone is a curve point of score (partial), never the trial's value.
+TEST_F(ControllerTest, AnExpressionMetricIsTheValueAndALineWithItsFirstNameOnlyIsACurvePoint) {
+  plan_.metric = "score + 10*bonus";
+  Program(R"(case "$HPO_TRIAL_NUMBER" in
+      0) echo '{"step": 10, "score": 1}'; echo '{"step": 20, "score": 2, "bonus": 0.5}';
+         printf 'score: 3\nbonus: 1\n' > "$HPO_RUN_DIR/sweep_eval_results.yaml";;
+      1) echo '{"step": 10, "score": 1, "bonus": 1}'; echo '{"step": 20, "score": 4}';;
+      *) echo '{"step": 10, "score": 1}';; esac)");
+  std::vector<std::string> reported;
+  Run([&](const SweepEvent& e) {
+    if (e.kind == SweepEvent::Kind::kReported)
+      reported.push_back(fmt::format("{} {}", e.trial->number, e.message));
+  });
+  EXPECT_EQ(reported, (std::vector<std::string>{"0 step 10 score 1", "0 step 20 score + 10*bonus 7",
+                                                "1 step 10 score + 10*bonus 11",
+                                                "1 step 20 score 4", "2 step 10 score 1"}));
+  EXPECT_EQ(LogOf(0),
+            (std::vector<std::string>{"claim", "start", "report 10 1", "report 20 7", "COMPLETE"}));
+  EXPECT_EQ(store_.Trial(0).value, 13);  // the results file's numbers
+  EXPECT_EQ(store_.Trial(1).state, TrialState::kComplete);
+  EXPECT_EQ(store_.Trial(1).value, 11);  // its last whole line, not the later score alone
+  EXPECT_EQ(store_.Trial(2).state, TrialState::kFailed);
+  EXPECT_NE(store_.Trial(2).error.find("reported no line with all of score, bonus"),
+            std::string::npos)
+      << store_.Trial(2).error;
+}
+
+// A further objective is read by the same rules: an expression, from whole lines only.
+TEST_F(ControllerTest, AFurtherObjectiveMayBeAnExpressionToo) {
+  plan_.more_objectives = {{"bonus + score", false}};
+  plan_.n_trials = 1;
+  Program(R"(echo '{"step": 10, "score": 1, "bonus": 1}'; echo '{"step": 20, "score": 4}')");
+  Run();
+  ASSERT_EQ(store_.Trial(0).state, TrialState::kComplete) << store_.Trial(0).error;
+  EXPECT_EQ(store_.Trial(0).value, 4);
+  EXPECT_EQ(store_.Trial(0).more_values, std::vector<double>{2});
+}
+
 TEST_F(ControllerTest, ATrialKilledFromOutsideIsFailedAndRunAgainButACrashIsNot) {
   // Trial 0 is killed by SIGTERM as a scheduler's cancel would (not by the controller); trial 1
   // crashes on its own (SIGSEGV): only the first is the machine's fault, and is re-queued.

@@ -16,13 +16,17 @@ std::filesystem::path RunDirWithResults(const std::string& name, const std::stri
   return dir;
 }
 
+config::ObjectiveFormula Metric(const std::string& text) {
+  return config::ObjectiveFormula::Parse(text);
+}
+
 TEST(ReadFinalValueTest, TimeToSolveIsReadWhenTheRunSolved) {
   const auto dir =
       RunDirWithResults("solved",
                         "final_mean_reward: 240\ntraining_time: 30\ntotal_timesteps: 1000000\n"
                         "time_to_solve: 12.5\nsteps_to_solve: 400000\n");
-  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "time_to_solve", std::nullopt), 12.5);
-  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "steps_to_solve", std::nullopt), 400000);
+  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, Metric("time_to_solve"), std::nullopt), 12.5);
+  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, Metric("steps_to_solve"), std::nullopt), 400000);
 }
 
 TEST(ReadFinalValueTest, ANeverSolvedRunCountsAsItsWholeLengthNotAFailure) {
@@ -30,43 +34,46 @@ TEST(ReadFinalValueTest, ANeverSolvedRunCountsAsItsWholeLengthNotAFailure) {
       RunDirWithResults("unsolved",
                         "final_mean_reward: 120\ntraining_time: 30\ntotal_timesteps: 1000000\n"
                         "time_to_solve: null\nsteps_to_solve: null\n");
-  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "time_to_solve", std::nullopt), 30);
-  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, "steps_to_solve", std::nullopt), 1000000);
+  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, Metric("time_to_solve"), std::nullopt), 30);
+  EXPECT_DOUBLE_EQ(ReadFinalValue(dir, Metric("steps_to_solve"), std::nullopt), 1000000);
   // any other null metric is still an error
   const auto other = RunDirWithResults("null_reward", "final_mean_reward: null\n");
-  EXPECT_THROW(ReadFinalValue(other, "final_mean_reward", std::nullopt), std::runtime_error);
+  EXPECT_THROW(ReadFinalValue(other, Metric("final_mean_reward"), std::nullopt),
+               std::runtime_error);
 }
 
 TEST(ParseReportLineTest, ALineWithoutAStepIsAFinalValue) {
   const std::optional<ParsedReport> curve =
-      ParseReportLine(R"({"step": 2000, "score": 1.5})", "score");
+      ParseReportLine(R"({"step": 2000, "score": 1.5})", Metric("score"));
   ASSERT_TRUE(curve);
   EXPECT_EQ(curve->step, 2000);
   EXPECT_DOUBLE_EQ(curve->value, 1.5);
-  const std::optional<ParsedReport> final_value = ParseReportLine(R"({"score": -0.25})", "score");
+  const std::optional<ParsedReport> final_value =
+      ParseReportLine(R"({"score": -0.25})", Metric("score"));
   ASSERT_TRUE(final_value);
   EXPECT_FALSE(final_value->step);
   EXPECT_DOUBLE_EQ(final_value->value, -0.25);
-  EXPECT_FALSE(ParseReportLine(R"({"loss": 3})", "score"));  // not the metric
-  EXPECT_FALSE(ParseReportLine("score: 3", "score"));        // not a JSON line
+  EXPECT_FALSE(ParseReportLine(R"({"loss": 3})", Metric("score")));  // not the metric
+  EXPECT_FALSE(ParseReportLine("score: 3", Metric("score")));        // not a JSON line
 }
 
 TEST(ParseReportLineTest, PythonsNonFiniteNumbersAreNumbers) {
   // json.dumps writes float("nan"), float("inf") and -inf as NaN, Infinity and -Infinity.
-  const std::optional<ParsedReport> nan = ParseReportLine(R"({"step": 3, "score": NaN})", "score");
+  const std::optional<ParsedReport> nan =
+      ParseReportLine(R"({"step": 3, "score": NaN})", Metric("score"));
   ASSERT_TRUE(nan);
   EXPECT_EQ(nan->step, 3);
   EXPECT_TRUE(std::isnan(nan->value));
-  EXPECT_EQ(ParseReportLine(R"({"step": 3, "score": Infinity})", "score")->value, HUGE_VAL);
-  EXPECT_EQ(ParseReportLine(R"({"score": -Infinity})", "score")->value, -HUGE_VAL);
-  EXPECT_FALSE(ParseReportLine(R"({"score": "NaN"})", "score"));  // a string is no number
+  EXPECT_EQ(ParseReportLine(R"({"step": 3, "score": Infinity})", Metric("score"))->value, HUGE_VAL);
+  EXPECT_EQ(ParseReportLine(R"({"score": -Infinity})", Metric("score"))->value, -HUGE_VAL);
+  EXPECT_FALSE(ParseReportLine(R"({"score": "NaN"})", Metric("score")));  // a string is no number
 }
 
 TEST(ReadFinalValueTest, AFinalNanFailsAndSaysSo) {
   const auto dir = std::filesystem::path(testing::TempDir()) / "final_nan";
   std::filesystem::create_directories(dir);
   try {
-    ReadFinalValue(dir, "score", NAN);
+    ReadFinalValue(dir, Metric("score"), NAN);
     ADD_FAILURE() << "a NaN final value was taken";
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "the trial's final score is NaN (not a number to compare)");
@@ -75,10 +82,52 @@ TEST(ReadFinalValueTest, AFinalNanFailsAndSaysSo) {
 
 TEST(ParseReportLineTest, ACostOnTheLineIsKept) {
   const std::optional<ParsedReport> r =
-      ParseReportLine(R"({"score": -0.25, "cost": 42.5})", "score");
+      ParseReportLine(R"({"score": -0.25, "cost": 42.5})", Metric("score"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->cost, 42.5);
-  EXPECT_FALSE(ParseReportLine(R"({"score": 1})", "score")->cost);
+  EXPECT_FALSE(ParseReportLine(R"({"score": 1})", Metric("score"))->cost);
+}
+
+TEST(ParseReportLineTest, AnExpressionsPartialLineIsACurvePointOnly) {
+  const config::ObjectiveFormula objective = Metric("score + 10*bonus");
+  const std::optional<ParsedReport> whole =
+      ParseReportLine(R"({"step": 10, "score": 2, "bonus": 0.5})", objective);
+  ASSERT_TRUE(whole);
+  EXPECT_DOUBLE_EQ(whole->value, 7);
+  EXPECT_FALSE(whole->partial);
+  const std::optional<ParsedReport> partial =
+      ParseReportLine(R"({"step": 20, "score": 3})", objective);
+  ASSERT_TRUE(partial);
+  EXPECT_EQ(partial->step, 20);
+  EXPECT_DOUBLE_EQ(partial->value, 3);
+  EXPECT_TRUE(partial->partial);
+  // without a step a line is a final value, and a final value must be the whole expression
+  EXPECT_FALSE(ParseReportLine(R"({"score": 3})", objective));
+  EXPECT_DOUBLE_EQ(ParseReportLine(R"({"score": 3, "bonus": 1})", objective)->value, 13);
+}
+
+TEST(ReadFinalValueTest, AnExpressionIsComputedFromTheResultsFileOrItsLastWholeLine) {
+  const config::ObjectiveFormula objective = Metric("score + 10*bonus");
+  EXPECT_DOUBLE_EQ(
+      ReadFinalValue(RunDirWithResults("expression", "score: 3\nbonus: 1\n"), objective, 99), 13);
+  const auto no_file = std::filesystem::path(testing::TempDir()) / "expression_no_file";
+  std::filesystem::create_directories(no_file);
+  EXPECT_DOUBLE_EQ(ReadFinalValue(no_file, objective, 7.0), 7.0);
+  try {
+    ReadFinalValue(no_file, objective, std::nullopt);
+    ADD_FAILURE() << "a trial without a whole value was taken";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "the trial wrote no sweep_eval_results.yaml and reported no line with all of "
+                 "score, bonus");
+  }
+  try {
+    ReadFinalValue(RunDirWithResults("expression_inf", "score: 3\nbonus: 0\n"),
+                   Metric("score / bonus"), std::nullopt);
+    ADD_FAILURE() << "an infinite value was taken";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "the trial's score / bonus is inf");
+  }
 }
 
 TEST(TrialMeasuresTest, StepsAndCostComeFromTheResultsFile) {

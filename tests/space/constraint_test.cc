@@ -103,6 +103,32 @@ TEST(ConstraintTest, ArithmeticOnTextIsAClearError) {
   EXPECT_THROW(Rejects("act + 1 > 0", kParams), UserError);
 }
 
+// The grammar also reads objective expressions: their number, and errors that say what they are.
+TEST(ConstraintTest, AnExpressionEvaluatesToItsNumberAndItsErrorsNameItsKind) {
+  const auto metric = [](const std::string& text) {
+    return Constraint::Parse(text, Resolve, Origin{"sweep.yaml:2:9"}, {}, "metric");
+  };
+  EXPECT_DOUBLE_EQ(metric("0.7*lr*1000 + 0.3*n_epochs")->Evaluate(kParams), 0.7 + 3.0);
+  EXPECT_DOUBLE_EQ(metric("-(clip - 1) ** 2")->Evaluate(kParams), -0.81);
+  EXPECT_DOUBLE_EQ(metric("n_epochs > 8")->Evaluate(kParams), 1.0);  // a comparison is 1 or 0
+  try {
+    metric("lr +");
+    ADD_FAILURE() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(),
+                 "sweep.yaml:2:9: metric \"lr +\": expected a value but the expression ended at "
+                 "column 5");
+  }
+  try {
+    metric("act * 2")->Evaluate(kParams);
+    ADD_FAILURE() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(), "sweep.yaml:2:9: metric \"act * 2\": 'relu' is not a number here");
+  }
+  EXPECT_THROW(metric("'relu'")->Evaluate(kParams), UserError);  // a string is no value
+  EXPECT_THROW(metric("n_epochs")->Evaluate({}), UserError);     // no value for the name
+}
+
 TEST(SearchSpaceTest, FeasibilityReadsFixedValuesToo) {
   SearchSpace space;
   space.AddParameter("learning_rate",

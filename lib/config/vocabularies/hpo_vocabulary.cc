@@ -82,7 +82,8 @@ class HpoReader {
     // (hpo's, Metta's) keeps hpo's default, maximize, the goal of a reward.
     if (wandb_metric_without_goal_ && !goal_given_) r_.SetGoal(false);
     // W&B refuses early termination without a metric to compare (run.py:311-312).
-    if (root["early_terminate"] && !root["metric"] && !root["metrics"] && !root["objective_metric"])
+    if (root["early_terminate"] && !root["metric"] && !root["metrics"] &&
+        !root["objective_metric"] && !root["objective"])
       r_.Fail(root["early_terminate"], "early_terminate needs a metric: to compare runs by");
   }
 
@@ -115,12 +116,18 @@ class HpoReader {
       if (!r_.KeepsDefaultIfUnresolved(v, key, fmt::format("the name '{}'", c_.name)))
         c_.name = r_.Text(v, key);
     } else if (name == "metric") {
+      if (!metric_key_.empty())  // metric: beside objective: (two names of one key)
+        r_.Fail(v, fmt::format("give the metric once: {} repeats {}", key, metric_key_));
+      metric_key_ = key;
       if (key == "objective_metric")
         r_.SetMetric(v, key);
       else if (v.IsSequence())  // Optuna scripts: metric: [a, b] with directions:
         ReadMetricList(v, key);
       else
         ReadMetric(v);
+    } else if (name == "metric_name") {
+      c_.metric_name = r_.Text(v, key);
+      c_.metric_name_origin = r_.At(v);
     } else if (name == "metrics" && key == "directions") {
       goal_given_ = true;
       directions_ = r_.Goals(v, key);
@@ -390,6 +397,7 @@ class HpoReader {
   };
   std::vector<Listed> listed_;
   std::string listed_key_;
+  std::string metric_key_;  // the spelling that gave the metric (metric, objective, ...)
   YAML::Node listed_node_, directions_node_;
   std::vector<bool> directions_;
   SweepReading& r_;
