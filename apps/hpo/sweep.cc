@@ -45,6 +45,7 @@ struct SweepCliOptions {
   std::optional<std::string> jobs;
   std::optional<std::string> timeout;
   std::optional<std::string> storage_retry;
+  std::optional<int> seeds_per_trial;
   std::optional<double> budget_hours;
   std::vector<std::string> sets;
   bool no_report = false;
@@ -171,6 +172,13 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
     }
   }
   config::CheckObjectives(c);  // --method cmaes on a multi-objective file
+  if (o.seeds_per_trial) {
+    if (*o.seeds_per_trial < 1)
+      throw UserError(Origin{"--seeds-per-trial"},
+                      fmt::format("must be at least 1, got {}", *o.seeds_per_trial));
+    c.seeds_per_trial = *o.seeds_per_trial;
+    config::CheckSeedsPerTrial(c);
+  }
   if (o.seed) c.seed = *o.seed;
   if (!o.storage.empty()) c.storage = o.storage;
   if (o.warm_start_from) c.warm_start_from = *o.warm_start_from;
@@ -238,6 +246,12 @@ void PrintSpace(const config::SweepConfig& c) {
   } else {
     fmt::print("trial seeds: one per trial, derived from the sweep seed {} and the trial number\n",
                c.seed);
+  }
+  if (c.seeds_per_trial > 1) {
+    fmt::print(
+        "seeds per trial: {} (seed 0 is the trial's, the others derive from it); a trial's "
+        "value and each step's intermediate value is the {} of its seeds'\n",
+        c.seeds_per_trial, c.aggregate);
   }
 }
 
@@ -489,6 +503,9 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--storage-retry", o->storage_retry,
                   "How long to wait for an unreachable storage before stopping (default 10m, "
                   "the sweep file's storage_retry)");
+  cmd->add_option("--seeds-per-trial", o->seeds_per_trial,
+                  "Train each trial on K seeds; its value is their aggregate (the sweep file's "
+                  "seeds_per_trial and aggregate)");
   cmd->add_option("--storage", o->storage,
                   "Storage URL (default: train_dir/sweep/<name>/study.db)");
   cmd->add_option("--preset", o->preset, "Apply a preset from the config's presets:");

@@ -22,6 +22,8 @@ inline runner::SweepPlan PlanFor(const config::SweepConfig& c,
   plan.n_trials = c.n_trials;
   plan.jobs = c.n_jobs;
   plan.seed = c.seed;
+  plan.seeds_per_trial = c.seeds_per_trial;
+  plan.aggregate = c.aggregate;
   plan.timeout_per_trial = c.timeout_per_trial;
   plan.timeout = c.timeout;
   plan.max_retries = c.max_retries;

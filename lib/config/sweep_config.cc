@@ -54,6 +54,18 @@ void CheckObjectives(const SweepConfig& c) {
   }
 }
 
+void CheckSeedsPerTrial(const SweepConfig& c) {
+  if (c.seeds_per_trial <= 1) return;
+  for (const ParameterSpec& p : c.parameters) {
+    if (p.name != "seed") continue;
+    throw UserError(
+        p.origin,
+        fmt::format("{} is searched, but seeds_per_trial: {} trains each trial on {} seeds of its "
+                    "own: search the seed or train on several, not both",
+                    Echo(p.written_name), c.seeds_per_trial, c.seeds_per_trial));
+  }
+}
+
 namespace {
 
 const ParameterSpec* FindParent(const std::vector<ParameterSpec>& parameters,

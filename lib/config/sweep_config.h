@@ -94,6 +94,9 @@ struct SweepConfig {
   double heartbeat_timeout =
       60;                      ///< seconds without heartbeat before a running trial counts as dead
   double storage_retry = 600;  ///< seconds a controller waits for an unreachable storage
+  /// Seeds each trial trains on, and how their values make the trial's (runner::SeedAggregate).
+  int seeds_per_trial = 1;
+  std::string aggregate = "mean";
   /// What a trial costs the sampler (protein weighs it): auto | wall | steps | reported
   /// (runner::SweepPlan::cost; docs/configuration.md).
   std::string cost = "auto";
@@ -157,6 +160,10 @@ struct SweepConfig {
 /// pruner (as Optuna), target and patience (they compare one metric), and CMA-ES. Called at
 /// load and again after command-line settings (--method).
 void CheckObjectives(const SweepConfig& config);
+
+/// A searched `seed` with seeds_per_trial > 1 is refused (UserError at the parameter): each trial
+/// trains on seeds of its own. Called at load and again after --seeds-per-trial.
+void CheckSeedsPerTrial(const SweepConfig& config);
 
 /// Loads and checks a sweep config; `preset` replaces whole top-level sections with the
 /// preset's. Every problem is a UserError with file:line:col and the key path.

@@ -13,6 +13,7 @@
 #include "lib/config/sweep_config.h"
 #include "lib/config/sweep_reading.h"
 #include "lib/config/yaml_source.h"
+#include "lib/core/seed_aggregate.h"
 #include "lib/core/value.h"
 
 namespace hpo::config {
@@ -35,6 +36,12 @@ void CheckCost(SweepReading& r, const YAML::Node& v, const std::string& /*path*/
   const std::string& cost = r.config().cost;
   if (cost != "auto" && cost != "wall" && cost != "steps" && cost != "reported")
     r.Fail(v, "cost must be auto, wall, steps or reported, not '" + cost + "'");
+}
+
+void CheckAggregate(SweepReading& r, const YAML::Node& v, const std::string& /*path*/) {
+  const std::string& aggregate = r.config().aggregate;
+  if (!IsSeedAggregate(aggregate))
+    r.Fail(v, "aggregate must be mean, median, min, max or iqm, not '" + aggregate + "'");
 }
 
 void CheckMinDelta(SweepReading& r, const YAML::Node& v, const std::string& /*path*/) {

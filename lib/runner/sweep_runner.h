@@ -32,9 +32,13 @@ struct SweepPlan {
   /// trial's JSON lines) like the metric, and a trial without one FAILS.
   std::vector<Objective> more_objectives;
   std::vector<Objective> Objectives() const;  ///< the metric's, then the further ones
-  int n_trials = 10;              ///< trials in the whole study (all controllers together)
-  int jobs = 1;                   ///< trials this controller runs at once
-  uint64_t seed = 0;              ///< sweep seed: trial seeds and sampler streams derive from it
+  int n_trials = 10;  ///< trials in the whole study (all controllers together)
+  int jobs = 1;       ///< processes this controller runs at once (trials, or seeds)
+  uint64_t seed = 0;  ///< sweep seed: trial seeds and sampler streams derive from it
+  /// Seeds each trial trains on (a process each, in <run_dir>/seed_<i>); its value, and each
+  /// step's intermediate value, is their `aggregate` (lib/core/seed_aggregate.h).
+  int seeds_per_trial = 1;
+  std::string aggregate = "mean";
   double timeout_per_trial = 0;   ///< seconds; 0 = no limit
   double timeout = 0;             ///< seconds for this controller to launch trials; 0 = none
   int max_retries = 1;            ///< re-queues of a trial whose controller died

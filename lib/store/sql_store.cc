@@ -50,8 +50,9 @@ namespace {
 
 // 2: studies.version and trials.version (LoadTrialsChangedSince), trials.cost_measure.
 // 3: trials.more_values (multi-objective studies). Older databases are migrated when opened.
-// Tables added later (workers, launches, trial_rungs) are created when a database is opened (IF NOT
-// EXISTS): an hpo that does not know them ignores them, so they need no new version.
+// Tables added later (workers, launches, trial_rungs, trial_seed_values) are created when a
+// database is opened (IF NOT EXISTS): an hpo that does not know them ignores them, so they need no
+// new version.
 constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
@@ -90,6 +91,9 @@ CREATE TABLE IF NOT EXISTS trial_intermediates (
 CREATE TABLE IF NOT EXISTS trial_rungs (
   trial_id {int} NOT NULL REFERENCES trials(id), rung {int} NOT NULL, value {real} NOT NULL,
   PRIMARY KEY (trial_id, rung));
+CREATE TABLE IF NOT EXISTS trial_seed_values (
+  trial_id {int} NOT NULL REFERENCES trials(id), seed_index {int} NOT NULL, seed {int} NOT NULL,
+  value {real} NOT NULL, PRIMARY KEY (trial_id, seed_index));
 )sql";
 
 constexpr const char* kTrialColumns =
@@ -385,6 +389,21 @@ class SqlStore : public Store {
     });
   }
 
+  void RecordSeedValue(int64_t trial_id, const SeedValue& seed_value) override {
+    return Guarded([&]() -> void {
+      Transaction tx(*db_, Transaction::kRows);
+      const int64_t version = NextVersionOfTrial(trial_id);
+      db_->Query(
+          "INSERT INTO trial_seed_values (trial_id, seed_index, seed, value) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (trial_id, seed_index) DO UPDATE SET seed = excluded.seed, value = "
+          "excluded.value",
+          {trial_id, static_cast<int64_t>(seed_value.index), static_cast<int64_t>(seed_value.seed),
+           seed_value.value});
+      db_->Query("UPDATE trials SET version = ? WHERE id = ?", {version, trial_id});
+      tx.Commit();
+    });
+  }
+
   bool FinishTrial(int64_t trial_id, TrialState state, std::optional<double> value,
                    const std::vector<double>& more_values, TrialCost cost,
                    const std::string& error) override {
@@ -522,6 +541,15 @@ class SqlStore : public Store {
                                           which)) {
         changes.trials.at(index_of.at(row.Int(0))).rungs[static_cast<int>(row.Int(1))] =
             row.Double(2);
+      }
+      for (const SqlRow& row :
+           db_->Query("SELECT s.trial_id, s.seed_index, s.seed, s.value FROM trial_seed_values s "
+                      "JOIN trials t ON t.id = s.trial_id "
+                      "WHERE t.study_id = ? AND t.version > ? ORDER BY s.trial_id, s.seed_index",
+                      which)) {
+        changes.trials.at(index_of.at(row.Int(0)))
+            .seed_values.push_back(
+                {static_cast<int>(row.Int(1)), static_cast<uint64_t>(row.Int(2)), row.Double(3)});
       }
       snapshot.Commit();
       return changes;

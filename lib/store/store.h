@@ -44,6 +44,14 @@ struct Intermediate {
   double value = 0.0;
 };
 
+/// One seed's final value in a trial trained on several seeds (`seeds_per_trial`): the trial's
+/// value is their aggregate.
+struct SeedValue {
+  int index = 0;      ///< 0 .. seeds_per_trial-1; its run folder is <run_dir>/seed_<index>
+  uint64_t seed = 0;  ///< the seed it trained with (index 0: the trial's seed)
+  double value = 0.0;
+};
+
 struct Trial {
   int64_t id = 0;      ///< storage key
   int64_t number = 0;  ///< 0, 1, 2... within the study; names the run directory <study>.r.<number>
@@ -68,6 +76,8 @@ struct Trial {
   /// Successive halving's value at each rung a pruner decision completed, by rung (Optuna's
   /// completed_rung_<k>): stored, so that every controller, and one after a resume, sees them.
   std::map<int, double> rungs;
+  /// Each seed's final value as it finished, by index (`seeds_per_trial` > 1; else empty).
+  std::vector<SeedValue> seed_values;
 };
 
 /// How many of a study's trials are in each state.
@@ -180,6 +190,8 @@ class Store {
   /// Records rung values a pruner decision completed (pruners::Decision::rungs); a rung already
   /// recorded keeps its value.
   virtual void RecordRungs(int64_t trial_id, const std::map<int, double>& rungs) = 0;
+  /// Records one seed's final value of a trial trained on several seeds (again: replaced).
+  virtual void RecordSeedValue(int64_t trial_id, const SeedValue& seed_value) = 0;
   /// Ends a RUNNING trial in a final state (COMPLETE, PRUNED or FAILED); `more_values` are a
   /// multi-objective study's further objectives (Trial::more_values). False, and nothing
   /// written, when the trial was no longer RUNNING (another controller took it over).

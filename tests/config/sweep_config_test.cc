@@ -252,6 +252,8 @@ keep_best_n: 4
 n_trials: 17
 n_jobs: 3
 seed: 99
+seeds_per_trial: 5
+aggregate: iqm
 timeout: 3600.5
 max_retries: 4
 heartbeat_timeout: 42
@@ -285,6 +287,8 @@ presets:
   EXPECT_EQ(rules.target, -3.5);  // W&B's metric.target
   EXPECT_EQ(rules.patience, 12);  // StateSet's early_stopping_patience
   EXPECT_EQ(rules.min_delta, 0.25);
+  EXPECT_EQ(rules.seeds_per_trial, 5);
+  EXPECT_EQ(rules.aggregate, "iqm");
   const std::string custom = WriteTemp("every_setting_custom.yaml", R"(method: bayes
 command: [python, train.py, "${args}"]
 timeout_per_trial: 0
@@ -1571,6 +1575,19 @@ INSTANTIATE_TEST_SUITE_P(
                   "protein: {max_suggestion_cost: -3600}\n" + kHead +
                       "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
                   "1:32", "protein.max_suggestion_cost must be > 0 seconds, got -3600"},
+        BadConfig{"seeds_per_trial_zero",
+                  "seeds_per_trial: 0\n" + kHead + "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "1:18", "seeds_per_trial"},
+        BadConfig{"unknown_aggregate",
+                  "seeds_per_trial: 3\naggregate: average\n" + kHead +
+                      "parameters:\n  gamma: {min: 0.9, max: 0.99}\n",
+                  "2:12", "aggregate must be mean, median, min, max or iqm, not 'average'"},
+        BadConfig{"searched_seed_with_seeds_per_trial",
+                  "seeds_per_trial: 3\n" + kHead +
+                      "parameters:\n  gamma: {min: 0.9, max: 0.99}\n  seed: {values: [1, 2]}\n",
+                  "5:3",
+                  "seed is searched, but seeds_per_trial: 3 trains each trial on 3 seeds of its "
+                  "own"},
         BadConfig{"min_gt_max",
                   kHead + "parameters:\n  gamma: {distribution: uniform, min: 0.99, max: 0.9}\n",
                   "3:3", "min 0.99 is greater than max 0.9"},

@@ -131,6 +131,18 @@ class FakeStore : public store::Store {
     Touch(t, fmt::format("rungs {}", rungs.size()));
   }
 
+  void RecordSeedValue(int64_t trial_id, const store::SeedValue& seed_value) override {
+    Reach();
+    store::Trial& t = ById(trial_id);
+    std::erase_if(t.seed_values,
+                  [&](const store::SeedValue& v) { return v.index == seed_value.index; });
+    t.seed_values.push_back(seed_value);
+    std::sort(
+        t.seed_values.begin(), t.seed_values.end(),
+        [](const store::SeedValue& a, const store::SeedValue& b) { return a.index < b.index; });
+    Touch(t, fmt::format("seed {} {}", seed_value.index, seed_value.value));
+  }
+
   bool FinishTrial(int64_t trial_id, store::TrialState state, std::optional<double> value,
                    const std::vector<double>& more_values, store::TrialCost cost,
                    const std::string& error) override {

@@ -64,6 +64,9 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   store->ReportIntermediate(claimed->id, 2000, 1.0 / 3.0);
   store->RecordRungs(claimed->id, {{0, 1.5}, {1, -2.0}});
   store->RecordRungs(claimed->id, {{1, 7.0}, {2, 0.25}});  // a recorded rung keeps its value
+  store->RecordSeedValue(claimed->id, {1, 77, 2.5});
+  store->RecordSeedValue(claimed->id, {0, 1234, 0.1 + 0.2});
+  store->RecordSeedValue(claimed->id, {1, 78, -1.0 / 3.0});  // again: replaced
   store->FinishTrial(claimed->id, TrialState::kComplete, 1.0 / 3.0, {}, {4.25, 4.25}, "");
 
   auto reopened = OpenStore(url);  // a second worker: the schema exists, nothing is recreated
@@ -78,6 +81,12 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   EXPECT_EQ(trials[0].intermediates[0].value, 13.5);
   EXPECT_EQ(trials[0].intermediates[1].value, 1.0 / 3.0);
   EXPECT_EQ(trials[0].rungs, (std::map<int, double>{{0, 1.5}, {1, -2.0}, {2, 0.25}}));
+  ASSERT_EQ(trials[0].seed_values.size(), 2u);  // by index, values exact
+  EXPECT_EQ(trials[0].seed_values[0].seed, 1234u);
+  EXPECT_EQ(trials[0].seed_values[0].value, 0.1 + 0.2);
+  EXPECT_EQ(trials[0].seed_values[1].index, 1);
+  EXPECT_EQ(trials[0].seed_values[1].seed, 78u);
+  EXPECT_EQ(trials[0].seed_values[1].value, -1.0 / 3.0);
 }
 
 TEST_F(PostgresStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBudget) {

@@ -40,6 +40,9 @@ TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   store->ReportIntermediate(claimed->id, 50, -2.0);
   store->RecordRungs(claimed->id, {{0, 1.5}, {1, -2.0}});
   store->RecordRungs(claimed->id, {{1, 7.0}, {2, 0.25}});  // a recorded rung keeps its value
+  store->RecordSeedValue(claimed->id, {1, 77, 2.5});
+  store->RecordSeedValue(claimed->id, {0, 1234, 0.1 + 0.2});
+  store->RecordSeedValue(claimed->id, {1, 78, -1.0 / 3.0});  // again: replaced
   store->FinishTrial(claimed->id, TrialState::kComplete, 210.5, {}, {12.0, 500000}, "");
 
   const std::vector<Trial> trials = store->LoadTrials(study.id);
@@ -55,6 +58,12 @@ TEST_F(SqliteStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   EXPECT_EQ(trials[0].intermediates[0].step, 50);
   EXPECT_EQ(trials[0].intermediates[1].value, 1.5);
   EXPECT_EQ(trials[0].rungs, (std::map<int, double>{{0, 1.5}, {1, -2.0}, {2, 0.25}}));
+  ASSERT_EQ(trials[0].seed_values.size(), 2u);  // by index, values exact
+  EXPECT_EQ(trials[0].seed_values[0].seed, 1234u);
+  EXPECT_EQ(trials[0].seed_values[0].value, 0.1 + 0.2);
+  EXPECT_EQ(trials[0].seed_values[1].index, 1);
+  EXPECT_EQ(trials[0].seed_values[1].seed, 78u);
+  EXPECT_EQ(trials[0].seed_values[1].value, -1.0 / 3.0);
 }
 
 TEST_F(SqliteStoreTest, ClaimsStopAtTheBudget) {
