@@ -213,6 +213,7 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
 // A value of the key's type that is not its default ("wall" is one of cost's words, and a fine
 // path or name for the other word keys).
 std::string NonDefaultText(const SweepKey& key) {
+  if (key.name == "aggregate") return "iqm";  // the one word setting `wall` is no value of
   switch (key.reading) {
     case SweepReadingKind::kJobs:
       return "2";
