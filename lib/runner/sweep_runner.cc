@@ -27,6 +27,7 @@
 #include "lib/core/json.h"
 #include "lib/core/quantities.h"
 #include "lib/core/random.h"
+#include "lib/core/seed_aggregate.h"
 #include "lib/core/stop_signal.h"
 #include "lib/runner/study_view.h"
 #include "lib/runner/trial_process.h"
@@ -122,7 +123,8 @@ class Controller {
         Emit(SweepEvent::Kind::kInfo, nullptr, "sweep timeout reached: no new trials");
       }
       if (launching && !outage_) CheckStoppingRules(launching);
-      while (launching && !outage_ && static_cast<int>(running_.size()) < plan_.jobs) {
+      StartWaitingSeeds();  // a started trial's seeds come before new trials
+      while (launching && !outage_ && FreeSlots() > 0) {
         if (!LaunchNext()) {
           launching = outage_.has_value();  // a launch the storage refused is tried again
           break;
@@ -155,19 +157,38 @@ class Controller {
   }
 
  private:
-  struct RunningTrial {
-    store::Trial trial;
-    TrialProcess process;
-    std::vector<pruners::Report> reports;
-    std::optional<double> last_value;              ///< as reported (not oriented)
+  /// One process of a trial: a trial trained on K seeds (seeds_per_trial) has K, each in its
+  /// own folder, started as slots free; a single-seed trial has one, in the trial's folder.
+  struct SeedRun {
+    int index = 0;
+    uint64_t seed = 0;
+    std::filesystem::path run_dir;
+    std::optional<TrialProcess> process;  ///< none: not started (waits for a slot)
+    std::optional<ExitStatus> exit;       ///< set once it has ended
+    double seconds = 0;                   ///< how long it ran, once it has ended
+    std::map<int64_t, double> steps;      ///< each step's first reported value
+    std::optional<double> last_whole;     ///< last whole value of the metric on a JSON line
     std::vector<std::optional<double>> last_more;  ///< the further objectives, as last reported
     TrialMeasures measures;  ///< the last step and the `cost` it reported so far
-    bool pruned = false;
-    std::string kill_reason;  ///< set when we stopped it (timeout)
     std::optional<Clock::time_point> terminated_at;
+    std::optional<double> value;  ///< its final value, once it has ended well
+    std::vector<double> more;     ///< its further objectives' final values
+    bool running() const { return process && !exit; }
+  };
+
+  struct RunningTrial {
+    store::Trial trial;
+    std::vector<SeedRun> seeds;
+    std::vector<pruners::Report> reports;  ///< each complete step's aggregate, oriented
+    std::optional<double> last_value;      ///< the last complete step's aggregate (not oriented)
+    bool pruned = false;
     bool taken_over = false;  ///< another controller took it over: stopped, nothing recorded
-    /// last_value unless that was an expression's partial value (its first name only)
-    std::optional<double> last_whole = std::nullopt;
+    std::string failure;      ///< why it fails (set when a seed failed or ran out of time)
+    std::string outside;      ///< a seed was killed from outside: how (the trial is re-queued)
+    std::filesystem::path failure_log;  ///< the log of the seed that failed it
+    /// Its seeds are being stopped (or not started): it is pruned, failed or taken over.
+    bool ending() const { return pruned || taken_over || !failure.empty() || !outside.empty(); }
+    bool started() const { return seeds.front().process.has_value(); }
   };
 
   // ----- the storage -------------------------------------------------------------------------
@@ -297,7 +318,7 @@ class Controller {
   /// storage one last chance to take what is held, and fail with one line naming the fault.
   [[noreturn]] void StopForOutage() {
     const Outage was = *outage_;
-    const size_t stopped = running_.size();
+    const size_t stopped = running_.size();  // trials
     StopRunningTrials("stopped: the storage was unreachable for longer than storage_retry");
     const bool written = FlushOutbox();  // one last try; a failure here is no new news
     std::string after = stopped > 0 ? fmt::format("; {} running trial(s) stopped", stopped) : "";
@@ -374,54 +395,106 @@ class Controller {
     Write([this, id = trial.id, queued] { store_.ReleaseTrial(id, queued); });
   }
 
-  /// The values every trial gets: the plan's fixed ones, then the trial's own.
-  ParamSet AllParams(const store::Trial& trial) const {
+  /// The values a trial's seed gets: the plan's fixed ones, then the trial's own; a `seed`
+  /// among them is that seed's (seed 0's is the trial's).
+  ParamSet AllParams(const store::Trial& trial, const SeedRun& seed) const {
     ParamSet all = plan_.fixed;
     for (const auto& [name, value] : trial.params) all[name] = value;
     if (plan_.command.empty() && !all.count("threads"))
       all["threads"] = Value(plan_.threads_per_trial);
+    if (seed.index > 0 && all.count("seed")) all["seed"] = Value(static_cast<int64_t>(seed.seed));
     return all;
   }
 
-  /// The files a trial's run directory holds before its program starts.
+  /// The trial's seeds, none started: one in the trial's folder, or K in its seed_<i>/.
+  std::vector<SeedRun> SeedRuns(const store::Trial& trial) const {
+    std::vector<SeedRun> seeds(static_cast<size_t>(plan_.seeds_per_trial));
+    for (size_t i = 0; i < seeds.size(); ++i) {
+      seeds[i].index = static_cast<int>(i);
+      seeds[i].seed = SeedOfTrialRun(trial.seed, seeds[i].index);
+      seeds[i].run_dir = SeedRunDir(trial.run_dir, seeds[i].index, plan_.seeds_per_trial);
+    }
+    return seeds;
+  }
+
+  /// The files a trial's run directory (and each seed's) holds before its programs start.
   void WriteRunFiles(const store::Trial& trial) const {
     const std::filesystem::path run_dir = trial.run_dir;
     std::filesystem::create_directories(run_dir);
     // Not flushed to disk: a crash that could tear them kills the trial too, and its retry gets
     // a new run directory; adoption reads the record and refuses one that does not match.
-    WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(AllParams(trial)),
-                    Flush::kNo);
+    for (const SeedRun& seed : SeedRuns(trial)) {
+      std::filesystem::create_directories(seed.run_dir);
+      WriteFileAtomic(seed.run_dir / "train_config_overrides.yaml",
+                      ParamsYaml(AllParams(trial, seed)), Flush::kNo);
+    }
     WriteFileAtomic(run_dir / kTrialRecordFile, TrialRecord(trial), Flush::kNo);
   }
 
+  /// Free process slots of this controller (n_jobs): each running seed takes one.
+  int FreeSlots() const {
+    int busy = 0;
+    for (const RunningTrial& r : running_) {
+      busy += static_cast<int>(std::count_if(r.seeds.begin(), r.seeds.end(),
+                                             [](const SeedRun& s) { return s.running(); }));
+    }
+    return plan_.jobs - busy;
+  }
+
+  /// Starts a new trial's first seed, and more while slots are free.
   void Start(store::Trial trial, bool queued) {
-    const std::filesystem::path run_dir = trial.run_dir;
-    const ParamSet all = AllParams(trial);
+    RunningTrial r;
+    r.trial = std::move(trial);
+    r.seeds = SeedRuns(r.trial);
+    try {
+      StartSeed(r, r.seeds.front());
+    } catch (const std::runtime_error& e) {
+      if (IsFault(e)) return GiveBack(r.trial, queued, e);  // its log could not be created
+      // A program that cannot start is the user's command, not a flaky trial: stop the sweep.
+      Write([this, id = r.trial.id, why = std::string(e.what())] {
+        store_.FinishTrial(id, store::TrialState::kFailed, std::nullopt, {}, {}, why);
+      });
+      throw UserError(e.what());
+    }
+    ++summary_.launched;
+    running_.push_back(std::move(r));
+    Emit(SweepEvent::Kind::kStarted, &running_.back().trial, "");
+    StartWaitingSeeds();
+  }
+
+  /// Starts the seeds of started trials that wait for a slot, oldest trial first. One that
+  /// cannot start for a fault of the disk re-queues its trial (not the trial's fault).
+  void StartWaitingSeeds() {
+    for (RunningTrial& r : running_) {
+      for (SeedRun& seed : r.seeds) {
+        if (FreeSlots() <= 0) return;
+        if (seed.process || r.ending()) continue;
+        try {
+          StartSeed(r, seed);
+        } catch (const std::runtime_error& e) {
+          if (IsFault(e)) BeginOutage(e.what(), /*storage=*/false);
+          r.outside = "its seed " + std::to_string(seed.index) + " could not start: " + e.what();
+          StopSeeds(r);
+        }
+      }
+    }
+  }
+
+  void StartSeed(const RunningTrial& r, SeedRun& seed) {
+    const store::Trial& trial = r.trial;
     ProcessSpec spec;
-    spec.argv = TrialCommand(plan_, all, run_dir, trial.seed);
-    spec.log_path = run_dir / "trial.log";
+    spec.argv = TrialCommand(plan_, AllParams(trial, seed), seed.run_dir, seed.seed);
+    spec.log_path = seed.run_dir / "trial.log";
     const std::string threads = std::to_string(plan_.threads_per_trial);
     spec.env = {{"OMP_NUM_THREADS", threads},
                 {"OPENBLAS_NUM_THREADS", threads},
                 {"MKL_NUM_THREADS", threads},
                 {"HPO_SWEEP_NAME", plan_.name},
                 {"HPO_TRIAL_NUMBER", std::to_string(trial.number)},
-                {"HPO_RUN_DIR", run_dir.string()},
-                {"HPO_SEED", std::to_string(trial.seed)}};
-    try {
-      TrialProcess process = TrialProcess::Start(spec);
-      ++summary_.launched;
-      running_.push_back(
-          RunningTrial{std::move(trial), std::move(process), {}, {}, {}, {}, false, {}, {}});
-      Emit(SweepEvent::Kind::kStarted, &running_.back().trial, "");
-    } catch (const std::runtime_error& e) {
-      if (IsFault(e)) return GiveBack(trial, queued, e);  // its log could not be created
-      // A program that cannot start is the user's command, not a flaky trial: stop the sweep.
-      Write([this, id = trial.id, why = std::string(e.what())] {
-        store_.FinishTrial(id, store::TrialState::kFailed, std::nullopt, {}, {}, why);
-      });
-      throw UserError(e.what());
-    }
+                {"HPO_RUN_DIR", seed.run_dir.string()},
+                {"HPO_SEED", std::to_string(seed.seed)},
+                {"HPO_SEED_INDEX", std::to_string(seed.index)}};
+    seed.process = TrialProcess::Start(spec);
   }
 
   /// The study as the sampler sees it. A trial is converted once per change (its version), not
@@ -455,61 +528,128 @@ class Controller {
   void WaitForOutput(double seconds) {
     std::vector<pollfd> fds;
     for (const RunningTrial& r : running_) {
-      if (r.process.stdout_fd() >= 0) fds.push_back({r.process.stdout_fd(), POLLIN, 0});
-      if (r.process.exit_fd() >= 0) fds.push_back({r.process.exit_fd(), POLLIN, 0});
+      for (const SeedRun& seed : r.seeds) {
+        if (!seed.running()) continue;
+        if (seed.process->stdout_fd() >= 0) fds.push_back({seed.process->stdout_fd(), POLLIN, 0});
+        if (seed.process->exit_fd() >= 0) fds.push_back({seed.process->exit_fd(), POLLIN, 0});
+      }
     }
     // A child that exited wakes the poll through its pidfd; without pidfds, Poll() notices it
     // within `seconds`.
     ::poll(fds.data(), fds.size(), static_cast<int>(seconds * 1000));
   }
 
-  /// Reads output, enforces limits, reaps. True when the trial is finished and recorded.
+  /// Reads output, enforces limits, reaps. True when the trial is finished and recorded: every
+  /// seed has ended, or the trial is ending and its started seeds have.
   bool Service(RunningTrial& r) {
-    for (const std::string& line : r.process.ReadLines()) HandleLine(r, line, /*running=*/true);
-    if (plan_.timeout_per_trial > 0 && !r.terminated_at &&
-        r.process.ElapsedSeconds() > plan_.timeout_per_trial) {
-      r.kill_reason = fmt::format("exceeded the per-trial limit of {} s", plan_.timeout_per_trial);
-      r.process.Terminate();
-      r.terminated_at = Clock::now();
+    for (SeedRun& seed : r.seeds) {
+      if (seed.running()) ServiceSeed(r, seed);
     }
-    if (r.terminated_at && SecondsSince(*r.terminated_at) > plan_.kill_grace) r.process.Kill();
-
-    const std::optional<ExitStatus> status = r.process.Poll();
-    if (!status) return false;
-    // What it wrote just before exiting counts as any other line (but nothing is pruned now).
-    for (const std::string& line : r.process.ReadLines()) HandleLine(r, line, /*running=*/false);
-    Record(r, *status);
+    const bool settled =
+        std::none_of(r.seeds.begin(), r.seeds.end(), [](const SeedRun& s) { return s.running(); });
+    const bool all_ended = std::all_of(r.seeds.begin(), r.seeds.end(),
+                                       [](const SeedRun& s) { return s.exit.has_value(); });
+    if (!settled || !(all_ended || r.ending())) return false;
+    Record(r);
     return true;
   }
 
-  /// One line of a trial's output: maybe a further objective, or a value of the metric. An
-  /// intermediate value is stored and shown, and judged by the pruner while the trial runs.
-  void HandleLine(RunningTrial& r, const std::string& line, bool running) {
-    NoteMoreValues(r, line);
+  void ServiceSeed(RunningTrial& r, SeedRun& seed) {
+    TrialProcess& process = *seed.process;
+    for (const std::string& line : process.ReadLines()) HandleLine(r, seed, line, true);
+    if (plan_.timeout_per_trial > 0 && !seed.terminated_at &&
+        process.ElapsedSeconds() > plan_.timeout_per_trial) {
+      FailTrial(r, seed,
+                fmt::format("exceeded the per-trial limit of {} s", plan_.timeout_per_trial));
+    }
+    if (seed.terminated_at && SecondsSince(*seed.terminated_at) > plan_.kill_grace) process.Kill();
+    const std::optional<ExitStatus> status = process.Poll();
+    if (!status) return;
+    // What it wrote just before exiting counts as any other line (but nothing is pruned now).
+    for (const std::string& line : process.ReadLines()) HandleLine(r, seed, line, false);
+    seed.exit = *status;
+    seed.seconds = process.ElapsedSeconds();
+    SeedEnded(r, seed);
+  }
+
+  /// Terminates the trial's running seeds (SIGKILL after kill_grace, in ServiceSeed); the ones
+  /// not started never start.
+  void StopSeeds(RunningTrial& r) {
+    for (SeedRun& seed : r.seeds) {
+      if (!seed.running() || seed.terminated_at) continue;
+      seed.process->Terminate();
+      seed.terminated_at = Clock::now();
+    }
+  }
+
+  /// A seed that ended on its own: its final values, or why the trial fails (the others are
+  /// stopped then). A seed we stopped (the trial was ending) tells nothing.
+  void SeedEnded(RunningTrial& r, SeedRun& seed) {
+    if (r.ending()) return;
+    const ExitStatus& status = *seed.exit;
+    if (KilledFromOutside(status)) {
+      // Not the parameters' fault: a scheduler's cancel, the OOM killer or a person. Run it again.
+      r.outside = (r.seeds.size() > 1 ? SeedName(seed) + ": " : "") + "trial program was " +
+                  status.Describe() + " from outside";
+      return StopSeeds(r);
+    }
+    if (!status.ok()) return FailTrial(r, seed, "trial program ended with " + status.Describe());
+    try {
+      seed.value = ReadFinalValue(seed.run_dir, formulas_[0], seed.last_whole);
+      seed.more = ReadMoreValues(seed.run_dir, seed.last_more);
+    } catch (const std::runtime_error& e) {
+      return FailTrial(r, seed, e.what());
+    }
+    if (r.seeds.size() == 1) return;
+    Write([this, id = r.trial.id, v = store::SeedValue{seed.index, seed.seed, *seed.value}] {
+      store_.RecordSeedValue(id, v);
+    });
+  }
+
+  static std::string SeedName(const SeedRun& seed) {
+    return fmt::format("seed_{} (seed {})", seed.index, seed.seed);
+  }
+
+  /// One line of a seed's output: maybe a further objective, or a value of the metric. A step
+  /// every seed has reported is complete: its aggregate is the trial's intermediate value,
+  /// stored and shown, and judged by the pruner while the trial runs.
+  void HandleLine(RunningTrial& r, SeedRun& seed, const std::string& line, bool running) {
+    NoteMoreValues(seed, line);
     const std::optional<ParsedReport> report = ParseReportLine(line, formulas_[0]);
-    if (!report || r.pruned || r.taken_over) return;
-    r.last_value = report->value;
-    if (!report->partial) r.last_whole = report->value;
-    NoteMeasures(r, *report);
+    if (!report || r.ending()) return;
+    if (!report->partial) seed.last_whole = report->value;
+    NoteMeasures(seed, *report);
     if (!report->step) return;  // a final value: nothing to prune on
-    Write([this, id = r.trial.id, step = *report->step, value = report->value] {
+    // A repeated step keeps its first value, as Optuna's trial.report does.
+    if (!seed.steps.emplace(*report->step, report->value).second) return;
+    const std::optional<double> value = StepAggregate(r, *report->step);
+    if (!value) return;  // other seeds have not reached it yet
+    r.last_value = value;
+    Write([this, id = r.trial.id, step = *report->step, value = *value] {
       store_.ReportIntermediate(id, step, value);
     });
-    // A repeated step keeps its first value for the pruner, as Optuna's trial.report does.
-    if (std::none_of(r.reports.begin(), r.reports.end(),
-                     [&](const pruners::Report& seen) { return seen.step == *report->step; }))
-      r.reports.push_back({*report->step, Oriented(report->value)});
+    r.reports.push_back({*report->step, Oriented(*value)});
     Emit(SweepEvent::Kind::kReported, &r.trial,
          fmt::format("step {} {} {}", *report->step,
                      report->partial ? formulas_[0].names().front() : plan_.metric,
-                     ReadableNumber(report->value)),
-         report->value, report->step);
+                     ReadableNumber(*value)),
+         *value, report->step);
     // Pruning weighs the other trials' curves: not while the storage cannot show them.
     if (running && !outage_ && ShouldPrune(r)) {
       r.pruned = true;
-      r.process.Terminate();
-      r.terminated_at = Clock::now();
+      StopSeeds(r);
     }
+  }
+
+  /// The aggregate of `step` over the trial's seeds, once every seed has reported it.
+  std::optional<double> StepAggregate(const RunningTrial& r, int64_t step) const {
+    std::vector<double> values;
+    for (const SeedRun& seed : r.seeds) {
+      const auto it = seed.steps.find(step);
+      if (it == seed.steps.end()) return std::nullopt;
+      values.push_back(it->second);
+    }
+    return AggregateSeeds(plan_.aggregate, std::move(values));
   }
 
   // The pruner is asked after every report of a running trial (Optuna's objective calling
@@ -537,35 +677,36 @@ class Controller {
   }
 
   /// A multi-objective trial's further values from its JSON lines (the results file wins).
-  void NoteMoreValues(RunningTrial& r, const std::string& line) const {
-    r.last_more.resize(plan_.more_objectives.size());
+  void NoteMoreValues(SeedRun& seed, const std::string& line) const {
+    seed.last_more.resize(plan_.more_objectives.size());
     for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
       const std::optional<ParsedReport> report = ParseReportLine(line, formulas_[i + 1]);
-      if (report && !report->partial) r.last_more[i] = report->value;
+      if (report && !report->partial) seed.last_more[i] = report->value;
     }
   }
 
-  /// The further objectives of a finished trial; throws std::runtime_error as ReadFinalValue.
-  std::vector<double> ReadMoreValues(const store::Trial& t,
+  /// The further objectives of a finished run; throws std::runtime_error as ReadFinalValue.
+  std::vector<double> ReadMoreValues(const std::filesystem::path& run_dir,
                                      std::vector<std::optional<double>> last_more) const {
     last_more.resize(plan_.more_objectives.size());
     std::vector<double> values;
     for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
-      values.push_back(ReadFinalValue(t.run_dir, formulas_[i + 1], last_more[i]));
+      values.push_back(ReadFinalValue(run_dir, formulas_[i + 1], last_more[i]));
     }
     return values;
   }
 
-  static void NoteMeasures(RunningTrial& r, const ParsedReport& report) {
-    if (report.step && *report.step > 0) r.measures.steps = static_cast<double>(*report.step);
+  static void NoteMeasures(SeedRun& seed, const ParsedReport& report) {
+    if (report.step && *report.step > 0) seed.measures.steps = static_cast<double>(*report.step);
     if (report.cost && std::isfinite(*report.cost) && *report.cost > 0)
-      r.measures.reported = report.cost;
+      seed.measures.reported = report.cost;
   }
 
-  /// Wall time and the sweep's cost measure of a trial that ended; the results file's measures
-  /// win over what the trial reported on the way.
-  store::TrialCost CostOf(const store::Trial& t, double seconds, TrialMeasures measures) {
-    const TrialMeasures written = ReadTrialMeasures(t.run_dir);
+  /// Wall time and the sweep's cost measure of a run that ended (a trial, or one of its seeds);
+  /// the results file's measures win over what it reported on the way.
+  store::TrialCost CostOf(const store::Trial& t, const std::filesystem::path& run_dir,
+                          double seconds, TrialMeasures measures) {
+    const TrialMeasures written = ReadTrialMeasures(run_dir);
     if (written.steps) measures.steps = written.steps;
     if (written.reported) measures.reported = written.reported;
     bool measured = true;
@@ -582,49 +723,86 @@ class Controller {
     return {seconds, measure};
   }
 
-  void Record(RunningTrial& r, const ExitStatus& status) {
+  /// A trial's cost is its seeds' together: the compute it took.
+  store::TrialCost CostOf(const RunningTrial& r) {
+    store::TrialCost total;
+    for (const SeedRun& seed : r.seeds) {
+      if (!seed.exit) continue;
+      const store::TrialCost cost = CostOf(r.trial, seed.run_dir, seed.seconds, seed.measures);
+      total.seconds += cost.seconds;
+      total.measure += cost.measure;
+    }
+    return total;
+  }
+
+  /// Fails the trial for what happened to `seed`, and stops its other seeds.
+  void FailTrial(RunningTrial& r, const SeedRun& seed, const std::string& why) {
+    if (r.ending()) return;
+    r.failure = (r.seeds.size() > 1 ? SeedName(seed) + ": " : "") + why;
+    r.failure_log = seed.run_dir / "trial.log";
+    StopSeeds(r);
+  }
+
+  void Record(RunningTrial& r) {
     if (r.taken_over) return;
     const store::Trial& t = r.trial;
-    const store::TrialCost cost = CostOf(t, r.process.ElapsedSeconds(), r.measures);
+    const store::TrialCost cost = CostOf(r);
     if (r.pruned) {
       Finish(t, store::TrialState::kPruned, r.last_value, {}, cost, "pruned");
       Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? ReadableNumber(*r.last_value) : "",
            r.last_value);
       return;
     }
-    std::string reason = r.kill_reason;
-    std::optional<double> value;
-    std::vector<double> more;
-    if (reason.empty() && KilledFromOutside(status)) {
-      // Not the parameters' fault: a scheduler's cancel, the OOM killer or a person. Run it again.
-      const std::string why = "trial program was " + status.Describe() + " from outside";
-      Write([this, id = t.id, why] { store_.FailAndRequeue(id, why, plan_.max_retries); });
+    if (!r.outside.empty()) {
+      Write([this, id = t.id, why = r.outside] {
+        store_.FailAndRequeue(id, why, plan_.max_retries);
+      });
       Emit(SweepEvent::Kind::kFailed, &t,
-           why + " (re-queued while it has retries left: max_retries)");
+           r.outside + " (re-queued while it has retries left: max_retries)");
       return;
     }
-    if (reason.empty() && !status.ok()) reason = "trial program ended with " + status.Describe();
-    if (reason.empty()) {
-      try {
-        value = ReadFinalValue(t.run_dir, formulas_[0], r.last_whole);
-        more = ReadMoreValues(t, r.last_more);
-      } catch (const std::runtime_error& e) {
-        reason = e.what();
-      }
-    }
-    if (!reason.empty()) {
+    if (!r.failure.empty()) {
       Finish(t, store::TrialState::kFailed, std::nullopt, {}, cost,
-             reason + " (see " + (std::filesystem::path(t.run_dir) / "trial.log").string() + ")");
-      Emit(SweepEvent::Kind::kFailed, &t, reason);
+             r.failure + " (see " + r.failure_log.string() + ")");
+      Emit(SweepEvent::Kind::kFailed, &t, r.failure);
       return;
     }
+    const auto [value, more] = TrialValues(r.seeds);
     Finish(t, store::TrialState::kComplete, value, more, cost, "");
-    std::string shown = ReadableNumber(*value);  // for people: the events' value has every digit
+    std::string shown = ReadableNumber(value);  // for people: the events' value has every digit
     for (size_t i = 0; i < more.size(); ++i)
       shown += fmt::format(", {} {}", plan_.more_objectives[i].name, ReadableNumber(more[i]));
+    if (r.seeds.size() > 1) shown += SeedsText(r.seeds);
     store::Trial finished = t;
-    finished.more_values = std::move(more);
+    finished.more_values = more;
     Emit(SweepEvent::Kind::kFinished, &finished, shown, value);
+  }
+
+  /// The trial's value and further objectives: each the aggregate of its seeds' (all ended well).
+  std::pair<double, std::vector<double>> TrialValues(const std::vector<SeedRun>& seeds) const {
+    std::vector<double> values;
+    std::vector<std::vector<double>> more(plan_.more_objectives.size());
+    for (const SeedRun& seed : seeds) {
+      values.push_back(*seed.value);
+      for (size_t i = 0; i < more.size(); ++i) more[i].push_back(seed.more[i]);
+    }
+    std::vector<double> more_values;
+    more_values.reserve(more.size());
+    for (std::vector<double>& objective : more)
+      more_values.push_back(AggregateSeeds(plan_.aggregate, std::move(objective)));
+    return {AggregateSeeds(plan_.aggregate, std::move(values)), more_values};
+  }
+
+  /// " (mean of 3 seeds: 250.1, 255.3, 241.0; sd 7.2)", for the finished line.
+  std::string SeedsText(const std::vector<SeedRun>& seeds) const {
+    std::vector<double> values;
+    std::vector<std::string> shown;
+    for (const SeedRun& seed : seeds) {
+      values.push_back(*seed.value);
+      shown.push_back(ReadableNumber(*seed.value));
+    }
+    return fmt::format(" ({} of {} seeds: {}; sd {})", plan_.aggregate, seeds.size(),
+                       fmt::join(shown, ", "), ReadableNumber(SeedSpread(values)));
   }
 
   /// Records how a trial ended, now or, while the storage is away, when it is back. A trial
@@ -658,9 +836,8 @@ class Controller {
   }
 
   /// Why the results in a dead controller's trial's run directory cannot be taken as its
-  /// result; empty when they can (and then `value` is set).
-  std::string WhyNotAdoptable(const store::Trial& t, double& value,
-                              std::vector<double>& more) const {
+  /// result; empty when they can (and then each seed's values are set).
+  std::string WhyNotAdoptable(const store::Trial& t, std::vector<SeedRun>& seeds) const {
     if (t.run_dir.empty() || t.params.empty()) return "it had not started";
     const std::filesystem::path dir = t.run_dir;
     std::ifstream record_file(dir / kTrialRecordFile);
@@ -671,33 +848,48 @@ class Controller {
                              std::istreambuf_iterator<char>());
     if (record != TrialRecord(t))
       return fmt::format("{} names another trial or other parameters", kTrialRecordFile);
+    seeds = SeedRuns(t);
     try {
-      value = ReadFinalValue(dir, formulas_[0], std::nullopt);
-      more = ReadMoreValues(t, {});
+      for (SeedRun& seed : seeds) {
+        seed.value = ReadFinalValue(seed.run_dir, formulas_[0], std::nullopt);
+        seed.more = ReadMoreValues(seed.run_dir, {});
+      }
     } catch (const std::runtime_error& e) {
       return e.what();
     }
     return "";
   }
 
+  /// Seconds from a trial's start to its seed's results file (now, if it cannot be read).
+  static double SecondsToResults(const store::Trial& t, const SeedRun& seed) {
+    std::error_code ec;
+    const auto written =
+        std::filesystem::last_write_time(seed.run_dir / "sweep_eval_results.yaml", ec);
+    const int64_t written_ms = ec ? store::NowMs()
+                                  : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::file_clock::to_sys(written).time_since_epoch())
+                                        .count();
+    return std::max(0.0, static_cast<double>(written_ms - t.started_ms) / 1000.0);
+  }
+
   /// A RUNNING trial whose controller is gone: COMPLETE from its results file when it finished
   /// and left one (finished work is never run twice). Otherwise false, and its run directory
   /// says why, in not_adopted.txt.
   bool TryAdopt(const store::Trial& t) {
-    double value = 0;
-    std::vector<double> more;
-    const std::string why_not = WhyNotAdoptable(t, value, more);
+    std::vector<SeedRun> seeds;
+    const std::string why_not = WhyNotAdoptable(t, seeds);
     if (why_not.empty()) {
-      std::error_code ec;
-      const auto written = std::filesystem::last_write_time(
-          std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml", ec);
-      const int64_t written_ms =
-          ec ? store::NowMs()
-             : std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::file_clock::to_sys(written).time_since_epoch())
-                   .count();
-      const double seconds = std::max(0.0, static_cast<double>(written_ms - t.started_ms) / 1000.0);
-      if (!store_.AdoptFinishedTrial(t.id, value, more, CostOf(t, seconds, {}))) return false;
+      store::TrialCost cost;
+      for (const SeedRun& seed : seeds) {  // each seed ran from the start to its results
+        const store::TrialCost seed_cost = CostOf(t, seed.run_dir, SecondsToResults(t, seed), {});
+        cost.seconds += seed_cost.seconds;
+        cost.measure += seed_cost.measure;
+      }
+      const auto [value, more] = TrialValues(seeds);
+      if (!store_.AdoptFinishedTrial(t.id, value, more, cost)) return false;
+      for (const SeedRun& seed : seeds) {
+        if (seeds.size() > 1) store_.RecordSeedValue(t.id, {seed.index, seed.seed, *seed.value});
+      }
       Emit(SweepEvent::Kind::kRecovered, &t,
            fmt::format(
                "finished before its controller {} stopped: COMPLETE with {} from its results file",
@@ -749,8 +941,7 @@ class Controller {
     for (RunningTrial& r : running_) {
       if (std::find(lost.begin(), lost.end(), r.trial.id) == lost.end() || r.taken_over) continue;
       r.taken_over = true;
-      r.process.Terminate();
-      r.terminated_at = Clock::now();
+      StopSeeds(r);
       Emit(SweepEvent::Kind::kInfo, &r.trial,
            fmt::format("trial {} was taken over by another controller while this one was silent "
                        "for more than {} s: stopped here",
@@ -796,15 +987,24 @@ class Controller {
   /// Terminates the running trials (SIGKILL after kill_grace) and re-queues them: they are re-run
   /// by a resume, so they do not count as finished.
   void StopRunningTrials(const std::string& why) {
-    for (RunningTrial& r : running_) r.process.Terminate();
+    for (RunningTrial& r : running_) StopSeeds(r);
     const Clock::time_point asked = Clock::now();
     while (!running_.empty()) {
       WaitForOutput(0.1);
       for (size_t i = 0; i < running_.size();) {
         RunningTrial& r = running_[i];
-        r.process.ReadLines();
-        if (SecondsSince(asked) > plan_.kill_grace) r.process.Kill();
-        if (!r.process.Poll()) {
+        bool settled = true;
+        for (SeedRun& seed : r.seeds) {
+          if (!seed.running()) continue;
+          seed.process->ReadLines();
+          if (SecondsSince(asked) > plan_.kill_grace) seed.process->Kill();
+          if (seed.process->Poll()) {
+            seed.exit = seed.process->Poll();
+          } else {
+            settled = false;
+          }
+        }
+        if (!settled) {
           ++i;
           continue;
         }
@@ -880,6 +1080,17 @@ std::filesystem::path ClaimRunDir(const SweepPlan& plan, int64_t number) {
 
 uint64_t TrialSeed(uint64_t sweep_seed, int64_t number) {
   return DeriveSeed(sweep_seed, static_cast<uint64_t>(number), "trial-seed") & 0x7FFFFFFFULL;
+}
+
+uint64_t SeedOfTrialRun(uint64_t trial_seed, int index) {
+  if (index == 0) return trial_seed;
+  return DeriveSeed(trial_seed, static_cast<uint64_t>(index), "seed-of-trial") & 0x7FFFFFFFULL;
+}
+
+std::filesystem::path SeedRunDir(const std::filesystem::path& run_dir, int index,
+                                 int seeds_per_trial) {
+  if (seeds_per_trial == 1) return run_dir;
+  return run_dir / fmt::format("seed_{}", index);
 }
 
 uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t sweep_seed,

@@ -123,6 +123,15 @@ uint64_t TrialSeed(uint64_t sweep_seed, int64_t number);
 uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t sweep_seed,
                      int64_t number);
 
+/// The seed a trial's `index`-th seed process trains with (seeds_per_trial): index 0 is the
+/// trial's own seed, the others derive from it (31 bits, as TrialSeed).
+uint64_t SeedOfTrialRun(uint64_t trial_seed, int index);
+
+/// Where a trial's `index`-th seed process runs: the trial's folder when it has one seed, else
+/// its seed_<index>/.
+std::filesystem::path SeedRunDir(const std::filesystem::path& run_dir, int index,
+                                 int seeds_per_trial);
+
 /// The trial's argv: the default `hpo train` command or the plan's command with macros expanded.
 std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
                                       const std::filesystem::path& run_dir, uint64_t seed);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -84,6 +85,11 @@ class ControllerTest : public ::testing::Test {
 constexpr const char* kScoreIsTheNumber =
     R"(echo '{"step": 10, "score": 0.5}'; echo "score: $HPO_TRIAL_NUMBER" > )"
     R"("$HPO_RUN_DIR/sweep_eval_results.yaml")";
+
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 // A controller pid on this host that no longer exists (its trials are orphans).
 std::string DeadController() {
@@ -321,6 +327,106 @@ TEST_F(ControllerTest, AResumeAdoptsATrialThatFinishedAfterItsControllerDied) {
   EXPECT_EQ(store_.Trial(0).value, 0);
   EXPECT_FALSE(store_.Trial(0).retried);
   EXPECT_EQ(store_.Trial(1).value, 1);
+}
+
+// seeds_per_trial (issue 38 item 1). Each seed scores 10 * its index + the trial's number and
+// reports its index at step 10: the trial is worth the mean, 10 + its number, and its one curve
+// point, the mean 1, is reported once the third seed has reported.
+constexpr const char* kSeedScores = R"sh(echo "$HPO_SEED" > "$HPO_RUN_DIR/seed.txt";
+  echo "{\"step\": 10, \"score\": $HPO_SEED_INDEX}";
+  echo "score: $((HPO_SEED_INDEX * 10 + HPO_TRIAL_NUMBER))" > "$HPO_RUN_DIR/sweep_eval_results.yaml")sh";
+
+TEST_F(ControllerTest, ATrialOnThreeSeedsRunsEachInItsFolderAndIsWorthTheirAggregate) {
+  Program(kSeedScores);
+  plan_.n_trials = 2;
+  plan_.seeds_per_trial = 3;
+  std::vector<std::string> finished;
+  Run([&](const SweepEvent& e) {
+    if (e.kind == SweepEvent::Kind::kFinished) finished.push_back(e.message);
+  });
+  for (int64_t n = 0; n < 2; ++n) {
+    const store::Trial& t = store_.Trial(n);
+    EXPECT_EQ(t.state, TrialState::kComplete);
+    EXPECT_EQ(t.value, 10 + n);
+    EXPECT_EQ(LogOf(n), (std::vector<std::string>{"claim", "start", fmt::format("seed 0 {}", n),
+                                                  fmt::format("seed 1 {}", 10 + n), "report 10 1",
+                                                  fmt::format("seed 2 {}", 20 + n), "COMPLETE"}));
+    ASSERT_EQ(t.seed_values.size(), 3u);
+    for (int i = 0; i < 3; ++i) {
+      const std::filesystem::path dir =
+          std::filesystem::path(t.run_dir) / ("seed_" + std::to_string(i));
+      const uint64_t seed = SeedOfTrialRun(t.seed, i);
+      EXPECT_EQ(t.seed_values[i].seed, seed);
+      EXPECT_EQ(ReadText(dir / "seed.txt"), std::to_string(seed) + "\n") << dir;
+      EXPECT_TRUE(std::filesystem::exists(dir / "trial.log")) << dir;
+    }
+    EXPECT_EQ(t.seed_values[0].seed, t.seed);  // seed 0 is the trial's own
+    EXPECT_NE(t.seed_values[1].seed, t.seed);
+  }
+  EXPECT_EQ(finished[0], "10 (mean of 3 seeds: 0, 10, 20; sd 10)");
+  // The median of 1, 11 and 21 for trial 1, under another aggregate.
+  plan_.n_trials = 3;
+  plan_.aggregate = "median";
+  Run();
+  EXPECT_EQ(store_.Trial(2).value, 12);
+}
+
+TEST_F(ControllerTest, SeedsShareTheControllersSlotsRunningInParallelWhenFreeElseInTurn) {
+  // Each seed notes how many seeds run at that moment (itself included).
+  const std::string active = (plan_.sweep_dir / "active").string();
+  std::filesystem::create_directories(active);
+  Program(fmt::format(R"(touch {0}/$$; ls {0} | wc -l >> {0}.counts; sleep 0.3; rm {0}/$$;
+                         echo "score: 1" > "$HPO_RUN_DIR/sweep_eval_results.yaml")",
+                      active));
+  plan_.n_trials = 2;
+  plan_.seeds_per_trial = 3;
+  plan_.jobs = 2;
+  Run();
+  std::vector<int> counts;
+  std::ifstream in(active + ".counts");
+  for (int count; in >> count;) counts.push_back(count);
+  ASSERT_EQ(counts.size(), 6u);  // 2 trials x 3 seeds
+  EXPECT_EQ(*std::max_element(counts.begin(), counts.end()), 2);
+  EXPECT_EQ(store_.Trial(1).state, TrialState::kComplete);
+  plan_.jobs = 1;
+  plan_.n_trials = 3;
+  std::filesystem::remove(active + ".counts");
+  Run();
+  std::ifstream again(active + ".counts");
+  for (int count; again >> count;) EXPECT_EQ(count, 1);
+}
+
+TEST_F(ControllerTest, ASeedThatFailsFailsItsTrialAndStopsTheOtherSeeds) {
+  // Seed 1 ends with exit code 3 at once; seeds 0 and 2 would sleep a minute.
+  Program(R"(if [ "$HPO_SEED_INDEX" = 1 ]; then exit 3; fi; exec sleep 60)");
+  plan_.n_trials = 1;
+  plan_.seeds_per_trial = 3;
+  plan_.jobs = 3;
+  Run();
+  const store::Trial& t = store_.Trial(0);
+  EXPECT_EQ(t.state, TrialState::kFailed);
+  const std::string log = (std::filesystem::path(t.run_dir) / "seed_1" / "trial.log").string();
+  EXPECT_EQ(t.error, fmt::format("seed_1 (seed {}): trial program ended with exit code 3 (see {})",
+                                 SeedOfTrialRun(t.seed, 1), log));
+  EXPECT_LT(t.cost, 30);  // the others were stopped, not waited for
+  EXPECT_TRUE(t.seed_values.empty());
+}
+
+TEST_F(ControllerTest, AResumeAdoptsATrialWhoseSeedsAllFinishedAfterItsControllerDied) {
+  Program(kSeedScores);
+  plan_.n_trials = 1;
+  plan_.seeds_per_trial = 3;
+  Run();
+  store_.Edit(0, [&](store::Trial& t) {
+    t.state = TrialState::kRunning;
+    t.value.reset();
+    t.seed_values.clear();
+    t.worker = DeadController();
+  });
+  Run();
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kComplete);
+  EXPECT_EQ(store_.Trial(0).value, 10);
+  EXPECT_EQ(store_.Trial(0).seed_values.size(), 3u);
 }
 
 TEST_F(ControllerTest, AStoppingRuleEndsLaunchingAndIsRecorded) {
