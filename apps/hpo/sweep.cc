@@ -392,7 +392,9 @@ int RunSweepCommand(const SweepCliOptions& o) {
   auto status = [&](const std::vector<store::Trial>& now) {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return report::ProgressText(report::CountProgress(now, c.Objectives()), c.n_trials, elapsed);
+    report::SweepProgress progress = report::CountProgress(now, c.Objectives());
+    progress.seeds_per_trial = c.seeds_per_trial;
+    return report::ProgressText(progress, c.n_trials, elapsed);
   };
   auto say = [&](const std::string& line) {
     if (live)

@@ -31,9 +31,12 @@ std::string ProgressText(const SweepProgress& p, int n_trials, double elapsed_se
   const std::string eta =
       p.done > 0 ? fmt::format("{:.0f}s", elapsed_seconds / p.done * std::max(n_trials - p.done, 0))
                  : "-";
+  // A trial on several seeds is that many processes: the count says so, the pace includes them.
+  const std::string seeds =
+      p.seeds_per_trial > 1 ? fmt::format(" x {} seeds", p.seeds_per_trial) : "";
   return fmt::format(
-      "[{}/{} done, {} running, {} pruned, {} failed | {} | elapsed {:.0f}s, eta {}]", p.done,
-      n_trials, p.running, p.pruned, p.failed, p.best, elapsed_seconds, eta);
+      "[{}/{} done, {} running{}, {} pruned, {} failed | {} | elapsed {:.0f}s, eta {}]", p.done,
+      n_trials, p.running, seeds, p.pruned, p.failed, p.best, elapsed_seconds, eta);
 }
 
 }  // namespace hpo::report

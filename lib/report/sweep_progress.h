@@ -16,7 +16,8 @@ struct SweepProgress {
   int running = 0;
   int pruned = 0;
   int failed = 0;
-  std::string best;  ///< "best 270.2 (trial 6)", "Pareto front 4 trial(s)", or "best -"
+  std::string best;         ///< "best 270.2 (trial 6)", "Pareto front 4 trial(s)", or "best -"
+  int seeds_per_trial = 1;  ///< processes per trial (seeds_per_trial), said when more than one
 };
 
 /// The study's counts and best trial (`objectives`: the study's, the first one's goal decides).

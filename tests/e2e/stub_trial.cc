@@ -13,6 +13,8 @@
 //   --fault=<kind>       segfault | abort | hang | nan | exit3 | garbled | none
 //   --final_only=1       print only the final metric, W&B-style {"score": <value>}: no step, no
 //   file
+//   --noise=<sd>         adds normal noise of this standard deviation to the score, drawn from
+//                        $HPO_SEED (so each training seed has its own luck, reproducibly)
 //   --checkpoints=1      also write checkpoints/step_1000.pt and checkpoints/final.pt (dummy bytes)
 //   --linger_once=<path> after writing the results file, if <path> does not exist: create it and
 //                        sleep 60 s (a trial that has finished its work but not yet exited)
@@ -25,6 +27,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -43,9 +46,9 @@ int main(int argc, char** argv) {
   if (!args.count("x")) {
     uint64_t hash = 14695981039346656037ull;  // FNV-1a over the other program's arguments
     bool any = false;
-    const std::set<std::string> own = {"steps",      "step_seconds", "fault",
-                                       "final_only", "linger_once",  "metric_name",
-                                       "marker",     "checkpoints",  "report_x"};
+    const std::set<std::string> own = {"steps",       "step_seconds", "fault",  "final_only",
+                                       "linger_once", "metric_name",  "marker", "checkpoints",
+                                       "report_x",    "noise"};
     for (const auto& [name, value] : args) {
       if (own.count(name)) continue;
       any = true;
@@ -58,7 +61,12 @@ int main(int argc, char** argv) {
   const double step_seconds = std::atof(get("step_seconds", "0").c_str());
   const std::string fault = get("fault", "none");
   const char* run_dir = std::getenv("HPO_RUN_DIR");
-  const double score = 100.0 - 100.0 * (x - 0.3) * (x - 0.3);
+  double score = 100.0 - 100.0 * (x - 0.3) * (x - 0.3);
+  if (args.count("noise")) {
+    const char* seed = std::getenv("HPO_SEED");
+    std::mt19937_64 engine(std::strtoull(seed ? seed : "0", nullptr, 10));
+    score += std::normal_distribution<double>(0.0, std::atof(args["noise"].c_str()))(engine);
+  }
 
   if (fault == "segfault") std::raise(SIGSEGV);
   if (fault == "abort") std::abort();

@@ -762,6 +762,95 @@ TEST_F(SweepCliTest, AnExpressionMetricRanksTrialsByTheExpression) {
       << status.output;
 }
 
+// Issue 38 item 1. The stub scores 100 at x = 0.3 and 96 at x = 0.5, plus normal noise of sd 4
+// drawn from each run's seed. With sweep seed 4, one seed per trial ranks them the wrong way;
+// five seeds per trial, the first of which is that same unlucky seed, rank them right.
+TEST_F(SweepCliTest, FiveSeedsPerTrialRankTwoConfigurationsThatOneSeedRanksWrong) {
+  const std::string body =
+      "method: grid\nfixed: {noise: 4}\nparameters:\n  x: {values: [0.3, 0.5]}\n";
+  const std::vector<store::Trial> one = SweepToTheEnd("one_seed", body + "seed: 4\n");
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_LT(*one[0].value, *one[1].value);  // x = 0.5 wins on one seed: noise, not merit
+  const std::string file = Config("five_seeds", body + "seed: 4\nseeds_per_trial: 5\n");
+  const CommandResult dry = RunHpo("sweep " + file + " --dry-run");
+  EXPECT_NE(dry.output.find("seeds per trial: 5 (seed 0 is the trial's, the others derive from "
+                            "it); a trial's value and each step's intermediate value is the mean "
+                            "of its seeds'"),
+            std::string::npos)
+      << dry.output;
+  const CommandResult r = RunHpo("sweep " + file);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<store::Trial> five = Trials("five_seeds");
+  ASSERT_EQ(five.size(), 2u);
+  EXPECT_GT(*five[0].value, *five[1].value);  // x = 0.3 wins on five
+  for (size_t n = 0; n < 2; ++n) {
+    ASSERT_EQ(five[n].seed_values.size(), 5u);
+    double sum = 0;
+    for (const store::SeedValue& v : five[n].seed_values) {
+      sum += v.value;
+      EXPECT_TRUE(fs::exists(fs::path(five[n].run_dir) / ("seed_" + std::to_string(v.index)) /
+                             "sweep_eval_results.yaml"));
+    }
+    EXPECT_NEAR(*five[n].value, sum / 5, 1e-9);
+    // Seed 0 is the trial's seed: the one-seed sweep's very run.
+    EXPECT_EQ(five[n].seed_values[0].seed, one[n].seed);
+    EXPECT_NEAR(five[n].seed_values[0].value, *one[n].value, 1e-4);
+  }
+  EXPECT_NE(r.output.find("trial 0 finished: " + ReadableNumber(*five[0].value) +
+                          " (mean of 5 "
+                          "seeds: "),
+            std::string::npos)
+      << r.output;
+}
+
+// The values a seed's program reported at each step, read back from its log.
+std::map<int64_t, double> ReportedSteps(const fs::path& seed_dir) {
+  std::map<int64_t, double> steps;
+  std::ifstream log(seed_dir / "trial.log");
+  for (std::string line; std::getline(log, line);) {
+    if (line.rfind("{\"step\"", 0) != 0) continue;
+    const YAML::Node node = YAML::Load(line);
+    steps.emplace(node["step"].as<int64_t>(), node["score"].as<double>());
+  }
+  return steps;
+}
+
+// Issue 38 item 1: a K = 3 sweep with pruning. Each step's intermediate value is the mean of
+// what the three seeds reported at it; the pruner judges those means and stops a trial's
+// seeds together.
+TEST_F(SweepCliTest, AThreeSeedSweepWithPruningJudgesTheMeanOfEachStep) {
+  const std::vector<store::Trial> trials = SweepToTheEnd(
+      "three_seeds",
+      "method: random\nseed: 3\nn_trials: 10\nn_jobs: 3\nseeds_per_trial: 3\n"
+      "pruner: {type: median, n_startup_trials: 2, n_warmup_steps: 0}\n"
+      "fixed: {noise: 4, steps: 5, step_seconds: 0.1}\nparameters:\n  x: {min: 0.0, max: 1.0}\n");
+  ASSERT_EQ(trials.size(), 10u);
+  int pruned = 0;
+  for (const store::Trial& t : trials) {
+    ASSERT_NE(t.state, store::TrialState::kFailed) << t.error;
+    std::vector<std::map<int64_t, double>> seeds;
+    seeds.reserve(3);
+    for (int i = 0; i < 3; ++i)
+      seeds.push_back(ReportedSteps(fs::path(t.run_dir) / ("seed_" + std::to_string(i))));
+    ASSERT_FALSE(t.intermediates.empty()) << t.number;
+    for (const store::Intermediate& step : t.intermediates) {
+      double sum = 0;
+      for (const auto& seed : seeds) sum += seed.at(step.step);
+      EXPECT_NEAR(step.value, sum / 3, 1e-9) << "trial " << t.number << " step " << step.step;
+    }
+    if (t.state == store::TrialState::kPruned) {
+      ++pruned;
+      EXPECT_LT(t.intermediates.size(), 5u);
+      EXPECT_EQ(t.value, t.intermediates.back().value);
+      EXPECT_TRUE(t.seed_values.empty());  // no seed ran to its end
+    } else {
+      EXPECT_EQ(t.seed_values.size(), 3u);
+      EXPECT_EQ(t.intermediates.size(), 5u);
+    }
+  }
+  EXPECT_GE(pruned, 1);
+}
+
 TEST_F(SweepCliTest, AMisspelledNameInAnExpressionMetricIsRefusedAtLoadWithItsColumn) {
   const std::string space = "method: random\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n";
   const fs::path typo = dir_ / "expr_typo.yaml";
