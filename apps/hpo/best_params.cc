@@ -14,6 +14,7 @@
 #include "apps/hpo/train_command.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
+#include "lib/report/seed_values.h"
 #include "lib/report/study_info.h"
 #include "lib/store/store.h"
 
@@ -56,7 +57,7 @@ int RunBestParams(const BestParamsOptions& options) {
   std::vector<store::Trial> trials = store->LoadTrials(study.id);
   std::set<std::string> result_keys;
   if (!options.metric.empty() && options.metric != info.metric) {
-    result_keys = report::RescoreFromRunDirs(trials, options.metric);
+    result_keys = report::RescoreFromRunDirs(trials, options.metric, info.seeds);
     info.metric = options.metric;
   }
   if (!options.sort.empty()) info.maximize = options.sort == "desc";
@@ -64,11 +65,7 @@ int RunBestParams(const BestParamsOptions& options) {
     info.more_objectives.clear();  // re-ranked by one metric
   const std::vector<store::Trial> ranked =
       report::RankTrials(trials, info.maximize, info.more_objectives);
-  // How a trial scored: its metric, or every objective of a multi-objective study.
-  const auto score = [&info](const store::Trial& t) {
-    return info.MultiObjective() ? report::ObjectiveValuesText(t, info.Objectives())
-                                 : fmt::format("{}: {}", info.metric, ReadableNumber(*t.value));
-  };
+  const auto score = [&info](const store::Trial& t) { return report::ScoreText(t, info); };
   if (ranked.empty() && !result_keys.empty()) {
     throw UserError(
         Origin{"--metric"},
@@ -89,12 +86,14 @@ int RunBestParams(const BestParamsOptions& options) {
     fmt::print("Objectives: {}; trials rank by Pareto front, then by {}\n",
                DescribeObjectives(info.Objectives()), info.metric);
   }
+  const std::string seeds = report::SeedsSentence(info.metric, info.seeds);
+  if (!seeds.empty()) fmt::print("{}\n", seeds);
   fmt::print("Best run: {} ({})\n\n", report::RunName(location.name, best), score(best));
   if (options.show_scores) {
     fmt::print("All scores ({} complete trials, best first):\n", ranked.size());
     for (const store::Trial& t : ranked) {
       fmt::print("  {}  {}\n", report::RunName(location.name, t),
-                 info.MultiObjective() ? score(t) : ReadableNumber(*t.value));
+                 info.MultiObjective() ? score(t) : report::ValueWithSeedsText(t, info.seeds));
     }
     fmt::print("\n");
   }
@@ -144,8 +143,9 @@ int RunBestParams(const BestParamsOptions& options) {
         fmt::print("2. Config patch: not written (--no-patch)\n\n");
       } else if (rank == 0) {
         std::filesystem::create_directories(options.output_dir);
-        WriteFileAtomic(patch_path, report::ProgramPatchFileText(location.name, t, fixed,
-                                                                 info.metric, stored->command));
+        WriteFileAtomic(patch_path,
+                        report::ProgramPatchFileText(location.name, t, fixed, info.metric,
+                                                     stored->command, info.seeds));
         fmt::print(
             "2. Config patch saved to: {}\n   For the sweep's trial program (its parameter "
             "names, nested by their dots; # @package _global_)\n\n",
@@ -160,8 +160,8 @@ int RunBestParams(const BestParamsOptions& options) {
         fmt::print("2. Config patch: not written (--no-patch)\n\n");
       } else {
         std::filesystem::create_directories(options.output_dir);
-        WriteFileAtomic(patch_path,
-                        report::PatchFileText(location.name, t, fixed, info.metric, patch_path));
+        WriteFileAtomic(patch_path, report::PatchFileText(location.name, t, fixed, info.metric,
+                                                          patch_path, info.seeds));
         fmt::print("2. Config patch saved to: {}\n   Use with: hpo train --patch {}\n\n",
                    patch_path.string(), patch_path.string());
       }

@@ -2,7 +2,6 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <cmath>
 #include <ctime>
 #include <map>
 #include <set>
@@ -12,24 +11,13 @@
 #include "lib/core/error.h"
 #include "lib/launch/worker_table.h"
 #include "lib/report/best_params.h"
+#include "lib/report/seed_values.h"
 #include "lib/report/study_info.h"
+#include "lib/report/trial_table.h"
 #include "lib/store/store.h"
 
 namespace hpo::cli {
 namespace {
-
-std::string Duration(const store::Trial& t) {
-  if (t.started_ms == 0) return "-";
-  const int64_t end = t.finished_ms ? t.finished_ms : store::NowMs();
-  const double s = static_cast<double>(end - t.started_ms) / 1000.0;
-  return s < 120 ? fmt::format("{:.1f}s", s) : fmt::format("{:.1f}m", s / 60);
-}
-
-// The machine that ran a trial (its files are there): the host of "host:pid".
-std::string Host(const store::Trial& t) {
-  const size_t colon = t.worker.rfind(':');
-  return t.worker.empty() ? "-" : t.worker.substr(0, colon);
-}
 
 // The study's workers, with Slurm's view of the jobs they ran in (where squeue/sacct answer).
 std::string WorkersText(store::Store& store, int64_t study_id,
@@ -56,16 +44,9 @@ int RunStatus(const SweepArgs& args) {
   fmt::print("sweep {}: {} trials, {} {}\n", location.name, trials.size(),
              info.MultiObjective() ? "objectives" : "metric",
              DescribeObjectives(info.Objectives()));
-  fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", "#", "state", "value", "duration", "host",
-             "params");
-  for (const store::Trial& t : trials) {
-    std::string value = t.value ? ReadableNumber(*t.value) : "-";
-    for (double v : t.more_values) value += " " + ReadableNumber(v);  // further objectives
-    std::string params = report::ParamsLine(t.params);
-    if (t.state == store::TrialState::kFailed) params = "error: " + t.error;
-    fmt::print("{:>5}  {:<8}  {:>12}  {:>8}  {:<16}  {}\n", t.number, store::StateName(t.state),
-               value, Duration(t), Host(t), params);
-  }
+  const std::string seeds = report::SeedsSentence(info.metric, info.seeds);
+  if (!seeds.empty()) fmt::print("{}\n", seeds);
+  fmt::print("{}", report::TrialTable(trials, info, store::NowMs()));
   const std::vector<store::Trial> ranked =
       report::RankTrials(trials, info.maximize, info.more_objectives);
   const store::StateCounts counts = store::CountStates(trials);
@@ -76,7 +57,7 @@ int RunStatus(const SweepArgs& args) {
                report::ObjectiveFront(trials, info.Objectives()).size());
   } else if (!ranked.empty()) {
     fmt::print("; best: trial {} with {} = {}", ranked[0].number, info.metric,
-               ReadableNumber(*ranked[0].value));
+               report::ValueWithSeedsText(ranked[0], info.seeds));
   }
   fmt::print("\n");
   const auto local_time = [](int64_t ms) {

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <map>
 
+#include "lib/report/seed_values.h"
+
 namespace hpo::report {
 
 std::string FormatParamValue(const Value& value) {
@@ -120,6 +122,11 @@ std::string ObjectiveValuesText(const store::Trial& trial,
   return text;
 }
 
+std::string ScoreText(const store::Trial& trial, const StudyInfo& info) {
+  if (info.MultiObjective()) return ObjectiveValuesText(trial, info.Objectives());
+  return fmt::format("{}: {}", info.metric, ValueWithSeedsText(trial, info.seeds));
+}
+
 const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maximize) {
   const store::Trial* best = nullptr;
   for (const store::Trial& t : trials) {
@@ -210,19 +217,32 @@ std::vector<std::string> ParamsAsOverrides(const ParamSet& params) {
   return overrides;
 }
 
+namespace {
+
+// The patch's "<metric> <value>" with every digit; with seeds, their values and spread, and a
+// comment line saying what the value is.
+std::string PatchScore(const store::Trial& trial, const std::string& metric,
+                       const SeedSettings& seeds) {
+  if (!trial.value) return metric + " ?";
+  const std::string sentence = SeedsSentence(metric, seeds);
+  return fmt::format("{} {}{}", metric, ValueWithSeedsText(trial, seeds, Digits::kAll),
+                     sentence.empty() ? "" : "\n# " + sentence);
+}
+
+}  // namespace
+
 std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
                           const ParamSet& fixed, const std::string& metric,
-                          const std::filesystem::path& patch_path) {
+                          const std::filesystem::path& patch_path, const SeedSettings& seeds) {
   std::set<std::string> fixed_names;
   for (const auto& [name, value] : fixed) {
     if (!trial.params.count(name)) fixed_names.insert(name);
   }
   return fmt::format(
       "# @package _global_\n"
-      "# Best hyperparameters from sweep {}: trial {}, {} {}\n"
+      "# Best hyperparameters from sweep {}: trial {}, {}\n"
       "# Apply with: hpo train --patch {}{}\n\n{}",
-      sweep, RunName(sweep, trial), metric, trial.value ? fmt::format("{}", *trial.value) : "?",
-      patch_path.string(),
+      sweep, RunName(sweep, trial), PatchScore(trial, metric, seeds), patch_path.string(),
       fixed_names.empty()
           ? ""
           : "\n# The sweep's fixed values are included (marked), so this is the trial's whole "
@@ -232,7 +252,8 @@ std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
 
 std::string ProgramPatchFileText(const std::string& sweep, const store::Trial& trial,
                                  const ParamSet& fixed, const std::string& metric,
-                                 const std::vector<std::string>& command) {
+                                 const std::vector<std::string>& command,
+                                 const SeedSettings& seeds) {
   const auto unprefixed = [](std::string name) {
     return name.erase(0, std::min(name.find_first_not_of('+'), name.size()));
   };
@@ -244,13 +265,12 @@ std::string ProgramPatchFileText(const std::string& sweep, const store::Trial& t
   }
   return fmt::format(
       "# @package _global_\n"
-      "# Best hyperparameters from sweep {}: trial {}, {} {}\n"
+      "# Best hyperparameters from sweep {}: trial {}, {}\n"
       "# For the sweep's trial program: {}\n"
       "# The names are the program's, as the sweep file writes them, nested by their dots.\n"
       "# Apply it as the program applies a config patch (Hydra: a config file it selects, "
       "e.g. +experiment=NAME).{}\n\n{}",
-      sweep, RunName(sweep, trial), metric, trial.value ? fmt::format("{}", *trial.value) : "?",
-      fmt::join(command, " "),
+      sweep, RunName(sweep, trial), PatchScore(trial, metric, seeds), fmt::join(command, " "),
       fixed_names.empty() ? "" : "\n# The sweep's fixed values are included (marked).",
       ParamsAsYaml(values, fixed_names, YamlLayout::kAsWritten));
 }

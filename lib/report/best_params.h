@@ -8,6 +8,7 @@
 
 #include "lib/core/pareto.h"
 #include "lib/core/value.h"
+#include "lib/report/study_info.h"
 #include "lib/store/store.h"
 
 namespace hpo::report {
@@ -47,6 +48,11 @@ std::vector<double> ObjectiveValues(const store::Trial& trial, size_t n_objectiv
 std::string ObjectiveValuesText(const store::Trial& trial,
                                 const std::vector<Objective>& objectives);
 
+/// How a ranked trial scored, as best-params lists it: "final_mean_reward: 256", with its seeds
+/// in a seeded study ("final_mean_reward: 256 +/- 6 (seeds: 250, 262, 256)", SeedsText), or
+/// every objective of a multi-objective study (ObjectiveValuesText).
+std::string ScoreText(const store::Trial& trial, const StudyInfo& info);
+
 /// How ParamsAsYaml lays the names out: as hpo train's keys, in a `trainer:` block (a leading
 /// "trainer." is dropped), or as another program's names, nested as written.
 enum class YamlLayout { kTrainerBlock, kAsWritten };
@@ -72,10 +78,11 @@ std::vector<std::string> ParamsAsOverrides(const ParamSet& params);
 
 /// The patch file: "# @package _global_", how it was made and how to apply it, then the YAML
 /// of the trial's parameters and the sweep's fixed values (marked), so that training with it
-/// reproduces the trial's configuration.
+/// reproduces the trial's configuration. A trial trained on several seeds gets its seeds'
+/// values and spread, and the study's `aggregate`, in the comments (never in the parameters).
 std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
                           const ParamSet& fixed, const std::string& metric,
-                          const std::filesystem::path& patch_path);
+                          const std::filesystem::path& patch_path, const SeedSettings& seeds = {});
 
 /// The patch for a sweep whose trial program is its own `command:` (Metta's and Hydra's config
 /// patches): "# @package _global_", which program it is for (`command`, as the sweep file gives
@@ -84,7 +91,8 @@ std::string PatchFileText(const std::string& sweep, const store::Trial& trial,
 /// override prefixes are dropped: in a config file a key needs none.
 std::string ProgramPatchFileText(const std::string& sweep, const store::Trial& trial,
                                  const ParamSet& fixed, const std::string& metric,
-                                 const std::vector<std::string>& command);
+                                 const std::vector<std::string>& command,
+                                 const SeedSettings& seeds = {});
 
 /// Quotes a shell word if it needs it (for printed commands the user will paste).
 std::string ShellQuote(const std::string& word);

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "lib/core/json.h"
 #include "lib/report/best_params.h"
+#include "lib/report/seed_values.h"
 
 namespace hpo::report {
 
@@ -23,6 +26,31 @@ std::string CsvField(const std::string& text) {
 std::string MoreValuesJson(const store::Trial& t, const StudyInfo& info) {
   if (!info.MultiObjective()) return "";
   return "\"values\": " + JsonNumbers(ObjectiveValues(t, info.more_objectives.size() + 1)) + ", ";
+}
+
+// A seeded study's trial: the spread of its seeds' values and each seed's index, seed and value.
+std::string SeedsJson(const store::Trial& t, bool shows_seeds) {
+  if (!shows_seeds) return "";
+  std::string seeds;
+  for (const store::SeedValue& s : t.seed_values) {
+    seeds += fmt::format("{}{{\"index\": {}, \"seed\": {}, \"value\": {}}}",
+                         seeds.empty() ? "" : ", ", s.index, s.seed, JsonNumber(s.value));
+  }
+  const std::optional<double> spread = SeedValueSpread(t);
+  return fmt::format("\"value_sd\": {}, \"seed_values\": [{}], ",
+                     spread ? JsonNumber(*spread) : "null", seeds);
+}
+
+// A seeded study's CSV cells: the spread, then each seed's value by index (empty if missing).
+std::string SeedsCsv(const store::Trial& t, int seed_columns) {
+  const std::optional<double> spread = SeedValueSpread(t);
+  std::string cells = "," + (spread ? fmt::format("{}", *spread) : "");
+  for (int i = 0; i < seed_columns; ++i) {
+    const auto it = std::find_if(t.seed_values.begin(), t.seed_values.end(),
+                                 [i](const store::SeedValue& s) { return s.index == i; });
+    cells += "," + (it == t.seed_values.end() ? "" : fmt::format("{}", it->value));
+  }
+  return cells;
 }
 
 }  // namespace
@@ -44,6 +72,12 @@ std::string ExportJson(const store::Study& study, const StudyInfo& info,
     }
     out.insert(out.rfind("  \"trials\": ["), fmt::format("  \"objectives\": [{}],\n", objectives));
   }
+  const bool shows_seeds = ShowsSeeds(info.seeds, trials);
+  if (shows_seeds) {
+    out.insert(out.rfind("  \"trials\": ["),
+               fmt::format("  \"seeds_per_trial\": {},\n  \"aggregate\": {},\n",
+                           info.seeds.per_trial, JsonString(info.seeds.aggregate)));
+  }
   for (size_t i = 0; i < trials.size(); ++i) {
     const store::Trial& t = trials[i];
     std::string intermediates;
@@ -52,13 +86,14 @@ std::string ExportJson(const store::Study& study, const StudyInfo& info,
           fmt::format("{}[{}, {}]", intermediates.empty() ? "" : ", ", v.step, JsonNumber(v.value));
     }
     out += fmt::format(
-        "{}\n    {{\"number\": {}, \"state\": {}, \"value\": {}, {}\"params\": {}, "
+        "{}\n    {{\"number\": {}, \"state\": {}, \"value\": {}, {}{}\"params\": {}, "
         "\"intermediate_values\": [{}], \"cost_seconds\": {}, \"seed\": {}, \"started_ms\": {}, "
         "\"finished_ms\": {}, \"error\": {}, \"run_dir\": {}, \"worker\": {}, \"retry_of\": {}}}",
         i == 0 ? "" : ",", t.number, JsonString(std::string(store::StateName(t.state))),
-        t.value ? JsonNumber(*t.value) : "null", MoreValuesJson(t, info), JsonParams(t.params),
-        intermediates, JsonNumber(t.cost), t.seed, t.started_ms, t.finished_ms, JsonString(t.error),
-        JsonString(t.run_dir), JsonString(t.worker), t.retry_of);
+        t.value ? JsonNumber(*t.value) : "null", MoreValuesJson(t, info), SeedsJson(t, shows_seeds),
+        JsonParams(t.params), intermediates, JsonNumber(t.cost), t.seed, t.started_ms,
+        t.finished_ms, JsonString(t.error), JsonString(t.run_dir), JsonString(t.worker),
+        t.retry_of);
   }
   out += trials.empty() ? "]\n}\n" : "\n  ]\n}\n";
   return out;
@@ -71,6 +106,9 @@ std::string ExportCsv(const std::vector<store::Trial>& trials, const StudyInfo& 
   }
   std::string out = "number,state,value";
   for (const Objective& o : info.more_objectives) out += "," + CsvField("values." + o.name);
+  const int seed_columns = ShowsSeeds(info.seeds, trials) ? SeedColumnCount(info.seeds, trials) : 0;
+  if (seed_columns > 0) out += ",value_sd";
+  for (int i = 0; i < seed_columns; ++i) out += fmt::format(",value_seed_{}", i);
   out += ",cost_seconds,seed";
   for (const std::string& name : names) out += "," + CsvField("params." + name);
   out += ",error\n";
@@ -79,6 +117,7 @@ std::string ExportCsv(const std::vector<store::Trial>& trials, const StudyInfo& 
                        t.value ? fmt::format("{}", *t.value) : "");
     for (size_t i = 0; i < info.more_objectives.size(); ++i)
       out += i < t.more_values.size() ? fmt::format(",{}", t.more_values[i]) : ",";
+    if (seed_columns > 0) out += SeedsCsv(t, seed_columns);
     out += fmt::format(",{},{}", t.cost, t.seed);
     for (const std::string& name : names) {
       const auto it = t.params.find(name);

@@ -11,12 +11,16 @@
 namespace hpo::report {
 
 /// `<sweep>_results.json`: the study (name, metric, direction, config) and every trial with
-/// params, state, value, intermediate values, cost, seed, times, error and run directory.
+/// params, state, value, intermediate values, cost, seed, times, error and run directory. A
+/// study that shows seeds (ShowsSeeds) also has "seeds_per_trial" and "aggregate", and each
+/// trial "value_sd" (its seeds' standard deviation, null with fewer than two) and "seed_values"
+/// ([{"index", "seed", "value"}], the seeds that finished, by index).
 std::string ExportJson(const store::Study& study, const StudyInfo& info,
                        const std::vector<store::Trial>& trials);
 
 /// One row per trial: number, state, value, cost_seconds, seed, one column per parameter
-/// (params.<name>), error. RFC 4180 quoting.
+/// (params.<name>), error. RFC 4180 quoting. A study that shows seeds has after the value(s)
+/// value_sd and value_seed_<i> for each seed index (SeedColumnCount), empty where missing.
 std::string ExportCsv(const std::vector<store::Trial>& trials, const StudyInfo& info);
 
 }  // namespace hpo::report

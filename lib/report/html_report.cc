@@ -7,6 +7,7 @@
 #include <map>
 
 #include "lib/report/best_params.h"
+#include "lib/report/seed_values.h"
 #include "lib/report/svg_chart.h"
 
 namespace hpo::report {
@@ -296,8 +297,10 @@ std::string TopTable(const SweepResults& r, int top_n) {
   const std::vector<store::Trial> ranked =
       RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
   const std::vector<Objective> objectives = r.info.Objectives();
+  const bool shows_seeds = ShowsSeeds(r.info.seeds, r.trials);
   std::string html = "<table><tr><th>rank</th><th>run</th>";
   for (const Objective& o : objectives) html += "<th>" + HtmlEscape(o.name) + "</th>";
+  if (shows_seeds) html += "<th>seeds</th>";
   html += "<th>cost (s)</th><th>parameters</th></tr>";
   for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {
     std::string params;
@@ -311,6 +314,7 @@ std::string TopTable(const SweepResults& r, int top_n) {
             : fmt::format("<a href=\"file://{}\">{}</a>", HtmlEscape(ranked[i].run_dir), run));
     for (double v : ObjectiveValues(ranked[i], objectives.size()))
       html += "<td>" + ReadableNumber(v) + "</td>";
+    if (shows_seeds) html += "<td>" + HtmlEscape(SeedsText(ranked[i], r.info.seeds)) + "</td>";
     html += fmt::format("<td>{:.1f}</td><td class=\"params\">{}</td></tr>", ranked[i].cost,
                         HtmlEscape(params));
   }
@@ -385,7 +389,10 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
   }
   if (r.info.MultiObjective()) html += "<h2>Pareto front</h2>" + ObjectivePairs(r) + "\n";
   html += "<h2>Cost vs score</h2>" + CostVsScore(r).Render() + "\n";
-  html += fmt::format("<h2>Top {} trials</h2>", top_n) + TopTable(r, top_n) + "\n</body></html>\n";
+  const std::string seeds = SeedsSentence(r.info.metric, r.info.seeds);
+  html += fmt::format("<h2>Top {} trials</h2>", top_n);
+  if (!seeds.empty()) html += "<p class=\"note\">" + HtmlEscape(seeds) + "</p>";
+  html += TopTable(r, top_n) + "\n</body></html>\n";
   return html;
 }
 
@@ -395,17 +402,21 @@ std::string MarkdownReport(const SweepResults& r,
       RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
   std::string md = fmt::format("# Sweep {}\n\n{} ({} {})\n\n", r.location.name, CountsLine(r),
                                r.info.maximize ? "maximise" : "minimise", r.info.metric);
-  md += fmt::format(
-      "## Top {} trials\n\n| rank | run | {} | cost (s) | parameters |\n| --- | --- | --- | --- | "
-      "--- |\n",
-      top_n, r.info.metric);
+  const bool shows_seeds = ShowsSeeds(r.info.seeds, r.trials);
+  const std::string sentence = SeedsSentence(r.info.metric, r.info.seeds);
+  md += fmt::format("## Top {} trials\n\n{}| rank | run | {} |{} cost (s) | parameters |\n", top_n,
+                    sentence.empty() ? "" : sentence + "\n\n", r.info.metric,
+                    shows_seeds ? " seeds |" : "");
+  md +=
+      shows_seeds ? "| --- | --- | --- | --- | --- | --- |\n" : "| --- | --- | --- | --- | --- |\n";
   for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {
     std::string params;
     for (const auto& [name, value] : ranked[i].params)
       params += fmt::format("{}={} ", name, ReadableValue(value));
-    md +=
-        fmt::format("| {} | {} | {} | {:.1f} | {} |\n", i + 1, RunName(r.location.name, ranked[i]),
-                    ReadableNumber(*ranked[i].value), ranked[i].cost, params);
+    const std::string seeds = shows_seeds ? " " + SeedsText(ranked[i], r.info.seeds) + " |" : "";
+    md += fmt::format("| {} | {} | {} |{} {:.1f} | {} |\n", i + 1,
+                      RunName(r.location.name, ranked[i]), ReadableNumber(*ranked[i].value), seeds,
+                      ranked[i].cost, params);
   }
   if (r.info.MultiObjective()) {
     md += fmt::format("\n## Pareto front of {}\n\n", DescribeObjectives(r.info.Objectives()));

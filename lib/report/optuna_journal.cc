@@ -11,12 +11,13 @@
 #include "lib/core/json.h"
 #include "lib/report/best_params.h"
 #include "lib/report/export.h"
+#include "lib/report/seed_values.h"
 
 namespace hpo::report {
 namespace {
 
 // Optuna's enums as its journal stores them.
-constexpr int kCreateStudy = 0, kCreateTrial = 4;
+constexpr int kCreateStudy = 0, kSetStudyUserAttr = 2, kCreateTrial = 4;
 constexpr int kMinimize = 1, kMaximize = 2;
 const char* const kWorker = "\"hpo-export\"";
 
@@ -115,6 +116,26 @@ std::string IsoTime(int64_t epoch_ms) {
   return fmt::format("\"{}.{:06d}\"", text, static_cast<int>(epoch_ms % 1000) * 1000);
 }
 
+// A study user attr, one a line as Optuna writes them (its replay asserts one key a line).
+std::string StudyUserAttrLine(const std::string& key, const std::string& json_value) {
+  return fmt::format(R"({{"op_code": {}, "worker_id": {}, "study_id": 0, "user_attr": {{{}: {}}}}})"
+                     "\n",
+                     kSetStudyUserAttr, kWorker, JsonString(key), json_value);
+}
+
+// A seeded trial's further user_attrs: value_sd, and value_seed_<i> and seed_<i> for each seed
+// that finished; scalars, so that trials_dataframe() gives each a column.
+std::string SeedAttrs(const store::Trial& t) {
+  std::string attrs;
+  if (const std::optional<double> spread = SeedValueSpread(t))
+    attrs += fmt::format(R"(, "value_sd": {})", JsonNumber(*spread));
+  for (const store::SeedValue& s : t.seed_values) {
+    attrs += fmt::format(R"(, "value_seed_{0}": {1}, "seed_{0}": {2})", s.index,
+                         JsonNumber(s.value), s.seed);
+  }
+  return attrs;
+}
+
 std::string TrialLine(const store::Trial& t,
                       const std::map<std::string, OptunaDistribution>& distributions,
                       size_t n_objectives) {
@@ -153,9 +174,9 @@ std::string TrialLine(const store::Trial& t,
   line += fmt::format(
       R"("distributions": {{{}}}, "params": {{{}}}, "user_attrs": {{"hpo_number": {}, "seed": )"
       R"({}, "cost_seconds": {}, )"
-      R"("run_dir": {}, "error": {}}}, "system_attrs": {{}}, "intermediate_values": {{{}}}}})",
+      R"("run_dir": {}, "error": {}{}}}, "system_attrs": {{}}, "intermediate_values": {{{}}}}})",
       dists, params, t.number, t.seed, JsonNumber(t.cost), JsonString(t.run_dir),
-      JsonString(t.error), intermediates);
+      JsonString(t.error), SeedAttrs(t), intermediates);
   return line + "\n";
 }
 
@@ -195,6 +216,10 @@ std::string ExportOptunaJournal(const store::Study& study, const StudyInfo& info
       fmt::format(R"({{"op_code": {}, "worker_id": {}, "study_name": {}, "directions": [{}]}})"
                   "\n",
                   kCreateStudy, kWorker, JsonString(study.name), directions);
+  if (ShowsSeeds(info.seeds, trials)) {
+    out += StudyUserAttrLine("seeds_per_trial", std::to_string(info.seeds.per_trial));
+    out += StudyUserAttrLine("aggregate", JsonString(info.seeds.aggregate));
+  }
   for (const store::Trial& t : trials) out += TrialLine(t, distributions, info.Objectives().size());
   return out;
 }

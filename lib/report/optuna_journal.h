@@ -7,7 +7,12 @@
 // (log = true on log axes), categorical ones CategoricalDistribution whose choices are the
 // values, lists written as their YAML text ("[64, 64]"), which Optuna's choices allow. A
 // parameter without a spec (a config that no longer parses) is typed from the values seen.
-// Our seed, cost, run directory and error go into each trial's user_attrs.
+// Our seed, cost, run directory and error go into each trial's user_attrs. A study trained on
+// several seeds per trial (ShowsSeeds) gets the study user attrs seeds_per_trial and aggregate
+// (SET_STUDY_USER_ATTR lines, one key each, as Optuna 3.1 writes and replays them:
+// optuna/storages/_journal/storage.py:185-188, 506), and each trial value_sd and, per finished
+// seed, value_seed_<i> and seed_<i>: scalars, which study.trials_dataframe() spreads into
+// columns (user_attrs_value_seed_0, ...: optuna/study/_dataframe.py:51-54).
 #pragma once
 
 #include <string>

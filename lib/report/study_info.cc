@@ -4,9 +4,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "lib/config/objective_formula.h"
 #include "lib/config/yaml_source.h"
+#include "lib/core/seed_aggregate.h"
 
 namespace hpo::report {
 
@@ -31,6 +33,10 @@ StudyInfo ReadStudyInfo(const store::Study& study) {
       info.maximize = all[0].maximize;
       info.more_objectives.assign(all.begin() + 1, all.end());
     }
+    if (config.IsMap() && config["seeds_per_trial"])
+      info.seeds.per_trial = config["seeds_per_trial"].as<int>(1);
+    if (config.IsMap() && config["aggregate"])
+      info.seeds.aggregate = config["aggregate"].as<std::string>("mean");
   } catch (const YAML::Exception&) {
     // A config we cannot read still leaves the default metric name: the values are in storage.
   }
@@ -41,24 +47,55 @@ std::vector<Objective> StudyInfo::Objectives() const {
   return AllObjectives(metric, maximize, more_objectives);
 }
 
+namespace {
+
+// `objective` from a run folder's sweep_eval_results.yaml, as the controller reads it; none when
+// the file or the number is missing. Adds the file's numeric keys to `numeric_keys`.
+std::optional<double> RescoreRun(const std::filesystem::path& run_dir,
+                                 const config::ObjectiveFormula& objective,
+                                 std::set<std::string>& numeric_keys) {
+  try {
+    const YAML::Node node = YAML::LoadFile((run_dir / "sweep_eval_results.yaml").string());
+    for (const auto& p : node) {
+      if (p.second.IsScalar() && config::ValueFromYaml(p.second, Origin{}).is_number())
+        numeric_keys.insert(p.first.Scalar());
+    }
+    return objective.FromResults(node);
+  } catch (const std::exception&) {
+    return std::nullopt;  // missing or unreadable results, or no such number
+  }
+}
+
+// A trial trained on several seeds: each seed rescored from its own folder (seed_<index>), the
+// trial's value their aggregate; none unless every seed has the number.
+void RescoreSeeds(store::Trial& t, const config::ObjectiveFormula& objective,
+                  const SeedSettings& seeds, std::set<std::string>& numeric_keys) {
+  std::vector<double> values;
+  for (store::SeedValue& s : t.seed_values) {
+    const std::filesystem::path dir =
+        std::filesystem::path(t.run_dir) / ("seed_" + std::to_string(s.index));
+    const std::optional<double> value = RescoreRun(dir, objective, numeric_keys);
+    if (!value) return;
+    s.value = *value;
+    values.push_back(*value);
+  }
+  t.value = AggregateSeeds(seeds.aggregate, values);
+}
+
+}  // namespace
+
 std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials,
-                                         const std::string& metric) {
+                                         const std::string& metric, const SeedSettings& seeds) {
   const config::ObjectiveFormula objective = config::ObjectiveFormula::Parse(metric, {"--metric"});
   std::set<std::string> numeric_keys;
   for (store::Trial& t : trials) {
     if (t.state != store::TrialState::kComplete) continue;
     t.value.reset();
-    const std::filesystem::path results =
-        std::filesystem::path(t.run_dir) / "sweep_eval_results.yaml";
-    try {
-      const YAML::Node node = YAML::LoadFile(results.string());
-      for (const auto& p : node) {
-        if (p.second.IsScalar() && config::ValueFromYaml(p.second, Origin{}).is_number())
-          numeric_keys.insert(p.first.Scalar());
-      }
-      t.value = objective.FromResults(node);
-    } catch (const std::exception&) {
-      // Missing or unreadable results, or no such number: the trial is not ranked by this metric.
+    if (t.seed_values.empty()) {
+      t.value = RescoreRun(t.run_dir, objective, numeric_keys);
+    } else {
+      RescoreSeeds(t, objective, seeds, numeric_keys);
+      if (!t.value) t.seed_values.clear();  // the sweep's metric's values, not this metric's
     }
   }
   return numeric_keys;

@@ -10,26 +10,37 @@
 
 namespace hpo::report {
 
+/// How many seeds each trial trains on and how their values make the trial's (the study's
+/// `seeds_per_trial` and `aggregate`).
+struct SeedSettings {
+  int per_trial = 1;
+  std::string aggregate = "mean";
+};
+
 struct StudyInfo {
   /// The metric as reports show it: its name or expression, or "composite (0.7*a + 0.3*b)" for
   /// an expression with a metric_name.
   std::string metric = "final_mean_reward";
   bool maximize = true;
   std::vector<Objective> more_objectives = {};  ///< a multi-objective study's further objectives
+  SeedSettings seeds = {};
   bool MultiObjective() const { return !more_objectives.empty(); }
   std::vector<Objective> Objectives() const;
 };
 
 /// Reads the metric name from the study's stored config (`metric: name`, `metric: {name:}` or
-/// a `metrics:` list) and the direction from the study.
+/// a `metrics:` list), its `seeds_per_trial` and `aggregate`, and the direction from the study.
 StudyInfo ReadStudyInfo(const store::Study& study);
 
 /// Replaces each complete trial's value with `metric` (a name or an expression) from its run
 /// directory's sweep_eval_results.yaml, read as the controller reads it
 /// (config::ObjectiveFormula: reward aliases, unsolved time_to_solve); trials without it lose
 /// their value. A malformed expression is a UserError at --metric. For ranking by a
-/// metric the sweep did not optimise. Returns the numeric keys the results files have.
+/// metric the sweep did not optimise. A trial trained on several seeds is rescored seed by seed
+/// from <run_dir>/seed_<index>/ (its seed values become this metric's) and its value is their
+/// `seeds.aggregate`; a trial missing the number in any seed's folder loses its value and its
+/// seed values. Returns the numeric keys the results files have.
 std::set<std::string> RescoreFromRunDirs(std::vector<store::Trial>& trials,
-                                         const std::string& metric);
+                                         const std::string& metric, const SeedSettings& seeds = {});
 
 }  // namespace hpo::report

@@ -1,11 +1,16 @@
 #include "lib/report/best_params.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <set>
 
 #include "lib/config/yaml_source.h"
+#include "lib/core/atomic_file.h"
 #include "lib/report/html_report.h"
+#include "tests/report/seeded_study.h"
 
 namespace hpo::report {
 namespace {
@@ -165,6 +170,61 @@ TEST(ParetoFrontTest, KeepsTheBestScoreAtEachCostCheapestFirst) {
   numbers.clear();
   for (const store::Trial& t : ParetoFront(trials, false)) numbers.push_back(t.number);
   EXPECT_EQ(numbers, (std::vector<int64_t>{0, 1}));
+}
+
+TEST(ScoreTextTest, ASeededStudysRankedTrialsShowEachSeedsValueAndTheSpread) {
+  const SeededStudy s = MakeSeededStudy();
+  const std::vector<store::Trial> ranked = RankTrials(s.trials, s.info.maximize);
+  ASSERT_EQ(ranked.size(), 2u);  // the running trial is not ranked
+  EXPECT_EQ(ScoreText(ranked[0], s.info), "final_mean_reward: 256 +/- 6 (seeds: 250, 262, 256)");
+  EXPECT_EQ(ScoreText(ranked[1], s.info),
+            "final_mean_reward: 244.5 +/- 4 (seeds: 240.5, 248.5, 244.5)");
+  StudyInfo single;  // a single-seed study: as best-params printed it before
+  EXPECT_EQ(ScoreText(TrialInAReusedFolder(), single), "final_mean_reward: 251.5");
+}
+
+TEST(PatchFileTest, ASeededTrialsPatchNamesItsSeedsInCommentsAndHoldsTheConfigurationOnly) {
+  const SeededStudy s = MakeSeededStudy();
+  const store::Trial best = RankTrials(s.trials, s.info.maximize)[0];
+  const std::string comments =
+      "# Best hyperparameters from sweep seeded: trial seeded.r.0, final_mean_reward 256 +/- 6 "
+      "(seeds: 250, 262, 256)\n# Each trial's final_mean_reward is the median of its 3 seeds' "
+      "values, shown +/- their standard deviation.\n";
+  const std::string patch =
+      PatchFileText("seeded", best, {}, s.info.metric, "p.yaml", s.info.seeds);
+  EXPECT_EQ(patch.rfind("# @package _global_\n" + comments + "# Apply with:", 0), 0u) << patch;
+  const config::YamlDocument doc = config::LoadYamlString(patch, "patch");
+  EXPECT_EQ(doc.root.size(), 1u) << patch;
+  EXPECT_EQ(doc.root["trainer"].size(), 1u) << patch;  // gamma, and no seed or value
+  EXPECT_EQ(doc.root["trainer"]["gamma"].as<double>(), 0.99) << patch;
+  const std::string program =
+      ProgramPatchFileText("seeded", best, {}, s.info.metric, {"train.py"}, s.info.seeds);
+  EXPECT_EQ(program.rfind("# @package _global_\n" + comments, 0), 0u) << program;
+}
+
+// best-params --metric on a seeded study: each seed rescored from its own folder.
+TEST(RescoreTest, ASeededTrialIsRescoredSeedBySeedFromItsSeedFolders) {
+  SeededStudy s = MakeSeededStudy();
+  const std::filesystem::path dir = testing_support::FreshTestDir("rescore_seeds");
+  const double success[2][3] = {{0.5, 0.9, 0.75}, {0.25, 0.5, -1}};  // -1: no results file
+  for (size_t t = 0; t < 2; ++t) {
+    s.trials[t].run_dir = (dir / ("seeded.r." + std::to_string(t))).string();
+    for (size_t i = 0; i < 3; ++i) {
+      if (success[t][i] < 0) continue;
+      const std::filesystem::path seed_dir =
+          dir / ("seeded.r." + std::to_string(t)) / ("seed_" + std::to_string(i));
+      std::filesystem::create_directories(seed_dir);
+      WriteFileAtomic(seed_dir / "sweep_eval_results.yaml",
+                      fmt::format("final_mean_reward: 1\nsuccess_rate: {}\n", success[t][i]));
+    }
+  }
+  const std::set<std::string> keys = RescoreFromRunDirs(s.trials, "success_rate", s.info.seeds);
+  EXPECT_EQ(keys, (std::set<std::string>{"final_mean_reward", "success_rate"}));
+  EXPECT_EQ(s.trials[0].value, 0.75);  // the median of 0.5, 0.9, 0.75
+  ASSERT_EQ(s.trials[0].seed_values.size(), 3u);
+  EXPECT_EQ(s.trials[0].seed_values[1].value, 0.9);
+  EXPECT_FALSE(s.trials[1].value);  // seed 2 has no results: not ranked by success_rate
+  EXPECT_TRUE(s.trials[1].seed_values.empty());
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
+
+#include "tests/report/seeded_study.h"
+
 namespace hpo::report {
 namespace {
 
@@ -44,6 +48,35 @@ TEST(ExportCsvTest, OneColumnPerParameterAndQuotedFields) {
             "net_arch,error\n"
             "0,COMPLETE,231.5,0,0,,0.0003,\"[64, 64]\",\n"
             "1,FAILED,,0,0,relu,0.001,,\"trial program ended with exit code 3, \"\"bad\"\"\"\n");
+}
+
+TEST(ExportCsvTest, ASeededStudyHasTheSpreadAndAColumnPerSeedAfterTheValue) {
+  const SeededStudy s = MakeSeededStudy();
+  EXPECT_EQ(ExportCsv(s.trials, s.info),
+            "number,state,value,value_sd,value_seed_0,value_seed_1,value_seed_2,cost_seconds,seed,"
+            "params.gamma,error\n"
+            "0,COMPLETE,256,6,250,262,256,30,1000,0.99,\n"
+            "1,COMPLETE,244.5,4,240.5,248.5,244.5,30,1001,0.95,\n"
+            "2,RUNNING,,4.242640687119285,230,,236,0,1002,0.9,\n");
+}
+
+TEST(ExportJsonTest, ASeededStudyHasEachSeedsIndexSeedAndValueAndTheSpread) {
+  const SeededStudy s = MakeSeededStudy();
+  const YAML::Node node = YAML::Load(ExportJson(s.study, s.info, s.trials));
+  EXPECT_EQ(node["seeds_per_trial"].as<int>(), 3);
+  EXPECT_EQ(node["aggregate"].as<std::string>(), "median");
+  const YAML::Node best = node["trials"][0];
+  EXPECT_EQ(best["value"].as<double>(), 256);
+  EXPECT_EQ(best["value_sd"].as<double>(), 6);
+  ASSERT_EQ(best["seed_values"].size(), 3u);
+  EXPECT_EQ(best["seed_values"][1]["index"].as<int>(), 1);
+  EXPECT_EQ(best["seed_values"][1]["seed"].as<uint64_t>(), 1007u);
+  EXPECT_EQ(best["seed_values"][1]["value"].as<double>(), 262);
+  const YAML::Node running = node["trials"][2];  // seeds 0 and 2 finished
+  ASSERT_EQ(running["seed_values"].size(), 2u);
+  EXPECT_EQ(running["seed_values"][1]["index"].as<int>(), 2);
+  EXPECT_EQ(running["value_sd"].as<double>(), std::sqrt(18.0));
+  EXPECT_TRUE(running["value"].IsNull());
 }
 
 }  // namespace

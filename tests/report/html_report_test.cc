@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "tests/report/seeded_study.h"
+
 namespace hpo::report {
 namespace {
 
@@ -82,6 +84,41 @@ TEST(HtmlReportTest, TheBestSoFarLineDoesNotCountTwiceInTheHistorysQuartiles) {
   const std::string page = HtmlReport(r, {}, 10);
   EXPECT_EQ(YLabelNote(page, "Optimization history"), "");
   EXPECT_EQ(page.find("class=\"clipped\""), std::string::npos);
+}
+
+SweepResults SeededResults() {
+  SeededStudy s = MakeSeededStudy();
+  SweepResults r;
+  r.location.name = "seeded";
+  r.study = s.study;
+  r.info = s.info;
+  r.trials = std::move(s.trials);
+  return r;
+}
+
+TEST(MarkdownReportTest, ASeededStudysTopTrialsShowTheirSeedsAndSpread) {
+  const std::string md = MarkdownReport(SeededResults(), {}, 5);
+  EXPECT_NE(md.find("## Top 5 trials\n\nEach trial's final_mean_reward is the median of its 3 "
+                    "seeds' values, shown +/- their standard deviation.\n\n"
+                    "| rank | run | final_mean_reward | seeds | cost (s) | parameters |\n"
+                    "| --- | --- | --- | --- | --- | --- |\n"
+                    "| 1 | seeded.r.0 | 256 | +/- 6 (seeds: 250, 262, 256) | 30.0 | gamma=0.99  |\n"
+                    "| 2 | seeded.r.1 | 244.5 | +/- 4 (seeds: 240.5, 248.5, 244.5) | 30.0 | "
+                    "gamma=0.95  |\n"),
+            std::string::npos)
+      << md;
+}
+
+TEST(HtmlReportTest, ASeededStudysTopTableHasASeedsColumn) {
+  const std::string page = HtmlReport(SeededResults(), {}, 5);
+  const std::string table = page.substr(page.find("<h2>Top 5 trials</h2>"));
+  EXPECT_NE(table.find("<th>final_mean_reward</th><th>seeds</th><th>cost (s)</th>"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("<td>256</td><td>+/- 6 (seeds: 250, 262, 256)</td><td>30.0</td>"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("is the median of its 3 seeds"), std::string::npos) << table;
 }
 
 }  // namespace
