@@ -23,6 +23,7 @@
 #include "lib/core/terminal.h"
 #include "lib/report/analysis.h"
 #include "lib/report/best_params.h"
+#include "lib/report/seed_values.h"
 #include "lib/report/sweep_progress.h"
 #include "lib/report/sweep_summary.h"
 #include "lib/runner/event_log.h"
@@ -426,9 +427,11 @@ int RunSweepCommand(const SweepCliOptions& o) {
           case Kind::kStarted:
             say(fmt::format("{} started: {}", who, report::ParamsLine(e.trial->params)));
             break;
-          case Kind::kFinished:
-            say(fmt::format("{} finished: {}", who, e.message));
+          case Kind::kFinished: {
+            const std::string seeds = report::SeedsText(*e.trial, {c.seeds_per_trial, c.aggregate});
+            say(fmt::format("{} finished: {}{}", who, e.message, seeds.empty() ? "" : " " + seeds));
             break;
+          }
           case Kind::kFailed:
             say(fmt::format("{} finished: FAILED: {}", who, e.message));
             break;

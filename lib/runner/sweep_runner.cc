@@ -772,9 +772,12 @@ class Controller {
     std::string shown = ReadableNumber(value);  // for people: the events' value has every digit
     for (size_t i = 0; i < more.size(); ++i)
       shown += fmt::format(", {} {}", plan_.more_objectives[i].name, ReadableNumber(more[i]));
-    if (r.seeds.size() > 1) shown += SeedsText(r.seeds);
-    store::Trial finished = t;
+    store::Trial finished = t;  // what the listener shows: its values, and each seed's
     finished.more_values = more;
+    if (r.seeds.size() > 1) {
+      for (const SeedRun& seed : r.seeds)
+        finished.seed_values.push_back({seed.index, seed.seed, *seed.value});
+    }
     Emit(SweepEvent::Kind::kFinished, &finished, shown, value);
   }
 
@@ -791,18 +794,6 @@ class Controller {
     for (std::vector<double>& objective : more)
       more_values.push_back(AggregateSeeds(plan_.aggregate, std::move(objective)));
     return {AggregateSeeds(plan_.aggregate, std::move(values)), more_values};
-  }
-
-  /// " (mean of 3 seeds: 250.1, 255.3, 241.0; sd 7.2)", for the finished line.
-  std::string SeedsText(const std::vector<SeedRun>& seeds) const {
-    std::vector<double> values;
-    std::vector<std::string> shown;
-    for (const SeedRun& seed : seeds) {
-      values.push_back(*seed.value);
-      shown.push_back(ReadableNumber(*seed.value));
-    }
-    return fmt::format(" ({} of {} seeds: {}; sd {})", plan_.aggregate, seeds.size(),
-                       fmt::join(shown, ", "), ReadableNumber(SeedSpread(values)));
   }
 
   /// Records how a trial ended, now or, while the storage is away, when it is back. A trial

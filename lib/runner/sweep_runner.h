@@ -87,7 +87,8 @@ struct SweepEvent {
     kRecovered,
     kInfo
   } kind;
-  const store::Trial* trial = nullptr;  ///< the trial concerned, if any
+  /// The trial concerned, if any; at kFinished with its final values (and each seed's).
+  const store::Trial* trial = nullptr;
   std::string message;
   const std::vector<store::Trial>* study = nullptr;  ///< the study's trials at the event, by number
   std::optional<double> value;  ///< kReported, kFinished, kPruned: the metric (as reported)

@@ -340,9 +340,9 @@ TEST_F(ControllerTest, ATrialOnThreeSeedsRunsEachInItsFolderAndIsWorthTheirAggre
   Program(kSeedScores);
   plan_.n_trials = 2;
   plan_.seeds_per_trial = 3;
-  std::vector<std::string> finished;
+  std::vector<store::Trial> finished;  // as the listener sees them
   Run([&](const SweepEvent& e) {
-    if (e.kind == SweepEvent::Kind::kFinished) finished.push_back(e.message);
+    if (e.kind == SweepEvent::Kind::kFinished) finished.push_back(*e.trial);
   });
   for (int64_t n = 0; n < 2; ++n) {
     const store::Trial& t = store_.Trial(n);
@@ -363,7 +363,9 @@ TEST_F(ControllerTest, ATrialOnThreeSeedsRunsEachInItsFolderAndIsWorthTheirAggre
     EXPECT_EQ(t.seed_values[0].seed, t.seed);  // seed 0 is the trial's own
     EXPECT_NE(t.seed_values[1].seed, t.seed);
   }
-  EXPECT_EQ(finished[0], "10 (mean of 3 seeds: 0, 10, 20; sd 10)");
+  ASSERT_EQ(finished.size(), 2u);
+  ASSERT_EQ(finished[1].seed_values.size(), 3u);
+  EXPECT_EQ(finished[1].seed_values[2].value, 21);
   // The median of 1, 11 and 21 for trial 1, under another aggregate.
   plan_.n_trials = 3;
   plan_.aggregate = "median";
