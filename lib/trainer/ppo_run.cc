@@ -13,8 +13,10 @@
 #include "lib/core/error.h"
 #include "lib/core/random.h"
 #include "lib/core/stop_signal.h"
+#include "lib/trainer/checkpoint.h"
+#include "lib/trainer/evaluation.h"
 #include "lib/trainer/gae.h"
-#include "lib/trainer/policy_io.h"
+#include "lib/trainer/model.h"
 #include "lib/trainer/ppo_update.h"
 #include "lib/trainer/run_log.h"
 

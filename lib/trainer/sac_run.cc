@@ -15,7 +15,9 @@
 #include "lib/core/error.h"
 #include "lib/core/random.h"
 #include "lib/core/stop_signal.h"
+#include "lib/trainer/evaluation.h"
 #include "lib/trainer/flat_optimizer.h"
+#include "lib/trainer/model.h"
 #include "lib/trainer/run_log.h"
 #include "lib/trainer/sac_model.h"
 

@@ -9,7 +9,7 @@
 #include "lib/trainer/actor_critic.h"
 #include "lib/trainer/fast_math.h"
 #include "lib/trainer/flat_optimizer.h"
-#include "lib/trainer/policy_io.h"
+#include "lib/trainer/model.h"
 #include "lib/trainer/ppo_update.h"
 
 namespace hpo::trainer {
