@@ -11,6 +11,7 @@
 #include "lib/trainer/flat_optimizer.h"
 #include "lib/trainer/model.h"
 #include "lib/trainer/ppo_update.h"
+#include "tests/trainer/torch_reference.h"
 
 namespace hpo::trainer {
 namespace {
@@ -87,12 +88,12 @@ TEST_P(ManualGradientTest, ForwardAndGradientsEqualAutograd) {
     // torch: forward, loss, backward into the flat gradient buffer
     const ActorCriticImpl::Output out = f.model->forward(f.obs);
     const torch::Tensor torch_actions = c.discrete ? f.actions.to(torch::kLong) : f.actions;
-    const auto [log_prob, entropy] = f.model->LogProbAndEntropy(out, torch_actions);
+    const auto [log_prob, entropy] = reference::LogProbAndEntropy(*f.model, out, torch_actions);
     // old log-probs near the new ones, so some ratios fall inside the clip range and some out
     const torch::Tensor old_log_prob = log_prob.detach() + 0.3 * torch::randn({Fixture::kBatch});
-    const PpoLoss loss =
-        ComputePpoLoss(log_prob, old_log_prob, f.advantages, out.value, f.old_values, f.returns,
-                       entropy, 0.2, c.clip_range_vf, f.config.ent_coef, f.config.vf_coef);
+    const reference::PpoLoss loss = reference::ComputePpoLoss(
+        log_prob, old_log_prob, f.advantages, out.value, f.old_values, f.returns, entropy, 0.2,
+        c.clip_range_vf, f.config.ent_coef, f.config.vf_coef);
     f.flat.grads.zero_();
     loss.total.backward();
 
@@ -178,8 +179,9 @@ TEST(PolicyDistributionTest, SampledLogProbabilitiesAreWhatTheLossComputes) {
     }
     torch::Tensor torch_actions = torch::from_blob(actions.data(), {256, space.width()}).clone();
     torch_actions = discrete ? torch_actions.squeeze(1).to(torch::kLong) : torch_actions;
-    const auto [torch_lp, torch_ent] = model->LogProbAndEntropy(
-        model->forward(torch::from_blob(const_cast<float*>(obs.data()), {256, 8})), torch_actions);
+    const auto [torch_lp, torch_ent] = reference::LogProbAndEntropy(
+        *model, model->forward(torch::from_blob(const_cast<float*>(obs.data()), {256, 8})),
+        torch_actions);
     EXPECT_LT(RelativeError(lp, VectorOf(torch_lp.detach())), 1e-6);
   }
 }
