@@ -18,6 +18,7 @@
 #include "lib/core/stop_signal.h"
 #include "lib/trainer/evaluation.h"
 #include "lib/trainer/model.h"
+#include "lib/trainer/progress_columns.h"
 #include "lib/trainer/replay_buffer.h"
 #include "lib/trainer/run_log.h"
 #include "lib/trainer/sac_model.h"
@@ -89,9 +90,10 @@ SacRun::SacRun(const config::TrainerConfig& config, const TrainOptions& options)
       buffer_(config.buffer_size, obs_size_, space_.n),
       log_(config, options, envs_.reward_threshold()) {
   const auto n = static_cast<size_t>(c_.n_envs);
-  obs_.resize(n * static_cast<size_t>(obs_size_)), next_obs_.resize(obs_.size());
-  unit_actions_.resize(n * static_cast<size_t>(space_.n)),
-      env_actions_.resize(unit_actions_.size());
+  obs_.resize(n * static_cast<size_t>(obs_size_));
+  next_obs_.resize(obs_.size());
+  unit_actions_.resize(n * static_cast<size_t>(space_.n));
+  env_actions_.resize(unit_actions_.size());
   if (options.resume) Restore();
 }
 
@@ -176,20 +178,25 @@ void SacRun::Restore() {
 }
 
 void SacRun::WriteProgressRow(double lr) {
-  log_.WriteProgressRow(
-      fmt::format("{},{},{},{},{},{},{},{},{}", global_step_, updates_, log_.MeanRecentReturn(),
-                  update_.stats().actor_loss, update_.stats().critic_loss, update_.stats().ent_coef,
-                  update_.stats().ent_coef_loss, log_.StepsPerSecond(global_step_), lr));
+  const SacStats& stats = update_.stats();
+  SacProgress row;
+  row.global_step = global_step_;
+  row.update = updates_;
+  row.episodic_return = log_.MeanRecentReturn();
+  row.actor_loss = stats.actor_loss;
+  row.qf_loss = stats.critic_loss;
+  row.alpha = stats.ent_coef;
+  row.alpha_loss = stats.ent_coef_loss;
+  row.sps = log_.StepsPerSecond(global_step_);
+  row.learning_rate = lr;
+  log_.WriteProgressRow(ProgressLine(kSacColumns, row));
 }
 
 int SacRun::Run() {
   const RunLog::Evaluate evaluate = [this](bool final_eval) { Evaluate(final_eval); };
   const RunLog::SaveCheckpoint save = [this](const std::string& name) { SaveCheckpoint(name); };
   const int64_t total = TotalSteps();
-  log_.Start(
-      "step,update,episodic_return_mean,actor_loss,critic_loss,ent_coef,ent_coef_loss,sps,"
-      "learning_rate",
-      global_step_, total);
+  log_.Start(ProgressHeader(kSacColumns), global_step_, total);
   envs_.Reset(obs_);
   if (global_step_ == 0) {
     fmt::print(stderr,

@@ -122,8 +122,8 @@ TEST_P(ManualGradientTest, ForwardAndGradientsEqualAutograd) {
         d_lp.data(), d_v.data(), &d_entropy);
     EXPECT_NEAR(terms.total, loss.total.item<double>(), 1e-5 * (1 + std::abs(terms.total)));
     EXPECT_NEAR(terms.approx_kl, loss.approx_kl.item<double>(), 1e-6);
-    EXPECT_NEAR(terms.clip_fraction, loss.clip_fraction.item<double>(), 1e-9);
-    EXPECT_GT(terms.clip_fraction, 0.05) << "the batch should exercise the clipped branch";
+    EXPECT_NEAR(terms.clipfrac, loss.clipfrac.item<double>(), 1e-9);
+    EXPECT_GT(terms.clipfrac, 0.05) << "the batch should exercise the clipped branch";
 
     std::vector<float> grads(f.policy.params.size(), 0.0f),
         d_head(Fixture::kBatch * static_cast<size_t>(f.space.n));

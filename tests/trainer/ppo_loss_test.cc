@@ -48,7 +48,7 @@ TEST(PpoLossTest, ClippedSurrogateOnHandValues) {
   const PpoLossTerms terms = m.Loss({0.2, 0.0, 0.0, 0.0});
   EXPECT_NEAR(terms.policy_loss, 0.5 / 3, 1e-6);
   // clip fraction: |r - 1| > 0.2 for 1.5 and 0.5
-  EXPECT_NEAR(terms.clip_fraction, 2.0 / 3, 1e-9);
+  EXPECT_NEAR(terms.clipfrac, 2.0 / 3, 1e-9);
   // approx KL: mean((r - 1) - log r)
   const double kl = ((0.5 - std::log(1.5)) + (-0.5 - std::log(0.5)) + (0.1 - std::log(1.1))) / 3;
   EXPECT_NEAR(terms.approx_kl, kl, 1e-6);

@@ -46,7 +46,7 @@ PpoLoss ComputePpoLoss(const torch::Tensor& log_prob, const torch::Tensor& old_l
     torch::NoGradGuard no_grad;
     // http://joschu.net/blog/kl-approx.html, as SB3 and CleanRL
     loss.approx_kl = ((ratio - 1) - log_ratio).mean();
-    loss.clip_fraction = ((ratio - 1).abs() > clip_range).to(torch::kFloat).mean();
+    loss.clipfrac = ((ratio - 1).abs() > clip_range).to(torch::kFloat).mean();
   }
   return loss;
 }

@@ -23,7 +23,7 @@ std::pair<torch::Tensor, torch::Tensor> LogProbAndEntropy(const ActorCriticImpl&
 struct PpoLoss {
   torch::Tensor total;
   torch::Tensor policy_loss, value_loss, entropy;  ///< scalars (entropy: mean, not negated)
-  torch::Tensor approx_kl, clip_fraction;          ///< scalars, no gradient
+  torch::Tensor approx_kl, clipfrac;               ///< scalars, no gradient
 };
 
 PpoLoss ComputePpoLoss(const torch::Tensor& log_prob, const torch::Tensor& old_log_prob,
