@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "lib/trainer/policy_io.h"
+#include "lib/trainer/model.h"
 #include "lib/trainer/ppo_update.h"
 
 namespace {

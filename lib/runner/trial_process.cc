@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <initializer_list>
 #include <stdexcept>
 
 #include "lib/core/error.h"
@@ -19,6 +20,13 @@ namespace {
 void CloseFd(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
+}
+
+// Closes every descriptor that is open (>= 0): the cleanup of a Start that fails half way.
+void CloseAll(std::initializer_list<int> fds) {
+  for (const int fd : fds) {
+    if (fd >= 0) ::close(fd);
+  }
 }
 
 void WriteAll(int fd, const char* data, size_t size) {
@@ -34,10 +42,11 @@ void WriteAll(int fd, const char* data, size_t size) {
 int OpenLog(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
+    const int error = errno;  // before building the message, which may allocate
     const std::string message = "cannot open trial log " + path.string() + ": ";
-    if (errno == ENOSPC) throw EnvironmentError("no space left on device: " + message);
-    if (IsEnvironmentErrno(errno)) throw EnvironmentError(message + std::strerror(errno));
-    throw std::runtime_error(message + std::strerror(errno));
+    if (error == ENOSPC) throw EnvironmentError("no space left on device: " + message);
+    if (IsEnvironmentErrno(error)) throw EnvironmentError(message + std::strerror(error));
+    throw std::runtime_error(message + std::strerror(error));
   }
   return fd;
 }
@@ -76,10 +85,12 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
 
   const int log_fd =
       spec.log_path.empty() ? -1 : OpenLog(spec.log_path);  // const: vfork must not clobber it
-  int out[2];
-  int exec_error[2];  // CLOEXEC pipe: the child writes errno if exec fails, else it just closes
+  int out[2] = {-1, -1};         // a failed pipe2 leaves its array as it was
+  int exec_error[2] = {-1, -1};  // CLOEXEC pipe: the child writes errno if exec fails
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(exec_error, O_CLOEXEC) != 0) {
-    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    const int error = errno;  // the closes must not hide why the pipe failed
+    CloseAll({log_fd, out[0], out[1], exec_error[0], exec_error[1]});
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(error));
   }
   const pid_t parent = ::getpid();
   const std::string cwd = spec.working_dir.string();
@@ -119,7 +130,10 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
 
   const int vfork_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-  if (pid < 0) throw std::runtime_error(std::string("vfork: ") + std::strerror(vfork_errno));
+  if (pid < 0) {
+    CloseAll({log_fd, out[0], out[1], exec_error[0], exec_error[1]});
+    throw std::runtime_error(std::string("vfork: ") + std::strerror(vfork_errno));
+  }
 
   // Also set the group from the parent side, so a kill right after Start reaches the group.
   ::setpgid(pid, pid);

@@ -1,4 +1,7 @@
-// The policy and value networks (internal to lib/trainer: includes torch).
+// The PPO and A2C policy and value networks as a torch module (internal to lib/trainer: includes
+// torch). Training does not run it: it creates and initialises the parameters and fixes their
+// order in the flat buffer that actor_critic_net.h computes with, and its forward is the
+// reference the tests check that hand-written pass against (tests/trainer/torch_reference.h).
 #pragma once
 
 #include <torch/torch.h>
@@ -20,11 +23,6 @@ class ActorCriticImpl : public torch::nn::Module {
     torch::Tensor value;   ///< [B]
   };
   Output forward(const torch::Tensor& observations);
-  torch::Tensor Value(const torch::Tensor& observations);
-
-  /// Log-probability of `actions` ([B] indices or [B, n]) and the entropy, both [B].
-  std::pair<torch::Tensor, torch::Tensor> LogProbAndEntropy(const Output& out,
-                                                            const torch::Tensor& actions);
 
   bool discrete() const { return discrete_; }
   int action_dim() const { return action_dim_; }
@@ -42,19 +40,5 @@ class ActorCriticImpl : public torch::nn::Module {
   torch::Tensor log_std_;
 };
 TORCH_MODULE(ActorCritic);
-
-/// The PPO loss and its diagnostics for one minibatch (SB3's formulation: value loss is the
-/// plain mean squared error, weighted by vf_coef).
-struct PpoLoss {
-  torch::Tensor total;
-  torch::Tensor policy_loss, value_loss, entropy;  ///< scalars (entropy: mean, not negated)
-  torch::Tensor approx_kl, clip_fraction;          ///< scalars, no gradient
-};
-
-PpoLoss ComputePpoLoss(const torch::Tensor& log_prob, const torch::Tensor& old_log_prob,
-                       const torch::Tensor& advantages, const torch::Tensor& values,
-                       const torch::Tensor& old_values, const torch::Tensor& returns,
-                       const torch::Tensor& entropy, double clip_range, double clip_range_vf,
-                       double ent_coef, double vf_coef);
 
 }  // namespace hpo::trainer

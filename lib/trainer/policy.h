@@ -1,5 +1,6 @@
 // A policy as the trainer runs it: the network, its action distribution and the flat
-// parameters (torch-free; lib/trainer/policy_io.h creates one and saves or loads it).
+// parameters (torch-free; lib/trainer/model.h creates one, lib/trainer/checkpoint.h saves and
+// loads its parameters).
 #pragma once
 
 #include <cstdint>

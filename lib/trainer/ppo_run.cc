@@ -13,9 +13,12 @@
 #include "lib/core/error.h"
 #include "lib/core/random.h"
 #include "lib/core/stop_signal.h"
+#include "lib/trainer/checkpoint.h"
+#include "lib/trainer/evaluation.h"
 #include "lib/trainer/gae.h"
-#include "lib/trainer/policy_io.h"
+#include "lib/trainer/model.h"
 #include "lib/trainer/ppo_update.h"
+#include "lib/trainer/progress_columns.h"
 #include "lib/trainer/run_log.h"
 
 namespace hpo::trainer {
@@ -38,8 +41,10 @@ class PpoRun {
     const auto n = static_cast<size_t>(c_.n_envs * c_.n_steps);
     obs_buf_.resize(n * static_cast<size_t>(obs_size_));
     act_buf_.resize(n * static_cast<size_t>(action_width_));
-    logp_buf_.resize(n), val_buf_.resize(n), rew_buf_.resize(n), ended_buf_.resize(n),
-        adv_buf_.resize(n), ret_buf_.resize(n);
+    for (std::vector<float>* buffer :
+         {&logp_buf_, &val_buf_, &rew_buf_, &ended_buf_, &adv_buf_, &ret_buf_}) {
+      buffer->resize(n);
+    }
     next_obs_.resize(static_cast<size_t>(c_.n_envs * obs_size_));
     if (options.resume) Restore();
   }
@@ -149,8 +154,10 @@ void PpoRun::CollectRollout() {
 double ExplainedVariance(const std::vector<float>& returns, const std::vector<float>& values) {
   const auto n = static_cast<double>(returns.size());
   double mean_r = 0, mean_d = 0;
-  for (size_t i = 0; i < returns.size(); ++i)
-    mean_r += returns[i] / n, mean_d += (returns[i] - values[i]) / n;
+  for (size_t i = 0; i < returns.size(); ++i) {
+    mean_r += returns[i] / n;
+    mean_d += (returns[i] - values[i]) / n;
+  }
   double var_r = 0, var_d = 0;
   for (size_t i = 0; i < returns.size(); ++i) {
     var_r += (returns[i] - mean_r) * (returns[i] - mean_r);
@@ -218,19 +225,25 @@ void PpoRun::Restore() {
 }
 
 void PpoRun::WriteProgressRow(double lr) {
-  log_.WriteProgressRow(fmt::format("{},{},{},{},{},{},{},{},{},{},{}", global_step_, updates_,
-                                    log_.MeanRecentReturn(), stats_.policy_loss, stats_.value_loss,
-                                    stats_.entropy, stats_.approx_kl, stats_.clip_fraction,
-                                    explained_variance_, log_.StepsPerSecond(global_step_), lr));
+  PpoProgress row;
+  row.global_step = global_step_;
+  row.update = updates_;
+  row.episodic_return = log_.MeanRecentReturn();
+  row.policy_loss = stats_.policy_loss;
+  row.value_loss = stats_.value_loss;
+  row.entropy = stats_.entropy;
+  row.approx_kl = stats_.approx_kl;
+  row.clipfrac = stats_.clipfrac;
+  row.explained_variance = explained_variance_;
+  row.sps = log_.StepsPerSecond(global_step_);
+  row.learning_rate = lr;
+  log_.WriteProgressRow(ProgressLine(kPpoColumns, row));
 }
 
 int PpoRun::Run() {
   const RunLog::Evaluate evaluate = [this](bool final_eval) { Evaluate(final_eval); };
   const RunLog::SaveCheckpoint save = [this](const std::string& name) { SaveCheckpoint(name); };
-  log_.Start(
-      "step,update,episodic_return_mean,policy_loss,value_loss,entropy,approx_kl,clip_fraction,"
-      "explained_variance,sps,learning_rate",
-      global_step_, TotalSteps());
+  log_.Start(ProgressHeader(kPpoColumns), global_step_, TotalSteps());
   envs_.Reset(next_obs_);
 
   const int64_t rollout = c_.n_envs * c_.n_steps;

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "lib/config/trainer_config.h"
-#include "lib/trainer/trainer.h"
+#include "lib/trainer/run_types.h"
 
 namespace hpo::trainer {
 

@@ -75,7 +75,7 @@ PpoLossTerms PpoLossAndGradient(int64_t batch, const float* log_prob, const floa
   terms.entropy = entropy_sum * inv_batch;
   terms.total = terms.policy_loss + c.vf_coef * terms.value_loss - c.ent_coef * terms.entropy;
   terms.approx_kl = kl * inv_batch;
-  terms.clip_fraction = static_cast<double>(clipped_count) * inv_batch;
+  terms.clipfrac = static_cast<double>(clipped_count) * inv_batch;
   return terms;
 }
 
@@ -105,8 +105,9 @@ void PpoUpdate::Gather(const RolloutView& r, const std::vector<int64_t>& order) 
 bool PpoUpdate::Step(int64_t start, int64_t batch, std::span<float> params, double lr,
                      PpoLossTerms& terms) {
   const auto n = static_cast<size_t>(batch);
-  advantages_mb_.resize(n), log_prob_.resize(n), entropy_.resize(n), d_log_prob_.resize(n),
-      d_value_.resize(n);
+  for (std::vector<float>* buffer :
+       {&advantages_mb_, &log_prob_, &entropy_, &d_log_prob_, &d_value_})
+    buffer->resize(n);
   d_head_.resize(n * static_cast<size_t>(distribution_.size()));
   const float* observations = observations_.data() + start * observation_size_;
   const float* actions = actions_.data() + start * action_width_;
@@ -167,13 +168,15 @@ UpdateStats PpoUpdate::Run(const RolloutView& rollout, std::span<float> params, 
       stats.value_loss += terms.value_loss;
       stats.entropy += terms.entropy;
       stats.approx_kl += terms.approx_kl;
-      stats.clip_fraction += terms.clip_fraction;
+      stats.clipfrac += terms.clipfrac;
       ++stats.minibatches;
     }
   }
   const double m = static_cast<double>(std::max<int64_t>(stats.minibatches, 1));
-  stats.policy_loss /= m, stats.value_loss /= m, stats.entropy /= m, stats.approx_kl /= m,
-      stats.clip_fraction /= m;
+  for (double* mean :
+       {&stats.policy_loss, &stats.value_loss, &stats.entropy, &stats.approx_kl, &stats.clipfrac}) {
+    *mean /= m;
+  }
   if (stats.finite) {
     for (float p : params) stats.finite = stats.finite && std::isfinite(p);
   }

@@ -18,7 +18,7 @@ namespace hpo::trainer {
 /// One minibatch's loss terms (SB3's formulation: the value loss is the plain mean squared
 /// error, weighted by vf_coef; the entropy is the mean, not negated).
 struct PpoLossTerms {
-  double total = 0, policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clip_fraction = 0;
+  double total = 0, policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clipfrac = 0;
 };
 
 struct PpoCoefficients {
@@ -50,7 +50,7 @@ struct RolloutView {
 
 /// Means over the minibatches of one update (progress.csv).
 struct UpdateStats {
-  double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clip_fraction = 0;
+  double policy_loss = 0, value_loss = 0, entropy = 0, approx_kl = 0, clipfrac = 0;
   int64_t minibatches = 0;
   bool finite = true;  ///< false: a loss or a parameter became NaN/inf
 };

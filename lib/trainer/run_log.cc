@@ -10,7 +10,7 @@
 #include "lib/core/error.h"
 #include "lib/core/stop_signal.h"
 #include "lib/core/value.h"
-#include "lib/trainer/policy_io.h"
+#include "lib/trainer/checkpoint.h"
 
 namespace hpo::trainer {
 namespace {

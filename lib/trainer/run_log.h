@@ -14,11 +14,10 @@
 
 #include "lib/config/trainer_config.h"
 #include "lib/core/terminal.h"
-#include "lib/trainer/trainer.h"
+#include "lib/trainer/checkpoint.h"
+#include "lib/trainer/run_types.h"
 
 namespace hpo::trainer {
-
-struct CheckpointState;
 
 /// Where the time of one process's run goes.
 struct TimeSpent {

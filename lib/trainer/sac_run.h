@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "lib/config/trainer_config.h"
-#include "lib/trainer/policy_io.h"
-#include "lib/trainer/trainer.h"
+#include "lib/trainer/checkpoint.h"
+#include "lib/trainer/run_types.h"
 
 namespace hpo::trainer {
 

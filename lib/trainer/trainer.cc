@@ -1,4 +1,5 @@
-// The trainer's entry points: the process-wide settings every run shares, then the algorithm.
+// The trainer's entry points: the process-wide settings every run shares, then the algorithm;
+// and the evaluation of a saved run, whichever algorithm trained it.
 #include "lib/trainer/trainer.h"
 
 #include <fmt/format.h>
@@ -7,6 +8,9 @@
 #include "envs/env.h"
 #include "lib/core/error.h"
 #include "lib/core/stop_signal.h"
+#include "lib/trainer/checkpoint.h"
+#include "lib/trainer/evaluation.h"
+#include "lib/trainer/model.h"
 #include "lib/trainer/ppo_run.h"
 #include "lib/trainer/sac_run.h"
 
@@ -40,6 +44,32 @@ int Train(const config::TrainerConfig& config, const TrainOptions& options) {
   torch::manual_seed(static_cast<uint64_t>(config.seed));  // weight initialisation only
   StopSignalScope stop_signals;
   return config.algorithm == "sac" ? RunSac(config, options) : RunPpo(config, options);
+}
+
+EvalResult EvaluateSaved(const std::filesystem::path& run_dir_or_checkpoint, int64_t episodes,
+                         uint64_t seed, bool stochastic) {
+  std::filesystem::path checkpoint, run_dir;
+  if (std::filesystem::is_directory(run_dir_or_checkpoint)) {
+    run_dir = run_dir_or_checkpoint;
+    checkpoint = LatestCheckpoint(run_dir);
+  } else {
+    checkpoint = run_dir_or_checkpoint;
+    run_dir = checkpoint.parent_path().parent_path();  // RUN_DIR/checkpoints/X.pt
+  }
+  config::TrainerConfig config;
+  config::ApplyYamlFile(config, run_dir / "resolved_config.yaml");
+  if (config.algorithm == "sac")
+    return EvaluateSacCheckpoint(config, LoadCheckpointFile(checkpoint), episodes, seed,
+                                 stochastic);
+  auto env = envs::MakeEnv(config.env_id);
+  Policy policy = MakePolicy(config, env->observation_size(), env->action_space());
+  const CheckpointState state = LoadCheckpointFile(checkpoint);
+  if (state.params.size() != policy.params.size()) {
+    throw UserError("checkpoint " + checkpoint.string() +
+                    " does not match the network in resolved_config.yaml");
+  }
+  policy.params = state.params;
+  return EvaluatePolicy(policy, config, episodes, seed, stochastic);
 }
 
 }  // namespace hpo::trainer

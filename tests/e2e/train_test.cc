@@ -48,13 +48,13 @@ std::vector<std::string> Cells(const std::string& line) {
   return cells;
 }
 
-// progress.csv without its timing column (sps), which no two runs share.
+// progress.csv without its timing column (charts/SPS), which no two runs share.
 std::string ProgressWithoutSps(const fs::path& run_dir) {
   std::string out;
   std::ptrdiff_t sps = -1;
   for (const std::string& line : Lines(ReadFile(run_dir / "progress.csv"))) {
     std::vector<std::string> cells = Cells(line);
-    if (sps < 0) sps = std::find(cells.begin(), cells.end(), "sps") - cells.begin();  // the header
+    if (sps < 0) sps = std::find(cells.begin(), cells.end(), "charts/SPS") - cells.begin();
     cells.erase(cells.begin() + sps);
     for (const std::string& c : cells) out += c + ",";
     out += "\n";
@@ -223,7 +223,7 @@ TEST(TrainCliTest, A2cAndSacLearn) {
       -600.0);
   // ent_coef auto starts at 1 and is learned down (SB3's Pendulum runs end near 0.1); it once
   // stayed at 1 because its optimizer stepped another network's slot in the flat buffer
-  EXPECT_LT(std::stod(ProgressColumn(sac, "ent_coef").back()), 0.5);
+  EXPECT_LT(std::stod(ProgressColumn(sac, "losses/alpha").back()), 0.5);
 }
 
 TEST(TrainCliTest, ProgressStatesTheRolloutRoundedTotal) {

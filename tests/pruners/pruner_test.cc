@@ -251,22 +251,43 @@ TEST(SuccessiveHalvingTest, OptunasDefaultReductionFactorIsRead) {
   EXPECT_TRUE(Decide(*pruner, Running(3, {{1, 7}}), peers));  // {8, 7, 6, 2}: 4 // 4 = 1
 }
 
-TEST(HyperbandTest, OneBracketBehavesLikeSuccessiveHalving) {
+// One bracket (min 10, max 20, eta 3: floor(log3(2)) + 1 = 1), so every trial is in it and its
+// rungs are at steps 10 and 30. The decisions and recorded rung values, worked out by hand below,
+// are what Optuna 3.1's HyperbandPruner decides on the same reports (Debian's python3-optuna:
+// `/usr/bin/python3 tests/pruners/hyperband_one_bracket.py` prints prune, prune, keep, keep,
+// prune and the rungs checked here).
+TEST(HyperbandTest, OneBracketDecidesAndRecordsRungsAsOptuna) {
   PrunerSettings hb = Halving(10, 3);
   hb.method = "hyperband";
-  hb.halving_rule.max_resource = 20;  // floor(log3(2)) + 1 = 1 bracket: every trial in it
+  hb.halving_rule.max_resource = 20;
   auto hyperband = MakePruner(hb, "study");
   // Rung 0 at step 10 holds 8, 4, 2; rung 1 at step 30 holds 9.
   std::vector<TrialCurve> peers = {WithRungs(Complete(0, {{10, 8}, {30, 9}}), {{0, 8}, {1, 9}}),
                                    WithRungs(Complete(1, {{10, 4}}), {{0, 4}}),
                                    WithRungs(Complete(2, {{10, 2}}), {{0, 2}})};
-  // With the trial, 4 values at rung 0: 4 // 3 = 1 promoted, the best: only 9 survives.
-  EXPECT_TRUE(Decide(*hyperband, Running(7, {{10, 1}}), peers));
-  EXPECT_TRUE(Decide(*hyperband, Running(7, {{10, 5}}), peers));
-  EXPECT_FALSE(Decide(*hyperband, Running(7, {{10, 8}}), peers));  // a tie is promoted
-  EXPECT_FALSE(Decide(*hyperband, Running(7, {{10, 9}}), peers));
-  // At step 30 the value 8.5 passes rung 0 ({8.5, 8, 4, 2}) but not rung 1 ({9, 8.5}).
-  EXPECT_TRUE(Decide(*hyperband, Running(7, {{10, 9}, {30, 8.5}}), peers));
+  const auto judge = [&](std::vector<Report> reports) {
+    std::vector<TrialCurve> study = peers;
+    study.push_back(Running(7, std::move(reports)));
+    return hyperband->Judge(study.back(), study);
+  };
+  using Rungs = std::map<int, double>;
+  // With the trial, 4 values at rung 0: 4 // 3 = 1 promoted, the best. 1 and 5 are not it.
+  for (const double v : {1.0, 5.0}) {
+    const Decision d = judge({{10, v}});
+    EXPECT_TRUE(d.prune) << v;
+    EXPECT_EQ(d.rungs, (Rungs{{0, v}})) << v;  // recorded, though pruned
+  }
+  // 8 ties the best and is promoted (>=), as is 9; rung 1 (step 30) is not reached yet.
+  for (const double v : {8.0, 9.0}) {
+    const Decision d = judge({{10, v}});
+    EXPECT_FALSE(d.prune) << v;
+    EXPECT_EQ(d.rungs, (Rungs{{0, v}})) << v;
+  }
+  // First asked at step 30, the latest value 8.5 enters both rungs: it is the best of rung 0's
+  // {8.5, 8, 4, 2}; at rung 1, {9, 8.5} has fewer than 3 values, so only the best (9) goes on.
+  const Decision late = judge({{10, 9}, {30, 8.5}});
+  EXPECT_TRUE(late.prune);
+  EXPECT_EQ(late.rungs, (Rungs{{0, 8.5}, {1, 8.5}}));
 }
 
 TEST(HyperbandTest, BracketsFollowOptunasCrc32OfTheStudyNameAndNumber) {

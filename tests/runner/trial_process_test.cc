@@ -5,11 +5,16 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
+
+#include "tests/support/open_fds.h"
 
 namespace hpo::runner {
 namespace {
@@ -107,6 +112,30 @@ TEST(TrialProcessTest, DestructorKillsARunningChild) {
     pid = p.pid();
   }
   EXPECT_NE(::kill(pid, 0), 0) << "child still exists after its TrialProcess was destroyed";
+}
+
+// A Start that fails half way closes what it had opened (the log, the first pipe), and says why:
+// a controller that keeps launching would otherwise run out of descriptors. The descriptor
+// limit lets the log and 0-2 pipe ends open, so the log, the first or the second pipe fails.
+TEST(TrialProcessTest, AStartThatFailsClosesItsDescriptors) {
+  ProcessSpec spec;
+  spec.argv = {"true"};
+  spec.log_path = TempLog("descriptors");
+  for (const int free : {0, 1, 2, 3, 4}) {
+    const std::set<int> before = testing_support::OpenFds();
+    std::string error;
+    {
+      const testing_support::DescriptorLimit limit(free);
+      try {
+        TrialProcess::Start(spec);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    }
+    EXPECT_NE(error.find(std::strerror(EMFILE)), std::string::npos)
+        << free << " free descriptor(s): " << error;
+    EXPECT_EQ(testing_support::OpenFds(), before) << free << " free descriptor(s)";
+  }
 }
 
 }  // namespace

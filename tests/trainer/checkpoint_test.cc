@@ -1,9 +1,11 @@
+#include "lib/trainer/checkpoint.h"
+
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include <filesystem>
 
-#include "lib/trainer/policy_io.h"
+#include "lib/trainer/model.h"
 
 namespace hpo::trainer {
 namespace {

@@ -9,8 +9,9 @@
 #include "lib/trainer/actor_critic.h"
 #include "lib/trainer/fast_math.h"
 #include "lib/trainer/flat_optimizer.h"
-#include "lib/trainer/policy_io.h"
+#include "lib/trainer/model.h"
 #include "lib/trainer/ppo_update.h"
+#include "tests/trainer/torch_reference.h"
 
 namespace hpo::trainer {
 namespace {
@@ -87,12 +88,12 @@ TEST_P(ManualGradientTest, ForwardAndGradientsEqualAutograd) {
     // torch: forward, loss, backward into the flat gradient buffer
     const ActorCriticImpl::Output out = f.model->forward(f.obs);
     const torch::Tensor torch_actions = c.discrete ? f.actions.to(torch::kLong) : f.actions;
-    const auto [log_prob, entropy] = f.model->LogProbAndEntropy(out, torch_actions);
+    const auto [log_prob, entropy] = reference::LogProbAndEntropy(*f.model, out, torch_actions);
     // old log-probs near the new ones, so some ratios fall inside the clip range and some out
     const torch::Tensor old_log_prob = log_prob.detach() + 0.3 * torch::randn({Fixture::kBatch});
-    const PpoLoss loss =
-        ComputePpoLoss(log_prob, old_log_prob, f.advantages, out.value, f.old_values, f.returns,
-                       entropy, 0.2, c.clip_range_vf, f.config.ent_coef, f.config.vf_coef);
+    const reference::PpoLoss loss = reference::ComputePpoLoss(
+        log_prob, old_log_prob, f.advantages, out.value, f.old_values, f.returns, entropy, 0.2,
+        c.clip_range_vf, f.config.ent_coef, f.config.vf_coef);
     f.flat.grads.zero_();
     loss.total.backward();
 
@@ -121,8 +122,8 @@ TEST_P(ManualGradientTest, ForwardAndGradientsEqualAutograd) {
         d_lp.data(), d_v.data(), &d_entropy);
     EXPECT_NEAR(terms.total, loss.total.item<double>(), 1e-5 * (1 + std::abs(terms.total)));
     EXPECT_NEAR(terms.approx_kl, loss.approx_kl.item<double>(), 1e-6);
-    EXPECT_NEAR(terms.clip_fraction, loss.clip_fraction.item<double>(), 1e-9);
-    EXPECT_GT(terms.clip_fraction, 0.05) << "the batch should exercise the clipped branch";
+    EXPECT_NEAR(terms.clipfrac, loss.clipfrac.item<double>(), 1e-9);
+    EXPECT_GT(terms.clipfrac, 0.05) << "the batch should exercise the clipped branch";
 
     std::vector<float> grads(f.policy.params.size(), 0.0f),
         d_head(Fixture::kBatch * static_cast<size_t>(f.space.n));
@@ -178,8 +179,9 @@ TEST(PolicyDistributionTest, SampledLogProbabilitiesAreWhatTheLossComputes) {
     }
     torch::Tensor torch_actions = torch::from_blob(actions.data(), {256, space.width()}).clone();
     torch_actions = discrete ? torch_actions.squeeze(1).to(torch::kLong) : torch_actions;
-    const auto [torch_lp, torch_ent] = model->LogProbAndEntropy(
-        model->forward(torch::from_blob(const_cast<float*>(obs.data()), {256, 8})), torch_actions);
+    const auto [torch_lp, torch_ent] = reference::LogProbAndEntropy(
+        *model, model->forward(torch::from_blob(const_cast<float*>(obs.data()), {256, 8})),
+        torch_actions);
     EXPECT_LT(RelativeError(lp, VectorOf(torch_lp.detach())), 1e-6);
   }
 }

@@ -1,0 +1,49 @@
+#include "lib/trainer/replay_buffer.h"
+
+#include <algorithm>
+
+namespace hpo::trainer {
+
+void ReplayBuffer::Add(const float* observation, const float* action, float reward,
+                       const float* next_observation, bool terminated) {
+  if (size_ < capacity_) {  // grows as it fills: a 1M capacity costs nothing until it is used
+    observations_.resize(observations_.size() + static_cast<size_t>(obs_size_));
+    next_observations_.resize(observations_.size());
+    actions_.resize(actions_.size() + static_cast<size_t>(action_dim_));
+    rewards_.push_back(0);
+    terminated_.push_back(0);
+    ++size_;
+  }
+  const auto i = static_cast<size_t>(next_);
+  std::copy_n(observation, obs_size_, observations_.data() + i * static_cast<size_t>(obs_size_));
+  std::copy_n(next_observation, obs_size_,
+              next_observations_.data() + i * static_cast<size_t>(obs_size_));
+  std::copy_n(action, action_dim_, actions_.data() + i * static_cast<size_t>(action_dim_));
+  rewards_[i] = reward;
+  terminated_[i] = terminated ? 1.0f : 0.0f;
+  next_ = (next_ + 1) % capacity_;
+}
+
+ReplayBuffer::Batch ReplayBuffer::Sample(int64_t batch, Rng& rng) const {
+  Batch b{torch::empty({batch, obs_size_}), torch::empty({batch, action_dim_}),
+          torch::empty({batch}), torch::empty({batch, obs_size_}), torch::empty({batch})};
+  float* obs = b.observations.data_ptr<float>();
+  float* act = b.actions.data_ptr<float>();
+  float* rew = b.rewards.data_ptr<float>();
+  float* next = b.next_observations.data_ptr<float>();
+  float* done = b.terminated.data_ptr<float>();
+  for (int64_t k = 0; k < batch; ++k) {
+    const auto i = static_cast<size_t>(UniformInt(rng, 0, size_));
+    std::copy_n(observations_.data() + i * static_cast<size_t>(obs_size_), obs_size_,
+                obs + k * obs_size_);
+    std::copy_n(next_observations_.data() + i * static_cast<size_t>(obs_size_), obs_size_,
+                next + k * obs_size_);
+    std::copy_n(actions_.data() + i * static_cast<size_t>(action_dim_), action_dim_,
+                act + k * action_dim_);
+    rew[k] = rewards_[i];
+    done[k] = terminated_[i];
+  }
+  return b;
+}
+
+}  // namespace hpo::trainer

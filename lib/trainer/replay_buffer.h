@@ -1,0 +1,38 @@
+// SAC's replay buffer (internal: torch): transitions in a ring, sampled uniformly into tensors.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "lib/core/random.h"
+
+namespace hpo::trainer {
+
+/// Transitions in a ring of `capacity`; actions as the actor gives them, in [-1, 1].
+class ReplayBuffer {
+ public:
+  ReplayBuffer(int64_t capacity, int observation_size, int action_dim)
+      : capacity_(capacity), obs_size_(observation_size), action_dim_(action_dim) {}
+
+  /// Stores one transition, over the oldest once the buffer is full.
+  void Add(const float* observation, const float* action, float reward,
+           const float* next_observation, bool terminated);
+
+  int64_t size() const { return size_; }
+
+  /// `batch` transitions drawn uniformly (with replacement, as SB3) into tensors.
+  struct Batch {
+    torch::Tensor observations, actions, rewards, next_observations, terminated;
+  };
+  Batch Sample(int64_t batch, Rng& rng) const;
+
+ private:
+  int64_t capacity_;
+  int obs_size_, action_dim_;
+  int64_t size_ = 0, next_ = 0;
+  std::vector<float> observations_, next_observations_, actions_, rewards_, terminated_;
+};
+
+}  // namespace hpo::trainer
