@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
@@ -107,6 +108,26 @@ void CheckIntegerBounds(SweepReading& r, const std::string& path, const YAML::No
   }
 }
 
+// The numbers of a parameter (schema.json's param_* definitions: type number), which
+// `wandb sweep` reads with yaml.safe_load (wandb/sdk/launch/sweeps/utils.py:106): there 1e-5 is
+// the text '1e-5', which the schema refuses (and validate_min_max, schema.py:106-113, raises a
+// TypeError comparing it with a number).
+void CheckNumbersAreNumbers(SweepReading& r, const std::string& path, const YAML::Node& spec) {
+  for (const char* key : {"min", "max", "q", "mu", "sigma", "a", "b", "probabilities"}) {
+    const YAML::Node v = spec[key];
+    std::vector<YAML::Node> numbers;
+    for (size_t i = 0; v && v.IsSequence() && i < v.size(); ++i) numbers.push_back(v[i]);
+    if (v && v.IsScalar()) numbers.push_back(v);
+    for (const YAML::Node& n : numbers) {
+      if (!IsPyYamlTextNumber(n)) continue;
+      r.Fail(n, fmt::format("{}.{}: W&B reads '{}' as text (wandb sweep loads the file with "
+                            "PyYAML, YAML 1.1, whose floats need a dot and a signed exponent) "
+                            "and its schema refuses text here; write {}",
+                            Echo(path), key, Echo(n.Scalar()), PyYamlFloatSpelling(n.Scalar())));
+    }
+  }
+}
+
 void CheckParameters(SweepReading& r, const YAML::Node& map, const std::string& prefix) {
   for (const auto& p : map) {
     const std::string path = prefix + KeyText(p.first);
@@ -120,6 +141,7 @@ void CheckParameters(SweepReading& r, const YAML::Node& map, const std::string& 
       CheckParameters(r, spec["parameters"], path + ".");
       continue;
     }
+    CheckNumbersAreNumbers(r, path, spec);
     const YAML::Node kind = spec["distribution"];
     if (kind && kind.Scalar() == "int_uniform") CheckIntegerBounds(r, path, spec);
   }
