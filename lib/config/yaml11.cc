@@ -358,6 +358,10 @@ bool IsPyYamlTextNumber(const YAML::Node& scalar) {
   return MarkedType(scalar) == Yaml11Type::kString && IsYamlNumber(scalar.Scalar());
 }
 
+void KeepYaml12Reading(YAML::Node scalar) {
+  if (MarkedType(scalar)) scalar.SetTag("?");  // a handle: the document's node changes
+}
+
 std::string PyYamlFloatSpelling(std::string_view number) {
   const size_t e = number.find_first_of("eE");
   if (!IsYamlNumber(number) || e == std::string_view::npos) return std::string(number);

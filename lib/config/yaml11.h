@@ -54,6 +54,10 @@ std::optional<Value> PyYamlValue(const YAML::Node& scalar, const Origin& origin)
 /// (1e-5, 1.0e5: PyYAML's floats need a dot and a signed exponent), so messages can say why.
 bool IsPyYamlTextNumber(const YAML::Node& scalar);
 
+/// Drops the meaning ApplyLoaderMeaning gave `scalar`: it reads as YAML 1.2 again. For a value
+/// the tool itself refuses (W&B's `min: 1e-5`), which its authors' other tools read as YAML 1.2.
+void KeepYaml12Reading(YAML::Node scalar);
+
 /// `number` spelled so that PyYAML and YAML 1.2 both read a float: a dot in the mantissa and
 /// a signed exponent ("1e-5" -> "1.0e-5", "2e9" -> "2.0e+9"); other text is returned as is.
 std::string PyYamlFloatSpelling(std::string_view number);
