@@ -12,6 +12,7 @@
 
 #include "lib/config/objective_formula.h"
 #include "lib/config/sweep_keys.h"
+#include "lib/config/yaml11.h"
 #include "lib/config/yaml_source.h"
 #include "lib/samplers/grid_sampler.h"
 
@@ -34,11 +35,13 @@ std::string Emitted(const Emit& emit) {
 Emit Word(const std::string& text) {
   return [text](YAML::Emitter& out) { EmitValue(out, Value(text)); };
 }
+// Floats are spelled so that every loader reads them as floats: W&B's, Ray's and NNI's
+// yaml.safe_load reads 1e-05 as text, 1.0e-05 as a number (yaml11.h).
 Emit Val(const Value& value) {
-  return [value](YAML::Emitter& out) { EmitValue(out, value); };
+  return [value](YAML::Emitter& out) { EmitValue(out, value, /*pyyaml_floats=*/true); };
 }
 Emit Number(double v) {
-  return [v](YAML::Emitter& out) { out << FormatDouble(v); };
+  return [v](YAML::Emitter& out) { out << PyYamlFloatSpelling(FormatDouble(v)); };
 }
 Emit Whole(int64_t v) {
   return [v](YAML::Emitter& out) { out << v; };

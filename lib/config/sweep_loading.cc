@@ -282,6 +282,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   config.name = name;
   config.preset = preset;
   const Vocabulary& vocabulary = doc.ini ? PufferLibIniVocabulary() : DetectVocabulary(doc.root);
+  ApplyLoaderMeaning(doc, vocabulary.loader);  // `yes`, `1e-5`... as the file's tool reads them
   // W&B's files are read by the hpo reader after W&B's checks: the same preparation
   const bool hpo_reader = vocabulary.read == ReadHpo || vocabulary.read == ReadWandb;
   config.vocabulary =

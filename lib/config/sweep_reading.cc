@@ -11,6 +11,7 @@
 #include "lib/config/sweep_keys.h"
 #include "lib/config/trainer_config.h"
 #include "lib/config/trainer_keys.h"
+#include "lib/config/yaml11.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/closest_word.h"
 #include "lib/core/quantities.h"
@@ -56,6 +57,12 @@ double SweepReading::Number(const YAML::Node& node, const std::string& path, boo
   Value v = ValueFromYaml(node, At(node));
   if (quoted_ok && v.is_string() && IsYamlNumber(v.as_string()))
     v = Value::Parse(v.as_string()).value_or(v);
+  if (!v.is_number() && IsPyYamlTextNumber(node)) {
+    Fail(node, fmt::format("{} must be a number, got the text '{}': this file's tool loads it "
+                           "with PyYAML (YAML 1.1), whose floats need a dot and a signed "
+                           "exponent; write {}",
+                           Echo(path), Echo(node.Scalar()), PyYamlFloatSpelling(node.Scalar())));
+  }
   if (!v.is_number())
     Fail(node, fmt::format("{} must be a number, got '{}'", Echo(path),
                            Echo(node.IsScalar() ? node.Scalar() : v.ToYaml())));

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lib/config/interpolation.h"
+#include "lib/config/yaml11.h"
 #include "lib/core/atomic_file.h"
 
 namespace hpo::config {
@@ -155,7 +156,9 @@ YamlDocument Parse(const std::string& text, const std::string& source) {
                       kMaxValues));
     }
     ApplyMergeKeys(root, source);
-    return {source, root, {}, false};
+    YamlDocument doc{source, root, {}, false};
+    doc.json = IsJsonText(text);
+    return doc;
   } catch (const YAML::ParserException& e) {
     throw UserError(Origin{Location(source, e.mark)}, "YAML syntax error: " + e.msg);
   }
@@ -198,10 +201,11 @@ std::string WithoutDigitGroups(const std::string& text) {
   return digits;
 }
 
-Value ScalarValue(const YAML::Node& node) {
+Value ScalarValue(const YAML::Node& node, const Origin& origin) {
   const std::string& text = node.Scalar();
   // A quoted scalar ('3' or "true") is a string whatever it looks like.
   if (node.Tag() == "!") return Value(text);
+  if (std::optional<Value> tools = PyYamlValue(node, origin)) return *tools;
   if (text == "true" || text == "True" || text == "TRUE") return Value(true);
   if (text == "false" || text == "False" || text == "FALSE") return Value(false);
   int64_t i = 0;
@@ -239,7 +243,7 @@ Origin OriginOf(const std::string& source, const YAML::Node& node) {
 
 Value ValueFromYaml(const YAML::Node& node, const Origin& origin) {
   RequireResolved(node, origin);
-  if (node.IsScalar()) return ScalarValue(node);
+  if (node.IsScalar()) return ScalarValue(node, origin);
   if (node.IsSequence()) {
     Value::List items;
     for (const YAML::Node& item : node) items.push_back(ValueFromYaml(item, origin));
@@ -267,7 +271,7 @@ bool ReadsBackAsItself(const std::string& text) {
   if (text.empty()) return false;
   try {
     const YAML::Node node = YAML::Load(text);
-    return node.IsScalar() && node.Tag() == "?" && ScalarValue(node) == Value(text);
+    return node.IsScalar() && node.Tag() == "?" && ScalarValue(node, Origin{}) == Value(text);
   } catch (const YAML::Exception&) {
     return false;
   }
@@ -275,10 +279,10 @@ bool ReadsBackAsItself(const std::string& text) {
 
 }  // namespace
 
-void EmitValue(YAML::Emitter& out, const Value& value) {
+void EmitValue(YAML::Emitter& out, const Value& value, bool pyyaml_floats) {
   if (value.is_list()) {
     out << YAML::Flow << YAML::BeginSeq;
-    for (const Value& item : value.as_list()) EmitValue(out, item);
+    for (const Value& item : value.as_list()) EmitValue(out, item, pyyaml_floats);
     out << YAML::EndSeq;
   } else if (value.is_mapping()) {
     out << YAML::Flow << YAML::BeginMap;
@@ -286,7 +290,7 @@ void EmitValue(YAML::Emitter& out, const Value& value) {
       out << YAML::Key;
       EmitValue(out, Value(key));
       out << YAML::Value;
-      EmitValue(out, item);
+      EmitValue(out, item, pyyaml_floats);
     }
     out << YAML::EndMap;
   } else if (value.is_null()) {
@@ -298,6 +302,8 @@ void EmitValue(YAML::Emitter& out, const Value& value) {
     } else {
       out << YAML::DoubleQuoted << value.as_string();
     }
+  } else if (pyyaml_floats && value.is_double()) {
+    out << PyYamlFloatSpelling(value.ToYaml());
   } else {
     out << value.ToYaml();  // our own round-trip text: 1.0 stays a float and 3e-4 exact
   }

@@ -26,6 +26,8 @@ struct YamlDocument {
   /// INI files read before this one, in order, whose values it overrides (PufferLib's
   /// config/default.ini under an environment's file).
   std::vector<std::string> read_under = {};
+  /// The text is JSON as Python's json.loads reads it (NNI reads such a file as JSON).
+  bool json = false;
 };
 
 /// Parses a file. A missing file or a YAML syntax error is a UserError with file:line:col.
@@ -44,12 +46,14 @@ void ForEachNode(const YAML::Node& node, const std::function<void(const YAML::No
 /// Converts a YAML value to a Value. Integers stay integers ("64"), floats become doubles
 /// ("3e-4", "1.0"), true/false become bools, null, ~ and an empty value become null, lists and
 /// mappings (nested too; keys in file order) stay lists and mappings, anything else is a string.
+/// That is YAML 1.2's reading; a scalar that yaml11.h marked has its tool's (PyYAML's) instead.
 /// A mapping with a key that is not a word, or a key set twice, is a UserError naming the origin.
 Value ValueFromYaml(const YAML::Node& node, const Origin& origin);
 
 /// The inverse, for writing YAML files: lists and mappings in flow style, null as null, and
 /// strings that would read back as something else ("true", "3", "") double-quoted, so
-/// ValueFromYaml gives the value back.
-void EmitValue(YAML::Emitter& out, const Value& value);
+/// ValueFromYaml gives the value back. `pyyaml_floats`: floats spelled so that PyYAML reads
+/// them as floats too (1.0e-05, not 1e-05: yaml11.h), for files other tools load.
+void EmitValue(YAML::Emitter& out, const Value& value, bool pyyaml_floats = false);
 
 }  // namespace hpo::config

@@ -58,7 +58,9 @@ from wandb_config_verdicts import (  # noqa: E402
 REPO = os.path.dirname(os.path.dirname(HERE))
 SCRIPT_REL = "scripts/conformance/ray_space_verdicts.py"
 RAY_FILES = ["python/ray/tune/search/sample.py", "python/ray/tune/search/variant_generator.py",
-             "python/ray/tune/tests/test_sample.py", "python/ray/tune/tests/test_var.py"]
+             "python/ray/tune/tests/test_sample.py", "python/ray/tune/tests/test_var.py",
+             # where RLlib loads an experiment file, with yaml.safe_load (the yaml11 cases)
+             "rllib/algorithms/tests/run_regression_tests.py"]
 TRLX_FILES = ["trlx/sweep.py"]
 DRAWS = 20000
 MAX_SUPPORT = 200

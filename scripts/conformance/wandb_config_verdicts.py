@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Regenerate the W&B verdicts of tests/conformance/cases/wandb/{config,grid}.yaml.
+"""Regenerate the W&B verdicts of tests/conformance/cases/wandb/{config,grid,yaml11}.yaml.
 
 Usage (from anywhere, with Debian's python):
 
@@ -47,10 +47,19 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 CASE_FILES = {
     "config": os.path.join(REPO, "tests/conformance/cases/wandb/config.yaml"),
     "grid": os.path.join(REPO, "tests/conformance/cases/wandb/grid.yaml"),
+    "yaml11": os.path.join(REPO, "tests/conformance/cases/wandb/yaml11.yaml"),
 }
 TOPIC_TITLES = {
     "config": "sweep-file validation, metric goal, parameter domains and their defaults",
     "grid": "grid search: the points W&B runs, in order",
+    "yaml11": "YAML 1.1 scalars (yes, 1e-5, 017, 1:30), as yaml.safe_load gives them to W&B",
+}
+# Where a topic's cases come from: W&B's tests, or (yaml11) the W&B functions that meet a value
+# as `wandb sweep` loads it (wandb/wandb's wandb/sdk/launch/sweeps/utils.py:106).
+TOPIC_ORIGINS = {
+    "config": "the tests of wandb/sweeps",
+    "grid": "the tests of wandb/sweeps",
+    "yaml11": "the code of wandb/sweeps",
 }
 SCRIPT_REL = "scripts/conformance/wandb_config_verdicts.py"
 MAX_GRID_POINTS = 100000
@@ -496,7 +505,7 @@ def emit_case(case):
 def header(topic, sha, sources):
     return "\n".join([
         f"# W&B Sweeps conformance cases: {TOPIC_TITLES[topic]}.",
-        f"# Translated from the tests of wandb/sweeps (GitHub) at commit {sha}:",
+        f"# Translated from {TOPIC_ORIGINS[topic]} (GitHub) at commit {sha}:",
         *(f"#   {s}" for s in sources),
         "# Every `peer:` block is written by W&B's own code, run by",
         f"#   /usr/bin/python3 {SCRIPT_REL} <wandb/sweeps checkout or git dir>",

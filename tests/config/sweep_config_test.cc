@@ -457,8 +457,10 @@ TEST(SweepConfigRealFilesTest, EveryRealFileLoadsOrIsRefusedAtItsMistake) {
     GTEST_SKIP() << "../shared/configs-real is absent: real sweep files not checked";
   const std::vector<std::string> command = {"stub", "${args}"};
   const std::map<std::string, size_t> searched = {
-      {"wandb/metta_sweep_2024.yaml", 11},
       {"wandb/metta_pufferlib_nested.yaml", 7},
+      // `wandb sweep` reads min: 1e-5 as text (PyYAML) and refuses it; Metta loaded this file
+      // with Hydra, whose OmegaConf reads a number (rl/carbs/carb_sweep.py:28 at 71cfe6ae)
+      {"wandb/metta_sweep_2024.yaml", 11},
       {"wandb/pufferlib_config_multi.yaml", 13},
       {"wandb/wandb_examples_bayes_hyperband.yaml", 7},
       {"wandb/vcmi_gym_crl_sweep.yaml", 8},
@@ -1120,6 +1122,69 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
         "train.gamma: logit_normal [0.85, 0.9995] mean 0.99 scale auto",
         "train.vf_coef: uniform [0.0, 4.0] mean 1.5 scale auto",
         "train.adam_eps: log_normal [1e-12, 1e-05] mean 1e-08 scale auto"},
+       {}},
+      // YAML 1.1's meaning, as each tool's yaml.safe_load reads the file (yaml11.h): `yes` is
+      // true, 010 is 8, 0x10 16, 1:30 90, and 1e-5 (no dot) the text '1e-5'
+      {"yaml11/wandb.yaml",  // W&B's reading: tests/conformance/cases/wandb/yaml11.yaml
+       "W&B Sweeps",
+       "loss",
+       false,
+       20,
+       "random",
+       {"decay: categorical [\"1e-5\", 0.0001]", "use_gae: categorical [true, false]",
+        "layers: int_uniform [8.0, 16.0]", "warmup: categorical [90, 120]"},
+       {{"n_bits", Value(5)}, {"compile", Value(false)}}},
+      {"yaml11/rllib.yaml",  // Ray's reading: tests/conformance/cases/ray/space.yaml, yaml11
+       "Ray Tune",
+       "episode_reward_mean",
+       true,
+       8,
+       "grid",
+       {"use_gae: categorical [true, false]", "num_sgd_iter: categorical [8, 16]",
+        "lr: categorical [\"5e-5\", 0.0001]"},
+       {}},
+      {"yaml11/trlx.yml",  // trlx's reading: tests/conformance/cases/trlx/space.yaml, yaml11
+       "trlx sweep",
+       "reward/mean",
+       true,
+       16,
+       "random",
+       {"method.two_qs: categorical [true, false]", "method.chunk_size: categorical [8, 16]"},
+       {}},
+      {"yaml11/ludwig.yaml",
+       "Ludwig hyperopt (ray executor)",
+       "validation.sentiment.accuracy",
+       true,
+       8,
+       "random",
+       {"trainer.batch_size: categorical [8, 32]",
+        "trainer.use_mixed_precision: categorical [true, false]"},
+       {}},
+      // NNI's reading (validate_search_space and format_search_space at 767ed7f2, run on
+      // yaml.safe_load's dict): choice [True, False, '1e-5', 8], randint [8, 32) as 8..31
+      {"yaml11/nni_space.yaml",
+       "NNI search space",
+       "final_mean_reward",
+       true,
+       20,
+       "protein",
+       {"use_bn: categorical [true, false, \"1e-5\", 8]", "hidden: int_uniform [8.0, 31.0]"},
+       {}},
+      {"yaml11/nni_space.json",  // JSON: json.loads reads it first, 1e-5 is a number
+       "NNI search space",
+       "final_mean_reward",
+       true,
+       20,
+       "protein",
+       {"lr: loguniform [1e-05, 0.01]", "hidden: int_uniform [8.0, 31.0]"},
+       {}},
+      {"yaml11/nni_experiment.yml",  // nnictl create: maxTrialNumber 0x10 is 16
+       "NNI experiment config",
+       "default",
+       true,
+       16,
+       "tpe",
+       {"use_bn: categorical [true, false]", "hidden: int_uniform [8.0, 31.0]"},
        {}},
   };
   for (const VocabularyFixture& f : fixtures) {

@@ -434,8 +434,8 @@ TEST(SweepConvertTest, TheOptunaFormHoldsOptunasSuggestArgumentsAndLoadsBack) {
   expect("i", "int", "2", "9", false);
   expect("q", "float", "0.1", "0.4", false);
   EXPECT_EQ(s["q"]["step"].as<double>(), 0.05);
-  expect("lu", "float", "1e-05", "0.01", true);
-  expect("ln", "float", "1e-05", "0.01", true);
+  expect("lu", "float", "1.0e-05", "0.01", true);  // a float to PyYAML too
+  expect("ln", "float", "1.0e-05", "0.01", true);
   expect("il", "int", "1", "1000", true);
   expect("lg", "float", "0.9", "0.999", false);
   expect("tn", "float", "0.9", "0.9999", false);

@@ -11,13 +11,10 @@
 // `objective` (loss by default, minimised) complete the sweep; `main:` runs as
 // `python -m MAIN --flag value ...`, `exec:` with `${flag_args}`.
 // A steps operation whose one step runs a batch is read as that step's `guild run` (below).
-// Values are YAML 1.1, as PyYAML gives them to Guild (GuildValue, below).
+// Values are YAML 1.1, as PyYAML gives them to Guild (yaml11.h, YamlLoader::kGuild).
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
-#include <limits>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -135,91 +132,15 @@ bool HasSearchedFlag(const YAML::Node& op) {
 }
 
 // ----- guild.yml's values, as PyYAML reads them -----------------------------------------------
-// Guild loads guild.yml with yaml.safe_load (guildfile.py:1680), so a plain scalar has YAML 1.1's
-// implicit types, tried in PyYAML's order (yaml/resolver.py:170-193, PyYAML 6.0): yes/no/on/off
-// are booleans; 010 is octal, 0x10 hex, 0b11 binary, 1:30 sexagesimal (90); only .inf and .nan
-// are infinite and NaN (inf is a word); y and n stay words. Guild adds on import a float pattern
-// whose exponent needs no sign or point (yaml_util.py:143-170): 1e3 and 1.5e3 are floats.
-// Dates (2001-12-14) stay words here; PyYAML makes them datetime.date.
+// Guild loads guild.yml with yaml.safe_load (guildfile.py:1680), so its scalars have YAML 1.1's
+// implicit types and Guild's float pattern (yaml11.h, YamlLoader::kGuild): yes/no/on/off are
+// booleans; 010 is octal, 0x10 hex, 0b11 binary, 1:30 sexagesimal (90); only .inf and .nan are
+// infinite and NaN (inf is a word); y and n stay words; 1e3 and 1.5e3 are floats (Guild's
+// pattern). Dates (2001-12-14) stay words here: Guild passes str(date), the same text.
 
-const std::regex kYaml11Bool(
-    "yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON"
-    "|off|Off|OFF");
-const std::regex kYaml11Float(
-    R"([-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?|\.[0-9][0-9_]*([eE][-+][0-9]+)?)"
-    R"(|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
-const std::regex kYaml11Int(R"([-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(0|[1-9][0-9_]*))"
-                            R"(|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+)");
-const std::regex kGuildFloat(R"([-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9]+)?)"
-                             R"(|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+)");
-
-// "-1_000" -> {-1, "1000"}: PyYAML's construct_yaml_int and _float drop '_' and take the sign.
-std::pair<int, std::string> SignAndDigits(const std::string& text) {
-  std::string digits;
-  for (char ch : text) {
-    if (ch != '_') digits += ch;
-  }
-  const int sign = digits[0] == '-' ? -1 : 1;
-  if (digits[0] == '-' || digits[0] == '+') digits.erase(0, 1);
-  return {sign, digits};
-}
-
-// 1:30 -> 90: base-60 digits (constructor.py:253-261, 282-290).
-double Sexagesimal(const std::string& digits) {
-  double value = 0;
-  std::istringstream parts(digits);
-  for (std::string part; std::getline(parts, part, ':');) value = value * 60 + std::stod(part);
-  return value;
-}
-
-std::optional<Value> Yaml11Int(const std::string& text) {
-  const auto [sign, digits] = SignAndDigits(text);
-  if (digits.find(':') != std::string::npos)
-    return Value(static_cast<int64_t>(sign * std::llround(Sexagesimal(digits))));
-  int base = 10;
-  size_t skip = 0;
-  if (digits.rfind("0b", 0) == 0 || digits.rfind("0x", 0) == 0) {
-    base = digits[1] == 'b' ? 2 : 16;
-    skip = 2;
-  } else if (digits.size() > 1 && digits[0] == '0') {
-    base = 8;  // constructor.py:251-252
-  }
-  errno = 0;
-  const long long value = std::strtoll(digits.c_str() + skip, nullptr, base);
-  if (errno == ERANGE) return std::nullopt;  // beyond int64: hpo has no such integer
-  return Value(static_cast<int64_t>(sign * value));
-}
-
-Value Yaml11Float(const std::string& text) {
-  auto [sign, digits] = SignAndDigits(text);
-  digits = LowerCase(digits);
-  if (digits == ".inf") return Value(sign * std::numeric_limits<double>::infinity());
-  if (digits == ".nan") return Value(std::numeric_limits<double>::quiet_NaN());
-  if (digits.find(':') != std::string::npos) return Value(sign * Sexagesimal(digits));
-  return Value(sign * std::strtod(digits.c_str(), nullptr));
-}
-
-// A value of guild.yml as Guild has it: plain scalars by YAML 1.1's rules, lists item by item;
-// quoted scalars, nulls and mappings as hpo reads them everywhere.
+// A value of guild.yml as Guild has it (the loader marked the file's scalars).
 Value GuildValue(const SweepReading& r, const YAML::Node& node) {
-  if (node.IsSequence()) {
-    Value::List items;
-    for (const YAML::Node& item : node) items.push_back(GuildValue(r, item));
-    return Value(std::move(items));
-  }
-  if (!node.IsScalar() || node.Tag() != "?") return ValueFromYaml(node, r.At(node));
-  const std::string& text = node.Scalar();
-  if (std::regex_match(text, kYaml11Bool)) {
-    const std::string lower = LowerCase(text);
-    return Value(lower == "true" || lower == "yes" || lower == "on");
-  }
-  if (std::regex_match(text, kYaml11Float)) return Yaml11Float(text);
-  if (std::regex_match(text, kYaml11Int)) {
-    if (std::optional<Value> value = Yaml11Int(text)) return *value;
-    r.Fail(node, fmt::format("{} is beyond hpo's 64-bit integers", Echo(text)));
-  }
-  if (std::regex_match(text, kGuildFloat)) return Yaml11Float(text);
-  return Value(text);
+  return ValueFromYaml(node, r.At(node));
 }
 
 // Python's truth of a value (Guild checks no false value against a flag's choices).

@@ -287,6 +287,7 @@ class NniExperimentReader {
     YamlDocument doc;
     try {
       doc = LoadYamlFile(path);
+      ApplyLoaderMeaning(doc, YamlLoader::kJsonThenPyYaml);
     } catch (const UserError& e) {
       r_.Fail(*space_file_, fmt::format("searchSpaceFile: {}", e.what()));
     }

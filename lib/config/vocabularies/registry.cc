@@ -5,7 +5,9 @@ namespace hpo::config {
 std::span<const Vocabulary> Vocabularies() {
   static const Vocabulary kVocabularies[] = {
       // first: the only one whose file may be a list (of models)
-      {"Guild AI guild.yml", MatchesGuild, ReadGuild},  // the reader names the operation
+      // the reader names the operation; guild.yml by yaml.safe_load (guild/guildfile.py:1680)
+      // with Guild's float pattern (guild/yaml_util.py:143-170)
+      {"Guild AI guild.yml", MatchesGuild, ReadGuild, YamlLoader::kGuild},
       // before Hydra's and Determined's: its `hyperparameters:` with ConfigSpace's types, bare or
       // as hypersweeper's hydra.sweeper.search_space
       {"ConfigSpace (hypersweeper, ARLBench)", MatchesConfigSpace, ReadConfigSpace},
@@ -17,14 +19,24 @@ std::span<const Vocabulary> Vocabularies() {
       {"Katib Experiment (spec.parameters)", MatchesKatib, ReadKatib},
       {"Determined (hyperparameters, searcher)", MatchesDetermined, ReadDetermined},
       {"Azure ML sweep job (search_space)", MatchesAzureMl, ReadAzureMl},
-      {"NNI experiment config", MatchesNniExperiment, ReadNniExperiment},
-      {"NNI search space", MatchesNniSearchSpace, ReadNniSearchSpace},
+      // nnictl create: yaml.safe_load (nni/tools/nnictl/launcher.py:32)
+      {"NNI experiment config", MatchesNniExperiment, ReadNniExperiment, YamlLoader::kPyYaml},
+      // a searchSpaceFile: json.loads, else yaml.safe_load (experiment_config.py:195-203)
+      {"NNI search space", MatchesNniSearchSpace, ReadNniSearchSpace, YamlLoader::kJsonThenPyYaml},
       {"PufferLib config (a W&B sweep per section)", MatchesPufferLibConfig, ReadPufferLibConfig},
-      {"Ray Tune / RLlib (tune:, or experiments with config: grid_search)", MatchesRay, ReadRay},
-      {"Ludwig hyperopt", MatchesLudwig, ReadLudwig},  // the reader names the executor
-      {"trlx sweep (Ray Tune)", MatchesTrlx, ReadTrlx},
+      // rllib train -f and RLlib's regression tests: yaml.safe_load
+      // (rllib/algorithms/tests/run_regression_tests.py:119)
+      {"Ray Tune / RLlib (tune:, or experiments with config: grid_search)", MatchesRay, ReadRay,
+       YamlLoader::kPyYaml},
+      // the reader names the executor; ludwig hyperopt: yaml.safe_load
+      // (ludwig/utils/data_utils.py:425-438)
+      {"Ludwig hyperopt", MatchesLudwig, ReadLudwig, YamlLoader::kPyYaml},
+      {"trlx sweep (Ray Tune)", MatchesTrlx, ReadTrlx,
+       YamlLoader::kPyYaml},  // yaml.safe_load (trlx/sweep.py:297)
       {"neroRL tuning file (categorical:)", MatchesNeroRl, ReadNeroRl},
-      {"W&B Sweeps", MatchesWandb, ReadWandb},  // only W&B's words: W&B's checks, then hpo's reader
+      // only W&B's words: W&B's checks, then hpo's reader; `wandb sweep FILE` loads it with
+      // yaml.safe_load (wandb/sdk/launch/sweeps/utils.py:106)
+      {"W&B Sweeps", MatchesWandb, ReadWandb, YamlLoader::kPyYaml},
       {"hpo", MatchesHpo, ReadHpo},  // named by HpoVocabularyName: which tools' spellings it saw
   };
   return kVocabularies;

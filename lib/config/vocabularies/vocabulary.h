@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "lib/config/sweep_reading.h"
+#include "lib/config/yaml11.h"
 
 namespace hpo::config {
 
@@ -22,6 +23,9 @@ struct Vocabulary {
   std::string_view name;  ///< shown by --dry-run, e.g. "Hydra Optuna sweeper"
   bool (*matches)(const YAML::Node& root);
   void (*read)(SweepReading& reading, const YAML::Node& root);
+  /// How the tool loads the file, so what its scalars mean (`yes`, `1e-5`: yaml11.h); the
+  /// reader gets them with that meaning.
+  YamlLoader loader = YamlLoader::kYaml12;
 };
 
 /// Every vocabulary, in detection order; the last (hpo's own) matches any mapping.

@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "lib/config/vocabularies/vocabulary.h"
 #include "lib/config/yaml_source.h"
@@ -107,6 +108,30 @@ void CheckIntegerBounds(SweepReading& r, const std::string& path, const YAML::No
   }
 }
 
+// The numbers of a parameter (schema.json's param_* definitions: type number), which
+// `wandb sweep` reads with yaml.safe_load (wandb/sdk/launch/sweeps/utils.py:106): there 1e-5 is
+// the text '1e-5', which the schema refuses (and validate_min_max, schema.py:106-113, raises a
+// TypeError comparing it with a number). W&B gives such a file no meaning; the tools that do run
+// it (Metta's, through OmegaConf: rl/carbs/carb_sweep.py:28 at 71cfe6ae) read the number, so hpo
+// reads the number too and says so.
+void ReadTextNumbersAsNumbers(SweepReading& r, const std::string& path, const YAML::Node& spec) {
+  for (const char* key : {"min", "max", "q", "mu", "sigma", "a", "b", "probabilities"}) {
+    const YAML::Node v = spec[key];
+    std::vector<YAML::Node> numbers;
+    for (size_t i = 0; v && v.IsSequence() && i < v.size(); ++i) numbers.push_back(v[i]);
+    if (v && v.IsScalar()) numbers.push_back(v);
+    for (const YAML::Node& n : numbers) {
+      if (!IsPyYamlTextNumber(n)) continue;
+      KeepYaml12Reading(n);
+      r.config().notes.push_back(fmt::format(
+          "{}.{}: '{}' is text to `wandb sweep` (PyYAML, YAML 1.1: floats need a dot and a signed "
+          "exponent), which refuses the file; read as the number, as YAML 1.2 and OmegaConf read "
+          "it (write {} for both)",
+          Echo(path), key, Echo(n.Scalar()), PyYamlFloatSpelling(n.Scalar())));
+    }
+  }
+}
+
 void CheckParameters(SweepReading& r, const YAML::Node& map, const std::string& prefix) {
   for (const auto& p : map) {
     const std::string path = prefix + KeyText(p.first);
@@ -120,6 +145,7 @@ void CheckParameters(SweepReading& r, const YAML::Node& map, const std::string& 
       CheckParameters(r, spec["parameters"], path + ".");
       continue;
     }
+    ReadTextNumbersAsNumbers(r, path, spec);
     const YAML::Node kind = spec["distribution"];
     if (kind && kind.Scalar() == "int_uniform") CheckIntegerBounds(r, path, spec);
   }

@@ -1,0 +1,377 @@
+#include "lib/config/yaml11.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <regex>
+#include <sstream>
+
+#include "lib/config/interpolation.h"
+
+namespace hpo::config {
+namespace {
+
+// ----- PyYAML's resolver and constructor -------------------------------------------------------
+// The implicit resolvers of yaml/resolver.py:170-219 (PyYAML 6.0), tried in that order; all are
+// anchored, so the resolver's choice by first character changes nothing.
+
+const std::regex kBool(
+    "yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON"
+    "|off|Off|OFF");
+const std::regex kFloat(
+    R"([-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?|\.[0-9][0-9_]*([eE][-+][0-9]+)?)"
+    R"(|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+const std::regex kInt(R"([-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(0|[1-9][0-9_]*))"
+                      R"(|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+)");
+const std::regex kNull("~|null|Null|NULL|");
+const std::regex kTimestamp(
+    R"([0-9]{4}-[0-9]{2}-[0-9]{2})"
+    R"(|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?)"
+    R"(([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)");
+// Guild's pattern, added after PyYAML's own (so tried last): the exponent's sign and the
+// mantissa's dot are optional.
+const std::regex kGuildFloat(R"([-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9]+)?)"
+                             R"(|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|\.[0-9_]+([eE][-+][0-9]+)?)");
+
+bool Matches(std::string_view text, const std::regex& pattern) {
+  return std::regex_match(text.begin(), text.end(), pattern);
+}
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return lower;
+}
+
+// "-1_000" -> {-1, "1000"}: the constructors drop '_' and take the sign off first.
+std::pair<int, std::string> SignAndDigits(std::string_view text) {
+  std::string digits;
+  for (char ch : text) {
+    if (ch != '_') digits += ch;
+  }
+  const int sign = !digits.empty() && digits[0] == '-' ? -1 : 1;
+  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.erase(0, 1);
+  return {sign, digits};
+}
+
+// 1:30 -> 90: base-60 digits (constructor.py:253-261, 282-290).
+double Sexagesimal(const std::string& digits) {
+  double value = 0;
+  std::istringstream parts(digits);
+  for (std::string part; std::getline(parts, part, ':');) value = value * 60 + std::stod(part);
+  return value;
+}
+
+std::optional<Value> IntValue(std::string_view text) {
+  const auto [sign, digits] = SignAndDigits(text);
+  if (digits.find(':') != std::string::npos) {
+    const double value = Sexagesimal(digits);
+    if (value > 9e18) return std::nullopt;
+    return Value(static_cast<int64_t>(sign * std::llround(value)));
+  }
+  int base = 10;
+  size_t skip = 0;
+  if (digits.rfind("0b", 0) == 0 || digits.rfind("0x", 0) == 0) {
+    base = digits[1] == 'b' ? 2 : 16;
+    skip = 2;
+  } else if (digits.size() > 1 && digits[0] == '0') {
+    base = 8;  // constructor.py:251-252
+  }
+  errno = 0;
+  const unsigned long long magnitude = std::strtoull(digits.c_str() + skip, nullptr, base);
+  constexpr auto kMax = static_cast<unsigned long long>(std::numeric_limits<int64_t>::max());
+  if (errno == ERANGE || magnitude > kMax + (sign < 0 ? 1 : 0)) return std::nullopt;
+  // -(2^63) is int64's least: negate in unsigned arithmetic, then convert
+  return Value(static_cast<int64_t>(sign < 0 ? 0 - magnitude : magnitude));
+}
+
+Value FloatValue(std::string_view text) {
+  auto [sign, digits] = SignAndDigits(text);
+  digits = Lower(digits);
+  if (digits == ".inf") return Value(sign * std::numeric_limits<double>::infinity());
+  if (digits == ".nan") return Value(std::numeric_limits<double>::quiet_NaN());
+  if (digits.find(':') != std::string::npos) return Value(sign * Sexagesimal(digits));
+  return Value(sign * std::strtod(digits.c_str(), nullptr));
+}
+
+// ----- marking a document -----------------------------------------------------------------------
+// A marked scalar's tag is kMark + its type; its text stays as written.
+
+constexpr std::string_view kMark = "!hpo/pyyaml:";
+
+const char* TypeName(Yaml11Type type) {
+  switch (type) {
+    case Yaml11Type::kNull:
+      return "null";
+    case Yaml11Type::kBool:
+      return "bool";
+    case Yaml11Type::kInt:
+      return "int";
+    case Yaml11Type::kFloat:
+      return "float";
+    case Yaml11Type::kTimestamp:
+      return "timestamp";
+    case Yaml11Type::kString:
+      return "str";
+    case Yaml11Type::kUnconstructed:
+      break;
+  }
+  return "unconstructed";
+}
+
+std::optional<Yaml11Type> MarkedType(const YAML::Node& node) {
+  if (!node.IsScalar() || node.Tag().rfind(kMark, 0) != 0) return std::nullopt;
+  const std::string name = node.Tag().substr(kMark.size());
+  for (Yaml11Type type : {Yaml11Type::kNull, Yaml11Type::kBool, Yaml11Type::kInt,
+                          Yaml11Type::kFloat, Yaml11Type::kTimestamp, Yaml11Type::kString}) {
+    if (name == TypeName(type)) return type;
+  }
+  return std::nullopt;
+}
+
+struct Marking {
+  const std::string& source;
+  bool guild;  // Guild's float pattern, and dates passed on as their text (Guild's str(date))
+
+  [[noreturn]] void Refuse(const YAML::Node& node, const std::string& message) const {
+    throw UserError(OriginOf(source, node), message);
+  }
+
+  // The type safe_load gives a scalar with an explicit tag (!!float 1e6), refused where
+  // safe_load refuses the tag or the text, or makes a value hpo has no form of (!!binary).
+  Yaml11Type TaggedType(const YAML::Node& node) const {
+    const std::string& tag = node.Tag();
+    const std::string& text = node.Scalar();
+    const std::string core = "tag:yaml.org,2002:";
+    const std::string name = tag.rfind(core, 0) == 0 ? tag.substr(core.size()) : "";
+    if (name == "str") return Yaml11Type::kString;
+    if (name == "null") return Yaml11Type::kNull;
+    if (name == "timestamp" && Matches(text, kTimestamp)) return Yaml11Type::kTimestamp;
+    if (name == "bool" && Matches(Lower(text), kBool)) return Yaml11Type::kBool;
+    if (name == "int" && Matches(text, kInt)) return Yaml11Type::kInt;
+    if (name == "float" && (Matches(text, kFloat) || IsYamlNumber(text))) return Yaml11Type::kFloat;
+    Refuse(node, fmt::format("'{}' tagged {}: yaml.safe_load, which this file's tool loads it "
+                             "with, refuses it or makes a value hpo has no form of",
+                             Echo(text), Echo(tag)));
+  }
+
+  void MarkScalar(YAML::Node node) const {  // a handle: SetTag changes the document
+    const std::string& tag = node.Tag();
+    if (tag == "!" || tag == kUnresolvedTag || MarkedType(node)) return;  // quoted, or done
+    Yaml11Type type = tag == "?" ? Yaml11TypeOf(node.Scalar(), guild) : TaggedType(node);
+    if (type == Yaml11Type::kUnconstructed) {
+      Refuse(node, fmt::format("a plain '{}' is a value yaml.safe_load cannot build (the file's "
+                               "tool loads it with PyYAML and refuses it): quote it",
+                               Echo(node.Scalar())));
+    }
+    if (type == Yaml11Type::kTimestamp && guild) type = Yaml11Type::kString;
+    node.SetTag(std::string(kMark) + TypeName(type));
+  }
+
+  // hpo names parameters and settings by a key's text: a plain key PyYAML reads as something
+  // else than that word (on: is True, 017: is 15) would name another thing to the tool.
+  void CheckKey(const YAML::Node& key) const {
+    if (!key.IsScalar() || key.Tag() != "?") return;
+    const std::string& text = key.Scalar();
+    const Yaml11Type type = Yaml11TypeOf(text, guild);
+    std::string meaning;
+    if (type == Yaml11Type::kBool && Lower(text) != "true" && Lower(text) != "false") {
+      meaning = Yaml11Value(text, type)->as_bool() ? "True" : "False";
+    } else if (type == Yaml11Type::kInt || type == Yaml11Type::kFloat) {
+      const std::optional<Value> number = Yaml11Value(text, type);
+      const std::string written = number ? number->ToYaml() : "a number beyond int64";
+      if (written != text) meaning = written;
+    } else if (type == Yaml11Type::kTimestamp && !guild) {
+      meaning = "a date";
+    } else if (type == Yaml11Type::kUnconstructed) {
+      meaning = "nothing it can build";
+    }
+    if (meaning.empty()) return;
+    Refuse(key, fmt::format("the key '{}' is {} to PyYAML (YAML 1.1), which this file's tool "
+                            "loads it with, not the word hpo would name it by: quote it ('{}')",
+                            Echo(text), meaning, Echo(text)));
+  }
+
+  void Mark(const YAML::Node& node) const {
+    if (node.IsScalar()) return MarkScalar(node);
+    if (node.IsSequence()) {
+      for (YAML::Node item : node) Mark(item);
+    } else if (node.IsMap()) {
+      for (auto pair : node) {
+        CheckKey(pair.first);
+        Mark(pair.second);
+      }
+    }
+  }
+};
+
+// ----- JSON as Python's json.loads reads it ---------------------------------------------------
+
+class JsonScanner {
+ public:
+  explicit JsonScanner(std::string_view text) : t_(text) {}
+
+  bool Document() {
+    Space();
+    if (!Element(0)) return false;
+    Space();
+    return i_ == t_.size();
+  }
+
+ private:
+  static constexpr int kMaxDepth = 1000;  // Python's recursion limit stops json.loads about here
+
+  void Space() {
+    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r'))
+      ++i_;
+  }
+  bool Take(char ch) {
+    if (i_ >= t_.size() || t_[i_] != ch) return false;
+    ++i_;
+    return true;
+  }
+  bool Word(std::string_view word) {
+    if (t_.substr(i_, word.size()) != word) return false;
+    i_ += word.size();
+    return true;
+  }
+  size_t Digits() {
+    const size_t start = i_;
+    while (i_ < t_.size() && std::isdigit(static_cast<unsigned char>(t_[i_]))) ++i_;
+    return i_ - start;
+  }
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?, or -Infinity
+  bool Number() {
+    Take('-');
+    if (Word("Infinity")) return true;
+    if (!Take('0') && Digits() == 0) return false;
+    if (Take('.') && Digits() == 0) return false;
+    if (Take('e') || Take('E')) {
+      if (!Take('+')) Take('-');
+      if (Digits() == 0) return false;
+    }
+    return true;
+  }
+  bool String() {
+    if (!Take('"')) return false;
+    while (i_ < t_.size() && t_[i_] != '"') {
+      if (static_cast<unsigned char>(t_[i_]) < 0x20) return false;  // strict: no raw controls
+      if (t_[i_++] != '\\') continue;
+      if (i_ >= t_.size()) return false;
+      const char escape = t_[i_++];
+      if (escape == 'u') {
+        for (int k = 0; k < 4; ++k, ++i_) {
+          if (i_ >= t_.size() || !std::isxdigit(static_cast<unsigned char>(t_[i_]))) return false;
+        }
+      } else if (std::string_view("\"\\/bfnrt").find(escape) == std::string_view::npos) {
+        return false;
+      }
+    }
+    return Take('"');
+  }
+  // Items of an array (`key` false) or an object, after the opening bracket.
+  bool Items(char close, bool key, int depth) {
+    Space();
+    if (Take(close)) return true;
+    do {
+      Space();
+      if (key && !(String() && (Space(), Take(':')))) return false;
+      Space();
+      if (!Element(depth + 1)) return false;
+      Space();
+    } while (Take(','));
+    return Take(close);
+  }
+  bool Element(int depth) {
+    if (depth > kMaxDepth || i_ >= t_.size()) return false;
+    const char ch = t_[i_];
+    if (Take('{')) return Items('}', true, depth);
+    if (Take('[')) return Items(']', false, depth);
+    if (ch == '"') return String();
+    if (ch == '-' || std::isdigit(static_cast<unsigned char>(ch))) return Number();
+    return Word("true") || Word("false") || Word("null") || Word("NaN") || Word("Infinity");
+  }
+
+  std::string_view t_;
+  size_t i_ = 0;
+};
+
+}  // namespace
+
+Yaml11Type Yaml11TypeOf(std::string_view plain, bool guild_floats) {
+  if (Matches(plain, kBool)) return Yaml11Type::kBool;
+  if (Matches(plain, kFloat)) return Yaml11Type::kFloat;
+  if (Matches(plain, kInt)) return Yaml11Type::kInt;
+  if (plain == "<<") return Yaml11Type::kUnconstructed;  // the merge tag, as a value
+  if (Matches(plain, kNull)) return Yaml11Type::kNull;
+  if (Matches(plain, kTimestamp)) return Yaml11Type::kTimestamp;
+  if (plain == "=") return Yaml11Type::kUnconstructed;  // the value tag
+  if (guild_floats && Matches(plain, kGuildFloat)) return Yaml11Type::kFloat;
+  return Yaml11Type::kString;
+}
+
+std::optional<Value> Yaml11Value(std::string_view text, Yaml11Type type) {
+  switch (type) {
+    case Yaml11Type::kNull:
+      return Value(nullptr);
+    case Yaml11Type::kBool: {
+      const std::string lower = Lower(text);
+      return Value(lower == "yes" || lower == "true" || lower == "on");
+    }
+    case Yaml11Type::kInt:
+      return IntValue(text);
+    case Yaml11Type::kFloat:
+      return FloatValue(text);
+    default:
+      return std::nullopt;
+  }
+}
+
+void ApplyLoaderMeaning(const YamlDocument& doc, YamlLoader loader) {
+  if (loader == YamlLoader::kYaml12 || (loader == YamlLoader::kJsonThenPyYaml && doc.json)) return;
+  const Marking marking{doc.source, loader == YamlLoader::kGuild};
+  marking.Mark(doc.root);
+}
+
+std::optional<Value> PyYamlValue(const YAML::Node& scalar, const Origin& origin) {
+  const std::optional<Yaml11Type> type = MarkedType(scalar);
+  if (!type) return std::nullopt;
+  const std::string& text = scalar.Scalar();
+  if (*type == Yaml11Type::kString) return Value(text);
+  if (*type == Yaml11Type::kTimestamp) {
+    throw UserError(origin, fmt::format("'{}' is a date to PyYAML (YAML 1.1), which this file's "
+                                        "tool loads it with, and hpo has no date values: quote "
+                                        "it ('{}') to mean the text",
+                                        Echo(text), Echo(text)));
+  }
+  std::optional<Value> value = Yaml11Value(text, *type);
+  if (!value)
+    throw UserError(origin, fmt::format("{} is beyond hpo's 64-bit integers", Echo(text)));
+  return value;
+}
+
+bool IsPyYamlTextNumber(const YAML::Node& scalar) {
+  return MarkedType(scalar) == Yaml11Type::kString && IsYamlNumber(scalar.Scalar());
+}
+
+void KeepYaml12Reading(YAML::Node scalar) {
+  if (MarkedType(scalar)) scalar.SetTag("?");  // a handle: the document's node changes
+}
+
+std::string PyYamlFloatSpelling(std::string_view number) {
+  const size_t e = number.find_first_of("eE");
+  if (!IsYamlNumber(number) || e == std::string_view::npos) return std::string(number);
+  std::string mantissa(number.substr(0, e));
+  std::string exponent(number.substr(e + 1));
+  if (mantissa.find('.') == std::string::npos) mantissa += ".0";
+  if (exponent[0] != '-' && exponent[0] != '+') exponent = "+" + exponent;
+  return mantissa + number[e] + exponent;
+}
+
+bool IsJsonText(std::string_view text) { return JsonScanner(text).Document(); }
+
+}  // namespace hpo::config

@@ -1,0 +1,69 @@
+// YAML 1.1 as PyYAML reads it, for the tools that load their files with yaml.safe_load (W&B's
+// CLI, RLlib, NNI, Guild): one home for what `yes`, `1e-5`, `017` or `1:30` mean to them, which
+// is not what YAML 1.2 (hpo's own reading, yaml_source.h) says. A file is read with its tool's
+// meaning: after its vocabulary is known, ApplyLoaderMeaning marks each scalar with PyYAML's
+// reading, which ValueFromYaml then gives; the text stays as written, for messages.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lib/config/yaml_source.h"
+#include "lib/core/error.h"
+#include "lib/core/value.h"
+
+namespace hpo::config {
+
+/// How a tool loads its YAML files.
+enum class YamlLoader {
+  kYaml12,          ///< hpo's own reading (YAML 1.2's core schema): hpo's files, Optuna's JSON
+  kPyYaml,          ///< yaml.safe_load (PyYAML 6.0, YAML 1.1's implicit types)
+  kJsonThenPyYaml,  ///< json.loads, and yaml.safe_load when the text is not JSON (NNI's spaces)
+  kGuild,           ///< yaml.safe_load with Guild's float pattern; dates passed on as text
+};
+
+/// What PyYAML's resolver (yaml/resolver.py:170-219, PyYAML 6.0) makes of a plain scalar.
+/// kUnconstructed: `=` and `<<` as values, which safe_load refuses (no constructor).
+enum class Yaml11Type { kNull, kBool, kInt, kFloat, kTimestamp, kString, kUnconstructed };
+
+/// The resolver's answer for `plain`; `guild_floats` adds Guild's pattern
+/// (guild/yaml_util.py:143-170): an exponent without a dot or a sign (1e3, 1.5e3) is a float.
+Yaml11Type Yaml11TypeOf(std::string_view plain, bool guild_floats = false);
+
+/// The value PyYAML's constructor (constructor.py:224-300) makes of `text` read as `type`
+/// (kBool, kInt, kFloat, kNull): yes/on are true; 0b11, 0x1f, 017 (octal) and 1:30 (base 60)
+/// are integers, `_` digit groups dropped; .inf/.nan any case. nullopt for an integer beyond
+/// int64 (Python's are unbounded, hpo's are not) and for the other types.
+std::optional<Value> Yaml11Value(std::string_view text, Yaml11Type type);
+
+/// Gives `doc` the meaning its tool's `loader` gives it (nothing for kYaml12, nor for
+/// kJsonThenPyYaml when the file is JSON). Refuses at its file:line:col what safe_load refuses
+/// (a tag it has no constructor for, a plain `=`) and a mapping key PyYAML reads otherwise than
+/// as the word written (`on:` is True, `017:` is 15): hpo names parameters by their text.
+void ApplyLoaderMeaning(const YamlDocument& doc, YamlLoader loader);
+
+/// The value of a scalar ApplyLoaderMeaning marked; nullopt for any other node. A date (which
+/// PyYAML makes a datetime, and hpo has no value for) or an integer beyond int64 is refused
+/// at `origin`.
+std::optional<Value> PyYamlValue(const YAML::Node& scalar, const Origin& origin);
+
+/// True for a scalar ApplyLoaderMeaning marked as a string that hpo would read as a number
+/// (1e-5, 1.0e5: PyYAML's floats need a dot and a signed exponent), so messages can say why.
+bool IsPyYamlTextNumber(const YAML::Node& scalar);
+
+/// Drops the meaning ApplyLoaderMeaning gave `scalar`: it reads as YAML 1.2 again. For a value
+/// the tool itself refuses (W&B's `min: 1e-5`), which its authors' other tools read as YAML 1.2.
+void KeepYaml12Reading(YAML::Node scalar);
+
+/// `number` spelled so that PyYAML and YAML 1.2 both read a float: a dot in the mantissa and
+/// a signed exponent ("1e-5" -> "1.0e-5", "2e9" -> "2.0e+9"); other text is returned as is.
+std::string PyYamlFloatSpelling(std::string_view number);
+
+/// True when `text` is a JSON document as Python's json.loads reads it (NaN, Infinity and
+/// -Infinity included; json.loads refuses a byte order mark).
+bool IsJsonText(std::string_view text);
+
+}  // namespace hpo::config
