@@ -390,11 +390,12 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const bool live = IsTerminal(stdout) && !o.no_progress;
   LiveLine status_line(stdout);
   const auto started = std::chrono::steady_clock::now();
+  int processes = 0;  // the seed processes running here, as the last event said
   auto status = [&](const std::vector<store::Trial>& now) {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report::SweepProgress progress = report::CountProgress(now, c.Objectives());
-    progress.seeds_per_trial = c.seeds_per_trial;
+    if (c.seeds_per_trial > 1) progress.seed_processes = processes;
     return report::ProgressText(progress, c.n_trials, elapsed);
   };
   auto say = [&](const std::string& line) {
@@ -413,6 +414,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const runner::SweepSummary summary =
       runner::RunSweep(plan, space, *sampler, *store, study, [&](const runner::SweepEvent& e) {
         using Kind = runner::SweepEvent::Kind;
+        processes = e.processes;
         if (events) events->Write(e);
         hooks.OnEvent(e);
         const std::string who =

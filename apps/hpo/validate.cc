@@ -72,6 +72,7 @@ int RunValidate(const ValidateOptions& options) {
   c.n_trials = k * options.seeds;
   if (options.jobs > 0) c.n_jobs = options.jobs;
   c.pruner.method = "none";  // every seed runs to the end: the point is the final score
+  c.seeds_per_trial = 1;     // each rerun is one seed: validation measures the seeds' spread
   runner::SweepPlan plan = PlanFor(c, r.location.dir / "validate");
 
   auto store = store::OpenStore(r.location.storage_url);

@@ -31,9 +31,10 @@ std::string ProgressText(const SweepProgress& p, int n_trials, double elapsed_se
   const std::string eta =
       p.done > 0 ? fmt::format("{:.0f}s", elapsed_seconds / p.done * std::max(n_trials - p.done, 0))
                  : "-";
-  // A trial on several seeds is that many processes: the count says so, the pace includes them.
+  // A trial on several seeds is several processes: the count says how many run, the pace
+  // (finished trials) includes them all.
   const std::string seeds =
-      p.seeds_per_trial > 1 ? fmt::format(" x {} seeds", p.seeds_per_trial) : "";
+      p.seed_processes ? fmt::format(" ({} seed processes)", *p.seed_processes) : "";
   return fmt::format(
       "[{}/{} done, {} running{}, {} pruned, {} failed | {} | elapsed {:.0f}s, eta {}]", p.done,
       n_trials, p.running, seeds, p.pruned, p.failed, p.best, elapsed_seconds, eta);

@@ -3,6 +3,7 @@
 // On a terminal it is the redrawn status line; elsewhere a plain line after each finished trial.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,9 @@ struct SweepProgress {
   int running = 0;
   int pruned = 0;
   int failed = 0;
-  std::string best;         ///< "best 270.2 (trial 6)", "Pareto front 4 trial(s)", or "best -"
-  int seeds_per_trial = 1;  ///< processes per trial (seeds_per_trial), said when more than one
+  std::string best;  ///< "best 270.2 (trial 6)", "Pareto front 4 trial(s)", or "best -"
+  /// With seeds_per_trial > 1: the seed processes this controller runs (its n_jobs slots in use)
+  std::optional<int> seed_processes;
 };
 
 /// The study's counts and best trial (`objectives`: the study's, the first one's goal decides).

@@ -1,8 +1,10 @@
 #include "lib/runner/sweep_runner.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
@@ -72,6 +74,15 @@ std::string ParamsYaml(const ParamSet& params) {
 }
 
 using Clock = std::chrono::steady_clock;
+
+/// When a file was created (unix epoch ms), where the file system records it (statx's birth
+/// time: ext4, xfs, btrfs, tmpfs).
+std::optional<int64_t> CreatedMs(const std::filesystem::path& path) {
+  struct statx st = {};
+  if (::statx(AT_FDCWD, path.c_str(), 0, STATX_BTIME, &st) != 0 || !(st.stx_mask & STATX_BTIME))
+    return std::nullopt;
+  return static_cast<int64_t>(st.stx_btime.tv_sec) * 1000 + st.stx_btime.tv_nsec / 1000000;
+}
 
 double SecondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -407,14 +418,22 @@ class Controller {
   }
 
   /// The trial's seeds, none started: one in the trial's folder, or K in its seed_<i>/.
-  std::vector<SeedRun> SeedRuns(const store::Trial& trial) const {
-    std::vector<SeedRun> seeds(static_cast<size_t>(plan_.seeds_per_trial));
+  static std::vector<SeedRun> SeedRuns(const store::Trial& trial, int seeds_per_trial) {
+    std::vector<SeedRun> seeds(static_cast<size_t>(seeds_per_trial));
     for (size_t i = 0; i < seeds.size(); ++i) {
       seeds[i].index = static_cast<int>(i);
       seeds[i].seed = SeedOfTrialRun(trial.seed, seeds[i].index);
-      seeds[i].run_dir = SeedRunDir(trial.run_dir, seeds[i].index, plan_.seeds_per_trial);
+      seeds[i].run_dir = SeedRunDir(trial.run_dir, seeds[i].index, seeds_per_trial);
     }
     return seeds;
+  }
+
+  /// How many seeds a trial was started with: the seed_<i>/ folders WriteRunFiles made, all at
+  /// its start (a study whose seeds_per_trial changed since keeps its trials' own).
+  static int SeedsStartedWith(const store::Trial& trial) {
+    int k = 0;
+    while (std::filesystem::is_directory(SeedRunDir(trial.run_dir, k, 2))) ++k;
+    return std::max(k, 1);
   }
 
   /// The files a trial's run directory (and each seed's) holds before its programs start.
@@ -423,7 +442,7 @@ class Controller {
     std::filesystem::create_directories(run_dir);
     // Not flushed to disk: a crash that could tear them kills the trial too, and its retry gets
     // a new run directory; adoption reads the record and refuses one that does not match.
-    for (const SeedRun& seed : SeedRuns(trial)) {
+    for (const SeedRun& seed : SeedRuns(trial, plan_.seeds_per_trial)) {
       std::filesystem::create_directories(seed.run_dir);
       WriteFileAtomic(seed.run_dir / "train_config_overrides.yaml",
                       ParamsYaml(AllParams(trial, seed)), Flush::kNo);
@@ -445,7 +464,7 @@ class Controller {
   void Start(store::Trial trial, bool queued) {
     RunningTrial r;
     r.trial = std::move(trial);
-    r.seeds = SeedRuns(r.trial);
+    r.seeds = SeedRuns(r.trial, plan_.seeds_per_trial);
     try {
       StartSeed(r, r.seeds.front());
     } catch (const std::runtime_error& e) {
@@ -462,19 +481,19 @@ class Controller {
     StartWaitingSeeds();
   }
 
-  /// Starts the seeds of started trials that wait for a slot, oldest trial first. One that
-  /// cannot start for a fault of the disk re-queues its trial (not the trial's fault).
+  /// Starts the seeds of started trials that wait for a slot, oldest trial first. While the
+  /// storage or the disk is away they wait, as new trials do; one that cannot start for such a
+  /// fault waits for its return (the trial's other seeds go on).
   void StartWaitingSeeds() {
     for (RunningTrial& r : running_) {
       for (SeedRun& seed : r.seeds) {
-        if (FreeSlots() <= 0) return;
+        if (outage_ || FreeSlots() <= 0) return;
         if (seed.process || r.ending()) continue;
         try {
           StartSeed(r, seed);
         } catch (const std::runtime_error& e) {
-          if (IsFault(e)) BeginOutage(e.what(), /*storage=*/false);
-          r.outside = "its seed " + std::to_string(seed.index) + " could not start: " + e.what();
-          StopSeeds(r);
+          if (!IsFault(e)) return FailTrial(r, seed, e.what());
+          BeginOutage(e.what(), dynamic_cast<const store::StorageUnavailable*>(&e) != nullptr);
         }
       }
     }
@@ -839,7 +858,7 @@ class Controller {
                              std::istreambuf_iterator<char>());
     if (record != TrialRecord(t))
       return fmt::format("{} names another trial or other parameters", kTrialRecordFile);
-    seeds = SeedRuns(t);
+    seeds = SeedRuns(t, SeedsStartedWith(t));
     try {
       for (SeedRun& seed : seeds) {
         seed.value = ReadFinalValue(seed.run_dir, formulas_[0], std::nullopt);
@@ -851,7 +870,8 @@ class Controller {
     return "";
   }
 
-  /// Seconds from a trial's start to its seed's results file (now, if it cannot be read).
+  /// Seconds a seed of a trial ran: from its log's creation (it started then; seeds that ran in
+  /// turn started late), else the trial's start, to its results file (now, if unreadable).
   static double SecondsToResults(const store::Trial& t, const SeedRun& seed) {
     std::error_code ec;
     const auto written =
@@ -860,7 +880,8 @@ class Controller {
                                   : std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::file_clock::to_sys(written).time_since_epoch())
                                         .count();
-    return std::max(0.0, static_cast<double>(written_ms - t.started_ms) / 1000.0);
+    const int64_t started_ms = CreatedMs(seed.run_dir / "trial.log").value_or(t.started_ms);
+    return std::max(0.0, static_cast<double>(written_ms - started_ms) / 1000.0);
   }
 
   /// A RUNNING trial whose controller is gone: COMPLETE from its results file when it finished
@@ -871,16 +892,16 @@ class Controller {
     const std::string why_not = WhyNotAdoptable(t, seeds);
     if (why_not.empty()) {
       store::TrialCost cost;
-      for (const SeedRun& seed : seeds) {  // each seed ran from the start to its results
+      for (const SeedRun& seed : seeds) {
         const store::TrialCost seed_cost = CostOf(t, seed.run_dir, SecondsToResults(t, seed), {});
         cost.seconds += seed_cost.seconds;
         cost.measure += seed_cost.measure;
       }
-      const auto [value, more] = TrialValues(seeds);
-      if (!store_.AdoptFinishedTrial(t.id, value, more, cost)) return false;
-      for (const SeedRun& seed : seeds) {
+      for (const SeedRun& seed : seeds) {  // first: COMPLETE without them reads as one seed
         if (seeds.size() > 1) store_.RecordSeedValue(t.id, {seed.index, seed.seed, *seed.value});
       }
+      const auto [value, more] = TrialValues(seeds);
+      if (!store_.AdoptFinishedTrial(t.id, value, more, cost)) return false;
       Emit(SweepEvent::Kind::kRecovered, &t,
            fmt::format(
                "finished before its controller {} stopped: COMPLETE with {} from its results file",
@@ -1020,7 +1041,8 @@ class Controller {
       Trials();
     }
     on_event_(SweepEvent{kind, trial, message, &view_.trials(), value, step,
-                         outage_ ? std::optional<int64_t>(outage_->since_ms) : std::nullopt});
+                         outage_ ? std::optional<int64_t>(outage_->since_ms) : std::nullopt,
+                         plan_.jobs - FreeSlots()});
   }
 
   const SweepPlan& plan_;

@@ -95,6 +95,7 @@ struct SweepEvent {
   std::optional<int64_t> step;  ///< kReported: its step
   /// While the storage is unreachable: since when (unix epoch ms), for the status line.
   std::optional<int64_t> storage_away_since_ms;
+  int processes = 0;  ///< trial processes (seeds) this controller runs at the event
 };
 
 struct SweepSummary {

@@ -394,11 +394,12 @@ class SqlStore : public Store {
       Transaction tx(*db_, Transaction::kRows);
       const int64_t version = NextVersionOfTrial(trial_id);
       db_->Query(
-          "INSERT INTO trial_seed_values (trial_id, seed_index, seed, value) VALUES (?, ?, ?, ?) "
+          "INSERT INTO trial_seed_values (trial_id, seed_index, seed, value) SELECT ?, ?, ?, ? "
+          "WHERE EXISTS (SELECT 1 FROM trials WHERE id = ? AND state = 'RUNNING') "
           "ON CONFLICT (trial_id, seed_index) DO UPDATE SET seed = excluded.seed, value = "
           "excluded.value",
           {trial_id, static_cast<int64_t>(seed_value.index), static_cast<int64_t>(seed_value.seed),
-           seed_value.value});
+           seed_value.value, trial_id});
       db_->Query("UPDATE trials SET version = ? WHERE id = ?", {version, trial_id});
       tx.Commit();
     });

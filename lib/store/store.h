@@ -190,7 +190,8 @@ class Store {
   /// Records rung values a pruner decision completed (pruners::Decision::rungs); a rung already
   /// recorded keeps its value.
   virtual void RecordRungs(int64_t trial_id, const std::map<int, double>& rungs) = 0;
-  /// Records one seed's final value of a trial trained on several seeds (again: replaced).
+  /// Records one seed's final value of a RUNNING trial trained on several seeds (again:
+  /// replaced); nothing for a trial no longer RUNNING (another controller took it over).
   virtual void RecordSeedValue(int64_t trial_id, const SeedValue& seed_value) = 0;
   /// Ends a RUNNING trial in a final state (COMPLETE, PRUNED or FAILED); `more_values` are a
   /// multi-objective study's further objectives (Trial::more_values). False, and nothing

@@ -326,6 +326,20 @@ TEST_F(ReportCliTest, ValidateRerunsTheTopConfigurationsOnFreshSeedsAndWritesIts
   EXPECT_EQ(runs, 6);
 }
 
+// A sweep trained on 3 seeds per trial is validated one seed per rerun: the validation's spread
+// is the seeds' own, not that of 3-seed means.
+TEST_F(ReportCliTest, ValidateRerunsASeededSweepOneSeedPerRun) {
+  RunSweep("valk", "seeds_per_trial: 3\n");
+  ASSERT_EQ(RunHpo("validate valk --seeds 2 --top-n 1").exit_code, 0);
+  int runs = 0;
+  for (const auto& entry : fs::directory_iterator(dir_ / "train_dir/sweep/valk/validate/runs")) {
+    ++runs;
+    EXPECT_FALSE(fs::exists(entry.path() / "seed_0")) << entry.path();
+    EXPECT_TRUE(fs::exists(entry.path() / "sweep_eval_results.yaml")) << entry.path();
+  }
+  EXPECT_EQ(runs, 2);
+}
+
 TEST_F(ReportCliTest, ValidateSetRunsEveryRunWithTheGivenValuesInItsOwnStudy) {
   RunSweep("valset");
   // steps is the stub's number of reports: 7 for every run instead of the sweep's 5.

@@ -415,7 +415,8 @@ TEST_F(ControllerTest, ASeedThatFailsFailsItsTrialAndStopsTheOtherSeeds) {
 }
 
 TEST_F(ControllerTest, AResumeAdoptsATrialWhoseSeedsAllFinishedAfterItsControllerDied) {
-  Program(kSeedScores);
+  // Each seed runs 0.3 s, one after the other (one slot).
+  Program(std::string("sleep 0.3; ") + kSeedScores);
   plan_.n_trials = 1;
   plan_.seeds_per_trial = 3;
   Run();
@@ -429,6 +430,10 @@ TEST_F(ControllerTest, AResumeAdoptsATrialWhoseSeedsAllFinishedAfterItsControlle
   EXPECT_EQ(store_.Trial(0).state, TrialState::kComplete);
   EXPECT_EQ(store_.Trial(0).value, 10);
   EXPECT_EQ(store_.Trial(0).seed_values.size(), 3u);
+  // Its cost is the seeds' 3 x 0.3 s, each timed from its own start (from the trial's start,
+  // the seeds that waited would count 0.3 + 0.6 + 0.9 s).
+  EXPECT_GT(store_.Trial(0).cost, 0.85);
+  EXPECT_LT(store_.Trial(0).cost, 1.5);
 }
 
 TEST_F(ControllerTest, AStoppingRuleEndsLaunchingAndIsRecorded) {
@@ -481,6 +486,34 @@ TEST_F(ControllerTest, ResultsHeldThroughAStorageOutageAreWrittenWhenItIsBack) {
   EXPECT_EQ(LogOf(0), (std::vector<std::string>{"claim", "start", "report 10 0.5", "COMPLETE"}));
   EXPECT_EQ(CountContaining(infos, "waiting for storage since"), 1u);
   EXPECT_EQ(CountContaining(infos, "storage is back after"), 1u);
+}
+
+// A seed waiting for a slot waits through an outage too, as new trials do, and starts when the
+// storage is back; nothing fails and no retry is spent. One slot, two seeds: the storage goes
+// away as seed 0 starts, for 1.5 s, and seed 0 ends at once.
+TEST_F(ControllerTest, ASeedWaitingForASlotWaitsThroughAStorageOutage) {
+  const std::string started = (plan_.sweep_dir / "seed_1_started").string();
+  Program(fmt::format(R"sh(if [ "$HPO_SEED_INDEX" = 1 ]; then date +%s%N > {}; fi
+    echo "score: 1" > "$HPO_RUN_DIR/sweep_eval_results.yaml")sh",
+                      started));
+  plan_.n_trials = 1;
+  plan_.seeds_per_trial = 2;
+  std::optional<SteadyClock::time_point> back;
+  std::optional<std::chrono::system_clock::time_point> back_wall;
+  store_.unavailable = [&] { return back && SteadyClock::now() < *back; };
+  Run([&](const SweepEvent& e) {
+    if (e.kind != SweepEvent::Kind::kStarted || back) return;
+    back = SteadyClock::now() + std::chrono::milliseconds(1500);
+    back_wall = std::chrono::system_clock::now() + std::chrono::milliseconds(1500);
+  });
+  EXPECT_EQ(store_.Trial(0).state, TrialState::kComplete);
+  EXPECT_EQ(store_.size(), 1u);  // not failed and re-queued
+  std::ifstream in(started);
+  int64_t seed_1_ns = 0;
+  ASSERT_TRUE(in >> seed_1_ns);
+  const int64_t back_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(back_wall->time_since_epoch()).count();
+  EXPECT_GE(seed_1_ns, back_ns - 50'000'000) << "seed 1 started during the outage";
 }
 
 TEST_F(ControllerTest, PastStorageRetryTheControllerStopsItsTrialsAndFailsWithOneLine) {

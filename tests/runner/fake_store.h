@@ -134,6 +134,7 @@ class FakeStore : public store::Store {
   void RecordSeedValue(int64_t trial_id, const store::SeedValue& seed_value) override {
     Reach();
     store::Trial& t = ById(trial_id);
+    if (t.state != store::TrialState::kRunning) return;
     std::erase_if(t.seed_values,
                   [&](const store::SeedValue& v) { return v.index == seed_value.index; });
     t.seed_values.push_back(seed_value);

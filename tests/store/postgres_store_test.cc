@@ -87,6 +87,8 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   EXPECT_EQ(trials[0].seed_values[1].index, 1);
   EXPECT_EQ(trials[0].seed_values[1].seed, 78u);
   EXPECT_EQ(trials[0].seed_values[1].value, -1.0 / 3.0);
+  store->RecordSeedValue(claimed->id, {2, 79, 5.0});  // no longer RUNNING: nothing
+  EXPECT_EQ(store->LoadTrials(study.id)[0].seed_values.size(), 2u);
 }
 
 TEST_F(PostgresStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBudget) {
