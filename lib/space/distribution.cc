@@ -140,11 +140,44 @@ class NumericDistribution : public Distribution {
     u = std::clamp(u, 0.0, 1.0);
     const double v =
         std::clamp(Inverse(kind_.transform, lo_ + u * (hi_ - lo_)), spec_.min, spec_.max);
+    // 15 significant digits: drops the last-ulp noise of exp/log round trips (5e-04, not
+    // 4.999999999999999e-04), far below any resolution a hyperparameter has.
+    if (kind_.rounding == Rounding::kNone)
+      return Value(std::clamp(std::stod(fmt::format("{:.15g}", v)), spec_.min, spec_.max));
+    return RoundToLevel(v);
+  }
+
+  // Rounded in value space, not through a unit coordinate: a value on the grid (76 of an
+  // int_uniform) must not move by a round trip's last-ulp error. A continuous value is kept as
+  // given (no 15-digit trim): it went through no transform.
+  Value Clip(double value) const override {
+    if (std::isnan(value)) throw std::invalid_argument("NaN has no nearest value");
+    const double v = std::clamp(value, spec_.min, spec_.max);
+    return kind_.rounding == Rounding::kNone ? Value(v) : RoundToLevel(v);
+  }
+
+  double SamplePrior(Rng& rng) const override {
+    // Evenly spaced levels are drawn as levels: a uniform coordinate would give the two end
+    // levels half the chance of the others (each rounds from half a level's width).
+    if (const double step = EvenLevelStep(); step > 0 && !kind_.gaussian_prior) {
+      return step * static_cast<double>(UniformInt(rng, 0, Levels()));
+    }
+    if (!kind_.gaussian_prior) return UniformUnit(rng);
+    // A Gaussian around the centre with the search scale as its deviation, redrawn (not
+    // clipped) until inside the box, so no mass piles up on the faces.
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      const double u = center_ + scale_ * StandardNormal(rng);
+      if (u >= 0.0 && u <= 1.0) return u;
+    }
+    return UniformUnit(rng);
+  }
+
+ private:
+  /// The level of a discrete kind that a value in [min, max] rounds to, as a draw does.
+  Value RoundToLevel(double v) const {
     switch (kind_.rounding) {
-      // 15 significant digits: drops the last-ulp noise of exp/log round trips (5e-04, not
-      // 4.999999999999999e-04), far below any resolution a hyperparameter has.
       case Rounding::kNone:
-        return Value(std::clamp(std::stod(fmt::format("{:.15g}", v)), spec_.min, spec_.max));
+        return Value(v);
       case Rounding::kInteger: {  // nearest level, halves away from zero (std::llround)
         const double last = spec_.min + std::floor((spec_.max - spec_.min) / spec_.q) * spec_.q;
         const double level =
@@ -170,23 +203,6 @@ class NumericDistribution : public Distribution {
     return Value(v);
   }
 
-  double SamplePrior(Rng& rng) const override {
-    // Evenly spaced levels are drawn as levels: a uniform coordinate would give the two end
-    // levels half the chance of the others (each rounds from half a level's width).
-    if (const double step = EvenLevelStep(); step > 0 && !kind_.gaussian_prior) {
-      return step * static_cast<double>(UniformInt(rng, 0, Levels()));
-    }
-    if (!kind_.gaussian_prior) return UniformUnit(rng);
-    // A Gaussian around the centre with the search scale as its deviation, redrawn (not
-    // clipped) until inside the box, so no mass piles up on the faces.
-    for (int attempt = 0; attempt < 64; ++attempt) {
-      const double u = center_ + scale_ * StandardNormal(rng);
-      if (u >= 0.0 && u <= 1.0) return u;
-    }
-    return UniformUnit(rng);
-  }
-
- private:
   int Levels() const {
     double levels = 0;
     switch (kind_.rounding) {
@@ -278,6 +294,9 @@ class CategoricalDistribution : public Distribution {
         std::clamp<double>(std::round(u), 0, static_cast<double>(choices_.size() - 1)));
     return choices_[i];
   }
+  Value Clip(double) const override {
+    throw std::logic_error("a categorical parameter has no range to clip a number into");
+  }
   double SamplePrior(Rng& rng) const override {
     if (cumulative_.empty())
       return static_cast<double>(UniformInt(rng, 0, static_cast<int64_t>(choices_.size())));
@@ -367,6 +386,15 @@ class NormalDistribution : public Distribution {
     if (quantised_) x = (floor_ ? std::floor(x / q_) : std::nearbyint(x / q_)) * q_;
     return Value(std::stod(fmt::format("{:.15g}", x)));
   }
+  // Unbounded: only the sign of the log kinds and the multiple of q are kept, and the value is
+  // kept finite (Contains() takes no infinity).
+  Value Clip(double value) const override {
+    if (std::isnan(value)) throw std::invalid_argument("NaN has no nearest value");
+    constexpr double kLargest = std::numeric_limits<double>::max();
+    double x = std::clamp(value, log_ ? 0.0 : -kLargest, kLargest);
+    if (quantised_) x = (floor_ ? std::floor(x / q_) : std::nearbyint(x / q_)) * q_;
+    return Value(std::clamp(x, -kLargest, kLargest));
+  }
   double SamplePrior(Rng& rng) const override { return UniformUnit(rng); }
 
  private:
@@ -424,6 +452,10 @@ class TruncatedNormalDistribution : public Distribution {
     u = std::clamp(u, 0.0, 1.0);
     const double x = InvertCdf([this](double v) { return Cdf(v); }, u, min_, max_, 200, 1e-15);
     return Value(std::clamp(std::stod(fmt::format("{:.15g}", x)), min_, max_));
+  }
+  Value Clip(double value) const override {
+    if (std::isnan(value)) throw std::invalid_argument("NaN has no nearest value");
+    return Value(std::clamp(value, min_, max_));
   }
   double SamplePrior(Rng& rng) const override { return UniformUnit(rng); }
 
@@ -499,6 +531,12 @@ class BetaDistribution : public Distribution {
     double x = Quantile(std::clamp(u, 0.0, 1.0));
     if (quantised_) x = std::nearbyint(x / q_) * q_;  // W&B: round(beta / q) * q
     return Value(std::stod(fmt::format("{:.15g}", x)));
+  }
+  Value Clip(double value) const override {
+    if (std::isnan(value)) throw std::invalid_argument("NaN has no nearest value");
+    const double x = std::clamp(value, 0.0, 1.0);
+    if (!quantised_) return Value(x);
+    return Value(std::clamp(std::nearbyint(x / q_), 0.0, std::nearbyint(1 / q_)) * q_);
   }
   double SamplePrior(Rng& rng) const override { return UniformUnit(rng); }
 

@@ -35,6 +35,12 @@ class Distribution {
   virtual Value FromUnit(double u) const = 0;
   /// A draw from the prior, as a coordinate.
   virtual double SamplePrior(Rng& rng) const = 0;
+  /// Numeric kinds: the contained value nearest `value`, a number from outside such as PBT's
+  /// perturbed one (lib/pbt/explore.h): clamped into the range, then rounded to the step and kind
+  /// (integer, power of two, multiple of q) as a draw is; within the range and on the grid it
+  /// is `value` itself. Unbounded kinds (the normal family) only round to q and keep a log
+  /// kind's value at 0 or above. A categorical has no order to clip in: std::logic_error.
+  virtual Value Clip(double value) const = 0;
 };
 
 /// What a numeric parameter's config says.

@@ -135,6 +135,25 @@ Value SearchSpace::ValueAt(size_t dimension, double unit) const {
   return impl_->distributions.at(dimension)->FromUnit(unit);
 }
 
+std::optional<double> SearchSpace::UnitOf(size_t dimension, const Value& value) const {
+  const Distribution& distribution = *impl_->distributions.at(dimension);
+  if (!distribution.Contains(value)) return std::nullopt;
+  return distribution.ToUnit(value);
+}
+
+Value SearchSpace::Clip(size_t dimension, double value) const {
+  return impl_->distributions.at(dimension)->Clip(value);
+}
+
+Value SearchSpace::SamplePriorValue(size_t dimension, Rng& rng) const {
+  const Distribution& distribution = *impl_->distributions.at(dimension);
+  return distribution.FromUnit(distribution.SamplePrior(rng));
+}
+
+std::vector<bool> SearchSpace::Active(const ParamSet& params) const {
+  return impl_->Activity(params);
+}
+
 std::vector<bool> SearchSpace::Active(const UnitPoint& point) const {
   return impl_->Activity([&](size_t i) -> std::optional<Value> {
     if (std::isnan(point[i])) return std::nullopt;

@@ -81,8 +81,19 @@ class SearchSpace {
   ParamSet ToParams(const UnitPoint& point) const;
   /// The value of one dimension at unit coordinate `unit`, whether or not it is active.
   Value ValueAt(size_t dimension, double unit) const;
+  /// The coordinate of one dimension's value (a categorical's choice index); nullopt when the
+  /// dimension does not contain it.
+  std::optional<double> UnitOf(size_t dimension, const Value& value) const;
+  /// A numeric dimension's value nearest `value`: clamped into its range and rounded to its
+  /// step (Distribution::Clip). std::logic_error for a categorical.
+  Value Clip(size_t dimension, double value) const;
+  /// A draw from one dimension's prior, as a value.
+  Value SamplePriorValue(size_t dimension, Rng& rng) const;
   /// Which parameters are active at this point (all, without conditions).
   std::vector<bool> Active(const UnitPoint& point) const;
+  /// Which parameters are active given these values (a parent without a value leaves its
+  /// children inactive).
+  std::vector<bool> Active(const ParamSet& params) const;
   /// True when the values have every active parameter of the space and no inactive one, each
   /// inside its range or among its choices. Trials of an earlier space (an accepted config
   /// change) may not be.

@@ -276,6 +276,49 @@ TEST(DistributionTest, CategoricalsHoldAnyValuesIncludingLists) {
   EXPECT_LT(ones, 600);
 }
 
+// Clip is how PBT's perturbed values (a value times 1.2 or 0.8) come back into the declared
+// space (lib/pbt/explore.h).
+TEST(DistributionTest, ClipKeepsAValueInsideAndMovesOneOutsideToTheNearestContained) {
+  auto lr = Numeric("loguniform", 1e-4, 1e-1);
+  EXPECT_EQ(lr->Clip(0.00035999999999999997), Value(0.00035999999999999997));  // kept bit for bit
+  EXPECT_EQ(lr->Clip(0.12), Value(1e-1));
+  EXPECT_EQ(lr->Clip(-1.0), Value(1e-4));
+  EXPECT_EQ(Numeric("logit_normal", 0.9, 0.999)->Clip(1.188), Value(0.999));
+  auto batch = Numeric("int_uniform", 16, 128, std::nullopt, std::nullopt, 16);
+  EXPECT_EQ(batch->Clip(76), Value(80));  // 16 + 16 * round(3.75)
+  EXPECT_EQ(batch->Clip(300), Value(128));
+  auto pow2 = Numeric("uniform_pow2", 16, 1024);
+  EXPECT_EQ(pow2->Clip(76), Value(64));  // log2 76 = 6.25 rounds to 6
+  EXPECT_EQ(pow2->Clip(100), Value(128));
+  EXPECT_EQ(Numeric("q_uniform", 0, 1, std::nullopt, std::nullopt, 0.25)->Clip(0.36), Value(0.25));
+  EXPECT_EQ(Numeric("int_loguniform", 1, 1000)->Clip(7.6), Value(8));
+  NumericSpec normal;
+  normal.distribution = "log_normal";
+  normal.mean = 0;
+  normal.sigma = 1;
+  EXPECT_EQ(MakeNumeric(normal, Origin{"test"})->Clip(1e6), Value(1e6));  // unbounded
+  EXPECT_EQ(MakeNumeric(normal, Origin{"test"})->Clip(-2), Value(0.0));   // no negative log
+  EXPECT_THROW(MakeCategorical({Value(1), Value(2)}, std::nullopt, Origin{"test"})->Clip(1.5),
+               std::logic_error);
+}
+
+TEST(DistributionTest, EveryClippedValueIsContained) {
+  for (const std::string name :
+       {"uniform", "int_uniform", "q_uniform", "discrete_uniform", "log_normal", "loguniform",
+        "int_loguniform", "uniform_pow2", "q_log_uniform_values", "logit_normal"}) {
+    const bool stepped = name == "q_uniform" || name == "discrete_uniform" ||
+                         name == "q_log_uniform_values" || name == "int_uniform";
+    const bool unit = name == "logit_normal";
+    auto d = Numeric(name, unit ? 0.9 : 2, unit ? 0.999 : 300, std::nullopt, std::nullopt,
+                     stepped ? 3 : 1);
+    Rng rng(5);
+    for (int i = 0; i < 2000; ++i) {
+      const double v = Uniform(rng, -100, 700);
+      ASSERT_TRUE(d->Contains(d->Clip(v))) << name << " " << v << " -> " << d->Clip(v).ToYaml();
+    }
+  }
+}
+
 TEST(DistributionTest, BadSpecsAreUserErrorsNamingTheProblem) {
   EXPECT_EQ(UserErrorOf([] { Numeric("uniform", 5, 1); }), "test: min 5 is greater than max 1");
   EXPECT_NE(UserErrorOf([] { Numeric("log_normal", 0, 1); }).find("needs min > 0"),
