@@ -131,6 +131,20 @@ bool UsesPufferLibNames(const YAML::Node& root) {
   return found;
 }
 
+// A file of hpo's reader is read with OmegaConf's meaning when its spellings are Metta's
+// (HpoVocabularyLoader): that is hpo's guess, so each scalar it changes is noted.
+void NoteMettaReadings(SweepConfig& config, const YamlDocument& doc) {
+  const auto said = [](const Value& v) {
+    return v.is_string() ? fmt::format("the text '{}'", Echo(v.as_string())) : v.ToYaml();
+  };
+  for (const ReadOtherwise& s : ScalarsReadOtherwiseThanYaml12(doc.root, doc.source)) {
+    config.notes.push_back(fmt::format(
+        "{}: '{}' read as {}, as OmegaConf reads Metta's sweep files (this file has Protein/Metta "
+        "or CARBS spellings); YAML 1.2, hpo's own files' reading, makes it {}",
+        s.path, Echo(s.text), said(s.tools), said(s.yaml12)));
+  }
+}
+
 SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
                            const std::string& preset, const std::vector<std::string>& command,
                            const std::vector<std::string>& sets);
@@ -282,7 +296,10 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   config.name = name;
   config.preset = preset;
   const Vocabulary& vocabulary = doc.ini ? PufferLibIniVocabulary() : DetectVocabulary(doc.root);
-  ApplyLoaderMeaning(doc, vocabulary.loader);  // `yes`, `1e-5`... as the file's tool reads them
+  const YamlLoader loader = LoaderOf(vocabulary, doc.root);
+  ApplyLoaderMeaning(doc, loader);  // `yes`, `1e-5`... as the file's tool reads them
+  if (vocabulary.read == ReadHpo && loader == YamlLoader::kOmegaConf)
+    NoteMettaReadings(config, doc);
   // W&B's files are read by the hpo reader after W&B's checks: the same preparation
   const bool hpo_reader = vocabulary.read == ReadHpo || vocabulary.read == ReadWandb;
   config.vocabulary =

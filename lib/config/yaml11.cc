@@ -32,10 +32,15 @@ const std::regex kTimestamp(
     R"([0-9]{4}-[0-9]{2}-[0-9]{2})"
     R"(|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?)"
     R"(([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)");
-// Guild's pattern, added after PyYAML's own (so tried last): the exponent's sign and the
-// mantissa's dot are optional.
+// Guild's pattern and OmegaConf's, each added after PyYAML's own resolvers (so tried last): the
+// exponent's sign and the mantissa's dot are optional. Their other alternatives (base 60, .inf,
+// .nan) are PyYAML's, which match first. Guild's is OmegaConf 2.2.2's (_utils.py:144-157);
+// OmegaConf 2.3 (_utils.py:154-167) allows `_` only between digits before the dot or exponent.
 const std::regex kGuildFloat(R"([-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9]+)?)"
                              R"(|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|\.[0-9_]+([eE][-+][0-9]+)?)");
+const std::regex kOmegaConfFloat(R"([-+]?[0-9]+(_[0-9]+)*\.[0-9_]*([eE][-+]?[0-9]+)?)"
+                                 R"(|[-+]?[0-9]+(_[0-9]+)*[eE][-+]?[0-9]+)"
+                                 R"(|\.[0-9]+(_[0-9]+)*([eE][-+][0-9]+)?)");
 
 bool Matches(std::string_view text, const std::regex& pattern) {
   return std::regex_match(text.begin(), text.end(), pattern);
@@ -133,9 +138,17 @@ std::optional<Yaml11Type> MarkedType(const YAML::Node& node) {
   return std::nullopt;
 }
 
+// How messages name the loader of a file read with `loader`.
+const char* LoaderName(YamlLoader loader) {
+  return loader == YamlLoader::kOmegaConf ? "OmegaConf's YAML loader" : "yaml.safe_load";
+}
+
 struct Marking {
   const std::string& source;
-  bool guild;  // Guild's float pattern, and dates passed on as their text (Guild's str(date))
+  YamlLoader loader;
+
+  // Guild passes a date on as str(date) (its loader makes the date); OmegaConf's makes none.
+  bool DatesAsText() const { return loader == YamlLoader::kGuild; }
 
   [[noreturn]] void Refuse(const YAML::Node& node, const std::string& message) const {
     throw UserError(OriginOf(source, node), message);
@@ -154,21 +167,21 @@ struct Marking {
     if (name == "bool" && Matches(Lower(text), kBool)) return Yaml11Type::kBool;
     if (name == "int" && Matches(text, kInt)) return Yaml11Type::kInt;
     if (name == "float" && (Matches(text, kFloat) || IsYamlNumber(text))) return Yaml11Type::kFloat;
-    Refuse(node, fmt::format("'{}' tagged {}: yaml.safe_load, which this file's tool loads it "
-                             "with, refuses it or makes a value hpo has no form of",
-                             Echo(text), Echo(tag)));
+    Refuse(node, fmt::format("'{}' tagged {}: {}, which this file's tool loads it with, "
+                             "refuses it or makes a value hpo has no form of",
+                             Echo(text), Echo(tag), LoaderName(loader)));
   }
 
   void MarkScalar(YAML::Node node) const {  // a handle: SetTag changes the document
     const std::string& tag = node.Tag();
     if (tag == "!" || tag == kUnresolvedTag || MarkedType(node)) return;  // quoted, or done
-    Yaml11Type type = tag == "?" ? Yaml11TypeOf(node.Scalar(), guild) : TaggedType(node);
+    Yaml11Type type = tag == "?" ? Yaml11TypeOf(node.Scalar(), loader) : TaggedType(node);
     if (type == Yaml11Type::kUnconstructed) {
-      Refuse(node, fmt::format("a plain '{}' is a value yaml.safe_load cannot build (the file's "
-                               "tool loads it with PyYAML and refuses it): quote it",
-                               Echo(node.Scalar())));
+      Refuse(node, fmt::format("a plain '{}' is a value {} cannot build (the file's tool loads "
+                               "it with PyYAML and refuses it): quote it",
+                               Echo(node.Scalar()), LoaderName(loader)));
     }
-    if (type == Yaml11Type::kTimestamp && guild) type = Yaml11Type::kString;
+    if (type == Yaml11Type::kTimestamp && DatesAsText()) type = Yaml11Type::kString;
     node.SetTag(std::string(kMark) + TypeName(type));
   }
 
@@ -177,7 +190,7 @@ struct Marking {
   void CheckKey(const YAML::Node& key) const {
     if (!key.IsScalar() || key.Tag() != "?") return;
     const std::string& text = key.Scalar();
-    const Yaml11Type type = Yaml11TypeOf(text, guild);
+    const Yaml11Type type = Yaml11TypeOf(text, loader);
     std::string meaning;
     if (type == Yaml11Type::kBool && Lower(text) != "true" && Lower(text) != "false") {
       meaning = Yaml11Value(text, type)->as_bool() ? "True" : "False";
@@ -185,7 +198,7 @@ struct Marking {
       const std::optional<Value> number = Yaml11Value(text, type);
       const std::string written = number ? number->ToYaml() : "a number beyond int64";
       if (written != text) meaning = written;
-    } else if (type == Yaml11Type::kTimestamp && !guild) {
+    } else if (type == Yaml11Type::kTimestamp && !DatesAsText()) {
       meaning = "a date";
     } else if (type == Yaml11Type::kUnconstructed) {
       meaning = "nothing it can build";
@@ -300,17 +313,45 @@ class JsonScanner {
   size_t i_ = 0;
 };
 
+void CollectReadOtherwise(const YAML::Node& node, const std::string& path,
+                          const std::string& source, std::vector<ReadOtherwise>& found) {
+  if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i)
+      CollectReadOtherwise(node[i], fmt::format("{}[{}]", path, i), source, found);
+  } else if (node.IsMap()) {
+    for (const auto& pair : node) {
+      const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "?";
+      const std::string child = path.empty() ? key : fmt::format("{}.{}", path, key);
+      CollectReadOtherwise(pair.second, child, source, found);
+    }
+  } else if (MarkedType(node)) {
+    YAML::Node yaml12 = YAML::Clone(node);
+    KeepYaml12Reading(yaml12);
+    try {
+      const Origin origin = OriginOf(source, node);
+      Value tools = ValueFromYaml(node, origin);
+      Value own = ValueFromYaml(yaml12, origin);
+      if (tools.ToYaml() != own.ToYaml() || tools.is_string() != own.is_string())
+        found.push_back({path, node.Scalar(), std::move(tools), std::move(own)});
+    } catch (const UserError&) {  // the reader refuses it where it reads it
+    }
+  }
+}
+
 }  // namespace
 
-Yaml11Type Yaml11TypeOf(std::string_view plain, bool guild_floats) {
+Yaml11Type Yaml11TypeOf(std::string_view plain, YamlLoader loader) {
   if (Matches(plain, kBool)) return Yaml11Type::kBool;
   if (Matches(plain, kFloat)) return Yaml11Type::kFloat;
   if (Matches(plain, kInt)) return Yaml11Type::kInt;
   if (plain == "<<") return Yaml11Type::kUnconstructed;  // the merge tag, as a value
   if (Matches(plain, kNull)) return Yaml11Type::kNull;
-  if (Matches(plain, kTimestamp)) return Yaml11Type::kTimestamp;
+  // OmegaConf's loader drops the date resolver (_utils.py:168-175)
+  if (loader != YamlLoader::kOmegaConf && Matches(plain, kTimestamp)) return Yaml11Type::kTimestamp;
   if (plain == "=") return Yaml11Type::kUnconstructed;  // the value tag
-  if (guild_floats && Matches(plain, kGuildFloat)) return Yaml11Type::kFloat;
+  if (loader == YamlLoader::kGuild && Matches(plain, kGuildFloat)) return Yaml11Type::kFloat;
+  if (loader == YamlLoader::kOmegaConf && Matches(plain, kOmegaConfFloat))
+    return Yaml11Type::kFloat;
   return Yaml11Type::kString;
 }
 
@@ -333,7 +374,7 @@ std::optional<Value> Yaml11Value(std::string_view text, Yaml11Type type) {
 
 void ApplyLoaderMeaning(const YamlDocument& doc, YamlLoader loader) {
   if (loader == YamlLoader::kYaml12 || (loader == YamlLoader::kJsonThenPyYaml && doc.json)) return;
-  const Marking marking{doc.source, loader == YamlLoader::kGuild};
+  const Marking marking{doc.source, loader};
   marking.Mark(doc.root);
 }
 
@@ -360,6 +401,13 @@ bool IsPyYamlTextNumber(const YAML::Node& scalar) {
 
 void KeepYaml12Reading(YAML::Node scalar) {
   if (MarkedType(scalar)) scalar.SetTag("?");  // a handle: the document's node changes
+}
+
+std::vector<ReadOtherwise> ScalarsReadOtherwiseThanYaml12(const YAML::Node& root,
+                                                          const std::string& source) {
+  std::vector<ReadOtherwise> found;
+  CollectReadOtherwise(root, "", source, found);
+  return found;
 }
 
 std::string PyYamlFloatSpelling(std::string_view number) {

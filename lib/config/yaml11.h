@@ -1,8 +1,9 @@
 // YAML 1.1 as PyYAML reads it, for the tools that load their files with yaml.safe_load (W&B's
-// CLI, RLlib, NNI, Guild): one home for what `yes`, `1e-5`, `017` or `1:30` mean to them, which
-// is not what YAML 1.2 (hpo's own reading, yaml_source.h) says. A file is read with its tool's
-// meaning: after its vocabulary is known, ApplyLoaderMeaning marks each scalar with PyYAML's
-// reading, which ValueFromYaml then gives; the text stays as written, for messages.
+// CLI, RLlib, NNI, Guild) or with OmegaConf's loader on PyYAML (Hydra, Metta): one home for what
+// `yes`, `1e-5`, `017` or `1:30` mean to them, which is not what YAML 1.2 (hpo's own reading,
+// yaml_source.h) says. A file is read with its tool's meaning: after its vocabulary is known,
+// ApplyLoaderMeaning marks each scalar with its loader's reading, which ValueFromYaml then
+// gives; the text stays as written, for messages.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/config/yaml_source.h"
 #include "lib/core/error.h"
@@ -23,15 +25,22 @@ enum class YamlLoader {
   kPyYaml,          ///< yaml.safe_load (PyYAML 6.0, YAML 1.1's implicit types)
   kJsonThenPyYaml,  ///< json.loads, and yaml.safe_load when the text is not JSON (NNI's spaces)
   kGuild,           ///< yaml.safe_load with Guild's float pattern; dates passed on as text
+  /// OmegaConf's get_yaml_loader (omegaconf/_utils.py:136-190 at v2.3.0, the newest that Hydra
+  /// 1.3 takes; the same in 2.4.dev): PyYAML's SafeLoader, its float pattern added (:154-167),
+  /// the date resolver dropped (:168-175); OmegaConf.load reads files with it (omegaconf.py:190)
+  kOmegaConf,
 };
 
 /// What PyYAML's resolver (yaml/resolver.py:170-219, PyYAML 6.0) makes of a plain scalar.
 /// kUnconstructed: `=` and `<<` as values, which safe_load refuses (no constructor).
 enum class Yaml11Type { kNull, kBool, kInt, kFloat, kTimestamp, kString, kUnconstructed };
 
-/// The resolver's answer for `plain`; `guild_floats` adds Guild's pattern
-/// (guild/yaml_util.py:143-170): an exponent without a dot or a sign (1e3, 1.5e3) is a float.
-Yaml11Type Yaml11TypeOf(std::string_view plain, bool guild_floats = false);
+/// The resolver's answer for `plain` as `loader` reads it. kGuild and kOmegaConf add a float
+/// pattern after PyYAML's resolvers: an exponent without a dot or a sign (1e3, 1.5e3) is a float.
+/// Guild's (guild/yaml_util.py:143-170) is OmegaConf 2.2's; OmegaConf 2.3 takes `_` only between
+/// digits there (1_e3 and ._5 are texts), and has no dates. kYaml12 is no YAML 1.1 loader: read
+/// as kPyYaml.
+Yaml11Type Yaml11TypeOf(std::string_view plain, YamlLoader loader = YamlLoader::kPyYaml);
 
 /// The value PyYAML's constructor (constructor.py:224-300) makes of `text` read as `type`
 /// (kBool, kInt, kFloat, kNull): yes/on are true; 0b11, 0x1f, 017 (octal) and 1:30 (base 60)
@@ -57,6 +66,19 @@ bool IsPyYamlTextNumber(const YAML::Node& scalar);
 /// Drops the meaning ApplyLoaderMeaning gave `scalar`: it reads as YAML 1.2 again. For a value
 /// the tool itself refuses (W&B's `min: 1e-5`), which its authors' other tools read as YAML 1.2.
 void KeepYaml12Reading(YAML::Node scalar);
+
+/// A scalar ApplyLoaderMeaning gave another value than YAML 1.2 (hpo's own reading) gives.
+struct ReadOtherwise {
+  std::string path;  ///< keys joined by dots, list items as [i]: "trainer.flags[0]"
+  std::string text;  ///< as written
+  Value tools;       ///< the loader's value
+  Value yaml12;      ///< YAML 1.2's
+};
+/// Every such scalar under `root` of the file `source`, in file order: for a note where the
+/// loader is hpo's guess from the file (a Metta file read by hpo's own reader). A scalar the
+/// loader cannot give a value (an integer beyond int64) is left to the reader, which refuses it.
+std::vector<ReadOtherwise> ScalarsReadOtherwiseThanYaml12(const YAML::Node& root,
+                                                          const std::string& source);
 
 /// `number` spelled so that PyYAML and YAML 1.2 both read a float: a dot in the mantissa and
 /// a signed exponent ("1e-5" -> "1.0e-5", "2e9" -> "2.0e+9"); other text is returned as is.

@@ -266,9 +266,12 @@ Value ValueFromYaml(const YAML::Node& node, const Origin& origin) {
 
 namespace {
 
-// True when `text` written plain would read back as exactly this string.
+// True when `text` written plain would read back as exactly this string, in YAML 1.2 and to
+// the YAML 1.1 loaders (yaml11.h) too: hpo's own files may be read as OmegaConf reads Metta's
+// (a stored config with Protein's spellings), where `yes`, `on` or `1:30` would be no string.
+// Guild's resolver makes the most of a scalar: PyYAML's types, dates, and the widest floats.
 bool ReadsBackAsItself(const std::string& text) {
-  if (text.empty()) return false;
+  if (text.empty() || Yaml11TypeOf(text, YamlLoader::kGuild) != Yaml11Type::kString) return false;
   try {
     const YAML::Node node = YAML::Load(text);
     return node.IsScalar() && node.Tag() == "?" && ScalarValue(node, Origin{}) == Value(text);

@@ -12,9 +12,12 @@ typing_extensions lacks `deprecated`, stood in for by a decorator that returns i
 Needs python3-omegaconf, python3-yaml, python3-numpy and python3-scipy.
 Each case's `file` is a space as hypersweeper and ARLBench write it, translated from the
 ConfigSpace test named by `source`; its verdict is what ConfigSpace's own decoding makes of it:
-  file        loaded by OmegaConf, as Hydra loads hypersweeper's config, then hypersweeper's
-              search_space_encoding.py:103-107 (a mapping of hyperparameters becomes the
-              list with `name`), then
+  file        hyperparameters keyed by name (hypersweeper's layout): loaded by OmegaConf, as
+              Hydra loads hypersweeper's config, then hypersweeper's
+              search_space_encoding.py:103-107 (the mapping becomes the list with `name`);
+              a list of hyperparameters (ConfigSpace's own serialisation): loaded by
+              yaml.safe_load, as ConfigurationSpace.from_yaml loads it
+              (configuration_space.py:1192); then, either way,
               ConfigurationSpace.from_serialized_dict (read_and_write/dictionary.py);
   valid       it returns a space and cs.sample_configuration draws from it (`error:` the
               exception either raised otherwise);
@@ -143,6 +146,20 @@ CASES = [
     ("normal-float-upper-below-lower", f"{HP}:471 test_normalfloat",
      "hyperparameters:\n  param: {type: normal_float, mu: 0.5, sigma: 1, lower: 20, "
      "upper: -20}\n"),
+    # The scalars YAML 1.1 and 1.2 read differently, as each loader reads them: OmegaConf's for
+    # hypersweeper's layout (1e-5 a float), yaml.safe_load for ConfigSpace's own (1e-5 a text)
+    ("yaml11-hypersweeper-layout", "src/ConfigSpace/configuration_space.py:990 "
+     "from_serialized_dict",
+     "hyperparameters:\n  lr: {type: uniform_float, lower: 1e-5, upper: 1e-2, log: yes}\n"
+     "  layers: {type: uniform_int, lower: 01, upper: 010}\n"
+     "  use_gae: {type: categorical, choices: [yes, no]}\n"),
+    ("yaml11-own-layout", "src/ConfigSpace/configuration_space.py:1159 from_yaml",
+     "hyperparameters:\n  - {name: lr, type: uniform_float, lower: 1.0e-5, upper: 1.0e-2, "
+     "log: yes}\n  - {name: layers, type: uniform_int, lower: 01, upper: 010}\n"
+     "  - {name: use_gae, type: categorical, choices: [on, off]}\n"),
+    ("yaml11-own-layout-bound-without-a-dot", "src/ConfigSpace/configuration_space.py:1159 "
+     "from_yaml",
+     "hyperparameters:\n  - {name: lr, type: uniform_float, lower: 1e-5, upper: 1.0e-2}\n"),
 ]
 
 
@@ -167,12 +184,18 @@ def import_configspace(root):
     return ConfigSpace
 
 
-def hypersweeper_dict(file_text):
-    """The space as hypersweeper hands it to ConfigSpace: loaded by OmegaConf (Hydra's loader,
-    which reads 5e3 as a float where PyYAML reads a string), then search_space_encoding.py:103-107
-    (a mapping of hyperparameters becomes the list with `name`)."""
+def serialized_dict(file_text):
+    """The space as ConfigSpace's decoder receives it. ConfigSpace's own layout (a list of
+    hyperparameters) from ConfigurationSpace.from_yaml's yaml.safe_load; hypersweeper's (keyed
+    by name) loaded by OmegaConf (Hydra's loader, which reads 5e3 as a float where PyYAML reads
+    a string), then search_space_encoding.py:103-107 (the mapping becomes the list with
+    `name`)."""
+    import yaml
     from omegaconf import OmegaConf
 
+    own = yaml.safe_load(file_text)
+    if isinstance(own.get("hyperparameters"), list):
+        return own
     space = OmegaConf.to_container(OmegaConf.create(file_text))
     hps = space.get("hyperparameters", [])
     if isinstance(hps, dict):
@@ -255,7 +278,7 @@ def verdict(cs_module, file_text):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # 'q was removed', 'default should be default_value'
         try:
-            cs = cs_module.ConfigurationSpace.from_serialized_dict(hypersweeper_dict(file_text))
+            cs = cs_module.ConfigurationSpace.from_serialized_dict(serialized_dict(file_text))
         except Exception as e:  # noqa: BLE001: any refusal is the verdict
             return {"valid": False, "error": f"{type(e).__name__}: {str(e).splitlines()[0]}"}
     parameters = {name: describe(cs_module, cs[name]) for name in cs}

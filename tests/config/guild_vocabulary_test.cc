@@ -3,6 +3,7 @@
 // guild/plugins/skopt_util.py, guild/commands/run_impl.py).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -144,6 +145,56 @@ TEST(GuildVocabularyTest, WhatGuildRefusesOrHpoCannotPassIsRefusedAtItsLine) {
   EXPECT_EQ(Refusal("train:\n  main: t\n  flags-dest: globals\n  flags:\n    lr: [1, 2]\n"),
             ":3:15: train.flags-dest: Guild sets the flags as globals; hpo passes them as "
             "arguments");
+}
+
+// arg-switch X (op_cmd.py:147-150 at dfbefedb): Guild passes the bare word --NAME when the
+// flag's value == X and nothing otherwise. Guild's own _flag_args, run on these flags: {fast:
+// True, slow: False, mode: 'quick', lr: 0.1, one: 1} -> ['--fast', '--lr', '0.1', '--mode',
+// '--one'] and {fast: False, ...} -> no --fast.
+TEST(GuildVocabularyTest, AnArgSwitchFlagIsPassedAsItsBareWordOrNotAtAll) {
+  const std::string path = Written(R"(train:
+  main: train
+  flags:
+    lr: [0.1, 0.2]
+    fast: {default: yes, arg-switch: yes}
+    slow: {default: no, arg-switch: yes}
+    mode: {default: quick, arg-switch: quick}
+    one: {default: 1, arg-switch: yes}
+)");
+  const SweepConfig c = LoadSweepConfig(path);
+  EXPECT_EQ(c.command, (std::vector<std::string>{"python", "-m", "train", "${args}", "--fast",
+                                                 "--mode", "--one"}));
+  EXPECT_TRUE(c.fixed.empty());  // none is passed as --name=value
+  EXPECT_NE(std::find(c.ignored.begin(), c.ignored.end(),
+                      "slow (arg-switch yes: Guild passes --slow only for that value)"),
+            c.ignored.end());
+  // --command replaces Guild's way to pass flags: the value is a flag as any other
+  const SweepConfig own = LoadSweepConfig(path, "", {"stub", "${args}"});
+  EXPECT_EQ(own.fixed.at("fast"), Value(true));
+  // a searched true/false flag switched on true: ${args_no_boolean_flags} passes --shuffle
+  // for true and nothing for false
+  const SweepConfig searched =
+      LoadSweepConfig(Written("train:\n  main: train\n  flags:\n    lr: [0.1, 0.2]\n"
+                              "    shuffle: {default: [yes, no], arg-switch: yes}\n"));
+  EXPECT_EQ(Described(searched, "shuffle"), "categorical [true, false]");
+  EXPECT_EQ(searched.command,
+            (std::vector<std::string>{"python", "-m", "train", "${args_no_boolean_flags}"}));
+}
+
+TEST(GuildVocabularyTest, AnArgSwitchHpoCannotPassPerFlagIsRefused) {
+  const std::string flags = "train:\n  main: t\n  flags:\n";
+  EXPECT_EQ(Refusal(flags + "    shuffle: {default: [yes, no], arg-switch: no}\n"),
+            ":4:47: shuffle: arg-switch no passes --shuffle for that value and nothing for the "
+            "others; hpo passes a searched flag so only when its values are true and false, "
+            "switched on true (${args_no_boolean_flags})");
+  EXPECT_EQ(Refusal(flags + "    mode: {default: [a, b], arg-switch: a}\n").substr(0, 32),
+            ":4:41: mode: arg-switch a passes");
+  // ${args_no_boolean_flags} would pass norm, which has no arg-switch, as a switch too
+  EXPECT_EQ(Refusal(flags + "    shuffle: {default: [yes, no], arg-switch: yes}\n"
+                            "    norm: [yes, no]\n"),
+            ":4:47: a searched arg-switch flag is passed by ${args_no_boolean_flags}, which would "
+            "pass the operation's other true/false flags as switches too (Guild passes those as "
+            "--name 1 or --name '')");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // YAML 1.1 as PyYAML reads it (lib/config/yaml11.h), for the tools that load their files with
 // yaml.safe_load: the resolver against PyYAML's own answers, a document marked with a tool's
 // meaning, and what safe_load refuses. The answers (tests/fixtures/yaml11/pyyaml_answers.yaml)
-// are written by PyYAML 6.0 itself: /usr/bin/python3 scripts/yaml11-answers GUILD.
+// are written by PyYAML 6.0 itself, with Guild's patch, OmegaConf's get_yaml_loader (v2.3.0) and
+// the installed OmegaConf 2.2.2: /usr/bin/python3 scripts/yaml11-answers GUILD OMEGACONF.
 #include "lib/config/yaml11.h"
 
 #include <gtest/gtest.h>
@@ -46,8 +47,8 @@ std::string TypeWord(Yaml11Type type) {
 
 // An empty string when hpo's reading of `text` is PyYAML's `answer` ("int 15", "float 1e-05",
 // "bool True", "str"...), else what differs.
-std::string Disagreement(const std::string& text, const std::string& answer, bool guild) {
-  const Yaml11Type type = Yaml11TypeOf(text, guild);
+std::string Disagreement(const std::string& text, const std::string& answer, YamlLoader loader) {
+  const Yaml11Type type = Yaml11TypeOf(text, loader);
   const std::string word = answer.substr(0, answer.find(' '));
   if (TypeWord(type) != word) return "type " + TypeWord(type) + ", PyYAML's " + answer;
   if (word != "int" && word != "float" && word != "bool") return "";
@@ -67,14 +68,21 @@ std::string Disagreement(const std::string& text, const std::string& answer, boo
   return got == number || (std::isnan(got) && std::isnan(number)) ? "" : value->ToYaml();
 }
 
-TEST(Yaml11Test, EveryScalarReadsAsPyYamlAndGuildReadIt) {
+TEST(Yaml11Test, EveryScalarReadsAsPyYamlGuildAndOmegaConfReadIt) {
   const YAML::Node answers = YAML::LoadFile(kFixtures + "yaml11/pyyaml_answers.yaml");
   ASSERT_GT(answers.size(), 100u);
   for (const YAML::Node& a : answers) {
     const std::string text = a["text"].as<std::string>();
     SCOPED_TRACE(text);
-    EXPECT_EQ(Disagreement(text, a["pyyaml"].as<std::string>(), false), "");
-    EXPECT_EQ(Disagreement(text, a["guild"].as<std::string>(), true), "");
+    EXPECT_EQ(Disagreement(text, a["pyyaml"].as<std::string>(), YamlLoader::kPyYaml), "");
+    EXPECT_EQ(Disagreement(text, a["guild"].as<std::string>(), YamlLoader::kGuild), "");
+    EXPECT_EQ(Disagreement(text, a["omegaconf"].as<std::string>(), YamlLoader::kOmegaConf), "");
+    // OmegaConf 2.2 (the installed one, run whole): Guild's float pattern, and no dates
+    const std::string omegaconf_2_2 = a["omegaconf_2_2"].as<std::string>();
+    if (Yaml11TypeOf(text, YamlLoader::kGuild) == Yaml11Type::kTimestamp)
+      EXPECT_EQ(omegaconf_2_2, "str");
+    else
+      EXPECT_EQ(Disagreement(text, omegaconf_2_2, YamlLoader::kGuild), "");
   }
 }
 
@@ -104,6 +112,34 @@ TEST(Yaml11Test, AToolsFileReadsWithItsLoadersMeaningAndHposWithYaml12s) {
   EXPECT_EQ(Read(text, YamlLoader::kYaml12, "a"), Value("yes"));
   EXPECT_EQ(Read(text, YamlLoader::kYaml12, "b"), Value(1e-5));
   EXPECT_EQ(Read(text, YamlLoader::kYaml12, "c"), Value(17));
+}
+
+// OmegaConf's loader (Hydra's, Metta's): PyYAML's 1.1 meaning, its float pattern (1e-5 is a
+// float) and no dates (omegaconf/_utils.py:154-175 at v2.3.0)
+TEST(Yaml11Test, OmegaConfsLoaderReadsYaml11WithItsFloatsAndNoDates) {
+  const std::string text = "a: yes\nb: 1e-5\nc: 010\nd: 2024-01-01\ne: 1_e5\nf: [off, 1:30]\n";
+  EXPECT_EQ(Read(text, YamlLoader::kOmegaConf, "a"), Value(true));
+  EXPECT_EQ(Read(text, YamlLoader::kOmegaConf, "b"), Value(1e-5));
+  EXPECT_EQ(Read(text, YamlLoader::kOmegaConf, "c"), Value(8));
+  EXPECT_EQ(Read(text, YamlLoader::kOmegaConf, "d"), Value("2024-01-01"));  // PyYAML: a date
+  EXPECT_EQ(Read(text, YamlLoader::kOmegaConf, "e"), Value("1_e5"));        // Guild's: 100000.0
+  EXPECT_EQ(Read(text, YamlLoader::kGuild, "e"), Value(1e5));
+  EXPECT_EQ(Read(text, YamlLoader::kOmegaConf, "f"), Value(Value::List{Value(false), Value(90)}));
+}
+
+TEST(Yaml11Test, TheScalarsALoaderReadsOtherwiseThanYaml12AreListedByPath) {
+  const YamlDocument doc =
+      LoadYamlString("a: {b: yes, c: 0.5}\nd: [1, 010, '010']\ne: 1e-5\nf: text\n", "t.yaml");
+  ApplyLoaderMeaning(doc, YamlLoader::kOmegaConf);
+  const std::vector<ReadOtherwise> found = ScalarsReadOtherwiseThanYaml12(doc.root, doc.source);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].path, "a.b");
+  EXPECT_EQ(found[0].tools, Value(true));
+  EXPECT_EQ(found[0].yaml12, Value("yes"));
+  EXPECT_EQ(found[1].path, "d[1]");
+  EXPECT_EQ(found[1].text, "010");
+  EXPECT_EQ(found[1].tools, Value(8));
+  EXPECT_EQ(found[1].yaml12, Value(10));
 }
 
 TEST(Yaml11Test, TheTextOfANumberPyYamlReadsAsTextSaysSo) {

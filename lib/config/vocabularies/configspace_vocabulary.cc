@@ -430,6 +430,17 @@ bool MatchesConfigSpace(const YAML::Node& root) {
          !HypersweeperSpaceGroup(root).empty();
 }
 
+// hypersweeper's spaces are Hydra configs, loaded by OmegaConf: inline, or a search_space group
+// file whose hyperparameters are keyed by name (search_space_encoding.py:101-107 at 6918ecb3
+// turns them into ConfigSpace's list). A bare list is ConfigSpace's own serialisation, read by
+// ConfigurationSpace.from_json (json.load, configuration_space.py:1125) or from_yaml
+// (yaml.safe_load, :1192).
+YamlLoader ConfigSpaceLoader(const YAML::Node& root) {
+  if (IsConfigSpaceSpace(root) && root["hyperparameters"].IsSequence())
+    return YamlLoader::kJsonThenPyYaml;
+  return YamlLoader::kOmegaConf;
+}
+
 void ReadConfigSpace(SweepReading& r, const YAML::Node& root) {
   ConfigSpaceReader reader(r);
   if (IsConfigSpaceSpace(root)) return reader.ReadSpace(root, "");

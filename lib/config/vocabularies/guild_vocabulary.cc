@@ -14,6 +14,7 @@
 // Values are YAML 1.1, as PyYAML gives them to Guild (yaml11.h, YamlLoader::kGuild).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -213,6 +214,7 @@ class GuildReader {
         r_.Ignore(path);  // description, sourcecode, requires, output-scalars...
       }
     }
+    PassSwitches();
     if (has_bool_ && !command_from_cli()) {
       c_.notes.push_back(
           "Guild passes a true flag as 1 and false as an empty word (op_cmd.py:238-241, for "
@@ -231,6 +233,7 @@ class GuildReader {
     const YAML::Node v = def.IsMap() ? def["default"] : def;
     std::vector<GuildChoice> choices;
     bool allow_other = false;
+    std::optional<YAML::Node> arg_switch;
     if (def.IsMap()) {
       for (const auto& p : def) {
         const std::string k = r_.Key(p.first);
@@ -242,12 +245,18 @@ class GuildReader {
           choices = ReadChoices(name, p.second);
         else if (k == "allow-other")
           allow_other = Yaml11True(r_, p.second);
+        else if (k == "arg-switch" && command_from_cli())
+          r_.Ignore(
+              fmt::format("{}.arg-switch (Guild's way to pass it, replaced by --command)", name));
+        else if (k == "arg-switch" && !p.second.IsNull())
+          arg_switch = p.second;  // None is no switch (op_cmd.py:147)
         else if (k != "default")
           r_.Ignore(fmt::format("{}.{}", name, k));  // type, description, ...
       }
     }
     if (allow_other) choices.clear();  // Guild checks no value against them (op_util.py:1411)
     if (!v || v.IsNull()) return r_.Ignore(name);  // Guild passes no None flag
+    if (arg_switch) return ReadSwitchFlag(name, key_node, v, choices, *arg_switch);
     if (v.IsSequence()) {
       has_list_ = true;
       std::vector<Value> values;
@@ -260,6 +269,41 @@ class GuildReader {
     const Value value = Chosen(name, v, choices);
     has_bool_ |= value.is_bool();
     r_.SetFixed(name, key_node, value, r_.At(v));
+  }
+
+  // A flag with arg-switch X (op_cmd.py:147-150): Guild passes the bare word --NAME when the
+  // flag's value == X (Python's ==: True == 1) and nothing otherwise. A fixed flag is that word
+  // in the command, or not passed. A searched one only as ${args_no_boolean_flags} passes a
+  // boolean: values true and false, switched on true; any other is refused.
+  void ReadSwitchFlag(const std::string& name, const YAML::Node& key_node, const YAML::Node& v,
+                      const std::vector<GuildChoice>& choices, const YAML::Node& switch_node) {
+    const Value on = GuildValue(r_, switch_node);
+    const std::string written = switch_node.IsScalar() ? switch_node.Scalar() : on.ToYaml();
+    if (v.IsSequence() || DecodeFunction(v)) {
+      std::vector<Value> values;
+      for (size_t i = 0; v.IsSequence() && i < v.size(); ++i)
+        values.push_back(Checked(name, v[i], choices));
+      const bool booleans =
+          !values.empty() &&
+          std::all_of(values.begin(), values.end(), [](const Value& x) { return x.is_bool(); });
+      if (!booleans || !on.is_bool() || !on.as_bool())
+        r_.Fail(switch_node, fmt::format("{}: arg-switch {} passes --{} for that value and "
+                                         "nothing for the others; hpo passes a searched flag so "
+                                         "only when its values are true and false, switched on "
+                                         "true (${{args_no_boolean_flags}})",
+                                         name, Echo(written), name));
+      searched_switch_ = true;
+      if (!switch_node_) switch_node_ = switch_node;
+      has_list_ = true;
+      return r_.AddCategorical(name, key_node, values);
+    }
+    if (PythonEqual(Chosen(name, v, choices), on)) {
+      switch_words_.push_back("--" + name);
+      if (!switch_node_) switch_node_ = switch_node;
+    } else {
+      r_.Ignore(fmt::format("{} (arg-switch {}: Guild passes --{} only for that value)", name,
+                            Echo(written), name));
+    }
   }
 
   std::vector<GuildChoice> ReadChoices(const std::string& name, const YAML::Node& node) {
@@ -497,6 +541,23 @@ class GuildReader {
     c_.notes.push_back("Guild passes flags as --name value; hpo's ${args} as --name=value");
   }
 
+  // The arg-switch flags in Guild's command, read before the flags (their names depend on
+  // it): a searched one makes ${args} ${args_no_boolean_flags}, which would pass the other
+  // true/false flags as switches too; a fixed one whose value is its switch is its bare word.
+  void PassSwitches() {
+    if (!switch_node_) return;
+    const auto args = std::find(c_.command.begin(), c_.command.end(), "${args}");
+    if (args == c_.command.end())
+      r_.Fail(*switch_node_, "arg-switch: the operation has no Guild command to pass it in");
+    if (searched_switch_ && has_bool_)
+      r_.Fail(*switch_node_,
+              "a searched arg-switch flag is passed by ${args_no_boolean_flags}, "
+              "which would pass the operation's other true/false flags as "
+              "switches too (Guild passes those as --name 1 or --name '')");
+    if (searched_switch_) *args = "${args_no_boolean_flags}";
+    c_.command.insert(args + 1, switch_words_.begin(), switch_words_.end());
+  }
+
   bool command_from_cli() const { return r_.command_from_cli(); }
 
   SweepReading& r_;
@@ -508,6 +569,9 @@ class GuildReader {
   bool has_list_ = false;
   bool has_function_ = false;
   bool has_bool_ = false;
+  std::optional<YAML::Node> switch_node_;  // the first arg-switch that changes the command
+  bool searched_switch_ = false;           // a searched flag has one
+  std::vector<std::string> switch_words_;  // --NAME of each fixed flag whose value is its switch
 };
 
 // A step's flag value; a whole ${NAME} is the steps operation's flag NAME, as steps_main.py

@@ -861,6 +861,17 @@ std::string HpoVocabularyName(const YAML::Node& root) {
   return names.empty() ? "hpo" : "hpo, with " + names + " spellings";
 }
 
+// Protein's YAML files and CARBS's are Metta's (PufferLib's Protein files are INI): its sweep
+// files are the Hydra config group sweep/, composed by Hydra (configs/sweep_job.yaml:4 at
+// 491d7318; tools/sweep_init.py:29 calling hydra.compose, metta/util/config.py:78, at 205789ed;
+// CARBS's: configs/config.yaml:17 at 41f60f48), so loaded by OmegaConf.
+YamlLoader HpoVocabularyLoader(const YAML::Node& root) {
+  std::set<std::string> found;
+  FindSpellings(root, found);
+  return found.count("Protein/Metta") || found.count("CARBS") ? YamlLoader::kOmegaConf
+                                                              : YamlLoader::kYaml12;
+}
+
 bool MatchesHpo(const YAML::Node& root) { return root.IsMap(); }
 
 void ReadHpo(SweepReading& reading, const YAML::Node& root) { HpoReader(reading).Read(root); }

@@ -9,12 +9,18 @@ std::span<const Vocabulary> Vocabularies() {
       // with Guild's float pattern (guild/yaml_util.py:143-170)
       {"Guild AI guild.yml", MatchesGuild, ReadGuild, YamlLoader::kGuild},
       // before Hydra's and Determined's: its `hyperparameters:` with ConfigSpace's types, bare or
-      // as hypersweeper's hydra.sweeper.search_space
-      {"ConfigSpace (hypersweeper, ARLBench)", MatchesConfigSpace, ReadConfigSpace},
-      {"Hydra Orion sweeper (hydra.sweeper)", MatchesHydraOrion, ReadHydraOrion},
-      {"Hydra sweeper", MatchesHydra,
-       ReadHydra},  // the reader names the plugin: Optuna, Nevergrad or Ax
-      {"Orion priors in a program's config (orion~)", MatchesOrionConfig, ReadOrionConfig},
+      // as hypersweeper's hydra.sweeper.search_space; OmegaConf's or ConfigSpace's loader
+      {"ConfigSpace (hypersweeper, ARLBench)", MatchesConfigSpace, ReadConfigSpace,
+       YamlLoader::kYaml12, ConfigSpaceLoader},
+      // Hydra loads a config with OmegaConf.load (file_config_source.py:31 at Hydra 1.3.2)
+      {"Hydra Orion sweeper (hydra.sweeper)", MatchesHydraOrion, ReadHydraOrion,
+       YamlLoader::kOmegaConf},
+      // the reader names the plugin: Optuna, Nevergrad or Ax
+      {"Hydra sweeper", MatchesHydra, ReadHydra, YamlLoader::kOmegaConf},
+      // orion hunt --config: YAMLConverter's yaml.safe_load (core/io/convert.py:98), or json.load
+      // for a .json file (:125)
+      {"Orion priors in a program's config (orion~)", MatchesOrionConfig, ReadOrionConfig,
+       YamlLoader::kJsonThenPyYaml},
       {"Polyaxon (hptuning, or matrix with kind)", MatchesPolyaxon, ReadPolyaxon},
       {"Katib Experiment (spec.parameters)", MatchesKatib, ReadKatib},
       {"Determined (hyperparameters, searcher)", MatchesDetermined, ReadDetermined},
@@ -37,9 +43,14 @@ std::span<const Vocabulary> Vocabularies() {
       // only W&B's words: W&B's checks, then hpo's reader; `wandb sweep FILE` loads it with
       // yaml.safe_load (wandb/sdk/launch/sweeps/utils.py:106)
       {"W&B Sweeps", MatchesWandb, ReadWandb, YamlLoader::kPyYaml},
-      {"hpo", MatchesHpo, ReadHpo},  // named by HpoVocabularyName: which tools' spellings it saw
+      // named by HpoVocabularyName (which tools' spellings it saw); Metta's files are OmegaConf's
+      {"hpo", MatchesHpo, ReadHpo, YamlLoader::kYaml12, HpoVocabularyLoader},
   };
   return kVocabularies;
+}
+
+YamlLoader LoaderOf(const Vocabulary& vocabulary, const YAML::Node& root) {
+  return vocabulary.loader_of ? vocabulary.loader_of(root) : vocabulary.loader;
 }
 
 const Vocabulary& DetectVocabulary(const YAML::Node& root) {

@@ -26,7 +26,13 @@ struct Vocabulary {
   /// How the tool loads the file, so what its scalars mean (`yes`, `1e-5`: yaml11.h); the
   /// reader gets them with that meaning.
   YamlLoader loader = YamlLoader::kYaml12;
+  /// Set where the files a reader reads are loaded by several tools (hpo's own and Metta's,
+  /// hypersweeper's and ConfigSpace's): the loader of the file whose root this is.
+  YamlLoader (*loader_of)(const YAML::Node& root) = nullptr;
 };
+
+/// The loader whose meaning the file whose root is `root` has, read by `vocabulary`.
+YamlLoader LoaderOf(const Vocabulary& vocabulary, const YAML::Node& root);
 
 /// Every vocabulary, in detection order; the last (hpo's own) matches any mapping.
 std::span<const Vocabulary> Vocabularies();
@@ -54,6 +60,9 @@ void ReadGuild(SweepReading& reading, const YAML::Node& root);
 /// `conditions:`), bare or as hypersweeper's `hydra.sweeper.search_space`.
 bool MatchesConfigSpace(const YAML::Node& root);
 void ReadConfigSpace(SweepReading& reading, const YAML::Node& root);
+/// A Hydra config or a search_space group file (name-keyed) is hypersweeper's: OmegaConf's; a
+/// bare list of hyperparameters is ConfigSpace's own format (from_json, or from_yaml).
+YamlLoader ConfigSpaceLoader(const YAML::Node& root);
 bool MatchesKatib(const YAML::Node& root);
 void ReadKatib(SweepReading& reading, const YAML::Node& root);
 bool MatchesDetermined(const YAML::Node& root);
@@ -146,6 +155,9 @@ void SetRaySearcher(SweepReading& reading, const std::string& algorithm);
 
 /// What --dry-run calls a file the hpo reader reads: "hpo, with W&B, Protein/Metta spellings".
 std::string HpoVocabularyName(const YAML::Node& root);
+/// The loader of a file the hpo reader reads: OmegaConf's for Metta's files (Protein/Metta or
+/// CARBS spellings: Metta composes its sweep files with Hydra), YAML 1.2 for hpo's own.
+YamlLoader HpoVocabularyLoader(const YAML::Node& root);
 
 /// hpo's own parameter grammar (W&B, Protein/Metta, Optuna-style and CARBS leaves, nested
 /// groups, Metta's ${ss:...} values): reads the mapping `map` of parameters under `prefix`.
