@@ -29,7 +29,7 @@ struct ExitStatus {
 
 class TrialProcess {
  public:
-  /// Starts the child with fork + execvp (an argv array, never a shell). The child gets its own
+  /// Starts the child with vfork + execvpe (an argv array, never a shell). The child gets its own
   /// process group (so a kill reaches everything it started) and PR_SET_PDEATHSIG=SIGKILL (so it
   /// does not outlive a controller killed with -9). posix_spawn cannot set the parent-death
   /// signal, which is why this is vfork/exec. Throws std::runtime_error if the program cannot be
