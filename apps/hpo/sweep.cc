@@ -180,6 +180,7 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
     c.seeds_per_trial = *o.seeds_per_trial;
     config::CheckSeedsPerTrial(c);
   }
+  config::CheckPbt(c);  // --method pbt, or --seeds-per-trial on a PBT file
   if (o.seed) c.seed = *o.seed;
   if (!o.storage.empty()) c.storage = o.storage;
   if (o.warm_start_from) c.warm_start_from = *o.warm_start_from;
@@ -407,9 +408,16 @@ int RunSweepCommand(const SweepCliOptions& o) {
   AnalysisWriter analysis(location, study, c, !o.no_report);
   report::CheckpointKeeper checkpoints(c.keep_best_n, c);
   runner::HookRunner hooks(c.hooks, c.name, location.dir);
-  fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name,
-             c.n_trials, c.n_jobs, c.sampler.method, c.pruner.method,
-             c.MultiObjective() ? ", " + ObjectivesText(c) : "", (location.dir / "runs").string());
+  const bool pbt = c.sampler.method == "pbt";
+  if (pbt) {
+    fmt::print("sweep {}: population-based training of {} members, {} at a time; runs in {}\n",
+               c.name, c.sampler.pbt.population_size, c.n_jobs, (location.dir / "runs").string());
+  } else {
+    fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name,
+               c.n_trials, c.n_jobs, c.sampler.method, c.pruner.method,
+               c.MultiObjective() ? ", " + ObjectivesText(c) : "",
+               (location.dir / "runs").string());
+  }
   hooks.SweepStarted();
   const runner::SweepSummary summary =
       runner::RunSweep(plan, space, *sampler, *store, study, [&](const runner::SweepEvent& e) {
@@ -456,7 +464,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
         else if (ended)
           fmt::print("  {}\n", status(*e.study));
         if (ended) {
-          checkpoints.Prune(*e.study);
+          if (!pbt) checkpoints.Prune(*e.study);  // a PBT member may still copy any of them
           analysis.Refresh(*e.study, false);
         }
         std::fflush(stdout);
@@ -466,7 +474,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   fmt::print("{}", report::SweepEndText(c, trials, summary.launched, [&](const store::Trial& best) {
                return TrialTrainingCommand(c, location.dir, c.name, best);
              }));
-  checkpoints.Prune(trials);
+  if (!pbt || summary.population_finished) checkpoints.Prune(trials);
   if (checkpoints.removed() > 0) {
     fmt::print("keep_best_n {}: removed the checkpoints of {} trial(s) outside the best {}\n",
                c.keep_best_n, checkpoints.removed(), c.keep_best_n);

@@ -24,6 +24,7 @@ inline runner::SweepPlan PlanFor(const config::SweepConfig& c,
   plan.seed = c.seed;
   plan.seeds_per_trial = c.seeds_per_trial;
   plan.aggregate = c.aggregate;
+  if (c.sampler.method == "pbt") plan.pbt = c.sampler.pbt;
   plan.timeout_per_trial = c.timeout_per_trial;
   plan.timeout = c.timeout;
   plan.max_retries = c.max_retries;

@@ -66,6 +66,24 @@ void CheckSeedsPerTrial(const SweepConfig& c) {
   }
 }
 
+void CheckPbt(const SweepConfig& c) {
+  if (c.sampler.method != "pbt") return;
+  const auto refuse = [&](const std::string& why) {
+    throw UserError(c.method_origin, "method pbt: " + why);
+  };
+  try {
+    c.sampler.pbt.Check();
+  } catch (const UserError& e) {
+    throw UserError(c.method_origin, e.what());
+  }
+  if (c.MultiObjective()) refuse("one metric only (members are ranked by one score, as in Ray)");
+  if (c.seeds_per_trial > 1)
+    refuse("seeds_per_trial must be 1 (a member is one training run that copies checkpoints)");
+  if (c.pruner.method != "none")
+    refuse(fmt::format("pruner {} would stop members that PBT judges itself; use pruner: none",
+                       c.pruner.method));
+}
+
 namespace {
 
 const ParameterSpec* FindParent(const std::vector<ParameterSpec>& parameters,

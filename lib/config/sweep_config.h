@@ -129,6 +129,7 @@ struct SweepConfig {
   /// the narrowed ranges, not the instruction.
   double narrow = 0;
   Origin narrow_origin;
+  Origin method_origin;  ///< where the file names the sampler (method:); none: the default
   std::vector<std::string> command;  ///< empty = hpo train
   HookSettings hooks;
   samplers::SamplerSettings sampler;
@@ -164,6 +165,11 @@ void CheckObjectives(const SweepConfig& config);
 /// A searched `seed` with seeds_per_trial > 1 is refused (UserError at the parameter): each trial
 /// trains on seeds of its own. Called at load and again after --seeds-per-trial.
 void CheckSeedsPerTrial(const SweepConfig& config);
+
+/// What `method: pbt` refuses (a UserError at the method's file:line:col): settings out of range
+/// (pbt::PbtSettings::Check), several objectives, seeds_per_trial above 1 and a pruner (PBT
+/// judges members itself). Called at load and again after command-line settings.
+void CheckPbt(const SweepConfig& config);
 
 /// Loads and checks a sweep config; `preset` replaces whole top-level sections with the
 /// preset's. Every problem is a UserError with file:line:col and the key path.

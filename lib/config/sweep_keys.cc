@@ -1,6 +1,7 @@
 #include "lib/config/sweep_keys.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "lib/config/sweep_config.h"
 #include "lib/config/sweep_reading.h"
@@ -112,6 +114,14 @@ void ReadInto(SweepReading& r, const SweepKey& k, const YAML::Node& v, const std
   field = k.reading == SweepReadingKind::kWordOrNone && v.IsNull() ? "" : r.Text(v, path);
 }
 
+void ReadInto(SweepReading& r, const SweepKey& /*k*/, const YAML::Node& v, const std::string& path,
+              std::vector<double>& field) {
+  if (!v.IsSequence()) r.Fail(v, fmt::format("{} must be a list of numbers", Echo(path)));
+  field.clear();
+  for (size_t i = 0; i < v.size(); ++i)
+    field.push_back(r.Number(v[i], fmt::format("{}[{}]", path, i)));
+}
+
 template <typename T>
 void ReadInto(SweepReading& r, const SweepKey& k, const YAML::Node& v, const std::string& path,
               std::optional<T>& field) {
@@ -135,6 +145,12 @@ void EmitOf(YAML::Emitter& out, const SweepKey& k, const T& value) {
   }
 }
 
+void EmitOf(YAML::Emitter& out, const SweepKey& /*k*/, const std::vector<double>& values) {
+  out << YAML::Flow << YAML::BeginSeq;
+  for (double v : values) out << FormatDouble(v);
+  out << YAML::EndSeq;
+}
+
 template <typename T>
 void EmitOf(YAML::Emitter& out, const SweepKey& k, const std::optional<T>& value) {
   if (value) EmitOf(out, k, *value);
@@ -143,6 +159,10 @@ void EmitOf(YAML::Emitter& out, const SweepKey& k, const std::optional<T>& value
 template <typename T>
 std::string TextOf(const T& value) {
   return fmt::format("{}", value);
+}
+
+std::string TextOf(const std::vector<double>& values) {
+  return fmt::format("[{}]", fmt::join(values, ", "));
 }
 
 template <typename T>

@@ -34,6 +34,7 @@ enum class SweepReadingKind {
   kWandbCount,   ///< kCount written without a point (W&B's range() fails on 2.0)
   kResource,     ///< kCount >= 1, or auto (0)
   kNumber,
+  kNumbers,  ///< a list of numbers
   kSeconds,  ///< a duration (45s, 30m, 1h30m) or seconds
   kJobs,     ///< >= 1, or auto / -1 for every core
   kFlag,

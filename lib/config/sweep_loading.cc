@@ -367,6 +367,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
   CheckGridTakesNoProbabilities(config);
   CheckObjectiveFormulas(config);
   CheckSeedsPerTrial(config);
+  CheckPbt(config);
   const space::SearchSpace space = config.BuildSpace();
   CheckFeasible(config, space);  // bad distributions and constraints now, not at the first trial
   if (config.n_trials == 0) config.n_trials = DefaultTrials(config, space);

@@ -189,11 +189,12 @@ bool SweepReading::KeepsDefaultIfUnresolved(const YAML::Node& node, const std::s
 
 void SweepReading::SetMethod(const YAML::Node& node, const std::string& path) {
   method_set_ = true;
+  c_.method_origin = At(node);
   const std::string method = Text(node, path);
   try {
     c_.sampler.method = samplers::CanonicalMethod(method);
   } catch (const UserError&) {
-    Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe, cmaes)",
+    Fail(node, fmt::format("unknown {} '{}' (known: random, grid, bayes/protein, tpe, cmaes, pbt)",
                            Echo(path), Echo(method)));
   }
 }

@@ -13,6 +13,7 @@
 // copies them).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -107,6 +108,14 @@ class Population {
   std::optional<int> NextToRun(std::span<const MemberStatus> statuses) const;
 
   const MemberState& member(int index) const { return members_.at(static_cast<size_t>(index)); }
+  /// Sets what PBT remembers of a member and the synchronisation step, as a stopped sweep left
+  /// them (its saved records): a resumed sweep goes on from there.
+  void Restore(int index, const MemberState& state) {
+    members_.at(static_cast<size_t>(index)) = state;
+  }
+  void RestoreSync(int64_t next_sync_step) {
+    next_sync_step_ = std::max(next_sync_step_, next_sync_step);
+  }
   /// Synchronous: the step every live member must reach before the next judgement.
   int64_t next_sync_step() const { return next_sync_step_; }
 

@@ -16,6 +16,7 @@
 #include <deque>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <optional>
 #include <system_error>
@@ -31,6 +32,7 @@
 #include "lib/core/random.h"
 #include "lib/core/seed_aggregate.h"
 #include "lib/core/stop_signal.h"
+#include "lib/runner/pbt_coordinator.h"
 #include "lib/runner/study_view.h"
 #include "lib/runner/trial_process.h"
 #include "lib/runner/warm_start.h"
@@ -117,6 +119,10 @@ class Controller {
       BeginOutage(e.what());
     }
     Write([this] { store_.RecordWorker(study_.id, {worker_, plan_.slurm_task, store::NowMs()}); });
+    if (plan_.pbt) {
+      RefuseSharedPopulation();
+      pbt_.emplace(*plan_.pbt, space_, plan_.seed, store_.LoadPbtMembers(study_.id));
+    }
     const Clock::time_point started = Clock::now();
     started_ms_ = store::NowMs();
     Clock::time_point last_heartbeat = Clock::now();
@@ -137,10 +143,12 @@ class Controller {
       StartWaitingSeeds();  // a started trial's seeds come before new trials
       while (launching && !outage_ && FreeSlots() > 0) {
         if (!LaunchNext()) {
-          launching = outage_.has_value();  // a launch the storage refused is tried again
+          // a launch the storage refused is tried again; a paused PBT member runs again later
+          launching = outage_.has_value() || pbt_.has_value();
           break;
         }
       }
+      if (pbt_ && !outage_ && running_.empty() && PopulationDone(done_launching())) break;
       // Nothing ends while the storage is away: what the outbox holds must be written first.
       const bool idle = !outage_ && !launching && running_.empty();
       if (idle && done_launching()) break;
@@ -164,6 +172,7 @@ class Controller {
         if (!launching && !done_launching()) launching = true;
       }
     }
+    summary_.population_finished = pbt_ && pbt_->AllFinished();
     return summary_;
   }
 
@@ -196,9 +205,14 @@ class Controller {
     bool taken_over = false;  ///< another controller took it over: stopped, nothing recorded
     std::string failure;      ///< why it fails (set when a seed failed or ran out of time)
     std::string outside;      ///< a seed was killed from outside: how (the trial is re-queued)
-    std::filesystem::path failure_log;  ///< the log of the seed that failed it
-    /// Its seeds are being stopped (or not started): it is pruned, failed or taken over.
-    bool ending() const { return pruned || taken_over || !failure.empty() || !outside.empty(); }
+    std::filesystem::path failure_log;   ///< the log of the seed that failed it
+    int member = -1;                     ///< PBT: the member it trains (-1: not PBT)
+    std::filesystem::path restore_from;  ///< PBT: the checkpoint it starts from (a copy)
+    bool paused = false;                 ///< PBT stopped it: complete with its last value
+    /// Its seeds are being stopped (or not started): it is pruned, failed, paused or taken over.
+    bool ending() const {
+      return pruned || paused || taken_over || !failure.empty() || !outside.empty();
+    }
     bool started() const { return seeds.front().process.has_value(); }
   };
 
@@ -356,9 +370,15 @@ class Controller {
   /// Claims and starts one trial. False when there is nothing (more) to launch now, or when the
   /// storage or the disk failed (then an outage has begun, and the claim is given back).
   bool LaunchNext() {
+    std::optional<int> member;  // PBT: the member whose next stretch this trial trains
+    if (pbt_) {
+      member = pbt_->NextToLaunch();
+      if (!member) return false;
+    }
     std::optional<store::Trial> claimed;
     try {
-      claimed = store_.ClaimTrial(study_.id, plan_.n_trials, worker_);
+      claimed = store_.ClaimTrial(study_.id,
+                                  pbt_ ? std::numeric_limits<int>::max() : plan_.n_trials, worker_);
     } catch (const store::StorageUnavailable& e) {
       BeginOutage(e.what());  // a claim whose answer was lost is recovered as stale
       return false;
@@ -367,6 +387,9 @@ class Controller {
     store::Trial trial = std::move(*claimed);
     // Its parameters were chosen before the claim (enqueued, or a retry): given back, it waits.
     const bool queued = !trial.params.empty() || trial.retry_of >= 0;
+    // A PBT member goes on with its plan's values; its first trial takes an enqueued point (the
+    // search centre of a new study) or the sampler's draw, as any first trial does.
+    if (member && pbt_->PlanOf(*member)) trial.params = pbt_->PlanOf(*member)->params;
     if (trial.params.empty()) {
       // A new trial: the sampler chooses; its randomness depends only on seed and number.
       Rng rng(DeriveSeed(plan_.seed, static_cast<uint64_t>(trial.number), "sampler"));
@@ -385,19 +408,107 @@ class Controller {
       trial.params = space_.ToParams(suggestion->point);
       trial.seed = SeedOfTrial(plan_.fixed, trial.params, plan_.seed, trial.number);
     }
+    if (member) trial.seed = pbt_->member(*member).seed;  // one seed through a member's trials
+    std::filesystem::path restore_from;
     try {
       trial.run_dir = ClaimRunDir(plan_, trial.number).string();
       store_.StartTrial(trial.id, trial.params, trial.seed, trial.run_dir);
       WriteRunFiles(trial);
+      if (member) restore_from = PlaceRestorePoint(*member, trial.run_dir);
     } catch (const std::exception& e) {
       if (!IsFault(e)) throw;
       GiveBack(trial, queued, e);
       return false;
     }
+    if (member) {
+      pbt_->Launched(*member, trial.number, trial.run_dir, trial.params);
+      SaveMember(*member);
+    }
     Emit(SweepEvent::Kind::kCreated, &trial, "");
-    Start(std::move(trial), queued);
+    Start(std::move(trial), queued, member.value_or(-1), restore_from);
     return true;
   }
+
+  // ----- population-based training -----------------------------------------------------------
+
+  /// Copies the checkpoint a PBT member starts from into its new trial's folder (restore_from/),
+  /// so that the folder shows what it started from and no later cleanup of the source matters.
+  /// Empty when it starts from scratch.
+  std::filesystem::path PlaceRestorePoint(int member, const std::filesystem::path& run_dir) {
+    const std::optional<SegmentPlan>& plan = pbt_->PlanOf(member);
+    if (!plan || plan->restore_from.empty()) return {};
+    const std::filesystem::path source = plan->restore_from;
+    if (!std::filesystem::exists(source))
+      throw UserError(
+          fmt::format("member {} goes on from checkpoint {}, which is gone (removed "
+                      "outside hpo?); the population cannot go on without it",
+                      member, source.string()));
+    std::filesystem::path copy = run_dir / "restore_from" / source.filename();
+    std::filesystem::create_directories(copy.parent_path());
+    std::filesystem::copy(source, copy, std::filesystem::copy_options::recursive);
+    return copy;
+  }
+
+  /// A member's report: PBT may judge it (and others, synch), pause it, or make members copy a
+  /// leader; trials of members that must stop are stopped (recorded complete with their last
+  /// value, Record).
+  void OnMemberReport(const RunningTrial& r, int64_t step, double value) {
+    const PbtActions actions = pbt_->OnReport(r.member, step, value, Oriented(value));
+    for (const std::string& event : actions.events) Emit(SweepEvent::Kind::kInfo, &r.trial, event);
+    for (int member : actions.stop) {
+      for (RunningTrial& t : running_) {
+        if (t.member != member || t.ending()) continue;
+        t.paused = true;
+        StopSeeds(t);
+      }
+    }
+    if (!actions.changed) return;
+    for (int member = 0; member < pbt_->size(); ++member) SaveMember(member);
+  }
+
+  void SaveMember(int member) {
+    Write([this, member, record = pbt_->Record(member)] {
+      store_.SavePbtMember(study_.id, member, record);
+    });
+  }
+
+  /// A member's trial was recorded: the member waits, or is finished.
+  void MemberEnded(const RunningTrial& r, bool interrupted, const std::string& outcome) {
+    if (r.member < 0) return;
+    pbt_->Ended(r.member, r.paused, interrupted, outcome);
+    SaveMember(r.member);
+  }
+
+  /// Whether a PBT sweep with nothing running is over: every member finished, launching stopped
+  /// (timeout, a stopping rule), or no member can run (which PBT's rules should never leave).
+  bool PopulationDone(bool done_launching) {
+    if (pbt_->AllFinished() || done_launching) return true;
+    if (pbt_->NextToLaunch()) return false;
+    Emit(SweepEvent::Kind::kInfo, nullptr,
+         "population-based training: no member is finished, none can run; stopping");
+    return true;
+  }
+
+  /// A PBT population lives in the controller that runs it (its records are saved for a resume):
+  /// a second controller on the study would run the same members twice, so it is refused for
+  /// now. A controller that stopped sending heartbeats has left: its trials fail, and their
+  /// members go on from their latest checkpoints.
+  void RefuseSharedPopulation() {
+    const int64_t fresh_since = store::NowMs() - static_cast<int64_t>(plan_.stale_after * 1000);
+    for (const store::Trial& t : view_.Refresh()) {
+      if (t.state != store::TrialState::kRunning || t.worker == worker_) continue;
+      if (t.heartbeat_ms >= fresh_since)
+        throw UserError(fmt::format(
+            "population-based training: controller {} runs this population (trial {}); a PBT "
+            "study has one controller at a time: wait for it to end, or stop it and resume",
+            t.worker, t.number));
+      store_.FailAndRequeue(t.id, "its controller " + t.worker + " stopped sending heartbeats", 0);
+    }
+  }
+
+  /// Re-queues of a trial whose controller died: none for a PBT member's trial, whose member
+  /// goes on from its latest checkpoint instead (PbtCoordinator).
+  int Retries() const { return pbt_ ? 0 : plan_.max_retries; }
 
   /// A claimed trial that could not start because the storage or the disk failed: given back
   /// (Store::ReleaseTrial), and the outage begins.
@@ -461,10 +572,12 @@ class Controller {
   }
 
   /// Starts a new trial's first seed, and more while slots are free.
-  void Start(store::Trial trial, bool queued) {
+  void Start(store::Trial trial, bool queued, int member, std::filesystem::path restore_from) {
     RunningTrial r;
     r.trial = std::move(trial);
     r.seeds = SeedRuns(r.trial, plan_.seeds_per_trial);
+    r.member = member;
+    r.restore_from = std::move(restore_from);
     try {
       StartSeed(r, r.seeds.front());
     } catch (const std::runtime_error& e) {
@@ -513,6 +626,13 @@ class Controller {
                 {"HPO_RUN_DIR", seed.run_dir.string()},
                 {"HPO_SEED", std::to_string(seed.seed)},
                 {"HPO_SEED_INDEX", std::to_string(seed.index)}};
+    if (r.member >= 0) {  // the PBT verbs of docs/trial_protocol.md
+      std::filesystem::create_directories(CheckpointDir(seed.run_dir));
+      spec.env.push_back({"HPO_CHECKPOINT_DIR", CheckpointDir(seed.run_dir).string()});
+      spec.env.push_back({"HPO_PBT_MEMBER", std::to_string(r.member)});
+      if (!r.restore_from.empty())
+        spec.env.push_back({"HPO_RESTORE_FROM", r.restore_from.string()});
+    }
     seed.process = TrialProcess::Start(spec);
   }
 
@@ -653,6 +773,10 @@ class Controller {
                      report->partial ? formulas_[0].names().front() : plan_.metric,
                      ReadableNumber(*value)),
          *value, report->step);
+    if (r.member >= 0) {  // PBT judges members; nothing is pruned
+      if (running) OnMemberReport(r, *report->step, *value);
+      return;
+    }
     // Pruning weighs the other trials' curves: not while the storage cannot show them.
     if (running && !outage_ && ShouldPrune(r)) {
       r.pruned = true;
@@ -766,11 +890,25 @@ class Controller {
     if (r.taken_over) return;
     const store::Trial& t = r.trial;
     const store::TrialCost cost = CostOf(r);
+    if (r.paused) {
+      Finish(t, store::TrialState::kComplete, r.last_value, {}, cost, "");
+      Emit(SweepEvent::Kind::kInfo, &t,
+           fmt::format("member {} paused at step {} ({} {})", r.member,
+                       pbt_->member(r.member).last_step, plan_.metric,
+                       r.last_value ? ReadableNumber(*r.last_value) : "none"));
+      return MemberEnded(r, false, "");
+    }
     if (r.pruned) {
       Finish(t, store::TrialState::kPruned, r.last_value, {}, cost, "pruned");
       Emit(SweepEvent::Kind::kPruned, &t, r.last_value ? ReadableNumber(*r.last_value) : "",
            r.last_value);
       return;
+    }
+    if (!r.outside.empty() && r.member >= 0) {
+      Finish(t, store::TrialState::kFailed, std::nullopt, {}, cost, r.outside);
+      Emit(SweepEvent::Kind::kFailed, &t,
+           fmt::format("{} (member {} goes on from its latest checkpoint)", r.outside, r.member));
+      return MemberEnded(r, true, "");
     }
     if (!r.outside.empty()) {
       Write([this, id = t.id, why = r.outside] {
@@ -784,7 +922,7 @@ class Controller {
       Finish(t, store::TrialState::kFailed, std::nullopt, {}, cost,
              r.failure + " (see " + r.failure_log.string() + ")");
       Emit(SweepEvent::Kind::kFailed, &t, r.failure);
-      return;
+      return MemberEnded(r, false, r.failure);
     }
     const auto [value, more] = TrialValues(r.seeds);
     Finish(t, store::TrialState::kComplete, value, more, cost, "");
@@ -798,6 +936,7 @@ class Controller {
         finished.seed_values.push_back({seed.index, seed.seed, *seed.value});
     }
     Emit(SweepEvent::Kind::kFinished, &finished, shown, value);
+    MemberEnded(r, false, "complete");
   }
 
   /// The trial's value and further objectives: each the aggregate of its seeds' (all ended well).
@@ -936,7 +1075,7 @@ class Controller {
         if (t.state == store::TrialState::kRunning && t.heartbeat_ms < store::NowMs() - stale_ms)
           TryAdopt(t);
       }
-      for (int64_t number : store_.RecoverStaleTrials(study_.id, stale_ms, plan_.max_retries)) {
+      for (int64_t number : store_.RecoverStaleTrials(study_.id, stale_ms, Retries())) {
         Emit(SweepEvent::Kind::kRecovered, nullptr,
              fmt::format("trial {} lost its controller (no heartbeat for {} s): FAILED, re-queued",
                          number, plan_.stale_after));
@@ -967,9 +1106,11 @@ class Controller {
       if (t.state != store::TrialState::kRunning || !IsDeadLocalWorker(t.worker, host_)) continue;
       if (TryAdopt(t)) continue;
       if (store_.FailAndRequeue(t.id, "its controller " + t.worker + " died while it ran",
-                                plan_.max_retries)) {
+                                Retries())) {
         Emit(SweepEvent::Kind::kRecovered, &t,
-             "controller " + t.worker + " is gone: FAILED, re-queued");
+             "controller " + t.worker + " is gone: FAILED, " +
+                 (pbt_ || plan_.pbt ? "its member goes on from its latest checkpoint"
+                                    : "re-queued"));
       }
     }
     Heartbeat();
@@ -1021,10 +1162,14 @@ class Controller {
           continue;
         }
         if (!r.taken_over) {
-          outbox_.push_back([this, id = r.trial.id, why] {
-            store_.FailAndRequeue(id, why, plan_.max_retries + 1);
-          });
-          Emit(SweepEvent::Kind::kFailed, &r.trial, "interrupted (re-queued)");
+          outbox_.push_back(
+              [this, id = r.trial.id, why, retries = pbt_ ? 0 : plan_.max_retries + 1] {
+                store_.FailAndRequeue(id, why, retries);
+              });
+          Emit(SweepEvent::Kind::kFailed, &r.trial,
+               r.member >= 0 ? "interrupted (the member goes on from its latest checkpoint)"
+                             : "interrupted (re-queued)");
+          MemberEnded(r, true, "");
         }
         running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
       }
@@ -1057,6 +1202,7 @@ class Controller {
   const std::string host_;
   const std::string worker_;
   std::vector<RunningTrial> running_;
+  std::optional<PbtCoordinator> pbt_;         // method: pbt
   std::deque<std::function<void()>> outbox_;  // writes not yet taken by the storage, in order
   std::optional<Outage> outage_;              // set while the storage or the disk is away
   bool orphans_pending_ = false;  // the storage went away before RecoverOrphans could look

@@ -13,6 +13,7 @@
 #include "lib/config/objective_formula.h"
 #include "lib/core/pareto.h"
 #include "lib/core/value.h"
+#include "lib/pbt/pbt_settings.h"
 #include "lib/pruners/pruner.h"
 #include "lib/runner/stopping_rules.h"
 #include "lib/samplers/sampler.h"
@@ -39,6 +40,10 @@ struct SweepPlan {
   /// step's intermediate value, is their `aggregate` (lib/core/seed_aggregate.h).
   int seeds_per_trial = 1;
   std::string aggregate = "mean";
+  /// Population-based training (method: pbt): a member is a chain of trials that exploit each
+  /// other's checkpoints (lib/runner/pbt_coordinator.h); n_trials does not bound it, every
+  /// member training to its own end does.
+  std::optional<pbt::PbtSettings> pbt;
   double timeout_per_trial = 0;   ///< seconds; 0 = no limit
   double timeout = 0;             ///< seconds for this controller to launch trials; 0 = none
   int max_retries = 1;            ///< re-queues of a trial whose controller died
@@ -101,6 +106,8 @@ struct SweepEvent {
 struct SweepSummary {
   int launched = 0;  ///< trials this controller ran
   bool interrupted = false;
+  /// PBT: every member has trained to its end (none will copy a checkpoint any more).
+  bool population_finished = false;
 };
 
 /// Runs the study until it has n_trials trials, the sampler is exhausted, the timeout passes, a

@@ -14,7 +14,8 @@
 namespace hpo::samplers {
 
 const std::vector<std::string>& SamplerMethods() {
-  static const std::vector<std::string> methods = {"random", "grid", "protein", "tpe", "cmaes"};
+  static const std::vector<std::string> methods = {"random", "grid",  "protein",
+                                                   "tpe",    "cmaes", "pbt"};
   return methods;
 }
 
@@ -29,8 +30,9 @@ std::string CanonicalMethod(const std::string& name) {
   }
   const auto& known = SamplerMethods();
   if (std::find(known.begin(), known.end(), name) == known.end()) {
-    throw UserError(fmt::format(
-        "unknown method '{}' (known: random, grid, bayes/protein, tpe, cmaes)", OneLine(name)));
+    throw UserError(
+        fmt::format("unknown method '{}' (known: random, grid, bayes/protein, tpe, cmaes, pbt)",
+                    OneLine(name)));
   }
   return name;
 }
@@ -54,8 +56,14 @@ std::unique_ptr<Sampler> MakeSampler(const SamplerSettings& settings) {
   }
   if (settings.method == "cmaes")
     return std::make_unique<CmaesSampler>(settings.max_constraint_tries);
-  throw UserError(fmt::format("unknown sampler '{}' (known: random, grid, protein, tpe, cmaes)",
-                              settings.method));
+  // PBT's first members are drawn from the prior, as Ray's search algorithm draws them; what
+  // follows is the controller's (lib/runner/population_runner.h).
+  if (settings.method == "pbt") {
+    settings.pbt.Check();
+    return std::make_unique<RandomSampler>(settings.max_constraint_tries);
+  }
+  throw UserError(fmt::format(
+      "unknown sampler '{}' (known: random, grid, protein, tpe, cmaes, pbt)", settings.method));
 }
 
 }  // namespace hpo::samplers

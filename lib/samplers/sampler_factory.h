@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/pbt/pbt_settings.h"
 #include "lib/samplers/grid_sampler.h"
 #include "lib/samplers/protein_sampler.h"
 #include "lib/samplers/sampler.h"
@@ -15,7 +16,8 @@ namespace hpo::samplers {
 /// What every sampler shares, and one member per sampler family with that family's own
 /// settings: only the chosen method's are used (and checked).
 struct SamplerSettings {
-  /// random | grid | protein (method: bayes) | tpe | cmaes
+  /// random | grid | protein (method: bayes) | tpe | cmaes | pbt (population-based training: the
+  /// first members are drawn at random, then the controller exploits and explores, lib/pbt)
   std::string method = "protein";
   /// Candidate draws before the feasible region is declared empty.
   int max_constraint_tries = 10'000;
@@ -25,6 +27,7 @@ struct SamplerSettings {
   GridSettings grid{};
   ProteinSettings protein{};
   TpeSettings tpe{};
+  pbt::PbtSettings pbt{};
 
   bool operator==(const SamplerSettings&) const = default;
 };

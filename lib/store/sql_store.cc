@@ -50,7 +50,8 @@ namespace {
 
 // 2: studies.version and trials.version (LoadTrialsChangedSince), trials.cost_measure.
 // 3: trials.more_values (multi-objective studies). Older databases are migrated when opened.
-// Tables added later (workers, launches, trial_rungs, trial_seed_values) are created when a
+// Tables added later (workers, launches, trial_rungs, trial_seed_values, pbt_members) are created
+// when a
 // database is opened (IF NOT EXISTS): an hpo that does not know them ignores them, so they need no
 // new version.
 constexpr int kSchemaVersion = 3;
@@ -94,6 +95,9 @@ CREATE TABLE IF NOT EXISTS trial_rungs (
 CREATE TABLE IF NOT EXISTS trial_seed_values (
   trial_id {int} NOT NULL REFERENCES trials(id), seed_index {int} NOT NULL, seed {int} NOT NULL,
   value {real} NOT NULL, PRIMARY KEY (trial_id, seed_index));
+CREATE TABLE IF NOT EXISTS pbt_members (
+  study_id {int} NOT NULL REFERENCES studies(id), member {int} NOT NULL, record TEXT NOT NULL,
+  PRIMARY KEY (study_id, member));
 )sql";
 
 constexpr const char* kTrialColumns =
@@ -242,6 +246,27 @@ class SqlStore : public Store {
         workers.push_back({row.Text(0), row.Text(1), row.Int(2)});
       }
       return workers;
+    });
+  }
+
+  void SavePbtMember(int64_t study_id, int member, const std::string& record) override {
+    return Guarded([&]() -> void {
+      db_->Query(
+          "INSERT INTO pbt_members (study_id, member, record) VALUES (?, ?, ?) "
+          "ON CONFLICT (study_id, member) DO UPDATE SET record = excluded.record",
+          {study_id, static_cast<int64_t>(member), record});
+    });
+  }
+
+  std::map<int, std::string> LoadPbtMembers(int64_t study_id) override {
+    return Guarded([&]() -> std::map<int, std::string> {
+      std::map<int, std::string> members;
+      for (const SqlRow& row :
+           db_->Query("SELECT member, record FROM pbt_members WHERE study_id = ? ORDER BY member",
+                      {study_id})) {
+        members[static_cast<int>(row.Int(0))] = row.Text(1);
+      }
+      return members;
     });
   }
 

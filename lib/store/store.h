@@ -168,6 +168,12 @@ class Store {
   /// The study's launches, oldest first.
   virtual std::vector<Launch> LoadLaunches(int64_t study_id) = 0;
 
+  /// Saves (replaces) population-based training's record of `member`: text the sweep controller
+  /// writes and reads (lib/runner/pbt_member.h), opaque here.
+  virtual void SavePbtMember(int64_t study_id, int member, const std::string& record) = 0;
+  /// Every member's record, by member.
+  virtual std::map<int, std::string> LoadPbtMembers(int64_t study_id) = 0;
+
   /// Atomically claims the next trial for `worker` while the study has fewer than
   /// `max_trials` trials that count (every trial except FAILED ones that were re-queued):
   /// the oldest WAITING trial if any (params already set), else a new RUNNING trial with the

@@ -19,6 +19,8 @@
 //   --linger_once=<path> after writing the results file, if <path> does not exist: create it and
 //                        sleep 60 s (a trial that has finished its work but not yet exited)
 // In $HPO_RUN_DIR it also writes argv.txt: its arguments, one per line, as it received them.
+// With $HPO_CHECKPOINT_DIR set (a PBT member, docs/trial_protocol.md) it trains a "skill" instead:
+// see RunPbtMember.
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -31,6 +33,45 @@
 #include <set>
 #include <string>
 #include <thread>
+
+// A PBT member: its skill grows by 1 - (x - 0.3)^2 every 1000 steps (x = 0.3 grows fastest), from
+// the skill and step of the checkpoint in $HPO_RESTORE_FROM ("<step> <skill>"), up to
+// steps * 1000 steps. Before it reports step N it writes $HPO_CHECKPOINT_DIR/step_<N>.ckpt (by a
+// rename, whole or not at all); it reports {"step": N, "<metric>": skill} and writes the final
+// skill into the results file, and the checkpoint it started from into restored_from.txt.
+int RunPbtMember(double x, int steps, double step_seconds, const std::string& metric,
+                 const std::string& run_dir) {
+  const std::string checkpoints = std::getenv("HPO_CHECKPOINT_DIR");
+  long long step = 0;
+  double skill = 0;
+  if (const char* from = std::getenv("HPO_RESTORE_FROM")) {
+    std::ifstream in(from);
+    if (!(in >> step >> skill)) {
+      std::fprintf(stderr, "stub_trial: cannot read checkpoint %s\n", from);
+      return 4;
+    }
+    std::ofstream(run_dir + "/restored_from.txt") << from << "\n" << step << " " << skill << "\n";
+  }
+  const double gain = 1.0 - (x - 0.3) * (x - 0.3);
+  while (step < steps * 1000LL) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(step_seconds));
+    step += 1000;
+    skill += gain;
+    const std::string path = checkpoints + "/step_" + std::to_string(step) + ".ckpt";
+    {
+      std::ofstream out(path + ".tmp");
+      out.precision(17);
+      out << step << " " << skill << "\n";
+    }
+    std::filesystem::rename(path + ".tmp", path);
+    std::printf("{\"step\": %lld, \"%s\": %.17g}\n", step, metric.c_str(), skill);
+    std::fflush(stdout);
+  }
+  std::ofstream out(run_dir + "/sweep_eval_results.yaml");
+  out.precision(17);
+  out << "\"" << metric << "\": " << skill << "\nx: " << x << "\n";
+  return 0;
+}
 
 int main(int argc, char** argv) {
   std::map<std::string, std::string> args;
@@ -68,6 +109,8 @@ int main(int argc, char** argv) {
     score += std::normal_distribution<double>(0.0, std::atof(args["noise"].c_str()))(engine);
   }
 
+  if (std::getenv("HPO_CHECKPOINT_DIR") && run_dir)
+    return RunPbtMember(x, steps, step_seconds, metric, run_dir);
   if (fault == "segfault") std::raise(SIGSEGV);
   if (fault == "abort") std::abort();
   if (fault == "exit3") return 3;

@@ -1819,7 +1819,7 @@ TEST_F(SweepCliTest, MethodFlagAndYamlKnowTheSameNames) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(bad.output,
             "hpo: error: --method: unknown method 'nonsense' (known: random, grid, bayes/protein, "
-            "tpe, cmaes)\n");
+            "tpe, cmaes, pbt)\n");
 }
 
 // The stub's results file has score = 100 - 100 (x - 0.3)^2 and x itself: maximising score

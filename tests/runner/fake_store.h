@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -58,6 +59,14 @@ class FakeStore : public store::Store {
   std::vector<store::Launch> LoadLaunches(int64_t) override {
     Reach();
     return launches;
+  }
+  void SavePbtMember(int64_t, int member, const std::string& record) override {
+    Reach();
+    pbt_members[member] = record;
+  }
+  std::map<int, std::string> LoadPbtMembers(int64_t) override {
+    Reach();
+    return pbt_members;
   }
 
   std::optional<store::Trial> ClaimTrial(int64_t, int max_trials,
@@ -262,6 +271,7 @@ class FakeStore : public store::Store {
   std::vector<std::string> stops;  ///< RecordStop's reasons
   std::vector<store::Worker> workers;
   std::vector<store::Launch> launches;
+  std::map<int, std::string> pbt_members;
 
   /// While this says so, every call but OpenStudy throws StorageUnavailable, as the real store
   /// does once its own short retries have failed (a storage outage).

@@ -91,6 +91,19 @@ TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   EXPECT_EQ(store->LoadTrials(study.id)[0].seed_values.size(), 2u);
 }
 
+TEST_F(PostgresStoreTest, PbtMemberRecordsAreReplacedAndKeptPerStudy) {
+  auto store = OpenStore(FreshUrl());
+  const Study a = store->OpenStudy("pbt_a", "maximize", "", true);
+  const Study b = store->OpenStudy("pbt_b", "maximize", "", true);
+  store->SavePbtMember(a.id, 1, "member: 1\nphase: waiting\n");
+  store->SavePbtMember(a.id, 0, "member: 0\n");
+  store->SavePbtMember(a.id, 1, "member: 1\nphase: running\n");  // replaced
+  store->SavePbtMember(b.id, 0, "other study");
+  EXPECT_EQ(store->LoadPbtMembers(a.id),
+            (std::map<int, std::string>{{0, "member: 0\n"}, {1, "member: 1\nphase: running\n"}}));
+  EXPECT_EQ(store->LoadPbtMembers(b.id), (std::map<int, std::string>{{0, "other study"}}));
+}
+
 TEST_F(PostgresStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBudget) {
   const std::string url = FreshUrl();
   const int64_t study_id = OpenStore(url)->OpenStudy("shared", "maximize", "", true).id;

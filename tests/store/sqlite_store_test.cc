@@ -75,6 +75,19 @@ TEST_F(SqliteStoreTest, ClaimsStopAtTheBudget) {
   EXPECT_FALSE(store->ClaimTrial(study.id, 2, "w"));
 }
 
+TEST_F(SqliteStoreTest, PbtMemberRecordsAreReplacedAndKeptPerStudy) {
+  auto store = OpenStore(Url());
+  const Study a = store->OpenStudy("pbt_a", "maximize", "", true);
+  const Study b = store->OpenStudy("pbt_b", "maximize", "", true);
+  store->SavePbtMember(a.id, 1, "member: 1\nphase: waiting\n");
+  store->SavePbtMember(a.id, 0, "member: 0\n");
+  store->SavePbtMember(a.id, 1, "member: 1\nphase: running\n");  // replaced
+  store->SavePbtMember(b.id, 0, "other study");
+  EXPECT_EQ(store->LoadPbtMembers(a.id),
+            (std::map<int, std::string>{{0, "member: 0\n"}, {1, "member: 1\nphase: running\n"}}));
+  EXPECT_EQ(store->LoadPbtMembers(b.id), (std::map<int, std::string>{{0, "other study"}}));
+}
+
 TEST_F(SqliteStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBudget) {
   {
     auto store = OpenStore(Url());

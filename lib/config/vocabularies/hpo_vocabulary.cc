@@ -139,7 +139,7 @@ class HpoReader {
       r_.SetGoal(v, key);
     } else if (name == "method" || (name == "sampler" && !v.IsMap())) {
       r_.SetMethod(v, key);
-    } else if (name == "sampler" || name == "protein" || name == "tpe") {
+    } else if (name == "sampler" || name == "protein" || name == "tpe" || name == "pbt") {
       r_.Map(v, key);
       r_.ReadSamplerSettings(v, key);
     } else if (name == "seed") {

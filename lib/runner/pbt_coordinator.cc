@@ -1,0 +1,338 @@
+#include "lib/runner/pbt_coordinator.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+#include "lib/config/yaml_source.h"
+#include "lib/core/random.h"
+#include "lib/pbt/explore.h"
+
+namespace hpo::runner {
+namespace {
+
+const char* PhaseName(MemberPhase phase) {
+  switch (phase) {
+    case MemberPhase::kWaiting:
+      return "waiting";
+    case MemberPhase::kRunning:
+      return "running";
+    case MemberPhase::kFinished:
+      return "finished";
+  }
+  return "waiting";
+}
+
+MemberPhase PhaseFromName(const std::string& name) {
+  if (name == "running") return MemberPhase::kRunning;
+  if (name == "finished") return MemberPhase::kFinished;
+  return MemberPhase::kWaiting;
+}
+
+// The step in a checkpoint's name, `step_<N>` or `step_<N>.<ext>`; none for other names.
+std::optional<int64_t> StepOfName(const std::string& name) {
+  if (name.rfind("step_", 0) != 0) return std::nullopt;
+  const std::string digits =
+      name.substr(5, name.find('.') == std::string::npos ? std::string::npos : name.find('.') - 5);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::strtoll(digits.c_str(), nullptr, 10);
+}
+
+void EmitParams(YAML::Emitter& out, const ParamSet& params) {
+  out << YAML::Flow << YAML::BeginMap;
+  for (const auto& [name, value] : params) {
+    out << YAML::Key << name << YAML::Value;
+    config::EmitValue(out, value);
+  }
+  out << YAML::EndMap;
+}
+
+ParamSet ParamsOf(const YAML::Node& node) {
+  ParamSet params;
+  for (const auto& p : node)
+    params[p.first.Scalar()] = config::ValueFromYaml(p.second, Origin{"pbt member record"});
+  return params;
+}
+
+template <typename T>
+std::optional<T> OptionalOf(const YAML::Node& node) {
+  if (!node || node.IsNull()) return std::nullopt;
+  return node.as<T>();
+}
+
+template <typename T>
+void EmitOptional(YAML::Emitter& out, const char* key, const std::optional<T>& value) {
+  out << YAML::Key << key << YAML::Value;
+  if (value) {
+    out << *value;
+  } else {
+    out << YAML::Null;
+  }
+}
+
+std::string ChangesText(const std::vector<pbt::ParameterChange>& changes) {
+  std::string text;
+  for (const pbt::ParameterChange& c : changes) {
+    text += fmt::format("{}{} {} -> {} ({})", text.empty() ? "" : "; ", c.name,
+                        c.before ? ReadableValue(*c.before) : "-",
+                        c.after ? ReadableValue(*c.after) : "-", c.operation);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::filesystem::path CheckpointDir(const std::filesystem::path& run_dir) {
+  return run_dir / "checkpoints";
+}
+
+std::optional<std::filesystem::path> CheckpointAt(const std::filesystem::path& dir, int64_t step) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (StepOfName(entry.path().filename().string()) == step) return entry.path();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<int64_t, std::filesystem::path>> LatestCheckpointIn(
+    const std::filesystem::path& dir) {
+  std::optional<std::pair<int64_t, std::filesystem::path>> latest;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".tmp") != std::string::npos) continue;  // being written
+    const std::optional<int64_t> step = StepOfName(name);
+    if (step && (!latest || *step > latest->first)) latest = {{*step, entry.path()}};
+  }
+  return latest;
+}
+
+PbtCoordinator::PbtCoordinator(pbt::PbtSettings settings, const space::SearchSpace& space,
+                               uint64_t sweep_seed, const std::map<int, std::string>& records)
+    : settings_(std::move(settings)), space_(space), seed_(sweep_seed), population_(settings_) {
+  pbt::CheckExplorable(space_);
+  members_.resize(static_cast<size_t>(settings_.population_size));
+  for (size_t i = 0; i < members_.size(); ++i) {
+    members_[i].index = static_cast<int>(i);
+    members_[i].seed = DeriveSeed(sweep_seed, i, "pbt-member") & 0x7FFFFFFFULL;
+  }
+  for (const auto& [member, record] : records) {
+    if (member >= 0 && member < size()) Restore(record);
+  }
+}
+
+std::vector<pbt::MemberStatus> PbtCoordinator::Statuses() const {
+  std::vector<pbt::MemberStatus> statuses;
+  for (const PbtMember& m : members_) {
+    statuses.push_back(m.phase == MemberPhase::kRunning    ? pbt::MemberStatus::kRunning
+                       : m.phase == MemberPhase::kFinished ? pbt::MemberStatus::kFinished
+                                                           : pbt::MemberStatus::kWaiting);
+  }
+  return statuses;
+}
+
+std::optional<int> PbtCoordinator::NextToLaunch() const {
+  return population_.NextToRun(Statuses());
+}
+
+void PbtCoordinator::Launched(int member, int64_t number, const std::string& run_dir,
+                              const ParamSet& params) {
+  PbtMember& m = members_.at(member);
+  m.phase = MemberPhase::kRunning;
+  m.trial = number;
+  m.run_dir = run_dir;
+  m.params = params;
+  ++m.trials;
+  if (!m.next) m.next = SegmentPlan{params, "", 0};  // how this trial started, for a restart
+}
+
+PbtActions PbtCoordinator::OnReport(int member, int64_t step, double value, double oriented) {
+  PbtMember& m = members_.at(member);
+  m.last_value = value;
+  m.last_step = step;
+  Rng leader_rng(DeriveSeed(DeriveSeed(seed_, static_cast<uint64_t>(member), "pbt-leader"),
+                            static_cast<uint64_t>(step), "pick"));
+  const pbt::Judgement judgement =
+      population_.OnResult(member, step, oriented, Statuses(), pbt::PickUniformly(leader_rng));
+  PbtActions actions;
+  if (!judgement.judged) return actions;
+  actions.changed = true;
+  for (const pbt::KeptCheckpoint& kept : judgement.checkpoints) {
+    PbtMember& k = members_.at(kept.member);
+    const auto path = CheckpointAt(CheckpointDir(k.run_dir), kept.step);
+    k.checkpoint = path ? path->string() : "";
+    if (!path)
+      actions.events.push_back(fmt::format(
+          "member {} wrote no checkpoint of step {} in {} before reporting it: nobody can copy it "
+          "(docs/trial_protocol.md)",
+          kept.member, kept.step, CheckpointDir(k.run_dir).string()));
+  }
+  for (size_t i = 0; i < members_.size(); ++i) {
+    members_[i].state = population_.member(static_cast<int>(i));
+    if (!members_[i].state.checkpoint_step) members_[i].checkpoint.clear();
+  }
+  bool reporter_exploited = false;
+  for (const pbt::Exploit& e : judgement.exploits) {
+    Exploit(e, actions);
+    reporter_exploited |= e.member == member;
+  }
+  for (const pbt::SkippedExploit& s : judgement.skipped) {
+    members_.at(s.member).lineage.push_back(
+        {members_.at(s.member).last_step, s.leader, "", {}, {}, "", true});
+    actions.events.push_back(
+        fmt::format("member {} would copy member {}, which has no checkpoint now: nothing copied",
+                    s.member, s.leader));
+  }
+  if (judgement.next == pbt::Judgement::Next::kPause && !reporter_exploited)
+    Pause(member, step, actions);
+  return actions;
+}
+
+void PbtCoordinator::Exploit(const pbt::Exploit& e, PbtActions& actions) {
+  PbtMember& m = members_.at(e.member);
+  const PbtMember& leader = members_.at(e.leader);
+  if (leader.checkpoint.empty()) {
+    m.lineage.push_back({e.step, e.leader, "", {}, {}, "", true});
+    actions.events.push_back(fmt::format(
+        "member {} would copy member {}'s checkpoint of step {}, which it did not write: nothing "
+        "copied",
+        e.member, e.leader, e.step));
+    return;
+  }
+  Rng rng(DeriveSeed(DeriveSeed(seed_, static_cast<uint64_t>(e.member), "pbt-explore"),
+                     static_cast<uint64_t>(e.step) ^ (static_cast<uint64_t>(m.trials) << 40),
+                     "explore"));
+  pbt::RngDraws draws(rng);
+  const pbt::Exploration exploration = pbt::Explore(space_, leader.params, settings_, draws);
+  const std::string changes = ChangesText(exploration.changes);
+  m.next = SegmentPlan{exploration.values, leader.checkpoint, e.step};
+  m.lineage.push_back(
+      {e.step, e.leader, leader.checkpoint, leader.params, exploration.values, changes, false});
+  if (m.phase == MemberPhase::kRunning) actions.stop.push_back(e.member);
+  actions.events.push_back(fmt::format("member {} copies member {}'s checkpoint of step {}: {}",
+                                       e.member, e.leader, e.step,
+                                       changes.empty() ? "values kept" : changes));
+}
+
+// A member that yields its slot (or waits for the others, synch) goes on later from its own
+// checkpoint of `step`; without one it keeps running, as stopping it would lose its steps.
+void PbtCoordinator::Pause(int member, int64_t step, PbtActions& actions) {
+  PbtMember& m = members_.at(member);
+  const auto path = CheckpointAt(CheckpointDir(m.run_dir), step);
+  if (!path) {
+    actions.events.push_back(
+        fmt::format("member {} has no checkpoint of step {}: it keeps running instead of pausing",
+                    member, step));
+    return;
+  }
+  m.next = SegmentPlan{m.params, path->string(), step};
+  actions.stop.push_back(member);
+}
+
+void PbtCoordinator::WaitFromLatestCheckpoint(PbtMember& m) {
+  m.phase = MemberPhase::kWaiting;
+  const auto latest = LatestCheckpointIn(CheckpointDir(m.run_dir));
+  if (latest && (!m.next || latest->first >= m.next->start_step))
+    m.next = SegmentPlan{m.params, latest->second.string(), latest->first};
+}
+
+void PbtCoordinator::Ended(int member, bool paused, bool interrupted, const std::string& outcome) {
+  PbtMember& m = members_.at(member);
+  if (paused) {
+    m.phase = MemberPhase::kWaiting;
+  } else if (interrupted) {
+    WaitFromLatestCheckpoint(m);
+  } else {
+    m.phase = MemberPhase::kFinished;
+    m.outcome = outcome;
+  }
+}
+
+bool PbtCoordinator::AllFinished() const {
+  return std::all_of(members_.begin(), members_.end(),
+                     [](const PbtMember& m) { return m.phase == MemberPhase::kFinished; });
+}
+
+std::string PbtCoordinator::Record(int member) const {
+  const PbtMember& m = members_.at(member);
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "member" << YAML::Value << m.index;
+  out << YAML::Key << "phase" << YAML::Value << PhaseName(m.phase);
+  out << YAML::Key << "seed" << YAML::Value << m.seed;
+  out << YAML::Key << "trial" << YAML::Value << m.trial;
+  out << YAML::Key << "run_dir" << YAML::Value << m.run_dir;
+  out << YAML::Key << "trials" << YAML::Value << m.trials;
+  out << YAML::Key << "params" << YAML::Value;
+  EmitParams(out, m.params);
+  EmitOptional(out, "last_value", m.last_value);
+  out << YAML::Key << "last_step" << YAML::Value << m.last_step;
+  out << YAML::Key << "outcome" << YAML::Value << m.outcome;
+  if (m.next) {
+    out << YAML::Key << "next" << YAML::Value << YAML::BeginMap << YAML::Key << "params"
+        << YAML::Value;
+    EmitParams(out, m.next->params);
+    out << YAML::Key << "restore_from" << YAML::Value << m.next->restore_from << YAML::Key
+        << "start_step" << YAML::Value << m.next->start_step << YAML::EndMap;
+  }
+  out << YAML::Key << "state" << YAML::Value << YAML::BeginMap;
+  EmitOptional(out, "last_score", m.state.last_score);
+  EmitOptional(out, "checkpoint_step", m.state.checkpoint_step);
+  out << YAML::Key << "last_perturbation_step" << YAML::Value << m.state.last_perturbation_step;
+  out << YAML::Key << "last_train_step" << YAML::Value << m.state.last_train_step;
+  out << YAML::EndMap;
+  out << YAML::Key << "checkpoint" << YAML::Value << m.checkpoint;
+  out << YAML::Key << "next_sync_step" << YAML::Value << population_.next_sync_step();
+  out << YAML::Key << "lineage" << YAML::Value << YAML::BeginSeq;
+  for (const LineageEntry& l : m.lineage) {
+    out << YAML::BeginMap << YAML::Key << "step" << YAML::Value << l.step << YAML::Key << "parent"
+        << YAML::Value << l.parent << YAML::Key << "checkpoint" << YAML::Value << l.checkpoint
+        << YAML::Key << "before" << YAML::Value;
+    EmitParams(out, l.before);
+    out << YAML::Key << "after" << YAML::Value;
+    EmitParams(out, l.after);
+    out << YAML::Key << "changes" << YAML::Value << l.changes << YAML::Key << "skipped"
+        << YAML::Value << l.skipped << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+// A member as a stopped sweep saved it. One that was running lost its controller: it waits,
+// from its latest checkpoint.
+void PbtCoordinator::Restore(const std::string& record) {
+  const YAML::Node n = YAML::Load(record);
+  PbtMember& m = members_.at(n["member"].as<int>());
+  m.phase = PhaseFromName(n["phase"].as<std::string>());
+  m.seed = n["seed"].as<uint64_t>();
+  m.trial = n["trial"].as<int64_t>();
+  m.run_dir = n["run_dir"].as<std::string>();
+  m.trials = n["trials"].as<int>();
+  m.params = ParamsOf(n["params"]);
+  m.last_value = OptionalOf<double>(n["last_value"]);
+  m.last_step = n["last_step"].as<int64_t>();
+  m.outcome = n["outcome"].as<std::string>();
+  if (n["next"]) {
+    m.next = SegmentPlan{ParamsOf(n["next"]["params"]), n["next"]["restore_from"].as<std::string>(),
+                         n["next"]["start_step"].as<int64_t>()};
+  }
+  const YAML::Node s = n["state"];
+  m.state = {OptionalOf<double>(s["last_score"]), OptionalOf<int64_t>(s["checkpoint_step"]),
+             s["last_perturbation_step"].as<int64_t>(), s["last_train_step"].as<int64_t>()};
+  m.checkpoint = n["checkpoint"].as<std::string>();
+  for (const YAML::Node& l : n["lineage"]) {
+    m.lineage.push_back({l["step"].as<int64_t>(), l["parent"].as<int>(),
+                         l["checkpoint"].as<std::string>(), ParamsOf(l["before"]),
+                         ParamsOf(l["after"]), l["changes"].as<std::string>(),
+                         l["skipped"].as<bool>()});
+  }
+  population_.Restore(m.index, m.state);
+  population_.RestoreSync(n["next_sync_step"].as<int64_t>());
+  if (m.phase == MemberPhase::kRunning) WaitFromLatestCheckpoint(m);
+}
+
+}  // namespace hpo::runner

@@ -1,0 +1,121 @@
+// Population-based training inside the sweep controller (method: pbt). A member is one training
+// run that goes on across several trials: each trial is a stretch of its training, started from
+// scratch or from a checkpoint (its own, or a leader's it copies), and ended when PBT pauses it
+// or when the program finishes its budget. lib/pbt decides (Ray Tune's rules); this class keeps
+// the members' records (what each trains with next, where it starts from, its lineage) and turns
+// the decisions into what the controller does: which member runs next, which running trial
+// stops, which checkpoint a trial starts from. The records go to the study (Store::SavePbtMember)
+// after every change, so a controller that resumes the sweep goes on where the last one stopped.
+//
+// The trial program's side (docs/trial_protocol.md): it writes the checkpoint of step N into
+// $HPO_CHECKPOINT_DIR as `step_<N>` (a file with any extension, or a folder) before it reports
+// step N, and starts from $HPO_RESTORE_FROM when that is set.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/core/value.h"
+#include "lib/pbt/population.h"
+#include "lib/space/search_space.h"
+
+namespace hpo::runner {
+
+/// How a member starts when it runs again.
+struct SegmentPlan {
+  ParamSet params;
+  std::string restore_from;  ///< checkpoint it starts from; "" = from scratch
+  int64_t start_step = 0;    ///< the checkpoint's step (0 from scratch)
+};
+
+/// One judgement that made a member copy a leader, in the member's lineage.
+struct LineageEntry {
+  int64_t step = 0;        ///< the leader's checkpoint step the member goes on from
+  int parent = -1;         ///< the leader
+  std::string checkpoint;  ///< the leader's checkpoint ("" when skipped)
+  ParamSet before, after;  ///< the leader's values, and the member's new ones
+  std::string changes;     ///< explore's moves, "lr 0.0003 -> 0.00036 (* 1.2); ..."
+  bool skipped = false;    ///< the leader had no checkpoint: nothing was copied (pbt.py:727)
+};
+
+enum class MemberPhase { kWaiting, kRunning, kFinished };
+
+struct PbtMember {
+  int index = 0;
+  MemberPhase phase = MemberPhase::kWaiting;
+  uint64_t seed = 0;
+  /// How it starts next; none before its first trial (its values are drawn then).
+  std::optional<SegmentPlan> next;
+  ParamSet params;     ///< the values of its current or last trial
+  int64_t trial = -1;  ///< the number of its current or last trial
+  std::string run_dir;
+  int trials = 0;  ///< trials it has started
+  pbt::MemberState state;
+  std::string checkpoint;            ///< the checkpoint of state.checkpoint_step ("" when none)
+  std::optional<double> last_value;  ///< its last reported value (not oriented)
+  int64_t last_step = 0;             ///< the step of that report
+  std::vector<LineageEntry> lineage;
+  std::string outcome;  ///< kFinished: "complete", or why it failed
+};
+
+/// What a report asks the controller to do.
+struct PbtActions {
+  std::vector<int> stop;            ///< members whose running trial must end now (paused)
+  std::vector<std::string> events;  ///< one line each, for people
+  bool changed = false;             ///< records changed (save them)
+};
+
+class PbtCoordinator {
+ public:
+  /// A fresh population, or the one `records` (Store::LoadPbtMembers) describe: members left
+  /// running by a controller that is gone wait again, from their latest checkpoint.
+  PbtCoordinator(pbt::PbtSettings settings, const space::SearchSpace& space, uint64_t sweep_seed,
+                 const std::map<int, std::string>& records);
+
+  /// The member that should run next, if any (pbt::Population::NextToRun).
+  std::optional<int> NextToLaunch() const;
+  /// `member` started trial `number` in `run_dir` with `params` (its values, drawn for its
+  /// first trial); its plan is used up.
+  void Launched(int member, int64_t number, const std::string& run_dir, const ParamSet& params);
+  /// The values a member trains with next (none before its first trial) and where it starts.
+  const std::optional<SegmentPlan>& PlanOf(int member) const { return members_.at(member).next; }
+
+  /// `member` reported `value` at `step` (`oriented`: larger is better).
+  PbtActions OnReport(int member, int64_t step, double value, double oriented);
+  /// `member`'s trial ended. `paused`: stopped by PBT (it waits with its plan). Otherwise it
+  /// ended by itself (`outcome` "complete" or why it failed: the member is finished), or was
+  /// stopped from outside (`interrupted`: it waits, from its latest checkpoint).
+  void Ended(int member, bool paused, bool interrupted, const std::string& outcome);
+
+  bool AllFinished() const;
+  int size() const { return static_cast<int>(members_.size()); }
+  const PbtMember& member(int index) const { return members_.at(index); }
+  /// The record of `member` as saved in the study.
+  std::string Record(int member) const;
+
+ private:
+  std::vector<pbt::MemberStatus> Statuses() const;
+  void Exploit(const pbt::Exploit& exploit, PbtActions& actions);
+  void Pause(int member, int64_t step, PbtActions& actions);
+  void WaitFromLatestCheckpoint(PbtMember& m);
+  void Restore(const std::string& record);
+
+  pbt::PbtSettings settings_;
+  const space::SearchSpace& space_;
+  uint64_t seed_;
+  pbt::Population population_;
+  std::vector<PbtMember> members_;
+};
+
+/// The checkpoint a trial program wrote for `step` in `dir`: `step_<step>` or `step_<step>.<ext>`.
+std::optional<std::filesystem::path> CheckpointAt(const std::filesystem::path& dir, int64_t step);
+/// The checkpoint of the highest step in `dir`, with its step.
+std::optional<std::pair<int64_t, std::filesystem::path>> LatestCheckpointIn(
+    const std::filesystem::path& dir);
+/// Where a trial's program writes its checkpoints: <run_dir>/checkpoints.
+std::filesystem::path CheckpointDir(const std::filesystem::path& run_dir);
+
+}  // namespace hpo::runner

@@ -1,0 +1,192 @@
+// Population-based training end to end (method: pbt) with the stub trial program in its PBT mode
+// (stub_trial.cc, RunPbtMember): a member's skill grows by 1 - (x - 0.3)^2 per 1000 steps from
+// the skill of the checkpoint it starts from, so copying a leader's checkpoint shows in its score.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lib/store/store.h"
+#include "tests/e2e/run_hpo.h"
+#include "tests/support/test_dir.h"
+
+namespace hpo {
+namespace {
+
+namespace fs = std::filesystem;
+using e2e::CommandResult;
+using e2e::RunHpo;
+using e2e::SpawnHpo;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class PbtSweepTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing_support::FreshTestDir("pbt_e2e");
+    setenv("HPO_TRAIN_DIR", (dir_ / "train_dir").c_str(), 1);
+  }
+
+  /// A PBT sweep of `population` members, each training 20 reports of 1000 steps.
+  std::string Config(const std::string& name, int population, int jobs, double step_seconds) const {
+    const fs::path path = dir_ / (name + ".yaml");
+    std::ofstream(path) << "name: " << name << "\nmetric: score\ncommand: [" << HPO_STUB_TRIAL
+                        << ", \"--marker=" << name << "\", \"${args}\"]\n"
+                        << "method: pbt\npbt: {population_size: " << population
+                        << ", perturbation_interval: 2000}\nn_jobs: " << jobs
+                        << "\nseed: 5\nfixed: {steps: 20, step_seconds: " << step_seconds
+                        << "}\nparameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
+    return path.string();
+  }
+
+  std::unique_ptr<store::Store> Open(const std::string& name) const {
+    return store::OpenStore((dir_ / "train_dir/sweep" / name / "study.db").string());
+  }
+
+  std::vector<store::Trial> Trials(const std::string& name) const {
+    auto store = Open(name);
+    return store->LoadTrials(store->OpenStudy(name, "", "", false).id);
+  }
+
+  std::vector<YAML::Node> Members(const std::string& name) const {
+    auto store = Open(name);
+    std::vector<YAML::Node> members;
+    for (const auto& [member, record] :
+         store->LoadPbtMembers(store->OpenStudy(name, "", "", false).id))
+      members.push_back(YAML::Load(record));
+    return members;
+  }
+
+  int CompleteTrials(const std::string& name) const {
+    if (!fs::exists(dir_ / "train_dir/sweep" / name / "study.db")) return 0;
+    int complete = 0;
+    try {
+      for (const store::Trial& t : Trials(name))
+        complete += t.state == store::TrialState::kComplete;
+    } catch (const std::exception&) {
+      return 0;  // the study is being created
+    }
+    return complete;
+  }
+
+  /// Starts a controller and kills it (-9) once the study has `complete` complete trials.
+  void KillNineAt(const std::string& config, const std::string& name, int complete,
+                  const std::string& log) const {
+    const pid_t controller = SpawnHpo({"sweep", config}, (dir_ / log).string());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline && CompleteTrials(name) < complete)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    kill(controller, SIGKILL);
+    waitpid(controller, nullptr, 0);
+  }
+
+  /// Every member trained to its end (20 reports of 1000 steps) and left nothing running.
+  void ExpectEveryMemberFinished(const std::string& name) const {
+    const std::vector<YAML::Node> members = Members(name);
+    ASSERT_EQ(members.size(), 4u);
+    for (const YAML::Node& m : members) {
+      EXPECT_EQ(m["phase"].as<std::string>(), "finished") << m;
+      EXPECT_EQ(m["outcome"].as<std::string>(), "complete") << m;
+      EXPECT_EQ(m["last_step"].as<int64_t>(), 20000) << m;
+    }
+    for (const store::Trial& t : Trials(name)) {
+      EXPECT_NE(t.state, store::TrialState::kRunning) << "trial " << t.number;
+      EXPECT_NE(t.state, store::TrialState::kWaiting) << "trial " << t.number;
+    }
+  }
+
+  fs::path dir_;
+};
+
+// The trial a member started from `copy` (a checkpoint in its restore_from/ folder).
+const store::Trial* TrialRestoredFrom(const std::vector<store::Trial>& trials,
+                                      const fs::path& checkpoint, const ParamSet& params) {
+  for (const store::Trial& t : trials) {
+    const fs::path copy = fs::path(t.run_dir) / "restore_from" / checkpoint.filename();
+    if (fs::exists(copy) && ReadFile(copy) == ReadFile(checkpoint) && t.params == params) return &t;
+  }
+  return nullptr;
+}
+
+TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBounds) {
+  const std::string config = Config("population", 4, 4, 0.02);
+  const CommandResult r = RunHpo("sweep " + config);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("population-based training of 4 members, 4 at a time"), std::string::npos)
+      << r.output;
+  ExpectEveryMemberFinished("population");
+  const std::vector<store::Trial> trials = Trials("population");
+  int exploits = 0;
+  for (const YAML::Node& m : Members("population")) {
+    for (const YAML::Node& entry : m["lineage"]) {
+      if (entry["skipped"].as<bool>()) continue;
+      ++exploits;
+      const int member = m["member"].as<int>(), parent = entry["parent"].as<int>();
+      EXPECT_NE(member, parent);
+      const double x = entry["after"]["x"].as<double>();
+      EXPECT_GE(x, 0.0);
+      EXPECT_LE(x, 1.0);
+      // The leader's checkpoint of that step, copied into the folder of the member's next trial,
+      // which trained with the explored values and started from the checkpoint's step.
+      const fs::path checkpoint = entry["checkpoint"].as<std::string>();
+      EXPECT_EQ(checkpoint.filename().string(),
+                "step_" + std::to_string(entry["step"].as<int64_t>()) + ".ckpt");
+      ASSERT_TRUE(fs::exists(checkpoint)) << checkpoint;
+      const store::Trial* next = TrialRestoredFrom(trials, checkpoint, {{"x", Value(x)}});
+      ASSERT_NE(next, nullptr) << "no trial of member " << member << " started from " << checkpoint;
+      const std::string restored = ReadFile(fs::path(next->run_dir) / "restored_from.txt");
+      EXPECT_NE(restored.find(std::to_string(entry["step"].as<int64_t>()) + " "), std::string::npos)
+          << restored;
+      ASSERT_FALSE(next->intermediates.empty());
+      EXPECT_EQ(next->intermediates.front().step, entry["step"].as<int64_t>() + 1000);
+    }
+  }
+  EXPECT_GE(exploits, 1) << r.output;
+  EXPECT_NE(r.output.find("copies member"), std::string::npos) << r.output;
+}
+
+TEST_F(PbtSweepTest, KillNineTwiceThenResumeFinishesEveryMemberFromItsCheckpoints) {
+  const std::string config = Config("killed", 4, 2, 0.1);
+  KillNineAt(config, "killed", 3, "first.log");
+  KillNineAt(config, "killed", 10, "second.log");
+  const CommandResult resumed = RunHpo("sweep " + config);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  ExpectEveryMemberFinished("killed");
+  int killed = 0;
+  for (const store::Trial& t : Trials("killed")) {
+    if (t.state == store::TrialState::kFailed) {
+      EXPECT_NE(t.error.find("died while it ran"), std::string::npos) << t.error;
+      ++killed;
+    }
+    // Every trial that ran (not killed with its controller) from a checkpoint found it and read it.
+    if (t.state == store::TrialState::kComplete &&
+        fs::exists(fs::path(t.run_dir) / "restore_from")) {
+      EXPECT_TRUE(fs::exists(fs::path(t.run_dir) / "restored_from.txt")) << t.run_dir;
+    }
+  }
+  EXPECT_GE(killed, 1) << "the controllers were killed while no member ran";
+  for (const YAML::Node& m : Members("killed")) {
+    for (const YAML::Node& entry : m["lineage"]) {
+      if (!entry["skipped"].as<bool>()) {
+        EXPECT_TRUE(fs::exists(entry["checkpoint"].as<std::string>())) << entry;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hpo
