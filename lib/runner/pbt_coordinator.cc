@@ -158,8 +158,18 @@ PbtActions PbtCoordinator::OnReport(int member, int64_t step, double value, doub
                             static_cast<uint64_t>(step), "pick"));
   const pbt::Judgement judgement =
       population_.OnResult(member, step, oriented, Statuses(), pbt::PickUniformly(leader_rng));
+  for (size_t i = 0; i < members_.size(); ++i)  // what PBT remembers, in the records too
+    members_[i].state = population_.member(static_cast<int>(i));
   PbtActions actions;
-  if (!judgement.judged) return actions;
+  const bool reporter_exploited = judgement.judged && Apply(judgement, member, actions);
+  if (judgement.next == pbt::Judgement::Next::kPause && !reporter_exploited)
+    Pause(member, step, actions);
+  return actions;
+}
+
+// A judgement's kept checkpoints, exploits and skipped exploits; true when `member` (the one
+// that reported) copies a leader.
+bool PbtCoordinator::Apply(const pbt::Judgement& judgement, int member, PbtActions& actions) {
   actions.changed = true;
   for (const pbt::KeptCheckpoint& kept : judgement.checkpoints) {
     PbtMember& k = members_.at(kept.member);
@@ -171,9 +181,8 @@ PbtActions PbtCoordinator::OnReport(int member, int64_t step, double value, doub
           "(docs/trial_protocol.md)",
           kept.member, kept.step, CheckpointDir(k.run_dir).string()));
   }
-  for (size_t i = 0; i < members_.size(); ++i) {
-    members_[i].state = population_.member(static_cast<int>(i));
-    if (!members_[i].state.checkpoint_step) members_[i].checkpoint.clear();
+  for (PbtMember& m : members_) {
+    if (!m.state.checkpoint_step) m.checkpoint.clear();
   }
   bool reporter_exploited = false;
   for (const pbt::Exploit& e : judgement.exploits) {
@@ -187,9 +196,7 @@ PbtActions PbtCoordinator::OnReport(int member, int64_t step, double value, doub
         fmt::format("member {} would copy member {}, which has no checkpoint now: nothing copied",
                     s.member, s.leader));
   }
-  if (judgement.next == pbt::Judgement::Next::kPause && !reporter_exploited)
-    Pause(member, step, actions);
-  return actions;
+  return reporter_exploited;
 }
 
 void PbtCoordinator::Exploit(const pbt::Exploit& e, PbtActions& actions) {
@@ -231,6 +238,7 @@ void PbtCoordinator::Pause(int member, int64_t step, PbtActions& actions) {
   }
   m.next = SegmentPlan{m.params, path->string(), step};
   actions.stop.push_back(member);
+  actions.changed = true;
 }
 
 void PbtCoordinator::WaitFromLatestCheckpoint(PbtMember& m) {

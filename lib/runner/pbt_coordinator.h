@@ -98,6 +98,7 @@ class PbtCoordinator {
 
  private:
   std::vector<pbt::MemberStatus> Statuses() const;
+  bool Apply(const pbt::Judgement& judgement, int member, PbtActions& actions);
   void Exploit(const pbt::Exploit& exploit, PbtActions& actions);
   void Pause(int member, int64_t step, PbtActions& actions);
   void WaitFromLatestCheckpoint(PbtMember& m);

@@ -724,8 +724,10 @@ class Controller {
   /// A seed that ended on its own: its final values, or why the trial fails (the others are
   /// stopped then). A seed we stopped (the trial was ending) tells nothing.
   void SeedEnded(RunningTrial& r, SeedRun& seed) {
-    if (r.ending()) return;
     const ExitStatus& status = *seed.exit;
+    // A PBT member paused as it finished its budget by itself: it is finished, not paused.
+    if (r.paused && status.ok()) return FinishedWhilePaused(r, seed);
+    if (r.ending()) return;
     if (KilledFromOutside(status)) {
       // Not the parameters' fault: a scheduler's cancel, the OOM killer or a person. Run it again.
       r.outside = (r.seeds.size() > 1 ? SeedName(seed) + ": " : "") + "trial program was " +
@@ -743,6 +745,16 @@ class Controller {
     Write([this, id = r.trial.id, v = store::SeedValue{seed.index, seed.seed, *seed.value}] {
       store_.RecordSeedValue(id, v);
     });
+  }
+
+  void FinishedWhilePaused(RunningTrial& r, SeedRun& seed) {
+    try {
+      seed.value = ReadFinalValue(seed.run_dir, formulas_[0], seed.last_whole);
+      seed.more = ReadMoreValues(seed.run_dir, seed.last_more);
+      r.paused = false;  // recorded complete, and the member finished
+    } catch (const std::runtime_error&) {
+      // no results: it was stopped before it wrote them; it goes on from its checkpoint
+    }
   }
 
   static std::string SeedName(const SeedRun& seed) {

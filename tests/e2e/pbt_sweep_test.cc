@@ -42,12 +42,13 @@ class PbtSweepTest : public testing::Test {
   }
 
   /// A PBT sweep of `population` members, each training 20 reports of 1000 steps.
-  std::string Config(const std::string& name, int population, int jobs, double step_seconds) const {
+  std::string Config(const std::string& name, int population, int jobs, double step_seconds,
+                     const std::string& more_pbt = "") const {
     const fs::path path = dir_ / (name + ".yaml");
     std::ofstream(path) << "name: " << name << "\nmetric: score\ncommand: [" << HPO_STUB_TRIAL
                         << ", \"--marker=" << name << "\", \"${args}\"]\n"
                         << "method: pbt\npbt: {population_size: " << population
-                        << ", perturbation_interval: 2000}\nn_jobs: " << jobs
+                        << ", perturbation_interval: 2000" << more_pbt << "}\nn_jobs: " << jobs
                         << "\nseed: 5\nfixed: {steps: 20, step_seconds: " << step_seconds
                         << "}\nparameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
     return path.string();
@@ -157,6 +158,30 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
   }
   EXPECT_GE(exploits, 1) << r.output;
   EXPECT_NE(r.output.find("copies member"), std::string::npos) << r.output;
+}
+
+// synch: true (Ray's synch, pbt.py:586-644): a member that reaches the next synchronisation step
+// waits for the others, so with 2 slots for 4 members every trial trains one interval at most,
+// and every exploit is at a synchronisation step.
+TEST_F(PbtSweepTest, SynchronousMembersWaitForEachOtherAtEveryInterval) {
+  const CommandResult r = RunHpo("sweep " + Config("synch", 4, 2, 0.01, ", synch: true"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ExpectEveryMemberFinished("synch");
+  for (const store::Trial& t : Trials("synch")) {
+    // A member stopped as it wrote its last step goes on from it, and ends at once.
+    if (t.intermediates.empty()) continue;
+    EXPECT_LE(t.intermediates.back().step - t.intermediates.front().step, 1000)
+        << "trial " << t.number << " trained past a synchronisation step";
+    EXPECT_EQ(t.intermediates.back().step % 2000, 0) << "trial " << t.number;
+  }
+  int exploits = 0;
+  for (const YAML::Node& m : Members("synch")) {
+    for (const YAML::Node& entry : m["lineage"]) {
+      exploits += !entry["skipped"].as<bool>();
+      EXPECT_EQ(entry["step"].as<int64_t>() % 2000, 0) << entry;
+    }
+  }
+  EXPECT_GE(exploits, 1) << r.output;
 }
 
 TEST_F(PbtSweepTest, KillNineTwiceThenResumeFinishesEveryMemberFromItsCheckpoints) {
