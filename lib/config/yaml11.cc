@@ -80,8 +80,11 @@ std::optional<Value> IntValue(std::string_view text) {
   }
   int base = 10;
   size_t skip = 0;
-  if (digits.rfind("0b", 0) == 0 || digits.rfind("0x", 0) == 0) {
-    base = digits[1] == 'b' ? 2 : 16;
+  const char prefix = digits.size() > 2 && digits[0] == '0'
+                          ? static_cast<char>(std::tolower(static_cast<unsigned char>(digits[1])))
+                          : '\0';
+  if (prefix == 'b' || prefix == 'o' || prefix == 'x') {  // go-yaml's 0o17, 0B11, 0X1F too
+    base = prefix == 'b' ? 2 : prefix == 'o' ? 8 : 16;
     skip = 2;
   } else if (digits.size() > 1 && digits[0] == '0') {
     base = 8;  // constructor.py:251-252
@@ -103,10 +106,68 @@ Value FloatValue(std::string_view text) {
   return Value(sign * std::strtod(digits.c_str(), nullptr));
 }
 
-// ----- marking a document -----------------------------------------------------------------------
-// A marked scalar's tag is kMark + its type; its text stays as written.
+// ----- go-yaml v2's resolver ------------------------------------------------------------------
+// resolve() of gopkg.in/yaml.v2 2.4.0 (resolve.go:83-190), which kubectl's YAML to JSON
+// (sigs.k8s.io/yaml) and Determined's master (ghodss/yaml) run: a table of words, then by the
+// first character: '.' a float (strconv.ParseFloat), a digit or sign an int (ParseInt with
+// base 0 after dropping every '_': 0x, 0o, 0b and a leading 0 are bases), else a float of
+// yamlStyleFloat's form; no base 60; a date is decoded into interface{} as its text
+// (decode.go:471-478). JSON holds no .inf or .nan: YAMLToJSON fails on them (yaml.go:138).
 
-constexpr std::string_view kMark = "!hpo/pyyaml:";
+const std::regex kGoBool(
+    "y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON|n|N|no|No|NO|false|False|FALSE"
+    "|off|Off|OFF");
+const std::regex kGoNull("|~|null|Null|NULL");
+const std::regex kGoSpecialFloat(R"([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+// ParseFloat of a text starting with '.': Go's float syntax, '_' only between digits
+const std::regex kGoDotFloat(R"(\.[0-9]+(_[0-9]+)*([eE][-+]?[0-9]+(_[0-9]+)*)?)");
+// ParseInt(plain, 0, 64) once '_' are dropped: Go's integer literals
+const std::regex kGoInt(R"([-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*))");
+const std::regex kGoStyleFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+
+// True when Go's ParseInt(plain, 0, 64) or ParseUint(plain, 0, 64) takes the integer literal
+// `plain`: an int64, or without a sign a uint64.
+bool GoIntFits(const std::string& plain) {
+  const bool sign = plain[0] == '-' || plain[0] == '+';
+  const std::string digits = sign ? plain.substr(1) : plain;
+  int base = 10;
+  size_t skip = 0;
+  if (digits.size() > 1 && digits[0] == '0') {
+    const char prefix = static_cast<char>(std::tolower(static_cast<unsigned char>(digits[1])));
+    base = prefix == 'b' ? 2 : prefix == 'x' ? 16 : 8;
+    skip = prefix == 'b' || prefix == 'x' || prefix == 'o' ? 2 : 1;
+  }
+  errno = 0;
+  const unsigned long long magnitude = std::strtoull(digits.c_str() + skip, nullptr, base);
+  if (errno == ERANGE) return false;
+  constexpr auto kMax = static_cast<unsigned long long>(std::numeric_limits<int64_t>::max());
+  return magnitude <= kMax || (plain[0] == '-' && magnitude == kMax + 1) || !sign;
+}
+
+Yaml11Type GoYamlV2TypeOf(std::string_view in) {
+  if (Matches(in, kGoBool)) return Yaml11Type::kBool;
+  if (Matches(in, kGoNull)) return Yaml11Type::kNull;
+  if (Matches(in, kGoSpecialFloat)) return Yaml11Type::kUnconstructed;  // no JSON for them
+  const char first = in.empty() ? ' ' : in[0];
+  if (first == '.') return Matches(in, kGoDotFloat) ? Yaml11Type::kFloat : Yaml11Type::kString;
+  if (first != '+' && first != '-' && !std::isdigit(static_cast<unsigned char>(first)))
+    return Yaml11Type::kString;
+  std::string plain;
+  for (char ch : in) {
+    if (ch != '_') plain += ch;
+  }
+  // an int beyond uint64 is no int (ParseUint fails) and falls to the float form
+  if (Matches(plain, kGoInt) && GoIntFits(plain)) return Yaml11Type::kInt;
+  if (Matches(plain, kGoStyleFloat) && std::isfinite(std::strtod(plain.c_str(), nullptr)))
+    return Yaml11Type::kFloat;  // ParseFloat fails on an overflow: the text stays
+  return Yaml11Type::kString;
+}
+
+// ----- marking a document -----------------------------------------------------------------------
+// A marked scalar's tag is its loader's mark + its type; its text stays as written.
+
+constexpr std::string_view kMark = "!hpo/pyyaml:";     // PyYAML's resolver, or a patched one
+constexpr std::string_view kGoMark = "!hpo/goyaml2:";  // go-yaml v2's
 
 const char* TypeName(Yaml11Type type) {
   switch (type) {
@@ -129,8 +190,14 @@ const char* TypeName(Yaml11Type type) {
 }
 
 std::optional<Yaml11Type> MarkedType(const YAML::Node& node) {
-  if (!node.IsScalar() || node.Tag().rfind(kMark, 0) != 0) return std::nullopt;
-  const std::string name = node.Tag().substr(kMark.size());
+  if (!node.IsScalar()) return std::nullopt;
+  std::string name;
+  if (node.Tag().rfind(kMark, 0) == 0)
+    name = node.Tag().substr(kMark.size());
+  else if (node.Tag().rfind(kGoMark, 0) == 0)
+    name = node.Tag().substr(kGoMark.size());
+  else
+    return std::nullopt;
   for (Yaml11Type type : {Yaml11Type::kNull, Yaml11Type::kBool, Yaml11Type::kInt,
                           Yaml11Type::kFloat, Yaml11Type::kTimestamp, Yaml11Type::kString}) {
     if (name == TypeName(type)) return type;
@@ -140,15 +207,26 @@ std::optional<Yaml11Type> MarkedType(const YAML::Node& node) {
 
 // How messages name the loader of a file read with `loader`.
 const char* LoaderName(YamlLoader loader) {
+  if (loader == YamlLoader::kGoYamlV2)
+    return "go-yaml v2 (kubectl's and Determined's YAML to JSON)";
   return loader == YamlLoader::kOmegaConf ? "OmegaConf's YAML loader" : "yaml.safe_load";
+}
+
+// How messages name the resolver that gave a scalar its type.
+const char* ResolverName(YamlLoader loader) {
+  return loader == YamlLoader::kGoYamlV2 ? "go-yaml v2 (YAML 1.1's words)" : "PyYAML (YAML 1.1)";
 }
 
 struct Marking {
   const std::string& source;
   YamlLoader loader;
 
-  // Guild passes a date on as str(date) (its loader makes the date); OmegaConf's makes none.
-  bool DatesAsText() const { return loader == YamlLoader::kGuild; }
+  // Guild passes a date on as str(date) (its loader makes the date); OmegaConf's makes none;
+  // go-yaml v2 gives its text (decode.go:471-478).
+  bool DatesAsText() const {
+    return loader == YamlLoader::kGuild || loader == YamlLoader::kGoYamlV2;
+  }
+  bool Go() const { return loader == YamlLoader::kGoYamlV2; }
 
   [[noreturn]] void Refuse(const YAML::Node& node, const std::string& message) const {
     throw UserError(OriginOf(source, node), message);
@@ -167,6 +245,28 @@ struct Marking {
     if (name == "bool" && Matches(Lower(text), kBool)) return Yaml11Type::kBool;
     if (name == "int" && Matches(text, kInt)) return Yaml11Type::kInt;
     if (name == "float" && (Matches(text, kFloat) || IsYamlNumber(text))) return Yaml11Type::kFloat;
+    return RefuseTag(node);
+  }
+
+  // go-yaml v2's resolve(tag, text) (resolve.go:94-117): the tag's type when the text resolves
+  // to it, an int as a !!float; a !!str is any text.
+  Yaml11Type GoTaggedType(const YAML::Node& node) const {
+    const std::string core = "tag:yaml.org,2002:";
+    const std::string name = node.Tag().rfind(core, 0) == 0 ? node.Tag().substr(core.size()) : "";
+    if (name == "str") return Yaml11Type::kString;
+    const Yaml11Type type = GoYamlV2TypeOf(node.Scalar());
+    if ((name == "bool" && type == Yaml11Type::kBool) ||
+        (name == "null" && type == Yaml11Type::kNull) ||
+        (name == "int" && type == Yaml11Type::kInt))
+      return type;
+    if (name == "float" && (type == Yaml11Type::kFloat || type == Yaml11Type::kInt))
+      return Yaml11Type::kFloat;
+    return RefuseTag(node);
+  }
+
+  [[noreturn]] Yaml11Type RefuseTag(const YAML::Node& node) const {
+    const std::string& tag = node.Tag();
+    const std::string& text = node.Scalar();
     Refuse(node, fmt::format("'{}' tagged {}: {}, which this file's tool loads it with, "
                              "refuses it or makes a value hpo has no form of",
                              Echo(text), Echo(tag), LoaderName(loader)));
@@ -175,14 +275,21 @@ struct Marking {
   void MarkScalar(YAML::Node node) const {  // a handle: SetTag changes the document
     const std::string& tag = node.Tag();
     if (tag == "!" || tag == kUnresolvedTag || MarkedType(node)) return;  // quoted, or done
-    Yaml11Type type = tag == "?" ? Yaml11TypeOf(node.Scalar(), loader) : TaggedType(node);
+    Yaml11Type type = tag == "?" ? Yaml11TypeOf(node.Scalar(), loader)
+                      : Go()     ? GoTaggedType(node)
+                                 : TaggedType(node);
+    if (type == Yaml11Type::kUnconstructed && Go()) {
+      Refuse(node, fmt::format("a plain '{}' is a number JSON cannot hold: {}, which turns this "
+                               "file into JSON for its tool, fails on it: quote it",
+                               Echo(node.Scalar()), LoaderName(loader)));
+    }
     if (type == Yaml11Type::kUnconstructed) {
       Refuse(node, fmt::format("a plain '{}' is a value {} cannot build (the file's tool loads "
                                "it with PyYAML and refuses it): quote it",
                                Echo(node.Scalar()), LoaderName(loader)));
     }
     if (type == Yaml11Type::kTimestamp && DatesAsText()) type = Yaml11Type::kString;
-    node.SetTag(std::string(kMark) + TypeName(type));
+    node.SetTag(std::string(Go() ? kGoMark : kMark) + TypeName(type));
   }
 
   // hpo names parameters and settings by a key's text: a plain key PyYAML reads as something
@@ -192,7 +299,12 @@ struct Marking {
     const std::string& text = key.Scalar();
     const Yaml11Type type = Yaml11TypeOf(text, loader);
     std::string meaning;
-    if (type == Yaml11Type::kBool && Lower(text) != "true" && Lower(text) != "false") {
+    if (Go() && type == Yaml11Type::kBool) {  // a JSON key "true" or "false" (yaml.go:201-206)
+      meaning = Yaml11Value(text, type)->as_bool() ? "true" : "false";
+      if (meaning == text) meaning.clear();
+    } else if (Go() && type == Yaml11Type::kNull) {
+      meaning = "null, which no JSON key can be,";
+    } else if (type == Yaml11Type::kBool && Lower(text) != "true" && Lower(text) != "false") {
       meaning = Yaml11Value(text, type)->as_bool() ? "True" : "False";
     } else if (type == Yaml11Type::kInt || type == Yaml11Type::kFloat) {
       const std::optional<Value> number = Yaml11Value(text, type);
@@ -204,9 +316,9 @@ struct Marking {
       meaning = "nothing it can build";
     }
     if (meaning.empty()) return;
-    Refuse(key, fmt::format("the key '{}' is {} to PyYAML (YAML 1.1), which this file's tool "
-                            "loads it with, not the word hpo would name it by: quote it ('{}')",
-                            Echo(text), meaning, Echo(text)));
+    Refuse(key, fmt::format("the key '{}' is {} to {}, which this file's tool loads it with, "
+                            "not the word hpo would name it by: quote it ('{}')",
+                            Echo(text), meaning, ResolverName(loader), Echo(text)));
   }
 
   void Mark(const YAML::Node& node) const {
@@ -341,6 +453,7 @@ void CollectReadOtherwise(const YAML::Node& node, const std::string& path,
 }  // namespace
 
 Yaml11Type Yaml11TypeOf(std::string_view plain, YamlLoader loader) {
+  if (loader == YamlLoader::kGoYamlV2) return GoYamlV2TypeOf(plain);
   if (Matches(plain, kBool)) return Yaml11Type::kBool;
   if (Matches(plain, kFloat)) return Yaml11Type::kFloat;
   if (Matches(plain, kInt)) return Yaml11Type::kInt;
@@ -361,7 +474,7 @@ std::optional<Value> Yaml11Value(std::string_view text, Yaml11Type type) {
       return Value(nullptr);
     case Yaml11Type::kBool: {
       const std::string lower = Lower(text);
-      return Value(lower == "yes" || lower == "true" || lower == "on");
+      return Value(lower == "yes" || lower == "true" || lower == "on" || lower == "y");
     }
     case Yaml11Type::kInt:
       return IntValue(text);
@@ -396,7 +509,8 @@ std::optional<Value> PyYamlValue(const YAML::Node& scalar, const Origin& origin)
 }
 
 bool IsPyYamlTextNumber(const YAML::Node& scalar) {
-  return MarkedType(scalar) == Yaml11Type::kString && IsYamlNumber(scalar.Scalar());
+  return scalar.Tag().rfind(kMark, 0) == 0 && MarkedType(scalar) == Yaml11Type::kString &&
+         IsYamlNumber(scalar.Scalar());
 }
 
 void KeepYaml12Reading(YAML::Node scalar) {

@@ -29,6 +29,12 @@ enum class YamlLoader {
   /// 1.3 takes; the same in 2.4.dev): PyYAML's SafeLoader, its float pattern added (:154-167),
   /// the date resolver dropped (:168-175); OmegaConf.load reads files with it (omegaconf.py:190)
   kOmegaConf,
+  /// go-yaml v2's resolver (gopkg.in/yaml.v2 2.4.0 resolve.go), as the Go tools that turn a
+  /// file into JSON read it: kubectl (sigs.k8s.io/yaml's YAMLToJSON) for Katib, Determined's
+  /// master (ghodss/yaml, master/pkg/schemas/util.go:26-39). YAML 1.1's words (y, n, yes, on...
+  /// are booleans), 1e-5 a float, 017 and 0o17 octal, 08 the float 8, no base 60, dates as
+  /// their text; .inf and .nan refused (JSON has none)
+  kGoYamlV2,
 };
 
 /// What PyYAML's resolver (yaml/resolver.py:170-219, PyYAML 6.0) makes of a plain scalar.
@@ -39,13 +45,15 @@ enum class Yaml11Type { kNull, kBool, kInt, kFloat, kTimestamp, kString, kUncons
 /// pattern after PyYAML's resolvers: an exponent without a dot or a sign (1e3, 1.5e3) is a float.
 /// Guild's (guild/yaml_util.py:143-170) is OmegaConf 2.2's; OmegaConf 2.3 takes `_` only between
 /// digits there (1_e3 and ._5 are texts), and has no dates. kYaml12 is no YAML 1.1 loader: read
-/// as kPyYaml.
+/// as kPyYaml. kGoYamlV2 is go-yaml v2's resolver: kTimestamp never, kUnconstructed for .inf and
+/// .nan (which JSON cannot hold).
 Yaml11Type Yaml11TypeOf(std::string_view plain, YamlLoader loader = YamlLoader::kPyYaml);
 
 /// The value PyYAML's constructor (constructor.py:224-300) makes of `text` read as `type`
-/// (kBool, kInt, kFloat, kNull): yes/on are true; 0b11, 0x1f, 017 (octal) and 1:30 (base 60)
-/// are integers, `_` digit groups dropped; .inf/.nan any case. nullopt for an integer beyond
-/// int64 (Python's are unbounded, hpo's are not) and for the other types.
+/// (kBool, kInt, kFloat, kNull): yes/on (and go-yaml v2's y) are true; 0b11, 0x1f, 017 (octal),
+/// go-yaml v2's 0o17 and 1:30 (base 60) are integers, `_` digit groups dropped; .inf/.nan any case.
+/// nullopt for an integer beyond int64 (Python's are unbounded, hpo's are not) and for the other
+/// types.
 std::optional<Value> Yaml11Value(std::string_view text, Yaml11Type type);
 
 /// Gives `doc` the meaning its tool's `loader` gives it (nothing for kYaml12, nor for
@@ -61,6 +69,7 @@ std::optional<Value> PyYamlValue(const YAML::Node& scalar, const Origin& origin)
 
 /// True for a scalar ApplyLoaderMeaning marked as a string that hpo would read as a number
 /// (1e-5, 1.0e5: PyYAML's floats need a dot and a signed exponent), so messages can say why.
+/// False for go-yaml v2's marks.
 bool IsPyYamlTextNumber(const YAML::Node& scalar);
 
 /// Drops the meaning ApplyLoaderMeaning gave `scalar`: it reads as YAML 1.2 again. For a value

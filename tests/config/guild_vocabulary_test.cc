@@ -197,5 +197,40 @@ TEST(GuildVocabularyTest, AnArgSwitchHpoCannotPassPerFlagIsRefused) {
             "--name 1 or --name '')");
 }
 
+TEST(GuildVocabularyTest, AnArgSkipFlagIsPassedInNoArgument) {
+  // Guild's own code run here (guild/ at dfbefedb, /usr/bin/python3): guildfile.for_string of
+  // this operation and op_util._flag_cmd_for_flagdef give arg_skip {lr: True, data: True,
+  // keep: False, seed: True}; op_cmd.generate_op_args_and_env passes --keep 5 alone, and
+  // FLAG_DATA, FLAG_SEED... in the environment
+  const std::string text = R"(train:
+  main: train
+  flags:
+    lr: [0.1, 0.2]
+    data: {default: x.csv, arg-skip: yes}
+    keep: {default: 5, arg-skip: no}
+    seed: {default: 3, arg-skip: 1}
+)";
+  const SweepConfig c = LoadSweepConfig(Written(text));
+  EXPECT_EQ(c.fixed, ParamSet({{"keep", Value(5)}}));
+  EXPECT_NE(std::find(c.ignored.begin(), c.ignored.end(),
+                      "data (arg-skip: Guild passes it in no argument)"),
+            c.ignored.end());
+  EXPECT_EQ(Described(c, "lr"), "categorical [0.1, 0.2]");
+  // the operation's default-flag-arg-skip holds for the flags that set no arg-skip of their own
+  const std::string by_default =
+      "train:\n  main: train\n  default-flag-arg-skip: yes\n"
+      "  flags:\n    lr: {default: [0.1, 0.2], arg-skip: no}\n"
+      "    data: x.csv\n    keep: {default: 5, arg-skip: no}\n";
+  EXPECT_EQ(LoadSweepConfig(Written(by_default)).fixed, ParamSet({{"keep", Value(5)}}));
+  // a searched flag Guild passes only in its environment: hpo cannot pass it so
+  EXPECT_EQ(Refusal("train:\n  main: t\n  flags:\n    lr: {default: [0.1, 0.2], arg-skip: on}\n"),
+            ":4:41: lr: arg-skip: Guild searches it but passes it in no argument, only as the "
+            "environment variable FLAG_LR, which hpo does not set; give --command to pass it as "
+            "your program reads it");
+  // --command replaces Guild's way to pass flags: data is a flag as any other
+  const SweepConfig own = LoadSweepConfig(Written(text), "", {"stub", "${args}"});
+  EXPECT_EQ(own.fixed.at("data"), Value("x.csv"));
+}
+
 }  // namespace
 }  // namespace hpo::config

@@ -1255,6 +1255,51 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
        "random",
        {"layers: int_uniform [1.0, 10.0]", "act: categorical [\"yes\", \"on\"]"},
        {}},
+      // each tool's own loader, as its file's header says and shows (PyYAML's safe_load, or
+      // go-yaml v2 run here): yes/y are true, 010 octal, 0x10 hex; go-yaml's 1e-5 a float
+      {"yaml11/polyaxon_v1.yaml",  // yaml.safe_load: 1e-5 the text Polyaxon reads with float()
+       "Polyaxon v1",
+       "final_mean_reward",  // hpo's default: the file names no metric
+       true,
+       16,
+       "random",
+       {"use_bn: categorical [true, false]", "layers: categorical [8, 16]",
+        "lr: uniform [1e-05, 0.01]", "act: categorical [relu, \"0:1\"]"},
+       {}},
+      {"yaml11/katib.yaml",  // kubectl's YAML to JSON: maxTrialCount 010 is 8
+       "Katib",
+       "reward",
+       true,
+       8,
+       "random",
+       {"lr: uniform [0.001, 0.01]", "optimizer: categorical [adam, sgd]"},
+       {}},
+      {"yaml11/determined.yaml",  // the master's ghodss/yaml: y/n booleans, 012 is 10
+       "Determined",
+       "validation_loss",
+       false,
+       8,
+       "random",
+       {"use_gae: categorical [true, false]", "layers: int_uniform [8.0, 16.0]",
+        "lr: uniform [1e-05, 0.01]"},
+       {{"epochs", Value(10)}}},
+      {"yaml11/azureml.yaml",  // load_yaml's safe_load; marshmallow's Float reads '1e-1'
+       "Azure ML",
+       "val_loss",
+       false,
+       16,
+       "random",
+       {"batch: categorical [8, 32]", "dropout: uniform [0.1, 0.5]"},
+       {}},
+      {"yaml11/pufferlib.yaml",  // PufferLib 1.0's safe_load; '1e-4' read as W&B is assumed to
+       "PufferLib",
+       "environment/episode_return",
+       true,
+       20,
+       "random",
+       {"train.learning_rate: loguniform [0.0001, 0.1]", "train.compile: categorical [true, false]",
+        "train.bptt_horizon: categorical [8, 16]"},
+       {}},
   };
   for (const VocabularyFixture& f : fixtures) {
     SCOPED_TRACE(f.file);

@@ -13,6 +13,19 @@
 namespace hpo::config {
 namespace {
 
+// ChoiceSchema's values are integers, texts, floats or mappings (search_space/choice.py:22-45
+// at da69b740), and marshmallow's number and string fields refuse a boolean: Azure refuses
+// true, false and what yaml.safe_load reads as them (yes, no, on, off).
+void RefuseBooleanChoices(SweepReading& r, const std::string& name, const YAML::Node& values) {
+  for (const YAML::Node& v : values) {
+    if (!v.IsScalar() || !ValueFromYaml(v, r.At(v)).is_bool()) continue;
+    r.Fail(v, fmt::format("{}: '{}' is a boolean to yaml.safe_load (YAML 1.1), which Azure ML "
+                          "loads the file with, and Azure's choice takes integers, numbers, "
+                          "texts or mappings: quote it",
+                          Echo(name), Echo(v.Scalar())));
+  }
+}
+
 void ReadSearchSpace(SweepReading& r, const YAML::Node& space) {
   r.Map(space, "search_space");
   for (const auto& p : space) {
@@ -23,12 +36,15 @@ void ReadSearchSpace(SweepReading& r, const YAML::Node& space) {
     const std::string type = r.Kind(v["type"], name + ".type");
     auto number = [&](const char* key) {
       if (!v[key]) r.Fail(v, fmt::format("{}: type {} needs {}", Echo(name), type, key));
-      return r.Number(v[key], name + "." + key);
+      // marshmallow's Float takes a number written as text (uniform.py:17-18): '1e-5', which
+      // yaml.safe_load gives, is 1e-05
+      return r.Number(v[key], name + "." + key, true);
     };
-    const double q = v["q"] ? r.Number(v["q"], name + ".q") : 1.0;
+    const double q = v["q"] ? r.Number(v["q"], name + ".q", true) : 1.0;
     if (type == "choice") {
       if (!v["values"] || !v["values"].IsSequence())
         r.Fail(v, fmt::format("{}: type choice needs a list values", Echo(name)));
+      RefuseBooleanChoices(r, name, v["values"]);
       r.AddCategorical(name, p.first, r.Values(v["values"], name + ".values"));
     } else if (type == "uniform") {
       r.AddNumeric(name, p.first, "uniform", number("min_value"), number("max_value"));

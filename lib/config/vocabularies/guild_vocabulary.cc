@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -181,6 +182,17 @@ struct GuildChoice {
 
 bool Yaml11True(const SweepReading& r, const YAML::Node& v) { return PythonTrue(GuildValue(r, v)); }
 
+// The environment variable Guild sets for a flag (op_cmd.py:299-300, util.py:1653-1654):
+// FLAG_ and the name in upper case, each character but A-Z, 0-9 and _ an underscore.
+std::string GuildEnvName(const std::string& flag) {
+  std::string out;
+  for (char ch : flag) {
+    const bool word = std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+    out += word ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : '_';
+  }
+  return out;
+}
+
 class GuildReader {
  public:
   explicit GuildReader(SweepReading& r) : r_(r), c_(r.config()) {}
@@ -189,6 +201,10 @@ class GuildReader {
     op_ = op;
     const YAML::Node& def = op.def;
     if (def.IsScalar()) return Command(def, "main");
+    // read before the flags, whose arg-skip it is unless they set their own
+    if (def["default-flag-arg-skip"] && !command_from_cli() &&
+        Yaml11True(r_, def["default-flag-arg-skip"]))
+      default_arg_skip_.emplace(def["default-flag-arg-skip"]);
     for (const auto& p : def) {
       const std::string key = r_.Key(p.first);
       const std::string path = op.name + "." + key;
@@ -204,8 +220,10 @@ class GuildReader {
       } else if (key == "optimizer" || key == "optimizers") {
         optimizer_ = p.second;
         has_optimizer_ = true;
-      } else if (key == "flags-dest" && command_from_cli()) {
+      } else if ((key == "flags-dest" || key == "default-flag-arg-skip") && command_from_cli()) {
         r_.Ignore(path + " (Guild's way to pass flags to its main, replaced by --command)");
+      } else if (key == "default-flag-arg-skip") {
+        continue;  // read above
       } else if (key == "flags-dest" && r_.Text(p.second, path) != "args") {
         r_.Fail(p.second, fmt::format("{}: Guild sets the flags as {}; hpo passes them as "
                                       "arguments",
@@ -234,6 +252,7 @@ class GuildReader {
     std::vector<GuildChoice> choices;
     bool allow_other = false;
     std::optional<YAML::Node> arg_switch;
+    std::optional<YAML::Node> arg_skip = default_arg_skip_;
     if (def.IsMap()) {
       for (const auto& p : def) {
         const std::string k = r_.Key(p.first);
@@ -245,9 +264,10 @@ class GuildReader {
           choices = ReadChoices(name, p.second);
         else if (k == "allow-other")
           allow_other = Yaml11True(r_, p.second);
-        else if (k == "arg-switch" && command_from_cli())
-          r_.Ignore(
-              fmt::format("{}.arg-switch (Guild's way to pass it, replaced by --command)", name));
+        else if ((k == "arg-switch" || k == "arg-skip") && command_from_cli())
+          r_.Ignore(fmt::format("{}.{} (Guild's way to pass it, replaced by --command)", name, k));
+        else if (k == "arg-skip")  // None leaves the operation's default (op_util.py:1183-1186)
+          SetArgSkip(arg_skip, p.second);
         else if (k == "arg-switch" && !p.second.IsNull())
           arg_switch = p.second;  // None is no switch (op_cmd.py:147)
         else if (k != "default")
@@ -256,6 +276,7 @@ class GuildReader {
     }
     if (allow_other) choices.clear();  // Guild checks no value against them (op_util.py:1411)
     if (!v || v.IsNull()) return r_.Ignore(name);  // Guild passes no None flag
+    if (arg_skip && Yaml11True(r_, *arg_skip)) return SkipFlag(name, v, *arg_skip);
     if (arg_switch) return ReadSwitchFlag(name, key_node, v, choices, *arg_switch);
     if (v.IsSequence()) {
       has_list_ = true;
@@ -269,6 +290,31 @@ class GuildReader {
     const Value value = Chosen(name, v, choices);
     has_bool_ |= value.is_bool();
     r_.SetFixed(name, key_node, value, r_.At(v));
+  }
+
+  // A flag's own arg-skip, or the operation's default for None. Emplaced: assigning to a
+  // yaml-cpp Node would write into the document's node it refers to.
+  void SetArgSkip(std::optional<YAML::Node>& arg_skip, const YAML::Node& own) const {
+    arg_skip.reset();
+    if (!own.IsNull())
+      arg_skip.emplace(own);
+    else if (default_arg_skip_)
+      arg_skip.emplace(*default_arg_skip_);
+  }
+
+  // A flag whose arg-skip is true (its own, else the operation's default-flag-arg-skip): Guild
+  // passes it in no argument (op_cmd.py:135-136, before arg-switch), only in the run's
+  // environment as FLAG_NAME (op_cmd.py:284-300), which hpo does not set. A fixed one is not
+  // passed; a searched one hpo could pass only in ${args}, which the program does not expect.
+  void SkipFlag(const std::string& name, const YAML::Node& v, const YAML::Node& skip_node) {
+    if (v.IsSequence() || DecodeFunction(v)) {
+      r_.Fail(skip_node, fmt::format("{}: arg-skip: Guild searches it but passes it in no "
+                                     "argument, only as the environment variable FLAG_{}, "
+                                     "which hpo does not set; give --command to pass it as "
+                                     "your program reads it",
+                                     name, GuildEnvName(name)));
+    }
+    r_.Ignore(fmt::format("{} (arg-skip: Guild passes it in no argument)", name));
   }
 
   // A flag with arg-switch X (op_cmd.py:147-150): Guild passes the bare word --NAME when the
@@ -569,8 +615,9 @@ class GuildReader {
   bool has_list_ = false;
   bool has_function_ = false;
   bool has_bool_ = false;
-  std::optional<YAML::Node> switch_node_;  // the first arg-switch that changes the command
-  bool searched_switch_ = false;           // a searched flag has one
+  std::optional<YAML::Node> default_arg_skip_;  // the operation's default-flag-arg-skip, if true
+  std::optional<YAML::Node> switch_node_;       // the first arg-switch that changes the command
+  bool searched_switch_ = false;                // a searched flag has one
   std::vector<std::string> switch_words_;  // --NAME of each fixed flag whose value is its switch
 };
 

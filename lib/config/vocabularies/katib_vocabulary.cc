@@ -26,6 +26,12 @@ void ReadParameter(SweepReading& r, const YAML::Node& item) {
     std::vector<Value> choices;
     for (const YAML::Node& v : space["list"]) {
       Value value = ValueFromYaml(v, r.At(v));
+      // FeasibleSpace.List is []string (experiment_types.go:227 at 33c8ff4e): the webhooks'
+      // decode refuses a JSON boolean or null, which kubectl makes of y, no, on, ~ (go-yaml v2)
+      if (value.is_bool() || value.is_null())
+        r.Fail(v, fmt::format("{}: '{}' is {} to kubectl (go-yaml v2 reads YAML 1.1's words), "
+                              "and Katib refuses it: feasibleSpace.list holds strings; quote it",
+                              Echo(name), Echo(v.Scalar()), value.ToYaml()));
       // Katib writes every value as a string; a discrete parameter's are numbers
       if (type == "discrete" && value.is_string())
         value = Value::Parse(value.as_string()).value_or(value);

@@ -116,6 +116,15 @@ class PolyaxonReader {
     std::vector<std::string> texts;
     if (v.IsScalar()) {  // "a:b:c", each piece read by ast.literal_eval
       const std::string& text = v.Scalar();
+      // only a text is split (v0 matrix.py:33-53, v1 params.py:63-93): yaml.safe_load reads
+      // 1:10:1 as the base-60 integer 4201, which Polyaxon refuses
+      const Value loaded = ValueFromYaml(v, r_.At(v));
+      if (!loaded.is_string())
+        r_.Fail(v, fmt::format("{}: {} '{}' is {} to yaml.safe_load (YAML 1.1), which Polyaxon "
+                               "loads the file with, and Polyaxon takes the text '{}', a list "
+                               "or a mapping: quote it",
+                               Echo(name), k.kind, Echo(text), loaded.ToYaml(),
+                               fmt::join(k.required, ":")));
       for (size_t start = 0;;) {
         const size_t colon = text.find(':', start);
         texts.push_back(text.substr(start, colon - start));

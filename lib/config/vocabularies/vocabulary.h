@@ -98,6 +98,11 @@ void ReadHpo(SweepReading& reading, const YAML::Node& root);
 /// refuses (log_uniform, inv_log_uniform, q_log_uniform: bounds as exponents); false otherwise.
 bool WandbLogDistribution(SweepReading& reading, const std::string& path, const YAML::Node& spec,
                           const std::string& kind, double& min, double& max);
+/// wandb_vocabulary.cc: each number of W&B's parameters under `parameters` (nested groups too)
+/// that PyYAML read as text (min: 1e-5) is read as the number, with a note: "PATH.KEY: '1e-5' is
+/// text to HOW (write 1.0e-5 for both)", `how` saying who read it so and why hpo takes the number.
+void ReadWandbTextNumbers(SweepReading& reading, const YAML::Node& parameters,
+                          const std::string& prefix, const char* how);
 /// wandb_vocabulary.cc: W&B's controller: {type: local|cloud} (hpo is the controller: ignored).
 void CheckWandbController(SweepReading& reading, const YAML::Node& controller);
 /// wandb_vocabulary.cc: W&B's scheduler: {engine: wandb} runs the sweep's own method; a custom

@@ -108,13 +108,19 @@ void CheckIntegerBounds(SweepReading& r, const std::string& path, const YAML::No
   }
 }
 
+// How `wandb sweep` gets a number PyYAML reads as text, for the note.
+constexpr const char* kWandbCliTextNumber =
+    "`wandb sweep` (PyYAML, YAML 1.1: floats need a dot and a signed exponent), which refuses the "
+    "file; read as the number, as YAML 1.2 and OmegaConf read it";
+
 // The numbers of a parameter (schema.json's param_* definitions: type number), which
 // `wandb sweep` reads with yaml.safe_load (wandb/sdk/launch/sweeps/utils.py:106): there 1e-5 is
 // the text '1e-5', which the schema refuses (and validate_min_max, schema.py:106-113, raises a
 // TypeError comparing it with a number). W&B gives such a file no meaning; the tools that do run
 // it (Metta's, through OmegaConf: rl/carbs/carb_sweep.py:28 at 71cfe6ae) read the number, so hpo
-// reads the number too and says so.
-void ReadTextNumbersAsNumbers(SweepReading& r, const std::string& path, const YAML::Node& spec) {
+// reads the number too and says so (`how` says who read the text and why hpo takes the number).
+void ReadTextNumbersAsNumbers(SweepReading& r, const std::string& path, const YAML::Node& spec,
+                              const char* how = kWandbCliTextNumber) {
   for (const char* key : {"min", "max", "q", "mu", "sigma", "a", "b", "probabilities"}) {
     const YAML::Node v = spec[key];
     std::vector<YAML::Node> numbers;
@@ -123,11 +129,9 @@ void ReadTextNumbersAsNumbers(SweepReading& r, const std::string& path, const YA
     for (const YAML::Node& n : numbers) {
       if (!IsPyYamlTextNumber(n)) continue;
       KeepYaml12Reading(n);
-      r.config().notes.push_back(fmt::format(
-          "{}.{}: '{}' is text to `wandb sweep` (PyYAML, YAML 1.1: floats need a dot and a signed "
-          "exponent), which refuses the file; read as the number, as YAML 1.2 and OmegaConf read "
-          "it (write {} for both)",
-          Echo(path), key, Echo(n.Scalar()), PyYamlFloatSpelling(n.Scalar())));
+      r.config().notes.push_back(fmt::format("{}.{}: '{}' is text to {} (write {} for both)",
+                                             Echo(path), key, Echo(n.Scalar()), how,
+                                             PyYamlFloatSpelling(n.Scalar())));
     }
   }
 }
@@ -172,6 +176,19 @@ bool MatchesWandb(const YAML::Node& root) {
     if (!p.second.IsNull() && !IsWandbParameter(p.second)) return false;
   }
   return true;
+}
+
+void ReadWandbTextNumbers(SweepReading& reading, const YAML::Node& parameters,
+                          const std::string& prefix, const char* how) {
+  if (!parameters.IsMap()) return;
+  for (const auto& p : parameters) {
+    const std::string path = prefix + KeyText(p.first);
+    if (!p.second.IsMap()) continue;
+    if (p.second.size() == 1 && p.second["parameters"])
+      ReadWandbTextNumbers(reading, p.second["parameters"], path + ".", how);
+    else
+      ReadTextNumbersAsNumbers(reading, path, p.second, how);
+  }
 }
 
 void ReadWandb(SweepReading& reading, const YAML::Node& root) {
