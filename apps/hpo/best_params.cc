@@ -16,6 +16,7 @@
 #include "lib/core/error.h"
 #include "lib/report/seed_values.h"
 #include "lib/report/study_info.h"
+#include "lib/runner/pbt_member.h"
 #include "lib/store/store.h"
 
 namespace hpo::cli {
@@ -47,6 +48,27 @@ std::optional<config::SweepConfig> StoredConfig(const store::Study& study) {
                e.what());
     return std::nullopt;
   }
+}
+
+// A PBT sweep's best member changed its values as it trained: its schedule, beside the patch
+// (which holds only its last values).
+void PrintBestSchedule(store::Store& store, int64_t study_id, const std::string& name,
+                       bool maximize, const BestParamsOptions& options) {
+  const std::vector<runner::PbtMember> members =
+      runner::MembersFromRecords(store.LoadPbtMembers(study_id));
+  const runner::PbtMember* best = runner::BestMember(members, maximize);
+  if (!best) return;
+  fmt::print(
+      "{}\nPopulation-based training: member {} ended best ({}); it trained with these "
+      "values from each step on:\n",
+      kRule, best->index, ReadableNumber(*best->last_value));
+  for (const runner::ScheduleEntry& e : best->schedule)
+    fmt::print("  step {:>10}  {}\n", e.step, report::ParamsLine(e.params));
+  if (options.no_patch) return;
+  const std::filesystem::path path =
+      std::filesystem::path(options.output_dir) / (name + "_schedule.yaml");
+  WriteFileAtomic(path, runner::ScheduleYaml(*best, name));
+  fmt::print("Schedule saved to: {}\n", path.string());
 }
 
 int RunBestParams(const BestParamsOptions& options) {
@@ -173,6 +195,7 @@ int RunBestParams(const BestParamsOptions& options) {
     fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule,
                TrainCommand(overrides, run_dir.string(), TrialSeedOption(all, t)));
   }
+  PrintBestSchedule(*store, study.id, location.name, info.maximize, options);
   return kExitOk;
 }
 

@@ -14,6 +14,7 @@
 #include "lib/report/seed_values.h"
 #include "lib/report/study_info.h"
 #include "lib/report/trial_table.h"
+#include "lib/runner/pbt_member.h"
 #include "lib/store/store.h"
 
 namespace hpo::cli {
@@ -47,6 +48,13 @@ int RunStatus(const SweepArgs& args) {
   const std::string seeds = report::SeedsSentence(info.metric, info.seeds);
   if (!seeds.empty()) fmt::print("{}\n", seeds);
   fmt::print("{}", report::TrialTable(trials, info, store::NowMs()));
+  const std::map<int, std::string> members = store->LoadPbtMembers(study.id);
+  if (!members.empty()) {
+    fmt::print(
+        "\npopulation-based training: {} members (parent: the member it last copied, at "
+        "that step)\n{}",
+        members.size(), runner::PopulationTable(runner::MembersFromRecords(members), info.metric));
+  }
   const std::vector<store::Trial> ranked =
       report::RankTrials(trials, info.maximize, info.more_objectives);
   const store::StateCounts counts = store::CountStates(trials);

@@ -1,36 +1,16 @@
 #include "lib/runner/pbt_coordinator.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 
-#include "lib/config/yaml_source.h"
 #include "lib/core/random.h"
 #include "lib/pbt/explore.h"
 
 namespace hpo::runner {
 namespace {
-
-const char* PhaseName(MemberPhase phase) {
-  switch (phase) {
-    case MemberPhase::kWaiting:
-      return "waiting";
-    case MemberPhase::kRunning:
-      return "running";
-    case MemberPhase::kFinished:
-      return "finished";
-  }
-  return "waiting";
-}
-
-MemberPhase PhaseFromName(const std::string& name) {
-  if (name == "running") return MemberPhase::kRunning;
-  if (name == "finished") return MemberPhase::kFinished;
-  return MemberPhase::kWaiting;
-}
 
 // The step in a checkpoint's name, `step_<N>` or `step_<N>.<ext>`; none for other names.
 std::optional<int64_t> StepOfName(const std::string& name) {
@@ -40,38 +20,6 @@ std::optional<int64_t> StepOfName(const std::string& name) {
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;
   return std::strtoll(digits.c_str(), nullptr, 10);
-}
-
-void EmitParams(YAML::Emitter& out, const ParamSet& params) {
-  out << YAML::Flow << YAML::BeginMap;
-  for (const auto& [name, value] : params) {
-    out << YAML::Key << name << YAML::Value;
-    config::EmitValue(out, value);
-  }
-  out << YAML::EndMap;
-}
-
-ParamSet ParamsOf(const YAML::Node& node) {
-  ParamSet params;
-  for (const auto& p : node)
-    params[p.first.Scalar()] = config::ValueFromYaml(p.second, Origin{"pbt member record"});
-  return params;
-}
-
-template <typename T>
-std::optional<T> OptionalOf(const YAML::Node& node) {
-  if (!node || node.IsNull()) return std::nullopt;
-  return node.as<T>();
-}
-
-template <typename T>
-void EmitOptional(YAML::Emitter& out, const char* key, const std::optional<T>& value) {
-  out << YAML::Key << key << YAML::Value;
-  if (value) {
-    out << *value;
-  } else {
-    out << YAML::Null;
-  }
 }
 
 std::string ChangesText(const std::vector<pbt::ParameterChange>& changes) {
@@ -120,8 +68,16 @@ PbtCoordinator::PbtCoordinator(pbt::PbtSettings settings, const space::SearchSpa
     members_[i].index = static_cast<int>(i);
     members_[i].seed = DeriveSeed(sweep_seed, i, "pbt-member") & 0x7FFFFFFFULL;
   }
-  for (const auto& [member, record] : records) {
-    if (member >= 0 && member < size()) Restore(record);
+  // A member as a stopped sweep saved it. One that was running lost its controller: it waits,
+  // from its latest checkpoint.
+  for (const auto& [index, record] : records) {
+    if (index < 0 || index >= size()) continue;
+    int64_t next_sync_step = 0;
+    PbtMember& m = members_[static_cast<size_t>(index)];
+    m = MemberFromRecord(record, next_sync_step);
+    population_.Restore(m.index, m.state);
+    population_.RestoreSync(next_sync_step);
+    if (m.phase == MemberPhase::kRunning) WaitFromLatestCheckpoint(m);
   }
 }
 
@@ -148,6 +104,7 @@ void PbtCoordinator::Launched(int member, int64_t number, const std::string& run
   m.params = params;
   ++m.trials;
   if (!m.next) m.next = SegmentPlan{params, "", 0};  // how this trial started, for a restart
+  if (m.schedule.empty()) m.schedule.push_back({0, params});
 }
 
 PbtActions PbtCoordinator::OnReport(int member, int64_t step, double value, double oriented) {
@@ -217,6 +174,12 @@ void PbtCoordinator::Exploit(const pbt::Exploit& e, PbtActions& actions) {
   const pbt::Exploration exploration = pbt::Explore(space_, leader.params, settings_, draws);
   const std::string changes = ChangesText(exploration.changes);
   m.next = SegmentPlan{exploration.values, leader.checkpoint, e.step};
+  // Its past is now the leader's up to the checkpoint's step.
+  m.schedule.clear();
+  for (const ScheduleEntry& entry : leader.schedule) {
+    if (entry.step < e.step) m.schedule.push_back(entry);
+  }
+  m.schedule.push_back({e.step, exploration.values});
   m.lineage.push_back(
       {e.step, e.leader, leader.checkpoint, leader.params, exploration.values, changes, false});
   if (m.phase == MemberPhase::kRunning) actions.stop.push_back(e.member);
@@ -266,81 +229,7 @@ bool PbtCoordinator::AllFinished() const {
 }
 
 std::string PbtCoordinator::Record(int member) const {
-  const PbtMember& m = members_.at(member);
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  out << YAML::Key << "member" << YAML::Value << m.index;
-  out << YAML::Key << "phase" << YAML::Value << PhaseName(m.phase);
-  out << YAML::Key << "seed" << YAML::Value << m.seed;
-  out << YAML::Key << "trial" << YAML::Value << m.trial;
-  out << YAML::Key << "run_dir" << YAML::Value << m.run_dir;
-  out << YAML::Key << "trials" << YAML::Value << m.trials;
-  out << YAML::Key << "params" << YAML::Value;
-  EmitParams(out, m.params);
-  EmitOptional(out, "last_value", m.last_value);
-  out << YAML::Key << "last_step" << YAML::Value << m.last_step;
-  out << YAML::Key << "outcome" << YAML::Value << m.outcome;
-  if (m.next) {
-    out << YAML::Key << "next" << YAML::Value << YAML::BeginMap << YAML::Key << "params"
-        << YAML::Value;
-    EmitParams(out, m.next->params);
-    out << YAML::Key << "restore_from" << YAML::Value << m.next->restore_from << YAML::Key
-        << "start_step" << YAML::Value << m.next->start_step << YAML::EndMap;
-  }
-  out << YAML::Key << "state" << YAML::Value << YAML::BeginMap;
-  EmitOptional(out, "last_score", m.state.last_score);
-  EmitOptional(out, "checkpoint_step", m.state.checkpoint_step);
-  out << YAML::Key << "last_perturbation_step" << YAML::Value << m.state.last_perturbation_step;
-  out << YAML::Key << "last_train_step" << YAML::Value << m.state.last_train_step;
-  out << YAML::EndMap;
-  out << YAML::Key << "checkpoint" << YAML::Value << m.checkpoint;
-  out << YAML::Key << "next_sync_step" << YAML::Value << population_.next_sync_step();
-  out << YAML::Key << "lineage" << YAML::Value << YAML::BeginSeq;
-  for (const LineageEntry& l : m.lineage) {
-    out << YAML::BeginMap << YAML::Key << "step" << YAML::Value << l.step << YAML::Key << "parent"
-        << YAML::Value << l.parent << YAML::Key << "checkpoint" << YAML::Value << l.checkpoint
-        << YAML::Key << "before" << YAML::Value;
-    EmitParams(out, l.before);
-    out << YAML::Key << "after" << YAML::Value;
-    EmitParams(out, l.after);
-    out << YAML::Key << "changes" << YAML::Value << l.changes << YAML::Key << "skipped"
-        << YAML::Value << l.skipped << YAML::EndMap;
-  }
-  out << YAML::EndSeq << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
-}
-
-// A member as a stopped sweep saved it. One that was running lost its controller: it waits,
-// from its latest checkpoint.
-void PbtCoordinator::Restore(const std::string& record) {
-  const YAML::Node n = YAML::Load(record);
-  PbtMember& m = members_.at(n["member"].as<int>());
-  m.phase = PhaseFromName(n["phase"].as<std::string>());
-  m.seed = n["seed"].as<uint64_t>();
-  m.trial = n["trial"].as<int64_t>();
-  m.run_dir = n["run_dir"].as<std::string>();
-  m.trials = n["trials"].as<int>();
-  m.params = ParamsOf(n["params"]);
-  m.last_value = OptionalOf<double>(n["last_value"]);
-  m.last_step = n["last_step"].as<int64_t>();
-  m.outcome = n["outcome"].as<std::string>();
-  if (n["next"]) {
-    m.next = SegmentPlan{ParamsOf(n["next"]["params"]), n["next"]["restore_from"].as<std::string>(),
-                         n["next"]["start_step"].as<int64_t>()};
-  }
-  const YAML::Node s = n["state"];
-  m.state = {OptionalOf<double>(s["last_score"]), OptionalOf<int64_t>(s["checkpoint_step"]),
-             s["last_perturbation_step"].as<int64_t>(), s["last_train_step"].as<int64_t>()};
-  m.checkpoint = n["checkpoint"].as<std::string>();
-  for (const YAML::Node& l : n["lineage"]) {
-    m.lineage.push_back({l["step"].as<int64_t>(), l["parent"].as<int>(),
-                         l["checkpoint"].as<std::string>(), ParamsOf(l["before"]),
-                         ParamsOf(l["after"]), l["changes"].as<std::string>(),
-                         l["skipped"].as<bool>()});
-  }
-  population_.Restore(m.index, m.state);
-  population_.RestoreSync(n["next_sync_step"].as<int64_t>());
-  if (m.phase == MemberPhase::kRunning) WaitFromLatestCheckpoint(m);
+  return MemberRecord(members_.at(member), population_.next_sync_step());
 }
 
 }  // namespace hpo::runner

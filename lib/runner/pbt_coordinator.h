@@ -20,46 +20,10 @@
 
 #include "lib/core/value.h"
 #include "lib/pbt/population.h"
+#include "lib/runner/pbt_member.h"
 #include "lib/space/search_space.h"
 
 namespace hpo::runner {
-
-/// How a member starts when it runs again.
-struct SegmentPlan {
-  ParamSet params;
-  std::string restore_from;  ///< checkpoint it starts from; "" = from scratch
-  int64_t start_step = 0;    ///< the checkpoint's step (0 from scratch)
-};
-
-/// One judgement that made a member copy a leader, in the member's lineage.
-struct LineageEntry {
-  int64_t step = 0;        ///< the leader's checkpoint step the member goes on from
-  int parent = -1;         ///< the leader
-  std::string checkpoint;  ///< the leader's checkpoint ("" when skipped)
-  ParamSet before, after;  ///< the leader's values, and the member's new ones
-  std::string changes;     ///< explore's moves, "lr 0.0003 -> 0.00036 (* 1.2); ..."
-  bool skipped = false;    ///< the leader had no checkpoint: nothing was copied (pbt.py:727)
-};
-
-enum class MemberPhase { kWaiting, kRunning, kFinished };
-
-struct PbtMember {
-  int index = 0;
-  MemberPhase phase = MemberPhase::kWaiting;
-  uint64_t seed = 0;
-  /// How it starts next; none before its first trial (its values are drawn then).
-  std::optional<SegmentPlan> next;
-  ParamSet params;     ///< the values of its current or last trial
-  int64_t trial = -1;  ///< the number of its current or last trial
-  std::string run_dir;
-  int trials = 0;  ///< trials it has started
-  pbt::MemberState state;
-  std::string checkpoint;            ///< the checkpoint of state.checkpoint_step ("" when none)
-  std::optional<double> last_value;  ///< its last reported value (not oriented)
-  int64_t last_step = 0;             ///< the step of that report
-  std::vector<LineageEntry> lineage;
-  std::string outcome;  ///< kFinished: "complete", or why it failed
-};
 
 /// What a report asks the controller to do.
 struct PbtActions {
@@ -93,7 +57,7 @@ class PbtCoordinator {
   bool AllFinished() const;
   int size() const { return static_cast<int>(members_.size()); }
   const PbtMember& member(int index) const { return members_.at(index); }
-  /// The record of `member` as saved in the study.
+  /// The record of `member` as saved in the study (MemberRecord).
   std::string Record(int member) const;
 
  private:
@@ -102,7 +66,6 @@ class PbtCoordinator {
   void Exploit(const pbt::Exploit& exploit, PbtActions& actions);
   void Pause(int member, int64_t step, PbtActions& actions);
   void WaitFromLatestCheckpoint(PbtMember& m);
-  void Restore(const std::string& record);
 
   pbt::PbtSettings settings_;
   const space::SearchSpace& space_;

@@ -158,6 +158,22 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
   }
   EXPECT_GE(exploits, 1) << r.output;
   EXPECT_NE(r.output.find("copies member"), std::string::npos) << r.output;
+
+  const CommandResult status = RunHpo("status population");
+  EXPECT_NE(status.output.find("population-based training: 4 members"), std::string::npos)
+      << status.output;
+  EXPECT_NE(status.output.find("member  phase     trials"), std::string::npos) << status.output;
+  // best-params writes the best member's schedule beside the patch, from step 0 on.
+  const CommandResult best =
+      RunHpo("best-params population --output-dir " + (dir_ / "patches").string());
+  ASSERT_EQ(best.exit_code, 0) << best.output;
+  const YAML::Node schedule = YAML::LoadFile((dir_ / "patches/population_schedule.yaml").string());
+  ASSERT_GE(schedule["schedule"].size(), 1u);
+  EXPECT_EQ(schedule["schedule"][0]["step"].as<int64_t>(), 0);
+  for (size_t i = 1; i < schedule["schedule"].size(); ++i) {
+    EXPECT_GT(schedule["schedule"][i]["step"].as<int64_t>(),
+              schedule["schedule"][i - 1]["step"].as<int64_t>());
+  }
 }
 
 // synch: true (Ray's synch, pbt.py:586-644): a member that reaches the next synchronisation step

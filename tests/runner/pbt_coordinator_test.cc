@@ -70,6 +70,12 @@ TEST_F(PbtCoordinatorTest, TheBottomMemberCopiesTheTopOnesKeptCheckpointAndStops
   EXPECT_EQ(entry.parent, 0);
   EXPECT_EQ(entry.before.at("x"), Value(0.3));
   EXPECT_EQ(entry.after.at("x"), Value(x));
+  // Its past is the leader's up to the step it copied, then its own values.
+  ASSERT_EQ(c.member(1).schedule.size(), 2u);
+  EXPECT_EQ(c.member(1).schedule[0].step, 0);
+  EXPECT_EQ(c.member(1).schedule[0].params.at("x"), Value(0.3));
+  EXPECT_EQ(c.member(1).schedule[1].step, 20);
+  EXPECT_EQ(c.member(1).schedule[1].params.at("x"), Value(x));
 }
 
 TEST_F(PbtCoordinatorTest, AResumedPopulationGoesOnFromTheSavedRecords) {

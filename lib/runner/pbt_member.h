@@ -1,0 +1,81 @@
+// A member of a population-based training sweep as the study keeps it (the pbt_members table):
+// what it trains with next and from which checkpoint, what PBT remembers of it, its lineage and
+// its schedule; the text the store holds, and the views people read (hpo status, best-params).
+// lib/runner/pbt_coordinator.h makes the decisions that change it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/core/value.h"
+#include "lib/pbt/population.h"
+
+namespace hpo::runner {
+
+/// How a member starts when it runs again.
+struct SegmentPlan {
+  ParamSet params;
+  std::string restore_from;  ///< checkpoint it starts from; "" = from scratch
+  int64_t start_step = 0;    ///< the checkpoint's step (0 from scratch)
+};
+
+/// One judgement that made a member copy a leader, in the member's lineage.
+struct LineageEntry {
+  int64_t step = 0;        ///< the leader's checkpoint step the member goes on from
+  int parent = -1;         ///< the leader
+  std::string checkpoint;  ///< the leader's checkpoint ("" when skipped)
+  ParamSet before, after;  ///< the leader's values, and the member's new ones
+  std::string changes;     ///< explore's moves, "lr 0.0003 -> 0.00036 (* 1.2); ..."
+  bool skipped = false;    ///< the leader had no checkpoint: nothing was copied (pbt.py:727)
+};
+
+enum class MemberPhase { kWaiting, kRunning, kFinished };
+
+/// From `step` on, the member trained with `params`.
+struct ScheduleEntry {
+  int64_t step = 0;
+  ParamSet params;
+};
+
+struct PbtMember {
+  int index = 0;
+  MemberPhase phase = MemberPhase::kWaiting;
+  uint64_t seed = 0;
+  /// How it starts next; none before its first trial (its values are drawn then).
+  std::optional<SegmentPlan> next;
+  ParamSet params;     ///< the values of its current or last trial
+  int64_t trial = -1;  ///< the number of its current or last trial
+  std::string run_dir;
+  int trials = 0;  ///< trials it has started
+  pbt::MemberState state;
+  std::string checkpoint;            ///< the checkpoint of state.checkpoint_step ("" when none)
+  std::optional<double> last_value;  ///< its last reported value (not oriented)
+  int64_t last_step = 0;             ///< the step of that report
+  std::vector<LineageEntry> lineage;
+  /// The values it trained with from each step on, its leaders' before it copied them: what
+  /// replays its training (ScheduleYaml).
+  std::vector<ScheduleEntry> schedule;
+  std::string outcome;  ///< kFinished: "complete", or why it failed
+};
+
+/// The record of `member` as saved in the study (YAML), with the population's synchronisation step.
+std::string MemberRecord(const PbtMember& member, int64_t next_sync_step);
+/// A member back from its record; `next_sync_step` receives the population's.
+PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step);
+/// Every member of a study's records (Store::LoadPbtMembers), in member order.
+std::vector<PbtMember> MembersFromRecords(const std::map<int, std::string>& records);
+
+/// One line per member for `hpo status`: phase, trials, step, last value, parent (the leader
+/// of its last exploit), current values.
+std::string PopulationTable(const std::vector<PbtMember>& members, const std::string& metric);
+
+/// The finished member with the best last value (`maximize`), if any.
+const PbtMember* BestMember(const std::vector<PbtMember>& members, bool maximize);
+
+/// A member's schedule as YAML: `schedule: [{step: 0, params: {...}}, ...]` with a comment that
+/// says where it comes from.
+std::string ScheduleYaml(const PbtMember& member, const std::string& sweep);
+
+}  // namespace hpo::runner
