@@ -164,6 +164,7 @@ PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
 
 std::vector<PbtMember> MembersFromRecords(const std::map<int, std::string>& records) {
   std::vector<PbtMember> members;
+  members.reserve(records.size());
   int64_t next_sync_step = 0;
   for (const auto& [index, record] : records)
     members.push_back(MemberFromRecord(record, next_sync_step));
