@@ -450,6 +450,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
             break;
           case Kind::kRecovered:
           case Kind::kInfo:
+          case Kind::kExploited:
             say(fmt::format("{}: {}", who, e.message));
             break;
         }

@@ -309,6 +309,7 @@ std::vector<std::string> HookSettings::Macros(const std::string& hook) {
     names.insert(names.end(), {"run_dir", "trial_json", "trial_number", "trial_state"});
   }
   if (hook == "on_sweep_end") names.push_back("sweep_json");
+  if (hook == "on_exploit") names.insert(names.end(), {"member", "parent", "step", "exploit_json"});
   return names;
 }
 

@@ -56,14 +56,17 @@ struct ParameterSpec {
 /// a resume runs the hooks its file gives.
 struct HookSettings {
   std::vector<std::vector<std::string>> on_sweep_start, on_trial_start, on_trial_end, on_sweep_end;
+  /// PBT: a member copies a leader's checkpoint (method: pbt).
+  std::vector<std::vector<std::string>> on_exploit;
   double timeout = 60;  ///< seconds
   bool empty() const {
     return on_sweep_start.empty() && on_trial_start.empty() && on_trial_end.empty() &&
-           on_sweep_end.empty();
+           on_sweep_end.empty() && on_exploit.empty();
   }
   /// The macros a hook's words may use besides ${envvar:NAME}: for trial hooks the command's
   /// (kParameterMacros, ${run_dir}) and ${trial_json} ${trial_number} ${trial_state}; for all
-  /// ${sweep} ${sweep_dir}; for on_sweep_end ${sweep_json}.
+  /// ${sweep} ${sweep_dir}; for on_sweep_end ${sweep_json}; for on_exploit ${member} ${parent}
+  /// ${step} ${exploit_json}.
   static std::vector<std::string> Macros(const std::string& hook);
 };
 

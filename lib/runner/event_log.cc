@@ -31,6 +31,8 @@ const char* EventName(SweepEvent::Kind kind) {
       return "requeued";
     case SweepEvent::Kind::kInfo:
       return "info";
+    case SweepEvent::Kind::kExploited:
+      return "exploited";
   }
   return "info";
 }
@@ -45,6 +47,8 @@ std::string EventJson(const SweepEvent& event, const std::string& sweep, int64_t
     line += ", \"params\": " + JsonParams(event.trial->params);
     if (!event.trial->run_dir.empty()) line += ", \"run_dir\": " + JsonString(event.trial->run_dir);
   }
+  if (event.member >= 0)
+    line += fmt::format(", \"member\": {}, \"parent\": {}", event.member, event.parent);
   if (event.step) line += fmt::format(", \"step\": {}", *event.step);
   if (event.value) line += ", \"value\": " + JsonNumber(*event.value);
   if (event.trial && !event.trial->more_values.empty())

@@ -56,6 +56,7 @@ HookRunner::HookRunner(config::HookSettings settings, std::string sweep,
 HookRunner::~HookRunner() { Finish(); }
 
 void HookRunner::OnEvent(const SweepEvent& event) {
+  if (event.kind == SweepEvent::Kind::kExploited) return OnExploit(event);
   if (!event.trial) return;
   const bool starts = event.kind == SweepEvent::Kind::kStarted;
   const bool ends = event.kind == SweepEvent::Kind::kFinished ||
@@ -72,6 +73,19 @@ void HookRunner::OnEvent(const SweepEvent& event) {
   Enqueue(starts ? "on_trial_start" : "on_trial_end", fmt::format("trial {}", t.number),
           starts ? settings_.on_trial_start : settings_.on_trial_end, values,
           {{"HPO_TRIAL_NUMBER", std::to_string(t.number)}, {"HPO_RUN_DIR", t.run_dir}});
+}
+
+void HookRunner::OnExploit(const SweepEvent& event) {
+  const MacroValues values{nullptr,
+                           sweep_dir_,
+                           {{"sweep", sweep_},
+                            {"sweep_dir", sweep_dir_.string()},
+                            {"member", std::to_string(event.member)},
+                            {"parent", std::to_string(event.parent)},
+                            {"step", std::to_string(event.step.value_or(0))},
+                            {"exploit_json", EventJson(event, sweep_, store::NowMs())}}};
+  Enqueue("on_exploit", fmt::format("member {}", event.member), settings_.on_exploit, values,
+          {{"HPO_PBT_MEMBER", std::to_string(event.member)}});
 }
 
 void HookRunner::SweepStarted() {

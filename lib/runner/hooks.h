@@ -30,7 +30,8 @@ class HookRunner {
   HookRunner(const HookRunner&) = delete;
   HookRunner& operator=(const HookRunner&) = delete;
 
-  /// on_trial_start at a trial's kStarted, on_trial_end at its kFinished, kFailed or kPruned.
+  /// on_trial_start at a trial's kStarted, on_trial_end at its kFinished, kFailed or kPruned,
+  /// on_exploit at a PBT member's kExploited.
   void OnEvent(const SweepEvent& event);
   void SweepStarted();
   /// on_sweep_end with ${sweep_json} = `sweep_json`.
@@ -42,6 +43,7 @@ class HookRunner {
   int failures() const { return failures_; }
 
  private:
+  void OnExploit(const SweepEvent& event);
   struct Job {
     std::string hook;  ///< on_trial_end, ...
     std::string who;   ///< "trial 3" or "sweep", for messages

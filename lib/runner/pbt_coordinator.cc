@@ -183,9 +183,10 @@ void PbtCoordinator::Exploit(const pbt::Exploit& e, PbtActions& actions) {
   m.lineage.push_back(
       {e.step, e.leader, leader.checkpoint, leader.params, exploration.values, changes, false});
   if (m.phase == MemberPhase::kRunning) actions.stop.push_back(e.member);
-  actions.events.push_back(fmt::format("member {} copies member {}'s checkpoint of step {}: {}",
-                                       e.member, e.leader, e.step,
-                                       changes.empty() ? "values kept" : changes));
+  actions.exploits.push_back(
+      {e.member, e.leader, e.step,
+       fmt::format("member {} copies member {}'s checkpoint of step {}: {}", e.member, e.leader,
+                   e.step, changes.empty() ? "values kept" : changes)});
 }
 
 // A member that yields its slot (or waits for the others, synch) goes on later from its own

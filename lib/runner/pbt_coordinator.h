@@ -25,11 +25,19 @@
 
 namespace hpo::runner {
 
+/// A member copied a leader's checkpoint (for the sweep's events and on_exploit hooks).
+struct ExploitNotice {
+  int member = 0, leader = 0;
+  int64_t step = 0;
+  std::string text;  ///< "member 2 copies member 0's checkpoint of step 6000: x ... (* 1.2)"
+};
+
 /// What a report asks the controller to do.
 struct PbtActions {
-  std::vector<int> stop;            ///< members whose running trial must end now (paused)
-  std::vector<std::string> events;  ///< one line each, for people
-  bool changed = false;             ///< records changed (save them)
+  std::vector<int> stop;                ///< members whose running trial must end now (paused)
+  std::vector<ExploitNotice> exploits;  ///< in the order they were decided
+  std::vector<std::string> events;      ///< other news, one line each, for people
+  bool changed = false;                 ///< records changed (save them)
 };
 
 class PbtCoordinator {

@@ -455,6 +455,7 @@ class Controller {
   void OnMemberReport(const RunningTrial& r, int64_t step, double value) {
     const PbtActions actions = pbt_->OnReport(r.member, step, value, Oriented(value));
     for (const std::string& event : actions.events) Emit(SweepEvent::Kind::kInfo, &r.trial, event);
+    for (const ExploitNotice& e : actions.exploits) EmitExploit(e);
     for (int member : actions.stop) {
       for (RunningTrial& t : running_) {
         if (t.member != member || t.ending()) continue;
@@ -464,6 +465,19 @@ class Controller {
     }
     if (!actions.changed) return;
     for (int member = 0; member < pbt_->size(); ++member) SaveMember(member);
+  }
+
+  /// The exploit as an event: with the member's current trial when it runs, else its last one.
+  void EmitExploit(const ExploitNotice& e) {
+    store::Trial last;
+    last.number = pbt_->member(e.member).trial;
+    last.params = pbt_->member(e.member).params;
+    last.run_dir = pbt_->member(e.member).run_dir;
+    const store::Trial* trial = &last;
+    for (const RunningTrial& t : running_) {
+      if (t.member == e.member) trial = &t.trial;
+    }
+    Emit(SweepEvent::Kind::kExploited, trial, e.text, std::nullopt, e.step, e.member, e.leader);
   }
 
   void SaveMember(int member) {
@@ -1189,8 +1203,8 @@ class Controller {
   }
 
   void Emit(SweepEvent::Kind kind, const store::Trial* trial, const std::string& message,
-            std::optional<double> value = std::nullopt,
-            std::optional<int64_t> step = std::nullopt) {
+            std::optional<double> value = std::nullopt, std::optional<int64_t> step = std::nullopt,
+            int member = -1, int parent = -1) {
     if (!on_event_) return;
     // After a trial ends the listener sees the study as it is now (its progress line counts it).
     if (kind == SweepEvent::Kind::kFinished || kind == SweepEvent::Kind::kFailed ||
@@ -1199,7 +1213,7 @@ class Controller {
     }
     on_event_(SweepEvent{kind, trial, message, &view_.trials(), value, step,
                          outage_ ? std::optional<int64_t>(outage_->since_ms) : std::nullopt,
-                         plan_.jobs - FreeSlots()});
+                         plan_.jobs - FreeSlots(), member, parent});
   }
 
   const SweepPlan& plan_;

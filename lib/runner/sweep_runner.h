@@ -90,7 +90,8 @@ struct SweepEvent {
     kFailed,
     kPruned,
     kRecovered,
-    kInfo
+    kInfo,
+    kExploited  ///< PBT: `member` copies `parent`'s checkpoint of `step` (message: the changes)
   } kind;
   /// The trial concerned, if any; at kFinished with its final values (and each seed's).
   const store::Trial* trial = nullptr;
@@ -100,7 +101,8 @@ struct SweepEvent {
   std::optional<int64_t> step;  ///< kReported: its step
   /// While the storage is unreachable: since when (unix epoch ms), for the status line.
   std::optional<int64_t> storage_away_since_ms;
-  int processes = 0;  ///< trial processes (seeds) this controller runs at the event
+  int processes = 0;             ///< trial processes (seeds) this controller runs at the event
+  int member = -1, parent = -1;  ///< kExploited: the member that copies, and its leader
 };
 
 struct SweepSummary {

@@ -125,7 +125,11 @@ const store::Trial* TrialRestoredFrom(const std::vector<store::Trial>& trials,
 
 TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBounds) {
   const std::string config = Config("population", 4, 4, 0.02);
-  const CommandResult r = RunHpo("sweep " + config);
+  const fs::path hooked = dir_ / "exploits.txt", events = dir_ / "events.jsonl";
+  std::ofstream(config, std::ios::app)
+      << "hooks: {on_exploit: [sh, -c, \"echo ${member} ${parent} ${step} >> " << hooked.string()
+      << "\"]}\n";
+  const CommandResult r = RunHpo("sweep " + config + " --events " + events.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("population-based training of 4 members, 4 at a time"), std::string::npos)
       << r.output;
@@ -158,6 +162,19 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
   }
   EXPECT_GE(exploits, 1) << r.output;
   EXPECT_NE(r.output.find("copies member"), std::string::npos) << r.output;
+  // One event and one on_exploit hook per exploit.
+  int hook_lines = 0, exploit_events = 0;
+  std::ifstream hook_file(hooked);
+  for (std::string line; std::getline(hook_file, line);) ++hook_lines;
+  std::ifstream event_file(events);
+  for (std::string line; std::getline(event_file, line);) {
+    const YAML::Node e = YAML::Load(line);
+    if (e["event"].as<std::string>() != "exploited") continue;
+    ++exploit_events;
+    EXPECT_NE(e["member"].as<int>(), e["parent"].as<int>()) << line;
+  }
+  EXPECT_EQ(exploit_events, exploits);
+  EXPECT_EQ(hook_lines, exploits);
 
   const CommandResult status = RunHpo("status population");
   EXPECT_NE(status.output.find("population-based training: 4 members"), std::string::npos)

@@ -205,6 +205,7 @@ class HpoReader {
                        : k == "on_trial_start"                      ? &h.on_trial_start
                        : k == "on_trial_end"                        ? &h.on_trial_end
                        : k == "on_sweep_end" || k == "on_hpo_end"   ? &h.on_sweep_end
+                       : k == "on_exploit"                          ? &h.on_exploit
                                                                     : nullptr;
       if (k == "timeout") {
         h.timeout = r_.Seconds(p.second, path);
@@ -213,7 +214,7 @@ class HpoReader {
         r_.Fail(
             p.first,
             fmt::format("unknown key '{}' (known: on_sweep_start, on_trial_start, on_trial_end, "
-                        "on_sweep_end, timeout)",
+                        "on_sweep_end, on_exploit, timeout)",
                         Echo(path)));
       } else {
         const std::string hook = commands == &h.on_sweep_start ? "on_sweep_start"
