@@ -586,7 +586,7 @@ parameters:
   EXPECT_EQ(error("  on_end: [x]\n"),
             file +
                 ":3:3: unknown key 'hooks.on_end' (known: on_sweep_start, on_trial_start, "
-                "on_trial_end, on_sweep_end, timeout)");
+                "on_trial_end, on_sweep_end, on_exploit, timeout)");
 }
 
 TEST(SweepConfigTest, AnUnresolvedStudyNameOrSeedKeepsItsDefaultWithANote) {
