@@ -20,5 +20,6 @@ void RegisterValidateCommand(CLI::App& app, int& exit_code);
 void RegisterConvertCommand(CLI::App& app, int& exit_code);
 void RegisterEnqueueCommand(CLI::App& app, int& exit_code);
 void RegisterLaunchCommand(CLI::App& app, int& exit_code);
+void RegisterPbtReplayCommand(CLI::App& app, int& exit_code);
 
 }  // namespace hpo::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   hpo::cli::RegisterImportanceCommand(app, exit_code);
   hpo::cli::RegisterReportCommand(app, exit_code);
   hpo::cli::RegisterValidateCommand(app, exit_code);
+  hpo::cli::RegisterPbtReplayCommand(app, exit_code);
   hpo::cli::RegisterEnqueueCommand(app, exit_code);
   hpo::cli::RegisterLaunchCommand(app, exit_code);
   hpo::cli::RegisterConvertCommand(app, exit_code);

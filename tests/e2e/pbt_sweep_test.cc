@@ -110,6 +110,30 @@ class PbtSweepTest : public testing::Test {
     }
   }
 
+  /// `hpo pbt-replay` of a member that copied a leader retrains its schedule alone, from
+  /// scratch, and ends where the member ended (the stub's skill depends on its values and steps
+  /// only, not on its seed).
+  void ExpectReplayReproducesAnExploitedMember(const std::string& name) const {
+    for (const YAML::Node& m : Members(name)) {
+      if (m["schedule"].size() < 2) continue;
+      const int member = m["member"].as<int>();
+      const CommandResult replay =
+          RunHpo("pbt-replay " + name + " --member " + std::to_string(member));
+      ASSERT_EQ(replay.exit_code, 0) << replay.output;
+      const fs::path replays = dir_ / "train_dir/sweep" / name / "replays";
+      ASSERT_TRUE(fs::exists(replays)) << replay.output;
+      const fs::path run = fs::directory_iterator(replays)->path();
+      const fs::path last =
+          run / ("segment_" + std::to_string(m["schedule"].size() - 1)) / "sweep_eval_results.yaml";
+      ASSERT_TRUE(fs::exists(last)) << replay.output;
+      EXPECT_NEAR(YAML::LoadFile(last.string())["score"].as<double>(), m["last_value"].as<double>(),
+                  1e-9)
+          << replay.output;
+      return;
+    }
+    ADD_FAILURE() << "no member of " << name << " copied a leader";
+  }
+
   fs::path dir_;
 };
 
@@ -191,6 +215,7 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
     EXPECT_GT(schedule["schedule"][i]["step"].as<int64_t>(),
               schedule["schedule"][i - 1]["step"].as<int64_t>());
   }
+  ExpectReplayReproducesAnExploitedMember("population");
 }
 
 // synch: true (Ray's synch, pbt.py:586-644): a member that reaches the next synchronisation step

@@ -1,0 +1,127 @@
+#include "lib/runner/pbt_replay.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <yaml-cpp/yaml.h>
+
+#include "lib/config/objective_formula.h"
+#include "lib/config/yaml_source.h"
+#include "lib/core/atomic_file.h"
+#include "lib/core/error.h"
+#include "lib/core/json.h"
+#include "lib/runner/pbt_coordinator.h"
+#include "lib/runner/trial_process.h"
+
+namespace hpo::runner {
+namespace {
+
+std::string OverridesYaml(const ParamSet& params) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  for (const auto& [name, value] : params) {
+    out << YAML::Key << name << YAML::Value;
+    config::EmitValue(out, value);
+  }
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+struct Segment {
+  size_t index = 0;
+  const ScheduleEntry* entry = nullptr;
+  std::optional<int64_t> stop_at;      ///< the next entry's step; none for the last
+  std::filesystem::path restore_from;  ///< the previous segment's checkpoint; empty for the first
+};
+
+// Runs one segment to its end, or until it has reported `stop_at` (then stops it). The last
+// value of the metric it reported, and the last step.
+std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, const Segment& s,
+                                                     const std::filesystem::path& run_dir,
+                                                     const config::ObjectiveFormula& metric) {
+  std::filesystem::create_directories(CheckpointDir(run_dir));
+  ParamSet all = plan.sweep.fixed;
+  for (const auto& [name, value] : s.entry->params) all[name] = value;
+  if (plan.sweep.command.empty() && !all.count("threads")) all["threads"] = Value(1);
+  WriteFileAtomic(run_dir / "train_config_overrides.yaml", OverridesYaml(all));
+  ProcessSpec spec;
+  spec.argv = TrialCommand(plan.sweep, all, run_dir, plan.seed);
+  spec.log_path = run_dir / "trial.log";
+  spec.env = {{"HPO_RUN_DIR", run_dir.string()},
+              {"HPO_SEED", std::to_string(plan.seed)},
+              {"HPO_SWEEP_NAME", plan.sweep.name},
+              {"HPO_CHECKPOINT_DIR", CheckpointDir(run_dir).string()},
+              {"OMP_NUM_THREADS", "1"}};
+  if (!s.restore_from.empty()) spec.env.push_back({"HPO_RESTORE_FROM", s.restore_from.string()});
+  TrialProcess process = TrialProcess::Start(spec);
+  std::optional<double> last_value;
+  int64_t last_step = 0;
+  bool stopped = false;
+  while (true) {
+    pollfd fd{process.stdout_fd(), POLLIN, 0};
+    ::poll(&fd, 1, 200);
+    for (const std::string& line : process.ReadLines()) {
+      const std::optional<ParsedReport> report = ParseReportLine(line, metric);
+      if (!report || report->partial) continue;
+      last_value = report->value;
+      if (report->step) last_step = *report->step;
+      if (s.stop_at && report->step && *report->step >= *s.stop_at && !stopped) {
+        process.Terminate();
+        stopped = true;
+      }
+    }
+    const std::optional<ExitStatus> status = process.Poll();
+    if (!status) continue;
+    for (const std::string& line : process.ReadLines()) {
+      const std::optional<ParsedReport> report = ParseReportLine(line, metric);
+      if (report && !report->partial) last_value = report->value;
+    }
+    if (!stopped && !status->ok())
+      throw UserError(fmt::format("replay segment {} ended with {} (see {})", s.index,
+                                  status->Describe(), (run_dir / "trial.log").string()));
+    return {last_value, last_step};
+  }
+}
+
+}  // namespace
+
+ReplayResult ReplaySchedule(const ReplayPlan& plan,
+                            const std::function<void(const std::string&)>& progress) {
+  if (plan.schedule.empty()) throw UserError("the schedule has no entry");
+  const config::ObjectiveFormula metric =
+      config::ObjectiveFormula::Parse(plan.sweep.metric, Origin{"metric"});
+  ReplayResult result;
+  std::filesystem::path restore_from;
+  for (size_t i = 0; i < plan.schedule.size(); ++i) {
+    Segment s{i, &plan.schedule[i], std::nullopt, restore_from};
+    if (i + 1 < plan.schedule.size()) s.stop_at = plan.schedule[i + 1].step;
+    const std::filesystem::path run_dir = plan.dir / fmt::format("segment_{}", i);
+    if (std::filesystem::exists(run_dir))
+      throw UserError(fmt::format("{} exists: a replay goes into a new folder", run_dir.string()));
+    const auto [value, step] = RunSegment(plan, s, run_dir, metric);
+    result.segments.push_back(run_dir);
+    if (s.stop_at) {
+      const auto checkpoint = CheckpointAt(CheckpointDir(run_dir), *s.stop_at);
+      if (step < *s.stop_at || !checkpoint)
+        throw UserError(fmt::format(
+            "replay segment {} ended at step {} without a checkpoint of step {}, where the "
+            "schedule changes values (see {})",
+            i, step, *s.stop_at, (run_dir / "trial.log").string()));
+      restore_from = *checkpoint;
+      progress(fmt::format("segment {}: steps {}..{} with {} ({} {})", i, s.entry->step, *s.stop_at,
+                           JsonParams(s.entry->params), plan.sweep.metric,
+                           value ? ReadableNumber(*value) : "none"));
+      continue;
+    }
+    try {
+      result.value = ReadFinalValue(run_dir, metric, value);
+    } catch (const std::runtime_error& e) {
+      throw UserError(fmt::format("replay segment {}: {}", i, e.what()));
+    }
+    progress(fmt::format("segment {}: steps {}..{} with {} ({} {})", i, s.entry->step, step,
+                         JsonParams(s.entry->params), plan.sweep.metric,
+                         ReadableNumber(result.value)));
+  }
+  return result;
+}
+
+}  // namespace hpo::runner
