@@ -48,7 +48,7 @@ int RunStatus(const SweepArgs& args) {
   const std::string seeds = report::SeedsSentence(info.metric, info.seeds);
   if (!seeds.empty()) fmt::print("{}\n", seeds);
   fmt::print("{}", report::TrialTable(trials, info, store::NowMs()));
-  const std::map<int, std::string> members = store->LoadPbtMembers(study.id);
+  const std::map<int, store::PbtRecord> members = store->LoadPbtMembers(study.id);
   if (!members.empty()) {
     fmt::print(
         "\npopulation-based training: {} members (parent: the member it last copied, at "

@@ -60,25 +60,40 @@ std::optional<std::pair<int64_t, std::filesystem::path>> LatestCheckpointIn(
 }
 
 PbtCoordinator::PbtCoordinator(pbt::PbtSettings settings, const space::SearchSpace& space,
-                               uint64_t sweep_seed, const std::map<int, std::string>& records)
+                               uint64_t sweep_seed)
     : settings_(std::move(settings)), space_(space), seed_(sweep_seed), population_(settings_) {
   pbt::CheckExplorable(space_);
   members_.resize(static_cast<size_t>(settings_.population_size));
+  versions_.assign(members_.size(), 0);
   for (size_t i = 0; i < members_.size(); ++i) {
     members_[i].index = static_cast<int>(i);
     members_[i].seed = DeriveSeed(sweep_seed, i, "pbt-member") & 0x7FFFFFFFULL;
   }
-  // A member as a stopped sweep saved it. One that was running lost its controller: it waits,
-  // from its latest checkpoint.
-  for (const auto& [index, record] : records) {
-    if (index < 0 || index >= size()) continue;
+}
+
+void PbtCoordinator::Sync(const std::map<int, store::PbtRecord>& stored, const std::set<int>& mine,
+                          const std::function<bool(int64_t)>& trial_running) {
+  for (const auto& [index, record] : stored) {
+    if (index < 0 || index >= size() || mine.count(index)) continue;
+    const auto i = static_cast<size_t>(index);
+    if (record.version <= versions_[i]) continue;
     int64_t next_sync_step = 0;
-    PbtMember& m = members_[static_cast<size_t>(index)];
-    m = MemberFromRecord(record, next_sync_step);
-    population_.Restore(m.index, m.state);
+    members_[i] = MemberFromRecord(record.text, next_sync_step);
+    versions_[i] = record.version;
+    population_.Restore(index, members_[i].state);
     population_.RestoreSync(next_sync_step);
-    if (m.phase == MemberPhase::kRunning) WaitFromLatestCheckpoint(m);
   }
+  for (PbtMember& m : members_) {
+    if (mine.count(m.index) || m.phase != MemberPhase::kRunning || trial_running(m.trial)) continue;
+    WaitFromLatestCheckpoint(m);  // its controller is gone
+    Changed(m.index);
+  }
+}
+
+std::vector<int> PbtCoordinator::TakeChanged() {
+  std::vector<int> changed(changed_.begin(), changed_.end());
+  changed_.clear();
+  return changed;
 }
 
 std::vector<pbt::MemberStatus> PbtCoordinator::Statuses() const {
@@ -96,8 +111,10 @@ std::optional<int> PbtCoordinator::NextToLaunch() const {
 }
 
 void PbtCoordinator::Launched(int member, int64_t number, const std::string& run_dir,
-                              const ParamSet& params) {
+                              const ParamSet& params, const std::string& owner) {
   PbtMember& m = members_.at(member);
+  Changed(member);
+  m.owner = owner;
   m.phase = MemberPhase::kRunning;
   m.trial = number;
   m.run_dir = run_dir;
@@ -119,6 +136,11 @@ PbtActions PbtCoordinator::OnReport(int member, int64_t step, double value, doub
     members_[i].state = population_.member(static_cast<int>(i));
   PbtActions actions;
   const bool reporter_exploited = judgement.judged && Apply(judgement, member, actions);
+  if (judgement.judged) {  // synch judges every member; asynchronous, the reporting one
+    for (int i = 0; i < size(); ++i) {
+      if (settings_.synch || i == member) Changed(i);
+    }
+  }
   if (judgement.next == pbt::Judgement::Next::kPause && !reporter_exploited)
     Pause(member, step, actions);
   return actions;
@@ -203,6 +225,7 @@ void PbtCoordinator::Pause(int member, int64_t step, PbtActions& actions) {
   m.next = SegmentPlan{m.params, path->string(), step};
   actions.stop.push_back(member);
   actions.changed = true;
+  Changed(member);
 }
 
 void PbtCoordinator::WaitFromLatestCheckpoint(PbtMember& m) {
@@ -214,6 +237,7 @@ void PbtCoordinator::WaitFromLatestCheckpoint(PbtMember& m) {
 
 void PbtCoordinator::Ended(int member, bool paused, bool interrupted, const std::string& outcome) {
   PbtMember& m = members_.at(member);
+  Changed(member);
   if (paused) {
     m.phase = MemberPhase::kWaiting;
   } else if (interrupted) {
@@ -222,6 +246,11 @@ void PbtCoordinator::Ended(int member, bool paused, bool interrupted, const std:
     m.phase = MemberPhase::kFinished;
     m.outcome = outcome;
   }
+}
+
+bool PbtCoordinator::AnyRunning() const {
+  return std::any_of(members_.begin(), members_.end(),
+                     [](const PbtMember& m) { return m.phase == MemberPhase::kRunning; });
 }
 
 bool PbtCoordinator::AllFinished() const {

@@ -14,7 +14,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +25,7 @@
 #include "lib/pbt/population.h"
 #include "lib/runner/pbt_member.h"
 #include "lib/space/search_space.h"
+#include "lib/store/store.h"
 
 namespace hpo::runner {
 
@@ -37,21 +41,38 @@ struct PbtActions {
   std::vector<int> stop;                ///< members whose running trial must end now (paused)
   std::vector<ExploitNotice> exploits;  ///< in the order they were decided
   std::vector<std::string> events;      ///< other news, one line each, for people
-  bool changed = false;                 ///< records changed (save them)
+  bool changed = false;                 ///< records changed (save TakeChanged()'s)
 };
 
 class PbtCoordinator {
  public:
-  /// A fresh population, or the one `records` (Store::LoadPbtMembers) describe: members left
+  /// A fresh population; Sync() brings in the study's records.
   /// running by a controller that is gone wait again, from their latest checkpoint.
-  PbtCoordinator(pbt::PbtSettings settings, const space::SearchSpace& space, uint64_t sweep_seed,
-                 const std::map<int, std::string>& records);
+  PbtCoordinator(pbt::PbtSettings settings, const space::SearchSpace& space, uint64_t sweep_seed);
+
+  /// Takes in the study's records (Store::LoadPbtMembers) of the members `mine` does not hold
+  /// (those this controller runs), where they are newer than what it knows: several controllers
+  /// share one population. A member recorded as running whose trial `trial_running` says is not
+  /// running lost its controller: it waits, from its latest checkpoint (and is to be saved).
+  void Sync(const std::map<int, store::PbtRecord>& stored, const std::set<int>& mine,
+            const std::function<bool(int64_t)>& trial_running);
+  /// The members changed since the last call, to save; each one's record and the version the
+  /// study should still hold (Store::SavePbtMember).
+  std::vector<int> TakeChanged();
+  int64_t version(int member) const { return versions_.at(static_cast<size_t>(member)); }
+  /// A save of `member`'s record at version(member) was sent: the study's version is one more.
+  void Saved(int member) { ++versions_.at(static_cast<size_t>(member)); }
+  /// The study's record of `member` changed elsewhere: the next Sync takes it whatever its version.
+  void Stale(int member) { versions_.at(static_cast<size_t>(member)) = 0; }
+  /// Whether a member is running (here or, as last synced, elsewhere).
+  bool AnyRunning() const;
 
   /// The member that should run next, if any (pbt::Population::NextToRun).
   std::optional<int> NextToLaunch() const;
   /// `member` started trial `number` in `run_dir` with `params` (its values, drawn for its
   /// first trial); its plan is used up.
-  void Launched(int member, int64_t number, const std::string& run_dir, const ParamSet& params);
+  void Launched(int member, int64_t number, const std::string& run_dir, const ParamSet& params,
+                const std::string& owner);
   /// The values a member trains with next (none before its first trial) and where it starts.
   const std::optional<SegmentPlan>& PlanOf(int member) const { return members_.at(member).next; }
 
@@ -74,12 +95,15 @@ class PbtCoordinator {
   void Exploit(const pbt::Exploit& exploit, PbtActions& actions);
   void Pause(int member, int64_t step, PbtActions& actions);
   void WaitFromLatestCheckpoint(PbtMember& m);
+  void Changed(int member) { changed_.insert(member); }
 
   pbt::PbtSettings settings_;
   const space::SearchSpace& space_;
   uint64_t seed_;
   pbt::Population population_;
   std::vector<PbtMember> members_;
+  std::vector<int64_t> versions_;  ///< each member's record version in the study, as known here
+  std::set<int> changed_;
 };
 
 /// The checkpoint a trial program wrote for `step` in `dir`: `step_<step>` or `step_<step>.<ext>`.

@@ -107,6 +107,7 @@ std::string MemberRecord(const PbtMember& m, int64_t next_sync_step) {
   out << YAML::Key << "seed" << YAML::Value << m.seed;
   out << YAML::Key << "trial" << YAML::Value << m.trial;
   out << YAML::Key << "run_dir" << YAML::Value << m.run_dir;
+  out << YAML::Key << "owner" << YAML::Value << m.owner;
   out << YAML::Key << "trials" << YAML::Value << m.trials;
   out << YAML::Key << "params" << YAML::Value;
   EmitParams(out, m.params);
@@ -137,6 +138,7 @@ PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
   m.seed = n["seed"].as<uint64_t>();
   m.trial = n["trial"].as<int64_t>();
   m.run_dir = n["run_dir"].as<std::string>();
+  m.owner = n["owner"].as<std::string>();
   m.trials = n["trials"].as<int>();
   m.params = ParamsOf(n["params"]);
   m.last_value = OptionalOf<double>(n["last_value"]);
@@ -162,12 +164,12 @@ PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
   return m;
 }
 
-std::vector<PbtMember> MembersFromRecords(const std::map<int, std::string>& records) {
+std::vector<PbtMember> MembersFromRecords(const std::map<int, store::PbtRecord>& records) {
   std::vector<PbtMember> members;
   members.reserve(records.size());
   int64_t next_sync_step = 0;
   for (const auto& [index, record] : records)
-    members.push_back(MemberFromRecord(record, next_sync_step));
+    members.push_back(MemberFromRecord(record.text, next_sync_step));
   return members;
 }
 

@@ -11,6 +11,7 @@
 
 #include "lib/core/value.h"
 #include "lib/pbt/population.h"
+#include "lib/store/store.h"
 
 namespace hpo::runner {
 
@@ -48,7 +49,8 @@ struct PbtMember {
   ParamSet params;     ///< the values of its current or last trial
   int64_t trial = -1;  ///< the number of its current or last trial
   std::string run_dir;
-  int trials = 0;  ///< trials it has started
+  std::string owner;  ///< the controller (host:pid) that runs or last ran it
+  int trials = 0;     ///< trials it has started
   pbt::MemberState state;
   std::string checkpoint;            ///< the checkpoint of state.checkpoint_step ("" when none)
   std::optional<double> last_value;  ///< its last reported value (not oriented)
@@ -65,7 +67,7 @@ std::string MemberRecord(const PbtMember& member, int64_t next_sync_step);
 /// A member back from its record; `next_sync_step` receives the population's.
 PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step);
 /// Every member of a study's records (Store::LoadPbtMembers), in member order.
-std::vector<PbtMember> MembersFromRecords(const std::map<int, std::string>& records);
+std::vector<PbtMember> MembersFromRecords(const std::map<int, store::PbtRecord>& records);
 
 /// One line per member for `hpo status`: phase, trials, step, last value, parent (the leader
 /// of its last exploit), current values.

@@ -19,6 +19,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <system_error>
 #include <unordered_map>
 
@@ -120,8 +121,9 @@ class Controller {
     }
     Write([this] { store_.RecordWorker(study_.id, {worker_, plan_.slurm_task, store::NowMs()}); });
     if (plan_.pbt) {
-      RefuseSharedPopulation();
-      pbt_.emplace(*plan_.pbt, space_, plan_.seed, store_.LoadPbtMembers(study_.id));
+      if (plan_.pbt->synch) RefuseSharedPopulation();
+      pbt_.emplace(*plan_.pbt, space_, plan_.seed);
+      SyncPopulation(true);
     }
     const Clock::time_point started = Clock::now();
     started_ms_ = store::NowMs();
@@ -370,8 +372,22 @@ class Controller {
   /// Claims and starts one trial. False when there is nothing (more) to launch now, or when the
   /// storage or the disk failed (then an outage has begun, and the claim is given back).
   bool LaunchNext() {
+    // PBT: another controller may take the member this one chose a moment before (both choose
+    // the least trained): then the next one is tried, up to once per member.
+    const int attempts = pbt_ ? pbt_->size() : 1;
+    bool lost_member = false;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+      if (LaunchOnce(lost_member)) return true;
+      if (!lost_member) return false;
+    }
+    return false;
+  }
+
+  bool LaunchOnce(bool& lost_member) {
+    lost_member = false;
     std::optional<int> member;  // PBT: the member whose next stretch this trial trains
     if (pbt_) {
+      SyncPopulation(false);
       member = pbt_->NextToLaunch();
       if (!member) return false;
     }
@@ -412,6 +428,10 @@ class Controller {
     std::filesystem::path restore_from;
     try {
       trial.run_dir = ClaimRunDir(plan_, trial.number).string();
+      if (member && !TakeMember(*member, trial)) {
+        lost_member = true;
+        return false;
+      }
       store_.StartTrial(trial.id, trial.params, trial.seed, trial.run_dir);
       WriteRunFiles(trial);
       if (member) restore_from = PlaceRestorePoint(*member, trial.run_dir);
@@ -420,16 +440,57 @@ class Controller {
       GiveBack(trial, queued, e);
       return false;
     }
-    if (member) {
-      pbt_->Launched(*member, trial.number, trial.run_dir, trial.params);
-      SaveMember(*member);
-    }
     Emit(SweepEvent::Kind::kCreated, &trial, "");
     Start(std::move(trial), queued, member.value_or(-1), restore_from);
     return true;
   }
 
   // ----- population-based training -----------------------------------------------------------
+
+  /// Records that this controller runs `member` as `trial`, unless another controller took the
+  /// member since this one last looked (then the claimed trial is given back, and false).
+  bool TakeMember(int member, const store::Trial& trial) {
+    pbt_->Launched(member, trial.number, trial.run_dir, trial.params, worker_);
+    pbt_->TakeChanged();  // saved here, at once, not through the outbox
+    if (!store_.SavePbtMember(study_.id, member, pbt_->Record(member), pbt_->version(member))) {
+      std::filesystem::remove(trial.run_dir);
+      store_.ReleaseTrial(trial.id, /*queued=*/false);
+      pbt_->Stale(member);
+      SyncPopulation(true);
+      return false;
+    }
+    pbt_->Saved(member);
+    return true;
+  }
+
+  std::set<int> MembersRunningHere() const {
+    std::set<int> members;
+    for (const RunningTrial& r : running_) {
+      if (r.member >= 0) members.insert(r.member);
+    }
+    return members;
+  }
+
+  /// Takes in the other controllers' changes to the population (records first, then trials: a
+  /// member's trial is claimed before its record says so), and saves this one's. Unless
+  /// `now`, at most once a second.
+  void SyncPopulation(bool now) {
+    if (outage_ || (!now && SecondsSince(last_sync_) < 1)) return;
+    last_sync_ = Clock::now();
+    std::map<int, store::PbtRecord> stored;
+    try {
+      stored = store_.LoadPbtMembers(study_.id);
+    } catch (const store::StorageUnavailable& e) {
+      return BeginOutage(e.what());
+    }
+    std::map<int64_t, store::TrialState> states;
+    for (const store::Trial& t : Trials()) states[t.number] = t.state;
+    pbt_->Sync(stored, MembersRunningHere(), [&states](int64_t number) {
+      const auto it = states.find(number);
+      return it != states.end() && it->second == store::TrialState::kRunning;
+    });
+    SaveChangedMembers();
+  }
 
   /// Copies the checkpoint a PBT member starts from into its new trial's folder (restore_from/),
   /// so that the folder shows what it started from and no later cleanup of the source matters.
@@ -453,6 +514,7 @@ class Controller {
   /// leader; trials of members that must stop are stopped (recorded complete with their last
   /// value, Record).
   void OnMemberReport(const RunningTrial& r, int64_t step, double value) {
+    SyncPopulation(true);  // the others' latest scores and checkpoints
     const PbtActions actions = pbt_->OnReport(r.member, step, value, Oriented(value));
     for (const std::string& event : actions.events) Emit(SweepEvent::Kind::kInfo, &r.trial, event);
     for (const ExploitNotice& e : actions.exploits) EmitExploit(e);
@@ -463,8 +525,7 @@ class Controller {
         StopSeeds(t);
       }
     }
-    if (!actions.changed) return;
-    for (int member = 0; member < pbt_->size(); ++member) SaveMember(member);
+    SaveChangedMembers();
   }
 
   /// The exploit as an event: with the member's current trial when it runs, else its last one.
@@ -480,24 +541,35 @@ class Controller {
     Emit(SweepEvent::Kind::kExploited, trial, e.text, std::nullopt, e.step, e.member, e.leader);
   }
 
-  void SaveMember(int member) {
-    Write([this, member, record = pbt_->Record(member)] {
-      store_.SavePbtMember(study_.id, member, record);
-    });
+  /// Saves the members this controller changed, in order behind its other writes. A save that
+  /// finds the record changed elsewhere (another controller took the member for lost) leaves it
+  /// to that one: the next sync reads it back.
+  void SaveChangedMembers() {
+    for (int member : pbt_->TakeChanged()) {
+      Write([this, member, record = pbt_->Record(member), version = pbt_->version(member)] {
+        if (store_.SavePbtMember(study_.id, member, record, version)) return;
+        pbt_->Stale(member);
+        Emit(SweepEvent::Kind::kInfo, nullptr,
+             fmt::format("member {}'s record was changed by another controller: its change wins",
+                         member));
+      });
+      pbt_->Saved(member);
+    }
   }
 
   /// A member's trial was recorded: the member waits, or is finished.
   void MemberEnded(const RunningTrial& r, bool interrupted, const std::string& outcome) {
     if (r.member < 0) return;
     pbt_->Ended(r.member, r.paused, interrupted, outcome);
-    SaveMember(r.member);
+    SaveChangedMembers();
   }
 
   /// Whether a PBT sweep with nothing running is over: every member finished, launching stopped
   /// (timeout, a stopping rule), or no member can run (which PBT's rules should never leave).
   bool PopulationDone(bool done_launching) {
+    SyncPopulation(false);
     if (pbt_->AllFinished() || done_launching) return true;
-    if (pbt_->NextToLaunch()) return false;
+    if (pbt_->NextToLaunch() || pbt_->AnyRunning()) return false;  // others' may pause for slots
     Emit(SweepEvent::Kind::kInfo, nullptr,
          "population-based training: no member is finished, none can run; stopping");
     return true;
@@ -916,13 +988,16 @@ class Controller {
     if (r.taken_over) return;
     const store::Trial& t = r.trial;
     const store::TrialCost cost = CostOf(r);
+    // A member's record changes before its trial's state: a controller that saw the trial end
+    // while the record still said running would take the member for lost.
     if (r.paused) {
+      MemberEnded(r, false, "");
       Finish(t, store::TrialState::kComplete, r.last_value, {}, cost, "");
       Emit(SweepEvent::Kind::kInfo, &t,
            fmt::format("member {} paused at step {} ({} {})", r.member,
                        pbt_->member(r.member).last_step, plan_.metric,
                        r.last_value ? ReadableNumber(*r.last_value) : "none"));
-      return MemberEnded(r, false, "");
+      return;
     }
     if (r.pruned) {
       Finish(t, store::TrialState::kPruned, r.last_value, {}, cost, "pruned");
@@ -931,10 +1006,11 @@ class Controller {
       return;
     }
     if (!r.outside.empty() && r.member >= 0) {
+      MemberEnded(r, true, "");
       Finish(t, store::TrialState::kFailed, std::nullopt, {}, cost, r.outside);
       Emit(SweepEvent::Kind::kFailed, &t,
            fmt::format("{} (member {} goes on from its latest checkpoint)", r.outside, r.member));
-      return MemberEnded(r, true, "");
+      return;
     }
     if (!r.outside.empty()) {
       Write([this, id = t.id, why = r.outside] {
@@ -945,12 +1021,14 @@ class Controller {
       return;
     }
     if (!r.failure.empty()) {
+      MemberEnded(r, false, r.failure);
       Finish(t, store::TrialState::kFailed, std::nullopt, {}, cost,
              r.failure + " (see " + r.failure_log.string() + ")");
       Emit(SweepEvent::Kind::kFailed, &t, r.failure);
-      return MemberEnded(r, false, r.failure);
+      return;
     }
     const auto [value, more] = TrialValues(r.seeds);
+    MemberEnded(r, false, "complete");
     Finish(t, store::TrialState::kComplete, value, more, cost, "");
     std::string shown = ReadableNumber(value);  // for people: the events' value has every digit
     for (size_t i = 0; i < more.size(); ++i)
@@ -962,7 +1040,6 @@ class Controller {
         finished.seed_values.push_back({seed.index, seed.seed, *seed.value});
     }
     Emit(SweepEvent::Kind::kFinished, &finished, shown, value);
-    MemberEnded(r, false, "complete");
   }
 
   /// The trial's value and further objectives: each the aggregate of its seeds' (all ended well).
@@ -1188,6 +1265,7 @@ class Controller {
           continue;
         }
         if (!r.taken_over) {
+          MemberEnded(r, true, "");
           outbox_.push_back(
               [this, id = r.trial.id, why, retries = pbt_ ? 0 : plan_.max_retries + 1] {
                 store_.FailAndRequeue(id, why, retries);
@@ -1195,7 +1273,6 @@ class Controller {
           Emit(SweepEvent::Kind::kFailed, &r.trial,
                r.member >= 0 ? "interrupted (the member goes on from its latest checkpoint)"
                              : "interrupted (re-queued)");
-          MemberEnded(r, true, "");
         }
         running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
       }
@@ -1229,6 +1306,7 @@ class Controller {
   const std::string worker_;
   std::vector<RunningTrial> running_;
   std::optional<PbtCoordinator> pbt_;         // method: pbt
+  Clock::time_point last_sync_;               // of the population with the study (SyncPopulation)
   std::deque<std::function<void()>> outbox_;  // writes not yet taken by the storage, in order
   std::optional<Outage> outage_;              // set while the storage or the disk is away
   bool orphans_pending_ = false;  // the storage went away before RecoverOrphans could look

@@ -97,7 +97,7 @@ CREATE TABLE IF NOT EXISTS trial_seed_values (
   value {real} NOT NULL, PRIMARY KEY (trial_id, seed_index));
 CREATE TABLE IF NOT EXISTS pbt_members (
   study_id {int} NOT NULL REFERENCES studies(id), member {int} NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY (study_id, member));
+  version {int} NOT NULL DEFAULT 1, PRIMARY KEY (study_id, member));
 )sql";
 
 constexpr const char* kTrialColumns =
@@ -249,26 +249,33 @@ class SqlStore : public Store {
     });
   }
 
-  void SavePbtMember(int64_t study_id, int member, const std::string& record) override {
-    return Guarded([&]() -> void {
-      db_->Query(
-          "INSERT INTO pbt_members (study_id, member, record) VALUES (?, ?, ?) "
-          "ON CONFLICT (study_id, member) DO UPDATE SET record = excluded.record",
-          {study_id, static_cast<int64_t>(member), record});
+  // One statement, so two controllers saving the same member at once cannot both win: the
+  // insert when there is no row (version 0), else the update while the version is unchanged.
+  bool SavePbtMember(int64_t study_id, int member, const std::string& record,
+                     int64_t version) override {
+    return Guarded([&]() -> bool {
+      return !db_->Query("INSERT INTO pbt_members (study_id, member, record, version) "
+                         "VALUES (?, ?, ?, 1) ON CONFLICT (study_id, member) DO UPDATE SET "
+                         "record = excluded.record, version = pbt_members.version + 1 "
+                         "WHERE pbt_members.version = ? RETURNING version",
+                         {study_id, static_cast<int64_t>(member), record, version})
+                  .empty();
     });
   }
 
-  std::map<int, std::string> LoadPbtMembers(int64_t study_id) override {
-    return Guarded([&]() -> std::map<int, std::string> {
-      std::map<int, std::string> members;
+  std::map<int, PbtRecord> LoadPbtMembers(int64_t study_id) override {
+    return Guarded([&]() -> std::map<int, PbtRecord> {
+      std::map<int, PbtRecord> members;
       for (const SqlRow& row :
-           db_->Query("SELECT member, record FROM pbt_members WHERE study_id = ? ORDER BY member",
+           db_->Query("SELECT member, record, version FROM pbt_members WHERE study_id = ? "
+                      "ORDER BY member",
                       {study_id})) {
-        members[static_cast<int>(row.Int(0))] = row.Text(1);
+        members[static_cast<int>(row.Int(0))] = {row.Text(1), row.Int(2)};
       }
       return members;
     });
   }
+
 
   void RecordLaunch(int64_t study_id, const Launch& l) override {
     return Guarded([&]() -> void {

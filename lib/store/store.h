@@ -125,6 +125,13 @@ struct Launch {
 };
 
 /// What a finished trial cost.
+/// A PBT member's record and its version (Store::SavePbtMember).
+struct PbtRecord {
+  std::string text;
+  int64_t version = 0;
+  bool operator==(const PbtRecord&) const = default;
+};
+
 struct TrialCost {
   double seconds = 0.0;  ///< wall-clock seconds it ran
   double measure = 0.0;  ///< Trial::cost_measure
@@ -168,11 +175,14 @@ class Store {
   /// The study's launches, oldest first.
   virtual std::vector<Launch> LoadLaunches(int64_t study_id) = 0;
 
-  /// Saves (replaces) population-based training's record of `member`: text the sweep controller
-  /// writes and reads (lib/runner/pbt_member.h), opaque here.
-  virtual void SavePbtMember(int64_t study_id, int member, const std::string& record) = 0;
+  /// Saves population-based training's record of `member` (text the sweep controller writes and
+  /// reads, lib/runner/pbt_member.h, opaque here) if its stored version is still `version` (0:
+  /// none stored yet); the stored version is then one more. False, and nothing written, when
+  /// another controller saved it in between: several controllers share one population.
+  virtual bool SavePbtMember(int64_t study_id, int member, const std::string& record,
+                             int64_t version) = 0;
   /// Every member's record, by member.
-  virtual std::map<int, std::string> LoadPbtMembers(int64_t study_id) = 0;
+  virtual std::map<int, PbtRecord> LoadPbtMembers(int64_t study_id) = 0;
 
   /// Atomically claims the next trial for `worker` while the study has fewer than
   /// `max_trials` trials that count (every trial except FAILED ones that were re-queued):

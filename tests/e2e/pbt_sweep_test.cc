@@ -68,7 +68,7 @@ class PbtSweepTest : public testing::Test {
     std::vector<YAML::Node> members;
     for (const auto& [member, record] :
          store->LoadPbtMembers(store->OpenStudy(name, "", "", false).id))
-      members.push_back(YAML::Load(record));
+      members.push_back(YAML::Load(record.text));
     return members;
   }
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -117,6 +118,51 @@ TEST_F(PostgresSweepTest, FourWorkersFinishExactlyFortyTrialsWithDistinctNumbers
   EXPECT_EQ(report.exit_code, 0) << report.output;
   for (int w = 0; w < 4; ++w)
     EXPECT_EQ(Log(w).find(PostgresServer::kPassword), std::string::npos) << Log(w);
+}
+
+// Issue 39: two controllers share one PBT population of 8 through the study (on one machine's
+// file system, as on a shared one: a member copies checkpoints the other controller's trials
+// wrote). Every member trains to its end, each member's trials never overlap in time (no member
+// runs in two places), and both controllers ran members.
+TEST_F(PostgresSweepTest, TwoControllersRunOnePbtPopulationOfEightToTheEnd) {
+  const fs::path path = dir_ / "pbt.yaml";
+  std::ofstream(path) << "name: shared\nmetric: score\nmethod: pbt\n"
+                      << "pbt: {population_size: 8, perturbation_interval: 2000}\n"
+                      << "command: [" << HPO_STUB_TRIAL << ", \"${args}\"]\n"
+                      << "fixed: {steps: 10, step_seconds: 0.03}\n"
+                      << "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
+  std::vector<pid_t> pids;
+  pids.reserve(2);
+  for (int w = 0; w < 2; ++w) {
+    pids.push_back(SpawnHpo({"sweep", path.string(), "--storage", url_, "--jobs", "2"},
+                            (dir_ / ("worker" + std::to_string(w) + ".log")).string()));
+  }
+  for (pid_t pid : pids) EXPECT_EQ(Wait(pid), 0);
+  auto store = store::OpenStore(url_);
+  const int64_t study = store->OpenStudy("shared", "", "", false).id;
+  const std::map<int, store::PbtRecord> records = store->LoadPbtMembers(study);
+  ASSERT_EQ(records.size(), 8u);
+  for (const auto& [member, record] : records) {
+    EXPECT_NE(record.text.find("phase: finished"), std::string::npos) << record.text;
+    EXPECT_NE(record.text.find("outcome: complete"), std::string::npos) << record.text;
+    EXPECT_NE(record.text.find("last_step: 10000"), std::string::npos) << record.text;
+  }
+  std::map<int, std::vector<std::pair<int64_t, int64_t>>> spans;  // member -> [start, end]
+  std::set<std::string> workers;
+  for (const store::Trial& t : store->LoadTrials(study)) {
+    EXPECT_TRUE(t.state == store::TrialState::kComplete) << t.number << " " << t.error;
+    workers.insert(t.worker);
+    std::ifstream member_file(fs::path(t.run_dir) / "member.txt");
+    int member = -1;
+    ASSERT_TRUE(member_file >> member) << t.run_dir;
+    spans[member].push_back({t.started_ms, t.finished_ms});
+  }
+  EXPECT_EQ(workers.size(), 2u);
+  for (auto& [member, list] : spans) {
+    std::sort(list.begin(), list.end());
+    for (size_t i = 1; i < list.size(); ++i)
+      EXPECT_LE(list[i - 1].second, list[i].first) << "member " << member << " ran twice at once";
+  }
 }
 
 TEST_F(PostgresSweepTest, AKilledWorkersTrialIsFailedAndRequeuedByTheOthers) {

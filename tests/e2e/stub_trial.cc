@@ -38,7 +38,8 @@
 // the skill and step of the checkpoint in $HPO_RESTORE_FROM ("<step> <skill>"), up to
 // steps * 1000 steps. Before it reports step N it writes $HPO_CHECKPOINT_DIR/step_<N>.ckpt (by a
 // rename, whole or not at all); it reports {"step": N, "<metric>": skill} and writes the final
-// skill into the results file, and the checkpoint it started from into restored_from.txt.
+// skill into the results file, the checkpoint it started from into restored_from.txt, and its
+// member ($HPO_PBT_MEMBER) into member.txt.
 int RunPbtMember(double x, int steps, double step_seconds, const std::string& metric,
                  const std::string& run_dir) {
   const std::string checkpoints = std::getenv("HPO_CHECKPOINT_DIR");
@@ -52,6 +53,8 @@ int RunPbtMember(double x, int steps, double step_seconds, const std::string& me
     }
     std::ofstream(run_dir + "/restored_from.txt") << from << "\n" << step << " " << skill << "\n";
   }
+  if (const char* member = std::getenv("HPO_PBT_MEMBER"))
+    std::ofstream(run_dir + "/member.txt") << member << "\n";
   const double gain = 1.0 - (x - 0.3) * (x - 0.3);
   while (step < steps * 1000LL) {
     std::this_thread::sleep_for(std::chrono::duration<double>(step_seconds));

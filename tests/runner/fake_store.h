@@ -60,11 +60,14 @@ class FakeStore : public store::Store {
     Reach();
     return launches;
   }
-  void SavePbtMember(int64_t, int member, const std::string& record) override {
+  bool SavePbtMember(int64_t, int member, const std::string& record, int64_t version) override {
     Reach();
-    pbt_members[member] = record;
+    store::PbtRecord& stored = pbt_members[member];
+    if (stored.version != version) return false;
+    stored = {record, version + 1};
+    return true;
   }
-  std::map<int, std::string> LoadPbtMembers(int64_t) override {
+  std::map<int, store::PbtRecord> LoadPbtMembers(int64_t) override {
     Reach();
     return pbt_members;
   }
@@ -271,7 +274,7 @@ class FakeStore : public store::Store {
   std::vector<std::string> stops;  ///< RecordStop's reasons
   std::vector<store::Worker> workers;
   std::vector<store::Launch> launches;
-  std::map<int, std::string> pbt_members;
+  std::map<int, store::PbtRecord> pbt_members;
 
   /// While this says so, every call but OpenStudy throws StorageUnavailable, as the real store
   /// does once its own short retries have failed (a storage outage).

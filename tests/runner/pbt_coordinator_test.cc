@@ -46,9 +46,9 @@ class PbtCoordinatorTest : public testing::Test {
 };
 
 TEST_F(PbtCoordinatorTest, TheBottomMemberCopiesTheTopOnesKeptCheckpointAndStops) {
-  PbtCoordinator c(TwoMembers(), space_, 7, {});
-  c.Launched(0, 0, RunDir("r0"), {{"x", Value(0.3)}});
-  c.Launched(1, 1, RunDir("r1"), {{"x", Value(0.9)}});
+  PbtCoordinator c(TwoMembers(), space_, 7);
+  c.Launched(0, 0, RunDir("r0"), {{"x", Value(0.3)}}, "a:1");
+  c.Launched(1, 1, RunDir("r1"), {{"x", Value(0.9)}}, "a:1");
   c.OnReport(0, 10, 5, 5);  // alone: no quantiles yet (Ray's _quantiles needs two)
   // Bottom, but the top member kept no checkpoint when it was judged alone: skipped (pbt.py:727)
   const PbtActions skipped = c.OnReport(1, 10, 1, 1);
@@ -79,18 +79,22 @@ TEST_F(PbtCoordinatorTest, TheBottomMemberCopiesTheTopOnesKeptCheckpointAndStops
 }
 
 TEST_F(PbtCoordinatorTest, AResumedPopulationGoesOnFromTheSavedRecords) {
-  PbtCoordinator c(TwoMembers(), space_, 7, {});
-  c.Launched(0, 0, RunDir("r0"), {{"x", Value(0.3)}});
-  c.Launched(1, 1, RunDir("r1"), {{"x", Value(0.9)}});
+  PbtCoordinator c(TwoMembers(), space_, 7);
+  c.Launched(0, 0, RunDir("r0"), {{"x", Value(0.3)}}, "a:1");
+  c.Launched(1, 1, RunDir("r1"), {{"x", Value(0.9)}}, "a:1");
   c.OnReport(0, 10, 5, 5);
   c.OnReport(1, 10, 1, 1);
   c.OnReport(0, 20, 10, 10);
   c.OnReport(1, 20, 2, 2);
   c.Ended(1, /*paused=*/true, false, "");
-  const std::map<int, std::string> records = {{0, c.Record(0)}, {1, c.Record(1)}};
+  const std::map<int, store::PbtRecord> records = {{0, {c.Record(0), 3}}, {1, {c.Record(1), 5}}};
 
-  // Member 0 was running when its controller died: it waits, from its latest checkpoint.
-  const PbtCoordinator resumed(TwoMembers(), space_, 7, records);
+  // Member 0 was running when its controller died (trial 0 is not running): it waits, from
+  // its latest checkpoint, and is to be saved at the version read.
+  PbtCoordinator resumed(TwoMembers(), space_, 7);
+  resumed.Sync(records, {}, [](int64_t) { return false; });
+  EXPECT_EQ(resumed.TakeChanged(), (std::vector<int>{0}));
+  EXPECT_EQ(resumed.version(0), 3);
   EXPECT_EQ(resumed.member(0).phase, MemberPhase::kWaiting);
   ASSERT_TRUE(resumed.PlanOf(0));
   EXPECT_EQ(resumed.PlanOf(0)->restore_from, (dir_ / "r0/checkpoints/step_20.ckpt").string());
@@ -100,12 +104,31 @@ TEST_F(PbtCoordinatorTest, AResumedPopulationGoesOnFromTheSavedRecords) {
   EXPECT_EQ(resumed.NextToLaunch(), 0);  // equally trained: the first in member order
 }
 
+TEST_F(PbtCoordinatorTest, SyncTakesOnlyNewerRecordsOfMembersRunElsewhere) {
+  PbtCoordinator here(TwoMembers(), space_, 7), there(TwoMembers(), space_, 7);
+  there.Launched(1, 4, RunDir("r1"), {{"x", Value(0.9)}}, "b:2");
+  here.Launched(0, 3, RunDir("r0"), {{"x", Value(0.3)}}, "a:1");
+  const std::map<int, store::PbtRecord> stored = {{0, {there.Record(0), 7}},
+                                                  {1, {there.Record(1), 2}}};
+  // Member 0 runs here: the study's older view of it is not taken. Member 1's trial runs.
+  here.Sync(stored, {0}, [](int64_t number) { return number == 4; });
+  EXPECT_EQ(here.member(0).phase, MemberPhase::kRunning);
+  EXPECT_EQ(here.member(0).owner, "a:1");
+  EXPECT_EQ(here.member(1).phase, MemberPhase::kRunning);
+  EXPECT_EQ(here.member(1).owner, "b:2");
+  EXPECT_EQ(here.version(1), 2);
+  EXPECT_EQ(here.NextToLaunch(), std::nullopt);
+  // The same version again changes nothing, even where this controller changed the member.
+  here.Sync({{1, {"not a record", 2}}}, {0}, [](int64_t) { return true; });
+  EXPECT_EQ(here.member(1).owner, "b:2");
+}
+
 TEST_F(PbtCoordinatorTest, AMemberWithoutTheCheckpointOfItsStepKeepsRunning) {
   pbt::PbtSettings s = TwoMembers();
-  PbtCoordinator c(s, space_, 7, {});
+  PbtCoordinator c(s, space_, 7);
   const std::string bare = (dir_ / "bare").string();
   fs::create_directories(bare);
-  c.Launched(0, 0, bare, {{"x", Value(0.3)}});
+  c.Launched(0, 0, bare, {{"x", Value(0.3)}}, "a:1");
   // Member 1 waits for a slot: Ray would pause member 0 to let it run, but there is nothing to
   // go on from.
   const PbtActions actions = c.OnReport(0, 10, 5, 5);

@@ -79,13 +79,18 @@ TEST_F(SqliteStoreTest, PbtMemberRecordsAreReplacedAndKeptPerStudy) {
   auto store = OpenStore(Url());
   const Study a = store->OpenStudy("pbt_a", "maximize", "", true);
   const Study b = store->OpenStudy("pbt_b", "maximize", "", true);
-  store->SavePbtMember(a.id, 1, "member: 1\nphase: waiting\n");
-  store->SavePbtMember(a.id, 0, "member: 0\n");
-  store->SavePbtMember(a.id, 1, "member: 1\nphase: running\n");  // replaced
-  store->SavePbtMember(b.id, 0, "other study");
+  EXPECT_TRUE(store->SavePbtMember(a.id, 1, "member: 1\nphase: waiting\n", 0));
+  EXPECT_TRUE(store->SavePbtMember(a.id, 0, "member: 0\n", 0));
+  EXPECT_TRUE(store->SavePbtMember(a.id, 1, "member: 1\nphase: running\n", 1));  // replaced
+  // Two controllers that read version 2 of member 1: the first save wins, the second changes
+  // nothing; and a first save of a member another controller saved first.
+  EXPECT_TRUE(store->SavePbtMember(a.id, 1, "taken by one", 2));
+  EXPECT_FALSE(store->SavePbtMember(a.id, 1, "taken by another", 2));
+  EXPECT_FALSE(store->SavePbtMember(a.id, 0, "a second first save", 0));
+  EXPECT_TRUE(store->SavePbtMember(b.id, 0, "other study", 0));
   EXPECT_EQ(store->LoadPbtMembers(a.id),
-            (std::map<int, std::string>{{0, "member: 0\n"}, {1, "member: 1\nphase: running\n"}}));
-  EXPECT_EQ(store->LoadPbtMembers(b.id), (std::map<int, std::string>{{0, "other study"}}));
+            (std::map<int, PbtRecord>{{0, {"member: 0\n", 1}}, {1, {"taken by one", 3}}}));
+  EXPECT_EQ(store->LoadPbtMembers(b.id), (std::map<int, PbtRecord>{{0, {"other study", 1}}}));
 }
 
 TEST_F(SqliteStoreTest, ProcessesSharingAStudyGetDistinctNumbersAndExactlyTheBudget) {
