@@ -254,11 +254,12 @@ class SqlStore : public Store {
   bool SavePbtMember(int64_t study_id, int member, const std::string& record,
                      int64_t version) override {
     return Guarded([&]() -> bool {
-      return !db_->Query("INSERT INTO pbt_members (study_id, member, record, version) "
-                         "VALUES (?, ?, ?, 1) ON CONFLICT (study_id, member) DO UPDATE SET "
-                         "record = excluded.record, version = pbt_members.version + 1 "
-                         "WHERE pbt_members.version = ? RETURNING version",
-                         {study_id, static_cast<int64_t>(member), record, version})
+      return !db_->Query(
+                     "INSERT INTO pbt_members (study_id, member, record, version) "
+                     "VALUES (?, ?, ?, 1) ON CONFLICT (study_id, member) DO UPDATE SET "
+                     "record = excluded.record, version = pbt_members.version + 1 "
+                     "WHERE pbt_members.version = ? RETURNING version",
+                     {study_id, static_cast<int64_t>(member), record, version})
                   .empty();
     });
   }
@@ -275,7 +276,6 @@ class SqlStore : public Store {
       return members;
     });
   }
-
 
   void RecordLaunch(int64_t study_id, const Launch& l) override {
     return Guarded([&]() -> void {
