@@ -1,12 +1,16 @@
-// hpo train: one PPO training run with its run directory.
-//   hpo train [--config FILE] [--patch FILE]... [--override key=value]... [--run-dir DIR] [--seed
-//   S] hpo train --resume RUN_DIR [--override key=value]... hpo train --list-keys        (every
-//   key: type, default, meaning, other tools' names; Markdown)
+// hpo train: one training run (PPO, A2C or SAC) with its run directory.
+//   hpo train [--config FILE] [--patch FILE]... [--override key=value]... [--run-dir DIR]
+//             [--seed S] [--init-from CHECKPOINT]
+//   hpo train --resume RUN_DIR [--override key=value]...
+//   hpo train --list-keys   (every key: type, default, meaning, other tools' names; Markdown)
 // Precedence: built-in defaults < --config < --patch (in order) < --override < --seed.
+// A population-based sweep's variables (docs/trial_protocol.md): HPO_RESTORE_FROM acts as
+// --init-from (the flag wins), HPO_CHECKPOINT_DIR collects a checkpoint per evaluation.
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 
@@ -30,6 +34,7 @@ struct TrainCliOptions {
   std::string run_dir;
   std::optional<int64_t> seed;
   std::string resume;
+  std::string init_from;
   bool list_keys = false;
   bool no_progress = false;
 };
@@ -55,6 +60,35 @@ void CheckRunDirIsFree(const std::filesystem::path& dir) {
                       dir.string(), taken, dir.string()));
     }
   }
+}
+
+// A set, non-empty environment variable.
+std::optional<std::string> EnvironmentValue(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string(value);
+}
+
+// The checkpoint a new run starts from, and the words naming where it was given: --init-from,
+// else HPO_RESTORE_FROM (a population-based sweep's restore); none for --resume or a fresh run.
+struct StartingPoint {
+  std::string path;
+  Origin origin;
+};
+std::optional<StartingPoint> StartingPointOf(const TrainCliOptions& o) {
+  const std::optional<std::string> restore_from = EnvironmentValue("HPO_RESTORE_FROM");
+  if (!o.init_from.empty() && !o.resume.empty()) {
+    throw UserError(Origin{"--init-from"},
+                    "starts a new run and --resume continues one; give one of them");
+  }
+  if (restore_from && (!o.init_from.empty() || !o.resume.empty())) {
+    fmt::print(stderr, "hpo train: {} wins over HPO_RESTORE_FROM={}\n",
+               o.resume.empty() ? "--init-from" : "--resume", *restore_from);
+  }
+  if (!o.init_from.empty()) return StartingPoint{o.init_from, Origin{"--init-from " + o.init_from}};
+  if (restore_from && o.resume.empty())
+    return StartingPoint{*restore_from, Origin{"HPO_RESTORE_FROM=" + *restore_from}};
+  return std::nullopt;
 }
 
 int RunTrain(const TrainCliOptions& o) {
@@ -86,6 +120,10 @@ int RunTrain(const TrainCliOptions& o) {
   if (o.seed) config.Set("seed", Value(*o.seed), Origin{"--seed"});
   trainer::CheckAlgorithmFitsEnv(
       config);  // an unknown env id or SAC on discrete actions: before anything is written
+  if (const std::optional<StartingPoint> start = StartingPointOf(o))
+    options.init_from = trainer::CheckStartingPoint(config, start->path, start->origin);
+  if (const std::optional<std::string> dir = EnvironmentValue("HPO_CHECKPOINT_DIR"))
+    options.checkpoint_dir = *dir;
 
   std::filesystem::create_directories(options.run_dir);
   WriteFileAtomic(options.run_dir / "resolved_config.yaml", config.ToYaml());
@@ -118,6 +156,10 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--run-dir", o->run_dir, "Run directory (default: train_dir/runs/train-<time>)");
   cmd->add_option("--seed", o->seed, "Seed (overrides the config's)");
   cmd->add_option("--resume", o->resume, "Continue the run in RUN_DIR from its last checkpoint");
+  cmd->add_option("--init-from", o->init_from,
+                  "Start a new run from a checkpoint (a .pt file, or a run directory's latest): "
+                  "its weights, optimizer state, step counters and random streams, with this "
+                  "command's config; the network (env, algorithm, layers) must be the same");
   cmd->add_flag("--no-progress", o->no_progress,
                 "Plain progress lines and JSON evaluation lines even on a terminal (as a log file "
                 "or a sweep gets them)");

@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 
 #include "lib/core/error.h"
@@ -20,6 +22,30 @@ std::vector<float> VectorOf(const torch::Tensor& t) {
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
+torch::Tensor BytesTensor(const std::vector<uint8_t>& bytes) {
+  torch::Tensor t = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
+  std::copy(bytes.begin(), bytes.end(), t.data_ptr<uint8_t>());
+  return t;
+}
+
+// A string entry, or "" when the checkpoint predates it.
+std::string TryReadString(torch::serialize::InputArchive& archive, const std::string& key) {
+  c10::IValue value;
+  return archive.try_read(key, value) && value.isString() ? value.toStringRef() : "";
+}
+
+// N of "step_<N>.pt" (zero-padded or not); nothing for any other name.
+std::optional<int64_t> StepOfName(const std::filesystem::path& path) {
+  const std::string stem = path.stem().string();
+  if (path.extension() != ".pt" || stem.rfind("step_", 0) != 0 || stem.size() == 5 ||
+      stem.size() > 5 + 18)  // more digits than an int64 holds
+    return {};
+  for (size_t i = 5; i < stem.size(); ++i) {
+    if (stem[i] < '0' || stem[i] > '9') return {};
+  }
+  return std::stoll(stem.substr(5));
+}
+
 }  // namespace
 
 void SaveCheckpointFile(const std::filesystem::path& path, const CheckpointState& state) {
@@ -32,8 +58,12 @@ void SaveCheckpointFile(const std::filesystem::path& path, const CheckpointState
                                           torch::kLong));
   archive.write("training_seconds",
                 torch::tensor({state.training_seconds, state.solved_seconds}, torch::kDouble));
-  std::filesystem::path tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
+  archive.write("network", c10::IValue(state.network));
+  archive.write("policy_rng", c10::IValue(state.policy_rng));
+  archive.write("torch_rng", BytesTensor(state.torch_rng));
+  archive.write("replay_transitions", TensorOf(state.replay_transitions));
+  const std::filesystem::path tmp =
+      path.parent_path() / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
   archive.save_to(tmp.string());
   std::filesystem::rename(tmp, path);
 }
@@ -60,6 +90,15 @@ CheckpointState LoadCheckpointFile(const std::filesystem::path& path) {
     // older checkpoints lack the solve step and time
     if (counters.numel() > 3) state.solved_step = counters[3].item<int64_t>();
     if (seconds.numel() > 1) state.solved_seconds = seconds[1].item<double>();
+    state.network = TryReadString(archive, "network");
+    state.policy_rng = TryReadString(archive, "policy_rng");
+    torch::Tensor torch_rng;
+    if (archive.try_read("torch_rng", torch_rng)) {
+      const torch::Tensor bytes = torch_rng.to(torch::kUInt8).contiguous();
+      state.torch_rng.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
+    }
+    torch::Tensor replay;
+    if (archive.try_read("replay_transitions", replay)) state.replay_transitions = VectorOf(replay);
   } catch (const c10::Error& e) {
     throw UserError(
         fmt::format("cannot read checkpoint {}: {}", path.string(), e.what_without_backtrace()));
@@ -68,18 +107,22 @@ CheckpointState LoadCheckpointFile(const std::filesystem::path& path) {
 }
 
 std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir) {
-  const std::filesystem::path dir = run_dir / "checkpoints";
-  if (std::filesystem::exists(dir / "final.pt")) return dir / "final.pt";
+  return LatestCheckpointIn(run_dir / "checkpoints");
+}
+
+std::filesystem::path LatestCheckpointIn(const std::filesystem::path& folder) {
+  if (std::filesystem::exists(folder / "final.pt")) return folder / "final.pt";
   std::filesystem::path latest;
+  int64_t latest_step = -1;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("step_", 0) == 0 && entry.path().extension() == ".pt" &&
-        (latest.empty() || name > latest.filename().string())) {
-      latest = entry.path();  // zero-padded step numbers sort as text
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const std::optional<int64_t> step = StepOfName(entry.path());
+    if (step && *step > latest_step) {
+      latest_step = *step;
+      latest = entry.path();
     }
   }
-  if (latest.empty()) throw UserError("no checkpoint in " + dir.string());
+  if (latest.empty()) throw UserError("no checkpoint in " + folder.string());
   return latest;
 }
 

@@ -1,9 +1,11 @@
 // Checkpoints (internal: torch archives): the flat parameters, the optimizer's moments, the
-// counters and the run's clock, written whole or not at all.
+// counters, the run's clock, the network they belong to and the random streams, written whole or
+// not at all.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace hpo::trainer {
@@ -16,12 +18,29 @@ struct CheckpointState {
   double training_seconds = 0.0;
   int64_t solved_step = -1;      ///< env steps when a periodic eval first reached the threshold
   double solved_seconds = -1.0;  ///< training seconds then (-1: not yet)
+  /// What the numbers are the weights of: "key: value" lines of the keys that shape the network
+  /// (NetworkOf in restore.h). Empty in checkpoints written before it was saved (2026-12-07).
+  std::string network;
+  /// The run's action, shuffle and replay-sampling stream (mt19937_64 in its standard text
+  /// form); empty: not saved (older checkpoints).
+  std::string policy_rng;
+  /// Torch's CPU generator (SAC's reparameterisation noise), as get_state gives it; empty: not
+  /// saved (PPO and A2C draw nothing from it after initialisation).
+  std::vector<uint8_t> torch_rng;
+  /// SAC with checkpoint_replay_buffer: the replay buffer's transitions, oldest first
+  /// (ReplayBuffer::Transitions); empty otherwise.
+  std::vector<float> replay_transitions;
 };
 
 /// Writes to a temporary file and renames it into place: a crash never leaves a torn checkpoint.
+/// The temporary name starts with a dot, so a program watching the folder for step_<N> files
+/// (a population-based sweep) never sees it.
 void SaveCheckpointFile(const std::filesystem::path& path, const CheckpointState& state);
 CheckpointState LoadCheckpointFile(const std::filesystem::path& path);
 /// final.pt if present, else the step_*.pt with the most steps. UserError if there is none.
 std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir);
+/// The same choice among the files of `folder` itself (a run's checkpoints/, or the folder a
+/// population-based sweep collects step_<N>.pt files in, whose numbers are not zero-padded).
+std::filesystem::path LatestCheckpointIn(const std::filesystem::path& folder);
 
 }  // namespace hpo::trainer

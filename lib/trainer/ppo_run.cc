@@ -19,6 +19,7 @@
 #include "lib/trainer/model.h"
 #include "lib/trainer/ppo_update.h"
 #include "lib/trainer/progress_columns.h"
+#include "lib/trainer/restore.h"
 #include "lib/trainer/run_log.h"
 
 namespace hpo::trainer {
@@ -46,7 +47,12 @@ class PpoRun {
       buffer->resize(n);
     }
     next_obs_.resize(static_cast<size_t>(c_.n_envs * obs_size_));
-    if (options.resume) Restore();
+    if (!options.init_from.empty()) {
+      Restore(options.init_from);
+      KeepStartingPoint(run_dir_, options.init_from, global_step_);
+    } else if (options.resume) {
+      Restore(LatestCheckpoint(run_dir_));
+    }
   }
 
   int Run();
@@ -56,9 +62,9 @@ class PpoRun {
   void BootstrapTruncated(const std::vector<uint8_t>& terminated,
                           const std::vector<uint8_t>& truncated, size_t row);
   bool Update(double lr);  // false on non-finite losses
-  void Evaluate(bool final_eval);
-  void SaveCheckpoint(const std::string& name);
-  void Restore();
+  EvalResult Evaluate(bool final_eval);
+  void SaveCheckpoint(const std::filesystem::path& path);
+  void Restore(const std::filesystem::path& path);
   void WriteProgressRow(double lr);
   int64_t TotalSteps() const;  // total_timesteps rounded up to whole rollouts
 
@@ -178,15 +184,13 @@ bool PpoRun::Update(double lr) {
   return stats_.finite;
 }
 
-void PpoRun::Evaluate(bool final_eval) {
+EvalResult PpoRun::Evaluate(bool final_eval) {
   const int64_t episodes = final_eval ? c_.final_eval_episodes : c_.eval_episodes;
-  log_.RecordEvaluation(
-      EvaluatePolicy(policy_, c_, episodes, DeriveSeed(static_cast<uint64_t>(c_.seed), 0, "eval"),
-                     false),
-      global_step_, final_eval);
+  return EvaluatePolicy(policy_, c_, episodes,
+                        DeriveSeed(static_cast<uint64_t>(c_.seed), 0, "eval"), false);
 }
 
-void PpoRun::SaveCheckpoint(const std::string& name) {
+void PpoRun::SaveCheckpoint(const std::filesystem::path& path) {
   CheckpointState state;
   state.params = policy_.params;
   state.adam_m = update_.optimizer().m();
@@ -194,17 +198,21 @@ void PpoRun::SaveCheckpoint(const std::string& name) {
   state.adam_step = update_.optimizer().step();
   state.global_step = global_step_;
   state.updates = updates_;
+  state.network = NetworkOf(c_);
+  state.policy_rng = RngText(rng_);
   log_.SaveTo(state);
-  SaveCheckpointFile(run_dir_ / "checkpoints" / name, state);
+  SaveCheckpointFile(path, state);
 }
 
-void PpoRun::Restore() {
-  const std::filesystem::path path = LatestCheckpoint(run_dir_);
+// A resumed run (--resume) and a new run started from a checkpoint (--init-from) restore the
+// same things; the new run's config may differ in everything but its network.
+void PpoRun::Restore(const std::filesystem::path& path) {
   CheckpointState state = LoadCheckpointFile(path);
-  if (state.params.size() != policy_.params.size() || state.adam_m.size() != state.params.size() ||
-      state.adam_v.size() != state.params.size()) {
-    throw UserError(
-        fmt::format("checkpoint {} does not match the network of this config", path.string()));
+  const std::string mismatch = NetworkMismatch(state.network, c_);
+  if (!mismatch.empty() || state.params.size() != policy_.params.size() ||
+      state.adam_m.size() != state.params.size() || state.adam_v.size() != state.params.size()) {
+    throw UserError(fmt::format("checkpoint {} does not match the network of this config{}",
+                                path.string(), mismatch.empty() ? "" : ": " + mismatch));
   }
   policy_.params = std::move(state.params);
   update_.optimizer().m() = std::move(state.adam_m);
@@ -213,15 +221,21 @@ void PpoRun::Restore() {
   global_step_ = state.global_step;
   updates_ = state.updates;
   log_.RestoreFrom(state);
-  // Each resume gets fresh env and policy streams: continuing is reproducible, not identical
-  // to an uninterrupted run (Box2D worlds are not checkpointed).
-  rng_.seed(
-      DeriveSeed(static_cast<uint64_t>(c_.seed), static_cast<uint64_t>(updates_), "policy-resume"));
+  if (!state.policy_rng.empty()) {
+    RestoreRng(rng_, state.policy_rng, path);
+  } else {  // a checkpoint from before the stream was saved
+    rng_.seed(DeriveSeed(static_cast<uint64_t>(c_.seed), static_cast<uint64_t>(updates_),
+                         "policy-resume"));
+  }
+  // Fresh episodes: the envs' states are not checkpointed (Box2D worlds), so continuing is
+  // reproducible, not identical to an uninterrupted run.
   envs_ = envs::VectorEnv(c_.env_id, static_cast<int>(c_.n_envs),
                           DeriveSeed(static_cast<uint64_t>(c_.seed),
                                      static_cast<uint64_t>(updates_), "train-env-resume"),
                           EnvOptionsOf(c_));
-  fmt::print(stderr, "resumed from {} at step {}\n", path.string(), global_step_);
+  fmt::print(stderr, "{} from {} at step {}\n",
+             options_.init_from.empty() ? "resumed" : "hpo train: starting", path.string(),
+             global_step_);
 }
 
 void PpoRun::WriteProgressRow(double lr) {
@@ -241,8 +255,10 @@ void PpoRun::WriteProgressRow(double lr) {
 }
 
 int PpoRun::Run() {
-  const RunLog::Evaluate evaluate = [this](bool final_eval) { Evaluate(final_eval); };
-  const RunLog::SaveCheckpoint save = [this](const std::string& name) { SaveCheckpoint(name); };
+  const RunLog::Evaluate evaluate = [this](bool final_eval) { return Evaluate(final_eval); };
+  const RunLog::SaveCheckpoint save = [this](const std::filesystem::path& path) {
+    SaveCheckpoint(path);
+  };
   log_.Start(ProgressHeader(kPpoColumns), global_step_, TotalSteps());
   envs_.Reset(next_obs_);
 
@@ -256,10 +272,13 @@ int PpoRun::Run() {
             ? ""
             : fmt::format("; total_timesteps {} rounded up to whole rollouts", c_.total_timesteps));
   }
-  while (updates_ < total_updates) {
+  // Steps, not updates, measure the way: a run started from another run's checkpoint may have
+  // another rollout size, and its annealing goes on from the checkpoint's step. (For a run from
+  // scratch the two are equal: step / total is updates / total_updates to the last bit.)
+  while (global_step_ < TotalSteps()) {
     const double lr = c_.anneal_lr
-                          ? c_.learning_rate * (1.0 - static_cast<double>(updates_) /
-                                                          static_cast<double>(total_updates))
+                          ? c_.learning_rate * (1.0 - static_cast<double>(global_step_) /
+                                                          static_cast<double>(TotalSteps()))
                           : c_.learning_rate;
     CollectRollout();
     if (StopSignalScope::Received()) break;  // a partial rollout is not trained on
@@ -276,7 +295,7 @@ int PpoRun::Run() {
     }
     ++updates_;
     WriteProgressRow(lr);
-    log_.ShowProgress(global_step_, updates_ == total_updates);
+    log_.ShowProgress(global_step_, global_step_ >= TotalSteps());
     log_.AfterLearning(global_step_, evaluate, save);
   }
   return log_.Finish(global_step_, evaluate, save);

@@ -24,6 +24,35 @@ void ReplayBuffer::Add(const float* observation, const float* action, float rewa
   next_ = (next_ + 1) % capacity_;
 }
 
+std::vector<float> ReplayBuffer::Transitions() const {
+  std::vector<float> out;
+  out.reserve(static_cast<size_t>(size_ * (2 * obs_size_ + action_dim_ + 2)));
+  const int64_t oldest = size_ < capacity_ ? 0 : next_;
+  for (int64_t k = 0; k < size_; ++k) {
+    const auto i = static_cast<size_t>((oldest + k) % capacity_);
+    const float* obs = observations_.data() + i * static_cast<size_t>(obs_size_);
+    const float* act = actions_.data() + i * static_cast<size_t>(action_dim_);
+    const float* next = next_observations_.data() + i * static_cast<size_t>(obs_size_);
+    out.insert(out.end(), obs, obs + obs_size_);
+    out.insert(out.end(), act, act + action_dim_);
+    out.push_back(rewards_[i]);
+    out.insert(out.end(), next, next + obs_size_);
+    out.push_back(terminated_[i]);
+  }
+  return out;
+}
+
+bool ReplayBuffer::AddTransitions(const std::vector<float>& transitions) {
+  const auto width = static_cast<size_t>(2 * obs_size_ + action_dim_ + 2);
+  if (transitions.size() % width != 0) return false;
+  for (size_t at = 0; at < transitions.size(); at += width) {
+    const float* t = transitions.data() + at;
+    Add(t, t + obs_size_, t[obs_size_ + action_dim_], t + obs_size_ + action_dim_ + 1,
+        t[width - 1] != 0.0f);
+  }
+  return true;
+}
+
 ReplayBuffer::Batch ReplayBuffer::Sample(int64_t batch, Rng& rng) const {
   Batch b{torch::empty({batch, obs_size_}), torch::empty({batch, action_dim_}),
           torch::empty({batch}), torch::empty({batch, obs_size_}), torch::empty({batch})};

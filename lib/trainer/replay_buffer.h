@@ -22,6 +22,13 @@ class ReplayBuffer {
 
   int64_t size() const { return size_; }
 
+  /// Every transition, oldest first, each as (observation, action, reward, next observation,
+  /// terminated): what a checkpoint keeps.
+  std::vector<float> Transitions() const;
+  /// Stores transitions as Transitions() gives them (only the newest `capacity` stay). False
+  /// when `transitions` is not a whole number of them.
+  bool AddTransitions(const std::vector<float>& transitions);
+
   /// `batch` transitions drawn uniformly (with replacement, as SB3) into tensors.
   struct Batch {
     torch::Tensor observations, actions, rewards, next_observations, terminated;

@@ -34,6 +34,8 @@ RunLog::RunLog(const config::TrainerConfig& config, const TrainOptions& options,
 
 void RunLog::Start(const std::string& csv_header, int64_t global_step, int64_t total_steps) {
   std::filesystem::create_directories(options_.run_dir / "checkpoints");
+  if (!options_.checkpoint_dir.empty())
+    std::filesystem::create_directories(options_.checkpoint_dir);
   const bool new_progress = !std::filesystem::exists(options_.run_dir / "progress.csv");
   progress_.open(options_.run_dir / "progress.csv", std::ios::app);
   if (new_progress) progress_ << csv_header << "\n";
@@ -101,27 +103,27 @@ void RunLog::AfterLearning(int64_t global_step, const Evaluate& evaluate,
     // past it: the line reports the due step, so that trials of one sweep whose rollouts differ
     // (n_steps, n_envs) report at the same steps and a pruner compares them there, as Optuna's
     // median pruner compares values at exactly one step.
-    due_eval_step_ = global_step / c_.eval_interval * c_.eval_interval;
+    const int64_t due_step = global_step / c_.eval_interval * c_.eval_interval;
     const Clock::time_point eval_start = Clock::now();
-    evaluate(false);
-    due_eval_step_ = -1;
+    const EvalResult result = evaluate(false);
     time_spent_.eval += std::chrono::duration<double>(Clock::now() - eval_start).count();
+    Report(result, global_step, due_step, false, save);
   }
   if (global_step >= next_checkpoint_step_) {
     next_checkpoint_step_ = NextMultiple(global_step, c_.checkpoint_interval);
-    save(fmt::format("step_{:010d}.pt", global_step));
+    save(options_.run_dir / "checkpoints" / fmt::format("step_{:010d}.pt", global_step));
   }
 }
 
 int RunLog::Finish(int64_t global_step, const Evaluate& evaluate, const SaveCheckpoint& save) {
   if (const int signal = StopSignalScope::Received()) {
-    save(fmt::format("step_{:010d}.pt", global_step));
+    save(options_.run_dir / "checkpoints" / fmt::format("step_{:010d}.pt", global_step));
     fmt::print(stderr, "\nhpo train: stopped by {} at step {}; checkpoint saved\n",
                sigabbrev_np(signal), global_step);
     return kExitInterrupted;
   }
-  save("final.pt");
-  evaluate(true);
+  save(options_.run_dir / "checkpoints" / "final.pt");
+  Report(evaluate(true), global_step, global_step, true, save);
   return kExitOk;
 }
 
@@ -129,11 +131,17 @@ double RunLog::TrainingSeconds() const {
   return training_seconds_ + std::chrono::duration<double>(Clock::now() - started_).count();
 }
 
-void RunLog::RecordEvaluation(const EvalResult& r, int64_t global_step, bool final_eval) {
+void RunLog::Report(const EvalResult& r, int64_t global_step, int64_t reported_step,
+                    bool final_eval, const SaveCheckpoint& save) {
   if (!final_eval && solved_step_ < 0 && r.mean_reward >= reward_threshold_) {
     solved_step_ = global_step;
     solved_seconds_ = TrainingSeconds();
   }
+  // The contract with a population-based sweep (docs/trial_protocol.md): the checkpoint of a
+  // step exists, whole, before the line that reports it; so a member that reads the line can
+  // copy it at once. Written after the solve step is known, so a copy carries it.
+  if (!options_.checkpoint_dir.empty())
+    save(options_.checkpoint_dir / fmt::format("step_{}.pt", reported_step));
   if (final_eval) {
     const double seconds = TrainingSeconds();
     auto or_null = [](auto value, bool known) {
@@ -156,8 +164,8 @@ void RunLog::RecordEvaluation(const EvalResult& r, int64_t global_step, bool fin
         "{{\"event\":\"{}\",\"step\":{},\"mean_reward\":{},\"std\":{},\"success_rate\":{},"
         "\"episodes\":{},"
         "\"elapsed\":{:.3f}}}\n",
-        final_eval ? "final_eval" : "eval", due_eval_step_ >= 0 ? due_eval_step_ : global_step,
-        r.mean_reward, r.std_reward, r.success_rate, r.episodes, TrainingSeconds());
+        final_eval ? "final_eval" : "eval", reported_step, r.mean_reward, r.std_reward,
+        r.success_rate, r.episodes, TrainingSeconds());
     std::fflush(stdout);
   }
   if (!final_eval) {

@@ -48,20 +48,15 @@ class RunLog {
   void ShowProgress(int64_t global_step, bool last);
   double StepsPerSecond(int64_t global_step) const;
 
-  /// The run's evaluation (final: the last one) and its checkpoint saved under a file name.
-  using Evaluate = std::function<void(bool final_eval)>;
-  using SaveCheckpoint = std::function<void(const std::string& name)>;
+  /// The run's evaluation (final: the last one), and its checkpoint saved to a file.
+  using Evaluate = std::function<EvalResult(bool final_eval)>;
+  using SaveCheckpoint = std::function<void(const std::filesystem::path& path)>;
 
   /// After a learning step: the periodic evaluation and checkpoint, when due at `global_step`.
   void AfterLearning(int64_t global_step, const Evaluate& evaluate, const SaveCheckpoint& save);
   /// The end of the loop: after a stop signal a checkpoint and kExitInterrupted; otherwise
   /// final.pt, the final evaluation and kExitOk.
   int Finish(int64_t global_step, const Evaluate& evaluate, const SaveCheckpoint& save);
-
-  /// Reports an evaluation: the JSON line (a sweep's intermediate values) or a line for people,
-  /// the solve step of the first periodic one at the threshold, and for the final one
-  /// sweep_eval_results.yaml.
-  void RecordEvaluation(const EvalResult& result, int64_t global_step, bool final_eval);
 
   double TrainingSeconds() const;
   TimeSpent& time_spent() { return time_spent_; }
@@ -71,6 +66,13 @@ class RunLog {
   void RestoreFrom(const CheckpointState& state);
 
  private:
+  /// Reports an evaluation that `reported_step` names: the solve step of the first periodic one
+  /// at the threshold; the checkpoint for a population-based sweep (options.checkpoint_dir),
+  /// before the line that reports the step; the JSON line (a sweep's intermediate values) or a
+  /// line for people; for the final one, sweep_eval_results.yaml.
+  void Report(const EvalResult& result, int64_t global_step, int64_t reported_step, bool final_eval,
+              const SaveCheckpoint& save);
+
   const config::TrainerConfig& c_;
   TrainOptions options_;
   double reward_threshold_;
@@ -86,9 +88,6 @@ class RunLog {
   Clock::time_point last_plain_line_;  // the epoch: the first line is always shown
   int64_t start_step_ = 0, total_steps_ = 0;
   int64_t next_eval_step_ = INT64_MAX, next_checkpoint_step_ = INT64_MAX;
-  /// While a periodic evaluation runs: the multiple of eval_interval it is due at, which its
-  /// JSON line reports as its step; -1 otherwise.
-  int64_t due_eval_step_ = -1;
   TimeSpent time_spent_;
 };
 

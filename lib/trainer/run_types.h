@@ -10,6 +10,13 @@ namespace hpo::trainer {
 struct TrainOptions {
   std::filesystem::path run_dir;  ///< where every file of the run goes (created if missing)
   bool resume = false;            ///< continue from the run directory's last checkpoint
+  /// A new run that starts from this checkpoint file (hpo train --init-from, HPO_RESTORE_FROM):
+  /// its weights, optimizer state, step counters and random streams, with this run's config.
+  /// Empty: from scratch (or resume).
+  std::filesystem::path init_from;
+  /// Where a population-based sweep collects checkpoints (HPO_CHECKPOINT_DIR): step_<N>.pt is
+  /// written there before the evaluation line that reports step N. Empty: nowhere.
+  std::filesystem::path checkpoint_dir;
   /// Progress on stderr redrawn in one line, with the last and best evaluations (a terminal);
   /// false: plain lines, one per update at most once a second, and the last.
   bool live_progress = false;

@@ -20,6 +20,7 @@
 #include "lib/trainer/model.h"
 #include "lib/trainer/progress_columns.h"
 #include "lib/trainer/replay_buffer.h"
+#include "lib/trainer/restore.h"
 #include "lib/trainer/run_log.h"
 #include "lib/trainer/sac_model.h"
 #include "lib/trainer/sac_update.h"
@@ -36,9 +37,9 @@ class SacRun {
   void Act(bool at_random);
   void StoreTransitions(const std::vector<float>& rewards, const std::vector<uint8_t>& terminated);
   bool Learn(double lr);  // false on a non-finite loss
-  void Evaluate(bool final_eval);
-  void SaveCheckpoint(const std::string& name);
-  void Restore();
+  EvalResult Evaluate(bool final_eval);
+  void SaveCheckpoint(const std::filesystem::path& path);
+  void Restore(const std::filesystem::path& path);
   void WriteProgressRow(double lr);
   int64_t TotalSteps() const {
     return (c_.total_timesteps + c_.n_envs - 1) / c_.n_envs * c_.n_envs;
@@ -46,6 +47,7 @@ class SacRun {
 
   const config::TrainerConfig& c_;
   std::filesystem::path run_dir_;
+  bool started_from_another_run_;
   envs::VectorEnv envs_;
   envs::ActionSpace space_;
   int obs_size_;
@@ -60,6 +62,27 @@ class SacRun {
       ended_scratch_;  // StoreTransitions' per-step flags, kept to not allocate every step
   int64_t global_step_ = 0, updates_ = 0;
 };
+
+// Torch's CPU generator draws SAC's reparameterisation noise; its state goes in checkpoints.
+std::vector<uint8_t> TorchRngState() {
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  const std::lock_guard<std::mutex> lock(generator.mutex());
+  const at::Tensor state = generator.get_state().contiguous();
+  return {state.data_ptr<uint8_t>(), state.data_ptr<uint8_t>() + state.numel()};
+}
+
+void RestoreTorchRng(const std::vector<uint8_t>& bytes, const std::filesystem::path& checkpoint) {
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  const std::lock_guard<std::mutex> lock(generator.mutex());
+  at::Tensor state = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
+  std::copy(bytes.begin(), bytes.end(), state.data_ptr<uint8_t>());
+  try {
+    generator.set_state(state);
+  } catch (const c10::Error& e) {
+    throw UserError(fmt::format("checkpoint {}: its torch generator state: {}", checkpoint.string(),
+                                e.what_without_backtrace()));
+  }
+}
 
 EvalResult EvaluateActor(const config::TrainerConfig& config, SacActorImpl& actor, int64_t episodes,
                          uint64_t seed, bool stochastic) {
@@ -80,6 +103,7 @@ EvalResult EvaluateActor(const config::TrainerConfig& config, SacActorImpl& acto
 SacRun::SacRun(const config::TrainerConfig& config, const TrainOptions& options)
     : c_(config),
       run_dir_(options.run_dir),
+      started_from_another_run_(!options.init_from.empty()),
       envs_(config.env_id, static_cast<int>(config.n_envs),
             DeriveSeed(static_cast<uint64_t>(config.seed), 0, "train-env"), EnvOptionsOf(config)),
       space_(envs_.action_space()),
@@ -94,7 +118,12 @@ SacRun::SacRun(const config::TrainerConfig& config, const TrainOptions& options)
   next_obs_.resize(obs_.size());
   unit_actions_.resize(n * static_cast<size_t>(space_.n));
   env_actions_.resize(unit_actions_.size());
-  if (options.resume) Restore();
+  if (started_from_another_run_) {
+    Restore(options.init_from);
+    KeepStartingPoint(run_dir_, options.init_from, global_step_);
+  } else if (options.resume) {
+    Restore(LatestCheckpoint(run_dir_));
+  }
 }
 
 void SacRun::Act(bool at_random) {
@@ -137,44 +166,61 @@ bool SacRun::Learn(double lr) {
   return finite;
 }
 
-void SacRun::Evaluate(bool final_eval) {
+EvalResult SacRun::Evaluate(bool final_eval) {
   const int64_t episodes = final_eval ? c_.final_eval_episodes : c_.eval_episodes;
-  log_.RecordEvaluation(EvaluateActor(c_, *model_->actor, episodes,
-                                      DeriveSeed(static_cast<uint64_t>(c_.seed), 0, "eval"), false),
-                        global_step_, final_eval);
+  return EvaluateActor(c_, *model_->actor, episodes,
+                       DeriveSeed(static_cast<uint64_t>(c_.seed), 0, "eval"), false);
 }
 
-void SacRun::SaveCheckpoint(const std::string& name) {
+void SacRun::SaveCheckpoint(const std::filesystem::path& path) {
   CheckpointState state;
   update_.SaveTo(state);
   state.global_step = global_step_;
   state.updates = updates_;
+  state.network = NetworkOf(c_);
+  state.policy_rng = RngText(rng_);
+  state.torch_rng = TorchRngState();
+  if (c_.checkpoint_replay_buffer) state.replay_transitions = buffer_.Transitions();
   log_.SaveTo(state);
-  SaveCheckpointFile(run_dir_ / "checkpoints" / name, state);
+  SaveCheckpointFile(path, state);
 }
 
-// The replay buffer is not checkpointed (nor is it in SB3 by default): a resumed run refills it
-// and learns again once it holds a batch.
-void SacRun::Restore() {
-  const std::filesystem::path path = LatestCheckpoint(run_dir_);
+// The replay buffer is checkpointed only with checkpoint_replay_buffer (SB3 saves it apart, on
+// request): without it a resumed run, or one started from another run's checkpoint, refills
+// the buffer and learns again once it holds a batch.
+void SacRun::Restore(const std::filesystem::path& path) {
   const CheckpointState state = LoadCheckpointFile(path);
-  if (!update_.RestoreFrom(state)) {
-    throw UserError(
-        fmt::format("checkpoint {} does not match the SAC networks of this config", path.string()));
+  const std::string mismatch = NetworkMismatch(state.network, c_);
+  if (!mismatch.empty() || !update_.RestoreFrom(state) ||
+      !buffer_.AddTransitions(state.replay_transitions)) {
+    throw UserError(fmt::format("checkpoint {} does not match the SAC networks of this config{}",
+                                path.string(), mismatch.empty() ? "" : ": " + mismatch));
   }
   global_step_ = state.global_step;
   updates_ = state.updates;
   log_.RestoreFrom(state);
-  rng_.seed(DeriveSeed(static_cast<uint64_t>(c_.seed), static_cast<uint64_t>(global_step_),
-                       "policy-resume"));
-  torch::manual_seed(DeriveSeed(static_cast<uint64_t>(c_.seed), static_cast<uint64_t>(global_step_),
-                                "sac-noise-resume"));
+  if (!state.policy_rng.empty()) {
+    RestoreRng(rng_, state.policy_rng, path);
+  } else {  // a checkpoint from before the streams were saved
+    rng_.seed(DeriveSeed(static_cast<uint64_t>(c_.seed), static_cast<uint64_t>(global_step_),
+                         "policy-resume"));
+  }
+  if (!state.torch_rng.empty()) {
+    RestoreTorchRng(state.torch_rng, path);
+  } else {
+    torch::manual_seed(DeriveSeed(static_cast<uint64_t>(c_.seed),
+                                  static_cast<uint64_t>(global_step_), "sac-noise-resume"));
+  }
   envs_ = envs::VectorEnv(c_.env_id, static_cast<int>(c_.n_envs),
                           DeriveSeed(static_cast<uint64_t>(c_.seed),
                                      static_cast<uint64_t>(global_step_), "train-env-resume"),
                           EnvOptionsOf(c_));
-  fmt::print(stderr, "resumed from {} at step {} (the replay buffer starts empty)\n", path.string(),
-             global_step_);
+  fmt::print(stderr, "{} from {} at step {} ({})\n",
+             started_from_another_run_ ? "hpo train: starting" : "resumed", path.string(),
+             global_step_,
+             buffer_.size() == 0
+                 ? "the replay buffer starts empty"
+                 : fmt::format("the replay buffer holds its {} transitions", buffer_.size()));
 }
 
 void SacRun::WriteProgressRow(double lr) {
@@ -193,8 +239,10 @@ void SacRun::WriteProgressRow(double lr) {
 }
 
 int SacRun::Run() {
-  const RunLog::Evaluate evaluate = [this](bool final_eval) { Evaluate(final_eval); };
-  const RunLog::SaveCheckpoint save = [this](const std::string& name) { SaveCheckpoint(name); };
+  const RunLog::Evaluate evaluate = [this](bool final_eval) { return Evaluate(final_eval); };
+  const RunLog::SaveCheckpoint save = [this](const std::filesystem::path& path) {
+    SaveCheckpoint(path);
+  };
   const int64_t total = TotalSteps();
   log_.Start(ProgressHeader(kSacColumns), global_step_, total);
   envs_.Reset(obs_);

@@ -12,6 +12,8 @@
 #include "lib/trainer/evaluation.h"
 #include "lib/trainer/model.h"
 #include "lib/trainer/ppo_run.h"
+#include "lib/trainer/restore.h"
+#include "lib/trainer/sac_model.h"
 #include "lib/trainer/sac_run.h"
 
 namespace hpo::trainer {
@@ -24,7 +26,41 @@ void SetBlasThreads(int threads) {
   if (openblas_set_num_threads != nullptr) openblas_set_num_threads(threads);
 }
 
+// The parameters a checkpoint for `config` holds: the policy's (PPO, A2C) or every SAC network's.
+size_t ParameterCount(const config::TrainerConfig& config) {
+  const auto env = envs::MakeEnv(config.env_id, EnvOptionsOf(config));
+  if (config.algorithm == "sac") {
+    const SacModel model(env->observation_size(), env->action_space(), config);
+    size_t count = 0;
+    for (const torch::Tensor& p : model->parameters()) count += static_cast<size_t>(p.numel());
+    return count;
+  }
+  return static_cast<size_t>(
+      ActorCriticNet(env->observation_size(), env->action_space(), config).parameter_count());
+}
+
 }  // namespace
+
+std::filesystem::path CheckStartingPoint(const config::TrainerConfig& config,
+                                         const std::filesystem::path& file_or_dir,
+                                         const Origin& origin) {
+  try {
+    const std::filesystem::path checkpoint = CheckpointNamedBy(file_or_dir);
+    const CheckpointState state = LoadCheckpointFile(checkpoint);
+    std::string mismatch = NetworkMismatch(state.network, config);
+    if (mismatch.empty() && state.params.size() != ParameterCount(config)) {
+      mismatch = fmt::format("it holds {} parameters and this config's network {}",
+                             state.params.size(), ParameterCount(config));
+    }
+    if (!mismatch.empty()) {
+      throw UserError(fmt::format("the network of checkpoint {} does not fit this config: {}",
+                                  checkpoint.string(), mismatch));
+    }
+    return checkpoint;
+  } catch (const UserError& e) {
+    throw UserError(origin, e.what());
+  }
+}
 
 void CheckAlgorithmFitsEnv(const config::TrainerConfig& config) {
   const envs::ActionSpace space = envs::MakeEnv(config.env_id)->action_space();

@@ -1,5 +1,6 @@
 // hpo train and hpo eval end to end, with budgets of a few thousand steps.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -7,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -177,6 +179,62 @@ TEST_P(TrainAlgorithmTest, WritesTheRunDirectoryEvaluatesResumesAndRepeats) {
   EXPECT_GE(
       YAML::LoadFile((dir / "sweep_eval_results.yaml").string())["total_timesteps"].as<int64_t>(),
       steps + 2000);
+}
+
+// The step of the earliest checkpoint a run wrote in checkpoints/ (its step_<N>.pt).
+fs::path EarliestCheckpoint(const fs::path& run_dir) {
+  fs::path earliest;
+  for (const auto& e : fs::directory_iterator(run_dir / "checkpoints")) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("step_", 0) == 0 && (earliest.empty() || name < earliest.filename().string()))
+      earliest = e.path();
+  }
+  return earliest;
+}
+
+// --init-from for each algorithm: a new run with another learning rate goes on from the
+// checkpoint's step, and a run with no step left to train holds the checkpoint's weights (its
+// evaluation is the checkpoint's, to the last digit).
+TEST_P(TrainAlgorithmTest, InitFromGoesOnFromTheCheckpointWithItsWeights) {
+  const std::string name = GetParam().name;
+  const fs::path source = FreshDir("init_algo_" + name), next = FreshDir("init_next_" + name),
+                 kept = FreshDir("init_kept_" + name);
+  const std::string args = GetParam().args +
+                           " --override eval_interval=1000 --override eval_episodes=2 "
+                           "--override final_eval_episodes=3 --override checkpoint_interval=1000 ";
+  ASSERT_EQ(RunHpo("train " + args + "--run-dir " + source.string()).exit_code, 0);
+  const fs::path checkpoint = EarliestCheckpoint(source);
+  ASSERT_FALSE(checkpoint.empty());
+
+  const CommandResult r =
+      RunHpo("train " + args + "--override learning_rate=0.0001234 " + "--init-from " +
+             checkpoint.string() + " --run-dir " + next.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("hpo train: starting from " + checkpoint.string() + " at step "),
+            std::string::npos)
+      << r.output;
+  const int64_t step = YAML::LoadFile((next / "init_from.yaml").string())["step"].as<int64_t>();
+  EXPECT_GT(step, 0);
+  EXPECT_EQ(ReadFile(next / "checkpoints" / fmt::format("step_{:010d}.pt", step)),
+            ReadFile(checkpoint));  // the run folder shows what it started from
+  const std::vector<std::string> steps = ProgressColumn(next, "global_step");
+  ASSERT_FALSE(steps.empty());
+  EXPECT_GT(std::stoll(steps.front()), step);
+  for (const std::string& lr : ProgressColumn(next, "charts/learning_rate"))
+    EXPECT_LE(std::stod(lr), 0.0001234) << lr;
+
+  const CommandResult none_left = RunHpo(
+      "train " + args + "--override learning_rate=0.0001234 --override total_timesteps=" +
+      std::to_string(step) + " --init-from " + checkpoint.string() + " --run-dir " + kept.string());
+  ASSERT_EQ(none_left.exit_code, 0) << none_left.output;
+  EXPECT_NE(none_left.output.find(fmt::format("{{\"event\":\"final_eval\",\"step\":{},", step)),
+            std::string::npos)
+      << none_left.output;
+  const CommandResult of_kept = RunHpo("eval " + kept.string() + " --episodes 3 --seed 4 --json");
+  const CommandResult of_checkpoint =
+      RunHpo("eval " + checkpoint.string() + " --episodes 3 --seed 4 --json");
+  ASSERT_EQ(of_kept.exit_code, 0) << of_kept.output;
+  EXPECT_EQ(of_kept.output, of_checkpoint.output);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -372,6 +430,171 @@ TEST(TrainCliTest, AnExistingRunIsNeverOverwritten) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("already holds a run"), std::string::npos) << r.output;
   EXPECT_EQ(ReadFile(dir / "progress.csv"), before);
+}
+
+// --init-from (issue 39, PBT's exploit): a new run, its own config, from another run's
+// checkpoint: the step and the update count go on, the weights are the checkpoint's, and the
+// new learning rate is annealed from the checkpoint's step, not from the start.
+TEST(TrainCliTest, InitFromKeepsTheStepAndAnnealsItsOwnLearningRateFromThere) {
+  const fs::path source = FreshDir("init_source"), faster = FreshDir("init_faster");
+  ASSERT_EQ(
+      RunHpo("train " + kTiny + "--override anneal_lr=true --run-dir " + source.string()).exit_code,
+      0);
+  const fs::path checkpoint = source / "checkpoints/step_0000002048.pt";
+  const CommandResult r = RunHpo("train " + kTiny +
+                                 "--override anneal_lr=true --override learning_rate=0.001 "
+                                 "--init-from " +
+                                 checkpoint.string() + " --run-dir " + faster.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Rollouts of 1024 steps from step 2048 (update 2) to 4096, at 0.001 x (1 - step / 4096).
+  EXPECT_EQ(ProgressColumn(faster, "global_step"), (std::vector<std::string>{"3072", "4096"}));
+  EXPECT_EQ(ProgressColumn(faster, "update"), (std::vector<std::string>{"3", "4"}));
+  EXPECT_EQ(ProgressColumn(faster, "charts/learning_rate"),
+            (std::vector<std::string>{"0.0005", "0.00025"}));
+  EXPECT_EQ(r.output.find("\"step\":2048,"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("{\"event\":\"eval\",\"step\":4096,"), std::string::npos) << r.output;
+  const YAML::Node record = YAML::LoadFile((faster / "init_from.yaml").string());
+  EXPECT_EQ(record["checkpoint"].as<std::string>(), fs::absolute(checkpoint).string());
+  EXPECT_EQ(record["step"].as<int64_t>(), 2048);
+}
+
+// HPO_RESTORE_FROM, a population-based sweep's restore, acts as --init-from; the flag wins when
+// both are given, and says so.
+TEST(TrainCliTest, RestoreFromVariableActsAsInitFromAndTheFlagWins) {
+  const fs::path source = FreshDir("restore_source"), by_variable = FreshDir("restore_variable"),
+                 by_flag = FreshDir("restore_flag");
+  ASSERT_EQ(RunHpo("train " + kTiny + "--run-dir " + source.string()).exit_code, 0);
+  const fs::path at_2048 = source / "checkpoints/step_0000002048.pt",
+                 at_4096 = source / "checkpoints/step_0000004096.pt";
+  const std::string longer = "--override total_timesteps=6144 ";
+  const CommandResult variable =
+      RunShell("HPO_RESTORE_FROM=" + at_2048.string() + " " + HPO_BINARY + " train " + kTiny +
+               longer + "--run-dir " + by_variable.string());
+  ASSERT_EQ(variable.exit_code, 0) << variable.output;
+  EXPECT_EQ(ProgressColumn(by_variable, "global_step").front(), "3072");
+  const CommandResult flag =
+      RunShell("HPO_RESTORE_FROM=" + at_2048.string() + " " + HPO_BINARY + " train " + kTiny +
+               longer + "--init-from " + at_4096.string() + " --run-dir " + by_flag.string());
+  ASSERT_EQ(flag.exit_code, 0) << flag.output;
+  EXPECT_EQ(ProgressColumn(by_flag, "global_step").front(), "5120");
+  EXPECT_NE(
+      flag.output.find("hpo train: --init-from wins over HPO_RESTORE_FROM=" + at_2048.string()),
+      std::string::npos)
+      << flag.output;
+}
+
+// SAC's replay buffer: refilled after a restore, unless checkpoint_replay_buffer put it in the
+// checkpoint (docs/benchmarks.md measures both on Pendulum).
+TEST(TrainCliTest, SacCarriesItsReplayBufferOnlyWhenAsked) {
+  const std::string sac =
+      "--override env_id=Pendulum-v1 --override algorithm=sac --override total_timesteps=1000 "
+      "--override learning_starts=200 --override net_arch=[32,32] --override eval_interval=0 "
+      "--override final_eval_episodes=1 --override checkpoint_interval=500 ";
+  for (const bool copied : {false, true}) {
+    const std::string name = copied ? "copied" : "refilled";
+    const fs::path source = FreshDir("buffer_source_" + name), next = FreshDir("buffer_" + name);
+    ASSERT_EQ(RunHpo(fmt::format("train {}--override checkpoint_replay_buffer={} --run-dir {}", sac,
+                                 copied, source.string()))
+                  .exit_code,
+              0);
+    const CommandResult r = RunHpo("train " + sac + "--init-from " +
+                                   (source / "checkpoints/step_0000000500.pt").string() +
+                                   " --run-dir " + next.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find(copied ? "at step 500 (the replay buffer holds its 500 transitions)"
+                                   : "at step 500 (the replay buffer starts empty)"),
+              std::string::npos)
+        << r.output;
+  }
+}
+
+// A checkpoint is the weights of one network: another env, algorithm or layout is refused before
+// anything is written, in one line that names what differs and where the checkpoint was named.
+struct Misfit {
+  const char* args;
+  const char* message;
+};
+void PrintTo(const Misfit& misfit, std::ostream* os) { *os << misfit.args; }
+
+class InitFromMisfitTest : public testing::TestWithParam<Misfit> {};
+
+TEST_P(InitFromMisfitTest, IsRefusedWithExitCode2InOneLineNamingTheDifference) {
+  const std::string id = std::to_string(::getpid());  // ctest runs the cases in parallel
+  const fs::path source = FreshDir("misfit_source_" + id), dir = FreshDir("misfit_" + id);
+  ASSERT_EQ(RunHpo("train " + kTiny + "--override env_id=CartPole-v1 --run-dir " + source.string())
+                .exit_code,
+            0);
+  fs::create_directories(dir);
+  std::ofstream(dir / "keep.txt") << "user data\n";
+  const std::string checkpoint = (source / "checkpoints/final.pt").string();
+  for (const bool by_variable : {false, true}) {
+    const std::string train = std::string(HPO_BINARY) + " train " + kTiny +
+                              "--override env_id=CartPole-v1 " + GetParam().args + " --run-dir " +
+                              dir.string();
+    const CommandResult r =
+        RunShell(by_variable ? fmt::format("HPO_RESTORE_FROM={} {}", checkpoint, train)
+                             : fmt::format("{} --init-from {}", train, checkpoint));
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_EQ(LineCount(r.output), 1) << r.output;
+    EXPECT_NE(r.output.find(by_variable ? "HPO_RESTORE_FROM=" + checkpoint + ": "
+                                        : "--init-from " + checkpoint + ": "),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find(GetParam().message), std::string::npos) << r.output;
+    int entries = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+    EXPECT_EQ(entries, 1) << "something was written to the run directory";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, InitFromMisfitTest,
+    testing::Values(
+        Misfit{"--override net_arch=[32]", "net_arch is [64, 64] in the checkpoint and [32] here"},
+        Misfit{"--override env_id=Acrobot-v1",
+               "env_id is CartPole-v1 in the checkpoint and Acrobot-v1 here"},
+        Misfit{"--override algorithm=a2c", "algorithm is ppo in the checkpoint and a2c here"},
+        Misfit{"--override shared_network=true",
+               "shared_network is false in the checkpoint and true here"}),
+    [](const testing::TestParamInfo<Misfit>& param) {
+      return TestNameOf(param.index, param.param.args);
+    });
+
+// HPO_CHECKPOINT_DIR (a population-based sweep): step_<N>.pt is there, whole, when the line
+// that reports step N is printed, so the controller can copy it as soon as it reads the line.
+// The test reads hpo train's stdout as it is written and looks for the file at each line.
+TEST(TrainCliTest, CheckpointDirHoldsEachReportedStepBeforeItsLine) {
+  const fs::path dir = FreshDir("checkpoint_dir_run"), collected = FreshDir("checkpoint_dir");
+  const std::string command = "HPO_CHECKPOINT_DIR=" + collected.string() + " " + HPO_BINARY +
+                              " train " + kTiny + "--override eval_interval=1000 --run-dir " +
+                              dir.string() + " 2>/dev/null";
+  FILE* out = popen(command.c_str(), "r");
+  ASSERT_NE(out, nullptr);
+  std::vector<std::string> reported;
+  std::array<char, 4096> line;
+  while (std::fgets(line.data(), line.size(), out) != nullptr) {
+    const YAML::Node report = YAML::Load(line.data());
+    if (!report.IsMap() || !report["step"]) continue;
+    const std::string name = "step_" + report["step"].as<std::string>() + ".pt";
+    reported.push_back(name);
+    EXPECT_TRUE(fs::exists(collected / name)) << name << " missing when its line was read";
+  }
+  ASSERT_EQ(pclose(out), 0);
+  // Due at 1000, 2000, 3000 and 4000 (each reported at its multiple of eval_interval), and the
+  // final evaluation at 4096; nothing else (no temporary file) is left in the folder.
+  EXPECT_EQ(reported, (std::vector<std::string>{"step_1000.pt", "step_2000.pt", "step_3000.pt",
+                                                "step_4000.pt", "step_4096.pt"}));
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(collected)) files.push_back(e.path().filename());
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, reported);
+  // Each is a checkpoint a run can start from, at the step it names or past it.
+  const fs::path next = FreshDir("checkpoint_dir_next");
+  const CommandResult r =
+      RunHpo("train " + kTiny + "--override total_timesteps=2048 --init-from " +
+             (collected / "step_1000.pt").string() + " --run-dir " + next.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("at step 1024"), std::string::npos) << r.output;
 }
 
 // What a person at a terminal sees (issue 17): the progress redrawn in one line with the last

@@ -28,6 +28,9 @@ TEST(CheckpointTest, SaveAndLoadGiveIdenticalActions) {
   state.training_seconds = 4.5;
   state.solved_step = 65536;
   state.solved_seconds = 2.25;
+  state.network = "env_id: CartPole-v1\nalgorithm: ppo\n";
+  state.policy_rng = "12345 678";
+  state.torch_rng = {0, 1, 2, 254, 255};
   SaveCheckpointFile(dir / "checkpoints" / "step_0000123456.pt", state);
 
   torch::manual_seed(2);  // different initial weights
@@ -54,11 +57,31 @@ TEST(CheckpointTest, SaveAndLoadGiveIdenticalActions) {
   EXPECT_DOUBLE_EQ(loaded.training_seconds, 4.5);
   EXPECT_EQ(loaded.solved_step, 65536);
   EXPECT_DOUBLE_EQ(loaded.solved_seconds, 2.25);
+  EXPECT_EQ(loaded.network, state.network);
+  EXPECT_EQ(loaded.policy_rng, state.policy_rng);
+  EXPECT_EQ(loaded.torch_rng, state.torch_rng);
   // No temporary file is left beside the checkpoint.
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "checkpoints"))
     ++files;
   EXPECT_EQ(files, 1);
+}
+
+// A population-based sweep's folder names checkpoints step_<N>.pt without zero-padding, and a
+// run's own are padded: the latest is the one with the most steps either way, never the last
+// name in text order (step_999 sorts after step_1000).
+TEST(CheckpointTest, LatestIsTheMostStepsWithOrWithoutPadding) {
+  const auto dir = std::filesystem::path(testing::TempDir()) / "checkpoint_latest_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "checkpoints");
+  CheckpointState state;
+  for (const char* name : {"step_999.pt", "step_1000.pt", "step_0000000998.pt", ".step_5000.pt.tmp",
+                           "step_x.pt", "notes.txt"}) {
+    SaveCheckpointFile(dir / "checkpoints" / name, state);
+  }
+  EXPECT_EQ(LatestCheckpoint(dir).filename(), "step_1000.pt");
+  SaveCheckpointFile(dir / "checkpoints" / "final.pt", state);
+  EXPECT_EQ(LatestCheckpoint(dir).filename(), "final.pt");
 }
 
 TEST(CheckpointTest, FlatGradientsStayViewsThroughBackward) {
