@@ -35,7 +35,7 @@ std::string ChangesText(const std::vector<pbt::ParameterChange>& changes) {
 }  // namespace
 
 std::filesystem::path CheckpointDir(const std::filesystem::path& run_dir) {
-  return run_dir / "checkpoints";
+  return run_dir / "pbt_checkpoints";
 }
 
 std::optional<std::filesystem::path> CheckpointAt(const std::filesystem::path& dir, int64_t step) {
@@ -120,7 +120,12 @@ void PbtCoordinator::Launched(int member, int64_t number, const std::string& run
   m.run_dir = run_dir;
   m.params = params;
   ++m.trials;
-  if (!m.next) m.next = SegmentPlan{params, "", 0};  // how this trial started, for a restart
+  if (!m.next) m.next = SegmentPlan{params, "", 0, std::nullopt};  // for a restart
+  if (m.next->inherited) {  // it goes on from a leader's checkpoint
+    m.schedule = *m.next->inherited;
+    m.schedule.push_back({m.next->start_step, params});
+    m.next->inherited.reset();
+  }
   if (m.schedule.empty()) m.schedule.push_back({0, params});
 }
 
@@ -195,13 +200,12 @@ void PbtCoordinator::Exploit(const pbt::Exploit& e, PbtActions& actions) {
   pbt::RngDraws draws(rng);
   const pbt::Exploration exploration = pbt::Explore(space_, leader.params, settings_, draws);
   const std::string changes = ChangesText(exploration.changes);
-  m.next = SegmentPlan{exploration.values, leader.checkpoint, e.step};
-  // Its past is now the leader's up to the checkpoint's step.
-  m.schedule.clear();
+  // Its past becomes the leader's up to the checkpoint's step once it runs from it.
+  std::vector<ScheduleEntry> inherited;
   for (const ScheduleEntry& entry : leader.schedule) {
-    if (entry.step < e.step) m.schedule.push_back(entry);
+    if (entry.step < e.step) inherited.push_back(entry);
   }
-  m.schedule.push_back({e.step, exploration.values});
+  m.next = SegmentPlan{exploration.values, leader.checkpoint, e.step, std::move(inherited)};
   m.lineage.push_back(
       {e.step, e.leader, leader.checkpoint, leader.params, exploration.values, changes, false});
   if (m.phase == MemberPhase::kRunning) actions.stop.push_back(e.member);
@@ -222,7 +226,7 @@ void PbtCoordinator::Pause(int member, int64_t step, PbtActions& actions) {
                     member, step));
     return;
   }
-  m.next = SegmentPlan{m.params, path->string(), step};
+  m.next = SegmentPlan{m.params, path->string(), step, std::nullopt};
   actions.stop.push_back(member);
   actions.changed = true;
   Changed(member);
@@ -232,7 +236,7 @@ void PbtCoordinator::WaitFromLatestCheckpoint(PbtMember& m) {
   m.phase = MemberPhase::kWaiting;
   const auto latest = LatestCheckpointIn(CheckpointDir(m.run_dir));
   if (latest && (!m.next || latest->first >= m.next->start_step))
-    m.next = SegmentPlan{m.params, latest->second.string(), latest->first};
+    m.next = SegmentPlan{m.params, latest->second.string(), latest->first, std::nullopt};
 }
 
 void PbtCoordinator::Ended(int member, bool paused, bool interrupted, const std::string& outcome) {

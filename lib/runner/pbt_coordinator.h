@@ -111,7 +111,8 @@ std::optional<std::filesystem::path> CheckpointAt(const std::filesystem::path& d
 /// The checkpoint of the highest step in `dir`, with its step.
 std::optional<std::pair<int64_t, std::filesystem::path>> LatestCheckpointIn(
     const std::filesystem::path& dir);
-/// Where a trial's program writes its checkpoints: <run_dir>/checkpoints.
+/// Where a PBT trial's program writes the checkpoints of its reported steps:
+/// <run_dir>/pbt_checkpoints (beside hpo train's own checkpoints/, which a new run must not have).
 std::filesystem::path CheckpointDir(const std::filesystem::path& run_dir);
 
 }  // namespace hpo::runner

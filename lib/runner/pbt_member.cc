@@ -88,6 +88,13 @@ void EmitSchedule(YAML::Emitter& out, const std::vector<ScheduleEntry>& schedule
   out << YAML::EndSeq;
 }
 
+std::vector<ScheduleEntry> ScheduleOf(const YAML::Node& node) {
+  std::vector<ScheduleEntry> schedule;
+  for (const YAML::Node& e : node)
+    schedule.push_back({e["step"].as<int64_t>(), ParamsOf(e["params"])});
+  return schedule;
+}
+
 void EmitState(YAML::Emitter& out, const pbt::MemberState& state) {
   out << YAML::Key << "state" << YAML::Value << YAML::BeginMap;
   EmitOptional(out, "last_score", state.last_score);
@@ -119,7 +126,13 @@ std::string MemberRecord(const PbtMember& m, int64_t next_sync_step) {
         << YAML::Value;
     EmitParams(out, m.next->params);
     out << YAML::Key << "restore_from" << YAML::Value << m.next->restore_from << YAML::Key
-        << "start_step" << YAML::Value << m.next->start_step << YAML::EndMap;
+        << "start_step" << YAML::Value << m.next->start_step;
+    if (m.next->inherited) {
+      out << YAML::Key << "inherited" << YAML::Value << YAML::BeginMap;
+      EmitSchedule(out, *m.next->inherited);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
   }
   EmitState(out, m.state);
   out << YAML::Key << "checkpoint" << YAML::Value << m.checkpoint;
@@ -146,7 +159,8 @@ PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
   m.outcome = n["outcome"].as<std::string>();
   if (n["next"]) {
     m.next = SegmentPlan{ParamsOf(n["next"]["params"]), n["next"]["restore_from"].as<std::string>(),
-                         n["next"]["start_step"].as<int64_t>()};
+                         n["next"]["start_step"].as<int64_t>(), std::nullopt};
+    if (n["next"]["inherited"]) m.next->inherited = ScheduleOf(n["next"]["inherited"]["schedule"]);
   }
   const YAML::Node s = n["state"];
   m.state = {OptionalOf<double>(s["last_score"]), OptionalOf<int64_t>(s["checkpoint_step"]),
@@ -158,8 +172,7 @@ PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
                          ParamsOf(l["after"]), l["changes"].as<std::string>(),
                          l["skipped"].as<bool>()});
   }
-  for (const YAML::Node& e : n["schedule"])
-    m.schedule.push_back({e["step"].as<int64_t>(), ParamsOf(e["params"])});
+  m.schedule = ScheduleOf(n["schedule"]);
   next_sync_step = n["next_sync_step"].as<int64_t>();
   return m;
 }

@@ -15,11 +15,20 @@
 
 namespace hpo::runner {
 
+/// From `step` on, the member trained with `params`.
+struct ScheduleEntry {
+  int64_t step = 0;
+  ParamSet params;
+};
+
 /// How a member starts when it runs again.
 struct SegmentPlan {
   ParamSet params;
   std::string restore_from;  ///< checkpoint it starts from; "" = from scratch
   int64_t start_step = 0;    ///< the checkpoint's step (0 from scratch)
+  /// An exploit's: the leader's schedule before start_step, which becomes the member's past
+  /// when the plan runs (a member that finishes first never trained with it).
+  std::optional<std::vector<ScheduleEntry>> inherited;
 };
 
 /// One judgement that made a member copy a leader, in the member's lineage.
@@ -33,12 +42,6 @@ struct LineageEntry {
 };
 
 enum class MemberPhase { kWaiting, kRunning, kFinished };
-
-/// From `step` on, the member trained with `params`.
-struct ScheduleEntry {
-  int64_t step = 0;
-  ParamSet params;
-};
 
 struct PbtMember {
   int index = 0;

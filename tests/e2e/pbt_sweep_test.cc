@@ -157,6 +157,9 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("population-based training of 4 members, 4 at a time"), std::string::npos)
       << r.output;
+  EXPECT_NE(r.output.find("retrain it on another seed: hpo pbt-replay population"),
+            std::string::npos)
+      << r.output;
   ExpectEveryMemberFinished("population");
   const std::vector<store::Trial> trials = Trials("population");
   int exploits = 0;
@@ -269,6 +272,43 @@ TEST_F(PbtSweepTest, KillNineTwiceThenResumeFinishesEveryMemberFromItsCheckpoint
       }
     }
   }
+}
+
+// hpo train as the members' program (docs/trial_protocol.md's two verbs): members on CartPole
+// copy each other's checkpoints (the copying trial records it in init_from.yaml), every member
+// trains its 20000 steps, and pbt-replay retrains a copied member's schedule through
+// HPO_RESTORE_FROM.
+TEST_F(PbtSweepTest, HpoTrainMembersGoOnFromCopiedCheckpointsAndTheirScheduleReplays) {
+  const fs::path config = dir_ / "cartpole.yaml";
+  std::ofstream(config) << "name: cartpole\nmethod: pbt\nn_jobs: 2\nseed: 1\n"
+                        << "pbt: {population_size: 4, perturbation_interval: 5000}\n"
+                        << "fixed: {env_id: CartPole-v1, algorithm: ppo, total_timesteps: 20000, "
+                           "eval_interval: 2500, eval_episodes: 3}\n"
+                        << "parameters:\n  learning_rate: {distribution: log_uniform_values, min: "
+                           "0.0001, max: 0.01}\n  ent_coef: {values: [0.0, 0.001, 0.01]}\n";
+  const CommandResult r = RunHpo("sweep " + config.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<YAML::Node> members = Members("cartpole");
+  ASSERT_EQ(members.size(), 4u);
+  std::string copied;  // a member that trained from a leader's checkpoint
+  for (const YAML::Node& m : members) {
+    EXPECT_EQ(m["phase"].as<std::string>(), "finished") << m;
+    EXPECT_EQ(m["outcome"].as<std::string>(), "complete") << m;
+    if (m["schedule"].size() >= 2) copied = std::to_string(m["member"].as<int>());
+  }
+  int restored = 0;
+  for (const store::Trial& t : Trials("cartpole")) {
+    EXPECT_EQ(t.state, store::TrialState::kComplete) << t.number << " " << t.error;
+    restored += fs::exists(fs::path(t.run_dir) / "restore_from") &&
+                fs::exists(fs::path(t.run_dir) / "init_from.yaml");
+  }
+  EXPECT_GE(restored, 1) << r.output;
+  ASSERT_FALSE(copied.empty()) << r.output;
+  const CommandResult replay = RunHpo("pbt-replay cartpole --member " + copied);
+  EXPECT_EQ(replay.exit_code, 0) << replay.output;
+  EXPECT_NE(replay.output.find("replay of member " + copied + ": final_mean_reward"),
+            std::string::npos)
+      << replay.output;
 }
 
 }  // namespace

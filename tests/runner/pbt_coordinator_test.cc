@@ -56,11 +56,11 @@ TEST_F(PbtCoordinatorTest, TheBottomMemberCopiesTheTopOnesKeptCheckpointAndStops
   ASSERT_EQ(c.member(1).lineage.size(), 1u);
   EXPECT_TRUE(c.member(1).lineage[0].skipped);
   c.OnReport(0, 20, 10, 10);  // top: its checkpoint of step 20 is kept
-  EXPECT_EQ(c.member(0).checkpoint, (dir_ / "r0/checkpoints/step_20.ckpt").string());
+  EXPECT_EQ(c.member(0).checkpoint, (dir_ / "r0/pbt_checkpoints/step_20.ckpt").string());
   const PbtActions exploit = c.OnReport(1, 20, 2, 2);
   EXPECT_EQ(exploit.stop, std::vector<int>{1});
   ASSERT_TRUE(c.PlanOf(1));
-  EXPECT_EQ(c.PlanOf(1)->restore_from, (dir_ / "r0/checkpoints/step_20.ckpt").string());
+  EXPECT_EQ(c.PlanOf(1)->restore_from, (dir_ / "r0/pbt_checkpoints/step_20.ckpt").string());
   EXPECT_EQ(c.PlanOf(1)->start_step, 20);
   const double x = c.PlanOf(1)->params.at("x").as_double();
   EXPECT_GE(x, 0.0);
@@ -70,7 +70,11 @@ TEST_F(PbtCoordinatorTest, TheBottomMemberCopiesTheTopOnesKeptCheckpointAndStops
   EXPECT_EQ(entry.parent, 0);
   EXPECT_EQ(entry.before.at("x"), Value(0.3));
   EXPECT_EQ(entry.after.at("x"), Value(x));
-  // Its past is the leader's up to the step it copied, then its own values.
+  // Once it runs from the copy, its past is the leader's up to the step, then its own values;
+  // not before (a member that ends first never trained with them).
+  EXPECT_EQ(c.member(1).schedule.size(), 1u);
+  c.Ended(1, /*paused=*/true, false, "");
+  c.Launched(1, 2, RunDir("r1b"), c.PlanOf(1)->params, "a:1");
   ASSERT_EQ(c.member(1).schedule.size(), 2u);
   EXPECT_EQ(c.member(1).schedule[0].step, 0);
   EXPECT_EQ(c.member(1).schedule[0].params.at("x"), Value(0.3));
@@ -97,7 +101,7 @@ TEST_F(PbtCoordinatorTest, AResumedPopulationGoesOnFromTheSavedRecords) {
   EXPECT_EQ(resumed.version(0), 3);
   EXPECT_EQ(resumed.member(0).phase, MemberPhase::kWaiting);
   ASSERT_TRUE(resumed.PlanOf(0));
-  EXPECT_EQ(resumed.PlanOf(0)->restore_from, (dir_ / "r0/checkpoints/step_20.ckpt").string());
+  EXPECT_EQ(resumed.PlanOf(0)->restore_from, (dir_ / "r0/pbt_checkpoints/step_20.ckpt").string());
   EXPECT_EQ(resumed.PlanOf(0)->params.at("x"), Value(0.3));
   EXPECT_EQ(resumed.Record(1), c.Record(1));  // the paused one as it was, lineage included
   EXPECT_EQ(resumed.member(1).state.last_train_step, 20);
