@@ -195,8 +195,17 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
 }
 
 void PrintSpace(const config::SweepConfig& c) {
-  fmt::print("sweep {} ({}): {} trials, method {}, pruner {}, {}\n", c.name, c.source, c.n_trials,
-             c.sampler.method, c.pruner.method, ObjectivesText(c));
+  if (c.sampler.method == "pbt") {
+    const pbt::PbtSettings& p = c.sampler.pbt;
+    fmt::print(
+        "sweep {} ({}): population-based training of {} members, judged every {} steps{}, "
+        "{}\n",
+        c.name, c.source, p.population_size, p.perturbation_interval.value_or(0),
+        p.synch ? " together (synch)" : "", ObjectivesText(c));
+  } else {
+    fmt::print("sweep {} ({}): {} trials, method {}, pruner {}, {}\n", c.name, c.source, c.n_trials,
+               c.sampler.method, c.pruner.method, ObjectivesText(c));
+  }
   fmt::print("read as: {}\n", c.vocabulary);
   if (!c.ignored.empty())
     fmt::print("ignored (not part of the search): {}\n", fmt::join(c.ignored, ", "));
@@ -245,6 +254,8 @@ void PrintSpace(const config::SweepConfig& c) {
     fmt::print("trial seeds: every trial trains on seed {} (fixed)\n", c.fixed.at("seed").ToYaml());
   } else if (searched_seed) {
     fmt::print("trial seeds: the searched parameter seed\n");
+  } else if (c.sampler.method == "pbt") {
+    fmt::print("training seeds: one per member, derived from the sweep seed {}\n", c.seed);
   } else {
     fmt::print("trial seeds: one per trial, derived from the sweep seed {} and the trial number\n",
                c.seed);
@@ -269,13 +280,18 @@ std::vector<samplers::Observation> WarmStartObservations(const config::SweepConf
 
 int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
   if (add_trials) c.n_trials = *add_trials;  // a dry run reads no study: show the trials to add
+  if (c.sampler.method == "pbt") c.n_trials = c.sampler.pbt.population_size;  // first values
   PrintSpace(c);
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
   std::vector<samplers::Observation> history = WarmStartObservations(c, space);
   const std::vector<config::QueuedTrial> queued = config::FirstTrials(c, space);
   int rejected = 0;
-  fmt::print("first {} suggestions (no training: each is recorded as running):\n", c.n_trials);
+  if (c.sampler.method == "pbt") {
+    fmt::print("the members' first values (then PBT explores from the leaders' values):\n");
+  } else {
+    fmt::print("first {} suggestions (no training: each is recorded as running):\n", c.n_trials);
+  }
   for (size_t n = 0; n < queued.size(); ++n) {
     fmt::print("  #{:<3} [{}] {}\n", n, queued[n].label, report::ParamsLine(queued[n].params));
     history.push_back({space.ToUnit(queued[n].params), samplers::TrialState::kRunning, 0, 1});

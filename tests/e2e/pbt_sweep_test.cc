@@ -153,6 +153,11 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
   std::ofstream(config, std::ios::app)
       << "hooks: {on_exploit: [sh, -c, \"echo ${member} ${parent} ${step} >> " << hooked.string()
       << "\"]}\n";
+  const CommandResult dry = RunHpo("sweep " + config + " --dry-run");
+  EXPECT_NE(dry.output.find("population-based training of 4 members, judged every 2000 steps"),
+            std::string::npos)
+      << dry.output;
+  EXPECT_NE(dry.output.find("the members' first values"), std::string::npos) << dry.output;
   const CommandResult r = RunHpo("sweep " + config + " --events " + events.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("population-based training of 4 members, 4 at a time"), std::string::npos)
