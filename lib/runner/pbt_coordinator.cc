@@ -120,12 +120,13 @@ void PbtCoordinator::Launched(int member, int64_t number, const std::string& run
   m.run_dir = run_dir;
   m.params = params;
   ++m.trials;
-  if (!m.next) m.next = SegmentPlan{params, "", 0, std::nullopt};  // for a restart
+  if (!m.next) m.next = SegmentPlan{params, "", 0, std::nullopt, false};  // for a restart
   if (m.next->inherited) {  // it goes on from a leader's checkpoint
     m.schedule = *m.next->inherited;
     m.schedule.push_back({m.next->start_step, params});
     m.next->inherited.reset();
   }
+  m.next->used = true;
   if (m.schedule.empty()) m.schedule.push_back({0, params});
 }
 
@@ -205,7 +206,7 @@ void PbtCoordinator::Exploit(const pbt::Exploit& e, PbtActions& actions) {
   for (const ScheduleEntry& entry : leader.schedule) {
     if (entry.step < e.step) inherited.push_back(entry);
   }
-  m.next = SegmentPlan{exploration.values, leader.checkpoint, e.step, std::move(inherited)};
+  m.next = SegmentPlan{exploration.values, leader.checkpoint, e.step, std::move(inherited), false};
   m.lineage.push_back(
       {e.step, e.leader, leader.checkpoint, leader.params, exploration.values, changes, false});
   if (m.phase == MemberPhase::kRunning) actions.stop.push_back(e.member);
@@ -226,7 +227,7 @@ void PbtCoordinator::Pause(int member, int64_t step, PbtActions& actions) {
                     member, step));
     return;
   }
-  m.next = SegmentPlan{m.params, path->string(), step, std::nullopt};
+  m.next = SegmentPlan{m.params, path->string(), step, std::nullopt, false};
   actions.stop.push_back(member);
   actions.changed = true;
   Changed(member);
@@ -234,9 +235,10 @@ void PbtCoordinator::Pause(int member, int64_t step, PbtActions& actions) {
 
 void PbtCoordinator::WaitFromLatestCheckpoint(PbtMember& m) {
   m.phase = MemberPhase::kWaiting;
+  if (m.next && !m.next->used) return;  // an exploit or a pause decided since: it stands
   const auto latest = LatestCheckpointIn(CheckpointDir(m.run_dir));
   if (latest && (!m.next || latest->first >= m.next->start_step))
-    m.next = SegmentPlan{m.params, latest->second.string(), latest->first, std::nullopt};
+    m.next = SegmentPlan{m.params, latest->second.string(), latest->first, std::nullopt, false};
 }
 
 void PbtCoordinator::Ended(int member, bool paused, bool interrupted, const std::string& outcome) {
@@ -249,7 +251,20 @@ void PbtCoordinator::Ended(int member, bool paused, bool interrupted, const std:
   } else {
     m.phase = MemberPhase::kFinished;
     m.outcome = outcome;
+    DropUnusedExploit(m);
   }
+}
+
+// A member exploited at its last report that finished its budget anyway never trained from
+// the leader's checkpoint: its lineage and plan say nothing of a copy that did not happen.
+void PbtCoordinator::DropUnusedExploit(PbtMember& m) {
+  if (!m.next || m.next->used || !m.next->inherited) return;
+  for (auto it = m.lineage.rbegin(); it != m.lineage.rend(); ++it) {
+    if (it->skipped) continue;
+    m.lineage.erase(std::next(it).base());
+    break;
+  }
+  m.next.reset();
 }
 
 bool PbtCoordinator::AnyRunning() const {

@@ -95,6 +95,7 @@ class PbtCoordinator {
   void Exploit(const pbt::Exploit& exploit, PbtActions& actions);
   void Pause(int member, int64_t step, PbtActions& actions);
   void WaitFromLatestCheckpoint(PbtMember& m);
+  void DropUnusedExploit(PbtMember& m);
   void Changed(int member) { changed_.insert(member); }
 
   pbt::PbtSettings settings_;

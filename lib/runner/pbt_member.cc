@@ -126,7 +126,8 @@ std::string MemberRecord(const PbtMember& m, int64_t next_sync_step) {
         << YAML::Value;
     EmitParams(out, m.next->params);
     out << YAML::Key << "restore_from" << YAML::Value << m.next->restore_from << YAML::Key
-        << "start_step" << YAML::Value << m.next->start_step;
+        << "start_step" << YAML::Value << m.next->start_step << YAML::Key << "used" << YAML::Value
+        << m.next->used;
     if (m.next->inherited) {
       out << YAML::Key << "inherited" << YAML::Value << YAML::BeginMap;
       EmitSchedule(out, *m.next->inherited);
@@ -159,7 +160,8 @@ PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
   m.outcome = n["outcome"].as<std::string>();
   if (n["next"]) {
     m.next = SegmentPlan{ParamsOf(n["next"]["params"]), n["next"]["restore_from"].as<std::string>(),
-                         n["next"]["start_step"].as<int64_t>(), std::nullopt};
+                         n["next"]["start_step"].as<int64_t>(), std::nullopt,
+                         n["next"]["used"].as<bool>()};
     if (n["next"]["inherited"]) m.next->inherited = ScheduleOf(n["next"]["inherited"]["schedule"]);
   }
   const YAML::Node s = n["state"];

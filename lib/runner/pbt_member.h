@@ -29,6 +29,9 @@ struct SegmentPlan {
   /// An exploit's: the leader's schedule before start_step, which becomes the member's past
   /// when the plan runs (a member that finishes first never trained with it).
   std::optional<std::vector<ScheduleEntry>> inherited;
+  /// A trial started from it. An unused plan (an exploit's, a pause's) survives its member's
+  /// trial dying before it ran; a used one gives way to the member's latest checkpoint.
+  bool used = false;
 };
 
 /// One judgement that made a member copy a leader, in the member's lineage.

@@ -4,6 +4,9 @@
 #include <poll.h>
 #include <yaml-cpp/yaml.h>
 
+#include <chrono>
+#include <optional>
+
 #include "lib/config/objective_formula.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
@@ -41,7 +44,8 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
   std::filesystem::create_directories(CheckpointDir(run_dir));
   ParamSet all = plan.sweep.fixed;
   for (const auto& [name, value] : s.entry->params) all[name] = value;
-  if (plan.sweep.command.empty() && !all.count("threads")) all["threads"] = Value(1);
+  const int threads = plan.sweep.threads_per_trial;  // as the sweep's trials ran
+  if (plan.sweep.command.empty() && !all.count("threads")) all["threads"] = Value(threads);
   WriteFileAtomic(run_dir / "train_config_overrides.yaml", OverridesYaml(all));
   ProcessSpec spec;
   spec.argv = TrialCommand(plan.sweep, all, run_dir, plan.seed);
@@ -50,15 +54,23 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
               {"HPO_SEED", std::to_string(plan.seed)},
               {"HPO_SWEEP_NAME", plan.sweep.name},
               {"HPO_CHECKPOINT_DIR", CheckpointDir(run_dir).string()},
-              {"OMP_NUM_THREADS", "1"}};
+              {"OMP_NUM_THREADS", std::to_string(threads)},
+              {"OPENBLAS_NUM_THREADS", std::to_string(threads)},
+              {"MKL_NUM_THREADS", std::to_string(threads)}};
   if (!s.restore_from.empty()) spec.env.push_back({"HPO_RESTORE_FROM", s.restore_from.string()});
   TrialProcess process = TrialProcess::Start(spec);
   std::optional<double> last_value;
   int64_t last_step = 0;
+  std::optional<std::chrono::steady_clock::time_point> stopped_at;
   bool stopped = false;
   while (true) {
     pollfd fd{process.stdout_fd(), POLLIN, 0};
     ::poll(&fd, 1, 200);
+    // As the sweep stops a trial: SIGKILL when SIGTERM was not enough within kill_grace.
+    if (stopped_at &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - *stopped_at).count() >
+            plan.sweep.kill_grace)
+      process.Kill();
     for (const std::string& line : process.ReadLines()) {
       const std::optional<ParsedReport> report = ParseReportLine(line, metric);
       if (!report || report->partial) continue;
@@ -67,6 +79,7 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
       if (s.stop_at && report->step && *report->step >= *s.stop_at && !stopped) {
         process.Terminate();
         stopped = true;
+        stopped_at = std::chrono::steady_clock::now();
       }
     }
     const std::optional<ExitStatus> status = process.Poll();

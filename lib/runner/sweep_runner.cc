@@ -485,6 +485,9 @@ class Controller {
     }
     std::map<int64_t, store::TrialState> states;
     for (const store::Trial& t : Trials()) states[t.number] = t.state;
+    // Trials as last read are older than the records: a member another controller took since
+    // would look lost.
+    if (outage_) return;
     pbt_->Sync(stored, MembersRunningHere(), [&states](int64_t number) {
       const auto it = states.find(number);
       return it != states.end() && it->second == store::TrialState::kRunning;
@@ -541,20 +544,33 @@ class Controller {
     Emit(SweepEvent::Kind::kExploited, trial, e.text, std::nullopt, e.step, e.member, e.leader);
   }
 
-  /// Saves the members this controller changed, in order behind its other writes. A save that
-  /// finds the record changed elsewhere (another controller took the member for lost) leaves it
-  /// to that one: the next sync reads it back.
+  /// Saves the members this controller changed, in order behind its other writes. Each write
+  /// saves the member as it is when the write runs, at the version the study has then (a write
+  /// held during an outage saves the latest state). A save that finds the record changed
+  /// elsewhere (another controller took the member for lost) leaves the member to that one.
   void SaveChangedMembers() {
     for (int member : pbt_->TakeChanged()) {
-      Write([this, member, record = pbt_->Record(member), version = pbt_->version(member)] {
-        if (store_.SavePbtMember(study_.id, member, record, version)) return;
-        pbt_->Stale(member);
-        Emit(SweepEvent::Kind::kInfo, nullptr,
-             fmt::format("member {}'s record was changed by another controller: its change wins",
-                         member));
+      Write([this, member] {
+        if (store_.SavePbtMember(study_.id, member, pbt_->Record(member), pbt_->version(member)))
+          return pbt_->Saved(member);
+        LostMember(member);
       });
-      pbt_->Saved(member);
     }
+  }
+
+  /// Another controller changed the record of a member this one changed (it took the member
+  /// for lost): its change wins, the next sync reads it, and this one's trial of it stops.
+  void LostMember(int member) {
+    pbt_->Stale(member);
+    for (RunningTrial& r : running_) {
+      if (r.member != member || r.ending()) continue;
+      r.taken_over = true;
+      StopSeeds(r);
+    }
+    Emit(SweepEvent::Kind::kInfo, nullptr,
+         fmt::format("member {}'s record was changed by another controller, which took it for "
+                     "lost: its change wins (a trial of it here is stopped)",
+                     member));
   }
 
   /// A member's trial was recorded: the member waits, or is finished.
@@ -594,7 +610,7 @@ class Controller {
 
   /// Re-queues of a trial whose controller died: none for a PBT member's trial, whose member
   /// goes on from its latest checkpoint instead (PbtCoordinator).
-  int Retries() const { return pbt_ ? 0 : plan_.max_retries; }
+  int Retries() const { return plan_.pbt ? 0 : plan_.max_retries; }  // before pbt_ exists too
 
   /// A claimed trial that could not start because the storage or the disk failed: given back
   /// (Store::ReleaseTrial), and the outage begins.
@@ -833,9 +849,10 @@ class Controller {
     });
   }
 
+  // Only with its results file: a program that exits 0 on SIGTERM halfway has not finished.
   void FinishedWhilePaused(RunningTrial& r, SeedRun& seed) {
     try {
-      seed.value = ReadFinalValue(seed.run_dir, formulas_[0], seed.last_whole);
+      seed.value = ReadFinalValue(seed.run_dir, formulas_[0], std::nullopt);
       seed.more = ReadMoreValues(seed.run_dir, seed.last_more);
       r.paused = false;  // recorded complete, and the member finished
     } catch (const std::runtime_error&) {

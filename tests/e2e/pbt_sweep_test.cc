@@ -261,6 +261,8 @@ TEST_F(PbtSweepTest, KillNineTwiceThenResumeFinishesEveryMemberFromItsCheckpoint
   for (const store::Trial& t : Trials("killed")) {
     if (t.state == store::TrialState::kFailed) {
       EXPECT_NE(t.error.find("died while it ran"), std::string::npos) << t.error;
+      // Its member goes on from its checkpoint: a re-queued copy would run another member.
+      EXPECT_FALSE(t.retried) << "trial " << t.number << " was re-queued";
       ++killed;
     }
     // Every trial that ran (not killed with its controller) from a checkpoint found it and read it.

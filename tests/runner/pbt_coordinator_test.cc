@@ -127,6 +127,27 @@ TEST_F(PbtCoordinatorTest, SyncTakesOnlyNewerRecordsOfMembersRunElsewhere) {
   EXPECT_EQ(here.member(1).owner, "b:2");
 }
 
+// A member exploited while it ran, whose controller died before its trial ended: the copy
+// decided stands (its record says running with an unused plan); a member that finishes before
+// its plan runs never copied anything.
+TEST_F(PbtCoordinatorTest, AnExploitDecidedBeforeItsControllerDiedStandsAndOneNeverRunIsDropped) {
+  PbtCoordinator c(TwoMembers(), space_, 7);
+  c.Launched(0, 0, RunDir("r0"), {{"x", Value(0.3)}}, "a:1");
+  c.Launched(1, 1, RunDir("r1"), {{"x", Value(0.9)}}, "a:1");
+  c.OnReport(0, 10, 5, 5);
+  c.OnReport(1, 10, 1, 1);
+  c.OnReport(0, 20, 10, 10);
+  ASSERT_EQ(c.OnReport(1, 20, 2, 2).stop, std::vector<int>{1});  // exploited, still running
+  const std::string leader_checkpoint = (dir_ / "r0/pbt_checkpoints/step_20.ckpt").string();
+  PbtCoordinator resumed(TwoMembers(), space_, 7);
+  resumed.Sync({{0, {c.Record(0), 1}}, {1, {c.Record(1), 1}}}, {}, [](int64_t) { return false; });
+  ASSERT_TRUE(resumed.PlanOf(1));
+  EXPECT_EQ(resumed.PlanOf(1)->restore_from, leader_checkpoint);  // not its own step_20
+  c.Ended(1, /*paused=*/false, false, "complete");  // it had finished its budget anyway
+  EXPECT_FALSE(c.PlanOf(1));
+  for (const LineageEntry& l : c.member(1).lineage) EXPECT_TRUE(l.skipped);
+}
+
 TEST_F(PbtCoordinatorTest, AMemberWithoutTheCheckpointOfItsStepKeepsRunning) {
   pbt::PbtSettings s = TwoMembers();
   PbtCoordinator c(s, space_, 7);
