@@ -434,7 +434,12 @@ class Controller {
       }
       store_.StartTrial(trial.id, trial.params, trial.seed, trial.run_dir);
       WriteRunFiles(trial);
-      if (member) restore_from = PlaceRestorePoint(*member, trial.run_dir);
+      if (member) {
+        restore_from = PlaceRestorePoint(*member, trial.run_dir);
+        // The member's history as this stretch starts (values, lineage, schedule), beside it.
+        WriteFileAtomic(std::filesystem::path(trial.run_dir) / "pbt_member.yaml",
+                        pbt_->Record(*member), Flush::kNo);
+      }
     } catch (const std::exception& e) {
       if (!IsFault(e)) throw;
       GiveBack(trial, queued, e);

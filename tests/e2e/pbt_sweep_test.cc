@@ -188,6 +188,11 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
       const std::string restored = ReadFile(fs::path(next->run_dir) / "restored_from.txt");
       EXPECT_NE(restored.find(std::to_string(entry["step"].as<int64_t>()) + " "), std::string::npos)
           << restored;
+      // Its folder holds the member's history as the stretch started: this copy last.
+      const YAML::Node history = YAML::LoadFile(next->run_dir + "/pbt_member.yaml");
+      ASSERT_GE(history["lineage"].size(), 1u);
+      EXPECT_EQ(history["lineage"][history["lineage"].size() - 1]["checkpoint"].as<std::string>(),
+                checkpoint.string());
       ASSERT_FALSE(next->intermediates.empty());
       EXPECT_EQ(next->intermediates.front().step, entry["step"].as<int64_t>() + 1000);
     }
