@@ -4,11 +4,11 @@ Each repetition r runs, in fresh folders:
   - PBT: configs/examples/lunar_pbt.yaml (8 PPO members of 1M steps, judged every 100k), seed r;
   - TPE: the same search space and fixed values, 8 trials of at most 1M steps, median pruning
     (4 startup trials, no pruning before 250k steps), seed r: at most the PBT run's env steps.
-Then, for repetition 0: `hpo pbt-replay` of PBT's best member on 5 seeds, and `hpo validate` of
+Then, for the first repetition: `hpo pbt-replay` of PBT's best member on 5 seeds, and `hpo validate` of
 TPE's best trial on 5 seeds. Prints one JSON object: per run the best final value (the 50-episode
 final evaluation), the env steps used, the wall time, and the wall seconds and env steps until a
 periodic evaluation first reached 200 and 250 (from the events file).
-  /usr/bin/python3 scripts/bench/bench_pbt.py [--reps 5] [--quick]
+  /usr/bin/python3 scripts/bench/bench_pbt.py [--reps 5] [--first-rep 0] [--quick]
 --quick: CartPole-v1, 4 members of 20000 steps, for trying the script.
 """
 import argparse
@@ -112,12 +112,14 @@ def best_member(env, name):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--first-rep", type=int, default=0,
+                        help="seed of the first repetition (to go on after an interrupted run)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     thresholds = [200, 250] if not args.quick else [200, 400]
     reps = []
     replay = validate = None
-    for r in range(args.reps):
+    for r in range(args.first_rep, args.first_rep + args.reps):
         work = tempfile.mkdtemp(prefix=f"bench-pbt-{r}-")
         pbt = pbt_config(f"pbt_r{r}", r, args.quick)
         pbt_result, env = sweep(pbt, work, thresholds)
@@ -132,7 +134,7 @@ def main():
         tpe_result["best_final"] = max(values) if values else None
         reps.append({"rep": r, "pbt": pbt_result, "tpe": tpe_result})
         print(json.dumps(reps[-1]), file=sys.stderr)
-        if r == 0:
+        if r == args.first_rep:
             replay = []
             for seed in range(5):
                 out = subprocess.run([HPO, "pbt-replay", pbt["name"], "--member", str(member),
@@ -154,8 +156,8 @@ def main():
     print(json.dumps({"date": datetime.date.today().isoformat(),
                       "command": " ".join(["scripts/bench-pbt"] + sys.argv[1:]),
                       "reps": reps, "medians": summary,
-                      "pbt_replay_of_rep0_best_member_5_seeds": replay,
-                      "tpe_validate_of_rep0_best_trial_5_seeds": validate}, indent=1))
+                      "pbt_replay_of_first_rep_best_member_5_seeds": replay,
+                      "tpe_validate_of_first_rep_best_trial_5_seeds": validate}, indent=1))
 
 
 if __name__ == "__main__":
