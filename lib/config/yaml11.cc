@@ -169,26 +169,6 @@ Yaml11Type GoYamlV2TypeOf(std::string_view in) {
 constexpr std::string_view kMark = "!hpo/pyyaml:";     // PyYAML's resolver, or a patched one
 constexpr std::string_view kGoMark = "!hpo/goyaml2:";  // go-yaml v2's
 
-const char* TypeName(Yaml11Type type) {
-  switch (type) {
-    case Yaml11Type::kNull:
-      return "null";
-    case Yaml11Type::kBool:
-      return "bool";
-    case Yaml11Type::kInt:
-      return "int";
-    case Yaml11Type::kFloat:
-      return "float";
-    case Yaml11Type::kTimestamp:
-      return "timestamp";
-    case Yaml11Type::kString:
-      return "str";
-    case Yaml11Type::kUnconstructed:
-      break;
-  }
-  return "unconstructed";
-}
-
 std::optional<Yaml11Type> MarkedType(const YAML::Node& node) {
   if (!node.IsScalar()) return std::nullopt;
   std::string name;
@@ -200,7 +180,7 @@ std::optional<Yaml11Type> MarkedType(const YAML::Node& node) {
     return std::nullopt;
   for (Yaml11Type type : {Yaml11Type::kNull, Yaml11Type::kBool, Yaml11Type::kInt,
                           Yaml11Type::kFloat, Yaml11Type::kTimestamp, Yaml11Type::kString}) {
-    if (name == TypeName(type)) return type;
+    if (name == Yaml11TypeName(type)) return type;
   }
   return std::nullopt;
 }
@@ -289,7 +269,7 @@ struct Marking {
                                Echo(node.Scalar()), LoaderName(loader)));
     }
     if (type == Yaml11Type::kTimestamp && DatesAsText()) type = Yaml11Type::kString;
-    node.SetTag(std::string(Go() ? kGoMark : kMark) + TypeName(type));
+    node.SetTag(std::string(Go() ? kGoMark : kMark) + Yaml11TypeName(type));
   }
 
   // hpo names parameters and settings by a key's text: a plain key PyYAML reads as something
@@ -535,5 +515,25 @@ std::string PyYamlFloatSpelling(std::string_view number) {
 }
 
 bool IsJsonText(std::string_view text) { return JsonScanner(text).Document(); }
+
+const char* Yaml11TypeName(Yaml11Type type) {
+  switch (type) {
+    case Yaml11Type::kNull:
+      return "null";
+    case Yaml11Type::kBool:
+      return "bool";
+    case Yaml11Type::kInt:
+      return "int";
+    case Yaml11Type::kFloat:
+      return "float";
+    case Yaml11Type::kTimestamp:
+      return "timestamp";
+    case Yaml11Type::kString:
+      return "str";
+    case Yaml11Type::kUnconstructed:
+      break;
+  }
+  return "unconstructed";
+}
 
 }  // namespace hpo::config

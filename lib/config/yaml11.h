@@ -49,6 +49,9 @@ enum class Yaml11Type { kNull, kBool, kInt, kFloat, kTimestamp, kString, kUncons
 /// .nan (which JSON cannot hold).
 Yaml11Type Yaml11TypeOf(std::string_view plain, YamlLoader loader = YamlLoader::kPyYaml);
 
+/// "null", "bool", "int", "float", "timestamp", "str", or "unconstructed".
+const char* Yaml11TypeName(Yaml11Type type);
+
 /// The value PyYAML's constructor (constructor.py:224-300) makes of `text` read as `type`
 /// (kBool, kInt, kFloat, kNull): yes/on (and go-yaml v2's y) are true; 0b11, 0x1f, 017 (octal),
 /// go-yaml v2's 0o17 and 1:30 (base 60) are integers, `_` digit groups dropped; .inf/.nan any case.

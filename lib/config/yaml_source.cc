@@ -282,6 +282,15 @@ bool ReadsBackAsItself(const std::string& text) {
 
 }  // namespace
 
+void EmitParams(YAML::Emitter& out, const ParamSet& params) {
+  out << YAML::BeginMap;
+  for (const auto& [name, value] : params) {
+    out << YAML::Key << name << YAML::Value;
+    EmitValue(out, value);
+  }
+  out << YAML::EndMap;
+}
+
 void EmitValue(YAML::Emitter& out, const Value& value, bool pyyaml_floats) {
   if (value.is_list()) {
     out << YAML::Flow << YAML::BeginSeq;

@@ -55,5 +55,7 @@ Value ValueFromYaml(const YAML::Node& node, const Origin& origin);
 /// ValueFromYaml gives the value back. `pyyaml_floats`: floats spelled so that PyYAML reads
 /// them as floats too (1.0e-05, not 1e-05: yaml11.h), for files other tools load.
 void EmitValue(YAML::Emitter& out, const Value& value, bool pyyaml_floats = false);
+/// A parameter set as a mapping of name: EmitValue, in the emitter's current style.
+void EmitParams(YAML::Emitter& out, const ParamSet& params);
 
 }  // namespace hpo::config

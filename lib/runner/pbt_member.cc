@@ -31,12 +31,8 @@ MemberPhase PhaseFromName(const std::string& name) {
 }
 
 void EmitParams(YAML::Emitter& out, const ParamSet& params) {
-  out << YAML::Flow << YAML::BeginMap;
-  for (const auto& [name, value] : params) {
-    out << YAML::Key << name << YAML::Value;
-    config::EmitValue(out, value);
-  }
-  out << YAML::EndMap;
+  out << YAML::Flow;
+  config::EmitParams(out, params);
 }
 
 ParamSet ParamsOf(const YAML::Node& node) {

@@ -2,13 +2,11 @@
 
 #include <fmt/format.h>
 #include <poll.h>
-#include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <optional>
 
 #include "lib/config/objective_formula.h"
-#include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/core/json.h"
@@ -17,17 +15,6 @@
 
 namespace hpo::runner {
 namespace {
-
-std::string OverridesYaml(const ParamSet& params) {
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  for (const auto& [name, value] : params) {
-    out << YAML::Key << name << YAML::Value;
-    config::EmitValue(out, value);
-  }
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
-}
 
 struct Segment {
   size_t index = 0;
@@ -42,27 +29,18 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
                                                      const std::filesystem::path& run_dir,
                                                      const config::ObjectiveFormula& metric) {
   std::filesystem::create_directories(CheckpointDir(run_dir));
-  ParamSet all = plan.sweep.fixed;
-  for (const auto& [name, value] : s.entry->params) all[name] = value;
-  const int threads = plan.sweep.threads_per_trial;  // as the sweep's trials ran
-  if (plan.sweep.command.empty() && !all.count("threads")) all["threads"] = Value(threads);
-  WriteFileAtomic(run_dir / "train_config_overrides.yaml", OverridesYaml(all));
+  const ParamSet all = TrialParams(plan.sweep, s.entry->params);  // as the sweep's trials ran
+  WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(all));
   ProcessSpec spec;
   spec.argv = TrialCommand(plan.sweep, all, run_dir, plan.seed);
   spec.log_path = run_dir / "trial.log";
-  spec.env = {{"HPO_RUN_DIR", run_dir.string()},
-              {"HPO_SEED", std::to_string(plan.seed)},
-              {"HPO_SWEEP_NAME", plan.sweep.name},
-              {"HPO_CHECKPOINT_DIR", CheckpointDir(run_dir).string()},
-              {"OMP_NUM_THREADS", std::to_string(threads)},
-              {"OPENBLAS_NUM_THREADS", std::to_string(threads)},
-              {"MKL_NUM_THREADS", std::to_string(threads)}};
+  spec.env = TrialEnvironment(plan.sweep, run_dir, plan.seed);
+  spec.env.push_back({"HPO_CHECKPOINT_DIR", CheckpointDir(run_dir).string()});
   if (!s.restore_from.empty()) spec.env.push_back({"HPO_RESTORE_FROM", s.restore_from.string()});
   TrialProcess process = TrialProcess::Start(spec);
   std::optional<double> last_value;
   int64_t last_step = 0;
-  std::optional<std::chrono::steady_clock::time_point> stopped_at;
-  bool stopped = false;
+  std::optional<std::chrono::steady_clock::time_point> stopped_at;  // SIGTERM sent then
   while (true) {
     pollfd fd{process.stdout_fd(), POLLIN, 0};
     ::poll(&fd, 1, 200);
@@ -76,9 +54,8 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
       if (!report || report->partial) continue;
       last_value = report->value;
       if (report->step) last_step = *report->step;
-      if (s.stop_at && report->step && *report->step >= *s.stop_at && !stopped) {
+      if (s.stop_at && report->step && *report->step >= *s.stop_at && !stopped_at) {
         process.Terminate();
-        stopped = true;
         stopped_at = std::chrono::steady_clock::now();
       }
     }
@@ -88,7 +65,7 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
       const std::optional<ParsedReport> report = ParseReportLine(line, metric);
       if (report && !report->partial) last_value = report->value;
     }
-    if (!stopped && !status->ok())
+    if (!stopped_at && !status->ok())
       throw UserError(fmt::format("replay segment {} ended with {} (see {})", s.index,
                                   status->Describe(), (run_dir / "trial.log").string()));
     return {last_value, last_step};

@@ -65,17 +65,6 @@ bool IsDeadLocalWorker(const std::string& worker, const std::string& host) {
 // Written by the controller into each run directory as the trial starts (see TryAdopt).
 constexpr const char* kTrialRecordFile = "hpo_trial.yaml";
 
-std::string ParamsYaml(const ParamSet& params) {
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  for (const auto& [name, value] : params) {
-    out << YAML::Key << name << YAML::Value;
-    config::EmitValue(out, value);
-  }
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
-}
-
 using Clock = std::chrono::steady_clock;
 
 /// When a file was created (unix epoch ms), where the file system records it (statx's birth
@@ -627,10 +616,7 @@ class Controller {
   /// The values a trial's seed gets: the plan's fixed ones, then the trial's own; a `seed`
   /// among them is that seed's (seed 0's is the trial's).
   ParamSet AllParams(const store::Trial& trial, const SeedRun& seed) const {
-    ParamSet all = plan_.fixed;
-    for (const auto& [name, value] : trial.params) all[name] = value;
-    if (plan_.command.empty() && !all.count("threads"))
-      all["threads"] = Value(plan_.threads_per_trial);
+    ParamSet all = TrialParams(plan_, trial.params);
     if (seed.index > 0 && all.count("seed")) all["seed"] = Value(static_cast<int64_t>(seed.seed));
     return all;
   }
@@ -724,15 +710,9 @@ class Controller {
     ProcessSpec spec;
     spec.argv = TrialCommand(plan_, AllParams(trial, seed), seed.run_dir, seed.seed);
     spec.log_path = seed.run_dir / "trial.log";
-    const std::string threads = std::to_string(plan_.threads_per_trial);
-    spec.env = {{"OMP_NUM_THREADS", threads},
-                {"OPENBLAS_NUM_THREADS", threads},
-                {"MKL_NUM_THREADS", threads},
-                {"HPO_SWEEP_NAME", plan_.name},
-                {"HPO_TRIAL_NUMBER", std::to_string(trial.number)},
-                {"HPO_RUN_DIR", seed.run_dir.string()},
-                {"HPO_SEED", std::to_string(seed.seed)},
-                {"HPO_SEED_INDEX", std::to_string(seed.index)}};
+    spec.env = TrialEnvironment(plan_, seed.run_dir, seed.seed);
+    spec.env.push_back({"HPO_TRIAL_NUMBER", std::to_string(trial.number)});
+    spec.env.push_back({"HPO_SEED_INDEX", std::to_string(seed.index)});
     if (r.member >= 0) {  // the PBT verbs of docs/trial_protocol.md
       std::filesystem::create_directories(CheckpointDir(seed.run_dir));
       spec.env.push_back({"HPO_CHECKPOINT_DIR", CheckpointDir(seed.run_dir).string()});
@@ -1100,12 +1080,9 @@ class Controller {
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "study" << YAML::Value << plan_.name << YAML::Key
         << "trial" << YAML::Value << t.number << YAML::Key << "seed" << YAML::Value << t.seed
-        << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
-    for (const auto& [name, value] : t.params) {
-      out << YAML::Key << name << YAML::Value;
-      config::EmitValue(out, value);
-    }
-    out << YAML::EndMap << YAML::EndMap;
+        << YAML::Key << "params" << YAML::Value;
+    config::EmitParams(out, t.params);
+    out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
   }
 
@@ -1361,6 +1338,27 @@ std::filesystem::path ClaimRunDir(const SweepPlan& plan, int64_t number) {
     const std::filesystem::path dir = runs / fmt::format("{}.r.{}", plan.name, n);
     if (std::filesystem::create_directory(dir)) return dir;
   }
+}
+
+std::string ParamsYaml(const ParamSet& params) {
+  YAML::Emitter out;
+  config::EmitParams(out, params);
+  return std::string(out.c_str()) + "\n";
+}
+
+ParamSet TrialParams(const SweepPlan& plan, const ParamSet& params) {
+  ParamSet all = plan.fixed;
+  for (const auto& [name, value] : params) all[name] = value;
+  if (plan.command.empty() && !all.count("threads")) all["threads"] = Value(plan.threads_per_trial);
+  return all;
+}
+
+std::vector<std::pair<std::string, std::string>> TrialEnvironment(
+    const SweepPlan& plan, const std::filesystem::path& run_dir, uint64_t seed) {
+  const std::string threads = std::to_string(plan.threads_per_trial);
+  return {{"OMP_NUM_THREADS", threads},      {"OPENBLAS_NUM_THREADS", threads},
+          {"MKL_NUM_THREADS", threads},      {"HPO_SWEEP_NAME", plan.name},
+          {"HPO_RUN_DIR", run_dir.string()}, {"HPO_SEED", std::to_string(seed)}};
 }
 
 uint64_t TrialSeed(uint64_t sweep_seed, int64_t number) {

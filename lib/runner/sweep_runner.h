@@ -143,6 +143,18 @@ uint64_t SeedOfTrialRun(uint64_t trial_seed, int index);
 std::filesystem::path SeedRunDir(const std::filesystem::path& run_dir, int index,
                                  int seeds_per_trial);
 
+/// A parameter set as the YAML a trial reads (train_config_overrides.yaml).
+std::string ParamsYaml(const ParamSet& params);
+
+/// The values a trial's program gets: the plan's fixed ones, then `params`, and for hpo train
+/// its `threads` (threads_per_trial) unless set.
+ParamSet TrialParams(const SweepPlan& plan, const ParamSet& params);
+
+/// The environment every trial process gets (docs/trial_protocol.md): its threads, the sweep's
+/// name, its run folder and its seed; the controller adds the trial's number and seed index.
+std::vector<std::pair<std::string, std::string>> TrialEnvironment(
+    const SweepPlan& plan, const std::filesystem::path& run_dir, uint64_t seed);
+
 /// The trial's argv: the default `hpo train` command or the plan's command with macros expanded.
 std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
                                       const std::filesystem::path& run_dir, uint64_t seed);

@@ -22,23 +22,7 @@ using testing_support::UserErrorOf;
 const std::string kFixtures = std::string(HPO_SOURCE_DIR) + "/tests/fixtures/";
 
 std::string TypeWord(Yaml11Type type) {
-  switch (type) {
-    case Yaml11Type::kNull:
-      return "null";
-    case Yaml11Type::kBool:
-      return "bool";
-    case Yaml11Type::kInt:
-      return "int";
-    case Yaml11Type::kFloat:
-      return "float";
-    case Yaml11Type::kTimestamp:
-      return "timestamp";
-    case Yaml11Type::kString:
-      return "str";
-    case Yaml11Type::kUnconstructed:
-      break;
-  }
-  return "error";
+  return type == Yaml11Type::kUnconstructed ? "error" : Yaml11TypeName(type);
 }
 
 // An empty string when hpo's go-yaml v2 reading of `text` is go-yaml's `answer` ("int 15",
