@@ -54,15 +54,14 @@ std::optional<config::SweepConfig> StoredConfig(const store::Study& study) {
 // (which holds only its last values).
 void PrintBestSchedule(store::Store& store, int64_t study_id, const std::string& name,
                        bool maximize, const BestParamsOptions& options) {
-  const std::vector<runner::PbtMember> members =
-      runner::MembersFromRecords(store.LoadPbtMembers(study_id));
-  const runner::PbtMember* best = runner::BestMember(members, maximize);
+  const std::vector<pbt::Member> members = runner::LoadPopulation(store, study_id);
+  const pbt::Member* best = pbt::BestMember(members, maximize);
   if (!best) return;
   fmt::print(
       "{}\nPopulation-based training: member {} ended best ({}); it trained with these "
       "values from each step on:\n",
       kRule, best->index, ReadableNumber(*best->last_value));
-  for (const runner::ScheduleEntry& e : best->schedule)
+  for (const pbt::ScheduleEntry& e : best->schedule)
     fmt::print("  step {:>10}  {}\n", e.step, report::ParamsLine(e.params));
   if (options.no_patch) return;
   const std::filesystem::path path =

@@ -25,22 +25,21 @@ struct ReplayOptions {
   std::optional<uint64_t> seed;
 };
 
-const runner::PbtMember& ChosenMember(const std::vector<runner::PbtMember>& members,
-                                      const ReplayOptions& o, bool maximize,
-                                      const std::string& name) {
+const pbt::Member& ChosenMember(const std::vector<pbt::Member>& members, const ReplayOptions& o,
+                                bool maximize, const std::string& name) {
   if (members.empty())
     throw UserError(
         fmt::format("sweep '{}' is not a population-based training sweep (method: "
                     "pbt): it has no members to replay",
                     name));
   if (o.member) {
-    for (const runner::PbtMember& m : members) {
+    for (const pbt::Member& m : members) {
       if (m.index == *o.member) return m;
     }
     throw UserError(Origin{"--member"}, fmt::format("sweep '{}' has members 0 to {}, not {}", name,
                                                     members.size() - 1, *o.member));
   }
-  const runner::PbtMember* best = runner::BestMember(members, maximize);
+  const pbt::Member* best = pbt::BestMember(members, maximize);
   if (!best)
     throw UserError(
         fmt::format("sweep '{}' has no finished member yet; name one with --member", name));
@@ -55,9 +54,8 @@ int RunReplay(const ReplayOptions& o) {
                     "program is unknown",
                     r.location.name));
   auto store = store::OpenStore(r.location.storage_url);
-  const std::vector<runner::PbtMember> members =
-      runner::MembersFromRecords(store->LoadPbtMembers(r.study.id));
-  const runner::PbtMember& member = ChosenMember(members, o, r.info.maximize, r.location.name);
+  const std::vector<pbt::Member> members = runner::LoadPopulation(*store, r.study.id);
+  const pbt::Member& member = ChosenMember(members, o, r.info.maximize, r.location.name);
   if (member.schedule.empty())
     throw UserError(fmt::format("member {} has not started: it has no schedule", member.index));
   runner::ReplayPlan plan;

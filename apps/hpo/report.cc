@@ -7,6 +7,7 @@
 #include "apps/hpo/sweep_args.h"
 #include "lib/core/error.h"
 #include "lib/report/html_report.h"
+#include "lib/runner/pbt_member.h"
 
 namespace hpo::cli {
 namespace {
@@ -19,8 +20,9 @@ struct ReportOptions {
 };
 
 int RunReport(const ReportOptions& options) {
-  const report::SweepResults r = report::LoadSweepResults(options.sweep.Locate());
+  report::SweepResults r = report::LoadSweepResults(options.sweep.Locate());
   r.RequireFinished("report");
+  r.population = runner::LoadPopulation(*store::OpenStore(r.location.storage_url), r.study.id);
   std::vector<report::ParameterImportance> importance;
   try {
     importance = report::SweepImportance(r);

@@ -48,12 +48,12 @@ int RunStatus(const SweepArgs& args) {
   const std::string seeds = report::SeedsSentence(info.metric, info.seeds);
   if (!seeds.empty()) fmt::print("{}\n", seeds);
   fmt::print("{}", report::TrialTable(trials, info, store::NowMs()));
-  const std::map<int, store::PbtRecord> members = store->LoadPbtMembers(study.id);
+  const std::vector<pbt::Member> members = runner::LoadPopulation(*store, study.id);
   if (!members.empty()) {
     fmt::print(
         "\npopulation-based training: {} members (parent: the member it last copied, at "
         "that step)\n{}",
-        members.size(), runner::PopulationTable(runner::MembersFromRecords(members), info.metric));
+        members.size(), runner::PopulationTable(members, info.metric));
   }
   const std::vector<store::Trial> ranked =
       report::RankTrials(trials, info.maximize, info.more_objectives);

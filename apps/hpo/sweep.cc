@@ -28,6 +28,7 @@
 #include "lib/report/sweep_summary.h"
 #include "lib/runner/event_log.h"
 #include "lib/runner/hooks.h"
+#include "lib/runner/pbt_member.h"
 #include "lib/runner/stored_config.h"
 #include "lib/runner/sweep_runner.h"
 #include "lib/runner/warm_start.h"
@@ -313,14 +314,15 @@ int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
 
 // Keeps analysis/report.html and analysis/results.json current while the sweep runs: after a
 // trial finishes, at most every kAnalysisInterval (the report fits an importance model), and
-// at the end. A failure to write is a warning, once: the sweep's results are in storage.
+// at the end. A failure to write is a warning, once: the sweep's results are in storage. A PBT
+// sweep's population is read from the study each time (other controllers may share it).
 class AnalysisWriter {
  public:
   static constexpr double kAnalysisInterval = 10.0;  // seconds
 
   AnalysisWriter(store::SweepLocation location, store::Study study, const config::SweepConfig& c,
-                 bool enabled)
-      : enabled_(enabled) {
+                 store::Store& store, bool enabled)
+      : store_(store), enabled_(enabled) {
     results_.location = std::move(location);
     results_.info = report::ReadStudyInfo(study);
     results_.study = std::move(study);
@@ -334,6 +336,8 @@ class AnalysisWriter {
     last_ = now;
     results_.trials = trials;
     try {
+      if (results_.config->sampler.method == "pbt")
+        results_.population = runner::LoadPopulation(store_, results_.study.id);
       report::WriteSweepAnalysis(results_);
       if (final && results_.FinishedCount() > 0) {
         fmt::print("report: {} (results.json beside it)\n",
@@ -349,6 +353,7 @@ class AnalysisWriter {
 
  private:
   report::SweepResults results_;
+  store::Store& store_;
   bool enabled_;
   bool warned_ = false;
   std::chrono::steady_clock::time_point last_{};
@@ -421,7 +426,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
     else
       fmt::print("{}\n", line);
   };
-  AnalysisWriter analysis(location, study, c, !o.no_report);
+  AnalysisWriter analysis(location, study, c, *store, !o.no_report);
   report::CheckpointKeeper checkpoints(c.keep_best_n, c);
   runner::HookRunner hooks(c.hooks, c.name, location.dir);
   const bool pbt = c.sampler.method == "pbt";

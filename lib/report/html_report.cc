@@ -7,13 +7,12 @@
 #include <map>
 
 #include "lib/report/best_params.h"
+#include "lib/report/population_report.h"
 #include "lib/report/seed_values.h"
 #include "lib/report/svg_chart.h"
 
 namespace hpo::report {
 namespace {
-
-const char* const kBestColour = "#2ca02c";
 
 const char* StateColour(store::TrialState state) {
   switch (state) {
@@ -389,6 +388,7 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
   }
   if (r.info.MultiObjective()) html += "<h2>Pareto front</h2>" + ObjectivePairs(r) + "\n";
   html += "<h2>Cost vs score</h2>" + CostVsScore(r).Render() + "\n";
+  html += PopulationHtml(r.population, r.info.metric, r.info.maximize);
   const std::string seeds = SeedsSentence(r.info.metric, r.info.seeds);
   html += fmt::format("<h2>Top {} trials</h2>", top_n);
   if (!seeds.empty()) html += "<p class=\"note\">" + HtmlEscape(seeds) + "</p>";
@@ -435,7 +435,7 @@ std::string MarkdownReport(const SweepResults& r,
   for (const ParameterImportance& p : importance)
     md +=
         fmt::format("- {}: {:.1f}% +/- {:.1f}\n", p.parameter, 100 * p.importance, 100 * p.spread);
-  return md;
+  return md + PopulationMarkdown(r.population, r.info.metric, r.info.maximize);
 }
 
 }  // namespace hpo::report

@@ -76,6 +76,9 @@ class SvgChart {
   std::vector<Mark> marks_;
 };
 
+/// The colour of whatever is best: the best-so-far line, the Pareto front, PBT's best member.
+inline constexpr const char* kBestColour = "#2ca02c";
+
 /// Text safe inside HTML and SVG.
 std::string HtmlEscape(const std::string& text);
 

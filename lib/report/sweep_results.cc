@@ -28,7 +28,8 @@ void SweepResults::RequireFinished(const std::string& what) const {
 
 SweepResults LoadSweepResults(const store::SweepLocation& location) {
   auto store = store::OpenStore(location.storage_url);
-  SweepResults r{location, store->OpenStudy(location.name, "", "", false), {}, {}, std::nullopt};
+  SweepResults r{location, store->OpenStudy(location.name, "", "", false), {}, {}, std::nullopt,
+                 {}};
   r.info = ReadStudyInfo(r.study);
   r.trials = store->LoadTrials(r.study.id);
   try {

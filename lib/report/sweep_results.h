@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lib/config/sweep_config.h"
+#include "lib/pbt/member.h"
 #include "lib/report/study_info.h"
 #include "lib/store/store.h"
 #include "lib/store/sweep_location.h"
@@ -23,6 +24,8 @@ struct SweepResults {
   /// The config the study was created with, parsed again (nullopt if it no longer parses,
   /// e.g. written by another version: the trials are still readable).
   std::optional<config::SweepConfig> config;
+  /// A population-based training sweep's members (runner::LoadPopulation); empty otherwise.
+  std::vector<pbt::Member> population;
 
   /// COMPLETE or PRUNED trials.
   int FinishedCount() const;

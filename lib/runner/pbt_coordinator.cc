@@ -83,8 +83,9 @@ void PbtCoordinator::Sync(const std::map<int, store::PbtRecord>& stored, const s
     population_.Restore(index, members_[i].state);
     population_.RestoreSync(next_sync_step);
   }
-  for (PbtMember& m : members_) {
-    if (mine.count(m.index) || m.phase != MemberPhase::kRunning || trial_running(m.trial)) continue;
+  for (pbt::Member& m : members_) {
+    if (mine.count(m.index) || m.phase != pbt::MemberPhase::kRunning || trial_running(m.trial))
+      continue;
     WaitFromLatestCheckpoint(m);  // its controller is gone
     Changed(m.index);
   }
@@ -98,10 +99,10 @@ std::vector<int> PbtCoordinator::TakeChanged() {
 
 std::vector<pbt::MemberStatus> PbtCoordinator::Statuses() const {
   std::vector<pbt::MemberStatus> statuses;
-  for (const PbtMember& m : members_) {
-    statuses.push_back(m.phase == MemberPhase::kRunning    ? pbt::MemberStatus::kRunning
-                       : m.phase == MemberPhase::kFinished ? pbt::MemberStatus::kFinished
-                                                           : pbt::MemberStatus::kWaiting);
+  for (const pbt::Member& m : members_) {
+    statuses.push_back(m.phase == pbt::MemberPhase::kRunning    ? pbt::MemberStatus::kRunning
+                       : m.phase == pbt::MemberPhase::kFinished ? pbt::MemberStatus::kFinished
+                                                                : pbt::MemberStatus::kWaiting);
   }
   return statuses;
 }
@@ -112,15 +113,15 @@ std::optional<int> PbtCoordinator::NextToLaunch() const {
 
 void PbtCoordinator::Launched(int member, int64_t number, const std::string& run_dir,
                               const ParamSet& params, const std::string& owner) {
-  PbtMember& m = members_.at(member);
+  pbt::Member& m = members_.at(member);
   Changed(member);
   m.owner = owner;
-  m.phase = MemberPhase::kRunning;
+  m.phase = pbt::MemberPhase::kRunning;
   m.trial = number;
   m.run_dir = run_dir;
   m.params = params;
   ++m.trials;
-  if (!m.next) m.next = SegmentPlan{params, "", 0, std::nullopt, false};  // for a restart
+  if (!m.next) m.next = pbt::SegmentPlan{params, "", 0, std::nullopt, false};  // for a restart
   if (m.next->inherited) {  // it goes on from a leader's checkpoint
     m.schedule = *m.next->inherited;
     m.schedule.push_back({m.next->start_step, params});
@@ -131,7 +132,7 @@ void PbtCoordinator::Launched(int member, int64_t number, const std::string& run
 }
 
 PbtActions PbtCoordinator::OnReport(int member, int64_t step, double value, double oriented) {
-  PbtMember& m = members_.at(member);
+  pbt::Member& m = members_.at(member);
   m.last_value = value;
   m.last_step = step;
   Rng leader_rng(DeriveSeed(DeriveSeed(seed_, static_cast<uint64_t>(member), "pbt-leader"),
@@ -157,7 +158,7 @@ PbtActions PbtCoordinator::OnReport(int member, int64_t step, double value, doub
 bool PbtCoordinator::Apply(const pbt::Judgement& judgement, int member, PbtActions& actions) {
   actions.changed = true;
   for (const pbt::KeptCheckpoint& kept : judgement.checkpoints) {
-    PbtMember& k = members_.at(kept.member);
+    pbt::Member& k = members_.at(kept.member);
     const auto path = CheckpointAt(CheckpointDir(k.run_dir), kept.step);
     k.checkpoint = path ? path->string() : "";
     if (!path)
@@ -166,7 +167,7 @@ bool PbtCoordinator::Apply(const pbt::Judgement& judgement, int member, PbtActio
           "(docs/trial_protocol.md)",
           kept.member, kept.step, CheckpointDir(k.run_dir).string()));
   }
-  for (PbtMember& m : members_) {
+  for (pbt::Member& m : members_) {
     if (!m.state.checkpoint_step) m.checkpoint.clear();
   }
   bool reporter_exploited = false;
@@ -185,8 +186,8 @@ bool PbtCoordinator::Apply(const pbt::Judgement& judgement, int member, PbtActio
 }
 
 void PbtCoordinator::Exploit(const pbt::Exploit& e, PbtActions& actions) {
-  PbtMember& m = members_.at(e.member);
-  const PbtMember& leader = members_.at(e.leader);
+  pbt::Member& m = members_.at(e.member);
+  const pbt::Member& leader = members_.at(e.leader);
   if (leader.checkpoint.empty()) {
     m.lineage.push_back({e.step, e.leader, "", {}, {}, "", true});
     actions.events.push_back(fmt::format(
@@ -202,14 +203,15 @@ void PbtCoordinator::Exploit(const pbt::Exploit& e, PbtActions& actions) {
   const pbt::Exploration exploration = pbt::Explore(space_, leader.params, settings_, draws);
   const std::string changes = ChangesText(exploration.changes);
   // Its past becomes the leader's up to the checkpoint's step once it runs from it.
-  std::vector<ScheduleEntry> inherited;
-  for (const ScheduleEntry& entry : leader.schedule) {
+  std::vector<pbt::ScheduleEntry> inherited;
+  for (const pbt::ScheduleEntry& entry : leader.schedule) {
     if (entry.step < e.step) inherited.push_back(entry);
   }
-  m.next = SegmentPlan{exploration.values, leader.checkpoint, e.step, std::move(inherited), false};
+  m.next =
+      pbt::SegmentPlan{exploration.values, leader.checkpoint, e.step, std::move(inherited), false};
   m.lineage.push_back(
       {e.step, e.leader, leader.checkpoint, leader.params, exploration.values, changes, false});
-  if (m.phase == MemberPhase::kRunning) actions.stop.push_back(e.member);
+  if (m.phase == pbt::MemberPhase::kRunning) actions.stop.push_back(e.member);
   actions.exploits.push_back(
       {e.member, e.leader, e.step,
        fmt::format("member {} copies member {}'s checkpoint of step {}: {}", e.member, e.leader,
@@ -219,7 +221,7 @@ void PbtCoordinator::Exploit(const pbt::Exploit& e, PbtActions& actions) {
 // A member that yields its slot (or waits for the others, synch) goes on later from its own
 // checkpoint of `step`; without one it keeps running, as stopping it would lose its steps.
 void PbtCoordinator::Pause(int member, int64_t step, PbtActions& actions) {
-  PbtMember& m = members_.at(member);
+  pbt::Member& m = members_.at(member);
   const auto path = CheckpointAt(CheckpointDir(m.run_dir), step);
   if (!path) {
     actions.events.push_back(
@@ -227,29 +229,30 @@ void PbtCoordinator::Pause(int member, int64_t step, PbtActions& actions) {
                     member, step));
     return;
   }
-  m.next = SegmentPlan{m.params, path->string(), step, std::nullopt, false};
+  m.next = pbt::SegmentPlan{m.params, path->string(), step, std::nullopt, false};
   actions.stop.push_back(member);
   actions.changed = true;
   Changed(member);
 }
 
-void PbtCoordinator::WaitFromLatestCheckpoint(PbtMember& m) {
-  m.phase = MemberPhase::kWaiting;
+void PbtCoordinator::WaitFromLatestCheckpoint(pbt::Member& m) {
+  m.phase = pbt::MemberPhase::kWaiting;
   if (m.next && !m.next->used) return;  // an exploit or a pause decided since: it stands
   const auto latest = LatestCheckpointIn(CheckpointDir(m.run_dir));
   if (latest && (!m.next || latest->first >= m.next->start_step))
-    m.next = SegmentPlan{m.params, latest->second.string(), latest->first, std::nullopt, false};
+    m.next =
+        pbt::SegmentPlan{m.params, latest->second.string(), latest->first, std::nullopt, false};
 }
 
 void PbtCoordinator::Ended(int member, bool paused, bool interrupted, const std::string& outcome) {
-  PbtMember& m = members_.at(member);
+  pbt::Member& m = members_.at(member);
   Changed(member);
   if (paused) {
-    m.phase = MemberPhase::kWaiting;
+    m.phase = pbt::MemberPhase::kWaiting;
   } else if (interrupted) {
     WaitFromLatestCheckpoint(m);
   } else {
-    m.phase = MemberPhase::kFinished;
+    m.phase = pbt::MemberPhase::kFinished;
     m.outcome = outcome;
     DropUnusedExploit(m);
   }
@@ -257,7 +260,7 @@ void PbtCoordinator::Ended(int member, bool paused, bool interrupted, const std:
 
 // A member exploited at its last report that finished its budget anyway never trained from
 // the leader's checkpoint: its lineage and plan say nothing of a copy that did not happen.
-void PbtCoordinator::DropUnusedExploit(PbtMember& m) {
+void PbtCoordinator::DropUnusedExploit(pbt::Member& m) {
   if (!m.next || m.next->used || !m.next->inherited) return;
   for (auto it = m.lineage.rbegin(); it != m.lineage.rend(); ++it) {
     if (it->skipped) continue;
@@ -269,12 +272,12 @@ void PbtCoordinator::DropUnusedExploit(PbtMember& m) {
 
 bool PbtCoordinator::AnyRunning() const {
   return std::any_of(members_.begin(), members_.end(),
-                     [](const PbtMember& m) { return m.phase == MemberPhase::kRunning; });
+                     [](const pbt::Member& m) { return m.phase == pbt::MemberPhase::kRunning; });
 }
 
 bool PbtCoordinator::AllFinished() const {
   return std::all_of(members_.begin(), members_.end(),
-                     [](const PbtMember& m) { return m.phase == MemberPhase::kFinished; });
+                     [](const pbt::Member& m) { return m.phase == pbt::MemberPhase::kFinished; });
 }
 
 std::string PbtCoordinator::Record(int member) const {

@@ -74,7 +74,9 @@ class PbtCoordinator {
   void Launched(int member, int64_t number, const std::string& run_dir, const ParamSet& params,
                 const std::string& owner);
   /// The values a member trains with next (none before its first trial) and where it starts.
-  const std::optional<SegmentPlan>& PlanOf(int member) const { return members_.at(member).next; }
+  const std::optional<pbt::SegmentPlan>& PlanOf(int member) const {
+    return members_.at(member).next;
+  }
 
   /// `member` reported `value` at `step` (`oriented`: larger is better).
   PbtActions OnReport(int member, int64_t step, double value, double oriented);
@@ -85,7 +87,7 @@ class PbtCoordinator {
 
   bool AllFinished() const;
   int size() const { return static_cast<int>(members_.size()); }
-  const PbtMember& member(int index) const { return members_.at(index); }
+  const pbt::Member& member(int index) const { return members_.at(index); }
   /// The record of `member` as saved in the study (MemberRecord).
   std::string Record(int member) const;
 
@@ -94,15 +96,15 @@ class PbtCoordinator {
   bool Apply(const pbt::Judgement& judgement, int member, PbtActions& actions);
   void Exploit(const pbt::Exploit& exploit, PbtActions& actions);
   void Pause(int member, int64_t step, PbtActions& actions);
-  void WaitFromLatestCheckpoint(PbtMember& m);
-  void DropUnusedExploit(PbtMember& m);
+  void WaitFromLatestCheckpoint(pbt::Member& m);
+  void DropUnusedExploit(pbt::Member& m);
   void Changed(int member) { changed_.insert(member); }
 
   pbt::PbtSettings settings_;
   const space::SearchSpace& space_;
   uint64_t seed_;
   pbt::Population population_;
-  std::vector<PbtMember> members_;
+  std::vector<pbt::Member> members_;
   std::vector<int64_t> versions_;  ///< each member's record version in the study, as known here
   std::set<int> changed_;
 };

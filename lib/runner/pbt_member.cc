@@ -12,22 +12,22 @@
 namespace hpo::runner {
 namespace {
 
-const char* PhaseName(MemberPhase phase) {
+const char* PhaseName(pbt::MemberPhase phase) {
   switch (phase) {
-    case MemberPhase::kWaiting:
+    case pbt::MemberPhase::kWaiting:
       return "waiting";
-    case MemberPhase::kRunning:
+    case pbt::MemberPhase::kRunning:
       return "running";
-    case MemberPhase::kFinished:
+    case pbt::MemberPhase::kFinished:
       return "finished";
   }
   return "waiting";
 }
 
-MemberPhase PhaseFromName(const std::string& name) {
-  if (name == "running") return MemberPhase::kRunning;
-  if (name == "finished") return MemberPhase::kFinished;
-  return MemberPhase::kWaiting;
+pbt::MemberPhase PhaseFromName(const std::string& name) {
+  if (name == "running") return pbt::MemberPhase::kRunning;
+  if (name == "finished") return pbt::MemberPhase::kFinished;
+  return pbt::MemberPhase::kWaiting;
 }
 
 void EmitParams(YAML::Emitter& out, const ParamSet& params) {
@@ -58,9 +58,9 @@ void EmitOptional(YAML::Emitter& out, const char* key, const std::optional<T>& v
   }
 }
 
-void EmitLineage(YAML::Emitter& out, const std::vector<LineageEntry>& lineage) {
+void EmitLineage(YAML::Emitter& out, const std::vector<pbt::LineageEntry>& lineage) {
   out << YAML::Key << "lineage" << YAML::Value << YAML::BeginSeq;
-  for (const LineageEntry& l : lineage) {
+  for (const pbt::LineageEntry& l : lineage) {
     out << YAML::BeginMap << YAML::Key << "step" << YAML::Value << l.step << YAML::Key << "parent"
         << YAML::Value << l.parent << YAML::Key << "checkpoint" << YAML::Value << l.checkpoint
         << YAML::Key << "before" << YAML::Value;
@@ -73,9 +73,9 @@ void EmitLineage(YAML::Emitter& out, const std::vector<LineageEntry>& lineage) {
   out << YAML::EndSeq;
 }
 
-void EmitSchedule(YAML::Emitter& out, const std::vector<ScheduleEntry>& schedule) {
+void EmitSchedule(YAML::Emitter& out, const std::vector<pbt::ScheduleEntry>& schedule) {
   out << YAML::Key << "schedule" << YAML::Value << YAML::BeginSeq;
-  for (const ScheduleEntry& e : schedule) {
+  for (const pbt::ScheduleEntry& e : schedule) {
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "step" << YAML::Value << e.step << YAML::Key
         << "params" << YAML::Value;
     EmitParams(out, e.params);
@@ -84,8 +84,8 @@ void EmitSchedule(YAML::Emitter& out, const std::vector<ScheduleEntry>& schedule
   out << YAML::EndSeq;
 }
 
-std::vector<ScheduleEntry> ScheduleOf(const YAML::Node& node) {
-  std::vector<ScheduleEntry> schedule;
+std::vector<pbt::ScheduleEntry> ScheduleOf(const YAML::Node& node) {
+  std::vector<pbt::ScheduleEntry> schedule;
   for (const YAML::Node& e : node)
     schedule.push_back({e["step"].as<int64_t>(), ParamsOf(e["params"])});
   return schedule;
@@ -102,7 +102,7 @@ void EmitState(YAML::Emitter& out, const pbt::MemberState& state) {
 
 }  // namespace
 
-std::string MemberRecord(const PbtMember& m, int64_t next_sync_step) {
+std::string MemberRecord(const pbt::Member& m, int64_t next_sync_step) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "member" << YAML::Value << m.index;
@@ -140,9 +140,9 @@ std::string MemberRecord(const PbtMember& m, int64_t next_sync_step) {
   return std::string(out.c_str()) + "\n";
 }
 
-PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
+pbt::Member MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
   const YAML::Node n = YAML::Load(record);
-  PbtMember m;
+  pbt::Member m;
   m.index = n["member"].as<int>();
   m.phase = PhaseFromName(n["phase"].as<std::string>());
   m.seed = n["seed"].as<uint64_t>();
@@ -155,9 +155,9 @@ PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
   m.last_step = n["last_step"].as<int64_t>();
   m.outcome = n["outcome"].as<std::string>();
   if (n["next"]) {
-    m.next = SegmentPlan{ParamsOf(n["next"]["params"]), n["next"]["restore_from"].as<std::string>(),
-                         n["next"]["start_step"].as<int64_t>(), std::nullopt,
-                         n["next"]["used"].as<bool>()};
+    m.next = pbt::SegmentPlan{
+        ParamsOf(n["next"]["params"]), n["next"]["restore_from"].as<std::string>(),
+        n["next"]["start_step"].as<int64_t>(), std::nullopt, n["next"]["used"].as<bool>()};
     if (n["next"]["inherited"]) m.next->inherited = ScheduleOf(n["next"]["inherited"]["schedule"]);
   }
   const YAML::Node s = n["state"];
@@ -175,8 +175,9 @@ PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step) {
   return m;
 }
 
-std::vector<PbtMember> MembersFromRecords(const std::map<int, store::PbtRecord>& records) {
-  std::vector<PbtMember> members;
+std::vector<pbt::Member> LoadPopulation(store::Store& store, int64_t study_id) {
+  const std::map<int, store::PbtRecord> records = store.LoadPbtMembers(study_id);
+  std::vector<pbt::Member> members;
   members.reserve(records.size());
   int64_t next_sync_step = 0;
   for (const auto& [index, record] : records)
@@ -184,13 +185,13 @@ std::vector<PbtMember> MembersFromRecords(const std::map<int, store::PbtRecord>&
   return members;
 }
 
-std::string PopulationTable(const std::vector<PbtMember>& members, const std::string& metric) {
+std::string PopulationTable(const std::vector<pbt::Member>& members, const std::string& metric) {
   std::string out =
       fmt::format("{:>6}  {:<8}  {:>6}  {:>10}  {:>12}  {:>6}  {}\n", "member", "phase", "trials",
                   "step", metric.substr(0, 12), "parent", "values");
-  for (const PbtMember& m : members) {
-    const LineageEntry* last_copy = nullptr;
-    for (const LineageEntry& l : m.lineage) {
+  for (const pbt::Member& m : members) {
+    const pbt::LineageEntry* last_copy = nullptr;
+    for (const pbt::LineageEntry& l : m.lineage) {
       if (!l.skipped) last_copy = &l;
     }
     std::string values;
@@ -198,11 +199,11 @@ std::string PopulationTable(const std::vector<PbtMember>& members, const std::st
       values += fmt::format("{}{}={}", values.empty() ? "" : " ", name, ReadableValue(value));
     out += fmt::format(
         "{:>6}  {:<8}  {:>6}  {:>10}  {:>12}  {:>6}  {}\n", m.index,
-        m.phase == MemberPhase::kFinished && m.outcome != "complete"
+        m.phase == pbt::MemberPhase::kFinished && m.outcome != "complete"
             ? "failed"
-            : std::string(m.phase == MemberPhase::kRunning    ? "running"
-                          : m.phase == MemberPhase::kFinished ? "finished"
-                                                              : "waiting"),
+            : std::string(m.phase == pbt::MemberPhase::kRunning    ? "running"
+                          : m.phase == pbt::MemberPhase::kFinished ? "finished"
+                                                                   : "waiting"),
         m.trials, m.last_step, m.last_value ? ReadableNumber(*m.last_value) : std::string("-"),
         last_copy ? fmt::format("{}@{}", last_copy->parent, last_copy->step) : std::string("-"),
         values);
@@ -210,17 +211,7 @@ std::string PopulationTable(const std::vector<PbtMember>& members, const std::st
   return out;
 }
 
-const PbtMember* BestMember(const std::vector<PbtMember>& members, bool maximize) {
-  const PbtMember* best = nullptr;
-  for (const PbtMember& m : members) {
-    if (m.phase != MemberPhase::kFinished || m.outcome != "complete" || !m.last_value) continue;
-    if (!best || (maximize ? *m.last_value > *best->last_value : *m.last_value < *best->last_value))
-      best = &m;
-  }
-  return best;
-}
-
-std::string ScheduleYaml(const PbtMember& member, const std::string& sweep) {
+std::string ScheduleYaml(const pbt::Member& member, const std::string& sweep) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   EmitSchedule(out, member.schedule);

@@ -1,6 +1,5 @@
-// A member of a population-based training sweep as the study keeps it (the pbt_members table):
-// what it trains with next and from which checkpoint, what PBT remembers of it, its lineage and
-// its schedule; the text the store holds, and the views people read (hpo status, best-params).
+// A population-based training member (lib/pbt/member.h) as the study keeps it (the pbt_members
+// table): the text the store holds, and the views people read (hpo status, best-params).
 // lib/runner/pbt_coordinator.h makes the decisions that change it.
 #pragma once
 
@@ -10,80 +9,25 @@
 #include <vector>
 
 #include "lib/core/value.h"
-#include "lib/pbt/population.h"
+#include "lib/pbt/member.h"
 #include "lib/store/store.h"
 
 namespace hpo::runner {
 
-/// From `step` on, the member trained with `params`.
-struct ScheduleEntry {
-  int64_t step = 0;
-  ParamSet params;
-};
-
-/// How a member starts when it runs again.
-struct SegmentPlan {
-  ParamSet params;
-  std::string restore_from;  ///< checkpoint it starts from; "" = from scratch
-  int64_t start_step = 0;    ///< the checkpoint's step (0 from scratch)
-  /// An exploit's: the leader's schedule before start_step, which becomes the member's past
-  /// when the plan runs (a member that finishes first never trained with it).
-  std::optional<std::vector<ScheduleEntry>> inherited;
-  /// A trial started from it. An unused plan (an exploit's, a pause's) survives its member's
-  /// trial dying before it ran; a used one gives way to the member's latest checkpoint.
-  bool used = false;
-};
-
-/// One judgement that made a member copy a leader, in the member's lineage.
-struct LineageEntry {
-  int64_t step = 0;        ///< the leader's checkpoint step the member goes on from
-  int parent = -1;         ///< the leader
-  std::string checkpoint;  ///< the leader's checkpoint ("" when skipped)
-  ParamSet before, after;  ///< the leader's values, and the member's new ones
-  std::string changes;     ///< explore's moves, "lr 0.0003 -> 0.00036 (* 1.2); ..."
-  bool skipped = false;    ///< the leader had no checkpoint: nothing was copied (pbt.py:727)
-};
-
-enum class MemberPhase { kWaiting, kRunning, kFinished };
-
-struct PbtMember {
-  int index = 0;
-  MemberPhase phase = MemberPhase::kWaiting;
-  uint64_t seed = 0;
-  /// How it starts next; none before its first trial (its values are drawn then).
-  std::optional<SegmentPlan> next;
-  ParamSet params;     ///< the values of its current or last trial
-  int64_t trial = -1;  ///< the number of its current or last trial
-  std::string run_dir;
-  std::string owner;  ///< the controller (host:pid) that runs or last ran it
-  int trials = 0;     ///< trials it has started
-  pbt::MemberState state;
-  std::string checkpoint;            ///< the checkpoint of state.checkpoint_step ("" when none)
-  std::optional<double> last_value;  ///< its last reported value (not oriented)
-  int64_t last_step = 0;             ///< the step of that report
-  std::vector<LineageEntry> lineage;
-  /// The values it trained with from each step on, its leaders' before it copied them: what
-  /// replays its training (ScheduleYaml).
-  std::vector<ScheduleEntry> schedule;
-  std::string outcome;  ///< kFinished: "complete", or why it failed
-};
-
 /// The record of `member` as saved in the study (YAML), with the population's synchronisation step.
-std::string MemberRecord(const PbtMember& member, int64_t next_sync_step);
+std::string MemberRecord(const pbt::Member& member, int64_t next_sync_step);
 /// A member back from its record; `next_sync_step` receives the population's.
-PbtMember MemberFromRecord(const std::string& record, int64_t& next_sync_step);
-/// Every member of a study's records (Store::LoadPbtMembers), in member order.
-std::vector<PbtMember> MembersFromRecords(const std::map<int, store::PbtRecord>& records);
+pbt::Member MemberFromRecord(const std::string& record, int64_t& next_sync_step);
+/// Every member of a PBT study as its records say (Store::LoadPbtMembers), in member order;
+/// empty for any other study.
+std::vector<pbt::Member> LoadPopulation(store::Store& store, int64_t study_id);
 
 /// One line per member for `hpo status`: phase, trials, step, last value, parent (the leader
 /// of its last exploit), current values.
-std::string PopulationTable(const std::vector<PbtMember>& members, const std::string& metric);
-
-/// The finished member with the best last value (`maximize`), if any.
-const PbtMember* BestMember(const std::vector<PbtMember>& members, bool maximize);
+std::string PopulationTable(const std::vector<pbt::Member>& members, const std::string& metric);
 
 /// A member's schedule as YAML: `schedule: [{step: 0, params: {...}}, ...]` with a comment that
 /// says where it comes from.
-std::string ScheduleYaml(const PbtMember& member, const std::string& sweep);
+std::string ScheduleYaml(const pbt::Member& member, const std::string& sweep);
 
 }  // namespace hpo::runner

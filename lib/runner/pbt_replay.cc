@@ -18,7 +18,7 @@ namespace {
 
 struct Segment {
   size_t index = 0;
-  const ScheduleEntry* entry = nullptr;
+  const pbt::ScheduleEntry* entry = nullptr;
   std::optional<int64_t> stop_at;      ///< the next entry's step; none for the last
   std::filesystem::path restore_from;  ///< the previous segment's checkpoint; empty for the first
 };

@@ -1,4 +1,4 @@
-// Replaying a PBT member's schedule (pbt_member.h, ScheduleEntry) from scratch: one run of the
+// Replaying a PBT member's schedule (pbt_member.h, pbt::ScheduleEntry) from scratch: one run of the
 // sweep's trial program per entry, each started from the checkpoint the previous one wrote at
 // the entry's step, with the entry's values, and stopped once it has reported the next entry's
 // step. What the member's training was, without the other members: to check it on other seeds
@@ -18,7 +18,7 @@ namespace hpo::runner {
 
 struct ReplayPlan {
   SweepPlan sweep;  ///< the trial program (command or hpo train), fixed values, the metric
-  std::vector<ScheduleEntry> schedule;
+  std::vector<pbt::ScheduleEntry> schedule;
   uint64_t seed = 0;
   std::filesystem::path dir;  ///< segment_<i>/ go here (created; must not hold a replay)
 };

@@ -493,7 +493,7 @@ class Controller {
   /// so that the folder shows what it started from and no later cleanup of the source matters.
   /// Empty when it starts from scratch.
   std::filesystem::path PlaceRestorePoint(int member, const std::filesystem::path& run_dir) {
-    const std::optional<SegmentPlan>& plan = pbt_->PlanOf(member);
+    const std::optional<pbt::SegmentPlan>& plan = pbt_->PlanOf(member);
     if (!plan || plan->restore_from.empty()) return {};
     const std::filesystem::path source = plan->restore_from;
     if (!std::filesystem::exists(source))

@@ -213,6 +213,19 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
   EXPECT_EQ(exploit_events, exploits);
   EXPECT_EQ(hook_lines, exploits);
 
+  // The report the sweep kept current draws the lineage and the best member's schedule; hpo
+  // report --format md lists the exploits.
+  const std::string report = ReadFile(dir_ / "train_dir/sweep/population/analysis/report.html");
+  EXPECT_NE(report.find("<h2>Population lineage</h2><p class=\"note\">4 members, " +
+                        std::to_string(exploits) + " exploits"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("copied member"), std::string::npos);
+  EXPECT_NE(report.find("<h2>Best member's schedule</h2>"), std::string::npos);
+  const CommandResult md = RunHpo("report population --format md");
+  EXPECT_NE(md.output.find(std::to_string(exploits) + " exploits"), std::string::npos) << md.output;
+  EXPECT_NE(md.output.find("## Best member's schedule"), std::string::npos) << md.output;
+
   const CommandResult status = RunHpo("status population");
   EXPECT_NE(status.output.find("population-based training: 4 members"), std::string::npos)
       << status.output;

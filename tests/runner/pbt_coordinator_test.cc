@@ -65,7 +65,7 @@ TEST_F(PbtCoordinatorTest, TheBottomMemberCopiesTheTopOnesKeptCheckpointAndStops
   const double x = c.PlanOf(1)->params.at("x").as_double();
   EXPECT_GE(x, 0.0);
   EXPECT_LE(x, 1.0);
-  const LineageEntry& entry = c.member(1).lineage.back();
+  const pbt::LineageEntry& entry = c.member(1).lineage.back();
   EXPECT_FALSE(entry.skipped);
   EXPECT_EQ(entry.parent, 0);
   EXPECT_EQ(entry.before.at("x"), Value(0.3));
@@ -99,7 +99,7 @@ TEST_F(PbtCoordinatorTest, AResumedPopulationGoesOnFromTheSavedRecords) {
   resumed.Sync(records, {}, [](int64_t) { return false; });
   EXPECT_EQ(resumed.TakeChanged(), (std::vector<int>{0}));
   EXPECT_EQ(resumed.version(0), 3);
-  EXPECT_EQ(resumed.member(0).phase, MemberPhase::kWaiting);
+  EXPECT_EQ(resumed.member(0).phase, pbt::MemberPhase::kWaiting);
   ASSERT_TRUE(resumed.PlanOf(0));
   EXPECT_EQ(resumed.PlanOf(0)->restore_from, (dir_ / "r0/pbt_checkpoints/step_20.ckpt").string());
   EXPECT_EQ(resumed.PlanOf(0)->params.at("x"), Value(0.3));
@@ -116,9 +116,9 @@ TEST_F(PbtCoordinatorTest, SyncTakesOnlyNewerRecordsOfMembersRunElsewhere) {
                                                   {1, {there.Record(1), 2}}};
   // Member 0 runs here: the study's older view of it is not taken. Member 1's trial runs.
   here.Sync(stored, {0}, [](int64_t number) { return number == 4; });
-  EXPECT_EQ(here.member(0).phase, MemberPhase::kRunning);
+  EXPECT_EQ(here.member(0).phase, pbt::MemberPhase::kRunning);
   EXPECT_EQ(here.member(0).owner, "a:1");
-  EXPECT_EQ(here.member(1).phase, MemberPhase::kRunning);
+  EXPECT_EQ(here.member(1).phase, pbt::MemberPhase::kRunning);
   EXPECT_EQ(here.member(1).owner, "b:2");
   EXPECT_EQ(here.version(1), 2);
   EXPECT_EQ(here.NextToLaunch(), std::nullopt);
@@ -145,7 +145,7 @@ TEST_F(PbtCoordinatorTest, AnExploitDecidedBeforeItsControllerDiedStandsAndOneNe
   EXPECT_EQ(resumed.PlanOf(1)->restore_from, leader_checkpoint);  // not its own step_20
   c.Ended(1, /*paused=*/false, false, "complete");  // it had finished its budget anyway
   EXPECT_FALSE(c.PlanOf(1));
-  for (const LineageEntry& l : c.member(1).lineage) EXPECT_TRUE(l.skipped);
+  for (const pbt::LineageEntry& l : c.member(1).lineage) EXPECT_TRUE(l.skipped);
 }
 
 TEST_F(PbtCoordinatorTest, AMemberWithoutTheCheckpointOfItsStepKeepsRunning) {

@@ -1,0 +1,15 @@
+#include "lib/pbt/member.h"
+
+namespace hpo::pbt {
+
+const Member* BestMember(const std::vector<Member>& members, bool maximize) {
+  const Member* best = nullptr;
+  for (const Member& m : members) {
+    if (m.phase != MemberPhase::kFinished || m.outcome != "complete" || !m.last_value) continue;
+    if (!best || (maximize ? *m.last_value > *best->last_value : *m.last_value < *best->last_value))
+      best = &m;
+  }
+  return best;
+}
+
+}  // namespace hpo::pbt
