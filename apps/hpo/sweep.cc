@@ -418,7 +418,9 @@ int RunSweepCommand(const SweepCliOptions& o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report::SweepProgress progress = report::CountProgress(now, c.Objectives());
     if (c.seeds_per_trial > 1) progress.seed_processes = processes;
-    return report::ProgressText(progress, c.n_trials, elapsed);
+    const bool has_budget = c.sampler.method != "pbt";  // PBT's members end when they end
+    return report::ProgressText(progress, has_budget ? std::optional(c.n_trials) : std::nullopt,
+                                elapsed);
   };
   auto say = [&](const std::string& line) {
     if (live)

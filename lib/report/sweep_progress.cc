@@ -26,18 +26,22 @@ SweepProgress CountProgress(const std::vector<store::Trial>& trials,
   return p;
 }
 
-std::string ProgressText(const SweepProgress& p, int n_trials, double elapsed_seconds) {
-  // No pace before the first trial ends: the ETA is unknown, not 0.
-  const std::string eta =
-      p.done > 0 ? fmt::format("{:.0f}s", elapsed_seconds / p.done * std::max(n_trials - p.done, 0))
-                 : "-";
+std::string ProgressText(const SweepProgress& p, std::optional<int> n_trials,
+                         double elapsed_seconds) {
   // A trial on several seeds is several processes: the count says how many run, the pace
   // (finished trials) includes them all.
   const std::string seeds =
       p.seed_processes ? fmt::format(" ({} seed processes)", *p.seed_processes) : "";
-  return fmt::format(
-      "[{}/{} done, {} running{}, {} pruned, {} failed | {} | elapsed {:.0f}s, eta {}]", p.done,
-      n_trials, p.running, seeds, p.pruned, p.failed, p.best, elapsed_seconds, eta);
+  const std::string counts =
+      fmt::format("{} running{}, {} pruned, {} failed | {} | elapsed {:.0f}s", p.running, seeds,
+                  p.pruned, p.failed, p.best, elapsed_seconds);
+  if (!n_trials) return fmt::format("[{} trials done, {}]", p.done, counts);
+  // No pace before the first trial ends: the ETA is unknown, not 0.
+  const std::string eta =
+      p.done > 0
+          ? fmt::format("{:.0f}s", elapsed_seconds / p.done * std::max(*n_trials - p.done, 0))
+          : "-";
+  return fmt::format("[{}/{} done, {}, eta {}]", p.done, *n_trials, counts, eta);
 }
 
 }  // namespace hpo::report

@@ -26,7 +26,9 @@ struct SweepProgress {
 SweepProgress CountProgress(const std::vector<store::Trial>& trials,
                             const std::vector<Objective>& objectives);
 
-/// The line: counts, best, and the time left at this controller's pace so far.
-std::string ProgressText(const SweepProgress& progress, int n_trials, double elapsed_seconds);
+/// The line: counts, best, and the time left at this controller's pace so far. No `n_trials`:
+/// the sweep has no trial budget (PBT: members train until their program ends), so no ETA.
+std::string ProgressText(const SweepProgress& progress, std::optional<int> n_trials,
+                         double elapsed_seconds);
 
 }  // namespace hpo::report

@@ -165,6 +165,9 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
   EXPECT_NE(r.output.find("retrain it on another seed: hpo pbt-replay population"),
             std::string::npos)
       << r.output;
+  // No trial budget in the progress line: PBT's trials are stretches of its members.
+  EXPECT_NE(r.output.find(" trials done, "), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("/20 done"), std::string::npos) << r.output;
   ExpectEveryMemberFinished("population");
   const std::vector<store::Trial> trials = Trials("population");
   int exploits = 0;

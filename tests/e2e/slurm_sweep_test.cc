@@ -3,11 +3,13 @@
 // server (tests/support/postgres_server.h). A cancelled worker's trial is failed and re-queued;
 // `hpo launch cancel` stops them all. Bad input is exit code 2 on one line, with or without Slurm.
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <thread>
@@ -66,7 +68,11 @@ class SlurmSweepTest : public testing::Test {
   // Launches workers of a sweep file with `body` and returns the job id ("" after a failure,
   // reported).
   std::string LaunchJob(const std::string& body, const std::string& args) const {
-    const CommandResult launch = Launch(Config(body), args);
+    return LaunchFile(Config(body), args);
+  }
+
+  std::string LaunchFile(const std::string& config, const std::string& args) const {
+    const CommandResult launch = Launch(config, args);
     EXPECT_EQ(launch.exit_code, 0) << launch.output;
     EXPECT_EQ(launch.output.find(PostgresServer::kPassword), std::string::npos) << launch.output;
     std::smatch m;
@@ -140,6 +146,62 @@ TEST_F(SlurmSweepTest, ThreeWorkersFinishExactlyThirtyTrialsWithDistinctNumbers)
   EXPECT_NE(files.find("exec "), std::string::npos);
   EXPECT_EQ(files.find(PostgresServer::kPassword), std::string::npos) << files;
   EXPECT_EQ(status.output.find(PostgresServer::kPassword), std::string::npos);
+}
+
+// Population-based training on Slurm: three workers (each an `hpo sweep` controller, 2 trials
+// at a time) share one population of 6 in the study. Every member trains its whole budget, none
+// runs in two places at once, and every exploit copied a checkpoint that is there. x spans
+// [0, 2] so that the worst members grow several times slower than the best (the stub's skill
+// gains 1 - (x - 0.3)^2 per 1000 steps): they are judged in the bottom quantile even against
+// scores another worker reported an interval earlier.
+TEST_F(SlurmSweepTest, ThreeWorkersShareOnePbtPopulationToTheEnd) {
+  SKIP_WITHOUT_SERVERS();
+  const fs::path path = dir_ / "shared.yaml";
+  std::ofstream(path) << "name: shared\nmetric: score\nmethod: pbt\n"
+                      << "pbt: {population_size: 6, perturbation_interval: 2000}\n"
+                      << "command: [" << HPO_STUB_TRIAL << ", \"${args}\"]\n"
+                      << "fixed: {steps: 10, step_seconds: 0.05}\n"
+                      << "parameters:\n  x: {distribution: uniform, min: 0, max: 2}\n";
+  const std::string job = LaunchFile(
+      path.string(), "--workers 3 --jobs-per-worker 2 --run-root " + (dir_ / "runs").string());
+  ASSERT_FALSE(job.empty());
+  ASSERT_TRUE(SlurmCluster::Shared().WaitForJobEnd(job, std::chrono::seconds(240)))
+      << SlurmCluster::Shared().Logs();
+
+  auto store = store::OpenStore(url_);
+  const int64_t study = store->OpenStudy("shared", "", "", false).id;
+  const std::map<int, store::PbtRecord> records = store->LoadPbtMembers(study);
+  ASSERT_EQ(records.size(), 6u) << LaunchFiles();
+  int exploits = 0;
+  for (const auto& [member, record] : records) {
+    const YAML::Node m = YAML::Load(record.text);
+    EXPECT_EQ(m["phase"].as<std::string>(), "finished") << record.text;
+    EXPECT_EQ(m["outcome"].as<std::string>(), "complete") << record.text;
+    EXPECT_EQ(m["last_step"].as<int64_t>(), 10000) << record.text;
+    for (const YAML::Node& entry : m["lineage"]) {
+      if (entry["skipped"].as<bool>()) continue;
+      ++exploits;
+      EXPECT_TRUE(fs::exists(entry["checkpoint"].as<std::string>())) << record.text;
+    }
+  }
+  std::map<int, std::vector<std::pair<int64_t, int64_t>>> spans;  // member -> [start, end]
+  std::set<std::string> workers;
+  for (const store::Trial& t : store->LoadTrials(study)) {
+    EXPECT_EQ(t.state, store::TrialState::kComplete) << t.number << " " << t.error;
+    EXPECT_EQ(t.run_dir.rfind((dir_ / "runs").string(), 0), 0u) << t.run_dir;
+    workers.insert(t.worker);
+    std::ifstream member_file(fs::path(t.run_dir) / "member.txt");
+    int member = -1;
+    ASSERT_TRUE(member_file >> member) << t.run_dir;
+    spans[member].push_back({t.started_ms, t.finished_ms});
+  }
+  EXPECT_GT(workers.size(), 1u);
+  EXPECT_GE(exploits, 1);
+  for (auto& [member, list] : spans) {
+    std::sort(list.begin(), list.end());
+    for (size_t i = 1; i < list.size(); ++i)
+      EXPECT_LE(list[i - 1].second, list[i].first) << "member " << member << " ran twice at once";
+  }
 }
 
 TEST_F(SlurmSweepTest, AWorkerCancelledMidTrialHasItsTrialFailedAndRequeuedAndTheStudyCompletes) {

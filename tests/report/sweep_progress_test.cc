@@ -18,5 +18,16 @@ TEST(SweepProgressTest, TheLineCountsTrialsAndTheSeedProcessesRunning) {
             "elapsed 40s, eta 80s]");
 }
 
+// A PBT sweep has no trial budget (its members train until their program ends): no "/20",
+// no ETA.
+TEST(SweepProgressTest, WithoutATrialBudgetTheLineHasNoTotalAndNoEta) {
+  SweepProgress p;
+  p.done = 25;
+  p.running = 2;
+  p.best = "best 9.99 (trial 24)";
+  EXPECT_EQ(ProgressText(p, std::nullopt, 40),
+            "[25 trials done, 2 running, 0 pruned, 0 failed | best 9.99 (trial 24) | elapsed 40s]");
+}
+
 }  // namespace
 }  // namespace hpo::report
