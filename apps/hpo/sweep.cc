@@ -498,13 +498,6 @@ int RunSweepCommand(const SweepCliOptions& o) {
   fmt::print("{}", report::SweepEndText(c, trials, summary.launched, [&](const store::Trial& best) {
                return TrialTrainingCommand(c, location.dir, c.name, best);
              }));
-  if (pbt) {  // a trial is a stretch of a member: its values alone did not make its score
-    fmt::print(
-        "population-based training: a trial's values are one stretch of its member's training; "
-        "the best member's whole schedule: hpo best-params {} (it writes {}_schedule.yaml); "
-        "retrain it on another seed: hpo pbt-replay {}\n",
-        c.name, c.name, c.name);
-  }
   if (!pbt || summary.population_finished) checkpoints.Prune(trials);
   if (checkpoints.removed() > 0) {
     fmt::print("keep_best_n {}: removed the checkpoints of {} trial(s) outside the best {}\n",

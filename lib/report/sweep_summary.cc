@@ -50,6 +50,15 @@ std::string SweepEndText(const config::SweepConfig& c, const std::vector<store::
     text += fmt::format("; best trial {} with {} = {}\n", best.number, c.metric,
                         ReadableNumber(*best.value));
   }
+  if (c.sampler.method == "pbt") {  // a trial is a stretch of a member: its values alone did
+                                    // not make its score
+    return text + fmt::format(
+                      "population-based training: a trial's values are one stretch of its "
+                      "member's training; the best member's whole schedule: hpo best-params {} "
+                      "(it writes {}_schedule.yaml); retrain it on another seed: hpo pbt-replay "
+                      "{}\n",
+                      c.name, c.name, c.name);
+  }
   text += fmt::format("best parameters (trial {}): {}\n", best.number, ParamsLine(best.params));
   text += fmt::format("to train with the best hyperparameters, run:\n  {}\n", command_for(best));
   return text;

@@ -46,6 +46,21 @@ TEST(SweepEndTextTest, CountsTheStudyAndNamesTheBestTrialItsParametersAndItsComm
             "to train with the best hyperparameters, run:\n  hpo train --trial 1\n");
 }
 
+// A PBT trial is one stretch of a member: its values alone did not make its score, so the end
+// names the best trial but points to the member's schedule instead of a command to train it.
+TEST(SweepEndTextTest, APbtSweepPointsToTheBestMembersScheduleNotToATrainingCommand) {
+  config::SweepConfig c = Config();
+  c.sampler.method = "pbt";
+  const std::vector<store::Trial> trials = {Finished(0, store::TrialState::kComplete, 120.5),
+                                            Finished(1, store::TrialState::kComplete, 270.16894)};
+  EXPECT_EQ(SweepEndText(c, trials, 2, CommandOf),
+            "sweep lunar: 2 trials launched here; study: 2 complete, 0 pruned, 0 failed; best "
+            "trial 1 with final_mean_reward = 270.2\n"
+            "population-based training: a trial's values are one stretch of its member's "
+            "training; the best member's whole schedule: hpo best-params lunar (it writes "
+            "lunar_schedule.yaml); retrain it on another seed: hpo pbt-replay lunar\n");
+}
+
 TEST(SweepEndTextTest, WithoutACompleteTrialThereIsNoBestAndNoCommand) {
   const std::vector<store::Trial> trials = {Finished(0, store::TrialState::kWaiting, std::nullopt)};
   EXPECT_EQ(SweepEndText(Config(), trials, 0, CommandOf),
