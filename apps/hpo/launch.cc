@@ -61,6 +61,13 @@ int RunLaunchSlurm(LaunchSlurmOptions o) {
                                 store::MaskPassword(o.storage)));
   }
   const config::SweepConfig c = ReadConfig(o);
+  if (c.OneControllerOnly() && spec.workers > 1) {  // they would start together and race
+    throw UserError(Origin{"--workers"},
+                    fmt::format("{} workers for a synchronous PBT population (pbt: synch: true): "
+                                "it runs under one controller; give --workers 1 and "
+                                "--jobs-per-worker N to train N members at once",
+                                spec.workers));
+  }
   const store::SweepLocation location = store::LocateSweep(c.name, o.storage);
   spec.name = c.name;
   spec.config = fs::absolute(o.config).lexically_normal().string();

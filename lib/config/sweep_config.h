@@ -148,6 +148,8 @@ struct SweepConfig {
       notes;  ///< how the reader read something the file's tool reads otherwise
 
   bool MultiObjective() const { return !more_objectives.empty(); }
+  /// Synchronous PBT judges the whole population at once: one controller runs it.
+  bool OneControllerOnly() const { return sampler.method == "pbt" && sampler.pbt.synch; }
   /// Every objective, the first being metric/maximize.
   std::vector<Objective> Objectives() const;
   /// The study's direction: "maximize", or one per objective comma-separated ("maximize,minimize").

@@ -4,7 +4,7 @@
 // or when the program finishes its budget. lib/pbt decides (Ray Tune's rules); this class keeps
 // the members' records (what each trains with next, where it starts from, its lineage) and turns
 // the decisions into what the controller does: which member runs next, which running trial
-// stops, which checkpoint a trial starts from. The records go to the study (Store::SavePbtMember)
+// stops, which checkpoint a trial starts from. The records go to the study (Store::SavePbtMembers)
 // after every change, so a controller that resumes the sweep goes on where the last one stopped.
 //
 // The trial program's side (docs/trial_protocol.md): it writes the checkpoint of step N into
@@ -57,7 +57,7 @@ class PbtCoordinator {
   void Sync(const std::map<int, store::PbtRecord>& stored, const std::set<int>& mine,
             const std::function<bool(int64_t)>& trial_running);
   /// The members changed since the last call, to save; each one's record and the version the
-  /// study should still hold (Store::SavePbtMember).
+  /// study should still hold (Store::SavePbtMembers).
   std::vector<int> TakeChanged();
   int64_t version(int member) const { return versions_.at(static_cast<size_t>(member)); }
   /// A save of `member`'s record at version(member) was sent: the study's version is one more.

@@ -110,7 +110,7 @@ class Controller {
     }
     Write([this] { store_.RecordWorker(study_.id, {worker_, plan_.slurm_task, store::NowMs()}); });
     if (plan_.pbt) {
-      if (plan_.pbt->synch) RefuseSharedPopulation();
+      if (plan_.pbt->synch) RefuseSharedPopulation();  // SweepConfig::OneControllerOnly
       pbt_.emplace(*plan_.pbt, space_, plan_.seed);
       SyncPopulation(true);
     }
@@ -446,7 +446,7 @@ class Controller {
   bool TakeMember(int member, const store::Trial& trial) {
     pbt_->Launched(member, trial.number, trial.run_dir, trial.params, worker_);
     pbt_->TakeChanged();  // saved here, at once, not through the outbox
-    if (!store_.SavePbtMember(study_.id, member, pbt_->Record(member), pbt_->version(member))) {
+    if (!store_.SavePbtMembers(study_.id, {Save(member)}).empty()) {
       std::filesystem::remove(trial.run_dir);
       store_.ReleaseTrial(trial.id, /*queued=*/false);
       pbt_->Stale(member);
@@ -543,13 +543,22 @@ class Controller {
   /// held during an outage saves the latest state). A save that finds the record changed
   /// elsewhere (another controller took the member for lost) leaves the member to that one.
   void SaveChangedMembers() {
-    for (int member : pbt_->TakeChanged()) {
-      Write([this, member] {
-        if (store_.SavePbtMember(study_.id, member, pbt_->Record(member), pbt_->version(member)))
-          return pbt_->Saved(member);
-        LostMember(member);
-      });
-    }
+    const auto changed = pbt_->TakeChanged();
+    if (changed.empty()) return;
+    Write([this, changed] {  // one transaction: a synchronous judgement is saved whole
+      std::vector<store::PbtSave> saves;
+      for (int member : changed) saves.push_back(Save(member));
+      const std::vector<int> stale = store_.SavePbtMembers(study_.id, saves);
+      for (int member : changed) {
+        if (std::find(stale.begin(), stale.end(), member) == stale.end()) pbt_->Saved(member);
+      }
+      for (int member : stale) LostMember(member);
+    });
+  }
+
+  /// `member`'s record as the coordinator holds it now, over the version it last read.
+  store::PbtSave Save(int member) const {
+    return {member, pbt_->Record(member), pbt_->version(member)};
   }
 
   /// Another controller changed the record of a member this one changed (it took the member

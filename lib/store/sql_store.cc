@@ -249,18 +249,25 @@ class SqlStore : public Store {
     });
   }
 
-  // One statement, so two controllers saving the same member at once cannot both win: the
-  // insert when there is no row (version 0), else the update while the version is unchanged.
-  bool SavePbtMember(int64_t study_id, int member, const std::string& record,
-                     int64_t version) override {
-    return Guarded([&]() -> bool {
-      return !db_->Query(
-                     "INSERT INTO pbt_members (study_id, member, record, version) "
-                     "VALUES (?, ?, ?, 1) ON CONFLICT (study_id, member) DO UPDATE SET "
-                     "record = excluded.record, version = pbt_members.version + 1 "
-                     "WHERE pbt_members.version = ? RETURNING version",
-                     {study_id, static_cast<int64_t>(member), record, version})
-                  .empty();
+  // One statement per member, so two controllers saving the same member at once cannot both
+  // win: the insert when there is no row (version 0), else the update while the version is
+  // unchanged. One transaction for them all.
+  std::vector<int> SavePbtMembers(int64_t study_id, const std::vector<PbtSave>& saves) override {
+    return Guarded([&]() -> std::vector<int> {
+      Transaction tx(*db_, Transaction::kRows);
+      std::vector<int> stale;
+      for (const PbtSave& s : saves) {
+        const bool saved = !db_->Query(
+                                   "INSERT INTO pbt_members (study_id, member, record, version) "
+                                   "VALUES (?, ?, ?, 1) ON CONFLICT (study_id, member) DO UPDATE "
+                                   "SET record = excluded.record, version = pbt_members.version + "
+                                   "1 WHERE pbt_members.version = ? RETURNING version",
+                                   {study_id, static_cast<int64_t>(s.member), s.record, s.version})
+                                .empty();
+        if (!saved) stale.push_back(s.member);
+      }
+      tx.Commit();
+      return stale;
     });
   }
 

@@ -124,14 +124,22 @@ struct Launch {
   int64_t at_ms = 0;      ///< unix epoch ms
 };
 
-/// What a finished trial cost.
-/// A PBT member's record and its version (Store::SavePbtMember).
+/// A PBT member's record and its version (Store::SavePbtMembers).
 struct PbtRecord {
   std::string text;
   int64_t version = 0;
   bool operator==(const PbtRecord&) const = default;
 };
 
+/// A PBT member's new record, to be saved if its stored version is still `version` (0: none
+/// stored yet).
+struct PbtSave {
+  int member = 0;
+  std::string record;
+  int64_t version = 0;
+};
+
+/// What a finished trial cost.
 struct TrialCost {
   double seconds = 0.0;  ///< wall-clock seconds it ran
   double measure = 0.0;  ///< Trial::cost_measure
@@ -175,12 +183,13 @@ class Store {
   /// The study's launches, oldest first.
   virtual std::vector<Launch> LoadLaunches(int64_t study_id) = 0;
 
-  /// Saves population-based training's record of `member` (text the sweep controller writes and
-  /// reads, lib/runner/pbt_member.h, opaque here) if its stored version is still `version` (0:
-  /// none stored yet); the stored version is then one more. False, and nothing written, when
-  /// another controller saved it in between: several controllers share one population.
-  virtual bool SavePbtMember(int64_t study_id, int member, const std::string& record,
-                             int64_t version) = 0;
+  /// Saves population-based training's records (text the sweep controller writes and reads,
+  /// lib/runner/pbt_member.h, opaque here) in one transaction: each whose stored version is still
+  /// the one given, its stored version then one more. Returns the members not saved because
+  /// another controller saved them in between (several controllers share one population); the
+  /// others are saved together, so a synchronous judgement of the whole population is never
+  /// half written.
+  virtual std::vector<int> SavePbtMembers(int64_t study_id, const std::vector<PbtSave>& saves) = 0;
   /// Every member's record, by member.
   virtual std::map<int, PbtRecord> LoadPbtMembers(int64_t study_id) = 0;
 

@@ -315,7 +315,7 @@ TEST_F(SlurmSweepTest, BadInputIsExitCode2OnOneLineWithNothingWritten) {
   const std::string config = Config("");
   const std::string secret = PostgresServer::kPassword;
   const std::string unreachable = "'postgresql://hpo:" + secret + "@127.0.0.1:1/db'";
-  const std::vector<std::pair<std::string, std::string>> cases = {
+  std::vector<std::pair<std::string, std::string>> cases = {
       {"launch slurm " + config + " --workers 0 --storage " + unreachable,
        "--workers: must be at least 1, got 0"},
       {"launch slurm " + config + " --workers 2 --jobs-per-worker 0 --storage " + unreachable,
@@ -329,6 +329,13 @@ TEST_F(SlurmSweepTest, BadInputIsExitCode2OnOneLineWithNothingWritten) {
       {"launch slurm " + config + " --workers 2 --sbatch-arg gres --storage " + unreachable,
        "--sbatch-arg: must be one sbatch option"},
   };
+  const fs::path synch = dir_ / "synch.yaml";
+  std::ofstream(synch) << "name: synch\nmetric: score\nmethod: pbt\n"
+                       << "pbt: {population_size: 4, perturbation_interval: 2000, synch: true}\n"
+                       << "command: [" << HPO_STUB_TRIAL << ", \"${args}\"]\n"
+                       << "parameters:\n  x: {distribution: uniform, min: 0, max: 1}\n";
+  cases.push_back({"launch slurm " + synch.string() + " --workers 3 --storage " + unreachable,
+                   "--workers: 3 workers for a synchronous PBT population"});
   for (const auto& [args, message] : cases) {
     const CommandResult r = RunHpo(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;

@@ -60,12 +60,18 @@ class FakeStore : public store::Store {
     Reach();
     return launches;
   }
-  bool SavePbtMember(int64_t, int member, const std::string& record, int64_t version) override {
+  std::vector<int> SavePbtMembers(int64_t, const std::vector<store::PbtSave>& saves) override {
     Reach();
-    store::PbtRecord& stored = pbt_members[member];
-    if (stored.version != version) return false;
-    stored = {record, version + 1};
-    return true;
+    std::vector<int> stale;
+    for (const store::PbtSave& s : saves) {
+      const auto it = pbt_members.find(s.member);
+      if ((it == pbt_members.end() ? 0 : it->second.version) != s.version) {
+        stale.push_back(s.member);
+        continue;
+      }
+      pbt_members[s.member] = {s.record, s.version + 1};
+    }
+    return stale;
   }
   std::map<int, store::PbtRecord> LoadPbtMembers(int64_t) override {
     Reach();
