@@ -329,15 +329,22 @@ class AnalysisWriter {
     results_.config = c;
   }
 
-  void Refresh(const std::vector<store::Trial>& trials, bool final) {
+  /// `storage_away`: the study cannot be read now; the population drawn is the last one read
+  /// (reading would make the controller wait through the store's retries).
+  void Refresh(const std::vector<store::Trial>& trials, bool final, bool storage_away) {
     const auto now = std::chrono::steady_clock::now();
     if (!enabled_ || (!final && now - last_ < std::chrono::duration<double>(kAnalysisInterval)))
       return;
     last_ = now;
     results_.trials = trials;
-    try {
-      if (results_.config->sampler.method == "pbt")
+    if (results_.config->sampler.method == "pbt" && !storage_away) {
+      try {
         results_.population = runner::LoadPopulation(store_, results_.study.id);
+      } catch (const store::StorageUnavailable&) {
+        // The last population read is drawn; the controller deals with the outage.
+      }
+    }
+    try {
       report::WriteSweepAnalysis(results_);
       if (final && results_.FinishedCount() > 0) {
         fmt::print("report: {} (results.json beside it)\n",
@@ -489,7 +496,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
           fmt::print("  {}\n", status(*e.study));
         if (ended) {
           if (!pbt) checkpoints.Prune(*e.study);  // a PBT member may still copy any of them
-          analysis.Refresh(*e.study, false);
+          analysis.Refresh(*e.study, false, e.storage_away_since_ms.has_value());
         }
         std::fflush(stdout);
       });
@@ -503,7 +510,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
     fmt::print("keep_best_n {}: removed the checkpoints of {} trial(s) outside the best {}\n",
                c.keep_best_n, checkpoints.removed(), c.keep_best_n);
   }
-  analysis.Refresh(trials, true);
+  analysis.Refresh(trials, true, false);
   const std::vector<store::Trial> ranked =
       report::RankTrials(trials, c.maximize, c.more_objectives);
   const std::string end =

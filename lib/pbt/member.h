@@ -1,7 +1,7 @@
 // A member of a population-based training sweep: what it trains with next and from which
 // checkpoint, what PBT remembers of it, its lineage and its schedule. Plain data: the
 // controller's coordinator changes it (lib/runner/pbt_coordinator.h), the study keeps it as a
-// record (lib/runner/pbt_member.h), and the report draws it (lib/report/lineage_chart.h).
+// record (lib/runner/pbt_member.h), and the report draws it (lib/report/population_report.h).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,10 @@ namespace hpo::pbt {
 struct ScheduleEntry {
   int64_t step = 0;
   ParamSet params;
+  /// Who trained from `step` on: the member itself, or a leader whose past it copied (-1 in
+  /// records written before it was kept). The schedule's members are where its weights came
+  /// from, in order.
+  int member = -1;
 };
 
 /// How a member starts when it runs again.

@@ -33,6 +33,10 @@ const char* PhaseText(const pbt::Member& m) {
   return "waiting";
 }
 
+bool InRange(const std::vector<pbt::Member>& members, int index) {
+  return index >= 0 && index < static_cast<int>(members.size());
+}
+
 // Member 0 on top: a chart's row 0 is its bottom.
 double Row(const std::vector<pbt::Member>& members, int index) {
   return static_cast<double>(members.size()) - 1 - index;
@@ -67,23 +71,20 @@ struct Stretch {
   int64_t from = 0, to = 0;
 };
 
-// Where the best member's weights come from, latest first: itself since its last copy, the
-// leader it copied up to that step, that leader's own leader before its last copy, and so on.
-// A checkpoint of step s was written before any copy its member made at s, so a leader's past
-// is the copies it made strictly before the step it was copied at.
+// Where the best member's weights come from, oldest first: its schedule names who trained from
+// each step on (itself, or a leader whose past it copied, as it was when copied). Empty when a
+// record does not say (written before it was kept).
 std::vector<Stretch> Ancestry(const std::vector<pbt::Member>& members, const pbt::Member& best) {
   std::vector<Stretch> past;
-  int member = best.index;
-  auto to = static_cast<int64_t>(LaneEnd(best));
-  while (past.size() <= 4 * members.size()) {  // a bound: a past cannot loop, records might
-    const pbt::LineageEntry* copy = nullptr;
-    for (const pbt::LineageEntry& e : members[static_cast<size_t>(member)].lineage) {
-      const bool in_range = e.parent >= 0 && e.parent < static_cast<int>(members.size());
-      if (!e.skipped && in_range && (past.empty() ? e.step <= to : e.step < to)) copy = &e;
-    }
-    past.push_back({member, copy ? copy->step : 0, to});
-    if (!copy) break;
-    member = copy->parent, to = copy->step;
+  for (size_t i = 0; i < best.schedule.size(); ++i) {
+    const pbt::ScheduleEntry& e = best.schedule[i];
+    if (!InRange(members, e.member)) return {};
+    const int64_t to = i + 1 < best.schedule.size() ? best.schedule[i + 1].step
+                                                    : static_cast<int64_t>(LaneEnd(best));
+    if (!past.empty() && past.back().member == e.member)
+      past.back().to = to;  // one member's consecutive entries: one stretch
+    else
+      past.push_back({e.member, e.step, to});
   }
   return past;
 }
@@ -94,12 +95,14 @@ SvgChart LineageChart(const std::vector<pbt::Member>& members, const pbt::Member
                       const std::string& metric) {
   std::vector<std::string> rows(members.size());
   for (const pbt::Member& m : members) {
+    if (!InRange(members, m.index)) continue;  // records name members 0..n-1; never trust it
     rows[static_cast<size_t>(Row(members, m.index))] = fmt::format(
         "member {}: {}{}", m.index, ValueText(m.last_value), &m == best ? " (best)" : "");
   }
   SvgChart chart("env steps (as the trials report them)", "");
   chart.Size(1100, 70 + kLaneHeight * static_cast<int>(members.size())).YCategories(rows);
   for (const pbt::Member& m : members) {
+    if (!InRange(members, m.index)) continue;
     const double row = Row(members, m.index);
     chart.Add({Mark::Kind::kLine, {0, LaneEnd(m)}, {row, row}, kLaneColour, LaneTip(m, metric), 3});
   }
@@ -114,20 +117,23 @@ SvgChart LineageChart(const std::vector<pbt::Member>& members, const pbt::Member
                  fmt::format("the best member's past: member {} from step {} to {}", past[i].member,
                              past[i].from, past[i].to),
                  4});
-      if (i + 1 < past.size())
+      if (i + 1 < past.size()) {  // where the next one copied this one's checkpoint
+        const double at = static_cast<double>(past[i + 1].from);
         chart.Add({Mark::Kind::kLine,
-                   {from, from},
-                   {Row(members, past[i + 1].member), row},
+                   {at, at},
+                   {row, Row(members, past[i + 1].member)},
                    kBestColour,
                    "",
                    2.5});
+      }
     }
   }
   for (const pbt::Member& m : members) {
+    if (!InRange(members, m.index)) continue;
     for (const pbt::LineageEntry& e : m.lineage) {
       const double step = static_cast<double>(e.step), row = Row(members, m.index);
       const std::string tip = ExploitTip(m, e);
-      if (!e.skipped && e.parent >= 0 && e.parent < static_cast<int>(members.size()))
+      if (!e.skipped && InRange(members, e.parent))
         chart.Add({Mark::Kind::kLine,
                    {step, step},
                    {Row(members, e.parent), row},

@@ -124,11 +124,11 @@ void PbtCoordinator::Launched(int member, int64_t number, const std::string& run
   if (!m.next) m.next = pbt::SegmentPlan{params, "", 0, std::nullopt, false};  // for a restart
   if (m.next->inherited) {  // it goes on from a leader's checkpoint
     m.schedule = *m.next->inherited;
-    m.schedule.push_back({m.next->start_step, params});
+    m.schedule.push_back({m.next->start_step, params, member});
     m.next->inherited.reset();
   }
   m.next->used = true;
-  if (m.schedule.empty()) m.schedule.push_back({0, params});
+  if (m.schedule.empty()) m.schedule.push_back({0, params, member});
 }
 
 PbtActions PbtCoordinator::OnReport(int member, int64_t step, double value, double oriented) {

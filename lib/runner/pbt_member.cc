@@ -77,7 +77,7 @@ void EmitSchedule(YAML::Emitter& out, const std::vector<pbt::ScheduleEntry>& sch
   out << YAML::Key << "schedule" << YAML::Value << YAML::BeginSeq;
   for (const pbt::ScheduleEntry& e : schedule) {
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "step" << YAML::Value << e.step << YAML::Key
-        << "params" << YAML::Value;
+        << "member" << YAML::Value << e.member << YAML::Key << "params" << YAML::Value;
     EmitParams(out, e.params);
     out << YAML::EndMap;
   }
@@ -87,7 +87,8 @@ void EmitSchedule(YAML::Emitter& out, const std::vector<pbt::ScheduleEntry>& sch
 std::vector<pbt::ScheduleEntry> ScheduleOf(const YAML::Node& node) {
   std::vector<pbt::ScheduleEntry> schedule;
   for (const YAML::Node& e : node)
-    schedule.push_back({e["step"].as<int64_t>(), ParamsOf(e["params"])});
+    schedule.push_back(
+        {e["step"].as<int64_t>(), ParamsOf(e["params"]), e["member"] ? e["member"].as<int>() : -1});
   return schedule;
 }
 
@@ -218,7 +219,8 @@ std::string ScheduleYaml(const pbt::Member& member, const std::string& sweep) {
   out << YAML::EndMap;
   return fmt::format(
              "# The hyperparameter schedule of member {} of PBT sweep {} (final value {}): from\n"
-             "# each step on, the values it trained with, its leaders' before it copied them.\n",
+             "# each step on, the values it trained with, its leaders' before it copied them\n"
+             "# (member: who trained that stretch).\n",
              member.index, sweep,
              member.last_value ? ReadableNumber(*member.last_value) : std::string("none")) +
          out.c_str() + "\n";

@@ -547,6 +547,7 @@ class Controller {
     if (changed.empty()) return;
     Write([this, changed] {  // one transaction: a synchronous judgement is saved whole
       std::vector<store::PbtSave> saves;
+      saves.reserve(changed.size());
       for (int member : changed) saves.push_back(Save(member));
       const std::vector<int> stale = store_.SavePbtMembers(study_.id, saves);
       for (int member : changed) {

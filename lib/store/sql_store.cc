@@ -264,11 +264,21 @@ class SqlStore : public Store {
                                    "1 WHERE pbt_members.version = ? RETURNING version",
                                    {study_id, static_cast<int64_t>(s.member), s.record, s.version})
                                 .empty();
-        if (!saved) stale.push_back(s.member);
+        if (!saved && !AlreadySaved(study_id, s)) stale.push_back(s.member);
       }
       tx.Commit();
       return stale;
     });
+  }
+
+  // This very record at the next version: a retry of a save whose reply was lost (Guarded runs
+  // the transaction again after a dropped connection, and it may have committed).
+  bool AlreadySaved(int64_t study_id, const PbtSave& s) {
+    return !db_->Query(
+                   "SELECT 1 FROM pbt_members WHERE study_id = ? AND member = ? AND version = ? "
+                   "AND record = ?",
+                   {study_id, static_cast<int64_t>(s.member), s.version + 1, s.record})
+                .empty();
   }
 
   std::map<int, PbtRecord> LoadPbtMembers(int64_t study_id) override {

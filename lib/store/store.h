@@ -188,7 +188,8 @@ class Store {
   /// the one given, its stored version then one more. Returns the members not saved because
   /// another controller saved them in between (several controllers share one population); the
   /// others are saved together, so a synchronous judgement of the whole population is never
-  /// half written.
+  /// half written. A record found saved already (this text at the next version: a retry after
+  /// a lost reply) counts as saved.
   virtual std::vector<int> SavePbtMembers(int64_t study_id, const std::vector<PbtSave>& saves) = 0;
   /// Every member's record, by member.
   virtual std::map<int, PbtRecord> LoadPbtMembers(int64_t study_id) = 0;

@@ -42,8 +42,8 @@ std::vector<pbt::Member> Population() {
                    "lr 0.001 -> 0.0012 (* 1.2)",
                    false}};
   best.schedule = {
-      {0, {{"lr", Value(0.001)}, {"batch", Value(int64_t{64})}, {"act", Value("tanh")}}},
-      {2000, {{"lr", Value(0.0012)}, {"batch", Value(int64_t{64})}, {"act", Value("relu")}}}};
+      {0, {{"lr", Value(0.001)}, {"batch", Value(int64_t{64})}, {"act", Value("tanh")}}, 0},
+      {2000, {{"lr", Value(0.0012)}, {"batch", Value(int64_t{64})}, {"act", Value("relu")}}, 1}};
   members[2].phase = pbt::MemberPhase::kRunning;
   members[2].outcome.clear();
   members[2].last_step = 2500;
@@ -67,19 +67,25 @@ TEST(PopulationHtmlTest, DrawsEachMemberAsALaneAndEachExploitAsAnEdgeFromItsLead
   EXPECT_EQ(Count(html, "step 1000: member 1 would copy member 2, which had no checkpoint"), 1u);
 }
 
-// Member 1 copied member 0 at step 2000; member 0 had copied member 2 at step 1500, and again
-// at 2000, after writing the checkpoint member 1 copied: that second copy is not member 1's past.
-TEST(PopulationHtmlTest, TracesTheBestMembersWeightsBackThroughTheLeadersItCopied) {
+// Member 1's schedule says member 2 trained its weights to step 1500, member 0 on to 2000 and
+// member 1 since. Member 0's own lineage (a copy of member 2 at step 1000 that it made after
+// member 1 copied it, async members running at different speeds) is not member 1's past.
+TEST(PopulationHtmlTest, TracesTheBestMembersWeightsBackThroughItsSchedule) {
   std::vector<pbt::Member> members = Population();
-  members[0].lineage = {{1500, 2, "c1500", {}, {}, "", false},
-                        {2000, 2, "c2000", {}, {}, "", false}};
+  members[0].lineage = {{1000, 2, "c1000", {}, {}, "", false}};
+  members[1].schedule = {{0, {{"lr", Value(0.001)}}, 2},
+                         {1500, {{"lr", Value(0.001)}}, 0},
+                         {2000, {{"lr", Value(0.0012)}}, 1}};
   const std::string html = PopulationHtml(members, "reward", true);
   EXPECT_EQ(Count(html, "the best member's past"), 3u) << html;
-  EXPECT_NE(html.find("the best member's past: member 1 from step 2000 to 3000"),
-            std::string::npos);
+  EXPECT_NE(html.find("the best member's past: member 2 from step 0 to 1500"), std::string::npos);
   EXPECT_NE(html.find("the best member's past: member 0 from step 1500 to 2000"),
             std::string::npos);
-  EXPECT_NE(html.find("the best member's past: member 2 from step 0 to 1500"), std::string::npos);
+  EXPECT_NE(html.find("the best member's past: member 1 from step 2000 to 3000"),
+            std::string::npos);
+  // A record that does not say who trained a stretch: no trace rather than a guess.
+  members[1].schedule[1].member = -1;
+  EXPECT_EQ(Count(PopulationHtml(members, "reward", true), "the best member's past"), 0u);
 }
 
 TEST(PopulationHtmlTest, ChartsTheBestMembersChangingNumericValuesAndTablesTheSchedule) {

@@ -79,7 +79,7 @@ TEST_F(SqliteStoreTest, PbtMemberRecordsAreReplacedAndKeptPerStudy) {
   auto store = OpenStore(Url());
   const Study a = store->OpenStudy("pbt_a", "maximize", "", true);
   const Study b = store->OpenStudy("pbt_b", "maximize", "", true);
-  const auto save = [&](const Study& study, std::vector<PbtSave> saves) {
+  const auto save = [&](const Study& study, const std::vector<PbtSave>& saves) {
     return store->SavePbtMembers(study.id, saves);
   };
   const std::vector<int> none;
@@ -90,6 +90,8 @@ TEST_F(SqliteStoreTest, PbtMemberRecordsAreReplacedAndKeptPerStudy) {
   EXPECT_EQ(save(a, {{1, "taken by one", 2}}), none);
   EXPECT_EQ(save(a, {{1, "taken by another", 2}}), std::vector<int>{1});
   EXPECT_EQ(save(a, {{0, "a second first save", 0}}), std::vector<int>{0});
+  // The same save again (a retry after its reply was lost): saved, once.
+  EXPECT_EQ(save(a, {{1, "taken by one", 2}}), none);
   // In one save, the members still at their version are saved and the others named.
   EXPECT_EQ(save(a, {{2, "member: 2\n", 0}, {1, "stale", 2}, {0, "member: 0 again\n", 1}}),
             std::vector<int>{1});
