@@ -2,6 +2,18 @@
 
 namespace hpo::pbt {
 
+const char* DisplayedPhase(const Member& member) {
+  switch (member.phase) {
+    case MemberPhase::kRunning:
+      return "running";
+    case MemberPhase::kFinished:
+      return member.outcome == "complete" ? "finished" : "failed";
+    case MemberPhase::kWaiting:
+      return "waiting";
+  }
+  return "waiting";
+}
+
 const Member* BestMember(const std::vector<Member>& members, bool maximize) {
   const Member* best = nullptr;
   for (const Member& m : members) {

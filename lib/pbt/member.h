@@ -71,6 +71,9 @@ struct Member {
   std::string outcome;  ///< kFinished: "complete", or why it failed
 };
 
+/// "waiting", "running", "finished", or "failed" (finished, not complete).
+const char* DisplayedPhase(const Member& member);
+
 /// The finished member with the best last value (`maximize`), if any.
 const Member* BestMember(const std::vector<Member>& members, bool maximize);
 

@@ -21,18 +21,6 @@ std::string ValueText(const std::optional<double>& value) {
   return value ? ReadableNumber(*value) : std::string("none");
 }
 
-const char* PhaseText(const pbt::Member& m) {
-  switch (m.phase) {
-    case pbt::MemberPhase::kRunning:
-      return "running";
-    case pbt::MemberPhase::kFinished:
-      return m.outcome == "complete" ? "finished" : "failed";
-    case pbt::MemberPhase::kWaiting:
-      return "waiting";
-  }
-  return "waiting";
-}
-
 bool InRange(const std::vector<pbt::Member>& members, int index) {
   return index >= 0 && index < static_cast<int>(members.size());
 }
@@ -51,7 +39,7 @@ double LaneEnd(const pbt::Member& m) {
 
 std::string LaneTip(const pbt::Member& m, const std::string& metric) {
   return fmt::format("member {}: {}, {} trial(s), {} {} at step {}; values: {}", m.index,
-                     PhaseText(m), m.trials, metric, ValueText(m.last_value), m.last_step,
+                     pbt::DisplayedPhase(m), m.trials, metric, ValueText(m.last_value), m.last_step,
                      ParamsLine(m.params));
 }
 

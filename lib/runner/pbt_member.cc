@@ -187,25 +187,23 @@ std::vector<pbt::Member> LoadPopulation(store::Store& store, int64_t study_id) {
 }
 
 std::string PopulationTable(const std::vector<pbt::Member>& members, const std::string& metric) {
-  std::string out =
-      fmt::format("{:>6}  {:<8}  {:>6}  {:>10}  {:>12}  {:>6}  {}\n", "member", "phase", "trials",
-                  "step", metric.substr(0, 12), "parent", "values");
+  constexpr const char* kRow = "{:>6}  {:<8}  {:>3}  {:>6}  {:>10}  {:>12}  {:>12}  {}\n";
+  std::string out = fmt::format(kRow, "member", "phase", "gen", "trials", "step",
+                                metric.substr(0, 12), "parent", "values");
   for (const pbt::Member& m : members) {
     const pbt::LineageEntry* last_copy = nullptr;
+    int generation = 0;
     for (const pbt::LineageEntry& l : m.lineage) {
-      if (!l.skipped) last_copy = &l;
+      if (l.skipped) continue;
+      last_copy = &l;
+      ++generation;
     }
     std::string values;
     for (const auto& [name, value] : m.params)
       values += fmt::format("{}{}={}", values.empty() ? "" : " ", name, ReadableValue(value));
     out += fmt::format(
-        "{:>6}  {:<8}  {:>6}  {:>10}  {:>12}  {:>6}  {}\n", m.index,
-        m.phase == pbt::MemberPhase::kFinished && m.outcome != "complete"
-            ? "failed"
-            : std::string(m.phase == pbt::MemberPhase::kRunning    ? "running"
-                          : m.phase == pbt::MemberPhase::kFinished ? "finished"
-                                                                   : "waiting"),
-        m.trials, m.last_step, m.last_value ? ReadableNumber(*m.last_value) : std::string("-"),
+        kRow, m.index, pbt::DisplayedPhase(m), generation, m.trials, m.last_step,
+        m.last_value ? ReadableNumber(*m.last_value) : std::string("-"),
         last_copy ? fmt::format("{}@{}", last_copy->parent, last_copy->step) : std::string("-"),
         values);
   }

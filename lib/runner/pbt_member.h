@@ -22,8 +22,8 @@ pbt::Member MemberFromRecord(const std::string& record, int64_t& next_sync_step)
 /// empty for any other study.
 std::vector<pbt::Member> LoadPopulation(store::Store& store, int64_t study_id);
 
-/// One line per member for `hpo status`: phase, trials, step, last value, parent (the leader
-/// of its last exploit), current values.
+/// One line per member for `hpo status`: phase, generation (the leaders it copied), trials,
+/// step, last value, parent (the leader of its last copy, @ its step), current values.
 std::string PopulationTable(const std::vector<pbt::Member>& members, const std::string& metric);
 
 /// A member's schedule as YAML: `schedule: [{step: 0, params: {...}}, ...]` with a comment that

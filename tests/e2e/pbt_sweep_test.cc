@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -232,7 +233,15 @@ TEST_F(PbtSweepTest, AWorseMemberCopiesALeadersCheckpointAndGoesOnWithValuesInBo
   const CommandResult status = RunHpo("status population");
   EXPECT_NE(status.output.find("population-based training: 4 members"), std::string::npos)
       << status.output;
-  EXPECT_NE(status.output.find("member  phase     trials"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("member  phase     gen  trials"), std::string::npos)
+      << status.output;
+  // Each member's generation is the leaders it copied: together, every exploit.
+  int generations = 0;
+  const std::regex row(R"(\n +[0-9]+  finished +([0-9]+) +[0-9]+ +20000 )");
+  for (std::sregex_iterator it(status.output.begin(), status.output.end(), row), end; it != end;
+       ++it)
+    generations += std::stoi((*it)[1].str());
+  EXPECT_EQ(generations, exploits) << status.output;
   // best-params writes the best member's schedule beside the patch, from step 0 on.
   const CommandResult best =
       RunHpo("best-params population --output-dir " + (dir_ / "patches").string());
