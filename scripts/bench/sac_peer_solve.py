@@ -35,7 +35,9 @@ this follows hpo, so both do the same work per env step:
   env's action space seeded with the run's seed (CleanRL leaves that space unseeded).
 - The replay buffer is a numpy ring written here with SB3's ReplayBuffer's sampling (uniform
   with replacement over the filled rows, dones = terminations only, as CleanRL's
-  handle_timeout_termination=False); no TensorBoard writer, episode prints or SPS prints.
+  handle_timeout_termination=False), its batch handed to torch without SB3's extra copy and
+  env-index draw (one env); get_action does not compute the unused squashed mean (CleanRL's
+  line 150); no TensorBoard writer, episode prints or SPS prints.
 Kept from CleanRL where hpo differs, since they change no work: actions are stored and fed to
 the critics in the env's units (hpo: in [-1, 1]); the log-std is squashed into [-5, 2] (hpo
 clamps to [-20, 2]); the critic loss is mse1 + mse2 (hpo: half that); the entropy loss is
