@@ -2,13 +2,17 @@
 algorithm) pair, once per seed, each run pinned to one core with one thread; two runs at a time
 on cores 0 and 1 (HPO_BENCH_CORES). A run solves when a periodic deterministic evaluation
 (eval_episodes episodes) reaches the env's threshold; its time to solve is the training time then
-(evaluations included). For PPO the Python peer (ppo_peer_solve.py: CleanRL-style PPO on
-Gymnasium, same hyperparameters, same protocol) runs next, on the same core, when Gymnasium and
-PyTorch import (PYTHONPATH as ../shared/pyref/README.md says). Prints one JSON object: per pair and seed the final 100-episode mean,
-the step and time of solving (null: never), the wall time of the whole run; per pair how many
-seeds solved and the median time to solve.
+(evaluations included). The Python peer runs next, on the same core, when Gymnasium and PyTorch
+import (PYTHONPATH as ../shared/pyref/README.md says): for PPO ppo_peer_solve.py (CleanRL-style
+PPO), for SAC sac_peer_solve.py (CleanRL's SAC); each reads the hpo run's resolved_config.yaml, so
+it trains with the same hyperparameters, and evaluates with the same protocol. Prints one JSON
+object: per pair and seed the final mean reward, the step and time of solving (null: never), the
+wall time of the whole run, and for SAC gradient steps/s (gradient steps over the time spent in
+them) and env steps/s (env steps over the training time); per pair how many seeds solved, the
+medians, and the peer's over hpo's median time to solve and hpo's over the peer's median speeds.
 """
 import concurrent.futures
+import csv
 import datetime
 import json
 import os
@@ -23,8 +27,10 @@ CORES = os.environ.get("HPO_BENCH_CORES", "0,1").split(",")
 PAIRS = {"cartpole_ppo": ("CartPole-v1", "ppo"), "acrobot_ppo": ("Acrobot-v1", "ppo"),
          "pendulum_sac": ("Pendulum-v1", "sac"), "cartpole_a2c": ("CartPole-v1", "a2c"),
          "lunarlandercontinuous_sac": ("LunarLanderContinuous-v3", "sac")}
-THRESHOLDS = {"CartPole-v1": 475, "Acrobot-v1": -100}  # the PPO pairs' envs: the peer is a discrete PPO
-PEER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ppo_peer_solve.py")
+THRESHOLDS = {"CartPole-v1": 475, "Acrobot-v1": -100, "Pendulum-v1": -200, "LunarLanderContinuous-v3": 200}
+PEERS = {algorithm: os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{algorithm}_peer_solve.py")
+         for algorithm in ("ppo", "sac")}  # A2C has none
+SPEEDS = ("gradient_steps_per_s", "env_steps_per_s")
 
 
 def peer_available():
@@ -40,9 +46,9 @@ def read_yaml(path):
         return yaml.safe_load(f)
 
 
-def run_peer(env_id, run_dir, seed, core):
+def run_peer(algorithm, env_id, run_dir, seed, core):
     """The Python peer with the hpo run's resolved hyperparameters, on the same core."""
-    out = subprocess.run(["taskset", "-c", core, "/usr/bin/python3", PEER, os.path.join(run_dir, "resolved_config.yaml"),
+    out = subprocess.run(["taskset", "-c", core, "/usr/bin/python3", PEERS[algorithm], os.path.join(run_dir, "resolved_config.yaml"),
                           str(seed), str(THRESHOLDS[env_id])], capture_output=True, text=True,
                          env=dict(os.environ, OMP_NUM_THREADS="1"))
     if out.returncode != 0:
@@ -64,9 +70,45 @@ def run(pair, seed, core, workdir, with_peer):
     result = {"seed": seed, "final_mean_reward": r["final_mean_reward"], "steps_to_solve": r["steps_to_solve"],
               "time_to_solve": r["time_to_solve"], "training_time": r["training_time"],
               "total_timesteps": r["total_timesteps"]}
-    if with_peer and algorithm == "ppo":
-        result["peer"] = run_peer(env_id, run_dir, seed, core)
+    if algorithm == "sac":
+        result.update(sac_speeds(run_dir, r))
+    if with_peer and algorithm in PEERS:
+        result["peer"] = run_peer(algorithm, env_id, run_dir, seed, core)
     return result
+
+
+def sac_speeds(run_dir, r):
+    """Gradient steps (progress.csv's last `update`) over time_update, and hpo's sps."""
+    with open(os.path.join(run_dir, "progress.csv")) as f:
+        gradient_steps = int(list(csv.DictReader(f))[-1]["update"])
+    return {"gradient_steps": gradient_steps, "time_update": r["time_update"],
+            "gradient_steps_per_s": gradient_steps / r["time_update"] if r["time_update"] else None,
+            "env_steps_per_s": r["sps"]}
+
+
+def median_of(values):
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def compare_peer(runs, hpo_times):
+    """The peer's seeds solved and medians next to hpo's, and their ratios."""
+    peers = [r["peer"] for r in runs if "peer" in r]
+    if not peers:
+        return {}
+    out = {}
+    solved = [p["time_to_solve"] for p in peers if p.get("time_to_solve") is not None]
+    out["peer_seeds_solved"] = len(solved)
+    out["peer_median_time_to_solve"] = median_of(solved)
+    if solved and hpo_times:
+        out["peer_over_hpo_median_time_to_solve"] = statistics.median(solved) / statistics.median(hpo_times)
+    for speed in SPEEDS:
+        hpo, peer = median_of([r.get(speed) for r in runs]), median_of([p.get(speed) for p in peers])
+        if hpo is None or peer is None:
+            continue
+        out[f"median_{speed}"], out[f"peer_median_{speed}"] = hpo, peer
+        out[f"hpo_over_peer_median_{speed}"] = hpo / peer
+    return out
 
 
 def main():
@@ -99,15 +141,9 @@ def main():
         summary[pair] = {"env_id": PAIRS[pair][0], "algorithm": PAIRS[pair][1], "seeds_solved": len(times),
                          "seeds": len(runs), "median_time_to_solve": statistics.median(times) if times else None,
                          "runs": runs}
-        peer_times = [r["peer"].get("time_to_solve") for r in runs if "peer" in r]
-        if peer_times:
-            solved = [t for t in peer_times if t is not None]
-            summary[pair]["peer_seeds_solved"] = len(solved)
-            summary[pair]["peer_median_time_to_solve"] = statistics.median(solved) if solved else None
-            if solved and times:
-                summary[pair]["peer_over_hpo_median_time_to_solve"] = statistics.median(solved) / statistics.median(times)
+        summary[pair].update(compare_peer(runs, times))
     print(json.dumps({"date": datetime.date.today().isoformat(), "command": "scripts/bench-solve " + " ".join(sys.argv[1:]),
-                      "cores": CORES, "peer": "scripts/bench/ppo_peer_solve.py" if with_peer else "not run (HPO_BENCH_PEER=0, "
+                      "cores": CORES, "peer": "scripts/bench/{ppo,sac}_peer_solve.py" if with_peer else "not run (HPO_BENCH_PEER=0, "
                       "or gymnasium/torch not importable: ../shared/pyref/README.md)", "pairs": summary}, indent=1))
 
 
