@@ -19,6 +19,7 @@ import yaml
 from torch.distributions.categorical import Categorical
 
 import gymnasium as gym
+from peer_eval import evaluate
 
 
 def layer(n_in, n_out, std=np.sqrt(2)):
@@ -36,23 +37,9 @@ def mlp(n_in, widths, n_out, out_std):
     return nn.Sequential(*layers, layer(width, n_out, out_std))
 
 
-def evaluate(actor, env_id, episodes, seed):
-    envs = [gym.make(env_id) for _ in range(episodes)]
-    obs = np.stack([e.reset(seed=seed + i)[0] for i, e in enumerate(envs)])
-    returns = np.zeros(episodes)
-    active = list(range(episodes))
-    while active:
-        with torch.no_grad():
-            actions = actor(torch.tensor(obs[active], dtype=torch.float32)).argmax(-1).numpy()
-        still = []
-        for k, i in enumerate(active):
-            o, r, term, trunc, _ = envs[i].step(int(actions[k]))
-            obs[i] = o
-            returns[i] += r
-            if not (term or trunc):
-                still.append(i)
-        active = still
-    return float(returns.mean())
+def greedy(actor):
+    """The most probable action of each observation, as the envs take it."""
+    return lambda obs: [int(a) for a in actor(obs).argmax(-1).numpy()]
 
 
 def main():
@@ -131,7 +118,7 @@ def main():
                 optimizer.step()
         if step >= next_eval:
             next_eval = (step // c["eval_interval"] + 1) * c["eval_interval"]
-            last_eval = evaluate(actor, c["env_id"], c["eval_episodes"], seed * 1000)
+            last_eval = evaluate(greedy(actor), c["env_id"], c["eval_episodes"], seed * 1000)
             if solved_step is None and last_eval >= threshold:
                 solved_step, solved_time = step, time.perf_counter() - start
     print(json.dumps({"seed": seed, "steps_to_solve": solved_step, "time_to_solve": solved_time,

@@ -70,6 +70,7 @@ import torch.nn.functional as F
 import yaml
 
 import gymnasium as gym
+from peer_eval import evaluate
 
 LOG_STD_MAX = 2
 LOG_STD_MIN = -5
@@ -161,25 +162,6 @@ class ReplayBuffer:
                 torch.from_numpy(self.dones[i]), torch.from_numpy(self.rewards[i]))
 
 
-def evaluate(actor, env_id, episodes, seed):
-    envs = [gym.make(env_id) for _ in range(episodes)]
-    obs = np.stack([e.reset(seed=seed + i)[0] for i, e in enumerate(envs)])
-    returns = np.zeros(episodes)
-    active = list(range(episodes))
-    while active:
-        with torch.no_grad():
-            actions = actor.deterministic(torch.tensor(obs[active], dtype=torch.float32)).numpy()
-        still = []
-        for k, i in enumerate(active):
-            o, r, term, trunc, _ = envs[i].step(actions[k])
-            obs[i] = o
-            returns[i] += r
-            if not (term or trunc):
-                still.append(i)
-        active = still
-    return float(returns.mean())
-
-
 class Sac:
     """The networks, optimizers and CleanRL's gradient step (its lines 255-304)."""
 
@@ -249,6 +231,11 @@ class Sac:
         self.gradient_steps += 1
 
 
+def deterministic(actor):
+    """The squashed mean action of each observation, in the env's units."""
+    return lambda obs: actor.deterministic(obs).numpy()
+
+
 def read_config(path):
     with open(path) as f:
         c = yaml.safe_load(f)
@@ -308,12 +295,12 @@ def main():
         if c["eval_interval"] > 0 and step >= next_eval:
             next_eval = (step // c["eval_interval"] + 1) * c["eval_interval"]
             t4 = time.perf_counter()
-            last_eval = evaluate(actor, c["env_id"], c["eval_episodes"], seed * 1000)
+            last_eval = evaluate(deterministic(actor), c["env_id"], c["eval_episodes"], seed * 1000)
             spent["eval"] += time.perf_counter() - t4
             if solved_step is None and last_eval >= threshold:
                 solved_step, solved_time = step, time.perf_counter() - start
     t5 = time.perf_counter()
-    final_mean_reward = evaluate(actor, c["env_id"], c["final_eval_episodes"], seed * 1000)
+    final_mean_reward = evaluate(deterministic(actor), c["env_id"], c["final_eval_episodes"], seed * 1000)
     spent["eval"] += time.perf_counter() - t5
     training_time = time.perf_counter() - start
     print(json.dumps({"seed": seed, "steps_to_solve": solved_step, "time_to_solve": solved_time,
