@@ -18,6 +18,7 @@
 #include "lib/core/error.h"
 #include "lib/core/value.h"
 #include "lib/store/store.h"
+#include "tests/e2e/pbt_checks.h"
 #include "tests/e2e/run_hpo.h"
 #include "tests/support/postgres_server.h"
 
@@ -147,22 +148,7 @@ TEST_F(PostgresSweepTest, TwoControllersRunOnePbtPopulationOfEightToTheEnd) {
     EXPECT_NE(record.text.find("outcome: complete"), std::string::npos) << record.text;
     EXPECT_NE(record.text.find("last_step: 10000"), std::string::npos) << record.text;
   }
-  std::map<int, std::vector<std::pair<int64_t, int64_t>>> spans;  // member -> [start, end]
-  std::set<std::string> workers;
-  for (const store::Trial& t : store->LoadTrials(study)) {
-    EXPECT_TRUE(t.state == store::TrialState::kComplete) << t.number << " " << t.error;
-    workers.insert(t.worker);
-    std::ifstream member_file(fs::path(t.run_dir) / "member.txt");
-    int member = -1;
-    ASSERT_TRUE(member_file >> member) << t.run_dir;
-    spans[member].push_back({t.started_ms, t.finished_ms});
-  }
-  EXPECT_EQ(workers.size(), 2u);
-  for (auto& [member, list] : spans) {
-    std::sort(list.begin(), list.end());
-    for (size_t i = 1; i < list.size(); ++i)
-      EXPECT_LE(list[i - 1].second, list[i].first) << "member " << member << " ran twice at once";
-  }
+  EXPECT_EQ(ExpectMembersRanOneAtATime(store->LoadTrials(study)).size(), 2u);
 }
 
 TEST_F(PostgresSweepTest, AKilledWorkersTrialIsFailedAndRequeuedByTheOthers) {

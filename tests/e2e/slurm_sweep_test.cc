@@ -16,6 +16,7 @@
 
 #include "lib/core/error.h"
 #include "lib/store/store.h"
+#include "tests/e2e/pbt_checks.h"
 #include "tests/e2e/run_hpo.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/slurm_cluster.h"
@@ -184,24 +185,11 @@ TEST_F(SlurmSweepTest, ThreeWorkersShareOnePbtPopulationToTheEnd) {
       EXPECT_TRUE(fs::exists(entry["checkpoint"].as<std::string>())) << record.text;
     }
   }
-  std::map<int, std::vector<std::pair<int64_t, int64_t>>> spans;  // member -> [start, end]
-  std::set<std::string> workers;
-  for (const store::Trial& t : store->LoadTrials(study)) {
-    EXPECT_EQ(t.state, store::TrialState::kComplete) << t.number << " " << t.error;
-    EXPECT_EQ(t.run_dir.rfind((dir_ / "runs").string(), 0), 0u) << t.run_dir;
-    workers.insert(t.worker);
-    std::ifstream member_file(fs::path(t.run_dir) / "member.txt");
-    int member = -1;
-    ASSERT_TRUE(member_file >> member) << t.run_dir;
-    spans[member].push_back({t.started_ms, t.finished_ms});
-  }
-  EXPECT_GT(workers.size(), 1u);
+  const std::vector<store::Trial> trials = store->LoadTrials(study);
+  for (const store::Trial& t : trials)
+    EXPECT_EQ(t.run_dir.rfind((dir_ / "runs").string(), 0), 0u) << t.run_dir;  // --run-root
+  EXPECT_GT(ExpectMembersRanOneAtATime(trials).size(), 1u);
   EXPECT_GE(exploits, 1);
-  for (auto& [member, list] : spans) {
-    std::sort(list.begin(), list.end());
-    for (size_t i = 1; i < list.size(); ++i)
-      EXPECT_LE(list[i - 1].second, list[i].first) << "member " << member << " ran twice at once";
-  }
 }
 
 TEST_F(SlurmSweepTest, AWorkerCancelledMidTrialHasItsTrialFailedAndRequeuedAndTheStudyCompletes) {
