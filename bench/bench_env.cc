@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <vector>
 
@@ -25,9 +27,18 @@ struct EpisodeRecord {
   int64_t length;
 };
 
+// FNV-1a over bytes: the single-env run's fingerprint, which any change to what the physics
+// computes changes (a Box2D build that is faster must print the same one: scripts/box2d-pgo).
+void Fingerprint(uint64_t& h, const void* data, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    h = (h ^ static_cast<const unsigned char*>(data)[i]) * 0x100000001B3ULL;
+}
+
 // Random discrete actions, resetting at episode ends (as Gymnasium's benchmark loop does).
-// Records each episode's seed and length for the bare-world replay.
-double SingleEnvStepsPerSecond(int64_t steps, std::vector<EpisodeRecord>& episodes) {
+// Records each episode's seed and length for the bare-world replay, and folds each episode's
+// length and last observation into `fingerprint` (once an episode: no cost a step).
+double SingleEnvStepsPerSecond(int64_t steps, std::vector<EpisodeRecord>& episodes,
+                               uint64_t& fingerprint) {
   hpo::envs::LunarLanderEnv env(false, {});
   std::vector<float> obs(8);
   float action = 0;
@@ -42,6 +53,8 @@ double SingleEnvStepsPerSecond(int64_t steps, std::vector<EpisodeRecord>& episod
     const hpo::envs::StepResult r = env.Step(std::span<const float>(&action, 1), obs);
     ++episodes.back().length;
     if (r.terminated || r.truncated) {
+      Fingerprint(fingerprint, &episodes.back().length, sizeof(int64_t));
+      Fingerprint(fingerprint, obs.data(), obs.size() * sizeof(float));
       episodes.push_back({rng(), 0});
       env.Reset(episodes.back().seed, obs);
     }
@@ -84,14 +97,16 @@ double BareWorldStepsPerSecond(const std::vector<EpisodeRecord>& episodes) {
 int main(int argc, char** argv) {
   const int64_t steps = argc > 1 ? std::atoll(argv[1]) : 1'000'000;
   std::vector<EpisodeRecord> episodes;
-  const double single = SingleEnvStepsPerSecond(steps, episodes);
+  uint64_t fingerprint = 0xCBF29CE484222325ULL;
+  const double single = SingleEnvStepsPerSecond(steps, episodes, fingerprint);
   const int64_t mean_length = steps / static_cast<int64_t>(episodes.size());
   const double vector16 = VectorEnvStepsPerSecond(steps, 16);
   const double bare = BareWorldStepsPerSecond(episodes);
   fmt::print(
       "{{\"steps\": {}, \"single_env_steps_per_second\": {:.0f}, "
       "\"vector_env16_steps_per_second\": {:.0f}, "
-      "\"bare_box2d_steps_per_second\": {:.0f}, \"random_episode_mean_length\": {}}}\n",
-      steps, single, vector16, bare, mean_length);
+      "\"bare_box2d_steps_per_second\": {:.0f}, \"random_episode_mean_length\": {}, "
+      "\"single_env_fingerprint\": \"{:016x}\"}}\n",
+      steps, single, vector16, bare, mean_length, fingerprint);
   return 0;
 }
