@@ -1,6 +1,13 @@
 #include "lib/pbt/member.h"
 
+#include <algorithm>
+
 namespace hpo::pbt {
+
+int Generation(const Member& member) {
+  return static_cast<int>(std::count_if(member.lineage.begin(), member.lineage.end(),
+                                        [](const LineageEntry& e) { return !e.skipped; }));
+}
 
 const char* DisplayedPhase(const Member& member) {
   switch (member.phase) {

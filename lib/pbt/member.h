@@ -71,6 +71,9 @@ struct Member {
   std::string outcome;  ///< kFinished: "complete", or why it failed
 };
 
+/// Its generation: the leaders it copied (its lineage less the skipped exploits).
+int Generation(const Member& member);
+
 /// "waiting", "running", "finished", or "failed" (finished, not complete).
 const char* DisplayedPhase(const Member& member);
 

@@ -204,7 +204,8 @@ std::string ScheduleHtml(const pbt::Member& best) {
 int ExploitCount(const std::vector<pbt::Member>& members, bool skipped) {
   int n = 0;
   for (const pbt::Member& m : members) {
-    for (const pbt::LineageEntry& e : m.lineage) n += e.skipped == skipped ? 1 : 0;
+    const int copies = pbt::Generation(m);
+    n += skipped ? static_cast<int>(m.lineage.size()) - copies : copies;
   }
   return n;
 }

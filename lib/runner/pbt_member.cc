@@ -192,17 +192,14 @@ std::string PopulationTable(const std::vector<pbt::Member>& members, const std::
                                 metric.substr(0, 12), "parent", "values");
   for (const pbt::Member& m : members) {
     const pbt::LineageEntry* last_copy = nullptr;
-    int generation = 0;
     for (const pbt::LineageEntry& l : m.lineage) {
-      if (l.skipped) continue;
-      last_copy = &l;
-      ++generation;
+      if (!l.skipped) last_copy = &l;
     }
     std::string values;
     for (const auto& [name, value] : m.params)
       values += fmt::format("{}{}={}", values.empty() ? "" : " ", name, ReadableValue(value));
     out += fmt::format(
-        kRow, m.index, pbt::DisplayedPhase(m), generation, m.trials, m.last_step,
+        kRow, m.index, pbt::DisplayedPhase(m), pbt::Generation(m), m.trials, m.last_step,
         m.last_value ? ReadableNumber(*m.last_value) : std::string("-"),
         last_copy ? fmt::format("{}@{}", last_copy->parent, last_copy->step) : std::string("-"),
         values);
