@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "lib/trainer/blas.h"
 #include "lib/trainer/model.h"
 #include "lib/trainer/ppo_update.h"
 
@@ -22,12 +23,14 @@ double Micros(Clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  hpo::trainer::RerunWithFastBlasKernels(argv);
   using namespace hpo::trainer;
   hpo::config::TrainerConfig config;
   config.batch_size = argc > 1 ? std::atoi(argv[1]) : 64;
   const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
   config.n_epochs = 1;
   torch::set_num_threads(1);
+  SetBlasThreads(1);
   const hpo::envs::ActionSpace space{true, 4, 0, 3};
   const int obs_size = 8;
   Policy policy = MakePolicy(config, obs_size, space);

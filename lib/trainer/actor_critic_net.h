@@ -1,11 +1,7 @@
-// The actor and critic MLPs, forward and backward by hand over the flat parameter buffer.
-//
-// Why not autograd: a 64-wide MLP on a minibatch of 64 is ~1.8M multiply-adds, a few
-// microseconds of arithmetic, but autograd and the ATen dispatcher spend ~1-3 us on each of the
-// ~60 ops of a forward, backward and optimizer step (docs/benchmarks.md). Here each layer is one
-// BLAS call (the OpenBLAS sgemm LibTorch itself calls) plus one fused loop, on buffers allocated
-// once. The torch module `ActorCritic` still creates and initialises the parameters, defines
-// their layout, and is the reference the tests check these gradients against.
+// PPO's and A2C's actor and critic MLPs, forward and backward by hand over the flat parameter
+// buffer (dense_layer.h says why not autograd). The torch module `ActorCritic` still creates and
+// initialises the parameters, defines their layout, and is the reference the tests check these
+// gradients against.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +9,7 @@
 
 #include "envs/env.h"
 #include "lib/config/trainer_config.h"
+#include "lib/trainer/dense_layer.h"
 
 namespace hpo::trainer {
 
@@ -50,31 +47,10 @@ class ActorCriticNet {
   int64_t log_std_offset() const { return log_std_offset_; }
 
  private:
-  struct Layer {
-    int in = 0, out = 0;
-    int64_t weight = 0, bias = 0;  ///< offsets into the flat parameters; weight is [out, in]
-  };
-
-  void RunTrunk(const float* params, const std::vector<Layer>& trunk, const float* observations,
-                int64_t batch, std::vector<std::vector<float>>& hidden) const;
-  void RunHead(const float* params, const Layer& head, const float* features, int64_t batch,
-               float* out) const;
-  /// Backward through a head and its trunk; d_features holds the head's gradient on the
-  /// trunk output on entry when `head` is null (shared trunk, both heads already applied).
-  void BackwardTrunk(const float* params, const std::vector<Layer>& trunk,
-                     const float* observations, const std::vector<std::vector<float>>& hidden,
-                     int64_t batch, std::vector<float>& d_features, std::vector<float>& scratch,
-                     float* grads) const;
-  void BackwardHead(const float* params, const Layer& head, const float* features,
-                    const float* d_out, int64_t batch, float* d_features, bool accumulate,
-                    float* grads) const;
-
-  int observation_size_;
   int head_size_;
   bool shared_;
-  bool relu_;
-  std::vector<Layer> actor_, critic_;
-  Layer policy_head_, value_head_;
+  Mlp actor_, critic_;
+  DenseLayer policy_head_, value_head_;
   int64_t log_std_offset_ = -1;
   int64_t parameter_count_ = 0;
 };

@@ -22,12 +22,6 @@ std::vector<float> VectorOf(const torch::Tensor& t) {
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
-torch::Tensor BytesTensor(const std::vector<uint8_t>& bytes) {
-  torch::Tensor t = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
-  std::copy(bytes.begin(), bytes.end(), t.data_ptr<uint8_t>());
-  return t;
-}
-
 // A string entry, or "" when the checkpoint predates it.
 std::string TryReadString(torch::serialize::InputArchive& archive, const std::string& key) {
   c10::IValue value;
@@ -60,7 +54,6 @@ void SaveCheckpointFile(const std::filesystem::path& path, const CheckpointState
                 torch::tensor({state.training_seconds, state.solved_seconds}, torch::kDouble));
   archive.write("network", c10::IValue(state.network));
   archive.write("policy_rng", c10::IValue(state.policy_rng));
-  archive.write("torch_rng", BytesTensor(state.torch_rng));
   archive.write("replay_transitions", TensorOf(state.replay_transitions));
   const std::filesystem::path tmp =
       path.parent_path() / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
@@ -92,11 +85,6 @@ CheckpointState LoadCheckpointFile(const std::filesystem::path& path) {
     if (seconds.numel() > 1) state.solved_seconds = seconds[1].item<double>();
     state.network = TryReadString(archive, "network");
     state.policy_rng = TryReadString(archive, "policy_rng");
-    torch::Tensor torch_rng;
-    if (archive.try_read("torch_rng", torch_rng)) {
-      const torch::Tensor bytes = torch_rng.to(torch::kUInt8).contiguous();
-      state.torch_rng.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
-    }
     torch::Tensor replay;
     if (archive.try_read("replay_transitions", replay)) state.replay_transitions = VectorOf(replay);
   } catch (const c10::Error& e) {

@@ -21,12 +21,10 @@ struct CheckpointState {
   /// What the numbers are the weights of: "key: value" lines of the keys that shape the network
   /// (NetworkOf in restore.h). Empty in checkpoints written before it was saved (2026-12-07).
   std::string network;
-  /// The run's action, shuffle and replay-sampling stream (mt19937_64 in its standard text
-  /// form); empty: not saved (older checkpoints).
+  /// The run's action, shuffle, replay-sampling and SAC noise stream (mt19937_64 in its
+  /// standard text form); empty: not saved (older checkpoints). Checkpoints from before SAC drew
+  /// its noise from it also hold torch's generator state ("torch_rng"), which is not read.
   std::string policy_rng;
-  /// Torch's CPU generator (SAC's reparameterisation noise), as get_state gives it; empty: not
-  /// saved (PPO and A2C draw nothing from it after initialisation).
-  std::vector<uint8_t> torch_rng;
   /// SAC with checkpoint_replay_buffer: the replay buffer's transitions, oldest first
   /// (ReplayBuffer::Transitions); empty otherwise.
   std::vector<float> replay_transitions;

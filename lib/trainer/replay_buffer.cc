@@ -53,26 +53,23 @@ bool ReplayBuffer::AddTransitions(const std::vector<float>& transitions) {
   return true;
 }
 
-ReplayBuffer::Batch ReplayBuffer::Sample(int64_t batch, Rng& rng) const {
-  Batch b{torch::empty({batch, obs_size_}), torch::empty({batch, action_dim_}),
-          torch::empty({batch}), torch::empty({batch, obs_size_}), torch::empty({batch})};
-  float* obs = b.observations.data_ptr<float>();
-  float* act = b.actions.data_ptr<float>();
-  float* rew = b.rewards.data_ptr<float>();
-  float* next = b.next_observations.data_ptr<float>();
-  float* done = b.terminated.data_ptr<float>();
-  for (int64_t k = 0; k < batch; ++k) {
+void ReplayBuffer::Sample(int64_t batch, Rng& rng, ReplayBatch& out) const {
+  const auto n = static_cast<size_t>(batch);
+  out.size = batch;
+  out.observations.resize(n * static_cast<size_t>(obs_size_));
+  out.next_observations.resize(out.observations.size());
+  out.actions.resize(n * static_cast<size_t>(action_dim_));
+  out.rewards.resize(n);
+  out.terminated.resize(n);
+  for (size_t k = 0; k < n; ++k) {
     const auto i = static_cast<size_t>(UniformInt(rng, 0, size_));
-    std::copy_n(observations_.data() + i * static_cast<size_t>(obs_size_), obs_size_,
-                obs + k * obs_size_);
-    std::copy_n(next_observations_.data() + i * static_cast<size_t>(obs_size_), obs_size_,
-                next + k * obs_size_);
-    std::copy_n(actions_.data() + i * static_cast<size_t>(action_dim_), action_dim_,
-                act + k * action_dim_);
-    rew[k] = rewards_[i];
-    done[k] = terminated_[i];
+    const auto obs = static_cast<size_t>(obs_size_), act = static_cast<size_t>(action_dim_);
+    std::copy_n(observations_.data() + i * obs, obs, out.observations.data() + k * obs);
+    std::copy_n(next_observations_.data() + i * obs, obs, out.next_observations.data() + k * obs);
+    std::copy_n(actions_.data() + i * act, act, out.actions.data() + k * act);
+    out.rewards[k] = rewards_[i];
+    out.terminated[k] = terminated_[i];
   }
-  return b;
 }
 
 }  // namespace hpo::trainer

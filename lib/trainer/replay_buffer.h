@@ -1,7 +1,5 @@
-// SAC's replay buffer (internal: torch): transitions in a ring, sampled uniformly into tensors.
+// SAC's replay buffer: transitions in a ring, sampled uniformly into preallocated batches.
 #pragma once
-
-#include <torch/torch.h>
 
 #include <cstdint>
 #include <vector>
@@ -9,6 +7,12 @@
 #include "lib/core/random.h"
 
 namespace hpo::trainer {
+
+/// `size` transitions, row-major; actions in [-1, 1], terminated 1 or 0.
+struct ReplayBatch {
+  int64_t size = 0;
+  std::vector<float> observations, actions, rewards, next_observations, terminated;
+};
 
 /// Transitions in a ring of `capacity`; actions as the actor gives them, in [-1, 1].
 class ReplayBuffer {
@@ -29,11 +33,9 @@ class ReplayBuffer {
   /// when `transitions` is not a whole number of them.
   bool AddTransitions(const std::vector<float>& transitions);
 
-  /// `batch` transitions drawn uniformly (with replacement, as SB3) into tensors.
-  struct Batch {
-    torch::Tensor observations, actions, rewards, next_observations, terminated;
-  };
-  Batch Sample(int64_t batch, Rng& rng) const;
+  /// `batch` transitions drawn uniformly (with replacement, as SB3) into `out`, whose buffers
+  /// are reused.
+  void Sample(int64_t batch, Rng& rng, ReplayBatch& out) const;
 
  private:
   int64_t capacity_;

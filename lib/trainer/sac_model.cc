@@ -1,13 +1,17 @@
 #include "lib/trainer/sac_model.h"
 
 #include <cmath>
+#include <stdexcept>
+
+#include "lib/trainer/model.h"
+#include "lib/trainer/sac_net.h"
 
 namespace hpo::trainer {
 namespace {
 
 // SB3's create_mlp: Linear + activation per hidden layer, PyTorch's default initialisation
 // (SAC does not use ortho_init).
-torch::nn::Sequential Mlp(int input, const config::TrainerConfig& config, int output) {
+torch::nn::Sequential TorchMlp(int input, const config::TrainerConfig& config, int output) {
   torch::nn::Sequential mlp;
   int width = input;
   for (int64_t hidden : config.net_arch) {
@@ -23,53 +27,20 @@ torch::nn::Sequential Mlp(int input, const config::TrainerConfig& config, int ou
   return mlp;
 }
 
-// SB3's LOG_STD_MIN, LOG_STD_MAX
-constexpr double kLogStdMin = -20, kLogStdMax = 2;
-
 }  // namespace
 
 SacActorImpl::SacActorImpl(int observation_size, int action_dim,
                            const config::TrainerConfig& config) {
   const int last = static_cast<int>(config.net_arch.back());
-  trunk_ = register_module("trunk", Mlp(observation_size, config, 0));
-  mu_ = register_module("mu", torch::nn::Linear(last, action_dim));
-  log_std_ = register_module("log_std", torch::nn::Linear(last, action_dim));
-}
-
-std::pair<torch::Tensor, torch::Tensor> SacActorImpl::MeanAndLogStd(
-    const torch::Tensor& observations) {
-  const torch::Tensor features = trunk_->forward(observations);
-  return {mu_->forward(features),
-          torch::clamp(log_std_->forward(features), kLogStdMin, kLogStdMax)};
-}
-
-std::pair<torch::Tensor, torch::Tensor> SacActorImpl::Sample(const torch::Tensor& observations) {
-  const auto [mean, log_std] = MeanAndLogStd(observations);
-  const torch::Tensor std = log_std.exp();
-  const torch::Tensor noise = torch::randn_like(mean);
-  const torch::Tensor gaussian = mean + std * noise;
-  const torch::Tensor action = torch::tanh(gaussian);
-  // log N(gaussian; mean, std) summed over dimensions, minus log |d tanh / du| (SB3's 1e-6)
-  const torch::Tensor log_prob =
-      (-0.5 * noise.pow(2) - log_std - 0.5 * std::log(2 * M_PI)).sum(-1) -
-      torch::log(1 - action.pow(2) + 1e-6).sum(-1);
-  return {action, log_prob};
-}
-
-torch::Tensor SacActorImpl::Mode(const torch::Tensor& observations) {
-  return torch::tanh(MeanAndLogStd(observations).first);
+  trunk = register_module("trunk", TorchMlp(observation_size, config, 0));
+  mu = register_module("mu", torch::nn::Linear(last, action_dim));
+  log_std = register_module("log_std", torch::nn::Linear(last, action_dim));
 }
 
 SacCriticImpl::SacCriticImpl(int observation_size, int action_dim,
                              const config::TrainerConfig& config) {
-  q1_ = register_module("q1", Mlp(observation_size + action_dim, config, 1));
-  q2_ = register_module("q2", Mlp(observation_size + action_dim, config, 1));
-}
-
-std::pair<torch::Tensor, torch::Tensor> SacCriticImpl::forward(const torch::Tensor& observations,
-                                                               const torch::Tensor& actions) {
-  const torch::Tensor input = torch::cat({observations, actions}, 1);
-  return {q1_->forward(input).squeeze(-1), q2_->forward(input).squeeze(-1)};
+  q1 = register_module("q1", TorchMlp(observation_size + action_dim, config, 1));
+  q2 = register_module("q2", TorchMlp(observation_size + action_dim, config, 1));
 }
 
 SacModelImpl::SacModelImpl(int observation_size, const envs::ActionSpace& space,
@@ -84,11 +55,15 @@ SacModelImpl::SacModelImpl(int observation_size, const envs::ActionSpace& space,
   for (size_t i = 0; i < source.size(); ++i) target[i].copy_(source[i]);
 }
 
-void ScaleToEnv(const envs::ActionSpace& space, const float* unit_actions, int64_t count,
-                float* env_actions) {
-  for (int64_t i = 0; i < count; ++i) {
-    env_actions[i] = space.low + 0.5f * (unit_actions[i] + 1.0f) * (space.high - space.low);
+std::vector<float> InitialSacParameters(int observation_size, const envs::ActionSpace& space,
+                                        const config::TrainerConfig& config) {
+  SacModel model(observation_size, space, config);
+  const FlatParameters flat = Flatten(*model);
+  if (flat.values.numel() != SacNet(observation_size, space.n, config).parameter_count()) {
+    throw std::logic_error("SacNet's parameter layout does not match the torch module's");
   }
+  const float* values = flat.values.data_ptr<float>();
+  return {values, values + flat.values.numel()};
 }
 
 }  // namespace hpo::trainer

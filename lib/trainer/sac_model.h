@@ -1,44 +1,29 @@
-// SAC's networks (internal to lib/trainer: includes torch), as SB3's SACPolicy builds them: a
-// squashed-Gaussian actor with a state-dependent log-std, twin Q critics on (observation, action)
-// and a target copy of the critics. Actions are in [-1, 1]; ScaleToEnv maps them to the env's box.
+// SAC's networks as torch modules (internal to lib/trainer: includes torch), as SB3's SACPolicy
+// builds them: a squashed-Gaussian actor with a state-dependent log-std, twin Q critics on
+// (observation, action) and a target copy of the critics. They create and initialise the
+// parameters and define their layout; training and acting run on SacNet (sac_net.h), and the
+// tests' autograd reference (tests/trainer/sac_torch_reference.h) runs these modules.
 #pragma once
 
 #include <torch/torch.h>
 
-#include <utility>
+#include <vector>
 
 #include "envs/env.h"
 #include "lib/config/trainer_config.h"
 
 namespace hpo::trainer {
 
-class SacActorImpl : public torch::nn::Module {
- public:
+struct SacActorImpl : torch::nn::Module {
   SacActorImpl(int observation_size, int action_dim, const config::TrainerConfig& config);
-
-  /// A reparameterised sample tanh(mu + std * noise) and its log-probability [B] with the tanh
-  /// correction (SB3's SquashedDiagGaussianDistribution).
-  std::pair<torch::Tensor, torch::Tensor> Sample(const torch::Tensor& observations);
-  /// The deterministic action tanh(mu).
-  torch::Tensor Mode(const torch::Tensor& observations);
-
- private:
-  std::pair<torch::Tensor, torch::Tensor> MeanAndLogStd(const torch::Tensor& observations);
-
-  torch::nn::Sequential trunk_{nullptr};
-  torch::nn::Linear mu_{nullptr}, log_std_{nullptr};
+  torch::nn::Sequential trunk{nullptr};
+  torch::nn::Linear mu{nullptr}, log_std{nullptr};
 };
 TORCH_MODULE(SacActor);
 
-class SacCriticImpl : public torch::nn::Module {
- public:
+struct SacCriticImpl : torch::nn::Module {
   SacCriticImpl(int observation_size, int action_dim, const config::TrainerConfig& config);
-  /// Both Q values [B] of (observations, actions).
-  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& observations,
-                                                  const torch::Tensor& actions);
-
- private:
-  torch::nn::Sequential q1_{nullptr}, q2_{nullptr};
+  torch::nn::Sequential q1{nullptr}, q2{nullptr};
 };
 TORCH_MODULE(SacCritic);
 
@@ -56,8 +41,9 @@ class SacModelImpl : public torch::nn::Module {
 };
 TORCH_MODULE(SacModel);
 
-/// An action in [-1, 1] mapped affinely onto the env's [low, high] (SB3's unscale_action).
-void ScaleToEnv(const envs::ActionSpace& space, const float* unit_actions, int64_t count,
-                float* env_actions);
+/// A freshly initialised model's parameters in SacNet's layout (torch's initialisation, seeded
+/// by torch's global generator; the target critics a copy of the critics).
+std::vector<float> InitialSacParameters(int observation_size, const envs::ActionSpace& space,
+                                        const config::TrainerConfig& config);
 
 }  // namespace hpo::trainer

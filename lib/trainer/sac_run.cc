@@ -1,7 +1,8 @@
 // SAC, top to bottom in execution order (SB3's off_policy_algorithm.py and sac.py): act
 // (uniformly at random until learning_starts), store the transition, and every train_freq steps
 // take gradient_steps steps (sac_update.h: entropy coefficient, critics, actor, Polyak targets)
-// on batches from the replay buffer (replay_buffer.h).
+// on batches from the replay buffer (replay_buffer.h). One stream (rng_) draws the random
+// actions, the replay batches and the actor's noise, so a checkpoint's copy of it resumes all.
 #include "lib/trainer/sac_run.h"
 
 #include <fmt/format.h>
@@ -23,6 +24,7 @@
 #include "lib/trainer/restore.h"
 #include "lib/trainer/run_log.h"
 #include "lib/trainer/sac_model.h"
+#include "lib/trainer/sac_net.h"
 #include "lib/trainer/sac_update.h"
 
 namespace hpo::trainer {
@@ -35,6 +37,7 @@ class SacRun {
 
  private:
   void Act(bool at_random);
+  void DrawNoise(std::vector<float>& noise, int64_t batch);
   void StoreTransitions(const std::vector<float>& rewards, const std::vector<uint8_t>& terminated);
   bool Learn(double lr);  // false on a non-finite loss
   EvalResult Evaluate(bool final_eval);
@@ -52,52 +55,41 @@ class SacRun {
   envs::ActionSpace space_;
   int obs_size_;
   Rng rng_;
-  SacModel model_;
+  SacNet net_;
   SacUpdate update_;
   ReplayBuffer buffer_;
   RunLog log_;
 
   std::vector<float> obs_, next_obs_, unit_actions_, env_actions_;
+  SacNet::ActorPass acting_;
+  ReplayBatch batch_;
+  SacNoise noise_;
   std::vector<uint8_t>
       ended_scratch_;  // StoreTransitions' per-step flags, kept to not allocate every step
   int64_t global_step_ = 0, updates_ = 0;
 };
 
-// Torch's CPU generator draws SAC's reparameterisation noise; its state goes in checkpoints.
-std::vector<uint8_t> TorchRngState() {
-  at::Generator generator = at::detail::getDefaultCPUGenerator();
-  const std::lock_guard<std::mutex> lock(generator.mutex());
-  const at::Tensor state = generator.get_state().contiguous();
-  return {state.data_ptr<uint8_t>(), state.data_ptr<uint8_t>() + state.numel()};
-}
-
-void RestoreTorchRng(const std::vector<uint8_t>& bytes, const std::filesystem::path& checkpoint) {
-  at::Generator generator = at::detail::getDefaultCPUGenerator();
-  const std::lock_guard<std::mutex> lock(generator.mutex());
-  at::Tensor state = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
-  std::copy(bytes.begin(), bytes.end(), state.data_ptr<uint8_t>());
-  try {
-    generator.set_state(state);
-  } catch (const c10::Error& e) {
-    throw UserError(fmt::format("checkpoint {}: its torch generator state: {}", checkpoint.string(),
-                                e.what_without_backtrace()));
-  }
-}
-
-EvalResult EvaluateActor(const config::TrainerConfig& config, SacActorImpl& actor, int64_t episodes,
-                         uint64_t seed, bool stochastic) {
+// The policy on `params` over evaluation episodes: tanh(mean), or with `stochastic` a sample.
+EvalResult EvaluateActor(const config::TrainerConfig& config, std::span<const float> params,
+                         int64_t episodes, uint64_t seed, bool stochastic) {
   const auto env = envs::MakeEnv(config.env_id, EnvOptionsOf(config));
   const envs::ActionSpace space = env->action_space();
-  const int obs_size = env->observation_size();
-  return EvaluateActions(
-      config, episodes, seed, [&](const float* observations, int64_t batch, float* actions) {
-        torch::NoGradGuard no_grad;
-        const torch::Tensor obs =
-            torch::from_blob(const_cast<float*>(observations), {batch, obs_size});
-        const torch::Tensor unit =
-            (stochastic ? actor.Sample(obs).first : actor.Mode(obs)).contiguous();
-        ScaleToEnv(space, unit.data_ptr<float>(), batch * space.n, actions);
-      });
+  const SacNet net(env->observation_size(), space.n, config);
+  SacNet::ActorPass pass;
+  Rng noise_rng(DeriveSeed(seed, 0, "eval-actions"));
+  std::vector<float> noise;
+  return EvaluateActions(config, episodes, seed,
+                         [&](const float* observations, int64_t batch, float* actions) {
+                           if (stochastic) {
+                             noise.resize(static_cast<size_t>(batch * space.n));
+                             for (float& x : noise)
+                               x = static_cast<float>(StandardNormal(noise_rng));
+                             net.Sample(params.data(), observations, batch, noise.data(), pass);
+                           } else {
+                             net.Mode(params.data(), observations, batch, pass);
+                           }
+                           ScaleToEnv(space, pass.actions.data(), batch * space.n, actions);
+                         });
 }
 
 SacRun::SacRun(const config::TrainerConfig& config, const TrainOptions& options)
@@ -109,8 +101,8 @@ SacRun::SacRun(const config::TrainerConfig& config, const TrainOptions& options)
       space_(envs_.action_space()),
       obs_size_(envs_.observation_size()),
       rng_(DeriveSeed(static_cast<uint64_t>(config.seed), 0, "policy")),
-      model_(obs_size_, space_, config),
-      update_(model_, space_.n, config),
+      net_(obs_size_, space_.n, config),
+      update_(net_, InitialSacParameters(obs_size_, space_, config), config),
       buffer_(config.buffer_size, obs_size_, space_.n),
       log_(config, options, envs_.reward_threshold()) {
   const auto n = static_cast<size_t>(c_.n_envs);
@@ -130,10 +122,9 @@ void SacRun::Act(bool at_random) {
   if (at_random) {
     for (float& a : unit_actions_) a = static_cast<float>(Uniform(rng_, -1.0, 1.0));
   } else {
-    torch::NoGradGuard no_grad;
-    const torch::Tensor obs = torch::from_blob(obs_.data(), {c_.n_envs, obs_size_});
-    const torch::Tensor actions = model_->actor->Sample(obs).first.contiguous();
-    std::copy_n(actions.data_ptr<float>(), unit_actions_.size(), unit_actions_.begin());
+    DrawNoise(noise_.current, c_.n_envs);
+    net_.Sample(update_.AllValues().data(), obs_.data(), c_.n_envs, noise_.current.data(), acting_);
+    std::copy_n(acting_.actions.begin(), unit_actions_.size(), unit_actions_.begin());
   }
   ScaleToEnv(space_, unit_actions_.data(), static_cast<int64_t>(unit_actions_.size()),
              env_actions_.data());
@@ -159,16 +150,23 @@ void SacRun::StoreTransitions(const std::vector<float>& rewards,
   }
 }
 
+void SacRun::DrawNoise(std::vector<float>& noise, int64_t batch) {
+  noise.resize(static_cast<size_t>(batch * space_.n));
+  for (float& x : noise) x = static_cast<float>(StandardNormal(rng_));
+}
+
 bool SacRun::Learn(double lr) {
-  const ReplayBuffer::Batch batch = buffer_.Sample(c_.batch_size, rng_);
-  const bool finite = update_.Step(batch, lr);
+  buffer_.Sample(c_.batch_size, rng_, batch_);
+  DrawNoise(noise_.current, c_.batch_size);
+  DrawNoise(noise_.next, c_.batch_size);
+  const bool finite = update_.Step(batch_, noise_, lr);
   ++updates_;
   return finite;
 }
 
 EvalResult SacRun::Evaluate(bool final_eval) {
   const int64_t episodes = final_eval ? c_.final_eval_episodes : c_.eval_episodes;
-  return EvaluateActor(c_, *model_->actor, episodes,
+  return EvaluateActor(c_, update_.AllValues(), episodes,
                        DeriveSeed(static_cast<uint64_t>(c_.seed), 0, "eval"), false);
 }
 
@@ -179,7 +177,6 @@ void SacRun::SaveCheckpoint(const std::filesystem::path& path) {
   state.updates = updates_;
   state.network = NetworkOf(c_);
   state.policy_rng = RngText(rng_);
-  state.torch_rng = TorchRngState();
   if (c_.checkpoint_replay_buffer) state.replay_transitions = buffer_.Transitions();
   log_.SaveTo(state);
   SaveCheckpointFile(path, state);
@@ -204,12 +201,6 @@ void SacRun::Restore(const std::filesystem::path& path) {
   } else {  // a checkpoint from before the streams were saved
     rng_.seed(DeriveSeed(static_cast<uint64_t>(c_.seed), static_cast<uint64_t>(global_step_),
                          "policy-resume"));
-  }
-  if (!state.torch_rng.empty()) {
-    RestoreTorchRng(state.torch_rng, path);
-  } else {
-    torch::manual_seed(DeriveSeed(static_cast<uint64_t>(c_.seed),
-                                  static_cast<uint64_t>(global_step_), "sac-noise-resume"));
   }
   envs_ = envs::VectorEnv(c_.env_id, static_cast<int>(c_.n_envs),
                           DeriveSeed(static_cast<uint64_t>(c_.seed),
@@ -306,13 +297,12 @@ int RunSac(const config::TrainerConfig& config, const TrainOptions& options) {
 EvalResult EvaluateSacCheckpoint(const config::TrainerConfig& config, const CheckpointState& state,
                                  int64_t episodes, uint64_t seed, bool stochastic) {
   const auto env = envs::MakeEnv(config.env_id, EnvOptionsOf(config));
-  SacModel model(env->observation_size(), env->action_space(), config);
-  FlatParameters flat = Flatten(*model);
-  if (state.params.size() != static_cast<size_t>(flat.values.numel())) {
+  if (state.params.size() !=
+      static_cast<size_t>(
+          SacNet(env->observation_size(), env->action_space().n, config).parameter_count())) {
     throw UserError("the checkpoint does not match the SAC networks of its resolved_config.yaml");
   }
-  std::ranges::copy(state.params, flat.values.data_ptr<float>());
-  return EvaluateActor(config, *model->actor, episodes, seed, stochastic);
+  return EvaluateActor(config, state.params, episodes, seed, stochastic);
 }
 
 }  // namespace hpo::trainer

@@ -8,32 +8,24 @@
 #include "envs/env.h"
 #include "lib/core/error.h"
 #include "lib/core/stop_signal.h"
+#include "lib/trainer/blas.h"
 #include "lib/trainer/checkpoint.h"
 #include "lib/trainer/evaluation.h"
 #include "lib/trainer/model.h"
 #include "lib/trainer/ppo_run.h"
 #include "lib/trainer/restore.h"
-#include "lib/trainer/sac_model.h"
+#include "lib/trainer/sac_net.h"
 #include "lib/trainer/sac_run.h"
 
 namespace hpo::trainer {
 namespace {
 
-// OpenBLAS splits a GEMM over threads above ~64^3 multiply-adds; `threads: 1` must mean one
-// core. Weak: linked against another BLAS, there is nothing to set.
-extern "C" void openblas_set_num_threads(int) __attribute__((weak));
-void SetBlasThreads(int threads) {
-  if (openblas_set_num_threads != nullptr) openblas_set_num_threads(threads);
-}
-
 // The parameters a checkpoint for `config` holds: the policy's (PPO, A2C) or every SAC network's.
 size_t ParameterCount(const config::TrainerConfig& config) {
   const auto env = envs::MakeEnv(config.env_id, EnvOptionsOf(config));
   if (config.algorithm == "sac") {
-    const SacModel model(env->observation_size(), env->action_space(), config);
-    size_t count = 0;
-    for (const torch::Tensor& p : model->parameters()) count += static_cast<size_t>(p.numel());
-    return count;
+    return static_cast<size_t>(
+        SacNet(env->observation_size(), env->action_space().n, config).parameter_count());
   }
   return static_cast<size_t>(
       ActorCriticNet(env->observation_size(), env->action_space(), config).parameter_count());

@@ -270,8 +270,9 @@ TEST(TrainCliTest, A2cAndSacLearn) {
   EXPECT_GE(
       YAML::LoadFile((a2c / "sweep_eval_results.yaml").string())["final_mean_reward"].as<double>(),
       150.0);
+  // 10k steps: at 6k one seed in ten was still at -780 (2026-12-07; seed 0, SSE3 BLAS kernels)
   ASSERT_EQ(RunHpo("train --override env_id=Pendulum-v1 --override algorithm=sac --override "
-                   "total_timesteps=6000 "
+                   "total_timesteps=10000 "
                    "--run-dir " +
                    sac.string())
                 .exit_code,
@@ -282,6 +283,26 @@ TEST(TrainCliTest, A2cAndSacLearn) {
   // ent_coef auto starts at 1 and is learned down (SB3's Pendulum runs end near 0.1); it once
   // stayed at 1 because its optimizer stepped another network's slot in the flat buffer
   EXPECT_LT(std::stod(ProgressColumn(sac, "losses/alpha").back()), 0.5);
+}
+
+// Debian 12's OpenBLAS falls back to its SSE3 kernels on CPUs it does not know (Emerald Rapids
+// here), 3.6x slower for SAC's step; training reruns itself with OPENBLAS_CORETYPE set
+// (lib/trainer/blas.h). OPENBLAS_VERBOSE=2 makes the library print the kernels it loaded, once
+// per load: the last ones are what trained.
+TEST(TrainCliTest, TrainingRunsOnBlasKernelsForItsCpu) {
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
+    GTEST_SKIP() << "this CPU has no AVX2: SSE3 kernels are what it can run";
+  }
+  const fs::path dir = FreshDir("blas_kernels");
+  const CommandResult r =
+      RunShell("env -u OPENBLAS_CORETYPE OPENBLAS_VERBOSE=2 " + std::string(HPO_BINARY) +
+               " train " + kTiny + "--override total_timesteps=512 --run-dir " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const size_t last = r.output.rfind("Core: ");
+  ASSERT_NE(last, std::string::npos) << r.output;
+  const std::string core = r.output.substr(last + 6, r.output.find('\n', last) - last - 6);
+  EXPECT_NE(core, "Prescott") << r.output;
 }
 
 TEST(TrainCliTest, ProgressStatesTheRolloutRoundedTotal) {
