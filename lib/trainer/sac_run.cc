@@ -37,7 +37,6 @@ class SacRun {
 
  private:
   void Act(bool at_random);
-  void DrawNoise(std::vector<float>& noise, int64_t batch);
   void StoreTransitions(const std::vector<float>& rewards, const std::vector<uint8_t>& terminated);
   bool Learn(double lr);  // false on a non-finite loss
   EvalResult Evaluate(bool final_eval);
@@ -69,6 +68,12 @@ class SacRun {
   int64_t global_step_ = 0, updates_ = 0;
 };
 
+// `n` standard normals into `out`: the actor's reparameterisation noise.
+void DrawNormals(Rng& rng, int64_t n, std::vector<float>& out) {
+  out.resize(static_cast<size_t>(n));
+  for (float& x : out) x = static_cast<float>(StandardNormal(rng));
+}
+
 // The policy on `params` over evaluation episodes: tanh(mean), or with `stochastic` a sample.
 EvalResult EvaluateActor(const config::TrainerConfig& config, std::span<const float> params,
                          int64_t episodes, uint64_t seed, bool stochastic) {
@@ -81,9 +86,7 @@ EvalResult EvaluateActor(const config::TrainerConfig& config, std::span<const fl
   return EvaluateActions(config, episodes, seed,
                          [&](const float* observations, int64_t batch, float* actions) {
                            if (stochastic) {
-                             noise.resize(static_cast<size_t>(batch * space.n));
-                             for (float& x : noise)
-                               x = static_cast<float>(StandardNormal(noise_rng));
+                             DrawNormals(noise_rng, batch * space.n, noise);
                              net.Sample(params.data(), observations, batch, noise.data(), pass);
                            } else {
                              net.Mode(params.data(), observations, batch, pass);
@@ -122,7 +125,7 @@ void SacRun::Act(bool at_random) {
   if (at_random) {
     for (float& a : unit_actions_) a = static_cast<float>(Uniform(rng_, -1.0, 1.0));
   } else {
-    DrawNoise(noise_.current, c_.n_envs);
+    DrawNormals(rng_, c_.n_envs * space_.n, noise_.current);
     net_.Sample(update_.AllValues().data(), obs_.data(), c_.n_envs, noise_.current.data(), acting_);
     std::copy_n(acting_.actions.begin(), unit_actions_.size(), unit_actions_.begin());
   }
@@ -150,15 +153,10 @@ void SacRun::StoreTransitions(const std::vector<float>& rewards,
   }
 }
 
-void SacRun::DrawNoise(std::vector<float>& noise, int64_t batch) {
-  noise.resize(static_cast<size_t>(batch * space_.n));
-  for (float& x : noise) x = static_cast<float>(StandardNormal(rng_));
-}
-
 bool SacRun::Learn(double lr) {
   buffer_.Sample(c_.batch_size, rng_, batch_);
-  DrawNoise(noise_.current, c_.batch_size);
-  DrawNoise(noise_.next, c_.batch_size);
+  DrawNormals(rng_, c_.batch_size * space_.n, noise_.current);
+  DrawNormals(rng_, c_.batch_size * space_.n, noise_.next);
   const bool finite = update_.Step(batch_, noise_, lr);
   ++updates_;
   return finite;

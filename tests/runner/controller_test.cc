@@ -334,7 +334,8 @@ TEST_F(ControllerTest, AResumeAdoptsATrialThatFinishedAfterItsControllerDied) {
 // point, the mean 1, is reported once the third seed has reported.
 constexpr const char* kSeedScores = R"sh(echo "$HPO_SEED" > "$HPO_RUN_DIR/seed.txt";
   echo "{\"step\": 10, \"score\": $HPO_SEED_INDEX}";
-  echo "score: $((HPO_SEED_INDEX * 10 + HPO_TRIAL_NUMBER))" > "$HPO_RUN_DIR/sweep_eval_results.yaml")sh";
+  echo "score: $((HPO_SEED_INDEX * 10 + HPO_TRIAL_NUMBER))" \
+    > "$HPO_RUN_DIR/sweep_eval_results.yaml")sh";
 
 TEST_F(ControllerTest, ATrialOnThreeSeedsRunsEachInItsFolderAndIsWorthTheirAggregate) {
   Program(kSeedScores);

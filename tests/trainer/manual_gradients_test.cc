@@ -11,22 +11,11 @@
 #include "lib/trainer/flat_optimizer.h"
 #include "lib/trainer/model.h"
 #include "lib/trainer/ppo_update.h"
+#include "tests/trainer/tensor_compare.h"
 #include "tests/trainer/torch_reference.h"
 
 namespace hpo::trainer {
 namespace {
-
-std::vector<float> VectorOf(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
-}
-
-// ||a - b|| / ||b||
-double RelativeError(const std::vector<float>& a, const std::vector<float>& b) {
-  double diff = 0, norm = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff += (a[i] - b[i]) * (a[i] - b[i]), norm += b[i] * b[i];
-  return std::sqrt(diff / norm);
-}
 
 struct Case {
   std::string name;

@@ -15,23 +15,12 @@
 #include "lib/trainer/model.h"
 #include "lib/trainer/sac_model.h"
 #include "tests/trainer/sac_torch_reference.h"
+#include "tests/trainer/tensor_compare.h"
 
 namespace hpo::trainer {
 namespace {
 
 std::vector<float> Copy(std::span<const float> values) { return {values.begin(), values.end()}; }
-
-std::vector<float> VectorOf(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
-}
-
-// ||a - b|| / ||b||
-double RelativeError(const std::vector<float>& a, const std::vector<float>& b) {
-  double diff = 0, norm = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff += (a[i] - b[i]) * (a[i] - b[i]), norm += b[i] * b[i];
-  return std::sqrt(diff / norm);
-}
 
 std::vector<float> Normals(torch::IntArrayRef shape) { return VectorOf(torch::randn(shape)); }
 
