@@ -2,7 +2,7 @@
 // (uniformly at random until learning_starts), store the transition, and every train_freq steps
 // take gradient_steps steps (sac_update.h: entropy coefficient, critics, actor, Polyak targets)
 // on batches from the replay buffer (replay_buffer.h). One stream (rng_) draws the random
-// actions, the replay batches and the actor's noise, so a checkpoint's copy of it resumes all.
+// actions, the replay batches and the actor's noise; checkpoints keep where it was.
 #include "lib/trainer/sac_run.h"
 
 #include <fmt/format.h>

@@ -286,7 +286,7 @@ TEST(TrainCliTest, A2cAndSacLearn) {
 }
 
 // Debian 12's OpenBLAS falls back to its SSE3 kernels on CPUs it does not know (Emerald Rapids
-// here), 3.6x slower for SAC's step; training reruns itself with OPENBLAS_CORETYPE set
+// here), 3.4x slower for SAC's step; training reruns itself with OPENBLAS_CORETYPE set
 // (lib/trainer/blas.h). OPENBLAS_VERBOSE=2 makes the library print the kernels it loaded, once
 // per load: the last ones are what trained.
 TEST(TrainCliTest, TrainingRunsOnBlasKernelsForItsCpu) {
