@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -70,131 +71,167 @@ void PrintBestSchedule(store::Store& store, int64_t study_id, const std::string&
   fmt::print("Schedule saved to: {}\n", path.string());
 }
 
-int RunBestParams(const BestParamsOptions& options) {
-  const store::SweepLocation location = options.sweep.Locate();
-  auto store = store::OpenStore(location.storage_url);
-  const store::Study study = store->OpenStudy(location.name, "", "", false);
-  report::StudyInfo info = report::ReadStudyInfo(study);
-  std::vector<store::Trial> trials = store->LoadTrials(study.id);
+// The study's trials ranked as the options ask (another metric, another direction), with what
+// the printing needs to know about the study.
+struct RankedStudy {
+  store::SweepLocation location;
+  std::unique_ptr<store::Store> store;
+  store::Study study;
+  report::StudyInfo info;
+  std::vector<store::Trial> trials, ranked;
+
+  std::string Score(const store::Trial& t) const { return report::ScoreText(t, info); }
+  std::string RunName(const store::Trial& t) const { return report::RunName(location.name, t); }
+};
+
+RankedStudy LoadRanked(const BestParamsOptions& options) {
+  RankedStudy r;
+  r.location = options.sweep.Locate();
+  r.store = store::OpenStore(r.location.storage_url);
+  r.study = r.store->OpenStudy(r.location.name, "", "", false);
+  r.info = report::ReadStudyInfo(r.study);
+  r.trials = r.store->LoadTrials(r.study.id);
   std::set<std::string> result_keys;
-  if (!options.metric.empty() && options.metric != info.metric) {
-    result_keys = report::RescoreFromRunDirs(trials, options.metric, info.seeds);
-    info.metric = options.metric;
+  if (!options.metric.empty() && options.metric != r.info.metric) {
+    result_keys = report::RescoreFromRunDirs(r.trials, options.metric, r.info.seeds);
+    r.info.metric = options.metric;
   }
-  if (!options.sort.empty()) info.maximize = options.sort == "desc";
+  if (!options.sort.empty()) r.info.maximize = options.sort == "desc";
   if (!options.metric.empty() || !options.sort.empty())
-    info.more_objectives.clear();  // re-ranked by one metric
-  const std::vector<store::Trial> ranked =
-      report::RankTrials(trials, info.maximize, info.more_objectives);
-  const auto score = [&info](const store::Trial& t) { return report::ScoreText(t, info); };
-  if (ranked.empty() && !result_keys.empty()) {
+    r.info.more_objectives.clear();  // re-ranked by one metric
+  r.ranked = report::RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+  if (r.ranked.empty() && !result_keys.empty()) {
     throw UserError(
         Origin{"--metric"},
         fmt::format("no complete trial of sweep '{}' has a {} (its results files have: {})",
-                    location.name, info.metric, fmt::join(result_keys, ", ")));
+                    r.location.name, r.info.metric, fmt::join(result_keys, ", ")));
   }
-  if (ranked.empty()) {
+  if (r.ranked.empty()) {
     throw UserError(
         fmt::format("sweep '{}' has no complete trial with a {} yet ({} trials in storage)",
-                    location.name, info.metric, trials.size()));
+                    r.location.name, r.info.metric, r.trials.size()));
   }
+  return r;
+}
+
+// How the trials were ranked, the best run and, with --show-scores, every score.
+void PrintRanking(const RankedStudy& r, const BestParamsOptions& options) {
+  const report::StudyInfo& info = r.info;
   if (!options.metric.empty() || !options.sort.empty()) {
     fmt::print("Ranked by {}, {} first\n", info.metric, info.maximize ? "largest" : "smallest");
   }
-
-  const store::Trial& best = ranked[0];
   if (info.MultiObjective()) {
     fmt::print("Objectives: {}; trials rank by Pareto front, then by {}\n",
                DescribeObjectives(info.Objectives()), info.metric);
   }
   const std::string seeds = report::SeedsSentence(info.metric, info.seeds);
   if (!seeds.empty()) fmt::print("{}\n", seeds);
-  fmt::print("Best run: {} ({})\n\n", report::RunName(location.name, best), score(best));
-  if (options.show_scores) {
-    fmt::print("All scores ({} complete trials, best first):\n", ranked.size());
-    for (const store::Trial& t : ranked) {
-      fmt::print("  {}  {}\n", report::RunName(location.name, t),
-                 info.MultiObjective() ? score(t) : report::ValueWithSeedsText(t, info.seeds));
-    }
-    fmt::print("\n");
+  fmt::print("Best run: {} ({})\n\n", r.RunName(r.ranked[0]), r.Score(r.ranked[0]));
+  if (!options.show_scores) return;
+  fmt::print("All scores ({} complete trials, best first):\n", r.ranked.size());
+  for (const store::Trial& t : r.ranked) {
+    fmt::print("  {}  {}\n", r.RunName(t),
+               info.MultiObjective() ? r.Score(t) : report::ValueWithSeedsText(t, info.seeds));
   }
+  fmt::print("\n");
+}
 
-  if (options.pareto && info.MultiObjective()) {
-    const std::vector<store::Trial> front = report::ObjectiveFront(trials, info.Objectives());
+// --pareto: of every objective in a multi-objective study, else of score against cost.
+void PrintParetoFront(const RankedStudy& r) {
+  if (r.info.MultiObjective()) {
+    const std::vector<store::Trial> front = report::ObjectiveFront(r.trials, r.info.Objectives());
     fmt::print("Pareto front ({} trials no other trial beats on every objective; by {}):\n",
-               front.size(), info.metric);
-    for (const store::Trial& t : front)
-      fmt::print("  {}  {}\n", report::RunName(location.name, t), score(t));
-    fmt::print("\n");
-  } else if (options.pareto) {
-    fmt::print("Pareto front (best {} for its cost; cheapest first):\n", info.metric);
-    for (const store::Trial& t : report::ParetoFront(trials, info.maximize)) {
-      fmt::print("  {}  {}  in {:.1f} s\n", report::RunName(location.name, t),
-                 ReadableNumber(*t.value), t.cost);
+               front.size(), r.info.metric);
+    for (const store::Trial& t : front) fmt::print("  {}  {}\n", r.RunName(t), r.Score(t));
+  } else {
+    fmt::print("Pareto front (best {} for its cost; cheapest first):\n", r.info.metric);
+    for (const store::Trial& t : report::ParetoFront(r.trials, r.info.maximize)) {
+      fmt::print("  {}  {}  in {:.1f} s\n", r.RunName(t), ReadableNumber(*t.value), t.cost);
     }
-    fmt::print("\n");
   }
+  fmt::print("\n");
+}
 
-  const std::optional<config::SweepConfig> stored = StoredConfig(study);
-  const ParamSet fixed = stored ? stored->fixed : ParamSet{};
-  const bool custom_program = stored && !stored->command.empty();
+// What every rank's block needs from the stored config.
+struct RankContext {
+  std::optional<config::SweepConfig> stored;
+  ParamSet fixed;
   std::set<std::string> fixed_names;
-  for (const auto& [name, value] : fixed) fixed_names.insert(name);
+  std::filesystem::path patch_path;
+  bool custom_program() const { return stored && !stored->command.empty(); }
+};
 
-  const std::filesystem::path patch_path =
-      std::filesystem::path(options.output_dir) / (location.name + "_best.yaml");
-  const int n = std::min<int>(options.top_n, static_cast<int>(ranked.size()));
-  for (int rank = 0; rank < n; ++rank) {
-    const store::Trial& t = ranked[static_cast<size_t>(rank)];
-    const ParamSet all = report::WithFixed(fixed, t.params);  // the trial's whole configuration
-    const std::filesystem::path run_dir = RetrainRunDir(location.name, t.number);
-    fmt::print("{}\n{}\n{}\n\n", kRule,
-               rank == 0 ? std::string("BEST HYPERPARAMETERS:")
-                         : fmt::format("RANK {}: {} ({})", rank + 1,
-                                       report::RunName(location.name, t), score(t)),
-               kRule);
-    const report::YamlLayout layout =
-        custom_program ? report::YamlLayout::kAsWritten : report::YamlLayout::kTrainerBlock;
-    fmt::print(
-        "1. As YAML config (4 significant digits; the patch and the commands have every "
-        "digit):\n{}\n{}\n",
-        kThinRule, report::ParamsAsYaml(all, fixed_names, layout, report::Digits::kReadable));
-    if (custom_program) {
-      if (rank == 0 && options.no_patch) {
-        fmt::print("2. Config patch: not written (--no-patch)\n\n");
-      } else if (rank == 0) {
-        std::filesystem::create_directories(options.output_dir);
-        WriteFileAtomic(patch_path,
-                        report::ProgramPatchFileText(location.name, t, fixed, info.metric,
-                                                     stored->command, info.seeds));
-        fmt::print(
-            "2. Config patch saved to: {}\n   For the sweep's trial program (its parameter "
-            "names, nested by their dots; # @package _global_)\n\n",
-            patch_path.string());
-      }
-      fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n",
-                 kThinRule, TrialTrainingCommand(*stored, location.dir, location.name, t));
-      continue;
-    }
-    if (rank == 0) {
-      if (options.no_patch) {
-        fmt::print("2. Config patch: not written (--no-patch)\n\n");
-      } else {
-        std::filesystem::create_directories(options.output_dir);
-        WriteFileAtomic(patch_path, report::PatchFileText(location.name, t, fixed, info.metric,
-                                                          patch_path, info.seeds));
-        fmt::print("2. Config patch saved to: {}\n   Use with: hpo train --patch {}\n\n",
-                   patch_path.string(), patch_path.string());
-      }
-    }
-    const std::vector<std::string> overrides = report::ParamsAsOverrides(all);
-    std::string override_line = "hpo train";
-    for (const std::string& o : overrides) override_line += " --override " + report::ShellQuote(o);
-    fmt::print("3. As command-line overrides:\n{}\n{}\n\n", kThinRule, override_line);
-    fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule,
-               TrainCommand(overrides, run_dir.string(), TrialSeedOption(all, t)));
+RankContext MakeRankContext(const RankedStudy& r, const BestParamsOptions& options) {
+  RankContext c;
+  c.stored = StoredConfig(r.study);
+  if (c.stored) c.fixed = c.stored->fixed;
+  for (const auto& [name, value] : c.fixed) c.fixed_names.insert(name);
+  c.patch_path = std::filesystem::path(options.output_dir) / (r.location.name + "_best.yaml");
+  return c;
+}
+
+// 2. for the best trial: the patch file, or why there is none.
+void WritePatch(const RankedStudy& r, const RankContext& c, const store::Trial& t,
+                const BestParamsOptions& options) {
+  if (options.no_patch) {
+    fmt::print("2. Config patch: not written (--no-patch)\n\n");
+    return;
   }
-  PrintBestSchedule(*store, study.id, location.name, info.maximize, options);
+  std::filesystem::create_directories(options.output_dir);
+  if (c.custom_program()) {
+    WriteFileAtomic(c.patch_path,
+                    report::ProgramPatchFileText(r.location.name, t, c.fixed, r.info.metric,
+                                                 c.stored->command, r.info.seeds));
+    fmt::print(
+        "2. Config patch saved to: {}\n   For the sweep's trial program (its parameter "
+        "names, nested by their dots; # @package _global_)\n\n",
+        c.patch_path.string());
+    return;
+  }
+  WriteFileAtomic(c.patch_path, report::PatchFileText(r.location.name, t, c.fixed, r.info.metric,
+                                                      c.patch_path, r.info.seeds));
+  fmt::print("2. Config patch saved to: {}\n   Use with: hpo train --patch {}\n\n",
+             c.patch_path.string(), c.patch_path.string());
+}
+
+// One ranked trial: its values as YAML, the patch (best only), and how to train with them.
+void PrintRank(const RankedStudy& r, const RankContext& c, int rank,
+               const BestParamsOptions& options) {
+  const store::Trial& t = r.ranked[static_cast<size_t>(rank)];
+  const ParamSet all = report::WithFixed(c.fixed, t.params);  // the trial's whole configuration
+  fmt::print("{}\n{}\n{}\n\n", kRule,
+             rank == 0 ? std::string("BEST HYPERPARAMETERS:")
+                       : fmt::format("RANK {}: {} ({})", rank + 1, r.RunName(t), r.Score(t)),
+             kRule);
+  const report::YamlLayout layout =
+      c.custom_program() ? report::YamlLayout::kAsWritten : report::YamlLayout::kTrainerBlock;
+  fmt::print(
+      "1. As YAML config (4 significant digits; the patch and the commands have every "
+      "digit):\n{}\n{}\n",
+      kThinRule, report::ParamsAsYaml(all, c.fixed_names, layout, report::Digits::kReadable));
+  if (rank == 0) WritePatch(r, c, t, options);
+  if (c.custom_program()) {
+    fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n",
+               kThinRule, TrialTrainingCommand(*c.stored, r.location.dir, r.location.name, t));
+    return;
+  }
+  const std::vector<std::string> overrides = report::ParamsAsOverrides(all);
+  std::string override_line = "hpo train";
+  for (const std::string& o : overrides) override_line += " --override " + report::ShellQuote(o);
+  fmt::print("3. As command-line overrides:\n{}\n{}\n\n", kThinRule, override_line);
+  fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule,
+             TrainCommand(overrides, RetrainRunDir(r.location.name, t.number).string(),
+                          TrialSeedOption(all, t)));
+}
+
+int RunBestParams(const BestParamsOptions& options) {
+  const RankedStudy r = LoadRanked(options);
+  PrintRanking(r, options);
+  if (options.pareto) PrintParetoFront(r);
+  const RankContext context = MakeRankContext(r, options);
+  const int n = std::min<int>(options.top_n, static_cast<int>(r.ranked.size()));
+  for (int rank = 0; rank < n; ++rank) PrintRank(r, context, rank, options);
+  PrintBestSchedule(*r.store, r.study.id, r.location.name, r.info.maximize, options);
   return kExitOk;
 }
 
