@@ -366,146 +366,187 @@ class AnalysisWriter {
   std::chrono::steady_clock::time_point last_{};
 };
 
-int RunSweepCommand(const SweepCliOptions& o) {
-  config::SweepConfig c = Resolve(o);
-  if (o.dry_run) return DryRun(c, o.add_trials);
+// Everything a sweep opens before its first trial, opened in an order that leaves nothing behind
+// when an input is bad: the space, sampler, warm start, first trials and events file are read
+// before the sweep's folder and storage are made.
+struct OpenedSweep {
+  store::SweepLocation location;
+  space::SearchSpace space;
+  std::unique_ptr<samplers::Sampler> sampler;
+  std::vector<samplers::Observation> warm_start;
+  std::optional<runner::EventLog> events;
+  std::unique_ptr<store::Store> store;
+  store::Study study;
+};
 
-  const store::SweepLocation location = store::LocateSweep(c.name, c.storage);
-  const bool exists = std::filesystem::exists(location.dir / "study.db") || !c.storage.empty();
-  if (o.resume && !exists)
-    throw UserError(Origin{"--resume"}, fmt::format("no sweep named '{}' to resume in {}", c.name,
-                                                    location.dir.parent_path().string()));
-  const space::SearchSpace space = c.BuildSpace();
-  std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
-  std::vector<samplers::Observation> warm_start =
-      WarmStartObservations(c, space);  // before anything is written
-  const std::vector<config::QueuedTrial> queued = config::FirstTrials(c, space);
-  std::optional<runner::EventLog>
-      events;  // opened before anything is written: a bad path leaves nothing
-  if (!o.events.empty()) events.emplace(o.events, c.name);
+// The sweep's storage; a folder made for it is removed again when it cannot be opened.
+std::unique_ptr<store::Store> OpenStoreLeavingNothing(const store::SweepLocation& location) {
   const bool new_dir = !std::filesystem::exists(location.dir);
   std::filesystem::create_directories(location.dir);
-  std::unique_ptr<store::Store> store;
   try {
-    store = store::OpenStore(location.storage_url);
+    return store::OpenStore(location.storage_url);
   } catch (const UserError&) {
     std::error_code ignored;
-    if (new_dir)
-      std::filesystem::remove(location.dir, ignored);  // leave nothing behind (only if still empty)
+    if (new_dir) std::filesystem::remove(location.dir, ignored);  // only if still empty
     throw;
   }
+}
+
+// The study, new or resumed, with the stored config reconciled and the first trials queued.
+store::Study OpenStudy(config::SweepConfig& c, const SweepCliOptions& o, OpenedSweep& s,
+                       const std::vector<config::QueuedTrial>& queued) {
   const int asked_trials = c.n_trials;
-  const store::Study study = WithStorageRetry(c, events, [&] {
-    store::Study opened = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
+  return WithStorageRetry(c, s.events, [&] {
+    store::Study opened = s.store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
     c.n_trials = asked_trials;
     if (o.add_trials)
-      c.n_trials = store::CountedTrials(store->LoadTrials(opened.id)) + *o.add_trials;
+      c.n_trials = store::CountedTrials(s.store->LoadTrials(opened.id)) + *o.add_trials;
     const std::string accepted =
-        runner::ReconcileStoredConfig(*store, opened, c, location.dir, o.accept_changes);
+        runner::ReconcileStoredConfig(*s.store, opened, c, s.location.dir, o.accept_changes);
     if (!accepted.empty())
       fmt::print("sweep {}: continuing with changes (recorded in the study): {}\n", c.name,
                  accepted);
     // enqueue: runs first in a new study only; a resume must not queue the same trials again.
-    if (!queued.empty() && store->LoadTrials(opened.id).empty())
-      EnqueueFirstTrials(c, queued, *store, opened);
+    if (!queued.empty() && s.store->LoadTrials(opened.id).empty())
+      EnqueueFirstTrials(c, queued, *s.store, opened);
     return opened;
   });
+}
 
-  runner::SweepPlan plan = PlanFor(c, location.dir);
-  plan.warm_start = std::move(warm_start);
+// Fills `s` (not returned: the events file cannot move).
+void OpenSweep(config::SweepConfig& c, const SweepCliOptions& o, OpenedSweep& s) {
+  s.location = store::LocateSweep(c.name, c.storage);
+  const bool exists = std::filesystem::exists(s.location.dir / "study.db") || !c.storage.empty();
+  if (o.resume && !exists)
+    throw UserError(Origin{"--resume"}, fmt::format("no sweep named '{}' to resume in {}", c.name,
+                                                    s.location.dir.parent_path().string()));
+  s.space = c.BuildSpace();
+  s.sampler = samplers::MakeSampler(c.sampler);
+  s.warm_start = WarmStartObservations(c, s.space);
+  const std::vector<config::QueuedTrial> queued = config::FirstTrials(c, s.space);
+  if (!o.events.empty()) s.events.emplace(o.events, c.name);
+  s.store = OpenStoreLeavingNothing(s.location);
+  s.study = OpenStudy(c, o, s, queued);
+}
 
-  // On a terminal, event lines scroll above a redrawn status line and intermediate values update
-  // it; elsewhere (or with --no-progress) plain lines: the status after each finished trial.
-  const bool live = IsTerminal(stdout) && !o.no_progress;
-  LiveLine status_line(stdout);
-  const auto started = std::chrono::steady_clock::now();
-  int processes = 0;  // the seed processes running here, as the last event said
-  auto status = [&](const std::vector<store::Trial>& now) {
+void PrintSweepStart(const config::SweepConfig& c, const store::SweepLocation& location) {
+  const std::string runs = (location.dir / "runs").string();
+  if (c.sampler.method == "pbt") {
+    fmt::print("sweep {}: population-based training of {} members, {} at a time; runs in {}\n",
+               c.name, c.sampler.pbt.population_size, c.n_jobs, runs);
+    return;
+  }
+  fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name,
+             c.n_trials, c.n_jobs, c.sampler.method, c.pruner.method,
+             c.MultiObjective() ? ", " + ObjectivesText(c) : "", runs);
+}
+
+// The line a sweep event prints; none for the ones the console does not show.
+std::optional<std::string> EventLine(const runner::SweepEvent& e, const config::SweepConfig& c) {
+  using Kind = runner::SweepEvent::Kind;
+  const std::string who = e.trial ? fmt::format("trial {}", e.trial->number) : "sweep";
+  switch (e.kind) {
+    case Kind::kCreated:   // for the events file and hooks; "started" follows at once
+    case Kind::kReported:  // the live status line shows it
+      return std::nullopt;
+    case Kind::kStarted:
+      return fmt::format("{} started: {}", who, report::ParamsLine(e.trial->params));
+    case Kind::kFinished: {
+      const std::string seeds = report::SeedsText(*e.trial, {c.seeds_per_trial, c.aggregate});
+      return fmt::format("{} finished: {}{}", who, e.message, seeds.empty() ? "" : " " + seeds);
+    }
+    case Kind::kFailed:
+      return fmt::format("{} finished: FAILED: {}", who, e.message);
+    case Kind::kPruned:
+      return fmt::format("{} pruned at {}", who, e.message);
+    case Kind::kRecovered:
+    case Kind::kInfo:
+    case Kind::kExploited:
+      return fmt::format("{}: {}", who, e.message);
+  }
+  return std::nullopt;
+}
+
+// What the sweep shows and does as its events come: on a terminal, event lines scroll above a
+// redrawn status line and intermediate values update it; elsewhere (or with --no-progress) plain
+// lines, the status after each finished trial. Each event also goes to the events file and the
+// hooks, and a finished trial prunes checkpoints and refreshes the analysis.
+class SweepConsole {
+ public:
+  SweepConsole(const config::SweepConfig& c, bool live, OpenedSweep& s, AnalysisWriter& analysis,
+               report::CheckpointKeeper& checkpoints, runner::HookRunner& hooks)
+      : c_(c), live_(live), s_(s), analysis_(analysis), checkpoints_(checkpoints), hooks_(hooks) {}
+
+  void OnEvent(const runner::SweepEvent& e) {
+    using Kind = runner::SweepEvent::Kind;
+    processes_ = e.processes;
+    if (s_.events) s_.events->Write(e);
+    hooks_.OnEvent(e);
+    if (e.kind == Kind::kCreated) return;
+    if (e.kind == Kind::kReported) {  // left out of plain output
+      const std::string who = e.trial ? fmt::format("trial {}", e.trial->number) : "sweep";
+      if (live_) status_line_.Set(Status(*e.study) + " " + who + " " + e.message);
+      return;
+    }
+    Say(*EventLine(e, c_));
+    const bool ended =
+        e.kind == Kind::kFinished || e.kind == Kind::kFailed || e.kind == Kind::kPruned;
+    const std::string waiting = e.storage_away_since_ms ? " | waiting for storage since " +
+                                                              ClockTime(*e.storage_away_since_ms)
+                                                        : "";
+    if (live_)
+      status_line_.Set(Status(*e.study) + waiting);
+    else if (ended)
+      fmt::print("  {}\n", Status(*e.study));
+    if (ended) {
+      if (c_.sampler.method != "pbt") checkpoints_.Prune(*e.study);  // a member may copy any
+      analysis_.Refresh(*e.study, false, e.storage_away_since_ms.has_value());
+    }
+    std::fflush(stdout);
+  }
+
+  void Clear() {
+    if (live_) status_line_.Clear();
+  }
+
+ private:
+  std::string Status(const std::vector<store::Trial>& now) const {
     const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    report::SweepProgress progress = report::CountProgress(now, c.Objectives());
-    if (c.seeds_per_trial > 1) progress.seed_processes = processes;
-    const bool has_budget = c.sampler.method != "pbt";  // PBT's members end when they end
-    return report::ProgressText(progress, has_budget ? std::optional(c.n_trials) : std::nullopt,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    report::SweepProgress progress = report::CountProgress(now, c_.Objectives());
+    if (c_.seeds_per_trial > 1) progress.seed_processes = processes_;
+    const bool has_budget = c_.sampler.method != "pbt";  // PBT's members end when they end
+    return report::ProgressText(progress, has_budget ? std::optional(c_.n_trials) : std::nullopt,
                                 elapsed);
-  };
-  auto say = [&](const std::string& line) {
-    if (live)
-      status_line.Print(line);
+  }
+  void Say(const std::string& line) {
+    if (live_)
+      status_line_.Print(line);
     else
       fmt::print("{}\n", line);
-  };
-  AnalysisWriter analysis(location, study, c, *store, !o.no_report);
-  report::CheckpointKeeper checkpoints(c.keep_best_n, c);
-  runner::HookRunner hooks(c.hooks, c.name, location.dir);
-  const bool pbt = c.sampler.method == "pbt";
-  if (pbt) {
-    fmt::print("sweep {}: population-based training of {} members, {} at a time; runs in {}\n",
-               c.name, c.sampler.pbt.population_size, c.n_jobs, (location.dir / "runs").string());
-  } else {
-    fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name,
-               c.n_trials, c.n_jobs, c.sampler.method, c.pruner.method,
-               c.MultiObjective() ? ", " + ObjectivesText(c) : "",
-               (location.dir / "runs").string());
   }
-  hooks.SweepStarted();
-  const runner::SweepSummary summary =
-      runner::RunSweep(plan, space, *sampler, *store, study, [&](const runner::SweepEvent& e) {
-        using Kind = runner::SweepEvent::Kind;
-        processes = e.processes;
-        if (events) events->Write(e);
-        hooks.OnEvent(e);
-        const std::string who =
-            e.trial ? fmt::format("trial {}", e.trial->number) : std::string("sweep");
-        switch (e.kind) {
-          case Kind::kCreated:
-            return;              // for the events file and hooks; "started" follows at once
-          case Kind::kReported:  // on a terminal it updates the status line; elsewhere it is left
-                                 // out
-            if (live) status_line.Set(status(*e.study) + " " + who + " " + e.message);
-            return;
-          case Kind::kStarted:
-            say(fmt::format("{} started: {}", who, report::ParamsLine(e.trial->params)));
-            break;
-          case Kind::kFinished: {
-            const std::string seeds = report::SeedsText(*e.trial, {c.seeds_per_trial, c.aggregate});
-            say(fmt::format("{} finished: {}{}", who, e.message, seeds.empty() ? "" : " " + seeds));
-            break;
-          }
-          case Kind::kFailed:
-            say(fmt::format("{} finished: FAILED: {}", who, e.message));
-            break;
-          case Kind::kPruned:
-            say(fmt::format("{} pruned at {}", who, e.message));
-            break;
-          case Kind::kRecovered:
-          case Kind::kInfo:
-          case Kind::kExploited:
-            say(fmt::format("{}: {}", who, e.message));
-            break;
-        }
-        const bool ended =
-            e.kind == Kind::kFinished || e.kind == Kind::kFailed || e.kind == Kind::kPruned;
-        const std::string waiting =
-            e.storage_away_since_ms
-                ? " | waiting for storage since " + ClockTime(*e.storage_away_since_ms)
-                : "";
-        if (live)
-          status_line.Set(status(*e.study) + waiting);
-        else if (ended)
-          fmt::print("  {}\n", status(*e.study));
-        if (ended) {
-          if (!pbt) checkpoints.Prune(*e.study);  // a PBT member may still copy any of them
-          analysis.Refresh(*e.study, false, e.storage_away_since_ms.has_value());
-        }
-        std::fflush(stdout);
-      });
-  if (live) status_line.Clear();
-  const std::vector<store::Trial> trials = store->LoadTrials(study.id);
+
+  const config::SweepConfig& c_;
+  bool live_;
+  OpenedSweep& s_;
+  AnalysisWriter& analysis_;
+  report::CheckpointKeeper& checkpoints_;
+  runner::HookRunner& hooks_;
+  LiveLine status_line_{stdout};
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  int processes_ = 0;  // the seed processes running here, as the last event said
+};
+
+// After the last trial: the end text, checkpoints kept, the final analysis, the end line for the
+// events file and the hooks; the exit code.
+int FinishSweep(const config::SweepConfig& c, OpenedSweep& s, const runner::SweepSummary& summary,
+                AnalysisWriter& analysis, report::CheckpointKeeper& checkpoints,
+                runner::HookRunner& hooks) {
+  const std::vector<store::Trial> trials = s.store->LoadTrials(s.study.id);
   fmt::print("{}", report::SweepEndText(c, trials, summary.launched, [&](const store::Trial& best) {
-               return TrialTrainingCommand(c, location.dir, c.name, best);
+               return TrialTrainingCommand(c, s.location.dir, c.name, best);
              }));
-  if (!pbt || summary.population_finished) checkpoints.Prune(trials);
+  if (c.sampler.method != "pbt" || summary.population_finished) checkpoints.Prune(trials);
   if (checkpoints.removed() > 0) {
     fmt::print("keep_best_n {}: removed the checkpoints of {} trial(s) outside the best {}\n",
                c.keep_best_n, checkpoints.removed(), c.keep_best_n);
@@ -516,7 +557,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   const std::string end =
       runner::SweepEndJson(c.name, trials, ranked.empty() ? nullptr : &ranked[0], summary.launched,
                            summary.interrupted, store::NowMs());
-  if (events) events->WriteLine(end);
+  if (s.events) s.events->WriteLine(end);
   if (summary.interrupted) {
     hooks.Finish(/*abandon=*/true);  // a user who pressed Ctrl-C wants the prompt back
   } else {
@@ -525,9 +566,29 @@ int RunSweepCommand(const SweepCliOptions& o) {
   }
   if (hooks.failures() > 0)
     fmt::print("{} hook(s) failed (see {})\n", hooks.failures(),
-               (location.dir / "hooks.log").string());
+               (s.location.dir / "hooks.log").string());
   if (summary.interrupted) return kExitInterrupted;
   return report::EveryTrialFailed(trials) ? kExitFailure : kExitOk;
+}
+
+int RunSweepCommand(const SweepCliOptions& o) {
+  config::SweepConfig c = Resolve(o);
+  if (o.dry_run) return DryRun(c, o.add_trials);
+  OpenedSweep s;
+  OpenSweep(c, o, s);
+  runner::SweepPlan plan = PlanFor(c, s.location.dir);
+  plan.warm_start = std::move(s.warm_start);
+  AnalysisWriter analysis(s.location, s.study, c, *s.store, !o.no_report);
+  report::CheckpointKeeper checkpoints(c.keep_best_n, c);
+  runner::HookRunner hooks(c.hooks, c.name, s.location.dir);
+  PrintSweepStart(c, s.location);
+  hooks.SweepStarted();
+  SweepConsole console(c, IsTerminal(stdout) && !o.no_progress, s, analysis, checkpoints, hooks);
+  const runner::SweepSummary summary =
+      runner::RunSweep(plan, s.space, *s.sampler, *s.store, s.study,
+                       [&console](const runner::SweepEvent& e) { console.OnEvent(e); });
+  console.Clear();
+  return FinishSweep(c, s, summary, analysis, checkpoints, hooks);
 }
 
 }  // namespace
