@@ -31,102 +31,127 @@ struct ValidateOptions {
   std::vector<std::string> sets;  // KEY=VALUE: trainer values for every run (the final budget)
 };
 
-int RunValidate(const ValidateOptions& options) {
-  const report::SweepResults r = report::LoadSweepResults(options.sweep.Locate());
-  r.RequireFinished("validate");
-  if (!r.config)
+// A configuration as the validation runs it: a searched key that --set names takes its value.
+ParamSet AsRun(ParamSet params, const ParamSet& sets) {
+  for (const auto& [key, value] : sets) {
+    if (params.count(key)) params[key] = value;
+  }
+  return params;
+}
+
+// What a validation reruns, and how: the sweep's best trials and its config turned into the
+// validation study's (its own name per --set, so runs at two budgets never mix).
+struct ValidationPlan {
+  report::SweepResults r;
+  std::vector<store::Trial> top;  // the best k, best first
+  config::SweepConfig c;
+  ParamSet sets;
+  std::string budget;  // "total_timesteps N", as every run trains
+};
+
+// "total_timesteps 1000000 (hpo train's default)": where each run's budget comes from.
+std::string BudgetText(const config::SweepConfig& c, const ParamSet& sets) {
+  const std::string key = "total_timesteps";
+  if (sets.count(key)) return key + " " + sets.at(key).ToYaml();
+  if (c.fixed.count(key)) return key + " " + c.fixed.at(key).ToYaml();
+  return key + " " +
+         (c.command.empty() ? config::TrainerConfig().Get(key).ToYaml() + " (hpo train's default)"
+                            : "the program's default");
+}
+
+ValidationPlan PlanValidation(const ValidateOptions& options) {
+  ValidationPlan p{report::LoadSweepResults(options.sweep.Locate()), {}, {}, {}, {}};
+  p.r.RequireFinished("validate");
+  if (!p.r.config)
     throw UserError(
         fmt::format("sweep '{}': its stored config no longer parses, so its trials cannot be rerun",
-                    r.location.name));
+                    p.r.location.name));
   const std::vector<store::Trial> ranked =
-      report::RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+      report::RankTrials(p.r.trials, p.r.info.maximize, p.r.info.more_objectives);
   if (ranked.empty())
-    throw UserError(fmt::format("sweep '{}' has no complete trial to validate", r.location.name));
+    throw UserError(fmt::format("sweep '{}' has no complete trial to validate", p.r.location.name));
   const int k = std::min<int>(options.top_n, static_cast<int>(ranked.size()));
-
-  config::SweepConfig c = *r.config;
-  const ParamSet sets = config::ParseKeyValues(options.sets, c.command.empty(), "--set");
-  // Other settings are another validation: their own study, so runs at two budgets never mix.
-  c.name = r.location.name + "_validate";
+  p.top.assign(ranked.begin(), ranked.begin() + k);
+  p.c = *p.r.config;
+  p.sets = config::ParseKeyValues(options.sets, p.c.command.empty(), "--set");
+  p.c.name = p.r.location.name + "_validate";
   for (const std::string& text : options.sets) {
     std::string part = text;
     std::replace(part.begin(), part.end(), '/', '_');
-    c.name += "," + part;
+    p.c.name += "," + part;
   }
-  const config::TrainerConfig defaults;
-  const auto setting = [&](const std::string& key) -> std::string {
-    if (sets.count(key)) return sets.at(key).ToYaml();
-    if (c.fixed.count(key)) return c.fixed.at(key).ToYaml();
-    return c.command.empty() ? defaults.Get(key).ToYaml() + " (hpo train's default)"
-                             : "the program's default";
-  };
-  std::string budget = fmt::format("total_timesteps {}", setting("total_timesteps"));
-  for (const auto& [key, value] : sets) c.fixed[key] = value;
-  // A configuration as the validation runs it: a searched key that --set names takes its value.
-  const auto as_run = [&sets](ParamSet params) {
-    for (const auto& [key, value] : sets) {
-      if (params.count(key)) params[key] = value;
-    }
-    return params;
-  };
-  c.n_trials = k * options.seeds;
-  if (options.jobs > 0) c.n_jobs = options.jobs;
-  c.pruner.method = "none";  // every seed runs to the end: the point is the final score
-  c.seeds_per_trial = 1;     // each rerun is one seed: validation measures the seeds' spread
-  runner::SweepPlan plan = PlanFor(c, r.location.dir / "validate");
+  p.budget = BudgetText(p.c, p.sets);
+  for (const auto& [key, value] : p.sets) p.c.fixed[key] = value;
+  p.c.n_trials = k * options.seeds;
+  if (options.jobs > 0) p.c.n_jobs = options.jobs;
+  p.c.pruner.method = "none";  // every seed runs to the end: the point is the final score
+  p.c.seeds_per_trial = 1;     // each rerun is one seed: validation measures the seeds' spread
+  return p;
+}
 
-  auto store = store::OpenStore(r.location.storage_url);
-  const bool existed = [&] {
-    for (const store::Study& s : store->ListStudies()) {
-      if (s.name == c.name) return true;
-    }
-    return false;
-  }();
-  const store::Study study =
-      store->OpenStudy(c.name, c.maximize ? "maximize" : "minimize", c.ToYaml(), true);
-  if (!existed) {
-    for (int rank = 0; rank < k; ++rank) {
-      for (int s = 0; s < options.seeds; ++s) {
-        // Fresh seeds: from a stream the sweep's own trial seeds never use.
-        const uint64_t seed =
-            DeriveSeed(c.seed, static_cast<uint64_t>(rank * options.seeds + s), "validate") &
-            0x7fffffffu;
-        store->EnqueueTrial(study.id, as_run(ranked[static_cast<size_t>(rank)].params), seed);
-      }
-    }
-    fmt::print(
-        "validating the top {} of sweep {} on {} fresh seeds each ({} runs, {} at a time; {})\n", k,
-        r.location.name, options.seeds, c.n_trials, c.n_jobs, budget);
-  } else {
-    fmt::print("resuming validation study {} (delete it from {} to start over)\n", c.name,
-               store::MaskPassword(r.location.storage_url));
+// The validation study: new, with every (configuration, fresh seed) queued, or resumed.
+store::Study OpenValidationStudy(const ValidationPlan& p, const ValidateOptions& options,
+                                 store::Store& store) {
+  const std::vector<store::Study> studies = store.ListStudies();
+  const bool existed = std::any_of(studies.begin(), studies.end(),
+                                   [&p](const store::Study& s) { return s.name == p.c.name; });
+  store::Study study =
+      store.OpenStudy(p.c.name, p.c.maximize ? "maximize" : "minimize", p.c.ToYaml(), true);
+  if (existed) {
+    fmt::print("resuming validation study {} (delete it from {} to start over)\n", p.c.name,
+               store::MaskPassword(p.r.location.storage_url));
+    return study;
   }
+  for (size_t rank = 0; rank < p.top.size(); ++rank) {
+    for (int s = 0; s < options.seeds; ++s) {
+      // Fresh seeds: from a stream the sweep's own trial seeds never use.
+      const uint64_t seed =
+          DeriveSeed(p.c.seed, rank * static_cast<uint64_t>(options.seeds) + s, "validate") &
+          0x7fffffffu;
+      store.EnqueueTrial(study.id, AsRun(p.top[rank].params, p.sets), seed);
+    }
+  }
+  fmt::print(
+      "validating the top {} of sweep {} on {} fresh seeds each ({} runs, {} at a time; {})\n",
+      p.top.size(), p.r.location.name, options.seeds, p.c.n_trials, p.c.n_jobs, p.budget);
+  return study;
+}
+
+// The table of mean / std / min per configuration, and validation.yaml.
+void ReportValidation(const ValidationPlan& p, const ValidateOptions& options,
+                      const std::vector<store::Trial>& runs) {
+  std::vector<ParamSet> run_params;
+  run_params.reserve(p.top.size());
+  for (const store::Trial& t : p.top) run_params.push_back(AsRun(t.params, p.sets));
+  const report::Validation v =
+      report::GroupValidationRuns(p.top, run_params, runs, p.r.info.maximize);
+  fmt::print("\nbudget of every run: {}{}\n\n{}", p.budget,
+             options.sets.empty() ? " (the sweep's)" : " (--set)",
+             report::ValidationTable(v, p.r.location.name));
+  const std::string yaml =
+      report::ValidationYaml(v, p.r.location.name, p.r.info.metric, options.seeds, p.budget);
+  const std::filesystem::path out = p.r.AnalysisDir() / "validation.yaml";
+  report::WriteOutputFile(out, yaml);
+  fmt::print("\nranking {} (by mean over seeds); wrote {}\n", v.ranking_held ? "held" : "changed",
+             out.string());
+}
+
+int RunValidate(const ValidateOptions& options) {
+  const ValidationPlan p = PlanValidation(options);
+  const runner::SweepPlan plan = PlanFor(p.c, p.r.location.dir / "validate");
+  auto store = store::OpenStore(p.r.location.storage_url);
+  const store::Study study = OpenValidationStudy(p, options, *store);
   std::unique_ptr<samplers::Sampler> unused_sampler =
-      samplers::MakeSampler(c.sampler);  // every trial is queued
+      samplers::MakeSampler(p.c.sampler);  // every trial is queued
   const runner::SweepSummary summary = runner::RunSweep(
-      plan, c.BuildSpace(), *unused_sampler, *store, study, [](const runner::SweepEvent& e) {
+      plan, p.c.BuildSpace(), *unused_sampler, *store, study, [](const runner::SweepEvent& e) {
         if (e.kind == runner::SweepEvent::Kind::kFinished && e.trial)
           fmt::print("  run {} finished: {}\n", e.trial->number, e.message);
         if (e.kind == runner::SweepEvent::Kind::kFailed && e.trial)
           fmt::print("  run {} finished: FAILED: {}\n", e.trial->number, e.message);
       });
   if (summary.interrupted) return kExitInterrupted;
-
-  std::vector<store::Trial> top(ranked.begin(), ranked.begin() + k);
-  std::vector<ParamSet> run_params;
-  run_params.reserve(top.size());
-  for (const store::Trial& t : top) run_params.push_back(as_run(t.params));
-  const report::Validation v =
-      report::GroupValidationRuns(top, run_params, store->LoadTrials(study.id), r.info.maximize);
-  fmt::print("\nbudget of every run: {}{}\n\n{}", budget,
-             options.sets.empty() ? " (the sweep's)" : " (--set)",
-             report::ValidationTable(v, r.location.name));
-  const std::string yaml =
-      report::ValidationYaml(v, r.location.name, r.info.metric, options.seeds, budget);
-  const std::filesystem::path out = r.AnalysisDir() / "validation.yaml";
-  report::WriteOutputFile(out, yaml);
-  fmt::print("\nranking {} (by mean over seeds); wrote {}\n", v.ranking_held ? "held" : "changed",
-             out.string());
+  ReportValidation(p, options, store->LoadTrials(study.id));
   return kExitOk;
 }
 
