@@ -195,7 +195,8 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
   return c;
 }
 
-void PrintSpace(const config::SweepConfig& c) {
+// The dry run's first lines: what the sweep is and how its file was read.
+void PrintSweepHeader(const config::SweepConfig& c) {
   if (c.sampler.method == "pbt") {
     const pbt::PbtSettings& p = c.sampler.pbt;
     fmt::print(
@@ -221,33 +222,35 @@ void PrintSpace(const config::SweepConfig& c) {
   if (metric.is_expression()) {  // what the pruner and the charts see
     fmt::print("intermediate values: {}\n", metric.DescribeIntermediateValues(c.command.empty()));
   }
-  fmt::print("searched ({}):\n", c.parameters.size());
-  for (const config::ParameterSpec& p : c.parameters) {
-    config::ParameterSpec always = p;  // the condition is printed last, for every kind
-    always.condition.reset();
-    std::string line;
-    if (p.categorical || p.numeric.sigma || p.numeric.beta) {  // choices, odds, normals, betas
-      line = config::DescribeParameter(always);
-    } else {
-      // Integer kinds show integer bounds (and step).
-      const bool integer = p.numeric.distribution.find("int") != std::string::npos ||
-                           p.numeric.distribution == "uniform_pow2";
-      auto show = [integer](double v) {
-        return integer ? std::to_string(static_cast<int64_t>(v))
-                       : report::FormatParamValue(Value(v));
-      };
-      line =
-          fmt::format("{} [{}, {}]{}{}", p.numeric.distribution, show(p.numeric.min),
-                      show(p.numeric.max), p.numeric.mean ? " mean " + show(*p.numeric.mean) : "",
-                      p.numeric.q != 1.0 ? " q " + show(p.numeric.q) : "");
-      if (p.numeric.clip) line += " clip";
-      if (p.numeric.floor) line += " floor";
-    }
-    if (p.condition) line += " when " + config::DescribeCondition(*p.condition);
-    fmt::print("  {:<24} {}\n", p.name, line);
+}
+
+// One searched parameter as the dry run lists it: its distribution and bounds, then its
+// condition.
+std::string ParameterLine(const config::ParameterSpec& p) {
+  config::ParameterSpec always = p;  // the condition is printed last, for every kind
+  always.condition.reset();
+  std::string line;
+  if (p.categorical || p.numeric.sigma || p.numeric.beta) {  // choices, odds, normals, betas
+    line = config::DescribeParameter(always);
+  } else {
+    // Integer kinds show integer bounds (and step).
+    const bool integer = p.numeric.distribution.find("int") != std::string::npos ||
+                         p.numeric.distribution == "uniform_pow2";
+    auto show = [integer](double v) {
+      return integer ? std::to_string(static_cast<int64_t>(v)) : report::FormatParamValue(Value(v));
+    };
+    line = fmt::format("{} [{}, {}]{}{}", p.numeric.distribution, show(p.numeric.min),
+                       show(p.numeric.max), p.numeric.mean ? " mean " + show(*p.numeric.mean) : "",
+                       p.numeric.q != 1.0 ? " q " + show(p.numeric.q) : "");
+    if (p.numeric.clip) line += " clip";
+    if (p.numeric.floor) line += " floor";
   }
-  if (!c.fixed.empty()) fmt::print("fixed: {}\n", report::ParamsLine(c.fixed));
-  for (const auto& [text, origin] : c.constraints) fmt::print("skip when: {}\n", text);
+  if (p.condition) line += " when " + config::DescribeCondition(*p.condition);
+  return line;
+}
+
+// Which seed each trial trains on, and how several seeds per trial count.
+void PrintSeeds(const config::SweepConfig& c) {
   const bool searched_seed =
       std::any_of(c.parameters.begin(), c.parameters.end(),
                   [](const config::ParameterSpec& p) { return p.name == "seed"; });
@@ -267,6 +270,17 @@ void PrintSpace(const config::SweepConfig& c) {
         "value and each step's intermediate value is the {} of its seeds'\n",
         c.seeds_per_trial, c.aggregate);
   }
+}
+
+void PrintSpace(const config::SweepConfig& c) {
+  PrintSweepHeader(c);
+  fmt::print("searched ({}):\n", c.parameters.size());
+  for (const config::ParameterSpec& p : c.parameters) {
+    fmt::print("  {:<24} {}\n", p.name, ParameterLine(p));
+  }
+  if (!c.fixed.empty()) fmt::print("fixed: {}\n", report::ParamsLine(c.fixed));
+  for (const auto& [text, origin] : c.constraints) fmt::print("skip when: {}\n", text);
+  PrintSeeds(c);
 }
 
 /// The other sweep's trials the sampler starts from, with the notes printed (none without a
