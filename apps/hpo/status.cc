@@ -35,6 +35,36 @@ std::string WorkersText(store::Store& store, int64_t study_id,
   return launch::WorkersText(launch::WorkerRows(workers, trials, launches, tasks), launches);
 }
 
+// "4 complete, 1 pruned, ...; best: trial 3 with reward = 250.1" (or the Pareto front's size).
+void PrintCounts(const std::vector<store::Trial>& trials, const report::StudyInfo& info) {
+  const std::vector<store::Trial> ranked =
+      report::RankTrials(trials, info.maximize, info.more_objectives);
+  const store::StateCounts counts = store::CountStates(trials);
+  fmt::print("\n{} complete, {} pruned, {} failed, {} running, {} waiting", counts.complete,
+             counts.pruned, counts.failed, counts.running, counts.waiting);
+  if (!ranked.empty() && info.MultiObjective()) {
+    fmt::print("; Pareto front: {} trial(s)",
+               report::ObjectiveFront(trials, info.Objectives()).size());
+  } else if (!ranked.empty()) {
+    fmt::print("; best: trial {} with {} = {}", ranked[0].number, info.metric,
+               report::ValueWithSeedsText(ranked[0], info.seeds));
+  }
+  fmt::print("\n");
+}
+
+// The config changes a resume accepted, and an early stop, with their local times.
+void PrintStudyChanges(store::Store& store, int64_t study_id) {
+  const auto local_time = [](int64_t ms) {
+    return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(static_cast<std::time_t>(ms / 1000)));
+  };
+  for (const store::StudyChange& change : store.LoadStudyChanges(study_id)) {
+    fmt::print("config changed (accepted) at {}: {}\n", local_time(change.at_ms), change.changes);
+  }
+  const std::vector<store::StudyChange> stops = store.LoadStudyStops(study_id);
+  if (!stops.empty())
+    fmt::print("stopped early at {}: {}\n", local_time(stops.back().at_ms), stops.back().changes);
+}
+
 int RunStatus(const SweepArgs& args) {
   const store::SweepLocation location = args.Locate();
   auto store = store::OpenStore(location.storage_url);
@@ -55,28 +85,8 @@ int RunStatus(const SweepArgs& args) {
         "that step)\n{}",
         members.size(), runner::PopulationTable(members, info.metric));
   }
-  const std::vector<store::Trial> ranked =
-      report::RankTrials(trials, info.maximize, info.more_objectives);
-  const store::StateCounts counts = store::CountStates(trials);
-  fmt::print("\n{} complete, {} pruned, {} failed, {} running, {} waiting", counts.complete,
-             counts.pruned, counts.failed, counts.running, counts.waiting);
-  if (!ranked.empty() && info.MultiObjective()) {
-    fmt::print("; Pareto front: {} trial(s)",
-               report::ObjectiveFront(trials, info.Objectives()).size());
-  } else if (!ranked.empty()) {
-    fmt::print("; best: trial {} with {} = {}", ranked[0].number, info.metric,
-               report::ValueWithSeedsText(ranked[0], info.seeds));
-  }
-  fmt::print("\n");
-  const auto local_time = [](int64_t ms) {
-    return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(static_cast<std::time_t>(ms / 1000)));
-  };
-  for (const store::StudyChange& change : store->LoadStudyChanges(study.id)) {
-    fmt::print("config changed (accepted) at {}: {}\n", local_time(change.at_ms), change.changes);
-  }
-  const std::vector<store::StudyChange> stops = store->LoadStudyStops(study.id);
-  if (!stops.empty())
-    fmt::print("stopped early at {}: {}\n", local_time(stops.back().at_ms), stops.back().changes);
+  PrintCounts(trials, info);
+  PrintStudyChanges(*store, study.id);
   fmt::print("{}", WorkersText(*store, study.id, trials));
   return kExitOk;
 }
