@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "lib/config/sweep_keys.h"
 #include "lib/config/trainer_keys.h"
@@ -214,63 +215,85 @@ void EmitSettings(YAML::Emitter& out, SweepSection section, const SweepConfig& c
   }
 }
 
-void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
-  out << YAML::Key << p.name << YAML::Value << YAML::Flow << YAML::BeginMap;
-  if (p.condition) {
-    const ParameterCondition& c = *p.condition;
-    out << YAML::Key << "when" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
-        << c.parent << YAML::Value;
-    if (c.is_range()) {  // {gt: A, lt: B}
-      out << YAML::Flow << YAML::BeginMap;
-      if (c.above) out << YAML::Key << "gt" << YAML::Value << FormatDouble(*c.above);
-      if (c.below) out << YAML::Key << "lt" << YAML::Value << FormatDouble(*c.below);
-      out << YAML::EndMap;
-    } else {
-      EmitValue(out, Value(Value::List(c.values.begin(), c.values.end())));
-    }
+void EmitCondition(YAML::Emitter& out, const ParameterCondition& c) {
+  out << YAML::Key << "when" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << c.parent
+      << YAML::Value;
+  if (c.is_range()) {  // {gt: A, lt: B}
+    out << YAML::Flow << YAML::BeginMap;
+    if (c.above) out << YAML::Key << "gt" << YAML::Value << FormatDouble(*c.above);
+    if (c.below) out << YAML::Key << "lt" << YAML::Value << FormatDouble(*c.below);
     out << YAML::EndMap;
+  } else {
+    EmitValue(out, Value(Value::List(c.values.begin(), c.values.end())));
   }
-  if (p.categorical) {
-    out << YAML::Key << "values" << YAML::Value;
-    EmitValue(out, Value(Value::List(p.choices.begin(), p.choices.end())));
-    if (p.prior) {
-      out << YAML::Key << "prior" << YAML::Value;
-      EmitValue(out, *p.prior);
-    }
-    if (!p.probabilities.empty()) {
-      out << YAML::Key << "probabilities" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-      for (double w : p.probabilities) out << FormatDouble(w);
-      out << YAML::EndSeq;
+  out << YAML::EndMap;
+}
+
+void EmitCategorical(YAML::Emitter& out, const ParameterSpec& p) {
+  out << YAML::Key << "values" << YAML::Value;
+  EmitValue(out, Value(Value::List(p.choices.begin(), p.choices.end())));
+  if (p.prior) {
+    out << YAML::Key << "prior" << YAML::Value;
+    EmitValue(out, *p.prior);
+  }
+  if (!p.probabilities.empty()) {
+    out << YAML::Key << "probabilities" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (double w : p.probabilities) out << FormatDouble(w);
+    out << YAML::EndSeq;
+  }
+}
+
+// A range of one value, which Optuna, Hydra's Optuna sweeper and NNI accept (a single()
+// distribution) and hpo refuses where a user writes it in W&B's or its own spelling: stored in
+// Optuna's spelling (type: int | float, low, high, log, step), which reads back as the same range.
+bool IsSingleValueRange(const space::NumericSpec& n) {
+  static const std::set<std::string> kOptunaKinds = {"int_uniform", "int_loguniform", "uniform",
+                                                     "loguniform", "discrete_uniform"};
+  return kOptunaKinds.count(n.distribution) && n.min == n.max && !n.mean && !n.scale && !n.clip &&
+         !n.floor;
+}
+
+void EmitSingleValueRange(YAML::Emitter& out, const space::NumericSpec& n) {
+  const bool integer = n.distribution.starts_with("int_");
+  out << YAML::Key << "type" << YAML::Value << (integer ? "int" : "float");
+  out << YAML::Key << "low" << YAML::Value << FormatDouble(n.min);
+  out << YAML::Key << "high" << YAML::Value << FormatDouble(n.max);
+  if (n.distribution.ends_with("loguniform")) out << YAML::Key << "log" << YAML::Value << true;
+  if ((integer && n.q != 1.0) || n.distribution == "discrete_uniform")
+    out << YAML::Key << "step" << YAML::Value << FormatDouble(n.q);
+}
+
+void EmitNumeric(YAML::Emitter& out, const space::NumericSpec& n) {
+  if (IsSingleValueRange(n)) return EmitSingleValueRange(out, n);
+  out << YAML::Key << "distribution" << YAML::Value << n.distribution;
+  if (n.beta) {  // W&B's beta family: on [0, 1]
+    out << YAML::Key << "a" << YAML::Value << FormatDouble(n.beta->a);
+    out << YAML::Key << "b" << YAML::Value << FormatDouble(n.beta->b);
+  } else if (n.sigma) {  // W&B's normal family: unbounded; truncated_normal on [min, max]
+    out << YAML::Key << "mu" << YAML::Value << FormatDouble(n.mean.value_or(0.0));
+    out << YAML::Key << "sigma" << YAML::Value << FormatDouble(*n.sigma);
+    if (n.distribution == "truncated_normal") {
+      out << YAML::Key << "min" << YAML::Value << FormatDouble(n.min);
+      out << YAML::Key << "max" << YAML::Value << FormatDouble(n.max);
     }
   } else {
-    out << YAML::Key << "distribution" << YAML::Value << p.numeric.distribution;
-    if (p.numeric.beta) {  // W&B's beta family: on [0, 1]
-      out << YAML::Key << "a" << YAML::Value << FormatDouble(p.numeric.beta->a);
-      out << YAML::Key << "b" << YAML::Value << FormatDouble(p.numeric.beta->b);
-      if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
-      out << YAML::EndMap;
-      return;
-    }
-    if (p.numeric.sigma) {  // W&B's normal family: unbounded; truncated_normal on [min, max]
-      out << YAML::Key << "mu" << YAML::Value << FormatDouble(p.numeric.mean.value_or(0.0));
-      out << YAML::Key << "sigma" << YAML::Value << FormatDouble(*p.numeric.sigma);
-      if (p.numeric.distribution == "truncated_normal") {
-        out << YAML::Key << "min" << YAML::Value << FormatDouble(p.numeric.min);
-        out << YAML::Key << "max" << YAML::Value << FormatDouble(p.numeric.max);
-      }
-      if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
-      if (p.numeric.floor) out << YAML::Key << "floor_to_q" << YAML::Value << true;
-      out << YAML::EndMap;
-      return;
-    }
-    out << YAML::Key << "min" << YAML::Value << FormatDouble(p.numeric.min);
-    out << YAML::Key << "max" << YAML::Value << FormatDouble(p.numeric.max);
-    if (p.numeric.mean) out << YAML::Key << "mean" << YAML::Value << FormatDouble(*p.numeric.mean);
-    if (p.numeric.scale) out << YAML::Key << "scale" << YAML::Value << *p.numeric.scale;
-    if (p.numeric.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(p.numeric.q);
-    if (p.numeric.clip) out << YAML::Key << "clip_to_range" << YAML::Value << true;
-    if (p.numeric.floor) out << YAML::Key << "floor_to_q" << YAML::Value << true;
+    out << YAML::Key << "min" << YAML::Value << FormatDouble(n.min);
+    out << YAML::Key << "max" << YAML::Value << FormatDouble(n.max);
+    if (n.mean) out << YAML::Key << "mean" << YAML::Value << FormatDouble(*n.mean);
+    if (n.scale) out << YAML::Key << "scale" << YAML::Value << *n.scale;
   }
+  if (n.q != 1.0) out << YAML::Key << "q" << YAML::Value << FormatDouble(n.q);
+  if (n.clip) out << YAML::Key << "clip_to_range" << YAML::Value << true;
+  if (n.floor) out << YAML::Key << "floor_to_q" << YAML::Value << true;
+}
+
+void EmitParameter(YAML::Emitter& out, const ParameterSpec& p) {
+  out << YAML::Key << p.name << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (p.condition) EmitCondition(out, *p.condition);
+  if (p.categorical)
+    EmitCategorical(out, p);
+  else
+    EmitNumeric(out, p.numeric);
   out << YAML::EndMap;
 }
 

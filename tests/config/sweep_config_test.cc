@@ -242,6 +242,31 @@ TEST(SweepConfigTest, ASweepOfConstantsOnlyRunsItsOneConfigurationAndSaysSo) {
             std::string::npos);
 }
 
+TEST(SweepConfigTest, ARangeOfOneValueTheSourceToolAcceptsIsStoredAsOne) {
+  // Found by fuzz: Optuna truncates int bounds (optuna/distributions.py:358-359, IntDistribution:
+  // int(low), int(high)), so low 0.95 high 0.999 is its single() range [0, 0]; the stored config
+  // wrote it as hpo's int_uniform [0, 0], which hpo refuses in a user's file, so resume could not
+  // read it (nor a float range of one value, which Optuna's FloatDistribution accepts too).
+  const SweepConfig optuna = LoadSweepConfig(
+      WriteTemp("optuna_single.yaml",
+                "n_trials: 3\nparameters:\n  n_epochs: {type: int, low: 0.95, high: 0.999}\n"
+                "  batch_size: {type: int, low: 64, high: 64, log: true}\n"
+                "  n_steps: {type: int, low: 128, high: 128, step: 64}\n"
+                "  gae_lambda: {type: float, low: 0.9, high: 0.99}\n"
+                "  gamma: {type: float, low: 0.99, high: 0.99}\n"
+                "  ent_coef: {type: float, low: 0.01, high: 0.01, log: true}\n"
+                "  clip_range: {type: float, low: 0.2, high: 0.2, step: 0.1}\n"));
+  EXPECT_EQ(DescribeParameter(Param(optuna, "n_epochs")), "int_uniform [0.0, 0.0]");
+  ExpectRoundTrip(optuna);
+  // NNI's randint [0, 1] is its single value 0 (formatting.py:197-199)
+  ExpectRoundTrip(LoadSweepConfig(
+      WriteTemp("nni_single.json", R"({"seed": {"_type": "randint", "_value": [0, 1]}})")));
+  // Hydra's Optuna sweeper: int(interval(3, 3))
+  ExpectRoundTrip(LoadSweepConfig(
+      WriteTemp("hydra_single.yaml",
+                "hydra:\n  sweeper:\n    params:\n      n_epochs: int(interval(3, 3))\n")));
+}
+
 TEST(SweepConfigTest, TheStoredConfigIsTheSameSweep) {
   // Every non-default setting a file can give, in both a trainer sweep and a custom program's.
   const std::string trainer = WriteTemp("every_setting.yaml", R"(name: every_setting
