@@ -50,25 +50,30 @@ void CheckExistingStudy(store::Store& store, const config::SweepConfig& c,
   }
 }
 
-int RunLaunchSlurm(LaunchSlurmOptions o) {
-  launch::SlurmJobSpec& spec = o.spec;
-  launch::CheckSlurmJobSpec(spec);
-  const store::StorageUrl url = store::ParseStorageUrl(o.storage);
-  if (url.kind != store::StorageUrl::Kind::kPostgres) {
-    throw UserError(Origin{"--storage"},
-                    fmt::format("workers on several nodes share one study through PostgreSQL: give "
-                                "postgresql://user@host:port/database, got '{}'",
-                                store::MaskPassword(o.storage)));
-  }
-  const config::SweepConfig c = ReadConfig(o);
-  if (c.OneControllerOnly() && spec.workers > 1) {  // they would start together and race
-    throw UserError(Origin{"--workers"},
-                    fmt::format("{} workers for a synchronous PBT population (pbt: synch: true): "
-                                "it runs under one controller; give --workers 1 and "
-                                "--jobs-per-worker N to train N members at once",
-                                spec.workers));
-  }
-  const store::SweepLocation location = store::LocateSweep(c.name, o.storage);
+// Workers on several nodes share one study: through PostgreSQL.
+void CheckSharedStorage(const std::string& storage) {
+  const store::StorageUrl url = store::ParseStorageUrl(storage);
+  if (url.kind == store::StorageUrl::Kind::kPostgres) return;
+  throw UserError(Origin{"--storage"},
+                  fmt::format("workers on several nodes share one study through PostgreSQL: give "
+                              "postgresql://user@host:port/database, got '{}'",
+                              store::MaskPassword(storage)));
+}
+
+// A synchronous PBT population runs under one controller: workers would start together and race.
+void CheckOneControllerFits(const config::SweepConfig& c, int workers) {
+  if (!c.OneControllerOnly() || workers <= 1) return;
+  throw UserError(Origin{"--workers"},
+                  fmt::format("{} workers for a synchronous PBT population (pbt: synch: true): "
+                              "it runs under one controller; give --workers 1 and "
+                              "--jobs-per-worker N to train N members at once",
+                              workers));
+}
+
+// The job's absolute paths and names, as each node will read them.
+void CompleteJobSpec(const LaunchSlurmOptions& o, const config::SweepConfig& c,
+                     const store::SweepLocation& location, std::time_t now,
+                     launch::SlurmJobSpec& spec) {
   spec.name = c.name;
   spec.config = fs::absolute(o.config).lexically_normal().string();
   spec.storage_url = store::WithoutPassword(o.storage);
@@ -76,40 +81,60 @@ int RunLaunchSlurm(LaunchSlurmOptions o) {
   spec.launch_dir = fs::absolute(location.dir / "launch").lexically_normal();
   if (!spec.run_root.empty())
     spec.run_root = fs::absolute(spec.run_root).lexically_normal().string();
-  const std::time_t now = std::time(nullptr);
   spec.written_at = fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", fmt::gmtime(now));
-  const std::string script = launch::SlurmScript(spec);
+}
+
+// Writes the script and submits it; nothing is left behind when sbatch refuses it.
+std::string SubmitScript(const std::string& script, const fs::path& script_path,
+                         const LaunchSlurmOptions& o) {
+  const bool new_dir = !fs::exists(script_path.parent_path());
+  fs::create_directories(script_path.parent_path());
+  WriteFileAtomic(script_path, script);
+  try {
+    return launch::SubmitSlurmJob(script_path, store::PasswordOf(o.storage));
+  } catch (const UserError&) {
+    std::error_code ignored;
+    fs::remove(script_path, ignored);
+    if (new_dir) fs::remove(script_path.parent_path(), ignored);
+    throw;
+  }
+}
+
+void PrintSubmitted(const std::string& job, const LaunchSlurmOptions& o,
+                    const fs::path& script_path) {
+  const std::string name = o.spec.name;
+  const std::string where = fmt::format("{} --storage {}", name, store::MaskPassword(o.storage));
+  fmt::print("submitted Slurm job {}: {} worker(s) of sweep {}, {} trial(s) at a time each\n", job,
+             o.spec.workers, name, o.spec.jobs_per_worker);
+  fmt::print("script: {}\nlogs:   {}\n", script_path.string(),
+             (o.spec.launch_dir / fmt::format("worker-{}_<task>.log", job)).string());
+  fmt::print("watch:  hpo status {}\ncancel: hpo launch cancel {}\n", where, where);
+}
+
+int RunLaunchSlurm(LaunchSlurmOptions o) {
+  launch::CheckSlurmJobSpec(o.spec);
+  CheckSharedStorage(o.storage);
+  const config::SweepConfig c = ReadConfig(o);
+  CheckOneControllerFits(c, o.spec.workers);
+  const store::SweepLocation location = store::LocateSweep(c.name, o.storage);
+  const std::time_t now = std::time(nullptr);
+  CompleteJobSpec(o, c, location, now, o.spec);
+  const std::string script = launch::SlurmScript(o.spec);
   if (o.dry_run) {
     fmt::print("{}", script);
     return kExitOk;
   }
-
   launch::FindSlurmCommand("sbatch");
   std::unique_ptr<store::Store> store =
       store::OpenStore(o.storage);  // reachable, before anything is written
   CheckExistingStudy(*store, c, location.dir);
-  const bool new_dir = !fs::exists(spec.launch_dir);
-  fs::create_directories(spec.launch_dir);
   const fs::path script_path =
-      spec.launch_dir / fmt::format("slurm-{:%Y%m%d-%H%M%S}.sbatch", fmt::gmtime(now));
-  WriteFileAtomic(script_path, script);
-  std::string job;
-  try {
-    job = launch::SubmitSlurmJob(script_path, store::PasswordOf(o.storage));
-  } catch (const UserError&) {
-    std::error_code ignored;  // nothing submitted: leave nothing behind
-    fs::remove(script_path, ignored);
-    if (new_dir) fs::remove(spec.launch_dir, ignored);
-    throw;
-  }
+      o.spec.launch_dir / fmt::format("slurm-{:%Y%m%d-%H%M%S}.sbatch", fmt::gmtime(now));
+  const std::string job = SubmitScript(script, script_path, o);
   const store::Study study = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), true);
-  store->RecordLaunch(study.id, {"slurm", job, spec.workers, script_path.string(), store::NowMs()});
-  const std::string where = fmt::format("{} --storage {}", c.name, store::MaskPassword(o.storage));
-  fmt::print("submitted Slurm job {}: {} worker(s) of sweep {}, {} trial(s) at a time each\n", job,
-             spec.workers, c.name, spec.jobs_per_worker);
-  fmt::print("script: {}\nlogs:   {}\n", script_path.string(),
-             (spec.launch_dir / fmt::format("worker-{}_<task>.log", job)).string());
-  fmt::print("watch:  hpo status {}\ncancel: hpo launch cancel {}\n", where, where);
+  store->RecordLaunch(study.id,
+                      {"slurm", job, o.spec.workers, script_path.string(), store::NowMs()});
+  PrintSubmitted(job, o, script_path);
   return kExitOk;
 }
 
@@ -137,13 +162,7 @@ int RunLaunchCancel(const std::string& name, const std::string& storage) {
   return kExitOk;
 }
 
-}  // namespace
-
-void RegisterLaunchCommand(CLI::App& app, int& exit_code) {
-  CLI::App* launch =
-      app.add_subcommand("launch", "Hand a sweep's workers to a cluster scheduler (Slurm)");
-  launch->require_subcommand(1);
-
+void RegisterLaunchSlurm(CLI::App* launch, int& exit_code) {
   auto o = std::make_shared<LaunchSlurmOptions>();
   CLI::App* slurm = launch->add_subcommand(
       "slurm", "Submit N workers of a sweep as one Slurm job array (sbatch)");
@@ -179,7 +198,9 @@ void RegisterLaunchCommand(CLI::App& app, int& exit_code) {
                     "A .pgpass file the workers read their password from (PGPASSFILE)");
   slurm->add_flag("--dry-run", o->dry_run, "Print the batch script; submit nothing");
   slurm->callback([o, &exit_code] { exit_code = RunLaunchSlurm(*o); });
+}
 
+void RegisterLaunchCancel(CLI::App* launch, int& exit_code) {
   auto name = std::make_shared<std::string>();
   auto storage = std::make_shared<std::string>();
   CLI::App* cancel = launch->add_subcommand("cancel", "Cancel a sweep's Slurm workers (scancel)");
@@ -187,6 +208,16 @@ void RegisterLaunchCommand(CLI::App& app, int& exit_code) {
   cancel->add_option("--storage", *storage,
                      "The study's storage URL (default: the sweep's study.db)");
   cancel->callback([name, storage, &exit_code] { exit_code = RunLaunchCancel(*name, *storage); });
+}
+
+}  // namespace
+
+void RegisterLaunchCommand(CLI::App& app, int& exit_code) {
+  CLI::App* launch =
+      app.add_subcommand("launch", "Hand a sweep's workers to a cluster scheduler (Slurm)");
+  launch->require_subcommand(1);
+  RegisterLaunchSlurm(launch, exit_code);
+  RegisterLaunchCancel(launch, exit_code);
 }
 
 }  // namespace hpo::cli

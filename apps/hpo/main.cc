@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string_view>
@@ -25,36 +26,47 @@ bool RunsNetworks(int argc, char** argv) {
   return false;
 }
 
-}  // namespace
+// Every command, in the order --help lists them.
+constexpr void (*kCommands[])(CLI::App&, int&) = {
+    hpo::cli::RegisterSweepCommand,      hpo::cli::RegisterBestParamsCommand,
+    hpo::cli::RegisterStatusCommand,     hpo::cli::RegisterExportCommand,
+    hpo::cli::RegisterImportanceCommand, hpo::cli::RegisterReportCommand,
+    hpo::cli::RegisterValidateCommand,   hpo::cli::RegisterPbtReplayCommand,
+    hpo::cli::RegisterEnqueueCommand,    hpo::cli::RegisterLaunchCommand,
+    hpo::cli::RegisterConvertCommand,    hpo::cli::RegisterTrainCommand,
+    hpo::cli::RegisterEvalCommand,       hpo::cli::RegisterEnvEvalCommand,
+};
 
-int main(int argc, char** argv) {
-  if (RunsNetworks(argc, argv)) hpo::trainer::RerunWithFastBlasKernels(argv);
-  CLI::App app{"hpo: hyperparameter optimisation for reinforcement-learning training"};
+// The app, its global options and its commands; each command's callback sets exit_code.
+void BuildApp(CLI::App& app, int& exit_code) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "hpo 0.1.0");
-
   // --train-dir before or after the command: where sweeps live (as HPO_TRAIN_DIR, which it
   // sets, so trials see the same). Option callbacks run before any command's.
   app.fallthrough();
   app.add_option("--train-dir",
                  "Where sweeps and runs go (default: $HPO_TRAIN_DIR, else ./train_dir)")
       ->each([](const std::string& dir) { setenv("HPO_TRAIN_DIR", dir.c_str(), 1); });
-  int exit_code = hpo::kExitOk;
-  hpo::cli::RegisterSweepCommand(app, exit_code);
-  hpo::cli::RegisterBestParamsCommand(app, exit_code);
-  hpo::cli::RegisterStatusCommand(app, exit_code);
-  hpo::cli::RegisterExportCommand(app, exit_code);
-  hpo::cli::RegisterImportanceCommand(app, exit_code);
-  hpo::cli::RegisterReportCommand(app, exit_code);
-  hpo::cli::RegisterValidateCommand(app, exit_code);
-  hpo::cli::RegisterPbtReplayCommand(app, exit_code);
-  hpo::cli::RegisterEnqueueCommand(app, exit_code);
-  hpo::cli::RegisterLaunchCommand(app, exit_code);
-  hpo::cli::RegisterConvertCommand(app, exit_code);
-  hpo::cli::RegisterTrainCommand(app, exit_code);
-  hpo::cli::RegisterEvalCommand(app, exit_code);
-  hpo::cli::RegisterEnvEvalCommand(app, exit_code);
+  for (const auto add_command : kCommands) add_command(app, exit_code);
+}
 
+// A failure of std::filesystem: a full disk or a missing permission is the machine's fault
+// (exit 1), anything else a bug.
+int ReportSystemError(const std::system_error& e) {
+  const bool environment = e.code().category() == std::generic_category() ||
+                           e.code().category() == std::system_category();
+  if (environment && hpo::IsEnvironmentErrno(e.code().value())) {
+    const bool full = e.code().value() == ENOSPC;
+    fmt::print(stderr, "hpo: error: {}{}\n", full ? "no space left on device: " : "",
+               hpo::OneLine(e.what()));
+    return hpo::kExitFailure;
+  }
+  fmt::print(stderr, "hpo: internal error: {}\n", hpo::OneLine(e.what()));
+  return hpo::kExitFailure;
+}
+
+// Parses and runs the command; every error is one line on stderr and an exit code.
+int ParseAndRun(CLI::App& app, int argc, char** argv, const int& exit_code) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -70,20 +82,25 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "hpo: error: {}\n", hpo::OneLine(e.what()));
     return hpo::kExitFailure;
   } catch (const std::system_error& e) {
-    // std::filesystem's own failures: a full disk is the machine's fault, not a bug.
-    const bool environment = e.code().category() == std::generic_category() ||
-                             e.code().category() == std::system_category();
-    if (environment && hpo::IsEnvironmentErrno(e.code().value())) {
-      const bool full = e.code().value() == ENOSPC;
-      fmt::print(stderr, "hpo: error: {}{}\n", full ? "no space left on device: " : "",
-                 hpo::OneLine(e.what()));
-      return hpo::kExitFailure;
-    }
-    fmt::print(stderr, "hpo: internal error: {}\n", hpo::OneLine(e.what()));
-    return hpo::kExitFailure;
+    return ReportSystemError(e);
   } catch (const std::exception& e) {
     fmt::print(stderr, "hpo: internal error: {}\n", hpo::OneLine(e.what()));
     return hpo::kExitFailure;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (RunsNetworks(argc, argv)) hpo::trainer::RerunWithFastBlasKernels(argv);
+    CLI::App app{"hpo: hyperparameter optimisation for reinforcement-learning training"};
+    int exit_code = hpo::kExitOk;
+    BuildApp(app, exit_code);
+    return ParseAndRun(app, argc, argv, exit_code);
+  } catch (...) {  // before parsing (the command table, the BLAS rerun): a bug
+    std::fputs("hpo: internal error while starting\n", stderr);
+    return hpo::kExitFailure;
+  }
 }

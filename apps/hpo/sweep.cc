@@ -127,14 +127,8 @@ double DurationFlag(const std::string& flag, const std::string& text) {
   return *seconds;
 }
 
-config::SweepConfig Resolve(const SweepCliOptions& o) {
-  const std::vector<std::string> command =
-      o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
-  config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command, o.sets);
-  config::ApplyFromPatch(c, o.from_patch);
-  if (o.name) c.name = *o.name;
-  store::UseSweepFileTrainDir(c.train_dir);
-  store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
+// --trials, --add-trials and --jobs.
+void ApplyTrialFlags(const SweepCliOptions& o, config::SweepConfig& c) {
   if (o.trials) {
     if (*o.trials < 1)
       throw UserError(Origin{"--trials"}, fmt::format("must be at least 1, got {}", *o.trials));
@@ -156,6 +150,10 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
                       *o.jobs));
     c.n_jobs = *jobs;
   }
+}
+
+// --timeout, --budget-hours and --storage-retry.
+void ApplyTimeFlags(const SweepCliOptions& o, config::SweepConfig& c) {
   if (o.timeout && o.budget_hours)
     throw UserError(Origin{"--budget-hours"}, "give --timeout or --budget-hours, not both");
   if (o.timeout) c.timeout = DurationFlag("--timeout", *o.timeout);
@@ -166,6 +164,10 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
                       fmt::format("must be a number of hours > 0, got {}", *o.budget_hours));
     c.timeout = *o.budget_hours * 3600;
   }
+}
+
+// --method and --seeds-per-trial, checked with the file's objectives and PBT settings.
+void ApplySearchFlags(const SweepCliOptions& o, config::SweepConfig& c) {
   if (o.method) {
     try {
       c.sampler.method = samplers::CanonicalMethod(*o.method);
@@ -182,16 +184,33 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
     config::CheckSeedsPerTrial(c);
   }
   config::CheckPbt(c);  // --method pbt, or --seeds-per-trial on a PBT file
+}
+
+// --seed, --storage and --warm-start-from.
+void ApplyStudyFlags(const SweepCliOptions& o, config::SweepConfig& c) {
   if (o.seed) c.seed = *o.seed;
   if (!o.storage.empty()) c.storage = o.storage;
   if (o.warm_start_from) c.warm_start_from = *o.warm_start_from;
-  if (!c.warm_start_from.empty()) {
-    store::ValidateSweepName(c.warm_start_from, o.warm_start_from
-                                                    ? "--warm-start-from"
-                                                    : o.config + " (warm_start_from)");
-    if (c.warm_start_from == c.name)
-      throw UserError(Origin{"--warm-start-from"}, "a sweep cannot warm-start from itself");
-  }
+  if (c.warm_start_from.empty()) return;
+  store::ValidateSweepName(
+      c.warm_start_from, o.warm_start_from ? "--warm-start-from" : o.config + " (warm_start_from)");
+  if (c.warm_start_from == c.name)
+    throw UserError(Origin{"--warm-start-from"}, "a sweep cannot warm-start from itself");
+}
+
+// The sweep file, its preset, --set and --from-patch, then the flags over it.
+config::SweepConfig Resolve(const SweepCliOptions& o) {
+  const std::vector<std::string> command =
+      o.command ? config::CommandOption(*o.command) : std::vector<std::string>{};
+  config::SweepConfig c = config::LoadSweepConfig(o.config, o.preset, command, o.sets);
+  config::ApplyFromPatch(c, o.from_patch);
+  if (o.name) c.name = *o.name;
+  store::UseSweepFileTrainDir(c.train_dir);
+  store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
+  ApplyTrialFlags(o, c);
+  ApplyTimeFlags(o, c);
+  ApplySearchFlags(o, c);
+  ApplyStudyFlags(o, c);
   return c;
 }
 
@@ -605,6 +624,70 @@ int RunSweepCommand(const SweepCliOptions& o) {
   return FinishSweep(c, s, summary, analysis, checkpoints, hooks);
 }
 
+// The options that size the sweep: how many trials, how many at once, for how long.
+void AddBudgetOptions(CLI::App* cmd, SweepCliOptions& o) {
+  cmd->add_option("--trials", o.trials, "Trials in the whole study");
+  cmd->add_option("--add-trials", o.add_trials,
+                  "Run N more trials than the study has now (all controllers together)");
+  cmd->add_option("--jobs", o.jobs,
+                  "Trials this controller runs at once: a number, or auto / -1 for every core");
+  cmd->add_option("--timeout", o.timeout,
+                  "Stop launching trials after this long: 45s, 30m, 12h, 1h30m, or seconds");
+  cmd->add_option("--budget-hours", o.budget_hours,
+                  "The same as --timeout, in hours (VBot's flag)");
+  cmd->add_option("--storage-retry", o.storage_retry,
+                  "How long to wait for an unreachable storage before stopping (default 10m, "
+                  "the sweep file's storage_retry)");
+  cmd->add_option("--seeds-per-trial", o.seeds_per_trial,
+                  "Train each trial on K seeds; its value is their aggregate (the sweep file's "
+                  "seeds_per_trial and aggregate)");
+}
+
+// The options that change what the file says: storage, preset, keys, method, program, seed.
+void AddFileOverrideOptions(CLI::App* cmd, SweepCliOptions& o) {
+  cmd->add_option("--storage", o.storage, "Storage URL (default: train_dir/sweep/<name>/study.db)");
+  cmd->add_option("--preset", o.preset, "Apply a preset from the config's presets:");
+  cmd->add_option("--set", o.sets,
+                  "Set any key of the sweep file, after the preset: --set pruner.type=hyperband "
+                  "(repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--method", o.method, "Sampler: random, grid, bayes/protein, tpe, cmaes");
+  cmd->add_option("--command", o.command,
+                  "Trial program, replacing the file's: 'python train.py ${args_no_hyphens}' "
+                  "(W&B's macros; names pass as written)");
+  cmd->add_option("--seed", o.seed, "Sweep seed");
+}
+
+// The options of the study's history (resume, warm start, a patch to start from).
+void AddStudyOptions(CLI::App* cmd, SweepCliOptions& o) {
+  cmd->add_flag("--resume", o.resume,
+                "Continue an existing sweep (re-running the same name does too)");
+  cmd->add_flag("--accept-changes", o.accept_changes,
+                "Continue the study although its space, metric or trial program changed (recorded "
+                "in the study)");
+  cmd->add_option(
+      "--warm-start-from", o.warm_start_from,
+      "Another sweep whose finished trials the sampler also sees (same metric and goal)");
+  cmd->add_option("--from-patch", o.from_patch,
+                  "Start from a patch's values (hpo best-params writes them): the first trial and "
+                  "the search centre; "
+                  "with narrow: in the file (--preset fine-tune), ranges shrink around them");
+}
+
+// The options of what the sweep prints and writes beside its trials.
+void AddOutputOptions(CLI::App* cmd, SweepCliOptions& o) {
+  cmd->add_option("--events", o.events,
+                  "Append one JSON line per trial event to this file (docs/run_dir.md)");
+  cmd->add_flag("--no-report", o.no_report,
+                "Do not write analysis/report.html and analysis/results.json (written as trials "
+                "finish, by default)");
+  cmd->add_flag(
+      "--no-progress", o.no_progress,
+      "Plain lines even on a terminal: no redrawn status line (what a log file gets anyway)");
+  cmd->add_flag("--dry-run", o.dry_run,
+                "Print the resolved space and the first suggestions; run nothing");
+}
+
 }  // namespace
 
 void RegisterSweepCommand(CLI::App& app, int& exit_code) {
@@ -612,55 +695,10 @@ void RegisterSweepCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("sweep", "Run a hyperparameter sweep");
   cmd->add_option("config", o->config, "Sweep YAML file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--name", o->name, "Sweep name (default: the config's name or file stem)");
-  cmd->add_option("--trials", o->trials, "Trials in the whole study");
-  cmd->add_option("--add-trials", o->add_trials,
-                  "Run N more trials than the study has now (all controllers together)");
-  cmd->add_option("--jobs", o->jobs,
-                  "Trials this controller runs at once: a number, or auto / -1 for every core");
-  cmd->add_option("--timeout", o->timeout,
-                  "Stop launching trials after this long: 45s, 30m, 12h, 1h30m, or seconds");
-  cmd->add_option("--budget-hours", o->budget_hours,
-                  "The same as --timeout, in hours (VBot's flag)");
-  cmd->add_option("--storage-retry", o->storage_retry,
-                  "How long to wait for an unreachable storage before stopping (default 10m, "
-                  "the sweep file's storage_retry)");
-  cmd->add_option("--seeds-per-trial", o->seeds_per_trial,
-                  "Train each trial on K seeds; its value is their aggregate (the sweep file's "
-                  "seeds_per_trial and aggregate)");
-  cmd->add_option("--storage", o->storage,
-                  "Storage URL (default: train_dir/sweep/<name>/study.db)");
-  cmd->add_option("--preset", o->preset, "Apply a preset from the config's presets:");
-  cmd->add_option("--set", o->sets,
-                  "Set any key of the sweep file, after the preset: --set pruner.type=hyperband "
-                  "(repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--method", o->method, "Sampler: random, grid, bayes/protein, tpe, cmaes");
-  cmd->add_option("--command", o->command,
-                  "Trial program, replacing the file's: 'python train.py ${args_no_hyphens}' "
-                  "(W&B's macros; names pass as written)");
-  cmd->add_option("--seed", o->seed, "Sweep seed");
-  cmd->add_flag("--resume", o->resume,
-                "Continue an existing sweep (re-running the same name does too)");
-  cmd->add_flag("--accept-changes", o->accept_changes,
-                "Continue the study although its space, metric or trial program changed (recorded "
-                "in the study)");
-  cmd->add_option(
-      "--warm-start-from", o->warm_start_from,
-      "Another sweep whose finished trials the sampler also sees (same metric and goal)");
-  cmd->add_option("--from-patch", o->from_patch,
-                  "Start from a patch's values (hpo best-params writes them): the first trial and "
-                  "the search centre; "
-                  "with narrow: in the file (--preset fine-tune), ranges shrink around them");
-  cmd->add_option("--events", o->events,
-                  "Append one JSON line per trial event to this file (docs/run_dir.md)");
-  cmd->add_flag("--no-report", o->no_report,
-                "Do not write analysis/report.html and analysis/results.json (written as trials "
-                "finish, by default)");
-  cmd->add_flag(
-      "--no-progress", o->no_progress,
-      "Plain lines even on a terminal: no redrawn status line (what a log file gets anyway)");
-  cmd->add_flag("--dry-run", o->dry_run,
-                "Print the resolved space and the first suggestions; run nothing");
+  AddBudgetOptions(cmd, *o);
+  AddFileOverrideOptions(cmd, *o);
+  AddStudyOptions(cmd, *o);
+  AddOutputOptions(cmd, *o);
   cmd->callback([o, &exit_code] { exit_code = RunSweepCommand(*o); });
 }
 

@@ -91,47 +91,57 @@ std::optional<StartingPoint> StartingPointOf(const TrainCliOptions& o) {
   return std::nullopt;
 }
 
+// --resume: the run's own resolved_config.yaml, with --override over it.
+config::TrainerConfig ResumedRun(const TrainCliOptions& o, trainer::TrainOptions& options) {
+  if (!o.config_file.empty() || !o.patches.empty()) {
+    throw UserError(Origin{"--resume"},
+                    "a resumed run keeps its resolved_config.yaml; only --override may change it");
+  }
+  options.run_dir = o.resume;
+  options.resume = true;
+  if (!std::filesystem::exists(options.run_dir / "resolved_config.yaml")) {
+    throw UserError(Origin{"--resume"},
+                    "no run in " + o.resume + " (resolved_config.yaml is missing)");
+  }
+  return config::ResolveTrainerConfig((options.run_dir / "resolved_config.yaml").string(), {},
+                                      o.overrides);
+}
+
+// A new run: --config, --patch and --override, in a run directory no other run holds.
+config::TrainerConfig NewRun(const TrainCliOptions& o, trainer::TrainOptions& options) {
+  config::TrainerConfig config =
+      config::ResolveTrainerConfig(o.config_file, o.patches, o.overrides);
+  options.run_dir = o.run_dir.empty() ? DefaultRunDir() : std::filesystem::path(o.run_dir);
+  CheckRunDirIsFree(options.run_dir);
+  return config;
+}
+
+// What the run resolved, written before training: resolved_config.yaml, and for a new run the
+// record of what was asked for (a resumed run keeps the one from its start).
+void WriteRunConfig(const config::TrainerConfig& config, const trainer::TrainOptions& options) {
+  std::filesystem::create_directories(options.run_dir);
+  WriteFileAtomic(options.run_dir / "resolved_config.yaml", config.ToYaml());
+  if (!options.resume)
+    WriteFileAtomic(options.run_dir / "train_config_overrides.yaml", config.DiffYaml());
+  fmt::print(stderr, "hpo train: {} run in {}\n", options.resume ? "resuming the" : "new",
+             options.run_dir.string());
+}
+
 int RunTrain(const TrainCliOptions& o) {
   if (o.list_keys) {
     fmt::print("{}", config::TrainerKeysMarkdown());
     return kExitOk;
   }
-  config::TrainerConfig config;
   trainer::TrainOptions options;
-  if (!o.resume.empty()) {
-    if (!o.config_file.empty() || !o.patches.empty()) {
-      throw UserError(
-          Origin{"--resume"},
-          "a resumed run keeps its resolved_config.yaml; only --override may change it");
-    }
-    options.run_dir = o.resume;
-    options.resume = true;
-    if (!std::filesystem::exists(options.run_dir / "resolved_config.yaml")) {
-      throw UserError(Origin{"--resume"},
-                      "no run in " + o.resume + " (resolved_config.yaml is missing)");
-    }
-    config = config::ResolveTrainerConfig((options.run_dir / "resolved_config.yaml").string(), {},
-                                          o.overrides);
-  } else {
-    config = config::ResolveTrainerConfig(o.config_file, o.patches, o.overrides);
-    options.run_dir = o.run_dir.empty() ? DefaultRunDir() : std::filesystem::path(o.run_dir);
-    CheckRunDirIsFree(options.run_dir);
-  }
+  config::TrainerConfig config = o.resume.empty() ? NewRun(o, options) : ResumedRun(o, options);
   if (o.seed) config.Set("seed", Value(*o.seed), Origin{"--seed"});
-  trainer::CheckAlgorithmFitsEnv(
-      config);  // an unknown env id or SAC on discrete actions: before anything is written
+  // an unknown env id or SAC on discrete actions: before anything is written
+  trainer::CheckAlgorithmFitsEnv(config);
   if (const std::optional<StartingPoint> start = StartingPointOf(o))
     options.init_from = trainer::CheckStartingPoint(config, start->path, start->origin);
   if (const std::optional<std::string> dir = EnvironmentValue("HPO_CHECKPOINT_DIR"))
     options.checkpoint_dir = *dir;
-
-  std::filesystem::create_directories(options.run_dir);
-  WriteFileAtomic(options.run_dir / "resolved_config.yaml", config.ToYaml());
-  // A resumed run keeps the record of what was asked for when it started.
-  if (!options.resume)
-    WriteFileAtomic(options.run_dir / "train_config_overrides.yaml", config.DiffYaml());
-  fmt::print(stderr, "hpo train: {} run in {}\n", options.resume ? "resuming the" : "new",
-             options.run_dir.string());
+  WriteRunConfig(config, options);
   // A person at a terminal gets a redrawn progress line with the evaluations in it; a program
   // reading stdout (a sweep, a pipe) gets the JSON evaluation lines, and --no-progress gives
   // what a log file gets.
@@ -144,8 +154,8 @@ int RunTrain(const TrainCliOptions& o) {
 
 void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TrainCliOptions>();
-  CLI::App* cmd =
-      app.add_subcommand("train", "Train a PPO agent (defaults: configs/trainer/ppo_lunar.yaml)");
+  CLI::App* cmd = app.add_subcommand(
+      "train", "Train a PPO, A2C or SAC agent (defaults: configs/trainer/ppo_lunar.yaml)");
   cmd->add_option("--config", o->config_file, "YAML file of trainer keys")
       ->check(CLI::ExistingFile);
   cmd->add_option("--patch", o->patches,

@@ -18,7 +18,6 @@
 #include "lib/core/random.h"
 #include "lib/core/stop_signal.h"
 #include "lib/trainer/evaluation.h"
-#include "lib/trainer/model.h"
 #include "lib/trainer/progress_columns.h"
 #include "lib/trainer/replay_buffer.h"
 #include "lib/trainer/restore.h"
