@@ -31,8 +31,9 @@ constexpr double kSideEngineAway = 12.0;
 constexpr double kMainEngineYLocation = 4.0;
 constexpr double kViewportW = 600.0;
 constexpr double kViewportH = 400.0;
-constexpr double kW = kViewportW / kScale;  // 20 m
-constexpr double kH = kViewportH / kScale;  // 13.333 m
+constexpr double kW = kViewportW / kScale;            // 20 m
+constexpr double kH = kViewportH / kScale;            // 13.333 m
+constexpr double kInitialX = kW / 2, kInitialY = kH;  // where the lander and its legs start
 constexpr int kChunks = 11;
 constexpr double kHelipadY = kH / 4;
 constexpr int kVelocityIterations = 6 * 30;
@@ -102,7 +103,12 @@ void LunarLanderPhysics::BuildWorld() {
   world_->SetContactListener(contacts_.get());
   game_over_ = false;
   leg_contact_ = {false, false};
+  BuildMoon();
+  BuildLander();
+  BuildLegs();
+}
 
+void LunarLanderPhysics::BuildMoon() {
   // terrain: 12 random heights, flattened under the helipad, smoothed over neighbours
   std::array<double, kChunks + 1> height;
   for (double& h : height) h = Draw(0.0, kH / 2);
@@ -132,13 +138,12 @@ void LunarLanderPhysics::BuildWorld() {
     fixture.friction = 0.1f;
     moon_->CreateFixture(&fixture);
   }
+}
 
-  // lander
-  const double initial_x = kW / 2;
-  const double initial_y = kH;
+void LunarLanderPhysics::BuildLander() {
   b2BodyDef lander_def;
   lander_def.type = b2_dynamicBody;
-  lander_def.position = Vec(initial_x, initial_y);
+  lander_def.position = Vec(kInitialX, kInitialY);
   lander_def.angle = 0;
   lander_ = world_->CreateBody(&lander_def);
   b2Vec2 vertices[std::size(kLanderPolygon)];
@@ -164,13 +169,15 @@ void LunarLanderPhysics::BuildWorld() {
     wind_idx_ = UniformInt(rng_, -9999, 9999);
     torque_idx_ = UniformInt(rng_, -9999, 9999);
   }
+}
 
+void LunarLanderPhysics::BuildLegs() {
   // legs: i = -1 (left, legs_[0]) then +1, each on a motorised revolute joint with limits
   for (int k = 0; k < 2; ++k) {
     const int i = k == 0 ? -1 : 1;
     b2BodyDef leg_def;
     leg_def.type = b2_dynamicBody;
-    leg_def.position = Vec(initial_x - i * kLegAway / kScale, initial_y);
+    leg_def.position = Vec(kInitialX - i * kLegAway / kScale, kInitialY);
     leg_def.angle = static_cast<float>(i * 0.05);
     b2Body* leg = world_->CreateBody(&leg_def);
     b2PolygonShape box;

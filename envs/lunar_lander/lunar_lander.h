@@ -70,7 +70,10 @@ class LunarLanderPhysics {
 
  private:
   class ContactDetector;
-  void BuildWorld();
+  void BuildWorld();   // a new episode's world: BuildMoon, BuildLander, BuildLegs, in that order
+  void BuildMoon();    // draws the terrain's heights
+  void BuildLander();  // draws the initial push, and the wind's phases when wind is on
+  void BuildLegs();
   Observation Observe() const;
   double Draw(double low, double high);  // the next replayed draw, or Uniform(rng_, low, high)
 

@@ -125,107 +125,148 @@ Value TrainerConfig::Get(const std::string& key) const {
   return entry->get(*this);
 }
 
-std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
-  std::vector<Problem> problems;
-  auto require = [&problems](const char* key, bool ok, std::string message) {
-    if (!ok) problems.push_back({key, std::move(message)});
-  };
-  const bool known_algorithm =
-      std::find(std::begin(kAlgorithms), std::end(kAlgorithms), algorithm) != std::end(kAlgorithms);
-  require("algorithm", known_algorithm,
-          fmt::format("algorithm must be ppo, a2c or sac, got '{}'", Echo(algorithm)));
+namespace {
+
+using ProblemList = std::vector<TrainerConfig::Problem>;
+
+// Adds the problem when the check fails; key is the one key it is about ("" for several).
+void Require(ProblemList& problems, const char* key, bool ok, std::string message) {
+  if (!ok) problems.push_back({key, std::move(message)});
+}
+
+void AlgorithmProblems(const TrainerConfig& c, ProblemList& problems) {
+  const bool known_algorithm = std::find(std::begin(kAlgorithms), std::end(kAlgorithms),
+                                         c.algorithm) != std::end(kAlgorithms);
+  Require(problems, "algorithm", known_algorithm,
+          fmt::format("algorithm must be ppo, a2c or sac, got '{}'", Echo(c.algorithm)));
   for (const TrainerKey& key : TrainerKeys()) {  // about two keys: this one and algorithm
-    if (known_algorithm && explicit_keys.contains(std::string(key.name)) &&
-        !AppliesTo(key, algorithm)) {
+    if (known_algorithm && c.explicit_keys.contains(std::string(key.name)) &&
+        !AppliesTo(key, c.algorithm)) {
       problems.push_back({"", fmt::format("{} does not apply to algorithm {} (it is read by {})",
-                                          key.name, algorithm, key.algorithms)});
+                                          key.name, c.algorithm, key.algorithms)});
     }
   }
-  require("total_timesteps", total_timesteps > 0,
-          fmt::format("total_timesteps must be positive, got {}", total_timesteps));
-  require("threads", threads >= 1, fmt::format("threads must be at least 1, got {}", threads));
-  require("n_envs", n_envs > 0, fmt::format("n_envs must be positive, got {}", n_envs));
-  require("n_steps", n_steps > 0, fmt::format("n_steps must be positive, got {}", n_steps));
-  require("rollout_size", rollout_size >= 0,
-          fmt::format("rollout_size must be >= 0 (0 = n_envs x n_steps), got {}", rollout_size));
+}
+
+// The rollout's shape: n_envs x n_steps (or rollout_size), and PPO's minibatch within it.
+void RolloutProblems(const TrainerConfig& c, ProblemList& problems) {
+  Require(problems, "n_envs", c.n_envs > 0,
+          fmt::format("n_envs must be positive, got {}", c.n_envs));
+  Require(problems, "n_steps", c.n_steps > 0,
+          fmt::format("n_steps must be positive, got {}", c.n_steps));
+  Require(problems, "rollout_size", c.rollout_size >= 0,
+          fmt::format("rollout_size must be >= 0 (0 = n_envs x n_steps), got {}", c.rollout_size));
   // n_envs x n_steps, when it fits in 64 bits (the fuzzer found n_envs=2003764205206896639).
   int64_t rollout = 0;
-  const bool rollout_fits = !__builtin_mul_overflow(n_envs, n_steps, &rollout);
-  require("n_steps", rollout_fits,
-          fmt::format("n_envs {} x n_steps {} is too large", n_envs, n_steps));
-  if (rollout_fits && rollout_size > 0 && n_envs > 0 && n_steps > 0 && rollout_size != rollout) {
+  const bool rollout_fits = !__builtin_mul_overflow(c.n_envs, c.n_steps, &rollout);
+  Require(problems, "n_steps", rollout_fits,
+          fmt::format("n_envs {} x n_steps {} is too large", c.n_envs, c.n_steps));
+  const bool shaped = rollout_fits && c.n_envs > 0 && c.n_steps > 0;
+  if (shaped && c.rollout_size > 0 && c.rollout_size != rollout) {
     problems.push_back(
-        {"",
-         rollout_size % n_envs != 0
-             ? fmt::format("rollout_size {} is not a multiple of n_envs {}", rollout_size, n_envs)
-             : fmt::format(
-                   "rollout_size {} is not n_envs {} x n_steps {} = {} (set one of rollout_size "
-                   "and n_steps)",
-                   rollout_size, n_envs, n_steps, rollout)});
+        {"", c.rollout_size % c.n_envs != 0
+                 ? fmt::format("rollout_size {} is not a multiple of n_envs {}", c.rollout_size,
+                               c.n_envs)
+                 : fmt::format("rollout_size {} is not n_envs {} x n_steps {} = {} (set one of "
+                               "rollout_size and n_steps)",
+                               c.rollout_size, c.n_envs, c.n_steps, rollout)});
   }
-  require("batch_size", batch_size > 0,
-          fmt::format("batch_size must be positive, got {}", batch_size));
-  if (algorithm == "ppo" && rollout_fits && n_envs > 0 && n_steps > 0 && batch_size > 0 &&
-      batch_size > rollout) {
+  Require(problems, "batch_size", c.batch_size > 0,
+          fmt::format("batch_size must be positive, got {}", c.batch_size));
+  if (c.algorithm == "ppo" && shaped && c.batch_size > 0 && c.batch_size > rollout) {
     problems.push_back(
         {"", fmt::format("batch_size {} is larger than the rollout (n_envs {} x n_steps {} = {})",
-                         batch_size, n_envs, n_steps, rollout)});  // about three keys
+                         c.batch_size, c.n_envs, c.n_steps, rollout)});  // about three keys
   }
-  require("n_epochs", n_epochs > 0, fmt::format("n_epochs must be positive, got {}", n_epochs));
-  require("adam_beta1", adam_beta1 >= 0 && adam_beta1 < 1,
-          fmt::format("adam_beta1 must be in [0, 1), got {}", adam_beta1));
-  require("adam_beta2", adam_beta2 >= 0 && adam_beta2 < 1,
-          fmt::format("adam_beta2 must be in [0, 1), got {}", adam_beta2));
-  require("adam_eps", adam_eps > 0, fmt::format("adam_eps must be positive, got {}", adam_eps));
-  require("learning_rate", learning_rate > 0 && std::isfinite(learning_rate),
-          fmt::format("learning_rate must be positive, got {}", learning_rate));
-  require("gamma", gamma > 0 && gamma <= 1, fmt::format("gamma must be in (0, 1], got {}", gamma));
-  require("gae_lambda", gae_lambda >= 0 && gae_lambda <= 1,
-          fmt::format("gae_lambda must be in [0, 1], got {}", gae_lambda));
-  require("clip_range", clip_range > 0,
-          fmt::format("clip_range must be positive, got {}", clip_range));
-  require("clip_range_vf", clip_range_vf >= 0,
-          fmt::format("clip_range_vf must be >= 0 (0 = off), got {}", clip_range_vf));
-  require("ent_coef", ent_coef >= 0, fmt::format("ent_coef must be >= 0, got {}", ent_coef));
-  require("ent_coef", !(algorithm == "sac" && ent_coef_auto) || ent_coef > 0,
+}
+
+// The optimizers and the losses' coefficients.
+void UpdateProblems(const TrainerConfig& c, ProblemList& problems) {
+  Require(problems, "n_epochs", c.n_epochs > 0,
+          fmt::format("n_epochs must be positive, got {}", c.n_epochs));
+  Require(problems, "adam_beta1", c.adam_beta1 >= 0 && c.adam_beta1 < 1,
+          fmt::format("adam_beta1 must be in [0, 1), got {}", c.adam_beta1));
+  Require(problems, "adam_beta2", c.adam_beta2 >= 0 && c.adam_beta2 < 1,
+          fmt::format("adam_beta2 must be in [0, 1), got {}", c.adam_beta2));
+  Require(problems, "adam_eps", c.adam_eps > 0,
+          fmt::format("adam_eps must be positive, got {}", c.adam_eps));
+  Require(problems, "learning_rate", c.learning_rate > 0 && std::isfinite(c.learning_rate),
+          fmt::format("learning_rate must be positive, got {}", c.learning_rate));
+  Require(problems, "gamma", c.gamma > 0 && c.gamma <= 1,
+          fmt::format("gamma must be in (0, 1], got {}", c.gamma));
+  Require(problems, "gae_lambda", c.gae_lambda >= 0 && c.gae_lambda <= 1,
+          fmt::format("gae_lambda must be in [0, 1], got {}", c.gae_lambda));
+  Require(problems, "clip_range", c.clip_range > 0,
+          fmt::format("clip_range must be positive, got {}", c.clip_range));
+  Require(problems, "clip_range_vf", c.clip_range_vf >= 0,
+          fmt::format("clip_range_vf must be >= 0 (0 = off), got {}", c.clip_range_vf));
+  Require(problems, "ent_coef", c.ent_coef >= 0,
+          fmt::format("ent_coef must be >= 0, got {}", c.ent_coef));
+  Require(problems, "ent_coef", !(c.algorithm == "sac" && c.ent_coef_auto) || c.ent_coef > 0,
           fmt::format("ent_coef, the start of the tuned coefficient, must be positive, got {}",
-                      ent_coef));
-  require("vf_coef", vf_coef >= 0, fmt::format("vf_coef must be >= 0, got {}", vf_coef));
-  require("max_grad_norm", max_grad_norm > 0,
-          fmt::format("max_grad_norm must be positive, got {}", max_grad_norm));
-  require("target_kl", target_kl >= 0,
-          fmt::format("target_kl must be >= 0 (0 = off), got {}", target_kl));
-  require("rms_prop_eps", rms_prop_eps > 0,
-          fmt::format("rms_prop_eps must be positive, got {}", rms_prop_eps));
-  require("buffer_size", buffer_size > 0,
-          fmt::format("buffer_size must be positive, got {}", buffer_size));
-  require("learning_starts", learning_starts >= 0,
-          fmt::format("learning_starts must be >= 0, got {}", learning_starts));
-  require("tau", tau > 0 && tau <= 1, fmt::format("tau must be in (0, 1], got {}", tau));
-  require("train_freq", train_freq > 0,
-          fmt::format("train_freq must be positive, got {}", train_freq));
-  require("gradient_steps", gradient_steps > 0,
-          fmt::format("gradient_steps must be positive, got {}", gradient_steps));
-  require("net_arch", !net_arch.empty(), "net_arch must have at least one hidden layer");
-  for (int64_t width : net_arch)
-    require("net_arch", width > 0,
+                      c.ent_coef));
+  Require(problems, "vf_coef", c.vf_coef >= 0,
+          fmt::format("vf_coef must be >= 0, got {}", c.vf_coef));
+  Require(problems, "max_grad_norm", c.max_grad_norm > 0,
+          fmt::format("max_grad_norm must be positive, got {}", c.max_grad_norm));
+  Require(problems, "target_kl", c.target_kl >= 0,
+          fmt::format("target_kl must be >= 0 (0 = off), got {}", c.target_kl));
+  Require(problems, "rms_prop_eps", c.rms_prop_eps > 0,
+          fmt::format("rms_prop_eps must be positive, got {}", c.rms_prop_eps));
+}
+
+// SAC's replay and target networks.
+void ReplayProblems(const TrainerConfig& c, ProblemList& problems) {
+  Require(problems, "buffer_size", c.buffer_size > 0,
+          fmt::format("buffer_size must be positive, got {}", c.buffer_size));
+  Require(problems, "learning_starts", c.learning_starts >= 0,
+          fmt::format("learning_starts must be >= 0, got {}", c.learning_starts));
+  Require(problems, "tau", c.tau > 0 && c.tau <= 1,
+          fmt::format("tau must be in (0, 1], got {}", c.tau));
+  Require(problems, "train_freq", c.train_freq > 0,
+          fmt::format("train_freq must be positive, got {}", c.train_freq));
+  Require(problems, "gradient_steps", c.gradient_steps > 0,
+          fmt::format("gradient_steps must be positive, got {}", c.gradient_steps));
+}
+
+// The networks, the evaluations and checkpoints, and the env's physics.
+void NetworkAndRunProblems(const TrainerConfig& c, ProblemList& problems) {
+  Require(problems, "net_arch", !c.net_arch.empty(),
+          "net_arch must have at least one hidden layer");
+  for (int64_t width : c.net_arch)
+    Require(problems, "net_arch", width > 0,
             fmt::format("net_arch layer sizes must be positive, got {}", width));
-  require("activation_fn", activation_fn == "tanh" || activation_fn == "relu",
-          fmt::format("activation_fn must be tanh or relu, got '{}'", Echo(activation_fn)));
-  require("eval_interval", eval_interval >= 0,
-          fmt::format("eval_interval must be >= 0 (0 = off), got {}", eval_interval));
-  require("eval_episodes", eval_episodes > 0,
-          fmt::format("eval_episodes must be positive, got {}", eval_episodes));
-  require("final_eval_episodes", final_eval_episodes > 0,
-          fmt::format("final_eval_episodes must be positive, got {}", final_eval_episodes));
-  require("checkpoint_interval", checkpoint_interval >= 0,
-          fmt::format("checkpoint_interval must be >= 0, got {}", checkpoint_interval));
-  require("gravity", gravity > -12 && gravity < 0,
-          fmt::format("gravity must be in (-12, 0), got {}", gravity));
-  require("wind_power", wind_power >= 0,
-          fmt::format("wind_power must be >= 0, got {}", wind_power));
-  require("turbulence_power", turbulence_power >= 0,
-          fmt::format("turbulence_power must be >= 0, got {}", turbulence_power));
+  Require(problems, "activation_fn", c.activation_fn == "tanh" || c.activation_fn == "relu",
+          fmt::format("activation_fn must be tanh or relu, got '{}'", Echo(c.activation_fn)));
+  Require(problems, "eval_interval", c.eval_interval >= 0,
+          fmt::format("eval_interval must be >= 0 (0 = off), got {}", c.eval_interval));
+  Require(problems, "eval_episodes", c.eval_episodes > 0,
+          fmt::format("eval_episodes must be positive, got {}", c.eval_episodes));
+  Require(problems, "final_eval_episodes", c.final_eval_episodes > 0,
+          fmt::format("final_eval_episodes must be positive, got {}", c.final_eval_episodes));
+  Require(problems, "checkpoint_interval", c.checkpoint_interval >= 0,
+          fmt::format("checkpoint_interval must be >= 0, got {}", c.checkpoint_interval));
+  Require(problems, "gravity", c.gravity > -12 && c.gravity < 0,
+          fmt::format("gravity must be in (-12, 0), got {}", c.gravity));
+  Require(problems, "wind_power", c.wind_power >= 0,
+          fmt::format("wind_power must be >= 0, got {}", c.wind_power));
+  Require(problems, "turbulence_power", c.turbulence_power >= 0,
+          fmt::format("turbulence_power must be >= 0, got {}", c.turbulence_power));
+}
+
+}  // namespace
+
+std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
+  std::vector<Problem> problems;
+  AlgorithmProblems(*this, problems);
+  Require(problems, "total_timesteps", total_timesteps > 0,
+          fmt::format("total_timesteps must be positive, got {}", total_timesteps));
+  Require(problems, "threads", threads >= 1,
+          fmt::format("threads must be at least 1, got {}", threads));
+  RolloutProblems(*this, problems);
+  UpdateProblems(*this, problems);
+  ReplayProblems(*this, problems);
+  NetworkAndRunProblems(*this, problems);
   return problems;
 }
 

@@ -61,15 +61,10 @@ std::string ExitStatus::Describe() const {
   return "exit code " + std::to_string(exit_code);
 }
 
-TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
-  if (spec.argv.empty()) throw std::runtime_error("trial command is empty");
+namespace {
 
-  // Everything the child needs is prepared before vfork: between vfork and exec only
-  // async-signal-safe calls on the child's own stack are allowed.
-  std::vector<char*> argv;
-  for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-
+// The controller's environment with the spec's variables set (replacing any of the same name).
+std::vector<std::string> ChildEnvironment(const ProcessSpec& spec) {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry(*e);
@@ -79,10 +74,69 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
     if (!replaced) env_strings.push_back(entry);
   }
   for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (std::string& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
+  return env_strings;
+}
 
+// argv / envp for exec: pointers into strings that outlive the exec, ending with nullptr.
+std::vector<char*> NullTerminated(const std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (const std::string& s : strings) pointers.push_back(const_cast<char*>(s.c_str()));
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+// What the vforked child needs, all prepared before vfork.
+struct ChildSetup {
+  char* const* argv;
+  char* const* envp;
+  const char* cwd;  // "" = the controller's
+  pid_t parent;
+  const sigset_t* signal_mask;  // the controller's, restored once the handlers are reset
+  int stdout_fd, log_fd, exec_error_fd;
+};
+
+// The vforked child: only async-signal-safe calls on its own stack, then exec. On failure it
+// writes errno to exec_error_fd (a CLOEXEC pipe, so exec closes it on success).
+[[noreturn]] void RunChild(const ChildSetup& c) {
+  ::setpgid(0, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != c.parent) ::_exit(127);  // the controller died before prctl took effect
+  // Restore default signal handling the controller may have changed.
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGPIPE, SIG_DFL);
+  ::pthread_sigmask(SIG_SETMASK, c.signal_mask, nullptr);
+  ::dup2(c.stdout_fd, STDOUT_FILENO);
+  if (c.log_fd >= 0) ::dup2(c.log_fd, STDERR_FILENO);
+  const int devnull = ::open("/dev/null", O_RDONLY);
+  if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+  if (c.cwd[0] == '\0' || ::chdir(c.cwd) == 0) ::execvpe(c.argv[0], c.argv, c.envp);
+  const int err = errno;
+  WriteAll(c.exec_error_fd, reinterpret_cast<const char*>(&err), sizeof err);
+  ::_exit(127);
+}
+
+// The child's errno when it could not exec, else 0 (exec closed the pipe).
+int ReadExecError(int fd) {
+  int child_errno = 0;
+  ssize_t n;
+  do {
+    n = ::read(fd, &child_errno, sizeof child_errno);
+  } while (n < 0 && errno == EINTR);
+  ::close(fd);
+  return n == sizeof child_errno ? child_errno : 0;
+}
+
+}  // namespace
+
+TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
+  if (spec.argv.empty()) throw std::runtime_error("trial command is empty");
+  // Everything the child needs is prepared before vfork: between vfork and exec only
+  // async-signal-safe calls on the child's own stack are allowed.
+  const std::vector<char*> argv = NullTerminated(spec.argv);
+  const std::vector<std::string> env_strings = ChildEnvironment(spec);
+  const std::vector<char*> envp = NullTerminated(env_strings);
   const int log_fd =
       spec.log_path.empty() ? -1 : OpenLog(spec.log_path);  // const: vfork must not clobber it
   int out[2] = {-1, -1};         // a failed pipe2 leaves its array as it was
@@ -92,7 +146,6 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
     CloseAll({log_fd, out[0], out[1], exec_error[0], exec_error[1]});
     throw std::runtime_error(std::string("pipe: ") + std::strerror(error));
   }
-  const pid_t parent = ::getpid();
   const std::string cwd = spec.working_dir.string();
 
   // vfork, as posix_spawn does inside: the child borrows the controller's memory until it
@@ -103,35 +156,14 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
   sigset_t all_signals, old_mask;
   ::sigfillset(&all_signals);
   ::pthread_sigmask(SIG_SETMASK, &all_signals, &old_mask);
+  const ChildSetup child{argv.data(), envp.data(), cwd.c_str(), ::getpid(),
+                         &old_mask,   out[1],      log_fd,      exec_error[1]};
   const pid_t pid = ::vfork();
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);  // the controller died before prctl took effect
-    // Restore default signal handling the controller may have changed.
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-    ::dup2(out[1], STDOUT_FILENO);
-    if (log_fd >= 0) ::dup2(log_fd, STDERR_FILENO);
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
-      const int err = errno;
-      WriteAll(exec_error[1], reinterpret_cast<const char*>(&err), sizeof err);
-      ::_exit(127);
-    }
-    ::execvpe(argv[0], argv.data(), envp.data());
-    const int err = errno;
-    WriteAll(exec_error[1], reinterpret_cast<const char*>(&err), sizeof err);
-    ::_exit(127);
-  }
-
+  if (pid == 0) RunChild(child);
   const int vfork_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   if (pid < 0) {
-    CloseAll({log_fd, out[0], out[1], exec_error[0], exec_error[1]});
+    CloseAll({child.log_fd, out[0], out[1], exec_error[0], exec_error[1]});
     throw std::runtime_error(std::string("vfork: ") + std::strerror(vfork_errno));
   }
 
@@ -139,25 +171,17 @@ TrialProcess TrialProcess::Start(const ProcessSpec& spec) {
   ::setpgid(pid, pid);
   ::close(out[1]);
   ::close(exec_error[1]);
-  int child_errno = 0;
-  ssize_t n;
-  do {
-    n = ::read(exec_error[0], &child_errno, sizeof child_errno);
-  } while (n < 0 && errno == EINTR);
-  ::close(exec_error[0]);
-  if (n == sizeof child_errno) {
+  if (const int child_errno = ReadExecError(exec_error[0])) {
     ::waitpid(pid, nullptr, 0);
-    ::close(out[0]);
-    if (log_fd >= 0) ::close(log_fd);
+    CloseAll({out[0], child.log_fd});
     throw std::runtime_error("cannot run " + spec.argv[0] + ": " + std::strerror(child_errno));
   }
-
   ::fcntl(out[0], F_SETFL, ::fcntl(out[0], F_GETFL) | O_NONBLOCK);
   TrialProcess process;
   process.pid_ = pid;
   process.stdout_fd_ = out[0];
   process.exit_fd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));  // -1 before Linux 5.3
-  process.log_fd_ = log_fd;
+  process.log_fd_ = child.log_fd;
   process.started_ = std::chrono::steady_clock::now();
   return process;
 }

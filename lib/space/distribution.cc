@@ -622,73 +622,79 @@ const std::vector<std::string>& NumericDistributionNames() {
   return names;
 }
 
-std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin& origin) {
-  if (spec.sigma) return MakeNormal(spec, origin);
-  if (spec.beta) return MakeBeta(spec, origin);
+namespace {
+
+const Kind& FindKind(const NumericSpec& spec, const Origin& origin) {
   const auto kind = std::find_if(Kinds().begin(), Kinds().end(),
                                  [&](const Kind& k) { return k.name == spec.distribution; });
-  if (kind == Kinds().end()) {
-    std::string known;
-    for (const Kind& k : Kinds()) known += (known.empty() ? "" : ", ") + k.name;
-    throw UserError(origin, fmt::format("unknown distribution '{}' (known: {}, categorical)",
-                                        Echo(spec.distribution), known));
-  }
+  if (kind != Kinds().end()) return *kind;
+  std::string known;
+  for (const Kind& k : Kinds()) known += (known.empty() ? "" : ", ") + k.name;
+  throw UserError(origin, fmt::format("unknown distribution '{}' (known: {}, categorical)",
+                                      Echo(spec.distribution), known));
+}
+
+// min and max: finite, in order, and what the kind's axis and rounding need of them.
+void CheckBounds(const Kind& kind, const NumericSpec& spec, const Origin& origin) {
   auto fail = [&](const std::string& why) { throw UserError(origin, why); };
   if (!std::isfinite(spec.min) || !std::isfinite(spec.max))
     fail("min and max must be finite numbers");
   if (spec.min > spec.max) fail(fmt::format("min {} is greater than max {}", spec.min, spec.max));
-  if ((kind->transform == Transform::kLog10 || kind->transform == Transform::kLog2) &&
+  if ((kind.transform == Transform::kLog10 || kind.transform == Transform::kLog2) &&
       spec.min <= 0) {
-    fail(
-        fmt::format("{} needs min > 0 (it works on a log axis), got min {}", kind->name, spec.min));
+    fail(fmt::format("{} needs min > 0 (it works on a log axis), got min {}", kind.name, spec.min));
   }
-  if (kind->transform == Transform::kLogit && (spec.min <= 0 || spec.max >= 1)) {
+  if (kind.transform == Transform::kLogit && (spec.min <= 0 || spec.max >= 1)) {
     fail(fmt::format("logit_normal needs 0 < min <= max < 1, got [{}, {}]", spec.min, spec.max));
   }
-  if (kind->rounding == Rounding::kInteger &&
+  if (kind.rounding == Rounding::kInteger &&
       (spec.min != std::floor(spec.min) || spec.max != std::floor(spec.max))) {
-    fail(fmt::format("{} needs integer bounds, got [{}, {}]", kind->name, spec.min, spec.max));
+    fail(fmt::format("{} needs integer bounds, got [{}, {}]", kind.name, spec.min, spec.max));
   }
   constexpr double kExactIntegers = 9007199254740992.0;  // 2^53: every integer up to it is a double
-  if (kind->rounding != Rounding::kNone &&
+  if (kind.rounding != Rounding::kNone &&
       std::max(std::fabs(spec.min), std::fabs(spec.max)) > kExactIntegers) {
-    fail(
-        fmt::format("{} needs bounds within +-2^53, got [{}, {}]", kind->name, spec.min, spec.max));
+    fail(fmt::format("{} needs bounds within +-2^53, got [{}, {}]", kind.name, spec.min, spec.max));
   }
-  if (kind->rounding == Rounding::kPowerOfTwo &&
+  if (kind.rounding == Rounding::kPowerOfTwo &&
       std::floor(std::log2(spec.max)) < std::ceil(std::log2(spec.min))) {
     fail(fmt::format("uniform_pow2: no power of two in [{}, {}]", spec.min, spec.max));
   }
-  if ((kind->rounding == Rounding::kQuantum || kind->rounding == Rounding::kQuantumFromZero) &&
+}
+
+// q, the integer step, floor_to_q and clip_to_range: each only where the kind has it.
+void CheckRounding(const Kind& kind, const NumericSpec& spec, const Origin& origin) {
+  auto fail = [&](const std::string& why) { throw UserError(origin, why); };
+  if ((kind.rounding == Rounding::kQuantum || kind.rounding == Rounding::kQuantumFromZero) &&
       !(spec.q > 0)) {
-    fail(fmt::format("{} needs q > 0, got {}", kind->name, spec.q));
+    fail(fmt::format("{} needs q > 0, got {}", kind.name, spec.q));
   }
-  if (kind->rounding == Rounding::kInteger && (spec.q < 1 || spec.q != std::floor(spec.q)))
-    fail(fmt::format("{} needs a whole step >= 1, got {}", kind->name, spec.q));
-  if (spec.floor && (kind->rounding != Rounding::kQuantumFromZero || spec.clip))
+  if (kind.rounding == Rounding::kInteger && (spec.q < 1 || spec.q != std::floor(spec.q)))
+    fail(fmt::format("{} needs a whole step >= 1, got {}", kind.name, spec.q));
+  if (spec.floor && (kind.rounding != Rounding::kQuantumFromZero || spec.clip))
     fail(
         fmt::format("{} does not floor to q (floor_to_q goes with q_uniform, "
                     "q_log_uniform_values, q_normal and q_log_normal, without clip_to_range)",
-                    kind->name));
+                    kind.name));
   if (spec.floor && !(spec.min < spec.max))
-    fail(fmt::format("{} floored to q needs min < max, got [{}, {}]", kind->name, spec.min,
+    fail(fmt::format("{} floored to q needs min < max, got [{}, {}]", kind.name, spec.min,
                      spec.max));
-  if (spec.clip && kind->rounding != Rounding::kQuantumFromZero)
+  if (spec.clip && kind.rounding != Rounding::kQuantumFromZero)
     fail(
         fmt::format("{} does not clip (clip_to_range goes with q_uniform and "
                     "q_log_uniform_values)",
-                    kind->name));
-  if (kind->transform == Transform::kLog10 && kind->rounding == Rounding::kInteger && spec.q != 1)
-    fail(fmt::format("{} takes no step (a log axis has no even grid), got step {}", kind->name,
+                    kind.name));
+  if (kind.transform == Transform::kLog10 && kind.rounding == Rounding::kInteger && spec.q != 1)
+    fail(fmt::format("{} takes no step (a log axis has no even grid), got step {}", kind.name,
                      spec.q));
-  if (spec.mean && (*spec.mean < spec.min || *spec.mean > spec.max)) {
-    fail(fmt::format("mean {} is outside [{}, {}]", *spec.mean, spec.min, spec.max));
-  }
+}
 
-  // Scale, converted from Protein's [-1, 1] units to the unit box (half).
+// Protein's scale (auto, time or a number, in its [-1, 1] units), as a half-width of the unit box.
+double ScaleOf(const Kind& kind, const NumericSpec& spec, const Origin& origin) {
+  auto fail = [&](const std::string& why) { throw UserError(origin, why); };
   double scale = 0.5;
   if (spec.scale && *spec.scale == "time") {
-    if (kind->transform != Transform::kLog10 && kind->transform != Transform::kLog2) {
+    if (kind.transform != Transform::kLog10 && kind.transform != Transform::kLog2) {
       fail("scale 'time' needs a log distribution (log_normal, loguniform, uniform_pow2)");
     }
     if (spec.max == spec.min) fail("scale 'time' needs min < max");
@@ -700,16 +706,31 @@ std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin&
       fail(fmt::format("scale must be auto, time or a positive number, got '{}'",
                        Echo(*spec.scale)));
   }
+  return scale;
+}
 
-  NumericDistribution probe(*kind, spec, 0.5, scale / 2);
-  double center =
-      0.5;  // geometric mean on log axes, arithmetic on linear ones: the middle of the box
+}  // namespace
+
+std::unique_ptr<Distribution> MakeNumeric(const NumericSpec& spec, const Origin& origin) {
+  if (spec.sigma) return MakeNormal(spec, origin);
+  if (spec.beta) return MakeBeta(spec, origin);
+  const Kind& kind = FindKind(spec, origin);
+  CheckBounds(kind, spec, origin);
+  CheckRounding(kind, spec, origin);
+  if (spec.mean && (*spec.mean < spec.min || *spec.mean > spec.max)) {
+    throw UserError(origin,
+                    fmt::format("mean {} is outside [{}, {}]", *spec.mean, spec.min, spec.max));
+  }
+  const double scale = ScaleOf(kind, spec, origin);
+  // the middle of the box (geometric mean on log axes, arithmetic on linear ones), or the mean
+  NumericDistribution probe(kind, spec, 0.5, scale / 2);
+  double center = 0.5;
   if (spec.mean) {
     center = probe.ToUnit(Value(*spec.mean));
-  } else if (kind->transform == Transform::kLogit) {
+  } else if (kind.transform == Transform::kLogit) {
     center = probe.ToUnit(Value((spec.min + spec.max) / 2));
   }
-  return std::make_unique<NumericDistribution>(*kind, spec, center, scale / 2);
+  return std::make_unique<NumericDistribution>(kind, spec, center, scale / 2);
 }
 
 std::unique_ptr<Distribution> MakeCategorical(std::vector<Value> choices,
