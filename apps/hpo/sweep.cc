@@ -318,29 +318,23 @@ int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
   PrintSpace(c);
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
-  std::vector<samplers::Observation> history = WarmStartObservations(c, space);
-  const std::vector<config::QueuedTrial> queued = config::FirstTrials(c, space);
-  int rejected = 0;
+  std::vector<std::pair<ParamSet, std::string>> queued;
+  for (const config::QueuedTrial& q : config::FirstTrials(c, space))
+    queued.emplace_back(q.params, q.label);
+  const std::vector<runner::FirstTrial> trials = runner::FirstTrials(
+      *sampler, space, WarmStartObservations(c, space), queued, c.seed, c.n_trials);
   if (c.sampler.method == "pbt") {
     fmt::print("the members' first values (then PBT explores from the leaders' values):\n");
   } else {
     fmt::print("first {} suggestions (no training: each is recorded as running):\n", c.n_trials);
   }
-  for (size_t n = 0; n < queued.size(); ++n) {
-    fmt::print("  #{:<3} [{}] {}\n", n, queued[n].label, report::ParamsLine(queued[n].params));
-    history.push_back({space.ToUnit(queued[n].params), samplers::TrialState::kRunning, 0, 1});
+  int rejected = 0;
+  for (size_t n = 0; n < trials.size(); ++n) {
+    fmt::print("  #{:<3} [{}] {}\n", n, trials[n].reason, report::ParamsLine(trials[n].params));
+    rejected += trials[n].constraint_rejections;
   }
-  for (int n = static_cast<int>(queued.size()); n < c.n_trials; ++n) {
-    Rng rng(DeriveSeed(c.seed, static_cast<uint64_t>(n), "sampler"));
-    const std::optional<samplers::Suggestion> s = sampler->Suggest(space, history, rng);
-    if (!s) {
-      fmt::print("  (the sampler is exhausted after {} suggestions)\n", n);
-      break;
-    }
-    rejected += s->constraint_rejections;
-    fmt::print("  #{:<3} [{}] {}\n", n, s->reason, report::ParamsLine(space.ToParams(s->point)));
-    history.push_back({s->point, samplers::TrialState::kRunning, 0, 1});
-  }
+  if (static_cast<int>(trials.size()) < c.n_trials)
+    fmt::print("  (the sampler is exhausted after {} suggestions)\n", trials.size());
   fmt::print("constraints rejected {} candidate(s)\n", rejected);
   return kExitOk;
 }

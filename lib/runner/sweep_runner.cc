@@ -397,10 +397,9 @@ class Controller {
     if (member && pbt_->PlanOf(*member)) trial.params = pbt_->PlanOf(*member)->params;
     if (trial.params.empty()) {
       // A new trial: the sampler chooses; its randomness depends only on seed and number.
-      Rng rng(DeriveSeed(plan_.seed, static_cast<uint64_t>(trial.number), "sampler"));
       std::optional<samplers::Suggestion> suggestion;
       try {
-        suggestion = sampler_.Suggest(space_, History(), rng);
+        suggestion = SuggestTrial(sampler_, space_, History(), plan_.seed, trial.number);
       } catch (...) {
         Write([this, id = trial.id] { store_.ReleaseTrial(id, /*queued=*/false); });
         throw;
@@ -1509,6 +1508,40 @@ double CostMeasure(const std::string& cost, const TrialMeasures& measures, doubl
 
 std::vector<Objective> SweepPlan::Objectives() const {
   return AllObjectives(metric, maximize, more_objectives);
+}
+
+std::optional<samplers::Suggestion> SuggestTrial(samplers::Sampler& sampler,
+                                                 const space::SearchSpace& space,
+                                                 std::span<const samplers::Observation> history,
+                                                 uint64_t sweep_seed, int64_t number) {
+  Rng rng(DeriveSeed(sweep_seed, static_cast<uint64_t>(number), "sampler"));
+  return sampler.Suggest(space, history, rng);
+}
+
+std::vector<FirstTrial> FirstTrials(samplers::Sampler& sampler, const space::SearchSpace& space,
+                                    std::vector<samplers::Observation> history,
+                                    const std::vector<std::pair<ParamSet, std::string>>& queued,
+                                    uint64_t sweep_seed, int n_trials) {
+  std::vector<FirstTrial> trials;
+  // as the controller's history shows a trial that has started (SamplerView)
+  auto running = [&space](const ParamSet& params) {
+    store::Trial started;
+    started.state = store::TrialState::kRunning;
+    started.params = params;
+    return ObservationOf(started, space.ToUnit(params), {Objective{}});
+  };
+  for (const auto& [params, label] : queued) {
+    trials.push_back({params, label, 0});
+    history.push_back(running(params));
+  }
+  for (auto n = static_cast<int64_t>(trials.size()); n < n_trials; ++n) {
+    const std::optional<samplers::Suggestion> s =
+        SuggestTrial(sampler, space, history, sweep_seed, n);
+    if (!s) break;
+    trials.push_back({space.ToParams(s->point), s->reason, s->constraint_rejections});
+    history.push_back(running(trials.back().params));
+  }
+  return trials;
 }
 
 SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,29 @@ struct SweepSummary {
 SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,
                       samplers::Sampler& sampler, store::Store& store, const store::Study& study,
                       const std::function<void(const SweepEvent&)>& on_event);
+
+/// A new trial's suggestion: the sampler's draw from the stream of (sweep seed, trial number),
+/// so a trial's point depends only on them and the history. The controller's one way to draw.
+std::optional<samplers::Suggestion> SuggestTrial(samplers::Sampler& sampler,
+                                                 const space::SearchSpace& space,
+                                                 std::span<const samplers::Observation> history,
+                                                 uint64_t sweep_seed, int64_t number);
+
+/// One of the first trials of a new study, as SuggestTrial gives it.
+struct FirstTrial {
+  ParamSet params;
+  std::string reason;             ///< the queued trial's label, or the sampler's reason
+  int constraint_rejections = 0;  ///< the sampler's candidates a constraint threw away
+};
+
+/// The first trials of a new study whose controller starts them all at once (jobs >= n_trials):
+/// the queued ones (enqueue:, the search centre), then the sampler's, each in the history as a
+/// running trial when the next is drawn, after `history` (a warm start's trials). Fewer when
+/// the sampler is exhausted. What `hpo sweep --dry-run` prints.
+std::vector<FirstTrial> FirstTrials(samplers::Sampler& sampler, const space::SearchSpace& space,
+                                    std::vector<samplers::Observation> history,
+                                    const std::vector<std::pair<ParamSet, std::string>>& queued,
+                                    uint64_t sweep_seed, int n_trials);
 
 /// Creates and returns a new, empty run directory for trial `number`: runs/<name>.r.<number>,
 /// or the next free <name>.r.N when that folder exists. A folder is never reused, so nothing

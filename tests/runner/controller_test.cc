@@ -567,5 +567,37 @@ TEST_F(ControllerTest, ATrialTakenOverByAnotherControllerIsStoppedAndNotRecorded
   EXPECT_EQ(CountContaining(infos, "was taken over by another controller"), 1u);
 }
 
+// The dry run's first trials (FirstTrials) are the ones a controller starting them all at once
+// gives the study: the queued one first, then the sampler's, drawn with the same seeds and the
+// same history of running trials. Grid's and Protein's draws depend on that history.
+TEST_F(ControllerTest, TheDryRunsFirstTrialsAreTheControllers) {
+  space_ = space::SearchSpace();
+  space_.AddParameter("layers", space::MakeNumeric({"int_uniform", 1, 3, {}, {}, 1}, Origin{"t"}));
+  space_.AddParameter(
+      "act", space::MakeCategorical({Value("relu"), Value("tanh")}, std::nullopt, Origin{"t"}, {}));
+  space_.AddParameter("lr", space::MakeNumeric({"loguniform", 1e-4, 1e-2, {}, {}, 1}, Origin{"t"}));
+  const ParamSet queued = {
+      {"layers", Value(int64_t{2})}, {"act", Value("tanh")}, {"lr", Value(1e-3)}};
+  Program("sleep 2; " + std::string(kScoreIsTheNumber));
+  plan_.n_trials = 6;
+  plan_.jobs = 6;  // every trial starts before any finishes: each is RUNNING for the next draw
+  for (const std::string method : {"grid", "protein"}) {
+    SCOPED_TRACE(method);
+    const auto planned = [&] {
+      const std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler({method});
+      return FirstTrials(*sampler, space_, {}, {{queued, "enqueued"}}, plan_.seed, plan_.n_trials);
+    }();
+    store_ = FakeStore();
+    study_ = store_.OpenStudy("s", "maximize", "", true);
+    store_.EnqueueTrial(study_.id, queued, 1);
+    const std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler({method});
+    RunSweep(plan_, space_, *sampler, store_, study_, {});
+    ASSERT_EQ(planned.size(), 6u);
+    ASSERT_EQ(store_.size(), 6u);
+    for (int64_t n = 0; n < 6; ++n)
+      EXPECT_EQ(store_.Trial(n).params, planned[n].params) << "trial " << n;
+  }
+}
+
 }  // namespace
 }  // namespace hpo::runner
