@@ -135,7 +135,7 @@ TEST(AlgorithmTest, DefaultsFollowTheAlgorithmThenTheEnvThenTheUser) {
       ResolveTrainerConfig("", {}, {"algorithm=sac", "env_id=LunarLanderContinuous-v3"});
   EXPECT_EQ(sac.batch_size, 256);
   EXPECT_DOUBLE_EQ(sac.tau, 0.01);         // the pair's
-  EXPECT_DOUBLE_EQ(sac.gamma, 0.995);      // the pair's, over SAC's 0.99
+  EXPECT_DOUBLE_EQ(sac.gamma, 0.99);       // SAC's, and zoo's for the pair
   EXPECT_EQ(sac.learning_starts, 10'000);  // the pair's
   EXPECT_EQ(sac.activation_fn, "relu");    // SAC's
   EXPECT_TRUE(sac.ent_coef_auto);
