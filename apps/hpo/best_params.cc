@@ -11,6 +11,7 @@
 #include <set>
 
 #include "apps/hpo/commands.h"
+#include "apps/hpo/flag_checks.h"
 #include "apps/hpo/sweep_args.h"
 #include "apps/hpo/train_command.h"
 #include "lib/core/atomic_file.h"
@@ -212,7 +213,7 @@ void PrintRank(const RankedStudy& r, const RankContext& c, int rank,
   if (rank == 0) WritePatch(r, c, t, options);
   if (c.custom_program()) {
     fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n",
-               kThinRule, TrialTrainingCommand(*c.stored, r.location.dir, r.location.name, t));
+               kThinRule, TrialTrainingCommand(*c.stored, r.location.name, t));
     return;
   }
   const std::vector<std::string> overrides = report::ParamsAsOverrides(all);
@@ -243,7 +244,7 @@ void RegisterBestParamsCommand(CLI::App& app, int& exit_code) {
       "best-params", "Show the best hyperparameters of a sweep and write a patch file");
   options->sweep.AddTo(cmd);
   cmd->add_option("--top-n", options->top_n, "How many of the best trials to show")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeastOne());
   cmd->add_flag("--show-scores", options->show_scores, "List the score of every complete trial");
   cmd->add_flag("--no-patch", options->no_patch, "Do not write the patch file");
   cmd->add_flag("--pareto", options->pareto,

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "apps/hpo/commands.h"
+#include "apps/hpo/flag_checks.h"
 #include "lib/core/error.h"
 #include "lib/trainer/trainer.h"
 
@@ -17,8 +18,6 @@ struct EvalCliOptions {
 };
 
 int RunEval(const EvalCliOptions& o) {
-  if (o.episodes <= 0)
-    throw UserError(Origin{"--episodes"}, fmt::format("must be positive, got {}", o.episodes));
   const trainer::EvalResult r = trainer::EvaluateSaved(o.path, o.episodes, o.seed, o.stochastic);
   if (o.json) {
     fmt::print(
@@ -44,7 +43,9 @@ void RegisterEvalCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("path", o->path, "RUN_DIR or RUN_DIR/checkpoints/X.pt")
       ->required()
       ->check(CLI::ExistingPath);
-  cmd->add_option("--episodes", o->episodes, "Episodes")->capture_default_str();
+  cmd->add_option("--episodes", o->episodes, "Episodes")
+      ->check(AtLeastOne())
+      ->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed of the evaluation episodes")->capture_default_str();
   cmd->add_flag("--stochastic", o->stochastic, "Sample actions instead of taking the most likely");
   cmd->add_flag("--json", o->json, "Print one JSON object");

@@ -99,8 +99,11 @@ int main(int argc, char** argv) {
     int exit_code = hpo::kExitOk;
     BuildApp(app, exit_code);
     return ParseAndRun(app, argc, argv, exit_code);
-  } catch (...) {  // before parsing (the command table, the BLAS rerun): a bug
-    std::fputs("hpo: internal error while starting\n", stderr);
+  } catch (const std::exception& e) {  // building the command table, or the BLAS rerun: a bug
+    std::fprintf(stderr, "hpo: internal error: %s\n", e.what());
+    return hpo::kExitFailure;
+  } catch (...) {
+    std::fputs("hpo: internal error: an exception of unknown type\n", stderr);
     return hpo::kExitFailure;
   }
 }

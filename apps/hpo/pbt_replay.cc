@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "apps/hpo/commands.h"
+#include "apps/hpo/run_context.h"
 #include "apps/hpo/sweep_args.h"
-#include "apps/hpo/sweep_plan.h"
 #include "lib/core/error.h"
 #include "lib/core/random.h"
 #include "lib/report/sweep_results.h"
@@ -59,7 +59,8 @@ int RunReplay(const ReplayOptions& o) {
   if (member.schedule.empty())
     throw UserError(fmt::format("member {} has not started: it has no schedule", member.index));
   runner::ReplayPlan plan;
-  plan.sweep = PlanFor(*r.config, r.location.dir);
+  plan.sweep = *r.config;
+  plan.run = RunContextFor(r.location.dir);
   plan.schedule = member.schedule;
   plan.seed = o.seed.value_or(DeriveSeed(member.seed, 1, "pbt-replay") & 0x7FFFFFFFULL);
   plan.dir = r.location.dir / "replays" / fmt::format("member_{}.seed_{}", member.index, plan.seed);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "apps/hpo/commands.h"
+#include "apps/hpo/flag_checks.h"
 #include "apps/hpo/sweep_args.h"
 #include "lib/core/error.h"
 #include "lib/report/html_report.h"
@@ -57,7 +58,7 @@ void RegisterReportCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"html", "md"}))
       ->capture_default_str();
   cmd->add_option("--top-n", options->top_n, "Rows in the top-trials table")
-      ->check(CLI::PositiveNumber)
+      ->check(AtLeastOne())
       ->capture_default_str();
   cmd->callback([options, &exit_code] { exit_code = RunReport(*options); });
 }

@@ -11,7 +11,8 @@
 #include <thread>
 
 #include "apps/hpo/commands.h"
-#include "apps/hpo/sweep_plan.h"
+#include "apps/hpo/flag_checks.h"
+#include "apps/hpo/run_context.h"
 #include "apps/hpo/train_command.h"
 #include "lib/config/from_patch.h"
 #include "lib/config/objective_formula.h"
@@ -44,11 +45,11 @@ struct SweepCliOptions {
   std::optional<std::string> name;
   std::optional<int> trials;
   std::optional<int> add_trials;
-  std::optional<std::string> jobs;
-  std::optional<std::string> timeout;
-  std::optional<std::string> storage_retry;
+  std::optional<int> jobs;
+  std::optional<double> timeout;        // seconds
+  std::optional<double> storage_retry;  // seconds
   std::optional<int> seeds_per_trial;
-  std::optional<double> budget_hours;
+  std::optional<double> budget_seconds;  // --budget-hours, in seconds
   std::vector<std::string> sets;
   bool no_report = false;
   bool no_progress = false;
@@ -118,52 +119,20 @@ auto WithStorageRetry(const config::SweepConfig& c, std::optional<runner::EventL
   }
 }
 
-double DurationFlag(const std::string& flag, const std::string& text) {
-  const std::optional<double> seconds = ParseDuration(text);
-  if (!seconds)
-    throw UserError(
-        Origin{flag},
-        fmt::format("must be a duration (45s, 30m, 12h, 1h30m) or seconds, got '{}'", text));
-  return *seconds;
-}
-
-// --trials, --add-trials and --jobs.
-void ApplyTrialFlags(const SweepCliOptions& o, config::SweepConfig& c) {
-  if (o.trials) {
-    if (*o.trials < 1)
-      throw UserError(Origin{"--trials"}, fmt::format("must be at least 1, got {}", *o.trials));
-    c.n_trials = *o.trials;
-  }
+// --trials, --add-trials, --jobs, --timeout, --budget-hours and --storage-retry (each checked
+// as it was parsed, flag_checks.h).
+void ApplyBudgetFlags(const SweepCliOptions& o, config::SweepConfig& c) {
   if (o.add_trials && o.trials)
     throw UserError(
         Origin{"--add-trials"},
         "give --trials (the study's total) or --add-trials (more than it has), not both");
-  if (o.add_trials && *o.add_trials < 1)
-    throw UserError(Origin{"--add-trials"},
-                    fmt::format("must be at least 1, got {}", *o.add_trials));
-  if (o.jobs) {
-    const std::optional<int> jobs = ParseJobs(*o.jobs);
-    if (!jobs)
-      throw UserError(
-          Origin{"--jobs"},
-          fmt::format("must be a whole number >= 1, or auto / -1 for every core, got '{}'",
-                      *o.jobs));
-    c.n_jobs = *jobs;
-  }
-}
-
-// --timeout, --budget-hours and --storage-retry.
-void ApplyTimeFlags(const SweepCliOptions& o, config::SweepConfig& c) {
-  if (o.timeout && o.budget_hours)
+  if (o.timeout && o.budget_seconds)
     throw UserError(Origin{"--budget-hours"}, "give --timeout or --budget-hours, not both");
-  if (o.timeout) c.timeout = DurationFlag("--timeout", *o.timeout);
-  if (o.storage_retry) c.storage_retry = DurationFlag("--storage-retry", *o.storage_retry);
-  if (o.budget_hours) {
-    if (!(*o.budget_hours > 0) || !std::isfinite(*o.budget_hours))
-      throw UserError(Origin{"--budget-hours"},
-                      fmt::format("must be a number of hours > 0, got {}", *o.budget_hours));
-    c.timeout = *o.budget_hours * 3600;
-  }
+  if (o.trials) c.n_trials = *o.trials;
+  if (o.jobs) c.n_jobs = *o.jobs;
+  if (o.timeout) c.timeout = *o.timeout;
+  if (o.budget_seconds) c.timeout = *o.budget_seconds;
+  if (o.storage_retry) c.storage_retry = *o.storage_retry;
 }
 
 // --method and --seeds-per-trial, checked with the file's objectives and PBT settings.
@@ -177,9 +146,6 @@ void ApplySearchFlags(const SweepCliOptions& o, config::SweepConfig& c) {
   }
   config::CheckObjectives(c);  // --method cmaes on a multi-objective file
   if (o.seeds_per_trial) {
-    if (*o.seeds_per_trial < 1)
-      throw UserError(Origin{"--seeds-per-trial"},
-                      fmt::format("must be at least 1, got {}", *o.seeds_per_trial));
     c.seeds_per_trial = *o.seeds_per_trial;
     config::CheckSeedsPerTrial(c);
   }
@@ -207,8 +173,7 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
   if (o.name) c.name = *o.name;
   store::UseSweepFileTrainDir(c.train_dir);
   store::ValidateSweepName(c.name, o.name ? "--name" : o.config + " (name)");
-  ApplyTrialFlags(o, c);
-  ApplyTimeFlags(o, c);
+  ApplyBudgetFlags(o, c);
   ApplySearchFlags(o, c);
   ApplyStudyFlags(o, c);
   return c;
@@ -571,7 +536,7 @@ int FinishSweep(const config::SweepConfig& c, OpenedSweep& s, const runner::Swee
                 runner::HookRunner& hooks) {
   const std::vector<store::Trial> trials = s.store->LoadTrials(s.study.id);
   fmt::print("{}", report::SweepEndText(c, trials, summary.launched, [&](const store::Trial& best) {
-               return TrialTrainingCommand(c, s.location.dir, c.name, best);
+               return TrialTrainingCommand(c, c.name, best);
              }));
   if (c.sampler.method != "pbt" || summary.population_finished) checkpoints.Prune(trials);
   if (checkpoints.removed() > 0) {
@@ -603,8 +568,8 @@ int RunSweepCommand(const SweepCliOptions& o) {
   if (o.dry_run) return DryRun(c, o.add_trials);
   OpenedSweep s;
   OpenSweep(c, o, s);
-  runner::SweepPlan plan = PlanFor(c, s.location.dir);
-  plan.warm_start = std::move(s.warm_start);
+  runner::RunContext run = RunContextFor(s.location.dir);
+  run.warm_start = std::move(s.warm_start);
   AnalysisWriter analysis(s.location, s.study, c, *s.store, !o.no_report);
   report::CheckpointKeeper checkpoints(c.keep_best_n, c);
   runner::HookRunner hooks(c.hooks, c.name, s.location.dir);
@@ -612,7 +577,7 @@ int RunSweepCommand(const SweepCliOptions& o) {
   hooks.SweepStarted();
   SweepConsole console(c, IsTerminal(stdout) && !o.no_progress, s, analysis, checkpoints, hooks);
   const runner::SweepSummary summary =
-      runner::RunSweep(plan, s.space, *s.sampler, *s.store, s.study,
+      runner::RunSweep(c, run, s.space, *s.sampler, *s.store, s.study,
                        [&console](const runner::SweepEvent& e) { console.OnEvent(e); });
   console.Clear();
   return FinishSweep(c, s, summary, analysis, checkpoints, hooks);
@@ -620,21 +585,30 @@ int RunSweepCommand(const SweepCliOptions& o) {
 
 // The options that size the sweep: how many trials, how many at once, for how long.
 void AddBudgetOptions(CLI::App* cmd, SweepCliOptions& o) {
-  cmd->add_option("--trials", o.trials, "Trials in the whole study");
+  cmd->add_option("--trials", o.trials, "Trials in the whole study")->check(AtLeastOne());
   cmd->add_option("--add-trials", o.add_trials,
-                  "Run N more trials than the study has now (all controllers together)");
+                  "Run N more trials than the study has now (all controllers together)")
+      ->check(AtLeastOne());
   cmd->add_option("--jobs", o.jobs,
-                  "Trials this controller runs at once: a number, or auto / -1 for every core");
+                  "Trials this controller runs at once: a number, or auto / -1 for every core")
+      ->transform(Jobs())
+      ->type_name("N|auto");
   cmd->add_option("--timeout", o.timeout,
-                  "Stop launching trials after this long: 45s, 30m, 12h, 1h30m, or seconds");
-  cmd->add_option("--budget-hours", o.budget_hours,
-                  "The same as --timeout, in hours (VBot's flag)");
+                  "Stop launching trials after this long: 45s, 30m, 12h, 1h30m, or seconds")
+      ->transform(Duration())
+      ->type_name("DURATION");
+  cmd->add_option("--budget-hours", o.budget_seconds,
+                  "The same as --timeout, in hours (VBot's flag)")
+      ->transform(HoursAsSeconds());
   cmd->add_option("--storage-retry", o.storage_retry,
                   "How long to wait for an unreachable storage before stopping (default 10m, "
-                  "the sweep file's storage_retry)");
+                  "the sweep file's storage_retry)")
+      ->transform(Duration())
+      ->type_name("DURATION");
   cmd->add_option("--seeds-per-trial", o.seeds_per_trial,
                   "Train each trial on K seeds; its value is their aggregate (the sweep file's "
-                  "seeds_per_trial and aggregate)");
+                  "seeds_per_trial and aggregate)")
+      ->check(AtLeastOne());
 }
 
 // The options that change what the file says: storage, preset, keys, method, program, seed.

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "apps/hpo/sweep_plan.h"
 #include "lib/report/best_params.h"
 #include "lib/runner/sweep_runner.h"
 #include "lib/store/sweep_location.h"
@@ -12,12 +11,12 @@ namespace {
 
 // The sweep's own trial program with a trial's parameters, built as the sweep built it (its
 // environment variables included), for a fresh run directory.
-std::string CustomCommand(const runner::SweepPlan& plan, const store::Trial& t,
+std::string CustomCommand(const config::SweepConfig& c, const store::Trial& t,
                           const std::filesystem::path& run_dir) {
   const std::string dir = report::ShellQuote(run_dir.string());
   std::string command = fmt::format("mkdir -p {} && HPO_RUN_DIR={} HPO_SEED={}", dir, dir, t.seed);
   for (const std::string& word :
-       runner::TrialCommand(plan, report::WithFixed(plan.fixed, t.params), run_dir, t.seed)) {
+       runner::TrialCommand(c.command, {}, report::WithFixed(c.fixed, t.params), run_dir, t.seed)) {
     command += " " + report::ShellQuote(word);
   }
   return command;
@@ -42,11 +41,10 @@ std::filesystem::path RetrainRunDir(const std::string& sweep_name, int64_t trial
   return store::TrainDir() / "runs" / fmt::format("{}_r{}", sweep_name, trial_number);
 }
 
-std::string TrialTrainingCommand(const config::SweepConfig& c,
-                                 const std::filesystem::path& sweep_dir,
-                                 const std::string& sweep_name, const store::Trial& t) {
+std::string TrialTrainingCommand(const config::SweepConfig& c, const std::string& sweep_name,
+                                 const store::Trial& t) {
   const std::filesystem::path run_dir = RetrainRunDir(sweep_name, t.number);
-  if (!c.command.empty()) return CustomCommand(PlanFor(c, sweep_dir), t, run_dir);
+  if (!c.command.empty()) return CustomCommand(c, t, run_dir);
   const ParamSet all = report::WithFixed(c.fixed, t.params);
   return TrainCommand(report::ParamsAsOverrides(all), run_dir.string(), TrialSeedOption(all, t));
 }

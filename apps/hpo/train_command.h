@@ -26,9 +26,8 @@ std::optional<uint64_t> TrialSeedOption(const ParamSet& all, const store::Trial&
 
 /// The command for trial `t` of a sweep run with config `c` (its fixed values included), in a
 /// fresh run directory train_dir/runs/<sweep>_r<N>.
-std::string TrialTrainingCommand(const config::SweepConfig& c,
-                                 const std::filesystem::path& sweep_dir,
-                                 const std::string& sweep_name, const store::Trial& t);
+std::string TrialTrainingCommand(const config::SweepConfig& c, const std::string& sweep_name,
+                                 const store::Trial& t);
 
 /// train_dir/runs/<sweep>_r<N>: where a printed command trains trial N again.
 std::filesystem::path RetrainRunDir(const std::string& sweep_name, int64_t trial_number);

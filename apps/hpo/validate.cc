@@ -9,8 +9,9 @@
 #include <algorithm>
 
 #include "apps/hpo/commands.h"
+#include "apps/hpo/flag_checks.h"
+#include "apps/hpo/run_context.h"
 #include "apps/hpo/sweep_args.h"
-#include "apps/hpo/sweep_plan.h"
 #include "lib/config/trainer_config.h"
 #include "lib/core/error.h"
 #include "lib/core/random.h"
@@ -138,13 +139,13 @@ void ReportValidation(const ValidationPlan& p, const ValidateOptions& options,
 
 int RunValidate(const ValidateOptions& options) {
   const ValidationPlan p = PlanValidation(options);
-  const runner::SweepPlan plan = PlanFor(p.c, p.r.location.dir / "validate");
+  const runner::RunContext run = RunContextFor(p.r.location.dir / "validate");
   auto store = store::OpenStore(p.r.location.storage_url);
   const store::Study study = OpenValidationStudy(p, options, *store);
   std::unique_ptr<samplers::Sampler> unused_sampler =
       samplers::MakeSampler(p.c.sampler);  // every trial is queued
   const runner::SweepSummary summary = runner::RunSweep(
-      plan, p.c.BuildSpace(), *unused_sampler, *store, study, [](const runner::SweepEvent& e) {
+      p.c, run, p.c.BuildSpace(), *unused_sampler, *store, study, [](const runner::SweepEvent& e) {
         if (e.kind == runner::SweepEvent::Kind::kFinished && e.trial)
           fmt::print("  run {} finished: {}\n", e.trial->number, e.message);
         if (e.kind == runner::SweepEvent::Kind::kFailed && e.trial)
@@ -163,13 +164,13 @@ void RegisterValidateCommand(CLI::App& app, int& exit_code) {
       "validate", "Retrain a sweep's best configurations on fresh seeds and check the ranking");
   options->sweep.AddTo(cmd);
   cmd->add_option("--top-n", options->top_n, "How many of the best configurations")
-      ->check(CLI::PositiveNumber)
+      ->check(AtLeastOne())
       ->capture_default_str();
   cmd->add_option("--seeds", options->seeds, "Fresh seeds per configuration")
-      ->check(CLI::PositiveNumber)
+      ->check(AtLeastOne())
       ->capture_default_str();
   cmd->add_option("--jobs", options->jobs, "Runs at once (default: the sweep's n_jobs)")
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeastOne());
   cmd->add_option("--set", options->sets,
                   "A trainer value for every run, e.g. the final budget: --set "
                   "total_timesteps=1000000 (repeatable)");

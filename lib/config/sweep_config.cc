@@ -249,8 +249,7 @@ void EmitCategorical(YAML::Emitter& out, const ParameterSpec& p) {
 bool IsSingleValueRange(const space::NumericSpec& n) {
   static const std::set<std::string> kOptunaKinds = {"int_uniform", "int_loguniform", "uniform",
                                                      "loguniform", "discrete_uniform"};
-  return kOptunaKinds.count(n.distribution) && n.min == n.max && !n.mean && !n.scale && !n.clip &&
-         !n.floor;
+  return kOptunaKinds.count(n.distribution) && n.min == n.max && !n.clip && !n.floor;
 }
 
 void EmitSingleValueRange(YAML::Emitter& out, const space::NumericSpec& n) {
@@ -261,6 +260,8 @@ void EmitSingleValueRange(YAML::Emitter& out, const space::NumericSpec& n) {
   if (n.distribution.ends_with("loguniform")) out << YAML::Key << "log" << YAML::Value << true;
   if ((integer && n.q != 1.0) || n.distribution == "discrete_uniform")
     out << YAML::Key << "step" << YAML::Value << FormatDouble(n.q);
+  if (n.mean) out << YAML::Key << "mean" << YAML::Value << FormatDouble(*n.mean);
+  if (n.scale) out << YAML::Key << "scale" << YAML::Value << *n.scale;
 }
 
 void EmitNumeric(YAML::Emitter& out, const space::NumericSpec& n) {

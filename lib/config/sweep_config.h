@@ -100,8 +100,11 @@ struct SweepConfig {
   /// Seeds each trial trains on, and how their values make the trial's (runner::SeedAggregate).
   int seeds_per_trial = 1;
   std::string aggregate = "mean";
-  /// What a trial costs the sampler (protein weighs it): auto | wall | steps | reported
-  /// (runner::SweepPlan::cost; docs/configuration.md).
+  /// What a trial costs the sampler (protein weighs it; Trial::cost_measure): "wall" seconds;
+  /// "steps", the env steps it ran (total_timesteps in its results file, else its last reported
+  /// step); "reported", the `cost` it wrote (results file or JSON line); "auto", the first of
+  /// reported, steps and wall the trial provides. Steps and reported costs do not change with the
+  /// machine's load, so a seeded sweep suggests the same points on a busy machine.
   std::string cost = "auto";
   /// Stopping rules (lib/runner/stopping_rules.h): stop launching once the best reaches
   /// `target` (`target:`, W&B's `metric.target`), or after `patience` finished trials without

@@ -488,6 +488,13 @@ void SweepReading::AddNumeric(const std::string& path, const YAML::Node& key_nod
          fmt::format("{}: {} [{}, {}] has one value; write it as a fixed value (W&B: value: {})",
                      Echo(path), kind, value, value, value));
   }
+  // W&B refuses these with one value (config/schema.py:109), and hpo stores them in W&B's
+  // spelling; Ray's and hyperopt's quniform(x, x, q) are one value too
+  if ((kind == "q_uniform" || kind == "q_log_uniform_values" || kind == "log_uniform_values") &&
+      min == max) {
+    Fail(key_node, fmt::format("{}: {} [{}, {}] has one value; write it as a fixed value",
+                               Echo(path), kind, FormatDouble(min), FormatDouble(max)));
+  }
   ParameterSpec spec = ClaimedSpec(path, key_node);
   spec.numeric = space::NumericSpec{kind, min, max, mean, std::move(scale), q};
   c_.parameters.push_back(std::move(spec));

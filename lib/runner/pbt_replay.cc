@@ -32,9 +32,9 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
   const ParamSet all = TrialParams(plan.sweep, s.entry->params);  // as the sweep's trials ran
   WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(all));
   ProcessSpec spec;
-  spec.argv = TrialCommand(plan.sweep, all, run_dir, plan.seed);
+  spec.argv = TrialCommand(plan.sweep.command, plan.run.hpo_binary, all, run_dir, plan.seed);
   spec.log_path = run_dir / "trial.log";
-  spec.env = TrialEnvironment(plan.sweep, run_dir, plan.seed);
+  spec.env = TrialEnvironment(plan.sweep.name, run_dir, plan.seed);
   spec.env.push_back({"HPO_CHECKPOINT_DIR", CheckpointDir(run_dir).string()});
   if (!s.restore_from.empty()) spec.env.push_back({"HPO_RESTORE_FROM", s.restore_from.string()});
   TrialProcess process = TrialProcess::Start(spec);
@@ -47,7 +47,7 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
     // As the sweep stops a trial: SIGKILL when SIGTERM was not enough within kill_grace.
     if (stopped_at &&
         std::chrono::duration<double>(std::chrono::steady_clock::now() - *stopped_at).count() >
-            plan.sweep.kill_grace)
+            plan.run.kill_grace)
       process.Kill();
     for (const std::string& line : process.ReadLines()) {
       const std::optional<ParsedReport> report = ParseReportLine(line, metric);

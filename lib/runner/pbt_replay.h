@@ -17,7 +17,8 @@
 namespace hpo::runner {
 
 struct ReplayPlan {
-  SweepPlan sweep;  ///< the trial program (command or hpo train), fixed values, the metric
+  config::SweepConfig sweep;  ///< the trial program (command or hpo train), fixed values, metric
+  RunContext run;             ///< hpo's path (for hpo train) and the kill grace
   std::vector<pbt::ScheduleEntry> schedule;
   uint64_t seed = 0;
   std::filesystem::path dir;  ///< segment_<i>/ go here (created; must not hold a replay)

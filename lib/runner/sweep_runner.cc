@@ -86,10 +86,11 @@ double SecondsSince(Clock::time_point t) {
 
 class Controller {
  public:
-  Controller(const SweepPlan& plan, const space::SearchSpace& space, samplers::Sampler& sampler,
-             store::Store& store, const store::Study& study,
+  Controller(const config::SweepConfig& c, const RunContext& run, const space::SearchSpace& space,
+             samplers::Sampler& sampler, store::Store& store, const store::Study& study,
              const std::function<void(const SweepEvent&)>& on_event)
-      : plan_(plan),
+      : c_(c),
+        run_(run),
         space_(space),
         sampler_(sampler),
         store_(store),
@@ -101,17 +102,17 @@ class Controller {
 
   SweepSummary Run() {
     StopSignalScope signals;
-    std::filesystem::create_directories(plan_.sweep_dir / "runs");
+    std::filesystem::create_directories(run_.sweep_dir / "runs");
     try {
       RecoverOrphans();
     } catch (const store::StorageUnavailable& e) {
       orphans_pending_ = true;  // looked for when the storage is back
       BeginOutage(e.what());
     }
-    Write([this] { store_.RecordWorker(study_.id, {worker_, plan_.slurm_task, store::NowMs()}); });
-    if (plan_.pbt) {
-      if (plan_.pbt->synch) RefuseSharedPopulation();  // SweepConfig::OneControllerOnly
-      pbt_.emplace(*plan_.pbt, space_, plan_.seed);
+    Write([this] { store_.RecordWorker(study_.id, {worker_, run_.slurm_task, store::NowMs()}); });
+    if (pbt_settings_) {
+      if (pbt_settings_->synch) RefuseSharedPopulation();  // SweepConfig::OneControllerOnly
+      pbt_.emplace(*pbt_settings_, space_, c_.seed);
       SyncPopulation(true);
     }
     const Clock::time_point started = Clock::now();
@@ -120,13 +121,13 @@ class Controller {
     bool launching = true;
     // Stopped launching for good: the timeout passed, or a stopping rule held.
     auto done_launching = [&] {
-      return stopped_ || (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout);
+      return stopped_ || (c_.timeout > 0 && SecondsSince(started) > c_.timeout);
     };
 
     while (true) {
       if (StopSignalScope::Received()) return Interrupt();
       if (outage_) TryStorageAgain();
-      if (plan_.timeout > 0 && SecondsSince(started) > plan_.timeout && launching) {
+      if (c_.timeout > 0 && SecondsSince(started) > c_.timeout && launching) {
         launching = false;
         Emit(SweepEvent::Kind::kInfo, nullptr, "sweep timeout reached: no new trials");
       }
@@ -156,7 +157,7 @@ class Controller {
           ++i;
         }
       }
-      if (StorageInReach() && SecondsSince(last_heartbeat) >= plan_.heartbeat_interval) {
+      if (StorageInReach() && SecondsSince(last_heartbeat) >= heartbeat_interval_) {
         Heartbeat();
         last_heartbeat = Clock::now();
         // A trial another controller re-queued (or whose controller died) can be ours to run.
@@ -213,7 +214,7 @@ class Controller {
   // store's own short retries failed: StorageUnavailable) or the disk is full, writes wait
   // there, running trials go on (their results are in their run folders too), nothing new is
   // launched or pruned, and the storage is tried again with capped exponential backoff. When it
-  // answers, the outbox is written and the sweep goes on; past plan_.storage_retry the
+  // answers, the outbox is written and the sweep goes on; past c_.storage_retry the
   // controller stops its trials and fails (StopForOutage).
 
   struct Outage {
@@ -278,12 +279,12 @@ class Controller {
     Emit(SweepEvent::Kind::kInfo, nullptr,
          fmt::format("waiting for storage since {}: {} (running trials go on; retrying for up to "
                      "{}, storage_retry)",
-                     ClockTime(outage_->since_ms), fault, FormatDuration(plan_.storage_retry)));
+                     ClockTime(outage_->since_ms), fault, FormatDuration(c_.storage_retry)));
   }
 
   /// At its time, tries the storage (and the disk) again; past the budget, stops for good.
   void TryStorageAgain() {
-    if (SecondsSince(outage_->since) > plan_.storage_retry) StopForOutage();
+    if (SecondsSince(outage_->since) > c_.storage_retry) StopForOutage();
     if (Clock::now() < outage_->next_try) return;
     if (FlushOutbox() && StorageAnswers() && DiskWritable()) {
       const double waited = SecondsSince(outage_->since);
@@ -302,7 +303,7 @@ class Controller {
     }
     // Never longer than a heartbeat interval: a controller must be back within the others'
     // reclaim grace (heartbeat_timeout) of the storage's return (docs/multi_machine.md).
-    outage_->delay = std::min(plan_.heartbeat_interval, outage_->delay * 2);
+    outage_->delay = std::min(heartbeat_interval_, outage_->delay * 2);
     outage_->next_try =
         Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(outage_->delay * 1000));
   }
@@ -319,7 +320,7 @@ class Controller {
 
   /// Whether the runs folder takes a file again (after a full disk).
   bool DiskWritable() {
-    const std::filesystem::path probe = plan_.sweep_dir / "runs" / ".space_probe";
+    const std::filesystem::path probe = run_.sweep_dir / "runs" / ".space_probe";
     try {
       WriteFileAtomic(probe, "hpo checks that the disk takes files again\n", Flush::kNo);
       std::filesystem::remove(probe);
@@ -348,9 +349,9 @@ class Controller {
 
   /// Stops launching for good when a stopping rule holds, and records why in the study.
   void CheckStoppingRules(bool& launching) {
-    if (!plan_.stopping.target && plan_.stopping.patience <= 0) return;
+    if (!stopping_.target && stopping_.patience <= 0) return;
     const std::optional<std::string> reason =
-        StopReason(Trials(), plan_.maximize, plan_.metric, plan_.stopping, started_ms_);
+        StopReason(Trials(), c_.maximize, c_.metric, stopping_, started_ms_);
     if (!reason) return;
     stopped_ = true;
     launching = false;
@@ -382,8 +383,8 @@ class Controller {
     }
     std::optional<store::Trial> claimed;
     try {
-      claimed = store_.ClaimTrial(study_.id,
-                                  pbt_ ? std::numeric_limits<int>::max() : plan_.n_trials, worker_);
+      claimed = store_.ClaimTrial(study_.id, pbt_ ? std::numeric_limits<int>::max() : c_.n_trials,
+                                  worker_);
     } catch (const store::StorageUnavailable& e) {
       BeginOutage(e.what());  // a claim whose answer was lost is recovered as stale
       return false;
@@ -399,7 +400,7 @@ class Controller {
       // A new trial: the sampler chooses; its randomness depends only on seed and number.
       std::optional<samplers::Suggestion> suggestion;
       try {
-        suggestion = SuggestTrial(sampler_, space_, History(), plan_.seed, trial.number);
+        suggestion = SuggestTrial(sampler_, space_, History(), c_.seed, trial.number);
       } catch (...) {
         Write([this, id = trial.id] { store_.ReleaseTrial(id, /*queued=*/false); });
         throw;
@@ -410,12 +411,12 @@ class Controller {
         return false;
       }
       trial.params = space_.ToParams(suggestion->point);
-      trial.seed = SeedOfTrial(plan_.fixed, trial.params, plan_.seed, trial.number);
+      trial.seed = SeedOfTrial(c_.fixed, trial.params, c_.seed, trial.number);
     }
     if (member) trial.seed = pbt_->member(*member).seed;  // one seed through a member's trials
     std::filesystem::path restore_from;
     try {
-      trial.run_dir = ClaimRunDir(plan_, trial.number).string();
+      trial.run_dir = ClaimRunDir(c_.name, run_.sweep_dir, trial.number).string();
       if (member && !TakeMember(*member, trial)) {
         lost_member = true;
         return false;
@@ -599,7 +600,7 @@ class Controller {
   /// now. A controller that stopped sending heartbeats has left: its trials fail, and their
   /// members go on from their latest checkpoints.
   void RefuseSharedPopulation() {
-    const int64_t fresh_since = store::NowMs() - static_cast<int64_t>(plan_.stale_after * 1000);
+    const int64_t fresh_since = store::NowMs() - static_cast<int64_t>(c_.heartbeat_timeout * 1000);
     for (const store::Trial& t : view_.Refresh()) {
       if (t.state != store::TrialState::kRunning || t.worker == worker_) continue;
       if (t.heartbeat_ms >= fresh_since)
@@ -613,7 +614,7 @@ class Controller {
 
   /// Re-queues of a trial whose controller died: none for a PBT member's trial, whose member
   /// goes on from its latest checkpoint instead (PbtCoordinator).
-  int Retries() const { return plan_.pbt ? 0 : plan_.max_retries; }  // before pbt_ exists too
+  int Retries() const { return pbt_settings_ ? 0 : c_.max_retries; }  // before pbt_ exists too
 
   /// A claimed trial that could not start because the storage or the disk failed: given back
   /// (Store::ReleaseTrial), and the outage begins.
@@ -622,10 +623,10 @@ class Controller {
     Write([this, id = trial.id, queued] { store_.ReleaseTrial(id, queued); });
   }
 
-  /// The values a trial's seed gets: the plan's fixed ones, then the trial's own; a `seed`
+  /// The values a trial's seed gets: the sweep's fixed ones, then the trial's own; a `seed`
   /// among them is that seed's (seed 0's is the trial's).
   ParamSet AllParams(const store::Trial& trial, const SeedRun& seed) const {
-    ParamSet all = TrialParams(plan_, trial.params);
+    ParamSet all = TrialParams(c_, trial.params);
     if (seed.index > 0 && all.count("seed")) all["seed"] = Value(static_cast<int64_t>(seed.seed));
     return all;
   }
@@ -655,7 +656,7 @@ class Controller {
     std::filesystem::create_directories(run_dir);
     // Not flushed to disk: a crash that could tear them kills the trial too, and its retry gets
     // a new run directory; adoption reads the record and refuses one that does not match.
-    for (const SeedRun& seed : SeedRuns(trial, plan_.seeds_per_trial)) {
+    for (const SeedRun& seed : SeedRuns(trial, c_.seeds_per_trial)) {
       std::filesystem::create_directories(seed.run_dir);
       WriteFileAtomic(seed.run_dir / "train_config_overrides.yaml",
                       ParamsYaml(AllParams(trial, seed)), Flush::kNo);
@@ -670,14 +671,14 @@ class Controller {
       busy += static_cast<int>(std::count_if(r.seeds.begin(), r.seeds.end(),
                                              [](const SeedRun& s) { return s.running(); }));
     }
-    return plan_.jobs - busy;
+    return c_.n_jobs - busy;
   }
 
   /// Starts a new trial's first seed, and more while slots are free.
   void Start(store::Trial trial, bool queued, int member, std::filesystem::path restore_from) {
     RunningTrial r;
     r.trial = std::move(trial);
-    r.seeds = SeedRuns(r.trial, plan_.seeds_per_trial);
+    r.seeds = SeedRuns(r.trial, c_.seeds_per_trial);
     r.member = member;
     r.restore_from = std::move(restore_from);
     try {
@@ -717,9 +718,10 @@ class Controller {
   void StartSeed(const RunningTrial& r, SeedRun& seed) {
     const store::Trial& trial = r.trial;
     ProcessSpec spec;
-    spec.argv = TrialCommand(plan_, AllParams(trial, seed), seed.run_dir, seed.seed);
+    spec.argv =
+        TrialCommand(c_.command, run_.hpo_binary, AllParams(trial, seed), seed.run_dir, seed.seed);
     spec.log_path = seed.run_dir / "trial.log";
-    spec.env = TrialEnvironment(plan_, seed.run_dir, seed.seed);
+    spec.env = TrialEnvironment(c_.name, seed.run_dir, seed.seed);
     spec.env.push_back({"HPO_TRIAL_NUMBER", std::to_string(trial.number)});
     spec.env.push_back({"HPO_SEED_INDEX", std::to_string(seed.index)});
     if (r.member >= 0) {  // the PBT verbs of docs/trial_protocol.md
@@ -735,7 +737,7 @@ class Controller {
   /// The study as the sampler sees it. A trial is converted once per change (its version), not
   /// once per suggestion: at trial 1000 that conversion was most of what a suggestion cost.
   std::vector<samplers::Observation> History() {
-    std::vector<samplers::Observation> history = plan_.warm_start;
+    std::vector<samplers::Observation> history = run_.warm_start;
     for (const store::Trial& t : Trials()) {
       auto [cached, fresh] = observations_.try_emplace(t.id);
       if (fresh || cached->second.version != t.version)
@@ -756,7 +758,7 @@ class Controller {
     return runner::ObservationOf(t, space_.ToUnit(t.params), objectives_);
   }
 
-  double Oriented(double v) const { return plan_.maximize ? v : -v; }
+  double Oriented(double v) const { return c_.maximize ? v : -v; }
 
   // ----- watching ----------------------------------------------------------------------------
 
@@ -792,12 +794,11 @@ class Controller {
   void ServiceSeed(RunningTrial& r, SeedRun& seed) {
     TrialProcess& process = *seed.process;
     for (const std::string& line : process.ReadLines()) HandleLine(r, seed, line, true);
-    if (plan_.timeout_per_trial > 0 && !seed.terminated_at &&
-        process.ElapsedSeconds() > plan_.timeout_per_trial) {
-      FailTrial(r, seed,
-                fmt::format("exceeded the per-trial limit of {} s", plan_.timeout_per_trial));
+    if (c_.timeout_per_trial > 0 && !seed.terminated_at &&
+        process.ElapsedSeconds() > c_.timeout_per_trial) {
+      FailTrial(r, seed, fmt::format("exceeded the per-trial limit of {} s", c_.timeout_per_trial));
     }
-    if (seed.terminated_at && SecondsSince(*seed.terminated_at) > plan_.kill_grace) process.Kill();
+    if (seed.terminated_at && SecondsSince(*seed.terminated_at) > run_.kill_grace) process.Kill();
     const std::optional<ExitStatus> status = process.Poll();
     if (!status) return;
     // What it wrote just before exiting counts as any other line (but nothing is pruned now).
@@ -879,7 +880,7 @@ class Controller {
     r.reports.push_back({*report->step, Oriented(*value)});
     Emit(SweepEvent::Kind::kReported, &r.trial,
          fmt::format("step {} {} {}", *report->step,
-                     report->partial ? formulas_[0].names().front() : plan_.metric,
+                     report->partial ? formulas_[0].names().front() : c_.metric,
                      ReadableNumber(*value)),
          *value, report->step);
     if (r.member >= 0) {  // PBT judges members; nothing is pruned
@@ -901,14 +902,14 @@ class Controller {
       if (it == seed.steps.end()) return std::nullopt;
       values.push_back(it->second);
     }
-    return AggregateSeeds(plan_.aggregate, std::move(values));
+    return AggregateSeeds(c_.aggregate, std::move(values));
   }
 
   // The pruner is asked after every report of a running trial (Optuna's objective calling
   // should_prune after each report). The rungs it completes are stored with the trial, as
   // Optuna stores completed_rung_<k>, so other controllers and a resumed one see them.
   bool ShouldPrune(const RunningTrial& r) {
-    if (plan_.pruner.method == "none") return false;
+    if (c_.pruner.method == "none") return false;
     std::vector<pruners::TrialCurve> curves;
     pruners::TrialCurve self{r.trial.number, false, r.reports};
     for (const store::Trial& t : Trials()) {
@@ -930,8 +931,8 @@ class Controller {
 
   /// A multi-objective trial's further values from its JSON lines (the results file wins).
   void NoteMoreValues(SeedRun& seed, const std::string& line) const {
-    seed.last_more.resize(plan_.more_objectives.size());
-    for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
+    seed.last_more.resize(c_.more_objectives.size());
+    for (size_t i = 0; i < c_.more_objectives.size(); ++i) {
       const std::optional<ParsedReport> report = ParseReportLine(line, formulas_[i + 1]);
       if (report && !report->partial) seed.last_more[i] = report->value;
     }
@@ -940,9 +941,9 @@ class Controller {
   /// The further objectives of a finished run; throws std::runtime_error as ReadFinalValue.
   std::vector<double> ReadMoreValues(const std::filesystem::path& run_dir,
                                      std::vector<std::optional<double>> last_more) const {
-    last_more.resize(plan_.more_objectives.size());
+    last_more.resize(c_.more_objectives.size());
     std::vector<double> values;
-    for (size_t i = 0; i < plan_.more_objectives.size(); ++i) {
+    for (size_t i = 0; i < c_.more_objectives.size(); ++i) {
       values.push_back(ReadFinalValue(run_dir, formulas_[i + 1], last_more[i]));
     }
     return values;
@@ -962,15 +963,14 @@ class Controller {
     if (written.steps) measures.steps = written.steps;
     if (written.reported) measures.reported = written.reported;
     bool measured = true;
-    const double measure = CostMeasure(plan_.cost, measures, seconds, measured);
+    const double measure = CostMeasure(c_.cost, measures, seconds, measured);
     if (!measured && !warned_unmeasured_) {
       warned_unmeasured_ = true;
       Emit(SweepEvent::Kind::kInfo, &t,
            fmt::format("cost: {}, but the trial gave no {}: its wall time stands in (so "
                        "suggestions depend on the "
                        "machine's load; see docs/trial_protocol.md)",
-                       plan_.cost,
-                       plan_.cost == "steps" ? "steps (total_timesteps or a step)" : "cost"));
+                       c_.cost, c_.cost == "steps" ? "steps (total_timesteps or a step)" : "cost"));
     }
     return {seconds, measure};
   }
@@ -1006,7 +1006,7 @@ class Controller {
       Finish(t, store::TrialState::kComplete, r.last_value, {}, cost, "");
       Emit(SweepEvent::Kind::kInfo, &t,
            fmt::format("member {} paused at step {} ({} {})", r.member,
-                       pbt_->member(r.member).last_step, plan_.metric,
+                       pbt_->member(r.member).last_step, c_.metric,
                        r.last_value ? ReadableNumber(*r.last_value) : "none"));
       return;
     }
@@ -1024,9 +1024,7 @@ class Controller {
       return;
     }
     if (!r.outside.empty()) {
-      Write([this, id = t.id, why = r.outside] {
-        store_.FailAndRequeue(id, why, plan_.max_retries);
-      });
+      Write([this, id = t.id, why = r.outside] { store_.FailAndRequeue(id, why, c_.max_retries); });
       Emit(SweepEvent::Kind::kFailed, &t,
            r.outside + " (re-queued while it has retries left: max_retries)");
       return;
@@ -1043,7 +1041,7 @@ class Controller {
     Finish(t, store::TrialState::kComplete, value, more, cost, "");
     std::string shown = ReadableNumber(value);  // for people: the events' value has every digit
     for (size_t i = 0; i < more.size(); ++i)
-      shown += fmt::format(", {} {}", plan_.more_objectives[i].name, ReadableNumber(more[i]));
+      shown += fmt::format(", {} {}", c_.more_objectives[i].name, ReadableNumber(more[i]));
     store::Trial finished = t;  // what the listener shows: its values, and each seed's
     finished.more_values = more;
     if (r.seeds.size() > 1) {
@@ -1056,7 +1054,7 @@ class Controller {
   /// The trial's value and further objectives: each the aggregate of its seeds' (all ended well).
   std::pair<double, std::vector<double>> TrialValues(const std::vector<SeedRun>& seeds) const {
     std::vector<double> values;
-    std::vector<std::vector<double>> more(plan_.more_objectives.size());
+    std::vector<std::vector<double>> more(c_.more_objectives.size());
     for (const SeedRun& seed : seeds) {
       values.push_back(*seed.value);
       for (size_t i = 0; i < more.size(); ++i) more[i].push_back(seed.more[i]);
@@ -1064,8 +1062,8 @@ class Controller {
     std::vector<double> more_values;
     more_values.reserve(more.size());
     for (std::vector<double>& objective : more)
-      more_values.push_back(AggregateSeeds(plan_.aggregate, std::move(objective)));
-    return {AggregateSeeds(plan_.aggregate, std::move(values)), more_values};
+      more_values.push_back(AggregateSeeds(c_.aggregate, std::move(objective)));
+    return {AggregateSeeds(c_.aggregate, std::move(values)), more_values};
   }
 
   /// Records how a trial ended, now or, while the storage is away, when it is back. A trial
@@ -1087,9 +1085,9 @@ class Controller {
   /// seed and parameters its run directory belongs to.
   std::string TrialRecord(const store::Trial& t) const {
     YAML::Emitter out;
-    out << YAML::BeginMap << YAML::Key << "study" << YAML::Value << plan_.name << YAML::Key
-        << "trial" << YAML::Value << t.number << YAML::Key << "seed" << YAML::Value << t.seed
-        << YAML::Key << "params" << YAML::Value;
+    out << YAML::BeginMap << YAML::Key << "study" << YAML::Value << c_.name << YAML::Key << "trial"
+        << YAML::Value << t.number << YAML::Key << "seed" << YAML::Value << t.seed << YAML::Key
+        << "params" << YAML::Value;
     config::EmitParams(out, t.params);
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
@@ -1180,8 +1178,8 @@ class Controller {
       // Another controller's trial is reclaimed only once this one has been in touch with the
       // storage for a whole heartbeat_timeout: after an outage, a live controller that waited
       // too has had that long to send its heartbeat again (docs/multi_machine.md).
-      if (SecondsSince(in_touch_since_) < plan_.stale_after) return;
-      const auto stale_ms = static_cast<int64_t>(plan_.stale_after * 1000);
+      if (SecondsSince(in_touch_since_) < c_.heartbeat_timeout) return;
+      const auto stale_ms = static_cast<int64_t>(c_.heartbeat_timeout * 1000);
       for (const store::Trial& t : Trials()) {
         if (t.state == store::TrialState::kRunning && t.heartbeat_ms < store::NowMs() - stale_ms)
           TryAdopt(t);
@@ -1189,7 +1187,7 @@ class Controller {
       for (int64_t number : store_.RecoverStaleTrials(study_.id, stale_ms, Retries())) {
         Emit(SweepEvent::Kind::kRecovered, nullptr,
              fmt::format("trial {} lost its controller (no heartbeat for {} s): FAILED, re-queued",
-                         number, plan_.stale_after));
+                         number, c_.heartbeat_timeout));
       }
     } catch (const store::StorageUnavailable& e) {
       BeginOutage(e.what());
@@ -1207,7 +1205,7 @@ class Controller {
       Emit(SweepEvent::Kind::kInfo, &r.trial,
            fmt::format("trial {} was taken over by another controller while this one was silent "
                        "for more than {} s: stopped here",
-                       r.trial.number, plan_.stale_after));
+                       r.trial.number, c_.heartbeat_timeout));
     }
   }
 
@@ -1220,8 +1218,8 @@ class Controller {
                                 Retries())) {
         Emit(SweepEvent::Kind::kRecovered, &t,
              "controller " + t.worker + " is gone: FAILED, " +
-                 (pbt_ || plan_.pbt ? "its member goes on from its latest checkpoint"
-                                    : "re-queued"));
+                 (pbt_ || pbt_settings_ ? "its member goes on from its latest checkpoint"
+                                        : "re-queued"));
       }
     }
     Heartbeat();
@@ -1261,7 +1259,7 @@ class Controller {
         for (SeedRun& seed : r.seeds) {
           if (!seed.running()) continue;
           seed.process->ReadLines();
-          if (SecondsSince(asked) > plan_.kill_grace) seed.process->Kill();
+          if (SecondsSince(asked) > run_.kill_grace) seed.process->Kill();
           if (seed.process->Poll()) {
             seed.exit = seed.process->Poll();
           } else {
@@ -1274,10 +1272,9 @@ class Controller {
         }
         if (!r.taken_over) {
           MemberEnded(r, true, "");
-          outbox_.push_back(
-              [this, id = r.trial.id, why, retries = pbt_ ? 0 : plan_.max_retries + 1] {
-                store_.FailAndRequeue(id, why, retries);
-              });
+          outbox_.push_back([this, id = r.trial.id, why, retries = pbt_ ? 0 : c_.max_retries + 1] {
+            store_.FailAndRequeue(id, why, retries);
+          });
           Emit(SweepEvent::Kind::kFailed, &r.trial,
                r.member >= 0 ? "interrupted (the member goes on from its latest checkpoint)"
                              : "interrupted (re-queued)");
@@ -1298,10 +1295,17 @@ class Controller {
     }
     on_event_(SweepEvent{kind, trial, message, &view_.trials(), value, step,
                          outage_ ? std::optional<int64_t>(outage_->since_ms) : std::nullopt,
-                         plan_.jobs - FreeSlots(), member, parent});
+                         c_.n_jobs - FreeSlots(), member, parent});
   }
 
-  const SweepPlan& plan_;
+  const config::SweepConfig& c_;
+  const RunContext& run_;
+  const std::optional<pbt::PbtSettings> pbt_settings_ =
+      c_.sampler.method == "pbt" ? std::optional(c_.sampler.pbt) : std::nullopt;
+  const StoppingRules stopping_{c_.target, c_.patience, c_.min_delta};
+  const double heartbeat_interval_ = run_.heartbeat_interval > 0
+                                         ? run_.heartbeat_interval
+                                         : std::min(5.0, c_.heartbeat_timeout / 4);
   const space::SearchSpace& space_;
   samplers::Sampler& sampler_;
   store::Store& store_;
@@ -1309,7 +1313,7 @@ class Controller {
   const std::function<void(const SweepEvent&)>& on_event_;
   StudyView view_;
   std::unique_ptr<pruners::Pruner> pruner_ =
-      pruners::MakePruner(plan_.pruner, study_.name, plan_.maximize);
+      pruners::MakePruner(c_.pruner, study_.name, c_.maximize);
   const std::string host_;
   const std::string worker_;
   std::vector<RunningTrial> running_;
@@ -1327,8 +1331,8 @@ class Controller {
   int64_t started_ms_ = 0;          // when this controller started (stopping rules count from it)
   bool stopped_ = false;            // a stopping rule held: no more launches
   bool warned_unmeasured_ = false;  // the cost-measure note is given once per sweep
-  const std::vector<Objective> objectives_ = plan_.Objectives();
-  const std::vector<config::ObjectiveFormula> formulas_ = ObjectiveFormulas(plan_);  // same order
+  const std::vector<Objective> objectives_ = c_.Objectives();
+  const std::vector<config::ObjectiveFormula> formulas_ = ObjectiveFormulas(objectives_);
   struct CachedObservation {
     int64_t version = -1;
     std::optional<samplers::Observation> observation;  // none: the sampler does not see it
@@ -1338,13 +1342,14 @@ class Controller {
 
 }  // namespace
 
-std::filesystem::path ClaimRunDir(const SweepPlan& plan, int64_t number) {
-  const std::filesystem::path runs = plan.sweep_dir / "runs";
+std::filesystem::path ClaimRunDir(const std::string& name, const std::filesystem::path& sweep_dir,
+                                  int64_t number) {
+  const std::filesystem::path runs = sweep_dir / "runs";
   std::filesystem::create_directories(runs);
   // create_directory is the claim: false when the folder exists (an earlier study of this name,
   // or another controller that took it a moment ago), and then the next number is tried.
   for (int64_t n = number;; ++n) {
-    const std::filesystem::path dir = runs / fmt::format("{}.r.{}", plan.name, n);
+    const std::filesystem::path dir = runs / fmt::format("{}.r.{}", name, n);
     if (std::filesystem::create_directory(dir)) return dir;
   }
 }
@@ -1355,18 +1360,18 @@ std::string ParamsYaml(const ParamSet& params) {
   return std::string(out.c_str()) + "\n";
 }
 
-ParamSet TrialParams(const SweepPlan& plan, const ParamSet& params) {
-  ParamSet all = plan.fixed;
+ParamSet TrialParams(const config::SweepConfig& c, const ParamSet& params) {
+  ParamSet all = c.fixed;
   for (const auto& [name, value] : params) all[name] = value;
-  if (plan.command.empty() && !all.count("threads")) all["threads"] = Value(plan.threads_per_trial);
+  if (c.command.empty() && !all.count("threads")) all["threads"] = Value(kThreadsPerTrial);
   return all;
 }
 
 std::vector<std::pair<std::string, std::string>> TrialEnvironment(
-    const SweepPlan& plan, const std::filesystem::path& run_dir, uint64_t seed) {
-  const std::string threads = std::to_string(plan.threads_per_trial);
+    const std::string& sweep_name, const std::filesystem::path& run_dir, uint64_t seed) {
+  const std::string threads = std::to_string(kThreadsPerTrial);
   return {{"OMP_NUM_THREADS", threads},      {"OPENBLAS_NUM_THREADS", threads},
-          {"MKL_NUM_THREADS", threads},      {"HPO_SWEEP_NAME", plan.name},
+          {"MKL_NUM_THREADS", threads},      {"HPO_SWEEP_NAME", sweep_name},
           {"HPO_RUN_DIR", run_dir.string()}, {"HPO_SEED", std::to_string(seed)}};
 }
 
@@ -1395,10 +1400,12 @@ uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t swe
   return TrialSeed(sweep_seed, number);
 }
 
-std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
-                                      const std::filesystem::path& run_dir, uint64_t seed) {
-  if (plan.command.empty()) {
-    return {plan.hpo_binary.string(),
+std::vector<std::string> TrialCommand(const std::vector<std::string>& command,
+                                      const std::filesystem::path& hpo_binary,
+                                      const ParamSet& params, const std::filesystem::path& run_dir,
+                                      uint64_t seed) {
+  if (command.empty()) {
+    return {hpo_binary.string(),
             "train",
             "--run-dir",
             run_dir.string(),
@@ -1407,7 +1414,7 @@ std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& par
             "--seed",
             std::to_string(seed)};
   }
-  return ExpandMacros(plan.command, MacroValues{&params, run_dir, {}});
+  return ExpandMacros(command, MacroValues{&params, run_dir, {}});
 }
 
 std::optional<ParsedReport> ParseReportLine(const std::string& line,
@@ -1467,9 +1474,9 @@ double ReadFinalValue(const std::filesystem::path& run_dir,
   return value;
 }
 
-std::vector<config::ObjectiveFormula> ObjectiveFormulas(const SweepPlan& plan) {
+std::vector<config::ObjectiveFormula> ObjectiveFormulas(const std::vector<Objective>& objectives) {
   std::vector<config::ObjectiveFormula> formulas;
-  for (const Objective& o : plan.Objectives())
+  for (const Objective& o : objectives)
     formulas.push_back(config::ObjectiveFormula::Parse(o.name, Origin{"metric"}));
   return formulas;
 }
@@ -1506,10 +1513,6 @@ double CostMeasure(const std::string& cost, const TrialMeasures& measures, doubl
   return seconds;
 }
 
-std::vector<Objective> SweepPlan::Objectives() const {
-  return AllObjectives(metric, maximize, more_objectives);
-}
-
 std::optional<samplers::Suggestion> SuggestTrial(samplers::Sampler& sampler,
                                                  const space::SearchSpace& space,
                                                  std::span<const samplers::Observation> history,
@@ -1544,10 +1547,11 @@ std::vector<FirstTrial> FirstTrials(samplers::Sampler& sampler, const space::Sea
   return trials;
 }
 
-SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,
-                      samplers::Sampler& sampler, store::Store& store, const store::Study& study,
+SweepSummary RunSweep(const config::SweepConfig& c, const RunContext& run,
+                      const space::SearchSpace& space, samplers::Sampler& sampler,
+                      store::Store& store, const store::Study& study,
                       const std::function<void(const SweepEvent&)>& on_event) {
-  return Controller(plan, space, sampler, store, study, on_event).Run();
+  return Controller(c, run, space, sampler, store, study, on_event).Run();
 }
 
 }  // namespace hpo::runner

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lib/config/objective_formula.h"
+#include "lib/config/sweep_config.h"
 #include "lib/core/pareto.h"
 #include "lib/core/value.h"
 #include "lib/pbt/pbt_settings.h"
@@ -23,60 +24,26 @@
 
 namespace hpo::runner {
 
-/// Everything a controller needs, resolved from the sweep config and the command line.
-struct SweepPlan {
-  std::string name;                 ///< study name; run dirs are <name>.r.<N>
-  std::filesystem::path sweep_dir;  ///< train_dir/sweep/<name>
-  /// key in results files and JSON lines, or an expression over them (config::ObjectiveFormula)
-  std::string metric = "final_mean_reward";
-  bool maximize = true;
-  /// A multi-objective study's further objectives: each is read from the results file (or the
-  /// trial's JSON lines) like the metric, and a trial without one FAILS.
-  std::vector<Objective> more_objectives;
-  std::vector<Objective> Objectives() const;  ///< the metric's, then the further ones
-  int n_trials = 10;  ///< trials in the whole study (all controllers together)
-  int jobs = 1;       ///< processes this controller runs at once (trials, or seeds)
-  uint64_t seed = 0;  ///< sweep seed: trial seeds and sampler streams derive from it
-  /// Seeds each trial trains on (a process each, in <run_dir>/seed_<i>); its value, and each
-  /// step's intermediate value, is their `aggregate` (lib/core/seed_aggregate.h).
-  int seeds_per_trial = 1;
-  std::string aggregate = "mean";
-  /// Population-based training (method: pbt): a member is a chain of trials that exploit each
-  /// other's checkpoints (lib/runner/pbt_coordinator.h); n_trials does not bound it, every
-  /// member training to its own end does.
-  std::optional<pbt::PbtSettings> pbt;
-  double timeout_per_trial = 0;   ///< seconds; 0 = no limit
-  double timeout = 0;             ///< seconds for this controller to launch trials; 0 = none
-  int max_retries = 1;            ///< re-queues of a trial whose controller died
-  double heartbeat_interval = 5;  ///< seconds between heartbeats of running trials
-  double stale_after = 60;        ///< seconds without heartbeat before a trial counts as dead
-  double kill_grace = 10;         ///< seconds between SIGTERM and SIGKILL
-  /// Seconds a controller waits for an unreachable storage (running trials go on, their results
-  /// are held) before it stops them and fails with EnvironmentError; 0 = stop at the first fault.
-  double storage_retry = 600;
-  int threads_per_trial = 1;  ///< threads / OMP_NUM_THREADS / OPENBLAS_NUM_THREADS per trial
-  /// The trial program. Empty: `<hpo_binary> train --run-dir DIR --config DIR/trial_config.yaml
-  /// --seed S`. Otherwise argv with ${args}, ${args_no_hyphens}, ${args_json_file}, ${run_dir}
-  /// macros (docs/trial_protocol.md).
-  std::vector<std::string> command;
-  std::filesystem::path hpo_binary;  ///< path of hpo itself, for the default command
-  ParamSet fixed;                    ///< values every trial gets besides the sampled ones
-  pruners::PrunerSettings pruner;
-  /// What a trial costs the sampler (Trial::cost_measure): "wall" seconds; "steps", the env
-  /// steps it ran (total_timesteps in its results file, else its last reported step);
-  /// "reported", the `cost` it wrote (results file or JSON line); "auto", the first of reported,
-  /// steps and wall the trial provides. Steps and reported costs do not change with the
-  /// machine's load, so a seeded sweep suggests the same points on a busy machine.
-  std::string cost = "auto";
+/// What a controller needs beyond the sweep config (config::SweepConfig, with the command
+/// line's flags applied): where the sweep lives, how to start hpo train, and what this controller
+/// brings to the study.
+struct RunContext {
+  std::filesystem::path sweep_dir;   ///< train_dir/sweep/<name>: runs/ go here
+  std::filesystem::path hpo_binary;  ///< path of hpo itself, for the default trial command
   /// Another sweep's finished trials (lib/runner/warm_start.h): the sampler sees them before
   /// this study's own.
   std::vector<samplers::Observation> warm_start;
-  /// When to stop launching before the budget (target, patience); recorded in the study.
-  StoppingRules stopping;
   /// The Slurm task this controller runs as ("<array job>_<index>"), or "": recorded with the
   /// study's workers, for `hpo status`.
   std::string slurm_task;
+  double kill_grace = 10;  ///< seconds between SIGTERM and SIGKILL
+  /// Seconds between heartbeats of running trials; 0: min(5, heartbeat_timeout / 4).
+  double heartbeat_interval = 0;
 };
+
+/// Threads each trial trains with (threads, OMP_NUM_THREADS, OPENBLAS_NUM_THREADS): one, so
+/// that a trial is reproducible and `jobs` trials share the cores.
+constexpr int kThreadsPerTrial = 1;
 
 /// What the controller tells the user as it goes (a terminal status line or plain log lines).
 struct SweepEvent {
@@ -117,8 +84,9 @@ struct SweepSummary {
 /// stopping rule holds (Store::RecordStop says which) or
 /// SIGINT/SIGTERM arrive (then running trials are stopped, recorded FAILED and re-queued, so a
 /// resume reruns them). Throws UserError for problems the user must fix.
-SweepSummary RunSweep(const SweepPlan& plan, const space::SearchSpace& space,
-                      samplers::Sampler& sampler, store::Store& store, const store::Study& study,
+SweepSummary RunSweep(const config::SweepConfig& c, const RunContext& run,
+                      const space::SearchSpace& space, samplers::Sampler& sampler,
+                      store::Store& store, const store::Study& study,
                       const std::function<void(const SweepEvent&)>& on_event);
 
 /// A new trial's suggestion: the sampler's draw from the stream of (sweep seed, trial number),
@@ -147,7 +115,8 @@ std::vector<FirstTrial> FirstTrials(samplers::Sampler& sampler, const space::Sea
 /// Creates and returns a new, empty run directory for trial `number`: runs/<name>.r.<number>,
 /// or the next free <name>.r.N when that folder exists. A folder is never reused, so nothing
 /// is ever read from another run (an earlier study of the same name left its results there).
-std::filesystem::path ClaimRunDir(const SweepPlan& plan, int64_t number);
+std::filesystem::path ClaimRunDir(const std::string& name, const std::filesystem::path& sweep_dir,
+                                  int64_t number);
 
 /// Seed of trial `number` of a sweep seeded with `sweep_seed` (fits in 31 bits, so every trial
 /// program can take it).
@@ -170,18 +139,21 @@ std::filesystem::path SeedRunDir(const std::filesystem::path& run_dir, int index
 /// A parameter set as the YAML a trial reads (train_config_overrides.yaml).
 std::string ParamsYaml(const ParamSet& params);
 
-/// The values a trial's program gets: the plan's fixed ones, then `params`, and for hpo train
-/// its `threads` (threads_per_trial) unless set.
-ParamSet TrialParams(const SweepPlan& plan, const ParamSet& params);
+/// The values a trial's program gets: the sweep's fixed ones, then `params`, and for hpo train
+/// its `threads` (kThreadsPerTrial) unless set.
+ParamSet TrialParams(const config::SweepConfig& c, const ParamSet& params);
 
 /// The environment every trial process gets (docs/trial_protocol.md): its threads, the sweep's
 /// name, its run folder and its seed; the controller adds the trial's number and seed index.
 std::vector<std::pair<std::string, std::string>> TrialEnvironment(
-    const SweepPlan& plan, const std::filesystem::path& run_dir, uint64_t seed);
+    const std::string& sweep_name, const std::filesystem::path& run_dir, uint64_t seed);
 
-/// The trial's argv: the default `hpo train` command or the plan's command with macros expanded.
-std::vector<std::string> TrialCommand(const SweepPlan& plan, const ParamSet& params,
-                                      const std::filesystem::path& run_dir, uint64_t seed);
+/// The trial's argv: `hpo_binary train ...` when `command` is empty, else `command` with its
+/// macros expanded.
+std::vector<std::string> TrialCommand(const std::vector<std::string>& command,
+                                      const std::filesystem::path& hpo_binary,
+                                      const ParamSet& params, const std::filesystem::path& run_dir,
+                                      uint64_t seed);
 
 /// One value of an objective parsed from a JSON line of a trial's stdout, if the line has one:
 /// {"step": N, "<metric>": V} (or, for an expression, every name it reads) or the trainer's
@@ -206,8 +178,8 @@ double ReadFinalValue(const std::filesystem::path& run_dir,
                       const config::ObjectiveFormula& objective,
                       const std::optional<double>& last_reported);
 
-/// Each objective of the plan read as a formula: the metric's, then the further ones'.
-std::vector<config::ObjectiveFormula> ObjectiveFormulas(const SweepPlan& plan);
+/// Each objective read as a formula: the metric's, then the further ones'.
+std::vector<config::ObjectiveFormula> ObjectiveFormulas(const std::vector<Objective>& objectives);
 
 /// What a finished trial says it cost, besides time: from its results file, `total_timesteps`
 /// (steps) and `cost` (reported). Either is missing when the file has no such number.
@@ -216,7 +188,7 @@ struct TrialMeasures {
 };
 TrialMeasures ReadTrialMeasures(const std::filesystem::path& run_dir);
 
-/// The cost measure of a trial under `cost` (SweepPlan::cost), and false in `measured` when the
+/// The cost measure of a trial under `cost` (SweepConfig::cost), and false in `measured` when the
 /// trial lacked the measure asked for and its wall time stands in.
 double CostMeasure(const std::string& cost, const TrialMeasures& measures, double seconds,
                    bool& measured);

@@ -261,6 +261,20 @@ TEST(SweepConfigTest, ARangeOfOneValueTheSourceToolAcceptsIsStoredAsOne) {
   // NNI's randint [0, 1] is its single value 0 (formatting.py:197-199)
   ExpectRoundTrip(LoadSweepConfig(
       WriteTemp("nni_single.json", R"({"seed": {"_type": "randint", "_value": [0, 1]}})")));
+  // with a centre (Optuna's default:, Protein's mean and scale)
+  ExpectRoundTrip(LoadSweepConfig(
+      WriteTemp("centred_single.yaml",
+                "parameters:\n  lr: {type: float, low: 0.01, high: 0.01, default: 0.01}\n"
+                "  gamma: {type: float, low: 0.9, high: 0.9, mean: 0.9, scale: auto}\n")));
+  // Ray's quniform of one value is refused where it is written: hpo stores a q range in W&B's
+  // spelling, which W&B refuses with one value
+  EXPECT_NE(testing_support::UserErrorOf([] {
+              LoadSweepConfig(WriteTemp(
+                  "ray_single.yaml",
+                  "tune:\n  metric: reward\n  mode: max\n  param_space:\n"
+                  "    lr: {grid_search: [0.1, 0.01]}\n    x: \"tune.quniform(2, 2, 0.5)\"\n"));
+            }).find("x: q_uniform [2.0, 2.0] has one value"),
+            std::string::npos);
   // Hydra's Optuna sweeper: int(interval(3, 3))
   ExpectRoundTrip(LoadSweepConfig(
       WriteTemp("hydra_single.yaml",

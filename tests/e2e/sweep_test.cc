@@ -646,6 +646,11 @@ TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
       {"--name ..", "invalid sweep name '..'"},
       {"--jobs 0", "--jobs: must be a whole number >= 1, or auto / -1 for every core, got '0'"},
       {"--trials -1", "--trials: must be at least 1"},
+      {"--trials many", "--trials: must be at least 1, got many"},
+      {"--add-trials 0", "--add-trials: must be at least 1, got 0"},
+      {"--seeds-per-trial 0", "--seeds-per-trial: must be at least 1, got 0"},
+      {"--budget-hours 0", "--budget-hours: must be a number of hours > 0, got 0"},
+      {"--storage-retry forever", "--storage-retry: must be a duration (45s, 30m, 12h, 1h30m)"},
       {"--storage sqlite:////nonexistent/dir/x.db", "does not exist"},
       {"--resume", "no sweep named 'bad' to resume"},
       {"--method annealing", "--method: unknown method 'annealing'"}};
@@ -654,6 +659,15 @@ TEST_F(SweepCliTest, BadInputIsExitCode2AndOverwritesNothing) {
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
     EXPECT_EQ(LineCount(r.output), 1) << args << ": " << r.output;
     EXPECT_NE(r.output.find(message), std::string::npos) << args << ": " << r.output;
+  }
+  // Every command's counts are checked as they are parsed, in the same words.
+  for (const std::string& command :
+       std::vector<std::string>{"best-params bad --top-n 0", "report bad --top-n 0",
+                                "validate bad --top-n 0", "eval " + config + " --episodes 0"}) {
+    const CommandResult r = RunHpo(command);
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.output;
+    EXPECT_NE(r.output.find(": must be at least 1, got 0"), std::string::npos)
+        << command << ": " << r.output;
   }
   // A storage written by an incompatible schema version is refused and left as it was.
   const fs::path db = dir_ / "old.db";

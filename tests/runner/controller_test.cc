@@ -47,21 +47,21 @@ class ControllerTest : public ::testing::Test {
   ControllerTest() {
     space_.AddParameter("x", space::MakeNumeric({"uniform", 0, 1, {}, {}, 1}, Origin{"test"}));
     const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    plan_.name = "s";
-    plan_.sweep_dir = std::filesystem::path(::testing::TempDir()) / "controller" / name;
-    std::filesystem::remove_all(plan_.sweep_dir);
-    plan_.metric = "score";
-    plan_.n_trials = 3;
-    plan_.seed = 7;
-    plan_.kill_grace = 5;
+    sweep_.name = "s";
+    run_.sweep_dir = std::filesystem::path(::testing::TempDir()) / "controller" / name;
+    std::filesystem::remove_all(run_.sweep_dir);
+    sweep_.metric = "score";
+    sweep_.n_trials = 3;
+    sweep_.seed = 7;
+    run_.kill_grace = 5;
     study_ = store_.OpenStudy("s", "maximize", "", true);
   }
 
   // The trial program: a shell script; it sees HPO_TRIAL_NUMBER and HPO_RUN_DIR.
-  void Program(const std::string& script) { plan_.command = {"sh", "-c", script}; }
+  void Program(const std::string& script) { sweep_.command = {"sh", "-c", script}; }
 
   SweepSummary Run(const std::function<void(const SweepEvent&)>& on_event = {}) {
-    return RunSweep(plan_, space_, sampler_, store_, study_, on_event);
+    return RunSweep(sweep_, run_, space_, sampler_, store_, study_, on_event);
   }
 
   // The log lines of one trial, in order.
@@ -75,7 +75,8 @@ class ControllerTest : public ::testing::Test {
   }
 
   space::SearchSpace space_;
-  SweepPlan plan_;
+  config::SweepConfig sweep_;
+  RunContext run_;
   CountingSampler sampler_;
   FakeStore store_;
   store::Study study_;
@@ -120,9 +121,9 @@ TEST_F(ControllerTest, ClaimsStartsReportsAndFinishesEachTrialUntilTheBudget) {
     EXPECT_EQ(LogOf(n), (std::vector<std::string>{"claim", "start", "report 10 0.5", "COMPLETE"}))
         << "trial " << n;
     EXPECT_EQ(t.value, static_cast<double>(n));
-    EXPECT_EQ(t.seed, TrialSeed(plan_.seed, n));
+    EXPECT_EQ(t.seed, TrialSeed(sweep_.seed, n));
     ASSERT_EQ(t.params.count("x"), 1u);
-    EXPECT_EQ(t.run_dir, (plan_.sweep_dir / "runs" / ("s.r." + std::to_string(n))).string());
+    EXPECT_EQ(t.run_dir, (run_.sweep_dir / "runs" / ("s.r." + std::to_string(n))).string());
     EXPECT_TRUE(
         std::filesystem::exists(std::filesystem::path(t.run_dir) / "train_config_overrides.yaml"));
     EXPECT_EQ(t.worker, store_.Trial(0).worker);
@@ -140,9 +141,9 @@ TEST_F(ControllerTest, ATrialBelowTheMedianOfItsPeersIsStoppedAndRecordedPruned)
       R"(if [ "$HPO_TRIAL_NUMBER" = 0 ]; then
                echo '{"step": 10, "score": 10}'; echo '{"score": 10}';
              else echo '{"step": 10, "score": -5}'; exec sleep 60; fi)");
-  plan_.n_trials = 2;
-  plan_.pruner.method = "median";
-  plan_.pruner.percentile_rule.n_startup_trials = 1;
+  sweep_.n_trials = 2;
+  sweep_.pruner.method = "median";
+  sweep_.pruner.percentile_rule.n_startup_trials = 1;
   Run();
   EXPECT_EQ(store_.Trial(0).state, TrialState::kComplete);
   EXPECT_EQ(store_.Trial(0).value, 10);
@@ -160,10 +161,10 @@ TEST_F(ControllerTest, SuccessiveHalvingStoresTheRungsItCompletesAndReadsThemBac
       R"(if [ "$HPO_TRIAL_NUMBER" = 0 ]; then
                echo '{"step": 10, "score": 10}'; sleep 1; echo '{"score": 10}';
              else echo '{"step": 10, "score": -5}'; exec sleep 60; fi)");
-  plan_.n_trials = 2;
-  plan_.pruner.method = "successive_halving";
-  plan_.pruner.halving_rule.min_resource = 10;
-  plan_.pruner.halving_rule.reduction_factor = 2;
+  sweep_.n_trials = 2;
+  sweep_.pruner.method = "successive_halving";
+  sweep_.pruner.halving_rule.min_resource = 10;
+  sweep_.pruner.halving_rule.reduction_factor = 2;
   Run();
   EXPECT_EQ(store_.Trial(0).state, TrialState::kComplete);
   EXPECT_EQ(store_.Trial(0).rungs, (std::map<int, double>{{0, 10}}));
@@ -189,7 +190,7 @@ TEST_F(ControllerTest, AFailingProgramOrAMissingMetricFailsTheTrialAndTheSweepGo
 // metric: "score + 10*bonus". A line with both names is a value of the expression; a line with
 // score alone is a curve point of score (partial), never the trial's value.
 TEST_F(ControllerTest, AnExpressionMetricIsTheValueAndALineWithItsFirstNameOnlyIsACurvePoint) {
-  plan_.metric = "score + 10*bonus";
+  sweep_.metric = "score + 10*bonus";
   Program(R"(case "$HPO_TRIAL_NUMBER" in
       0) echo '{"step": 10, "score": 1}'; echo '{"step": 20, "score": 2, "bonus": 0.5}';
          printf 'score: 3\nbonus: 1\n' > "$HPO_RUN_DIR/sweep_eval_results.yaml";;
@@ -216,8 +217,8 @@ TEST_F(ControllerTest, AnExpressionMetricIsTheValueAndALineWithItsFirstNameOnlyI
 
 // A further objective is read by the same rules: an expression, from whole lines only.
 TEST_F(ControllerTest, AFurtherObjectiveMayBeAnExpressionToo) {
-  plan_.more_objectives = {{"bonus + score", false}};
-  plan_.n_trials = 1;
+  sweep_.more_objectives = {{"bonus + score", false}};
+  sweep_.n_trials = 1;
   Program(R"(echo '{"step": 10, "score": 1, "bonus": 1}'; echo '{"step": 20, "score": 4}')");
   Run();
   ASSERT_EQ(store_.Trial(0).state, TrialState::kComplete) << store_.Trial(0).error;
@@ -230,8 +231,8 @@ TEST_F(ControllerTest, ATrialKilledFromOutsideIsFailedAndRunAgainButACrashIsNot)
   // crashes on its own (SIGSEGV): only the first is the machine's fault, and is re-queued.
   Program(R"(case "$HPO_TRIAL_NUMBER" in 0) kill -TERM $$;; 2) kill -SEGV $$;; *) echo '{"score": )"
           R"(1}';; esac)");
-  plan_.n_trials = 3;
-  plan_.slurm_task = "12_3";
+  sweep_.n_trials = 3;
+  run_.slurm_task = "12_3";
   Run();
   ASSERT_EQ(store_.size(), 4u);
   EXPECT_EQ(store_.Trial(0).state, TrialState::kFailed);
@@ -259,7 +260,7 @@ TEST_F(ControllerTest,
   store_.ClaimTrial(study_.id, 3, DeadController());
   store_.StartTrial(store_.Trial(0).id, {{"x", Value(0.25)}}, 99, "");  // it had started
   Program(kScoreIsTheNumber);
-  plan_.n_trials = 2;
+  sweep_.n_trials = 2;
   Run();
   EXPECT_EQ(store_.Trial(0).state, TrialState::kFailed);
   EXPECT_TRUE(store_.Trial(0).retried);
@@ -277,8 +278,8 @@ TEST_F(ControllerTest,
 
 TEST_F(ControllerTest, AnInterruptedSweepRequeuesItsRunningTrialsAndAResumeFinishesThem) {
   Program("exec sleep 60");
-  plan_.n_trials = 2;
-  plan_.jobs = 2;
+  sweep_.n_trials = 2;
+  sweep_.n_jobs = 2;
   int started = 0;
   const SweepSummary interrupted = Run([&](const SweepEvent& e) {
     if (e.kind == SweepEvent::Kind::kStarted && ++started == 2) std::raise(SIGINT);  // Ctrl-C
@@ -312,14 +313,14 @@ TEST_F(ControllerTest, AResumeAdoptsATrialThatFinishedAfterItsControllerDied) {
   // A controller ran trial 0 to its end and died before recording it: the trial is RUNNING
   // in the study, with results in its run directory.
   Program(kScoreIsTheNumber);
-  plan_.n_trials = 1;
+  sweep_.n_trials = 1;
   Run();
   store_.Edit(0, [&](store::Trial& t) {
     t.state = TrialState::kRunning;
     t.value.reset();
     t.worker = DeadController();
   });
-  plan_.n_trials = 2;
+  sweep_.n_trials = 2;
   const SweepSummary resumed = Run();
   EXPECT_EQ(resumed.launched, 1);  // trial 1; trial 0 is not run again
   EXPECT_EQ(LogOf(0).back(), "adopt");
@@ -339,8 +340,8 @@ constexpr const char* kSeedScores = R"sh(echo "$HPO_SEED" > "$HPO_RUN_DIR/seed.t
 
 TEST_F(ControllerTest, ATrialOnThreeSeedsRunsEachInItsFolderAndIsWorthTheirAggregate) {
   Program(kSeedScores);
-  plan_.n_trials = 2;
-  plan_.seeds_per_trial = 3;
+  sweep_.n_trials = 2;
+  sweep_.seeds_per_trial = 3;
   std::vector<store::Trial> finished;  // as the listener sees them
   Run([&](const SweepEvent& e) {
     if (e.kind == SweepEvent::Kind::kFinished) finished.push_back(*e.trial);
@@ -368,22 +369,22 @@ TEST_F(ControllerTest, ATrialOnThreeSeedsRunsEachInItsFolderAndIsWorthTheirAggre
   ASSERT_EQ(finished[1].seed_values.size(), 3u);
   EXPECT_EQ(finished[1].seed_values[2].value, 21);
   // The median of 1, 11 and 21 for trial 1, under another aggregate.
-  plan_.n_trials = 3;
-  plan_.aggregate = "median";
+  sweep_.n_trials = 3;
+  sweep_.aggregate = "median";
   Run();
   EXPECT_EQ(store_.Trial(2).value, 12);
 }
 
 TEST_F(ControllerTest, SeedsShareTheControllersSlotsRunningInParallelWhenFreeElseInTurn) {
   // Each seed notes how many seeds run at that moment (itself included).
-  const std::string active = (plan_.sweep_dir / "active").string();
+  const std::string active = (run_.sweep_dir / "active").string();
   std::filesystem::create_directories(active);
   Program(fmt::format(R"(touch {0}/$$; ls {0} | wc -l >> {0}.counts; sleep 0.3; rm {0}/$$;
                          echo "score: 1" > "$HPO_RUN_DIR/sweep_eval_results.yaml")",
                       active));
-  plan_.n_trials = 2;
-  plan_.seeds_per_trial = 3;
-  plan_.jobs = 2;
+  sweep_.n_trials = 2;
+  sweep_.seeds_per_trial = 3;
+  sweep_.n_jobs = 2;
   Run();
   std::vector<int> counts;
   std::ifstream in(active + ".counts");
@@ -391,8 +392,8 @@ TEST_F(ControllerTest, SeedsShareTheControllersSlotsRunningInParallelWhenFreeEls
   ASSERT_EQ(counts.size(), 6u);  // 2 trials x 3 seeds
   EXPECT_EQ(*std::max_element(counts.begin(), counts.end()), 2);
   EXPECT_EQ(store_.Trial(1).state, TrialState::kComplete);
-  plan_.jobs = 1;
-  plan_.n_trials = 3;
+  sweep_.n_jobs = 1;
+  sweep_.n_trials = 3;
   std::filesystem::remove(active + ".counts");
   Run();
   std::ifstream again(active + ".counts");
@@ -402,9 +403,9 @@ TEST_F(ControllerTest, SeedsShareTheControllersSlotsRunningInParallelWhenFreeEls
 TEST_F(ControllerTest, ASeedThatFailsFailsItsTrialAndStopsTheOtherSeeds) {
   // Seed 1 ends with exit code 3 at once; seeds 0 and 2 would sleep a minute.
   Program(R"(if [ "$HPO_SEED_INDEX" = 1 ]; then exit 3; fi; exec sleep 60)");
-  plan_.n_trials = 1;
-  plan_.seeds_per_trial = 3;
-  plan_.jobs = 3;
+  sweep_.n_trials = 1;
+  sweep_.seeds_per_trial = 3;
+  sweep_.n_jobs = 3;
   Run();
   const store::Trial& t = store_.Trial(0);
   EXPECT_EQ(t.state, TrialState::kFailed);
@@ -418,8 +419,8 @@ TEST_F(ControllerTest, ASeedThatFailsFailsItsTrialAndStopsTheOtherSeeds) {
 TEST_F(ControllerTest, AResumeAdoptsATrialWhoseSeedsAllFinishedAfterItsControllerDied) {
   // Each seed runs 0.3 s, one after the other (one slot).
   Program(std::string("sleep 0.3; ") + kSeedScores);
-  plan_.n_trials = 1;
-  plan_.seeds_per_trial = 3;
+  sweep_.n_trials = 1;
+  sweep_.seeds_per_trial = 3;
   Run();
   store_.Edit(0, [&](store::Trial& t) {
     t.state = TrialState::kRunning;
@@ -439,8 +440,8 @@ TEST_F(ControllerTest, AResumeAdoptsATrialWhoseSeedsAllFinishedAfterItsControlle
 
 TEST_F(ControllerTest, AStoppingRuleEndsLaunchingAndIsRecorded) {
   Program(kScoreIsTheNumber);
-  plan_.n_trials = 10;
-  plan_.stopping.target = 1.0;  // trial 1 scores 1
+  sweep_.n_trials = 10;
+  sweep_.target = 1.0;  // trial 1 scores 1
   const SweepSummary summary = Run();
   EXPECT_EQ(summary.launched, 2);
   ASSERT_EQ(store_.stops.size(), 1u);
@@ -467,7 +468,7 @@ size_t CountContaining(const std::vector<std::string>& lines, const std::string&
 TEST_F(ControllerTest, ResultsHeldThroughAStorageOutageAreWrittenWhenItIsBack) {
   // The storage goes away as trial 0 starts, for 1.5 s; the trial ends meanwhile.
   Program(kScoreIsTheNumber);
-  plan_.n_trials = 2;
+  sweep_.n_trials = 2;
   std::optional<SteadyClock::time_point> back;
   store_.unavailable = [&] { return back && SteadyClock::now() < *back; };
   std::vector<std::string> infos;
@@ -493,12 +494,12 @@ TEST_F(ControllerTest, ResultsHeldThroughAStorageOutageAreWrittenWhenItIsBack) {
 // storage is back; nothing fails and no retry is spent. One slot, two seeds: the storage goes
 // away as seed 0 starts, for 1.5 s, and seed 0 ends at once.
 TEST_F(ControllerTest, ASeedWaitingForASlotWaitsThroughAStorageOutage) {
-  const std::string started = (plan_.sweep_dir / "seed_1_started").string();
+  const std::string started = (run_.sweep_dir / "seed_1_started").string();
   Program(fmt::format(R"sh(if [ "$HPO_SEED_INDEX" = 1 ]; then date +%s%N > {}; fi
     echo "score: 1" > "$HPO_RUN_DIR/sweep_eval_results.yaml")sh",
                       started));
-  plan_.n_trials = 1;
-  plan_.seeds_per_trial = 2;
+  sweep_.n_trials = 1;
+  sweep_.seeds_per_trial = 2;
   std::optional<SteadyClock::time_point> back;
   std::optional<std::chrono::system_clock::time_point> back_wall;
   store_.unavailable = [&] { return back && SteadyClock::now() < *back; };
@@ -519,9 +520,9 @@ TEST_F(ControllerTest, ASeedWaitingForASlotWaitsThroughAStorageOutage) {
 
 TEST_F(ControllerTest, PastStorageRetryTheControllerStopsItsTrialsAndFailsWithOneLine) {
   Program("exec sleep 60");
-  plan_.n_trials = 1;
-  plan_.storage_retry = 1;
-  plan_.kill_grace = 1;
+  sweep_.n_trials = 1;
+  sweep_.storage_retry = 1;
+  run_.kill_grace = 1;
   bool down = false;
   store_.unavailable = [&] { return down; };
   const SteadyClock::time_point begun = SteadyClock::now();
@@ -548,9 +549,9 @@ TEST_F(ControllerTest, ATrialTakenOverByAnotherControllerIsStoppedAndNotRecorded
   // fails and re-queues it (its retry is trial 1, which this controller then runs).
   Program(R"(if [ "$HPO_TRIAL_NUMBER" = 0 ]; then exec sleep 60; fi; )" +
           std::string(kScoreIsTheNumber));
-  plan_.n_trials = 1;
-  plan_.heartbeat_interval = 0.2;
-  plan_.kill_grace = 1;
+  sweep_.n_trials = 1;
+  run_.heartbeat_interval = 0.2;
+  run_.kill_grace = 1;
   std::vector<std::string> infos;
   const auto collect = CollectInfo(infos);
   const SteadyClock::time_point begun = SteadyClock::now();
@@ -579,19 +580,20 @@ TEST_F(ControllerTest, TheDryRunsFirstTrialsAreTheControllers) {
   const ParamSet queued = {
       {"layers", Value(int64_t{2})}, {"act", Value("tanh")}, {"lr", Value(1e-3)}};
   Program("sleep 2; " + std::string(kScoreIsTheNumber));
-  plan_.n_trials = 6;
-  plan_.jobs = 6;  // every trial starts before any finishes: each is RUNNING for the next draw
+  sweep_.n_trials = 6;
+  sweep_.n_jobs = 6;  // every trial starts before any finishes: each is RUNNING for the next draw
   for (const std::string method : {"grid", "protein"}) {
     SCOPED_TRACE(method);
     const auto planned = [&] {
       const std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler({method});
-      return FirstTrials(*sampler, space_, {}, {{queued, "enqueued"}}, plan_.seed, plan_.n_trials);
+      return FirstTrials(*sampler, space_, {}, {{queued, "enqueued"}}, sweep_.seed,
+                         sweep_.n_trials);
     }();
     store_ = FakeStore();
     study_ = store_.OpenStudy("s", "maximize", "", true);
     store_.EnqueueTrial(study_.id, queued, 1);
     const std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler({method});
-    RunSweep(plan_, space_, *sampler, store_, study_, {});
+    RunSweep(sweep_, run_, space_, *sampler, store_, study_, {});
     ASSERT_EQ(planned.size(), 6u);
     ASSERT_EQ(store_.size(), 6u);
     for (int64_t n = 0; n < 6; ++n)

@@ -8,10 +8,8 @@ namespace hpo::runner {
 namespace {
 
 std::vector<std::string> Argv(const std::vector<std::string>& command) {
-  SweepPlan plan;
-  plan.command = command;
   return TrialCommand(
-      plan,
+      command, "/usr/bin/hpo",
       {{"lr", Value(0.001)}, {"norm", Value(true)}, {"skip", Value(false)}, {"act", Value("relu")}},
       "/runs/t.r.0", 7);
 }
@@ -32,10 +30,8 @@ TEST(TrialCommandTest, WandbMacros) {
 }
 
 TEST(TrialCommandTest, ArgsJsonOfAListOfStringsIsValidJson) {
-  SweepPlan plan;
-  plan.command = {"prog", "${args_json}"};
   const std::vector<std::string> argv = TrialCommand(
-      plan,
+      {"prog", "${args_json}"}, "/usr/bin/hpo",
       {{"acts", Value(Value::List{Value("relu"), Value("tanh")})}, {"name", Value("a \"b\"")}},
       "/r", 1);
   EXPECT_EQ(argv.at(1), R"({"acts": ["relu", "tanh"], "name": "a \"b\""})");
