@@ -12,67 +12,67 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "lib/core/quantities.h"
 
 namespace hpo::cli {
 
-/// A whole number of at least 1.
-inline CLI::Validator AtLeastOne() {
+/// Parses the text with `parse` and hands the option the number it gives; when it gives none,
+/// refuses the text with `refusal`, a format with one {} for the text.
+template <class Parse>
+CLI::Validator Converting(Parse parse, std::string refusal) {
   return CLI::Validator(
-      [](std::string& text) -> std::string {
-        int64_t value = 0;
-        const char* end = text.data() + text.size();
-        const auto [stop, error] = std::from_chars(text.data(), end, value);
-        if (error == std::errc() && stop == end && value >= 1) return "";
-        return fmt::format("must be at least 1, got {}", text);
+      [parse = std::move(parse), refusal = std::move(refusal)](std::string& text) -> std::string {
+        const auto value = parse(text);
+        if (!value) return fmt::format(fmt::runtime(refusal), text);
+        text = fmt::format("{}", *value);
+        return "";
       },
       "");
+}
+
+/// The whole text as a number of type T (no sign, space or prefix around it), or none.
+template <class T>
+std::optional<T> NumberOf(const std::string& text) {
+  T value{};
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || stop != end) return std::nullopt;
+  return value;
+}
+
+/// A whole number of at least 1.
+inline CLI::Validator AtLeastOne() {
+  return Converting(
+      [](const std::string& text) -> std::optional<int64_t> {
+        const std::optional<int64_t> n = NumberOf<int64_t>(text);
+        return n && *n >= 1 ? n : std::nullopt;
+      },
+      "must be at least 1, got {}");
 }
 
 /// A duration (45s, 30m, 12h, 1h30m) or seconds; the option gets seconds.
 inline CLI::Validator Duration() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        const std::optional<double> seconds = ParseDuration(text);
-        if (!seconds) {
-          return fmt::format("must be a duration (45s, 30m, 12h, 1h30m) or seconds, got '{}'",
-                             text);
-        }
-        text = fmt::format("{}", *seconds);
-        return "";
-      },
-      "");
+  return Converting([](const std::string& text) { return ParseDuration(text); },
+                    "must be a duration (45s, 30m, 12h, 1h30m) or seconds, got '{}'");
 }
 
 /// A number of hours > 0; the option gets seconds.
 inline CLI::Validator HoursAsSeconds() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        double hours = 0;
-        const char* end = text.data() + text.size();
-        const auto [stop, error] = std::from_chars(text.data(), end, hours);
-        if (error != std::errc() || stop != end || !(hours > 0) || !std::isfinite(hours))
-          return fmt::format("must be a number of hours > 0, got {}", text);
-        text = fmt::format("{}", hours * 3600);
-        return "";
+  return Converting(
+      [](const std::string& text) -> std::optional<double> {
+        const std::optional<double> hours = NumberOf<double>(text);
+        if (!hours || !(*hours > 0) || !std::isfinite(*hours)) return std::nullopt;
+        return *hours * 3600;
       },
-      "");
+      "must be a number of hours > 0, got {}");
 }
 
 /// Trials at once: a whole number >= 1, or auto / -1 for every core; the option gets the number.
 inline CLI::Validator Jobs() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        const std::optional<int> jobs = ParseJobs(text);
-        if (!jobs) {
-          return fmt::format("must be a whole number >= 1, or auto / -1 for every core, got '{}'",
-                             text);
-        }
-        text = std::to_string(*jobs);
-        return "";
-      },
-      "");
+  return Converting([](const std::string& text) { return ParseJobs(text); },
+                    "must be a whole number >= 1, or auto / -1 for every core, got '{}'");
 }
 
 }  // namespace hpo::cli

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <set>
+#include <string_view>
 
 #include "lib/config/trainer_keys.h"
 #include "lib/config/trainer_presets.h"
@@ -134,6 +135,20 @@ void Require(ProblemList& problems, const char* key, bool ok, std::string messag
   if (!ok) problems.push_back({key, std::move(message)});
 }
 
+// "<key> must be positive, got <value>" unless value > 0.
+template <class Number>
+void RequirePositive(ProblemList& problems, const char* key, Number value) {
+  Require(problems, key, value > 0, fmt::format("{} must be positive, got {}", key, value));
+}
+
+// "<key> must be >= 0 <note>, got <value>" unless value >= 0; note says what 0 means.
+template <class Number>
+void RequireNonNegative(ProblemList& problems, const char* key, Number value,
+                        std::string_view note = "") {
+  Require(problems, key, value >= 0,
+          fmt::format("{} must be >= 0{}{}, got {}", key, note.empty() ? "" : " ", note, value));
+}
+
 void AlgorithmProblems(const TrainerConfig& c, ProblemList& problems) {
   const bool known_algorithm = std::find(std::begin(kAlgorithms), std::end(kAlgorithms),
                                          c.algorithm) != std::end(kAlgorithms);
@@ -150,12 +165,9 @@ void AlgorithmProblems(const TrainerConfig& c, ProblemList& problems) {
 
 // The rollout's shape: n_envs x n_steps (or rollout_size), and PPO's minibatch within it.
 void RolloutProblems(const TrainerConfig& c, ProblemList& problems) {
-  Require(problems, "n_envs", c.n_envs > 0,
-          fmt::format("n_envs must be positive, got {}", c.n_envs));
-  Require(problems, "n_steps", c.n_steps > 0,
-          fmt::format("n_steps must be positive, got {}", c.n_steps));
-  Require(problems, "rollout_size", c.rollout_size >= 0,
-          fmt::format("rollout_size must be >= 0 (0 = n_envs x n_steps), got {}", c.rollout_size));
+  RequirePositive(problems, "n_envs", c.n_envs);
+  RequirePositive(problems, "n_steps", c.n_steps);
+  RequireNonNegative(problems, "rollout_size", c.rollout_size, "(0 = n_envs x n_steps)");
   // n_envs x n_steps, when it fits in 64 bits (the fuzzer found n_envs=2003764205206896639).
   int64_t rollout = 0;
   const bool rollout_fits = !__builtin_mul_overflow(c.n_envs, c.n_steps, &rollout);
@@ -171,8 +183,7 @@ void RolloutProblems(const TrainerConfig& c, ProblemList& problems) {
                                "rollout_size and n_steps)",
                                c.rollout_size, c.n_envs, c.n_steps, rollout)});
   }
-  Require(problems, "batch_size", c.batch_size > 0,
-          fmt::format("batch_size must be positive, got {}", c.batch_size));
+  RequirePositive(problems, "batch_size", c.batch_size);
   if (c.algorithm == "ppo" && shaped && c.batch_size > 0 && c.batch_size > rollout) {
     problems.push_back(
         {"", fmt::format("batch_size {} is larger than the rollout (n_envs {} x n_steps {} = {})",
@@ -182,51 +193,38 @@ void RolloutProblems(const TrainerConfig& c, ProblemList& problems) {
 
 // The optimizers and the losses' coefficients.
 void UpdateProblems(const TrainerConfig& c, ProblemList& problems) {
-  Require(problems, "n_epochs", c.n_epochs > 0,
-          fmt::format("n_epochs must be positive, got {}", c.n_epochs));
+  RequirePositive(problems, "n_epochs", c.n_epochs);
   Require(problems, "adam_beta1", c.adam_beta1 >= 0 && c.adam_beta1 < 1,
           fmt::format("adam_beta1 must be in [0, 1), got {}", c.adam_beta1));
   Require(problems, "adam_beta2", c.adam_beta2 >= 0 && c.adam_beta2 < 1,
           fmt::format("adam_beta2 must be in [0, 1), got {}", c.adam_beta2));
-  Require(problems, "adam_eps", c.adam_eps > 0,
-          fmt::format("adam_eps must be positive, got {}", c.adam_eps));
+  RequirePositive(problems, "adam_eps", c.adam_eps);
   Require(problems, "learning_rate", c.learning_rate > 0 && std::isfinite(c.learning_rate),
           fmt::format("learning_rate must be positive, got {}", c.learning_rate));
   Require(problems, "gamma", c.gamma > 0 && c.gamma <= 1,
           fmt::format("gamma must be in (0, 1], got {}", c.gamma));
   Require(problems, "gae_lambda", c.gae_lambda >= 0 && c.gae_lambda <= 1,
           fmt::format("gae_lambda must be in [0, 1], got {}", c.gae_lambda));
-  Require(problems, "clip_range", c.clip_range > 0,
-          fmt::format("clip_range must be positive, got {}", c.clip_range));
-  Require(problems, "clip_range_vf", c.clip_range_vf >= 0,
-          fmt::format("clip_range_vf must be >= 0 (0 = off), got {}", c.clip_range_vf));
-  Require(problems, "ent_coef", c.ent_coef >= 0,
-          fmt::format("ent_coef must be >= 0, got {}", c.ent_coef));
+  RequirePositive(problems, "clip_range", c.clip_range);
+  RequireNonNegative(problems, "clip_range_vf", c.clip_range_vf, "(0 = off)");
+  RequireNonNegative(problems, "ent_coef", c.ent_coef);
   Require(problems, "ent_coef", !(c.algorithm == "sac" && c.ent_coef_auto) || c.ent_coef > 0,
           fmt::format("ent_coef, the start of the tuned coefficient, must be positive, got {}",
                       c.ent_coef));
-  Require(problems, "vf_coef", c.vf_coef >= 0,
-          fmt::format("vf_coef must be >= 0, got {}", c.vf_coef));
-  Require(problems, "max_grad_norm", c.max_grad_norm > 0,
-          fmt::format("max_grad_norm must be positive, got {}", c.max_grad_norm));
-  Require(problems, "target_kl", c.target_kl >= 0,
-          fmt::format("target_kl must be >= 0 (0 = off), got {}", c.target_kl));
-  Require(problems, "rms_prop_eps", c.rms_prop_eps > 0,
-          fmt::format("rms_prop_eps must be positive, got {}", c.rms_prop_eps));
+  RequireNonNegative(problems, "vf_coef", c.vf_coef);
+  RequirePositive(problems, "max_grad_norm", c.max_grad_norm);
+  RequireNonNegative(problems, "target_kl", c.target_kl, "(0 = off)");
+  RequirePositive(problems, "rms_prop_eps", c.rms_prop_eps);
 }
 
 // SAC's replay and target networks.
 void ReplayProblems(const TrainerConfig& c, ProblemList& problems) {
-  Require(problems, "buffer_size", c.buffer_size > 0,
-          fmt::format("buffer_size must be positive, got {}", c.buffer_size));
-  Require(problems, "learning_starts", c.learning_starts >= 0,
-          fmt::format("learning_starts must be >= 0, got {}", c.learning_starts));
+  RequirePositive(problems, "buffer_size", c.buffer_size);
+  RequireNonNegative(problems, "learning_starts", c.learning_starts);
   Require(problems, "tau", c.tau > 0 && c.tau <= 1,
           fmt::format("tau must be in (0, 1], got {}", c.tau));
-  Require(problems, "train_freq", c.train_freq > 0,
-          fmt::format("train_freq must be positive, got {}", c.train_freq));
-  Require(problems, "gradient_steps", c.gradient_steps > 0,
-          fmt::format("gradient_steps must be positive, got {}", c.gradient_steps));
+  RequirePositive(problems, "train_freq", c.train_freq);
+  RequirePositive(problems, "gradient_steps", c.gradient_steps);
 }
 
 // The networks, the evaluations and checkpoints, and the env's physics.
@@ -238,20 +236,14 @@ void NetworkAndRunProblems(const TrainerConfig& c, ProblemList& problems) {
             fmt::format("net_arch layer sizes must be positive, got {}", width));
   Require(problems, "activation_fn", c.activation_fn == "tanh" || c.activation_fn == "relu",
           fmt::format("activation_fn must be tanh or relu, got '{}'", Echo(c.activation_fn)));
-  Require(problems, "eval_interval", c.eval_interval >= 0,
-          fmt::format("eval_interval must be >= 0 (0 = off), got {}", c.eval_interval));
-  Require(problems, "eval_episodes", c.eval_episodes > 0,
-          fmt::format("eval_episodes must be positive, got {}", c.eval_episodes));
-  Require(problems, "final_eval_episodes", c.final_eval_episodes > 0,
-          fmt::format("final_eval_episodes must be positive, got {}", c.final_eval_episodes));
-  Require(problems, "checkpoint_interval", c.checkpoint_interval >= 0,
-          fmt::format("checkpoint_interval must be >= 0, got {}", c.checkpoint_interval));
+  RequireNonNegative(problems, "eval_interval", c.eval_interval, "(0 = off)");
+  RequirePositive(problems, "eval_episodes", c.eval_episodes);
+  RequirePositive(problems, "final_eval_episodes", c.final_eval_episodes);
+  RequireNonNegative(problems, "checkpoint_interval", c.checkpoint_interval);
   Require(problems, "gravity", c.gravity > -12 && c.gravity < 0,
           fmt::format("gravity must be in (-12, 0), got {}", c.gravity));
-  Require(problems, "wind_power", c.wind_power >= 0,
-          fmt::format("wind_power must be >= 0, got {}", c.wind_power));
-  Require(problems, "turbulence_power", c.turbulence_power >= 0,
-          fmt::format("turbulence_power must be >= 0, got {}", c.turbulence_power));
+  RequireNonNegative(problems, "wind_power", c.wind_power);
+  RequireNonNegative(problems, "turbulence_power", c.turbulence_power);
 }
 
 }  // namespace
@@ -259,8 +251,7 @@ void NetworkAndRunProblems(const TrainerConfig& c, ProblemList& problems) {
 std::vector<TrainerConfig::Problem> TrainerConfig::Problems() const {
   std::vector<Problem> problems;
   AlgorithmProblems(*this, problems);
-  Require(problems, "total_timesteps", total_timesteps > 0,
-          fmt::format("total_timesteps must be positive, got {}", total_timesteps));
+  RequirePositive(problems, "total_timesteps", total_timesteps);
   Require(problems, "threads", threads >= 1,
           fmt::format("threads must be at least 1, got {}", threads));
   RolloutProblems(*this, problems);
