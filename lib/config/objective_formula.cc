@@ -18,18 +18,6 @@ bool SpaceAt(std::string_view text, size_t i) {
   return i < text.size() && std::isspace(static_cast<unsigned char>(text[i]));
 }
 
-// A number of a JSON line, with the non-finite words Python's json.dumps writes (NaN, Infinity,
-// -Infinity) besides YAML's. Throws YAML::Exception when it is no number.
-double ReportedNumber(const YAML::Node& node) {
-  if (node.Tag() != "!") {  // unquoted: a quoted "NaN" is a string
-    const std::string& text = node.Scalar();
-    if (text == "NaN") return NAN;
-    if (text == "Infinity") return HUGE_VAL;
-    if (text == "-Infinity") return -HUGE_VAL;
-  }
-  return node.as<double>();
-}
-
 // hpo train's periodic evaluation line: {"event":"eval","step":N,"mean_reward":V,...}.
 bool IsTrainerEvalLine(const YAML::Node& line) {
   const YAML::Node event = line["event"];
@@ -41,7 +29,7 @@ std::optional<double> NumberAt(const YAML::Node& line, const std::string& key) {
   const YAML::Node value = line[key];
   if (!value || !value.IsScalar()) return std::nullopt;
   try {
-    return ReportedNumber(value);
+    return TrialNumber(value);
   } catch (const YAML::Exception&) {
     return std::nullopt;
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <stdexcept>
 
@@ -72,10 +73,20 @@ double MetricInResults(const YAML::Node& results, const std::string& metric) {
                                "' is null and the run length is missing");
   }
   try {
-    return v->as<double>();
+    return TrialNumber(*v);
   } catch (const YAML::Exception&) {
     throw std::runtime_error("results file: '" + metric + "' is not a number");
   }
+}
+
+double TrialNumber(const YAML::Node& node) {
+  if (node.IsScalar() && node.Tag() != "!") {  // unquoted: a quoted "NaN" is a string
+    const std::string& text = node.Scalar();
+    if (text == "NaN" || text == "nan") return NAN;
+    if (text == "Infinity" || text == "inf") return HUGE_VAL;
+    if (text == "-Infinity" || text == "-inf") return -HUGE_VAL;
+  }
+  return node.as<double>();
 }
 
 }  // namespace hpo::config

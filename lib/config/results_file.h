@@ -32,6 +32,12 @@ std::optional<std::string> WhyTrainerNeverWrites(const std::string& metric);
 /// mean_reward, episode_reward_mean).
 bool IsRewardAlias(const std::string& metric);
 
+/// A number as trials write it, in a results file or on a JSON line: YAML's (.nan, .inf), those
+/// Python's json.dumps writes (NaN, Infinity, -Infinity), and those hpo train's fmt and Python's
+/// repr write (nan, inf, -inf). A quoted scalar is a string, never a number. Throws
+/// YAML::Exception when the node holds no number.
+double TrialNumber(const YAML::Node& node);
+
 /// The value of `metric` in a results mapping: by its own name, or final_mean_reward for a
 /// reward alias. A run that never solved has time_to_solve / steps_to_solve null: it counts as
 /// its whole length (training_time / total_timesteps), behind every run that solved.

@@ -80,6 +80,33 @@ TEST(ReadFinalValueTest, AFinalNanFailsAndSaysSo) {
   }
 }
 
+TEST(ParseReportLineTest, HpoTrainsNonFiniteNumbersAreNumbers) {
+  // hpo train (lib/trainer/run_log.cc) and Python's repr write nan, inf and -inf: a NaN
+  // evaluation reaches the pruner (which prunes it, as Optuna's do) instead of being dropped.
+  const std::string line =
+      R"({"event":"eval","step":10,"mean_reward":nan,"std":nan,"success_rate":0,)"
+      R"("episodes":5,"elapsed":0.100})";
+  const std::optional<ParsedReport> nan = ParseReportLine(line, Metric("final_mean_reward"));
+  ASSERT_TRUE(nan);
+  EXPECT_EQ(nan->step, 10);
+  EXPECT_TRUE(std::isnan(nan->value));
+  EXPECT_EQ(ParseReportLine(R"({"step": 3, "score": inf})", Metric("score"))->value, HUGE_VAL);
+  EXPECT_EQ(ParseReportLine(R"({"score": -inf})", Metric("score"))->value, -HUGE_VAL);
+  EXPECT_FALSE(ParseReportLine(R"({"score": "nan"})", Metric("score")));  // a string is no number
+}
+
+TEST(ReadFinalValueTest, AResultsFileWithNanFailsTheTrialForItsNan) {
+  const auto dir = std::filesystem::path(testing::TempDir()) / "results_nan";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "sweep_eval_results.yaml") << "final_mean_reward: nan\nstd: nan\n";
+  try {
+    ReadFinalValue(dir, Metric("final_mean_reward"), std::nullopt);
+    ADD_FAILURE() << "a NaN final value was taken";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "the trial's final final_mean_reward is NaN (not a number to compare)");
+  }
+}
+
 TEST(ParseReportLineTest, ACostOnTheLineIsKept) {
   const std::optional<ParsedReport> r =
       ParseReportLine(R"({"score": -0.25, "cost": 42.5})", Metric("score"));
