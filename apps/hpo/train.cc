@@ -49,10 +49,11 @@ std::filesystem::path DefaultRunDir() {
   return dir;
 }
 
-// A run directory may be new, or prepared by a sweep (only train_config_overrides.yaml in it);
-// one that already holds a run is never overwritten.
+// A run directory may be new, or prepared by a sweep (its train_config_overrides.yaml, the
+// trial's input, in it); one that already holds a run is never overwritten.
 void CheckRunDirIsFree(const std::filesystem::path& dir) {
-  for (const char* taken : {"progress.csv", "resolved_config.yaml", "checkpoints"}) {
+  for (const char* taken :
+       {"progress.csv", "resolved_config.yaml", "resolved_overrides.yaml", "checkpoints"}) {
     if (std::filesystem::exists(dir / taken)) {
       throw UserError(
           Origin{"--run-dir"},
@@ -117,12 +118,14 @@ config::TrainerConfig NewRun(const TrainCliOptions& o, trainer::TrainOptions& op
 }
 
 // What the run resolved, written before training: resolved_config.yaml, and for a new run the
-// record of what was asked for (a resumed run keeps the one from its start).
+// record of what was asked for, resolved_overrides.yaml (a resumed run keeps the one from its
+// start). Under its own name: a sweep's trial reads its input from train_config_overrides.yaml,
+// which stays as the controller wrote it.
 void WriteRunConfig(const config::TrainerConfig& config, const trainer::TrainOptions& options) {
   std::filesystem::create_directories(options.run_dir);
   WriteFileAtomic(options.run_dir / "resolved_config.yaml", config.ToYaml());
   if (!options.resume)
-    WriteFileAtomic(options.run_dir / "train_config_overrides.yaml", config.DiffYaml());
+    WriteFileAtomic(options.run_dir / "resolved_overrides.yaml", config.DiffYaml());
   fmt::print(stderr, "hpo train: {} run in {}\n", options.resume ? "resuming the" : "new",
              options.run_dir.string());
 }

@@ -37,7 +37,7 @@ struct TrainerConfig {
   std::vector<Problem> Problems() const;
   /// Every key and value (resolved_config.yaml).
   std::string ToYaml() const;
-  /// The keys set explicitly or differing from the defaults (train_config_overrides.yaml:
+  /// The keys set explicitly or differing from the defaults (resolved_overrides.yaml:
   /// what the user asked for, even a value equal to the default).
   std::string DiffYaml() const;
 

@@ -1011,6 +1011,12 @@ TEST_F(SweepCliTest, BestParamsPatchTrainsWithExactlyTheBestTrialsParameters) {
       << best.output;
   EXPECT_NE(best.output.find("2. Config patch saved to: " + patch.string()), std::string::npos)
       << best.output;
+  // The trial's input stays as the controller wrote it (its values, no seed: that is --seed);
+  // hpo train writes what it resolved beside it.
+  const fs::path trial_dir = winner->run_dir;
+  EXPECT_FALSE(YAML::LoadFile((trial_dir / "train_config_overrides.yaml").string())["seed"]);
+  EXPECT_EQ(YAML::LoadFile((trial_dir / "resolved_overrides.yaml").string())["seed"].as<uint64_t>(),
+            winner->seed);
   const YAML::Node resolved = YAML::LoadFile((run / "resolved_config.yaml").string());
   const std::map<std::string, std::string> fixed = {{"n_envs", "2"},
                                                     {"n_steps", "256"},

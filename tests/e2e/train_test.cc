@@ -101,7 +101,7 @@ TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
       "train " + kTiny + "--override lr=3e-4 --override clip_range_vf=0 --run-dir " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* file :
-       {"resolved_config.yaml", "train_config_overrides.yaml", "progress.csv",
+       {"resolved_config.yaml", "resolved_overrides.yaml", "progress.csv",
         "sweep_eval_results.yaml", "checkpoints/final.pt", "checkpoints/step_0000002048.pt"}) {
     EXPECT_TRUE(fs::exists(dir / file)) << file;
   }
@@ -121,7 +121,7 @@ TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
   EXPECT_EQ(results["episodes"].as<int>(), 3);
   EXPECT_EQ(results["total_timesteps"].as<int>(), 4096);
   // The overrides file holds what was asked for (clip_range_vf=0 is the default) and nothing else.
-  const YAML::Node overrides = YAML::LoadFile((dir / "train_config_overrides.yaml").string());
+  const YAML::Node overrides = YAML::LoadFile((dir / "resolved_overrides.yaml").string());
   EXPECT_TRUE(overrides["n_envs"]);
   EXPECT_TRUE(overrides["learning_rate"]);
   EXPECT_TRUE(overrides["clip_range_vf"]);
@@ -151,7 +151,7 @@ TEST_P(TrainAlgorithmTest, WritesTheRunDirectoryEvaluatesResumesAndRepeats) {
   const CommandResult r = RunHpo("train " + args + "--run-dir " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\"event\":\"final_eval\""), std::string::npos) << r.output;
-  for (const char* file : {"resolved_config.yaml", "train_config_overrides.yaml", "progress.csv",
+  for (const char* file : {"resolved_config.yaml", "resolved_overrides.yaml", "progress.csv",
                            "sweep_eval_results.yaml", "checkpoints/final.pt"}) {
     EXPECT_TRUE(fs::exists(dir / file)) << file;
   }
