@@ -7,8 +7,8 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "lib/config/results_file.h"
 #include "lib/core/value.h"
+#include "lib/protocol/trial_results.h"
 #include "lib/space/constraint.h"
 
 namespace hpo::config {
@@ -29,7 +29,7 @@ std::optional<double> NumberAt(const YAML::Node& line, const std::string& key) {
   const YAML::Node value = line[key];
   if (!value || !value.IsScalar()) return std::nullopt;
   try {
-    return TrialNumber(value);
+    return protocol::TrialNumber(value);
   } catch (const YAML::Exception&) {
     return std::nullopt;
   }
@@ -47,7 +47,8 @@ std::optional<double> MetricOnLine(const YAML::Node& line, const std::string& me
 // evaluation line (where it is final_mean_reward's value at that step).
 std::optional<double> NameOnLine(const YAML::Node& line, const std::string& name) {
   if (line[name]) return NumberAt(line, name);
-  if (IsRewardAlias(name) && IsTrainerEvalLine(line)) return NumberAt(line, "mean_reward");
+  if (protocol::IsRewardAlias(name) && IsTrainerEvalLine(line))
+    return NumberAt(line, "mean_reward");
   return std::nullopt;
 }
 
@@ -98,9 +99,10 @@ ObjectiveFormula ObjectiveFormula::Parse(const std::string& text, const Origin& 
 }
 
 double ObjectiveFormula::FromResults(const YAML::Node& results) const {
-  if (!expression_) return MetricInResults(results, text_);
+  if (!expression_) return protocol::MetricInResults(results, text_);
   ParamSet values;
-  for (const std::string& name : names_) values[name] = Value(MetricInResults(results, name));
+  for (const std::string& name : names_)
+    values[name] = Value(protocol::MetricInResults(results, name));
   return expression_->Evaluate(values);
 }
 
@@ -133,14 +135,15 @@ std::string ObjectiveFormula::DescribeIntermediateValues(bool trainer) const {
   }
   std::vector<std::string> lacking;
   for (const std::string& name : names_) {
-    if (!TrainerLinesCarry(name)) lacking.push_back(name);
+    if (!protocol::TrainerLinesCarry(name)) lacking.push_back(name);
   }
   if (lacking.empty())
     return "the expression, on every evaluation line of hpo train (they carry all its names)";
   return fmt::format(
       "{} alone: hpo train's evaluation lines lack {} (the final value is the expression, from "
       "sweep_eval_results.yaml)",
-      TrainerLinesCarry(first) ? first : std::string("mean_reward"), fmt::join(lacking, ", "));
+      protocol::TrainerLinesCarry(first) ? first : std::string("mean_reward"),
+      fmt::join(lacking, ", "));
 }
 
 }  // namespace hpo::config

@@ -12,7 +12,6 @@
 #include "lib/config/ini_source.h"
 #include "lib/config/interpolation.h"
 #include "lib/config/objective_formula.h"
-#include "lib/config/results_file.h"
 #include "lib/config/sweep_config.h"
 #include "lib/config/sweep_reading.h"
 #include "lib/config/trainer_config.h"
@@ -20,6 +19,7 @@
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/random.h"
+#include "lib/protocol/trial_results.h"
 #include "lib/samplers/grid_sampler.h"
 
 namespace hpo::config {
@@ -235,12 +235,12 @@ void CheckObjectiveFormulas(const SweepConfig& c) {
     const bool expression = ObjectiveFormula::IsExpression(o.name);
     const ObjectiveFormula::NameCheck trainer_writes =
         [expression](const std::string& name) -> std::optional<std::string> {
-      std::optional<std::string> why = WhyTrainerNeverWrites(name);
+      std::optional<std::string> why = protocol::WhyTrainerNeverWrites(name);
       if (!why || expression) return why;  // in an expression: the column follows
       return fmt::format(
           "metric {}: its results have {}, and reward, mean_reward and episode_reward_mean read "
           "final_mean_reward; a metric of another program needs its command:",
-          *why, fmt::join(TrainerResultKeys(), ", "));
+          *why, fmt::join(protocol::TrainerResultKeys(), ", "));
     };
     ObjectiveFormula::Parse(o.name, origin,
                             c.command.empty() ? trainer_writes : ObjectiveFormula::NameCheck());

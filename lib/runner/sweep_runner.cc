@@ -23,7 +23,6 @@
 #include <system_error>
 #include <unordered_map>
 
-#include "lib/config/results_file.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/command_macros.h"

@@ -10,6 +10,7 @@
 #include "lib/core/error.h"
 #include "lib/core/stop_signal.h"
 #include "lib/core/value.h"
+#include "lib/protocol/trial_results.h"
 #include "lib/trainer/checkpoint.h"
 
 namespace hpo::trainer {
@@ -144,20 +145,24 @@ void RunLog::Report(const EvalResult& r, int64_t global_step, int64_t reported_s
     save(options_.checkpoint_dir / fmt::format("step_{}.pt", reported_step));
   if (final_eval) {
     const double seconds = TrainingSeconds();
-    auto or_null = [](auto value, bool known) {
-      return known ? fmt::format("{}", value) : std::string("null");
-    };
-    WriteFileAtomic(
-        options_.run_dir / "sweep_eval_results.yaml",
-        fmt::format(
-            "final_mean_reward: {}\nstd: {}\nsuccess_rate: {}\nmean_episode_length: {}\n"
-            "episodes: {}\ntraining_time: {}\ntotal_timesteps: {}\nsps: {}\n"
-            "time_to_solve: {}\nsteps_to_solve: {}\n"
-            "time_env_step: {}\ntime_policy_rollout: {}\ntime_update: {}\ntime_eval: {}\n",
-            r.mean_reward, r.std_reward, r.success_rate, r.mean_episode_length, r.episodes, seconds,
-            global_step, static_cast<double>(global_step) / std::max(seconds, 1e-9),
-            or_null(solved_seconds_, solved_step_ >= 0), or_null(solved_step_, solved_step_ >= 0),
-            time_spent_.env, time_spent_.policy, time_spent_.update, time_spent_.eval));
+    const bool solved = solved_step_ >= 0;
+    const protocol::TrainerResults results{
+        .final_mean_reward = r.mean_reward,
+        .std = r.std_reward,
+        .success_rate = r.success_rate,
+        .mean_episode_length = r.mean_episode_length,
+        .episodes = r.episodes,
+        .training_time = seconds,
+        .total_timesteps = global_step,
+        .sps = static_cast<double>(global_step) / std::max(seconds, 1e-9),
+        .time_to_solve = solved ? std::optional(solved_seconds_) : std::nullopt,
+        .steps_to_solve = solved ? std::optional(solved_step_) : std::nullopt,
+        .time_env_step = time_spent_.env,
+        .time_policy_rollout = time_spent_.policy,
+        .time_update = time_spent_.update,
+        .time_eval = time_spent_.eval};
+    WriteFileAtomic(options_.run_dir / protocol::kResultsFile,
+                    protocol::TrainerResultsYaml(results));
   }
   if (options_.eval_json) {  // the sweep controller's intermediate values
     fmt::print(

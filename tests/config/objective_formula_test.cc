@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "lib/config/results_file.h"
+#include "lib/protocol/trial_results.h"
 
 namespace hpo::config {
 namespace {
@@ -21,7 +21,7 @@ std::string ErrorOf(const std::string& text, const ObjectiveFormula::NameCheck& 
 
 // hpo train's check, as the loader words it inside an expression.
 std::optional<std::string> TrainerWrites(const std::string& name) {
-  return WhyTrainerNeverWrites(name);
+  return protocol::WhyTrainerNeverWrites(name);
 }
 
 TEST(ObjectiveFormulaTest, AnExpressionHasAnOperatorAndANameMayHoldSlashesAndHyphens) {

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "lib/config/results_file.h"
+#include "lib/protocol/trial_results.h"
 #include "tests/e2e/run_hpo.h"
 
 namespace hpo::e2e {
@@ -111,10 +111,10 @@ TEST(TrainCliTest, ShortRunWritesEveryRunDirectoryFile) {
                           "episodes", "training_time", "total_timesteps", "sps"}) {
     EXPECT_TRUE(results[key].IsScalar()) << key;
   }
-  // Exactly the keys a sweep file's metric is checked against (config::TrainerResultKeys).
+  // Exactly the keys a sweep file's metric is checked against (protocol::TrainerResultKeys).
   std::vector<std::string> keys;
   for (const auto& entry : results) keys.push_back(entry.first.as<std::string>());
-  EXPECT_EQ(keys, config::TrainerResultKeys());
+  EXPECT_EQ(keys, protocol::TrainerResultKeys());
   // a run this short never solves: time and steps to solve are null, not absent
   for (const char* key : {"time_to_solve", "steps_to_solve"})
     EXPECT_TRUE(results[key].IsNull()) << key;

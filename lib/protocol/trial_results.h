@@ -1,17 +1,40 @@
-// What a trial's results file (sweep_eval_results.yaml, docs/trial_protocol.md) says about a
-// metric: one reading for the controller that scores a trial and for best-params re-ranking.
+// A trial's results file (sweep_eval_results.yaml, docs/trial_protocol.md): what hpo train writes
+// into it (its one writer) and what it says about a metric (one reading for the controller that
+// scores a trial and for best-params re-ranking).
 #pragma once
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace hpo::config {
+namespace hpo::protocol {
 
-/// The keys `hpo train` writes into sweep_eval_results.yaml (lib/trainer/run_log.cc, in its
-/// order; tests/e2e/train_test.cc checks that the file has exactly these).
+/// The file a trial writes its final results to, in its run folder.
+inline constexpr const char* kResultsFile = "sweep_eval_results.yaml";
+
+/// What `hpo train` reports at its end: its final deterministic evaluation, how long it ran and
+/// where the time went (docs/run_dir.md).
+struct TrainerResults {
+  double final_mean_reward = 0, std = 0, success_rate = 0, mean_episode_length = 0;
+  int64_t episodes = 0;
+  double training_time = 0;  ///< seconds
+  int64_t total_timesteps = 0;
+  double sps = 0;
+  /// When a periodic evaluation first reached the env's solve threshold; none: never (null).
+  std::optional<double> time_to_solve;
+  std::optional<int64_t> steps_to_solve;
+  double time_env_step = 0, time_policy_rollout = 0, time_update = 0, time_eval = 0;  ///< seconds
+};
+
+/// The results file's text for `r`: one `key: value` line per field, in the struct's order
+/// (non-finite numbers as fmt writes them, nan and inf, which TrialNumber reads back).
+std::string TrainerResultsYaml(const TrainerResults& r);
+
+/// The keys `hpo train` writes into sweep_eval_results.yaml, in its order: those of
+/// TrainerResultsYaml, so the list cannot drift from the writer.
 const std::vector<std::string>& TrainerResultKeys();
 
 /// True when a trial of `hpo train` can be scored by `metric`: one of TrainerResultKeys or a
@@ -44,4 +67,4 @@ double TrialNumber(const YAML::Node& node);
 /// Throws std::runtime_error saying what is missing or not a number.
 double MetricInResults(const YAML::Node& results, const std::string& metric);
 
-}  // namespace hpo::config
+}  // namespace hpo::protocol

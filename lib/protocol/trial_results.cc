@@ -1,4 +1,4 @@
-#include "lib/config/results_file.h"
+#include "lib/protocol/trial_results.h"
 
 #include <fmt/format.h>
 
@@ -10,15 +10,30 @@
 #include "lib/core/closest_word.h"
 #include "lib/core/error.h"
 
-namespace hpo::config {
+namespace hpo::protocol {
+
+std::string TrainerResultsYaml(const TrainerResults& r) {
+  auto or_null = [](const auto& value) {
+    return value ? fmt::format("{}", *value) : std::string("null");
+  };
+  return fmt::format(
+      "final_mean_reward: {}\nstd: {}\nsuccess_rate: {}\nmean_episode_length: {}\n"
+      "episodes: {}\ntraining_time: {}\ntotal_timesteps: {}\nsps: {}\n"
+      "time_to_solve: {}\nsteps_to_solve: {}\n"
+      "time_env_step: {}\ntime_policy_rollout: {}\ntime_update: {}\ntime_eval: {}\n",
+      r.final_mean_reward, r.std, r.success_rate, r.mean_episode_length, r.episodes,
+      r.training_time, r.total_timesteps, r.sps, or_null(r.time_to_solve),
+      or_null(r.steps_to_solve), r.time_env_step, r.time_policy_rollout, r.time_update,
+      r.time_eval);
+}
 
 const std::vector<std::string>& TrainerResultKeys() {
-  static const std::vector<std::string> keys = {
-      "final_mean_reward",   "std",           "success_rate",
-      "mean_episode_length", "episodes",      "training_time",
-      "total_timesteps",     "sps",           "time_to_solve",
-      "steps_to_solve",      "time_env_step", "time_policy_rollout",
-      "time_update",         "time_eval"};
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> names;
+    for (const auto& entry : YAML::Load(TrainerResultsYaml({})))
+      names.push_back(entry.first.as<std::string>());
+    return names;
+  }();
   return keys;
 }
 
@@ -89,4 +104,4 @@ double TrialNumber(const YAML::Node& node) {
   return node.as<double>();
 }
 
-}  // namespace hpo::config
+}  // namespace hpo::protocol
