@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "lib/core/value.h"
+#include "lib/protocol/eval_line.h"
 #include "lib/protocol/trial_results.h"
 #include "lib/space/constraint.h"
 
@@ -16,12 +17,6 @@ namespace {
 
 bool SpaceAt(std::string_view text, size_t i) {
   return i < text.size() && std::isspace(static_cast<unsigned char>(text[i]));
-}
-
-// hpo train's periodic evaluation line: {"event":"eval","step":N,"mean_reward":V,...}.
-bool IsTrainerEvalLine(const YAML::Node& line) {
-  const YAML::Node event = line["event"];
-  return line["step"] && event && event.IsScalar() && event.Scalar() == "eval";
 }
 
 // The number under `key` on a line, if it has one.
@@ -39,7 +34,7 @@ std::optional<double> NumberAt(const YAML::Node& line, const std::string& key) {
 // evaluation line's mean_reward (whatever the metric: hpo train's curve).
 std::optional<double> MetricOnLine(const YAML::Node& line, const std::string& metric) {
   if (line[metric]) return NumberAt(line, metric);
-  if (IsTrainerEvalLine(line)) return NumberAt(line, "mean_reward");
+  if (protocol::IsPeriodicEvalLine(line)) return NumberAt(line, "mean_reward");
   return std::nullopt;
 }
 
@@ -47,7 +42,7 @@ std::optional<double> MetricOnLine(const YAML::Node& line, const std::string& me
 // evaluation line (where it is final_mean_reward's value at that step).
 std::optional<double> NameOnLine(const YAML::Node& line, const std::string& name) {
   if (line[name]) return NumberAt(line, name);
-  if (protocol::IsRewardAlias(name) && IsTrainerEvalLine(line))
+  if (protocol::IsRewardAlias(name) && protocol::IsPeriodicEvalLine(line))
     return NumberAt(line, "mean_reward");
   return std::nullopt;
 }

@@ -10,6 +10,7 @@
 #include "lib/core/error.h"
 #include "lib/core/stop_signal.h"
 #include "lib/core/value.h"
+#include "lib/protocol/eval_line.h"
 #include "lib/protocol/trial_results.h"
 #include "lib/trainer/checkpoint.h"
 
@@ -165,12 +166,13 @@ void RunLog::Report(const EvalResult& r, int64_t global_step, int64_t reported_s
                     protocol::TrainerResultsYaml(results));
   }
   if (options_.eval_json) {  // the sweep controller's intermediate values
-    fmt::print(
-        "{{\"event\":\"{}\",\"step\":{},\"mean_reward\":{},\"std\":{},\"success_rate\":{},"
-        "\"episodes\":{},"
-        "\"elapsed\":{:.3f}}}\n",
-        final_eval ? "final_eval" : "eval", reported_step, r.mean_reward, r.std_reward,
-        r.success_rate, r.episodes, TrainingSeconds());
+    fmt::print("{}\n", protocol::EvalLineJson({.final_eval = final_eval,
+                                               .step = reported_step,
+                                               .mean_reward = r.mean_reward,
+                                               .std = r.std_reward,
+                                               .success_rate = r.success_rate,
+                                               .episodes = r.episodes,
+                                               .elapsed = TrainingSeconds()}));
     std::fflush(stdout);
   }
   if (!final_eval) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "lib/protocol/eval_line.h"
 #include "lib/runner/sweep_runner.h"
 
 namespace hpo::runner {
@@ -105,6 +106,25 @@ TEST(ReadFinalValueTest, AResultsFileWithNanFailsTheTrialForItsNan) {
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "the trial's final final_mean_reward is NaN (not a number to compare)");
   }
+}
+
+TEST(ParseReportLineTest, HpoTrainsEvalLineIsTheCurveOfEveryRewardAlias) {
+  // What hpo train prints (protocol::EvalLineJson) is what the controller reads back.
+  const std::string line = protocol::EvalLineJson(
+      {.step = 2048, .mean_reward = 120.5, .std = 3, .success_rate = 0.25, .episodes = 4});
+  for (const char* alias : {"final_mean_reward", "reward", "mean_reward", "episode_reward_mean"}) {
+    const std::optional<ParsedReport> r = ParseReportLine(line, Metric(alias));
+    ASSERT_TRUE(r) << alias;
+    EXPECT_EQ(r->step, 2048) << alias;
+    EXPECT_EQ(r->value, 120.5) << alias;
+  }
+  EXPECT_EQ(ParseReportLine(line, Metric("success_rate"))->value, 0.25);
+  const std::string nan = protocol::EvalLineJson({.step = 10, .mean_reward = NAN});
+  EXPECT_TRUE(std::isnan(ParseReportLine(nan, Metric("final_mean_reward"))->value));
+  // the final evaluation's reward is the results file's, not a point of the curve
+  EXPECT_FALSE(
+      ParseReportLine(protocol::EvalLineJson({.final_eval = true, .step = 4096, .mean_reward = 1}),
+                      Metric("final_mean_reward")));
 }
 
 TEST(ParseReportLineTest, ACostOnTheLineIsKept) {
