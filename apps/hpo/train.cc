@@ -21,6 +21,7 @@
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/core/terminal.h"
+#include "lib/protocol/run_folder.h"
 #include "lib/store/sweep_location.h"
 #include "lib/trainer/trainer.h"
 
@@ -52,8 +53,8 @@ std::filesystem::path DefaultRunDir() {
 // A run directory may be new, or prepared by a sweep (its train_config_overrides.yaml, the
 // trial's input, in it); one that already holds a run is never overwritten.
 void CheckRunDirIsFree(const std::filesystem::path& dir) {
-  for (const char* taken :
-       {"progress.csv", "resolved_config.yaml", "resolved_overrides.yaml", "checkpoints"}) {
+  for (const char* taken : {protocol::kProgressCsv, protocol::kResolvedConfig,
+                            protocol::kResolvedOverrides, protocol::kCheckpointsDir}) {
     if (std::filesystem::exists(dir / taken)) {
       throw UserError(
           Origin{"--run-dir"},
@@ -100,11 +101,11 @@ config::TrainerConfig ResumedRun(const TrainCliOptions& o, trainer::TrainOptions
   }
   options.run_dir = o.resume;
   options.resume = true;
-  if (!std::filesystem::exists(options.run_dir / "resolved_config.yaml")) {
+  if (!std::filesystem::exists(options.run_dir / protocol::kResolvedConfig)) {
     throw UserError(Origin{"--resume"},
                     "no run in " + o.resume + " (resolved_config.yaml is missing)");
   }
-  return config::ResolveTrainerConfig((options.run_dir / "resolved_config.yaml").string(), {},
+  return config::ResolveTrainerConfig((options.run_dir / protocol::kResolvedConfig).string(), {},
                                       o.overrides);
 }
 
@@ -123,9 +124,9 @@ config::TrainerConfig NewRun(const TrainCliOptions& o, trainer::TrainOptions& op
 // which stays as the controller wrote it.
 void WriteRunConfig(const config::TrainerConfig& config, const trainer::TrainOptions& options) {
   std::filesystem::create_directories(options.run_dir);
-  WriteFileAtomic(options.run_dir / "resolved_config.yaml", config.ToYaml());
+  WriteFileAtomic(options.run_dir / protocol::kResolvedConfig, config.ToYaml());
   if (!options.resume)
-    WriteFileAtomic(options.run_dir / "resolved_overrides.yaml", config.DiffYaml());
+    WriteFileAtomic(options.run_dir / protocol::kResolvedOverrides, config.DiffYaml());
   fmt::print(stderr, "hpo train: {} run in {}\n", options.resume ? "resuming the" : "new",
              options.run_dir.string());
 }

@@ -10,10 +10,9 @@
 #include <string>
 #include <vector>
 
-namespace hpo::protocol {
+#include "lib/protocol/run_folder.h"
 
-/// The file a trial writes its final results to, in its run folder.
-inline constexpr const char* kResultsFile = "sweep_eval_results.yaml";
+namespace hpo::protocol {
 
 /// What `hpo train` reports at its end: its final deterministic evaluation, how long it ran and
 /// where the time went (docs/run_dir.md).

@@ -9,6 +9,7 @@
 #include "lib/config/objective_formula.h"
 #include "lib/config/yaml_source.h"
 #include "lib/core/seed_aggregate.h"
+#include "lib/protocol/run_folder.h"
 
 namespace hpo::report {
 
@@ -55,7 +56,7 @@ std::optional<double> RescoreRun(const std::filesystem::path& run_dir,
                                  const config::ObjectiveFormula& objective,
                                  std::set<std::string>& numeric_keys) {
   try {
-    const YAML::Node node = YAML::LoadFile((run_dir / "sweep_eval_results.yaml").string());
+    const YAML::Node node = YAML::LoadFile((run_dir / protocol::kResultsFile).string());
     for (const auto& p : node) {
       if (p.second.IsScalar() && config::ValueFromYaml(p.second, Origin{}).is_number())
         numeric_keys.insert(p.first.Scalar());

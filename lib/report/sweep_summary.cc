@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "lib/core/value.h"
+#include "lib/protocol/run_folder.h"
 #include "lib/report/best_params.h"
 
 namespace hpo::report {
@@ -83,8 +84,8 @@ void CheckpointKeeper::Prune(const std::vector<store::Trial>& trials) {
         t.state != store::TrialState::kWaiting && t.state != store::TrialState::kRunning;
     if (!finished || top.count(t.id) || t.run_dir.empty() || !done_.insert(t.id).second) continue;
     std::error_code ignored;  // a folder another controller already removed, or none
-    removed_ +=
-        std::filesystem::remove_all(std::filesystem::path(t.run_dir) / "checkpoints", ignored) > 0;
+    removed_ += std::filesystem::remove_all(
+                    std::filesystem::path(t.run_dir) / protocol::kCheckpointsDir, ignored) > 0;
   }
 }
 

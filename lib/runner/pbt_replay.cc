@@ -10,6 +10,7 @@
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/core/json.h"
+#include "lib/protocol/run_folder.h"
 #include "lib/runner/pbt_coordinator.h"
 #include "lib/runner/trial_process.h"
 
@@ -30,10 +31,10 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
                                                      const config::ObjectiveFormula& metric) {
   std::filesystem::create_directories(CheckpointDir(run_dir));
   const ParamSet all = TrialParams(plan.sweep, s.entry->params);  // as the sweep's trials ran
-  WriteFileAtomic(run_dir / "train_config_overrides.yaml", ParamsYaml(all));
+  WriteFileAtomic(run_dir / protocol::kTrialInput, ParamsYaml(all));
   ProcessSpec spec;
   spec.argv = TrialCommand(plan.sweep.command, plan.run.hpo_binary, all, run_dir, plan.seed);
-  spec.log_path = run_dir / "trial.log";
+  spec.log_path = run_dir / protocol::kTrialLog;
   spec.env = TrialEnvironment(plan.sweep.name, run_dir, plan.seed);
   spec.env.push_back({"HPO_CHECKPOINT_DIR", CheckpointDir(run_dir).string()});
   if (!s.restore_from.empty()) spec.env.push_back({"HPO_RESTORE_FROM", s.restore_from.string()});
@@ -67,7 +68,7 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
     }
     if (!stopped_at && !status->ok())
       throw UserError(fmt::format("replay segment {} ended with {} (see {})", s.index,
-                                  status->Describe(), (run_dir / "trial.log").string()));
+                                  status->Describe(), (run_dir / protocol::kTrialLog).string()));
     return {last_value, last_step};
   }
 }
@@ -95,7 +96,7 @@ ReplayResult ReplaySchedule(const ReplayPlan& plan,
         throw UserError(fmt::format(
             "replay segment {} ended at step {} without a checkpoint of step {}, where the "
             "schedule changes values (see {})",
-            i, step, *s.stop_at, (run_dir / "trial.log").string()));
+            i, step, *s.stop_at, (run_dir / protocol::kTrialLog).string()));
       restore_from = *checkpoint;
       progress(fmt::format("segment {}: steps {}..{} with {} ({} {})", i, s.entry->step, *s.stop_at,
                            JsonParams(s.entry->params), plan.sweep.metric,

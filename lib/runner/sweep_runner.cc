@@ -32,6 +32,7 @@
 #include "lib/core/random.h"
 #include "lib/core/seed_aggregate.h"
 #include "lib/core/stop_signal.h"
+#include "lib/protocol/run_folder.h"
 #include "lib/runner/pbt_coordinator.h"
 #include "lib/runner/study_view.h"
 #include "lib/runner/trial_process.h"
@@ -62,7 +63,6 @@ bool IsDeadLocalWorker(const std::string& worker, const std::string& host) {
 }
 
 // Written by the controller into each run directory as the trial starts (see TryAdopt).
-constexpr const char* kTrialRecordFile = "hpo_trial.yaml";
 
 using Clock = std::chrono::steady_clock;
 
@@ -425,7 +425,7 @@ class Controller {
       if (member) {
         restore_from = PlaceRestorePoint(*member, trial.run_dir);
         // The member's history as this stretch starts (values, lineage, schedule), beside it.
-        WriteFileAtomic(std::filesystem::path(trial.run_dir) / "pbt_member.yaml",
+        WriteFileAtomic(std::filesystem::path(trial.run_dir) / protocol::kPbtMemberRecord,
                         pbt_->Record(*member), Flush::kNo);
       }
     } catch (const std::exception& e) {
@@ -657,10 +657,10 @@ class Controller {
     // a new run directory; adoption reads the record and refuses one that does not match.
     for (const SeedRun& seed : SeedRuns(trial, c_.seeds_per_trial)) {
       std::filesystem::create_directories(seed.run_dir);
-      WriteFileAtomic(seed.run_dir / "train_config_overrides.yaml",
-                      ParamsYaml(AllParams(trial, seed)), Flush::kNo);
+      WriteFileAtomic(seed.run_dir / protocol::kTrialInput, ParamsYaml(AllParams(trial, seed)),
+                      Flush::kNo);
     }
-    WriteFileAtomic(run_dir / kTrialRecordFile, TrialRecord(trial), Flush::kNo);
+    WriteFileAtomic(run_dir / protocol::kTrialRecord, TrialRecord(trial), Flush::kNo);
   }
 
   /// Free process slots of this controller (n_jobs): each running seed takes one.
@@ -719,7 +719,7 @@ class Controller {
     ProcessSpec spec;
     spec.argv =
         TrialCommand(c_.command, run_.hpo_binary, AllParams(trial, seed), seed.run_dir, seed.seed);
-    spec.log_path = seed.run_dir / "trial.log";
+    spec.log_path = seed.run_dir / protocol::kTrialLog;
     spec.env = TrialEnvironment(c_.name, seed.run_dir, seed.seed);
     spec.env.push_back({"HPO_TRIAL_NUMBER", std::to_string(trial.number)});
     spec.env.push_back({"HPO_SEED_INDEX", std::to_string(seed.index)});
@@ -990,7 +990,7 @@ class Controller {
   void FailTrial(RunningTrial& r, const SeedRun& seed, const std::string& why) {
     if (r.ending()) return;
     r.failure = (r.seeds.size() > 1 ? SeedName(seed) + ": " : "") + why;
-    r.failure_log = seed.run_dir / "trial.log";
+    r.failure_log = seed.run_dir / protocol::kTrialLog;
     StopSeeds(r);
   }
 
@@ -1097,14 +1097,14 @@ class Controller {
   std::string WhyNotAdoptable(const store::Trial& t, std::vector<SeedRun>& seeds) const {
     if (t.run_dir.empty() || t.params.empty()) return "it had not started";
     const std::filesystem::path dir = t.run_dir;
-    std::ifstream record_file(dir / kTrialRecordFile);
+    std::ifstream record_file(dir / protocol::kTrialRecord);
     if (!record_file)
       return fmt::format("its run directory has no readable {} (not visible from this host?)",
-                         kTrialRecordFile);
+                         protocol::kTrialRecord);
     const std::string record((std::istreambuf_iterator<char>(record_file)),
                              std::istreambuf_iterator<char>());
     if (record != TrialRecord(t))
-      return fmt::format("{} names another trial or other parameters", kTrialRecordFile);
+      return fmt::format("{} names another trial or other parameters", protocol::kTrialRecord);
     seeds = SeedRuns(t, SeedsStartedWith(t));
     try {
       for (SeedRun& seed : seeds) {
@@ -1122,12 +1122,12 @@ class Controller {
   static double SecondsToResults(const store::Trial& t, const SeedRun& seed) {
     std::error_code ec;
     const auto written =
-        std::filesystem::last_write_time(seed.run_dir / "sweep_eval_results.yaml", ec);
+        std::filesystem::last_write_time(seed.run_dir / protocol::kResultsFile, ec);
     const int64_t written_ms = ec ? store::NowMs()
                                   : std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::file_clock::to_sys(written).time_since_epoch())
                                         .count();
-    const int64_t started_ms = CreatedMs(seed.run_dir / "trial.log").value_or(t.started_ms);
+    const int64_t started_ms = CreatedMs(seed.run_dir / protocol::kTrialLog).value_or(t.started_ms);
     return std::max(0.0, static_cast<double>(written_ms - started_ms) / 1000.0);
   }
 
@@ -1409,7 +1409,7 @@ std::vector<std::string> TrialCommand(const std::vector<std::string>& command,
             "--run-dir",
             run_dir.string(),
             "--config",
-            (run_dir / "train_config_overrides.yaml").string(),
+            (run_dir / protocol::kTrialInput).string(),
             "--seed",
             std::to_string(seed)};
   }
@@ -1443,7 +1443,7 @@ std::optional<ParsedReport> ParseReportLine(const std::string& line,
 double ReadFinalValue(const std::filesystem::path& run_dir,
                       const config::ObjectiveFormula& objective,
                       const std::optional<double>& last_reported) {
-  const std::filesystem::path results = run_dir / "sweep_eval_results.yaml";
+  const std::filesystem::path results = run_dir / protocol::kResultsFile;
   const std::string& metric = objective.text();
   double value;
   if (std::filesystem::exists(results)) {
@@ -1482,7 +1482,7 @@ std::vector<config::ObjectiveFormula> ObjectiveFormulas(const std::vector<Object
 
 TrialMeasures ReadTrialMeasures(const std::filesystem::path& run_dir) {
   TrialMeasures measures;
-  const std::filesystem::path results = run_dir / "sweep_eval_results.yaml";
+  const std::filesystem::path results = run_dir / protocol::kResultsFile;
   if (!std::filesystem::exists(results)) return measures;
   try {
     const YAML::Node node = YAML::LoadFile(results.string());

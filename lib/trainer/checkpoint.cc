@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lib/core/error.h"
+#include "lib/protocol/run_folder.h"
 
 namespace hpo::trainer {
 namespace {
@@ -95,7 +96,7 @@ CheckpointState LoadCheckpointFile(const std::filesystem::path& path) {
 }
 
 std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir) {
-  return LatestCheckpointIn(run_dir / "checkpoints");
+  return LatestCheckpointIn(run_dir / protocol::kCheckpointsDir);
 }
 
 std::filesystem::path LatestCheckpointIn(const std::filesystem::path& folder) {

@@ -10,6 +10,7 @@
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/core/value.h"
+#include "lib/protocol/run_folder.h"
 #include "lib/trainer/checkpoint.h"
 
 namespace hpo::trainer {
@@ -65,20 +66,20 @@ std::filesystem::path CheckpointNamedBy(const std::filesystem::path& file_or_dir
       throw UserError("no checkpoint " + file_or_dir.string());
     return file_or_dir;
   }
-  if (std::filesystem::is_directory(file_or_dir / "checkpoints"))
+  if (std::filesystem::is_directory(file_or_dir / protocol::kCheckpointsDir))
     return LatestCheckpoint(file_or_dir);
   return LatestCheckpointIn(file_or_dir);
 }
 
 void KeepStartingPoint(const std::filesystem::path& run_dir,
                        const std::filesystem::path& checkpoint, int64_t global_step) {
-  const std::filesystem::path folder = run_dir / "checkpoints";
+  const std::filesystem::path folder = run_dir / protocol::kCheckpointsDir;
   const std::string copy = fmt::format("step_{:010d}.pt", global_step);
   std::filesystem::create_directories(folder);
   const std::filesystem::path tmp = folder / ("." + copy + ".tmp");
   std::filesystem::copy_file(checkpoint, tmp, std::filesystem::copy_options::overwrite_existing);
   std::filesystem::rename(tmp, folder / copy);
-  WriteFileAtomic(run_dir / "init_from.yaml",
+  WriteFileAtomic(run_dir / protocol::kInitFromRecord,
                   fmt::format("# The checkpoint this run started from (hpo train --init-from or "
                               "HPO_RESTORE_FROM), and its copy\n"
                               "checkpoint: {}\nstep: {}\ncopy: {}\n",

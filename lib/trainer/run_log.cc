@@ -11,6 +11,7 @@
 #include "lib/core/stop_signal.h"
 #include "lib/core/value.h"
 #include "lib/protocol/eval_line.h"
+#include "lib/protocol/run_folder.h"
 #include "lib/protocol/trial_results.h"
 #include "lib/trainer/checkpoint.h"
 
@@ -35,11 +36,11 @@ RunLog::RunLog(const config::TrainerConfig& config, const TrainOptions& options,
     : c_(config), options_(options), reward_threshold_(reward_threshold) {}
 
 void RunLog::Start(const std::string& csv_header, int64_t global_step, int64_t total_steps) {
-  std::filesystem::create_directories(options_.run_dir / "checkpoints");
+  std::filesystem::create_directories(options_.run_dir / protocol::kCheckpointsDir);
   if (!options_.checkpoint_dir.empty())
     std::filesystem::create_directories(options_.checkpoint_dir);
-  const bool new_progress = !std::filesystem::exists(options_.run_dir / "progress.csv");
-  progress_.open(options_.run_dir / "progress.csv", std::ios::app);
+  const bool new_progress = !std::filesystem::exists(options_.run_dir / protocol::kProgressCsv);
+  progress_.open(options_.run_dir / protocol::kProgressCsv, std::ios::app);
   if (new_progress) progress_ << csv_header << "\n";
   start_step_ = global_step;
   total_steps_ = total_steps;
@@ -113,18 +114,20 @@ void RunLog::AfterLearning(int64_t global_step, const Evaluate& evaluate,
   }
   if (global_step >= next_checkpoint_step_) {
     next_checkpoint_step_ = NextMultiple(global_step, c_.checkpoint_interval);
-    save(options_.run_dir / "checkpoints" / fmt::format("step_{:010d}.pt", global_step));
+    save(options_.run_dir / protocol::kCheckpointsDir /
+         fmt::format("step_{:010d}.pt", global_step));
   }
 }
 
 int RunLog::Finish(int64_t global_step, const Evaluate& evaluate, const SaveCheckpoint& save) {
   if (const int signal = StopSignalScope::Received()) {
-    save(options_.run_dir / "checkpoints" / fmt::format("step_{:010d}.pt", global_step));
+    save(options_.run_dir / protocol::kCheckpointsDir /
+         fmt::format("step_{:010d}.pt", global_step));
     fmt::print(stderr, "\nhpo train: stopped by {} at step {}; checkpoint saved\n",
                sigabbrev_np(signal), global_step);
     return kExitInterrupted;
   }
-  save(options_.run_dir / "checkpoints" / "final.pt");
+  save(options_.run_dir / protocol::kCheckpointsDir / "final.pt");
   Report(evaluate(true), global_step, global_step, true, save);
   return kExitOk;
 }

@@ -8,6 +8,7 @@
 #include "envs/env.h"
 #include "lib/core/error.h"
 #include "lib/core/stop_signal.h"
+#include "lib/protocol/run_folder.h"
 #include "lib/trainer/blas.h"
 #include "lib/trainer/checkpoint.h"
 #include "lib/trainer/evaluation.h"
@@ -85,7 +86,7 @@ EvalResult EvaluateSaved(const std::filesystem::path& run_dir_or_checkpoint, int
     run_dir = checkpoint.parent_path().parent_path();  // RUN_DIR/checkpoints/X.pt
   }
   config::TrainerConfig config;
-  config::ApplyYamlFile(config, run_dir / "resolved_config.yaml");
+  config::ApplyYamlFile(config, run_dir / protocol::kResolvedConfig);
   if (config.algorithm == "sac")
     return EvaluateSacCheckpoint(config, LoadCheckpointFile(checkpoint), episodes, seed,
                                  stochastic);

@@ -1,0 +1,26 @@
+// The names in a trial's run folder (docs/run_dir.md): one spelling for the trainer that writes
+// them, the controller that prepares and reads them, and the report.
+#pragma once
+
+namespace hpo::protocol {
+
+/// The trial's input: its values, written by the controller, read by `hpo train --config`.
+inline constexpr const char* kTrialInput = "train_config_overrides.yaml";
+/// Every trainer key and the value `hpo train` used (read back by --resume and hpo eval).
+inline constexpr const char* kResolvedConfig = "resolved_config.yaml";
+/// The keys `hpo train` was asked to set, as it resolved them.
+inline constexpr const char* kResolvedOverrides = "resolved_overrides.yaml";
+/// The final results (trial_results.h).
+inline constexpr const char* kResultsFile = "sweep_eval_results.yaml";
+inline constexpr const char* kProgressCsv = "progress.csv";
+inline constexpr const char* kCheckpointsDir = "checkpoints";
+/// The trial's stderr and a copy of its stdout, written by the controller.
+inline constexpr const char* kTrialLog = "trial.log";
+/// The controller's record of the trial (study, number, seed, values).
+inline constexpr const char* kTrialRecord = "hpo_trial.yaml";
+/// A run started from a checkpoint: which one (hpo train --init-from).
+inline constexpr const char* kInitFromRecord = "init_from.yaml";
+/// A PBT member's record as its trial started.
+inline constexpr const char* kPbtMemberRecord = "pbt_member.yaml";
+
+}  // namespace hpo::protocol
