@@ -97,8 +97,9 @@ double MetricInResults(const YAML::Node& results, const std::string& metric) {
 double TrialNumber(const YAML::Node& node) {
   if (node.IsScalar() && node.Tag() != "!") {  // unquoted: a quoted "NaN" is a string
     const std::string& text = node.Scalar();
-    if (text == "NaN" || text == "nan") return NAN;
-    if (text == "Infinity" || text == "inf") return HUGE_VAL;
+    // fmt and printf write a NaN with its sign bit set (0/0 on x86-64) as -nan
+    if (text == "NaN" || text == "nan" || text == "-nan") return NAN;
+    if (text == "Infinity" || text == "inf" || text == "+inf") return HUGE_VAL;
     if (text == "-Infinity" || text == "-inf") return -HUGE_VAL;
   }
   return node.as<double>();

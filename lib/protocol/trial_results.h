@@ -55,9 +55,9 @@ std::optional<std::string> WhyTrainerNeverWrites(const std::string& metric);
 bool IsRewardAlias(const std::string& metric);
 
 /// A number as trials write it, in a results file or on a JSON line: YAML's (.nan, .inf), those
-/// Python's json.dumps writes (NaN, Infinity, -Infinity), and those hpo train's fmt and Python's
-/// repr write (nan, inf, -inf). A quoted scalar is a string, never a number. Throws
-/// YAML::Exception when the node holds no number.
+/// Python's json.dumps writes (NaN, Infinity, -Infinity), and those hpo train's fmt, printf and
+/// Python's repr write (nan, -nan, inf, -inf). Those words quoted are strings, not numbers.
+/// Throws YAML::Exception when the node holds no number.
 double TrialNumber(const YAML::Node& node);
 
 /// The value of `metric` in a results mapping: by its own name, or final_mean_reward for a

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <filesystem>
 #include <optional>
 
@@ -51,7 +52,8 @@ std::vector<Objective> StudyInfo::Objectives() const {
 namespace {
 
 // `objective` from a run folder's sweep_eval_results.yaml, as the controller reads it; none when
-// the file or the number is missing. Adds the file's numeric keys to `numeric_keys`.
+// the file or the number is missing, or the number is not finite (the controller fails such a
+// trial, runner::ReadFinalValue). Adds the file's numeric keys to `numeric_keys`.
 std::optional<double> RescoreRun(const std::filesystem::path& run_dir,
                                  const config::ObjectiveFormula& objective,
                                  std::set<std::string>& numeric_keys) {
@@ -61,7 +63,9 @@ std::optional<double> RescoreRun(const std::filesystem::path& run_dir,
       if (p.second.IsScalar() && config::ValueFromYaml(p.second, Origin{}).is_number())
         numeric_keys.insert(p.first.Scalar());
     }
-    return objective.FromResults(node);
+    const double value = objective.FromResults(node);
+    if (!std::isfinite(value)) return std::nullopt;
+    return value;
   } catch (const std::exception&) {
     return std::nullopt;  // missing or unreadable results, or no such number
   }

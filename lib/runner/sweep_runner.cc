@@ -33,6 +33,7 @@
 #include "lib/core/seed_aggregate.h"
 #include "lib/core/stop_signal.h"
 #include "lib/protocol/run_folder.h"
+#include "lib/protocol/trial_results.h"
 #include "lib/runner/pbt_coordinator.h"
 #include "lib/runner/study_view.h"
 #include "lib/runner/trial_process.h"
@@ -61,8 +62,6 @@ bool IsDeadLocalWorker(const std::string& worker, const std::string& host) {
   if (pid <= 0) return false;
   return ::kill(pid, 0) != 0 && errno == ESRCH;
 }
-
-// Written by the controller into each run directory as the trial starts (see TryAdopt).
 
 using Clock = std::chrono::steady_clock;
 
@@ -1432,7 +1431,7 @@ std::optional<ParsedReport> ParseReportLine(const std::string& line,
   try {
     ParsedReport report{std::nullopt, value->value, std::nullopt, value->partial};
     if (node["step"]) report.step = node["step"].as<int64_t>();
-    if (node["cost"] && node["cost"].IsScalar()) report.cost = node["cost"].as<double>();
+    if (node["cost"] && node["cost"].IsScalar()) report.cost = protocol::TrialNumber(node["cost"]);
     if (report.partial && !report.step) return std::nullopt;  // neither curve point nor result
     return report;
   } catch (const YAML::Exception&) {

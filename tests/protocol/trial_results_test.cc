@@ -1,8 +1,10 @@
 #include "lib/protocol/trial_results.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,6 +44,19 @@ TEST(ResultsFileTest, WhatHpoTrainWritesReadsBackKeyByKey) {
   EXPECT_EQ(MetricInResults(unsolved, "time_to_solve"), 80.5);
   EXPECT_TRUE(std::isnan(MetricInResults(unsolved, "final_mean_reward")));
   EXPECT_EQ(MetricInResults(unsolved, "std"), HUGE_VAL);
+}
+
+TEST(ResultsFileTest, EveryNonFiniteSpellingATrialWritesIsANumber) {
+  // fmt and printf write 0/0 on x86-64 as -nan (its sign bit is set)
+  EXPECT_EQ(fmt::format("{}", -std::numeric_limits<double>::quiet_NaN()), "-nan");
+  for (const char* text : {"nan", "-nan", "NaN", ".nan", ".NaN"})
+    EXPECT_TRUE(std::isnan(TrialNumber(YAML::Load(std::string("x: ") + text)["x"]))) << text;
+  for (const char* text : {"inf", "+inf", "Infinity", ".inf"})
+    EXPECT_EQ(TrialNumber(YAML::Load(std::string("x: ") + text)["x"]), HUGE_VAL) << text;
+  for (const char* text : {"-inf", "-Infinity", "-.inf"})
+    EXPECT_EQ(TrialNumber(YAML::Load(std::string("x: ") + text)["x"]), -HUGE_VAL) << text;
+  EXPECT_THROW(TrialNumber(YAML::Load("x: \"nan\"")["x"]), YAML::Exception);  // a string
+  EXPECT_THROW(TrialNumber(YAML::Load("x: fast")["x"]), YAML::Exception);
 }
 
 TEST(ResultsFileTest, AMetricIsReadByItsNameOrAsARewardAlias) {

@@ -227,5 +227,26 @@ TEST(RescoreTest, ASeededTrialIsRescoredSeedBySeedFromItsSeedFolders) {
   EXPECT_TRUE(s.trials[1].seed_values.empty());
 }
 
+// A non-finite value fails a trial in the controller (runner::ReadFinalValue): rescored, it is no
+// value either, not a number that sorts anywhere among the seeds'.
+TEST(RescoreTest, ANonFiniteSeedValueLeavesTheTrialUnranked) {
+  SeededStudy s = MakeSeededStudy();
+  const std::filesystem::path dir = testing_support::FreshTestDir("rescore_non_finite");
+  const char* success[2][3] = {{"0.5", "0.9", "0.75"}, {"0.25", "0.5", "inf"}};
+  for (size_t t = 0; t < 2; ++t) {
+    s.trials[t].run_dir = (dir / ("seeded.r." + std::to_string(t))).string();
+    for (size_t i = 0; i < 3; ++i) {
+      const std::filesystem::path seed_dir =
+          dir / ("seeded.r." + std::to_string(t)) / ("seed_" + std::to_string(i));
+      std::filesystem::create_directories(seed_dir);
+      WriteFileAtomic(seed_dir / "sweep_eval_results.yaml",
+                      fmt::format("final_mean_reward: 1\nsuccess_rate: {}\n", success[t][i]));
+    }
+  }
+  RescoreFromRunDirs(s.trials, "success_rate", s.info.seeds);
+  EXPECT_EQ(s.trials[0].value, 0.75);
+  EXPECT_FALSE(s.trials[1].value);  // not the median 0.5 of 0.25, 0.5 and inf
+}
+
 }  // namespace
 }  // namespace hpo::report
