@@ -20,7 +20,8 @@ phase setup bash scripts/setup.sh
 phase build bash scripts/build.sh
 phase check-style python3 scripts/check-style
 # Two tests per core: the slow ones mostly wait (a stopped server, a heartbeat timeout, a trial's
-# sleep), so the whole suite took 233 s at 4 jobs on 2 cores against 336 s at 2 (2026-12-07).
+# sleep): on a 2-core machine the suite took 285 s at 4 jobs against 336 s at 2 in clean-clone CI
+# runs (2026-12-07, docs/benchmarks.md "The test command").
 phase ctest ctest --test-dir build --output-on-failure --parallel "${HPO_TEST_JOBS:-$((2 * $(nproc)))}" "$@"
 fuzz_seconds=${HPO_FUZZ_SECONDS:-60}
 if ((fuzz_seconds > 0)); then
