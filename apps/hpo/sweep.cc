@@ -283,11 +283,9 @@ int DryRun(config::SweepConfig c, std::optional<int> add_trials) {
   PrintSpace(c);
   const space::SearchSpace space = c.BuildSpace();
   std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler(c.sampler);
-  std::vector<std::pair<ParamSet, std::string>> queued;
-  for (const config::QueuedTrial& q : config::FirstTrials(c, space))
-    queued.emplace_back(q.params, q.label);
-  const std::vector<runner::FirstTrial> trials = runner::FirstTrials(
-      *sampler, space, WarmStartObservations(c, space), queued, c.seed, c.n_trials);
+  const std::vector<runner::FirstTrial> trials =
+      runner::FirstTrials(*sampler, space, WarmStartObservations(c, space),
+                          config::FirstTrials(c, space), c.seed, c.n_trials);
   if (c.sampler.method == "pbt") {
     fmt::print("the members' first values (then PBT explores from the leaders' values):\n");
   } else {

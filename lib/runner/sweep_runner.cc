@@ -1521,7 +1521,7 @@ std::optional<samplers::Suggestion> SuggestTrial(samplers::Sampler& sampler,
 
 std::vector<FirstTrial> FirstTrials(samplers::Sampler& sampler, const space::SearchSpace& space,
                                     std::vector<samplers::Observation> history,
-                                    const std::vector<std::pair<ParamSet, std::string>>& queued,
+                                    const std::vector<config::QueuedTrial>& queued,
                                     uint64_t sweep_seed, int n_trials) {
   std::vector<FirstTrial> trials;
   // as the controller's history shows a trial that has started (SamplerView)
@@ -1531,9 +1531,9 @@ std::vector<FirstTrial> FirstTrials(samplers::Sampler& sampler, const space::Sea
     started.params = params;
     return ObservationOf(started, space.ToUnit(params), {Objective{}});
   };
-  for (const auto& [params, label] : queued) {
-    trials.push_back({params, label, 0});
-    history.push_back(running(params));
+  for (const config::QueuedTrial& q : queued) {
+    trials.push_back({q.params, q.label, 0});
+    history.push_back(running(q.params));
   }
   for (auto n = static_cast<int64_t>(trials.size()); n < n_trials; ++n) {
     const std::optional<samplers::Suggestion> s =

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lib/config/objective_formula.h"
+#include "lib/config/queued_trial.h"
 #include "lib/config/sweep_config.h"
 #include "lib/core/pareto.h"
 #include "lib/core/value.h"
@@ -109,7 +110,7 @@ struct FirstTrial {
 /// the sampler is exhausted. What `hpo sweep --dry-run` prints.
 std::vector<FirstTrial> FirstTrials(samplers::Sampler& sampler, const space::SearchSpace& space,
                                     std::vector<samplers::Observation> history,
-                                    const std::vector<std::pair<ParamSet, std::string>>& queued,
+                                    const std::vector<config::QueuedTrial>& queued,
                                     uint64_t sweep_seed, int n_trials);
 
 /// Creates and returns a new, empty run directory for trial `number`: runs/<name>.r.<number>,

@@ -586,8 +586,8 @@ TEST_F(ControllerTest, TheDryRunsFirstTrialsAreTheControllers) {
     SCOPED_TRACE(method);
     const auto planned = [&] {
       const std::unique_ptr<samplers::Sampler> sampler = samplers::MakeSampler({method});
-      return FirstTrials(*sampler, space_, {}, {{queued, "enqueued"}}, sweep_.seed,
-                         sweep_.n_trials);
+      return FirstTrials(*sampler, space_, {}, {config::QueuedTrial{queued, {}, "enqueued"}},
+                         sweep_.seed, sweep_.n_trials);
     }();
     store_ = FakeStore();
     study_ = store_.OpenStudy("s", "maximize", "", true);
