@@ -13,11 +13,12 @@
 #include "apps/hpo/commands.h"
 #include "apps/hpo/flag_checks.h"
 #include "apps/hpo/sweep_args.h"
-#include "apps/hpo/train_command.h"
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
 #include "lib/report/seed_values.h"
 #include "lib/report/study_info.h"
+#include "lib/report/sweep_results.h"
+#include "lib/report/train_command.h"
 #include "lib/runner/pbt_member.h"
 #include "lib/store/store.h"
 
@@ -37,20 +38,6 @@ struct BestParamsOptions {
 
 const std::string kRule(60, '=');
 const std::string kThinRule(40, '-');
-
-// The stored config the study ran with; none when it cannot be read back (then the trials'
-// own parameters are all there is).
-std::optional<config::SweepConfig> StoredConfig(const store::Study& study) {
-  try {
-    return config::ParseSweepConfig(study.config_yaml, "the stored config of " + study.name,
-                                    study.name);
-  } catch (const UserError& e) {
-    fmt::print(stderr,
-               "hpo best-params: warning: {}; fixed values and the trial program are unknown\n",
-               e.what());
-    return std::nullopt;
-  }
-}
 
 // A PBT sweep's best member changed its values as it trained: its schedule, beside the patch
 // (which holds only its last values).
@@ -75,49 +62,28 @@ void PrintBestSchedule(store::Store& store, int64_t study_id, const std::string&
 // The study's trials ranked as the options ask (another metric, another direction), with what
 // the printing needs to know about the study.
 struct RankedStudy {
-  store::SweepLocation location;
   std::unique_ptr<store::Store> store;
-  store::Study study;
-  report::StudyInfo info;
-  std::vector<store::Trial> trials, ranked;
+  report::SweepResults results;
+  std::vector<store::Trial> ranked;
+  const report::StudyInfo& info() const { return results.info; }
+  const std::string& name() const { return results.location.name; }
 
-  std::string Score(const store::Trial& t) const { return report::ScoreText(t, info); }
-  std::string RunName(const store::Trial& t) const { return report::RunName(location.name, t); }
+  std::string Score(const store::Trial& t) const { return report::ScoreText(t, info()); }
+  std::string RunName(const store::Trial& t) const { return report::RunName(name(), t); }
 };
 
 RankedStudy LoadRanked(const BestParamsOptions& options) {
   RankedStudy r;
-  r.location = options.sweep.Locate();
-  r.store = store::OpenStore(r.location.storage_url);
-  r.study = r.store->OpenStudy(r.location.name, "", "", false);
-  r.info = report::ReadStudyInfo(r.study);
-  r.trials = r.store->LoadTrials(r.study.id);
-  std::set<std::string> result_keys;
-  if (!options.metric.empty() && options.metric != r.info.metric) {
-    result_keys = report::RescoreFromRunDirs(r.trials, options.metric, r.info.seeds);
-    r.info.metric = options.metric;
-  }
-  if (!options.sort.empty()) r.info.maximize = options.sort == "desc";
-  if (!options.metric.empty() || !options.sort.empty())
-    r.info.more_objectives.clear();  // re-ranked by one metric
-  r.ranked = report::RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
-  if (r.ranked.empty() && !result_keys.empty()) {
-    throw UserError(
-        Origin{"--metric"},
-        fmt::format("no complete trial of sweep '{}' has a {} (its results files have: {})",
-                    r.location.name, r.info.metric, fmt::join(result_keys, ", ")));
-  }
-  if (r.ranked.empty()) {
-    throw UserError(
-        fmt::format("sweep '{}' has no complete trial with a {} yet ({} trials in storage)",
-                    r.location.name, r.info.metric, r.trials.size()));
-  }
+  const store::SweepLocation location = options.sweep.Locate();
+  r.store = store::OpenStore(location.storage_url);
+  r.results = report::LoadSweepResults(location, *r.store);
+  r.ranked = report::RankForBestParams(r.results, options.metric, options.sort);
   return r;
 }
 
 // How the trials were ranked, the best run and, with --show-scores, every score.
 void PrintRanking(const RankedStudy& r, const BestParamsOptions& options) {
-  const report::StudyInfo& info = r.info;
+  const report::StudyInfo& info = r.info();
   if (!options.metric.empty() || !options.sort.empty()) {
     fmt::print("Ranked by {}, {} first\n", info.metric, info.maximize ? "largest" : "smallest");
   }
@@ -139,14 +105,15 @@ void PrintRanking(const RankedStudy& r, const BestParamsOptions& options) {
 
 // --pareto: of every objective in a multi-objective study, else of score against cost.
 void PrintParetoFront(const RankedStudy& r) {
-  if (r.info.MultiObjective()) {
-    const std::vector<store::Trial> front = report::ObjectiveFront(r.trials, r.info.Objectives());
+  if (r.info().MultiObjective()) {
+    const std::vector<store::Trial> front =
+        report::ObjectiveFront(r.results.trials, r.info().Objectives());
     fmt::print("Pareto front ({} trials no other trial beats on every objective; by {}):\n",
-               front.size(), r.info.metric);
+               front.size(), r.info().metric);
     for (const store::Trial& t : front) fmt::print("  {}  {}\n", r.RunName(t), r.Score(t));
   } else {
-    fmt::print("Pareto front (best {} for its cost; cheapest first):\n", r.info.metric);
-    for (const store::Trial& t : report::ParetoFront(r.trials, r.info.maximize)) {
+    fmt::print("Pareto front (best {} for its cost; cheapest first):\n", r.info().metric);
+    for (const store::Trial& t : report::ParetoFront(r.results.trials, r.info().maximize)) {
       fmt::print("  {}  {}  in {:.1f} s\n", r.RunName(t), ReadableNumber(*t.value), t.cost);
     }
   }
@@ -164,10 +131,15 @@ struct RankContext {
 
 RankContext MakeRankContext(const RankedStudy& r, const BestParamsOptions& options) {
   RankContext c;
-  c.stored = StoredConfig(r.study);
+  c.stored = r.results.config;
+  if (!c.stored) {
+    fmt::print(stderr,
+               "hpo best-params: warning: {}; fixed values and the trial program are unknown\n",
+               r.results.config_error);
+  }
   if (c.stored) c.fixed = c.stored->fixed;
   for (const auto& [name, value] : c.fixed) c.fixed_names.insert(name);
-  c.patch_path = std::filesystem::path(options.output_dir) / (r.location.name + "_best.yaml");
+  c.patch_path = std::filesystem::path(options.output_dir) / (r.name() + "_best.yaml");
   return c;
 }
 
@@ -181,16 +153,16 @@ void WritePatch(const RankedStudy& r, const RankContext& c, const store::Trial& 
   std::filesystem::create_directories(options.output_dir);
   if (c.custom_program()) {
     WriteFileAtomic(c.patch_path,
-                    report::ProgramPatchFileText(r.location.name, t, c.fixed, r.info.metric,
-                                                 c.stored->command, r.info.seeds));
+                    report::ProgramPatchFileText(r.name(), t, c.fixed, r.info().metric,
+                                                 c.stored->command, r.info().seeds));
     fmt::print(
         "2. Config patch saved to: {}\n   For the sweep's trial program (its parameter "
         "names, nested by their dots; # @package _global_)\n\n",
         c.patch_path.string());
     return;
   }
-  WriteFileAtomic(c.patch_path, report::PatchFileText(r.location.name, t, c.fixed, r.info.metric,
-                                                      c.patch_path, r.info.seeds));
+  WriteFileAtomic(c.patch_path, report::PatchFileText(r.name(), t, c.fixed, r.info().metric,
+                                                      c.patch_path, r.info().seeds));
   fmt::print("2. Config patch saved to: {}\n   Use with: hpo train --patch {}\n\n",
              c.patch_path.string(), c.patch_path.string());
 }
@@ -213,7 +185,7 @@ void PrintRank(const RankedStudy& r, const RankContext& c, int rank,
   if (rank == 0) WritePatch(r, c, t, options);
   if (c.custom_program()) {
     fmt::print("3. Command (the sweep's trial program, as the sweep ran it):\n{}\n{}\n\n",
-               kThinRule, TrialTrainingCommand(*c.stored, r.location.name, t));
+               kThinRule, report::TrialTrainingCommand(*c.stored, r.name(), t));
     return;
   }
   const std::vector<std::string> overrides = report::ParamsAsOverrides(all);
@@ -221,8 +193,8 @@ void PrintRank(const RankedStudy& r, const RankContext& c, int rank,
   for (const std::string& o : overrides) override_line += " --override " + report::ShellQuote(o);
   fmt::print("3. As command-line overrides:\n{}\n{}\n\n", kThinRule, override_line);
   fmt::print("4. Complete training command:\n{}\n{}\n\n", kThinRule,
-             TrainCommand(overrides, RetrainRunDir(r.location.name, t.number).string(),
-                          TrialSeedOption(all, t)));
+             report::TrainCommand(overrides, report::RetrainRunDir(r.name(), t.number).string(),
+                                  report::TrialSeedOption(all, t)));
 }
 
 int RunBestParams(const BestParamsOptions& options) {
@@ -232,7 +204,7 @@ int RunBestParams(const BestParamsOptions& options) {
   const RankContext context = MakeRankContext(r, options);
   const int n = std::min<int>(options.top_n, static_cast<int>(r.ranked.size()));
   for (int rank = 0; rank < n; ++rank) PrintRank(r, context, rank, options);
-  PrintBestSchedule(*r.store, r.study.id, r.location.name, r.info.maximize, options);
+  PrintBestSchedule(*r.store, r.results.study.id, r.name(), r.info().maximize, options);
   return kExitOk;
 }
 

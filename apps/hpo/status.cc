@@ -13,6 +13,7 @@
 #include "lib/report/best_params.h"
 #include "lib/report/seed_values.h"
 #include "lib/report/study_info.h"
+#include "lib/report/sweep_results.h"
 #include "lib/report/trial_table.h"
 #include "lib/runner/pbt_member.h"
 #include "lib/store/store.h"
@@ -68,26 +69,24 @@ void PrintStudyChanges(store::Store& store, int64_t study_id) {
 int RunStatus(const SweepArgs& args) {
   const store::SweepLocation location = args.Locate();
   auto store = store::OpenStore(location.storage_url);
-  const store::Study study = store->OpenStudy(location.name, "", "", false);
-  const report::StudyInfo info = report::ReadStudyInfo(study);
-  const std::vector<store::Trial> trials = store->LoadTrials(study.id);
-
-  fmt::print("sweep {}: {} trials, {} {}\n", location.name, trials.size(),
+  const report::SweepResults r = report::LoadSweepResults(location, *store);
+  const report::StudyInfo& info = r.info;
+  fmt::print("sweep {}: {} trials, {} {}\n", location.name, r.trials.size(),
              info.MultiObjective() ? "objectives" : "metric",
              DescribeObjectives(info.Objectives()));
   const std::string seeds = report::SeedsSentence(info.metric, info.seeds);
   if (!seeds.empty()) fmt::print("{}\n", seeds);
-  fmt::print("{}", report::TrialTable(trials, info, store::NowMs()));
-  const std::vector<pbt::Member> members = runner::LoadPopulation(*store, study.id);
+  fmt::print("{}", report::TrialTable(r.trials, info, store::NowMs()));
+  const std::vector<pbt::Member> members = runner::LoadPopulation(*store, r.study.id);
   if (!members.empty()) {
     fmt::print(
         "\npopulation-based training: {} members (parent: the member it last copied, at "
         "that step)\n{}",
         members.size(), runner::PopulationTable(members, info.metric));
   }
-  PrintCounts(trials, info);
-  PrintStudyChanges(*store, study.id);
-  fmt::print("{}", WorkersText(*store, study.id, trials));
+  PrintCounts(r.trials, info);
+  PrintStudyChanges(*store, r.study.id);
+  fmt::print("{}", WorkersText(*store, r.study.id, r.trials));
   return kExitOk;
 }
 

@@ -13,7 +13,6 @@
 #include "apps/hpo/commands.h"
 #include "apps/hpo/flag_checks.h"
 #include "apps/hpo/run_context.h"
-#include "apps/hpo/train_command.h"
 #include "lib/config/from_patch.h"
 #include "lib/config/objective_formula.h"
 #include "lib/config/sweep_config.h"
@@ -27,6 +26,7 @@
 #include "lib/report/seed_values.h"
 #include "lib/report/sweep_progress.h"
 #include "lib/report/sweep_summary.h"
+#include "lib/report/train_command.h"
 #include "lib/runner/event_log.h"
 #include "lib/runner/hooks.h"
 #include "lib/runner/pbt_member.h"
@@ -534,7 +534,7 @@ int FinishSweep(const config::SweepConfig& c, OpenedSweep& s, const runner::Swee
                 runner::HookRunner& hooks) {
   const std::vector<store::Trial> trials = s.store->LoadTrials(s.study.id);
   fmt::print("{}", report::SweepEndText(c, trials, summary.launched, [&](const store::Trial& best) {
-               return TrialTrainingCommand(c, c.name, best);
+               return report::TrialTrainingCommand(c, c.name, best);
              }));
   if (c.sampler.method != "pbt" || summary.population_finished) checkpoints.Prune(trials);
   if (checkpoints.removed() > 0) {

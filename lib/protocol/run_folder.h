@@ -2,6 +2,9 @@
 // them, the controller that prepares and reads them, and the report.
 #pragma once
 
+#include <filesystem>
+#include <string>
+
 namespace hpo::protocol {
 
 /// The trial's input: its values, written by the controller, read by `hpo train --config`.
@@ -22,5 +25,17 @@ inline constexpr const char* kTrialRecord = "hpo_trial.yaml";
 inline constexpr const char* kInitFromRecord = "init_from.yaml";
 /// A PBT member's record as its trial started.
 inline constexpr const char* kPbtMemberRecord = "pbt_member.yaml";
+
+/// The folder of a trial's `index`-th seed process, in a trial trained on several seeds.
+inline std::filesystem::path SeedFolder(const std::filesystem::path& run_dir, int index) {
+  return run_dir / ("seed_" + std::to_string(index));
+}
+
+/// Where a trial's `index`-th seed process runs (seeds_per_trial): the trial's folder when it
+/// has one seed, else its SeedFolder.
+inline std::filesystem::path SeedRunDir(const std::filesystem::path& run_dir, int index,
+                                        int seeds_per_trial) {
+  return seeds_per_trial == 1 ? run_dir : SeedFolder(run_dir, index);
+}
 
 }  // namespace hpo::protocol

@@ -77,8 +77,7 @@ void RescoreSeeds(store::Trial& t, const config::ObjectiveFormula& objective,
                   const SeedSettings& seeds, std::set<std::string>& numeric_keys) {
   std::vector<double> values;
   for (store::SeedValue& s : t.seed_values) {
-    const std::filesystem::path dir =
-        std::filesystem::path(t.run_dir) / ("seed_" + std::to_string(s.index));
+    const std::filesystem::path dir = protocol::SeedFolder(t.run_dir, s.index);
     const std::optional<double> value = RescoreRun(dir, objective, numeric_keys);
     if (!value) return;
     s.value = *value;

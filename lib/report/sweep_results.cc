@@ -1,12 +1,15 @@
 #include "lib/report/sweep_results.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstdio>
+#include <set>
 #include <stdexcept>
 
 #include "lib/core/atomic_file.h"
 #include "lib/core/error.h"
+#include "lib/report/best_params.h"
 
 namespace hpo::report {
 
@@ -28,17 +31,46 @@ void SweepResults::RequireFinished(const std::string& what) const {
 
 SweepResults LoadSweepResults(const store::SweepLocation& location) {
   auto store = store::OpenStore(location.storage_url);
-  SweepResults r{location, store->OpenStudy(location.name, "", "", false), {}, {}, std::nullopt,
-                 {}};
+  return LoadSweepResults(location, *store);
+}
+
+SweepResults LoadSweepResults(const store::SweepLocation& location, store::Store& store) {
+  SweepResults r;
+  r.location = location;
+  r.study = store.OpenStudy(location.name, "", "", false);
   r.info = ReadStudyInfo(r.study);
-  r.trials = store->LoadTrials(r.study.id);
+  r.trials = store.LoadTrials(r.study.id);
   try {
     r.config = config::ParseSweepConfig(
         r.study.config_yaml, "the stored config of sweep " + location.name, location.name);
-  } catch (const UserError&) {
-    // Reports still work from the trials alone.
+  } catch (const UserError& e) {
+    r.config_error = e.what();  // reports still work from the trials alone
   }
   return r;
+}
+
+std::vector<store::Trial> RankForBestParams(SweepResults& r, const std::string& metric,
+                                            const std::string& sort) {
+  std::set<std::string> result_keys;
+  if (!metric.empty() && metric != r.info.metric) {
+    result_keys = RescoreFromRunDirs(r.trials, metric, r.info.seeds);
+    r.info.metric = metric;
+  }
+  if (!sort.empty()) r.info.maximize = sort == "desc";
+  if (!metric.empty() || !sort.empty()) r.info.more_objectives.clear();  // one metric now
+  std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+  if (ranked.empty() && !result_keys.empty()) {
+    throw UserError(
+        Origin{"--metric"},
+        fmt::format("no complete trial of sweep '{}' has a {} (its results files have: {})",
+                    r.location.name, r.info.metric, fmt::join(result_keys, ", ")));
+  }
+  if (ranked.empty()) {
+    throw UserError(
+        fmt::format("sweep '{}' has no complete trial with a {} yet ({} trials in storage)",
+                    r.location.name, r.info.metric, r.trials.size()));
+  }
+  return ranked;
 }
 
 void WriteOutputFile(const std::filesystem::path& path, std::string_view contents) {

@@ -1,5 +1,6 @@
-// What every read-only command (export, report, importance, validate) starts from: a sweep's
-// study, its trials and its config, read from storage; and writing a file the user asked for.
+// What every read-only command (status, best-params, export, report, importance, validate)
+// starts from: a sweep's study, its trials and its config, read from storage; and writing a file
+// the user asked for.
 #pragma once
 
 #include <filesystem>
@@ -24,6 +25,8 @@ struct SweepResults {
   /// The config the study was created with, parsed again (nullopt if it no longer parses,
   /// e.g. written by another version: the trials are still readable).
   std::optional<config::SweepConfig> config;
+  /// Why `config` is nullopt, for a command that warns about it.
+  std::string config_error;
   /// A population-based training sweep's members (runner::LoadPopulation); empty otherwise.
   std::vector<pbt::Member> population;
 
@@ -36,6 +39,15 @@ struct SweepResults {
 };
 
 SweepResults LoadSweepResults(const store::SweepLocation& location);
+/// The same from a store the command keeps open (to read the study's workers or population).
+SweepResults LoadSweepResults(const store::SweepLocation& location, store::Store& store);
+
+/// The trials ranked as `hpo best-params` ranks them: by the study's objectives; or, with
+/// `metric` (a name or an expression over the results files, RescoreFromRunDirs) or `sort`
+/// ("asc" or "desc"), by that one metric in that direction, and `r.info` says so. A UserError
+/// when no trial ranks: naming the results files' keys when `metric` is none of them.
+std::vector<store::Trial> RankForBestParams(SweepResults& r, const std::string& metric,
+                                            const std::string& sort);
 
 /// Writes a file the user asked for (creating its folder), atomically; "-" writes to stdout.
 /// A path that cannot be written is a UserError naming it.

@@ -11,6 +11,7 @@
 #include "lib/core/error.h"
 #include "lib/core/json.h"
 #include "lib/protocol/run_folder.h"
+#include "lib/protocol/trial_command.h"
 #include "lib/runner/pbt_coordinator.h"
 #include "lib/runner/trial_process.h"
 
@@ -33,7 +34,8 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
   const ParamSet all = TrialParams(plan.sweep, s.entry->params);  // as the sweep's trials ran
   WriteFileAtomic(run_dir / protocol::kTrialInput, ParamsYaml(all));
   ProcessSpec spec;
-  spec.argv = TrialCommand(plan.sweep.command, plan.run.hpo_binary, all, run_dir, plan.seed);
+  spec.argv =
+      protocol::TrialCommand(plan.sweep.command, plan.run.hpo_binary, all, run_dir, plan.seed);
   spec.log_path = run_dir / protocol::kTrialLog;
   spec.env = TrialEnvironment(plan.sweep.name, run_dir, plan.seed);
   spec.env.push_back({"HPO_CHECKPOINT_DIR", CheckpointDir(run_dir).string()});

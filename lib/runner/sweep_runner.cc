@@ -25,7 +25,6 @@
 
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
-#include "lib/core/command_macros.h"
 #include "lib/core/error.h"
 #include "lib/core/json.h"
 #include "lib/core/quantities.h"
@@ -33,6 +32,7 @@
 #include "lib/core/seed_aggregate.h"
 #include "lib/core/stop_signal.h"
 #include "lib/protocol/run_folder.h"
+#include "lib/protocol/trial_command.h"
 #include "lib/protocol/trial_results.h"
 #include "lib/runner/pbt_coordinator.h"
 #include "lib/runner/study_view.h"
@@ -635,7 +635,7 @@ class Controller {
     for (size_t i = 0; i < seeds.size(); ++i) {
       seeds[i].index = static_cast<int>(i);
       seeds[i].seed = SeedOfTrialRun(trial.seed, seeds[i].index);
-      seeds[i].run_dir = SeedRunDir(trial.run_dir, seeds[i].index, seeds_per_trial);
+      seeds[i].run_dir = protocol::SeedRunDir(trial.run_dir, seeds[i].index, seeds_per_trial);
     }
     return seeds;
   }
@@ -644,7 +644,7 @@ class Controller {
   /// its start (a study whose seeds_per_trial changed since keeps its trials' own).
   static int SeedsStartedWith(const store::Trial& trial) {
     int k = 0;
-    while (std::filesystem::is_directory(SeedRunDir(trial.run_dir, k, 2))) ++k;
+    while (std::filesystem::is_directory(protocol::SeedFolder(trial.run_dir, k))) ++k;
     return std::max(k, 1);
   }
 
@@ -716,8 +716,8 @@ class Controller {
   void StartSeed(const RunningTrial& r, SeedRun& seed) {
     const store::Trial& trial = r.trial;
     ProcessSpec spec;
-    spec.argv =
-        TrialCommand(c_.command, run_.hpo_binary, AllParams(trial, seed), seed.run_dir, seed.seed);
+    spec.argv = protocol::TrialCommand(c_.command, run_.hpo_binary, AllParams(trial, seed),
+                                       seed.run_dir, seed.seed);
     spec.log_path = seed.run_dir / protocol::kTrialLog;
     spec.env = TrialEnvironment(c_.name, seed.run_dir, seed.seed);
     spec.env.push_back({"HPO_TRIAL_NUMBER", std::to_string(trial.number)});
@@ -1382,12 +1382,6 @@ uint64_t SeedOfTrialRun(uint64_t trial_seed, int index) {
   return DeriveSeed(trial_seed, static_cast<uint64_t>(index), "seed-of-trial") & 0x7FFFFFFFULL;
 }
 
-std::filesystem::path SeedRunDir(const std::filesystem::path& run_dir, int index,
-                                 int seeds_per_trial) {
-  if (seeds_per_trial == 1) return run_dir;
-  return run_dir / fmt::format("seed_{}", index);
-}
-
 uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t sweep_seed,
                      int64_t number) {
   for (const ParamSet* set : {&params, &fixed}) {
@@ -1396,23 +1390,6 @@ uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t swe
       return static_cast<uint64_t>(it->second.as_int());
   }
   return TrialSeed(sweep_seed, number);
-}
-
-std::vector<std::string> TrialCommand(const std::vector<std::string>& command,
-                                      const std::filesystem::path& hpo_binary,
-                                      const ParamSet& params, const std::filesystem::path& run_dir,
-                                      uint64_t seed) {
-  if (command.empty()) {
-    return {hpo_binary.string(),
-            "train",
-            "--run-dir",
-            run_dir.string(),
-            "--config",
-            (run_dir / protocol::kTrialInput).string(),
-            "--seed",
-            std::to_string(seed)};
-  }
-  return ExpandMacros(command, MacroValues{&params, run_dir, {}});
 }
 
 std::optional<ParsedReport> ParseReportLine(const std::string& line,

@@ -132,11 +132,6 @@ uint64_t SeedOfTrial(const ParamSet& fixed, const ParamSet& params, uint64_t swe
 /// trial's own seed, the others derive from it (31 bits, as TrialSeed).
 uint64_t SeedOfTrialRun(uint64_t trial_seed, int index);
 
-/// Where a trial's `index`-th seed process runs: the trial's folder when it has one seed, else
-/// its seed_<index>/.
-std::filesystem::path SeedRunDir(const std::filesystem::path& run_dir, int index,
-                                 int seeds_per_trial);
-
 /// A parameter set as the YAML a trial reads (train_config_overrides.yaml).
 std::string ParamsYaml(const ParamSet& params);
 
@@ -148,13 +143,6 @@ ParamSet TrialParams(const config::SweepConfig& c, const ParamSet& params);
 /// name, its run folder and its seed; the controller adds the trial's number and seed index.
 std::vector<std::pair<std::string, std::string>> TrialEnvironment(
     const std::string& sweep_name, const std::filesystem::path& run_dir, uint64_t seed);
-
-/// The trial's argv: `hpo_binary train ...` when `command` is empty, else `command` with its
-/// macros expanded.
-std::vector<std::string> TrialCommand(const std::vector<std::string>& command,
-                                      const std::filesystem::path& hpo_binary,
-                                      const ParamSet& params, const std::filesystem::path& run_dir,
-                                      uint64_t seed);
 
 /// One value of an objective parsed from a JSON line of a trial's stdout, if the line has one:
 /// {"step": N, "<metric>": V} (or, for an expression, every name it reads) or the trainer's

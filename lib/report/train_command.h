@@ -12,7 +12,7 @@
 #include "lib/config/sweep_config.h"
 #include "lib/store/store.h"
 
-namespace hpo::cli {
+namespace hpo::report {
 
 /// `hpo train --run-dir DIR [--seed S] --override k=v ...` (each word shell-quoted). With the
 /// trial's seed (when its parameters do not set one) the run trains on the trial's seed, as
@@ -32,4 +32,4 @@ std::string TrialTrainingCommand(const config::SweepConfig& c, const std::string
 /// train_dir/runs/<sweep>_r<N>: where a printed command trains trial N again.
 std::filesystem::path RetrainRunDir(const std::string& sweep_name, int64_t trial_number);
 
-}  // namespace hpo::cli
+}  // namespace hpo::report

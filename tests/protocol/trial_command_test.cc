@@ -1,10 +1,10 @@
 // How a sweep's command: becomes a trial's argv, W&B's macros included.
+#include "lib/protocol/trial_command.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include "lib/runner/sweep_runner.h"
-
-namespace hpo::runner {
+namespace hpo::protocol {
 namespace {
 
 std::vector<std::string> Argv(const std::vector<std::string>& command) {
@@ -38,4 +38,4 @@ TEST(TrialCommandTest, ArgsJsonOfAListOfStringsIsValidJson) {
 }
 
 }  // namespace
-}  // namespace hpo::runner
+}  // namespace hpo::protocol
