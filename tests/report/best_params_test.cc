@@ -10,6 +10,7 @@
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
 #include "lib/report/html_report.h"
+#include "lib/report/sweep_results.h"
 #include "tests/report/seeded_study.h"
 
 namespace hpo::report {
@@ -246,6 +247,62 @@ TEST(RescoreTest, ANonFiniteSeedValueLeavesTheTrialUnranked) {
   RescoreFromRunDirs(s.trials, "success_rate", s.info.seeds);
   EXPECT_EQ(s.trials[0].value, 0.75);
   EXPECT_FALSE(s.trials[1].value);  // not the median 0.5 of 0.25, 0.5 and inf
+}
+
+// --sort and --metric rank by one metric: a multi-objective study's front no longer decides, and
+// the info the printing reads names that metric and direction.
+TEST(RankForBestParamsTest, SortRanksByTheFirstObjectiveAloneInThatDirection) {
+  SweepResults r;
+  r.location.name = "two_goals";
+  r.info.more_objectives = {{"cost", false}};
+  r.trials.resize(3);
+  for (int i = 0; i < 3; ++i) {
+    r.trials[i].number = i;
+    r.trials[i].state = store::TrialState::kComplete;
+    r.trials[i].value = 10.0 * (i + 1);
+    r.trials[i].more_values = {1.0 * (2 - i)};  // all three on the front
+  }
+  const std::vector<store::Trial> ranked = RankForBestParams(r, "", "asc");
+  ASSERT_EQ(ranked.size(), 3u);
+  EXPECT_EQ(ranked[0].number, 0);
+  EXPECT_FALSE(r.info.maximize);
+  EXPECT_FALSE(r.info.MultiObjective());
+  EXPECT_EQ(RankForBestParams(r, "", "desc")[0].number, 2);
+}
+
+TEST(RankForBestParamsTest, NoRankedTrialIsAnErrorNamingTheSweep) {
+  SweepResults r;
+  r.location.name = "empty";
+  r.trials.resize(1);  // waiting
+  try {
+    RankForBestParams(r, "", "");
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "sweep 'empty' has no complete trial with a final_mean_reward yet (1 trials in "
+              "storage)");
+  }
+}
+
+// Ranked by a key the results files lack: the error lists the keys they have.
+TEST(RankForBestParamsTest, AMetricNoResultsFileHasNamesTheKeysTheyHave) {
+  SweepResults r;
+  r.location.name = "s";
+  const std::filesystem::path dir = testing_support::FreshTestDir("rank_missing_metric");
+  r.trials.resize(1);
+  r.trials[0].state = store::TrialState::kComplete;
+  r.trials[0].value = 1.0;
+  r.trials[0].run_dir = dir.string();
+  WriteFileAtomic(dir / "sweep_eval_results.yaml", "final_mean_reward: 1\nsuccess_rate: 0.5\n");
+  try {
+    RankForBestParams(r, "episode_length", "");
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("no complete trial of sweep 's' has a episode_length (its "
+                                         "results files have: final_mean_reward, success_rate)"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
