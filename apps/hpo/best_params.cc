@@ -85,35 +85,38 @@ RankedStudy LoadRanked(const BestParamsOptions& options) {
 void PrintRanking(const RankedStudy& r, const BestParamsOptions& options) {
   const report::StudyInfo& info = r.info();
   if (!options.metric.empty() || !options.sort.empty()) {
-    fmt::print("Ranked by {}, {} first\n", info.metric, info.maximize ? "largest" : "smallest");
+    fmt::print("Ranked by {}, {} first\n", info.objectives.Shown(),
+               info.objectives.maximize ? "largest" : "smallest");
   }
-  if (info.MultiObjective()) {
+  if (info.objectives.Multi()) {
     fmt::print("Objectives: {}; trials rank by Pareto front, then by {}\n",
-               DescribeObjectives(info.Objectives()), info.metric);
+               info.objectives.Describe(), info.objectives.Shown());
   }
-  const std::string seeds = report::SeedsSentence(info.metric, info.seeds);
+  const std::string seeds = report::SeedsSentence(info.objectives.Shown(), info.seeds);
   if (!seeds.empty()) fmt::print("{}\n", seeds);
   fmt::print("Best run: {} ({})\n\n", r.RunName(r.ranked[0]), r.Score(r.ranked[0]));
   if (!options.show_scores) return;
   fmt::print("All scores ({} complete trials, best first):\n", r.ranked.size());
   for (const store::Trial& t : r.ranked) {
     fmt::print("  {}  {}\n", r.RunName(t),
-               info.MultiObjective() ? r.Score(t) : report::ValueWithSeedsText(t, info.seeds));
+               info.objectives.Multi() ? r.Score(t) : report::ValueWithSeedsText(t, info.seeds));
   }
   fmt::print("\n");
 }
 
 // --pareto: of every objective in a multi-objective study, else of score against cost.
 void PrintParetoFront(const RankedStudy& r) {
-  if (r.info().MultiObjective()) {
+  if (r.info().objectives.Multi()) {
     const std::vector<store::Trial> front =
-        report::ObjectiveFront(r.results.trials, r.info().Objectives());
+        report::ObjectiveFront(r.results.trials, r.info().objectives.All());
     fmt::print("Pareto front ({} trials no other trial beats on every objective; by {}):\n",
-               front.size(), r.info().metric);
+               front.size(), r.info().objectives.Shown());
     for (const store::Trial& t : front) fmt::print("  {}  {}\n", r.RunName(t), r.Score(t));
   } else {
-    fmt::print("Pareto front (best {} for its cost; cheapest first):\n", r.info().metric);
-    for (const store::Trial& t : report::ParetoFront(r.results.trials, r.info().maximize)) {
+    fmt::print("Pareto front (best {} for its cost; cheapest first):\n",
+               r.info().objectives.Shown());
+    for (const store::Trial& t :
+         report::ParetoFront(r.results.trials, r.info().objectives.maximize)) {
       fmt::print("  {}  {}  in {:.1f} s\n", r.RunName(t), ReadableNumber(*t.value), t.cost);
     }
   }
@@ -153,7 +156,7 @@ void WritePatch(const RankedStudy& r, const RankContext& c, const store::Trial& 
   std::filesystem::create_directories(options.output_dir);
   if (c.custom_program()) {
     WriteFileAtomic(c.patch_path,
-                    report::ProgramPatchFileText(r.name(), t, c.fixed, r.info().metric,
+                    report::ProgramPatchFileText(r.name(), t, c.fixed, r.info().objectives.Shown(),
                                                  c.stored->command, r.info().seeds));
     fmt::print(
         "2. Config patch saved to: {}\n   For the sweep's trial program (its parameter "
@@ -161,8 +164,9 @@ void WritePatch(const RankedStudy& r, const RankContext& c, const store::Trial& 
         c.patch_path.string());
     return;
   }
-  WriteFileAtomic(c.patch_path, report::PatchFileText(r.name(), t, c.fixed, r.info().metric,
-                                                      c.patch_path, r.info().seeds));
+  WriteFileAtomic(c.patch_path,
+                  report::PatchFileText(r.name(), t, c.fixed, r.info().objectives.Shown(),
+                                        c.patch_path, r.info().seeds));
   fmt::print("2. Config patch saved to: {}\n   Use with: hpo train --patch {}\n\n",
              c.patch_path.string(), c.patch_path.string());
 }
@@ -204,7 +208,7 @@ int RunBestParams(const BestParamsOptions& options) {
   const RankContext context = MakeRankContext(r, options);
   const int n = std::min<int>(options.top_n, static_cast<int>(r.ranked.size()));
   for (int rank = 0; rank < n; ++rank) PrintRank(r, context, rank, options);
-  PrintBestSchedule(*r.store, r.results.study.id, r.name(), r.info().maximize, options);
+  PrintBestSchedule(*r.store, r.results.study.id, r.name(), r.info().objectives.maximize, options);
   return kExitOk;
 }
 

@@ -22,7 +22,7 @@ int RunImportance(const ImportanceOptions& options) {
   fmt::print(
       "Parameter importance for {} (fANOVA as Optuna's; +/- its standard deviation over {} "
       "forests):\n",
-      r.info.metric, report::kForests);
+      r.info.objectives.Shown(), report::kForests);
   for (const report::ParameterImportance& p : ranking) {
     const int bar = static_cast<int>(std::lround(p.importance * 40));
     fmt::print("  {:<28} {:6.1f}% +/- {:4.1f}  {}\n", p.parameter, 100 * p.importance,

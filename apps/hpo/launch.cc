@@ -45,7 +45,7 @@ void CheckExistingStudy(store::Store& store, const config::SweepConfig& c,
                         const fs::path& sweep_dir) {
   for (const store::Study& s : store.ListStudies()) {
     if (s.name != c.name) continue;
-    const store::Study study = store.OpenStudy(c.name, c.Direction(), "", false);
+    const store::Study study = store.OpenStudy(c.name, c.objectives.Direction(), "", false);
     runner::ReconcileStoredConfig(store, study, c, sweep_dir, false);
   }
 }
@@ -131,7 +131,7 @@ int RunLaunchSlurm(LaunchSlurmOptions o) {
   const fs::path script_path =
       o.spec.launch_dir / fmt::format("slurm-{:%Y%m%d-%H%M%S}.sbatch", fmt::gmtime(now));
   const std::string job = SubmitScript(script, script_path, o);
-  const store::Study study = store->OpenStudy(c.name, c.Direction(), c.ToYaml(), true);
+  const store::Study study = store->OpenStudy(c.name, c.objectives.Direction(), c.ToYaml(), true);
   store->RecordLaunch(study.id,
                       {"slurm", job, o.spec.workers, script_path.string(), store::NowMs()});
   PrintSubmitted(job, o, script_path);

@@ -55,7 +55,7 @@ int RunReplay(const ReplayOptions& o) {
                     r.location.name));
   auto store = store::OpenStore(r.location.storage_url);
   const std::vector<pbt::Member> members = runner::LoadPopulation(*store, r.study.id);
-  const pbt::Member& member = ChosenMember(members, o, r.info.maximize, r.location.name);
+  const pbt::Member& member = ChosenMember(members, o, r.info.objectives.maximize, r.location.name);
   if (member.schedule.empty())
     throw UserError(fmt::format("member {} has not started: it has no schedule", member.index));
   runner::ReplayPlan plan;
@@ -68,8 +68,8 @@ int RunReplay(const ReplayOptions& o) {
              member.schedule.size(), plan.seed, plan.dir.string());
   const runner::ReplayResult result =
       runner::ReplaySchedule(plan, [](const std::string& line) { fmt::print("{}\n", line); });
-  fmt::print("replay of member {}: {} {} (the member ended at {})\n", member.index, r.info.metric,
-             ReadableNumber(result.value),
+  fmt::print("replay of member {}: {} {} (the member ended at {})\n", member.index,
+             r.info.objectives.Shown(), ReadableNumber(result.value),
              member.last_value ? ReadableNumber(*member.last_value) : std::string("none"));
   return kExitOk;
 }

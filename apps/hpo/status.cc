@@ -39,15 +39,15 @@ std::string WorkersText(store::Store& store, int64_t study_id,
 // "4 complete, 1 pruned, ...; best: trial 3 with reward = 250.1" (or the Pareto front's size).
 void PrintCounts(const std::vector<store::Trial>& trials, const report::StudyInfo& info) {
   const std::vector<store::Trial> ranked =
-      report::RankTrials(trials, info.maximize, info.more_objectives);
+      report::RankTrials(trials, info.objectives.maximize, info.objectives.more);
   const store::StateCounts counts = store::CountStates(trials);
   fmt::print("\n{} complete, {} pruned, {} failed, {} running, {} waiting", counts.complete,
              counts.pruned, counts.failed, counts.running, counts.waiting);
-  if (!ranked.empty() && info.MultiObjective()) {
+  if (!ranked.empty() && info.objectives.Multi()) {
     fmt::print("; Pareto front: {} trial(s)",
-               report::ObjectiveFront(trials, info.Objectives()).size());
+               report::ObjectiveFront(trials, info.objectives.All()).size());
   } else if (!ranked.empty()) {
-    fmt::print("; best: trial {} with {} = {}", ranked[0].number, info.metric,
+    fmt::print("; best: trial {} with {} = {}", ranked[0].number, info.objectives.Shown(),
                report::ValueWithSeedsText(ranked[0], info.seeds));
   }
   fmt::print("\n");
@@ -72,9 +72,8 @@ int RunStatus(const SweepArgs& args) {
   const report::SweepResults r = report::LoadSweepResults(location, *store);
   const report::StudyInfo& info = r.info;
   fmt::print("sweep {}: {} trials, {} {}\n", location.name, r.trials.size(),
-             info.MultiObjective() ? "objectives" : "metric",
-             DescribeObjectives(info.Objectives()));
-  const std::string seeds = report::SeedsSentence(info.metric, info.seeds);
+             info.objectives.Multi() ? "objectives" : "metric", info.objectives.Describe());
+  const std::string seeds = report::SeedsSentence(info.objectives.Shown(), info.seeds);
   if (!seeds.empty()) fmt::print("{}\n", seeds);
   fmt::print("{}", report::TrialTable(r.trials, info, store::NowMs()));
   const std::vector<pbt::Member> members = runner::LoadPopulation(*store, r.study.id);
@@ -82,7 +81,7 @@ int RunStatus(const SweepArgs& args) {
     fmt::print(
         "\npopulation-based training: {} members (parent: the member it last copied, at "
         "that step)\n{}",
-        members.size(), runner::PopulationTable(members, info.metric));
+        members.size(), runner::PopulationTable(members, info.objectives.Shown()));
   }
   PrintCounts(r.trials, info);
   PrintStudyChanges(*store, r.study.id);

@@ -68,7 +68,7 @@ struct SweepCliOptions {
 
 /// "metric final_mean_reward (maximize)", or "objectives a (maximize), b (minimize)".
 std::string ObjectivesText(const config::SweepConfig& c) {
-  return (c.MultiObjective() ? "objectives " : "metric ") + DescribeObjectives(c.Objectives());
+  return (c.objectives.Multi() ? "objectives " : "metric ") + c.objectives.Describe();
 }
 
 void EnqueueFirstTrials(const config::SweepConfig& c,
@@ -202,7 +202,7 @@ void PrintSweepHeader(const config::SweepConfig& c) {
   fmt::print("trial program: {}\n", c.command.empty()
                                         ? std::string("hpo train")
                                         : fmt::format("{}", fmt::join(c.command, " ")));
-  const config::ObjectiveFormula metric = config::ObjectiveFormula::Parse(c.metric);
+  const config::ObjectiveFormula metric = config::ObjectiveFormula::Parse(c.objectives.metric);
   if (metric.is_expression()) {  // what the pruner and the charts see
     fmt::print("intermediate values: {}\n", metric.DescribeIntermediateValues(c.command.empty()));
   }
@@ -387,7 +387,8 @@ store::Study OpenStudy(config::SweepConfig& c, const SweepCliOptions& o, OpenedS
                        const std::vector<config::QueuedTrial>& queued) {
   const int asked_trials = c.n_trials;
   return WithStorageRetry(c, s.events, [&] {
-    store::Study opened = s.store->OpenStudy(c.name, c.Direction(), c.ToYaml(), !o.resume);
+    store::Study opened =
+        s.store->OpenStudy(c.name, c.objectives.Direction(), c.ToYaml(), !o.resume);
     c.n_trials = asked_trials;
     if (o.add_trials)
       c.n_trials = store::CountedTrials(s.store->LoadTrials(opened.id)) + *o.add_trials;
@@ -428,7 +429,7 @@ void PrintSweepStart(const config::SweepConfig& c, const store::SweepLocation& l
   }
   fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name,
              c.n_trials, c.n_jobs, c.sampler.method, c.pruner.method,
-             c.MultiObjective() ? ", " + ObjectivesText(c) : "", runs);
+             c.objectives.Multi() ? ", " + ObjectivesText(c) : "", runs);
 }
 
 // The line a sweep event prints; none for the ones the console does not show.
@@ -503,7 +504,7 @@ class SweepConsole {
   std::string Status(const std::vector<store::Trial>& now) const {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    report::SweepProgress progress = report::CountProgress(now, c_.Objectives());
+    report::SweepProgress progress = report::CountProgress(now, c_.objectives.All());
     if (c_.seeds_per_trial > 1) progress.seed_processes = processes_;
     const bool has_budget = c_.sampler.method != "pbt";  // PBT's members end when they end
     return report::ProgressText(progress, has_budget ? std::optional(c_.n_trials) : std::nullopt,
@@ -543,7 +544,7 @@ int FinishSweep(const config::SweepConfig& c, OpenedSweep& s, const runner::Swee
   }
   analysis.Refresh(trials, true, false);
   const std::vector<store::Trial> ranked =
-      report::RankTrials(trials, c.maximize, c.more_objectives);
+      report::RankTrials(trials, c.objectives.maximize, c.objectives.more);
   const std::string end =
       runner::SweepEndJson(c.name, trials, ranked.empty() ? nullptr : &ranked[0], summary.launched,
                            summary.interrupted, store::NowMs());

@@ -68,7 +68,7 @@ ValidationPlan PlanValidation(const ValidateOptions& options) {
         fmt::format("sweep '{}': its stored config no longer parses, so its trials cannot be rerun",
                     p.r.location.name));
   const std::vector<store::Trial> ranked =
-      report::RankTrials(p.r.trials, p.r.info.maximize, p.r.info.more_objectives);
+      report::RankTrials(p.r.trials, p.r.info.objectives.maximize, p.r.info.objectives.more);
   if (ranked.empty())
     throw UserError(fmt::format("sweep '{}' has no complete trial to validate", p.r.location.name));
   const int k = std::min<int>(options.top_n, static_cast<int>(ranked.size()));
@@ -96,8 +96,8 @@ store::Study OpenValidationStudy(const ValidationPlan& p, const ValidateOptions&
   const std::vector<store::Study> studies = store.ListStudies();
   const bool existed = std::any_of(studies.begin(), studies.end(),
                                    [&p](const store::Study& s) { return s.name == p.c.name; });
-  store::Study study =
-      store.OpenStudy(p.c.name, p.c.maximize ? "maximize" : "minimize", p.c.ToYaml(), true);
+  store::Study study = store.OpenStudy(p.c.name, p.c.objectives.maximize ? "maximize" : "minimize",
+                                       p.c.ToYaml(), true);
   if (existed) {
     fmt::print("resuming validation study {} (delete it from {} to start over)\n", p.c.name,
                store::MaskPassword(p.r.location.storage_url));
@@ -125,12 +125,12 @@ void ReportValidation(const ValidationPlan& p, const ValidateOptions& options,
   run_params.reserve(p.top.size());
   for (const store::Trial& t : p.top) run_params.push_back(AsRun(t.params, p.sets));
   const report::Validation v =
-      report::GroupValidationRuns(p.top, run_params, runs, p.r.info.maximize);
+      report::GroupValidationRuns(p.top, run_params, runs, p.r.info.objectives.maximize);
   fmt::print("\nbudget of every run: {}{}\n\n{}", p.budget,
              options.sets.empty() ? " (the sweep's)" : " (--set)",
              report::ValidationTable(v, p.r.location.name));
-  const std::string yaml =
-      report::ValidationYaml(v, p.r.location.name, p.r.info.metric, options.seeds, p.budget);
+  const std::string yaml = report::ValidationYaml(v, p.r.location.name, p.r.info.objectives.Shown(),
+                                                  options.seeds, p.budget);
   const std::filesystem::path out = p.r.AnalysisDir() / "validation.yaml";
   report::WriteOutputFile(out, yaml);
   fmt::print("\nranking {} (by mean over seeds); wrote {}\n", v.ranking_held ? "held" : "changed",

@@ -18,20 +18,9 @@
 
 namespace hpo::config {
 
-std::vector<Objective> SweepConfig::Objectives() const {
-  return AllObjectives(metric, maximize, more_objectives);
-}
-
-std::string SweepConfig::Direction() const {
-  std::string direction;
-  for (const Objective& o : Objectives())
-    direction += (direction.empty() ? "" : ",") + std::string(o.maximize ? "maximize" : "minimize");
-  return direction;
-}
-
 void CheckObjectives(const SweepConfig& c) {
-  if (!c.MultiObjective()) return;
-  const std::string what = fmt::format("a study with {} objectives", c.more_objectives.size() + 1);
+  if (!c.objectives.Multi()) return;
+  const std::string what = fmt::format("a study with {} objectives", c.objectives.more.size() + 1);
   if (c.pruner.method != "none") {
     throw UserError(
         c.objectives_origin,
@@ -77,7 +66,7 @@ void CheckPbt(const SweepConfig& c) {
   } catch (const UserError& e) {
     throw UserError(c.method_origin, e.what());
   }
-  if (c.MultiObjective()) refuse("one metric only (members are ranked by one score, as in Ray)");
+  if (c.objectives.Multi()) refuse("one metric only (members are ranked by one score, as in Ray)");
   if (c.seeds_per_trial > 1)
     refuse("seeds_per_trial must be 1 (a member is one training run that copies checkpoints)");
   if (c.pruner.method != "none")
@@ -340,20 +329,20 @@ std::vector<std::string> HookSettings::Macros(const std::string& hook) {
 namespace {
 
 void EmitObjectives(YAML::Emitter& out, std::string_view key, const SweepConfig& c) {
-  if (key == "metrics" && c.MultiObjective()) {
+  if (key == "metrics" && c.objectives.Multi()) {
     out << YAML::Key << "metrics" << YAML::Value << YAML::BeginSeq;
-    for (const Objective& o : c.Objectives()) {
+    for (const Objective& o : c.objectives.All()) {
       out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << o.name
           << YAML::Key << "goal" << YAML::Value << (o.maximize ? "maximize" : "minimize")
           << YAML::EndMap;
     }
     out << YAML::EndSeq;
-  } else if (key == "metric" && !c.MultiObjective()) {
-    out << YAML::Key << "metric" << YAML::Value << c.metric;
-  } else if (key == "metric_name" && !c.metric_name.empty()) {
-    out << YAML::Key << "metric_name" << YAML::Value << c.metric_name;
-  } else if (key == "goal" && !c.MultiObjective()) {
-    out << YAML::Key << "goal" << YAML::Value << (c.maximize ? "maximize" : "minimize");
+  } else if (key == "metric" && !c.objectives.Multi()) {
+    out << YAML::Key << "metric" << YAML::Value << c.objectives.metric;
+  } else if (key == "metric_name" && !c.objectives.label.empty()) {
+    out << YAML::Key << "metric_name" << YAML::Value << c.objectives.label;
+  } else if (key == "goal" && !c.objectives.Multi()) {
+    out << YAML::Key << "goal" << YAML::Value << (c.objectives.maximize ? "maximize" : "minimize");
   }
 }
 
@@ -548,16 +537,15 @@ std::string ConstraintList(const SweepConfig& c) {
 // A study key the table leaves to this file (kOwn).
 void CompareEntry(std::vector<std::string>& changes, std::string_view key,
                   const SweepConfig& stored, const SweepConfig& now) {
-  const bool several = stored.MultiObjective() || now.MultiObjective();
+  const bool several = stored.objectives.Multi() || now.objectives.Multi();
   std::map<std::string, std::pair<std::string, std::string>> texts;  // name -> (before, after)
   if (key == "metrics" && several) {
-    Change(changes, "objectives", DescribeObjectives(stored.Objectives()),
-           DescribeObjectives(now.Objectives()));
+    Change(changes, "objectives", stored.objectives.Describe(), now.objectives.Describe());
   } else if (key == "metric" && !several) {
-    Change(changes, "metric", stored.metric, now.metric);
+    Change(changes, "metric", stored.objectives.metric, now.objectives.metric);
   } else if (key == "goal" && !several) {
-    Change(changes, "goal", stored.maximize ? "maximize" : "minimize",
-           now.maximize ? "maximize" : "minimize");
+    Change(changes, "goal", stored.objectives.maximize ? "maximize" : "minimize",
+           now.objectives.maximize ? "maximize" : "minimize");
   } else if (key == "command") {
     Change(changes, "trial program", Program(stored), Program(now));
   } else if (key == "parameters") {

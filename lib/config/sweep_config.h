@@ -12,7 +12,7 @@
 
 #include "lib/config/queued_trial.h"
 #include "lib/core/error.h"
-#include "lib/core/pareto.h"
+#include "lib/core/objectives.h"
 #include "lib/core/value.h"
 #include "lib/pruners/pruner.h"
 #include "lib/samplers/sampler_factory.h"
@@ -73,19 +73,12 @@ struct HookSettings {
 struct SweepConfig {
   std::string source;  ///< the file it came from
   std::string name;    ///< study name (default: the file's stem)
-  /// What a trial's value is: a metric name, or an expression over the numbers it reports
-  /// (`0.7*final_mean_reward + 0.3*success_rate`, lib/config/objective_formula.h).
-  std::string metric = "final_mean_reward";
+  /// What the study optimises: its metric (a name or an expression), direction, label and a
+  /// multi-objective study's further objectives.
+  Objectives objectives;
   Origin metric_origin;  ///< where the file names the metric (or the objectives); none: default
-  /// What reports call an expression metric (`metric_name:`, beside `objective:`); empty: the
-  /// expression as written. A label: not part of the study.
-  std::string metric_name;
-  Origin metric_name_origin;
-  bool maximize = true;
-  /// A multi-objective study's further objectives (`metrics:`, Optuna's `directions`, Hydra's
-  /// `direction: [..]`); metric/maximize are the first. Empty: one objective.
-  std::vector<Objective> more_objectives;
-  Origin objectives_origin;  ///< where the file lists several objectives
+  Origin metric_name_origin;  ///< where the file gives the metric its label (`metric_name:`)
+  Origin objectives_origin;   ///< where the file lists several objectives
   /// Trials in the study. 0 until loaded, then what the file says, else the number of grid
   /// points for method grid (as W&B runs a whole grid), else kDefaultTrials.
   int n_trials = 0;
@@ -150,13 +143,8 @@ struct SweepConfig {
   std::vector<std::string>
       notes;  ///< how the reader read something the file's tool reads otherwise
 
-  bool MultiObjective() const { return !more_objectives.empty(); }
   /// Synchronous PBT judges the whole population at once: one controller runs it.
   bool OneControllerOnly() const { return sampler.method == "pbt" && sampler.pbt.synch; }
-  /// Every objective, the first being metric/maximize.
-  std::vector<Objective> Objectives() const;
-  /// The study's direction: "maximize", or one per objective comma-separated ("maximize,minimize").
-  std::string Direction() const;
 
   /// The search space with its constraints. Throws UserError (with the entry's file:line:col)
   /// for invalid distributions and constraints naming unknown parameters.

@@ -557,13 +557,13 @@ std::string ToWandbYaml(const SweepConfig& c) {
     lines.Comment(
         fmt::format("hpo {} settings W&B has no key for: {}", m, Join(sampler_settings, ", ")));
   lines.Section("metric");
-  lines.Entry("name", Word(c.metric),
-              ObjectiveFormula::IsExpression(c.metric)
+  lines.Entry("name", Word(c.objectives.metric),
+              ObjectiveFormula::IsExpression(c.objectives.metric)
                   ? "hpo computes this expression from the run's numbers; W&B reads one key the "
                     "run logs: log its value under one name"
                   : "",
               2);
-  lines.Entry("goal", Word(c.maximize ? "maximize" : "minimize"), "", 2);
+  lines.Entry("goal", Word(c.objectives.maximize ? "maximize" : "minimize"), "", 2);
   if (c.target) lines.Entry("target", Number(*c.target), "", 2);
   lines.Entry("run_cap", Whole(c.n_trials));
   const std::vector<std::string> settings = UnwrittenSettings(c, "W&B");
@@ -600,12 +600,13 @@ std::string ToOptunaYaml(const SweepConfig& c) {
       "each searchable entry is trial.suggest_float(name, low, high, step=step, log=log), "
       "suggest_int or suggest_categorical");
   lines.Entry("study_name", Word(c.name));
-  lines.Entry("direction", Word(c.maximize ? "maximize" : "minimize"));
+  lines.Entry("direction", Word(c.objectives.maximize ? "maximize" : "minimize"));
   lines.Entry("n_trials", Whole(c.n_trials));
   lines.Entry("n_jobs", Whole(c.n_jobs));
   if (c.timeout != 0) lines.Entry("timeout", Number(c.timeout));
   if (!c.storage.empty()) lines.Entry("storage", Word(c.storage));
-  lines.Entry("metric", Word(c.metric), "hpo: the trial result that is the objective's value");
+  lines.Entry("metric", Word(c.objectives.metric),
+              "hpo: the trial result that is the objective's value");
   OptunaSampler(lines, c);
   if (c.pruner.method == "wandb_hyperband") {
     lines.Comment(

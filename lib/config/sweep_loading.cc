@@ -231,7 +231,7 @@ void MergeBaseConfig(SweepConfig& c) {
 // metrics are its own business.
 void CheckObjectiveFormulas(const SweepConfig& c) {
   const Origin origin = c.metric_origin.where.empty() ? Origin{c.source} : c.metric_origin;
-  for (const Objective& o : c.Objectives()) {
+  for (const Objective& o : c.objectives.All()) {
     const bool expression = ObjectiveFormula::IsExpression(o.name);
     const ObjectiveFormula::NameCheck trainer_writes =
         [expression](const std::string& name) -> std::optional<std::string> {
@@ -245,18 +245,18 @@ void CheckObjectiveFormulas(const SweepConfig& c) {
     ObjectiveFormula::Parse(o.name, origin,
                             c.command.empty() ? trainer_writes : ObjectiveFormula::NameCheck());
   }
-  if (c.metric_name.empty()) return;
-  if (c.MultiObjective()) {
+  if (c.objectives.label.empty()) return;
+  if (c.objectives.Multi()) {
     throw UserError(c.metric_name_origin,
                     fmt::format("metric_name names one expression metric; the {} objectives of "
                                 "this study are each named as written",
-                                c.more_objectives.size() + 1));
+                                c.objectives.more.size() + 1));
   }
-  if (!ObjectiveFormula::IsExpression(c.metric)) {
+  if (!ObjectiveFormula::IsExpression(c.objectives.metric)) {
     throw UserError(c.metric_name_origin,
                     fmt::format("metric_name names an expression (objective: \"0.7*a + 0.3*b\"); "
                                 "metric '{}' is a name already",
-                                Echo(c.metric)));
+                                Echo(c.objectives.metric)));
   }
 }
 
@@ -357,7 +357,7 @@ SweepConfig LoadWithPreset(const YamlDocument& doc, const std::string& name,
     if (config.fixed.count(p.name))
       throw UserError(p.origin, fmt::format("'{}' is both fixed and searched", p.written_name));
   }
-  if (config.MultiObjective() && config.sampler.method == "protein" && !reading.method_set()) {
+  if (config.objectives.Multi() && config.sampler.method == "protein" && !reading.method_set()) {
     config.sampler.method = "tpe";  // the default sampler scalarises; Optuna's multi-objective TPE
                                     // is the better default
     config.notes.push_back(

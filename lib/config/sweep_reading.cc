@@ -137,14 +137,14 @@ void SweepReading::SetGoal(const YAML::Node& node, const std::string& path) {
   if (goal != "maximize" && goal != "minimize")
     Fail(node, fmt::format("{} must be maximize or minimize, got '{}'", Echo(path), Echo(goal)));
   const bool maximize = goal == "maximize";
-  if (goal_set_ && maximize != c_.maximize)
+  if (goal_set_ && maximize != c_.objectives.maximize)
     Fail(node, fmt::format("{} contradicts the goal set earlier", Echo(path)));
-  c_.maximize = maximize;
+  c_.objectives.maximize = maximize;
   goal_set_ = true;
 }
 
 void SweepReading::SetMetric(const YAML::Node& node, const std::string& path) {
-  c_.metric = Text(node, path);
+  c_.objectives.metric = Text(node, path);
   c_.metric_origin = At(node);
 }
 
@@ -170,10 +170,10 @@ void SweepReading::SetObjectives(const std::vector<Objective>& objectives, const
         Fail(node, fmt::format("objective '{}' is listed twice", Echo(objectives[i].name)));
     }
   }
-  c_.metric = objectives[0].name;
-  c_.maximize = objectives[0].maximize;
+  c_.objectives.metric = objectives[0].name;
+  c_.objectives.maximize = objectives[0].maximize;
   goal_set_ = true;
-  c_.more_objectives.assign(objectives.begin() + 1, objectives.end());
+  c_.objectives.more.assign(objectives.begin() + 1, objectives.end());
   c_.objectives_origin = At(node);
   c_.metric_origin = At(node);
 }

@@ -71,12 +71,12 @@ class SweepReading {
 
   // ----- what a sweep is ---------------------------------------------------------------------
   void SetGoal(const YAML::Node& node, const std::string& path);
-  void SetGoal(bool maximize) { c_.maximize = maximize; }
+  void SetGoal(bool maximize) { c_.objectives.maximize = maximize; }
   /// The metric's name, remembered with its file:line:col (checked when the file is loaded).
   void SetMetric(const YAML::Node& node, const std::string& path);
   /// A metric the file's tool implies (Ax's `objective`), at the section that implies it.
   void SetImpliedMetric(const std::string& name, const YAML::Node& section) {
-    c_.metric = name;
+    c_.objectives.metric = name;
     c_.metric_origin = At(section);
   }
   /// `maximize`/`minimize` words of a list (Optuna's `directions`, Hydra's `direction: [..]`).

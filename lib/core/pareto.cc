@@ -45,20 +45,6 @@ double SliceVolume(std::vector<LossVector> points, const LossVector& reference, 
 
 }  // namespace
 
-std::vector<Objective> AllObjectives(const std::string& metric, bool maximize,
-                                     const std::vector<Objective>& more) {
-  std::vector<Objective> all = {{metric, maximize}};
-  all.insert(all.end(), more.begin(), more.end());
-  return all;
-}
-
-std::string DescribeObjectives(const std::vector<Objective>& objectives) {
-  std::string text;
-  for (const Objective& o : objectives)
-    text += (text.empty() ? "" : ", ") + o.name + (o.maximize ? " (maximize)" : " (minimize)");
-  return text;
-}
-
 bool Dominates(const LossVector& a, const LossVector& b) {
   bool better = false;
   for (size_t d = 0; d < a.size(); ++d) {

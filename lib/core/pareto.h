@@ -1,27 +1,12 @@
-// Objectives and Pareto fronts: the math of multi-objective studies, shared by the TPE sampler
+// Pareto fronts: the math of multi-objective studies, shared by the TPE sampler
 // (Optuna 4's multi-objective split) and the reports. Values here are losses: every objective
 // is minimised (callers negate the ones to maximise), as in Optuna's hypervolume code.
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <vector>
 
 namespace hpo {
-
-/// One thing a study optimises: a metric the trials report, and which way is better.
-struct Objective {
-  std::string name;
-  bool maximize = true;
-  bool operator==(const Objective&) const = default;
-};
-
-/// A study's objectives: the first one's (metric, goal), then the further ones.
-std::vector<Objective> AllObjectives(const std::string& metric, bool maximize,
-                                     const std::vector<Objective>& more);
-
-/// "final_mean_reward (maximize), training_time (minimize)": the objectives in one line.
-std::string DescribeObjectives(const std::vector<Objective>& objectives);
 
 using LossVector = std::vector<double>;
 

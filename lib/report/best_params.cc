@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 
+#include "lib/core/pareto.h"
 #include "lib/report/seed_values.h"
 
 namespace hpo::report {
@@ -123,8 +124,8 @@ std::string ObjectiveValuesText(const store::Trial& trial,
 }
 
 std::string ScoreText(const store::Trial& trial, const StudyInfo& info) {
-  if (info.MultiObjective()) return ObjectiveValuesText(trial, info.Objectives());
-  return fmt::format("{}: {}", info.metric, ValueWithSeedsText(trial, info.seeds));
+  if (info.objectives.Multi()) return ObjectiveValuesText(trial, info.objectives.All());
+  return fmt::format("{}: {}", info.objectives.Shown(), ValueWithSeedsText(trial, info.seeds));
 }
 
 const store::Trial* BestTrial(const std::vector<store::Trial>& trials, bool maximize) {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/core/pareto.h"
+#include "lib/core/objectives.h"
 #include "lib/core/value.h"
 #include "lib/report/study_info.h"
 #include "lib/store/store.h"

@@ -24,8 +24,8 @@ std::string CsvField(const std::string& text) {
 
 // A multi-objective trial's "values": every objective, in the study's order (null if unknown).
 std::string MoreValuesJson(const store::Trial& t, const StudyInfo& info) {
-  if (!info.MultiObjective()) return "";
-  return "\"values\": " + JsonNumbers(ObjectiveValues(t, info.more_objectives.size() + 1)) + ", ";
+  if (!info.objectives.Multi()) return "";
+  return "\"values\": " + JsonNumbers(ObjectiveValues(t, info.objectives.more.size() + 1)) + ", ";
 }
 
 // A seeded study's trial: the spread of its seeds' values and each seed's index, seed and value.
@@ -61,11 +61,12 @@ std::string ExportJson(const store::Study& study, const StudyInfo& info,
   out += fmt::format(
       "  \"study\": {},\n  \"metric\": {},\n  \"direction\": {},\n  \"config\": {},\n  \"trials\": "
       "[",
-      JsonString(study.name), JsonString(info.metric),
-      JsonString(info.maximize ? "maximize" : "minimize"), JsonString(study.config_yaml));
-  if (info.MultiObjective()) {  // after "trials" would be harder to find: insert before it
+      JsonString(study.name), JsonString(info.objectives.Shown()),
+      JsonString(info.objectives.maximize ? "maximize" : "minimize"),
+      JsonString(study.config_yaml));
+  if (info.objectives.Multi()) {  // after "trials" would be harder to find: insert before it
     std::string objectives;
-    for (const Objective& o : info.Objectives()) {
+    for (const Objective& o : info.objectives.All()) {
       objectives +=
           fmt::format("{}{{\"name\": {}, \"direction\": {}}}", objectives.empty() ? "" : ", ",
                       JsonString(o.name), JsonString(o.maximize ? "maximize" : "minimize"));
@@ -105,7 +106,7 @@ std::string ExportCsv(const std::vector<store::Trial>& trials, const StudyInfo& 
     for (const auto& [name, value] : t.params) names.insert(name);
   }
   std::string out = "number,state,value";
-  for (const Objective& o : info.more_objectives) out += "," + CsvField("values." + o.name);
+  for (const Objective& o : info.objectives.more) out += "," + CsvField("values." + o.name);
   const int seed_columns = ShowsSeeds(info.seeds, trials) ? SeedColumnCount(info.seeds, trials) : 0;
   if (seed_columns > 0) out += ",value_sd";
   for (int i = 0; i < seed_columns; ++i) out += fmt::format(",value_seed_{}", i);
@@ -115,7 +116,7 @@ std::string ExportCsv(const std::vector<store::Trial>& trials, const StudyInfo& 
   for (const store::Trial& t : trials) {
     out += fmt::format("{},{},{}", t.number, store::StateName(t.state),
                        t.value ? fmt::format("{}", *t.value) : "");
-    for (size_t i = 0; i < info.more_objectives.size(); ++i)
+    for (size_t i = 0; i < info.objectives.more.size(); ++i)
       out += i < t.more_values.size() ? fmt::format(",{}", t.more_values[i]) : ",";
     if (seed_columns > 0) out += SeedsCsv(t, seed_columns);
     out += fmt::format(",{},{}", t.cost, t.seed);

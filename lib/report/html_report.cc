@@ -33,24 +33,26 @@ std::string TrialTip(const SweepResults& r, const store::Trial& t) {
   for (const auto& [name, value] : t.params)
     params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, ReadableValue(value));
   return fmt::format("trial {} ({}), {}, {} {}: {}", t.number, RunName(r.location.name, t),
-                     store::StateName(t.state), r.info.metric,
+                     store::StateName(t.state), r.info.objectives.Shown(),
                      t.value ? ReadableNumber(*t.value) : std::string("(no value)"), params);
 }
 
 // Charts across the page are drawn this wide (then scaled to the page: text stays readable).
 constexpr int kWideChart = 1100, kWideChartHeight = 340;
 
-bool Better(const SweepResults& r, double a, double b) { return r.info.maximize ? a > b : a < b; }
+bool Better(const SweepResults& r, double a, double b) {
+  return r.info.objectives.maximize ? a > b : a < b;
+}
 
 // Where the metric's bad values lie: the side of a chart that may leave its far values out.
 SvgChart::FarSide WorseSide(const SweepResults& r) {
-  return r.info.maximize ? SvgChart::FarSide::kBelow : SvgChart::FarSide::kAbove;
+  return r.info.objectives.maximize ? SvgChart::FarSide::kBelow : SvgChart::FarSide::kAbove;
 }
 
 // Every trial with a value against `x_of(trial)`, coloured by state, and the best-so-far line.
 SvgChart History(const SweepResults& r, const std::string& x_label,
                  double (*x_of)(const SweepResults&, const store::Trial&)) {
-  SvgChart chart(x_label, r.info.metric);
+  SvgChart chart(x_label, r.info.objectives.Shown());
   chart.Size(kWideChart, kWideChartHeight).ClipFarY(WorseSide(r));
   std::vector<const store::Trial*> ordered;
   for (const store::Trial& t : r.trials) {
@@ -90,7 +92,7 @@ double MinutesSinceStart(const SweepResults& r, const store::Trial& t) {
 }
 
 SvgChart Intermediates(const SweepResults& r) {
-  SvgChart chart("step", r.info.metric + " (intermediate)");
+  SvgChart chart("step", r.info.objectives.Shown() + " (intermediate)");
   chart.Size(kWideChart, kWideChartHeight).ClipFarY(WorseSide(r));
   for (const store::Trial& t : r.trials) {
     if (t.intermediates.empty()) continue;
@@ -141,7 +143,7 @@ std::vector<std::string> CategoryNames(const space::SearchSpace& space, size_t k
 // last one for the score; one line per complete trial, darker for better scores.
 std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace& space) {
   const std::vector<space::Dimension>& dims = space.dimensions();
-  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize);
+  const std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.objectives.maximize);
   if (ranked.empty()) return "<p class=\"note\">no complete trial yet</p>";
   // As wide as the other charts (so it scales like them), wider when the axes need more room.
   const int axes = static_cast<int>(dims.size()) + 1, top = 40, height = 220;
@@ -176,7 +178,7 @@ std::string ParallelCoordinates(const SweepResults& r, const space::SearchSpace&
   }
   for (int i = 0; i < axes; ++i) {
     const bool is_score = i == axes - 1;
-    std::string name = is_score ? r.info.metric : dims[static_cast<size_t>(i)].name;
+    std::string name = is_score ? r.info.objectives.Shown() : dims[static_cast<size_t>(i)].name;
     std::string high = is_score ? ReadableNumber(best) : "",
                 low = is_score ? ReadableNumber(worst) : "";
     const bool categorical =
@@ -218,7 +220,7 @@ std::string Slices(const SweepResults& r, const space::SearchSpace& space) {
   for (size_t k = 0; k < dims.size(); ++k) {
     const space::Dimension& d = dims[k];
     const bool categorical = d.kind == space::DimensionKind::kCategorical;
-    SvgChart chart(d.name, r.info.metric);
+    SvgChart chart(d.name, r.info.objectives.Shown());
     chart.Size(360, 240).LogX(d.log_scale && !categorical);
     if (categorical) chart.XCategories(CategoryNames(space, k));
     for (const store::Trial& t : r.trials) {
@@ -242,7 +244,7 @@ std::string Slices(const SweepResults& r, const space::SearchSpace& space) {
 }
 
 SvgChart CostVsScore(const SweepResults& r) {
-  SvgChart chart("cost (wall-clock seconds)", r.info.metric);
+  SvgChart chart("cost (wall-clock seconds)", r.info.objectives.Shown());
   chart.Size(kWideChart, kWideChartHeight);
   for (const store::Trial& t : r.trials) {
     if (t.value && std::isfinite(*t.value) && t.cost > 0) {
@@ -255,7 +257,7 @@ SvgChart CostVsScore(const SweepResults& r) {
     }
   }
   Mark front{Mark::Kind::kLine, {}, {}, kBestColour, "Pareto front: best score for its cost", 2};
-  for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize))
+  for (const store::Trial& t : ParetoFront(r.trials, r.info.objectives.maximize))
     front.x.push_back(t.cost), front.y.push_back(*t.value);
   if (!front.x.empty()) chart.Add(front);
   return chart;
@@ -264,9 +266,9 @@ SvgChart CostVsScore(const SweepResults& r) {
 // A multi-objective study: every pair of objectives against each other, the Pareto front's
 // trials marked (a front over all objectives: in a pair's chart, a front trial may look beaten).
 std::string ObjectivePairs(const SweepResults& r) {
-  const std::vector<Objective> objectives = r.info.Objectives();
+  const std::vector<Objective> objectives = r.info.objectives.All();
   const std::vector<store::Trial> ranked =
-      RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+      RankTrials(r.trials, r.info.objectives.maximize, r.info.objectives.more);
   std::set<int64_t> front;
   for (const store::Trial& t : ObjectiveFront(r.trials, objectives)) front.insert(t.number);
   std::string html;
@@ -289,13 +291,13 @@ std::string ObjectivePairs(const SweepResults& r) {
   }
   return "<div class=\"slices\">" + html + "</div>" +
          fmt::format("<p class=\"note\">{} trial(s) on the Pareto front of {} (marked)</p>",
-                     front.size(), HtmlEscape(DescribeObjectives(objectives)));
+                     front.size(), HtmlEscape(r.info.objectives.Describe()));
 }
 
 std::string TopTable(const SweepResults& r, int top_n) {
   const std::vector<store::Trial> ranked =
-      RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
-  const std::vector<Objective> objectives = r.info.Objectives();
+      RankTrials(r.trials, r.info.objectives.maximize, r.info.objectives.more);
+  const std::vector<Objective> objectives = r.info.objectives.All();
   const bool shows_seeds = ShowsSeeds(r.info.seeds, r.trials);
   std::string html = "<table><tr><th>rank</th><th>run</th>";
   for (const Objective& o : objectives) html += "<th>" + HtmlEscape(o.name) + "</th>";
@@ -351,7 +353,7 @@ td.params { font-family: monospace; font-size: 12px; }
 std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImportance>& importance,
                        int top_n) {
   const std::vector<store::Trial> ranked =
-      RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+      RankTrials(r.trials, r.info.objectives.maximize, r.info.objectives.more);
   std::string html = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hpo report: "
       "{0}</title><style>{1}</style></head><body>\n"
@@ -361,8 +363,8 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
       "style=\"background:{8}\"></i> failed</span>"
       "<span><i class=\"dot\" style=\"background:{9}\"></i> best so far / Pareto "
       "front</span></p>\n",
-      HtmlEscape(r.location.name), kStyle, CountsLine(r), r.info.maximize ? "maximise" : "minimise",
-      HtmlEscape(r.info.metric),
+      HtmlEscape(r.location.name), kStyle, CountsLine(r),
+      r.info.objectives.maximize ? "maximise" : "minimise", HtmlEscape(r.info.objectives.Shown()),
       ranked.empty() ? std::string("none yet")
                      : fmt::format("{} ({})", ReadableNumber(*ranked[0].value),
                                    HtmlEscape(RunName(r.location.name, ranked[0]))),
@@ -386,10 +388,10 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
     html += "<h2>Parallel coordinates</h2>" + ParallelCoordinates(r, space) + "\n";
     html += "<h2>Slice plots</h2>" + Slices(r, space) + "\n";
   }
-  if (r.info.MultiObjective()) html += "<h2>Pareto front</h2>" + ObjectivePairs(r) + "\n";
+  if (r.info.objectives.Multi()) html += "<h2>Pareto front</h2>" + ObjectivePairs(r) + "\n";
   html += "<h2>Cost vs score</h2>" + CostVsScore(r).Render() + "\n";
-  html += PopulationHtml(r.population, r.info.metric, r.info.maximize);
-  const std::string seeds = SeedsSentence(r.info.metric, r.info.seeds);
+  html += PopulationHtml(r.population, r.info.objectives.Shown(), r.info.objectives.maximize);
+  const std::string seeds = SeedsSentence(r.info.objectives.Shown(), r.info.seeds);
   html += fmt::format("<h2>Top {} trials</h2>", top_n);
   if (!seeds.empty()) html += "<p class=\"note\">" + HtmlEscape(seeds) + "</p>";
   html += TopTable(r, top_n) + "\n</body></html>\n";
@@ -399,13 +401,14 @@ std::string HtmlReport(const SweepResults& r, const std::vector<ParameterImporta
 std::string MarkdownReport(const SweepResults& r,
                            const std::vector<ParameterImportance>& importance, int top_n) {
   const std::vector<store::Trial> ranked =
-      RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
-  std::string md = fmt::format("# Sweep {}\n\n{} ({} {})\n\n", r.location.name, CountsLine(r),
-                               r.info.maximize ? "maximise" : "minimise", r.info.metric);
+      RankTrials(r.trials, r.info.objectives.maximize, r.info.objectives.more);
+  std::string md =
+      fmt::format("# Sweep {}\n\n{} ({} {})\n\n", r.location.name, CountsLine(r),
+                  r.info.objectives.maximize ? "maximise" : "minimise", r.info.objectives.Shown());
   const bool shows_seeds = ShowsSeeds(r.info.seeds, r.trials);
-  const std::string sentence = SeedsSentence(r.info.metric, r.info.seeds);
+  const std::string sentence = SeedsSentence(r.info.objectives.Shown(), r.info.seeds);
   md += fmt::format("## Top {} trials\n\n{}| rank | run | {} |{} cost (s) | parameters |\n", top_n,
-                    sentence.empty() ? "" : sentence + "\n\n", r.info.metric,
+                    sentence.empty() ? "" : sentence + "\n\n", r.info.objectives.Shown(),
                     shows_seeds ? " seeds |" : "");
   md +=
       shows_seeds ? "| --- | --- | --- | --- | --- | --- |\n" : "| --- | --- | --- | --- | --- |\n";
@@ -418,15 +421,15 @@ std::string MarkdownReport(const SweepResults& r,
                       RunName(r.location.name, ranked[i]), ReadableNumber(*ranked[i].value), seeds,
                       ranked[i].cost, params);
   }
-  if (r.info.MultiObjective()) {
-    md += fmt::format("\n## Pareto front of {}\n\n", DescribeObjectives(r.info.Objectives()));
-    for (const store::Trial& t : ObjectiveFront(r.trials, r.info.Objectives())) {
+  if (r.info.objectives.Multi()) {
+    md += fmt::format("\n## Pareto front of {}\n\n", r.info.objectives.Describe());
+    for (const store::Trial& t : ObjectiveFront(r.trials, r.info.objectives.All())) {
       md += fmt::format("- {}: {}\n", RunName(r.location.name, t),
-                        ObjectiveValuesText(t, r.info.Objectives()));
+                        ObjectiveValuesText(t, r.info.objectives.All()));
     }
   }
   md += "\n## Pareto front (best score for its cost)\n\n";
-  for (const store::Trial& t : ParetoFront(r.trials, r.info.maximize)) {
+  for (const store::Trial& t : ParetoFront(r.trials, r.info.objectives.maximize)) {
     md += fmt::format("- {}: {} in {:.1f} s\n", RunName(r.location.name, t),
                       ReadableNumber(*t.value), t.cost);
   }
@@ -435,7 +438,8 @@ std::string MarkdownReport(const SweepResults& r,
   for (const ParameterImportance& p : importance)
     md +=
         fmt::format("- {}: {:.1f}% +/- {:.1f}\n", p.parameter, 100 * p.importance, 100 * p.spread);
-  return md + PopulationMarkdown(r.population, r.info.metric, r.info.maximize);
+  return md +
+         PopulationMarkdown(r.population, r.info.objectives.Shown(), r.info.objectives.maximize);
 }
 
 }  // namespace hpo::report

@@ -136,14 +136,14 @@ std::vector<ParameterImportance> SweepImportance(const SweepResults& sweep) {
 
 std::string ImportanceYaml(const SweepResults& sweep,
                            const std::vector<ParameterImportance>& ranking) {
-  const std::vector<store::Trial> ranked = RankTrials(sweep.trials, sweep.info.maximize);
+  const std::vector<store::Trial> ranked = RankTrials(sweep.trials, sweep.info.objectives.maximize);
   std::string out = fmt::format(
       "# Parameter importance of sweep {}: fANOVA (random forests, as Optuna's) of {} over {}\n"
       "# complete trials; spread: its standard deviation over {} forests (hpo importance;\n"
       "# docs/report.md).\n"
       "metric: {}\ntrials_used: {}\nimportance_ranking:\n",
-      sweep.location.name, sweep.info.metric, ranked.size(), kForests, sweep.info.metric,
-      ranked.size());
+      sweep.location.name, sweep.info.objectives.Shown(), ranked.size(), kForests,
+      sweep.info.objectives.Shown(), ranked.size());
   for (const ParameterImportance& p : ranking) {
     out += fmt::format("  - parameter: {}\n    importance: {:.4f}\n    spread: {:.4f}\n",
                        p.parameter, p.importance, p.spread);
@@ -157,7 +157,7 @@ std::string ImportanceYaml(const SweepResults& sweep,
     out += fmt::format("  - config_id: {}\n", RunName(sweep.location.name, ranked[i]));
     for (const auto& [name, value] : ranked[i].params)
       out += fmt::format("    {}: {}\n", name, FormatParamValue(value));
-    out += fmt::format("    {}: {}\n", sweep.info.metric, *ranked[i].value);
+    out += fmt::format("    {}: {}\n", sweep.info.objectives.Shown(), *ranked[i].value);
   }
   return out;
 }

@@ -209,7 +209,7 @@ std::string ExportOptunaJournal(const store::Study& study, const StudyInfo& info
     }
   }
   std::string directions;
-  for (const Objective& o : info.Objectives())
+  for (const Objective& o : info.objectives.All())
     directions +=
         fmt::format("{}{}", directions.empty() ? "" : ", ", o.maximize ? kMaximize : kMinimize);
   std::string out =
@@ -220,7 +220,8 @@ std::string ExportOptunaJournal(const store::Study& study, const StudyInfo& info
     out += StudyUserAttrLine("seeds_per_trial", std::to_string(info.seeds.per_trial));
     out += StudyUserAttrLine("aggregate", JsonString(info.seeds.aggregate));
   }
-  for (const store::Trial& t : trials) out += TrialLine(t, distributions, info.Objectives().size());
+  for (const store::Trial& t : trials)
+    out += TrialLine(t, distributions, info.objectives.All().size());
   return out;
 }
 

@@ -16,24 +16,26 @@ namespace hpo::report {
 
 StudyInfo ReadStudyInfo(const store::Study& study) {
   StudyInfo info;
-  info.maximize = study.direction != "minimize";
+  info.objectives.maximize = study.direction != "minimize";
   try {
     const YAML::Node config = YAML::Load(study.config_yaml);
     const YAML::Node metric = config.IsMap() ? config["metric"] : YAML::Node();
-    if (metric && metric.IsScalar()) info.metric = metric.Scalar();
-    if (metric && metric.IsMap() && metric["name"]) info.metric = metric["name"].Scalar();
+    if (metric && metric.IsScalar()) info.objectives.metric = metric.Scalar();
+    if (metric && metric.IsMap() && metric["name"])
+      info.objectives.metric = metric["name"].Scalar();
     const YAML::Node label = config.IsMap() ? config["metric_name"] : YAML::Node();
     if (label && label.IsScalar())  // an expression's name, shown with it
-      info.metric = fmt::format("{} ({})", label.Scalar(), info.metric);
+      info.objectives.label = label.Scalar();
     const YAML::Node metrics = config.IsMap() ? config["metrics"] : YAML::Node();
     if (metrics && metrics.IsSequence() &&
         metrics.size() > 0) {  // as SweepConfig::ToYaml writes it
       std::vector<Objective> all;
       for (const YAML::Node& m : metrics)
         all.push_back({m["name"].as<std::string>(""), m["goal"].as<std::string>("") != "minimize"});
-      info.metric = all[0].name;
-      info.maximize = all[0].maximize;
-      info.more_objectives.assign(all.begin() + 1, all.end());
+      info.objectives.metric = all[0].name;
+      info.objectives.label.clear();
+      info.objectives.maximize = all[0].maximize;
+      info.objectives.more.assign(all.begin() + 1, all.end());
     }
     if (config.IsMap() && config["seeds_per_trial"])
       info.seeds.per_trial = config["seeds_per_trial"].as<int>(1);
@@ -43,10 +45,6 @@ StudyInfo ReadStudyInfo(const store::Study& study) {
     // A config we cannot read still leaves the default metric name: the values are in storage.
   }
   return info;
-}
-
-std::vector<Objective> StudyInfo::Objectives() const {
-  return AllObjectives(metric, maximize, more_objectives);
 }
 
 namespace {

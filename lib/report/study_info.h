@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/core/pareto.h"
+#include "lib/core/objectives.h"
 #include "lib/store/store.h"
 
 namespace hpo::report {
@@ -18,14 +18,8 @@ struct SeedSettings {
 };
 
 struct StudyInfo {
-  /// The metric as reports show it: its name or expression, or "composite (0.7*a + 0.3*b)" for
-  /// an expression with a metric_name.
-  std::string metric = "final_mean_reward";
-  bool maximize = true;
-  std::vector<Objective> more_objectives = {};  ///< a multi-objective study's further objectives
+  Objectives objectives;
   SeedSettings seeds = {};
-  bool MultiObjective() const { return !more_objectives.empty(); }
-  std::vector<Objective> Objectives() const;
 };
 
 /// Reads the metric name from the study's stored config (`metric: name`, `metric: {name:}` or

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/core/objectives.h"
 #include "lib/core/pareto.h"
 #include "lib/store/store.h"
 

@@ -52,23 +52,25 @@ SweepResults LoadSweepResults(const store::SweepLocation& location, store::Store
 std::vector<store::Trial> RankForBestParams(SweepResults& r, const std::string& metric,
                                             const std::string& sort) {
   std::set<std::string> result_keys;
-  if (!metric.empty() && metric != r.info.metric) {
+  if (!metric.empty() && metric != r.info.objectives.Shown()) {
     result_keys = RescoreFromRunDirs(r.trials, metric, r.info.seeds);
-    r.info.metric = metric;
+    r.info.objectives.metric = metric;
+    r.info.objectives.label.clear();
   }
-  if (!sort.empty()) r.info.maximize = sort == "desc";
-  if (!metric.empty() || !sort.empty()) r.info.more_objectives.clear();  // one metric now
-  std::vector<store::Trial> ranked = RankTrials(r.trials, r.info.maximize, r.info.more_objectives);
+  if (!sort.empty()) r.info.objectives.maximize = sort == "desc";
+  if (!metric.empty() || !sort.empty()) r.info.objectives.more.clear();  // one metric now
+  std::vector<store::Trial> ranked =
+      RankTrials(r.trials, r.info.objectives.maximize, r.info.objectives.more);
   if (ranked.empty() && !result_keys.empty()) {
     throw UserError(
         Origin{"--metric"},
         fmt::format("no complete trial of sweep '{}' has a {} (its results files have: {})",
-                    r.location.name, r.info.metric, fmt::join(result_keys, ", ")));
+                    r.location.name, r.info.objectives.Shown(), fmt::join(result_keys, ", ")));
   }
   if (ranked.empty()) {
     throw UserError(
         fmt::format("sweep '{}' has no complete trial with a {} yet ({} trials in storage)",
-                    r.location.name, r.info.metric, r.trials.size()));
+                    r.location.name, r.info.objectives.Shown(), r.trials.size()));
   }
   return ranked;
 }

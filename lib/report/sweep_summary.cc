@@ -19,11 +19,11 @@ std::string CountsLine(const config::SweepConfig& c, const std::vector<store::Tr
 }
 
 std::string FrontLines(const config::SweepConfig& c, const std::vector<store::Trial>& trials) {
-  const std::vector<store::Trial> front = ObjectiveFront(trials, c.Objectives());
+  const std::vector<store::Trial> front = ObjectiveFront(trials, c.objectives.All());
   std::string text = fmt::format(
       "Pareto front ({} trial(s); hpo best-params --pareto lists them):\n", front.size());
   for (const store::Trial& t : front) {
-    text += fmt::format("  trial {}: {}\n", t.number, ObjectiveValuesText(t, c.Objectives()));
+    text += fmt::format("  trial {}: {}\n", t.number, ObjectiveValuesText(t, c.objectives.All()));
   }
   return text;
 }
@@ -33,7 +33,8 @@ std::string FrontLines(const config::SweepConfig& c, const std::vector<store::Tr
 std::string SweepEndText(const config::SweepConfig& c, const std::vector<store::Trial>& trials,
                          int launched,
                          const std::function<std::string(const store::Trial&)>& command_for) {
-  const std::vector<store::Trial> ranked = RankTrials(trials, c.maximize, c.more_objectives);
+  const std::vector<store::Trial> ranked =
+      RankTrials(trials, c.objectives.maximize, c.objectives.more);
   std::string text = CountsLine(c, trials, launched);
   if (EveryTrialFailed(trials)) {
     const int failed = store::CountStates(trials).failed;
@@ -44,11 +45,11 @@ std::string SweepEndText(const config::SweepConfig& c, const std::vector<store::
   }
   if (ranked.empty()) return text + "\n";
   const store::Trial& best = ranked[0];
-  if (c.MultiObjective()) {
+  if (c.objectives.Multi()) {
     text += "\n" + FrontLines(c, trials) +
-            fmt::format("the front's best {} is trial {}:\n", c.metric, best.number);
+            fmt::format("the front's best {} is trial {}:\n", c.objectives.metric, best.number);
   } else {
-    text += fmt::format("; best trial {} with {} = {}\n", best.number, c.metric,
+    text += fmt::format("; best trial {} with {} = {}\n", best.number, c.objectives.metric,
                         ReadableNumber(*best.value));
   }
   if (c.sampler.method == "pbt") {  // a trial is a stretch of a member: its values alone did
@@ -71,11 +72,12 @@ bool EveryTrialFailed(const std::vector<store::Trial>& trials) {
 }
 
 CheckpointKeeper::CheckpointKeeper(int keep, const config::SweepConfig& c)
-    : keep_(keep), maximize_(c.maximize), more_(c.more_objectives) {}
+    : keep_(keep), objectives_(c.objectives) {}
 
 void CheckpointKeeper::Prune(const std::vector<store::Trial>& trials) {
   if (keep_ <= 0) return;
-  const std::vector<store::Trial> ranked = RankTrials(trials, maximize_, more_);
+  const std::vector<store::Trial> ranked =
+      RankTrials(trials, objectives_.maximize, objectives_.more);
   std::set<int64_t> top;
   for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(keep_); ++i)
     top.insert(ranked[i].id);

@@ -41,8 +41,7 @@ class CheckpointKeeper {
 
  private:
   int keep_;
-  bool maximize_;
-  std::vector<Objective> more_;
+  Objectives objectives_;
   std::set<int64_t> done_;  // trial ids already dealt with
   int removed_ = 0;
 };

@@ -81,7 +81,7 @@ ReplayResult ReplaySchedule(const ReplayPlan& plan,
                             const std::function<void(const std::string&)>& progress) {
   if (plan.schedule.empty()) throw UserError("the schedule has no entry");
   const config::ObjectiveFormula metric =
-      config::ObjectiveFormula::Parse(plan.sweep.metric, Origin{"metric"});
+      config::ObjectiveFormula::Parse(plan.sweep.objectives.metric, Origin{"metric"});
   ReplayResult result;
   std::filesystem::path restore_from;
   for (size_t i = 0; i < plan.schedule.size(); ++i) {
@@ -101,7 +101,7 @@ ReplayResult ReplaySchedule(const ReplayPlan& plan,
             i, step, *s.stop_at, (run_dir / protocol::kTrialLog).string()));
       restore_from = *checkpoint;
       progress(fmt::format("segment {}: steps {}..{} with {} ({} {})", i, s.entry->step, *s.stop_at,
-                           JsonParams(s.entry->params), plan.sweep.metric,
+                           JsonParams(s.entry->params), plan.sweep.objectives.metric,
                            value ? ReadableNumber(*value) : "none"));
       continue;
     }
@@ -111,7 +111,7 @@ ReplayResult ReplaySchedule(const ReplayPlan& plan,
       throw UserError(fmt::format("replay segment {}: {}", i, e.what()));
     }
     progress(fmt::format("segment {}: steps {}..{} with {} ({} {})", i, s.entry->step, step,
-                         JsonParams(s.entry->params), plan.sweep.metric,
+                         JsonParams(s.entry->params), plan.sweep.objectives.metric,
                          ReadableNumber(result.value)));
   }
   return result;

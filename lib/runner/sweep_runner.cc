@@ -349,7 +349,7 @@ class Controller {
   void CheckStoppingRules(bool& launching) {
     if (!stopping_.target && stopping_.patience <= 0) return;
     const std::optional<std::string> reason =
-        StopReason(Trials(), c_.maximize, c_.metric, stopping_, started_ms_);
+        StopReason(Trials(), c_.objectives.maximize, c_.objectives.metric, stopping_, started_ms_);
     if (!reason) return;
     stopped_ = true;
     launching = false;
@@ -756,7 +756,7 @@ class Controller {
     return runner::ObservationOf(t, space_.ToUnit(t.params), objectives_);
   }
 
-  double Oriented(double v) const { return c_.maximize ? v : -v; }
+  double Oriented(double v) const { return c_.objectives.maximize ? v : -v; }
 
   // ----- watching ----------------------------------------------------------------------------
 
@@ -878,7 +878,7 @@ class Controller {
     r.reports.push_back({*report->step, Oriented(*value)});
     Emit(SweepEvent::Kind::kReported, &r.trial,
          fmt::format("step {} {} {}", *report->step,
-                     report->partial ? formulas_[0].names().front() : c_.metric,
+                     report->partial ? formulas_[0].names().front() : c_.objectives.metric,
                      ReadableNumber(*value)),
          *value, report->step);
     if (r.member >= 0) {  // PBT judges members; nothing is pruned
@@ -929,8 +929,8 @@ class Controller {
 
   /// A multi-objective trial's further values from its JSON lines (the results file wins).
   void NoteMoreValues(SeedRun& seed, const std::string& line) const {
-    seed.last_more.resize(c_.more_objectives.size());
-    for (size_t i = 0; i < c_.more_objectives.size(); ++i) {
+    seed.last_more.resize(c_.objectives.more.size());
+    for (size_t i = 0; i < c_.objectives.more.size(); ++i) {
       const std::optional<ParsedReport> report = ParseReportLine(line, formulas_[i + 1]);
       if (report && !report->partial) seed.last_more[i] = report->value;
     }
@@ -939,9 +939,9 @@ class Controller {
   /// The further objectives of a finished run; throws std::runtime_error as ReadFinalValue.
   std::vector<double> ReadMoreValues(const std::filesystem::path& run_dir,
                                      std::vector<std::optional<double>> last_more) const {
-    last_more.resize(c_.more_objectives.size());
+    last_more.resize(c_.objectives.more.size());
     std::vector<double> values;
-    for (size_t i = 0; i < c_.more_objectives.size(); ++i) {
+    for (size_t i = 0; i < c_.objectives.more.size(); ++i) {
       values.push_back(ReadFinalValue(run_dir, formulas_[i + 1], last_more[i]));
     }
     return values;
@@ -1004,7 +1004,7 @@ class Controller {
       Finish(t, store::TrialState::kComplete, r.last_value, {}, cost, "");
       Emit(SweepEvent::Kind::kInfo, &t,
            fmt::format("member {} paused at step {} ({} {})", r.member,
-                       pbt_->member(r.member).last_step, c_.metric,
+                       pbt_->member(r.member).last_step, c_.objectives.metric,
                        r.last_value ? ReadableNumber(*r.last_value) : "none"));
       return;
     }
@@ -1039,7 +1039,7 @@ class Controller {
     Finish(t, store::TrialState::kComplete, value, more, cost, "");
     std::string shown = ReadableNumber(value);  // for people: the events' value has every digit
     for (size_t i = 0; i < more.size(); ++i)
-      shown += fmt::format(", {} {}", c_.more_objectives[i].name, ReadableNumber(more[i]));
+      shown += fmt::format(", {} {}", c_.objectives.more[i].name, ReadableNumber(more[i]));
     store::Trial finished = t;  // what the listener shows: its values, and each seed's
     finished.more_values = more;
     if (r.seeds.size() > 1) {
@@ -1052,7 +1052,7 @@ class Controller {
   /// The trial's value and further objectives: each the aggregate of its seeds' (all ended well).
   std::pair<double, std::vector<double>> TrialValues(const std::vector<SeedRun>& seeds) const {
     std::vector<double> values;
-    std::vector<std::vector<double>> more(c_.more_objectives.size());
+    std::vector<std::vector<double>> more(c_.objectives.more.size());
     for (const SeedRun& seed : seeds) {
       values.push_back(*seed.value);
       for (size_t i = 0; i < more.size(); ++i) more[i].push_back(seed.more[i]);
@@ -1311,7 +1311,7 @@ class Controller {
   const std::function<void(const SweepEvent&)>& on_event_;
   StudyView view_;
   std::unique_ptr<pruners::Pruner> pruner_ =
-      pruners::MakePruner(c_.pruner, study_.name, c_.maximize);
+      pruners::MakePruner(c_.pruner, study_.name, c_.objectives.maximize);
   const std::string host_;
   const std::string worker_;
   std::vector<RunningTrial> running_;
@@ -1329,7 +1329,7 @@ class Controller {
   int64_t started_ms_ = 0;          // when this controller started (stopping rules count from it)
   bool stopped_ = false;            // a stopping rule held: no more launches
   bool warned_unmeasured_ = false;  // the cost-measure note is given once per sweep
-  const std::vector<Objective> objectives_ = c_.Objectives();
+  const std::vector<Objective> objectives_ = c_.objectives.All();
   const std::vector<config::ObjectiveFormula> formulas_ = ObjectiveFormulas(objectives_);
   struct CachedObservation {
     int64_t version = -1;

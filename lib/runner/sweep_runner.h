@@ -14,7 +14,7 @@
 #include "lib/config/objective_formula.h"
 #include "lib/config/queued_trial.h"
 #include "lib/config/sweep_config.h"
-#include "lib/core/pareto.h"
+#include "lib/core/objectives.h"
 #include "lib/core/value.h"
 #include "lib/pbt/pbt_settings.h"
 #include "lib/pruners/pruner.h"

@@ -16,11 +16,10 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
   const store::Study study = store->OpenStudy(other.name, "", "", false);
   const config::SweepConfig theirs = config::ParseSweepConfig(
       study.config_yaml, "the stored config of sweep " + other.name, other.name);
-  if (theirs.Objectives() != ours.Objectives()) {
+  if (theirs.objectives.All() != ours.objectives.All()) {
     throw UserError(fmt::format(
         "warm start from sweep '{}': it optimises {}, this sweep {}; their values do not compare",
-        other.name, DescribeObjectives(theirs.Objectives()),
-        DescribeObjectives(ours.Objectives())));
+        other.name, theirs.objectives.Describe(), ours.objectives.Describe()));
   }
   WarmStart warm;
   std::set<std::string> dropped, missing;
@@ -50,7 +49,7 @@ WarmStart LoadWarmStart(const store::SweepLocation& other, const config::SweepCo
       ++outside;
       continue;
     }
-    warm.observations.push_back(ObservationOf(t, space.ToUnit(params), ours.Objectives()));
+    warm.observations.push_back(ObservationOf(t, space.ToUnit(params), ours.objectives.All()));
   }
   warm.notes.push_back(
       fmt::format("warm start from sweep '{}': the sampler also sees {} of its {} finished trials",

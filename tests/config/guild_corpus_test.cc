@@ -64,8 +64,8 @@ TEST(GuildCorpusTest, AStepsOperationsOneBatchStepIsTheSweep) {
   EXPECT_EQ(c.fixed.at("degree"), Value(3));
   EXPECT_EQ(c.sampler.method, "protein");
   EXPECT_EQ(c.n_trials, 100);
-  EXPECT_EQ(c.metric, "test_accuracy");
-  EXPECT_TRUE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "test_accuracy");
+  EXPECT_TRUE(c.objectives.maximize);
   // the operation the step runs is read, not listed as ignored
   EXPECT_EQ(std::count(c.ignored.begin(), c.ignored.end(), "svm:train"), 0);
   // an operation whose two steps run two batches is no preset; named, it is refused
@@ -117,7 +117,7 @@ TEST(GuildCorpusTest, AListOfAnAnonymousModelIsReadAndItsStepFindsItsOperation) 
       "          optimizer: gp\n"
       "          max-trials: 20\n");
   EXPECT_EQ(c.parameters.size(), 2u);
-  EXPECT_EQ(c.metric, "accuracy");
+  EXPECT_EQ(c.objectives.metric, "accuracy");
   EXPECT_EQ(c.n_trials, 20);
 }
 

@@ -44,8 +44,8 @@ TEST(GuildVocabularyTest, TheOperationWithSearchedFlagsIsReadAsGuildsRandomBatch
   EXPECT_EQ(c.vocabulary, "Guild AI guild.yml (operation train)");
   EXPECT_EQ(c.sampler.method, "random");  // a flag function: Guild's implied random batch
   EXPECT_EQ(c.n_trials, 15);              // default-max-trials
-  EXPECT_EQ(c.metric, "val_acc");
-  EXPECT_TRUE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "val_acc");
+  EXPECT_TRUE(c.objectives.maximize);
   // two integers make skopt's Integer range; the third argument is the first trial's value
   EXPECT_EQ(Described(c, "layers"), "int_uniform [1.0, 4.0]");
   EXPECT_EQ(Described(c, "momentum"), "uniform [0.8, 0.99]");
@@ -62,8 +62,8 @@ TEST(GuildVocabularyTest, ListsOnlyAreEveryCombinationAndModelsAreRead) {
   EXPECT_EQ(c.vocabulary, "Guild AI guild.yml (operation mnist:train)");
   EXPECT_EQ(c.sampler.method, "grid");
   EXPECT_EQ(c.n_trials, 6);
-  EXPECT_EQ(c.metric, "loss");
-  EXPECT_FALSE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "loss");
+  EXPECT_FALSE(c.objectives.maximize);
   EXPECT_EQ(c.command, (std::vector<std::string>{"python", "-u", "train.py", "${args}"}));
 }
 
@@ -83,8 +83,8 @@ b:
   EXPECT_EQ(b.sampler.method, "protein");  // gp, the default optimizer
   const SweepConfig a = LoadSweepConfig(path);
   EXPECT_EQ(Described(a, "x"), "int_uniform [0.0, 1.0]");
-  EXPECT_EQ(a.metric, "loss");  // Guild's default objective, minimised
-  EXPECT_FALSE(a.maximize);
+  EXPECT_EQ(a.objectives.metric, "loss");  // Guild's default objective, minimised
+  EXPECT_FALSE(a.objectives.maximize);
 }
 
 // Guild loads guild.yml with PyYAML's safe_load (guildfile.py:1680): YAML 1.1's booleans,

@@ -31,7 +31,7 @@ TEST(HydraCorpusTest, Hydra10AxConfigUnderParamsIsTheSweepersAxConfig) {
   ASSERT_EQ(c.parameters.size(), 2u);
   EXPECT_EQ(DescribeParameter(c.parameters[0]), "uniform [0.001, 0.1]");
   EXPECT_EQ(c.n_trials, 12);
-  EXPECT_TRUE(c.maximize);
+  EXPECT_TRUE(c.objectives.maximize);
   EXPECT_EQ(c.sampler.method, "protein");
 }
 

@@ -53,7 +53,7 @@ TEST(HydraVocabularyTest, OptunasRangeIncludesItsStopLoweredOntoTheStep) {
   EXPECT_EQ(Describe(c, "a"), "int_uniform [1.0, 9.0] q 2.0");
   EXPECT_EQ(Describe(c, "b"), "discrete_uniform [1.0, 5.0]");  // step 1
   EXPECT_EQ(Describe(c, "c"), "int_uniform [1.0, 3.0]");
-  EXPECT_FALSE(c.maximize);  // OptunaSweeperConf.direction: minimize (config.py:156)
+  EXPECT_FALSE(c.objectives.maximize);  // OptunaSweeperConf.direction: minimize (config.py:156)
 }
 
 // create_nevergrad_parameter_from_override (hydra_nevergrad_sweeper/_impl.py:74): a range is
@@ -190,7 +190,7 @@ TEST(HydraVocabularyTest, AFileThatIsTheSweepersConfigIsRead) {
       LoadSweepConfig(kFixtures + "hydra_sweeper_package.yaml", "", {"stub", "${args}"});
   EXPECT_NE(c.vocabulary.find("the file is hydra.sweeper"), std::string::npos);
   EXPECT_EQ(c.sampler.method, "random");  // defaults: [sampler: random]
-  EXPECT_TRUE(c.maximize);
+  EXPECT_TRUE(c.objectives.maximize);
   EXPECT_EQ(c.n_trials, 12);
   EXPECT_EQ(Describe(c, "steps"), "int_uniform [1.0, 9.0] q 2.0");
   EXPECT_EQ(Describe(c, "arch"), "categorical [[64, 64], [128, 128]]");
@@ -203,7 +203,7 @@ TEST(HydraVocabularyTest, Hydra10NevergradLayoutIsRead) {
       LoadSweepConfig(kFixtures + "hydra10_nevergrad.yaml", "", {"stub", "${args}"});
   EXPECT_EQ(c.n_trials, 40);
   EXPECT_EQ(c.n_jobs, 4);
-  EXPECT_TRUE(c.maximize);
+  EXPECT_TRUE(c.objectives.maximize);
   EXPECT_EQ(Describe(c, "db"), "categorical [mnist, cifar]");
   EXPECT_EQ(Describe(c, "lr"), "loguniform [0.001, 1.0]");
   EXPECT_EQ(Describe(c, "batch_size"), "int_uniform [4.0, 16.0]");
@@ -218,8 +218,8 @@ TEST(HydraVocabularyTest, AxSweepersOwnConfigWithItsTargetAndEveryKey) {
   EXPECT_EQ(Describe(c, "model.dropout"), "uniform [0.0, 1.0]");
   ASSERT_FALSE(c.notes.empty());
   EXPECT_NE(c.notes.back().find("model.dropout: value_type float"), std::string::npos);
-  EXPECT_EQ(c.metric, "val_loss");
-  EXPECT_FALSE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "val_loss");
+  EXPECT_FALSE(c.objectives.maximize);
   EXPECT_EQ(c.n_trials, 30);
   EXPECT_EQ(c.seed, 3u);
   EXPECT_EQ(Describe(c, "model.lr"), "loguniform [1e-05, 0.01]");
@@ -233,7 +233,7 @@ TEST(HydraVocabularyTest, AxSweepersOwnConfigWithItsTargetAndEveryKey) {
                 "      params:\n        x: {type: range, bounds: [0.0, 1.0]}\n"),
       "", {"stub", "${args}"});
   EXPECT_EQ(defaults.n_trials, 10);  // AxConfig.max_trials (hydra_ax_sweeper/config.py)
-  EXPECT_FALSE(defaults.maximize);
+  EXPECT_FALSE(defaults.objectives.maximize);
 }
 
 }  // namespace

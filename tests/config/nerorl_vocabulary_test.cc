@@ -23,7 +23,7 @@ TEST(NeroRlVocabularyTest, BlocksAreOptunasSuggestionsAndTheStudyIsNeroRls) {
                 "learning_rate: loguniform [1e-05, 0.001]"}));
   // optuna.py:259-260 (8dd62bd): TPESampler, maximize, PercentilePruner(25.0, ...)
   EXPECT_EQ(c.sampler.method, "tpe");
-  EXPECT_TRUE(c.maximize);
+  EXPECT_TRUE(c.objectives.maximize);
   EXPECT_EQ(c.pruner.method, "percentile");
   EXPECT_EQ(c.pruner.percentile_rule.percentile, 25.0);
   EXPECT_EQ(c.pruner.percentile_rule.n_startup_trials, 4);

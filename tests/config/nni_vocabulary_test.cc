@@ -159,8 +159,8 @@ TEST(NniVocabularyTest, ExperimentConfigWithSearchSpaceFile) {
   EXPECT_EQ(c.vocabulary, "NNI experiment config");
   EXPECT_EQ(c.parameters.size(), 10u);  // search_space.json, beside the config
   EXPECT_EQ(c.sampler.method, "tpe");
-  EXPECT_TRUE(c.maximize);
-  EXPECT_EQ(c.metric, "default");  // nni.report_final_result's one value
+  EXPECT_TRUE(c.objectives.maximize);
+  EXPECT_EQ(c.objectives.metric, "default");  // nni.report_final_result's one value
   EXPECT_EQ(c.n_trials, 24);
   EXPECT_EQ(c.n_jobs, 2);
   EXPECT_EQ(c.timeout, 7200);  // maxExperimentDuration: 2h
@@ -193,7 +193,7 @@ TEST(NniVocabularyTest, LegacyV1LayoutReadsAsNnictlConvertsIt) {
   EXPECT_EQ(c.vocabulary, "NNI experiment config");
   EXPECT_EQ(c.parameters.size(), 10u);  // searchSpacePath
   EXPECT_EQ(c.sampler.method, "random");
-  EXPECT_FALSE(c.maximize);
+  EXPECT_FALSE(c.objectives.maximize);
   EXPECT_EQ(c.n_trials, 10);   // maxTrialNum
   EXPECT_EQ(c.timeout, 3600);  // maxExecDuration: 1h
 }
@@ -204,7 +204,7 @@ TEST(NniVocabularyTest, InlineSpaceAndSnakeCaseKeysWithAnnealsDefaultGoal) {
   EXPECT_EQ(c.n_trials, 10);
   EXPECT_EQ(c.sampler.method, "tpe");
   EXPECT_TRUE(HasNote(c, "NNI's Anneal tuner: hpo's tpe sampler"));
-  EXPECT_FALSE(c.maximize);  // hyperopt_tuner.py:223: optimize_mode='minimize'
+  EXPECT_FALSE(c.objectives.maximize);  // hyperopt_tuner.py:223: optimize_mode='minimize'
 }
 
 TEST(NniVocabularyTest, ExperimentKeysNniDoesNotKnowAndTunersHpoCannotRunAreRefused) {
@@ -237,7 +237,7 @@ TEST(NniVocabularyTest, AdvisorsAndDurationsAsNniReadsThem) {
   EXPECT_EQ(c.sampler.method, "tpe");
   EXPECT_EQ(c.pruner.method, "hyperband");
   EXPECT_TRUE(HasNote(c, "TRIAL_BUDGET"));
-  EXPECT_FALSE(c.maximize);
+  EXPECT_FALSE(c.objectives.maximize);
   EXPECT_EQ(c.timeout, 5400);
   EXPECT_EQ(c.timeout_per_trial, 90);
 }

@@ -53,9 +53,9 @@ std::string Refusal(const std::string& text) {
 TEST(OrionVocabularyTest, ProgramConfigPriorsAreOrionsDimensions) {
   const SweepConfig c = Load(kOrion + "program_config.yaml");
   EXPECT_EQ(c.vocabulary, "Orion priors in a program's config (orion~)");
-  EXPECT_EQ(c.sampler.method, "random");  // Orion's default algorithm
-  EXPECT_EQ(c.metric, "objective");       // report_objective's name
-  EXPECT_FALSE(c.maximize);
+  EXPECT_EQ(c.sampler.method, "random");        // Orion's default algorithm
+  EXPECT_EQ(c.objectives.metric, "objective");  // report_objective's name
+  EXPECT_FALSE(c.objectives.maximize);
   EXPECT_EQ(Described(c, "optimizer.name"), "categorical [adam, sgd]");
   EXPECT_EQ(Described(c, "optimizer.lr"), "loguniform [1e-05, 1.0]");
   EXPECT_EQ(Described(c, "optimizer.momentum"), "uniform [0.8, 0.99]");
@@ -134,7 +134,7 @@ TEST(OrionVocabularyTest, HydraOrionSweeperMapsHyperbandToThePrunerOnItsFidelity
   EXPECT_EQ(c.n_trials, 30);  // worker.max_trials
   EXPECT_EQ(c.n_jobs, 2);     // worker.n_workers
   EXPECT_EQ(c.seed, 1u);      // algorithm.config.seed
-  EXPECT_FALSE(c.maximize);
+  EXPECT_FALSE(c.objectives.maximize);
   EXPECT_EQ(c.sampler.method, "random");
   EXPECT_EQ(c.pruner.method, "hyperband");
   EXPECT_EQ(c.pruner.halving_rule.min_resource, 10);
@@ -150,7 +150,7 @@ TEST(OrionVocabularyTest, HydraOrionIsFoundByItsKeysOrPriorsAndNotReadAsOptuna) 
   const SweepConfig tpe = Load(kOrion + "hydra_orion_tpe.yaml");
   EXPECT_EQ(tpe.vocabulary, "Hydra Orion sweeper (hydra.sweeper)");
   EXPECT_EQ(tpe.sampler.method, "tpe");
-  EXPECT_EQ(tpe.metric, "val_loss");
+  EXPECT_EQ(tpe.objectives.metric, "val_loss");
   EXPECT_EQ(Described(tpe, "x"), "normal mu 0.0 sigma 2.0");
   const SweepConfig priors_only = Load(Written("hydra_orion_priors.yaml", R"yaml(hydra:
   sweeper:

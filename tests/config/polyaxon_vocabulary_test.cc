@@ -79,7 +79,7 @@ TEST(PolyaxonVocabularyTest, V1HyperbandPrunesOnItsResource) {
 TEST(PolyaxonVocabularyTest, HyperoptRoundsWhereTheOtherTunersFloor) {
   const SweepConfig c = Load(kPolyaxon + "v1_hyperopt.yaml");
   EXPECT_EQ(c.sampler.method, "tpe");
-  EXPECT_TRUE(c.maximize);
+  EXPECT_TRUE(c.objectives.maximize);
   EXPECT_EQ(Described(c, "units"), "q_uniform [32.0, 256.0] q 32.0");
   EXPECT_EQ(Described(c, "shift"), "q_normal mu 10.0 sigma 2.0 q 2.0");
   EXPECT_EQ(Described(V1("random", "{kind: quniform, value: [32, 256, 32]}"), "x"),

@@ -50,8 +50,8 @@ std::filesystem::path Written(const std::filesystem::path& path, const std::stri
 TEST(PufferLibDefaultsTest, AnEnvironmentsFileIsReadOverItsConfigDefaultIni) {
   const std::string env = kIni + "puffer3/pufferlib/config/ocean/breakout.ini";
   const SweepConfig c = LoadSweepConfig(env, "", kCommand);
-  EXPECT_EQ(c.metric, "environment/score");
-  EXPECT_TRUE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "environment/score");
+  EXPECT_TRUE(c.objectives.maximize);
   EXPECT_EQ(c.sampler.method, "protein");
   EXPECT_EQ(Described(c), (std::vector<std::string>{
                               "train.learning_rate: log_normal [1e-05, 0.1] mean 0.01 scale 0.5",
@@ -75,8 +75,8 @@ TEST(PufferLibDefaultsTest, AnEnvironmentsFileIsReadOverItsConfigDefaultIni) {
 // PufferLib 2 reads config/default.ini, then config/atari/default.ini, then the game's file.
 TEST(PufferLibDefaultsTest, PufferLib2ReadsTheFamilyDefaultsBetween) {
   const SweepConfig c = LoadSweepConfig(kIni + "puffer2/config/atari/breakout.ini", "", kCommand);
-  EXPECT_EQ(c.metric, "environment/score");  // the game's, over default.ini's
-  EXPECT_TRUE(c.maximize);                   // default.ini's
+  EXPECT_EQ(c.objectives.metric, "environment/score");  // the game's, over default.ini's
+  EXPECT_TRUE(c.objectives.maximize);                   // default.ini's
   EXPECT_EQ(Described(c),
             (std::vector<std::string>{"train.learning_rate: loguniform [1e-05, 0.1]",
                                       "train.gamma: uniform [0.95, 0.999]",    // min from atari/
@@ -88,7 +88,7 @@ TEST(PufferLibDefaultsTest, PufferLib2ReadsTheFamilyDefaultsBetween) {
 TEST(PufferLibDefaultsTest, DefaultIniItselfIsReadAlone) {
   const SweepConfig c =
       LoadSweepConfig(kIni + "puffer3/pufferlib/config/default.ini", "", kCommand);
-  EXPECT_EQ(c.metric, "score");
+  EXPECT_EQ(c.objectives.metric, "score");
   EXPECT_EQ(c.parameters.size(), 2u);
   EXPECT_EQ(c.vocabulary.find(", over "), std::string::npos) << c.vocabulary;
 }

@@ -37,8 +37,8 @@ TEST(PufferLibIniTest, NewestGrammarIsProteinWithItsSweepSections) {
   EXPECT_EQ(c.vocabulary.rfind("PufferLib INI (sweep sections), as PufferLib's newest", 0), 0u);
   EXPECT_EQ(c.parameters.size(), 9u);  // two of the eleven sections are commented out
   EXPECT_EQ(c.sampler.method, "protein");
-  EXPECT_EQ(c.metric, "score");
-  EXPECT_TRUE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "score");
+  EXPECT_TRUE(c.objectives.maximize);
   EXPECT_EQ(c.n_trials, 400);  // max_runs
   EXPECT_EQ(c.sampler.protein.max_suggestion_cost, 1800);
   EXPECT_EQ(c.timeout_per_trial, 0);  // PufferLib kills no run for it
@@ -62,8 +62,8 @@ TEST(PufferLibIniTest, PufferLib2LayoutIsAWandbSweepSpelledAsSections) {
   const SweepConfig c = Load(kIni + "wandb_sections.ini");
   EXPECT_EQ(c.parameters.size(), 6u);
   EXPECT_EQ(c.sampler.method, "protein");  // W&B's bayes, as hpo reads it in W&B's files
-  EXPECT_EQ(c.metric, "environment/score");
-  EXPECT_TRUE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "environment/score");
+  EXPECT_TRUE(c.objectives.maximize);
   const ParameterSpec& lr = Param(c, "train.learning_rate");
   EXPECT_EQ(lr.numeric.distribution, "loguniform");
   EXPECT_EQ(lr.numeric.min, 3e-5);
@@ -75,7 +75,7 @@ TEST(PufferLibIniTest, PufferLib2LayoutIsAWandbSweepSpelledAsSections) {
 TEST(PufferLibIniTest, PufferLib2EnvironmentFileReadsItsRewards) {
   const SweepConfig c = Load(kIni + "env_rewards_sections.ini");
   EXPECT_EQ(c.parameters.size(), 3u);
-  EXPECT_EQ(c.metric, "environment/tag_rate");
+  EXPECT_EQ(c.objectives.metric, "environment/tag_rate");
   EXPECT_EQ(Param(c, "env.reward_caught").numeric.min, -3.0);
   EXPECT_EQ(Param(c, "train.total_timesteps").numeric.max, 50e9);  // 50_000_000_000
 }
@@ -87,7 +87,7 @@ TEST(PufferLibIniTest, MeanIsTheCentreWhenWritten) {
                                      "min = 0.8\nmax = 0.999\nmean = 0.97  # older PufferLib\n"
                                      "scale = auto\n"));
   EXPECT_EQ(c.sampler.method, "random");
-  EXPECT_FALSE(c.maximize);
+  EXPECT_FALSE(c.objectives.maximize);
   EXPECT_EQ(Param(c, "train.gamma").numeric.mean, 0.97);
 }
 

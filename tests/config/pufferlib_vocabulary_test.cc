@@ -109,7 +109,7 @@ TEST(PufferLibVocabularyTest, MettasGroupsWithoutAParametersWrapperAreParameters
   EXPECT_EQ(lr.numeric.max, 0.004);
   EXPECT_EQ(lr.numeric.mean, 0.001);
   EXPECT_EQ(lr.numeric.scale, "0.5");
-  EXPECT_EQ(c.metric, "episode_reward");
+  EXPECT_EQ(c.objectives.metric, "episode_reward");
   EXPECT_TRUE(HasNote(c, "trainer: a parameter group without parameters:"));
 }
 
@@ -130,8 +130,8 @@ TEST(PufferLibVocabularyTest, January2025LogNormalsAreGivenByMeanScaleAndClip) {
   const SweepConfig c = Load(kFixtures + "pufferlib_ini/random_clip_jan2025.ini");
   EXPECT_NE(c.vocabulary.find("random sweep of January 2025"), std::string::npos) << c.vocabulary;
   EXPECT_EQ(c.sampler.method, "random");
-  EXPECT_EQ(c.metric, "snake_length");  // from the [sweep.metric] section
-  EXPECT_TRUE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "snake_length");  // from the [sweep.metric] section
+  EXPECT_TRUE(c.objectives.maximize);
   EXPECT_EQ(c.parameters.size(), 5u);                         // SOURCES.md's hand count
   const ParameterSpec& lr = Param(c, "train.learning_rate");  // mean 0.002, scale 1, clip 2
   EXPECT_EQ(lr.numeric.distribution, "log_normal");
@@ -155,8 +155,8 @@ TEST(PufferLibVocabularyTest, A2025MetricSectionGivesTheMetricAndGoal) {
                                      "[sweep.metric]\ngoal = minimize\nname = loss\nmin = 0\n"
                                      "[sweep.train.gamma]\ndistribution = logit_normal\n"
                                      "min = 0.8\nmean = 0.98\nmax = 0.999\nscale = 0.5\n"));
-  EXPECT_EQ(c.metric, "loss");
-  EXPECT_FALSE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "loss");
+  EXPECT_FALSE(c.objectives.maximize);
   EXPECT_EQ(c.sampler.method, "protein");
   EXPECT_EQ(Param(c, "train.gamma").numeric.mean, 0.98);
   EXPECT_NE(c.vocabulary.find("PufferLib 3.0's sweep.py"), std::string::npos) << c.vocabulary;

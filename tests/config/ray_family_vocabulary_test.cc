@@ -133,8 +133,8 @@ TEST(LudwigVocabularyTest, DefaultsNameTheCombinedValidationLossAndOneTrial) {
                                      "  parameters:\n"
                                      "    trainer.learning_rate: {space: uniform, lower: 0.001, "
                                      "upper: 0.1}\n");
-  EXPECT_EQ(c.metric, "validation.combined.loss");
-  EXPECT_FALSE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "validation.combined.loss");
+  EXPECT_FALSE(c.objectives.maximize);
   EXPECT_EQ(c.n_trials, 1);
   EXPECT_EQ(c.sampler.method, "random");
 }
@@ -162,7 +162,7 @@ TEST(LudwigVocabularyTest, ASplitOtherThanValidationIsNamedAndNoted) {
                                         "  parameters:\n"
                                         "    trainer.learning_rate: {space: uniform, lower: 0.001, "
                                         "upper: 0.1}\n");
-  EXPECT_EQ(c.metric, "test.combined.loss");
+  EXPECT_EQ(c.objectives.metric, "test.combined.loss");
   bool noted = false;
   for (const std::string& note : c.notes) noted |= note.find("whatever split says") != note.npos;
   EXPECT_TRUE(noted);
@@ -250,7 +250,7 @@ TEST(TrlxVocabularyTest, StrategiesAreRayCallsWithTheValuesAsArguments) {
   EXPECT_EQ(Describe(c, "e"), "q_uniform [0.0, 1.0] q 0.25");
   EXPECT_EQ(Describe(c, "f"), "loguniform [0.001, 0.1]");
   EXPECT_EQ(c.n_trials, 4);
-  EXPECT_TRUE(c.maximize);
+  EXPECT_TRUE(c.objectives.maximize);
   EXPECT_EQ(c.n_jobs, 2);
   EXPECT_EQ(c.timeout, 600);
 }

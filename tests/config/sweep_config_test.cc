@@ -45,7 +45,7 @@ TEST(SweepConfigSeedsTest, MettaQuickYaml) {
   EXPECT_EQ(c.sampler.protein.num_random_samples, 5);
   EXPECT_EQ(c.sampler.protein.suggestions_per_pareto, 256);
   EXPECT_EQ(c.timeout_per_trial, 3600);  // max_suggestion_cost is also the per-trial limit
-  EXPECT_EQ(c.metric, "reward");
+  EXPECT_EQ(c.objectives.metric, "reward");
   const ParameterSpec& lr = Param(c, "learning_rate");  // trainer.optimizer.learning_rate
   EXPECT_EQ(lr.written_name, "trainer.optimizer.learning_rate");
   EXPECT_EQ(lr.numeric.distribution, "log_normal");
@@ -144,8 +144,8 @@ TEST(SweepConfigTest, WandbVocabulary) {
       "  wd: {distribution: inv_log_uniform_values, min: 0.0001, max: 0.1}\n  epochs: {value: 10}\n"
       "early_terminate: {type: hyperband, min_iter: 3, eta: 3}\n");
   const SweepConfig c = LoadSweepConfig(path);
-  EXPECT_FALSE(c.maximize);
-  EXPECT_EQ(c.metric, "score");
+  EXPECT_FALSE(c.objectives.maximize);
+  EXPECT_EQ(c.objectives.metric, "score");
   EXPECT_EQ(c.sampler.method, "grid");
   EXPECT_EQ(Param(c, "lr").numeric.distribution, "loguniform");
   EXPECT_TRUE(Param(c, "layers").categorical);
@@ -190,8 +190,8 @@ TEST(SweepConfigTest, MettasObjectiveInsideParametersIsTheSweepsObjective) {
       "sweep:\n  protein: {num_random_samples: 50}\n  parameters:\n    metric: success_rate\n"
       "    goal: minimize\n    trainer:\n      batch_size: {distribution: uniform_pow2, min: 16, "
       "max: 128, mean: 64}\n"));
-  EXPECT_EQ(c.metric, "success_rate");
-  EXPECT_FALSE(c.maximize);
+  EXPECT_EQ(c.objectives.metric, "success_rate");
+  EXPECT_FALSE(c.objectives.maximize);
   ASSERT_EQ(c.parameters.size(), 1u);
   EXPECT_EQ(c.parameters[0].name, "batch_size");
   // a parameter named metric without a goal beside it stays a parameter
@@ -1344,8 +1344,8 @@ TEST(SweepConfigFixturesTest, EveryVocabularyFixtureReadsAsItsToolWould) {
     SCOPED_TRACE(f.file);
     const SweepConfig c = LoadSweepConfig(kFixtures + f.file, "", {"stub", "${args}"});
     EXPECT_EQ(c.vocabulary.rfind(f.vocabulary, 0), 0u) << c.vocabulary;
-    EXPECT_EQ(c.metric, f.metric);
-    EXPECT_EQ(c.maximize, f.maximize);
+    EXPECT_EQ(c.objectives.metric, f.metric);
+    EXPECT_EQ(c.objectives.maximize, f.maximize);
     EXPECT_EQ(c.n_trials, f.n_trials);
     EXPECT_EQ(c.sampler.method, f.method);
     std::vector<std::string> described;
@@ -1461,9 +1461,9 @@ std::string ReadingOf(const std::filesystem::path& file, const std::string& name
   std::string text = "== " + name + "\n";
   try {
     const SweepConfig c = LoadSweepConfig(file, "", {"stub", "${args}"});
-    text += fmt::format("metric {}, {}, {} trials, method {}, pruner {}\n", c.metric,
-                        c.maximize ? "maximize" : "minimize", c.n_trials, c.sampler.method,
-                        c.pruner.method);
+    text += fmt::format("metric {}, {}, {} trials, method {}, pruner {}\n", c.objectives.metric,
+                        c.objectives.maximize ? "maximize" : "minimize", c.n_trials,
+                        c.sampler.method, c.pruner.method);
     for (const ParameterSpec& p : c.parameters)
       text += fmt::format("  {}: {}\n", p.name, DescribeParameter(p));
     for (const auto& [key, value] : c.fixed)
@@ -1550,7 +1550,7 @@ hydra:
 )");
   const SweepConfig h = LoadSweepConfig(hydra, "", {"app", "${args_no_hyphens}"});
   EXPECT_EQ(h.vocabulary.rfind("Hydra", 0), 0u);
-  EXPECT_FALSE(h.maximize);
+  EXPECT_FALSE(h.objectives.maximize);
   EXPECT_EQ(h.n_trials, 12);
   EXPECT_EQ(h.seed, 7u);
   EXPECT_EQ(h.sampler.method, "tpe");
@@ -1573,7 +1573,7 @@ hyperparameters:
 searcher: {name: random, metric: loss, max_trials: 9}
 )");
   const SweepConfig d = LoadSweepConfig(determined, "", {"app", "${args}"});
-  EXPECT_FALSE(d.maximize);  // smaller_is_better defaults to true
+  EXPECT_FALSE(d.objectives.maximize);  // smaller_is_better defaults to true
   EXPECT_EQ(d.n_trials, 9);
   EXPECT_DOUBLE_EQ(Param(d, "lr").numeric.min, 1e-6);  // exponents
   EXPECT_DOUBLE_EQ(Param(d, "lr").numeric.max, 0.1);
@@ -1589,8 +1589,8 @@ spec:
     - {name: n, parameterType: int, feasibleSpace: {min: "1", max: "5"}}
 )");
   const SweepConfig k = LoadSweepConfig(katib, "", {"app", "${args}"});
-  EXPECT_TRUE(k.maximize);  // objective.type, not goal (a target value)
-  EXPECT_EQ(k.metric, "acc");
+  EXPECT_TRUE(k.objectives.maximize);  // objective.type, not goal (a target value)
+  EXPECT_EQ(k.objectives.metric, "acc");
   EXPECT_EQ(Param(k, "lr").numeric.distribution, "loguniform");
   EXPECT_DOUBLE_EQ(Param(k, "lr").numeric.min, 0.001);  // quoted numbers
 }
@@ -1657,12 +1657,12 @@ TEST(SweepConfigTest, EveryMetricHpoTrainWritesLoadsAndACustomProgramsIsItsOwn) 
         "time_eval"}) {
     const std::string path = WriteTemp(
         "metric.yaml", "metric: " + metric + "\nparameters:\n  gamma: {min: 0.9, max: 0.99}\n");
-    EXPECT_EQ(LoadSweepConfig(path).metric, metric);
+    EXPECT_EQ(LoadSweepConfig(path).objectives.metric, metric);
   }
   const std::string custom = WriteTemp("custom_metric.yaml",
                                        "metric: val_loss\ncommand: [./train.sh, \"${args}\"]\n"
                                        "parameters:\n  x: {min: 0.0, max: 1.0}\n");
-  EXPECT_EQ(LoadSweepConfig(custom).metric, "val_loss");
+  EXPECT_EQ(LoadSweepConfig(custom).objectives.metric, "val_loss");
 }
 
 // `objective:` with `metric_name:` (issue 38): the expression is the study's metric, stored and
@@ -1673,16 +1673,16 @@ TEST(SweepConfigTest, AnExpressionMetricIsStoredWithItsLabelAndOnlyTheExpression
                 "objective: \"0.7*final_mean_reward + 0.3*success_rate\"\nmetric_name: composite\n"
                 "parameters:\n  gamma: {min: 0.9, max: 0.99}\n");
   const SweepConfig c = LoadSweepConfig(path);
-  EXPECT_EQ(c.metric, "0.7*final_mean_reward + 0.3*success_rate");
-  EXPECT_EQ(c.metric_name, "composite");
+  EXPECT_EQ(c.objectives.metric, "0.7*final_mean_reward + 0.3*success_rate");
+  EXPECT_EQ(c.objectives.label, "composite");
   const SweepConfig stored = ParseSweepConfig(c.ToYaml(), "stored", "objective");
-  EXPECT_EQ(stored.metric, c.metric);
-  EXPECT_EQ(stored.metric_name, "composite");
+  EXPECT_EQ(stored.objectives.metric, c.objectives.metric);
+  EXPECT_EQ(stored.objectives.label, "composite");
   SweepConfig relabelled = c;
-  relabelled.metric_name = "blend";
+  relabelled.objectives.label = "blend";
   EXPECT_TRUE(StudyChanges(c, relabelled).empty());
   SweepConfig reweighted = c;
-  reweighted.metric = "0.5*final_mean_reward + 0.5*success_rate";
+  reweighted.objectives.metric = "0.5*final_mean_reward + 0.5*success_rate";
   EXPECT_EQ(StudyChanges(c, reweighted),
             std::vector<std::string>{"metric: 0.7*final_mean_reward + 0.3*success_rate -> "
                                      "0.5*final_mean_reward + 0.5*success_rate"});

@@ -132,8 +132,8 @@ TEST(SweepConvertTest, TheWandbFormLoadsBackWithWhatWandbCanSay) {
   const SweepConfig back = LoadSweepConfig(WriteFile("every_kind_wandb.yaml", yaml));
   // exact
   EXPECT_EQ(back.name, c.name);
-  EXPECT_EQ(back.metric, "score");
-  EXPECT_FALSE(back.maximize);
+  EXPECT_EQ(back.objectives.metric, "score");
+  EXPECT_FALSE(back.objectives.maximize);
   EXPECT_EQ(back.n_trials, 12);  // run_cap
   EXPECT_EQ(back.command, c.command);
   EXPECT_EQ(back.fixed, c.fixed);
@@ -465,7 +465,7 @@ TEST(SweepConvertTest, TheOptunaFormHoldsOptunasSuggestArgumentsAndLoadsBack) {
   // hpo reads the search-space vocabulary: the same sweep but for what Optuna cannot say
   const SweepConfig back = LoadSweepConfig(WriteFile("every_kind_optuna.yaml", yaml));
   EXPECT_EQ(back.name, c.name);
-  EXPECT_FALSE(back.maximize);
+  EXPECT_FALSE(back.objectives.maximize);
   EXPECT_EQ(back.n_trials, 12);
   EXPECT_EQ(back.seed, 5u);
   EXPECT_TRUE(back.sampler == c.sampler);

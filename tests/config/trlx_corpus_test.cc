@@ -47,7 +47,7 @@ TEST(TrlxCorpusTest, TheRayTuneLayoutsSectionsHoldTheStrategies) {
   EXPECT_EQ(DescribeParameter(c.parameters[2]), "int_uniform [3.0, 5.0]");
   EXPECT_EQ(c.parameters[2].name, "method.ppo_epochs");
   EXPECT_EQ(c.n_trials, 15);
-  EXPECT_EQ(c.metric, "mean_reward");
+  EXPECT_EQ(c.objectives.metric, "mean_reward");
 }
 
 // get_scheduler (ray_tune/__init__.py:147-169) builds HyperBandForBOHB, which pauses trials:

@@ -490,7 +490,7 @@ Difference JudgeSweepFile(const Case& c, const fs::path& dir) {
   const config::SweepConfig& config = *loaded.config;
   if (peer["goal"]) {
     const bool maximize = peer["goal"].as<std::string>() == "maximize";
-    if (maximize != config.maximize) {
+    if (maximize != config.objectives.maximize) {
       return "the peer's goal is " + peer["goal"].as<std::string>() + ", hpo's the other";
     }
   }
@@ -635,8 +635,8 @@ Difference JudgePruning(const Case& c, const fs::path& dir) {
   }
   const std::unique_ptr<pruners::Pruner> pruner = pruners::MakePruner(
       loaded.config->pruner, c.node["study_name"].as<std::string>("conformance"),
-      loaded.config->maximize);
-  const bool maximize = loaded.config->maximize;
+      loaded.config->objectives.maximize);
+  const bool maximize = loaded.config->objectives.maximize;
   std::vector<pruners::TrialCurve> trials;
   size_t answer = 0;
   for (const YAML::Node& event : c.node["events"]) {
@@ -696,7 +696,7 @@ Difference JudgeStopping(const Case& c, const fs::path& dir) {
         static_cast<int64_t>(trials.size()), run["state"].as<std::string>() == "finished", {}};
     int64_t step = 0;
     for (const YAML::Node& v : run["history"]) {
-      curve.reports.push_back({++step, ReportValue(v, loaded.config->maximize)});
+      curve.reports.push_back({++step, ReportValue(v, loaded.config->objectives.maximize)});
     }
     trials.push_back(std::move(curve));
   }

@@ -46,7 +46,7 @@ TEST_F(ConvertCliTest, TheDefaultSweepAsAWandbSweepLoadsBack) {
   const config::SweepConfig original = config::LoadSweepConfig(lunar);
   const config::SweepConfig back = config::LoadSweepConfig(out);
   EXPECT_EQ(back.name, "lunar");
-  EXPECT_EQ(back.metric, original.metric);
+  EXPECT_EQ(back.objectives.metric, original.objectives.metric);
   EXPECT_EQ(back.n_trials, original.n_trials);
   EXPECT_EQ(back.fixed, original.fixed);
   EXPECT_EQ(back.parameters.size(), original.parameters.size());
@@ -83,8 +83,8 @@ spec:
   EXPECT_NE(yaml.find("(read as Katib Experiment"), std::string::npos) << yaml;
   const config::SweepConfig back = config::LoadSweepConfig(out);
   EXPECT_EQ(back.command, (std::vector<std::string>{"python3", "train.py", "${args}"}));
-  EXPECT_EQ(back.metric, "loss");
-  EXPECT_FALSE(back.maximize);
+  EXPECT_EQ(back.objectives.metric, "loss");
+  EXPECT_FALSE(back.objectives.maximize);
   EXPECT_EQ(back.n_trials, 6);
   ASSERT_EQ(back.parameters.size(), 3u);
   EXPECT_EQ(back.parameters[0].numeric.distribution, "loguniform");

@@ -175,7 +175,7 @@ TEST(ParetoFrontTest, KeepsTheBestScoreAtEachCostCheapestFirst) {
 
 TEST(ScoreTextTest, ASeededStudysRankedTrialsShowEachSeedsValueAndTheSpread) {
   const SeededStudy s = MakeSeededStudy();
-  const std::vector<store::Trial> ranked = RankTrials(s.trials, s.info.maximize);
+  const std::vector<store::Trial> ranked = RankTrials(s.trials, s.info.objectives.maximize);
   ASSERT_EQ(ranked.size(), 2u);  // the running trial is not ranked
   EXPECT_EQ(ScoreText(ranked[0], s.info), "final_mean_reward: 256 +/- 6 (seeds: 250, 262, 256)");
   EXPECT_EQ(ScoreText(ranked[1], s.info),
@@ -186,20 +186,20 @@ TEST(ScoreTextTest, ASeededStudysRankedTrialsShowEachSeedsValueAndTheSpread) {
 
 TEST(PatchFileTest, ASeededTrialsPatchNamesItsSeedsInCommentsAndHoldsTheConfigurationOnly) {
   const SeededStudy s = MakeSeededStudy();
-  const store::Trial best = RankTrials(s.trials, s.info.maximize)[0];
+  const store::Trial best = RankTrials(s.trials, s.info.objectives.maximize)[0];
   const std::string comments =
       "# Best hyperparameters from sweep seeded: trial seeded.r.0, final_mean_reward 256 +/- 6 "
       "(seeds: 250, 262, 256)\n# Each trial's final_mean_reward is the median of its 3 seeds' "
       "values, shown +/- their standard deviation.\n";
   const std::string patch =
-      PatchFileText("seeded", best, {}, s.info.metric, "p.yaml", s.info.seeds);
+      PatchFileText("seeded", best, {}, s.info.objectives.metric, "p.yaml", s.info.seeds);
   EXPECT_EQ(patch.rfind("# @package _global_\n" + comments + "# Apply with:", 0), 0u) << patch;
   const config::YamlDocument doc = config::LoadYamlString(patch, "patch");
   EXPECT_EQ(doc.root.size(), 1u) << patch;
   EXPECT_EQ(doc.root["trainer"].size(), 1u) << patch;  // gamma, and no seed or value
   EXPECT_EQ(doc.root["trainer"]["gamma"].as<double>(), 0.99) << patch;
-  const std::string program =
-      ProgramPatchFileText("seeded", best, {}, s.info.metric, {"train.py"}, s.info.seeds);
+  const std::string program = ProgramPatchFileText("seeded", best, {}, s.info.objectives.metric,
+                                                   {"train.py"}, s.info.seeds);
   EXPECT_EQ(program.rfind("# @package _global_\n" + comments, 0), 0u) << program;
 }
 
@@ -254,7 +254,7 @@ TEST(RescoreTest, ANonFiniteSeedValueLeavesTheTrialUnranked) {
 TEST(RankForBestParamsTest, SortRanksByTheFirstObjectiveAloneInThatDirection) {
   SweepResults r;
   r.location.name = "two_goals";
-  r.info.more_objectives = {{"cost", false}};
+  r.info.objectives.more = {{"cost", false}};
   r.trials.resize(3);
   for (int i = 0; i < 3; ++i) {
     r.trials[i].number = i;
@@ -265,8 +265,8 @@ TEST(RankForBestParamsTest, SortRanksByTheFirstObjectiveAloneInThatDirection) {
   const std::vector<store::Trial> ranked = RankForBestParams(r, "", "asc");
   ASSERT_EQ(ranked.size(), 3u);
   EXPECT_EQ(ranked[0].number, 0);
-  EXPECT_FALSE(r.info.maximize);
-  EXPECT_FALSE(r.info.MultiObjective());
+  EXPECT_FALSE(r.info.objectives.maximize);
+  EXPECT_FALSE(r.info.objectives.Multi());
   EXPECT_EQ(RankForBestParams(r, "", "desc")[0].number, 2);
 }
 

@@ -27,7 +27,7 @@ std::vector<store::Trial> TwoTrials() {
 
 TEST(ExportJsonTest, IsValidJsonWithEveryTrial) {
   store::Study study{1, "lunar", "maximize", "metric: reward\n", 0};
-  const std::string json = ExportJson(study, {"reward", true}, TwoTrials());
+  const std::string json = ExportJson(study, {{"reward", "", true, {}}}, TwoTrials());
   const YAML::Node node = YAML::Load(json);  // JSON is YAML: a parse failure fails the test
   EXPECT_EQ(node["study"].as<std::string>(), "lunar");
   EXPECT_EQ(node["config"].as<std::string>(), "metric: reward\n");

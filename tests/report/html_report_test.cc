@@ -27,8 +27,8 @@ std::string YLabelNote(const std::string& page, const std::string& heading) {
 SweepResults StudyWithOneFarTrial(bool maximize) {
   SweepResults r;
   r.location.name = "far";
-  r.info.metric = maximize ? "reward" : "loss";
-  r.info.maximize = maximize;
+  r.info.objectives.metric = maximize ? "reward" : "loss";
+  r.info.objectives.maximize = maximize;
   for (int64_t n = 0; n <= 20; ++n) {
     store::Trial t;
     t.number = n;

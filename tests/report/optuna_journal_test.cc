@@ -61,7 +61,8 @@ struct Fixture {
 
 TEST(OptunaJournalTest, LinesCarryOptunasOpCodesStatesAndInternalRepresentation) {
   Fixture f;
-  std::istringstream lines(ExportOptunaJournal(f.study, {"reward", true}, f.trials, f.specs));
+  std::istringstream lines(
+      ExportOptunaJournal(f.study, {{"reward", "", true, {}}}, f.trials, f.specs));
   std::string line;
   std::vector<YAML::Node> ops;
   while (std::getline(lines, line)) ops.push_back(YAML::Load(line));  // JSON is YAML
@@ -97,7 +98,8 @@ TEST(OptunaJournalTest, RealOptunaLoadsTheStudy) {
   std::filesystem::create_directories(dir);
   const std::filesystem::path journal = dir / "study.jsonl", out = dir / "loaded.txt";
   std::filesystem::remove(journal);
-  WriteFileAtomic(journal, ExportOptunaJournal(f.study, {"reward", true}, f.trials, f.specs));
+  WriteFileAtomic(journal,
+                  ExportOptunaJournal(f.study, {{"reward", "", true, {}}}, f.trials, f.specs));
   const std::string script =
       "import sys, warnings\n"
       "warnings.simplefilter('ignore')\n"
@@ -139,8 +141,8 @@ TEST(OptunaJournalTest, RealOptunaLoadsAMultiObjectiveStudyWithEveryDirectionAnd
   // trials 0-2 complete with (reward, seconds): 120.5/10, 250.25/30, 90/40 -> front {0, 1}
   const double seconds[] = {10, 30, 40};
   for (int i = 0; i < 3; ++i) f.trials[static_cast<size_t>(i)].more_values = {seconds[i]};
-  StudyInfo info{"reward", true};
-  info.more_objectives = {{"seconds", false}};
+  StudyInfo info{{"reward", "", true, {}}};
+  info.objectives.more = {{"seconds", false}};
   const std::filesystem::path dir =
       std::filesystem::path(testing::TempDir()) / "optuna_journal_mo_test";
   std::filesystem::create_directories(dir);

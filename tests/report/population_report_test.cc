@@ -111,7 +111,7 @@ TEST(PopulationHtmlTest, NothingForASweepWithoutAPopulation) {
   EXPECT_EQ(PopulationHtml({}, "reward", true), "");
   EXPECT_EQ(PopulationMarkdown({}, "reward", true), "");
   SweepResults r;
-  r.info.metric = "reward";
+  r.info.objectives.metric = "reward";
   EXPECT_EQ(HtmlReport(r, {}, 5).find("Population lineage"), std::string::npos);
   r.population = Population();
   EXPECT_NE(HtmlReport(r, {}, 5).find("Population lineage"), std::string::npos);

@@ -24,8 +24,8 @@ store::Trial Finished(int64_t number, store::TrialState state, std::optional<dou
 config::SweepConfig Config() {
   config::SweepConfig c;
   c.name = "lunar";
-  c.metric = "final_mean_reward";
-  c.maximize = true;
+  c.objectives.metric = "final_mean_reward";
+  c.objectives.maximize = true;
   return c;
 }
 
@@ -88,7 +88,7 @@ TEST(SweepEndTextTest, ASweepWithACompleteOrPrunedTrialHasNotFailed) {
 
 TEST(SweepEndTextTest, SeveralObjectivesListTheParetoFrontFirst) {
   config::SweepConfig c = Config();
-  c.more_objectives = {{"training_time", false}};
+  c.objectives.more = {{"training_time", false}};
   const std::vector<store::Trial> trials = {
       Finished(0, store::TrialState::kComplete, 200, {30}),
       Finished(1, store::TrialState::kComplete, 250, {60}),

@@ -50,7 +50,7 @@ class ControllerTest : public ::testing::Test {
     sweep_.name = "s";
     run_.sweep_dir = std::filesystem::path(::testing::TempDir()) / "controller" / name;
     std::filesystem::remove_all(run_.sweep_dir);
-    sweep_.metric = "score";
+    sweep_.objectives.metric = "score";
     sweep_.n_trials = 3;
     sweep_.seed = 7;
     run_.kill_grace = 5;
@@ -190,7 +190,7 @@ TEST_F(ControllerTest, AFailingProgramOrAMissingMetricFailsTheTrialAndTheSweepGo
 // metric: "score + 10*bonus". A line with both names is a value of the expression; a line with
 // score alone is a curve point of score (partial), never the trial's value.
 TEST_F(ControllerTest, AnExpressionMetricIsTheValueAndALineWithItsFirstNameOnlyIsACurvePoint) {
-  sweep_.metric = "score + 10*bonus";
+  sweep_.objectives.metric = "score + 10*bonus";
   Program(R"(case "$HPO_TRIAL_NUMBER" in
       0) echo '{"step": 10, "score": 1}'; echo '{"step": 20, "score": 2, "bonus": 0.5}';
          printf 'score: 3\nbonus: 1\n' > "$HPO_RUN_DIR/sweep_eval_results.yaml";;
@@ -217,7 +217,7 @@ TEST_F(ControllerTest, AnExpressionMetricIsTheValueAndALineWithItsFirstNameOnlyI
 
 // A further objective is read by the same rules: an expression, from whole lines only.
 TEST_F(ControllerTest, AFurtherObjectiveMayBeAnExpressionToo) {
-  sweep_.more_objectives = {{"bonus + score", false}};
+  sweep_.objectives.more = {{"bonus + score", false}};
   sweep_.n_trials = 1;
   Program(R"(echo '{"step": 10, "score": 1, "bonus": 1}'; echo '{"step": 20, "score": 4}')");
   Run();

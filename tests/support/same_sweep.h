@@ -11,8 +11,8 @@ namespace hpo::testing_support {
 /// list of presets: a stored or converted config is resolved).
 inline void ExpectSameSweep(const config::SweepConfig& a, const config::SweepConfig& b) {
   EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.metric, b.metric);
-  EXPECT_EQ(a.maximize, b.maximize);
+  EXPECT_EQ(a.objectives.metric, b.objectives.metric);
+  EXPECT_EQ(a.objectives.maximize, b.objectives.maximize);
   EXPECT_EQ(a.n_trials, b.n_trials);
   EXPECT_EQ(a.timeout, b.timeout);
   EXPECT_EQ(a.timeout_per_trial, b.timeout_per_trial);

@@ -126,7 +126,7 @@ class HpoReader {
       else
         ReadMetric(v);
     } else if (name == "metric_name") {
-      c_.metric_name = r_.Text(v, key);
+      c_.objectives.label = r_.Text(v, key);
       c_.metric_name_origin = r_.At(v);
     } else if (name == "metrics" && key == "directions") {
       goal_given_ = true;
@@ -268,10 +268,10 @@ class HpoReader {
   void ReadMetric(const YAML::Node& v) {
     if (!v.IsMap()) {
       r_.SetMetric(v, "metric");
-      if (c_.metric.rfind('{', 0) == 0) {  // W&B: metric must be a mapping, not its text
+      if (c_.objectives.metric.rfind('{', 0) == 0) {  // W&B: metric must be a mapping, not its text
         r_.Fail(v, fmt::format("metric '{}' is a mapping written as a string; write it without "
                                "quotes: metric: {{name: ..., goal: ...}}",
-                               Echo(c_.metric)));
+                               Echo(c_.objectives.metric)));
       }
       return;
     }
@@ -360,7 +360,7 @@ class HpoReader {
       if (!goal && listed_.size() > 1)
         r_.Fail(e.node,
                 fmt::format("objective '{}' needs a goal (maximize or minimize)", Echo(e.name)));
-      objectives.push_back({e.name, goal.value_or(c_.maximize)});
+      objectives.push_back({e.name, goal.value_or(c_.objectives.maximize)});
     }
     r_.SetObjectives(objectives, listed_node_);
   }

@@ -59,7 +59,7 @@ class RayReader {
       throw UserError(Origin{"--preset"},
                       fmt::format("no RLlib experiment '{}' in {}", Echo(name), r_.source()));
     }
-    c_.metric = "episode_reward_mean";
+    c_.objectives.metric = "episode_reward_mean";
     r_.SetGoal(true);
     c_.notes.push_back("RLlib's metric: episode_reward_mean, maximised");
     for (const auto& p : root) {
