@@ -14,35 +14,45 @@
 
 namespace hpo::report {
 
+namespace {
+
+// A study no run has recorded its objectives for (created by an hpo from before
+// study_objectives): what its stored config names, as SweepConfig::ToYaml writes it (`metric:`,
+// `metric_name:`, or a `metrics:` list), else the default metric in the study's direction.
+Objectives ObjectivesInConfig(const YAML::Node& config, const std::string& direction) {
+  Objectives objectives;
+  objectives.maximize = direction != "minimize";
+  if (!config.IsMap()) return objectives;
+  const YAML::Node metric = config["metric"];
+  if (metric && metric.IsScalar()) objectives.metric = metric.Scalar();
+  if (metric && metric.IsMap() && metric["name"]) objectives.metric = metric["name"].Scalar();
+  const YAML::Node label = config["metric_name"];
+  if (label && label.IsScalar()) objectives.label = label.Scalar();
+  const YAML::Node metrics = config["metrics"];
+  if (metrics && metrics.IsSequence() && metrics.size() > 0) {
+    std::vector<Objective> all;
+    for (const YAML::Node& m : metrics)
+      all.push_back({m["name"].as<std::string>(""), m["goal"].as<std::string>("") != "minimize"});
+    objectives = {all[0].name, "", all[0].maximize, {all.begin() + 1, all.end()}};
+  }
+  return objectives;
+}
+
+}  // namespace
+
 StudyInfo ReadStudyInfo(const store::Study& study) {
   StudyInfo info;
   info.objectives.maximize = study.direction != "minimize";
+  if (study.objectives) info.objectives = *study.objectives;
   try {
     const YAML::Node config = YAML::Load(study.config_yaml);
-    const YAML::Node metric = config.IsMap() ? config["metric"] : YAML::Node();
-    if (metric && metric.IsScalar()) info.objectives.metric = metric.Scalar();
-    if (metric && metric.IsMap() && metric["name"])
-      info.objectives.metric = metric["name"].Scalar();
-    const YAML::Node label = config.IsMap() ? config["metric_name"] : YAML::Node();
-    if (label && label.IsScalar())  // an expression's name, shown with it
-      info.objectives.label = label.Scalar();
-    const YAML::Node metrics = config.IsMap() ? config["metrics"] : YAML::Node();
-    if (metrics && metrics.IsSequence() &&
-        metrics.size() > 0) {  // as SweepConfig::ToYaml writes it
-      std::vector<Objective> all;
-      for (const YAML::Node& m : metrics)
-        all.push_back({m["name"].as<std::string>(""), m["goal"].as<std::string>("") != "minimize"});
-      info.objectives.metric = all[0].name;
-      info.objectives.label.clear();
-      info.objectives.maximize = all[0].maximize;
-      info.objectives.more.assign(all.begin() + 1, all.end());
-    }
+    if (!study.objectives) info.objectives = ObjectivesInConfig(config, study.direction);
     if (config.IsMap() && config["seeds_per_trial"])
       info.seeds.per_trial = config["seeds_per_trial"].as<int>(1);
     if (config.IsMap() && config["aggregate"])
       info.seeds.aggregate = config["aggregate"].as<std::string>("mean");
   } catch (const YAML::Exception&) {
-    // A config we cannot read still leaves the default metric name: the values are in storage.
+    // A config we cannot read still leaves the objectives: the values are in storage.
   }
   return info;
 }

@@ -22,8 +22,9 @@ struct StudyInfo {
   SeedSettings seeds = {};
 };
 
-/// Reads the metric name from the study's stored config (`metric: name`, `metric: {name:}` or
-/// a `metrics:` list), its `seeds_per_trial` and `aggregate`, and the direction from the study.
+/// The study's objectives as its latest run recorded them (store::Study::objectives; for a study
+/// from before those were stored, as its stored config names them), and its config's
+/// `seeds_per_trial` and `aggregate`.
 StudyInfo ReadStudyInfo(const store::Study& study);
 
 /// Replaces each complete trial's value with `metric` (a name or an expression) from its run

@@ -32,6 +32,7 @@ std::string ReconcileStoredConfig(store::Store& store, const store::Study& study
     if (!changes.empty()) accepted = listed;
     store.UpdateStudyConfig(study.id, now_yaml, accepted);
   }
+  if (study.objectives != c.objectives) store.RecordObjectives(study.id, c.objectives);
   WriteFileAtomic(sweep_dir / "config.yaml", now_yaml);
   return accepted;
 }

@@ -50,10 +50,9 @@ namespace {
 
 // 2: studies.version and trials.version (LoadTrialsChangedSince), trials.cost_measure.
 // 3: trials.more_values (multi-objective studies). Older databases are migrated when opened.
-// Tables added later (workers, launches, trial_rungs, trial_seed_values, pbt_members) are created
-// when a
-// database is opened (IF NOT EXISTS): an hpo that does not know them ignores them, so they need no
-// new version.
+// Tables added later (workers, launches, trial_rungs, trial_seed_values, pbt_members,
+// study_objectives) are created when a database is opened (IF NOT EXISTS): an hpo that does not
+// know them ignores them, so they need no new version.
 constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
@@ -95,6 +94,10 @@ CREATE TABLE IF NOT EXISTS trial_rungs (
 CREATE TABLE IF NOT EXISTS trial_seed_values (
   trial_id {int} NOT NULL REFERENCES trials(id), seed_index {int} NOT NULL, seed {int} NOT NULL,
   value {real} NOT NULL, PRIMARY KEY (trial_id, seed_index));
+CREATE TABLE IF NOT EXISTS study_objectives (
+  study_id {int} NOT NULL REFERENCES studies(id), objective_index {int} NOT NULL,
+  name TEXT NOT NULL, maximize {int} NOT NULL, label TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (study_id, objective_index));
 CREATE TABLE IF NOT EXISTS pbt_members (
   study_id {int} NOT NULL REFERENCES studies(id), member {int} NOT NULL, record TEXT NOT NULL,
   version {int} NOT NULL DEFAULT 1, PRIMARY KEY (study_id, member));
@@ -189,6 +192,22 @@ class SqlStore : public Store {
       if (!accepted_changes.empty()) {
         db_->Query("INSERT INTO study_changes (study_id, at_ms, changes) VALUES (?, ?, ?)",
                    {study_id, NowMs(), accepted_changes});
+      }
+      tx.Commit();
+    });
+  }
+
+  void RecordObjectives(int64_t study_id, const Objectives& objectives) override {
+    return Guarded([&]() -> void {
+      Transaction tx(*db_, Transaction::kRows);
+      db_->Query("DELETE FROM study_objectives WHERE study_id = ?", {study_id});
+      const std::vector<Objective> all = objectives.All();
+      for (size_t i = 0; i < all.size(); ++i) {
+        db_->Query(
+            "INSERT INTO study_objectives (study_id, objective_index, name, maximize, label) "
+            "VALUES (?, ?, ?, ?, ?)",
+            {study_id, static_cast<int64_t>(i), all[i].name, int64_t{all[i].maximize},
+             i == 0 ? objectives.label : std::string()});
       }
       tx.Commit();
     });
@@ -711,8 +730,23 @@ class SqlStore : public Store {
     return StudyFromRow(rows[0]);
   }
 
-  static Study StudyFromRow(const SqlRow& r) {
-    return Study{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)};
+  Study StudyFromRow(const SqlRow& r) {
+    Study study{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)};
+    study.objectives = LoadObjectives(study.id);
+    return study;
+  }
+
+  // None when no run has recorded them (a study from before study_objectives).
+  std::optional<Objectives> LoadObjectives(int64_t study_id) {
+    const std::vector<SqlRow> rows = db_->Query(
+        "SELECT name, maximize, label FROM study_objectives WHERE study_id = ? "
+        "ORDER BY objective_index",
+        {study_id});
+    if (rows.empty()) return std::nullopt;
+    Objectives objectives{rows[0].Text(0), rows[0].Text(2), rows[0].Int(1) != 0, {}};
+    for (size_t i = 1; i < rows.size(); ++i)
+      objectives.more.push_back({rows[i].Text(0), rows[i].Int(1) != 0});
+    return objectives;
   }
 
   static Trial TrialFromRow(const SqlRow& r) {

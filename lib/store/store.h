@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lib/core/error.h"
+#include "lib/core/objectives.h"
 #include "lib/core/value.h"
 
 namespace hpo::store {
@@ -99,6 +100,10 @@ struct Study {
                             ///< in a multi-objective study ("maximize,minimize")
   std::string config_yaml;  ///< the resolved sweep config of the study's latest run
   int64_t created_ms = 0;
+  /// What the study optimises, as its latest run recorded it (RecordObjectives). None for a
+  /// study no run has recorded them for (created by an hpo from before 2026-12-08, and not
+  /// resumed since): only its config_yaml names them.
+  std::optional<Objectives> objectives = std::nullopt;
 };
 
 /// A change to what the study searches, accepted with `hpo sweep --accept-changes`.
@@ -167,6 +172,10 @@ class Store {
   /// `accepted_changes` is recorded in the study's history of changes.
   virtual void UpdateStudyConfig(int64_t study_id, const std::string& config_yaml,
                                  const std::string& accepted_changes) = 0;
+  /// Stores what the study optimises, replacing what was stored (a label may change from run to
+  /// run; the directions cannot). Each run records its own once its config is reconciled
+  /// (runner::ReconcileStoredConfig), so readers need not parse config_yaml.
+  virtual void RecordObjectives(int64_t study_id, const Objectives& objectives) = 0;
   /// The accepted changes, oldest first.
   virtual std::vector<StudyChange> LoadStudyChanges(int64_t study_id) = 0;
   /// Records why a controller stopped launching trials before the budget (a stopping rule).

@@ -32,6 +32,10 @@ class FakeStore : public store::Store {
     Reach();
     study_.config_yaml = config_yaml;
   }
+  void RecordObjectives(int64_t, const Objectives& objectives) override {
+    Reach();
+    study_.objectives = objectives;
+  }
   std::vector<store::StudyChange> LoadStudyChanges(int64_t) override {
     Reach();
     return {};

@@ -38,6 +38,16 @@ class StoredConfigTest : public ::testing::Test {
   store::Study study_;
 };
 
+// Each run records what it optimises in the study (a study from before that gets them on its
+// next run), so readers take them from storage instead of parsing the stored config.
+TEST_F(StoredConfigTest, TheRunsObjectivesAreRecordedInTheStudy) {
+  EXPECT_FALSE(store_.ListStudies()[0].objectives);
+  const config::SweepConfig same = Sweep("0.0, max: 1.0", 10);
+  ReconcileStoredConfig(store_, study_, same, dir_, false);
+  EXPECT_EQ(store_.ListStudies()[0].objectives, same.objectives);
+  EXPECT_EQ(store_.ListStudies()[0].objectives->metric, "score");
+}
+
 TEST_F(StoredConfigTest, MoreTrialsAreNoChangeOfTheSearchAndTheNewConfigIsStored) {
   const config::SweepConfig more = Sweep("0.0, max: 1.0", 20);
   EXPECT_EQ(ReconcileStoredConfig(store_, study_, more, dir_, false), "");

@@ -46,6 +46,16 @@ TEST_F(PostgresStoreTest, TheStoredConfigFollowsEachRunAndAcceptedChangesAreKept
   EXPECT_EQ(changes[0].changes, "x: uniform [-1, 1] -> uniform [5, 9]");
 }
 
+TEST_F(PostgresStoreTest, TheRecordedObjectivesComeBackWithTheStudy) {
+  const std::string url = FreshUrl();
+  auto store = OpenStore(url);
+  const Study study = store->OpenStudy("s", "minimize,maximize", "", true);
+  EXPECT_FALSE(study.objectives);
+  const Objectives two{"loss", "", false, {{"reward", true}}};
+  store->RecordObjectives(study.id, two);
+  EXPECT_EQ(OpenStore(url)->OpenStudy("s", "", "", false).objectives, two);
+}
+
 TEST_F(PostgresStoreTest, ParamsValuesAndIntermediatesRoundTrip) {
   const std::string url = FreshUrl();
   auto store = OpenStore(url);

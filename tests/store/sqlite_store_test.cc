@@ -286,6 +286,21 @@ TEST_F(SqliteStoreTest, TheStoredConfigFollowsEachRunAndAcceptedChangesAreKept) 
   EXPECT_GT(changes[0].at_ms, 0);
 }
 
+// What a study optimises is stored beside its config, so no reader parses the config for it; a
+// later run's objectives replace the earlier ones (a label may change).
+TEST_F(SqliteStoreTest, TheRecordedObjectivesComeBackWithTheStudy) {
+  auto store = OpenStore(Url());
+  const Study study = store->OpenStudy("s", "maximize,minimize", "metric: other\n", true);
+  EXPECT_FALSE(study.objectives);  // none recorded yet: a study from before them looks the same
+  const Objectives two{"reward", "", true, {{"seconds", false}}};
+  store->RecordObjectives(study.id, two);
+  EXPECT_EQ(OpenStore(Url())->OpenStudy("s", "", "", false).objectives, two);
+  const Objectives labelled{"0.7*a + 0.3*b", "composite", true, {{"seconds", false}}};
+  store->RecordObjectives(study.id, labelled);
+  EXPECT_EQ(store->OpenStudy("s", "", "", false).objectives, labelled);
+  EXPECT_EQ(store->ListStudies().at(0).objectives, labelled);
+}
+
 TEST_F(SqliteStoreTest, ADatabaseFromBeforeTheChangesTableGetsIt) {
   OpenStore(Url())->OpenStudy("s", "maximize", "", true);
   sqlite3* db = nullptr;
