@@ -199,7 +199,9 @@ class SqlStore : public Store {
 
   void RecordObjectives(int64_t study_id, const Objectives& objectives) override {
     return Guarded([&]() -> void {
-      Transaction tx(*db_, Transaction::kRows);
+      // Exclusive: workers starting together each replace the rows; in one transaction at a
+      // time, none inserts a row another has just inserted (a unique violation is no retry).
+      Transaction tx(*db_, Transaction::kExclusive);
       db_->Query("DELETE FROM study_objectives WHERE study_id = ?", {study_id});
       const std::vector<Objective> all = objectives.All();
       for (size_t i = 0; i < all.size(); ++i) {
