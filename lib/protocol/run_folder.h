@@ -2,7 +2,9 @@
 // them, the controller that prepares and reads them, and the report.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace hpo::protocol {
@@ -25,6 +27,21 @@ inline constexpr const char* kTrialRecord = "hpo_trial.yaml";
 inline constexpr const char* kInitFromRecord = "init_from.yaml";
 /// A PBT member's record as its trial started.
 inline constexpr const char* kPbtMemberRecord = "pbt_member.yaml";
+
+/// A run's checkpoint at a step, in checkpoints/: step_<N>.pt with N zero-padded to 10 digits
+/// (so a listing sorts them by step).
+std::string StepCheckpointName(int64_t step);
+/// The checkpoint at a PBT member's reported step, in HPO_CHECKPOINT_DIR: step_<N>.pt, N as the
+/// report line writes it (docs/trial_protocol.md).
+std::string PbtCheckpointName(int64_t step);
+/// The checkpoint a run writes when it ends, in checkpoints/.
+inline constexpr const char* kFinalCheckpoint = "final.pt";
+
+/// The step N in a checkpoint's name: `step_<N>` (a folder) or `step_<N>.<ext>`, N zero-padded
+/// or not (hpo train writes both names above; a sweep's own program may use any extension).
+/// None for any other name, for more digits than an int64 holds, and for a file still being
+/// written (`.tmp` in its name).
+std::optional<int64_t> CheckpointStep(const std::string& name);
 
 /// The folder of a trial's `index`-th seed process, in a trial trained on several seeds.
 inline std::filesystem::path SeedFolder(const std::filesystem::path& run_dir, int index) {

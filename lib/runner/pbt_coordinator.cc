@@ -8,19 +8,10 @@
 
 #include "lib/core/random.h"
 #include "lib/pbt/explore.h"
+#include "lib/protocol/run_folder.h"
 
 namespace hpo::runner {
 namespace {
-
-// The step in a checkpoint's name, `step_<N>` or `step_<N>.<ext>`; none for other names.
-std::optional<int64_t> StepOfName(const std::string& name) {
-  if (name.rfind("step_", 0) != 0) return std::nullopt;
-  const std::string digits =
-      name.substr(5, name.find('.') == std::string::npos ? std::string::npos : name.find('.') - 5);
-  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::strtoll(digits.c_str(), nullptr, 10);
-}
 
 std::string ChangesText(const std::vector<pbt::ParameterChange>& changes) {
   std::string text;
@@ -41,7 +32,7 @@ std::filesystem::path CheckpointDir(const std::filesystem::path& run_dir) {
 std::optional<std::filesystem::path> CheckpointAt(const std::filesystem::path& dir, int64_t step) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (StepOfName(entry.path().filename().string()) == step) return entry.path();
+    if (protocol::CheckpointStep(entry.path().filename().string()) == step) return entry.path();
   }
   return std::nullopt;
 }
@@ -51,9 +42,7 @@ std::optional<std::pair<int64_t, std::filesystem::path>> LatestCheckpointIn(
   std::optional<std::pair<int64_t, std::filesystem::path>> latest;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find(".tmp") != std::string::npos) continue;  // being written
-    const std::optional<int64_t> step = StepOfName(name);
+    const std::optional<int64_t> step = protocol::CheckpointStep(entry.path().filename().string());
     if (step && (!latest || *step > latest->first)) latest = {{*step, entry.path()}};
   }
   return latest;

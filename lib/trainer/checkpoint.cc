@@ -29,16 +29,11 @@ std::string TryReadString(torch::serialize::InputArchive& archive, const std::st
   return archive.try_read(key, value) && value.isString() ? value.toStringRef() : "";
 }
 
-// N of "step_<N>.pt" (zero-padded or not); nothing for any other name.
+// N of a run's checkpoint file step_<N>.pt (protocol::CheckpointStep; .pt files only: the
+// trainer loads nothing else).
 std::optional<int64_t> StepOfName(const std::filesystem::path& path) {
-  const std::string stem = path.stem().string();
-  if (path.extension() != ".pt" || stem.rfind("step_", 0) != 0 || stem.size() == 5 ||
-      stem.size() > 5 + 18)  // more digits than an int64 holds
-    return {};
-  for (size_t i = 5; i < stem.size(); ++i) {
-    if (stem[i] < '0' || stem[i] > '9') return {};
-  }
-  return std::stoll(stem.substr(5));
+  if (path.extension() != ".pt") return std::nullopt;
+  return protocol::CheckpointStep(path.filename().string());
 }
 
 }  // namespace
@@ -100,7 +95,8 @@ std::filesystem::path LatestCheckpoint(const std::filesystem::path& run_dir) {
 }
 
 std::filesystem::path LatestCheckpointIn(const std::filesystem::path& folder) {
-  if (std::filesystem::exists(folder / "final.pt")) return folder / "final.pt";
+  if (std::filesystem::exists(folder / protocol::kFinalCheckpoint))
+    return folder / protocol::kFinalCheckpoint;
   std::filesystem::path latest;
   int64_t latest_step = -1;
   std::error_code ec;

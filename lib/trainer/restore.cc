@@ -74,7 +74,7 @@ std::filesystem::path CheckpointNamedBy(const std::filesystem::path& file_or_dir
 void KeepStartingPoint(const std::filesystem::path& run_dir,
                        const std::filesystem::path& checkpoint, int64_t global_step) {
   const std::filesystem::path folder = run_dir / protocol::kCheckpointsDir;
-  const std::string copy = fmt::format("step_{:010d}.pt", global_step);
+  const std::string copy = protocol::StepCheckpointName(global_step);
   std::filesystem::create_directories(folder);
   const std::filesystem::path tmp = folder / ("." + copy + ".tmp");
   std::filesystem::copy_file(checkpoint, tmp, std::filesystem::copy_options::overwrite_existing);

@@ -114,20 +114,18 @@ void RunLog::AfterLearning(int64_t global_step, const Evaluate& evaluate,
   }
   if (global_step >= next_checkpoint_step_) {
     next_checkpoint_step_ = NextMultiple(global_step, c_.checkpoint_interval);
-    save(options_.run_dir / protocol::kCheckpointsDir /
-         fmt::format("step_{:010d}.pt", global_step));
+    save(options_.run_dir / protocol::kCheckpointsDir / protocol::StepCheckpointName(global_step));
   }
 }
 
 int RunLog::Finish(int64_t global_step, const Evaluate& evaluate, const SaveCheckpoint& save) {
   if (const int signal = StopSignalScope::Received()) {
-    save(options_.run_dir / protocol::kCheckpointsDir /
-         fmt::format("step_{:010d}.pt", global_step));
+    save(options_.run_dir / protocol::kCheckpointsDir / protocol::StepCheckpointName(global_step));
     fmt::print(stderr, "\nhpo train: stopped by {} at step {}; checkpoint saved\n",
                sigabbrev_np(signal), global_step);
     return kExitInterrupted;
   }
-  save(options_.run_dir / protocol::kCheckpointsDir / "final.pt");
+  save(options_.run_dir / protocol::kCheckpointsDir / protocol::kFinalCheckpoint);
   Report(evaluate(true), global_step, global_step, true, save);
   return kExitOk;
 }
@@ -146,7 +144,7 @@ void RunLog::Report(const EvalResult& r, int64_t global_step, int64_t reported_s
   // step exists, whole, before the line that reports it; so a member that reads the line can
   // copy it at once. Written after the solve step is known, so a copy carries it.
   if (!options_.checkpoint_dir.empty())
-    save(options_.checkpoint_dir / fmt::format("step_{}.pt", reported_step));
+    save(options_.checkpoint_dir / protocol::PbtCheckpointName(reported_step));
   if (final_eval) {
     const double seconds = TrainingSeconds();
     const bool solved = solved_step_ >= 0;

@@ -174,6 +174,7 @@ TEST(PbtCheckpointNamesTest, TheStepIsInTheNameWithAnyExtensionOrAsAFolder) {
   EXPECT_EQ(CheckpointAt(dir, 100), dir / "step_100.pt");
   EXPECT_EQ(CheckpointAt(dir, 2000), dir / "step_2000");
   EXPECT_EQ(CheckpointAt(dir, 5), std::nullopt);
+  EXPECT_EQ(CheckpointAt(dir, 3000), std::nullopt);  // half written: nothing to restore from
   const auto latest = LatestCheckpointIn(dir);
   ASSERT_TRUE(latest);
   EXPECT_EQ(latest->first, 2000);
