@@ -8,9 +8,9 @@
 #include <optional>
 
 #include "lib/config/objective_formula.h"
-#include "lib/config/yaml_source.h"
 #include "lib/core/seed_aggregate.h"
 #include "lib/protocol/run_folder.h"
+#include "lib/protocol/trial_results.h"
 
 namespace hpo::report {
 
@@ -59,6 +59,16 @@ StudyInfo ReadStudyInfo(const store::Study& study) {
 
 namespace {
 
+// A number as trials write them (protocol::TrialNumber: nan and inf as hpo train wrote them too).
+bool IsTrialNumber(const YAML::Node& node) {
+  try {
+    protocol::TrialNumber(node);
+    return true;
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+}
+
 // `objective` from a run folder's sweep_eval_results.yaml, as the controller reads it; none when
 // the file or the number is missing, or the number is not finite (the controller fails such a
 // trial, runner::ReadFinalValue). Adds the file's numeric keys to `numeric_keys`.
@@ -68,8 +78,7 @@ std::optional<double> RescoreRun(const std::filesystem::path& run_dir,
   try {
     const YAML::Node node = YAML::LoadFile((run_dir / protocol::kResultsFile).string());
     for (const auto& p : node) {
-      if (p.second.IsScalar() && config::ValueFromYaml(p.second, Origin{}).is_number())
-        numeric_keys.insert(p.first.Scalar());
+      if (IsTrialNumber(p.second)) numeric_keys.insert(p.first.Scalar());
     }
     const double value = objective.FromResults(node);
     if (!std::isfinite(value)) return std::nullopt;

@@ -293,14 +293,17 @@ TEST(RankForBestParamsTest, AMetricNoResultsFileHasNamesTheKeysTheyHave) {
   r.trials[0].state = store::TrialState::kComplete;
   r.trials[0].value = 1.0;
   r.trials[0].run_dir = dir.string();
-  WriteFileAtomic(dir / "sweep_eval_results.yaml", "final_mean_reward: 1\nsuccess_rate: 0.5\n");
+  // nan as hpo train wrote it before .nan: a number all the same
+  WriteFileAtomic(dir / "sweep_eval_results.yaml",
+                  "final_mean_reward: 1\nsuccess_rate: 0.5\nstd: nan\nenv_id: CartPole-v1\n");
   try {
     RankForBestParams(r, "episode_length", "");
     FAIL() << "no error";
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("no complete trial of sweep 's' has a episode_length (its "
-                                         "results files have: final_mean_reward, success_rate)"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("no complete trial of sweep 's' has a episode_length (its "
+                                   "results files have: final_mean_reward, std, success_rate)"),
+        std::string::npos)
         << e.what();
   }
 }
