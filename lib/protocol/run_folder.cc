@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
+
 namespace hpo::protocol {
 
 std::string StepCheckpointName(int64_t step) { return fmt::format("step_{:010d}.pt", step); }
@@ -9,15 +12,15 @@ std::string StepCheckpointName(int64_t step) { return fmt::format("step_{:010d}.
 std::string PbtCheckpointName(int64_t step) { return fmt::format("step_{}.pt", step); }
 
 std::optional<int64_t> CheckpointStep(const std::string& name) {
-  constexpr size_t kPrefix = 5;      // "step_"
-  constexpr size_t kMaxDigits = 18;  // every 18-digit number fits an int64
+  constexpr size_t kPrefix = 5;  // "step_"
   if (name.rfind("step_", 0) != 0 || name.find(".tmp") != std::string::npos) return std::nullopt;
-  const size_t end = std::min(name.find('.'), name.size());
-  const std::string digits = name.substr(kPrefix, end - kPrefix);
-  if (digits.empty() || digits.size() > kMaxDigits ||
-      digits.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::stoll(digits);
+  const char* first = name.data() + kPrefix;
+  const char* last = name.data() + std::min(name.find('.'), name.size());
+  int64_t step = 0;
+  const auto [end, error] = std::from_chars(first, last, step);
+  if (first == last || *first == '-' || *first == '+' || error != std::errc() || end != last)
+    return std::nullopt;  // no digits, a sign, too large for an int64, or not digits only
+  return step;
 }
 
 }  // namespace hpo::protocol

@@ -39,8 +39,8 @@ inline constexpr const char* kFinalCheckpoint = "final.pt";
 
 /// The step N in a checkpoint's name: `step_<N>` (a folder) or `step_<N>.<ext>`, N zero-padded
 /// or not (hpo train writes both names above; a sweep's own program may use any extension).
-/// None for any other name, for more digits than an int64 holds, and for a file still being
-/// written (`.tmp` in its name).
+/// None for any other name, for a number larger than an int64 holds, and for a file still
+/// being written (`.tmp` in its name).
 std::optional<int64_t> CheckpointStep(const std::string& name);
 
 /// The folder of a trial's `index`-th seed process, in a trial trained on several seeds.

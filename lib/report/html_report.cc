@@ -300,7 +300,8 @@ std::string TopTable(const SweepResults& r, int top_n) {
   const std::vector<Objective> objectives = r.info.objectives.All();
   const bool shows_seeds = ShowsSeeds(r.info.seeds, r.trials);
   std::string html = "<table><tr><th>rank</th><th>run</th>";
-  for (const Objective& o : objectives) html += "<th>" + HtmlEscape(o.name) + "</th>";
+  html += "<th>" + HtmlEscape(r.info.objectives.Shown()) + "</th>";  // with its label
+  for (const Objective& o : r.info.objectives.more) html += "<th>" + HtmlEscape(o.name) + "</th>";
   if (shows_seeds) html += "<th>seeds</th>";
   html += "<th>cost (s)</th><th>parameters</th></tr>";
   for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(top_n), ranked.size()); ++i) {

@@ -43,8 +43,8 @@ SweepResults LoadSweepResults(const store::SweepLocation& location, store::Store
   try {
     r.config = config::ParseSweepConfig(
         r.study.config_yaml, "the stored config of sweep " + location.name, location.name);
-  } catch (const UserError& e) {
-    r.config_error = e.what();  // reports still work from the trials alone
+  } catch (const std::exception& e) {  // e.g. a base_config that is gone
+    r.config_error = e.what();         // reports still work from the trials alone
   }
   return r;
 }

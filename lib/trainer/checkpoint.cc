@@ -32,8 +32,9 @@ std::string TryReadString(torch::serialize::InputArchive& archive, const std::st
 // N of a run's checkpoint file step_<N>.pt (protocol::CheckpointStep; .pt files only: the
 // trainer loads nothing else).
 std::optional<int64_t> StepOfName(const std::filesystem::path& path) {
-  if (path.extension() != ".pt") return std::nullopt;
-  return protocol::CheckpointStep(path.filename().string());
+  const std::string stem = path.stem().string();
+  if (path.extension() != ".pt" || stem.find('.') != std::string::npos) return std::nullopt;
+  return protocol::CheckpointStep(stem);  // step_100.bak.pt is no checkpoint of step 100
 }
 
 }  // namespace

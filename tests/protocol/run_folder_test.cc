@@ -22,13 +22,15 @@ TEST(CheckpointNamesTest, TheStepIsReadWithAnyExtensionOrNone) {
   EXPECT_EQ(CheckpointStep("step_20.ckpt"), 20);
   EXPECT_EQ(CheckpointStep("step_500.json"), 500);
   EXPECT_EQ(CheckpointStep("step_0000000998.pt"), 998);
+  EXPECT_EQ(CheckpointStep("step_00000000000000000100.pt"), 100);  // padded past 18 digits
+  EXPECT_EQ(CheckpointStep("step_9223372036854775807"), INT64_MAX);
 }
 
 TEST(CheckpointNamesTest, OtherNamesAndFilesBeingWrittenHaveNoStep) {
   for (const char* name :
        {"final.pt", "step_.pt", "step_x.pt", "step_12a.pt", "Step_1.pt", "notes.txt",
-        ".step_5000.pt.tmp", "step_3000.pt.tmp", "step_3000.pt.tmp.4242",
-        "step_1234567890123456789.pt"}) {  // 19 digits: more than an int64 is sure to hold
+        ".step_5000.pt.tmp", "step_3000.pt.tmp", "step_3000.pt.tmp.4242", "step_-1.pt",
+        "step_+1.pt", "step_9223372036854775808.pt"}) {  // the last: INT64_MAX + 1
     EXPECT_EQ(CheckpointStep(name), std::nullopt) << name;
   }
 }

@@ -121,5 +121,15 @@ TEST(HtmlReportTest, ASeededStudysTopTableHasASeedsColumn) {
   EXPECT_NE(table.find("is the median of its 3 seeds"), std::string::npos) << table;
 }
 
+// An expression metric with a label: the top table heads its column as every report names it.
+TEST(HtmlReportTest, TheTopTableNamesALabelledExpressionAsTheOtherReportsDo) {
+  SweepResults r = StudyWithOneFarTrial(true);
+  r.info.objectives.metric = "0.5*score + 100*x";
+  r.info.objectives.label = "composite";
+  const std::string page = HtmlReport(r, {}, 5);
+  const std::string table = page.substr(page.find("<h2>Top 5 trials</h2>"));
+  EXPECT_NE(table.find("<th>composite (0.5*score + 100*x)</th>"), std::string::npos) << table;
+}
+
 }  // namespace
 }  // namespace hpo::report

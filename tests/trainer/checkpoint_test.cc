@@ -74,7 +74,7 @@ TEST(CheckpointTest, LatestIsTheMostStepsWithOrWithoutPadding) {
   std::filesystem::create_directories(dir / "checkpoints");
   CheckpointState state;
   for (const char* name : {"step_999.pt", "step_1000.pt", "step_0000000998.pt", ".step_5000.pt.tmp",
-                           "step_x.pt", "notes.txt"}) {
+                           "step_x.pt", "step_5000.bak.pt", "notes.txt"}) {
     SaveCheckpointFile(dir / "checkpoints" / name, state);
   }
   EXPECT_EQ(LatestCheckpoint(dir).filename(), "step_1000.pt");
