@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "lib/config/sweep_config.h"
 #include "lib/core/quantities.h"
 
 namespace hpo::cli {
@@ -73,6 +74,29 @@ inline CLI::Validator HoursAsSeconds() {
 inline CLI::Validator Jobs() {
   return Converting([](const std::string& text) { return ParseJobs(text); },
                     "must be a whole number >= 1, or auto / -1 for every core, got '{}'");
+}
+
+/// GPUs per trial: 0, a share 1/k of one device or a whole number (config::IsGpuAmount).
+inline CLI::Validator GpuAmount() {
+  return Converting(
+      [](const std::string& text) -> std::optional<double> {
+        const std::optional<double> g = NumberOf<double>(text);
+        if (!g || !config::IsGpuAmount(*g)) return std::nullopt;
+        return *g;
+      },
+      "must be 0, a share 1/k of one device (0.5, 0.25) or a whole number of devices, got {}");
+}
+
+/// Device ids comma-separated (`0,1,2,3`), as CUDA_VISIBLE_DEVICES takes them.
+inline CLI::Validator DeviceList() {
+  return Converting(
+      [](const std::string& text) -> std::optional<std::string> {
+        if (text.empty() || text.front() == ',' || text.back() == ',' ||
+            text.find(",,") != std::string::npos || text.find(' ') != std::string::npos)
+          return std::nullopt;
+        return text;
+      },
+      "must be device ids comma-separated without spaces (0,1,2,3), got '{}'");
 }
 
 }  // namespace hpo::cli

@@ -28,6 +28,7 @@
 #include "lib/report/sweep_summary.h"
 #include "lib/report/train_command.h"
 #include "lib/runner/event_log.h"
+#include "lib/runner/gpu_slots.h"
 #include "lib/runner/hooks.h"
 #include "lib/runner/pbt_member.h"
 #include "lib/runner/stored_config.h"
@@ -50,6 +51,8 @@ struct SweepCliOptions {
   std::optional<double> storage_retry;  // seconds
   std::optional<int> seeds_per_trial;
   std::optional<double> budget_seconds;  // --budget-hours, in seconds
+  std::optional<double> gpus_per_trial;
+  std::optional<std::string> gpus;  // "0,1,2,3"
   std::vector<std::string> sets;
   bool no_report = false;
   bool no_progress = false;
@@ -164,6 +167,24 @@ void ApplyStudyFlags(const SweepCliOptions& o, config::SweepConfig& c) {
     throw UserError(Origin{"--warm-start-from"}, "a sweep cannot warm-start from itself");
 }
 
+// --gpus-per-trial and --gpus, then the devices: the machine's when none are named, n_jobs capped
+// by what they hold (a note the dry run prints).
+void ApplyGpuFlags(const SweepCliOptions& o, config::SweepConfig& c) {
+  if (o.gpus_per_trial) c.gpus_per_trial = *o.gpus_per_trial;
+  if (o.gpus) {
+    c.gpus.clear();
+    for (size_t start = 0; start <= o.gpus->size();) {
+      const size_t comma = std::min(o.gpus->find(',', start), o.gpus->size());
+      c.gpus.push_back(o.gpus->substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  const runner::GpuPlan plan = runner::PlanGpus(c);
+  c.gpus = plan.devices;
+  const std::string capped = runner::FitJobsToGpus(c, plan);
+  if (!capped.empty()) c.notes.push_back(capped);
+}
+
 // The sweep file, its preset, --set and --from-patch, then the flags over it.
 config::SweepConfig Resolve(const SweepCliOptions& o) {
   const std::vector<std::string> command =
@@ -176,6 +197,7 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
   ApplyBudgetFlags(o, c);
   ApplySearchFlags(o, c);
   ApplyStudyFlags(o, c);
+  ApplyGpuFlags(o, c);
   return c;
 }
 
@@ -199,6 +221,7 @@ void PrintSweepHeader(const config::SweepConfig& c) {
   if (!c.preset.empty()) fmt::print("preset: {}\n", c.preset);
   if (c.timeout > 0)
     fmt::print("budget: stops launching trials after {}\n", FormatDuration(c.timeout));
+  if (c.gpus_per_trial > 0) fmt::print("devices: {}\n", runner::PlanGpus(c).Describe());
   fmt::print("trial program: {}\n", c.command.empty()
                                         ? std::string("hpo train")
                                         : fmt::format("{}", fmt::join(c.command, " ")));
@@ -430,6 +453,7 @@ void PrintSweepStart(const config::SweepConfig& c, const store::SweepLocation& l
   fmt::print("sweep {}: {} trials, {} at a time, method {}, pruner {}{}; runs in {}\n", c.name,
              c.n_trials, c.n_jobs, c.sampler.method, c.pruner.method,
              c.objectives.Multi() ? ", " + ObjectivesText(c) : "", runs);
+  if (c.gpus_per_trial > 0) fmt::print("devices: {}\n", runner::PlanGpus(c).Describe());
 }
 
 // The line a sweep event prints; none for the ones the console does not show.
@@ -592,6 +616,16 @@ void AddBudgetOptions(CLI::App* cmd, SweepCliOptions& o) {
                   "Trials this controller runs at once: a number, or auto / -1 for every core")
       ->transform(Jobs())
       ->type_name("N|auto");
+  cmd->add_option("--gpus-per-trial", o.gpus_per_trial,
+                  "GPUs each trial gets (its own CUDA_VISIBLE_DEVICES): a whole number, or a "
+                  "share such as 0.5 (two trials per device)")
+      ->transform(GpuAmount())
+      ->type_name("G");
+  cmd->add_option("--gpus", o.gpus,
+                  "The GPUs to hand out, comma-separated (default: CUDA_VISIBLE_DEVICES, else "
+                  "those nvidia-smi -L lists)")
+      ->transform(DeviceList())
+      ->type_name("0,1,...");
   cmd->add_option("--timeout", o.timeout,
                   "Stop launching trials after this long: 45s, 30m, 12h, 1h30m, or seconds")
       ->transform(Duration())

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -17,6 +18,12 @@
 #include "lib/space/constraint.h"
 
 namespace hpo::config {
+
+bool IsGpuAmount(double g) {
+  if (g == 0 || (g >= 1 && g == std::floor(g))) return true;
+  const double shares = g > 0 && g < 1 ? 1 / g : 0;
+  return shares > 0 && std::abs(shares - std::round(shares)) < 1e-9;
+}
 
 void CheckObjectives(const SweepConfig& c) {
   if (!c.objectives.Multi()) return;

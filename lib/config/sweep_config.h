@@ -86,6 +86,12 @@ struct SweepConfig {
   double timeout = 0;            ///< seconds for a controller to launch trials; 0 = none
   double timeout_per_trial = 0;  ///< seconds; 0 = none
   int n_jobs = 1;
+  /// GPUs each trial process gets (`gpus_per_trial`): whole devices (1, 2, ...) or a share of
+  /// one (0.5: two processes per device). 0: none handed out, CUDA_VISIBLE_DEVICES left alone.
+  double gpus_per_trial = 0;
+  /// The devices to hand out (`gpus:`, --gpus), as CUDA_VISIBLE_DEVICES names them; empty: the
+  /// ones this machine gives the controller (runner::MachineGpus).
+  std::vector<std::string> gpus;
   int max_retries = 1;
   double heartbeat_timeout =
       60;                      ///< seconds without heartbeat before a running trial counts as dead
@@ -152,6 +158,10 @@ struct SweepConfig {
   /// The resolved config as YAML (stored with the study and in the sweep's config.yaml).
   std::string ToYaml() const;
 };
+
+/// A GPU amount gpus_per_trial can hand out: 0 (none), a share 1/k of one device (0.5, 0.25:
+/// k trials per device) or a whole number of devices.
+bool IsGpuAmount(double gpus_per_trial);
 
 /// What a multi-objective study refuses (a UserError at the objectives' file:line:col): a
 /// pruner (as Optuna), target and patience (they compare one metric), and CMA-ES. Called at

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -55,6 +56,15 @@ void CheckNarrow(SweepReading& r, const YAML::Node& v, const std::string& /*path
   c.narrow_origin = r.At(v);
   if (!(c.narrow > 0 && c.narrow <= 1))
     r.Fail(v, fmt::format("narrow is the share of each range kept, in (0, 1], not {}", c.narrow));
+}
+
+// Whole devices, or a share 1/k of one (k processes per device), as a lock per share can hand
+// them out.
+void CheckGpusPerTrial(SweepReading& r, const YAML::Node& v, const std::string& path) {
+  if (IsGpuAmount(r.config().gpus_per_trial)) return;
+  r.Fail(v, fmt::format("{} must be 0, a share 1/k of one device (0.5, 0.25) or a whole number "
+                        "of devices, got {}",
+                        Echo(path), Echo(v.Scalar())));
 }
 
 // Where the file names it: a missing file is reported there when the sweep is loaded.
@@ -122,6 +132,38 @@ void ReadInto(SweepReading& r, const SweepKey& /*k*/, const YAML::Node& v, const
     field.push_back(r.Number(v[i], fmt::format("{}[{}]", path, i)));
 }
 
+// "0,1, 2" -> {"0", "1", "2"}.
+std::vector<std::string> SplitWords(const std::string& text) {
+  std::vector<std::string> words;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string word = text.substr(start, comma - start);
+    const size_t first = word.find_first_not_of(' ');
+    words.push_back(first == std::string::npos
+                        ? ""
+                        : word.substr(first, word.find_last_not_of(' ') + 1 - first));
+    start = comma + 1;
+  }
+  return words;
+}
+
+void ReadInto(SweepReading& r, const SweepKey& /*k*/, const YAML::Node& v, const std::string& path,
+              std::vector<std::string>& field) {
+  field.clear();
+  if (v.IsSequence()) {
+    for (size_t i = 0; i < v.size(); ++i)
+      field.push_back(r.Text(v[i], fmt::format("{}[{}]", path, i)));
+  } else {
+    field = SplitWords(r.Text(v, path));
+  }
+  for (const std::string& word : field) {
+    if (word.empty() || word.find_first_of(", ") != std::string::npos)
+      r.Fail(v, fmt::format("{} must be a list of words or one comma-separated word, got {}",
+                            Echo(path), Echo(v.IsScalar() ? v.Scalar() : "a list")));
+  }
+}
+
 template <typename T>
 void ReadInto(SweepReading& r, const SweepKey& k, const YAML::Node& v, const std::string& path,
               std::optional<T>& field) {
@@ -151,6 +193,10 @@ void EmitOf(YAML::Emitter& out, const SweepKey& /*k*/, const std::vector<double>
   out << YAML::EndSeq;
 }
 
+void EmitOf(YAML::Emitter& out, const SweepKey& /*k*/, const std::vector<std::string>& words) {
+  out << YAML::Flow << words;
+}
+
 template <typename T>
 void EmitOf(YAML::Emitter& out, const SweepKey& k, const std::optional<T>& value) {
   if (value) EmitOf(out, k, *value);
@@ -163,6 +209,10 @@ std::string TextOf(const T& value) {
 
 std::string TextOf(const std::vector<double>& values) {
   return fmt::format("[{}]", fmt::join(values, ", "));
+}
+
+std::string TextOf(const std::vector<std::string>& words) {
+  return fmt::format("{}", fmt::join(words, ","));
 }
 
 template <typename T>

@@ -40,6 +40,7 @@ enum class SweepReadingKind {
   kFlag,
   kWord,
   kWordOrNone,  ///< a word, or null for none
+  kWords,       ///< a list of words, or one word of them comma-separated (`0,1,2,3`)
 };
 
 /// Whether ToYaml writes the key: always, only when it differs from the default, or never

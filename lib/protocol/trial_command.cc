@@ -8,7 +8,7 @@ namespace hpo::protocol {
 std::vector<std::string> TrialCommand(const std::vector<std::string>& command,
                                       const std::filesystem::path& hpo_binary,
                                       const ParamSet& params, const std::filesystem::path& run_dir,
-                                      uint64_t seed) {
+                                      uint64_t seed, const std::string& gpus) {
   if (command.empty()) {
     return {hpo_binary.string(),
             "train",
@@ -19,7 +19,7 @@ std::vector<std::string> TrialCommand(const std::vector<std::string>& command,
             "--seed",
             std::to_string(seed)};
   }
-  return ExpandMacros(command, MacroValues{&params, run_dir, {}});
+  return ExpandMacros(command, MacroValues{&params, run_dir, {{"gpus", gpus}}});
 }
 
 }  // namespace hpo::protocol

@@ -22,6 +22,7 @@
 #include <set>
 #include <system_error>
 #include <unordered_map>
+#include <utility>
 
 #include "lib/config/yaml_source.h"
 #include "lib/core/atomic_file.h"
@@ -34,6 +35,7 @@
 #include "lib/protocol/run_folder.h"
 #include "lib/protocol/trial_command.h"
 #include "lib/protocol/trial_results.h"
+#include "lib/runner/gpu_slots.h"
 #include "lib/runner/pbt_coordinator.h"
 #include "lib/runner/study_view.h"
 #include "lib/runner/trial_process.h"
@@ -96,7 +98,9 @@ class Controller {
         on_event_(on_event),
         view_(store, study.id),
         host_(HostName()),
-        worker_(fmt::format("{}:{}", host_, ::getpid())) {}
+        worker_(fmt::format("{}:{}", host_, ::getpid())) {
+    if (c_.gpus_per_trial > 0) gpus_.emplace(PlanGpus(c_), GpuAllocator::LockDir());
+  }
 
   SweepSummary Run() {
     StopSignalScope signals;
@@ -131,7 +135,7 @@ class Controller {
       }
       if (launching && !outage_) CheckStoppingRules(launching);
       StartWaitingSeeds();  // a started trial's seeds come before new trials
-      while (launching && !outage_ && FreeSlots() > 0) {
+      while (launching && !outage_ && CanStartProcess()) {
         if (!LaunchNext()) {
           // a launch the storage refused is tried again; a paused PBT member runs again later
           launching = outage_.has_value() || pbt_.has_value();
@@ -181,8 +185,9 @@ class Controller {
     std::vector<std::optional<double>> last_more;  ///< the further objectives, as last reported
     TrialMeasures measures;  ///< the last step and the `cost` it reported so far
     std::optional<Clock::time_point> terminated_at;
-    std::optional<double> value;  ///< its final value, once it has ended well
-    std::vector<double> more;     ///< its further objectives' final values
+    std::optional<double> value;   ///< its final value, once it has ended well
+    std::vector<double> more;      ///< its further objectives' final values
+    std::optional<GpuLease> gpus;  ///< its devices (gpus_per_trial), held until it ends
     bool running() const { return process && !exit; }
   };
 
@@ -672,6 +677,14 @@ class Controller {
     return c_.n_jobs - busy;
   }
 
+  /// A slot is free, and with gpus_per_trial the devices for one more process (held in
+  /// spare_gpus_ for the next StartSeed): none while other controllers of the machine hold them.
+  bool CanStartProcess() {
+    if (FreeSlots() <= 0) return false;
+    if (gpus_ && !spare_gpus_) spare_gpus_ = gpus_->TryLease();
+    return !gpus_ || spare_gpus_.has_value();
+  }
+
   /// Starts a new trial's first seed, and more while slots are free.
   void Start(store::Trial trial, bool queued, int member, std::filesystem::path restore_from) {
     RunningTrial r;
@@ -701,7 +714,7 @@ class Controller {
   void StartWaitingSeeds() {
     for (RunningTrial& r : running_) {
       for (SeedRun& seed : r.seeds) {
-        if (outage_ || FreeSlots() <= 0) return;
+        if (outage_ || !CanStartProcess()) return;
         if (seed.process || r.ending()) continue;
         try {
           StartSeed(r, seed);
@@ -715,11 +728,17 @@ class Controller {
 
   void StartSeed(const RunningTrial& r, SeedRun& seed) {
     const store::Trial& trial = r.trial;
+    if (gpus_) seed.gpus = std::exchange(spare_gpus_, std::nullopt);  // CanStartProcess leased
+    const std::string devices = seed.gpus ? seed.gpus->Text() : "";
     ProcessSpec spec;
     spec.argv = protocol::TrialCommand(c_.command, run_.hpo_binary, AllParams(trial, seed),
-                                       seed.run_dir, seed.seed);
+                                       seed.run_dir, seed.seed, devices);
     spec.log_path = seed.run_dir / protocol::kTrialLog;
     spec.env = TrialEnvironment(c_.name, seed.run_dir, seed.seed);
+    if (seed.gpus) {  // its own devices: CUDA numbers them from 0 inside the process
+      spec.env.push_back({"CUDA_VISIBLE_DEVICES", devices});
+      spec.env.push_back({"HPO_GPU_IDS", devices});
+    }
     spec.env.push_back({"HPO_TRIAL_NUMBER", std::to_string(trial.number)});
     spec.env.push_back({"HPO_SEED_INDEX", std::to_string(seed.index)});
     if (r.member >= 0) {  // the PBT verbs of docs/trial_protocol.md
@@ -802,6 +821,7 @@ class Controller {
     // What it wrote just before exiting counts as any other line (but nothing is pruned now).
     for (const std::string& line : process.ReadLines()) HandleLine(r, seed, line, false);
     seed.exit = *status;
+    seed.gpus.reset();  // its devices go to the next process
     seed.seconds = process.ElapsedSeconds();
     SeedEnded(r, seed);
   }
@@ -1298,6 +1318,8 @@ class Controller {
 
   const config::SweepConfig& c_;
   const RunContext& run_;
+  std::optional<GpuAllocator> gpus_;    ///< with gpus_per_trial: hands out the devices
+  std::optional<GpuLease> spare_gpus_;  ///< leased by CanStartProcess for the next StartSeed
   const std::optional<pbt::PbtSettings> pbt_settings_ =
       c_.sampler.method == "pbt" ? std::optional(c_.sampler.pbt) : std::nullopt;
   const StoppingRules stopping_{c_.target, c_.patience, c_.min_delta};
