@@ -234,6 +234,11 @@ void NetworkAndRunProblems(const TrainerConfig& c, ProblemList& problems) {
   for (int64_t width : c.net_arch)
     Require(problems, "net_arch", width > 0,
             fmt::format("net_arch layer sizes must be positive, got {}", width));
+  Require(problems, "device", c.device == "cpu" || c.device == "auto",
+          fmt::format("device '{}': this build's LibTorch (Debian's libtorch-dev) is CPU-only, and "
+                      "hpo's networks are small MLPs that train on the CPU (a PPO minibatch step "
+                      "of 64 takes 52 us on one core, docs/benchmarks.md): use device: cpu",
+                      Echo(c.device)));
   Require(problems, "activation_fn", c.activation_fn == "tanh" || c.activation_fn == "relu",
           fmt::format("activation_fn must be tanh or relu, got '{}'", Echo(c.activation_fn)));
   RequireNonNegative(problems, "eval_interval", c.eval_interval, "(0 = off)");

@@ -212,6 +212,17 @@ TEST(TrainerKeysTest, DocsListEveryKeyAsTheTableDeclaresIt) {
       << "replace the table in docs/config.md with the output of `hpo train --list-keys`";
 }
 
+// SB3's, PufferLib's and skrl's `device`: the CPU, or SB3's auto (CUDA when there is one: none in
+// this build); cuda is refused at load, saying why.
+TEST(TrainerConfigTest, DeviceIsTheCpuAndCudaIsRefusedSayingWhy) {
+  EXPECT_EQ(ResolveTrainerConfig("", {}, {"device=cpu"}).device, "cpu");
+  EXPECT_EQ(ResolveTrainerConfig("", {}, {"device=auto"}).device, "auto");
+  const std::string why = UserErrorOf([] { ResolveTrainerConfig("", {}, {"device=cuda:0"}); });
+  EXPECT_NE(why.find("device 'cuda:0': this build's LibTorch (Debian's libtorch-dev) is CPU-only"),
+            std::string::npos)
+      << why;
+}
+
 TEST(OverrideTest, UnknownKeyNamesTheClosestKnownKey) {
   EXPECT_EQ(UserErrorOf([] { ResolveTrainerConfig("", {}, {"learnig_rate=1e-3"}); }),
             "--override learnig_rate=1e-3: unknown trainer key 'learnig_rate' (did you mean "
