@@ -46,7 +46,7 @@ struct SweepCliOptions {
   std::optional<std::string> name;
   std::optional<int> trials;
   std::optional<int> add_trials;
-  std::optional<int> jobs;
+  std::optional<std::string> jobs;      // a number, auto or -1 (checked as parsed)
   std::optional<double> timeout;        // seconds
   std::optional<double> storage_retry;  // seconds
   std::optional<int> seeds_per_trial;
@@ -132,7 +132,10 @@ void ApplyBudgetFlags(const SweepCliOptions& o, config::SweepConfig& c) {
   if (o.timeout && o.budget_seconds)
     throw UserError(Origin{"--budget-hours"}, "give --timeout or --budget-hours, not both");
   if (o.trials) c.n_trials = *o.trials;
-  if (o.jobs) c.n_jobs = *o.jobs;
+  if (o.jobs) {
+    c.n_jobs = ParseJobs(*o.jobs).value_or(1);
+    c.n_jobs_auto = IsAutoJobs(*o.jobs);
+  }
   if (o.timeout) c.timeout = *o.timeout;
   if (o.budget_seconds) c.timeout = *o.budget_seconds;
   if (o.storage_retry) c.storage_retry = *o.storage_retry;
@@ -167,9 +170,10 @@ void ApplyStudyFlags(const SweepCliOptions& o, config::SweepConfig& c) {
     throw UserError(Origin{"--warm-start-from"}, "a sweep cannot warm-start from itself");
 }
 
-// --gpus-per-trial and --gpus, then the devices: the machine's when none are named, n_jobs capped
-// by what they hold (a note the dry run prints).
-void ApplyGpuFlags(const SweepCliOptions& o, config::SweepConfig& c) {
+// n_jobs auto: the cores, cpus_per_trial each. --gpus-per-trial and --gpus, then the devices: the
+// machine's when none are named, n_jobs capped by what they hold (a note the dry run prints).
+void ApplyResourceFlags(const SweepCliOptions& o, config::SweepConfig& c) {
+  if (c.n_jobs_auto) c.n_jobs = std::max(1, AllCores() / c.cpus_per_trial);
   if (o.gpus_per_trial) c.gpus_per_trial = *o.gpus_per_trial;
   if (o.gpus) {
     c.gpus.clear();
@@ -197,7 +201,7 @@ config::SweepConfig Resolve(const SweepCliOptions& o) {
   ApplyBudgetFlags(o, c);
   ApplySearchFlags(o, c);
   ApplyStudyFlags(o, c);
-  ApplyGpuFlags(o, c);
+  ApplyResourceFlags(o, c);
   return c;
 }
 
@@ -613,8 +617,9 @@ void AddBudgetOptions(CLI::App* cmd, SweepCliOptions& o) {
                   "Run N more trials than the study has now (all controllers together)")
       ->check(AtLeastOne());
   cmd->add_option("--jobs", o.jobs,
-                  "Trials this controller runs at once: a number, or auto / -1 for every core")
-      ->transform(Jobs())
+                  "Trials this controller runs at once: a number, or auto / -1 for every core "
+                  "(cpus_per_trial each)")
+      ->check(Jobs())
       ->type_name("N|auto");
   cmd->add_option("--gpus-per-trial", o.gpus_per_trial,
                   "GPUs each trial gets (its own CUDA_VISIBLE_DEVICES): a whole number, or a "

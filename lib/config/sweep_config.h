@@ -86,6 +86,11 @@ struct SweepConfig {
   double timeout = 0;            ///< seconds for a controller to launch trials; 0 = none
   double timeout_per_trial = 0;  ///< seconds; 0 = none
   int n_jobs = 1;
+  bool n_jobs_auto = false;  ///< n_jobs was auto (or -1): every core, cpus_per_trial each
+  /// Threads each trial process trains with (`cpus_per_trial`): OMP_NUM_THREADS and its kin, and
+  /// `threads` for hpo train. 1 by default: a trial is reproducible, and n_jobs trials share
+  /// the cores.
+  int cpus_per_trial = 1;
   /// GPUs each trial process gets (`gpus_per_trial`): whole devices (1, 2, ...) or a share of
   /// one (0.5: two processes per device). 0: none handed out, CUDA_VISIBLE_DEVICES left alone.
   double gpus_per_trial = 0;

@@ -84,8 +84,9 @@ double SweepReading::Seconds(const YAML::Node& node, const std::string& path) co
   return *seconds;
 }
 
-int SweepReading::Jobs(const YAML::Node& node, const std::string& path) const {
+int SweepReading::Jobs(const YAML::Node& node, const std::string& path) {
   const std::optional<int> jobs = node.IsScalar() ? ParseJobs(node.Scalar()) : std::nullopt;
+  c_.n_jobs_auto = node.IsScalar() && IsAutoJobs(node.Scalar());
   if (!jobs)
     Fail(node,
          fmt::format(

@@ -63,7 +63,8 @@ class SweepReading {
   /// Seconds: a number, or a duration with units ("12h", "30m", "1h30m"); never negative.
   double Seconds(const YAML::Node& node, const std::string& path) const;
   /// Trials at once: a whole number >= 1, or auto / -1 for every core.
-  int Jobs(const YAML::Node& node, const std::string& path) const;
+  /// Also records whether it was auto (SweepConfig::n_jobs_auto).
+  int Jobs(const YAML::Node& node, const std::string& path);
   bool Bool(const YAML::Node& node, const std::string& path) const;
   void Map(const YAML::Node& node, const std::string& path) const;
   /// The values of a list (choices, grid points), each read at its own file:line:col.

@@ -73,8 +73,10 @@ std::string FormatDuration(double seconds) {
   return text;
 }
 
+bool IsAutoJobs(std::string_view text) { return text == "auto" || text == "-1"; }
+
 std::optional<int> ParseJobs(std::string_view text) {
-  if (text == "auto" || text == "-1") return AllCores();
+  if (IsAutoJobs(text)) return AllCores();
   int jobs = 0;
   const auto [ptr, error] = std::from_chars(text.data(), text.data() + text.size(), jobs);
   if (error != std::errc() || ptr != text.data() + text.size() || jobs < 1) return std::nullopt;

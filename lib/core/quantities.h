@@ -24,6 +24,8 @@ std::string ClockTime(int64_t unix_ms);
 /// Trials to run at once: a whole number >= 1, or "auto" / "-1" for every core of the machine
 /// (as Optuna's n_jobs=-1). std::nullopt for anything else.
 std::optional<int> ParseJobs(std::string_view text);
+/// True for the words ParseJobs reads as every core: auto, and Optuna's -1.
+bool IsAutoJobs(std::string_view text);
 
 /// The machine's cores (at least 1).
 int AllCores();

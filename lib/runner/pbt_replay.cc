@@ -37,7 +37,7 @@ std::pair<std::optional<double>, int64_t> RunSegment(const ReplayPlan& plan, con
   spec.argv =
       protocol::TrialCommand(plan.sweep.command, plan.run.hpo_binary, all, run_dir, plan.seed);
   spec.log_path = run_dir / protocol::kTrialLog;
-  spec.env = TrialEnvironment(plan.sweep.name, run_dir, plan.seed);
+  spec.env = TrialEnvironment(plan.sweep, run_dir, plan.seed);
   spec.env.push_back({"HPO_CHECKPOINT_DIR", CheckpointDir(run_dir).string()});
   if (!s.restore_from.empty()) spec.env.push_back({"HPO_RESTORE_FROM", s.restore_from.string()});
   TrialProcess process = TrialProcess::Start(spec);

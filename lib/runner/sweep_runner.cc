@@ -734,7 +734,7 @@ class Controller {
     spec.argv = protocol::TrialCommand(c_.command, run_.hpo_binary, AllParams(trial, seed),
                                        seed.run_dir, seed.seed, devices);
     spec.log_path = seed.run_dir / protocol::kTrialLog;
-    spec.env = TrialEnvironment(c_.name, seed.run_dir, seed.seed);
+    spec.env = TrialEnvironment(c_, seed.run_dir, seed.seed);
     if (seed.gpus) {  // its own devices: CUDA numbers them from 0 inside the process
       spec.env.push_back({"CUDA_VISIBLE_DEVICES", devices});
       spec.env.push_back({"HPO_GPU_IDS", devices});
@@ -1383,15 +1383,16 @@ std::string ParamsYaml(const ParamSet& params) {
 ParamSet TrialParams(const config::SweepConfig& c, const ParamSet& params) {
   ParamSet all = c.fixed;
   for (const auto& [name, value] : params) all[name] = value;
-  if (c.command.empty() && !all.count("threads")) all["threads"] = Value(kThreadsPerTrial);
+  if (c.command.empty() && !all.count("threads"))
+    all["threads"] = Value(static_cast<int64_t>(c.cpus_per_trial));
   return all;
 }
 
 std::vector<std::pair<std::string, std::string>> TrialEnvironment(
-    const std::string& sweep_name, const std::filesystem::path& run_dir, uint64_t seed) {
-  const std::string threads = std::to_string(kThreadsPerTrial);
+    const config::SweepConfig& c, const std::filesystem::path& run_dir, uint64_t seed) {
+  const std::string threads = std::to_string(c.cpus_per_trial);
   return {{"OMP_NUM_THREADS", threads},      {"OPENBLAS_NUM_THREADS", threads},
-          {"MKL_NUM_THREADS", threads},      {"HPO_SWEEP_NAME", sweep_name},
+          {"MKL_NUM_THREADS", threads},      {"HPO_SWEEP_NAME", c.name},
           {"HPO_RUN_DIR", run_dir.string()}, {"HPO_SEED", std::to_string(seed)}};
 }
 

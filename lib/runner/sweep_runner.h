@@ -42,10 +42,6 @@ struct RunContext {
   double heartbeat_interval = 0;
 };
 
-/// Threads each trial trains with (threads, OMP_NUM_THREADS, OPENBLAS_NUM_THREADS): one, so
-/// that a trial is reproducible and `jobs` trials share the cores.
-constexpr int kThreadsPerTrial = 1;
-
 /// What the controller tells the user as it goes (a terminal status line or plain log lines).
 struct SweepEvent {
   /// kCreated: the trial's parameters, seed and run directory are chosen (its process starts
@@ -136,13 +132,15 @@ uint64_t SeedOfTrialRun(uint64_t trial_seed, int index);
 std::string ParamsYaml(const ParamSet& params);
 
 /// The values a trial's program gets: the sweep's fixed ones, then `params`, and for hpo train
-/// its `threads` (kThreadsPerTrial) unless set.
+/// its `threads` (the sweep's cpus_per_trial, 1 by default: reproducible, and `jobs` trials
+/// share the cores) unless set.
 ParamSet TrialParams(const config::SweepConfig& c, const ParamSet& params);
 
-/// The environment every trial process gets (docs/trial_protocol.md): its threads, the sweep's
-/// name, its run folder and its seed; the controller adds the trial's number and seed index.
+/// The environment every trial process gets (docs/trial_protocol.md): its threads (the sweep's
+/// cpus_per_trial), the sweep's name, its run folder and its seed; the controller adds the
+/// trial's number and seed index.
 std::vector<std::pair<std::string, std::string>> TrialEnvironment(
-    const std::string& sweep_name, const std::filesystem::path& run_dir, uint64_t seed);
+    const config::SweepConfig& c, const std::filesystem::path& run_dir, uint64_t seed);
 
 /// One value of an objective parsed from a JSON line of a trial's stdout, if the line has one:
 /// {"step": N, "<metric>": V} (or, for an expression, every name it reads) or the trainer's

@@ -1,7 +1,8 @@
-// GPUs for trials (gpus_per_trial) end to end, with a device list given by --gpus (no GPU
-// needed): each trial process records the CUDA_VISIBLE_DEVICES it got and when it ran, and the
-// test checks that no two trials running at once were handed one device (or, with shares, more
-// trials than a device takes).
+// What each trial process gets of the machine, end to end: its threads (cpus_per_trial), and its
+// GPUs (gpus_per_trial) with a device list given by --gpus (no GPU needed): each trial process
+// records the CUDA_VISIBLE_DEVICES it got and when it ran, and the test checks that no two
+// trials running at once were handed one device (or, with shares, more trials than a device
+// takes).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -12,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lib/store/store.h"
@@ -29,7 +31,7 @@ struct TrialRun {
   std::string visible, ids, macro;
 };
 
-class GpuSweepTest : public testing::Test {
+class TrialResourcesTest : public testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing_support::FreshTestDir("gpu_e2e");
@@ -79,7 +81,7 @@ class GpuSweepTest : public testing::Test {
   fs::path dir_;
 };
 
-TEST_F(GpuSweepTest, EachRunningTrialHasADeviceOfItsOwnAndAllAreUsed) {
+TEST_F(TrialResourcesTest, EachRunningTrialHasADeviceOfItsOwnAndAllAreUsed) {
   const CommandResult r = RunHpo("sweep " + Config("whole", "n_trials: 8\ngpus_per_trial: 1\n") +
                                  " --jobs 4 --gpus 0,1,2,3");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -99,7 +101,7 @@ TEST_F(GpuSweepTest, EachRunningTrialHasADeviceOfItsOwnAndAllAreUsed) {
   EXPECT_EQ(MostAtOnceOnOneDevice(runs), 1);
 }
 
-TEST_F(GpuSweepTest, AHalfShareLetsTwoTrialsShareADeviceAndNoMore) {
+TEST_F(TrialResourcesTest, AHalfShareLetsTwoTrialsShareADeviceAndNoMore) {
   const CommandResult r = RunHpo("sweep " + Config("half", "n_trials: 8\ngpus_per_trial: 0.5\n") +
                                  " --jobs 8 --gpus 0,1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -113,7 +115,7 @@ TEST_F(GpuSweepTest, AHalfShareLetsTwoTrialsShareADeviceAndNoMore) {
 
 // Two controllers of one study on one machine, each allowed two trials at once, with two
 // devices between them: the locks keep every running trial on a device of its own.
-TEST_F(GpuSweepTest, TwoControllersOnOneMachineNeverHandOutOneDeviceTwice) {
+TEST_F(TrialResourcesTest, TwoControllersOnOneMachineNeverHandOutOneDeviceTwice) {
   const std::string config = Config("two", "n_trials: 8\ngpus_per_trial: 1\n");
   const std::vector<pid_t> pids = {
       SpawnHpo({"sweep", config, "--jobs", "2", "--gpus", "0,1"}, (dir_ / "one.log").string()),
@@ -128,7 +130,7 @@ TEST_F(GpuSweepTest, TwoControllersOnOneMachineNeverHandOutOneDeviceTwice) {
   EXPECT_EQ(MostAtOnceOnOneDevice(runs), 1);
 }
 
-TEST_F(GpuSweepTest, GpusPerTrialWithoutADeviceIsExitCode2OnOneLine) {
+TEST_F(TrialResourcesTest, GpusPerTrialWithoutADeviceIsExitCode2OnOneLine) {
   const std::string path = Config("none", "n_trials: 2\ngpus_per_trial: 1\n");
   // CUDA_VISIBLE_DEVICES empty: no device, whatever nvidia-smi would list
   const CommandResult r =
@@ -139,6 +141,47 @@ TEST_F(GpuSweepTest, GpusPerTrialWithoutADeviceIsExitCode2OnOneLine) {
             std::string::npos)
       << r.output;
   EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/none/study.db"));  // nothing half-written
+}
+
+TEST_F(TrialResourcesTest, CpusPerTrialReachesACustomProgramAsItsThreadVariables) {
+  const fs::path path = dir_ / "threads.yaml";
+  std::ofstream(path) << "name: threads\nmetric: score\nmethod: random\nn_trials: 2\n"
+                      << "cpus_per_trial: 2\ncommand: [sh, -c, 'echo \"$OMP_NUM_THREADS "
+                         "$OPENBLAS_NUM_THREADS $MKL_NUM_THREADS\" > \"$HPO_RUN_DIR/threads.txt\"; "
+                         "echo \"{\\\"score\\\": 1}\"']\n"
+                      << "parameters:\n  x: {min: 0.0, max: 1.0}\n";
+  const CommandResult r = RunHpo("sweep " + path.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto store = store::OpenStore((dir_ / "train_dir/sweep/threads/study.db").string());
+  for (const store::Trial& t : store->LoadTrials(store->OpenStudy("threads", "", "", false).id)) {
+    std::ifstream in(fs::path(t.run_dir) / "threads.txt");
+    std::string line;
+    std::getline(in, line);
+    EXPECT_EQ(line, "2 2 2");
+  }
+}
+
+// hpo train trials get `threads: C`, and --jobs auto runs cores / C of them at once.
+TEST_F(TrialResourcesTest, CpusPerTrialIsHpoTrainsThreadsAndDividesTheCoresOfJobsAuto) {
+  const fs::path path = dir_ / "train_threads.yaml";
+  std::ofstream(path) << "name: train_threads\nmethod: random\nn_trials: 1\ncpus_per_trial: 2\n"
+                      << "fixed: {env_id: CartPole-v1, total_timesteps: 1024, eval_interval: 0, "
+                         "final_eval_episodes: 2}\n"
+                      << "parameters:\n  lr: {min: 0.0001, max: 0.001}\n";
+  const CommandResult r = RunHpo("sweep " + path.string() + " --jobs auto");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  EXPECT_NE(r.output.find(fmt::format("1 trials, {} at a time", std::max(1, cores / 2))),
+            std::string::npos)
+      << r.output;
+  auto store = store::OpenStore((dir_ / "train_dir/sweep/train_threads/study.db").string());
+  const std::vector<store::Trial> trials =
+      store->LoadTrials(store->OpenStudy("train_threads", "", "", false).id);
+  ASSERT_EQ(trials.size(), 1u);
+  std::ifstream in(fs::path(trials[0].run_dir) / "resolved_config.yaml");
+  const std::string resolved((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  EXPECT_NE(resolved.find("\nthreads: 2\n"), std::string::npos) << resolved;
 }
 
 }  // namespace
