@@ -185,6 +185,9 @@ void RegisterLaunchSlurm(CLI::App* launch, int& exit_code) {
                     "Time limit of each worker, as sbatch reads it: HH:MM:SS, D-HH:MM...");
   slurm->add_option("--cpus-per-task", o->spec.cpus_per_task,
                     "CPUs of each worker (default: --jobs-per-worker)");
+  slurm->add_option("--gpus-per-worker", o->spec.gpus_per_worker,
+                    "GPUs of each worker (--gres=gpu:G); with gpus_per_trial in the sweep file, "
+                    "each worker hands them out to its trials");
   slurm->add_option("--mem", o->spec.mem,
                     "Memory of each worker, as sbatch reads it: 8G, 16000M...");
   slurm

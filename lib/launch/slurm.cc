@@ -109,6 +109,9 @@ void CheckSlurmJobSpec(const SlurmJobSpec& spec) {
   if (spec.cpus_per_task < 0)
     throw UserError(Origin{"--cpus-per-task"},
                     fmt::format("must be at least 1, got {}", spec.cpus_per_task));
+  if (spec.gpus_per_worker < 0)
+    throw UserError(Origin{"--gpus-per-worker"},
+                    fmt::format("must be at least 0, got {}", spec.gpus_per_worker));
   CheckDirectiveValue(spec.partition, "--partition");
   CheckDirectiveValue(spec.time, "--time");
   CheckDirectiveValue(spec.mem, "--mem");
@@ -139,6 +142,7 @@ std::string SlurmScript(const SlurmJobSpec& spec) {
   if (!spec.partition.empty()) s += fmt::format("#SBATCH --partition={}\n", spec.partition);
   if (!spec.time.empty()) s += fmt::format("#SBATCH --time={}\n", spec.time);
   if (!spec.mem.empty()) s += fmt::format("#SBATCH --mem={}\n", spec.mem);
+  if (spec.gpus_per_worker > 0) s += fmt::format("#SBATCH --gres=gpu:{}\n", spec.gpus_per_worker);
   for (const std::string& arg : spec.sbatch_args) s += fmt::format("#SBATCH {}\n", arg);
   s += "set -eu\n";
   if (!spec.pgpass_file.empty())

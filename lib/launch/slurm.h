@@ -14,14 +14,17 @@ namespace hpo::launch {
 
 /// What the job array runs and asks Slurm for.
 struct SlurmJobSpec {
-  std::string hpo_binary;            ///< absolute path of hpo (the same path on every node)
-  std::string config;                ///< absolute path of the sweep file (readable from every node)
-  std::string name;                  ///< the study
-  std::string storage_url;           ///< PostgreSQL, without its password (store::WithoutPassword)
-  int workers = 1;                   ///< tasks of the array
-  int jobs_per_worker = 1;           ///< each worker's --jobs
-  int cpus_per_task = 0;             ///< 0: jobs_per_worker
-  std::string partition, time, mem;  ///< "": Slurm's defaults
+  std::string hpo_binary;   ///< absolute path of hpo (the same path on every node)
+  std::string config;       ///< absolute path of the sweep file (readable from every node)
+  std::string name;         ///< the study
+  std::string storage_url;  ///< PostgreSQL, without its password (store::WithoutPassword)
+  int workers = 1;          ///< tasks of the array
+  int jobs_per_worker = 1;  ///< each worker's --jobs
+  int cpus_per_task = 0;    ///< 0: jobs_per_worker
+  /// GPUs of each worker (#SBATCH --gres=gpu:G); 0: none asked. The worker hands out what Slurm
+  /// gave it (its CUDA_VISIBLE_DEVICES) to trials with gpus_per_trial.
+  int gpus_per_worker = 0;
+  std::string partition, time, mem;      ///< "": Slurm's defaults
   std::vector<std::string> sbatch_args;  ///< more #SBATCH options, as given
   std::string run_root;     ///< where the run directories go; "": the node's ${TMPDIR:-/tmp}
   std::string pgpass_file;  ///< exported as PGPASSFILE when not empty

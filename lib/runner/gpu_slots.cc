@@ -151,7 +151,13 @@ std::string GpuLease::Text() const { return fmt::format("{}", fmt::join(devices_
 
 std::filesystem::path GpuAllocator::LockDir() {
   const char* dir = std::getenv("HPO_GPU_LOCK_DIR");
-  return dir && *dir ? std::filesystem::path(dir) : std::filesystem::path("/tmp/hpo-gpu-locks");
+  if (dir && *dir) return dir;
+  // Slurm numbers each job's GPUs from 0 (its cgroup hides the others): two jobs on one node
+  // both have a device "0", which are different devices, so each job locks in its own folder.
+  const char* job = std::getenv("SLURM_JOB_ID");
+  if (job && *job)
+    return std::filesystem::path("/tmp/hpo-gpu-locks") / ("slurm-" + std::string(job));
+  return "/tmp/hpo-gpu-locks";
 }
 
 GpuAllocator::GpuAllocator(GpuPlan plan, std::filesystem::path lock_dir)

@@ -74,7 +74,8 @@ class GpuLease {
 class GpuAllocator {
  public:
   /// The folder of lock files every controller of the machine uses: HPO_GPU_LOCK_DIR, else
-  /// /tmp/hpo-gpu-locks.
+  /// /tmp/hpo-gpu-locks, or its slurm-<SLURM_JOB_ID>/ inside a Slurm job (whose device numbers
+  /// are its own).
   static std::filesystem::path LockDir();
 
   GpuAllocator(GpuPlan plan, std::filesystem::path lock_dir);

@@ -70,6 +70,17 @@ TEST(SlurmScriptTest, SchedulerOptionsRunRootAndPgpassAreWrittenAsGiven) {
   EXPECT_TRUE(Has(s, "export " + run_dirs)) << s;
 }
 
+// --gpus-per-worker: Slurm gives each worker its GPUs, which the worker's trials share out
+// (gpus_per_trial) through the CUDA_VISIBLE_DEVICES Slurm set.
+TEST(SlurmScriptTest, GpusPerWorkerAsksSlurmForThem) {
+  SlurmJobSpec spec = Spec();
+  EXPECT_FALSE(Has(SlurmScript(spec), "--gres"));
+  spec.gpus_per_worker = 2;
+  EXPECT_TRUE(Has(SlurmScript(spec), "#SBATCH --gres=gpu:2\n"));
+  spec.gpus_per_worker = -1;
+  EXPECT_THROW(CheckSlurmJobSpec(spec), UserError);
+}
+
 TEST(SlurmScriptTest, NamesAndPathsWithSpacesOrQuotesStayOneArgument) {
   SlurmJobSpec spec = Spec();
   spec.name = "it's big";

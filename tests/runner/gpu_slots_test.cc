@@ -48,6 +48,20 @@ TEST(GpuPlanTest, JobsAreCappedByWhatTheDevicesHoldAndNoDeviceIsAnError) {
   EXPECT_THROW(PlanGpus(c), UserError);
 }
 
+// Inside a Slurm job the device numbers are the job's own (its cgroup renumbers them from 0):
+// its locks go in a folder of its own, not beside another job's "0".
+TEST(GpuLockDirTest, HpoGpuLockDirElseOneFolderPerSlurmJobElseTheMachines) {
+  unsetenv("HPO_GPU_LOCK_DIR");
+  unsetenv("SLURM_JOB_ID");
+  EXPECT_EQ(GpuAllocator::LockDir(), "/tmp/hpo-gpu-locks");
+  setenv("SLURM_JOB_ID", "4242", 1);
+  EXPECT_EQ(GpuAllocator::LockDir(), "/tmp/hpo-gpu-locks/slurm-4242");
+  setenv("HPO_GPU_LOCK_DIR", "/scratch/locks", 1);
+  EXPECT_EQ(GpuAllocator::LockDir(), "/scratch/locks");
+  unsetenv("HPO_GPU_LOCK_DIR");
+  unsetenv("SLURM_JOB_ID");
+}
+
 class GpuAllocatorTest : public testing::Test {
  protected:
   std::filesystem::path locks_ = testing_support::FreshTestDir("gpu_locks");
