@@ -142,6 +142,7 @@ class Controller {
           break;
         }
       }
+      spare_gpus_.reset();  // a device leased for nothing goes back to the machine's controllers
       if (pbt_ && !outage_ && running_.empty() && PopulationDone(done_launching())) break;
       // Nothing ends while the storage is away: what the outbox holds must be written first.
       const bool idle = !outage_ && !launching && running_.empty();
@@ -714,8 +715,9 @@ class Controller {
   void StartWaitingSeeds() {
     for (RunningTrial& r : running_) {
       for (SeedRun& seed : r.seeds) {
-        if (outage_ || !CanStartProcess()) return;
+        if (outage_) return;
         if (seed.process || r.ending()) continue;
+        if (!CanStartProcess()) return;
         try {
           StartSeed(r, seed);
         } catch (const std::runtime_error& e) {

@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -128,6 +130,36 @@ TEST_F(TrialResourcesTest, TwoControllersOnOneMachineNeverHandOutOneDeviceTwice)
   const std::vector<TrialRun> runs = Runs("two");
   ASSERT_EQ(runs.size(), 8u);
   EXPECT_EQ(MostAtOnceOnOneDevice(runs), 1);
+}
+
+// A controller with nothing left to launch holds no device it does not use: another sweep on
+// the machine gets it while the first one's last trial still runs.
+TEST_F(TrialResourcesTest, AControllerDoneLaunchingLeavesItsFreeDevicesToOthers) {
+  const std::string slow = Config("slow", "n_trials: 1\ngpus_per_trial: 1\n");
+  const std::string quick = Config("quick", "n_trials: 2\ngpus_per_trial: 1\n");
+  std::string text;
+  {
+    std::ifstream in(slow);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const size_t sleep = text.find("sleep 0.4");
+  ASSERT_NE(sleep, std::string::npos);
+  std::ofstream(slow) << text.replace(sleep, 9, "sleep 3");  // its one trial runs 3 s
+  const pid_t first =
+      SpawnHpo({"sweep", slow, "--jobs", "2", "--gpus", "0,1"}, (dir_ / "slow.log").string());
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  const CommandResult r = RunHpo("sweep " + quick + " --jobs 2 --gpus 0,1");
+  int status = 0;
+  waitpid(first, &status, 0);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<TrialRun> slow_runs = Runs("slow"), quick_runs = Runs("quick");
+  ASSERT_EQ(slow_runs.size(), 1u);
+  ASSERT_EQ(quick_runs.size(), 2u);
+  EXPECT_EQ(slow_runs[0].visible, "0");
+  for (const TrialRun& run : quick_runs) {
+    EXPECT_EQ(run.visible, "1");
+    EXPECT_LT(run.start_ns, slow_runs[0].end_ns);  // beside the slow trial, not after it
+  }
 }
 
 TEST_F(TrialResourcesTest, GpusPerTrialWithoutADeviceIsExitCode2OnOneLine) {
