@@ -82,6 +82,8 @@ void CompleteJobSpec(const LaunchSlurmOptions& o, const config::SweepConfig& c,
   if (!spec.run_root.empty())
     spec.run_root = fs::absolute(spec.run_root).lexically_normal().string();
   spec.written_at = fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", fmt::gmtime(now));
+  if (spec.cpus_per_task == 0)  // each trial's threads (cpus_per_trial) for each trial at once
+    spec.cpus_per_task = spec.jobs_per_worker * c.cpus_per_trial;
 }
 
 // Writes the script and submits it; nothing is left behind when sbatch refuses it.
@@ -162,6 +164,24 @@ int RunLaunchCancel(const std::string& name, const std::string& storage) {
   return kExitOk;
 }
 
+// What each worker asks Slurm for: partition, time, CPUs, GPUs, memory, and any sbatch option.
+void AddSlurmResourceOptions(CLI::App* slurm, launch::SlurmJobSpec& spec) {
+  slurm->add_option("--partition", spec.partition, "Slurm partition (default: the cluster's)");
+  slurm->add_option("--time", spec.time,
+                    "Time limit of each worker, as sbatch reads it: HH:MM:SS, D-HH:MM...");
+  slurm->add_option(
+      "--cpus-per-task", spec.cpus_per_task,
+      "CPUs of each worker (default: --jobs-per-worker x the sweep's cpus_per_trial)");
+  slurm->add_option("--gpus-per-worker", spec.gpus_per_worker,
+                    "GPUs of each worker (--gres=gpu:G); with gpus_per_trial in the sweep file, "
+                    "each worker hands them out to its trials");
+  slurm->add_option("--mem", spec.mem, "Memory of each worker, as sbatch reads it: 8G, 16000M...");
+  slurm
+      ->add_option("--sbatch-arg", spec.sbatch_args,
+                   "One more sbatch option, such as --gres=gpu:1 (repeatable)")
+      ->allow_extra_args(false);
+}
+
 void RegisterLaunchSlurm(CLI::App* launch, int& exit_code) {
   auto o = std::make_shared<LaunchSlurmOptions>();
   CLI::App* slurm = launch->add_subcommand(
@@ -180,20 +200,7 @@ void RegisterLaunchSlurm(CLI::App* launch, int& exit_code) {
   slurm->add_option("--name", o->name, "Study name (default: the config's name or file stem)");
   slurm->add_option("--jobs-per-worker", o->spec.jobs_per_worker,
                     "Trials each worker runs at once (its --jobs)");
-  slurm->add_option("--partition", o->spec.partition, "Slurm partition (default: the cluster's)");
-  slurm->add_option("--time", o->spec.time,
-                    "Time limit of each worker, as sbatch reads it: HH:MM:SS, D-HH:MM...");
-  slurm->add_option("--cpus-per-task", o->spec.cpus_per_task,
-                    "CPUs of each worker (default: --jobs-per-worker)");
-  slurm->add_option("--gpus-per-worker", o->spec.gpus_per_worker,
-                    "GPUs of each worker (--gres=gpu:G); with gpus_per_trial in the sweep file, "
-                    "each worker hands them out to its trials");
-  slurm->add_option("--mem", o->spec.mem,
-                    "Memory of each worker, as sbatch reads it: 8G, 16000M...");
-  slurm
-      ->add_option("--sbatch-arg", o->spec.sbatch_args,
-                   "One more sbatch option, such as --gres=gpu:1 (repeatable)")
-      ->allow_extra_args(false);
+  AddSlurmResourceOptions(slurm, o->spec);
   slurm->add_option(
       "--run-root", o->spec.run_root,
       "Where the workers keep their run directories (default: the node's ${TMPDIR:-/tmp})");

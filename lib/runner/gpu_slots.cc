@@ -55,6 +55,9 @@ std::string GpuPlan::Describe() const {
 
 namespace {
 
+// Where every controller of the machine locks its GPUs (GpuAllocator::LockDir).
+constexpr const char* kMachineLockRoot = "/tmp/hpo-gpu-locks";
+
 // "0,1" -> {"0", "1"}; "" and "-1" (CUDA's "no device") -> none.
 std::vector<std::string> DeviceList(const std::string& text) {
   std::vector<std::string> devices;
@@ -206,18 +209,42 @@ bool GpuAllocator::TryShare(const std::string& device, int k, GpuLease& lease) {
   return true;
 }
 
-// The lock file gpu-<name>.lock, locked without waiting: its descriptor, or -1 when another
-// holder has it. The folder is made for every user of the machine (sticky, as /tmp).
-int GpuAllocator::Lock(const std::string& name, int operation) {
+namespace {
+
+// The lock folder, made for every user's controllers (sticky, as /tmp) when hpo makes it: the
+// machine's, and a Slurm job's inside it.
+void MakeLockDir(const std::filesystem::path& dir) {
   std::error_code ec;
-  if (std::filesystem::create_directories(lock_dir_, ec)) ::chmod(lock_dir_.c_str(), 01777);
+  if (dir.parent_path() == kMachineLockRoot) {
+    if (std::filesystem::create_directory(kMachineLockRoot, ec)) ::chmod(kMachineLockRoot, 01777);
+  } else {
+    std::filesystem::create_directories(dir.parent_path(), ec);
+  }
+  if (std::filesystem::create_directory(dir, ec)) ::chmod(dir.c_str(), 01777);
+}
+
+// The lock file, opened read-only (flock needs no more): an existing one without O_CREAT, which
+// a sticky folder refuses on another user's file where fs.protected_regular is set.
+int OpenLockFile(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
+    if (fd >= 0) ::fchmod(fd, 0666);  // other users' controllers lock it too
+  }
+  return fd;
+}
+
+}  // namespace
+
+// The lock file gpu-<name>.lock, locked without waiting: its descriptor, or -1 when another
+// holder has it. CLOEXEC: a trial process must not inherit a lock and hold it past its release.
+int GpuAllocator::Lock(const std::string& name, int operation) {
+  MakeLockDir(lock_dir_);
   const std::filesystem::path path = lock_dir_ / ("gpu-" + name + ".lock");
-  // CLOEXEC: a trial process must not inherit the lock and hold it past the controller's release
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  const int fd = OpenLockFile(path);
   if (fd < 0)
     throw std::runtime_error(
         fmt::format("cannot use the GPU lock {}: {}", path.string(), std::strerror(errno)));
-  ::fchmod(fd, 0666);  // other users' controllers lock it too (fails harmlessly if not ours)
   if (::flock(fd, operation | LOCK_NB) == 0) return fd;
   const int error = errno;
   ::close(fd);

@@ -730,14 +730,15 @@ class Controller {
 
   void StartSeed(const RunningTrial& r, SeedRun& seed) {
     const store::Trial& trial = r.trial;
-    if (gpus_) seed.gpus = std::exchange(spare_gpus_, std::nullopt);  // CanStartProcess leased
-    const std::string devices = seed.gpus ? seed.gpus->Text() : "";
+    // CanStartProcess leased it; held by the seed once it runs, freed if it cannot start
+    std::optional<GpuLease> lease = std::exchange(spare_gpus_, std::nullopt);
+    const std::string devices = lease ? lease->Text() : "";
     ProcessSpec spec;
     spec.argv = protocol::TrialCommand(c_.command, run_.hpo_binary, AllParams(trial, seed),
                                        seed.run_dir, seed.seed, devices);
     spec.log_path = seed.run_dir / protocol::kTrialLog;
     spec.env = TrialEnvironment(c_, seed.run_dir, seed.seed);
-    if (seed.gpus) {  // its own devices: CUDA numbers them from 0 inside the process
+    if (lease) {  // its own devices: CUDA numbers them from 0 inside the process
       spec.env.push_back({"CUDA_VISIBLE_DEVICES", devices});
       spec.env.push_back({"HPO_GPU_IDS", devices});
     }
@@ -751,6 +752,7 @@ class Controller {
         spec.env.push_back({"HPO_RESTORE_FROM", r.restore_from.string()});
     }
     seed.process = TrialProcess::Start(spec);
+    seed.gpus = std::move(lease);
   }
 
   /// The study as the sampler sees it. A trial is converted once per change (its version), not

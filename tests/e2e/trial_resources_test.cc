@@ -175,6 +175,17 @@ TEST_F(TrialResourcesTest, GpusPerTrialWithoutADeviceIsExitCode2OnOneLine) {
   EXPECT_FALSE(fs::exists(dir_ / "train_dir/sweep/none/study.db"));  // nothing half-written
 }
 
+// Slurm workers ask for each trial's threads and for their GPUs (the script only: no Slurm needed).
+TEST_F(TrialResourcesTest, ASlurmWorkerAsksForItsTrialsThreadsAndItsGpus) {
+  const std::string config = Config("slurm", "cpus_per_trial: 4\ngpus_per_trial: 1\n");
+  const CommandResult r = RunHpo("launch slurm " + config +
+                                 " --workers 2 --jobs-per-worker 2 --gpus-per-worker 2 "
+                                 "--storage postgresql://hpo@db.example:5432/sweeps --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("#SBATCH --cpus-per-task=8\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("#SBATCH --gres=gpu:2\n"), std::string::npos) << r.output;
+}
+
 TEST_F(TrialResourcesTest, CpusPerTrialReachesACustomProgramAsItsThreadVariables) {
   const fs::path path = dir_ / "threads.yaml";
   std::ofstream(path) << "name: threads\nmetric: score\nmethod: random\nn_trials: 2\n"
