@@ -175,14 +175,7 @@ void ApplyStudyFlags(const SweepCliOptions& o, config::SweepConfig& c) {
 void ApplyResourceFlags(const SweepCliOptions& o, config::SweepConfig& c) {
   if (c.n_jobs_auto) c.n_jobs = std::max(1, AllCores() / c.cpus_per_trial);
   if (o.gpus_per_trial) c.gpus_per_trial = *o.gpus_per_trial;
-  if (o.gpus) {
-    c.gpus.clear();
-    for (size_t start = 0; start <= o.gpus->size();) {
-      const size_t comma = std::min(o.gpus->find(',', start), o.gpus->size());
-      c.gpus.push_back(o.gpus->substr(start, comma - start));
-      start = comma + 1;
-    }
-  }
+  if (o.gpus) c.gpus = SplitCommaList(*o.gpus);  // DeviceList() checked its items
   const runner::GpuPlan plan = runner::PlanGpus(c);
   c.gpus = plan.devices;
   const std::string capped = runner::FitJobsToGpus(c, plan);

@@ -16,6 +16,7 @@
 #include "lib/config/sweep_config.h"
 #include "lib/config/sweep_reading.h"
 #include "lib/config/yaml_source.h"
+#include "lib/core/quantities.h"
 #include "lib/core/seed_aggregate.h"
 #include "lib/core/value.h"
 
@@ -132,22 +133,6 @@ void ReadInto(SweepReading& r, const SweepKey& /*k*/, const YAML::Node& v, const
     field.push_back(r.Number(v[i], fmt::format("{}[{}]", path, i)));
 }
 
-// "0,1, 2" -> {"0", "1", "2"}.
-std::vector<std::string> SplitWords(const std::string& text) {
-  std::vector<std::string> words;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = std::min(text.find(',', start), text.size());
-    const std::string word = text.substr(start, comma - start);
-    const size_t first = word.find_first_not_of(' ');
-    words.push_back(first == std::string::npos
-                        ? ""
-                        : word.substr(first, word.find_last_not_of(' ') + 1 - first));
-    start = comma + 1;
-  }
-  return words;
-}
-
 void ReadInto(SweepReading& r, const SweepKey& /*k*/, const YAML::Node& v, const std::string& path,
               std::vector<std::string>& field) {
   field.clear();
@@ -155,7 +140,7 @@ void ReadInto(SweepReading& r, const SweepKey& /*k*/, const YAML::Node& v, const
     for (size_t i = 0; i < v.size(); ++i)
       field.push_back(r.Text(v[i], fmt::format("{}[{}]", path, i)));
   } else {
-    field = SplitWords(r.Text(v, path));
+    field = SplitCommaList(r.Text(v, path));
   }
   for (const std::string& word : field) {
     if (word.empty() || word.find_first_of(", ") != std::string::npos)

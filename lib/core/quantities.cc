@@ -83,6 +83,20 @@ std::optional<int> ParseJobs(std::string_view text) {
   return jobs;
 }
 
+std::vector<std::string> SplitCommaList(std::string_view text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    std::string_view item = text.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    items.emplace_back(item);
+    if (comma == text.size()) return items;
+    start = comma + 1;
+  }
+}
+
 int AllCores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
 std::string ClockTime(int64_t unix_ms) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hpo {
 
@@ -26,6 +27,10 @@ std::string ClockTime(int64_t unix_ms);
 std::optional<int> ParseJobs(std::string_view text);
 /// True for the words ParseJobs reads as every core: auto, and Optuna's -1.
 bool IsAutoJobs(std::string_view text);
+
+/// "0,1, 2" -> {"0", "1", "2"}: the items of a comma-separated list, spaces around each trimmed;
+/// empty items are kept ("0,,1" has three), for the caller to refuse or skip.
+std::vector<std::string> SplitCommaList(std::string_view text);
 
 /// The machine's cores (at least 1).
 int AllCores();

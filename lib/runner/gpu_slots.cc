@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "lib/core/error.h"
+#include "lib/core/quantities.h"
 #include "lib/core/subprocess.h"
 
 namespace hpo::runner {
@@ -61,13 +62,9 @@ constexpr const char* kMachineLockRoot = "/tmp/hpo-gpu-locks";
 // "0,1" -> {"0", "1"}; "" and "-1" (CUDA's "no device") -> none.
 std::vector<std::string> DeviceList(const std::string& text) {
   std::vector<std::string> devices;
-  size_t start = 0;
-  while (start < text.size()) {
-    const size_t comma = std::min(text.find(',', start), text.size());
-    const std::string device = text.substr(start, comma - start);
+  for (const std::string& device : SplitCommaList(text)) {
     if (device == "-1") return {};  // CUDA stops at the first invalid index
     if (!device.empty()) devices.push_back(device);
-    start = comma + 1;
   }
   return devices;
 }
@@ -239,9 +236,12 @@ int OpenLockFile(const std::filesystem::path& path) {
 // The lock file gpu-<name>.lock, locked without waiting: its descriptor, or -1 when another
 // holder has it. CLOEXEC: a trial process must not inherit a lock and hold it past its release.
 int GpuAllocator::Lock(const std::string& name, int operation) {
-  MakeLockDir(lock_dir_);
   const std::filesystem::path path = lock_dir_ / ("gpu-" + name + ".lock");
-  const int fd = OpenLockFile(path);
+  int fd = OpenLockFile(path);
+  if (fd < 0 && errno == ENOENT) {  // the folder is not there yet (or was cleaned away)
+    MakeLockDir(lock_dir_);
+    fd = OpenLockFile(path);
+  }
   if (fd < 0)
     throw std::runtime_error(
         fmt::format("cannot use the GPU lock {}: {}", path.string(), std::strerror(errno)));

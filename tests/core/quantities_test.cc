@@ -41,5 +41,12 @@ TEST(QuantitiesTest, JobsAreAPositiveCountOrEveryCore) {
     EXPECT_EQ(ParseJobs(bad), std::nullopt) << bad;
 }
 
+TEST(SplitCommaListTest, ItemsTrimmedAndEmptyOnesKept) {
+  EXPECT_EQ(SplitCommaList("0,1, 2"), (std::vector<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(SplitCommaList("0,,1"), (std::vector<std::string>{"0", "", "1"}));
+  EXPECT_EQ(SplitCommaList(""), (std::vector<std::string>{""}));
+  EXPECT_EQ(SplitCommaList("GPU-1a2b"), (std::vector<std::string>{"GPU-1a2b"}));
+}
+
 }  // namespace
 }  // namespace hpo
